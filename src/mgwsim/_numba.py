@@ -1,0 +1,29 @@
+"""The one place that sets numba options for every kernel of mgwsim.
+
+``cache=True`` keeps compiled kernels on disk between processes; ``fastmath`` stays off
+so that energy balances close to rounding and results do not depend on the CPU's
+floating-point shortcuts; ``nogil=True`` lets threads run kernels side by side.
+"""
+
+from __future__ import annotations
+
+import numba
+
+NUMBA_OPTIONS: dict[str, bool] = {"cache": True, "fastmath": False, "nogil": True}
+"""Options used by :func:`njit` (and so by every kernel)."""
+
+PARALLEL_OPTIONS: dict[str, bool] = {**NUMBA_OPTIONS, "parallel": True}
+"""Options for kernels that ``prange`` over independent buildings or variants."""
+
+
+def njit(func=None, *, parallel: bool = False):
+    """Compile ``func`` with mgwsim's numba options (use as ``@njit`` or ``@njit(parallel=True)``)."""
+    options = PARALLEL_OPTIONS if parallel else NUMBA_OPTIONS
+
+    def wrap(f):
+        return numba.njit(**options)(f)
+
+    return wrap(func) if func is not None else wrap
+
+
+prange = numba.prange
