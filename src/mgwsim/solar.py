@@ -41,7 +41,9 @@ def extra_terrestrial_dni(weather: Weather) -> pd.Series:
     """Extraterrestrial normal irradiance [W/m²] (Spencer, 1971, via pvlib), cached."""
     cached = weather._cache.get("dni_extra")
     if cached is None:
-        cached = pvlib.irradiance.get_extra_radiation(weather.index)
+        # day-of-year as numbers: pvlib's own DatetimeIndex path calls an API pandas 3 deprecates
+        day_of_year = weather.index.day_of_year.to_numpy()
+        cached = pd.Series(pvlib.irradiance.get_extra_radiation(day_of_year), index=weather.index)
         weather._cache["dni_extra"] = cached
     return cached
 

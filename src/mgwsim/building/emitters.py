@@ -1,0 +1,131 @@
+"""Existing radiators: the supply temperature a building needs, hour by hour.
+
+Heat output of a radiator follows EN 442-1:2014 (eq. for the characteristic equation)
+
+    Φ = Φ_d · (ΔT_lm / ΔT_lm,d)^n,   ΔT_lm = (θ_s − θ_r) / ln((θ_s − θ_i) / (θ_r − θ_i))
+
+with the exponent n ≈ 1.3 for panel radiators. With the design flow kept constant, the
+supply–return difference scales with the load (θ_s − θ_r = Δθ_d · Φ/Φ_d). The supply
+temperature needed for an hour's load follows by solving these two equations; a building
+whose load falls after renovation needs a lower supply temperature with the same radiators.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from mgwsim._numba import njit
+from mgwsim.errors import InputError, check_number, check_positive, check_series
+
+
+@njit
+def _supply_return(load_frac, dt_lm_design, dt_design, room_degc, exponent, out):
+    """Supply and return [°C] for relative loads ``load_frac`` (bisection on the return excess)."""
+    for i in range(load_frac.size):
+        phi = load_frac[i]
+        if phi <= 0.0:
+            out[i, 0] = room_degc
+            out[i, 1] = room_degc
+            continue
+        dt_lm = dt_lm_design * phi ** (1.0 / exponent)
+        spread = dt_design * phi
+        # x = θ_r − θ_i solves spread / ln((x + spread) / x) = dt_lm; the left side rises with x.
+        lo, hi = 1e-9, dt_lm
+        for _ in range(80):
+            x = 0.5 * (lo + hi)
+            if spread / np.log((x + spread) / x) < dt_lm:
+                lo = x
+            else:
+                hi = x
+        x = 0.5 * (lo + hi)
+        out[i, 0] = room_degc + x + spread
+        out[i, 1] = room_degc + x
+    return out
+
+
+def log_mean_temperature_difference(supply_degc, return_degc, room_degc):
+    """ΔT_lm = (θ_s − θ_r) / ln((θ_s − θ_i)/(θ_r − θ_i)) [K] (EN 442-2:2014, 3.x); arithmetic limit for θ_s = θ_r."""
+    ds = np.asarray(supply_degc, dtype=float) - room_degc
+    dr = np.asarray(return_degc, dtype=float) - room_degc
+    if np.any(dr <= 0) or np.any(ds < dr):
+        raise InputError("log_mean_temperature_difference needs supply >= return > room temperature")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lmtd = np.where(np.isclose(ds, dr), 0.5 * (ds + dr), (ds - dr) / np.log(ds / dr))
+    return lmtd
+
+
+@dataclass(frozen=True)
+class Radiators:
+    """The building's existing radiators, described by their design regime.
+
+    Parameters
+    ----------
+    design_supply_degc, design_return_degc : float
+        Design regime, e.g. 90/70, 75/65 or 70/50 °C, at the design outdoor temperature.
+    design_output_kw : float
+        Installed heat output at the design regime [kW]: the design heat load the radiators
+        were sized for, times any oversizing.
+    room_degc : float
+        Design room temperature [°C].
+    exponent : float
+        Radiator exponent n [-] (EN 442-2; 1.2–1.4, panel radiators ≈ 1.3).
+    """
+
+    design_supply_degc: float
+    design_return_degc: float
+    design_output_kw: float
+    room_degc: float = 20.0
+    exponent: float = 1.3
+
+    def __post_init__(self):
+        owner = "Radiators"
+        check_number(self.room_degc, "room_degc", owner=owner, low=10.0, high=26.0, unit="degC")
+        check_number(self.design_return_degc, "design_return_degc", owner=owner, low=self.room_degc + 1.0, high=95.0,
+                     unit="degC")
+        check_number(self.design_supply_degc, "design_supply_degc", owner=owner, low=self.design_return_degc,
+                     high=110.0, unit="degC")
+        check_positive(self.design_output_kw, "design_output_kw", owner=owner, unit="kW")
+        check_number(self.exponent, "exponent", owner=owner, low=1.0, high=2.0)
+
+    @property
+    def design_lmtd_k(self) -> float:
+        return float(log_mean_temperature_difference(self.design_supply_degc, self.design_return_degc, self.room_degc))
+
+    def temperatures(self, heat_kw) -> np.ndarray:
+        """Supply and return temperature [°C] needed to emit ``heat_kw`` [kW] (array → (n, 2)).
+
+        Loads above the design output need more than the design regime (the radiator
+        equation extrapolated); compare with a heat pump's maximum supply temperature.
+        """
+        heat = check_series(np.atleast_1d(heat_kw), "heat_kw", owner="Radiators.temperatures", low=0.0)
+        out = np.empty((heat.size, 2))
+        spread = self.design_supply_degc - self.design_return_degc
+        return _supply_return(heat / self.design_output_kw, self.design_lmtd_k, spread, self.room_degc, self.exponent, out)
+
+    def supply_temperature_degc(self, heat_kw) -> np.ndarray:
+        """Supply temperature [°C] needed for each hour's heat output [kW]."""
+        return self.temperatures(heat_kw)[:, 0]
+
+    def heating_curve(self, outdoor_degc, design_load_kw: float, design_outdoor_degc: float) -> np.ndarray:
+        """Weather-compensated supply temperature [°C] against outdoor temperature.
+
+        Steady-state load Φ(θ_e) = Φ_HL · (θ_i − θ_e)/(θ_i − θ_e,d) (no gains), 0 above θ_i,
+        fed to :meth:`supply_temperature_degc`.
+        """
+        check_positive(design_load_kw, "design_load_kw", owner="Radiators.heating_curve", unit="kW")
+        outdoor = np.atleast_1d(np.asarray(outdoor_degc, dtype=float))
+        span = self.room_degc - design_outdoor_degc
+        if span <= 0:
+            raise InputError(f"Radiators.heating_curve: design_outdoor_degc = {design_outdoor_degc} must be below "
+                             f"room_degc = {self.room_degc}")
+        load = design_load_kw * np.maximum(self.room_degc - outdoor, 0.0) / span
+        return self.supply_temperature_degc(load)
+
+
+def radiators_for(design_load_kw: float, regime: tuple[float, float] = (75.0, 65.0), *, oversizing: float = 1.0,
+                  room_degc: float = 20.0, exponent: float = 1.3) -> Radiators:
+    """Radiators sized for ``design_load_kw`` at ``regime`` (supply, return), times ``oversizing``."""
+    check_number(oversizing, "oversizing", owner="radiators_for", low=0.5, high=3.0)
+    return Radiators(regime[0], regime[1], design_load_kw * oversizing, room_degc=room_degc, exponent=exponent)

@@ -1,0 +1,274 @@
+"""Hourly space-heating demand: the 5R1C model of EN ISO 13790:2008 Annex C.
+
+The heated volume is one zone with three temperature nodes (air θ_air, central surface
+θ_s, mass θ_m), five conductances and one capacity. Each hour the mass temperature is
+stepped with the Crank-Nicolson scheme of Annex C.3; the heating power needed to hold the
+setpoint follows from the linearity of the node equations (Annex C.4.2: the free-floating
+temperature and the temperature at 10 W/m² are interpolated). The controlled temperature is
+the operative temperature θ_op = 0.3·θ_air + 0.7·θ_s (eq. C.11), as comfort setpoints are
+defined (EN 16798-1:2019; EN ISO 52016-1:2017 controls on the operative temperature too).
+Controlling on θ_air instead under-estimates the need of leaky buildings, whose cold
+surfaces then go uncompensated (up to −24 % against TABULA for BE.N.MFH.02, see
+``mgwsim.building.validation``). A heating power limit makes the zone float below its
+setpoint; those hours are reported as unmet.
+
+Every flow the kernel computes is returned, so that the zone heat balance
+
+    Φ_HC + Φ_int + Φ_sol = Q_tr,w + Q_tr,em + Q_ve + Q_gl,w + C_m·Δθ_m / Δt
+
+can be checked every hour outside the kernel. Q_gl,w is the share H_tr,w / (h_ms·A_t) of the
+gains that Annex C (eq. C.3) does not give to any node: the part absorbed at the windows and
+lost outward.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from mgwsim._numba import njit
+from mgwsim.building.envelope import THERMAL_MASS_CLASSES, Building
+from mgwsim.errors import check_number, check_series
+from mgwsim.solar import facade_irradiance_kw_m2
+from mgwsim.weather import Weather
+
+H_IS_W_M2K = 3.45
+"""Heat-transfer coefficient between air and surface node h_is [W/(m²·K)] (EN ISO 13790, 7.2.2.2)."""
+LAMBDA_AT = 4.5
+"""Ratio of internal surface area to floor area Λ_at [-] (EN ISO 13790, 7.2.2.2)."""
+H_MS_W_M2K = 9.1
+"""Heat-transfer coefficient between mass and surface node h_ms [W/(m²·K)] (EN ISO 13790, 12.2.2)."""
+OPERATIVE_AIR_WEIGHT = 0.3
+"""Weight of the air node in the operative temperature θ_op = 0.3·θ_air + 0.7·θ_s (EN ISO 13790, eq. C.11)."""
+WARMUP_HOURS = 168
+"""Hours simulated before the first hour (taken from the end of the year) to start from a realistic mass temperature."""
+
+# Internal-gain shape over the local day, mean 1.0: occupied evenings and mornings, low at
+# night and mid-day; after the residential occupancy schedule of EN 16798-1:2019 Annex C
+# (apartment), rescaled so that the annual mean equals the building's internal_gains_w_m2.
+_GAIN_SHAPE = np.array(
+    [0.62, 0.62, 0.62, 0.62, 0.62, 0.62, 0.85, 1.15, 1.05, 0.85, 0.85, 0.85,
+     0.95, 0.95, 0.85, 0.85, 1.0, 1.35, 1.6, 1.6, 1.5, 1.35, 1.1, 0.8]
+)
+_GAIN_SHAPE = _GAIN_SHAPE / _GAIN_SHAPE.mean()
+
+OUTPUT_COLUMNS = (
+    "space_heating_kwh", "theta_air_degc", "theta_surface_degc", "theta_mass_degc",
+    "loss_windows_kwh", "loss_opaque_kwh", "loss_ventilation_kwh", "mass_storage_change_kwh",
+    "internal_gains_kwh", "solar_gains_kwh", "setpoint_degc", "unmet_k", "gains_lost_windows_kwh",
+)
+
+
+@dataclass(frozen=True)
+class ZoneParameters:
+    """Conductances [W/K], capacity [J/K] and areas [m²] of the 5R1C network (EN ISO 13790, 7–12)."""
+
+    h_ve_w_k: float
+    h_tr_w_w_k: float
+    h_tr_em_w_k: float
+    h_tr_ms_w_k: float
+    h_tr_is_w_k: float
+    c_m_j_k: float
+    a_m_m2: float
+    a_t_m2: float
+    floor_area_m2: float
+
+    @classmethod
+    def from_building(cls, building: Building) -> ZoneParameters:
+        """Network parameters from the envelope (EN ISO 13790:2008, 7.2.2, 12.2.2, 12.3.1.1).
+
+        The opaque transmission H_tr,op (incl. thermal bridges and b-factors) is split into
+        H_tr,ms = h_ms·A_m and H_tr,em = 1 / (1/H_tr,op − 1/H_tr,ms) (eq. 63, 64).
+        """
+        area = building.heated_floor_area_m2
+        am_ratio, cm_kj = THERMAL_MASS_CLASSES[building.thermal_mass]
+        a_m = am_ratio * area
+        h_tr_ms = H_MS_W_M2K * a_m
+        h_op = building.h_opaque_w_k
+        if h_op >= h_tr_ms:
+            raise ValueError(f"Building({building.name}): opaque H = {h_op:.0f} W/K exceeds H_tr,ms = {h_tr_ms:.0f} W/K")
+        return cls(
+            h_ve_w_k=building.h_ventilation_w_k,
+            h_tr_w_w_k=building.h_windows_w_k,
+            h_tr_em_w_k=1.0 / (1.0 / h_op - 1.0 / h_tr_ms),
+            h_tr_ms_w_k=h_tr_ms,
+            h_tr_is_w_k=H_IS_W_M2K * LAMBDA_AT * area,
+            c_m_j_k=cm_kj * 1000.0 * area,
+            a_m_m2=a_m,
+            a_t_m2=LAMBDA_AT * area,
+            floor_area_m2=area,
+        )
+
+    def as_array(self) -> np.ndarray:
+        """The parameters in the order the kernel reads them."""
+        return np.array([self.h_ve_w_k, self.h_tr_w_w_k, self.h_tr_em_w_k, self.h_tr_ms_w_k, self.h_tr_is_w_k,
+                         self.c_m_j_k, self.a_m_m2, self.a_t_m2, self.floor_area_m2])
+
+
+@njit
+def _air_temperature(theta_m_prev, theta_e, phi_ia, phi_st, phi_m, phi_hc, p, dt_s):
+    """One 5R1C step (EN ISO 13790 C.3, eq. C.1–C.11) with supply air at θ_e.
+
+    Returns (θ_air, θ_s, θ_m mean over the step, θ_m at the end of the step).
+    """
+    h_ve, h_tr_w, h_tr_em, h_tr_ms, h_tr_is, c_m = p[0], p[1], p[2], p[3], p[4], p[5]
+    h_1 = 1.0 / (1.0 / h_ve + 1.0 / h_tr_is) if h_ve > 0.0 else 0.0
+    h_2 = h_1 + h_tr_w
+    h_3 = 1.0 / (1.0 / h_2 + 1.0 / h_tr_ms)
+    theta_sup = theta_e
+    inflow = theta_sup + (phi_ia + phi_hc) / h_ve if h_ve > 0.0 else 0.0
+    phi_mtot = phi_m + h_tr_em * theta_e + h_3 * (phi_st + h_tr_w * theta_e + h_1 * inflow) / h_2
+    cap = c_m / dt_s
+    theta_m_end = (theta_m_prev * (cap - 0.5 * (h_3 + h_tr_em)) + phi_mtot) / (cap + 0.5 * (h_3 + h_tr_em))
+    theta_m = 0.5 * (theta_m_end + theta_m_prev)
+    theta_s = (h_tr_ms * theta_m + phi_st + h_tr_w * theta_e + h_1 * inflow) / (h_tr_ms + h_tr_w + h_1)
+    theta_air = (h_tr_is * theta_s + h_ve * theta_sup + phi_ia + phi_hc) / (h_tr_is + h_ve)
+    return theta_air, theta_s, theta_m, theta_m_end
+
+
+@njit
+def _space_heating_kernel(theta_e, phi_int_w, phi_sol_w, setpoint_degc, params, heating_limit_w, warmup_hours, out):
+    """Hourly 5R1C zone with ideal heating up to ``heating_limit_w`` (EN ISO 13790 C.4.2, operative control).
+
+    Fills ``out`` (n_hours × 13, see ``OUTPUT_COLUMNS``). The first ``warmup_hours`` steps
+    run over the end of the year (periodic year) and are not recorded.
+    """
+    n = theta_e.size
+    dt_s = 3600.0
+    h_ve, h_tr_w, h_tr_em, h_tr_ms = params[0], params[1], params[2], params[3]
+    c_m, a_m, a_t, area = params[5], params[6], params[7], params[8]
+    theta_m_prev = setpoint_degc[(n - warmup_hours) % n]
+    for step in range(-warmup_hours, n):
+        t = step % n
+        phi_ia = 0.5 * phi_int_w[t]
+        shared = 0.5 * phi_int_w[t] + phi_sol_w[t]
+        phi_m = a_m / a_t * shared
+        phi_st = (1.0 - a_m / a_t - h_tr_w / (H_MS_W_M2K * a_t)) * shared
+        air0, s0, m0, end0 = _air_temperature(theta_m_prev, theta_e[t], phi_ia, phi_st, phi_m, 0.0, params, dt_s)
+        op0 = OPERATIVE_AIR_WEIGHT * air0 + (1.0 - OPERATIVE_AIR_WEIGHT) * s0
+        phi_hc = 0.0
+        air, surf, mass, mass_end = air0, s0, m0, end0
+        if op0 < setpoint_degc[t]:
+            probe_w = 10.0 * area
+            air10, s10, _, _ = _air_temperature(theta_m_prev, theta_e[t], phi_ia, phi_st, phi_m, probe_w, params, dt_s)
+            op10 = OPERATIVE_AIR_WEIGHT * air10 + (1.0 - OPERATIVE_AIR_WEIGHT) * s10
+            phi_hc = min(probe_w * (setpoint_degc[t] - op0) / (op10 - op0), heating_limit_w)
+            air, surf, mass, mass_end = _air_temperature(theta_m_prev, theta_e[t], phi_ia, phi_st, phi_m, phi_hc,
+                                                         params, dt_s)
+        operative = OPERATIVE_AIR_WEIGHT * air + (1.0 - OPERATIVE_AIR_WEIGHT) * surf
+        if step >= 0:
+            out[t, 0] = phi_hc / 1000.0
+            out[t, 1] = air
+            out[t, 2] = surf
+            out[t, 3] = mass
+            out[t, 4] = h_tr_w * (surf - theta_e[t]) / 1000.0
+            out[t, 5] = h_tr_em * (mass - theta_e[t]) / 1000.0
+            out[t, 6] = h_ve * (air - theta_e[t]) / 1000.0
+            out[t, 7] = c_m * (mass_end - theta_m_prev) / dt_s / 1000.0
+            out[t, 8] = phi_int_w[t] / 1000.0
+            out[t, 9] = phi_sol_w[t] / 1000.0
+            out[t, 10] = setpoint_degc[t]
+            out[t, 11] = max(setpoint_degc[t] - operative, 0.0)
+            out[t, 12] = h_tr_w / (H_MS_W_M2K * a_t) * shared / 1000.0
+        theta_m_prev = mass_end
+    return out
+
+
+def space_heating_from_arrays(
+    theta_e_degc: np.ndarray,
+    internal_gains_w: np.ndarray,
+    solar_gains_w: np.ndarray,
+    setpoint_degc: np.ndarray,
+    params: ZoneParameters,
+    *,
+    heating_limit_kw: float = np.inf,
+    warmup_hours: int = WARMUP_HOURS,
+) -> np.ndarray:
+    """Run the kernel on prepared hourly arrays; returns the (n_hours × 13) output array.
+
+    The arrays are validated here (length, finiteness); the kernel trusts them.
+    """
+    n = len(theta_e_degc)
+    theta_e = check_series(theta_e_degc, "theta_e_degc", owner="space_heating", low=-60, high=60)
+    phi_int = check_series(internal_gains_w, "internal_gains_w", owner="space_heating", length=n, low=0.0)
+    phi_sol = check_series(solar_gains_w, "solar_gains_w", owner="space_heating", length=n, low=0.0)
+    setpoint = check_series(setpoint_degc, "setpoint_degc", owner="space_heating", length=n, low=0.0, high=30.0)
+    limit_w = np.inf
+    if np.isfinite(heating_limit_kw) or heating_limit_kw != np.inf:
+        limit_w = check_number(heating_limit_kw, "heating_limit_kw", owner="space_heating", low=0.0) * 1000.0
+    check_number(warmup_hours, "warmup_hours", owner="space_heating", low=0, high=n)
+    out = np.empty((n, len(OUTPUT_COLUMNS)))
+    return _space_heating_kernel(theta_e, phi_int, phi_sol, setpoint, params.as_array(), limit_w, int(warmup_hours), out)
+
+
+def setpoint_schedule(building: Building, index: pd.DatetimeIndex, timezone: str = "Europe/Brussels") -> np.ndarray:
+    """Hourly heating setpoint [°C] with the optional night set-back in local time."""
+    setpoint = np.full(len(index), building.setpoint_degc)
+    if building.setback_degc is None:
+        return setpoint
+    hours = np.asarray(index.tz_convert(timezone).hour if index.tz is not None else index.hour)
+    start, end = building.setback_hours
+    night = (hours >= start) | (hours < end) if start > end else (hours >= start) & (hours < end)
+    setpoint[night] = building.setback_degc
+    return setpoint
+
+
+def internal_gains_w(building: Building, index: pd.DatetimeIndex, timezone: str = "Europe/Brussels") -> np.ndarray:
+    """Hourly internal gains [W]: the building's mean φ_int spread over the day by ``_GAIN_SHAPE``."""
+    hours = np.asarray(index.tz_convert(timezone).hour if index.tz is not None else index.hour)
+    return building.internal_gains_w_m2 * building.heated_floor_area_m2 * _GAIN_SHAPE[hours]
+
+
+def solar_gains_w(building: Building, weather: Weather) -> np.ndarray:
+    """Hourly solar gains through the windows Φ_sol = Σ A_sol · I_sol [W] (EN ISO 13790, 11.3.2).
+
+    Irradiance on each window plane comes from :func:`mgwsim.solar.plane_irradiance` (Perez),
+    computed once per orientation and cached on the weather.
+    """
+    if not building.windows:
+        return np.zeros(weather.n_hours)
+    irradiance_kw_m2 = facade_irradiance_kw_m2(
+        weather, [w.azimuth_deg for w in building.windows], [w.tilt_deg for w in building.windows]
+    )
+    apertures = np.array([w.solar_aperture_m2 for w in building.windows])
+    return 1000.0 * apertures @ irradiance_kw_m2
+
+
+def simulate_space_heating(
+    building: Building,
+    weather: Weather,
+    *,
+    heating_limit_kw: float = np.inf,
+    extra_internal_gains_w: np.ndarray | None = None,
+    timezone: str = "Europe/Brussels",
+) -> pd.DataFrame:
+    """Hourly space-heating demand of ``building`` under ``weather`` (5R1C, EN ISO 13790 Annex C).
+
+    Parameters
+    ----------
+    heating_limit_kw : float
+        Maximum heating power [kW]; hours that need more float below the setpoint and
+        show ``unmet_k`` > 0 (setpoint minus operative temperature [K]).
+    extra_internal_gains_w : array, optional
+        Additional hourly gains [W], e.g. the usable share of hot-water circulation losses.
+
+    Returns
+    -------
+    DataFrame indexed like the weather with the columns of ``OUTPUT_COLUMNS`` (energy per
+    hour [kWh], temperatures [°C], ``unmet_k`` = setpoint minus operative temperature [K]).
+    """
+    index = weather.index
+    gains = internal_gains_w(building, index, timezone)
+    if extra_internal_gains_w is not None:
+        gains = gains + check_series(extra_internal_gains_w, "extra_internal_gains_w", length=len(index), low=0.0)
+    out = space_heating_from_arrays(
+        weather.temp_air_degc,
+        gains,
+        solar_gains_w(building, weather),
+        setpoint_schedule(building, index, timezone),
+        ZoneParameters.from_building(building),
+        heating_limit_kw=heating_limit_kw,
+    )
+    return pd.DataFrame(out, index=index, columns=list(OUTPUT_COLUMNS))

@@ -1,0 +1,130 @@
+"""Space-heating demand: TABULA validation, energy balance, invariants, reference kernel."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mgwsim.building import (
+    ImproveAirtightness, Insulate, InstallVentilation, ReplaceWindows, Ventilation, ZoneParameters,
+    building_from_typology, renovate, simulate_space_heating,
+)
+from mgwsim.building.thermal import space_heating_from_arrays
+from mgwsim.building.validation import tabula_comparison
+from mgwsim.errors import InputError
+from tests.reference.space_heating import simulate as reference_simulate
+
+BALANCE_TERMS = ("loss_windows_kwh", "loss_opaque_kwh", "loss_ventilation_kwh", "mass_storage_change_kwh",
+                 "gains_lost_windows_kwh")
+
+
+def balance_residual_kwh(result):
+    supplied = result["space_heating_kwh"] + result["internal_gains_kwh"] + result["solar_gains_kwh"]
+    return supplied - result[list(BALANCE_TERMS)].sum(axis=1)
+
+
+def test_every_belgian_archetype_within_15_pct_of_tabula():
+    """TABULA q_h_nd of all BE AB/MFH variants, existing and refurbished, under TABULA's conditions."""
+    table = tabula_comparison()
+    assert len(table) == 48
+    worst = table["deviation_pct"].abs().idxmax()
+    assert table["deviation_pct"].abs().max() <= 15.0, table.loc[worst].to_dict()
+
+
+@pytest.mark.parametrize("code", ["AB.03", "MFH.02", "MFH.04.Small"])
+@pytest.mark.parametrize("variant", [1, 3])
+def test_zone_heat_balance_closes_every_hour(weather, code, variant):
+    building = building_from_typology(code, variant)
+    result = simulate_space_heating(building, weather)
+    scale = result["space_heating_kwh"].max()
+    assert np.abs(balance_residual_kwh(result)).max() <= 1e-9 * scale
+
+
+def test_heat_balance_closes_with_power_limit_and_reports_unmet_hours(weather):
+    building = building_from_typology("MFH.03", 1)
+    unlimited = simulate_space_heating(building, weather)
+    limit = 0.6 * unlimited["space_heating_kwh"].max()
+    limited = simulate_space_heating(building, weather, heating_limit_kw=limit)
+    assert limited["space_heating_kwh"].max() <= limit * (1 + 1e-12)
+    assert (limited["unmet_k"] > 0.1).sum() > 0
+    assert (unlimited["unmet_k"] > 1e-9).sum() == 0
+    assert np.abs(balance_residual_kwh(limited)).max() <= 1e-9 * limit
+
+
+def test_kernel_equals_readable_reference(weather):
+    building = building_from_typology("MFH.01", 1)
+    params = ZoneParameters.from_building(building)
+    n = 24 * 21
+    theta_e = weather.temp_air_degc[:n]
+    rng = np.random.default_rng(3)
+    phi_int = 3000.0 + 1000.0 * rng.random(n)
+    phi_sol = np.clip(20_000.0 * np.sin(np.arange(n) * 2 * np.pi / 24), 0.0, None)
+    setpoint = np.where(np.arange(n) % 24 < 6, 16.0, 20.0)
+    out = space_heating_from_arrays(theta_e, phi_int, phi_sol, setpoint, params, heating_limit_kw=150.0, warmup_hours=48)
+    p = {"h_ve": params.h_ve_w_k, "h_w": params.h_tr_w_w_k, "h_em": params.h_tr_em_w_k, "h_ms": params.h_tr_ms_w_k,
+         "h_is": params.h_tr_is_w_k, "c_m": params.c_m_j_k, "a_m": params.a_m_m2, "a_t": params.a_t_m2,
+         "area": params.floor_area_m2}
+    heat_w, operative = reference_simulate(p, list(theta_e), list(phi_int), list(phi_sol), list(setpoint), 150_000.0, 48)
+    np.testing.assert_allclose(out[:, 0], np.array(heat_w) / 1000.0, rtol=1e-10, atol=1e-9)
+    np.testing.assert_allclose(out[:, 10] - out[:, 11], np.minimum(np.array(operative), setpoint), atol=1e-9)
+
+
+def annual_kwh(building, weather):
+    return simulate_space_heating(building, weather)["space_heating_kwh"].sum()
+
+
+measures = st.sampled_from([
+    Insulate("roof", thickness_m=0.12), Insulate("wall", target_u_w_m2k=0.3), Insulate("floor", thickness_m=0.08),
+    ReplaceWindows(1.1, 0.5), ImproveAirtightness(0.1), InstallVentilation(Ventilation("D", 0.4, 0.8)),
+])
+
+
+@settings(max_examples=12, deadline=None)
+@given(code=st.sampled_from(["AB.02", "AB.04", "MFH.01", "MFH.03.Small"]), measure=measures)
+def test_more_insulation_never_raises_demand(weather, code, measure):
+    before = building_from_typology(code, 1)
+    after = renovate(before, measure)
+    assert annual_kwh(after, weather) <= annual_kwh(before, weather) + 1e-6
+
+
+@settings(max_examples=8, deadline=None)
+@given(efficiency=st.floats(0.0, 0.9), extra=st.floats(0.01, 0.05))
+def test_higher_heat_recovery_never_raises_demand(weather, efficiency, extra):
+    base = building_from_typology("MFH.05", 1)
+    low = base.with_changes(ventilation=Ventilation("D", 0.4, efficiency))
+    high = base.with_changes(ventilation=Ventilation("D", 0.4, efficiency + extra))
+    assert annual_kwh(high, weather) <= annual_kwh(low, weather) + 1e-6
+
+
+@settings(max_examples=8, deadline=None)
+@given(setpoint=st.floats(16.0, 23.0), delta=st.floats(0.2, 2.0))
+def test_higher_setpoint_never_lowers_demand(weather, setpoint, delta):
+    base = building_from_typology("AB.03", 2)
+    assert annual_kwh(base.with_changes(setpoint_degc=setpoint + delta), weather) >= annual_kwh(
+        base.with_changes(setpoint_degc=setpoint), weather)
+
+
+def test_night_setback_saves_energy(weather):
+    base = building_from_typology("MFH.02", 1)
+    setback = base.with_changes(setback_degc=16.0, setback_hours=(22, 6))
+    assert annual_kwh(setback, weather) < annual_kwh(base, weather)
+
+
+def test_uccle_year_lands_near_tabula_for_existing_block(weather):
+    """On a real Belgian year (Uccle 2019, 2,7xx heating degree days) the need stays in TABULA's range."""
+    building = building_from_typology("AB.03", 1)
+    specific = annual_kwh(building, weather) / building.heated_floor_area_m2
+    assert 0.75 * 153.7 <= specific <= 1.25 * 153.7
+
+
+def test_bad_arrays_raise_clear_errors():
+    params = ZoneParameters.from_building(building_from_typology("AB.03", 1))
+    good = np.zeros(48)
+    with pytest.raises(InputError, match="theta_e_degc has a non-finite value at position 3"):
+        space_heating_from_arrays(np.r_[good[:3], np.nan, good[4:]], good, good, good + 20, params)
+    with pytest.raises(InputError, match="internal_gains_w has 47 values, expected 48"):
+        space_heating_from_arrays(good, good[:47], good, good + 20, params)
+    with pytest.raises(InputError, match="heating_limit_kw"):
+        space_heating_from_arrays(good, good, good, good + 20, params, heating_limit_kw=-1.0)
