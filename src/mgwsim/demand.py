@@ -1,0 +1,127 @@
+"""The building's hourly heat demand: space heating, hot water and the supply temperature needed.
+
+This composes the pieces of :mod:`mgwsim.building` in one readable sequence (the way
+pvlib's ``ModelChain`` does): hot-water draws and losses first (their losses inside the
+heated volume are internal gains), then the 5R1C zone, then the radiators' required supply
+and return temperatures for each hour's load.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from mgwsim.building.dhw import DhwProfile, dhw_profile
+from mgwsim.building.emitters import Radiators, radiators_for
+from mgwsim.building.envelope import Building
+from mgwsim.building.thermal import OPERATIVE_AIR_WEIGHT, simulate_space_heating
+from mgwsim.errors import check_number
+from mgwsim.weather import Weather, design_temperature
+
+
+@dataclass(frozen=True, eq=False)
+class Demand:
+    """Hourly heat demand of one building-year.
+
+    ``hourly`` columns: ``space_heating_kwh``, ``dhw_kwh`` (heat the hot-water system needs:
+    draws + circulation + storage losses), ``dhw_draw_kwh``, ``circulation_loss_kwh``,
+    ``supply_required_degc``, ``return_required_degc``, ``temp_air_degc`` (outdoor),
+    ``operative_degc``, ``unmet_k``.
+    """
+
+    building: Building
+    radiators: Radiators
+    design_temperature_degc: float
+    hourly: pd.DataFrame
+    dhw: DhwProfile | None
+
+    def summary(self) -> pd.Series:
+        """Annual key figures (energies in kWh, specific values per m² of heated floor area)."""
+        h, area = self.hourly, self.building.heated_floor_area_m2
+        space, dhw = h["space_heating_kwh"].sum(), h["dhw_kwh"].sum()
+        heating_hours = h["space_heating_kwh"] > 0
+        return pd.Series({
+            "heated_floor_area_m2": area,
+            "n_apartments": self.building.n_apartments,
+            "design_temperature_degc": self.design_temperature_degc,
+            "design_heat_load_kw": self.building.design_heat_load_kw(self.design_temperature_degc),
+            "peak_space_heating_kw": h["space_heating_kwh"].max(),
+            "space_heating_kwh": space,
+            "space_heating_kwh_m2": space / area,
+            "dhw_kwh": dhw,
+            "dhw_kwh_m2": dhw / area,
+            "total_heat_kwh": space + dhw,
+            "max_supply_required_degc": h["supply_required_degc"].max(),
+            "hours_supply_above_55_degc": int((h["supply_required_degc"] > 55.0).sum()),
+            "mean_supply_required_degc_heating_hours": h.loc[heating_hours, "supply_required_degc"].mean(),
+            "unmet_hours": int((h["unmet_k"] > 0.5).sum()),
+        }, name=self.building.name)
+
+    def plot(self, ax=None):
+        """Hourly space heating and hot water [kW] over the year (matplotlib)."""
+        import matplotlib.pyplot as plt
+
+        ax = ax or plt.subplots(figsize=(10, 3.5))[1]
+        ax.plot(self.hourly.index, self.hourly["space_heating_kwh"], lw=0.6, label="space heating")
+        ax.plot(self.hourly.index, self.hourly["dhw_kwh"], lw=0.6, label="hot water")
+        ax.set_ylabel("heat demand [kW]")
+        ax.set_title(self.building.name)
+        ax.legend(loc="upper right")
+        return ax
+
+
+def simulate_demand(
+    building: Building,
+    weather: Weather,
+    *,
+    radiators: Radiators | None = None,
+    regime: tuple[float, float] = (75.0, 65.0),
+    design_temperature_degc: float | None = None,
+    occupants_per_apartment=2.0,
+    litres_per_person_day: float = 40.0,
+    seed: int = 0,
+    heating_limit_kw: float = np.inf,
+    with_dhw: bool = True,
+) -> Demand:
+    """Hourly space-heating and hot-water demand and the supply temperature needed.
+
+    Parameters
+    ----------
+    radiators : Radiators, optional
+        The existing emitters. By default radiators sized exactly for this building's design
+        load at ``regime``; pass the *original* building's radiators when simulating a
+        renovated state, so that the lower load shows as a lower supply temperature.
+    design_temperature_degc : float, optional
+        Design outdoor temperature [°C]; by default :func:`mgwsim.weather.design_temperature`
+        of the weather's site.
+    occupants_per_apartment, litres_per_person_day, seed
+        Hot-water draws (:func:`mgwsim.building.dhw.dhw_profile`), reproducible by ``seed``.
+    """
+    if design_temperature_degc is None:
+        design_temperature_degc = design_temperature(weather.site, weather).value_degc
+    check_number(design_temperature_degc, "design_temperature_degc", owner="simulate_demand", low=-30, high=15)
+    if radiators is None:
+        radiators = radiators_for(building.design_heat_load_kw(design_temperature_degc), regime)
+    dhw = None
+    gains_w = None
+    if with_dhw:
+        dhw = dhw_profile(weather.index, n_apartments=building.n_apartments,
+                          occupants_per_apartment=occupants_per_apartment, floor_area_m2=building.heated_floor_area_m2,
+                          n_storeys=building.n_storeys, seed=seed, litres_per_person_day=litres_per_person_day)
+        gains_w = 1000.0 * dhw.hourly["circulation_loss_shaft_kwh"].to_numpy()
+    zone = simulate_space_heating(building, weather, heating_limit_kw=heating_limit_kw, extra_internal_gains_w=gains_w)
+    temperatures = radiators.temperatures(zone["space_heating_kwh"].to_numpy())
+    hourly = pd.DataFrame({
+        "space_heating_kwh": zone["space_heating_kwh"],
+        "dhw_kwh": dhw.hourly["total_kwh"] if dhw else 0.0,
+        "dhw_draw_kwh": dhw.hourly["draw_kwh"] if dhw else 0.0,
+        "circulation_loss_kwh": dhw.hourly["circulation_loss_kwh"] if dhw else 0.0,
+        "supply_required_degc": temperatures[:, 0],
+        "return_required_degc": temperatures[:, 1],
+        "temp_air_degc": weather.temp_air_degc,
+        "operative_degc": OPERATIVE_AIR_WEIGHT * zone["theta_air_degc"] + (1 - OPERATIVE_AIR_WEIGHT) * zone["theta_surface_degc"],
+        "unmet_k": zone["unmet_k"],
+    }, index=weather.index)
+    return Demand(building, radiators, float(design_temperature_degc), hourly, dhw)
