@@ -84,6 +84,7 @@ def simulate_demand(
     seed: int = 0,
     heating_limit_kw: float = np.inf,
     with_dhw: bool = True,
+    timezone: str = "Europe/Brussels",
 ) -> Demand:
     """Hourly space-heating and hot-water demand and the supply temperature needed.
 
@@ -98,6 +99,8 @@ def simulate_demand(
         of the weather's site.
     occupants_per_apartment, litres_per_person_day, seed
         Hot-water draws (:func:`mgwsim.building.dhw.dhw_profile`), reproducible by ``seed``.
+    timezone : str
+        Local clock of the occupants (draw profiles, internal gains, set-back hours).
     """
     if design_temperature_degc is None:
         design_temperature_degc = design_temperature(weather.site, weather).value_degc
@@ -107,17 +110,18 @@ def simulate_demand(
     dhw = None
     gains_w = None
     if with_dhw:
-        dhw = dhw_profile(weather.index, n_apartments=building.n_apartments,
+        dhw = dhw_profile(weather.index.tz_convert(timezone), n_apartments=building.n_apartments,
                           occupants_per_apartment=occupants_per_apartment, floor_area_m2=building.heated_floor_area_m2,
                           n_storeys=building.n_storeys, seed=seed, litres_per_person_day=litres_per_person_day)
         gains_w = 1000.0 * dhw.hourly["circulation_loss_shaft_kwh"].to_numpy()
-    zone = simulate_space_heating(building, weather, heating_limit_kw=heating_limit_kw, extra_internal_gains_w=gains_w)
+    zone = simulate_space_heating(building, weather, heating_limit_kw=heating_limit_kw, extra_internal_gains_w=gains_w,
+                                  timezone=timezone)
     temperatures = radiators.temperatures(zone["space_heating_kwh"].to_numpy())
     hourly = pd.DataFrame({
         "space_heating_kwh": zone["space_heating_kwh"],
-        "dhw_kwh": dhw.hourly["total_kwh"] if dhw else 0.0,
-        "dhw_draw_kwh": dhw.hourly["draw_kwh"] if dhw else 0.0,
-        "circulation_loss_kwh": dhw.hourly["circulation_loss_kwh"] if dhw else 0.0,
+        "dhw_kwh": dhw.hourly["total_kwh"].to_numpy() if dhw else 0.0,
+        "dhw_draw_kwh": dhw.hourly["draw_kwh"].to_numpy() if dhw else 0.0,
+        "circulation_loss_kwh": dhw.hourly["circulation_loss_kwh"].to_numpy() if dhw else 0.0,
         "supply_required_degc": temperatures[:, 0],
         "return_required_degc": temperatures[:, 1],
         "temp_air_degc": weather.temp_air_degc,

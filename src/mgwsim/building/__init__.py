@@ -1,5 +1,15 @@
 """Buildings: envelope, typologies, renovation, hourly heat demand, hot water and emitters."""
 
+from mgwsim.building.dhw import (
+    DhwProfile,
+    LegionellaRules,
+    PipeLengths,
+    cold_water_temperature_degc,
+    dhw_profile,
+    simulate_dhw_draws,
+    tapping_cycle,
+    tapping_cycle_hourly,
+)
 from mgwsim.building.emitters import Radiators, radiators_for
 from mgwsim.building.envelope import Building, OpaqueElement, Ventilation, Window
 from mgwsim.building.renovation import (
@@ -16,7 +26,8 @@ from mgwsim.building.thermal import ZoneParameters, simulate_space_heating
 from mgwsim.building.typology import building_from_typology, list_typologies
 
 __all__ = [
-    "Building", "ImproveAirtightness", "Insulate", "InstallVentilation", "OpaqueElement", "Radiators",
+    "Building", "DhwProfile", "LegionellaRules", "PipeLengths", "cold_water_temperature_degc", "dhw_profile",
+    "simulate_dhw_draws", "tapping_cycle", "tapping_cycle_hourly", "ImproveAirtightness", "Insulate", "InstallVentilation", "OpaqueElement", "Radiators",
     "ReduceThermalBridges", "RenovationPath", "RenovationStep", "ReplaceWindows", "Ventilation", "Window",
     "ZoneParameters", "building_from_typology", "list_typologies", "radiators_for", "renovate",
     "simulate_space_heating",

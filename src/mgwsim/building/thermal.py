@@ -132,32 +132,37 @@ def _air_temperature(theta_m_prev, theta_e, phi_ia, phi_st, phi_m, phi_hc, p, dt
 def _space_heating_kernel(theta_e, phi_int_w, phi_sol_w, setpoint_degc, params, heating_limit_w, warmup_hours, out):
     """Hourly 5R1C zone with ideal heating up to ``heating_limit_w`` (EN ISO 13790 C.4.2, operative control).
 
-    Fills ``out`` (n_hours × 13, see ``OUTPUT_COLUMNS``). The first ``warmup_hours`` steps
-    run over the end of the year (periodic year) and are not recorded.
+    The node temperatures are linear in the heating power Φ_HC, so the free-floating state
+    is computed each hour and the response to Φ_HC added with sensitivities computed once
+    (the exact equivalent of the 10 W/m² interpolation of C.4.2). Fills ``out``
+    (n_hours × 13, see ``OUTPUT_COLUMNS``). The first ``warmup_hours`` steps run over the
+    end of the year (periodic year) and are not recorded.
     """
     n = theta_e.size
     dt_s = 3600.0
     h_ve, h_tr_w, h_tr_em, h_tr_ms = params[0], params[1], params[2], params[3]
-    c_m, a_m, a_t, area = params[5], params[6], params[7], params[8]
+    c_m, a_m, a_t = params[5], params[6], params[7]
+    # response of (air, surface, mean mass, end mass) to 1 W of heating, all else zero
+    k_air, k_s, k_m, k_end = _air_temperature(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, params, dt_s)
+    k_op = OPERATIVE_AIR_WEIGHT * k_air + (1.0 - OPERATIVE_AIR_WEIGHT) * k_s
+    lost_frac = h_tr_w / (H_MS_W_M2K * a_t)
     theta_m_prev = setpoint_degc[(n - warmup_hours) % n]
     for step in range(-warmup_hours, n):
         t = step % n
         phi_ia = 0.5 * phi_int_w[t]
         shared = 0.5 * phi_int_w[t] + phi_sol_w[t]
         phi_m = a_m / a_t * shared
-        phi_st = (1.0 - a_m / a_t - h_tr_w / (H_MS_W_M2K * a_t)) * shared
-        air0, s0, m0, end0 = _air_temperature(theta_m_prev, theta_e[t], phi_ia, phi_st, phi_m, 0.0, params, dt_s)
-        op0 = OPERATIVE_AIR_WEIGHT * air0 + (1.0 - OPERATIVE_AIR_WEIGHT) * s0
-        phi_hc = 0.0
-        air, surf, mass, mass_end = air0, s0, m0, end0
-        if op0 < setpoint_degc[t]:
-            probe_w = 10.0 * area
-            air10, s10, _, _ = _air_temperature(theta_m_prev, theta_e[t], phi_ia, phi_st, phi_m, probe_w, params, dt_s)
-            op10 = OPERATIVE_AIR_WEIGHT * air10 + (1.0 - OPERATIVE_AIR_WEIGHT) * s10
-            phi_hc = min(probe_w * (setpoint_degc[t] - op0) / (op10 - op0), heating_limit_w)
-            air, surf, mass, mass_end = _air_temperature(theta_m_prev, theta_e[t], phi_ia, phi_st, phi_m, phi_hc,
-                                                         params, dt_s)
+        phi_st = (1.0 - a_m / a_t - lost_frac) * shared
+        air, surf, mass, mass_end = _air_temperature(theta_m_prev, theta_e[t], phi_ia, phi_st, phi_m, 0.0, params, dt_s)
         operative = OPERATIVE_AIR_WEIGHT * air + (1.0 - OPERATIVE_AIR_WEIGHT) * surf
+        phi_hc = 0.0
+        if operative < setpoint_degc[t]:
+            phi_hc = min((setpoint_degc[t] - operative) / k_op, heating_limit_w)
+            air += k_air * phi_hc
+            surf += k_s * phi_hc
+            mass += k_m * phi_hc
+            mass_end += k_end * phi_hc
+            operative += k_op * phi_hc
         if step >= 0:
             out[t, 0] = phi_hc / 1000.0
             out[t, 1] = air
@@ -171,7 +176,7 @@ def _space_heating_kernel(theta_e, phi_int_w, phi_sol_w, setpoint_degc, params, 
             out[t, 9] = phi_sol_w[t] / 1000.0
             out[t, 10] = setpoint_degc[t]
             out[t, 11] = max(setpoint_degc[t] - operative, 0.0)
-            out[t, 12] = h_tr_w / (H_MS_W_M2K * a_t) * shared / 1000.0
+            out[t, 12] = lost_frac * shared / 1000.0
         theta_m_prev = mass_end
     return out
 
