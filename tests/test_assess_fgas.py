@@ -65,19 +65,20 @@ def test_capacity_boundaries_are_up_to_and_including():
     assert _status("R1234ze(E)", "monobloc", 12.1, 2032) == "pass"
 
 
-def test_gwp_basis_ambiguity_downgrades_pass_to_warn():
-    # R454C: AR4 148 (< 150), AR6 166 (>= 150); self-contained 30 kW has no all-F-gas ban
+def test_gwp_basis_is_ar4_as_in_annex_i_with_ar6_as_sensitivity():
+    # Annex I of Regulation (EU) 2024/573 lists HFC-32 at 675 (AR4). R454C: AR4 148 (< 150), AR6 166 (>= 150);
+    # a self-contained 30 kW unit has no all-F-gas ban, so the legal (AR4) verdict passes.
     ar4 = refrigerant_check("R454C", "monobloc", 30, install_year=2030, horizon_year=2045)
     ar6 = refrigerant_check("R454C", "monobloc", 30, install_year=2030, horizon_year=2045, gwp_basis="ar6")
-    assert ar4.status == "warn" and "AR6" in ar4.sentence and ar4.value == 148
+    assert ar4.status == "pass" and ar4.value == 148
     assert ar6.status == "fail" and ar6.value == 166
 
 
 def test_safety_exception_raises_the_limit_to_750():
     assert _status("R454B", "monobloc", 10, 2028) == "fail"
     assert _status("R454B", "monobloc", 10, 2028, horizon=2031, safety_exception=True) == "pass"
-    # R32: 675 (AR4) < 750 but 771 (AR6) >= 750, so the verdict depends on the GWP basis
-    assert _status("R32", "monobloc", 10, 2028, horizon=2031, safety_exception=True) == "warn"
+    # R32: 675 (AR4) < 750, so the safety exception admits it
+    assert _status("R32", "monobloc", 10, 2028, horizon=2031, safety_exception=True) == "pass"
 
 
 def test_result_fields():

@@ -13,19 +13,90 @@ columns:
 ``pressure_hpa``                  air pressure [hPa]
 ``relative_humidity_pct``         relative humidity [%] (optional column)
 ================================  =========================================
+
+Where weather comes from (every reader returns a validated :class:`Weather`):
+
+* :func:`default_weather` -- the embedded year (NSRDB PSM v3 2019, Uccle), UTC.
+* :func:`read_epw` -- EnergyPlus weather files (TMYx, IWEC, ...), local standard time.
+* :func:`read_pvgis_tmy` / :func:`get_pvgis_tmy` -- PVGIS typical years (file / online,
+  cached on disk), UTC.
+* :func:`read_weather_csv` -- any hourly CSV with a time column and a column mapping.
+
+Typical years are assembled from months of different years; the readers re-stamp them
+onto one calendar year (:data:`TYPICAL_YEAR` unless told otherwise) so that the index is
+regular. :func:`validate_weather` states what every reader checks. The design outdoor
+temperature is :func:`design_temperature`; annual figures are :func:`weather_summary`.
 """
 
 from __future__ import annotations
 
+import calendar
+import json
+import os
+import re
+import tempfile
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from mgwsim.errors import check_number
+from mgwsim.errors import DataError, InputError, check_choice, check_number
 
 REQUIRED_COLUMNS = ("temp_air_degc", "ghi_w_m2", "dni_w_m2", "dhi_w_m2", "wind_speed_m_s", "pressure_hpa")
 OPTIONAL_COLUMNS = ("relative_humidity_pct",)
+IRRADIANCE_COLUMNS = ("ghi_w_m2", "dni_w_m2", "dhi_w_m2")
+
+YEAR_HOURS = (8760, 8784)
+"""Rows of a full calendar year (common, leap) [h]."""
+
+TYPICAL_YEAR = 2019
+"""Calendar year onto which typical years (TMY, mixed source years) are re-stamped.
+
+A common year (365 days, no 29 February) that starts on a Tuesday; it is also the year of
+the embedded default weather, so both carry the same calendar (weekdays, holidays).
+"""
+
+PHYSICAL_LIMITS = {
+    "temp_air_degc": (-60.0, 60.0, "degC"),
+    "ghi_w_m2": (0.0, 1400.0, "W/m2"),
+    "dni_w_m2": (0.0, 1400.0, "W/m2"),
+    "dhi_w_m2": (0.0, 1400.0, "W/m2"),
+    "wind_speed_m_s": (0.0, 75.0, "m/s"),
+    "pressure_hpa": (800.0, 1100.0, "hPa"),
+    "relative_humidity_pct": (0.0, 100.0, "%"),
+}
+"""Bounds [low, high] outside which a value is physically impossible for a weather file.
+
+Irradiance: hourly means above the solar constant (1361 W/m², Kopp & Lean 2011,
+*Geophys. Res. Lett.* 38:L01706) plus cloud enhancement cannot occur; 1400 W/m² leaves
+room for both. Temperature and pressure: far beyond the Belgian records (-30.1 °C at
+Rochefort, January 1940; 41.8 °C at Begijnendijk, July 2019; sea-level pressure about
+950..1050 hPa).
+Wind: 75 m/s exceeds the strongest gusts measured in Europe.
+"""
+
+IRRADIANCE_ROUNDING_TOLERANCE_W_M2 = 0.5
+"""Negative irradiance the readers treat as rounding noise [W/m²].
+
+Sources write night-time zeros as ``-0.0`` (PVGIS) or tiny negatives such as ``-1e-3``
+(re-processed or resampled series). No instrument or model resolves 0.5 W/m², so the
+readers set values in [-0.5, 0) W/m² to exactly 0 (a documented reading convention like a
+unit conversion). :func:`validate_weather` itself changes nothing and rejects every
+negative value, so user-built frames must be cleaned the same way explicitly.
+"""
+
+DHI_ABOVE_GHI_TOLERANCE_W_M2 = 5.0
+"""How far diffuse may exceed global horizontal irradiance before it is an error [W/m²].
+
+Physically DHI <= GHI (GHI = DHI + DNI cos(zenith)); sources round both separately and
+satellite-derived splits carry small inconsistencies at low sun, hence a few W/m².
+"""
+
+DESIGN_TEMPERATURE_METHODS = ("auto", "table", "data")
+DESIGN_PERCENTILE = 0.4
+"""Annual cumulative frequency [%] for the data-derived design temperature (99.6 % condition)."""
 
 
 @dataclass(frozen=True)
@@ -86,10 +157,685 @@ UCCLE = Site("Uccle", 50.81, 4.34, altitude_m=68.0, municipality="Ukkel")
 """The site of the embedded default weather year (NSRDB grid cell 454992)."""
 
 
+# --------------------------------------------------------------------------- validation
+
+
+def validate_weather(data: pd.DataFrame, *, source: str, expected_hours: int | None = None) -> pd.DataFrame:
+    """Check an hourly weather frame against the column contract; raise on the first problem.
+
+    Checks, in this order: a DataFrame with a tz-aware DatetimeIndex; the required columns,
+    numeric; no duplicated timestamps (e.g. the autumn DST hour of a local-time file); steps
+    of exactly one hour (a gap is e.g. the spring DST hour or missing data); the row count
+    (8760 or 8784, or ``expected_hours``); no NaN; every value inside
+    :data:`PHYSICAL_LIMITS` (negative irradiance included: see
+    :data:`IRRADIANCE_ROUNDING_TOLERANCE_W_M2`); DHI <= GHI + :data:`DHI_ABOVE_GHI_TOLERANCE_W_M2`.
+    Nothing is modified or clipped.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Hourly weather with the columns of the module docstring.
+    source : str
+        The file or source, named in every error message.
+    expected_hours : int, optional
+        Required number of rows [h]; by default a full year (8760 or 8784).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``data`` itself, for chaining.
+
+    Raises
+    ------
+    DataError
+        naming ``source``, the column and the first offending timestamp.
+    """
+    _check_frame(data, source)
+    _check_columns(data, source)
+    _check_timestamps(data.index, source)
+    _check_row_count(len(data), source, expected_hours)
+    for column in data.columns.intersection(REQUIRED_COLUMNS + OPTIONAL_COLUMNS):
+        _check_values(data[column], source)
+    _check_diffuse_below_global(data, source)
+    return data
+
+
+def _check_frame(data, source: str) -> None:
+    if not isinstance(data, pd.DataFrame):
+        raise DataError(f"{source}: weather data must be a pandas DataFrame, got {type(data).__name__}")
+    if not isinstance(data.index, pd.DatetimeIndex):
+        raise DataError(f"{source}: the index must be a DatetimeIndex, got {type(data.index).__name__}")
+    if data.index.tz is None:
+        raise DataError(
+            f"{source}: the time index is tz-naive (first timestamp {_first(data.index)}); "
+            "weather needs a tz-aware index (UTC or the file's fixed offset)"
+        )
+
+
+def _first(index: pd.Index):
+    return index[0] if len(index) else "none"
+
+
+def _check_columns(data: pd.DataFrame, source: str) -> None:
+    missing = [column for column in REQUIRED_COLUMNS if column not in data.columns]
+    if missing:
+        raise DataError(
+            f"{source}: missing column(s) {', '.join(missing)}; got {', '.join(map(str, data.columns))}"
+        )
+    for column in data.columns.intersection(REQUIRED_COLUMNS + OPTIONAL_COLUMNS):
+        if not pd.api.types.is_numeric_dtype(data[column]):
+            raise DataError(f"{source}: column {column!r} must be numeric, got dtype {data[column].dtype}")
+
+
+def _check_timestamps(index: pd.DatetimeIndex, source: str) -> None:
+    duplicated = index.duplicated()
+    if duplicated.any():
+        raise DataError(
+            f"{source}: time index has {int(duplicated.sum())} duplicated timestamp(s), first "
+            f"{index[duplicated][0]} (the autumn DST hour of a file in local time? give times in "
+            "UTC or a fixed offset, or let read_weather_csv localise them with tz)"
+        )
+    steps = index[1:] - index[:-1]
+    irregular = np.asarray(steps != pd.Timedelta(hours=1))
+    if irregular.any():
+        i = int(np.flatnonzero(irregular)[0])
+        step = steps[i]
+        kind = "a gap (missing hours, e.g. the spring DST hour)" if step > pd.Timedelta(hours=1) else "a step below 1 h"
+        raise DataError(
+            f"{source}: time index is not hourly: {kind} of {step} after {index[i]} "
+            f"(next timestamp {index[i + 1]}); {int(irregular.sum())} irregular step(s) in all"
+        )
+
+
+def _check_row_count(n_rows: int, source: str, expected_hours: int | None) -> None:
+    if expected_hours is not None:
+        if n_rows != expected_hours:
+            raise DataError(f"{source}: {n_rows} hourly rows, expected {expected_hours}")
+    elif n_rows not in YEAR_HOURS:
+        raise DataError(f"{source}: {n_rows} hourly rows, expected a full year (8760 or 8784)")
+
+
+def _check_values(values: pd.Series, source: str) -> None:
+    column = str(values.name)
+    missing = values.isna().to_numpy()
+    if missing.any():
+        raise DataError(
+            f"{source}: column {column!r} has {int(missing.sum())} missing value(s) (NaN), "
+            f"first at {values.index[missing][0]}"
+        )
+    low, high, unit = PHYSICAL_LIMITS[column]
+    array = values.to_numpy(dtype=np.float64)
+    bad = (array < low) | (array > high)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        hint = ""
+        if column in IRRADIANCE_COLUMNS and array[i] < 0:
+            hint = (f" (readers treat values >= -{IRRADIANCE_ROUNDING_TOLERANCE_W_M2:g} W/m2 as rounding "
+                    "noise and set them to 0; clean user data the same way if that is what it means)")
+        raise DataError(
+            f"{source}: column {column!r} has {int(bad.sum())} physically impossible value(s) outside "
+            f"[{low:g}, {high:g}] {unit}, first at {values.index[i]}: {float(array[i])!r}{hint}"
+        )
+
+
+def _check_diffuse_below_global(data: pd.DataFrame, source: str) -> None:
+    excess = data["dhi_w_m2"].to_numpy(dtype=np.float64) - data["ghi_w_m2"].to_numpy(dtype=np.float64)
+    bad = excess > DHI_ABOVE_GHI_TOLERANCE_W_M2
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DataError(
+            f"{source}: column 'dhi_w_m2' exceeds 'ghi_w_m2' by more than "
+            f"{DHI_ABOVE_GHI_TOLERANCE_W_M2:g} W/m2 in {int(bad.sum())} hour(s), first at {data.index[i]}: "
+            f"DHI {float(data['dhi_w_m2'].iloc[i])!r} > GHI {float(data['ghi_w_m2'].iloc[i])!r}"
+        )
+
+
+# --------------------------------------------------------------------------- shared reading steps
+
+
+def _zero_irradiance_rounding_noise(data: pd.DataFrame) -> pd.DataFrame:
+    """Set irradiance in [-tolerance, 0) W/m² (and -0.0) to 0; see :data:`IRRADIANCE_ROUNDING_TOLERANCE_W_M2`."""
+    data = data.copy()
+    for column in IRRADIANCE_COLUMNS:
+        values = data[column].to_numpy(dtype=np.float64)
+        noise = (values < 0.0) & (values >= -IRRADIANCE_ROUNDING_TOLERANCE_W_M2)
+        data[column] = np.where(noise, 0.0, values) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return data
+
+
+def _restamp_year(index: pd.DatetimeIndex, year: int | None, source: str) -> pd.DatetimeIndex:
+    """Put every timestamp onto one calendar year (months and hours kept).
+
+    ``year=None`` keeps an index that lies in one calendar year and re-stamps one assembled
+    from several years (a typical year) onto :data:`TYPICAL_YEAR`.
+    """
+    if year is None:
+        if index.year.nunique() == 1:
+            return index
+        year = TYPICAL_YEAR
+    year = int(check_number(year, "year", owner="weather reader", low=1, high=9999))
+    has_feb29 = bool(((index.month == 2) & (index.day == 29)).any())
+    if calendar.isleap(year) != has_feb29:
+        raise DataError(
+            f"{source}: cannot re-stamp onto {year}: the data {'has' if has_feb29 else 'has no'} 29 February "
+            f"but {year} is {'a leap' if calendar.isleap(year) else 'a common'} year; choose a matching year"
+        )
+    naive = pd.to_datetime(
+        pd.DataFrame({"year": year, "month": index.month, "day": index.day, "hour": index.hour, "minute": index.minute})
+    )
+    return pd.DatetimeIndex(naive, name="time").tz_localize(index.tz)
+
+
+def _finish(data: pd.DataFrame, index: pd.DatetimeIndex, site: Site, source: str) -> Weather:
+    """Common last steps: contract columns, float64, rounding noise, validation."""
+    columns = [c for c in REQUIRED_COLUMNS + OPTIONAL_COLUMNS if c in data.columns]
+    frame = pd.DataFrame(
+        {c: data[c].to_numpy(dtype=np.float64) for c in columns}, index=pd.DatetimeIndex(index, name="time")
+    )
+    frame = _zero_irradiance_rounding_noise(frame) if set(IRRADIANCE_COLUMNS) <= set(columns) else frame
+    validate_weather(frame, source=source)
+    return Weather(data=frame, site=site, source=source)
+
+
+# --------------------------------------------------------------------------- readers
+
+
 def default_weather() -> Weather:
     """The embedded default year: NSRDB PSM 2019 for Uccle, hourly (see ``data/weather/README.md``)."""
     from mgwsim._data import data_path
 
-    data = pd.read_csv(data_path("weather", "uccle_nsrdb_2019_hourly.csv.gz"), index_col=0, parse_dates=True)
-    data.index = pd.DatetimeIndex(data.index, name="time")
-    return Weather(data=data.astype(np.float64), site=UCCLE, source="NSRDB PSM v3 2019, Uccle (embedded default)")
+    path = data_path("weather", "uccle_nsrdb_2019_hourly.csv.gz")
+    data = pd.read_csv(path, index_col=0)
+    index = pd.DatetimeIndex(pd.to_datetime(data.index, utc=True), name="time")
+    source = "NSRDB PSM v3 2019, Uccle (embedded default)"
+    frame = pd.DataFrame({c: data[c].to_numpy(dtype=np.float64) for c in data.columns}, index=index)
+    validate_weather(frame, source=f"{source} {path.name}")
+    return Weather(data=frame, site=UCCLE, source=source)
+
+
+_EPW_COLUMNS = {
+    "temp_air": "temp_air_degc",
+    "ghi": "ghi_w_m2",
+    "dni": "dni_w_m2",
+    "dhi": "dhi_w_m2",
+    "wind_speed": "wind_speed_m_s",
+    "relative_humidity": "relative_humidity_pct",
+}
+
+
+def read_epw(path, *, year: int | None = None, municipality: str | None = None) -> Weather:
+    """Read an EnergyPlus weather (EPW) file.
+
+    EPW rows are labelled by the hour that *ends* the interval (hour 1 = 00:00-01:00; EPW data
+    dictionary in EnergyPlus "Auxiliary Programs", Weather Converter Program). :func:`pvlib.iotools.read_epw`
+    already stamps hour ``h`` at ``h - 1``, i.e. at the start of the interval, which is the
+    period-beginning convention of :class:`Weather`; no further shift is applied. The index
+    keeps the file's fixed offset (local standard time, no DST). Pressure is converted from
+    Pa to hPa.
+
+    Irradiance timing is a property of the data, not of the format: in the Uccle TMYx
+    2007-2021 file the daily irradiance centroid lies 0.55 h before the clear-sky centroid of
+    period-beginning hours, i.e. its irradiance is centred on the EPW hour label (modelled
+    at the observation time) rather than on the preceding hour. mgwsim keeps the format's
+    convention and applies no correction (see ``data/weather/README.md``). EPW missing-value codes (99.9 °C, 9999 W/m², 999 m/s, 999999 Pa) fail
+    validation as physically impossible values.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.epw`` file.
+    year : int, optional
+        Calendar year to stamp the rows onto. By default a file from one calendar year keeps
+        it, and a typical year assembled from several years (TMY, TMYx) is re-stamped onto
+        :data:`TYPICAL_YEAR`.
+    municipality : str, optional
+        Belgian municipality of the building, stored on the :class:`Site`.
+
+    Returns
+    -------
+    Weather
+        With ``relative_humidity_pct``; the site takes the file's city, latitude, longitude
+        and altitude.
+    """
+    import pvlib
+
+    path = Path(path)
+    source = f"EPW file {path}"
+    try:
+        raw, meta = pvlib.iotools.read_epw(path)
+    except (OSError, ValueError, KeyError, IndexError) as exc:
+        raise DataError(f"{source}: cannot be read as EPW ({exc})") from exc
+    data = raw.rename(columns=_EPW_COLUMNS)
+    data["pressure_hpa"] = raw["atmospheric_pressure"].to_numpy(dtype=np.float64) / 100.0
+    index = _restamp_year(pd.DatetimeIndex(raw.index), year, source)
+    site = Site(
+        name=str(meta["city"]),
+        latitude_deg=float(meta["latitude"]),
+        longitude_deg=float(meta["longitude"]),
+        altitude_m=float(meta["altitude"]),
+        municipality=municipality,
+    )
+    return _finish(data, index, site, source)
+
+
+_PVGIS_COLUMNS = {
+    "temp_air": "temp_air_degc",
+    "ghi": "ghi_w_m2",
+    "dni": "dni_w_m2",
+    "dhi": "dhi_w_m2",
+    "wind_speed": "wind_speed_m_s",
+    "relative_humidity": "relative_humidity_pct",
+}
+
+
+def read_pvgis_tmy(path, *, year: int | None = None, municipality: str | None = None) -> Weather:
+    """Read a PVGIS typical meteorological year (``csv`` or ``json`` as the PVGIS TMY tool writes).
+
+    Parsing is :func:`pvlib.iotools.read_pvgis_tmy` (pvlib >= 0.13 returns ``(data, meta)``).
+    PVGIS assembles the year from months of different years (listed as ``months_selected``),
+    stamped in UTC with their own years; the rows are re-stamped onto one calendar year
+    (``year``, by default :data:`TYPICAL_YEAR`), hour and month unchanged.
+
+    Time convention: PVGIS stamps rows at HH:00 UTC; the irradiance values are satellite
+    (SARAH) estimates for HH:00 plus the "irradiance time offset" in the file header (about
+    0.1-0.2 h in Europe; PVGIS writes this header line since late 2024), and T2m/wind/RH/
+    pressure are ERA5 values at the hour. mgwsim treats each row as the mean of the hour *starting* at its
+    stamp, the nearest period-beginning hour; solar timing can therefore be off by up to
+    about 20 min. The offset is recorded in :attr:`Weather.source`.
+
+    Parameters
+    ----------
+    path : str or path-like
+        ``.csv`` or ``.json`` file from the PVGIS TMY tool (``.epw`` from PVGIS: use
+        :func:`read_epw`).
+    year : int, optional
+        Calendar year to stamp the rows onto (default :data:`TYPICAL_YEAR`).
+    municipality : str, optional
+        Belgian municipality of the building, stored on the :class:`Site`.
+
+    Returns
+    -------
+    Weather
+        UTC index, with ``relative_humidity_pct``; pressure converted from Pa to hPa; the site
+        is the file's latitude, longitude and elevation.
+    """
+    import pvlib
+
+    path = Path(path)
+    source = f"PVGIS TMY file {path}"
+    check_choice(path.suffix.lower(), "file suffix", (".csv", ".json"), owner="read_pvgis_tmy")
+    try:
+        data, meta = pvlib.iotools.read_pvgis_tmy(path, map_variables=True)
+    except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
+        raise DataError(f"{source}: cannot be read as a PVGIS TMY file ({exc})") from exc
+    latitude, longitude, elevation, offset = _pvgis_location(meta, source)
+    site = Site(f"PVGIS TMY {latitude:.3f} N {longitude:.3f} E", latitude, longitude, elevation, municipality)
+    return _weather_from_pvgis(data, site, f"{source} (irradiance time offset {offset} h)", year)
+
+
+def _pvgis_location(meta: dict, source: str) -> tuple[float, float, float, float | str]:
+    """Latitude, longitude, elevation and irradiance time offset from PVGIS metadata (csv or json)."""
+    inputs = meta.get("inputs", {})
+    location = inputs.get("location", inputs)  # json nests them under "location", csv does not
+    try:
+        latitude, longitude = float(location["latitude"]), float(location["longitude"])
+        elevation = float(location["elevation"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DataError(f"{source}: PVGIS metadata lacks latitude/longitude/elevation ({exc})") from exc
+    offset = location.get("irradiance_time_offset", location.get("irradiance time offset", "not stated"))
+    return latitude, longitude, elevation, offset
+
+
+def _weather_from_pvgis(data: pd.DataFrame, site: Site, source: str, year: int | None) -> Weather:
+    """pvlib-named PVGIS TMY frame (UTC, mixed years, pressure in Pa) to a :class:`Weather`."""
+    frame = data.rename(columns=_PVGIS_COLUMNS)
+    if "pressure" not in data.columns:
+        raise DataError(f"{source}: column 'SP' (surface pressure) is missing")
+    frame["pressure_hpa"] = data["pressure"].to_numpy(dtype=np.float64) / 100.0
+    index = _restamp_year(pd.DatetimeIndex(data.index), TYPICAL_YEAR if year is None else year, source)
+    return _finish(frame, index, site, source)
+
+
+def get_pvgis_tmy(site: Site, *, cache_dir=None, year: int | None = None, timeout_s: float = 30.0) -> Weather:
+    """PVGIS typical year for a site, downloaded once and then read from the disk cache.
+
+    Online path: :func:`pvlib.iotools.get_pvgis_tmy` (JSON, default PVGIS databases, horizon
+    included) at the site's latitude and longitude rounded to 0.01° (about 1 km, finer than
+    the PVGIS grids). The parsed answer (pvlib column names, original UTC stamps and years)
+    is cached as ``pvgis_tmy_<lat>_<lon>.csv.gz`` plus a ``.json`` with the PVGIS metadata,
+    written atomically, so a later call (or another process) makes no request. Conversion
+    and time convention as :func:`read_pvgis_tmy`.
+
+    Parameters
+    ----------
+    site : Site
+        The building's site; kept as the :class:`Weather` site.
+    cache_dir : str or path-like, optional
+        Cache folder; default ``mgwsim._data.cache_dir() / "pvgis"``.
+    year : int, optional
+        Calendar year to stamp the rows onto (default :data:`TYPICAL_YEAR`).
+    timeout_s : float
+        Request timeout [s].
+    """
+    from mgwsim._data import cache_dir as default_cache_dir
+
+    latitude, longitude = round(site.latitude_deg, 2), round(site.longitude_deg, 2)
+    directory = Path(cache_dir) if cache_dir is not None else default_cache_dir() / "pvgis"
+    stem = f"pvgis_tmy_{latitude:.2f}_{longitude:.2f}"
+    data_file, meta_file = directory / f"{stem}.csv.gz", directory / f"{stem}.json"
+    if not (data_file.exists() and meta_file.exists()):
+        _download_pvgis_tmy(latitude, longitude, data_file, meta_file, timeout_s)
+    data = pd.read_csv(data_file, index_col=0)
+    data.index = pd.to_datetime(data.index, utc=True)
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    *_, offset = _pvgis_location(meta, f"PVGIS cache {meta_file}")
+    source = f"PVGIS TMY {latitude:.2f} N {longitude:.2f} E (cache {data_file}; irradiance time offset {offset} h)"
+    return _weather_from_pvgis(data, site, source, year)
+
+
+def _download_pvgis_tmy(latitude: float, longitude: float, data_file: Path, meta_file: Path, timeout_s: float) -> None:
+    import pvlib
+
+    data, meta = pvlib.iotools.get_pvgis_tmy(
+        latitude, longitude, outputformat="json", map_variables=True, timeout=timeout_s, coerce_year=None
+    )
+    data_file.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomically(data_file, lambda tmp: data.to_csv(tmp, compression="gzip"))
+    _write_atomically(meta_file, lambda tmp: Path(tmp).write_text(json.dumps(meta, default=str), encoding="utf-8"))
+
+
+def _write_atomically(target: Path, write) -> None:
+    """Write via a temporary file in the same folder and rename, so readers never see half a file."""
+    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    os.close(handle)
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+TIME_LABELS = ("beginning", "ending")
+
+
+def read_weather_csv(
+    path,
+    site: Site,
+    *,
+    time_column: str = "time",
+    columns: dict[str, str] | None = None,
+    tz: str | None = None,
+    label: str = "beginning",
+    time_format: str | None = None,
+) -> Weather:
+    """Read hourly weather from a plain CSV file.
+
+    Parameters
+    ----------
+    path : str or path-like
+        CSV with a header row.
+    site : Site
+        Where the data belong.
+    time_column : str
+        Column with the timestamps.
+    columns : dict, optional
+        Mapping ``{csv column: mgwsim column}`` (e.g. ``{"T": "temp_air_degc"}``); values
+        must already be in mgwsim's units (°C, W/m², m/s, hPa, %). Unmapped CSV columns are
+        ignored. By default the CSV uses mgwsim's column names.
+    tz : str, optional
+        Time zone. Required for naive timestamps, which are localised with it: a zone with
+        DST (``"Europe/Brussels"``) reads wall-clock files whose autumn hour appears twice,
+        in order (pandas ``ambiguous="infer"``); a non-existent spring hour raises.
+        Timestamps that carry an offset are converted to ``tz`` when given.
+    label : {"beginning", "ending"}
+        Whether a timestamp marks the start (mgwsim's convention) or the end of its hour;
+        hour-ending stamps are moved back by one hour.
+    time_format : str, optional
+        :func:`pandas.to_datetime` format of the time column (inferred by default).
+
+    Returns
+    -------
+    Weather
+    """
+    path = Path(path)
+    source = f"CSV file {path}"
+    check_choice(label, "label", TIME_LABELS, owner="read_weather_csv")
+    try:
+        raw = pd.read_csv(path)
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{source}: cannot be read as CSV ({exc})") from exc
+    if time_column not in raw.columns:
+        raise DataError(f"{source}: time column {time_column!r} not found; columns: {', '.join(raw.columns)}")
+    index = _parse_times(raw[time_column], tz, time_format, f"{source}, column {time_column!r}")
+    if label == "ending":
+        index = index - pd.Timedelta(hours=1)
+    data = _mapped_columns(raw, columns or {c: c for c in REQUIRED_COLUMNS + OPTIONAL_COLUMNS}, source)
+    return _finish(data, index, site, source)
+
+
+def _parse_times(values: pd.Series, tz: str | None, time_format: str | None, where: str) -> pd.DatetimeIndex:
+    try:
+        index = pd.DatetimeIndex(pd.to_datetime(values, format=time_format))
+    except ValueError:
+        try:  # offsets that change over the year (local time written with +01:00/+02:00)
+            index = pd.DatetimeIndex(pd.to_datetime(values, format=time_format, utc=True))
+        except ValueError as exc:
+            raise DataError(f"{where}: timestamps cannot be parsed ({exc})") from exc
+    if index.tz is not None:
+        return index.tz_convert(tz) if tz is not None else index
+    if tz is None:
+        raise DataError(f"{where}: timestamps have no time zone (first {_first(index)}); pass tz=")
+    try:
+        return index.tz_localize(tz, ambiguous="infer", nonexistent="raise")
+    except ValueError as exc:
+        raise DataError(f"{where}: cannot localise to {tz!r}: {exc}") from exc
+
+
+def _mapped_columns(raw: pd.DataFrame, columns: dict[str, str], source: str) -> pd.DataFrame:
+    known = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+    for target in columns.values():
+        check_choice(target, "columns target", known, owner="read_weather_csv")
+    present = {csv: target for csv, target in columns.items() if csv in raw.columns}
+    missing = [c for c in REQUIRED_COLUMNS if c not in present.values()]
+    if missing:
+        raise DataError(
+            f"{source}: no CSV column for {', '.join(missing)} (mapping {columns}); CSV columns: {', '.join(raw.columns)}"
+        )
+    data = {}
+    for csv, target in present.items():
+        try:
+            data[target] = pd.to_numeric(raw[csv]).to_numpy(dtype=np.float64)
+        except (ValueError, TypeError) as exc:
+            raise DataError(f"{source}: column {csv!r} is not numeric ({exc})") from exc
+    return pd.DataFrame(data)
+
+
+# --------------------------------------------------------------------------- design temperature
+
+
+@dataclass(frozen=True)
+class DesignTemperature:
+    """Design outdoor temperature θ_e of the heat-load calculation (EN 12831-1:2017).
+
+    Attributes
+    ----------
+    value_degc : float
+        Design outdoor temperature [°C].
+    method : str
+        How it was obtained (the national table, or the statistic of a weather series).
+    source : str
+        The table row's source, or the weather's source.
+    confidence : str
+        ``"high"``, ``"medium"`` or ``"low"`` for table values (see the table's README);
+        ``"statistic"`` for a value derived from data.
+    """
+
+    value_degc: float
+    method: str
+    source: str
+    confidence: str
+
+    def to_series(self) -> pd.Series:
+        return pd.Series(
+            {"design_temperature_degc": self.value_degc, "method": self.method, "source": self.source,
+             "confidence": self.confidence},
+            name="design_temperature",
+        )
+
+
+def design_temperature_table() -> pd.DataFrame:
+    """The Belgian municipality table ``data/weather/design_temperatures_be.csv`` (a copy).
+
+    Columns: ``municipality``, ``aliases`` (other official names, ``|``-separated),
+    ``design_temperature_degc``, ``confidence``, ``source``, ``year``.
+    """
+    return _design_table().copy()
+
+
+@lru_cache(maxsize=1)
+def _design_table() -> pd.DataFrame:
+    from mgwsim._data import data_path
+
+    return pd.read_csv(data_path("weather", "design_temperatures_be.csv"), keep_default_na=False)
+
+
+def _name_key(name: str) -> str:
+    """Case-, space- and hyphen-insensitive key ("Sint-Niklaas" == "sint niklaas")."""
+    return re.sub(r"[\s\-'.]", "", str(name).casefold())
+
+
+def _lookup_municipality(name: str) -> pd.Series | None:
+    table = _design_table()
+    key = _name_key(name)
+    for _, row in table.iterrows():
+        names = [row["municipality"], *str(row["aliases"]).split("|")]
+        if key in {_name_key(n) for n in names if n}:
+            return row
+    return None
+
+
+def design_temperature(site: Site, weather: Weather | None = None, *, method: str = "auto") -> DesignTemperature:
+    """Design outdoor temperature of a site [°C].
+
+    Two ways, chosen by ``method``:
+
+    ``"table"``
+        The Belgian national value for ``site.municipality`` (Dutch or French name, any
+        case) from ``design_temperatures_be.csv``: NBN EN 12831-1 ANB:2020 (and its
+        predecessor NBN B 62-003:1986) give θ_e per municipality. mgwsim's table holds a few
+        main cities only and most values are estimates: read ``confidence`` and the README.
+    ``"data"``
+        From ``weather``: the hourly dry-bulb temperature with 99.6 % annual cumulative
+        frequency of occurrence, i.e. the 0.4 % quantile of the hourly values (linear
+        interpolation), as ASHRAE defines its heating design condition (ASHRAE Handbook --
+        Fundamentals 2021, ch. 14 "Climatic design information"). ASHRAE computes it over
+        many years; on a typical year (TMY), whose months are chosen to be *typical*, it is
+        milder than the long-term value (Uccle TMYx 2007-2021: about -3 °C against the
+        national -7 °C), so it is not a substitute for the national value in a design.
+    ``"auto"`` (default)
+        ``"table"`` if the municipality is in the table, otherwise ``"data"``; the returned
+        ``method`` says which, and why.
+
+    Raises
+    ------
+    InputError
+        ``"table"`` without a known municipality, or ``"data"`` without weather.
+    """
+    check_choice(method, "method", DESIGN_TEMPERATURE_METHODS, owner="design_temperature")
+    row = _lookup_municipality(site.municipality) if site.municipality else None
+    if method == "table" or (method == "auto" and row is not None):
+        return _design_from_table(site, row)
+    if weather is None:
+        raise InputError(
+            f"design_temperature: no national value for site {site.name!r} (Site.municipality = "
+            f"{site.municipality!r} is not in design_temperatures_be.csv) and no weather to derive one from"
+        )
+    if method == "data":
+        note = ""
+    elif site.municipality:
+        note = f" (municipality {site.municipality!r} is not in the national table)"
+    else:
+        note = " (the site has no municipality for the national table)"
+    return _design_from_data(weather, note)
+
+
+def _design_from_table(site: Site, row: pd.Series | None) -> DesignTemperature:
+    if row is None:
+        known = ", ".join(_design_table()["municipality"])
+        raise InputError(
+            f"design_temperature: Site.municipality = {site.municipality!r} is not in design_temperatures_be.csv "
+            f"(known: {known}); give weather and method='data', or a known municipality"
+        )
+    return DesignTemperature(
+        value_degc=float(row["design_temperature_degc"]),
+        method=f"national table NBN EN 12831-1 ANB:2020 / NBN B 62-003, municipality {row['municipality']}",
+        source=f"{row['source']} ({row['year']})",
+        confidence=str(row["confidence"]),
+    )
+
+
+def _design_from_data(weather: Weather, note: str) -> DesignTemperature:
+    temperatures = weather.temp_air_degc
+    value = float(np.quantile(temperatures, DESIGN_PERCENTILE / 100.0))
+    return DesignTemperature(
+        value_degc=value,
+        method=("99.6 % annual cumulative frequency of hourly dry-bulb temperature (0.4 % quantile, "
+                f"ASHRAE Handbook Fundamentals 2021 ch. 14) over {len(temperatures)} h{note}"),
+        source=weather.source,
+        confidence="statistic",
+    )
+
+
+# --------------------------------------------------------------------------- summary
+
+
+def heating_degree_days(weather: Weather, base_degc: float = 15.0) -> float:
+    """Heating degree days [K·d]: sum over days of ``max(0, base - daily mean temperature)``.
+
+    Daily means are the means of the hourly values per calendar day of the index's time zone.
+    Belgian practice (KMI/IRM, Synergrid) uses base 15 °C ("graaddagen 15/15") and, for the
+    gas standard load profiles, 16.5 °C ("16,5/16,5"), computed from the official daily mean
+    at Uccle; the "equivalent" 15/15 degree days weight the days as 0.6 T_d + 0.3 T_d-1 +
+    0.1 T_d-2. This function uses the plain daily mean, so it differs slightly from the
+    published equivalent figures.
+
+    Parameters
+    ----------
+    weather : Weather
+    base_degc : float
+        Base (and heating-limit) temperature [°C].
+    """
+    base = check_number(base_degc, "base_degc", owner="heating_degree_days", low=-10, high=30, unit="degC")
+    temperature = weather.data["temp_air_degc"]
+    naive_days = temperature.index.tz_localize(None).normalize()
+    daily = temperature.groupby(naive_days).mean()
+    return float(np.maximum(base - daily.to_numpy(), 0.0).sum())
+
+
+def weather_summary(weather: Weather) -> pd.Series:
+    """Key figures of a weather series.
+
+    Returns
+    -------
+    pandas.Series
+        ``temp_air_mean_degc``, ``temp_air_min_degc``, ``temp_air_max_degc``;
+        ``ghi_kwh_m2`` the global horizontal irradiation over the series (for a one-year
+        series the annual value, kWh/m²·a); ``hdd_15_15_kd`` and ``hdd_16_5_16_5_kd``
+        heating degree days on bases 15 °C and 16.5 °C (:func:`heating_degree_days`);
+        ``hours`` the number of hourly rows. Named after the weather's source.
+    """
+    data = weather.data
+    temperature = data["temp_air_degc"]
+    return pd.Series(
+        {
+            "temp_air_mean_degc": float(temperature.mean()),
+            "temp_air_min_degc": float(temperature.min()),
+            "temp_air_max_degc": float(temperature.max()),
+            "ghi_kwh_m2": float(data["ghi_w_m2"].sum()) / 1000.0,  # hourly means [W/m2] x 1 h
+            "hdd_15_15_kd": heating_degree_days(weather, 15.0),
+            "hdd_16_5_16_5_kd": heating_degree_days(weather, 16.5),
+            "hours": float(len(data)),
+        },
+        name=weather.source,
+    )

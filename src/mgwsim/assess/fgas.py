@@ -17,11 +17,10 @@ Verdicts of :func:`refrigerant_check` for equipment installed (placed on the mar
   rules may tighten further;
 * ``fail``: the equipment could not be placed on the market in the install year.
 
-GWP basis. FACTS.md lists AR4 values "as the regulation uses". Our recollection is that
-Annex I of Regulation 2024/573 lists values based on the IPCC Sixth Assessment Report
-(AR6, e.g. R32 771) -- not verified. Both columns are stored; the check uses
-``gwp_basis`` (default ``'ar4'``) and downgrades a ``pass`` to ``warn`` when the other
-basis would be stricter (R454C: 148 with AR4, 166 with AR6, either side of 150).
+GWP basis. Annex I of the adopted Regulation (EU) 2024/573 lists 100-year GWPs from the
+IPCC Fourth Assessment Report (HFC-32 675, HFC-134a 1 430; blends by Annex VI), so the
+check uses AR4 values by default. AR6 values are stored too and can be chosen with
+``gwp_basis='ar6'`` for a sensitivity view; they are not the legal basis.
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ import re
 import pandas as pd
 
 from mgwsim._data import data_path
-from mgwsim.assess.checks import STATUSES, CheckResult
+from mgwsim.assess.checks import CheckResult
 from mgwsim.errors import InputError, check_choice, check_number, check_positive
 
 EQUIPMENT_TYPES = ("self_contained", "monobloc", "split")
@@ -158,18 +157,12 @@ def refrigerant_check(
     if not props["fluorinated"]:
         return _natural_result(name, gwp)
     kind = "self_contained" if equipment_type == "monobloc" else equipment_type
-    rules = load_fgas_rules()
-    statuses = {}
-    binding = {}
-    for basis in GWP_BASES:
-        hits = _applicable_rules(rules, kind, application, capacity, float(props[f"gwp_{basis}"]), bool(safety_exception))
-        statuses[basis], binding[basis] = _verdict(hits, install, horizon)
-    return _compose(name, gwp, gwp_basis, statuses, binding, install, horizon)
+    hits = _applicable_rules(load_fgas_rules(), kind, application, capacity, gwp, bool(safety_exception))
+    status, rule = _verdict(hits, install, horizon)
+    return _compose(name, gwp, gwp_basis, status, rule, install, horizon)
 
 
-def _compose(name, gwp, basis, statuses, binding, install, horizon) -> CheckResult:
-    status, rule = statuses[basis], binding[basis]
-    other = "ar6" if basis == "ar4" else "ar4"
+def _compose(name, gwp, basis, status, rule, install, horizon) -> CheckResult:
     threshold = None if rule is None else float(rule["applied_limit"])
     if status == "fail":
         en = (
@@ -189,19 +182,10 @@ def _compose(name, gwp, basis, statuses, binding, install, horizon) -> CheckResu
         )
     else:
         en = (
-            f"With {basis.upper()} GWP values no EU F-gas ban on new units of this kind with {name} applies up to "
+            f"No EU F-gas ban on new units of this kind with {name} (GWP {gwp:g}, {basis.upper()}) applies up to "
             f"{horizon}; later rules may still tighten."
         )
         nl = f"Tot {horizon} geldt geen Europees F-gasverbod voor nieuwe toestellen van dit type met {name}."
-    if STATUSES.index(statuses[other]) > STATUSES.index(status):
-        other_rule = binding[other]
-        note = (
-            f" With {other.upper()} GWP values the verdict would be '{statuses[other]}' "
-            f"(ban from {other_rule['from_year']}); check the GWP values of the regulation's Annex I."
-        )
-        en += note
-        nl += f" Met {other.upper()}-waarden luidt het oordeel '{statuses[other]}'."
-        status = "warn" if status == "pass" else status
     return CheckResult("refrigerant", status, gwp, f"GWP ({basis.upper()})", threshold, en, nl)
 
 
