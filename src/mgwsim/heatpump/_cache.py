@@ -1,0 +1,77 @@
+"""On-disk cache of performance maps (``cache_dir()/cop_maps/<sha256>.npz``).
+
+The key is the SHA-256 of every input that defines a map plus the mgwsim and CoolProp
+versions (read from package metadata, so a warm call never imports CoolProp).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from mgwsim._data import cache_dir
+from mgwsim.heatpump.maps import PerformanceMap, Source
+
+_FORMAT = 1
+
+
+def _versions() -> dict:
+    out = {"format": _FORMAT}
+    for dist in ("mgwsim", "CoolProp"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:  # pragma: no cover - editable installs have metadata
+            out[dist] = "unknown"
+    return out
+
+
+def map_key(inputs: dict) -> str:
+    """SHA-256 of the JSON of ``inputs`` (floats/arrays as lists) and the package versions."""
+    payload = {"inputs": inputs, "versions": _versions()}
+    text = json.dumps(payload, sort_keys=True, default=lambda a: np.asarray(a, dtype=float).tolist())
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _path(key: str) -> Path:
+    folder = cache_dir() / "cop_maps"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{key}.npz"
+
+
+def load(key: str) -> PerformanceMap | None:
+    """The cached map for ``key``, or None when there is none (or it cannot be read)."""
+    path = _path(key)
+    if not path.exists():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(str(data["meta"]))
+            arrays = {name: data[name].copy() for name in ("source_degc", "sink_degc", "cop", "capacity_kw")}
+    except (OSError, ValueError, KeyError):
+        return None  # a corrupt or foreign file: recompute and overwrite
+    meta["source"] = Source(**meta["source"])
+    return PerformanceMap(**arrays, **meta)
+
+
+def save(key: str, pmap: PerformanceMap) -> None:
+    """Write ``pmap`` atomically (temporary file + rename), safe with parallel writers."""
+    meta = {
+        "source": {"kind": pmap.source.kind, "min_degc": pmap.source.min_degc, "max_degc": pmap.source.max_degc},
+        "max_sink_degc": pmap.max_sink_degc,
+        "min_modulation_frac": pmap.min_modulation_frac,
+        "rated_capacity_kw": pmap.rated_capacity_kw,
+        "model": pmap.model,
+        "refrigerant": pmap.refrigerant,
+        "method": pmap.method,
+        "includes_defrost": pmap.includes_defrost,
+    }
+    path = _path(key)
+    tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
+    np.savez(tmp, source_degc=pmap.source_degc, sink_degc=pmap.sink_degc, cop=pmap.cop,
+             capacity_kw=pmap.capacity_kw, meta=np.array(json.dumps(meta)))
+    os.replace(tmp, path)

@@ -1,0 +1,426 @@
+"""Single-stage vapour-compression heat pump cycle with CoolProp, and maps built from it.
+
+Cycle (states 1 suction, 2 discharge, 3 condenser/gas-cooler outlet, 4 evaporator inlet):
+
+* evaporation temperature ``T_evap = T_source - approach_evap`` (the mid-point of the
+  glide for blends; R410A's is < 0.2 K), superheat at the evaporator outlet;
+* condensation temperature ``T_cond = T_sink + approach_cond`` (mid-point for blends),
+  subcooling at the condenser outlet; isenthalpic expansion ``h4 = h3``;
+* compression ``h2 = h1 + (h2s - h1) / eta_is`` with ``h2s = h(p_cond, s1)``;
+* COP = ``(h2 - h3) / (h2 - h1) * eta_el``, where ``eta_el`` lumps motor/inverter
+  losses and the auxiliaries counted by EN 14511 (fan or pump share);
+* R744 runs transcritical: gas-cooler outlet ``T3 = T_return + approach_gc`` with
+  ``T_return = T_sink - sink_delta_k``; the high pressure maximises the COP (bounded
+  scalar search) or follows Liao, Zhao & Jakobsen (2000).
+
+Capacity: a compressor of fixed swept volume, mass flow ``V_sw * rho_1 * eta_vol`` with
+``eta_vol = 1 - C (rho_2s / rho_1 - 1)`` (clearance re-expansion; Stoecker & Jones,
+*Refrigeration and Air Conditioning*, 2nd ed. 1982, ch. 11), so capacity falls as the
+source cools; ``V_sw`` is set so that the capacity at the EN 14511 rating point (A7/W35
+air, B0/W35 brine) equals ``rated_capacity_kw``.
+
+``import CoolProp`` costs seconds: it happens lazily inside the solver, and maps are
+cached on disk (:mod:`mgwsim.heatpump._cache`) so a warm call never imports it.
+
+Refrigerants: R290, R32, R1234ze(E), R134a, R410A (pure or pseudo-pure in CoolProp) and
+R744. R454C is *not* supported: CoolProp 8 knows the blend (``R454C.mix``, R32/R1234yf
+21.5/78.5 mass %), but its (p, s) flash fails at discharge states (``solver_rho_Tp``,
+e.g. 28 bar / 73 °C) and a secant on (p, T) flashes costs 10-45 ms per point (a 40 x 40
+map > 15 s). For R454C products use datasheet points (:mod:`mgwsim.heatpump.datasheet`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from mgwsim.errors import InputError, check_choice, check_fraction, check_number, check_positive
+from mgwsim.heatpump import _cache
+from mgwsim.heatpump.maps import PerformanceMap, Source, _check_grid, check_carnot, sink_above_source
+
+__all__ = ["REFRIGERANTS", "CycleState", "cycle_point", "cycle_map", "eta_is_brunin", "p_opt_liao"]
+
+REFRIGERANTS = {
+    # name: CoolProp fluid string. R454C is not supported: see the module docstring.
+    "R290": "R290",
+    "R32": "R32",
+    "R1234ze(E)": "R1234ze(E)",
+    "R134a": "R134a",
+    "R410A": "R410A",
+    "R744": "R744",
+}
+"""Refrigerants the cycle model supports and their CoolProp names."""
+
+_CRIT_MARGIN_K = 5.0  # a subcritical condensing temperature must stay this far below T_crit
+
+
+def eta_is_brunin(pressure_ratio):
+    """Compressor isentropic efficiency ``0.874 - 0.0135 * pi`` [-].
+
+    Brunin, Feidt & Hivet (1997), Comparison of the working domains of some compression
+    heat pumps and a compression-absorption heat pump, Int. J. Refrig. 20(5), 308-318.
+    """
+    return 0.874 - 0.0135 * np.asarray(pressure_ratio, dtype=float)
+
+
+def p_opt_liao(t_evap_degc: float, t_gc_out_degc: float) -> float:
+    """Optimal CO2 gas-cooler pressure [Pa] of Liao, Zhao & Jakobsen (2000).
+
+    ``p_opt = (2.778 - 0.0157 t_e) t_c + (0.381 t_e - 9.34)`` [bar], ``t_e`` evaporation and
+    ``t_c`` gas-cooler outlet temperature [°C]. Liao, S.M., Zhao, T.S., Jakobsen, A. (2000),
+    A correlation of optimal heat rejection pressures in transcritical carbon dioxide
+    cycles, Applied Thermal Engineering 20(9), 831-841.
+    """
+    return ((2.778 - 0.0157 * t_evap_degc) * t_gc_out_degc + (0.381 * t_evap_degc - 9.34)) * 1e5
+
+
+@dataclass(frozen=True)
+class CycleState:
+    """Result of one cycle solve (specific values per kg of refrigerant).
+
+    Enthalpies [J/kg] ``h1..h4``, pressures [Pa], suction density ``rho1`` [kg/m³],
+    volumetric efficiency, isentropic efficiency and the refrigerant-side COP before
+    ``eta_el``.
+    """
+
+    p_evap_pa: float
+    p_cond_pa: float
+    h1: float
+    h2: float
+    h3: float
+    h4: float
+    rho1: float
+    eta_vol: float
+    eta_is: float
+
+    @property
+    def q_evap_j_kg(self) -> float:
+        """Evaporator heat ``h1 - h4`` [J/kg]."""
+        return self.h1 - self.h4
+
+    @property
+    def q_cond_j_kg(self) -> float:
+        """Condenser / gas-cooler heat ``h2 - h3`` [J/kg]."""
+        return self.h2 - self.h3
+
+    @property
+    def w_comp_j_kg(self) -> float:
+        """Compressor work ``h2 - h1`` [J/kg]."""
+        return self.h2 - self.h1
+
+    @property
+    def cop_heating(self) -> float:
+        """Refrigerant-side heating COP ``(h2 - h3) / (h2 - h1)`` [-]."""
+        return self.q_cond_j_kg / self.w_comp_j_kg
+
+
+# -- CoolProp helpers (lazy import) -------------------------------------------------------
+def _state(refrigerant: str):
+    import CoolProp.CoolProp as CP  # lazy: ~2.6-4 s per process
+
+    return CP, CP.AbstractState("HEOS", REFRIGERANTS[refrigerant])
+
+
+def _t_mid(CP, st, p):
+    """Mid-point of bubble and dew temperature at pressure p [K] (equal for pure fluids)."""
+    st.update(CP.PQ_INPUTS, p, 0.0)
+    t_bub = st.T()
+    st.update(CP.PQ_INPUTS, p, 1.0)
+    return 0.5 * (t_bub + st.T())
+
+
+def _p_sat_mid(CP, st, t_k: float) -> float:
+    """Pressure whose glide mid-point equals ``t_k`` [Pa] (secant on ln p; 1 step for pure fluids)."""
+    st.update(CP.QT_INPUTS, 1.0, t_k)
+    p0 = st.p()
+    if len(st.fluid_names()) == 1:
+        return p0
+    p1 = p0 * 1.05
+    f0, f1 = _t_mid(CP, st, p0) - t_k, _t_mid(CP, st, p1) - t_k
+    for _ in range(30):
+        if abs(f1) < 1e-4 or f1 == f0:
+            break
+        lp = math.log(p1) - f1 * (math.log(p1) - math.log(p0)) / (f1 - f0)
+        p0, f0 = p1, f1
+        p1 = math.exp(lp)
+        f1 = _t_mid(CP, st, p1) - t_k
+    return p1
+
+
+def _suction(CP, st, p_evap, superheat_k):
+    st.update(CP.PQ_INPUTS, p_evap, 1.0)
+    t_dew = st.T()
+    if superheat_k > 0.0:
+        st.update(CP.PT_INPUTS, p_evap, t_dew + superheat_k)
+    return st.hmass(), st.smass(), st.rhomass()
+
+
+def _liquid_out(CP, st, p_cond, subcooling_k):
+    st.update(CP.PQ_INPUTS, p_cond, 0.0)
+    if subcooling_k > 0.0:
+        st.update(CP.PT_INPUTS, p_cond, st.T() - subcooling_k)
+    return st.hmass()
+
+
+def _compress(CP, st, h1, s1, rho1, p_evap, p_cond, eta_is, clearance):
+    st.update(CP.PSmass_INPUTS, p_cond, s1)
+    h2s, rho2s = st.hmass(), st.rhomass()
+    eta = float(eta_is_brunin(p_cond / p_evap)) if eta_is == "brunin" else eta_is
+    if not 0.0 < eta <= 1.0:
+        raise InputError(f"cycle: isentropic efficiency {eta:.3g} at pressure ratio {p_cond / p_evap:.3g} "
+                         "is outside (0, 1]; the lift is too large for a single-stage cycle")
+    eta_vol = 1.0 - clearance * (rho2s / rho1 - 1.0)
+    if eta_vol <= 0.0:
+        raise InputError(f"cycle: volumetric efficiency {eta_vol:.3g} <= 0 at pressure ratio "
+                         f"{p_cond / p_evap:.3g}; the lift is too large for a single-stage cycle")
+    return h1 + (h2s - h1) / eta, eta, eta_vol
+
+
+# -- single point -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Settings:
+    refrigerant: str
+    approach_evap_k: float
+    approach_cond_k: float
+    superheat_k: float
+    subcooling_k: float
+    eta_is: float | str
+    clearance: float
+    sink_delta_k: float
+    high_pressure: str
+
+
+def _check_temperatures(CP, st, s: _Settings, t_evap_k: float, t_cond_k: float, where: str):
+    t_crit = st.T_critical()
+    if t_evap_k >= t_crit - _CRIT_MARGIN_K:
+        raise InputError(f"cycle_map.{where}: evaporation at {t_evap_k - 273.15:.1f} °C is too close to the "
+                         f"critical temperature of {s.refrigerant} ({t_crit - 273.15:.1f} °C)")
+    t_min = st.Tmin()
+    if t_evap_k <= t_min + 1.0:
+        raise InputError(f"cycle_map.{where}: evaporation at {t_evap_k - 273.15:.1f} °C is below the "
+                         f"validity limit of the {s.refrigerant} equation of state ({t_min - 273.15:.1f} °C)")
+    if s.refrigerant != "R744" and t_cond_k >= t_crit - _CRIT_MARGIN_K:
+        raise InputError(
+            f"cycle_map.{where}: condensing at {t_cond_k - 273.15:.1f} °C (sink + approach_cond_k) is within "
+            f"{_CRIT_MARGIN_K:g} K of the critical temperature of {s.refrigerant} ({t_crit - 273.15:.1f} °C); "
+            "lower the supply temperature or use R744 (transcritical)")
+
+
+def _solve_subcritical(CP, st, s: _Settings, suction, t_cond_k):
+    p_evap, h1, s1, rho1 = suction
+    p_cond = _p_sat_mid(CP, st, t_cond_k)
+    h3 = _liquid_out(CP, st, p_cond, s.subcooling_k)
+    h2, eta, eta_vol = _compress(CP, st, h1, s1, rho1, p_evap, p_cond, s.eta_is, s.clearance)
+    return CycleState(p_evap, p_cond, h1, h2, h3, h3, rho1, eta_vol, eta)
+
+
+def _discharge_t(CP, st, c: CycleState) -> float:
+    st.update(CP.HmassP_INPUTS, c.h2, c.p_cond_pa)
+    return st.T()
+
+
+def _solve_r744(CP, st, s: _Settings, suction, t_sink_k):
+    """Transcritical R744 cycle; the discharge must be hotter than ``t_sink + approach_cond``.
+
+    The high pressure follows :func:`p_opt_liao` (or a bounded COP search), restricted to
+    ``[1.01 p_crit, 14 MPa]``; where the discharge is then too cold to heat the water to
+    ``t_sink``, the pressure is raised to the lowest one that reaches it (COP falls beyond
+    the unconstrained optimum, so this is the constrained optimum). Not checked: the
+    pinch inside the gas cooler.
+    """
+    p_evap, h1, s1, rho1 = suction
+    t_gc = t_sink_k - s.sink_delta_k + s.approach_cond_k
+    t_needed = t_sink_k + s.approach_cond_k
+
+    def at(p_high):
+        st.update(CP.PT_INPUTS, p_high, t_gc)
+        h3 = st.hmass()
+        h2, eta, eta_vol = _compress(CP, st, h1, s1, rho1, p_evap, p_high, s.eta_is, s.clearance)
+        return CycleState(p_evap, p_high, h1, h2, h3, h3, rho1, eta_vol, eta)
+
+    p_lo, p_hi = st.p_critical() * 1.01, 14.0e6
+    if s.high_pressure == "liao":
+        st.update(CP.PQ_INPUTS, p_evap, 1.0)
+        p_high = min(max(p_opt_liao(st.T() - 273.15, t_gc - 273.15), p_lo), p_hi)
+    else:
+        from scipy.optimize import minimize_scalar
+
+        p_high = 1e5 * minimize_scalar(lambda p: -at(p * 1e5).cop_heating, bounds=(p_lo / 1e5, p_hi / 1e5),
+                                       method="bounded", options={"xatol": 0.05}).x
+    state = at(p_high)
+    if _discharge_t(CP, st, state) >= t_needed:
+        return state
+    if _discharge_t(CP, st, at(p_hi)) < t_needed:
+        raise InputError(f"cycle_map: R744 cannot reach a supply of {t_sink_k - 273.15:.1f} °C below "
+                         f"{p_hi / 1e6:g} MPa at evaporation pressure {p_evap / 1e5:.1f} bar")
+    from scipy.optimize import brentq
+
+    p_high = brentq(lambda p: _discharge_t(CP, st, at(p)) - t_needed, p_high, p_hi, xtol=1e3)
+    return at(p_high)
+
+
+def _solve(CP, st, s: _Settings, suction, t_sink_degc):
+    t_sink_k = t_sink_degc + 273.15
+    if s.refrigerant == "R744":
+        return _solve_r744(CP, st, s, suction, t_sink_k)
+    return _solve_subcritical(CP, st, s, suction, t_sink_k + s.approach_cond_k)
+
+
+def _suction_state(CP, st, s: _Settings, t_source_degc: float, t_sink_degc: float, where: str):
+    t_evap = t_source_degc + 273.15 - s.approach_evap_k
+    _check_temperatures(CP, st, s, t_evap, t_sink_degc + 273.15 + s.approach_cond_k, where)
+    p_evap = _p_sat_mid(CP, st, t_evap)
+    return (p_evap, *_suction(CP, st, p_evap, s.superheat_k))
+
+
+def _settings(refrigerant, approach_evap_k, approach_cond_k, superheat_k, subcooling_k, eta_is,
+              clearance, sink_delta_k, high_pressure) -> _Settings:
+    owner = "cycle_map"
+    check_choice(refrigerant, "refrigerant", tuple(REFRIGERANTS), owner=owner)
+    check_number(approach_evap_k, "approach_evap_k", owner=owner, low=0.0, high=30.0, unit="K")
+    check_number(approach_cond_k, "approach_cond_k", owner=owner, low=0.0, high=30.0, unit="K")
+    check_number(superheat_k, "superheat_k", owner=owner, low=0.0, high=30.0, unit="K")
+    check_number(subcooling_k, "subcooling_k", owner=owner, low=0.0, high=30.0, unit="K")
+    if not (isinstance(eta_is, str) and eta_is == "brunin"):
+        eta_is = check_number(eta_is, "eta_is", owner=owner, low=0.0, high=1.0, low_inclusive=False)
+    check_number(clearance, "clearance", owner=owner, low=0.0, high=0.2)
+    check_number(sink_delta_k, "sink_delta_k", owner=owner, low=1.0, high=60.0, unit="K")
+    check_choice(high_pressure, "high_pressure", ("optimal", "liao"), owner=owner)
+    return _Settings(refrigerant, float(approach_evap_k), float(approach_cond_k), float(superheat_k),
+                     float(subcooling_k), eta_is, float(clearance), float(sink_delta_k), high_pressure)
+
+
+def cycle_point(refrigerant: str, t_source_degc: float, t_sink_degc: float, *,
+                approach_evap_k: float = 8.0, approach_cond_k: float = 4.0, superheat_k: float = 5.0,
+                subcooling_k: float = 3.0, eta_is: float | str = "brunin", clearance: float = 0.04,
+                sink_delta_k: float = 5.0, high_pressure: str = "liao") -> CycleState:
+    """Solve one cycle between a source inlet and a sink outlet temperature [°C].
+
+    Parameters as in :func:`cycle_map`. With zero approaches, superheat and subcooling and
+    ``eta_is=1`` this is the ideal cycle of the textbooks (evaporating at the source and
+    condensing at the sink temperature).
+
+    Returns
+    -------
+    CycleState
+    """
+    s = _settings(refrigerant, approach_evap_k, approach_cond_k, superheat_k, subcooling_k, eta_is,
+                  clearance, sink_delta_k, high_pressure)
+    if not t_sink_degc > t_source_degc:
+        raise InputError(f"cycle_point: t_sink_degc = {t_sink_degc!r} °C must exceed t_source_degc = "
+                         f"{t_source_degc!r} °C")
+    CP, st = _state(refrigerant)
+    suction = _suction_state(CP, st, s, float(t_source_degc), float(t_sink_degc), "point")
+    return _solve(CP, st, s, suction, float(t_sink_degc))
+
+
+# -- maps ----------------------------------------------------------------------------------
+def _solve_grid(s: _Settings, source_degc, sink_degc, rating_point):
+    """COP (refrigerant side) and volumetric heating capacity [J/m³ swept] on the grid + rating."""
+    CP, st = _state(s.refrigerant)
+    cop = np.empty((source_degc.size, sink_degc.size))
+    vol_heat = np.empty_like(cop)
+    for i, t_src in enumerate(source_degc):
+        suction = _suction_state(CP, st, s, t_src, sink_degc[-1], f"source_degc[{i}]")
+        for k, t_snk in enumerate(sink_degc):
+            c = _solve(CP, st, s, suction, t_snk)
+            cop[i, k] = c.cop_heating
+            vol_heat[i, k] = c.rho1 * c.eta_vol * c.q_cond_j_kg
+    suction = _suction_state(CP, st, s, rating_point[0], rating_point[1], "rating point")
+    rated = _solve(CP, st, s, suction, rating_point[1])
+    return cop, vol_heat, rated.rho1 * rated.eta_vol * rated.q_cond_j_kg
+
+
+def cycle_map(refrigerant: str, source_degc, sink_degc, *, rated_capacity_kw: float,
+              source: Source | None = None, approach_evap_k: float | None = None,
+              approach_cond_k: float = 4.0, superheat_k: float = 5.0, subcooling_k: float = 3.0,
+              eta_is: float | str = "brunin", eta_el: float = 0.88, clearance: float = 0.04,
+              sink_delta_k: float = 5.0, high_pressure: str = "liao", max_sink_degc: float | None = None,
+              min_modulation_frac: float = 0.3, model: str = "", use_cache: bool = True) -> PerformanceMap:
+    """Performance map of a single-stage vapour-compression heat pump from a CoolProp cycle.
+
+    Parameters
+    ----------
+    refrigerant : str
+        One of :data:`REFRIGERANTS` (R290, R32, R1234ze(E), R134a, R410A, R744; not R454C).
+    source_degc, sink_degc : array_like
+        Strictly ascending grids of source inlet and sink (water outlet) temperatures [°C];
+        every sink above every source.
+    rated_capacity_kw : float
+        Heating capacity at the EN 14511 rating point of ``source`` (A7/W35 for air,
+        B0/W35 for brine) [kW]; the rating point need not lie on the grid.
+    source : Source, optional
+        Source kind and limits (default air).
+    approach_evap_k : float, optional
+        Source inlet minus evaporation temperature [K]; default per source kind
+        (air 8 K, brine 6 K; see :class:`Source`).
+    approach_cond_k : float
+        Condensing minus sink outlet temperature [K] (default 4 K; plate condensers 2-5 K);
+        for R744 the gas-cooler outlet minus the water return temperature.
+    superheat_k, subcooling_k : float
+        Evaporator-outlet superheat and condenser-outlet subcooling [K] (defaults 5 and 3 K).
+    eta_is : float or 'brunin'
+        Compressor isentropic efficiency, constant or the pressure-ratio correlation
+        :func:`eta_is_brunin` (default).
+    eta_el : float
+        Heat-to-electricity factor: motor/inverter efficiency and EN 14511 auxiliaries
+        (fan or pump share) [-]. Default 0.88 (assumption: inverter + motor ~0.92, fans
+        and controls ~4 % of the input).
+    clearance : float
+        Clearance-equivalent ratio of the volumetric efficiency model [-] (default 0.04).
+    sink_delta_k : float
+        Water temperature rise across the condenser [K] (EN 14511 W35: 30/35 -> 5 K);
+        only used for R744, whose gas-cooler outlet follows the return temperature.
+    high_pressure : {'liao', 'optimal'}
+        R744 only: the correlation :func:`p_opt_liao` (default; within 0.1 % of the searched
+        optimum COP at the points checked in the tests, ~0.7 s for 40 x 40) or a bounded
+        scalar search for the COP maximum (~14 s for 40 x 40).
+    max_sink_degc : float, optional
+        Highest supply temperature of the product [°C] (default: the grid's end).
+    min_modulation_frac : float
+        Lowest part load as a fraction of full load [-].
+    model : str
+        Name stored in the map.
+    use_cache : bool
+        Read and write the on-disk cache (``cache_dir()/cop_maps``).
+
+    Returns
+    -------
+    PerformanceMap
+
+    Raises
+    ------
+    InputError
+        unknown refrigerant, grids not ascending, sink not above source, capacity <= 0,
+        condensing too close to the critical point (subcritical fluids), lift too large.
+    """
+    source = Source("air") if source is None else source
+    if not isinstance(source, Source):
+        raise InputError(f"cycle_map.source must be a Source, got {type(source).__name__}")
+    src = _check_grid(source_degc, "source_degc", "cycle_map")
+    snk = _check_grid(sink_degc, "sink_degc", "cycle_map")
+    sink_above_source(src, snk, "cycle_map")
+    check_positive(rated_capacity_kw, "rated_capacity_kw", owner="cycle_map", unit="kW")
+    check_number(eta_el, "eta_el", owner="cycle_map", low=0.0, high=1.0, low_inclusive=False)
+    check_fraction(min_modulation_frac, "min_modulation_frac", owner="cycle_map")
+    approach_evap_k = source.evaporator_approach_k if approach_evap_k is None else approach_evap_k
+    s = _settings(refrigerant, approach_evap_k, approach_cond_k, superheat_k, subcooling_k, eta_is,
+                  clearance, sink_delta_k, high_pressure)
+    inputs = {"kind": "cycle", "settings": s.__dict__, "source": source.__dict__, "src": src, "snk": snk,
+              "rated_capacity_kw": float(rated_capacity_kw), "eta_el": float(eta_el),
+              "max_sink_degc": max_sink_degc, "min_modulation_frac": float(min_modulation_frac), "model": model}
+    key = _cache.map_key(inputs)
+    if use_cache and (cached := _cache.load(key)) is not None:
+        return cached
+    cop, vol_heat, vol_heat_rated = _solve_grid(s, src, snk, source.rating_point_degc)
+    pmap = PerformanceMap(
+        source_degc=src, sink_degc=snk, cop=cop * eta_el, capacity_kw=vol_heat / vol_heat_rated * rated_capacity_kw,
+        source=source, max_sink_degc=max_sink_degc, min_modulation_frac=min_modulation_frac,
+        rated_capacity_kw=float(rated_capacity_kw), model=model or f"{refrigerant} cycle", refrigerant=refrigerant,
+        method="cycle", includes_defrost=False)
+    check_carnot(pmap.cop, src, snk, "cycle_map")
+    if use_cache:
+        _cache.save(key, pmap)
+    return pmap

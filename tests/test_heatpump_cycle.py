@@ -1,0 +1,132 @@
+"""Refrigerant cycle (CoolProp): textbook cycle, energy balance, second law, monotonicity, cache."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mgwsim.errors import InputError
+from mgwsim.heatpump import Source, carnot_cop, cycle_map, cycle_point
+from mgwsim.heatpump import cycle as cycle_module
+
+SRC = np.array([-15.0, -10.0, -5.0, 0.0, 2.0, 7.0, 10.0, 15.0])
+SNK = np.arange(30.0, 61.0, 5.0)
+
+
+@pytest.fixture(scope="module", params=["R290", "R32", "R1234ze(E)", "R410A", "R744"])
+def any_map(request):
+    return cycle_map(request.param, SRC, SNK, rated_capacity_kw=40.0, use_cache=False)
+
+
+def test_cengel_example_11_1():
+    """Ideal R134a refrigeration cycle 0.14 -> 0.8 MPa, 0.05 kg/s (Çengel & Boles, Example 11-1).
+
+    Published: Q_L = 7.18 kW, W_in = 1.81 kW, COP_R = 3.97.
+    """
+    import CoolProp.CoolProp as CP
+
+    t_evap = CP.PropsSI("T", "P", 0.14e6, "Q", 1, "R134a") - 273.15
+    t_cond = CP.PropsSI("T", "P", 0.8e6, "Q", 0, "R134a") - 273.15
+    c = cycle_point("R134a", t_evap, t_cond, approach_evap_k=0, approach_cond_k=0, superheat_k=0,
+                    subcooling_k=0, eta_is=1.0, clearance=0.0)
+    assert c.p_evap_pa == pytest.approx(0.14e6, rel=1e-6) and c.p_cond_pa == pytest.approx(0.8e6, rel=1e-6)
+    assert 0.05 * c.q_evap_j_kg / 1e3 == pytest.approx(7.18, rel=0.03)
+    assert 0.05 * c.w_comp_j_kg / 1e3 == pytest.approx(1.81, rel=0.03)
+    assert c.q_evap_j_kg / c.w_comp_j_kg == pytest.approx(3.97, rel=0.03)
+
+
+@pytest.mark.parametrize("refrigerant, t_src, t_snk", [("R290", 7, 35), ("R32", -7, 55), ("R744", 2, 65)])
+def test_energy_balance(refrigerant, t_src, t_snk):
+    c = cycle_point(refrigerant, t_src, t_snk)
+    assert c.q_cond_j_kg == pytest.approx(c.q_evap_j_kg + c.w_comp_j_kg, rel=1e-12)
+    assert c.q_evap_j_kg > 0 and c.w_comp_j_kg > 0
+
+
+def test_below_carnot_everywhere(any_map):
+    assert np.all(any_map.cop < carnot_cop(SRC[:, None], SNK[None, :]))
+
+
+def test_cop_monotonic(any_map):
+    assert np.all(np.diff(any_map.cop, axis=1) < 0), "COP must fall as the sink rises"
+    assert np.all(np.diff(any_map.cop, axis=0) > 0), "COP must rise as the source warms"
+
+
+def test_capacity_falls_with_source_and_rated_point(any_map):
+    assert np.all(np.diff(any_map.capacity_kw, axis=0) > 0)
+    assert any_map.capacity_at(7.0, 35.0) == pytest.approx(40.0, rel=1e-9)  # A7/W35 on the grid
+
+
+def test_brine_rating_point_off_grid():
+    m = cycle_map("R290", [-3.0, 4.0], [33.0, 50.0], rated_capacity_kw=30.0, source=Source("brine"), use_cache=False)
+    ref = cycle_map("R290", [-3.0, 0.0, 4.0], [33.0, 35.0, 50.0], rated_capacity_kw=30.0, source=Source("brine"),
+                    use_cache=False)
+    assert ref.capacity_kw[1, 1] == pytest.approx(30.0, rel=1e-9)
+    assert m.capacity_kw[0, 0] == pytest.approx(ref.capacity_kw[0, 0], rel=1e-9)
+
+
+def test_r744_liao_close_to_searched_optimum():
+    for t_src, t_snk, dt in [(7, 35, 5), (-10, 35, 5), (2, 55, 8), (-7, 65, 55)]:
+        liao = cycle_point("R744", t_src, t_snk, sink_delta_k=dt, high_pressure="liao")
+        best = cycle_point("R744", t_src, t_snk, sink_delta_k=dt, high_pressure="optimal")
+        assert liao.cop_heating == pytest.approx(best.cop_heating, rel=0.01)
+        assert liao.cop_heating <= best.cop_heating * (1 + 1e-3)
+
+
+@pytest.mark.parametrize(
+    "kw, match",
+    [
+        (dict(refrigerant="R12"), "refrigerant"),
+        (dict(refrigerant="R454C"), "refrigerant"),
+        (dict(sink_degc=[0.0, 20.0]), "must exceed the highest source"),
+        (dict(rated_capacity_kw=0.0), "rated_capacity_kw"),
+        (dict(rated_capacity_kw=-5.0), "rated_capacity_kw"),
+        (dict(source_degc=[5.0, 0.0]), "strictly ascending"),
+        (dict(sink_degc=[40.0, 35.0]), "strictly ascending"),
+        (dict(sink_degc=[35.0, 70.0], refrigerant="R32"), "critical temperature of R32"),
+        (dict(eta_is=1.5), "eta_is"),
+        (dict(source=Source("air"), approach_evap_k=-1.0), "approach_evap_k"),
+    ],
+)
+def test_bad_input(kw, match):
+    args = dict(refrigerant="R290", source_degc=[-5.0, 5.0], sink_degc=[35.0, 45.0], rated_capacity_kw=40.0,
+                use_cache=False)
+    args.update(kw)
+    refrigerant = args.pop("refrigerant")
+    with pytest.raises(InputError, match=match):
+        cycle_map(refrigerant, **args)
+
+
+def test_disk_cache_hit_does_not_recompute(tmp_path, monkeypatch):
+    monkeypatch.setenv("MGWSIM_CACHE", str(tmp_path))
+    first = cycle_map("R290", SRC, SNK, rated_capacity_kw=40.0, model="cache test")
+    assert len(list((tmp_path / "cop_maps").glob("*.npz"))) == 1
+
+    def boom(*args, **kwargs):
+        raise AssertionError("recomputed although cached")
+
+    monkeypatch.setattr(cycle_module, "_solve_grid", boom)
+    second = cycle_map("R290", SRC, SNK, rated_capacity_kw=40.0, model="cache test")
+    np.testing.assert_array_equal(first.cop, second.cop)
+    np.testing.assert_array_equal(first.capacity_kw, second.capacity_kw)
+    assert (second.model, second.refrigerant, second.source, second.max_sink_degc) == (
+        first.model, first.refrigerant, first.source, first.max_sink_degc)
+    with pytest.raises(AssertionError, match="recomputed"):  # another input -> another key
+        cycle_map("R290", SRC, SNK, rated_capacity_kw=41.0)
+
+
+def test_warm_call_does_not_import_coolprop(tmp_path):
+    """In a fresh process with a warm cache, CoolProp is never imported."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, numpy as np\n"
+        "from mgwsim.heatpump import cycle_map\n"
+        "cycle_map('R290', np.array([-5.0, 5.0]), np.array([35.0, 45.0]), rated_capacity_kw=10.0)\n"
+        "print('CoolProp' in sys.modules)\n"
+    )
+    env = {**os.environ, "MGWSIM_CACHE": str(tmp_path)}
+    cold = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    warm = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert cold.stdout.strip() == "True" and warm.stdout.strip() == "False"
