@@ -1,0 +1,199 @@
+"""Run a building's heat plant for a year: :func:`simulate_system` and its result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from mgwsim.demand import Demand
+from mgwsim.errors import InputError, check_series
+from mgwsim.heatpump.defrost import DEFAULT_RH_PCT, defrost_factors
+from mgwsim.system import kernel as k
+from mgwsim.system.plant import HeatPumpCascade, Plant
+from mgwsim.weather import Weather
+
+COLUMNS = {
+    k.SH_DELIVERED: "space_heating_delivered_kwh", k.SH_UNMET: "space_heating_unmet_kwh",
+    k.DHW_DELIVERED: "dhw_delivered_kwh", k.HP_HEAT_SH: "hp_heat_sh_kwh", k.HP_HEAT_DHW: "hp_heat_dhw_kwh",
+    k.HP_ELEC_SH: "hp_elec_sh_kwh", k.HP_ELEC_DHW: "hp_elec_dhw_kwh", k.BACKUP_HEAT_SH: "backup_heat_sh_kwh",
+    k.BACKUP_HEAT_DHW: "backup_heat_dhw_kwh", k.BACKUP_INPUT: "backup_input_kwh", k.BOOSTER_HEAT: "booster_kwh",
+    k.BUFFER_LOSS: "buffer_loss_kwh", k.DHW_LOSS: "dhw_tank_loss_kwh", k.BUFFER_DEGC: "buffer_degc",
+    k.DHW_DEGC: "dhw_tank_degc", k.BUFFER_DELTA: "buffer_storage_change_kwh", k.DHW_DELTA: "dhw_storage_change_kwh",
+    k.HP_CAPACITY_SH: "hp_capacity_sh_kw", k.HP_SINK_SH_DEGC: "hp_sink_sh_degc",
+    k.UNITS_EQUIVALENT: "hp_unit_hours", k.CYCLING: "hp_cycling", k.HP_LIMITED_BY_TEMPERATURE: "hp_temperature_limited",
+    k.DHW_BELOW_SETPOINT: "dhw_below_setpoint",
+}
+HEAT_IN = ("hp_heat_sh_kwh", "hp_heat_dhw_kwh", "backup_heat_sh_kwh", "backup_heat_dhw_kwh", "booster_kwh")
+HEAT_OUT = ("space_heating_delivered_kwh", "dhw_delivered_kwh", "buffer_loss_kwh", "dhw_tank_loss_kwh",
+            "buffer_storage_change_kwh", "dhw_storage_change_kwh")
+
+
+@dataclass(frozen=True, eq=False)
+class SystemResult:
+    """Hourly flows of one plant-year, per-unit statistics and annual KPIs.
+
+    ``hourly`` holds the kernel outputs (``COLUMNS``) plus ``hp_elec_kwh`` (all heat-pump
+    electricity), ``electric_backup_kwh``, ``gas_kwh`` (fuel on GCV), ``source_degc`` and the
+    demand's ``supply_required_degc``.
+    """
+
+    plant: Plant
+    demand: Demand
+    hourly: pd.DataFrame
+    units: pd.DataFrame
+
+    def balance_residual_kwh(self) -> pd.Series:
+        """Heat in minus heat out per hour [kWh]: zero to rounding (the plant heat balance)."""
+        return self.hourly[list(HEAT_IN)].sum(axis=1) - self.hourly[list(HEAT_OUT)].sum(axis=1)
+
+    def kpis(self) -> pd.Series:
+        """Annual KPIs.
+
+        SPF boundaries follow the SEPEMO convention used with EN 15316-4-2:2017
+        (Zottl et al., SEPEMO-Build D4.2, 2012): ``spf_h2`` = heat-pump heat / heat-pump
+        electricity (compressor and source fan, as in the COP maps); ``spf_h3`` adds the
+        electric backup and the booster to both sides; gas backup is reported separately.
+        """
+        h = self.hourly
+        hp_heat = h["hp_heat_sh_kwh"].sum() + h["hp_heat_dhw_kwh"].sum()
+        hp_elec = h["hp_elec_kwh"].sum()
+        backup_heat = h["backup_heat_sh_kwh"].sum() + h["backup_heat_dhw_kwh"].sum()
+        electric_backup = h["electric_backup_kwh"].sum() + h["booster_kwh"].sum()
+        total_heat = hp_heat + backup_heat + h["booster_kwh"].sum()
+        elec_backup_heat = (backup_heat if self.plant.backup.kind == "electric" else 0.0) + h["booster_kwh"].sum()
+        return pd.Series({
+            "space_heating_demand_kwh": self.demand.hourly["space_heating_kwh"].sum(),
+            "space_heating_delivered_kwh": h["space_heating_delivered_kwh"].sum(),
+            "space_heating_unmet_kwh": h["space_heating_unmet_kwh"].sum(),
+            "unmet_hours": int((h["space_heating_unmet_kwh"] > 1e-6).sum()),
+            "dhw_delivered_kwh": h["dhw_delivered_kwh"].sum(),
+            "hp_heat_kwh": hp_heat,
+            "hp_elec_kwh": hp_elec,
+            "backup_heat_kwh": backup_heat,
+            "booster_kwh": h["booster_kwh"].sum(),
+            "gas_kwh": h["gas_kwh"].sum(),
+            "electricity_kwh": hp_elec + electric_backup,
+            "spf_h2": hp_heat / hp_elec if hp_elec > 0 else np.nan,
+            "spf_h3": (hp_heat + elec_backup_heat) / (hp_elec + electric_backup) if hp_elec + electric_backup > 0 else np.nan,
+            "backup_share": (backup_heat + h["booster_kwh"].sum()) / total_heat if total_heat > 0 else np.nan,
+            "hp_temperature_limited_hours": int(h["hp_temperature_limited"].sum()),
+            "cycling_hours": int(h["hp_cycling"].sum()),
+            "starts": float(self.units["starts"].sum()),
+            "dhw_below_setpoint_hours": int(h["dhw_below_setpoint"].sum()),
+            "peak_hp_elec_kw": h["hp_elec_kwh"].max(),
+        }, name="system")
+
+
+def _grids(cascade: HeatPumpCascade | None, fallback: HeatPumpCascade | None) -> tuple:
+    chosen = cascade or fallback
+    if chosen is None:  # a plant without heat pumps: a dummy, never evaluated
+        grid = np.array([0.0, 1.0])
+        return grid, grid, np.ones((2, 2)), np.zeros((2, 2)), -1e9, 1e9, -1e9
+    return chosen.performance.kernel_arrays()
+
+
+def _source_series(cascade: HeatPumpCascade, weather: Weather, source_degc) -> np.ndarray:
+    if source_degc is not None:
+        return check_series(source_degc, "source_degc", owner="simulate_system", length=weather.n_hours, low=-50, high=60)
+    kind = cascade.performance.source.kind
+    if kind != "air":
+        raise InputError(f"simulate_system: a {kind!r} heat pump needs source_degc (e.g. mgwsim.system.sources)")
+    return weather.temp_air_degc
+
+
+def _check_in_grid(cascade: HeatPumpCascade, source: np.ndarray) -> None:
+    pmap = cascade.performance
+    inside = (source >= pmap.source.min_degc) & (source <= pmap.source.max_degc)
+    low, high = pmap.source_degc[0], pmap.source_degc[-1]
+    bad = inside & ((source < low) | (source > high))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(f"simulate_system: source temperature {source[i]:.1f} °C at hour {i} lies inside the "
+                         f"operating limits but outside the map grid [{low:g}, {high:g}] °C; extend the map grid")
+
+
+def _defrost(cascade: HeatPumpCascade | None, weather: Weather) -> tuple[np.ndarray, np.ndarray]:
+    ones = np.ones(weather.n_hours)
+    if cascade is None or not cascade.defrost:
+        return ones, ones
+    rh = weather.column("relative_humidity_pct") if "relative_humidity_pct" in weather.data else DEFAULT_RH_PCT
+    capacity, cop = defrost_factors(weather.temp_air_degc, rh)
+    return np.ascontiguousarray(capacity, dtype=float), np.ascontiguousarray(cop, dtype=float)
+
+
+def _params(plant: Plant, first_supply_degc: float) -> np.ndarray:
+    hp, hw, bu, buf = plant.heat_pumps, plant.hot_water, plant.backup, plant.buffer
+    n_dhw = {"heat_pump": 0, "separate_heat_pump": hw.heat_pump.n_units if hw.heat_pump else 0, "electric": -1}[hw.mode]
+    tank = hw.tank
+    return np.array([
+        hp.n_units if hp else 1, hp.performance.min_modulation_frac if hp else 1.0,
+        hp.degradation_coefficient if hp else 0.0, hp.supply_margin_k if hp else 0.0,
+        n_dhw, hw.charge_margin_k,
+        buf.heat_capacity_kwh_k if buf else 0.0, buf.ua_w_k / 1000.0 if buf else 0.0, buf.max_degc if buf else 0.0,
+        tank.ambient_degc,
+        tank.heat_capacity_kwh_k, tank.ua_w_k / 1000.0, hw.setpoint_degc, tank.max_degc, hw.booster_kw,
+        bu.capacity_kw, bu.efficiency, 1.0 if bu.mode == "alternative" else 0.0, bu.bivalent_degc,
+        1.0 if bu.serves_hot_water else 0.0,
+        min(max(first_supply_degc, buf.min_degc), buf.max_degc) if buf else 0.0, hw.setpoint_degc, 1.0 if hp else 0.0,
+    ], dtype=np.float64)
+
+
+def simulate_system(
+    demand: Demand,
+    plant: Plant,
+    weather: Weather,
+    *,
+    source_degc=None,
+    buffer_offset_k=None,
+    dhw_offset_k=None,
+) -> SystemResult:
+    """Simulate the heat plant serving ``demand`` for the weather's year.
+
+    Parameters
+    ----------
+    demand : Demand
+        Hourly space heating, hot water and required supply/return temperatures
+        (:func:`mgwsim.simulate_demand`) on the same index as ``weather``.
+    plant : Plant
+    source_degc : array, optional
+        Source temperature of the heat pumps [°C] per hour; by default the outdoor air
+        (air sources). Brine and exhaust-air sources must pass it (:mod:`mgwsim.system.sources`).
+    buffer_offset_k, dhw_offset_k : array, optional
+        Setpoint raises [K] per hour set by a controller (PV-led, price-led); zero by default.
+    """
+    n = weather.n_hours
+    if len(demand.hourly) != n:
+        raise InputError(f"simulate_system: demand has {len(demand.hourly)} hours, weather {n}")
+    zeros = np.zeros(n)
+    buffer_offset = zeros if buffer_offset_k is None else check_series(buffer_offset_k, "buffer_offset_k", length=n,
+                                                                       low=0.0, high=40.0)
+    dhw_offset = zeros if dhw_offset_k is None else check_series(dhw_offset_k, "dhw_offset_k", length=n, low=0.0, high=30.0)
+    hp = plant.heat_pumps or plant.hot_water.heat_pump
+    source = _source_series(hp, weather, source_degc) if hp else weather.temp_air_degc
+    for cascade in (plant.heat_pumps, plant.hot_water.heat_pump):
+        if cascade is not None:
+            _check_in_grid(cascade, source)
+    cap_factor, cop_factor = _defrost(hp, weather)
+    d = demand.hourly
+    n_units = plant.heat_pumps.n_units if plant.heat_pumps else 1
+    run_hours, starts = np.zeros(n_units), np.zeros(n_units)
+    out = np.zeros((n, k.N_OUTPUTS))
+    k.plant_kernel(
+        d["space_heating_kwh"].to_numpy(dtype=float), d["supply_required_degc"].to_numpy(dtype=float),
+        d["return_required_degc"].to_numpy(dtype=float), d["dhw_kwh"].to_numpy(dtype=float), source,
+        weather.temp_air_degc, cap_factor, cop_factor, buffer_offset, dhw_offset,
+        _grids(plant.heat_pumps, None), _grids(plant.hot_water.heat_pump, plant.heat_pumps),
+        _params(plant, float(d["supply_required_degc"].iloc[0])), run_hours, starts, out,
+    )
+    hourly = pd.DataFrame(out, index=weather.index, columns=[COLUMNS[i] for i in range(k.N_OUTPUTS)])
+    hourly["hp_elec_kwh"] = hourly["hp_elec_sh_kwh"] + hourly["hp_elec_dhw_kwh"]
+    is_gas = plant.backup.kind == "gas_boiler"
+    hourly["gas_kwh"] = hourly["backup_input_kwh"] if is_gas else 0.0
+    hourly["electric_backup_kwh"] = 0.0 if is_gas else hourly["backup_input_kwh"]
+    hourly["source_degc"] = source
+    hourly["supply_required_degc"] = d["supply_required_degc"].to_numpy()
+    units = pd.DataFrame({"run_hours": run_hours, "starts": starts},
+                         index=pd.RangeIndex(1, n_units + 1, name="unit"))
+    return SystemResult(plant, demand, hourly, units)
