@@ -16,9 +16,15 @@ PARALLEL_OPTIONS: dict[str, bool] = {**NUMBA_OPTIONS, "parallel": True}
 """Options for kernels that ``prange`` over independent buildings or variants."""
 
 
-def njit(func=None, *, parallel: bool = False):
-    """Compile ``func`` with mgwsim's numba options (use as ``@njit`` or ``@njit(parallel=True)``)."""
-    options = PARALLEL_OPTIONS if parallel else NUMBA_OPTIONS
+def njit(func=None, *, parallel: bool = False, inline: bool = False):
+    """Compile ``func`` with mgwsim's numba options (``@njit``, ``@njit(parallel=True)``, ``@njit(inline=True)``).
+
+    ``inline=True`` inlines a small helper into its callers at numba-IR level, which avoids
+    the per-call reference counting of array arguments inside hourly loops.
+    """
+    options = dict(PARALLEL_OPTIONS if parallel else NUMBA_OPTIONS)
+    if inline:
+        options["inline"] = "always"
 
     def wrap(f):
         return numba.njit(**options)(f)

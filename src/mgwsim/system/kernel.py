@@ -42,7 +42,7 @@ SH_DELIVERED, SH_UNMET, DHW_DELIVERED, HP_HEAT_SH, HP_HEAT_DHW, HP_ELEC_SH, HP_E
 N_OUTPUTS = 23
 
 
-@njit
+@njit(inline=True)
 def _unit_point(grids, t_source, t_sink, cap_factor, cop_factor):
     """(capacity kW, COP) of one unit, 0/0 when unavailable; sinks below the grid use its lowest sink."""
     src, snk, cop, cap, max_sink, min_src, max_src = grids
@@ -50,7 +50,7 @@ def _unit_point(grids, t_source, t_sink, cap_factor, cop_factor):
     return capacity * cap_factor, c * cop_factor
 
 
-@njit
+@njit(inline=True)
 def _stage(load_unit_hours, n_units, min_mod, running_prev, run_hours, starts):
     """Lead-lag staging for one hour; updates run hours and starts; returns (units running, cycling share)."""
     k = int(math.ceil(load_unit_hours - 1e-12)) if load_unit_hours > 1e-12 else 0
