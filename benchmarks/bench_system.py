@@ -30,7 +30,8 @@ def main() -> None:
     cap_f, cop_f = _defrost(plant.heat_pumps, weather)
     zeros = np.zeros(weather.n_hours)
     args = (d["space_heating_kwh"].to_numpy(), d["supply_required_degc"].to_numpy(), d["return_required_degc"].to_numpy(),
-            d["dhw_kwh"].to_numpy(), weather.temp_air_degc, weather.temp_air_degc, cap_f, cop_f, zeros, zeros,
+            d["dhw_kwh"].to_numpy(), weather.temp_air_degc, weather.temp_air_degc, cap_f, cop_f,
+            np.full(weather.n_hours, np.inf), zeros, zeros,
             _grids(plant.heat_pumps, None), _grids(None, plant.heat_pumps), _params(plant, 50.0))
 
     def run(func):

@@ -133,3 +133,10 @@ def test_bad_inputs_raise(weather, demand):
         HeatPumpCascade(air_map(), 0)
     with pytest.raises(InputError, match="capacity_kw"):
         Backup("gas_boiler", 0.0)
+
+
+def test_capacity_limit_caps_heat_pump_heat(weather, demand):
+    limit = np.full(weather.n_hours, 25.0)
+    h = simulate_system(demand, plant(), weather, capacity_limit_kw=limit).hourly
+    assert (h["hp_heat_sh_kwh"] + h["hp_heat_dhw_kwh"] <= 25.0 + 1e-9).all()
+    assert (h["hp_heat_sh_kwh"] + h["hp_heat_dhw_kwh"]).max() == pytest.approx(25.0)

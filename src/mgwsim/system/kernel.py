@@ -69,9 +69,12 @@ def _stage(load_unit_hours, n_units, min_mod, running_prev, run_hours, starts):
 
 
 @njit
-def plant_kernel(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_factor, cop_factor,
+def plant_kernel(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_factor, cop_factor, cap_limit_kw,
                  buffer_offset_k, dhw_offset_k, hp_grids, dhw_grids, params, run_hours, starts, out):
     """Run one building-year; fills ``out`` (n × N_OUTPUTS), ``run_hours`` and ``starts`` (per unit).
+
+    ``cap_limit_kw`` caps the heat of the main cascade per hour (e.g. what an exhaust-air
+    flow can give; ``inf`` for no cap).
 
     ``params`` (float64): n_units, min_mod, cd, margin, n_dhw_units (0 = main cascade with
     priority, -1 = no heat pump for hot water), dhw_margin, c_buf [kWh/K] (0 = no buffer),
@@ -103,6 +106,8 @@ def plant_kernel(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_facto
                 cap_u, cop_u = _unit_point(grids, t_source[t], sink, cap_factor[t], cop_factor[t])
                 if need_hp > 0.0 and cap_u > 0.0:
                     hp_dhw = min(need_hp, units * cap_u)
+                    if n_dhw_units == 0:
+                        hp_dhw = min(hp_dhw, cap_limit_kw[t])
                     elec_dhw = hp_dhw / cop_u
                     if n_dhw_units == 0:
                         unit_hours_dhw = hp_dhw / cap_u
@@ -133,7 +138,8 @@ def plant_kernel(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_facto
                 sink_sh = max_sink
             cap_u, cop_u = _unit_point(hp_grids, t_source[t], sink_sh, cap_factor[t], cop_factor[t])
             if cap_u > 0.0 and share > 0.0:
-                cap_total_sh = units_left * cap_u
+                cap_total_sh = min(units_left * cap_u, max(cap_limit_kw[t] - hp_dhw if n_dhw_units == 0 else
+                                                            cap_limit_kw[t], 0.0))
                 hp_sh = min(share * need_sh, cap_total_sh)
                 load = unit_hours_dhw + hp_sh / cap_u
                 k, last = _stage(load, n_units, min_mod, running_prev, run_hours, starts)

@@ -148,6 +148,7 @@ def simulate_system(
     source_degc=None,
     buffer_offset_k=None,
     dhw_offset_k=None,
+    capacity_limit_kw=None,
 ) -> SystemResult:
     """Simulate the heat plant serving ``demand`` for the weather's year.
 
@@ -162,6 +163,9 @@ def simulate_system(
         (air sources). Brine and exhaust-air sources must pass it (:mod:`mgwsim.system.sources`).
     buffer_offset_k, dhw_offset_k : array, optional
         Setpoint raises [K] per hour set by a controller (PV-led, price-led); zero by default.
+    capacity_limit_kw : array, optional
+        Upper bound on the cascade's heat per hour [kW], e.g.
+        ``ExhaustAirSource.condenser_limit_kw(cop)`` for an exhaust-air heat pump.
     """
     n = weather.n_hours
     if len(demand.hourly) != n:
@@ -176,6 +180,8 @@ def simulate_system(
         if cascade is not None:
             _check_in_grid(cascade, source)
     cap_factor, cop_factor = _defrost(hp, weather)
+    cap_limit = np.full(n, np.inf) if capacity_limit_kw is None else check_series(
+        capacity_limit_kw, "capacity_limit_kw", owner="simulate_system", length=n, low=0.0)
     d = demand.hourly
     n_units = plant.heat_pumps.n_units if plant.heat_pumps else 1
     run_hours, starts = np.zeros(n_units), np.zeros(n_units)
@@ -183,7 +189,7 @@ def simulate_system(
     k.plant_kernel(
         d["space_heating_kwh"].to_numpy(dtype=float), d["supply_required_degc"].to_numpy(dtype=float),
         d["return_required_degc"].to_numpy(dtype=float), d["dhw_kwh"].to_numpy(dtype=float), source,
-        weather.temp_air_degc, cap_factor, cop_factor, buffer_offset, dhw_offset,
+        weather.temp_air_degc, cap_factor, cop_factor, cap_limit, buffer_offset, dhw_offset,
         _grids(plant.heat_pumps, None), _grids(plant.hot_water.heat_pump, plant.heat_pumps),
         _params(plant, float(d["supply_required_degc"].iloc[0])), run_hours, starts, out,
     )

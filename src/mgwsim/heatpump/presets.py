@@ -1,0 +1,46 @@
+"""Ready-made performance maps on sensible grids, for the few-lines use of mgwsim.
+
+The maximum supply temperatures are typical of current products per refrigerant
+(assumptions to be replaced by the chosen product's datasheet): R290 monoblocs reach
+70–75 °C, R32 and R410A units 55–65 °C, R1234ze(E) large units ~80 °C, R744 (transcritical)
+90 °C for hot water.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mgwsim.errors import check_choice
+from mgwsim.heatpump.cycle import cycle_map
+from mgwsim.heatpump.maps import PerformanceMap, Source
+
+TYPICAL_MAX_SUPPLY_DEGC = {"R290": 75.0, "R32": 60.0, "R410A": 60.0, "R1234ze(E)": 80.0, "R744": 90.0, "R134a": 70.0}
+"""Typical maximum supply temperature per refrigerant [°C] (see the module docstring)."""
+
+AIR_SOURCE_GRID_DEGC = np.linspace(-25.0, 35.0, 31)
+BRINE_SOURCE_GRID_DEGC = np.linspace(-5.0, 20.0, 26)
+
+
+def _sink_grid(max_supply_degc: float, lowest_degc: float) -> np.ndarray:
+    return np.linspace(lowest_degc, max(max_supply_degc, lowest_degc + 10.0), 25)
+
+
+def air_to_water(refrigerant: str = "R290", rated_capacity_kw: float = 60.0, *, max_supply_degc: float | None = None,
+                 min_modulation_frac: float = 0.3, model: str = "") -> PerformanceMap:
+    """Air/water heat pump map from the CoolProp cycle (rated at A7/W35), source −25…35 °C."""
+    check_choice(refrigerant, "refrigerant", TYPICAL_MAX_SUPPLY_DEGC, owner="air_to_water")
+    max_supply = TYPICAL_MAX_SUPPLY_DEGC[refrigerant] if max_supply_degc is None else max_supply_degc
+    return cycle_map(refrigerant, AIR_SOURCE_GRID_DEGC, _sink_grid(max_supply, 36.0),
+                     rated_capacity_kw=rated_capacity_kw, source=Source("air"), max_sink_degc=max_supply,
+                     min_modulation_frac=min_modulation_frac, model=model or f"{refrigerant} air/water {rated_capacity_kw:g} kW")
+
+
+def brine_to_water(refrigerant: str = "R290", rated_capacity_kw: float = 60.0, *, max_supply_degc: float | None = None,
+                   min_modulation_frac: float = 0.3, model: str = "") -> PerformanceMap:
+    """Brine/water heat pump map from the CoolProp cycle (rated at B0/W35), source −5…20 °C."""
+    check_choice(refrigerant, "refrigerant", TYPICAL_MAX_SUPPLY_DEGC, owner="brine_to_water")
+    max_supply = TYPICAL_MAX_SUPPLY_DEGC[refrigerant] if max_supply_degc is None else max_supply_degc
+    return cycle_map(refrigerant, BRINE_SOURCE_GRID_DEGC, _sink_grid(max_supply, 25.0),
+                     rated_capacity_kw=rated_capacity_kw, source=Source("brine"), max_sink_degc=max_supply,
+                     min_modulation_frac=min_modulation_frac,
+                     model=model or f"{refrigerant} brine/water {rated_capacity_kw:g} kW")
