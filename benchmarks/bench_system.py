@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from benchmarks._timing import best_time_s
+from mgwsim.control import Control
 from mgwsim.demand import simulate_demand
 from mgwsim.examples import antwerp_block
 from mgwsim.heatpump import Source, carnot_map
@@ -31,8 +32,8 @@ def main() -> None:
     zeros = np.zeros(weather.n_hours)
     args = (d["space_heating_kwh"].to_numpy(), d["supply_required_degc"].to_numpy(), d["return_required_degc"].to_numpy(),
             d["dhw_kwh"].to_numpy(), weather.temp_air_degc, weather.temp_air_degc, cap_f, cop_f,
-            np.full(weather.n_hours, np.inf), zeros, zeros,
-            _grids(plant.heat_pumps, None), _grids(None, plant.heat_pumps), _params(plant, 50.0))
+            np.full(weather.n_hours, np.inf), zeros, zeros, zeros, zeros,
+            _grids(plant.heat_pumps, None), _grids(None, plant.heat_pumps), _params(plant, 50.0, Control()))
 
     def run(func):
         return lambda: func(*args, np.zeros(2), np.zeros(2), np.zeros((weather.n_hours, kernel.N_OUTPUTS)))

@@ -1,4 +1,4 @@
-"""The hourly heat-side plant kernel (numba): heat pumps, buffer, hot-water tank, backup.
+"""The hourly heat-side plant kernel (numba): heat pumps, buffer, hot-water tank, backup, control.
 
 One pure function runs one building-year: state (tank temperatures, units running) in,
 every heat and electricity flow out, so that the plant heat balance
@@ -6,25 +6,34 @@ every heat and electricity flow out, so that the plant heat balance
     Q_hp,sh + Q_hp,dhw + Q_bu,sh + Q_bu,dhw + Q_booster
         = Q_sh,delivered + Q_dhw + L_buffer + L_dhw + ΔE_buffer + ΔE_dhw
 
-can be checked every hour outside the kernel. Control is heat-led with hot-water priority:
+can be checked every hour outside the kernel. Each hour, in this order:
 
-1. The hot-water tank is brought back to its setpoint (+ controller offset): the heat pumps
-   charge it as far as their maximum supply temperature allows (outlet = tank target +
-   charge margin), the electric booster lifts the rest (legionella), then the backup.
-2. Space heating: the buffer (or the radiator circuit directly) is brought to the hour's
+1. **Hot water (priority).** The tank is brought back to its setpoint (+ controller offset):
+   the heat pumps charge it as far as their maximum supply temperature allows (outlet =
+   tank target + charge margin), the electric booster lifts the rest (legionella), then
+   the backup if it serves hot water.
+2. **Space heating.** The buffer (or the radiator circuit directly) is brought to the hour's
    required supply temperature (+ offset). The heat pumps work at outlet = target + margin
    with the unit-hours the hot water left; when that outlet is above their maximum supply
-   temperature they preheat the return water in series (share (T_max − margin − T_return) /
-   (T_supply − T_return) of the load) and the backup finishes, in series after the buffer
-   (so it may also lift the supply above the buffer's maximum). In bivalent-alternative mode
-   the heat pumps stop below the bivalent outdoor temperature.
-3. Cascade staging: the load in unit-hours L is carried by ceil(L) units in fixed lead-lag
-   order; the last unit modulates down to the minimum part load, below which it cycles with
-   the EN 14825:2022 (8.5.2) degradation COP_PL = COP · PLR/(Cd·PLR + 1 − Cd), PLR being its
-   load relative to the minimum output. A cycling hour counts as one start (an estimate).
+   temperature they preheat the return water in series (share (T_max − margin − T_return)
+   / (T_supply − T_return) of the load) and the backup finishes, in series after the
+   buffer (so it may also lift the supply above the buffer's maximum). In
+   bivalent-alternative mode the heat pumps stop below the bivalent outdoor temperature.
+3. **Grid-aware limit.** With an import limit, the electricity of the heat pumps, booster
+   and electric backup is kept within ``limit + PV − other load`` of the hour (hot water
+   first); the heat that does not fit is left to a gas backup or goes unmet.
+4. **PV-led charging.** With PV-led control, a PV surplus left after steps 1–3 is stored as
+   heat: the hot-water tank, then the buffer, are charged towards their maximum temperature
+   with the spare unit-hours, as far as the surplus electricity allows.
+5. **Cascade staging.** The load in unit-hours L is carried by ceil(L) units in fixed
+   lead–lag order; the last unit modulates down to the minimum part load, below which it
+   cycles with the EN 14825:2022 (8.5.2) degradation COP_PL = COP · PLR/(Cd·PLR + 1 − Cd),
+   PLR being its load relative to the minimum output (applied to the space-heating share;
+   hot-water and PV-led charging run at full load). A cycling hour counts as one start.
 
-Tank losses use the temperature at the start of the hour (explicit Euler; hourly
-tank time constants are days, so the error is negligible).
+Price-led control needs no state and is expressed through the setpoint offsets
+(:func:`mgwsim.control.price_led_offsets`). Tank losses use the temperature at the start of
+the hour (explicit Euler; tank time constants are days).
 """
 
 from __future__ import annotations
@@ -38,8 +47,14 @@ from mgwsim.heatpump.maps import available_point
 SH_DELIVERED, SH_UNMET, DHW_DELIVERED, HP_HEAT_SH, HP_HEAT_DHW, HP_ELEC_SH, HP_ELEC_DHW, BACKUP_HEAT_SH, \
     BACKUP_HEAT_DHW, BACKUP_INPUT, BOOSTER_HEAT, BUFFER_LOSS, DHW_LOSS, BUFFER_DEGC, DHW_DEGC, BUFFER_DELTA, \
     DHW_DELTA, HP_CAPACITY_SH, HP_SINK_SH_DEGC, UNITS_EQUIVALENT, CYCLING, HP_LIMITED_BY_TEMPERATURE, \
-    DHW_BELOW_SETPOINT = range(23)
-N_OUTPUTS = 23
+    DHW_BELOW_SETPOINT, HP_HEAT_PV_LED, HP_LIMITED_BY_GRID = range(25)
+N_OUTPUTS = 25
+
+# parameter vector positions
+P_N_UNITS, P_MIN_MOD, P_CD, P_MARGIN, P_N_DHW_UNITS, P_DHW_MARGIN, P_C_BUF, P_UA_BUF, P_BUF_MAX, P_T_AMB, \
+    P_C_DHW, P_UA_DHW, P_DHW_SET, P_DHW_MAX, P_BOOSTER, P_BU_CAP, P_BU_EFF, P_BU_ALT, P_BIVALENT, P_BU_DHW, \
+    P_BUF_INIT, P_DHW_INIT, P_HAS_HP, P_BU_ELECTRIC, P_PV_LED, P_IMPORT_LIMIT = range(26)
+N_PARAMS = 26
 
 
 @njit(inline=True)
@@ -50,9 +65,43 @@ def _unit_point(grids, t_source, t_sink, cap_factor, cop_factor):
     return capacity * cap_factor, c * cop_factor
 
 
-@njit(inline=True)
+@njit
+def cascade_electricity(heat, cap_u, cop_u, unit_hours_before, min_mod, cd):
+    """Electricity [kWh] for ``heat`` [kWh] from units at (cap_u, cop_u) after ``unit_hours_before`` used.
+
+    The last unit below ``min_mod`` cycles (EN 14825 degradation with coefficient ``cd``).
+    Non-decreasing in ``heat``.
+    """
+    if heat <= 0.0:
+        return 0.0
+    load = unit_hours_before + heat / cap_u
+    last = load - (math.ceil(load - 1e-12) - 1.0)
+    elec = heat / cop_u
+    if 0.0 < last < min_mod:
+        plr = last / min_mod
+        q_last = min(last * cap_u, heat)
+        elec += q_last / cop_u * ((cd * plr + 1.0 - cd) / plr - 1.0)
+    return elec
+
+
+@njit
+def _heat_within(budget, heat_max, cap_u, cop_u, unit_hours_before, min_mod, cd):
+    """Largest heat ≤ ``heat_max`` whose cascade electricity stays ≤ ``budget`` (bisection)."""
+    if cascade_electricity(heat_max, cap_u, cop_u, unit_hours_before, min_mod, cd) <= budget:
+        return heat_max
+    lo, hi = 0.0, heat_max
+    for _ in range(50):
+        mid = 0.5 * (lo + hi)
+        if cascade_electricity(mid, cap_u, cop_u, unit_hours_before, min_mod, cd) <= budget:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+@njit
 def _stage(load_unit_hours, n_units, min_mod, running_prev, run_hours, starts):
-    """Lead-lag staging for one hour; updates run hours and starts; returns (units running, cycling share)."""
+    """Lead–lag staging for one hour; updates run hours and starts; returns (units running, cycling)."""
     k = int(math.ceil(load_unit_hours - 1e-12)) if load_unit_hours > 1e-12 else 0
     last = load_unit_hours - (k - 1) if k > 0 else 0.0
     cycling = 0.0 < last < min_mod
@@ -65,103 +114,97 @@ def _stage(load_unit_hours, n_units, min_mod, running_prev, run_hours, starts):
         run_hours[i] += on_time
         if on_time > 0.0 and (i >= running_prev or cycling and i == k - 1):
             starts[i] += 1.0
-    return k, (last if cycling else 0.0)
+    return k, cycling
+
+
+@njit
+def _hot_water(t, t_dhw, q_dhw, dhw_offset_k, t_source, cap_factor, cop_factor, cap_limit_kw, hp_grids, dhw_grids,
+               p, hp_allowed, budget):
+    """Step 1 (and 3 for hot water): returns (hp heat, hp elec, main-cascade unit-hours, booster, backup heat, loss)."""
+    n_dhw_units = int(p[P_N_DHW_UNITS])
+    loss = p[P_UA_DHW] * (t_dhw - p[P_T_AMB])
+    target = min(p[P_DHW_SET] + dhw_offset_k, p[P_DHW_MAX])
+    need = q_dhw + loss + p[P_C_DHW] * (target - t_dhw)
+    hp_heat = elec = unit_hours = booster = backup = 0.0
+    if need <= 0.0:
+        return hp_heat, elec, unit_hours, booster, backup, loss
+    if hp_allowed and n_dhw_units >= 0:
+        main = n_dhw_units == 0
+        grids = hp_grids if main else dhw_grids
+        units = p[P_N_UNITS] if main else float(n_dhw_units)
+        sink = min(target + p[P_DHW_MARGIN], grids[4])
+        need_hp = q_dhw + loss + p[P_C_DHW] * (min(target, sink - p[P_DHW_MARGIN]) - t_dhw)
+        cap_u, cop_u = _unit_point(grids, t_source, sink, cap_factor, cop_factor)
+        if need_hp > 0.0 and cap_u > 0.0:
+            hp_heat = min(need_hp, units * cap_u, cap_limit_kw if main else 1e300)
+            hp_heat = _heat_within(budget, hp_heat, cap_u, cop_u, 0.0, 1.0, 1.0)  # Cd = 1: no cycling loss
+            elec = hp_heat / cop_u
+            unit_hours = hp_heat / cap_u if main else 0.0
+    rest = need - hp_heat
+    booster = min(rest, p[P_BOOSTER], max(budget - elec, 0.0))
+    rest -= booster
+    if p[P_BU_DHW] > 0.5 and rest > 0.0:
+        backup = min(rest, p[P_BU_CAP])
+        if p[P_BU_ELECTRIC] > 0.5:
+            backup = min(backup, max(budget - elec - booster, 0.0) * p[P_BU_EFF])
+    return hp_heat, elec, unit_hours, booster, backup, loss
 
 
 @njit
 def plant_kernel(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_factor, cop_factor, cap_limit_kw,
-                 buffer_offset_k, dhw_offset_k, hp_grids, dhw_grids, params, run_hours, starts, out):
+                 buffer_offset_k, dhw_offset_k, pv_kw, other_load_kw, hp_grids, dhw_grids, p, run_hours, starts, out):
     """Run one building-year; fills ``out`` (n × N_OUTPUTS), ``run_hours`` and ``starts`` (per unit).
 
     ``cap_limit_kw`` caps the heat of the main cascade per hour (e.g. what an exhaust-air
-    flow can give; ``inf`` for no cap).
-
-    ``params`` (float64): n_units, min_mod, cd, margin, n_dhw_units (0 = main cascade with
-    priority, -1 = no heat pump for hot water), dhw_margin, c_buf [kWh/K] (0 = no buffer),
-    ua_buf [kW/K], buf_max, t_amb, c_dhw, ua_dhw, dhw_set, dhw_max, booster_kw, bu_cap,
-    bu_eff, bu_alternative (0/1), bivalent_degc, bu_dhw (0/1), buf_init, dhw_init, has_hp (0/1).
+    flow can give; ``inf`` for no cap); ``pv_kw`` and ``other_load_kw`` (the connection's
+    other electricity use) matter for PV-led control and the import limit only. ``p`` is
+    the parameter vector (positions ``P_*``).
     """
-    n_units, min_mod, cd, margin = int(params[0]), params[1], params[2], params[3]
-    n_dhw_units, dhw_margin = int(params[4]), params[5]
-    c_buf, ua_buf, buf_max, t_amb = params[6], params[7], params[8], params[9]
-    c_dhw, ua_dhw, dhw_set, dhw_max, booster_kw = params[10], params[11], params[12], params[13], params[14]
-    bu_cap, bu_eff, bu_alt, biv, bu_dhw = params[15], params[16], params[17] > 0.5, params[18], params[19] > 0.5
-    t_buf, t_dhw, has_hp = params[20], params[21], params[22] > 0.5
+    n_units, min_mod, cd, margin = int(p[P_N_UNITS]), p[P_MIN_MOD], p[P_CD], p[P_MARGIN]
+    c_buf, ua_buf, buf_max, t_amb, c_dhw = p[P_C_BUF], p[P_UA_BUF], p[P_BUF_MAX], p[P_T_AMB], p[P_C_DHW]
+    bu_electric = p[P_BU_ELECTRIC] > 0.5
+    t_buf, t_dhw = p[P_BUF_INIT], p[P_DHW_INIT]
     running_prev = 0
     for t in range(q_sh.size):
-        hp_allowed = has_hp and not (bu_alt and t_outdoor[t] < biv)
-        # ---- hot water (priority) ------------------------------------------------------
-        loss_dhw = ua_dhw * (t_dhw - t_amb)
-        target_dhw = min(dhw_set + dhw_offset_k[t], dhw_max)
-        need_dhw = q_dhw[t] + loss_dhw + c_dhw * (target_dhw - t_dhw)
-        hp_dhw = elec_dhw = unit_hours_dhw = booster = bu_heat_dhw = 0.0
-        if need_dhw > 0.0:
-            if hp_allowed and n_dhw_units >= 0:
-                grids = hp_grids if n_dhw_units == 0 else dhw_grids
-                units = n_units if n_dhw_units == 0 else n_dhw_units
-                max_sink = grids[4]
-                sink = min(target_dhw + dhw_margin, max_sink)
-                reach = sink - dhw_margin
-                need_hp = q_dhw[t] + loss_dhw + c_dhw * (min(target_dhw, reach) - t_dhw)
-                cap_u, cop_u = _unit_point(grids, t_source[t], sink, cap_factor[t], cop_factor[t])
-                if need_hp > 0.0 and cap_u > 0.0:
-                    hp_dhw = min(need_hp, units * cap_u)
-                    if n_dhw_units == 0:
-                        hp_dhw = min(hp_dhw, cap_limit_kw[t])
-                    elec_dhw = hp_dhw / cop_u
-                    if n_dhw_units == 0:
-                        unit_hours_dhw = hp_dhw / cap_u
-            rest = need_dhw - hp_dhw
-            booster = min(rest, booster_kw)
-            rest -= booster
-            if bu_dhw and rest > 0.0:
-                bu_heat_dhw = min(rest, bu_cap)
-        gain_dhw = hp_dhw + booster + bu_heat_dhw - q_dhw[t] - loss_dhw
-        t_dhw_new = t_dhw + gain_dhw / c_dhw if c_dhw > 0.0 else t_dhw
-        # ---- space heating --------------------------------------------------------------
+        hp_allowed = p[P_HAS_HP] > 0.5 and not (p[P_BU_ALT] > 0.5 and t_outdoor[t] < p[P_BIVALENT])
+        budget = p[P_IMPORT_LIMIT] + pv_kw[t] - other_load_kw[t]  # electricity allowed this hour [kWh]
+        budget = max(budget, 0.0)
+        # 1. hot water -----------------------------------------------------------------------
+        hp_dhw, elec_dhw, uh_dhw, booster, bu_dhw, loss_dhw = _hot_water(
+            t, t_dhw, q_dhw[t], dhw_offset_k[t], t_source[t], cap_factor[t], cop_factor[t], cap_limit_kw[t],
+            hp_grids, dhw_grids, p, hp_allowed, budget)
+        budget -= elec_dhw + booster + (bu_dhw / p[P_BU_EFF] if bu_electric else 0.0)
+        # 2. space heating ---------------------------------------------------------------------
         loss_buf = ua_buf * (t_buf - t_amb) if c_buf > 0.0 else 0.0
         target = min(t_supply[t] + buffer_offset_k[t], buf_max) if c_buf > 0.0 else t_supply[t]
         need_sh = q_sh[t] + loss_buf + (c_buf * (target - t_buf) if c_buf > 0.0 else 0.0)
         hp_sh = elec_sh = cap_total_sh = 0.0
         sink_sh = target + margin
-        limited = 0.0
-        last_share = 0.0
+        limited = grid_limited = 0.0
+        cap_u = cop_u = 0.0
         if need_sh > 0.0 and hp_allowed:
-            units_left = n_units - unit_hours_dhw
             share = 1.0
-            max_sink = hp_grids[4]
-            if sink_sh > max_sink:
+            if sink_sh > hp_grids[4]:
                 limited = 1.0
                 spread = t_supply[t] - t_return[t]
-                share = (max_sink - margin - t_return[t]) / spread if spread > 1e-9 else 0.0
+                share = (hp_grids[4] - margin - t_return[t]) / spread if spread > 1e-9 else 0.0
                 share = min(max(share, 0.0), 1.0)
-                sink_sh = max_sink
+                sink_sh = hp_grids[4]
             cap_u, cop_u = _unit_point(hp_grids, t_source[t], sink_sh, cap_factor[t], cop_factor[t])
             if cap_u > 0.0 and share > 0.0:
-                cap_total_sh = min(units_left * cap_u, max(cap_limit_kw[t] - hp_dhw if n_dhw_units == 0 else
-                                                            cap_limit_kw[t], 0.0))
-                hp_sh = min(share * need_sh, cap_total_sh)
-                load = unit_hours_dhw + hp_sh / cap_u
-                k, last = _stage(load, n_units, min_mod, running_prev, run_hours, starts)
-                running_prev = k
-                elec_sh = hp_sh / cop_u
-                if last > 0.0 and hp_sh > 0.0:  # the last unit cycles below the minimum modulation
-                    plr = last / min_mod
-                    q_last = min(last * cap_u, hp_sh)
-                    elec_sh += q_last / cop_u * ((cd * plr + 1.0 - cd) / plr - 1.0)
-                out[t, UNITS_EQUIVALENT] = load
-                out[t, CYCLING] = 1.0 if last > 0.0 else 0.0
-            else:
-                running_prev = _stage(unit_hours_dhw, n_units, min_mod, running_prev, run_hours, starts)[0]
-                out[t, UNITS_EQUIVALENT] = unit_hours_dhw
-                out[t, CYCLING] = 0.0
-        else:
-            running_prev = _stage(unit_hours_dhw, n_units, min_mod, running_prev, run_hours, starts)[0]
-            out[t, UNITS_EQUIVALENT] = unit_hours_dhw
-            out[t, CYCLING] = 0.0
+                headroom = cap_limit_kw[t] - hp_dhw if int(p[P_N_DHW_UNITS]) == 0 else cap_limit_kw[t]
+                cap_total_sh = min((n_units - uh_dhw) * cap_u, max(headroom, 0.0))
+                wanted = min(share * need_sh, cap_total_sh)
+                hp_sh = _heat_within(budget, wanted, cap_u, cop_u, uh_dhw, min_mod, cd)
+                grid_limited = 1.0 if hp_sh < wanted - 1e-9 else 0.0
+                elec_sh = cascade_electricity(hp_sh, cap_u, cop_u, uh_dhw, min_mod, cd)
+        budget -= elec_sh
         bu_sh = 0.0
         if need_sh - hp_sh > 0.0:
-            bu_sh = min(need_sh - hp_sh, bu_cap - bu_heat_dhw)
+            bu_sh = min(need_sh - hp_sh, p[P_BU_CAP] - bu_dhw)
+            if bu_electric:
+                bu_sh = min(bu_sh, max(budget, 0.0) * p[P_BU_EFF])
+        budget -= bu_sh / p[P_BU_EFF] if bu_electric else 0.0
         supplied = hp_sh + bu_sh
         if c_buf > 0.0:
             t_free = t_buf + (supplied - loss_buf - q_sh[t]) / c_buf
@@ -169,20 +212,51 @@ def plant_kernel(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_facto
             required = min(t_supply[t], buf_max)  # above the buffer's maximum the backup lifts in series
             if t_free < required and q_sh[t] > 0.0:
                 delivered = max(q_sh[t] - c_buf * (required - t_free), 0.0)
-            t_buf_new = t_buf + (supplied - loss_buf - delivered) / c_buf
         else:
             delivered = min(q_sh[t], supplied)
-            t_buf_new = t_buf
+        t_dhw_new = t_dhw + (hp_dhw + booster + bu_dhw - q_dhw[t] - loss_dhw) / c_dhw if c_dhw > 0.0 else t_dhw
+        t_buf_new = t_buf + (supplied - loss_buf - delivered) / c_buf if c_buf > 0.0 else t_buf
+        # 4. PV-led charging of the storage with the hour's surplus ----------------------------
+        extra_dhw = extra_buf = extra_elec_dhw = extra_elec_buf = 0.0
+        uh_used = uh_dhw + (hp_sh / cap_u if cap_u > 0.0 else 0.0)
+        surplus = pv_kw[t] - other_load_kw[t] - (elec_dhw + booster + elec_sh) - (
+            (bu_sh + bu_dhw) / p[P_BU_EFF] if bu_electric else 0.0)
+        if p[P_PV_LED] > 0.5 and hp_allowed and surplus > 1e-6:
+            if int(p[P_N_DHW_UNITS]) == 0 and c_dhw > 0.0:
+                sink = min(p[P_DHW_MAX] + p[P_DHW_MARGIN], hp_grids[4])
+                cu, co = _unit_point(hp_grids, t_source[t], sink, cap_factor[t], cop_factor[t])
+                room = c_dhw * (sink - p[P_DHW_MARGIN] - t_dhw_new)
+                if cu > 0.0 and room > 0.0:
+                    extra_dhw = min(room, (n_units - uh_used) * cu, surplus * co, max(cap_limit_kw[t] - hp_dhw - hp_sh, 0.0))
+                    extra_dhw = max(extra_dhw, 0.0)
+                    extra_elec_dhw = extra_dhw / co
+                    surplus -= extra_elec_dhw
+                    uh_used += extra_dhw / cu
+                    t_dhw_new += extra_dhw / c_dhw
+            if c_buf > 0.0 and surplus > 1e-6:
+                sink = min(buf_max + margin, hp_grids[4])
+                cu, co = _unit_point(hp_grids, t_source[t], sink, cap_factor[t], cop_factor[t])
+                room = c_buf * (sink - margin - t_buf_new)
+                if cu > 0.0 and room > 0.0:
+                    extra_buf = min(room, (n_units - uh_used) * cu, surplus * co,
+                                    max(cap_limit_kw[t] - hp_dhw - hp_sh - extra_dhw, 0.0))
+                    extra_buf = max(extra_buf, 0.0)
+                    uh_used += extra_buf / cu
+                    extra_elec_buf = extra_buf / co
+                    t_buf_new += extra_buf / c_buf
+        # 5. staging and bookkeeping -------------------------------------------------------------
+        k, cycling = _stage(uh_used, n_units, min_mod, running_prev, run_hours, starts)
+        running_prev = k
         out[t, SH_DELIVERED] = delivered
         out[t, SH_UNMET] = q_sh[t] - delivered
         out[t, DHW_DELIVERED] = q_dhw[t]
-        out[t, HP_HEAT_SH] = hp_sh
-        out[t, HP_HEAT_DHW] = hp_dhw
-        out[t, HP_ELEC_SH] = elec_sh
-        out[t, HP_ELEC_DHW] = elec_dhw
+        out[t, HP_HEAT_SH] = hp_sh + extra_buf
+        out[t, HP_HEAT_DHW] = hp_dhw + extra_dhw
+        out[t, HP_ELEC_SH] = elec_sh + extra_elec_buf
+        out[t, HP_ELEC_DHW] = elec_dhw + extra_elec_dhw
         out[t, BACKUP_HEAT_SH] = bu_sh
-        out[t, BACKUP_HEAT_DHW] = bu_heat_dhw
-        out[t, BACKUP_INPUT] = (bu_sh + bu_heat_dhw) / bu_eff
+        out[t, BACKUP_HEAT_DHW] = bu_dhw
+        out[t, BACKUP_INPUT] = (bu_sh + bu_dhw) / p[P_BU_EFF]
         out[t, BOOSTER_HEAT] = booster
         out[t, BUFFER_LOSS] = loss_buf
         out[t, DHW_LOSS] = loss_dhw
@@ -192,8 +266,12 @@ def plant_kernel(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_facto
         out[t, DHW_DELTA] = c_dhw * (t_dhw_new - t_dhw)
         out[t, HP_CAPACITY_SH] = cap_total_sh
         out[t, HP_SINK_SH_DEGC] = sink_sh
+        out[t, UNITS_EQUIVALENT] = uh_used
+        out[t, CYCLING] = 1.0 if cycling else 0.0
         out[t, HP_LIMITED_BY_TEMPERATURE] = limited
-        out[t, DHW_BELOW_SETPOINT] = 1.0 if t_dhw_new < dhw_set - 0.5 else 0.0
+        out[t, DHW_BELOW_SETPOINT] = 1.0 if t_dhw_new < p[P_DHW_SET] - 0.5 else 0.0
+        out[t, HP_HEAT_PV_LED] = extra_dhw + extra_buf
+        out[t, HP_LIMITED_BY_GRID] = grid_limited
         t_buf = t_buf_new
         t_dhw = t_dhw_new
     return out

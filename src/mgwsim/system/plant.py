@@ -36,7 +36,7 @@ class HeatPumpCascade:
         Condenser outlet above the temperature to be reached (buffer or supply) [K]
         (temperature drop over the heat exchanger/buffer, 2–5 K).
     degradation_coefficient : float
-        Cd of EN 14825 applied below the minimum modulation (cycling).
+        Cd of EN 14825 applied below the minimum modulation (cycling); 1 means no cycling loss.
     apply_defrost : bool or None
         Apply the defrost factors of :mod:`mgwsim.heatpump.defrost`; None = for air sources
         whose map does not already include defrost.

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from mgwsim.control import Control, price_led_offsets
 from mgwsim.demand import Demand
 from mgwsim.errors import InputError, check_series
 from mgwsim.heatpump.defrost import DEFAULT_RH_PCT, defrost_factors
@@ -23,7 +24,8 @@ COLUMNS = {
     k.DHW_DEGC: "dhw_tank_degc", k.BUFFER_DELTA: "buffer_storage_change_kwh", k.DHW_DELTA: "dhw_storage_change_kwh",
     k.HP_CAPACITY_SH: "hp_capacity_sh_kw", k.HP_SINK_SH_DEGC: "hp_sink_sh_degc",
     k.UNITS_EQUIVALENT: "hp_unit_hours", k.CYCLING: "hp_cycling", k.HP_LIMITED_BY_TEMPERATURE: "hp_temperature_limited",
-    k.DHW_BELOW_SETPOINT: "dhw_below_setpoint",
+    k.DHW_BELOW_SETPOINT: "dhw_below_setpoint", k.HP_HEAT_PV_LED: "hp_heat_pv_led_kwh",
+    k.HP_LIMITED_BY_GRID: "hp_grid_limited",
 }
 HEAT_IN = ("hp_heat_sh_kwh", "hp_heat_dhw_kwh", "backup_heat_sh_kwh", "backup_heat_dhw_kwh", "booster_kwh")
 HEAT_OUT = ("space_heating_delivered_kwh", "dhw_delivered_kwh", "buffer_loss_kwh", "dhw_tank_loss_kwh",
@@ -43,6 +45,7 @@ class SystemResult:
     demand: Demand
     hourly: pd.DataFrame
     units: pd.DataFrame
+    control: Control
 
     def balance_residual_kwh(self) -> pd.Series:
         """Heat in minus heat out per hour [kWh]: zero to rounding (the plant heat balance)."""
@@ -83,6 +86,8 @@ class SystemResult:
             "starts": float(self.units["starts"].sum()),
             "dhw_below_setpoint_hours": int(h["dhw_below_setpoint"].sum()),
             "peak_hp_elec_kw": h["hp_elec_kwh"].max(),
+            "hp_heat_pv_led_kwh": h["hp_heat_pv_led_kwh"].sum(),
+            "grid_limited_hours": int(h["hp_grid_limited"].sum()),
         }, name="system")
 
 
@@ -123,21 +128,31 @@ def _defrost(cascade: HeatPumpCascade | None, weather: Weather) -> tuple[np.ndar
     return np.ascontiguousarray(capacity, dtype=float), np.ascontiguousarray(cop, dtype=float)
 
 
-def _params(plant: Plant, first_supply_degc: float) -> np.ndarray:
+def _params(plant: Plant, first_supply_degc: float, control: Control) -> np.ndarray:
     hp, hw, bu, buf = plant.heat_pumps, plant.hot_water, plant.backup, plant.buffer
     n_dhw = {"heat_pump": 0, "separate_heat_pump": hw.heat_pump.n_units if hw.heat_pump else 0, "electric": -1}[hw.mode]
     tank = hw.tank
-    return np.array([
-        hp.n_units if hp else 1, hp.performance.min_modulation_frac if hp else 1.0,
-        hp.degradation_coefficient if hp else 0.0, hp.supply_margin_k if hp else 0.0,
-        n_dhw, hw.charge_margin_k,
-        buf.heat_capacity_kwh_k if buf else 0.0, buf.ua_w_k / 1000.0 if buf else 0.0, buf.max_degc if buf else 0.0,
-        tank.ambient_degc,
-        tank.heat_capacity_kwh_k, tank.ua_w_k / 1000.0, hw.setpoint_degc, tank.max_degc, hw.booster_kw,
-        bu.capacity_kw, bu.efficiency, 1.0 if bu.mode == "alternative" else 0.0, bu.bivalent_degc,
-        1.0 if bu.serves_hot_water else 0.0,
-        min(max(first_supply_degc, buf.min_degc), buf.max_degc) if buf else 0.0, hw.setpoint_degc, 1.0 if hp else 0.0,
-    ], dtype=np.float64)
+    p = np.zeros(k.N_PARAMS)
+    p[k.P_N_UNITS] = hp.n_units if hp else 1
+    p[k.P_MIN_MOD] = hp.performance.min_modulation_frac if hp else 1.0
+    p[k.P_CD] = hp.degradation_coefficient if hp else 1.0
+    p[k.P_MARGIN] = hp.supply_margin_k if hp else 0.0
+    p[k.P_N_DHW_UNITS] = n_dhw
+    p[k.P_DHW_MARGIN] = hw.charge_margin_k
+    if buf is not None:
+        p[k.P_C_BUF], p[k.P_UA_BUF], p[k.P_BUF_MAX] = buf.heat_capacity_kwh_k, buf.ua_w_k / 1000.0, buf.max_degc
+        p[k.P_BUF_INIT] = min(max(first_supply_degc, buf.min_degc), buf.max_degc)
+    p[k.P_T_AMB] = tank.ambient_degc
+    p[k.P_C_DHW], p[k.P_UA_DHW] = tank.heat_capacity_kwh_k, tank.ua_w_k / 1000.0
+    p[k.P_DHW_SET], p[k.P_DHW_MAX], p[k.P_BOOSTER] = hw.setpoint_degc, tank.max_degc, hw.booster_kw
+    p[k.P_BU_CAP], p[k.P_BU_EFF] = bu.capacity_kw, bu.efficiency
+    p[k.P_BU_ALT], p[k.P_BIVALENT] = float(bu.mode == "alternative"), bu.bivalent_degc
+    p[k.P_BU_DHW], p[k.P_BU_ELECTRIC] = float(bu.serves_hot_water), float(bu.kind == "electric")
+    p[k.P_DHW_INIT] = hw.setpoint_degc
+    p[k.P_HAS_HP] = float(hp is not None)
+    p[k.P_PV_LED] = float(control.pv_led)
+    p[k.P_IMPORT_LIMIT] = control.import_limit_kw if control.import_limit_kw is not None else 1e300
+    return p
 
 
 def simulate_system(
@@ -145,6 +160,10 @@ def simulate_system(
     plant: Plant,
     weather: Weather,
     *,
+    control: Control | None = None,
+    pv_kw=None,
+    other_load_kw=None,
+    price_eur_per_kwh=None,
     source_degc=None,
     buffer_offset_k=None,
     dhw_offset_k=None,
@@ -158,11 +177,18 @@ def simulate_system(
         Hourly space heating, hot water and required supply/return temperatures
         (:func:`mgwsim.simulate_demand`) on the same index as ``weather``.
     plant : Plant
+    control : Control, optional
+        Heat-led by default; PV-led needs ``pv_kw``, price-led ``price_eur_per_kwh``.
+    pv_kw, other_load_kw : array, optional
+        PV production and the connection's other electricity use [kW] per hour (PV-led
+        control and the import limit).
+    price_eur_per_kwh : array, optional
+        Day-ahead (or dynamic) price per hour for price-led control.
     source_degc : array, optional
         Source temperature of the heat pumps [°C] per hour; by default the outdoor air
         (air sources). Brine and exhaust-air sources must pass it (:mod:`mgwsim.system.sources`).
     buffer_offset_k, dhw_offset_k : array, optional
-        Setpoint raises [K] per hour set by a controller (PV-led, price-led); zero by default.
+        Extra setpoint raises [K] per hour from an external controller; added to price-led ones.
     capacity_limit_kw : array, optional
         Upper bound on the cascade's heat per hour [kW], e.g.
         ``ExhaustAirSource.condenser_limit_kw(cop)`` for an exhaust-air heat pump.
@@ -170,10 +196,8 @@ def simulate_system(
     n = weather.n_hours
     if len(demand.hourly) != n:
         raise InputError(f"simulate_system: demand has {len(demand.hourly)} hours, weather {n}")
-    zeros = np.zeros(n)
-    buffer_offset = zeros if buffer_offset_k is None else check_series(buffer_offset_k, "buffer_offset_k", length=n,
-                                                                       low=0.0, high=40.0)
-    dhw_offset = zeros if dhw_offset_k is None else check_series(dhw_offset_k, "dhw_offset_k", length=n, low=0.0, high=30.0)
+    control = control or Control()
+    series = _control_series(control, weather, n, pv_kw, other_load_kw, price_eur_per_kwh, buffer_offset_k, dhw_offset_k)
     hp = plant.heat_pumps or plant.hot_water.heat_pump
     source = _source_series(hp, weather, source_degc) if hp else weather.temp_air_degc
     for cascade in (plant.heat_pumps, plant.hot_water.heat_pump):
@@ -189,17 +213,39 @@ def simulate_system(
     k.plant_kernel(
         d["space_heating_kwh"].to_numpy(dtype=float), d["supply_required_degc"].to_numpy(dtype=float),
         d["return_required_degc"].to_numpy(dtype=float), d["dhw_kwh"].to_numpy(dtype=float), source,
-        weather.temp_air_degc, cap_factor, cop_factor, cap_limit, buffer_offset, dhw_offset,
-        _grids(plant.heat_pumps, None), _grids(plant.hot_water.heat_pump, plant.heat_pumps),
-        _params(plant, float(d["supply_required_degc"].iloc[0])), run_hours, starts, out,
+        weather.temp_air_degc, cap_factor, cop_factor, cap_limit, series["buffer_offset"], series["dhw_offset"],
+        series["pv"], series["other"], _grids(plant.heat_pumps, None), _grids(plant.hot_water.heat_pump, plant.heat_pumps),
+        _params(plant, float(d["supply_required_degc"].iloc[0]), control), run_hours, starts, out,
     )
     hourly = pd.DataFrame(out, index=weather.index, columns=[COLUMNS[i] for i in range(k.N_OUTPUTS)])
     hourly["hp_elec_kwh"] = hourly["hp_elec_sh_kwh"] + hourly["hp_elec_dhw_kwh"]
     is_gas = plant.backup.kind == "gas_boiler"
     hourly["gas_kwh"] = hourly["backup_input_kwh"] if is_gas else 0.0
     hourly["electric_backup_kwh"] = 0.0 if is_gas else hourly["backup_input_kwh"]
+    hourly["plant_elec_kwh"] = hourly["hp_elec_kwh"] + hourly["electric_backup_kwh"] + hourly["booster_kwh"]
     hourly["source_degc"] = source
     hourly["supply_required_degc"] = d["supply_required_degc"].to_numpy()
     units = pd.DataFrame({"run_hours": run_hours, "starts": starts},
                          index=pd.RangeIndex(1, n_units + 1, name="unit"))
-    return SystemResult(plant, demand, hourly, units)
+    return SystemResult(plant, demand, hourly, units, control)
+
+
+def _control_series(control, weather, n, pv_kw, other_load_kw, price, buffer_offset_k, dhw_offset_k) -> dict:
+    """The hourly arrays the kernel's controllers read, validated."""
+    owner = "simulate_system"
+    zeros = np.zeros(n)
+    if control.pv_led and pv_kw is None:
+        raise InputError("simulate_system: Control(strategy='pv_led') needs pv_kw")
+    if control.strategy == "price_led" and price is None:
+        raise InputError("simulate_system: Control(strategy='price_led') needs price_eur_per_kwh")
+    pv = zeros if pv_kw is None else check_series(pv_kw, "pv_kw", owner=owner, length=n, low=0.0)
+    other = zeros if other_load_kw is None else check_series(other_load_kw, "other_load_kw", owner=owner, length=n, low=0.0)
+    buffer_offset = zeros if buffer_offset_k is None else check_series(buffer_offset_k, "buffer_offset_k", owner=owner,
+                                                                       length=n, low=0.0, high=40.0)
+    dhw_offset = zeros if dhw_offset_k is None else check_series(dhw_offset_k, "dhw_offset_k", owner=owner, length=n,
+                                                                 low=0.0, high=30.0)
+    if control.strategy == "price_led":
+        prices = check_series(price, "price_eur_per_kwh", owner=owner, length=n)
+        buffer_boost, dhw_boost = price_led_offsets(prices, control)
+        buffer_offset, dhw_offset = buffer_offset + buffer_boost, dhw_offset + dhw_boost
+    return {"pv": pv, "other": other, "buffer_offset": buffer_offset, "dhw_offset": dhw_offset}

@@ -1,0 +1,136 @@
+"""The building's electricity balance at its connection, and the KPIs grid operators and tariffs use.
+
+Every step: PV + import = loads + export + curtailment (to rounding). PV serves the
+connection's own loads first; the rest is exported up to the export limit and curtailed
+above it. Peaks: with hourly data the hour's mean import is the best estimate of its
+15-minute peak available and is a *lower bound* of it (the Flemish capacity tariff bills
+the monthly maximum 15-minute average, VREG); give 15-minute data to compute peaks on
+their own basis.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from mgwsim.errors import InputError, check_choice, check_number, check_series
+
+CAPACITY_TARIFF_MIN_KW = 2.5
+"""Minimum monthly peak billed by the Flemish capacity tariff [kW] (VREG, since 1 January 2023)."""
+
+
+def _step_hours(index: pd.DatetimeIndex) -> float:
+    if len(index) < 2:
+        raise InputError("electricity_balance: the index needs at least two timestamps")
+    step = (index[1] - index[0]) / pd.Timedelta(hours=1)
+    if step not in (1.0, 0.25):
+        raise InputError(f"electricity_balance: time step of {step} h; allowed are 1 h and 0.25 h")
+    return float(step)
+
+
+def electricity_balance(index: pd.DatetimeIndex, *, pv_kw=None, loads_kw: dict, export_limit_kw: float | None = None
+                        ) -> pd.DataFrame:
+    """Energy per step [kWh] at the connection: PV, each load, self-consumption, import, export, curtailment.
+
+    Parameters
+    ----------
+    index : DatetimeIndex
+        Hourly or 15-minute steps.
+    pv_kw : array, optional
+        PV AC power [kW] (mean over the step).
+    loads_kw : dict of str to array
+        Loads behind the connection [kW], e.g. ``{"heat_plant": ..., "common_area": ..., "ev": ...}``.
+    export_limit_kw : float, optional
+        Injection limit [kW]; PV above what can be used or injected is curtailed.
+    """
+    dt = _step_hours(index)
+    n = len(index)
+    owner = "electricity_balance"
+    pv = np.zeros(n) if pv_kw is None else check_series(pv_kw, "pv_kw", owner=owner, length=n, low=0.0)
+    if not loads_kw:
+        raise InputError("electricity_balance.loads_kw is empty")
+    frame = pd.DataFrame(index=index)
+    frame["pv_kwh"] = pv * dt
+    total = np.zeros(n)
+    for name, values in loads_kw.items():
+        load = check_series(values, f"loads_kw[{name!r}]", owner=owner, length=n, low=0.0)
+        frame[f"load_{name}_kwh"] = load * dt
+        total += load
+    frame["load_kwh"] = total * dt
+    self_consumed = np.minimum(pv, total)
+    surplus = pv - self_consumed
+    limit = np.inf if export_limit_kw is None else check_number(export_limit_kw, "export_limit_kw", owner=owner, low=0.0)
+    export = np.minimum(surplus, limit)
+    frame["self_consumed_kwh"] = self_consumed * dt
+    frame["grid_import_kwh"] = (total - self_consumed) * dt
+    frame["grid_export_kwh"] = export * dt
+    frame["curtailed_kwh"] = (surplus - export) * dt
+    return frame
+
+
+def balance_residual_kwh(balance: pd.DataFrame) -> pd.Series:
+    """PV + import − loads − export − curtailment per step [kWh]: zero to rounding."""
+    return (balance["pv_kwh"] + balance["grid_import_kwh"] - balance["load_kwh"] - balance["grid_export_kwh"]
+            - balance["curtailed_kwh"])
+
+
+def monthly_peak_import_kw(balance: pd.DataFrame, timezone: str = "Europe/Brussels") -> pd.Series:
+    """Maximum import power per local calendar month [kW] (per step; see the module note on hourly data)."""
+    dt = _step_hours(balance.index)
+    power = balance["grid_import_kwh"] / dt
+    months = balance.index.tz_convert(timezone).tz_localize(None).to_period("M")
+    return power.groupby(months).max().rename("peak_import_kw")
+
+
+def balance_kpis(balance: pd.DataFrame, *, connection_limit_kw: float | None = None) -> pd.Series:
+    """Self-consumption, self-sufficiency, peaks and exceedance hours of a balance."""
+    dt = _step_hours(balance.index)
+    pv, load = balance["pv_kwh"].sum(), balance["load_kwh"].sum()
+    used = balance["self_consumed_kwh"].sum()
+    peaks = monthly_peak_import_kw(balance)
+    import_kw = balance["grid_import_kwh"] / dt
+    kpis = {
+        "pv_kwh": pv,
+        "load_kwh": load,
+        "grid_import_kwh": balance["grid_import_kwh"].sum(),
+        "grid_export_kwh": balance["grid_export_kwh"].sum(),
+        "curtailed_kwh": balance["curtailed_kwh"].sum(),
+        "self_consumption": used / pv if pv > 0 else np.nan,
+        "self_sufficiency": used / load if load > 0 else np.nan,
+        "peak_import_kw": float(import_kw.max()),
+        "peak_export_kw": float((balance["grid_export_kwh"] / dt).max()),
+        "mean_monthly_peak_kw": float(np.maximum(peaks, CAPACITY_TARIFF_MIN_KW).mean()),
+        "peak_basis": "15 min" if dt == 0.25 else "hourly mean (lower bound of the 15-min peak)",
+    }
+    if connection_limit_kw is not None:
+        kpis["steps_above_connection_limit"] = int((import_kw > connection_limit_kw + 1e-9).sum())
+    return pd.Series(kpis, name="electricity")
+
+
+def share_energy(surplus_kwh, apartment_loads_kwh, *, key: str = "dynamic", shares=None) -> np.ndarray:
+    """Energy shared from the collective PV to apartments per step [kWh] (n_steps × n_apartments).
+
+    Flemish energy sharing within one building (Energiedecreet art. 7.2.1/1 ff., in force
+    since 2023; allocation by the distribution grid operator per quarter hour): the surplus of
+    the common installation is allocated to the participants, each at most its own
+    consumption in that step.
+
+    * ``"static"``: fixed shares (e.g. the statutory quotities); what a participant cannot
+      use of its share is not passed on.
+    * ``"dynamic"``: pro rata to each participant's consumption in the step.
+    """
+    check_choice(key, "key", ("static", "dynamic"), owner="share_energy")
+    loads = np.asarray(apartment_loads_kwh, dtype=float)
+    surplus = check_series(surplus_kwh, "surplus_kwh", owner="share_energy", length=loads.shape[0], low=0.0)
+    if loads.ndim != 2 or (loads < 0).any() or not np.isfinite(loads).all():
+        raise InputError("share_energy.apartment_loads_kwh must be a finite, non-negative (steps × apartments) array")
+    if key == "static":
+        weights = np.full(loads.shape[1], 1.0 / loads.shape[1]) if shares is None else check_series(
+            shares, "shares", owner="share_energy", length=loads.shape[1], low=0.0)
+        if not np.isclose(weights.sum(), 1.0):
+            raise InputError(f"share_energy.shares sum to {weights.sum():.6f}, expected 1")
+        return np.minimum(surplus[:, None] * weights[None, :], loads)
+    total = loads.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        fraction = np.where(total[:, None] > 0, loads / total[:, None], 0.0)
+    return np.minimum(surplus[:, None] * fraction, loads)
