@@ -311,3 +311,22 @@ def test_partial_year_prorates_fixed_fees(lv):
     bill = annual_bill(flows_frame(index, imp=1.0), lv)
     assert bill.components["electricity", "fixed", "data_management"] == pytest.approx(17.85 * 0.2)
     assert any("prorated" in n for n in bill.notes)
+
+
+def test_default_day_ahead_matches_weekdays_and_keeps_the_year(weather):
+    from mgwsim.tariffs import default_day_ahead
+    from mgwsim.tariffs._default_prices import _embedded
+
+    prices = default_day_ahead(weather.index)
+    source = _embedded()
+    assert len(prices) == weather.n_hours and prices.notna().all()
+    assert prices.mean() == pytest.approx(source.mean(), rel=1e-12)  # a permutation of the year
+    # 2019-01-01 00:00 UTC is 01:00 on a Tuesday in Brussels; the source starts at local
+    # New Year 2018, a Monday: it maps to source hour 1 + 24 (Tuesday 2018-01-02 01:00)
+    assert prices.iloc[0] == source.iloc[25]
+    week = slice(24 * 40, 24 * 47)
+    mapped = default_day_ahead(weather.index[week])
+    first = 24 * 40 + 1 + 24  # hours since local New Year, plus the one-day weekday shift
+    np.testing.assert_array_equal(mapped.to_numpy(), source.to_numpy()[first: first + 24 * 7])
+    source_days = source.index[first: first + 24 * 7].tz_convert("Europe/Brussels").day_of_week
+    assert (mapped.index.tz_convert("Europe/Brussels").day_of_week == source_days).all()

@@ -5,6 +5,7 @@ Tariffs are data (``mgwsim/data/tariffs/*.toml``, every number with its source a
 a bill per carrier and component.
 """
 
+from mgwsim.tariffs._default_prices import default_day_ahead
 from mgwsim.tariffs._bill import TARIFF_TZ, Bill, annual_bill, banded_amount, monthly_peaks_kw
 from mgwsim.tariffs._prices import (
     align_prices,
@@ -22,6 +23,7 @@ __all__ = [
     "align_prices",
     "annual_bill",
     "banded_amount",
+    "default_day_ahead",
     "fetch_day_ahead_entsoe",
     "list_tariffs",
     "load_tariff",
