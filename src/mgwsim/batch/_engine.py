@@ -1,0 +1,259 @@
+"""``run_batch``: one row function over a table of rows, in process, on local cores or on Dask."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import itertools
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from mgwsim.batch import _rows, _store
+from mgwsim.errors import DataError, InputError, check_number
+
+_OWNER = "run_batch"
+ChunkDone = Callable[[int, pd.DataFrame], None]
+
+
+def read_table(table) -> pd.DataFrame:
+    """The input rows: a DataFrame as is, or read from CSV (first column = row id) or Parquet."""
+    if isinstance(table, pd.DataFrame):
+        return table
+    if not isinstance(table, (str, os.PathLike)):
+        raise InputError(f"{_OWNER}.table must be a DataFrame or a CSV/Parquet path, got {type(table).__name__}")
+    path = Path(table)
+    if not path.is_file():
+        raise InputError(f"{_OWNER}.table = {str(path)!r}: no such file")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return pd.read_csv(path, index_col=0)
+    if suffix in (".parquet", ".pq"):
+        return pd.read_parquet(path)
+    raise InputError(f"{_OWNER}.table = {str(path)!r}: the suffix must be .csv, .parquet or .pq")
+
+
+def _validate(table: pd.DataFrame, row_function, chunk_size, n_workers, client) -> None:
+    if table.index.has_duplicates:
+        raise InputError(f"{_OWNER}.table: the index (row id) must be unique; duplicated: "
+                         f"{list(table.index[table.index.duplicated()].unique()[:5])}")
+    clash = [c for c in table.columns if c in _rows.RESERVED_COLUMNS]
+    if clash:
+        raise InputError(f"{_OWNER}.table has column(s) {clash} reserved for the output; rename them")
+    if not callable(row_function):
+        raise InputError(f"{_OWNER}.row_function must be callable, got {type(row_function).__name__}")
+    _check_count(chunk_size, "chunk_size")
+    if n_workers is not None:
+        _check_count(n_workers, "n_workers")
+        if client is not None:
+            raise InputError(f"{_OWNER}: give n_workers (local processes) or client (Dask), not both")
+
+
+def _check_count(value, field: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise InputError(f"{_OWNER}.{field} must be an int, got {value!r}")
+    check_number(value, field, owner=_OWNER, low=1)
+
+
+def _chunks(table: pd.DataFrame, todo: np.ndarray, chunk_size: int) -> Iterator[tuple[int, pd.DataFrame]]:
+    """(position of the first row in ``table``, rows) for the rows still to do, in input order."""
+    positions = np.flatnonzero(todo)
+    for start in range(0, positions.size, chunk_size):
+        block = positions[start:start + chunk_size]
+        yield int(block[0]), table.iloc[block]
+
+
+def _run_in_process(chunks, row_function, shared, seed, on_done: ChunkDone) -> None:
+    for first, chunk in chunks:
+        on_done(first, _rows.run_chunk(chunk, row_function, shared, seed))
+
+
+def _run_process_pool(chunks, row_function, shared, seed, n_workers: int, on_done: ChunkDone) -> None:
+    """Chunks on ``n_workers`` spawned processes; ``shared`` reaches each process once (initializer)."""
+    executor = cf.ProcessPoolExecutor(n_workers, mp_context=multiprocessing.get_context("spawn"),
+                                      initializer=_rows.init_worker, initargs=(row_function, shared, seed))
+    pending: dict[cf.Future, int] = {}
+    try:
+        for first, chunk in chunks:
+            pending[executor.submit(_rows.run_chunk_in_worker, chunk)] = first
+            if len(pending) >= 2 * n_workers:
+                _collect_first(pending, on_done)
+        while pending:
+            _collect_first(pending, on_done)
+    except BaseException:
+        executor.shutdown(wait=True, cancel_futures=True)
+        raise
+    executor.shutdown(wait=True)
+
+
+def _collect_first(pending: dict, on_done: ChunkDone) -> None:
+    """Wait for at least one chunk, hand every finished one to ``on_done``."""
+    done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+    for future in done:
+        on_done(pending.pop(future), future.result())
+
+
+def _run_dask(chunks, row_function, shared, seed, client, on_done: ChunkDone) -> None:
+    """Chunks as Dask tasks; ``shared`` is scattered (broadcast) once, results gathered as completed."""
+    from distributed import as_completed
+
+    shared_ref = client.scatter([shared], broadcast=True, hash=False)[0] if shared is not None else None
+    limit = 2 * max(1, sum(client.nthreads().values())) + 2
+    firsts = {}
+
+    def submit(first, chunk):
+        future = client.submit(_rows.run_chunk, chunk, row_function, shared_ref, seed, pure=False)
+        firsts[future.key] = first
+        return future
+
+    iterator = iter(chunks)
+    queue = as_completed([submit(*c) for c in itertools.islice(iterator, limit)])
+    try:
+        for future in queue:
+            on_done(firsts.pop(future.key), future.result())
+            for next_chunk in itertools.islice(iterator, 1):
+                queue.add(submit(*next_chunk))
+    except BaseException:
+        client.cancel(list(queue.futures))
+        raise
+    finally:
+        if shared_ref is not None:
+            shared_ref.release()
+
+
+def _assemble(frames: list[pd.DataFrame], table: pd.DataFrame) -> pd.DataFrame:
+    """One KPI row per input row, in input order; raises if a row is missing or duplicated."""
+    if not frames:
+        return pd.DataFrame({"error": pd.Series([], dtype=object), "seed": pd.Series([], dtype=np.int64)},
+                            index=table.index)
+    result = _rows.normalize(pd.concat(frames))
+    if result.index.has_duplicates or len(result) != len(table) or len(table.index.difference(result.index)):
+        raise DataError(f"{_OWNER}: results do not match the table one to one "
+                        f"({len(result)} result rows for {len(table)} input rows)")
+    result = result.reindex(table.index)
+    result["error"] = result["error"].astype(object).where(result["error"].notna(), None)
+    return result[[c for c in result.columns if c not in _rows.RESERVED_COLUMNS] + list(_rows.RESERVED_COLUMNS)]
+
+
+def run_batch(
+    table,
+    row_function: Callable[[dict, object], dict],
+    *,
+    output=None,
+    chunk_size: int = 256,
+    n_workers: int | None = None,
+    client=None,
+    progress: bool | None = None,
+    shared=None,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Run ``row_function`` on every row of ``table``: one KPI row per input row.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame or path
+        Input rows with a unique index (the row id), or a CSV (first column = row id) or
+        Parquet file. Columns ``error`` and ``seed`` are reserved.
+    row_function : callable
+        ``row_function(row, shared) -> dict[str, float | int | str | bool]``, a picklable
+        top-level function. ``row`` is the row's columns plus ``"seed"`` (int). An
+        ``Exception`` raised by it becomes that row's ``error``; other rows are unaffected.
+        ``KeyboardInterrupt``/``SystemExit`` stop the batch (finished chunks are kept).
+    output : path, optional
+        Directory for resumable results: each finished chunk is written atomically as one
+        Parquet file, with a ``manifest.json``. A re-run with the same table, row function and
+        seed skips the finished rows; a different one raises :class:`~mgwsim.errors.InputError`.
+    chunk_size : int
+        Rows per task (a Dask task costs ~3 ms of scheduling: keep ≥ 100 rows per chunk).
+    n_workers : int, optional
+        Local worker processes (``spawn``); default ``os.cpu_count()``; 1 runs in this process.
+        Not allowed together with ``client``.
+    client : distributed.Client, optional
+        Run the chunks on this Dask cluster (the library never creates one).
+    progress : bool, optional
+        tqdm bar with rows/s and ETA on stderr; default on only when stderr is a terminal.
+    shared : picklable, optional
+        Data prepared once (weather, solar, COP maps) and given to every call; sent once per
+        worker process (pool initializer) or broadcast once to the Dask workers.
+    seed : int
+        Batch seed; each row's seed is :func:`row_seed` ``(row_id, seed)``, so results do not
+        depend on workers, chunk size or resuming.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed like ``table`` (same order), the KPI columns (first appearance order), then
+        ``error`` (None, or ``"ExceptionType: message"``) and ``seed``. A KPI a row did not
+        return (e.g. because it failed) is missing (NaN/None).
+
+    Notes
+    -----
+    Only KPI rows are kept and written; whatever the row function builds (hourly arrays)
+    is dropped when it returns. With local processes, ``row_function`` must be importable in
+    a fresh interpreter (defined in a module, or under ``if __name__ == "__main__":`` guards
+    in a script); functions defined in a notebook need ``n_workers=1`` or a Dask client.
+    Starting the pool costs a few seconds (each process imports mgwsim and loads the numba
+    kernels), so it pays off for batches of more than a few hundred building-years. One
+    output directory is for one batch at a time (no two processes writing into it).
+    """
+    table = read_table(table)
+    _validate(table, row_function, chunk_size, n_workers, client)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise InputError(f"{_OWNER}.seed must be an int >= 0, got {seed!r}")
+    frames, todo, directory = _resume(table, row_function, int(seed), output)
+    n_todo = int(todo.sum())
+    with tqdm(total=len(table), initial=len(table) - n_todo, unit="row", desc="mgwsim batch", smoothing=0.05,
+              disable=not _show_progress(progress), file=sys.stderr) as bar:
+        chunks = _chunks(table, todo, chunk_size)
+        _dispatch(chunks, row_function, shared, int(seed), _on_done(frames, directory, bar), client=client,
+                  n_workers=min(n_workers or os.cpu_count() or 1, -(-n_todo // chunk_size)))
+    return _assemble(frames, table)
+
+
+def _dispatch(chunks, row_function, shared, seed, on_done: ChunkDone, *, client, n_workers: int) -> None:
+    """Run the chunks on Dask (``client``), in this process (one worker) or on a process pool."""
+    if n_workers == 0:
+        return
+    if client is not None:
+        _run_dask(chunks, row_function, shared, seed, client, on_done)
+    elif n_workers == 1:
+        _run_in_process(chunks, row_function, shared, seed, on_done)
+    else:
+        _run_process_pool(chunks, row_function, shared, seed, n_workers, on_done)
+
+
+def _resume(table, row_function, seed, output) -> tuple[list[pd.DataFrame], np.ndarray, Path | None]:
+    """Finished chunks in ``output`` (if any) and the mask of rows still to do."""
+    if output is None:
+        return [], np.ones(len(table), dtype=bool), None
+    directory = _store.open_output(output, _store.make_manifest(table, row_function, seed))
+    frames = _store.read_parts(directory, table.index)
+    done = np.zeros(len(table), dtype=bool)
+    for frame in frames:
+        done[table.index.get_indexer(frame.index)] = True
+    return frames, ~done, directory
+
+
+def _on_done(frames: list, directory: Path | None, bar) -> ChunkDone:
+    errors = [sum(int(f["error"].notna().sum()) for f in frames)]
+
+    def on_done(first: int, frame: pd.DataFrame) -> None:
+        if directory is not None:
+            _store.write_part(_store.part_path(directory, first), frame)
+        frames.append(frame)
+        errors[0] += int(frame["error"].notna().sum())
+        bar.set_postfix(failed=errors[0], refresh=False)
+        bar.update(len(frame))
+
+    return on_done
+
+
+def _show_progress(progress: bool | None) -> bool:
+    if progress is None:
+        return bool(getattr(sys.stderr, "isatty", lambda: False)())
+    return bool(progress)

@@ -1,0 +1,253 @@
+"""Synthetic building stocks of Flemish apartment buildings, and feasibility shares over a stock.
+
+:func:`generate_stock` draws buildings (TABULA archetype, existing/refurbished state, size,
+orientation) whose mix follows ``data/stock/`` (Statbel building-stock counts where they
+exist, documented assumptions elsewhere: see ``data/stock/README.md``). Its rows feed
+:func:`mgwsim.batch.run_batch` (e.g. with :func:`mgwsim.batch.demand_row`).
+
+:func:`feasibility_summary` turns a batch result (boolean criteria per building and
+combination) into the share of feasible buildings per typology × combination;
+:func:`feasibility_heatmap` draws it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from mgwsim._data import data_path
+from mgwsim.building.typology import list_typologies, resolve_code
+from mgwsim.errors import DataError, InputError, check_number
+
+_OWNER = "generate_stock"
+SIZE_SIGMA = {"floor_area": 0.30, "area_per_apartment": 0.15}
+"""Log-normal spreads (σ of the natural log) of the floor area and of the floor area per apartment."""
+STOREY_EXPONENT = 0.5
+"""Storeys scale as (A / A_ref)^0.5: half of a size difference is height, half footprint."""
+_SIZE_CLASSES = {"MFH.Small": "MFH.{p}.Small", "MFH.Gen": "MFH.{p}", "AB": "AB.{p}"}
+
+DEFAULT_CRITERIA: dict[str, tuple[str, ...]] = {
+    "technical": ("no_unmet_heat", "lock_in_pass"),
+    "feasible": ("no_unmet_heat", "lock_in_pass", "npv_ge_0"),
+    "feasible_with_subsidy": ("no_unmet_heat", "lock_in_pass", "npv_with_subsidy_ge_0"),
+}
+"""Default criteria of :func:`feasibility_summary`: name → boolean columns that must all be True."""
+
+
+# ------------------------------------------------------------------------------ shares
+@functools.cache
+def _stock_table(name: str) -> pd.DataFrame:
+    return pd.read_csv(data_path("stock", name), dtype={"tabula_period": str})
+
+
+def statbel_reference() -> pd.Series:
+    """Statbel 2018 counts of Flemish apartment buildings (the anchor of the period shares)."""
+    return _stock_table("statbel_2018_flanders.csv").iloc[0]
+
+
+def period_shares() -> pd.DataFrame:
+    """Shares of apartment buildings per construction period (``data/stock/period_shares.csv``)."""
+    return _stock_table("period_shares.csv").copy()
+
+
+def typology_shares() -> pd.Series:
+    """Default share of each TABULA archetype (short code, e.g. ``"MFH.02.Small"``) in the stock.
+
+    Period share (:func:`period_shares`, summed per TABULA period) × size-class share within
+    the period (``size_class_shares.csv``). Sums to 1.
+    """
+    per_period = period_shares().groupby("tabula_period")["share"].sum()
+    sizes = _stock_table("size_class_shares.csv")
+    codes = [_SIZE_CLASSES[c].format(p=p) for p, c in zip(sizes["tabula_period"], sizes["size_class"], strict=True)]
+    shares = pd.Series(sizes["share"].to_numpy() * per_period.loc[sizes["tabula_period"]].to_numpy(), index=codes)
+    return shares.rename("share").rename_axis("typology")
+
+
+def refurbishment_shares() -> pd.DataFrame:
+    """Share of buildings per TABULA period in the refurbished state and its TABULA variant."""
+    return _stock_table("refurbishment_shares.csv").set_index("tabula_period")
+
+
+def _checked_shares(shares) -> pd.Series:
+    """``shares`` (Mapping or Series typology → share) validated: known codes, ≥ 0, sum 1."""
+    series = typology_shares() if shares is None else pd.Series(dict(shares), dtype=float)
+    if series.empty or series.isna().any() or (series < 0).any():
+        raise InputError(f"{_OWNER}.shares must be non-negative numbers, got {dict(series)}")
+    if abs(series.sum() - 1.0) > 1e-6:
+        raise InputError(f"{_OWNER}.shares must sum to 1, they sum to {series.sum():.6f}")
+    for code in series.index:
+        resolve_code(code, 1)
+    return series
+
+
+# ------------------------------------------------------------------------------ stock
+def _reference(codes: Sequence[str]) -> pd.DataFrame:
+    """TABULA reference building (variant 1) of each short code: area, apartments, storeys, period."""
+    listing = list_typologies()
+    rows = listing.loc[[resolve_code(code, 1) for code in codes]]
+    rows.index = list(codes)
+    return rows
+
+
+def _variants(period: np.ndarray, codes: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """TABULA variant (1 existing, else the refurbished variant) and the state name per building."""
+    table = refurbishment_shares()
+    share = table.loc[period, "share_refurbished"].to_numpy()
+    refurbished = rng.random(period.size) < share
+    variant = np.where(refurbished, table.loc[period, "refurbished_variant"].to_numpy(), 1).astype(np.int64)
+    for code, var in set(zip(codes[refurbished], variant[refurbished], strict=True)):
+        resolve_code(code, int(var))  # raises DataError/InputError if the data asks for a missing variant
+    return variant, np.where(refurbished, "refurbished", "existing")
+
+
+def _sizes(ref: pd.DataFrame, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Floor area, apartments and storeys around each building's TABULA reference."""
+    n = len(ref)
+    area_ref = ref["floor_area_m2"].to_numpy(dtype=float)
+    area = area_ref * np.exp(rng.normal(0.0, SIZE_SIGMA["floor_area"], n))
+    per_apartment = area_ref / ref["n_apartments"].to_numpy(dtype=float) * np.exp(
+        rng.normal(0.0, SIZE_SIGMA["area_per_apartment"], n))
+    storeys = ref["n_storeys"].to_numpy(dtype=float) * (area / area_ref) ** STOREY_EXPONENT
+    return {
+        "floor_area_m2": np.round(area, 1),
+        "n_apartments": np.maximum(1, np.round(area / per_apartment)).astype(np.int64),
+        "n_storeys": np.maximum(1, np.round(storeys)).astype(np.int64),
+    }
+
+
+def generate_stock(n_buildings: int, *, seed: int, shares: Mapping[str, float] | pd.Series | None = None) -> pd.DataFrame:
+    """A synthetic stock of Flemish apartment buildings, reproducible by ``seed``.
+
+    Parameters
+    ----------
+    n_buildings : int
+        Number of buildings (rows).
+    seed : int
+        Seed of :func:`numpy.random.default_rng`; same seed and shares, same stock.
+    shares : mapping or Series, optional
+        Share of each archetype (short TABULA code → share, summing to 1); default
+        :func:`typology_shares` (``data/stock/``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``building_id`` (0 … n-1); columns ``typology`` (short code such as
+        ``"MFH.02.Small"``), ``variant`` (TABULA variant: 1 existing, 2 usual refurbishment),
+        ``state`` (``"existing"``/``"refurbished"``, shares in ``refurbishment_shares.csv``),
+        ``year_built`` (uniform within the archetype's period; 1850 for the open pre-1946
+        period), ``floor_area_m2`` [m²] (log-normal, median = TABULA reference, σ =
+        ``SIZE_SIGMA["floor_area"]``), ``n_apartments`` (floor area / log-normal area per
+        apartment around the reference), ``n_storeys`` (reference × (A/A_ref)^0.5, at least 1)
+        and ``orientation_deg`` [°] (uniform on [0, 360), a documented assumption).
+        Columns match :func:`mgwsim.batch.demand_row`.
+    """
+    n = int(check_number(n_buildings, "n_buildings", owner=_OWNER, low=0))
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise InputError(f"{_OWNER}.seed must be an int, got {seed!r}")
+    series = _checked_shares(shares)
+    rng = np.random.default_rng(seed)
+    codes = series.index.to_numpy(dtype=object)[rng.choice(len(series), size=n, p=series.to_numpy() / series.sum())]
+    ref = _reference(codes)
+    period = np.array([code.split(".")[1] for code in codes], dtype=object)
+    variant, state = _variants(period, codes, rng)
+    year_from = np.where(ref["year_from"].to_numpy() > 0, ref["year_from"].to_numpy(), 1850).astype(np.int64)
+    year_to = np.minimum(ref["year_to"].to_numpy(), 2017).astype(np.int64)
+    stock = pd.DataFrame({
+        "typology": pd.array(codes, dtype="str"),
+        "variant": variant,
+        "state": pd.array(state, dtype="str"),
+        "year_built": rng.integers(year_from, year_to + 1),
+        **_sizes(ref, rng),
+        "orientation_deg": np.round(rng.uniform(0.0, 360.0, n), 1) % 360.0,
+    }, index=pd.RangeIndex(n, name="building_id"))
+    return stock
+
+
+# ------------------------------------------------------------------------------ summary
+def _criteria_columns(results: pd.DataFrame, criteria: Mapping[str, Sequence[str]], ok: pd.Series) -> pd.DataFrame:
+    """One boolean column per criterion (all its columns True), for rows without error."""
+    columns = {c for needed in criteria.values() for c in needed}
+    missing = sorted(columns - set(results.columns))
+    if missing:
+        raise InputError(f"feasibility_summary: results lack the criterion column(s) {missing}")
+    flags = {}
+    for column in sorted(columns):
+        values = results.loc[ok, column]
+        if values.isna().any() or not values.isin([True, False]).all():
+            bad = values[values.isna() | ~values.isin([True, False])]
+            raise DataError(f"feasibility_summary: column {column!r} must be boolean; "
+                            f"row {bad.index.tolist()[0]!r} has {bad.iloc[0]!r} ({len(bad)} such rows)")
+        flags[column] = values.astype(bool)
+    return pd.DataFrame({name: np.logical_and.reduce([flags[c] for c in needed]) if needed else True
+                         for name, needed in criteria.items()}, index=results.index[ok])
+
+
+def feasibility_summary(
+    results: pd.DataFrame,
+    *,
+    by: Sequence[str] = ("typology", "combination"),
+    criteria: Mapping[str, Sequence[str]] | None = None,
+    error_column: str | None = "error",
+) -> pd.DataFrame:
+    """Share of buildings per group (typology × combination) that pass each criterion.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        One row per building × combination (e.g. a :func:`~mgwsim.batch.run_batch` result
+        joined with its inputs), with the ``by`` columns and boolean criterion columns.
+    by : sequence of str
+        Grouping columns.
+    criteria : mapping, optional
+        Criterion name → boolean columns that must all be True (e.g. ``{"feasible":
+        ("no_unmet_heat", "lock_in_pass", "npv_ge_0")}``); default :data:`DEFAULT_CRITERIA`.
+    error_column : str or None
+        Rows with a non-null value here (failed runs) are not judged; they are counted in
+        ``n_failed`` and left out of the shares' denominators, never silently.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``by``; columns ``n_buildings`` (all rows), ``n_failed``, ``n_judged`` and
+        ``share_<criterion>`` [-] (fraction of judged rows; NaN if none was judged).
+    """
+    criteria = dict(DEFAULT_CRITERIA if criteria is None else criteria)
+    by = list(by)
+    absent = [c for c in by + ([error_column] if error_column else []) if c not in results.columns]
+    if absent or not by or not criteria:
+        raise InputError(f"feasibility_summary: needs the by columns {by} and criteria; missing columns {absent}")
+    ok = results[error_column].isna() if error_column else pd.Series(True, index=results.index)
+    passed = _criteria_columns(results, criteria, ok)
+    groups = results[by]
+    counts = groups.assign(n_failed=~ok).groupby(by, sort=True, observed=True)
+    summary = pd.DataFrame({"n_buildings": counts.size(), "n_failed": counts["n_failed"].sum().astype(np.int64)})
+    judged = passed.join(groups).groupby(by, sort=True, observed=True)
+    summary["n_judged"] = judged.size().reindex(summary.index, fill_value=0).astype(np.int64)
+    for name in criteria:
+        summary[f"share_{name}"] = judged[name].mean().reindex(summary.index)
+    return summary
+
+
+def feasibility_heatmap(summary: pd.DataFrame, ax=None, *, column: str = "share_feasible"):
+    """Heat map of ``summary[column]`` (rows: first index level, columns: second), values printed.
+
+    Returns the matplotlib ``Axes``.
+    """
+    import matplotlib.pyplot as plt
+
+    if summary.index.nlevels != 2 or column not in summary.columns:
+        raise InputError(f"feasibility_heatmap: needs a summary indexed by two levels with column {column!r}")
+    grid = summary[column].unstack(summary.index.names[1])
+    ax = ax or plt.subplots(figsize=(1.2 * grid.shape[1] + 3, 0.45 * grid.shape[0] + 1.5))[1]
+    image = ax.imshow(grid.to_numpy(dtype=float), vmin=0.0, vmax=1.0, cmap="RdYlGn", aspect="auto")
+    ax.set_xticks(range(grid.shape[1]), [str(c) for c in grid.columns], rotation=30, ha="right")
+    ax.set_yticks(range(grid.shape[0]), [str(r) for r in grid.index])
+    for (i, j), value in np.ndenumerate(grid.to_numpy(dtype=float)):
+        ax.text(j, i, "–" if np.isnan(value) else f"{value:.0%}", ha="center", va="center", fontsize=8)
+    ax.figure.colorbar(image, ax=ax, label=column.replace("_", " "))
+    ax.set_xlabel(grid.columns.name or "")
+    ax.set_ylabel(grid.index.name or "")
+    return ax

@@ -1,0 +1,156 @@
+"""Synthetic stock (shares from data/stock, reproducible) and the feasibility summary/heat map."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from mgwsim.batch import demand_row, run_batch  # noqa: E402
+from mgwsim.building import building_from_typology  # noqa: E402
+from mgwsim.building.typology import resolve_code  # noqa: E402
+from mgwsim.errors import DataError, InputError  # noqa: E402
+from mgwsim.stock import (  # noqa: E402
+    SIZE_SIGMA, feasibility_heatmap, feasibility_summary, generate_stock, period_shares, refurbishment_shares,
+    statbel_reference, typology_shares,
+)
+
+
+# ---------------------------------------------------------------- shares and their source
+def test_period_shares_match_statbel_post_1981_share():
+    """Periods after 1981 hold Statbel's 53,881 of 127,983 Flemish apartment buildings (2018)."""
+    periods, statbel = period_shares(), statbel_reference()
+    assert periods["share"].sum() == pytest.approx(1.0, abs=1e-12)
+    after = periods.loc[periods["year_from"] > 1981, "share"].sum()
+    assert after == pytest.approx(statbel["n_buildings_built_after_1981"] / statbel["n_buildings"], abs=5e-5)
+    assert (periods["year_from"].iloc[1:].to_numpy() == periods["year_to"].iloc[:-1].to_numpy() + 1).all()
+
+
+def test_typology_shares_sum_to_one_and_name_real_archetypes():
+    shares = typology_shares()
+    assert shares.sum() == pytest.approx(1.0, abs=1e-12) and (shares >= 0).all()
+    for code in shares.index:
+        assert resolve_code(code, 1).startswith("BE.N.")
+    by_period = shares.groupby(shares.index.str.split(".").str[1]).sum()
+    per_period = period_shares().groupby("tabula_period")["share"].sum()
+    pd.testing.assert_series_equal(by_period, per_period, check_names=False)
+    refurbished = refurbishment_shares()
+    for code in shares.index:  # every refurbished variant the data can draw exists in TABULA
+        period = code.split(".")[1]
+        if refurbished.loc[period, "share_refurbished"] > 0:
+            resolve_code(code, int(refurbished.loc[period, "refurbished_variant"]))
+
+
+# ---------------------------------------------------------------- generator
+def test_stock_is_reproducible_by_seed():
+    a, b, c = generate_stock(500, seed=3), generate_stock(500, seed=3), generate_stock(500, seed=4)
+    pd.testing.assert_frame_equal(a, b)
+    assert not a.equals(c)
+    assert list(a.columns) == ["typology", "variant", "state", "year_built", "floor_area_m2", "n_apartments",
+                               "n_storeys", "orientation_deg"]
+    assert a.index.name == "building_id" and a.index.is_unique
+
+
+def test_stock_follows_shares_and_size_distributions():
+    n = 40_000
+    stock = generate_stock(n, seed=1)
+    shares = typology_shares()
+    observed = stock["typology"].value_counts(normalize=True).reindex(shares.index, fill_value=0.0)
+    tolerance = 4 * np.sqrt(shares * (1 - shares) / n) + 1e-4
+    assert (np.abs(observed - shares) <= tolerance).all()
+    ref = building_from_typology("MFH.02.Small", 1)
+    small = stock[stock["typology"] == "MFH.02.Small"]
+    log_area = np.log(small["floor_area_m2"] / ref.heated_floor_area_m2)
+    assert abs(log_area.median()) < 0.03 and log_area.std() == pytest.approx(SIZE_SIGMA["floor_area"], rel=0.08)
+    assert (stock["n_apartments"] >= 1).all() and (stock["n_storeys"] >= 1).all()
+    assert stock["orientation_deg"].between(0, 360, inclusive="left").all()
+    refurbished = stock["state"] == "refurbished"
+    assert (stock.loc[refurbished, "variant"] == 2).all() and (stock.loc[~refurbished, "variant"] == 1).all()
+    pre_1946 = stock["typology"].str.startswith("MFH.01")
+    assert refurbished[pre_1946].mean() == pytest.approx(0.20, abs=0.02)
+    assert stock.loc[pre_1946, "year_built"].between(1850, 1945).all()
+    assert stock.loc[stock["typology"] == "AB.04", "year_built"].between(1991, 2005).all()
+
+
+def test_custom_shares_and_their_validation():
+    stock = generate_stock(200, seed=0, shares={"AB.03": 0.5, "MFH.01.Small": 0.5})
+    assert set(stock["typology"]) == {"AB.03", "MFH.01.Small"}
+    with pytest.raises(InputError, match="sum to 1"):
+        generate_stock(10, seed=0, shares={"AB.03": 0.5})
+    with pytest.raises(InputError, match="non-negative"):
+        generate_stock(10, seed=0, shares={"AB.03": 1.5, "AB.04": -0.5})
+    with pytest.raises(InputError, match="unknown"):
+        generate_stock(10, seed=0, shares={"AB.01": 1.0})
+    with pytest.raises(InputError, match="seed"):
+        generate_stock(10, seed=1.5)
+
+
+def test_stock_rows_run_through_demand_row(weather):
+    stock = generate_stock(2, seed=11, shares={"MFH.03.Small": 1.0})
+    result = run_batch(stock, demand_row, shared={"weather": weather}, n_workers=1, progress=False)
+    assert result["error"].isna().all()
+    assert result["heated_floor_area_m2"].tolist() == stock["floor_area_m2"].tolist()
+    assert result["n_apartments"].tolist() == stock["n_apartments"].tolist()
+
+
+# ---------------------------------------------------------------- feasibility summary
+def constructed_results() -> pd.DataFrame:
+    """AB.03 × {hp, hp+pv}: 4 buildings each; one failed run; known pass/fail pattern."""
+    rows = []
+    for combination, npv, npv_sub in (("hp", [False, False, True, False], [True, True, True, False]),
+                                      ("hp+pv", [True, True, True, False], [True, True, True, True])):
+        for i in range(4):
+            rows.append({"typology": "AB.03", "combination": combination, "no_unmet_heat": i != 3,
+                         "lock_in_pass": True, "npv_ge_0": npv[i], "npv_with_subsidy_ge_0": npv_sub[i], "error": None})
+    rows.append({"typology": "MFH.02", "combination": "hp", "no_unmet_heat": None, "lock_in_pass": None,
+                 "npv_ge_0": None, "npv_with_subsidy_ge_0": None, "error": "InputError: bad"})
+    rows.append({"typology": "MFH.02", "combination": "hp", "no_unmet_heat": True, "lock_in_pass": False,
+                 "npv_ge_0": True, "npv_with_subsidy_ge_0": True, "error": None})
+    return pd.DataFrame(rows)
+
+
+def test_feasibility_summary_on_constructed_case():
+    summary = feasibility_summary(constructed_results())
+    assert summary.index.names == ["typology", "combination"]
+    assert summary.loc[("AB.03", "hp"), ["n_buildings", "n_failed", "n_judged"]].tolist() == [4, 0, 4]
+    assert summary.loc[("AB.03", "hp"), "share_technical"] == 0.75
+    assert summary.loc[("AB.03", "hp"), "share_feasible"] == 0.25
+    assert summary.loc[("AB.03", "hp"), "share_feasible_with_subsidy"] == 0.75
+    assert summary.loc[("AB.03", "hp+pv"), "share_feasible"] == 0.75
+    assert summary.loc[("AB.03", "hp+pv"), "share_feasible_with_subsidy"] == 0.75
+    mfh = summary.loc[("MFH.02", "hp")]
+    assert (mfh["n_buildings"], mfh["n_failed"], mfh["n_judged"]) == (2, 1, 1)
+    assert mfh["share_technical"] == 0.0 and mfh["share_feasible"] == 0.0
+
+
+def test_feasibility_summary_custom_criteria_and_validation():
+    results = constructed_results()
+    summary = feasibility_summary(results, by=("combination",), criteria={"economic": ("npv_ge_0",)})
+    assert summary["share_economic"].to_dict() == {"hp": 2 / 5, "hp+pv": 3 / 4}
+    with pytest.raises(InputError, match="npv_missing"):
+        feasibility_summary(results, criteria={"x": ("npv_missing",)})
+    broken = results.copy()
+    broken.loc[0, "npv_ge_0"] = None
+    with pytest.raises(DataError, match="'npv_ge_0' must be boolean; row 0"):
+        feasibility_summary(broken)
+    with pytest.raises(InputError, match="missing columns"):
+        feasibility_summary(results, by=("region",))
+
+
+def test_feasibility_heatmap_draws_the_shares():
+    summary = feasibility_summary(constructed_results())
+    ax = feasibility_heatmap(summary)
+    image = ax.get_images()[0].get_array()
+    assert image.shape == (2, 2)
+    assert (image[0, 0], image[0, 1], image[1, 0]) == (0.25, 0.75, 0.0)
+    assert np.ma.is_masked(image[1, 1]) or np.isnan(image[1, 1])  # MFH.02 × hp+pv: no buildings
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["AB.03", "MFH.02"]
+    assert {t.get_text() for t in ax.texts} >= {"25%", "75%", "0%", "–"}
+    with pytest.raises(InputError, match="two levels"):
+        feasibility_heatmap(feasibility_summary(constructed_results(), by=("combination",)))
+    plt.close("all")
