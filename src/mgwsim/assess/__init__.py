@@ -1,4 +1,4 @@
-"""Assessment building blocks that need no simulation: EPC indicator, CO2, chimney-free, F-gas.
+"""Assessment: EPC indicator, CO2, chimney-free, F-gas, lock-in checks, renovation paths, future-proof score.
 
 Every check returns a :class:`CheckResult` (pass/warn/fail with one readable sentence).
 """
@@ -23,8 +23,36 @@ from mgwsim.assess.epc import (
     primary_energy_indicator,
 )
 from mgwsim.assess.fgas import is_natural, load_fgas_rules, load_refrigerants, refrigerant_check, refrigerant_properties
+from mgwsim.assess.lockin import (
+    connection_capacity,
+    fossil_heat_share,
+    fossil_lock_in,
+    heat_network_readiness,
+    hot_water_hygiene,
+    oversizing_after_renovation,
+    pv_before_roof_renovation,
+    refrigerant_lock_in,
+    temperature_lock_in,
+)
+from mgwsim.assess.path import PathAssessment, PathContext, evaluate_path, final_energy_by_use
+from mgwsim.assess.score import explain_future_proof_score, future_proof_score
 
 __all__ = [
+    "PathAssessment",
+    "PathContext",
+    "connection_capacity",
+    "evaluate_path",
+    "explain_future_proof_score",
+    "final_energy_by_use",
+    "fossil_heat_share",
+    "fossil_lock_in",
+    "future_proof_score",
+    "heat_network_readiness",
+    "hot_water_hygiene",
+    "oversizing_after_renovation",
+    "pv_before_roof_renovation",
+    "refrigerant_lock_in",
+    "temperature_lock_in",
     "EPC_FACTORS_EU_DEFAULT",
     "EPC_FACTORS_FLANDERS",
     "Appliance",

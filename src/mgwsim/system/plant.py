@@ -63,9 +63,12 @@ class HeatPumpCascade:
         return self.performance.source.kind == "air" and not self.performance.includes_defrost
 
     def rated_capacity_kw(self) -> float:
-        """Total capacity at the unit's EN 14511 rating point [kW]."""
-        source, sink = self.performance.source.rating_point_degc
-        return self.n_units * float(self.performance.capacity_at(source, sink))
+        """Total capacity at the unit's EN 14511 rating point [kW] (the map's rated capacity when it has one)."""
+        pmap = self.performance
+        if pmap.rated_capacity_kw is not None:
+            return self.n_units * float(pmap.rated_capacity_kw)
+        source, sink = pmap.source.rating_point_degc
+        return self.n_units * float(pmap.capacity_at(source, max(sink, pmap.sink_degc[0])))
 
 
 @dataclass(frozen=True)

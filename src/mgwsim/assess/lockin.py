@@ -1,0 +1,697 @@
+"""Lock-in checks: does a variant leave the building in a dead end?
+
+Each check returns a :class:`~mgwsim.assess.checks.CheckResult` (pass/warn/fail, the value
+judged, its unit and threshold, one English and one Dutch sentence for a co-owner) and
+takes the simulation outputs it judges explicitly; nothing is re-simulated here.
+
+==============================  ==========================================================
+check                           judges
+==============================  ==========================================================
+:func:`fossil_lock_in`          fossil share of the heat in the phase-out year
+:func:`temperature_lock_in`     heat-pump supply limit vs what the radiators need
+:func:`oversizing_after_renovation`  minimum part load vs the load, starts per unit
+:func:`refrigerant_lock_in`     EU F-gas bans (wraps :func:`~mgwsim.assess.fgas.refrigerant_check`)
+:func:`pv_before_roof_renovation`  PV laid on a roof the path insulates later
+:func:`connection_capacity`     grid connection and the medium-voltage threshold
+:func:`heat_network_readiness`  central loop and room for a heat-network substation
+:func:`hot_water_hygiene`       legionella storage temperature without/with booster
+==============================  ==========================================================
+
+Every default threshold and its source (or the statement that it is an mgwsim
+assumption) is listed in ``docs/lock_in.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from mgwsim.assess.checks import CheckResult, worst_status
+from mgwsim.assess.fgas import refrigerant_check
+from mgwsim.building.dhw import LegionellaRules
+from mgwsim.errors import InputError, check_choice, check_fraction, check_number, check_positive, check_series
+from mgwsim.system.plant import HeatPumpCascade, Plant
+
+__all__ = [
+    "FOSSIL_PHASE_OUT_YEAR",
+    "MV_THRESHOLD_KVA",
+    "PV_REMOVAL_COST_EUR_PER_KWP",
+    "STARTS_BUDGET_PER_UNIT_YEAR",
+    "SUBSTATION_AREA_M2",
+    "connection_capacity",
+    "fossil_heat_share",
+    "fossil_lock_in",
+    "heat_network_readiness",
+    "hot_water_hygiene",
+    "oversizing_after_renovation",
+    "pv_before_roof_renovation",
+    "refrigerant_lock_in",
+    "temperature_lock_in",
+]
+
+FOSSIL_PHASE_OUT_YEAR = 2040
+"""Year by which fossil-fuel boilers are to be phased out completely: the aim stated in the
+recast Energy Performance of Buildings Directive, Directive (EU) 2024/1275 (the article on
+national measures for heating systems; the article number is not verified here)."""
+
+STARTS_BUDGET_PER_UNIT_YEAR = 5000.0
+"""Compressor starts per unit and year judged acceptable [1/a]. An mgwsim assumption
+(about 100,000 starts over a 20-year life), **not** a manufacturer figure: take the
+compressor maker's number where it is known (docs/lock_in.md)."""
+
+PV_REMOVAL_COST_EUR_PER_KWP = 200.0
+"""Removing and reinstalling roof PV for roof works [EUR/kWp excl. VAT]. An mgwsim
+assumption in the 150-300 EUR/kWp range installers quote; not a published price."""
+
+MV_THRESHOLD_KVA = 250.0
+"""Connection power above which a Fluvius connection is, as we understand the Fluvius
+technical prescriptions, made at medium voltage [kVA]. Not verified: confirm with Fluvius."""
+
+SUBSTATION_AREA_M2 = 8.0
+"""Floor area a heat-network substation for an apartment block needs [m²]: a compact
+substation of about 1 x 2 m plus service space around it. An mgwsim assumption; the heat
+network operator's connection rules decide."""
+
+_TEMPERATURE_BACKUP_SHARE = 0.10
+_LOW_LOAD_SHARE_WARN, _LOW_LOAD_SHARE_FAIL = 0.10, 0.20
+_CAPACITY_RATIO_WARN = 2.0
+_ENERGY_TOLERANCE_KWH = 1e-6
+
+
+def _unit_capacity_kw(cascade: HeatPumpCascade) -> float:
+    """Rated capacity of one unit [kW]: the map's ``rated_capacity_kw``, else its EN 14511 rating point."""
+    rated = cascade.performance.rated_capacity_kw
+    return float(rated) if rated is not None else cascade.rated_capacity_kw() / cascade.n_units
+
+
+def _cascade_capacity_kw(cascade: HeatPumpCascade) -> float:
+    return cascade.n_units * _unit_capacity_kw(cascade)
+
+
+def _check(name, status, value, unit, threshold, en, nl) -> CheckResult:
+    return CheckResult(name, status, None if value is None else value, unit, threshold, en, nl)
+
+
+def _pct(fraction: float) -> str:
+    return f"{100.0 * fraction:.0f} %"
+
+
+# ---------------------------------------------------------------------------------------
+# fossil lock-in
+# ---------------------------------------------------------------------------------------
+
+
+def fossil_heat_share(system_result) -> float:
+    """Share of the heat produced by a fossil (gas) boiler in one simulated year [-].
+
+    ``(backup heat for space heating + hot water) / (heat-pump heat + backup heat +
+    booster heat)`` when the plant's backup is a gas boiler, else 0.
+    """
+    h = system_result.hourly
+    backup = float(h["backup_heat_sh_kwh"].sum() + h["backup_heat_dhw_kwh"].sum())
+    total = float(h["hp_heat_sh_kwh"].sum() + h["hp_heat_dhw_kwh"].sum() + h["booster_kwh"].sum()) + backup
+    if total <= 0.0:
+        raise InputError("fossil_heat_share: the system result delivers no heat")
+    return backup / total if system_result.plant.backup.is_combustion else 0.0
+
+
+def _share_by_year(results) -> dict[int, float]:
+    owner = "fossil_lock_in"
+    if not isinstance(results, Mapping) or not results:
+        raise InputError(f"{owner}.results must be a non-empty mapping year -> SystemResult or share, got {results!r}")
+    shares = {}
+    for year, item in results.items():
+        y = int(check_number(year, "results year", owner=owner, low=1900, high=2200))
+        share = item if isinstance(item, int | float) else fossil_heat_share(item)
+        shares[y] = check_fraction(share, f"results[{y}]", owner=owner)
+    return dict(sorted(shares.items()))
+
+
+def _share_in(shares: dict[int, float], target: int, replaced_year: int | None) -> tuple[float, int]:
+    if replaced_year is not None and replaced_year <= target:
+        return 0.0, replaced_year
+    known = [y for y in shares if y <= target]
+    if not known:
+        raise InputError(f"fossil_lock_in: no state is given for {target} or earlier (years given: {list(shares)})")
+    return shares[known[-1]], known[-1]
+
+
+def fossil_lock_in(
+    results,
+    *,
+    target_year: int = FOSSIL_PHASE_OUT_YEAR,
+    threshold_share: float = 0.1,
+    replaced_year: int | None = None,
+) -> CheckResult:
+    """Does a fossil boiler still supply heat after the phase-out year?
+
+    The state of the latest year at or before ``target_year`` is taken to last: a variant
+    keeps its gas boiler "forever" unless ``replaced_year`` (or a later state without it)
+    says otherwise.
+
+    Parameters
+    ----------
+    results : mapping year -> SystemResult or float
+        The simulated years of the variant (calendar year -> :class:`SystemResult`, or
+        directly the fossil share of the heat [-], see :func:`fossil_heat_share`).
+    target_year : int
+        Phase-out year; default :data:`FOSSIL_PHASE_OUT_YEAR` (EPBD recast). Pass 2050 for
+        the EU climate-neutrality year.
+    threshold_share : float
+        Largest fossil share of the heat tolerated in the target year [-] (default 0.1).
+    replaced_year : int, optional
+        Calendar year in which the boiler is stated to be removed.
+
+    Returns
+    -------
+    CheckResult
+        ``fail`` when the share in the target year exceeds ``threshold_share`` or the boiler
+        is still the main supplier (share >= 0.5); ``warn`` when a smaller share remains
+        (the gas connection and chimney stay); ``pass`` when no fossil heat is left.
+    """
+    owner = "fossil_lock_in"
+    target = int(check_number(target_year, "target_year", owner=owner, low=2000, high=2200))
+    threshold = check_fraction(threshold_share, "threshold_share", owner=owner)
+    if replaced_year is not None:
+        replaced_year = int(check_number(replaced_year, "replaced_year", owner=owner, low=1900, high=2200))
+    share, from_year = _share_in(_share_by_year(results), target, replaced_year)
+    args = ("fossil_lock_in", share, "share of heat", threshold)
+    if share > threshold or share >= 0.5:
+        main = "remains the main heat supplier" if share >= 0.5 else "still supplies a large part of the heat"
+        return _check(*args[:1], "fail", *args[1:],
+                      f"The gas boiler {main} in {target} ({_pct(share)} of the heat, more than the {_pct(threshold)} "
+                      f"tolerated) and no replacement is planned: the EU aims to phase out fossil boilers by 2040 "
+                      f"(EPBD recast, Directive (EU) 2024/1275), so this variant locks the building into gas.",
+                      f"De gasketel levert in {target} nog {_pct(share)} van de warmte (meer dan {_pct(threshold)}) en "
+                      "er is geen vervanging gepland: de EU wil fossiele ketels tegen 2040 uitfaseren, deze variant "
+                      "houdt het gebouw vast aan gas.")
+    if share > 0.0:
+        return _check(*args[:1], "warn", *args[1:],
+                      f"The gas boiler stays as a backup and still gives {_pct(share)} of the heat in {target}: within "
+                      "the tolerated share, but the gas connection and the chimney remain; plan its removal.",
+                      f"De gasketel blijft als back-up en levert in {target} nog {_pct(share)} van de warmte: "
+                      "aanvaardbaar, maar de gasaansluiting en de schouw blijven; plan de verwijdering.")
+    reason = f"the boiler is removed in {from_year}" if replaced_year is not None and from_year == replaced_year \
+        else "no fossil boiler is used"
+    return _check(*args[:1], "pass", *args[1:],
+                  f"No fossil fuel supplies heat in {target} ({reason}): no lock-in into gas.",
+                  f"In {target} levert geen fossiele brandstof nog warmte: geen vastzitten aan gas.")
+
+
+# ---------------------------------------------------------------------------------------
+# temperature lock-in
+# ---------------------------------------------------------------------------------------
+
+
+def temperature_lock_in(
+    system_result,
+    *,
+    label: str = "as is",
+    max_backup_share: float = _TEMPERATURE_BACKUP_SHARE,
+) -> CheckResult:
+    """Can the heat pumps reach the supply temperature the radiators need?
+
+    Uses the kernel's flag ``hp_temperature_limited`` (the required supply temperature plus
+    the cascade's margin exceeds the heat pumps' maximum sink temperature), the backup's
+    space heat and the unmet space heat in those hours.
+
+    Parameters
+    ----------
+    system_result : SystemResult
+    label : str
+        The building state judged ("as is", "after roof insulation", ...), used in the sentence.
+    max_backup_share : float
+        Largest share of the space heat [-] the backup may carry because of the temperature
+        limit (default 0.1, an mgwsim assumption matching the fossil threshold).
+
+    Returns
+    -------
+    CheckResult
+        ``value`` = backup space heat in temperature-limited hours / space heat delivered [-].
+        ``pass`` with no limited hour; ``warn`` when a backup covers those hours;
+        ``fail`` when heat is left unmet in them or the backup share exceeds ``max_backup_share``.
+    """
+    limit = check_fraction(max_backup_share, "max_backup_share", owner="temperature_lock_in")
+    h = system_result.hourly
+    limited = h["hp_temperature_limited"].to_numpy() > 0.5
+    hours = int(limited.sum())
+    backup_kwh = float(h.loc[limited, "backup_heat_sh_kwh"].sum())
+    unmet_kwh = float(h.loc[limited, "space_heating_unmet_kwh"].sum())
+    delivered = float(h["space_heating_delivered_kwh"].sum())
+    share = backup_kwh / delivered if delivered > 0 else 0.0
+    args = ("temperature_lock_in", share, "share of space heat", limit)
+    state = label[:1].upper() + label[1:]
+    if hours == 0:
+        return _check(args[0], "pass", *args[1:],
+                      f"{state}, the heat pumps reach the supply temperature the radiators need in every hour.",
+                      f"Toestand '{label}': de warmtepompen halen elk uur de aanvoertemperatuur die de radiatoren vragen.")
+    detail = (f"in {hours} hours the radiators need a supply temperature above the heat pumps' maximum; "
+              f"the backup gives {backup_kwh:,.0f} kWh ({_pct(share)} of the space heat) and {unmet_kwh:,.0f} kWh stay unmet")
+    nl = (f"in {hours} uren vragen de radiatoren een hogere aanvoertemperatuur dan de warmtepompen halen; de back-up levert "
+          f"{backup_kwh:,.0f} kWh ({_pct(share)}), {unmet_kwh:,.0f} kWh blijft ongedekt")
+    if unmet_kwh > _ENERGY_TOLERANCE_KWH or share > limit:
+        return _check(args[0], "fail", *args[1:],
+                      f"{state}, {detail}: the emitters lock the building into high temperatures; renovate first or "
+                      "choose heat pumps with a higher supply temperature.",
+                      f"Toestand '{label}': {nl}. De radiatoren houden het gebouw vast aan hoge temperaturen.")
+    return _check(args[0], "warn", *args[1:],
+                  f"{state}, {detail}: the backup covers it, but the heat pumps depend on it in cold hours.",
+                  f"Toestand '{label}': {nl}. De back-up dekt dit, maar de warmtepompen hangen ervan af.")
+
+
+# ---------------------------------------------------------------------------------------
+# oversizing
+# ---------------------------------------------------------------------------------------
+
+
+def _oversizing_metrics(system_result) -> dict[str, float]:
+    cascade = system_result.plant.heat_pumps
+    h, d = system_result.hourly, system_result.demand.hourly
+    load = h["hp_unit_hours"].to_numpy()
+    heating = d["space_heating_kwh"].to_numpy() > 0.0
+    low = heating & (load > 0.0) & (load < cascade.performance.min_modulation_frac)
+    peak_kw = float((d["space_heating_kwh"] + d["dhw_kwh"]).max())
+    scale = 8760.0 / len(h)
+    return {
+        "heating_hours": int(heating.sum()),
+        "low_load_hours": int(low.sum()),
+        "low_load_share": low.sum() / heating.sum() if heating.any() else 0.0,
+        "starts_per_unit_year": float(system_result.units["starts"].max()) * scale,
+        "capacity_ratio": _cascade_capacity_kw(cascade) / peak_kw if peak_kw > 0 else np.inf,
+        "peak_kw": peak_kw,
+    }
+
+
+def oversizing_after_renovation(
+    system_result,
+    *,
+    warn_low_load_share: float = _LOW_LOAD_SHARE_WARN,
+    max_low_load_share: float = _LOW_LOAD_SHARE_FAIL,
+    starts_budget_per_unit_year: float = STARTS_BUDGET_PER_UNIT_YEAR,
+    warn_capacity_ratio: float = _CAPACITY_RATIO_WARN,
+) -> CheckResult:
+    """Are the heat pumps too big for the (renovated) building?
+
+    A *low-load hour* is a heating hour (space-heating demand > 0) in which the whole
+    cascade's load, in unit-hours (``hp_unit_hours``), is below the minimum part load of a
+    single unit: even one unit cannot modulate down far enough and cycles on/off.
+
+    Starts are the kernel's count per unit (``SystemResult.units``), scaled to a year. The
+    kernel counts at most one start per unit and hour, so the usual limit of at most
+    3 starts per hour (a minimum cycle of about 20 minutes, found in installation manuals
+    and grid operators' connection conditions for heat pumps) cannot be checked hour by
+    hour; the yearly count is judged against ``starts_budget_per_unit_year``.
+
+    Parameters
+    ----------
+    system_result : SystemResult
+        A plant with heat pumps.
+    warn_low_load_share, max_low_load_share : float
+        Low-load hours / heating hours above which the check warns / fails [-]
+        (defaults 0.1 / 0.2, mgwsim assumptions).
+    starts_budget_per_unit_year : float
+        Starts per unit and year above which the check fails [1/a]
+        (default :data:`STARTS_BUDGET_PER_UNIT_YEAR`, an assumption).
+    warn_capacity_ratio : float
+        Rated capacity of the cascade (EN 14511 point) / peak hourly heat demand above
+        which the check warns [-] (default 2.0).
+
+    Returns
+    -------
+    CheckResult
+        ``value`` = low-load share of heating hours [-], ``threshold`` = ``max_low_load_share``.
+    """
+    owner = "oversizing_after_renovation"
+    warn_share = check_fraction(warn_low_load_share, "warn_low_load_share", owner=owner)
+    fail_share = check_number(max_low_load_share, "max_low_load_share", owner=owner, low=warn_share, high=1.0)
+    budget = check_positive(starts_budget_per_unit_year, "starts_budget_per_unit_year", owner=owner, unit="1/a")
+    ratio_limit = check_positive(warn_capacity_ratio, "warn_capacity_ratio", owner=owner)
+    if system_result.plant.heat_pumps is None:
+        raise InputError(f"{owner}: the plant has no heat pumps to judge")
+    m = _oversizing_metrics(system_result)
+    cascade = system_result.plant.heat_pumps
+    size = f"{cascade.n_units} x {_unit_capacity_kw(cascade):.0f} kW"
+    facts = (f"{size} heat pumps ({m['capacity_ratio']:.1f} times the peak demand of "
+             f"{m['peak_kw']:.0f} kW) cannot modulate low enough in {m['low_load_hours']} of {m['heating_hours']} heating "
+             f"hours ({_pct(m['low_load_share'])}) and start about {m['starts_per_unit_year']:,.0f} times a year per unit")
+    nl = (f"{size} warmtepompen moduleren in {_pct(m['low_load_share'])} van de stookuren niet laag genoeg en starten "
+          f"ongeveer {m['starts_per_unit_year']:,.0f} keer per jaar per toestel")
+    args = ("oversizing", m["low_load_share"], "share of heating hours", fail_share)
+    if m["low_load_share"] > fail_share or m["starts_per_unit_year"] > budget:
+        return _check(args[0], "fail", *args[1:],
+                      f"Oversized: {facts} (limits {_pct(fail_share)} and {budget:,.0f} starts): expect on/off "
+                      "cycling, lower efficiency and compressor wear; choose fewer or smaller units.",
+                      f"Overgedimensioneerd: {nl}. Verwacht aan/uit-pendelen en slijtage; kies minder of kleinere toestellen.")
+    if m["low_load_share"] > warn_share or m["capacity_ratio"] > ratio_limit:
+        return _check(args[0], "warn", *args[1:],
+                      f"Somewhat large: {facts}; check the smallest unit's minimum output against the renovated load.",
+                      f"Eerder groot: {nl}; controleer het minimumvermogen tegenover de gerenoveerde warmtevraag.")
+    return _check(args[0], "pass", *args[1:],
+                  f"Well sized: {facts}, within the limits.",
+                  f"Goed gedimensioneerd: {nl}, binnen de grenzen.")
+
+
+# ---------------------------------------------------------------------------------------
+# refrigerant
+# ---------------------------------------------------------------------------------------
+
+_APPLICATION_BY_SOURCE = {"air": "air_to_water", "exhaust_air": "air_to_water", "brine": "brine_to_water",
+                          "water": "water_to_water"}
+
+
+def _cascades(plant: Plant) -> list[tuple[str, HeatPumpCascade]]:
+    pairs = [("space-heating heat pumps", plant.heat_pumps), ("hot-water heat pump", plant.hot_water.heat_pump)]
+    return [(role, c) for role, c in pairs if c is not None]
+
+
+
+
+def refrigerant_lock_in(
+    plant: Plant,
+    *,
+    install_year: int,
+    horizon_year: int,
+    equipment_type: str = "monobloc",
+    gwp_basis: str = "ar4",
+    safety_exception: bool = False,
+) -> CheckResult:
+    """EU F-gas verdict on every heat pump of a plant (the worst one counts).
+
+    Wraps :func:`mgwsim.assess.fgas.refrigerant_check` for each cascade with the map's
+    ``refrigerant``, the rated capacity of *one* unit (each unit is placed on the market
+    on its own) and the application implied by the map's source kind.
+
+    Parameters
+    ----------
+    plant : Plant
+    install_year, horizon_year : int
+        Year the units are installed and last year of the study horizon.
+    equipment_type : {'monobloc', 'self_contained', 'split'}
+        Construction assumed for every unit (the map does not say; default monobloc).
+    gwp_basis, safety_exception
+        As in :func:`~mgwsim.assess.fgas.refrigerant_check`.
+
+    Returns
+    -------
+    CheckResult
+        ``value`` = the highest GWP; ``pass`` without heat pumps.
+
+    Raises
+    ------
+    InputError
+        A map without ``refrigerant`` (set it, e.g. ``dataclasses.replace(map, refrigerant='R290')``).
+    """
+    check_choice(equipment_type, "equipment_type", ("monobloc", "self_contained", "split"), owner="refrigerant_lock_in")
+    verdicts = []
+    for role, cascade in _cascades(plant):
+        pmap = cascade.performance
+        if not pmap.refrigerant:
+            raise InputError(f"refrigerant_lock_in: the {role}' map {pmap.model!r} has no refrigerant; set "
+                             "PerformanceMap.refrigerant")
+        capacity = _unit_capacity_kw(cascade)
+        result = refrigerant_check(pmap.refrigerant, equipment_type, capacity, install_year=install_year,
+                                   horizon_year=horizon_year, application=_APPLICATION_BY_SOURCE[pmap.source.kind],
+                                   gwp_basis=gwp_basis, safety_exception=safety_exception)
+        verdicts.append((role, capacity, result))
+    if not verdicts:
+        return _check("refrigerant_lock_in", "pass", None, "GWP", None,
+                      "The variant has no heat pump, so no refrigerant rule applies.",
+                      "De variant heeft geen warmtepomp; er geldt geen koudemiddelregel.")
+    status = worst_status(r.status for _, _, r in verdicts)
+    role, capacity, worst = next(v for v in verdicts if v[2].status == status)
+    gwp = max(float(r.value) for _, _, r in verdicts)
+    prefix = f"{role[:1].upper() + role[1:]} ({capacity:.0f} kW per unit, {equipment_type}): "
+    return _check("refrigerant_lock_in", status, gwp, worst.unit, worst.threshold, prefix + worst.sentence,
+                  worst.sentence_nl)
+
+
+# ---------------------------------------------------------------------------------------
+# PV before roof renovation
+# ---------------------------------------------------------------------------------------
+
+
+def pv_before_roof_renovation(
+    pv_installed_year: int,
+    roof_step_year: int | None,
+    pv_kwp: float,
+    *,
+    removal_cost_eur_per_kwp: float = PV_REMOVAL_COST_EUR_PER_KWP,
+    pv_lifetime_years: int = 25,
+    end_of_life_years: int = 5,
+) -> CheckResult:
+    """Is PV laid on a roof that the renovation path insulates later?
+
+    Parameters
+    ----------
+    pv_installed_year : int
+        Year the PV is installed (same clock as ``roof_step_year``).
+    roof_step_year : int or None
+        Year the path renovates the roof; None when it never does.
+    pv_kwp : float
+        Installed PV [kWp], >= 0.
+    removal_cost_eur_per_kwp : float
+        Removal and reinstallation [EUR/kWp]; default :data:`PV_REMOVAL_COST_EUR_PER_KWP`
+        (an assumption).
+    pv_lifetime_years : int
+        Service life of the PV [a] (default 25, a usual module warranty period).
+    end_of_life_years : int
+        A roof step in the last ``end_of_life_years`` of the PV's life only warns: the
+        panels may then be replaced rather than reinstalled.
+
+    Returns
+    -------
+    CheckResult
+        ``value`` = removal and reinstallation cost [EUR]; ``fail`` when the roof is
+        renovated within the PV's life (before its last years), ``warn`` near its end of
+        life, ``pass`` when the roof comes first, never, or after the PV's life.
+    """
+    owner = "pv_before_roof_renovation"
+    kwp = check_number(pv_kwp, "pv_kwp", owner=owner, low=0.0, high=1e4, unit="kWp")
+    price = check_number(removal_cost_eur_per_kwp, "removal_cost_eur_per_kwp", owner=owner, low=0.0, high=2000.0,
+                         unit="EUR/kWp")
+    life = int(check_number(pv_lifetime_years, "pv_lifetime_years", owner=owner, low=1, high=60))
+    tail = int(check_number(end_of_life_years, "end_of_life_years", owner=owner, low=0, high=life))
+    pv_year = int(check_number(pv_installed_year, "pv_installed_year", owner=owner, low=0, high=2200))
+    cost = kwp * price
+    if roof_step_year is None or kwp == 0.0:
+        return _check("pv_before_roof", "pass", 0.0, "EUR", 0.0,
+                      "The path does not renovate the roof under the PV, so the panels never have to come off.",
+                      "Het dak onder de zonnepanelen wordt niet gerenoveerd; de panelen moeten er nooit af.")
+    roof_year = int(check_number(roof_step_year, "roof_step_year", owner=owner, low=0, high=2200))
+    age = roof_year - pv_year
+    if age <= 0 or age >= life:
+        return _check("pv_before_roof", "pass", 0.0, "EUR", 0.0,
+                      f"The roof is renovated in {roof_year}, {'before' if age <= 0 else 'after the end of life of'} the "
+                      f"PV installed in {pv_year}: no removal and reinstallation needed.",
+                      f"Het dak wordt in {roof_year} gerenoveerd, {'voor' if age <= 0 else 'na'} de zonnepanelen: "
+                      "niet demonteren en herplaatsen.")
+    status = "warn" if age >= life - tail else "fail"
+    en = (f"The PV ({kwp:g} kWp, {pv_year}) lies on a roof the path insulates in {roof_year}, {age} years later: "
+          f"removing and reinstalling it costs about EUR {cost:,.0f} (assumed {price:g} EUR/kWp)")
+    nl = (f"De zonnepanelen ({kwp:g} kWp) liggen op een dak dat in {roof_year} geïsoleerd wordt: demonteren en "
+          f"herplaatsen kost ongeveer EUR {cost:,.0f}")
+    tail_en = ("; near the panels' end of life, consider replacing them then." if status == "warn"
+               else "; insulate the roof first or together with the PV.")
+    tail_nl = "; vervang ze dan eventueel." if status == "warn" else "; isoleer het dak eerst of samen met de plaatsing."
+    return _check("pv_before_roof", status, cost, "EUR", 0.0, en + tail_en, nl + tail_nl)
+
+
+# ---------------------------------------------------------------------------------------
+# grid connection
+# ---------------------------------------------------------------------------------------
+
+
+def connection_capacity(
+    peak_import_kw,
+    existing_connection_kva: float,
+    *,
+    power_factor: float = 0.95,
+    mv_threshold_kva: float = MV_THRESHOLD_KVA,
+) -> CheckResult:
+    """Does the building's grid connection carry the new peak, or is medium voltage needed?
+
+    Parameters
+    ----------
+    peak_import_kw : float or array
+        Peak hourly grid import [kW] (heat pumps, backup, booster and the other loads on
+        the connection); an hourly series is reduced to its maximum. Hourly means hide
+        15-minute peaks: add a margin where they matter.
+    existing_connection_kva : float
+        The connection's present capacity [kVA], > 0.
+    power_factor : float
+        cos φ of the load [-] to turn kW into kVA (default 0.95, an assumption for
+        inverter-driven heat pumps).
+    mv_threshold_kva : float
+        Connection power above which medium voltage is needed [kVA]
+        (default :data:`MV_THRESHOLD_KVA`, not verified).
+
+    Returns
+    -------
+    CheckResult
+        ``value`` = required apparent power [kVA]; ``pass`` within the existing connection,
+        ``warn`` when a low-voltage reinforcement suffices, ``fail`` above ``mv_threshold_kva``.
+    """
+    owner = "connection_capacity"
+    peak = float(np.max(check_series(np.atleast_1d(peak_import_kw), "peak_import_kw", owner=owner, low=0.0)))
+    existing = check_positive(existing_connection_kva, "existing_connection_kva", owner=owner, unit="kVA")
+    pf = check_number(power_factor, "power_factor", owner=owner, low=0.5, high=1.0)
+    mv = check_positive(mv_threshold_kva, "mv_threshold_kva", owner=owner, unit="kVA")
+    need = peak / pf
+    if need <= existing:
+        return _check("connection_capacity", "pass", need, "kVA", existing,
+                      f"The peak of {need:.0f} kVA fits the existing {existing:.0f} kVA connection.",
+                      f"De piek van {need:.0f} kVA past in de bestaande aansluiting van {existing:.0f} kVA.")
+    if need <= mv:
+        return _check("connection_capacity", "warn", need, "kVA", existing,
+                      f"The peak of {need:.0f} kVA exceeds the existing {existing:.0f} kVA connection: a low-voltage "
+                      f"reinforcement is needed (ask Fluvius), or limit the peak with control.",
+                      f"De piek van {need:.0f} kVA is groter dan de aansluiting van {existing:.0f} kVA: een "
+                      "verzwaring op laagspanning is nodig (vraag Fluvius), of beperk de piek met sturing.")
+    return _check("connection_capacity", "fail", need, "kVA", mv,
+                  f"The peak of {need:.0f} kVA is above about {mv:.0f} kVA, where a medium-voltage connection with "
+                  "its own cabin becomes necessary: a large extra cost unless the peak is limited.",
+                  f"De piek van {need:.0f} kVA ligt boven ongeveer {mv:.0f} kVA: dan is een middenspanningscabine "
+                  "nodig, een grote meerkost tenzij de piek beperkt wordt.")
+
+
+# ---------------------------------------------------------------------------------------
+# heat network
+# ---------------------------------------------------------------------------------------
+
+
+def _plant_capacity_kw(plant: Plant) -> float:
+    hp = _cascade_capacity_kw(plant.heat_pumps) if plant.heat_pumps is not None else 0.0
+    return hp + plant.backup.capacity_kw
+
+
+def heat_network_readiness(
+    in_planned_zone: bool,
+    plant: Plant,
+    *,
+    has_central_loop: bool,
+    plant_room_area_m2: float,
+    substation_area_m2: float = SUBSTATION_AREA_M2,
+) -> CheckResult:
+    """Can the building later switch to a heat network (*warmtenet*)?
+
+    A heat-network substation replaces a central plant at the same place in the hydronic
+    system: it needs a central heating (and hot-water) loop and floor space in the plant room.
+
+    Parameters
+    ----------
+    in_planned_zone : bool
+        The building lies in a zone where the municipality's heat plan foresees a network.
+    plant : Plant
+        The variant's plant (its heat capacity sizes the substation, named in the sentence).
+    has_central_loop : bool
+        The design keeps (or makes) a central hydronic loop to all apartments.
+    plant_room_area_m2 : float
+        Free floor area in the plant room after the variant is built [m²], >= 0.
+    substation_area_m2 : float
+        Floor area a substation needs [m²] (default :data:`SUBSTATION_AREA_M2`, an assumption).
+
+    Returns
+    -------
+    CheckResult
+        ``value`` = free area [m²]; in a planned zone ``pass`` with a central loop and room,
+        ``warn`` with a loop but too little room, ``fail`` without a central loop. Outside a
+        planned zone a missing loop only warns.
+    """
+    owner = "heat_network_readiness"
+    area = check_number(plant_room_area_m2, "plant_room_area_m2", owner=owner, low=0.0, high=1e4, unit="m2")
+    need = check_positive(substation_area_m2, "substation_area_m2", owner=owner, unit="m2")
+    kw = _plant_capacity_kw(plant)
+    zone_en = "in a planned heat-network zone" if in_planned_zone else "outside a planned heat-network zone"
+    zone_nl = "in een gepland warmtenetgebied" if in_planned_zone else "buiten een gepland warmtenetgebied"
+    args = ("heat_network_readiness", area, "m2", need)
+    if not has_central_loop:
+        return _check(args[0], "fail" if in_planned_zone else "warn", *args[1:],
+                      f"The building lies {zone_en} but the design has no central heating loop: a heat network "
+                      "could only be connected after new collective pipework to every apartment.",
+                      f"Het gebouw ligt {zone_nl}, maar zonder centrale verwarmingskring: aansluiten op een warmtenet "
+                      "vraagt eerst nieuwe collectieve leidingen.")
+    if area < need and in_planned_zone:
+        return _check(args[0], "warn", *args[1:],
+                      f"The central loop can take a heat-network substation of about {kw:.0f} kW, but the plant room "
+                      f"has {area:.0f} m² free where about {need:.0f} m² is needed (assumption): reserve the space.",
+                      f"De centrale kring kan op een warmtenet, maar de technische ruimte heeft {area:.0f} m² vrij "
+                      f"waar ongeveer {need:.0f} m² nodig is: reserveer die ruimte.")
+    return _check(args[0], "pass", *args[1:],
+                  f"The building lies {zone_en}; the design keeps a central loop"
+                  + (f" and {area:.0f} m² for a substation of about {kw:.0f} kW" if area >= need else "")
+                  + ", so it can switch to a heat network later.",
+                  f"Het gebouw ligt {zone_nl}; het ontwerp behoudt een centrale kring en kan later op een warmtenet.")
+
+
+# ---------------------------------------------------------------------------------------
+# hot-water hygiene
+# ---------------------------------------------------------------------------------------
+
+
+def _helpers_text(booster_kwh: float, backup_kwh: float, backup_kind: str) -> str:
+    parts = []
+    if booster_kwh > _ENERGY_TOLERANCE_KWH:
+        parts.append(f"the electric booster ({booster_kwh:,.0f} kWh/a)")
+    if backup_kwh > _ENERGY_TOLERANCE_KWH:
+        parts.append(f"the {backup_kind.replace('_', ' ')} backup ({backup_kwh:,.0f} kWh/a of heat)")
+    return " and ".join(parts)
+
+
+def hot_water_hygiene(system_result, rules: LegionellaRules = LegionellaRules(), *, tolerated_hours: int = 0) -> CheckResult:
+    """Is the hot water kept at legionella-safe temperatures, and by what?
+
+    The kernel holds the tank at the plant's setpoint and flags hours in which it is more
+    than 0.5 K below (``dhw_below_setpoint``). The circulation loop is not simulated
+    hour by hour: its return stays at ``rules.circulation_return_min_degc`` when the
+    storage holds ``rules.storage_min_degc`` and the loop is balanced (the demand's
+    circulation losses assume exactly those temperatures).
+
+    Parameters
+    ----------
+    system_result : SystemResult
+    rules : LegionellaRules
+        Temperature limits (Flemish legionella decree of 9 Feb 2007, CEN/TR 16355).
+    tolerated_hours : int
+        Hours below the setpoint tolerated in a year (default 0).
+
+    Returns
+    -------
+    CheckResult
+        ``value`` = share of the hot-water heat from booster and backup [-]; ``fail`` when
+        the setpoint is below the rules or the tank falls below it for more than
+        ``tolerated_hours``; ``warn`` when a booster or backup is needed; else ``pass``.
+    """
+    owner = "hot_water_hygiene"
+    if not isinstance(rules, LegionellaRules):
+        raise InputError(f"{owner}.rules must be LegionellaRules, got {type(rules).__name__}")
+    tolerated = check_number(tolerated_hours, "tolerated_hours", owner=owner, low=0, high=8784)
+    plant, h = system_result.plant, system_result.hourly
+    setpoint = plant.hot_water.setpoint_degc
+    below = int((h["dhw_below_setpoint"] > 0.5).sum())
+    booster, backup = float(h["booster_kwh"].sum()), float(h["backup_heat_dhw_kwh"].sum())
+    total = booster + backup + float(h["hp_heat_dhw_kwh"].sum())
+    share = (booster + backup) / total if total > 0 else 0.0
+    args = ("hot_water_hygiene", share, "share of hot-water heat", 0.0)
+    if setpoint < rules.storage_min_degc:
+        return _check(args[0], "fail", *args[1:],
+                      f"The hot-water setpoint of {setpoint:g} °C is below the {rules.storage_min_degc:g} °C the "
+                      "legionella rules ask for storage.",
+                      f"De boilertemperatuur van {setpoint:g} °C ligt onder de {rules.storage_min_degc:g} °C van de "
+                      "legionellaregels.")
+    if below > tolerated:
+        return _check(args[0], "fail", *args[1:],
+                      f"The hot-water tank falls below {setpoint:g} °C in {below} hours: the legionella minimum "
+                      f"({rules.storage_min_degc:g} °C storage, {rules.circulation_return_min_degc:g} °C circulation) "
+                      "is not kept; add a booster or a higher-temperature heat pump.",
+                      f"De boiler zakt in {below} uren onder {setpoint:g} °C: de legionellaregels worden niet gehaald.")
+    helpers = _helpers_text(booster, backup, plant.backup.kind)
+    if helpers:
+        return _check(args[0], "warn", *args[1:],
+                      f"The hot water is kept at {setpoint:g} °C, but only with {helpers}: {_pct(share)} of the "
+                      "hot-water heat does not come from the heat pumps.",
+                      f"Het warm water blijft op {setpoint:g} °C, maar enkel met elektrische naverwarming of back-up "
+                      f"({_pct(share)} van de warmte voor warm water).")
+    return _check(args[0], "pass", *args[1:],
+                  f"The heat pumps alone keep the hot water at {setpoint:g} °C in every hour, as the legionella rules ask.",
+                  f"De warmtepompen houden het warm water elk uur zelf op {setpoint:g} °C, zoals de legionellaregels vragen.")
