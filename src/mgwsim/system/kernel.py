@@ -184,6 +184,11 @@ def plant_kernel(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_facto
         cap_u = cop_u = 0.0
         if need_sh > 0.0 and hp_allowed:
             share = 1.0
+            if sink_sh > hp_grids[4] and t_supply[t] + margin <= hp_grids[4]:
+                # only a controller's setpoint raise goes beyond the heat pumps' reach: charge as far as they go
+                target = hp_grids[4] - margin
+                need_sh = q_sh[t] + loss_buf + c_buf * (target - t_buf)
+                sink_sh = hp_grids[4]
             if sink_sh > hp_grids[4]:
                 limited = 1.0
                 spread = t_supply[t] - t_return[t]

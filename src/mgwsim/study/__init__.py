@@ -1,0 +1,10 @@
+"""The feasibility study: variants of a building, evaluated and compared, with a report."""
+
+from mgwsim.study.costs import variant_investments
+from mgwsim.study.evaluate import VariantResult, evaluate_variant
+from mgwsim.study.inputs import StudyInputs
+from mgwsim.study.study import RANKINGS, Study, StudyResult
+from mgwsim.study.variant import Variant
+
+__all__ = ["RANKINGS", "Study", "StudyInputs", "StudyResult", "Variant", "VariantResult", "evaluate_variant",
+           "variant_investments"]

@@ -1,0 +1,160 @@
+"""Evaluate one variant: heat plant, PV, EV, electricity balance, bills, costs, CO2, EPC, checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from mgwsim.assess import (
+    CheckResult,
+    annual_emissions,
+    chimney_free,
+    connection_capacity,
+    epc_target_check,
+    final_energy_by_use,
+    heat_network_readiness,
+    hot_water_hygiene,
+    load_co2_factors,
+    oversizing_after_renovation,
+    primary_energy_indicator,
+    refrigerant_lock_in,
+    temperature_lock_in,
+)
+from mgwsim.electric import balance_kpis, electricity_balance
+from mgwsim.ev import generate_sessions, simulate_charging
+from mgwsim.finance import Investment, Option
+from mgwsim.pv import pv_ac_kw_array
+from mgwsim.study.costs import variant_investments
+from mgwsim.study.inputs import StudyInputs
+from mgwsim.study.variant import Variant
+from mgwsim.system import SystemResult, simulate_system
+from mgwsim.tariffs import Bill, annual_bill
+
+HORIZON_YEARS_FOR_CHECKS = 20
+
+
+@dataclass(frozen=True, eq=False)
+class VariantResult:
+    """Everything computed for one variant (hourly data kept for the report)."""
+
+    variant: Variant
+    system: SystemResult
+    pv_kw: np.ndarray
+    ev_kw: np.ndarray
+    ev_sessions: pd.DataFrame | None
+    balance: pd.DataFrame
+    bill: Bill
+    investments: list[Investment]
+    co2_kg: float
+    epc: object
+    checks: list[CheckResult]
+
+    @property
+    def energy_cost_eur(self) -> dict[str, float]:
+        """Annual energy cost per carrier incl. VAT [EUR], net of what EV users pay back.
+
+        EV users reimburse their charging at the connection's average electricity price
+        (bill / import), so that charging on the common connection neither helps nor harms
+        the heat business case; its effect shows in self-consumption and peaks.
+        """
+        costs = dict(self.bill.carrier_totals())
+        ev_kwh = float(self.ev_kw.sum())
+        if ev_kwh > 0:
+            average = costs.get("electricity", 0.0) / float(self.balance["grid_import_kwh"].sum())
+            costs["ev_reimbursement"] = -ev_kwh * average
+        return costs
+
+    @property
+    def option(self) -> Option:
+        heat_mwh = (self.system.hourly["space_heating_delivered_kwh"].sum()
+                    + self.system.hourly["dhw_delivered_kwh"].sum()) / 1000.0
+        return Option(self.variant.name, tuple(self.investments), self.energy_cost_eur,
+                      heat_delivered_mwh_per_year=heat_mwh, co2_t_per_year=self.co2_kg / 1000.0)
+
+    def checks_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([c.to_series() for c in self.checks]).set_index("name")
+
+    def energy_kpis(self) -> pd.Series:
+        system, electric = self.system.kpis(), balance_kpis(self.balance)
+        return pd.Series({
+            "heat_delivered_mwh": (system["space_heating_delivered_kwh"] + system["dhw_delivered_kwh"]) / 1000.0,
+            "spf_h2": system["spf_h2"],
+            "backup_share": system["backup_share"],
+            "unmet_hours": system["unmet_hours"],
+            "hp_elec_mwh": system["hp_elec_kwh"] / 1000.0,
+            "gas_mwh": system["gas_kwh"] / 1000.0,
+            "pv_mwh": electric["pv_kwh"] / 1000.0,
+            "self_consumption": electric["self_consumption"],
+            "self_sufficiency": electric["self_sufficiency"],
+            "grid_import_mwh": electric["grid_import_kwh"] / 1000.0,
+            "grid_export_mwh": electric["grid_export_kwh"] / 1000.0,
+            "peak_import_kw": electric["peak_import_kw"],
+            "mean_monthly_peak_kw": electric["mean_monthly_peak_kw"],
+            "ev_delivered_mwh": self.ev_kw.sum() / 1000.0,
+            "ev_unmet_kwh": float(self.ev_sessions["unmet_kwh"].sum()) if self.ev_sessions is not None else 0.0,
+            "co2_t": self.co2_kg / 1000.0,
+            "epc_kwh_m2": self.epc.indicator_kwh_per_m2,
+            "epc_label": self.epc.label,
+        }, name=self.variant.name)
+
+
+def _ev(inputs: StudyInputs, variant: Variant, other_kw: np.ndarray, pv_kw: np.ndarray):
+    if variant.ev is None:
+        return np.zeros(inputs.weather.n_hours), None
+    sessions = generate_sessions(inputs.weather.index, variant.ev, seed=inputs.seed)
+    kwargs = {"site_limit_kw": variant.ev.site_limit_kw} if variant.ev_strategy == "peak_limited" else {}
+    result = simulate_charging(sessions, variant.ev_strategy, other_load_kw=other_kw, pv_kw=pv_kw,
+                               price_eur_per_kwh=inputs.day_ahead, **kwargs)
+    return result.ev_kw.to_numpy(), result.sessions
+
+
+def _checks(inputs: StudyInputs, variant: Variant, system: SystemResult, balance: pd.DataFrame, epc) -> list[CheckResult]:
+    plant = variant.plant
+    gas_kwh = float(system.hourly["gas_kwh"].sum())
+    checks = [
+        chimney_free({"gas_boiler": gas_kwh} if plant.backup.is_combustion else {}),
+        epc_target_check(epc.indicator_kwh_per_m2),
+        refrigerant_lock_in(plant, install_year=inputs.install_year,
+                            horizon_year=inputs.install_year + HORIZON_YEARS_FOR_CHECKS),
+        connection_capacity(balance["grid_import_kwh"].to_numpy(), inputs.existing_connection_kva),
+        heat_network_readiness(inputs.in_planned_heat_network_zone, plant, has_central_loop=True,
+                               plant_room_area_m2=inputs.plant_room_area_m2),
+        hot_water_hygiene(system),
+    ]
+    if plant.heat_pumps is not None:
+        checks += [temperature_lock_in(system), oversizing_after_renovation(system)]
+    return checks
+
+
+def evaluate_variant(inputs: StudyInputs, variant: Variant) -> VariantResult:
+    """Run ``variant`` on the building of ``inputs`` for one year and assess it."""
+    weather, n = inputs.weather, inputs.weather.n_hours
+    demand = inputs.demand
+    pv_kw = pv_ac_kw_array(weather, variant.pv) if variant.pv else np.zeros(n)
+    common = inputs.common_area_kw
+    system = simulate_system(demand, variant.plant, weather, control=variant.control, pv_kw=pv_kw, other_load_kw=common,
+                             price_eur_per_kwh=inputs.day_ahead if variant.control.strategy == "price_led" else None)
+    plant_kw = system.hourly["plant_elec_kwh"].to_numpy()
+    ev_kw, sessions = _ev(inputs, variant, common + plant_kw, pv_kw)
+    balance = electricity_balance(weather.index, pv_kw=pv_kw, loads_kw={"heat_plant": plant_kw, "common_area": common,
+                                                                         "ev": ev_kw},
+                                  export_limit_kw=variant.control.export_limit_kw)
+    flows = pd.DataFrame({"grid_import_kwh": balance["grid_import_kwh"], "grid_export_kwh": balance["grid_export_kwh"],
+                          "gas_kwh": system.hourly["gas_kwh"]})
+    tariff = inputs.tariff(variant.connection, dynamic=variant.dynamic_tariff)
+    peak_kw = float(balance["grid_import_kwh"].max())
+    bill = annual_bill(flows, [tariff, inputs.gas], day_ahead=inputs.day_ahead,
+                       access_power_kva=peak_kw if variant.connection == "mv" else None)
+    investments = variant_investments(variant, inputs.cost_table, mv_tariff=tariff if variant.connection == "mv" else None,
+                                      access_power_kva=peak_kw,
+                                      design_heat_load_kw=inputs.building.design_heat_load_kw(inputs.design_temperature_degc))
+    energy = final_energy_by_use(system)
+    energy["auxiliary"] = {"electricity": float(inputs.auxiliary_kw.sum())}
+    epc = primary_energy_indicator(energy, heated_floor_area_m2=inputs.building.heated_floor_area_m2,
+                                   pv_generation_kwh=float(balance["pv_kwh"].sum()))
+    co2 = annual_emissions({"electricity": float(balance["grid_import_kwh"].sum()),
+                            "natural_gas": float(system.hourly["gas_kwh"].sum())}, load_co2_factors(inputs.co2_year))
+    return VariantResult(variant, system, pv_kw, ev_kw, sessions, balance, bill, investments, co2.total_kg,
+                         epc, _checks(inputs, variant, system, balance, epc))

@@ -1,0 +1,151 @@
+"""What a study of one building shares across its variants: building, weather, prices, tariffs, money."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from mgwsim.building import Building, Radiators
+from mgwsim.demand import Demand, simulate_demand
+from mgwsim.errors import check_number, check_series
+from mgwsim.finance import CostTable, Finance, ReducedVat, klimaatfonds_antwerpen, load_cost_table
+from mgwsim.loads import common_area_loads_kw
+from mgwsim.tariffs import Tariff, default_day_ahead, load_tariff
+from mgwsim.weather import Weather, default_weather, design_temperature
+
+
+def _default_subsidies() -> tuple:
+    return (ReducedVat(), *klimaatfonds_antwerpen())
+
+
+@dataclass(frozen=True, eq=False)
+class StudyInputs:
+    """Everything the variants of one building share.
+
+    Parameters
+    ----------
+    building : Building
+        The building as it is today.
+    weather : Weather
+        Defaults to the embedded year (:func:`mgwsim.default_weather`).
+    radiators : Radiators, optional
+        The existing emitters; by default sized for today's design load at ``regime``.
+    regime : (float, float)
+        Design supply/return temperature of the existing radiators [°C].
+    occupants_per_apartment : float
+        For hot-water draws and the per-apartment view.
+    day_ahead_eur_per_kwh : Series or array, optional
+        Day-ahead prices on the weather's index [EUR/kWh]; default the embedded year.
+    lv_tariff, mv_tariff, gas_tariff : str
+        Tariff names in ``mgwsim/data/tariffs`` (see :func:`mgwsim.tariffs.list_tariffs`).
+    finance : Finance
+    subsidies : tuple of rules
+        Default: reduced 6 % renovation VAT and the Antwerp Klimaatfonds call (phases 1 and 2).
+    study_cost_incl_vat_eur : float
+        Cost of the feasibility study itself (phase 1 of the Klimaatfonds pays it).
+    cost_table : CostTable
+    co2_year : int
+        Year of the CO2 factors (:func:`mgwsim.assess.load_co2_factors`).
+    install_year : int
+        Year the variants would be installed (F-gas rules).
+    building_age_years : float
+        For the reduced renovation VAT (more than 10 years).
+    existing_connection_kva : float
+        Capacity of the building's present grid connection [kVA] (connection check).
+    in_planned_heat_network_zone : bool
+        Whether the building lies in a planned heat-network zone (heat-network readiness).
+    plant_room_area_m2 : float
+        Floor area of the plant room [m²] (heat-network readiness).
+    seed : int
+        Seed of every random profile (hot water, plug loads, EV sessions).
+    """
+
+    building: Building
+    weather: Weather = field(default_factory=default_weather)
+    radiators: Radiators | None = None
+    regime: tuple[float, float] = (75.0, 65.0)
+    occupants_per_apartment: float = 2.0
+    day_ahead_eur_per_kwh: object = None
+    lv_tariff: str = "lv_fluvius_antwerpen_2026"
+    mv_tariff: str = "mv_fluvius_antwerpen_2026"
+    gas_tariff: str = "gas_2026"
+    finance: Finance | None = None
+    subsidies: tuple = field(default_factory=_default_subsidies)
+    study_cost_incl_vat_eur: float = 6000.0
+    cost_table: CostTable = field(default_factory=load_cost_table)
+    co2_year: int = 2023
+    install_year: int = 2026
+    building_age_years: float = 50.0
+    existing_connection_kva: float = 100.0
+    in_planned_heat_network_zone: bool = False
+    plant_room_area_m2: float = 20.0
+    seed: int = 0
+
+    def __post_init__(self):
+        check_number(self.occupants_per_apartment, "occupants_per_apartment", owner="StudyInputs", low=0.5, high=10)
+        check_number(self.study_cost_incl_vat_eur, "study_cost_incl_vat_eur", owner="StudyInputs", low=0.0)
+        check_number(self.install_year, "install_year", owner="StudyInputs", low=2000, high=2100)
+        if self.finance is None:
+            object.__setattr__(self, "finance", Finance(n_apartments=self.building.n_apartments))
+
+    @cached_property
+    def design_temperature_degc(self) -> float:
+        return design_temperature(self.weather.site, self.weather).value_degc
+
+    @cached_property
+    def existing_radiators(self) -> Radiators:
+        if self.radiators is not None:
+            return self.radiators
+        return self.demand_of(self.building, None).radiators
+
+    def demand_of(self, building: Building, radiators: Radiators | None) -> Demand:
+        """Hourly demand of a building state with given radiators (cached per state)."""
+        key = (id(building), id(radiators))  # the cache holds both objects, so their ids stay unique
+        cache = self.__dict__.setdefault("_demands", {})
+        if key not in cache:
+            cache[key] = (building, radiators, simulate_demand(
+                building, self.weather, radiators=radiators, regime=self.regime,
+                design_temperature_degc=self.design_temperature_degc,
+                occupants_per_apartment=self.occupants_per_apartment, seed=self.seed))
+        return cache[key][2]
+
+    @cached_property
+    def demand(self) -> Demand:
+        """Today's demand with the existing radiators."""
+        return self.demand_of(self.building, self.radiators)
+
+    @cached_property
+    def common_area_kw(self) -> np.ndarray:
+        """Common-area electricity (lifts, lighting, pumps, fans) on the VME connection [kW]."""
+        loads = common_area_loads_kw(self.weather.index, self.building,
+                                     design_heat_load_kw=self.building.design_heat_load_kw(self.design_temperature_degc))
+        return loads["total_kw"].to_numpy()
+
+    @cached_property
+    def auxiliary_kw(self) -> np.ndarray:
+        """The part of the common-area load that the EPC counts as auxiliaries (pumps, fans) [kW]."""
+        loads = common_area_loads_kw(self.weather.index, self.building,
+                                     design_heat_load_kw=self.building.design_heat_load_kw(self.design_temperature_degc))
+        columns = [c for c in ("heating_pump_kw", "dhw_pump_kw", "ventilation_kw") if c in loads]
+        return loads[columns].sum(axis=1).to_numpy()
+
+    @cached_property
+    def day_ahead(self) -> np.ndarray:
+        """Day-ahead prices aligned with the weather [EUR/kWh]."""
+        if self.day_ahead_eur_per_kwh is None:
+            return default_day_ahead(self.weather.index).to_numpy()
+        values = self.day_ahead_eur_per_kwh
+        if isinstance(values, pd.Series):
+            values = values.reindex(self.weather.index).to_numpy()
+        return check_series(values, "day_ahead_eur_per_kwh", owner="StudyInputs", length=self.weather.n_hours)
+
+    def tariff(self, connection: str, *, dynamic: bool) -> Tariff:
+        name = self.lv_tariff if connection == "lv" else self.mv_tariff
+        return load_tariff(name, supply_kind="dynamic") if dynamic else load_tariff(name)
+
+    @cached_property
+    def gas(self) -> Tariff:
+        return load_tariff(self.gas_tariff)

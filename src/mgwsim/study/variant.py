@@ -1,0 +1,81 @@
+"""A variant: one combination of techniques for a building (plant, PV, EV, connection, tariff, control)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mgwsim.control import Control
+from mgwsim.errors import InputError, check_choice
+from mgwsim.ev import ChargingSite
+from mgwsim.finance import Investment
+from mgwsim.pv import PvArray
+from mgwsim.system import Plant
+
+CONNECTIONS = ("lv", "mv")
+EV_STRATEGIES = ("uncontrolled", "pv_surplus", "price_led", "peak_limited")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One combination of techniques considered for the building.
+
+    Parameters
+    ----------
+    name : str
+        Short label used in tables and the report.
+    plant : Plant
+        Heat plant (heat pumps, storage, backup); the gas reference has no heat pumps.
+    pv : tuple of PvArray
+        Rooftop PV arrays on the common connection (empty: no PV).
+    ev : ChargingSite, optional
+        Collective EV charging on the common connection.
+    ev_strategy : {"uncontrolled", "pv_surplus", "price_led", "peak_limited"}
+    control : Control
+        How the heat plant is run.
+    connection : {"lv", "mv"}
+        Low voltage (Fluvius capacity tariff) or a private medium-voltage cabin.
+    dynamic_tariff : bool
+        Electricity bought on a dynamic (day-ahead indexed) contract.
+    keeps_existing_boiler : bool
+        The gas backup is the existing boiler (no investment); otherwise a new boiler is costed.
+    extra_investments : tuple of Investment
+        Anything else the variant buys (envelope measures, electrical works, ...).
+    description : str
+        One sentence for the report.
+    """
+
+    name: str
+    plant: Plant
+    pv: tuple[PvArray, ...] = ()
+    ev: ChargingSite | None = None
+    ev_strategy: str = "uncontrolled"
+    control: Control = field(default_factory=Control)
+    connection: str = "lv"
+    dynamic_tariff: bool = False
+    keeps_existing_boiler: bool = True
+    extra_investments: tuple[Investment, ...] = ()
+    description: str = ""
+
+    def __post_init__(self):
+        owner = f"Variant({self.name})"
+        if not self.name:
+            raise InputError("Variant.name must not be empty")
+        if not isinstance(self.plant, Plant):
+            raise InputError(f"{owner}.plant must be a Plant, got {type(self.plant).__name__}")
+        object.__setattr__(self, "pv", tuple(self.pv))
+        object.__setattr__(self, "extra_investments", tuple(self.extra_investments))
+        for array in self.pv:
+            if not isinstance(array, PvArray):
+                raise InputError(f"{owner}.pv must hold PvArray objects, got {type(array).__name__}")
+        check_choice(self.ev_strategy, "ev_strategy", EV_STRATEGIES, owner=owner)
+        check_choice(self.connection, "connection", CONNECTIONS, owner=owner)
+        if self.ev_strategy == "peak_limited" and (self.ev is None or self.ev.site_limit_kw is None):
+            raise InputError(f"{owner}.ev_strategy 'peak_limited' needs an EV ChargingSite with site_limit_kw")
+
+    @property
+    def pv_kwp(self) -> float:
+        return float(sum(array.kwp for array in self.pv))
+
+    @property
+    def is_reference(self) -> bool:
+        return self.plant.heat_pumps is None
