@@ -110,14 +110,26 @@ def _ev(inputs: StudyInputs, variant: Variant, other_kw: np.ndarray, pv_kw: np.n
     return result.ev_kw.to_numpy(), result.sessions
 
 
+def _refrigerant(plant, inputs: StudyInputs) -> CheckResult:
+    """The F-gas check, or a warning when a map does not say which refrigerant it uses."""
+    cascades = [c for c in (plant.heat_pumps, plant.hot_water.heat_pump) if c is not None]
+    unknown = [c.performance.model or "unnamed map" for c in cascades if not c.performance.refrigerant]
+    if unknown:
+        sentence = (f"The refrigerant of {', '.join(unknown)} is not given, so the EU F-gas rules cannot be checked; "
+                    "ask the supplier.")
+        return CheckResult("refrigerant_lock_in", "warn", None, "GWP", None, sentence,
+                           f"Het koelmiddel van {', '.join(unknown)} is niet gekend: vraag het na bij de leverancier.")
+    return refrigerant_lock_in(plant, install_year=inputs.install_year,
+                               horizon_year=inputs.install_year + HORIZON_YEARS_FOR_CHECKS)
+
+
 def _checks(inputs: StudyInputs, variant: Variant, system: SystemResult, balance: pd.DataFrame, epc) -> list[CheckResult]:
     plant = variant.plant
     gas_kwh = float(system.hourly["gas_kwh"].sum())
     checks = [
         chimney_free({"gas_boiler": gas_kwh} if plant.backup.is_combustion else {}),
         epc_target_check(epc.indicator_kwh_per_m2),
-        refrigerant_lock_in(plant, install_year=inputs.install_year,
-                            horizon_year=inputs.install_year + HORIZON_YEARS_FOR_CHECKS),
+        _refrigerant(plant, inputs),
         connection_capacity(balance["grid_import_kwh"].to_numpy(), inputs.existing_connection_kva),
         heat_network_readiness(inputs.in_planned_heat_network_zone, plant, has_central_loop=True,
                                plant_room_area_m2=inputs.plant_room_area_m2),

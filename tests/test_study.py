@@ -1,0 +1,94 @@
+"""The feasibility study: every variant evaluated, business cases consistent, ranking and per-apartment view."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from mgwsim.errors import InputError
+from mgwsim.examples import antwerp_block
+from mgwsim.finance import business_case, npv
+from mgwsim.heatpump import Source, carnot_map
+from mgwsim.pv import flat_roof_east_west
+from mgwsim.storage import Tank
+from mgwsim.study import Study, StudyInputs, Variant
+from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, gas_boiler_reference
+
+
+def _cascade(kw: float) -> HeatPumpCascade:
+    pmap = carnot_map(np.linspace(-25, 35, 25), np.linspace(36, 80, 23), rated_capacity_kw=kw, source=Source("air"),
+                      max_sink_degc=75.0)
+    return HeatPumpCascade(replace(pmap, refrigerant="R290"), 2)
+
+
+@pytest.fixture(scope="module")
+def result(weather):
+    hot_water = HotWater(Tank(1500.0, 55.0, 75.0), booster_kw=18.0)
+    hybrid = Plant(_cascade(60.0), hot_water, Tank(2000.0), Backup("gas_boiler", 150.0, 0.8))
+    electric = Plant(_cascade(60.0), hot_water, Tank(2000.0), Backup("electric", 100.0, 1.0))
+    reference = Variant("reference", gas_boiler_reference(160.0), keeps_existing_boiler=False)
+    variants = [Variant("hybrid", hybrid), Variant("hybrid + PV", hybrid, pv=tuple(flat_roof_east_west(300.0, kwp=30.0))),
+                Variant("all-electric", electric)]
+    return Study(StudyInputs(antwerp_block(), weather), reference, variants).run()
+
+
+def test_one_row_per_variant_reference_first(result):
+    assert list(result.table.index) == ["reference", "hybrid", "hybrid + PV", "all-electric"]
+    assert result.table.loc["reference", "co2_reduction"] == 0.0
+
+
+def test_npv_equals_the_discounted_incremental_cash_flow(result):
+    case = result.case("hybrid")
+    rate = result.inputs.finance.discount_rate_frac
+    assert result.table.loc["hybrid", "npv_eur"] == pytest.approx(npv(rate, case.incremental), abs=0.01)
+    again = business_case(result.result("hybrid").option, result.reference.option, result.inputs.finance,
+                          subsidy_rules=result.inputs.subsidies)
+    assert again.npv_eur == pytest.approx(case.npv_eur, abs=0.01)
+
+
+def test_pv_lowers_energy_cost_and_raises_investment(result):
+    table = result.table
+    assert table.loc["hybrid + PV", "annual_energy_cost_eur"] < table.loc["hybrid", "annual_energy_cost_eur"]
+    assert table.loc["hybrid + PV", "investment_eur"] > table.loc["hybrid", "investment_eur"]
+    assert table.loc["hybrid + PV", "epc_kwh_m2"] < table.loc["hybrid", "epc_kwh_m2"]
+
+
+def test_only_the_variant_without_boiler_is_chimney_free(result):
+    checks = result.table["check_chimney_free"]
+    assert checks["all-electric"] == "pass"
+    assert (checks.drop("all-electric") == "fail").all()
+
+
+def test_rankings_order_their_criterion(result):
+    by_npv = result.ranking("npv")
+    assert by_npv["npv_eur"].is_monotonic_decreasing and list(by_npv["rank"]) == [1, 2, 3]
+    assert result.ranking("subsidy_gap")["subsidy_gap_eur"].is_monotonic_increasing
+    weighted = result.ranking("weighted")
+    assert weighted["weighted_score"].is_monotonic_decreasing
+    assert result.recommended in result.table.index
+    with pytest.raises(InputError, match="by"):
+        result.ranking("colour")
+
+
+def test_per_apartment_split_sums_to_the_building(result):
+    split = result.per_apartment("hybrid")
+    assert len(split) == antwerp_block().n_apartments
+    case = result.case("hybrid")
+    assert split["npv_eur"].sum() == pytest.approx(case.npv_eur, abs=0.01)
+
+
+def test_notebook_display_names_the_recommendation(result):
+    html = result._repr_html_()
+    assert result.recommended in html and "<table" in html
+
+
+def test_study_input_errors(weather):
+    reference = Variant("reference", gas_boiler_reference(160.0))
+    with pytest.raises(InputError, match="variants is empty"):
+        Study(StudyInputs(antwerp_block(), weather), reference, [])
+    with pytest.raises(InputError, match="repeated: reference"):
+        Study(StudyInputs(antwerp_block(), weather), reference, [reference])
+    with pytest.raises(InputError, match="connection"):
+        Variant("x", gas_boiler_reference(100.0), connection="hv")
