@@ -1,4 +1,4 @@
-"""``make demo``: the example Antwerp apartment block on the embedded default weather."""
+"""``make demo``: the feasibility study of the example Antwerp apartment block on the embedded defaults."""
 
 from __future__ import annotations
 
@@ -6,37 +6,47 @@ from pathlib import Path
 
 import pandas as pd
 
-from mgwsim.demand import simulate_demand
-from mgwsim.examples import ANTWERPEN, antwerp_block, antwerp_renovation_path
+from mgwsim.examples import ANTWERPEN, antwerp_block, antwerp_renovation_path, antwerp_variants
+from mgwsim.study import Study, StudyInputs, StudyResult
 from mgwsim.weather import Weather, default_weather
 
-
-def renovation_path_demand(weather: Weather) -> pd.DataFrame:
-    """Demand summary of the example block at each step of its renovation path (same radiators throughout)."""
-    building = antwerp_block()
-    today = simulate_demand(building, weather)
-    rows = {"as is (year 0)": today.summary()}
-    for year, label, state in antwerp_renovation_path().buildings(building)[1:]:
-        rows[f"{label} (year {year})"] = simulate_demand(state, weather, radiators=today.radiators).summary()
-    return pd.DataFrame(rows)
+SUMMARY_COLUMNS = ["investment_eur", "subsidies_eur", "annual_energy_cost_eur", "npv_eur", "irr", "payback_years",
+                   "lcoh_eur_per_mwh", "subsidy_gap_eur", "annual_cost_per_apartment_eur", "spf_h2", "backup_share",
+                   "unmet_hours", "self_consumption", "peak_import_kw", "co2_reduction", "epc_kwh_m2", "epc_label",
+                   "future_proof_score"]
 
 
-def run_demo(out: Path) -> pd.DataFrame:
-    """Run the demo, write ``demand_summary.csv`` and ``demand.png`` to ``out`` and print the summary."""
-    import matplotlib
-
-    matplotlib.use("Agg")
+def example_study() -> Study:
+    """The example study: the 1960s Antwerp block, its renovation path, a gas reference and seven variants."""
     default = default_weather()
     # The embedded weather year is measured at Uccle; the building stands in Antwerp, 40 km north.
     weather = Weather(default.data, ANTWERPEN, source=default.source + ", used for Antwerpen")
-    table = renovation_path_demand(weather)
+    reference, variants = antwerp_variants()
+    inputs = StudyInputs(antwerp_block(), weather, renovation_path=antwerp_renovation_path())
+    return Study(inputs, reference, variants)
+
+
+def run_demo(out: Path) -> StudyResult:
+    """Run the example study, print its comparison and write the outputs to ``out``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    result = example_study().run()
     out.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out / "demand_summary.csv")
-    demand = simulate_demand(antwerp_block(), weather)
-    ax = demand.plot()
-    ax.figure.savefig(out / "demand.png", dpi=120, bbox_inches="tight")
-    with pd.option_context("display.float_format", "{:,.1f}".format, "display.width", 160):
-        print(f"mgwsim demo: {antwerp_block().name}, weather {weather.source}\n")
-        print(table.to_string())
-    print(f"\nwritten: {out / 'demand_summary.csv'}, {out / 'demand.png'}")
-    return table
+    result.table.to_csv(out / "table.csv")
+    result.path_table().to_csv(out / "renovation_path.csv", index=False)
+    written = [out / "table.csv", out / "renovation_path.csv"]
+    try:
+        from mgwsim.report import write_report
+    except ImportError:
+        write_report = None
+    if write_report is not None:
+        paths = write_report(result, out)
+        written += [paths.html, paths.workbook]
+    with pd.option_context("display.float_format", "{:,.2f}".format, "display.width", 200, "display.max_columns", 30):
+        print(f"mgwsim feasibility study: {result.inputs.building.name}")
+        print(f"weather: {result.inputs.weather.source}\n")
+        print(result.table[SUMMARY_COLUMNS].T.to_string())
+        print(f"\nrecommended: {result.recommended}")
+    print("\nwritten: " + ", ".join(str(p) for p in written))
+    return result

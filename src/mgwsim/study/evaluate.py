@@ -14,6 +14,8 @@ from mgwsim.assess import (
     connection_capacity,
     epc_target_check,
     final_energy_by_use,
+    fossil_heat_share,
+    fossil_lock_in,
     heat_network_readiness,
     hot_water_hygiene,
     load_co2_factors,
@@ -127,6 +129,7 @@ def _checks(inputs: StudyInputs, variant: Variant, system: SystemResult, balance
     plant = variant.plant
     gas_kwh = float(system.hourly["gas_kwh"].sum())
     checks = [
+        fossil_lock_in({inputs.install_year: fossil_heat_share(system)}),
         chimney_free({"gas_boiler": gas_kwh} if plant.backup.is_combustion else {}),
         epc_target_check(epc.indicator_kwh_per_m2),
         _refrigerant(plant, inputs),

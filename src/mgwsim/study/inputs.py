@@ -8,7 +8,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from mgwsim.building import Building, Radiators
+from mgwsim.building import Building, Radiators, RenovationPath
 from mgwsim.demand import Demand, simulate_demand
 from mgwsim.errors import check_number, check_series
 from mgwsim.finance import CostTable, Finance, ReducedVat, klimaatfonds_antwerpen, load_cost_table
@@ -53,6 +53,8 @@ class StudyInputs:
         Year the variants would be installed (F-gas rules).
     building_age_years : float
         For the reduced renovation VAT (more than 10 years).
+    renovation_path : RenovationPath, optional
+        Planned envelope steps; every variant is then also judged after each step.
     existing_connection_kva : float
         Capacity of the building's present grid connection [kVA] (connection check).
     in_planned_heat_network_zone : bool
@@ -79,6 +81,7 @@ class StudyInputs:
     co2_year: int = 2023
     install_year: int = 2026
     building_age_years: float = 50.0
+    renovation_path: RenovationPath | None = None
     existing_connection_kva: float = 100.0
     in_planned_heat_network_zone: bool = False
     plant_room_area_m2: float = 20.0

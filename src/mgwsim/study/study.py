@@ -8,7 +8,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from mgwsim.assess import future_proof_score
+from mgwsim.assess import PathAssessment, PathContext, evaluate_path, future_proof_score
 from mgwsim.errors import InputError, check_choice
 from mgwsim.finance import BusinessCase, business_case, co_owner_split
 from mgwsim.study.evaluate import VariantResult, evaluate_variant
@@ -51,7 +51,22 @@ class Study:
         reference = evaluate_variant(self.inputs, self.reference)
         results = [evaluate_variant(self.inputs, variant) for variant in self.variants]
         cases = [self._business_case(result, reference) for result in results]
-        return StudyResult(self, reference, results, cases)
+        paths = {v.name: self._path(v) for v in (self.reference, *self.variants)} if self.inputs.renovation_path else {}
+        return StudyResult(self, reference, results, cases, paths)
+
+    def _path(self, variant: Variant) -> PathAssessment:
+        """The variant's plant judged before and after each renovation step (heat-led operation)."""
+        inputs = self.inputs
+        context = PathContext(pv_kwp=variant.pv_kwp, existing_connection_kva=inputs.existing_connection_kva,
+                              other_peak_kw=float(inputs.common_area_kw.max()),
+                              in_heat_network_zone=inputs.in_planned_heat_network_zone,
+                              plant_room_area_m2=inputs.plant_room_area_m2, co2_year=inputs.co2_year)
+        demand_kwargs = {"design_temperature_degc": inputs.design_temperature_degc, "seed": inputs.seed,
+                         "occupants_per_apartment": inputs.occupants_per_apartment}
+        return evaluate_path(inputs.building, inputs.renovation_path, variant.plant, inputs.weather,
+                             radiators=inputs.existing_radiators, install_year=inputs.install_year,
+                             horizon_year=inputs.install_year + inputs.finance.horizon_years, context=context,
+                             demand_kwargs=demand_kwargs)
 
     def _business_case(self, result: VariantResult, reference: VariantResult) -> BusinessCase:
         inputs = self.inputs
@@ -67,6 +82,7 @@ class StudyResult:
     reference: VariantResult
     results: list[VariantResult]
     cases: list[BusinessCase]
+    paths: dict[str, PathAssessment]
 
     @property
     def inputs(self) -> StudyInputs:
@@ -118,11 +134,34 @@ class StudyResult:
             row = result.energy_kpis().to_dict()
             row["co2_reduction"] = 1.0 - result.co2_kg / reference_co2 if reference_co2 > 0 else np.nan
             row |= self._money(result, case)
-            row["future_proof_score"] = future_proof_score(result.checks)
+            row["future_proof_score"] = self.future_proof_score(result.variant.name)
             for check in result.checks:
                 row[f"check_{check.name}"] = check.status
             rows[result.variant.name] = row
         return pd.DataFrame.from_dict(rows, orient="index")
+
+    def future_proof_score(self, name: str) -> float:
+        """Future-proof score [0–100]: the weaker of today's checks and the renovation path's end state."""
+        score = future_proof_score(self.result(name).checks)
+        if name in self.paths:
+            score = min(score, future_proof_score(self.paths[name]))
+        return score
+
+    def path_table(self) -> pd.DataFrame:
+        """Per variant and renovation step: EPC indicator and label, CO2 and its reduction, check statuses."""
+        frames = []
+        for name, assessment in self.paths.items():
+            kpis = assessment.kpis if assessment.kpis.index.name == "step" else assessment.kpis.set_index("step")
+            statuses = assessment.summary()
+            frame = kpis.join(statuses)
+            frame.insert(0, "variant", name)
+            frames.append(frame.reset_index())
+        if not frames:
+            return pd.DataFrame()
+        table = pd.concat(frames, ignore_index=True)
+        reference = table[table["variant"] == self.reference.variant.name].set_index("step")["co2_kg"]
+        table["co2_reduction"] = 1.0 - table["co2_kg"] / table["step"].map(reference)
+        return table
 
     def ranking(self, by: str = "npv", *, weights: dict | None = None) -> pd.DataFrame:
         """Variants ranked by NPV, subsidy gap (smallest first), future-proof score or a weighted score.
@@ -148,12 +187,38 @@ class StudyResult:
         ranked.insert(0, "rank", np.arange(1, len(ranked) + 1))
         return ranked
 
+    CRITICAL_CHECKS = ("check_fossil_lock_in", "check_temperature_lock_in", "check_hot_water_hygiene")
+
+    def _future_proof_candidates(self) -> list[str]:
+        """Variants with no unmet heat and no failed critical lock-in check (fossil, temperature, hygiene)."""
+        table = self.table.drop(index=self.reference.variant.name)
+        ok = table["unmet_hours"] == 0
+        for column in self.CRITICAL_CHECKS:
+            if column in table:
+                ok &= table[column].fillna("pass") != "fail"
+        return list(table.index[ok])
+
     @property
     def recommended(self) -> str:
-        """The variant ranked first by the weighted score, among those without unmet heat."""
-        ranked = self.ranking("weighted")
-        feasible = [name for name in ranked.index if self.table.loc[name, "unmet_hours"] == 0]
-        return feasible[0] if feasible else ranked.index[0]
+        """The best-NPV variant among the future-proof candidates; else the best weighted score."""
+        candidates = self._future_proof_candidates()
+        if candidates:
+            return str(self.table.loc[candidates, "npv_eur"].idxmax())
+        return str(self.ranking("weighted").index[0])
+
+    @property
+    def recommendation_reason(self) -> str:
+        """One sentence on why :attr:`recommended` was chosen."""
+        candidates = self._future_proof_candidates()
+        name = self.recommended
+        if not candidates:
+            return (f"No variant avoids every critical lock-in; '{name}' has the best weighted score of NPV, "
+                    "future-proof score and CO2 reduction.")
+        if len(candidates) == 1:
+            return (f"'{name}' is the only variant that heats the building without unmet hours and without a "
+                    "fossil, temperature or hot-water lock-in.")
+        return (f"Of the {len(candidates)} variants without unmet heat and without a fossil, temperature or hot-water "
+                f"lock-in, '{name}' has the best net present value.")
 
     def per_apartment(self, name: str, *, floor_areas_m2=None) -> pd.DataFrame:
         """Costs and savings per apartment for one variant (split by floor area; equal areas by default)."""
