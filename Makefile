@@ -4,7 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench install clean
+KERNEL_TESTS := tests/test_thermal.py tests/test_system.py tests/test_control.py tests/test_ev.py \
+                tests/test_heatpump_maps.py tests/test_emitters.py
+
+.PHONY: demo test test-nojit bench docs install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +23,12 @@ demo: $(STAMP)
 	$(BIN)/mgwsim demo --out out
 
 test: $(STAMP)
+	$(MAKE) --no-print-directory test-nojit
 	$(BIN)/python -m pytest -q
+
+# The kernels again as plain Python, so that their code is covered and checked without numba.
+test-nojit: $(STAMP)
+	NUMBA_DISABLE_JIT=1 $(BIN)/python -m pytest -q -p no:cacheprovider $(KERNEL_TESTS)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
