@@ -1,4 +1,19 @@
-"""The ``mgwsim`` command: ``mgwsim demo``, ``mgwsim weather info FILE``."""
+"""The ``mgwsim`` command.
+
+``mgwsim study CONFIG.toml -o OUT/``
+    Run the feasibility study a TOML file describes (``docs/config.md``), print the comparison
+    and the recommended variant, write ``OUT/table.csv`` (and the report and workbook when
+    :mod:`mgwsim.report` is installed).
+``mgwsim demo [--out out]``
+    The example Antwerp block on the embedded defaults.
+``mgwsim batch TABLE -o RESULTS``
+    A typology table (CSV/Parquet) through :func:`mgwsim.batch.run_batch`, locally or on Dask.
+``mgwsim weather info FILE``
+    Summary of an EPW or PVGIS TMY file.
+
+Bad input (a missing file, a configuration error, a malformed data file) ends with exit
+status 2 and one line ``mgwsim: <reason>`` on stderr.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +23,53 @@ from pathlib import Path
 
 from mgwsim.errors import InputError
 
+EXIT_BAD_INPUT = 2
+LANGUAGES = ("en", "nl")
+_TABLE_COLUMNS = ("investment_eur", "subsidies_eur", "annual_energy_cost_eur", "npv_eur", "payback_years", "spf_h2",
+                  "backup_share", "unmet_hours", "co2_reduction", "epc_kwh_m2", "epc_label", "future_proof_score")
 
+
+# --------------------------------------------------------------------------- study
+def _study(args: argparse.Namespace) -> int:
+    from mgwsim.config import load_config
+
+    config = load_config(args.config)
+    print(f"mgwsim study: {config.name} ({len(config.study.variants)} variants + reference), from {config.source}",
+          file=sys.stderr)
+    result = config.study.run()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    result.table.to_csv(out / "table.csv")
+    _print_table(result)
+    written = [out / "table.csv", *_write_report(result, out, args.language)]
+    print(f"\nrecommended: {result.recommended}")
+    print("written: " + ", ".join(str(path) for path in written))
+    return 0
+
+
+def _print_table(result) -> None:
+    import pandas as pd
+
+    table = result.table
+    shown = table[[c for c in _TABLE_COLUMNS if c in table.columns]]
+    with pd.option_context("display.float_format", "{:,.2f}".format, "display.width", 200,
+                           "display.max_columns", None):
+        print(shown.to_string())
+
+
+def _write_report(result, out: Path, language: str) -> list[Path]:
+    """``report.html`` and ``workbook.xlsx`` through :func:`mgwsim.report.write_report`, when it exists."""
+    try:
+        from mgwsim.report import write_report
+    except ImportError:
+        print("mgwsim study: mgwsim.report is not available; report.html and workbook.xlsx were not written",
+              file=sys.stderr)
+        return []
+    paths = write_report(result, out, language=language)
+    return [Path(paths.html), Path(paths.workbook)]
+
+
+# --------------------------------------------------------------------------- demo, weather
 def _demo(args: argparse.Namespace) -> int:
     from mgwsim.demo import run_demo
 
@@ -20,6 +81,8 @@ def _weather_info(args: argparse.Namespace) -> int:
     from mgwsim.weather import read_epw, read_pvgis_tmy, weather_summary
 
     path = Path(args.file)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such weather file: {str(path)!r}")
     reader = read_epw if path.suffix.lower() == ".epw" else read_pvgis_tmy
     weather = reader(path)
     print(f"{weather.source}: {weather.site.name} ({weather.site.latitude_deg:.3f}, {weather.site.longitude_deg:.3f})")
@@ -27,27 +90,122 @@ def _weather_info(args: argparse.Namespace) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- batch
+def _batch(args: argparse.Namespace) -> int:
+    from mgwsim.batch import demand_row, demand_shared, read_table, run_batch
+
+    table = read_table(_existing(args.table, "batch table"))
+    client = _dask_client(args.scheduler) if args.scheduler else None
+    out = Path(args.out)
+    try:
+        results = run_batch(table, demand_row, output=out / "parts", chunk_size=args.chunk_size,
+                            n_workers=None if client is not None else args.workers, client=client,
+                            progress=not args.quiet, shared=demand_shared(), seed=args.seed)
+    finally:
+        if client is not None:
+            client.close()
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / f"results.{args.format}"
+    results.to_csv(target) if args.format == "csv" else results.to_parquet(target)
+    failed = int(results["error"].notna().sum())
+    print(f"mgwsim batch: {len(results)} rows, {failed} failed; written: {target}")
+    return 0 if failed == 0 else 1
+
+
+def _existing(path: str, what: str) -> Path:
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"no such {what}: {path!r}")
+    return Path(path)
+
+
+def _dask_client(address: str):
+    """A client of the Dask scheduler at ``address`` (the caller closes it)."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise InputError("--scheduler needs dask.distributed (pip install 'dask[distributed]')") from None
+    try:
+        return Client(address, timeout="10s")
+    except (OSError, TimeoutError) as error:
+        raise InputError(f"--scheduler {address!r}: cannot connect ({error})") from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
+    return value
+
+
+# --------------------------------------------------------------------------- parser
+def _add_study(commands) -> None:
+    study = commands.add_parser(
+        "study", help="run the feasibility study of a TOML configuration",
+        description="Run the reference and every variant of a study configuration (docs/config.md), print the "
+                    "comparison table and the recommended variant, write OUT/table.csv and, when mgwsim.report "
+                    "is available, OUT/report.html and OUT/workbook.xlsx.")
+    study.add_argument("config", help="study configuration (TOML), e.g. examples/antwerp_1960s.toml")
+    study.add_argument("-o", "--out", default="out", help="output folder (default: out)")
+    study.add_argument("--language", choices=LANGUAGES, default="en", help="language of the report (default: en)")
+    study.set_defaults(func=_study)
+
+
+def _add_batch(commands) -> None:
+    batch = commands.add_parser(
+        "batch", help="run a table of buildings (CSV/Parquet) locally or on a Dask cluster",
+        description="Run every row of TABLE (columns typology, variant and optionally floor_area_m2, "
+                    "n_apartments, n_storeys, orientation_deg; first CSV column = row id) through the "
+                    "annual heat-demand row function mgwsim.batch.demand_row; the full variant row function "
+                    "(heat plant, PV, EV, business case per row) comes next. Finished chunks are kept as "
+                    "Parquet parts in RESULTS/parts (a re-run resumes), the assembled table is written to "
+                    "RESULTS/results.csv (or .parquet). Exit status 1 when some rows failed (see their "
+                    "'error' column).")
+    batch.add_argument("table", help="input rows: .csv (first column = row id), .parquet or .pq")
+    batch.add_argument("-o", "--out", required=True, help="results folder")
+    batch.add_argument("--scheduler", metavar="ADDRESS", help="address of a Dask scheduler, e.g. tcp://host:8786")
+    batch.add_argument("--workers", type=_positive_int, help="local worker processes (default: all cores; "
+                                                             "1 runs in this process); ignored with --scheduler")
+    batch.add_argument("--chunk-size", type=_positive_int, default=256, help="rows per task (default: 256)")
+    batch.add_argument("--seed", type=int, default=0, help="batch seed (default: 0)")
+    batch.add_argument("--format", choices=("csv", "parquet"), default="csv", help="results file (default: csv)")
+    batch.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    batch.set_defaults(func=_batch)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mgwsim", description="Collective heat pumps in apartment buildings.")
-    commands = parser.add_subparsers(dest="command", required=True)
-    demo = commands.add_parser("demo", help="run the example Antwerp apartment block on the embedded defaults")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_study(commands)
+    demo = commands.add_parser("demo", help="run the example Antwerp apartment block on the embedded defaults",
+                               description="Run the example Antwerp apartment block on the embedded defaults.")
     demo.add_argument("--out", default="out", help="folder for the outputs (default: out)")
     demo.set_defaults(func=_demo)
-    weather = commands.add_parser("weather", help="weather files")
-    weather_commands = weather.add_subparsers(dest="weather_command", required=True)
-    info = weather_commands.add_parser("info", help="summary of an EPW or PVGIS TMY file")
+    _add_batch(commands)
+    weather = commands.add_parser("weather", help="weather files", description="Weather files.")
+    weather_commands = weather.add_subparsers(dest="weather_command", required=True, metavar="COMMAND")
+    info = weather_commands.add_parser("info", help="summary of an EPW or PVGIS TMY file",
+                                       description="Summary of an EPW or PVGIS TMY (csv/json) weather file.")
     info.add_argument("file")
     info.set_defaults(func=_weather_info)
     return parser
 
 
+def _one_line(error: BaseException) -> str:
+    text = " ".join(str(error).split())
+    return text or type(error).__name__
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the command; returns the exit status (2 with ``mgwsim: <reason>`` on stderr on bad input)."""
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (InputError, FileNotFoundError) as error:
-        print(f"mgwsim: {error}", file=sys.stderr)
-        return 2
+    except (InputError, FileNotFoundError, IsADirectoryError, NotADirectoryError) as error:
+        print(f"mgwsim: {_one_line(error)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":

@@ -1,0 +1,125 @@
+"""Study configuration files (TOML): a building, its variants, tariffs and money → a :class:`~mgwsim.study.Study`.
+
+:func:`load_study` reads a TOML file and builds the same objects a script would build with
+the Python API (:func:`mgwsim.building_from_typology`, :class:`~mgwsim.system.Plant`,
+:class:`~mgwsim.study.Variant`, :class:`~mgwsim.study.StudyInputs`, ...). The format is
+documented key by key in ``docs/config.md``. Unknown keys, wrong types and values out of
+range raise :class:`~mgwsim.errors.InputError` naming the key path
+(``variants[2].plant.heat_pumps.n_units``; arrays of tables are counted from 0), the value
+and what is allowed; a TOML syntax error is an :class:`~mgwsim.errors.InputError` too.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from mgwsim.building import RenovationPath
+from mgwsim.config._building import read_building, read_radiators, read_renovation, read_weather
+from mgwsim.config._money import read_finance, read_study, read_subsidies, read_tariffs
+from mgwsim.config._reader import Table
+from mgwsim.config._variants import read_reference, read_variants
+from mgwsim.errors import InputError
+from mgwsim.study import Study, StudyInputs
+
+__all__ = ["TOP_LEVEL_KEYS", "StudyConfig", "load_config", "load_study", "read_config"]
+
+TOP_LEVEL_KEYS = ("study", "site", "weather", "building", "renovation", "tariffs", "finance", "subsidies",
+                  "reference", "variants")
+
+
+@dataclass(frozen=True, eq=False)
+class StudyConfig:
+    """What a configuration file describes.
+
+    Attributes
+    ----------
+    study : Study
+        Ready to :meth:`~mgwsim.study.Study.run`.
+    renovation_path : RenovationPath or None
+        The ``[[renovation]]`` steps (also passed to the study's inputs).
+    name : str
+        ``study.name``, or the building's name.
+    source : str
+        Where the configuration came from (file path or ``"<dict>"``).
+    """
+
+    study: Study
+    renovation_path: RenovationPath | None
+    name: str
+    source: str
+
+
+def read_config(data: dict, base_dir=".", *, source: str = "<dict>") -> StudyConfig:
+    """Build a :class:`StudyConfig` from an already parsed TOML document.
+
+    Parameters
+    ----------
+    data : dict
+        The document (as :func:`tomllib.loads` returns it).
+    base_dir : path-like
+        Folder that relative file paths (weather, prices) are resolved against.
+    source : str
+        Label of the configuration in messages.
+    """
+    root = Table(data, "", TOP_LEVEL_KEYS)
+    base_dir = Path(base_dir)
+    meta = read_study(root)
+    weather = read_weather(root, base_dir)
+    building, building_table = read_building(root)
+    radiators, regime = read_radiators(building_table, building, weather)
+    finance, study_cost = read_finance(root, building.n_apartments)
+    renovation = read_renovation(root)
+    inputs = _inputs(building_table, building, weather, radiators, regime, finance, study_cost, meta,
+                     tariffs=read_tariffs(root, base_dir, weather), subsidies=read_subsidies(root),
+                     renovation_path=renovation)
+    study = Study(inputs, read_reference(root), read_variants(root))
+    return StudyConfig(study, renovation, meta["name"] or building.name, source)
+
+
+def _inputs(t: Table, building, weather, radiators, regime, finance, study_cost, meta, *, tariffs, subsidies,
+            renovation_path):
+    with t.constructing():
+        return StudyInputs(
+            building=building, weather=weather, radiators=radiators, regime=regime,
+            occupants_per_apartment=t.value("occupants_per_apartment", "float", 2.0, low=0.5, high=10.0),
+            finance=finance, subsidies=subsidies, study_cost_incl_vat_eur=study_cost,
+            co2_year=meta["co2_year"], install_year=meta["install_year"], seed=meta["seed"],
+            building_age_years=t.value("age_years", "float", 50.0, low=0.0, high=1000.0, unit="years"),
+            existing_connection_kva=t.value("connection_kva", "float", 100.0, low=0.0, low_inclusive=False,
+                                            unit="kVA"),
+            in_planned_heat_network_zone=t.value("in_planned_heat_network_zone", "bool", False),
+            plant_room_area_m2=t.value("plant_room_area_m2", "float", 20.0, low=0.0, unit="m2"),
+            renovation_path=renovation_path, **tariffs)
+
+
+def load_config(path) -> StudyConfig:
+    """Read a study TOML file; relative file paths inside it are relative to the file.
+
+    Raises
+    ------
+    FileNotFoundError
+        The file (or a weather/price file it names) does not exist.
+    InputError
+        TOML syntax error, unknown key, wrong type, value out of range, unknown refrigerant,
+        typology or tariff; the message names the key path, the value and what is allowed.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such configuration file: {str(path)!r}")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(f"{path}: TOML syntax error: {error}") from None
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path}: not a UTF-8 text file ({error})") from None
+    try:
+        return read_config(data, path.parent, source=str(path))
+    except InputError as error:
+        raise type(error)(f"{path.name}: {error}") from None
+
+
+def load_study(path) -> Study:
+    """The :class:`~mgwsim.study.Study` a TOML file describes (see :func:`load_config`)."""
+    return load_config(path).study

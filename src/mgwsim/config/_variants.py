@@ -1,0 +1,284 @@
+"""``[reference]`` and ``[[variants]]``: plant (heat pumps, tanks, hot water, backup), PV, EV, control, connection."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+from mgwsim.config._reader import Table, kind_of
+from mgwsim.control import STRATEGIES as CONTROL_STRATEGIES
+from mgwsim.control import Control
+from mgwsim.errors import InputError
+from mgwsim.ev import ChargingSite
+from mgwsim.ev._data import PROFILES
+from mgwsim.heatpump import TYPICAL_MAX_SUPPLY_DEGC, Source, air_to_water, brine_to_water, datasheet_map
+from mgwsim.pv import (
+    IAM_MODELS,
+    SAPM_MOUNTINGS,
+    TRANSPOSITION_MODELS,
+    PvArray,
+    flat_roof_east_west,
+    flat_roof_south,
+    pitched_roof,
+)
+from mgwsim.storage import Tank
+from mgwsim.study import Variant
+from mgwsim.study.variant import CONNECTIONS, EV_STRATEGIES
+from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, gas_boiler_reference
+from mgwsim.system.plant import BACKUP_KINDS, BACKUP_MODES, HOT_WATER_MODES
+
+VARIANT_KEYS = ("name", "description", "based_on", "plant", "pv", "ev", "control", "connection", "dynamic_tariff",
+                "keeps_existing_boiler")
+REFERENCE_KEYS = (*(k for k in VARIANT_KEYS if k != "based_on"), "gas_boiler_kw", "gas_boiler_efficiency")
+PLANT_KEYS = ("heat_pumps", "buffer", "hot_water", "backup")
+HEAT_PUMP_SOURCES = ("air",)  # brine needs a source-temperature model in the study (not yet)
+HEAT_PUMP_KEYS = ("source", "refrigerant", "rated_kw", "n_units", "max_supply_degc", "min_modulation_frac",
+                  "supply_margin_k", "degradation_coefficient", "apply_defrost", "datasheet", "model")
+TANK_KEYS = ("volume_l", "min_degc", "max_degc", "ua_w_k", "label_class", "ambient_degc")
+TANK_LABEL_CLASSES = ("A+", "A", "B", "C", "D", "E", "F")
+HOT_WATER_KEYS = ("mode", "setpoint_degc", "booster_kw", "charge_margin_k", "tank", "heat_pump")
+BACKUP_KEYS = ("kind", "capacity_kw", "efficiency", "mode", "bivalent_degc", "serves_hot_water")
+PV_LAYOUTS = ("flat_roof_east_west", "flat_roof_south", "pitched_roof", "array")
+_PV_ARRAY_OPTIONS = {"gamma_pdc_per_k": "float", "dc_ac_ratio": "float", "eta_inv_nom": "float",
+                     "system_losses_frac": "float", "iam_model": "str", "transposition": "str", "albedo": "float"}
+_PV_ROOF = {"area_m2": "float", "kwp": "float", "module_density_kwp_m2": "float", "usable_frac": "float",
+            "name": "str", "temperature_model": "str"}
+PV_KEYS = {
+    "flat_roof_east_west": _PV_ROOF | {"tilt_deg": "float", "gcr": "float", "east_azimuth_deg": "float"},
+    "flat_roof_south": _PV_ROOF | {"tilt_deg": "float", "gcr": "float", "azimuth_deg": "float"},
+    "pitched_roof": _PV_ROOF | {"tilt_deg": "float", "azimuth_deg": "float"},
+    "array": {"tilt_deg": "float", "azimuth_deg": "float", "kwp": "float", "name": "str", "row_gcr": "float",
+              "temperature_model": "str"},
+}
+_PV_CHOICES = {"temperature_model": SAPM_MOUNTINGS, "iam_model": IAM_MODELS, "transposition": TRANSPOSITION_MODELS}
+_PV_FUNCTIONS = {"flat_roof_east_west": flat_roof_east_west, "flat_roof_south": flat_roof_south,
+                 "pitched_roof": pitched_roof}
+EV_KEYS = ("n_points", "n_cars", "point_power_kw", "site_limit_kw", "profile", "annual_energy_per_car_kwh", "strategy")
+CONTROL_KEYS = ("strategy", "import_limit_kw", "export_limit_kw", "boost_k", "dhw_boost_k", "horizon_h",
+                "min_spread_frac")
+_NOT_INHERITED = ("name", "description", "based_on")
+
+
+# --------------------------------------------------------------------------- heat pumps
+def read_heat_pumps(t: Table) -> HeatPumpCascade:
+    """A ``heat_pumps`` table: a refrigerant preset or datasheet points, times ``n_units``."""
+    source = t.value("source", "str", "air", choices=HEAT_PUMP_SOURCES)
+    refrigerant = t.value("refrigerant", "str", "R290", choices=TYPICAL_MAX_SUPPLY_DEGC)
+    rated = t.value("rated_kw", "float", None, low=0.0, low_inclusive=False, high=5000.0, unit="kW")
+    max_supply = t.value("max_supply_degc", "float", None, low=30.0, high=100.0, unit="degC")
+    modulation = t.value("min_modulation_frac", "float", 0.3, low=0.0, high=1.0)
+    model = t.value("model", "str", "")
+    points = _datasheet_points(t)
+    with t.constructing():
+        if points is None:
+            if rated is None:
+                raise InputError(f"{t.key('rated_kw')} is required (or give datasheet points)")
+            preset = air_to_water if source == "air" else brine_to_water
+            performance = preset(refrigerant, rated, max_supply_degc=max_supply, min_modulation_frac=modulation,
+                                 model=model)
+        else:
+            performance = _datasheet_map(points, source, refrigerant, rated, max_supply, modulation, model)
+    with t.constructing():
+        return HeatPumpCascade(
+            performance, n_units=t.value("n_units", "int", 1, low=1, high=50),
+            supply_margin_k=t.value("supply_margin_k", "float", 3.0, low=0.0, high=15.0, unit="K"),
+            degradation_coefficient=t.value("degradation_coefficient", "float", 0.9, low=0.0, high=1.0),
+            apply_defrost=t.value("apply_defrost", "bool", None))
+
+
+def _datasheet_points(t: Table) -> np.ndarray | None:
+    raw = t.data.get("datasheet")
+    if raw is None:
+        return None
+    ok = isinstance(raw, list) and raw and all(
+        isinstance(row, list) and len(row) == 4
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in row) for row in raw)
+    if not ok:
+        raise InputError(f"{t.key('datasheet')} must be an array of [source_degc, sink_degc, capacity_kw, cop] "
+                         f"rows, got {raw!r}")
+    return np.asarray(raw, dtype=float)
+
+
+def _datasheet_map(points, source, refrigerant, rated, max_supply, modulation, model):
+    """Datasheet fit on the source's whole operating range and sinks from 36 °C to the maximum supply."""
+    src = Source(source)
+    top = float(points[:, 1].max()) if max_supply is None else max_supply
+    return datasheet_map(points, np.linspace(src.min_degc, src.max_degc, 29), np.linspace(36.0, max(top, 46.0), 25), source=src,
+                         rated_capacity_kw=rated, max_sink_degc=top, min_modulation_frac=modulation,
+                         model=model or "datasheet fit", refrigerant=refrigerant)
+
+
+# --------------------------------------------------------------------------- tanks, hot water, backup
+def read_tank(t: Table, *, volume_l: float | None, min_degc: float, max_degc: float) -> Tank:
+    """A tank table with role-specific defaults (buffer 20–80 °C; hot water 1,000 l, 55–75 °C)."""
+    with t.constructing():
+        return Tank(
+            volume_l=t.value("volume_l", "float", *(() if volume_l is None else (volume_l,)), low=0.0,
+                             low_inclusive=False, high=1e6, unit="l"),
+            min_degc=t.value("min_degc", "float", min_degc, low=5.0, high=95.0, unit="degC"),
+            max_degc=t.value("max_degc", "float", max_degc, low=5.0, high=98.0, unit="degC"),
+            ua_w_k=t.value("ua_w_k", "float", None, low=0.0, high=1000.0, unit="W/K"),
+            label_class=t.value("label_class", "str", "C", choices=TANK_LABEL_CLASSES),
+            ambient_degc=t.value("ambient_degc", "float", 15.0, low=-20.0, high=40.0, unit="degC"))
+
+
+def read_hot_water(t: Table | None, path: str) -> HotWater:
+    """A ``hot_water`` table (absent: 1,000 l at 55–75 °C heated by the space-heating cascade)."""
+    t = t or Table({}, path, HOT_WATER_KEYS)
+    tank_table = t.table("tank", TANK_KEYS) or Table({}, t.key("tank"), TANK_KEYS)
+    heat_pump = t.table("heat_pump", HEAT_PUMP_KEYS)
+    with t.constructing():
+        return HotWater(
+            tank=read_tank(tank_table, volume_l=1000.0, min_degc=55.0, max_degc=75.0),
+            mode=t.value("mode", "str", "heat_pump", choices=HOT_WATER_MODES),
+            setpoint_degc=t.value("setpoint_degc", "float", 60.0, low=5.0, high=98.0, unit="degC"),
+            booster_kw=t.value("booster_kw", "float", 0.0, low=0.0, high=1e4, unit="kW"),
+            heat_pump=None if heat_pump is None else read_heat_pumps(heat_pump),
+            charge_margin_k=t.value("charge_margin_k", "float", 5.0, low=0.0, high=20.0, unit="K"))
+
+
+def read_backup(t: Table | None, path: str) -> Backup:
+    """A ``backup`` table (absent: no backup)."""
+    t = t or Table({}, path, BACKUP_KEYS)
+    kind = t.value("kind", "str", "none", choices=BACKUP_KINDS)
+    capacity = t.value("capacity_kw", "float", 0.0, low=0.0, high=1e5, unit="kW")
+    if kind != "none" and capacity <= 0:
+        raise InputError(f"{t.key('capacity_kw')} = {capacity:g} kW must be > 0 for a {kind!r} backup")
+    with t.constructing():
+        return Backup(kind, capacity,
+                      efficiency=t.value("efficiency", "float", 1.0, low=0.5, high=1.1),
+                      mode=t.value("mode", "str", "parallel", choices=BACKUP_MODES),
+                      bivalent_degc=t.value("bivalent_degc", "float", -30.0, low=-30.0, high=20.0, unit="degC"),
+                      serves_hot_water=t.value("serves_hot_water", "bool", True))
+
+
+def read_plant(t: Table) -> Plant:
+    """A ``plant`` table: heat pumps (optional for a reference), buffer, hot water and backup."""
+    heat_pumps = t.table("heat_pumps", HEAT_PUMP_KEYS)
+    buffer = t.table("buffer", TANK_KEYS)
+    with t.constructing():
+        return Plant(
+            heat_pumps=None if heat_pumps is None else read_heat_pumps(heat_pumps),
+            hot_water=read_hot_water(t.table("hot_water", HOT_WATER_KEYS), t.key("hot_water")),
+            buffer=None if buffer is None else read_tank(buffer, volume_l=None, min_degc=20.0, max_degc=80.0),
+            backup=read_backup(t.table("backup", BACKUP_KEYS), t.key("backup")))
+
+
+# --------------------------------------------------------------------------- PV, EV, control
+def read_pv(raw: dict, path: str) -> list[PvArray]:
+    """One ``[[variants.pv]]`` table: a roof layout (or a plain array) as PV arrays."""
+    layout = kind_of(raw, path, "layout", PV_LAYOUTS)
+    kinds = PV_KEYS[layout] | _PV_ARRAY_OPTIONS
+    t = Table(raw, path, ("layout", *kinds))
+    options = {key: t.value(key, kind, choices=_PV_CHOICES.get(key)) for key, kind in kinds.items() if key in t}
+    with t.constructing():
+        if layout == "array":
+            return [PvArray(**options)]
+        return list(_PV_FUNCTIONS[layout](**options))
+
+
+def read_ev(t: Table) -> tuple[ChargingSite, str]:
+    """An ``ev`` table: the charging site and its strategy."""
+    strategy = t.value("strategy", "str", "uncontrolled", choices=EV_STRATEGIES)
+    with t.constructing():
+        site = ChargingSite(
+            n_points=t.value("n_points", "int", low=1, high=10_000),
+            n_cars=t.value("n_cars", "int", low=1, high=10_000),
+            point_power_kw=t.value("point_power_kw", "float", 11.0, low=0.0, low_inclusive=False, high=350.0,
+                                   unit="kW"),
+            site_limit_kw=t.value("site_limit_kw", "float", None, low=0.0, low_inclusive=False, unit="kW"),
+            profile=t.value("profile", "str", "private", choices=PROFILES),
+            annual_energy_per_car_kwh=t.value("annual_energy_per_car_kwh", "float", 2000.0, low=0.0,
+                                              low_inclusive=False, unit="kWh"))
+    return site, strategy
+
+
+def read_control(t: Table | None, path: str) -> Control:
+    """A ``control`` table (absent: heat-led)."""
+    t = t or Table({}, path, CONTROL_KEYS)
+    with t.constructing():
+        return Control(
+            strategy=t.value("strategy", "str", "heat_led", choices=CONTROL_STRATEGIES),
+            import_limit_kw=t.value("import_limit_kw", "float", None, low=0.0, high=1e5, unit="kW"),
+            export_limit_kw=t.value("export_limit_kw", "float", None, low=0.0, high=1e5, unit="kW"),
+            boost_k=t.value("boost_k", "float", 20.0, low=0.0, high=40.0, unit="K"),
+            dhw_boost_k=t.value("dhw_boost_k", "float", 0.0, low=0.0, high=30.0, unit="K"),
+            horizon_h=t.value("horizon_h", "int", 3, low=1, high=48),
+            min_spread_frac=t.value("min_spread_frac", "float", 0.2, low=0.0, high=0.95))
+
+
+# --------------------------------------------------------------------------- variants
+def _variant(t: Table, plant: Plant, *, keeps_existing_boiler: bool) -> Variant:
+    pv = [array for raw, path in t.items("pv") for array in read_pv(raw, path)]
+    ev_table = t.table("ev", EV_KEYS)
+    ev, strategy = (None, "uncontrolled") if ev_table is None else read_ev(ev_table)
+    with t.constructing():
+        return Variant(
+            name=t.value("name", "str"), plant=plant, pv=tuple(pv), ev=ev, ev_strategy=strategy,
+            control=read_control(t.table("control", CONTROL_KEYS), t.key("control")),
+            connection=t.value("connection", "str", "lv", choices=CONNECTIONS),
+            dynamic_tariff=t.value("dynamic_tariff", "bool", False),
+            keeps_existing_boiler=t.value("keeps_existing_boiler", "bool", keeps_existing_boiler),
+            description=t.value("description", "str", ""))
+
+
+def read_reference(root: Table) -> Variant:
+    """``[reference]``: what the VME would do anyway (a new condensing gas boiler, or any plant)."""
+    t = root.table("reference", REFERENCE_KEYS, required=True)
+    if ("gas_boiler_kw" in t) == ("plant" in t):
+        raise InputError("reference: give exactly one of reference.gas_boiler_kw (a new condensing gas boiler) "
+                         "or a [reference.plant] table")
+    if "plant" in t:
+        plant = read_plant(t.table("plant", PLANT_KEYS))
+    else:
+        if "gas_boiler_efficiency" in t and "gas_boiler_kw" not in t:
+            raise InputError(f"{t.key('gas_boiler_efficiency')} needs reference.gas_boiler_kw")
+        kw = t.value("gas_boiler_kw", "float", low=0.0, low_inclusive=False, high=1e5, unit="kW")
+        efficiency = t.value("gas_boiler_efficiency", "float", 0.90, low=0.5, high=1.1)
+        plant = gas_boiler_reference(kw, efficiency=efficiency)
+    t = Table({"name": "reference"} | t.data, t.path, REFERENCE_KEYS)
+    return _variant(t, plant, keeps_existing_boiler=False)
+
+
+def read_variants(root: Table) -> list[Variant]:
+    """``[[variants]]`` with ``based_on`` inheritance from an earlier variant."""
+    raw = root.data.get("variants")
+    if raw is None or raw == []:
+        raise InputError("variants is required: give at least one [[variants]] table")
+    tables = root.tables("variants", VARIANT_KEYS)
+    merged: dict[str, dict] = {}
+    variants = []
+    for t in tables:
+        t = _inherit(t, merged)
+        plant_table = t.table("plant", PLANT_KEYS, required=True)
+        if "heat_pumps" not in plant_table:
+            raise InputError(f"{plant_table.key('heat_pumps')} is required in a variant (only the reference may "
+                             "have no heat pumps)")
+        variant = _variant(t, read_plant(plant_table), keeps_existing_boiler=True)
+        merged[variant.name] = t.data
+        variants.append(variant)
+    return variants
+
+
+def _inherit(t: Table, merged: dict[str, dict]) -> Table:
+    base = t.value("based_on", "str", None)
+    if base is None:
+        return t
+    if base not in merged:
+        raise InputError(f"{t.key('based_on')} = {base!r} is not one of the earlier variants: "
+                         f"{', '.join(map(repr, merged)) or '(none)'}")
+    parent = {k: v for k, v in merged[base].items() if k not in _NOT_INHERITED}
+    own = {k: v for k, v in t.data.items() if k != "based_on"}
+    return Table(_deep_merge(parent, own), t.path, VARIANT_KEYS)
+
+
+def _deep_merge(base: dict, override: dict) -> dict:
+    """``override`` on top of ``base``: tables merge key by key, everything else (arrays too) is replaced."""
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out

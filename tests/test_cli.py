@@ -1,0 +1,188 @@
+"""The ``mgwsim`` command: outputs, exit codes and one-line reasons on bad input, ``--help`` everywhere."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import pandas as pd
+import pytest
+
+from mgwsim import cli
+
+SMALL_STUDY = """
+[building]
+typology = "AB.02"
+floor_area_m2 = 900.0
+n_apartments = 12
+n_storeys = 4
+
+[reference]
+name = "gas boiler"
+gas_boiler_kw = 90.0
+
+[[variants]]
+name = "heat pumps"
+[variants.plant.heat_pumps]
+refrigerant = "R290"
+rated_kw = 40.0
+n_units = 2
+[variants.plant.buffer]
+volume_l = 1000.0
+[variants.plant.backup]
+kind = "gas_boiler"
+capacity_kw = 90.0
+efficiency = 0.8
+"""
+
+
+@pytest.fixture
+def small_study(tmp_path):
+    path = tmp_path / "small.toml"
+    path.write_text(SMALL_STUDY, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def no_report(monkeypatch):
+    """Make ``import mgwsim.report`` fail, whether or not the report package exists."""
+    monkeypatch.setitem(sys.modules, "mgwsim.report", None)
+
+
+def _bad_input(capsys, argv) -> str:
+    assert cli.main(argv) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("mgwsim: "), captured.err
+    return lines[0]
+
+
+# --------------------------------------------------------------------------- study
+def test_study_writes_table_and_prints_recommendation(small_study, tmp_path, capsys, no_report):
+    out = tmp_path / "out"
+    assert cli.main(["study", str(small_study), "-o", str(out)]) == 0
+    captured = capsys.readouterr()
+    table = pd.read_csv(out / "table.csv", index_col=0)
+    assert list(table.index) == ["gas boiler", "heat pumps"]
+    assert table.loc["heat pumps", "unmet_hours"] == 0 and table.loc["heat pumps", "spf_h2"] > 1.5
+    assert "recommended: heat pumps" in captured.out
+    assert "npv_eur" in captured.out
+    assert "report.html and workbook.xlsx were not written" in captured.err
+
+
+def test_study_calls_write_report_with_the_language(small_study, tmp_path, monkeypatch, capsys):
+    calls = []
+    fake = types.ModuleType("mgwsim.report")
+
+    def write_report(result, out, *, language):
+        calls.append((result.recommended, out, language))
+        return types.SimpleNamespace(html=out / "report.html", workbook=out / "workbook.xlsx")
+
+    fake.write_report = write_report
+    monkeypatch.setitem(sys.modules, "mgwsim.report", fake)
+    out = tmp_path / "out"
+    assert cli.main(["study", str(small_study), "-o", str(out), "--language", "nl"]) == 0
+    assert calls == [("heat pumps", out, "nl")]
+    assert f"{out / 'report.html'}, {out / 'workbook.xlsx'}" in capsys.readouterr().out
+
+
+def test_study_bad_inputs_exit_2_with_one_line(tmp_path, capsys):
+    assert "no such configuration file" in _bad_input(capsys, ["study", str(tmp_path / "none.toml")])
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[building\n", encoding="utf-8")
+    assert "TOML syntax error" in _bad_input(capsys, ["study", str(broken), "-o", str(tmp_path)])
+    unknown = tmp_path / "unknown.toml"
+    unknown.write_text(SMALL_STUDY.replace("n_units = 2", "n_units = 2\nsize = 3"), encoding="utf-8")
+    reason = _bad_input(capsys, ["study", str(unknown), "-o", str(tmp_path)])
+    assert "variants[0].plant.heat_pumps: unknown key 'size'; allowed keys:" in reason
+    assert not (tmp_path / "table.csv").exists()
+
+
+# --------------------------------------------------------------------------- batch
+def test_batch_writes_results(tmp_path, capsys):
+    rows = pd.DataFrame({"typology": ["AB.02", "AB.03", "MFH.01"], "variant": [1, 2, 1],
+                         "floor_area_m2": [900.0, 1500.0, 600.0]}, index=pd.Index(["a", "b", "c"], name="id"))
+    rows.to_csv(tmp_path / "rows.csv")
+    out = tmp_path / "results"
+    assert cli.main(["batch", str(tmp_path / "rows.csv"), "-o", str(out), "--workers", "1", "-q"]) == 0
+    results = pd.read_csv(out / "results.csv", index_col=0)
+    assert list(results.index) == ["a", "b", "c"]
+    assert results["error"].isna().all()
+    assert list(results["heated_floor_area_m2"]) == [900.0, 1500.0, 600.0]
+    assert (results["space_heating_kwh"] > 0).all()
+    assert "3 rows, 0 failed" in capsys.readouterr().out
+
+
+def test_batch_failed_rows_exit_1(tmp_path, capsys):
+    pd.DataFrame({"typology": ["AB.02", "XX.01"], "variant": [1, 1]}).to_csv(tmp_path / "rows.csv")
+    out = tmp_path / "results"
+    assert cli.main(["batch", str(tmp_path / "rows.csv"), "-o", str(out), "--workers", "1", "-q",
+                     "--format", "parquet"]) == 1
+    results = pd.read_parquet(out / "results.parquet")
+    assert results["error"].notna().tolist() == [False, True]
+    assert "2 rows, 1 failed" in capsys.readouterr().out
+
+
+def test_batch_bad_input(tmp_path, capsys):
+    assert "no such batch table" in _bad_input(capsys, ["batch", str(tmp_path / "none.csv"), "-o", str(tmp_path)])
+    (tmp_path / "rows.txt").write_text("x\n", encoding="utf-8")
+    assert "suffix must be .csv" in _bad_input(capsys, ["batch", str(tmp_path / "rows.txt"), "-o", str(tmp_path)])
+
+
+def test_batch_passes_a_dask_client_for_a_scheduler(tmp_path, monkeypatch):
+    seen = {}
+
+    class FakeClient:
+        closed = False
+
+        def close(self):
+            FakeClient.closed = True
+
+    def fake_run_batch(table, row_function, **options):
+        seen.update(options, rows=len(table))
+        return pd.DataFrame({"error": [None] * len(table)}, index=table.index)
+
+    monkeypatch.setattr(cli, "_dask_client", lambda address: seen.setdefault("address", address) and FakeClient())
+    monkeypatch.setattr("mgwsim.batch.run_batch", fake_run_batch)
+    pd.DataFrame({"typology": ["AB.02"], "variant": [1]}).to_csv(tmp_path / "rows.csv")
+    argv = ["batch", str(tmp_path / "rows.csv"), "-o", str(tmp_path / "r"), "--scheduler", "tcp://h:8786",
+            "--chunk-size", "128", "--workers", "4"]
+    assert cli.main(argv) == 0
+    assert seen["address"] == "tcp://h:8786" and isinstance(seen["client"], FakeClient)
+    assert seen["n_workers"] is None and seen["chunk_size"] == 128 and FakeClient.closed
+
+
+def test_batch_rejects_a_non_positive_chunk_size(tmp_path):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["batch", "rows.csv", "-o", str(tmp_path), "--chunk-size", "0"])
+    assert info.value.code == 2
+
+
+# --------------------------------------------------------------------------- demo, weather, help
+def test_demo_calls_run_demo_with_the_folder(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr("mgwsim.demo.run_demo", calls.append)
+    assert cli.main(["demo", "--out", str(tmp_path / "d")]) == 0
+    assert calls == [tmp_path / "d"]
+
+
+def test_weather_info(shared_data, capsys):
+    epw = shared_data / "weather" / "BEL_VLG_Uccle.064470_TMYx.2007-2021.epw"
+    assert cli.main(["weather", "info", str(epw)]) == 0
+    assert "Uccle" in capsys.readouterr().out
+
+
+def test_weather_info_bad_input(tmp_path, capsys):
+    assert "no such weather file" in _bad_input(capsys, ["weather", "info", str(tmp_path / "none.epw")])
+    bad = tmp_path / "bad.epw"
+    bad.write_text("not an epw\n", encoding="utf-8")
+    assert "cannot be read as EPW" in _bad_input(capsys, ["weather", "info", str(bad)])
+
+
+@pytest.mark.parametrize("argv", [[], ["study"], ["demo"], ["batch"], ["weather"], ["weather", "info"]],
+                         ids=["mgwsim", "study", "demo", "batch", "weather", "weather-info"])
+def test_help_everywhere(argv, capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main([*argv, "--help"])
+    assert info.value.code == 0
+    assert "usage: mgwsim" in capsys.readouterr().out
