@@ -130,9 +130,14 @@ def test_hplib_bad_input():
 
 
 def test_defrost_factors():
-    cap, cop = defrost_factors(np.array([-10.0, -5.0, 0.0, 2.0, 5.0, 10.0]), 85.0)
+    cap, cop = defrost_factors(np.array([-10.0, -5.0, 0.0, 2.0, 7.0, 10.0]), 85.0)
     assert cap[-2:].tolist() == [1.0, 1.0] and cop[-2:].tolist() == [1.0, 1.0]
     assert np.all((cap[:4] > 0.6) & (cap[:4] < 1.0))
+    # no step at the 5 °C limit: the penalty fades over 3..7 °C (DOE-2's cut-off with fade_k=0)
+    near = defrost_factors(np.array([4.99, 5.01]), 85.0)[0]
+    assert abs(near[0] - near[1]) < 0.01
+    cut = defrost_factors(np.array([4.99, 5.01]), 85.0, fade_k=0.0)[0]
+    assert cut[1] == 1.0 and cut[0] < 0.8
     humid, dry = defrost_factors(np.array([2.0, 2.0]), np.array([95.0, 40.0]))[0]
     assert humid < dry  # more frost at higher humidity
     assert defrost_factors(2.0)[0] == defrost_factors(2.0, 85.0)[0]

@@ -47,7 +47,7 @@ def test_air_defrost_uses_default_humidity_without_column(weather):
     ref, _ = defrost_factors(weather.temp_air_degc, np.full(weather.n_hours, DEFAULT_RH_PCT),
                              weather.data["pressure_hpa"].to_numpy())
     np.testing.assert_allclose(cap, ref)
-    assert (cap[weather.temp_air_degc >= 5.0] == 1.0).all() and (cap < 1.0).any()
+    assert (cap[weather.temp_air_degc >= 7.0] == 1.0).all() and (cap < 1.0).any()  # 5 °C limit + 2 K fade
 
 
 def test_air_defrost_uses_weather_humidity(weather):

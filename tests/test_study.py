@@ -43,9 +43,14 @@ def test_npv_equals_the_discounted_incremental_cash_flow(result):
     case = result.case("hybrid")
     rate = result.inputs.finance.discount_rate_frac
     assert result.table.loc["hybrid", "npv_eur"] == pytest.approx(npv(rate, case.incremental), abs=0.01)
-    again = business_case(result.result("hybrid").option, result.reference.option, result.inputs.finance,
-                          subsidy_rules=result.inputs.subsidies)
+    option = replace(result.result("hybrid").option, study_cost_incl_vat_eur=result.inputs.study_cost_incl_vat_eur)
+    again = business_case(option, result.reference.option, result.inputs.finance, subsidy_rules=result.inputs.subsidies)
     assert again.npv_eur == pytest.approx(case.npv_eur, abs=0.01)
+
+
+def test_the_study_grant_pays_the_feasibility_study(result):
+    paid = result.case("hybrid").subsidies.to_frame()
+    assert paid.loc["klimaatfonds_phase1_study", "amount_eur"] == pytest.approx(6000.0)
 
 
 def test_pv_lowers_energy_cost_and_raises_investment(result):

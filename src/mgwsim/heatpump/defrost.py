@@ -55,7 +55,8 @@ def humidity_ratio(t_degc, rh_pct, pressure_hpa=_P_STD_HPA, *, over_ice: bool = 
     return 0.622 * p_v / (np.asarray(pressure_hpa, dtype=float) - p_v)
 
 
-def defrost_factors(t_out_degc, rh_pct=None, pressure_hpa=_P_STD_HPA, *, t_max_defrost_degc: float = 5.0):
+def defrost_factors(t_out_degc, rh_pct=None, pressure_hpa=_P_STD_HPA, *, t_max_defrost_degc: float = 5.0,
+                    fade_k: float = 2.0):
     """Capacity and COP multipliers [-] for frosting and reverse-cycle defrost.
 
     Parameters
@@ -67,13 +68,20 @@ def defrost_factors(t_out_degc, rh_pct=None, pressure_hpa=_P_STD_HPA, *, t_max_d
     pressure_hpa : array_like
         Air pressure [hPa] (default 1013.25).
     t_max_defrost_degc : float
-        No frosting at and above this outdoor temperature [°C] (default 5).
+        Centre of the frosting limit [°C] (default 5, as DOE-2/EnergyPlus).
+    fade_k : float
+        Half-width [K] of a linear fade of the penalty around ``t_max_defrost_degc``: full
+        DOE-2 penalty below ``t_max − fade_k``, none above ``t_max + fade_k``. DOE-2 cuts off
+        abruptly, which makes the hourly COP jump by up to a third at exactly 5 °C; the fade
+        (an mgwsim assumption, 0 restores the cut-off) spreads the same limit over a few
+        kelvin, as frosting thins out gradually (Zhu et al. 2015).
 
     Returns
     -------
     capacity_factor, cop_factor : ndarray
-        1 at and above ``t_max_defrost_degc`` and where no frost forms; otherwise the
-        DOE-2 capacity multiplier (the COP factor equals it, see the module docstring).
+        1 above ``t_max_defrost_degc + fade_k`` and where no frost forms; otherwise the
+        DOE-2 capacity multiplier, faded near the limit (the COP factor equals it, see the
+        module docstring).
 
     Raises
     ------
@@ -88,11 +96,15 @@ def defrost_factors(t_out_degc, rh_pct=None, pressure_hpa=_P_STD_HPA, *, t_max_d
         raise InputError(f"defrost_factors.rh_pct must lie in [0, 100] %, got min {np.min(rh)!r}, "
                          f"max {np.max(rh)!r}")
     check_number(t_max_defrost_degc, "t_max_defrost_degc", owner="defrost_factors", low=-10.0, high=15.0)
+    check_number(fade_k, "fade_k", owner="defrost_factors", low=0.0, high=5.0, unit="K")
     t_coil = 0.82 * t - 8.589
     w_out = humidity_ratio(t, rh, pressure_hpa)
     w_coil = humidity_ratio(t_coil, 100.0, pressure_hpa, over_ice=True)
     dw = np.maximum(1e-6, w_out - w_coil)
     cap = 0.909 - 107.33 * dw
-    frosting = (t < t_max_defrost_degc) & (w_out > w_coil)
-    factor = np.where(frosting, cap, 1.0)
+    if fade_k > 0:
+        weight = np.clip((t_max_defrost_degc + fade_k - t) / (2.0 * fade_k), 0.0, 1.0)
+    else:
+        weight = (t < t_max_defrost_degc).astype(float)
+    factor = np.where(w_out > w_coil, 1.0 - weight * (1.0 - cap), 1.0)
     return factor, factor.copy()

@@ -3,8 +3,9 @@
 from mgwsim.study.costs import variant_investments
 from mgwsim.study.evaluate import VariantResult, evaluate_variant
 from mgwsim.study.inputs import StudyInputs
+from mgwsim.study.search import CONSTRAINTS, OBJECTIVES, MapCache, SearchResult, scale_map, sizing_search
 from mgwsim.study.study import RANKINGS, Study, StudyResult
 from mgwsim.study.variant import Variant
 
-__all__ = ["RANKINGS", "Study", "StudyInputs", "StudyResult", "Variant", "VariantResult", "evaluate_variant",
-           "variant_investments"]
+__all__ = ["CONSTRAINTS", "OBJECTIVES", "RANKINGS", "MapCache", "SearchResult", "Study", "StudyInputs", "StudyResult",
+           "Variant", "VariantResult", "evaluate_variant", "scale_map", "sizing_search", "variant_investments"]

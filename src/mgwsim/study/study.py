@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -17,6 +17,13 @@ from mgwsim.study.variant import Variant
 
 RANKINGS = ("npv", "subsidy_gap", "future_proof", "weighted")
 _STATUS_SYMBOL = {"pass": "✔", "warn": "!", "fail": "✘"}
+
+
+def variant_business_case(inputs: StudyInputs, result: VariantResult, reference: VariantResult) -> BusinessCase:
+    """The business case of a variant against the reference; the variant pays for the feasibility study."""
+    variant = replace(result.option, study_cost_incl_vat_eur=inputs.study_cost_incl_vat_eur)
+    return business_case(variant, reference.option, inputs.finance, subsidy_rules=inputs.subsidies,
+                         building_age_years=inputs.building_age_years)
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,9 +76,7 @@ class Study:
                              demand_kwargs=demand_kwargs)
 
     def _business_case(self, result: VariantResult, reference: VariantResult) -> BusinessCase:
-        inputs = self.inputs
-        return business_case(result.option, reference.option, inputs.finance, subsidy_rules=inputs.subsidies,
-                             building_age_years=inputs.building_age_years)
+        return variant_business_case(self.inputs, result, reference)
 
 
 @dataclass(frozen=True, eq=False)
@@ -219,6 +224,12 @@ class StudyResult:
                     "fossil, temperature or hot-water lock-in.")
         return (f"Of the {len(candidates)} variants without unmet heat and without a fossil, temperature or hot-water "
                 f"lock-in, '{name}' has the best net present value.")
+
+    def report(self, out_dir, **kwargs):
+        """Write the HTML report and Excel workbook (:func:`mgwsim.report.write_report`)."""
+        from mgwsim.report import write_report
+
+        return write_report(self, out_dir, **kwargs)
 
     def per_apartment(self, name: str, *, floor_areas_m2=None) -> pd.DataFrame:
         """Costs and savings per apartment for one variant (split by floor area; equal areas by default)."""

@@ -1,0 +1,113 @@
+"""The study report: a self-contained HTML file with figures, and an Excel workbook.
+
+>>> paths = write_report(result, "out/", language="nl")   # doctest: +SKIP
+>>> paths.html, paths.workbook                              # doctest: +SKIP
+
+:func:`write_report` composes :mod:`~mgwsim.report.analysis` (derived numbers, the NPV
+sensitivity), :mod:`~mgwsim.report.figures` (matplotlib, no pyplot),
+:mod:`~mgwsim.report.html` (page with stable section ids and ``data-figure`` attributes),
+:mod:`~mgwsim.report.excel` (workbook) and :mod:`~mgwsim.report.text` (English and Dutch).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from mgwsim.errors import InputError, check_choice
+from mgwsim.report import figures as fg
+from mgwsim.report.analysis import bivalent_point, monthly_balance, npv_sensitivity
+from mgwsim.report.excel import SHEETS, write_workbook
+from mgwsim.report.html import FIGURES, SECTIONS, render_html
+from mgwsim.report.text import LANGUAGES, format_eur, format_number, format_pct
+
+__all__ = ["FIGURES", "LANGUAGES", "SECTIONS", "SHEETS", "ReportPaths", "bivalent_point", "build_figures",
+           "format_eur", "format_number", "format_pct", "monthly_balance", "npv_sensitivity", "write_report"]
+
+
+@dataclass(frozen=True)
+class ReportPaths:
+    """Where :func:`write_report` wrote the report."""
+
+    html: Path
+    workbook: Path
+
+
+def _chosen(result, variant: str | None) -> str:
+    name = result.recommended if variant is None else variant
+    names = [r.variant.name for r in result.results]
+    if name not in names:
+        raise InputError(f"write_report.variant = {name!r} is not a variant of the study (the reference has no "
+                         f"business case); choose one of: {', '.join(names)}")
+    return name
+
+
+def _bills_per_variant(result) -> pd.DataFrame:
+    rows = {}
+    for r in result.results:
+        split = result.per_apartment(r.variant.name)
+        rows[r.variant.name] = {"bill_before_eur": split["bill_before_eur"].mean(),
+                                "bill_after_eur": split["bill_after_eur"].mean()}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _statuses(result) -> pd.DataFrame:
+    return result.table[[c for c in result.table.columns if c.startswith("check_")]].rename(
+        columns=lambda c: c.removeprefix("check_"))
+
+
+def build_figures(result, name: str, sensitivity: pd.DataFrame, language: str = "en") -> dict:
+    """Every figure of the report for variant ``name``, as ``{figure name: Figure}`` (see :data:`FIGURES`)."""
+    vr, case = result.result(name), result.case(name)
+    return {
+        "variant_comparison": fg.variant_comparison(result.table, result.reference.variant.name, result.recommended,
+                                                    language),
+        "monthly_balance": fg.monthly_balance(vr, language),
+        "load_duration": fg.load_duration(vr, language),
+        "carpet_grid": fg.carpet_grid(vr, language),
+        "carpet_heat_pump": fg.carpet_heat_pump(vr, language),
+        "cop": fg.cop_scatter(vr, language),
+        "supply_temperature": fg.supply_temperature(vr, language),
+        "cash_flows": fg.cash_flows(case, language),
+        "tornado": fg.tornado(sensitivity, language),
+        "bill_change": fg.bill_change(_bills_per_variant(result), result.per_apartment(name), name, language),
+        "check_matrix": fg.check_matrix(_statuses(result), language),
+    }
+
+
+def write_report(result, out_dir, *, language: str = "en", variant: str | None = None,
+                 hourly_in_workbook: bool = True) -> ReportPaths:
+    """Write the feasibility-study report of ``result`` to ``out_dir``.
+
+    Parameters
+    ----------
+    result : StudyResult
+        From :meth:`mgwsim.study.Study.run`.
+    out_dir : str or Path
+        Created if missing; ``report.html`` and ``workbook.xlsx`` are (over)written there.
+    language : {'en', 'nl'}
+        Language of every label, sentence and figure.
+    variant : str, optional
+        Variant shown in detail (hourly figures, cash flows, sensitivity, hourly sheet);
+        default the recommended one (:attr:`StudyResult.recommended`). The summary always
+        speaks about the recommended variant.
+    hourly_in_workbook : bool
+        Write the 8,760-row ``hourly`` sheet (the slowest part of the workbook).
+
+    Returns
+    -------
+    ReportPaths
+    """
+    check_choice(language, "language", LANGUAGES, owner="write_report")
+    name = _chosen(result, variant)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    sensitivity = npv_sensitivity(result, name)
+    images = {key: fg.to_png_base64(fig) for key, fig in build_figures(result, name, sensitivity, language).items()}
+    html_path = out / "report.html"
+    html_path.write_text(render_html(result, name, images, sensitivity, language), encoding="utf-8")
+    workbook = write_workbook(result, name, out / "workbook.xlsx", sensitivity=sensitivity, language=language,
+                              hourly=hourly_in_workbook)
+    return ReportPaths(html_path, workbook)

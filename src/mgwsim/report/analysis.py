@@ -1,0 +1,200 @@
+"""Numbers the report derives from a study result: monthly sums, carpets, bivalent point, sensitivity.
+
+Plain functions on :class:`~mgwsim.study.VariantResult` / :class:`~mgwsim.study.StudyResult`
+returning pandas objects, so that figures, HTML and workbook show the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from mgwsim.finance import business_case
+
+LOCAL_TZ = "Europe/Brussels"
+MIN_COP_ELEC_KWH = 0.5
+"""Hours with less heat-pump electricity than this [kWh] are left out of the COP scatter."""
+
+SENSITIVITY = {
+    # name: (low factor/offset, high factor/offset)
+    "electricity_price": (0.8, 1.2),
+    "gas_price": (0.8, 1.2),
+    "capex": (0.8, 1.2),
+    "discount_rate": (-0.01, 0.01),
+    "cop": (0.9, 1.1),
+}
+"""One-at-a-time changes of the NPV tornado: factors, or offsets [1/year] for the discount rate."""
+
+
+def local_index(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """``index`` in Belgian local time (a naive index is taken as UTC)."""
+    return (index if index.tz is not None else index.tz_localize("UTC")).tz_convert(LOCAL_TZ)
+
+
+def monthly_balance(vr) -> pd.DataFrame:
+    """Heat and electricity per calendar month (local time) [kWh].
+
+    Columns: ``hp_heat_kwh``, ``backup_heat_kwh`` (gas or electric backup), ``booster_kwh``,
+    ``grid_import_kwh``, ``grid_export_kwh``, ``pv_kwh``, ``pv_self_kwh`` (PV used on site).
+    """
+    h, b = vr.system.hourly, vr.balance
+    frame = pd.DataFrame({
+        "hp_heat_kwh": h["hp_heat_sh_kwh"] + h["hp_heat_dhw_kwh"],
+        "backup_heat_kwh": h["backup_heat_sh_kwh"] + h["backup_heat_dhw_kwh"],
+        "booster_kwh": h["booster_kwh"],
+        "grid_import_kwh": b["grid_import_kwh"],
+        "grid_export_kwh": b["grid_export_kwh"],
+        "pv_kwh": b["pv_kwh"],
+        "pv_self_kwh": b["self_consumed_kwh"],
+    })
+    months = local_index(frame.index).month
+    return frame.groupby(np.asarray(months)).sum().rename_axis("month")
+
+
+def carpet(values: pd.Series) -> pd.DataFrame:
+    """Hourly ``values`` as a day × hour table (local time; the DST hour averaged)."""
+    local = local_index(values.index)
+    frame = pd.DataFrame({"value": values.to_numpy(), "day": local.day_of_year, "hour": local.hour})
+    return frame.pivot_table(index="day", columns="hour", values="value", aggfunc="mean")
+
+
+def hourly_cop(vr) -> pd.DataFrame:
+    """Hourly COP of the heat pumps (heat / electricity) where they ran, source temperature and hot-water share of the heat."""
+    h = vr.system.hourly
+    elec = h["hp_elec_kwh"]
+    ran = elec > MIN_COP_ELEC_KWH
+    heat = h["hp_heat_sh_kwh"] + h["hp_heat_dhw_kwh"]
+    return pd.DataFrame({"source_degc": h["source_degc"][ran], "cop": (heat / elec)[ran],
+                         "dhw_share": (h["hp_heat_dhw_kwh"] / heat.where(heat > 0))[ran].fillna(0.0)})
+
+
+def heat_demand_kw(vr) -> pd.Series:
+    """Hourly heat demand of the building, space heating + hot water [kW]."""
+    d = vr.system.demand.hourly
+    return (d["space_heating_kwh"] + d["dhw_kwh"]).rename("heat_demand_kw")
+
+
+def available_capacity_kw(vr) -> pd.Series | None:
+    """Full-load capacity of the heat-pump cascade per hour [kW] at the required supply temperature.
+
+    From the performance map at the hour's source temperature and the radiators' required
+    supply temperature plus the cascade's supply margin (clipped to the map grid); 0 where
+    the units cannot reach it. Defrost is not applied. None without heat pumps.
+    """
+    cascade = vr.variant.plant.heat_pumps
+    if cascade is None:
+        return None
+    pmap, h = cascade.performance, vr.system.hourly
+    source = np.clip(h["source_degc"].to_numpy(), pmap.source_degc[0], pmap.source_degc[-1])
+    sink = np.clip(h["supply_required_degc"].to_numpy() + cascade.supply_margin_k, pmap.sink_degc[0],
+                   pmap.sink_degc[-1])
+    return pd.Series(cascade.n_units * pmap.capacity_at(source, sink), index=h.index, name="hp_capacity_kw")
+
+
+def bivalent_point(vr) -> dict | None:
+    """The bivalent point: the warmest outdoor temperature at which mean demand exceeds capacity.
+
+    Hours are binned by outdoor temperature (1 K bins); in each bin the mean heat demand
+    (space heating + hot water) is compared with the mean available capacity
+    (:func:`available_capacity_kw`). Returns ``{"temperature_degc", "hours_below",
+    "demand_kw"}`` (hours at or below that temperature and the demand on the duration curve
+    at that rank), or None when the heat pumps cover every bin (monovalent) or are absent.
+    """
+    capacity = available_capacity_kw(vr)
+    if capacity is None:
+        return None
+    outdoor = vr.system.demand.hourly["temp_air_degc"]
+    demand = heat_demand_kw(vr)
+    bins = np.floor(outdoor.to_numpy())
+    means = pd.DataFrame({"demand": demand.to_numpy(), "capacity": capacity.to_numpy(), "bin": bins}).groupby("bin").mean()
+    short = means.index[means["demand"] > means["capacity"]]
+    if len(short) == 0:
+        return None
+    temperature = float(short.max()) + 1.0  # upper edge of the warmest short bin
+    hours_below = int((outdoor < temperature).sum())
+    sorted_demand = np.sort(demand.to_numpy())[::-1]
+    return {"temperature_degc": temperature, "hours_below": hours_below,
+            "demand_kw": float(sorted_demand[min(hours_below, len(sorted_demand) - 1)])}
+
+
+# --------------------------------------------------------------------------- sensitivity
+def _scale_energy(option, carriers: tuple[str, ...], factor: float):
+    energy = {c: (eur * factor if c in carriers else eur) for c, eur in option.energy_eur_per_year.items()}
+    return replace(option, energy_eur_per_year=energy)
+
+
+def _scale_capex(option, factor: float):
+    return replace(option, investments=tuple(replace(i, capex_eur=i.capex_eur * factor) for i in option.investments))
+
+
+def heat_pump_electricity_share(vr) -> float:
+    """Share of the heat pumps in the variant's electricity use (all loads on the connection) [-]."""
+    total = float(vr.balance["load_kwh"].sum())
+    return float(vr.system.hourly["hp_elec_kwh"].sum()) / total if total > 0 else 0.0
+
+
+def _scale_cop(option, vr, factor: float):
+    """Electricity cost of the variant with the heat pumps' share scaled by 1 / ``factor``."""
+    share = heat_pump_electricity_share(vr)
+    scale = 1.0 + share * (1.0 / factor - 1.0)
+    return _scale_energy(option, ("electricity", "ev_reimbursement"), scale)
+
+
+def _npv(result, variant_option, reference_option, finance) -> float:
+    inputs = result.inputs
+    case = business_case(variant_option, reference_option, finance, subsidy_rules=inputs.subsidies,
+                         building_age_years=inputs.building_age_years)
+    return case.npv_eur
+
+
+def _perturbed_npv(result, vr, parameter: str, change: float) -> float:
+    var, ref, finance = vr.option, result.reference.option, result.inputs.finance
+    if parameter == "electricity_price":
+        carriers = ("electricity", "ev_reimbursement")
+        var, ref = _scale_energy(var, carriers, change), _scale_energy(ref, carriers, change)
+    elif parameter == "gas_price":
+        var, ref = _scale_energy(var, ("gas",), change), _scale_energy(ref, ("gas",), change)
+    elif parameter == "capex":
+        var = _scale_capex(var, change)
+    elif parameter == "discount_rate":
+        finance = replace(finance, discount_rate_frac=finance.discount_rate_frac + change)
+    elif parameter == "cop":
+        var = _scale_cop(var, vr, change)
+    else:
+        raise ValueError(f"unknown sensitivity parameter {parameter!r}")
+    return _npv(result, var, ref, finance)
+
+
+def npv_sensitivity(result, name: str) -> pd.DataFrame:
+    """One-at-a-time sensitivity of the NPV of variant ``name`` against the reference [EUR].
+
+    Each parameter of :data:`SENSITIVITY` is set to its low and its high value while the
+    others stay at base, and the business case (:func:`mgwsim.finance.business_case`, with
+    the study's subsidy rules) is recomputed:
+
+    - electricity / gas price: the yearly bills of that carrier of variant *and* reference
+      scaled (EV reimbursement follows the electricity price);
+    - investment: every item of the variant scaled (subsidies recomputed by their rules);
+    - discount rate: ± 1 percentage point;
+    - heat-pump COP ± 10 %: the heat pumps' share *s* of the variant's electricity use
+      (:func:`heat_pump_electricity_share`) scales by 1/f, so the variant's electricity
+      bill scales by ``1 + s (1/f - 1)``; an approximation that treats the whole bill
+      (fixed and capacity charges included) as proportional to the energy used.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: parameter; columns ``low``, ``high`` (the changes), ``npv_low_eur``,
+        ``npv_high_eur``, ``npv_base_eur`` and ``swing_eur`` (``|high - low|``), sorted by
+        swing, largest first.
+    """
+    vr = result.result(name)
+    base = _npv(result, vr.option, result.reference.option, result.inputs.finance)
+    rows = {}
+    for parameter, (low, high) in SENSITIVITY.items():
+        npv_low, npv_high = (_perturbed_npv(result, vr, parameter, c) for c in (low, high))
+        rows[parameter] = {"low": low, "high": high, "npv_low_eur": npv_low, "npv_high_eur": npv_high,
+                           "npv_base_eur": base, "swing_eur": abs(npv_high - npv_low)}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("parameter").sort_values("swing_eur", ascending=False)

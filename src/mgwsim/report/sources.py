@@ -1,0 +1,166 @@
+"""Assumptions and data sources of a study, as rows for the HTML report and the workbook.
+
+"The report states every assumption and data source used": the building and its
+typology, the design temperature and its source, the weather source, the tariffs with the
+source of every parameter, the finance and subsidy assumptions, the cost table with its
+``source`` column, the CO2 factors with theirs, and the READMEs of the data files.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from mgwsim.assess import load_co2_factors
+from mgwsim.report.text import format_number, format_pct, t
+from mgwsim.weather import design_temperature
+
+DATA_README_TOPICS = ("weather", "typology", "tariffs", "prices", "costs", "co2", "dhw", "loads", "heatpump",
+                      "refrigerants", "ev")
+"""Data folders whose READMEs the report lists (the data a study reads)."""
+
+
+def _data_dir() -> Path:
+    import mgwsim
+
+    return Path(mgwsim.__file__).parent / "data"
+
+
+def design(result):
+    """The design temperature with its method and source (:func:`mgwsim.weather.design_temperature`)."""
+    weather = result.inputs.weather
+    return design_temperature(weather.site, weather)
+
+
+def building_facts(result, language: str) -> list[tuple[str, str]]:
+    """Building, site, design conditions and annual demand as (label, value) pairs."""
+    inputs = result.inputs
+    b, summary = inputs.building, inputs.demand.summary()
+    rad, dt = inputs.existing_radiators, design(result)
+    n = lambda v, d=0: format_number(v, language, d)  # noqa: E731
+    return [
+        (t("name", language), b.name),
+        (t("typology", language), b.typology or "–"),
+        (t("year_built", language), str(b.year_built) if b.year_built else "–"),
+        (t("floor_area", language), n(b.heated_floor_area_m2)),
+        (t("n_apartments", language), str(b.n_apartments)),
+        (t("n_storeys", language), str(b.n_storeys)),
+        (t("ventilation", language), f"{b.ventilation.system}, {n(b.ventilation.air_change_per_h, 2)} 1/h"),
+        (t("infiltration", language), n(b.infiltration_per_h, 2)),
+        (t("setpoint", language), n(b.setpoint_degc, 1)),
+        (t("site", language), f"{inputs.weather.site.name} ({inputs.weather.site.latitude_deg:.4f}, "
+                              f"{inputs.weather.site.longitude_deg:.4f})"),
+        (t("weather", language), inputs.weather.source),
+        (t("design_temperature", language), n(dt.value_degc, 1)),
+        (t("design_temperature_method", language), dt.method),
+        (t("design_temperature_source", language), f"{dt.source} ({dt.confidence})"),
+        (t("design_heat_load", language), n(summary["design_heat_load_kw"], 1)),
+        (t("radiators", language), f"{n(rad.design_supply_degc)}/{n(rad.design_return_degc)}, "
+                                   f"{n(rad.design_output_kw)} kW, n = {n(rad.exponent, 2)}"),
+        (t("space_heating_demand", language), n(summary["space_heating_kwh"] / 1000.0, 1)),
+        (t("dhw_demand", language), n(summary["dhw_kwh"] / 1000.0, 1)),
+    ]
+
+
+def envelope_table(result, language: str) -> pd.DataFrame:
+    """Area and area-weighted mean U-value per element kind (walls, roof, floor, windows)."""
+    b = result.inputs.building
+    rows = {}
+    for kind in sorted({e.kind for e in b.elements}):
+        elements = [e for e in b.elements if e.kind == kind]
+        area = sum(e.area_m2 for e in elements)
+        rows[t(kind, language)] = (area, sum(e.area_m2 * e.u_w_m2k for e in elements) / area if area else float("nan"))
+    if b.windows:
+        area = sum(w.area_m2 for w in b.windows)
+        rows[t("windows", language)] = (area, sum(w.area_m2 * w.u_w_m2k for w in b.windows) / area)
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=[t("area_m2", language), t("u_value", language)])
+    return frame.rename_axis(t("element", language))
+
+
+def finance_facts(result, language: str) -> list[list[str]]:
+    """Finance, VAT, study cost and subsidy rules as (label, value) rows."""
+    inputs = result.inputs
+    f = inputs.finance
+    escalation = ", ".join(f"{k} {format_pct(v, language, 1)}" for k, v in f.escalation_frac.items()) or "0 %"
+    rows = [
+        [t("horizon", language), str(f.horizon_years)],
+        [t("discount_rate", language), format_pct(f.discount_rate_frac, language, 1)],
+        [t("escalation", language), escalation],
+        [t("vat", language), format_pct(f.vat_frac, language)],
+        [t("study_cost", language), format_number(inputs.study_cost_incl_vat_eur, language)],
+    ]
+    rows += [[f"{t('subsidy_rules', language)}: {getattr(rule, 'name', type(rule).__name__)}", repr(rule)]
+             for rule in inputs.subsidies]
+    return rows
+
+
+def tariffs_used(result) -> list:
+    """The distinct tariffs the variants were billed with (electricity LV/MV, fixed/dynamic, and gas)."""
+    inputs, seen = result.inputs, {}
+    for vr in (result.reference, *result.results):
+        tariff = inputs.tariff(vr.variant.connection, dynamic=vr.variant.dynamic_tariff)
+        seen.setdefault((tariff.name, tariff["supply_kind"]), tariff)
+    seen.setdefault((inputs.gas.name, "gas"), inputs.gas)
+    return list(seen.values())
+
+
+def cost_table(result) -> pd.DataFrame:
+    """The cost table used (``mgwsim/data/costs``), with its ``source`` and ``year`` columns."""
+    table = result.inputs.cost_table.table
+    columns = [c for c in ("size_unit", "ref_size", "eur_per_unit_at_ref", "scale_exponent", "lifetime_years",
+                           "source", "year") if c in table]
+    return table[columns]
+
+
+def co2_table(result) -> pd.DataFrame:
+    """The CO2 factors of the study's year with scope and source."""
+    return load_co2_factors(result.inputs.co2_year)[["kg_co2_per_kwh", "year", "scope", "source"]]
+
+
+def _readme_source(path: Path) -> tuple[str, str]:
+    """Title and the first line that names a source (or the first paragraph line) of a README."""
+    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    title = lines[0].lstrip("# ") if lines else path.parent.name
+    named = [line for line in lines[1:] if re.search(r"source|bron", line, re.IGNORECASE)]
+    text = (named or lines[1:2] or [""])[0]
+    return title, re.sub(r"[*`]", "", text).lstrip("-| ").strip()
+
+
+def data_readmes() -> list[tuple[str, str]]:
+    """(``data/<topic>/README.md`` with its title, its source line) for the data a study reads."""
+    rows = []
+    for topic in DATA_README_TOPICS:
+        path = _data_dir() / topic / "README.md"
+        if path.exists():
+            title, text = _readme_source(path)
+            rows.append((f"data/{topic}/README.md — {title}", text))
+    return rows
+
+
+def source_list(result, language: str) -> list[tuple[str, str]]:
+    """Every source used, as (topic, source) rows: weather, design temperature, typology,
+    tariffs (each parameter's source), day-ahead prices, cost table, CO2 factors."""
+    inputs, dt = result.inputs, design(result)
+    rows = [(t("weather", language), inputs.weather.source),
+            (t("design_temperature", language), f"{dt.method}; {dt.source}")]
+    if inputs.building.typology:
+        rows.append((t("typology", language), f"{inputs.building.typology}: TABULA/EPISCOPE Belgian typology (VITO), "
+                                              "CC BY 4.0 — data/typology/README.md"))
+    for tariff in tariffs_used(result):
+        for source in sorted(set(tariff.sources.values())):
+            rows.append((f"{t('tariff', language)} {tariff.name}", source))
+    rows.append((t("day_ahead", language), "embedded day-ahead prices — data/prices/README.md"
+                 if inputs.day_ahead_eur_per_kwh is None else "user input"))
+    for item, row in cost_table(result).iterrows():
+        rows.append((f"{t('costs', language)}: {item}", f"{row['source']} ({row['year']})"))
+    for carrier, row in co2_table(result).iterrows():
+        rows.append((f"{t('co2_factors', language)}: {carrier}", f"{row['source']} ({row['year']})"))
+    return rows
+
+
+def sources_frame(result, language: str = "en") -> pd.DataFrame:
+    """:func:`source_list` plus the data READMEs as a two-column DataFrame (for the workbook)."""
+    rows = source_list(result, language) + data_readmes()
+    return pd.DataFrame(rows, columns=["item", "source"])

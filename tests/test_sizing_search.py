@@ -1,0 +1,401 @@
+"""Sizing search (issue 7, item 2): brute-force optimum, constraints per point, refinement, map cache, figure."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from mgwsim.errors import InputError  # noqa: E402
+from mgwsim.examples import antwerp_block  # noqa: E402
+from mgwsim.finance import business_case  # noqa: E402
+from mgwsim.heatpump import PerformanceMap, Source, carnot_map  # noqa: E402
+from mgwsim.pv import flat_roof_east_west  # noqa: E402
+from mgwsim.storage import Tank  # noqa: E402
+from mgwsim.study import Study, StudyInputs, Variant, VariantResult, evaluate_variant  # noqa: E402
+from mgwsim.study.search import (  # noqa: E402
+    LOCK_IN_CHECKS,
+    POWER_FACTOR,
+    MapCache,
+    SearchResult,
+    scale_map,
+    sizing_search,
+)
+from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, gas_boiler_reference  # noqa: E402
+
+SOURCE_DEGC = np.linspace(-25.0, 35.0, 13)
+SINK_DEGC = np.linspace(36.0, 81.0, 10)
+MAX_SUPPLY_DEGC = {"R290": 75.0, "R32": 60.0}  # R32 units stop at 60 °C: temperature lock-in on 75/65 radiators
+BACKUPS = {"gas_boiler": Backup("gas_boiler", 150.0, 0.80), "electric": Backup("electric", 100.0, 1.0),
+           "none": Backup()}
+
+
+def carnot_factory(refrigerant: str, rated_capacity_kw: float) -> PerformanceMap:
+    return carnot_map(SOURCE_DEGC, SINK_DEGC, rated_capacity_kw=rated_capacity_kw, source=Source("air"),
+                      max_sink_degc=MAX_SUPPLY_DEGC[refrigerant], model=f"{refrigerant} Carnot")
+
+
+MAPS = MapCache(carnot_factory)
+
+
+def make_variant(params: dict) -> Variant:
+    """A collective air/water plant; ``heat_pump_kw`` is the cascade's total rated capacity."""
+    n_units = params.get("n_units", 2)
+    unit = MAPS(params["heat_pump_kw"] / n_units, params.get("refrigerant", "R290"))
+    plant = Plant(HeatPumpCascade(unit, n_units), HotWater(Tank(1500.0, min_degc=55.0, max_degc=75.0), booster_kw=18.0),
+                  Tank(params.get("buffer_l", 2000.0), 20.0, 80.0), BACKUPS[params.get("backup", "gas_boiler")])
+    kwp = params.get("pv_kwp", 0.0)
+    pv = tuple(flat_roof_east_west(300.0, kwp=kwp)) if kwp else ()
+    return Variant(f"point {sorted(params.items())}", plant, pv=pv, connection=params.get("connection", "lv"))
+
+
+REFERENCE = Variant("gas boiler (reference)", gas_boiler_reference(160.0), keeps_existing_boiler=False)
+
+
+@pytest.fixture(scope="module")
+def inputs() -> StudyInputs:
+    return StudyInputs(antwerp_block())  # the embedded weather year
+
+
+@pytest.fixture(scope="module")
+def reference(inputs) -> VariantResult:
+    return evaluate_variant(inputs, REFERENCE)
+
+
+def by_hand(inputs, reference, params) -> dict:
+    """NPV and constraints of one point, computed directly (the brute-force oracle)."""
+    result = evaluate_variant(inputs, make_variant(params))
+    case = business_case(result.option, reference.option, inputs.finance, subsidy_rules=inputs.subsidies,
+                         building_age_years=inputs.building_age_years)
+    unmet = int(result.system.kpis()["unmet_hours"])
+    lock_in_ok = all(c.status != "fail" for c in result.checks if c.name in LOCK_IN_CHECKS)
+    connection_ok = result.balance["grid_import_kwh"].max() / 0.95 <= inputs.existing_connection_kva
+    return {"npv_eur": case.npv_eur, "feasible": unmet == 0 and lock_in_ok and connection_ok}
+
+
+def params_of(table: pd.DataFrame, point: int, names) -> dict:
+    return {name: table.loc[point, name].item() if isinstance(table.loc[point, name], np.generic)
+            else table.loc[point, name] for name in names}
+
+
+# ---------------------------------------------------------------------------------------
+# the known optimum
+# ---------------------------------------------------------------------------------------
+
+
+def test_search_returns_brute_force_argmax_among_feasible_points(inputs, reference):
+    # 3 x 2 grid; a heat pump without backup leaves heat unmet, and the order puts the optimum mid-grid
+    grid = {"heat_pump_kw": [80.0, 40.0, 120.0], "backup": ["none", "gas_boiler"]}
+    result = sizing_search(inputs, REFERENCE, make_variant, grid)  # the reference as a Variant: evaluated once inside
+    points = [{"heat_pump_kw": kw, "backup": backup} for kw in grid["heat_pump_kw"] for backup in grid["backup"]]
+    oracle = [by_hand(inputs, reference, p) for p in points]
+
+    table = result.table
+    assert list(table[["heat_pump_kw", "backup"]].itertuples(index=False, name=None)) == \
+        [(p["heat_pump_kw"], p["backup"]) for p in points]
+    np.testing.assert_allclose(table["npv_eur"], [o["npv_eur"] for o in oracle], rtol=1e-12)
+    assert list(table["feasible"]) == [o["feasible"] for o in oracle]
+    feasible = [i for i, o in enumerate(oracle) if o["feasible"]]
+    expected = max(feasible, key=lambda i: oracle[i]["npv_eur"])
+    # the case discriminates: some points are infeasible, the best NPV overall is one of them, and the
+    # optimum is neither the first grid point nor the first feasible one
+    overall = max(range(len(points)), key=lambda i: oracle[i]["npv_eur"])
+    assert 0 < len(feasible) < len(points) and overall not in feasible and expected not in (0, feasible[0])
+    assert result.best_params == points[expected]
+    assert result.best["npv_eur"] == pytest.approx(oracle[expected]["npv_eur"], rel=1e-12)
+    # the full evaluation of the best point is kept, with its business case
+    assert result.best_case.npv_eur == pytest.approx(oracle[expected]["npv_eur"], rel=1e-12)
+    assert result.best_result.variant.plant.heat_pumps.rated_capacity_kw() == pytest.approx(
+        points[expected]["heat_pump_kw"])
+    assert result.best_result.variant.plant.backup.kind == points[expected]["backup"]
+
+
+def test_pv_enters_the_table_and_the_investment(inputs, reference):
+    result = sizing_search(inputs, reference, make_variant, {"heat_pump_kw": [60.0], "pv_kwp": [0.0, 30.0]},
+                           constraints=())
+    table = result.table
+    np.testing.assert_allclose(table["pv_installed_kwp"], [0.0, 30.0])
+    assert table.loc[1, "investment_eur"] > table.loc[0, "investment_eur"]
+    assert table.loc[1, "co2_t"] < table.loc[0, "co2_t"] and table.loc[1, "self_consumption"] > 0
+
+
+def test_search_npv_equals_the_study_npv(inputs, reference):
+    params = {"heat_pump_kw": 60.0}
+    result = sizing_search(inputs, reference, make_variant, {"heat_pump_kw": [60.0]}, constraints=())
+    variant = make_variant(params)
+    study_npv = Study(inputs, REFERENCE, [variant]).run().case(variant.name).npv_eur
+    assert result.table.loc[0, "npv_eur"] == pytest.approx(study_npv, rel=1e-12)
+
+
+def test_best_npv_point_with_unmet_heat_is_rejected_for_the_next_feasible_one(inputs, reference):
+    # a small heat pump without backup leaves heat unmet and so saves a lot of money on paper
+    grid = {"heat_pump_kw": [40.0, 250.0], "backup": ["none", "gas_boiler"]}
+    result = sizing_search(inputs, reference, make_variant, grid, constraints=("no_unmet_heat",))
+    table = result.table
+    top = table["npv_eur"].idxmax()
+    assert params_of(table, top, grid) == {"heat_pump_kw": 40.0, "backup": "none"}
+    assert table.loc[top, "unmet_hours"] > 0
+    assert not table.loc[top, "feasible"] and table.loc[top, "violations"] == "no_unmet_heat"
+    feasible = table[table["unmet_hours"] == 0]
+    assert len(feasible) >= 1 and table["feasible"].equals(table["unmet_hours"] == 0)
+    expected = feasible["npv_eur"].idxmax()
+    assert result.best_params == params_of(table, expected, grid)
+    assert result.best_params != params_of(table, top, grid)
+    assert int(result.best_result.system.kpis()["unmet_hours"]) == 0
+
+
+def test_no_feasible_point_gives_no_best(inputs, reference):
+    result = sizing_search(inputs, reference, make_variant, {"heat_pump_kw": [40.0], "backup": ["none"]})
+    assert not result.table["feasible"].any()
+    assert result.best is None and result.best_params is None and result.best_result is None
+    assert result.pareto_front().empty
+    ax = result.trade_off_figure()
+    assert ax.get_title() == "Sizing search: 1 points, 0 feasible"
+    plt.close(ax.figure)
+
+
+# ---------------------------------------------------------------------------------------
+# constraints per point
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def mixed(inputs, reference) -> SearchResult:
+    """R32 at 60 °C fails the temperature lock-in, the 100 kW electric backup overloads the 100 kVA connection."""
+    grid = {"heat_pump_kw": [60.0], "refrigerant": ["R290", "R32"], "backup": ["gas_boiler", "electric"],
+            "connection": ["lv", "mv"]}
+    return sizing_search(inputs, reference, make_variant, grid)
+
+
+def test_constraints_are_reported_per_point(inputs, mixed):
+    table = mixed.table
+    assert len(table) == 8
+    checks = table[[f"check_{name}" for name in LOCK_IN_CHECKS]]
+    np.testing.assert_array_equal(table["ok_no_unmet_heat"], table["unmet_hours"] == 0)
+    np.testing.assert_array_equal(table["ok_lock_in_pass"], ~(checks == "fail").any(axis=1))
+    within = table["peak_import_kw"] / POWER_FACTOR <= inputs.existing_connection_kva
+    np.testing.assert_array_equal(table["ok_connection"], within | (table["connection"] == "mv"))
+    oks = table[["ok_no_unmet_heat", "ok_lock_in_pass", "ok_connection"]]
+    np.testing.assert_array_equal(table["feasible"], oks.all(axis=1))
+    for point, row in table.iterrows():
+        expected = [name for name in ("no_unmet_heat", "lock_in_pass", "connection") if not row[f"ok_{name}"]]
+        assert row["violations"] == ", ".join(expected), point
+    # the case discriminates: every constraint is violated somewhere, and something is feasible
+    assert not oks.all().any() and table["feasible"].any()
+    r32 = table[table["refrigerant"] == "R32"]
+    assert (r32["check_temperature_lock_in"] == "fail").all() and not r32["ok_lock_in_pass"].any()
+    electric_lv = table[(table["backup"] == "electric") & (table["connection"] == "lv")]
+    assert not electric_lv["ok_connection"].any()
+    # the MV cabin is a new connection sized on the peak: exempt
+    assert table[table["connection"] == "mv"]["ok_connection"].all()
+    assert mixed.best_params["refrigerant"] == "R290" and mixed.best_params["backup"] == "gas_boiler"
+
+
+def test_without_constraints_every_point_is_feasible_and_objectives_pick_their_extreme(inputs, reference, mixed):
+    grid = {"heat_pump_kw": [60.0], "refrigerant": ["R290", "R32"], "backup": ["gas_boiler", "electric"]}
+    free = sizing_search(inputs, reference, make_variant, grid, constraints=())
+    assert free.table["feasible"].all() and (free.table["violations"] == "").all()
+    assert free.best_params == params_of(free.table, free.table["npv_eur"].idxmax(), grid)
+    by_co2 = sizing_search(inputs, reference, make_variant, grid, constraints=(), objective="co2")
+    assert by_co2.best_params == params_of(by_co2.table, by_co2.table["co2_t"].idxmin(), grid)
+    # the lowest-CO2 point is not the best NPV here: the objective matters
+    assert by_co2.best_params != free.best_params
+
+
+# ---------------------------------------------------------------------------------------
+# refinement
+# ---------------------------------------------------------------------------------------
+
+
+def test_refinement_finds_the_smallest_heat_pump_without_unmet_heat(inputs, reference):
+    grid = {"heat_pump_kw": [150.0, 300.0, 450.0], "backup": ["none"]}
+    result = sizing_search(inputs, reference, make_variant, grid, constraints=("no_unmet_heat",),
+                           refine="heat_pump_kw", refine_xatol=2.0, refine_maxiter=20)
+    table = result.table
+    grid_rows, refined = table[table["stage"] == "grid"], table[table["stage"] == "refine"]
+    assert len(grid_rows) == 3 and len(refined) >= 3
+    assert refined["heat_pump_kw"].between(150.0, 450.0).all()
+    grid_best = grid_rows[grid_rows["feasible"]]["npv_eur"].max()
+    assert result.best["stage"] == "refine" and result.best["feasible"]
+    assert result.best["npv_eur"] > grid_best
+    best_kw = result.best_params["heat_pump_kw"]
+    assert 150.0 < best_kw < 300.0
+    # the optimum sits on the constraint boundary: bracketed by an infeasible trial just below it
+    below = table[(table["heat_pump_kw"] < best_kw) & ~table["feasible"]]["heat_pump_kw"]
+    assert best_kw - below.max() < 5.0
+    assert not table[(table["heat_pump_kw"] < best_kw)]["feasible"].any()
+
+
+# ---------------------------------------------------------------------------------------
+# heat-pump maps per size
+# ---------------------------------------------------------------------------------------
+
+
+def test_map_cache_builds_one_map_per_refrigerant_and_scales_exactly():
+    calls = []
+
+    def factory(refrigerant, kw):
+        calls.append((refrigerant, kw))
+        return carnot_factory(refrigerant, kw)
+
+    maps = MapCache(factory, base_kw=10.0)
+    m30 = maps(30.0, "R290")
+    assert maps(30.0, "R290") is m30
+    maps(45.0, "R290")
+    maps(30.0, "R32")
+    assert calls == [("R290", 10.0), ("R32", 10.0)] and maps.n_base_maps == 2 and len(maps) == 3
+    direct = carnot_factory("R290", 30.0)
+    np.testing.assert_allclose(m30.capacity_kw, direct.capacity_kw, rtol=1e-12)
+    np.testing.assert_array_equal(m30.cop, direct.cop)
+    assert m30.rated_capacity_kw == 30.0 and m30.max_sink_degc == direct.max_sink_degc
+
+
+def test_scaled_cycle_map_equals_the_cycle_map_of_that_size():
+    pytest.importorskip("CoolProp")
+    from mgwsim.heatpump import cycle_map
+
+    src, snk = np.array([-7.0, 2.0, 7.0]), np.array([40.0, 55.0])
+    small = cycle_map("R290", src, snk, rated_capacity_kw=10.0, use_cache=False)
+    large = cycle_map("R290", src, snk, rated_capacity_kw=25.0, use_cache=False)
+    scaled = scale_map(small, 25.0)
+    np.testing.assert_allclose(scaled.capacity_kw, large.capacity_kw, rtol=1e-9)
+    np.testing.assert_array_equal(scaled.cop, large.cop)
+
+
+def test_scale_map_rejects_bad_inputs():
+    pmap = carnot_factory("R290", 10.0)
+    with pytest.raises(InputError, match="rated_capacity_kw"):
+        scale_map(pmap, 0.0)
+    unrated = PerformanceMap(pmap.source_degc, pmap.sink_degc, pmap.cop, pmap.capacity_kw)
+    with pytest.raises(InputError, match="no rated_capacity_kw"):
+        scale_map(unrated, 20.0)
+    with pytest.raises(InputError, match="not a PerformanceMap"):
+        MapCache(lambda refrigerant, kw: None)(20.0)
+
+
+# ---------------------------------------------------------------------------------------
+# bad input
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("grid, match", [
+    ({}, "non-empty dict"),
+    ([("heat_pump_kw", [40.0])], "non-empty dict"),
+    ({"heat_pump_kw": []}, r"grid\['heat_pump_kw'\] is empty"),
+    ({"heat_pump_kw": "40"}, "must be a sequence"),
+    ({"heat_pump_kw": 40.0}, "must be a sequence"),
+    ({"npv_eur": [1.0]}, "clashes with a result column"),
+    ({"": [1.0]}, "non-empty parameter names"),
+])
+def test_bad_grid_raises(inputs, reference, grid, match):
+    with pytest.raises(InputError, match=match):
+        sizing_search(inputs, reference, make_variant, grid)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"objective": "irr"}, "objective = 'irr' is not one of"),
+    ({"constraints": ("no_unmet_heat", "quiet")}, "constraints = 'quiet'"),
+    ({"n_workers": 0}, "n_workers"),
+    ({"refine": "pv_kwp"}, "not a grid parameter"),
+    ({"refine": "backup"}, "must hold finite numbers"),
+    ({"refine_xatol": 0.0}, "refine_xatol"),
+])
+def test_bad_options_raise(inputs, reference, kwargs, match):
+    grid = {"heat_pump_kw": [40.0, 60.0], "backup": ["gas_boiler"]}
+    with pytest.raises(InputError, match=match):
+        sizing_search(inputs, reference, make_variant, grid, **kwargs)
+
+
+def test_refine_needs_two_values(inputs, reference):
+    with pytest.raises(InputError, match="at least two different values"):
+        sizing_search(inputs, reference, make_variant, {"heat_pump_kw": [40.0, 40.0]}, refine="heat_pump_kw")
+
+
+def test_bad_make_variant_names_the_point(inputs, reference):
+    with pytest.raises(InputError, match=r"make_variant\(\{'heat_pump_kw': 40.0\}\) returned NoneType"):
+        sizing_search(inputs, reference, lambda params: None, {"heat_pump_kw": [40.0]})
+
+    def negative_buffer(params):
+        return make_variant(params | {"buffer_l": -1.0})
+
+    with pytest.raises(InputError, match=r"make_variant\(\{'heat_pump_kw': 40.0\}\) failed"):
+        sizing_search(inputs, reference, negative_buffer, {"heat_pump_kw": [40.0]})
+    with pytest.raises(InputError, match="reference must be a Variant or VariantResult"):
+        sizing_search(inputs, "gas", make_variant, {"heat_pump_kw": [40.0]})
+
+
+# ---------------------------------------------------------------------------------------
+# result object: Pareto front, figure, parallel run
+# ---------------------------------------------------------------------------------------
+
+
+def synthetic_result() -> SearchResult:
+    """Five points by hand: C and A are the Pareto front, B is dominated by A, D is infeasible, E by C."""
+    table = pd.DataFrame({
+        "heat_pump_kw": [40.0, 60.0, 80.0, 100.0, 120.0],
+        "investment_eur": [100e3, 120e3, 150e3, 170e3, 200e3],
+        "npv_eur": [-10e3, -20e3, -30e3, 50e3, -40e3],
+        "co2_reduction": [0.40, 0.35, 0.60, 0.90, 0.55],
+        "subsidy_gap_eur": [10e3, 20e3, 30e3, 0.0, 40e3],
+        "co2_t": [30.0, 32.0, 20.0, 5.0, 22.0],
+        "feasible": [True, True, True, False, True],
+        "stage": ["grid"] * 5,
+    }, index=pd.RangeIndex(5, name="point"))
+    return SearchResult(table, ("heat_pump_kw",), "npv", ("no_unmet_heat",))
+
+
+def test_pareto_front_and_best_of_a_hand_made_table():
+    result = synthetic_result()
+    assert list(result.pareto_front().index) == [0, 2]  # by CO2 reduction
+    assert result.best_params == {"heat_pump_kw": 40.0}  # D has the top NPV but is infeasible
+    by_co2 = SearchResult(result.table, ("heat_pump_kw",), "co2", ("no_unmet_heat",))
+    assert by_co2.best_params == {"heat_pump_kw": 80.0}
+    assert list(result.feasible.index) == [0, 1, 2, 4]
+
+
+def test_subsidy_gap_ties_go_to_the_higher_npv():
+    table = synthetic_result().table.assign(npv_eur=[5e3, 20e3, 1e3, 50e3, -40e3],
+                                            subsidy_gap_eur=[0.0, 0.0, 0.0, 0.0, 40e3])
+    result = SearchResult(table, ("heat_pump_kw",), "subsidy_gap", ())
+    assert result.best_params == {"heat_pump_kw": 60.0}
+
+
+def test_trade_off_figure_marks_feasible_infeasible_front_and_best():
+    result = synthetic_result()
+    ax = result.trade_off_figure()
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert labels == ["infeasible (1)", "feasible (4)", "Pareto front (NPV vs CO2 reduction)", "best by npv"]
+    front = next(line for line in ax.get_lines() if line.get_label().startswith("Pareto"))
+    np.testing.assert_allclose(front.get_xdata(), [100.0, 150.0])  # kEUR, by investment
+    np.testing.assert_allclose(front.get_ydata(), [-10.0, -30.0])
+    assert ax.get_xlabel() == "investment excl. VAT [kEUR]"
+    plt.close(ax.figure)
+    fig, ax2 = plt.subplots()
+    assert result.trade_off_figure(ax=ax2) is ax2
+    plt.close(fig)
+
+
+def test_search_figure_html_and_progress(inputs, reference, mixed):
+    ax = mixed.trade_off_figure()
+    assert ax.get_title() == f"Sizing search: 8 points, {int(mixed.table['feasible'].sum())} feasible"
+    plt.close(ax.figure)
+    html = mixed._repr_html_()
+    assert "best by npv" in html and "violations" in html
+    seen = []
+    sizing_search(inputs, reference, make_variant, {"heat_pump_kw": [40.0, 60.0]},
+                  progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 2), (2, 2)]
+
+
+def test_worker_processes_give_the_same_table(inputs, reference):
+    grid = {"heat_pump_kw": [40.0, 80.0], "pv_kwp": [15.0]}
+    serial = sizing_search(inputs, reference, make_variant, grid)
+    parallel = sizing_search(inputs, reference, make_variant, grid, n_workers=2)
+    pd.testing.assert_frame_equal(serial.table, parallel.table)
+    assert parallel.best_params == serial.best_params
+    assert parallel.best_case.npv_eur == pytest.approx(serial.best_case.npv_eur, rel=1e-12)
