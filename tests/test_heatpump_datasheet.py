@@ -136,8 +136,27 @@ def test_defrost_factors():
     # no step at the 5 °C limit: the penalty fades over 3..7 °C (DOE-2's cut-off with fade_k=0)
     near = defrost_factors(np.array([4.99, 5.01]), 85.0)[0]
     assert abs(near[0] - near[1]) < 0.01
-    cut = defrost_factors(np.array([4.99, 5.01]), 85.0, fade_k=0.0)[0]
+    cut = defrost_factors(np.array([4.99, 5.01]), 85.0, fade_k=0.0, severity=1.0)[0]
     assert cut[1] == 1.0 and cut[0] < 0.8
+
+
+def test_default_defrost_penalty_lies_between_datasheet_evidence_and_doe2():
+    """At A2 / 85 % RH: DOE-2 (air-to-air) takes about 26 %; an air/water datasheet implies far less.
+
+    Ochsner GMLW 19 plus (EN 14511, data/heatpump): the Carnot efficiency of its A7/W35 and
+    A-10/W35 points (no or little frost), interpolated to A2/W35, predicts the frost-free COP;
+    the published (defrost-integrated) A2/W35 COP is only a little lower.
+    """
+    def carnot(source, sink, evap=8.0, cond=4.0):
+        return (sink + cond + 273.15) / (sink + cond - source + evap)
+
+    eta7, eta_minus10 = 4.500 / carnot(7, 35), 3.073 / carnot(-10, 35)
+    frost_free_a2 = (eta7 + (eta_minus10 - eta7) * 5 / 17) * carnot(2, 35)
+    datasheet_penalty = 1.0 - 3.907 / frost_free_a2
+    doe2_penalty = 1.0 - defrost_factors(2.0, 85.0, severity=1.0)[0]
+    default_penalty = 1.0 - defrost_factors(2.0, 85.0)[0]
+    assert 0.0 <= datasheet_penalty < default_penalty < doe2_penalty
+    assert default_penalty == pytest.approx(0.5 * doe2_penalty)
     humid, dry = defrost_factors(np.array([2.0, 2.0]), np.array([95.0, 40.0]))[0]
     assert humid < dry  # more frost at higher humidity
     assert defrost_factors(2.0)[0] == defrost_factors(2.0, 85.0)[0]

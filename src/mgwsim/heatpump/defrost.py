@@ -17,9 +17,10 @@ would give COP multipliers slightly above 1 at low ``dW``; keeping the input unc
 the conservative reading.
 
 The penalty is largest at high humidity between about -5 and +5 °C (the "frosting
-zone" of Zhu et al. 2015, Int. J. Refrig. 54, 45-54) and at 5 °C and above it is zero.
-The correlation was developed for residential DX air-to-air units; it is applied here to
-air/water units (an assumption). Use it only with maps that exclude defrost
+zone" of Zhu et al. 2015, Int. J. Refrig. 54, 45-54); mgwsim fades it out linearly over
+3–7 °C instead of DOE-2's abrupt 5 °C limit. The correlation was developed for
+residential DX air-to-air units; for air/water units mgwsim applies half of its penalty by
+default (``severity``; see :func:`defrost_factors` for the datasheet evidence). Use it only with maps that exclude defrost
 (``PerformanceMap.includes_defrost is False``: cycle and Carnot maps); EN 14511 points at
 2 °C and below already integrate defrost.
 
@@ -33,7 +34,7 @@ import numpy as np
 
 from mgwsim.errors import InputError, check_number
 
-__all__ = ["DEFAULT_RH_PCT", "defrost_factors", "humidity_ratio"]
+__all__ = ["DEFAULT_RH_PCT", "DEFAULT_SEVERITY", "defrost_factors", "humidity_ratio"]
 
 DEFAULT_RH_PCT = 85.0
 """Relative humidity used when the weather has none [%] (Uccle TMYx, hours below 5 °C)."""
@@ -55,8 +56,12 @@ def humidity_ratio(t_degc, rh_pct, pressure_hpa=_P_STD_HPA, *, over_ice: bool = 
     return 0.622 * p_v / (np.asarray(pressure_hpa, dtype=float) - p_v)
 
 
+DEFAULT_SEVERITY = 0.5
+"""Share of the DOE-2 penalty applied to air/water units [-] (see :func:`defrost_factors`)."""
+
+
 def defrost_factors(t_out_degc, rh_pct=None, pressure_hpa=_P_STD_HPA, *, t_max_defrost_degc: float = 5.0,
-                    fade_k: float = 2.0):
+                    fade_k: float = 2.0, severity: float = DEFAULT_SEVERITY):
     """Capacity and COP multipliers [-] for frosting and reverse-cycle defrost.
 
     Parameters
@@ -75,6 +80,14 @@ def defrost_factors(t_out_degc, rh_pct=None, pressure_hpa=_P_STD_HPA, *, t_max_d
         abruptly, which makes the hourly COP jump by up to a third at exactly 5 °C; the fade
         (an mgwsim assumption, 0 restores the cut-off) spreads the same limit over a few
         kelvin, as frosting thins out gradually (Zhu et al. 2015).
+    severity : float
+        Share of the DOE-2 penalty applied [-] (default 0.5; 1 = DOE-2 as published). DOE-2
+        was fitted to residential air-to-air coils and takes 26 % of the capacity at 2 °C and
+        85 % RH. EN 14511 A2/W35 points of air/water units integrate defrost; set against a
+        Carnot-efficiency interpolation of the same unit's A7 and A−10 points they imply a
+        few per cent (Ochsner GMLW 19 plus, ``data/heatpump``: about 2 %). Half the DOE-2
+        penalty (13 % at A2, 85 % RH) is mgwsim's middle ground, to be replaced by product
+        data where available.
 
     Returns
     -------
@@ -97,6 +110,7 @@ def defrost_factors(t_out_degc, rh_pct=None, pressure_hpa=_P_STD_HPA, *, t_max_d
                          f"max {np.max(rh)!r}")
     check_number(t_max_defrost_degc, "t_max_defrost_degc", owner="defrost_factors", low=-10.0, high=15.0)
     check_number(fade_k, "fade_k", owner="defrost_factors", low=0.0, high=5.0, unit="K")
+    check_number(severity, "severity", owner="defrost_factors", low=0.0, high=1.0)
     t_coil = 0.82 * t - 8.589
     w_out = humidity_ratio(t, rh, pressure_hpa)
     w_coil = humidity_ratio(t_coil, 100.0, pressure_hpa, over_ice=True)
@@ -106,5 +120,5 @@ def defrost_factors(t_out_degc, rh_pct=None, pressure_hpa=_P_STD_HPA, *, t_max_d
         weight = np.clip((t_max_defrost_degc + fade_k - t) / (2.0 * fade_k), 0.0, 1.0)
     else:
         weight = (t < t_max_defrost_degc).astype(float)
-    factor = np.where(w_out > w_coil, 1.0 - weight * (1.0 - cap), 1.0)
+    factor = np.where(w_out > w_coil, 1.0 - severity * weight * (1.0 - cap), 1.0)
     return factor, factor.copy()
