@@ -33,5 +33,10 @@ test-nojit: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
+# The documentation site; warnings are errors.
+docs: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[docs]"
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) out site .pytest_cache

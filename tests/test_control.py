@@ -66,9 +66,9 @@ def test_price_led_lowers_energy_cost_on_day_ahead_prices(weather, setup, shared
     for control in (Control("heat_led"), Control("price_led")):
         _, balance = run(weather, setup, control, price_eur_per_kwh=year)
         cost[control.strategy] = float((balance["grid_import_kwh"].to_numpy() * year).sum())
-    # Pre-heating before dear hours shifts purchases; it also adds tank losses and lowers COP
-    # (hotter storage), and a 3,000 l buffer holds about one winter hour of load, so the
-    # saving is small (~1.5 % here) but must be positive.
+    # Pre-heating before dear hours shifts purchases, but the whole hour's heat is then made at
+    # the raised temperature (lower COP) and a 3,000 l buffer holds about one winter hour of
+    # load, so the saving is small (~0.5 % here) but must be positive.
     assert cost["price_led"] < cost["heat_led"]
 
 
@@ -83,13 +83,26 @@ def test_peak_limited_respects_the_import_limit(weather, setup):
     assert balance_kpis(balance)["peak_import_kw"] < balance_kpis(unlimited)["peak_import_kw"]
 
 
+def test_cheap_hours_pay_for_the_cop_penalty_of_the_whole_hour():
+    prices = np.array([0.10, 0.20, 0.20])
+    # a 20 % cheaper hour ahead of a dear one qualifies with no COP penalty ...
+    assert cheap_hours(prices, horizon_h=1, min_spread_frac=0.0)[0]
+    # ... but not when the raised temperature halves the COP and the hour has its own load
+    assert not cheap_hours(prices, horizon_h=1, min_spread_frac=0.0, cop_ratio=np.full(3, 0.5),
+                           load_kwh=np.full(3, 10.0), stored_kwh=10.0)[0]
+    # (10 + 10) / 0.5 - 10 = 30 units at 0.10 = 3.0 > 10 units at 0.20 = 2.0; with r = 0.9: 12.2 * 0.1 < 2
+    assert cheap_hours(prices, horizon_h=1, min_spread_frac=0.0, cop_ratio=np.full(3, 0.9),
+                       load_kwh=np.full(3, 10.0), stored_kwh=10.0)[0]
+
+
 def test_cheap_hours_compare_with_the_mean_of_the_hours_ahead():
     prices = np.array([1.0, 1.0, 0.5, 1.0, 1.0, 1.0, 0.9, 1.0])
     cheap = cheap_hours(prices, horizon_h=2, min_spread_frac=0.2)
     # hour 1: next two hours average 0.75 -> not cheap; hour 2: 0.5 < 0.8 * 1.0 -> cheap;
     # hour 6: 0.9 > 0.8 * 1.0 -> not cheap
     assert cheap.tolist() == [False, False, True, False, False, False, False, False]
-    buffer, dhw = price_led_offsets(prices, Control("price_led", horizon_h=2, boost_k=12.0, dhw_boost_k=3.0))
+    buffer, dhw = price_led_offsets(prices, Control("price_led", horizon_h=2, min_spread_frac=0.2, boost_k=12.0,
+                                                    dhw_boost_k=3.0))
     assert buffer.tolist() == [0, 0, 12.0, 0, 0, 0, 0, 0] and dhw.sum() == 3.0
 
 

@@ -46,12 +46,12 @@ class Control:
         Price-led: raise of the hot-water setpoint in cheap hours [K] (default 0: hot water is
         already made at the highest sink temperature, where extra lift costs most COP).
     horizon_h : int
-        Price-led: hours ahead whose mean price an hour is compared with.
+        Price-led: hours ahead whose mean price an hour is compared with (1: a buffer holding
+        about an hour of winter load displaces the next hour's production).
     min_spread_frac : float
-        Price-led: an hour is cheap when its price is below ``(1 − min_spread_frac)`` × that
-        mean. The spread must pay for the lower COP of the hotter storage (COP falls by roughly
-        2–3 % per K of supply temperature for air/water units, e.g. the A7 curves of EN 14511
-        datasheets) and for the extra tank losses; 0.2 suits a 20 K boost.
+        Price-led: margin for the extra tank losses: heat stored in an hour (its price over
+        the COP ratio of hot to normal storage, see :func:`cheap_hours`) must be at least
+        this fraction cheaper than the mean of the next ``horizon_h`` hours.
     """
 
     strategy: str = "heat_led"
@@ -59,8 +59,8 @@ class Control:
     export_limit_kw: float | None = None
     boost_k: float = 20.0
     dhw_boost_k: float = 0.0
-    horizon_h: int = 3
-    min_spread_frac: float = 0.2
+    horizon_h: int = 1
+    min_spread_frac: float = 0.05
 
     def __post_init__(self):
         check_choice(self.strategy, "strategy", STRATEGIES, owner="Control")
@@ -79,23 +79,43 @@ class Control:
         return self.strategy == "pv_led"
 
 
-def cheap_hours(price_eur_per_kwh, *, horizon_h: int = 3, min_spread_frac: float = 0.2) -> np.ndarray:
-    """True where the price is below ``(1 − min_spread_frac)`` × the mean price of the next ``horizon_h`` hours.
+def cheap_hours(price_eur_per_kwh, *, horizon_h: int = 1, min_spread_frac: float = 0.05, cop_ratio=None,
+                load_kwh=None, stored_kwh: float = 1.0) -> np.ndarray:
+    """True where pre-heating the storage now costs less than the heat it displaces later.
 
-    A look-ahead rule of day-ahead-driven heat-pump control (pre-heat before dear hours):
-    day-ahead prices are known the day before (EPEX gate closure 12:00 D-1), so the rule
-    needs no forecast beyond the published prices. The last hour compares with itself.
+    With ``r`` the COP at the raised storage temperature over the COP at the normal one,
+    ``L`` the hour's own heat load and ``S`` the heat stored by the raise, a mixed buffer
+    makes all of the hour's heat at the raised temperature, so hour *t* qualifies when
+
+        p_t · ((L + S) / r − L) < (1 − min_spread_frac) · p̄_ahead · S,
+
+    ``p̄_ahead`` being the mean price of the next ``horizon_h`` hours (the heat a buffer
+    holds displaces the production of the hours right after). Both sides are electricity
+    in units of heat / COP_normal. ``min_spread_frac`` covers the extra tank losses. A
+    look-ahead rule of day-ahead-driven heat-pump control; day-ahead prices are known the
+    day before (EPEX gate closure 12:00 D-1), so it needs no forecast beyond the published
+    prices. Without ``cop_ratio`` and ``load_kwh`` it reduces to ``p_t < (1 − spread) · p̄``.
     """
     prices = check_series(price_eur_per_kwh, "price_eur_per_kwh", owner="cheap_hours")
+    n = prices.size
     check_number(horizon_h, "horizon_h", owner="cheap_hours", low=1, high=48)
     check_number(min_spread_frac, "min_spread_frac", owner="cheap_hours", low=0.0, high=0.95)
+    ratio = np.ones(n) if cop_ratio is None else check_series(cop_ratio, "cop_ratio", owner="cheap_hours", length=n,
+                                                              low=0.0, high=1.0)
+    load = np.zeros(n) if load_kwh is None else check_series(load_kwh, "load_kwh", owner="cheap_hours", length=n,
+                                                             low=0.0)
+    stored = check_number(stored_kwh, "stored_kwh", owner="cheap_hours", low=0.0, low_inclusive=False)
     series = pd.Series(prices)
     ahead = series[::-1].rolling(int(horizon_h), min_periods=1).mean()[::-1].shift(-1)
     ahead = ahead.fillna(series.iloc[-1]).to_numpy()
-    return prices < (1.0 - min_spread_frac) * ahead
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cost_now = np.where(ratio > 0, prices * ((load + stored) / ratio - load), np.inf)
+    return cost_now < (1.0 - min_spread_frac) * ahead * stored
 
 
-def price_led_offsets(price_eur_per_kwh, control: Control) -> tuple[np.ndarray, np.ndarray]:
+def price_led_offsets(price_eur_per_kwh, control: Control, *, cop_ratio=None, load_kwh=None,
+                      stored_kwh: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """Buffer and hot-water setpoint raises [K] per hour for price-led control (see :func:`cheap_hours`)."""
-    cheap = cheap_hours(price_eur_per_kwh, horizon_h=control.horizon_h, min_spread_frac=control.min_spread_frac)
+    cheap = cheap_hours(price_eur_per_kwh, horizon_h=control.horizon_h, min_spread_frac=control.min_spread_frac,
+                        cop_ratio=cop_ratio, load_kwh=load_kwh, stored_kwh=stored_kwh)
     return np.where(cheap, control.boost_k, 0.0), np.where(cheap, control.dhw_boost_k, 0.0)

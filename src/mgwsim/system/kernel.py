@@ -10,8 +10,8 @@ can be checked every hour outside the kernel. Each hour, in this order:
 
 1. **Hot water (priority).** The tank is brought back to its setpoint (+ controller offset):
    the heat pumps charge it as far as their maximum supply temperature allows (outlet =
-   tank target + charge margin), the electric booster lifts the rest (legionella), then
-   the backup if it serves hot water.
+   tank target + charge margin), the electric booster lifts the rest up to the plain
+   setpoint (legionella), then the backup if it serves hot water.
 2. **Space heating.** The buffer (or the radiator circuit directly) is brought to the hour's
    required supply temperature (+ offset). The heat pumps work at outlet = target + margin
    with the unit-hours the hot water left; when that outlet is above their maximum supply
@@ -140,7 +140,8 @@ def _hot_water(t, t_dhw, q_dhw, dhw_offset_k, t_source, cap_factor, cop_factor, 
             hp_heat = _heat_within(budget, hp_heat, cap_u, cop_u, 0.0, 1.0, 1.0)  # Cd = 1: no cycling loss
             elec = hp_heat / cop_u
             unit_hours = hp_heat / cap_u if main else 0.0
-    rest = need - hp_heat
+    # booster and backup only bring the tank to its plain setpoint: a controller's raise is for the heat pumps
+    rest = max(q_dhw + loss + p[P_C_DHW] * (p[P_DHW_SET] - t_dhw) - hp_heat, 0.0)
     booster = min(rest, p[P_BOOSTER], max(budget - elec, 0.0))
     rest -= booster
     if p[P_BU_DHW] > 0.5 and rest > 0.0:
@@ -205,8 +206,10 @@ def plant_kernel(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_facto
                 elec_sh = cascade_electricity(hp_sh, cap_u, cop_u, uh_dhw, min_mod, cd)
         budget -= elec_sh
         bu_sh = 0.0
-        if need_sh - hp_sh > 0.0:
-            bu_sh = min(need_sh - hp_sh, p[P_BU_CAP] - bu_dhw)
+        # the backup serves the plain need (no controller raise): pre-heating is the heat pumps' job
+        need_plain = q_sh[t] + loss_buf + (c_buf * (min(t_supply[t], buf_max) - t_buf) if c_buf > 0.0 else 0.0)
+        if need_plain - hp_sh > 0.0:
+            bu_sh = min(need_plain - hp_sh, p[P_BU_CAP] - bu_dhw)
             if bu_electric:
                 bu_sh = min(bu_sh, max(budget, 0.0) * p[P_BU_EFF])
         budget -= bu_sh / p[P_BU_EFF] if bu_electric else 0.0

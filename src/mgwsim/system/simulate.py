@@ -197,9 +197,10 @@ def simulate_system(
     if len(demand.hourly) != n:
         raise InputError(f"simulate_system: demand has {len(demand.hourly)} hours, weather {n}")
     control = control or Control()
-    series = _control_series(control, weather, n, pv_kw, other_load_kw, price_eur_per_kwh, buffer_offset_k, dhw_offset_k)
     hp = plant.heat_pumps or plant.hot_water.heat_pump
     source = _source_series(hp, weather, source_degc) if hp else weather.temp_air_degc
+    series = _control_series(control, weather, n, pv_kw, other_load_kw, price_eur_per_kwh, buffer_offset_k, dhw_offset_k,
+                             _boost_cop_ratio(plant, control, source, demand), demand, plant)
     for cascade in (plant.heat_pumps, plant.hot_water.heat_pump):
         if cascade is not None:
             _check_in_grid(cascade, source)
@@ -230,7 +231,23 @@ def simulate_system(
     return SystemResult(plant, demand, hourly, units, control)
 
 
-def _control_series(control, weather, n, pv_kw, other_load_kw, price, buffer_offset_k, dhw_offset_k) -> dict:
+def _boost_cop_ratio(plant: Plant, control: Control, source: np.ndarray, demand: Demand) -> np.ndarray | None:
+    """COP at the raised buffer temperature over the COP at the required one, per hour (price-led control)."""
+    cascade = plant.heat_pumps
+    if control.strategy != "price_led" or cascade is None or plant.buffer is None:
+        return None
+    pmap = cascade.performance
+    src = np.clip(source, pmap.source_degc[0], pmap.source_degc[-1])
+    normal = np.clip(demand.hourly["supply_required_degc"].to_numpy() + cascade.supply_margin_k, pmap.sink_degc[0],
+                     pmap.max_sink_degc)
+    raised = np.clip(normal + control.boost_k, pmap.sink_degc[0], pmap.max_sink_degc)
+    with np.errstate(invalid="ignore"):
+        ratio = pmap.cop_at(src, raised) / pmap.cop_at(src, normal)
+    return np.where(np.isfinite(ratio), np.clip(ratio, 0.0, 1.0), 0.0)  # unavailable hours never pre-heat
+
+
+def _control_series(control, weather, n, pv_kw, other_load_kw, price, buffer_offset_k, dhw_offset_k,
+                    cop_ratio, demand: Demand, plant: Plant) -> dict:
     """The hourly arrays the kernel's controllers read, validated."""
     owner = "simulate_system"
     zeros = np.zeros(n)
@@ -246,6 +263,8 @@ def _control_series(control, weather, n, pv_kw, other_load_kw, price, buffer_off
                                                                  low=0.0, high=30.0)
     if control.strategy == "price_led":
         prices = check_series(price, "price_eur_per_kwh", owner=owner, length=n)
-        buffer_boost, dhw_boost = price_led_offsets(prices, control)
+        stored = plant.buffer.heat_capacity_kwh_k * control.boost_k if plant.buffer is not None else 1.0
+        buffer_boost, dhw_boost = price_led_offsets(prices, control, cop_ratio=cop_ratio, stored_kwh=max(stored, 1e-9),
+                                                    load_kwh=demand.hourly["space_heating_kwh"].to_numpy())
         buffer_offset, dhw_offset = buffer_offset + buffer_boost, dhw_offset + dhw_boost
     return {"pv": pv, "other": other, "buffer_offset": buffer_offset, "dhw_offset": dhw_offset}
