@@ -195,17 +195,18 @@ def read_ev(t: Table) -> tuple[ChargingSite, str]:
 
 
 def read_control(t: Table | None, path: str) -> Control:
-    """A ``control`` table (absent: heat-led)."""
+    """A ``control`` table (absent: heat-led); defaults are those of :class:`~mgwsim.control.Control`."""
     t = t or Table({}, path, CONTROL_KEYS)
+    default = Control()
     with t.constructing():
         return Control(
-            strategy=t.value("strategy", "str", "heat_led", choices=CONTROL_STRATEGIES),
-            import_limit_kw=t.value("import_limit_kw", "float", None, low=0.0, high=1e5, unit="kW"),
-            export_limit_kw=t.value("export_limit_kw", "float", None, low=0.0, high=1e5, unit="kW"),
-            boost_k=t.value("boost_k", "float", 20.0, low=0.0, high=40.0, unit="K"),
-            dhw_boost_k=t.value("dhw_boost_k", "float", 0.0, low=0.0, high=30.0, unit="K"),
-            horizon_h=t.value("horizon_h", "int", 3, low=1, high=48),
-            min_spread_frac=t.value("min_spread_frac", "float", 0.2, low=0.0, high=0.95))
+            strategy=t.value("strategy", "str", default.strategy, choices=CONTROL_STRATEGIES),
+            import_limit_kw=t.value("import_limit_kw", "float", default.import_limit_kw, low=0.0, high=1e5, unit="kW"),
+            export_limit_kw=t.value("export_limit_kw", "float", default.export_limit_kw, low=0.0, high=1e5, unit="kW"),
+            boost_k=t.value("boost_k", "float", default.boost_k, low=0.0, high=40.0, unit="K"),
+            dhw_boost_k=t.value("dhw_boost_k", "float", default.dhw_boost_k, low=0.0, high=30.0, unit="K"),
+            horizon_h=t.value("horizon_h", "int", default.horizon_h, low=1, high=48),
+            min_spread_frac=t.value("min_spread_frac", "float", default.min_spread_frac, low=0.0, high=0.95))
 
 
 # --------------------------------------------------------------------------- variants
