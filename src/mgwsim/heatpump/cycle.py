@@ -22,11 +22,16 @@ air, B0/W35 brine) equals ``rated_capacity_kw``.
 ``import CoolProp`` costs seconds: it happens lazily inside the solver, and maps are
 cached on disk (:mod:`mgwsim.heatpump._cache`) so a warm call never imports it.
 
-Refrigerants: R290, R32, R1234ze(E), R134a, R410A (pure or pseudo-pure in CoolProp) and
-R744. R454C is *not* supported: CoolProp 8 knows the blend (``R454C.mix``, R32/R1234yf
-21.5/78.5 mass %), but its (p, s) flash fails at discharge states (``solver_rho_Tp``,
-e.g. 28 bar / 73 °C) and a secant on (p, T) flashes costs 10-45 ms per point (a 40 x 40
-map > 15 s). For R454C products use datasheet points (:mod:`mgwsim.heatpump.datasheet`).
+Refrigerants: R290, R32, R1234ze(E), R134a, R410A (pure or pseudo-pure in CoolProp, HEOS
+backend), R744, and the zeotropic blend R454C (R32/R1234yf 21.5/78.5 mass %, ASHRAE 34).
+CoolProp's Helmholtz mixture model for R454C fails in the (p, s) flash at discharge states
+(``solver_rho_Tp``, e.g. 28 bar / 73 °C) and takes 10-45 ms per state, so R454C runs on
+CoolProp's Peng-Robinson backend (Peng & Robinson 1976, Ind. Eng. Chem. Fundam. 15(1):59)
+with CoolProp's binary interaction parameter; its critical point, which the cubic mixture
+routine cannot pin down, is the manufacturer's 85.7 °C (Chemours, Opteon XL20 technical
+information; to verify). Where the Helmholtz model converges the two agree on COP within a
+few per cent (``tests/test_heatpump_cycle.py``). A 40 x 40 R454C map takes ~20 s cold,
+then comes from the disk cache.
 """
 
 from __future__ import annotations
@@ -43,15 +48,21 @@ from mgwsim.heatpump.maps import PerformanceMap, Source, _check_grid, check_carn
 __all__ = ["REFRIGERANTS", "CycleState", "cycle_point", "cycle_map", "eta_is_brunin", "p_opt_liao"]
 
 REFRIGERANTS = {
-    # name: CoolProp fluid string. R454C is not supported: see the module docstring.
+    # name: CoolProp fluid string (blends: components, see _BLENDS)
     "R290": "R290",
     "R32": "R32",
     "R1234ze(E)": "R1234ze(E)",
     "R134a": "R134a",
     "R410A": "R410A",
     "R744": "R744",
+    "R454C": "R32&R1234yf",
 }
 """Refrigerants the cycle model supports and their CoolProp names."""
+
+_BLENDS = {
+    # name: (mass fractions of the components [-], critical temperature [°C] and its source)
+    "R454C": ((0.215, 0.785), 85.7, "Chemours Opteon XL20 technical information"),
+}
 
 _CRIT_MARGIN_K = 5.0  # a subcritical condensing temperature must stay this far below T_crit
 
@@ -117,10 +128,37 @@ class CycleState:
 
 
 # -- CoolProp helpers (lazy import) -------------------------------------------------------
+class _Blend:
+    """A Peng-Robinson CoolProp state of a blend with its published critical temperature."""
+
+    def __init__(self, state, t_critical_k: float):
+        self._state, self._t_critical_k = state, t_critical_k
+
+    def __getattr__(self, name):
+        return getattr(self._state, name)
+
+    def T_critical(self) -> float:  # noqa: N802 (CoolProp's name)
+        return self._t_critical_k
+
+    def Tmin(self) -> float:  # noqa: N802 (CoolProp's name)
+        return 273.15 - 80.0
+
+
+def _mole_fractions(CP, components: list[str], mass_fractions) -> list[float]:
+    moles = [w / CP.PropsSI("M", name) for w, name in zip(mass_fractions, components, strict=True)]
+    return [n / sum(moles) for n in moles]
+
+
 def _state(refrigerant: str):
     import CoolProp.CoolProp as CP  # lazy: ~2.6-4 s per process
 
-    return CP, CP.AbstractState("HEOS", REFRIGERANTS[refrigerant])
+    fluid = REFRIGERANTS[refrigerant]
+    if refrigerant not in _BLENDS:
+        return CP, CP.AbstractState("HEOS", fluid)
+    mass_fractions, t_critical_degc, _ = _BLENDS[refrigerant]
+    state = CP.AbstractState("PR", fluid)
+    state.set_mole_fractions(_mole_fractions(CP, fluid.split("&"), mass_fractions))
+    return CP, _Blend(state, t_critical_degc + 273.15)
 
 
 def _t_mid(CP, st, p):
@@ -344,7 +382,7 @@ def cycle_map(refrigerant: str, source_degc, sink_degc, *, rated_capacity_kw: fl
     Parameters
     ----------
     refrigerant : str
-        One of :data:`REFRIGERANTS` (R290, R32, R1234ze(E), R134a, R410A, R744; not R454C).
+        One of :data:`REFRIGERANTS` (R290, R32, R1234ze(E), R134a, R410A, R744, R454C).
     source_degc, sink_degc : array_like
         Strictly ascending grids of source inlet and sink (water outlet) temperatures [°C];
         every sink above every source.

@@ -2,7 +2,7 @@
 
 The maximum supply temperatures are typical of current products per refrigerant
 (assumptions to be replaced by the chosen product's datasheet): R290 monoblocs reach
-70–75 °C, R32 and R410A units 55–65 °C, R1234ze(E) large units ~80 °C, R744 (transcritical)
+70–75 °C, R32, R410A and R454C units 55–65 °C, R1234ze(E) large units ~80 °C, R744 (transcritical)
 90 °C for hot water.
 """
 
@@ -14,7 +14,8 @@ from mgwsim.errors import check_choice
 from mgwsim.heatpump.cycle import cycle_map
 from mgwsim.heatpump.maps import PerformanceMap, Source
 
-TYPICAL_MAX_SUPPLY_DEGC = {"R290": 75.0, "R32": 60.0, "R410A": 60.0, "R1234ze(E)": 80.0, "R744": 90.0, "R134a": 70.0}
+TYPICAL_MAX_SUPPLY_DEGC = {"R290": 75.0, "R32": 60.0, "R410A": 60.0, "R454C": 65.0, "R1234ze(E)": 80.0, "R744": 90.0,
+                           "R134a": 70.0}
 """Typical maximum supply temperature per refrigerant [°C] (see the module docstring)."""
 
 AIR_SOURCE_GRID_DEGC = np.linspace(-25.0, 35.0, 31)
