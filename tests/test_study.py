@@ -7,6 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from mgwsim.assess import future_proof_score
 from mgwsim.errors import InputError
 from mgwsim.examples import antwerp_block
 from mgwsim.finance import business_case, npv
@@ -97,3 +98,23 @@ def test_study_input_errors(weather):
         Study(StudyInputs(antwerp_block(), weather), reference, [reference])
     with pytest.raises(InputError, match="connection"):
         Variant("x", gas_boiler_reference(100.0), connection="hv")
+
+
+def test_renovation_path_is_judged_per_variant_and_step(weather, tmp_path):
+    from mgwsim.building import Insulate, RenovationPath, RenovationStep
+
+    path = RenovationPath((RenovationStep(3, (Insulate("roof", target_u_w_m2k=0.2),), "roof"),))
+    hybrid = Plant(_cascade(60.0), HotWater(Tank(1500.0, 55.0, 75.0), booster_kw=18.0), Tank(2000.0),
+                   Backup("gas_boiler", 150.0, 0.8))
+    study = Study(StudyInputs(antwerp_block(), weather, renovation_path=path),
+                  Variant("reference", gas_boiler_reference(160.0), keeps_existing_boiler=False),
+                  [Variant("hybrid", hybrid)])
+    result = study.run()
+    table = result.path_table()
+    assert len(table) == 2 * 2  # (reference, hybrid) x (as is, roof)
+    hybrid_rows = table[table["variant"] == "hybrid"].set_index("label")
+    assert hybrid_rows.loc["roof", "space_heating_kwh"] < hybrid_rows.loc["as is", "space_heating_kwh"]
+    assert (table.loc[table["variant"] == "reference", "co2_reduction"] == 0.0).all()
+    assert result.future_proof_score("hybrid") <= future_proof_score(result.result("hybrid").checks)
+    html = result.report(tmp_path).html.read_text(encoding="utf-8")
+    assert 'id="renovation-path-table"' in html and 'id="renovation-path-reasons"' in html

@@ -27,7 +27,8 @@ from mgwsim.report.text import (
     t,
 )
 
-SECTIONS = ("summary", "comparison", "energy", "heat_pump", "economics", "lock_in", "building", "sources")
+SECTIONS = ("summary", "comparison", "energy", "heat_pump", "economics", "lock_in", "renovation_path", "building",
+            "sources")
 """Section ids of the report, in page order."""
 
 FIGURE_SECTIONS = {
@@ -173,6 +174,16 @@ def _risks_html(result, name: str, language: str) -> str:
     return _p(sentence("risks", language)) + f'<ul id="risks">{items}</ul>'
 
 
+def _recommendation_sentence(result, language: str) -> str:
+    """Why the recommended variant was chosen (the rule of :attr:`StudyResult.recommended`)."""
+    candidates, name = result.future_proof_candidates, result.recommended
+    if not candidates:
+        return sentence("recommended_weighted", language, name=name)
+    if len(candidates) == 1:
+        return sentence("recommended", language, name=name)
+    return sentence("recommended_best_of", language, name=name, n=len(candidates))
+
+
 def summary_section(result, sensitivity: pd.DataFrame, language: str) -> str:
     """Plain-language summary of the recommended variant, every number taken from the results."""
     name, ref = result.recommended, result.reference.variant.name
@@ -180,7 +191,7 @@ def summary_section(result, sensitivity: pd.DataFrame, language: str) -> str:
     parts = [
         _p(sentence("compared", language, n=len(names), building=result.inputs.building.name, reference=ref,
                     names=", ".join(names))),
-        f'<p id="recommendation"><strong>{escape(sentence("recommended", language, name=name))}</strong></p>',
+        f'<p id="recommendation"><strong>{escape(_recommendation_sentence(result, language))}</strong></p>',
     ]
     best = result.ranking("npv").index[0]
     if best != name:
@@ -246,6 +257,30 @@ def lock_in_section(result, name: str, figures: dict, language: str) -> str:
     return _section("lock_in", t("sec_lock_in", language), body)
 
 
+def renovation_path_section(result, name: str, language: str) -> str:
+    """Per variant and renovation step: EPC indicator and label, CO2 and its reduction, verdicts; the chosen
+    variant's reasons per step."""
+    table = result.path_table()
+    if table.empty:
+        return _section("renovation_path", t("sec_renovation_path", language), _p(t("no_renovation_path", language)))
+    columns = ["variant", "calendar_year", "label", "epc_indicator_kwh_per_m2", "epc_label", "co2_kg", "co2_reduction"]
+    checks = [c for c in table.columns if c not in columns and c in {ch.name for r in result.results for ch in r.checks}]
+    overview = table[columns + checks].rename(columns={c: check_label(c, language) for c in checks})
+    overview = overview.rename(columns={c: t(c, language) for c in columns})
+    body = _p(t("path_note", language))
+    body += frame_html(overview.set_index([t("variant", language), t("calendar_year", language)]), language,
+                       attrs='id="renovation-path-table"')
+    steps = result.paths[name].table
+    rows = [[str(row["calendar_year"]), row["label"], check_label(row["check"], language),
+             (status_label(row["status"], language), row["status"]),
+             row["sentence_nl"] if language == "nl" and row.get("sentence_nl") else row["sentence"]]
+            for _, row in steps.iterrows()]
+    body += f"<h3>{escape(name)}</h3>" + table_html(
+        [t("year", language), t("step", language), t("check", language), t("status", language), t("reason", language)],
+        rows, attrs='id="renovation-path-reasons"')
+    return _section("renovation_path", t("sec_renovation_path", language), body)
+
+
 def building_section(result, language: str) -> str:
     """Building, demand, variants, finance, subsidies and tariffs used."""
     facts = src.building_facts(result, language)
@@ -292,6 +327,7 @@ def render_html(result, name: str, figures: dict, sensitivity: pd.DataFrame, lan
         _figures_section("heat_pump", t("sec_heat_pump", language), figures, language),
         economics_section(result, name, sensitivity, figures, language),
         lock_in_section(result, name, figures, language),
+        renovation_path_section(result, name, language),
         building_section(result, language),
         sources_section(result, language),
     ]

@@ -26,6 +26,21 @@ LABELS: dict[str, tuple[str, str]] = {
     "sec_heat_pump": ("Heat pump in operation", "Werking van de warmtepomp"),
     "sec_economics": ("Money: cash flows, sensitivity and co-owners", "Geld: kasstromen, gevoeligheid en mede-eigenaars"),
     "sec_lock_in": ("Lock-in checks", "Lock-in-toetsen"),
+    "sec_renovation_path": ("Renovation path", "Renovatiepad"),
+    "no_renovation_path": ("No renovation path was given for this study.",
+                           "Voor deze studie werd geen renovatiepad opgegeven."),
+    "step": ("Step", "Stap"),
+    "path_note": (
+        "Each variant's heat plant is simulated again after every step of the renovation path with the existing "
+        "radiators (heat-led operation). Along the path the EPC indicator counts heating and hot water only "
+        "(no auxiliaries, no PV credit), so it is lower than in the comparison table.",
+        "De warmte-installatie van elke variant wordt na elke stap van het renovatiepad opnieuw gesimuleerd met de "
+        "bestaande radiatoren (warmtegestuurd). Langs het pad telt het EPC-kengetal enkel verwarming en warm water "
+        "(geen hulpenergie, geen PV), en ligt het dus lager dan in de vergelijkingstabel."),
+    "calendar_year": ("Year", "Jaar"),
+    "label": ("Renovation step", "Renovatiestap"),
+    "epc_indicator_kwh_per_m2": ("EPC indicator [kWh/m²]", "EPC-kengetal [kWh/m²]"),
+    "co2_kg": ("CO2 [kg/year]", "CO2 [kg/jaar]"),
     "sec_sources": ("Data sources", "Gegevensbronnen"),
     "chosen_variant": ("Variant shown in detail: {name}", "Variant in detail: {name}"),
     # building and assumptions
@@ -260,10 +275,20 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "This study compares {n} variants for {building} with the reference: {reference}. The variants are: {names}.",
         "Deze studie vergelijkt {n} varianten voor {building} met de referentie: {reference}. De varianten zijn: {names}."),
     "recommended": (
-        "Recommended: {name}. It ranks first on a weighted score (40 % net present value, 40 % future-proof "
-        "score, 20 % CO2 reduction) among the variants that always deliver enough heat.",
-        "Aanbevolen: {name}. Deze variant scoort het best op een gewogen score (40 % netto contante waarde, "
-        "40 % toekomstbestendigheid, 20 % CO2-reductie) onder de varianten die altijd voldoende warmte leveren."),
+        "Recommended: {name}. It is the only variant that heats the building without unmet hours and without a "
+        "fossil, temperature or hot-water lock-in.",
+        "Aanbevolen: {name}. Het is de enige variant die het gebouw verwarmt zonder tekorten en zonder fossiele, "
+        "temperatuur- of warmwater-lock-in."),
+    "recommended_best_of": (
+        "Recommended: {name}. Of the {n} variants that heat the building without unmet hours and without a fossil, "
+        "temperature or hot-water lock-in, it has the best net present value.",
+        "Aanbevolen: {name}. Van de {n} varianten die het gebouw verwarmen zonder tekorten en zonder fossiele, "
+        "temperatuur- of warmwater-lock-in heeft deze de beste netto contante waarde."),
+    "recommended_weighted": (
+        "Recommended: {name}. No variant avoids every critical lock-in; this one ranks first on a weighted score "
+        "(40 % net present value, 40 % future-proof score, 20 % CO2 reduction).",
+        "Aanbevolen: {name}. Geen enkele variant vermijdt elke kritieke lock-in; deze scoort het best op een gewogen "
+        "score (40 % netto contante waarde, 40 % toekomstbestendigheid, 20 % CO2-reductie)."),
     "best_npv_other": ("The variant with the best NPV alone is {name} ({npv}).",
                        "De variant met de beste NCW op zich is {name} ({npv})."),
     "effects": (

@@ -194,7 +194,8 @@ class StudyResult:
 
     CRITICAL_CHECKS = ("check_fossil_lock_in", "check_temperature_lock_in", "check_hot_water_hygiene")
 
-    def _future_proof_candidates(self) -> list[str]:
+    @property
+    def future_proof_candidates(self) -> list[str]:
         """Variants with no unmet heat and no failed critical lock-in check (fossil, temperature, hygiene)."""
         table = self.table.drop(index=self.reference.variant.name)
         ok = table["unmet_hours"] == 0
@@ -206,7 +207,7 @@ class StudyResult:
     @property
     def recommended(self) -> str:
         """The best-NPV variant among the future-proof candidates; else the best weighted score."""
-        candidates = self._future_proof_candidates()
+        candidates = self.future_proof_candidates
         if candidates:
             return str(self.table.loc[candidates, "npv_eur"].idxmax())
         return str(self.ranking("weighted").index[0])
@@ -214,7 +215,7 @@ class StudyResult:
     @property
     def recommendation_reason(self) -> str:
         """One sentence on why :attr:`recommended` was chosen."""
-        candidates = self._future_proof_candidates()
+        candidates = self.future_proof_candidates
         name = self.recommended
         if not candidates:
             return (f"No variant avoids every critical lock-in; '{name}' has the best weighted score of NPV, "
