@@ -107,24 +107,32 @@ class ZoneParameters:
                          self.c_m_j_k, self.a_m_m2, self.a_t_m2, self.floor_area_m2])
 
 
-@njit
-def _air_temperature(theta_m_prev, theta_e, phi_ia, phi_st, phi_m, phi_hc, p, dt_s):
-    """One 5R1C step (EN ISO 13790 C.3, eq. C.1–C.11) with supply air at θ_e.
-
-    Returns (θ_air, θ_s, θ_m mean over the step, θ_m at the end of the step).
-    """
+@njit(inline=True)
+def _network(p, dt_s):
+    """Constants of the Crank-Nicolson step (EN ISO 13790 C.3) that do not change from hour to hour."""
     h_ve, h_tr_w, h_tr_em, h_tr_ms, h_tr_is, c_m = p[0], p[1], p[2], p[3], p[4], p[5]
     h_1 = 1.0 / (1.0 / h_ve + 1.0 / h_tr_is) if h_ve > 0.0 else 0.0
     h_2 = h_1 + h_tr_w
     h_3 = 1.0 / (1.0 / h_2 + 1.0 / h_tr_ms)
-    theta_sup = theta_e
-    inflow = theta_sup + (phi_ia + phi_hc) / h_ve if h_ve > 0.0 else 0.0
-    phi_mtot = phi_m + h_tr_em * theta_e + h_3 * (phi_st + h_tr_w * theta_e + h_1 * inflow) / h_2
     cap = c_m / dt_s
-    theta_m_end = (theta_m_prev * (cap - 0.5 * (h_3 + h_tr_em)) + phi_mtot) / (cap + 0.5 * (h_3 + h_tr_em))
+    return (h_ve, h_tr_w, h_tr_em, h_tr_ms, h_tr_is, h_1, h_3 / h_2,
+            cap - 0.5 * (h_3 + h_tr_em), 1.0 / (cap + 0.5 * (h_3 + h_tr_em)),
+            1.0 / (h_tr_ms + h_tr_w + h_1), 1.0 / (h_tr_is + h_ve), 1.0 / h_ve if h_ve > 0.0 else 0.0)
+
+
+@njit(inline=True)
+def _air_temperature(theta_m_prev, theta_e, phi_ia, phi_st, phi_m, phi_hc, k):
+    """One 5R1C step (EN ISO 13790 C.3, eq. C.1–C.11) with supply air at θ_e; ``k`` from :func:`_network`.
+
+    Returns (θ_air, θ_s, θ_m mean over the step, θ_m at the end of the step).
+    """
+    h_ve, h_tr_w, h_tr_em, h_tr_ms, h_tr_is, h_1, h3_over_h2, keep, inv_den, inv_s, inv_air, inv_ve = k
+    inflow = theta_e + (phi_ia + phi_hc) * inv_ve if h_ve > 0.0 else 0.0
+    phi_mtot = phi_m + h_tr_em * theta_e + h3_over_h2 * (phi_st + h_tr_w * theta_e + h_1 * inflow)
+    theta_m_end = (theta_m_prev * keep + phi_mtot) * inv_den
     theta_m = 0.5 * (theta_m_end + theta_m_prev)
-    theta_s = (h_tr_ms * theta_m + phi_st + h_tr_w * theta_e + h_1 * inflow) / (h_tr_ms + h_tr_w + h_1)
-    theta_air = (h_tr_is * theta_s + h_ve * theta_sup + phi_ia + phi_hc) / (h_tr_is + h_ve)
+    theta_s = (h_tr_ms * theta_m + phi_st + h_tr_w * theta_e + h_1 * inflow) * inv_s
+    theta_air = (h_tr_is * theta_s + h_ve * theta_e + phi_ia + phi_hc) * inv_air
     return theta_air, theta_s, theta_m, theta_m_end
 
 
@@ -143,7 +151,8 @@ def _space_heating_kernel(theta_e, phi_int_w, phi_sol_w, setpoint_degc, params, 
     h_ve, h_tr_w, h_tr_em, h_tr_ms = params[0], params[1], params[2], params[3]
     c_m, a_m, a_t = params[5], params[6], params[7]
     # response of (air, surface, mean mass, end mass) to 1 W of heating, all else zero
-    k_air, k_s, k_m, k_end = _air_temperature(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, params, dt_s)
+    net = _network(params, dt_s)
+    k_air, k_s, k_m, k_end = _air_temperature(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, net)
     k_op = OPERATIVE_AIR_WEIGHT * k_air + (1.0 - OPERATIVE_AIR_WEIGHT) * k_s
     lost_frac = h_tr_w / (H_MS_W_M2K * a_t)
     theta_m_prev = setpoint_degc[(n - warmup_hours) % n]
@@ -153,7 +162,7 @@ def _space_heating_kernel(theta_e, phi_int_w, phi_sol_w, setpoint_degc, params, 
         shared = 0.5 * phi_int_w[t] + phi_sol_w[t]
         phi_m = a_m / a_t * shared
         phi_st = (1.0 - a_m / a_t - lost_frac) * shared
-        air, surf, mass, mass_end = _air_temperature(theta_m_prev, theta_e[t], phi_ia, phi_st, phi_m, 0.0, params, dt_s)
+        air, surf, mass, mass_end = _air_temperature(theta_m_prev, theta_e[t], phi_ia, phi_st, phi_m, 0.0, net)
         operative = OPERATIVE_AIR_WEIGHT * air + (1.0 - OPERATIVE_AIR_WEIGHT) * surf
         phi_hc = 0.0
         if operative < setpoint_degc[t]:

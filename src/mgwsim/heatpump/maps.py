@@ -277,25 +277,24 @@ def _check_positive_cells(arr, src, snk, name, owner, low):
 
 
 # -- numba kernels ---------------------------------------------------------------------
-@njit
+@njit(inline=True)
 def _bracket(grid, x):
-    """Index ``i`` with ``grid[i] <= x <= grid[i+1]`` (binary search; clamped to the ends)."""
-    lo = 0
-    hi = grid.size - 1
-    if x <= grid[0]:
-        return 0
-    if x >= grid[hi]:
-        return hi - 1
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if grid[mid] <= x:
-            lo = mid
-        else:
-            hi = mid
-    return lo
+    """Index ``i`` with ``grid[i] <= x <= grid[i+1]`` (clamped to the ends).
+
+    The first guess assumes an evenly spaced grid (the usual ``linspace`` maps: exact, no
+    search and no unpredictable branches); a short walk corrects it for uneven grids.
+    """
+    last = grid.size - 2
+    i = int((x - grid[0]) / (grid[last + 1] - grid[0]) * (last + 1))
+    i = min(max(i, 0), last)
+    while i > 0 and grid[i] > x:
+        i -= 1
+    while i < last and grid[i + 1] < x:
+        i += 1
+    return i
 
 
-@njit
+@njit(inline=True)
 def interp_map(source_grid, sink_grid, values, t_source, t_sink):
     """Bilinear interpolation of ``values`` (n_s, n_k) at one (source, sink) point.
 
@@ -312,7 +311,7 @@ def interp_map(source_grid, sink_grid, values, t_source, t_sink):
     return low * (1.0 - fs) + high * fs
 
 
-@njit
+@njit(inline=True)
 def available_point(source_grid, sink_grid, cop, capacity_kw, max_sink, min_source, max_source,
                     t_source, t_sink):
     """``(capacity_kw, cop)`` at one point, for the hourly kernel.

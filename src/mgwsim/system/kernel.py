@@ -99,7 +99,7 @@ def _heat_within(budget, heat_max, cap_u, cop_u, unit_hours_before, min_mod, cd)
     return lo
 
 
-@njit
+@njit(inline=True)
 def _stage(load_unit_hours, n_units, min_mod, running_prev, run_hours, starts):
     """Lead–lag staging for one hour; updates run hours and starts; returns (units running, cycling)."""
     k = int(math.ceil(load_unit_hours - 1e-12)) if load_unit_hours > 1e-12 else 0
@@ -117,7 +117,7 @@ def _stage(load_unit_hours, n_units, min_mod, running_prev, run_hours, starts):
     return k, cycling
 
 
-@njit
+@njit(inline=True)
 def _hot_water(t, t_dhw, q_dhw, dhw_offset_k, t_source, cap_factor, cop_factor, cap_limit_kw, hp_grids, dhw_grids,
                p, hp_allowed, budget):
     """Step 1 (and 3 for hot water): returns (hp heat, hp elec, main-cascade unit-hours, booster, backup heat, loss)."""
