@@ -100,6 +100,7 @@ def plane_irradiance(
         model=model,
     )
     aoi = pvlib.irradiance.aoi(tilt_deg, azimuth_deg % 360.0, position["apparent_zenith"], position["azimuth"])
+    # pvlib leaves NaN where the sun is down and Perez can round to tiny negatives: both are 0 W/m²
     result = pd.DataFrame(
         {
             "poa_global_w_m2": irradiance["poa_global"].fillna(0.0).clip(lower=0.0),

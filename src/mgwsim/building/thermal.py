@@ -209,9 +209,8 @@ def space_heating_from_arrays(
     phi_int = check_series(internal_gains_w, "internal_gains_w", owner="space_heating", length=n, low=0.0)
     phi_sol = check_series(solar_gains_w, "solar_gains_w", owner="space_heating", length=n, low=0.0)
     setpoint = check_series(setpoint_degc, "setpoint_degc", owner="space_heating", length=n, low=0.0, high=30.0)
-    limit_w = np.inf
-    if np.isfinite(heating_limit_kw) or heating_limit_kw != np.inf:
-        limit_w = check_number(heating_limit_kw, "heating_limit_kw", owner="space_heating", low=0.0) * 1000.0
+    limit_w = np.inf if heating_limit_kw == np.inf else (
+        check_number(heating_limit_kw, "heating_limit_kw", owner="space_heating", low=0.0) * 1000.0)
     check_number(warmup_hours, "warmup_hours", owner="space_heating", low=0, high=n)
     out = np.empty((n, len(OUTPUT_COLUMNS)))
     return _space_heating_kernel(theta_e, phi_int, phi_sol, setpoint, params.as_array(), limit_w, int(warmup_hours), out)

@@ -26,22 +26,24 @@ def _sink_grid(max_supply_degc: float, lowest_degc: float) -> np.ndarray:
     return np.linspace(lowest_degc, max(max_supply_degc, lowest_degc + 10.0), 25)
 
 
+def _preset(source: Source, grid: np.ndarray, lowest_sink_degc: float, refrigerant: str, rated_capacity_kw: float,
+            max_supply_degc: float | None, min_modulation_frac: float, model: str, owner: str) -> PerformanceMap:
+    check_choice(refrigerant, "refrigerant", TYPICAL_MAX_SUPPLY_DEGC, owner=owner)
+    max_supply = TYPICAL_MAX_SUPPLY_DEGC[refrigerant] if max_supply_degc is None else max_supply_degc
+    label = model or f"{refrigerant} {source.kind}/water {rated_capacity_kw:g} kW"
+    return cycle_map(refrigerant, grid, _sink_grid(max_supply, lowest_sink_degc), rated_capacity_kw=rated_capacity_kw,
+                     source=source, max_sink_degc=max_supply, min_modulation_frac=min_modulation_frac, model=label)
+
+
 def air_to_water(refrigerant: str = "R290", rated_capacity_kw: float = 60.0, *, max_supply_degc: float | None = None,
                  min_modulation_frac: float = 0.3, model: str = "") -> PerformanceMap:
     """Air/water heat pump map from the CoolProp cycle (rated at A7/W35), source −25…35 °C."""
-    check_choice(refrigerant, "refrigerant", TYPICAL_MAX_SUPPLY_DEGC, owner="air_to_water")
-    max_supply = TYPICAL_MAX_SUPPLY_DEGC[refrigerant] if max_supply_degc is None else max_supply_degc
-    return cycle_map(refrigerant, AIR_SOURCE_GRID_DEGC, _sink_grid(max_supply, 36.0),
-                     rated_capacity_kw=rated_capacity_kw, source=Source("air"), max_sink_degc=max_supply,
-                     min_modulation_frac=min_modulation_frac, model=model or f"{refrigerant} air/water {rated_capacity_kw:g} kW")
+    return _preset(Source("air"), AIR_SOURCE_GRID_DEGC, 36.0, refrigerant, rated_capacity_kw, max_supply_degc,
+                   min_modulation_frac, model, "air_to_water")
 
 
 def brine_to_water(refrigerant: str = "R290", rated_capacity_kw: float = 60.0, *, max_supply_degc: float | None = None,
                    min_modulation_frac: float = 0.3, model: str = "") -> PerformanceMap:
     """Brine/water heat pump map from the CoolProp cycle (rated at B0/W35), source −5…20 °C."""
-    check_choice(refrigerant, "refrigerant", TYPICAL_MAX_SUPPLY_DEGC, owner="brine_to_water")
-    max_supply = TYPICAL_MAX_SUPPLY_DEGC[refrigerant] if max_supply_degc is None else max_supply_degc
-    return cycle_map(refrigerant, BRINE_SOURCE_GRID_DEGC, _sink_grid(max_supply, 25.0),
-                     rated_capacity_kw=rated_capacity_kw, source=Source("brine"), max_sink_degc=max_supply,
-                     min_modulation_frac=min_modulation_frac,
-                     model=model or f"{refrigerant} brine/water {rated_capacity_kw:g} kW")
+    return _preset(Source("brine"), BRINE_SOURCE_GRID_DEGC, 25.0, refrigerant, rated_capacity_kw, max_supply_degc,
+                   min_modulation_frac, model, "brine_to_water")

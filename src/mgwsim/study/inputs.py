@@ -121,17 +121,20 @@ class StudyInputs:
         return self.demand_of(self.building, self.radiators)
 
     @cached_property
+    def common_area_loads(self) -> pd.DataFrame:
+        """Common-area electricity per use (lifts, lighting, pumps, fans) on the VME connection [kW]."""
+        return common_area_loads_kw(self.weather.index, self.building,
+                                    design_heat_load_kw=self.building.design_heat_load_kw(self.design_temperature_degc))
+
+    @cached_property
     def common_area_kw(self) -> np.ndarray:
-        """Common-area electricity (lifts, lighting, pumps, fans) on the VME connection [kW]."""
-        loads = common_area_loads_kw(self.weather.index, self.building,
-                                     design_heat_load_kw=self.building.design_heat_load_kw(self.design_temperature_degc))
-        return loads["total_kw"].to_numpy()
+        """Total common-area electricity [kW]."""
+        return self.common_area_loads["total_kw"].to_numpy()
 
     @cached_property
     def auxiliary_kw(self) -> np.ndarray:
         """The part of the common-area load that the EPC counts as auxiliaries (pumps, fans) [kW]."""
-        loads = common_area_loads_kw(self.weather.index, self.building,
-                                     design_heat_load_kw=self.building.design_heat_load_kw(self.design_temperature_degc))
+        loads = self.common_area_loads
         columns = [c for c in ("heating_pump_kw", "dhw_pump_kw", "ventilation_kw") if c in loads]
         return loads[columns].sum(axis=1).to_numpy()
 
