@@ -36,7 +36,7 @@ def _study(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     print(f"mgwsim study: {config.name} ({len(config.study.variants)} variants + reference), from {config.source}",
           file=sys.stderr)
-    result = config.study.run()
+    result = config.study.run(progress=lambda message: print(f"  {message}", file=sys.stderr))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     result.table.to_csv(out / "table.csv")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -31,7 +32,7 @@ def run_demo(out: Path) -> StudyResult:
     import matplotlib
 
     matplotlib.use("Agg")
-    result = example_study().run()
+    result = example_study().run(progress=lambda message: print(f"  {message}", file=sys.stderr))
     out.mkdir(parents=True, exist_ok=True)
     result.table.to_csv(out / "table.csv")
     result.path_table().to_csv(out / "renovation_path.csv", index=False)

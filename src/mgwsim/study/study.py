@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -53,12 +54,23 @@ class Study:
         if duplicates:
             raise InputError(f"Study: variant names must be unique, repeated: {', '.join(duplicates)}")
 
-    def run(self) -> StudyResult:
-        """Simulate and assess the reference and every variant."""
-        reference = evaluate_variant(self.inputs, self.reference)
-        results = [evaluate_variant(self.inputs, variant) for variant in self.variants]
+    def run(self, progress: Callable[[str], None] | None = None) -> StudyResult:
+        """Simulate and assess the reference and every variant.
+
+        ``progress`` (e.g. ``print``) is called with one line per variant as the study goes.
+        """
+        tell = progress or (lambda message: None)
+        evaluated = []
+        for variant in (self.reference, *self.variants):
+            tell(f"simulating {variant.name}")
+            evaluated.append(evaluate_variant(self.inputs, variant))
+        reference, results = evaluated[0], evaluated[1:]
         cases = [self._business_case(result, reference) for result in results]
-        paths = {v.name: self._path(v) for v in (self.reference, *self.variants)} if self.inputs.renovation_path else {}
+        paths = {}
+        if self.inputs.renovation_path:
+            for variant in (self.reference, *self.variants):
+                tell(f"renovation path of {variant.name}")
+                paths[variant.name] = self._path(variant)
         return StudyResult(self, reference, results, cases, paths)
 
     def _path(self, variant: Variant) -> PathAssessment:
