@@ -157,7 +157,7 @@ def _space_heating_kernel(theta_e, phi_int_w, phi_sol_w, setpoint_degc, params, 
     lost_frac = h_tr_w / (H_MS_W_M2K * a_t)
     theta_m_prev = setpoint_degc[(n - warmup_hours) % n]
     for step in range(-warmup_hours, n):
-        t = step % n
+        t = step + n if step < 0 else step  # the warm-up runs over the end of the year
         phi_ia = 0.5 * phi_int_w[t]
         shared = 0.5 * phi_int_w[t] + phi_sol_w[t]
         phi_m = a_m / a_t * shared
