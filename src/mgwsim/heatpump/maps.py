@@ -322,8 +322,15 @@ def available_point(source_grid, sink_grid, cop, capacity_kw, max_sink, min_sour
     """
     if t_sink > max_sink or t_source < min_source or t_source > max_source:
         return 0.0, 0.0
-    return (interp_map(source_grid, sink_grid, capacity_kw, t_source, t_sink),
-            interp_map(source_grid, sink_grid, cop, t_source, t_sink))
+    i = _bracket(source_grid, t_source)  # one bracket and one set of weights for both values
+    k = _bracket(sink_grid, t_sink)
+    fs = (t_source - source_grid[i]) / (source_grid[i + 1] - source_grid[i])
+    fk = (t_sink - sink_grid[k]) / (sink_grid[k + 1] - sink_grid[k])
+    w00, w01, w10, w11 = (1.0 - fs) * (1.0 - fk), (1.0 - fs) * fk, fs * (1.0 - fk), fs * fk
+    capacity = (w00 * capacity_kw[i, k] + w01 * capacity_kw[i, k + 1] + w10 * capacity_kw[i + 1, k]
+                + w11 * capacity_kw[i + 1, k + 1])
+    value = w00 * cop[i, k] + w01 * cop[i, k + 1] + w10 * cop[i + 1, k] + w11 * cop[i + 1, k + 1]
+    return capacity, value
 
 
 @njit
