@@ -148,7 +148,7 @@ def _space_heating_kernel(theta_e, phi_int_w, phi_sol_w, setpoint_degc, params, 
     """
     n = theta_e.size
     dt_s = 3600.0
-    h_ve, h_tr_w, h_tr_em, h_tr_ms = params[0], params[1], params[2], params[3]
+    h_ve, h_tr_w, h_tr_em = params[0], params[1], params[2]
     c_m, a_m, a_t = params[5], params[6], params[7]
     # response of (air, surface, mean mass, end mass) to 1 W of heating, all else zero
     net = _network(params, dt_s)
