@@ -18,7 +18,9 @@ TYPICAL_MAX_SUPPLY_DEGC = {"R290": 75.0, "R32": 60.0, "R410A": 60.0, "R454C": 65
                            "R134a": 70.0}
 """Typical maximum supply temperature per refrigerant [°C] (see the module docstring)."""
 
-AIR_SOURCE_GRID_DEGC = np.linspace(-25.0, 35.0, 31)
+AIR_SOURCE_GRID_DEGC = np.linspace(-25.0, 34.0, 60)
+"""Outdoor air grid [°C]; it stops below the lowest sink (35 °C, the W35 rating point), and the
+preset's source limit stops with it (a heat pump is not needed for space heating above 34 °C)."""
 BRINE_SOURCE_GRID_DEGC = np.linspace(-5.0, 20.0, 26)
 
 
@@ -37,9 +39,9 @@ def _preset(source: Source, grid: np.ndarray, lowest_sink_degc: float, refrigera
 
 def air_to_water(refrigerant: str = "R290", rated_capacity_kw: float = 60.0, *, max_supply_degc: float | None = None,
                  min_modulation_frac: float = 0.3, model: str = "") -> PerformanceMap:
-    """Air/water heat pump map from the CoolProp cycle (rated at A7/W35), source −25…35 °C."""
-    return _preset(Source("air"), AIR_SOURCE_GRID_DEGC, 36.0, refrigerant, rated_capacity_kw, max_supply_degc,
-                   min_modulation_frac, model, "air_to_water")
+    """Air/water heat pump map from the CoolProp cycle (rated at A7/W35), source −25…34 °C, sink from 35 °C."""
+    return _preset(Source("air", max_degc=34.0), AIR_SOURCE_GRID_DEGC, 35.0, refrigerant, rated_capacity_kw,
+                   max_supply_degc, min_modulation_frac, model, "air_to_water")
 
 
 def brine_to_water(refrigerant: str = "R290", rated_capacity_kw: float = 60.0, *, max_supply_degc: float | None = None,

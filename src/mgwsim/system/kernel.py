@@ -221,7 +221,7 @@ def plant_kernel(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_facto
             t_free = t_buf + (supplied - loss_buf - q_sh[t]) / c_buf
             delivered = q_sh[t]
             required = min(t_supply[t], buf_max)  # above the buffer's maximum the backup lifts in series
-            if t_free < required and q_sh[t] > 0.0:
+            if t_free < required - 1e-9 and q_sh[t] > 0.0:  # below rounding, not a shortfall
                 delivered = max(q_sh[t] - c_buf * (required - t_free), 0.0)
         else:
             delivered = min(q_sh[t], supplied)
