@@ -17,7 +17,6 @@ from mgwsim.study.inputs import StudyInputs
 from mgwsim.study.variant import Variant
 
 RANKINGS = ("npv", "subsidy_gap", "future_proof", "weighted")
-_STATUS_SYMBOL = {"pass": "✔", "warn": "!", "fail": "✘"}
 
 
 def variant_business_case(inputs: StudyInputs, result: VariantResult, reference: VariantResult) -> BusinessCase:
@@ -65,7 +64,7 @@ class Study:
             tell(f"simulating {variant.name}")
             evaluated.append(evaluate_variant(self.inputs, variant))
         reference, results = evaluated[0], evaluated[1:]
-        cases = [self._business_case(result, reference) for result in results]
+        cases = [variant_business_case(self.inputs, result, reference) for result in results]
         paths = {}
         if self.inputs.renovation_path:
             for variant in (self.reference, *self.variants):
@@ -86,9 +85,6 @@ class Study:
                              radiators=inputs.existing_radiators, install_year=inputs.install_year,
                              horizon_year=inputs.install_year + inputs.finance.horizon_years, context=context,
                              demand_kwargs=demand_kwargs)
-
-    def _business_case(self, result: VariantResult, reference: VariantResult) -> BusinessCase:
-        return variant_business_case(self.inputs, result, reference)
 
 
 @dataclass(frozen=True, eq=False)
