@@ -290,3 +290,22 @@ def test_empty_table():
 
 def test_demand_shared_has_weather():
     assert set(demand_shared()) == {"weather"}
+
+
+def test_variant_row_judges_a_combination_and_reports_bad_rows(tmp_path):
+    from mgwsim.batch import COMBINATIONS, variant_row, variant_shared
+    from mgwsim.stock import feasibility_summary
+
+    table = pd.DataFrame({"typology": ["MFH.04", "MFH.04", "XX.99"], "variant": [1, 1, 1],
+                          "combination": ["hp_boiler", "all_electric_pv", "hp_boiler"]},
+                         index=pd.Index(["a", "b", "c"], name="row"))
+    results = run_batch(table, variant_row, n_workers=1, shared=variant_shared(), progress=False)
+    assert results.loc["c", "error"].startswith("InputError") and results.loc[["a", "b"], "error"].isna().all()
+    ok = results.loc[["a", "b"]]
+    assert (ok["co2_reduction"] > 0).all() and (ok["investment_eur"] > 0).all()
+    assert ok.loc["b", "lock_in_pass"] and not ok.loc["a", "lock_in_pass"]  # the kept boiler is a fossil lock-in
+    assert set(COMBINATIONS) >= set(ok.index.map(table["combination"]))
+    ok = ok.assign(typology="MFH.04", combination=table.loc[["a", "b"], "combination"],
+                   feasible=ok["no_unmet_heat"] & ok["lock_in_pass"])
+    summary = feasibility_summary(ok, criteria={"feasible": ["no_unmet_heat", "lock_in_pass"]})
+    assert summary.loc[("MFH.04", "all_electric_pv"), "share_feasible"] == ok.loc["b", "feasible"]

@@ -113,6 +113,17 @@ def test_batch_writes_results(tmp_path, capsys):
     assert "3 rows, 0 failed" in capsys.readouterr().out
 
 
+def test_batch_runs_the_variant_row_function(tmp_path, capsys):
+    pd.DataFrame({"typology": ["MFH.04"], "variant": [1], "combination": ["hp_boiler_pv"]},
+                 index=pd.Index(["x"], name="id")).to_csv(tmp_path / "rows.csv")
+    out = tmp_path / "results"
+    assert cli.main(["batch", str(tmp_path / "rows.csv"), "-o", str(out), "--workers", "1", "-q", "--row",
+                     "variant"]) == 0
+    results = pd.read_csv(out / "results.csv", index_col=0)
+    assert {"npv_eur", "no_unmet_heat", "lock_in_pass", "npv_positive"} <= set(results.columns)
+    assert results["error"].isna().all() and "1 rows, 0 failed" in capsys.readouterr().out
+
+
 def test_batch_failed_rows_exit_1(tmp_path, capsys):
     pd.DataFrame({"typology": ["AB.02", "XX.01"], "variant": [1, 1]}).to_csv(tmp_path / "rows.csv")
     out = tmp_path / "results"

@@ -92,15 +92,16 @@ def _weather_info(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------------- batch
 def _batch(args: argparse.Namespace) -> int:
-    from mgwsim.batch import demand_row, demand_shared, read_table, run_batch
+    from mgwsim.batch import demand_row, demand_shared, read_table, run_batch, variant_row, variant_shared
 
     table = read_table(_existing(args.table, "batch table"))
+    row_function, shared = (variant_row, variant_shared()) if args.row == "variant" else (demand_row, demand_shared())
     client = _dask_client(args.scheduler) if args.scheduler else None
     out = Path(args.out)
     try:
-        results = run_batch(table, demand_row, output=out / "parts", chunk_size=args.chunk_size,
+        results = run_batch(table, row_function, output=out / "parts", chunk_size=args.chunk_size,
                             n_workers=None if client is not None else args.workers, client=client,
-                            progress=not args.quiet, shared=demand_shared(), seed=args.seed)
+                            progress=not args.quiet, shared=shared, seed=args.seed)
     finally:
         if client is not None:
             client.close()
@@ -157,9 +158,10 @@ def _add_batch(commands) -> None:
     batch = commands.add_parser(
         "batch", help="run a table of buildings (CSV/Parquet) locally or on a Dask cluster",
         description="Run every row of TABLE (columns typology, variant and optionally floor_area_m2, "
-                    "n_apartments, n_storeys, orientation_deg; first CSV column = row id) through the "
-                    "annual heat-demand row function mgwsim.batch.demand_row; the full variant row function "
-                    "(heat plant, PV, EV, business case per row) comes next. Finished chunks are kept as "
+                    "n_apartments, n_storeys, orientation_deg; with --row variant also combination; first CSV "
+                    "column = row id) through a row function: the annual heat demand (mgwsim.batch.demand_row) "
+                    "or a technique combination judged against a new gas boiler (mgwsim.batch.variant_row: "
+                    "heat plant, PV, business case, lock-in, feasibility flags). Finished chunks are kept as "
                     "Parquet parts in RESULTS/parts (a re-run resumes), the assembled table is written to "
                     "RESULTS/results.csv (or .parquet). Exit status 1 when some rows failed (see their "
                     "'error' column).")
@@ -169,6 +171,8 @@ def _add_batch(commands) -> None:
     batch.add_argument("--workers", type=_positive_int, help="local worker processes (default: all cores; "
                                                              "1 runs in this process); ignored with --scheduler")
     batch.add_argument("--chunk-size", type=_positive_int, default=256, help="rows per task (default: 256)")
+    batch.add_argument("--row", choices=("demand", "variant"), default="demand",
+                       help="row function: annual demand, or a technique combination per row (default: demand)")
     batch.add_argument("--seed", type=int, default=0, help="batch seed (default: 0)")
     batch.add_argument("--format", choices=("csv", "parquet"), default="csv", help="results file (default: csv)")
     batch.add_argument("-q", "--quiet", action="store_true", help="no progress bar")

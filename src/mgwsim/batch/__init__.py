@@ -7,11 +7,14 @@ to resumable Parquet parts; a failing row is recorded in its ``error`` column an
 stops or changes the others; each row's randomness comes from :func:`row_seed` so results
 are identical whatever the number of workers or the chunk size.
 
-:func:`demand_row` is a ready example row function (TABULA archetype → annual demand KPIs).
+:func:`demand_row` is a ready example row function (TABULA archetype → annual demand KPIs);
+:func:`variant_row` judges one technique combination against a new gas boiler (energy, money,
+CO2, lock-in and the feasibility flags of :func:`mgwsim.stock.feasibility_summary`).
 """
 
 from mgwsim.batch._engine import read_table, run_batch
 from mgwsim.batch._rows import RESERVED_COLUMNS, row_seed
-from mgwsim.batch.examples import demand_row, demand_shared
+from mgwsim.batch.examples import COMBINATIONS, demand_row, demand_shared, variant_row, variant_shared
 
-__all__ = ["RESERVED_COLUMNS", "demand_row", "demand_shared", "read_table", "row_seed", "run_batch"]
+__all__ = ["COMBINATIONS", "RESERVED_COLUMNS", "demand_row", "demand_shared", "read_table", "row_seed", "run_batch",
+           "variant_row", "variant_shared"]

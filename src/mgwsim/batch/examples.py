@@ -34,3 +34,87 @@ def demand_row(row: dict, shared: dict) -> dict:
     options = {name: row[name] for name in _BUILDING_COLUMNS if name in row}
     building = building_from_typology(row["typology"], row.get("variant"), **options)
     return simulate_demand(building, shared["weather"], seed=int(row["seed"])).summary().to_dict()
+
+
+COMBINATIONS = ("hp_boiler", "hp_boiler_pv", "all_electric_pv")
+"""Techniques :func:`variant_row` can combine: R290 air/water heat pumps sized at half the design load with
+the old gas boiler as backup, the same with east-west PV on the roof, or with an electric backup (chimney-free)."""
+
+CRITICAL_CHECKS = ("fossil_lock_in", "temperature_lock_in", "hot_water_hygiene")
+
+
+def variant_shared() -> dict:
+    """The ``shared`` data :func:`variant_row` needs: the weather and one R290 air/water map to scale."""
+    from mgwsim.heatpump import air_to_water
+
+    return {"weather": default_weather(), "r290_map": air_to_water("R290", 50.0)}
+
+
+def _variant(combination: str, design_kw: float, roof_m2: float, base_map):
+    """The variant of a combination for a building of design load ``design_kw`` [kW]."""
+    from mgwsim.pv import flat_roof_east_west
+    from mgwsim.storage import Tank
+    from mgwsim.study import Variant, scale_map
+    from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant
+
+    n_units = 2 if design_kw > 60.0 else 1
+    unit_kw = max(5.0, 5.0 * round(0.5 * design_kw / n_units / 5.0))  # half the design load, in 5 kW steps
+    cascade = HeatPumpCascade(scale_map(base_map, unit_kw), n_units)
+    backup = Backup("electric", design_kw, 1.0) if combination == "all_electric_pv" else Backup("gas_boiler", design_kw, 0.8)
+    plant = Plant(cascade, HotWater(Tank(max(300.0, 20.0 * unit_kw), 55.0, 75.0), booster_kw=max(6.0, 0.15 * design_kw)),
+                  Tank(20.0 * n_units * unit_kw, 20.0, 80.0), backup)
+    pv = () if combination == "hp_boiler" else tuple(flat_roof_east_west(0.6 * roof_m2))
+    return Variant(combination, plant, pv=pv, keeps_existing_boiler=combination != "all_electric_pv")
+
+
+def variant_row(row: dict, shared: dict) -> dict:
+    """Feasibility of one technique combination for one TABULA-based building, against a new gas boiler.
+
+    Parameters
+    ----------
+    row : dict
+        As :func:`demand_row`, plus ``combination`` (one of :data:`COMBINATIONS`).
+    shared : dict
+        See :func:`variant_shared`.
+
+    Returns
+    -------
+    dict
+        Energy, money and CO2 KPIs and the flags a city summary needs: ``no_unmet_heat``,
+        ``lock_in_pass`` (no critical check fails: fossil, temperature, hot water),
+        ``npv_positive`` and ``npv_positive_without_subsidy``.
+    """
+    from mgwsim.study import StudyInputs, Variant, evaluate_variant
+    from mgwsim.study.study import variant_business_case
+    from mgwsim.system import gas_boiler_reference
+
+    if row["combination"] not in COMBINATIONS:
+        raise ValueError(f"combination = {row['combination']!r} is not one of {', '.join(COMBINATIONS)}")
+    options = {name: row[name] for name in _BUILDING_COLUMNS if name in row}
+    building = building_from_typology(row["typology"], row.get("variant"), **options)
+    inputs = StudyInputs(building, shared["weather"], seed=int(row["seed"]))
+    design_kw = building.design_heat_load_kw(inputs.design_temperature_degc)
+    reference = evaluate_variant(inputs, Variant("reference", gas_boiler_reference(1.1 * design_kw),
+                                                 keeps_existing_boiler=False))
+    result = evaluate_variant(inputs, _variant(row["combination"], design_kw, building.area_m2("roof"),
+                                               shared["r290_map"]))
+    case = variant_business_case(inputs, result, reference)
+    rate = inputs.finance.discount_rate_frac
+    subsidies_pv = sum(eur / (1.0 + rate) ** year for year, eur in case.subsidies.by_year().items())
+    energy = result.energy_kpis()
+    checks = {c.name: c.status for c in result.checks}
+    return {
+        "design_heat_load_kw": design_kw,
+        "spf_h2": float(energy["spf_h2"]),
+        "backup_share": float(energy["backup_share"]),
+        "unmet_hours": int(energy["unmet_hours"]),
+        "co2_reduction": 1.0 - result.co2_kg / reference.co2_kg,
+        "epc_kwh_m2": float(energy["epc_kwh_m2"]),
+        "investment_eur": float(sum(item.capex_eur for item in result.investments)),
+        "subsidies_eur": case.subsidies.total_eur,
+        "npv_eur": case.npv_eur,
+        "no_unmet_heat": bool(energy["unmet_hours"] == 0),
+        "lock_in_pass": all(checks.get(name) != "fail" for name in CRITICAL_CHECKS),
+        "npv_positive": bool(case.npv_eur >= 0.0),
+        "npv_positive_without_subsidy": bool(case.npv_eur - subsidies_pv >= 0.0),
+    }
