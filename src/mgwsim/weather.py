@@ -353,7 +353,8 @@ def default_weather() -> Weather:
     return Weather(data=frame, site=UCCLE, source=source)
 
 
-_EPW_COLUMNS = {
+_PVLIB_COLUMNS = {
+    # pvlib's standard variable names (its EPW and PVGIS readers share them) -> mgwsim's
     "temp_air": "temp_air_degc",
     "ghi": "ghi_w_m2",
     "dni": "dni_w_m2",
@@ -405,7 +406,7 @@ def read_epw(path, *, year: int | None = None, municipality: str | None = None) 
         raw, meta = pvlib.iotools.read_epw(path)
     except (OSError, ValueError, KeyError, IndexError) as exc:
         raise DataError(f"{source}: cannot be read as EPW ({exc})") from exc
-    data = raw.rename(columns=_EPW_COLUMNS)
+    data = raw.rename(columns=_PVLIB_COLUMNS)
     data["pressure_hpa"] = raw["atmospheric_pressure"].to_numpy(dtype=np.float64) / 100.0
     index = _restamp_year(pd.DatetimeIndex(raw.index), year, source)
     site = Site(
@@ -416,16 +417,6 @@ def read_epw(path, *, year: int | None = None, municipality: str | None = None) 
         municipality=municipality,
     )
     return _finish(data, index, site, source)
-
-
-_PVGIS_COLUMNS = {
-    "temp_air": "temp_air_degc",
-    "ghi": "ghi_w_m2",
-    "dni": "dni_w_m2",
-    "dhi": "dhi_w_m2",
-    "wind_speed": "wind_speed_m_s",
-    "relative_humidity": "relative_humidity_pct",
-}
 
 
 def read_pvgis_tmy(path, *, year: int | None = None, municipality: str | None = None) -> Weather:
@@ -488,7 +479,7 @@ def _pvgis_location(meta: dict, source: str) -> tuple[float, float, float, float
 
 def _weather_from_pvgis(data: pd.DataFrame, site: Site, source: str, year: int | None) -> Weather:
     """pvlib-named PVGIS TMY frame (UTC, mixed years, pressure in Pa) to a :class:`Weather`."""
-    frame = data.rename(columns=_PVGIS_COLUMNS)
+    frame = data.rename(columns=_PVLIB_COLUMNS)
     if "pressure" not in data.columns:
         raise DataError(f"{source}: column 'SP' (surface pressure) is missing")
     frame["pressure_hpa"] = data["pressure"].to_numpy(dtype=np.float64) / 100.0

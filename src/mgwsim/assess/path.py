@@ -14,7 +14,7 @@ path-level verdict repeated on every step. The future-proof score
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -246,6 +246,7 @@ def evaluate_path(
     context: PathContext | None = None,
     demand_kwargs: Mapping | None = None,
     system_kwargs: Mapping | None = None,
+    demands: Sequence | None = None,
 ) -> PathAssessment:
     """Simulate and judge a building before and after each step of a renovation path.
 
@@ -271,6 +272,9 @@ def evaluate_path(
     demand_kwargs, system_kwargs : mapping, optional
         Passed on to :func:`mgwsim.simulate_demand` / :func:`mgwsim.system.simulate_system`
         (e.g. ``seed``, ``source_degc``).
+    demands : sequence of Demand, optional
+        The demand of each state (as is, then after each step) when already simulated, e.g.
+        shared by several plants on the same path; ``demand_kwargs`` are then not used.
 
     Returns
     -------
@@ -285,10 +289,14 @@ def evaluate_path(
     horizon = int(check_number(horizon_year, "horizon_year", owner=owner, low=install, high=2150))
     ctx = context or PathContext()
     plants = _plants_by_step(path, plant, plant_changes, install)
+    if demands is not None and len(demands) != len(path.steps) + 1:
+        raise InputError(f"{owner}.demands has {len(demands)} demands, expected {len(path.steps) + 1} "
+                         "(as is, then one per step)")
     factors, roof_year = _co2_factors(ctx), _roof_year(path)
     rows, kpis, checks, results, history = [], [], {}, [], {}
     for step, ((year, label, state), (step_plant, plant_year)) in enumerate(zip(path.buildings(building), plants)):
-        demand = simulate_demand(state, weather, radiators=radiators, **dict(demand_kwargs or {}))
+        demand = demands[step] if demands is not None else simulate_demand(
+            state, weather, radiators=radiators, **dict(demand_kwargs or {}))
         result = simulate_system(demand, step_plant, weather, **dict(system_kwargs or {}))
         calendar = install + year
         history[calendar] = fossil_heat_share(result)

@@ -121,6 +121,17 @@ class StudyInputs:
         return self.demand_of(self.building, self.radiators)
 
     @cached_property
+    def path_demands(self) -> list[Demand]:
+        """Demand of each state of the renovation path (as is, then after each step), existing radiators.
+
+        Every variant's plant is judged on these same states, so they are simulated once.
+        """
+        if self.renovation_path is None:
+            return []
+        states = [state for _, _, state in self.renovation_path.buildings(self.building)]
+        return [self.demand] + [self.demand_of(state, self.existing_radiators) for state in states[1:]]
+
+    @cached_property
     def common_area_loads(self) -> pd.DataFrame:
         """Common-area electricity per use (lifts, lighting, pumps, fans) on the VME connection [kW]."""
         return common_area_loads_kw(self.weather.index, self.building,

@@ -79,12 +79,10 @@ class Study:
                               other_peak_kw=float(inputs.common_area_kw.max()),
                               in_heat_network_zone=inputs.in_planned_heat_network_zone,
                               plant_room_area_m2=inputs.plant_room_area_m2, co2_year=inputs.co2_year)
-        demand_kwargs = {"design_temperature_degc": inputs.design_temperature_degc, "seed": inputs.seed,
-                         "occupants_per_apartment": inputs.occupants_per_apartment}
         return evaluate_path(inputs.building, inputs.renovation_path, variant.plant, inputs.weather,
                              radiators=inputs.existing_radiators, install_year=inputs.install_year,
                              horizon_year=inputs.install_year + inputs.finance.horizon_years, context=context,
-                             demand_kwargs=demand_kwargs)
+                             demands=inputs.path_demands)
 
 
 @dataclass(frozen=True, eq=False)
