@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
+
+from numba.core.registry import CPUDispatcher as Dispatcher
 
 
 def best_time_s(func, *, repeat: int = 7, number: int = 1) -> float:
@@ -14,3 +17,24 @@ def best_time_s(func, *, repeat: int = 7, number: int = 1) -> float:
             func()
         best = min(best, (time.perf_counter() - start) / number)
     return best
+
+
+@contextmanager
+def pure_python(*modules):
+    """Within the block, every numba kernel the ``modules`` reference by name runs as plain Python.
+
+    Swaps each module-level numba dispatcher for its ``py_func``, so that a kernel's
+    ``py_func`` is a pure-Python reference of the whole loop, helpers included.
+    """
+    saved = []
+    for module in modules:
+        for name, value in vars(module).items():
+            if isinstance(value, Dispatcher):
+                saved.append((module, name, value))
+    try:
+        for module, name, value in saved:
+            setattr(module, name, value.py_func)
+        yield
+    finally:
+        for module, name, value in saved:
+            setattr(module, name, value)

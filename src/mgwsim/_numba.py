@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numba
 
-NUMBA_OPTIONS: dict[str, bool] = {"cache": True, "fastmath": False, "nogil": True}
+NUMBA_OPTIONS: dict[str, object] = {"cache": True, "fastmath": False, "nogil": True, "error_model": "numpy"}
 """Options used by :func:`njit` (and so by every kernel)."""
 
 PARALLEL_OPTIONS: dict[str, bool] = {**NUMBA_OPTIONS, "parallel": True}

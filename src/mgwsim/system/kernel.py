@@ -34,16 +34,29 @@ can be checked every hour outside the kernel. Each hour, in this order:
 Price-led control needs no state and is expressed through the setpoint offsets
 (:func:`mgwsim.control.price_led_offsets`). Tank losses use the temperature at the start of
 the hour (explicit Euler; tank time constants are days).
+
+**Time step.** "Hour" above reads "step": the step length ``dt_h`` (parameter ``P_DT_H``,
+1 h or 0.25 h) turns powers into energies per step (capacities, booster, backup, losses,
+the import limit, PV); flows are kWh per step, run hours and unit-hours are hours.
+
+**Layout for speed.** The units' operating points depend only on the input series (source,
+sink setpoints, offsets), never on the state, so they are interpolated for every step in a
+first pass (:func:`unit_points`); staging and starts are a last pass (:func:`stage_units`).
+The time loop in between touches arrays only by index and calls scalar helpers, which keeps
+numba's reference counting out of it (each array handed to a helper costs two atomic
+operations per step: measured as half of the kernel's time before this layout).
 """
 
 from __future__ import annotations
 
 import math
 
-from mgwsim._numba import njit
-from mgwsim.heatpump.maps import available_point
+import numpy as np
 
-# output columns (kWh per hour unless stated)
+from mgwsim._numba import njit
+from mgwsim.heatpump.maps import _bracket
+
+# output columns (kWh per step unless stated)
 SH_DELIVERED, SH_UNMET, DHW_DELIVERED, HP_HEAT_SH, HP_HEAT_DHW, HP_ELEC_SH, HP_ELEC_DHW, BACKUP_HEAT_SH, \
     BACKUP_HEAT_DHW, BACKUP_INPUT, BOOSTER_HEAT, BUFFER_LOSS, DHW_LOSS, BUFFER_DEGC, DHW_DEGC, BUFFER_DELTA, \
     DHW_DELTA, HP_CAPACITY_SH, HP_SINK_SH_DEGC, UNITS_EQUIVALENT, CYCLING, HP_LIMITED_BY_TEMPERATURE, \
@@ -53,28 +66,129 @@ N_OUTPUTS = 25
 # parameter vector positions
 P_N_UNITS, P_MIN_MOD, P_CD, P_MARGIN, P_N_DHW_UNITS, P_DHW_MARGIN, P_C_BUF, P_UA_BUF, P_BUF_MAX, P_T_AMB, \
     P_C_DHW, P_UA_DHW, P_DHW_SET, P_DHW_MAX, P_BOOSTER, P_BU_CAP, P_BU_EFF, P_BU_ALT, P_BIVALENT, P_BU_DHW, \
-    P_BUF_INIT, P_DHW_INIT, P_HAS_HP, P_BU_ELECTRIC, P_PV_LED, P_IMPORT_LIMIT = range(26)
-N_PARAMS = 26
+    P_BUF_INIT, P_DHW_INIT, P_HAS_HP, P_BU_ELECTRIC, P_PV_LED, P_IMPORT_LIMIT, P_DT_H = range(27)
+N_PARAMS = 27
 
-
-@njit(inline=True)
-def _unit_point(grids, t_source, t_sink, cap_factor, cop_factor):
-    """(capacity kW, COP) of one unit, 0/0 when unavailable; sinks below the grid use its lowest sink."""
-    src, snk, cop, cap, max_sink, min_src, max_src = grids
-    capacity, c = available_point(src, snk, cop, cap, max_sink, min_src, max_src, t_source, max(t_sink, snk[0]))
-    return capacity * cap_factor, c * cop_factor
+# unit operating points per step (columns of the first pass): capacity of one unit [kW] and COP
+PT_DHW_CAP, PT_DHW_COP, PT_SH_CAP, PT_SH_COP, PT_PV_DHW_CAP, PT_PV_DHW_COP, PT_PV_BUF_CAP, PT_PV_BUF_COP, \
+    PT_SH_SINK, PT_SH_TARGET, PT_SH_SHARE, PT_SH_LIMITED = range(12)
+N_POINTS = 12
 
 
 @njit
-def cascade_electricity(heat, cap_u, cop_u, unit_hours_before, min_mod, cd):
-    """Electricity [kWh] for ``heat`` [kWh] from units at (cap_u, cop_u) after ``unit_hours_before`` used.
+def _inverse_step(grid):
+    """1/step when ``grid`` is evenly spaced (to 1e-9 of a step), so that cells are indexed directly; else 0."""
+    step = (grid[-1] - grid[0]) / (grid.size - 1)
+    for i in range(grid.size):
+        if abs(grid[i] - (grid[0] + i * step)) > 1e-9 * abs(step):
+            return 0.0
+    return 1.0 / step
 
-    The last unit below ``min_mod`` cycles (EN 14825 degradation with coefficient ``cd``).
-    Non-decreasing in ``heat``.
+
+@njit(inline=True)
+def _cell(grid, x, inv_step):
+    """(index, fraction) of ``x`` in ``grid``: direct on an even grid (``inv_step`` = 1/step), else a walk.
+
+    Outside the grid the end cell is extended linearly (the callers keep points inside).
+    """
+    if inv_step > 0.0:
+        pos = (x - grid[0]) * inv_step
+        i = min(max(int(pos), 0), grid.size - 2)
+        return i, pos - i
+    i = _bracket(grid, x)
+    return i, (x - grid[i]) / (grid[i + 1] - grid[i])
+
+
+@njit
+def _points_along(source_grid, sink_grid, cop, capacity_kw, max_sink, min_source, max_source, t_source, sinks,
+                  cap_factor, cop_factor, pts, cap_cols, cop_cols):
+    """Unit (capacity kW, COP) at each step's source and each sink column of ``sinks`` (n × m).
+
+    Bilinear on the map (one source cell per step for all m sinks), times the defrost
+    factors; written to ``pts[:, cap_cols[j]]``, ``pts[:, cop_cols[j]]``. 0/0 where the
+    unit is unavailable (sink above ``max_sink`` or source outside its limits); sinks
+    below the grid use its lowest sink.
+    """
+    inv_s, inv_k = _inverse_step(source_grid), _inverse_step(sink_grid)
+    for t in range(t_source.size):
+        ts = t_source[t]
+        source_ok = min_source <= ts <= max_source
+        i, fs = _cell(source_grid, ts, inv_s)
+        for j in range(sinks.shape[1]):
+            tk = max(sinks[t, j], sink_grid[0])
+            if not source_ok or tk > max_sink:
+                pts[t, cap_cols[j]] = pts[t, cop_cols[j]] = 0.0
+                continue
+            k, fk = _cell(sink_grid, tk, inv_k)
+            w00, w01, w10, w11 = (1.0 - fs) * (1.0 - fk), (1.0 - fs) * fk, fs * (1.0 - fk), fs * fk
+            pts[t, cap_cols[j]] = cap_factor[t] * (w00 * capacity_kw[i, k] + w01 * capacity_kw[i, k + 1]
+                                                   + w10 * capacity_kw[i + 1, k] + w11 * capacity_kw[i + 1, k + 1])
+            pts[t, cop_cols[j]] = cop_factor[t] * (w00 * cop[i, k] + w01 * cop[i, k + 1] + w10 * cop[i + 1, k]
+                                                   + w11 * cop[i + 1, k + 1])
+
+
+@njit
+def unit_points(t_supply, t_return, t_source, cap_factor, cop_factor, buffer_offset_k, dhw_offset_k, hp_grids,
+                dhw_grids, p):
+    """First pass: every step's unit operating points (columns ``PT_*``), from the input series only.
+
+    Hot water: sink = tank target + charge margin, capped at the maximum supply of the units
+    that make it (main cascade or separate units). Space heating: sink = buffer (or supply)
+    target + margin; a controller raise beyond the units' reach charges only as far as they
+    go; a *required* supply beyond it makes them preheat in series the share
+    (T_max − margin − T_return)/(T_supply − T_return) (flag ``PT_SH_LIMITED``). PV-led
+    points (PV-led control only): the tanks' maximum temperature + margin.
+    """
+    n = t_supply.size
+    pts = np.zeros((n, N_POINTS))
+    h_src, h_snk, h_cop, h_cap, h_max, h_min, h_hi = hp_grids
+    margin, c_buf, buf_max = p[P_MARGIN], p[P_C_BUF], p[P_BUF_MAX]
+    main_dhw = int(p[P_N_DHW_UNITS]) == 0
+    d_max = h_max if main_dhw else dhw_grids[4]
+    # sink columns on the main units' map: space heating, [hot water], [PV-led hot water, PV-led buffer]
+    n_main = 1 + int(main_dhw) + (2 if p[P_PV_LED] > 0.5 else 0)
+    sinks, dhw_sink = np.empty((n, n_main)), np.empty((n, 1))
+    cap_cols, cop_cols = np.empty(n_main, np.int64), np.empty(n_main, np.int64)
+    cap_cols[0], cop_cols[0] = PT_SH_CAP, PT_SH_COP
+    if main_dhw:
+        cap_cols[1], cop_cols[1] = PT_DHW_CAP, PT_DHW_COP
+    if n_main > 1 + int(main_dhw):
+        cap_cols[-2:], cop_cols[-2:] = (PT_PV_DHW_CAP, PT_PV_BUF_CAP), (PT_PV_DHW_COP, PT_PV_BUF_COP)
+        sinks[:, -2] = min(p[P_DHW_MAX] + p[P_DHW_MARGIN], h_max)
+        sinks[:, -1] = min(buf_max + margin, h_max)
+    for t in range(n):
+        dhw_sink[t, 0] = min(min(p[P_DHW_SET] + dhw_offset_k[t], p[P_DHW_MAX]) + p[P_DHW_MARGIN], d_max)
+        target = min(t_supply[t] + buffer_offset_k[t], buf_max) if c_buf > 0.0 else t_supply[t]
+        sink, share, limited = target + margin, 1.0, 0.0
+        if sink > h_max and t_supply[t] + margin <= h_max:
+            target, sink = h_max - margin, h_max
+        elif sink > h_max:
+            spread = t_supply[t] - t_return[t]
+            share = (h_max - margin - t_return[t]) / spread if spread > 1e-9 else 0.0
+            share, sink, limited = min(max(share, 0.0), 1.0), h_max, 1.0
+        sinks[t, 0] = sink
+        if main_dhw:
+            sinks[t, 1] = dhw_sink[t, 0]
+        pts[t, PT_SH_SINK], pts[t, PT_SH_TARGET], pts[t, PT_SH_SHARE], pts[t, PT_SH_LIMITED] = sink, target, share, limited
+    _points_along(h_src, h_snk, h_cop, h_cap, h_max, h_min, h_hi, t_source, sinks, cap_factor, cop_factor, pts,
+                  cap_cols, cop_cols)
+    if not main_dhw:
+        d_src, d_snk, d_cop, d_cap, _, d_min, d_hi = dhw_grids
+        _points_along(d_src, d_snk, d_cop, d_cap, d_max, d_min, d_hi, t_source, dhw_sink, cap_factor, cop_factor,
+                      pts, np.array([PT_DHW_CAP]), np.array([PT_DHW_COP]))
+    return pts
+
+
+@njit
+def cascade_electricity(heat, cap_u, cop_u, unit_steps_before, min_mod, cd):
+    """Electricity [kWh] for ``heat`` [kWh] from units giving ``cap_u`` [kWh per step] at ``cop_u``.
+
+    ``unit_steps_before`` unit-steps are already in use; the last unit below ``min_mod``
+    cycles (EN 14825:2022 8.5.2 degradation with coefficient ``cd``). Non-decreasing in ``heat``.
     """
     if heat <= 0.0:
         return 0.0
-    load = unit_hours_before + heat / cap_u
+    load = unit_steps_before + heat / cap_u
     last = load - (math.ceil(load - 1e-12) - 1.0)
     elec = heat / cop_u
     if 0.0 < last < min_mod:
@@ -85,73 +199,78 @@ def cascade_electricity(heat, cap_u, cop_u, unit_hours_before, min_mod, cd):
 
 
 @njit
-def _heat_within(budget, heat_max, cap_u, cop_u, unit_hours_before, min_mod, cd):
+def _heat_within(budget, heat_max, cap_u, cop_u, unit_steps_before, min_mod, cd):
     """Largest heat ≤ ``heat_max`` whose cascade electricity stays ≤ ``budget`` (bisection)."""
-    if cascade_electricity(heat_max, cap_u, cop_u, unit_hours_before, min_mod, cd) <= budget:
+    if cascade_electricity(heat_max, cap_u, cop_u, unit_steps_before, min_mod, cd) <= budget:
         return heat_max
     lo, hi = 0.0, heat_max
     for _ in range(50):
         mid = 0.5 * (lo + hi)
-        if cascade_electricity(mid, cap_u, cop_u, unit_hours_before, min_mod, cd) <= budget:
+        if cascade_electricity(mid, cap_u, cop_u, unit_steps_before, min_mod, cd) <= budget:
             lo = mid
         else:
             hi = mid
     return lo
 
 
-@njit(inline=True)
-def _stage(load_unit_hours, n_units, min_mod, running_prev, run_hours, starts):
-    """Lead–lag staging for one hour; updates run hours and starts; returns (units running, cycling)."""
-    k = int(math.ceil(load_unit_hours - 1e-12)) if load_unit_hours > 1e-12 else 0
-    last = load_unit_hours - (k - 1) if k > 0 else 0.0
-    cycling = 0.0 < last < min_mod
-    for i in range(n_units):
-        on_time = 0.0
-        if i < k - 1:
-            on_time = 1.0
-        elif i == k - 1:
-            on_time = last / min_mod if cycling else 1.0
-        run_hours[i] += on_time
-        if on_time > 0.0 and (i >= running_prev or cycling and i == k - 1):
-            starts[i] += 1.0
-    return k, cycling
+@njit
+def stage_units(unit_steps, n_units, min_mod, dt_h, run_hours, starts, cycling):
+    """Last pass: lead–lag staging of the load (unit-steps per step); fills run hours, starts, cycling flags.
+
+    ceil(L) units run in fixed order; the last one below ``min_mod`` cycles on/off for
+    L_last/min_mod of the step, which counts as one start.
+    """
+    running_prev = 0
+    for t in range(unit_steps.size):
+        load = unit_steps[t]
+        k = int(math.ceil(load - 1e-12)) if load > 1e-12 else 0
+        last = load - (k - 1) if k > 0 else 0.0
+        is_cycling = 0.0 < last < min_mod
+        for i in range(min(k, n_units)):  # units after the k-th neither run nor start
+            on_time = 0.0
+            if i < k - 1:
+                on_time = 1.0
+            elif i == k - 1:
+                on_time = last / min_mod if is_cycling else 1.0
+            run_hours[i] += on_time * dt_h
+            if on_time > 0.0 and (i >= running_prev or is_cycling and i == k - 1):
+                starts[i] += 1.0
+        cycling[t] = 1.0 if is_cycling else 0.0
+        running_prev = k
 
 
 @njit(inline=True)
-def _hot_water(t, t_dhw, q_dhw, dhw_offset_k, t_source, cap_factor, cop_factor, cap_limit_kw, hp_grids, dhw_grids,
-               p, hp_allowed, budget):
-    """Step 1 (and 3 for hot water): returns (hp heat, hp elec, main-cascade unit-hours, booster, backup heat, loss)."""
-    n_dhw_units = int(p[P_N_DHW_UNITS])
-    loss = p[P_UA_DHW] * (t_dhw - p[P_T_AMB])
-    target = min(p[P_DHW_SET] + dhw_offset_k, p[P_DHW_MAX])
-    need = q_dhw + loss + p[P_C_DHW] * (target - t_dhw)
-    hp_heat = elec = unit_hours = booster = backup = 0.0
-    if need <= 0.0:
-        return hp_heat, elec, unit_hours, booster, backup, loss
-    if hp_allowed and n_dhw_units >= 0:
-        main = n_dhw_units == 0
-        units = p[P_N_UNITS] if main else float(n_dhw_units)
-        sink = min(target + p[P_DHW_MARGIN], hp_grids[4] if main else dhw_grids[4])
-        need_hp = q_dhw + loss + p[P_C_DHW] * (min(target, sink - p[P_DHW_MARGIN]) - t_dhw)
-        # branch rather than pick a tuple of arrays: selecting between array tuples costs ~0.2 µs an hour
-        if main:
-            cap_u, cop_u = _unit_point(hp_grids, t_source, sink, cap_factor, cop_factor)
-        else:
-            cap_u, cop_u = _unit_point(dhw_grids, t_source, sink, cap_factor, cop_factor)
-        if need_hp > 0.0 and cap_u > 0.0:
-            hp_heat = min(need_hp, units * cap_u, cap_limit_kw if main else 1e300)
-            hp_heat = _heat_within(budget, hp_heat, cap_u, cop_u, 0.0, 1.0, 1.0)  # Cd = 1: no cycling loss
-            elec = hp_heat / cop_u
-            unit_hours = hp_heat / cap_u if main else 0.0
-    # booster and backup only bring the tank to its plain setpoint: a controller's raise is for the heat pumps
-    rest = max(q_dhw + loss + p[P_C_DHW] * (p[P_DHW_SET] - t_dhw) - hp_heat, 0.0)
-    booster = min(rest, p[P_BOOSTER], max(budget - elec, 0.0))
+def _hot_water(t_dhw, q_dhw, loss, target, plain_target, hp_target, cap_u, cop_u, units, c_dhw, hp_limit,
+               booster_max, backup_max, backup_dhw, backup_electric, backup_eff, hp_on, budget):
+    """Steps 1 and 3 for hot water, scalars only, energies per step [kWh].
+
+    Returns (heat-pump heat, its electricity, booster heat, backup heat). ``hp_target``
+    is the tank temperature the units can reach; the booster and backup bring the tank
+    only to ``plain_target`` (a controller's raise is for the heat pumps).
+    """
+    hp_heat = elec = booster = backup = 0.0
+    if q_dhw + loss + c_dhw * (target - t_dhw) <= 0.0:
+        return hp_heat, elec, booster, backup
+    need_hp = q_dhw + loss + c_dhw * (hp_target - t_dhw)
+    if hp_on and need_hp > 0.0 and cap_u > 0.0:
+        hp_heat = min(need_hp, units * cap_u, hp_limit, budget * cop_u)  # full-load charging: no cycling loss
+        elec = hp_heat / cop_u
+    rest = max(q_dhw + loss + c_dhw * (plain_target - t_dhw) - hp_heat, 0.0)
+    booster = min(rest, booster_max, max(budget - elec, 0.0))
     rest -= booster
-    if p[P_BU_DHW] > 0.5 and rest > 0.0:
-        backup = min(rest, p[P_BU_CAP])
-        if p[P_BU_ELECTRIC] > 0.5:
-            backup = min(backup, max(budget - elec - booster, 0.0) * p[P_BU_EFF])
-    return hp_heat, elec, unit_hours, booster, backup, loss
+    if backup_dhw and rest > 0.0:
+        backup = min(rest, backup_max)
+        if backup_electric:
+            backup = min(backup, max(budget - elec - booster, 0.0) * backup_eff)
+    return hp_heat, elec, booster, backup
+
+
+@njit(inline=True)
+def _pv_charge(room, free_units, cap_u, cop_u, surplus, headroom):
+    """Heat [kWh] stored from a PV surplus [kWh]: the least of tank room, free units, surplus × COP and headroom."""
+    if cap_u <= 0.0 or room <= 0.0:
+        return 0.0
+    return max(min(room, free_units * cap_u, surplus * cop_u, headroom), 0.0)
 
 
 @njit
@@ -159,105 +278,119 @@ def plant_kernel(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_facto
                  buffer_offset_k, dhw_offset_k, pv_kw, other_load_kw, hp_grids, dhw_grids, p, run_hours, starts, out):
     """Run one building-year; fills ``out`` (n × N_OUTPUTS), ``run_hours`` and ``starts`` (per unit).
 
-    ``cap_limit_kw`` caps the heat of the main cascade per hour (e.g. what an exhaust-air
-    flow can give; ``inf`` for no cap); ``pv_kw`` and ``other_load_kw`` (the connection's
-    other electricity use) matter for PV-led control and the import limit only. ``p`` is
-    the parameter vector (positions ``P_*``).
+    Heat series are kWh per step, power series kW (means over the step). ``cap_limit_kw``
+    caps the heat of the main cascade (e.g. what an exhaust-air flow can give; ``inf`` for
+    no cap); ``pv_kw`` and ``other_load_kw`` (the connection's other electricity use)
+    matter for PV-led control and the import limit only. ``p`` is the parameter vector
+    (positions ``P_*``).
     """
+    pts = unit_points(t_supply, t_return, t_source, cap_factor, cop_factor, buffer_offset_k, dhw_offset_k, hp_grids,
+                      dhw_grids, p)
+    h_max = hp_grids[4]
+    d_max = h_max if int(p[P_N_DHW_UNITS]) == 0 else dhw_grids[4]
+    _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, dhw_offset_k, pv_kw, other_load_kw,
+               pts, h_max, d_max, p, out)
+    dt = p[P_DT_H]
+    stage_units(out[:, UNITS_EQUIVALENT].copy(), int(p[P_N_UNITS]), p[P_MIN_MOD], dt, run_hours, starts,
+                out[:, CYCLING])
+    return out
+
+
+@njit
+def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, dhw_offset_k, pv_kw, other_load_kw,
+               pts, h_max, d_max, p, out):
+    """Steps 1–4 over the year (state: the two tank temperatures); see the module docstring.
+
+    ``h_max``/``d_max``: maximum supply [°C] of the main units and of the hot-water units.
+    """
+    dt = p[P_DT_H]
     n_units, min_mod, cd, margin = int(p[P_N_UNITS]), p[P_MIN_MOD], p[P_CD], p[P_MARGIN]
-    c_buf, ua_buf, buf_max, t_amb, c_dhw = p[P_C_BUF], p[P_UA_BUF], p[P_BUF_MAX], p[P_T_AMB], p[P_C_DHW]
-    bu_electric = p[P_BU_ELECTRIC] > 0.5
+    c_buf, ua_buf, buf_max, t_amb = p[P_C_BUF], p[P_UA_BUF], p[P_BUF_MAX], p[P_T_AMB]
+    c_dhw, ua_dhw, dhw_set, dhw_max, dhw_margin = p[P_C_DHW], p[P_UA_DHW], p[P_DHW_SET], p[P_DHW_MAX], p[P_DHW_MARGIN]
+    n_dhw_units = int(p[P_N_DHW_UNITS])
+    main_dhw, hp_dhw_on = n_dhw_units == 0, n_dhw_units >= 0
+    dhw_units = float(n_units) if main_dhw else float(n_dhw_units)
+    booster_max, bu_max, bu_eff = p[P_BOOSTER] * dt, p[P_BU_CAP] * dt, p[P_BU_EFF]
+    bu_dhw, bu_electric, bu_alt, bivalent = p[P_BU_DHW] > 0.5, p[P_BU_ELECTRIC] > 0.5, p[P_BU_ALT] > 0.5, p[P_BIVALENT]
+    has_hp, pv_led, import_limit = p[P_HAS_HP] > 0.5, p[P_PV_LED] > 0.5, p[P_IMPORT_LIMIT]
+    limit_on = import_limit < 1e299  # no limit: skip the bisections
     t_buf, t_dhw = p[P_BUF_INIT], p[P_DHW_INIT]
-    running_prev = 0
     for t in range(q_sh.size):
-        hp_allowed = p[P_HAS_HP] > 0.5 and not (p[P_BU_ALT] > 0.5 and t_outdoor[t] < p[P_BIVALENT])
-        budget = p[P_IMPORT_LIMIT] + pv_kw[t] - other_load_kw[t]  # electricity allowed this hour [kWh]
-        budget = max(budget, 0.0)
-        # 1. hot water -----------------------------------------------------------------------
-        hp_dhw, elec_dhw, uh_dhw, booster, bu_dhw, loss_dhw = _hot_water(
-            t, t_dhw, q_dhw[t], dhw_offset_k[t], t_source[t], cap_factor[t], cop_factor[t], cap_limit_kw[t],
-            hp_grids, dhw_grids, p, hp_allowed, budget)
-        budget -= elec_dhw + booster + (bu_dhw / p[P_BU_EFF] if bu_electric else 0.0)
-        # 2. space heating ---------------------------------------------------------------------
-        loss_buf = ua_buf * (t_buf - t_amb) if c_buf > 0.0 else 0.0
-        target = min(t_supply[t] + buffer_offset_k[t], buf_max) if c_buf > 0.0 else t_supply[t]
+        hp_allowed = has_hp and not (bu_alt and t_outdoor[t] < bivalent)
+        budget = max((import_limit + pv_kw[t] - other_load_kw[t]) * dt, 0.0)  # electricity allowed [kWh]
+        cap_limit = cap_limit_kw[t] * dt
+        # 1. hot water ---------------------------------------------------------------------------
+        cap_d, cop_d = pts[t, PT_DHW_CAP] * dt, pts[t, PT_DHW_COP]
+        loss_dhw = ua_dhw * (t_dhw - t_amb) * dt
+        dhw_target = min(dhw_set + dhw_offset_k[t], dhw_max)
+        hp_dhw, elec_dhw, booster, bu_dhw = _hot_water(
+            t_dhw, q_dhw[t], loss_dhw, dhw_target, dhw_set, min(dhw_target, d_max - dhw_margin),
+            cap_d, cop_d, dhw_units, c_dhw, cap_limit if main_dhw else 1e300, booster_max, bu_max, bu_dhw,
+            bu_electric, bu_eff, hp_allowed and hp_dhw_on, budget)
+        uh_dhw = hp_dhw / cap_d if main_dhw and hp_dhw > 0.0 else 0.0
+        budget -= elec_dhw + booster + (bu_dhw / bu_eff if bu_electric else 0.0)
+        # 2. space heating -------------------------------------------------------------------------
+        loss_buf = ua_buf * (t_buf - t_amb) * dt if c_buf > 0.0 else 0.0
+        plain = min(t_supply[t], buf_max) if c_buf > 0.0 else t_supply[t]
+        target = pts[t, PT_SH_TARGET]
         need_sh = q_sh[t] + loss_buf + (c_buf * (target - t_buf) if c_buf > 0.0 else 0.0)
-        hp_sh = elec_sh = cap_total_sh = 0.0
-        sink_sh = target + margin
-        limited = grid_limited = 0.0
-        cap_u = cop_u = 0.0
+        hp_sh = elec_sh = cap_total_sh = limited = grid_limited = cap_u = 0.0
+        sink_sh = pts[t, PT_SH_SINK]
         if need_sh > 0.0 and hp_allowed:
-            share = 1.0
-            if sink_sh > hp_grids[4] and t_supply[t] + margin <= hp_grids[4]:
-                # only a controller's setpoint raise goes beyond the heat pumps' reach: charge as far as they go
-                target = hp_grids[4] - margin
-                need_sh = q_sh[t] + loss_buf + c_buf * (target - t_buf)
-                sink_sh = hp_grids[4]
-            if sink_sh > hp_grids[4]:
-                limited = 1.0
-                spread = t_supply[t] - t_return[t]
-                share = (hp_grids[4] - margin - t_return[t]) / spread if spread > 1e-9 else 0.0
-                share = min(max(share, 0.0), 1.0)
-                sink_sh = hp_grids[4]
-            cap_u, cop_u = _unit_point(hp_grids, t_source[t], sink_sh, cap_factor[t], cop_factor[t])
+            limited, share = pts[t, PT_SH_LIMITED], pts[t, PT_SH_SHARE]
+            cap_u, cop_u = pts[t, PT_SH_CAP] * dt, pts[t, PT_SH_COP]
             if cap_u > 0.0 and share > 0.0:
-                headroom = cap_limit_kw[t] - hp_dhw if int(p[P_N_DHW_UNITS]) == 0 else cap_limit_kw[t]
+                headroom = cap_limit - hp_dhw if main_dhw else cap_limit
                 cap_total_sh = min((n_units - uh_dhw) * cap_u, max(headroom, 0.0))
                 wanted = min(share * need_sh, cap_total_sh)
-                hp_sh = _heat_within(budget, wanted, cap_u, cop_u, uh_dhw, min_mod, cd)
+                hp_sh = _heat_within(budget, wanted, cap_u, cop_u, uh_dhw, min_mod, cd) if limit_on else wanted
                 grid_limited = 1.0 if hp_sh < wanted - 1e-9 else 0.0
                 elec_sh = cascade_electricity(hp_sh, cap_u, cop_u, uh_dhw, min_mod, cd)
+        else:
+            sink_sh = (min(t_supply[t] + buffer_offset_k[t], buf_max) if c_buf > 0.0 else t_supply[t]) + margin
         budget -= elec_sh
-        bu_sh = 0.0
         # the backup serves the plain need (no controller raise): pre-heating is the heat pumps' job
-        need_plain = q_sh[t] + loss_buf + (c_buf * (min(t_supply[t], buf_max) - t_buf) if c_buf > 0.0 else 0.0)
+        bu_sh = 0.0
+        need_plain = q_sh[t] + loss_buf + (c_buf * (plain - t_buf) if c_buf > 0.0 else 0.0)
         if need_plain - hp_sh > 0.0:
-            bu_sh = min(need_plain - hp_sh, p[P_BU_CAP] - bu_dhw)
+            bu_sh = min(need_plain - hp_sh, bu_max - bu_dhw)
             if bu_electric:
-                bu_sh = min(bu_sh, max(budget, 0.0) * p[P_BU_EFF])
-        budget -= bu_sh / p[P_BU_EFF] if bu_electric else 0.0
+                bu_sh = min(bu_sh, max(budget, 0.0) * bu_eff)
         supplied = hp_sh + bu_sh
         if c_buf > 0.0:
             t_free = t_buf + (supplied - loss_buf - q_sh[t]) / c_buf
             delivered = q_sh[t]
-            required = min(t_supply[t], buf_max)  # above the buffer's maximum the backup lifts in series
-            if t_free < required - 1e-9 and q_sh[t] > 0.0:  # below rounding, not a shortfall
-                delivered = max(q_sh[t] - c_buf * (required - t_free), 0.0)
+            if t_free < plain - 1e-9 and q_sh[t] > 0.0:  # above the buffer's maximum the backup lifts in series
+                delivered = max(q_sh[t] - c_buf * (plain - t_free), 0.0)
         else:
             delivered = min(q_sh[t], supplied)
         t_dhw_new = t_dhw + (hp_dhw + booster + bu_dhw - q_dhw[t] - loss_dhw) / c_dhw if c_dhw > 0.0 else t_dhw
         t_buf_new = t_buf + (supplied - loss_buf - delivered) / c_buf if c_buf > 0.0 else t_buf
-        # 4. PV-led charging of the storage with the hour's surplus ----------------------------
+        # 4. PV-led charging of the storage with the step's surplus --------------------------------
         extra_dhw = extra_buf = extra_elec_dhw = extra_elec_buf = 0.0
         uh_used = uh_dhw + (hp_sh / cap_u if cap_u > 0.0 else 0.0)
-        surplus = pv_kw[t] - other_load_kw[t] - (elec_dhw + booster + elec_sh) - (
-            (bu_sh + bu_dhw) / p[P_BU_EFF] if bu_electric else 0.0)
-        if p[P_PV_LED] > 0.5 and hp_allowed and surplus > 1e-6:
-            if int(p[P_N_DHW_UNITS]) == 0 and c_dhw > 0.0:
-                sink = min(p[P_DHW_MAX] + p[P_DHW_MARGIN], hp_grids[4])
-                cu, co = _unit_point(hp_grids, t_source[t], sink, cap_factor[t], cop_factor[t])
-                room = c_dhw * (sink - p[P_DHW_MARGIN] - t_dhw_new)
-                if cu > 0.0 and room > 0.0:
-                    extra_dhw = min(room, (n_units - uh_used) * cu, surplus * co, max(cap_limit_kw[t] - hp_dhw - hp_sh, 0.0))
-                    extra_dhw = max(extra_dhw, 0.0)
+        surplus = (pv_kw[t] - other_load_kw[t]) * dt - (elec_dhw + booster + elec_sh) - (
+            (bu_sh + bu_dhw) / bu_eff if bu_electric else 0.0)
+        if pv_led and hp_allowed and surplus > 1e-6:
+            if main_dhw and c_dhw > 0.0:
+                cu, co = pts[t, PT_PV_DHW_CAP] * dt, pts[t, PT_PV_DHW_COP]
+                room = c_dhw * (min(dhw_max + dhw_margin, h_max) - dhw_margin - t_dhw_new)
+                extra_dhw = _pv_charge(room, n_units - uh_used, cu, co, surplus, max(cap_limit - hp_dhw - hp_sh, 0.0))
+                if extra_dhw > 0.0:
                     extra_elec_dhw = extra_dhw / co
                     surplus -= extra_elec_dhw
                     uh_used += extra_dhw / cu
                     t_dhw_new += extra_dhw / c_dhw
             if c_buf > 0.0 and surplus > 1e-6:
-                sink = min(buf_max + margin, hp_grids[4])
-                cu, co = _unit_point(hp_grids, t_source[t], sink, cap_factor[t], cop_factor[t])
-                room = c_buf * (sink - margin - t_buf_new)
-                if cu > 0.0 and room > 0.0:
-                    extra_buf = min(room, (n_units - uh_used) * cu, surplus * co,
-                                    max(cap_limit_kw[t] - hp_dhw - hp_sh - extra_dhw, 0.0))
-                    extra_buf = max(extra_buf, 0.0)
+                cu, co = pts[t, PT_PV_BUF_CAP] * dt, pts[t, PT_PV_BUF_COP]
+                room = c_buf * (min(buf_max + margin, h_max) - margin - t_buf_new)
+                extra_buf = _pv_charge(room, n_units - uh_used, cu, co, surplus,
+                                       max(cap_limit - hp_dhw - hp_sh - extra_dhw, 0.0))
+                if extra_buf > 0.0:
                     uh_used += extra_buf / cu
                     extra_elec_buf = extra_buf / co
                     t_buf_new += extra_buf / c_buf
-        # 5. staging and bookkeeping -------------------------------------------------------------
-        k, cycling = _stage(uh_used, n_units, min_mod, running_prev, run_hours, starts)
-        running_prev = k
+        # bookkeeping ------------------------------------------------------------------------------
         out[t, SH_DELIVERED] = delivered
         out[t, SH_UNMET] = q_sh[t] - delivered
         out[t, DHW_DELIVERED] = q_dhw[t]
@@ -267,7 +400,7 @@ def plant_kernel(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_facto
         out[t, HP_ELEC_DHW] = elec_dhw + extra_elec_dhw
         out[t, BACKUP_HEAT_SH] = bu_sh
         out[t, BACKUP_HEAT_DHW] = bu_dhw
-        out[t, BACKUP_INPUT] = (bu_sh + bu_dhw) / p[P_BU_EFF]
+        out[t, BACKUP_INPUT] = (bu_sh + bu_dhw) / bu_eff
         out[t, BOOSTER_HEAT] = booster
         out[t, BUFFER_LOSS] = loss_buf
         out[t, DHW_LOSS] = loss_dhw
@@ -275,14 +408,11 @@ def plant_kernel(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_facto
         out[t, DHW_DEGC] = t_dhw_new
         out[t, BUFFER_DELTA] = c_buf * (t_buf_new - t_buf)
         out[t, DHW_DELTA] = c_dhw * (t_dhw_new - t_dhw)
-        out[t, HP_CAPACITY_SH] = cap_total_sh
+        out[t, HP_CAPACITY_SH] = cap_total_sh / dt
         out[t, HP_SINK_SH_DEGC] = sink_sh
         out[t, UNITS_EQUIVALENT] = uh_used
-        out[t, CYCLING] = 1.0 if cycling else 0.0
         out[t, HP_LIMITED_BY_TEMPERATURE] = limited
-        out[t, DHW_BELOW_SETPOINT] = 1.0 if t_dhw_new < p[P_DHW_SET] - 0.5 else 0.0
+        out[t, DHW_BELOW_SETPOINT] = 1.0 if t_dhw_new < dhw_set - 0.5 else 0.0
         out[t, HP_HEAT_PV_LED] = extra_dhw + extra_buf
         out[t, HP_LIMITED_BY_GRID] = grid_limited
-        t_buf = t_buf_new
-        t_dhw = t_dhw_new
-    return out
+        t_buf, t_dhw = t_buf_new, t_dhw_new

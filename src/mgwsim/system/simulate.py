@@ -152,6 +152,7 @@ def _params(plant: Plant, first_supply_degc: float, control: Control) -> np.ndar
     p[k.P_HAS_HP] = float(hp is not None)
     p[k.P_PV_LED] = float(control.pv_led)
     p[k.P_IMPORT_LIMIT] = control.import_limit_kw if control.import_limit_kw is not None else 1e300
+    p[k.P_DT_H] = 1.0
     return p
 
 
