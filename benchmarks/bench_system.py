@@ -1,4 +1,9 @@
-"""Heat-side system year: zone kernel + plant kernel (cascade, two tanks, backup) vs the same loop in Python."""
+"""Heat-side system year: zone kernel + plant kernel (cascade, two tanks, backup) vs the same loop in Python.
+
+Also: the same year at a 15-minute step against the hourly one (zone + plant kernel time and
+their ratio), and issue 4's full system year (zone + plant with PV-led control + EV charging
+kernel + the electricity balance) against its target of <= 1 ms per building-year.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,12 @@ from mgwsim.building.thermal import (
 )
 from mgwsim.control import Control
 from mgwsim.demand import simulate_demand
+from mgwsim.electric import electricity_balance
+from mgwsim.ev import ChargingSite, generate_sessions
+from mgwsim.ev.charging import STRATEGIES, _charging_kernel
 from mgwsim.examples import antwerp_block
+from mgwsim.loads import common_area_loads_kw
+from mgwsim.pv import PvArray, pv_ac_kw_array
 from mgwsim.heatpump import Source, carnot_map
 from mgwsim.storage import Tank
 from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, simulate_system
@@ -55,6 +65,78 @@ def main() -> None:
     print(f"same kernel in pure Python (all helpers as py_func):              {python_s * 1e3:.0f} ms -> ratio "
           f"{python_s / numba_s:.0f}x")
     print(f"simulate_system end to end (demand given):                        {end_to_end_s * 1e3:.1f} ms")
+    _time_steps(weather)
+    _full_system(weather)
+
+
+def _plant_args(weather, demand, plant, control, pv_kw):
+    """The plant kernel's arguments for a demand year on ``weather`` (its step in ``P_DT_H``)."""
+    d = demand.hourly
+    cap_f, cop_f = _defrost(plant.heat_pumps, weather)
+    n, zeros = weather.n_steps, np.zeros(weather.n_steps)
+    return (d["space_heating_kwh"].to_numpy(), d["supply_required_degc"].to_numpy(), d["return_required_degc"].to_numpy(),
+            d["dhw_kwh"].to_numpy(), weather.temp_air_degc, weather.temp_air_degc, cap_f, cop_f, np.full(n, np.inf),
+            zeros, zeros, pv_kw, zeros, _grids(plant.heat_pumps, None), _grids(None, plant.heat_pumps),
+            _params(plant, 50.0, control, weather.step_h))
+
+
+def _plant_kernel_s(args, n: int) -> float:
+    def run():
+        kernel.plant_kernel(*args, np.zeros(2), np.zeros(2), np.zeros((n, kernel.N_OUTPUTS)))
+    run()
+    return best_time_s(run, repeat=20, number=3)
+
+
+def _time_steps(weather) -> None:
+    """Zone + plant kernel time of the example block's year, hourly and at 15 minutes."""
+    quarter = weather.to_quarter_hours()
+    plant, times = _plant(), {}
+    for name, wx in (("hourly", weather), ("15 min", quarter)):
+        demand = simulate_demand(antwerp_block(), wx)
+        zone_s = _zone_kernel_s(wx)
+        plant_s = _plant_kernel_s(_plant_args(wx, demand, plant, Control(), np.zeros(wx.n_steps)), wx.n_steps)
+        times[name] = zone_s + plant_s
+        print(f"heat-side year at {name:>6} ({wx.n_steps:5d} steps): zone {zone_s * 1e3:.3f} ms + plant "
+              f"{plant_s * 1e3:.3f} ms = {times[name] * 1e3:.3f} ms")
+    print(f"15-minute / hourly kernel time: {times['15 min'] / times['hourly']:.2f}x (4x the steps)")
+
+
+def _full_system(weather) -> None:
+    """Issue 4's full system year: zone + plant (PV-led, 30 kWp) + EV kernel (8 points, PV-surplus) + balance."""
+    building, plant = antwerp_block(), _plant()
+    for name, wx in (("hourly", weather), ("15 min", weather.to_quarter_hours())):
+        n = wx.n_steps
+        demand = simulate_demand(building, wx)
+        pv = pv_ac_kw_array(wx, PvArray(tilt_deg=35.0, azimuth_deg=180.0, kwp=30.0))
+        common = common_area_loads_kw(wx.index, building)["total_kw"].to_numpy()
+        zone_s = _zone_kernel_s(wx)
+        args = _plant_args(wx, demand, plant, Control("pv_led"), pv)
+        plant_s = _plant_kernel_s(args, n)
+        out = np.zeros((n, kernel.N_OUTPUTS))
+        kernel.plant_kernel(*args, np.zeros(2), np.zeros(2), out)
+        plant_kw = (out[:, kernel.HP_ELEC_SH] + out[:, kernel.HP_ELEC_DHW] + out[:, kernel.BOOSTER_HEAT]) / wx.step_h
+        sessions = generate_sessions(wx.index, ChargingSite(n_points=8, n_cars=8, site_limit_kw=25.0), seed=1)
+        a, other = sessions.arrays, common + plant_kw
+
+        def ev(a=a, other=other, pv=pv, n=n, count=len(sessions)):
+            _charging_kernel(STRATEGIES.index("pv_surplus"), wx.step_h, other, pv, np.zeros(n), 25.0, a["arrival"],
+                             a["departure"], a["need_kwh"], a["max_power_kw"], a["point"], np.zeros((n, 8)),
+                             np.zeros(count))
+        ev()
+        ev_s = best_time_s(ev, repeat=20, number=3)
+        ev_kw = np.zeros(n)  # the balance's arithmetic does not depend on the values
+        loads = {"heat_plant": plant_kw, "common_area": common, "ev": ev_kw}
+
+        def arithmetic(pv=pv, total=plant_kw + common + ev_kw, dt=wx.step_h):
+            used = np.minimum(pv, total)
+            return used * dt, (total - used) * dt, (pv - used) * dt
+        balance_np_s = best_time_s(arithmetic, repeat=20, number=5)
+        balance_pd_s = best_time_s(lambda: electricity_balance(wx.index, pv_kw=pv, loads_kw=loads), repeat=7)
+        total_s = zone_s + plant_s + ev_s + balance_np_s
+        print(f"full system year at {name:>6}: zone {zone_s * 1e3:.3f} + plant (PV-led) {plant_s * 1e3:.3f} + EV kernel "
+              f"(8 points, pv_surplus) {ev_s * 1e3:.3f} + balance arithmetic {balance_np_s * 1e3:.3f} ms = "
+              f"{total_s * 1e3:.3f} ms (target <= 1 ms: {'met' if total_s <= 1e-3 else 'NOT met'}); "
+              f"electricity_balance as a pandas call {balance_pd_s * 1e3:.2f} ms more")
 
 
 def _zone_kernel_s(weather) -> float:

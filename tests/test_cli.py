@@ -120,7 +120,7 @@ def test_batch_runs_the_variant_row_function(tmp_path, capsys):
     assert cli.main(["batch", str(tmp_path / "rows.csv"), "-o", str(out), "--workers", "1", "-q", "--row",
                      "variant"]) == 0
     results = pd.read_csv(out / "results.csv", index_col=0)
-    assert {"npv_eur", "no_unmet_heat", "lock_in_pass", "npv_positive"} <= set(results.columns)
+    assert {"npv_eur", "no_unmet_heat", "lock_in_pass", "npv_ge_0", "npv_with_subsidy_ge_0"} <= set(results.columns)
     assert results["error"].isna().all() and "1 rows, 0 failed" in capsys.readouterr().out
 
 

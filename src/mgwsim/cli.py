@@ -6,8 +6,11 @@
     :mod:`mgwsim.report` is installed).
 ``mgwsim demo [--out out]``
     The example Antwerp block on the embedded defaults.
+``mgwsim stock N -o TABLE``
+    A synthetic stock of N Flemish apartment buildings × the twelve city combinations.
 ``mgwsim batch TABLE -o RESULTS``
-    A typology table (CSV/Parquet) through :func:`mgwsim.batch.run_batch`, locally or on Dask.
+    A typology table (CSV/Parquet) through :func:`mgwsim.batch.run_batch`, locally or on Dask;
+    with ``--row city`` also the typology × combination feasibility summary and heat map.
 ``mgwsim weather info FILE``
     Summary of an EPW or PVGIS TMY file.
 
@@ -91,11 +94,18 @@ def _weather_info(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------- batch
+def _row_function(name: str):
+    from mgwsim.batch import CityModel, city_row, demand_row, demand_shared, variant_row, variant_shared
+
+    return {"demand": lambda: (demand_row, demand_shared()), "variant": lambda: (variant_row, variant_shared()),
+            "city": lambda: (city_row, CityModel())}[name]()
+
+
 def _batch(args: argparse.Namespace) -> int:
-    from mgwsim.batch import demand_row, demand_shared, read_table, run_batch, variant_row, variant_shared
+    from mgwsim.batch import read_table, run_batch
 
     table = read_table(_existing(args.table, "batch table"))
-    row_function, shared = (variant_row, variant_shared()) if args.row == "variant" else (demand_row, demand_shared())
+    row_function, shared = _row_function(args.row)
     client = _dask_client(args.scheduler) if args.scheduler else None
     out = Path(args.out)
     try:
@@ -108,9 +118,41 @@ def _batch(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     target = out / f"results.{args.format}"
     results.to_csv(target) if args.format == "csv" else results.to_parquet(target)
+    written = [target, *_feasibility(table, results, out)]
     failed = int(results["error"].notna().sum())
-    print(f"mgwsim batch: {len(results)} rows, {failed} failed; written: {target}")
+    print(f"mgwsim batch: {len(results)} rows, {failed} failed; written: {', '.join(map(str, written))}")
     return 0 if failed == 0 else 1
+
+
+def _feasibility(table, results, out: Path) -> list[Path]:
+    """``summary.csv`` and ``heatmap.png`` (typology × combination) when the rows carry the flags."""
+    from mgwsim.stock import DEFAULT_CRITERIA, feasibility_heatmap, feasibility_summary
+
+    flags = {c for needed in DEFAULT_CRITERIA.values() for c in needed}
+    if not {"typology", "combination"} <= set(table.columns) or not flags <= set(results.columns):
+        return []
+    import matplotlib
+
+    matplotlib.use("Agg")
+    summary = feasibility_summary(results.join(table[["typology", "combination"]]))
+    summary.to_csv(out / "summary.csv")
+    ax = feasibility_heatmap(summary)
+    ax.set_title("Share of buildings where the combination is feasible (no unmet heat, no lock-in, NPV ≥ 0)")
+    ax.figure.savefig(out / "heatmap.png", dpi=150, bbox_inches="tight")
+    return [out / "summary.csv", out / "heatmap.png"]
+
+
+def _stock(args: argparse.Namespace) -> int:
+    from mgwsim.batch import city_table
+    from mgwsim.stock import generate_stock
+
+    table = city_table(generate_stock(args.n_buildings, seed=args.seed))
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(out) if out.suffix.lower() == ".csv" else table.to_parquet(out)
+    print(f"mgwsim stock: {args.n_buildings} buildings x {table['combination'].nunique()} combinations = "
+          f"{len(table)} rows; written: {out}")
+    return 0
 
 
 def _existing(path: str, what: str) -> Path:
@@ -160,8 +202,9 @@ def _add_batch(commands) -> None:
         description="Run every row of TABLE (columns typology, variant and optionally floor_area_m2, "
                     "n_apartments, n_storeys, orientation_deg; with --row variant also combination; first CSV "
                     "column = row id) through a row function: the annual heat demand (mgwsim.batch.demand_row) "
-                    "or a technique combination judged against a new gas boiler (mgwsim.batch.variant_row: "
-                    "heat plant, PV, business case, lock-in, feasibility flags). Finished chunks are kept as "
+                    "or a technique combination judged against a new gas boiler (mgwsim.batch.variant_row, or "
+                    "mgwsim.batch.city_row for the tables of 'mgwsim stock': heat plant, PV, business case, "
+                    "lock-in, feasibility flags). Finished chunks are kept as "
                     "Parquet parts in RESULTS/parts (a re-run resumes), the assembled table is written to "
                     "RESULTS/results.csv (or .parquet). Exit status 1 when some rows failed (see their "
                     "'error' column).")
@@ -171,8 +214,10 @@ def _add_batch(commands) -> None:
     batch.add_argument("--workers", type=_positive_int, help="local worker processes (default: all cores; "
                                                              "1 runs in this process); ignored with --scheduler")
     batch.add_argument("--chunk-size", type=_positive_int, default=256, help="rows per task (default: 256)")
-    batch.add_argument("--row", choices=("demand", "variant"), default="demand",
-                       help="row function: annual demand, or a technique combination per row (default: demand)")
+    batch.add_argument("--row", choices=("demand", "variant", "city"), default="demand",
+                       help="row function: annual demand (demand_row), a technique combination (variant_row), or "
+                            "one of the twelve city combinations (city_row, with RESULTS/summary.csv and "
+                            "RESULTS/heatmap.png) (default: demand)")
     batch.add_argument("--seed", type=int, default=0, help="batch seed (default: 0)")
     batch.add_argument("--format", choices=("csv", "parquet"), default="csv", help="results file (default: csv)")
     batch.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
@@ -188,6 +233,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", default="out", help="folder for the outputs (default: out)")
     demo.set_defaults(func=_demo)
     _add_batch(commands)
+    stock = commands.add_parser(
+        "stock", help="a synthetic stock of apartment buildings x the twelve city combinations",
+        description="Draw N Flemish apartment buildings (mgwsim.stock.generate_stock) and cross them with the "
+                    "twelve combinations of mgwsim.batch.CITY_COMBINATIONS: the input table of "
+                    "'mgwsim batch --row city'.")
+    stock.add_argument("n_buildings", type=_positive_int, help="number of buildings")
+    stock.add_argument("-o", "--out", required=True, help="table file (.parquet or .csv)")
+    stock.add_argument("--seed", type=int, default=0, help="stock seed (default: 0)")
+    stock.set_defaults(func=_stock)
     weather = commands.add_parser("weather", help="weather files", description="Weather files.")
     weather_commands = weather.add_subparsers(dest="weather_command", required=True, metavar="COMMAND")
     info = weather_commands.add_parser("info", help="summary of an EPW or PVGIS TMY file",

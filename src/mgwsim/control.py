@@ -80,7 +80,7 @@ class Control:
 
 
 def cheap_hours(price_eur_per_kwh, *, horizon_h: int = 1, min_spread_frac: float = 0.05, cop_ratio=None,
-                load_kwh=None, stored_kwh: float = 1.0) -> np.ndarray:
+                load_kwh=None, stored_kwh: float = 1.0, step_h: float = 1.0) -> np.ndarray:
     """True where pre-heating the storage now costs less than the heat it displaces later.
 
     With ``r`` the COP at the raised storage temperature over the COP at the normal one,
@@ -95,10 +95,16 @@ def cheap_hours(price_eur_per_kwh, *, horizon_h: int = 1, min_spread_frac: float
     look-ahead rule of day-ahead-driven heat-pump control; day-ahead prices are known the
     day before (EPEX gate closure 12:00 D-1), so it needs no forecast beyond the published
     prices. Without ``cop_ratio`` and ``load_kwh`` it reduces to ``p_t < (1 − spread) · p̄``.
+
+    Works per step: with 15-minute series (``step_h=0.25``) *t* is a quarter hour, ``L`` its
+    load [kWh per step], and the look-ahead spans ``horizon_h / step_h`` steps (the horizon
+    stays in hours).
     """
     prices = check_series(price_eur_per_kwh, "price_eur_per_kwh", owner="cheap_hours")
     n = prices.size
     check_number(horizon_h, "horizon_h", owner="cheap_hours", low=1, high=48)
+    if step_h not in (1.0, 0.25):
+        raise InputError(f"cheap_hours.step_h = {step_h!r} h is not allowed; allowed: 1.0 (1 h) or 0.25 (15 min)")
     check_number(min_spread_frac, "min_spread_frac", owner="cheap_hours", low=0.0, high=0.95)
     ratio = np.ones(n) if cop_ratio is None else check_series(cop_ratio, "cop_ratio", owner="cheap_hours", length=n,
                                                               low=0.0, high=1.0)
@@ -106,7 +112,7 @@ def cheap_hours(price_eur_per_kwh, *, horizon_h: int = 1, min_spread_frac: float
                                                              low=0.0)
     stored = check_number(stored_kwh, "stored_kwh", owner="cheap_hours", low=0.0, low_inclusive=False)
     series = pd.Series(prices)
-    ahead = series[::-1].rolling(int(horizon_h), min_periods=1).mean()[::-1].shift(-1)
+    ahead = series[::-1].rolling(round(horizon_h / step_h), min_periods=1).mean()[::-1].shift(-1)
     ahead = ahead.fillna(series.iloc[-1]).to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         cost_now = np.where(ratio > 0, prices * ((load + stored) / ratio - load), np.inf)
@@ -114,8 +120,8 @@ def cheap_hours(price_eur_per_kwh, *, horizon_h: int = 1, min_spread_frac: float
 
 
 def price_led_offsets(price_eur_per_kwh, control: Control, *, cop_ratio=None, load_kwh=None,
-                      stored_kwh: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-    """Buffer and hot-water setpoint raises [K] per hour for price-led control (see :func:`cheap_hours`)."""
+                      stored_kwh: float = 1.0, step_h: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """Buffer and hot-water setpoint raises [K] per step for price-led control (see :func:`cheap_hours`)."""
     cheap = cheap_hours(price_eur_per_kwh, horizon_h=control.horizon_h, min_spread_frac=control.min_spread_frac,
-                        cop_ratio=cop_ratio, load_kwh=load_kwh, stored_kwh=stored_kwh)
+                        cop_ratio=cop_ratio, load_kwh=load_kwh, stored_kwh=stored_kwh, step_h=step_h)
     return np.where(cheap, control.boost_k, 0.0), np.where(cheap, control.dhw_boost_k, 0.0)

@@ -1,6 +1,7 @@
-"""The building's hourly heat demand: space heating, hot water and the supply temperature needed.
+"""The building's heat demand per hour (or 15 minutes): space heating, hot water and the supply temperature needed.
 
-This composes the pieces of :mod:`mgwsim.building` in one readable sequence (the way
+Everything runs on the weather's step (1 h, or 15 min for 15-minute weather, e.g.
+:meth:`mgwsim.weather.Weather.to_quarter_hours`); energies are kWh per step. This composes the pieces of :mod:`mgwsim.building` in one readable sequence (the way
 pvlib's ``ModelChain`` does): hot-water draws and losses first (their losses inside the
 heated volume are internal gains), then the 5R1C zone, then the radiators' required supply
 and return temperatures for each hour's load.
@@ -18,15 +19,22 @@ from mgwsim.building.emitters import Radiators, radiators_for
 from mgwsim.building.envelope import Building
 from mgwsim.building.thermal import OPERATIVE_AIR_WEIGHT, simulate_space_heating
 from mgwsim.errors import check_number
+from mgwsim.timestep import step_hours
 from mgwsim.weather import Weather, design_temperature
+
+
+def step_count_hours(count: int, step_h: float) -> int | float:
+    """Hours [h] that ``count`` steps of ``step_h`` hours make: an int for hourly steps, else a float."""
+    return int(count) if step_h == 1.0 else float(count) * step_h
 
 
 @dataclass(frozen=True, eq=False)
 class Demand:
-    """Hourly heat demand of one building-year.
+    """Heat demand of one building-year per step (hour or 15 minutes).
 
-    ``hourly`` columns: ``space_heating_kwh``, ``dhw_kwh`` (heat the hot-water system needs:
-    draws + circulation + storage losses), ``dhw_draw_kwh``, ``circulation_loss_kwh``,
+    ``hourly`` columns (per step of the weather's index; the name is kept from the hourly
+    default): ``space_heating_kwh``, ``dhw_kwh`` (heat the hot-water system needs: draws +
+    circulation + storage losses), ``dhw_draw_kwh``, ``circulation_loss_kwh`` [kWh per step],
     ``supply_required_degc``, ``return_required_degc``, ``temp_air_degc`` (outdoor),
     ``operative_degc``, ``unmet_k``.
     """
@@ -37,9 +45,19 @@ class Demand:
     hourly: pd.DataFrame
     dhw: DhwProfile | None
 
+    @property
+    def step_h(self) -> float:
+        """Length of one step of ``hourly`` [h]: 1.0 or 0.25."""
+        return step_hours(self.hourly.index, owner="Demand", field="hourly.index")
+
     def summary(self) -> pd.Series:
-        """Annual key figures (energies in kWh, specific values per m² of heated floor area)."""
+        """Annual key figures (energies in kWh, specific values per m² of heated floor area).
+
+        Peaks are the highest step mean power [kW] = kWh per step / step [h]; ``*_hours``
+        count steps × step [h].
+        """
         h, area = self.hourly, self.building.heated_floor_area_m2
+        step_h = self.step_h
         space, dhw = h["space_heating_kwh"].sum(), h["dhw_kwh"].sum()
         heating_hours = h["space_heating_kwh"] > 0
         return pd.Series({
@@ -47,25 +65,26 @@ class Demand:
             "n_apartments": self.building.n_apartments,
             "design_temperature_degc": self.design_temperature_degc,
             "design_heat_load_kw": self.building.design_heat_load_kw(self.design_temperature_degc),
-            "peak_space_heating_kw": h["space_heating_kwh"].max(),
+            "peak_space_heating_kw": h["space_heating_kwh"].max() / step_h,
             "space_heating_kwh": space,
             "space_heating_kwh_m2": space / area,
             "dhw_kwh": dhw,
             "dhw_kwh_m2": dhw / area,
             "total_heat_kwh": space + dhw,
             "max_supply_required_degc": h["supply_required_degc"].max(),
-            "hours_supply_above_55_degc": int((h["supply_required_degc"] > 55.0).sum()),
+            "hours_supply_above_55_degc": step_count_hours((h["supply_required_degc"] > 55.0).sum(), step_h),
             "mean_supply_required_degc_heating_hours": h.loc[heating_hours, "supply_required_degc"].mean(),
-            "unmet_hours": int((h["unmet_k"] > 0.5).sum()),
+            "unmet_hours": step_count_hours((h["unmet_k"] > 0.5).sum(), step_h),
         }, name=self.building.name)
 
     def plot(self, ax=None):
-        """Hourly space heating and hot water [kW] over the year (matplotlib)."""
+        """Space heating and hot water [kW, step means] over the year (matplotlib)."""
         import matplotlib.pyplot as plt
 
         ax = ax or plt.subplots(figsize=(10, 3.5))[1]
-        ax.plot(self.hourly.index, self.hourly["space_heating_kwh"], lw=0.6, label="space heating")
-        ax.plot(self.hourly.index, self.hourly["dhw_kwh"], lw=0.6, label="hot water")
+        step_h = self.step_h
+        ax.plot(self.hourly.index, self.hourly["space_heating_kwh"] / step_h, lw=0.6, label="space heating")
+        ax.plot(self.hourly.index, self.hourly["dhw_kwh"] / step_h, lw=0.6, label="hot water")
         ax.set_ylabel("heat demand [kW]")
         ax.set_title(self.building.name)
         ax.legend(loc="upper right")
@@ -86,7 +105,11 @@ def simulate_demand(
     with_dhw: bool = True,
     timezone: str = "Europe/Brussels",
 ) -> Demand:
-    """Hourly space-heating and hot-water demand and the supply temperature needed.
+    """Space-heating and hot-water demand per step and the supply temperature needed.
+
+    Runs on the weather's step: hourly, or 15-minute weather gives a 15-minute ``Demand``
+    (kWh per quarter hour; hot-water draws generated natively per quarter, see
+    :func:`mgwsim.building.dhw.apartment_draws_l`).
 
     Parameters
     ----------
@@ -113,10 +136,10 @@ def simulate_demand(
         dhw = dhw_profile(weather.index.tz_convert(timezone), n_apartments=building.n_apartments,
                           occupants_per_apartment=occupants_per_apartment, floor_area_m2=building.heated_floor_area_m2,
                           n_storeys=building.n_storeys, seed=seed, litres_per_person_day=litres_per_person_day)
-        gains_w = 1000.0 * dhw.hourly["circulation_loss_shaft_kwh"].to_numpy()
+        gains_w = 1000.0 * dhw.hourly["circulation_loss_shaft_kwh"].to_numpy() / weather.step_h  # kWh/step -> W
     zone = simulate_space_heating(building, weather, heating_limit_kw=heating_limit_kw, extra_internal_gains_w=gains_w,
                                   timezone=timezone)
-    temperatures = radiators.temperatures(zone["space_heating_kwh"].to_numpy())
+    temperatures = radiators.temperatures(zone["space_heating_kwh"].to_numpy() / weather.step_h)  # load [kW]
     hourly = pd.DataFrame({
         "space_heating_kwh": zone["space_heating_kwh"],
         "dhw_kwh": dhw.hourly["total_kwh"].to_numpy() if dhw else 0.0,

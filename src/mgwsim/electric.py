@@ -14,18 +14,17 @@ import numpy as np
 import pandas as pd
 
 from mgwsim.errors import InputError, check_choice, check_number, check_series
+from mgwsim.timestep import step_hours
 
 CAPACITY_TARIFF_MIN_KW = 2.5
 """Minimum monthly peak billed by the Flemish capacity tariff [kW] (VREG, since 1 January 2023)."""
 
 
 def _step_hours(index: pd.DatetimeIndex) -> float:
+    """The index's regular step [h], 1.0 or 0.25 (every step checked, not only the first)."""
     if len(index) < 2:
         raise InputError("electricity_balance: the index needs at least two timestamps")
-    step = (index[1] - index[0]) / pd.Timedelta(hours=1)
-    if step not in (1.0, 0.25):
-        raise InputError(f"electricity_balance: time step of {step} h; allowed are 1 h and 0.25 h")
-    return float(step)
+    return step_hours(index, owner="electricity_balance")
 
 
 def electricity_balance(index: pd.DatetimeIndex, *, pv_kw=None, loads_kw: dict, export_limit_kw: float | None = None
@@ -75,7 +74,14 @@ def balance_residual_kwh(balance: pd.DataFrame) -> pd.Series:
 
 
 def monthly_peak_import_kw(balance: pd.DataFrame, timezone: str = "Europe/Brussels") -> pd.Series:
-    """Maximum import power per local calendar month [kW] (per step; see the module note on hourly data)."""
+    """Maximum import power per local calendar month [kW]: max of import [kWh per step] / step [h].
+
+    On 15-minute data this is the quantity the Flemish capacity tariff bills, the monthly
+    highest 15-minute mean offtake (VREG, since 1 January 2023). On hourly data it is the
+    highest *hourly* mean, which can only underestimate the 15-minute peak (the mean of four
+    quarters is at most their maximum): a lower bound. No correction factor is applied, as
+    none is cited here; run the year at 15 minutes to compute the peak on its own basis.
+    """
     dt = _step_hours(balance.index)
     power = balance["grid_import_kwh"] / dt
     months = balance.index.tz_convert(timezone).tz_localize(None).to_period("M")
@@ -83,7 +89,11 @@ def monthly_peak_import_kw(balance: pd.DataFrame, timezone: str = "Europe/Brusse
 
 
 def balance_kpis(balance: pd.DataFrame, *, connection_limit_kw: float | None = None) -> pd.Series:
-    """Self-consumption, self-sufficiency, peaks and exceedance hours of a balance."""
+    """Self-consumption, self-sufficiency, peaks and exceedance hours of a balance.
+
+    Peaks are step mean powers (kWh per step / step [h]); ``hours_above_connection_limit`` is
+    the count of steps above the limit × step [h] (``steps_above_connection_limit`` the count).
+    """
     dt = _step_hours(balance.index)
     pv, load = balance["pv_kwh"].sum(), balance["load_kwh"].sum()
     used = balance["self_consumed_kwh"].sum()
@@ -103,7 +113,9 @@ def balance_kpis(balance: pd.DataFrame, *, connection_limit_kw: float | None = N
         "peak_basis": "15 min" if dt == 0.25 else "hourly mean (lower bound of the 15-min peak)",
     }
     if connection_limit_kw is not None:
-        kpis["steps_above_connection_limit"] = int((import_kw > connection_limit_kw + 1e-9).sum())
+        above = int((import_kw > connection_limit_kw + 1e-9).sum())
+        kpis["steps_above_connection_limit"] = above
+        kpis["hours_above_connection_limit"] = above * dt
     return pd.Series(kpis, name="electricity")
 
 

@@ -1,7 +1,7 @@
 """Electric loads of an apartment building other than heat pumps and EV charging, hour by hour.
 
-What this module gives (hourly arrays on the caller's tz-aware ``DatetimeIndex`` of
-period-beginning hours; daily and weekly patterns follow the *local* clock of ``timezone``,
+What this module gives (arrays on the caller's tz-aware ``DatetimeIndex`` of period-beginning
+hours or quarter hours; daily and weekly patterns follow the *local* clock of ``timezone``,
 so the embedded UTC weather index can be passed as it is):
 
 - :func:`household_annual_kwh` -- annual private consumption per apartment from its household
@@ -17,7 +17,17 @@ so the embedded UTC weather index can be passed as it is):
   ventilation fans (from ``building.ventilation``) and always-on equipment;
 - :func:`building_electric_loads` -- apartments and common areas together.
 
-Power in kW is the mean over the hour, so an hourly kW column sums to kWh.
+Power in kW is the mean over the step, so an hourly kW column sums to kWh (a 15-minute one
+times 0.25 h).
+
+**15-minute index.** The profiles behind these loads are hourly (the H25 table shipped here
+holds hourly sums of BDEW's quarter-hour values; the activity split follows it; VDI 4707 and
+the lighting rules give daily energies): on a 15-minute index every load is computed per
+clock hour and its hourly mean power held over the hour's four quarters
+(:func:`mgwsim.timestep.hourly_parent`). That split keeps each hour's energy, so annual
+energies are those of the hourly index, but adds no sub-hourly variability: 15-minute peaks
+of these loads equal their hourly peaks, a lower bound. Only outdoor lighting (switched at
+sunset/sunrise) and user-given ``heating_on`` masks are evaluated per quarter.
 """
 
 from __future__ import annotations
@@ -32,6 +42,7 @@ import pandas as pd
 
 from mgwsim._data import data_path
 from mgwsim.errors import InputError, check_choice, check_fraction, check_number, check_positive, check_series
+from mgwsim.timestep import hourly_parent, step_hours
 
 __all__ = [
     "DEFAULT_TIMEZONE",
@@ -81,23 +92,33 @@ _H25_DAY_TYPES = ("workday", "saturday", "sunday_holiday")
 
 
 # --------------------------------------------------------------------------- index helpers
-def _local_index(index, timezone: str, owner: str) -> pd.DatetimeIndex:
-    """``index`` on the local clock of ``timezone`` after checking it is tz-aware and hourly."""
+def _local_index(index, timezone: str, owner: str, *, quarters: bool = False) -> pd.DatetimeIndex:
+    """``index`` on the local clock of ``timezone`` after checking it is tz-aware and hourly.
+
+    With ``quarters=True`` a regular 15-minute index is accepted as well.
+    """
     if not isinstance(index, pd.DatetimeIndex):
         raise InputError(f"{owner}.index must be a pandas DatetimeIndex, got {type(index).__name__}")
     if len(index) == 0:
         raise InputError(f"{owner}.index is empty; at least one hour is needed")
     if index.tz is None:
         raise InputError(f"{owner}.index must be tz-aware (e.g. UTC); got a naive index")
-    steps = np.diff(index.asi8)
-    per_hour = pd.Timedelta(hours=1) // pd.Timedelta(1, unit=index.unit)
-    if steps.size and not np.all(steps == per_hour):
-        i = int(np.flatnonzero(steps != per_hour)[0])
-        raise InputError(f"{owner}.index must be hourly and increasing; the step after {index[i]} is not 1 h")
+    step_h = step_hours(index, owner=owner)
+    if step_h != 1.0 and not quarters:
+        raise InputError(f"{owner}.index has a step of {step_h * 60:g} min; allowed here: 1 h")
     try:
         return index.tz_convert(timezone)
     except Exception as exc:  # pytz/zoneinfo raise different types for unknown zones
         raise InputError(f"{owner}.timezone = {timezone!r} is not a known time zone") from exc
+
+
+def _step(index, owner: str) -> float:
+    """Step of a tz-aware index [h] (1.0 or 0.25), checked like :func:`_local_index`."""
+    if isinstance(index, pd.DatetimeIndex) and len(index) and index.tz is None:
+        raise InputError(f"{owner}.index must be tz-aware (e.g. UTC); got a naive index")
+    if isinstance(index, pd.DatetimeIndex) and len(index) == 0:
+        raise InputError(f"{owner}.index is empty; at least one hour is needed")
+    return step_hours(index, owner=owner)
 
 
 def _day_codes(local: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
@@ -198,19 +219,26 @@ def standard_load_shape(index: pd.DatetimeIndex, *, timezone: str = DEFAULT_TIME
     Parameters
     ----------
     index : pandas.DatetimeIndex
-        Hourly, period-beginning, tz-aware timestamps (any zone, e.g. the UTC weather index).
+        Hourly or 15-minute, period-beginning, tz-aware timestamps (any zone, e.g. the UTC
+        weather index).
     timezone : str
         Zone whose local clock drives the profile (default ``"Europe/Brussels"``).
 
     Returns
     -------
     pandas.Series
-        ``shape_frac`` on ``index``.
+        ``shape_frac`` on ``index``: share per step; a quarter gets a quarter of its hour's
+        share (energy-conserving split, see the module docstring).
 
     References
     ----------
     BDEW (2025). Standardlastprofile Strom, H25 (household). Values as shipped by demandlib 0.2.2.
     """
+    step_h = _step(index, "standard_load_shape")
+    if step_h != 1.0:
+        hours, position = hourly_parent(index)
+        shares = standard_load_shape(hours, timezone=timezone).to_numpy()[position] * step_h
+        return pd.Series(shares, index=index, name="shape_frac")
     local = _local_index(index, timezone, "standard_load_shape")
     raw = _raw_shape(local)
     years = np.asarray(local.year)
@@ -328,7 +356,8 @@ def apartment_loads_kw(
     Parameters
     ----------
     index : pandas.DatetimeIndex
-        Hourly, period-beginning, tz-aware timestamps.
+        Hourly or 15-minute, period-beginning, tz-aware timestamps (15 minutes: the hourly
+        loads held over each hour's quarters, see the module docstring).
     household_sizes : array_like
         Persons per apartment (one value per apartment), 1..20.
     seed : int
@@ -351,6 +380,12 @@ def apartment_loads_kw(
         ``apartment_0_kw`` ... ``apartment_{n-1}_kw`` and ``total_kw`` on ``index``.
     """
     owner = "apartment_loads_kw"
+    if _step(index, owner) != 1.0:  # hourly model, each hour's mean held over its quarters
+        hours, position = hourly_parent(index)
+        hourly = apartment_loads_kw(hours, household_sizes, seed=seed, annual_kwh_by_size=annual_kwh_by_size,
+                                    timezone=timezone, base_load_frac=base_load_frac, day_to_day_cv=day_to_day_cv,
+                                    hour_concentration=hour_concentration)
+        return pd.DataFrame(hourly.to_numpy()[position], index=index, columns=hourly.columns)
     local = _local_index(index, timezone, owner)
     annual = household_annual_kwh(household_sizes, annual_kwh_by_size)
     b = check_fraction(base_load_frac, "base_load_frac", owner=owner)
@@ -580,13 +615,13 @@ def _lighting_kw(index, area_m2: float, lighting: Lighting, timezone: str) -> np
     return installed_kw * on_fraction
 
 
-def _sun_down(index: pd.DatetimeIndex, latitude_deg: float, longitude_deg: float) -> np.ndarray:
-    """True where the sun is below the horizon at mid-hour (simple solar geometry).
+def _sun_down(index: pd.DatetimeIndex, latitude_deg: float, longitude_deg: float, step_h: float = 1.0) -> np.ndarray:
+    """True where the sun is below the horizon at the middle of the step (simple solar geometry).
 
     Declination after Cooper (1969), equation of time after Spencer (1971); accurate to a few
     minutes, enough to switch outdoor lighting.
     """
-    utc = index.tz_convert("UTC") + pd.Timedelta(minutes=30)
+    utc = index.tz_convert("UTC") + pd.Timedelta(hours=step_h / 2.0)
     gamma = 2 * np.pi * (np.asarray(utc.day_of_year) - 1) / 365.0
     decl = np.radians(23.45) * np.sin(2 * np.pi * (284 + np.asarray(utc.day_of_year)) / 365.0)
     eot_min = 229.18 * (0.000075 + 0.001868 * np.cos(gamma) - 0.032077 * np.sin(gamma)
@@ -626,12 +661,12 @@ def _heating_pump_w(building, design_heat_load_kw, delta_t_k, head_kpa, efficien
 
 
 def _heating_on(local: pd.DatetimeIndex, heating_on, owner: str) -> np.ndarray:
-    """Hours the heating pump runs: given booleans, or October to April (mgwsim assumption)."""
+    """Steps the heating pump runs: given booleans (one per step), or October to April (mgwsim assumption)."""
     if heating_on is None:
         return np.isin(np.asarray(local.month), (10, 11, 12, 1, 2, 3, 4))
     mask = np.asarray(heating_on)
     if mask.dtype != bool or mask.shape != (len(local),):
-        raise InputError(f"{owner}.heating_on must be {len(local)} booleans (one per hour), "
+        raise InputError(f"{owner}.heating_on must be {len(local)} booleans (one per step of the index), "
                          f"got dtype {mask.dtype} and shape {mask.shape}")
     return mask
 
@@ -670,7 +705,10 @@ def common_area_loads_kw(
     longitude_deg: float = 4.35,
     timezone: str = DEFAULT_TIMEZONE,
 ) -> pd.DataFrame:
-    """Hourly electricity of the building's common services, per use and in total [kW].
+    """Electricity of the building's common services per step, per use and in total [kW, step mean].
+
+    On a 15-minute index the lift and lighting (hourly activity profiles) hold their hourly
+    mean over the quarters; the rest is evaluated per quarter (see the module docstring).
 
     - ``lift_kw``: one :class:`Lift` per stair core (VDI 4707-1); needs ``n_storeys >= 2``.
     - ``lighting_kw``: circulation area (stairs, landings, corridors) x :class:`Lighting`
@@ -690,7 +728,7 @@ def common_area_loads_kw(
     Parameters
     ----------
     index : pandas.DatetimeIndex
-        Hourly, period-beginning, tz-aware timestamps.
+        Hourly or 15-minute, period-beginning, tz-aware timestamps.
     building : mgwsim.Building
         Uses ``n_apartments``, ``n_storeys``, ``heated_floor_area_m2``, ``heated_volume_m3``,
         ``ventilation`` and (for the default pump size) ``design_heat_load_kw``.
@@ -708,7 +746,7 @@ def common_area_loads_kw(
     design_heat_load_kw : float, optional
         Design heat load [kW]; default ``building.design_heat_load_kw(-7 degC)`` (Uccle).
     heating_on : array_like of bool, optional
-        Hours with space heating (pump running).
+        Steps with space heating (pump running), one per row of ``index``.
     heating_delta_t_k, pump_head_kpa, pump_efficiency : float
         Design supply-return difference [K] (20: a 90/70 regime), pump head [kPa] and
         wire-to-water efficiency [-] (50 kPa and 0.25 are mgwsim assumptions for an existing
@@ -724,20 +762,22 @@ def common_area_loads_kw(
         The columns above and ``total_kw``.
     """
     owner = "common_area_loads_kw"
-    local = _local_index(index, timezone, owner)
+    local = _local_index(index, timezone, owner, quarters=True)
+    step_h = step_hours(index, owner=owner)
+    hours, position = hourly_parent(index)  # activity profiles are hourly: held over the quarters
     n = len(index)
     frame = pd.DataFrame(index=index)
-    frame["lift_kw"] = _lift_column(index, building, lift, n_stair_cores, timezone, owner)
+    frame["lift_kw"] = _lift_column(hours, building, lift, n_stair_cores, timezone, owner)[position]
     area = 0.08 * building.heated_floor_area_m2 if circulation_area_m2 is None else check_number(
         circulation_area_m2, "circulation_area_m2", owner=owner, low=0, high=1e6, unit="m2")
-    frame["lighting_kw"] = _lighting_kw(index, area, lighting or Lighting(), timezone)
+    frame["lighting_kw"] = _lighting_kw(hours, area, lighting or Lighting(), timezone)[position]
     garage = check_number(garage_area_m2, "garage_area_m2", owner=owner, low=0, high=1e6, unit="m2")
-    frame["garage_lighting_kw"] = _lighting_kw(index, garage, garage_lighting or Lighting(illuminance_lx=75.0),
-                                               timezone)
+    frame["garage_lighting_kw"] = _lighting_kw(hours, garage, garage_lighting or Lighting(illuminance_lx=75.0),
+                                               timezone)[position]
     outdoor_kw = check_number(outdoor_lighting_w, "outdoor_lighting_w", owner=owner, low=0, high=1e5, unit="W")
     lat = check_number(latitude_deg, "latitude_deg", owner=owner, low=-66, high=66, unit="deg")
     lon = check_number(longitude_deg, "longitude_deg", owner=owner, low=-180, high=180, unit="deg")
-    frame["outdoor_lighting_kw"] = outdoor_kw / 1000.0 * _sun_down(index, lat, lon)
+    frame["outdoor_lighting_kw"] = outdoor_kw / 1000.0 * _sun_down(index, lat, lon, step_h)
     pump_w = _heating_pump_w(building, design_heat_load_kw, heating_delta_t_k, pump_head_kpa, pump_efficiency, owner)
     frame["heating_pump_kw"] = pump_w / 1000.0 * _heating_on(local, heating_on, owner)
     dhw_w = check_number(dhw_circulation_pump_w, "dhw_circulation_pump_w", owner=owner, low=0, high=1e4, unit="W")
@@ -773,12 +813,12 @@ def building_electric_loads(
     apartment_options: dict | None = None,
     **common_options,
 ) -> pd.DataFrame:
-    """Hourly electricity of the apartments and the common areas of a building [kW].
+    """Electricity of the apartments and the common areas of a building per step [kW, step mean].
 
     Parameters
     ----------
     index : pandas.DatetimeIndex
-        Hourly, period-beginning, tz-aware timestamps.
+        Hourly or 15-minute, period-beginning, tz-aware timestamps.
     building : mgwsim.Building
     household_sizes : array_like, optional
         Persons per apartment, ``building.n_apartments`` values; default 2 persons each

@@ -1,10 +1,11 @@
-"""Rooftop PV: arrays, roof layouts and hourly AC output with pvlib (PVWatts chain).
+"""Rooftop PV: arrays, roof layouts and hourly (or 15-minute) AC output with pvlib (PVWatts chain).
 
 The chain follows pvlib's ``ModelChain.with_pvwatts`` step by step, vectorised over the
 year and computed once per (weather, orientation, parameters):
 
 1. plane-of-array irradiance with :func:`mgwsim.solar.plane_irradiance` (Perez by default,
-   solar position at the hour's midpoint, shared by every surface of the site);
+   solar position at the step's midpoint, shared by every surface of the site; the chain runs
+   on the weather's own step, 1 h or 15 min);
 2. for rows on a flat roof, inter-row shading: beam shaded fraction of
    :func:`pvlib.shading.shaded_fraction1d` (Anderson & Jensen, 2024) and sky-diffuse masking
    of :func:`pvlib.shading.sky_diffuse_passias` (Passias & Källbäck, 1984);
@@ -451,12 +452,12 @@ def _profile(weather: Weather, array: PvArray) -> pd.DataFrame:
 
 
 def pv_ac_per_kwp(weather: Weather, array: PvArray) -> pd.DataFrame:
-    """Hourly normalised output of an array [per kWp], cached on the weather per orientation.
+    """Normalised output of an array per step [per kWp], cached on the weather per orientation.
 
     Parameters
     ----------
     weather : Weather
-        Hourly weather (period-beginning hours).
+        Hourly or 15-minute weather (period-beginning steps).
     array : PvArray
         The array; its ``kwp`` and ``name`` do not matter (the result is per kWp).
 
@@ -466,7 +467,7 @@ def pv_ac_per_kwp(weather: Weather, array: PvArray) -> pd.DataFrame:
         With the weather's index: ``poa_effective_w_m2`` (beam × IAM + diffuse after row
         shading), ``temp_cell_degc``, ``dc_kw_per_kwp`` (after system losses, inverter
         input), ``ac_kw_per_kwp`` and ``clipped_kw_per_kwp`` (lost to inverter clipping).
-        Power is the hour's mean [kW per kWp]. A shallow copy of the cached frame.
+        Power is the step's mean [kW per kWp]. A shallow copy of the cached frame.
     """
     if not isinstance(weather, Weather):
         raise InputError(f"pv_ac_per_kwp.weather must be a mgwsim Weather, got {type(weather).__name__}")
@@ -511,7 +512,7 @@ def pv_ac_kw(weather: Weather, arrays) -> pd.DataFrame:
 
 
 def pv_ac_kw_array(weather: Weather, arrays) -> np.ndarray:
-    """Total hourly AC output [kW] as a contiguous float64 array (the form the kernels take).
+    """Total AC output per step [kW, step mean] as a contiguous float64 array (the form the kernels take).
 
     The fast path of batch runs: no DataFrame is built, only cached profiles times kWp.
     """
@@ -522,13 +523,18 @@ def pv_ac_kw_array(weather: Weather, arrays) -> np.ndarray:
     return total
 
 
-def _annualise(hourly_sum: float, weather: Weather) -> float:
-    """An energy summed over the weather's hours [kWh] scaled to 8,760 h [kWh/a]."""
-    return hourly_sum * HOURS_PER_YEAR / weather.n_hours
+def _annualise(power_sum_kw: float, weather: Weather) -> float:
+    """Powers [kW] summed over the weather's steps, as energy scaled to 8,760 h [kWh/a].
+
+    ``E = Σ P·Δt × 8760 h / (n·Δt)``: each step mean [kW] times the step length [h], over
+    the covered duration ``n·Δt``.
+    """
+    step_h = weather.step_h
+    return power_sum_kw * step_h * HOURS_PER_YEAR / (weather.n_steps * step_h)
 
 
 def specific_yield_kwh_per_kwp(weather: Weather, array: PvArray) -> float:
-    """Annual AC yield per kWp [kWh/kWp·a] (sum of hourly means × 1 h, scaled to 8,760 h)."""
+    """Annual AC yield per kWp [kWh/kWp·a] (sum of step means × step length, scaled to 8,760 h)."""
     return _annualise(float(pv_ac_per_kwp(weather, array)["ac_kw_per_kwp"].sum()), weather)
 
 
@@ -554,7 +560,7 @@ class PvKpis:
     clipping_loss_frac : float
         Clipping loss / (AC + clipping loss) [-].
     peak_ac_kw : float
-        Highest hourly mean AC power [kW].
+        Highest AC power of a step [kW] (an hourly or 15-minute mean, as the weather).
     """
 
     kwp: float

@@ -18,17 +18,17 @@ TRANSPOSITION_MODELS = ("perez", "haydavies", "isotropic")
 
 
 def solar_position(weather: Weather) -> pd.DataFrame:
-    """Apparent zenith, zenith and azimuth [°] at the middle of each hour, cached per weather.
+    """Apparent zenith, zenith and azimuth [°] at the middle of each step, cached per weather.
 
-    Uses pvlib's NREL SPA (numpy) at the hour's midpoint, since rows are hourly means
-    (Reda & Andreas, 2004, *Solar position algorithm for solar radiation applications*,
-    NREL/TP-560-34302).
+    Uses pvlib's NREL SPA (numpy) at the step's midpoint (stamp + 30 min hourly, + 7.5 min
+    at 15 minutes), since rows are period-beginning means over the step (Reda & Andreas,
+    2004, *Solar position algorithm for solar radiation applications*, NREL/TP-560-34302).
     """
     cached = weather._cache.get("solar_position")
     if cached is not None:
         return cached
     site = weather.site
-    midpoints = weather.index + pd.Timedelta(minutes=30)
+    midpoints = weather.index + pd.Timedelta(hours=weather.step_h / 2.0)
     position = pvlib.solarposition.get_solarposition(
         midpoints, site.latitude_deg, site.longitude_deg, altitude=site.altitude_m, method="nrel_numpy"
     )[["apparent_zenith", "zenith", "azimuth"]]
@@ -115,7 +115,7 @@ def plane_irradiance(
 
 
 def facade_irradiance_kw_m2(weather: Weather, azimuths_deg, tilts_deg, *, model: str = "perez") -> np.ndarray:
-    """Global irradiance on several planes as a (n_planes, n_hours) float64 array [kW/m²]."""
+    """Global irradiance on several planes as a (n_planes, n_steps) float64 array [kW/m²] (step means)."""
     rows = [
         plane_irradiance(weather, tilt, azimuth, model=model)["poa_global_w_m2"].to_numpy() / 1000.0
         for azimuth, tilt in zip(azimuths_deg, tilts_deg, strict=True)

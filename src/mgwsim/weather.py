@@ -1,8 +1,8 @@
-"""Weather: the hourly outdoor conditions of a site, and where they come from.
+"""Weather: the hourly (or 15-minute) outdoor conditions of a site, and where they come from.
 
-A :class:`Weather` holds an hourly, tz-aware DataFrame whose rows are the *mean over the
-hour that starts at the row's timestamp* (period-beginning labels), with unit-suffixed
-columns:
+A :class:`Weather` holds an hourly or 15-minute, tz-aware DataFrame whose rows are the *mean
+over the step that starts at the row's timestamp* (period-beginning labels), with
+unit-suffixed columns:
 
 ================================  =========================================
 ``temp_air_degc``                 dry-bulb air temperature [°C]
@@ -20,7 +20,10 @@ Where weather comes from (every reader returns a validated :class:`Weather`):
 * :func:`read_epw` -- EnergyPlus weather files (TMYx, IWEC, ...), local standard time.
 * :func:`read_pvgis_tmy` / :func:`get_pvgis_tmy` -- PVGIS typical years (file / online,
   cached on disk), UTC.
-* :func:`read_weather_csv` -- any hourly CSV with a time column and a column mapping.
+* :func:`read_weather_csv` -- any hourly or 15-minute CSV with a time column and a column
+  mapping.
+* :meth:`Weather.to_quarter_hours` -- a 15-minute year made from an hourly one (energies
+  kept, no sub-hourly variability added).
 
 Typical years are assembled from months of different years; the readers re-stamp them
 onto one calendar year (:data:`TYPICAL_YEAR` unless told otherwise) so that the index is
@@ -43,13 +46,17 @@ import numpy as np
 import pandas as pd
 
 from mgwsim.errors import DataError, InputError, check_choice, check_number
+from mgwsim.timestep import step_hours
 
 REQUIRED_COLUMNS = ("temp_air_degc", "ghi_w_m2", "dni_w_m2", "dhi_w_m2", "wind_speed_m_s", "pressure_hpa")
 OPTIONAL_COLUMNS = ("relative_humidity_pct",)
 IRRADIANCE_COLUMNS = ("ghi_w_m2", "dni_w_m2", "dhi_w_m2")
 
 YEAR_HOURS = (8760, 8784)
-"""Rows of a full calendar year (common, leap) [h]."""
+"""Rows of a full hourly calendar year (common, leap) [h]."""
+
+YEAR_QUARTER_HOURS = (35040, 35136)
+"""Rows of a full 15-minute calendar year (common, leap)."""
 
 TYPICAL_YEAR = 2019
 """Calendar year onto which typical years (TMY, mixed source years) are re-stamped.
@@ -129,7 +136,7 @@ class Site:
 
 @dataclass(frozen=True, eq=False)
 class Weather:
-    """An hourly weather series for a site (see the module docstring for the columns)."""
+    """An hourly or 15-minute weather series for a site (see the module docstring for the columns)."""
 
     data: pd.DataFrame
     site: Site
@@ -141,8 +148,30 @@ class Weather:
         return self.data.index
 
     @property
-    def n_hours(self) -> int:
+    def step_h(self) -> float:
+        """Length of one time step [h]: 1.0 (hourly) or 0.25 (15 minutes)."""
+        cached = self._cache.get("step_h")
+        if cached is None:
+            cached = self._cache["step_h"] = step_hours(self.index, owner="Weather", field="index", error=DataError)
+        return cached
+
+    @property
+    def n_steps(self) -> int:
+        """Number of time steps (rows)."""
         return len(self.data)
+
+    @property
+    def n_hours(self) -> int:
+        """Number of rows: an alias of :attr:`n_steps`, kept for the (hourly) code that uses it.
+
+        For a 15-minute series this is the number of quarter-hour *rows* (35040 in a common
+        year), not of hours; the covered duration is ``n_steps * step_h`` [h].
+        """
+        return len(self.data)
+
+    def to_quarter_hours(self) -> Weather:
+        """This (hourly) weather as a 15-minute series; see :func:`quarter_hourly`."""
+        return quarter_hourly(self)
 
     def column(self, name: str) -> np.ndarray:
         """A column as a contiguous float64 array (the form the kernels take)."""
@@ -161,12 +190,13 @@ UCCLE = Site("Uccle", 50.81, 4.34, altitude_m=68.0, municipality="Ukkel")
 
 
 def validate_weather(data: pd.DataFrame, *, source: str, expected_hours: int | None = None) -> pd.DataFrame:
-    """Check an hourly weather frame against the column contract; raise on the first problem.
+    """Check an hourly or 15-minute weather frame against the column contract; raise on the first problem.
 
     Checks, in this order: a DataFrame with a tz-aware DatetimeIndex; the required columns,
-    numeric; no duplicated timestamps (e.g. the autumn DST hour of a local-time file); steps
-    of exactly one hour (a gap is e.g. the spring DST hour or missing data); the row count
-    (8760 or 8784, or ``expected_hours``); no NaN; every value inside
+    numeric; no duplicated timestamps (e.g. the autumn DST hour of a local-time file); one
+    regular step of exactly one hour or exactly 15 minutes (a gap is e.g. the spring DST hour
+    or missing data); the row count (a full year: 8760 or 8784 hourly rows, 35040 or 35136
+    15-minute rows, or ``expected_hours``); no NaN; every value inside
     :data:`PHYSICAL_LIMITS` (negative irradiance included: see
     :data:`IRRADIANCE_ROUNDING_TOLERANCE_W_M2`); DHI <= GHI + :data:`DHI_ABOVE_GHI_TOLERANCE_W_M2`.
     Nothing is modified or clipped.
@@ -174,11 +204,11 @@ def validate_weather(data: pd.DataFrame, *, source: str, expected_hours: int | N
     Parameters
     ----------
     data : pandas.DataFrame
-        Hourly weather with the columns of the module docstring.
+        Hourly or 15-minute weather with the columns of the module docstring.
     source : str
         The file or source, named in every error message.
     expected_hours : int, optional
-        Required number of rows [h]; by default a full year (8760 or 8784).
+        Required number of rows (steps, whatever their length); by default a full year.
 
     Returns
     -------
@@ -192,8 +222,8 @@ def validate_weather(data: pd.DataFrame, *, source: str, expected_hours: int | N
     """
     _check_frame(data, source)
     _check_columns(data, source)
-    _check_timestamps(data.index, source)
-    _check_row_count(len(data), source, expected_hours)
+    step_h = _check_timestamps(data.index, source)
+    _check_row_count(len(data), source, expected_hours, step_h)
     for column in data.columns.intersection(REQUIRED_COLUMNS + OPTIONAL_COLUMNS):
         _check_values(data[column], source)
     _check_diffuse_below_global(data, source)
@@ -227,7 +257,8 @@ def _check_columns(data: pd.DataFrame, source: str) -> None:
             raise DataError(f"{source}: column {column!r} must be numeric, got dtype {data[column].dtype}")
 
 
-def _check_timestamps(index: pd.DatetimeIndex, source: str) -> None:
+def _check_timestamps(index: pd.DatetimeIndex, source: str) -> float:
+    """Return the step [h] (1.0 or 0.25) of a duplicate-free, regular index; else raise."""
     duplicated = index.duplicated()
     if duplicated.any():
         raise DataError(
@@ -235,24 +266,38 @@ def _check_timestamps(index: pd.DatetimeIndex, source: str) -> None:
             f"{index[duplicated][0]} (the autumn DST hour of a file in local time? give times in "
             "UTC or a fixed offset, or let read_weather_csv localise them with tz)"
         )
+    if len(index) < 2:
+        return 1.0
     steps = index[1:] - index[:-1]
-    irregular = np.asarray(steps != pd.Timedelta(hours=1))
+    first = steps[0]
+    if first not in (pd.Timedelta(hours=1), pd.Timedelta(minutes=15)):
+        raise DataError(
+            f"{source}: time index has a step of {first} after {index[0]}; allowed: 1 h or 15 min "
+            "(a regular hourly or 15-minute series)"
+        )
+    irregular = np.asarray(steps != first)
     if irregular.any():
         i = int(np.flatnonzero(irregular)[0])
         step = steps[i]
-        kind = "a gap (missing hours, e.g. the spring DST hour)" if step > pd.Timedelta(hours=1) else "a step below 1 h"
+        kind = "a gap (missing steps, e.g. the spring DST hour)" if step > first else f"a step below {first}"
+        name = "hourly" if first == pd.Timedelta(hours=1) else "15-minute"
         raise DataError(
-            f"{source}: time index is not hourly: {kind} of {step} after {index[i]} "
-            f"(next timestamp {index[i + 1]}); {int(irregular.sum())} irregular step(s) in all"
+            f"{source}: time index is not regularly {name}: {kind} of {step} after {index[i]} "
+            f"(next timestamp {index[i + 1]}); {int(irregular.sum())} irregular step(s) in all; "
+            "allowed: one regular step of 1 h or 15 min"
         )
+    return first / pd.Timedelta(hours=1)
 
 
-def _check_row_count(n_rows: int, source: str, expected_hours: int | None) -> None:
+def _check_row_count(n_rows: int, source: str, expected_hours: int | None, step_h: float = 1.0) -> None:
+    name = "hourly" if step_h == 1.0 else "15-minute"
     if expected_hours is not None:
         if n_rows != expected_hours:
-            raise DataError(f"{source}: {n_rows} hourly rows, expected {expected_hours}")
-    elif n_rows not in YEAR_HOURS:
-        raise DataError(f"{source}: {n_rows} hourly rows, expected a full year (8760 or 8784)")
+            raise DataError(f"{source}: {n_rows} {name} rows, expected {expected_hours}")
+        return
+    allowed = YEAR_HOURS if step_h == 1.0 else YEAR_QUARTER_HOURS
+    if n_rows not in allowed:
+        raise DataError(f"{source}: {n_rows} {name} rows, expected a full year ({allowed[0]} or {allowed[1]})")
 
 
 def _check_values(values: pd.Series, source: str) -> None:
@@ -335,6 +380,68 @@ def _finish(data: pd.DataFrame, index: pd.DatetimeIndex, site: Site, source: str
     frame = _zero_irradiance_rounding_noise(frame) if set(IRRADIANCE_COLUMNS) <= set(columns) else frame
     validate_weather(frame, source=source)
     return Weather(data=frame, site=site, source=source)
+
+
+# --------------------------------------------------------------------------- 15-minute years
+
+INTERPOLATED_COLUMNS = ("temp_air_degc", "wind_speed_m_s", "pressure_hpa", "relative_humidity_pct")
+"""Columns :func:`quarter_hourly` interpolates linearly between the hourly mid-points."""
+
+
+def quarter_hourly(weather: Weather) -> Weather:
+    """A 15-minute year made from an hourly one (four rows per hour, period-beginning).
+
+    An hourly row is the mean over its hour, i.e. a value centred on the hour's mid-point
+    (stamp + 30 min). The quarters are built as follows:
+
+    * **temperature, wind, pressure, humidity** (:data:`INTERPOLATED_COLUMNS`): the piecewise
+      linear curve through the hourly values placed at the hourly mid-points, averaged over
+      each quarter (= its value at the quarter's mid-point, stamp + 7.5 min, since a quarter
+      never spans a mid-point). The first and last half hour of the series hold the end
+      values (no extrapolation). The mean of an hour's four quarters differs from the hourly
+      value by ``(T[h-1] − 2 T[h] + T[h+1]) / 8`` (the curve's curvature); the series mean is
+      kept to end effects. Bounded quantities stay within the range of their neighbours.
+    * **irradiance** (GHI, DNI, DHI): held at the hour's mean in each of its quarters, so the
+      energy of every hour [Wh/m²] is exactly unchanged and DHI <= GHI still holds.
+
+    This keeps energies, not the sub-hourly variability: passing clouds make real 15-minute
+    irradiance (and PV) far more variable than an hourly mean, so 15-minute PV peaks and
+    self-consumption from this series are those of a smoothed sky. Give measured 15-minute
+    weather (:func:`read_weather_csv`) where that variability matters.
+
+    Parameters
+    ----------
+    weather : Weather
+        An hourly series (a 15-minute one raises).
+
+    Returns
+    -------
+    Weather
+        Same site; ``source`` says how the series was made; 4 × the rows.
+    """
+    if not isinstance(weather, Weather):
+        raise InputError(f"quarter_hourly.weather must be a Weather, got {type(weather).__name__}")
+    if weather.step_h != 1.0:
+        raise InputError(f"quarter_hourly.weather has a step of {weather.step_h * 60:g} min; allowed: an hourly "
+                         "series (1 h)")
+    data = weather.data
+    n = len(data)
+    index = pd.DatetimeIndex(data.index.repeat(4) + pd.to_timedelta(np.tile([0, 15, 30, 45], n), unit="min"),
+                             name=data.index.name)
+    # positions of the quarter mid-points on the axis of hourly mid-points (row h at h) [h]
+    x_quarter = (np.arange(4 * n) + 0.5) / 4.0 - 0.5
+    x_hour = np.arange(n, dtype=float)
+    columns = {}
+    for column in data.columns:
+        values = data[column].to_numpy(dtype=np.float64)
+        if column in INTERPOLATED_COLUMNS:
+            columns[column] = np.interp(x_quarter, x_hour, values)  # end values held outside [0, n-1]
+        else:
+            columns[column] = np.repeat(values, 4)
+    frame = pd.DataFrame(columns, index=index)
+    source = f"{weather.source}, 15 min from hourly (state variables interpolated, irradiance held per hour)"
+    validate_weather(frame, source=source, expected_hours=4 * n)
+    return Weather(data=frame, site=weather.site, source=source)
 
 
 # --------------------------------------------------------------------------- readers
@@ -560,7 +667,9 @@ def read_weather_csv(
     label: str = "beginning",
     time_format: str | None = None,
 ) -> Weather:
-    """Read hourly weather from a plain CSV file.
+    """Read hourly or 15-minute weather from a plain CSV file.
+
+    The step is taken from the timestamps (a regular 1 h or 15 min; anything else raises).
 
     Parameters
     ----------
@@ -580,8 +689,8 @@ def read_weather_csv(
         in order (pandas ``ambiguous="infer"``); a non-existent spring hour raises.
         Timestamps that carry an offset are converted to ``tz`` when given.
     label : {"beginning", "ending"}
-        Whether a timestamp marks the start (mgwsim's convention) or the end of its hour;
-        hour-ending stamps are moved back by one hour.
+        Whether a timestamp marks the start (mgwsim's convention) or the end of its step;
+        step-ending stamps are moved back by one step (1 h or 15 min, from the stamps).
     time_format : str, optional
         :func:`pandas.to_datetime` format of the time column (inferred by default).
 
@@ -599,8 +708,8 @@ def read_weather_csv(
     if time_column not in raw.columns:
         raise DataError(f"{source}: time column {time_column!r} not found; columns: {', '.join(raw.columns)}")
     index = _parse_times(raw[time_column], tz, time_format, f"{source}, column {time_column!r}")
-    if label == "ending":
-        index = index - pd.Timedelta(hours=1)
+    if label == "ending" and len(index) > 1:
+        index = index - (index[1] - index[0])
     data = _mapped_columns(raw, columns or {c: c for c in REQUIRED_COLUMNS + OPTIONAL_COLUMNS}, source)
     return _finish(data, index, site, source)
 
@@ -719,7 +828,8 @@ def design_temperature(site: Site, weather: Weather | None = None, *, method: st
     ``"data"``
         From ``weather``: the hourly dry-bulb temperature with 99.6 % annual cumulative
         frequency of occurrence, i.e. the 0.4 % quantile of the hourly values (linear
-        interpolation), as ASHRAE defines its heating design condition (ASHRAE Handbook --
+        interpolation; of the 15-minute values for a 15-minute series, a time-weighted
+        quantile all the same), as ASHRAE defines its heating design condition (ASHRAE Handbook --
         Fundamentals 2021, ch. 14 "Climatic design information"). ASHRAE computes it over
         many years; on a typical year (TMY), whose months are chosen to be *typical*, it is
         milder than the long-term value (Uccle TMYx 2007-2021: about -3 °C against the
@@ -772,7 +882,7 @@ def _design_from_data(weather: Weather, note: str) -> DesignTemperature:
     return DesignTemperature(
         value_degc=value,
         method=("99.6 % annual cumulative frequency of hourly dry-bulb temperature (0.4 % quantile, "
-                f"ASHRAE Handbook Fundamentals 2021 ch. 14) over {len(temperatures)} h{note}"),
+                f"ASHRAE Handbook Fundamentals 2021 ch. 14) over {len(temperatures) * weather.step_h:g} h{note}"),
         source=weather.source,
         confidence="statistic",
     )
@@ -784,7 +894,8 @@ def _design_from_data(weather: Weather, note: str) -> DesignTemperature:
 def heating_degree_days(weather: Weather, base_degc: float = 15.0) -> float:
     """Heating degree days [K·d]: sum over days of ``max(0, base - daily mean temperature)``.
 
-    Daily means are the means of the hourly values per calendar day of the index's time zone.
+    Daily means are the means of the hourly (or 15-minute) values per calendar day of the
+    index's time zone.
     Belgian practice (KMI/IRM, Synergrid) uses base 15 °C ("graaddagen 15/15") and, for the
     gas standard load profiles, 16.5 °C ("16,5/16,5"), computed from the official daily mean
     at Uccle; the "equivalent" 15/15 degree days weight the days as 0.6 T_d + 0.3 T_d-1 +
@@ -814,7 +925,7 @@ def weather_summary(weather: Weather) -> pd.Series:
         ``ghi_kwh_m2`` the global horizontal irradiation over the series (for a one-year
         series the annual value, kWh/m²·a); ``hdd_15_15_kd`` and ``hdd_16_5_16_5_kd``
         heating degree days on bases 15 °C and 16.5 °C (:func:`heating_degree_days`);
-        ``hours`` the number of hourly rows. Named after the weather's source.
+        ``hours`` the duration covered (rows × step) [h]. Named after the weather's source.
     """
     data = weather.data
     temperature = data["temp_air_degc"]
@@ -823,10 +934,10 @@ def weather_summary(weather: Weather) -> pd.Series:
             "temp_air_mean_degc": float(temperature.mean()),
             "temp_air_min_degc": float(temperature.min()),
             "temp_air_max_degc": float(temperature.max()),
-            "ghi_kwh_m2": float(data["ghi_w_m2"].sum()) / 1000.0,  # hourly means [W/m2] x 1 h
+            "ghi_kwh_m2": float(data["ghi_w_m2"].sum()) * weather.step_h / 1000.0,  # step means [W/m2] x step [h]
             "hdd_15_15_kd": heating_degree_days(weather, 15.0),
             "hdd_16_5_16_5_kd": heating_degree_days(weather, 16.5),
-            "hours": float(len(data)),
+            "hours": float(len(data)) * weather.step_h,
         },
         name=weather.source,
     )

@@ -32,6 +32,17 @@ from mgwsim.assess.fgas import refrigerant_check
 from mgwsim.building.dhw import LegionellaRules
 from mgwsim.errors import InputError, check_choice, check_fraction, check_number, check_positive, check_series
 from mgwsim.system.plant import HeatPumpCascade, Plant
+from mgwsim.timestep import step_hours
+
+
+def _step_h(system_result) -> float:
+    """Step of a system result's flows [h] (1.0 or 0.25): counts of steps × step = hours."""
+    return step_hours(system_result.hourly.index, owner="system_result", field="hourly.index")
+
+
+def _hours(count, step_h: float):
+    """Hours [h] that ``count`` steps make: an int for hourly steps, else a float."""
+    return int(count) if step_h == 1.0 else float(count) * step_h
 
 __all__ = [
     "FOSSIL_PHASE_OUT_YEAR",
@@ -235,7 +246,7 @@ def temperature_lock_in(
     limit = check_fraction(max_backup_share, "max_backup_share", owner="temperature_lock_in")
     h = system_result.hourly
     limited = h["hp_temperature_limited"].to_numpy() > 0.5
-    hours = int(limited.sum())
+    hours = _hours(limited.sum(), _step_h(system_result))
     backup_kwh = float(h.loc[limited, "backup_heat_sh_kwh"].sum())
     unmet_kwh = float(h.loc[limited, "space_heating_unmet_kwh"].sum())
     delivered = float(h["space_heating_delivered_kwh"].sum())
@@ -271,11 +282,12 @@ def _oversizing_metrics(system_result) -> dict[str, float]:
     load = h["hp_unit_hours"].to_numpy()
     heating = d["space_heating_kwh"].to_numpy() > 0.0
     low = heating & (load > 0.0) & (load < cascade.performance.min_modulation_frac)
-    peak_kw = float((d["space_heating_kwh"] + d["dhw_kwh"]).max())
-    scale = 8760.0 / len(h)
+    step_h = _step_h(system_result)
+    peak_kw = float((d["space_heating_kwh"] + d["dhw_kwh"]).max()) / step_h  # kWh per step / step [h]
+    scale = 8760.0 / (len(h) * step_h)
     return {
-        "heating_hours": int(heating.sum()),
-        "low_load_hours": int(low.sum()),
+        "heating_hours": _hours(heating.sum(), step_h),
+        "low_load_hours": _hours(low.sum(), step_h),
         "low_load_share": low.sum() / heating.sum() if heating.any() else 0.0,
         "starts_per_unit_year": float(system_result.units["starts"].max()) * scale,
         "capacity_ratio": _cascade_capacity_kw(cascade) / peak_kw if peak_kw > 0 else np.inf,
@@ -668,7 +680,7 @@ def hot_water_hygiene(system_result, rules: LegionellaRules = LegionellaRules(),
     tolerated = check_number(tolerated_hours, "tolerated_hours", owner=owner, low=0, high=8784)
     plant, h = system_result.plant, system_result.hourly
     setpoint = plant.hot_water.setpoint_degc
-    below = int((h["dhw_below_setpoint"] > 0.5).sum())
+    below = _hours((h["dhw_below_setpoint"] > 0.5).sum(), _step_h(system_result))
     booster, backup = float(h["booster_kwh"].sum()), float(h["backup_heat_dhw_kwh"].sum())
     total = booster + backup + float(h["hp_heat_dhw_kwh"].sum())
     share = (booster + backup) / total if total > 0 else 0.0

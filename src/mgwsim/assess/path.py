@@ -200,7 +200,8 @@ def _plants_by_step(path: RenovationPath, plant: Plant, plant_changes, install_y
 
 def _electric_peak_kw(result, other_peak_kw: float) -> float:
     h = result.hourly
-    return float((h["hp_elec_kwh"] + h["electric_backup_kwh"] + h["booster_kwh"]).max()) + other_peak_kw
+    step_h = result.step_h  # kWh per step / step [h] = mean power of the step [kW]
+    return float((h["hp_elec_kwh"] + h["electric_backup_kwh"] + h["booster_kwh"]).max()) / step_h + other_peak_kw
 
 
 def _step_checks(result, history: dict, label: str, plant_year: int, ctx: PathContext, *, horizon_year: int,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from mgwsim.batch.city import CRITICAL_CHECKS
 from mgwsim.building.typology import building_from_typology
 from mgwsim.demand import simulate_demand
 from mgwsim.weather import default_weather
@@ -40,7 +43,6 @@ COMBINATIONS = ("hp_boiler", "hp_boiler_pv", "all_electric_pv")
 """Techniques :func:`variant_row` can combine: R290 air/water heat pumps sized at half the design load with
 the old gas boiler as backup, the same with east-west PV on the roof, or with an electric backup (chimney-free)."""
 
-CRITICAL_CHECKS = ("fossil_lock_in", "temperature_lock_in", "hot_water_hygiene")
 
 
 def variant_shared() -> dict:
@@ -51,20 +53,13 @@ def variant_shared() -> dict:
 
 
 def _variant(combination: str, design_kw: float, roof_m2: float, base_map):
-    """The variant of a combination for a building of design load ``design_kw`` [kW]."""
-    from mgwsim.pv import flat_roof_east_west
-    from mgwsim.storage import Tank
-    from mgwsim.study import Variant, scale_map
-    from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant
+    """The variant of a combination for a building of design load ``design_kw`` [kW] (heat pumps at half of it)."""
+    from mgwsim.batch.city import Combination, variant_for
 
-    n_units = 2 if design_kw > 60.0 else 1
-    unit_kw = max(5.0, 5.0 * round(0.5 * design_kw / n_units / 5.0))  # half the design load, in 5 kW steps
-    cascade = HeatPumpCascade(scale_map(base_map, unit_kw), n_units)
-    backup = Backup("electric", design_kw, 1.0) if combination == "all_electric_pv" else Backup("gas_boiler", design_kw, 0.8)
-    plant = Plant(cascade, HotWater(Tank(max(300.0, 20.0 * unit_kw), 55.0, 75.0), booster_kw=max(6.0, 0.15 * design_kw)),
-                  Tank(20.0 * n_units * unit_kw, 20.0, 80.0), backup)
-    pv = () if combination == "hp_boiler" else tuple(flat_roof_east_west(0.6 * roof_m2))
-    return Variant(combination, plant, pv=pv, keeps_existing_boiler=combination != "all_electric_pv")
+    electric = combination == "all_electric_pv"
+    variant = variant_for(Combination(0.5, "electric" if electric else "gas_boiler", combination != "hp_boiler"),
+                          design_kw, roof_m2, base_map)
+    return replace(variant, name=combination)
 
 
 def variant_row(row: dict, shared: dict) -> dict:
@@ -82,7 +77,8 @@ def variant_row(row: dict, shared: dict) -> dict:
     dict
         Energy, money and CO2 KPIs and the flags a city summary needs: ``no_unmet_heat``,
         ``lock_in_pass`` (no critical check fails: fossil, temperature, hot water),
-        ``npv_positive`` and ``npv_positive_without_subsidy``.
+        ``npv_ge_0`` (without subsidy) and ``npv_with_subsidy_ge_0``, the columns of
+        :data:`mgwsim.stock.DEFAULT_CRITERIA`.
     """
     from mgwsim.study import StudyInputs, Variant, evaluate_variant
     from mgwsim.study.study import variant_business_case
@@ -115,6 +111,6 @@ def variant_row(row: dict, shared: dict) -> dict:
         "npv_eur": case.npv_eur,
         "no_unmet_heat": bool(energy["unmet_hours"] == 0),
         "lock_in_pass": all(checks.get(name) != "fail" for name in CRITICAL_CHECKS),
-        "npv_positive": bool(case.npv_eur >= 0.0),
-        "npv_positive_without_subsidy": bool(case.npv_eur - subsidies_pv >= 0.0),
+        "npv_ge_0": bool(case.npv_eur - subsidies_pv >= 0.0),
+        "npv_with_subsidy_ge_0": bool(case.npv_eur >= 0.0),
     }

@@ -1,7 +1,8 @@
-"""Domestic hot water (DHW) of a collective apartment building, hour by hour.
+"""Domestic hot water (DHW) of a collective apartment building, hour by hour (or per 15 minutes).
 
-What this module gives (all hourly arrays follow the caller's ``DatetimeIndex`` of
-period-beginning hours; local clock time of that index drives the daily profiles):
+What this module gives (all arrays follow the caller's ``DatetimeIndex`` of period-beginning
+steps, hourly or 15-minute; local clock time of that index drives the daily profiles; energies
+and volumes are per step):
 
 - :func:`cold_water_temperature_degc` -- seasonal mains temperature (sinusoid), with
   :func:`mains_parameters_burch_christensen` to derive its parameters from air temperature;
@@ -29,7 +30,14 @@ import numpy as np
 import pandas as pd
 
 from mgwsim._data import data_path
-from mgwsim.errors import InputError, check_choice, check_number, check_positive, check_series
+from mgwsim.errors import (
+    InputError,
+    check_choice,
+    check_number,
+    check_positive,
+    check_series,
+)
+from mgwsim.timestep import step_hours
 
 __all__ = [
     "DEFAULT_COLD_WATER",
@@ -112,18 +120,24 @@ _DAYS_PER_YEAR = 365.25
 
 
 # --------------------------------------------------------------------------- index helpers
-def _check_index(index, owner: str) -> pd.DatetimeIndex:
-    """Return ``index`` if it is a non-empty, strictly hourly ``DatetimeIndex``, else raise."""
+def _check_index(index, owner: str) -> float:
+    """The step [h] (1.0 or 0.25) of a non-empty, regular, increasing ``DatetimeIndex``; else raise.
+
+    Steps are measured in UTC, so DST transitions do not break an hourly local index.
+    """
     if not isinstance(index, pd.DatetimeIndex):
         raise InputError(f"{owner}.index must be a pandas DatetimeIndex, got {type(index).__name__}")
     if len(index) == 0:
-        raise InputError(f"{owner}.index is empty; at least one hour is needed")
-    steps = np.diff(index.asi8)  # UTC-based, so DST transitions are still one hour
-    unit_per_hour = pd.Timedelta(hours=1) / pd.Timedelta(1, unit=index.unit)
-    if steps.size and not np.all(steps == unit_per_hour):
-        i = int(np.flatnonzero(steps != unit_per_hour)[0])
-        raise InputError(f"{owner}.index must be hourly and increasing; step after {index[i]} is not 1 h")
-    return index
+        raise InputError(f"{owner}.index is empty; at least one step is needed")
+    return step_hours(index, owner=owner)
+
+
+def _slot_of_day(index: pd.DatetimeIndex, step_h: float) -> np.ndarray:
+    """Position of each stamp in its local day: the clock hour (hourly) or hour·4 + quarter (15 min)."""
+    hour = np.asarray(index.hour)
+    if step_h == 1.0:
+        return hour
+    return hour * 4 + np.asarray(index.minute) // 15
 
 
 def _day_codes(index: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
@@ -134,9 +148,10 @@ def _day_codes(index: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
     return codes, starts
 
 
-def _fractional_day_of_year(index: pd.DatetimeIndex) -> np.ndarray:
-    """Local day of year at the middle of each hour (1.0 = 1 January 00:00) [d]."""
-    return np.asarray(index.day_of_year, dtype=float) + (np.asarray(index.hour, dtype=float) + 0.5) / 24.0
+def _fractional_day_of_year(index: pd.DatetimeIndex, step_h: float = 1.0) -> np.ndarray:
+    """Local day of year at the middle of each step (1.0 = 1 January 00:00) [d]."""
+    clock_h = np.asarray(index.hour, dtype=float) + np.asarray(index.minute, dtype=float) / 60.0
+    return np.asarray(index.day_of_year, dtype=float) + (clock_h + 0.5 * step_h) / 24.0
 
 
 # --------------------------------------------------------------------------- cold water
@@ -185,7 +200,7 @@ def cold_water_temperature_degc(
     amplitude_k: float = DEFAULT_COLD_WATER["amplitude_k"],
     coldest_day_of_year: float = DEFAULT_COLD_WATER["coldest_day_of_year"],
 ) -> pd.Series:
-    """Seasonal cold (mains) water temperature for each hour [degC].
+    """Seasonal cold (mains) water temperature for each step [degC] (at the step's middle).
 
     ``T(d) = annual_mean - amplitude * cos(2 pi (d - coldest_day) / 365.25)`` with ``d`` the
     local fractional day of year: a sinusoid that follows the ground temperature with a lag,
@@ -199,7 +214,7 @@ def cold_water_temperature_degc(
     Parameters
     ----------
     index : pandas.DatetimeIndex
-        Hourly, period-beginning timestamps (tz-aware: local clock time is used).
+        Hourly or 15-minute, period-beginning timestamps (tz-aware: local clock time is used).
     annual_mean_degc : float
         Annual mean cold water temperature [degC], 0..30.
     amplitude_k : float
@@ -213,18 +228,18 @@ def cold_water_temperature_degc(
         ``cold_water_degc`` on ``index``.
     """
     owner = "cold_water_temperature_degc"
-    _check_index(index, owner)
+    step_h = _check_index(index, owner)
     mean = check_number(annual_mean_degc, "annual_mean_degc", owner=owner, low=0, high=30, unit="degC")
     amp = check_number(amplitude_k, "amplitude_k", owner=owner, low=0, high=15, unit="K")
     day0 = check_number(coldest_day_of_year, "coldest_day_of_year", owner=owner, low=1, high=366, unit="d")
     if mean - amp < 0.0:
         raise InputError(f"{owner}: annual_mean_degc - amplitude_k = {mean - amp:g} degC would freeze; keep it >= 0")
-    phase = 2.0 * np.pi * (_fractional_day_of_year(index) - day0) / _DAYS_PER_YEAR
+    phase = 2.0 * np.pi * (_fractional_day_of_year(index, step_h) - day0) / _DAYS_PER_YEAR
     return pd.Series(mean - amp * np.cos(phase), index=index, name="cold_water_degc")
 
 
 def _cold_water_array(index, cold_water_degc, owner: str) -> np.ndarray:
-    """Cold water temperature per hour: the default sinusoid, a scalar, or a checked array."""
+    """Cold water temperature per step: the default sinusoid, a scalar, or a checked array."""
     if cold_water_degc is None:
         return cold_water_temperature_degc(index).to_numpy()
     if np.ndim(cold_water_degc) == 0:
@@ -234,39 +249,49 @@ def _cold_water_array(index, cold_water_degc, owner: str) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- draw profiles
-def _hourly_fractions(steps) -> np.ndarray:
-    """Integrate a step density over each clock hour and normalise to a sum of 1."""
-    hours = np.arange(24.0)
-    weights = np.zeros(24)
+def _hourly_fractions(steps, step_h: float = 1.0) -> np.ndarray:
+    """Integrate a step density over each clock hour (or quarter, ``step_h`` = 0.25) and normalise to a sum of 1."""
+    starts = np.arange(0.0, 24.0, step_h)
+    weights = np.zeros(starts.size)
     for start, end, density in steps:
-        overlap = np.clip(np.minimum(hours + 1.0, end) - np.maximum(hours, start), 0.0, None)
+        overlap = np.clip(np.minimum(starts + step_h, end) - np.maximum(starts, start), 0.0, None)
         weights += overlap * density
     return weights / weights.sum()
 
 
-def daily_profile_fractions() -> pd.DataFrame:
-    """Share of a day's hot water drawn in each clock hour, weekdays and weekend days [-].
+def daily_profile_fractions(step_h: float = 1.0) -> pd.DataFrame:
+    """Share of a day's hot water drawn in each clock hour (or quarter hour), weekdays and weekend days [-].
 
     The DHWcalc default step functions of the draw probability over the day (Jordan & Vajen
     2005; weekdays: 22:00-06:30 2, 06:30-07:30 50, 07:30-12:00 6, 12:00-13:00 16,
     13:00-18:00 6, 18:00-22:00 20; weekend: 23:00-07:00 3.8, 07:00-09:00 47.5,
     09:00-15:00 7.1, 15:00-17:00 23.8, 17:00-20:00 3.6, 20:00-23:00 14.3), read as relative
     probability *densities* (per unit time, as the OpenDHW re-implementation does), integrated
-    over each hour and normalised.
+    over each hour and normalised. The step functions change at half hours (06:30, 07:30),
+    so the quarter-hour shares (``step_h=0.25``) come natively from the same densities; each
+    hour's four quarter shares sum to its hourly share.
+
+    Parameters
+    ----------
+    step_h : float
+        1.0 (hours, the default) or 0.25 (quarter hours) [h].
 
     Returns
     -------
     pandas.DataFrame
-        24 rows (hour 0..23), columns ``weekday`` and ``weekend``, each summing to 1.
+        24 rows (hour 0..23) or 96 rows (quarter 0..95), columns ``weekday`` and ``weekend``,
+        each summing to 1.
 
     References
     ----------
     Jordan, U., Vajen, K. (2005). DHWcalc: program to generate domestic hot water profiles with
     statistical means for user defined conditions. Proc. ISES Solar World Congress, Orlando.
     """
+    if step_h not in (1.0, 0.25):
+        raise InputError(f"daily_profile_fractions.step_h = {step_h!r} h is not allowed; allowed: 1.0 or 0.25")
     return pd.DataFrame(
-        {"weekday": _hourly_fractions(_WEEKDAY_STEPS), "weekend": _hourly_fractions(_WEEKEND_STEPS)},
-        index=pd.RangeIndex(24, name="hour"),
+        {"weekday": _hourly_fractions(_WEEKDAY_STEPS, step_h), "weekend": _hourly_fractions(_WEEKEND_STEPS, step_h)},
+        index=pd.RangeIndex(round(24 / step_h), name="hour" if step_h == 1.0 else "quarter"),
     )
 
 
@@ -282,13 +307,13 @@ def _check_occupants(n_apartments, occupants_per_apartment, owner: str) -> np.nd
                         length=int(n), low=0, high=20)
 
 
-def _deterministic_day_factors(index, codes, starts, cover) -> np.ndarray:
-    """Weekend and seasonal factors per day, scaled so that sum(cover * factor) = hours / 24."""
+def _deterministic_day_factors(index, codes, starts, cover, step_h: float = 1.0) -> np.ndarray:
+    """Weekend and seasonal factors per day, scaled so that sum(cover * factor) = covered days (rows · step / 24 h)."""
     weekend = np.asarray(index.day_of_week)[starts] >= 5
     raw = np.where(weekend, _WEEKEND_TO_WEEKDAY_VOLUME, 1.0)
     day = np.asarray(index.day_of_year, dtype=float)[starts]
     raw = raw * (1.0 + _SEASONAL_AMPLITUDE_FRAC * np.cos(2 * np.pi * (day - _SEASONAL_PEAK_DAY) / _DAYS_PER_YEAR))
-    return raw * (len(index) / 24.0) / np.sum(cover * raw)
+    return raw * (len(index) * step_h / 24.0) / np.sum(cover * raw)
 
 
 def apartment_draws_l(
@@ -301,7 +326,7 @@ def apartment_draws_l(
     day_to_day_cv: float = 0.25,
     hour_concentration: float = 10.0,
 ) -> pd.DataFrame:
-    """Hourly hot-water draw volume of each apartment at the supply temperature [l].
+    """Hot-water draw volume of each apartment per step (hour or quarter hour) at the supply temperature [l].
 
     ``V[t, a] = v_p * n_a * f_d * X[d, a] * c_d * W[t, a]`` where ``v_p`` is the volume per
     person and day, ``n_a`` the occupants, ``f_d`` the deterministic day factor (weekend days
@@ -311,15 +336,24 @@ def apartment_draws_l(
     ``W[., a] ~ Dirichlet(hour_concentration * p_h)`` the random split of the day over its
     hours with mean :func:`daily_profile_fractions` ``p_h``.
 
+    At 15 minutes the split is drawn natively per quarter, ``Dirichlet(hour_concentration *
+    p_q)`` with the quarter shares ``p_q`` of the same DHWcalc densities. By the aggregation
+    property of the Dirichlet distribution the sums of an hour's quarters are then distributed
+    exactly as the hourly ``W`` (``Dirichlet(kappa * p_h)``, ``p_h = Σ p_q``), so the hourly
+    statistics are unchanged and the quarters add the within-hour timing. The day factors
+    ``X`` are drawn first, as hourly, so one seed gives the same daily (and annual) volumes at
+    both steps.
+
     The randomness is mean-preserving: ``f_d`` is normalised over ``index`` and
     ``E[X] = E[sum W] = 1``, so the expected total is exactly
-    ``v_p * sum(n_a) * len(index) / 24``. Realised annual means scatter around it with a
+    ``v_p * sum(n_a) * len(index) * step_h / 24``. Realised annual means scatter around it with a
     relative standard deviation of about ``day_to_day_cv / sqrt(365 * n_apartments)``.
 
     Parameters
     ----------
     index : pandas.DatetimeIndex
-        Hourly, period-beginning timestamps; local clock time and calendar day drive the profile.
+        Hourly or 15-minute, period-beginning timestamps; local clock time and calendar day
+        drive the profile.
     n_apartments : int
         Number of apartments, >= 1.
     occupants_per_apartment : float or array_like
@@ -338,30 +372,30 @@ def apartment_draws_l(
     Returns
     -------
     pandas.DataFrame
-        One column per apartment (``apartment_0`` ...), litres per hour on ``index``.
+        One column per apartment (``apartment_0`` ...), litres per step on ``index``.
     """
     owner = "apartment_draws_l"
-    _check_index(index, owner)
+    step_h = _check_index(index, owner)
     occupants = _check_occupants(n_apartments, occupants_per_apartment, owner)
     v_p = check_positive(litres_per_person_day, "litres_per_person_day", owner=owner, high=300, unit="l")
     cv = check_number(day_to_day_cv, "day_to_day_cv", owner=owner, low=0, high=2)
     kappa = check_positive(hour_concentration, "hour_concentration", owner=owner, high=1e6)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise InputError(f"{owner}.seed must be an int, got {seed!r}")
-    volumes = _draw_volumes(index, occupants, v_p, cv, kappa, np.random.default_rng(seed))
+    volumes = _draw_volumes(index, occupants, v_p, cv, kappa, np.random.default_rng(seed), step_h)
     columns = [f"apartment_{i}" for i in range(occupants.size)]
     return pd.DataFrame(volumes, index=index, columns=columns)
 
 
-def _draw_volumes(index, occupants, v_p, cv, kappa, rng) -> np.ndarray:
-    """The vectorised draw model of :func:`apartment_draws_l` -> array (hours, apartments) [l]."""
+def _draw_volumes(index, occupants, v_p, cv, kappa, rng, step_h: float = 1.0) -> np.ndarray:
+    """The vectorised draw model of :func:`apartment_draws_l` -> array (steps, apartments) [l]."""
     codes, starts = _day_codes(index)
-    fractions = daily_profile_fractions()
+    fractions = daily_profile_fractions(step_h)
     weekend = np.asarray(index.day_of_week) >= 5
-    hour = np.asarray(index.hour)
-    p = np.where(weekend, fractions["weekend"].to_numpy()[hour], fractions["weekday"].to_numpy()[hour])
+    slot = _slot_of_day(index, step_h)
+    p = np.where(weekend, fractions["weekend"].to_numpy()[slot], fractions["weekday"].to_numpy()[slot])
     cover = np.add.reduceat(p, starts)
-    factor = _deterministic_day_factors(index, codes, starts, cover)
+    factor = _deterministic_day_factors(index, codes, starts, cover, step_h)
     n_days, n_apts = starts.size, occupants.size
     x = np.ones((n_days, n_apts)) if cv == 0 else rng.gamma(1.0 / cv**2, cv**2, size=(n_days, n_apts))
     g = rng.gamma(np.broadcast_to((kappa * p)[:, None], (p.size, n_apts)))
@@ -382,7 +416,7 @@ def simulate_dhw_draws(
     day_to_day_cv: float = 0.25,
     hour_concentration: float = 10.0,
 ) -> pd.DataFrame:
-    """Building hot-water draws per hour: volume at the supply temperature and its energy.
+    """Building hot-water draws per step (hour or 15 minutes): volume at the supply temperature and its energy.
 
     ``draw_kwh = draw_l * rho c_p * (supply - cold) `` with ``rho c_p`` from
     :data:`WATER_HEAT_KWH_PER_L_K`. Volumes come from :func:`apartment_draws_l` (see there for
@@ -397,12 +431,13 @@ def simulate_dhw_draws(
         Hot water temperature at the taps' supply [degC], 40..95; must exceed the cold water.
     cold_water_degc : None, float or array_like
         Cold water temperature [degC]: ``None`` for :func:`cold_water_temperature_degc` with its
-        defaults, a scalar, or one value per hour.
+        defaults, a scalar, or one value per step.
 
     Returns
     -------
     pandas.DataFrame
-        ``draw_l`` [l/h at the supply temperature], ``draw_kwh`` [kWh/h], ``cold_water_degc``.
+        ``draw_l`` [l per step at the supply temperature], ``draw_kwh`` [kWh per step],
+        ``cold_water_degc``.
     """
     owner = "simulate_dhw_draws"
     t_supply = check_number(supply_temperature_degc, "supply_temperature_degc", owner=owner,
@@ -460,10 +495,12 @@ def tapping_cycle_hourly(
     *,
     supply_temperature_degc: float = 60.0,
 ) -> pd.DataFrame:
-    """Repeat the EU tapping cycle ``size`` every local day, summed per hour.
+    """Repeat the EU tapping cycle ``size`` every local day, summed per hour (or per quarter hour).
 
-    Each draw-off is booked in the clock hour in which it starts (every draw-off of XXS..XXL
-    ends within that hour). All ``n_apartments`` draw at the same moments (a worst case for
+    Each draw-off is booked in the step (clock hour, or quarter hour on a 15-minute index) in
+    which it starts: the cycles give every draw-off's start time to the minute (Reg. (EU)
+    812/2013 Annex VII Table 3), so the quarter-hour series is native, not a split of the
+    hourly one. All ``n_apartments`` draw at the same moments (a worst case for
     simultaneity). The hour that a 25-hour DST day repeats gets no second set of draws.
 
     Parameters
@@ -471,7 +508,7 @@ def tapping_cycle_hourly(
     size : str
         One of :data:`TAPPING_CYCLE_SIZES`.
     index : pandas.DatetimeIndex
-        Hourly, period-beginning timestamps.
+        Hourly or 15-minute, period-beginning timestamps.
     n_apartments : int
         Number of apartments drawing the cycle, >= 1.
     supply_temperature_degc : float
@@ -480,20 +517,22 @@ def tapping_cycle_hourly(
     Returns
     -------
     pandas.DataFrame
-        ``draw_kwh`` [kWh/h] and ``draw_l``: the volume at ``supply_temperature_degc`` from the
-        10 degC test cold water carrying the same energy [l/h].
+        ``draw_kwh`` [kWh per step] and ``draw_l``: the volume at ``supply_temperature_degc``
+        from the 10 degC test cold water carrying the same energy [l per step].
     """
     owner = "tapping_cycle_hourly"
-    _check_index(index, owner)
+    step_h = _check_index(index, owner)
     _check_occupants(n_apartments, 1.0, owner)
     t_supply = check_number(supply_temperature_degc, "supply_temperature_degc", owner=owner,
                             low=40, high=95, unit="degC")
     cycle = tapping_cycle(size)
-    per_hour = np.bincount(cycle["start_s"].to_numpy() // 3600, weights=cycle["energy_kwh"].to_numpy(), minlength=24)
+    step_s, slots = round(3600 * step_h), round(24 / step_h)
+    per_slot = np.bincount(cycle["start_s"].to_numpy() // step_s, weights=cycle["energy_kwh"].to_numpy(),
+                           minlength=slots)
     codes, _ = _day_codes(index)
-    hours = np.asarray(index.hour)
-    repeated = pd.Series(codes * 24 + hours).duplicated().to_numpy()
-    draw_kwh = np.where(repeated, 0.0, per_hour[hours]) * int(n_apartments)
+    slot = _slot_of_day(index, step_h)
+    repeated = pd.Series(codes * slots + slot).duplicated().to_numpy()
+    draw_kwh = np.where(repeated, 0.0, per_slot[slot]) * int(n_apartments)
     draw_l = draw_kwh / (WATER_HEAT_KWH_PER_L_K * (t_supply - EU_TEST_COLD_WATER_DEGC))
     return pd.DataFrame({"draw_kwh": draw_kwh, "draw_l": draw_l}, index=index)
 
@@ -750,7 +789,7 @@ class LegionellaRules:
 # --------------------------------------------------------------------------- combined profile
 @dataclass(frozen=True, eq=False)
 class DhwProfile:
-    """Hourly DHW demand of a building and its annual summary.
+    """DHW demand of a building per step (hour or 15 minutes) and its annual summary.
 
     Attributes
     ----------
@@ -759,7 +798,8 @@ class DhwProfile:
         ``circulation_loss_kwh`` (all loop losses), ``circulation_loss_shaft_kwh`` (the part
         inside the heated envelope; at most 33 % of all losses is usable gain, Hamburg et al.
         2021), ``storage_loss_kwh`` (tank standby), ``total_kwh`` (heat the DHW system must
-        be given = draw + circulation + storage), ``cold_water_degc``. Per hour.
+        be given = draw + circulation + storage), ``cold_water_degc``. Per step of the index
+        (the name ``hourly`` is kept for the hourly default; at 15 minutes: kWh per quarter).
     floor_area_m2 : float
         Heated floor area used for the per-m2 figures [m2].
     n_persons : float
@@ -772,7 +812,8 @@ class DhwProfile:
 
     def annual(self) -> pd.Series:
         """Annual totals scaled to 8760 h: energies [kWh], volume [m3] and ratios."""
-        scale = 8760.0 / len(self.hourly)
+        step_h = step_hours(self.hourly.index, owner="DhwProfile", field="hourly.index")
+        scale = 8760.0 / (len(self.hourly) * step_h)
         sums = self.hourly.drop(columns="cold_water_degc").sum() * scale
         return pd.Series({
             "draw_m3": sums["draw_l"] / 1000.0,
@@ -808,7 +849,10 @@ def dhw_profile(
     shaft_degc=20.0,
     cold_water_degc=None,
 ) -> DhwProfile:
-    """Draws, circulation and storage losses of a collective DHW system, per hour.
+    """Draws, circulation and storage losses of a collective DHW system, per step (hour or 15 minutes).
+
+    Losses [kW] become energies per step [kWh] = kW × step [h]; draws are generated
+    natively per step (:func:`apartment_draws_l`).
 
     Supply and loop-return temperatures default to the :class:`LegionellaRules` minima
     (60 / 55 degC) and are checked against them; the loop mean is their average. Pipe lengths
@@ -842,6 +886,7 @@ def dhw_profile(
     t_supply = rules.storage_min_degc if supply_temperature_degc is None else supply_temperature_degc
     t_return = rules.circulation_return_min_degc if circulation_return_degc is None else circulation_return_degc
     rules.check(storage_degc=t_supply, circulation_return_degc=t_return)
+    step_h = _check_index(index, "dhw_profile")
     area = check_positive(floor_area_m2, "floor_area_m2", owner="dhw_profile", high=1e6, unit="m2")
     draws = simulate_dhw_draws(index, n_apartments, occupants_per_apartment, seed=seed,
                                litres_per_person_day=litres_per_person_day,
@@ -856,9 +901,9 @@ def dhw_profile(
     hourly = pd.DataFrame(index=index)
     hourly["draw_l"] = draws["draw_l"]
     hourly["draw_kwh"] = draws["draw_kwh"]
-    hourly["circulation_loss_kwh"] = np.broadcast_to(loop["total_kw"], (len(index),)).astype(float)
-    hourly["circulation_loss_shaft_kwh"] = np.broadcast_to(loop["shaft_kw"], (len(index),)).astype(float)
-    hourly["storage_loss_kwh"] = np.broadcast_to(storage, (len(index),)).astype(float)
+    hourly["circulation_loss_kwh"] = np.broadcast_to(loop["total_kw"], (len(index),)).astype(float) * step_h
+    hourly["circulation_loss_shaft_kwh"] = np.broadcast_to(loop["shaft_kw"], (len(index),)).astype(float) * step_h
+    hourly["storage_loss_kwh"] = np.broadcast_to(storage, (len(index),)).astype(float) * step_h
     hourly["total_kwh"] = hourly["draw_kwh"] + hourly["circulation_loss_kwh"] + hourly["storage_loss_kwh"]
     hourly["cold_water_degc"] = draws["cold_water_degc"]
     n_persons = float(_check_occupants(n_apartments, occupants_per_apartment, "dhw_profile").sum())

@@ -12,6 +12,7 @@ whose load falls after renovation needs a lower supply temperature with the same
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +23,12 @@ from mgwsim.errors import InputError, check_number, check_positive, check_series
 
 @njit
 def _supply_return(load_frac, dt_lm_design, dt_design, room_degc, exponent, out):
-    """Supply and return [°C] for relative loads ``load_frac`` (bisection on the return excess)."""
+    """Supply and return [°C] for relative loads ``load_frac``, in closed form.
+
+    With x = θ_r − θ_i and s = θ_s − θ_r, ΔT_lm = s / ln((x + s)/x) (EN 442-2) inverts to
+    x = s / (exp(s/ΔT_lm) − 1); ``expm1`` keeps it exact for small s/ΔT_lm. Here
+    ΔT_lm = ΔT_lm,d · φ^(1/n) and s = Δθ_d · φ (constant design flow).
+    """
     for i in range(load_frac.size):
         phi = load_frac[i]
         if phi <= 0.0:
@@ -31,15 +37,7 @@ def _supply_return(load_frac, dt_lm_design, dt_design, room_degc, exponent, out)
             continue
         dt_lm = dt_lm_design * phi ** (1.0 / exponent)
         spread = dt_design * phi
-        # x = θ_r − θ_i solves spread / ln((x + spread) / x) = dt_lm; the left side rises with x.
-        lo, hi = 1e-9, dt_lm
-        for _ in range(80):
-            x = 0.5 * (lo + hi)
-            if spread / np.log((x + spread) / x) < dt_lm:
-                lo = x
-            else:
-                hi = x
-        x = 0.5 * (lo + hi)
+        x = spread / math.expm1(spread / dt_lm) if spread > 0.0 else dt_lm
         out[i, 0] = room_degc + x + spread
         out[i, 1] = room_degc + x
     return out

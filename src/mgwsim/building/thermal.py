@@ -1,7 +1,7 @@
-"""Hourly space-heating demand: the 5R1C model of EN ISO 13790:2008 Annex C.
+"""Space-heating demand per hour (or 15 minutes): the 5R1C model of EN ISO 13790:2008 Annex C.
 
 The heated volume is one zone with three temperature nodes (air θ_air, central surface
-θ_s, mass θ_m), five conductances and one capacity. Each hour the mass temperature is
+θ_s, mass θ_m), five conductances and one capacity. Each step the mass temperature is
 stepped with the Crank-Nicolson scheme of Annex C.3; the heating power needed to hold the
 setpoint follows from the linearity of the node equations (Annex C.4.2: the free-floating
 temperature and the temperature at 10 W/m² are interpolated). The controlled temperature is
@@ -16,9 +16,23 @@ Every flow the kernel computes is returned, so that the zone heat balance
 
     Φ_HC + Φ_int + Φ_sol = Q_tr,w + Q_tr,em + Q_ve + Q_gl,w + C_m·Δθ_m / Δt
 
-can be checked every hour outside the kernel. Q_gl,w is the share H_tr,w / (h_ms·A_t) of the
+can be checked every step outside the kernel. Q_gl,w is the share H_tr,w / (h_ms·A_t) of the
 gains that Annex C (eq. C.3) does not give to any node: the part absorbed at the windows and
 lost outward.
+
+**Time step.** Annex C states the method for one hour: eq. (C.4) updates the mass node as
+
+    θ_m,t = [θ_m,t−1 · (C_m/3600 − ½(H_tr,3 + H_tr,em)) + Φ_m,tot] / [C_m/3600 + ½(H_tr,3 + H_tr,em)],
+
+which is the Crank-Nicolson (trapezoidal) integration over Δt = 3600 s of the one-capacity
+node equation C_m dθ_m/dt = Φ_m,tot − (H_tr,3 + H_tr,em)·θ_m (Φ_m,tot holding the outdoor
+and gain terms, eq. C.5; the air and surface nodes carry no capacity and are algebraic,
+eq. C.9–C.11). The same derivation with any Δt gives the same formula with C_m/Δt; mgwsim
+uses it for Δt = 900 s (15 minutes), ``_network(p, dt_s)``. The scheme is unconditionally
+stable and second-order accurate in Δt, so a shorter step changes the free response only
+by its (smaller) truncation error and leaves the steady state, H·ΔT, unchanged (both are
+tested). Energies are returned per step [kWh per step] = mean power [kW] × Δt [h];
+temperatures are step means.
 """
 
 from __future__ import annotations
@@ -30,8 +44,9 @@ import pandas as pd
 
 from mgwsim._numba import njit
 from mgwsim.building.envelope import THERMAL_MASS_CLASSES, Building
-from mgwsim.errors import check_number, check_series
+from mgwsim.errors import InputError, check_number, check_series
 from mgwsim.solar import facade_irradiance_kw_m2
+from mgwsim.timestep import ALLOWED_STEPS_H
 from mgwsim.weather import Weather
 
 H_IS_W_M2K = 3.45
@@ -43,7 +58,9 @@ H_MS_W_M2K = 9.1
 OPERATIVE_AIR_WEIGHT = 0.3
 """Weight of the air node in the operative temperature θ_op = 0.3·θ_air + 0.7·θ_s (EN ISO 13790, eq. C.11)."""
 WARMUP_HOURS = 168
-"""Hours simulated before the first hour (taken from the end of the year) to start from a realistic mass temperature."""
+"""Hours simulated before the first step (taken from the end of the year) to start from a realistic mass temperature.
+
+In hours whatever the step: at 15 minutes the kernel runs ``4 × warmup_hours`` steps."""
 
 # Internal-gain shape over the local day, mean 1.0: occupied evenings and mornings, low at
 # night and mid-day; after the residential occupancy schedule of EN 16798-1:2019 Annex C
@@ -109,7 +126,7 @@ class ZoneParameters:
 
 @njit(inline=True)
 def _network(p, dt_s):
-    """Constants of the Crank-Nicolson step (EN ISO 13790 C.3) that do not change from hour to hour."""
+    """Constants of the Crank-Nicolson step (EN ISO 13790 C.3, eq. C.4 with C_m/Δt, Δt = ``dt_s`` [s]) that do not change from step to step."""
     h_ve, h_tr_w, h_tr_em, h_tr_ms, h_tr_is, c_m = p[0], p[1], p[2], p[3], p[4], p[5]
     h_1 = 1.0 / (1.0 / h_ve + 1.0 / h_tr_is) if h_ve > 0.0 else 0.0
     h_2 = h_1 + h_tr_w
@@ -137,17 +154,23 @@ def _air_temperature(theta_m_prev, theta_e, phi_ia, phi_st, phi_m, phi_hc, k):
 
 
 @njit
-def _space_heating_kernel(theta_e, phi_int_w, phi_sol_w, setpoint_degc, params, heating_limit_w, warmup_hours, out):
-    """Hourly 5R1C zone with ideal heating up to ``heating_limit_w`` (EN ISO 13790 C.4.2, operative control).
+def _space_heating_kernel(theta_e, phi_int_w, phi_sol_w, setpoint_degc, params, heating_limit_w, warmup_hours, out,
+                          dt_s=3600.0):
+    """5R1C zone with ideal heating up to ``heating_limit_w`` (EN ISO 13790 C.4.2, operative control).
 
     The node temperatures are linear in the heating power Φ_HC, so the free-floating state
-    is computed each hour and the response to Φ_HC added with sensitivities computed once
+    is computed each step and the response to Φ_HC added with sensitivities computed once
     (the exact equivalent of the 10 W/m² interpolation of C.4.2). Fills ``out``
-    (n_hours × 13, see ``OUTPUT_COLUMNS``). The first ``warmup_hours`` steps run over the
-    end of the year (periodic year) and are not recorded.
+    (n_steps × 13, see ``OUTPUT_COLUMNS``): energies per step [kWh] = power [W] × ``dt_s``
+    / 3.6e6, temperatures as step means [°C]. Inputs are step means [°C, W]. The step
+    ``dt_s`` [s] defaults to 3600 (EN ISO 13790 Annex C's hour); any step works (see the
+    module docstring). The warm-up covers ``warmup_hours`` hours, i.e.
+    ``round(warmup_hours · 3600 / dt_s)`` steps, over the end of the year (periodic year),
+    not recorded.
     """
     n = theta_e.size
-    dt_s = 3600.0
+    step_h = dt_s / 3600.0  # [kWh per step] = mean power [W] / 1000 × step_h (exactly 1.0 hourly)
+    warmup = int(warmup_hours * 3600.0 / dt_s + 0.5)  # rounded (warm-up >= 0)
     h_ve, h_tr_w, h_tr_em = params[0], params[1], params[2]
     c_m, a_m, a_t = params[5], params[6], params[7]
     # response of (air, surface, mean mass, end mass) to 1 W of heating, all else zero
@@ -155,8 +178,8 @@ def _space_heating_kernel(theta_e, phi_int_w, phi_sol_w, setpoint_degc, params, 
     k_air, k_s, k_m, k_end = _air_temperature(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, net)
     k_op = OPERATIVE_AIR_WEIGHT * k_air + (1.0 - OPERATIVE_AIR_WEIGHT) * k_s
     lost_frac = h_tr_w / (H_MS_W_M2K * a_t)
-    theta_m_prev = setpoint_degc[(n - warmup_hours) % n]
-    for step in range(-warmup_hours, n):
+    theta_m_prev = setpoint_degc[(n - warmup) % n]
+    for step in range(-warmup, n):
         t = step + n if step < 0 else step  # the warm-up runs over the end of the year
         phi_ia = 0.5 * phi_int_w[t]
         shared = 0.5 * phi_int_w[t] + phi_sol_w[t]
@@ -173,19 +196,19 @@ def _space_heating_kernel(theta_e, phi_int_w, phi_sol_w, setpoint_degc, params, 
             mass_end += k_end * phi_hc
             operative += k_op * phi_hc
         if step >= 0:
-            out[t, 0] = phi_hc / 1000.0
+            out[t, 0] = phi_hc / 1000.0 * step_h
             out[t, 1] = air
             out[t, 2] = surf
             out[t, 3] = mass
-            out[t, 4] = h_tr_w * (surf - theta_e[t]) / 1000.0
-            out[t, 5] = h_tr_em * (mass - theta_e[t]) / 1000.0
-            out[t, 6] = h_ve * (air - theta_e[t]) / 1000.0
-            out[t, 7] = c_m * (mass_end - theta_m_prev) / dt_s / 1000.0
-            out[t, 8] = phi_int_w[t] / 1000.0
-            out[t, 9] = phi_sol_w[t] / 1000.0
+            out[t, 4] = h_tr_w * (surf - theta_e[t]) / 1000.0 * step_h
+            out[t, 5] = h_tr_em * (mass - theta_e[t]) / 1000.0 * step_h
+            out[t, 6] = h_ve * (air - theta_e[t]) / 1000.0 * step_h
+            out[t, 7] = c_m * (mass_end - theta_m_prev) / dt_s / 1000.0 * step_h
+            out[t, 8] = phi_int_w[t] / 1000.0 * step_h
+            out[t, 9] = phi_sol_w[t] / 1000.0 * step_h
             out[t, 10] = setpoint_degc[t]
             out[t, 11] = max(setpoint_degc[t] - operative, 0.0)
-            out[t, 12] = lost_frac * shared / 1000.0
+            out[t, 12] = lost_frac * shared / 1000.0 * step_h
         theta_m_prev = mass_end
     return out
 
@@ -199,10 +222,13 @@ def space_heating_from_arrays(
     *,
     heating_limit_kw: float = np.inf,
     warmup_hours: int = WARMUP_HOURS,
+    step_h: float = 1.0,
 ) -> np.ndarray:
-    """Run the kernel on prepared hourly arrays; returns the (n_hours × 13) output array.
+    """Run the kernel on prepared arrays (one value per step); returns the (n_steps × 13) output array.
 
-    The arrays are validated here (length, finiteness); the kernel trusts them.
+    The arrays are validated here (length, finiteness); the kernel trusts them. ``step_h``
+    is the step [h], 1.0 or 0.25; ``warmup_hours`` stays in hours. Energies out are kWh per
+    step.
     """
     n = len(theta_e_degc)
     theta_e = check_series(theta_e_degc, "theta_e_degc", owner="space_heating", low=-60, high=60)
@@ -211,13 +237,16 @@ def space_heating_from_arrays(
     setpoint = check_series(setpoint_degc, "setpoint_degc", owner="space_heating", length=n, low=0.0, high=30.0)
     limit_w = np.inf if heating_limit_kw == np.inf else (
         check_number(heating_limit_kw, "heating_limit_kw", owner="space_heating", low=0.0) * 1000.0)
-    check_number(warmup_hours, "warmup_hours", owner="space_heating", low=0, high=n)
+    if step_h not in ALLOWED_STEPS_H:
+        raise InputError(f"space_heating.step_h = {step_h!r} h is not allowed; allowed: 1.0 (1 h) or 0.25 (15 min)")
+    check_number(warmup_hours, "warmup_hours", owner="space_heating", low=0, high=n * step_h, unit="h")
     out = np.empty((n, len(OUTPUT_COLUMNS)))
-    return _space_heating_kernel(theta_e, phi_int, phi_sol, setpoint, params.as_array(), limit_w, int(warmup_hours), out)
+    return _space_heating_kernel(theta_e, phi_int, phi_sol, setpoint, params.as_array(), limit_w, int(warmup_hours), out,
+                                 3600.0 * step_h)
 
 
 def setpoint_schedule(building: Building, index: pd.DatetimeIndex, timezone: str = "Europe/Brussels") -> np.ndarray:
-    """Hourly heating setpoint [°C] with the optional night set-back in local time."""
+    """Heating setpoint per step [°C] with the optional night set-back in local time (any step: by clock hour)."""
     setpoint = np.full(len(index), building.setpoint_degc)
     if building.setback_degc is None:
         return setpoint
@@ -229,13 +258,17 @@ def setpoint_schedule(building: Building, index: pd.DatetimeIndex, timezone: str
 
 
 def internal_gains_w(building: Building, index: pd.DatetimeIndex, timezone: str = "Europe/Brussels") -> np.ndarray:
-    """Hourly internal gains [W]: the building's mean φ_int spread over the day by ``_GAIN_SHAPE``."""
+    """Internal gains per step [W, step mean]: the building's mean φ_int spread over the day by ``_GAIN_SHAPE``.
+
+    The shape is given per clock hour (EN 16798-1:2019 Annex C schedules are hourly); at 15
+    minutes each quarter takes its hour's value, so the energy per hour is unchanged.
+    """
     hours = np.asarray(index.tz_convert(timezone).hour if index.tz is not None else index.hour)
     return building.internal_gains_w_m2 * building.heated_floor_area_m2 * _GAIN_SHAPE[hours]
 
 
 def solar_gains_w(building: Building, weather: Weather) -> np.ndarray:
-    """Hourly solar gains through the windows Φ_sol = Σ A_sol · I_sol [W] (EN ISO 13790, 11.3.2).
+    """Solar gains through the windows per step Φ_sol = Σ A_sol · I_sol [W, step mean] (EN ISO 13790, 11.3.2).
 
     Irradiance on each window plane comes from :func:`mgwsim.solar.plane_irradiance` (Perez),
     computed once per orientation and cached on the weather.
@@ -257,20 +290,23 @@ def simulate_space_heating(
     extra_internal_gains_w: np.ndarray | None = None,
     timezone: str = "Europe/Brussels",
 ) -> pd.DataFrame:
-    """Hourly space-heating demand of ``building`` under ``weather`` (5R1C, EN ISO 13790 Annex C).
+    """Space-heating demand of ``building`` under ``weather`` per step (5R1C, EN ISO 13790 Annex C).
+
+    Runs on the weather's step (1 h or 15 min; see the module docstring).
 
     Parameters
     ----------
     heating_limit_kw : float
-        Maximum heating power [kW]; hours that need more float below the setpoint and
+        Maximum heating power [kW]; steps that need more float below the setpoint and
         show ``unmet_k`` > 0 (setpoint minus operative temperature [K]).
     extra_internal_gains_w : array, optional
-        Additional hourly gains [W], e.g. the usable share of hot-water circulation losses.
+        Additional gains per step [W, step mean], e.g. the usable share of hot-water
+        circulation losses.
 
     Returns
     -------
     DataFrame indexed like the weather with the columns of ``OUTPUT_COLUMNS`` (energy per
-    hour [kWh], temperatures [°C], ``unmet_k`` = setpoint minus operative temperature [K]).
+    step [kWh], temperatures [°C], ``unmet_k`` = setpoint minus operative temperature [K]).
     """
     index = weather.index
     gains = internal_gains_w(building, index, timezone)
@@ -283,5 +319,6 @@ def simulate_space_heating(
         setpoint_schedule(building, index, timezone),
         ZoneParameters.from_building(building),
         heating_limit_kw=heating_limit_kw,
+        step_h=weather.step_h,
     )
     return pd.DataFrame(out, index=index, columns=list(OUTPUT_COLUMNS))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -135,9 +137,16 @@ class CostTable:
         return replace(self, table=table)
 
     def _row(self, item: str):
-        if item not in self.table.index:
+        row = self._rows.get(item)
+        if row is None:
             raise InputError(f"CostTable: unknown item {item!r}; available: {', '.join(self.table.index)}")
-        return self.table.loc[item]
+        return row
+
+    @cached_property
+    def _rows(self) -> dict:
+        """Rows as plain records (a pandas row lookup per cost line is slow in batch runs)."""
+        return {item: SimpleNamespace(**row) for item, row in zip(self.table.index, self.table.to_dict("records"),
+                                                                   strict=True)}
 
 
 def load_cost_table(path=None) -> CostTable:

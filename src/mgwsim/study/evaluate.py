@@ -62,7 +62,7 @@ class VariantResult:
         the heat business case; its effect shows in self-consumption and peaks.
         """
         costs = dict(self.bill.carrier_totals())
-        ev_kwh = float(self.ev_kw.sum())
+        ev_kwh = float(self.ev_kw.sum()) * self.system.step_h  # kW step means x step [h]
         if ev_kwh > 0:
             average = costs.get("electricity", 0.0) / float(self.balance["grid_import_kwh"].sum())
             costs["ev_reimbursement"] = -ev_kwh * average
@@ -94,7 +94,7 @@ class VariantResult:
             "grid_export_mwh": electric["grid_export_kwh"] / 1000.0,
             "peak_import_kw": electric["peak_import_kw"],
             "mean_monthly_peak_kw": electric["mean_monthly_peak_kw"],
-            "ev_delivered_mwh": self.ev_kw.sum() / 1000.0,
+            "ev_delivered_mwh": self.ev_kw.sum() * self.system.step_h / 1000.0,
             "ev_unmet_kwh": float(self.ev_sessions["unmet_kwh"].sum()) if self.ev_sessions is not None else 0.0,
             "co2_t": self.co2_kg / 1000.0,
             "epc_kwh_m2": self.epc.indicator_kwh_per_m2,
@@ -133,7 +133,7 @@ def _checks(inputs: StudyInputs, variant: Variant, system: SystemResult, balance
         chimney_free({"gas_boiler": gas_kwh} if plant.backup.is_combustion else {}),
         epc_target_check(epc.indicator_kwh_per_m2),
         _refrigerant(plant, inputs),
-        connection_capacity(balance["grid_import_kwh"].to_numpy(), inputs.existing_connection_kva),
+        connection_capacity(balance["grid_import_kwh"].to_numpy() / system.step_h, inputs.existing_connection_kva),
         heat_network_readiness(inputs.in_planned_heat_network_zone, plant, has_central_loop=True,
                                plant_room_area_m2=inputs.plant_room_area_m2),
         hot_water_hygiene(system),
@@ -151,7 +151,8 @@ def evaluate_variant(inputs: StudyInputs, variant: Variant) -> VariantResult:
     common = inputs.common_area_kw
     system = simulate_system(demand, variant.plant, weather, control=variant.control, pv_kw=pv_kw, other_load_kw=common,
                              price_eur_per_kwh=inputs.day_ahead if variant.control.strategy == "price_led" else None)
-    plant_kw = system.hourly["plant_elec_kwh"].to_numpy()
+    step_h = weather.step_h  # 1 h or 15 min: kW = kWh per step / step_h
+    plant_kw = system.hourly["plant_elec_kwh"].to_numpy() / step_h
     ev_kw, sessions = _ev(inputs, variant, common + plant_kw, pv_kw)
     balance = electricity_balance(weather.index, pv_kw=pv_kw, loads_kw={"heat_plant": plant_kw, "common_area": common,
                                                                          "ev": ev_kw},
@@ -159,14 +160,14 @@ def evaluate_variant(inputs: StudyInputs, variant: Variant) -> VariantResult:
     flows = pd.DataFrame({"grid_import_kwh": balance["grid_import_kwh"], "grid_export_kwh": balance["grid_export_kwh"],
                           "gas_kwh": system.hourly["gas_kwh"]})
     tariff = inputs.tariff(variant.connection, dynamic=variant.dynamic_tariff)
-    peak_kw = float(balance["grid_import_kwh"].max())
+    peak_kw = float(balance["grid_import_kwh"].max()) / step_h
     bill = annual_bill(flows, [tariff, inputs.gas], day_ahead=inputs.day_ahead,
                        access_power_kva=peak_kw if variant.connection == "mv" else None)
     investments = variant_investments(variant, inputs.cost_table, mv_tariff=tariff if variant.connection == "mv" else None,
                                       access_power_kva=peak_kw,
                                       design_heat_load_kw=inputs.building.design_heat_load_kw(inputs.design_temperature_degc))
     energy = final_energy_by_use(system)
-    energy["auxiliary"] = {"electricity": float(inputs.auxiliary_kw.sum())}
+    energy["auxiliary"] = {"electricity": float(inputs.auxiliary_kw.sum()) * step_h}
     epc = primary_energy_indicator(energy, heated_floor_area_m2=inputs.building.heated_floor_area_m2,
                                    pv_generation_kwh=float(balance["pv_kwh"].sum()))
     co2 = annual_emissions({"electricity": float(balance["grid_import_kwh"].sum()),

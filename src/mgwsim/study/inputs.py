@@ -10,10 +10,11 @@ import pandas as pd
 
 from mgwsim.building import Building, Radiators, RenovationPath
 from mgwsim.demand import Demand, simulate_demand
-from mgwsim.errors import check_number, check_series
+from mgwsim.errors import InputError, check_number, check_series
 from mgwsim.finance import CostTable, Finance, ReducedVat, klimaatfonds_antwerpen, load_cost_table
 from mgwsim.loads import common_area_loads_kw
 from mgwsim.tariffs import Tariff, default_day_ahead, load_tariff
+from mgwsim.timestep import hourly_parent, step_hours
 from mgwsim.weather import Weather, default_weather, design_temperature
 
 
@@ -151,12 +152,25 @@ class StudyInputs:
 
     @cached_property
     def day_ahead(self) -> np.ndarray:
-        """Day-ahead prices aligned with the weather [EUR/kWh]."""
+        """Day-ahead prices aligned with the weather [EUR/kWh], one per step.
+
+        On a 15-minute weather year the embedded (hourly-MTU) prices hold each hour's price
+        over its four quarters; a given Series must have the weather's step.
+        """
+        index = self.weather.index
         if self.day_ahead_eur_per_kwh is None:
-            return default_day_ahead(self.weather.index).to_numpy()
+            if self.weather.step_h == 1.0:
+                return default_day_ahead(index).to_numpy()
+            hours, position = hourly_parent(index)
+            return default_day_ahead(hours).to_numpy()[position]
         values = self.day_ahead_eur_per_kwh
         if isinstance(values, pd.Series):
-            values = values.reindex(self.weather.index).to_numpy()
+            if isinstance(values.index, pd.DatetimeIndex):
+                step_h = step_hours(values.index, owner="StudyInputs", field="day_ahead_eur_per_kwh.index")
+                if step_h != self.weather.step_h:
+                    raise InputError(f"StudyInputs.day_ahead_eur_per_kwh has a step of {step_h * 60:g} min, the weather "
+                                     f"{self.weather.step_h * 60:g} min; allowed: prices on the weather's step")
+            values = values.reindex(index).to_numpy()
         return check_series(values, "day_ahead_eur_per_kwh", owner="StudyInputs", length=self.weather.n_hours)
 
     def tariff(self, connection: str, *, dynamic: bool) -> Tariff:

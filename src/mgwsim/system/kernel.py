@@ -218,7 +218,8 @@ def stage_units(unit_steps, n_units, min_mod, dt_h, run_hours, starts, cycling):
     """Last pass: lead–lag staging of the load (unit-steps per step); fills run hours, starts, cycling flags.
 
     ceil(L) units run in fixed order; the last one below ``min_mod`` cycles on/off for
-    L_last/min_mod of the step, which counts as one start.
+    L_last/min_mod of the step. A unit counts a start when it comes on, and a unit that keeps
+    cycling one start per hour (so that the count does not depend on the step length).
     """
     running_prev = 0
     for t in range(unit_steps.size):
@@ -233,8 +234,10 @@ def stage_units(unit_steps, n_units, min_mod, dt_h, run_hours, starts, cycling):
             elif i == k - 1:
                 on_time = last / min_mod if is_cycling else 1.0
             run_hours[i] += on_time * dt_h
-            if on_time > 0.0 and (i >= running_prev or is_cycling and i == k - 1):
+            if on_time > 0.0 and i >= running_prev:
                 starts[i] += 1.0
+            elif is_cycling and i == k - 1:
+                starts[i] += dt_h  # a unit that keeps cycling starts once an hour, whatever the step
         cycling[t] = 1.0 if is_cycling else 0.0
         running_prev = k
 

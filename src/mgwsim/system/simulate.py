@@ -8,11 +8,12 @@ import numpy as np
 import pandas as pd
 
 from mgwsim.control import Control, price_led_offsets
-from mgwsim.demand import Demand
+from mgwsim.demand import Demand, step_count_hours
 from mgwsim.errors import InputError, check_series
 from mgwsim.heatpump.defrost import DEFAULT_RH_PCT, defrost_factors
 from mgwsim.system import kernel as k
 from mgwsim.system.plant import HeatPumpCascade, Plant
+from mgwsim.timestep import step_hours
 from mgwsim.weather import Weather
 
 COLUMNS = {
@@ -34,11 +35,14 @@ HEAT_OUT = ("space_heating_delivered_kwh", "dhw_delivered_kwh", "buffer_loss_kwh
 
 @dataclass(frozen=True, eq=False)
 class SystemResult:
-    """Hourly flows of one plant-year, per-unit statistics and annual KPIs.
+    """Flows of one plant-year per step (hour or 15 minutes), per-unit statistics and annual KPIs.
 
     ``hourly`` holds the kernel outputs (``COLUMNS``) plus ``hp_elec_kwh`` (all heat-pump
     electricity), ``electric_backup_kwh``, ``gas_kwh`` (fuel on GCV), ``source_degc`` and the
-    demand's ``supply_required_degc``.
+    demand's ``supply_required_degc``, on the weather's index: energies are kWh per step,
+    ``hp_capacity_sh_kw`` is kW, ``hp_unit_hours`` the mean number of units running over the
+    step; flags (``hp_cycling``, ``hp_temperature_limited``, ...) are 0/1 per step. The name
+    ``hourly`` is kept from the hourly default.
     """
 
     plant: Plant
@@ -47,8 +51,13 @@ class SystemResult:
     units: pd.DataFrame
     control: Control
 
+    @property
+    def step_h(self) -> float:
+        """Length of one step [h]: 1.0 or 0.25."""
+        return step_hours(self.hourly.index, owner="SystemResult", field="hourly.index")
+
     def balance_residual_kwh(self) -> pd.Series:
-        """Heat in minus heat out per hour [kWh]: zero to rounding (the plant heat balance)."""
+        """Heat in minus heat out per step [kWh]: zero to rounding (the plant heat balance)."""
         return self.hourly[list(HEAT_IN)].sum(axis=1) - self.hourly[list(HEAT_OUT)].sum(axis=1)
 
     def kpis(self) -> pd.Series:
@@ -58,8 +67,13 @@ class SystemResult:
         (Zottl et al., SEPEMO-Build D4.2, 2012): ``spf_h2`` = heat-pump heat / heat-pump
         electricity (compressor and source fan, as in the COP maps); ``spf_h3`` adds the
         electric backup and the booster to both sides; gas backup is reported separately.
+
+        Whatever the step, ``*_hours`` are hours (steps counted × step length [h]) and
+        ``peak_hp_elec_kw`` is the highest step mean power (kWh per step / step [h]): at 15
+        minutes the 15-minute peak, at 1 h the hourly mean peak (not above the 15-minute one).
         """
         h = self.hourly
+        step_h = self.step_h
         hp_heat = h["hp_heat_sh_kwh"].sum() + h["hp_heat_dhw_kwh"].sum()
         hp_elec = h["hp_elec_kwh"].sum()
         backup_heat = h["backup_heat_sh_kwh"].sum() + h["backup_heat_dhw_kwh"].sum()
@@ -70,7 +84,7 @@ class SystemResult:
             "space_heating_demand_kwh": self.demand.hourly["space_heating_kwh"].sum(),
             "space_heating_delivered_kwh": h["space_heating_delivered_kwh"].sum(),
             "space_heating_unmet_kwh": h["space_heating_unmet_kwh"].sum(),
-            "unmet_hours": int((h["space_heating_unmet_kwh"] > 1e-6).sum()),
+            "unmet_hours": step_count_hours((h["space_heating_unmet_kwh"] > 1e-6).sum(), step_h),
             "dhw_delivered_kwh": h["dhw_delivered_kwh"].sum(),
             "hp_heat_kwh": hp_heat,
             "hp_elec_kwh": hp_elec,
@@ -81,13 +95,13 @@ class SystemResult:
             "spf_h2": hp_heat / hp_elec if hp_elec > 0 else np.nan,
             "spf_h3": (hp_heat + elec_backup_heat) / (hp_elec + electric_backup) if hp_elec + electric_backup > 0 else np.nan,
             "backup_share": (backup_heat + h["booster_kwh"].sum()) / total_heat if total_heat > 0 else np.nan,
-            "hp_temperature_limited_hours": int(h["hp_temperature_limited"].sum()),
-            "cycling_hours": int(h["hp_cycling"].sum()),
+            "hp_temperature_limited_hours": step_count_hours(h["hp_temperature_limited"].sum(), step_h),
+            "cycling_hours": step_count_hours(h["hp_cycling"].sum(), step_h),
             "starts": float(self.units["starts"].sum()),
-            "dhw_below_setpoint_hours": int(h["dhw_below_setpoint"].sum()),
-            "peak_hp_elec_kw": h["hp_elec_kwh"].max(),
+            "dhw_below_setpoint_hours": step_count_hours(h["dhw_below_setpoint"].sum(), step_h),
+            "peak_hp_elec_kw": h["hp_elec_kwh"].max() / step_h,
             "hp_heat_pv_led_kwh": h["hp_heat_pv_led_kwh"].sum(),
-            "grid_limited_hours": int(h["hp_grid_limited"].sum()),
+            "grid_limited_hours": step_count_hours(h["hp_grid_limited"].sum(), step_h),
         }, name="system")
 
 
@@ -99,23 +113,44 @@ def _grids(cascade: HeatPumpCascade | None, fallback: HeatPumpCascade | None) ->
     return chosen.performance.kernel_arrays()
 
 
+def _series(values, field: str, weather: Weather, **bounds) -> np.ndarray:
+    """An input series on the weather's steps, checked (values, length and, for pandas input, the step).
+
+    A pandas Series with a DatetimeIndex must have the weather's step; an array of the
+    length of another step (8760 against 35040 rows) is named as a step mismatch.
+    """
+    owner, n = "simulate_system", weather.n_steps
+    if isinstance(values, pd.Series) and isinstance(values.index, pd.DatetimeIndex):
+        step_h = step_hours(values.index, owner=owner, field=f"{field}.index")
+        if step_h != weather.step_h:
+            raise InputError(f"{owner}.{field} has a step of {step_h * 60:g} min but the weather {weather.step_h * 60:g} "
+                             f"min; allowed: the weather's step ({weather.step_h * 60:g} min, {n} values)")
+    size = np.size(values)
+    if (size == 4 * n and weather.step_h == 1.0) or (4 * size == n and weather.step_h == 0.25):
+        other = 0.25 if size == 4 * n else 1.0
+        raise InputError(f"{owner}.{field} has {size} values, i.e. a step of {other * 60:g} min, but the weather has "
+                         f"{n} steps of {weather.step_h * 60:g} min; allowed: {n} values on the weather's step")
+    return check_series(values, field, owner=owner, length=n, **bounds)
+
+
 def _source_series(cascade: HeatPumpCascade, weather: Weather, source_degc) -> np.ndarray:
     if source_degc is not None:
-        return check_series(source_degc, "source_degc", owner="simulate_system", length=weather.n_hours, low=-50, high=60)
+        return _series(source_degc, "source_degc", weather, low=-50, high=60)
     kind = cascade.performance.source.kind
     if kind != "air":
         raise InputError(f"simulate_system: a {kind!r} heat pump needs source_degc (e.g. mgwsim.system.sources)")
     return weather.temp_air_degc
 
 
-def _check_in_grid(cascade: HeatPumpCascade, source: np.ndarray) -> None:
+def _check_in_grid(cascade: HeatPumpCascade, source: np.ndarray, index: pd.DatetimeIndex | None = None) -> None:
     pmap = cascade.performance
     inside = (source >= pmap.source.min_degc) & (source <= pmap.source.max_degc)
     low, high = pmap.source_degc[0], pmap.source_degc[-1]
     bad = inside & ((source < low) | (source > high))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise InputError(f"simulate_system: source temperature {source[i]:.1f} °C at hour {i} lies inside the "
+        when = f" ({index[i]})" if index is not None else ""
+        raise InputError(f"simulate_system: source temperature {source[i]:.1f} °C at step {i}{when} lies inside the "
                          f"operating limits but outside the map grid [{low:g}, {high:g}] °C; extend the map grid")
 
 
@@ -128,7 +163,7 @@ def _defrost(cascade: HeatPumpCascade | None, weather: Weather) -> tuple[np.ndar
     return np.ascontiguousarray(capacity, dtype=float), np.ascontiguousarray(cop, dtype=float)
 
 
-def _params(plant: Plant, first_supply_degc: float, control: Control) -> np.ndarray:
+def _params(plant: Plant, first_supply_degc: float, control: Control, step_h: float = 1.0) -> np.ndarray:
     hp, hw, bu, buf = plant.heat_pumps, plant.hot_water, plant.backup, plant.buffer
     n_dhw = {"heat_pump": 0, "separate_heat_pump": hw.heat_pump.n_units if hw.heat_pump else 0, "electric": -1}[hw.mode]
     tank = hw.tank
@@ -152,7 +187,7 @@ def _params(plant: Plant, first_supply_degc: float, control: Control) -> np.ndar
     p[k.P_HAS_HP] = float(hp is not None)
     p[k.P_PV_LED] = float(control.pv_led)
     p[k.P_IMPORT_LIMIT] = control.import_limit_kw if control.import_limit_kw is not None else 1e300
-    p[k.P_DT_H] = 1.0
+    p[k.P_DT_H] = step_h  # the weather's step [h]: kW -> kWh per step in the kernel
     return p
 
 
@@ -175,28 +210,31 @@ def simulate_system(
     Parameters
     ----------
     demand : Demand
-        Hourly space heating, hot water and required supply/return temperatures
-        (:func:`mgwsim.simulate_demand`) on the same index as ``weather``.
+        Space heating, hot water [kWh per step] and required supply/return temperatures
+        (:func:`mgwsim.simulate_demand`) on the same index as ``weather``, hourly or 15-minute:
+        the kernel runs on the weather's step (parameter ``P_DT_H``).
     plant : Plant
     control : Control, optional
         Heat-led by default; PV-led needs ``pv_kw``, price-led ``price_eur_per_kwh``.
     pv_kw, other_load_kw : array, optional
-        PV production and the connection's other electricity use [kW] per hour (PV-led
-        control and the import limit).
+        PV production and the connection's other electricity use [kW, step means], one value
+        per weather step (PV-led control and the import limit).
     price_eur_per_kwh : array, optional
-        Day-ahead (or dynamic) price per hour for price-led control.
+        Day-ahead (or dynamic) price per step for price-led control (an hourly price on a
+        15-minute year: repeat each hour's price four times).
     source_degc : array, optional
-        Source temperature of the heat pumps [°C] per hour; by default the outdoor air
+        Source temperature of the heat pumps [°C] per step; by default the outdoor air
         (air sources). Brine and exhaust-air sources must pass it (:mod:`mgwsim.system.sources`).
     buffer_offset_k, dhw_offset_k : array, optional
-        Extra setpoint raises [K] per hour from an external controller; added to price-led ones.
+        Extra setpoint raises [K] per step from an external controller; added to price-led ones.
     capacity_limit_kw : array, optional
-        Upper bound on the cascade's heat per hour [kW], e.g.
+        Upper bound on the cascade's heat per step [kW], e.g.
         ``ExhaustAirSource.condenser_limit_kw(cop)`` for an exhaust-air heat pump.
     """
-    n = weather.n_hours
-    if len(demand.hourly) != n:
-        raise InputError(f"simulate_system: demand has {len(demand.hourly)} hours, weather {n}")
+    n, step_h = weather.n_steps, weather.step_h
+    if len(demand.hourly) != n or demand.step_h != step_h:
+        raise InputError(f"simulate_system: demand has {len(demand.hourly)} steps of {demand.step_h * 60:g} min, "
+                         f"weather {n} steps of {step_h * 60:g} min; allowed: the demand simulated on this weather")
     control = control or Control()
     hp = plant.heat_pumps or plant.hot_water.heat_pump
     source = _source_series(hp, weather, source_degc) if hp else weather.temp_air_degc
@@ -204,10 +242,10 @@ def simulate_system(
                              _boost_cop_ratio(plant, control, source, demand), demand, plant)
     for cascade in (plant.heat_pumps, plant.hot_water.heat_pump):
         if cascade is not None:
-            _check_in_grid(cascade, source)
+            _check_in_grid(cascade, source, weather.index)
     cap_factor, cop_factor = _defrost(hp, weather)
-    cap_limit = np.full(n, np.inf) if capacity_limit_kw is None else check_series(
-        capacity_limit_kw, "capacity_limit_kw", owner="simulate_system", length=n, low=0.0)
+    cap_limit = np.full(n, np.inf) if capacity_limit_kw is None else _series(
+        capacity_limit_kw, "capacity_limit_kw", weather, low=0.0)
     d = demand.hourly
     n_units = plant.heat_pumps.n_units if plant.heat_pumps else 1
     run_hours, starts = np.zeros(n_units), np.zeros(n_units)
@@ -217,7 +255,7 @@ def simulate_system(
         d["return_required_degc"].to_numpy(dtype=float), d["dhw_kwh"].to_numpy(dtype=float), source,
         weather.temp_air_degc, cap_factor, cop_factor, cap_limit, series["buffer_offset"], series["dhw_offset"],
         series["pv"], series["other"], _grids(plant.heat_pumps, None), _grids(plant.hot_water.heat_pump, plant.heat_pumps),
-        _params(plant, float(d["supply_required_degc"].iloc[0]), control), run_hours, starts, out,
+        _params(plant, float(d["supply_required_degc"].iloc[0]), control, step_h), run_hours, starts, out,
     )
     hourly = pd.DataFrame(out, index=weather.index, columns=[COLUMNS[i] for i in range(k.N_OUTPUTS)])
     hourly["hp_elec_kwh"] = hourly["hp_elec_sh_kwh"] + hourly["hp_elec_dhw_kwh"]
@@ -233,7 +271,7 @@ def simulate_system(
 
 
 def _boost_cop_ratio(plant: Plant, control: Control, source: np.ndarray, demand: Demand) -> np.ndarray | None:
-    """COP at the raised buffer temperature over the COP at the required one, per hour (price-led control)."""
+    """COP at the raised buffer temperature over the COP at the required one, per step (price-led control)."""
     cascade = plant.heat_pumps
     if control.strategy != "price_led" or cascade is None or plant.buffer is None:
         return None
@@ -249,23 +287,22 @@ def _boost_cop_ratio(plant: Plant, control: Control, source: np.ndarray, demand:
 
 def _control_series(control, weather, n, pv_kw, other_load_kw, price, buffer_offset_k, dhw_offset_k,
                     cop_ratio, demand: Demand, plant: Plant) -> dict:
-    """The hourly arrays the kernel's controllers read, validated."""
-    owner = "simulate_system"
+    """The per-step arrays the kernel's controllers read, validated (values, length, step)."""
     zeros = np.zeros(n)
     if control.pv_led and pv_kw is None:
         raise InputError("simulate_system: Control(strategy='pv_led') needs pv_kw")
     if control.strategy == "price_led" and price is None:
         raise InputError("simulate_system: Control(strategy='price_led') needs price_eur_per_kwh")
-    pv = zeros if pv_kw is None else check_series(pv_kw, "pv_kw", owner=owner, length=n, low=0.0)
-    other = zeros if other_load_kw is None else check_series(other_load_kw, "other_load_kw", owner=owner, length=n, low=0.0)
-    buffer_offset = zeros if buffer_offset_k is None else check_series(buffer_offset_k, "buffer_offset_k", owner=owner,
-                                                                       length=n, low=0.0, high=40.0)
-    dhw_offset = zeros if dhw_offset_k is None else check_series(dhw_offset_k, "dhw_offset_k", owner=owner, length=n,
-                                                                 low=0.0, high=30.0)
+    pv = zeros if pv_kw is None else _series(pv_kw, "pv_kw", weather, low=0.0)
+    other = zeros if other_load_kw is None else _series(other_load_kw, "other_load_kw", weather, low=0.0)
+    buffer_offset = zeros if buffer_offset_k is None else _series(buffer_offset_k, "buffer_offset_k", weather,
+                                                                  low=0.0, high=40.0)
+    dhw_offset = zeros if dhw_offset_k is None else _series(dhw_offset_k, "dhw_offset_k", weather, low=0.0, high=30.0)
     if control.strategy == "price_led":
-        prices = check_series(price, "price_eur_per_kwh", owner=owner, length=n)
+        prices = _series(price, "price_eur_per_kwh", weather)
         stored = plant.buffer.heat_capacity_kwh_k * control.boost_k if plant.buffer is not None else 1.0
         buffer_boost, dhw_boost = price_led_offsets(prices, control, cop_ratio=cop_ratio, stored_kwh=max(stored, 1e-9),
-                                                    load_kwh=demand.hourly["space_heating_kwh"].to_numpy())
+                                                    load_kwh=demand.hourly["space_heating_kwh"].to_numpy(),
+                                                    step_h=weather.step_h)
         buffer_offset, dhw_offset = buffer_offset + buffer_boost, dhw_offset + dhw_boost
     return {"pv": pv, "other": other, "buffer_offset": buffer_offset, "dhw_offset": dhw_offset}

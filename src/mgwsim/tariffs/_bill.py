@@ -213,6 +213,17 @@ def _month_info(index: pd.DatetimeIndex) -> dict:
 
 
 def _monthly_peaks(prep: dict, peak_factor: float, notes: list) -> np.ndarray:
+    """Monthly maximum offtake power [kW] = max over the month of import [kWh per step] / step [h].
+
+    15-minute flows: the monthly highest 15-minute mean offtake, the quantity the Flemish
+    capacity tariff bills (VREG, since 1 January 2023). Hourly flows: the 15-minute peak is
+    *estimated* as the highest hourly mean power × ``peak_factor``. An hourly mean is the
+    mean of its four quarters, so it never exceeds the highest of them: with the default
+    ``peak_factor`` = 1.0 the estimate is a lower bound of the billed peak (by how much
+    depends on the load: a heat pump or EV charger switching within the hour raises it most).
+    No published hourly-to-15-minute factor is cited in mgwsim, so none is built in; give
+    15-minute flows (a 15-minute simulation) to bill the peak on its own basis.
+    """
     power_kw = prep["import"] / prep["step_h"]
     peaks = np.maximum.reduceat(power_kw, prep["starts"])
     if prep["step_h"] == 1.0:

@@ -1,0 +1,85 @@
+"""City rows: throughput of ``city_row`` against the single-run path and pure Python; engine memory for 1M rows.
+
+- ``city_row`` (full system year + reference + bills + business case, shared preparation):
+  ms per row in one process and rows/s on 2 local processes, as ratios to ``variant_row``
+  (the study path for the same question) and to ``city_row`` with every numba kernel run as
+  plain Python.
+- Peak memory of ``run_batch`` streaming a million rows with the KPI columns of ``city_row``
+  to Parquet parts (a stand-in row function returns them, so the engine's own memory is
+  measured; the hourly arrays of a real row are freed when it returns).
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import tempfile
+import time
+
+import numpy as np
+import pandas as pd
+
+from benchmarks._timing import best_time_s, pure_python
+from mgwsim.batch import CityModel, city_row, city_table, run_batch, variant_row, variant_shared
+from mgwsim.stock import generate_stock
+
+_KPIS = {"design_heat_load_kw": 1.0, "spf_h2": 1.0, "backup_share": 1.0, "unmet_hours": 0, "co2_reduction": 1.0,
+         "epc_kwh_m2": 1.0, "investment_eur": 1.0, "subsidies_eur": 1.0, "npv_eur": 1.0,
+         "npv_without_subsidy_eur": 1.0, "no_unmet_heat": True, "lock_in_pass": True, "npv_ge_0": True,
+         "npv_with_subsidy_ge_0": True}
+
+
+def kpi_row(row: dict, shared) -> dict:
+    """The KPI columns of ``city_row`` without the simulation (engine memory and overhead)."""
+    return {**_KPIS, "npv_eur": float(row["seed"] % 1000)}
+
+
+def _rows(n: int) -> pd.DataFrame:
+    return city_table(generate_stock(-(-n // 12), seed=0)).iloc[:n]
+
+
+def _throughput(model: CityModel) -> None:
+    table = _rows(96)
+    records = [{**r, "seed": i} for i, r in enumerate(table.to_dict("records"))]
+    for r in records[:24]:
+        city_row(r, model)  # warm: kernels, facade orientations, DHW pool
+    one_s = best_time_s(lambda: [city_row(r, model) for r in records], repeat=2) / len(records)
+    start = time.perf_counter()
+    run_batch(table, city_row, shared=model, n_workers=2, chunk_size=24, progress=False)
+    pool_s = time.perf_counter() - start
+    shared = variant_shared()
+    study_row = {**records[0], "combination": "hp_boiler_pv"}
+    variant_row(study_row, shared)
+    study_s = best_time_s(lambda: variant_row(study_row, shared), repeat=2)
+    from mgwsim.building import thermal
+    from mgwsim.system import kernel
+
+    with pure_python(thermal, kernel):
+        python_s = best_time_s(lambda: city_row(records[0], model), repeat=1)
+    print(f"city_row, one process: {one_s * 1e3:.1f} ms/row = {1 / one_s:.0f} rows/s "
+          f"(variant_row, the study path: {study_s * 1e3:.0f} ms/row -> {study_s / one_s:.0f}x; "
+          f"kernels in pure Python: {python_s * 1e3:.0f} ms/row -> {python_s / one_s:.0f}x)")
+    print(f"city_row, run_batch on 2 processes: {len(table) / pool_s:.0f} rows/s incl. pool start-up and "
+          f"per-process preparation ({pool_s:.1f} s for {len(table)} rows; target >= 1,500 rows/s)")
+
+
+def _memory(n: int) -> None:
+    table = pd.DataFrame({"seed_source": np.arange(n)}, index=pd.RangeIndex(n, name="row_id"))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory() as folder:
+        result = run_batch(table, kpi_row, output=folder, n_workers=1, chunk_size=20_000, progress=False)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"run_batch, {n:,} rows x {result.shape[1]} columns streamed to Parquet: peak RSS {peak:.0f} MB "
+          f"(before {before:.0f} MB), {n / seconds:,.0f} rows/s of engine overhead alone (target < 2 GB)")
+
+
+def main() -> None:
+    model = CityModel()
+    _throughput(model)
+    _memory(1_000_000 if "--full" in sys.argv else 200_000)
+
+
+if __name__ == "__main__":
+    main()

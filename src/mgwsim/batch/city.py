@@ -1,0 +1,410 @@
+"""City-scale rows: one building × one technique combination, a full system year and its business case.
+
+:func:`city_row` answers, for one building of a stock, what :func:`mgwsim.batch.variant_row`
+answers (energy, money, CO2, lock-in and the feasibility flags of
+:func:`mgwsim.stock.feasibility_summary`), with the same physics, tariffs, costs and
+subsidies, but with everything that does not depend on the building prepared once per
+worker process in a :class:`CityModel`:
+
+- design temperature, defrost factors, day-ahead prices, tariffs, CO2 factors;
+- the PV profile per kWp of the east-west flat-roof layout (output scales with kWp: same
+  tilt, ground-coverage ratio and DC/AC ratio);
+- window irradiance per facade orientation, cached on the weather (the building's
+  orientation is rounded to ``orientation_step_deg``, 5° by default: at most 72 facade sets);
+- a pool of single-apartment hot-water draw years (:func:`~mgwsim.building.dhw.simulate_dhw_draws`,
+  2 occupants each, seeded); a building's draws are the sum of ``n_apartments`` members
+  drawn *without replacement* by the row's seed (with replacement only beyond the pool
+  size), so neighbours stay independent as in :func:`~mgwsim.building.dhw.dhw_profile`;
+- the heat-pump map of one unit, scaled per building through the capacity factor
+  (exact for maps whose capacity is proportional to the rating, see
+  :func:`mgwsim.study.scale_map`).
+
+Per row: the building (TABULA archetype scaled), the 5R1C zone kernel, the radiators'
+supply temperatures, the plant kernel for the variant and for the reference (a new gas
+boiler, as in :func:`~mgwsim.batch.variant_row`), the electricity balance, both bills,
+investments, subsidies and the business case. No hourly data outlives the row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from mgwsim.building.dhw import LegionellaRules, circulation_loss_kw, estimate_circulation_pipe_lengths, simulate_dhw_draws
+from mgwsim.building.emitters import radiators_for
+from mgwsim.building.thermal import (
+    OUTPUT_COLUMNS, ZoneParameters, internal_gains_w, setpoint_schedule, solar_gains_w, space_heating_from_arrays,
+)
+from mgwsim.building.typology import building_from_typology
+from mgwsim.errors import InputError, check_number
+
+DHW_POOL_SIZE = 256
+"""Single-apartment hot-water years in the pool (a building draws its apartments from it)."""
+OCCUPANTS_PER_APARTMENT = 2.0
+"""Occupants per apartment for the hot-water draws, as :func:`mgwsim.simulate_demand`'s default."""
+PV_ROOF_SHARE = 0.6
+"""Share of the roof area covered by the east-west PV layout (as :func:`mgwsim.batch.variant_row`)."""
+REFERENCE_BOILER_MIN_KW = 20.0
+"""Smallest reference boiler [kW]: 1.1 × design load, at least the smallest collective boiler of the cost table."""
+_SPACE_HEATING = OUTPUT_COLUMNS.index("space_heating_kwh")
+_BUILDING_COLUMNS = ("floor_area_m2", "n_apartments", "n_storeys")
+
+
+@dataclass(frozen=True)
+class Combination:
+    """A technique combination for a whole stock.
+
+    Parameters
+    ----------
+    hp_share : float
+        Heat pumps' share of the design heat load [-] (units of 5 kW steps, two units above 60 kW).
+    backup : {"gas_boiler", "electric"}
+        Keep a gas boiler as bivalent-parallel backup, or go all-electric (chimney-free).
+    pv : bool
+        East-west PV on ``PV_ROOF_SHARE`` of the roof.
+    """
+
+    hp_share: float
+    backup: str
+    pv: bool
+
+    def __post_init__(self):
+        check_number(self.hp_share, "hp_share", owner="Combination", low=0.1, high=1.5)
+        if self.backup not in ("gas_boiler", "electric"):
+            raise InputError(f"Combination.backup = {self.backup!r} must be 'gas_boiler' or 'electric'")
+
+    @property
+    def name(self) -> str:
+        return f"hp{round(100 * self.hp_share)}_{'gas' if self.backup == 'gas_boiler' else 'elec'}{'_pv' if self.pv else ''}"
+
+
+CITY_COMBINATIONS: dict[str, Combination] = {
+    c.name: c for c in (Combination(share, backup, pv) for share in (0.3, 0.5, 0.7)
+                        for backup in ("gas_boiler", "electric") for pv in (False, True))
+}
+"""Twelve combinations a city compares: heat pumps at 30/50/70 % of the design load × gas or
+electric backup × with or without PV (names like ``hp50_gas_pv``)."""
+
+
+class CityModel:
+    """The shared preparation of :func:`city_row` (picklable; built lazily in each worker).
+
+    Parameters
+    ----------
+    weather : Weather, optional
+        Default :func:`mgwsim.weather.default_weather`.
+    heat_pump_map : PerformanceMap, optional
+        One air/water unit with ``rated_capacity_kw``; default
+        :func:`mgwsim.heatpump.air_to_water` ("R290", 50 kW).
+    pool_seed : int
+        Seed of the hot-water pool (part of the results: keep it fixed across a study).
+    orientation_step_deg : float
+        Building orientations are rounded to this step [°] so that facade irradiance is
+        computed once per orientation (5° moves a facade's annual irradiance by < 1 %).
+    """
+
+    def __init__(self, weather=None, *, heat_pump_map=None, pool_seed: int = 0, orientation_step_deg: float = 5.0):
+        from mgwsim.heatpump import air_to_water
+        from mgwsim.weather import default_weather
+
+        self.weather = weather if weather is not None else default_weather()
+        self.heat_pump_map = heat_pump_map if heat_pump_map is not None else air_to_water("R290", 50.0)
+        if self.heat_pump_map.rated_capacity_kw is None:
+            raise InputError("CityModel.heat_pump_map needs rated_capacity_kw (it is scaled per building)")
+        self.pool_seed = int(pool_seed)
+        self.orientation_step_deg = check_number(orientation_step_deg, "orientation_step_deg", owner="CityModel",
+                                                 low=0.1, high=90.0, unit="°")
+        self._tariffs: dict = {}
+
+    def __getstate__(self):
+        state = {**self.__dict__, "_tariffs": {}}
+        for lazy in ("local_index", "dhw_pool_kwh", "pv_kw_per_kwp", "defaults", "defrost", "design_temperature_degc",
+                     "day_ahead", "co2_factors"):
+            state.pop(lazy, None)  # rebuilt in each worker rather than shipped
+        return state
+
+    # -- shared preparation (cached per process) --------------------------------------
+    @cached_property
+    def local_index(self) -> pd.DatetimeIndex:
+        return self.weather.index.tz_convert("Europe/Brussels")
+
+    @cached_property
+    def defaults(self):
+        """A :class:`~mgwsim.study.StudyInputs` template: tariffs, finance, subsidies, costs, design temperature."""
+        from mgwsim.building.typology import building_from_typology as make
+        from mgwsim.study import StudyInputs
+
+        return StudyInputs(make("AB.02", 1), self.weather)
+
+    @cached_property
+    def design_temperature_degc(self) -> float:
+        return float(self.defaults.design_temperature_degc)
+
+    @cached_property
+    def defrost(self) -> tuple[np.ndarray, np.ndarray]:
+        from mgwsim.heatpump.defrost import DEFAULT_RH_PCT, defrost_factors
+
+        weather = self.weather
+        rh = weather.column("relative_humidity_pct") if "relative_humidity_pct" in weather.data else DEFAULT_RH_PCT
+        capacity, cop = defrost_factors(weather.temp_air_degc, rh)
+        return np.ascontiguousarray(capacity, dtype=float), np.ascontiguousarray(cop, dtype=float)
+
+    @cached_property
+    def dhw_pool_kwh(self) -> np.ndarray:
+        """(pool, hours) hot-water draw energy of single apartments [kWh]."""
+        return np.vstack([
+            simulate_dhw_draws(self.local_index, 1, OCCUPANTS_PER_APARTMENT, seed=self.pool_seed * DHW_POOL_SIZE + k)
+            ["draw_kwh"].to_numpy() for k in range(DHW_POOL_SIZE)])
+
+    @cached_property
+    def pv_kw_per_kwp(self) -> np.ndarray:
+        """AC output of the east-west flat-roof layout per installed kWp [kW/kWp]."""
+        from mgwsim.pv import flat_roof_east_west, pv_ac_kw_array
+
+        arrays = flat_roof_east_west(100.0)
+        return pv_ac_kw_array(self.weather, arrays) / sum(a.kwp for a in arrays)
+
+    @cached_property
+    def day_ahead(self) -> np.ndarray:
+        return self.defaults.day_ahead
+
+    @cached_property
+    def co2_factors(self):
+        from mgwsim.assess import load_co2_factors
+
+        return load_co2_factors(self.defaults.co2_year)
+
+    def tariff(self, connection: str, dynamic: bool):
+        """The electricity tariff of ``defaults`` for a connection, read once per process."""
+        key = (connection, dynamic)
+        if key not in self._tariffs:
+            self._tariffs[key] = self.defaults.tariff(connection, dynamic=dynamic)
+        return self._tariffs[key]
+
+    def common_area(self, building, design_kw: float) -> dict[str, np.ndarray]:
+        """Common-area electricity [kW]: ``total`` and the EPC ``auxiliary`` part (pumps, fans)."""
+        from mgwsim.loads import common_area_loads_kw
+
+        loads = common_area_loads_kw(self.weather.index, building, design_heat_load_kw=design_kw)
+        aux = [c for c in ("heating_pump_kw", "dhw_pump_kw", "ventilation_kw") if c in loads]
+        return {"total": loads["total_kw"].to_numpy(), "auxiliary": loads[aux].sum(axis=1).to_numpy()}
+
+    def dhw_draws_kwh(self, n_apartments: int, seed: int) -> np.ndarray:
+        """Hourly draws of a building [kWh]: ``n_apartments`` pool members chosen by ``seed``."""
+        pool = self.dhw_pool_kwh
+        rng = np.random.default_rng(seed)
+        members = rng.choice(len(pool), n_apartments, replace=n_apartments > len(pool))
+        return pool[members].sum(axis=0)
+
+    def orientation(self, orientation_deg: float) -> float:
+        step = self.orientation_step_deg
+        return float(np.round(float(orientation_deg) / step) * step % 360.0)
+
+
+# ------------------------------------------------------------------------------ the row
+def city_row(row: dict, model: CityModel) -> dict:
+    """Feasibility of one combination for one building, against a new gas boiler (see the module docstring).
+
+    Parameters
+    ----------
+    row : dict
+        ``typology``, ``variant`` (1–3), ``combination`` (a key of :data:`CITY_COMBINATIONS`),
+        ``seed``; optional ``floor_area_m2``, ``n_apartments``, ``n_storeys``, ``orientation_deg``.
+    model : CityModel
+
+    Returns
+    -------
+    dict
+        As :func:`mgwsim.batch.variant_row` (``npv_ge_0`` without subsidy,
+        ``npv_with_subsidy_ge_0`` with it, ready for :func:`mgwsim.stock.feasibility_summary`).
+    """
+    combination = _combination(row.get("combination"))
+    options = {name: row[name] for name in _BUILDING_COLUMNS if name in row}
+    building = building_from_typology(row["typology"], row.get("variant"), **options,
+                                      orientation_deg=model.orientation(row.get("orientation_deg", 0.0)))
+    design_kw = building.design_heat_load_kw(model.design_temperature_degc)
+    demand = _demand(building, design_kw, model, int(row["seed"]))
+    variant = variant_for(combination, design_kw, building.area_m2("roof"), model.heat_pump_map)
+    common = model.common_area(building, design_kw)
+    result = _evaluate(variant, demand, common, building, design_kw, model)
+    from mgwsim.system import gas_boiler_reference
+    from mgwsim.study import Variant
+
+    boiler_kw = max(1.1 * design_kw, REFERENCE_BOILER_MIN_KW)
+    reference = _evaluate(Variant("reference", gas_boiler_reference(boiler_kw), keeps_existing_boiler=False),
+                          demand, common, building, design_kw, model)
+    return _kpis(result, reference, design_kw, model)
+
+
+def _combination(name) -> Combination:
+    if name not in CITY_COMBINATIONS:
+        raise InputError(f"combination = {name!r} is not one of {', '.join(CITY_COMBINATIONS)}")
+    return CITY_COMBINATIONS[name]
+
+
+@dataclass(frozen=True)
+class _Demand:
+    space_heating_kwh: np.ndarray
+    dhw_kwh: np.ndarray
+    supply_degc: np.ndarray
+    return_degc: np.ndarray
+
+
+def _demand(building, design_kw: float, model: CityModel, seed: int) -> _Demand:
+    """Space heating (5R1C), hot water (pooled draws + circulation loop) and supply temperatures."""
+    weather, index = model.weather, model.local_index
+    pipes = estimate_circulation_pipe_lengths(building.n_apartments, building.n_storeys, building.heated_floor_area_m2)
+    rules = LegionellaRules()  # loop at the legionella minima, plant room 15 °C, shafts 20 °C: dhw_profile's defaults
+    loop = circulation_loss_kw(pipes, loop_temperature_degc=(rules.storage_min_degc + rules.circulation_return_min_degc) / 2,
+                               basement_ambient_degc=15.0, shaft_ambient_degc=20.0)
+    dhw = model.dhw_draws_kwh(building.n_apartments, seed) + float(loop["total_kw"])
+    gains = internal_gains_w(building, weather.index) + 1000.0 * float(loop["shaft_kw"])
+    zone = space_heating_from_arrays(weather.temp_air_degc, gains, solar_gains_w(building, weather),
+                                     setpoint_schedule(building, index), ZoneParameters.from_building(building))
+    space = np.ascontiguousarray(zone[:, _SPACE_HEATING])
+    temperatures = radiators_for(design_kw).temperatures(space)
+    return _Demand(space, dhw, np.ascontiguousarray(temperatures[:, 0]), np.ascontiguousarray(temperatures[:, 1]))
+
+
+def variant_for(combination: Combination, design_kw: float, roof_m2: float, heat_pump_map):
+    """The :class:`~mgwsim.study.Variant` of ``combination`` for a building of design load ``design_kw`` [kW].
+
+    Sizing rules (mgwsim assumptions for screening, not a design): two units above 60 kW of
+    design load, else one, each ``hp_share`` × design load / units rounded to 5 kW (at least
+    10 kW, the smallest collective unit of the cost table); hot-water tank 20 l per kW of one unit (≥ 300 l) at 55 °C with a booster of
+    15 % of the design load (≥ 6 kW); buffer 20 l per kW of heat pumps; backup at the full
+    design load (gas boiler η 0.8 on GCV, or electric); PV on ``PV_ROOF_SHARE`` of the roof.
+    """
+    from mgwsim.pv import flat_roof_east_west
+    from mgwsim.storage import Tank
+    from mgwsim.study import Variant, scale_map
+    from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant
+
+    n_units = 2 if design_kw > 60.0 else 1
+    unit_kw = max(10.0, 5.0 * round(combination.hp_share * design_kw / n_units / 5.0))
+    cascade = HeatPumpCascade(scale_map(heat_pump_map, unit_kw), n_units)
+    electric = combination.backup == "electric"
+    backup = Backup("electric", design_kw, 1.0) if electric else Backup("gas_boiler", design_kw, 0.8)
+    plant = Plant(cascade, HotWater(Tank(max(300.0, 20.0 * unit_kw), 55.0, 75.0), booster_kw=max(6.0, 0.15 * design_kw)),
+                  Tank(20.0 * n_units * unit_kw, 20.0, 80.0), backup)
+    pv = tuple(flat_roof_east_west(PV_ROOF_SHARE * roof_m2)) if combination.pv else ()
+    return Variant(combination.name, plant, pv=pv, keeps_existing_boiler=not electric)
+
+
+@dataclass(frozen=True)
+class _Evaluated:
+    """What the business case and the flags need of one plant-year (no hourly data kept)."""
+
+    name: str
+    kpis: pd.Series
+    option: object
+    checks: dict
+    epc_kwh_m2: float
+    investment_eur: float
+
+
+def _evaluate(variant, demand: _Demand, common: dict, building, design_kw: float, model: CityModel) -> _Evaluated:
+    """One plant-year as :func:`mgwsim.study.evaluate_variant` judges it (no EV, heat-led)."""
+    from mgwsim.assess import (
+        annual_emissions, final_energy_by_use, fossil_heat_share, fossil_lock_in, hot_water_hygiene,
+        primary_energy_indicator, temperature_lock_in,
+    )
+    from mgwsim.demand import Demand
+    from mgwsim.finance import Option
+    from mgwsim.study.costs import variant_investments
+    from mgwsim.system import simulate_system
+    from mgwsim.tariffs import annual_bill
+
+    weather, inputs = model.weather, model.defaults
+    hourly = pd.DataFrame({"space_heating_kwh": demand.space_heating_kwh, "dhw_kwh": demand.dhw_kwh,
+                           "supply_required_degc": demand.supply_degc, "return_required_degc": demand.return_degc},
+                          index=weather.index)
+    pv = model.pv_kw_per_kwp * variant.pv_kwp if variant.pv else np.zeros(weather.n_hours)
+    system = simulate_system(Demand(building, None, model.design_temperature_degc, hourly, None), variant.plant,
+                             weather, control=variant.control, pv_kw=pv, other_load_kw=common["total"])
+    load = system.hourly["plant_elec_kwh"].to_numpy() + common["total"]
+    grid_import, grid_export = np.maximum(load - pv, 0.0), np.maximum(pv - load, 0.0)
+    gas = system.hourly["gas_kwh"].to_numpy()
+    flows = pd.DataFrame({"grid_import_kwh": grid_import, "grid_export_kwh": grid_export, "gas_kwh": gas},
+                         index=weather.index)
+    bill = annual_bill(flows, [model.tariff(variant.connection, variant.dynamic_tariff), inputs.gas],
+                       day_ahead=model.day_ahead)
+    investments = variant_investments(variant, inputs.cost_table, access_power_kva=float(grid_import.max()),
+                                      design_heat_load_kw=design_kw)
+    energy = final_energy_by_use(system)
+    energy["auxiliary"] = {"electricity": float(common["auxiliary"].sum())}
+    epc = primary_energy_indicator(energy, heated_floor_area_m2=building.heated_floor_area_m2,
+                                   pv_generation_kwh=float(pv.sum()))
+    co2_kg = annual_emissions({"electricity": float(grid_import.sum()), "natural_gas": float(gas.sum())},
+                              model.co2_factors).total_kg
+    kpis = system.kpis()
+    heat_mwh = (kpis["space_heating_delivered_kwh"] + kpis["dhw_delivered_kwh"]) / 1000.0
+    option = Option(variant.name, tuple(investments), bill.carrier_totals(), heat_delivered_mwh_per_year=heat_mwh,
+                    co2_t_per_year=co2_kg / 1000.0)
+    checks = {"fossil_lock_in": fossil_lock_in({inputs.install_year: fossil_heat_share(system)}).status,
+              "hot_water_hygiene": hot_water_hygiene(system).status}
+    if variant.plant.heat_pumps is not None:
+        checks["temperature_lock_in"] = temperature_lock_in(system).status
+    return _Evaluated(variant.name, kpis, option, checks, epc.indicator_kwh_per_m2,
+                      float(sum(item.capex_eur for item in investments)))
+
+
+CRITICAL_CHECKS = ("fossil_lock_in", "temperature_lock_in", "hot_water_hygiene")
+"""Lock-in checks that make a combination infeasible when they fail."""
+
+
+def _kpis(result: _Evaluated, reference: _Evaluated, design_kw: float, model: CityModel) -> dict:
+    from mgwsim.finance import business_case
+
+    inputs = model.defaults
+    variant_option = _with_study_cost(result.option, inputs.study_cost_incl_vat_eur)
+    case = business_case(variant_option, reference.option, inputs.finance, subsidy_rules=inputs.subsidies,
+                         building_age_years=inputs.building_age_years)
+    rate = inputs.finance.discount_rate_frac
+    subsidies_pv = sum(eur / (1.0 + rate) ** year for year, eur in case.subsidies.by_year().items())
+    k = result.kpis
+    co2_reference = reference.option.co2_t_per_year
+    return {
+        "design_heat_load_kw": design_kw,
+        "spf_h2": float(k["spf_h2"]),
+        "backup_share": float(k["backup_share"]),
+        "unmet_hours": int(k["unmet_hours"]),
+        "co2_reduction": 1.0 - result.option.co2_t_per_year / co2_reference,
+        "epc_kwh_m2": result.epc_kwh_m2,
+        "investment_eur": result.investment_eur,
+        "subsidies_eur": case.subsidies.total_eur,
+        "npv_eur": case.npv_eur,
+        "npv_without_subsidy_eur": case.npv_eur - subsidies_pv,
+        "no_unmet_heat": bool(k["unmet_hours"] == 0),
+        "lock_in_pass": all(result.checks.get(name) != "fail" for name in CRITICAL_CHECKS),
+        "npv_ge_0": bool(case.npv_eur - subsidies_pv >= 0.0),
+        "npv_with_subsidy_ge_0": bool(case.npv_eur >= 0.0),
+    }
+
+
+def _with_study_cost(option, study_cost_eur: float):
+    from dataclasses import replace
+
+    return replace(option, study_cost_incl_vat_eur=study_cost_eur)
+
+
+def city_table(stock: pd.DataFrame, combinations=None) -> pd.DataFrame:
+    """Every building of ``stock`` × every combination: the input table of a city batch.
+
+    Row ids ``"<building id>/<combination>"`` (stable: a re-run resumes), columns of the
+    stock plus ``building`` (its id) and ``combination``.
+    """
+    names = list(CITY_COMBINATIONS if combinations is None else combinations)
+    for name in names:
+        _combination(name)
+    if stock.index.has_duplicates:
+        raise InputError("city_table: the stock's index (building id) must be unique")
+    table = stock.loc[stock.index.repeat(len(names))].copy()
+    table["building"] = table.index
+    table["combination"] = np.tile(names, len(stock))
+    table.index = pd.Index([f"{b}/{c}" for b, c in zip(table["building"], table["combination"], strict=True)],
+                           name="row_id")
+    return table

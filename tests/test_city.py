@@ -1,0 +1,95 @@
+"""City-scale rows (mgwsim.batch.city): same answers as the study path, shared preparation, stock tables."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mgwsim.batch import CITY_COMBINATIONS, CityModel, city_row, city_table, run_batch, variant_row, variant_shared
+from mgwsim.errors import InputError
+from mgwsim.stock import DEFAULT_CRITERIA, feasibility_summary, generate_stock
+
+BLOCK = {"typology": "AB.02", "variant": 1, "floor_area_m2": 1850.0, "n_apartments": 24, "n_storeys": 6,
+         "orientation_deg": 0.0, "seed": 3}
+
+
+@pytest.fixture(scope="module")
+def model() -> CityModel:
+    return CityModel()
+
+
+def test_twelve_combinations_named_by_their_techniques():
+    assert len(CITY_COMBINATIONS) == 12
+    assert {"hp30_gas", "hp50_gas_pv", "hp70_elec_pv"} <= set(CITY_COMBINATIONS)
+    assert all(c.name == name for name, c in CITY_COMBINATIONS.items())
+
+
+@pytest.mark.parametrize(("city", "study"), [("hp50_gas_pv", "hp_boiler_pv"), ("hp50_elec_pv", "all_electric_pv")])
+def test_city_row_agrees_with_the_study_path(model, city, study):
+    """city_row = variant_row but for the hot-water draws (pooled apartments instead of the building's own draws).
+
+    The plant, sizing, costs and subsidies are the same, so design load and investment are
+    equal; draws change the year's hot water by about a percent (different random apartments),
+    which moves the SPF by well under 1 % and the NPV by well under 1 % of the investment.
+    """
+    fast = city_row({**BLOCK, "combination": city}, model)
+    slow = variant_row({**BLOCK, "combination": study}, variant_shared())
+    assert fast["design_heat_load_kw"] == slow["design_heat_load_kw"]
+    assert fast["investment_eur"] == pytest.approx(slow["investment_eur"], rel=1e-12)
+    assert fast["spf_h2"] == pytest.approx(slow["spf_h2"], rel=0.01)
+    assert abs(fast["npv_eur"] - slow["npv_eur"]) <= 0.01 * slow["investment_eur"]
+    assert fast["epc_kwh_m2"] == pytest.approx(slow["epc_kwh_m2"], rel=0.01)
+    for flag in ("no_unmet_heat", "npv_ge_0", "npv_with_subsidy_ge_0"):
+        assert fast[flag] == slow[flag]
+
+
+def test_more_heat_pump_share_means_less_backup(model):
+    shares = [city_row({**BLOCK, "combination": f"hp{p}_gas"}, model)["backup_share"] for p in (30, 50, 70)]
+    assert shares[0] > shares[1] > shares[2]
+
+
+def test_pooled_draws_are_seeded_and_independent(model):
+    a, b = model.dhw_draws_kwh(24, seed=1), model.dhw_draws_kwh(24, seed=1)
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, model.dhw_draws_kwh(24, seed=2))
+    pool = model.dhw_pool_kwh
+    # 24 distinct apartments: the building's year is 24 pool members' mean year, to sampling spread
+    assert a.sum() == pytest.approx(24 * pool.sum(axis=1).mean(), rel=0.05)
+
+
+def test_the_model_pickles_without_its_caches(model):
+    model.dhw_pool_kwh  # noqa: B018 -- build a cache
+    state = pickle.loads(pickle.dumps(model)).__dict__
+    assert "dhw_pool_kwh" not in state and "defaults" not in state
+
+
+def test_bad_rows_name_the_problem(model):
+    with pytest.raises(InputError, match="combination = 'hp90'"):
+        city_row({**BLOCK, "combination": "hp90"}, model)
+
+
+def test_city_table_crosses_the_stock_with_the_combinations():
+    stock = generate_stock(3, seed=0)
+    table = city_table(stock)
+    assert len(table) == 36 and table.index.is_unique
+    assert table.loc[f"{stock.index[1]}/hp70_gas", "typology"] == stock["typology"].iloc[1]
+    assert city_table(stock).index.equals(table.index)  # stable row ids: a re-run resumes
+    with pytest.raises(InputError, match="not one of"):
+        city_table(stock, ["hp50_gas", "nope"])
+
+
+def test_a_city_batch_gives_the_feasibility_summary(model):
+    stock = generate_stock(2, seed=4)
+    table = city_table(stock, ["hp50_gas", "hp70_elec_pv"])
+    table.iloc[1, table.columns.get_loc("combination")] = "hp99"  # one bad row
+    results = run_batch(table, city_row, shared=model, n_workers=1, chunk_size=2, progress=False)
+    assert results["error"].notna().sum() == 1 and "hp99" in results["error"].dropna().iloc[0]
+    summary = feasibility_summary(results.join(table[["typology", "combination"]]))
+    assert int(summary["n_failed"].sum()) == 1
+    assert set(summary.columns) >= {f"share_{name}" for name in DEFAULT_CRITERIA}
+    single = city_row({**table.iloc[0].to_dict(), "seed": int(results["seed"].iloc[0])}, model)
+    assert results.iloc[0]["npv_eur"] == single["npv_eur"]  # a batch row equals the single run, bit for bit
+    assert isinstance(results, pd.DataFrame)
