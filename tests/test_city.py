@@ -93,3 +93,11 @@ def test_a_city_batch_gives_the_feasibility_summary(model):
     single = city_row({**table.iloc[0].to_dict(), "seed": int(results["seed"].iloc[0])}, model)
     assert results.iloc[0]["npv_eur"] == single["npv_eur"]  # a batch row equals the single run, bit for bit
     assert isinstance(results, pd.DataFrame)
+
+
+def test_a_buildings_combinations_share_its_occupants(model):
+    """With a building id, the draws follow the building, not the row: the combinations are a paired comparison."""
+    row = {**BLOCK, "building": "b7", "combination": "hp50_gas"}
+    first = city_row({**row, "seed": 1}, model)
+    assert city_row({**row, "seed": 2}, model) == first
+    assert city_row({**row, "building": "b8"}, model)["npv_eur"] != first["npv_eur"]

@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 import numpy as np
 import pandas as pd
@@ -577,6 +577,39 @@ class Lighting:
         return LIGHTING_HOURS_PER_DAY[self.control] if self.hours_per_day is None else float(self.hours_per_day)
 
 
+_INDEX_MEMO: dict = {}
+_INDEX_MEMO_SIZE = 64
+
+
+def _index_key(index: pd.DatetimeIndex) -> tuple:
+    """A cheap identity of a (regular, validated) time index: length, ends, zone and a sample checksum."""
+    stamps = index.asi8
+    return (len(stamps), int(stamps[0]) if len(stamps) else 0, int(stamps[-1]) if len(stamps) else 0,
+            str(index.tz), int(stamps[::97].sum()))
+
+
+def _per_index(func):
+    """Memoise a helper that depends only on the time index and scalars (read-only result).
+
+    Batch runs evaluate common-area loads for thousands of buildings on one weather index;
+    the calendar work (holidays, local days, sunset) is the same for all of them.
+    """
+    @wraps(func)
+    def wrapper(index, *args):
+        key = (func.__name__, _index_key(index), args)
+        value = _INDEX_MEMO.get(key)
+        if value is None:
+            if len(_INDEX_MEMO) >= _INDEX_MEMO_SIZE:
+                _INDEX_MEMO.clear()
+            value = func(index, *args)
+            value.setflags(write=False)
+            _INDEX_MEMO[key] = value
+        return value
+
+    return wrapper
+
+
+@_per_index
 def _activity_split(index: pd.DatetimeIndex, timezone: str) -> np.ndarray:
     """Share of each local day's activity falling in each hour (sums to 1 per day) [-].
 
@@ -588,6 +621,7 @@ def _activity_split(index: pd.DatetimeIndex, timezone: str) -> np.ndarray:
     return shape / np.add.reduceat(shape, starts)[codes]
 
 
+@_per_index
 def _hours_in_day(index: pd.DatetimeIndex, timezone: str) -> np.ndarray:
     """Length of each hour's local day in the index [h] (23 or 25 on DST days; less at the ends)."""
     codes, _ = _day_codes(_local_index(index, timezone, "activity"))
@@ -615,6 +649,7 @@ def _lighting_kw(index, area_m2: float, lighting: Lighting, timezone: str) -> np
     return installed_kw * on_fraction
 
 
+@_per_index
 def _sun_down(index: pd.DatetimeIndex, latitude_deg: float, longitude_deg: float, step_h: float = 1.0) -> np.ndarray:
     """True where the sun is below the horizon at the middle of the step (simple solar geometry).
 
@@ -766,27 +801,29 @@ def common_area_loads_kw(
     step_h = step_hours(index, owner=owner)
     hours, position = hourly_parent(index)  # activity profiles are hourly: held over the quarters
     n = len(index)
-    frame = pd.DataFrame(index=index)
-    frame["lift_kw"] = _lift_column(hours, building, lift, n_stair_cores, timezone, owner)[position]
+    columns = {"lift_kw": _lift_column(hours, building, lift, n_stair_cores, timezone, owner)[position]}
     area = 0.08 * building.heated_floor_area_m2 if circulation_area_m2 is None else check_number(
         circulation_area_m2, "circulation_area_m2", owner=owner, low=0, high=1e6, unit="m2")
-    frame["lighting_kw"] = _lighting_kw(hours, area, lighting or Lighting(), timezone)[position]
+    columns["lighting_kw"] = _lighting_kw(hours, area, lighting or Lighting(), timezone)[position]
     garage = check_number(garage_area_m2, "garage_area_m2", owner=owner, low=0, high=1e6, unit="m2")
-    frame["garage_lighting_kw"] = _lighting_kw(hours, garage, garage_lighting or Lighting(illuminance_lx=75.0),
-                                               timezone)[position]
+    columns["garage_lighting_kw"] = _lighting_kw(hours, garage, garage_lighting or Lighting(illuminance_lx=75.0),
+                                                 timezone)[position]
     outdoor_kw = check_number(outdoor_lighting_w, "outdoor_lighting_w", owner=owner, low=0, high=1e5, unit="W")
     lat = check_number(latitude_deg, "latitude_deg", owner=owner, low=-66, high=66, unit="deg")
     lon = check_number(longitude_deg, "longitude_deg", owner=owner, low=-180, high=180, unit="deg")
-    frame["outdoor_lighting_kw"] = outdoor_kw / 1000.0 * _sun_down(index, lat, lon, step_h)
+    columns["outdoor_lighting_kw"] = outdoor_kw / 1000.0 * _sun_down(index, lat, lon, step_h)
     pump_w = _heating_pump_w(building, design_heat_load_kw, heating_delta_t_k, pump_head_kpa, pump_efficiency, owner)
-    frame["heating_pump_kw"] = pump_w / 1000.0 * _heating_on(local, heating_on, owner)
+    columns["heating_pump_kw"] = pump_w / 1000.0 * _heating_on(local, heating_on, owner)
     dhw_w = check_number(dhw_circulation_pump_w, "dhw_circulation_pump_w", owner=owner, low=0, high=1e4, unit="W")
-    frame["dhw_pump_kw"] = np.full(n, dhw_w / 1000.0)
-    frame["ventilation_kw"] = _ventilation_kw(building, n, owner)
+    columns["dhw_pump_kw"] = np.full(n, dhw_w / 1000.0)
+    columns["ventilation_kw"] = _ventilation_kw(building, n, owner)
     always = check_number(always_on_w, "always_on_w", owner=owner, low=0, high=1e5, unit="W")
-    frame["always_on_kw"] = np.full(n, always / 1000.0)
-    frame["total_kw"] = frame.sum(axis=1)
-    return frame
+    columns["always_on_kw"] = np.full(n, always / 1000.0)
+    values = np.column_stack(list(columns.values()))
+    total = values[:, 0].copy()
+    for j in range(1, values.shape[1]):  # left to right, as DataFrame.sum(axis=1) added them
+        total += values[:, j]
+    return pd.DataFrame(np.column_stack([values, total]), index=index, columns=[*columns, "total_kw"])
 
 
 def _lift_column(index, building, lift, n_stair_cores, timezone, owner) -> np.ndarray:

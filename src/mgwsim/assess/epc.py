@@ -39,6 +39,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from mgwsim.assess.checks import CheckResult
@@ -177,7 +178,8 @@ def _final_energy_table(final_energy_kwh, factors: Mapping[str, float]) -> pd.Da
         nested = final_energy_kwh
     else:
         raise InputError(f"{OWNER}.final_energy_kwh must be a mapping use -> {{carrier: kWh}}, got {final_energy_kwh!r}")
-    rows = {}
+    carriers = list(factors)
+    values = np.zeros((len(USES), len(carriers)))
     for use, by_carrier in nested.items():
         if use in EXCLUDED_USES:
             raise InputError(
@@ -187,13 +189,11 @@ def _final_energy_table(final_energy_kwh, factors: Mapping[str, float]) -> pd.Da
         check_choice(use, "final_energy_kwh use", USES, owner=OWNER)
         if not isinstance(by_carrier, Mapping):
             raise InputError(f"{OWNER}.final_energy_kwh[{use!r}] must be a mapping carrier -> kWh, got {by_carrier!r}")
-        row = {}
         for carrier, kwh in by_carrier.items():
             check_choice(carrier, f"final_energy_kwh[{use!r}] carrier", tuple(factors), owner=OWNER)
-            row[carrier] = check_number(kwh, f"final_energy_kwh[{use!r}][{carrier!r}]", owner=OWNER, low=0.0, unit="kWh/a")
-        rows[use] = row
-    table = pd.DataFrame.from_dict(rows, orient="index", dtype=float)
-    return table.reindex(index=list(USES), columns=list(factors)).fillna(0.0)
+            values[USES.index(use), carriers.index(carrier)] = check_number(
+                kwh, f"final_energy_kwh[{use!r}][{carrier!r}]", owner=OWNER, low=0.0, unit="kWh/a")
+    return pd.DataFrame(values, index=list(USES), columns=carriers)
 
 
 def _check_factors(factors: Mapping[str, float]) -> dict[str, float]:
@@ -264,15 +264,16 @@ def primary_energy_indicator(
     credited_kwh = _pv_credited_kwh(pv_generation_kwh, pv_self_used_kwh, pv_credit)
     if credited_kwh > 0.0 and "electricity" not in factors:
         raise InputError(f"{OWNER}.factors needs an 'electricity' factor to credit PV production")
-    primary = table * pd.Series(factors)
-    by_use = primary.sum(axis=1)
+    weights = np.array([factors[c] for c in table.columns])
+    primary_values = table.to_numpy() * weights
+    by_use = pd.Series(primary_values.sum(axis=1), index=table.index)
     pv_primary = credited_kwh * factors.get("electricity", 0.0)
     total = float(by_use.sum()) - pv_primary
     indicator = total / area
     return EpcResult(
         final_kwh=table,
         primary_kwh_by_use=by_use,
-        primary_kwh_by_carrier=primary.sum(axis=0),
+        primary_kwh_by_carrier=pd.Series(primary_values.sum(axis=0), index=table.columns),
         pv_credit_kwh=pv_primary,
         total_primary_kwh=total,
         heated_floor_area_m2=area,

@@ -51,6 +51,8 @@ REFERENCE_BOILER_MIN_KW = 20.0
 """Smallest reference boiler [kW]: 1.1 × design load, at least the smallest collective boiler of the cost table."""
 _SPACE_HEATING = OUTPUT_COLUMNS.index("space_heating_kwh")
 _BUILDING_COLUMNS = ("floor_area_m2", "n_apartments", "n_storeys")
+_CASE_COLUMNS = ("typology", "variant", *_BUILDING_COLUMNS, "orientation_deg")
+_CASES_KEPT = 4
 
 
 @dataclass(frozen=True)
@@ -114,14 +116,19 @@ class CityModel:
         self.heat_pump_map = heat_pump_map if heat_pump_map is not None else air_to_water("R290", 50.0)
         if self.heat_pump_map.rated_capacity_kw is None:
             raise InputError("CityModel.heat_pump_map needs rated_capacity_kw (it is scaled per building)")
+        from mgwsim.system import HeatPumpCascade
+        from mgwsim.system.simulate import _check_in_grid
+
+        _check_in_grid(HeatPumpCascade(self.heat_pump_map), self.weather.temp_air_degc, self.weather.index)
         self.pool_seed = int(pool_seed)
         self.orientation_step_deg = check_number(orientation_step_deg, "orientation_step_deg", owner="CityModel",
                                                  low=0.1, high=90.0, unit="°")
         self._tariffs: dict = {}
+        self._cases: dict = {}
 
     def __getstate__(self):
-        state = {**self.__dict__, "_tariffs": {}}
-        for lazy in ("local_index", "dhw_pool_kwh", "pv_kw_per_kwp", "defaults", "defrost", "design_temperature_degc",
+        state = {**self.__dict__, "_tariffs": {}, "_cases": {}}
+        for lazy in ("local_index", "dhw_pool_kwh", "pv_kw_per_kwp", "defaults", "defrost", "no_defrost", "design_temperature_degc",
                      "day_ahead", "co2_factors"):
             state.pop(lazy, None)  # rebuilt in each worker rather than shipped
         return state
@@ -151,6 +158,11 @@ class CityModel:
         rh = weather.column("relative_humidity_pct") if "relative_humidity_pct" in weather.data else DEFAULT_RH_PCT
         capacity, cop = defrost_factors(weather.temp_air_degc, rh)
         return np.ascontiguousarray(capacity, dtype=float), np.ascontiguousarray(cop, dtype=float)
+
+    @cached_property
+    def no_defrost(self) -> tuple[np.ndarray, np.ndarray]:
+        ones = np.ones(self.weather.n_hours)
+        return ones, ones
 
     @cached_property
     def dhw_pool_kwh(self) -> np.ndarray:
@@ -192,6 +204,16 @@ class CityModel:
         aux = [c for c in ("heating_pump_kw", "dhw_pump_kw", "ventilation_kw") if c in loads]
         return {"total": loads["total_kw"].to_numpy(), "auxiliary": loads[aux].sum(axis=1).to_numpy()}
 
+    def building_case(self, row: dict):
+        """The building's shared case (demand, loads, reference), kept for its next combinations."""
+        key = tuple(row.get(name) for name in (*_CASE_COLUMNS, "seed" if "building" not in row else "building"))
+        case = self._cases.get(key)
+        if case is None:
+            if len(self._cases) >= _CASES_KEPT:
+                self._cases.pop(next(iter(self._cases)))  # oldest first: rows come building by building
+            case = self._cases[key] = _building_case(row, self)
+        return case
+
     def dhw_draws_kwh(self, n_apartments: int, seed: int) -> np.ndarray:
         """Hourly draws of a building [kWh]: ``n_apartments`` pool members chosen by ``seed``."""
         pool = self.dhw_pool_kwh
@@ -212,7 +234,12 @@ def city_row(row: dict, model: CityModel) -> dict:
     ----------
     row : dict
         ``typology``, ``variant`` (1–3), ``combination`` (a key of :data:`CITY_COMBINATIONS`),
-        ``seed``; optional ``floor_area_m2``, ``n_apartments``, ``n_storeys``, ``orientation_deg``.
+        ``seed``; optional ``floor_area_m2``, ``n_apartments``, ``n_storeys``, ``orientation_deg``
+        and ``building`` (the building's id, as :func:`city_table` writes it). With ``building``
+        the hot-water draws are seeded by the building (:func:`~mgwsim.batch.row_seed` of its
+        id), so that its combinations see the same occupants (a paired comparison), and the
+        building's demand and reference are computed once for all its combinations in a
+        worker; without it, by the row's ``seed``.
     model : CityModel
 
     Returns
@@ -222,21 +249,39 @@ def city_row(row: dict, model: CityModel) -> dict:
         ``npv_with_subsidy_ge_0`` with it, ready for :func:`mgwsim.stock.feasibility_summary`).
     """
     combination = _combination(row.get("combination"))
+    case = model.building_case(row)
+    variant = variant_for(combination, case.design_kw, case.building.area_m2("roof"), model.heat_pump_map)
+    result = _evaluate(variant, case.demand, case.common, case.building, case.design_kw, model)
+    return _kpis(result, case.reference, case.design_kw, model)
+
+
+@dataclass(frozen=True)
+class _BuildingCase:
+    """What all combinations of one building share: the building, its demand, loads and reference."""
+
+    building: object
+    design_kw: float
+    demand: object
+    common: dict
+    reference: object
+
+
+def _building_case(row: dict, model: CityModel) -> _BuildingCase:
+    from mgwsim.batch._rows import row_seed
+    from mgwsim.study import Variant
+    from mgwsim.system import gas_boiler_reference
+
     options = {name: row[name] for name in _BUILDING_COLUMNS if name in row}
     building = building_from_typology(row["typology"], row.get("variant"), **options,
                                       orientation_deg=model.orientation(row.get("orientation_deg", 0.0)))
     design_kw = building.design_heat_load_kw(model.design_temperature_degc)
-    demand = _demand(building, design_kw, model, int(row["seed"]))
-    variant = variant_for(combination, design_kw, building.area_m2("roof"), model.heat_pump_map)
+    seed = row_seed(row["building"]) if "building" in row else int(row["seed"])
+    demand = _demand(building, design_kw, model, seed)
     common = model.common_area(building, design_kw)
-    result = _evaluate(variant, demand, common, building, design_kw, model)
-    from mgwsim.system import gas_boiler_reference
-    from mgwsim.study import Variant
-
     boiler_kw = max(1.1 * design_kw, REFERENCE_BOILER_MIN_KW)
     reference = _evaluate(Variant("reference", gas_boiler_reference(boiler_kw), keeps_existing_boiler=False),
                           demand, common, building, design_kw, model)
-    return _kpis(result, reference, design_kw, model)
+    return _BuildingCase(building, design_kw, demand, common, reference)
 
 
 def _combination(name) -> Combination:
@@ -245,16 +290,10 @@ def _combination(name) -> Combination:
     return CITY_COMBINATIONS[name]
 
 
-@dataclass(frozen=True)
-class _Demand:
-    space_heating_kwh: np.ndarray
-    dhw_kwh: np.ndarray
-    supply_degc: np.ndarray
-    return_degc: np.ndarray
+def _demand(building, design_kw: float, model: CityModel, seed: int):
+    """Space heating (5R1C), hot water (pooled draws + circulation loop) and supply temperatures: a Demand."""
+    from mgwsim.demand import Demand
 
-
-def _demand(building, design_kw: float, model: CityModel, seed: int) -> _Demand:
-    """Space heating (5R1C), hot water (pooled draws + circulation loop) and supply temperatures."""
     weather, index = model.weather, model.local_index
     pipes = estimate_circulation_pipe_lengths(building.n_apartments, building.n_storeys, building.heated_floor_area_m2)
     rules = LegionellaRules()  # loop at the legionella minima, plant room 15 °C, shafts 20 °C: dhw_profile's defaults
@@ -265,8 +304,11 @@ def _demand(building, design_kw: float, model: CityModel, seed: int) -> _Demand:
     zone = space_heating_from_arrays(weather.temp_air_degc, gains, solar_gains_w(building, weather),
                                      setpoint_schedule(building, index), ZoneParameters.from_building(building))
     space = np.ascontiguousarray(zone[:, _SPACE_HEATING])
-    temperatures = radiators_for(design_kw).temperatures(space)
-    return _Demand(space, dhw, np.ascontiguousarray(temperatures[:, 0]), np.ascontiguousarray(temperatures[:, 1]))
+    radiators = radiators_for(design_kw)
+    temperatures = radiators.temperatures(space)
+    hourly = pd.DataFrame({"space_heating_kwh": space, "dhw_kwh": dhw, "supply_required_degc": temperatures[:, 0],
+                           "return_required_degc": temperatures[:, 1]}, index=weather.index)
+    return Demand(building, radiators, model.design_temperature_degc, hourly, None)
 
 
 def variant_for(combination: Combination, design_kw: float, roof_m2: float, heat_pump_map):
@@ -306,28 +348,32 @@ class _Evaluated:
     investment_eur: float
 
 
-def _evaluate(variant, demand: _Demand, common: dict, building, design_kw: float, model: CityModel) -> _Evaluated:
+def _evaluate(variant, demand, common: dict, building, design_kw: float, model: CityModel) -> _Evaluated:
     """One plant-year as :func:`mgwsim.study.evaluate_variant` judges it (no EV, heat-led)."""
     from mgwsim.assess import (
         annual_emissions, final_energy_by_use, fossil_heat_share, fossil_lock_in, hot_water_hygiene,
         primary_energy_indicator, temperature_lock_in,
     )
-    from mgwsim.demand import Demand
     from mgwsim.finance import Option
     from mgwsim.study.costs import variant_investments
-    from mgwsim.system import simulate_system
+    from mgwsim.system import SystemResult
+    from mgwsim.system.simulate import plant_flows, run_plant
     from mgwsim.tariffs import annual_bill
 
-    weather, inputs = model.weather, model.defaults
-    hourly = pd.DataFrame({"space_heating_kwh": demand.space_heating_kwh, "dhw_kwh": demand.dhw_kwh,
-                           "supply_required_degc": demand.supply_degc, "return_required_degc": demand.return_degc},
-                          index=weather.index)
+    weather, inputs, plant = model.weather, model.defaults, variant.plant
     pv = model.pv_kw_per_kwp * variant.pv_kwp if variant.pv else np.zeros(weather.n_hours)
-    system = simulate_system(Demand(building, None, model.design_temperature_degc, hourly, None), variant.plant,
-                             weather, control=variant.control, pv_kw=pv, other_load_kw=common["total"])
-    load = system.hourly["plant_elec_kwh"].to_numpy() + common["total"]
+    d = demand.hourly
+    out, run_hours, starts = run_plant(
+        plant, d["space_heating_kwh"].to_numpy(), d["dhw_kwh"].to_numpy(), d["supply_required_degc"].to_numpy(),
+        d["return_required_degc"].to_numpy(), weather.temp_air_degc, weather.temp_air_degc,
+        model.defrost if plant.heat_pumps is not None and plant.heat_pumps.defrost else model.no_defrost,
+        control=variant.control, pv_kw=pv, other_load_kw=common["total"])
+    hourly = plant_flows(out, plant, weather.index)
+    system = SystemResult(plant, demand, hourly, pd.DataFrame({"run_hours": run_hours, "starts": starts}),
+                          variant.control)
+    load = hourly["plant_elec_kwh"].to_numpy() + common["total"]
     grid_import, grid_export = np.maximum(load - pv, 0.0), np.maximum(pv - load, 0.0)
-    gas = system.hourly["gas_kwh"].to_numpy()
+    gas = hourly["gas_kwh"].to_numpy()
     flows = pd.DataFrame({"grid_import_kwh": grid_import, "grid_export_kwh": grid_export, "gas_kwh": gas},
                          index=weather.index)
     bill = annual_bill(flows, [model.tariff(variant.connection, variant.dynamic_tariff), inputs.gas],
@@ -346,7 +392,7 @@ def _evaluate(variant, demand: _Demand, common: dict, building, design_kw: float
                     co2_t_per_year=co2_kg / 1000.0)
     checks = {"fossil_lock_in": fossil_lock_in({inputs.install_year: fossil_heat_share(system)}).status,
               "hot_water_hygiene": hot_water_hygiene(system).status}
-    if variant.plant.heat_pumps is not None:
+    if plant.heat_pumps is not None:
         checks["temperature_lock_in"] = temperature_lock_in(system).status
     return _Evaluated(variant.name, kpis, option, checks, epc.indicator_kwh_per_m2,
                       float(sum(item.capex_eur for item in investments)))

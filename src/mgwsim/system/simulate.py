@@ -74,34 +74,35 @@ class SystemResult:
         """
         h = self.hourly
         step_h = self.step_h
-        hp_heat = h["hp_heat_sh_kwh"].sum() + h["hp_heat_dhw_kwh"].sum()
-        hp_elec = h["hp_elec_kwh"].sum()
-        backup_heat = h["backup_heat_sh_kwh"].sum() + h["backup_heat_dhw_kwh"].sum()
-        electric_backup = h["electric_backup_kwh"].sum() + h["booster_kwh"].sum()
-        total_heat = hp_heat + backup_heat + h["booster_kwh"].sum()
-        elec_backup_heat = (backup_heat if self.plant.backup.kind == "electric" else 0.0) + h["booster_kwh"].sum()
+        s = h.sum()  # one pass over all columns
+        hp_heat = s["hp_heat_sh_kwh"] + s["hp_heat_dhw_kwh"]
+        hp_elec = s["hp_elec_kwh"]
+        backup_heat = s["backup_heat_sh_kwh"] + s["backup_heat_dhw_kwh"]
+        electric_backup = s["electric_backup_kwh"] + s["booster_kwh"]
+        total_heat = hp_heat + backup_heat + s["booster_kwh"]
+        elec_backup_heat = (backup_heat if self.plant.backup.kind == "electric" else 0.0) + s["booster_kwh"]
         return pd.Series({
             "space_heating_demand_kwh": self.demand.hourly["space_heating_kwh"].sum(),
-            "space_heating_delivered_kwh": h["space_heating_delivered_kwh"].sum(),
-            "space_heating_unmet_kwh": h["space_heating_unmet_kwh"].sum(),
-            "unmet_hours": step_count_hours((h["space_heating_unmet_kwh"] > 1e-6).sum(), step_h),
-            "dhw_delivered_kwh": h["dhw_delivered_kwh"].sum(),
+            "space_heating_delivered_kwh": s["space_heating_delivered_kwh"],
+            "space_heating_unmet_kwh": s["space_heating_unmet_kwh"],
+            "unmet_hours": step_count_hours(int((h["space_heating_unmet_kwh"].to_numpy() > 1e-6).sum()), step_h),
+            "dhw_delivered_kwh": s["dhw_delivered_kwh"],
             "hp_heat_kwh": hp_heat,
             "hp_elec_kwh": hp_elec,
             "backup_heat_kwh": backup_heat,
-            "booster_kwh": h["booster_kwh"].sum(),
-            "gas_kwh": h["gas_kwh"].sum(),
+            "booster_kwh": s["booster_kwh"],
+            "gas_kwh": s["gas_kwh"],
             "electricity_kwh": hp_elec + electric_backup,
             "spf_h2": hp_heat / hp_elec if hp_elec > 0 else np.nan,
             "spf_h3": (hp_heat + elec_backup_heat) / (hp_elec + electric_backup) if hp_elec + electric_backup > 0 else np.nan,
-            "backup_share": (backup_heat + h["booster_kwh"].sum()) / total_heat if total_heat > 0 else np.nan,
-            "hp_temperature_limited_hours": step_count_hours(h["hp_temperature_limited"].sum(), step_h),
-            "cycling_hours": step_count_hours(h["hp_cycling"].sum(), step_h),
+            "backup_share": (backup_heat + s["booster_kwh"]) / total_heat if total_heat > 0 else np.nan,
+            "hp_temperature_limited_hours": step_count_hours(s["hp_temperature_limited"], step_h),
+            "cycling_hours": step_count_hours(s["hp_cycling"], step_h),
             "starts": float(self.units["starts"].sum()),
-            "dhw_below_setpoint_hours": step_count_hours(h["dhw_below_setpoint"].sum(), step_h),
-            "peak_hp_elec_kw": h["hp_elec_kwh"].max() / step_h,
-            "hp_heat_pv_led_kwh": h["hp_heat_pv_led_kwh"].sum(),
-            "grid_limited_hours": step_count_hours(h["hp_grid_limited"].sum(), step_h),
+            "dhw_below_setpoint_hours": step_count_hours(s["dhw_below_setpoint"], step_h),
+            "peak_hp_elec_kw": h["hp_elec_kwh"].to_numpy().max() / step_h,
+            "hp_heat_pv_led_kwh": s["hp_heat_pv_led_kwh"],
+            "grid_limited_hours": step_count_hours(s["hp_grid_limited"], step_h),
         }, name="system")
 
 
@@ -244,30 +245,71 @@ def simulate_system(
         if cascade is not None:
             _check_in_grid(cascade, source, weather.index)
     cap_factor, cop_factor = _defrost(hp, weather)
-    cap_limit = np.full(n, np.inf) if capacity_limit_kw is None else _series(
-        capacity_limit_kw, "capacity_limit_kw", weather, low=0.0)
+    cap_limit = None if capacity_limit_kw is None else _series(capacity_limit_kw, "capacity_limit_kw", weather, low=0.0)
     d = demand.hourly
+    out, run_hours, starts = run_plant(
+        plant, d["space_heating_kwh"].to_numpy(dtype=float), d["dhw_kwh"].to_numpy(dtype=float),
+        d["supply_required_degc"].to_numpy(dtype=float), d["return_required_degc"].to_numpy(dtype=float),
+        source, weather.temp_air_degc, (cap_factor, cop_factor), control=control, step_h=step_h,
+        pv_kw=series["pv"], other_load_kw=series["other"], capacity_limit_kw=cap_limit,
+        buffer_offset_k=series["buffer_offset"], dhw_offset_k=series["dhw_offset"])
+    hourly = plant_flows(out, plant, weather.index)
+    hourly["source_degc"] = source
+    hourly["supply_required_degc"] = d["supply_required_degc"].to_numpy()
+    units = pd.DataFrame({"run_hours": run_hours, "starts": starts},
+                         index=pd.RangeIndex(1, len(run_hours) + 1, name="unit"))
+    return SystemResult(plant, demand, hourly, units, control)
+
+
+def run_plant(plant: Plant, space_heating_kwh, dhw_kwh, supply_degc, return_degc, source_degc, outdoor_degc,
+              defrost: tuple, *, control: Control | None = None, step_h: float = 1.0, pv_kw=None, other_load_kw=None,
+              capacity_limit_kw=None, buffer_offset_k=None, dhw_offset_k=None):
+    """The plant kernel on validated arrays: ``(out, run_hours, starts)`` (``out`` columns ``kernel.*``).
+
+    For callers that prepared and checked their own series (:func:`simulate_system`, batch
+    rows); ``defrost`` = (capacity factor, COP factor) per step; missing series are zeros
+    (no capacity limit). The first step's required supply sets the buffer's start temperature.
+    """
+    n = len(space_heating_kwh)
+    zeros = np.zeros(n)
+    control = control or Control()
     n_units = plant.heat_pumps.n_units if plant.heat_pumps else 1
     run_hours, starts = np.zeros(n_units), np.zeros(n_units)
     out = np.zeros((n, k.N_OUTPUTS))
     k.plant_kernel(
-        d["space_heating_kwh"].to_numpy(dtype=float), d["supply_required_degc"].to_numpy(dtype=float),
-        d["return_required_degc"].to_numpy(dtype=float), d["dhw_kwh"].to_numpy(dtype=float), source,
-        weather.temp_air_degc, cap_factor, cop_factor, cap_limit, series["buffer_offset"], series["dhw_offset"],
-        series["pv"], series["other"], _grids(plant.heat_pumps, None), _grids(plant.hot_water.heat_pump, plant.heat_pumps),
-        _params(plant, float(d["supply_required_degc"].iloc[0]), control, step_h), run_hours, starts, out,
-    )
-    hourly = pd.DataFrame(out, index=weather.index, columns=[COLUMNS[i] for i in range(k.N_OUTPUTS)])
-    hourly["hp_elec_kwh"] = hourly["hp_elec_sh_kwh"] + hourly["hp_elec_dhw_kwh"]
+        space_heating_kwh, supply_degc, return_degc, dhw_kwh, source_degc, outdoor_degc, defrost[0], defrost[1],
+        np.full(n, np.inf) if capacity_limit_kw is None else capacity_limit_kw,
+        zeros if buffer_offset_k is None else buffer_offset_k, zeros if dhw_offset_k is None else dhw_offset_k,
+        zeros if pv_kw is None else pv_kw, zeros if other_load_kw is None else other_load_kw,
+        _grids(plant.heat_pumps, None), _grids(plant.hot_water.heat_pump, plant.heat_pumps),
+        _params(plant, float(supply_degc[0]), control, step_h), run_hours, starts, out)
+    return out, run_hours, starts
+
+
+FLOW_COLUMNS = tuple(COLUMNS[i] for i in range(k.N_OUTPUTS)) + (
+    "hp_elec_kwh", "gas_kwh", "electric_backup_kwh", "plant_elec_kwh")
+"""Columns of :func:`plant_flows`: the kernel outputs, then the carriers' totals."""
+_FLOW_INDEX = pd.Index(FLOW_COLUMNS)  # built once: a column index costs ~2 ms to build
+
+
+def plant_flows(out: np.ndarray, plant: Plant, index=None) -> pd.DataFrame:
+    """The kernel outputs as named flows per step, plus the carriers' totals (``SystemResult.hourly``).
+
+    ``hp_elec_kwh`` = heat-pump electricity (space heating + hot water); the backup's input
+    is ``gas_kwh`` (GCV) for a gas boiler, else ``electric_backup_kwh``; ``plant_elec_kwh`` =
+    heat pumps + electric backup + booster. Built as one float block (fast column access).
+    """
+    n = out.shape[0]
+    values = np.empty((n, len(FLOW_COLUMNS)))
+    values[:, :k.N_OUTPUTS] = out
+    hp_elec = out[:, k.HP_ELEC_SH] + out[:, k.HP_ELEC_DHW]
     is_gas = plant.backup.kind == "gas_boiler"
-    hourly["gas_kwh"] = hourly["backup_input_kwh"] if is_gas else 0.0
-    hourly["electric_backup_kwh"] = 0.0 if is_gas else hourly["backup_input_kwh"]
-    hourly["plant_elec_kwh"] = hourly["hp_elec_kwh"] + hourly["electric_backup_kwh"] + hourly["booster_kwh"]
-    hourly["source_degc"] = source
-    hourly["supply_required_degc"] = d["supply_required_degc"].to_numpy()
-    units = pd.DataFrame({"run_hours": run_hours, "starts": starts},
-                         index=pd.RangeIndex(1, n_units + 1, name="unit"))
-    return SystemResult(plant, demand, hourly, units, control)
+    backup = out[:, k.BACKUP_INPUT]
+    values[:, k.N_OUTPUTS] = hp_elec
+    values[:, k.N_OUTPUTS + 1] = backup if is_gas else 0.0
+    values[:, k.N_OUTPUTS + 2] = 0.0 if is_gas else backup
+    values[:, k.N_OUTPUTS + 3] = hp_elec + (0.0 if is_gas else backup) + out[:, k.BOOSTER_HEAT]
+    return pd.DataFrame(values, index=index, columns=_FLOW_INDEX)
 
 
 def _boost_cop_ratio(plant: Plant, control: Control, source: np.ndarray, demand: Demand) -> np.ndarray | None:
