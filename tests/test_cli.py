@@ -197,3 +197,15 @@ def test_help_everywhere(argv, capsys):
         cli.main([*argv, "--help"])
     assert info.value.code == 0
     assert "usage: mgwsim" in capsys.readouterr().out
+
+
+def test_ctrl_c_in_a_batch_says_it_resumes(tmp_path, monkeypatch, capsys):
+    table = tmp_path / "table.csv"
+    pd.DataFrame({"typology": ["AB.02"], "variant": [1]}).to_csv(table)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("mgwsim.batch.run_batch", interrupted)
+    assert cli.main(["batch", str(table), "-o", str(tmp_path / "out"), "-q"]) == 130
+    assert "the same command resumes" in capsys.readouterr().err

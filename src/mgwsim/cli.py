@@ -15,7 +15,7 @@
     Summary of an EPW or PVGIS TMY file.
 
 Bad input (a missing file, a configuration error, a malformed data file) ends with exit
-status 2 and one line ``mgwsim: <reason>`` on stderr.
+status 2 and one line ``mgwsim: <reason>`` on stderr; Ctrl-C with status 130 and one line.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from pathlib import Path
 from mgwsim.errors import InputError
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 LANGUAGES = ("en", "nl")
 _TABLE_COLUMNS = ("investment_eur", "subsidies_eur", "annual_energy_cost_eur", "npv_eur", "payback_years", "spf_h2",
                   "backup_share", "unmet_hours", "co2_reduction", "epc_kwh_m2", "epc_label", "future_proof_score")
@@ -134,11 +135,23 @@ def _feasibility(table, results, out: Path) -> list[Path]:
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     summary = feasibility_summary(results.join(table[["typology", "combination"]]))
     summary.to_csv(out / "summary.csv")
-    ax = feasibility_heatmap(summary)
-    ax.set_title("Share of buildings where the combination is feasible (no unmet heat, no lock-in, NPV ≥ 0)")
-    ax.figure.savefig(out / "heatmap.png", dpi=150, bbox_inches="tight")
+    rows, columns = summary.index.get_level_values(0).nunique(), summary.index.get_level_values(1).nunique()
+    figure, axes = plt.subplots(len(DEFAULT_CRITERIA), 1, figsize=(0.9 * columns + 3,
+                                                                    len(DEFAULT_CRITERIA) * (0.4 * rows + 2.2)),
+                                squeeze=False)
+    titles = {"technical": "technically feasible (no unmet heat, no lock-in)",
+              "feasible": "feasible (and NPV ≥ 0 without subsidy)",
+              "feasible_with_subsidy": "feasible with subsidy (and NPV ≥ 0 with subsidy)"}
+    for ax, name in zip(axes[:, 0], DEFAULT_CRITERIA, strict=True):
+        feasibility_heatmap(summary, ax, column=f"share_{name}")
+        ax.set_title(titles.get(name, name))
+    figure.tight_layout()
+    figure.savefig(out / "heatmap.png", dpi=110, bbox_inches="tight")
+    plt.close(figure)
     return [out / "summary.csv", out / "heatmap.png"]
 
 
@@ -264,6 +277,10 @@ def main(argv: list[str] | None = None) -> int:
     except (InputError, FileNotFoundError, IsADirectoryError, NotADirectoryError) as error:
         print(f"mgwsim: {_one_line(error)}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        resume = " (finished chunks are kept: the same command resumes)" if args.command == "batch" else ""
+        print(f"mgwsim: interrupted{resume}", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

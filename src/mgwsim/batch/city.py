@@ -13,16 +13,16 @@ worker process in a :class:`CityModel`:
   orientation is rounded to ``orientation_step_deg``, 5° by default: at most 72 facade sets);
 - a pool of single-apartment hot-water draw years (:func:`~mgwsim.building.dhw.simulate_dhw_draws`,
   2 occupants each, seeded); a building's draws are the sum of ``n_apartments`` members
-  drawn *without replacement* by the row's seed (with replacement only beyond the pool
-  size), so neighbours stay independent as in :func:`~mgwsim.building.dhw.dhw_profile`;
-- the heat-pump map of one unit, scaled per building through the capacity factor
-  (exact for maps whose capacity is proportional to the rating, see
-  :func:`mgwsim.study.scale_map`).
+  drawn *without replacement* by the building's seed (with replacement only beyond the
+  pool size), so neighbours stay independent as in :func:`~mgwsim.building.dhw.dhw_profile`;
+- the heat-pump map of one unit, scaled to each variant's unit size
+  (:func:`mgwsim.study.scale_map`: exact for maps whose capacity is proportional to the rating).
 
-Per row: the building (TABULA archetype scaled), the 5R1C zone kernel, the radiators'
-supply temperatures, the plant kernel for the variant and for the reference (a new gas
-boiler, as in :func:`~mgwsim.batch.variant_row`), the electricity balance, both bills,
-investments, subsidies and the business case. No hourly data outlives the row.
+Per building (shared by its combinations, :meth:`CityModel.building_case`): the building
+(TABULA archetype scaled), the 5R1C zone kernel, the radiators' supply temperatures, the
+common-area loads and the reference (a new gas boiler, as in :func:`~mgwsim.batch.variant_row`).
+Per row: the plant kernel of the combination, the electricity balance, the bills,
+investments, subsidies and the business case. No hourly data outlives the building.
 """
 
 from __future__ import annotations
@@ -40,6 +40,10 @@ from mgwsim.building.thermal import (
 )
 from mgwsim.building.typology import building_from_typology
 from mgwsim.errors import InputError, check_number
+from mgwsim.heatpump import air_to_water
+from mgwsim.system import HeatPumpCascade
+from mgwsim.system.simulate import _check_in_grid, _defrost
+from mgwsim.weather import default_weather
 
 DHW_POOL_SIZE = 256
 """Single-apartment hot-water years in the pool (a building draws its apartments from it)."""
@@ -62,7 +66,7 @@ class Combination:
     Parameters
     ----------
     hp_share : float
-        Heat pumps' share of the design heat load [-] (units of 5 kW steps, two units above 60 kW).
+        Heat pumps' share of the design heat load [-] (unit sizes: :func:`variant_for`).
     backup : {"gas_boiler", "electric"}
         Keep a gas boiler as bivalent-parallel backup, or go all-electric (chimney-free).
     pv : bool
@@ -109,16 +113,10 @@ class CityModel:
     """
 
     def __init__(self, weather=None, *, heat_pump_map=None, pool_seed: int = 0, orientation_step_deg: float = 5.0):
-        from mgwsim.heatpump import air_to_water
-        from mgwsim.weather import default_weather
-
         self.weather = weather if weather is not None else default_weather()
         self.heat_pump_map = heat_pump_map if heat_pump_map is not None else air_to_water("R290", 50.0)
         if self.heat_pump_map.rated_capacity_kw is None:
             raise InputError("CityModel.heat_pump_map needs rated_capacity_kw (it is scaled per building)")
-        from mgwsim.system import HeatPumpCascade
-        from mgwsim.system.simulate import _check_in_grid
-
         _check_in_grid(HeatPumpCascade(self.heat_pump_map), self.weather.temp_air_degc, self.weather.index)
         self.pool_seed = int(pool_seed)
         self.orientation_step_deg = check_number(orientation_step_deg, "orientation_step_deg", owner="CityModel",
@@ -152,17 +150,12 @@ class CityModel:
 
     @cached_property
     def defrost(self) -> tuple[np.ndarray, np.ndarray]:
-        from mgwsim.heatpump.defrost import DEFAULT_RH_PCT, defrost_factors
-
-        weather = self.weather
-        rh = weather.column("relative_humidity_pct") if "relative_humidity_pct" in weather.data else DEFAULT_RH_PCT
-        capacity, cop = defrost_factors(weather.temp_air_degc, rh)
-        return np.ascontiguousarray(capacity, dtype=float), np.ascontiguousarray(cop, dtype=float)
+        """(capacity, COP) defrost factors per step of the air units, as :func:`mgwsim.simulate_system` applies."""
+        return _defrost(HeatPumpCascade(self.heat_pump_map), self.weather)
 
     @cached_property
     def no_defrost(self) -> tuple[np.ndarray, np.ndarray]:
-        ones = np.ones(self.weather.n_hours)
-        return ones, ones
+        return _defrost(None, self.weather)
 
     @cached_property
     def dhw_pool_kwh(self) -> np.ndarray:
