@@ -27,22 +27,37 @@ investments, subsidies and the business case. No hourly data outlives the buildi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-from mgwsim.building.dhw import LegionellaRules, circulation_loss_kw, estimate_circulation_pipe_lengths, simulate_dhw_draws
+from mgwsim.assess import (
+    annual_emissions, final_energy_by_use, fossil_heat_share, fossil_lock_in, hot_water_hygiene, load_co2_factors,
+    primary_energy_indicator, temperature_lock_in,
+)
+from mgwsim.batch._rows import row_seed
+from mgwsim.building.dhw import (
+    LegionellaRules, circulation_loss_kw, estimate_circulation_pipe_lengths, simulate_dhw_draws,
+)
 from mgwsim.building.emitters import radiators_for
 from mgwsim.building.thermal import (
     OUTPUT_COLUMNS, ZoneParameters, internal_gains_w, setpoint_schedule, solar_gains_w, space_heating_from_arrays,
 )
 from mgwsim.building.typology import building_from_typology
+from mgwsim.demand import Demand
 from mgwsim.errors import InputError, check_number
+from mgwsim.finance import Option, business_case
 from mgwsim.heatpump import air_to_water
-from mgwsim.system import HeatPumpCascade
-from mgwsim.system.simulate import _check_in_grid, _defrost
+from mgwsim.loads import common_area_loads_kw
+from mgwsim.pv import flat_roof_east_west, pv_ac_kw_array
+from mgwsim.storage import Tank
+from mgwsim.study import StudyInputs, Variant, scale_map
+from mgwsim.study.costs import variant_investments
+from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, SystemResult, gas_boiler_reference
+from mgwsim.system.simulate import _check_in_grid, _defrost, plant_flows, run_plant
+from mgwsim.tariffs import annual_bill
 from mgwsim.weather import default_weather
 
 DHW_POOL_SIZE = 256
@@ -51,6 +66,8 @@ OCCUPANTS_PER_APARTMENT = 2.0
 """Occupants per apartment for the hot-water draws, as :func:`mgwsim.simulate_demand`'s default."""
 PV_ROOF_SHARE = 0.6
 """Share of the roof area covered by the east-west PV layout (as :func:`mgwsim.batch.variant_row`)."""
+CRITICAL_CHECKS = ("fossil_lock_in", "temperature_lock_in", "hot_water_hygiene")
+"""Lock-in checks that make a combination infeasible when they fail."""
 REFERENCE_BOILER_MIN_KW = 20.0
 """Smallest reference boiler [kW]: 1.1 × design load, at least the smallest collective boiler of the cost table."""
 _SPACE_HEATING = OUTPUT_COLUMNS.index("space_heating_kwh")
@@ -84,7 +101,8 @@ class Combination:
 
     @property
     def name(self) -> str:
-        return f"hp{round(100 * self.hp_share)}_{'gas' if self.backup == 'gas_boiler' else 'elec'}{'_pv' if self.pv else ''}"
+        backup = "gas" if self.backup == "gas_boiler" else "elec"
+        return f"hp{round(100 * self.hp_share)}_{backup}{'_pv' if self.pv else ''}"
 
 
 CITY_COMBINATIONS: dict[str, Combination] = {
@@ -126,8 +144,8 @@ class CityModel:
 
     def __getstate__(self):
         state = {**self.__dict__, "_tariffs": {}, "_cases": {}}
-        for lazy in ("local_index", "dhw_pool_kwh", "pv_kw_per_kwp", "defaults", "defrost", "no_defrost", "design_temperature_degc",
-                     "day_ahead", "co2_factors"):
+        for lazy in ("local_index", "dhw_pool_kwh", "pv_kw_per_kwp", "defaults", "defrost", "no_defrost",
+                     "design_temperature_degc", "day_ahead", "co2_factors"):
             state.pop(lazy, None)  # rebuilt in each worker rather than shipped
         return state
 
@@ -139,10 +157,7 @@ class CityModel:
     @cached_property
     def defaults(self):
         """A :class:`~mgwsim.study.StudyInputs` template: tariffs, finance, subsidies, costs, design temperature."""
-        from mgwsim.building.typology import building_from_typology as make
-        from mgwsim.study import StudyInputs
-
-        return StudyInputs(make("AB.02", 1), self.weather)
+        return StudyInputs(building_from_typology("AB.02", 1), self.weather)
 
     @cached_property
     def design_temperature_degc(self) -> float:
@@ -167,8 +182,6 @@ class CityModel:
     @cached_property
     def pv_kw_per_kwp(self) -> np.ndarray:
         """AC output of the east-west flat-roof layout per installed kWp [kW/kWp]."""
-        from mgwsim.pv import flat_roof_east_west, pv_ac_kw_array
-
         arrays = flat_roof_east_west(100.0)
         return pv_ac_kw_array(self.weather, arrays) / sum(a.kwp for a in arrays)
 
@@ -178,8 +191,6 @@ class CityModel:
 
     @cached_property
     def co2_factors(self):
-        from mgwsim.assess import load_co2_factors
-
         return load_co2_factors(self.defaults.co2_year)
 
     def tariff(self, connection: str, dynamic: bool):
@@ -191,8 +202,6 @@ class CityModel:
 
     def common_area(self, building, design_kw: float) -> dict[str, np.ndarray]:
         """Common-area electricity [kW]: ``total`` and the EPC ``auxiliary`` part (pumps, fans)."""
-        from mgwsim.loads import common_area_loads_kw
-
         loads = common_area_loads_kw(self.weather.index, building, design_heat_load_kw=design_kw)
         aux = [c for c in ("heating_pump_kw", "dhw_pump_kw", "ventilation_kw") if c in loads]
         return {"total": loads["total_kw"].to_numpy(), "auxiliary": loads[aux].sum(axis=1).to_numpy()}
@@ -260,10 +269,6 @@ class _BuildingCase:
 
 
 def _building_case(row: dict, model: CityModel) -> _BuildingCase:
-    from mgwsim.batch._rows import row_seed
-    from mgwsim.study import Variant
-    from mgwsim.system import gas_boiler_reference
-
     options = {name: row[name] for name in _BUILDING_COLUMNS if name in row}
     building = building_from_typology(row["typology"], row.get("variant"), **options,
                                       orientation_deg=model.orientation(row.get("orientation_deg", 0.0)))
@@ -285,13 +290,11 @@ def _combination(name) -> Combination:
 
 def _demand(building, design_kw: float, model: CityModel, seed: int):
     """Space heating (5R1C), hot water (pooled draws + circulation loop) and supply temperatures: a Demand."""
-    from mgwsim.demand import Demand
-
     weather, index = model.weather, model.local_index
     pipes = estimate_circulation_pipe_lengths(building.n_apartments, building.n_storeys, building.heated_floor_area_m2)
     rules = LegionellaRules()  # loop at the legionella minima, plant room 15 °C, shafts 20 °C: dhw_profile's defaults
-    loop = circulation_loss_kw(pipes, loop_temperature_degc=(rules.storage_min_degc + rules.circulation_return_min_degc) / 2,
-                               basement_ambient_degc=15.0, shaft_ambient_degc=20.0)
+    loop_degc = (rules.storage_min_degc + rules.circulation_return_min_degc) / 2.0
+    loop = circulation_loss_kw(pipes, loop_temperature_degc=loop_degc, basement_ambient_degc=15.0, shaft_ambient_degc=20.0)
     dhw = model.dhw_draws_kwh(building.n_apartments, seed) + float(loop["total_kw"])
     gains = internal_gains_w(building, weather.index) + 1000.0 * float(loop["shaft_kw"])
     zone = space_heating_from_arrays(weather.temp_air_degc, gains, solar_gains_w(building, weather),
@@ -309,22 +312,18 @@ def variant_for(combination: Combination, design_kw: float, roof_m2: float, heat
 
     Sizing rules (mgwsim assumptions for screening, not a design): two units above 60 kW of
     design load, else one, each ``hp_share`` × design load / units rounded to 5 kW (at least
-    10 kW, the smallest collective unit of the cost table); hot-water tank 20 l per kW of one unit (≥ 300 l) at 55 °C with a booster of
-    15 % of the design load (≥ 6 kW); buffer 20 l per kW of heat pumps; backup at the full
-    design load (gas boiler η 0.8 on GCV, or electric); PV on ``PV_ROOF_SHARE`` of the roof.
+    10 kW, the smallest collective unit of the cost table); hot-water tank 20 l per kW of one
+    unit (≥ 300 l) at 55 °C with a booster of 15 % of the design load (≥ 6 kW); buffer 20 l
+    per kW of heat pumps; backup at the full design load (gas boiler η 0.8 on GCV, or
+    electric); PV on ``PV_ROOF_SHARE`` of the roof.
     """
-    from mgwsim.pv import flat_roof_east_west
-    from mgwsim.storage import Tank
-    from mgwsim.study import Variant, scale_map
-    from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant
-
     n_units = 2 if design_kw > 60.0 else 1
     unit_kw = max(10.0, 5.0 * round(combination.hp_share * design_kw / n_units / 5.0))
     cascade = HeatPumpCascade(scale_map(heat_pump_map, unit_kw), n_units)
     electric = combination.backup == "electric"
     backup = Backup("electric", design_kw, 1.0) if electric else Backup("gas_boiler", design_kw, 0.8)
-    plant = Plant(cascade, HotWater(Tank(max(300.0, 20.0 * unit_kw), 55.0, 75.0), booster_kw=max(6.0, 0.15 * design_kw)),
-                  Tank(20.0 * n_units * unit_kw, 20.0, 80.0), backup)
+    hot_water = HotWater(Tank(max(300.0, 20.0 * unit_kw), 55.0, 75.0), booster_kw=max(6.0, 0.15 * design_kw))
+    plant = Plant(cascade, hot_water, Tank(20.0 * n_units * unit_kw, 20.0, 80.0), backup)
     pv = tuple(flat_roof_east_west(PV_ROOF_SHARE * roof_m2)) if combination.pv else ()
     return Variant(combination.name, plant, pv=pv, keeps_existing_boiler=not electric)
 
@@ -343,16 +342,6 @@ class _Evaluated:
 
 def _evaluate(variant, demand, common: dict, building, design_kw: float, model: CityModel) -> _Evaluated:
     """One plant-year as :func:`mgwsim.study.evaluate_variant` judges it (no EV, heat-led)."""
-    from mgwsim.assess import (
-        annual_emissions, final_energy_by_use, fossil_heat_share, fossil_lock_in, hot_water_hygiene,
-        primary_energy_indicator, temperature_lock_in,
-    )
-    from mgwsim.finance import Option
-    from mgwsim.study.costs import variant_investments
-    from mgwsim.system import SystemResult
-    from mgwsim.system.simulate import plant_flows, run_plant
-    from mgwsim.tariffs import annual_bill
-
     weather, inputs, plant = model.weather, model.defaults, variant.plant
     pv = model.pv_kw_per_kwp * variant.pv_kwp if variant.pv else np.zeros(weather.n_hours)
     d = demand.hourly
@@ -391,15 +380,9 @@ def _evaluate(variant, demand, common: dict, building, design_kw: float, model: 
                       float(sum(item.capex_eur for item in investments)))
 
 
-CRITICAL_CHECKS = ("fossil_lock_in", "temperature_lock_in", "hot_water_hygiene")
-"""Lock-in checks that make a combination infeasible when they fail."""
-
-
 def _kpis(result: _Evaluated, reference: _Evaluated, design_kw: float, model: CityModel) -> dict:
-    from mgwsim.finance import business_case
-
     inputs = model.defaults
-    variant_option = _with_study_cost(result.option, inputs.study_cost_incl_vat_eur)
+    variant_option = replace(result.option, study_cost_incl_vat_eur=inputs.study_cost_incl_vat_eur)
     case = business_case(variant_option, reference.option, inputs.finance, subsidy_rules=inputs.subsidies,
                          building_age_years=inputs.building_age_years)
     rate = inputs.finance.discount_rate_frac
@@ -422,12 +405,6 @@ def _kpis(result: _Evaluated, reference: _Evaluated, design_kw: float, model: Ci
         "npv_ge_0": bool(case.npv_eur - subsidies_pv >= 0.0),
         "npv_with_subsidy_ge_0": bool(case.npv_eur >= 0.0),
     }
-
-
-def _with_study_cost(option, study_cost_eur: float):
-    from dataclasses import replace
-
-    return replace(option, study_cost_incl_vat_eur=study_cost_eur)
 
 
 def city_table(stock: pd.DataFrame, combinations=None) -> pd.DataFrame:

@@ -169,7 +169,8 @@ def unit_points(t_supply, t_return, t_source, cap_factor, cop_factor, buffer_off
         sinks[t, 0] = sink
         if main_dhw:
             sinks[t, 1] = dhw_sink[t, 0]
-        pts[t, PT_SH_SINK], pts[t, PT_SH_TARGET], pts[t, PT_SH_SHARE], pts[t, PT_SH_LIMITED] = sink, target, share, limited
+        pts[t, PT_SH_SINK], pts[t, PT_SH_TARGET] = sink, target
+        pts[t, PT_SH_SHARE], pts[t, PT_SH_LIMITED] = share, limited
     _points_along(h_src, h_snk, h_cop, h_cap, h_max, h_min, h_hi, t_source, sinks, cap_factor, cop_factor, pts,
                   cap_cols, cop_cols)
     if not main_dhw:
