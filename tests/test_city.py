@@ -101,3 +101,8 @@ def test_a_buildings_combinations_share_its_occupants(model):
     first = city_row({**row, "seed": 1}, model)
     assert city_row({**row, "seed": 2}, model) == first
     assert city_row({**row, "building": "b8"}, model)["npv_eur"] != first["npv_eur"]
+
+
+def test_city_rows_run_on_hourly_years_only(model):
+    with pytest.raises(InputError, match="allowed: hourly"):
+        CityModel(model.weather.to_quarter_hours())

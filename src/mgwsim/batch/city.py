@@ -119,7 +119,7 @@ class CityModel:
     Parameters
     ----------
     weather : Weather, optional
-        Default :func:`mgwsim.weather.default_weather`.
+        An hourly year; default :func:`mgwsim.weather.default_weather`.
     heat_pump_map : PerformanceMap, optional
         One air/water unit with ``rated_capacity_kw``; default
         :func:`mgwsim.heatpump.air_to_water` ("R290", 50 kW).
@@ -132,6 +132,9 @@ class CityModel:
 
     def __init__(self, weather=None, *, heat_pump_map=None, pool_seed: int = 0, orientation_step_deg: float = 5.0):
         self.weather = weather if weather is not None else default_weather()
+        if self.weather.step_h != 1.0:
+            raise InputError(f"CityModel.weather has a step of {self.weather.step_h * 60:g} min; allowed: hourly "
+                             "(city rows screen a stock on hourly years; run 15-minute studies with simulate_system)")
         self.heat_pump_map = heat_pump_map if heat_pump_map is not None else air_to_water("R290", 50.0)
         if self.heat_pump_map.rated_capacity_kw is None:
             raise InputError("CityModel.heat_pump_map needs rated_capacity_kw (it is scaled per building)")
