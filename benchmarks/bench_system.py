@@ -49,11 +49,13 @@ def main() -> None:
             np.full(weather.n_hours, np.inf), zeros, zeros, zeros, zeros,
             _grids(plant.heat_pumps, None), _grids(None, plant.heat_pumps), _params(plant, 50.0, Control()))
 
+    out = np.zeros((weather.n_hours, kernel.N_OUTPUTS))  # allocated once, as for the zone kernel: kernel time only
+
     def run(func):
-        return lambda: func(*args, np.zeros(2), np.zeros(2), np.zeros((weather.n_hours, kernel.N_OUTPUTS)))
+        return lambda: func(*args, np.zeros(2), np.zeros(2), out)
 
     run(kernel.plant_kernel)()
-    numba_s = best_time_s(run(kernel.plant_kernel), repeat=20, number=5)
+    numba_s = best_time_s(run(kernel.plant_kernel), repeat=60, number=5)
     with pure_python(kernel):
         python_s = best_time_s(run(kernel.plant_kernel), repeat=2)
     simulate_system(demand, plant, weather)

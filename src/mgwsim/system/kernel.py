@@ -29,7 +29,8 @@ can be checked every hour outside the kernel. Each hour, in this order:
    lead–lag order; the last unit modulates down to the minimum part load, below which it
    cycles with the EN 14825:2022 (8.5.2) degradation COP_PL = COP · PLR/(Cd·PLR + 1 − Cd),
    PLR being its load relative to the minimum output (applied to the space-heating share;
-   hot-water and PV-led charging run at full load). A cycling hour counts as one start.
+   hot-water and PV-led charging run at full load). A unit counts a start when it comes on,
+   and one start per hour while it keeps cycling (the same at 1 h and 15 min steps).
 
 Price-led control needs no state and is expressed through the setpoint offsets
 (:func:`mgwsim.control.price_led_offsets`). Tank losses use the temperature at the start of
@@ -41,10 +42,10 @@ the import limit, PV); flows are kWh per step, run hours and unit-hours are hour
 
 **Layout for speed.** The units' operating points depend only on the input series (source,
 sink setpoints, offsets), never on the state, so they are interpolated for every step in a
-first pass (:func:`unit_points`); staging and starts are a last pass (:func:`stage_units`).
-The time loop in between touches arrays only by index and calls scalar helpers, which keeps
-numba's reference counting out of it (each array handed to a helper costs two atomic
-operations per step: measured as half of the kernel's time before this layout).
+first pass (:func:`unit_points`). The time loop then touches arrays only by index and calls
+scalar helpers, which keeps numba's reference counting out of it (each array handed to a
+helper costs two atomic operations per step: measured as half of the kernel's time before
+this layout).
 """
 
 from __future__ import annotations
@@ -214,35 +215,6 @@ def _heat_within(budget, heat_max, cap_u, cop_u, unit_steps_before, min_mod, cd)
     return lo
 
 
-@njit
-def stage_units(unit_steps, n_units, min_mod, dt_h, run_hours, starts, cycling):
-    """Last pass: lead–lag staging of the load (unit-steps per step); fills run hours, starts, cycling flags.
-
-    ceil(L) units run in fixed order; the last one below ``min_mod`` cycles on/off for
-    L_last/min_mod of the step. A unit counts a start when it comes on, and a unit that keeps
-    cycling one start per hour (so that the count does not depend on the step length).
-    """
-    running_prev = 0
-    for t in range(unit_steps.size):
-        load = unit_steps[t]
-        k = int(math.ceil(load - 1e-12)) if load > 1e-12 else 0
-        last = load - (k - 1) if k > 0 else 0.0
-        is_cycling = 0.0 < last < min_mod
-        for i in range(min(k, n_units)):  # units after the k-th neither run nor start
-            on_time = 0.0
-            if i < k - 1:
-                on_time = 1.0
-            elif i == k - 1:
-                on_time = last / min_mod if is_cycling else 1.0
-            run_hours[i] += on_time * dt_h
-            if on_time > 0.0 and i >= running_prev:
-                starts[i] += 1.0
-            elif is_cycling and i == k - 1:
-                starts[i] += dt_h  # a unit that keeps cycling starts once an hour, whatever the step
-        cycling[t] = 1.0 if is_cycling else 0.0
-        running_prev = k
-
-
 @njit(inline=True)
 def _hot_water(t_dhw, q_dhw, loss, target, plain_target, hp_target, cap_u, cop_u, units, c_dhw, hp_limit,
                booster_max, backup_max, backup_dhw, backup_electric, backup_eff, hp_on, budget):
@@ -293,17 +265,14 @@ def plant_kernel(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_facto
     h_max = hp_grids[4]
     d_max = h_max if int(p[P_N_DHW_UNITS]) == 0 else dhw_grids[4]
     _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, dhw_offset_k, pv_kw, other_load_kw,
-               pts, h_max, d_max, p, out)
-    dt = p[P_DT_H]
-    stage_units(out[:, UNITS_EQUIVALENT].copy(), int(p[P_N_UNITS]), p[P_MIN_MOD], dt, run_hours, starts,
-                out[:, CYCLING])
+               pts, h_max, d_max, p, out, run_hours, starts)
     return out
 
 
 @njit
 def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, dhw_offset_k, pv_kw, other_load_kw,
-               pts, h_max, d_max, p, out):
-    """Steps 1–4 over the year (state: the two tank temperatures); see the module docstring.
+               pts, h_max, d_max, p, out, run_hours, starts):
+    """Steps 1–5 over the year (state: the two tank temperatures, the units running); see the module docstring.
 
     ``h_max``/``d_max``: maximum supply [°C] of the main units and of the hot-water units.
     """
@@ -319,6 +288,10 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
     has_hp, pv_led, import_limit = p[P_HAS_HP] > 0.5, p[P_PV_LED] > 0.5, p[P_IMPORT_LIMIT]
     limit_on = import_limit < 1e299  # no limit: skip the bisections
     t_buf, t_dhw = p[P_BUF_INIT], p[P_DHW_INIT]
+    inv_c_dhw = 1.0 / c_dhw if c_dhw > 0.0 else 0.0
+    inv_c_buf = 1.0 / c_buf if c_buf > 0.0 else 0.0
+    inv_eff = 1.0 / bu_eff
+    running_prev = 0
     for t in range(q_sh.size):
         hp_allowed = has_hp and not (bu_alt and t_outdoor[t] < bivalent)
         budget = max((import_limit + pv_kw[t] - other_load_kw[t]) * dt, 0.0)  # electricity allowed [kWh]
@@ -368,8 +341,8 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
                 delivered = max(q_sh[t] - c_buf * (plain - t_free), 0.0)
         else:
             delivered = min(q_sh[t], supplied)
-        t_dhw_new = t_dhw + (hp_dhw + booster + bu_dhw - q_dhw[t] - loss_dhw) / c_dhw if c_dhw > 0.0 else t_dhw
-        t_buf_new = t_buf + (supplied - loss_buf - delivered) / c_buf if c_buf > 0.0 else t_buf
+        t_dhw_new = t_dhw + (hp_dhw + booster + bu_dhw - q_dhw[t] - loss_dhw) * inv_c_dhw if c_dhw > 0.0 else t_dhw
+        t_buf_new = t_buf + (supplied - loss_buf - delivered) * inv_c_buf if c_buf > 0.0 else t_buf
         # 4. PV-led charging of the storage with the step's surplus --------------------------------
         extra_dhw = extra_buf = extra_elec_dhw = extra_elec_buf = 0.0
         uh_used = uh_dhw + (hp_sh / cap_u if cap_u > 0.0 else 0.0)
@@ -404,7 +377,7 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
         out[t, HP_ELEC_DHW] = elec_dhw + extra_elec_dhw
         out[t, BACKUP_HEAT_SH] = bu_sh
         out[t, BACKUP_HEAT_DHW] = bu_dhw
-        out[t, BACKUP_INPUT] = (bu_sh + bu_dhw) / bu_eff
+        out[t, BACKUP_INPUT] = (bu_sh + bu_dhw) * inv_eff
         out[t, BOOSTER_HEAT] = booster
         out[t, BUFFER_LOSS] = loss_buf
         out[t, DHW_LOSS] = loss_dhw
@@ -415,6 +388,19 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
         out[t, HP_CAPACITY_SH] = cap_total_sh / dt
         out[t, HP_SINK_SH_DEGC] = sink_sh
         out[t, UNITS_EQUIVALENT] = uh_used
+        # 5. staging: ceil(L) units in lead-lag order, the last one cycling below min_mod ----------
+        k = int(math.ceil(uh_used - 1e-12)) if uh_used > 1e-12 else 0
+        last = uh_used - (k - 1) if k > 0 else 0.0
+        is_cycling = 0.0 < last < min_mod
+        for i in range(min(k, n_units)):
+            on_time = last / min_mod if (i == k - 1 and is_cycling) else 1.0
+            run_hours[i] += on_time * dt
+            if i >= running_prev:
+                starts[i] += 1.0
+            elif is_cycling and i == k - 1:
+                starts[i] += dt  # a unit that keeps cycling starts once an hour, whatever the step
+        out[t, CYCLING] = 1.0 if is_cycling else 0.0
+        running_prev = k
         out[t, HP_LIMITED_BY_TEMPERATURE] = limited
         out[t, DHW_BELOW_SETPOINT] = 1.0 if t_dhw_new < dhw_set - 0.5 else 0.0
         out[t, HP_HEAT_PV_LED] = extra_dhw + extra_buf
