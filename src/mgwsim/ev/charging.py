@@ -118,7 +118,7 @@ def _stepwise(mode, step_h, other, pv, limit_kw, arrival, departure, need, pmax,
                                delivered)
 
 
-@njit
+@njit(inline=True)  # called every step with eight arrays: inlining saves their reference counting
 def _pv_surplus_step(t, step_h, surplus_kw, order, na, departure, need, pmax, point, point_kw, delivered, power):
     """Departure-guarantee charging, then the PV surplus in the given order."""
     for i in range(na):
