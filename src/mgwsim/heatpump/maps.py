@@ -314,7 +314,7 @@ def interp_map(source_grid, sink_grid, values, t_source, t_sink):
 @njit(inline=True)
 def available_point(source_grid, sink_grid, cop, capacity_kw, max_sink, min_source, max_source,
                     t_source, t_sink):
-    """``(capacity_kw, cop)`` at one point, for the hourly kernel.
+    """``(capacity_kw, cop)`` at one point, for numba code that evaluates a map point by point.
 
     Returns ``(0.0, 0.0)`` when the unit is not available (sink above ``max_sink`` or the
     source outside ``[min_source, max_source]``): the caller must hand the load to the
