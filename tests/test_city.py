@@ -52,18 +52,21 @@ def test_more_heat_pump_share_means_less_backup(model):
 
 
 def test_pooled_draws_are_seeded_and_independent(model):
-    a, b = model.dhw_draws_kwh(24, seed=1), model.dhw_draws_kwh(24, seed=1)
+    def draws_kwh(seed):
+        return model.dhw_draws(24, seed=seed)["draw_kwh"].to_numpy()
+
+    a, b = draws_kwh(1), draws_kwh(1)
     np.testing.assert_array_equal(a, b)
-    assert not np.array_equal(a, model.dhw_draws_kwh(24, seed=2))
-    pool = model.dhw_pool_kwh
+    assert not np.array_equal(a, draws_kwh(2))
+    pool = model.dhw_pool[1]
     # 24 distinct apartments: the building's year is 24 pool members' mean year, to sampling spread
     assert a.sum() == pytest.approx(24 * pool.sum(axis=1).mean(), rel=0.05)
 
 
 def test_the_model_pickles_without_its_caches(model):
-    model.dhw_pool_kwh  # noqa: B018 -- build a cache
+    model.dhw_pool  # noqa: B018 -- build a cache
     state = pickle.loads(pickle.dumps(model)).__dict__
-    assert "dhw_pool_kwh" not in state and "defaults" not in state
+    assert "dhw_pool" not in state and "defaults" not in state
 
 
 def test_bad_rows_name_the_problem(model):

@@ -104,6 +104,7 @@ def simulate_demand(
     heating_limit_kw: float = np.inf,
     with_dhw: bool = True,
     timezone: str = "Europe/Brussels",
+    dhw_draws: pd.DataFrame | None = None,
 ) -> Demand:
     """Space-heating and hot-water demand per step and the supply temperature needed.
 
@@ -124,6 +125,9 @@ def simulate_demand(
         Hot-water draws (:func:`mgwsim.building.dhw.dhw_profile`), reproducible by ``seed``.
     timezone : str
         Local clock of the occupants (draw profiles, internal gains, set-back hours).
+    dhw_draws : pandas.DataFrame, optional
+        Hot-water draws already made on the weather's index in ``timezone`` (see
+        :func:`mgwsim.building.dhw.dhw_profile`), instead of drawing them with ``seed``.
     """
     if design_temperature_degc is None:
         design_temperature_degc = design_temperature(weather.site, weather).value_degc
@@ -135,7 +139,8 @@ def simulate_demand(
     if with_dhw:
         dhw = dhw_profile(weather.index.tz_convert(timezone), n_apartments=building.n_apartments,
                           occupants_per_apartment=occupants_per_apartment, floor_area_m2=building.heated_floor_area_m2,
-                          n_storeys=building.n_storeys, seed=seed, litres_per_person_day=litres_per_person_day)
+                          n_storeys=building.n_storeys, seed=seed, litres_per_person_day=litres_per_person_day,
+                          draws=dhw_draws)
         gains_w = 1000.0 * dhw.hourly["circulation_loss_shaft_kwh"].to_numpy() / weather.step_h  # kWh/step -> W
     zone = simulate_space_heating(building, weather, heating_limit_kw=heating_limit_kw, extra_internal_gains_w=gains_w,
                                   timezone=timezone)

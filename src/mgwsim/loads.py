@@ -42,7 +42,7 @@ import pandas as pd
 
 from mgwsim._data import data_path
 from mgwsim.errors import InputError, check_choice, check_fraction, check_number, check_positive, check_series
-from mgwsim.timestep import hourly_parent, step_hours
+from mgwsim.timestep import hourly_parent, index_key, step_hours
 
 __all__ = [
     "DEFAULT_TIMEZONE",
@@ -581,13 +581,6 @@ _INDEX_MEMO: dict = {}
 _INDEX_MEMO_SIZE = 64
 
 
-def _index_key(index: pd.DatetimeIndex) -> tuple:
-    """A cheap identity of a (regular, validated) time index: length, ends, zone and a sample checksum."""
-    stamps = index.asi8
-    return (len(stamps), int(stamps[0]) if len(stamps) else 0, int(stamps[-1]) if len(stamps) else 0,
-            str(index.tz), int(stamps[::97].sum()))
-
-
 def _per_index(func):
     """Memoise a helper that depends only on the time index and scalars (read-only result).
 
@@ -596,7 +589,7 @@ def _per_index(func):
     """
     @wraps(func)
     def wrapper(index, *args):
-        key = (func.__name__, _index_key(index), args)
+        key = (func.__name__, index_key(index), args)
         value = _INDEX_MEMO.get(key)
         if value is None:
             if len(_INDEX_MEMO) >= _INDEX_MEMO_SIZE:
@@ -824,6 +817,15 @@ def common_area_loads_kw(
     for j in range(1, values.shape[1]):  # left to right, as DataFrame.sum(axis=1) added them
         total += values[:, j]
     return pd.DataFrame(np.column_stack([values, total]), index=index, columns=[*columns, "total_kw"])
+
+
+EPC_AUXILIARY_COLUMNS = ("heating_pump_kw", "dhw_pump_kw", "ventilation_kw")
+"""Columns of :func:`common_area_loads_kw` that the EPC counts as auxiliary energy (pumps, fans)."""
+
+
+def epc_auxiliary_kw(loads: pd.DataFrame) -> np.ndarray:
+    """The auxiliary part (:data:`EPC_AUXILIARY_COLUMNS`) of a :func:`common_area_loads_kw` table [kW]."""
+    return loads[[c for c in EPC_AUXILIARY_COLUMNS if c in loads]].sum(axis=1).to_numpy()
 
 
 def _lift_column(index, building, lift, n_stair_cores, timezone, owner) -> np.ndarray:

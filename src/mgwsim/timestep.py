@@ -18,7 +18,7 @@ import pandas as pd
 
 from mgwsim.errors import InputError
 
-__all__ = ["ALLOWED_STEPS_H", "STEPS_PER_YEAR", "hourly_parent", "step_hours"]
+__all__ = ["ALLOWED_STEPS_H", "STEPS_PER_YEAR", "hourly_parent", "index_key", "step_hours"]
 
 ALLOWED_STEPS_H = (1.0, 0.25)
 """Time steps mgwsim simulates with [h]: one hour and one quarter hour."""
@@ -92,3 +92,15 @@ def hourly_parent(index: pd.DatetimeIndex) -> tuple[pd.DatetimeIndex, np.ndarray
         hours = index.floor("h")
     new = np.r_[True, hours[1:] != hours[:-1]]
     return pd.DatetimeIndex(hours[new]), np.cumsum(new) - 1
+
+
+def index_key(index: pd.DatetimeIndex) -> tuple:
+    """A cheap hashable identity of a regular time index, to cache work done per index.
+
+    Length, first and last stamp, zone and a checksum of every 97th stamp: two regular
+    indexes with the same key hold the same stamps.
+    """
+    stamps = index.asi8
+    if not len(stamps):
+        return (0, str(index.tz))
+    return (len(stamps), int(stamps[0]), int(stamps[-1]), str(index.tz), int(stamps[::97].sum()))

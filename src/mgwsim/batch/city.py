@@ -33,31 +33,22 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from mgwsim.assess import (
-    annual_emissions, final_energy_by_use, fossil_heat_share, fossil_lock_in, hot_water_hygiene, load_co2_factors,
-    primary_energy_indicator, temperature_lock_in,
-)
+from mgwsim.assess import fossil_heat_share, fossil_lock_in, hot_water_hygiene, temperature_lock_in
 from mgwsim.batch._rows import row_seed
-from mgwsim.building.dhw import (
-    LegionellaRules, circulation_loss_kw, estimate_circulation_pipe_lengths, simulate_dhw_draws,
-)
+from mgwsim.building.dhw import simulate_dhw_draws
 from mgwsim.building.emitters import radiators_for
-from mgwsim.building.thermal import (
-    OUTPUT_COLUMNS, ZoneParameters, internal_gains_w, setpoint_schedule, solar_gains_w, space_heating_from_arrays,
-)
 from mgwsim.building.typology import building_from_typology
-from mgwsim.demand import Demand
+from mgwsim.demand import Demand, simulate_demand
 from mgwsim.errors import InputError, check_number
 from mgwsim.finance import Option, business_case
 from mgwsim.heatpump import air_to_water
-from mgwsim.loads import common_area_loads_kw
+from mgwsim.loads import common_area_loads_kw, epc_auxiliary_kw
 from mgwsim.pv import flat_roof_east_west, pv_ac_kw_array
 from mgwsim.storage import Tank
 from mgwsim.study import StudyInputs, Variant, scale_map
-from mgwsim.study.costs import variant_investments
+from mgwsim.study.evaluate import assess_year
 from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, SystemResult, gas_boiler_reference
 from mgwsim.system.simulate import _check_in_grid, _defrost, plant_flows, run_plant
-from mgwsim.tariffs import annual_bill
 from mgwsim.weather import default_weather
 
 DHW_POOL_SIZE = 256
@@ -70,7 +61,6 @@ CRITICAL_CHECKS = ("fossil_lock_in", "temperature_lock_in", "hot_water_hygiene")
 """Lock-in checks that make a combination infeasible when they fail."""
 REFERENCE_BOILER_MIN_KW = 20.0
 """Smallest reference boiler [kW]: 1.1 × design load, at least the smallest collective boiler of the cost table."""
-_SPACE_HEATING = OUTPUT_COLUMNS.index("space_heating_kwh")
 _BUILDING_COLUMNS = ("floor_area_m2", "n_apartments", "n_storeys")
 _CASE_COLUMNS = ("typology", "variant", *_BUILDING_COLUMNS, "orientation_deg")
 _CASES_KEPT = 4
@@ -142,13 +132,12 @@ class CityModel:
         self.pool_seed = int(pool_seed)
         self.orientation_step_deg = check_number(orientation_step_deg, "orientation_step_deg", owner="CityModel",
                                                  low=0.1, high=90.0, unit="°")
-        self._tariffs: dict = {}
         self._cases: dict = {}
 
     def __getstate__(self):
-        state = {**self.__dict__, "_tariffs": {}, "_cases": {}}
-        for lazy in ("local_index", "dhw_pool_kwh", "pv_kw_per_kwp", "defaults", "defrost", "no_defrost",
-                     "design_temperature_degc", "day_ahead", "co2_factors"):
+        state = {**self.__dict__, "_cases": {}}
+        for lazy in ("local_index", "dhw_pool", "pv_kw_per_kwp", "defaults", "defrost", "no_defrost",
+                     "design_temperature_degc", "day_ahead"):
             state.pop(lazy, None)  # rebuilt in each worker rather than shipped
         return state
 
@@ -176,11 +165,12 @@ class CityModel:
         return _defrost(None, self.weather)
 
     @cached_property
-    def dhw_pool_kwh(self) -> np.ndarray:
-        """(pool, hours) hot-water draw energy of single apartments [kWh]."""
-        return np.vstack([
-            simulate_dhw_draws(self.local_index, 1, OCCUPANTS_PER_APARTMENT, seed=self.pool_seed * DHW_POOL_SIZE + k)
-            ["draw_kwh"].to_numpy() for k in range(DHW_POOL_SIZE)])
+    def dhw_pool(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(litres, kWh) of single-apartment draw years (pool × steps), and the cold-water temperature [°C]."""
+        years = [simulate_dhw_draws(self.local_index, 1, OCCUPANTS_PER_APARTMENT, seed=self.pool_seed * DHW_POOL_SIZE + k)
+                 for k in range(DHW_POOL_SIZE)]
+        return (np.vstack([y["draw_l"].to_numpy() for y in years]), np.vstack([y["draw_kwh"].to_numpy() for y in years]),
+                years[0]["cold_water_degc"].to_numpy())
 
     @cached_property
     def pv_kw_per_kwp(self) -> np.ndarray:
@@ -192,22 +182,10 @@ class CityModel:
     def day_ahead(self) -> np.ndarray:
         return self.defaults.day_ahead
 
-    @cached_property
-    def co2_factors(self):
-        return load_co2_factors(self.defaults.co2_year)
-
-    def tariff(self, connection: str, dynamic: bool):
-        """The electricity tariff of ``defaults`` for a connection, read once per process."""
-        key = (connection, dynamic)
-        if key not in self._tariffs:
-            self._tariffs[key] = self.defaults.tariff(connection, dynamic=dynamic)
-        return self._tariffs[key]
-
     def common_area(self, building, design_kw: float) -> dict[str, np.ndarray]:
         """Common-area electricity [kW]: ``total`` and the EPC ``auxiliary`` part (pumps, fans)."""
         loads = common_area_loads_kw(self.weather.index, building, design_heat_load_kw=design_kw)
-        aux = [c for c in ("heating_pump_kw", "dhw_pump_kw", "ventilation_kw") if c in loads]
-        return {"total": loads["total_kw"].to_numpy(), "auxiliary": loads[aux].sum(axis=1).to_numpy()}
+        return {"total": loads["total_kw"].to_numpy(), "auxiliary": epc_auxiliary_kw(loads)}
 
     def building_case(self, row: dict):
         """The building's shared case (demand, loads, reference), kept for its next combinations."""
@@ -219,12 +197,13 @@ class CityModel:
             case = self._cases[key] = _building_case(row, self)
         return case
 
-    def dhw_draws_kwh(self, n_apartments: int, seed: int) -> np.ndarray:
-        """Hourly draws of a building [kWh]: ``n_apartments`` pool members chosen by ``seed``."""
-        pool = self.dhw_pool_kwh
-        rng = np.random.default_rng(seed)
-        members = rng.choice(len(pool), n_apartments, replace=n_apartments > len(pool))
-        return pool[members].sum(axis=0)
+    def dhw_draws(self, n_apartments: int, seed: int) -> pd.DataFrame:
+        """A building's draws (columns of :func:`~mgwsim.building.dhw.simulate_dhw_draws`):
+        ``n_apartments`` pool members chosen by ``seed``, summed."""
+        litres, kwh, cold = self.dhw_pool
+        members = np.random.default_rng(seed).choice(len(kwh), n_apartments, replace=n_apartments > len(kwh))
+        return pd.DataFrame({"draw_l": litres[members].sum(axis=0), "draw_kwh": kwh[members].sum(axis=0),
+                             "cold_water_degc": cold}, index=self.local_index)
 
     def orientation(self, orientation_deg: float) -> float:
         step = self.orientation_step_deg
@@ -291,23 +270,11 @@ def _combination(name) -> Combination:
     return CITY_COMBINATIONS[name]
 
 
-def _demand(building, design_kw: float, model: CityModel, seed: int):
-    """Space heating (5R1C), hot water (pooled draws + circulation loop) and supply temperatures: a Demand."""
-    weather, index = model.weather, model.local_index
-    pipes = estimate_circulation_pipe_lengths(building.n_apartments, building.n_storeys, building.heated_floor_area_m2)
-    rules = LegionellaRules()  # loop at the legionella minima, plant room 15 °C, shafts 20 °C: dhw_profile's defaults
-    loop_degc = (rules.storage_min_degc + rules.circulation_return_min_degc) / 2.0
-    loop = circulation_loss_kw(pipes, loop_temperature_degc=loop_degc, basement_ambient_degc=15.0, shaft_ambient_degc=20.0)
-    dhw = model.dhw_draws_kwh(building.n_apartments, seed) + float(loop["total_kw"])
-    gains = internal_gains_w(building, weather.index) + 1000.0 * float(loop["shaft_kw"])
-    zone = space_heating_from_arrays(weather.temp_air_degc, gains, solar_gains_w(building, weather),
-                                     setpoint_schedule(building, index), ZoneParameters.from_building(building))
-    space = np.ascontiguousarray(zone[:, _SPACE_HEATING])
-    radiators = radiators_for(design_kw)
-    temperatures = radiators.temperatures(space)
-    hourly = pd.DataFrame({"space_heating_kwh": space, "dhw_kwh": dhw, "supply_required_degc": temperatures[:, 0],
-                           "return_required_degc": temperatures[:, 1]}, index=weather.index)
-    return Demand(building, radiators, model.design_temperature_degc, hourly, None)
+def _demand(building, design_kw: float, model: CityModel, seed: int) -> Demand:
+    """:func:`mgwsim.simulate_demand` with the building's hot-water draws taken from the model's pool."""
+    return simulate_demand(building, model.weather, radiators=radiators_for(design_kw),
+                           design_temperature_degc=model.design_temperature_degc,
+                           dhw_draws=model.dhw_draws(building.n_apartments, seed))
 
 
 def variant_for(combination: Combination, design_kw: float, roof_m2: float, heat_pump_map):
@@ -358,29 +325,18 @@ def _evaluate(variant, demand, common: dict, building, design_kw: float, model: 
                           variant.control)
     load = hourly["plant_elec_kwh"].to_numpy() + common["total"]
     grid_import, grid_export = np.maximum(load - pv, 0.0), np.maximum(pv - load, 0.0)
-    gas = hourly["gas_kwh"].to_numpy()
-    flows = pd.DataFrame({"grid_import_kwh": grid_import, "grid_export_kwh": grid_export, "gas_kwh": gas},
-                         index=weather.index)
-    bill = annual_bill(flows, [model.tariff(variant.connection, variant.dynamic_tariff), inputs.gas],
-                       day_ahead=model.day_ahead)
-    investments = variant_investments(variant, inputs.cost_table, access_power_kva=float(grid_import.max()),
-                                      design_heat_load_kw=design_kw)
-    energy = final_energy_by_use(system)
-    energy["auxiliary"] = {"electricity": float(common["auxiliary"].sum())}
-    epc = primary_energy_indicator(energy, heated_floor_area_m2=building.heated_floor_area_m2,
-                                   pv_generation_kwh=float(pv.sum()))
-    co2_kg = annual_emissions({"electricity": float(grid_import.sum()), "natural_gas": float(gas.sum())},
-                              model.co2_factors).total_kg
+    year = assess_year(inputs, variant, system, grid_import, grid_export, pv_kwh=float(pv.sum()),
+                       auxiliary_kwh=float(common["auxiliary"].sum()), building=building, design_heat_load_kw=design_kw)
     kpis = system.kpis()
     heat_mwh = (kpis["space_heating_delivered_kwh"] + kpis["dhw_delivered_kwh"]) / 1000.0
-    option = Option(variant.name, tuple(investments), bill.carrier_totals(), heat_delivered_mwh_per_year=heat_mwh,
-                    co2_t_per_year=co2_kg / 1000.0)
+    option = Option(variant.name, tuple(year.investments), year.bill.carrier_totals(),
+                    heat_delivered_mwh_per_year=heat_mwh, co2_t_per_year=year.co2_kg / 1000.0)
     checks = {"fossil_lock_in": fossil_lock_in({inputs.install_year: fossil_heat_share(system)}).status,
               "hot_water_hygiene": hot_water_hygiene(system).status}
     if plant.heat_pumps is not None:
         checks["temperature_lock_in"] = temperature_lock_in(system).status
-    return _Evaluated(variant.name, kpis, option, checks, epc.indicator_kwh_per_m2,
-                      float(sum(item.capex_eur for item in investments)))
+    return _Evaluated(variant.name, kpis, option, checks, year.epc.indicator_kwh_per_m2,
+                      float(sum(item.capex_eur for item in year.investments)))
 
 
 def _kpis(result: _Evaluated, reference: _Evaluated, design_kw: float, model: CityModel) -> dict:

@@ -848,6 +848,7 @@ def dhw_profile(
     plant_room_degc=15.0,
     shaft_degc=20.0,
     cold_water_degc=None,
+    draws: pd.DataFrame | None = None,
 ) -> DhwProfile:
     """Draws, circulation and storage losses of a collective DHW system, per step (hour or 15 minutes).
 
@@ -878,6 +879,10 @@ def dhw_profile(
         DHW tank(s), see :func:`storage_loss_kw`.
     plant_room_degc, shaft_degc : float or array_like
         Air temperature of the basement / plant room and of the shafts [degC].
+    draws : pandas.DataFrame, optional
+        Draws already made (the columns of :func:`simulate_dhw_draws` on ``index``, at the
+        supply temperature), e.g. apartments taken from a pool in city-scale runs; then
+        ``seed``, ``litres_per_person_day`` and ``cold_water_degc`` are not used.
 
     Returns
     -------
@@ -888,9 +893,12 @@ def dhw_profile(
     rules.check(storage_degc=t_supply, circulation_return_degc=t_return)
     step_h = _check_index(index, "dhw_profile")
     area = check_positive(floor_area_m2, "floor_area_m2", owner="dhw_profile", high=1e6, unit="m2")
-    draws = simulate_dhw_draws(index, n_apartments, occupants_per_apartment, seed=seed,
-                               litres_per_person_day=litres_per_person_day,
-                               supply_temperature_degc=t_supply, cold_water_degc=cold_water_degc)
+    if draws is None:
+        draws = simulate_dhw_draws(index, n_apartments, occupants_per_apartment, seed=seed,
+                                   litres_per_person_day=litres_per_person_day,
+                                   supply_temperature_degc=t_supply, cold_water_degc=cold_water_degc)
+    elif not draws.index.equals(index):
+        raise InputError("dhw_profile.draws must be on the profile's index (one row per step)")
     if pipes is None:
         pipes = estimate_circulation_pipe_lengths(n_apartments, n_storeys, area)
     loop = circulation_loss_kw(pipes, loop_temperature_degc=(t_supply + t_return) / 2.0,

@@ -9,6 +9,7 @@ import pandas as pd
 
 from mgwsim.assess import (
     CheckResult,
+    EpcResult,
     annual_emissions,
     chimney_free,
     connection_capacity,
@@ -18,7 +19,6 @@ from mgwsim.assess import (
     fossil_lock_in,
     heat_network_readiness,
     hot_water_hygiene,
-    load_co2_factors,
     oversizing_after_renovation,
     primary_energy_indicator,
     refrigerant_lock_in,
@@ -157,20 +157,47 @@ def evaluate_variant(inputs: StudyInputs, variant: Variant) -> VariantResult:
     balance = electricity_balance(weather.index, pv_kw=pv_kw, loads_kw={"heat_plant": plant_kw, "common_area": common,
                                                                          "ev": ev_kw},
                                   export_limit_kw=variant.control.export_limit_kw)
-    flows = pd.DataFrame({"grid_import_kwh": balance["grid_import_kwh"], "grid_export_kwh": balance["grid_export_kwh"],
-                          "gas_kwh": system.hourly["gas_kwh"]})
+    year = assess_year(inputs, variant, system, balance["grid_import_kwh"].to_numpy(),
+                       balance["grid_export_kwh"].to_numpy(), pv_kwh=float(balance["pv_kwh"].sum()),
+                       auxiliary_kwh=float(inputs.auxiliary_kw.sum()) * step_h, building=inputs.building,
+                       design_heat_load_kw=inputs.building.design_heat_load_kw(inputs.design_temperature_degc))
+    return VariantResult(variant, system, pv_kw, ev_kw, sessions, balance, year.bill, year.investments, year.co2_kg,
+                         year.epc, _checks(inputs, variant, system, balance, year.epc))
+
+
+@dataclass(frozen=True)
+class YearAssessment:
+    """Bill, investments, EPC indicator and CO2 of one simulated year (see :func:`assess_year`)."""
+
+    bill: Bill
+    investments: list[Investment]
+    epc: EpcResult
+    co2_kg: float
+
+
+def assess_year(inputs: StudyInputs, variant: Variant, system: SystemResult, grid_import_kwh: np.ndarray,
+                grid_export_kwh: np.ndarray, *, pv_kwh: float, auxiliary_kwh: float, building,
+                design_heat_load_kw: float) -> YearAssessment:
+    """The money, EPC and CO2 of a simulated year, from its grid exchange [kWh per step].
+
+    Bills with the tariffs of ``inputs`` (medium voltage: access power = the year's peak
+    import), the variant's investments, the EPC indicator of ``building`` (heating and hot
+    water from ``system``, ``auxiliary_kwh`` of pumps and fans, ``pv_kwh`` credited) and the
+    CO2 of grid import and gas. Shared by :func:`evaluate_variant` and the city rows of
+    :mod:`mgwsim.batch.city`, which build the grid exchange in their own way.
+    """
     tariff = inputs.tariff(variant.connection, dynamic=variant.dynamic_tariff)
-    peak_kw = float(balance["grid_import_kwh"].max()) / step_h
-    bill = annual_bill(flows, [tariff, inputs.gas], day_ahead=inputs.day_ahead,
-                       access_power_kva=peak_kw if variant.connection == "mv" else None)
-    investments = variant_investments(variant, inputs.cost_table, mv_tariff=tariff if variant.connection == "mv" else None,
-                                      access_power_kva=peak_kw,
-                                      design_heat_load_kw=inputs.building.design_heat_load_kw(inputs.design_temperature_degc))
+    gas = system.hourly["gas_kwh"].to_numpy()
+    flows = pd.DataFrame({"grid_import_kwh": grid_import_kwh, "grid_export_kwh": grid_export_kwh, "gas_kwh": gas},
+                         index=system.hourly.index)
+    peak_kw = float(grid_import_kwh.max()) / system.step_h
+    mv = variant.connection == "mv"
+    bill = annual_bill(flows, [tariff, inputs.gas], day_ahead=inputs.day_ahead, access_power_kva=peak_kw if mv else None)
+    investments = variant_investments(variant, inputs.cost_table, mv_tariff=tariff if mv else None,
+                                      access_power_kva=peak_kw, design_heat_load_kw=design_heat_load_kw)
     energy = final_energy_by_use(system)
-    energy["auxiliary"] = {"electricity": float(inputs.auxiliary_kw.sum()) * step_h}
-    epc = primary_energy_indicator(energy, heated_floor_area_m2=inputs.building.heated_floor_area_m2,
-                                   pv_generation_kwh=float(balance["pv_kwh"].sum()))
-    co2 = annual_emissions({"electricity": float(balance["grid_import_kwh"].sum()),
-                            "natural_gas": float(system.hourly["gas_kwh"].sum())}, load_co2_factors(inputs.co2_year))
-    return VariantResult(variant, system, pv_kw, ev_kw, sessions, balance, bill, investments, co2.total_kg,
-                         epc, _checks(inputs, variant, system, balance, epc))
+    energy["auxiliary"] = {"electricity": auxiliary_kwh}
+    epc = primary_energy_indicator(energy, heated_floor_area_m2=building.heated_floor_area_m2, pv_generation_kwh=pv_kwh)
+    co2 = annual_emissions({"electricity": float(grid_import_kwh.sum()), "natural_gas": float(gas.sum())},
+                           inputs.co2_factors)
+    return YearAssessment(bill, investments, epc, co2.total_kg)

@@ -8,11 +8,12 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from mgwsim.assess import load_co2_factors
 from mgwsim.building import Building, Radiators, RenovationPath
 from mgwsim.demand import Demand, simulate_demand
 from mgwsim.errors import InputError, check_number, check_series
 from mgwsim.finance import CostTable, Finance, ReducedVat, klimaatfonds_antwerpen, load_cost_table
-from mgwsim.loads import common_area_loads_kw
+from mgwsim.loads import common_area_loads_kw, epc_auxiliary_kw
 from mgwsim.tariffs import Tariff, default_day_ahead, load_tariff
 from mgwsim.timestep import hourly_parent, step_hours
 from mgwsim.weather import Weather, default_weather, design_temperature
@@ -146,9 +147,7 @@ class StudyInputs:
     @cached_property
     def auxiliary_kw(self) -> np.ndarray:
         """The part of the common-area load that the EPC counts as auxiliaries (pumps, fans) [kW]."""
-        loads = self.common_area_loads
-        columns = [c for c in ("heating_pump_kw", "dhw_pump_kw", "ventilation_kw") if c in loads]
-        return loads[columns].sum(axis=1).to_numpy()
+        return epc_auxiliary_kw(self.common_area_loads)
 
     @cached_property
     def day_ahead(self) -> np.ndarray:
@@ -180,3 +179,8 @@ class StudyInputs:
     @cached_property
     def gas(self) -> Tariff:
         return load_tariff(self.gas_tariff)
+
+    @cached_property
+    def co2_factors(self) -> pd.DataFrame:
+        """CO2 factors of ``co2_year`` (:func:`mgwsim.assess.load_co2_factors`), read once."""
+        return load_co2_factors(self.co2_year)

@@ -22,6 +22,7 @@ import pandas as pd
 from mgwsim.errors import DataError, InputError, check_number, check_series
 from mgwsim.tariffs._prices import align_prices
 from mgwsim.tariffs._tariff import Tariff
+from mgwsim.timestep import index_key
 
 TARIFF_TZ = "Europe/Brussels"
 """Months for peaks and capacity tariffs are calendar months in Belgian local time."""
@@ -194,7 +195,7 @@ def _prepare(flows: pd.DataFrame, tariffs: dict) -> dict:
 
 def _month_info(index: pd.DatetimeIndex) -> dict:
     """Step length, year fraction and monthly segment starts, cached per index."""
-    key = (int(index.asi8[0]), int(index.asi8[-1]), len(index), str(index.tz))
+    key = index_key(index)
     if key not in _MONTH_CACHE:
         step = np.diff(index.asi8)
         seconds = pd.Timedelta(int(step[0]), unit=index.unit).total_seconds()

@@ -9,6 +9,8 @@ must carry a source and a year; the loader refuses a file where one is missing.
 
 from __future__ import annotations
 
+import functools
+
 import math
 import re
 import tomllib
@@ -185,11 +187,16 @@ def load_tariff(name: str, year: int | None = None, **overrides) -> Tariff:
     DataError
         The file misses a component, a source or has a value out of range.
     """
-    stem = _stem(name, year)
+    return _shipped_tariff(_stem(name, year)).with_overrides(**overrides)
+
+
+@functools.lru_cache(maxsize=None)
+def _shipped_tariff(stem: str) -> Tariff:
+    """A shipped tariff file, read and validated once per process (a Tariff is immutable)."""
     path = tariff_dir() / f"{stem}.toml"
     if not path.is_file():
         raise InputError(f"load_tariff: no tariff {stem!r}; available: {', '.join(list_tariffs())}")
-    return read_tariff(path, **overrides)
+    return read_tariff(path)
 
 
 def read_tariff(path, **overrides) -> Tariff:
