@@ -334,3 +334,86 @@ def test_price_led_on_belgian_day_ahead_prices_costs_less(shared_data):
     assert led["unmet_kwh"] == pytest.approx(0.0, abs=1e-6)
     assert led["delivered_kwh"] == pytest.approx(unc["delivered_kwh"])
     assert led["ev_cost_eur"] < 0.9 * unc["ev_cost_eur"]  # overnight dwell reaches the cheap hours
+
+
+def _reference_charging(sessions, strategy, other, pv, price, limit):
+    """The strategies as plain per-step Python loops (module docstring), same arithmetic as the kernel."""
+    f, h = sessions.frame, sessions.step_hours
+    arrival, departure = f["arrival_step"].to_numpy(), f["departure_step"].to_numpy()
+    need, pmax, point = f["energy_need_kwh"].to_numpy(), f["max_power_kw"].to_numpy(), f["point"].to_numpy()
+    point_kw, delivered = np.zeros((len(sessions.index), sessions.n_points)), np.zeros(len(f))
+
+    def charge(s, t, p):
+        point_kw[t, point[s]] += p
+        delivered[s] += p * h
+
+    if strategy in ("uncontrolled", "price_led"):
+        for s in range(len(f)):
+            steps = range(arrival[s], departure[s])
+            for t in sorted(steps, key=lambda t: price[t]) if strategy == "price_led" else steps:  # stable
+                if need[s] - delivered[s] <= 0.0:
+                    break
+                charge(s, t, min(pmax[s], (need[s] - delivered[s]) / h))
+        return point_kw, delivered
+    present = [[] for _ in range(len(sessions.index))]
+    for s in range(len(f)):
+        for t in range(arrival[s], departure[s]):
+            present[t].append(s)
+    for t, here in enumerate(present):
+        cars = sorted((s for s in here if need[s] - delivered[s] > 0.0), key=lambda s: (departure[s], point[s]))
+        if strategy == "pv_surplus":
+            surplus, power = max(pv[t] - other[t], 0.0), []
+            for s in cars:
+                left = need[s] - delivered[s]
+                must = left - pmax[s] * h * (departure[s] - t - 1)
+                power.append(min(must / h, pmax[s], left / h) if must > 0.0 else 0.0)
+                surplus -= power[-1]
+            for i, s in enumerate(cars):
+                if surplus <= 0.0:
+                    break
+                extra = min(pmax[s] - power[i], (need[s] - delivered[s]) / h - power[i], surplus)
+                if extra > 0.0:
+                    power[i] += extra
+                    surplus -= extra
+            for s, p in zip(cars, power, strict=True):
+                charge(s, t, p)
+        else:
+            available = max(limit - other[t], 0.0)
+            for s in sorted(cars, key=lambda s: (departure[s] - t) * h - (need[s] - delivered[s]) / pmax[s]):
+                if available <= 0.0:
+                    break
+                p = min(pmax[s], (need[s] - delivered[s]) / h, available)
+                charge(s, t, p)
+                available -= p
+    return point_kw, delivered
+
+
+def _assert_same_as_reference(sessions, other, pv, price, limit):
+    for strategy in STRATEGIES:
+        result = _run(sessions, strategy, other, pv, price, limit)
+        point_kw, delivered = _reference_charging(sessions, strategy, other, pv, price, limit)
+        assert np.array_equal(result.point_kw.to_numpy(), point_kw), strategy  # bit for bit
+        assert np.array_equal(result.sessions["delivered_kwh"].to_numpy(), delivered), strategy
+
+
+@settings(max_examples=40, deadline=None)
+@given(scenarios())
+def test_kernel_equals_the_plain_loops(case):
+    _assert_same_as_reference(*case)
+
+
+@pytest.mark.parametrize("freq", ["h", "15min"])
+def test_kernel_equals_the_plain_loops_on_generated_weeks(freq):
+    h = 1.0 if freq == "h" else 0.25
+    index = pd.date_range("2023-05-01", periods=int(24 / h) * 7 * 6, freq=freq, tz="UTC")
+    rng = np.random.default_rng(3)
+    n = len(index)
+    price = np.round(rng.normal(0.1, 0.05, n), 2)  # many equal prices: the tie rule matters
+    other, pv = rng.uniform(0.0, 8.0, n), np.clip(rng.normal(6.0, 10.0, n), 0.0, None)
+    for seed in (1, 2):
+        sessions = generate_sessions(index, ChargingSite(n_points=8, n_cars=10, site_limit_kw=25.0), seed=seed)
+        _assert_same_as_reference(sessions, other, pv, price, 20.0)
+    # one long stay whose fill needs more steps than the kernel keeps sorted by insertion
+    frame = pd.DataFrame({"point": [0, 1], "arrival_step": [3, 0], "departure_step": [n - 2, 500],
+                          "energy_need_kwh": [3.6 * h * (n - 40), 90.0], "max_power_kw": [3.6, 7.4]})
+    _assert_same_as_reference(Sessions.from_frame(frame, index, n_points=2), other, pv, price, 20.0)

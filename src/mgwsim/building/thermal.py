@@ -153,14 +153,36 @@ def _air_temperature(theta_m_prev, theta_e, phi_ia, phi_st, phi_m, phi_hc, k):
     return theta_air, theta_s, theta_m, theta_m_end
 
 
+@njit(inline=True)
+def _free_step(theta_e, phi_int, phi_sol, gain_to_surface, gain_to_mass, k):
+    """(θ_air, θ_s, θ_m, θ_m,end, θ_op) of one step with θ_m,t−1 = 0 and no heating [°C].
+
+    Internal gains split half to the air node (EN ISO 13790 C.2, eq. C.1), the other half
+    and the solar gains to the surface and mass nodes by area (eq. C.2, C.3).
+    """
+    shared = 0.5 * phi_int + phi_sol
+    air, surf, mass, mass_end = _air_temperature(0.0, theta_e, 0.5 * phi_int, gain_to_surface * shared,
+                                                 gain_to_mass * shared, 0.0, k)
+    return air, surf, mass, mass_end, OPERATIVE_AIR_WEIGHT * air + (1.0 - OPERATIVE_AIR_WEIGHT) * surf
+
+
+@njit(inline=True)
+def _heating_w(operative, setpoint, inv_k_op, limit_w):
+    """Heating power [W] that lifts θ_op to the setpoint (``inv_k_op``: W per K of θ_op), at most ``limit_w``."""
+    return min((setpoint - operative) * inv_k_op, limit_w) if operative < setpoint else 0.0
+
+
 @njit
 def _space_heating_kernel(theta_e, phi_int_w, phi_sol_w, setpoint_degc, params, heating_limit_w, warmup_hours, out,
                           dt_s=3600.0):
     """5R1C zone with ideal heating up to ``heating_limit_w`` (EN ISO 13790 C.4.2, operative control).
 
-    The node temperatures are linear in the heating power Φ_HC, so the free-floating state
-    is computed each step and the response to Φ_HC added with sensitivities computed once
-    (the exact equivalent of the 10 W/m² interpolation of C.4.2). Fills ``out``
+    The node temperatures are affine in the heating power Φ_HC and in the mass temperature
+    at the start of the step θ_m,t−1 (eq. C.4–C.10 are linear), so each node is
+    X = X_free + a_X·θ_m,t−1 + k_X·Φ_HC, with the responses a_X and k_X computed once and
+    X_free (gains and outdoor terms, θ_m,t−1 = 0) computed off the step-to-step chain.
+    Setting Φ_HC so that θ_op reaches the setpoint is the exact equivalent of the 10 W/m²
+    interpolation of C.4.2. Fills ``out``
     (n_steps × 13, see ``OUTPUT_COLUMNS``): energies per step [kWh] = power [W] × ``dt_s``
     / 3.6e6, temperatures as step means [°C]. Inputs are step means [°C, W]. The step
     ``dt_s`` [s] defaults to 3600 (EN ISO 13790 Annex C's hour); any step works (see the
@@ -170,45 +192,49 @@ def _space_heating_kernel(theta_e, phi_int_w, phi_sol_w, setpoint_degc, params, 
     """
     n = theta_e.size
     step_h = dt_s / 3600.0  # [kWh per step] = mean power [W] / 1000 × step_h (exactly 1.0 hourly)
+    to_kwh = step_h / 1000.0
     warmup = int(warmup_hours * 3600.0 / dt_s + 0.5)  # rounded (warm-up >= 0)
     h_ve, h_tr_w, h_tr_em = params[0], params[1], params[2]
     c_m, a_m, a_t = params[5], params[6], params[7]
-    # response of (air, surface, mean mass, end mass) to 1 W of heating, all else zero
     net = _network(params, dt_s)
+    # responses of (air, surface, mean mass, end mass) to 1 W of heating and to 1 K of θ_m,t−1
     k_air, k_s, k_m, k_end = _air_temperature(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, net)
+    a_air, a_s, a_m_mean, a_end = _air_temperature(1.0, 0.0, 0.0, 0.0, 0.0, 0.0, net)
     k_op = OPERATIVE_AIR_WEIGHT * k_air + (1.0 - OPERATIVE_AIR_WEIGHT) * k_s
+    a_op = OPERATIVE_AIR_WEIGHT * a_air + (1.0 - OPERATIVE_AIR_WEIGHT) * a_s
+    inv_k_op = 1.0 / k_op
     lost_frac = h_tr_w / (H_MS_W_M2K * a_t)
+    gain_to_mass, gain_to_surface = a_m / a_t, 1.0 - a_m / a_t - lost_frac
+    inv_dt_kw = c_m / dt_s * to_kwh
     theta_m_prev = setpoint_degc[(n - warmup) % n]
-    for step in range(-warmup, n):
-        t = step + n if step < 0 else step  # the warm-up runs over the end of the year
-        phi_ia = 0.5 * phi_int_w[t]
-        shared = 0.5 * phi_int_w[t] + phi_sol_w[t]
-        phi_m = a_m / a_t * shared
-        phi_st = (1.0 - a_m / a_t - lost_frac) * shared
-        air, surf, mass, mass_end = _air_temperature(theta_m_prev, theta_e[t], phi_ia, phi_st, phi_m, 0.0, net)
-        operative = OPERATIVE_AIR_WEIGHT * air + (1.0 - OPERATIVE_AIR_WEIGHT) * surf
-        phi_hc = 0.0
-        if operative < setpoint_degc[t]:
-            phi_hc = min((setpoint_degc[t] - operative) / k_op, heating_limit_w)
-            air += k_air * phi_hc
-            surf += k_s * phi_hc
-            mass += k_m * phi_hc
-            mass_end += k_end * phi_hc
-            operative += k_op * phi_hc
-        if step >= 0:
-            out[t, 0] = phi_hc / 1000.0 * step_h
-            out[t, 1] = air
-            out[t, 2] = surf
-            out[t, 3] = mass
-            out[t, 4] = h_tr_w * (surf - theta_e[t]) / 1000.0 * step_h
-            out[t, 5] = h_tr_em * (mass - theta_e[t]) / 1000.0 * step_h
-            out[t, 6] = h_ve * (air - theta_e[t]) / 1000.0 * step_h
-            out[t, 7] = c_m * (mass_end - theta_m_prev) / dt_s / 1000.0 * step_h
-            out[t, 8] = phi_int_w[t] / 1000.0 * step_h
-            out[t, 9] = phi_sol_w[t] / 1000.0 * step_h
-            out[t, 10] = setpoint_degc[t]
-            out[t, 11] = max(setpoint_degc[t] - operative, 0.0)
-            out[t, 12] = lost_frac * shared / 1000.0 * step_h
+    for t in range(n - warmup, n):  # the warm-up runs over the end of the year (periodic year), not recorded
+        _, _, _, mass_end, operative = _free_step(theta_e[t], phi_int_w[t], phi_sol_w[t], gain_to_surface,
+                                                  gain_to_mass, net)
+        phi_hc = _heating_w(operative + a_op * theta_m_prev, setpoint_degc[t], inv_k_op, heating_limit_w)
+        theta_m_prev = mass_end + a_end * theta_m_prev + k_end * phi_hc
+    for t in range(n):
+        air, surf, mass, mass_end, operative = _free_step(theta_e[t], phi_int_w[t], phi_sol_w[t], gain_to_surface,
+                                                          gain_to_mass, net)
+        operative += a_op * theta_m_prev
+        phi_hc = _heating_w(operative, setpoint_degc[t], inv_k_op, heating_limit_w)
+        mass_end += a_end * theta_m_prev + k_end * phi_hc
+        air += a_air * theta_m_prev + k_air * phi_hc
+        surf += a_s * theta_m_prev + k_s * phi_hc
+        mass += a_m_mean * theta_m_prev + k_m * phi_hc
+        operative += k_op * phi_hc
+        out[t, 0] = phi_hc * to_kwh
+        out[t, 1] = air
+        out[t, 2] = surf
+        out[t, 3] = mass
+        out[t, 4] = h_tr_w * (surf - theta_e[t]) * to_kwh
+        out[t, 5] = h_tr_em * (mass - theta_e[t]) * to_kwh
+        out[t, 6] = h_ve * (air - theta_e[t]) * to_kwh
+        out[t, 7] = (mass_end - theta_m_prev) * inv_dt_kw
+        out[t, 8] = phi_int_w[t] * to_kwh
+        out[t, 9] = phi_sol_w[t] * to_kwh
+        out[t, 10] = setpoint_degc[t]
+        out[t, 11] = max(setpoint_degc[t] - operative, 0.0)
+        out[t, 12] = lost_frac * (0.5 * phi_int_w[t] + phi_sol_w[t]) * to_kwh
         theta_m_prev = mass_end
     return out
 

@@ -19,6 +19,13 @@
     1989): it does not guarantee the least unmet energy.
 
 Power in kW is the mean over a step; energy per step = power × step hours.
+
+**Layout for speed.** ``pv_surplus`` and ``peak_limited`` keep a queue of the connected
+sessions with need left, sorted by departure as cars arrive, fill up and leave, and jump
+over steps in which nothing can charge; their time loop touches arrays by index only
+(an array handed to a helper costs atomic reference counting per call). ``price_led`` first
+counts the steps a session's fill uses (k) and keeps only the k cheapest steps of its stay.
+The results are those of the plain per-step loops, bit for bit (``tests/test_ev.py``).
 """
 
 from __future__ import annotations
@@ -49,109 +56,178 @@ def _uncontrolled(step_h, arrival, departure, need, pmax, point, point_kw, deliv
             delivered[s] += p * step_h
 
 
+_MAX_KEPT = 128
+"""A fill of more steps than this mergesorts the session's stay instead (bounds the cost at n·log n)."""
+
+
 @njit
 def _price_led(step_h, price, arrival, departure, need, pmax, point, point_kw, delivered):
-    """Fill each session's cheapest steps first (stable sort: earlier step on equal price)."""
+    """Fill each session's cheapest steps first (ties: the earlier step).
+
+    The fill's powers do not depend on which steps take them, so the number of steps it uses
+    (k) is known first; then only the k cheapest steps are kept, sorted, while scanning the stay.
+    """
+    longest = 1
+    for s in range(arrival.size):
+        longest = max(longest, departure[s] - arrival[s])
+    cheap = np.empty(min(longest, _MAX_KEPT), np.int64)
+    cheap_price = np.empty(cheap.size)
     for s in range(arrival.size):
         a, d = arrival[s], departure[s]
-        order = np.argsort(price[a:d], kind="mergesort")
-        for k in range(order.size):
-            left = need[s] - delivered[s]
-            if left <= 0.0:
-                break
-            p = min(pmax[s], left / step_h)
-            point_kw[a + order[k], point[s]] += p
+        k = _n_fills(need[s], delivered[s], pmax[s], step_h, d - a)
+        if k == 0:
+            continue
+        if k > _MAX_KEPT:
+            steps = a + np.argsort(price[a:d], kind="mergesort")[:k]
+        else:
+            m = 0  # cheap[:m]: the cheapest steps so far, by (price, step)
+            for t in range(a, d):
+                pt = price[t]
+                if m < k:
+                    j = m
+                    m += 1
+                elif pt < cheap_price[k - 1]:  # an equal price keeps the earlier step
+                    j = k - 1
+                else:
+                    continue
+                while j > 0 and cheap_price[j - 1] > pt:
+                    cheap[j], cheap_price[j] = cheap[j - 1], cheap_price[j - 1]
+                    j -= 1
+                cheap[j], cheap_price[j] = t, pt
+            steps = cheap[:k]
+        for i in range(k):
+            p = min(pmax[s], (need[s] - delivered[s]) / step_h)
+            point_kw[steps[i], point[s]] += p
             delivered[s] += p * step_h
 
 
 @njit
-def _sort_by_key(items, key, n):
-    """Stable insertion sort of ``items[:n]`` by ``key[:n]`` (in place; n is a few charge points)."""
-    for i in range(1, n):
-        item, k = items[i], key[i]
-        j = i - 1
-        while j >= 0 and key[j] > k:
-            items[j + 1], key[j + 1] = items[j], key[j]
-            j -= 1
-        items[j + 1], key[j + 1] = item, k
+def _n_fills(need, done, pmax, step_h, n):
+    """Steps (at most ``n``) that filling ``need`` − ``done`` [kWh] at up to ``pmax`` [kW] takes (same arithmetic)."""
+    for i in range(n):
+        left = need - done
+        if left <= 0.0:
+            return i
+        done += min(pmax, left / step_h) * step_h
+    return n
+
+
+@njit(inline=True)
+def _before(d1, q1, d2, q2):
+    """Whether a session departing at step ``d1`` on point ``q1`` comes before one at (``d2``, ``q2``)."""
+    return d1 < d2 or (d1 == d2 and q1 < q2)
 
 
 @njit
 def _stepwise(mode, step_h, other, pv, limit_kw, arrival, departure, need, pmax, point, point_kw, delivered):
     """pv_surplus (mode 1) and peak_limited (mode 3): steps in time, connected cars interact.
 
-    Connected sessions with need left are ordered by earliest departure (stable on point);
-    ``peak_limited`` then re-orders them by least laxity.
+    ``queue[:nq]`` holds the connected sessions with need left, by earliest departure (then
+    point), kept sorted as cars come and go; ``peak_limited`` re-orders a copy by least
+    laxity (stable). Steps without such a session are skipped up to the next arrival, and
+    ``pv_surplus`` skips steps without surplus before ``wake``, the first step at which a
+    queued session must charge. The loop touches arrays by index only (no array enters a
+    helper, so no reference counting per step).
     """
     n_steps, n_points = point_kw.shape
-    active = np.full(n_points, -1, np.int64)
-    cur = np.empty(n_points, np.int64)
+    queue = np.empty(n_points, np.int64)
+    order = np.empty(n_points, np.int64)
     key = np.empty(n_points)
     power = np.empty(n_points)
-    next_s = 0
-    for t in range(n_steps):
-        for q in range(n_points):
-            if active[q] >= 0 and departure[active[q]] <= t:
-                active[q] = -1
-        while next_s < arrival.size and arrival[next_s] <= t:
-            active[point[next_s]] = next_s
+    nq = next_s = t = wake = 0
+    while t < n_steps:
+        gone = 0  # departed: the queue's head
+        while gone < nq and departure[queue[gone]] <= t:
+            gone += 1
+        for i in range(gone, nq):
+            queue[i - gone] = queue[i]
+        nq -= gone
+        while next_s < arrival.size and arrival[next_s] <= t:  # arrived: insert in (departure, point) order
+            s = next_s
             next_s += 1
-        na = 0
-        for q in range(n_points):
-            s = active[q]
-            if s >= 0 and need[s] - delivered[s] > 0.0:
-                cur[na] = s
-                key[na] = departure[s]
-                na += 1
-        if na == 0:
+            if need[s] > 0.0:
+                j = nq
+                while j > 0 and _before(departure[s], point[s], departure[queue[j - 1]], point[queue[j - 1]]):
+                    queue[j] = queue[j - 1]
+                    j -= 1
+                queue[j] = s
+                nq += 1
+                wake = min(wake, _first_must_step(need[s] - delivered[s], pmax[s] * step_h, departure[s]))
+        if nq == 0:
+            if next_s == arrival.size:
+                break
+            t = arrival[next_s]
             continue
-        _sort_by_key(cur, key, na)
         if mode == 1:
-            _pv_surplus_step(t, step_h, max(pv[t] - other[t], 0.0), cur, na, departure, need, pmax, point,
-                             point_kw, delivered, power)
+            if t < wake and not pv[t] - other[t] > 0.0:  # idle up to wake, an arrival or a surplus
+                stop = min(wake, arrival[next_s] if next_s < arrival.size else n_steps)
+                t += 1
+                while t < stop and not pv[t] - other[t] > 0.0:
+                    t += 1
+                continue
+            surplus_kw = max(pv[t] - other[t], 0.0)  # departure guarantee first, then the surplus
+            for i in range(nq):
+                s = queue[i]
+                power[i] = _must_kw(need[s] - delivered[s], pmax[s], step_h, departure[s] - t - 1)
+                surplus_kw -= power[i]
+            for i in range(nq):
+                if surplus_kw <= 0.0:
+                    break
+                s = queue[i]
+                extra = min(pmax[s] - power[i], (need[s] - delivered[s]) / step_h - power[i], surplus_kw)
+                if extra > 0.0:
+                    power[i] += extra
+                    surplus_kw -= extra
+            wake = n_steps
+            for i in range(nq):
+                s = queue[i]
+                point_kw[t, point[s]] += power[i]
+                delivered[s] += power[i] * step_h
+                wake = min(wake, _first_must_step(need[s] - delivered[s], pmax[s] * step_h, departure[s]))
         else:
-            for i in range(na):
-                s = cur[i]
-                key[i] = (departure[s] - t) * step_h - (need[s] - delivered[s]) / pmax[s]  # laxity [h]
-            _sort_by_key(cur, key, na)
-            _peak_limited_step(t, step_h, max(limit_kw - other[t], 0.0), cur, na, need, pmax, point, point_kw,
-                               delivered)
+            available_kw = max(limit_kw - other[t], 0.0)
+            if available_kw > 0.0:
+                for i in range(nq):  # least laxity first [h], stable on the queue's order
+                    s = queue[i]
+                    lax = (departure[s] - t) * step_h - (need[s] - delivered[s]) / pmax[s]
+                    j = i
+                    while j > 0 and key[j - 1] > lax:
+                        order[j], key[j] = order[j - 1], key[j - 1]
+                        j -= 1
+                    order[j], key[j] = s, lax
+                for i in range(nq):
+                    if available_kw <= 0.0:
+                        break
+                    s = order[i]
+                    p = min(pmax[s], (need[s] - delivered[s]) / step_h, available_kw)
+                    point_kw[t, point[s]] += p
+                    delivered[s] += p * step_h
+                    available_kw -= p
+        kept = 0  # full: out of the queue
+        for i in range(nq):
+            if need[queue[i]] - delivered[queue[i]] > 0.0:
+                queue[kept] = queue[i]
+                kept += 1
+        nq = kept
+        t += 1
 
 
-@njit(inline=True)  # called every step with eight arrays: inlining saves their reference counting
-def _pv_surplus_step(t, step_h, surplus_kw, order, na, departure, need, pmax, point, point_kw, delivered, power):
-    """Departure-guarantee charging, then the PV surplus in the given order."""
-    for i in range(na):
-        s = order[i]
-        left = need[s] - delivered[s]
-        must = left - pmax[s] * step_h * (departure[s] - t - 1)
-        power[i] = min(must / step_h, pmax[s], left / step_h) if must > 0.0 else 0.0
-        surplus_kw -= power[i]
-    for i in range(na):
-        if surplus_kw <= 0.0:
-            break
-        s = order[i]
-        extra = min(pmax[s] - power[i], (need[s] - delivered[s]) / step_h - power[i], surplus_kw)
-        if extra > 0.0:
-            power[i] += extra
-            surplus_kw -= extra
-    for i in range(na):
-        s = order[i]
-        point_kw[t, point[s]] += power[i]
-        delivered[s] += power[i] * step_h
+@njit(inline=True)
+def _must_kw(left, pmax, step_h, steps_after):
+    """Power [kW] that cannot be postponed: ``left`` [kWh] minus what ``steps_after`` steps at ``pmax`` can give."""
+    must = left - pmax * step_h * steps_after
+    return min(must / step_h, pmax, left / step_h) if must > 0.0 else 0.0
 
 
-@njit
-def _peak_limited_step(t, step_h, available_kw, order, na, need, pmax, point, point_kw, delivered):
-    """Share ``available_kw`` [kW] in the given (least-laxity) order."""
-    for i in range(na):
-        if available_kw <= 0.0:
-            break
-        s = order[i]
-        p = min(pmax[s], (need[s] - delivered[s]) / step_h, available_kw)
-        point_kw[t, point[s]] += p
-        delivered[s] += p * step_h
-        available_kw -= p
+@njit(inline=True)
+def _first_must_step(left, step_kwh, departure):
+    """First step t with ``_must_kw`` > 0: left − step_kwh · (departure − t − 1) > 0, same arithmetic."""
+    r = int(min(left / step_kwh, departure))  # the most steps after t that still leave must > 0, ±1
+    while r > 0 and not left - step_kwh * r > 0.0:
+        r -= 1
+    while r < departure and left - step_kwh * (r + 1) > 0.0:
+        r += 1
+    return departure - 1 - r
 
 
 @njit

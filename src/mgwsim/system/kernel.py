@@ -101,33 +101,65 @@ def _cell(grid, x, inv_step):
 
 
 @njit
-def _points_along(source_grid, sink_grid, cop, capacity_kw, max_sink, min_source, max_source, t_source, sinks,
-                  cap_factor, cop_factor, pts, cap_cols, cop_cols):
-    """Unit (capacity kW, COP) at each step's source and each sink column of ``sinks`` (n × m).
+def _points_along(source_grid, sink_grid, table, max_sink, min_source, max_source, t_source, sinks, cap_factor,
+                  cop_factor, pts, cols):
+    """Unit (capacity kW, COP) at each step's source and each sink row of ``sinks`` (m × n).
 
-    Bilinear on the map (one source cell per step for all m sinks), times the defrost
-    factors; written to ``pts[:, cap_cols[j]]``, ``pts[:, cop_cols[j]]``. 0/0 where the
-    unit is unavailable (sink above ``max_sink`` or source outside its limits); sinks
-    below the grid use its lowest sink. The arithmetic of
-    :func:`mgwsim.heatpump.maps.available_point`, written out: calling it per step was three
-    times slower (its array arguments are reference-counted on every call).
+    ``table`` holds the map as (source, sink, [capacity, COP]). Bilinear on the map, times
+    the defrost factors; written to ``pts[:, cols[j]]`` (capacity) and ``pts[:, cols[j] + 1]``
+    (COP). 0/0 where the unit is unavailable (sink above ``max_sink`` or source outside its
+    limits); sinks below the grid use its lowest sink. A sink that stays the same all year
+    (hot water without offsets, PV-led charging) is interpolated once along the sink and
+    then linearly along the source each step (the same bilinear value, to rounding). The
+    arithmetic of :func:`mgwsim.heatpump.maps.available_point`, written out: calling it per
+    step was three times slower (its array arguments are reference-counted on every call).
     """
     inv_s, inv_k = _inverse_step(source_grid), _inverse_step(sink_grid)
+    for j in range(sinks.shape[0]):
+        sink = sinks[j]
+        if np.all(sink == sink[0]):
+            tk = max(sink[0], sink_grid[0])
+            k, fk = _cell(sink_grid, tk, inv_k)
+            line = (1.0 - fk) * table[:, k, :] + fk * table[:, k + 1, :]
+            if tk > max_sink:
+                line[:] = 0.0
+            _points_at_fixed_sink(source_grid, inv_s, line, min_source, max_source, t_source, cap_factor, cop_factor,
+                                  pts, cols[j])
+        else:
+            _points_at_sinks(source_grid, sink_grid, inv_s, inv_k, table, max_sink, min_source, max_source, t_source,
+                             sink, cap_factor, cop_factor, pts, cols[j])
+
+
+@njit
+def _points_at_fixed_sink(source_grid, inv_s, line, min_source, max_source, t_source, cap_factor, cop_factor, pts, c):
+    """:func:`_points_along` for one fixed sink: ``line`` = (capacity, COP) at that sink per source grid point."""
     for t in range(t_source.size):
         ts = t_source[t]
-        source_ok = min_source <= ts <= max_source
-        i, fs = _cell(source_grid, ts, inv_s)
-        for j in range(sinks.shape[1]):
-            tk = max(sinks[t, j], sink_grid[0])
-            if not source_ok or tk > max_sink:
-                pts[t, cap_cols[j]] = pts[t, cop_cols[j]] = 0.0
-                continue
+        if min_source <= ts <= max_source:
+            i, fs = _cell(source_grid, ts, inv_s)
+            pts[t, c] = cap_factor[t] * ((1.0 - fs) * line[i, 0] + fs * line[i + 1, 0])
+            pts[t, c + 1] = cop_factor[t] * ((1.0 - fs) * line[i, 1] + fs * line[i + 1, 1])
+        else:
+            pts[t, c] = pts[t, c + 1] = 0.0
+
+
+@njit
+def _points_at_sinks(source_grid, sink_grid, inv_s, inv_k, table, max_sink, min_source, max_source, t_source, sink,
+                     cap_factor, cop_factor, pts, c):
+    """:func:`_points_along` for a sink that changes from step to step (``sink``, one per step)."""
+    k_low = sink_grid[0]
+    for t in range(t_source.size):
+        ts, tk = t_source[t], max(sink[t], k_low)
+        if min_source <= ts <= max_source and tk <= max_sink:
+            i, fs = _cell(source_grid, ts, inv_s)
             k, fk = _cell(sink_grid, tk, inv_k)
             w00, w01, w10, w11 = (1.0 - fs) * (1.0 - fk), (1.0 - fs) * fk, fs * (1.0 - fk), fs * fk
-            pts[t, cap_cols[j]] = cap_factor[t] * (w00 * capacity_kw[i, k] + w01 * capacity_kw[i, k + 1]
-                                                   + w10 * capacity_kw[i + 1, k] + w11 * capacity_kw[i + 1, k + 1])
-            pts[t, cop_cols[j]] = cop_factor[t] * (w00 * cop[i, k] + w01 * cop[i, k + 1] + w10 * cop[i + 1, k]
-                                                   + w11 * cop[i + 1, k + 1])
+            pts[t, c] = cap_factor[t] * (w00 * table[i, k, 0] + w01 * table[i, k + 1, 0]
+                                         + w10 * table[i + 1, k, 0] + w11 * table[i + 1, k + 1, 0])
+            pts[t, c + 1] = cop_factor[t] * (w00 * table[i, k, 1] + w01 * table[i, k + 1, 1]
+                                             + w10 * table[i + 1, k, 1] + w11 * table[i + 1, k + 1, 1])
+        else:
+            pts[t, c] = pts[t, c + 1] = 0.0
 
 
 @njit
@@ -143,24 +175,24 @@ def unit_points(t_supply, t_return, t_source, cap_factor, cop_factor, buffer_off
     points (PV-led control only): the tanks' maximum temperature + margin.
     """
     n = t_supply.size
-    pts = np.zeros((n, N_POINTS))
-    h_src, h_snk, h_cop, h_cap, h_max, h_min, h_hi = hp_grids
+    pts = np.empty((n, N_POINTS))
+    h_src, h_snk, h_table, h_max, h_min, h_hi = hp_grids
     margin, c_buf, buf_max = p[P_MARGIN], p[P_C_BUF], p[P_BUF_MAX]
     main_dhw = int(p[P_N_DHW_UNITS]) == 0
-    d_max = h_max if main_dhw else dhw_grids[4]
+    d_max = h_max if main_dhw else dhw_grids[3]
     # sink columns on the main units' map: space heating, [hot water], [PV-led hot water, PV-led buffer]
     n_main = 1 + int(main_dhw) + (2 if p[P_PV_LED] > 0.5 else 0)
-    sinks, dhw_sink = np.empty((n, n_main)), np.empty((n, 1))
-    cap_cols, cop_cols = np.empty(n_main, np.int64), np.empty(n_main, np.int64)
-    cap_cols[0], cop_cols[0] = PT_SH_CAP, PT_SH_COP
+    sinks, dhw_sink = np.empty((n_main, n)), np.empty((1, n))
+    cols = np.empty(n_main, np.int64)  # capacity column of each sink; its COP is the next column
+    cols[0] = PT_SH_CAP
     if main_dhw:
-        cap_cols[1], cop_cols[1] = PT_DHW_CAP, PT_DHW_COP
+        cols[1] = PT_DHW_CAP
     if n_main > 1 + int(main_dhw):
-        cap_cols[-2:], cop_cols[-2:] = (PT_PV_DHW_CAP, PT_PV_BUF_CAP), (PT_PV_DHW_COP, PT_PV_BUF_COP)
-        sinks[:, -2] = min(p[P_DHW_MAX] + p[P_DHW_MARGIN], h_max)
-        sinks[:, -1] = min(buf_max + margin, h_max)
+        cols[-2], cols[-1] = PT_PV_DHW_CAP, PT_PV_BUF_CAP
+        sinks[-2] = min(p[P_DHW_MAX] + p[P_DHW_MARGIN], h_max)
+        sinks[-1] = min(buf_max + margin, h_max)
     for t in range(n):
-        dhw_sink[t, 0] = min(min(p[P_DHW_SET] + dhw_offset_k[t], p[P_DHW_MAX]) + p[P_DHW_MARGIN], d_max)
+        dhw_sink[0, t] = min(min(p[P_DHW_SET] + dhw_offset_k[t], p[P_DHW_MAX]) + p[P_DHW_MARGIN], d_max)
         target = min(t_supply[t] + buffer_offset_k[t], buf_max) if c_buf > 0.0 else t_supply[t]
         sink, share, limited = target + margin, 1.0, 0.0
         if sink > h_max and t_supply[t] + margin <= h_max:
@@ -169,17 +201,16 @@ def unit_points(t_supply, t_return, t_source, cap_factor, cop_factor, buffer_off
             spread = t_supply[t] - t_return[t]
             share = (h_max - margin - t_return[t]) / spread if spread > 1e-9 else 0.0
             share, sink, limited = min(max(share, 0.0), 1.0), h_max, 1.0
-        sinks[t, 0] = sink
+        sinks[0, t] = sink
         if main_dhw:
-            sinks[t, 1] = dhw_sink[t, 0]
+            sinks[1, t] = dhw_sink[0, t]
         pts[t, PT_SH_SINK], pts[t, PT_SH_TARGET] = sink, target
         pts[t, PT_SH_SHARE], pts[t, PT_SH_LIMITED] = share, limited
-    _points_along(h_src, h_snk, h_cop, h_cap, h_max, h_min, h_hi, t_source, sinks, cap_factor, cop_factor, pts,
-                  cap_cols, cop_cols)
+    _points_along(h_src, h_snk, h_table, h_max, h_min, h_hi, t_source, sinks, cap_factor, cop_factor, pts, cols)
     if not main_dhw:
-        d_src, d_snk, d_cop, d_cap, _, d_min, d_hi = dhw_grids
-        _points_along(d_src, d_snk, d_cop, d_cap, d_max, d_min, d_hi, t_source, dhw_sink, cap_factor, cop_factor,
-                      pts, np.array([PT_DHW_CAP]), np.array([PT_DHW_COP]))
+        d_src, d_snk, d_table, _, d_min, d_hi = dhw_grids
+        _points_along(d_src, d_snk, d_table, d_max, d_min, d_hi, t_source, dhw_sink, cap_factor, cop_factor, pts,
+                      np.array([PT_DHW_CAP]))
     return pts
 
 
@@ -264,8 +295,8 @@ def plant_kernel(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_facto
     """
     pts = unit_points(t_supply, t_return, t_source, cap_factor, cop_factor, buffer_offset_k, dhw_offset_k, hp_grids,
                       dhw_grids, p)
-    h_max = hp_grids[4]
-    d_max = h_max if int(p[P_N_DHW_UNITS]) == 0 else dhw_grids[4]
+    h_max = hp_grids[3]
+    d_max = h_max if int(p[P_N_DHW_UNITS]) == 0 else dhw_grids[3]
     _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, dhw_offset_k, pv_kw, other_load_kw,
                pts, h_max, d_max, p, out, run_hours, starts)
     return out
@@ -302,12 +333,13 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
         cap_d, cop_d = pts[t, PT_DHW_CAP] * dt, pts[t, PT_DHW_COP]
         loss_dhw = ua_dhw * (t_dhw - t_amb) * dt
         dhw_target = min(dhw_set + dhw_offset_k[t], dhw_max)
+        hp_dhw_target = min(dhw_target, d_max - dhw_margin)
         hp_dhw, elec_dhw, booster, bu_dhw = _hot_water(
-            t_dhw, q_dhw[t], loss_dhw, dhw_target, dhw_set, min(dhw_target, d_max - dhw_margin),
+            t_dhw, q_dhw[t], loss_dhw, dhw_target, dhw_set, hp_dhw_target,
             cap_d, cop_d, dhw_units, c_dhw, cap_limit if main_dhw else 1e300, booster_max, bu_max, bu_dhw,
             bu_electric, bu_eff, hp_allowed and hp_dhw_on, budget)
         uh_dhw = hp_dhw / cap_d if main_dhw and hp_dhw > 0.0 else 0.0
-        budget -= elec_dhw + booster + (bu_dhw / bu_eff if bu_electric else 0.0)
+        budget -= elec_dhw + booster + (bu_dhw * inv_eff if bu_electric else 0.0)
         # 2. space heating -------------------------------------------------------------------------
         loss_buf = ua_buf * (t_buf - t_amb) * dt if c_buf > 0.0 else 0.0
         plain = min(t_supply[t], buf_max) if c_buf > 0.0 else t_supply[t]
@@ -337,19 +369,31 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
                 bu_sh = min(bu_sh, max(budget, 0.0) * bu_eff)
         supplied = hp_sh + bu_sh
         if c_buf > 0.0:
-            t_free = t_buf + (supplied - loss_buf - q_sh[t]) / c_buf
+            t_free = t_buf + (supplied - loss_buf - q_sh[t]) * inv_c_buf
             delivered = q_sh[t]
             if t_free < plain - 1e-9 and q_sh[t] > 0.0:  # above the buffer's maximum the backup lifts in series
                 delivered = max(q_sh[t] - c_buf * (plain - t_free), 0.0)
         else:
             delivered = min(q_sh[t], supplied)
-        t_dhw_new = t_dhw + (hp_dhw + booster + bu_dhw - q_dhw[t] - loss_dhw) * inv_c_dhw if c_dhw > 0.0 else t_dhw
-        t_buf_new = t_buf + (supplied - loss_buf - delivered) * inv_c_buf if c_buf > 0.0 else t_buf
+        # new tank temperatures; when the heat pumps alone met the whole need, the tank is at its target
+        # (the same value, to rounding, without the long chain of this step's arithmetic: faster)
+        t_dhw_new = t_dhw
+        if c_dhw > 0.0:
+            if booster == 0.0 and bu_dhw == 0.0 and hp_dhw == q_dhw[t] + loss_dhw + c_dhw * (hp_dhw_target - t_dhw):
+                t_dhw_new = hp_dhw_target
+            else:
+                t_dhw_new = t_dhw + (hp_dhw + booster + bu_dhw - q_dhw[t] - loss_dhw) * inv_c_dhw
+        t_buf_new = t_buf
+        if c_buf > 0.0:
+            if bu_sh == 0.0 and delivered == q_sh[t] and hp_sh == need_sh:
+                t_buf_new = target
+            else:
+                t_buf_new = t_buf + (supplied - loss_buf - delivered) * inv_c_buf
         # 4. PV-led charging of the storage with the step's surplus --------------------------------
         extra_dhw = extra_buf = extra_elec_dhw = extra_elec_buf = 0.0
         uh_used = uh_dhw + (hp_sh / cap_u if cap_u > 0.0 else 0.0)
         surplus = (pv_kw[t] - other_load_kw[t]) * dt - (elec_dhw + booster + elec_sh) - (
-            (bu_sh + bu_dhw) / bu_eff if bu_electric else 0.0)
+            (bu_sh + bu_dhw) * inv_eff if bu_electric else 0.0)
         if pv_led and hp_allowed and surplus > 1e-6:
             if main_dhw and c_dhw > 0.0:
                 cu, co = pts[t, PT_PV_DHW_CAP] * dt, pts[t, PT_PV_DHW_COP]
@@ -359,7 +403,7 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
                     extra_elec_dhw = extra_dhw / co
                     surplus -= extra_elec_dhw
                     uh_used += extra_dhw / cu
-                    t_dhw_new += extra_dhw / c_dhw
+                    t_dhw_new += extra_dhw * inv_c_dhw
             if c_buf > 0.0 and surplus > 1e-6:
                 cu, co = pts[t, PT_PV_BUF_CAP] * dt, pts[t, PT_PV_BUF_COP]
                 room = c_buf * (min(buf_max + margin, h_max) - margin - t_buf_new)
@@ -368,7 +412,7 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
                 if extra_buf > 0.0:
                     uh_used += extra_buf / cu
                     extra_elec_buf = extra_buf / co
-                    t_buf_new += extra_buf / c_buf
+                    t_buf_new += extra_buf * inv_c_buf
         # bookkeeping ------------------------------------------------------------------------------
         out[t, SH_DELIVERED] = delivered
         out[t, SH_UNMET] = q_sh[t] - delivered

@@ -107,11 +107,16 @@ class SystemResult:
 
 
 def _grids(cascade: HeatPumpCascade | None, fallback: HeatPumpCascade | None) -> tuple:
+    """``(source_grid, sink_grid, table, max_sink, min_source, max_source)`` of the plant kernel.
+
+    ``table`` is the map as (source, sink, [capacity kW, COP]): both read from one cell.
+    """
     chosen = cascade or fallback
     if chosen is None:  # a plant without heat pumps: a dummy, never evaluated
         grid = np.array([0.0, 1.0])
-        return grid, grid, np.ones((2, 2)), np.zeros((2, 2)), -1e9, 1e9, -1e9
-    return chosen.performance.kernel_arrays()
+        return grid, grid, np.dstack([np.zeros((2, 2)), np.ones((2, 2))]), -1e9, 1e9, -1e9
+    source, sink, cop, capacity, max_sink, min_source, max_source = chosen.performance.kernel_arrays()
+    return source, sink, np.dstack([capacity, cop]), max_sink, min_source, max_source
 
 
 def _series(values, field: str, weather: Weather, **bounds) -> np.ndarray:
