@@ -9,7 +9,9 @@ import pandas as pd
 import pytest
 
 from mgwsim.batch import CITY_COMBINATIONS, CityModel, city_row, city_table, run_batch, variant_row, variant_shared
+from mgwsim.batch.city import _city_row_reference, _study_reference
 from mgwsim.errors import InputError
+from mgwsim.heatpump import air_to_water
 from mgwsim.stock import DEFAULT_CRITERIA, feasibility_summary, generate_stock
 
 BLOCK = {"typology": "AB.02", "variant": 1, "floor_area_m2": 1850.0, "n_apartments": 24, "n_storeys": 6,
@@ -109,3 +111,72 @@ def test_a_buildings_combinations_share_its_occupants(model):
 def test_city_rows_run_on_hourly_years_only(model):
     with pytest.raises(InputError, match="allowed: hourly"):
         CityModel(model.weather.to_quarter_hours())
+
+
+# --------------------------------------------------------------- array path = reference path
+STOCK_ROWS = (  # (building id of generate_stock(8, seed=0), combination): why the row is in the sample
+    *((0, name) for name in CITY_COMBINATIONS),  # MFH.03: all twelve combinations, with and without PV
+    (5, "hp30_elec"), (5, "hp50_gas_pv"), (5, "hp70_elec_pv"),  # MFH.05: hot-water hygiene fails (hp30, hp50)
+    (4, "hp50_elec_pv"), (4, "hp70_gas"),  # AB.04: a large block, two units
+    (2, "hp30_gas_pv"), (7, "hp50_elec"),  # MFH.01.Small, MFH.04.Small
+)
+
+
+def _assert_same_row(fast: dict, reference: dict):
+    """Every KPI to 1e-9 relative, every flag and count identical (same type too)."""
+    assert fast.keys() == reference.keys()
+    for key, expected in reference.items():
+        if isinstance(expected, bool | int):
+            assert type(fast[key]) is type(expected) and fast[key] == expected, key
+        else:
+            assert isinstance(fast[key], float), key
+            assert fast[key] == pytest.approx(expected, rel=1e-9, nan_ok=True), key
+
+
+@pytest.fixture(scope="module")
+def stock_table() -> pd.DataFrame:
+    return city_table(generate_stock(8, seed=0))
+
+
+def test_the_array_path_equals_the_reference_path(model, stock_table):
+    """city_row (kernel output read as arrays) = _city_row_reference (SystemResult, assess_year, business_case)."""
+    rows = [stock_table.loc[f"{building}/{name}"].to_dict() for building, name in STOCK_ROWS]
+    results = [(city_row(row, model), _city_row_reference(row, model)) for row in rows]
+    for fast, reference in results:
+        _assert_same_row(fast, reference)
+    assert {row["combination"] for row in rows} == set(CITY_COMBINATIONS)
+    assert len({row["typology"] for row in rows}) >= 4
+    by_row = dict(zip(STOCK_ROWS, (fast for fast, _ in results), strict=True))
+    assert not by_row[5, "hp30_elec"]["lock_in_pass"]  # all-electric: only the hot-water hygiene can fail
+    assert by_row[0, "hp30_elec"]["lock_in_pass"] and not by_row[0, "hp30_gas"]["lock_in_pass"]  # fossil lock-in
+    assert {fast["npv_with_subsidy_ge_0"] for fast, _ in results} == {True, False}
+
+
+def test_the_array_path_judges_temperature_lock_in_as_the_reference(stock_table):
+    """Heat pumps limited to 62 °C: temperature-limited hours with a backup share below and above 10 %."""
+    model = CityModel(heat_pump_map=air_to_water("R290", 50.0, max_supply_degc=62.0))
+    rows = [stock_table.loc[row_id].to_dict() for row_id in ("2/hp30_elec", "2/hp70_gas", "7/hp70_elec")]
+    results = [(city_row(row, model), _city_row_reference(row, model)) for row in rows]
+    for fast, reference in results:
+        _assert_same_row(fast, reference)
+    # temperature lock-in: fail (backup share 14 %); warn but the gas boiler fails the fossil check; warn
+    assert [fast["lock_in_pass"] for fast, _ in results] == [False, False, True]
+
+
+def test_both_paths_refuse_bad_rows_alike(model):
+    for bad, match in (({"typology": "XX.01"}, "typology 'XX.01'"), ({"variant": 7}, "variant = 7"),
+                       ({"combination": "hp90"}, "combination = 'hp90'")):
+        for row_function in (city_row, _city_row_reference):
+            with pytest.raises(InputError, match=match):
+                row_function({**BLOCK, "combination": "hp50_gas", **bad}, model)
+
+
+def test_the_buildings_reference_is_the_same_on_both_paths(model, stock_table):
+    """The reference boiler's Option (array path, used by city_row) = the one _evaluate builds."""
+    case = model.building_case(stock_table.loc["4/hp50_gas"].to_dict())
+    fast, study = case.reference, _study_reference(case, model).option
+    assert fast.investments == study.investments and fast.energy_eur_per_year.keys() == study.energy_eur_per_year.keys()
+    for carrier, eur in study.energy_eur_per_year.items():
+        assert fast.energy_eur_per_year[carrier] == pytest.approx(eur, rel=1e-9)
+    assert fast.co2_t_per_year == pytest.approx(study.co2_t_per_year, rel=1e-9)
+    assert fast.heat_delivered_mwh_per_year == pytest.approx(study.heat_delivered_mwh_per_year, rel=1e-9)

@@ -35,14 +35,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache, wraps
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from mgwsim._data import data_path
 from mgwsim.errors import InputError, check_choice, check_fraction, check_number, check_positive, check_series
-from mgwsim.timestep import hourly_parent, index_key, step_hours
+from mgwsim.timestep import hourly_parent, per_index, step_hours
 
 __all__ = [
     "DEFAULT_TIMEZONE",
@@ -577,32 +577,7 @@ class Lighting:
         return LIGHTING_HOURS_PER_DAY[self.control] if self.hours_per_day is None else float(self.hours_per_day)
 
 
-_INDEX_MEMO: dict = {}
-_INDEX_MEMO_SIZE = 64
-
-
-def _per_index(func):
-    """Memoise a helper that depends only on the time index and scalars (read-only result).
-
-    Batch runs evaluate common-area loads for thousands of buildings on one weather index;
-    the calendar work (holidays, local days, sunset) is the same for all of them.
-    """
-    @wraps(func)
-    def wrapper(index, *args):
-        key = (func.__name__, index_key(index), args)
-        value = _INDEX_MEMO.get(key)
-        if value is None:
-            if len(_INDEX_MEMO) >= _INDEX_MEMO_SIZE:
-                _INDEX_MEMO.clear()
-            value = func(index, *args)
-            value.setflags(write=False)
-            _INDEX_MEMO[key] = value
-        return value
-
-    return wrapper
-
-
-@_per_index
+@per_index
 def _activity_split(index: pd.DatetimeIndex, timezone: str) -> np.ndarray:
     """Share of each local day's activity falling in each hour (sums to 1 per day) [-].
 
@@ -614,7 +589,7 @@ def _activity_split(index: pd.DatetimeIndex, timezone: str) -> np.ndarray:
     return shape / np.add.reduceat(shape, starts)[codes]
 
 
-@_per_index
+@per_index
 def _hours_in_day(index: pd.DatetimeIndex, timezone: str) -> np.ndarray:
     """Length of each hour's local day in the index [h] (23 or 25 on DST days; less at the ends)."""
     codes, _ = _day_codes(_local_index(index, timezone, "activity"))
@@ -642,7 +617,7 @@ def _lighting_kw(index, area_m2: float, lighting: Lighting, timezone: str) -> np
     return installed_kw * on_fraction
 
 
-@_per_index
+@per_index
 def _sun_down(index: pd.DatetimeIndex, latitude_deg: float, longitude_deg: float, step_h: float = 1.0) -> np.ndarray:
     """True where the sun is below the horizon at the middle of the step (simple solar geometry).
 

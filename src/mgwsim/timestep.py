@@ -13,6 +13,8 @@ split over the quarters with the energy unchanged).
 
 from __future__ import annotations
 
+from functools import wraps
+
 import numpy as np
 import pandas as pd
 
@@ -104,3 +106,34 @@ def index_key(index: pd.DatetimeIndex) -> tuple:
     if not len(stamps):
         return (0, str(index.tz))
     return (len(stamps), int(stamps[0]), int(stamps[-1]), str(index.tz), int(stamps[::97].sum()))
+
+
+_INDEX_MEMO: dict = {}
+_INDEX_MEMO_SIZE = 64
+
+
+def per_index(func):
+    """Memoise a helper that depends only on the time index and scalars (read-only result).
+
+    Batch runs evaluate thousands of buildings on one weather index; the calendar work
+    (local clock hours, holidays, local days, sunset) is the same for all of them.
+    """
+    @wraps(func)
+    def wrapper(index, *args):
+        key = (func.__name__, index_key(index), args)
+        value = _INDEX_MEMO.get(key)
+        if value is None:
+            if len(_INDEX_MEMO) >= _INDEX_MEMO_SIZE:
+                _INDEX_MEMO.clear()
+            value = func(index, *args)
+            value.setflags(write=False)
+            _INDEX_MEMO[key] = value
+        return value
+
+    return wrapper
+
+
+@per_index
+def local_hours(index: pd.DatetimeIndex, timezone: str) -> np.ndarray:
+    """Clock hour (0–23) of each stamp in ``timezone`` (a naive index is taken as local already)."""
+    return np.asarray(index.tz_convert(timezone).hour if index.tz is not None else index.hour)

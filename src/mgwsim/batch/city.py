@@ -23,17 +23,26 @@ Per building (shared by its combinations, :meth:`CityModel.building_case`): the 
 common-area loads and the reference (a new gas boiler, as in :func:`~mgwsim.batch.variant_row`).
 Per row: the plant kernel of the combination, the electricity balance, the bills,
 investments, subsidies and the business case. No hourly data outlives the building.
+
+:func:`city_row` reads the KPIs of the row and of the building's reference straight from
+the kernel's output arrays (:mod:`mgwsim.batch._city_arrays`: one pass over the year, scalar
+formulas, tariffs and discounting prepared once per process); :func:`_city_row_reference` is
+the same row, reference included, through the study objects (``SystemResult``,
+:func:`~mgwsim.study.evaluate.assess_year`, :func:`~mgwsim.finance.business_case`), kept as
+the reference the tests compare it with (equal to 1e-9).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from functools import cached_property
+from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from mgwsim.assess import fossil_heat_share, fossil_lock_in, hot_water_hygiene, temperature_lock_in
+from mgwsim.batch import _city_arrays as arrays
 from mgwsim.batch._rows import row_seed
 from mgwsim.building.dhw import simulate_dhw_draws
 from mgwsim.building.emitters import radiators_for
@@ -46,6 +55,7 @@ from mgwsim.loads import common_area_loads_kw, epc_auxiliary_kw
 from mgwsim.pv import flat_roof_east_west, pv_ac_kw_array
 from mgwsim.storage import Tank
 from mgwsim.study import StudyInputs, Variant, scale_map
+from mgwsim.study.costs import variant_investments
 from mgwsim.study.evaluate import assess_year
 from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, SystemResult, gas_boiler_reference
 from mgwsim.system.simulate import _check_in_grid, _defrost, plant_flows, run_plant
@@ -133,11 +143,12 @@ class CityModel:
         self.orientation_step_deg = check_number(orientation_step_deg, "orientation_step_deg", owner="CityModel",
                                                  low=0.1, high=90.0, unit="°")
         self._cases: dict = {}
+        self._unit_maps: dict = {}
 
     def __getstate__(self):
-        state = {**self.__dict__, "_cases": {}}
+        state = {**self.__dict__, "_cases": {}, "_unit_maps": {}}
         for lazy in ("local_index", "dhw_pool", "pv_kw_per_kwp", "defaults", "defrost", "no_defrost",
-                     "design_temperature_degc", "day_ahead"):
+                     "design_temperature_degc", "day_ahead", "year_constants", "temp_air_degc", "remembered_costs"):
             state.pop(lazy, None)  # rebuilt in each worker rather than shipped
         return state
 
@@ -145,6 +156,10 @@ class CityModel:
     @cached_property
     def local_index(self) -> pd.DatetimeIndex:
         return self.weather.index.tz_convert("Europe/Brussels")
+
+    @cached_property
+    def temp_air_degc(self) -> np.ndarray:
+        return self.weather.temp_air_degc
 
     @cached_property
     def defaults(self):
@@ -175,12 +190,30 @@ class CityModel:
     @cached_property
     def pv_kw_per_kwp(self) -> np.ndarray:
         """AC output of the east-west flat-roof layout per installed kWp [kW/kWp]."""
-        arrays = flat_roof_east_west(100.0)
-        return pv_ac_kw_array(self.weather, arrays) / sum(a.kwp for a in arrays)
+        layout = flat_roof_east_west(100.0)
+        return pv_ac_kw_array(self.weather, layout) / sum(a.kwp for a in layout)
 
     @cached_property
     def day_ahead(self) -> np.ndarray:
         return self.defaults.day_ahead
+
+    @cached_property
+    def year_constants(self) -> arrays.YearConstants:
+        """Months, tariffs, prices, CO2 and EPC factors and discounting of the array path."""
+        return arrays.year_constants(self)
+
+    @cached_property
+    def remembered_costs(self) -> arrays.RememberedCosts:
+        """The cost table, keeping the investments it has priced (unit sizes repeat across a stock)."""
+        return arrays.RememberedCosts(self.defaults.cost_table)
+
+    def unit_map(self, unit_kw: float):
+        """The heat-pump map scaled to one unit of ``unit_kw`` [kW] (:func:`mgwsim.study.scale_map`), kept:
+        unit sizes are multiples of 5 kW, so a stock has few."""
+        scaled = self._unit_maps.get(unit_kw)
+        if scaled is None:
+            scaled = self._unit_maps[unit_kw] = scale_map(self.heat_pump_map, unit_kw)
+        return scaled
 
     def common_area(self, building, design_kw: float) -> dict[str, np.ndarray]:
         """Common-area electricity [kW]: ``total`` and the EPC ``auxiliary`` part (pumps, fans)."""
@@ -234,9 +267,18 @@ def city_row(row: dict, model: CityModel) -> dict:
     """
     combination = _combination(row.get("combination"))
     case = model.building_case(row)
+    variant = _sized_variant(combination, case.design_kw, case.building.area_m2("roof"), model.unit_map)
+    return _combination_kpis(variant, case, model)
+
+
+def _city_row_reference(row: dict, model: CityModel) -> dict:
+    """:func:`city_row` through the study objects (``SystemResult``, ``assess_year``, ``business_case``):
+    the reference of the array path, slower (pandas) but built from the study's own functions."""
+    combination = _combination(row.get("combination"))
+    case = model.building_case(row)
     variant = variant_for(combination, case.design_kw, case.building.area_m2("roof"), model.heat_pump_map)
     result = _evaluate(variant, case.demand, case.common, case.building, case.design_kw, model)
-    return _kpis(result, case.reference, case.design_kw, model)
+    return _kpis(result, _study_reference(case, model), case.design_kw, model)
 
 
 @dataclass(frozen=True)
@@ -247,7 +289,23 @@ class _BuildingCase:
     design_kw: float
     demand: object
     common: dict
-    reference: object
+    series: tuple
+    """The kernel's demand inputs (:func:`_demand_series`), read out of the demand once."""
+    auxiliary_kwh: float
+    """Annual EPC auxiliary electricity (pumps, fans) [kWh]."""
+    reference_variant: Variant
+    reference: Option | None = None
+    """The reference's :class:`~mgwsim.finance.Option` on the array path (:func:`_array_year`)."""
+    study: dict = field(default_factory=dict)
+    """The reference on the study path, built when :func:`_city_row_reference` first asks."""
+
+
+def _study_reference(case: _BuildingCase, model: CityModel) -> _Evaluated:
+    """The building's reference through :func:`_evaluate` (the study objects), kept on the case."""
+    if "reference" not in case.study:
+        case.study["reference"] = _evaluate(case.reference_variant, case.demand, case.common, case.building,
+                                            case.design_kw, model)
+    return case.study["reference"]
 
 
 def _building_case(row: dict, model: CityModel) -> _BuildingCase:
@@ -259,9 +317,10 @@ def _building_case(row: dict, model: CityModel) -> _BuildingCase:
     demand = _demand(building, design_kw, model, seed)
     common = model.common_area(building, design_kw)
     boiler_kw = max(1.1 * design_kw, REFERENCE_BOILER_MIN_KW)
-    reference = _evaluate(Variant("reference", gas_boiler_reference(boiler_kw), keeps_existing_boiler=False),
-                          demand, common, building, design_kw, model)
-    return _BuildingCase(building, design_kw, demand, common, reference)
+    reference = Variant("reference", gas_boiler_reference(boiler_kw), keeps_existing_boiler=False)
+    case = _BuildingCase(building, design_kw, demand, common, _demand_series(demand), float(common["auxiliary"].sum()),
+                         reference)
+    return replace(case, reference=_array_year(reference, case, model).option)
 
 
 def _combination(name) -> Combination:
@@ -287,15 +346,26 @@ def variant_for(combination: Combination, design_kw: float, roof_m2: float, heat
     per kW of heat pumps; backup at the full design load (gas boiler η 0.8 on GCV, or
     electric); PV on ``PV_ROOF_SHARE`` of the roof.
     """
+    return _sized_variant(combination, design_kw, roof_m2, lambda unit_kw: scale_map(heat_pump_map, unit_kw))
+
+
+def _sized_variant(combination: Combination, design_kw: float, roof_m2: float, unit_map):
+    """:func:`variant_for` with ``unit_map(unit_kw)`` giving the heat-pump map of one unit."""
     n_units = 2 if design_kw > 60.0 else 1
     unit_kw = max(10.0, 5.0 * round(combination.hp_share * design_kw / n_units / 5.0))
-    cascade = HeatPumpCascade(scale_map(heat_pump_map, unit_kw), n_units)
+    cascade = HeatPumpCascade(unit_map(unit_kw), n_units)
     electric = combination.backup == "electric"
     backup = Backup("electric", design_kw, 1.0) if electric else Backup("gas_boiler", design_kw, 0.8)
     hot_water = HotWater(Tank(max(300.0, 20.0 * unit_kw), 55.0, 75.0), booster_kw=max(6.0, 0.15 * design_kw))
     plant = Plant(cascade, hot_water, Tank(20.0 * n_units * unit_kw, 20.0, 80.0), backup)
-    pv = tuple(flat_roof_east_west(PV_ROOF_SHARE * roof_m2)) if combination.pv else ()
+    pv = _pv_layout(roof_m2) if combination.pv else ()
     return Variant(combination.name, plant, pv=pv, keeps_existing_boiler=not electric)
+
+
+@lru_cache(maxsize=16)
+def _pv_layout(roof_m2: float) -> tuple:
+    """The east-west PV arrays on ``PV_ROOF_SHARE`` of the roof (kept: a building's six PV combinations share them)."""
+    return tuple(flat_roof_east_west(PV_ROOF_SHARE * roof_m2))
 
 
 @dataclass(frozen=True)
@@ -313,13 +383,8 @@ class _Evaluated:
 def _evaluate(variant, demand, common: dict, building, design_kw: float, model: CityModel) -> _Evaluated:
     """One plant-year as :func:`mgwsim.study.evaluate_variant` judges it (no EV, heat-led)."""
     weather, inputs, plant = model.weather, model.defaults, variant.plant
-    pv = model.pv_kw_per_kwp * variant.pv_kwp if variant.pv else np.zeros(weather.n_hours)
-    d = demand.hourly
-    out, run_hours, starts = run_plant(
-        plant, d["space_heating_kwh"].to_numpy(), d["dhw_kwh"].to_numpy(), d["supply_required_degc"].to_numpy(),
-        d["return_required_degc"].to_numpy(), weather.temp_air_degc, weather.temp_air_degc,
-        model.defrost if plant.heat_pumps is not None and plant.heat_pumps.defrost else model.no_defrost,
-        control=variant.control, pv_kw=pv, other_load_kw=common["total"])
+    pv = _pv_kw(variant, model)
+    out, run_hours, starts = _run_year(variant, _demand_series(demand), common["total"], pv, model)
     hourly = plant_flows(out, plant, weather.index)
     system = SystemResult(plant, demand, hourly, pd.DataFrame({"run_hours": run_hours, "starts": starts}),
                           variant.control)
@@ -339,6 +404,26 @@ def _evaluate(variant, demand, common: dict, building, design_kw: float, model: 
                       float(sum(item.capex_eur for item in year.investments)))
 
 
+def _pv_kw(variant, model: CityModel) -> np.ndarray:
+    """AC output of the variant's PV [kW] (zeros without PV)."""
+    return model.pv_kw_per_kwp * variant.pv_kwp if variant.pv else np.zeros(model.weather.n_hours)
+
+
+def _demand_series(demand: Demand) -> tuple[np.ndarray, ...]:
+    """Space heating and hot water [kWh], required supply and return temperatures [°C] per hour."""
+    d = demand.hourly
+    return tuple(d[name].to_numpy() for name in ("space_heating_kwh", "dhw_kwh", "supply_required_degc",
+                                                 "return_required_degc"))
+
+
+def _run_year(variant, series: tuple, other_kw: np.ndarray, pv: np.ndarray, model: CityModel):
+    """The plant kernel for the variant's year: ``(out, run_hours, starts)`` of :func:`~mgwsim.system.simulate.run_plant`."""
+    plant, air = variant.plant, model.temp_air_degc
+    return run_plant(plant, *series, air, air,
+                     model.defrost if plant.heat_pumps is not None and plant.heat_pumps.defrost else model.no_defrost,
+                     control=variant.control, pv_kw=pv, other_load_kw=other_kw)
+
+
 def _kpis(result: _Evaluated, reference: _Evaluated, design_kw: float, model: CityModel) -> dict:
     inputs = model.defaults
     variant_option = replace(result.option, study_cost_incl_vat_eur=inputs.study_cost_incl_vat_eur)
@@ -347,22 +432,67 @@ def _kpis(result: _Evaluated, reference: _Evaluated, design_kw: float, model: Ci
     rate = inputs.finance.discount_rate_frac
     subsidies_pv = sum(eur / (1.0 + rate) ** year for year, eur in case.subsidies.by_year().items())
     k = result.kpis
-    co2_reference = reference.option.co2_t_per_year
+    return _row_kpis(design_kw, k["spf_h2"], k["backup_share"], k["unmet_hours"],
+                     1.0 - result.option.co2_t_per_year / reference.option.co2_t_per_year, result.epc_kwh_m2,
+                     result.investment_eur, case.subsidies.total_eur, case.npv_eur, case.npv_eur - subsidies_pv,
+                     result.checks)
+
+
+class _ArrayYear(NamedTuple):
+    year: arrays.PlantYear
+    option: Option
+
+
+def _array_year(variant, case: _BuildingCase, model: CityModel) -> _ArrayYear:
+    """A variant's year on the array path: the kernel's annual sums and the :class:`~mgwsim.finance.Option`
+    :func:`_evaluate` would build (investments, bill per carrier, heat delivered, CO2)."""
+    constants, plant = model.year_constants, variant.plant
+    pv = _pv_kw(variant, model)
+    out = _run_year(variant, case.series, case.common["total"], pv, model)[0]
+    year = arrays.plant_year(out, pv, case.common["total"], plant.backup.kind != "gas_boiler", constants)
+    gas_kwh = arrays.gas_kwh(year, plant.backup)
+    investments = variant_investments(variant, model.remembered_costs, access_power_kva=float(year.peaks_kw.max()),
+                                      design_heat_load_kw=case.design_kw)
+    co2_kg = arrays.co2_kg(year.grid_import_kwh, gas_kwh, constants.co2_kg_per_kwh)
+    option = Option(variant.name, tuple(investments), arrays.bill_by_carrier(year, gas_kwh, constants),
+                    heat_delivered_mwh_per_year=(year.sh_delivered_kwh + year.dhw_delivered_kwh) / 1000.0,
+                    co2_t_per_year=co2_kg / 1000.0)
+    return _ArrayYear(year, option)
+
+
+def _combination_kpis(variant, case: _BuildingCase, model: CityModel) -> dict:
+    """:func:`_kpis` of :func:`_evaluate` on arrays (:mod:`mgwsim.batch._city_arrays`), without pandas."""
+    inputs, constants, plant = model.defaults, model.year_constants, variant.plant
+    year, option = _array_year(variant, case, model)
+    money = arrays.npv_against(option.investments, option.energy_eur_per_year, case.reference, inputs,
+                               constants.discounting, variant.name)
+    epc = arrays.epc_indicator(year, plant.backup, auxiliary_kwh=case.auxiliary_kwh, pv_kwh=year.pv_kwh,
+                               heated_floor_area_m2=case.building.heated_floor_area_m2, factors=constants.epc_factors)
+    k = arrays.system_kpis(year)
+    return _row_kpis(case.design_kw, k["spf_h2"], k["backup_share"], k["unmet_hours"],
+                     1.0 - option.co2_t_per_year / case.reference.co2_t_per_year, epc,
+                     float(sum(item.capex_eur for item in option.investments)), money.subsidies_eur, money.npv_eur,
+                     money.npv_without_subsidy_eur, arrays.lock_in_statuses(year, plant, inputs.install_year))
+
+
+def _row_kpis(design_kw, spf_h2, backup_share, unmet_hours, co2_reduction, epc_kwh_m2, investment_eur, subsidies_eur,
+              npv_eur, npv_without_subsidy_eur, checks: dict) -> dict:
+    """The columns of a city row (flags as :func:`mgwsim.stock.feasibility_summary` reads them)."""
     return {
         "design_heat_load_kw": design_kw,
-        "spf_h2": float(k["spf_h2"]),
-        "backup_share": float(k["backup_share"]),
-        "unmet_hours": int(k["unmet_hours"]),
-        "co2_reduction": 1.0 - result.option.co2_t_per_year / co2_reference,
-        "epc_kwh_m2": result.epc_kwh_m2,
-        "investment_eur": result.investment_eur,
-        "subsidies_eur": case.subsidies.total_eur,
-        "npv_eur": case.npv_eur,
-        "npv_without_subsidy_eur": case.npv_eur - subsidies_pv,
-        "no_unmet_heat": bool(k["unmet_hours"] == 0),
-        "lock_in_pass": all(result.checks.get(name) != "fail" for name in CRITICAL_CHECKS),
-        "npv_ge_0": bool(case.npv_eur - subsidies_pv >= 0.0),
-        "npv_with_subsidy_ge_0": bool(case.npv_eur >= 0.0),
+        "spf_h2": float(spf_h2),
+        "backup_share": float(backup_share),
+        "unmet_hours": int(unmet_hours),
+        "co2_reduction": float(co2_reduction),
+        "epc_kwh_m2": float(epc_kwh_m2),
+        "investment_eur": float(investment_eur),
+        "subsidies_eur": float(subsidies_eur),
+        "npv_eur": float(npv_eur),
+        "npv_without_subsidy_eur": float(npv_without_subsidy_eur),
+        "no_unmet_heat": bool(unmet_hours == 0),
+        "lock_in_pass": all(checks.get(name) != "fail" for name in CRITICAL_CHECKS),
+        "npv_ge_0": bool(npv_without_subsidy_eur >= 0.0),
+        "npv_with_subsidy_ge_0": bool(npv_eur >= 0.0),
     }
 
 

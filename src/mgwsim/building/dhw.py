@@ -829,6 +829,26 @@ class DhwProfile:
         })
 
 
+def dhw_losses_kw(n_apartments: int, n_storeys: int, floor_area_m2: float, *, loop_temperature_degc: float,
+                  pipes: PipeLengths | None = None, storage_volume_l: float | None = None,
+                  storage_label_class: str = "C", n_tanks: int = 1, storage_degc: float = 60.0,
+                  plant_room_degc=15.0, shaft_degc=20.0) -> tuple:
+    """(circulation loop, its part in the shafts, storage) heat losses [kW] of a collective DHW system.
+
+    The loop by :func:`circulation_loss_kw` on ``pipes`` (default
+    :func:`estimate_circulation_pipe_lengths`), the tanks by :func:`storage_loss_kw` (0
+    without ``storage_volume_l``); scalars, or arrays where the ambient temperatures are.
+    """
+    if pipes is None:
+        pipes = estimate_circulation_pipe_lengths(n_apartments, n_storeys, floor_area_m2)
+    loop = circulation_loss_kw(pipes, loop_temperature_degc=loop_temperature_degc,
+                               basement_ambient_degc=plant_room_degc, shaft_ambient_degc=shaft_degc)
+    storage = 0.0 if storage_volume_l is None else storage_loss_kw(
+        storage_volume_l, label_class=storage_label_class, n_tanks=n_tanks,
+        storage_temperature_degc=storage_degc, ambient_temperature_degc=plant_room_degc)
+    return loop["total_kw"], loop["shaft_kw"], storage
+
+
 def dhw_profile(
     index: pd.DatetimeIndex,
     *,
@@ -899,20 +919,22 @@ def dhw_profile(
                                    supply_temperature_degc=t_supply, cold_water_degc=cold_water_degc)
     elif not draws.index.equals(index):
         raise InputError("dhw_profile.draws must be on the profile's index (one row per step)")
-    if pipes is None:
-        pipes = estimate_circulation_pipe_lengths(n_apartments, n_storeys, area)
-    loop = circulation_loss_kw(pipes, loop_temperature_degc=(t_supply + t_return) / 2.0,
-                               basement_ambient_degc=plant_room_degc, shaft_ambient_degc=shaft_degc)
-    storage = 0.0 if storage_volume_l is None else storage_loss_kw(
-        storage_volume_l, label_class=storage_label_class, n_tanks=n_tanks,
-        storage_temperature_degc=t_supply, ambient_temperature_degc=plant_room_degc)
-    hourly = pd.DataFrame(index=index)
-    hourly["draw_l"] = draws["draw_l"]
-    hourly["draw_kwh"] = draws["draw_kwh"]
-    hourly["circulation_loss_kwh"] = np.broadcast_to(loop["total_kw"], (len(index),)).astype(float) * step_h
-    hourly["circulation_loss_shaft_kwh"] = np.broadcast_to(loop["shaft_kw"], (len(index),)).astype(float) * step_h
-    hourly["storage_loss_kwh"] = np.broadcast_to(storage, (len(index),)).astype(float) * step_h
-    hourly["total_kwh"] = hourly["draw_kwh"] + hourly["circulation_loss_kwh"] + hourly["storage_loss_kwh"]
-    hourly["cold_water_degc"] = draws["cold_water_degc"]
+    loop_kw, shaft_kw, storage_kw = dhw_losses_kw(
+        n_apartments, n_storeys, area, loop_temperature_degc=(t_supply + t_return) / 2.0, pipes=pipes,
+        storage_volume_l=storage_volume_l, storage_label_class=storage_label_class, n_tanks=n_tanks,
+        storage_degc=t_supply, plant_room_degc=plant_room_degc, shaft_degc=shaft_degc)
+    n = len(index)
+    draw_kwh = draws["draw_kwh"].to_numpy()
+    circulation = np.broadcast_to(loop_kw, (n,)).astype(float) * step_h
+    storage = np.broadcast_to(storage_kw, (n,)).astype(float) * step_h
+    hourly = pd.DataFrame({
+        "draw_l": draws["draw_l"].to_numpy(),
+        "draw_kwh": draw_kwh,
+        "circulation_loss_kwh": circulation,
+        "circulation_loss_shaft_kwh": np.broadcast_to(shaft_kw, (n,)).astype(float) * step_h,
+        "storage_loss_kwh": storage,
+        "total_kwh": draw_kwh + circulation + storage,
+        "cold_water_degc": draws["cold_water_degc"].to_numpy(),
+    }, index=index)
     n_persons = float(_check_occupants(n_apartments, occupants_per_apartment, "dhw_profile").sum())
     return DhwProfile(hourly=hourly, floor_area_m2=area, n_persons=n_persons)

@@ -46,7 +46,7 @@ from mgwsim._numba import njit
 from mgwsim.building.envelope import THERMAL_MASS_CLASSES, Building
 from mgwsim.errors import InputError, check_number, check_series
 from mgwsim.solar import facade_irradiance_kw_m2
-from mgwsim.timestep import ALLOWED_STEPS_H
+from mgwsim.timestep import ALLOWED_STEPS_H, local_hours
 from mgwsim.weather import Weather
 
 H_IS_W_M2K = 3.45
@@ -276,7 +276,7 @@ def setpoint_schedule(building: Building, index: pd.DatetimeIndex, timezone: str
     setpoint = np.full(len(index), building.setpoint_degc)
     if building.setback_degc is None:
         return setpoint
-    hours = np.asarray(index.tz_convert(timezone).hour if index.tz is not None else index.hour)
+    hours = local_hours(index, timezone)
     start, end = building.setback_hours
     night = (hours >= start) | (hours < end) if start > end else (hours >= start) & (hours < end)
     setpoint[night] = building.setback_degc
@@ -289,8 +289,7 @@ def internal_gains_w(building: Building, index: pd.DatetimeIndex, timezone: str 
     The shape is given per clock hour (EN 16798-1:2019 Annex C schedules are hourly); at 15
     minutes each quarter takes its hour's value, so the energy per hour is unchanged.
     """
-    hours = np.asarray(index.tz_convert(timezone).hour if index.tz is not None else index.hour)
-    return building.internal_gains_w_m2 * building.heated_floor_area_m2 * _GAIN_SHAPE[hours]
+    return building.internal_gains_w_m2 * building.heated_floor_area_m2 * _GAIN_SHAPE[local_hours(index, timezone)]
 
 
 def solar_gains_w(building: Building, weather: Weather) -> np.ndarray:
@@ -334,11 +333,20 @@ def simulate_space_heating(
     DataFrame indexed like the weather with the columns of ``OUTPUT_COLUMNS`` (energy per
     step [kWh], temperatures [°C], ``unmet_k`` = setpoint minus operative temperature [K]).
     """
+    out = space_heating_array(building, weather, heating_limit_kw=heating_limit_kw,
+                              extra_internal_gains_w=extra_internal_gains_w, timezone=timezone)
+    return pd.DataFrame(out, index=weather.index, columns=list(OUTPUT_COLUMNS))
+
+
+def space_heating_array(building: Building, weather: Weather, *, heating_limit_kw: float = np.inf,
+                        extra_internal_gains_w: np.ndarray | None = None,
+                        timezone: str = "Europe/Brussels") -> np.ndarray:
+    """:func:`simulate_space_heating` as the (n_steps × 13) kernel array (columns ``OUTPUT_COLUMNS``), for batch runs."""
     index = weather.index
     gains = internal_gains_w(building, index, timezone)
     if extra_internal_gains_w is not None:
         gains = gains + check_series(extra_internal_gains_w, "extra_internal_gains_w", length=len(index), low=0.0)
-    out = space_heating_from_arrays(
+    return space_heating_from_arrays(
         weather.temp_air_degc,
         gains,
         solar_gains_w(building, weather),
@@ -347,4 +355,3 @@ def simulate_space_heating(
         heating_limit_kw=heating_limit_kw,
         step_h=weather.step_h,
     )
-    return pd.DataFrame(out, index=index, columns=list(OUTPUT_COLUMNS))

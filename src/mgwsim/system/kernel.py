@@ -117,7 +117,7 @@ def _points_along(source_grid, sink_grid, table, max_sink, min_source, max_sourc
     inv_s, inv_k = _inverse_step(source_grid), _inverse_step(sink_grid)
     for j in range(sinks.shape[0]):
         sink = sinks[j]
-        if np.all(sink == sink[0]):
+        if _is_constant(sink):
             tk = max(sink[0], sink_grid[0])
             k, fk = _cell(sink_grid, tk, inv_k)
             line = (1.0 - fk) * table[:, k, :] + fk * table[:, k + 1, :]
@@ -128,6 +128,15 @@ def _points_along(source_grid, sink_grid, table, max_sink, min_source, max_sourc
         else:
             _points_at_sinks(source_grid, sink_grid, inv_s, inv_k, table, max_sink, min_source, max_source, t_source,
                              sink, cap_factor, cop_factor, pts, cols[j])
+
+
+@njit
+def _is_constant(values):
+    """Whether every value equals the first (stops at the first that does not)."""
+    for v in values:
+        if v != values[0]:
+            return False
+    return True
 
 
 @njit

@@ -1,0 +1,416 @@
+"""Array path of a city row: a combination's KPIs straight from the plant kernel's ``out`` array.
+
+The reference path (:func:`mgwsim.batch.city._city_row_reference`) turns the kernel's output
+into the study objects (:func:`~mgwsim.system.simulate.plant_flows`,
+:class:`~mgwsim.system.SystemResult`, :func:`~mgwsim.study.evaluate.assess_year`,
+:class:`~mgwsim.finance.Option`, :func:`~mgwsim.finance.business_case`) and reads a few
+numbers from them. Here the same numbers come from one pass over ``out``
+(:func:`plant_year`: annual sums, the lock-in checks' counts, grid exchange and monthly
+peaks) and scalar formulas, each naming the function it mirrors (whose docstring cites the
+source). Subsidies, investments and the fossil lock-in check call the existing functions.
+What depends only on the model (month of every hour, tariffs, CO2 and EPC factors,
+discounting) is prepared once per process in :class:`YearConstants`.
+
+Equality with the reference path (1e-9 relative; flags identical) is tested in
+``tests/test_city.py``: sums run in another order, nothing else differs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import numpy as np
+
+from mgwsim._numba import njit
+from mgwsim.assess import EPC_FACTORS_FLANDERS, fossil_lock_in
+from mgwsim.assess.lockin import _ENERGY_TOLERANCE_KWH, _TEMPERATURE_BACKUP_SHARE
+from mgwsim.building.dhw import LegionellaRules
+from mgwsim.errors import InputError, check_number
+from mgwsim.finance import (
+    Finance,
+    Investment,
+    SubsidyContext,
+    apply_subsidies,
+    investment_schedule,
+)
+from mgwsim.system import kernel as k
+from mgwsim.tariffs import banded_amount
+from mgwsim.tariffs._bill import _day_ahead, _month_info
+
+UNMET_KWH = 1e-6
+"""An hour counts as unmet above this much unmet space heat [kWh] (as :meth:`SystemResult.kpis`)."""
+_COSTS_KEPT = 4096
+_LEGIONELLA = LegionellaRules()
+
+
+# ------------------------------------------------------------------ one pass over the year
+class PlantYear(NamedTuple):
+    """Annual sums of one plant-year [kWh], the lock-in checks' counts [h] and the grid exchange.
+
+    The first ten fields are sums of the kernel columns of the same name (``_SUMMED``).
+    """
+
+    sh_delivered_kwh: float
+    dhw_delivered_kwh: float
+    hp_heat_sh_kwh: float
+    hp_heat_dhw_kwh: float
+    hp_elec_sh_kwh: float
+    hp_elec_dhw_kwh: float
+    backup_heat_sh_kwh: float
+    backup_heat_dhw_kwh: float
+    backup_input_kwh: float
+    booster_kwh: float
+    unmet_hours: float
+    temperature_limited_hours: float
+    backup_sh_limited_kwh: float
+    """Backup space heat in temperature-limited hours."""
+    unmet_limited_kwh: float
+    """Unmet space heat in temperature-limited hours."""
+    dhw_below_setpoint_hours: float
+    grid_import_kwh: float
+    grid_export_kwh: float
+    import_cost_eur: float
+    """Import × day-ahead price [EUR] (dynamic supply), 0 without prices."""
+    export_value_eur: float
+    """Export × day-ahead price [EUR] (formula injection), 0 without prices."""
+    pv_kwh: float
+    peaks_kw: np.ndarray
+    """Highest hourly import of each calendar month [kW]."""
+
+
+_SUMMED = (k.SH_DELIVERED, k.DHW_DELIVERED, k.HP_HEAT_SH, k.HP_HEAT_DHW, k.HP_ELEC_SH, k.HP_ELEC_DHW, k.BACKUP_HEAT_SH,
+           k.BACKUP_HEAT_DHW, k.BACKUP_INPUT, k.BOOSTER_HEAT)
+_COLUMNS = np.array([*_SUMMED, k.SH_UNMET, k.HP_LIMITED_BY_TEMPERATURE, k.DHW_BELOW_SETPOINT])
+"""Kernel columns :func:`_year_pass` reads, passed as data (numba's disk cache would freeze module constants)."""
+
+
+def plant_year(out: np.ndarray, pv_kw: np.ndarray, other_kw: np.ndarray, electric_backup: bool,
+               constants: YearConstants) -> PlantYear:
+    """Annual sums, counts, grid exchange and monthly peaks of the kernel output ``out`` (hourly steps).
+
+    Plant electricity per hour = heat pumps (space heating + hot water) + electric backup +
+    booster, as :func:`mgwsim.system.simulate.plant_flows`; import and export are the positive
+    parts of (plant + other load - PV) and of its opposite, as the city rows balance the
+    connection (no EV, no export limit); monthly peaks as :func:`mgwsim.tariffs.monthly_peaks_kw`
+    on hourly means (kWh per hour = kW).
+    """
+    sums, peaks = np.zeros(len(PlantYear._fields) - 1), np.zeros(constants.n_months)
+    _year_pass(out, _COLUMNS, pv_kw, other_kw, electric_backup, UNMET_KWH, constants.prices, constants.month_of_step,
+               sums, peaks)
+    return PlantYear(*sums.tolist(), peaks)
+
+
+@njit
+def _year_pass(out, columns, pv_kw, other_kw, electric_backup, unmet_kwh, prices, month_of_step, sums, peaks):
+    """One pass over the hours: the fields of :class:`PlantYear` into ``sums`` and ``peaks``.
+
+    Scalar accumulators (not ``sums[j]``) and no row views (each costs reference counting) keep
+    the loop in registers.
+    """
+    sh, dhw, hp_sh, hp_dhw, el_sh, el_dhw, bu_sh, bu_dhw, bu_in, booster, unmet, limited, below = (
+        columns[0], columns[1], columns[2], columns[3], columns[4], columns[5], columns[6], columns[7], columns[8],
+        columns[9], columns[10], columns[11], columns[12])
+    s_sh = s_dhw = s_hp_sh = s_hp_dhw = s_el_sh = s_el_dhw = s_bu_sh = s_bu_dhw = s_bu_in = s_booster = 0.0
+    unmet_h = limited_h = bu_limited = unmet_limited = below_h = 0.0
+    imported = exported = import_cost = export_value = pv_total = 0.0
+    for i in range(out.shape[0]):
+        s_sh += out[i, sh]
+        s_dhw += out[i, dhw]
+        s_hp_sh += out[i, hp_sh]
+        s_hp_dhw += out[i, hp_dhw]
+        s_el_sh += out[i, el_sh]
+        s_el_dhw += out[i, el_dhw]
+        s_bu_sh += out[i, bu_sh]
+        s_bu_dhw += out[i, bu_dhw]
+        s_bu_in += out[i, bu_in]
+        s_booster += out[i, booster]
+        if out[i, unmet] > unmet_kwh:
+            unmet_h += 1.0
+        if out[i, limited] > 0.5:
+            limited_h += 1.0
+            bu_limited += out[i, bu_sh]
+            unmet_limited += out[i, unmet]
+        if out[i, below] > 0.5:
+            below_h += 1.0
+        plant = out[i, el_sh] + out[i, el_dhw] + (out[i, bu_in] if electric_backup else 0.0) + out[i, booster]
+        load = plant + other_kw[i]
+        grid_import, grid_export = max(load - pv_kw[i], 0.0), max(pv_kw[i] - load, 0.0)
+        imported += grid_import
+        exported += grid_export
+        import_cost += grid_import * prices[i]
+        export_value += grid_export * prices[i]
+        pv_total += pv_kw[i]
+        month = month_of_step[i]
+        peaks[month] = max(peaks[month], grid_import)
+    sums[:] = (s_sh, s_dhw, s_hp_sh, s_hp_dhw, s_el_sh, s_el_dhw, s_bu_sh, s_bu_dhw, s_bu_in, s_booster, unmet_h,
+               limited_h, bu_limited, unmet_limited, below_h, imported, exported, import_cost, export_value, pv_total)
+
+
+# ------------------------------------------------------------------ model constants
+@dataclass
+class Discounting:
+    """Present-value factors of a :class:`~mgwsim.finance.Finance`, as :func:`mgwsim.finance.business_case`
+    discounts: ``factors[t]`` = (1 + r)^-t, t = 0..N. Per-item and per-carrier sums are kept."""
+
+    finance: Finance
+    factors: np.ndarray = field(init=False)
+    _per_capex: dict = field(default_factory=dict, init=False, repr=False)
+    _per_annual: dict = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self):
+        n = self.finance.horizon_years
+        self.factors = (1.0 + self.finance.discount_rate_frac) ** -np.arange(n + 1, dtype=np.float64)
+
+    def per_capex_eur(self, lifetime_years: int, maintenance_frac: float) -> float:
+        """Present cost of 1 EUR of year-0 CAPEX excl. VAT: purchase, replacements, maintenance
+        (escalated as ``om``) minus residual value, as :func:`mgwsim.finance.investment_schedule`
+        and :func:`mgwsim.finance.option_flows` (the unit item of :func:`mgwsim.finance.batch_cash_flows`)."""
+        key = (int(lifetime_years), float(maintenance_frac))
+        if key not in self._per_capex:
+            f = self.finance
+            unit = investment_schedule([Investment("unit", 1.0, *key)], f.horizon_years,
+                                       capex_escalation_frac=f.capex_escalation_frac)
+            flows = unit["capex"] + unit["replacement"] + unit["om"] * f.growth("om") - unit["residual"]
+            self._per_capex[key] = float(flows @ self.factors)
+        return self._per_capex[key]
+
+    def per_annual_eur(self, carrier: str) -> float:
+        """Present value of 1 EUR a year in years 1..N escalated as ``carrier`` (:meth:`Finance.growth`)."""
+        if carrier not in self._per_annual:
+            self._per_annual[carrier] = float(self.finance.growth(carrier) @ self.factors)
+        return self._per_annual[carrier]
+
+
+@dataclass
+class YearConstants:
+    """What every row of a :class:`~mgwsim.batch.CityModel` shares."""
+
+    month_of_step: np.ndarray
+    """Calendar month (Belgian local time) of every hour, 0-based, as :func:`mgwsim.tariffs.annual_bill` cuts."""
+    n_months: int
+    year_fraction: float
+    """Share of a year the weather covers (fixed fees and excise bands scale with it)."""
+    electricity: object
+    gas: object
+    prices: np.ndarray
+    """Day-ahead prices [EUR/kWh] when the electricity tariff uses them, else zeros."""
+    co2_kg_per_kwh: dict
+    epc_factors: dict
+    discounting: Discounting
+
+
+def year_constants(model) -> YearConstants:
+    """The :class:`YearConstants` of ``model`` (its :class:`~mgwsim.study.StudyInputs` defaults).
+
+    City variants are on the low-voltage connection with a fixed-price contract
+    (:func:`mgwsim.batch.city.variant_for`), billed with the gas tariff as in
+    :func:`mgwsim.study.evaluate.assess_year`.
+    """
+    inputs, index = model.defaults, model.weather.index
+    months, electricity = _month_info(index), inputs.tariff("lv", dynamic=False)
+    if months["step_h"] != 1.0:
+        raise InputError("city rows run on hourly years (CityModel.weather)")
+    prices = _day_ahead(model.day_ahead, electricity, index)
+    co2 = inputs.co2_factors["kg_co2_per_kwh"]
+    return YearConstants(
+        month_of_step=np.repeat(np.arange(len(months["starts"])), np.diff(np.r_[months["starts"], len(index)])),
+        n_months=len(months["starts"]), year_fraction=months["year_fraction"], electricity=electricity, gas=inputs.gas,
+        prices=np.zeros(len(index)) if prices is None else np.asarray(prices, dtype=float),
+        co2_kg_per_kwh={"electricity": float(co2["electricity"]), "natural_gas": float(co2["natural_gas"])},
+        epc_factors=dict(EPC_FACTORS_FLANDERS), discounting=Discounting(inputs.finance))
+
+
+# ------------------------------------------------------------------ energy KPIs
+def system_kpis(year: PlantYear) -> dict:
+    """``spf_h2``, ``backup_share`` and ``unmet_hours`` as :meth:`mgwsim.system.SystemResult.kpis`
+    (SEPEMO SPF H2 boundary, Zottl et al. 2012: heat-pump heat / heat-pump electricity)."""
+    hp_heat, hp_elec = year.hp_heat_sh_kwh + year.hp_heat_dhw_kwh, year.hp_elec_sh_kwh + year.hp_elec_dhw_kwh
+    backup_heat = year.backup_heat_sh_kwh + year.backup_heat_dhw_kwh
+    total_heat = hp_heat + backup_heat + year.booster_kwh
+    return {"spf_h2": hp_heat / hp_elec if hp_elec > 0 else np.nan,
+            "backup_share": (backup_heat + year.booster_kwh) / total_heat if total_heat > 0 else np.nan,
+            "unmet_hours": int(year.unmet_hours)}
+
+
+def gas_kwh(year: PlantYear, backup) -> float:
+    """Gas bought [kWh GCV]: the backup's input when it is a gas boiler (:func:`~mgwsim.system.simulate.plant_flows`)."""
+    return year.backup_input_kwh if backup.kind == "gas_boiler" else 0.0
+
+
+def bill_by_carrier(year: PlantYear, gas_kwh: float, constants: YearConstants) -> dict[str, float]:
+    """Annual bill per carrier incl. VAT [EUR], as :meth:`mgwsim.tariffs.Bill.carrier_totals` of
+    :func:`mgwsim.tariffs.annual_bill` with ``peak_factor`` 1.0 (as :func:`mgwsim.study.evaluate.assess_year`).
+
+    Low-voltage electricity: supply, distribution, capacity tariff on the monthly peaks (at
+    least ``capacity_min_kw``; VREG tariff methodology 2021-2024), data management, levies and
+    excise bands, VAT; injection: compensation (negative) and injection fee. Gas: supply,
+    distribution, transport, fixed terms, levies and excise, VAT. Fixed fees and excise band
+    edges scale with the year fraction.
+    """
+    t, g, fraction = constants.electricity, constants.gas, constants.year_fraction
+    if t.kind != "low_voltage":
+        raise InputError(f"city rows bill on a low-voltage tariff, got {t.name!r} ({t.kind})")
+    return {"electricity": _electricity_eur(t, year, fraction) * (1.0 + t["vat_frac"]),
+            "injection": _injection_eur(t, year), "gas": _gas_eur(g, gas_kwh, fraction) * (1.0 + g["vat_frac"])}
+
+
+def _electricity_eur(t, year: PlantYear, fraction: float) -> float:
+    """Low-voltage offtake excl. VAT [EUR]: supply, distribution, capacity tariff, data management, levies."""
+    imported = year.grid_import_kwh
+    capacity = t["capacity_eur_per_kw_year"] / 12.0 * float(np.maximum(year.peaks_kw, t["capacity_min_kw"]).sum())
+    return (_supply_eur(t, imported, year.import_cost_eur, fraction) + t["distribution_eur_per_kwh"] * imported
+            + capacity + t["data_management_eur_per_year"] * fraction + _levies_eur(t, imported, fraction))
+
+
+def _injection_eur(t, year: PlantYear) -> float:
+    """Injection [EUR]: fee minus compensation (fixed price, or multiplier × day-ahead + mark-up)."""
+    exported = year.grid_export_kwh
+    if t["injection_kind"] == "formula":
+        revenue = t["injection_multiplier"] * year.export_value_eur + t["injection_markup_eur_per_kwh"] * exported
+    else:
+        revenue = t["injection_fixed_eur_per_kwh"] * exported
+    return -revenue + t["injection_fee_eur_per_kwh"] * exported
+
+
+def _gas_eur(g, gas_kwh: float, fraction: float) -> float:
+    """Gas excl. VAT [EUR]: supply, distribution, transport, fixed terms, levies."""
+    return (_supply_eur(g, gas_kwh, 0.0, fraction) + (g["distribution_eur_per_kwh"] + g["transport_eur_per_kwh"]) * gas_kwh
+            + (g["distribution_fixed_eur_per_year"] + g["data_management_eur_per_year"]) * fraction
+            + _levies_eur(g, gas_kwh, fraction))
+
+
+def _supply_eur(t, kwh: float, cost_at_day_ahead_eur: float, fraction: float) -> float:
+    """Energy and supplier's fixed fee [EUR], fixed-price or dynamic (multiplier × day-ahead + mark-up)."""
+    if t["supply_kind"] == "dynamic":
+        energy = t["dynamic_multiplier"] * cost_at_day_ahead_eur + t["dynamic_markup_eur_per_kwh"] * kwh
+    else:
+        energy = t["energy_eur_per_kwh"] * kwh
+    return energy + t["supplier_fixed_eur_per_year"] * fraction
+
+
+def _levies_eur(t, kwh: float, fraction: float) -> float:
+    """Energy contribution, certificates (electricity) and banded excise [EUR]."""
+    per_kwh = t["energy_contribution_eur_per_kwh"]
+    if t.carrier == "electricity":
+        per_kwh += t["green_certificates_eur_per_kwh"] + t["chp_certificates_eur_per_kwh"]
+    return per_kwh * kwh + banded_amount(kwh, t.excise_bands, fraction)
+
+
+def epc_indicator(year: PlantYear, backup, *, auxiliary_kwh: float, pv_kwh: float, heated_floor_area_m2: float,
+                  factors: dict) -> float:
+    """Primary-energy indicator [kWh/m²·a] as :func:`mgwsim.assess.primary_energy_indicator` of
+    :func:`mgwsim.assess.final_energy_by_use` (Flemish EPB factors, the whole PV production credited).
+
+    Heating: heat-pump electricity for space heating + backup input; hot water: heat-pump
+    electricity for hot water + booster + backup input; backup input = backup heat /
+    efficiency on the backup's carrier; auxiliaries on electricity.
+    """
+    backup_kwh = (year.backup_heat_sh_kwh + year.backup_heat_dhw_kwh) / backup.efficiency
+    electricity = year.hp_elec_sh_kwh + year.hp_elec_dhw_kwh + year.booster_kwh + auxiliary_kwh
+    primary = factors["electricity"] * electricity + factors["natural_gas" if backup.is_combustion else "electricity"] * backup_kwh
+    return (primary - pv_kwh * factors["electricity"]) / heated_floor_area_m2
+
+
+def co2_kg(grid_import_kwh: float, gas_kwh: float, factors: dict) -> float:
+    """Annual CO2 [kg] of grid import and gas (GCV) as :func:`mgwsim.assess.annual_emissions`
+    with the factors of :func:`mgwsim.assess.load_co2_factors` (sources: ``data/co2/README.md``)."""
+    return grid_import_kwh * factors["electricity"] + gas_kwh * factors["natural_gas"]
+
+
+# ------------------------------------------------------------------ lock-in checks
+def lock_in_statuses(year: PlantYear, plant, install_year: int) -> dict[str, str]:
+    """Status of the critical checks as :func:`mgwsim.assess.fossil_lock_in` (EPBD recast phase-out
+    2040; called), :func:`mgwsim.assess.temperature_lock_in` and :func:`mgwsim.assess.hot_water_hygiene`
+    (Flemish legionella decree of 9 Feb 2007) judge them with their defaults."""
+    return {"fossil_lock_in": fossil_lock_in({install_year: fossil_heat_share(year, plant)}).status,
+            "temperature_lock_in": temperature_status(year),
+            "hot_water_hygiene": hygiene_status(year, plant)}
+
+
+def fossil_heat_share(year: PlantYear, plant) -> float:
+    """Gas heat / all heat as :func:`mgwsim.assess.fossil_heat_share` (0 without a combustion backup)."""
+    backup = year.backup_heat_sh_kwh + year.backup_heat_dhw_kwh
+    total = year.hp_heat_sh_kwh + year.hp_heat_dhw_kwh + year.booster_kwh + backup
+    if total <= 0.0:
+        raise InputError("fossil_heat_share: the system result delivers no heat")
+    return backup / total if plant.backup.is_combustion else 0.0
+
+
+def temperature_status(year: PlantYear) -> str:
+    """:func:`mgwsim.assess.temperature_lock_in`: pass without temperature-limited hours; fail with
+    unmet heat in them or a backup share of the space heat above 10 %; else warn."""
+    if year.temperature_limited_hours == 0:
+        return "pass"
+    delivered = year.sh_delivered_kwh
+    share = year.backup_sh_limited_kwh / delivered if delivered > 0 else 0.0
+    return "fail" if year.unmet_limited_kwh > _ENERGY_TOLERANCE_KWH or share > _TEMPERATURE_BACKUP_SHARE else "warn"
+
+
+def hygiene_status(year: PlantYear, plant, rules: LegionellaRules = _LEGIONELLA) -> str:
+    """:func:`mgwsim.assess.hot_water_hygiene`: fail below the legionella storage minimum or with any
+    hour below the setpoint; warn when booster or backup heat the water; else pass."""
+    if plant.hot_water.setpoint_degc < rules.storage_min_degc or year.dhw_below_setpoint_hours > 0:
+        return "fail"
+    helped = year.booster_kwh > _ENERGY_TOLERANCE_KWH or year.backup_heat_dhw_kwh > _ENERGY_TOLERANCE_KWH
+    return "warn" if helped else "pass"
+
+
+# ------------------------------------------------------------------ investments and business case
+class RememberedCosts:
+    """A :class:`~mgwsim.finance.CostTable` for :func:`mgwsim.study.costs.variant_investments` that keeps
+    the investments it priced: unit sizes, tanks and hydraulics repeat across a stock."""
+
+    def __init__(self, table):
+        self.table = table
+        self._items: dict = {}
+
+    def investment(self, item: str, size: float, name: str | None = None) -> Investment:
+        """:meth:`CostTable.investment`, computed once per (item, size, name)."""
+        key = (item, size, name)
+        found = self._items.get(key)
+        if found is None:
+            if len(self._items) >= _COSTS_KEPT:
+                self._items.clear()
+            found = self._items[key] = self.table.investment(item, size, name=name)
+        return found
+
+
+class Npv(NamedTuple):
+    """NPV of a variant against the reference [EUR], with and without its grants."""
+
+    npv_eur: float
+    npv_without_subsidy_eur: float
+    subsidies_eur: float
+
+
+def present_cost_eur(investments, energy_eur: dict, vat_frac: float, discounting: Discounting, *,
+                     study_cost_eur: float = 0.0, owner: str = "option") -> float:
+    """Present value of one option's costs over the horizon [EUR], as :func:`mgwsim.finance.option_flows`
+    discounted by :func:`mgwsim.finance.business_case`: investments, replacements, O&M and residual
+    value incl. VAT, the study cost at year 0, each carrier's bill escalated as the carrier."""
+    capital = sum(item.capex_eur * discounting.per_capex_eur(item.lifetime_years, item.maintenance_frac)
+                  + item.fixed_om_eur_per_year * discounting.per_annual_eur("om") for item in investments)
+    energy = sum(check_number(eur, f"energy_eur_per_year[{carrier!r}]", owner=owner) * discounting.per_annual_eur(carrier)
+                 for carrier, eur in energy_eur.items())
+    return capital * (1.0 + vat_frac) + study_cost_eur + energy
+
+
+def npv_against(investments, energy_eur: dict, reference, inputs, discounting: Discounting, name: str) -> Npv:
+    """NPV of :func:`mgwsim.finance.business_case` (the variant with ``inputs.study_cost_incl_vat_eur``
+    and ``inputs.subsidies``, e.g. reduced 6 % VAT and the Antwerp Klimaatfonds, against the
+    ``reference`` :class:`~mgwsim.finance.Option`), and without the grants discounted to year 0
+    as :func:`mgwsim.batch.city_row` reports it."""
+    finance, factors = inputs.finance, discounting.factors
+    context = SubsidyContext(sum(item.capex_eur for item in investments), inputs.study_cost_incl_vat_eur,
+                             finance.n_apartments, inputs.building_age_years, True)
+    subsidies = apply_subsidies(inputs.subsidies, context, vat_frac=finance.vat_frac)
+    grants = subsidies.by_year()
+    grants_pv = sum(eur * factors[min(year, finance.horizon_years)] for year, eur in grants.items())
+    variant_pv = present_cost_eur(investments, energy_eur, subsidies.vat_frac, discounting,
+                                  study_cost_eur=inputs.study_cost_incl_vat_eur, owner=name)
+    reference_pv = present_cost_eur(reference.investments, reference.energy_eur_per_year, subsidies.vat_frac,
+                                    discounting, study_cost_eur=reference.study_cost_incl_vat_eur, owner=reference.name)
+    npv = reference_pv - (variant_pv - grants_pv)
+    rate = finance.discount_rate_frac
+    return Npv(npv, npv - sum(eur / (1.0 + rate) ** year for year, eur in grants.items()), subsidies.total_eur)
