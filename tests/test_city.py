@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from mgwsim.batch import CITY_COMBINATIONS, CityModel, city_row, city_table, run_batch, variant_row, variant_shared
-from mgwsim.batch.city import _city_row_reference, _study_reference
+from mgwsim.batch.city import _city_row_reference, _study_demand, _study_reference
 from mgwsim.errors import InputError
 from mgwsim.heatpump import air_to_water
 from mgwsim.stock import DEFAULT_CRITERIA, feasibility_summary, generate_stock
@@ -180,3 +180,21 @@ def test_the_buildings_reference_is_the_same_on_both_paths(model, stock_table):
         assert fast.energy_eur_per_year[carrier] == pytest.approx(eur, rel=1e-9)
     assert fast.co2_t_per_year == pytest.approx(study.co2_t_per_year, rel=1e-9)
     assert fast.heat_delivered_mwh_per_year == pytest.approx(study.heat_delivered_mwh_per_year, rel=1e-9)
+
+
+def test_the_buildings_demand_arrays_equal_its_demand(model, stock_table):
+    """The kernel inputs of the array path (city_demand) = the columns of simulate_demand's Demand, exactly."""
+    for building in (0, 4, 5):  # MFH.03, AB.04 (large), MFH.05
+        case = model.building_case(stock_table.loc[f"{building}/hp50_gas"].to_dict())
+        hourly = _study_demand(case, model).hourly
+        for name, values in zip(("space_heating_kwh", "dhw_kwh", "supply_required_degc", "return_required_degc"),
+                                case.series, strict=True):
+            assert np.array_equal(values, hourly[name].to_numpy()), (building, name)
+
+
+def test_a_failing_building_fails_all_its_rows_with_its_error(model):
+    row = {**BLOCK, "n_storeys": 0, "combination": "hp50_gas"}
+    for combination in ("hp50_gas", "hp70_elec"):  # the second row gets the building's kept error
+        with pytest.raises(InputError, match="n_storeys"):
+            city_row({**row, "combination": combination}, model)
+    assert sum(isinstance(case, InputError) for case in model._cases.values()) == 1

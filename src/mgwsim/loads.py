@@ -663,10 +663,16 @@ def _heating_pump_w(building, design_heat_load_kw, delta_t_k, head_kpa, efficien
     return flow_m3_s * head * 1000.0 / eta
 
 
+@per_index
+def _heating_season(local: pd.DatetimeIndex) -> np.ndarray:
+    """True in October to April (mgwsim assumption for the heating pump's season)."""
+    return np.isin(np.asarray(local.month), (10, 11, 12, 1, 2, 3, 4))
+
+
 def _heating_on(local: pd.DatetimeIndex, heating_on, owner: str) -> np.ndarray:
-    """Steps the heating pump runs: given booleans (one per step), or October to April (mgwsim assumption)."""
+    """Steps the heating pump runs: given booleans (one per step), or :func:`_heating_season`."""
     if heating_on is None:
-        return np.isin(np.asarray(local.month), (10, 11, 12, 1, 2, 3, 4))
+        return _heating_season(local)
     mask = np.asarray(heating_on)
     if mask.dtype != bool or mask.shape != (len(local),):
         raise InputError(f"{owner}.heating_on must be {len(local)} booleans (one per step of the index), "
@@ -686,7 +692,7 @@ def _ventilation_kw(building, n_hours: int, owner: str) -> np.ndarray:
     return np.full(n_hours, vent.fan_power_w_per_m3h * flow_m3h / 1000.0)
 
 
-def common_area_loads_kw(
+def common_area_load_arrays(
     index: pd.DatetimeIndex,
     building,
     *,
@@ -707,7 +713,7 @@ def common_area_loads_kw(
     latitude_deg: float = 50.8,
     longitude_deg: float = 4.35,
     timezone: str = DEFAULT_TIMEZONE,
-) -> pd.DataFrame:
+) -> dict[str, np.ndarray]:
     """Electricity of the building's common services per step, per use and in total [kW, step mean].
 
     On a 15-minute index the lift and lighting (hourly activity profiles) hold their hourly
@@ -761,8 +767,9 @@ def common_area_loads_kw(
 
     Returns
     -------
-    pandas.DataFrame
-        The columns above and ``total_kw``.
+    dict of numpy.ndarray
+        The columns above and ``total_kw``, one value per step (some read-only: shared
+        between buildings); :func:`common_area_loads_kw` gives them as a DataFrame.
     """
     owner = "common_area_loads_kw"
     local = _local_index(index, timezone, owner, quarters=True)
@@ -787,20 +794,29 @@ def common_area_loads_kw(
     columns["ventilation_kw"] = _ventilation_kw(building, n, owner)
     always = check_number(always_on_w, "always_on_w", owner=owner, low=0, high=1e5, unit="W")
     columns["always_on_kw"] = np.full(n, always / 1000.0)
-    values = np.column_stack(list(columns.values()))
-    total = values[:, 0].copy()
-    for j in range(1, values.shape[1]):  # left to right, as DataFrame.sum(axis=1) added them
-        total += values[:, j]
-    return pd.DataFrame(np.column_stack([values, total]), index=index, columns=[*columns, "total_kw"])
+    total = columns["lift_kw"].copy()
+    for name in list(columns)[1:]:  # left to right, as DataFrame.sum(axis=1) added them
+        total = total + columns[name]
+    columns["total_kw"] = total
+    return columns
+
+
+def common_area_loads_kw(index: pd.DatetimeIndex, building, **options) -> pd.DataFrame:
+    """:func:`common_area_load_arrays` as a DataFrame on ``index`` (columns per use and ``total_kw`` [kW])."""
+    return pd.DataFrame(common_area_load_arrays(index, building, **options), index=index)
 
 
 EPC_AUXILIARY_COLUMNS = ("heating_pump_kw", "dhw_pump_kw", "ventilation_kw")
 """Columns of :func:`common_area_loads_kw` that the EPC counts as auxiliary energy (pumps, fans)."""
 
 
-def epc_auxiliary_kw(loads: pd.DataFrame) -> np.ndarray:
-    """The auxiliary part (:data:`EPC_AUXILIARY_COLUMNS`) of a :func:`common_area_loads_kw` table [kW]."""
-    return loads[[c for c in EPC_AUXILIARY_COLUMNS if c in loads]].sum(axis=1).to_numpy()
+def epc_auxiliary_kw(loads) -> np.ndarray:
+    """The auxiliary part (:data:`EPC_AUXILIARY_COLUMNS`) of :func:`common_area_loads_kw` [kW] (a table or its arrays)."""
+    total = np.zeros(len(loads["total_kw"]))
+    for name in EPC_AUXILIARY_COLUMNS:  # left to right, as DataFrame.sum(axis=1) adds them
+        if name in loads:
+            total = total + np.asarray(loads[name], dtype=float)
+    return total
 
 
 def _lift_column(index, building, lift, n_stair_cores, timezone, owner) -> np.ndarray:

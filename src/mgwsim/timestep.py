@@ -20,7 +20,7 @@ import pandas as pd
 
 from mgwsim.errors import InputError
 
-__all__ = ["ALLOWED_STEPS_H", "STEPS_PER_YEAR", "hourly_parent", "index_key", "step_hours"]
+__all__ = ["ALLOWED_STEPS_H", "STEPS_PER_YEAR", "hourly_parent", "index_key", "local_hours", "per_index", "step_hours"]
 
 ALLOWED_STEPS_H = (1.0, 0.25)
 """Time steps mgwsim simulates with [h]: one hour and one quarter hour."""
@@ -79,6 +79,34 @@ def step_hours(index, *, owner: str, field: str = "index", error: type[InputErro
     return step_h
 
 
+_INDEX_MEMO: dict = {}
+_INDEX_MEMO_SIZE = 64
+
+
+def per_index(func):
+    """Memoise a helper that depends only on the time index and scalars (read-only result).
+
+    Batch runs evaluate thousands of buildings on one weather index; the calendar work
+    (local clock hours, holidays, local days, sunset) is the same for all of them.
+    """
+    @wraps(func)
+    def wrapper(index, *args):
+        key = (func.__name__, index_key(index), args)
+        value = _INDEX_MEMO.get(key)
+        if value is None:
+            if len(_INDEX_MEMO) >= _INDEX_MEMO_SIZE:
+                _INDEX_MEMO.clear()
+            value = func(index, *args)
+            for array in value if isinstance(value, tuple) else (value,):
+                if isinstance(array, np.ndarray):
+                    array.setflags(write=False)
+            _INDEX_MEMO[key] = value
+        return value
+
+    return wrapper
+
+
+@per_index
 def hourly_parent(index: pd.DatetimeIndex) -> tuple[pd.DatetimeIndex, np.ndarray]:
     """The clock hours that contain each stamp of ``index``, and each stamp's hour position.
 
@@ -86,7 +114,8 @@ def hourly_parent(index: pd.DatetimeIndex) -> tuple[pd.DatetimeIndex, np.ndarray
     zone) and ``index[i]`` inside ``hours[position[i]]``. A series known only per hour is put
     on ``index`` as ``hourly_values[position]``: a power [kW] held over the hour's quarters,
     which keeps the hour's energy (a quarter gets a quarter of it) but has no sub-hourly
-    variability. For an hourly index, ``hours`` is ``index`` itself.
+    variability. For an hourly index, ``hours`` is ``index`` itself. Memoised per index
+    (``position`` is read-only).
     """
     if index.tz is not None:  # floor on the UTC line: no ambiguous wall-clock hours at DST changes
         hours = index.tz_convert("UTC").floor("h").tz_convert(index.tz)
@@ -106,31 +135,6 @@ def index_key(index: pd.DatetimeIndex) -> tuple:
     if not len(stamps):
         return (0, str(index.tz))
     return (len(stamps), int(stamps[0]), int(stamps[-1]), str(index.tz), int(stamps[::97].sum()))
-
-
-_INDEX_MEMO: dict = {}
-_INDEX_MEMO_SIZE = 64
-
-
-def per_index(func):
-    """Memoise a helper that depends only on the time index and scalars (read-only result).
-
-    Batch runs evaluate thousands of buildings on one weather index; the calendar work
-    (local clock hours, holidays, local days, sunset) is the same for all of them.
-    """
-    @wraps(func)
-    def wrapper(index, *args):
-        key = (func.__name__, index_key(index), args)
-        value = _INDEX_MEMO.get(key)
-        if value is None:
-            if len(_INDEX_MEMO) >= _INDEX_MEMO_SIZE:
-                _INDEX_MEMO.clear()
-            value = func(index, *args)
-            value.setflags(write=False)
-            _INDEX_MEMO[key] = value
-        return value
-
-    return wrapper
 
 
 @per_index

@@ -41,8 +41,10 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from mgwsim._numba import njit
 from mgwsim.assess import fossil_heat_share, fossil_lock_in, hot_water_hygiene, temperature_lock_in
 from mgwsim.batch import _city_arrays as arrays
+from mgwsim.batch._city_demand import city_demand
 from mgwsim.batch._rows import row_seed
 from mgwsim.building.dhw import simulate_dhw_draws
 from mgwsim.building.emitters import radiators_for
@@ -51,7 +53,7 @@ from mgwsim.demand import Demand, simulate_demand
 from mgwsim.errors import InputError, check_number
 from mgwsim.finance import Option, business_case
 from mgwsim.heatpump import air_to_water
-from mgwsim.loads import common_area_loads_kw, epc_auxiliary_kw
+from mgwsim.loads import common_area_load_arrays, epc_auxiliary_kw
 from mgwsim.pv import flat_roof_east_west, pv_ac_kw_array
 from mgwsim.storage import Tank
 from mgwsim.study import StudyInputs, Variant, scale_map
@@ -217,8 +219,8 @@ class CityModel:
 
     def common_area(self, building, design_kw: float) -> dict[str, np.ndarray]:
         """Common-area electricity [kW]: ``total`` and the EPC ``auxiliary`` part (pumps, fans)."""
-        loads = common_area_loads_kw(self.weather.index, building, design_heat_load_kw=design_kw)
-        return {"total": loads["total_kw"].to_numpy(), "auxiliary": epc_auxiliary_kw(loads)}
+        loads = common_area_load_arrays(self.weather.index, building, design_heat_load_kw=design_kw)
+        return {"total": loads["total_kw"], "auxiliary": epc_auxiliary_kw(loads)}
 
     def building_case(self, row: dict):
         """The building's shared case (demand, loads, reference), kept for its next combinations."""
@@ -227,20 +229,44 @@ class CityModel:
         if case is None:
             if len(self._cases) >= _CASES_KEPT:
                 self._cases.pop(next(iter(self._cases)))  # oldest first: rows come building by building
-            case = self._cases[key] = _building_case(row, self)
+            try:
+                case = _building_case(row, self)
+            except Exception as error:  # kept too: the building's other combinations fail the same way at once
+                case = error
+            self._cases[key] = case
+        if isinstance(case, Exception):
+            raise case.with_traceback(None)
         return case
 
     def dhw_draws(self, n_apartments: int, seed: int) -> pd.DataFrame:
         """A building's draws (columns of :func:`~mgwsim.building.dhw.simulate_dhw_draws`):
         ``n_apartments`` pool members chosen by ``seed``, summed."""
         litres, kwh, cold = self.dhw_pool
-        members = np.random.default_rng(seed).choice(len(kwh), n_apartments, replace=n_apartments > len(kwh))
-        return pd.DataFrame({"draw_l": litres[members].sum(axis=0), "draw_kwh": kwh[members].sum(axis=0),
+        members = self._pool_members(n_apartments, seed)
+        return pd.DataFrame({"draw_l": _sum_rows(litres, members), "draw_kwh": _sum_rows(kwh, members),
                              "cold_water_degc": cold}, index=self.local_index)
+
+    def draw_kwh(self, n_apartments: int, seed: int) -> np.ndarray:
+        """The ``draw_kwh`` column of :meth:`dhw_draws` alone [kWh per step]."""
+        return _sum_rows(self.dhw_pool[1], self._pool_members(n_apartments, seed))
+
+    def _pool_members(self, n_apartments: int, seed: int) -> np.ndarray:
+        """Pool rows of the building's apartments: without replacement up to the pool's size."""
+        size = len(self.dhw_pool[1])
+        return np.random.default_rng(seed).choice(size, n_apartments, replace=n_apartments > size)
 
     def orientation(self, orientation_deg: float) -> float:
         step = self.orientation_step_deg
         return float(np.round(float(orientation_deg) / step) * step % 360.0)
+
+
+@njit
+def _sum_rows(pool, members):
+    """``pool[members].sum(axis=0)`` (the same additions, row after row) without the copy of the rows."""
+    total = pool[members[0]].copy()
+    for m in members[1:]:
+        total += pool[m]
+    return total
 
 
 # ------------------------------------------------------------------------------ the row
@@ -277,7 +303,7 @@ def _city_row_reference(row: dict, model: CityModel) -> dict:
     combination = _combination(row.get("combination"))
     case = model.building_case(row)
     variant = variant_for(combination, case.design_kw, case.building.area_m2("roof"), model.heat_pump_map)
-    result = _evaluate(variant, case.demand, case.common, case.building, case.design_kw, model)
+    result = _evaluate(variant, _study_demand(case, model), case.common, case.building, case.design_kw, model)
     return _kpis(result, _study_reference(case, model), case.design_kw, model)
 
 
@@ -287,24 +313,33 @@ class _BuildingCase:
 
     building: object
     design_kw: float
-    demand: object
+    draws_seed: int
+    """Seed of the building's apartments in the hot-water pool."""
     common: dict
     series: tuple
-    """The kernel's demand inputs (:func:`_demand_series`), read out of the demand once."""
+    """The kernel's demand inputs (:func:`~mgwsim.batch._city_demand.city_demand`), equal to the
+    columns of the study's ``Demand`` (:func:`_study_demand`)."""
     auxiliary_kwh: float
     """Annual EPC auxiliary electricity (pumps, fans) [kWh]."""
     reference_variant: Variant
     reference: Option | None = None
     """The reference's :class:`~mgwsim.finance.Option` on the array path (:func:`_array_year`)."""
     study: dict = field(default_factory=dict)
-    """The reference on the study path, built when :func:`_city_row_reference` first asks."""
+    """The demand and reference on the study path, built when :func:`_city_row_reference` first asks."""
+
+
+def _study_demand(case: _BuildingCase, model: CityModel) -> Demand:
+    """The building's ``Demand`` (:func:`mgwsim.simulate_demand`), kept on the case."""
+    if "demand" not in case.study:
+        case.study["demand"] = _demand(case.building, case.design_kw, model, case.draws_seed)
+    return case.study["demand"]
 
 
 def _study_reference(case: _BuildingCase, model: CityModel) -> _Evaluated:
     """The building's reference through :func:`_evaluate` (the study objects), kept on the case."""
     if "reference" not in case.study:
-        case.study["reference"] = _evaluate(case.reference_variant, case.demand, case.common, case.building,
-                                            case.design_kw, model)
+        case.study["reference"] = _evaluate(case.reference_variant, _study_demand(case, model), case.common,
+                                            case.building, case.design_kw, model)
     return case.study["reference"]
 
 
@@ -314,12 +349,11 @@ def _building_case(row: dict, model: CityModel) -> _BuildingCase:
                                       orientation_deg=model.orientation(row.get("orientation_deg", 0.0)))
     design_kw = building.design_heat_load_kw(model.design_temperature_degc)
     seed = row_seed(row["building"]) if "building" in row else int(row["seed"])
-    demand = _demand(building, design_kw, model, seed)
+    series = city_demand(building, model.weather, radiators_for(design_kw), model.draw_kwh(building.n_apartments, seed))
     common = model.common_area(building, design_kw)
     boiler_kw = max(1.1 * design_kw, REFERENCE_BOILER_MIN_KW)
     reference = Variant("reference", gas_boiler_reference(boiler_kw), keeps_existing_boiler=False)
-    case = _BuildingCase(building, design_kw, demand, common, _demand_series(demand), float(common["auxiliary"].sum()),
-                         reference)
+    case = _BuildingCase(building, design_kw, seed, common, tuple(series), float(common["auxiliary"].sum()), reference)
     return replace(case, reference=_array_year(reference, case, model).option)
 
 
