@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -30,6 +31,12 @@ VARIANTS = {1: "existing", 2: "usual refurbishment", 3: "advanced refurbishment"
 def typology_table() -> pd.DataFrame:
     """The embedded TABULA table (one row per building variant, TABULA column names)."""
     return pd.read_csv(data_path("typology", "tabula_be_apartment.csv")).set_index("Code_BuildingVariant")
+
+
+@functools.cache
+def _typology_row(full_code: str) -> dict:
+    """One variant's row of :func:`typology_table` as a dict (kept: batch runs build thousands of buildings)."""
+    return typology_table().loc[full_code].to_dict()
 
 
 def list_typologies() -> pd.DataFrame:
@@ -65,7 +72,7 @@ def resolve_code(code: str, variant: int | None = None) -> str:
     return full
 
 
-def _scale_factors(row: pd.Series, floor_area_m2: float | None, n_storeys: int | None) -> tuple[float, float]:
+def _scale_factors(row: Mapping, floor_area_m2: float | None, n_storeys: int | None) -> tuple[float, float]:
     """Area factors (horizontal, vertical) for geometric similarity.
 
     The footprint (roof, floor) scales with floor area per storey; facades scale with the
@@ -78,14 +85,14 @@ def _scale_factors(row: pd.Series, floor_area_m2: float | None, n_storeys: int |
     return footprint_ratio, math.sqrt(footprint_ratio) * storeys / storeys_ref
 
 
-def _window_g_value(row: pd.Series) -> float:
+def _window_g_value(row: Mapping) -> float:
     """g of the glazing: the measure's g when the variant replaced the windows (TABULA logic)."""
     measure = str(row["Code_Measure_Window_1"])
     g_measure = float(row["g_gl_n_Measure_Window_1"])
     return g_measure if measure not in ("0", "nan", "") and g_measure > 0 else float(row["g_gl_n_Window_1"])
 
 
-def _elements(row: pd.Series, horizontal: float, vertical: float) -> list[OpaqueElement]:
+def _elements(row: Mapping, horizontal: float, vertical: float) -> list[OpaqueElement]:
     elements = []
     for kind, columns, factor in (("roof", ("Roof_1", "Roof_2"), horizontal), ("wall", ("Wall_1", "Wall_2", "Wall_3"), vertical),
                                   ("floor", ("Floor_1", "Floor_2"), horizontal)):
@@ -99,7 +106,7 @@ def _elements(row: pd.Series, horizontal: float, vertical: float) -> list[Opaque
     return elements
 
 
-def _windows(row: pd.Series, vertical: float, horizontal: float, orientation_deg: float) -> list[Window]:
+def _windows(row: Mapping, vertical: float, horizontal: float, orientation_deg: float) -> list[Window]:
     u_window, g_value = float(row["U_Actual_Window_1"]), _window_g_value(row)
     frame, shading = float(row["F_f"]), float(row["F_sh_vert"])
     windows = [
@@ -147,7 +154,7 @@ def building_from_typology(
         internal gains φ_int and setpoint θ_i of TABULA.
     """
     full = resolve_code(code, variant)
-    row = typology_table().loc[full]
+    row = _typology_row(full)
     if floor_area_m2 is not None:
         check_positive(floor_area_m2, "floor_area_m2", owner="building_from_typology", unit="m2")
     if n_storeys is not None:

@@ -26,6 +26,7 @@ functions raise :class:`~mgwsim.errors.InputError`; the numba kernels trust the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -252,6 +253,13 @@ class PerformanceMap:
         """Full-load heating capacity [kW]; 0 where the unit is not available (backup takes over)."""
         ts, tk, available = self._points(t_source_degc, t_sink_degc)
         return np.where(available, self._interp(self.capacity_kw, ts, tk), 0.0)
+
+    @cached_property
+    def kernel_table(self) -> np.ndarray:
+        """The map as one (source, sink, [capacity kW, COP]) array, so that a kernel reads both from one cell (kept)."""
+        table = np.dstack([self.capacity_kw, self.cop])
+        table.setflags(write=False)
+        return table
 
     def kernel_arrays(self) -> tuple:
         """``(source_grid, sink_grid, cop, capacity_kw, max_sink_degc, min_source, max_source)`` for kernels."""

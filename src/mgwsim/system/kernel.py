@@ -294,7 +294,7 @@ def _pv_charge(room, free_units, cap_u, cop_u, surplus, headroom):
 @njit
 def plant_kernel(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_factor, cop_factor, cap_limit_kw,
                  buffer_offset_k, dhw_offset_k, pv_kw, other_load_kw, hp_grids, dhw_grids, p, run_hours, starts, out):
-    """Run one building-year; fills ``out`` (n × N_OUTPUTS), ``run_hours`` and ``starts`` (per unit).
+    """Run one building-year: fills every cell of ``out`` (n × N_OUTPUTS); adds to ``run_hours``, ``starts`` (per unit).
 
     Heat series are kWh per step, power series kW (means over the step). ``cap_limit_kw``
     caps the heat of the main cascade (e.g. what an exhaust-air flow can give; ``inf`` for

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -106,6 +107,10 @@ class SystemResult:
         }, name="system")
 
 
+_NO_MAP = np.dstack([np.zeros((2, 2)), np.ones((2, 2))])
+_NO_MAP.setflags(write=False)
+
+
 def _grids(cascade: HeatPumpCascade | None, fallback: HeatPumpCascade | None) -> tuple:
     """``(source_grid, sink_grid, table, max_sink, min_source, max_source)`` of the plant kernel.
 
@@ -114,9 +119,9 @@ def _grids(cascade: HeatPumpCascade | None, fallback: HeatPumpCascade | None) ->
     chosen = cascade or fallback
     if chosen is None:  # a plant without heat pumps: a dummy, never evaluated
         grid = np.array([0.0, 1.0])
-        return grid, grid, np.dstack([np.zeros((2, 2)), np.ones((2, 2))]), -1e9, 1e9, -1e9
-    source, sink, cop, capacity, max_sink, min_source, max_source = chosen.performance.kernel_arrays()
-    return source, sink, np.dstack([capacity, cop]), max_sink, min_source, max_source
+        return grid, grid, _NO_MAP, -1e9, 1e9, -1e9
+    source, sink, _, _, max_sink, min_source, max_source = chosen.performance.kernel_arrays()
+    return source, sink, chosen.performance.kernel_table, max_sink, min_source, max_source
 
 
 def _series(values, field: str, weather: Weather, **bounds) -> np.ndarray:
@@ -266,6 +271,14 @@ def simulate_system(
     return SystemResult(plant, demand, hourly, units, control)
 
 
+@lru_cache(maxsize=8)
+def _constant(n: int, value: float) -> np.ndarray:
+    """``n`` times ``value``, read-only and kept (the kernel's inputs that a run leaves at their default)."""
+    array = np.full(n, value)
+    array.setflags(write=False)
+    return array
+
+
 def run_plant(plant: Plant, space_heating_kwh, dhw_kwh, supply_degc, return_degc, source_degc, outdoor_degc,
               defrost: tuple, *, control: Control | None = None, step_h: float = 1.0, pv_kw=None, other_load_kw=None,
               capacity_limit_kw=None, buffer_offset_k=None, dhw_offset_k=None):
@@ -276,14 +289,14 @@ def run_plant(plant: Plant, space_heating_kwh, dhw_kwh, supply_degc, return_degc
     (no capacity limit). The first step's required supply sets the buffer's start temperature.
     """
     n = len(space_heating_kwh)
-    zeros = np.zeros(n)
+    zeros = _constant(n, 0.0)
     control = control or Control()
     n_units = plant.heat_pumps.n_units if plant.heat_pumps else 1
     run_hours, starts = np.zeros(n_units), np.zeros(n_units)
-    out = np.zeros((n, k.N_OUTPUTS))
+    out = np.empty((n, k.N_OUTPUTS))  # the kernel writes every column of every step
     k.plant_kernel(
         space_heating_kwh, supply_degc, return_degc, dhw_kwh, source_degc, outdoor_degc, defrost[0], defrost[1],
-        np.full(n, np.inf) if capacity_limit_kw is None else capacity_limit_kw,
+        _constant(n, np.inf) if capacity_limit_kw is None else capacity_limit_kw,
         zeros if buffer_offset_k is None else buffer_offset_k, zeros if dhw_offset_k is None else dhw_offset_k,
         zeros if pv_kw is None else pv_kw, zeros if other_load_kw is None else other_load_kw,
         _grids(plant.heat_pumps, None), _grids(plant.hot_water.heat_pump, plant.heat_pumps),
