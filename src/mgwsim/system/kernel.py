@@ -228,18 +228,17 @@ def cascade_electricity(heat, cap_u, cop_u, unit_steps_before, min_mod, cd):
     """Electricity [kWh] for ``heat`` [kWh] from units giving ``cap_u`` [kWh per step] at ``cop_u``.
 
     ``unit_steps_before`` unit-steps are already in use; the last unit below ``min_mod``
-    cycles (EN 14825:2022 8.5.2 degradation with coefficient ``cd``). Non-decreasing in ``heat``.
+    cycles (EN 14825:2022 8.5.2 degradation with coefficient ``cd``): its heat ``q_last``
+    takes q_last / COP_PL = q_last / COP · (Cd·PLR + 1 − Cd) / PLR
+    = q_last / COP · (1 + (1 − Cd)(1/PLR − 1)), PLR = last / ``min_mod``. Non-decreasing in ``heat``.
     """
     if heat <= 0.0:
         return 0.0
     load = unit_steps_before + heat / cap_u
     last = load - (math.ceil(load - 1e-12) - 1.0)
-    elec = heat / cop_u
     if 0.0 < last < min_mod:
-        plr = last / min_mod
-        q_last = min(last * cap_u, heat)
-        elec += q_last / cop_u * ((cd * plr + 1.0 - cd) / plr - 1.0)
-    return elec
+        heat = heat + min(last * cap_u, heat) * (1.0 - cd) * (min_mod / last - 1.0)
+    return heat / cop_u
 
 
 @njit
@@ -334,6 +333,10 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
     inv_c_buf = 1.0 / c_buf if c_buf > 0.0 else 0.0
     inv_eff = 1.0 / bu_eff
     running_prev = 0
+    # staging tallies, per number of units running / per unit; turned into run hours and starts after the year
+    steps_running, start_edges = np.zeros(n_units + 1), np.zeros(n_units + 1)
+    off_time, cycling_starts = np.zeros(n_units), np.zeros(n_units)
+    inv_min_mod = 1.0 / min_mod
     for t in range(q_sh.size):
         hp_allowed = has_hp and not (bu_alt and t_outdoor[t] < bivalent)
         budget = max((import_limit + pv_kw[t] - other_load_kw[t]) * dt, 0.0)  # electricity allowed [kWh]
@@ -447,13 +450,15 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
         k = int(math.ceil(uh_used - 1e-12)) if uh_used > 1e-12 else 0
         last = uh_used - (k - 1) if k > 0 else 0.0
         is_cycling = 0.0 < last < min_mod
-        for i in range(min(k, n_units)):
-            on_time = last / min_mod if (i == k - 1 and is_cycling) else 1.0
-            run_hours[i] += on_time * dt
-            if i >= running_prev:
-                starts[i] += 1.0
-            elif is_cycling and i == k - 1:
-                starts[i] += dt  # a unit that keeps cycling starts once an hour, whatever the step
+        running = min(k, n_units)
+        steps_running[running] += 1.0
+        if running > running_prev:  # units running_prev .. running - 1 start
+            start_edges[running_prev] += 1.0
+            start_edges[running] -= 1.0
+        if is_cycling and k <= n_units:
+            off_time[k - 1] += 1.0 - last * inv_min_mod
+            if k - 1 < running_prev:
+                cycling_starts[k - 1] += dt  # a unit that keeps cycling starts once an hour, whatever the step
         out[t, CYCLING] = 1.0 if is_cycling else 0.0
         running_prev = k
         out[t, HP_LIMITED_BY_TEMPERATURE] = limited
@@ -461,3 +466,22 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
         out[t, HP_HEAT_PV_LED] = extra_dhw + extra_buf
         out[t, HP_LIMITED_BY_GRID] = grid_limited
         t_buf, t_dhw = t_buf_new, t_dhw_new
+    _tally_units(steps_running, start_edges, off_time, cycling_starts, dt, run_hours, starts)
+
+
+@njit
+def _tally_units(steps_running, start_edges, off_time, cycling_starts, dt, run_hours, starts):
+    """Run hours and starts per unit from the year's staging tallies.
+
+    Unit i runs (full steps) whenever more than i units run, less the off time of its
+    cycling steps; it starts where the running count rises past it (``start_edges`` holds
+    +1 at the first and −1 after the last unit that starts), plus once an hour while it
+    keeps cycling.
+    """
+    above, started = 0.0, 0.0
+    for i in range(off_time.size - 1, -1, -1):
+        above += steps_running[i + 1]
+        run_hours[i] += (above - off_time[i]) * dt
+    for i in range(off_time.size):
+        started += start_edges[i]
+        starts[i] += started + cycling_starts[i]
