@@ -768,8 +768,8 @@ def common_area_load_arrays(
     Returns
     -------
     dict of numpy.ndarray
-        The columns above and ``total_kw``, one value per step (some read-only: shared
-        between buildings); :func:`common_area_loads_kw` gives them as a DataFrame.
+        The columns above and ``total_kw``, one value per step; :func:`common_area_loads_kw`
+        gives them as a DataFrame.
     """
     owner = "common_area_loads_kw"
     local = _local_index(index, timezone, owner, quarters=True)
