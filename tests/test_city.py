@@ -183,7 +183,7 @@ def test_the_buildings_reference_is_the_same_on_both_paths(model, stock_table):
 
 
 def test_the_buildings_demand_arrays_equal_its_demand(model, stock_table):
-    """The kernel inputs of the array path (city_demand) = the columns of simulate_demand's Demand, exactly."""
+    """The kernel inputs of the array path (demand_series) = the columns of simulate_demand's Demand, exactly."""
     for building in (0, 4, 5):  # MFH.03, AB.04 (large), MFH.05
         case = model.building_case(stock_table.loc[f"{building}/hp50_gas"].to_dict())
         hourly = _study_demand(case, model).hourly

@@ -44,12 +44,11 @@ import pandas as pd
 from mgwsim._numba import njit
 from mgwsim.assess import fossil_heat_share, fossil_lock_in, hot_water_hygiene, temperature_lock_in
 from mgwsim.batch import _city_arrays as arrays
-from mgwsim.batch._city_demand import city_demand
 from mgwsim.batch._rows import row_seed
 from mgwsim.building.dhw import simulate_dhw_draws
 from mgwsim.building.emitters import radiators_for
 from mgwsim.building.typology import building_from_typology
-from mgwsim.demand import Demand, simulate_demand
+from mgwsim.demand import Demand, demand_series, simulate_demand
 from mgwsim.errors import InputError, check_number
 from mgwsim.finance import Option, business_case
 from mgwsim.heatpump import air_to_water
@@ -317,7 +316,7 @@ class _BuildingCase:
     """Seed of the building's apartments in the hot-water pool."""
     common: dict
     series: tuple
-    """The kernel's demand inputs (:func:`~mgwsim.batch._city_demand.city_demand`), equal to the
+    """The kernel's demand inputs (:func:`~mgwsim.demand.demand_series`), equal to the
     columns of the study's ``Demand`` (:func:`_study_demand`)."""
     auxiliary_kwh: float
     """Annual EPC auxiliary electricity (pumps, fans) [kWh]."""
@@ -349,7 +348,8 @@ def _building_case(row: dict, model: CityModel) -> _BuildingCase:
                                       orientation_deg=model.orientation(row.get("orientation_deg", 0.0)))
     design_kw = building.design_heat_load_kw(model.design_temperature_degc)
     seed = row_seed(row["building"]) if "building" in row else int(row["seed"])
-    series = city_demand(building, model.weather, radiators_for(design_kw), model.draw_kwh(building.n_apartments, seed))
+    series = demand_series(building, model.weather, radiators_for(design_kw),
+                           model.draw_kwh(building.n_apartments, seed))
     common = model.common_area(building, design_kw)
     boiler_kw = max(1.1 * design_kw, REFERENCE_BOILER_MIN_KW)
     reference = Variant("reference", gas_boiler_reference(boiler_kw), keeps_existing_boiler=False)

@@ -829,24 +829,27 @@ class DhwProfile:
         })
 
 
-def dhw_losses_kw(n_apartments: int, n_storeys: int, floor_area_m2: float, *, loop_temperature_degc: float,
-                  pipes: PipeLengths | None = None, storage_volume_l: float | None = None,
-                  storage_label_class: str = "C", n_tanks: int = 1, storage_degc: float = 60.0,
-                  plant_room_degc=15.0, shaft_degc=20.0) -> tuple:
-    """(circulation loop, its part in the shafts, storage) heat losses [kW] of a collective DHW system.
+def dhw_losses_kwh(n_steps: int, step_h: float, n_apartments: int, n_storeys: int, floor_area_m2: float, *,
+                   supply_temperature_degc: float, circulation_return_degc: float, pipes: PipeLengths | None = None,
+                   storage_volume_l: float | None = None, storage_label_class: str = "C", n_tanks: int = 1,
+                   plant_room_degc=15.0, shaft_degc=20.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(circulation loop, its part in the shafts, storage) heat losses per step [kWh] of a collective DHW system.
 
-    The loop by :func:`circulation_loss_kw` on ``pipes`` (default
-    :func:`estimate_circulation_pipe_lengths`), the tanks by :func:`storage_loss_kw` (0
-    without ``storage_volume_l``); scalars, or arrays where the ambient temperatures are.
+    The loop at the mean of its supply and return temperatures by :func:`circulation_loss_kw`
+    on ``pipes`` (default :func:`estimate_circulation_pipe_lengths`), the tanks by
+    :func:`storage_loss_kw` at the supply temperature (0 without ``storage_volume_l``);
+    kW × ``step_h`` per step. Shared by :func:`dhw_profile` (which checks the temperatures
+    against its :class:`LegionellaRules`) and :func:`mgwsim.demand.demand_series`.
     """
     if pipes is None:
         pipes = estimate_circulation_pipe_lengths(n_apartments, n_storeys, floor_area_m2)
-    loop = circulation_loss_kw(pipes, loop_temperature_degc=loop_temperature_degc,
+    loop = circulation_loss_kw(pipes, loop_temperature_degc=(supply_temperature_degc + circulation_return_degc) / 2.0,
                                basement_ambient_degc=plant_room_degc, shaft_ambient_degc=shaft_degc)
     storage = 0.0 if storage_volume_l is None else storage_loss_kw(
         storage_volume_l, label_class=storage_label_class, n_tanks=n_tanks,
-        storage_temperature_degc=storage_degc, ambient_temperature_degc=plant_room_degc)
-    return loop["total_kw"], loop["shaft_kw"], storage
+        storage_temperature_degc=supply_temperature_degc, ambient_temperature_degc=plant_room_degc)
+    return tuple(np.broadcast_to(kw, (n_steps,)).astype(float) * step_h
+                 for kw in (loop["total_kw"], loop["shaft_kw"], storage))
 
 
 def dhw_profile(
@@ -919,19 +922,17 @@ def dhw_profile(
                                    supply_temperature_degc=t_supply, cold_water_degc=cold_water_degc)
     elif not draws.index.equals(index):
         raise InputError("dhw_profile.draws must be on the profile's index (one row per step)")
-    loop_kw, shaft_kw, storage_kw = dhw_losses_kw(
-        n_apartments, n_storeys, area, loop_temperature_degc=(t_supply + t_return) / 2.0, pipes=pipes,
-        storage_volume_l=storage_volume_l, storage_label_class=storage_label_class, n_tanks=n_tanks,
-        storage_degc=t_supply, plant_room_degc=plant_room_degc, shaft_degc=shaft_degc)
-    n = len(index)
+    circulation, shaft, storage = dhw_losses_kwh(
+        len(index), step_h, n_apartments, n_storeys, area, supply_temperature_degc=t_supply,
+        circulation_return_degc=t_return, pipes=pipes, storage_volume_l=storage_volume_l,
+        storage_label_class=storage_label_class, n_tanks=n_tanks, plant_room_degc=plant_room_degc,
+        shaft_degc=shaft_degc)
     draw_kwh = draws["draw_kwh"].to_numpy()
-    circulation = np.broadcast_to(loop_kw, (n,)).astype(float) * step_h
-    storage = np.broadcast_to(storage_kw, (n,)).astype(float) * step_h
     hourly = pd.DataFrame({
         "draw_l": draws["draw_l"].to_numpy(),
         "draw_kwh": draw_kwh,
         "circulation_loss_kwh": circulation,
-        "circulation_loss_shaft_kwh": np.broadcast_to(shaft_kw, (n,)).astype(float) * step_h,
+        "circulation_loss_shaft_kwh": shaft,
         "storage_loss_kwh": storage,
         "total_kwh": draw_kwh + circulation + storage,
         "cold_water_degc": draws["cold_water_degc"].to_numpy(),

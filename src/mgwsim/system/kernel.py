@@ -261,13 +261,14 @@ def _hot_water(t_dhw, q_dhw, loss, target, plain_target, hp_target, cap_u, cop_u
                booster_max, backup_max, backup_dhw, backup_electric, backup_eff, hp_on, budget):
     """Steps 1 and 3 for hot water, scalars only, energies per step [kWh].
 
-    Returns (heat-pump heat, its electricity, booster heat, backup heat). ``hp_target``
-    is the tank temperature the units can reach; the booster and backup bring the tank
-    only to ``plain_target`` (a controller's raise is for the heat pumps).
+    Returns (heat-pump heat, its electricity, booster heat, backup heat, whether the heat
+    pumps alone met the whole need, i.e. the tank ends at ``hp_target``). ``hp_target`` is
+    the tank temperature the units can reach; the booster and backup bring the tank only to
+    ``plain_target`` (a controller's raise is for the heat pumps).
     """
     hp_heat = elec = booster = backup = 0.0
     if q_dhw + loss + c_dhw * (target - t_dhw) <= 0.0:
-        return hp_heat, elec, booster, backup
+        return hp_heat, elec, booster, backup, False
     need_hp = q_dhw + loss + c_dhw * (hp_target - t_dhw)
     if hp_on and need_hp > 0.0 and cap_u > 0.0:
         hp_heat = min(need_hp, units * cap_u, hp_limit, budget * cop_u)  # full-load charging: no cycling loss
@@ -279,7 +280,7 @@ def _hot_water(t_dhw, q_dhw, loss, target, plain_target, hp_target, cap_u, cop_u
         backup = min(rest, backup_max)
         if backup_electric:
             backup = min(backup, max(budget - elec - booster, 0.0) * backup_eff)
-    return hp_heat, elec, booster, backup
+    return hp_heat, elec, booster, backup, hp_heat == need_hp and booster == 0.0 and backup == 0.0
 
 
 @njit(inline=True)
@@ -346,7 +347,7 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
         loss_dhw = ua_dhw * (t_dhw - t_amb) * dt
         dhw_target = min(dhw_set + dhw_offset_k[t], dhw_max)
         hp_dhw_target = min(dhw_target, d_max - dhw_margin)
-        hp_dhw, elec_dhw, booster, bu_dhw = _hot_water(
+        hp_dhw, elec_dhw, booster, bu_dhw, dhw_met = _hot_water(
             t_dhw, q_dhw[t], loss_dhw, dhw_target, dhw_set, hp_dhw_target,
             cap_d, cop_d, dhw_units, c_dhw, cap_limit if main_dhw else 1e300, booster_max, bu_max, bu_dhw,
             bu_electric, bu_eff, hp_allowed and hp_dhw_on, budget)
@@ -391,7 +392,7 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
         # (the same value, to rounding, without the long chain of this step's arithmetic: faster)
         t_dhw_new = t_dhw
         if c_dhw > 0.0:
-            if booster == 0.0 and bu_dhw == 0.0 and hp_dhw == q_dhw[t] + loss_dhw + c_dhw * (hp_dhw_target - t_dhw):
+            if dhw_met:
                 t_dhw_new = hp_dhw_target
             else:
                 t_dhw_new = t_dhw + (hp_dhw + booster + bu_dhw - q_dhw[t] - loss_dhw) * inv_c_dhw
