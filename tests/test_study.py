@@ -118,3 +118,29 @@ def test_renovation_path_is_judged_per_variant_and_step(weather, tmp_path):
     assert result.future_proof_score("hybrid") <= future_proof_score(result.result("hybrid").checks)
     html = result.report(tmp_path).html.read_text(encoding="utf-8")
     assert 'id="renovation-path-table"' in html and 'id="renovation-path-reasons"' in html
+
+
+def test_an_all_electric_plant_closes_the_gas_connection(result):
+    assert "gas" not in result.result("all-electric").bill.carrier_totals()
+    assert result.result("hybrid").bill.carrier_totals()["gas"] > 0.0
+
+
+def test_a_kept_gas_connection_bills_its_fixed_terms_only(weather, result):
+    """Without gas, a kept connection costs the supplier's, distribution and metering fixed terms plus VAT."""
+    closed = result.result("all-electric").variant
+    kept = replace(closed, name="all-electric, gas kept", gas_connection=True)
+    again = Study(result.inputs, result.reference.variant, [kept]).run().result(kept.name)
+    gas = result.inputs.gas
+    fixed = (gas["supplier_fixed_eur_per_year"] + gas["distribution_fixed_eur_per_year"]
+             + gas["data_management_eur_per_year"]) * (1.0 + gas["vat_frac"])
+    totals = again.bill.carrier_totals()
+    assert totals["gas"] == pytest.approx(fixed, rel=1e-12)
+    assert totals["electricity"] == result.result("all-electric").bill.carrier_totals()["electricity"]
+
+
+def test_a_gas_backup_needs_the_gas_connection():
+    hybrid = Plant(_cascade(60.0), backup=Backup("gas_boiler", 150.0, 0.9))
+    with pytest.raises(InputError, match="gas_connection = False.*gas boiler"):
+        Variant("hybrid", hybrid, gas_connection=False)
+    assert Variant("hybrid", hybrid).keeps_gas_connection
+    assert not Variant("electric", replace(hybrid, backup=Backup("electric", 100.0, 1.0))).keeps_gas_connection

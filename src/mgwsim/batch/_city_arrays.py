@@ -238,21 +238,26 @@ def gas_kwh(year: PlantYear, backup) -> float:
     return year.backup_input_kwh if backup.kind == "gas_boiler" else 0.0
 
 
-def bill_by_carrier(year: PlantYear, gas_kwh: float, constants: YearConstants) -> dict[str, float]:
+def bill_by_carrier(year: PlantYear, gas_kwh: float, constants: YearConstants, *,
+                    gas_connection: bool = True) -> dict[str, float]:
     """Annual bill per carrier incl. VAT [EUR], as :meth:`mgwsim.tariffs.Bill.carrier_totals` of
     :func:`mgwsim.tariffs.annual_bill` with ``peak_factor`` 1.0 (as :func:`mgwsim.study.evaluate.assess_year`).
 
     Low-voltage electricity: supply, distribution, capacity tariff on the monthly peaks (at
     least ``capacity_min_kw``; VREG tariff methodology 2021-2024), data management, levies and
     excise bands, VAT; injection: compensation (negative) and injection fee. Gas: supply,
-    distribution, transport, fixed terms, levies and excise, VAT. Fixed fees and excise band
-    edges scale with the year fraction.
+    distribution, transport, fixed terms, levies and excise, VAT, while ``gas_connection``
+    (:attr:`mgwsim.study.Variant.keeps_gas_connection`), else nothing. Fixed fees and excise
+    band edges scale with the year fraction.
     """
     t, g, fraction = constants.electricity, constants.gas, constants.year_fraction
     if t.kind != "low_voltage":
         raise InputError(f"city rows bill on a low-voltage tariff, got {t.name!r} ({t.kind})")
-    return {"electricity": _electricity_eur(t, year, fraction) * (1.0 + t["vat_frac"]),
-            "injection": _injection_eur(t, year), "gas": _gas_eur(g, gas_kwh, fraction) * (1.0 + g["vat_frac"])}
+    bill = {"electricity": _electricity_eur(t, year, fraction) * (1.0 + t["vat_frac"]),
+            "injection": _injection_eur(t, year)}
+    if gas_connection:
+        bill["gas"] = _gas_eur(g, gas_kwh, fraction) * (1.0 + g["vat_frac"])
+    return bill
 
 
 def _electricity_eur(t, year: PlantYear, fraction: float) -> float:

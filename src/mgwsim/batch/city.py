@@ -488,7 +488,8 @@ def _array_year(variant, case: _BuildingCase, model: CityModel) -> _ArrayYear:
     investments = variant_investments(variant, model.remembered_costs, access_power_kva=float(year.peaks_kw.max()),
                                       design_heat_load_kw=case.design_kw)
     co2_kg = arrays.co2_kg(year.grid_import_kwh, gas_kwh, constants.co2_kg_per_kwh)
-    option = Option(variant.name, tuple(investments), arrays.bill_by_carrier(year, gas_kwh, constants),
+    bill = arrays.bill_by_carrier(year, gas_kwh, constants, gas_connection=variant.keeps_gas_connection)
+    option = Option(variant.name, tuple(investments), bill,
                     heat_delivered_mwh_per_year=(year.sh_delivered_kwh + year.dhw_delivered_kwh) / 1000.0,
                     co2_t_per_year=co2_kg / 1000.0)
     return _ArrayYear(year, option)

@@ -29,7 +29,7 @@ from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, gas_boiler_r
 from mgwsim.system.plant import BACKUP_KINDS, BACKUP_MODES, HOT_WATER_MODES
 
 VARIANT_KEYS = ("name", "description", "based_on", "plant", "pv", "ev", "control", "connection", "dynamic_tariff",
-                "keeps_existing_boiler")
+                "keeps_existing_boiler", "gas_connection")
 REFERENCE_KEYS = (*(k for k in VARIANT_KEYS if k != "based_on"), "gas_boiler_kw", "gas_boiler_efficiency")
 PLANT_KEYS = ("heat_pumps", "buffer", "hot_water", "backup")
 HEAT_PUMP_SOURCES = ("air",)  # brine needs a source-temperature model in the study (not yet)
@@ -221,6 +221,7 @@ def _variant(t: Table, plant: Plant, *, keeps_existing_boiler: bool) -> Variant:
             connection=t.value("connection", "str", "lv", choices=CONNECTIONS),
             dynamic_tariff=t.value("dynamic_tariff", "bool", False),
             keeps_existing_boiler=t.value("keeps_existing_boiler", "bool", keeps_existing_boiler),
+            gas_connection=t.value("gas_connection", "bool", None),
             description=t.value("description", "str", ""))
 
 

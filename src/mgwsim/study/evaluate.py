@@ -181,7 +181,7 @@ def assess_year(inputs: StudyInputs, variant: Variant, system: SystemResult, gri
     """The money, EPC and CO2 of a simulated year, from its grid exchange [kWh per step].
 
     Bills with the tariffs of ``inputs`` (medium voltage: access power = the year's peak
-    import), the variant's investments, the EPC indicator of ``building`` (heating and hot
+    import; gas only while the variant keeps its gas connection), the variant's investments, the EPC indicator of ``building`` (heating and hot
     water from ``system``, ``auxiliary_kwh`` of pumps and fans, ``pv_kwh`` credited) and the
     CO2 of grid import and gas. Shared by :func:`evaluate_variant` and the city rows of
     :mod:`mgwsim.batch.city`, which build the grid exchange in their own way.
@@ -192,7 +192,8 @@ def assess_year(inputs: StudyInputs, variant: Variant, system: SystemResult, gri
                          index=system.hourly.index)
     peak_kw = float(grid_import_kwh.max()) / system.step_h
     mv = variant.connection == "mv"
-    bill = annual_bill(flows, [tariff, inputs.gas], day_ahead=inputs.day_ahead, access_power_kva=peak_kw if mv else None)
+    tariffs = [tariff, inputs.gas] if variant.keeps_gas_connection else [tariff]  # a closed connection bills nothing
+    bill = annual_bill(flows, tariffs, day_ahead=inputs.day_ahead, access_power_kva=peak_kw if mv else None)
     investments = variant_investments(variant, inputs.cost_table, mv_tariff=tariff if mv else None,
                                       access_power_kva=peak_kw, design_heat_load_kw=design_heat_load_kw)
     energy = final_energy_by_use(system)

@@ -38,6 +38,10 @@ class Variant:
         Electricity bought on a dynamic (day-ahead indexed) contract.
     keeps_existing_boiler : bool
         The gas backup is the existing boiler (no investment); otherwise a new boiler is costed.
+    gas_connection : bool, optional
+        Whether the building keeps its collective gas connection, whose fixed terms (supplier,
+        distribution, metering) are billed even in a year without gas. ``None`` (default): kept
+        exactly when the plant burns gas (a gas-boiler backup); an all-electric plant closes it.
     extra_investments : tuple of Investment
         Anything else the variant buys (envelope measures, electrical works, ...).
     description : str
@@ -53,6 +57,7 @@ class Variant:
     connection: str = "lv"
     dynamic_tariff: bool = False
     keeps_existing_boiler: bool = True
+    gas_connection: bool | None = None
     extra_investments: tuple[Investment, ...] = ()
     description: str = ""
 
@@ -71,10 +76,18 @@ class Variant:
         check_choice(self.connection, "connection", CONNECTIONS, owner=owner)
         if self.ev_strategy == "peak_limited" and (self.ev is None or self.ev.site_limit_kw is None):
             raise InputError(f"{owner}.ev_strategy 'peak_limited' needs an EV ChargingSite with site_limit_kw")
+        if self.gas_connection is False and self.plant.backup.is_combustion:
+            raise InputError(f"{owner}.gas_connection = False, but the plant's backup is a gas boiler: "
+                             "keep the connection (True or None) or choose an electric backup")
 
     @property
     def pv_kwp(self) -> float:
         return float(sum(array.kwp for array in self.pv))
+
+    @property
+    def keeps_gas_connection(self) -> bool:
+        """Whether the collective gas connection stays (and its fixed terms are billed); see ``gas_connection``."""
+        return self.plant.backup.is_combustion if self.gas_connection is None else bool(self.gas_connection)
 
     @property
     def is_reference(self) -> bool:
