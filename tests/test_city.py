@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import pickle
 
 import numpy as np
@@ -9,7 +10,7 @@ import pandas as pd
 import pytest
 
 from mgwsim.batch import CITY_COMBINATIONS, CityModel, city_row, city_table, run_batch, variant_row, variant_shared
-from mgwsim.batch.city import _city_row_reference, _study_demand, _study_reference
+from mgwsim.batch.city import MAX_UNIT_KW, _city_row_reference, _study_demand, _study_reference, variant_for
 from mgwsim.errors import InputError
 from mgwsim.heatpump import air_to_water
 from mgwsim.stock import DEFAULT_CRITERIA, feasibility_summary, generate_stock
@@ -69,6 +70,16 @@ def test_the_model_pickles_without_its_caches(model):
     model.dhw_pool  # noqa: B018 -- build a cache
     state = pickle.loads(pickle.dumps(model)).__dict__
     assert "dhw_pool" not in state and "defaults" not in state
+
+
+def test_a_tower_beyond_the_cost_tables_largest_units_is_priced_in_units(model):
+    """A 27-storey TABULA AB.03 tower twice the reference size needs several boilers and heat-pump units."""
+    tower = {**BLOCK, "typology": "AB.03", "floor_area_m2": 62000.0, "n_apartments": 780, "n_storeys": 38}
+    row = city_row({**tower, "combination": "hp70_gas"}, model)
+    assert row["design_heat_load_kw"] > 2000.0  # the largest boiler of the cost table
+    assert row["investment_eur"] > 0.0 and row["no_unmet_heat"]
+    variant = variant_for(CITY_COMBINATIONS["hp70_gas"], row["design_heat_load_kw"], 500.0, air_to_water())
+    assert variant.plant.heat_pumps.n_units == math.ceil(0.7 * row["design_heat_load_kw"] / MAX_UNIT_KW)
 
 
 def test_bad_rows_name_the_problem(model):

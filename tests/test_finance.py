@@ -156,6 +156,17 @@ def test_cost_table_scale_and_validation(tmp_path):
         load_cost_table(bad)
 
 
+def test_items_beyond_the_largest_size_are_installed_as_equal_units():
+    table = load_cost_table()
+    one = table.investments("gas_boiler_condensing", 1500.0, name="boiler")
+    assert one == (table.investment("gas_boiler_condensing", 1500.0, name="boiler"),)
+    units = table.investments("gas_boiler_condensing", 5000.0, name="boiler")  # size_max 2000 kW: 3 x 1667 kW
+    assert [u.name for u in units] == [f"boiler: unit {i} of 3 (1667 kW)" for i in (1, 2, 3)]
+    assert all(u.capex_eur == pytest.approx(table.cost_eur("gas_boiler_condensing", 5000.0 / 3)) for u in units)
+    with pytest.raises(InputError, match=r"condensing\].size = 5.0 kW is outside the allowed range \[20, inf\]"):
+        table.investments("gas_boiler_condensing", 5.0)
+
+
 def test_cabin_investments_from_mv_tariff():
     mv = load_tariff("mv_fluvius_antwerpen", 2026)
     cabin, connection = cabin_investments(mv, access_power_kva=80)

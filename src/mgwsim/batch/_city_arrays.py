@@ -370,14 +370,14 @@ class RememberedCosts:
         self.table = table
         self._items: dict = {}
 
-    def investment(self, item: str, size: float, name: str | None = None) -> Investment:
-        """:meth:`CostTable.investment`, computed once per (item, size, name)."""
+    def investments(self, item: str, size: float, name: str | None = None) -> tuple[Investment, ...]:
+        """:meth:`CostTable.investments`, computed once per (item, size, name)."""
         key = (item, size, name)
         found = self._items.get(key)
         if found is None:
             if len(self._items) >= _COSTS_KEPT:
                 self._items.clear()
-            found = self._items[key] = self.table.investment(item, size, name=name)
+            found = self._items[key] = self.table.investments(item, size, name=name)
         return found
 
 

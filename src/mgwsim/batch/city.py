@@ -34,6 +34,7 @@ the reference the tests compare it with (equal to 1e-9).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from typing import NamedTuple
@@ -72,6 +73,9 @@ CRITICAL_CHECKS = ("fossil_lock_in", "temperature_lock_in", "hot_water_hygiene")
 """Lock-in checks that make a combination infeasible when they fail."""
 REFERENCE_BOILER_MIN_KW = 20.0
 """Smallest reference boiler [kW]: 1.1 × design load, at least the smallest collective boiler of the cost table."""
+MAX_UNIT_KW = 500.0
+"""Largest heat-pump unit of a city variant [kW] (mgwsim screening assumption: large collective air-water
+modules reach a few hundred kW); a larger heat-pump share is split over more units."""
 _BUILDING_COLUMNS = ("floor_area_m2", "n_apartments", "n_storeys")
 _CASE_COLUMNS = ("typology", "variant", *_BUILDING_COLUMNS, "orientation_deg")
 _CASES_KEPT = 4
@@ -374,8 +378,9 @@ def variant_for(combination: Combination, design_kw: float, roof_m2: float, heat
     """The :class:`~mgwsim.study.Variant` of ``combination`` for a building of design load ``design_kw`` [kW].
 
     Sizing rules (mgwsim assumptions for screening, not a design): two units above 60 kW of
-    design load, else one, each ``hp_share`` × design load / units rounded to 5 kW (at least
-    10 kW, the smallest collective unit of the cost table); hot-water tank 20 l per kW of one
+    design load (more when a unit would exceed ``MAX_UNIT_KW``), else one, each ``hp_share`` ×
+    design load / units rounded to 5 kW (at least 10 kW, the smallest collective unit of the
+    cost table); hot-water tank 20 l per kW of one
     unit (≥ 300 l) at 55 °C with a booster of 15 % of the design load (≥ 6 kW); buffer 20 l
     per kW of heat pumps; backup at the full design load (gas boiler η 0.8 on GCV, or
     electric); PV on ``PV_ROOF_SHARE`` of the roof.
@@ -385,7 +390,7 @@ def variant_for(combination: Combination, design_kw: float, roof_m2: float, heat
 
 def _sized_variant(combination: Combination, design_kw: float, roof_m2: float, unit_map):
     """:func:`variant_for` with ``unit_map(unit_kw)`` giving the heat-pump map of one unit."""
-    n_units = 2 if design_kw > 60.0 else 1
+    n_units = max(2, math.ceil(combination.hp_share * design_kw / MAX_UNIT_KW)) if design_kw > 60.0 else 1
     unit_kw = max(10.0, 5.0 * round(combination.hp_share * design_kw / n_units / 5.0))
     cascade = HeatPumpCascade(unit_map(unit_kw), n_units)
     electric = combination.backup == "electric"

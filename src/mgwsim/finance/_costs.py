@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -123,6 +125,21 @@ class CostTable:
             lifetime_years=int(row.lifetime_years), maintenance_frac=float(row.maintenance_frac_per_year),
             source=f"{row.source} ({int(row.year)})",
         )
+
+    def investments(self, item: str, size: float, name: str | None = None) -> tuple[Investment, ...]:
+        """``item`` at ``size`` as installed: one :class:`Investment` up to the row's ``size_max``, beyond
+        it n = ceil(size / size_max) equal units side by side, each priced at size / n (several
+        boilers in cascade, tanks, hydraulic groups or feeders: the practice for plants larger
+        than the largest unit the table prices). A size below ``size_min`` is an error.
+        """
+        row = self._row(item)
+        check_number(size, "size", owner=f"CostTable[{item}]", low=row.size_min, unit=row.size_unit)
+        n = math.ceil(size / row.size_max)
+        if n <= 1:
+            return (self.investment(item, size, name),)
+        label, unit = name or item, size / n
+        return tuple(self.investment(item, unit, name=f"{label}: unit {i + 1} of {n} ({unit:.0f} {row.size_unit})")
+                     for i in range(n))
 
     def with_overrides(self, item: str, **fields) -> CostTable:
         """A copy with fields of one row replaced (validated), e.g. ``eur_per_unit_at_ref=1400``."""

@@ -19,8 +19,8 @@ def _heat_pump_items(variant: Variant, costs: CostTable) -> list[Investment]:
         kind = cascade.performance.source.kind
         unit_kw = kw / cascade.n_units
         for unit in range(cascade.n_units):
-            items.append(costs.investment(HEAT_PUMP_ITEM[kind], unit_kw, name=f"heat pump {label} {unit + 1} ({unit_kw:.0f} kW)"))
-        items.append(costs.investment("hydraulics", kw, name=f"hydraulics {label} ({kw:.0f} kW)"))
+            items += costs.investments(HEAT_PUMP_ITEM[kind], unit_kw, name=f"heat pump {label} {unit + 1} ({unit_kw:.0f} kW)")
+        items += costs.investments("hydraulics", kw, name=f"hydraulics {label} ({kw:.0f} kW)")
     return items
 
 
@@ -32,26 +32,27 @@ def variant_investments(variant: Variant, costs: CostTable, *, mv_tariff: Tariff
     hot-water tanks, an electrical upgrade sized on the heat pumps' electrical input at the
     rating point, PV by kWp, EV chargers and load management, the private MV cabin and
     connection, a new condensing boiler when the variant (or the reference) does not keep
-    the existing one, and the variant's extra investments.
+    the existing one, and the variant's extra investments. An item larger than the cost
+    table's largest size is installed as several equal units (:meth:`CostTable.investments`).
     """
     plant = variant.plant
     items = _heat_pump_items(variant, costs)
     if plant.buffer is not None:
-        items.append(costs.investment("buffer_tank", plant.buffer.volume_l, name=f"buffer tank {plant.buffer.volume_l:.0f} l"))
+        items += costs.investments("buffer_tank", plant.buffer.volume_l, name=f"buffer tank {plant.buffer.volume_l:.0f} l")
     if plant.heat_pumps is not None:
         tank = plant.hot_water.tank
-        items.append(costs.investment("dhw_tank", tank.volume_l, name=f"hot-water tank {tank.volume_l:.0f} l"))
+        items += costs.investments("dhw_tank", tank.volume_l, name=f"hot-water tank {tank.volume_l:.0f} l")
         electrical_kw = plant.heat_pumps.rated_capacity_kw() / 3.0 + plant.hot_water.booster_kw
-        items.append(costs.investment("electrical_upgrade", electrical_kw, name=f"electrical works ({electrical_kw:.0f} kW)"))
+        items += costs.investments("electrical_upgrade", electrical_kw, name=f"electrical works ({electrical_kw:.0f} kW)")
     if plant.backup.kind == "gas_boiler" and not variant.keeps_existing_boiler:
         size = max(plant.backup.capacity_kw, design_heat_load_kw) if plant.heat_pumps is None else plant.backup.capacity_kw
-        items.append(costs.investment("gas_boiler_condensing", size, name=f"condensing gas boiler {size:.0f} kW"))
+        items += costs.investments("gas_boiler_condensing", size, name=f"condensing gas boiler {size:.0f} kW")
     if variant.pv:
-        items.append(costs.investment("pv", variant.pv_kwp, name=f"PV {variant.pv_kwp:.1f} kWp"))
+        items += costs.investments("pv", variant.pv_kwp, name=f"PV {variant.pv_kwp:.1f} kWp")
     if variant.ev is not None:
-        items.append(costs.investment("ev_charger", variant.ev.n_points, name=f"EV chargers ({variant.ev.n_points})"))
+        items += costs.investments("ev_charger", variant.ev.n_points, name=f"EV chargers ({variant.ev.n_points})")
         if variant.ev_strategy != "uncontrolled":
-            items.append(costs.investment("load_management", 1, name="EV load management"))
+            items += costs.investments("load_management", 1, name="EV load management")
     if variant.connection == "mv":
         if mv_tariff is None:
             raise ValueError("variant_investments: an MV variant needs the MV tariff for its cabin costs")
