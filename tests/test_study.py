@@ -10,11 +10,12 @@ import pytest
 from mgwsim.assess import future_proof_score
 from mgwsim.errors import InputError
 from mgwsim.examples import antwerp_block
-from mgwsim.finance import business_case, npv
+from mgwsim.finance import business_case, load_cost_table, npv
 from mgwsim.heatpump import Source, carnot_map
 from mgwsim.pv import flat_roof_east_west
 from mgwsim.storage import Tank
 from mgwsim.study import Study, StudyInputs, Variant
+from mgwsim.study.costs import variant_investments
 from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, gas_boiler_reference
 
 
@@ -144,3 +145,15 @@ def test_a_gas_backup_needs_the_gas_connection():
         Variant("hybrid", hybrid, gas_connection=False)
     assert Variant("hybrid", hybrid).keeps_gas_connection
     assert not Variant("electric", replace(hybrid, backup=Backup("electric", 100.0, 1.0))).keeps_gas_connection
+
+
+def test_an_electric_backup_is_bought_and_fed():
+    """The all-electric plant buys its backup heater, and the electrical works carry its input beside the heat pumps'."""
+    costs = load_cost_table()
+    electric = Plant(_cascade(60.0), HotWater(Tank(1500.0, 55.0, 75.0), booster_kw=18.0), backup=Backup("electric", 100.0))
+    hybrid = replace(electric, backup=Backup("gas_boiler", 150.0, 0.9))
+    by_name = {item.name: item for item in variant_investments(Variant("electric", electric), costs)}
+    assert by_name["electric backup heater 100 kW"].capex_eur == pytest.approx(costs.cost_eur("electric_heater", 100.0))
+    assert "electrical works (158 kW)" in by_name  # 120 kW / 3 + 18 kW booster + 100 kW backup
+    names = {item.name for item in variant_investments(Variant("hybrid", hybrid), costs)}
+    assert "electrical works (58 kW)" in names and not any("electric backup" in name for name in names)

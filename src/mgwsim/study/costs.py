@@ -30,20 +30,27 @@ def variant_investments(variant: Variant, costs: CostTable, *, mv_tariff: Tariff
 
     Heat pumps per unit (economies of scale in the cost table), hydraulics, buffer and
     hot-water tanks, an electrical upgrade sized on the heat pumps' electrical input at the
-    rating point, PV by kWp, EV chargers and load management, the private MV cabin and
-    connection, a new condensing boiler when the variant (or the reference) does not keep
-    the existing one, and the variant's extra investments. An item larger than the cost
+    rating point (thermal / 3) plus the booster and an electric backup's input, that electric
+    backup, PV by kWp, EV chargers and load management, the private MV cabin and connection,
+    a new condensing boiler when the variant (or the reference) does not keep the existing
+    one, and the variant's extra investments. An item larger than the cost
     table's largest size is installed as several equal units (:meth:`CostTable.investments`).
     """
     plant = variant.plant
     items = _heat_pump_items(variant, costs)
     if plant.buffer is not None:
         items += costs.investments("buffer_tank", plant.buffer.volume_l, name=f"buffer tank {plant.buffer.volume_l:.0f} l")
+    electric_backup_kw = plant.backup.capacity_kw / plant.backup.efficiency if plant.backup.kind == "electric" else 0.0
     if plant.heat_pumps is not None:
         tank = plant.hot_water.tank
         items += costs.investments("dhw_tank", tank.volume_l, name=f"hot-water tank {tank.volume_l:.0f} l")
-        electrical_kw = plant.heat_pumps.rated_capacity_kw() / 3.0 + plant.hot_water.booster_kw
+    if plant.heat_pumps is not None or electric_backup_kw > 0.0:
+        hp_kw = plant.heat_pumps.rated_capacity_kw() / 3.0 if plant.heat_pumps is not None else 0.0
+        electrical_kw = hp_kw + plant.hot_water.booster_kw + electric_backup_kw
         items += costs.investments("electrical_upgrade", electrical_kw, name=f"electrical works ({electrical_kw:.0f} kW)")
+    if electric_backup_kw > 0.0:
+        kw = plant.backup.capacity_kw
+        items += costs.investments("electric_heater", kw, name=f"electric backup heater {kw:.0f} kW")
     if plant.backup.kind == "gas_boiler" and not variant.keeps_existing_boiler:
         size = max(plant.backup.capacity_kw, design_heat_load_kw) if plant.heat_pumps is None else plant.backup.capacity_kw
         items += costs.investments("gas_boiler_condensing", size, name=f"condensing gas boiler {size:.0f} kW")
