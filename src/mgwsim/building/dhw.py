@@ -37,7 +37,7 @@ from mgwsim.errors import (
     check_positive,
     check_series,
 )
-from mgwsim.timestep import step_hours
+from mgwsim.timestep import per_index, step_hours
 
 __all__ = [
     "DEFAULT_COLD_WATER",
@@ -238,10 +238,16 @@ def cold_water_temperature_degc(
     return pd.Series(mean - amp * np.cos(phase), index=index, name="cold_water_degc")
 
 
+@per_index
+def _default_cold_water(index) -> np.ndarray:
+    """:func:`cold_water_temperature_degc` with its defaults (memoised per index) [°C]."""
+    return cold_water_temperature_degc(index).to_numpy()
+
+
 def _cold_water_array(index, cold_water_degc, owner: str) -> np.ndarray:
     """Cold water temperature per step: the default sinusoid, a scalar, or a checked array."""
     if cold_water_degc is None:
-        return cold_water_temperature_degc(index).to_numpy()
+        return _default_cold_water(index)
     if np.ndim(cold_water_degc) == 0:
         value = check_number(cold_water_degc, "cold_water_degc", owner=owner, low=0, high=30, unit="degC")
         return np.full(len(index), value)
@@ -387,15 +393,23 @@ def apartment_draws_l(
     return pd.DataFrame(volumes, index=index, columns=columns)
 
 
-def _draw_volumes(index, occupants, v_p, cv, kappa, rng, step_h: float = 1.0) -> np.ndarray:
-    """The vectorised draw model of :func:`apartment_draws_l` -> array (steps, apartments) [l]."""
+@per_index
+def _day_shape(index, step_h: float) -> tuple[np.ndarray, ...]:
+    """The calendar part of the draw model (no randomness; memoised per index): day codes and
+    first steps, each step's mean profile share ``p``, the share ``cover`` of each day's profile
+    that ``index`` covers, and the deterministic day factors."""
     codes, starts = _day_codes(index)
     fractions = daily_profile_fractions(step_h)
     weekend = np.asarray(index.day_of_week) >= 5
     slot = _slot_of_day(index, step_h)
     p = np.where(weekend, fractions["weekend"].to_numpy()[slot], fractions["weekday"].to_numpy()[slot])
     cover = np.add.reduceat(p, starts)
-    factor = _deterministic_day_factors(index, codes, starts, cover, step_h)
+    return codes, starts, p, cover, _deterministic_day_factors(index, codes, starts, cover, step_h)
+
+
+def _draw_volumes(index, occupants, v_p, cv, kappa, rng, step_h: float = 1.0) -> np.ndarray:
+    """The vectorised draw model of :func:`apartment_draws_l` -> array (steps, apartments) [l]."""
+    codes, starts, p, cover, factor = _day_shape(index, step_h)
     n_days, n_apts = starts.size, occupants.size
     x = np.ones((n_days, n_apts)) if cv == 0 else rng.gamma(1.0 / cv**2, cv**2, size=(n_days, n_apts))
     g = rng.gamma(np.broadcast_to((kappa * p)[:, None], (p.size, n_apts)))
