@@ -26,7 +26,7 @@ from mgwsim.heatpump import Source, carnot_map
 from mgwsim.storage import Tank
 from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, simulate_system
 from mgwsim.system import kernel
-from mgwsim.system.simulate import _defrost, _grids, _params
+from mgwsim.system.simulate import _defrost, _grids, _params, plant_buffers
 from mgwsim.weather import default_weather
 
 
@@ -49,10 +49,10 @@ def main() -> None:
             np.full(weather.n_hours, np.inf), zeros, zeros, zeros, zeros,
             _grids(plant.heat_pumps, None), _grids(None, plant.heat_pumps), _params(plant, 50.0, Control()))
 
-    out = np.zeros((weather.n_hours, kernel.N_OUTPUTS))  # allocated once, as for the zone kernel: kernel time only
+    out, points = plant_buffers(weather.n_hours)  # allocated once, as for the zone kernel: kernel time only
 
     def run(func):
-        return lambda: func(*args, np.zeros(2), np.zeros(2), out)
+        return lambda: func(*args, np.zeros(2), np.zeros(2), out, points)
 
     run(kernel.plant_kernel)()
     numba_s = best_time_s(run(kernel.plant_kernel), repeat=60, number=5)
@@ -84,10 +84,10 @@ def _plant_args(weather, demand, plant, control, pv_kw):
 
 def _plant_kernel_s(args, n: int) -> float:
     """Best kernel time [s]: the output allocated once, as in :func:`main` (zeroing 2 MB per call is not the kernel's)."""
-    out = np.zeros((n, kernel.N_OUTPUTS))
+    out, points = plant_buffers(n)
 
     def run():
-        kernel.plant_kernel(*args, np.zeros(2), np.zeros(2), out)
+        kernel.plant_kernel(*args, np.zeros(2), np.zeros(2), out, points)
     run()
     return best_time_s(run, repeat=20, number=3)
 
@@ -117,8 +117,8 @@ def _full_system(weather) -> None:
         zone_s = _zone_kernel_s(wx)
         args = _plant_args(wx, demand, plant, Control("pv_led"), pv)
         plant_s = _plant_kernel_s(args, n)
-        out = np.zeros((n, kernel.N_OUTPUTS))
-        kernel.plant_kernel(*args, np.zeros(2), np.zeros(2), out)
+        out, points = plant_buffers(n)
+        kernel.plant_kernel(*args, np.zeros(2), np.zeros(2), out, points)
         plant_kw = (out[:, kernel.HP_ELEC_SH] + out[:, kernel.HP_ELEC_DHW] + out[:, kernel.BOOSTER_HEAT]) / wx.step_h
         sessions = generate_sessions(wx.index, ChargingSite(n_points=8, n_cars=8, site_limit_kw=25.0), seed=1)
         a, other = sessions.arrays, common + plant_kw

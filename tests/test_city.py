@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import pickle
+import threading
 
 import numpy as np
 import pandas as pd
@@ -80,6 +81,20 @@ def test_a_tower_beyond_the_cost_tables_largest_units_is_priced_in_units(model):
     assert row["investment_eur"] > 0.0 and row["no_unmet_heat"]
     variant = variant_for(CITY_COMBINATIONS["hp70_gas"], row["design_heat_load_kw"], 500.0, air_to_water())
     assert variant.plant.heat_pumps.n_units == math.ceil(0.7 * row["design_heat_load_kw"] / MAX_UNIT_KW)
+
+
+def test_rows_reuse_the_plant_buffers_without_carrying_anything_over(model):
+    """The array path runs every row in the same work arrays (per thread): rows stay independent."""
+    first = city_row({**BLOCK, "combination": "hp30_gas"}, model)
+    out = model.plant_buffers[0]
+    city_row({**BLOCK, "combination": "hp70_elec_pv"}, model)
+    assert model.plant_buffers[0] is out
+    assert city_row({**BLOCK, "combination": "hp30_gas"}, model) == first
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(model.plant_buffers[0]))
+    thread.start()
+    thread.join()
+    assert seen[0] is not out  # another thread gets its own
 
 
 def test_bad_rows_name_the_problem(model):

@@ -13,6 +13,8 @@ from mgwsim.examples import antwerp_block
 from mgwsim.heatpump import Source, carnot_map
 from mgwsim.storage import Tank
 from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, gas_boiler_reference, simulate_system
+from mgwsim.system.kernel import N_OUTPUTS
+from mgwsim.system.simulate import plant_buffers, run_plant
 
 SOURCE_GRID = np.linspace(-25.0, 35.0, 25)
 SINK_GRID = np.linspace(36.0, 80.0, 23)
@@ -140,3 +142,12 @@ def test_capacity_limit_caps_heat_pump_heat(weather, demand):
     h = simulate_system(demand, plant(), weather, capacity_limit_kw=limit).hourly
     assert (h["hp_heat_sh_kwh"] + h["hp_heat_dhw_kwh"] <= 25.0 + 1e-9).all()
     assert (h["hp_heat_sh_kwh"] + h["hp_heat_dhw_kwh"]).max() == pytest.approx(25.0)
+
+
+def test_run_plant_refuses_buffers_for_another_year_length():
+    n = 24
+    series = (np.zeros(n), np.zeros(n), np.full(n, 50.0), np.full(n, 40.0), np.zeros(n), np.zeros(n))
+    with pytest.raises(InputError, match=r"plant_buffers\(24\)"):
+        run_plant(plant(), *series, (np.ones(n), np.ones(n)), buffers=plant_buffers(48))
+    out, _, _ = run_plant(plant(), *series, (np.ones(n), np.ones(n)), buffers=plant_buffers(n))
+    assert out.shape == (n, N_OUTPUTS)

@@ -35,6 +35,7 @@ the reference the tests compare it with (equal to 1e-9).
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from typing import NamedTuple
@@ -60,7 +61,7 @@ from mgwsim.study import StudyInputs, Variant, scale_map
 from mgwsim.study.costs import variant_investments
 from mgwsim.study.evaluate import assess_year
 from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, SystemResult, gas_boiler_reference
-from mgwsim.system.simulate import _check_in_grid, _defrost, plant_flows, run_plant
+from mgwsim.system.simulate import _check_in_grid, _defrost, plant_buffers, plant_flows, run_plant
 from mgwsim.weather import default_weather
 
 DHW_POOL_SIZE = 256
@@ -149,13 +150,28 @@ class CityModel:
                                                  low=0.1, high=90.0, unit="°")
         self._cases: dict = {}
         self._unit_maps: dict = {}
+        self._scratch = threading.local()
 
     def __getstate__(self):
         state = {**self.__dict__, "_cases": {}, "_unit_maps": {}}
+        del state["_scratch"]
         for lazy in ("local_index", "dhw_pool", "pv_kw_per_kwp", "defaults", "defrost", "no_defrost",
                      "design_temperature_degc", "day_ahead", "year_constants", "temp_air_degc", "remembered_costs"):
             state.pop(lazy, None)  # rebuilt in each worker rather than shipped
         return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._scratch = threading.local()
+
+    @property
+    def plant_buffers(self) -> tuple[np.ndarray, np.ndarray]:
+        """This thread's work arrays of the plant kernel (:func:`~mgwsim.system.simulate.plant_buffers`),
+        reused by every array-path row: a row's year is reduced to sums before the next row runs."""
+        buffers = getattr(self._scratch, "plant", None)
+        if buffers is None:
+            buffers = self._scratch.plant = plant_buffers(self.weather.n_hours)
+        return buffers
 
     # -- shared preparation (cached per process) --------------------------------------
     @cached_property
@@ -455,12 +471,13 @@ def _demand_series(demand: Demand) -> tuple[np.ndarray, ...]:
                                                  "return_required_degc"))
 
 
-def _run_year(variant, series: tuple, other_kw: np.ndarray, pv: np.ndarray, model: CityModel):
-    """The plant kernel for the variant's year: ``(out, run_hours, starts)`` of :func:`~mgwsim.system.simulate.run_plant`."""
+def _run_year(variant, series: tuple, other_kw: np.ndarray, pv: np.ndarray, model: CityModel, buffers=None):
+    """The plant kernel for the variant's year: ``(out, run_hours, starts)`` of :func:`~mgwsim.system.simulate.run_plant`
+    (``out`` in ``buffers`` when given)."""
     plant, air = variant.plant, model.temp_air_degc
     return run_plant(plant, *series, air, air,
                      model.defrost if plant.heat_pumps is not None and plant.heat_pumps.defrost else model.no_defrost,
-                     control=variant.control, pv_kw=pv, other_load_kw=other_kw)
+                     control=variant.control, pv_kw=pv, other_load_kw=other_kw, buffers=buffers)
 
 
 def _kpis(result: _Evaluated, reference: _Evaluated, design_kw: float, model: CityModel) -> dict:
@@ -487,7 +504,7 @@ def _array_year(variant, case: _BuildingCase, model: CityModel) -> _ArrayYear:
     :func:`_evaluate` would build (investments, bill per carrier, heat delivered, CO2)."""
     constants, plant = model.year_constants, variant.plant
     pv = _pv_kw(variant, model)
-    out = _run_year(variant, case.series, case.common["total"], pv, model)[0]
+    out = _run_year(variant, case.series, case.common["total"], pv, model, model.plant_buffers)[0]
     year = arrays.plant_year(out, pv, case.common["total"], plant.backup.kind != "gas_boiler", constants)
     gas_kwh = arrays.gas_kwh(year, plant.backup)
     investments = variant_investments(variant, model.remembered_costs, access_power_kva=float(year.peaks_kw.max()),

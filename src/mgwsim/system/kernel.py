@@ -173,8 +173,9 @@ def _points_at_sinks(source_grid, sink_grid, inv_s, inv_k, table, max_sink, min_
 
 @njit
 def unit_points(t_supply, t_return, t_source, cap_factor, cop_factor, buffer_offset_k, dhw_offset_k, hp_grids,
-                dhw_grids, p):
-    """First pass: every step's unit operating points (columns ``PT_*``), from the input series only.
+                dhw_grids, p, pts):
+    """First pass: every step's unit operating points into ``pts`` (n × ``N_POINTS``, columns ``PT_*``),
+    from the input series only.
 
     Hot water: sink = tank target + charge margin, capped at the maximum supply of the units
     that make it (main cascade or separate units). Space heating: sink = buffer (or supply)
@@ -184,7 +185,6 @@ def unit_points(t_supply, t_return, t_source, cap_factor, cop_factor, buffer_off
     points (PV-led control only): the tanks' maximum temperature + margin.
     """
     n = t_supply.size
-    pts = np.empty((n, N_POINTS))
     h_src, h_snk, h_table, h_max, h_min, h_hi = hp_grids
     margin, c_buf, buf_max = p[P_MARGIN], p[P_C_BUF], p[P_BUF_MAX]
     main_dhw = int(p[P_N_DHW_UNITS]) == 0
@@ -220,7 +220,6 @@ def unit_points(t_supply, t_return, t_source, cap_factor, cop_factor, buffer_off
         d_src, d_snk, d_table, _, d_min, d_hi = dhw_grids
         _points_along(d_src, d_snk, d_table, d_max, d_min, d_hi, t_source, dhw_sink, cap_factor, cop_factor, pts,
                       np.array([PT_DHW_CAP]))
-    return pts
 
 
 @njit
@@ -293,17 +292,21 @@ def _pv_charge(room, free_units, cap_u, cop_u, surplus, headroom):
 
 @njit
 def plant_kernel(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_factor, cop_factor, cap_limit_kw,
-                 buffer_offset_k, dhw_offset_k, pv_kw, other_load_kw, hp_grids, dhw_grids, p, run_hours, starts, out):
+                 buffer_offset_k, dhw_offset_k, pv_kw, other_load_kw, hp_grids, dhw_grids, p, run_hours, starts, out,
+                 pts):
     """Run one building-year: fills every cell of ``out`` (n × N_OUTPUTS); adds to ``run_hours``, ``starts`` (per unit).
 
     Heat series are kWh per step, power series kW (means over the step). ``cap_limit_kw``
     caps the heat of the main cascade (e.g. what an exhaust-air flow can give; ``inf`` for
     no cap); ``pv_kw`` and ``other_load_kw`` (the connection's other electricity use)
     matter for PV-led control and the import limit only. ``p`` is the parameter vector
-    (positions ``P_*``).
+    (positions ``P_*``). ``pts`` (n × N_POINTS) is the first pass's work array: the year's two
+    large arrays come from the caller, so that a batch reuses them from row to row (a fresh
+    mapping of several MB costs page faults, which Dask's worker memory settings make a
+    recurring cost).
     """
-    pts = unit_points(t_supply, t_return, t_source, cap_factor, cop_factor, buffer_offset_k, dhw_offset_k, hp_grids,
-                      dhw_grids, p)
+    unit_points(t_supply, t_return, t_source, cap_factor, cop_factor, buffer_offset_k, dhw_offset_k, hp_grids,
+                dhw_grids, p, pts)
     h_max = hp_grids[3]
     d_max = h_max if int(p[P_N_DHW_UNITS]) == 0 else dhw_grids[3]
     _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, dhw_offset_k, pv_kw, other_load_kw,

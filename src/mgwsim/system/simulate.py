@@ -279,28 +279,38 @@ def _constant(n: int, value: float) -> np.ndarray:
     return array
 
 
+def plant_buffers(n_steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """Work arrays of :func:`run_plant` for ``n_steps`` steps: (output n × ``N_OUTPUTS``, points n × ``N_POINTS``)."""
+    return np.empty((n_steps, k.N_OUTPUTS)), np.empty((n_steps, k.N_POINTS))
+
+
 def run_plant(plant: Plant, space_heating_kwh, dhw_kwh, supply_degc, return_degc, source_degc, outdoor_degc,
               defrost: tuple, *, control: Control | None = None, step_h: float = 1.0, pv_kw=None, other_load_kw=None,
-              capacity_limit_kw=None, buffer_offset_k=None, dhw_offset_k=None):
+              capacity_limit_kw=None, buffer_offset_k=None, dhw_offset_k=None, buffers=None):
     """The plant kernel on validated arrays: ``(out, run_hours, starts)`` (``out`` columns ``kernel.*``).
 
     For callers that prepared and checked their own series (:func:`simulate_system`, batch
     rows); ``defrost`` = (capacity factor, COP factor) per step; missing series are zeros
     (no capacity limit). The first step's required supply sets the buffer's start temperature.
+    ``buffers`` (from :func:`plant_buffers`) are reused instead of allocated: ``out`` is then
+    the first of them, overwritten by the next call.
     """
     n = len(space_heating_kwh)
     zeros = _constant(n, 0.0)
     control = control or Control()
     n_units = plant.heat_pumps.n_units if plant.heat_pumps else 1
     run_hours, starts = np.zeros(n_units), np.zeros(n_units)
-    out = np.empty((n, k.N_OUTPUTS))  # the kernel writes every column of every step
+    out, points = plant_buffers(n) if buffers is None else buffers  # the kernel writes every cell of both
+    if out.shape != (n, k.N_OUTPUTS) or points.shape != (n, k.N_POINTS):
+        raise InputError(f"run_plant.buffers have shapes {out.shape} and {points.shape}; a year of {n} steps needs "
+                         f"plant_buffers({n})")
     k.plant_kernel(
         space_heating_kwh, supply_degc, return_degc, dhw_kwh, source_degc, outdoor_degc, defrost[0], defrost[1],
         _constant(n, np.inf) if capacity_limit_kw is None else capacity_limit_kw,
         zeros if buffer_offset_k is None else buffer_offset_k, zeros if dhw_offset_k is None else dhw_offset_k,
         zeros if pv_kw is None else pv_kw, zeros if other_load_kw is None else other_load_kw,
         _grids(plant.heat_pumps, None), _grids(plant.hot_water.heat_pump, plant.heat_pumps),
-        _params(plant, float(supply_degc[0]), control, step_h), run_hours, starts, out)
+        _params(plant, float(supply_degc[0]), control, step_h), run_hours, starts, out, points)
     return out, run_hours, starts
 
 
