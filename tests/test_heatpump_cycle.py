@@ -150,3 +150,17 @@ def test_warm_call_does_not_import_coolprop(tmp_path):
     cold = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     warm = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert cold.stdout.strip() == "True" and warm.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(("p_mpa", "t_degc"), [(7.5, 40.0), (9.0, 75.0), (12.0, 110.0), (14.0, 160.0)])
+def test_the_supercritical_isentrope_equals_coolprops_ps_flash(p_mpa, t_degc):
+    """R744 discharge states by Newton on (p, T) equal CoolProp's (p, s) flash (from a guess 10 K off)."""
+    CP, st = cycle_module._state("R744")
+    p = p_mpa * 1e6
+    st.update(CP.PT_INPUTS, p, t_degc + 273.15)
+    s_target = st.smass()
+    h, rho, t = cycle_module._supercritical_isentrope(CP, st, p, s_target, t_degc + 283.15)
+    st.update(CP.PSmass_INPUTS, p, s_target)
+    assert h == pytest.approx(st.hmass(), rel=1e-9)
+    assert rho == pytest.approx(st.rhomass(), rel=1e-7)
+    assert t == pytest.approx(st.T(), abs=1e-5)

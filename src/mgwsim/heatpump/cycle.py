@@ -192,7 +192,7 @@ def _suction(CP, st, p_evap, superheat_k):
     t_dew = st.T()
     if superheat_k > 0.0:
         st.update(CP.PT_INPUTS, p_evap, t_dew + superheat_k)
-    return st.hmass(), st.smass(), st.rhomass()
+    return st.hmass(), st.smass(), st.rhomass(), st.T()
 
 
 def _liquid_out(CP, st, p_cond, subcooling_k):
@@ -202,9 +202,40 @@ def _liquid_out(CP, st, p_cond, subcooling_k):
     return st.hmass()
 
 
-def _compress(CP, st, h1, s1, rho1, p_evap, p_cond, eta_is, clearance):
-    st.update(CP.PSmass_INPUTS, p_cond, s1)
-    h2s, rho2s = st.hmass(), st.rhomass()
+def _supercritical_isentrope(CP, st, p, s_target, t_guess):
+    """(h, rho, T) at pressure ``p`` [Pa] above the critical one and entropy ``s_target`` [J/(kg K)].
+
+    Newton on T with (p, T) updates, (∂s/∂T)_p = c_p / T: single phase above p_crit, so
+    s(T) rises monotonically. Once |Δs| < 1e-3 J/(kg K) (ΔT ~ 1e-4 K) the last step is taken
+    to first order instead of by another update: dh = T ds along an isobar (Gibbs), and
+    dρ = (∂ρ/∂T)_p dT, leaving errors of order ΔT². Two or three (p, T) states cost a
+    third of CoolProp's (p, s) flash, which it falls back on when Newton has not converged
+    in 20 steps.
+    """
+    t = t_guess
+    for _ in range(20):
+        st.update(CP.PT_INPUTS, p, t)
+        ds = st.smass() - s_target
+        dt = -ds * t / st.cpmass()
+        if abs(ds) < 1e-3:
+            drho = st.first_partial_deriv(CP.iDmass, CP.iT, CP.iP) * dt
+            return st.hmass() - t * ds, st.rhomass() + drho, t + dt
+        t += dt
+        if not 200.0 < t < 1000.0:
+            break
+    st.update(CP.PSmass_INPUTS, p, s_target)
+    return st.hmass(), st.rhomass(), st.T()
+
+
+def _compress(CP, st, h1, s1, rho1, p_evap, p_cond, eta_is, clearance, t_guess=None):
+    """Discharge enthalpy, isentropic and volumetric efficiencies, and the isentropic discharge
+    temperature [K]; ``t_guess`` (above the critical pressure only) solves the isentrope by
+    :func:`_supercritical_isentrope` instead of a (p, s) flash."""
+    if t_guess is None:
+        st.update(CP.PSmass_INPUTS, p_cond, s1)
+        h2s, rho2s, t2s = st.hmass(), st.rhomass(), st.T()
+    else:
+        h2s, rho2s, t2s = _supercritical_isentrope(CP, st, p_cond, s1, t_guess)
     eta = float(eta_is_brunin(p_cond / p_evap)) if eta_is == "brunin" else eta_is
     if not 0.0 < eta <= 1.0:
         raise InputError(f"cycle: isentropic efficiency {eta:.3g} at pressure ratio {p_cond / p_evap:.3g} "
@@ -213,7 +244,7 @@ def _compress(CP, st, h1, s1, rho1, p_evap, p_cond, eta_is, clearance):
     if eta_vol <= 0.0:
         raise InputError(f"cycle: volumetric efficiency {eta_vol:.3g} <= 0 at pressure ratio "
                          f"{p_cond / p_evap:.3g}; the lift is too large for a single-stage cycle")
-    return h1 + (h2s - h1) / eta, eta, eta_vol
+    return h1 + (h2s - h1) / eta, eta, eta_vol, t2s
 
 
 # -- single point -------------------------------------------------------------------------
@@ -247,10 +278,10 @@ def _check_temperatures(CP, st, s: _Settings, t_evap_k: float, t_cond_k: float, 
 
 
 def _solve_subcritical(CP, st, s: _Settings, suction, t_cond_k):
-    p_evap, h1, s1, rho1 = suction
+    p_evap, h1, s1, rho1, _ = suction
     p_cond = _p_sat_mid(CP, st, t_cond_k)
     h3 = _liquid_out(CP, st, p_cond, s.subcooling_k)
-    h2, eta, eta_vol = _compress(CP, st, h1, s1, rho1, p_evap, p_cond, s.eta_is, s.clearance)
+    h2, eta, eta_vol, _ = _compress(CP, st, h1, s1, rho1, p_evap, p_cond, s.eta_is, s.clearance)
     return CycleState(p_evap, p_cond, h1, h2, h3, h3, rho1, eta_vol, eta)
 
 
@@ -266,17 +297,24 @@ def _solve_r744(CP, st, s: _Settings, suction, t_sink_k):
     ``[1.01 p_crit, 14 MPa]``; where the discharge is then too cold to heat the water to
     ``t_sink``, the pressure is raised to the lowest one that reaches it (COP falls beyond
     the unconstrained optimum, so this is the constrained optimum). Not checked: the
-    pinch inside the gas cooler.
+    pinch inside the gas cooler. The discharge is at least as hot as the isentropic one
+    (T rises with h along an isobar), so that check needs a (h, p) flash only when the
+    isentropic discharge is too cold.
     """
-    p_evap, h1, s1, rho1 = suction
+    p_evap, h1, s1, rho1, t1 = suction
     t_gc = t_sink_k - s.sink_delta_k + s.approach_cond_k
     t_needed = t_sink_k + s.approach_cond_k
 
     def at(p_high):
         st.update(CP.PT_INPUTS, p_high, t_gc)
         h3 = st.hmass()
-        h2, eta, eta_vol = _compress(CP, st, h1, s1, rho1, p_evap, p_high, s.eta_is, s.clearance)
-        return CycleState(p_evap, p_high, h1, h2, h3, h3, rho1, eta_vol, eta)
+        guess = t1 * (p_high / p_evap) ** 0.23  # ideal-gas isentrope, kappa = 1.3
+        h2, eta, eta_vol, t2s = _compress(CP, st, h1, s1, rho1, p_evap, p_high, s.eta_is, s.clearance, guess)
+        return CycleState(p_evap, p_high, h1, h2, h3, h3, rho1, eta_vol, eta), t2s
+
+    def hot_enough(point):
+        state, t2s = point
+        return t2s >= t_needed or _discharge_t(CP, st, state) >= t_needed
 
     p_lo, p_hi = st.p_critical() * 1.01, 14.0e6
     if s.high_pressure == "liao":
@@ -285,18 +323,18 @@ def _solve_r744(CP, st, s: _Settings, suction, t_sink_k):
     else:
         from scipy.optimize import minimize_scalar
 
-        p_high = 1e5 * minimize_scalar(lambda p: -at(p * 1e5).cop_heating, bounds=(p_lo / 1e5, p_hi / 1e5),
+        p_high = 1e5 * minimize_scalar(lambda p: -at(p * 1e5)[0].cop_heating, bounds=(p_lo / 1e5, p_hi / 1e5),
                                        method="bounded", options={"xatol": 0.05}).x
-    state = at(p_high)
-    if _discharge_t(CP, st, state) >= t_needed:
-        return state
-    if _discharge_t(CP, st, at(p_hi)) < t_needed:
+    point = at(p_high)
+    if hot_enough(point):
+        return point[0]
+    if not hot_enough(at(p_hi)):
         raise InputError(f"cycle_map: R744 cannot reach a supply of {t_sink_k - 273.15:.1f} °C below "
                          f"{p_hi / 1e6:g} MPa at evaporation pressure {p_evap / 1e5:.1f} bar")
     from scipy.optimize import brentq
 
-    p_high = brentq(lambda p: _discharge_t(CP, st, at(p)) - t_needed, p_high, p_hi, xtol=1e3)
-    return at(p_high)
+    p_high = brentq(lambda p: _discharge_t(CP, st, at(p)[0]) - t_needed, p_high, p_hi, xtol=1e3)
+    return at(p_high)[0]
 
 
 def _solve(CP, st, s: _Settings, suction, t_sink_degc):
