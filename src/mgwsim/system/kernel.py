@@ -70,10 +70,10 @@ P_N_UNITS, P_MIN_MOD, P_CD, P_MARGIN, P_N_DHW_UNITS, P_DHW_MARGIN, P_C_BUF, P_UA
     P_BUF_INIT, P_DHW_INIT, P_HAS_HP, P_BU_ELECTRIC, P_PV_LED, P_IMPORT_LIMIT, P_DT_H = range(27)
 N_PARAMS = 27
 
-# unit operating points per step (columns of the first pass): capacity of one unit [kW] and COP
+# unit operating points per step (columns of the first pass): capacity of one unit [kW] and COP, and the sinks
 PT_DHW_CAP, PT_DHW_COP, PT_SH_CAP, PT_SH_COP, PT_PV_DHW_CAP, PT_PV_DHW_COP, PT_PV_BUF_CAP, PT_PV_BUF_COP, \
-    PT_SH_SINK, PT_SH_TARGET, PT_SH_SHARE, PT_SH_LIMITED = range(12)
-N_POINTS = 12
+    PT_SH_SINK, PT_SH_TARGET, PT_SH_SHARE, PT_SH_LIMITED, PT_DHW_SINK = range(13)
+N_POINTS = 13
 
 
 @njit
@@ -101,64 +101,27 @@ def _cell(grid, x, inv_step):
 
 
 @njit
-def _points_along(source_grid, sink_grid, table, max_sink, min_source, max_source, t_source, sinks, cap_factor,
-                  cop_factor, pts, cols):
-    """Unit (capacity kW, COP) at each step's source and each sink row of ``sinks`` (m × n).
+def _points_along(grids, t_source, cap_factor, cop_factor, pts, sink_col, c):
+    """Unit (capacity kW, COP) at each step's source and the sink in column ``sink_col`` of ``pts``.
 
-    ``table`` holds the map as (source, sink, [capacity, COP]). Bilinear on the map, times
-    the defrost factors; written to ``pts[:, cols[j]]`` (capacity) and ``pts[:, cols[j] + 1]``
-    (COP). 0/0 where the unit is unavailable (sink above ``max_sink`` or source outside its
-    limits); sinks below the grid use its lowest sink. A sink that stays the same all year
-    (hot water without offsets, PV-led charging) is interpolated once along the sink and
-    then linearly along the source each step (the same bilinear value, to rounding). The
-    arithmetic of :func:`mgwsim.heatpump.maps.available_point`, written out: calling it per
-    step was three times slower (its array arguments are reference-counted on every call).
+    ``grids`` = (source grid, sink grid, table, max sink, min source, max source) of a map,
+    its ``table`` as (source, sink, [capacity, COP]). Bilinear on the map, times the defrost
+    factors; written to ``pts[:, c]`` (capacity) and ``pts[:, c + 1]`` (COP). 0/0 where the
+    unit is unavailable (sink above the maximum or source outside its limits); sinks below
+    the grid use its lowest sink. A sink that stays the same all year (hot water without
+    offsets) is interpolated once along the sink and then linearly along the source each
+    step (the same bilinear value, to rounding). The arithmetic of
+    :func:`mgwsim.heatpump.maps.available_point`, written out: calling it per step was
+    three times slower (its array arguments are reference-counted on every call).
     """
+    if _is_constant(pts, sink_col):
+        _points_at_fixed_sink(grids, pts[0, sink_col], t_source, cap_factor, cop_factor, pts, c)
+        return
+    source_grid, sink_grid, table, max_sink, min_source, max_source = grids
     inv_s, inv_k = _inverse_step(source_grid), _inverse_step(sink_grid)
-    for j in range(sinks.shape[0]):
-        sink = sinks[j]
-        if _is_constant(sink):
-            tk = max(sink[0], sink_grid[0])
-            k, fk = _cell(sink_grid, tk, inv_k)
-            line = (1.0 - fk) * table[:, k, :] + fk * table[:, k + 1, :]
-            if tk > max_sink:
-                line[:] = 0.0
-            _points_at_fixed_sink(source_grid, inv_s, line, min_source, max_source, t_source, cap_factor, cop_factor,
-                                  pts, cols[j])
-        else:
-            _points_at_sinks(source_grid, sink_grid, inv_s, inv_k, table, max_sink, min_source, max_source, t_source,
-                             sink, cap_factor, cop_factor, pts, cols[j])
-
-
-@njit
-def _is_constant(values):
-    """Whether every value equals the first (stops at the first that does not)."""
-    for v in values:
-        if v != values[0]:
-            return False
-    return True
-
-
-@njit
-def _points_at_fixed_sink(source_grid, inv_s, line, min_source, max_source, t_source, cap_factor, cop_factor, pts, c):
-    """:func:`_points_along` for one fixed sink: ``line`` = (capacity, COP) at that sink per source grid point."""
-    for t in range(t_source.size):
-        ts = t_source[t]
-        if min_source <= ts <= max_source:
-            i, fs = _cell(source_grid, ts, inv_s)
-            pts[t, c] = cap_factor[t] * ((1.0 - fs) * line[i, 0] + fs * line[i + 1, 0])
-            pts[t, c + 1] = cop_factor[t] * ((1.0 - fs) * line[i, 1] + fs * line[i + 1, 1])
-        else:
-            pts[t, c] = pts[t, c + 1] = 0.0
-
-
-@njit
-def _points_at_sinks(source_grid, sink_grid, inv_s, inv_k, table, max_sink, min_source, max_source, t_source, sink,
-                     cap_factor, cop_factor, pts, c):
-    """:func:`_points_along` for a sink that changes from step to step (``sink``, one per step)."""
     k_low = sink_grid[0]
     for t in range(t_source.size):
-        ts, tk = t_source[t], max(sink[t], k_low)
+        ts, tk = t_source[t], max(pts[t, sink_col], k_low)
         if min_source <= ts <= max_source and tk <= max_sink:
             i, fs = _cell(source_grid, ts, inv_s)
             k, fk = _cell(sink_grid, tk, inv_k)
@@ -167,6 +130,36 @@ def _points_at_sinks(source_grid, sink_grid, inv_s, inv_k, table, max_sink, min_
                                          + w10 * table[i + 1, k, 0] + w11 * table[i + 1, k + 1, 0])
             pts[t, c + 1] = cop_factor[t] * (w00 * table[i, k, 1] + w01 * table[i, k + 1, 1]
                                              + w10 * table[i + 1, k, 1] + w11 * table[i + 1, k + 1, 1])
+        else:
+            pts[t, c] = pts[t, c + 1] = 0.0
+
+
+@njit
+def _is_constant(pts, col):
+    """Whether column ``col`` of ``pts`` holds one value all year (stops at the first that differs)."""
+    first = pts[0, col]
+    for t in range(pts.shape[0]):
+        if pts[t, col] != first:
+            return False
+    return True
+
+
+@njit
+def _points_at_fixed_sink(grids, sink, t_source, cap_factor, cop_factor, pts, c):
+    """:func:`_points_along` for one fixed ``sink`` [°C]: the map's line at that sink, then linear in the source."""
+    source_grid, sink_grid, table, max_sink, min_source, max_source = grids
+    inv_s = _inverse_step(source_grid)
+    tk = max(sink, sink_grid[0])
+    k, fk = _cell(sink_grid, tk, _inverse_step(sink_grid))
+    line = (1.0 - fk) * table[:, k, :] + fk * table[:, k + 1, :]  # (capacity, COP) per source grid point
+    if tk > max_sink:
+        line[:] = 0.0
+    for t in range(t_source.size):
+        ts = t_source[t]
+        if min_source <= ts <= max_source:
+            i, fs = _cell(source_grid, ts, inv_s)
+            pts[t, c] = cap_factor[t] * ((1.0 - fs) * line[i, 0] + fs * line[i + 1, 0])
+            pts[t, c + 1] = cop_factor[t] * ((1.0 - fs) * line[i, 1] + fs * line[i + 1, 1])
         else:
             pts[t, c] = pts[t, c + 1] = 0.0
 
@@ -185,23 +178,12 @@ def unit_points(t_supply, t_return, t_source, cap_factor, cop_factor, buffer_off
     points (PV-led control only): the tanks' maximum temperature + margin.
     """
     n = t_supply.size
-    h_src, h_snk, h_table, h_max, h_min, h_hi = hp_grids
+    h_max = hp_grids[3]
     margin, c_buf, buf_max = p[P_MARGIN], p[P_C_BUF], p[P_BUF_MAX]
     main_dhw = int(p[P_N_DHW_UNITS]) == 0
     d_max = h_max if main_dhw else dhw_grids[3]
-    # sink columns on the main units' map: space heating, [hot water], [PV-led hot water, PV-led buffer]
-    n_main = 1 + int(main_dhw) + (2 if p[P_PV_LED] > 0.5 else 0)
-    sinks, dhw_sink = np.empty((n_main, n)), np.empty((1, n))
-    cols = np.empty(n_main, np.int64)  # capacity column of each sink; its COP is the next column
-    cols[0] = PT_SH_CAP
-    if main_dhw:
-        cols[1] = PT_DHW_CAP
-    if n_main > 1 + int(main_dhw):
-        cols[-2], cols[-1] = PT_PV_DHW_CAP, PT_PV_BUF_CAP
-        sinks[-2] = min(p[P_DHW_MAX] + p[P_DHW_MARGIN], h_max)
-        sinks[-1] = min(buf_max + margin, h_max)
     for t in range(n):
-        dhw_sink[0, t] = min(min(p[P_DHW_SET] + dhw_offset_k[t], p[P_DHW_MAX]) + p[P_DHW_MARGIN], d_max)
+        pts[t, PT_DHW_SINK] = min(min(p[P_DHW_SET] + dhw_offset_k[t], p[P_DHW_MAX]) + p[P_DHW_MARGIN], d_max)
         target = min(t_supply[t] + buffer_offset_k[t], buf_max) if c_buf > 0.0 else t_supply[t]
         sink, share, limited = target + margin, 1.0, 0.0
         if sink > h_max and t_supply[t] + margin <= h_max:
@@ -210,16 +192,15 @@ def unit_points(t_supply, t_return, t_source, cap_factor, cop_factor, buffer_off
             spread = t_supply[t] - t_return[t]
             share = (h_max - margin - t_return[t]) / spread if spread > 1e-9 else 0.0
             share, sink, limited = min(max(share, 0.0), 1.0), h_max, 1.0
-        sinks[0, t] = sink
-        if main_dhw:
-            sinks[1, t] = dhw_sink[0, t]
         pts[t, PT_SH_SINK], pts[t, PT_SH_TARGET] = sink, target
         pts[t, PT_SH_SHARE], pts[t, PT_SH_LIMITED] = share, limited
-    _points_along(h_src, h_snk, h_table, h_max, h_min, h_hi, t_source, sinks, cap_factor, cop_factor, pts, cols)
-    if not main_dhw:
-        d_src, d_snk, d_table, _, d_min, d_hi = dhw_grids
-        _points_along(d_src, d_snk, d_table, d_max, d_min, d_hi, t_source, dhw_sink, cap_factor, cop_factor, pts,
-                      np.array([PT_DHW_CAP]))
+    _points_along(hp_grids, t_source, cap_factor, cop_factor, pts, PT_SH_SINK, PT_SH_CAP)
+    _points_along(hp_grids if main_dhw else dhw_grids, t_source, cap_factor, cop_factor, pts, PT_DHW_SINK, PT_DHW_CAP)
+    if p[P_PV_LED] > 0.5:
+        _points_at_fixed_sink(hp_grids, min(p[P_DHW_MAX] + p[P_DHW_MARGIN], h_max), t_source, cap_factor, cop_factor,
+                              pts, PT_PV_DHW_CAP)
+        _points_at_fixed_sink(hp_grids, min(buf_max + margin, h_max), t_source, cap_factor, cop_factor, pts,
+                              PT_PV_BUF_CAP)
 
 
 @njit
