@@ -83,7 +83,7 @@ def _plant_args(weather, demand, plant, control, pv_kw):
 
 
 def _plant_kernel_s(args, n: int) -> float:
-    """Best kernel time [s]: the output allocated once, as in :func:`main` (zeroing 2 MB per call is not the kernel's)."""
+    """Best kernel time [s], its work arrays allocated once as in :func:`main` (zeroing them is not the kernel's)."""
     out, points = plant_buffers(n)
 
     def run():

@@ -126,7 +126,7 @@ def test_an_all_electric_plant_closes_the_gas_connection(result):
     assert result.result("hybrid").bill.carrier_totals()["gas"] > 0.0
 
 
-def test_a_kept_gas_connection_bills_its_fixed_terms_only(weather, result):
+def test_a_kept_gas_connection_bills_its_fixed_terms_only(result):
     """Without gas, a kept connection costs the supplier's, distribution and metering fixed terms plus VAT."""
     closed = result.result("all-electric").variant
     kept = replace(closed, name="all-electric, gas kept", gas_connection=True)
@@ -148,9 +148,10 @@ def test_a_gas_backup_needs_the_gas_connection():
 
 
 def test_an_electric_backup_is_bought_and_fed():
-    """The all-electric plant buys its backup heater, and the electrical works carry its input beside the heat pumps'."""
+    """The all-electric plant buys its backup heater; the electrical works carry its input beside the heat pumps'."""
     costs = load_cost_table()
-    electric = Plant(_cascade(60.0), HotWater(Tank(1500.0, 55.0, 75.0), booster_kw=18.0), backup=Backup("electric", 100.0))
+    hot_water = HotWater(Tank(1500.0, 55.0, 75.0), booster_kw=18.0)
+    electric = Plant(_cascade(60.0), hot_water, backup=Backup("electric", 100.0))
     hybrid = replace(electric, backup=Backup("gas_boiler", 150.0, 0.9))
     by_name = {item.name: item for item in variant_investments(Variant("electric", electric), costs)}
     assert by_name["electric backup heater 100 kW"].capex_eur == pytest.approx(costs.cost_eur("electric_heater", 100.0))

@@ -396,10 +396,9 @@ def variant_for(combination: Combination, design_kw: float, roof_m2: float, heat
     Sizing rules (mgwsim assumptions for screening, not a design): two units above 60 kW of
     design load (more when a unit would exceed ``MAX_UNIT_KW``), else one, each ``hp_share`` ×
     design load / units rounded to 5 kW (at least 10 kW, the smallest collective unit of the
-    cost table); hot-water tank 20 l per kW of one
-    unit (≥ 300 l) at 55 °C with a booster of 15 % of the design load (≥ 6 kW); buffer 20 l
-    per kW of heat pumps; backup at the full design load (gas boiler η 0.8 on GCV, or
-    electric); PV on ``PV_ROOF_SHARE`` of the roof.
+    cost table); hot-water tank 20 l per kW of one unit (≥ 300 l) at 55 °C with a booster of
+    15 % of the design load (≥ 6 kW); buffer 20 l per kW of heat pumps; backup at the full
+    design load (gas boiler η 0.8 on GCV, or electric); PV on ``PV_ROOF_SHARE`` of the roof.
     """
     return _sized_variant(combination, design_kw, roof_m2, lambda unit_kw: scale_map(heat_pump_map, unit_kw))
 
@@ -472,8 +471,8 @@ def _demand_series(demand: Demand) -> tuple[np.ndarray, ...]:
 
 
 def _run_year(variant, series: tuple, other_kw: np.ndarray, pv: np.ndarray, model: CityModel, buffers=None):
-    """The plant kernel for the variant's year: ``(out, run_hours, starts)`` of :func:`~mgwsim.system.simulate.run_plant`
-    (``out`` in ``buffers`` when given)."""
+    """The plant kernel for the variant's year: ``(out, run_hours, starts)`` of
+    :func:`~mgwsim.system.simulate.run_plant` (``out`` in ``buffers`` when given)."""
     plant, air = variant.plant, model.temp_air_degc
     return run_plant(plant, *series, air, air,
                      model.defrost if plant.heat_pumps is not None and plant.heat_pumps.defrost else model.no_defrost,

@@ -19,7 +19,8 @@ def _heat_pump_items(variant: Variant, costs: CostTable) -> list[Investment]:
         kind = cascade.performance.source.kind
         unit_kw = kw / cascade.n_units
         for unit in range(cascade.n_units):
-            items += costs.investments(HEAT_PUMP_ITEM[kind], unit_kw, name=f"heat pump {label} {unit + 1} ({unit_kw:.0f} kW)")
+            name = f"heat pump {label} {unit + 1} ({unit_kw:.0f} kW)"
+            items += costs.investments(HEAT_PUMP_ITEM[kind], unit_kw, name=name)
         items += costs.investments("hydraulics", kw, name=f"hydraulics {label} ({kw:.0f} kW)")
     return items
 
@@ -33,13 +34,14 @@ def variant_investments(variant: Variant, costs: CostTable, *, mv_tariff: Tariff
     rating point (thermal / 3) plus the booster and an electric backup's input, that electric
     backup, PV by kWp, EV chargers and load management, the private MV cabin and connection,
     a new condensing boiler when the variant (or the reference) does not keep the existing
-    one, and the variant's extra investments. An item larger than the cost
-    table's largest size is installed as several equal units (:meth:`CostTable.investments`).
+    one, and the variant's extra investments. An item larger than the cost table's largest
+    size is installed as several equal units (:meth:`CostTable.investments`).
     """
     plant = variant.plant
     items = _heat_pump_items(variant, costs)
     if plant.buffer is not None:
-        items += costs.investments("buffer_tank", plant.buffer.volume_l, name=f"buffer tank {plant.buffer.volume_l:.0f} l")
+        volume = plant.buffer.volume_l
+        items += costs.investments("buffer_tank", volume, name=f"buffer tank {volume:.0f} l")
     electric_backup_kw = plant.backup.capacity_kw / plant.backup.efficiency if plant.backup.kind == "electric" else 0.0
     if plant.heat_pumps is not None:
         tank = plant.hot_water.tank
@@ -47,7 +49,8 @@ def variant_investments(variant: Variant, costs: CostTable, *, mv_tariff: Tariff
     if plant.heat_pumps is not None or electric_backup_kw > 0.0:
         hp_kw = plant.heat_pumps.rated_capacity_kw() / 3.0 if plant.heat_pumps is not None else 0.0
         electrical_kw = hp_kw + plant.hot_water.booster_kw + electric_backup_kw
-        items += costs.investments("electrical_upgrade", electrical_kw, name=f"electrical works ({electrical_kw:.0f} kW)")
+        items += costs.investments("electrical_upgrade", electrical_kw,
+                                   name=f"electrical works ({electrical_kw:.0f} kW)")
     if electric_backup_kw > 0.0:
         kw = plant.backup.capacity_kw
         items += costs.investments("electric_heater", kw, name=f"electric backup heater {kw:.0f} kW")

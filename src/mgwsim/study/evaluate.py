@@ -181,9 +181,10 @@ def assess_year(inputs: StudyInputs, variant: Variant, system: SystemResult, gri
     """The money, EPC and CO2 of a simulated year, from its grid exchange [kWh per step].
 
     Bills with the tariffs of ``inputs`` (medium voltage: access power = the year's peak
-    import; gas only while the variant keeps its gas connection), the variant's investments, the EPC indicator of ``building`` (heating and hot
-    water from ``system``, ``auxiliary_kwh`` of pumps and fans, ``pv_kwh`` credited) and the
-    CO2 of grid import and gas. Shared by :func:`evaluate_variant` and the city rows of
+    import; gas only while the variant keeps its gas connection), the variant's
+    investments, the EPC indicator of ``building`` (heating and hot water from ``system``,
+    ``auxiliary_kwh`` of pumps and fans, ``pv_kwh`` credited) and the CO2 of grid import
+    and gas. Shared by :func:`evaluate_variant` and the city rows of
     :mod:`mgwsim.batch.city`, which build the grid exchange in their own way.
     """
     tariff = inputs.tariff(variant.connection, dynamic=variant.dynamic_tariff)

@@ -280,7 +280,7 @@ def _constant(n: int, value: float) -> np.ndarray:
 
 
 def plant_buffers(n_steps: int) -> tuple[np.ndarray, np.ndarray]:
-    """Work arrays of :func:`run_plant` for ``n_steps`` steps: (output n × ``N_OUTPUTS``, points n × ``N_POINTS``)."""
+    """Work arrays of :func:`run_plant` for ``n_steps`` steps: output (n × N_OUTPUTS) and points (n × N_POINTS)."""
     return np.empty((n_steps, k.N_OUTPUTS)), np.empty((n_steps, k.N_POINTS))
 
 
