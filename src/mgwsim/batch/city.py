@@ -405,8 +405,9 @@ def variant_for(combination: Combination, design_kw: float, roof_m2: float, heat
 
 def _sized_variant(combination: Combination, design_kw: float, roof_m2: float, unit_map):
     """:func:`variant_for` with ``unit_map(unit_kw)`` giving the heat-pump map of one unit."""
-    n_units = max(2, math.ceil(combination.hp_share * design_kw / MAX_UNIT_KW)) if design_kw > 60.0 else 1
-    unit_kw = max(10.0, 5.0 * round(combination.hp_share * design_kw / n_units / 5.0))
+    hp_kw = combination.hp_share * design_kw
+    n_units = max(2, math.ceil(hp_kw / MAX_UNIT_KW)) if design_kw > 60.0 else 1
+    unit_kw = max(10.0, 5.0 * round(hp_kw / n_units / 5.0))
     cascade = HeatPumpCascade(unit_map(unit_kw), n_units)
     electric = combination.backup == "electric"
     backup = Backup("electric", design_kw, 1.0) if electric else Backup("gas_boiler", design_kw, 0.8)
