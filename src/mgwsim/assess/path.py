@@ -79,6 +79,11 @@ class PathContext:
         Year of the electricity CO2 factor; default the latest shipped.
     electricity_co2 : {'average', 'residual_mix'}
         Kind of electricity CO2 factor (:func:`~mgwsim.assess.co2.load_co2_factors`).
+    auxiliary_kwh : float
+        Electricity of pumps and fans counted by the EPC [kWh/a], the same at every step
+        (the existing pumps and fans stay); 0 leaves auxiliaries out.
+    pv_generation_kwh : float
+        The building's PV production credited by the EPC [kWh/a], the same at every step.
     """
 
     equipment_type: str = "monobloc"
@@ -95,11 +100,15 @@ class PathContext:
     fossil_threshold_share: float = 0.1
     co2_year: int | None = None
     electricity_co2: str = "average"
+    auxiliary_kwh: float = 0.0
+    pv_generation_kwh: float = 0.0
 
     def __post_init__(self):
         owner = "PathContext"
         check_number(self.pv_kwp, "pv_kwp", owner=owner, low=0.0, high=1e4, unit="kWp")
         check_number(self.other_peak_kw, "other_peak_kw", owner=owner, low=0.0, high=1e5, unit="kW")
+        check_number(self.auxiliary_kwh, "auxiliary_kwh", owner=owner, low=0.0, unit="kWh/a")
+        check_number(self.pv_generation_kwh, "pv_generation_kwh", owner=owner, low=0.0, unit="kWh/a")
 
 
 @dataclass(frozen=True, eq=False)
@@ -135,28 +144,34 @@ class PathAssessment:
 def final_energy_by_use(system_result) -> dict[str, dict[str, float]]:
     """Annual final energy per EPC use and carrier from a system result [kWh/a].
 
-    ``heating``: heat-pump electricity for space heating plus backup input for space
-    heating; ``hot_water``: heat-pump electricity for hot water, the booster and backup
-    input for hot water. Backup input = backup heat / efficiency, on the carrier of the
-    backup (gas on gross calorific value). Auxiliaries (pumps, fans) are not in the system
-    result and are left out.
+    ``heating``: heat-pump electricity for space heating, backup input for space heating,
+    and the space heat the plant leaves unmet, counted as direct electric heating by the
+    occupants (efficiency 1; mgwsim convention: unmet heat is never a saving, the rooms are
+    heated some other way); ``hot_water``: heat-pump electricity for hot water, the booster
+    and backup input for hot water. Backup input = backup heat / efficiency, on the carrier
+    of the backup (gas on gross calorific value). Auxiliaries (pumps, fans) are not in the
+    system result and are left out.
     """
     h, backup = system_result.hourly, system_result.plant.backup
     carrier = "natural_gas" if backup.is_combustion else "electricity"
     bu_sh = float(h["backup_heat_sh_kwh"].sum()) / backup.efficiency
     bu_dhw = float(h["backup_heat_dhw_kwh"].sum()) / backup.efficiency
-    heating = {"electricity": float(h["hp_elec_sh_kwh"].sum()), "natural_gas": 0.0}
+    unmet = float(h["space_heating_unmet_kwh"].sum())
+    heating = {"electricity": float(h["hp_elec_sh_kwh"].sum()) + unmet, "natural_gas": 0.0}
     hot_water = {"electricity": float(h["hp_elec_dhw_kwh"].sum() + h["booster_kwh"].sum()), "natural_gas": 0.0}
     heating[carrier] += bu_sh
     hot_water[carrier] += bu_dhw
     return {"heating": heating, "hot_water": hot_water}
 
 
-def _step_kpis(result, area_m2: float, co2_factors) -> dict:
+def _step_kpis(result, area_m2: float, co2_factors, ctx: PathContext) -> dict:
+    """KPIs of one step; the EPC indicator adds ``ctx``'s auxiliaries and credits its PV (the
+    comparison table's bookkeeping), CO2 counts heating and hot water only."""
     k, summary = result.kpis(), result.demand.summary()
     energy = final_energy_by_use(result)
-    epc = primary_energy_indicator(energy, heated_floor_area_m2=area_m2)
     by_carrier = {c: energy["heating"][c] + energy["hot_water"][c] for c in ("electricity", "natural_gas")}
+    energy["auxiliary"] = {"electricity": ctx.auxiliary_kwh}
+    epc = primary_energy_indicator(energy, heated_floor_area_m2=area_m2, pv_generation_kwh=ctx.pv_generation_kwh)
     co2 = annual_emissions(by_carrier, co2_factors)
     return {
         "space_heating_kwh": summary["space_heating_kwh"],
@@ -305,7 +320,7 @@ def evaluate_path(
                                    install_year=install, roof_year=roof_year)
         checks[step], results = step_checks, results + [result]
         kpis.append({"step": step, "year": year, "calendar_year": calendar, "label": label,
-                     **_step_kpis(result, state.heated_floor_area_m2, factors)})
+                     **_step_kpis(result, state.heated_floor_area_m2, factors, ctx)})
         rows += [{"step": step, "year": year, "calendar_year": calendar, "label": label, "check": c.name,
                   **{f: getattr(c, f) for f in CHECK_COLUMNS[5:]}} for c in step_checks]
     table = pd.DataFrame(rows, columns=list(CHECK_COLUMNS))

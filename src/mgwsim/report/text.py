@@ -7,11 +7,12 @@ the language switch is one argument and a translation is one dictionary entry.
 
 from __future__ import annotations
 
-import math
-
+from mgwsim._format import LANGUAGES, format_eur, format_number, format_pct
 from mgwsim.errors import check_choice
 
-LANGUAGES = ("en", "nl")
+__all__ = ["CAPTIONS", "LABELS", "LANGUAGES", "SENSITIVITY_NAMES", "SENTENCES", "caption", "check_label",
+           "check_sentence", "format_eur", "format_number", "format_pct", "sensitivity_name", "sentence",
+           "status_label", "t"]
 
 LABELS: dict[str, tuple[str, str]] = {
     # document and sections
@@ -360,32 +361,6 @@ def caption(key: str, language: str) -> str:
 def sensitivity_name(key: str, language: str) -> str:
     """The name of a sensitivity parameter in running text."""
     return SENSITIVITY_NAMES[key][_index(language)]
-
-
-def format_number(value, language: str, decimals: int = 0) -> str:
-    """``value`` with thousands separators: ``1,234.5`` (en) or ``1.234,5`` (nl); '–' for NaN/None."""
-    _index(language)
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{float(value):,.{decimals}f}"
-    if text in ("-0", "-0.0", "-0.00"):
-        text = text[1:]
-    if language == "nl":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
-
-
-def format_eur(value, language: str, decimals: int = 0) -> str:
-    """An amount of money: ``EUR 1,234`` (en) or ``€ 1.234`` (nl)."""
-    number = format_number(value, language, decimals)
-    return number if number == "–" else ("€ " if language == "nl" else "EUR ") + number
-
-
-def format_pct(fraction, language: str, decimals: int = 0) -> str:
-    """A fraction as a percentage: ``54 %`` (en) or ``54 %`` with a decimal comma (nl)."""
-    if fraction is None or (isinstance(fraction, float) and math.isnan(fraction)):
-        return "–"
-    return format_number(100.0 * float(fraction), language, decimals) + " %"
 
 
 def status_label(status: str, language: str) -> str:

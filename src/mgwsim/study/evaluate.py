@@ -52,6 +52,7 @@ class VariantResult:
     co2_kg: float
     epc: object
     checks: list[CheckResult]
+    unmet_heat_eur: float = 0.0
 
     @property
     def energy_cost_eur(self) -> dict[str, float]:
@@ -59,9 +60,13 @@ class VariantResult:
 
         EV users reimburse their charging at the connection's average electricity price
         (bill / import), so that charging on the common connection neither helps nor harms
-        the heat business case; its effect shows in self-consumption and peaks.
+        the heat business case; its effect shows in self-consumption and peaks. Space heat
+        the plant leaves unmet is a cost, ``unmet_heat``: the occupants' electric heating
+        (:func:`assess_year`), so that unmet heat is never a saving.
         """
         costs = dict(self.bill.carrier_totals())
+        if self.unmet_heat_eur > 0.0:
+            costs["unmet_heat"] = self.unmet_heat_eur
         ev_kwh = float(self.ev_kw.sum()) * self.system.step_h  # kW step means x step [h]
         if ev_kwh > 0:
             average = costs.get("electricity", 0.0) / float(self.balance["grid_import_kwh"].sum())
@@ -162,7 +167,7 @@ def evaluate_variant(inputs: StudyInputs, variant: Variant) -> VariantResult:
                        auxiliary_kwh=float(inputs.auxiliary_kw.sum()) * step_h, building=inputs.building,
                        design_heat_load_kw=inputs.building.design_heat_load_kw(inputs.design_temperature_degc))
     return VariantResult(variant, system, pv_kw, ev_kw, sessions, balance, year.bill, year.investments, year.co2_kg,
-                         year.epc, _checks(inputs, variant, system, balance, year.epc))
+                         year.epc, _checks(inputs, variant, system, balance, year.epc), year.unmet_heat_eur)
 
 
 @dataclass(frozen=True)
@@ -173,6 +178,7 @@ class YearAssessment:
     investments: list[Investment]
     epc: EpcResult
     co2_kg: float
+    unmet_heat_eur: float = 0.0
 
 
 def assess_year(inputs: StudyInputs, variant: Variant, system: SystemResult, grid_import_kwh: np.ndarray,
@@ -186,6 +192,12 @@ def assess_year(inputs: StudyInputs, variant: Variant, system: SystemResult, gri
     ``auxiliary_kwh`` of pumps and fans, ``pv_kwh`` credited) and the CO2 of grid import
     and gas. Shared by :func:`evaluate_variant` and the city rows of
     :mod:`mgwsim.batch.city`, which build the grid exchange in their own way.
+
+    Space heat the plant leaves unmet is never a saving: it is counted as direct electric
+    heating by the occupants on their own low-voltage contracts (efficiency 1), priced at the
+    marginal price of the study's LV tariff (:meth:`~mgwsim.tariffs.Tariff.marginal_price_eur_per_kwh`),
+    and carried into the EPC indicator (:func:`~mgwsim.assess.final_energy_by_use`) and the
+    CO2 (electricity factor). mgwsim convention, stated in docs/study.md.
     """
     tariff = inputs.tariff(variant.connection, dynamic=variant.dynamic_tariff)
     gas = system.hourly["gas_kwh"].to_numpy()
@@ -200,6 +212,7 @@ def assess_year(inputs: StudyInputs, variant: Variant, system: SystemResult, gri
     energy = final_energy_by_use(system)
     energy["auxiliary"] = {"electricity": auxiliary_kwh}
     epc = primary_energy_indicator(energy, heated_floor_area_m2=building.heated_floor_area_m2, pv_generation_kwh=pv_kwh)
-    co2 = annual_emissions({"electricity": float(grid_import_kwh.sum()), "natural_gas": float(gas.sum())},
+    unmet_kwh = float(system.hourly["space_heating_unmet_kwh"].sum())
+    co2 = annual_emissions({"electricity": float(grid_import_kwh.sum()) + unmet_kwh, "natural_gas": float(gas.sum())},
                            inputs.co2_factors)
-    return YearAssessment(bill, investments, epc, co2.total_kg)
+    return YearAssessment(bill, investments, epc, co2.total_kg, unmet_kwh * inputs.unmet_heat_price_eur_per_kwh)

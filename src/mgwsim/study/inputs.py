@@ -65,6 +65,10 @@ class StudyInputs:
         Floor area of the plant room [m²] (heat-network readiness).
     seed : int
         Seed of every random profile (hot water, plug loads, EV sessions).
+    construction_year : int, optional
+        Year of the building permit or first occupation (subsidy calls ask for it, e.g.
+        "before 2014"). Default: the building's ``year_built``, which for a TABULA typology
+        is the first year of its construction period.
     """
 
     building: Building
@@ -88,11 +92,17 @@ class StudyInputs:
     in_planned_heat_network_zone: bool = False
     plant_room_area_m2: float = 20.0
     seed: int = 0
+    construction_year: int | None = None
 
     def __post_init__(self):
         check_number(self.occupants_per_apartment, "occupants_per_apartment", owner="StudyInputs", low=0.5, high=10)
         check_number(self.study_cost_incl_vat_eur, "study_cost_incl_vat_eur", owner="StudyInputs", low=0.0)
         check_number(self.install_year, "install_year", owner="StudyInputs", low=2000, high=2100)
+        if self.construction_year is None:
+            object.__setattr__(self, "construction_year", self.building.year_built)
+        else:
+            check_number(self.construction_year, "construction_year", owner="StudyInputs", low=1800,
+                         high=self.install_year)
         if self.finance is None:
             object.__setattr__(self, "finance", Finance(n_apartments=self.building.n_apartments))
 
@@ -175,6 +185,12 @@ class StudyInputs:
     def tariff(self, connection: str, *, dynamic: bool) -> Tariff:
         name = self.lv_tariff if connection == "lv" else self.mv_tariff
         return load_tariff(name, supply_kind="dynamic") if dynamic else load_tariff(name)
+
+    @cached_property
+    def unmet_heat_price_eur_per_kwh(self) -> float:
+        """Price of heat the plant leaves unmet, as the occupants' direct electric heating [EUR/kWh]:
+        the marginal price of the fixed low-voltage tariff (:meth:`Tariff.marginal_price_eur_per_kwh`)."""
+        return load_tariff(self.lv_tariff).marginal_price_eur_per_kwh()
 
     @cached_property
     def gas(self) -> Tariff:

@@ -3,27 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 from mgwsim.assess import PathAssessment, PathContext, evaluate_path, future_proof_score
+from mgwsim.control import Control
 from mgwsim.errors import InputError, check_choice
 from mgwsim.finance import BusinessCase, business_case, co_owner_split
+from mgwsim.study.decision import CRITERIA, DECISION_COLUMNS, LOCK_IN_CHECKS, Decision, DecisionRules, decide
 from mgwsim.study.evaluate import VariantResult, evaluate_variant
 from mgwsim.study.inputs import StudyInputs
 from mgwsim.study.variant import Variant
 
-RANKINGS = ("npv", "subsidy_gap", "future_proof", "weighted")
+RANKINGS = (*CRITERIA, "subsidy_gap", "future_proof", "weighted")
 
 
-def variant_business_case(inputs: StudyInputs, result: VariantResult, reference: VariantResult) -> BusinessCase:
-    """The business case of a variant against the reference; the variant pays for the feasibility study."""
+def variant_business_case(inputs: StudyInputs, result: VariantResult, reference: VariantResult,
+                          path: PathAssessment | None = None) -> BusinessCase:
+    """The business case of a variant against the reference; the variant pays for the feasibility study.
+
+    The grant rules see the variant's :func:`project_facts` (lock-in and EPC at the end of
+    ``path`` when given).
+    """
     variant = replace(result.option, study_cost_incl_vat_eur=inputs.study_cost_incl_vat_eur)
     return business_case(variant, reference.option, inputs.finance, subsidy_rules=inputs.subsidies,
-                         building_age_years=inputs.building_age_years)
+                         building_age_years=inputs.building_age_years, facts=project_facts(inputs, result, path))
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,6 +50,7 @@ class Study:
     inputs: StudyInputs
     reference: Variant
     variants: tuple[Variant, ...]
+    rules: DecisionRules = field(default_factory=DecisionRules)
 
     def __post_init__(self):
         object.__setattr__(self, "variants", tuple(self.variants))
@@ -52,37 +60,82 @@ class Study:
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise InputError(f"Study: variant names must be unique, repeated: {', '.join(duplicates)}")
+        if not isinstance(self.rules, DecisionRules):
+            raise InputError(f"Study.rules must be DecisionRules, got {type(self.rules).__name__}")
 
     def run(self, progress: Callable[[str], None] | None = None) -> StudyResult:
-        """Simulate and assess the reference and every variant.
+        """Simulate and assess the reference and every variant, then decide.
 
         ``progress`` (e.g. ``print``) is called with one line per variant as the study goes.
+        Order: every variant's year, the renovation path of each (lock-in and the EPC along
+        the path), the business cases (whose grant rules read the path's verdicts), and the
+        heat-led twins that split a dynamic tariff's value into its level and flexibility
+        effects (:meth:`StudyResult.dynamic_tariff_effects`).
         """
         tell = progress or (lambda message: None)
-        evaluated = []
+        evaluated = {}
         for variant in (self.reference, *self.variants):
             tell(f"simulating {variant.name}")
-            evaluated.append(evaluate_variant(self.inputs, variant))
-        reference, results = evaluated[0], evaluated[1:]
-        cases = [variant_business_case(self.inputs, result, reference) for result in results]
+            evaluated[variant.name] = evaluate_variant(self.inputs, variant)
+        reference, results = evaluated[self.reference.name], [evaluated[v.name] for v in self.variants]
         paths = {}
         if self.inputs.renovation_path:
-            for variant in (self.reference, *self.variants):
-                tell(f"renovation path of {variant.name}")
-                paths[variant.name] = self._path(variant)
-        return StudyResult(self, reference, results, cases, paths)
+            for name, result in evaluated.items():
+                tell(f"renovation path of {name}")
+                paths[name] = self._path(result)
+        cases = [variant_business_case(self.inputs, result, reference, paths.get(result.variant.name))
+                 for result in results]
+        twins = {}
+        for result in results:
+            if result.variant.dynamic_tariff:
+                tell(f"heat-led twins of {result.variant.name} (value of the dynamic tariff)")
+                twins[result.variant.name] = _dynamic_twins(self.inputs, result.variant)
+        return StudyResult(self, reference, results, cases, paths, twins)
 
-    def _path(self, variant: Variant) -> PathAssessment:
-        """The variant's plant judged before and after each renovation step (heat-led operation)."""
-        inputs = self.inputs
+    def _path(self, result: VariantResult) -> PathAssessment:
+        """The variant's plant judged before and after each renovation step (heat-led operation).
+
+        The EPC indicator along the path uses the bookkeeping of the comparison table: the
+        building's auxiliaries and the variant's PV production (both taken as in the
+        simulated year) are added to the heating and hot water of each step.
+        """
+        inputs, variant = self.inputs, result.variant
         context = PathContext(pv_kwp=variant.pv_kwp, existing_connection_kva=inputs.existing_connection_kva,
                               other_peak_kw=float(inputs.common_area_kw.max()),
                               in_heat_network_zone=inputs.in_planned_heat_network_zone,
-                              plant_room_area_m2=inputs.plant_room_area_m2, co2_year=inputs.co2_year)
+                              plant_room_area_m2=inputs.plant_room_area_m2, co2_year=inputs.co2_year,
+                              auxiliary_kwh=float(inputs.auxiliary_kw.sum()) * inputs.weather.step_h,
+                              pv_generation_kwh=float(result.balance["pv_kwh"].sum()))
         return evaluate_path(inputs.building, inputs.renovation_path, variant.plant, inputs.weather,
                              radiators=inputs.existing_radiators, install_year=inputs.install_year,
                              horizon_year=inputs.install_year + inputs.finance.horizon_years, context=context,
                              demands=inputs.path_demands)
+
+
+def _dynamic_twins(inputs: StudyInputs, variant: Variant) -> dict[str, VariantResult]:
+    """The variant run heat-led on the dynamic tariff and heat-led on the fixed tariff."""
+    heat_led = replace(variant.control, strategy="heat_led") if isinstance(variant.control, Control) else Control()
+    dynamic = replace(variant, name=f"{variant.name} [heat-led]", control=heat_led)
+    fixed = replace(dynamic, name=f"{variant.name} [heat-led, fixed tariff]", dynamic_tariff=False)
+    return {"dynamic_heat_led": evaluate_variant(inputs, dynamic), "fixed_heat_led": evaluate_variant(inputs, fixed)}
+
+
+def lock_in_failures(result: VariantResult, path: PathAssessment | None) -> tuple[str, ...]:
+    """Names of the lock-in checks (:data:`~mgwsim.study.decision.LOCK_IN_CHECKS`) that fail, judged at
+    the end of the renovation path when there is one, else on the simulated year."""
+    checks = path.final_checks() if path is not None else result.checks
+    return tuple(c.name for c in checks if c.name in LOCK_IN_CHECKS and c.status == "fail")
+
+
+def project_facts(inputs: StudyInputs, result: VariantResult, path: PathAssessment | None) -> dict:
+    """What a subsidy call's conditions look at for one variant (``SubsidyContext`` facts)."""
+    plant = result.variant.plant
+    epc = (float(path.kpis["epc_indicator_kwh_per_m2"].iloc[-1]) if path is not None
+           else result.epc.indicator_kwh_per_m2)
+    return {"construction_year": inputs.construction_year, "n_apartments_served": inputs.building.n_apartments,
+            "has_heat_pump": plant.heat_pumps is not None or plant.hot_water.heat_pump is not None,
+            "lock_in_failures": lock_in_failures(result, path), "epc_path_kwh_m2": epc,
+            "chimney_free_path": not plant.backup.is_combustion}
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,6 +147,7 @@ class StudyResult:
     results: list[VariantResult]
     cases: list[BusinessCase]
     paths: dict[str, PathAssessment]
+    twins: dict[str, dict[str, VariantResult]] = field(default_factory=dict)
 
     @property
     def inputs(self) -> StudyInputs:
@@ -119,6 +173,13 @@ class StudyResult:
             money |= {
                 "subsidies_eur": case.subsidies.total_eur,
                 "npv_eur": case.npv_eur,
+                "works_grants_eur": case.works_grants_eur,
+                "study_grants_eur": case.study_grants_eur,
+                "npv_before_grants_eur": case.npv_before_grants_eur,
+                "gap_before_grants_eur": case.gap_before_grants_eur,
+                "gap_covered_frac": _nan(case.gap_covered_frac),
+                "co2_avoided_t": case.co2_avoided_t,
+                "gap_per_t_co2_eur": _nan(case.gap_per_t_co2_eur),
                 "irr": case.irr_frac if case.irr_frac is not None else np.nan,
                 "payback_years": case.payback_years if case.payback_years is not None else np.nan,
                 "discounted_payback_years": (case.discounted_payback_years
@@ -174,63 +235,106 @@ class StudyResult:
         table["co2_reduction"] = 1.0 - table["co2_kg"] / table["step"].map(reference)
         return table
 
-    def ranking(self, by: str = "npv", *, weights: dict | None = None) -> pd.DataFrame:
-        """Variants ranked by NPV, subsidy gap (smallest first), future-proof score or a weighted score.
+    def ranking(self, by: str | None = None, *, weights: dict | None = None) -> pd.DataFrame:
+        """All variants ranked by one criterion, best first (qualified or not: see :attr:`decision`).
 
-        The weighted score normalises NPV, future-proof score and CO2 reduction to [0, 1] over
-        the variants and combines them with ``weights`` (default 0.4 / 0.4 / 0.2).
+        ``by``: a decision criterion (:data:`~mgwsim.study.decision.CRITERIA`; default the
+        study's), ``"subsidy_gap"`` (the gap left after grants, smallest first),
+        ``"future_proof"`` (score, highest first) or ``"weighted"``: NPV, future-proof score and
+        CO2 reduction normalised to [0, 1] over the variants and combined with ``weights``
+        (default 0.4 / 0.4 / 0.2).
         """
+        by = self.study.rules.criterion if by is None else by
         check_choice(by, "by", RANKINGS, owner="StudyResult.ranking")
         table = self.table.drop(index=self.reference.variant.name)
-        if by == "npv":
-            order = table["npv_eur"].sort_values(ascending=False)
+        columns = ["npv_eur", "gap_before_grants_eur", "co2_avoided_t", "gap_per_t_co2_eur", "subsidy_gap_eur",
+                   "future_proof_score", "co2_reduction"]
+        if by in CRITERIA:
+            criterion = CRITERIA[by]
+            order = table[criterion.column].sort_values(ascending=criterion.ascending, na_position="last",
+                                                         kind="stable")
         elif by == "subsidy_gap":
-            order = table["subsidy_gap_eur"].sort_values()
+            order = table["subsidy_gap_eur"].sort_values(kind="stable")
         elif by == "future_proof":
-            order = table["future_proof_score"].sort_values(ascending=False)
+            order = table["future_proof_score"].sort_values(ascending=False, kind="stable")
         else:
             weights = weights or {"npv_eur": 0.4, "future_proof_score": 0.4, "co2_reduction": 0.2}
             score = sum(w * _normalise(table[column]) for column, w in weights.items())
             order = score.sort_values(ascending=False).rename("weighted_score")
-        ranked = table.loc[order.index, ["npv_eur", "subsidy_gap_eur", "future_proof_score", "co2_reduction"]]
+        ranked = table.loc[order.index, columns]
         if by == "weighted":
             ranked.insert(0, "weighted_score", order)
         ranked.insert(0, "rank", np.arange(1, len(ranked) + 1))
         return ranked
 
-    CRITICAL_CHECKS = ("check_fossil_lock_in", "check_temperature_lock_in", "check_hot_water_hygiene")
+    def decision_frame(self) -> pd.DataFrame:
+        """What the decision reads per variant (:data:`~mgwsim.study.decision.DECISION_COLUMNS`)."""
+        rows = {}
+        for result, case in zip(self.results, self.cases, strict=True):
+            name = result.variant.name
+            hourly, kpis = result.system.hourly, result.system.kpis()
+            step_h = result.system.step_h
+            path = self.paths.get(name)
+            connection = next((c for c in result.checks if c.name == "connection_capacity"), None)
+            needs_mv = connection is not None and connection.status == "fail"
+            eligibility = case.subsidies.eligibility()
+            rows[name] = {
+                "unmet_hours": kpis["unmet_hours"],
+                "heating_hours": float((result.system.demand.hourly["space_heating_kwh"] > 0).sum()) * step_h,
+                "dhw_short_hours": kpis["dhw_below_setpoint_hours"],
+                "hours": len(hourly) * step_h,
+                "connection_feasible": not (needs_mv and result.variant.connection == "lv"),
+                "lock_in_failures": lock_in_failures(result, path),
+                "eligible": eligibility.eligible,
+                "failed_conditions": eligibility.failed,
+                "chimney_free": not result.variant.plant.backup.is_combustion,
+                "npv_eur": case.npv_eur,
+                "npv_before_grants_eur": case.npv_before_grants_eur,
+                "gap_before_grants_eur": case.gap_before_grants_eur,
+                "co2_avoided_t": case.co2_avoided_t,
+                "gap_per_t_co2_eur": _nan(case.gap_per_t_co2_eur),
+            }
+        return pd.DataFrame.from_dict(rows, orient="index")[list(DECISION_COLUMNS)]
+
+    @cached_property
+    def decision(self) -> Decision:
+        """Qualification, ranking and recommendation (:func:`mgwsim.study.decision.decide`)."""
+        return decide(self.decision_frame(), self.study.rules)
 
     @property
-    def future_proof_candidates(self) -> list[str]:
-        """Variants with no unmet heat and no failed critical lock-in check (fossil, temperature, hygiene)."""
-        table = self.table.drop(index=self.reference.variant.name)
-        ok = table["unmet_hours"] == 0
-        for column in self.CRITICAL_CHECKS:
-            if column in table:
-                ok &= table[column].fillna("pass") != "fail"
-        return list(table.index[ok])
-
-    @property
-    def recommended(self) -> str:
-        """The best-NPV variant among the future-proof candidates; else the best weighted score."""
-        candidates = self.future_proof_candidates
-        if candidates:
-            return str(self.table.loc[candidates, "npv_eur"].idxmax())
-        return str(self.ranking("weighted").index[0])
+    def recommended(self) -> str | None:
+        """The first qualified variant by the study's criterion; None when no variant qualifies."""
+        return self.decision.recommended
 
     @property
     def recommendation_reason(self) -> str:
-        """One sentence on why :attr:`recommended` was chosen."""
-        candidates = self.future_proof_candidates
-        name = self.recommended
-        if not candidates:
-            return (f"No variant avoids every critical lock-in; '{name}' has the best weighted score of NPV, "
-                    "future-proof score and CO2 reduction.")
-        if len(candidates) == 1:
-            return (f"'{name}' is the only variant that heats the building without unmet hours and without a "
-                    "fossil, temperature or hot-water lock-in.")
-        return (f"Of the {len(candidates)} variants without unmet heat and without a fossil, temperature or hot-water "
-                f"lock-in, '{name}' has the best net present value.")
+        """Why :attr:`recommended` was chosen, or why nothing was and what would change that (English)."""
+        return self.decision.reason("en")
+
+    @property
+    def detail_variant(self) -> str:
+        """The variant the report details: the recommended one, else the one nearest to qualifying."""
+        return self.decision.closest
+
+    def dynamic_tariff_effects(self) -> pd.DataFrame:
+        """A dynamic tariff's value split into its level and its flexibility effect [EUR/year].
+
+        For each variant on a dynamic tariff, the year-1 energy cost (all carriers, incl. VAT)
+        of the same plant run heat-led on the fixed tariff, heat-led on the dynamic tariff,
+        and as the variant runs it. ``level_effect_eur`` = heat-led dynamic − heat-led fixed
+        (what the price level alone does), ``flexibility_effect_eur`` = variant − heat-led
+        dynamic (what shifting the load to cheap hours adds); negative is a saving.
+        """
+        rows = {}
+        for name, twins in self.twins.items():
+            fixed, dynamic = (sum(twins[k].energy_cost_eur.values()) for k in ("fixed_heat_led", "dynamic_heat_led"))
+            actual = sum(self.result(name).energy_cost_eur.values())
+            rows[name] = {"strategy": self.result(name).variant.control.strategy, "fixed_heat_led_eur": fixed,
+                          "dynamic_heat_led_eur": dynamic, "variant_eur": actual, "level_effect_eur": dynamic - fixed,
+                          "flexibility_effect_eur": actual - dynamic}
+        columns = ["strategy", "fixed_heat_led_eur", "dynamic_heat_led_eur", "variant_eur", "level_effect_eur",
+                   "flexibility_effect_eur"]
+        return pd.DataFrame.from_dict(rows, orient="index", columns=columns).rename_axis("variant")
 
     def report(self, out_dir, **kwargs):
         """Write the HTML report and Excel workbook (:func:`mgwsim.report.write_report`)."""
@@ -249,8 +353,12 @@ class StudyResult:
                    "subsidy_gap_eur", "spf_h2", "backup_share", "co2_reduction", "epc_kwh_m2", "epc_label",
                    "future_proof_score"]
         shown = self.table[[c for c in columns if c in self.table]]
-        title = f"<h4>mgwsim study: {self.inputs.building.name} — recommended: {self.recommended}</h4>"
+        title = f"<h4>mgwsim study: {self.inputs.building.name} — recommended: {self.recommended or 'none'}</h4>"
         return title + shown.to_html(float_format=lambda v: f"{v:,.2f}", na_rep="–")
+
+
+def _nan(value) -> float:
+    return np.nan if value is None else float(value)
 
 
 def _normalise(values: pd.Series) -> pd.Series:

@@ -149,6 +149,23 @@ class Tariff:
             sources[key] = "user override"
         return replace(self, params=MappingProxyType(params), sources=MappingProxyType(sources), excise_bands=bands)
 
+    def marginal_price_eur_per_kwh(self) -> float:
+        """Price of one more kWh on a fixed-price low-voltage contract, incl. VAT [EUR/kWh].
+
+        Supply energy + distribution + energy contribution + certificate surcharges + the
+        excise rate of the highest band, times (1 + VAT): the per-kWh lines of
+        :func:`mgwsim.tariffs.annual_bill`; fixed, data-management and capacity charges do
+        not change with one more kWh and are left out. Used to price heat the plant leaves
+        unmet as if the occupants made it with electric heaters on their own meters.
+        """
+        if self.kind != "low_voltage" or self["supply_kind"] != "fixed":
+            raise InputError(f"Tariff {self.name!r}.marginal_price_eur_per_kwh: needs a fixed-price low-voltage "
+                             f"tariff, got kind {self.kind!r} with supply {self.params.get('supply_kind')!r}")
+        per_kwh = (self["energy_eur_per_kwh"] + self["distribution_eur_per_kwh"]
+                   + self["energy_contribution_eur_per_kwh"] + self["green_certificates_eur_per_kwh"]
+                   + self["chp_certificates_eur_per_kwh"] + self.excise_bands[-1][1])
+        return float(per_kwh * (1.0 + self["vat_frac"]))
+
     def to_frame(self) -> pd.DataFrame:
         """The parameters as a table (value, source) for reports."""
         rows = [(k, v, self.sources.get(k, "")) for k, v in self.params.items()]

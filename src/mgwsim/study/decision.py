@@ -1,0 +1,410 @@
+"""The study's decision: which variants qualify, how the qualified ones rank, what is recommended.
+
+The order is the one a subsidy jury and a reviewing engineer follow (docs/study.md):
+
+1. **Qualification.** A variant qualifies when it is eligible for the call the study applies
+   for (every condition of its grant rules met) and is feasible: the space heating within
+   the comfort tolerance, the hot water kept at temperature, the grid connection able to
+   carry it (its reinforcement is costed in the investments) and no lock-in left at the end
+   of the renovation path the study computes (today's verdicts are shown beside it).
+2. **Ranking.** The qualified variants are ranked by one stated criterion (:data:`CRITERIA`);
+   by default the unprofitable gap before grants per tonne of CO2 avoided over the horizon,
+   the measure behind the Antwerp Klimaatfonds jury's "requested support relative to the
+   unprofitable gap" and "impact" scores.
+3. **Going chimney-free.** When the first variant keeps a combustion boiler, the marginal cost
+   per extra tonne avoided of the best chimney-free variant is stated, so that the co-owners
+   can choose knowingly.
+
+Unmet heat is never a saving: the study prices it as direct electric heating
+(:func:`mgwsim.study.evaluate.assess_year`), and a variant beyond the comfort tolerance is
+never recommended. When no variant qualifies, :class:`Decision` says so and lists what would
+make one qualify.
+
+:func:`decide` works on a plain table (one row per variant, the columns of
+:data:`DECISION_COLUMNS`), so that a case can be built and ranked by hand in a test;
+:meth:`mgwsim.study.StudyResult.decision` builds that table from a study.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from mgwsim._format import format_eur, format_number, in_language
+from mgwsim.errors import InputError, check_choice, check_number
+
+COMFORT_TOLERANCE_SHARE = 0.03
+"""Default share of the hours that may fall short of comfort [-]: 3 % of the heating hours
+for space heating, 3 % of the year for hot water. EN 15251:2007, Annex G (informative),
+"recommended criteria for acceptable deviations": a building meets its comfort category when
+the conditions are outside the category's range for no more than 3 % (or 5 %) of the occupied
+hours of a year; EN 16798-1:2019 carries the same criterion over."""
+
+LOCK_IN_CHECKS = ("fossil_lock_in", "temperature_lock_in", "hot_water_hygiene", "refrigerant_lock_in")
+"""Checks whose ``fail`` is a lock-in that disqualifies a variant (judged at the end of the path)."""
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A ranking criterion: the table column it reads and which way is better."""
+
+    name: str
+    column: str
+    ascending: bool
+    text_en: str
+    text_nl: str
+    unit: str
+
+
+CRITERIA: dict[str, Criterion] = {c.name: c for c in (
+    Criterion("gap_per_t_co2", "gap_per_t_co2_eur", True,
+              "the lowest unprofitable gap before grants per tonne of CO2 avoided",
+              "de laagste onrendabele top vóór subsidies per vermeden ton CO2", "EUR/t"),
+    Criterion("npv", "npv_eur", False, "the highest net present value against the reference",
+              "de hoogste netto contante waarde tegenover de referentie", "EUR"),
+    Criterion("gap", "gap_before_grants_eur", True, "the lowest unprofitable gap before grants",
+              "de laagste onrendabele top vóór subsidies", "EUR"),
+    Criterion("co2", "co2_avoided_t", False, "the most CO2 avoided over the horizon",
+              "de meeste vermeden CO2 over de looptijd", "t"),
+)}
+"""Ranking criteria of the recommendation; the default is ``gap_per_t_co2``."""
+
+DECISION_COLUMNS = (
+    "unmet_hours", "heating_hours", "dhw_short_hours", "hours", "connection_feasible", "lock_in_failures",
+    "eligible", "failed_conditions", "chimney_free", "npv_eur", "npv_before_grants_eur", "gap_before_grants_eur",
+    "co2_avoided_t", "gap_per_t_co2_eur",
+)
+"""What :func:`decide` reads per variant (index: variant name).
+
+``unmet_hours`` hours with unmet space heating [h]; ``heating_hours`` hours with a
+space-heating need [h]; ``dhw_short_hours`` hours with the hot-water tank below its setpoint
+[h]; ``hours`` hours simulated [h]; ``connection_feasible`` the connection carries the variant
+(bool); ``lock_in_failures`` names of failed lock-in checks at the end of the path (tuple);
+``eligible`` the call's conditions are met (bool, or None when the study applies no call);
+``failed_conditions`` the unmet conditions (tuple of (name, English, Dutch)); ``chimney_free``
+no combustion appliance at the end of the path (bool); money [EUR] and CO2 avoided over the
+horizon [t] from the business case."""
+
+
+@dataclass(frozen=True)
+class DecisionRules:
+    """How the study decides.
+
+    Parameters
+    ----------
+    criterion : str
+        Ranking criterion, a key of :data:`CRITERIA` (default ``"gap_per_t_co2"``).
+    max_unmet_share : float
+        Largest share of the heating hours with unmet space heating [-] (default 3 %,
+        :data:`COMFORT_TOLERANCE_SHARE`).
+    max_hot_water_short_share : float
+        Largest share of the year's hours with the hot-water tank below its setpoint [-]
+        (default 3 %).
+    require_eligibility : bool
+        Only variants eligible for the call's grants are recommended (default True; without
+        a grant rule that has conditions there is no call and nothing to require).
+    """
+
+    criterion: str = "gap_per_t_co2"
+    max_unmet_share: float = COMFORT_TOLERANCE_SHARE
+    max_hot_water_short_share: float = COMFORT_TOLERANCE_SHARE
+    require_eligibility: bool = True
+
+    def __post_init__(self):
+        check_choice(self.criterion, "criterion", tuple(CRITERIA), owner="DecisionRules")
+        check_number(self.max_unmet_share, "max_unmet_share", owner="DecisionRules", low=0.0, high=1.0)
+        check_number(self.max_hot_water_short_share, "max_hot_water_short_share", owner="DecisionRules",
+                     low=0.0, high=1.0)
+
+    @property
+    def ranking(self) -> Criterion:
+        return CRITERIA[self.criterion]
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """Why a variant does not qualify, and what would make it qualify (English and Dutch)."""
+
+    key: str
+    en: str
+    nl: str
+    remedy_en: str
+    remedy_nl: str
+
+    def text(self, language: str) -> str:
+        return self.nl if language == "nl" else self.en
+
+    def remedy(self, language: str) -> str:
+        return self.remedy_nl if language == "nl" else self.remedy_en
+
+
+_LOCK_IN_SHORTFALLS = {
+    "fossil_lock_in": ("the gas boiler still supplies too much heat at the end of the renovation path (fossil lock-in)",
+                       "de gasketel levert op het einde van het renovatiepad nog te veel warmte (fossiele lock-in)",
+                       "a larger heat-pump share, an electric backup or the planned envelope steps",
+                       "een groter aandeel warmtepomp, een elektrische back-up of de geplande isolatiestappen"),
+    "temperature_lock_in": ("the radiators still need temperatures the heat pumps cannot reach at the end of the "
+                            "renovation path (temperature lock-in)",
+                            "de radiatoren vragen op het einde van het renovatiepad nog temperaturen die de "
+                            "warmtepompen niet halen (temperatuur-lock-in)",
+                            "the envelope steps first, or larger or low-temperature radiators",
+                            "eerst de isolatiestappen, of grotere of lagetemperatuurradiatoren"),
+    "hot_water_hygiene": ("the hot water is not kept at legionella-safe temperatures",
+                          "het warm water blijft niet op een legionellaveilige temperatuur",
+                          "a hot-water heat pump or booster that reaches 60 °C, or a larger hot-water tank",
+                          "een warmtepomp of naverwarming voor warm water die 60 °C haalt, of een grotere boiler"),
+    "refrigerant_lock_in": ("its refrigerant is banned for this equipment within the horizon (EU F-gas Regulation "
+                            "2024/573)",
+                            "het koudemiddel wordt voor dit toestel verboden binnen de looptijd (EU F-gassenverordening "
+                            "2024/573)",
+                            "a heat pump with a natural refrigerant (R290, R744)",
+                            "een warmtepomp met een natuurlijk koudemiddel (R290, R744)"),
+}
+
+
+def _hours_text(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def shortfalls(row: pd.Series, rules: DecisionRules) -> list[Shortfall]:
+    """Every reason why the variant of ``row`` (columns :data:`DECISION_COLUMNS`) does not qualify."""
+    out = []
+    allowed_unmet = rules.max_unmet_share * float(row["heating_hours"])
+    if float(row["unmet_hours"]) > allowed_unmet:
+        out.append(Shortfall(
+            "comfort",
+            f"it leaves space heating unmet in {_hours_text(row['unmet_hours'])} hours, more than the "
+            f"{_hours_text(allowed_unmet)} tolerated ({rules.max_unmet_share:.0%} of the heating hours)",
+            f"ze laat in {_hours_text(row['unmet_hours'])} uren een warmtetekort, meer dan de "
+            f"{_hours_text(allowed_unmet)} toegelaten ({rules.max_unmet_share:.0%} van de stookuren)",
+            "a larger heat-pump plant or a backup sized for the design load, or the envelope steps first",
+            "een grotere warmtepompinstallatie of een back-up voor het ontwerpvermogen, of eerst de isolatiestappen"))
+    allowed_dhw = rules.max_hot_water_short_share * float(row["hours"])
+    if float(row["dhw_short_hours"]) > allowed_dhw:
+        out.append(Shortfall(
+            "hot_water",
+            f"the hot-water tank is below its setpoint in {_hours_text(row['dhw_short_hours'])} hours, more than the "
+            f"{_hours_text(allowed_dhw)} tolerated",
+            f"de boiler zakt in {_hours_text(row['dhw_short_hours'])} uren onder zijn insteltemperatuur, meer dan de "
+            f"{_hours_text(allowed_dhw)} toegelaten",
+            "a larger hot-water tank, heat pump or booster",
+            "een grotere boiler, warmtepomp of naverwarming"))
+    if not bool(row["connection_feasible"]):
+        out.append(Shortfall(
+            "connection", "its peak needs a medium-voltage connection the variant does not include",
+            "de piek vraagt een middenspanningsaansluiting die de variant niet voorziet",
+            "a private medium-voltage cabin, or peak-limited control of the heat pumps and chargers",
+            "een eigen middenspanningscabine, of piekbeperkende sturing van warmtepompen en laadpunten"))
+    for name in row["lock_in_failures"]:
+        en, nl, remedy_en, remedy_nl = _LOCK_IN_SHORTFALLS.get(
+            name, (f"the {name.replace('_', ' ')} check fails", f"de toets {name.replace('_', ' ')} faalt",
+                   "a design that passes it", "een ontwerp dat de toets doorstaat"))
+        out.append(Shortfall(name, en, nl, remedy_en, remedy_nl))
+    if rules.require_eligibility and not is_missing(row["eligible"]) and not bool(row["eligible"]):
+        for name, en, nl in row["failed_conditions"]:
+            out.append(Shortfall(
+                f"eligibility:{name}", f"it is not eligible for the call: {en}", f"ze komt niet in aanmerking voor "
+                f"de oproep: {nl}", _condition_remedy(name, "en"), _condition_remedy(name, "nl")))
+    return out
+
+
+_CONDITION_REMEDIES = {
+    "epc_or_chimney_free": ("the planned envelope steps (to reach an EPC indicator of at most 100 kWh/m²) or an "
+                            "all-electric plant (chimney-free)",
+                            "de geplande isolatiestappen (tot een EPC-kengetal van hoogstens 100 kWh/m²) of een "
+                            "volledig elektrische installatie (schouwvrij)"),
+    "no_lock_in": ("a design without lock-in (see the lock-in checks)",
+                   "een ontwerp zonder lock-in (zie de lock-in-toetsen)"),
+    "heat_pump": ("a heat pump in the project", "een warmtepomp in het project"),
+}
+
+
+def _condition_remedy(name: str, language: str) -> str:
+    default = ("nothing within the project: the building does not meet this condition of the call",
+               "niets binnen het project: het gebouw voldoet niet aan deze voorwaarde van de oproep")
+    en, nl = _CONDITION_REMEDIES.get(name, default)
+    return nl if language == "nl" else en
+
+
+@dataclass(frozen=True)
+class ChimneyFreeStep:
+    """What going chimney-free costs beyond the recommended variant.
+
+    ``marginal_eur_per_t`` = (extra cost before grants, as NPV) / (extra tonnes of CO2 avoided
+    over the horizon); None when the chimney-free variant avoids no more CO2.
+    """
+
+    name: str
+    qualifies: bool
+    extra_cost_eur: float
+    extra_co2_avoided_t: float
+    marginal_eur_per_t: float | None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome of :func:`decide`.
+
+    Attributes
+    ----------
+    rules : DecisionRules
+    table : DataFrame
+        The input rows with ``qualifies``, ``shortfalls`` (list of :class:`Shortfall`),
+        ``criterion_value`` and ``rank`` (1 = best among the qualified; NaN otherwise).
+    recommended : str or None
+        The first qualified variant; None when no variant qualifies.
+    chimney_free_step : ChimneyFreeStep or None
+        The best chimney-free alternative when the recommended variant keeps a boiler.
+    """
+
+    rules: DecisionRules
+    table: pd.DataFrame = field(repr=False)
+    recommended: str | None
+    chimney_free_step: ChimneyFreeStep | None
+
+    @property
+    def qualified(self) -> list[str]:
+        """The qualified variants, best first."""
+        ranked = self.table[self.table["qualifies"]].sort_values("rank")
+        return list(ranked.index)
+
+    @property
+    def closest(self) -> str:
+        """The variant nearest to qualifying: fewest shortfalls, then the best criterion value."""
+        if self.recommended is not None:
+            return self.recommended
+        order = self.table.assign(_n=self.table["shortfalls"].map(len))
+        order = _sort_by_criterion(order, self.rules.ranking, first="_n")
+        return str(order.index[0])
+
+    @property
+    def applies_call(self) -> bool:
+        """Whether the study applies a call with conditions (some variant has a known eligibility)."""
+        return bool(self.table["eligible"].map(lambda v: not is_missing(v)).any())
+
+    def criterion_text(self, name: str, language: str = "en") -> str:
+        """The criterion's value of variant ``name`` in words (``EUR 1,234/t``, ``EUR -5,000``, ``350 t``)."""
+        criterion, value = self.rules.ranking, self.table.loc[name, "criterion_value"]
+        if is_missing(value):
+            return in_language(("no CO2 avoided", "geen vermeden CO2"), language)
+        if criterion.unit == "t":
+            return f"{format_number(value, language)} t"
+        per = "/t" if criterion.unit == "EUR/t" else ""
+        return format_eur(value, language) + per
+
+    def reason(self, language: str = "en") -> str:
+        """Why :attr:`recommended` was chosen, or why nothing was, with what would change that."""
+        test = _qualification_text(self.applies_call, language)
+        if self.recommended is None:
+            return _none_qualifies(self, language)
+        name, n = self.recommended, len(self.qualified)
+        if n == 1:
+            return in_language((f"'{name}' is the only variant that {test}.",
+                                f"'{name}' is de enige variant die {test}."), language)
+        criterion = in_language((self.rules.ranking.text_en, self.rules.ranking.text_nl), language)
+        value = self.criterion_text(name, language)
+        return in_language((f"Of the {n} variants that {test}, '{name}' has {criterion} ({value}).",
+                            f"Van de {n} varianten die {test}, heeft '{name}' {criterion} ({value})."), language)
+
+    def remedies(self, language: str = "en") -> list[str]:
+        """What would make a variant qualify, most frequent shortfall first (empty when one does)."""
+        if self.recommended is not None:
+            return []
+        counts = Counter(s.key for items in self.table["shortfalls"] for s in items)
+        seen: dict[str, Shortfall] = {}
+        for items in self.table["shortfalls"]:
+            for s in items:
+                seen.setdefault(s.key, s)
+        remedies: list[str] = []
+        for key, _ in counts.most_common():
+            text = seen[key].remedy(language)
+            if text not in remedies:
+                remedies.append(text)
+        return remedies
+
+
+def _sort_by_criterion(frame: pd.DataFrame, criterion: Criterion, *, first: str | None = None) -> pd.DataFrame:
+    """Rows best first: by ``first`` (ascending) if given, the criterion (NaN last), the NPV, the name."""
+    keys = ([first] if first else []) + ["_criterion_missing", criterion.column, "_neg_npv", "_name"]
+    ascending = ([True] if first else []) + [True, criterion.ascending, True, True]
+    helper = frame.assign(_criterion_missing=frame[criterion.column].isna(), _neg_npv=-frame["npv_eur"],
+                          _name=frame.index.astype(str))
+    return helper.sort_values(keys, ascending=ascending, kind="stable").drop(
+        columns=["_criterion_missing", "_neg_npv", "_name"])
+
+
+def _qualification_text(applies_call: bool, language: str) -> str:
+    en = ("heat the building within the comfort tolerance, keep the hot water at temperature, fit a feasible grid "
+          "connection and leave no lock-in after the renovation path")
+    nl = ("het gebouw verwarmen binnen de comforttolerantie, het warm water op temperatuur houden, een haalbare "
+          "netaansluiting hebben en na het renovatiepad geen lock-in laten")
+    if applies_call:
+        en, nl = "are eligible for the call's grants, " + en, "in aanmerking komen voor de subsidie van de oproep, " + nl
+    return in_language((en, nl), language)
+
+
+def _none_qualifies(decision: Decision, language: str) -> str:
+    closest = decision.closest
+    reasons = "; ".join(s.text(language) for s in decision.table.loc[closest, "shortfalls"])
+    remedies = "; ".join(decision.remedies(language))
+    return in_language((
+        f"No variant qualifies, so none is recommended. The closest is '{closest}': {reasons}. "
+        f"What would make a variant qualify: {remedies}.",
+        f"Geen enkele variant voldoet, dus er wordt geen aanbevolen. De dichtstbijzijnde is '{closest}': {reasons}. "
+        f"Wat een variant zou doen voldoen: {remedies}."), language)
+
+
+def _chimney_free_step(table: pd.DataFrame, recommended: str, criterion: Criterion) -> ChimneyFreeStep | None:
+    if bool(table.loc[recommended, "chimney_free"]):
+        return None
+    options = table[table["chimney_free"].astype(bool)]
+    if options.empty:
+        return None
+    qualified = options[options["qualifies"]]
+    best = _sort_by_criterion(qualified if not qualified.empty else options, criterion).index[0]
+    extra_cost = float(table.loc[recommended, "npv_before_grants_eur"] - table.loc[best, "npv_before_grants_eur"])
+    extra_t = float(table.loc[best, "co2_avoided_t"] - table.loc[recommended, "co2_avoided_t"])
+    marginal = extra_cost / extra_t if extra_t > 0.0 else None
+    return ChimneyFreeStep(str(best), bool(table.loc[best, "qualifies"]), extra_cost, extra_t, marginal)
+
+
+def decide(frame: pd.DataFrame, rules: DecisionRules | None = None) -> Decision:
+    """Qualify, rank and recommend (module docstring).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per variant (index: name; the reference excluded) with the columns of
+        :data:`DECISION_COLUMNS`.
+    rules : DecisionRules, optional
+
+    Returns
+    -------
+    Decision
+    """
+    rules = rules or DecisionRules()
+    missing = [c for c in DECISION_COLUMNS if c not in frame.columns]
+    if missing:
+        raise InputError(f"decide.frame is missing the column(s) {missing}; expected {list(DECISION_COLUMNS)}")
+    if frame.empty:
+        raise InputError("decide.frame has no variant")
+    table = frame.copy()
+    table["shortfalls"] = [shortfalls(row, rules) for _, row in table.iterrows()]
+    table["qualifies"] = table["shortfalls"].map(lambda items: not items)
+    criterion = rules.ranking
+    table["criterion_value"] = table[criterion.column].astype(float)
+    ranked = _sort_by_criterion(table[table["qualifies"]], criterion)
+    table["rank"] = np.nan
+    table.loc[ranked.index, "rank"] = np.arange(1, len(ranked) + 1, dtype=float)
+    recommended = str(ranked.index[0]) if len(ranked) else None
+    step = _chimney_free_step(table, recommended, criterion) if recommended is not None else None
+    return Decision(rules, table, recommended, step)
+
+
+def is_missing(value) -> bool:
+    """True for None or NaN."""
+    return value is None or (isinstance(value, float) and math.isnan(value))

@@ -1,0 +1,137 @@
+"""The study's decision on constructed cases whose outcome is computed by hand."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mgwsim.errors import InputError
+from mgwsim.study.decision import CRITERIA, DECISION_COLUMNS, DecisionRules, decide
+
+HOURS, HEATING_HOURS = 8760.0, 5000.0
+
+
+def variant(npv_before_grants, co2_avoided_t, *, grants=24_000.0, unmet_hours=0.0, dhw_short_hours=0.0,
+            connection_feasible=True, lock_in_failures=(), eligible=True, failed_conditions=(), chimney_free=False):
+    """One row of the decision table; the gap and gap per tonne follow their definitions."""
+    gap = max(0.0, -npv_before_grants)
+    return {"unmet_hours": unmet_hours, "heating_hours": HEATING_HOURS, "dhw_short_hours": dhw_short_hours,
+            "hours": HOURS, "connection_feasible": connection_feasible, "lock_in_failures": tuple(lock_in_failures),
+            "eligible": eligible, "failed_conditions": tuple(failed_conditions), "chimney_free": chimney_free,
+            "npv_eur": npv_before_grants + grants, "npv_before_grants_eur": npv_before_grants,
+            "gap_before_grants_eur": gap, "co2_avoided_t": co2_avoided_t,
+            "gap_per_t_co2_eur": gap / co2_avoided_t if co2_avoided_t > 0 else np.nan}
+
+
+def table(**rows) -> pd.DataFrame:
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def test_ranking_by_gap_per_tonne_computed_by_hand():
+    # gaps per tonne: hybrid 60,000 / 600 = 100; electric 200,000 / 800 = 250; pv 0 / 100 = 0 (profitable)
+    frame = table(hybrid=variant(-60_000, 600), electric=variant(-200_000, 800, chimney_free=True),
+                  pv=variant(5_000, 100))
+    decision = decide(frame)
+    assert decision.qualified == ["pv", "hybrid", "electric"]
+    assert decision.recommended == "pv"
+    assert decision.table.loc["hybrid", "criterion_value"] == pytest.approx(100.0)
+    assert decision.table.loc["electric", "criterion_value"] == pytest.approx(250.0)
+
+
+@pytest.mark.parametrize(("criterion", "expected"), [("npv", "pv"), ("gap", "pv"), ("co2", "electric"),
+                                                      ("gap_per_t_co2", "pv")])
+def test_each_criterion_picks_its_best(criterion, expected):
+    frame = table(hybrid=variant(-60_000, 600), electric=variant(-200_000, 800, chimney_free=True),
+                  pv=variant(5_000, 100))
+    assert decide(frame, DecisionRules(criterion=criterion)).recommended == expected
+
+
+def test_undersized_plant_without_backup_is_never_recommended():
+    # the best money on paper (heat left unmet), far beyond 3 % of the heating hours (150 h)
+    frame = table(undersized=variant(400_000, 900, unmet_hours=5_383.0), hybrid=variant(-60_000, 600))
+    decision = decide(frame)
+    assert decision.recommended == "hybrid"
+    assert not decision.table.loc["undersized", "qualifies"]
+    assert [s.key for s in decision.table.loc["undersized", "shortfalls"]] == ["comfort"]
+    # within the tolerance (150 h of 5,000 heating hours) a shortfall is accepted
+    assert decide(table(small=variant(-10_000, 500, unmet_hours=150.0))).recommended == "small"
+    assert decide(table(small=variant(-10_000, 500, unmet_hours=150.5))).recommended is None
+
+
+def test_hot_water_connection_and_lock_in_disqualify():
+    frame = table(ok=variant(-90_000, 500),
+                  cold_tap=variant(-10_000, 600, dhw_short_hours=0.03 * HOURS + 1),
+                  too_big=variant(-20_000, 700, connection_feasible=False),
+                  r32=variant(-5_000, 550, lock_in_failures=("refrigerant_lock_in",)))
+    decision = decide(frame)
+    assert decision.qualified == ["ok"]
+    keys = {name: [s.key for s in decision.table.loc[name, "shortfalls"]] for name in frame.index}
+    assert keys == {"ok": [], "cold_tap": ["hot_water"], "too_big": ["connection"], "r32": ["refrigerant_lock_in"]}
+
+
+def test_eligibility_is_required_unless_the_rules_say_otherwise():
+    failed = (("epc_or_chimney_free", "no path to 100 kWh/m2 and not chimney-free", "geen pad naar 100 kWh/m2"),)
+    frame = table(cheap=variant(-1_000, 100, eligible=False, failed_conditions=failed), dear=variant(-90_000, 300))
+    assert decide(frame).recommended == "dear"
+    reasons = decide(frame).table.loc["cheap", "shortfalls"]
+    assert reasons[0].key == "eligibility:epc_or_chimney_free" and "not eligible for the call" in reasons[0].en
+    assert decide(frame, DecisionRules(require_eligibility=False)).recommended == "cheap"
+    # no call applied (eligibility unknown): nothing to require
+    frame["eligible"] = None
+    assert decide(frame).recommended == "cheap"
+
+
+def test_no_qualified_variant_says_so_and_what_would_help():
+    frame = table(hybrid=variant(-60_000, 600, lock_in_failures=("temperature_lock_in",)),
+                  small=variant(-30_000, 400, unmet_hours=2_000.0))
+    decision = decide(frame)
+    assert decision.recommended is None
+    assert decision.qualified == []
+    reason = decision.reason("en")
+    assert reason.startswith("No variant qualifies")
+    assert "envelope steps" in reason and "larger heat-pump plant" in reason
+    assert decision.reason("nl").startswith("Geen enkele variant voldoet")
+    # one shortfall each: the closest is the better one by the criterion (30,000/400 = 75 < 60,000/600 = 100)
+    assert decision.closest == "small"
+
+
+def test_a_variant_that_avoids_no_co2_ranks_last_by_gap_per_tonne():
+    frame = table(none=variant(10_000, 0.0), some=variant(-50_000, 100))
+    decision = decide(frame)
+    assert decision.qualified == ["some", "none"]
+    assert math.isnan(decision.table.loc["none", "criterion_value"])
+
+
+def test_marginal_cost_per_tonne_of_going_chimney_free():
+    frame = table(hybrid=variant(-60_000, 600), electric=variant(-200_000, 800, chimney_free=True))
+    step = decide(frame).chimney_free_step
+    assert step.name == "electric" and step.qualifies
+    assert step.extra_cost_eur == pytest.approx(140_000.0)
+    assert step.extra_co2_avoided_t == pytest.approx(200.0)
+    assert step.marginal_eur_per_t == pytest.approx(700.0)
+    # a chimney-free first choice needs no step
+    assert decide(table(electric=variant(-1_000, 800, chimney_free=True))).chimney_free_step is None
+
+
+def test_reasons_state_the_criterion_and_its_value():
+    frame = table(hybrid=variant(-60_000, 600), electric=variant(-200_000, 800, chimney_free=True))
+    decision = decide(frame)
+    assert decision.reason("en") == (
+        "Of the 2 variants that are eligible for the call's grants, heat the building within the comfort tolerance, "
+        "keep the hot water at temperature, fit a feasible grid connection and leave no lock-in after the renovation "
+        "path, 'hybrid' has the lowest unprofitable gap before grants per tonne of CO2 avoided (EUR 100/t).")
+    assert "(€ 100/t)" in decision.reason("nl")
+    single = decide(table(hybrid=variant(-60_000, 600)))
+    assert single.reason("en").startswith("'hybrid' is the only variant that")
+
+
+def test_bad_input_is_refused():
+    with pytest.raises(InputError, match="criterion"):
+        DecisionRules(criterion="colour")
+    with pytest.raises(InputError, match="max_unmet_share"):
+        DecisionRules(max_unmet_share=1.5)
+    with pytest.raises(InputError, match="missing the column"):
+        decide(pd.DataFrame({"npv_eur": [1.0]}, index=["a"]))
+    assert set(CRITERIA) == {"gap_per_t_co2", "npv", "gap", "co2"}
+    assert "eligible" in DECISION_COLUMNS
