@@ -1,11 +1,13 @@
 """The feasibility study: variants of a building, evaluated and compared, with a report."""
 
 from mgwsim.study.costs import variant_investments
+from mgwsim.study.decision import CRITERIA, ChimneyFreeStep, Criterion, Decision, DecisionRules, Shortfall, decide
 from mgwsim.study.evaluate import VariantResult, evaluate_variant
 from mgwsim.study.inputs import StudyInputs
 from mgwsim.study.search import CONSTRAINTS, OBJECTIVES, MapCache, SearchResult, scale_map, sizing_search
 from mgwsim.study.study import RANKINGS, Study, StudyResult
 from mgwsim.study.variant import Variant
 
-__all__ = ["CONSTRAINTS", "OBJECTIVES", "RANKINGS", "MapCache", "SearchResult", "Study", "StudyInputs", "StudyResult",
-           "Variant", "VariantResult", "evaluate_variant", "scale_map", "sizing_search", "variant_investments"]
+__all__ = ["CONSTRAINTS", "CRITERIA", "OBJECTIVES", "RANKINGS", "ChimneyFreeStep", "Criterion", "Decision",
+           "DecisionRules", "MapCache", "SearchResult", "Shortfall", "Study", "StudyInputs", "StudyResult", "Variant",
+           "VariantResult", "decide", "evaluate_variant", "scale_map", "sizing_search", "variant_investments"]

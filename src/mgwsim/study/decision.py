@@ -1,6 +1,6 @@
 """The study's decision: which variants qualify, how the qualified ones rank, what is recommended.
 
-The order is the one a subsidy jury and a reviewing engineer follow (docs/study.md):
+The order is the one a subsidy jury and a reviewing engineer follow (docs/decision.md):
 
 1. **Qualification.** A variant qualifies when it is eligible for the call the study applies
    for (every condition of its grant rules met) and is feasible: the space heating within

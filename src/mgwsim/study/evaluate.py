@@ -197,7 +197,7 @@ def assess_year(inputs: StudyInputs, variant: Variant, system: SystemResult, gri
     heating by the occupants on their own low-voltage contracts (efficiency 1), priced at the
     marginal price of the study's LV tariff (:meth:`~mgwsim.tariffs.Tariff.marginal_price_eur_per_kwh`),
     and carried into the EPC indicator (:func:`~mgwsim.assess.final_energy_by_use`) and the
-    CO2 (electricity factor). mgwsim convention, stated in docs/study.md.
+    CO2 (electricity factor). mgwsim convention, stated in docs/decision.md.
     """
     tariff = inputs.tariff(variant.connection, dynamic=variant.dynamic_tariff)
     gas = system.hourly["gas_kwh"].to_numpy()
