@@ -36,7 +36,8 @@ import pandas as pd
 from mgwsim.tariffs import lay_on_calendar
 
 MEMBER = "ev2gym/data/Netherlands_day-ahead-2015-2024.csv"
-TARGET = Path(__file__).resolve().parents[1] / "src" / "mgwsim" / "data" / "prices" / "day_ahead_2026_nl2024_shape.csv.gz"
+DATA = Path(__file__).resolve().parents[1] / "src" / "mgwsim" / "data"
+TARGET = DATA / "prices" / "day_ahead_2026_nl2024_shape.csv.gz"
 SHAPE_YEAR = 2024
 TARGET_YEAR = 2026
 LEVEL_EUR_PER_MWH = 84.8
