@@ -54,7 +54,7 @@ def test_embedded_mean_is_the_cited_cal26_level(source):
     """Scaled to the Cal-26 baseload forward; the README states 0.01 EUR/MWh rounding."""
     assert round(source.mean() * 1000.0, 2) == CAL26_EUR_PER_MWH
     values = source.to_numpy() * 1000.0  # the figures the README table states
-    assert (values.min(), values.max(), int((values < 0).sum())) == (pytest.approx(-218.25), pytest.approx(952.61), 447)
+    assert (values.min(), values.max(), int((values < 0).sum())) == (pytest.approx(-200.0), pytest.approx(951.63), 447)
 
 
 def test_default_price_basis_states_year_level_and_source(source):

@@ -18,9 +18,10 @@ Processing (see ``data/prices/README.md``): the file's second block (day-first t
 31 Dec 2022 on; the first block's ISO times overlap it until September 2023) is read, its one
 missing hour (2024-12-30 23:00 UTC) is interpolated, the local year 2024 is laid on the 2026
 calendar by local wall-clock time with weekdays matched (``mgwsim.tariffs.lay_on_calendar``,
-the rule ``default_day_ahead`` applies to other years), every hour is multiplied by one factor
-(shape and signs kept, negative prices stay negative), EUR/MWh -> EUR/kWh, rounded to
-0.01 EUR/MWh.
+the rule ``default_day_ahead`` applies to other years), every positive price is multiplied by
+one factor so that the mean is the level while negative prices are kept as they were (their
+depth does not follow the fuel prices behind the forward; mgwsim choice), EUR/MWh ->
+EUR/kWh, rounded to 0.01 EUR/MWh.
 """
 
 from __future__ import annotations
@@ -68,8 +69,10 @@ def main(wheel_path: str) -> None:
     start = pd.Timestamp(year=TARGET_YEAR, month=1, day=1, tz=LOCAL_TZ)
     index = pd.date_range(start, start + pd.DateOffset(years=1), freq="h", inclusive="left").tz_convert("UTC")
     laid = lay_on_calendar(shape, SHAPE_YEAR, index)
-    factor = LEVEL_EUR_PER_MWH / laid.mean()
-    prices_eur_per_kwh = np.round(laid * factor, 2) / 1000.0
+    positive = laid > 0.0
+    # positive hours scaled by one factor so that the mean is the level; negative hours kept as they were
+    factor = (LEVEL_EUR_PER_MWH * len(laid) - laid[~positive].sum()) / laid[positive].sum()
+    prices_eur_per_kwh = np.round(np.where(positive, laid * factor, laid), 2) / 1000.0
     frame = pd.DataFrame({"price_eur_per_kwh": prices_eur_per_kwh}, index=pd.DatetimeIndex(index, name="time_utc"))
     TARGET.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(TARGET, float_format="%.5f", compression={"method": "gzip", "mtime": 0})
