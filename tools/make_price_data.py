@@ -10,8 +10,8 @@ Ember ("European Wholesale Electricity Price Data", CC BY 4.0), as shipped in ev
 ``ev2gym/data/Netherlands_day-ahead-2015-2024.csv``. No registry package ships a recent Belgian
 series; the Dutch zone is market-coupled with Belgium.
 
-Level: the Dutch Cal-26 baseload forward, 84.8 EUR/MWh (ICE Endex settlement as reported in the
-EPNL weekly market update of 8-12 September 2025). A baseload future settles against the
+Level: the Dutch Cal-26 (baseload) forward, 84.8 EUR/MWh, as reported in the EPNL weekly market
+update of 8-12 September 2025 (secondary). A baseload future settles against the
 arithmetic mean of the year's hourly day-ahead prices, so the series is scaled to that mean.
 
 Processing (see ``data/prices/README.md``): the file's second block (day-first times, from

@@ -22,8 +22,8 @@ EMBEDDED_FILE = "day_ahead_2026_nl2024_shape.csv.gz"
 EMBEDDED_YEAR = 2026
 EMBEDDED_SOURCE = (
     "hourly shape: Dutch day-ahead prices 2024 (ENTSO-E Transparency Platform via Ember, CC BY 4.0, "
-    "as shipped in the ev2gym 2.0.0 wheel on PyPI); level: Dutch Cal-26 baseload forward 84.8 EUR/MWh "
-    "(ICE Endex, as reported in the EPNL weekly market update of 8-12 September 2025, secondary)"
+    "as shipped in the ev2gym 2.0.0 wheel on PyPI); level: Dutch Cal-26 (baseload) forward 84.8 EUR/MWh "
+    "(as reported in the EPNL weekly market update of 8-12 September 2025, secondary)"
 )
 EMBEDDED_NOTE = (
     "a scaled shape, not a measured Belgian series: the Dutch zone (market-coupled with Belgium) stands in "
