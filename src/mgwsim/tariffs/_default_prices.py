@@ -1,8 +1,8 @@
 """The embedded day-ahead price year (2026), laid on any simulation calendar, and its basis.
 
 The embedded series (``data/prices/README.md``) is a **scaled shape**: the hourly Dutch
-day-ahead prices of 2024 laid on the 2026 calendar and scaled so that their mean equals the
-Cal-26 baseload forward price. :func:`default_price_basis` states this year, level and source
+day-ahead prices of 2024 laid on the 2026 calendar, their positive hours scaled so that the
+mean equals the Cal-26 baseload forward price (negative hours kept). :func:`default_price_basis` states this year, level and source
 for a report; :func:`price_basis` does the same for a user's own series.
 """
 
