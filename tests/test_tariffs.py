@@ -313,20 +313,14 @@ def test_partial_year_prorates_fixed_fees(lv):
     assert any("prorated" in n for n in bill.notes)
 
 
-def test_default_day_ahead_matches_weekdays_and_keeps_the_year(weather):
+def test_default_day_ahead_on_the_embedded_weather_calendar(weather):
     from mgwsim.tariffs import default_day_ahead
     from mgwsim.tariffs._default_prices import _embedded
 
     prices = default_day_ahead(weather.index)
     source = _embedded()
     assert len(prices) == weather.n_hours and prices.notna().all()
-    assert prices.mean() == pytest.approx(source.mean(), rel=1e-12)  # a permutation of the year
-    # 2019-01-01 00:00 UTC is 01:00 on a Tuesday in Brussels; the source starts at local
-    # New Year 2018, a Monday: it maps to source hour 1 + 24 (Tuesday 2018-01-02 01:00)
-    assert prices.iloc[0] == source.iloc[25]
-    week = slice(24 * 40, 24 * 47)
-    mapped = default_day_ahead(weather.index[week])
-    first = 24 * 40 + 1 + 24  # hours since local New Year, plus the one-day weekday shift
-    np.testing.assert_array_equal(mapped.to_numpy(), source.to_numpy()[first: first + 24 * 7])
-    source_days = source.index[first: first + 24 * 7].tz_convert("Europe/Brussels").day_of_week
-    assert (mapped.index.tz_convert("Europe/Brussels").day_of_week == source_days).all()
+    # 2019-01-01 00:00 UTC is 01:00 on Tuesday 1 Jan in Brussels: the 2026 source day of the
+    # same weekday nearest to 1 Jan is Tuesday 6 Jan 2026, at the same local clock hour
+    tuesday = pd.date_range("2026-01-06 01:00", periods=23, freq="h", tz="Europe/Brussels")
+    np.testing.assert_array_equal(prices.to_numpy()[:23], source[tuesday].to_numpy())

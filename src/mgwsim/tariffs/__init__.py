@@ -5,7 +5,13 @@ Tariffs are data (``mgwsim/data/tariffs/*.toml``, every number with its source a
 a bill per carrier and component.
 """
 
-from mgwsim.tariffs._default_prices import default_day_ahead
+from mgwsim.tariffs._default_prices import (
+    PriceBasis,
+    default_day_ahead,
+    default_price_basis,
+    lay_on_calendar,
+    price_basis,
+)
 from mgwsim.tariffs._bill import TARIFF_TZ, Bill, annual_bill, banded_amount, monthly_peaks_kw
 from mgwsim.tariffs._prices import (
     align_prices,
@@ -19,15 +25,19 @@ __all__ = [
     "KINDS",
     "TARIFF_TZ",
     "Bill",
+    "PriceBasis",
     "Tariff",
     "align_prices",
     "annual_bill",
     "banded_amount",
     "default_day_ahead",
+    "default_price_basis",
     "fetch_day_ahead_entsoe",
+    "lay_on_calendar",
     "list_tariffs",
     "load_tariff",
     "monthly_peaks_kw",
+    "price_basis",
     "read_day_ahead_csv",
     "read_price_csv",
     "read_tariff",

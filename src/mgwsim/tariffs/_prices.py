@@ -111,7 +111,25 @@ def fetch_day_ahead_entsoe(api_key: str, start, end, country_code: str = "BE") -
 
     ``entsoe-py`` is imported here only; it is not a dependency of mgwsim. Prices come in
     EUR/MWh and are returned in EUR/kWh on a UTC index like :func:`read_day_ahead_csv`
-    (15-minute results since the 2025 market change are averaged to hours).
+    (15-minute results since the 2025 market change are averaged to hours). The data are
+    the day-ahead prices of Regulation (EU) 543/2013 art. 12.1.D (for Belgium the EPEX SPOT
+    Belgian auction, bidding zone ``10YBE----------2``).
+
+    Parameters
+    ----------
+    api_key : str
+        ENTSO-E security token (free: register on the Transparency Platform and request
+        Restful API access).
+    start, end : str or Timestamp
+        Period; naive values are read as Brussels local time.
+    country_code : str
+        entsoe-py area code, ``"BE"`` for Belgium.
+
+    Returns
+    -------
+    pandas.Series
+        EUR/kWh on a gap-free hourly UTC index; state its year and level with
+        :func:`mgwsim.tariffs.price_basis`.
     """
     try:
         from entsoe import EntsoePandasClient
