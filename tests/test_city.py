@@ -5,13 +5,21 @@ from __future__ import annotations
 import math
 import pickle
 import threading
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from mgwsim.batch import CITY_COMBINATIONS, CityModel, city_row, city_table, run_batch, variant_row, variant_shared
-from mgwsim.batch.city import MAX_UNIT_KW, _city_row_reference, _study_demand, _study_reference, variant_for
+from mgwsim.batch.city import (
+    MAX_UNIT_KW,
+    _array_year,
+    _city_row_reference,
+    _study_demand,
+    _study_reference,
+    variant_for,
+)
 from mgwsim.errors import InputError
 from mgwsim.heatpump import air_to_water
 from mgwsim.stock import DEFAULT_CRITERIA, feasibility_summary, generate_stock
@@ -36,13 +44,19 @@ def test_city_row_agrees_with_the_study_path(model, city, study):
     """city_row = variant_row but for the hot-water draws (pooled apartments instead of the building's own draws).
 
     The plant, sizing, costs and subsidies are the same, so design load and investment are
-    equal; draws change the year's hot water by about a percent (different random apartments),
-    which moves the SPF by well under 1 % and the NPV by well under 1 % of the investment.
+    equal but for the grid connection upgrade of a peak beyond the existing connection, which
+    follows the peak (19 EUR per added kVA); draws change the year's hot water by about a
+    percent (different random apartments), which moves the peak by a few kVA at most, the SPF
+    by well under 1 % and the NPV by well under 1 % of the investment.
     """
     fast = city_row({**BLOCK, "combination": city}, model)
     slow = variant_row({**BLOCK, "combination": study}, variant_shared())
     assert fast["design_heat_load_kw"] == slow["design_heat_load_kw"]
-    assert fast["investment_eur"] == pytest.approx(slow["investment_eur"], rel=1e-12)
+    if city.startswith("hp50_gas"):  # below the 100 kVA connection: no upgrade, the same items
+        assert fast["investment_eur"] == pytest.approx(slow["investment_eur"], rel=1e-12)
+    else:  # all-electric: about 130 kVA, an upgrade whose per-kVA part follows the peak
+        per_kva = model.defaults.connection_costs["lv_capacity_eur_per_kva"]
+        assert abs(fast["investment_eur"] - slow["investment_eur"]) <= per_kva * 3.0
     assert fast["spf_h2"] == pytest.approx(slow["spf_h2"], rel=0.01)
     assert abs(fast["npv_eur"] - slow["npv_eur"]) <= 0.01 * slow["investment_eur"]
     assert fast["epc_kwh_m2"] == pytest.approx(slow["epc_kwh_m2"], rel=0.01)
@@ -145,6 +159,7 @@ STOCK_ROWS = (  # (building id of generate_stock(8, seed=0), combination): why t
     (5, "hp30_elec"), (5, "hp50_gas_pv"), (5, "hp70_elec_pv"),  # MFH.05: hot-water hygiene fails (hp30, hp50)
     (4, "hp50_elec_pv"), (4, "hp70_gas"),  # AB.04: a large block, two units
     (2, "hp30_gas_pv"), (7, "hp50_elec"),  # MFH.01.Small, MFH.04.Small
+    (1, "hp30_gas"),  # MFH.02.Small: a positive NPV with subsidy, although the hybrid replaces its boiler too
 )
 
 
@@ -176,6 +191,23 @@ def test_the_array_path_equals_the_reference_path(model, stock_table):
     assert not by_row[5, "hp30_elec"]["lock_in_pass"]  # all-electric: only the hot-water hygiene can fail
     assert by_row[0, "hp30_elec"]["lock_in_pass"] and not by_row[0, "hp30_gas"]["lock_in_pass"]  # fossil lock-in
     assert {fast["npv_with_subsidy_ge_0"] for fast, _ in results} == {True, False}
+
+
+def test_the_array_path_prices_an_old_boiler_and_a_small_connection_as_the_reference(stock_table):
+    """A 12-year-old boiler (bought in year 8 by the reference and the hybrids) and a 40 kVA connection
+    (upgrades of the all-electric rows, some beyond 100 kVA): both paths still agree to 1e-9."""
+    model = CityModel()
+    model.__dict__["defaults"] = replace(model.defaults, existing_boiler_age_years=12.0, existing_connection_kva=40.0)
+    row_ids = ("0/hp50_gas_pv", "0/hp70_elec_pv", "4/hp50_elec", "1/hp30_gas")
+    rows = [stock_table.loc[row_id].to_dict() for row_id in row_ids]
+    for row in rows:
+        _assert_same_row(city_row(row, model), _city_row_reference(row, model))
+    case = model.building_case(rows[0])
+    boilers = [item for item in case.reference.investments if "gas boiler" in item.name]
+    assert [item.first_year for item in boilers] == [8]
+    electric = _array_year(variant_for(CITY_COMBINATIONS["hp70_elec_pv"], case.design_kw,
+                                       case.building.area_m2("roof"), model.heat_pump_map), case, model)
+    assert any(item.name.startswith("grid connection upgrade 40 ->") for item in electric.option.investments)
 
 
 def test_the_array_path_judges_temperature_lock_in_as_the_reference(stock_table):

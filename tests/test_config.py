@@ -110,11 +110,16 @@ def test_defaults_match_the_python_defaults():
     inputs = read_config(MINIMAL).study.inputs
     python = StudyInputs(inputs.building)
     for name in ("regime", "occupants_per_apartment", "lv_tariff", "mv_tariff", "gas_tariff", "study_cost_incl_vat_eur",
-                 "co2_year", "install_year", "building_age_years", "existing_connection_kva", "seed"):
+                 "co2_year", "install_year", "building_age_years", "existing_connection_kva",
+                 "existing_boiler_age_years", "seed"):
         assert getattr(inputs, name) == getattr(python, name), name
     assert inputs.finance == python.finance
     assert inputs.subsidies == python.subsidies
     assert inputs.weather.site == python.weather.site  # no [site]: the embedded Uccle year as it is
+
+
+def test_the_existing_boilers_age_is_read():
+    assert read_config(_config(**{"building.boiler_age_years": 12.0})).study.inputs.existing_boiler_age_years == 12.0
 
 
 def test_explicit_building_and_radiators():
@@ -176,6 +181,7 @@ def test_wrong_type_names_key_and_value():
     ("variants[0].plant.buffer.max_degc", 120.0, "variants[0].plant.buffer.max_degc = 120.0 degC is outside the allowed range [5, 98] degC"),
     ("building.n_storeys", 0, "building.n_storeys = 0 is outside the allowed range [1, 100]"),
     ("finance.discount_rate_frac", 2.0, "finance.discount_rate_frac = 2.0 is outside the allowed range [-0.99, 1]"),
+    ("building.boiler_age_years", -3.0, "building.boiler_age_years = -3.0 years is outside the allowed range [0, 100]"),
 ])
 def test_out_of_range_names_key_value_and_range(key, value, expected):
     assert expected in _error(_config(**{key: value}))

@@ -3,14 +3,19 @@ the business case and the co-owner split."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import numpy_financial as npf
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mgwsim._data import data_path
+from mgwsim.assess.lockin import MV_THRESHOLD_KVA
 from mgwsim.errors import DataError, InputError
 from mgwsim.finance import (
+    VAT_CLASSES,
     Finance,
     Grant,
     Investment,
@@ -25,10 +30,13 @@ from mgwsim.finance import (
     business_case,
     cabin_investments,
     co_owner_split,
+    connection_upgrade_investments,
+    gas_closure_investments,
     investment_schedule,
     irr,
     klimaatfonds_antwerpen,
     levelised_cost,
+    load_connection_costs,
     load_cost_table,
     npv,
     payback,
@@ -123,6 +131,35 @@ def test_annuity_levelised_cost_and_abatement_hand_worked():
 # ---------------------------------------------------------------- costs
 
 
+def test_an_item_bought_later_starts_its_life_then():
+    """Bought in year 5, 20-year life, 20-year horizon: no replacement, 15 years used, 5 of 20 years left at N."""
+    item = Investment("boiler", 1000.0, 20, maintenance_frac=0.02, fixed_om_eur_per_year=5.0, first_year=5)
+    s = investment_schedule([item], 20)
+    assert np.flatnonzero(s["capex"]).tolist() == [5] and s["capex"][5] == 1000.0
+    assert s["replacement"].sum() == 0.0
+    assert s["residual"][20] == pytest.approx(1000.0 * 5 / 20)  # 250 EUR: straight-line value of 5 remaining years
+    assert s["om"][:6].sum() == 0.0 and s["om"][6:] == pytest.approx(np.full(15, 25.0))  # in service in years 6..20
+    # escalated prices: the purchase in year 5 and the replacement in year 13 cost (1 + 2 %)^t
+    late = investment_schedule([Investment("x", 100.0, 8, first_year=5)], 20, capex_escalation_frac=0.02)
+    assert late["capex"][5] == pytest.approx(100.0 * 1.02**5)
+    assert late["replacement"][13] == pytest.approx(100.0 * 1.02**13)
+    assert late["residual"][20] == pytest.approx(100.0 * 1.02**13 * (13 + 8 - 20) / 8)
+    # due at or after the horizon: nothing is bought
+    assert all(v.sum() == 0.0 for v in investment_schedule([replace(item, first_year=20)], 20).values())
+    with pytest.raises(InputError, match="first_year"):
+        Investment("x", 100.0, 10, first_year=2.5)
+    with pytest.raises(InputError, match="first_year"):
+        Investment("x", 100.0, 10, first_year=-1)
+
+
+def test_a_one_off_cost_is_paid_once():
+    """A fee or a removal: paid at its year, never replaced, no maintenance, no residual value."""
+    fee = Investment("closure", 800.0, 1, maintenance_frac=0.02, fixed_om_eur_per_year=5.0, one_off=True)
+    s = investment_schedule([fee, replace(fee, first_year=3)], 10)
+    assert s["capex"][0] == 800.0 and s["capex"][3] == 800.0 and s["capex"].sum() == 1600.0
+    assert s["replacement"].sum() == s["om"].sum() == s["residual"].sum() == 0.0
+
+
 def test_investment_schedule_replacements_and_residual():
     item = Investment("hp", 1000.0, 8, maintenance_frac=0.02, fixed_om_eur_per_year=5.0)
     s = investment_schedule([item], 20)
@@ -163,8 +200,64 @@ def test_items_beyond_the_largest_size_are_installed_as_equal_units():
     units = table.investments("gas_boiler_condensing", 5000.0, name="boiler")  # size_max 2000 kW: 3 x 1667 kW
     assert [u.name for u in units] == [f"boiler: unit {i} of 3 (1667 kW)" for i in (1, 2, 3)]
     assert all(u.capex_eur == pytest.approx(table.cost_eur("gas_boiler_condensing", 5000.0 / 3)) for u in units)
-    with pytest.raises(InputError, match=r"condensing\].size = 5.0 kW is outside the allowed range \[20, inf\]"):
-        table.investments("gas_boiler_condensing", 5.0)
+    small = table.investments("gas_boiler_condensing", 5.0, name="boiler")  # size_min 20 kW: the smallest lot
+    assert [(u.name, u.capex_eur) for u in small] == [("boiler (priced as the minimum lot, 20 kW)",
+                                                        pytest.approx(table.cost_eur("gas_boiler_condensing", 20.0)))]
+    for bad in (-1.0, 0.0, float("nan"), float("inf")):
+        with pytest.raises(InputError, match=r"condensing\].size"):
+            table.investments("gas_boiler_condensing", bad)
+
+
+def test_small_sizes_are_priced_as_the_minimum_lot():
+    """4 apartments with one 12 kW heat pump: 4 kW of electrical works, below the row's 5 kW lot."""
+    table = load_cost_table()
+    (works,) = table.investments("electrical_upgrade", 4.0, name="electrical works (4 kW)")
+    assert works.name == "electrical works (4 kW) (priced as the minimum lot, 5 kW)"
+    assert works.capex_eur == pytest.approx(100.0 * 50.0 * (5.0 / 50.0) ** 0.9)  # 629.46 EUR: 5 kW at 0.9 scaling
+    assert works.capex_eur == pytest.approx(629.46, abs=0.01)
+    assert table.cost_eur("electrical_upgrade", 4.0) == table.cost_eur("electrical_upgrade", 5.0)
+
+
+def _by_hand(row, size: float) -> float:
+    lot = max(size, row["size_min"])
+    return row["eur_per_unit_at_ref"] * row["ref_size"] * (lot / row["ref_size"]) ** row["scale_exponent"]
+
+
+@pytest.mark.parametrize("item", list(load_cost_table().table.index))
+def test_every_row_is_priced_at_a_tiny_a_mid_and_a_huge_size(item):
+    """Below size_min: the minimum lot; at the reference size: the reference price; beyond size_max: equal units."""
+    table = load_cost_table()
+    row = table.table.loc[item]
+    (tiny,) = table.investments(item, row["size_min"] / 2.0)
+    assert tiny.capex_eur == pytest.approx(_by_hand(row, row["size_min"])) and "minimum lot" in tiny.name
+    (mid,) = table.investments(item, row["ref_size"])
+    assert mid.capex_eur == pytest.approx(row["eur_per_unit_at_ref"] * row["ref_size"])
+    huge = table.investments(item, 2.5 * row["size_max"])
+    assert len(huge) == 3 and all(u.capex_eur == pytest.approx(_by_hand(row, 2.5 * row["size_max"] / 3)) for u in huge)
+    assert {u.vat_class for u in (tiny, mid, *huge)} == {row["vat_class"]}
+
+
+def test_vat_classes_of_the_cost_table():
+    """Gas boilers (with their flue) are fossil heating since the Programme Law of 18 July 2025; the rest renovation."""
+    table = load_cost_table()
+    assert set(table.table["vat_class"]) <= set(VAT_CLASSES)
+    fossil = set(table.table.index[table.table["vat_class"] == "fossil_heating"])
+    assert fossil == {"gas_boiler_condensing"}
+    assert table.investment("gas_boiler_condensing", 150.0).vat_class == "fossil_heating"
+    assert table.investment("heat_pump_air_water", 60.0).vat_class == "renovation"
+    assert table.with_overrides("pv", vat_class="standard").investment("pv", 20.0).vat_class == "standard"
+    with pytest.raises(InputError, match="vat_class = 'zero' is not one of"):
+        table.with_overrides("pv", vat_class="zero")
+    with pytest.raises(InputError, match=r"Investment\(x\).vat_class = 'reduced'"):
+        Investment("x", 100.0, 10, vat_class="reduced")
+
+
+def test_a_cost_table_without_a_valid_vat_class_is_refused(tmp_path):
+    text = data_path("costs", "cost_table.csv").read_text(encoding="utf-8")
+    bad = tmp_path / "costs.csv"
+    bad.write_text(text.replace(",fossil_heating,", ",fossil,"), encoding="utf-8")
+    with pytest.raises(DataError, match=r"gas_boiler_condensing\): vat_class = 'fossil'"):
+        load_cost_table(bad)
 
 
 def test_cabin_investments_from_mv_tariff():
@@ -172,8 +265,57 @@ def test_cabin_investments_from_mv_tariff():
     cabin, connection = cabin_investments(mv, access_power_kva=80)
     assert cabin.capex_eur == 40000 and cabin.fixed_om_eur_per_year == pytest.approx(850)
     assert connection.capex_eur == pytest.approx(5124.58 + 1494.67 + 16.15 * 100)  # 100 kVA minimum
+    assert (cabin.vat_class, connection.vat_class) == ("standard", "renovation")
     with pytest.raises(InputError, match="medium-voltage"):
         cabin_investments(load_tariff("gas", 2026), 100)
+
+
+def test_a_connection_upgrade_at_the_dsos_prices():
+    """100 -> 128 kVA: the '> 100 kVA' studies (310.99 + 622.00 EUR) and 5,000 EUR works + 19 EUR/kVA x 27.7 kVA."""
+    works = load_connection_costs()
+    studies, upgrade = connection_upgrade_investments(works, 100.0, 127.7)
+    assert studies.capex_eur == pytest.approx(932.99) and studies.one_off
+    assert upgrade.capex_eur == pytest.approx(5000.0 + 19.0 * 27.7) and upgrade.capex_eur == pytest.approx(5526.30)
+    assert upgrade.name == "grid connection upgrade 100 -> 128 kVA" and not upgrade.one_off
+    assert upgrade.lifetime_years == 40 and {studies.vat_class, upgrade.vat_class} == {"renovation"}
+    assert "Fluvius Antwerpen tariff list for 2019" in studies.source and "(2012)" in upgrade.source
+    small_studies, small = connection_upgrade_investments(works, 60.0, 90.0)  # up to 100 kVA: the smaller studies
+    assert small_studies.capex_eur == pytest.approx(155.49 + 310.99) and small.capex_eur == pytest.approx(5570.0)
+    assert connection_upgrade_investments(works, 100.0, 100.0) == []  # a need that fits costs nothing
+
+
+def test_a_need_beyond_low_voltage_says_so_instead_of_a_price():
+    works = load_connection_costs()
+    assert works["lv_max_kva"] == MV_THRESHOLD_KVA  # the cost and the connection check draw the same line
+    assert len(connection_upgrade_investments(works, 100.0, 250.0)) == 2
+    (note,) = connection_upgrade_investments(works, 100.0, 251.0)
+    assert note.capex_eur == 0.0 and "needs a medium-voltage connection" in note.name and "251 kVA" in note.name
+
+
+def test_closing_the_gas_connection_and_removing_the_boiler():
+    """One-off: the DSO's closure fee 1,000 EUR and the removal 1,500 EUR + 10 EUR/kW x 176 kW (assumptions)."""
+    closure, removal = gas_closure_investments(load_connection_costs(), 176.0)
+    assert closure.capex_eur == 1000.0 and removal.capex_eur == pytest.approx(1500.0 + 10.0 * 176.0)
+    assert closure.one_off and removal.one_off and "assumption" in closure.source and "assumption" in removal.source
+    assert removal.name == "removal of the old gas boiler and flue (176 kW)"
+
+
+def test_connection_works_data_are_validated(tmp_path):
+    works = load_connection_costs()
+    assert works.with_overrides(lv_works_eur=12000.0)["lv_works_eur"] == 12000.0
+    with pytest.raises(InputError, match="unknown item 'lv_cable'"):
+        works.with_overrides(lv_cable=10.0)
+    with pytest.raises(InputError, match="lv_works_eur = -1"):
+        works.with_overrides(lv_works_eur=-1.0)
+    text = data_path("costs", "connection_works.csv").read_text(encoding="utf-8")
+    for old, new, match in ((",kVA,,", ",kVA,renovation,", "vat_class must be empty"),
+                            ("lv_capacity_eur_per_kva,19.00,EUR/kVA", "lv_capacity_eur_per_kva,19.00,EUR/kW",
+                             "unit = 'EUR/kW'"),
+                            ("gas_closure_eur,", "gas_closure_fee,", r"missing row\(s\) \['gas_closure_eur'\]")):
+        bad = tmp_path / "works.csv"
+        bad.write_text(text.replace(old, new, 1), encoding="utf-8")
+        with pytest.raises(DataError, match=match):
+            load_connection_costs(bad)
 
 
 # ---------------------------------------------------------------- subsidies

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from mgwsim.assess import future_proof_score
+from mgwsim.building import building_from_typology
 from mgwsim.errors import InputError
 from mgwsim.examples import antwerp_block
 from mgwsim.finance import business_case, load_cost_table, npv
@@ -17,6 +18,7 @@ from mgwsim.storage import Tank
 from mgwsim.study import Study, StudyInputs, Variant
 from mgwsim.study.costs import variant_investments
 from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, gas_boiler_reference
+from mgwsim.tariffs import load_tariff
 
 
 def _cascade(kw: float) -> HeatPumpCascade:
@@ -158,3 +160,123 @@ def test_an_electric_backup_is_bought_and_fed():
     assert "electrical works (158 kW)" in by_name  # 120 kW / 3 + 18 kW booster + 100 kW backup
     names = {item.name for item in variant_investments(Variant("hybrid", hybrid), costs)}
     assert "electrical works (58 kW)" in names and not any("electric backup" in name for name in names)
+
+
+# ---------------------------------------------------------------- like for like, grid and gas closure
+def _boilers(items):
+    return [(item.first_year, round(item.capex_eur, 2)) for item in items if "gas boiler" in item.name
+            and "removal" not in item.name]
+
+
+def test_the_reference_and_a_hybrid_buy_their_boiler_when_the_existing_one_is_due():
+    """Boiler life L = 20 years (gas_boiler_condensing row); age 12 -> both buy in year 8; a new boiler: year 0."""
+    costs = load_cost_table()
+    boiler = {kw: round(150.0 * 200.0 * (kw / 200.0) ** 0.8, 2) for kw in (150.0, 176.0)}
+    assert boiler == {150.0: pytest.approx(23832.5, abs=0.1), 176.0: pytest.approx(27083.6, abs=0.1)}  # by hand
+    reference = Variant("reference", gas_boiler_reference(160.0), keeps_existing_boiler=False)
+    hybrid = Plant(_cascade(60.0), HotWater(Tank(1500.0, 55.0, 75.0)), Tank(2000.0), Backup("gas_boiler", 150.0, 0.9))
+    keeps, new = Variant("hybrid", hybrid), Variant("hybrid, new boiler", hybrid, keeps_existing_boiler=False)
+    for age, year in ((12.0, 8), (12.5, 8), (None, 0), (20.0, 0), (35.0, 0), (0.0, 20)):
+        def items(variant, age=age):
+            return variant_investments(variant, costs, design_heat_load_kw=176.0, existing_boiler_age_years=age)
+        assert _boilers(items(reference)) == [(year, boiler[176.0])], age  # the larger of 160 kW and the design load
+        assert _boilers(items(keeps)) == [(year, boiler[150.0])], age  # a boiler of the backup's capacity
+        assert _boilers(items(new)) == [(0, boiler[150.0])], age
+    items = variant_investments(keeps, costs, existing_boiler_age_years=12.0)
+    (replacement,) = [i for i in items if "gas boiler" in i.name]
+    assert replacement.name == "replacement of the existing gas boiler 150 kW (the existing one is due in year 8)"
+    assert replacement.vat_class == "fossil_heating"
+    with pytest.raises(InputError, match="existing_boiler_age_years = -1"):
+        variant_investments(keeps, costs, existing_boiler_age_years=-1.0)
+
+
+def test_the_connection_upgrade_is_bought_once_the_peak_exceeds_the_connection():
+    """100 kVA at cos phi 0.95 carries 95 kW; 95.1 kW needs 100.1 kVA: the '> 100 kVA' studies, 5,000 EUR + 19 EUR/kVA."""
+    costs = load_cost_table()
+    electric = Variant("electric", Plant(_cascade(60.0), HotWater(Tank(1500.0, 55.0, 75.0)), Tank(2000.0),
+                                         Backup("electric", 100.0)))
+
+    def grid(peak_kw, variant=electric, kva=100.0):
+        items = variant_investments(variant, costs, peak_import_kw=peak_kw, existing_connection_kva=kva,
+                                    mv_tariff=load_tariff("mv_fluvius_antwerpen", 2026), access_power_kva=peak_kw)
+        return {i.name: i.capex_eur for i in items if i.name.startswith("grid connection")}
+
+    assert grid(95.0) == {}
+    added_kva = 95.1 / 0.95 - 100.0
+    assert grid(95.1) == {"grid connection upgrade: DSO studies (100 kVA)": pytest.approx(310.99 + 622.00),
+                          "grid connection upgrade 100 -> 100 kVA": pytest.approx(5000.0 + 19.0 * added_kva)}
+    assert list(grid(300.0)) == ["grid connection: 316 kVA needed, above the 250 kVA a low-voltage connection gives: "
+                                 "this variant needs a medium-voltage connection with its own cabin (not priced on low "
+                                 "voltage; study it with connection='mv')"]
+    assert grid(300.0, replace(electric, connection="mv")) == {}  # the MV variant buys its cabin instead
+    assert grid(300.0, kva=None) == {}  # no existing connection given: not assessed
+
+
+def test_power_factor_of_the_upgrade_is_the_connection_checks():
+    from inspect import signature
+
+    from mgwsim.assess import connection_capacity
+    from mgwsim.study.costs import CONNECTION_POWER_FACTOR
+    from mgwsim.study.search import POWER_FACTOR
+
+    assert CONNECTION_POWER_FACTOR == signature(connection_capacity).parameters["power_factor"].default == POWER_FACTOR
+
+
+def test_only_a_variant_that_closes_the_gas_connection_pays_its_closure():
+    costs = load_cost_table()
+    hot_water = HotWater(Tank(1500.0, 55.0, 75.0))
+    electric = Plant(_cascade(60.0), hot_water, Tank(2000.0), Backup("electric", 100.0))
+    variants = {"reference": Variant("reference", gas_boiler_reference(160.0), keeps_existing_boiler=False),
+                "hybrid": Variant("hybrid", replace(electric, backup=Backup("gas_boiler", 150.0, 0.9))),
+                "electric": Variant("electric", electric),
+                "electric, gas kept": Variant("electric, gas kept", electric, gas_connection=True)}
+    closures = {}
+    for name, variant in variants.items():
+        items = variant_investments(variant, costs, design_heat_load_kw=176.0)
+        closures[name] = {i.name: (i.capex_eur, i.first_year, i.one_off) for i in items
+                          if "closure" in i.name or "removal" in i.name}
+    assert closures["electric"] == {"closure of the collective gas connection (DSO)": (1000.0, 0, True),
+                                    "removal of the old gas boiler and flue (176 kW)": (1500.0 + 10.0 * 176.0, 0, True)}
+    assert closures["reference"] == closures["hybrid"] == closures["electric, gas kept"] == {}
+
+
+def test_a_small_building_runs_and_buys_its_boiler_when_due(weather):
+    """4 apartments, one 12 kW heat pump: 4 kW of electrical works (below the 5 kW lot) are priced, not refused.
+
+    The existing boiler is 12 of 20 years old: the reference and the hybrid both buy a boiler in year 8.
+    """
+    building = building_from_typology("AB.02", 1, floor_area_m2=300.0, n_apartments=4, n_storeys=2)
+    pmap = carnot_map(np.linspace(-25, 35, 25), np.linspace(36, 80, 23), rated_capacity_kw=12.0, source=Source("air"),
+                      max_sink_degc=75.0)
+    plant = Plant(HeatPumpCascade(replace(pmap, refrigerant="R290"), 1), HotWater(Tank(300.0, 55.0, 75.0)), Tank(300.0),
+                  Backup("gas_boiler", 30.0, 0.9))
+    reference = Variant("reference", gas_boiler_reference(30.0), keeps_existing_boiler=False)
+    inputs = StudyInputs(building, weather, existing_boiler_age_years=12.0)
+    result = Study(inputs, reference, [Variant("heat pump + boiler", plant)]).run()
+    names = {item.name for item in result.result("heat pump + boiler").investments}
+    assert "electrical works (4 kW) (priced as the minimum lot, 5 kW)" in names
+    flows = result.case("heat pump + boiler").cash_flows
+    for side in ("variant", "reference"):
+        boiler_years = flows.index[flows[f"{side}_investment_eur"] > 0].tolist()
+        assert 8 in boiler_years, side
+    reference_kw = max(30.0, building.design_heat_load_kw(inputs.design_temperature_degc))
+    ratio = (30.0 / reference_kw) ** 0.8  # the hybrid's 30 kW boiler against the reference's, 0.8 scaling
+    assert flows.loc[8, "variant_investment_eur"] == pytest.approx(flows.loc[8, "reference_investment_eur"] * ratio)
+
+
+def test_the_connection_check_can_say_the_upgrade_is_included():
+    from mgwsim.assess import connection_capacity
+    from mgwsim.study.costs import connection_upgrade_eur
+
+    items = variant_investments(Variant("electric", Plant(_cascade(60.0), backup=Backup("electric", 100.0))),
+                                load_cost_table(), peak_import_kw=121.3, existing_connection_kva=100.0)
+    cost = connection_upgrade_eur(items)
+    assert cost == pytest.approx(310.99 + 622.00 + 5000.0 + 19.0 * (121.3 / 0.95 - 100.0))  # 6,459 EUR by hand
+    check = connection_capacity(121.3, 100.0, upgrade_cost_eur=cost)
+    assert check.status == "warn" and check.sentence == (
+        "The peak of 128 kVA exceeds the existing 100 kVA connection: the low-voltage reinforcement at Fluvius's "
+        "connection prices (EUR 6,459 excl. VAT) is included in the investment.")
+    assert "(€ 6.459 excl. btw) zit in de investering" in check.sentence_nl
+    assert "ask Fluvius" in connection_capacity(121.3, 100.0).sentence  # without a cost: the old advice
+    assert connection_upgrade_eur(variant_investments(Variant("electric", Plant(_cascade(60.0), backup=Backup(
+        "electric", 100.0))), load_cost_table())) is None

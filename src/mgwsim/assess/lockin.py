@@ -520,6 +520,7 @@ def connection_capacity(
     *,
     power_factor: float = 0.95,
     mv_threshold_kva: float = MV_THRESHOLD_KVA,
+    upgrade_cost_eur: float | None = None,
 ) -> CheckResult:
     """Does the building's grid connection carry the new peak, or is medium voltage needed?
 
@@ -537,6 +538,10 @@ def connection_capacity(
     mv_threshold_kva : float
         Connection power above which medium voltage is needed [kVA]
         (default :data:`MV_THRESHOLD_KVA`, not verified).
+    upgrade_cost_eur : float, optional
+        The low-voltage reinforcement's cost excl. VAT [EUR] when the study includes it in the
+        variant's investment (:func:`mgwsim.study.costs.connection_upgrade_eur`); the ``warn``
+        sentence then says so instead of asking to consult Fluvius.
 
     Returns
     -------
@@ -554,6 +559,17 @@ def connection_capacity(
         return _check("connection_capacity", "pass", need, "kVA", existing,
                       f"The peak of {need:.0f} kVA fits the existing {existing:.0f} kVA connection.",
                       f"De piek van {need:.0f} kVA past in de bestaande aansluiting van {existing:.0f} kVA.")
+    if need <= mv and upgrade_cost_eur is not None:
+        cost = check_number(upgrade_cost_eur, "upgrade_cost_eur", owner=owner, low=0.0, unit="EUR")
+        eur_en = f"{cost:,.0f}"
+        eur_nl = eur_en.replace(",", ".")
+        return _check("connection_capacity", "warn", need, "kVA", existing,
+                      f"The peak of {need:.0f} kVA exceeds the existing {existing:.0f} kVA connection: the low-voltage "
+                      f"reinforcement at Fluvius's connection prices (EUR {eur_en} excl. VAT) is included in the "
+                      "investment.",
+                      f"De piek van {need:.0f} kVA is groter dan de aansluiting van {existing:.0f} kVA: de verzwaring "
+                      f"op laagspanning tegen de aansluitingstarieven van Fluvius (€ {eur_nl} excl. btw) zit in de "
+                      "investering.")
     if need <= mv:
         return _check("connection_capacity", "warn", need, "kVA", existing,
                       f"The peak of {need:.0f} kVA exceeds the existing {existing:.0f} kVA connection: a low-voltage "

@@ -162,18 +162,31 @@ class Discounting:
         n = self.finance.horizon_years
         self.factors = (1.0 + self.finance.discount_rate_frac) ** -np.arange(n + 1, dtype=np.float64)
 
-    def per_capex_eur(self, lifetime_years: int, maintenance_frac: float) -> float:
-        """Present cost of 1 EUR of year-0 CAPEX excl. VAT: purchase, replacements, maintenance
-        (escalated as ``om``) minus residual value, as :func:`mgwsim.finance.investment_schedule`
+    def per_capex_eur(self, lifetime_years: int, maintenance_frac: float, first_year: int = 0,
+                      one_off: bool = False) -> float:
+        """Present cost of 1 EUR of CAPEX excl. VAT first bought in ``first_year``: purchase, replacements,
+        maintenance (escalated as ``om``) minus residual value, as :func:`mgwsim.finance.investment_schedule`
         and :func:`mgwsim.finance.option_flows` (the unit item of :func:`mgwsim.finance.batch_cash_flows`)."""
-        key = (int(lifetime_years), float(maintenance_frac))
+        key = (int(lifetime_years), float(maintenance_frac), int(first_year), bool(one_off))
         if key not in self._per_capex:
             f = self.finance
-            unit = investment_schedule([Investment("unit", 1.0, *key)], f.horizon_years,
-                                       capex_escalation_frac=f.capex_escalation_frac)
+            life, maintenance, first, once = key
+            unit = investment_schedule([Investment("unit", 1.0, life, maintenance, first_year=first, one_off=once)],
+                                       f.horizon_years, capex_escalation_frac=f.capex_escalation_frac)
             flows = unit["capex"] + unit["replacement"] + unit["om"] * f.growth("om") - unit["residual"]
             self._per_capex[key] = float(flows @ self.factors)
         return self._per_capex[key]
+
+    def per_fixed_om_eur(self, first_year: int = 0, one_off: bool = False) -> float:
+        """Present value of 1 EUR a year of an item's fixed O&M: years first_year+1..N escalated as ``om``
+        (none for a one-off item), as :func:`mgwsim.finance.investment_schedule` pays it."""
+        if one_off:
+            return 0.0
+        if first_year == 0:
+            return self.per_annual_eur("om")
+        growth = self.finance.growth("om").copy()
+        growth[:int(first_year) + 1] = 0.0
+        return float(growth @ self.factors)
 
     def per_annual_eur(self, carrier: str) -> float:
         """Present value of 1 EUR a year in years 1..N escalated as ``carrier`` (:meth:`Finance.growth`)."""
@@ -394,8 +407,10 @@ def present_cost_eur(investments, energy_eur: dict, vat_frac: float, discounting
     """Present value of one option's costs over the horizon [EUR], as :func:`mgwsim.finance.option_flows`
     discounted by :func:`mgwsim.finance.business_case`: investments, replacements, O&M and residual
     value incl. VAT, the study cost at year 0, each carrier's bill escalated as the carrier."""
-    capital = sum(item.capex_eur * discounting.per_capex_eur(item.lifetime_years, item.maintenance_frac)
-                  + item.fixed_om_eur_per_year * discounting.per_annual_eur("om") for item in investments)
+    capital = sum(item.capex_eur * discounting.per_capex_eur(item.lifetime_years, item.maintenance_frac,
+                                                             item.first_year, item.one_off)
+                  + item.fixed_om_eur_per_year * discounting.per_fixed_om_eur(item.first_year, item.one_off)
+                  for item in investments)
     energy = sum(check_number(eur, f"energy_eur_per_year[{carrier!r}]", owner=owner) * discounting.per_annual_eur(carrier)
                  for carrier, eur in energy_eur.items())
     return capital * (1.0 + vat_frac) + study_cost_eur + energy

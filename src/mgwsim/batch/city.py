@@ -507,8 +507,12 @@ def _array_year(variant, case: _BuildingCase, model: CityModel) -> _ArrayYear:
     out = _run_year(variant, case.series, case.common["total"], pv, model, model.plant_buffers)[0]
     year = arrays.plant_year(out, pv, case.common["total"], plant.backup.kind != "gas_boiler", constants)
     gas_kwh = arrays.gas_kwh(year, plant.backup)
-    investments = variant_investments(variant, model.remembered_costs, access_power_kva=float(year.peaks_kw.max()),
-                                      design_heat_load_kw=case.design_kw)
+    inputs, peak_kw = model.defaults, float(year.peaks_kw.max())
+    investments = variant_investments(variant, model.remembered_costs, access_power_kva=peak_kw,
+                                      design_heat_load_kw=case.design_kw, peak_import_kw=peak_kw,
+                                      existing_connection_kva=inputs.existing_connection_kva,
+                                      existing_boiler_age_years=inputs.existing_boiler_age_years,
+                                      connection_costs=inputs.connection_costs)
     co2_kg = arrays.co2_kg(year.grid_import_kwh, gas_kwh, constants.co2_kg_per_kwh)
     bill = arrays.bill_by_carrier(year, gas_kwh, constants, gas_connection=variant.keeps_gas_connection)
     option = Option(variant.name, tuple(investments), bill,

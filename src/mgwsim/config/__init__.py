@@ -89,6 +89,7 @@ def _inputs(t: Table, building, weather, radiators, regime, finance, study_cost,
             building_age_years=t.value("age_years", "float", 50.0, low=0.0, high=1000.0, unit="years"),
             existing_connection_kva=t.value("connection_kva", "float", 100.0, low=0.0, low_inclusive=False,
                                             unit="kVA"),
+            existing_boiler_age_years=t.value("boiler_age_years", "float", None, low=0.0, high=100.0, unit="years"),
             in_planned_heat_network_zone=t.value("in_planned_heat_network_zone", "bool", False),
             plant_room_area_m2=t.value("plant_room_area_m2", "float", 20.0, low=0.0, unit="m2"),
             renovation_path=renovation_path, **tariffs)

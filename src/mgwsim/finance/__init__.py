@@ -15,10 +15,16 @@ from mgwsim.finance._case import (
     option_flows,
 )
 from mgwsim.finance._costs import (
+    CONNECTION_UPGRADE_PREFIX,
+    VAT_CLASSES,
+    ConnectionCosts,
     CostTable,
     Investment,
     cabin_investments,
+    connection_upgrade_investments,
+    gas_closure_investments,
     investment_schedule,
+    load_connection_costs,
     load_cost_table,
 )
 from mgwsim.finance._metrics import (
@@ -45,8 +51,11 @@ from mgwsim.finance._subsidies import (
 )
 
 __all__ = [
+    "CONNECTION_UPGRADE_PREFIX",
     "STANDARD_VAT_FRAC",
+    "VAT_CLASSES",
     "BusinessCase",
+    "ConnectionCosts",
     "CostTable",
     "Finance",
     "Grant",
@@ -63,12 +72,15 @@ __all__ = [
     "business_case",
     "cabin_investments",
     "co_owner_split",
+    "connection_upgrade_investments",
     "discount_factors",
+    "gas_closure_investments",
     "has_sign_change",
     "investment_schedule",
     "irr",
     "klimaatfonds_antwerpen",
     "levelised_cost",
+    "load_connection_costs",
     "load_cost_table",
     "monte_carlo",
     "npv",

@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from mgwsim.finance import CostTable, Investment, cabin_investments
+import math
+from dataclasses import replace
+
+from mgwsim.errors import check_number
+from mgwsim.finance import (
+    CONNECTION_UPGRADE_PREFIX,
+    ConnectionCosts,
+    CostTable,
+    Investment,
+    cabin_investments,
+    connection_upgrade_investments,
+    gas_closure_investments,
+    load_connection_costs,
+)
 from mgwsim.study.variant import Variant
 from mgwsim.tariffs import Tariff
 
@@ -25,19 +38,64 @@ def _heat_pump_items(variant: Variant, costs: CostTable) -> list[Investment]:
     return items
 
 
-def variant_investments(variant: Variant, costs: CostTable, *, mv_tariff: Tariff | None = None,
-                        access_power_kva: float = 0.0, design_heat_load_kw: float = 0.0) -> list[Investment]:
-    """Year-0 investments of ``variant`` (excl. VAT).
+CONNECTION_POWER_FACTOR = 0.95
+"""cos phi [-] turning the peak import [kW] into the connection's apparent power [kVA]: the default of
+:func:`mgwsim.assess.connection_capacity` and :data:`mgwsim.study.search.POWER_FACTOR` (an mgwsim
+assumption for inverter-driven heat pumps, not verified)."""
+BOILER_ITEM = "gas_boiler_condensing"
+"""The cost-table row of a new (or replacement) collective gas boiler; its ``lifetime_years`` is the
+existing boiler's lifetime too."""
 
-    Heat pumps per unit (economies of scale in the cost table), hydraulics, buffer and
-    hot-water tanks, an electrical upgrade sized on the heat pumps' electrical input at the
-    rating point (thermal / 3) plus the booster and an electric backup's input, that electric
-    backup, PV by kWp, EV chargers and load management, the private MV cabin and connection,
-    a new condensing boiler when the variant (or the reference) does not keep the existing
-    one, and the variant's extra investments. An item larger than the cost table's largest
-    size is installed as several equal units (:meth:`CostTable.investments`).
+
+def variant_investments(variant: Variant, costs: CostTable, *, mv_tariff: Tariff | None = None,
+                        access_power_kva: float = 0.0, design_heat_load_kw: float = 0.0, peak_import_kw: float = 0.0,
+                        existing_connection_kva: float | None = None, existing_boiler_age_years: float | None = None,
+                        connection_costs: ConnectionCosts | None = None) -> list[Investment]:
+    """The investments of ``variant`` (excl. VAT), each with the year it is bought.
+
+    At year 0: heat pumps per unit (economies of scale in the cost table), hydraulics, buffer
+    and hot-water tanks, an electrical upgrade sized on the heat pumps' electrical input at
+    the rating point (thermal / 3) plus the booster and an electric backup's input, that
+    electric backup, PV by kWp, EV chargers and load management, the private MV cabin and
+    connection, and the variant's extra investments. An item larger than the cost table's
+    largest size is installed as several equal units, one smaller than its smallest size is
+    priced as the minimum lot (:meth:`CostTable.investments`).
+
+    Like for like (the existing gas boiler, lifetime L of the ``gas_boiler_condensing`` row,
+    age a): the reference buys its new condensing boiler (the larger of its capacity and the
+    design heat load) when the existing one is due, in year max(0, L - a); a variant that
+    keeps the existing boiler as backup carries its replacement (a boiler of the backup's
+    capacity) in that same year; a variant with a new boiler buys it at year 0.
+
+    Grid: on low voltage, when the peak import exceeds the existing connection
+    (``peak_import_kw / CONNECTION_POWER_FACTOR > existing_connection_kva``), the connection
+    upgrade at the DSO's prices (:func:`mgwsim.finance.connection_upgrade_investments`, a
+    0-EUR note when low voltage cannot carry it). A variant that closes the collective gas
+    connection pays the DSO's closure fee and the removal of the old boiler, sized on the
+    design heat load (:func:`mgwsim.finance.gas_closure_investments`), at year 0.
+
+    Parameters
+    ----------
+    variant : Variant
+    costs : CostTable
+    mv_tariff : Tariff, optional
+        The MV tariff whose ``[cabin]`` prices the cabin of an MV variant.
+    access_power_kva : float
+        Access power of an MV connection [kVA].
+    design_heat_load_kw : float
+        Design heat load of the building [kW] (the reference boiler's least size, the old
+        boiler's size for its removal).
+    peak_import_kw : float
+        The year's peak grid import [kW] (hourly mean, as :func:`mgwsim.assess.connection_capacity`).
+    existing_connection_kva : float, optional
+        The building's present connection [kVA]; ``None``: no connection upgrade is assessed.
+    existing_boiler_age_years : float, optional
+        Age of the existing gas boiler [years]; ``None``: at the end of its life (due now).
+    connection_costs : ConnectionCosts, optional
+        Prices of the connection works; default the shipped ``data/costs/connection_works.csv``.
     """
     plant = variant.plant
+    works = connection_costs if connection_costs is not None else load_connection_costs()
     items = _heat_pump_items(variant, costs)
     if plant.buffer is not None:
         volume = plant.buffer.volume_l
@@ -54,9 +112,8 @@ def variant_investments(variant: Variant, costs: CostTable, *, mv_tariff: Tariff
     if electric_backup_kw > 0.0:
         kw = plant.backup.capacity_kw
         items += costs.investments("electric_heater", kw, name=f"electric backup heater {kw:.0f} kW")
-    if plant.backup.kind == "gas_boiler" and not variant.keeps_existing_boiler:
-        size = max(plant.backup.capacity_kw, design_heat_load_kw) if plant.heat_pumps is None else plant.backup.capacity_kw
-        items += costs.investments("gas_boiler_condensing", size, name=f"condensing gas boiler {size:.0f} kW")
+    if plant.backup.kind == "gas_boiler":
+        items += _boiler_items(variant, costs, design_heat_load_kw, existing_boiler_age_years)
     if variant.pv:
         items += costs.investments("pv", variant.pv_kwp, name=f"PV {variant.pv_kwp:.1f} kWp")
     if variant.ev is not None:
@@ -67,5 +124,51 @@ def variant_investments(variant: Variant, costs: CostTable, *, mv_tariff: Tariff
         if mv_tariff is None:
             raise ValueError("variant_investments: an MV variant needs the MV tariff for its cabin costs")
         items.extend(cabin_investments(mv_tariff, access_power_kva))
+    elif existing_connection_kva is not None:
+        peak = check_number(peak_import_kw, "peak_import_kw", owner="variant_investments", low=0.0, unit="kW")
+        items.extend(connection_upgrade_investments(works, existing_connection_kva, peak / CONNECTION_POWER_FACTOR))
+    if not variant.keeps_gas_connection:
+        items.extend(gas_closure_investments(works, design_heat_load_kw))
     items.extend(variant.extra_investments)
     return items
+
+
+def connection_upgrade_eur(investments) -> float | None:
+    """The low-voltage connection upgrade among ``investments`` [EUR excl. VAT], ``None`` without one.
+
+    For :func:`mgwsim.assess.connection_capacity`'s ``upgrade_cost_eur``: the DSO's studies and the
+    upgrade (:func:`mgwsim.finance.connection_upgrade_investments`).
+    """
+    found = [item.capex_eur for item in investments if item.name.startswith(CONNECTION_UPGRADE_PREFIX)]
+    return float(sum(found)) if found else None
+
+
+def boiler_due_year(lifetime_years: int, existing_boiler_age_years: float | None) -> int:
+    """The year the existing gas boiler is due: max(0, L - age) [years from now].
+
+    ``None`` (the default of :class:`~mgwsim.study.StudyInputs`): at the end of its life, year 0.
+    A fractional result is rounded up (the boiler is replaced in the first whole year by which
+    it has reached its lifetime).
+    """
+    if existing_boiler_age_years is None:
+        return 0
+    age = check_number(existing_boiler_age_years, "existing_boiler_age_years", owner="variant_investments",
+                       low=0.0, high=100.0, unit="years")
+    return max(0, math.ceil(lifetime_years - age))
+
+
+def _boiler_items(variant: Variant, costs: CostTable, design_heat_load_kw: float,
+                  existing_boiler_age_years: float | None) -> list[Investment]:
+    """The gas boiler a variant with a gas backup buys, in the year it buys it (see :func:`variant_investments`)."""
+    backup_kw = variant.plant.backup.capacity_kw
+    if variant.is_reference:
+        size, label = max(backup_kw, design_heat_load_kw), "condensing gas boiler"
+    elif variant.keeps_existing_boiler:
+        size, label = backup_kw, "replacement of the existing gas boiler"
+    else:
+        return list(costs.investments(BOILER_ITEM, backup_kw, name=f"condensing gas boiler {backup_kw:.0f} kW"))
+    life = costs.investments(BOILER_ITEM, size)[0].lifetime_years
+    due = boiler_due_year(life, existing_boiler_age_years)
+    when = f"in year {due}" if due else "now"
+    name = f"{label} {size:.0f} kW (the existing one is due {when})"
+    return [replace(item, first_year=due) for item in costs.investments(BOILER_ITEM, size, name=name)]

@@ -208,7 +208,10 @@ def assess_year(inputs: StudyInputs, variant: Variant, system: SystemResult, gri
     tariffs = [tariff, inputs.gas] if variant.keeps_gas_connection else [tariff]  # a closed connection bills nothing
     bill = annual_bill(flows, tariffs, day_ahead=inputs.day_ahead, access_power_kva=peak_kw if mv else None)
     investments = variant_investments(variant, inputs.cost_table, mv_tariff=tariff if mv else None,
-                                      access_power_kva=peak_kw, design_heat_load_kw=design_heat_load_kw)
+                                      access_power_kva=peak_kw, design_heat_load_kw=design_heat_load_kw,
+                                      peak_import_kw=peak_kw, existing_connection_kva=inputs.existing_connection_kva,
+                                      existing_boiler_age_years=inputs.existing_boiler_age_years,
+                                      connection_costs=inputs.connection_costs)
     energy = final_energy_by_use(system)
     energy["auxiliary"] = {"electricity": auxiliary_kwh}
     epc = primary_energy_indicator(energy, heated_floor_area_m2=building.heated_floor_area_m2, pv_generation_kwh=pv_kwh)

@@ -12,7 +12,15 @@ from mgwsim.assess import load_co2_factors
 from mgwsim.building import Building, Radiators, RenovationPath
 from mgwsim.demand import Demand, simulate_demand
 from mgwsim.errors import InputError, check_number, check_series
-from mgwsim.finance import CostTable, Finance, ReducedVat, klimaatfonds_antwerpen, load_cost_table
+from mgwsim.finance import (
+    ConnectionCosts,
+    CostTable,
+    Finance,
+    ReducedVat,
+    klimaatfonds_antwerpen,
+    load_connection_costs,
+    load_cost_table,
+)
 from mgwsim.loads import common_area_loads_kw, epc_auxiliary_kw
 from mgwsim.tariffs import Tariff, default_day_ahead, load_tariff
 from mgwsim.timestep import hourly_parent, step_hours
@@ -58,7 +66,19 @@ class StudyInputs:
     renovation_path : RenovationPath, optional
         Planned envelope steps; every variant is then also judged after each step.
     existing_connection_kva : float
-        Capacity of the building's present grid connection [kVA] (connection check).
+        Capacity of the building's present grid connection [kVA]: the connection check, and a
+        low-voltage variant whose peak exceeds it pays the connection upgrade
+        (:func:`mgwsim.study.costs.variant_investments`).
+    existing_boiler_age_years : float, optional
+        Age of the existing collective gas boiler [years]; its lifetime is the cost table's
+        ``gas_boiler_condensing`` ``lifetime_years``. The reference buys its new boiler, and a
+        variant keeping the existing boiler its replacement, when it is due: year max(0,
+        lifetime - age). ``None`` (default): the boiler is at the end of its life and due now,
+        as the example's reference assumes ("replace the gas boiler by a new condensing boiler:
+        what the VME would do anyway").
+    connection_costs : ConnectionCosts
+        Prices of the connection upgrade, the gas connection's closure and the boiler's removal
+        (default ``data/costs/connection_works.csv``, :func:`mgwsim.finance.load_connection_costs`).
     in_planned_heat_network_zone : bool
         Whether the building lies in a planned heat-network zone (heat-network readiness).
     plant_room_area_m2 : float
@@ -89,6 +109,8 @@ class StudyInputs:
     building_age_years: float = 50.0
     renovation_path: RenovationPath | None = None
     existing_connection_kva: float = 100.0
+    existing_boiler_age_years: float | None = None
+    connection_costs: ConnectionCosts = field(default_factory=load_connection_costs)
     in_planned_heat_network_zone: bool = False
     plant_room_area_m2: float = 20.0
     seed: int = 0

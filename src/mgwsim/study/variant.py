@@ -37,11 +37,15 @@ class Variant:
     dynamic_tariff : bool
         Electricity bought on a dynamic (day-ahead indexed) contract.
     keeps_existing_boiler : bool
-        The gas backup is the existing boiler (no investment); otherwise a new boiler is costed.
+        The gas backup is the existing boiler. Like for like with the reference, which buys its
+        new boiler when the existing one is due, the variant then carries the replacement of
+        that boiler (a condensing boiler of the backup's capacity) in the same year
+        (``StudyInputs.existing_boiler_age_years``); otherwise it buys a new boiler at year 0.
     gas_connection : bool, optional
         Whether the building keeps its collective gas connection, whose fixed terms (supplier,
         distribution, metering) are billed even in a year without gas. ``None`` (default): kept
-        exactly when the plant burns gas (a gas-boiler backup); an all-electric plant closes it.
+        exactly when the plant burns gas (a gas-boiler backup); an all-electric plant closes it
+        and pays the DSO's closure fee and the removal of the old boiler.
     extra_investments : tuple of Investment
         Anything else the variant buys (envelope measures, electrical works, ...).
     description : str
