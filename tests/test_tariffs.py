@@ -321,12 +321,13 @@ def test_default_day_ahead_matches_weekdays_and_keeps_the_year(weather):
     source = _embedded()
     assert len(prices) == weather.n_hours and prices.notna().all()
     assert prices.mean() == pytest.approx(source.mean(), rel=1e-12)  # a permutation of the year
-    # 2019-01-01 00:00 UTC is 01:00 on a Tuesday in Brussels; the source starts at local
-    # New Year 2018, a Monday: it maps to source hour 1 + 24 (Tuesday 2018-01-02 01:00)
-    assert prices.iloc[0] == source.iloc[25]
+    # the weather year starts at local New Year 2019 00:00, a Tuesday; the source starts at local
+    # New Year 2018, a Monday: it maps to source hour 0 + 24 (Tuesday 2018-01-02 00:00)
+    assert weather.index[0] == pd.Timestamp("2019-01-01 00:00", tz="Europe/Brussels")
+    assert prices.iloc[0] == source.iloc[24]
     week = slice(24 * 40, 24 * 47)
     mapped = default_day_ahead(weather.index[week])
-    first = 24 * 40 + 1 + 24  # hours since local New Year, plus the one-day weekday shift
+    first = 24 * 40 + 24  # hours since local New Year, plus the one-day weekday shift
     np.testing.assert_array_equal(mapped.to_numpy(), source.to_numpy()[first: first + 24 * 7])
     source_days = source.index[first: first + 24 * 7].tz_convert("Europe/Brussels").day_of_week
     assert (mapped.index.tz_convert("Europe/Brussels").day_of_week == source_days).all()
