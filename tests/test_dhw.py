@@ -134,18 +134,43 @@ def test_annual_volume_per_person_is_preserved_within_one_and_a_half_percent():
 @settings(max_examples=25, deadline=None)
 @given(
     occupants=st.lists(st.floats(0.0, 6.0), min_size=1, max_size=5),
-    start=st.integers(0, 8000),
-    hours=st.integers(1, 24 * 40),
+    start=st.integers(0, 8700),
+    hours=st.integers(1, 60),
     litres=st.floats(5.0, 80.0),
     seed=st.integers(0, 2**31),
 )
-def test_without_day_to_day_noise_total_is_exact_for_any_window(occupants, start, hours, litres, seed):
-    """The hourly split and the calendar factors never create or lose water."""
+def test_without_day_to_day_noise_a_window_is_the_sum_of_its_steps_alone(occupants, start, hours, litres, seed):
+    """A step's water never depends on which other steps the index holds: without day-to-day noise
+    a window's total equals the sum of its steps drawn one at a time (a lone hour gets its own
+    share of its day, not the mean hour or the whole day)."""
     index = YEAR[start : start + hours]
-    draws = dhw.apartment_draws_l(index, len(occupants), occupants, seed=seed,
-                                  litres_per_person_day=litres, day_to_day_cv=0.0)
-    assert draws.to_numpy().sum() == pytest.approx(litres * sum(occupants) * len(index) / 24.0, rel=1e-9, abs=1e-9)
-    assert (draws.to_numpy() >= 0).all()
+    kwargs = dict(n_apartments=len(occupants), occupants_per_apartment=occupants, litres_per_person_day=litres,
+                  day_to_day_cv=0.0)
+    window = dhw.apartment_draws_l(index, seed=seed, **kwargs).to_numpy()
+    alone = [dhw.apartment_draws_l(index[i : i + 1], seed=seed, **kwargs).to_numpy().sum() for i in range(len(index))]
+    assert window.sum() == pytest.approx(sum(alone), rel=1e-9, abs=1e-9)
+    assert (window >= 0).all()
+
+
+@pytest.mark.parametrize("year, days", [(2019, 365), (2020, 366)])
+def test_without_day_to_day_noise_a_local_calendar_year_holds_the_exact_volume(year, days):
+    """Mean preservation: 40 l per person and day over every day of the local calendar year, DST days included."""
+    index = pd.date_range(pd.Timestamp(f"{year}-01-01", tz="Europe/Brussels"),
+                          pd.Timestamp(f"{year + 1}-01-01", tz="Europe/Brussels"), freq="h", inclusive="left")
+    draws = dhw.apartment_draws_l(index, 3, [1.0, 2.0, 3.5], seed=1, day_to_day_cv=0.0)
+    assert draws.to_numpy().sum() == pytest.approx(40.0 * 6.5 * days, rel=1e-12)
+
+
+def test_a_days_draws_do_not_depend_on_the_clock_changing_that_day():
+    """The 23-hour spring and 25-hour autumn days hold a day's water, as on a clock without DST (UTC+1)."""
+    kwargs = dict(n_apartments=4, occupants_per_apartment=2.0, seed=0, day_to_day_cv=0.0)
+    local = dhw.apartment_draws_l(YEAR, **kwargs).sum(axis=1)
+    fixed_index = pd.date_range("2019-01-01", periods=8760, freq="h", tz="Etc/GMT-1")
+    fixed = dhw.apartment_draws_l(fixed_index, **kwargs).sum(axis=1)
+    for day in ("2019-03-31", "2019-10-27"):
+        on_day = local[local.index.strftime("%Y-%m-%d") == day]
+        assert len(on_day) == {"2019-03-31": 23, "2019-10-27": 25}[day]
+        assert on_day.sum() == pytest.approx(fixed[fixed.index.strftime("%Y-%m-%d") == day].sum(), rel=1e-12)
 
 
 def test_weekday_shape_and_weekend_ratio_follow_dhwcalc():

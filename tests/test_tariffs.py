@@ -320,7 +320,8 @@ def test_default_day_ahead_on_the_embedded_weather_calendar(weather):
     prices = default_day_ahead(weather.index)
     source = _embedded()
     assert len(prices) == weather.n_hours and prices.notna().all()
-    # 2019-01-01 00:00 UTC is 01:00 on Tuesday 1 Jan in Brussels: the 2026 source day of the
-    # same weekday nearest to 1 Jan is Tuesday 6 Jan 2026, at the same local clock hour
-    tuesday = pd.date_range("2026-01-06 01:00", periods=23, freq="h", tz="Europe/Brussels")
-    np.testing.assert_array_equal(prices.to_numpy()[:23], source[tuesday].to_numpy())
+    # the weather year starts at local New Year 2019 00:00 (a Tuesday): the 2026 source day of the
+    # same weekday nearest to 1 Jan is Tuesday 6 Jan 2026, taken at the same local clock hours
+    assert weather.index[0] == pd.Timestamp("2019-01-01 00:00", tz="Europe/Brussels")
+    tuesday = pd.date_range("2026-01-06 00:00", periods=24, freq="h", tz="Europe/Brussels")
+    np.testing.assert_array_equal(prices.to_numpy()[:24], source[tuesday].to_numpy())

@@ -77,10 +77,12 @@ def test_read_epw_site_index_and_columns(epw_weather):
     assert site.name == "Uccle"
     assert (site.latitude_deg, site.longitude_deg, site.altitude_m) == (50.7969, 4.3581, 101.0)
     index = epw_weather.index
-    assert index.tz is not None and index.tz.utcoffset(None) == pd.Timedelta(hours=1)  # the file's TZ = +1
+    # the file's TZ = +1 (local standard time) places the rows; the year is the local calendar year
+    assert str(index.tz) == "Europe/Brussels"
     # a TMYx mixes years 2009..2020: re-stamped onto one common year, hour 1 of the file at 00:00
     assert index[0] == pd.Timestamp(f"{TYPICAL_YEAR}-01-01 00:00", tz="UTC+01:00")
     assert index[-1] == pd.Timestamp(f"{TYPICAL_YEAR}-12-31 23:00", tz="UTC+01:00")
+    assert "wraps" not in epw_weather.source  # a Belgian EPW holds exactly the local year: nothing wrapped
     assert "relative_humidity_pct" in epw_weather.data.columns
     # EPW pressure is in Pa: after conversion a Belgian annual mean near 1000 hPa
     assert 990 < epw_weather.data["pressure_hpa"].mean() < 1020
@@ -116,10 +118,11 @@ def test_read_epw_explicit_year(shared_data):
 # --------------------------------------------------------------------------- default weather
 
 
-def test_default_weather_is_a_utc_year_with_sensible_annual_figures(weather):
+def test_default_weather_is_the_local_calendar_year_with_sensible_annual_figures(weather):
     assert weather.n_hours == 8760
-    assert str(weather.index.tz) == "UTC"
-    assert weather.index[0] == pd.Timestamp("2019-01-01 00:00", tz="UTC")
+    assert str(weather.index.tz) == "Europe/Brussels"  # the file is in UTC; the year is local 2019
+    assert weather.index[0] == pd.Timestamp("2019-01-01 00:00", tz="Europe/Brussels")
+    assert weather.index[-1] == pd.Timestamp("2019-12-31 23:00", tz="Europe/Brussels")
     assert "relative_humidity_pct" not in weather.data.columns  # NSRDB source has none
     summary = weather_summary(weather)
     # KMI/IRM Uccle: annual mean 11.0 degC (1991-2020 normal); Belgian GHI roughly 900-1200 kWh/m2.a
@@ -204,7 +207,7 @@ def pvgis_files(epw_weather, tmp_path_factory):
 def test_read_pvgis_tmy_restamps_converts_and_keeps_values(pvgis_files, epw_weather, suffix):
     weather = read_pvgis_tmy(pvgis_files / f"tmy_50.797_4.358_2005_2023.{suffix}", municipality="Uccle")
     assert weather.n_hours == 8760
-    assert str(weather.index.tz) == "UTC"
+    assert str(weather.index.tz) == "Europe/Brussels"  # UTC rows laid on the local calendar year
     assert set(weather.index.year) == {TYPICAL_YEAR}  # twelve source years re-stamped onto one
     assert weather.site.latitude_deg == 50.797 and weather.site.altitude_m == 101.0
     assert weather.site.municipality == "Uccle"
@@ -214,8 +217,11 @@ def test_read_pvgis_tmy_restamps_converts_and_keeps_values(pvgis_files, epw_weat
     assert data["temp_air_degc"].mean() == pytest.approx(epw_weather.data["temp_air_degc"].mean())
     assert data["relative_humidity_pct"].mean() == pytest.approx(epw_weather.data["relative_humidity_pct"].mean())
     assert not np.signbit(data["dni_w_m2"].to_numpy()).any()  # -0.0 read as 0.0
-    # the same rows, one hour earlier on the clock in UTC than in the EPW's UTC+1
-    assert solar_centroid_hour(weather) == pytest.approx(solar_centroid_hour(epw_weather) - 1.0, abs=1e-3)
+    # the same instants as the EPW it was made from: its first local hour (31 Dec 23:00 UTC) is not
+    # in the UTC file and wraps to the file's last row, which holds the EPW's first row
+    assert weather.index.equals(epw_weather.index) and "1 step(s) from 2019-01-01 00:00:00+01:00" in weather.source
+    for column in ("temp_air_degc", "ghi_w_m2", "dni_w_m2", "relative_humidity_pct", "pressure_hpa"):
+        np.testing.assert_allclose(data[column].to_numpy(), epw_weather.data[column].to_numpy(), rtol=1e-12)
 
 
 def test_read_pvgis_tmy_rejects_other_formats(tmp_path):
@@ -263,7 +269,8 @@ def test_get_pvgis_tmy_never_calls_pvgis_when_the_cache_exists(pvgis_files, tmp_
 
     monkeypatch.setattr(pvlib.iotools, "get_pvgis_tmy", no_network)
     nearby = Site("Uccle, 300 m away", 50.8012, 4.3585)  # rounds to the same 0.01 deg key
-    assert get_pvgis_tmy(nearby, cache_dir=tmp_path, year=2023).index[0] == pd.Timestamp("2023-01-01", tz="UTC")
+    assert get_pvgis_tmy(nearby, cache_dir=tmp_path, year=2023).index[0] == pd.Timestamp("2023-01-01",
+                                                                                        tz="Europe/Brussels")
 
 
 # --------------------------------------------------------------------------- plain CSV
@@ -280,16 +287,22 @@ CSV_COLUMNS = {"T": "temp_air_degc", "GHI": "ghi_w_m2", "DNI": "dni_w_m2", "DHI"
                "wind": "wind_speed_m_s", "p": "pressure_hpa"}
 
 
+def utc_clock(index: pd.DatetimeIndex) -> pd.Index:
+    """Naive UTC strings of the instants of ``index``."""
+    return index.tz_convert("UTC").strftime("%Y-%m-%d %H:%M")
+
+
 def test_read_weather_csv_round_trips_utc_data(weather, tmp_path):
+    # a UTC file of the local year's instants comes back as that local year, values unchanged
     path = tmp_path / "utc.csv"
-    write_csv(path, weather, weather.index.strftime("%Y-%m-%d %H:%M"))
+    write_csv(path, weather, utc_clock(weather.index))
     read = read_weather_csv(path, UCCLE, time_column="timestamp", columns=CSV_COLUMNS, tz="UTC")
     pd.testing.assert_frame_equal(read.data, weather.data, check_freq=False, check_like=True)
 
 
 def test_read_weather_csv_hour_ending_labels_move_back_one_hour(weather, tmp_path):
     path = tmp_path / "ending.csv"
-    write_csv(path, weather, (weather.index + pd.Timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"))
+    write_csv(path, weather, utc_clock(weather.index + pd.Timedelta(hours=1)))
     read = read_weather_csv(path, UCCLE, time_column="timestamp", columns=CSV_COLUMNS, tz="UTC", label="ending")
     assert read.index.equals(weather.index)
 
@@ -303,7 +316,7 @@ def test_read_weather_csv_localises_wall_clock_time_with_dst(weather, tmp_path):
     path = tmp_path / "local.csv"
     write_csv(path, weather, wall_clock(weather.index))
     read = read_weather_csv(path, UCCLE, time_column="timestamp", columns=CSV_COLUMNS, tz="Europe/Brussels")
-    assert read.index.tz_convert("UTC").equals(weather.index)
+    assert read.index.equals(weather.index)
     np.testing.assert_array_equal(read.temp_air_degc, weather.temp_air_degc)
 
 
@@ -331,14 +344,14 @@ def test_read_weather_csv_names_a_missing_spring_hour(weather, tmp_path):
 
 def test_read_weather_csv_needs_a_time_zone_for_naive_times(weather, tmp_path):
     path = tmp_path / "naive.csv"
-    write_csv(path, weather, weather.index.strftime("%Y-%m-%d %H:%M"))
+    write_csv(path, weather, utc_clock(weather.index))
     with pytest.raises(DataError, match="no time zone"):
         read_weather_csv(path, UCCLE, time_column="timestamp", columns=CSV_COLUMNS)
 
 
 def test_read_weather_csv_reports_missing_columns(weather, tmp_path):
     path = tmp_path / "short.csv"
-    write_csv(path, weather, weather.index.strftime("%Y-%m-%d %H:%M"))
+    write_csv(path, weather, utc_clock(weather.index))
     columns = {k: v for k, v in CSV_COLUMNS.items() if k != "p"}
     with pytest.raises(DataError, match="no CSV column for pressure_hpa"):
         read_weather_csv(path, UCCLE, time_column="timestamp", columns=columns, tz="UTC")
@@ -348,12 +361,13 @@ def test_read_weather_csv_zeroes_rounding_noise_but_rejects_real_negatives(weath
     data = weather.data.copy()
     data.iloc[0, data.columns.get_loc("ghi_w_m2")] = -1e-3
     path = tmp_path / "noise.csv"
-    write_csv(path, Weather(data, UCCLE), weather.index.strftime("%Y-%m-%d %H:%M"))
+    write_csv(path, Weather(data, UCCLE), utc_clock(weather.index))
     read = read_weather_csv(path, UCCLE, time_column="timestamp", columns=CSV_COLUMNS, tz="UTC")
     assert read.data["ghi_w_m2"].iloc[0] == 0.0
     data.iloc[0, data.columns.get_loc("ghi_w_m2")] = -2.0
-    write_csv(path, Weather(data, UCCLE), weather.index.strftime("%Y-%m-%d %H:%M"))
-    with pytest.raises(DataError, match=r"'ghi_w_m2'.*2019-01-01 00:00:00\+00:00: -2\.0"):
+    write_csv(path, Weather(data, UCCLE), utc_clock(weather.index))
+    # the file's first row, local 2019-01-01 00:00, named as the file stamps it
+    with pytest.raises(DataError, match=r"'ghi_w_m2'.*2018-12-31 23:00:00\+00:00: -2\.0"):
         read_weather_csv(path, UCCLE, time_column="timestamp", columns=CSV_COLUMNS, tz="UTC")
 
 
@@ -361,7 +375,7 @@ def test_read_weather_csv_zeroes_rounding_noise_but_rejects_real_negatives(weath
 
 
 SOURCE = "test-source.csv"
-BAD_AT = pd.Timestamp("2019-06-21 12:00", tz="UTC")
+BAD_AT = pd.Timestamp("2019-06-21 14:00", tz="Europe/Brussels")  # 12:00 UTC, on the default year's clock
 
 
 def set_value(data: pd.DataFrame, column: str, value: float) -> pd.DataFrame:

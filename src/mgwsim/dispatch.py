@@ -39,7 +39,9 @@ unmet space heating ``s_t`` only when the heat-led run had unmet heat.
 * **EV.** Each session charges at most its max power in its connected steps and exactly its
   ``energy_need_kwh`` (the departure guarantee of :mod:`mgwsim.ev`).
 * **Cost.** ``sum(p_imp m - p_exp x) + p_gas · gas + tariff/12 · sum_k P_k`` with
-  ``m_t <= P_k(t)`` and ``P_k >= 2.5 kW`` (the Flemish capacity tariff's monthly minimum,
+  ``m_t <= P_k(t)`` over the local calendar months ``k`` (12 in a year: a full year that is
+  not a local calendar year is refused, as by the bills, :func:`mgwsim.simyear.billing_months`)
+  and ``P_k >= 2.5 kW`` (the Flemish capacity tariff's monthly minimum,
   :data:`mgwsim.electric.CAPACITY_TARIFF_MIN_KW`; hourly means are a lower bound of the
   15-minute peaks, see :mod:`mgwsim.electric`); plus a penalty on unmet heat when allowed.
 
@@ -77,6 +79,7 @@ from mgwsim.electric import CAPACITY_TARIFF_MIN_KW
 from mgwsim.errors import InputError, check_choice, check_number, check_positive, check_series
 from mgwsim.ev.sessions import Sessions
 from mgwsim.heatpump.defrost import DEFAULT_RH_PCT, defrost_factors
+from mgwsim.simyear import LOCAL_TIMEZONE, billing_months
 from mgwsim.system.simulate import HEAT_IN, HEAT_OUT, SystemResult
 
 __all__ = ["DispatchResult", "SOLVERS", "UNMET_PENALTY_EUR_PER_KWH", "optimal_dispatch", "rule_based_cost"]
@@ -88,7 +91,7 @@ UNMET_PENALTY_EUR_PER_KWH = 10.0
 """Default penalty on unmet space heating [EUR/kWh]: about 30–100 × an electricity price, so the
 programme leaves heat unmet only where the plant limits leave no other choice."""
 
-TIMEZONE = "Europe/Brussels"
+TIMEZONE = LOCAL_TIMEZONE
 """Local clock of the calendar months of the capacity tariff (as :func:`mgwsim.electric.monthly_peak_import_kw`)."""
 
 _OWNER = "optimal_dispatch"
@@ -96,10 +99,13 @@ _OWNER = "optimal_dispatch"
 
 # ---------------------------------------------------------------------------- cost function
 def _month_codes(index: pd.DatetimeIndex) -> tuple[np.ndarray, pd.PeriodIndex]:
-    """Position of each hour's local calendar month, and the months."""
-    local = index.tz_convert(TIMEZONE).tz_localize(None) if index.tz is not None else index
-    codes, months = pd.factorize(local.to_period("M"))
-    return codes, pd.PeriodIndex(months)
+    """Position of each hour's local calendar month, and the months (12 in a year, as the bills:
+    :func:`mgwsim.simyear.billing_months` refuses a full year that is not a local calendar year)."""
+    if index.tz is None:
+        raise InputError(f"{_OWNER}: the hourly index must be tz-aware (the capacity tariff's months are local)")
+    starts, labels = billing_months(index, owner=_OWNER, tz=TIMEZONE)
+    codes = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(index)]))
+    return codes, pd.PeriodIndex(labels, freq="M")
 
 
 def _costs(index, import_kwh, export_kwh, gas_kwh, prices: dict) -> tuple[pd.Series, pd.Series]:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from mgwsim.errors import InputError, check_choice, check_number, check_series
+from mgwsim.simyear import LOCAL_TIMEZONE, billing_months
 from mgwsim.timestep import step_hours
 
 CAPACITY_TARIFF_MIN_KW = 2.5
@@ -73,7 +74,7 @@ def balance_residual_kwh(balance: pd.DataFrame) -> pd.Series:
             - balance["curtailed_kwh"])
 
 
-def monthly_peak_import_kw(balance: pd.DataFrame, timezone: str = "Europe/Brussels") -> pd.Series:
+def monthly_peak_import_kw(balance: pd.DataFrame, timezone: str = LOCAL_TIMEZONE) -> pd.Series:
     """Maximum import power per local calendar month [kW]: max of import [kWh per step] / step [h].
 
     On 15-minute data this is the quantity the Flemish capacity tariff bills, the monthly
@@ -81,11 +82,14 @@ def monthly_peak_import_kw(balance: pd.DataFrame, timezone: str = "Europe/Brusse
     highest *hourly* mean, which can only underestimate the 15-minute peak (the mean of four
     quarters is at most their maximum): a lower bound. No correction factor is applied, as
     none is cited here; run the year at 15 minutes to compute the peak on its own basis.
+
+    A full year must be a local calendar year (12 months; :func:`mgwsim.simyear.billing_months`
+    refuses a UTC-stamped year, which would add a 13th month).
     """
     dt = _step_hours(balance.index)
-    power = balance["grid_import_kwh"] / dt
-    months = balance.index.tz_convert(timezone).tz_localize(None).to_period("M")
-    return power.groupby(months).max().rename("peak_import_kw")
+    starts, labels = billing_months(balance.index, owner="monthly_peak_import_kw", tz=timezone)
+    peaks = np.maximum.reduceat(balance["grid_import_kwh"].to_numpy(dtype=float) / dt, starts)
+    return pd.Series(peaks, index=pd.PeriodIndex(labels, freq="M"), name="peak_import_kw")
 
 
 def balance_kpis(balance: pd.DataFrame, *, connection_limit_kw: float | None = None) -> pd.Series:

@@ -20,6 +20,15 @@ so the embedded UTC weather index can be passed as it is):
 Power in kW is the mean over the step, so an hourly kW column sums to kWh (a 15-minute one
 times 0.25 h).
 
+**Days.** Daily quantities (a lift's travel time, lighting's full-load hours) are spread
+over the hours of the *complete* local calendar day, taken from the calendar and not from
+the index: an hour's load never depends on which other hours of its day the index holds (a
+lone hour gets its own share of the day, not the whole day). A local day has 23, 24 or 25
+hours (DST); activity is per day, power that runs continuously (standby, pumps, fans) per
+real hour. The apartments' expected load of an hour is its own share of the annual energy
+(:func:`standard_load_shape`, normalised over the complete local calendar year), whatever
+else the index holds.
+
 **15-minute index.** The profiles behind these loads are hourly (the H25 table shipped here
 holds hourly sums of BDEW's quarter-hour values; the activity split follows it; VDI 4707 and
 the lighting rules give daily energies): on a 15-minute index every load is computed per
@@ -121,9 +130,14 @@ def _step(index, owner: str) -> float:
     return step_hours(index, owner=owner)
 
 
+def _day_key(local: pd.DatetimeIndex) -> np.ndarray:
+    """``year * 1000 + day of year`` of each stamp's local calendar day (increasing with time)."""
+    return np.asarray(local.year, dtype=np.int64) * 1000 + np.asarray(local.day_of_year, dtype=np.int64)
+
+
 def _day_codes(local: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
     """Code 0..n_days-1 of each hour's local calendar day, and each day's first position."""
-    key = np.asarray(local.year, dtype=np.int64) * 1000 + np.asarray(local.day_of_year, dtype=np.int64)
+    key = _day_key(local)
     new_day = np.r_[True, key[1:] != key[:-1]]
     return np.cumsum(new_day) - 1, np.flatnonzero(new_day)
 
@@ -543,7 +557,8 @@ class Lighting:
     power_w_m2 : float, optional
         Installed power density [W/m2]; overrides the lumen method.
     hours_per_day : float, optional
-        Full-load hours per day [h]; overrides the control's default.
+        Full-load hours per local day [h] (a 23- or 25-hour DST day too: the lighting follows
+        the occupants' activity, a daily quantity); overrides the control's default.
     """
 
     technology: str = "led"
@@ -579,21 +594,35 @@ class Lighting:
 
 @per_index
 def _activity_split(index: pd.DatetimeIndex, timezone: str) -> np.ndarray:
-    """Share of each local day's activity falling in each hour (sums to 1 per day) [-].
+    """Share of its local day's activity falling in each hour [-] (a complete local day sums to 1).
 
     The household profile of :func:`standard_load_shape` is used as the occupants' activity
-    (lift trips, lighting switched by timers or detectors): an mgwsim assumption.
+    (lift trips, lighting switched by timers or detectors): an mgwsim assumption. Each hour's
+    share is its profile value over the sum of its *complete* local calendar day (23, 24 or
+    25 hours, taken from the calendar, not from ``index``), so an hour's share never depends
+    on which other hours of its day the index holds: a lone hour gets its own share, not
+    the day's activity. A day's activity is a daily quantity: a 23- or 25-hour DST day holds
+    one day of it.
     """
+    local = _local_index(index, timezone, "activity")
     shape = standard_load_shape(index, timezone=timezone).to_numpy()
-    codes, starts = _day_codes(_local_index(index, timezone, "activity"))
-    return shape / np.add.reduceat(shape, starts)[codes]
+    return shape / _whole_day_totals(local, timezone)
 
 
-@per_index
-def _hours_in_day(index: pd.DatetimeIndex, timezone: str) -> np.ndarray:
-    """Length of each hour's local day in the index [h] (23 or 25 on DST days; less at the ends)."""
-    codes, _ = _day_codes(_local_index(index, timezone, "activity"))
-    return np.bincount(codes).astype(float)[codes]
+def _whole_day_totals(local: pd.DatetimeIndex, timezone: str) -> np.ndarray:
+    """For each hour of ``local``, the sum of :func:`standard_load_shape` over its complete local day."""
+    days = _whole_local_days(local)
+    shape = standard_load_shape(days, timezone=timezone).to_numpy()
+    _, starts = _day_codes(days)
+    keys = _day_key(days)[starts]
+    return np.add.reduceat(shape, starts)[np.searchsorted(keys, _day_key(local))]
+
+
+def _whole_local_days(local: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """Every hour of the complete local calendar days that ``local`` touches (continuous in absolute time)."""
+    first = pd.Timestamp(local[0].date(), tz=local.tz)  # local midnight (never skipped by Belgian DST)
+    end = pd.Timestamp(local[-1].date() + timedelta(days=1), tz=local.tz)
+    return pd.date_range(first, end, freq="h", inclusive="left")
 
 
 def _lift_kw(index, building, lift: Lift, n_lifts: int, timezone: str) -> np.ndarray:
@@ -609,8 +638,7 @@ def _lighting_kw(index, area_m2: float, lighting: Lighting, timezone: str) -> np
     installed_kw = lighting.density_w_m2 * area_m2 / 1000.0
     if lighting.control == "continuous" and lighting.hours_per_day is None:
         return np.full(len(index), installed_kw)
-    share = _activity_split(index, timezone) * _hours_in_day(index, timezone) / 24.0
-    on_fraction = lighting.full_load_hours_per_day * share
+    on_fraction = lighting.full_load_hours_per_day * _activity_split(index, timezone)  # full-load hours per local day
     if np.any(on_fraction > 1.0 + 1e-9):
         raise InputError(f"Lighting.hours_per_day = {lighting.full_load_hours_per_day:g} h would need more than "
                          "full power in the busiest hour; use control='continuous'")

@@ -14,12 +14,14 @@ unit-suffixed columns:
 ``relative_humidity_pct``         relative humidity [%] (optional column)
 ================================  =========================================
 
-Where weather comes from (every reader returns a validated :class:`Weather`):
+Where weather comes from (every reader returns a validated :class:`Weather` on the local
+calendar year, see below):
 
-* :func:`default_weather` -- the embedded year (NSRDB PSM v3 2019, Uccle), UTC.
-* :func:`read_epw` -- EnergyPlus weather files (TMYx, IWEC, ...), local standard time.
+* :func:`default_weather` -- the embedded year (NSRDB PSM v3 2019, Uccle; the file is in UTC).
+* :func:`read_epw` -- EnergyPlus weather files (TMYx, IWEC, ...; the files are in local
+  standard time).
 * :func:`read_pvgis_tmy` / :func:`get_pvgis_tmy` -- PVGIS typical years (file / online,
-  cached on disk), UTC.
+  cached on disk; the files are in UTC).
 * :func:`read_weather_csv` -- any hourly or 15-minute CSV with a time column and a column
   mapping.
 * :meth:`Weather.to_quarter_hours` -- a 15-minute year made from an hourly one (energies
@@ -27,8 +29,13 @@ Where weather comes from (every reader returns a validated :class:`Weather`):
 
 Typical years are assembled from months of different years; the readers re-stamp them
 onto one calendar year (:data:`TYPICAL_YEAR` unless told otherwise) so that the index is
-regular. :func:`validate_weather` states what every reader checks. The design outdoor
-temperature is :func:`design_temperature`; annual figures are :func:`weather_summary`.
+regular. **One calendar.** A simulated year is the local (Europe/Brussels) calendar year,
+whatever the file's time zone: every reader, :func:`default_weather` and the study lay
+the year on it with :meth:`Weather.calendar_year` (rules and sources in
+:mod:`mgwsim.simyear`), so the index is tz-aware in ``Europe/Brussels``, starts at
+1 January 00:00 local time and bills count 12 months. :func:`validate_weather` states what
+every reader checks. The design outdoor temperature is :func:`design_temperature`; annual
+figures are :func:`weather_summary`.
 """
 
 from __future__ import annotations
@@ -46,6 +53,7 @@ import numpy as np
 import pandas as pd
 
 from mgwsim.errors import DataError, InputError, check_choice, check_number
+from mgwsim.simyear import LOCAL_TIMEZONE, on_calendar_year
 from mgwsim.timestep import step_hours
 
 REQUIRED_COLUMNS = ("temp_air_degc", "ghi_w_m2", "dni_w_m2", "dhi_w_m2", "wind_speed_m_s", "pressure_hpa")
@@ -170,8 +178,53 @@ class Weather:
         return len(self.data)
 
     def to_quarter_hours(self) -> Weather:
-        """This (hourly) weather as a 15-minute series; see :func:`quarter_hourly`."""
+        """This (hourly) weather as a 15-minute series; see :func:`quarter_hourly`.
+
+        The quarters keep the calendar: an hourly local calendar year gives the 35040 (35136)
+        quarter hours of the same local calendar year.
+        """
         return quarter_hourly(self)
+
+    def calendar_year(self, year: int | None = None, tz: str = LOCAL_TIMEZONE) -> Weather:
+        """This weather on exactly the instants of one local calendar year (or unchanged if a period).
+
+        The simulation calendar of :mod:`mgwsim.simyear`: a full year of weather (8760 or
+        8784 hourly rows, ×4 at 15 minutes) in any time zone becomes the local calendar year
+        ``year`` of ``tz``, 1 January 00:00 to 31 December 24:00 local time, on a tz-aware
+        index in ``tz`` (continuous in absolute time: DST days have 23 and 25 local hours).
+        Values at instants the file holds are kept; instants it lacks (the first local hour
+        of a UTC-stamped year) take the value of the same instant one year later or earlier,
+        since a typical year is periodic (the wrap of the Modelica Buildings Library and of
+        pvlib's ``roll_utc_offset``; see :mod:`mgwsim.simyear`). The wrapped instants are
+        named in :attr:`source`. A series of at most :data:`~mgwsim.simyear.PERIOD_MAX_DAYS`
+        days is an explicit period and comes back unchanged; other lengths raise.
+
+        Parameters
+        ----------
+        year : int, optional
+            The local calendar year; default the one that holds most of the rows.
+        tz : str
+            Zone of the calendar (default ``"Europe/Brussels"``).
+
+        Returns
+        -------
+        Weather
+            ``self`` if it already is that year (index zone included) or a period; else a
+            new, validated :class:`Weather` with the same site.
+
+        Raises
+        ------
+        DataError
+            A series neither a year nor a period, or one that misses more of the year than a
+            time-zone offset (re-stamp a typical year with the reader's ``year=``).
+        """
+        key = ("calendar_year", year, tz)
+        cached = self._cache.get(key)
+        if cached is None:
+            laid = on_calendar_year(self.data, year=year, tz=tz, owner=f"Weather.calendar_year ({self.source})")
+            cached = self if laid.data is self.data else _calendar_weather(self, laid)
+            self._cache[key] = cached
+        return cached
 
     def column(self, name: str) -> np.ndarray:
         """A column as a contiguous float64 array (the form the kernels take)."""
@@ -180,6 +233,16 @@ class Weather:
     @property
     def temp_air_degc(self) -> np.ndarray:
         return self.column("temp_air_degc")
+
+
+def _calendar_weather(weather: Weather, laid) -> Weather:
+    """The :class:`Weather` of a :class:`~mgwsim.simyear.CalendarYear`, validated, its note in the source."""
+    source = f"{weather.source}; {laid.note}"
+    validate_weather(laid.data, source=source, expected_hours=len(laid.data))
+    result = Weather(data=laid.data, site=weather.site, source=source)
+    for year in (laid.year, None):
+        result._cache[("calendar_year", year, str(laid.data.index.tz))] = result
+    return result
 
 
 UCCLE = Site("Uccle", 50.81, 4.34, altitude_m=68.0, municipality="Ukkel")
@@ -379,7 +442,7 @@ def _finish(data: pd.DataFrame, index: pd.DatetimeIndex, site: Site, source: str
     )
     frame = _zero_irradiance_rounding_noise(frame) if set(IRRADIANCE_COLUMNS) <= set(columns) else frame
     validate_weather(frame, source=source)
-    return Weather(data=frame, site=site, source=source)
+    return Weather(data=frame, site=site, source=source).calendar_year()
 
 
 # --------------------------------------------------------------------------- 15-minute years
@@ -448,7 +511,19 @@ def quarter_hourly(weather: Weather) -> Weather:
 
 
 def default_weather() -> Weather:
-    """The embedded default year: NSRDB PSM 2019 for Uccle, hourly (see ``data/weather/README.md``)."""
+    """The embedded default year: NSRDB PSM 2019 for Uccle, hourly, on the local calendar year 2019.
+
+    The file (see ``data/weather/README.md``) is stamped in UTC, 2019-01-01 00:00 to
+    2019-12-31 23:00 UTC; the year returned is local (Europe/Brussels) 2019
+    (:meth:`Weather.calendar_year`): its first hour, 2019-01-01 00:00 CET, is the file's last
+    hour (the typical-year wrap), and the file's last hour, local 1 January 2020, leaves the
+    year. The same 8760 values, one hour rotated.
+    """
+    return _embedded_year().calendar_year()
+
+
+def _embedded_year() -> Weather:
+    """The embedded file as stamped (UTC)."""
     from mgwsim._data import data_path
 
     path = data_path("weather", "uccle_nsrdb_2019_hourly.csv.gz")
@@ -477,9 +552,11 @@ def read_epw(path, *, year: int | None = None, municipality: str | None = None) 
     EPW rows are labelled by the hour that *ends* the interval (hour 1 = 00:00-01:00; EPW data
     dictionary in EnergyPlus "Auxiliary Programs", Weather Converter Program). :func:`pvlib.iotools.read_epw`
     already stamps hour ``h`` at ``h - 1``, i.e. at the start of the interval, which is the
-    period-beginning convention of :class:`Weather`; no further shift is applied. The index
-    keeps the file's fixed offset (local standard time, no DST). Pressure is converted from
-    Pa to hPa.
+    period-beginning convention of :class:`Weather`; no further shift is applied. The file's
+    fixed offset (local standard time, no DST) places the rows in absolute time; the year is
+    then laid on the local calendar year (:meth:`Weather.calendar_year`): a Belgian file
+    (UTC+01:00) holds exactly the instants of local 1 January 00:00 .. 31 December 24:00 and
+    needs no wrap. Pressure is converted from Pa to hPa.
 
     Irradiance timing is a property of the data, not of the format: in the Uccle TMYx
     2007-2021 file the daily irradiance centroid lies 0.55 h before the clear-sky centroid of
@@ -502,8 +579,8 @@ def read_epw(path, *, year: int | None = None, municipality: str | None = None) 
     Returns
     -------
     Weather
-        With ``relative_humidity_pct``; the site takes the file's city, latitude, longitude
-        and altitude.
+        On the local calendar year (Europe/Brussels index), with ``relative_humidity_pct``;
+        the site takes the file's city, latitude, longitude and altitude.
     """
     import pvlib
 
@@ -554,8 +631,11 @@ def read_pvgis_tmy(path, *, year: int | None = None, municipality: str | None = 
     Returns
     -------
     Weather
-        UTC index, with ``relative_humidity_pct``; pressure converted from Pa to hPa; the site
-        is the file's latitude, longitude and elevation.
+        On the local calendar year (:meth:`Weather.calendar_year`, Europe/Brussels index):
+        the UTC rows keep their instants and the first local hour (31 December 23:00 UTC of
+        the year before) takes the value of the last UTC row (the typical-year wrap, noted in
+        :attr:`Weather.source`). With ``relative_humidity_pct``; pressure converted from Pa
+        to hPa; the site is the file's latitude, longitude and elevation.
     """
     import pvlib
 
@@ -697,6 +777,9 @@ def read_weather_csv(
     Returns
     -------
     Weather
+        A full year, laid on its local calendar year (:meth:`Weather.calendar_year`,
+        Europe/Brussels index); instants the file lacks (e.g. the first local hour of a UTC
+        year) take the value of the same instant one year later, as in a typical year.
     """
     path = Path(path)
     source = f"CSV file {path}"

@@ -56,6 +56,7 @@ from mgwsim.finance import Option, business_case
 from mgwsim.heatpump import air_to_water
 from mgwsim.loads import common_area_load_arrays, epc_auxiliary_kw
 from mgwsim.pv import flat_roof_east_west, pv_ac_kw_array
+from mgwsim.simyear import LOCAL_TIMEZONE
 from mgwsim.storage import Tank
 from mgwsim.study import StudyInputs, Variant, scale_map
 from mgwsim.study.costs import variant_investments
@@ -125,7 +126,8 @@ class CityModel:
     Parameters
     ----------
     weather : Weather, optional
-        An hourly year; default :func:`mgwsim.weather.default_weather`.
+        An hourly year (any time zone: laid on its local calendar year with
+        :meth:`~mgwsim.weather.Weather.calendar_year`); default :func:`mgwsim.weather.default_weather`.
     heat_pump_map : PerformanceMap, optional
         One air/water unit with ``rated_capacity_kw``; default
         :func:`mgwsim.heatpump.air_to_water` ("R290", 50 kW).
@@ -137,7 +139,8 @@ class CityModel:
     """
 
     def __init__(self, weather=None, *, heat_pump_map=None, pool_seed: int = 0, orientation_step_deg: float = 5.0):
-        self.weather = weather if weather is not None else default_weather()
+        # one calendar: the year is laid on its local calendar year (12 billing months), as in StudyInputs
+        self.weather = (weather if weather is not None else default_weather()).calendar_year()
         if self.weather.step_h != 1.0:
             raise InputError(f"CityModel.weather has a step of {self.weather.step_h * 60:g} min; allowed: hourly "
                              "(city rows screen a stock on hourly years; run 15-minute studies with simulate_system)")
@@ -176,7 +179,7 @@ class CityModel:
     # -- shared preparation (cached per process) --------------------------------------
     @cached_property
     def local_index(self) -> pd.DatetimeIndex:
-        return self.weather.index.tz_convert("Europe/Brussels")
+        return self.weather.index.tz_convert(LOCAL_TIMEZONE)
 
     @cached_property
     def temp_air_degc(self) -> np.ndarray:

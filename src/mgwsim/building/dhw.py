@@ -140,9 +140,14 @@ def _slot_of_day(index: pd.DatetimeIndex, step_h: float) -> np.ndarray:
     return hour * 4 + np.asarray(index.minute) // 15
 
 
+def _day_key(index: pd.DatetimeIndex) -> np.ndarray:
+    """``year * 1000 + day of year`` of each stamp's local calendar day (increasing with time)."""
+    return np.asarray(index.year, dtype=np.int64) * 1000 + np.asarray(index.day_of_year, dtype=np.int64)
+
+
 def _day_codes(index: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
     """Codes 0..n_days-1 of the local calendar day of each hour, and each day's first position."""
-    key = np.asarray(index.year, dtype=np.int64) * 1000 + np.asarray(index.day_of_year, dtype=np.int64)
+    key = _day_key(index)
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
     codes = np.cumsum(np.r_[True, key[1:] != key[:-1]]) - 1
     return codes, starts
@@ -313,13 +318,45 @@ def _check_occupants(n_apartments, occupants_per_apartment, owner: str) -> np.nd
                         length=int(n), low=0, high=20)
 
 
-def _deterministic_day_factors(index, codes, starts, cover, step_h: float = 1.0) -> np.ndarray:
-    """Weekend and seasonal factors per day, scaled so that sum(cover * factor) = covered days (rows · step / 24 h)."""
-    weekend = np.asarray(index.day_of_week)[starts] >= 5
-    raw = np.where(weekend, _WEEKEND_TO_WEEKDAY_VOLUME, 1.0)
-    day = np.asarray(index.day_of_year, dtype=float)[starts]
-    raw = raw * (1.0 + _SEASONAL_AMPLITUDE_FRAC * np.cos(2 * np.pi * (day - _SEASONAL_PEAK_DAY) / _DAYS_PER_YEAR))
-    return raw * (len(index) * step_h / 24.0) / np.sum(cover * raw)
+def _raw_day_factors(day_of_week: np.ndarray, day_of_year: np.ndarray) -> np.ndarray:
+    """Weekend (x1.2) and seasonal (+-10 %, peak on day 45) factors of days, before normalising (DHWcalc defaults)."""
+    raw = np.where(np.asarray(day_of_week) >= 5, _WEEKEND_TO_WEEKDAY_VOLUME, 1.0)
+    day = np.asarray(day_of_year, dtype=float)
+    return raw * (1.0 + _SEASONAL_AMPLITUDE_FRAC * np.cos(2 * np.pi * (day - _SEASONAL_PEAK_DAY) / _DAYS_PER_YEAR))
+
+
+def _deterministic_day_factors(days: pd.DatetimeIndex) -> np.ndarray:
+    """Day factor ``f_d`` of each day (its first stamp in ``days``): weekend and seasonal factors scaled to
+    a mean of 1 over the days of the day's local calendar year, so a calendar year holds ``v_p * n * days``."""
+    raw = _raw_day_factors(days.day_of_week, days.day_of_year)
+    years = np.asarray(days.year)
+    factors = np.empty_like(raw)
+    for year in np.unique(years):
+        calendar = pd.date_range(f"{year}-01-01", f"{year}-12-31", freq="D")
+        mean = _raw_day_factors(calendar.day_of_week, calendar.day_of_year).mean()
+        factors[years == year] = raw[years == year] / mean
+    return factors
+
+
+def _step_shares(index: pd.DatetimeIndex, step_h: float) -> np.ndarray:
+    """Mean share of its day's draws in each step: :func:`daily_profile_fractions` of its clock slot."""
+    fractions = daily_profile_fractions(step_h)
+    weekend = np.asarray(index.day_of_week) >= 5
+    slot = _slot_of_day(index, step_h)
+    return np.where(weekend, fractions["weekend"].to_numpy()[slot], fractions["weekday"].to_numpy()[slot])
+
+
+def _whole_day_cover(index: pd.DatetimeIndex, day_starts: np.ndarray, step_h: float) -> np.ndarray:
+    """Sum of the step shares over each *complete* local day of ``index`` (from the calendar, not the index).
+
+    1 on 24-hour days; on DST days the clock skips (23 h) or repeats (25 h) the 02:00 hour's share.
+    """
+    first = pd.Timestamp(index[0].date(), tz=index.tz)  # local midnight (never skipped by Belgian DST)
+    end = pd.Timestamp(index[-1].date() + pd.Timedelta(days=1), tz=index.tz)
+    whole = pd.date_range(first, end, freq=pd.Timedelta(hours=step_h), inclusive="left")
+    _, starts = _day_codes(whole)
+    totals = np.add.reduceat(_step_shares(whole, step_h), starts)
+    return totals[np.searchsorted(_day_key(whole)[starts], _day_key(index)[day_starts])]
 
 
 def apartment_draws_l(
@@ -338,9 +375,10 @@ def apartment_draws_l(
     person and day, ``n_a`` the occupants, ``f_d`` the deterministic day factor (weekend days
     x1.2 versus weekdays, seasonal sine +-10 % peaking on day 45: DHWcalc defaults, Jordan &
     Vajen 2005), ``X ~ Gamma`` with mean 1 and coefficient of variation ``day_to_day_cv`` the
-    day-to-day randomness, ``c_d`` the share of the day's profile that ``index`` covers, and
-    ``W[., a] ~ Dirichlet(hour_concentration * p_h)`` the random split of the day over its
-    hours with mean :func:`daily_profile_fractions` ``p_h``.
+    day-to-day randomness, ``c_d`` the share of the *complete* local day's profile that
+    ``index`` holds (1 for a whole day), and ``W[., a] ~ Dirichlet(hour_concentration * p_h)``
+    the random split of the held part of the day over its steps, with mean
+    :func:`daily_profile_fractions` ``p_h / sum of p_h over the held steps``.
 
     At 15 minutes the split is drawn natively per quarter, ``Dirichlet(hour_concentration *
     p_q)`` with the quarter shares ``p_q`` of the same DHWcalc densities. By the aggregation
@@ -350,10 +388,15 @@ def apartment_draws_l(
     ``X`` are drawn first, as hourly, so one seed gives the same daily (and annual) volumes at
     both steps.
 
-    The randomness is mean-preserving: ``f_d`` is normalised over ``index`` and
-    ``E[X] = E[sum W] = 1``, so the expected total is exactly
-    ``v_p * sum(n_a) * len(index) * step_h / 24``. Realised annual means scatter around it with a
-    relative standard deviation of about ``day_to_day_cv / sqrt(365 * n_apartments)``.
+    The calendar: ``f_d`` has a mean of 1 over the days of its local calendar year and ``c_d``
+    comes from the complete day (23, 24 or 25 hours, from the calendar, not from ``index``),
+    so a step's expected volume ``v_p n_a f_d p_h / sum_day(p)`` never depends on which other
+    steps ``index`` holds: a lone hour gets its own share of its day, and a day's volume is a
+    daily quantity, the same on the 23- and 25-hour DST days. The randomness is
+    mean-preserving (``E[X] = E[sum W] = 1``), so over a complete local calendar year the
+    expected total is exactly ``v_p * sum(n_a) * days of the year``; realised annual means
+    scatter around it with a relative standard deviation of about
+    ``day_to_day_cv / sqrt(365 * n_apartments)``.
 
     Parameters
     ----------
@@ -396,25 +439,22 @@ def apartment_draws_l(
 @per_index
 def _day_shape(index, step_h: float) -> tuple[np.ndarray, ...]:
     """The calendar part of the draw model (no randomness; memoised per index): day codes and
-    first steps, each step's mean profile share ``p``, the share ``cover`` of each day's profile
-    that ``index`` covers, and the deterministic day factors."""
+    first steps, each step's mean profile share ``p``, the share ``held`` of each *complete*
+    local day's profile that ``index`` holds (1 for a whole day), and the day factors ``f_d``."""
     codes, starts = _day_codes(index)
-    fractions = daily_profile_fractions(step_h)
-    weekend = np.asarray(index.day_of_week) >= 5
-    slot = _slot_of_day(index, step_h)
-    p = np.where(weekend, fractions["weekend"].to_numpy()[slot], fractions["weekday"].to_numpy()[slot])
-    cover = np.add.reduceat(p, starts)
-    return codes, starts, p, cover, _deterministic_day_factors(index, codes, starts, cover, step_h)
+    p = _step_shares(index, step_h)
+    held = np.add.reduceat(p, starts) / _whole_day_cover(index, starts, step_h)
+    return codes, starts, p, held, _deterministic_day_factors(index[starts])
 
 
 def _draw_volumes(index, occupants, v_p, cv, kappa, rng, step_h: float = 1.0) -> np.ndarray:
     """The vectorised draw model of :func:`apartment_draws_l` -> array (steps, apartments) [l]."""
-    codes, starts, p, cover, factor = _day_shape(index, step_h)
+    codes, starts, p, held, factor = _day_shape(index, step_h)
     n_days, n_apts = starts.size, occupants.size
     x = np.ones((n_days, n_apts)) if cv == 0 else rng.gamma(1.0 / cv**2, cv**2, size=(n_days, n_apts))
     g = rng.gamma(np.broadcast_to((kappa * p)[:, None], (p.size, n_apts)))
     share = g / np.add.reduceat(g, starts, axis=0)[codes]
-    daily = (factor * cover)[:, None] * x * (v_p * occupants)[None, :]
+    daily = (factor * held)[:, None] * x * (v_p * occupants)[None, :]
     return daily[codes] * share
 
 

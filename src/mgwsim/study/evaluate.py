@@ -28,7 +28,7 @@ from mgwsim.electric import balance_kpis, electricity_balance
 from mgwsim.ev import generate_sessions, simulate_charging
 from mgwsim.finance import Investment, Option
 from mgwsim.pv import pv_ac_kw_array
-from mgwsim.study.costs import variant_investments
+from mgwsim.study.costs import connection_upgrade_eur, variant_investments
 from mgwsim.study.inputs import StudyInputs
 from mgwsim.study.variant import Variant
 from mgwsim.system import SystemResult, simulate_system
@@ -130,7 +130,8 @@ def _refrigerant(plant, inputs: StudyInputs) -> CheckResult:
                                horizon_year=inputs.install_year + HORIZON_YEARS_FOR_CHECKS)
 
 
-def _checks(inputs: StudyInputs, variant: Variant, system: SystemResult, balance: pd.DataFrame, epc) -> list[CheckResult]:
+def _checks(inputs: StudyInputs, variant: Variant, system: SystemResult, balance: pd.DataFrame, epc,
+            investments) -> list[CheckResult]:
     plant = variant.plant
     gas_kwh = float(system.hourly["gas_kwh"].sum())
     checks = [
@@ -138,7 +139,8 @@ def _checks(inputs: StudyInputs, variant: Variant, system: SystemResult, balance
         chimney_free({"gas_boiler": gas_kwh} if plant.backup.is_combustion else {}),
         epc_target_check(epc.indicator_kwh_per_m2),
         _refrigerant(plant, inputs),
-        connection_capacity(balance["grid_import_kwh"].to_numpy() / system.step_h, inputs.existing_connection_kva),
+        connection_capacity(balance["grid_import_kwh"].to_numpy() / system.step_h, inputs.existing_connection_kva,
+                            upgrade_cost_eur=connection_upgrade_eur(investments)),
         heat_network_readiness(inputs.in_planned_heat_network_zone, plant, has_central_loop=True,
                                plant_room_area_m2=inputs.plant_room_area_m2),
         hot_water_hygiene(system),
@@ -167,7 +169,7 @@ def evaluate_variant(inputs: StudyInputs, variant: Variant) -> VariantResult:
                        auxiliary_kwh=float(inputs.auxiliary_kw.sum()) * step_h, building=inputs.building,
                        design_heat_load_kw=inputs.building.design_heat_load_kw(inputs.design_temperature_degc))
     return VariantResult(variant, system, pv_kw, ev_kw, sessions, balance, year.bill, year.investments, year.co2_kg,
-                         year.epc, _checks(inputs, variant, system, balance, year.epc), year.unmet_heat_eur)
+                         year.epc, _checks(inputs, variant, system, balance, year.epc, year.investments), year.unmet_heat_eur)
 
 
 @dataclass(frozen=True)

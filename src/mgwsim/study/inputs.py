@@ -117,6 +117,11 @@ class StudyInputs:
     construction_year: int | None = None
 
     def __post_init__(self):
+        if not isinstance(self.weather, Weather):
+            raise InputError(f"StudyInputs.weather must be a Weather, got {type(self.weather).__name__}")
+        # one calendar: a year of weather in any time zone is simulated on its local calendar year
+        # (Weather.calendar_year: 12 billing months); a short series is an explicit period, kept
+        object.__setattr__(self, "weather", self.weather.calendar_year())
         check_number(self.occupants_per_apartment, "occupants_per_apartment", owner="StudyInputs", low=0.5, high=10)
         check_number(self.study_cost_incl_vat_eur, "study_cost_incl_vat_eur", owner="StudyInputs", low=0.0)
         check_number(self.install_year, "install_year", owner="StudyInputs", low=2000, high=2100)

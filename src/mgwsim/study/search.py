@@ -4,7 +4,10 @@
 capacity, number of units, buffer volume, PV kWp, EV charge limit, ...) with the full
 hourly simulation and business case of :func:`~mgwsim.study.evaluate_variant`, checks
 each point against the constraints a feasibility study must respect and returns the best
-feasible point by the chosen objective, the whole table and the trade-off figure.
+feasible point by the chosen objective, the whole table and the trade-off figure. Every
+point runs on the year of ``inputs``: :class:`~mgwsim.study.StudyInputs` lays the weather on
+its local calendar year (:meth:`mgwsim.weather.Weather.calendar_year`), so every point is
+billed over the same 12 months.
 
 The constraints (each reported per point):
 

@@ -20,11 +20,12 @@ import numpy as np
 import pandas as pd
 
 from mgwsim.errors import DataError, InputError, check_number, check_series
+from mgwsim.simyear import LOCAL_TIMEZONE, billing_months
 from mgwsim.tariffs._prices import align_prices
 from mgwsim.tariffs._tariff import Tariff
 from mgwsim.timestep import index_key
 
-TARIFF_TZ = "Europe/Brussels"
+TARIFF_TZ = LOCAL_TIMEZONE
 """Months for peaks and capacity tariffs are calendar months in Belgian local time."""
 
 _STEPS_H = {3600: 1.0, 900: 0.25}
@@ -120,6 +121,14 @@ def annual_bill(flows: pd.DataFrame, tariff, *, day_ahead=None, peak_factor: flo
     exact for a year that repeats (the rolling 12-month window equals the calendar year).
     Fixed annual fees and excise band edges scale with the covered fraction of a year
     (1 for 365 or 366 days, else days / 365).
+
+    The calendar (:mod:`mgwsim.simyear`): a year of flows is one local (Belgian) calendar
+    year and has exactly 12 billing months. Flows covering a full year (365 or 366 days)
+    that is not a local calendar year, such as a UTC-stamped year whose last hour is local
+    1 January of the next year, are refused (:class:`~mgwsim.errors.DataError` naming the
+    months they span) rather than billed a 13th month or re-labelled; simulate on
+    :meth:`mgwsim.weather.Weather.calendar_year`. Shorter periods are billed over the
+    months they touch, with the prorating above.
     """
     tariffs = _split_tariffs(tariff)
     prep = _prepare(flows, tariffs)
@@ -201,10 +210,7 @@ def _month_info(index: pd.DatetimeIndex) -> dict:
         seconds = pd.Timedelta(int(step[0]), unit=index.unit).total_seconds()
         if (step != step[0]).any() or seconds not in _STEPS_H:
             raise DataError(f"annual_bill.flows: index must be regular with a step of 1 h or 15 min, got {index.freq or 'irregular'}")
-        local = index.tz_convert(TARIFF_TZ)
-        code = local.year * 12 + local.month - 1
-        starts = np.flatnonzero(np.r_[True, np.diff(code) != 0])
-        labels = pd.Index([f"{y:04d}-{m:02d}" for y, m in zip(local.year[starts], local.month[starts])], name="month")
+        starts, labels = billing_months(index, owner="annual_bill.flows", tz=TARIFF_TZ)  # a year: 12 months
         days = len(index) * _STEPS_H[seconds] / 24.0
         fraction = 1.0 if days in (365.0, 366.0) else days / 365.0
         if len(_MONTH_CACHE) > 64:
