@@ -22,6 +22,7 @@ from mgwsim.finance import (
     load_cost_table,
 )
 from mgwsim.loads import common_area_loads_kw, epc_auxiliary_kw
+from mgwsim.simyear import LOCAL_TIMEZONE, is_local_calendar_year, on_calendar_year
 from mgwsim.tariffs import Tariff, default_day_ahead, load_tariff
 from mgwsim.timestep import hourly_parent, step_hours
 from mgwsim.weather import Weather, default_weather, design_temperature
@@ -40,7 +41,9 @@ class StudyInputs:
     building : Building
         The building as it is today.
     weather : Weather
-        Defaults to the embedded year (:func:`mgwsim.default_weather`).
+        Defaults to the embedded year (:func:`mgwsim.default_weather`). A full year is laid on
+        the local (Brussels) calendar year (:meth:`mgwsim.Weather.calendar_year`), so that
+        loads, prices and bills see one calendar with exactly 12 billing months.
     radiators : Radiators, optional
         The existing emitters; by default sized for today's design load at ``regime``.
     regime : (float, float)
@@ -191,7 +194,9 @@ class StudyInputs:
         """Day-ahead prices aligned with the weather [EUR/kWh], one per step.
 
         On a 15-minute weather year the embedded (hourly-MTU) prices hold each hour's price
-        over its four quarters; a given Series must have the weather's step.
+        over its four quarters; a given Series must have the weather's step. A given Series is
+        first laid on the weather's local calendar year (:func:`mgwsim.simyear.on_calendar_year`:
+        a UTC-stamped year lacks the first local hour and has it wrapped from the same year).
         """
         index = self.weather.index
         if self.day_ahead_eur_per_kwh is None:
@@ -206,6 +211,9 @@ class StudyInputs:
                 if step_h != self.weather.step_h:
                     raise InputError(f"StudyInputs.day_ahead_eur_per_kwh has a step of {step_h * 60:g} min, the weather "
                                      f"{self.weather.step_h * 60:g} min; allowed: prices on the weather's step")
+                if is_local_calendar_year(index):
+                    year = index[len(index) // 2].tz_convert(LOCAL_TIMEZONE).year
+                    values = on_calendar_year(values, year=year, owner="StudyInputs.day_ahead_eur_per_kwh").data
             values = values.reindex(index).to_numpy()
         return check_series(values, "day_ahead_eur_per_kwh", owner="StudyInputs", length=self.weather.n_hours)
 
