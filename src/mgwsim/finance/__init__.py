@@ -6,15 +6,18 @@ Plain functions on yearly cash-flow arrays (:func:`npv`, :func:`irr`, :func:`pay
 """
 
 from mgwsim.finance._case import (
+    PAYBACK_REASONS,
     BusinessCase,
     Finance,
     Option,
     batch_cash_flows,
     batch_metrics,
     business_case,
+    investment_by_vat_class,
     option_flows,
 )
 from mgwsim.finance._costs import (
+    VAT_CLASSES,
     CostTable,
     Investment,
     cabin_investments,
@@ -25,17 +28,25 @@ from mgwsim.finance._metrics import (
     abatement_cost,
     annuity_factor,
     discount_factors,
+    IRR_REASONS,
+    ZERO_EUR,
+    Reason,
     has_sign_change,
     irr,
+    irr_note,
     levelised_cost,
     npv,
     payback,
     subsidy_gap,
 )
-from mgwsim.finance._split import co_owner_split, split_cents
+from mgwsim.finance._split import building_items, co_owner_split, split_cents
 from mgwsim.finance._uncertainty import monte_carlo
 from mgwsim.finance._subsidies import (
+    FACT_FIELDS,
+    KLIMAATFONDS_MAX_EPC_KWH_M2,
     STANDARD_VAT_FRAC,
+    Condition,
+    ConditionResult,
     Grant,
     ReducedVat,
     SubsidyContext,
@@ -45,13 +56,22 @@ from mgwsim.finance._subsidies import (
 )
 
 __all__ = [
+    "FACT_FIELDS",
+    "IRR_REASONS",
+    "KLIMAATFONDS_MAX_EPC_KWH_M2",
+    "PAYBACK_REASONS",
     "STANDARD_VAT_FRAC",
+    "VAT_CLASSES",
+    "ZERO_EUR",
     "BusinessCase",
+    "Condition",
+    "ConditionResult",
     "CostTable",
     "Finance",
     "Grant",
     "Investment",
     "Option",
+    "Reason",
     "ReducedVat",
     "SubsidyContext",
     "SubsidyResult",
@@ -60,13 +80,16 @@ __all__ = [
     "apply_subsidies",
     "batch_cash_flows",
     "batch_metrics",
+    "building_items",
     "business_case",
     "cabin_investments",
     "co_owner_split",
     "discount_factors",
     "has_sign_change",
+    "investment_by_vat_class",
     "investment_schedule",
     "irr",
+    "irr_note",
     "klimaatfonds_antwerpen",
     "levelised_cost",
     "load_cost_table",

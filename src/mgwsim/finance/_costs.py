@@ -12,7 +12,12 @@ import numpy as np
 import pandas as pd
 
 from mgwsim._data import data_path
-from mgwsim.errors import DataError, InputError, check_number
+from mgwsim.errors import DataError, InputError, check_choice, check_number
+
+VAT_CLASSES = ("renovation", "fossil_heating", "standard")
+"""VAT classes of an investment item (see :class:`mgwsim.finance.ReducedVat`): ``renovation`` may get the
+reduced renovation rate, ``fossil_heating`` (a fossil-fuel boiler and the parts intrinsic to it) and
+``standard`` never do."""
 
 COST_COLUMNS = (
     "item", "category", "size_unit", "ref_size", "eur_per_unit_at_ref", "scale_exponent",
@@ -43,6 +48,10 @@ class Investment:
         Other yearly costs, excl. VAT [EUR/year] (e.g. the MV cabin inspection).
     source : str
         Where the cost comes from.
+    vat_class : {"renovation", "fossil_heating", "standard"}
+        Which VAT rate the item pays (:data:`VAT_CLASSES`): ``renovation`` the reduced
+        renovation rate where the building qualifies, ``fossil_heating`` and ``standard`` always
+        the standard rate (see :class:`mgwsim.finance.ReducedVat`).
     """
 
     name: str
@@ -51,9 +60,11 @@ class Investment:
     maintenance_frac: float = 0.0
     fixed_om_eur_per_year: float = 0.0
     source: str = "user input"
+    vat_class: str = "renovation"
 
     def __post_init__(self):
         owner = f"Investment({self.name})"
+        check_choice(self.vat_class, "vat_class", VAT_CLASSES, owner=owner)
         check_number(self.capex_eur, "capex_eur", owner=owner, low=0.0, unit="EUR")
         life = check_number(self.lifetime_years, "lifetime_years", owner=owner, low=1, high=100, unit="years")
         if life != int(life):
