@@ -258,6 +258,12 @@ def test_an_ineligible_variant_gets_no_works_grant_and_says_which_condition_fail
     assert "niet voldaan: geen lock-in" in works["reason_nl"]
     assert "heat pump" not in works["reason_en"]          # met conditions are not named as reasons
     assert result.study_eur == 6000
+    eligibility = result.eligibility()
+    assert eligibility.eligible is False and eligibility.rules == ("klimaatfonds_phase2_works",)
+    assert [name for name, _, _ in eligibility.failed] == ["no_lock_in", "epc_100_or_chimney_free"]
+    assert eligibility.failed[0][1].startswith("failed: no lock-in") and eligibility.failed[0][2].startswith("niet")
+    assert result.eligibility("study").eligible is True
+    assert apply_subsidies([ReducedVat()], _context(1e5)).eligibility().eligible is None   # no call applied
     status = result.conditions_frame()["status"]
     assert status["klimaatfonds_phase2_works"].to_dict() == {
         "built_before_2014": "met", "serves_several_apartments": "met", "heat_pump_in_project": "met",

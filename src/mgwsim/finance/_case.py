@@ -152,10 +152,14 @@ def _by_vat_class(items) -> dict[str, list]:
 
 
 def investment_by_vat_class(items) -> dict[str, float]:
-    """Year-0 investment excl. VAT per VAT class [EUR], every class present."""
+    """Year-0 investment excl. VAT per VAT class [EUR], every class present.
+
+    Only what is bought at year 0 (the schedule's year-0 purchases): an item bought later
+    (when something existing is due) is not part of the project's investment.
+    """
     split = dict.fromkeys(VAT_CLASSES, 0.0)
-    for item in items:
-        split[item.vat_class] += float(item.capex_eur)
+    for vat_class, group in _by_vat_class(items).items():
+        split[vat_class] += float(investment_schedule(group, 1)["capex"][0])
     return split
 
 
@@ -300,9 +304,11 @@ def business_case(variant: Option, reference: Option, finance: Finance | None = 
     EUR per tonne; the levelised abatement cost discounts the tonnes.
     """
     finance = finance or Finance()
-    ctx = SubsidyContext(sum(i.capex_eur for i in variant.investments), variant.study_cost_incl_vat_eur,
+    split = {"variant": investment_by_vat_class(variant.investments),
+             "reference": investment_by_vat_class(reference.investments)}
+    ctx = SubsidyContext(sum(split["variant"].values()), variant.study_cost_incl_vat_eur,
                          finance.n_apartments, building_age_years, housing, **_checked_facts(facts),
-                         investment_by_vat_class_eur=investment_by_vat_class(variant.investments))
+                         investment_by_vat_class_eur=split["variant"])
     subsidies = apply_subsidies(subsidy_rules, ctx, vat_frac=finance.vat_frac)
     rates = subsidies.vat_rates
     var, ref = option_flows(variant, finance, rates), option_flows(reference, finance, rates)
@@ -310,8 +316,6 @@ def business_case(variant: Option, reference: Option, finance: Finance | None = 
     var_cost, ref_cost = sum(var.values()) - works - study, sum(ref.values())
     incremental = ref_cost - var_cost
     table = _cash_flow_table(var, ref, works, study, incremental)
-    split = {"variant": investment_by_vat_class(variant.investments),
-             "reference": investment_by_vat_class(reference.investments)}
     return _metrics(finance, variant, reference, (var, ref, works, study), var_cost, ref_cost, incremental, table,
                     subsidies, split)
 

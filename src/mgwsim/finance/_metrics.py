@@ -144,16 +144,20 @@ def _irr_root(row):
     return 1.0 / (0.5 * (lo + hi)) - 1.0
 
 
+@njit
+def _irr_row(row, tol):
+    """IRR of one row (NaN where absent) with the serial kernel: no thread start for one case."""
+    return _irr_root(row) if _irr_rule(row, tol) == 0 else np.nan
+
+
 @njit(parallel=True)
 def _irr_rows(flows, tol):
     n = flows.shape[0]
     out = np.full(n, np.nan)
-    codes = np.zeros(n, dtype=np.int64)
     for i in prange(n):
-        codes[i] = _irr_rule(flows[i], tol)
-        if codes[i] == 0:
+        if _irr_rule(flows[i], tol) == 0:
             out[i] = _irr_root(flows[i])
-    return out, codes
+    return out
 
 
 def irr(cash_flows):
@@ -171,13 +175,14 @@ def irr(cash_flows):
     (a negative "return" would only restate that the variant costs more).
 
     One row: float or ``None``; many rows ``(n, T)``: an array with NaN where absent. The root
-    is found by bisection on x in (0, 1) to 1e-16 (the same numba kernel for one or many rows).
+    is found by bisection on x in (0, 1) to 1e-16 (the same numba kernels for one or many rows;
+    many rows in parallel).
     """
     flows, single = _as_2d(cash_flows)
-    values, _ = _irr_rows(np.ascontiguousarray(flows), ZERO_EUR)
     if single:
-        return None if np.isnan(values[0]) else float(values[0])
-    return values
+        value = _irr_row(np.ascontiguousarray(flows[0]), ZERO_EUR)
+        return None if np.isnan(value) else float(value)
+    return _irr_rows(np.ascontiguousarray(flows), ZERO_EUR)
 
 
 def irr_note(cash_flows) -> Reason | None:

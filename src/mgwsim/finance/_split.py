@@ -71,10 +71,11 @@ def building_items(case) -> dict[str, float]:
     front). Recurring [EUR/year], year 1 (prices of year 1, before escalation):
     ``bill_before_eur`` (reference energy bill), ``bill_after_eur`` (variant energy bill),
     ``maintenance_before_eur``/``maintenance_after_eur`` (O&M incl. VAT), and
-    ``replacements_change_eur``: the variant's replacements net of its residual value minus the
-    reference's, annualised, ``CRF(r, N) x sum_t (R_t - S_t) (1+r)^-t`` (R replacements, S
-    residual value at N, both incl. VAT; CRF the capital recovery factor): the equal yearly
-    amount over years 1..N with the same present value.
+    ``replacements_change_eur``: the variant's later purchases net of its residual value minus
+    the reference's, annualised, ``CRF(r, N) x sum_{t>=1} (P_t + R_t - S_t) (1+r)^-t`` (P items
+    bought after year 0, R replacements, S residual value at N, all incl. VAT; CRF the capital
+    recovery factor, :func:`annuity_factor`): the equal yearly amount over years 1..N with the
+    same present value.
     """
     flows = case.cash_flows
     rate, horizon = case.finance.discount_rate_frac, case.finance.horizon_years
@@ -87,7 +88,9 @@ def building_items(case) -> dict[str, float]:
         return float(flows[[c for c in flows.columns if c.startswith(f"{option}_energy_")]].loc[1].sum())
 
     def replacements_pv(option: str) -> float:
-        return float((line(option, "replacement") + line(option, "residual")) @ factors)
+        later = line(option, "investment").copy()
+        later[0] = 0.0
+        return float((later + line(option, "replacement") + line(option, "residual")) @ factors)
 
     crf = m.annuity_factor(rate, horizon)
     return {

@@ -27,10 +27,6 @@ FACT_FIELDS = ("construction_year", "n_apartments_served", "has_heat_pump", "loc
                "epc_path_kwh_m2", "chimney_free_path")
 """The per-variant facts a study passes to :func:`mgwsim.finance.business_case` (``facts=``)."""
 
-KINDS = ("vat", "study", "works")
-"""What a rule pays: a VAT reduction, study money, or a grant for the works."""
-
-
 @dataclass(frozen=True)
 class SubsidyContext:
     """What subsidy rules look at: one variant's investment, its building and the study's findings.
@@ -140,9 +136,6 @@ def _check_names(values) -> tuple[str, ...]:
 
 
 # ---------------------------------------------------------------------------------------------- conditions
-STATUSES = ("met", "failed", "not_checked")
-
-
 @dataclass(frozen=True)
 class ConditionResult:
     """One condition judged for one variant: ``status`` is ``met``, ``failed`` or ``not_checked``."""
@@ -477,6 +470,20 @@ def klimaatfonds_antwerpen() -> list[Grant]:
 
 # ---------------------------------------------------------------------------------------------- result
 @dataclass(frozen=True)
+class Eligibility:
+    """Whether a variant is eligible for the grants of one kind (the call's works grants).
+
+    ``eligible`` is ``None`` when no such rule has conditions (no call applied); ``failed`` the
+    unmet conditions (failed or not checked) as ``(name, reason_en, reason_nl)``, each condition
+    once; ``rules`` the rules judged.
+    """
+
+    eligible: bool | None
+    failed: tuple[tuple[str, str, str], ...]
+    rules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class SubsidyResult:
     """Outcome of applying rules to one variant: VAT rates, what each rule paid, and why not.
 
@@ -533,6 +540,19 @@ class SubsidyResult:
                 for year, eur in p.by_year:
                     out[year] = out.get(year, 0.0) + eur
         return out
+
+    def eligibility(self, kind: str = "works") -> Eligibility:
+        """Eligibility for the grants of ``kind`` (``works``: the call's grants for the works,
+        ``study``, or ``vat``) that have conditions: eligible when all their conditions are met."""
+        check_choice(kind, "kind", ("works", "study", "vat"), owner="SubsidyResult.eligibility")
+        judged = [p for p in self.payments if p.kind == kind and p.conditions]
+        failed: dict[str, tuple[str, str, str]] = {}
+        for payment in judged:
+            for c in payment.conditions:
+                if not c.met and c.condition not in failed:
+                    failed[c.condition] = (c.condition, c.reason.en, c.reason.nl)
+        eligible = None if not judged else not failed
+        return Eligibility(eligible, tuple(failed.values()), tuple(p.rule for p in judged))
 
     def to_frame(self) -> pd.DataFrame:
         """One row per rule: kind, eligibility and its reason (English and Dutch), base,
