@@ -14,15 +14,15 @@ import pandas as pd
 from mgwsim._data import data_path
 from mgwsim.errors import DataError, InputError, check_choice, check_number
 
-VAT_CLASSES = ("renovation", "fossil_heating", "standard")
-"""VAT classes of an investment item (see :class:`mgwsim.finance.ReducedVat`): ``renovation`` may get the
-reduced renovation rate, ``fossil_heating`` (a fossil-fuel boiler and the parts intrinsic to it) and
-``standard`` never do."""
-
 COST_COLUMNS = (
     "item", "category", "size_unit", "ref_size", "eur_per_unit_at_ref", "scale_exponent",
     "size_min", "size_max", "lifetime_years", "maintenance_frac_per_year", "source", "year",
 )
+VAT_CLASSES = ("renovation", "fossil_heating", "standard")
+"""VAT treatment of an investment (Belgian VAT Code, KB nr. 20, table A): ``renovation`` = works on a
+dwelling older than 10 years (rubric XXXI, 6 %); ``fossil_heating`` = a central heating on fossil fuel
+and its intrinsic parts, excluded from rubric XXXI since the Programme Law of 18 July 2025 (BS
+29.07.2025; circular 2025/C/47), also as the boiler of a hybrid; ``standard`` = anything else (21 %)."""
 _NUMERIC_BOUNDS = {
     "ref_size": (0.0, None), "eur_per_unit_at_ref": (0.0, None), "scale_exponent": (0.3, 1.2),
     "size_min": (0.0, None), "size_max": (0.0, None), "lifetime_years": (1.0, 100.0),
@@ -49,9 +49,7 @@ class Investment:
     source : str
         Where the cost comes from.
     vat_class : {"renovation", "fossil_heating", "standard"}
-        Which VAT rate the item pays (:data:`VAT_CLASSES`): ``renovation`` the reduced
-        renovation rate where the building qualifies, ``fossil_heating`` and ``standard`` always
-        the standard rate (see :class:`mgwsim.finance.ReducedVat`).
+        VAT treatment (:data:`VAT_CLASSES`).
     """
 
     name: str
@@ -64,13 +62,13 @@ class Investment:
 
     def __post_init__(self):
         owner = f"Investment({self.name})"
-        check_choice(self.vat_class, "vat_class", VAT_CLASSES, owner=owner)
         check_number(self.capex_eur, "capex_eur", owner=owner, low=0.0, unit="EUR")
         life = check_number(self.lifetime_years, "lifetime_years", owner=owner, low=1, high=100, unit="years")
         if life != int(life):
             raise InputError(f"{owner}.lifetime_years = {self.lifetime_years!r} must be a whole number of years")
         check_number(self.maintenance_frac, "maintenance_frac", owner=owner, low=0.0, high=0.2, unit="1/year")
         check_number(self.fixed_om_eur_per_year, "fixed_om_eur_per_year", owner=owner, low=0.0, unit="EUR/year")
+        check_choice(self.vat_class, "vat_class", VAT_CLASSES, owner=owner)
 
 
 def investment_schedule(items, horizon_years: int, *, capex_escalation_frac: float = 0.0) -> dict[str, np.ndarray]:
