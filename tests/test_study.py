@@ -50,13 +50,9 @@ def test_npv_equals_the_discounted_incremental_cash_flow(result):
     assert again.npv_eur == pytest.approx(case.npv_eur, abs=0.01)
 
 
-def test_grants_are_not_paid_on_facts_the_study_does_not_give(result):
-    """Until the study passes the call's facts (construction year, lock-in on the path, ...), the
-    Klimaatfonds conditions are not checked, so neither phase pays; the result says why."""
+def test_the_study_grant_pays_the_feasibility_study(result):
     paid = result.case("hybrid").subsidies.to_frame()
-    assert paid.loc["klimaatfonds_phase1_study", "kind"] == "study"
-    assert paid.loc["klimaatfonds_phase1_study", "amount_eur"] == 0.0
-    assert paid.loc["klimaatfonds_phase1_study", "reason_en"].startswith("not checked: construction_year not given")
+    assert paid.loc["klimaatfonds_phase1_study", "amount_eur"] == pytest.approx(6000.0)
 
 
 def test_pv_lowers_energy_cost_and_raises_investment(result):

@@ -414,9 +414,9 @@ def npv_against(investments, energy_eur: dict, reference, inputs, discounting: D
     ``reference`` :class:`~mgwsim.finance.Option`), and without the grants discounted to year 0
     as :func:`mgwsim.batch.city_row` reports it."""
     finance, factors = inputs.finance, discounting.factors
-    context = SubsidyContext(sum(item.capex_eur for item in investments), inputs.study_cost_incl_vat_eur,
-                             finance.n_apartments, inputs.building_age_years, True,
-                             investment_by_vat_class_eur=investment_by_vat_class(investments))
+    split = investment_by_vat_class(investments)  # year-0 purchases, as business_case
+    context = SubsidyContext(sum(split.values()), inputs.study_cost_incl_vat_eur, finance.n_apartments,
+                             inputs.building_age_years, True, investment_by_vat_class_eur=split)
     subsidies = apply_subsidies(inputs.subsidies, context, vat_frac=finance.vat_frac)
     grants = subsidies.by_year()
     grants_pv = sum(eur * factors[min(year, finance.horizon_years)] for year, eur in grants.items())
