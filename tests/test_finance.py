@@ -27,6 +27,7 @@ from mgwsim.finance import (
     apply_subsidies,
     batch_cash_flows,
     batch_metrics,
+    building_items,
     business_case,
     cabin_investments,
     co_owner_split,
@@ -34,6 +35,7 @@ from mgwsim.finance import (
     gas_closure_investments,
     investment_schedule,
     irr,
+    irr_note,
     klimaatfonds_antwerpen,
     levelised_cost,
     load_connection_costs,
@@ -65,45 +67,84 @@ def test_discount_rate_at_or_below_minus_100pct_raises():
         Finance(discount_rate_frac=-1.5)
 
 
-def test_irr_hand_worked_numpy_financial_and_absent():
-    assert irr([-100, 110]) == pytest.approx(0.10)
-    for flows in ([-100, 39, 59, 55, 20], [-100, 0, 0, 74], [-5000, 800, 900, 1000, 1100, 1200, 1300]):
+def test_irr_hand_worked_and_numpy_financial():
+    assert irr([-100, 110]) == pytest.approx(0.10, abs=1e-12)
+    # -100 + 60 x + 60 x^2 = 0 with x = 1/(1+r): x = (sqrt(1 + 4 x 100/60) - 1) / 2 = 0.884437 -> r = 13.07 %
+    x = (np.sqrt(1.0 + 4.0 * 100.0 / 60.0) - 1.0) / 2.0
+    assert irr([-100, 60, 60]) == pytest.approx(1.0 / x - 1.0, abs=1e-12)
+    assert round(irr([-100, 60, 60]) * 100, 2) == 13.07
+    for flows in ([-100, 39, 59, 55, 20], [-5000, 800, 900, 1000, 1100, 1200, 1300], [0, -100, 0, 130]):
         assert irr(flows) == pytest.approx(npf.irr(flows), abs=1e-12)
-    assert irr([100, 50, 20]) is None      # never negative
-    assert irr([-100, -5, 0]) is None      # never positive
-    assert irr([0, 0, 0]) is None
+        assert irr_note(flows) is None
+
+
+# the year-1 grant and the year-N residual value are the only positive entries: -, +, -, ..., -, +
+GRANT_AND_RESIDUAL = np.r_[-50000.0, 12000.0 - 3000.0, np.full(18, -3000.0), -3000.0 + 8000.0]
+ABSENT_IRR = [
+    ([-100, -5, -5], "always_dearer"),               # costs more than the reference in every year
+    ([100, -60, -60], "loan"),                      # cheaper up front, dearer after: a loan
+    ([-100, 230, -132], "several_sign_changes"),    # two real IRRs, 10 % and 20 %: none is "the" return
+    ([-100, 40, 40], "not_repaid"),                 # one sign change but the savings never repay: IRR -13.67 %
+    ([100, 50, 20], "never_dearer"),
+    ([0, 0, 0], "no_difference"),
+    ([0.0, 1e-9, -1e-9], "no_difference"),          # rounding noise is no sign change
+    (GRANT_AND_RESIDUAL, "several_sign_changes"),
+]
+
+
+@pytest.mark.parametrize(("flows", "code"), ABSENT_IRR)
+def test_irr_is_none_with_its_reason(flows, code):
+    assert irr(flows) is None
+    note = irr_note(flows)
+    assert note.code == code and note.en and note.nl and note.en != note.nl
+
+
+def test_the_ruled_out_flows_did_have_roots():
+    """The rule, not the root finder, refuses them: numpy-financial finds a rate for each."""
+    assert npf.irr([-100, 40, 40]) == pytest.approx(-0.1367, abs=1e-4)
+    assert npf.irr([-100, 230, -132]) == pytest.approx(0.10, abs=1e-9)   # (1+r) = 1.1 or 1.2
+    assert np.isfinite(npf.irr([100, -60, -60]))
+
+
+def test_batch_irr_follows_the_same_rule():
+    flows = np.array([np.r_[-100.0, 60, 60, np.zeros(18)], GRANT_AND_RESIDUAL,
+                      np.r_[100.0, -60, -60, np.zeros(18)], np.r_[-100.0, 40, 40, np.zeros(18)]])
+    result = irr(flows)
+    assert result[0] == pytest.approx(irr([-100, 60, 60]), abs=1e-12)
+    assert np.isnan(result[1:]).all()
+    table = batch_metrics(flows, Finance())
+    np.testing.assert_array_equal(np.isnan(table["irr_frac"]), [False, True, True, True])
 
 
 @settings(max_examples=40, deadline=None)
 @given(invest=st.floats(100, 1e5), saving=st.floats(1, 2e4), years=st.integers(3, 30))
 def test_batch_irr_equals_numpy_financial(invest, saving, years):
     flows = np.r_[-invest, np.full(years, saving)]
-    reference = npf.irr(flows)
     batch = irr(np.vstack([flows, flows]))
-    if np.isnan(reference):
-        assert np.isnan(batch).all()
+    if saving * years <= invest:          # the savings do not repay the investment: no IRR
+        assert np.isnan(batch).all() and irr(flows) is None
     else:
-        assert batch == pytest.approx([reference, reference], abs=1e-9)
-
-
-def test_batch_irr_absent_where_no_sign_change():
-    flows = np.array([[-100.0, 60, 60], [100.0, 10, 10], [-100.0, -1, -1]])
-    result = irr(flows)
-    assert result[0] == pytest.approx(npf.irr(flows[0]))
-    assert np.isnan(result[1:]).all()
+        assert batch == pytest.approx([npf.irr(flows)] * 2, abs=1e-9)
 
 
 def test_payback_simple_discounted_and_never():
     flows = [-1000, 300, 300, 300, 300]
     assert payback(flows) == pytest.approx(3 + 100 / 300)
-    # discounted at 10 %: 272.73, 247.93, 225.39, 204.90 -> cumulative -272.73 after year 3 (after
-    # -1000 + 746.05 = -253.95) ... year 4 adds 204.90 -> still negative: never within horizon
+    # discounted at 10 %: 272.73, 247.93, 225.39, 204.90 -> cumulative -48.96 after year 4: not paid back
     assert payback(flows, 0.10) is None
     # at 5 %: 285.71, 272.11, 259.15, 246.81 -> after year 3: -183.03; year 4: 183.03/246.81 = 0.7416
     assert payback(flows, 0.05) == pytest.approx(3 + 183.0268 / 246.8107, abs=1e-4)
     assert payback([-1000, 100, 100]) is None
     assert payback([0, 10]) == 0.0
     assert np.isnan(payback(np.array([[-10.0, 5, 5, 5], [-10.0, 1, 1, 1]]))[1])
+
+
+def test_payback_is_where_the_cumulative_flow_stays_positive():
+    # cumulative -100, +50, -10, +20: paid back in year 3 (2 + 10/30), not at 0.67 (undone by the dip)
+    assert payback([-100, 150, -60, 30]) == pytest.approx(2 + 10 / 30)
+    assert payback([-100, 150, -100, 10]) is None          # cumulative ends at -40
+    assert payback([100, -60, -60]) is None                # a loan: cheaper first, -20 in total
+    assert payback(GRANT_AND_RESIDUAL) is None
 
 
 def test_subsidy_gap_closes_npv():
@@ -320,24 +361,102 @@ def test_connection_works_data_are_validated(tmp_path):
 
 # ---------------------------------------------------------------- subsidies
 
+ELIGIBLE = {"construction_year": 1965, "n_apartments_served": 24, "has_heat_pump": True, "lock_in_failures": (),
+            "epc_path_kwh_m2": 95.0, "chimney_free_path": False}
+"""The facts of a variant that meets every condition of the Klimaatfonds call."""
 
-def test_klimaatfonds_caps_and_advance():
+
+def _context(investment_eur, study_eur=9000.0, **facts):
+    return SubsidyContext(investment_eur, study_cost_incl_vat_eur=study_eur, n_units=24, **(ELIGIBLE | facts))
+
+
+def test_klimaatfonds_eligible_pays_80pct_capped_and_the_study_apart():
     rules = [ReducedVat(), *klimaatfonds_antwerpen()]
-    big = apply_subsidies(rules, SubsidyContext(200000.0, study_cost_incl_vat_eur=9000.0))
+    big = apply_subsidies(rules, _context(200000.0))
     table = big.to_frame()
     assert big.vat_frac == 0.06
-    assert table.loc["klimaatfonds_phase1_study", "amount_eur"] == 6000
-    assert table.loc["klimaatfonds_phase2_works", "amount_eur"] == 24000
+    assert table.loc["klimaatfonds_phase1_study", ["kind", "amount_eur"]].tolist() == ["study", 6000]
+    assert table.loc["klimaatfonds_phase2_works", ["kind", "amount_eur"]].tolist() == ["works", 24000]
+    assert table["eligible"].all() and (table["reason_en"] == "eligible").all()
     assert table["capped"].tolist() == [False, True, True]
-    assert big.total_eur == 30000
-    assert big.by_year() == {0: 6000 + 12000, 1: 12000}
-    small = apply_subsidies(rules, SubsidyContext(10000.0))
-    assert small.to_frame().loc["klimaatfonds_phase2_works", "amount_eur"] == pytest.approx(0.8 * 10600)
+    assert (big.works_eur, big.study_eur, big.total_eur) == (24000, 6000, 30000)
+    assert big.by_year("works") == {0: 12000, 1: 12000} and big.by_year("study") == {0: 6000}
+    # below the cap: 80 % of the investment incl. 6 % VAT
+    small = apply_subsidies(rules, _context(10000.0))
+    assert small.works_eur == pytest.approx(0.8 * 10600)
+
+
+def test_an_ineligible_variant_gets_no_works_grant_and_says_which_condition_failed():
+    """A hybrid that keeps a boiler: fossil lock-in, EPC 130 kWh/m² on its path, not chimney-free.
+    The study grant is still due: the study itself is eligible."""
+    result = apply_subsidies(klimaatfonds_antwerpen(), _context(200000.0, lock_in_failures=("fossil_lock_in",),
+                                                                epc_path_kwh_m2=130.0))
+    works = result.to_frame().loc["klimaatfonds_phase2_works"]
+    assert works["amount_eur"] == 0 and not works["eligible"] and result.works_eur == 0
+    assert result.by_year("works") == {}
+    assert "failed: no lock-in" in works["reason_en"] and "lock_in_failures = fossil_lock_in" in works["reason_en"]
+    assert ("failed: the renovation path reaches an EPC indicator of at most 100 kWh/m² or a chimney-free building "
+            "(epc_path_kwh_m2 = 130; chimney_free_path = False)") in works["reason_en"]
+    assert "niet voldaan: geen lock-in" in works["reason_nl"]
+    assert "heat pump" not in works["reason_en"]          # met conditions are not named as reasons
+    assert result.study_eur == 6000
+    eligibility = result.eligibility()
+    assert eligibility.eligible is False and eligibility.rules == ("klimaatfonds_phase2_works",)
+    assert [name for name, _, _ in eligibility.failed] == ["no_lock_in", "epc_100_or_chimney_free"]
+    assert eligibility.failed[0][1].startswith("failed: no lock-in") and eligibility.failed[0][2].startswith("niet")
+    assert result.eligibility("study").eligible is True
+    assert apply_subsidies([ReducedVat()], _context(1e5)).eligibility().eligible is None   # no call applied
+    status = result.conditions_frame()["status"]
+    assert status["klimaatfonds_phase2_works"].to_dict() == {
+        "built_before_2014": "met", "serves_several_apartments": "met", "heat_pump_in_project": "met",
+        "no_lock_in": "failed", "epc_100_or_chimney_free": "failed"}
+
+
+def test_a_fact_not_given_is_not_checked_and_never_pays():
+    result = apply_subsidies(klimaatfonds_antwerpen(), SubsidyContext(200000.0, 9000.0, n_units=24))
+    assert result.total_eur == 0 and result.by_year() == {}
+    reasons = result.to_frame()["reason_en"]
+    assert reasons["klimaatfonds_phase1_study"].startswith("not checked: construction_year not given")
+    assert "not checked: has_heat_pump not given" in reasons["klimaatfonds_phase2_works"]
+    assert "niet gecontroleerd: construction_year niet opgegeven" in result.to_frame()["reason_nl"].iloc[0]
+    assert set(result.conditions_frame().loc["klimaatfonds_phase2_works", "status"]) == {"not_checked"}
+
+
+@pytest.mark.parametrize(("epc", "chimney_free", "status"), [
+    (90.0, None, "met"), (100.0, False, "met"), (None, True, "met"), (140.0, True, "met"),
+    (101.0, False, "failed"), (140.0, None, "not_checked"), (None, False, "not_checked"), (None, None, "not_checked")])
+def test_epc_100_or_chimney_free(epc, chimney_free, status):
+    ctx = _context(1e5, epc_path_kwh_m2=epc, chimney_free_path=chimney_free)
+    frame = apply_subsidies(klimaatfonds_antwerpen(), ctx).conditions_frame()
+    assert frame.loc[("klimaatfonds_phase2_works", "epc_100_or_chimney_free"), "status"] == status
+
+
+def test_the_study_grant_needs_an_eligible_study():
+    young = apply_subsidies(klimaatfonds_antwerpen(), _context(1e5, construction_year=2016))
+    assert young.total_eur == 0
+    assert "(construction_year = 2016)" in young.to_frame().loc["klimaatfonds_phase1_study", "reason_en"]
+    single = apply_subsidies(klimaatfonds_antwerpen(), SubsidyContext(1e5, 9000.0, n_units=1, **ELIGIBLE))
+    assert single.study_eur == 0 and "(n_units = 1)" in single.to_frame().loc["klimaatfonds_phase1_study", "reason_en"]
+    one_served = apply_subsidies(klimaatfonds_antwerpen(), _context(1e5, n_apartments_served=1))
+    assert one_served.study_eur == 6000 and one_served.works_eur == 0
+
+
+def test_reduced_vat_per_item_never_on_fossil_heating():
+    """Programmawet 18 July 2025: a fossil boiler (also in a hybrid) pays 21 %, the heat pump 6 %."""
+    ctx = _context(14000.0, investment_by_vat_class_eur={"renovation": 10000.0, "fossil_heating": 4000.0})
+    result = apply_subsidies([ReducedVat(), *klimaatfonds_antwerpen()], ctx)
+    assert result.vat_rates == {"renovation": 0.06, "fossil_heating": 0.21, "standard": 0.21}
+    assert result.vat_saved_eur == pytest.approx(10000 * 0.15)
+    assert result.works_eur == pytest.approx(0.8 * (10000 * 1.06 + 4000 * 1.21))  # 12,352
+    assert result.vat_frame()["vat_eur"].to_dict() == pytest.approx(
+        {"renovation": 600.0, "fossil_heating": 840.0, "standard": 0.0})
 
 
 def test_reduced_vat_needs_old_housing_and_grants_are_net():
     young = apply_subsidies([ReducedVat()], SubsidyContext(1000.0, building_age_years=5))
-    assert young.vat_frac == 0.21
+    assert young.vat_frac == 0.21 and young.vat_saved_eur == 0
+    assert young.to_frame().loc["reduced_vat_6pct_renovation", "reason_en"] == (
+        "failed: the dwelling was first occupied at least 10 years before the first invoice (building_age_years = 5)")
     rules = [Grant("flemish", share_frac=0.4, eur_per_unit=500.0), Grant("city", share_frac=0.5, cap_eur=1e6)]
     result = apply_subsidies(rules, SubsidyContext(10000.0, n_units=4))
     paid = result.to_frame()["amount_eur"]
@@ -347,12 +466,32 @@ def test_reduced_vat_needs_old_housing_and_grants_are_net():
         Grant("x", share_frac=1.5)
 
 
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"has_heat_pump": "yes"}, r"SubsidyContext.has_heat_pump = 'yes' must be True or False"),
+    ({"lock_in_failures": "fossil"}, r"lock_in_failures = 'fossil' must be a sequence"),
+    ({"construction_year": 1965.5}, r"construction_year = 1965.5 must be a whole number"),
+    ({"n_apartments_served": -1}, r"n_apartments_served"),
+    ({"investment_by_vat_class_eur": {"renovation": 10.0}}, r"sums to 10.00 EUR, not investment_excl_vat_eur = 100.00"),
+    ({"investment_by_vat_class_eur": {"luxury": 100.0}}, r"'luxury' is not one of 'renovation', 'fossil_heating'"),
+])
+def test_subsidy_context_refuses_bad_facts(kwargs, message):
+    with pytest.raises(InputError, match=message):
+        SubsidyContext(100.0, **kwargs)
+
+
+def test_investment_vat_class_is_checked():
+    assert Investment("hp", 1.0, 10).vat_class == "renovation"
+    with pytest.raises(InputError, match=r"Investment\(boiler\).vat_class = 'gas' is not one of 'renovation', "
+                                         r"'fossil_heating', 'standard'"):
+        Investment("boiler", 1.0, 10, vat_class="gas")
+
+
 # ---------------------------------------------------------------- business case
 
 
 @pytest.fixture(scope="module")
 def case_inputs():
-    reference = Option("gas boiler", [Investment("boiler", 30000.0, 20, 0.02)],
+    reference = Option("gas boiler", [Investment("boiler", 30000.0, 20, 0.02, vat_class="fossil_heating")],
                        {"electricity": 800.0, "gas": 30000.0}, heat_delivered_mwh_per_year=300, co2_t_per_year=70)
     variant = Option("heat pump", [Investment("hp", 150000.0, 20, 0.02), Investment("pv", 30000.0, 25, 0.01)],
                      {"electricity": 24000.0, "injection": -500.0}, heat_delivered_mwh_per_year=300,
@@ -367,40 +506,133 @@ def test_business_case_cash_flows_hand_checked(case_inputs):
     cf = case.cash_flows
     # year 0: reference 30000 x 1.21, variant 180000 x 1.21 + 8000 study
     assert case.incremental[0] == pytest.approx(30000 * 1.21 - (180000 * 1.21 + 8000))
+    assert (cf.loc[0, "variant_investment_eur"], cf.loc[0, "variant_study_eur"]) == pytest.approx((180000 * 1.21, 8000))
     # year 1: reference bills 800 + 30000 + O&M 600 x 1.21; variant 24000 - 500 + O&M (3000 + 300) x 1.21
     assert case.incremental[1] == pytest.approx((30800 + 726) - (23500 + 3993))
     assert cf.loc[2, "reference_energy_gas_eur"] == pytest.approx(30000 * 1.02)
     assert cf.loc[20, "variant_residual_eur"] == pytest.approx(-30000 * 1.21 * 5 / 25)
+    variant_lines = [c for c in cf.columns if c.startswith("variant_")]
+    reference_lines = [c for c in cf.columns if c.startswith("reference_")]
+    difference = cf[reference_lines].sum(axis=1) - cf[variant_lines].sum(axis=1)
+    assert difference.to_numpy() == pytest.approx(case.incremental)
     assert case.npv_eur == pytest.approx(npv(0.03, case.incremental))
-    assert case.irr_frac == pytest.approx(npf.irr(case.incremental))
+    assert case.irr_frac == pytest.approx(npf.irr(case.incremental), abs=1e-12) and case.irr_note is None
     assert case.annual_cost_per_apartment_variant_eur > 0
-    assert set(case.to_series().index) >= {"npv_eur", "lcoh_variant_eur_per_mwh", "co2_abatement_eur_per_t"}
+    assert set(case.to_series().index) >= {"npv_eur", "lcoh_variant_eur_per_mwh", "co2_abatement_eur_per_t",
+                                           "gap_before_grants_eur", "gap_per_t_co2_eur", "co2_avoided_t"}
+
+
+def test_vat_is_per_item_so_the_new_gas_boiler_pays_21pct(case_inputs):
+    variant, reference = case_inputs
+    case = business_case(variant, reference, Finance(n_apartments=20), subsidy_rules=[ReducedVat()])
+    cf = case.cash_flows
+    assert cf.loc[0, "reference_investment_eur"] == pytest.approx(30000 * 1.21)
+    assert cf.loc[1, "reference_om_eur"] == pytest.approx(600 * 1.21)
+    assert cf.loc[0, "variant_investment_eur"] == pytest.approx(180000 * 1.06)
+    assert (case.variant_investment_vat_eur, case.reference_investment_vat_eur) == pytest.approx((10800.0, 6300.0))
+    vat = case.vat_frame()["vat_eur"]
+    assert vat["reference", "fossil_heating"] == pytest.approx(6300.0) and vat["variant", "renovation"] == 10800.0
+
+
+def test_gap_before_grants_and_eur_per_tonne_by_hand():
+    """r = 0, N = 10, no VAT. Variant: EUR 100,000 heat pump (10-year life: no replacement, no residual),
+    study EUR 5,000, electricity 6,000/year, 4 t CO2/year; reference: gas 10,000/year, 20 t/year.
+    Before grants: -100,000 + 10 x 4,000 = -60,000 -> gap 60,000; grants 24,000 (works) + 5,000 (study);
+    CO2 avoided (20 - 4) x 10 = 160 t -> 375 EUR/t; after grants NPV -60,000 + 24,000 + 5,000 - 5,000."""
+    finance = Finance(horizon_years=10, discount_rate_frac=0.0, vat_frac=0.0, n_apartments=24)
+    variant = Option("hp", [Investment("hp", 100000.0, 10)], {"electricity": 6000.0}, co2_t_per_year=4.0,
+                     study_cost_incl_vat_eur=5000.0)
+    reference = Option("gas", (), {"gas": 10000.0}, co2_t_per_year=20.0)
+    case = business_case(variant, reference, finance, subsidy_rules=klimaatfonds_antwerpen(), facts=ELIGIBLE)
+    assert case.npv_before_grants_eur == pytest.approx(-60000.0)
+    assert case.gap_before_grants_eur == pytest.approx(60000.0)
+    assert (case.works_grants_eur, case.study_grants_eur) == (24000.0, 5000.0)
+    assert case.gap_covered_frac == pytest.approx(0.4)
+    assert case.co2_avoided_t == pytest.approx(160.0)
+    assert case.gap_per_t_co2_eur == pytest.approx(375.0)
+    assert case.npv_eur == pytest.approx(-36000.0) and case.subsidy_gap_eur == pytest.approx(36000.0)
+    assert case.co2_abatement_eur_per_t == pytest.approx(36000.0 / 160.0)     # levelised, after grants
+    unchecked = business_case(variant, reference, finance, subsidy_rules=klimaatfonds_antwerpen())
+    assert unchecked.works_grants_eur == 0 and unchecked.gap_before_grants_eur == pytest.approx(60000.0)
+
+
+def test_npv_is_the_npv_before_grants_plus_the_grants_as_paid(case_inputs):
+    variant, reference = case_inputs
+    finance = Finance(n_apartments=20)
+    rules = [ReducedVat(), *klimaatfonds_antwerpen()]
+    case = business_case(variant, reference, finance, subsidy_rules=rules, facts=ELIGIBLE)
+    assert case.works_grants_pv_eur == pytest.approx(12000 + 12000 / 1.03)
+    assert (case.study_grants_pv_eur, case.study_cost_pv_eur) == (6000.0, 8000.0)
+    assert case.npv_eur == pytest.approx(case.npv_before_grants_eur + case.works_grants_pv_eur
+                                         + case.study_grants_pv_eur - case.study_cost_pv_eur, abs=1e-6)
+    assert case.gap_covered_frac == pytest.approx(24000.0 / case.gap_before_grants_eur)
+    assert case.co2_avoided_t == 50.0 * 20
+    assert case.gap_per_t_co2_eur == pytest.approx(case.gap_before_grants_eur / 1000.0)
+    # with gas prices rising 2 % a year the variant is profitable before grants: no gap to cover
+    rising = business_case(variant, reference, Finance(n_apartments=20, escalation_frac={"gas": 0.02}),
+                           subsidy_rules=rules, facts=ELIGIBLE)
+    assert rising.npv_before_grants_eur > 0 and rising.gap_before_grants_eur == 0.0
+    assert rising.gap_covered_frac is None and rising.gap_per_t_co2_eur == 0.0
+    with pytest.raises(InputError, match=r"facts: unknown key\(s\) \['colour'\]; allowed: construction_year"):
+        business_case(variant, reference, finance, facts={"colour": "red"})
+
+
+def test_a_grant_in_year_1_and_the_residual_value_make_no_irr_and_no_payback():
+    """The variant costs EUR 3,000 a year more; its only positive years are the grant's (year 1)
+    and the residual value's (year 20): several sign changes, no IRR; never paid back."""
+    finance = Finance(horizon_years=20, discount_rate_frac=0.03, vat_frac=0.0)
+    variant = Option("v", [Investment("hp", 40000.0, 25)], {"electricity": 3000.0})
+    reference = Option("r")
+    grant = Grant("late", share_frac=0.3, advance_frac=0.0, balance_year=1)
+    case = business_case(variant, reference, finance, subsidy_rules=[grant])
+    flows = case.incremental
+    assert flows[1] == pytest.approx(12000.0 - 3000.0) and flows[20] == pytest.approx(-3000.0 + 40000.0 * 5 / 25)
+    assert case.irr_frac is None and case.irr_note.code == "several_sign_changes"
+    assert case.payback_years is None and case.payback_note.code == "not_paid_back"
+    assert case.discounted_payback_note.code == "not_paid_back"
+
+
+def test_a_payback_only_through_the_residual_value_is_none():
+    """r = 0, N = 10: EUR 1,000 (20-year life: residual 500 in year 10) saving 60 a year:
+    without the residual -1,000 + 600 = -400, with it +100."""
+    finance = Finance(horizon_years=10, discount_rate_frac=0.0, vat_frac=0.0)
+    case = business_case(Option("v", [Investment("x", 1000.0, 20)]), Option("r", (), {"gas": 60.0}), finance)
+    assert case.cash_flows.loc[10, "variant_residual_eur"] == pytest.approx(-500.0)
+    assert case.payback_years is None and case.payback_note.code == "only_residual"
+    assert case.discounted_payback_years is None and case.discounted_payback_note.code == "only_residual"
+    assert case.irr_frac is not None and case.irr_frac > 0      # one sign change, sum +100: a (small) return
+    saved = business_case(Option("v", [Investment("x", 1000.0, 20)]), Option("r", (), {"gas": 120.0}), finance)
+    assert saved.payback_years == pytest.approx(1000.0 / 120.0) and saved.payback_note is None
 
 
 def test_subsidy_gap_as_grant_makes_npv_zero(case_inputs):
     variant, reference = case_inputs
     finance = Finance(n_apartments=20)
-    case = business_case(variant, reference, finance, subsidy_rules=[ReducedVat(), *klimaatfonds_antwerpen()])
+    rules = [ReducedVat(), *klimaatfonds_antwerpen()]
+    case = business_case(variant, reference, finance, subsidy_rules=rules, facts=ELIGIBLE)
     assert case.npv_eur < 0 and case.subsidy_gap_eur == pytest.approx(-case.npv_eur)
     assert case.irr_frac is None or case.irr_frac < finance.discount_rate_frac
-    rules = [ReducedVat(), *klimaatfonds_antwerpen(), Grant("gap", share_frac=1.0, cap_eur=case.subsidy_gap_eur)]
-    closed = business_case(variant, reference, finance, subsidy_rules=rules)
+    closed = business_case(variant, reference, finance, facts=ELIGIBLE,
+                           subsidy_rules=[*rules, Grant("gap", share_frac=1.0, cap_eur=case.subsidy_gap_eur)])
     assert abs(closed.npv_eur) < 1.0
+    assert closed.npv_before_grants_eur == pytest.approx(case.npv_before_grants_eur)
 
 
 def test_batch_matches_single_cases():
     finance = Finance(horizon_years=15, discount_rate_frac=0.04)
     capex = np.array([10000.0, 50000.0, 20000.0])
     savings = {"electricity": np.array([-2000.0, -8000.0, -100.0]), "gas": np.array([3500.0, 12000.0, 0.0])}
-    flows = batch_cash_flows(capex, savings, finance, lifetime_years=15, maintenance_frac=0.01)  # no residual at N
-    table = batch_metrics(flows, finance)
+    flows = batch_cash_flows(capex, savings, finance, lifetime_years=20, maintenance_frac=0.01)
+    residual = capex * 1.21 * 5 / 20                                     # 20-year life, 15-year horizon
+    table = batch_metrics(flows, finance, residual_eur=residual)
     for i in range(3):
-        var = Option("v", [Investment("x", capex[i], 15, 0.01)], {"electricity": -savings["electricity"][i], "gas": -savings["gas"][i]})
+        var = Option("v", [Investment("x", capex[i], 20, 0.01)], {"electricity": -savings["electricity"][i], "gas": -savings["gas"][i]})
         single = business_case(var, Option("r"), finance)
         assert single.incremental == pytest.approx(flows[i])
         assert table.loc[i, "npv_eur"] == pytest.approx(single.npv_eur)
-        expected = np.nan if single.irr_frac is None else single.irr_frac
-        np.testing.assert_allclose(table.loc[i, "irr_frac"], expected, atol=1e-9)
+        for key in ("irr_frac", "payback_years", "discounted_payback_years"):
+            expected = np.nan if getattr(single, key) is None else getattr(single, key)
+            np.testing.assert_allclose(table.loc[i, key], expected, atol=1e-9)
     assert np.isnan(table.loc[2, "irr_frac"]) and np.isnan(table.loc[2, "payback_years"])
 
 
@@ -418,27 +650,81 @@ def test_split_cents_sums_exactly(total, raw):
     assert np.all(np.abs(parts - total * weight) <= 0.01 + 1e-9 + abs(total) * 1e-12)
 
 
-def test_co_owner_split_sums_and_keys(case_inputs):
+def _cents(x) -> int:
+    return round(x * 100)
+
+
+def test_building_items_by_hand():
+    """r = 0, N = 10, no VAT: a EUR 1,000 item with a 5-year life and 2 % maintenance is replaced in
+    year 5 (residual 0 in year 10): replacements annualised 1,000 / 10 = 100 a year, maintenance 20."""
+    finance = Finance(horizon_years=10, discount_rate_frac=0.0, vat_frac=0.0, n_apartments=2)
+    case = business_case(Option("v", [Investment("x", 1000.0, 5, 0.02)], {"electricity": 300.0}),
+                         Option("r", (), {"gas": 500.0}), finance)
+    items = building_items(case)
+    assert items["replacements_change_eur"] == pytest.approx(100.0)
+    assert (items["maintenance_after_eur"], items["maintenance_before_eur"]) == (20.0, 0.0)
+    assert (items["bill_before_eur"], items["bill_after_eur"]) == (500.0, 300.0)
+    split = co_owner_split(case, shares=[1, 3])
+    # apartment 2: 3/4 of (300 - 500 + 20 + 100) = -60 a year; 750 up front
+    assert split.loc[2, "recurring_change_eur"] == pytest.approx(-60.0)
+    assert split.loc[2, "net_up_front_eur"] == pytest.approx(750.0)
+
+
+def test_co_owner_split_one_off_apart_from_recurring(case_inputs):
     variant, reference = case_inputs
-    case = business_case(variant, reference, Finance(n_apartments=4))
+    case = business_case(variant, reference, Finance(n_apartments=4),
+                         subsidy_rules=[ReducedVat(), *klimaatfonds_antwerpen()], facts=ELIGIBLE)
     shares = [100, 200, 300, 400]
     heat = [1000, 3000, 3000, 3000]
     table = co_owner_split(case, shares=shares, metered_heat_kwh=heat, fixed_frac=0.3)
-    cents = lambda x: round(x * 100)  # noqa: E731
-    assert cents(table["net_investment_eur"].sum()) == cents(-case.incremental[0])
-    assert cents(table["bill_before_eur"].sum()) == cents(case.cash_flows.filter(like="reference_energy").loc[1].sum())
-    assert cents(table["npv_eur"].sum()) == cents(case.npv_eur)
-    assert cents(table["saving_eur"].sum()) == cents(case.incremental[1])
+    items = building_items(case)
+    assert table.attrs["key"] == "shares" and table.attrs["energy_key"] == "0.3 shares + 0.7 metered heat"
+    for name in ("investment_incl_vat_eur", "study_cost_eur", "works_grants_eur", "study_grants_eur",
+                 "reference_investment_incl_vat_eur", "bill_before_eur", "bill_after_eur", "replacements_change_eur"):
+        assert _cents(table[name].sum()) == _cents(items[name]), name
+    assert (table["works_grants_eur"].sum(), table["study_grants_eur"].sum()) == pytest.approx((24000.0, 6000.0))
+    # derived columns add up per row and per column, to the cent
+    rows = table.drop(columns="payback_years").apply(lambda c: c.map(_cents))
+    assert (rows["bill_change_eur"] == rows["bill_after_eur"] - rows["bill_before_eur"]).all()
+    assert (rows["net_up_front_eur"] == rows["investment_incl_vat_eur"] + rows["study_cost_eur"]
+            - rows["works_grants_eur"] - rows["study_grants_eur"]).all()
+    assert (rows["recurring_change_eur"] == rows["bill_change_eur"] + rows["maintenance_change_eur"]
+            + rows["replacements_change_eur"]).all()
+    maintenance = _cents(items["maintenance_after_eur"]) - _cents(items["maintenance_before_eur"])
+    assert rows["maintenance_change_eur"].sum() == maintenance
+    assert rows["recurring_change_eur"].sum() == (_cents(items["bill_after_eur"]) - _cents(items["bill_before_eur"])
+                                                  + maintenance + _cents(items["replacements_change_eur"]))
+    # no grant in the yearly figures: the recurring change is year 1's bills and O&M plus annualised replacements
+    year1 = case.cash_flows.loc[1]
+    energy = year1.filter(like="variant_energy").sum() - year1.filter(like="reference_energy").sum()
+    assert table["recurring_change_eur"].sum() == pytest.approx(
+        energy + year1["variant_om_eur"] - year1["reference_om_eur"] + items["replacements_change_eur"], abs=0.03)
+    assert (table["saving_eur"] == -table["recurring_change_eur"]).all()
+    assert _cents(table["npv_eur"].sum()) == _cents(case.npv_eur)
     # energy key apartment 1: 0.3 x 0.1 + 0.7 x 0.1 = 0.1; apartment 2: 0.3 x 0.2 + 0.7 x 0.3 = 0.27
-    before = case.cash_flows.filter(like="reference_energy").loc[1].sum()
-    assert table.loc[2, "bill_before_eur"] == pytest.approx(0.27 * before, abs=0.01)
-    assert table.loc[1, "net_investment_eur"] == pytest.approx(0.1 * -case.incremental[0], abs=0.01)
-    by_area = co_owner_split(case, floor_area_m2=[50, 50, 100, 100])
-    assert by_area.loc[3, "bill_after_eur"] == pytest.approx(by_area["bill_after_eur"].sum() / 3, abs=0.01)
+    assert table.loc[2, "bill_before_eur"] == pytest.approx(0.27 * items["bill_before_eur"], abs=0.01)
+    assert table.loc[1, "investment_incl_vat_eur"] == pytest.approx(0.1 * items["investment_incl_vat_eur"], abs=0.01)
     with pytest.raises(InputError, match="shares"):
         co_owner_split(case)
     with pytest.raises(InputError, match="metered_heat_kwh"):
         co_owner_split(case, shares=shares, metered_heat_kwh=[1, 2])
+
+
+def test_given_shares_are_respected_to_the_cent(case_inputs):
+    """Twice the shares, twice the amount: exactly where the building total splits into whole cents
+    (investment 190,800.00 and 6,000 of study money over 1 + 2 + 1 shares), within a cent otherwise."""
+    variant, reference = case_inputs
+    case = business_case(variant, reference, Finance(n_apartments=3),
+                         subsidy_rules=[ReducedVat(), *klimaatfonds_antwerpen()], facts=ELIGIBLE)
+    split = co_owner_split(case, shares=[1, 2, 1])
+    assert split["investment_incl_vat_eur"].tolist() == [47700.0, 95400.0, 47700.0]
+    assert split["study_grants_eur"].tolist() == [1500.0, 3000.0, 1500.0]
+    for column in split.columns.drop("payback_years"):
+        a1, a2 = split.loc[1, column], split.loc[2, column]
+        assert abs(a2 - 2 * a1) <= 0.02 + 1e-9, column
+    by_area = co_owner_split(case, floor_area_m2=[50, 50, 100])
+    assert by_area.attrs["key"] == "floor_area"
+    assert by_area.loc[3, "bill_after_eur"] == pytest.approx(by_area["bill_after_eur"].sum() / 2, abs=0.01)
 
 
 # ---------------------------------------------------------------- uncertainty

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -70,7 +72,8 @@ def reference(inputs) -> VariantResult:
 def by_hand(inputs, reference, params) -> dict:
     """NPV and constraints of one point, computed directly (the brute-force oracle)."""
     result = evaluate_variant(inputs, make_variant(params))
-    case = business_case(result.option, reference.option, inputs.finance, subsidy_rules=inputs.subsidies,
+    option = replace(result.option, study_cost_incl_vat_eur=inputs.study_cost_incl_vat_eur)  # the variant pays the study
+    case = business_case(option, reference.option, inputs.finance, subsidy_rules=inputs.subsidies,
                          building_age_years=inputs.building_age_years)
     unmet = int(result.system.kpis()["unmet_hours"])
     lock_in_ok = all(c.status != "fail" for c in result.checks if c.name in LOCK_IN_CHECKS)

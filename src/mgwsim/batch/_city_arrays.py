@@ -17,6 +17,7 @@ Equality with the reference path (1e-9 relative; flags identical) is tested in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -28,10 +29,12 @@ from mgwsim.assess.lockin import _ENERGY_TOLERANCE_KWH, _TEMPERATURE_BACKUP_SHAR
 from mgwsim.building.dhw import LegionellaRules
 from mgwsim.errors import InputError, check_number
 from mgwsim.finance import (
+    VAT_CLASSES,
     Finance,
     Investment,
     SubsidyContext,
     apply_subsidies,
+    investment_by_vat_class,
     investment_schedule,
 )
 from mgwsim.system import kernel as k
@@ -402,18 +405,22 @@ class Npv(NamedTuple):
     subsidies_eur: float
 
 
-def present_cost_eur(investments, energy_eur: dict, vat_frac: float, discounting: Discounting, *,
+def present_cost_eur(investments, energy_eur: dict, vat_frac, discounting: Discounting, *,
                      study_cost_eur: float = 0.0, owner: str = "option") -> float:
     """Present value of one option's costs over the horizon [EUR], as :func:`mgwsim.finance.option_flows`
     discounted by :func:`mgwsim.finance.business_case`: investments, replacements, O&M and residual
-    value incl. VAT, the study cost at year 0, each carrier's bill escalated as the carrier."""
-    capital = sum(item.capex_eur * discounting.per_capex_eur(item.lifetime_years, item.maintenance_frac,
-                                                             item.first_year, item.one_off)
-                  + item.fixed_om_eur_per_year * discounting.per_fixed_om_eur(item.first_year, item.one_off)
+    value incl. VAT (``vat_frac`` one rate, or the rate per VAT class as
+    :attr:`mgwsim.finance.SubsidyResult.vat_rates`), the study cost at year 0, each carrier's bill
+    escalated as the carrier."""
+    rates = vat_frac if isinstance(vat_frac, Mapping) else dict.fromkeys(VAT_CLASSES, vat_frac)
+    capital = sum((item.capex_eur * discounting.per_capex_eur(item.lifetime_years, item.maintenance_frac,
+                                                              item.first_year, item.one_off)
+                   + item.fixed_om_eur_per_year * discounting.per_fixed_om_eur(item.first_year, item.one_off))
+                  * (1.0 + rates[item.vat_class])
                   for item in investments)
     energy = sum(check_number(eur, f"energy_eur_per_year[{carrier!r}]", owner=owner) * discounting.per_annual_eur(carrier)
                  for carrier, eur in energy_eur.items())
-    return capital * (1.0 + vat_frac) + study_cost_eur + energy
+    return capital + study_cost_eur + energy
 
 
 def npv_against(investments, energy_eur: dict, reference, inputs, discounting: Discounting, name: str) -> Npv:
@@ -422,14 +429,15 @@ def npv_against(investments, energy_eur: dict, reference, inputs, discounting: D
     ``reference`` :class:`~mgwsim.finance.Option`), and without the grants discounted to year 0
     as :func:`mgwsim.batch.city_row` reports it."""
     finance, factors = inputs.finance, discounting.factors
-    context = SubsidyContext(sum(item.capex_eur for item in investments), inputs.study_cost_incl_vat_eur,
-                             finance.n_apartments, inputs.building_age_years, True)
+    split = investment_by_vat_class(investments)  # year-0 purchases, as business_case
+    context = SubsidyContext(sum(split.values()), inputs.study_cost_incl_vat_eur, finance.n_apartments,
+                             inputs.building_age_years, True, investment_by_vat_class_eur=split)
     subsidies = apply_subsidies(inputs.subsidies, context, vat_frac=finance.vat_frac)
     grants = subsidies.by_year()
     grants_pv = sum(eur * factors[min(year, finance.horizon_years)] for year, eur in grants.items())
-    variant_pv = present_cost_eur(investments, energy_eur, subsidies.vat_frac, discounting,
+    variant_pv = present_cost_eur(investments, energy_eur, subsidies.vat_rates, discounting,
                                   study_cost_eur=inputs.study_cost_incl_vat_eur, owner=name)
-    reference_pv = present_cost_eur(reference.investments, reference.energy_eur_per_year, subsidies.vat_frac,
+    reference_pv = present_cost_eur(reference.investments, reference.energy_eur_per_year, subsidies.vat_rates,
                                     discounting, study_cost_eur=reference.study_cost_incl_vat_eur, owner=reference.name)
     npv = reference_pv - (variant_pv - grants_pv)
     rate = finance.discount_rate_frac

@@ -6,12 +6,14 @@ Plain functions on yearly cash-flow arrays (:func:`npv`, :func:`irr`, :func:`pay
 """
 
 from mgwsim.finance._case import (
+    PAYBACK_REASONS,
     BusinessCase,
     Finance,
     Option,
     batch_cash_flows,
     batch_metrics,
     business_case,
+    investment_by_vat_class,
     option_flows,
 )
 from mgwsim.finance._costs import (
@@ -31,17 +33,26 @@ from mgwsim.finance._metrics import (
     abatement_cost,
     annuity_factor,
     discount_factors,
+    IRR_REASONS,
+    ZERO_EUR,
+    Reason,
     has_sign_change,
     irr,
+    irr_note,
     levelised_cost,
     npv,
     payback,
     subsidy_gap,
 )
-from mgwsim.finance._split import co_owner_split, split_cents
+from mgwsim.finance._split import building_items, co_owner_split, split_cents
 from mgwsim.finance._uncertainty import monte_carlo
 from mgwsim.finance._subsidies import (
+    FACT_FIELDS,
+    KLIMAATFONDS_MAX_EPC_KWH_M2,
     STANDARD_VAT_FRAC,
+    Condition,
+    ConditionResult,
+    Eligibility,
     Grant,
     ReducedVat,
     SubsidyContext,
@@ -52,15 +63,24 @@ from mgwsim.finance._subsidies import (
 
 __all__ = [
     "CONNECTION_UPGRADE_PREFIX",
+    "FACT_FIELDS",
+    "IRR_REASONS",
+    "KLIMAATFONDS_MAX_EPC_KWH_M2",
+    "PAYBACK_REASONS",
     "STANDARD_VAT_FRAC",
     "VAT_CLASSES",
+    "ZERO_EUR",
     "BusinessCase",
+    "Condition",
+    "ConditionResult",
     "ConnectionCosts",
     "CostTable",
+    "Eligibility",
     "Finance",
     "Grant",
     "Investment",
     "Option",
+    "Reason",
     "ReducedVat",
     "SubsidyContext",
     "SubsidyResult",
@@ -69,6 +89,7 @@ __all__ = [
     "apply_subsidies",
     "batch_cash_flows",
     "batch_metrics",
+    "building_items",
     "business_case",
     "cabin_investments",
     "co_owner_split",
@@ -76,8 +97,10 @@ __all__ = [
     "discount_factors",
     "gas_closure_investments",
     "has_sign_change",
+    "investment_by_vat_class",
     "investment_schedule",
     "irr",
+    "irr_note",
     "klimaatfonds_antwerpen",
     "levelised_cost",
     "load_connection_costs",

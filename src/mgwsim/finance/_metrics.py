@@ -7,15 +7,12 @@ end of each year. Positive = money in (savings, subsidies), negative = money out
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
-import numpy_financial as npf
 
 from mgwsim._numba import njit, prange
 from mgwsim.errors import InputError, check_number
-
-_IRR_GRID = np.ascontiguousarray(np.geomspace(1e-4, 1e2, 801))
-"""Discount factors x = 1/(1+r) scanned for IRR roots: r from 9999 (x=1e-4) down to -0.99."""
-
 
 def check_rate(rate, field: str = "discount_rate_frac", owner: str = "finance") -> float:
     """A discount rate as a fraction per year; must be > -1 (-100 %) and at most 1 (100 %)."""
@@ -71,23 +68,129 @@ def has_sign_change(cash_flows) -> np.ndarray | bool:
     return bool(result[0]) if single else result
 
 
-def irr(cash_flows):
-    """Internal rate of return [fraction/year], ``None`` when it does not exist.
+class Reason(NamedTuple):
+    """Why a quantity is absent or a condition not met: a stable ``code`` and the sentence in
+    English (``en``) and Dutch (``nl``)."""
 
-    One row: ``numpy_financial.irr`` (roots of the NPV polynomial; the real root closest to
-    zero); ``None`` if the flows never change sign or no real root exists.
-    Many rows ``(n, T)``: a numba scan of the NPV over ``x = 1/(1+r)`` in [1e-4, 100]
-    (r from 9999 down to -0.99) with bisection of every sign change, keeping the root
-    closest to r = 0 like numpy-financial; NaN where absent. Roots where the NPV touches
-    zero without changing sign (even multiplicity) are not found by the scan.
+    code: str
+    en: str
+    nl: str
+
+
+ZERO_EUR = 0.005
+"""Flows smaller than half a cent in absolute value [EUR] count as zero when signs are counted
+(rounding noise between equal costs must not create a sign change)."""
+
+IRR_REASONS = (
+    None,
+    Reason("no_difference", "no difference with the reference in any year",
+           "in geen enkel jaar verschil met de referentie"),
+    Reason("never_dearer", "never costs more than the reference: there is no extra investment to earn a return on",
+           "kost nooit meer dan de referentie: er is geen meerinvestering om een rendement op te halen"),
+    Reason("always_dearer", "costs more than the reference in every year",
+           "kost elk jaar meer dan de referentie"),
+    Reason("loan", "cheaper up front and dearer in the years after: a loan, not an investment",
+           "goedkoper bij de start en duurder in de jaren erna: een lening, geen investering"),
+    Reason("several_sign_changes",
+           "the yearly difference changes sign several times (e.g. a grant, a replacement or the residual value): "
+           "no unique rate of return",
+           "het jaarlijkse verschil wisselt meermaals van teken (bv. een subsidie, een vervanging of de restwaarde): "
+           "geen eenduidig rendement"),
+    Reason("not_repaid", "the savings do not repay the extra investment (undiscounted sum of the flows <= 0)",
+           "de besparingen betalen de meerinvestering niet terug (onverdisconteerde som van de stromen <= 0)"),
+)
+"""Reasons indexed by the code of :func:`_irr_rule` (0 = the IRR exists)."""
+
+
+@njit
+def _irr_rule(row, tol):
+    """0 if the IRR exists (see :func:`irr`), else the index of its reason in :data:`IRR_REASONS`."""
+    first, last, changes, total = 0.0, 0.0, 0, 0.0
+    for value in row:
+        total += value
+        if abs(value) <= tol:
+            continue
+        sign = 1.0 if value > 0.0 else -1.0
+        if first == 0.0:
+            first = sign
+        elif sign != last:
+            changes += 1
+        last = sign
+    if first == 0.0:
+        return 1
+    if changes == 0:
+        return 2 if first > 0.0 else 3
+    if changes > 1:
+        return 5
+    if first > 0.0:
+        return 4
+    return 0 if total > 0.0 else 6
+
+
+@njit
+def _irr_root(row):
+    """The IRR of a row that passed :func:`_irr_rule`: bisection of the NPV polynomial in
+    x = 1/(1+r) on (0, 1), where its only positive root lies (Descartes' rule of signs: one sign
+    change, one positive root; NPV(x=1) = sum > 0 and NPV < 0 for small x: the first flow is negative)."""
+    lo, hi = 0.0, 1.0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if _poly(row, mid) > 0.0:
+            hi = mid
+        else:
+            lo = mid
+        if hi - lo <= 1e-16:
+            break
+    return 1.0 / (0.5 * (lo + hi)) - 1.0
+
+
+@njit
+def _irr_row(row, tol):
+    """IRR of one row (NaN where absent) with the serial kernel: no thread start for one case."""
+    return _irr_root(row) if _irr_rule(row, tol) == 0 else np.nan
+
+
+@njit(parallel=True)
+def _irr_rows(flows, tol):
+    n = flows.shape[0]
+    out = np.full(n, np.nan)
+    for i in prange(n):
+        if _irr_rule(flows[i], tol) == 0:
+            out[i] = _irr_root(flows[i])
+    return out
+
+
+def irr(cash_flows):
+    """Internal rate of return [fraction/year] where it means something, else ``None`` (NaN).
+
+    The IRR is reported only for an *investment*: the flows (those above half a cent,
+    :data:`ZERO_EUR`) change sign exactly once, from negative (the extra investment) to positive
+    (the savings), and their undiscounted sum is positive. Then the NPV polynomial in
+    ``x = 1/(1+r)`` has exactly one positive root (Descartes' rule of signs) and the IRR is
+    unique and positive: the rate at which the NPV is zero (Gitman, *Principles of Managerial
+    Finance*, the IRR definition that ``numpy_financial.irr`` uses). Otherwise none, with the
+    reason from :func:`irr_note`: no difference, never dearer, dearer every year, a loan
+    (cheaper first, dearer later), several sign changes (a grant, a replacement or the residual
+    value flipping the sign: several or no roots), or savings that do not repay the investment
+    (a negative "return" would only restate that the variant costs more).
+
+    One row: float or ``None``; many rows ``(n, T)``: an array with NaN where absent. The root
+    is found by bisection on x in (0, 1) to 1e-16 (the same numba kernels for one or many rows;
+    many rows in parallel).
     """
     flows, single = _as_2d(cash_flows)
     if single:
-        if not has_sign_change(flows[0]):
-            return None
-        value = npf.irr(flows[0])
-        return None if not np.isfinite(value) else float(value)
-    return _irr_rows(np.ascontiguousarray(flows), _IRR_GRID)
+        value = _irr_row(np.ascontiguousarray(flows[0]), ZERO_EUR)
+        return None if np.isnan(value) else float(value)
+    return _irr_rows(np.ascontiguousarray(flows), ZERO_EUR)
+
+
+def irr_note(cash_flows) -> Reason | None:
+    """Why one row of flows has no IRR (a :class:`Reason`), ``None`` when :func:`irr` exists."""
+    flows, single = _as_2d(cash_flows)
+    if not single:
+        raise InputError(f"irr_note takes one row of cash flows, got shape {flows.shape}")
+    return IRR_REASONS[int(_irr_rule(np.ascontiguousarray(flows[0]), ZERO_EUR))]
 
 
 @njit
@@ -99,67 +202,39 @@ def _poly(flows_row, x):
     return total
 
 
-@njit
-def _bisect(flows_row, lo, hi, f_lo):
-    for _ in range(100):
-        mid = 0.5 * (lo + hi)
-        f_mid = _poly(flows_row, mid)
-        if (f_mid > 0.0) == (f_lo > 0.0):
-            lo, f_lo = mid, f_mid
-        else:
-            hi = mid
-        if hi - lo <= 1e-15 * hi:
-            break
-    return 0.5 * (lo + hi)
+def _last_crossing(cumulative: np.ndarray, flows: np.ndarray) -> np.ndarray:
+    """Fractional year from which each cumulative row stays >= 0 up to the horizon (NaN if it ends < 0).
 
-
-@njit(parallel=True)
-def _irr_rows(flows, grid):
-    n = flows.shape[0]
-    out = np.full(n, np.nan)
-    for i in prange(n):
-        row = flows[i]
-        best = np.inf
-        f_prev = _poly(row, grid[0])
-        for k in range(1, grid.size):
-            f_k = _poly(row, grid[k])
-            if f_k == 0.0 or (f_k > 0.0) != (f_prev > 0.0):
-                x = grid[k] if f_k == 0.0 else _bisect(row, grid[k - 1], grid[k], f_prev)
-                rate = 1.0 / x - 1.0
-                if abs(rate) < abs(best):
-                    best = rate
-            f_prev = f_k
-        if np.isfinite(best):
-            out[i] = best
-    return out
-
-
-def _first_crossing(cumulative: np.ndarray, flows: np.ndarray) -> np.ndarray:
-    """Fractional year at which each cumulative row first turns >= 0 (NaN if never)."""
-    n, _ = cumulative.shape
-    out = np.full(n, np.nan)
-    out[cumulative[:, 0] >= 0.0] = 0.0
-    reached = cumulative >= 0.0
-    later = reached[:, 1:] & ~reached[:, :-1]
-    rows = np.flatnonzero(np.isnan(out) & later.any(axis=1))
-    t = later[rows].argmax(axis=1) + 1
-    before = cumulative[rows, t - 1]
-    out[rows] = (t - 1) + (-before) / flows[rows, t]
+    With t the last year whose cumulative flow is negative (below half a cent): ``t + (-C_t) / CF_{t+1}``;
+    0 if the cumulative flow is never negative.
+    """
+    negative = cumulative < -ZERO_EUR
+    out = np.full(cumulative.shape[0], np.nan)
+    ends_ok = ~negative[:, -1]
+    never = ends_ok & ~negative.any(axis=1)
+    out[never] = 0.0
+    rows = np.flatnonzero(ends_ok & ~never)
+    t = negative.shape[1] - 1 - np.argmax(negative[rows, ::-1], axis=1)
+    out[rows] = t + (-cumulative[rows, t]) / flows[rows, t + 1]
     return out
 
 
 def payback(cash_flows, rate: float | None = None):
-    """Simple (``rate=None``) or discounted payback period [years], ``None`` if never.
+    """Simple (``rate=None``) or discounted payback period [years], ``None`` if not paid back.
 
-    The first year in which the cumulative (discounted) cash flow turns non-negative, with
-    linear interpolation inside that year: ``t-1 + (-C_{t-1}) / CF_t``. 0 when nothing is
-    invested. A later dip (e.g. a replacement) does not undo a payback already reached.
+    The year from which the cumulative (discounted) cash flow stays non-negative up to the
+    horizon, with linear interpolation inside the year it turns: ``t + (-C_t) / CF_{t+1}``, t
+    the last year whose cumulative flow is negative. 0 when the cumulative flow is never
+    negative (nothing to pay back); ``None`` when it is negative at the horizon (not paid back
+    within it). A payback that a later dip undoes (a replacement pushing the cumulative flow
+    back below zero) is not a payback: the later crossing counts. Cumulative amounts within half
+    a cent of zero count as zero (:data:`ZERO_EUR`).
     Returns float/None for one row, an array with NaN for never for ``(n, T)``.
     """
     flows, single = _as_2d(cash_flows)
     if rate is not None:
         flows = flows * discount_factors(rate, flows.shape[1] - 1)
-    result = _first_crossing(np.cumsum(flows, axis=1), flows)
+    result = _last_crossing(np.cumsum(flows, axis=1), flows)
     if single:
         return None if np.isnan(result[0]) else float(result[0])
     return result

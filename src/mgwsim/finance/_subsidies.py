@@ -1,25 +1,35 @@
-"""Subsidies as composable rules with caps; the result says which rule paid what.
+"""Subsidies as rules with eligibility; the result says which rule paid what, and why not.
 
-Rules are applied in order to a :class:`SubsidyContext`. A VAT rule (put it first) sets the
-VAT rate of the investment; grants then work on amounts incl. VAT. Each grant may be
-computed on the *net* investment (investment incl. VAT minus grants already given).
+Rules are applied in order to a :class:`SubsidyContext`: the facts of one variant (its
+investment, the building, what the study judged). A VAT rule (:class:`ReducedVat`) sets the
+rate of the items that may get the reduced renovation rate; grants then work on amounts incl.
+VAT. Every rule carries its :class:`Condition` s; a rule whose conditions are not all met pays
+nothing and says which condition failed, in English and Dutch. A condition whose fact is not
+known (``None``) is *not checked* and so not met: a grant is never paid on an unchecked condition.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
-from mgwsim.errors import InputError, check_fraction, check_number
+from mgwsim.errors import InputError, check_choice, check_fraction, check_number
+from mgwsim.finance._costs import VAT_CLASSES
+from mgwsim.finance._metrics import Reason
 
 STANDARD_VAT_FRAC = 0.21
 """Belgian standard VAT rate (VAT Code art. 37, KB nr. 20)."""
 
+FACT_FIELDS = ("construction_year", "n_apartments_served", "has_heat_pump", "lock_in_failures",
+               "epc_path_kwh_m2", "chimney_free_path")
+"""The per-variant facts a study passes to :func:`mgwsim.finance.business_case` (``facts=``)."""
 
 @dataclass(frozen=True)
 class SubsidyContext:
-    """What subsidy rules look at.
+    """What subsidy rules look at: one variant's investment, its building and the study's findings.
 
     Parameters
     ----------
@@ -28,11 +38,31 @@ class SubsidyContext:
     study_cost_incl_vat_eur : float
         Cost of the feasibility study, incl. VAT [EUR].
     n_units : int
-        Number of dwellings (apartments).
+        Number of dwellings (apartments) in the building.
     building_age_years : float
-        Age of the building since first occupation [years].
+        Age of the building since first occupation [years] (reduced VAT: at least 10).
     housing : bool
         Whether the building is mainly used as private housing.
+    construction_year : int, optional
+        Year of the building permit (or of first occupation when the permit year is unknown).
+    n_apartments_served : int, optional
+        Number of apartments that benefit from the project (a collective plant: all of them).
+    has_heat_pump : bool, optional
+        Whether a heat pump is part of the project.
+    lock_in_failures : tuple of str, optional
+        Names of the lock-in checks that fail, judged by the study on the renovation path
+        (empty: no lock-in).
+    epc_path_kwh_m2 : float, optional
+        EPC indicator reached at the end of the renovation path [kWh/m² year], same bookkeeping
+        as the study's EPC indicator (auxiliaries, PV credit).
+    chimney_free_path : bool, optional
+        Whether no combustion appliance is left at the end of the renovation path.
+    investment_by_vat_class_eur : Mapping[str, float], optional
+        The investment excl. VAT split by :data:`~mgwsim.finance.VAT_CLASSES` [EUR]; summing to
+        ``investment_excl_vat_eur``. ``None``: all of it is ``renovation``.
+
+    The facts from ``construction_year`` on default to ``None``: not known. A condition that
+    needs a fact not known is not met ("not checked").
     """
 
     investment_excl_vat_eur: float
@@ -40,17 +70,203 @@ class SubsidyContext:
     n_units: int = 1
     building_age_years: float = 50.0
     housing: bool = True
+    construction_year: int | None = None
+    n_apartments_served: int | None = None
+    has_heat_pump: bool | None = None
+    lock_in_failures: tuple[str, ...] | None = None
+    epc_path_kwh_m2: float | None = None
+    chimney_free_path: bool | None = None
+    investment_by_vat_class_eur: Mapping[str, float] | None = None
 
     def __post_init__(self):
-        check_number(self.investment_excl_vat_eur, "investment_excl_vat_eur", owner="SubsidyContext", low=0.0, unit="EUR")
-        check_number(self.study_cost_incl_vat_eur, "study_cost_incl_vat_eur", owner="SubsidyContext", low=0.0, unit="EUR")
-        check_number(self.n_units, "n_units", owner="SubsidyContext", low=1, unit="dwellings")
-        check_number(self.building_age_years, "building_age_years", owner="SubsidyContext", low=0.0, unit="years")
+        owner = "SubsidyContext"
+        check_number(self.investment_excl_vat_eur, "investment_excl_vat_eur", owner=owner, low=0.0, unit="EUR")
+        check_number(self.study_cost_incl_vat_eur, "study_cost_incl_vat_eur", owner=owner, low=0.0, unit="EUR")
+        check_number(self.n_units, "n_units", owner=owner, low=1, unit="dwellings")
+        check_number(self.building_age_years, "building_age_years", owner=owner, low=0.0, unit="years")
+        _check_bool(self.housing, "housing")
+        if self.construction_year is not None:
+            _check_whole(self.construction_year, "construction_year", low=1000, high=2100)
+        if self.n_apartments_served is not None:
+            _check_whole(self.n_apartments_served, "n_apartments_served", low=0, high=None)
+        for key in ("has_heat_pump", "chimney_free_path"):
+            if getattr(self, key) is not None:
+                object.__setattr__(self, key, _check_bool(getattr(self, key), key))
+        if self.lock_in_failures is not None:
+            object.__setattr__(self, "lock_in_failures", _check_names(self.lock_in_failures))
+        if self.epc_path_kwh_m2 is not None:
+            check_number(self.epc_path_kwh_m2, "epc_path_kwh_m2", owner=owner, unit="kWh/m2")
+        if self.investment_by_vat_class_eur is not None:
+            object.__setattr__(self, "investment_by_vat_class_eur", self._checked_split())
+
+    def investment_by_class(self) -> dict[str, float]:
+        """The investment excl. VAT per VAT class [EUR], every class present (0 where none)."""
+        split = dict.fromkeys(VAT_CLASSES, 0.0)
+        split.update(self.investment_by_vat_class_eur or {"renovation": float(self.investment_excl_vat_eur)})
+        return split
+
+    def _checked_split(self) -> dict[str, float]:
+        split = {check_choice(k, "investment_by_vat_class_eur", VAT_CLASSES, owner="SubsidyContext"):
+                 check_number(v, f"investment_by_vat_class_eur[{k!r}]", owner="SubsidyContext", low=0.0, unit="EUR")
+                 for k, v in dict(self.investment_by_vat_class_eur).items()}
+        total = sum(split.values())
+        if abs(total - self.investment_excl_vat_eur) > 0.005 + 1e-9 * abs(total):
+            raise InputError(f"SubsidyContext.investment_by_vat_class_eur sums to {total:.2f} EUR, "
+                             f"not investment_excl_vat_eur = {self.investment_excl_vat_eur:.2f} EUR")
+        return split
+
+
+def _check_bool(value, field_name: str) -> bool:
+    if not isinstance(value, bool | np.bool_):
+        raise InputError(f"SubsidyContext.{field_name} = {value!r} must be True or False (or None: not known)")
+    return bool(value)
+
+
+def _check_whole(value, field_name: str, *, low: int, high: int | None) -> int:
+    check_number(value, field_name, owner="SubsidyContext", low=low, high=high)
+    if value != int(value):
+        raise InputError(f"SubsidyContext.{field_name} = {value!r} must be a whole number")
+    return int(value)
+
+
+def _check_names(values) -> tuple[str, ...]:
+    if isinstance(values, str) or not all(isinstance(v, str) for v in values):
+        raise InputError(f"SubsidyContext.lock_in_failures = {values!r} must be a sequence of check names (str)")
+    return tuple(values)
+
+
+# ---------------------------------------------------------------------------------------------- conditions
+@dataclass(frozen=True)
+class ConditionResult:
+    """One condition judged for one variant: ``status`` is ``met``, ``failed`` or ``not_checked``."""
+
+    rule: str
+    condition: str
+    status: str
+    reason: Reason
+
+    @property
+    def met(self) -> bool:
+        return self.status == "met"
 
 
 @dataclass(frozen=True)
+class Condition:
+    """A condition of a subsidy rule.
+
+    Parameters
+    ----------
+    name : str
+        Short identifier (``built_before_2014``).
+    text_en, text_nl : str
+        The condition as the rule states it, in English and Dutch.
+    test : callable
+        ``test(ctx) -> bool | None`` on a :class:`SubsidyContext`; ``None`` when it cannot be
+        decided (a fact is not known).
+    facts : tuple of str
+        The context fields the test reads (named in the reason).
+    """
+
+    name: str
+    text_en: str
+    text_nl: str
+    test: Callable[[SubsidyContext], bool | None]
+    facts: tuple[str, ...] = ()
+
+    def check(self, ctx: SubsidyContext, rule: str = "") -> ConditionResult:
+        """Judge the condition on ``ctx``: met, failed (with the facts' values) or not checked."""
+        outcome = self.test(ctx)
+        if outcome is None:
+            missing = [f for f in self.facts if getattr(ctx, f) is None] or list(self.facts)
+            names = ", ".join(missing)
+            reason = Reason("not_checked", f"not checked: {names} not given ({self.text_en})",
+                            f"niet gecontroleerd: {names} niet opgegeven ({self.text_nl})")
+            return ConditionResult(rule, self.name, "not_checked", reason)
+        values = "; ".join(f"{f} = {_show(getattr(ctx, f))}" for f in self.facts)
+        values = f" ({values})" if values else ""
+        if outcome:
+            return ConditionResult(rule, self.name, "met", Reason("met", f"met: {self.text_en}{values}",
+                                                                  f"voldaan: {self.text_nl}{values}"))
+        return ConditionResult(rule, self.name, "failed", Reason("failed", f"failed: {self.text_en}{values}",
+                                                                 f"niet voldaan: {self.text_nl}{values}"))
+
+
+def _show(value) -> str:
+    if value is None:
+        return "not given"
+    if isinstance(value, tuple):
+        return ", ".join(value) if value else "none"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _before_2014(ctx: SubsidyContext) -> bool | None:
+    return None if ctx.construction_year is None else ctx.construction_year < 2014
+
+
+def _several_apartments_in_building(ctx: SubsidyContext) -> bool:
+    return ctx.n_units > 1
+
+
+def _several_apartments_served(ctx: SubsidyContext) -> bool | None:
+    return None if ctx.n_apartments_served is None else ctx.n_apartments_served > 1
+
+
+def _heat_pump(ctx: SubsidyContext) -> bool | None:
+    return ctx.has_heat_pump
+
+
+def _no_lock_in(ctx: SubsidyContext) -> bool | None:
+    return None if ctx.lock_in_failures is None else not ctx.lock_in_failures
+
+
+KLIMAATFONDS_MAX_EPC_KWH_M2 = 100.0
+"""Klimaatfonds: the renovation path must reach an EPC of at most 100 kWh/m² (or be chimney-free)."""
+
+
+def _epc_or_chimney_free(ctx: SubsidyContext) -> bool | None:
+    epc_ok = None if ctx.epc_path_kwh_m2 is None else ctx.epc_path_kwh_m2 <= KLIMAATFONDS_MAX_EPC_KWH_M2
+    if epc_ok or ctx.chimney_free_path:
+        return True
+    if epc_ok is None or ctx.chimney_free_path is None:
+        return None
+    return False
+
+
+BUILT_BEFORE_2014 = Condition(
+    "built_before_2014", "the building (its permit) dates from before 2014",
+    "het gebouw (de bouwvergunning) dateert van vóór 2014", _before_2014, ("construction_year",))
+MULTI_APARTMENT_BUILDING = Condition(
+    "multi_apartment_building", "the building has more than one apartment",
+    "het gebouw telt meer dan één appartement", _several_apartments_in_building, ("n_units",))
+SERVES_SEVERAL_APARTMENTS = Condition(
+    "serves_several_apartments", "more than one apartment benefits from the project",
+    "meer dan één appartement heeft baat bij het project", _several_apartments_served, ("n_apartments_served",))
+HEAT_PUMP_IN_PROJECT = Condition(
+    "heat_pump_in_project", "a heat pump is part of the project",
+    "een warmtepomp maakt deel uit van het project", _heat_pump, ("has_heat_pump",))
+NO_LOCK_IN = Condition(
+    "no_lock_in", "no lock-in (no lock-in check fails on the renovation path)",
+    "geen lock-in (geen lock-in-toets faalt op het renovatiepad)", _no_lock_in, ("lock_in_failures",))
+EPC_100_OR_CHIMNEY_FREE = Condition(
+    "epc_100_or_chimney_free",
+    "the renovation path reaches an EPC indicator of at most 100 kWh/m² or a chimney-free building",
+    "het renovatiepad haalt een EPC-indicator van hoogstens 100 kWh/m² of een schouwvrij gebouw",
+    _epc_or_chimney_free, ("epc_path_kwh_m2", "chimney_free_path"))
+
+
+def _private_housing(ctx: SubsidyContext) -> bool:
+    return ctx.housing
+
+
+PRIVATE_HOUSING = Condition(
+    "private_housing", "the building is mainly used as private housing",
+    "het gebouw wordt hoofdzakelijk als privéwoning gebruikt", _private_housing, ("housing",))
+
+
+# ---------------------------------------------------------------------------------------------- rules
+@dataclass(frozen=True)
 class Payment:
-    """What one rule paid: amount [EUR], split over years {year: EUR}."""
+    """What one rule paid: amount [EUR] split over years {year: EUR}, and whether it was eligible."""
 
     rule: str
     kind: str
@@ -59,44 +275,101 @@ class Payment:
     amount_eur: float
     cap_eur: float | None
     by_year: tuple
+    conditions: tuple = ()
+
+    @property
+    def eligible(self) -> bool:
+        """All conditions met (a rule without conditions is always eligible)."""
+        return all(c.met for c in self.conditions)
+
+    @property
+    def reason(self) -> Reason:
+        """Why the rule pays nothing (its unmet conditions), or that it is eligible."""
+        unmet = [c.reason for c in self.conditions if not c.met]
+        if not unmet:
+            return Reason("eligible", "eligible", "komt in aanmerking")
+        return Reason("ineligible", "; ".join(r.en for r in unmet), "; ".join(r.nl for r in unmet))
+
+
+@dataclass(frozen=True)
+class _VatBasis:
+    """The variant's year-0 investment excl. VAT and the VAT rate per VAT class."""
+
+    excl_vat_eur: dict
+    rates: dict
+
+    @property
+    def incl_vat_eur(self) -> float:
+        return sum(eur * (1.0 + self.rates[c]) for c, eur in self.excl_vat_eur.items())
 
 
 @dataclass(frozen=True)
 class ReducedVat:
-    """Reduced renovation VAT (6 %) instead of 21 % on works to housing older than 10 years.
+    """Reduced renovation VAT (6 %) instead of the standard rate, item by item.
 
-    Belgian VAT Code, KB nr. 20, table A, rubric XXXI: renovation of private dwellings whose
-    first occupation is at least 10 years before the first invoice, invoiced directly to the
-    end user (a VME for common parts qualifies; mgwsim does not check the invoicing route).
-    The "amount" reported is the VAT saved versus 21 %; it lowers the investment, it is not paid.
+    Belgian VAT Code, KB nr. 20 of 20 July 1970, table A, rubric XXXI: works in immovable
+    property (renovation) to a private dwelling first occupied at least 10 years before the
+    first invoice, invoiced directly to the end user (a VME for common parts qualifies; mgwsim
+    does not check the invoicing route). Since the Programmawet of 18 July 2025 (Belgisch
+    Staatsblad 29 July 2025), which amends rubrics XXXI and XXXVII, the supply with installation
+    of a central heating installation working on fossil fuels is excluded: the combustion boiler,
+    also as the boiler of a hybrid system with a heat pump, and every part intrinsic to it and
+    strictly needed for it to work (fuel supply lines, gas or oil tank, fixings, flue, the
+    boiler's own controls, base, central-heating circulation pump) pay the standard rate (FPS
+    Finance, administrative circular 2025/C/47 of 28 July 2025). So the rate is per item
+    (:attr:`Investment.vat_class`): ``renovation`` items get ``rate_frac`` when the conditions are
+    met, ``fossil_heating`` and ``standard`` items never do. Heat pumps, emitters, tanks, PV
+    and the electrical works stay ``renovation``.
+
+    The "amount" reported is the VAT saved on the renovation items versus the standard rate; it
+    lowers the investment, it is not paid.
     """
 
     rate_frac: float = 0.06
     min_age_years: float = 10.0
     name: str = "reduced_vat_6pct_renovation"
 
+    @property
+    def conditions(self) -> tuple[Condition, ...]:
+        return (PRIVATE_HOUSING,
+                Condition("older_than_10_years",
+                          f"the dwelling was first occupied at least {self.min_age_years:g} years before the first "
+                          "invoice",
+                          f"de woning werd ten minste {self.min_age_years:g} jaar vóór de eerste factuur in gebruik "
+                          "genomen", self._old_enough, ("building_age_years",)))
+
+    def _old_enough(self, ctx: SubsidyContext) -> bool:
+        return ctx.building_age_years >= self.min_age_years
+
+    def judge(self, ctx: SubsidyContext) -> tuple[ConditionResult, ...]:
+        return tuple(c.check(ctx, self.name) for c in self.conditions)
+
     def applies(self, ctx: SubsidyContext) -> bool:
-        return ctx.housing and ctx.building_age_years >= self.min_age_years
+        return all(c.met for c in self.judge(ctx))
 
     def vat_frac(self, ctx: SubsidyContext, current: float) -> float:
+        """The rate of ``renovation`` items: ``rate_frac`` where the conditions are met, else ``current``."""
         return check_fraction(self.rate_frac, "rate_frac", owner=self.name) if self.applies(ctx) else current
 
-    def apply(self, ctx: SubsidyContext, vat_frac: float, granted_eur: float) -> Payment:
-        saved = ctx.investment_excl_vat_eur * (STANDARD_VAT_FRAC - vat_frac) if self.applies(ctx) else 0.0
-        return Payment(self.name, "vat", ctx.investment_excl_vat_eur, saved, saved, None, ())
+    def apply(self, ctx: SubsidyContext, basis: _VatBasis, standard_vat_frac: float, granted_eur: float) -> Payment:
+        judged = self.judge(ctx)
+        base = basis.excl_vat_eur["renovation"]
+        saved = base * (standard_vat_frac - basis.rates["renovation"]) if all(c.met for c in judged) else 0.0
+        return Payment(self.name, "vat", base, saved, saved, None, (), judged)
 
 
 @dataclass(frozen=True)
 class Grant:
-    """A grant: ``min(share x base, per_unit x units, cap)``, paid as advance + balance.
+    """A grant: ``min(share x base, per_unit x units, cap)`` when eligible, paid as advance + balance.
 
     Parameters
     ----------
     name : str
         Rule name shown in the result.
     base : {"investment", "study"}
-        What the share applies to (incl. VAT): the investment (net of earlier grants when
-        ``net_of_previous``) or the study cost.
+        What the share applies to (incl. VAT): the investment (net of earlier works grants when
+        ``net_of_previous``) or the study cost. A study grant is study money (kind ``study``),
+        shown apart from the grants for the works (kind ``works``).
     share_frac : float
         Fraction of the base [0..1].
     cap_eur : float, optional
@@ -108,7 +381,9 @@ class Grant:
     balance_year : int
         Year of the balance payment.
     net_of_previous : bool
-        Subtract grants already given by earlier rules from the investment base.
+        Subtract works grants already given by earlier rules from the investment base.
+    conditions : tuple of Condition
+        Eligibility; none: always eligible.
     """
 
     name: str
@@ -119,93 +394,214 @@ class Grant:
     advance_frac: float = 1.0
     balance_year: int = 0
     net_of_previous: bool = True
+    conditions: tuple = field(default=())
 
     def __post_init__(self):
-        if self.base not in ("investment", "study"):
-            raise InputError(f"Grant({self.name}).base = {self.base!r} is not one of 'investment', 'study'")
-        check_fraction(self.share_frac, "share_frac", owner=f"Grant({self.name})")
-        check_fraction(self.advance_frac, "advance_frac", owner=f"Grant({self.name})")
-        check_number(self.balance_year, "balance_year", owner=f"Grant({self.name})", low=0, high=5)
+        owner = f"Grant({self.name})"
+        check_choice(self.base, "base", ("investment", "study"), owner=owner)
+        check_fraction(self.share_frac, "share_frac", owner=owner)
+        check_fraction(self.advance_frac, "advance_frac", owner=owner)
+        check_number(self.balance_year, "balance_year", owner=owner, low=0, high=5)
         for key in ("cap_eur", "eur_per_unit"):
             if getattr(self, key) is not None:
-                check_number(getattr(self, key), key, owner=f"Grant({self.name})", low=0.0, unit="EUR")
+                check_number(getattr(self, key), key, owner=owner, low=0.0, unit="EUR")
+        object.__setattr__(self, "conditions", tuple(self.conditions))
+        if not all(isinstance(c, Condition) for c in self.conditions):
+            raise InputError(f"{owner}.conditions must be Condition objects")
 
-    def apply(self, ctx: SubsidyContext, vat_frac: float, granted_eur: float) -> Payment:
+    @property
+    def kind(self) -> str:
+        return "study" if self.base == "study" else "works"
+
+    def apply(self, ctx: SubsidyContext, basis: _VatBasis, standard_vat_frac: float, granted_eur: float) -> Payment:
+        judged = tuple(c.check(ctx, self.name) for c in self.conditions)
         if self.base == "study":
             base = ctx.study_cost_incl_vat_eur
         else:
-            base = ctx.investment_excl_vat_eur * (1.0 + vat_frac) - (granted_eur if self.net_of_previous else 0.0)
+            base = basis.incl_vat_eur - (granted_eur if self.net_of_previous else 0.0)
         base = max(base, 0.0)
         uncapped = self.share_frac * base
         if self.eur_per_unit is not None:
             uncapped = min(uncapped, self.eur_per_unit * ctx.n_units)
-        amount = uncapped if self.cap_eur is None else min(uncapped, self.cap_eur)
+        eligible = all(c.met for c in judged)
+        amount = 0.0 if not eligible else uncapped if self.cap_eur is None else min(uncapped, self.cap_eur)
         advance = amount * self.advance_frac
-        by_year = ((0, advance), (int(self.balance_year), amount - advance))
-        return Payment(self.name, f"grant_{self.base}", base, uncapped, amount, self.cap_eur, by_year)
+        by_year = ((0, advance), (int(self.balance_year), amount - advance)) if eligible else ()
+        return Payment(self.name, self.kind, base, uncapped, amount, self.cap_eur, by_year, judged)
+
+
+KLIMAATFONDS_SOURCE = (
+    "Stad Antwerpen, Klimaatfonds, thematische oproep 'Hernieuwbare energie in meergezinswoningen' (2022, "
+    "submissions until 29 September 2022) and its toelichtingsdocument, antwerpenvoorklimaat.be")
 
 
 def klimaatfonds_antwerpen() -> list[Grant]:
-    """Antwerp Klimaatfonds call "Hernieuwbare energie in meergezinswoningen" (2022).
+    """Antwerp Klimaatfonds call "Hernieuwbare energie in meergezinswoningen" (Stad Antwerpen, 2022).
 
-    Phase 1 (study): up to EUR 6,000 incl. VAT. Phase 2 (works): up to 80 % of the net
-    investment, at most EUR 24,000 incl. VAT per project, 50 % advance (paid on the
-    supplier's advance invoice, taken as year 0), balance at completion (taken as year 1).
-    Source: Stad Antwerpen, Klimaatfonds call text 2022 (via FACTS.md).
+    Phase 1 (the study): up to EUR 6,000 incl. VAT of the study cost, kind ``study``; due for
+    the study whatever variant is then chosen, provided the study itself is eligible: the
+    building (its permit) dates from before 2014 and it has more than one apartment.
+    Phase 2 (the works): ``min(80 % x net investment incl. VAT, EUR 24,000)``, the net
+    investment being the variant's year-0 investment incl. VAT minus works grants given by
+    earlier rules; 50 % advance (on the supplier's advance invoice, taken as year 0), balance
+    at completion (taken as year 1). Eligible when the building dates from before 2014, more
+    than one apartment benefits, a heat pump is part of the project, there is no lock-in, and
+    the renovation path reaches an EPC indicator of at most 100 kWh/m² or a chimney-free building.
+
+    Source: Stad Antwerpen, Klimaatfonds, thematic call "Hernieuwbare energie in
+    meergezinswoningen" (call page and toelichtingsdocument on antwerpenvoorklimaat.be, 2022;
+    submissions until 29 September 2022): (co-)owners, VMEs and syndics of apartment buildings
+    built before 2014, collective production and use of renewable energy with a heat pump at its
+    core, lock-in defined as choices that block more sustainable options later. The amounts,
+    the advance and the conditions "more than one apartment" and "EPC <= 100 kWh/m² or
+    chimney-free" are as issue 14 and the project's fact sheet state them; the stored copies of
+    the call text did not show those passages (mgwsim assumption (not verified) for them: check
+    the call text of the year before a study goes out).
     """
     return [
-        Grant("klimaatfonds_phase1_study", base="study", share_frac=1.0, cap_eur=6000.0),
+        Grant("klimaatfonds_phase1_study", base="study", share_frac=1.0, cap_eur=6000.0,
+              conditions=(BUILT_BEFORE_2014, MULTI_APARTMENT_BUILDING)),
         Grant("klimaatfonds_phase2_works", base="investment", share_frac=0.8, cap_eur=24000.0,
-              advance_frac=0.5, balance_year=1),
+              advance_frac=0.5, balance_year=1,
+              conditions=(BUILT_BEFORE_2014, SERVES_SEVERAL_APARTMENTS, HEAT_PUMP_IN_PROJECT, NO_LOCK_IN,
+                          EPC_100_OR_CHIMNEY_FREE)),
     ]
+
+
+# ---------------------------------------------------------------------------------------------- result
+@dataclass(frozen=True)
+class Eligibility:
+    """Whether a variant is eligible for the grants of one kind (the call's works grants).
+
+    ``eligible`` is ``None`` when no such rule has conditions (no call applied); ``failed`` the
+    unmet conditions (failed or not checked) as ``(name, reason_en, reason_nl)``, each condition
+    once; ``rules`` the rules judged.
+    """
+
+    eligible: bool | None
+    failed: tuple[tuple[str, str, str], ...]
+    rules: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class SubsidyResult:
-    """Outcome of applying rules: VAT rate of the investment and what each rule paid."""
+    """Outcome of applying rules to one variant: VAT rates, what each rule paid, and why not.
+
+    ``vat_frac`` is the rate of the ``renovation`` items (reduced where :class:`ReducedVat`
+    applies), ``standard_vat_frac`` that of ``fossil_heating`` and ``standard`` items;
+    :meth:`vat_frac_for` gives the rate of a class.
+    """
 
     vat_frac: float
     payments: tuple
+    standard_vat_frac: float = STANDARD_VAT_FRAC
+    investment_by_vat_class_eur: Mapping[str, float] = field(default_factory=dict)
+
+    def vat_frac_for(self, vat_class: str) -> float:
+        """VAT rate [-] of an item of ``vat_class`` (:data:`~mgwsim.finance.VAT_CLASSES`)."""
+        check_choice(vat_class, "vat_class", VAT_CLASSES, owner="SubsidyResult")
+        return self.vat_frac if vat_class == "renovation" else self.standard_vat_frac
+
+    @property
+    def vat_rates(self) -> dict[str, float]:
+        """VAT rate per VAT class {class: rate}."""
+        return {c: self.vat_frac_for(c) for c in VAT_CLASSES}
+
+    def _sum(self, kinds) -> float:
+        return float(sum(p.amount_eur for p in self.payments if p.kind in kinds))
+
+    @property
+    def works_eur(self) -> float:
+        """Grants for the works [EUR] (the requested investment subsidy), undiscounted, as paid."""
+        return self._sum(("works",))
+
+    @property
+    def study_eur(self) -> float:
+        """Study money [EUR]: grants that pay the feasibility study, shown apart from the works grants."""
+        return self._sum(("study",))
 
     @property
     def total_eur(self) -> float:
-        """Sum of grants paid [EUR] (VAT savings excluded: they lower the investment instead)."""
-        return sum(p.amount_eur for p in self.payments if p.kind != "vat")
+        """All grants paid [EUR]: works and study (VAT savings excluded: they lower the investment)."""
+        return self._sum(("works", "study"))
 
-    def by_year(self) -> dict[int, float]:
-        """Grant payments per year {year: EUR}."""
+    @property
+    def vat_saved_eur(self) -> float:
+        """VAT saved on the investment by the reduced rate [EUR] (not paid: a lower investment)."""
+        return self._sum(("vat",))
+
+    def by_year(self, kind: str | None = None) -> dict[int, float]:
+        """Grant payments per year {year: EUR}, of one ``kind`` (``study`` or ``works``) or all."""
+        if kind is not None:
+            check_choice(kind, "kind", ("study", "works"), owner="SubsidyResult.by_year")
         out: dict[int, float] = {}
         for p in self.payments:
-            for year, eur in p.by_year:
-                out[year] = out.get(year, 0.0) + eur
+            if kind is None or p.kind == kind:
+                for year, eur in p.by_year:
+                    out[year] = out.get(year, 0.0) + eur
         return out
 
+    def eligibility(self, kind: str = "works") -> Eligibility:
+        """Eligibility for the grants of ``kind`` (``works``: the call's grants for the works,
+        ``study``, or ``vat``) that have conditions: eligible when all their conditions are met."""
+        check_choice(kind, "kind", ("works", "study", "vat"), owner="SubsidyResult.eligibility")
+        judged = [p for p in self.payments if p.kind == kind and p.conditions]
+        failed: dict[str, tuple[str, str, str]] = {}
+        for payment in judged:
+            for c in payment.conditions:
+                if not c.met and c.condition not in failed:
+                    failed[c.condition] = (c.condition, c.reason.en, c.reason.nl)
+        eligible = None if not judged else not failed
+        return Eligibility(eligible, tuple(failed.values()), tuple(p.rule for p in judged))
+
     def to_frame(self) -> pd.DataFrame:
-        """One row per rule: kind, base, uncapped, paid, cap and whether the cap bit."""
-        rows = [{"rule": p.rule, "kind": p.kind, "base_eur": p.base_eur, "uncapped_eur": p.uncapped_eur,
-                 "amount_eur": p.amount_eur, "cap_eur": p.cap_eur,
-                 "capped": p.cap_eur is not None and p.uncapped_eur > p.cap_eur} for p in self.payments]
+        """One row per rule: kind, eligibility and its reason (English and Dutch), base,
+        uncapped, paid, cap and whether the cap bit."""
+        rows = [{"rule": p.rule, "kind": p.kind, "eligible": p.eligible, "base_eur": p.base_eur,
+                 "uncapped_eur": p.uncapped_eur, "amount_eur": p.amount_eur, "cap_eur": p.cap_eur,
+                 "capped": p.eligible and p.cap_eur is not None and p.uncapped_eur > p.cap_eur,
+                 "reason_en": p.reason.en, "reason_nl": p.reason.nl} for p in self.payments]
         return pd.DataFrame(rows).set_index("rule") if rows else pd.DataFrame()
+
+    def conditions_frame(self) -> pd.DataFrame:
+        """Every condition of every rule: status (met, failed, not_checked) and reason (en, nl)."""
+        rows = [{"rule": c.rule, "condition": c.condition, "status": c.status, "reason_en": c.reason.en,
+                 "reason_nl": c.reason.nl} for p in self.payments for c in p.conditions]
+        columns = ["rule", "condition", "status", "reason_en", "reason_nl"]
+        return pd.DataFrame(rows, columns=columns).set_index(["rule", "condition"])
+
+    def vat_frame(self) -> pd.DataFrame:
+        """The variant's year-0 investment per VAT class: excl. VAT, rate and VAT [EUR]."""
+        rows = [{"vat_class": c, "excl_vat_eur": eur, "vat_frac": self.vat_frac_for(c),
+                 "vat_eur": eur * self.vat_frac_for(c)} for c, eur in self.investment_by_vat_class_eur.items()]
+        return pd.DataFrame(rows, columns=["vat_class", "excl_vat_eur", "vat_frac", "vat_eur"]).set_index("vat_class")
 
 
 def apply_subsidies(rules, ctx: SubsidyContext, *, vat_frac: float = STANDARD_VAT_FRAC) -> SubsidyResult:
-    """Apply ``rules`` in order (VAT rules first) and report what each paid.
+    """Apply ``rules`` in order (VAT rules first) and report what each paid, and why not.
 
-    Total grants never exceed the investment incl. VAT plus the study cost: a rule whose
-    amount would do so raises (nothing is clipped silently).
+    ``vat_frac`` is the rate before any rule (standard 21 %): ``fossil_heating`` and ``standard``
+    items keep it; ``renovation`` items get the reduced rate where a :class:`ReducedVat` applies.
+    Works grants then see the investment incl. VAT item by item. Total grants never exceed the
+    investment incl. VAT plus the study cost: a rule whose amount would do so raises (nothing
+    is clipped silently).
     """
-    vat = check_fraction(vat_frac, "vat_frac", owner="apply_subsidies")
+    standard = check_fraction(vat_frac, "vat_frac", owner="apply_subsidies")
+    renovation = standard
     for rule in rules:
         if isinstance(rule, ReducedVat):
-            vat = rule.vat_frac(ctx, vat)
+            renovation = rule.vat_frac(ctx, renovation)
+    rates = {"renovation": renovation, "fossil_heating": standard, "standard": standard}
+    basis = _VatBasis(ctx.investment_by_class(), rates)
     payments, granted = [], 0.0
     for rule in rules:
-        payment = rule.apply(ctx, vat, granted)
+        payment = rule.apply(ctx, basis, standard, granted)
         payments.append(payment)
-        if payment.kind == "grant_investment":
+        if payment.kind == "works":
             granted += payment.amount_eur
-    result = SubsidyResult(vat, tuple(payments))
-    ceiling = ctx.investment_excl_vat_eur * (1.0 + vat) + ctx.study_cost_incl_vat_eur
+    result = SubsidyResult(renovation, tuple(payments), standard, basis.excl_vat_eur)
+    ceiling = basis.incl_vat_eur + ctx.study_cost_incl_vat_eur
     if result.total_eur > ceiling + 1e-6:
-        raise InputError(f"apply_subsidies: grants {result.total_eur:.2f} EUR exceed the eligible costs {ceiling:.2f} EUR")
+        raise InputError(f"apply_subsidies: grants {result.total_eur:.2f} EUR exceed the eligible costs "
+                         f"{ceiling:.2f} EUR")
     return result
