@@ -17,6 +17,7 @@ from mgwsim.pv import flat_roof_east_west
 from mgwsim.storage import Tank
 from mgwsim.study import Study, StudyInputs, Variant
 from mgwsim.study.costs import variant_investments
+from mgwsim.study.study import project_facts
 from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, gas_boiler_reference
 from mgwsim.tariffs import load_tariff
 
@@ -48,7 +49,9 @@ def test_npv_equals_the_discounted_incremental_cash_flow(result):
     rate = result.inputs.finance.discount_rate_frac
     assert result.table.loc["hybrid", "npv_eur"] == pytest.approx(npv(rate, case.incremental), abs=0.01)
     option = replace(result.result("hybrid").option, study_cost_incl_vat_eur=result.inputs.study_cost_incl_vat_eur)
-    again = business_case(option, result.reference.option, result.inputs.finance, subsidy_rules=result.inputs.subsidies)
+    facts = project_facts(result.inputs, result.result("hybrid"), None)
+    again = business_case(option, result.reference.option, result.inputs.finance, subsidy_rules=result.inputs.subsidies,
+                          facts=facts)
     assert again.npv_eur == pytest.approx(case.npv_eur, abs=0.01)
 
 
