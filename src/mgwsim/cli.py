@@ -2,8 +2,8 @@
 
 ``mgwsim study CONFIG.toml -o OUT/``
     Run the feasibility study a TOML file describes (``docs/config.md``), print the comparison
-    and the recommended variant, write ``OUT/table.csv`` (and the report and workbook when
-    :mod:`mgwsim.report` is installed).
+    and the recommendation with its reason, write ``OUT/table.csv`` and ``OUT/decision.csv`` (and
+    the report and workbook when :mod:`mgwsim.report` is installed).
 ``mgwsim demo [--out out]``
     The example Antwerp block on the embedded defaults.
 ``mgwsim stock N -o TABLE``
@@ -29,8 +29,9 @@ from mgwsim.errors import InputError
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 LANGUAGES = ("en", "nl")
-_TABLE_COLUMNS = ("investment_eur", "subsidies_eur", "annual_energy_cost_eur", "npv_eur", "payback_years", "spf_h2",
-                  "backup_share", "unmet_hours", "co2_reduction", "epc_kwh_m2", "epc_label", "future_proof_score")
+_TABLE_COLUMNS = ("investment_eur", "works_grants_eur", "annual_energy_cost_eur", "npv_eur", "gap_before_grants_eur",
+                  "gap_per_t_co2_eur", "spf_h2", "backup_share", "unmet_hours", "co2_reduction", "epc_kwh_m2",
+                  "epc_label")
 
 
 # --------------------------------------------------------------------------- study
@@ -44,9 +45,10 @@ def _study(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     result.table.to_csv(out / "table.csv")
+    result.decision.to_frame(args.language).to_csv(out / "decision.csv")
     _print_table(result)
-    written = [out / "table.csv", *_write_report(result, out, args.language)]
-    print(f"\nrecommended: {result.recommended}")
+    written = [out / "table.csv", out / "decision.csv", *_write_report(result, out, args.language)]
+    print(f"\nrecommended: {result.recommended or 'none'}\n{result.recommendation_reason}")
     print("written: " + ", ".join(str(path) for path in written))
     return 0
 
@@ -201,8 +203,8 @@ def _add_study(commands) -> None:
     study = commands.add_parser(
         "study", help="run the feasibility study of a TOML configuration",
         description="Run the reference and every variant of a study configuration (docs/config.md), print the "
-                    "comparison table and the recommended variant, write OUT/table.csv and, when mgwsim.report "
-                    "is available, OUT/report.html and OUT/workbook.xlsx.")
+                    "comparison table and the recommendation with its reason, write OUT/table.csv, "
+                    "OUT/decision.csv and, when mgwsim.report is available, OUT/report.html and OUT/workbook.xlsx.")
     study.add_argument("config", help="study configuration (TOML), e.g. examples/antwerp_1960s.toml")
     study.add_argument("-o", "--out", default="out", help="output folder (default: out)")
     study.add_argument("--language", choices=LANGUAGES, default="en", help="language of the report (default: en)")

@@ -11,10 +11,10 @@ from mgwsim.examples import ANTWERPEN, antwerp_block, antwerp_renovation_path, a
 from mgwsim.study import Study, StudyInputs, StudyResult
 from mgwsim.weather import Weather, default_weather
 
-SUMMARY_COLUMNS = ["investment_eur", "subsidies_eur", "annual_energy_cost_eur", "npv_eur", "irr", "payback_years",
-                   "lcoh_eur_per_mwh", "subsidy_gap_eur", "annual_cost_per_apartment_eur", "spf_h2", "backup_share",
-                   "unmet_hours", "self_consumption", "peak_import_kw", "co2_reduction", "epc_kwh_m2", "epc_label",
-                   "future_proof_score"]
+SUMMARY_COLUMNS = ["investment_eur", "works_grants_eur", "annual_energy_cost_eur", "npv_eur", "irr", "payback_years",
+                   "gap_before_grants_eur", "gap_covered_frac", "co2_avoided_t", "gap_per_t_co2_eur",
+                   "lcoh_eur_per_mwh", "annual_cost_per_apartment_eur", "spf_h2", "backup_share", "unmet_hours",
+                   "self_consumption", "peak_import_kw", "co2_reduction", "epc_kwh_m2", "epc_label"]
 
 
 def example_study() -> Study:
@@ -28,7 +28,10 @@ def example_study() -> Study:
 
 
 def run_demo(out: Path) -> StudyResult:
-    """Run the example study, print its comparison and write the outputs to ``out``."""
+    """Run the example study, print its comparison and decision, and write the outputs to ``out``.
+
+    ``out/report.html`` and ``out/workbook.xlsx`` in English, ``out/nl/`` the same in Dutch.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -36,18 +39,20 @@ def run_demo(out: Path) -> StudyResult:
     out.mkdir(parents=True, exist_ok=True)
     result.table.to_csv(out / "table.csv")
     result.path_table().to_csv(out / "renovation_path.csv", index=False)
-    written = [out / "table.csv", out / "renovation_path.csv"]
+    result.decision.to_frame().to_csv(out / "decision.csv")
+    written = [out / "table.csv", out / "decision.csv", out / "renovation_path.csv"]
     try:
         from mgwsim.report import write_report
     except ImportError:
         write_report = None
     if write_report is not None:
-        paths = write_report(result, out)
-        written += [paths.html, paths.workbook]
+        for language, folder in (("en", out), ("nl", out / "nl")):
+            paths = write_report(result, folder, language=language)
+            written += [paths.html, paths.workbook]
     with pd.option_context("display.float_format", "{:,.2f}".format, "display.width", 200, "display.max_columns", 30):
         print(f"mgwsim feasibility study: {result.inputs.building.name}")
         print(f"weather: {result.inputs.weather.source}\n")
         print(result.table[SUMMARY_COLUMNS].T.to_string())
-        print(f"\nrecommended: {result.recommended}")
+        print(f"\nrecommended: {result.recommended or 'none'}\n{result.recommendation_reason}")
     print("\nwritten: " + ", ".join(str(p) for p in written))
     return result

@@ -21,12 +21,13 @@ from mgwsim.config._money import read_finance, read_study, read_subsidies, read_
 from mgwsim.config._reader import Table
 from mgwsim.config._variants import read_reference, read_variants
 from mgwsim.errors import InputError
-from mgwsim.study import Study, StudyInputs
+from mgwsim.study import CRITERIA, DecisionRules, Study, StudyInputs
 
 __all__ = ["TOP_LEVEL_KEYS", "StudyConfig", "load_config", "load_study", "read_config"]
 
 TOP_LEVEL_KEYS = ("study", "site", "weather", "building", "renovation", "tariffs", "finance", "subsidies",
-                  "reference", "variants")
+                  "decision", "reference", "variants")
+DECISION_KEYS = ("criterion", "max_unmet_share", "max_hot_water_short_share", "require_eligibility")
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,8 +75,21 @@ def read_config(data: dict, base_dir=".", *, source: str = "<dict>") -> StudyCon
     inputs = _inputs(building_table, building, weather, radiators, regime, finance, study_cost, meta,
                      tariffs=read_tariffs(root, base_dir, weather), subsidies=read_subsidies(root),
                      renovation_path=renovation)
-    study = Study(inputs, read_reference(root), read_variants(root))
+    study = Study(inputs, read_reference(root), read_variants(root), rules=read_decision(root))
     return StudyConfig(study, renovation, meta["name"] or building.name, source)
+
+
+def read_decision(root: Table) -> DecisionRules:
+    """``[decision]``: the ranking criterion and the comfort tolerances of the recommendation."""
+    t = root.table("decision", DECISION_KEYS) or Table({}, "decision", DECISION_KEYS)
+    defaults = DecisionRules()
+    with t.constructing():
+        return DecisionRules(
+            criterion=t.value("criterion", "str", defaults.criterion, choices=CRITERIA),
+            max_unmet_share=t.value("max_unmet_share", "float", defaults.max_unmet_share, low=0.0, high=1.0),
+            max_hot_water_short_share=t.value("max_hot_water_short_share", "float",
+                                              defaults.max_hot_water_short_share, low=0.0, high=1.0),
+            require_eligibility=t.value("require_eligibility", "bool", defaults.require_eligibility))
 
 
 def _inputs(t: Table, building, weather, radiators, regime, finance, study_cost, meta, *, tariffs, subsidies,
@@ -92,6 +106,8 @@ def _inputs(t: Table, building, weather, radiators, regime, finance, study_cost,
             existing_boiler_age_years=t.value("boiler_age_years", "float", None, low=0.0, high=100.0, unit="years"),
             in_planned_heat_network_zone=t.value("in_planned_heat_network_zone", "bool", False),
             plant_room_area_m2=t.value("plant_room_area_m2", "float", 20.0, low=0.0, unit="m2"),
+            apartment_shares=t.numbers("apartment_shares", None, length=building.n_apartments),
+            apartment_floor_areas_m2=t.numbers("apartment_floor_areas_m2", None, length=building.n_apartments),
             renovation_path=renovation_path, **tariffs)
 
 

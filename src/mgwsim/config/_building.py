@@ -35,7 +35,8 @@ _SCALE_KEYS = ("floor_area_m2", "n_apartments", "n_storeys")
 _OVERRIDE_KEYS = ("ventilation", "thermal_bridge_w_m2k", "infiltration_per_h", "thermal_mass", "room_height_m",
                   "setpoint_degc", "setback_degc", "setback_hours", "internal_gains_w_m2", "year_built")
 _STUDY_KEYS = ("occupants_per_apartment", "age_years", "connection_kva", "boiler_age_years",
-               "in_planned_heat_network_zone", "plant_room_area_m2", "radiators")
+               "in_planned_heat_network_zone", "plant_room_area_m2", "radiators", "apartment_shares",
+               "apartment_floor_areas_m2")
 BUILDING_KEYS = ("name", *_TYPOLOGY_KEYS, *_SCALE_KEYS, *_EXPLICIT_KEYS, *_OVERRIDE_KEYS, *_STUDY_KEYS)
 ELEMENT_KEYS = ("kind", "area_m2", "u_w_m2k", "b_factor", "name")
 WINDOW_KEYS = ("area_m2", "u_w_m2k", "g_value", "azimuth_deg", "tilt_deg", "frame_fraction", "shading_factor")

@@ -61,6 +61,7 @@ def read_tariffs(root: Table, base_dir: Path, weather: Weather) -> dict:
     day_ahead = t.table("day_ahead", DAY_AHEAD_KEYS)
     if day_ahead is not None:
         out["day_ahead_eur_per_kwh"] = _day_ahead(day_ahead, base_dir, weather)
+        out["day_ahead_source"] = f"file {day_ahead.value('file', 'str')}"
     return out
 
 

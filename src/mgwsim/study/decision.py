@@ -310,6 +310,24 @@ class Decision:
         return in_language((f"Of the {n} variants that {test}, '{name}' has {criterion} ({value}).",
                             f"Van de {n} varianten die {test}, heeft '{name}' {criterion} ({value})."), language)
 
+    def to_frame(self, language: str = "en") -> pd.DataFrame:
+        """The decision as plain values, best first: rank, qualifies, criterion and its value, the
+        shortfalls in words ("; "-joined) and the columns it was decided on (a CSV or a sheet)."""
+        table = self.table
+        frame = pd.DataFrame({
+            "rank": table["rank"], "qualifies": table["qualifies"], "criterion": self.rules.criterion,
+            "criterion_value": table["criterion_value"],
+            "shortfalls": table["shortfalls"].map(lambda items: "; ".join(s.text(language) for s in items)),
+            "lock_in_failures": table["lock_in_failures"].map(", ".join),
+            "eligible": table["eligible"],
+            "failed_conditions": table["failed_conditions"].map(
+                lambda items: "; ".join(c[2 if language == "nl" else 1] for c in items)),
+        })
+        plain = [c for c in DECISION_COLUMNS if c not in frame.columns and c not in ("failed_conditions",)]
+        frame = frame.join(table[plain])
+        order = frame.assign(_rank=frame["rank"].fillna(np.inf)).sort_values("_rank", kind="stable").index
+        return frame.loc[order].rename_axis("variant")
+
     def remedies(self, language: str = "en") -> list[str]:
         """What would make a variant qualify, most frequent shortfall first (empty when one does)."""
         if self.recommended is not None:

@@ -23,7 +23,7 @@ from mgwsim.finance import (
 )
 from mgwsim.loads import common_area_loads_kw, epc_auxiliary_kw
 from mgwsim.simyear import LOCAL_TIMEZONE, is_local_calendar_year, on_calendar_year
-from mgwsim.tariffs import Tariff, default_day_ahead, load_tariff
+from mgwsim.tariffs import PriceBasis, Tariff, default_day_ahead, default_price_basis, load_tariff, price_basis
 from mgwsim.timestep import hourly_parent, step_hours
 from mgwsim.weather import Weather, default_weather, design_temperature
 
@@ -51,7 +51,11 @@ class StudyInputs:
     occupants_per_apartment : float
         For hot-water draws and the per-apartment view.
     day_ahead_eur_per_kwh : Series or array, optional
-        Day-ahead prices on the weather's index [EUR/kWh]; default the embedded year.
+        Day-ahead prices on the weather's index [EUR/kWh]; default the embedded series of the
+        tariffs' year (:func:`mgwsim.tariffs.default_price_basis`).
+    day_ahead_source : str
+        Where given day-ahead prices come from (stated in the report with their year and level,
+        :attr:`price_basis`).
     lv_tariff, mv_tariff, gas_tariff : str
         Tariff names in ``mgwsim/data/tariffs`` (see :func:`mgwsim.tariffs.list_tariffs`).
     finance : Finance
@@ -92,6 +96,12 @@ class StudyInputs:
         Year of the building permit or first occupation (subsidy calls ask for it, e.g.
         "before 2014"). Default: the building's ``year_built``, which for a TABULA typology
         is the first year of its construction period.
+    apartment_shares : sequence of float, optional
+        The apartments' statutory shares in the common parts (*aandelen*, any scale, one per
+        apartment): the key that splits investments, grants and bills over the co-owners.
+    apartment_floor_areas_m2 : sequence of float, optional
+        Floor area per apartment [m²], the key when no shares are given. Default: the heated
+        floor area split equally.
     """
 
     building: Building
@@ -118,6 +128,9 @@ class StudyInputs:
     plant_room_area_m2: float = 20.0
     seed: int = 0
     construction_year: int | None = None
+    day_ahead_source: str = "user-supplied series"
+    apartment_shares: tuple[float, ...] | None = None
+    apartment_floor_areas_m2: tuple[float, ...] | None = None
 
     def __post_init__(self):
         if not isinstance(self.weather, Weather):
@@ -135,6 +148,31 @@ class StudyInputs:
                          high=self.install_year)
         if self.finance is None:
             object.__setattr__(self, "finance", Finance(n_apartments=self.building.n_apartments))
+        for name in ("apartment_shares", "apartment_floor_areas_m2"):
+            values = getattr(self, name)
+            if values is not None:
+                checked = check_series(values, name, owner="StudyInputs", low=0.0, length=self.building.n_apartments)
+                if checked.sum() <= 0.0:
+                    raise InputError(f"StudyInputs.{name} must have a positive sum, got {list(values)!r}")
+                object.__setattr__(self, name, tuple(float(v) for v in checked))
+
+    @property
+    def apartment_key(self) -> tuple[str, tuple[float, ...]]:
+        """The key that splits money over the apartments: ``("shares", ...)`` or ``("floor_area_m2", ...)``."""
+        if self.apartment_shares is not None:
+            return "shares", self.apartment_shares
+        if self.apartment_floor_areas_m2 is not None:
+            return "floor_area_m2", self.apartment_floor_areas_m2
+        n = self.building.n_apartments
+        return "floor_area_m2", (self.building.heated_floor_area_m2 / n,) * n
+
+    @cached_property
+    def price_basis(self) -> PriceBasis:
+        """Year, mean level and source of the day-ahead prices the study uses (stated in the report)."""
+        if self.day_ahead_eur_per_kwh is None:
+            return default_price_basis()
+        prices = pd.Series(self.day_ahead, index=self.weather.index)
+        return price_basis(prices, source=self.day_ahead_source)
 
     @cached_property
     def design_temperature_degc(self) -> float:

@@ -342,11 +342,16 @@ class StudyResult:
 
         return write_report(self, out_dir, **kwargs)
 
-    def per_apartment(self, name: str, *, floor_areas_m2=None) -> pd.DataFrame:
-        """Costs and savings per apartment for one variant (split by floor area; equal areas by default)."""
-        n = self.inputs.building.n_apartments
-        areas = np.full(n, self.inputs.building.heated_floor_area_m2 / n) if floor_areas_m2 is None else floor_areas_m2
-        return co_owner_split(self.case(name), floor_area_m2=areas)
+    def per_apartment(self, name: str, *, floor_areas_m2=None, shares=None) -> pd.DataFrame:
+        """Costs and savings per apartment for one variant (:func:`mgwsim.finance.co_owner_split`).
+
+        The key is the study's (:attr:`StudyInputs.apartment_key`: the statutory shares when
+        given, else the floor areas) unless ``shares`` or ``floor_areas_m2`` is passed here.
+        """
+        if shares is None and floor_areas_m2 is None:
+            key, values = self.inputs.apartment_key
+            shares, floor_areas_m2 = (values, None) if key == "shares" else (None, values)
+        return co_owner_split(self.case(name), shares=shares, floor_area_m2=floor_areas_m2)
 
     def _repr_html_(self) -> str:
         columns = ["investment_eur", "subsidies_eur", "annual_energy_cost_eur", "npv_eur", "payback_years",
