@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mgwsim.config import TOP_LEVEL_KEYS, StudyConfig, load_config, load_study, read_config
+from mgwsim.config import DECISION_KEYS, TOP_LEVEL_KEYS, StudyConfig, load_config, load_study, read_config
 from mgwsim.config import _building, _money, _variants
 from mgwsim.errors import InputError
 from mgwsim.study import Study
@@ -120,6 +120,28 @@ def test_defaults_match_the_python_defaults():
 
 def test_the_existing_boilers_age_is_read():
     assert read_config(_config(**{"building.boiler_age_years": 12.0})).study.inputs.existing_boiler_age_years == 12.0
+
+
+def test_the_decision_rules_are_read_and_checked():
+    from mgwsim.study import DecisionRules
+
+    assert read_config(MINIMAL).study.rules == DecisionRules()
+    rules = read_config(_config(**{"decision.criterion": "npv", "decision.max_unmet_share": 0.01,
+                                   "decision.require_eligibility": False})).study.rules
+    assert rules == DecisionRules(criterion="npv", max_unmet_share=0.01, require_eligibility=False)
+    assert "decision.criterion = 'colour' is not one of 'gap_per_t_co2', 'npv', 'gap', 'co2'" in _error(
+        _config(**{"decision.criterion": "colour"}))
+    assert "decision.max_unmet_share = 2.0 is outside the allowed range [0, 1]" in _error(
+        _config(**{"decision.max_unmet_share": 2.0}))
+
+
+def test_the_apartments_key_is_read_with_its_length():
+    shares = [50.0] * 6 + [100.0] * 6  # twelve apartments, two sizes
+    inputs = read_config(_config(**{"building.apartment_shares": shares})).study.inputs
+    assert inputs.apartment_key == ("shares", tuple(shares))
+    assert read_config(MINIMAL).study.inputs.apartment_key[0] == "floor_area_m2"
+    assert "building.apartment_shares must have 12 numbers, got 2" in _error(
+        _config(**{"building.apartment_shares": [1.0, 2.0]}))
 
 
 def test_explicit_building_and_radiators():
@@ -260,7 +282,7 @@ def _documented_keys() -> dict[str, tuple[str, ...]]:
         "reference": _variants.REFERENCE_KEYS, "variants": _variants.VARIANT_KEYS, "plant": _variants.PLANT_KEYS,
         "heat_pumps": _variants.HEAT_PUMP_KEYS, "tank": _variants.TANK_KEYS, "hot_water": _variants.HOT_WATER_KEYS,
         "backup": _variants.BACKUP_KEYS, "pv": tuple({k for keys in _variants.PV_KEYS.values() for k in keys} | set(_variants._PV_ARRAY_OPTIONS)),
-        "ev": _variants.EV_KEYS, "control": _variants.CONTROL_KEYS,
+        "ev": _variants.EV_KEYS, "control": _variants.CONTROL_KEYS, "decision": DECISION_KEYS,
     }
 
 

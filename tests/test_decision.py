@@ -19,6 +19,7 @@ def variant(npv_before_grants, co2_avoided_t, *, grants=24_000.0, unmet_hours=0.
     return {"unmet_hours": unmet_hours, "heating_hours": HEATING_HOURS, "dhw_short_hours": dhw_short_hours,
             "hours": HOURS, "connection_feasible": connection_feasible, "lock_in_failures": tuple(lock_in_failures),
             "eligible": eligible, "failed_conditions": tuple(failed_conditions), "chimney_free": chimney_free,
+            "epc_path_kwh_m2": 90.0 if chimney_free else 117.0, "construction_year": 1965,
             "npv_eur": npv_before_grants + grants, "npv_before_grants_eur": npv_before_grants,
             "gap_before_grants_eur": gap, "co2_avoided_t": co2_avoided_t,
             "gap_per_t_co2_eur": gap / co2_avoided_t if co2_avoided_t > 0 else np.nan}
@@ -71,11 +72,15 @@ def test_hot_water_connection_and_lock_in_disqualify():
 
 
 def test_eligibility_is_required_unless_the_rules_say_otherwise():
-    failed = (("epc_or_chimney_free", "no path to 100 kWh/m2 and not chimney-free", "geen pad naar 100 kWh/m2"),)
+    failed = (("epc_100_or_chimney_free", "failed: ...", "niet voldaan: ..."),)
     frame = table(cheap=variant(-1_000, 100, eligible=False, failed_conditions=failed), dear=variant(-90_000, 300))
     assert decide(frame).recommended == "dear"
     reasons = decide(frame).table.loc["cheap", "shortfalls"]
-    assert reasons[0].key == "eligibility:epc_or_chimney_free" and "not eligible for the call" in reasons[0].en
+    assert reasons[0].key == "eligibility:epc_100_or_chimney_free"
+    assert reasons[0].en == ("it is not eligible for the call: the call asks for a path to an EPC indicator of at most "
+                             "100 kWh/m² or a chimney-free building; after the renovation path the indicator is "
+                             "117 kWh/m² and a gas boiler stays")
+    assert "envelope steps" in reasons[0].remedy_en
     assert decide(frame, DecisionRules(require_eligibility=False)).recommended == "cheap"
     # no call applied (eligibility unknown): nothing to require
     frame["eligible"] = None

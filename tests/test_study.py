@@ -15,7 +15,7 @@ from mgwsim.finance import business_case, load_cost_table, npv
 from mgwsim.heatpump import Source, carnot_map
 from mgwsim.pv import flat_roof_east_west
 from mgwsim.storage import Tank
-from mgwsim.study import Study, StudyInputs, Variant
+from mgwsim.study import DecisionRules, Study, StudyInputs, Variant
 from mgwsim.study.costs import variant_investments
 from mgwsim.study.study import project_facts
 from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, gas_boiler_reference
@@ -283,3 +283,104 @@ def test_the_connection_check_can_say_the_upgrade_is_included():
     assert "ask Fluvius" in connection_capacity(121.3, 100.0).sentence  # without a cost: the old advice
     assert connection_upgrade_eur(variant_investments(Variant("electric", Plant(_cascade(60.0), backup=Backup(
         "electric", 100.0))), load_cost_table())) is None
+
+
+# ---------------------------------------------------------------- the decision inside a study
+def test_unmet_heat_is_priced_as_electric_heating_and_counted_in_epc_and_co2(weather):
+    """A 20 kW heat pump without backup leaves heat unmet: never a saving (docs/decision.md)."""
+    small = Plant(_cascade(10.0), HotWater(Tank(1500.0, 55.0, 75.0), booster_kw=18.0), Tank(2000.0),
+                  Backup("none"))
+    inputs = StudyInputs(antwerp_block(), weather)
+    result = Study(inputs, Variant("reference", gas_boiler_reference(160.0), keeps_existing_boiler=False),
+                   [Variant("undersized", small)]).run()
+    variant = result.result("undersized")
+    unmet_kwh = float(variant.system.hourly["space_heating_unmet_kwh"].sum())
+    assert unmet_kwh > 100_000.0
+    lv = load_tariff(inputs.lv_tariff)
+    price = (lv["energy_eur_per_kwh"] + lv["distribution_eur_per_kwh"] + lv["energy_contribution_eur_per_kwh"]
+             + lv["green_certificates_eur_per_kwh"] + lv["chp_certificates_eur_per_kwh"]
+             + lv.excise_bands[-1][1]) * (1.0 + lv["vat_frac"])  # per kWh on the occupants' own meters, by hand
+    assert variant.energy_cost_eur["unmet_heat"] == pytest.approx(unmet_kwh * price, rel=1e-12)
+    assert variant.epc.final_kwh.loc["heating", "electricity"] >= unmet_kwh
+    grid_kwh = float(variant.balance["grid_import_kwh"].sum())
+    factor_kg = inputs.co2_factors.loc["electricity", "kg_co2_per_kwh"]
+    assert variant.co2_kg == pytest.approx((grid_kwh + unmet_kwh) * factor_kg, rel=1e-12)  # no gas: all electric
+    assert result.recommended is None  # far beyond the comfort tolerance, and nothing else to choose
+    assert result.decision.table.loc["undersized", "shortfalls"][0].key == "comfort"
+    assert result.recommendation_reason.startswith("No variant qualifies")
+
+
+def test_the_path_epc_at_step_zero_is_the_tables_epc(weather):
+    """Along the renovation path the EPC indicator keeps the table's bookkeeping (auxiliaries, PV credit)."""
+    from mgwsim.building import Insulate, RenovationPath, RenovationStep
+
+    path = RenovationPath((RenovationStep(3, (Insulate("roof", target_u_w_m2k=0.2),), "roof"),))
+    hybrid = Plant(_cascade(60.0), HotWater(Tank(1500.0, 55.0, 75.0), booster_kw=18.0), Tank(2000.0),
+                   Backup("gas_boiler", 150.0, 0.8))
+    result = Study(StudyInputs(antwerp_block(), weather, renovation_path=path),
+                   Variant("reference", gas_boiler_reference(160.0), keeps_existing_boiler=False),
+                   [Variant("hybrid + PV", hybrid, pv=tuple(flat_roof_east_west(300.0, kwp=30.0)))]).run()
+    for name in ("reference", "hybrid + PV"):
+        steps = result.paths[name].kpis
+        assert steps.loc[0, "epc_indicator_kwh_per_m2"] == pytest.approx(result.table.loc[name, "epc_kwh_m2"],
+                                                                           rel=1e-9)
+        assert steps.loc[1, "epc_indicator_kwh_per_m2"] < steps.loc[0, "epc_indicator_kwh_per_m2"]
+    facts = project_facts(result.inputs, result.result("hybrid + PV"), result.paths["hybrid + PV"])
+    assert facts["epc_path_kwh_m2"] == result.paths["hybrid + PV"].kpis["epc_indicator_kwh_per_m2"].iloc[-1]
+    assert facts["chimney_free_path"] is False and facts["has_heat_pump"] is True
+
+
+def test_the_decision_of_a_study_reads_its_cases(result):
+    decision = result.decision
+    for name in ("hybrid", "hybrid + PV", "all-electric"):
+        case = result.case(name)
+        row = decision.table.loc[name]
+        assert row["gap_before_grants_eur"] == case.gap_before_grants_eur
+        assert row["co2_avoided_t"] == pytest.approx(case.co2_avoided_t)
+    qualified = decision.table[decision.table["qualifies"]]
+    if decision.recommended is not None:
+        best = qualified["gap_per_t_co2_eur"].min()
+        assert decision.table.loc[decision.recommended, "gap_per_t_co2_eur"] == best
+        assert result.ranking().index[0] in qualified.index or qualified["rank"].min() == 1
+    frame = decision.to_frame()
+    assert list(frame.columns[:4]) == ["rank", "qualifies", "criterion", "criterion_value"]
+    assert frame.map(lambda v: isinstance(v, (list, tuple))).to_numpy().sum() == 0  # plain values only
+
+
+def test_another_criterion_is_chosen_in_python(weather, result):
+    again = Study(result.inputs, result.reference.variant, [r.variant for r in result.results],
+                  rules=DecisionRules(criterion="npv")).run()
+    qualified = again.decision.table[again.decision.table["qualifies"]]
+    if len(qualified):
+        assert again.recommended == qualified["npv_eur"].idxmax()
+
+
+def test_the_apartments_shares_split_the_money(weather, result):
+    shares = (2.0,) + (1.0,) * 23
+    inputs = replace(result.inputs, apartment_shares=shares)
+    again = replace(result, study=replace(result.study, inputs=inputs))
+    split = again.per_apartment("hybrid")
+    assert split.attrs["key"] == "shares"
+    assert split["net_up_front_eur"].iloc[0] == pytest.approx(2.0 * split["net_up_front_eur"].iloc[1], abs=0.02)
+    assert split["net_up_front_eur"].sum() == pytest.approx(result.per_apartment("hybrid")["net_up_front_eur"].sum(),
+                                                           abs=0.01)
+    with pytest.raises(InputError, match="apartment_shares"):
+        replace(result.inputs, apartment_shares=(1.0, 2.0))
+
+
+def test_a_dynamic_tariff_splits_into_level_and_flexibility(weather):
+    from mgwsim.control import Control
+
+    hybrid = Plant(_cascade(60.0), HotWater(Tank(1500.0, 55.0, 75.0), booster_kw=18.0), Tank(2000.0),
+                   Backup("gas_boiler", 150.0, 0.8))
+    dynamic = Variant("dynamic", hybrid, dynamic_tariff=True, control=Control("price_led"))
+    result = Study(StudyInputs(antwerp_block(), weather),
+                   Variant("reference", gas_boiler_reference(160.0), keeps_existing_boiler=False),
+                   [Variant("fixed", hybrid), dynamic]).run()
+    effects = result.dynamic_tariff_effects()
+    assert list(effects.index) == ["dynamic"]
+    row = effects.loc["dynamic"]
+    fixed_cost = sum(result.result("fixed").energy_cost_eur.values())
+    assert row["fixed_heat_led_eur"] == pytest.approx(fixed_cost, rel=1e-12)  # the same plant, heat-led, fixed
+    assert row["level_effect_eur"] + row["flexibility_effect_eur"] == pytest.approx(row["variant_eur"] - fixed_cost)
+    assert row["variant_eur"] == pytest.approx(sum(result.result("dynamic").energy_cost_eur.values()))

@@ -75,8 +75,8 @@ CRITERIA: dict[str, Criterion] = {c.name: c for c in (
 
 DECISION_COLUMNS = (
     "unmet_hours", "heating_hours", "dhw_short_hours", "hours", "connection_feasible", "lock_in_failures",
-    "eligible", "failed_conditions", "chimney_free", "npv_eur", "npv_before_grants_eur", "gap_before_grants_eur",
-    "co2_avoided_t", "gap_per_t_co2_eur",
+    "eligible", "failed_conditions", "chimney_free", "epc_path_kwh_m2", "construction_year", "npv_eur",
+    "npv_before_grants_eur", "gap_before_grants_eur", "co2_avoided_t", "gap_per_t_co2_eur",
 )
 """What :func:`decide` reads per variant (index: variant name).
 
@@ -85,9 +85,10 @@ space-heating need [h]; ``dhw_short_hours`` hours with the hot-water tank below 
 [h]; ``hours`` hours simulated [h]; ``connection_feasible`` the connection carries the variant
 (bool); ``lock_in_failures`` names of failed lock-in checks at the end of the path (tuple);
 ``eligible`` the call's conditions are met (bool, or None when the study applies no call);
-``failed_conditions`` the unmet conditions (tuple of (name, English, Dutch)); ``chimney_free``
-no combustion appliance at the end of the path (bool); money [EUR] and CO2 avoided over the
-horizon [t] from the business case."""
+``failed_conditions`` the unmet conditions (tuple of (name, English, Dutch) as the grant rules
+state them); ``chimney_free`` no combustion appliance at the end of the path (bool);
+``epc_path_kwh_m2`` the EPC indicator at the end of the path [kWh/m²]; ``construction_year``;
+money [EUR] and CO2 avoided over the horizon [t] from the business case."""
 
 
 @dataclass(frozen=True)
@@ -206,20 +207,45 @@ def shortfalls(row: pd.Series, rules: DecisionRules) -> list[Shortfall]:
         out.append(Shortfall(name, en, nl, remedy_en, remedy_nl))
     if rules.require_eligibility and not is_missing(row["eligible"]) and not bool(row["eligible"]):
         for name, en, nl in row["failed_conditions"]:
-            out.append(Shortfall(
-                f"eligibility:{name}", f"it is not eligible for the call: {en}", f"ze komt niet in aanmerking voor "
-                f"de oproep: {nl}", _condition_remedy(name, "en"), _condition_remedy(name, "nl")))
+            plain_en, plain_nl = _condition_text(name, row, en, nl)
+            out.append(Shortfall(f"eligibility:{name}", f"it is not eligible for the call: {plain_en}",
+                                 f"ze komt niet in aanmerking voor de oproep: {plain_nl}",
+                                 _condition_remedy(name, "en"), _condition_remedy(name, "nl")))
     return out
 
 
+def _condition_text(name: str, row: pd.Series, en: str, nl: str) -> tuple[str, str]:
+    """A call condition that failed, in plain words with this variant's values."""
+    if en.startswith("not checked"):
+        return en, nl
+    if name == "epc_100_or_chimney_free":
+        epc = format_number(row["epc_path_kwh_m2"], "en")
+        epc_nl = format_number(row["epc_path_kwh_m2"], "nl")
+        return (f"the call asks for a path to an EPC indicator of at most 100 kWh/m² or a chimney-free building; "
+                f"after the renovation path the indicator is {epc} kWh/m² and a gas boiler stays",
+                f"de oproep vraagt een pad naar een EPC-kengetal van hoogstens 100 kWh/m² of een schouwvrij gebouw; "
+                f"na het renovatiepad is het kengetal {epc_nl} kWh/m² en blijft er een gasketel")
+    if name == "built_before_2014":
+        return (f"the call is for buildings from before 2014 (this one: {row['construction_year']})",
+                f"de oproep geldt voor gebouwen van vóór 2014 (dit gebouw: {row['construction_year']})")
+    if name == "heat_pump_in_project":
+        return "the call asks for a heat pump in the project", "de oproep vraagt een warmtepomp in het project"
+    if name == "no_lock_in":
+        return "the call asks for a project without lock-in", "de oproep vraagt een project zonder lock-in"
+    if name in ("multi_apartment_building", "serves_several_apartments"):
+        return ("the call asks that more than one apartment benefits",
+                "de oproep vraagt dat meer dan één appartement er baat bij heeft")
+    return en, nl
+
+
 _CONDITION_REMEDIES = {
-    "epc_or_chimney_free": ("the planned envelope steps (to reach an EPC indicator of at most 100 kWh/m²) or an "
+    "epc_100_or_chimney_free": ("the planned envelope steps (to reach an EPC indicator of at most 100 kWh/m²) or an "
                             "all-electric plant (chimney-free)",
                             "de geplande isolatiestappen (tot een EPC-kengetal van hoogstens 100 kWh/m²) of een "
                             "volledig elektrische installatie (schouwvrij)"),
     "no_lock_in": ("a design without lock-in (see the lock-in checks)",
                    "een ontwerp zonder lock-in (zie de lock-in-toetsen)"),
-    "heat_pump": ("a heat pump in the project", "een warmtepomp in het project"),
+    "heat_pump_in_project": ("a heat pump in the project", "een warmtepomp in het project"),
 }
 
 
