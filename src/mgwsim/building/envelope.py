@@ -184,8 +184,12 @@ class Building:
     internal_gains_w_m2 : float
         Mean internal heat gains [W/m²] of floor area (TABULA: 3 W/m²).
     year_built : int or None
+        Year of the building permit or first occupation, when known.
     typology : str or None
         TABULA variant code the building was derived from.
+    construction_period : (int or None, int or None), optional
+        First and last year of the construction period the building stands for (a TABULA
+        archetype's ``Year1_Building``/``Year2_Building``; None where the period is open).
     """
 
     name: str
@@ -205,6 +209,7 @@ class Building:
     internal_gains_w_m2: float = 3.0
     year_built: int | None = None
     typology: str | None = None
+    construction_period: tuple[int | None, int | None] | None = None
 
     def __post_init__(self):
         owner = f"Building({self.name})"

@@ -177,6 +177,17 @@ def building_from_typology(
         room_height_m=float(row["h_room"]),
         setpoint_degc=float(row["theta_i"]),
         internal_gains_w_m2=float(row["phi_int"]),
-        year_built=int(row["Year1_Building"]) if row["Year1_Building"] > 0 else None,
         typology=full,
+        construction_period=construction_period(row),
     )
+
+
+OPEN_PERIOD_YEAR = 9999
+"""TABULA's ``Year2_Building`` of the newest, open-ended construction period."""
+
+
+def construction_period(row: Mapping) -> tuple[int | None, int | None]:
+    """First and last construction year of a TABULA archetype; None where TABULA leaves it open
+    (``Year1_Building`` 0 before the first period, ``Year2_Building`` 9999 for the newest)."""
+    first, last = int(row["Year1_Building"]), int(row["Year2_Building"])
+    return (first if first > 0 else None), (last if last < OPEN_PERIOD_YEAR else None)

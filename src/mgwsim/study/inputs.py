@@ -94,8 +94,9 @@ class StudyInputs:
         Seed of every random profile (hot water, plug loads, EV sessions).
     construction_year : int, optional
         Year of the building permit or first occupation (subsidy calls ask for it, e.g.
-        "before 2014"). Default: the building's ``year_built``, which for a TABULA typology
-        is the first year of its construction period.
+        "before 2014"). Default: the building's ``year_built`` when known, else the last year
+        of its construction period (a TABULA archetype's period: the latest the building can
+        date from); None when neither is known (a call's condition on it is then not checked).
     apartment_shares : sequence of float, optional
         The apartments' statutory shares in the common parts (*aandelen*, any scale, one per
         apartment): the key that splits investments, grants and bills over the co-owners.
@@ -142,7 +143,8 @@ class StudyInputs:
         check_number(self.study_cost_incl_vat_eur, "study_cost_incl_vat_eur", owner="StudyInputs", low=0.0)
         check_number(self.install_year, "install_year", owner="StudyInputs", low=2000, high=2100)
         if self.construction_year is None:
-            object.__setattr__(self, "construction_year", self.building.year_built)
+            period = self.building.construction_period or (None, None)
+            object.__setattr__(self, "construction_year", self.building.year_built or period[1])
         else:
             check_number(self.construction_year, "construction_year", owner="StudyInputs", low=1800,
                          high=self.install_year)
