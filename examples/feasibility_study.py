@@ -14,9 +14,10 @@ from mgwsim.config import load_study
 def main(config: str, out: str, language: str = "en") -> None:
     result = load_study(config).run(progress=print)
     paths = result.report(Path(out), language=language)
-    columns = ["investment_eur", "npv_eur", "subsidy_gap_eur", "co2_reduction", "epc_label", "future_proof_score"]
+    columns = ["investment_eur", "npv_eur", "gap_before_grants_eur", "gap_per_t_co2_eur", "co2_reduction", "epc_label"]
     print(result.table[columns].round(2).to_string())
-    print(f"recommended: {result.recommended} — {result.recommendation_reason}")
+    print(result.decision.to_frame(language)[["rank", "qualifies", "shortfalls"]].to_string())
+    print(f"recommended: {result.recommended or 'none'} — {result.decision.reason(language)}")
     print(f"report: {paths.html}, workbook: {paths.workbook}")
 
 
