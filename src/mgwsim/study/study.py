@@ -166,9 +166,10 @@ class StudyResult:
         raise InputError(f"StudyResult: no business case for {name!r} (the reference has none)")
 
     def _money(self, result: VariantResult, case: BusinessCase | None) -> dict:
-        capex = sum(item.capex_eur for item in result.investments)
+        capex = sum(item.capex_eur for item in result.investments if item.first_year == 0)
+        later = sum(item.capex_eur for item in result.investments if item.first_year > 0)
         annual_energy = sum(result.energy_cost_eur.values())
-        money = {"investment_eur": capex, "annual_energy_cost_eur": annual_energy}
+        money = {"investment_eur": capex, "later_investment_eur": later, "annual_energy_cost_eur": annual_energy}
         if case is not None:
             money |= {
                 "subsidies_eur": case.subsidies.total_eur,
@@ -199,7 +200,15 @@ class StudyResult:
 
     @cached_property
     def table(self) -> pd.DataFrame:
-        """The comparison: one row per variant (reference first) with energy, money, CO2, EPC and checks."""
+        """The comparison: one row per variant (reference first) with energy, money, CO2, EPC and checks.
+
+        Money: ``investment_eur`` the year-0 investment excl. VAT (the project the grants work
+        on), ``later_investment_eur`` what is bought later (an existing boiler's replacement when
+        it is due), the grants (``subsidies_eur`` all, ``works_grants_eur`` the works grant alone),
+        the business case against the reference (``npv_eur``, ``npv_before_grants_eur``,
+        ``gap_before_grants_eur`` and the share of it the works grant covers, ``co2_avoided_t``
+        over the horizon and ``gap_per_t_co2_eur``, IRR and paybacks NaN where absent).
+        """
         rows = {}
         reference_co2 = self.reference.co2_kg
         for result, case in ((self.reference, None), *zip(self.results, self.cases, strict=True)):
