@@ -287,12 +287,13 @@ def test_the_connection_check_can_say_the_upgrade_is_included():
 
 # ---------------------------------------------------------------- the decision inside a study
 def test_unmet_heat_is_priced_as_electric_heating_and_counted_in_epc_and_co2(weather):
-    """A 20 kW heat pump without backup leaves heat unmet: never a saving (docs/decision.md)."""
-    small = Plant(_cascade(10.0), HotWater(Tank(1500.0, 55.0, 75.0), booster_kw=18.0), Tank(2000.0),
-                  Backup("none"))
+    """A 20 kW heat pump without backup leaves heat unmet: never a saving, never recommended (docs/decision.md)."""
+    hot_water = HotWater(Tank(1500.0, 55.0, 75.0), booster_kw=18.0)
+    small = Plant(_cascade(10.0), hot_water, Tank(2000.0), Backup("none"))
+    electric = Plant(_cascade(60.0), hot_water, Tank(2000.0), Backup("electric", 100.0, 1.0))
     inputs = StudyInputs(antwerp_block(), weather)
     result = Study(inputs, Variant("reference", gas_boiler_reference(160.0), keeps_existing_boiler=False),
-                   [Variant("undersized", small)]).run()
+                   [Variant("undersized", small), Variant("all-electric", electric)]).run()
     variant = result.result("undersized")
     unmet_kwh = float(variant.system.hourly["space_heating_unmet_kwh"].sum())
     assert unmet_kwh > 100_000.0
@@ -305,9 +306,11 @@ def test_unmet_heat_is_priced_as_electric_heating_and_counted_in_epc_and_co2(wea
     grid_kwh = float(variant.balance["grid_import_kwh"].sum())
     factor_kg = inputs.co2_factors.loc["electricity", "kg_co2_per_kwh"]
     assert variant.co2_kg == pytest.approx((grid_kwh + unmet_kwh) * factor_kg, rel=1e-12)  # no gas: all electric
-    assert result.recommended is None  # far beyond the comfort tolerance, and nothing else to choose
-    assert result.decision.table.loc["undersized", "shortfalls"][0].key == "comfort"
-    assert result.recommendation_reason.startswith("No variant qualifies")
+    # far beyond the comfort tolerance: the all-electric plant is recommended, the undersized one says why not
+    assert result.recommended == "all-electric"
+    assert [s.key for s in result.decision.table.loc["undersized", "shortfalls"]][0] == "comfort"
+    alone = Study(inputs, result.reference.variant, [Variant("undersized", small)]).run()
+    assert alone.recommended is None and alone.recommendation_reason.startswith("No variant qualifies")
 
 
 def test_the_path_epc_at_step_zero_is_the_tables_epc(weather):

@@ -1,0 +1,77 @@
+"""The recommendation of every shipped study: eligible, within the comfort tolerance, first by the criterion.
+
+These run the demo's study and the three example configurations end to end (about 10 s each)
+and check the decision against the rules of docs/decision.md on the real numbers, not on a
+constructed table.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mgwsim.config import load_study
+from mgwsim.demo import example_study
+from mgwsim.study.decision import LOCK_IN_CHECKS
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+STUDIES = {"demo": example_study, **{p.stem: (lambda p=p: load_study(p)) for p in sorted(EXAMPLES.glob("*.toml"))}}
+
+
+@pytest.fixture(scope="module", params=sorted(STUDIES))
+def result(request):
+    return STUDIES[request.param]().run()
+
+
+def test_the_recommended_variant_qualifies_and_is_first(result):
+    decision, rules = result.decision, result.study.rules
+    name = result.recommended
+    assert name is not None, result.recommendation_reason
+    row = decision.table.loc[name]
+    # eligible for the call, and the grant rules paid its works grant
+    assert row["eligible"] is True or row["eligible"] == True  # noqa: E712 (numpy bool)
+    assert result.case(name).works_grants_eur > 0.0
+    # within the comfort tolerance, hot water kept, connection feasible
+    kpis = result.result(name).system.kpis()
+    heating_hours = float((result.result(name).system.demand.hourly["space_heating_kwh"] > 0).sum())
+    assert kpis["unmet_hours"] <= rules.max_unmet_share * heating_hours
+    assert kpis["dhw_below_setpoint_hours"] <= rules.max_hot_water_short_share * 8760.0
+    assert row["connection_feasible"]
+    # no lock-in at the end of the renovation path
+    path = result.paths.get(name)
+    checks = path.final_checks() if path is not None else result.result(name).checks
+    assert not [c.name for c in checks if c.name in LOCK_IN_CHECKS and c.status == "fail"]
+    # first by the stated criterion among the qualified variants
+    qualified = decision.table[decision.table["qualifies"]]
+    column = rules.ranking.column
+    best = qualified[column].min() if rules.ranking.ascending else qualified[column].max()
+    assert row[column] == best and row["rank"] == 1
+
+
+def test_no_qualified_variant_is_left_out_and_no_unqualified_one_ranks(result):
+    table = result.decision.table
+    assert set(result.decision.qualified) == set(table.index[table["qualifies"]])
+    assert table.loc[~table["qualifies"], "rank"].isna().all()
+    for name, row in table[~table["qualifies"]].iterrows():
+        assert row["shortfalls"], name  # every variant left out says why
+
+
+def test_the_criterion_is_the_gap_before_grants_per_tonne_by_hand(result):
+    name = result.recommended
+    case = result.case(name)
+    flows = case.cash_flows
+    rate = result.inputs.finance.discount_rate_frac
+    factors = (1.0 + rate) ** -np.arange(len(flows))
+    # the incremental flow without any grant and without the study money (its cost and its grant);
+    # the variant's lines are costs: the grants appear there as negative costs
+    without = (flows["incremental_eur"] + flows["variant_works_grants_eur"] + flows["variant_study_grants_eur"]
+               + flows["variant_study_eur"])
+    gap = max(0.0, -float(without @ factors))
+    reference_t, variant_t = result.reference.co2_kg / 1000.0, result.result(name).co2_kg / 1000.0
+    avoided = (reference_t - variant_t) * result.inputs.finance.horizon_years
+    assert case.gap_before_grants_eur == pytest.approx(gap, abs=0.01)
+    assert case.co2_avoided_t == pytest.approx(avoided, rel=1e-12)
+    assert result.table.loc[name, "gap_per_t_co2_eur"] == pytest.approx(gap / avoided, rel=1e-9)
+    assert case.gap_covered_frac == pytest.approx(case.works_grants_eur / gap, rel=1e-12)
