@@ -743,3 +743,10 @@ def test_monte_carlo_is_seeded_and_collapses_without_spread():
     assert a.equals(b)
     # higher gas escalation -> higher NPV (savings on gas grow): rank correlation positive
     assert np.corrcoef(a["escalation_gas"], a["npv_eur"])[0, 1] > 0.5
+
+
+def test_lines_bought_at_the_electricity_price_escalate_with_it():
+    finance = Finance(horizon_years=3, escalation_frac={"electricity": 0.1, "gas": 0.02})
+    np.testing.assert_allclose(finance.growth("unmet_heat"), [0.0, 1.0, 1.1, 1.21])
+    np.testing.assert_allclose(finance.growth("ev_reimbursement"), finance.growth("electricity"))
+    np.testing.assert_allclose(finance.growth("injection"), [0.0, 1.0, 1.0, 1.0])  # its own key, not given

@@ -61,6 +61,10 @@ class Option:
         return cls(name, tuple(investments), bill.carrier_totals(), **kwargs)
 
 
+PRICED_AS = {"ev_reimbursement": "electricity", "unmet_heat": "electricity"}
+"""Energy-cost lines escalated as another carrier: they are electricity bought at its price."""
+
+
 @dataclass(frozen=True)
 class Finance:
     """Financial assumptions.
@@ -99,8 +103,12 @@ class Finance:
             check_number(value, f"escalation_frac[{key!r}]", owner="Finance", low=-0.5, high=0.5)
 
     def growth(self, carrier: str) -> np.ndarray:
-        """``(1+e)^(t-1)`` for t = 1..N, with 0 at t = 0."""
-        e = self.escalation_frac.get(carrier, 0.0)
+        """``(1+e)^(t-1)`` for t = 1..N, with 0 at t = 0.
+
+        Lines bought at the electricity price follow its escalation (:data:`PRICED_AS`): what EV
+        users pay back and the occupants' electric heating of unmet heat.
+        """
+        e = self.escalation_frac.get(PRICED_AS.get(carrier, carrier), 0.0)
         out = np.zeros(self.horizon_years + 1)
         out[1:] = (1.0 + e) ** np.arange(self.horizon_years)
         return out
