@@ -24,12 +24,22 @@ common-area loads and the reference (a new gas boiler, as in :func:`~mgwsim.batc
 Per row: the plant kernel of the combination, the electricity balance, the bills,
 investments, subsidies and the business case. No hourly data outlives the building.
 
+A row gives the study's answer for its building and combination (docs/decision.md): space
+heat left unmet is priced as the occupants' electric heating and counted in the EPC indicator
+and the CO2 (:func:`~mgwsim.study.evaluate.assess_year`); the call's grant rules see the facts
+the study passes (:func:`~mgwsim.study.study.project_facts` without a renovation path: the
+construction year from the row's ``year_built`` or the typology, :func:`building_dates`); the
+flags are the study's decision (:func:`mgwsim.study.decision.shortfalls` under
+:attr:`CityModel.rules`: comfort and hot water within the tolerance, a feasible connection, no
+failed check of :data:`~mgwsim.study.decision.LOCK_IN_CHECKS`, eligibility for the call).
+
 :func:`city_row` reads the KPIs of the row and of the building's reference straight from
 the kernel's output arrays (:mod:`mgwsim.batch._city_arrays`: one pass over the year, scalar
 formulas, tariffs and discounting prepared once per process); :func:`_city_row_reference` is
 the same row, reference included, through the study objects (``SystemResult``,
-:func:`~mgwsim.study.evaluate.assess_year`, :func:`~mgwsim.finance.business_case`), kept as
-the reference the tests compare it with (equal to 1e-9).
+:func:`~mgwsim.study.evaluate.assess_year`, the study's checks, ``VariantResult``,
+:func:`~mgwsim.study.study.variant_business_case` and :attr:`mgwsim.study.StudyResult.decision`),
+kept as the reference the tests compare it with (equal to 1e-9).
 """
 
 from __future__ import annotations
@@ -327,8 +337,9 @@ def city_row(row: dict, model: CityModel) -> dict:
     ----------
     row : dict
         ``typology``, ``variant`` (1–3), ``combination`` (a key of :data:`CITY_COMBINATIONS`),
-        ``seed``; optional ``floor_area_m2``, ``n_apartments``, ``n_storeys``, ``orientation_deg``
-        and ``building`` (the building's id, as :func:`city_table` writes it). With ``building``
+        ``seed``; optional ``floor_area_m2``, ``n_apartments``, ``n_storeys``, ``orientation_deg``,
+        ``year_built`` (:func:`building_dates`) and ``building`` (the building's id, as
+        :func:`city_table` writes it). With ``building``
         the hot-water draws are seeded by the building (:func:`~mgwsim.batch.row_seed` of its
         id), so that its combinations see the same occupants (a paired comparison), and the
         building's demand and reference are computed once for all its combinations in a
@@ -338,8 +349,11 @@ def city_row(row: dict, model: CityModel) -> dict:
     Returns
     -------
     dict
-        As :func:`mgwsim.batch.variant_row` (``npv_ge_0`` without subsidy,
-        ``npv_with_subsidy_ge_0`` with it, ready for :func:`mgwsim.stock.feasibility_summary`).
+        As :func:`mgwsim.batch.variant_row`: energy (SPF, backup share, unmet hours and heat with
+        its cost, EPC indicator, CO2), money against the reference (investment, grants, NPV with
+        and without grants, the gap before grants, the share the works grants cover, CO2 avoided
+        and the gap per tonne, IRR) and the study's flags, ready for
+        :func:`mgwsim.stock.feasibility_summary`; every column in docs/batch.md.
     """
     combination = _combination(row.get("combination"))
     case = model.building_case(row)
