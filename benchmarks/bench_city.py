@@ -33,10 +33,15 @@ from mgwsim.batch import CityModel, city_row, city_table, run_batch, variant_row
 from mgwsim.batch.city import _city_row_reference
 from mgwsim.stock import generate_stock
 
-_KPIS = {"design_heat_load_kw": 1.0, "spf_h2": 1.0, "backup_share": 1.0, "unmet_hours": 0, "co2_reduction": 1.0,
-         "epc_kwh_m2": 1.0, "investment_eur": 1.0, "subsidies_eur": 1.0, "npv_eur": 1.0,
-         "npv_without_subsidy_eur": 1.0, "no_unmet_heat": True, "lock_in_pass": True, "npv_ge_0": True,
-         "npv_with_subsidy_ge_0": True}
+_KPIS = {"design_heat_load_kw": 1.0, "spf_h2": 1.0, "backup_share": 1.0, "unmet_hours": 0, "heating_hours": 5000,
+         "dhw_short_hours": 0, "unmet_heat_kwh": 0.0, "unmet_heat_eur": 0.0, "co2_reduction": 1.0,
+         "co2_avoided_t": 1.0, "epc_kwh_m2": 1.0, "investment_eur": 1.0, "subsidies_eur": 1.0,
+         "works_grants_eur": 1.0, "study_grants_eur": 1.0, "npv_eur": 1.0, "npv_without_subsidy_eur": 1.0,
+         "npv_before_grants_eur": 1.0, "gap_before_grants_eur": 1.0, "gap_covered_frac": 1.0,
+         "gap_per_t_co2_eur": 1.0, "irr_frac": float("nan"), "no_unmet_heat": True, "comfort_within_tolerance": True,
+         "hot_water_within_tolerance": True, "connection_feasible": True, "lock_in_pass": True, "eligible": True,
+         "qualifies": False, "shortfalls": "fossil_lock_in; eligibility:no_lock_in", "npv_ge_0": True,
+         "npv_with_subsidy_ge_0": True, "no_gap_before_grants": True}
 
 
 def kpi_row(row: dict, shared) -> dict:

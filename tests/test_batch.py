@@ -305,7 +305,15 @@ def test_variant_row_judges_a_combination_and_reports_bad_rows(tmp_path):
     assert (ok["co2_reduction"] > 0).all() and (ok["investment_eur"] > 0).all()
     assert ok.loc["b", "lock_in_pass"] and not ok.loc["a", "lock_in_pass"]  # the kept boiler is a fossil lock-in
     assert set(COMBINATIONS) >= set(ok.index.map(table["combination"]))
+    # the call's rules see the study's facts: the hybrid's lock-in makes it ineligible, flagged, without works grant
+    assert not ok.loc["a", "eligible"] and ok.loc["a", "works_grants_eur"] == 0.0
+    assert ok.loc["a", "shortfalls"].split("; ")[:2] == ["fossil_lock_in", "eligibility:no_lock_in"]
+    assert ok.loc["b", "qualifies"] and ok.loc["b", "works_grants_eur"] == 24000.0
     ok = ok.assign(typology="MFH.04", combination=table.loc[["a", "b"], "combination"],
                    feasible=ok["no_unmet_heat"] & ok["lock_in_pass"])
     summary = feasibility_summary(ok, criteria={"feasible": ["no_unmet_heat", "lock_in_pass"]})
     assert summary.loc[("MFH.04", "all_electric_pv"), "share_feasible"] == ok.loc["b", "feasible"]
+    default = feasibility_summary(ok)
+    assert default["share_qualifies"].to_dict() == {("MFH.04", "all_electric_pv"): 1.0, ("MFH.04", "hp_boiler"): 0.0}
+    assert default.loc[("MFH.04", "all_electric_pv"), "median_gap_before_grants_eur"] == ok.loc["b",
+                                                                                                "gap_before_grants_eur"]

@@ -12,17 +12,23 @@ import pandas as pd
 import pytest
 
 from mgwsim.batch import CITY_COMBINATIONS, CityModel, city_row, city_table, run_batch, variant_row, variant_shared
+from mgwsim.batch import _city_arrays as arrays
 from mgwsim.batch.city import (
     MAX_UNIT_KW,
     _array_year,
     _city_row_reference,
+    _evaluate,
+    _facts,
     _study_demand,
+    _study_inputs,
     _study_reference,
     variant_for,
 )
 from mgwsim.errors import InputError
 from mgwsim.heatpump import air_to_water
 from mgwsim.stock import DEFAULT_CRITERIA, feasibility_summary, generate_stock
+from mgwsim.study import DecisionRules
+from mgwsim.study.study import lock_in_failures, project_facts
 
 BLOCK = {"typology": "AB.02", "variant": 1, "floor_area_m2": 1850.0, "n_apartments": 24, "n_storeys": 6,
          "orientation_deg": 0.0, "seed": 3}
@@ -51,6 +57,7 @@ def test_city_row_agrees_with_the_study_path(model, city, study):
     """
     fast = city_row({**BLOCK, "combination": city}, model)
     slow = variant_row({**BLOCK, "combination": study}, variant_shared())
+    assert fast.keys() == slow.keys()
     assert fast["design_heat_load_kw"] == slow["design_heat_load_kw"]
     if city.startswith("hp50_gas"):  # below the 100 kVA connection: no upgrade, the same items
         assert fast["investment_eur"] == pytest.approx(slow["investment_eur"], rel=1e-12)
@@ -58,10 +65,15 @@ def test_city_row_agrees_with_the_study_path(model, city, study):
         per_kva = model.defaults.connection_costs["lv_capacity_eur_per_kva"]
         assert abs(fast["investment_eur"] - slow["investment_eur"]) <= per_kva * 3.0
     assert fast["spf_h2"] == pytest.approx(slow["spf_h2"], rel=0.01)
-    assert abs(fast["npv_eur"] - slow["npv_eur"]) <= 0.01 * slow["investment_eur"]
+    for money in ("npv_eur", "npv_before_grants_eur", "gap_before_grants_eur"):
+        assert abs(fast[money] - slow[money]) <= 0.01 * slow["investment_eur"], money
     assert fast["epc_kwh_m2"] == pytest.approx(slow["epc_kwh_m2"], rel=0.01)
-    for flag in ("no_unmet_heat", "npv_ge_0", "npv_with_subsidy_ge_0"):
-        assert fast[flag] == slow[flag]
+    assert fast["co2_avoided_t"] == pytest.approx(slow["co2_avoided_t"], rel=0.01)
+    # the same facts reach the call's rules, the same decision judges the flags
+    for same in ("works_grants_eur", "study_grants_eur", "shortfalls", "no_unmet_heat", "comfort_within_tolerance",
+                 "hot_water_within_tolerance", "connection_feasible", "lock_in_pass", "eligible", "qualifies",
+                 "npv_ge_0", "npv_with_subsidy_ge_0", "no_gap_before_grants"):
+        assert fast[same] == slow[same], same
 
 
 def test_more_heat_pump_share_means_less_backup(model):
@@ -134,7 +146,10 @@ def test_a_city_batch_gives_the_feasibility_summary(model):
     assert results["error"].notna().sum() == 1 and "hp99" in results["error"].dropna().iloc[0]
     summary = feasibility_summary(results.join(table[["typology", "combination"]]))
     assert int(summary["n_failed"].sum()) == 1
-    assert set(summary.columns) >= {f"share_{name}" for name in DEFAULT_CRITERIA}
+    assert set(summary.columns) >= {f"share_{name}" for name in DEFAULT_CRITERIA} | {"median_gap_before_grants_eur"}
+    judged = results[results["error"].isna()].join(table[["typology", "combination"]])
+    by_hand = judged.groupby(["typology", "combination"])["qualifies"].mean()
+    assert summary["share_qualifies"].dropna().to_dict() == by_hand.to_dict()
     single = city_row({**table.iloc[0].to_dict(), "seed": int(results["seed"].iloc[0])}, model)
     assert results.iloc[0]["npv_eur"] == single["npv_eur"]  # a batch row equals the single run, bit for bit
     assert isinstance(results, pd.DataFrame)
@@ -159,15 +174,15 @@ STOCK_ROWS = (  # (building id of generate_stock(8, seed=0), combination): why t
     (5, "hp30_elec"), (5, "hp50_gas_pv"), (5, "hp70_elec_pv"),  # MFH.05: hot-water hygiene fails (hp30, hp50)
     (4, "hp50_elec_pv"), (4, "hp70_gas"),  # AB.04: a large block, two units
     (2, "hp30_gas_pv"), (7, "hp50_elec"),  # MFH.01.Small, MFH.04.Small
-    (1, "hp30_gas"),  # MFH.02.Small: a positive NPV with subsidy, although the hybrid replaces its boiler too
+    (1, "hp30_gas"),  # MFH.02.Small: 4 apartments, the smallest building of the sample
 )
 
 
 def _assert_same_row(fast: dict, reference: dict):
-    """Every KPI to 1e-9 relative, every flag and count identical (same type too)."""
+    """Every KPI to 1e-9 relative, every flag, count and text identical (same type too)."""
     assert fast.keys() == reference.keys()
     for key, expected in reference.items():
-        if isinstance(expected, bool | int):
+        if expected is None or isinstance(expected, bool | int | str):
             assert type(fast[key]) is type(expected) and fast[key] == expected, key
         else:
             assert isinstance(fast[key], float), key
@@ -190,9 +205,20 @@ def test_the_array_path_equals_the_reference_path(model, stock_table):
     by_row = dict(zip(STOCK_ROWS, (fast for fast, _ in results), strict=True))
     assert not by_row[5, "hp30_elec"]["lock_in_pass"]  # all-electric: only the hot-water hygiene can fail
     assert by_row[0, "hp30_elec"]["lock_in_pass"] and not by_row[0, "hp30_gas"]["lock_in_pass"]  # fossil lock-in
-    # city rows give none of the Klimaatfonds facts (construction year, lock-in on the path, ...): its
-    # conditions are not checked, so no grant is paid and the flag with subsidy is the flag without
-    assert all(fast["npv_with_subsidy_ge_0"] == fast["npv_ge_0"] for fast, _ in results)
+    # the rows pass the call's facts: every building dates from before 2014 and has several apartments (the
+    # study money); the all-electric MFH.03 qualifies and gets the works grant, its hybrid fails the fossil check
+    # and gets none, flagged with the failing condition; the AB.04 tower's all-electric peak needs medium voltage
+    assert all(fast["study_grants_eur"] == 6000.0 for fast, _ in results)
+    electric, hybrid = by_row[0, "hp50_elec"], by_row[0, "hp50_gas"]
+    assert electric["eligible"] and electric["qualifies"] and electric["works_grants_eur"] == 24000.0
+    assert not hybrid["eligible"] and hybrid["works_grants_eur"] == 0.0 and not hybrid["qualifies"]
+    assert hybrid["shortfalls"].split("; ")[:2] == ["fossil_lock_in", "eligibility:no_lock_in"]
+    tower = by_row[4, "hp50_elec_pv"]
+    assert not tower["connection_feasible"] and "connection" in tower["shortfalls"].split("; ")
+    for fast, _ in results:  # the money columns as business_case defines them
+        assert fast["gap_before_grants_eur"] == max(0.0, -fast["npv_before_grants_eur"])
+        assert fast["gap_per_t_co2_eur"] == pytest.approx(fast["gap_before_grants_eur"] / fast["co2_avoided_t"])
+        assert fast["subsidies_eur"] == fast["works_grants_eur"] + fast["study_grants_eur"]
 
 
 def test_the_array_path_prices_an_old_boiler_and_a_small_connection_as_the_reference(stock_table):
@@ -258,3 +284,144 @@ def test_a_failing_building_fails_all_its_rows_with_its_error(model):
         with pytest.raises(InputError, match="n_storeys"):
             city_row({**row, "combination": combination}, model)
     assert sum(isinstance(case, InputError) for case in model._cases.values()) == 1
+
+
+# --------------------------------------------------------------- the study's rules on city rows
+SMALL_2016 = {"typology": "MFH.06.Small", "variant": 1, "floor_area_m2": 211.4, "n_apartments": 2, "n_storeys": 3,
+              "orientation_deg": 242.4, "year_built": 2016, "building": "small 2016"}
+"""Building 9 of generate_stock(120, seed=0): a small 2016 building whose hybrids pass every lock-in check."""
+
+
+def test_the_rows_pass_the_facts_the_study_passes(model, stock_table):
+    """The call's facts of the array path (_facts of its lock-in statuses and EPC) = project_facts of the study for
+    the same building and variant (no renovation path: the simulated year), the construction year taken from the
+    row's year_built: a 2016 hybrid without lock-in, and a 2007 MFH.05 hybrid failing two lock-in checks."""
+    for row in ({**SMALL_2016, "combination": "hp50_gas"}, stock_table.loc["5/hp30_gas"].to_dict()):
+        case = model.building_case(row)
+        combination = CITY_COMBINATIONS[row["combination"]]
+        variant = variant_for(combination, case.design_kw, case.building.area_m2("roof"), model.heat_pump_map)
+        result = _evaluate(variant, _study_demand(case, model), case.common, case.building, case.design_kw, model)
+        study_facts = project_facts(_study_inputs(case, model), result, None)
+        year = _array_year(variant, case, model).year
+        statuses = arrays.lock_in_statuses(year, variant.plant, model.defaults.install_year,
+                                           model.refrigerant_status(variant.plant))
+        failures = tuple(name for name, status in statuses.items() if status == "fail")
+        facts = _facts(case, variant.plant, failures, city_row(row, model)["epc_kwh_m2"])
+        assert facts.keys() == study_facts.keys()
+        assert sorted(facts.pop("lock_in_failures")) == sorted(study_facts.pop("lock_in_failures"))
+        for key, value in study_facts.items():
+            assert facts[key] == (pytest.approx(value, rel=1e-9) if isinstance(value, float) else value), key
+        assert study_facts["construction_year"] == row["year_built"]
+        assert case.building_age_years == model.defaults.install_year - row["year_built"]
+    assert sorted(failures) == ["fossil_lock_in", "hot_water_hygiene"]
+
+
+def test_a_combination_outside_the_call_gets_no_works_grant_and_is_flagged(model):
+    """The same building and hybrid built in 2016 and in 2010: the 2016 one fails only the call's "before 2014" (no
+    works grant, and no study money either: phase 1 asks the same) and is flagged; the 2010 one qualifies and gets
+    min(80 % x the year-0 investment incl. VAT, EUR 24,000), half at year 0 and half at year 1, and the study's
+    EUR 6,000 at year 0. Both are at least 10 years old (the same 6 % VAT), so the NPVs differ by the grants alone."""
+    late = city_row({**SMALL_2016, "combination": "hp30_gas"}, model)
+    early_row = {**SMALL_2016, "year_built": 2010, "combination": "hp30_gas"}
+    early = city_row(early_row, model)
+    _assert_same_row(late, _city_row_reference({**SMALL_2016, "combination": "hp30_gas"}, model))
+    _assert_same_row(early, _city_row_reference(early_row, model))
+    assert (late["eligible"], late["qualifies"], late["shortfalls"]) == (False, False, "eligibility:built_before_2014")
+    assert late["works_grants_eur"] == late["study_grants_eur"] == late["subsidies_eur"] == 0.0
+    assert late["lock_in_pass"] and late["comfort_within_tolerance"] and late["connection_feasible"]
+    assert (early["eligible"], early["qualifies"], early["shortfalls"]) == (True, True, "")
+    case = model.building_case(early_row)
+    variant = variant_for(CITY_COMBINATIONS["hp30_gas"], case.design_kw, case.building.area_m2("roof"),
+                          model.heat_pump_map)
+    items = [item for item in _array_year(variant, case, model).option.investments if item.first_year == 0]
+    vat = {"renovation": 0.06, "fossil_heating": 0.21, "standard": 0.21}
+    works = min(0.8 * sum(item.capex_eur * (1.0 + vat[item.vat_class]) for item in items), 24000.0)
+    assert early["works_grants_eur"] == pytest.approx(works, rel=1e-12) and early["study_grants_eur"] == 6000.0
+    grants_pv = 6000.0 + works / 2.0 + works / 2.0 / 1.03
+    assert early["npv_eur"] - late["npv_eur"] == pytest.approx(grants_pv, rel=1e-9)
+    assert early["npv_before_grants_eur"] - 6000.0 == pytest.approx(late["npv_before_grants_eur"] - 6000.0, rel=1e-12)
+    assert early["gap_covered_frac"] == pytest.approx(works / early["gap_before_grants_eur"], rel=1e-12)
+
+
+def test_an_irr_only_where_the_finance_rules_give_one(model):
+    """A small 2010 building (generate_stock(120, seed=0), building 45) whose all-electric rows repay their extra
+    investment at less than the discount rate: an IRR (one sign change, positive sum), below 3 % as the NPV is
+    negative, equal on both paths; its hybrid costs more every year: no IRR (NaN)."""
+    small = {"typology": "MFH.05.Small", "variant": 1, "floor_area_m2": 143.1, "n_apartments": 3, "n_storeys": 3,
+             "orientation_deg": 271.8, "year_built": 2010, "building": "small 2010"}
+    rows = {name: (city_row({**small, "combination": name}, model),
+                   _city_row_reference({**small, "combination": name}, model)) for name in ("hp50_elec_pv", "hp50_gas")}
+    for fast, reference in rows.values():
+        _assert_same_row(fast, reference)
+    electric, hybrid = rows["hp50_elec_pv"][0], rows["hp50_gas"][0]
+    assert 0.0 < electric["irr_frac"] < model.defaults.finance.discount_rate_frac and electric["npv_eur"] < 0.0
+    assert math.isnan(hybrid["irr_frac"])
+
+
+@pytest.fixture(scope="module")
+def mild_model() -> CityModel:
+    """Plants sized for a design temperature of +2 °C instead of the site's: backups (and the reference boiler)
+    too small for the coldest hours, so that some heat is left unmet."""
+    model = CityModel()
+    model.__dict__["design_temperature_degc"] = 2.0
+    return model
+
+
+def test_a_plant_that_leaves_heat_unmet_is_charged_for_it(mild_model, stock_table):
+    """Unmet space heat is priced as the occupants' electric heating at the LV tariff's marginal price, a yearly
+    cost over the horizon (without escalation: 20 years at 3 %), counted as heating electricity in the EPC
+    indicator (primary factor 2.5) and in the CO2; both paths agree to 1e-9."""
+    row = stock_table.loc["0/hp30_gas"].to_dict()
+    fast = city_row(row, mild_model)
+    _assert_same_row(fast, _city_row_reference(row, mild_model))
+    price = mild_model.defaults.unmet_heat_price_eur_per_kwh
+    assert fast["unmet_hours"] > 0 and fast["unmet_heat_kwh"] > 100.0
+    assert fast["unmet_heat_eur"] == pytest.approx(fast["unmet_heat_kwh"] * price, rel=1e-12)
+    # the same row with unmet heat for free: the NPV moves by the difference of the two unmet bills over 20 years
+    free = CityModel()
+    free.__dict__["design_temperature_degc"] = 2.0
+    free.__dict__["year_constants"] = replace(mild_model.year_constants, unmet_heat_eur_per_kwh=0.0)
+    gratis = city_row(row, free)
+    reference_unmet_eur = mild_model.building_case(row).reference.energy_eur_per_year.get("unmet_heat", 0.0)
+    annuity = (1.0 - 1.03 ** -20) / 0.03
+    assert fast["npv_eur"] - gratis["npv_eur"] == pytest.approx(
+        (reference_unmet_eur - fast["unmet_heat_eur"]) * annuity, rel=1e-9)
+    # EPC: 2.5 kWh of primary energy per kWh of unmet heat; CO2: the electricity factor
+    case = mild_model.building_case(row)
+    variant = variant_for(CITY_COMBINATIONS["hp30_gas"], case.design_kw, case.building.area_m2("roof"),
+                          mild_model.heat_pump_map)
+    year = _array_year(variant, case, mild_model).year
+    constants = mild_model.year_constants
+    without = arrays.epc_indicator(year._replace(sh_unmet_kwh=0.0), variant.plant.backup,
+                                   auxiliary_kwh=case.auxiliary_kwh, pv_kwh=year.pv_kwh,
+                                   heated_floor_area_m2=case.building.heated_floor_area_m2,
+                                   factors=constants.epc_factors)
+    assert fast["epc_kwh_m2"] - without == pytest.approx(2.5 * fast["unmet_heat_kwh"]
+                                                         / case.building.heated_floor_area_m2, rel=1e-9)
+    kg_per_kwh = constants.co2_kg_per_kwh["electricity"]
+    assert 1000.0 * _array_year(variant, case, mild_model).option.co2_t_per_year == pytest.approx(
+        (year.grid_import_kwh + year.sh_unmet_kwh) * kg_per_kwh + year.backup_input_kwh
+        * constants.co2_kg_per_kwh["natural_gas"], rel=1e-12)
+
+
+def test_the_comfort_flag_and_the_summary_follow_the_tolerance(mild_model, stock_table):
+    """Comfort within tolerance = unmet hours <= 3 % of the hours with a heating need (the study's rule), not
+    "no unmet hour"; with the rules' tolerance at 1 % the same rows are judged stricter, and the summary's share
+    follows the flag."""
+    strict = CityModel(rules=DecisionRules(max_unmet_share=0.01))
+    strict.__dict__["design_temperature_degc"] = 2.0
+    table = stock_table.loc[[f"{building}/{name}" for building in (0, 1, 7) for name in ("hp30_elec", "hp50_elec")]]
+    shares = {}
+    for label, model, tolerance in (("3 %", mild_model, 0.03), ("1 %", strict, 0.01)):
+        results = run_batch(table, city_row, shared=model, n_workers=1, progress=False)
+        expected = results["unmet_hours"] <= tolerance * results["heating_hours"]
+        assert results["comfort_within_tolerance"].tolist() == expected.tolist(), label
+        assert (results["no_unmet_heat"] == (results["unmet_hours"] == 0)).all()
+        summary = feasibility_summary(results.join(table[["typology", "combination"]]), by=("combination",),
+                                      criteria={"comfort": ("comfort_within_tolerance",),
+                                                "no_unmet_hour": ("no_unmet_heat",)})
+        shares[label] = summary["share_comfort"]
+        by_hand = expected.groupby(table["combination"]).mean()
+        assert summary["share_comfort"].to_dict() == pytest.approx(by_hand.to_dict())
+        assert (summary["share_no_unmet_hour"] == 0.0).all()  # every row leaves some heat unmet
+    assert (shares["3 %"] > shares["1 %"]).any() and (shares["3 %"] >= shares["1 %"]).all()

@@ -100,17 +100,32 @@ def test_stock_rows_run_through_demand_row(weather):
 
 # ---------------------------------------------------------------- feasibility summary
 def constructed_results() -> pd.DataFrame:
-    """AB.03 × {hp, hp+pv}: 4 buildings each; one failed run; known pass/fail pattern."""
+    """AB.03 × {hp, hp+pv}: 4 buildings each; MFH.02 × hp: one failed run and one locked-in row.
+
+    Known pattern: AB.03/hp building 3 leaves heat unmet beyond the tolerance, building 2 leaves some unmet
+    within it (no_unmet_heat False, comfort True); AB.03/hp+pv building 1 is not eligible for the call.
+    """
     rows = []
-    for combination, npv, npv_sub in (("hp", [False, False, True, False], [True, True, True, False]),
-                                      ("hp+pv", [True, True, True, False], [True, True, True, True])):
+    for combination, comfort, eligible, no_gap, npv_sub, gap in (
+            ("hp", [True, True, True, False], [True] * 4, [False, False, True, False], [True, True, True, False],
+             [50_000.0, 30_000.0, 0.0, 70_000.0]),
+            ("hp+pv", [True] * 4, [True, False, True, True], [True, True, True, False], [True] * 4,
+             [0.0, 0.0, 0.0, 20_000.0])):
         for i in range(4):
-            rows.append({"typology": "AB.03", "combination": combination, "no_unmet_heat": i != 3,
-                         "lock_in_pass": True, "npv_ge_0": npv[i], "npv_with_subsidy_ge_0": npv_sub[i], "error": None})
-    rows.append({"typology": "MFH.02", "combination": "hp", "no_unmet_heat": None, "lock_in_pass": None,
-                 "npv_ge_0": None, "npv_with_subsidy_ge_0": None, "error": "InputError: bad"})
-    rows.append({"typology": "MFH.02", "combination": "hp", "no_unmet_heat": True, "lock_in_pass": False,
-                 "npv_ge_0": True, "npv_with_subsidy_ge_0": True, "error": None})
+            technical = comfort[i]
+            rows.append({"typology": "AB.03", "combination": combination, "no_unmet_heat": i < 2,
+                         "comfort_within_tolerance": comfort[i], "hot_water_within_tolerance": True,
+                         "connection_feasible": True, "lock_in_pass": True, "eligible": eligible[i],
+                         "qualifies": technical and eligible[i], "no_gap_before_grants": no_gap[i],
+                         "npv_with_subsidy_ge_0": npv_sub[i], "gap_before_grants_eur": gap[i],
+                         "gap_per_t_co2_eur": gap[i] / 100.0 if gap[i] else np.nan, "error": None})
+    flags = ("no_unmet_heat", "comfort_within_tolerance", "hot_water_within_tolerance", "connection_feasible",
+             "lock_in_pass", "eligible", "qualifies", "no_gap_before_grants", "npv_with_subsidy_ge_0")
+    rows.append({"typology": "MFH.02", "combination": "hp", **dict.fromkeys(flags), "gap_before_grants_eur": np.nan,
+                 "gap_per_t_co2_eur": np.nan, "error": "InputError: bad"})
+    rows.append({"typology": "MFH.02", "combination": "hp", **dict.fromkeys(flags, True), "lock_in_pass": False,
+                 "eligible": False, "qualifies": False, "gap_before_grants_eur": 1000.0, "gap_per_t_co2_eur": 10.0,
+                 "error": None})
     return pd.DataFrame(rows)
 
 
@@ -118,28 +133,46 @@ def test_feasibility_summary_on_constructed_case():
     summary = feasibility_summary(constructed_results())
     assert summary.index.names == ["typology", "combination"]
     assert summary.loc[("AB.03", "hp"), ["n_buildings", "n_failed", "n_judged"]].tolist() == [4, 0, 4]
-    assert summary.loc[("AB.03", "hp"), "share_technical"] == 0.75
-    assert summary.loc[("AB.03", "hp"), "share_feasible"] == 0.25
-    assert summary.loc[("AB.03", "hp"), "share_feasible_with_subsidy"] == 0.75
-    assert summary.loc[("AB.03", "hp+pv"), "share_feasible"] == 0.75
-    assert summary.loc[("AB.03", "hp+pv"), "share_feasible_with_subsidy"] == 0.75
+    # the comfort tolerance, not "no unmet hour": building 2 leaves heat unmet within the tolerance and counts
+    assert summary.loc[("AB.03", "hp"), "share_qualifies_technically"] == 0.75
+    assert summary.loc[("AB.03", "hp"), "share_qualifies"] == 0.75
+    assert summary.loc[("AB.03", "hp"), "share_qualifies_without_gap"] == 0.25
+    assert summary.loc[("AB.03", "hp"), "share_qualifies_npv_ge_0_with_grants"] == 0.75
+    assert summary.loc[("AB.03", "hp+pv"), "share_qualifies_technically"] == 1.0
+    assert summary.loc[("AB.03", "hp+pv"), "share_qualifies"] == 0.75  # building 1 is not eligible for the call
+    assert summary.loc[("AB.03", "hp+pv"), "share_qualifies_without_gap"] == 0.5
     mfh = summary.loc[("MFH.02", "hp")]
     assert (mfh["n_buildings"], mfh["n_failed"], mfh["n_judged"]) == (2, 1, 1)
-    assert mfh["share_technical"] == 0.0 and mfh["share_feasible"] == 0.0
+    assert mfh["share_qualifies_technically"] == 0.0 and mfh["share_qualifies"] == 0.0
+    # the median gap before grants over the qualifying rows: AB.03/hp buildings 0-2, AB.03/hp+pv 0, 2 and 3
+    assert summary.loc[("AB.03", "hp"), "median_gap_before_grants_eur"] == 30_000.0
+    assert summary.loc[("AB.03", "hp+pv"), "median_gap_before_grants_eur"] == 0.0
+    assert summary.loc[("AB.03", "hp"), "median_gap_per_t_co2_eur"] == 400.0  # NaN (no gap) left out
+    assert np.isnan(mfh["median_gap_before_grants_eur"])  # nothing qualifies
+    everyone = feasibility_summary(constructed_results(), over=None)
+    assert everyone.loc[("AB.03", "hp"), "median_gap_before_grants_eur"] == 40_000.0
+    assert everyone.loc[("MFH.02", "hp"), "median_gap_before_grants_eur"] == 1000.0
 
 
 def test_feasibility_summary_custom_criteria_and_validation():
     results = constructed_results()
-    summary = feasibility_summary(results, by=("combination",), criteria={"economic": ("npv_ge_0",)})
-    assert summary["share_economic"].to_dict() == {"hp": 2 / 5, "hp+pv": 3 / 4}
+    summary = feasibility_summary(results, by=("combination",), criteria={"old_technical": ("no_unmet_heat",)},
+                                  medians=())
+    assert summary["share_old_technical"].to_dict() == {"hp": 3 / 5, "hp+pv": 2 / 4}
+    assert not any(column.startswith("median_") for column in summary.columns)
     with pytest.raises(InputError, match="npv_missing"):
         feasibility_summary(results, criteria={"x": ("npv_missing",)})
+    with pytest.raises(InputError, match="median column.*irr_frac"):
+        feasibility_summary(results, medians=("irr_frac",))
     broken = results.copy()
-    broken.loc[0, "npv_ge_0"] = None
-    with pytest.raises(DataError, match="'npv_ge_0' must be boolean; row 0"):
+    broken.loc[0, "qualifies"] = None
+    with pytest.raises(DataError, match="'qualifies' must be boolean; row 0"):
         feasibility_summary(broken)
     with pytest.raises(InputError, match="missing columns"):
         feasibility_summary(results, by=("region",))
+    bare = results.drop(columns=["gap_before_grants_eur", "gap_per_t_co2_eur", "qualifies"])
+    plain = feasibility_summary(bare, criteria={"technical": ("comfort_within_tolerance",)})  # no money: no medians
+    assert list(plain.columns) == ["n_buildings", "n_failed", "n_judged", "share_technical"]
 
 
 def test_feasibility_heatmap_draws_the_shares():
@@ -147,10 +180,10 @@ def test_feasibility_heatmap_draws_the_shares():
     ax = feasibility_heatmap(summary)
     image = ax.get_images()[0].get_array()
     assert image.shape == (2, 2)
-    assert (image[0, 0], image[0, 1], image[1, 0]) == (0.25, 0.75, 0.0)
+    assert (image[0, 0], image[0, 1], image[1, 0]) == (0.75, 0.75, 0.0)  # share_qualifies
     assert np.ma.is_masked(image[1, 1]) or np.isnan(image[1, 1])  # MFH.02 × hp+pv: no buildings
     assert [t.get_text() for t in ax.get_yticklabels()] == ["AB.03", "MFH.02"]
-    assert {t.get_text() for t in ax.texts} >= {"25%", "75%", "0%", "–"}
+    assert {t.get_text() for t in ax.texts} >= {"75%", "0%", "–"}
     with pytest.raises(InputError, match="two levels"):
         feasibility_heatmap(feasibility_summary(constructed_results(), by=("combination",)))
     plt.close("all")

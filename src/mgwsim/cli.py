@@ -129,7 +129,7 @@ def _batch(args: argparse.Namespace) -> int:
 
 def _feasibility(table, results, out: Path) -> list[Path]:
     """``summary.csv`` and ``heatmap.png`` (typology × combination) when the rows carry the flags."""
-    from mgwsim.stock import DEFAULT_CRITERIA, feasibility_heatmap, feasibility_summary
+    from mgwsim.stock import CRITERIA_TITLES, DEFAULT_CRITERIA, feasibility_heatmap, feasibility_summary
 
     flags = {c for needed in DEFAULT_CRITERIA.values() for c in needed}
     if not {"typology", "combination"} <= set(table.columns) or not flags <= set(results.columns):
@@ -145,12 +145,9 @@ def _feasibility(table, results, out: Path) -> list[Path]:
     figure, axes = plt.subplots(len(DEFAULT_CRITERIA), 1, figsize=(0.9 * columns + 3,
                                                                     len(DEFAULT_CRITERIA) * (0.4 * rows + 2.2)),
                                 squeeze=False)
-    titles = {"technical": "technically feasible (no unmet heat, no lock-in)",
-              "feasible": "feasible (and NPV ≥ 0 without subsidy)",
-              "feasible_with_subsidy": "feasible with subsidy (and NPV ≥ 0 with subsidy)"}
     for ax, name in zip(axes[:, 0], DEFAULT_CRITERIA, strict=True):
         feasibility_heatmap(summary, ax, column=f"share_{name}")
-        ax.set_title(titles.get(name, name))
+        ax.set_title(CRITERIA_TITLES.get(name, name))
     figure.tight_layout()
     figure.savefig(out / "heatmap.png", dpi=110, bbox_inches="tight")
     plt.close(figure)

@@ -6,7 +6,8 @@ exist, documented assumptions elsewhere: see ``data/stock/README.md``). Its rows
 :func:`mgwsim.batch.run_batch` (e.g. with :func:`mgwsim.batch.demand_row`).
 
 :func:`feasibility_summary` turns a batch result (boolean criteria per building and
-combination) into the share of feasible buildings per typology × combination;
+combination, by default the study's qualification of :mod:`mgwsim.study.decision`) into the
+share of buildings per typology × combination that qualify, with the median unprofitable gap;
 :func:`feasibility_heatmap` draws it.
 """
 
@@ -29,12 +30,44 @@ STOREY_EXPONENT = 0.5
 """Storeys scale as (A / A_ref)^0.5: half of a size difference is height, half footprint."""
 _SIZE_CLASSES = {"MFH.Small": "MFH.{p}.Small", "MFH.Gen": "MFH.{p}", "AB": "AB.{p}"}
 
+TECHNICAL_FLAGS = ("comfort_within_tolerance", "hot_water_within_tolerance", "connection_feasible", "lock_in_pass")
+"""The row flags of the study's technical qualification (:mod:`mgwsim.study.decision`): space heating
+and hot water within the comfort tolerance, the grid connection feasible, no lock-in check failing."""
+
 DEFAULT_CRITERIA: dict[str, tuple[str, ...]] = {
-    "technical": ("no_unmet_heat", "lock_in_pass"),
-    "feasible": ("no_unmet_heat", "lock_in_pass", "npv_ge_0"),
-    "feasible_with_subsidy": ("no_unmet_heat", "lock_in_pass", "npv_with_subsidy_ge_0"),
+    "qualifies_technically": TECHNICAL_FLAGS,
+    "qualifies": ("qualifies",),
+    "qualifies_without_gap": ("qualifies", "no_gap_before_grants"),
+    "qualifies_npv_ge_0_with_grants": ("qualifies", "npv_with_subsidy_ge_0"),
 }
-"""Default criteria of :func:`feasibility_summary`: name → boolean columns that must all be True."""
+"""Default criteria of :func:`feasibility_summary`: name → boolean columns that must all be True.
+
+Read from the columns of :func:`mgwsim.batch.city_row` / :func:`mgwsim.batch.variant_row`, which
+follow the study's decision (:func:`mgwsim.study.decide`, docs/decision.md):
+
+- ``qualifies_technically``: :data:`TECHNICAL_FLAGS`;
+- ``qualifies``: also eligible for the call's grants: what the study could recommend;
+- ``qualifies_without_gap``: qualifies and has no unprofitable gap before grants (NPV against the
+  reference without any grant and without the study, ``gap_before_grants_eur`` = 0): the jury's
+  view, viable without the subsidy;
+- ``qualifies_npv_ge_0_with_grants``: qualifies and its NPV with the grants (and the study's cost
+  and grant) is not negative: the co-owners' view with the call's grants.
+
+They replace ``technical``, ``feasible`` and ``feasible_with_subsidy`` (zero unmet hours, three
+lock-in checks, the NPV with the study cost but without grants), whose meaning changed; those
+criteria can still be passed explicitly, e.g. ``{"technical": ("no_unmet_heat", "lock_in_pass")}``.
+"""
+
+CRITERIA_TITLES = {
+    "qualifies_technically": "qualifies technically (comfort and hot water within tolerance, connection, no lock-in)",
+    "qualifies": "qualifies (technically, and eligible for the call's grants)",
+    "qualifies_without_gap": "qualifies, and no unprofitable gap before grants",
+    "qualifies_npv_ge_0_with_grants": "qualifies, and NPV ≥ 0 with the grants",
+}
+"""Titles of the default criteria (heat maps of ``mgwsim batch --row city``)."""
+
+DEFAULT_MEDIANS = ("gap_before_grants_eur", "gap_per_t_co2_eur", "works_grants_eur", "npv_eur")
+"""Money columns :func:`feasibility_summary` reports the median of (those the results have)."""
 
 
 # ------------------------------------------------------------------------------ shares
@@ -191,8 +224,10 @@ def feasibility_summary(
     by: Sequence[str] = ("typology", "combination"),
     criteria: Mapping[str, Sequence[str]] | None = None,
     error_column: str | None = "error",
+    medians: Sequence[str] | None = None,
+    over: str | None = "qualifies",
 ) -> pd.DataFrame:
-    """Share of buildings per group (typology × combination) that pass each criterion.
+    """Share of buildings per group (typology × combination) that pass each criterion, and the median money.
 
     Parameters
     ----------
@@ -207,12 +242,22 @@ def feasibility_summary(
     error_column : str or None
         Rows with a non-null value here (failed runs) are not judged; they are counted in
         ``n_failed`` and left out of the shares' denominators, never silently.
+    medians : sequence of str, optional
+        Numeric columns to report the median of; default those of :data:`DEFAULT_MEDIANS` that
+        ``results`` has (the unprofitable gap before grants and per tonne of CO2 avoided, the
+        works grants, the NPV with grants). A column given here must exist.
+    over : str or None
+        Boolean column selecting the rows the medians are taken over (default ``"qualifies"``:
+        the combinations the study could recommend; ignored when ``results`` lacks it and
+        ``medians`` is not given); ``None``: every judged row.
 
     Returns
     -------
     pandas.DataFrame
-        Index ``by``; columns ``n_buildings`` (all rows), ``n_failed``, ``n_judged`` and
-        ``share_<criterion>`` [-] (fraction of judged rows; NaN if none was judged).
+        Index ``by``; columns ``n_buildings`` (all rows), ``n_failed``, ``n_judged``,
+        ``share_<criterion>`` [-] (fraction of judged rows; NaN if none was judged) and
+        ``median_<column>`` (over the judged rows where ``over`` holds; NaN where none, and
+        a NaN value, such as a gap per tonne without CO2 avoided, is left out).
     """
     criteria = dict(DEFAULT_CRITERIA if criteria is None else criteria)
     by = list(by)
@@ -228,10 +273,35 @@ def feasibility_summary(
     summary["n_judged"] = judged.size().reindex(summary.index, fill_value=0).astype(np.int64)
     for name in criteria:
         summary[f"share_{name}"] = judged[name].mean().reindex(summary.index)
+    columns, rows = _median_columns(results, medians, over, ok)
+    if columns:
+        values = results.loc[rows, by].join(results.loc[rows, columns].astype(float))
+        middle = values.groupby(by, sort=True, observed=True)[columns].median()
+        for column in columns:
+            summary[f"median_{column}"] = middle[column].reindex(summary.index)
     return summary
 
 
-def feasibility_heatmap(summary: pd.DataFrame, ax=None, *, column: str = "share_feasible"):
+def _median_columns(results: pd.DataFrame, medians, over, ok: pd.Series) -> tuple[list[str], pd.Series]:
+    """The columns :func:`feasibility_summary` takes the median of, and the rows it takes it over."""
+    if medians is None:
+        columns = [c for c in DEFAULT_MEDIANS if c in results.columns]
+        if over is not None and over not in results.columns:
+            return [], ok
+    else:
+        columns = list(medians)
+        missing = [c for c in columns + ([over] if over else []) if c not in results.columns]
+        if missing:
+            raise InputError(f"feasibility_summary: results lack the median column(s) {missing}")
+    if not columns or over is None:
+        return columns, ok
+    selected = results.loc[ok, over]
+    if selected.isna().any() or not selected.isin([True, False]).all():
+        raise DataError(f"feasibility_summary: column {over!r} (over) must be boolean")
+    return columns, ok & results[over].where(ok, False).astype(bool)
+
+
+def feasibility_heatmap(summary: pd.DataFrame, ax=None, *, column: str = "share_qualifies"):
     """Heat map of ``summary[column]`` (rows: first index level, columns: second), values printed.
 
     Returns the matplotlib ``Axes``.

@@ -7,9 +7,11 @@ into the study objects (:func:`~mgwsim.system.simulate.plant_flows`,
 numbers from them. Here the same numbers come from one pass over ``out``
 (:func:`plant_year`: annual sums, the lock-in checks' counts, grid exchange and monthly
 peaks) and scalar formulas, each naming the function it mirrors (whose docstring cites the
-source). Subsidies, investments and the fossil lock-in check call the existing functions.
-What depends only on the model (month of every hour, tariffs, CO2 and EPC factors,
-discounting) is prepared once per process in :class:`YearConstants`.
+source); the business case adds up yearly cost lines kept per item kind
+(:func:`business_case_kpis`). Subsidies, investments, the IRR and the fossil lock-in check call
+the existing functions. What depends only on the model (month of every hour, tariffs, CO2
+and EPC factors, the price of unmet heat, discounting) is prepared once per process in
+:class:`YearConstants`.
 
 Equality with the reference path (1e-9 relative; flags identical) is tested in
 ``tests/test_city.py``: sums run in another order, nothing else differs.
@@ -25,18 +27,22 @@ import numpy as np
 
 from mgwsim._numba import njit
 from mgwsim.assess import EPC_FACTORS_FLANDERS, fossil_lock_in
-from mgwsim.assess.lockin import _ENERGY_TOLERANCE_KWH, _TEMPERATURE_BACKUP_SHARE
+from mgwsim.assess.lockin import _ENERGY_TOLERANCE_KWH, _TEMPERATURE_BACKUP_SHARE, MV_THRESHOLD_KVA
 from mgwsim.building.dhw import LegionellaRules
 from mgwsim.errors import InputError, check_number
 from mgwsim.finance import (
     VAT_CLASSES,
+    ConnectionCosts,
     Finance,
     Investment,
+    Option,
     SubsidyContext,
+    SubsidyResult,
     apply_subsidies,
-    investment_by_vat_class,
     investment_schedule,
+    irr,
 )
+from mgwsim.study.costs import CONNECTION_POWER_FACTOR
 from mgwsim.system import kernel as k
 from mgwsim.tariffs import banded_amount
 from mgwsim.tariffs._bill import _day_ahead, _month_info
@@ -78,6 +84,8 @@ class PlantYear(NamedTuple):
     export_value_eur: float
     """Export × day-ahead price [EUR] (formula injection), 0 without prices."""
     pv_kwh: float
+    sh_unmet_kwh: float
+    """Space heat the plant leaves unmet [kWh] (``space_heating_unmet_kwh`` summed)."""
     peaks_kw: np.ndarray
     """Highest hourly import of each calendar month [kW]."""
 
@@ -116,7 +124,7 @@ def _year_pass(out, columns, pv_kw, other_kw, electric_backup, unmet_kwh, prices
         columns[9], columns[10], columns[11], columns[12])
     s_sh = s_dhw = s_hp_sh = s_hp_dhw = s_el_sh = s_el_dhw = s_bu_sh = s_bu_dhw = s_bu_in = s_booster = 0.0
     unmet_h = limited_h = bu_limited = unmet_limited = below_h = 0.0
-    imported = exported = import_cost = export_value = pv_total = 0.0
+    imported = exported = import_cost = export_value = pv_total = s_unmet = 0.0
     for i in range(out.shape[0]):
         s_sh += out[i, sh]
         s_dhw += out[i, dhw]
@@ -128,6 +136,7 @@ def _year_pass(out, columns, pv_kw, other_kw, electric_backup, unmet_kwh, prices
         s_bu_dhw += out[i, bu_dhw]
         s_bu_in += out[i, bu_in]
         s_booster += out[i, booster]
+        s_unmet += out[i, unmet]
         if out[i, unmet] > unmet_kwh:
             unmet_h += 1.0
         if out[i, limited] > 0.5:
@@ -147,55 +156,64 @@ def _year_pass(out, columns, pv_kw, other_kw, electric_backup, unmet_kwh, prices
         month = month_of_step[i]
         peaks[month] = max(peaks[month], grid_import)
     sums[:] = (s_sh, s_dhw, s_hp_sh, s_hp_dhw, s_el_sh, s_el_dhw, s_bu_sh, s_bu_dhw, s_bu_in, s_booster, unmet_h,
-               limited_h, bu_limited, unmet_limited, below_h, imported, exported, import_cost, export_value, pv_total)
+               limited_h, bu_limited, unmet_limited, below_h, imported, exported, import_cost, export_value, pv_total,
+               s_unmet)
 
 
 # ------------------------------------------------------------------ model constants
 @dataclass
 class Discounting:
-    """Present-value factors of a :class:`~mgwsim.finance.Finance`, as :func:`mgwsim.finance.business_case`
-    discounts: ``factors[t]`` = (1 + r)^-t, t = 0..N. Per-item and per-carrier sums are kept."""
+    """Yearly cost lines and present-value factors of a :class:`~mgwsim.finance.Finance`, as
+    :func:`mgwsim.finance.business_case` builds and discounts them: ``factors[t]`` = (1 + r)^-t,
+    t = 0..N. The cost line of one item per EUR of CAPEX and each carrier's escalation are kept."""
 
     finance: Finance
     factors: np.ndarray = field(init=False)
     _per_capex: dict = field(default_factory=dict, init=False, repr=False)
-    _per_annual: dict = field(default_factory=dict, init=False, repr=False)
+    _per_fixed_om: dict = field(default_factory=dict, init=False, repr=False)
+    _growth: dict = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self):
         n = self.finance.horizon_years
         self.factors = (1.0 + self.finance.discount_rate_frac) ** -np.arange(n + 1, dtype=np.float64)
 
-    def per_capex_eur(self, lifetime_years: int, maintenance_frac: float, first_year: int = 0,
-                      one_off: bool = False) -> float:
-        """Present cost of 1 EUR of CAPEX excl. VAT first bought in ``first_year``: purchase, replacements,
-        maintenance (escalated as ``om``) minus residual value, as :func:`mgwsim.finance.investment_schedule`
-        and :func:`mgwsim.finance.option_flows` (the unit item of :func:`mgwsim.finance.batch_cash_flows`)."""
+    def per_capex(self, lifetime_years: int, maintenance_frac: float, first_year: int = 0,
+                  one_off: bool = False) -> np.ndarray:
+        """Yearly cost t = 0..N of 1 EUR of CAPEX excl. VAT first bought in ``first_year`` [EUR]: purchase,
+        replacements, maintenance (escalated as ``om``) minus residual value, as
+        :func:`mgwsim.finance.investment_schedule` and :func:`mgwsim.finance.option_flows` (the unit item
+        of :func:`mgwsim.finance.batch_cash_flows`). Read-only (kept)."""
         key = (int(lifetime_years), float(maintenance_frac), int(first_year), bool(one_off))
-        if key not in self._per_capex:
+        line = self._per_capex.get(key)
+        if line is None:
             f = self.finance
             life, maintenance, first, once = key
             unit = investment_schedule([Investment("unit", 1.0, life, maintenance, first_year=first, one_off=once)],
                                        f.horizon_years, capex_escalation_frac=f.capex_escalation_frac)
-            flows = unit["capex"] + unit["replacement"] + unit["om"] * f.growth("om") - unit["residual"]
-            self._per_capex[key] = float(flows @ self.factors)
-        return self._per_capex[key]
+            line = unit["capex"] + unit["replacement"] + unit["om"] * f.growth("om") - unit["residual"]
+            line.flags.writeable = False
+            self._per_capex[key] = line
+        return line
 
-    def per_fixed_om_eur(self, first_year: int = 0, one_off: bool = False) -> float:
-        """Present value of 1 EUR a year of an item's fixed O&M: years first_year+1..N escalated as ``om``
-        (none for a one-off item), as :func:`mgwsim.finance.investment_schedule` pays it."""
-        if one_off:
-            return 0.0
-        if first_year == 0:
-            return self.per_annual_eur("om")
-        growth = self.finance.growth("om").copy()
-        growth[:int(first_year) + 1] = 0.0
-        return float(growth @ self.factors)
+    def per_fixed_om(self, first_year: int = 0, one_off: bool = False) -> np.ndarray:
+        """Yearly cost of 1 EUR a year of an item's fixed O&M: years first_year+1..N escalated as ``om``
+        (none for a one-off item), as :func:`mgwsim.finance.investment_schedule` pays it. Read-only (kept)."""
+        key = (int(first_year), bool(one_off))
+        line = self._per_fixed_om.get(key)
+        if line is None:
+            line = np.zeros(self.finance.horizon_years + 1) if one_off else self.finance.growth("om").copy()
+            line[:key[0] + 1] = 0.0
+            line.flags.writeable = False
+            self._per_fixed_om[key] = line
+        return line
 
-    def per_annual_eur(self, carrier: str) -> float:
-        """Present value of 1 EUR a year in years 1..N escalated as ``carrier`` (:meth:`Finance.growth`)."""
-        if carrier not in self._per_annual:
-            self._per_annual[carrier] = float(self.finance.growth(carrier) @ self.factors)
-        return self._per_annual[carrier]
+    def growth(self, carrier: str) -> np.ndarray:
+        """1 EUR a year in years 1..N escalated as ``carrier`` (:meth:`Finance.growth`). Read-only (kept)."""
+        line = self._growth.get(carrier)
+        if line is None:
+            line = self._growth[carrier] = self.finance.growth(carrier)
+            line.flags.writeable = False
+        return line
 
 
 @dataclass
@@ -214,6 +232,9 @@ class YearConstants:
     co2_kg_per_kwh: dict
     epc_factors: dict
     discounting: Discounting
+    unmet_heat_eur_per_kwh: float
+    """Price of unmet space heat, the occupants' electric heating [EUR/kWh]
+    (:attr:`mgwsim.study.StudyInputs.unmet_heat_price_eur_per_kwh`)."""
 
 
 def year_constants(model) -> YearConstants:
@@ -234,7 +255,8 @@ def year_constants(model) -> YearConstants:
         n_months=len(months["starts"]), year_fraction=months["year_fraction"], electricity=electricity, gas=inputs.gas,
         prices=np.zeros(len(index)) if prices is None else np.asarray(prices, dtype=float),
         co2_kg_per_kwh={"electricity": float(co2["electricity"]), "natural_gas": float(co2["natural_gas"])},
-        epc_factors=dict(EPC_FACTORS_FLANDERS), discounting=Discounting(inputs.finance))
+        epc_factors=dict(EPC_FACTORS_FLANDERS), discounting=Discounting(inputs.finance),
+        unmet_heat_eur_per_kwh=float(inputs.unmet_heat_price_eur_per_kwh))
 
 
 # ------------------------------------------------------------------ energy KPIs
@@ -323,30 +345,52 @@ def epc_indicator(year: PlantYear, backup, *, auxiliary_kwh: float, pv_kwh: floa
     """Primary-energy indicator [kWh/m²·a] as :func:`mgwsim.assess.primary_energy_indicator` of
     :func:`mgwsim.assess.final_energy_by_use` (Flemish EPB factors, the whole PV production credited).
 
-    Heating: heat-pump electricity for space heating + backup input; hot water: heat-pump
-    electricity for hot water + booster + backup input; backup input = backup heat /
-    efficiency on the backup's carrier; auxiliaries on electricity.
+    Heating: heat-pump electricity for space heating + backup input + the unmet space heat as
+    the occupants' direct electric heating (efficiency 1); hot water: heat-pump electricity for
+    hot water + booster + backup input; backup input = backup heat / efficiency on the
+    backup's carrier; auxiliaries on electricity.
     """
     backup_kwh = (year.backup_heat_sh_kwh + year.backup_heat_dhw_kwh) / backup.efficiency
-    electricity = year.hp_elec_sh_kwh + year.hp_elec_dhw_kwh + year.booster_kwh + auxiliary_kwh
+    electricity = year.hp_elec_sh_kwh + year.hp_elec_dhw_kwh + year.booster_kwh + year.sh_unmet_kwh + auxiliary_kwh
     primary = factors["electricity"] * electricity + factors["natural_gas" if backup.is_combustion else "electricity"] * backup_kwh
     return (primary - pv_kwh * factors["electricity"]) / heated_floor_area_m2
 
 
-def co2_kg(grid_import_kwh: float, gas_kwh: float, factors: dict) -> float:
-    """Annual CO2 [kg] of grid import and gas (GCV) as :func:`mgwsim.assess.annual_emissions`
-    with the factors of :func:`mgwsim.assess.load_co2_factors` (sources: ``data/co2/README.md``)."""
-    return grid_import_kwh * factors["electricity"] + gas_kwh * factors["natural_gas"]
+def co2_kg(grid_import_kwh: float, gas_kwh: float, factors: dict, *, unmet_heat_kwh: float) -> float:
+    """Annual CO2 [kg] of grid import, gas (GCV) and the unmet space heat (direct electric heating,
+    electricity factor) as :func:`mgwsim.study.evaluate.assess_year` with :func:`mgwsim.assess.annual_emissions`
+    and the factors of :func:`mgwsim.assess.load_co2_factors` (sources: ``data/co2/README.md``)."""
+    return (grid_import_kwh + unmet_heat_kwh) * factors["electricity"] + gas_kwh * factors["natural_gas"]
+
+
+def energy_cost_eur(bill: dict[str, float], year: PlantYear, constants: YearConstants) -> dict[str, float]:
+    """Annual energy cost per carrier [EUR] as :attr:`mgwsim.study.VariantResult.energy_cost_eur` (no EV):
+    the bill, and the unmet space heat priced as the occupants' electric heating (``unmet_heat``) when
+    there is any."""
+    unmet_eur = year.sh_unmet_kwh * constants.unmet_heat_eur_per_kwh
+    return {**bill, "unmet_heat": unmet_eur} if unmet_eur > 0.0 else bill
+
+
+def connection_feasible(peak_kw: float, existing_connection_kva: float) -> bool:
+    """Whether a low-voltage variant's connection is feasible, as the study's decision reads
+    :func:`mgwsim.assess.connection_capacity` (cos φ 0.95): not when the peak's apparent power
+    exceeds both the existing connection and :data:`~mgwsim.assess.lockin.MV_THRESHOLD_KVA`
+    (medium voltage needed, ``fail``)."""
+    need = peak_kw / CONNECTION_POWER_FACTOR
+    return need <= existing_connection_kva or need <= MV_THRESHOLD_KVA
 
 
 # ------------------------------------------------------------------ lock-in checks
-def lock_in_statuses(year: PlantYear, plant, install_year: int) -> dict[str, str]:
-    """Status of the critical checks as :func:`mgwsim.assess.fossil_lock_in` (EPBD recast phase-out
-    2040; called), :func:`mgwsim.assess.temperature_lock_in` and :func:`mgwsim.assess.hot_water_hygiene`
-    (Flemish legionella decree of 9 Feb 2007) judge them with their defaults."""
+def lock_in_statuses(year: PlantYear, plant, install_year: int, refrigerant_status: str) -> dict[str, str]:
+    """Status of the lock-in checks (:data:`mgwsim.study.decision.LOCK_IN_CHECKS`) as
+    :func:`mgwsim.assess.fossil_lock_in` (EPBD recast phase-out 2040; called),
+    :func:`mgwsim.assess.temperature_lock_in` and :func:`mgwsim.assess.hot_water_hygiene` (Flemish
+    legionella decree of 9 Feb 2007) judge them with their defaults; the refrigerant check's
+    ``refrigerant_status`` is given (it depends on the units only)."""
     return {"fossil_lock_in": fossil_lock_in({install_year: fossil_heat_share(year, plant)}).status,
             "temperature_lock_in": temperature_status(year),
-            "hot_water_hygiene": hygiene_status(year, plant)}
+            "hot_water_hygiene": hygiene_status(year, plant),
+            "refrigerant_lock_in": refrigerant_status}
 
 
 def fossil_heat_share(year: PlantYear, plant) -> float:
@@ -397,48 +441,132 @@ class RememberedCosts:
         return found
 
 
-class Npv(NamedTuple):
-    """NPV of a variant against the reference [EUR], with and without its grants."""
+class RememberedConnectionCosts(ConnectionCosts):
+    """:class:`~mgwsim.finance.ConnectionCosts` whose rows are read from the table once: the same
+    values, sources and VAT classes, without a pandas lookup per item of every row."""
+
+    def _cached(self, key: str) -> tuple[float, str, str]:
+        rows = self.__dict__.setdefault("_rows", {})
+        found = rows.get(key)
+        if found is None:
+            found = rows[key] = (ConnectionCosts.__getitem__(self, key), ConnectionCosts.source(self, key),
+                                 ConnectionCosts.vat_class(self, key))
+        return found
+
+    def __getitem__(self, key: str) -> float:
+        return self._cached(key)[0]
+
+    def source(self, key: str) -> str:
+        return self._cached(key)[1]
+
+    def vat_class(self, key: str) -> str:
+        return self._cached(key)[2]
+
+
+class Money(NamedTuple):
+    """The business case of a variant against the reference, as :class:`~mgwsim.finance.BusinessCase`
+    reports it [EUR, t, fractions]; ``nan`` where the business case has ``None``."""
 
     npv_eur: float
     npv_without_subsidy_eur: float
+    """NPV without any grant, works or study (the study cost stays): ``npv_eur`` minus the grants'
+    present value, as the city rows reported it before the call's rules (kept for ``npv_ge_0``)."""
+    npv_before_grants_eur: float
+    gap_before_grants_eur: float
     subsidies_eur: float
+    works_grants_eur: float
+    study_grants_eur: float
+    gap_covered_frac: float
+    co2_avoided_t: float
+    gap_per_t_co2_eur: float
+    irr_frac: float
+    subsidies: SubsidyResult
 
 
-def present_cost_eur(investments, energy_eur: dict, vat_frac, discounting: Discounting, *,
-                     study_cost_eur: float = 0.0, owner: str = "option") -> float:
-    """Present value of one option's costs over the horizon [EUR], as :func:`mgwsim.finance.option_flows`
-    discounted by :func:`mgwsim.finance.business_case`: investments, replacements, O&M and residual
-    value incl. VAT (``vat_frac`` one rate, or the rate per VAT class as
-    :attr:`mgwsim.finance.SubsidyResult.vat_rates`), the study cost at year 0, each carrier's bill
-    escalated as the carrier."""
-    rates = vat_frac if isinstance(vat_frac, Mapping) else dict.fromkeys(VAT_CLASSES, vat_frac)
-    capital = sum((item.capex_eur * discounting.per_capex_eur(item.lifetime_years, item.maintenance_frac,
-                                                              item.first_year, item.one_off)
-                   + item.fixed_om_eur_per_year * discounting.per_fixed_om_eur(item.first_year, item.one_off))
-                  * (1.0 + rates[item.vat_class])
-                  for item in investments)
-    energy = sum(check_number(eur, f"energy_eur_per_year[{carrier!r}]", owner=owner) * discounting.per_annual_eur(carrier)
-                 for carrier, eur in energy_eur.items())
-    return capital + study_cost_eur + energy
+def cost_flows(investments, energy_eur: Mapping[str, float], vat_rates: Mapping[str, float],
+               discounting: Discounting, *, study_cost_eur: float = 0.0, owner: str = "option") -> np.ndarray:
+    """Yearly costs of one option t = 0..N [EUR], the sum of the lines of :func:`mgwsim.finance.option_flows`:
+    investments, replacements, O&M and residual value incl. the VAT of each item's class
+    (``vat_rates``, :attr:`mgwsim.finance.SubsidyResult.vat_rates`), the study cost at year 0 and
+    each carrier's bill escalated as the carrier. Items are summed per cost line (lifetime,
+    maintenance, year bought), one vector addition per line."""
+    capex: dict = {}
+    fixed_om: dict = {}
+    for item in investments:
+        vat = 1.0 + vat_rates[item.vat_class]
+        key = (item.lifetime_years, item.maintenance_frac, item.first_year, item.one_off)
+        capex[key] = capex.get(key, 0.0) + item.capex_eur * vat
+        if item.fixed_om_eur_per_year:
+            om_key = (item.first_year, item.one_off)
+            fixed_om[om_key] = fixed_om.get(om_key, 0.0) + item.fixed_om_eur_per_year * vat
+    flows = np.zeros(len(discounting.factors))
+    flows[0] = study_cost_eur
+    for key, eur in capex.items():
+        flows += eur * discounting.per_capex(*key)
+    for key, eur in fixed_om.items():
+        flows += eur * discounting.per_fixed_om(*key)
+    for carrier, eur in energy_eur.items():
+        flows += check_number(eur, f"energy_eur_per_year[{carrier!r}]", owner=owner) * discounting.growth(carrier)
+    return flows
 
 
-def npv_against(investments, energy_eur: dict, reference, inputs, discounting: Discounting, name: str) -> Npv:
-    """NPV of :func:`mgwsim.finance.business_case` (the variant with ``inputs.study_cost_incl_vat_eur``
-    and ``inputs.subsidies``, e.g. reduced 6 % VAT and the Antwerp Klimaatfonds, against the
-    ``reference`` :class:`~mgwsim.finance.Option`), and without the grants discounted to year 0
-    as :func:`mgwsim.batch.city_row` reports it."""
-    finance, factors = inputs.finance, discounting.factors
-    split = investment_by_vat_class(investments)  # year-0 purchases, as business_case
-    context = SubsidyContext(sum(split.values()), inputs.study_cost_incl_vat_eur, finance.n_apartments,
-                             inputs.building_age_years, True, investment_by_vat_class_eur=split)
-    subsidies = apply_subsidies(inputs.subsidies, context, vat_frac=finance.vat_frac)
-    grants = subsidies.by_year()
-    grants_pv = sum(eur * factors[min(year, finance.horizon_years)] for year, eur in grants.items())
-    variant_pv = present_cost_eur(investments, energy_eur, subsidies.vat_rates, discounting,
-                                  study_cost_eur=inputs.study_cost_incl_vat_eur, owner=name)
-    reference_pv = present_cost_eur(reference.investments, reference.energy_eur_per_year, subsidies.vat_rates,
-                                    discounting, study_cost_eur=reference.study_cost_incl_vat_eur, owner=reference.name)
-    npv = reference_pv - (variant_pv - grants_pv)
-    rate = finance.discount_rate_frac
-    return Npv(npv, npv - sum(eur / (1.0 + rate) ** year for year, eur in grants.items()), subsidies.total_eur)
+def business_case_kpis(variant: Option, reference: Option, *, finance: Finance, rules, study_cost_eur: float,
+                       building_age_years: float, facts: Mapping[str, object], discounting: Discounting,
+                       reference_flows: dict) -> Money:
+    """:func:`mgwsim.finance.business_case` of ``variant`` (paying ``study_cost_eur`` at year 0) against
+    ``reference``, its KPIs without the cash-flow table.
+
+    The grant ``rules`` (e.g. reduced 6 % VAT and the Antwerp Klimaatfonds) see the variant's year-0
+    investment split by VAT class, the building (``finance.n_apartments``, ``building_age_years``,
+    housing) and the ``facts`` of :data:`mgwsim.finance.FACT_FIELDS`; both options carry the VAT
+    rates they yield. Incremental flow = reference costs - (variant costs - grants as paid); NPV,
+    NPV and gap before grants (no grant, no study cost), CO2 avoided over the horizon
+    (undiscounted) and the gap per tonne, the share of the gap the works grants cover and the IRR
+    (:func:`mgwsim.finance.irr`: only for an investment), as :func:`mgwsim.finance.business_case`
+    computes them. ``reference_flows`` keeps the reference's costs per set of VAT rates (one
+    building's rows share it).
+    """
+    split = year0_by_vat_class(variant.investments)
+    context = SubsidyContext(sum(split.values()), study_cost_eur, finance.n_apartments, building_age_years, True,
+                             **facts, investment_by_vat_class_eur=split)
+    subsidies = apply_subsidies(rules, context, vat_frac=finance.vat_frac)
+    rates = subsidies.vat_rates
+    key = tuple(rates.items())
+    ref_cost = reference_flows.get(key)
+    if ref_cost is None:
+        ref_cost = reference_flows[key] = cost_flows(
+            reference.investments, reference.energy_eur_per_year, rates, discounting,
+            study_cost_eur=reference.study_cost_incl_vat_eur, owner=reference.name)
+    var_cost = cost_flows(variant.investments, variant.energy_eur_per_year, rates, discounting,
+                          study_cost_eur=study_cost_eur, owner=variant.name)
+    works, study = _grant_flow(subsidies, "works", finance), _grant_flow(subsidies, "study", finance)
+    incremental = ref_cost - (var_cost - works - study)
+    factors, horizon = discounting.factors, finance.horizon_years
+    npv = float(incremental @ factors)
+    grants_pv = float((works + study) @ factors)
+    before_grants = npv - grants_pv + (study_cost_eur - reference.study_cost_incl_vat_eur)
+    gap = max(0.0, -before_grants)
+    avoided = (float(reference.co2_t_per_year) - float(variant.co2_t_per_year)) * horizon
+    rate = irr(incremental)
+    return Money(npv, npv - grants_pv, before_grants, gap, subsidies.total_eur, subsidies.works_eur,
+                 subsidies.study_eur, subsidies.works_eur / gap if gap > 0.0 else np.nan, avoided,
+                 gap / avoided if avoided > 0.0 else np.nan, np.nan if rate is None else rate, subsidies)
+
+
+def year0_by_vat_class(investments) -> dict[str, float]:
+    """The year-0 purchases excl. VAT per VAT class [EUR], every class present, as
+    :func:`mgwsim.finance.investment_by_vat_class` (an item bought in a later year is not part of the
+    project's investment), without building a schedule per class."""
+    split = dict.fromkeys(VAT_CLASSES, 0.0)
+    for item in investments:
+        if item.first_year == 0:
+            split[item.vat_class] += item.capex_eur
+    return split
+
+
+def _grant_flow(subsidies: SubsidyResult, kind: str, finance: Finance) -> np.ndarray:
+    """Grants of ``kind`` as paid, t = 0..N [EUR] (a payment after the horizon in year N), as business_case."""
+    out = np.zeros(finance.horizon_years + 1)
+    for year, eur in subsidies.by_year(kind).items():
+        out[min(year, finance.horizon_years)] += eur
+    return out

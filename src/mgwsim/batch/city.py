@@ -24,12 +24,22 @@ common-area loads and the reference (a new gas boiler, as in :func:`~mgwsim.batc
 Per row: the plant kernel of the combination, the electricity balance, the bills,
 investments, subsidies and the business case. No hourly data outlives the building.
 
+A row gives the study's answer for its building and combination (docs/decision.md): space
+heat left unmet is priced as the occupants' electric heating and counted in the EPC indicator
+and the CO2 (:func:`~mgwsim.study.evaluate.assess_year`); the call's grant rules see the facts
+the study passes (:func:`~mgwsim.study.study.project_facts` without a renovation path: the
+construction year from the row's ``year_built`` or the typology, :func:`building_dates`); the
+flags are the study's decision (:func:`mgwsim.study.decision.shortfalls` under
+:attr:`CityModel.rules`: comfort and hot water within the tolerance, a feasible connection, no
+failed check of :data:`~mgwsim.study.decision.LOCK_IN_CHECKS`, eligibility for the call).
+
 :func:`city_row` reads the KPIs of the row and of the building's reference straight from
 the kernel's output arrays (:mod:`mgwsim.batch._city_arrays`: one pass over the year, scalar
 formulas, tariffs and discounting prepared once per process); :func:`_city_row_reference` is
 the same row, reference included, through the study objects (``SystemResult``,
-:func:`~mgwsim.study.evaluate.assess_year`, :func:`~mgwsim.finance.business_case`), kept as
-the reference the tests compare it with (equal to 1e-9).
+:func:`~mgwsim.study.evaluate.assess_year`, the study's checks, ``VariantResult``,
+:func:`~mgwsim.study.study.variant_business_case` and :attr:`mgwsim.study.StudyResult.decision`),
+kept as the reference the tests compare it with (equal to 1e-9).
 """
 
 from __future__ import annotations
@@ -44,7 +54,6 @@ import numpy as np
 import pandas as pd
 
 from mgwsim._numba import njit
-from mgwsim.assess import fossil_heat_share, fossil_lock_in, hot_water_hygiene, temperature_lock_in
 from mgwsim.batch import _city_arrays as arrays
 from mgwsim.batch._rows import row_seed
 from mgwsim.building.dhw import simulate_dhw_draws
@@ -52,15 +61,18 @@ from mgwsim.building.emitters import radiators_for
 from mgwsim.building.typology import building_from_typology
 from mgwsim.demand import Demand, demand_series, simulate_demand
 from mgwsim.errors import InputError, check_number
-from mgwsim.finance import Option, business_case
+from mgwsim.finance import Finance, Option
 from mgwsim.heatpump import air_to_water
 from mgwsim.loads import common_area_load_arrays, epc_auxiliary_kw
 from mgwsim.pv import flat_roof_east_west, pv_ac_kw_array
 from mgwsim.simyear import LOCAL_TIMEZONE
 from mgwsim.storage import Tank
-from mgwsim.study import StudyInputs, Variant, scale_map
+from mgwsim.study import DecisionRules, Study, StudyInputs, StudyResult, Variant, VariantResult, scale_map
 from mgwsim.study.costs import variant_investments
-from mgwsim.study.evaluate import assess_year
+from mgwsim.study.decision import LOCK_IN_CHECKS, shortfalls
+from mgwsim.study.evaluate import _checks as _study_checks
+from mgwsim.study.evaluate import _refrigerant, assess_year
+from mgwsim.study.study import variant_business_case
 from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, SystemResult, gas_boiler_reference
 from mgwsim.system.simulate import _check_in_grid, _defrost, plant_buffers, plant_flows, run_plant
 from mgwsim.weather import default_weather
@@ -71,15 +83,14 @@ OCCUPANTS_PER_APARTMENT = 2.0
 """Occupants per apartment for the hot-water draws, as :func:`mgwsim.simulate_demand`'s default."""
 PV_ROOF_SHARE = 0.6
 """Share of the roof area covered by the east-west PV layout (as :func:`mgwsim.batch.variant_row`)."""
-CRITICAL_CHECKS = ("fossil_lock_in", "temperature_lock_in", "hot_water_hygiene")
-"""Lock-in checks that make a combination infeasible when they fail."""
 REFERENCE_BOILER_MIN_KW = 20.0
 """Smallest reference boiler [kW]: 1.1 × design load, at least the smallest collective boiler of the cost table."""
 MAX_UNIT_KW = 500.0
 """Largest heat-pump unit of a city variant [kW] (mgwsim screening assumption: large collective air-water
 modules reach a few hundred kW); a larger heat-pump share is split over more units."""
+_LOCK_IN_RANK = {name: rank for rank, name in enumerate(LOCK_IN_CHECKS)}
 _BUILDING_COLUMNS = ("floor_area_m2", "n_apartments", "n_storeys")
-_CASE_COLUMNS = ("typology", "variant", *_BUILDING_COLUMNS, "orientation_deg")
+_CASE_COLUMNS = ("typology", "variant", *_BUILDING_COLUMNS, "orientation_deg", "year_built")
 _CASES_KEPT = 4
 
 
@@ -136,9 +147,13 @@ class CityModel:
     orientation_step_deg : float
         Building orientations are rounded to this step [°] so that facade irradiance is
         computed once per orientation (5° moves a facade's annual irradiance by < 1 %).
+    rules : DecisionRules, optional
+        The study's decision rules the rows' flags follow (comfort and hot-water tolerance,
+        eligibility required); default :class:`~mgwsim.study.DecisionRules` ().
     """
 
-    def __init__(self, weather=None, *, heat_pump_map=None, pool_seed: int = 0, orientation_step_deg: float = 5.0):
+    def __init__(self, weather=None, *, heat_pump_map=None, pool_seed: int = 0, orientation_step_deg: float = 5.0,
+                 rules: DecisionRules | None = None):
         # one calendar: the year is laid on its local calendar year (12 billing months), as in StudyInputs
         self.weather = (weather if weather is not None else default_weather()).calendar_year()
         if self.weather.step_h != 1.0:
@@ -151,15 +166,20 @@ class CityModel:
         self.pool_seed = int(pool_seed)
         self.orientation_step_deg = check_number(orientation_step_deg, "orientation_step_deg", owner="CityModel",
                                                  low=0.1, high=90.0, unit="°")
+        self.rules = DecisionRules() if rules is None else rules
+        if not isinstance(self.rules, DecisionRules):
+            raise InputError(f"CityModel.rules must be DecisionRules, got {type(self.rules).__name__}")
         self._cases: dict = {}
         self._unit_maps: dict = {}
+        self._refrigerant: dict = {}
         self._scratch = threading.local()
 
     def __getstate__(self):
-        state = {**self.__dict__, "_cases": {}, "_unit_maps": {}}
+        state = {**self.__dict__, "_cases": {}, "_unit_maps": {}, "_refrigerant": {}}
         del state["_scratch"]
         for lazy in ("local_index", "dhw_pool", "pv_kw_per_kwp", "defaults", "defrost", "no_defrost",
-                     "design_temperature_degc", "day_ahead", "year_constants", "temp_air_degc", "remembered_costs"):
+                     "design_temperature_degc", "day_ahead", "year_constants", "temp_air_degc", "remembered_costs",
+                     "remembered_connection_costs"):
             state.pop(lazy, None)  # rebuilt in each worker rather than shipped
         return state
 
@@ -231,6 +251,24 @@ class CityModel:
         """The cost table, keeping the investments it has priced (unit sizes repeat across a stock)."""
         return arrays.RememberedCosts(self.defaults.cost_table)
 
+    @cached_property
+    def remembered_connection_costs(self) -> arrays.RememberedConnectionCosts:
+        """The connection works' prices, each row read once
+        (:class:`~mgwsim.batch._city_arrays.RememberedConnectionCosts`)."""
+        return arrays.RememberedConnectionCosts(self.defaults.connection_costs.table)
+
+    def refrigerant_status(self, plant) -> str:
+        """Status of the study's refrigerant check (EU F-gas Regulation 2024/573,
+        :func:`mgwsim.assess.refrigerant_lock_in` as :func:`mgwsim.study.evaluate_variant` runs it) of a
+        plant of this model's units, kept per unit size: the verdict depends on the map's refrigerant
+        and source and on one unit's capacity."""
+        key = tuple(None if cascade is None else cascade.performance.rated_capacity_kw
+                    for cascade in (plant.heat_pumps, plant.hot_water.heat_pump))
+        status = self._refrigerant.get(key)
+        if status is None:
+            status = self._refrigerant[key] = _refrigerant(plant, self.defaults).status
+        return status
+
     def unit_map(self, unit_kw: float):
         """The heat-pump map scaled to one unit of ``unit_kw`` [kW] (:func:`mgwsim.study.scale_map`), kept:
         unit sizes are multiples of 5 kW, so a stock has few."""
@@ -299,8 +337,9 @@ def city_row(row: dict, model: CityModel) -> dict:
     ----------
     row : dict
         ``typology``, ``variant`` (1–3), ``combination`` (a key of :data:`CITY_COMBINATIONS`),
-        ``seed``; optional ``floor_area_m2``, ``n_apartments``, ``n_storeys``, ``orientation_deg``
-        and ``building`` (the building's id, as :func:`city_table` writes it). With ``building``
+        ``seed``; optional ``floor_area_m2``, ``n_apartments``, ``n_storeys``, ``orientation_deg``,
+        ``year_built`` (:func:`building_dates`) and ``building`` (the building's id, as
+        :func:`city_table` writes it). With ``building``
         the hot-water draws are seeded by the building (:func:`~mgwsim.batch.row_seed` of its
         id), so that its combinations see the same occupants (a paired comparison), and the
         building's demand and reference are computed once for all its combinations in a
@@ -310,8 +349,11 @@ def city_row(row: dict, model: CityModel) -> dict:
     Returns
     -------
     dict
-        As :func:`mgwsim.batch.variant_row` (``npv_ge_0`` without subsidy,
-        ``npv_with_subsidy_ge_0`` with it, ready for :func:`mgwsim.stock.feasibility_summary`).
+        As :func:`mgwsim.batch.variant_row`: energy (SPF, backup share, unmet hours and heat with
+        its cost, EPC indicator, CO2), money against the reference (investment, grants, NPV with
+        and without grants, the gap before grants, the share the works grants cover, CO2 avoided
+        and the gap per tonne, IRR) and the study's flags, ready for
+        :func:`mgwsim.stock.feasibility_summary`; every column in docs/batch.md.
     """
     combination = _combination(row.get("combination"))
     case = model.building_case(row)
@@ -326,7 +368,8 @@ def _city_row_reference(row: dict, model: CityModel) -> dict:
     case = model.building_case(row)
     variant = variant_for(combination, case.design_kw, case.building.area_m2("roof"), model.heat_pump_map)
     result = _evaluate(variant, _study_demand(case, model), case.common, case.building, case.design_kw, model)
-    return _kpis(result, _study_reference(case, model), case.design_kw, model)
+    return study_row_kpis(_study_inputs(case, model), result, _study_reference(case, model), case.design_kw,
+                          model.rules)
 
 
 @dataclass(frozen=True)
@@ -344,10 +387,20 @@ class _BuildingCase:
     auxiliary_kwh: float
     """Annual EPC auxiliary electricity (pumps, fans) [kWh]."""
     reference_variant: Variant
+    construction_year: int | None
+    """Year of the building (permit) for the call's conditions (:func:`building_dates`)."""
+    building_age_years: float
+    """Age of the building at installation [years] (reduced VAT; :func:`building_dates`)."""
+    finance: Finance
+    """The study's finance with the building's apartments (the call counts them)."""
+    heating_hours: float
+    """Hours with a space-heating need [h]: the comfort tolerance's base."""
     reference: Option | None = None
     """The reference's :class:`~mgwsim.finance.Option` on the array path (:func:`_array_year`)."""
+    reference_flows: dict = field(default_factory=dict)
+    """The reference's yearly costs per set of VAT rates (:func:`mgwsim.batch._city_arrays.business_case_kpis`)."""
     study: dict = field(default_factory=dict)
-    """The demand and reference on the study path, built when :func:`_city_row_reference` first asks."""
+    """The inputs, demand and reference on the study path, built when :func:`_city_row_reference` first asks."""
 
 
 def _study_demand(case: _BuildingCase, model: CityModel) -> Demand:
@@ -357,7 +410,16 @@ def _study_demand(case: _BuildingCase, model: CityModel) -> Demand:
     return case.study["demand"]
 
 
-def _study_reference(case: _BuildingCase, model: CityModel) -> _Evaluated:
+def _study_inputs(case: _BuildingCase, model: CityModel) -> StudyInputs:
+    """The :class:`~mgwsim.study.StudyInputs` of the building (the model's defaults with the building, its
+    construction year and age and its apartments in the finance), kept on the case."""
+    if "inputs" not in case.study:
+        case.study["inputs"] = replace(model.defaults, building=case.building, construction_year=case.construction_year,
+                                       building_age_years=case.building_age_years, finance=case.finance)
+    return case.study["inputs"]
+
+
+def _study_reference(case: _BuildingCase, model: CityModel) -> VariantResult:
     """The building's reference through :func:`_evaluate` (the study objects), kept on the case."""
     if "reference" not in case.study:
         case.study["reference"] = _evaluate(case.reference_variant, _study_demand(case, model), case.common,
@@ -376,8 +438,33 @@ def _building_case(row: dict, model: CityModel) -> _BuildingCase:
     common = model.common_area(building, design_kw)
     boiler_kw = max(1.1 * design_kw, REFERENCE_BOILER_MIN_KW)
     reference = Variant("reference", gas_boiler_reference(boiler_kw), keeps_existing_boiler=False)
-    case = _BuildingCase(building, design_kw, seed, common, tuple(series), float(common["auxiliary"].sum()), reference)
+    inputs = model.defaults
+    construction_year, age = building_dates(row, building, install_year=inputs.install_year,
+                                            default_age_years=inputs.building_age_years)
+    heating_hours = float(np.count_nonzero(series[0] > 0.0)) * model.weather.step_h
+    case = _BuildingCase(building, design_kw, seed, common, tuple(series), float(common["auxiliary"].sum()), reference,
+                         construction_year, age, replace(inputs.finance, n_apartments=building.n_apartments),
+                         heating_hours)
     return replace(case, reference=_array_year(reference, case, model).option)
+
+
+def building_dates(row: dict, building, *, install_year: int, default_age_years: float) -> tuple[int | None, float]:
+    """Construction year and age at installation [years] of a row's building, for the subsidy rules.
+
+    With the row's ``year_built`` (a stock of :func:`mgwsim.stock.generate_stock`): that year, and the
+    age ``install_year - year_built`` (the dwellings taken as first occupied in the year they were
+    built; mgwsim assumption). Without it, as :class:`~mgwsim.study.StudyInputs` defaults: the
+    building's ``year_built`` (TABULA: the first year of its construction period, ``None`` for the
+    open period before 1946, so that the call's construction-year condition is not checked and no
+    grant is paid) and ``default_age_years``.
+    """
+    year = row.get("year_built")
+    if year is None or (isinstance(year, float) and math.isnan(year)):
+        return building.year_built, float(default_age_years)
+    check_number(year, "year_built", owner="city_row", low=1800, high=install_year)
+    if year != int(year):
+        raise InputError(f"city_row.year_built = {year!r} must be a whole year")
+    return int(year), float(install_year - int(year))
 
 
 def _combination(name) -> Combination:
@@ -426,20 +513,9 @@ def _pv_layout(roof_m2: float) -> tuple:
     return tuple(flat_roof_east_west(PV_ROOF_SHARE * roof_m2))
 
 
-@dataclass(frozen=True)
-class _Evaluated:
-    """What the business case and the flags need of one plant-year (no hourly data kept)."""
-
-    name: str
-    kpis: pd.Series
-    option: object
-    checks: dict
-    epc_kwh_m2: float
-    investment_eur: float
-
-
-def _evaluate(variant, demand, common: dict, building, design_kw: float, model: CityModel) -> _Evaluated:
-    """One plant-year as :func:`mgwsim.study.evaluate_variant` judges it (no EV, heat-led)."""
+def _evaluate(variant, demand, common: dict, building, design_kw: float, model: CityModel) -> VariantResult:
+    """One plant-year as :func:`mgwsim.study.evaluate_variant` judges it (no EV, heat-led): the study's
+    :class:`~mgwsim.study.VariantResult` with :func:`~mgwsim.study.evaluate.assess_year` and the study's checks."""
     weather, inputs, plant = model.weather, model.defaults, variant.plant
     pv = _pv_kw(variant, model)
     out, run_hours, starts = _run_year(variant, _demand_series(demand), common["total"], pv, model)
@@ -448,18 +524,13 @@ def _evaluate(variant, demand, common: dict, building, design_kw: float, model: 
                           variant.control)
     load = hourly["plant_elec_kwh"].to_numpy() + common["total"]
     grid_import, grid_export = np.maximum(load - pv, 0.0), np.maximum(pv - load, 0.0)
+    balance = pd.DataFrame({"grid_import_kwh": grid_import, "grid_export_kwh": grid_export, "pv_kwh": pv},
+                           index=weather.index)
     year = assess_year(inputs, variant, system, grid_import, grid_export, pv_kwh=float(pv.sum()),
                        auxiliary_kwh=float(common["auxiliary"].sum()), building=building, design_heat_load_kw=design_kw)
-    kpis = system.kpis()
-    heat_mwh = (kpis["space_heating_delivered_kwh"] + kpis["dhw_delivered_kwh"]) / 1000.0
-    option = Option(variant.name, tuple(year.investments), year.bill.carrier_totals(),
-                    heat_delivered_mwh_per_year=heat_mwh, co2_t_per_year=year.co2_kg / 1000.0)
-    checks = {"fossil_lock_in": fossil_lock_in({inputs.install_year: fossil_heat_share(system)}).status,
-              "hot_water_hygiene": hot_water_hygiene(system).status}
-    if plant.heat_pumps is not None:
-        checks["temperature_lock_in"] = temperature_lock_in(system).status
-    return _Evaluated(variant.name, kpis, option, checks, year.epc.indicator_kwh_per_m2,
-                      float(sum(item.capex_eur for item in year.investments)))
+    checks = _study_checks(inputs, variant, system, balance, year.epc, year.investments)
+    return VariantResult(variant, system, pv, np.zeros(weather.n_hours), None, balance, year.bill, year.investments,
+                         year.co2_kg, year.epc, checks, year.unmet_heat_eur)
 
 
 def _pv_kw(variant, model: CityModel) -> np.ndarray:
@@ -483,28 +554,50 @@ def _run_year(variant, series: tuple, other_kw: np.ndarray, pv: np.ndarray, mode
                      control=variant.control, pv_kw=pv, other_load_kw=other_kw, buffers=buffers)
 
 
-def _kpis(result: _Evaluated, reference: _Evaluated, design_kw: float, model: CityModel) -> dict:
-    inputs = model.defaults
-    variant_option = replace(result.option, study_cost_incl_vat_eur=inputs.study_cost_incl_vat_eur)
-    case = business_case(variant_option, reference.option, inputs.finance, subsidy_rules=inputs.subsidies,
-                         building_age_years=inputs.building_age_years)
-    rate = inputs.finance.discount_rate_frac
-    subsidies_pv = sum(eur / (1.0 + rate) ** year for year, eur in case.subsidies.by_year().items())
-    k = result.kpis
-    return _row_kpis(design_kw, k["spf_h2"], k["backup_share"], k["unmet_hours"],
-                     1.0 - result.option.co2_t_per_year / reference.option.co2_t_per_year, result.epc_kwh_m2,
-                     result.investment_eur, case.subsidies.total_eur, case.npv_eur, case.npv_eur - subsidies_pv,
-                     result.checks)
+def study_row_kpis(inputs: StudyInputs, result: VariantResult, reference: VariantResult, design_kw: float,
+                   rules: DecisionRules) -> dict:
+    """The columns of a city row from the study's objects: the business case of
+    :func:`~mgwsim.study.study.variant_business_case` (the call's facts of
+    :func:`~mgwsim.study.study.project_facts`, no renovation path) and the study's decision
+    (:attr:`mgwsim.study.StudyResult.decision` of a study of this one variant under ``rules``).
+
+    Shared by :func:`_city_row_reference` and :func:`mgwsim.batch.variant_row`.
+    """
+    case = variant_business_case(inputs, result, reference)
+    study = StudyResult(Study(inputs, reference.variant, (result.variant,), rules), reference, [result], [case], {})
+    decided = study.decision.table.loc[result.variant.name]
+    kpis = result.system.kpis()
+    year = _Year(design_kw, kpis["spf_h2"], kpis["backup_share"], kpis["unmet_hours"], decided["heating_hours"],
+                 decided["dhw_short_hours"], kpis["space_heating_unmet_kwh"], result.unmet_heat_eur,
+                 1.0 - result.co2_kg / reference.co2_kg, result.epc.indicator_kwh_per_m2,
+                 float(sum(item.capex_eur for item in result.investments)))
+    verdict = _Verdict(tuple(decided["shortfalls"]), bool(decided["connection_feasible"]),
+                       tuple(decided["lock_in_failures"]), decided["eligible"])
+    return _row_kpis(year, _case_money(case), verdict)
+
+
+def _case_money(case) -> arrays.Money:
+    """The :class:`~mgwsim.batch._city_arrays.Money` of a :class:`~mgwsim.finance.BusinessCase` (``None`` as NaN)."""
+    return arrays.Money(case.npv_eur, case.npv_eur - case.works_grants_pv_eur - case.study_grants_pv_eur,
+                        case.npv_before_grants_eur, case.gap_before_grants_eur, case.subsidies.total_eur,
+                        case.works_grants_eur, case.study_grants_eur, _nan(case.gap_covered_frac),
+                        _nan(case.co2_avoided_t), _nan(case.gap_per_t_co2_eur), _nan(case.irr_frac), case.subsidies)
+
+
+def _nan(value) -> float:
+    return np.nan if value is None else float(value)
 
 
 class _ArrayYear(NamedTuple):
     year: arrays.PlantYear
     option: Option
+    peak_kw: float
 
 
 def _array_year(variant, case: _BuildingCase, model: CityModel) -> _ArrayYear:
-    """A variant's year on the array path: the kernel's annual sums and the :class:`~mgwsim.finance.Option`
-    :func:`_evaluate` would build (investments, bill per carrier, heat delivered, CO2)."""
+    """A variant's year on the array path: the kernel's annual sums, the :class:`~mgwsim.finance.Option`
+    :func:`_evaluate` builds (investments, energy cost per carrier with the unmet heat, heat delivered,
+    CO2) and the peak import [kW]."""
     constants, plant = model.year_constants, variant.plant
     pv = _pv_kw(variant, model)
     out = _run_year(variant, case.series, case.common["total"], pv, model, model.plant_buffers)[0]
@@ -515,48 +608,120 @@ def _array_year(variant, case: _BuildingCase, model: CityModel) -> _ArrayYear:
                                       design_heat_load_kw=case.design_kw, peak_import_kw=peak_kw,
                                       existing_connection_kva=inputs.existing_connection_kva,
                                       existing_boiler_age_years=inputs.existing_boiler_age_years,
-                                      connection_costs=inputs.connection_costs)
-    co2_kg = arrays.co2_kg(year.grid_import_kwh, gas_kwh, constants.co2_kg_per_kwh)
+                                      connection_costs=model.remembered_connection_costs)
+    co2_kg = arrays.co2_kg(year.grid_import_kwh, gas_kwh, constants.co2_kg_per_kwh, unmet_heat_kwh=year.sh_unmet_kwh)
     bill = arrays.bill_by_carrier(year, gas_kwh, constants, gas_connection=variant.keeps_gas_connection)
-    option = Option(variant.name, tuple(investments), bill,
+    option = Option(variant.name, tuple(investments), arrays.energy_cost_eur(bill, year, constants),
                     heat_delivered_mwh_per_year=(year.sh_delivered_kwh + year.dhw_delivered_kwh) / 1000.0,
                     co2_t_per_year=co2_kg / 1000.0)
-    return _ArrayYear(year, option)
+    return _ArrayYear(year, option, peak_kw)
 
 
 def _combination_kpis(variant, case: _BuildingCase, model: CityModel) -> dict:
-    """:func:`_kpis` of :func:`_evaluate` on arrays (:mod:`mgwsim.batch._city_arrays`), without pandas."""
+    """:func:`study_row_kpis` of :func:`_evaluate` on arrays (:mod:`mgwsim.batch._city_arrays`), without pandas."""
     inputs, constants, plant = model.defaults, model.year_constants, variant.plant
-    year, option = _array_year(variant, case, model)
-    money = arrays.npv_against(option.investments, option.energy_eur_per_year, case.reference, inputs,
-                               constants.discounting, variant.name)
+    year, option, peak_kw = _array_year(variant, case, model)
     epc = arrays.epc_indicator(year, plant.backup, auxiliary_kwh=case.auxiliary_kwh, pv_kwh=year.pv_kwh,
                                heated_floor_area_m2=case.building.heated_floor_area_m2, factors=constants.epc_factors)
+    statuses = arrays.lock_in_statuses(year, plant, inputs.install_year, model.refrigerant_status(plant))
+    failures = tuple(name for name in LOCK_IN_CHECKS if statuses[name] == "fail")
+    money = arrays.business_case_kpis(option, case.reference, finance=case.finance, rules=inputs.subsidies,
+                                      study_cost_eur=inputs.study_cost_incl_vat_eur,
+                                      building_age_years=case.building_age_years,
+                                      facts=_facts(case, plant, failures, epc), discounting=constants.discounting,
+                                      reference_flows=case.reference_flows)
+    connection = variant.connection == "mv" or arrays.connection_feasible(peak_kw, inputs.existing_connection_kva)
+    eligibility = money.subsidies.eligibility()
+    found = shortfalls({"unmet_hours": year.unmet_hours, "heating_hours": case.heating_hours,
+                        "dhw_short_hours": year.dhw_below_setpoint_hours, "hours": float(model.weather.n_hours),
+                        "connection_feasible": connection, "lock_in_failures": failures,
+                        "eligible": eligibility.eligible, "failed_conditions": eligibility.failed}, model.rules)
     k = arrays.system_kpis(year)
-    return _row_kpis(case.design_kw, k["spf_h2"], k["backup_share"], k["unmet_hours"],
-                     1.0 - option.co2_t_per_year / case.reference.co2_t_per_year, epc,
-                     float(sum(item.capex_eur for item in option.investments)), money.subsidies_eur, money.npv_eur,
-                     money.npv_without_subsidy_eur, arrays.lock_in_statuses(year, plant, inputs.install_year))
+    energy = _Year(case.design_kw, k["spf_h2"], k["backup_share"], year.unmet_hours, case.heating_hours,
+                   year.dhw_below_setpoint_hours, year.sh_unmet_kwh, option.energy_eur_per_year.get("unmet_heat", 0.0),
+                   1.0 - option.co2_t_per_year / case.reference.co2_t_per_year, epc,
+                   float(sum(item.capex_eur for item in option.investments)))
+    return _row_kpis(energy, money, _Verdict(tuple(found), connection, failures, eligibility.eligible))
 
 
-def _row_kpis(design_kw, spf_h2, backup_share, unmet_hours, co2_reduction, epc_kwh_m2, investment_eur, subsidies_eur,
-              npv_eur, npv_without_subsidy_eur, checks: dict) -> dict:
-    """The columns of a city row (flags as :func:`mgwsim.stock.feasibility_summary` reads them)."""
+def _facts(case: _BuildingCase, plant, lock_in_failures: tuple, epc_kwh_m2: float) -> dict:
+    """The call's facts of a city row, as :func:`mgwsim.study.study.project_facts` gives them without a
+    renovation path: today's lock-in failures and EPC indicator."""
+    return {"construction_year": case.construction_year, "n_apartments_served": case.building.n_apartments,
+            "has_heat_pump": plant.heat_pumps is not None or plant.hot_water.heat_pump is not None,
+            "lock_in_failures": lock_in_failures, "epc_path_kwh_m2": epc_kwh_m2,
+            "chimney_free_path": not plant.backup.is_combustion}
+
+
+class _Year(NamedTuple):
+    """The energy side of a row."""
+
+    design_heat_load_kw: float
+    spf_h2: float
+    backup_share: float
+    unmet_hours: float
+    heating_hours: float
+    dhw_short_hours: float
+    unmet_heat_kwh: float
+    unmet_heat_eur: float
+    co2_reduction: float
+    epc_kwh_m2: float
+    investment_eur: float
+
+
+class _Verdict(NamedTuple):
+    """What the study's decision says of a row (:func:`mgwsim.study.decision.shortfalls`)."""
+
+    shortfalls: tuple
+    connection_feasible: bool
+    lock_in_failures: tuple
+    eligible: bool | None
+
+
+def _row_kpis(year: _Year, money: arrays.Money, verdict: _Verdict) -> dict:
+    """The columns of a city row (flags as :func:`mgwsim.stock.feasibility_summary` reads them; see docs/batch.md).
+
+    ``shortfalls`` lists the keys of :func:`mgwsim.study.decision.shortfalls` in the decision's order, the
+    failed lock-in checks in the order of :data:`~mgwsim.study.decision.LOCK_IN_CHECKS` (the study lists
+    them in the order its checks ran).
+    """
+    keys = [s.key for s in verdict.shortfalls]
+    lock_in = iter(sorted((key for key in keys if key in _LOCK_IN_RANK), key=_LOCK_IN_RANK.__getitem__))
+    keys = [next(lock_in) if key in _LOCK_IN_RANK else key for key in keys]
     return {
-        "design_heat_load_kw": design_kw,
-        "spf_h2": float(spf_h2),
-        "backup_share": float(backup_share),
-        "unmet_hours": int(unmet_hours),
-        "co2_reduction": float(co2_reduction),
-        "epc_kwh_m2": float(epc_kwh_m2),
-        "investment_eur": float(investment_eur),
-        "subsidies_eur": float(subsidies_eur),
-        "npv_eur": float(npv_eur),
-        "npv_without_subsidy_eur": float(npv_without_subsidy_eur),
-        "no_unmet_heat": bool(unmet_hours == 0),
-        "lock_in_pass": all(checks.get(name) != "fail" for name in CRITICAL_CHECKS),
-        "npv_ge_0": bool(npv_without_subsidy_eur >= 0.0),
-        "npv_with_subsidy_ge_0": bool(npv_eur >= 0.0),
+        "design_heat_load_kw": float(year.design_heat_load_kw),
+        "spf_h2": float(year.spf_h2),
+        "backup_share": float(year.backup_share),
+        "unmet_hours": int(year.unmet_hours),
+        "heating_hours": int(year.heating_hours),
+        "dhw_short_hours": int(year.dhw_short_hours),
+        "unmet_heat_kwh": float(year.unmet_heat_kwh),
+        "unmet_heat_eur": float(year.unmet_heat_eur),
+        "co2_reduction": float(year.co2_reduction),
+        "co2_avoided_t": float(money.co2_avoided_t),
+        "epc_kwh_m2": float(year.epc_kwh_m2),
+        "investment_eur": float(year.investment_eur),
+        "subsidies_eur": float(money.subsidies_eur),
+        "works_grants_eur": float(money.works_grants_eur),
+        "study_grants_eur": float(money.study_grants_eur),
+        "npv_eur": float(money.npv_eur),
+        "npv_without_subsidy_eur": float(money.npv_without_subsidy_eur),
+        "npv_before_grants_eur": float(money.npv_before_grants_eur),
+        "gap_before_grants_eur": float(money.gap_before_grants_eur),
+        "gap_covered_frac": float(money.gap_covered_frac),
+        "gap_per_t_co2_eur": float(money.gap_per_t_co2_eur),
+        "irr_frac": float(money.irr_frac),
+        "no_unmet_heat": bool(year.unmet_hours == 0),
+        "comfort_within_tolerance": "comfort" not in keys,
+        "hot_water_within_tolerance": "hot_water" not in keys,
+        "connection_feasible": bool(verdict.connection_feasible),
+        "lock_in_pass": not verdict.lock_in_failures,
+        "eligible": None if verdict.eligible is None else bool(verdict.eligible),
+        "qualifies": not keys,
+        "shortfalls": "; ".join(keys),
+        "npv_ge_0": bool(money.npv_without_subsidy_eur >= 0.0),
+        "npv_with_subsidy_ge_0": bool(money.npv_eur >= 0.0),
+        "no_gap_before_grants": bool(money.gap_before_grants_eur == 0.0),
     }
 
 

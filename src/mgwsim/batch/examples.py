@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from mgwsim.batch.city import CRITICAL_CHECKS
 from mgwsim.building.typology import building_from_typology
 from mgwsim.demand import simulate_demand
 from mgwsim.weather import default_weather
@@ -46,7 +45,8 @@ the old gas boiler as backup, the same with east-west PV on the roof, or with an
 
 
 def variant_shared() -> dict:
-    """The ``shared`` data :func:`variant_row` needs: the weather and one R290 air/water map to scale."""
+    """The ``shared`` data :func:`variant_row` needs: the weather and one R290 air/water map to scale
+    (optionally ``"rules"``: the :class:`~mgwsim.study.DecisionRules` of the flags)."""
     from mgwsim.heatpump import air_to_water
 
     return {"weather": default_weather(), "r290_map": air_to_water("R290", 50.0)}
@@ -65,23 +65,29 @@ def _variant(combination: str, design_kw: float, roof_m2: float, base_map):
 def variant_row(row: dict, shared: dict) -> dict:
     """Feasibility of one technique combination for one TABULA-based building, against a new gas boiler.
 
+    The study path: :func:`mgwsim.study.evaluate_variant` for the building and the reference, the
+    business case of :func:`~mgwsim.study.study.variant_business_case` (the Klimaatfonds rules see the
+    variant's facts, :func:`~mgwsim.study.study.project_facts`) and the study's decision under
+    ``shared["rules"]`` (default :class:`~mgwsim.study.DecisionRules` ()).
+
     Parameters
     ----------
     row : dict
-        As :func:`demand_row`, plus ``combination`` (one of :data:`COMBINATIONS`).
+        As :func:`demand_row`, plus ``combination`` (one of :data:`COMBINATIONS`) and optionally
+        ``year_built`` (the construction year for the call's conditions and the building's age,
+        :func:`mgwsim.batch.city.building_dates`).
     shared : dict
         See :func:`variant_shared`.
 
     Returns
     -------
     dict
-        Energy, money and CO2 KPIs and the flags a city summary needs: ``no_unmet_heat``,
-        ``lock_in_pass`` (no critical check fails: fossil, temperature, hot water),
-        ``npv_ge_0`` (without subsidy) and ``npv_with_subsidy_ge_0``, the columns of
-        :data:`mgwsim.stock.DEFAULT_CRITERIA`.
+        The columns of :func:`mgwsim.batch.city_row` (docs/batch.md): energy, money (NPV with and
+        without grants, the gap before grants, grants, CO2 avoided, gap per tonne, IRR) and the
+        flags of :data:`mgwsim.stock.DEFAULT_CRITERIA`.
     """
-    from mgwsim.study import StudyInputs, Variant, evaluate_variant
-    from mgwsim.study.study import variant_business_case
+    from mgwsim.batch.city import building_dates, study_row_kpis
+    from mgwsim.study import DecisionRules, StudyInputs, Variant, evaluate_variant
     from mgwsim.system import gas_boiler_reference
 
     if row["combination"] not in COMBINATIONS:
@@ -89,28 +95,12 @@ def variant_row(row: dict, shared: dict) -> dict:
     options = {name: row[name] for name in _BUILDING_COLUMNS if name in row}
     building = building_from_typology(row["typology"], row.get("variant"), **options)
     inputs = StudyInputs(building, shared["weather"], seed=int(row["seed"]))
+    year, age = building_dates(row, building, install_year=inputs.install_year,
+                               default_age_years=inputs.building_age_years)
+    inputs = replace(inputs, construction_year=year, building_age_years=age)
     design_kw = building.design_heat_load_kw(inputs.design_temperature_degc)
     reference = evaluate_variant(inputs, Variant("reference", gas_boiler_reference(1.1 * design_kw),
                                                  keeps_existing_boiler=False))
     result = evaluate_variant(inputs, _variant(row["combination"], design_kw, building.area_m2("roof"),
                                                shared["r290_map"]))
-    case = variant_business_case(inputs, result, reference)
-    rate = inputs.finance.discount_rate_frac
-    subsidies_pv = sum(eur / (1.0 + rate) ** year for year, eur in case.subsidies.by_year().items())
-    energy = result.energy_kpis()
-    checks = {c.name: c.status for c in result.checks}
-    return {
-        "design_heat_load_kw": design_kw,
-        "spf_h2": float(energy["spf_h2"]),
-        "backup_share": float(energy["backup_share"]),
-        "unmet_hours": int(energy["unmet_hours"]),
-        "co2_reduction": 1.0 - result.co2_kg / reference.co2_kg,
-        "epc_kwh_m2": float(energy["epc_kwh_m2"]),
-        "investment_eur": float(sum(item.capex_eur for item in result.investments)),
-        "subsidies_eur": case.subsidies.total_eur,
-        "npv_eur": case.npv_eur,
-        "no_unmet_heat": bool(energy["unmet_hours"] == 0),
-        "lock_in_pass": all(checks.get(name) != "fail" for name in CRITICAL_CHECKS),
-        "npv_ge_0": bool(case.npv_eur - subsidies_pv >= 0.0),
-        "npv_with_subsidy_ge_0": bool(case.npv_eur >= 0.0),
-    }
+    return study_row_kpis(inputs, result, reference, design_kw, shared.get("rules") or DecisionRules())
