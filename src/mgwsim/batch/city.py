@@ -72,6 +72,7 @@ from mgwsim.study.costs import variant_investments
 from mgwsim.study.decision import LOCK_IN_CHECKS, shortfalls
 from mgwsim.study.evaluate import _checks as _study_checks
 from mgwsim.study.evaluate import _refrigerant, assess_year
+from mgwsim.study.inputs import default_construction_year
 from mgwsim.study.study import variant_business_case
 from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, SystemResult, gas_boiler_reference
 from mgwsim.system.simulate import _check_in_grid, _defrost, plant_buffers, plant_flows, run_plant
@@ -453,14 +454,14 @@ def building_dates(row: dict, building, *, install_year: int, default_age_years:
 
     With the row's ``year_built`` (a stock of :func:`mgwsim.stock.generate_stock`): that year, and the
     age ``install_year - year_built`` (the dwellings taken as first occupied in the year they were
-    built; mgwsim assumption). Without it, as :class:`~mgwsim.study.StudyInputs` defaults: the
-    building's ``year_built`` (TABULA: the first year of its construction period, ``None`` for the
-    open period before 1946, so that the call's construction-year condition is not checked and no
-    grant is paid) and ``default_age_years``.
+    built; mgwsim assumption). Without it, as :class:`~mgwsim.study.StudyInputs` defaults
+    (:func:`~mgwsim.study.inputs.default_construction_year`: the last year of the TABULA
+    construction period; ``None`` for the open period from 2012, so that the call's
+    construction-year condition is not checked and no grant is paid) and ``default_age_years``.
     """
     year = row.get("year_built")
     if year is None or (isinstance(year, float) and math.isnan(year)):
-        return building.year_built, float(default_age_years)
+        return default_construction_year(building), float(default_age_years)
     check_number(year, "year_built", owner="city_row", low=1800, high=install_year)
     if year != int(year):
         raise InputError(f"city_row.year_built = {year!r} must be a whole year")
@@ -570,7 +571,7 @@ def study_row_kpis(inputs: StudyInputs, result: VariantResult, reference: Varian
     year = _Year(design_kw, kpis["spf_h2"], kpis["backup_share"], kpis["unmet_hours"], decided["heating_hours"],
                  decided["dhw_short_hours"], kpis["space_heating_unmet_kwh"], result.unmet_heat_eur,
                  1.0 - result.co2_kg / reference.co2_kg, result.epc.indicator_kwh_per_m2,
-                 float(sum(item.capex_eur for item in result.investments)))
+                 float(sum(item.capex_eur for item in result.investments if item.first_year == 0)))
     verdict = _Verdict(tuple(decided["shortfalls"]), bool(decided["connection_feasible"]),
                        tuple(decided["lock_in_failures"]), decided["eligible"])
     return _row_kpis(year, _case_money(case), verdict)
@@ -635,12 +636,13 @@ def _combination_kpis(variant, case: _BuildingCase, model: CityModel) -> dict:
     found = shortfalls({"unmet_hours": year.unmet_hours, "heating_hours": case.heating_hours,
                         "dhw_short_hours": year.dhw_below_setpoint_hours, "hours": float(model.weather.n_hours),
                         "connection_feasible": connection, "lock_in_failures": failures,
-                        "eligible": eligibility.eligible, "failed_conditions": eligibility.failed}, model.rules)
+                        "eligible": eligibility.eligible, "failed_conditions": eligibility.failed,
+                        "epc_path_kwh_m2": epc, "construction_year": case.construction_year}, model.rules)
     k = arrays.system_kpis(year)
     energy = _Year(case.design_kw, k["spf_h2"], k["backup_share"], year.unmet_hours, case.heating_hours,
                    year.dhw_below_setpoint_hours, year.sh_unmet_kwh, option.energy_eur_per_year.get("unmet_heat", 0.0),
                    1.0 - option.co2_t_per_year / case.reference.co2_t_per_year, epc,
-                   float(sum(item.capex_eur for item in option.investments)))
+                   float(sum(item.capex_eur for item in option.investments if item.first_year == 0)))
     return _row_kpis(energy, money, _Verdict(tuple(found), connection, failures, eligibility.eligible))
 
 

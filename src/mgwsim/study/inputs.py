@@ -28,6 +28,14 @@ from mgwsim.timestep import hourly_parent, step_hours
 from mgwsim.weather import Weather, default_weather, design_temperature
 
 
+def default_construction_year(building: Building) -> int | None:
+    """The construction year a call's condition reads when none is given: the building's
+    ``year_built`` when known, else the last year of its construction period (a TABULA
+    archetype's: the latest the building can date from); None when neither is known."""
+    period = building.construction_period or (None, None)
+    return building.year_built or period[1]
+
+
 def _default_subsidies() -> tuple:
     return (ReducedVat(), *klimaatfonds_antwerpen())
 
@@ -143,8 +151,7 @@ class StudyInputs:
         check_number(self.study_cost_incl_vat_eur, "study_cost_incl_vat_eur", owner="StudyInputs", low=0.0)
         check_number(self.install_year, "install_year", owner="StudyInputs", low=2000, high=2100)
         if self.construction_year is None:
-            period = self.building.construction_period or (None, None)
-            object.__setattr__(self, "construction_year", self.building.year_built or period[1])
+            object.__setattr__(self, "construction_year", default_construction_year(self.building))
         else:
             check_number(self.construction_year, "construction_year", owner="StudyInputs", low=1800,
                          high=self.install_year)
