@@ -582,25 +582,28 @@ SENTENCES: dict[str, tuple[str, str]] = {
     # --- prices
     "prices": (
         "The prices are those of {year}. A fixed-price contract charges {fixed} per MWh for the electricity itself "
-        "(excl. VAT and network costs; tariff {tariff}). A dynamic contract charges the hourly day-ahead price{markup}; "
+        "(excl. VAT and network costs; tariff {tariff}). A dynamic contract charges each hour's wholesale price, set the "
+        "day before (the day-ahead price){markup}; "
         "{basis}",
         "De prijzen zijn die van {year}. Een contract met vaste prijs rekent {fixed} per MWh voor de elektriciteit "
-        "zelf (excl. btw en netkosten; tarief {tariff}). Een dynamisch contract rekent de day-aheadprijs van elk uur"
-        "{markup}; {basis}"),
+        "zelf (excl. btw en netkosten; tarief {tariff}). Een dynamisch contract rekent de groothandelsprijs van elk "
+        "uur, de dag voordien vastgelegd (de day-aheadprijs){markup}; {basis}"),
     "prices_years_differ": (
         "The prices are not of one year: the tariffs are those of {tariff_year}, the day-ahead prices of {year}.",
         "De prijzen zijn niet van één jaar: de tarieven zijn die van {tariff_year}, de day-aheadprijzen van {year}."),
     "markup": (" plus {markup} per MWh", " plus {markup} per MWh"),
     "markup_times": (" times {multiplier} plus {markup} per MWh", " maal {multiplier} plus {markup} per MWh"),
     "basis_default": (
-        "these average {mean} per MWh over {year}. They are not measured Belgian prices but a scaled shape: the hourly "
-        "pattern of the Dutch day-ahead prices of 2024, scaled to the forward price for {year} (data/prices/README.md).",
-        "die zijn gemiddeld {mean} per MWh over {year}. Het zijn geen gemeten Belgische prijzen maar een geschaald "
-        "profiel: het uurpatroon van de Nederlandse day-aheadprijzen van 2024, geschaald naar de termijnprijs voor "
-        "{year} (data/prices/README.md)."),
-    "basis_user": ("these are the series given for this study ({source}): on average {mean} per MWh over {years}.",
-                   "dat is de reeks die voor deze studie werd opgegeven ({source}): gemiddeld {mean} per MWh over "
-                   "{years}."),
+        "the day-ahead prices average {mean} per MWh over {year}. They are not measured Belgian prices but a scaled "
+        "shape: the hourly pattern of the Dutch day-ahead prices of 2024, scaled to the forward price for {year} "
+        "(data/prices/README.md).",
+        "de day-aheadprijzen zijn gemiddeld {mean} per MWh over {year}. Het zijn geen gemeten Belgische prijzen maar "
+        "een geschaald profiel: het uurpatroon van de Nederlandse day-aheadprijzen van 2024, geschaald naar de "
+        "termijnprijs voor {year} (data/prices/README.md)."),
+    "basis_user": ("the day-ahead prices are the series given for this study ({source}): on average {mean} per MWh "
+                   "over {years}.",
+                   "de day-aheadprijzen zijn de reeks die voor deze studie werd opgegeven ({source}): gemiddeld {mean} "
+                   "per MWh over {years}."),
     # --- choices the co-owners can still make
     "chimney_free_dearer": (
         "'{name}' keeps a gas boiler. Going chimney-free with '{other}' avoids {extra_t} t more CO2 over {years} years "
@@ -622,12 +625,12 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "cf_qualifies": (" That variant qualifies too.", " Die variant komt ook in aanmerking."),
     "cf_not_qualified": (" That variant does not qualify.", " Die variant komt niet in aanmerking."),
     "dynamic": (
-        "'{name}' runs on a dynamic contract: its energy costs {actual} a year. Run heat-led on a fixed-price "
-        "contract, the same plant would cost {fixed}; the price level of the dynamic contract {level} and steering "
-        "the heat pumps to cheap hours {flexibility}.",
-        "'{name}' werkt met een dynamisch contract: de energie kost {actual} per jaar. Warmtegestuurd met een vaste "
-        "prijs zou dezelfde installatie {fixed} kosten; het prijsniveau van het dynamische contract {level} en de "
-        "warmtepompen naar goedkope uren sturen {flexibility}."),
+        "'{name}' runs on a dynamic contract: its energy costs {actual} a year. Running simply when heat is needed, "
+        "on a fixed-price contract, the same plant would cost {fixed}; the price level of the dynamic contract "
+        "{level} and steering the heat pumps to cheap hours {flexibility}.",
+        "'{name}' werkt met een dynamisch contract: de energie kost {actual} per jaar. Gewoon draaiend wanneer er "
+        "warmte nodig is, met een vaste prijs, zou dezelfde installatie {fixed} kosten; het prijsniveau van het "
+        "dynamische contract {level} en de warmtepompen naar goedkope uren sturen {flexibility}."),
     "effect_saves": ("saves {value}", "bespaart {value}"),
     "effect_costs": ("adds {value}", "kost {value} extra"),
     "effect_none": ("changes nothing", "verandert niets"),
