@@ -212,6 +212,12 @@ def test_no_variant_qualifies_the_report_says_so_and_details_the_closest(result,
         header = reports[language].html.read_text(encoding="utf-8").split("</header>")[0]
         assert t("chosen_variant", language, name=decision.closest) in header
         assert "chimney_free" not in page.sentences  # nothing is recommended that keeps a boiler
+        # without a renovation path the verdicts are today's, and page one says so
+        assert SENTENCES["when_today"][language == "nl"] in page.sentences["conditions"]
+        heading, items = verdict_items(result, decision.closest, language)
+        assert heading == SENTENCES["risks_today"][language == "nl"]
+        assert [i[0] for i in items] == [t(f"check_{c.name}", language) for c in sorted(
+            (c for c in result.result(decision.closest).checks if c.status != "pass"), key=lambda c: c.status != "fail")]
 
 
 def test_figures_accept_no_recommended_variant(result):
@@ -511,9 +517,9 @@ WORDS = {  # sentence id -> (language -> word for "down/less", word for "up/more
 
 
 @pytest.mark.parametrize("language", ["en", "nl"])
-@pytest.mark.parametrize("study", ["demo", "1930s", "1980s"])
-def test_page_one_never_contradicts_the_table(studies, study, language):
-    result = studies[study]
+@pytest.mark.parametrize("study", ["demo", "1930s", "1980s", "small", "recommending"])
+def test_page_one_never_contradicts_the_table(studies, result, recommending, study, language):
+    result = {"small": result, "recommending": recommending}.get(study) or studies[study]
     name, ref = result.detail_variant, result.reference.variant.name
     row, table, split = result.table.loc[name], result.table, result.per_apartment(name)
     text = _paragraphs(result, language)
