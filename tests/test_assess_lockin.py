@@ -6,6 +6,7 @@ Antwerp block with 90/70 radiators, as is, after roof + windows, and after a dee
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -234,3 +235,58 @@ def test_hot_water_below_setpoint_fails(run):
     assert check.status == "fail" and "hours" in check.sentence
     strict = LegionellaRules(storage_min_degc=65.0, circulation_return_min_degc=55.0)
     assert hot_water_hygiene(run("roof_windows", hp_plant(max_sink=75.0)), strict).status == "fail"  # setpoint 60 < 65
+
+
+# --------------------------------------------------------------------------- sentences that match their numbers
+@pytest.mark.parametrize(("peak_kw", "status", "shown"), [
+    (95.0, "pass", "100 kVA fits"),        # exactly the connection: it fits
+    (95.38, "warn", "101 kVA exceeds"),    # 100.4 kVA: never "the peak of 100 kVA exceeds the existing 100 kVA"
+    (94.9, "pass", "99 kVA fits"),         # 99.9 kVA, rounded down: it fits
+    (121.3, "warn", "128 kVA exceeds"),
+])
+def test_connection_sentence_never_says_a_peak_exceeds_its_equal(peak_kw, status, shown):
+    check = connection_capacity(peak_kw, 100.0)
+    assert check.status == status and shown in check.sentence
+    need, existing = re.search(r"peak of (\d+) kVA \w+ the existing (\d+) kVA", check.sentence).groups()
+    assert (int(need) > int(existing)) == (status == "warn")
+    assert shown.split()[0] + " kVA" in check.sentence_nl
+
+
+def test_connection_sentence_in_dutch_numbers():
+    check = connection_capacity(121.3, 100.0, upgrade_cost_eur=6459.2)
+    assert "€ 6.459 excl. btw" in check.sentence_nl and "EUR 6,459 excl. VAT" in check.sentence
+    assert "De piek van 128 kVA is groter dan de aansluiting van 100 kVA" in check.sentence_nl
+    assert "1.275 kVA" in connection_capacity(1211.0, 100.0).sentence_nl  # above medium voltage, Dutch thousands
+
+
+def test_fossil_share_just_above_the_threshold_reads_above_it():
+    check = fossil_lock_in({2026: 0.1004}, target_year=2040)
+    assert check.status == "fail" and "10.04 % of the heat, more than the 10 % tolerated" in check.sentence
+    assert "10,04 % van de warmte (meer dan 10 %)" in check.sentence_nl
+    kept = fossil_lock_in({2026: 0.0011}, target_year=2040)
+    assert kept.status == "warn" and "still gives 0.1 % of the heat" in kept.sentence and "0,1 %" in kept.sentence_nl
+
+
+def test_hot_water_share_is_of_the_hot_water_heat_and_never_reads_zero(run):
+    """The 75 °C plant needs its booster for 0.07 % of the hot-water heat: "0.1 %", not "0 %"."""
+    result = run("as_is", hp_plant(max_sink=75.0))
+    check = hot_water_hygiene(result)
+    h = result.hourly
+    helpers = float(h["booster_kwh"].sum() + h["backup_heat_dhw_kwh"].sum())
+    share = helpers / (helpers + float(h["hp_heat_dhw_kwh"].sum()))
+    assert check.status == "warn" and check.value == pytest.approx(share) and 0.0 < share < 0.001
+    assert "0.1 % of the hot-water heat does not come from the heat pumps" in check.sentence
+    assert "0,1 % van de warmte voor warm water komt niet van de warmtepompen" in check.sentence_nl
+    assert " 0 %" not in check.sentence and " 0 %" not in check.sentence_nl
+
+
+def test_a_plant_without_heat_pumps_is_not_described_by_heat_pump_shares(run, weather):
+    result = run("as_is", gas_boiler_reference(160.0))
+    check = hot_water_hygiene(result)
+    assert check.sentence.startswith("No heat pump heats the water: the gas boiler (")
+    assert "heat pumps" not in check.sentence.replace("No heat pump", "")
+    assert "Geen warmtepomp warmt het water op: de gasketel (" in check.sentence_nl
+    assert re.search(r"\d{1,3}\.\d{3} kWh/jaar", check.sentence_nl)  # Dutch thousands
+    temperature = temperature_lock_in(result)
+    assert temperature.status == "pass" and "no heat pump heats the building" in temperature.sentence
+    assert "reach the supply temperature" not in temperature.sentence

@@ -47,3 +47,32 @@ def format_pct(fraction, language: str, decimals: int = 0) -> str:
     if _missing(fraction):
         return "–"
     return format_number(100.0 * float(fraction), language, decimals) + " %"
+
+
+def share_decimals(value: float, decimals: int = 0, *, against=(), max_decimals: int = 3) -> int:
+    """Fewest decimals (from ``decimals``) at which ``value`` reads as what it is.
+
+    A non-zero value is not shown as 0, and a value that differs from one of ``against`` is not
+    shown equal to it (a share of 10.04 % is not "10 %, more than the 10 % tolerated"; a peak of
+    100.4 kVA does not "exceed 100 kVA"), up to ``max_decimals``.
+    """
+    def same(a: float, b: float, d: int) -> bool:
+        return a != b and round(a, d) == round(b, d)
+
+    value = float(value)
+    while decimals < max_decimals and any(same(value, float(other), decimals) for other in (0.0, *against)):
+        decimals += 1
+    return decimals
+
+
+def format_share(fraction, language: str, *, against=()) -> str:
+    """A share [-] as a percentage that reads as what it is: never 0 % when there is some, never
+    100 % when it is not all, never equal to a threshold in ``against`` [-] when it differs
+    (:func:`share_decimals`); below the last decimal, ``< 0.001 %``."""
+    if _missing(fraction):
+        return "–"
+    value = 100.0 * float(fraction)
+    decimals = share_decimals(value, against=(100.0, *(100.0 * float(a) for a in against)))
+    if value != 0.0 and round(value, decimals) == 0.0:
+        return "< " + format_number(10.0 ** -decimals, language, decimals) + " %"
+    return format_number(value, language, decimals) + " %"

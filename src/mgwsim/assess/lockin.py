@@ -23,10 +23,12 @@ assumption) is listed in ``docs/lock_in.md``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
 
+from mgwsim._format import format_number, format_share, share_decimals
 from mgwsim.assess.checks import CheckResult, worst_status
 from mgwsim.assess.fgas import refrigerant_check
 from mgwsim.building.dhw import LegionellaRules
@@ -104,8 +106,15 @@ def _check(name, status, value, unit, threshold, en, nl) -> CheckResult:
     return CheckResult(name, status, None if value is None else value, unit, threshold, en, nl)
 
 
-def _pct(fraction: float) -> str:
-    return f"{100.0 * fraction:.0f} %"
+def _num(value: float, language: str = "en", decimals: int = 0, *, against: tuple = ()) -> str:
+    """``value`` in the sentence's language (``1,234.5`` or ``1.234,5``), with the decimals it needs
+    not to read as 0 or as equal to ``against`` (:func:`mgwsim._format.share_decimals`)."""
+    return format_number(value, language, share_decimals(value, decimals, against=against))
+
+
+def _pct(fraction: float, language: str = "en", *, against: tuple = ()) -> str:
+    """A share [-] as a percentage (:func:`mgwsim._format.format_share`)."""
+    return format_share(fraction, language, against=against)
 
 
 # ---------------------------------------------------------------------------------------
@@ -191,17 +200,21 @@ def fossil_lock_in(
     if share > threshold or share >= 0.5:
         main = "remains the main heat supplier" if share >= 0.5 else "still supplies a large part of the heat"
         return _check(*args[:1], "fail", *args[1:],
-                      f"The gas boiler {main} in {target} ({_pct(share)} of the heat, more than the {_pct(threshold)} "
+                      f"The gas boiler {main} in {target} ({_pct(share, against=(threshold,))} of the heat, more than "
+                      f"the {_pct(threshold)} "
                       f"tolerated) and no replacement is planned: the EU aims to phase out fossil boilers by 2040 "
                       f"(EPBD recast, Directive (EU) 2024/1275), so this variant locks the building into gas.",
-                      f"De gasketel levert in {target} nog {_pct(share)} van de warmte (meer dan {_pct(threshold)}) en "
+                      f"De gasketel levert in {target} nog {_pct(share, 'nl', against=(threshold,))} van de warmte "
+                      f"(meer dan {_pct(threshold, 'nl')}) en "
                       "er is geen vervanging gepland: de EU wil fossiele ketels tegen 2040 uitfaseren, deze variant "
                       "houdt het gebouw vast aan gas.")
     if share > 0.0:
         return _check(*args[:1], "warn", *args[1:],
-                      f"The gas boiler stays as a backup and still gives {_pct(share)} of the heat in {target}: within "
+                      f"The gas boiler stays as a backup and still gives {_pct(share, against=(threshold,))} of the "
+                      f"heat in {target}: within "
                       "the tolerated share, but the gas connection and the chimney remain; plan its removal.",
-                      f"De gasketel blijft als back-up en levert in {target} nog {_pct(share)} van de warmte: "
+                      f"De gasketel blijft als back-up en levert in {target} nog "
+                      f"{_pct(share, 'nl', against=(threshold,))} van de warmte: "
                       "aanvaardbaar, maar de gasaansluiting en de schouw blijven; plan de verwijdering.")
     reason = f"the boiler is removed in {from_year}" if replaced_year is not None and from_year == replaced_year \
         else "no fossil boiler is used"
@@ -253,14 +266,21 @@ def temperature_lock_in(
     share = backup_kwh / delivered if delivered > 0 else 0.0
     args = ("temperature_lock_in", share, "share of space heat", limit)
     state = label[:1].upper() + label[1:]
+    if system_result.plant.heat_pumps is None:
+        return _check(args[0], "pass", *args[1:],
+                      f"{state}, no heat pump heats the building, so no heat-pump supply temperature limit applies.",
+                      f"Toestand '{label}': geen warmtepomp verwarmt het gebouw, dus geldt geen temperatuurgrens van "
+                      "een warmtepomp.")
     if hours == 0:
         return _check(args[0], "pass", *args[1:],
                       f"{state}, the heat pumps reach the supply temperature the radiators need in every hour.",
                       f"Toestand '{label}': de warmtepompen halen elk uur de aanvoertemperatuur die de radiatoren vragen.")
     detail = (f"in {hours} hours the radiators need a supply temperature above the heat pumps' maximum; "
-              f"the backup gives {backup_kwh:,.0f} kWh ({_pct(share)} of the space heat) and {unmet_kwh:,.0f} kWh stay unmet")
+              f"the backup gives {_num(backup_kwh)} kWh ({_pct(share, against=(limit,))} of the space heat) and "
+              f"{_num(unmet_kwh)} kWh stay unmet")
     nl = (f"in {hours} uren vragen de radiatoren een hogere aanvoertemperatuur dan de warmtepompen halen; de back-up levert "
-          f"{backup_kwh:,.0f} kWh ({_pct(share)}), {unmet_kwh:,.0f} kWh blijft ongedekt")
+          f"{_num(backup_kwh, 'nl')} kWh ({_pct(share, 'nl', against=(limit,))} van de ruimtewarmte), "
+          f"{_num(unmet_kwh, 'nl')} kWh blijft ongedekt")
     if unmet_kwh > _ENERGY_TOLERANCE_KWH or share > limit:
         return _check(args[0], "fail", *args[1:],
                       f"{state}, {detail}: the emitters lock the building into high temperatures; renovate first or "
@@ -346,13 +366,15 @@ def oversizing_after_renovation(
     size = f"{cascade.n_units} x {_unit_capacity_kw(cascade):.0f} kW"
     facts = (f"{size} heat pumps ({m['capacity_ratio']:.1f} times the peak demand of "
              f"{m['peak_kw']:.0f} kW) cannot modulate low enough in {m['low_load_hours']} of {m['heating_hours']} heating "
-             f"hours ({_pct(m['low_load_share'])}) and start about {m['starts_per_unit_year']:,.0f} times a year per unit")
-    nl = (f"{size} warmtepompen moduleren in {_pct(m['low_load_share'])} van de stookuren niet laag genoeg en starten "
-          f"ongeveer {m['starts_per_unit_year']:,.0f} keer per jaar per toestel")
+             f"hours ({_pct(m['low_load_share'], against=(warn_share, fail_share))}) and start about "
+             f"{_num(m['starts_per_unit_year'], against=(budget,))} times a year per unit")
+    nl = (f"{size} warmtepompen moduleren in {_pct(m['low_load_share'], 'nl', against=(warn_share, fail_share))} van "
+          f"de stookuren niet laag genoeg en starten ongeveer {_num(m['starts_per_unit_year'], 'nl', against=(budget,))} "
+          "keer per jaar per toestel")
     args = ("oversizing", m["low_load_share"], "share of heating hours", fail_share)
     if m["low_load_share"] > fail_share or m["starts_per_unit_year"] > budget:
         return _check(args[0], "fail", *args[1:],
-                      f"Oversized: {facts} (limits {_pct(fail_share)} and {budget:,.0f} starts): expect on/off "
+                      f"Oversized: {facts} (limits {_pct(fail_share)} and {_num(budget)} starts): expect on/off "
                       "cycling, lower efficiency and compressor wear; choose fewer or smaller units.",
                       f"Overgedimensioneerd: {nl}. Verwacht aan/uit-pendelen en slijtage; kies minder of kleinere toestellen.")
     if m["low_load_share"] > warn_share or m["capacity_ratio"] > ratio_limit:
@@ -502,7 +524,7 @@ def pv_before_roof_renovation(
     en = (f"The PV ({kwp:g} kWp, {pv_year}) lies on a roof the path insulates in {roof_year}, {age} years later: "
           f"removing and reinstalling it costs about EUR {cost:,.0f} (assumed {price:g} EUR/kWp)")
     nl = (f"De zonnepanelen ({kwp:g} kWp) liggen op een dak dat in {roof_year} geïsoleerd wordt: demonteren en "
-          f"herplaatsen kost ongeveer EUR {cost:,.0f}")
+          f"herplaatsen kost ongeveer € {_num(cost, 'nl')}")
     tail_en = ("; near the panels' end of life, consider replacing them then." if status == "warn"
                else "; insulate the roof first or together with the PV.")
     tail_nl = "; vervang ze dan eventueel." if status == "warn" else "; isoleer het dak eerst of samen met de plaatsing."
@@ -556,31 +578,42 @@ def connection_capacity(
     mv = check_positive(mv_threshold_kva, "mv_threshold_kva", owner=owner, unit="kVA")
     need = peak / pf
     if need <= existing:
+        shown, cap = _kva(need, "down"), _kva(existing, "exact")
         return _check("connection_capacity", "pass", need, "kVA", existing,
-                      f"The peak of {need:.0f} kVA fits the existing {existing:.0f} kVA connection.",
-                      f"De piek van {need:.0f} kVA past in de bestaande aansluiting van {existing:.0f} kVA.")
+                      f"The peak of {shown} kVA fits the existing {cap} kVA connection.",
+                      f"De piek van {_kva(need, 'down', 'nl')} kVA past in de bestaande aansluiting van "
+                      f"{_kva(existing, 'exact', 'nl')} kVA.")
+    over, over_nl = _kva(need, "up"), _kva(need, "up", "nl")
+    cap, cap_nl = _kva(existing, "exact"), _kva(existing, "exact", "nl")
     if need <= mv and upgrade_cost_eur is not None:
         cost = check_number(upgrade_cost_eur, "upgrade_cost_eur", owner=owner, low=0.0, unit="EUR")
-        eur_en = f"{cost:,.0f}"
-        eur_nl = eur_en.replace(",", ".")
         return _check("connection_capacity", "warn", need, "kVA", existing,
-                      f"The peak of {need:.0f} kVA exceeds the existing {existing:.0f} kVA connection: the low-voltage "
-                      f"reinforcement at Fluvius's connection prices (EUR {eur_en} excl. VAT) is included in the "
+                      f"The peak of {over} kVA exceeds the existing {cap} kVA connection: the low-voltage "
+                      f"reinforcement at Fluvius's connection prices (EUR {_num(cost)} excl. VAT) is included in the "
                       "investment.",
-                      f"De piek van {need:.0f} kVA is groter dan de aansluiting van {existing:.0f} kVA: de verzwaring "
-                      f"op laagspanning tegen de aansluitingstarieven van Fluvius (€ {eur_nl} excl. btw) zit in de "
-                      "investering.")
+                      f"De piek van {over_nl} kVA is groter dan de aansluiting van {cap_nl} kVA: de verzwaring "
+                      f"op laagspanning tegen de aansluitingstarieven van Fluvius (€ {_num(cost, 'nl')} excl. btw) zit "
+                      "in de investering.")
     if need <= mv:
         return _check("connection_capacity", "warn", need, "kVA", existing,
-                      f"The peak of {need:.0f} kVA exceeds the existing {existing:.0f} kVA connection: a low-voltage "
+                      f"The peak of {over} kVA exceeds the existing {cap} kVA connection: a low-voltage "
                       f"reinforcement is needed (ask Fluvius), or limit the peak with control.",
-                      f"De piek van {need:.0f} kVA is groter dan de aansluiting van {existing:.0f} kVA: een "
+                      f"De piek van {over_nl} kVA is groter dan de aansluiting van {cap_nl} kVA: een "
                       "verzwaring op laagspanning is nodig (vraag Fluvius), of beperk de piek met sturing.")
     return _check("connection_capacity", "fail", need, "kVA", mv,
-                  f"The peak of {need:.0f} kVA is above about {mv:.0f} kVA, where a medium-voltage connection with "
-                  "its own cabin becomes necessary: a large extra cost unless the peak is limited.",
-                  f"De piek van {need:.0f} kVA ligt boven ongeveer {mv:.0f} kVA: dan is een middenspanningscabine "
-                  "nodig, een grote meerkost tenzij de piek beperkt wordt.")
+                  f"The peak of {over} kVA is above about {_kva(mv, 'exact')} kVA, where a medium-voltage connection "
+                  "with its own cabin becomes necessary: a large extra cost unless the peak is limited.",
+                  f"De piek van {over_nl} kVA ligt boven ongeveer {_kva(mv, 'exact', 'nl')} kVA: dan is een "
+                  "middenspanningscabine nodig, een grote meerkost tenzij de piek beperkt wordt.")
+
+
+def _kva(value: float, rounding: str, language: str = "en") -> str:
+    """Apparent power [kVA] in whole kVA, rounded ``"down"`` (a peak that fits), ``"up"`` (a peak
+    that exceeds: 100.2 kVA reads "101 kVA", never "100 kVA exceeds 100 kVA") or ``"exact"`` (a
+    connection's rating, its decimals kept)."""
+    if rounding == "exact":
+        return format_number(value, language, next((d for d in range(2) if round(value, d) == value), 2))
+    return format_number(math.floor(value) if rounding == "down" else math.ceil(value), language)
 
 
 # ---------------------------------------------------------------------------------------
@@ -642,12 +675,15 @@ def heat_network_readiness(
     if area < need and in_planned_zone:
         return _check(args[0], "warn", *args[1:],
                       f"The central loop can take a heat-network substation of about {kw:.0f} kW, but the plant room "
-                      f"has {area:.0f} m² free where about {need:.0f} m² is needed (assumption): reserve the space.",
-                      f"De centrale kring kan op een warmtenet, maar de technische ruimte heeft {area:.0f} m² vrij "
-                      f"waar ongeveer {need:.0f} m² nodig is: reserveer die ruimte.")
+                      f"has {_num(area, against=(need,))} m² free where about {_num(need)} m² is needed "
+                      "(assumption): reserve the space.",
+                      f"De centrale kring kan op een warmtenet, maar de technische ruimte heeft "
+                      f"{_num(area, 'nl', against=(need,))} m² vrij waar ongeveer {_num(need, 'nl')} m² nodig is: "
+                      "reserveer die ruimte.")
     return _check(args[0], "pass", *args[1:],
                   f"The building lies {zone_en}; the design keeps a central loop"
-                  + (f" and {area:.0f} m² for a substation of about {kw:.0f} kW" if area >= need else "")
+                  + (f" and {_num(area, against=(need,))} m² for a substation of about {kw:.0f} kW"
+                     if area >= need else "")
                   + ", so it can switch to a heat network later.",
                   f"Het gebouw ligt {zone_nl}; het ontwerp behoudt een centrale kring en kan later op een warmtenet.")
 
@@ -657,13 +693,21 @@ def heat_network_readiness(
 # ---------------------------------------------------------------------------------------
 
 
-def _helpers_text(booster_kwh: float, backup_kwh: float, backup_kind: str) -> str:
+_BACKUP_NAMES = {"gas_boiler": ("the gas boiler", "de gasketel"), "electric": ("the electric backup", "de elektrische back-up")}
+
+
+def _helpers_text(booster_kwh: float, backup_kwh: float, backup_kind: str, language: str = "en") -> str:
+    """What heats the water besides the heat pumps, with its energy, in ``language``."""
+    nl = language == "nl"
     parts = []
     if booster_kwh > _ENERGY_TOLERANCE_KWH:
-        parts.append(f"the electric booster ({booster_kwh:,.0f} kWh/a)")
+        parts.append(f"{'de elektrische naverwarming' if nl else 'the electric booster'} "
+                     f"({_num(booster_kwh, language)} kWh/{'jaar' if nl else 'a'})")
     if backup_kwh > _ENERGY_TOLERANCE_KWH:
-        parts.append(f"the {backup_kind.replace('_', ' ')} backup ({backup_kwh:,.0f} kWh/a of heat)")
-    return " and ".join(parts)
+        name = _BACKUP_NAMES.get(backup_kind, (f"the {backup_kind.replace('_', ' ')} backup",
+                                               f"de back-up ({backup_kind.replace('_', ' ')})"))[nl]
+        parts.append(f"{name} ({_num(backup_kwh, language)} kWh/{'jaar warmte' if nl else 'a of heat'})")
+    return (" en " if nl else " and ").join(parts)
 
 
 def hot_water_hygiene(system_result, rules: LegionellaRules = LegionellaRules(), *, tolerated_hours: int = 0) -> CheckResult:
@@ -714,12 +758,17 @@ def hot_water_hygiene(system_result, rules: LegionellaRules = LegionellaRules(),
                       "is not kept; add a booster or a higher-temperature heat pump.",
                       f"De boiler zakt in {below} uren onder {setpoint:g} °C: de legionellaregels worden niet gehaald.")
     helpers = _helpers_text(booster, backup, plant.backup.kind)
+    helpers_nl = _helpers_text(booster, backup, plant.backup.kind, "nl")
+    if helpers and float(h["hp_heat_dhw_kwh"].sum()) <= _ENERGY_TOLERANCE_KWH:
+        return _check(args[0], "warn", *args[1:],
+                      f"No heat pump heats the water: {helpers} keeps it at {setpoint:g} °C.",
+                      f"Geen warmtepomp warmt het water op: {helpers_nl} houdt het op {setpoint:g} °C.")
     if helpers:
         return _check(args[0], "warn", *args[1:],
                       f"The hot water is kept at {setpoint:g} °C, but only with {helpers}: {_pct(share)} of the "
                       "hot-water heat does not come from the heat pumps.",
-                      f"Het warm water blijft op {setpoint:g} °C, maar enkel met elektrische naverwarming of back-up "
-                      f"({_pct(share)} van de warmte voor warm water).")
+                      f"Het warm water blijft op {setpoint:g} °C, maar enkel met {helpers_nl}: {_pct(share, 'nl')} van "
+                      "de warmte voor warm water komt niet van de warmtepompen.")
     return _check(args[0], "pass", *args[1:],
                   f"The heat pumps alone keep the hot water at {setpoint:g} °C in every hour, as the legionella rules ask.",
                   f"De warmtepompen houden het warm water elk uur zelf op {setpoint:g} °C, zoals de legionellaregels vragen.")

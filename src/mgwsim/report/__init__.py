@@ -3,10 +3,13 @@
 >>> paths = write_report(result, "out/", language="nl")   # doctest: +SKIP
 >>> paths.html, paths.workbook                              # doctest: +SKIP
 
-:func:`write_report` composes :mod:`~mgwsim.report.analysis` (derived numbers, the NPV
-sensitivity), :mod:`~mgwsim.report.figures` (matplotlib, no pyplot),
-:mod:`~mgwsim.report.html` (page with stable section ids and ``data-figure`` attributes),
-:mod:`~mgwsim.report.excel` (workbook) and :mod:`~mgwsim.report.text` (English and Dutch).
+:func:`write_report` composes :mod:`~mgwsim.report.summary` (page one for the co-owners, from
+the sentence functions of :mod:`~mgwsim.report.sentences` whose words follow the sign of their
+numbers), :mod:`~mgwsim.report.analysis` (derived numbers, the NPV sensitivity),
+:mod:`~mgwsim.report.figures` (matplotlib, no pyplot), :mod:`~mgwsim.report.html` (page with
+stable section ids and ``data-figure`` attributes), :mod:`~mgwsim.report.excel` (a workbook
+whose ``decision`` and ``cash_flows`` sheets recompute the NPV, the gap and the ranking with
+formulas) and :mod:`~mgwsim.report.text` (English and Dutch labels and templates).
 """
 
 from __future__ import annotations
@@ -21,10 +24,12 @@ from mgwsim.report import figures as fg
 from mgwsim.report.analysis import bivalent_point, monthly_balance, npv_sensitivity
 from mgwsim.report.excel import SHEETS, write_workbook
 from mgwsim.report.html import FIGURES, SECTIONS, render_html
+from mgwsim.report.summary import Paragraph, page_one
 from mgwsim.report.text import LANGUAGES, format_eur, format_number, format_pct
 
-__all__ = ["FIGURES", "LANGUAGES", "SECTIONS", "SHEETS", "ReportPaths", "bivalent_point", "build_figures",
-           "format_eur", "format_number", "format_pct", "monthly_balance", "npv_sensitivity", "write_report"]
+__all__ = ["FIGURES", "LANGUAGES", "SECTIONS", "SHEETS", "Paragraph", "ReportPaths", "bivalent_point",
+           "build_figures", "format_eur", "format_number", "format_pct", "monthly_balance", "npv_sensitivity",
+           "page_one", "write_report"]
 
 
 @dataclass(frozen=True)
@@ -36,7 +41,7 @@ class ReportPaths:
 
 
 def _chosen(result, variant: str | None) -> str:
-    name = result.recommended if variant is None else variant
+    name = result.detail_variant if variant is None else variant
     names = [r.variant.name for r in result.results]
     if name not in names:
         raise InputError(f"write_report.variant = {name!r} is not a variant of the study (the reference has no "
@@ -50,7 +55,9 @@ def _bills_per_variant(result) -> pd.DataFrame:
         split = result.per_apartment(r.variant.name)
         rows[r.variant.name] = {"bill_before_eur": split["bill_before_eur"].mean(),
                                 "bill_after_eur": split["bill_after_eur"].mean()}
-    return pd.DataFrame.from_dict(rows, orient="index")
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.attrs["key"] = split.attrs.get("key", "floor_area")
+    return frame
 
 
 def _statuses(result) -> pd.DataFrame:
@@ -91,8 +98,9 @@ def write_report(result, out_dir, *, language: str = "en", variant: str | None =
         Language of every label, sentence and figure.
     variant : str, optional
         Variant shown in detail (hourly figures, cash flows, sensitivity, hourly sheet);
-        default the recommended one (:attr:`StudyResult.recommended`). The summary always
-        speaks about the recommended variant.
+        default :attr:`StudyResult.detail_variant`: the recommended one, or, when no variant
+        qualifies, the one nearest to qualifying. The summary (page one) always speaks about
+        :attr:`StudyResult.detail_variant`.
     hourly_in_workbook : bool
         Write the 8,760-row ``hourly`` sheet (the slowest part of the workbook).
 

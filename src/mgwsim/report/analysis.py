@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from mgwsim.finance import business_case
+from mgwsim.study.study import project_facts
 
 LOCAL_TZ = "Europe/Brussels"
 MIN_COP_ELEC_KWH = 0.5
@@ -142,10 +143,16 @@ def _scale_cop(option, vr, factor: float):
     return _scale_energy(option, ("electricity", "ev_reimbursement"), scale)
 
 
-def _npv(result, variant_option, reference_option, finance) -> float:
+def _npv(result, vr, variant_option, reference_option, finance) -> float:
+    """The NPV of ``variant_option`` against ``reference_option``, the business case built exactly as
+    :func:`mgwsim.study.study.variant_business_case` builds it: the variant pays the study, and the
+    grant rules see the variant's :func:`~mgwsim.study.study.project_facts` (lock-in and EPC at the
+    end of its renovation path)."""
     inputs = result.inputs
-    case = business_case(variant_option, reference_option, finance, subsidy_rules=inputs.subsidies,
-                         building_age_years=inputs.building_age_years)
+    variant = replace(variant_option, study_cost_incl_vat_eur=inputs.study_cost_incl_vat_eur)
+    case = business_case(variant, reference_option, finance, subsidy_rules=inputs.subsidies,
+                         building_age_years=inputs.building_age_years,
+                         facts=project_facts(inputs, vr, result.paths.get(vr.variant.name)))
     return case.npv_eur
 
 
@@ -164,15 +171,16 @@ def _perturbed_npv(result, vr, parameter: str, change: float) -> float:
         var = _scale_cop(var, vr, change)
     else:
         raise ValueError(f"unknown sensitivity parameter {parameter!r}")
-    return _npv(result, var, ref, finance)
+    return _npv(result, vr, var, ref, finance)
 
 
 def npv_sensitivity(result, name: str) -> pd.DataFrame:
     """One-at-a-time sensitivity of the NPV of variant ``name`` against the reference [EUR].
 
     Each parameter of :data:`SENSITIVITY` is set to its low and its high value while the
-    others stay at base, and the business case (:func:`mgwsim.finance.business_case`, with
-    the study's subsidy rules) is recomputed:
+    others stay at base, and the business case is recomputed as the study builds it
+    (:func:`mgwsim.study.study.variant_business_case`: the study cost, the study's subsidy rules
+    and the variant's facts for their conditions):
 
     - electricity / gas price: the yearly bills of that carrier of variant *and* reference
       scaled (EV reimbursement follows the electricity price);
@@ -191,7 +199,7 @@ def npv_sensitivity(result, name: str) -> pd.DataFrame:
         swing, largest first.
     """
     vr = result.result(name)
-    base = _npv(result, vr.option, result.reference.option, result.inputs.finance)
+    base = _npv(result, vr, vr.option, result.reference.option, result.inputs.finance)
     rows = {}
     for parameter, (low, high) in SENSITIVITY.items():
         npv_low, npv_high = (_perturbed_npv(result, vr, parameter, c) for c in (low, high))

@@ -235,8 +235,9 @@ def tornado(sensitivity: pd.DataFrame, language: str = "en") -> Figure:
     return fig
 
 
-def variant_comparison(table: pd.DataFrame, reference: str, recommended: str, language: str = "en") -> Figure:
-    """NPV, CO2 reduction and EPC indicator of every variant (reference included for the EPC)."""
+def variant_comparison(table: pd.DataFrame, reference: str, recommended: str | None, language: str = "en") -> Figure:
+    """NPV, CO2 reduction and EPC indicator of every variant (reference included for the EPC); the
+    recommended variant highlighted (none when ``recommended`` is None: no variant qualifies)."""
     variants = table.drop(index=reference)
     fig, (npv, co2, epc) = _figure(11.0, 0.45 * len(table) + 2.0, ncols=3, sharey=False)
     y = np.arange(len(variants))

@@ -14,18 +14,22 @@ import pandas as pd
 
 from mgwsim.report import analysis as a
 from mgwsim.report import sources as src
+from mgwsim.report.sentences import key_name
+from mgwsim.report.summary import page_one, path_end, recommendation_paragraphs, verdict_items
 from mgwsim.report.text import (
+    GLOSSARY,
+    LABELS,
     caption,
     check_label,
     check_sentence,
     format_eur,
     format_number,
     format_pct,
-    sensitivity_name,
-    sentence,
     status_label,
     t,
 )
+
+STATUS_CLASSES = ("pass", "warn", "fail")
 
 SECTIONS = ("summary", "comparison", "energy", "heat_pump", "economics", "lock_in", "renovation_path", "building",
             "sources")
@@ -42,11 +46,11 @@ FIGURES = tuple(f for figures in FIGURE_SECTIONS.values() for f in figures)
 """Figure names (``data-figure`` attributes) of the report."""
 
 COMPARISON_ROWS = (
-    ("investment_eur", "eur"), ("subsidies_eur", "eur"), ("npv_eur", "eur"), ("subsidy_gap_eur", "eur"),
-    ("payback_years", "1"), ("annual_energy_cost_eur", "eur"), ("annual_cost_per_apartment_eur", "eur"),
-    ("spf_h2", "2"), ("backup_share", "pct"), ("unmet_hours", "0"), ("co2_t", "1"), ("co2_reduction", "pct"),
-    ("epc_kwh_m2", "0"), ("epc_label", "str"), ("self_consumption", "pct"), ("peak_import_kw", "0"),
-    ("future_proof_score", "0"),
+    ("investment_eur", "eur"), ("works_grants_eur", "eur"), ("study_grants_eur", "eur"), ("npv_eur", "eur"),
+    ("gap_before_grants_eur", "eur"), ("subsidy_gap_eur", "eur"), ("payback_years", "1"),
+    ("annual_energy_cost_eur", "eur"), ("annual_cost_per_apartment_eur", "eur"), ("spf_h2", "2"),
+    ("backup_share", "pct"), ("unmet_hours", "0"), ("co2_t", "1"), ("co2_reduction", "pct"), ("epc_kwh_m2", "0"),
+    ("epc_label", "str"), ("self_consumption", "pct"), ("peak_import_kw", "0"), ("future_proof_score", "0"),
 )
 """Rows of the comparison table: table column and format."""
 
@@ -89,24 +93,37 @@ def table_html(header: list[str], rows: list[list], *, row_classes: list[str] | 
     return f"<table {attrs}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def frame_html(frame: pd.DataFrame, language: str, *, decimals: int = 2, attrs: str = "") -> str:
-    """A DataFrame as a table with the index as first column, numbers formatted."""
+def frame_html(frame: pd.DataFrame, language: str, *, decimals: int = 2, attrs: str = "",
+               percent: tuple = ()) -> str:
+    """A DataFrame as a table with the index as first column, numbers in the language's format: years
+    (a column named year, jaar or calendar_year) as plain integers, the columns in ``percent``
+    (shares [-]) as %."""
     header = [frame.index.name or "", *map(str, frame.columns)]
     rows = []
     for label, row in frame.iterrows():
-        cells = [str(label)]
-        for value in row:
-            is_number = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-            cells.append((format_number(value, language, decimals), "num") if is_number else str(value))
+        cells = [" / ".join(map(str, label)) if isinstance(label, tuple) else str(label)]
+        for column, value in row.items():
+            cells.append(_value_cell(value, str(column), language, decimals, column in percent))
         rows.append(cells)
     return table_html(header, rows, attrs=attrs)
 
 
-def figure_html(name: str, png_base64: str, language: str) -> str:
-    """A ``<figure>`` with the embedded PNG and its caption."""
+def _value_cell(value, column: str, language: str, decimals: int, percent: bool):
+    is_number = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+    if not is_number:
+        return "–" if value is None else str(value)
+    if percent:
+        return format_pct(value, language, 1), "num"
+    if column.lower() in ("year", "jaar", "calendar_year") and float(value).is_integer():
+        return str(int(value)), "num"
+    return format_number(value, language, decimals), "num"
+
+
+def figure_html(name: str, png_base64: str, language: str, **values) -> str:
+    """A ``<figure>`` with the embedded PNG and its caption (formatted with ``values``)."""
     alt = escape(t(f"fig_{name}", language))
     return (f'<figure id="fig-{name}" data-figure="{name}"><img alt="{alt}" src="data:image/png;base64,{png_base64}">'
-            f"<figcaption>{escape(caption(name, language))}</figcaption></figure>")
+            f"<figcaption>{escape(caption(name, language, **values))}</figcaption></figure>")
 
 
 def _section(section_id: str, title: str, body: str) -> str:
@@ -117,108 +134,112 @@ def _p(text: str) -> str:
     return f"<p>{escape(text)}</p>"
 
 
-# --------------------------------------------------------------------------- summary
-def _grant_text(case, language: str) -> str:
-    frame = case.subsidies.to_frame()
-    grants = frame[(frame["kind"] != "vat") & (frame["amount_eur"] > 0)]
-    parts = [f"{rule}: {format_eur(row['amount_eur'], language)}" for rule, row in grants.iterrows()]
-    parts.append(f"{t('vat_rate', language)} {format_pct(case.subsidies.vat_frac, language)}")
-    return "; ".join(parts)
-
-
-def _money_sentence(result, name: str, language: str) -> str:
-    row, case = result.table.loc[name], result.case(name)
-    finance, n = result.inputs.finance, result.inputs.building.n_apartments
-    common = {"horizon": finance.horizon_years, "rate": format_pct(finance.discount_rate_frac, language, 1),
-              "npv": format_eur(row["npv_eur"], language), "subsidies": format_eur(row["subsidies_eur"], language),
-              "rules": _grant_text(case, language)}
-    if row["npv_eur"] < 0:
-        return sentence("npv_negative", language, gap=format_eur(row["subsidy_gap_eur"], language),
-                        gap_apartment=format_eur(row["subsidy_gap_eur"] / n, language), **common)
-    payback = row["payback_years"]
-    years = "" if np.isnan(payback) else sentence("payback", language, years=format_number(payback, language, 1))
-    return sentence("npv_positive", language, payback=years, **common)
-
-
-def _effects_sentence(result, name: str, language: str) -> str:
-    table, ref = result.table, result.reference.variant.name
-    row = table.loc[name]
-    return sentence("effects", language, co2=format_pct(row["co2_reduction"], language),
-                    co2_ref=format_number(table.loc[ref, "co2_t"], language, 1),
-                    co2_var=format_number(row["co2_t"], language, 1),
-                    epc_ref=format_number(table.loc[ref, "epc_kwh_m2"], language),
-                    epc_var=format_number(row["epc_kwh_m2"], language), label=row["epc_label"],
-                    hp_share=format_pct(1.0 - row["backup_share"], language),
-                    spf=format_number(row["spf_h2"], language, 2))
-
-
-def _cost_sentence(result, name: str, language: str) -> str:
-    table, split = result.table, result.per_apartment(name)
-    change = float((split["bill_after_eur"] - split["bill_before_eur"]).mean())
-    signed = ("+" if change > 0 else "") + format_eur(change, language)
-    return sentence("costs", language, capex=format_eur(table.loc[name, "investment_eur"], language),
-                    capex_ref=format_eur(table.loc[result.reference.variant.name, "investment_eur"], language),
-                    net_apartment=format_eur(split["net_investment_eur"].mean(), language),
-                    bill_before=format_eur(split["bill_before_eur"].mean(), language),
-                    bill_after=format_eur(split["bill_after_eur"].mean(), language), bill_change=signed)
-
-
-def _risks_html(result, name: str, language: str) -> str:
-    order = {"fail": 0, "warn": 1}
-    risky = sorted((c for c in result.result(name).checks if c.status != "pass"), key=lambda c: order[c.status])
-    if not risky:
-        return _p(sentence("no_risks", language))
-    items = "".join(f'<li class="{c.status}"><strong>{escape(check_label(c.name, language))} '
-                    f"({escape(status_label(c.status, language))})</strong>: {escape(check_sentence(c, language))}</li>"
-                    for c in risky)
-    return _p(sentence("risks", language)) + f'<ul id="risks">{items}</ul>'
-
-
-def _recommendation_sentence(result, language: str) -> str:
-    """Why the recommended variant was chosen (the rule of :attr:`StudyResult.recommended`)."""
-    candidates, name = result.future_proof_candidates, result.recommended
-    if not candidates:
-        return sentence("recommended_weighted", language, name=name)
-    if len(candidates) == 1:
-        return sentence("recommended", language, name=name)
-    return sentence("recommended_best_of", language, name=name, n=len(candidates))
-
-
-def summary_section(result, sensitivity: pd.DataFrame, language: str) -> str:
-    """Plain-language summary of the recommended variant, every number taken from the results."""
-    name, ref = result.recommended, result.reference.variant.name
-    names = [r.variant.name for r in result.results]
-    parts = [
-        _p(sentence("compared", language, n=len(names), building=result.inputs.building.name, reference=ref,
-                    names=", ".join(names))),
-        f'<p id="recommendation"><strong>{escape(_recommendation_sentence(result, language))}</strong></p>',
-    ]
-    best = result.ranking("npv").index[0]
-    if best != name:
-        parts.append(_p(sentence("best_npv_other", language, name=best,
-                                 npv=format_eur(result.table.loc[best, "npv_eur"], language))))
-    parts += [_p(_effects_sentence(result, name, language)), _p(_cost_sentence(result, name, language)),
-              f'<p id="npv-sentence">{escape(_money_sentence(result, name, language))}</p>']
-    if sensitivity is not None and len(sensitivity):
-        top = sensitivity.iloc[0]
-        parts.append(_p(sentence("sensitivity", language, param=sensitivity_name(sensitivity.index[0], language),
-                                 low=format_eur(min(top["npv_low_eur"], top["npv_high_eur"]), language),
-                                 high=format_eur(max(top["npv_low_eur"], top["npv_high_eur"]), language))))
-    parts.append(_risks_html(result, name, language))
+# --------------------------------------------------------------------------- summary (page one)
+def summary_section(result, sensitivity: pd.DataFrame | None, language: str) -> str:
+    """Page one for the co-owners (:func:`mgwsim.report.summary.page_one`): every sentence generated from
+    the figures it states, the lock-in verdicts at the end of the renovation path, and the words explained."""
+    parts = []
+    for paragraph in page_one(result, language, sensitivity):
+        text = escape(paragraph.text)
+        if paragraph.id == "recommendation":
+            parts.append(f'<p id="recommendation" data-sentence="recommendation"><strong>{text}</strong></p>')
+        else:
+            parts.append(f'<p data-sentence="{escape(paragraph.id)}">{text}</p>')
+    heading, items = verdict_items(result, result.detail_variant, language)
+    parts.append(f'<p id="verdicts">{escape(heading)}</p>')
+    if items:
+        parts.append('<ul id="risks">' + "".join(
+            f'<li class="{status}"><strong>{escape(label)} ({escape(status_label(status, language))})</strong>: '
+            f"{escape(text)}</li>" for label, status, text in items) + "</ul>")
+    terms = "".join(f"<dt>{escape(pair[2] if language == 'nl' else pair[0])}</dt>"
+                    f"<dd>{escape(pair[3] if language == 'nl' else pair[1])}</dd>" for pair in GLOSSARY.values())
+    parts.append(f'<h3>{escape(t("glossary", language))}</h3><dl id="glossary">{terms}</dl>')
     return _section("summary", t("sec_summary", language), f'<div class="summary">{"".join(parts)}</div>')
 
 
-# --------------------------------------------------------------------------- other sections
+# --------------------------------------------------------------------------- comparison: the decision
+def shortfall_label(shortfall, language: str) -> str:
+    """A shortfall of the decision in a few words (comfort, hot water, a lock-in check, a failed condition)."""
+    key = shortfall.key
+    if key.startswith("eligibility:"):
+        return t("not_eligible", language, condition=condition_label(key.split(":", 1)[1], language))
+    if f"short_{key}" in LABELS:
+        return t(f"short_{key}", language)
+    return check_label(key, language)
+
+
+def condition_label(name: str, language: str) -> str:
+    """A subsidy condition's name in a few words."""
+    return t(f"cond_{name}", language) if f"cond_{name}" in LABELS else name.replace("_", " ")
+
+
+def _reason(note, language: str) -> str:
+    return "–" if note is None else (note.nl if language == "nl" else note.en)
+
+
+def decision_rows(result, language: str) -> list[list]:
+    """One row per variant: qualifies, shortfalls, eligibility, criterion value and rank, gap, grant, share of
+    the gap covered, CO2 avoided, gap per tonne, NPV, IRR or its reason, payback or its reason."""
+    decision, table = result.decision, result.table
+    rows = []
+    for vr, case in zip(result.results, result.cases, strict=True):
+        name = vr.variant.name
+        d, row = decision.table.loc[name], table.loc[name]
+        qualifies = bool(d["qualifies"])
+        if d["eligible"] is None:
+            eligible = "–"
+        elif bool(d["eligible"]):
+            eligible = t("yes", language)
+        else:
+            eligible = t("no", language) + ": " + "; ".join(condition_label(c, language)
+                                                             for c, _, _ in d["failed_conditions"])
+        rank = d["rank"]
+        rows.append([
+            name,
+            (t("yes" if qualifies else "no", language), "pass" if qualifies else "fail"),
+            "; ".join(shortfall_label(f, language) for f in d["shortfalls"]) or "–",
+            eligible,
+            (decision.criterion_text(name, language), "num"),
+            ("–" if np.isnan(rank) else str(int(rank)), "num"),
+            _cell(row["gap_before_grants_eur"], "eur", language),
+            _cell(row["works_grants_eur"], "eur", language),
+            _cell(row["gap_covered_frac"], "pct", language),
+            _cell(row["co2_avoided_t"], "0", language),
+            _cell(row["gap_per_t_co2_eur"], "eur", language),
+            _cell(row["npv_eur"], "eur", language),
+            (format_pct(case.irr_frac, language, 1), "num") if case.irr_frac is not None
+            else _reason(case.irr_note, language),
+            (format_number(case.payback_years, language, 1), "num") if case.payback_years is not None
+            else _reason(case.payback_note, language),
+        ])
+    return rows
+
+
+DECISION_HEADER = ("variant", "qualifies", "shortfalls", "eligible_call", "criterion_value", "rank",
+                   "gap_before_grants_eur", "works_grants_eur", "gap_covered_frac", "co2_avoided_t",
+                   "gap_per_t_co2_eur", "npv_eur", "irr", "payback_years")
+"""Columns of the decision table (label keys)."""
+
+
 def comparison_section(result, figures: dict, language: str) -> str:
-    """The comparison table (indicators × variants) and the comparison chart."""
-    table, recommended = result.table, result.recommended
-    ref = result.reference.variant.name
+    """The decision (criterion, per variant qualification and rank, money and CO2), the comparison table
+    (indicators × variants) and the comparison chart."""
+    decision, rules = result.decision, result.study.rules
+    criterion = rules.ranking.text_nl if language == "nl" else rules.ranking.text_en
+    body = f"<h3>{escape(t('decision', language))}</h3>"
+    conditions = next(p.text for p in recommendation_paragraphs(result, language) if p.id == "conditions")
+    body += _p(conditions) + _p(t("decision_note", language, criterion=criterion))
+    recommended = decision.recommended
+    classes = ["recommended" if r.variant.name == recommended else "" for r in result.results]
+    body += table_html([t(c, language) for c in DECISION_HEADER], decision_rows(result, language), row_classes=classes,
+                       attrs='id="decision-table"')
+    table, ref = result.table, result.reference.variant.name
     header = [t("variant", language)] + [
         f"{n} ({t('reference_label', language)})" if n == ref and "referen" not in n.lower() else
         f"{n} ({t('recommended_mark', language)})" if n == recommended else n for n in table.index]
     rows = [[t(column, language)] + [_cell(table.loc[n, column], kind, language) for n in table.index]
             for column, kind in COMPARISON_ROWS if column in table]
-    body = table_html(header, rows, attrs='id="comparison-table"')
+    body += f"<h3>{escape(t('indicators', language))}</h3>" + table_html(header, rows, attrs='id="comparison-table"')
     body += figure_html("variant_comparison", figures["variant_comparison"], language)
     return _section("comparison", t("sec_comparison", language), body)
 
@@ -228,8 +249,71 @@ def _figures_section(section_id: str, title: str, figures: dict, language: str, 
     return _section(section_id, title, body)
 
 
+# --------------------------------------------------------------------------- economics
+ONE_OFF_COLUMNS = ("investment_incl_vat_eur", "study_cost_eur", "works_grants_eur", "study_grants_eur",
+                   "net_up_front_eur", "reference_investment_incl_vat_eur", "extra_up_front_eur")
+YEARLY_COLUMNS = ("bill_before_eur", "bill_after_eur", "bill_change_eur", "maintenance_change_eur",
+                  "replacements_change_eur", "recurring_change_eur")
+HORIZON_COLUMNS = ("npv_eur", "payback_years")
+
+
+def per_apartment_html(result, name: str, language: str) -> str:
+    """The per-apartment split of ``name``: one-off amounts, yearly changes and the horizon, with the key."""
+    split = result.per_apartment(name)
+    key = key_name(split.attrs.get("key", "floor_area"), language)
+    body = f"<h3>{escape(t('table_per_apartment', language, name=name))}</h3>"
+    body += _p(t("per_apartment_note", language, key=key))
+    for title, columns, table_id in (("one_off", ONE_OFF_COLUMNS, "per-apartment-table"),
+                                     ("yearly", YEARLY_COLUMNS, "per-apartment-yearly-table"),
+                                     ("over_horizon", HORIZON_COLUMNS, "per-apartment-horizon-table")):
+        frame = split[list(columns)].rename(columns=lambda c: t(f"apt_{c}", language))
+        body += (f"<details open><summary>{escape(t(title, language))}</summary>"
+                 + frame_html(frame.rename_axis(t("apartment", language)), language, attrs=f'id="{table_id}"')
+                 + "</details>")
+    return body
+
+
+def subsidies_html(result, name: str, language: str) -> str:
+    """The subsidy application of ``name``: study money and the requested works grant with their
+    eligibility and reasons, every condition, and the VAT per option."""
+    case = result.case(name)
+    subsidies = case.subsidies
+    body = f"<h3>{escape(t('subsidy_application', language, name=name))}</h3>"
+    works = subsidies.by_year("works")
+    body += _p(t("subsidy_summary", language, study=format_eur(subsidies.study_eur, language),
+                 cost=format_eur(result.inputs.study_cost_incl_vat_eur, language),
+                 works=format_eur(subsidies.works_eur, language),
+                 schedule=", ".join(f"{t('year', language).lower()} {y}: {format_eur(v, language)}"
+                                    for y, v in sorted(works.items()) if v) or "–"))
+    frame = subsidies.to_frame()
+    rows = [[rule, t(f"kind_{row['kind']}", language),
+             (t("yes" if row["eligible"] else "no", language), "pass" if row["eligible"] else "fail"),
+             _cell(row["amount_eur"], "eur", language), _cell(row["cap_eur"], "eur", language),
+             row["reason_nl"] if language == "nl" else row["reason_en"]] for rule, row in frame.iterrows()]
+    body += table_html([t(c, language) for c in ("rule", "kind", "eligible", "amount_eur", "cap_eur", "reason")], rows,
+                       attrs='id="subsidy-table"')
+    conditions = subsidies.conditions_frame()
+    rows = [[rule, condition_label(condition, language),
+             (t(f"cond_status_{row['status']}", language), "pass" if row["status"] == "met" else "fail"),
+             row["reason_nl"] if language == "nl" else row["reason_en"]]
+            for (rule, condition), row in conditions.iterrows()]
+    body += (f"<details><summary>{escape(t('conditions', language))}</summary>"
+             + table_html([t(c, language) for c in ("rule", "condition", "status", "reason")], rows,
+                          attrs='id="conditions-table"') + "</details>")
+    vat = case.vat_frame()
+    rows = [[t("variant" if option == "variant" else "reference_label", language), t(f"vat_{vat_class}", language),
+             _cell(row["excl_vat_eur"], "eur", language), _cell(row["vat_frac"], "pct", language),
+             _cell(row["vat_eur"], "eur", language)]
+            for (option, vat_class), row in vat.iterrows() if row["excl_vat_eur"] > 0]
+    body += f"<h3>{escape(t('vat_per_option', language))}</h3>"
+    body += table_html([t(c, language) for c in ("option", "vat_class", "excl_vat_eur", "vat_rate", "vat_eur")], rows,
+                       attrs='id="vat-table"')
+    return body
+
+
 def economics_section(result, name: str, sensitivity: pd.DataFrame, figures: dict, language: str) -> str:
-    """Cash flows, tornado (with its method and table) and the per-apartment split."""
+    """Cash flows, tornado (with its method and table), the per-apartment split, the subsidy application
+    and the VAT per option."""
     body = figure_html("cash_flows", figures["cash_flows"], language)
     body += figure_html("tornado", figures["tornado"], language)
     sens = sensitivity[["npv_low_eur", "npv_high_eur"]].copy()
@@ -238,21 +322,33 @@ def economics_section(result, name: str, sensitivity: pd.DataFrame, figures: dic
     body += table_html([t("parameter", language), t("sens_low", language), t("sens_high", language)], rows,
                        attrs='id="sensitivity-table"')
     body += f'<p class="note">{escape(t("sens_note", language))}</p>'
-    body += figure_html("bill_change", figures["bill_change"], language)
-    split = result.per_apartment(name)[["net_investment_eur", "bill_before_eur", "bill_after_eur", "saving_eur"]]
-    split = split.rename(columns={c: t(c, language) for c in split.columns}).rename_axis(t("apartment", language))
-    body += f"<details><summary>{escape(t('table_per_apartment', language, name=name))}</summary>"
-    body += frame_html(split, language, attrs='id="per-apartment-table"') + "</details>"
+    key = key_name(result.per_apartment(name).attrs.get("key", "floor_area"), language)
+    body += figure_html("bill_change", figures["bill_change"], language, allocation=key)
+    body += per_apartment_html(result, name, language)
+    body += subsidies_html(result, name, language)
     return _section("economics", t("sec_economics", language), body)
 
 
+# --------------------------------------------------------------------------- lock-in
 def lock_in_section(result, name: str, figures: dict, language: str) -> str:
-    """The chosen variant's checks with verdicts coloured and reasons, and the matrix over variants."""
-    rows = [[check_label(c.name, language), (status_label(c.status, language), c.status), check_sentence(c, language)]
-            for c in result.result(name).checks]
+    """The detailed variant's checks: today's verdict and, with a renovation path, the verdict at its end
+    (the one the decision uses), each with its reason; then the matrix of today's verdicts over variants."""
+    today = {c.name: c for c in result.result(name).checks}
+    end = {c.name: c for c in result.paths[name].final_checks()} if name in result.paths else {}
+    year, _, _ = path_end(result, name)
+    header = [t("check", language), t("today", language), t("reason", language)]
+    if end:
+        header += [t("end_of_path", language, year=year), t("reason", language)]
+    rows = []
+    for check in dict.fromkeys([*today, *end]):
+        row = [check_label(check, language)]
+        for judged in ((today, end) if end else (today,)):
+            c = judged.get(check)
+            row += ([(status_label(c.status, language), c.status), check_sentence(c, language)] if c else ["–", "–"])
+        rows.append(row)
     body = f"<h3>{escape(name)}</h3>"
-    body += table_html([t("check", language), t("status", language), t("reason", language)], rows,
-                       attrs='id="lock-in-table"')
+    body += _p(t("lock_in_note_path" if end else "lock_in_note_today", language, year=year))
+    body += table_html(header, rows, attrs='id="lock-in-table"')
     body += figure_html("check_matrix", figures["check_matrix"], language)
     return _section("lock_in", t("sec_lock_in", language), body)
 
@@ -265,11 +361,17 @@ def renovation_path_section(result, name: str, language: str) -> str:
         return _section("renovation_path", t("sec_renovation_path", language), _p(t("no_renovation_path", language)))
     columns = ["variant", "calendar_year", "label", "epc_indicator_kwh_per_m2", "epc_label", "co2_kg", "co2_reduction"]
     checks = [c for c in table.columns if c not in columns and c in {ch.name for r in result.results for ch in r.checks}]
-    overview = table[columns + checks].rename(columns={c: check_label(c, language) for c in checks})
-    overview = overview.rename(columns={c: t(c, language) for c in columns})
+    header = [t(c, language) for c in columns] + [check_label(c, language) for c in checks]
+    rows = []
+    for _, row in table.iterrows():
+        cells = [row["variant"], str(int(row["calendar_year"])), row["label"],
+                 _cell(row["epc_indicator_kwh_per_m2"], "0", language), _cell(row["epc_label"], "str", language),
+                 _cell(row["co2_kg"], "0", language), _cell(row["co2_reduction"], "pct", language)]
+        cells += [(status_label(row[c], language), row[c]) if isinstance(row[c], str) and row[c] in STATUS_CLASSES
+                  else "–" for c in checks]
+        rows.append(cells)
     body = _p(t("path_note", language))
-    body += frame_html(overview.set_index([t("variant", language), t("calendar_year", language)]), language,
-                       attrs='id="renovation-path-table"')
+    body += table_html(header, rows, attrs='id="renovation-path-table"')
     steps = result.paths[name].table
     rows = [[str(row["calendar_year"]), row["label"], check_label(row["check"], language),
              (status_label(row["status"], language), row["status"]),
@@ -319,7 +421,8 @@ def render_html(result, name: str, figures: dict, sensitivity: pd.DataFrame, lan
               f" — {escape(t('subtitle', language))}</p><p class='meta'>"
               f"{escape(t('generated', language, version=__version__, date=dt.date.today().isoformat()))} "
               f"{escape(t('chosen_variant', language, name=name))}</p></header>")
-    summary_sensitivity = sensitivity if name == result.recommended else a.npv_sensitivity(result, result.recommended)
+    detail = result.detail_variant
+    summary_sensitivity = sensitivity if name == detail else a.npv_sensitivity(result, detail)
     sections = [
         summary_section(result, summary_sensitivity, language),
         comparison_section(result, figures, language),

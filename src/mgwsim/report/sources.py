@@ -14,7 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from mgwsim.assess import load_co2_factors
-from mgwsim.report.text import format_number, format_pct, t
+from mgwsim.building.typology import typology_table
+from mgwsim.report.summary import study_price_basis
+from mgwsim.report.text import format_eur, format_number, format_pct, t
+from mgwsim.tariffs import default_price_basis
 from mgwsim.weather import design_temperature
 
 DATA_README_TOPICS = ("weather", "typology", "tariffs", "prices", "costs", "co2", "dhw", "loads", "heatpump",
@@ -43,10 +46,10 @@ def building_facts(result, language: str) -> list[tuple[str, str]]:
     return [
         (t("name", language), b.name),
         (t("typology", language), b.typology or "–"),
-        (t("year_built", language), str(b.year_built) if b.year_built else "–"),
+        construction_text(result, language),
         (t("floor_area", language), n(b.heated_floor_area_m2)),
-        (t("n_apartments", language), str(b.n_apartments)),
-        (t("n_storeys", language), str(b.n_storeys)),
+        (t("n_apartments", language), n(b.n_apartments)),
+        (t("n_storeys", language), n(b.n_storeys)),
         (t("ventilation", language), f"{b.ventilation.system}, {n(b.ventilation.air_change_per_h, 2)} 1/h"),
         (t("infiltration", language), n(b.infiltration_per_h, 2)),
         (t("setpoint", language), n(b.setpoint_degc, 1)),
@@ -64,6 +67,51 @@ def building_facts(result, language: str) -> list[tuple[str, str]]:
     ]
 
 
+def construction_period(typology: str | None) -> tuple[int | None, int | None] | None:
+    """First and last year of a TABULA typology's construction period (None for an open end), or
+    None without a typology. TABULA marks an open start as 0 and an open end as 9999."""
+    if not typology:
+        return None
+    table = typology_table()
+    if typology not in table.index:
+        return None
+    first, last = (int(table.loc[typology, c]) for c in ("Year1_Building", "Year2_Building"))
+    return (first if first > 0 else None, last if last < 9999 else None)
+
+
+def construction_given(result) -> bool:
+    """Whether the study was given a construction year of its own (``StudyInputs.construction_year``),
+    rather than taking the first year of the typology's period (the default)."""
+    inputs = result.inputs
+    year = inputs.construction_year
+    if year is None:
+        return False
+    period = construction_period(inputs.building.typology)
+    return period is None or year != inputs.building.year_built
+
+
+def construction_text(result, language: str) -> tuple[str, str]:
+    """The label and value of the building's age: the construction year given, else the typology's
+    construction period ("1946–1970", "until 1945", "from 2012"), never the period's first year as if
+    it were the year built."""
+    inputs = result.inputs
+    if construction_given(result):
+        return t("construction_year", language), str(inputs.construction_year)
+    period = construction_period(inputs.building.typology)
+    if period is None:
+        return t("construction_year", language), "–"
+    first, last = period
+    if first is None and last is None:
+        text = "–"
+    elif first is None:
+        text = t("period_until", language, year=last)
+    elif last is None:
+        text = t("period_from", language, year=first)
+    else:
+        text = f"{first}–{last}"
+    return t("construction_period", language), text
+
+
 def envelope_table(result, language: str) -> pd.DataFrame:
     """Area and area-weighted mean U-value per element kind (walls, roof, floor, windows)."""
     b = result.inputs.building
@@ -79,20 +127,103 @@ def envelope_table(result, language: str) -> pd.DataFrame:
     return frame.rename_axis(t("element", language))
 
 
+def rule_text(rule, language: str) -> str:
+    """A subsidy rule in words: what it pays (share, cap, per apartment, advance) and its conditions."""
+    if hasattr(rule, "rate_frac"):  # ReducedVat
+        return t("rule_vat", language, rate=format_pct(rule.rate_frac, language),
+                 years=format_number(rule.min_age_years, language))
+    parts = [t("rule_share", language, share=format_pct(rule.share_frac, language),
+               base=t(f"base_{rule.base}", language))]
+    if rule.eur_per_unit is not None:
+        parts.append(t("rule_per_unit", language, eur=format_eur(rule.eur_per_unit, language)))
+    if rule.cap_eur is not None:
+        parts.append(t("rule_cap", language, eur=format_eur(rule.cap_eur, language)))
+    if rule.advance_frac < 1.0:
+        parts.append(t("rule_advance", language, share=format_pct(rule.advance_frac, language),
+                       year=rule.balance_year))
+    conditions = [c.text_nl if language == "nl" else c.text_en for c in getattr(rule, "conditions", ())]
+    text = "; ".join(parts)
+    if conditions:
+        text += ". " + t("rule_conditions", language) + ": " + "; ".join(conditions)
+    return text
+
+
 def finance_facts(result, language: str) -> list[list[str]]:
-    """Finance, VAT, study cost and subsidy rules as (label, value) rows."""
+    """Finance, VAT, study cost and subsidy rules as (label, value) rows, in words and the language's numbers."""
     inputs = result.inputs
     f = inputs.finance
     escalation = ", ".join(f"{k} {format_pct(v, language, 1)}" for k, v in f.escalation_frac.items()) or "0 %"
     rows = [
-        [t("horizon", language), str(f.horizon_years)],
+        [t("horizon", language), format_number(f.horizon_years, language)],
         [t("discount_rate", language), format_pct(f.discount_rate_frac, language, 1)],
         [t("escalation", language), escalation],
         [t("vat", language), format_pct(f.vat_frac, language)],
-        [t("study_cost", language), format_number(inputs.study_cost_incl_vat_eur, language)],
+        [t("study_cost", language), format_eur(inputs.study_cost_incl_vat_eur, language)],
     ]
-    rows += [[f"{t('subsidy_rules', language)}: {getattr(rule, 'name', type(rule).__name__)}", repr(rule)]
+    rows += [[f"{t('subsidy_rules', language)}: {getattr(rule, 'name', type(rule).__name__)}", rule_text(rule, language)]
              for rule in inputs.subsidies]
+    return rows
+
+
+def building_inputs(result) -> list[tuple[str, object, str, str]]:
+    """The building and its demand as (parameter, value, unit, source) with numbers as numbers."""
+    inputs = result.inputs
+    b, summary, rad, dt = inputs.building, inputs.demand.summary(), inputs.existing_radiators, design(result)
+    period = construction_period(b.typology)
+    rows = [("name", b.name, "", ""), ("typology", b.typology or "", "", "TABULA/EPISCOPE (VITO)")]
+    if period is not None:
+        rows += [("construction_period_first_year", period[0], "", "TABULA"),
+                 ("construction_period_last_year", period[1], "", "TABULA")]
+    rows += [
+        ("construction_year_for_subsidy_conditions", inputs.construction_year, "",
+         "given" if construction_given(result) else "default: first year of the typology's period"),
+        ("heated_floor_area", float(b.heated_floor_area_m2), "m2", ""),
+        ("n_apartments", int(b.n_apartments), "", ""),
+        ("n_storeys", int(b.n_storeys), "", ""),
+        ("ventilation_system", b.ventilation.system, "", ""),
+        ("ventilation_air_change", float(b.ventilation.air_change_per_h), "1/h", ""),
+        ("infiltration", float(b.infiltration_per_h), "1/h", ""),
+        ("setpoint", float(b.setpoint_degc), "degC", ""),
+        ("design_outdoor_temperature", float(dt.value_degc), "degC", f"{dt.method}; {dt.source}"),
+        ("design_heat_load", float(summary["design_heat_load_kw"]), "kW", ""),
+        ("radiators_design_supply", float(rad.design_supply_degc), "degC", ""),
+        ("radiators_design_return", float(rad.design_return_degc), "degC", ""),
+        ("radiators_design_output", float(rad.design_output_kw), "kW", ""),
+        ("radiators_exponent", float(rad.exponent), "-", ""),
+        ("space_heating_demand", float(summary["space_heating_kwh"]), "kWh/year", ""),
+        ("dhw_demand", float(summary["dhw_kwh"]), "kWh/year", ""),
+        ("existing_connection", float(inputs.existing_connection_kva), "kVA", ""),
+        ("weather", inputs.weather.source, "", ""),
+    ]
+    return rows
+
+
+def finance_inputs(result) -> list[tuple[str, object, str, str]]:
+    """Finance assumptions as (parameter, value, unit, source) with numbers as numbers."""
+    inputs, f = result.inputs, result.inputs.finance
+    rows = [("horizon", int(f.horizon_years), "years", ""), ("discount_rate", float(f.discount_rate_frac), "1/year", ""),
+            ("vat_before_subsidy_rules", float(f.vat_frac), "-", ""),
+            ("capex_escalation", float(f.capex_escalation_frac), "1/year", ""),
+            ("study_cost_incl_vat", float(inputs.study_cost_incl_vat_eur), "EUR", "")]
+    rows += [(f"escalation_{k}", float(v), "1/year", "") for k, v in f.escalation_frac.items()]
+    return rows
+
+
+def subsidy_inputs(result, language: str = "en") -> list[tuple[str, object, str, str]]:
+    """Each subsidy rule's numbers as (parameter, value, unit, source)."""
+    rows = []
+    for rule in result.inputs.subsidies:
+        name = getattr(rule, "name", type(rule).__name__)
+        if hasattr(rule, "rate_frac"):
+            rows += [(f"{name}.rate", float(rule.rate_frac), "-", ""),
+                     (f"{name}.min_age", float(rule.min_age_years), "years", "")]
+            continue
+        rows += [(f"{name}.base", rule.base, "", ""), (f"{name}.share", float(rule.share_frac), "-", ""),
+                 (f"{name}.cap", None if rule.cap_eur is None else float(rule.cap_eur), "EUR", ""),
+                 (f"{name}.advance_share", float(rule.advance_frac), "-", ""),
+                 (f"{name}.balance_year", int(rule.balance_year), "", "")]
+        rows += [(f"{name}.condition", c.text_nl if language == "nl" else c.text_en, "", "")
+                 for c in getattr(rule, "conditions", ())]
     return rows
 
 
@@ -151,8 +282,10 @@ def source_list(result, language: str) -> list[tuple[str, str]]:
     for tariff in tariffs_used(result):
         for source in sorted(set(tariff.sources.values())):
             rows.append((f"{t('tariff', language)} {tariff.name}", source))
-    rows.append((t("day_ahead", language), "embedded day-ahead prices — data/prices/README.md"
-                 if inputs.day_ahead_eur_per_kwh is None else "user input"))
+    basis = study_price_basis(inputs)
+    rows.append((t("day_ahead", language), f"{basis.source}; {basis.note}" if basis.note else basis.source))
+    if basis.source == default_price_basis().source:
+        rows.append((t("day_ahead", language), "data/prices/README.md"))
     for item, row in cost_table(result).iterrows():
         rows.append((f"{t('costs', language)}: {item}", f"{row['source']} ({row['year']})"))
     for carrier, row in co2_table(result).iterrows():

@@ -33,11 +33,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "step": ("Step", "Stap"),
     "path_note": (
         "Each variant's heat plant is simulated again after every step of the renovation path with the existing "
-        "radiators (heat-led operation). Along the path the EPC indicator counts heating and hot water only "
-        "(no auxiliaries, no PV credit), so it is lower than in the comparison table.",
+        "radiators (heat-led operation). Along the path the EPC indicator uses the bookkeeping of the comparison "
+        "table (heating, hot water, auxiliaries and the PV credit); the verdicts of the last step are the ones the "
+        "decision uses.",
         "De warmte-installatie van elke variant wordt na elke stap van het renovatiepad opnieuw gesimuleerd met de "
-        "bestaande radiatoren (warmtegestuurd). Langs het pad telt het EPC-kengetal enkel verwarming en warm water "
-        "(geen hulpenergie, geen PV), en ligt het dus lager dan in de vergelijkingstabel."),
+        "bestaande radiatoren (warmtegestuurd). Langs het pad volgt het EPC-kengetal dezelfde boekhouding als de "
+        "vergelijkingstabel (verwarming, warm water, hulpenergie en PV); de oordelen van de laatste stap zijn die "
+        "welke de beslissing gebruikt."),
     "calendar_year": ("Year", "Jaar"),
     "label": ("Renovation step", "Renovatiestap"),
     "epc_indicator_kwh_per_m2": ("EPC indicator [kWh/m²]", "EPC-kengetal [kWh/m²]"),
@@ -48,7 +50,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "building": ("Building", "Gebouw"),
     "name": ("Name", "Naam"),
     "typology": ("Typology (TABULA)", "Typologie (TABULA)"),
-    "year_built": ("Year built", "Bouwjaar"),
+    "construction_year": ("Year built", "Bouwjaar"),
+    "construction_period": ("Construction period (typology)", "Bouwperiode (typologie)"),
+    "period_until": ("until {year}", "tot {year}"),
+    "period_from": ("from {year}", "vanaf {year}"),
     "floor_area": ("Heated floor area [m²]", "Verwarmde vloeroppervlakte [m²]"),
     "n_apartments": ("Apartments", "Appartementen"),
     "n_storeys": ("Storeys", "Bouwlagen"),
@@ -101,7 +106,116 @@ LABELS: dict[str, tuple[str, str]] = {
     "annual_energy_cost_eur": ("Energy cost [EUR/year]", "Energiekosten [EUR/jaar]"),
     "annual_cost_per_apartment_eur": ("Total cost per apartment [EUR/year]", "Totale kost per appartement [EUR/jaar]"),
     "npv_eur": ("NPV vs reference [EUR]", "NCW t.o.v. referentie [EUR]"),
-    "subsidy_gap_eur": ("Subsidy gap [EUR]", "Onrendabele top [EUR]"),
+    "subsidy_gap_eur": ("Gap left after grants [EUR]", "Resterende top na subsidies [EUR]"),
+    "gap_before_grants_eur": ("Unprofitable gap before grants [EUR]", "Onrendabele top vóór subsidies [EUR]"),
+    "works_grants_eur": ("Works grant requested [EUR]", "Gevraagde subsidie werken [EUR]"),
+    "study_grants_eur": ("Study money [EUR]", "Studiegeld [EUR]"),
+    "gap_covered_frac": ("Share of the gap covered", "Aandeel van de top gedekt"),
+    "co2_avoided_t": ("CO2 avoided over the horizon [t]", "Vermeden CO2 over de looptijd [t]"),
+    "gap_per_t_co2_eur": ("Gap per tonne CO2 [EUR/t]", "Top per ton CO2 [EUR/t]"),
+    "irr": ("IRR", "IRR"),
+    "qualifies": ("Qualifies", "Komt in aanmerking"),
+    "shortfalls": ("Falls short on", "Schiet tekort op"),
+    "eligible_call": ("Eligible for the call", "In aanmerking voor de oproep"),
+    "criterion_value": ("Criterion value", "Waarde criterium"),
+    "rank": ("Rank", "Rang"),
+    "yes": ("yes", "ja"),
+    "no": ("no", "nee"),
+    "not_eligible": ("not eligible: {condition}", "niet in aanmerking: {condition}"),
+    "short_comfort": ("comfort (unmet heat)", "comfort (warmtetekort)"),
+    "short_hot_water": ("hot water below setpoint", "warm water onder insteltemperatuur"),
+    "short_connection": ("grid connection", "netaansluiting"),
+    "cond_built_before_2014": ("built before 2014", "gebouwd vóór 2014"),
+    "cond_multi_apartment_building": ("more than one apartment", "meer dan één appartement"),
+    "cond_serves_several_apartments": ("serves more than one apartment", "dient meer dan één appartement"),
+    "cond_heat_pump_in_project": ("a heat pump in the project", "een warmtepomp in het project"),
+    "cond_no_lock_in": ("no lock-in", "geen lock-in"),
+    "cond_epc_100_or_chimney_free": ("EPC ≤ 100 kWh/m² or chimney-free after the renovation path",
+                                     "EPC ≤ 100 kWh/m² of schouwvrij na het renovatiepad"),
+    "cond_private_housing": ("private housing", "privéwoning"),
+    "cond_older_than_10_years": ("first occupied at least 10 years before the first invoice",
+                                 "minstens 10 jaar vóór de eerste factuur in gebruik genomen"),
+    "cond_status_met": ("met", "voldaan"),
+    "cond_status_failed": ("not met", "niet voldaan"),
+    "cond_status_not_checked": ("not checked (fact not given)", "niet gecontroleerd (gegeven ontbreekt)"),
+    "decision": ("The decision", "De beslissing"),
+    "decision_note": (
+        "The variants that qualify are ranked by {criterion}. The workbook's decision sheet recomputes the "
+        "qualification, the money and the ranking with formulas.",
+        "De varianten die in aanmerking komen, worden gerangschikt op {criterion}. Het blad decision van de werkmap "
+        "rekent de kwalificatie, het geld en de rangschikking na met formules."),
+    "indicators": ("Indicators per variant", "Indicatoren per variant"),
+    "glossary": ("What the words mean", "Wat de woorden betekenen"),
+    "today": ("Today", "Vandaag"),
+    "end_of_path": ("End of the renovation path ({year})", "Einde van het renovatiepad ({year})"),
+    "lock_in_note_path": (
+        "Today's verdicts judge the building as it is; the decision judges lock-in at the end of the renovation "
+        "path ({year}), after the planned envelope steps.",
+        "De oordelen van vandaag beoordelen het gebouw zoals het is; de beslissing beoordeelt lock-in op het einde "
+        "van het renovatiepad ({year}), na de geplande isolatiestappen."),
+    "lock_in_note_today": ("No renovation path was given: the verdicts are today's, and the decision uses them.",
+                           "Er werd geen renovatiepad opgegeven: de oordelen zijn die van vandaag, en de beslissing "
+                           "gebruikt ze."),
+    "one_off": ("One-off, up front [EUR]", "Eenmalig, vooraf [EUR]"),
+    "yearly": ("Every year, at the prices of year 1 [EUR/year]", "Elk jaar, aan de prijzen van jaar 1 [EUR/jaar]"),
+    "over_horizon": ("Over the horizon", "Over de looptijd"),
+    "per_apartment_note": (
+        "Split by {key}. One-off: the share of the investment incl. VAT and of the study, minus the share of the "
+        "grants (all payments; the balance of the works grant arrives after completion). Yearly: the change of the "
+        "energy bill, the maintenance and the replacements (spread evenly over the years), without any grant; "
+        "positive means the variant costs more than the reference.",
+        "Verdeeld volgens {key}. Eenmalig: het deel van de investering incl. btw en van de studie, min het deel van de "
+        "subsidies (alle betalingen; het saldo van de subsidie voor de werken komt na de oplevering). Jaarlijks: het "
+        "verschil in energiefactuur, onderhoud en vervangingen (gelijk gespreid over de jaren), zonder subsidie; "
+        "positief betekent dat de variant meer kost dan de referentie."),
+    "apt_investment_incl_vat_eur": ("Investment incl. VAT", "Investering incl. btw"),
+    "apt_study_cost_eur": ("Study", "Studie"),
+    "apt_works_grants_eur": ("Works grant", "Subsidie werken"),
+    "apt_study_grants_eur": ("Study money", "Studiegeld"),
+    "apt_net_up_front_eur": ("Net up front", "Netto vooraf"),
+    "apt_reference_investment_incl_vat_eur": ("Reference up front", "Referentie vooraf"),
+    "apt_extra_up_front_eur": ("Extra against the reference", "Meer dan de referentie"),
+    "apt_bill_before_eur": ("Energy bill with the reference", "Energiefactuur met de referentie"),
+    "apt_bill_after_eur": ("Energy bill with the variant", "Energiefactuur met de variant"),
+    "apt_bill_change_eur": ("Bill change", "Verschil factuur"),
+    "apt_maintenance_change_eur": ("Maintenance change", "Verschil onderhoud"),
+    "apt_replacements_change_eur": ("Replacements change", "Verschil vervangingen"),
+    "apt_recurring_change_eur": ("Total yearly change", "Totaal jaarlijks verschil"),
+    "apt_npv_eur": ("Share of the NPV [EUR]", "Deel van de NCW [EUR]"),
+    "apt_payback_years": ("Payback [years]", "Terugverdientijd [jaar]"),
+    "subsidy_application": ("Subsidy application: {name}", "Subsidieaanvraag: {name}"),
+    "subsidy_summary": (
+        "Study money: {study} for this study (cost {cost}); it pays the study and does not lower the investment. "
+        "Works grant requested: {works}, paid {schedule}.",
+        "Studiegeld: {study} voor deze studie (kost {cost}); het betaalt de studie en verlaagt de investering niet. "
+        "Gevraagde subsidie voor de werken: {works}, betaald in {schedule}."),
+    "rule": ("Rule", "Regel"),
+    "kind": ("Kind", "Soort"),
+    "kind_study": ("study money", "studiegeld"),
+    "kind_works": ("works grant", "subsidie werken"),
+    "kind_vat": ("reduced VAT", "verlaagde btw"),
+    "eligible": ("Eligible", "In aanmerking"),
+    "amount_eur": ("Amount [EUR]", "Bedrag [EUR]"),
+    "cap_eur": ("Cap [EUR]", "Plafond [EUR]"),
+    "conditions": ("Every condition", "Alle voorwaarden"),
+    "condition": ("Condition", "Voorwaarde"),
+    "vat_per_option": ("VAT per option (year-0 investment)", "Btw per optie (investering in jaar 0)"),
+    "option": ("Option", "Optie"),
+    "vat_class": ("VAT class", "Btw-klasse"),
+    "excl_vat_eur": ("Excl. VAT [EUR]", "Excl. btw [EUR]"),
+    "vat_eur": ("VAT [EUR]", "Btw [EUR]"),
+    "vat_renovation": ("renovation (reduced rate where allowed)", "renovatie (verlaagd tarief waar toegelaten)"),
+    "vat_fossil_heating": ("fossil heating (standard rate since 2025)", "fossiele verwarming (standaardtarief sinds 2025)"),
+    "vat_standard": ("standard rate", "standaardtarief"),
+    "rule_vat": ("VAT {rate} on renovation items of a dwelling first occupied at least {years} years ago",
+                 "btw {rate} op renovatieposten van een woning die minstens {years} jaar geleden in gebruik werd genomen"),
+    "rule_share": ("{share} of the {base}", "{share} van de {base}"),
+    "base_investment": ("investment incl. VAT", "investering incl. btw"),
+    "base_study": ("study cost incl. VAT", "studiekost incl. btw"),
+    "rule_per_unit": ("at most {eur} per apartment", "hoogstens {eur} per appartement"),
+    "rule_cap": ("at most {eur}", "hoogstens {eur}"),
+    "rule_advance": ("{share} as advance, the balance in year {year}", "{share} als voorschot, het saldo in jaar {year}"),
+    "rule_conditions": ("Conditions", "Voorwaarden"),
     "payback_years": ("Payback [years]", "Terugverdientijd [jaar]"),
     "spf_h2": ("SPF heat pumps [-]", "SPF warmtepompen [-]"),
     "backup_share": ("Backup share of heat", "Aandeel back-up in warmte"),
@@ -130,6 +244,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "check_hot_water_hygiene": ("Hot-water hygiene (legionella)", "Hygiëne warm water (legionella)"),
     "check_temperature_lock_in": ("Temperature lock-in (radiators)", "Temperatuur-lock-in (radiatoren)"),
     "check_oversizing": ("Oversizing after renovation", "Overdimensionering na renovatie"),
+    "check_pv_before_roof": ("PV before the roof renovation", "Zonnepanelen vóór de dakrenovatie"),
     # sensitivity
     "sens_electricity_price": ("Electricity price ±20 %", "Elektriciteitsprijs ±20 %"),
     "sens_gas_price": ("Gas price ±20 %", "Gasprijs ±20 %"),
@@ -217,10 +332,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "per_variant_title": ("Mean per apartment, per variant", "Gemiddeld per appartement, per variant"),
     "no_heat_pump": ("This variant has no heat pump.", "Deze variant heeft geen warmtepomp."),
     "table_per_apartment": ("Per apartment, {name}", "Per appartement, {name}"),
-    "net_investment_eur": ("Net investment [EUR]", "Netto-investering [EUR]"),
-    "bill_before_eur": ("Bill before [EUR/year]", "Factuur vooraf [EUR/jaar]"),
-    "bill_after_eur": ("Bill after [EUR/year]", "Factuur nadien [EUR/jaar]"),
-    "saving_eur": ("Saving year 1 [EUR]", "Besparing jaar 1 [EUR]"),
 }
 
 CAPTIONS: dict[str, tuple[str, str]] = {
@@ -254,76 +365,324 @@ CAPTIONS: dict[str, tuple[str, str]] = {
         "heat pumps delivered, against the outdoor temperature. Hours above the heat pumps' maximum need the backup.",
         "Aanvoertemperatuur die de bestaande radiatoren elk stookuur vragen en de condensortemperatuur die de "
         "warmtepompen leverden, tegenover de buitentemperatuur. Uren boven het maximum vragen de back-up."),
-    "cash_flows": ("Yearly difference with the reference (savings positive, year 0 the net investment after "
-                   "subsidies) and its cumulative sum.",
-                   "Jaarlijks verschil met de referentie (besparing positief, jaar 0 de netto-investering na "
-                   "subsidies) en de cumulatieve som."),
+    "cash_flows": ("Yearly difference with the reference (savings positive; year 0: the extra investment and the "
+                   "study, less the grants paid that year; later grant payments in their year) and its cumulative "
+                   "sum.",
+                   "Jaarlijks verschil met de referentie (besparing positief; jaar 0: de meerinvestering en de studie, "
+                   "min de subsidies van dat jaar; latere subsidiebetalingen in hun jaar) en de cumulatieve som."),
     "tornado": ("How far the NPV moves when one input changes.", "Hoe ver de NCW verschuift als één invoer wijzigt."),
     "variant_comparison": ("NPV against the reference, CO2 reduction and EPC indicator of every variant; the "
                            "recommended variant in dark blue.",
                            "NCW tegenover de referentie, CO2-reductie en EPC-kengetal per variant; de aanbevolen "
                            "variant in donkerblauw."),
-    "bill_change": ("Year-1 energy bill per apartment (split by floor area) with the reference and with each "
+    "bill_change": ("Year-1 energy bill per apartment (split by {allocation}) with the reference and with each "
                     "variant, and the change per apartment for the chosen variant.",
-                    "Energiefactuur in jaar 1 per appartement (verdeeld volgens vloeroppervlakte) met de referentie "
+                    "Energiefactuur in jaar 1 per appartement (verdeeld volgens {allocation}) met de referentie "
                     "en met elke variant, en het verschil per appartement voor de gekozen variant."),
     "check_matrix": ("Verdict of every check for every variant (green pass, orange warning, red fail).",
                      "Oordeel van elke toets voor elke variant (groen in orde, oranje aandachtspunt, rood niet in orde)."),
 }
 
 SENTENCES: dict[str, tuple[str, str]] = {
+    # --- what was compared, what is recommended, why
     "compared": (
         "This study compares {n} variants for {building} with the reference: {reference}. The variants are: {names}.",
-        "Deze studie vergelijkt {n} varianten voor {building} met de referentie: {reference}. De varianten zijn: {names}."),
-    "recommended": (
-        "Recommended: {name}. It is the only variant that heats the building without unmet hours and without a "
-        "fossil, temperature or hot-water lock-in.",
-        "Aanbevolen: {name}. Het is de enige variant die het gebouw verwarmt zonder tekorten en zonder fossiele, "
-        "temperatuur- of warmwater-lock-in."),
-    "recommended_best_of": (
-        "Recommended: {name}. Of the {n} variants that heat the building without unmet hours and without a fossil, "
-        "temperature or hot-water lock-in, it has the best net present value.",
-        "Aanbevolen: {name}. Van de {n} varianten die het gebouw verwarmen zonder tekorten en zonder fossiele, "
-        "temperatuur- of warmwater-lock-in heeft deze de beste netto contante waarde."),
-    "recommended_weighted": (
-        "Recommended: {name}. No variant avoids every critical lock-in; this one ranks first on a weighted score "
-        "(40 % net present value, 40 % future-proof score, 20 % CO2 reduction).",
-        "Aanbevolen: {name}. Geen enkele variant vermijdt elke kritieke lock-in; deze scoort het best op een gewogen "
-        "score (40 % netto contante waarde, 40 % toekomstbestendigheid, 20 % CO2-reductie)."),
-    "best_npv_other": ("The variant with the best NPV alone is {name} ({npv}).",
-                       "De variant met de beste NCW op zich is {name} ({npv})."),
-    "effects": (
-        "It cuts CO2 emissions by {co2} (from {co2_ref} to {co2_var} t a year), brings the EPC indicator from "
-        "{epc_ref} to {epc_var} kWh/m² (label {label}), and the heat pumps deliver {hp_share} of the heat with "
-        "a seasonal performance factor of {spf}.",
-        "Ze vermindert de CO2-uitstoot met {co2} (van {co2_ref} naar {co2_var} t per jaar), brengt het "
-        "EPC-kengetal van {epc_ref} naar {epc_var} kWh/m² (label {label}), en de warmtepompen leveren {hp_share} "
-        "van de warmte met een seizoensrendement (SPF) van {spf}."),
-    "costs": (
-        "The investment is {capex} excl. VAT, against {capex_ref} for the reference. After subsidies and VAT each "
-        "apartment pays about {net_apartment} up front (split by floor area). The yearly energy bill per apartment "
-        "goes from {bill_before} to {bill_after} ({bill_change} a year).",
-        "De investering bedraagt {capex} excl. btw, tegenover {capex_ref} voor de referentie. Na subsidies en btw "
-        "betaalt elk appartement vooraf ongeveer {net_apartment} (verdeeld volgens vloeroppervlakte). De jaarlijkse "
-        "energiefactuur per appartement gaat van {bill_before} naar {bill_after} ({bill_change} per jaar)."),
+        "Deze studie vergelijkt {n} varianten voor {building} met de referentie: {reference}. De varianten zijn: "
+        "{names}."),
+    "recommended": ("Recommended: {name}.", "Aanbevolen: {name}."),
+    "none_recommended": ("No variant is recommended: none meets every condition below.",
+                         "Er wordt geen variant aanbevolen: geen enkele voldoet aan alle voorwaarden hieronder."),
+    "conditions": (
+        "A variant qualifies when it meets every condition: {call}comfort within the tolerance (at most {unmet} of "
+        "the heating hours short of heat), hot water at temperature (at most {dhw} of the hours below the setpoint), "
+        "a feasible grid connection, and no lock-in {when}.",
+        "Een variant komt in aanmerking als ze aan alle voorwaarden voldoet: {call}comfort binnen de tolerantie "
+        "(hoogstens {unmet} van de stookuren met een warmtetekort), warm water op temperatuur (hoogstens {dhw} van de "
+        "uren onder de insteltemperatuur), een haalbare netaansluiting, en geen lock-in {when}."),
+    "condition_call": ("eligible for the grant of {call}, ", "in aanmerking voor de subsidie van {call}, "),
+    "when_path": ("at the end of the renovation path ({year})", "op het einde van het renovatiepad ({year})"),
+    "when_today": ("in today's building (no renovation path was given)",
+                   "in het gebouw van vandaag (er werd geen renovatiepad opgegeven)"),
+    "qualified_many": (
+        "Of the {n} variants studied, {k} qualify; of these, '{name}' has {criterion} ({value}).",
+        "Van de {n} bestudeerde varianten komen er {k} in aanmerking; daarvan heeft '{name}' {criterion} ({value})."),
+    "qualified_one": ("Of the {n} variants studied, only '{name}' qualifies.",
+                      "Van de {n} bestudeerde varianten komt enkel '{name}' in aanmerking."),
+    "qualified_none": (
+        "Of the {n} variants studied, none qualifies. The closest is '{closest}': {shortfalls}. What would make a "
+        "variant qualify: {remedies}. The figures below are those of '{closest}'.",
+        "Van de {n} bestudeerde varianten komt er geen enkele in aanmerking. De dichtstbijzijnde is '{closest}': "
+        "{shortfalls}. Wat een variant zou doen voldoen: {remedies}. De cijfers hieronder zijn die van '{closest}'."),
+    "path_needed_fossil": (
+        "Its verdict on lock-in rests on the planned envelope steps ({steps}): with today's building the gas boiler "
+        "would give {today} "
+        "of the heat, more than the {threshold} tolerated (a fossil lock-in); after the last step ({year}) it gives "
+        "{end}.",
+        "Het oordeel over lock-in steunt op de geplande isolatiestappen ({steps}): met het gebouw van vandaag zou de "
+        "gasketel {today} van "
+        "de warmte leveren, meer dan de toegelaten {threshold} (een fossiele lock-in); na de laatste stap ({year}) is "
+        "dat {end}."),
+    "path_needed": (
+        "Its verdict on lock-in rests on the planned envelope steps ({steps}): with today's building these lock-in "
+        "checks fail: "
+        "{checks}.",
+        "Het oordeel over lock-in steunt op de geplande isolatiestappen ({steps}): met het gebouw van vandaag falen "
+        "deze lock-in-toetsen: "
+        "{checks}."),
+    # --- effects
+    "co2_less": (
+        "Compared with the reference, it emits {var} instead of {ref} t of CO2 a year: {pct} less, or {total} t "
+        "avoided over {years} years.",
+        "Tegenover de referentie stoot ze {var} in plaats van {ref} t CO2 per jaar uit: {pct} minder, of {total} t "
+        "vermeden over {years} jaar."),
+    "co2_more": (
+        "Compared with the reference, it emits {var} instead of {ref} t of CO2 a year: {pct} more, or {total} t "
+        "more over {years} years.",
+        "Tegenover de referentie stoot ze {var} in plaats van {ref} t CO2 per jaar uit: {pct} meer, of {total} t "
+        "extra over {years} jaar."),
+    "co2_same": ("It emits as much CO2 as the reference: {var} t a year.",
+                 "Ze stoot evenveel CO2 uit als de referentie: {var} t per jaar."),
+    "epc_lower": (
+        "It lowers the EPC indicator (the calculated primary energy per m² and year; an indicator, not the official "
+        "EPC certificate) from {ref} to {var} kWh/m² (label {label_ref} → {label_var}).",
+        "Ze verlaagt het EPC-kengetal (het berekende primaire energieverbruik per m² en per jaar; een indicatie, niet "
+        "het officiële EPC-attest) van {ref} naar {var} kWh/m² (label {label_ref} → {label_var})."),
+    "epc_higher": (
+        "It raises the EPC indicator (the calculated primary energy per m² and year; an indicator, not the official "
+        "EPC certificate) from {ref} to {var} kWh/m² (label {label_ref} → {label_var}): the indicator gets worse.",
+        "Ze verhoogt het EPC-kengetal (het berekende primaire energieverbruik per m² en per jaar; een indicatie, niet "
+        "het officiële EPC-attest) van {ref} naar {var} kWh/m² (label {label_ref} → {label_var}): het kengetal wordt "
+        "slechter."),
+    "epc_same": ("It leaves the EPC indicator at {var} kWh/m² (label {label_var}).",
+                 "Het EPC-kengetal blijft {var} kWh/m² (label {label_var})."),
+    "epc_path_within": (
+        "At the end of the renovation path ({year}) its EPC indicator is {epc} kWh/m², within the {target} kWh/m² "
+        "the call asks.",
+        "Op het einde van het renovatiepad ({year}) is het EPC-kengetal {epc} kWh/m², binnen de {target} kWh/m² die "
+        "de oproep vraagt."),
+    "epc_path_above": (
+        "At the end of the renovation path ({year}) its EPC indicator is {epc} kWh/m², above the {target} kWh/m² "
+        "the call asks{instead}.",
+        "Op het einde van het renovatiepad ({year}) is het EPC-kengetal {epc} kWh/m², boven de {target} kWh/m² die de "
+        "oproep vraagt{instead}."),
+    "epc_path_chimney_free": ("; the building is then chimney-free, which the call accepts instead",
+                              "; het gebouw is dan wel schouwvrij, wat de oproep ook aanvaardt"),
+    "hp_all": (
+        "The heat pumps deliver all the heat for space heating and hot water, {spf} kWh of heat per kWh of "
+        "electricity over the year (the seasonal performance factor, SPF).",
+        "De warmtepompen leveren alle warmte voor ruimteverwarming en warm water, {spf} kWh warmte per kWh "
+        "elektriciteit over het jaar (de seizoensprestatiefactor, SPF)."),
+    "hp_share": (
+        "The heat pumps deliver {hp} of the heat for space heating and hot water, {spf} kWh of heat per kWh of "
+        "electricity over the year (the seasonal performance factor, SPF); the {others} the other {rest}.",
+        "De warmtepompen leveren {hp} van de warmte voor ruimteverwarming en warm water, {spf} kWh warmte per kWh "
+        "elektriciteit over het jaar (de seizoensprestatiefactor, SPF); {others} de overige {rest}."),
+    "others_gas": ("gas boiler and the electric booster give", "de gasketel en de elektrische naverwarming leveren"),
+    "others_electric": ("electric backup and booster give", "de elektrische back-up en naverwarming leveren"),
+    "others_none": ("electric booster gives", "de elektrische naverwarming levert"),
+    "no_heat_pump": ("This variant has no heat pump.", "Deze variant heeft geen warmtepomp."),
+    # --- money for each apartment
+    "up_front_each": (
+        "Up front, each apartment pays {net}: its share of the investment ({investment} incl. VAT) and of this study "
+        "({study}), minus its share of the works grant ({works}) and of the study money ({study_money}). Costs are "
+        "split by {allocation}.",
+        "Vooraf betaalt elk appartement {net}: zijn deel van de investering ({investment} incl. btw) en van deze "
+        "studie ({study}), min zijn deel van de subsidie voor de werken ({works}) en van het studiegeld "
+        "({study_money}). De kosten worden verdeeld volgens {allocation}."),
+    "up_front_range": (
+        "Up front, the apartments pay between {low} and {high} ({net} on average): their share of the investment "
+        "incl. VAT and of this study, minus their share of the grants. Costs are split by {allocation}.",
+        "Vooraf betalen de appartementen tussen {low} en {high} (gemiddeld {net}): hun deel van de investering "
+        "incl. btw en van deze studie, min hun deel van de subsidies. De kosten worden verdeeld volgens {allocation}."),
+    "up_front_more": (
+        "Replacing the gas boiler (the reference) would cost {who} {reference} up front: the variant asks {diff} more.",
+        "De gasketel vervangen (de referentie) zou {who} vooraf {reference} kosten: de variant vraagt {diff} meer."),
+    "up_front_less": (
+        "Replacing the gas boiler (the reference) would cost {who} {reference} up front: the variant asks {diff} less.",
+        "De gasketel vervangen (de referentie) zou {who} vooraf {reference} kosten: de variant vraagt {diff} minder."),
+    "up_front_same": ("Replacing the gas boiler (the reference) would cost {who} as much up front.",
+                      "De gasketel vervangen (de referentie) zou {who} vooraf evenveel kosten."),
+    "who_each": ("each apartment", "elk appartement"),
+    "who_mean": ("an apartment on average", "een appartement gemiddeld"),
+    "prefinance": (
+        "The works grant is paid in two parts, {advance} at the start and {balance} after completion: each apartment "
+        "prefinances its share of the balance ({balance_apartment}).",
+        "De subsidie voor de werken wordt in twee delen betaald, {advance} bij de start en {balance} na de oplevering: "
+        "elk appartement prefinanciert zijn deel van het saldo ({balance_apartment})."),
+    "per_year": (
+        "Every year after that (at the prices of year 1), {bill}; maintenance costs {maintenance} and replacements "
+        "cost {replacements} (spread evenly over the years). In all, {who} {verb} {total} a year compared with the "
+        "reference; no grant is counted in these yearly figures.",
+        "Elk jaar daarna (aan de prijzen van jaar 1) {bill}; het onderhoud kost {maintenance} en de vervangingen "
+        "kosten {replacements} (gelijk gespreid over de jaren). In totaal {verb} {who} {total} per jaar tegenover de "
+        "referentie; er zit geen subsidie in deze jaarlijkse bedragen."),
+    "who_bill_each": ("each apartment's", "van elk appartement"),
+    "who_bill_mean": ("an average apartment's", "van een gemiddeld appartement"),
+    "bill_down": ("{who} energy bill goes down from {before} to {after}",
+                  "daalt de energiefactuur {who} van {before} naar {after}"),
+    "bill_up": ("{who} energy bill goes up from {before} to {after}",
+                "stijgt de energiefactuur {who} van {before} naar {after}"),
+    "bill_same": ("{who} energy bill stays at {after}", "blijft de energiefactuur {who} {after}"),
+    "amount_more": ("{value} more", "{value} meer"),
+    "amount_less": ("{value} less", "{value} minder"),
+    "amount_same": ("the same", "evenveel"),
+    "verb_saves": ("saves", "bespaart"),
+    "verb_pays": ("pays", "betaalt"),
+    # --- the unprofitable gap, the grant, the NPV
+    "gap": (
+        "Over {years} years, in today's money (later amounts discounted at {rate} a year), the variant costs {gap} "
+        "more than the reference before any grant. This is the unprofitable gap (onrendabele top): what grants "
+        "would have to bridge.",
+        "Over {years} jaar, in geld van vandaag (latere bedragen verdisconteerd aan {rate} per jaar), kost de variant "
+        "vóór subsidies {gap} meer dan de referentie. Dat is de onrendabele top: wat subsidies zouden moeten "
+        "overbruggen."),
+    "no_gap": (
+        "Over {years} years, in today's money (later amounts discounted at {rate} a year), the variant costs {gain} "
+        "less than the reference even before grants: there is no unprofitable gap.",
+        "Over {years} jaar, in geld van vandaag (latere bedragen verdisconteerd aan {rate} per jaar), kost de variant "
+        "al vóór subsidies {gain} minder dan de referentie: er is geen onrendabele top."),
+    "grant_covers": ("The requested works grant of {call} ({works}) covers {share} of that gap.",
+                     "De gevraagde subsidie voor de werken van {call} ({works}) dekt {share} van die top."),
+    "grant_on_top": ("The works grant of {call} ({works}) comes on top.",
+                     "De subsidie voor de werken van {call} ({works}) komt daar nog bij."),
+    "grant_none": ("It gets no works grant from {call}: {reasons}.",
+                   "Ze krijgt geen subsidie voor de werken van {call}: {reasons}."),
+    "call_klimaatfonds": ("the Antwerp Klimaatfonds", "het Antwerpse Klimaatfonds"),
+    "call_other": ("the call '{name}'", "de oproep '{name}'"),
     "npv_negative": (
-        "Over {horizon} years at a {rate} discount rate, the net present value against the reference is {npv}, "
-        "after {subsidies} of subsidies ({rules}). To break even, a further {gap} is needed (the subsidy gap, "
-        "onrendabele top): {gap_apartment} per apartment.",
-        "Over {horizon} jaar tegen een discontovoet van {rate} is de netto contante waarde tegenover de referentie "
-        "{npv}, na {subsidies} subsidies ({rules}). Om quitte te spelen is nog {gap} nodig (de onrendabele top): "
-        "{gap_apartment} per appartement."),
+        "Counting the grants and the study, the net present value (NPV: the savings minus the extra costs of all "
+        "{years} years, in today's money) is {npv}: together the co-owners pay {amount} more than with the reference, "
+        "{per_apartment} per apartment on average.",
+        "Met de subsidies en de studie meegerekend is de netto contante waarde (NCW: de besparingen min de meerkosten "
+        "van alle {years} jaren, in geld van vandaag) {npv}: samen betalen de mede-eigenaars {amount} meer dan met de "
+        "referentie, gemiddeld {per_apartment} per appartement."),
     "npv_positive": (
-        "Over {horizon} years at a {rate} discount rate, the net present value against the reference is {npv}, "
-        "after {subsidies} of subsidies ({rules}): the variant pays for itself{payback}.",
-        "Over {horizon} jaar tegen een discontovoet van {rate} is de netto contante waarde tegenover de referentie "
-        "{npv}, na {subsidies} subsidies ({rules}): de variant verdient zichzelf terug{payback}."),
-    "payback": (" in {years} years", " in {years} jaar"),
-    "risks": ("Main risks and points of attention (lock-in checks):", "Belangrijkste risico's en aandachtspunten (lock-in-toetsen):"),
+        "Counting the grants and the study, the net present value (NPV: the savings minus the extra costs of all "
+        "{years} years, in today's money) is {npv}: together the co-owners are {amount} better off than with the "
+        "reference, {per_apartment} per apartment on average.",
+        "Met de subsidies en de studie meegerekend is de netto contante waarde (NCW: de besparingen min de meerkosten "
+        "van alle {years} jaren, in geld van vandaag) {npv}: samen zijn de mede-eigenaars {amount} beter af dan met de "
+        "referentie, gemiddeld {per_apartment} per appartement."),
+    "npv_zero": (
+        "Counting the grants and the study, the net present value (NPV: the savings minus the extra costs of all "
+        "{years} years, in today's money) is {npv}: the variant breaks even with the reference.",
+        "Met de subsidies en de studie meegerekend is de netto contante waarde (NCW: de besparingen min de meerkosten "
+        "van alle {years} jaren, in geld van vandaag) {npv}: de variant speelt quitte tegenover de referentie."),
+    "payback": ("It pays back in {years} years.", "Ze verdient zichzelf terug in {years} jaar."),
+    "no_payback": ("Payback time: none ({reason}).", "Terugverdientijd: geen ({reason})."),
+    "study_money_all": ("The call's study money ({grant}) pays for this study ({cost}); it does not lower the investment.",
+                        "Het studiegeld van de oproep ({grant}) betaalt deze studie ({cost}); het verlaagt de "
+                        "investering niet."),
+    "study_money_part": (
+        "The call's study money ({grant}) pays {share} of this study ({cost}); it does not lower the investment.",
+        "Het studiegeld van de oproep ({grant}) betaalt {share} van deze studie ({cost}); het verlaagt de investering "
+        "niet."),
+    "study_money_none": ("This study ({cost}) gets no study money: {reasons}.",
+                         "Deze studie ({cost}) krijgt geen studiegeld: {reasons}."),
+    # --- prices
+    "prices": (
+        "The prices are those of {year}. A fixed-price contract charges {fixed} per MWh for the electricity itself "
+        "(excl. VAT and network costs; tariff {tariff}). A dynamic contract charges each hour's wholesale price, set the "
+        "day before (the day-ahead price){markup}; "
+        "{basis}",
+        "De prijzen zijn die van {year}. Een contract met vaste prijs rekent {fixed} per MWh voor de elektriciteit "
+        "zelf (excl. btw en netkosten; tarief {tariff}). Een dynamisch contract rekent de groothandelsprijs van elk "
+        "uur, de dag voordien vastgelegd (de day-aheadprijs){markup}; {basis}"),
+    "prices_years_differ": (
+        "The prices are not of one year: the tariffs are those of {tariff_year}, the day-ahead prices of {year}.",
+        "De prijzen zijn niet van één jaar: de tarieven zijn die van {tariff_year}, de day-aheadprijzen van {year}."),
+    "markup": (" plus {markup} per MWh", " plus {markup} per MWh"),
+    "markup_times": (" times {multiplier} plus {markup} per MWh", " maal {multiplier} plus {markup} per MWh"),
+    "basis_default": (
+        "the day-ahead prices average {mean} per MWh over {year}. They are not measured Belgian prices but a scaled "
+        "shape: the hourly pattern of the Dutch day-ahead prices of 2024, scaled to the forward price for {year} "
+        "(data/prices/README.md).",
+        "de day-aheadprijzen zijn gemiddeld {mean} per MWh over {year}. Het zijn geen gemeten Belgische prijzen maar "
+        "een geschaald profiel: het uurpatroon van de Nederlandse day-aheadprijzen van 2024, geschaald naar de "
+        "termijnprijs voor {year} (data/prices/README.md)."),
+    "basis_user": ("the day-ahead prices are the series given for this study ({source}): on average {mean} per MWh "
+                   "over {years}.",
+                   "de day-aheadprijzen zijn de reeks die voor deze studie werd opgegeven ({source}): gemiddeld {mean} "
+                   "per MWh over {years}."),
+    # --- choices the co-owners can still make
+    "chimney_free_dearer": (
+        "'{name}' keeps a gas boiler. Going chimney-free with '{other}' avoids {extra_t} t more CO2 over {years} years "
+        "and costs {extra_cost} more (before grants, in today's money): {marginal} per extra tonne.{qualifies}",
+        "'{name}' behoudt een gasketel. Schouwvrij gaan met '{other}' vermijdt over {years} jaar {extra_t} t CO2 meer "
+        "en kost {extra_cost} meer (vóór subsidies, in geld van vandaag): {marginal} per extra ton.{qualifies}"),
+    "chimney_free_cheaper": (
+        "'{name}' keeps a gas boiler. Going chimney-free with '{other}' avoids {extra_t} t more CO2 over {years} years "
+        "and costs {extra_cost} less (before grants, in today's money).{qualifies}",
+        "'{name}' behoudt een gasketel. Schouwvrij gaan met '{other}' vermijdt over {years} jaar {extra_t} t CO2 meer "
+        "en kost {extra_cost} minder (vóór subsidies, in geld van vandaag).{qualifies}"),
+    "chimney_free_no_gain": (
+        "'{name}' keeps a gas boiler. Going chimney-free with '{other}' avoids no more CO2 over {years} years "
+        "({extra_t} t less) and costs {extra_cost} {more_or_less} (before grants, in today's money).{qualifies}",
+        "'{name}' behoudt een gasketel. Schouwvrij gaan met '{other}' vermijdt over {years} jaar niet meer CO2 "
+        "({extra_t} t minder) en kost {extra_cost} {more_or_less} (vóór subsidies, in geld van vandaag).{qualifies}"),
+    "more": ("more", "meer"),
+    "less": ("less", "minder"),
+    "cf_qualifies": (" That variant qualifies too.", " Die variant komt ook in aanmerking."),
+    "cf_not_qualified": (" That variant does not qualify.", " Die variant komt niet in aanmerking."),
+    "dynamic": (
+        "'{name}' runs on a dynamic contract: its energy costs {actual} a year. Running simply when heat is needed, "
+        "on a fixed-price contract, the same plant would cost {fixed}; the price level of the dynamic contract "
+        "{level} and steering the heat pumps to cheap hours {flexibility}.",
+        "'{name}' werkt met een dynamisch contract: de energie kost {actual} per jaar. Gewoon draaiend wanneer er "
+        "warmte nodig is, met een vaste prijs, zou dezelfde installatie {fixed} kosten; het prijsniveau van het "
+        "dynamische contract {level} en de warmtepompen naar goedkope uren sturen {flexibility}."),
+    "effect_saves": ("saves {value}", "bespaart {value}"),
+    "effect_costs": ("adds {value}", "kost {value} extra"),
+    "effect_none": ("changes nothing", "verandert niets"),
+    "sensitivity": ("The result reacts most to the {param} ({change}): the NPV then lies between {low} and {high}.",
+                    "Het resultaat reageert het sterkst op de {param} ({change}): de NCW ligt dan tussen {low} en "
+                    "{high}."),
+    "best_npv_other": ("Ranked by net present value alone, '{name}' would come first ({npv}).",
+                       "Gerangschikt op netto contante waarde alleen zou '{name}' eerst komen ({npv})."),
+    # --- lock-in verdicts
+    "risks_end": ("Points of attention at the end of the renovation path ({year}):",
+                  "Aandachtspunten op het einde van het renovatiepad ({year}):"),
+    "risks_today": ("Points of attention (today's building):", "Aandachtspunten (het gebouw van vandaag):"),
+    "no_risks_end": ("Every lock-in check passes at the end of the renovation path ({year}).",
+                     "Alle lock-in-toetsen zijn in orde op het einde van het renovatiepad ({year})."),
     "no_risks": ("Every lock-in check passes.", "Alle lock-in-toetsen zijn in orde."),
-    "sensitivity": ("The NPV reacts most to the {param}: between {low} and {high}.",
-                    "De NCW reageert het sterkst op de {param}: tussen {low} en {high}."),
 }
+"""Sentence templates of the summary (English, Dutch); :mod:`mgwsim.report.sentences` picks
+the template whose words match the sign of its numbers and fills them in."""
+
+GLOSSARY: dict[str, tuple[str, str]] = {
+    "npv": ("Net present value (NPV)",
+            "the savings minus the extra costs of every year of the horizon, later years counting less (discounted) "
+            "because money later is worth less than money now. Negative: the variant costs more than the reference.",
+            "Netto contante waarde (NCW)",
+            "de besparingen min de meerkosten van elk jaar van de looptijd, latere jaren tellen minder "
+            "(verdisconteerd) omdat geld later minder waard is dan geld nu. Negatief: de variant kost meer dan de "
+            "referentie."),
+    "gap": ("Unprofitable gap (onrendabele top)",
+            "how much more the variant costs than the reference over the horizon, in today's money, before any grant; "
+            "a subsidy call weighs the requested grant against it.",
+            "Onrendabele top",
+            "hoeveel meer de variant kost dan de referentie over de looptijd, in geld van vandaag, vóór subsidies; een "
+            "subsidieoproep weegt de gevraagde subsidie daartegen af."),
+    "lock_in": ("Lock-in",
+                "a choice that blocks a better one later, e.g. a gas boiler that keeps heating the building after "
+                "fossil boilers are phased out, or radiators that need temperatures a heat pump cannot give.",
+                "Lock-in",
+                "een keuze die later een betere blokkeert, bv. een gasketel die het gebouw blijft verwarmen nadat "
+                "fossiele ketels uitgefaseerd zijn, of radiatoren die temperaturen vragen die een warmtepomp niet "
+                "haalt."),
+    "epc": ("EPC indicator",
+            "the calculated primary energy per m² and year of the building with this plant, in the spirit of the EPC; "
+            "an indicator, not the official EPC certificate.",
+            "EPC-kengetal",
+            "het berekende primaire energieverbruik per m² en per jaar van het gebouw met deze installatie, naar het "
+            "voorbeeld van het EPC; een indicatie, niet het officiële EPC-attest."),
+    "chimney_free": ("Chimney-free", "no boiler or stove burns fuel in the building any more.",
+                     "Schouwvrij", "geen ketel of kachel verbrandt nog brandstof in het gebouw."),
+    "reference": ("Reference", "what the co-owners would do anyway: replace the gas boiler by a new one.",
+                  "Referentie", "wat de mede-eigenaars hoe dan ook zouden doen: de gasketel door een nieuwe vervangen."),
+}
+"""Plain explanations of the words page one uses: (term, explanation) in English, then Dutch."""
 
 SENSITIVITY_NAMES: dict[str, tuple[str, str]] = {
     "electricity_price": ("electricity price", "elektriciteitsprijs"),
@@ -338,7 +697,7 @@ def _index(language: str) -> int:
     return LANGUAGES.index(check_choice(language, "language", LANGUAGES, owner="mgwsim.report"))
 
 
-def t(key: str, language: str, **values) -> str:
+def t(key: str, language: str, /, **values) -> str:
     """The label ``key`` in ``language`` ('en' or 'nl'), formatted with ``values``.
 
     Unknown keys fall back to the key with underscores as spaces (e.g. a new check name).
@@ -348,14 +707,15 @@ def t(key: str, language: str, **values) -> str:
     return text.format(**values) if values else text
 
 
-def sentence(key: str, language: str, **values) -> str:
+def sentence(key: str, language: str, /, **values) -> str:
     """A summary sentence in ``language`` with the numbers filled in."""
     return SENTENCES[key][_index(language)].format(**values)
 
 
-def caption(key: str, language: str) -> str:
-    """The caption of figure ``key`` in ``language``."""
-    return CAPTIONS[key][_index(language)]
+def caption(figure: str, language: str, /, **values) -> str:
+    """The caption of ``figure`` in ``language``, formatted with ``values`` when given."""
+    text = CAPTIONS[figure][_index(language)]
+    return text.format(**values) if values else text
 
 
 def sensitivity_name(key: str, language: str) -> str:

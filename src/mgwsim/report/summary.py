@@ -1,0 +1,292 @@
+"""Page one of the report: the study's answer for the co-owners, every figure taken from the results.
+
+:func:`page_one` gathers, for the recommended variant (or, when none qualifies, the one nearest
+to qualifying: :attr:`StudyResult.detail_variant`), the figures each sentence of
+:mod:`mgwsim.report.sentences` states, and returns the sentences in reading order with a
+stable id each. Lock-in is spoken of as the decision judges it: at the end of the renovation
+path, with today's verdicts named as today's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from mgwsim._format import format_eur, format_number, format_share, in_language, share_decimals
+from mgwsim.finance import KLIMAATFONDS_MAX_EPC_KWH_M2
+from mgwsim.report import sentences as s
+from mgwsim.report.text import SENTENCES, check_label, check_sentence
+from mgwsim.study.decision import LOCK_IN_CHECKS
+from mgwsim.tariffs import PriceBasis, default_price_basis, load_tariff, price_basis
+
+DYNAMIC_NEAR_TOP = 3
+"""A dynamic-tariff variant ranked at most this far down (or recommended, or detailed) gets its
+level and flexibility effects on page one."""
+
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One sentence of page one: a stable ``id`` (tests and styles) and its ``text``."""
+
+    id: str
+    text: str
+
+
+def sensitivity_change(low: float, high: float, parameter: str, language: str) -> str:
+    """The change a sensitivity case makes, from its low and high values (:data:`analysis.SENSITIVITY`):
+    a factor as "±20 %", the discount rate's offset [1/year] as "±1 pt"."""
+    if parameter == "discount_rate":
+        points = format_number(100.0 * max(abs(low), abs(high)), language, share_decimals(100.0 * high))
+        return f"±{points} {in_language(('pt', 'procentpunt'), language)}"
+    return "±" + format_share(max(abs(1.0 - low), abs(high - 1.0)), language)
+
+
+def call_name(result, language: str) -> str | None:
+    """The subsidy call the study applies (a works grant with conditions) in words, or None."""
+    for rule in result.inputs.subsidies:
+        if getattr(rule, "kind", None) == "works" and getattr(rule, "conditions", ()):
+            name = str(getattr(rule, "name", type(rule).__name__))
+            if name.startswith("klimaatfonds"):
+                return in_language(SENTENCES["call_klimaatfonds"], language)
+            return in_language(SENTENCES["call_other"], language).format(name=name)
+    return None
+
+
+def study_price_basis(inputs) -> PriceBasis:
+    """The day-ahead price basis of a study: ``inputs.price_basis`` when the inputs carry one, the
+    embedded default when no series was given, else a summary of the user's series."""
+    basis = getattr(inputs, "price_basis", None)
+    if isinstance(basis, PriceBasis):
+        return basis
+    series = inputs.day_ahead_eur_per_kwh
+    if series is None:
+        return default_price_basis()
+    if isinstance(series, pd.Series) and isinstance(series.index, pd.DatetimeIndex) and series.index.tz is not None:
+        return price_basis(series, source="user-supplied series")
+    year = int(pd.Timestamp(inputs.weather.data.index[len(inputs.weather.data) // 2]).year)
+    return PriceBasis(year, (year,), float(np.mean(inputs.day_ahead)) * 1000.0, "user-supplied series")
+
+
+def path_end(result, name: str) -> tuple[int | None, list[str], pd.Series | None]:
+    """The calendar year of the last renovation step, the steps as "label (year)", and the
+    variant's last row of :meth:`StudyResult.path_table`; (None, [], None) without a path."""
+    if name not in result.paths:
+        return None, [], None
+    table = result.path_table()
+    rows = table[table["variant"] == name].sort_values("step")
+    steps = [f"{row['label']} ({int(row['calendar_year'])})" for _, row in rows.iterrows() if row["step"] > 0]
+    last = rows.iloc[-1]
+    return int(last["calendar_year"]), steps, last
+
+
+def _check(checks, name: str):
+    return next((c for c in checks if c.name == name), None)
+
+
+def failing_today_only(result, name: str) -> list:
+    """Lock-in checks that fail with today's building but not at the end of the renovation path."""
+    if name not in result.paths:
+        return []
+    final = {c.name for c in result.paths[name].final_checks() if c.status == "fail"}
+    return [c for c in result.result(name).checks
+            if c.name in LOCK_IN_CHECKS and c.status == "fail" and c.name not in final]
+
+
+def verdicts_shown(result, name: str) -> tuple[str, list]:
+    """The checks page one lists (not passed) and when they hold: ``("end", checks)`` at the end of
+    the renovation path, else ``("today", checks)``."""
+    if name in result.paths:
+        return "end", [c for c in result.paths[name].final_checks() if c.status != "pass"]
+    return "today", [c for c in result.result(name).checks if c.status != "pass"]
+
+
+def _equal(values) -> bool:
+    """Whether every apartment's amount prints the same (whole euros)."""
+    return len({format_eur(v, "en") for v in values}) == 1
+
+
+def recommendation_paragraphs(result, language: str) -> list[Paragraph]:
+    """What is recommended (or that nothing is), why, the conditions, and whether it rests on the path."""
+    decision, rules = result.decision, result.study.rules
+    name, detail = decision.recommended, result.detail_variant
+    path_year, _, _ = path_end(result, detail)
+    criterion = in_language((rules.ranking.text_en, rules.ranking.text_nl), language)
+    value = decision.criterion_text(name, language) if name is not None else ""
+    out = [Paragraph("recommendation", s.headline(language, name=name)),
+           Paragraph("qualification", s.qualification(
+               language, n_studied=len(result.results), n_qualified=len(decision.qualified), name=name,
+               criterion=criterion, value=value, closest=detail,
+               shortfalls=[f.text(language) for f in decision.table.loc[detail, "shortfalls"]],
+               remedies=decision.remedies(language))),
+           Paragraph("conditions", s.conditions(
+               language, call=call_name(result, language) if decision.applies_call and rules.require_eligibility
+               else None,
+               max_unmet_share=rules.max_unmet_share, max_hot_water_short_share=rules.max_hot_water_short_share,
+               path_year=path_year))]
+    today = failing_today_only(result, detail)
+    if today and path_year is not None:
+        _, steps, _ = path_end(result, detail)
+        fossil = None
+        if [c.name for c in today] == ["fossil_lock_in"]:
+            end = _check(result.paths[detail].final_checks(), "fossil_lock_in")
+            fossil = (float(today[0].value), float(end.value), float(today[0].threshold))
+        out.append(Paragraph("path_needed", s.path_needed(
+            language, steps=steps, path_year=path_year, failing_today=[check_label(c.name, language) for c in today],
+            fossil=fossil)))
+    return out
+
+
+def _effects(result, name: str, language: str) -> list[Paragraph]:
+    table, ref = result.table, result.reference.variant.name
+    row, years = table.loc[name], result.inputs.finance.horizon_years
+    out = [Paragraph("co2", s.co2(language, reference_t=table.loc[ref, "co2_t"], variant_t=row["co2_t"], years=years)),
+           Paragraph("epc", s.epc(language, reference_kwh_m2=table.loc[ref, "epc_kwh_m2"],
+                                  variant_kwh_m2=row["epc_kwh_m2"], label_reference=table.loc[ref, "epc_label"],
+                                  label_variant=row["epc_label"]))]
+    year, _, last = path_end(result, name)
+    if last is not None and result.decision.applies_call:
+        out.append(Paragraph("epc_path", s.epc_path(
+            language, year=year, epc_kwh_m2=float(last["epc_indicator_kwh_per_m2"]),
+            target_kwh_m2=KLIMAATFONDS_MAX_EPC_KWH_M2,
+            chimney_free=not result.result(name).variant.plant.backup.is_combustion)))
+    out.append(Paragraph("heat_pumps", s.heat_pumps(language, heat_pump_share=1.0 - row["backup_share"],
+                                                    spf=row["spf_h2"],
+                                                    backup_kind=result.result(name).variant.plant.backup.kind)))
+    return out
+
+
+def _per_apartment(result, name: str, language: str) -> list[Paragraph]:
+    split = result.per_apartment(name)
+    equal = all(_equal(split[c]) for c in ("net_up_front_eur", "recurring_change_eur", "bill_change_eur"))
+    one = split.iloc[0] if equal else split.mean(numeric_only=True)
+    out = [Paragraph("up_front", s.up_front(
+               language, net_eur=split["net_up_front_eur"], investment_eur=one["investment_incl_vat_eur"],
+               study_eur=one["study_cost_eur"], works_grant_eur=one["works_grants_eur"],
+               study_money_eur=one["study_grants_eur"],
+               key=split.attrs.get("key", "floor_area"))),
+           Paragraph("up_front_reference", s.up_front_reference(
+               language, net_eur=one["net_up_front_eur"], reference_eur=one["reference_investment_incl_vat_eur"],
+               equal=equal))]
+    works = result.case(name).subsidies.by_year("works")
+    balance = sum(eur for year, eur in works.items() if year > 0)
+    total = sum(works.values())
+    if balance > 0.0 and total > 0.0:
+        out.append(Paragraph("prefinance", s.prefinance(
+            language, advance_eur=works.get(0, 0.0), balance_eur=balance,
+            balance_per_apartment_eur=float(one["works_grants_eur"]) * balance / total)))
+    out.append(Paragraph("per_year", s.per_year(
+        language, bill_before_eur=one["bill_before_eur"], bill_after_eur=one["bill_after_eur"],
+        maintenance_change_eur=one["maintenance_change_eur"], replacements_change_eur=one["replacements_change_eur"],
+        recurring_change_eur=one["recurring_change_eur"], equal=equal)))
+    return out
+
+
+def _money(result, name: str, language: str) -> list[Paragraph]:
+    row, case, inputs = result.table.loc[name], result.case(name), result.inputs
+    finance = inputs.finance
+    out = [Paragraph("gap", s.gap(language, npv_before_grants_eur=row["npv_before_grants_eur"],
+                                  years=finance.horizon_years, rate_frac=finance.discount_rate_frac))]
+    call = call_name(result, language)
+    eligibility = case.subsidies.eligibility()
+    if call is not None or row["works_grants_eur"] > 0:
+        reasons = [in_language((en, nl), language) for _, en, nl in eligibility.failed]
+        out.append(Paragraph("grant", s.grant(language, call=call or "", works_eur=row["works_grants_eur"],
+                                              gap_eur=row["gap_before_grants_eur"], eligible=eligibility.eligible,
+                                              reasons=reasons)))
+    out.append(Paragraph("npv", s.npv(language, npv_eur=row["npv_eur"], years=finance.horizon_years,
+                                      n_apartments=inputs.building.n_apartments)))
+    note = case.payback_note
+    out.append(Paragraph("payback", s.payback(language, years=case.payback_years,
+                                              reason=in_language((note.en, note.nl), language) if note else "")))
+    if inputs.study_cost_incl_vat_eur > 0:
+        failed = case.subsidies.eligibility("study").failed
+        out.append(Paragraph("study_money", s.study_money(
+            language, grant_eur=case.study_grants_eur, cost_eur=inputs.study_cost_incl_vat_eur,
+            reasons=[in_language((en, nl), language) for _, en, nl in failed])))
+    return out
+
+
+def _prices(result, language: str) -> Paragraph:
+    inputs = result.inputs
+    tariff, basis = load_tariff(inputs.lv_tariff), study_price_basis(inputs)
+    return Paragraph("prices", s.prices(
+        language, tariff=tariff.name, tariff_year=int(tariff.year),
+        fixed_eur_per_mwh=1000.0 * float(tariff["energy_eur_per_kwh"]),
+        multiplier=float(tariff["dynamic_multiplier"]),
+        markup_eur_per_mwh=1000.0 * float(tariff["dynamic_markup_eur_per_kwh"]), basis_year=basis.year,
+        basis_years=basis.years, mean_eur_per_mwh=basis.mean_eur_per_mwh, source=basis.source,
+        default=basis.source == default_price_basis().source))
+
+
+def _choices(result, name: str, sensitivity: pd.DataFrame | None, language: str) -> list[Paragraph]:
+    decision, out = result.decision, []
+    years = result.inputs.finance.horizon_years
+    step = decision.chimney_free_step
+    if step is not None and decision.recommended == name:
+        out.append(Paragraph("chimney_free", s.chimney_free(
+            language, name=name, other=step.name, extra_cost_eur=step.extra_cost_eur,
+            extra_co2_t=step.extra_co2_avoided_t, marginal_eur_per_t=step.marginal_eur_per_t,
+            qualifies=step.qualifies, years=years)))
+    effects = result.dynamic_tariff_effects()
+    for variant, row in effects.iterrows():
+        rank = decision.table.loc[variant, "rank"] if variant in decision.table.index else np.nan
+        if variant == name or (not np.isnan(rank) and rank <= DYNAMIC_NEAR_TOP):
+            out.append(Paragraph(f"dynamic-{variant}", s.dynamic(
+                language, name=str(variant), variant_eur=row["variant_eur"],
+                fixed_heat_led_eur=row["fixed_heat_led_eur"], level_effect_eur=row["level_effect_eur"],
+                flexibility_effect_eur=row["flexibility_effect_eur"])))
+    if sensitivity is not None and len(sensitivity):
+        top = sensitivity.iloc[0]
+        out.append(Paragraph("sensitivity", s.sensitivity(
+            language, parameter=str(sensitivity.index[0]), change=sensitivity_change(top["low"], top["high"],
+                                                                                  str(sensitivity.index[0]), language),
+            low_eur=top["npv_low_eur"], high_eur=top["npv_high_eur"])))
+    if result.study.rules.criterion != "npv":
+        best = result.ranking("npv").index[0]
+        if best != name:
+            out.append(Paragraph("best_npv_other", s.best_npv_other(language, name=best,
+                                                                    npv_eur=result.table.loc[best, "npv_eur"])))
+    return out
+
+
+def page_one(result, language: str = "en", sensitivity: pd.DataFrame | None = None) -> list[Paragraph]:
+    """The sentences of page one in reading order (see the module docstring).
+
+    Parameters
+    ----------
+    result : StudyResult
+    language : {'en', 'nl'}
+    sensitivity : DataFrame, optional
+        :func:`mgwsim.report.analysis.npv_sensitivity` of :attr:`StudyResult.detail_variant`.
+    """
+    name, ref = result.detail_variant, result.reference.variant.name
+    names = [r.variant.name for r in result.results]
+    out = [Paragraph("compared", s.compared(language, n=len(names), building=result.inputs.building.name,
+                                            reference=ref, names=names))]
+    out += recommendation_paragraphs(result, language)
+    out += _effects(result, name, language)
+    out += _per_apartment(result, name, language)
+    out += _money(result, name, language)
+    out.append(_prices(result, language))
+    out += _choices(result, name, sensitivity, language)
+    return out
+
+
+def verdict_items(result, name: str, language: str) -> tuple[str, list[tuple[str, str, str]]]:
+    """The heading and the (label, status, sentence) of each check page one lists (:func:`verdicts_shown`)."""
+    when, checks = verdicts_shown(result, name)
+    year, _, _ = path_end(result, name)
+    order = {"fail": 0, "warn": 1}
+    checks = sorted(checks, key=lambda c: order[c.status])
+    if when == "end":
+        heading = in_language(SENTENCES["risks_end" if checks else "no_risks_end"], language).format(year=year)
+    else:
+        heading = in_language(SENTENCES["risks_today" if checks else "no_risks"], language)
+    return heading, [(check_label(c.name, language), c.status, check_sentence(c, language)) for c in checks]
+
+
+__all__ = ["Paragraph", "call_name", "failing_today_only", "page_one", "path_end", "recommendation_paragraphs",
+           "sensitivity_change", "study_price_basis", "verdict_items", "verdicts_shown"]
