@@ -65,7 +65,11 @@ def test_study_writes_table_and_prints_recommendation(small_study, tmp_path, cap
     table = pd.read_csv(out / "table.csv", index_col=0)
     assert list(table.index) == ["gas boiler", "heat pumps"]
     assert table.loc["heat pumps", "unmet_hours"] == 0 and table.loc["heat pumps", "spf_h2"] > 1.5
-    assert "recommended: heat pumps" in captured.out
+    # a hybrid keeping its boiler, with no renovation path to 100 kWh/m2: not eligible for the call
+    assert "recommended: none" in captured.out
+    assert "not eligible for the call" in captured.out and "EPC indicator of at most 100 kWh/m²" in captured.out
+    decision = pd.read_csv(out / "decision.csv", index_col=0)
+    assert list(decision.index) == ["heat pumps"] and not decision.loc["heat pumps", "qualifies"]
     assert "npv_eur" in captured.out
     assert "report.html and workbook.xlsx were not written" in captured.err
 
@@ -82,7 +86,7 @@ def test_study_calls_write_report_with_the_language(small_study, tmp_path, monke
     monkeypatch.setitem(sys.modules, "mgwsim.report", fake)
     out = tmp_path / "out"
     assert cli.main(["study", str(small_study), "-o", str(out), "--language", "nl"]) == 0
-    assert calls == [("heat pumps", out, "nl")]
+    assert calls == [(None, out, "nl")]  # nothing qualifies (see above): the report details the closest variant
     assert f"{out / 'report.html'}, {out / 'workbook.xlsx'}" in capsys.readouterr().out
 
 

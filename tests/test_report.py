@@ -287,17 +287,22 @@ def test_building_section_shows_the_construction_period_not_its_first_year(repor
     assert "Year built 1946" not in building
 
 
-def test_construction_text_period_or_given_year():
-    def fake(typology, year_built, construction_year):
-        building = SimpleNamespace(typology=typology, year_built=year_built)
-        return SimpleNamespace(inputs=SimpleNamespace(building=building, construction_year=construction_year))
+def test_construction_text_period_or_given_year(weather):
+    from dataclasses import replace as with_
 
-    ab02 = "BE.N.AB.02.Gen.ReEx.001.001"
-    assert construction_text(fake(ab02, 1946, 1946), "en") == ("Construction period (typology)", "1946–1970")
-    assert construction_text(fake(ab02, 1946, 1962), "nl") == ("Bouwjaar", "1962")
-    assert construction_text(fake("BE.N.MFH.01.Gen.ReEx.001.001", None, None), "en")[1] == "until 1945"
-    assert construction_text(fake("BE.N.AB.06.Gen.ReEx.001.001", 2012, 2012), "nl")[1] == "vanaf 2012"
-    assert construction_text(fake(None, None, 1975), "en") == ("Year built", "1975")
+    from mgwsim.building import building_from_typology
+    from mgwsim.study import StudyInputs
+
+    def fake(code, *, year_built=None, construction_year=None):
+        building = with_(building_from_typology(code, 1), year_built=year_built)
+        return SimpleNamespace(inputs=StudyInputs(building, weather, construction_year=construction_year))
+
+    assert construction_text(fake("AB.02"), "en") == ("Construction period (typology)", "1946–1970")
+    assert construction_text(fake("AB.02", construction_year=1962), "nl") == ("Bouwjaar", "1962")
+    assert construction_text(fake("AB.02", year_built=1965), "en") == ("Year built", "1965")
+    assert construction_text(fake("MFH.01"), "en")[1] == "until 1945"
+    assert construction_text(fake("AB.06", construction_year=2013), "nl") == ("Bouwjaar", "2013")
+    assert construction_text(fake("AB.06"), "nl")[1] == "vanaf 2012"
 
 
 def test_assumptions_and_sources_are_stated(result, reports):

@@ -14,7 +14,6 @@ from pathlib import Path
 import pandas as pd
 
 from mgwsim.assess import load_co2_factors
-from mgwsim.building.typology import typology_table
 from mgwsim.report.summary import study_price_basis
 from mgwsim.report.text import format_eur, format_number, format_pct, t
 from mgwsim.tariffs import default_price_basis
@@ -67,27 +66,16 @@ def building_facts(result, language: str) -> list[tuple[str, str]]:
     ]
 
 
-def construction_period(typology: str | None) -> tuple[int | None, int | None] | None:
-    """First and last year of a TABULA typology's construction period (None for an open end), or
-    None without a typology. TABULA marks an open start as 0 and an open end as 9999."""
-    if not typology:
-        return None
-    table = typology_table()
-    if typology not in table.index:
-        return None
-    first, last = (int(table.loc[typology, c]) for c in ("Year1_Building", "Year2_Building"))
-    return (first if first > 0 else None, last if last < 9999 else None)
+def construction_period(building) -> tuple[int | None, int | None] | None:
+    """First and last year of the building's construction period (a TABULA archetype's; None for
+    an open end), or None when the building has none."""
+    return building.construction_period
 
 
 def construction_given(result) -> bool:
-    """Whether the study was given a construction year of its own (``StudyInputs.construction_year``),
-    rather than taking the first year of the typology's period (the default)."""
-    inputs = result.inputs
-    year = inputs.construction_year
-    if year is None:
-        return False
-    period = construction_period(inputs.building.typology)
-    return period is None or year != inputs.building.year_built
+    """Whether the study was given a construction year (``StudyInputs.construction_year`` or the
+    building's ``year_built``), rather than taking the end of the typology's period (the default)."""
+    return result.inputs.construction_year is not None and result.inputs.construction_year_known
 
 
 def construction_text(result, language: str) -> tuple[str, str]:
@@ -97,7 +85,7 @@ def construction_text(result, language: str) -> tuple[str, str]:
     inputs = result.inputs
     if construction_given(result):
         return t("construction_year", language), str(inputs.construction_year)
-    period = construction_period(inputs.building.typology)
+    period = construction_period(inputs.building)
     if period is None:
         return t("construction_year", language), "–"
     first, last = period
@@ -169,14 +157,14 @@ def building_inputs(result) -> list[tuple[str, object, str, str]]:
     """The building and its demand as (parameter, value, unit, source) with numbers as numbers."""
     inputs = result.inputs
     b, summary, rad, dt = inputs.building, inputs.demand.summary(), inputs.existing_radiators, design(result)
-    period = construction_period(b.typology)
+    period = construction_period(b)
     rows = [("name", b.name, "", ""), ("typology", b.typology or "", "", "TABULA/EPISCOPE (VITO)")]
     if period is not None:
         rows += [("construction_period_first_year", period[0], "", "TABULA"),
                  ("construction_period_last_year", period[1], "", "TABULA")]
     rows += [
         ("construction_year_for_subsidy_conditions", inputs.construction_year, "",
-         "given" if construction_given(result) else "default: first year of the typology's period"),
+         "given" if construction_given(result) else "default: last year of the typology's period"),
         ("heated_floor_area", float(b.heated_floor_area_m2), "m2", ""),
         ("n_apartments", int(b.n_apartments), "", ""),
         ("n_storeys", int(b.n_storeys), "", ""),

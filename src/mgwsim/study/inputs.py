@@ -150,6 +150,7 @@ class StudyInputs:
         check_number(self.occupants_per_apartment, "occupants_per_apartment", owner="StudyInputs", low=0.5, high=10)
         check_number(self.study_cost_incl_vat_eur, "study_cost_incl_vat_eur", owner="StudyInputs", low=0.0)
         check_number(self.install_year, "install_year", owner="StudyInputs", low=2000, high=2100)
+        object.__setattr__(self, "_construction_year_given", self.construction_year is not None)
         if self.construction_year is None:
             object.__setattr__(self, "construction_year", default_construction_year(self.building))
         else:
@@ -164,6 +165,12 @@ class StudyInputs:
                 if checked.sum() <= 0.0:
                     raise InputError(f"StudyInputs.{name} must have a positive sum, got {list(values)!r}")
                 object.__setattr__(self, name, tuple(float(v) for v in checked))
+
+    @property
+    def construction_year_known(self) -> bool:
+        """Whether the construction year was given (here or as the building's ``year_built``) rather
+        than taken from the end of a typology's construction period."""
+        return self._construction_year_given or self.building.year_built is not None
 
     @property
     def apartment_key(self) -> tuple[str, tuple[float, ...]]:
