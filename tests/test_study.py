@@ -387,3 +387,29 @@ def test_a_dynamic_tariff_splits_into_level_and_flexibility(weather):
     assert row["fixed_heat_led_eur"] == pytest.approx(fixed_cost, rel=1e-12)  # the same plant, heat-led, fixed
     assert row["level_effect_eur"] + row["flexibility_effect_eur"] == pytest.approx(row["variant_eur"] - fixed_cost)
     assert row["variant_eur"] == pytest.approx(sum(result.result("dynamic").energy_cost_eur.values()))
+
+
+def test_pv_laid_before_the_roof_insulation_is_removed_and_reinstalled_at_a_cost(weather):
+    """The path insulates the roof in year 3: the PV bought now comes off and back then (one-off, 200 EUR/kWp)."""
+    from mgwsim.assess.lockin import PV_REMOVAL_COST_EUR_PER_KWP
+    from mgwsim.building import Insulate, RenovationPath, RenovationStep
+
+    costs = load_cost_table()
+    assert costs.cost_eur("pv_remount", 30.0) == pytest.approx(30.0 * PV_REMOVAL_COST_EUR_PER_KWP)  # one figure
+    path = RenovationPath((RenovationStep(3, (Insulate("roof", target_u_w_m2k=0.2),), "roof"),))
+    hybrid = Plant(_cascade(60.0), HotWater(Tank(1500.0, 55.0, 75.0), booster_kw=18.0), Tank(2000.0),
+                   Backup("gas_boiler", 150.0, 0.8))
+    pv = tuple(flat_roof_east_west(300.0, kwp=30.0))
+    result = Study(StudyInputs(antwerp_block(), weather, renovation_path=path),
+                   Variant("reference", gas_boiler_reference(160.0), keeps_existing_boiler=False),
+                   [Variant("hybrid + PV", hybrid, pv=pv), Variant("hybrid", hybrid)]).run()
+    (remount,) = [i for i in result.result("hybrid + PV").investments if i.name.startswith("PV removal")]
+    assert (remount.capex_eur, remount.first_year, remount.one_off) == (pytest.approx(6000.0), 3, True)
+    flows = result.case("hybrid + PV").cash_flows
+    assert flows.loc[3, "variant_investment_eur"] == pytest.approx(6000.0 * 1.06)  # renovation VAT, paid in year 3
+    assert not any(i.name.startswith("PV removal") for i in result.result("hybrid").investments)
+    check = next(c for c in result.paths["hybrid + PV"].final_checks() if c.name == "pv_before_roof")
+    assert check.status == "warn" and "counted in the investments" in check.sentence
+    # without a path the roof is never insulated: nothing to remove
+    plain = variant_investments(Variant("hybrid + PV", hybrid, pv=pv), costs)
+    assert not any(i.name.startswith("PV removal") for i in plain)

@@ -473,6 +473,7 @@ def pv_before_roof_renovation(
     removal_cost_eur_per_kwp: float = PV_REMOVAL_COST_EUR_PER_KWP,
     pv_lifetime_years: int = 25,
     end_of_life_years: int = 5,
+    cost_included: bool = False,
 ) -> CheckResult:
     """Is PV laid on a roof that the renovation path insulates later?
 
@@ -492,13 +493,18 @@ def pv_before_roof_renovation(
     end_of_life_years : int
         A roof step in the last ``end_of_life_years`` of the PV's life only warns: the
         panels may then be replaced rather than reinstalled.
+    cost_included : bool
+        The removal and reinstallation is costed in the variant's investments
+        (:func:`mgwsim.study.costs.variant_investments`): the verdict is then a ``warn`` that
+        says so (the money is counted; insulating first would still save it).
 
     Returns
     -------
     CheckResult
         ``value`` = removal and reinstallation cost [EUR]; ``fail`` when the roof is
-        renovated within the PV's life (before its last years), ``warn`` near its end of
-        life, ``pass`` when the roof comes first, never, or after the PV's life.
+        renovated within the PV's life (before its last years) and the cost is not counted,
+        ``warn`` near its end of life or when the cost is counted, ``pass`` when the roof
+        comes first, never, or after the PV's life.
     """
     owner = "pv_before_roof_renovation"
     kwp = check_number(pv_kwp, "pv_kwp", owner=owner, low=0.0, high=1e4, unit="kWp")
@@ -520,14 +526,19 @@ def pv_before_roof_renovation(
                       f"PV installed in {pv_year}: no removal and reinstallation needed.",
                       f"Het dak wordt in {roof_year} gerenoveerd, {'voor' if age <= 0 else 'na'} de zonnepanelen: "
                       "niet demonteren en herplaatsen.")
-    status = "warn" if age >= life - tail else "fail"
+    near_end = age >= life - tail
+    status = "warn" if near_end or cost_included else "fail"
     en = (f"The PV ({kwp:g} kWp, {pv_year}) lies on a roof the path insulates in {roof_year}, {age} years later: "
           f"removing and reinstalling it costs about EUR {cost:,.0f} (assumed {price:g} EUR/kWp)")
     nl = (f"De zonnepanelen ({kwp:g} kWp) liggen op een dak dat in {roof_year} geïsoleerd wordt: demonteren en "
           f"herplaatsen kost ongeveer € {_num(cost, 'nl')}")
-    tail_en = ("; near the panels' end of life, consider replacing them then." if status == "warn"
-               else "; insulate the roof first or together with the PV.")
-    tail_nl = "; vervang ze dan eventueel." if status == "warn" else "; isoleer het dak eerst of samen met de plaatsing."
+    if near_end:
+        tail_en, tail_nl = "; near the panels' end of life, consider replacing them then.", "; vervang ze dan eventueel."
+    elif cost_included:
+        tail_en = ", counted in the investments; insulating the roof first or together with the PV would save it."
+        tail_nl = ", meegerekend in de investeringen; het dak eerst of samen met de plaatsing isoleren bespaart dat."
+    else:
+        tail_en, tail_nl = "; insulate the roof first or together with the PV.", "; isoleer het dak eerst of samen met de plaatsing."
     return _check("pv_before_roof", status, cost, "EUR", 0.0, en + tail_en, nl + tail_nl)
 
 

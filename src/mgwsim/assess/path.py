@@ -36,7 +36,7 @@ from mgwsim.assess.lockin import (
     temperature_lock_in,
 )
 from mgwsim.building.emitters import Radiators
-from mgwsim.building.renovation import Insulate, RenovationPath
+from mgwsim.building.renovation import RenovationPath
 from mgwsim.demand import simulate_demand
 from mgwsim.errors import InputError, check_number
 from mgwsim.system.plant import Plant
@@ -84,6 +84,9 @@ class PathContext:
         (the existing pumps and fans stay); 0 leaves auxiliaries out.
     pv_generation_kwh : float
         The building's PV production credited by the EPC [kWh/a], the same at every step.
+    pv_remount_included : bool
+        The variant's investments include removing and reinstalling the PV for the roof works
+        (the PV-before-roof check then says so and warns instead of failing).
     """
 
     equipment_type: str = "monobloc"
@@ -102,6 +105,7 @@ class PathContext:
     electricity_co2: str = "average"
     auxiliary_kwh: float = 0.0
     pv_generation_kwh: float = 0.0
+    pv_remount_included: bool = False
 
     def __post_init__(self):
         owner = "PathContext"
@@ -192,11 +196,6 @@ def _step_kpis(result, area_m2: float, co2_factors, ctx: PathContext) -> dict:
     }
 
 
-def _roof_year(path: RenovationPath) -> int | None:
-    years = [s.year for s in path.steps if any(isinstance(m, Insulate) and m.kind == "roof" for m in s.measures)]
-    return min(years) if years else None
-
-
 def _plants_by_step(path: RenovationPath, plant: Plant, plant_changes, install_year: int) -> list[tuple[Plant, int]]:
     changes = dict(plant_changes or {})
     step_years = {s.year for s in path.steps}
@@ -234,7 +233,7 @@ def _step_checks(result, history: dict, label: str, plant_year: int, ctx: PathCo
     if ctx.pv_kwp > 0:
         pv_year = install_year if ctx.pv_installed_year is None else ctx.pv_installed_year
         checks.append(pv_before_roof_renovation(pv_year, None if roof_year is None else install_year + roof_year,
-                                                ctx.pv_kwp))
+                                                ctx.pv_kwp, cost_included=ctx.pv_remount_included))
     if ctx.existing_connection_kva is not None:
         checks.append(connection_capacity(_electric_peak_kw(result, ctx.other_peak_kw), ctx.existing_connection_kva,
                                           power_factor=ctx.power_factor, mv_threshold_kva=ctx.mv_threshold_kva))
@@ -308,7 +307,7 @@ def evaluate_path(
     if demands is not None and len(demands) != len(path.steps) + 1:
         raise InputError(f"{owner}.demands has {len(demands)} demands, expected {len(path.steps) + 1} "
                          "(as is, then one per step)")
-    factors, roof_year = _co2_factors(ctx), _roof_year(path)
+    factors, roof_year = _co2_factors(ctx), path.roof_insulation_year
     rows, kpis, checks, results, history = [], [], {}, [], {}
     for step, ((year, label, state), (step_plant, plant_year)) in enumerate(zip(path.buildings(building), plants)):
         demand = demands[step] if demands is not None else simulate_demand(

@@ -148,6 +148,12 @@ class RenovationPath:
     def __post_init__(self):
         object.__setattr__(self, "steps", tuple(sorted(self.steps, key=lambda s: s.year)))
 
+    @property
+    def roof_insulation_year(self) -> int | None:
+        """The year of the first step that insulates the roof (years from the study start), or None."""
+        years = [s.year for s in self.steps if any(isinstance(m, Insulate) and m.kind == "roof" for m in s.measures)]
+        return min(years) if years else None
+
     def buildings(self, building: Building) -> list[tuple[int, str, Building]]:
         """(year, label, building) before any step (year 0, "as is") and after each step."""
         states = [(0, "as is", building)]

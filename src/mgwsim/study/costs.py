@@ -50,7 +50,8 @@ existing boiler's lifetime too."""
 def variant_investments(variant: Variant, costs: CostTable, *, mv_tariff: Tariff | None = None,
                         access_power_kva: float = 0.0, design_heat_load_kw: float = 0.0, peak_import_kw: float = 0.0,
                         existing_connection_kva: float | None = None, existing_boiler_age_years: float | None = None,
-                        connection_costs: ConnectionCosts | None = None) -> list[Investment]:
+                        connection_costs: ConnectionCosts | None = None,
+                        roof_insulation_year: int | None = None) -> list[Investment]:
     """The investments of ``variant`` (excl. VAT), each with the year it is bought.
 
     At year 0: heat pumps per unit (economies of scale in the cost table), hydraulics, buffer
@@ -93,6 +94,10 @@ def variant_investments(variant: Variant, costs: CostTable, *, mv_tariff: Tariff
         Age of the existing gas boiler [years]; ``None``: at the end of its life (due now).
     connection_costs : ConnectionCosts, optional
         Prices of the connection works; default the shipped ``data/costs/connection_works.csv``.
+    roof_insulation_year : int, optional
+        The year the renovation path insulates the roof [years from now]: PV laid before it
+        (within the PV's life) is removed and reinstalled then, a one-off ``pv_remount`` cost
+        (:func:`mgwsim.assess.pv_before_roof_renovation` judges the same case).
     """
     plant = variant.plant
     works = connection_costs if connection_costs is not None else load_connection_costs()
@@ -116,6 +121,7 @@ def variant_investments(variant: Variant, costs: CostTable, *, mv_tariff: Tariff
         items += _boiler_items(variant, costs, design_heat_load_kw, existing_boiler_age_years)
     if variant.pv:
         items += costs.investments("pv", variant.pv_kwp, name=f"PV {variant.pv_kwp:.1f} kWp")
+        items += _pv_remount(variant.pv_kwp, costs, roof_insulation_year)
     if variant.ev is not None:
         items += costs.investments("ev_charger", variant.ev.n_points, name=f"EV chargers ({variant.ev.n_points})")
         if variant.ev_strategy != "uncontrolled":
@@ -131,6 +137,25 @@ def variant_investments(variant: Variant, costs: CostTable, *, mv_tariff: Tariff
         items.extend(gas_closure_investments(works, design_heat_load_kw))
     items.extend(variant.extra_investments)
     return items
+
+
+PV_REMOUNT_PREFIX = "PV removal and reinstallation"
+"""How the one-off PV removal and reinstallation for roof works is named among the investments."""
+
+
+def _pv_remount(kwp: float, costs: CostTable, roof_year: int | None) -> list[Investment]:
+    """Removing and reinstalling the PV when the roof under it is insulated within its life."""
+    life = int(costs.investment("pv", kwp).lifetime_years)
+    if roof_year is None or not 0 < roof_year < life:
+        return []
+    item = costs.investment("pv_remount", kwp, name=f"{PV_REMOUNT_PREFIX} for the roof insulation ({kwp:.1f} kWp, "
+                                                    f"year {roof_year})")
+    return [replace(item, first_year=int(roof_year), one_off=True)]
+
+
+def includes_pv_remount(investments) -> bool:
+    """Whether ``investments`` remove and reinstall the PV for the roof works (:func:`variant_investments`)."""
+    return any(item.name.startswith(PV_REMOUNT_PREFIX) for item in investments)
 
 
 def connection_upgrade_eur(investments) -> float | None:

@@ -213,7 +213,9 @@ def assess_year(inputs: StudyInputs, variant: Variant, system: SystemResult, gri
                                       access_power_kva=peak_kw, design_heat_load_kw=design_heat_load_kw,
                                       peak_import_kw=peak_kw, existing_connection_kva=inputs.existing_connection_kva,
                                       existing_boiler_age_years=inputs.existing_boiler_age_years,
-                                      connection_costs=inputs.connection_costs)
+                                      connection_costs=inputs.connection_costs,
+                                      roof_insulation_year=(inputs.renovation_path.roof_insulation_year
+                                                            if inputs.renovation_path is not None else None))
     energy = final_energy_by_use(system)
     energy["auxiliary"] = {"electricity": auxiliary_kwh}
     epc = primary_energy_indicator(energy, heated_floor_area_m2=building.heated_floor_area_m2, pv_generation_kwh=pv_kwh)

@@ -13,6 +13,7 @@ from mgwsim.assess import PathAssessment, PathContext, evaluate_path, future_pro
 from mgwsim.control import Control
 from mgwsim.errors import InputError, check_choice
 from mgwsim.finance import BusinessCase, business_case, co_owner_split
+from mgwsim.study.costs import includes_pv_remount
 from mgwsim.study.decision import CRITERIA, DECISION_COLUMNS, LOCK_IN_CHECKS, Decision, DecisionRules, decide
 from mgwsim.study.evaluate import VariantResult, evaluate_variant
 from mgwsim.study.inputs import StudyInputs
@@ -105,7 +106,8 @@ class Study:
                               in_heat_network_zone=inputs.in_planned_heat_network_zone,
                               plant_room_area_m2=inputs.plant_room_area_m2, co2_year=inputs.co2_year,
                               auxiliary_kwh=float(inputs.auxiliary_kw.sum()) * inputs.weather.step_h,
-                              pv_generation_kwh=float(result.balance["pv_kwh"].sum()))
+                              pv_generation_kwh=float(result.balance["pv_kwh"].sum()),
+                              pv_remount_included=includes_pv_remount(result.investments))
         return evaluate_path(inputs.building, inputs.renovation_path, variant.plant, inputs.weather,
                              radiators=inputs.existing_radiators, install_year=inputs.install_year,
                              horizon_year=inputs.install_year + inputs.finance.horizon_years, context=context,
