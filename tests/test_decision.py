@@ -140,3 +140,12 @@ def test_bad_input_is_refused():
         decide(pd.DataFrame({"npv_eur": [1.0]}, index=["a"]))
     assert set(CRITERIA) == {"gap_per_t_co2", "npv", "gap", "co2"}
     assert "eligible" in DECISION_COLUMNS
+
+
+def test_a_condition_that_could_not_be_checked_asks_for_the_fact():
+    failed = (("built_before_2014", "not checked: construction_year not given (the building dates from before 2014)",
+               "niet gecontroleerd: construction_year niet opgegeven"),)
+    decision = decide(table(only=variant(-10_000, 100, eligible=False, failed_conditions=failed)))
+    (shortfall,) = decision.table.loc["only", "shortfalls"]
+    assert "construction year" in shortfall.remedy_en and "bouwjaar" in shortfall.remedy_nl
+    assert decision.remedies("en") == [shortfall.remedy_en]

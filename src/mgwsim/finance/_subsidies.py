@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from mgwsim._format import format_number
 from mgwsim.errors import InputError, check_choice, check_fraction, check_number
 from mgwsim.finance._costs import VAT_CLASSES
 from mgwsim.finance._metrics import Reason
@@ -178,25 +179,53 @@ class Condition:
         outcome = self.test(ctx)
         if outcome is None:
             missing = [f for f in self.facts if getattr(ctx, f) is None] or list(self.facts)
-            names = ", ".join(missing)
-            reason = Reason("not_checked", f"not checked: {names} not given ({self.text_en})",
-                            f"niet gecontroleerd: {names} niet opgegeven ({self.text_nl})")
+            en, nl = (", ".join(_FACT_LABELS.get(f, (f, f))[i] for f in missing) for i in (0, 1))
+            reason = Reason("not_checked", f"not checked: {en} not given ({self.text_en})",
+                            f"niet gecontroleerd: {nl} niet opgegeven ({self.text_nl})")
             return ConditionResult(rule, self.name, "not_checked", reason)
-        values = "; ".join(f"{f} = {_show(getattr(ctx, f))}" for f in self.facts)
-        values = f" ({values})" if values else ""
+        en, nl = (_facts_text(ctx, self.facts, language) for language in ("en", "nl"))
         if outcome:
-            return ConditionResult(rule, self.name, "met", Reason("met", f"met: {self.text_en}{values}",
-                                                                  f"voldaan: {self.text_nl}{values}"))
-        return ConditionResult(rule, self.name, "failed", Reason("failed", f"failed: {self.text_en}{values}",
-                                                                 f"niet voldaan: {self.text_nl}{values}"))
+            return ConditionResult(rule, self.name, "met", Reason("met", f"met: {self.text_en}{en}",
+                                                                  f"voldaan: {self.text_nl}{nl}"))
+        return ConditionResult(rule, self.name, "failed", Reason("failed", f"not met: {self.text_en}{en}",
+                                                                 f"niet voldaan: {self.text_nl}{nl}"))
 
 
-def _show(value) -> str:
+_FACT_LABELS = {
+    "construction_year": ("construction year", "bouwjaar"),
+    "n_units": ("apartments", "appartementen"),
+    "n_apartments_served": ("apartments served", "bediende appartementen"),
+    "has_heat_pump": ("heat pump", "warmtepomp"),
+    "lock_in_failures": ("failed lock-in checks", "gefaalde lock-in-toetsen"),
+    "epc_path_kwh_m2": ("EPC indicator after the renovation path", "EPC-kengetal na het renovatiepad"),
+    "chimney_free_path": ("chimney-free", "schouwvrij"),
+    "housing": ("private housing", "privéwoning"),
+    "building_age_years": ("building age", "ouderdom van het gebouw"),
+}
+"""Plain names of the facts a condition reads, in English and Dutch."""
+
+_FACT_UNITS = {"epc_path_kwh_m2": " kWh/m²", "building_age_years": " years"}
+
+
+def _facts_text(ctx: SubsidyContext, facts: tuple[str, ...], language: str) -> str:
+    """`` (construction year 1970; ...)`` in plain words and the language's number format."""
+    i = 0 if language == "en" else 1
+    parts = [f"{_FACT_LABELS.get(f, (f, f))[i]}: {_show(getattr(ctx, f), language)}"
+             f"{_FACT_UNITS.get(f, '') if language == 'en' else _FACT_UNITS.get(f, '').replace('years', 'jaar')}"
+             for f in facts]
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
+def _show(value, language: str = "en") -> str:
     if value is None:
-        return "not given"
+        return "not given" if language == "en" else "niet opgegeven"
+    if isinstance(value, bool):
+        return ("yes" if value else "no") if language == "en" else ("ja" if value else "nee")
     if isinstance(value, tuple):
-        return ", ".join(value) if value else "none"
-    return f"{value:g}" if isinstance(value, float) else str(value)
+        return ", ".join(value) if value else ("none" if language == "en" else "geen")
+    if isinstance(value, float):
+        return format_number(value, language, 0 if abs(value) >= 10 else 1)
+    return str(value)
 
 
 def _before_2014(ctx: SubsidyContext) -> bool | None:

@@ -145,12 +145,13 @@ PV_REMOUNT_PREFIX = "PV removal and reinstallation"
 
 def _pv_remount(kwp: float, costs: CostTable, roof_year: int | None) -> list[Investment]:
     """Removing and reinstalling the PV when the roof under it is insulated within its life."""
-    life = int(costs.investment("pv", kwp).lifetime_years)
-    if roof_year is None or not 0 < roof_year < life:
+    if roof_year is None:
         return []
-    item = costs.investment("pv_remount", kwp, name=f"{PV_REMOUNT_PREFIX} for the roof insulation ({kwp:.1f} kWp, "
-                                                    f"year {roof_year})")
-    return [replace(item, first_year=int(roof_year), one_off=True)]
+    if not 0 < roof_year < costs.investments("pv", kwp)[0].lifetime_years:
+        return []
+    items = costs.investments("pv_remount", kwp, name=f"{PV_REMOUNT_PREFIX} for the roof insulation "
+                                                     f"({kwp:.1f} kWp, year {roof_year})")
+    return [replace(item, first_year=int(roof_year), one_off=True) for item in items]
 
 
 def includes_pv_remount(investments) -> bool:

@@ -208,9 +208,10 @@ def shortfalls(row: pd.Series, rules: DecisionRules) -> list[Shortfall]:
     if rules.require_eligibility and not is_missing(row["eligible"]) and not bool(row["eligible"]):
         for name, en, nl in row["failed_conditions"]:
             plain_en, plain_nl = _condition_text(name, row, en, nl)
+            unchecked = en.startswith("not checked")
             out.append(Shortfall(f"eligibility:{name}", f"it is not eligible for the call: {plain_en}",
                                  f"ze komt niet in aanmerking voor de oproep: {plain_nl}",
-                                 _condition_remedy(name, "en"), _condition_remedy(name, "nl")))
+                                 _condition_remedy(name, "en", unchecked), _condition_remedy(name, "nl", unchecked)))
     return out
 
 
@@ -249,7 +250,12 @@ _CONDITION_REMEDIES = {
 }
 
 
-def _condition_remedy(name: str, language: str) -> str:
+def _condition_remedy(name: str, language: str, unchecked: bool = False) -> str:
+    if unchecked:
+        return in_language(("the missing fact in the study's inputs (e.g. the building's construction year), so that "
+                            "the call's condition can be checked",
+                            "het ontbrekende gegeven in de invoer van de studie (bv. het bouwjaar), zodat de "
+                            "voorwaarde van de oproep gecontroleerd kan worden"), language)
     default = ("nothing within the project: the building does not meet this condition of the call",
                "niets binnen het project: het gebouw voldoet niet aan deze voorwaarde van de oproep")
     en, nl = _CONDITION_REMEDIES.get(name, default)
