@@ -42,7 +42,8 @@ def test_removing_the_fossil_boiler_flips_chimney_free():
     without_boiler = {"heat_pump": 36_000.0}
     before, after = chimney_free(with_boiler), chimney_free(without_boiler)
     assert before.status == "fail" and before.value == 12_000.0
-    assert "gas_boiler" in before.sentence
+    assert "the gas boiler (12,000 kWh a year)" in before.sentence
+    assert "de gasketel (12.000 kWh per jaar)" in before.sentence_nl
     assert after.status == "pass" and after.value == 0.0
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from mgwsim._format import format_number
 from mgwsim.errors import InputError, check_choice, check_number
 
 STATUSES = ("pass", "warn", "fail")
@@ -76,6 +77,14 @@ def worst_status(statuses: Iterable[str]) -> str:
 
 COMBUSTION_KINDS = ("gas_boiler", "oil_boiler", "lpg_boiler", "chp", "wood_stove", "pellet_boiler", "gas_stove")
 """Appliances that burn a fuel and so need a flue (chimney)."""
+
+_COMBUSTION_NAMES = {
+    "gas_boiler": ("the gas boiler", "de gasketel"), "oil_boiler": ("the oil boiler", "de stookolieketel"),
+    "lpg_boiler": ("the LPG boiler", "de LPG-ketel"), "chp": ("the CHP unit", "de WKK"),
+    "wood_stove": ("the wood stove", "de houtkachel"), "pellet_boiler": ("the pellet boiler", "de pelletketel"),
+    "gas_stove": ("the gas stove", "de gaskachel"),
+}
+"""Combustion appliances by name in running text (English, Dutch)."""
 
 NON_COMBUSTION_KINDS = (
     "heat_pump",
@@ -159,13 +168,16 @@ def chimney_free(appliances: Mapping[str, float] | Iterable[Appliance]) -> Check
             "The building is chimney-free: no boiler or stove burns fuel on site in this variant.",
             "Het gebouw is schouwvrij: in deze variant verbrandt geen ketel of kachel nog brandstof.",
         )
-    names = ", ".join(f"{a.label or a.kind} ({a.annual_energy_kwh:,.0f} kWh/a)" for a in burning)
+    names_en = ", ".join(f"{a.label or _COMBUSTION_NAMES[a.kind][0]} ({format_number(a.annual_energy_kwh, 'en')} "
+                         "kWh a year)" for a in burning)
+    names_nl = ", ".join(f"{a.label or _COMBUSTION_NAMES[a.kind][1]} ({format_number(a.annual_energy_kwh, 'nl')} "
+                         "kWh per jaar)" for a in burning)
     return CheckResult(
         "chimney_free",
         "fail",
         float(fuel_kwh),
         "kWh/a",
         0.0,
-        f"The building is not chimney-free: fuel is still burned on site by {names}.",
-        f"Het gebouw is niet schouwvrij: er wordt nog brandstof verbrand door {names}.",
+        f"The building is not chimney-free: fuel is still burned on site by {names_en}.",
+        f"Het gebouw is niet schouwvrij: er wordt nog brandstof verbrand door {names_nl}.",
     )

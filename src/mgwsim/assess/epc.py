@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from mgwsim.assess.checks import CheckResult
+from mgwsim._format import format_number
 from mgwsim.errors import InputError, check_choice, check_number, check_positive
 
 USES = ("heating", "hot_water", "auxiliary", "cooling")
@@ -152,20 +153,22 @@ def epc_target_check(indicator_kwh_per_m2: float, target_kwh_per_m2: float = 100
     value = check_number(indicator_kwh_per_m2, "indicator_kwh_per_m2", owner="epc_target_check")
     target = check_number(target_kwh_per_m2, "target_kwh_per_m2", owner="epc_target_check")
     label = epc_label(value)
+    digits = 1 if abs(value - target) < 1.0 else 0  # 100.4 against 100 must not read "100 above 100"
+    v, t = (format_number(value, lang, digits) for lang in ("en", "nl")), format_number(target, "en")
+    v_en, v_nl = v
     if value <= target:
         status, en, nl = (
             "pass",
-            f"The primary-energy indicator is {value:.0f} kWh/m² a year (label {label}), "
-            f"within the target of {target:.0f} kWh/m².",
-            f"Het kengetal is {value:.0f} kWh/m² per jaar (label {label}), binnen het doel van {target:.0f} kWh/m².",
+            f"The primary-energy indicator is {v_en} kWh/m² a year (label {label}), within the target of {t} kWh/m².",
+            f"Het kengetal is {v_nl} kWh/m² per jaar (label {label}), binnen het doel van {t} kWh/m².",
         )
     else:
+        above_en, above_nl = (format_number(value - target, lang, digits) for lang in ("en", "nl"))
         status, en, nl = (
             "fail",
-            f"The primary-energy indicator is {value:.0f} kWh/m² a year (label {label}), "
-            f"{value - target:.0f} kWh/m² above the target of {target:.0f} kWh/m².",
-            f"Het kengetal is {value:.0f} kWh/m² per jaar (label {label}), "
-            f"{value - target:.0f} kWh/m² boven het doel van {target:.0f} kWh/m².",
+            f"The primary-energy indicator is {v_en} kWh/m² a year (label {label}), "
+            f"{above_en} kWh/m² above the target of {t} kWh/m².",
+            f"Het kengetal is {v_nl} kWh/m² per jaar (label {label}), {above_nl} kWh/m² boven het doel van {t} kWh/m².",
         )
     return CheckResult("epc_target", status, value, "kWh/m2.a", target, en, nl)
 
