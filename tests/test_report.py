@@ -406,7 +406,8 @@ CASES = [
      {"en": ["EUR 12,000 at the start", "its share of the balance (EUR 500)"], "nl": ["€ 12.000 bij de start"]}, {}),
     ("per_year", dict(bill_before_eur=1605.6, bill_after_eur=1418.88, maintenance_change_eur=152.44,
                       replacements_change_eur=-29.7, recurring_change_eur=-63.98, equal=True),
-     {"en": ["energy bill goes down from EUR 1,606 to EUR 1,419", "maintenance costs EUR 152 more",
+     # printed parts add up to the printed total: -187 + 153 - 30 = -64 (152.44 shows as 153)
+     {"en": ["energy bill goes down from EUR 1,606 to EUR 1,419", "maintenance costs EUR 153 more",
              "replacements cost EUR 30 less", "each apartment saves EUR 64 a year", "no grant"],
       "nl": ["daalt de energiefactuur van elk appartement van € 1.606 naar € 1.419", "bespaart elk appartement € 64"]},
      {"en": ["pays", "EUR -"], "nl": ["betaalt", "€ -"]}),
@@ -782,3 +783,19 @@ def test_number_formats_and_labels():
     assert sensitivity_change(-0.005, 0.005, "discount_rate", "nl") == "±0,5 procentpunt"
     assert all(en and nl for en, nl in LABELS.values())
     assert t("bivalent_point", "nl", t=format_number(-2.0, "nl", 1), h=300) == "bivalentiepunt: -2,0 °C, 300 h eronder"
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_yearly_parts_add_up_to_the_yearly_total_as_printed(language):
+    """1,606.4 -> 1,419.3 (-187 printed), maintenance +152.4, replacements -30.2: the total -63.98 prints as 64,
+    so the printed parts must add up to it (-187 + 153 - 30), not to -65."""
+    from mgwsim.report.sentences import _parts_adding_up, per_year
+
+    for before, after, parts, total in ((1606.4, 1419.3, (152.4, -30.2), -63.98), (100.0, 100.4, (0.4, 0.4), 1.2),
+                                        (2000.2, 1500.7, (-0.6, 10.6), -489.5)):
+        shown = _parts_adding_up(before, after, parts, total)
+        assert round(after) - round(before) + sum(shown) == round(total)
+        assert all(abs(s - p) < 1.5 for s, p in zip(shown, parts, strict=True))
+    text = per_year(language, bill_before_eur=1606.4, bill_after_eur=1419.3, maintenance_change_eur=152.4,
+                    replacements_change_eur=-30.2, recurring_change_eur=-63.98, equal=True)
+    assert ("153" in text and "30" in text and "64" in text) and "152" not in text

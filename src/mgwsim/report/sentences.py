@@ -12,6 +12,8 @@ read as 0 %, 100 % or equal to the threshold they are compared with
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Sequence
 
 import numpy as np
@@ -183,10 +185,26 @@ def prefinance(language: str, *, advance_eur: float, balance_eur: float, balance
               balance_apartment=_eur(balance_per_apartment_eur, language))
 
 
+def _parts_adding_up(bill_before_eur: float, bill_after_eur: float, parts: Sequence[float], total: float) -> list[float]:
+    """``parts`` rounded to whole euros so that the printed bill change plus the printed parts add up to
+    the printed ``total`` (largest-remainder rounding of what is left after the bill change)."""
+    left = round(total) - (round(bill_after_eur) - round(bill_before_eur))
+    floors = [math.floor(p) for p in parts]
+    short = int(left - sum(floors))
+    order = sorted(range(len(parts)), key=lambda i: floors[i] - parts[i])  # largest fractional part first
+    rounded = [float(f) for f in floors]
+    for i in (order * (abs(short) // len(parts) + 1))[:abs(short)]:
+        rounded[i] += 1.0 if short > 0 else -1.0
+    return rounded
+
+
 def per_year(language: str, *, bill_before_eur: float, bill_after_eur: float, maintenance_change_eur: float,
              replacements_change_eur: float, recurring_change_eur: float, equal: bool) -> str:
     """The yearly change for one apartment (or the mean one) [EUR/year]: bill, maintenance, replacements and
-    their sum ``recurring_change_eur`` (positive: the variant costs more every year)."""
+    their sum ``recurring_change_eur`` (positive: the variant costs more every year). The printed parts add
+    up to the printed total (:func:`_parts_adding_up`)."""
+    maintenance_change_eur, replacements_change_eur = _parts_adding_up(
+        bill_before_eur, bill_after_eur, (maintenance_change_eur, replacements_change_eur), recurring_change_eur)
     who_bill = _s("who_bill_each" if equal else "who_bill_mean", language)
     before, after = _eur(bill_before_eur, language), _eur(bill_after_eur, language)
     bill_key = {1: "bill_up", -1: "bill_down", 0: "bill_same"}[shown_sign(bill_after_eur - bill_before_eur)
