@@ -28,7 +28,7 @@ from mgwsim.errors import InputError
 from mgwsim.heatpump import air_to_water
 from mgwsim.stock import DEFAULT_CRITERIA, feasibility_summary, generate_stock
 from mgwsim.study import DecisionRules
-from mgwsim.study.study import lock_in_failures, project_facts
+from mgwsim.study.study import project_facts
 
 BLOCK = {"typology": "AB.02", "variant": 1, "floor_area_m2": 1850.0, "n_apartments": 24, "n_storeys": 6,
          "orientation_deg": 0.0, "seed": 3}

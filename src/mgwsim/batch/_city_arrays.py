@@ -31,7 +31,6 @@ from mgwsim.assess.lockin import _ENERGY_TOLERANCE_KWH, _TEMPERATURE_BACKUP_SHAR
 from mgwsim.building.dhw import LegionellaRules
 from mgwsim.errors import InputError, check_number
 from mgwsim.finance import (
-    VAT_CLASSES,
     ConnectionCosts,
     Finance,
     Investment,
@@ -39,9 +38,11 @@ from mgwsim.finance import (
     SubsidyContext,
     SubsidyResult,
     apply_subsidies,
+    investment_by_vat_class,
     investment_schedule,
     irr,
 )
+from mgwsim.finance._case import grant_flow
 from mgwsim.study.costs import CONNECTION_POWER_FACTOR
 from mgwsim.system import kernel as k
 from mgwsim.tariffs import banded_amount
@@ -526,7 +527,7 @@ def business_case_kpis(variant: Option, reference: Option, *, finance: Finance, 
     computes them. ``reference_flows`` keeps the reference's costs per set of VAT rates (one
     building's rows share it).
     """
-    split = year0_by_vat_class(variant.investments)
+    split = investment_by_vat_class(variant.investments)
     context = SubsidyContext(sum(split.values()), study_cost_eur, finance.n_apartments, building_age_years, True,
                              **facts, investment_by_vat_class_eur=split)
     subsidies = apply_subsidies(rules, context, vat_frac=finance.vat_frac)
@@ -539,7 +540,7 @@ def business_case_kpis(variant: Option, reference: Option, *, finance: Finance, 
             study_cost_eur=reference.study_cost_incl_vat_eur, owner=reference.name)
     var_cost = cost_flows(variant.investments, variant.energy_eur_per_year, rates, discounting,
                           study_cost_eur=study_cost_eur, owner=variant.name)
-    works, study = _grant_flow(subsidies, "works", finance), _grant_flow(subsidies, "study", finance)
+    works, study = grant_flow(subsidies, "works", finance), grant_flow(subsidies, "study", finance)
     incremental = ref_cost - (var_cost - works - study)
     factors, horizon = discounting.factors, finance.horizon_years
     npv = float(incremental @ factors)
@@ -551,22 +552,3 @@ def business_case_kpis(variant: Option, reference: Option, *, finance: Finance, 
     return Money(npv, npv - grants_pv, before_grants, gap, subsidies.total_eur, subsidies.works_eur,
                  subsidies.study_eur, subsidies.works_eur / gap if gap > 0.0 else np.nan, avoided,
                  gap / avoided if avoided > 0.0 else np.nan, np.nan if rate is None else rate, subsidies)
-
-
-def year0_by_vat_class(investments) -> dict[str, float]:
-    """The year-0 purchases excl. VAT per VAT class [EUR], every class present, as
-    :func:`mgwsim.finance.investment_by_vat_class` (an item bought in a later year is not part of the
-    project's investment), without building a schedule per class."""
-    split = dict.fromkeys(VAT_CLASSES, 0.0)
-    for item in investments:
-        if item.first_year == 0:
-            split[item.vat_class] += item.capex_eur
-    return split
-
-
-def _grant_flow(subsidies: SubsidyResult, kind: str, finance: Finance) -> np.ndarray:
-    """Grants of ``kind`` as paid, t = 0..N [EUR] (a payment after the horizon in year N), as business_case."""
-    out = np.zeros(finance.horizon_years + 1)
-    for year, eur in subsidies.by_year(kind).items():
-        out[min(year, finance.horizon_years)] += eur
-    return out

@@ -166,8 +166,9 @@ def investment_by_vat_class(items) -> dict[str, float]:
     (when something existing is due) is not part of the project's investment.
     """
     split = dict.fromkeys(VAT_CLASSES, 0.0)
-    for vat_class, group in _by_vat_class(items).items():
-        split[vat_class] += float(investment_schedule(group, 1)["capex"][0])
+    for item in items:
+        if item.first_year == 0:
+            split[item.vat_class] += float(item.capex_eur)
     return split
 
 
@@ -320,7 +321,7 @@ def business_case(variant: Option, reference: Option, finance: Finance | None = 
     subsidies = apply_subsidies(subsidy_rules, ctx, vat_frac=finance.vat_frac)
     rates = subsidies.vat_rates
     var, ref = option_flows(variant, finance, rates), option_flows(reference, finance, rates)
-    works, study = _grant_flow(subsidies, "works", finance), _grant_flow(subsidies, "study", finance)
+    works, study = grant_flow(subsidies, "works", finance), grant_flow(subsidies, "study", finance)
     var_cost, ref_cost = sum(var.values()) - works - study, sum(ref.values())
     incremental = ref_cost - var_cost
     table = _cash_flow_table(var, ref, works, study, incremental)
@@ -336,7 +337,8 @@ def _checked_facts(facts) -> dict:
     return facts
 
 
-def _grant_flow(subsidies: SubsidyResult, kind: str, finance: Finance) -> np.ndarray:
+def grant_flow(subsidies: SubsidyResult, kind: str, finance: Finance) -> np.ndarray:
+    """Grants of ``kind`` as paid, t = 0..N [EUR] (a payment after the horizon counts in year N)."""
     out = np.zeros(finance.horizon_years + 1)
     for year, eur in subsidies.by_year(kind).items():
         out[min(year, finance.horizon_years)] += eur

@@ -279,7 +279,7 @@ NO_LOCK_IN = Condition(
 EPC_100_OR_CHIMNEY_FREE = Condition(
     "epc_100_or_chimney_free",
     "the renovation path reaches an EPC indicator of at most 100 kWh/m² or a chimney-free building",
-    "het renovatiepad haalt een EPC-indicator van hoogstens 100 kWh/m² of een schouwvrij gebouw",
+    "het renovatiepad haalt een EPC-kengetal van hoogstens 100 kWh/m² of een schouwvrij gebouw",
     _epc_or_chimney_free, ("epc_path_kwh_m2", "chimney_free_path"))
 
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from mgwsim._format import format_eur, format_number, in_language
+from mgwsim._format import format_eur, format_number, format_pct, in_language
 from mgwsim.errors import InputError, check_choice, check_number
 
 COMFORT_TOLERANCE_SHARE = 0.03
@@ -167,8 +167,9 @@ _LOCK_IN_SHORTFALLS = {
 }
 
 
-def _hours_text(value: float) -> str:
-    return f"{value:,.0f}"
+def _hours(value: float) -> tuple[str, str]:
+    """Hours in running text, English and Dutch number formats."""
+    return format_number(value, "en"), format_number(value, "nl")
 
 
 def shortfalls(row: pd.Series, rules: DecisionRules) -> list[Shortfall]:
@@ -176,22 +177,23 @@ def shortfalls(row: pd.Series, rules: DecisionRules) -> list[Shortfall]:
     out = []
     allowed_unmet = rules.max_unmet_share * float(row["heating_hours"])
     if float(row["unmet_hours"]) > allowed_unmet:
+        (unmet_en, unmet_nl), (allowed_en, allowed_nl) = _hours(row["unmet_hours"]), _hours(allowed_unmet)
+        share_en, share_nl = format_pct(rules.max_unmet_share, "en"), format_pct(rules.max_unmet_share, "nl")
         out.append(Shortfall(
             "comfort",
-            f"it leaves space heating unmet in {_hours_text(row['unmet_hours'])} hours, more than the "
-            f"{_hours_text(allowed_unmet)} tolerated ({rules.max_unmet_share:.0%} of the heating hours)",
-            f"ze laat in {_hours_text(row['unmet_hours'])} uren een warmtetekort, meer dan de "
-            f"{_hours_text(allowed_unmet)} toegelaten ({rules.max_unmet_share:.0%} van de stookuren)",
+            f"it leaves space heating unmet in {unmet_en} hours, more than the {allowed_en} tolerated ({share_en} of "
+            f"the heating hours)",
+            f"ze laat in {unmet_nl} uren een warmtetekort, meer dan de {allowed_nl} toegelaten ({share_nl} van de "
+            f"stookuren)",
             "a larger heat-pump plant or a backup sized for the design load, or the envelope steps first",
             "een grotere warmtepompinstallatie of een back-up voor het ontwerpvermogen, of eerst de isolatiestappen"))
     allowed_dhw = rules.max_hot_water_short_share * float(row["hours"])
     if float(row["dhw_short_hours"]) > allowed_dhw:
+        (short_en, short_nl), (allowed_en, allowed_nl) = _hours(row["dhw_short_hours"]), _hours(allowed_dhw)
         out.append(Shortfall(
             "hot_water",
-            f"the hot-water tank is below its setpoint in {_hours_text(row['dhw_short_hours'])} hours, more than the "
-            f"{_hours_text(allowed_dhw)} tolerated",
-            f"de boiler zakt in {_hours_text(row['dhw_short_hours'])} uren onder zijn insteltemperatuur, meer dan de "
-            f"{_hours_text(allowed_dhw)} toegelaten",
+            f"the hot-water tank is below its setpoint in {short_en} hours, more than the {allowed_en} tolerated",
+            f"de boiler zakt in {short_nl} uren onder zijn insteltemperatuur, meer dan de {allowed_nl} toegelaten",
             "a larger hot-water tank, heat pump or booster",
             "een grotere boiler, warmtepomp of naverwarming"))
     if not bool(row["connection_feasible"]):
