@@ -13,11 +13,12 @@ HOURS, HEATING_HOURS = 8760.0, 5000.0
 
 
 def variant(npv_before_grants, co2_avoided_t, *, grants=24_000.0, unmet_hours=0.0, dhw_short_hours=0.0,
-            connection_feasible=True, lock_in_failures=(), eligible=True, failed_conditions=(), chimney_free=False):
+            connection_feasible=True, lock_in_failures=(), eligible=True, failed_conditions=(), chimney_free=False,
+            hygiene_ok=True):
     """One row of the decision table; the gap and gap per tonne follow their definitions."""
     gap = max(0.0, -npv_before_grants)
     return {"unmet_hours": unmet_hours, "heating_hours": HEATING_HOURS, "dhw_short_hours": dhw_short_hours,
-            "hours": HOURS, "connection_feasible": connection_feasible, "lock_in_failures": tuple(lock_in_failures),
+            "hours": HOURS, "hygiene_ok": hygiene_ok, "connection_feasible": connection_feasible, "lock_in_failures": tuple(lock_in_failures),
             "eligible": eligible, "failed_conditions": tuple(failed_conditions), "chimney_free": chimney_free,
             "epc_path_kwh_m2": 90.0 if chimney_free else 117.0, "construction_year": 1965,
             "npv_eur": npv_before_grants + grants, "npv_before_grants_eur": npv_before_grants,

@@ -28,6 +28,7 @@ from mgwsim.finance import (
     batch_cash_flows,
     batch_metrics,
     building_items,
+    later_costs,
     business_case,
     cabin_investments,
     co_owner_split,
@@ -83,12 +84,13 @@ GRANT_AND_RESIDUAL = np.r_[-50000.0, 12000.0 - 3000.0, np.full(18, -3000.0), -30
 ABSENT_IRR = [
     ([-100, -5, -5], "always_dearer"),               # costs more than the reference in every year
     ([100, -60, -60], "loan"),                      # cheaper up front, dearer after: a loan
-    ([-100, 230, -132], "several_sign_changes"),    # two real IRRs, 10 % and 20 %: none is "the" return
+    ([-100, 250, -140], "several_sign_changes"),    # two real IRRs, -15.3 % and 65.3 %: none is "the" return
+    ([-100, 230, -132], "not_repaid"),              # two IRRs (10 %, 20 %), but the plain fact: it costs 2 more
     ([-100, 40, 40], "not_repaid"),                 # one sign change but the savings never repay: IRR -13.67 %
     ([100, 50, 20], "never_dearer"),
     ([0, 0, 0], "no_difference"),
     ([0.0, 1e-9, -1e-9], "no_difference"),          # rounding noise is no sign change
-    (GRANT_AND_RESIDUAL, "several_sign_changes"),
+    (GRANT_AND_RESIDUAL, "not_repaid"),             # several sign changes, and over the years it costs more
 ]
 
 
@@ -580,7 +582,8 @@ def test_npv_is_the_npv_before_grants_plus_the_grants_as_paid(case_inputs):
 
 def test_a_grant_in_year_1_and_the_residual_value_make_no_irr_and_no_payback():
     """The variant costs EUR 3,000 a year more; its only positive years are the grant's (year 1)
-    and the residual value's (year 20): several sign changes, no IRR; never paid back."""
+    and the residual value's (year 20): several sign changes, and added up it costs more than it
+    saves: no IRR, with that plain reason; never paid back."""
     finance = Finance(horizon_years=20, discount_rate_frac=0.03, vat_frac=0.0)
     variant = Option("v", [Investment("hp", 40000.0, 25)], {"electricity": 3000.0})
     reference = Option("r")
@@ -588,7 +591,7 @@ def test_a_grant_in_year_1_and_the_residual_value_make_no_irr_and_no_payback():
     case = business_case(variant, reference, finance, subsidy_rules=[grant])
     flows = case.incremental
     assert flows[1] == pytest.approx(12000.0 - 3000.0) and flows[20] == pytest.approx(-3000.0 + 40000.0 * 5 / 25)
-    assert case.irr_frac is None and case.irr_note.code == "several_sign_changes"
+    assert case.irr_frac is None and case.irr_note.code == "not_repaid"
     assert case.payback_years is None and case.payback_note.code == "not_paid_back"
     assert case.discounted_payback_note.code == "not_paid_back"
 
@@ -751,3 +754,20 @@ def test_lines_bought_at_the_electricity_price_escalate_with_it():
     np.testing.assert_allclose(finance.growth("unmet_heat"), [0.0, 1.0, 1.1, 1.21])
     np.testing.assert_allclose(finance.growth("ev_reimbursement"), finance.growth("electricity"))
     np.testing.assert_allclose(finance.growth("injection"), [0.0, 1.0, 1.0, 1.0])  # its own key, not given
+
+
+def test_the_yearly_figures_leave_out_the_residual_value_and_later_purchases_stand_apart():
+    """r = 0, N = 10, no VAT: a EUR 1,000 item with a 15-year life keeps 5/15 of its price at year 10 (residual,
+    not money received: not in the yearly figures); a EUR 300 one-off bought in year 3 is a later cost."""
+    finance = Finance(horizon_years=10, discount_rate_frac=0.0, vat_frac=0.0, n_apartments=2)
+    items = [Investment("x", 1000.0, 15), Investment("remount", 300.0, 25, first_year=3, one_off=True)]
+    case = business_case(Option("v", items, {"electricity": 300.0}), Option("r", (), {"gas": 500.0}), finance)
+    building = building_items(case)
+    assert building["replacements_change_eur"] == 0.0  # nothing wears out within 10 years; the residual is left out
+    assert building["later_one_off_change_eur"] == pytest.approx(300.0)
+    later = later_costs(case)
+    assert list(later.index) == [3] and later.loc[3, "change_eur"] == pytest.approx(300.0)
+    split = co_owner_split(case, shares=[1, 1])
+    assert (split["later_one_off_change_eur"] == 150.0).all()
+    assert (split["recurring_change_eur"] == -100.0).all()  # (300 - 500) / 2: bills only
+    assert case.npv_eur == pytest.approx(-1000.0 - 300.0 + 1000.0 * 5 / 15 + 10 * 200.0)  # the NPV keeps the residual

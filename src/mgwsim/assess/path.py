@@ -87,6 +87,9 @@ class PathContext:
     pv_remount_included : bool
         The variant's investments include removing and reinstalling the PV for the roof works
         (the PV-before-roof check then says so and warns instead of failing).
+    hot_water_tolerated_hours : float
+        Hours a year the hot-water tank may be below its setpoint before the hygiene check fails
+        (:func:`~mgwsim.assess.lockin.hot_water_hygiene`'s ``tolerated_hours``; default 0).
     """
 
     equipment_type: str = "monobloc"
@@ -106,6 +109,7 @@ class PathContext:
     auxiliary_kwh: float = 0.0
     pv_generation_kwh: float = 0.0
     pv_remount_included: bool = False
+    hot_water_tolerated_hours: float = 0.0
 
     def __post_init__(self):
         owner = "PathContext"
@@ -226,7 +230,7 @@ def _step_checks(result, history: dict, label: str, plant_year: int, ctx: PathCo
         temperature_lock_in(result, label=label),
         refrigerant_lock_in(plant, install_year=plant_year, horizon_year=max(horizon_year, plant_year),
                             equipment_type=ctx.equipment_type),
-        hot_water_hygiene(result),
+        hot_water_hygiene(result, tolerated_hours=ctx.hot_water_tolerated_hours),
     ]
     if plant.heat_pumps is not None:
         checks.insert(2, oversizing_after_renovation(result))

@@ -382,15 +382,16 @@ def connection_feasible(peak_kw: float, existing_connection_kva: float) -> bool:
 
 
 # ------------------------------------------------------------------ lock-in checks
-def lock_in_statuses(year: PlantYear, plant, install_year: int, refrigerant_status: str) -> dict[str, str]:
-    """Status of the lock-in checks (:data:`mgwsim.study.decision.LOCK_IN_CHECKS`) as
-    :func:`mgwsim.assess.fossil_lock_in` (EPBD recast phase-out 2040; called),
+def lock_in_statuses(year: PlantYear, plant, install_year: int, refrigerant_status: str,
+                     hot_water_tolerated_hours: float) -> dict[str, str]:
+    """Status of the lock-in checks (:data:`mgwsim.study.decision.LOCK_IN_CHECKS`) and the hygiene
+    check as :func:`mgwsim.assess.fossil_lock_in` (EPBD recast phase-out 2040; called),
     :func:`mgwsim.assess.temperature_lock_in` and :func:`mgwsim.assess.hot_water_hygiene` (Flemish
-    legionella decree of 9 Feb 2007) judge them with their defaults; the refrigerant check's
-    ``refrigerant_status`` is given (it depends on the units only)."""
+    legionella decree of 9 Feb 2007, with the study's ``hot_water_tolerated_hours``) judge them; the
+    refrigerant check's ``refrigerant_status`` is given (it depends on the units only)."""
     return {"fossil_lock_in": fossil_lock_in({install_year: fossil_heat_share(year, plant)}).status,
             "temperature_lock_in": temperature_status(year),
-            "hot_water_hygiene": hygiene_status(year, plant),
+            "hot_water_hygiene": hygiene_status(year, plant, hot_water_tolerated_hours),
             "refrigerant_lock_in": refrigerant_status}
 
 
@@ -413,10 +414,10 @@ def temperature_status(year: PlantYear) -> str:
     return "fail" if year.unmet_limited_kwh > _ENERGY_TOLERANCE_KWH or share > _TEMPERATURE_BACKUP_SHARE else "warn"
 
 
-def hygiene_status(year: PlantYear, plant, rules: LegionellaRules = _LEGIONELLA) -> str:
-    """:func:`mgwsim.assess.hot_water_hygiene`: fail below the legionella storage minimum or with any
-    hour below the setpoint; warn when booster or backup heat the water; else pass."""
-    if plant.hot_water.setpoint_degc < rules.storage_min_degc or year.dhw_below_setpoint_hours > 0:
+def hygiene_status(year: PlantYear, plant, tolerated_hours: float = 0.0, rules: LegionellaRules = _LEGIONELLA) -> str:
+    """:func:`mgwsim.assess.hot_water_hygiene`: fail below the legionella storage minimum or with more
+    hours below the setpoint than ``tolerated_hours``; warn when booster or backup heat the water; else pass."""
+    if plant.hot_water.setpoint_degc < rules.storage_min_degc or year.dhw_below_setpoint_hours > tolerated_hours:
         return "fail"
     helped = year.booster_kwh > _ENERGY_TOLERANCE_KWH or year.backup_heat_dhw_kwh > _ENERGY_TOLERANCE_KWH
     return "warn" if helped else "pass"

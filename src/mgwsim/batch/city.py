@@ -69,7 +69,7 @@ from mgwsim.simyear import LOCAL_TIMEZONE
 from mgwsim.storage import Tank
 from mgwsim.study import DecisionRules, Study, StudyInputs, StudyResult, Variant, VariantResult, scale_map
 from mgwsim.study.costs import variant_investments
-from mgwsim.study.decision import LOCK_IN_CHECKS, shortfalls
+from mgwsim.study.decision import HYGIENE_CHECK, LOCK_IN_CHECKS, hot_water_tolerated_hours, shortfalls
 from mgwsim.study.evaluate import _checks as _study_checks
 from mgwsim.study.evaluate import _refrigerant, assess_year
 from mgwsim.study.inputs import default_construction_year
@@ -624,7 +624,8 @@ def _combination_kpis(variant, case: _BuildingCase, model: CityModel) -> dict:
     year, option, peak_kw = _array_year(variant, case, model)
     epc = arrays.epc_indicator(year, plant.backup, auxiliary_kwh=case.auxiliary_kwh, pv_kwh=year.pv_kwh,
                                heated_floor_area_m2=case.building.heated_floor_area_m2, factors=constants.epc_factors)
-    statuses = arrays.lock_in_statuses(year, plant, inputs.install_year, model.refrigerant_status(plant))
+    statuses = arrays.lock_in_statuses(year, plant, inputs.install_year, model.refrigerant_status(plant),
+                                       hot_water_tolerated_hours(float(model.weather.n_hours) * model.weather.step_h))
     failures = tuple(name for name in LOCK_IN_CHECKS if statuses[name] == "fail")
     money = arrays.business_case_kpis(option, case.reference, finance=case.finance, rules=inputs.subsidies,
                                       study_cost_eur=inputs.study_cost_incl_vat_eur,
@@ -635,6 +636,7 @@ def _combination_kpis(variant, case: _BuildingCase, model: CityModel) -> dict:
     eligibility = money.subsidies.eligibility()
     found = shortfalls({"unmet_hours": year.unmet_hours, "heating_hours": case.heating_hours,
                         "dhw_short_hours": year.dhw_below_setpoint_hours, "hours": float(model.weather.n_hours),
+                        "hygiene_ok": statuses[HYGIENE_CHECK] != "fail",
                         "connection_feasible": connection, "lock_in_failures": failures,
                         "eligible": eligibility.eligible, "failed_conditions": eligibility.failed,
                         "epc_path_kwh_m2": epc, "construction_year": case.construction_year}, model.rules)
@@ -715,7 +717,7 @@ def _row_kpis(year: _Year, money: arrays.Money, verdict: _Verdict) -> dict:
         "irr_frac": float(money.irr_frac),
         "no_unmet_heat": bool(year.unmet_hours == 0),
         "comfort_within_tolerance": "comfort" not in keys,
-        "hot_water_within_tolerance": "hot_water" not in keys,
+        "hot_water_within_tolerance": not {"hot_water", HYGIENE_CHECK} & set(keys),
         "connection_feasible": bool(verdict.connection_feasible),
         "lock_in_pass": not verdict.lock_in_failures,
         "eligible": None if verdict.eligible is None else bool(verdict.eligible),

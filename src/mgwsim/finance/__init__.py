@@ -44,7 +44,7 @@ from mgwsim.finance._metrics import (
     payback,
     subsidy_gap,
 )
-from mgwsim.finance._split import building_items, co_owner_split, split_cents
+from mgwsim.finance._split import building_items, co_owner_split, later_costs, split_cents
 from mgwsim.finance._uncertainty import monte_carlo
 from mgwsim.finance._subsidies import (
     FACT_FIELDS,
@@ -90,6 +90,7 @@ __all__ = [
     "batch_cash_flows",
     "batch_metrics",
     "building_items",
+    "later_costs",
     "business_case",
     "cabin_investments",
     "co_owner_split",

@@ -96,8 +96,10 @@ IRR_REASONS = (
            "no unique rate of return",
            "het jaarlijkse verschil wisselt meermaals van teken (bv. een subsidie, een vervanging of de restwaarde): "
            "geen eenduidig rendement"),
-    Reason("not_repaid", "the savings do not repay the extra investment (undiscounted sum of the flows <= 0)",
-           "de besparingen betalen de meerinvestering niet terug (onverdisconteerde som van de stromen <= 0)"),
+    Reason("not_repaid", "the savings do not repay the extra investment: added up over the years (before "
+           "discounting), the variant costs more than it saves",
+           "de besparingen betalen de meerinvestering niet terug: over alle jaren samen (zonder verdiscontering) "
+           "kost de variant meer dan ze bespaart"),
 )
 """Reasons indexed by the code of :func:`_irr_rule` (0 = the IRR exists)."""
 
@@ -120,11 +122,11 @@ def _irr_rule(row, tol):
         return 1
     if changes == 0:
         return 2 if first > 0.0 else 3
-    if changes > 1:
-        return 5
-    if first > 0.0:
+    if changes == 1 and first > 0.0:
         return 4
-    return 0 if total > 0.0 else 6
+    if total <= 0.0:  # the plainest reason first: over the years it costs more than it saves
+        return 6
+    return 5 if changes > 1 else 0
 
 
 @njit

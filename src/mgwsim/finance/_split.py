@@ -68,14 +68,16 @@ def building_items(case) -> dict[str, float]:
     One-off (undiscounted): ``investment_incl_vat_eur`` (the variant's year-0 investment incl.
     VAT), ``study_cost_eur``, ``works_grants_eur`` and ``study_grants_eur`` (all payments,
     advance and balance), ``reference_investment_incl_vat_eur`` (what the reference costs up
-    front). Recurring [EUR/year], year 1 (prices of year 1, before escalation):
-    ``bill_before_eur`` (reference energy bill), ``bill_after_eur`` (variant energy bill),
-    ``maintenance_before_eur``/``maintenance_after_eur`` (O&M incl. VAT), and
-    ``replacements_change_eur``: the variant's later purchases net of its residual value minus
-    the reference's, annualised, ``CRF(r, N) x sum_{t>=1} (P_t + R_t - S_t) (1+r)^-t`` (P items
-    bought after year 0, R replacements, S residual value at N, all incl. VAT; CRF the capital
-    recovery factor, :func:`annuity_factor`): the equal yearly amount over years 1..N with the
-    same present value.
+    front), ``later_one_off_change_eur``: what the variant buys after year 0 once (an existing
+    boiler's replacement when it is due, the PV's removal for the roof works; :func:`later_costs`)
+    minus what the reference buys so, undiscounted. Recurring [EUR/year], year 1 (prices of year
+    1, before escalation): ``bill_before_eur`` (reference energy bill), ``bill_after_eur``
+    (variant energy bill), ``maintenance_before_eur``/``maintenance_after_eur`` (O&M incl. VAT),
+    and ``replacements_change_eur``: the variant's replacements of worn-out equipment minus the
+    reference's, annualised, ``CRF(r, N) x sum_{t>=1} R_t (1+r)^-t`` (R replacements incl. VAT;
+    CRF the capital recovery factor, :func:`annuity_factor`): the equal yearly amount over years
+    1..N with the same present value. The residual value at N is equipment still standing, not
+    money the co-owners receive: it counts in the NPV, not in these cash figures.
     """
     flows = case.cash_flows
     rate, horizon = case.finance.discount_rate_frac, case.finance.horizon_years
@@ -88,9 +90,10 @@ def building_items(case) -> dict[str, float]:
         return float(flows[[c for c in flows.columns if c.startswith(f"{option}_energy_")]].loc[1].sum())
 
     def replacements_pv(option: str) -> float:
-        later = line(option, "investment").copy()
-        later[0] = 0.0
-        return float((later + line(option, "replacement") + line(option, "residual")) @ factors)
+        return float(line(option, "replacement") @ factors)
+
+    def later_purchases(option: str) -> float:
+        return float(line(option, "investment")[1:].sum())
 
     crf = m.annuity_factor(rate, horizon)
     return {
@@ -104,11 +107,28 @@ def building_items(case) -> dict[str, float]:
         "maintenance_before_eur": float(line("reference", "om")[1]),
         "maintenance_after_eur": float(line("variant", "om")[1]),
         "replacements_change_eur": crf * (replacements_pv("variant") - replacements_pv("reference")),
+        "later_one_off_change_eur": later_purchases("variant") - later_purchases("reference"),
     }
 
 
+def later_costs(case) -> pd.DataFrame:
+    """What each option buys once after year 0, by year [EUR incl. VAT, undiscounted]: an existing
+    boiler's replacement when it is due, the PV's removal and reinstallation for the roof works.
+
+    Index ``year`` (only years with a purchase on either side); columns ``variant_eur``,
+    ``reference_eur`` and ``change_eur`` (variant - reference). Replacements of worn-out
+    equipment are not here: :func:`building_items` annualises them.
+    """
+    flows = case.cash_flows
+    frame = pd.DataFrame({"variant_eur": flows["variant_investment_eur"], "reference_eur": flows["reference_investment_eur"]})
+    frame = frame.iloc[1:]
+    frame = frame[(frame["variant_eur"] != 0.0) | (frame["reference_eur"] != 0.0)]
+    frame["change_eur"] = frame["variant_eur"] - frame["reference_eur"]
+    return frame.rename_axis("year")
+
+
 ONE_OFF = ("investment_incl_vat_eur", "study_cost_eur", "works_grants_eur", "study_grants_eur",
-           "reference_investment_incl_vat_eur")
+           "reference_investment_incl_vat_eur", "later_one_off_change_eur")
 ENERGY = ("bill_before_eur", "bill_after_eur")
 RECURRING_CAPITAL = ("maintenance_before_eur", "maintenance_after_eur", "replacements_change_eur")
 
@@ -141,14 +161,15 @@ def co_owner_split(case, *, shares=None, floor_area_m2=None, metered_heat_kwh=No
         *One-off*: ``investment_incl_vat_eur``, ``study_cost_eur``, ``works_grants_eur``,
         ``study_grants_eur`` (the grants as a whole, advance and balance: the balance arrives
         after completion, year 1, and must be prefinanced), ``net_up_front_eur`` = investment +
-        study - grants, ``reference_investment_incl_vat_eur`` (the reference up front) and
-        ``extra_up_front_eur`` = net up front - reference.
+        study - grants, ``reference_investment_incl_vat_eur`` (the reference up front),
+        ``extra_up_front_eur`` = net up front - reference, and ``later_one_off_change_eur``
+        (purchases after year 0, variant - reference, undiscounted: :func:`later_costs` by year).
 
         *Recurring* [EUR/year, year 1, no grant in it]: ``bill_before_eur``, ``bill_after_eur``,
         ``bill_change_eur`` = after - before; ``maintenance_change_eur`` (O&M after - before);
-        ``replacements_change_eur`` (replacements net of residual value, annualised);
-        ``recurring_change_eur`` = bill + maintenance + replacements change (positive: the
-        variant costs that much more each year).
+        ``replacements_change_eur`` (replacements of worn-out equipment, annualised; no residual
+        value: it is not money received); ``recurring_change_eur`` = bill + maintenance +
+        replacements change (positive: the variant costs that much more each year).
 
         ``npv_eur`` (the apartment's share of the NPV) and ``payback_years`` (on the
         apartment's flows without the residual value; NaN if not paid back).
@@ -172,7 +193,8 @@ def co_owner_split(case, *, shares=None, floor_area_m2=None, metered_heat_kwh=No
     cents["recurring_change_eur"] = (cents["bill_change_eur"] + cents["maintenance_change_eur"]
                                      + cents["replacements_change_eur"])
     order = ("investment_incl_vat_eur", "study_cost_eur", "works_grants_eur", "study_grants_eur", "net_up_front_eur",
-             "reference_investment_incl_vat_eur", "extra_up_front_eur", "bill_before_eur", "bill_after_eur",
+             "reference_investment_incl_vat_eur", "extra_up_front_eur", "later_one_off_change_eur",
+             "bill_before_eur", "bill_after_eur",
              "bill_change_eur", "maintenance_change_eur", "replacements_change_eur", "recurring_change_eur")
     table = {name: cents[name] / 100.0 for name in order}
     table["npv_eur"] = _npv_split(case, capital, energy)

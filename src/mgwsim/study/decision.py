@@ -44,8 +44,19 @@ for space heating, 3 % of the year for hot water. EN 15251:2007, Annex G (inform
 the conditions are outside the category's range for no more than 3 % (or 5 %) of the occupied
 hours of a year; EN 16798-1:2019 carries the same criterion over."""
 
-LOCK_IN_CHECKS = ("fossil_lock_in", "temperature_lock_in", "hot_water_hygiene", "refrigerant_lock_in")
-"""Checks whose ``fail`` is a lock-in that disqualifies a variant (judged at the end of the path)."""
+LOCK_IN_CHECKS = ("fossil_lock_in", "temperature_lock_in", "refrigerant_lock_in")
+"""Checks whose ``fail`` is a lock-in (a choice that blocks a better one later): it disqualifies a
+variant and is what a call's "no lock-in" condition reads (judged at the end of the path)."""
+
+HYGIENE_CHECK = "hot_water_hygiene"
+"""The legionella check: its ``fail`` (a setpoint below the legionella minimum, or the tank below
+its setpoint for longer than the hot-water tolerance) disqualifies a variant as a shortfall of hot
+water, not as a lock-in."""
+
+
+def hot_water_tolerated_hours(hours: float, share: float = COMFORT_TOLERANCE_SHARE) -> float:
+    """Hours a year the hot-water tank may be below its setpoint [h]: ``share`` of the hours simulated."""
+    return share * float(hours)
 
 
 @dataclass(frozen=True)
@@ -74,7 +85,8 @@ CRITERIA: dict[str, Criterion] = {c.name: c for c in (
 """Ranking criteria of the recommendation; the default is ``gap_per_t_co2``."""
 
 DECISION_COLUMNS = (
-    "unmet_hours", "heating_hours", "dhw_short_hours", "hours", "connection_feasible", "lock_in_failures",
+    "unmet_hours", "heating_hours", "dhw_short_hours", "hours", "hygiene_ok", "connection_feasible",
+    "lock_in_failures",
     "eligible", "failed_conditions", "chimney_free", "epc_path_kwh_m2", "construction_year", "npv_eur",
     "npv_before_grants_eur", "gap_before_grants_eur", "co2_avoided_t", "gap_per_t_co2_eur",
 )
@@ -82,7 +94,8 @@ DECISION_COLUMNS = (
 
 ``unmet_hours`` hours with unmet space heating [h]; ``heating_hours`` hours with a
 space-heating need [h]; ``dhw_short_hours`` hours with the hot-water tank below its setpoint
-[h]; ``hours`` hours simulated [h]; ``connection_feasible`` the connection carries the variant
+[h]; ``hours`` hours simulated [h]; ``hygiene_ok`` no fail on the legionella check
+(:data:`HYGIENE_CHECK`); ``connection_feasible`` the connection carries the variant
 (bool); ``lock_in_failures`` names of failed lock-in checks at the end of the path (tuple);
 ``eligible`` the call's conditions are met (bool, or None when the study applies no call);
 ``failed_conditions`` the unmet conditions (tuple of (name, English, Dutch) as the grant rules
@@ -143,7 +156,7 @@ class Shortfall:
         return self.remedy_nl if language == "nl" else self.remedy_en
 
 
-_LOCK_IN_SHORTFALLS = {
+_CHECK_SHORTFALLS = {
     "fossil_lock_in": ("the gas boiler still supplies too much heat at the end of the renovation path (fossil lock-in)",
                        "de gasketel levert op het einde van het renovatiepad nog te veel warmte (fossiele lock-in)",
                        "a larger heat-pump share, an electric backup or the planned envelope steps",
@@ -187,8 +200,11 @@ def shortfalls(row: pd.Series, rules: DecisionRules) -> list[Shortfall]:
             f"stookuren)",
             "a larger heat-pump plant or a backup sized for the design load, or the envelope steps first",
             "een grotere warmtepompinstallatie of een back-up voor het ontwerpvermogen, of eerst de isolatiestappen"))
-    allowed_dhw = rules.max_hot_water_short_share * float(row["hours"])
-    if float(row["dhw_short_hours"]) > allowed_dhw:
+    allowed_dhw = hot_water_tolerated_hours(row["hours"], rules.max_hot_water_short_share)
+    short_of_hot_water = float(row["dhw_short_hours"]) > allowed_dhw
+    if not bool(row["hygiene_ok"]) and not short_of_hot_water:  # a setpoint below the legionella minimum
+        out.append(Shortfall(HYGIENE_CHECK, *_CHECK_SHORTFALLS[HYGIENE_CHECK]))
+    if short_of_hot_water:
         (short_en, short_nl), (allowed_en, allowed_nl) = _hours(row["dhw_short_hours"]), _hours(allowed_dhw)
         out.append(Shortfall(
             "hot_water",
@@ -203,7 +219,7 @@ def shortfalls(row: pd.Series, rules: DecisionRules) -> list[Shortfall]:
             "a private medium-voltage cabin, or peak-limited control of the heat pumps and chargers",
             "een eigen middenspanningscabine, of piekbeperkende sturing van warmtepompen en laadpunten"))
     for name in row["lock_in_failures"]:
-        en, nl, remedy_en, remedy_nl = _LOCK_IN_SHORTFALLS.get(
+        en, nl, remedy_en, remedy_nl = _CHECK_SHORTFALLS.get(
             name, (f"the {name.replace('_', ' ')} check fails", f"de toets {name.replace('_', ' ')} faalt",
                    "a design that passes it", "een ontwerp dat de toets doorstaat"))
         out.append(Shortfall(name, en, nl, remedy_en, remedy_nl))

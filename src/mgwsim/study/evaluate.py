@@ -29,6 +29,7 @@ from mgwsim.ev import generate_sessions, simulate_charging
 from mgwsim.finance import Investment, Option
 from mgwsim.pv import pv_ac_kw_array
 from mgwsim.study.costs import connection_upgrade_eur, variant_investments
+from mgwsim.study.decision import hot_water_tolerated_hours
 from mgwsim.study.inputs import StudyInputs
 from mgwsim.study.variant import Variant
 from mgwsim.system import SystemResult, simulate_system
@@ -143,7 +144,7 @@ def _checks(inputs: StudyInputs, variant: Variant, system: SystemResult, balance
                             upgrade_cost_eur=connection_upgrade_eur(investments)),
         heat_network_readiness(inputs.in_planned_heat_network_zone, plant, has_central_loop=True,
                                plant_room_area_m2=inputs.plant_room_area_m2),
-        hot_water_hygiene(system),
+        hot_water_hygiene(system, tolerated_hours=hot_water_tolerated_hours(len(system.hourly) * system.step_h)),
     ]
     if plant.heat_pumps is not None:
         checks += [temperature_lock_in(system), oversizing_after_renovation(system)]

@@ -14,7 +14,16 @@ from mgwsim.control import Control
 from mgwsim.errors import InputError, check_choice
 from mgwsim.finance import BusinessCase, business_case, co_owner_split
 from mgwsim.study.costs import includes_pv_remount
-from mgwsim.study.decision import CRITERIA, DECISION_COLUMNS, LOCK_IN_CHECKS, Decision, DecisionRules, decide
+from mgwsim.study.decision import (
+    CRITERIA,
+    DECISION_COLUMNS,
+    HYGIENE_CHECK,
+    LOCK_IN_CHECKS,
+    Decision,
+    DecisionRules,
+    decide,
+    hot_water_tolerated_hours,
+)
 from mgwsim.study.evaluate import VariantResult, evaluate_variant
 from mgwsim.study.inputs import StudyInputs
 from mgwsim.study.variant import Variant
@@ -107,7 +116,9 @@ class Study:
                               plant_room_area_m2=inputs.plant_room_area_m2, co2_year=inputs.co2_year,
                               auxiliary_kwh=float(inputs.auxiliary_kw.sum()) * inputs.weather.step_h,
                               pv_generation_kwh=float(result.balance["pv_kwh"].sum()),
-                              pv_remount_included=includes_pv_remount(result.investments))
+                              pv_remount_included=includes_pv_remount(result.investments),
+                              hot_water_tolerated_hours=hot_water_tolerated_hours(inputs.weather.n_hours
+                                                                                  * inputs.weather.step_h))
         return evaluate_path(inputs.building, inputs.renovation_path, variant.plant, inputs.weather,
                              radiators=inputs.existing_radiators, install_year=inputs.install_year,
                              horizon_year=inputs.install_year + inputs.finance.horizon_years, context=context,
@@ -122,11 +133,16 @@ def _dynamic_twins(inputs: StudyInputs, variant: Variant) -> dict[str, VariantRe
     return {"dynamic_heat_led": evaluate_variant(inputs, dynamic), "fixed_heat_led": evaluate_variant(inputs, fixed)}
 
 
+def judged_checks(result: VariantResult, path: PathAssessment | None) -> list:
+    """The checks the decision reads: at the end of the renovation path when there is one, else the
+    simulated year's."""
+    return path.final_checks() if path is not None else result.checks
+
+
 def lock_in_failures(result: VariantResult, path: PathAssessment | None) -> tuple[str, ...]:
     """Names of the lock-in checks (:data:`~mgwsim.study.decision.LOCK_IN_CHECKS`) that fail, judged at
     the end of the renovation path when there is one, else on the simulated year."""
-    checks = path.final_checks() if path is not None else result.checks
-    return tuple(c.name for c in checks if c.name in LOCK_IN_CHECKS and c.status == "fail")
+    return tuple(c.name for c in judged_checks(result, path) if c.name in LOCK_IN_CHECKS and c.status == "fail")
 
 
 def project_facts(inputs: StudyInputs, result: VariantResult, path: PathAssessment | None) -> dict:
@@ -294,6 +310,7 @@ class StudyResult:
                 "heating_hours": float((result.system.demand.hourly["space_heating_kwh"] > 0).sum()) * step_h,
                 "dhw_short_hours": kpis["dhw_below_setpoint_hours"],
                 "hours": len(hourly) * step_h,
+                "hygiene_ok": all(c.status != "fail" for c in judged_checks(result, path) if c.name == HYGIENE_CHECK),
                 "connection_feasible": not (needs_mv and result.variant.connection == "lv"),
                 "lock_in_failures": lock_in_failures(result, path),
                 "eligible": eligibility.eligible,
