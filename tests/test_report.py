@@ -353,14 +353,18 @@ CASES = [
     ("path_needed", dict(steps=["roof (2029)"], path_year=2029, failing_today=["Temperature lock-in", "Fossil"],
                          fossil=None),
      {"en": ["Temperature lock-in and Fossil"], "nl": ["Temperature lock-in en Fossil"]}, {}),
-    ("co2", dict(reference_t=78.6, variant_t=29.7, years=20),
-     {"en": ["29.7 instead of 78.6", "62 % less", "978 t avoided over 20 years"],
-      "nl": ["29,7 in plaats van 78,6", "62 % minder", "978 t vermeden"]}, {"en": ["more"], "nl": ["meer"]}),
-    ("co2", dict(reference_t=30.0, variant_t=33.0, years=20),
-     {"en": ["10 % more", "60 t more"], "nl": ["10 % meer", "60 t extra"]}, {"en": ["less", "avoided"],
-                                                                          "nl": ["minder", "vermeden"]}),
-    ("co2", dict(reference_t=30.0, variant_t=30.0, years=20), {"en": ["as much CO2"], "nl": ["evenveel CO2"]}, {}),
-    ("co2", dict(reference_t=30.04, variant_t=30.01, years=20),  # rounds alike at 1 decimal: more decimals shown
+    ("co2", dict(reference_t=78.6, variant_t=29.7, avoided_t=978.0, years=20, along_path=False),
+     {"en": ["29.7 instead of 78.6", "in the first year", "62 % less", "Over 20 years it avoids 978 t"],
+      "nl": ["29,7 in plaats van 78,6", "62 % minder", "vermijdt ze 978 t"]}, {"en": ["more"], "nl": ["meer"]}),
+    ("co2", dict(reference_t=78.6, variant_t=29.7, avoided_t=693.6, years=20, along_path=True),  # the path lowers both
+     {"en": ["62 % less", "Over 20 years, as the renovation steps lower the demand of both, it avoids 694 t"],
+      "nl": ["terwijl de renovatiestappen de vraag van beide verlagen, vermijdt ze 694 t"]}, {"en": ["978"]}),
+    ("co2", dict(reference_t=30.0, variant_t=33.0, avoided_t=-60.0, years=20, along_path=False),
+     {"en": ["10 % more", "60 t of CO2 more"], "nl": ["10 % meer", "60 t CO2 meer"]},
+     {"en": ["less", "avoid"], "nl": ["minder", "vermijdt"]}),
+    ("co2", dict(reference_t=30.0, variant_t=30.0, avoided_t=0.0, years=20, along_path=False),
+     {"en": ["as much CO2"], "nl": ["evenveel CO2"]}, {}),
+    ("co2", dict(reference_t=30.04, variant_t=30.01, avoided_t=0.6, years=20, along_path=False),  # more decimals
      {"en": ["30.01 instead of 30.04"], "nl": ["30,01 in plaats van 30,04"]}, {}),
     ("epc", dict(reference_kwh_m2=233.2, variant_kwh_m2=166.3, label_reference="C", label_variant="B"),
      {"en": ["lowers the EPC indicator", "from 233 to 166", "C → B", "not the official"],
@@ -408,9 +412,13 @@ CASES = [
                       replacements_change_eur=-29.7, recurring_change_eur=-63.98, equal=True),
      # printed parts add up to the printed total: -187 + 153 - 30 = -64 (152.44 shows as 153)
      {"en": ["energy bill goes down from EUR 1,606 to EUR 1,419", "maintenance costs EUR 153 more",
-             "replacements cost EUR 30 less", "each apartment saves EUR 64 a year", "no grant"],
+             "replacements of worn-out equipment cost EUR 30 less", "each apartment saves EUR 64 a year", "no grant"],
       "nl": ["daalt de energiefactuur van elk appartement van € 1.606 naar € 1.419", "bespaart elk appartement € 64"]},
      {"en": ["pays", "EUR -"], "nl": ["betaalt", "€ -"]}),
+    ("per_year", dict(bill_before_eur=1606.4, bill_after_eur=1419.3, maintenance_change_eur=152.4,
+                      replacements_change_eur=-30.2, recurring_change_eur=-63.98, equal=True, along_path=True),
+     {"en": ["In the first year (at the prices of year 1)", "After each renovation step the bills of both change"],
+      "nl": ["In het eerste jaar", "Na elke renovatiestap"]}, {"en": ["Every year after that"], "nl": ["Elk jaar"]}),
     ("per_year", dict(bill_before_eur=1606.91, bill_after_eur=1791.08, maintenance_change_eur=152.0,
                       replacements_change_eur=-18.0, recurring_change_eur=318.17, equal=False),
      {"en": ["goes up from EUR 1,607 to EUR 1,791", "an apartment on average pays EUR 318 more a year"],
@@ -530,8 +538,13 @@ def test_page_one_never_contradicts_the_table(studies, result, recommending, stu
     row, table, split = result.table.loc[name], result.table, result.per_apartment(name)
     text = _paragraphs(result, language)
     down, up = WORDS["co2"][language]
-    assert (f" {down}," in text["co2"]) == (row["co2_t"] < table.loc[ref, "co2_t"])
-    assert (f" {up}," in text["co2"]) == (row["co2_t"] > table.loc[ref, "co2_t"])
+    first_year, over_years = text["co2"].split(". ", 1)
+    assert (f" {down}" in first_year) == (row["co2_t"] < table.loc[ref, "co2_t"])
+    assert (f" {up}" in first_year) == (row["co2_t"] > table.loc[ref, "co2_t"])
+    avoided = result.case(name).co2_avoided_t  # the business case's sum over the years, the path included
+    assert format_number(abs(avoided), language) in over_years
+    avoids = {"en": "avoids", "nl": "vermijdt"}[language]
+    assert (avoids in over_years) == (round(avoided) > 0)
     lower, higher = WORDS["epc"][language]
     assert (lower in text["epc"]) == (row["epc_kwh_m2"] < table.loc[ref, "epc_kwh_m2"])
     assert (higher in text["epc"]) == (row["epc_kwh_m2"] > table.loc[ref, "epc_kwh_m2"])

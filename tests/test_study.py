@@ -413,3 +413,28 @@ def test_pv_laid_before_the_roof_insulation_is_removed_and_reinstalled_at_a_cost
     # without a path the roof is never insulated: nothing to remove
     plain = variant_investments(Variant("hybrid + PV", hybrid, pv=pv), costs)
     assert not any(i.name.startswith("PV removal") for i in plain)
+
+
+def test_the_business_case_follows_the_renovation_path(weather):
+    """Roof in year 3, windows in year 8: years 1-2 bill the building as it is, 3-7 after the roof, 8-20 after both,
+    for the reference and the variant alike; CO2 avoided sums the years (docs/decision.md)."""
+    from mgwsim.examples import antwerp_renovation_path
+
+    hybrid = Plant(_cascade(60.0), HotWater(Tank(1500.0, 55.0, 75.0), booster_kw=18.0), Tank(2000.0),
+                   Backup("gas_boiler", 150.0, 0.8))
+    result = Study(StudyInputs(antwerp_block(), weather, renovation_path=antwerp_renovation_path()),
+                   Variant("reference", gas_boiler_reference(160.0), keeps_existing_boiler=False),
+                   [Variant("hybrid", hybrid)]).run()
+    flows = result.case("hybrid").cash_flows
+    for side, name in (("variant", "hybrid"), ("reference", "reference")):
+        states = result.states[name]
+        assert len(states) == 3 and states[2].system.kpis()["space_heating_demand_kwh"] < states[0].system.kpis()[
+            "space_heating_demand_kwh"]
+        bills = flows.filter(regex=f"^{side}_energy_").sum(axis=1)
+        for year, state in ((1, 0), (2, 0), (3, 1), (7, 1), (8, 2), (20, 2)):
+            assert bills[year] == pytest.approx(sum(states[state].energy_cost_eur.values()), rel=1e-12), (side, year)
+    per_state = [(r.co2_kg - v.co2_kg) / 1000.0 for r, v in zip(result.states["reference"], result.states["hybrid"],
+                                                                 strict=True)]
+    assert result.case("hybrid").co2_avoided_t == pytest.approx(2 * per_state[0] + 5 * per_state[1] + 13 * per_state[2])
+    # the path's checks are judged on these same years (the variant's own control and loads)
+    assert result.paths["hybrid"].results[1] is result.states["hybrid"][1].system

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from mgwsim.assess.checks import CheckResult
@@ -90,6 +91,13 @@ class PathContext:
     hot_water_tolerated_hours : float
         Hours a year the hot-water tank may be below its setpoint before the hygiene check fails
         (:func:`~mgwsim.assess.lockin.hot_water_hygiene`'s ``tolerated_hours``; default 0).
+    other_load_kw : array, optional
+        The other loads on the connection per step [kW]: when given, the connection check adds
+        them hour by hour to the heat side's electricity (instead of ``other_peak_kw`` at the
+        heat side's peak).
+    connection_upgrade_eur : float, optional
+        The low-voltage reinforcement already in the variant's investments [EUR excl. VAT]: the
+        connection check then says it is included.
     """
 
     equipment_type: str = "monobloc"
@@ -110,6 +118,8 @@ class PathContext:
     pv_generation_kwh: float = 0.0
     pv_remount_included: bool = False
     hot_water_tolerated_hours: float = 0.0
+    other_load_kw: np.ndarray | None = field(default=None, repr=False)
+    connection_upgrade_eur: float | None = None
 
     def __post_init__(self):
         owner = "PathContext"
@@ -216,10 +226,13 @@ def _plants_by_step(path: RenovationPath, plant: Plant, plant_changes, install_y
     return out
 
 
-def _electric_peak_kw(result, other_peak_kw: float) -> float:
+def _electric_peak_kw(result, ctx: PathContext) -> float:
     h = result.hourly
     step_h = result.step_h  # kWh per step / step [h] = mean power of the step [kW]
-    return float((h["hp_elec_kwh"] + h["electric_backup_kwh"] + h["booster_kwh"]).max()) / step_h + other_peak_kw
+    heat_side_kw = (h["hp_elec_kwh"] + h["electric_backup_kwh"] + h["booster_kwh"]).to_numpy() / step_h
+    if ctx.other_load_kw is not None:
+        return float((heat_side_kw + ctx.other_load_kw).max())
+    return float(heat_side_kw.max()) + ctx.other_peak_kw
 
 
 def _step_checks(result, history: dict, label: str, plant_year: int, ctx: PathContext, *, horizon_year: int,
@@ -239,8 +252,9 @@ def _step_checks(result, history: dict, label: str, plant_year: int, ctx: PathCo
         checks.append(pv_before_roof_renovation(pv_year, None if roof_year is None else install_year + roof_year,
                                                 ctx.pv_kwp, cost_included=ctx.pv_remount_included))
     if ctx.existing_connection_kva is not None:
-        checks.append(connection_capacity(_electric_peak_kw(result, ctx.other_peak_kw), ctx.existing_connection_kva,
-                                          power_factor=ctx.power_factor, mv_threshold_kva=ctx.mv_threshold_kva))
+        checks.append(connection_capacity(_electric_peak_kw(result, ctx), ctx.existing_connection_kva,
+                                          power_factor=ctx.power_factor, mv_threshold_kva=ctx.mv_threshold_kva,
+                                          upgrade_cost_eur=ctx.connection_upgrade_eur))
     if ctx.plant_room_area_m2 is not None:
         checks.append(heat_network_readiness(ctx.in_heat_network_zone, plant, has_central_loop=ctx.has_central_loop,
                                              plant_room_area_m2=ctx.plant_room_area_m2))
@@ -266,6 +280,7 @@ def evaluate_path(
     demand_kwargs: Mapping | None = None,
     system_kwargs: Mapping | None = None,
     demands: Sequence | None = None,
+    results: Sequence | None = None,
 ) -> PathAssessment:
     """Simulate and judge a building before and after each step of a renovation path.
 
@@ -294,6 +309,10 @@ def evaluate_path(
     demands : sequence of Demand, optional
         The demand of each state (as is, then after each step) when already simulated, e.g.
         shared by several plants on the same path; ``demand_kwargs`` are then not used.
+    results : sequence of SystemResult, optional
+        The plant-year of each state when already simulated (e.g. by the study, with the
+        variant's control, PV and loads); ``demands``, ``demand_kwargs`` and ``system_kwargs``
+        are then not used and ``plant_changes`` must be empty.
 
     Returns
     -------
@@ -311,12 +330,19 @@ def evaluate_path(
     if demands is not None and len(demands) != len(path.steps) + 1:
         raise InputError(f"{owner}.demands has {len(demands)} demands, expected {len(path.steps) + 1} "
                          "(as is, then one per step)")
+    if results is not None and (len(results) != len(path.steps) + 1 or plant_changes):
+        raise InputError(f"{owner}.results has {len(results)} plant-years, expected {len(path.steps) + 1} (as is, "
+                         "then one per step) and no plant_changes")
     factors, roof_year = _co2_factors(ctx), path.roof_insulation_year
-    rows, kpis, checks, results, history = [], [], {}, [], {}
+    given, results = results, []
+    rows, kpis, checks, history = [], [], {}, {}
     for step, ((year, label, state), (step_plant, plant_year)) in enumerate(zip(path.buildings(building), plants)):
-        demand = demands[step] if demands is not None else simulate_demand(
-            state, weather, radiators=radiators, **dict(demand_kwargs or {}))
-        result = simulate_system(demand, step_plant, weather, **dict(system_kwargs or {}))
+        if given is not None:
+            result = given[step]
+        else:
+            demand = demands[step] if demands is not None else simulate_demand(
+                state, weather, radiators=radiators, **dict(demand_kwargs or {}))
+            result = simulate_system(demand, step_plant, weather, **dict(system_kwargs or {}))
         calendar = install + year
         history[calendar] = fossil_heat_share(result)
         step_checks = _step_checks(result, dict(history), label, plant_year, ctx, horizon_year=horizon,

@@ -15,7 +15,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from mgwsim.errors import InputError, check_number
+from mgwsim.errors import InputError, check_number, check_series
 from mgwsim.finance import _metrics as m
 from mgwsim.finance._costs import VAT_CLASSES, Investment, investment_schedule
 from mgwsim.finance._metrics import Reason
@@ -36,14 +36,18 @@ class Option:
     ----------
     name : str
     investments : sequence of Investment
-        Items bought at year 0 (excl. VAT).
-    energy_eur_per_year : Mapping[str, float]
+        Items bought (excl. VAT), each in its ``first_year`` (0 = now).
+    energy_eur_per_year : Mapping[str, float or array]
         Annual bill per carrier incl. VAT [EUR/year] (``Bill.carrier_totals()``), e.g.
-        ``{"electricity": ..., "injection": -..., "gas": ...}``.
-    heat_delivered_mwh_per_year : float, optional
-        Useful heat delivered (space heating + DHW) [MWh/year], for the LCOH.
-    co2_t_per_year : float, optional
-        Emissions [t CO2/year] from the assessment, for the abatement cost.
+        ``{"electricity": ..., "injection": -..., "gas": ...}``: one value for every year, or
+        one per year 1..N (prices of year 1: each year is still escalated as its carrier), for
+        a building whose demand changes along a renovation path.
+    heat_delivered_mwh_per_year : float or array, optional
+        Useful heat delivered (space heating + DHW) [MWh/year], for the LCOH; one value or one
+        per year 1..N.
+    co2_t_per_year : float or array, optional
+        Emissions [t CO2/year] from the assessment (one value or one per year 1..N), for the CO2
+        avoided and the abatement cost.
     study_cost_incl_vat_eur : float
         Study cost at year 0 [EUR] (variant only, normally).
     """
@@ -136,8 +140,19 @@ def option_flows(option: Option, finance: Finance, vat_frac: float | Mapping[str
         flows["residual"] -= sched["residual"] * vat
     flows["study"][0] = option.study_cost_incl_vat_eur
     for carrier, eur in option.energy_eur_per_year.items():
-        flows[f"energy_{carrier}"] = check_number(eur, f"energy_eur_per_year[{carrier!r}]", owner=option.name) * finance.growth(carrier)
+        flows[f"energy_{carrier}"] = (yearly(eur, horizon, f"energy_eur_per_year[{carrier!r}]", option.name)
+                                      * finance.growth(carrier))
     return flows
+
+
+def yearly(value, horizon: int, field_name: str, owner: str) -> np.ndarray:
+    """``value`` for years 0..N with 0 in year 0: one number for every year 1..N, or N numbers."""
+    out = np.zeros(horizon + 1)
+    if np.ndim(value) == 0:
+        out[1:] = check_number(value, field_name, owner=owner)
+    else:
+        out[1:] = check_series(value, field_name, owner=owner, length=horizon)
+    return out
 
 
 def _vat_rates(vat_frac) -> dict[str, float]:
@@ -205,6 +220,9 @@ class BusinessCase:
 
     They are tied by ``npv_eur = npv_before_grants_eur + works_grants_pv_eur + study_grants_pv_eur
     - study_cost_pv_eur`` (grants discounted as paid; the study cost at year 0).
+
+    ``co2_t_by_year`` holds each option's emissions in years 0..N [t] (``variant``,
+    ``reference``); ``co2_avoided_t`` is the sum of their difference.
     """
 
     flows: Mapping[str, np.ndarray]
@@ -236,6 +254,7 @@ class BusinessCase:
     variant_investment_vat_eur: float = 0.0
     reference_investment_vat_eur: float = 0.0
     investment_by_vat_class_eur: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    co2_t_by_year: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def incremental(self) -> np.ndarray:
@@ -309,8 +328,8 @@ def business_case(variant: Option, reference: Option, finance: Finance | None = 
     study (cost and grant). Paybacks leave out the residual value at N (a payback reached only
     through it has none, with its reason). LCOH and annual cost per apartment per option
     (variant with grants): ``annual cost = PV(costs) x CRF(r, N) / n_apartments``. CO2 avoided
-    over the horizon is ``(reference - variant) t/year x N``, undiscounted, as a call jury reads
-    EUR per tonne; the levelised abatement cost discounts the tonnes.
+    over the horizon is the sum over years 1..N of (reference - variant) [t], undiscounted, as a
+    call jury reads EUR per tonne; the levelised abatement cost discounts the tonnes.
     """
     finance = finance or Finance()
     split = {"variant": investment_by_vat_class(variant.investments),
@@ -356,23 +375,27 @@ def _cash_flow_table(var: dict, ref: dict, works, study, incremental) -> dict:
 
 def _lcoh(costs: np.ndarray, option: Option, factors: np.ndarray):
     """LCOH [EUR/MWh] with heat delivered in years 1..N (see :func:`levelised_cost`)."""
-    if not option.heat_delivered_mwh_per_year:
+    if option.heat_delivered_mwh_per_year is None:
         return None
-    heat_pv = float(option.heat_delivered_mwh_per_year) * float(factors[1:].sum())
-    return float(costs @ factors) / heat_pv
+    heat = yearly(option.heat_delivered_mwh_per_year, factors.size - 1, "heat_delivered_mwh_per_year", option.name)
+    heat_pv = float(heat @ factors)
+    return float(costs @ factors) / heat_pv if heat_pv > 0.0 else None
 
 
-def _avoided_t_per_year(variant: Option, reference: Option) -> float | None:
+def _avoided_t(variant: Option, reference: Option, horizon: int) -> np.ndarray | None:
+    """CO2 avoided in years 0..N [t] (0 in year 0), None without CO2 on both sides."""
     if variant.co2_t_per_year is None or reference.co2_t_per_year is None:
         return None
-    return float(reference.co2_t_per_year) - float(variant.co2_t_per_year)
+    return (yearly(reference.co2_t_per_year, horizon, "co2_t_per_year", reference.name)
+            - yearly(variant.co2_t_per_year, horizon, "co2_t_per_year", variant.name))
 
 
-def _abatement(avoided_t_per_year, npv: float, factors: np.ndarray):
+def _abatement(avoided_t: np.ndarray | None, npv: float, factors: np.ndarray):
     """Levelised abatement cost [EUR/t] (see :func:`abatement_cost`); None if nothing avoided."""
-    if avoided_t_per_year is None or avoided_t_per_year <= 0.0:
+    if avoided_t is None:
         return None
-    return -npv / (avoided_t_per_year * float(factors[1:].sum()))
+    discounted = float(avoided_t @ factors)
+    return -npv / discounted if discounted > 0.0 else None
 
 
 def _payback(flows: np.ndarray, with_residual: np.ndarray) -> tuple[float | None, Reason | None]:
@@ -399,8 +422,8 @@ def _metrics(finance, variant, reference, lines, var_cost, ref_cost, incremental
     without_residual = incremental - (ref["residual"] - var["residual"])
     payback, payback_note = _payback(without_residual, incremental)
     discounted, discounted_note = _payback(without_residual * factors, incremental * factors)
-    avoided = _avoided_t_per_year(variant, reference)
-    co2_avoided = None if avoided is None else avoided * n
+    avoided = _avoided_t(variant, reference, n)
+    co2_avoided = None if avoided is None else float(avoided.sum())
     return BusinessCase(
         flows=table, subsidies=subsidies, npv_eur=npv, irr_frac=m.irr(incremental), irr_note=m.irr_note(incremental),
         payback_years=payback, payback_note=payback_note,
@@ -422,7 +445,16 @@ def _metrics(finance, variant, reference, lines, var_cost, ref_cost, incremental
         variant_investment_vat_eur=sum(eur * subsidies.vat_frac_for(c) for c, eur in split["variant"].items()),
         reference_investment_vat_eur=sum(eur * subsidies.vat_frac_for(c) for c, eur in split["reference"].items()),
         investment_by_vat_class_eur=split,
+        co2_t_by_year=_co2_by_year(variant, reference, n),
     )
+
+
+def _co2_by_year(variant: Option, reference: Option, horizon: int) -> dict[str, np.ndarray]:
+    """Each option's emissions in years 0..N [t] (0 in year 0), empty without CO2 on both sides."""
+    if variant.co2_t_per_year is None or reference.co2_t_per_year is None:
+        return {}
+    return {side: yearly(option.co2_t_per_year, horizon, "co2_t_per_year", option.name)
+            for side, option in (("variant", variant), ("reference", reference))}
 
 
 def batch_cash_flows(capex_eur, annual_eur_by_carrier: Mapping[str, np.ndarray], finance: Finance, *,

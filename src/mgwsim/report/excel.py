@@ -78,6 +78,8 @@ class FlowColumns:
     incremental: str
     before_grants: str
     works_grants: str
+    co2_reference: str
+    co2_variant: str
 
 
 def _rows(horizon: int) -> tuple[int, int]:
@@ -97,6 +99,8 @@ def cash_flow_sheet(result) -> tuple[list[list], dict[str, FlowColumns]]:
         variant_lines = [n for n in names if n.startswith("variant_")]
         reference_lines = [n for n in names if n.startswith("reference_")]
         inc_col, before_col = get_column_letter(start + len(names)), get_column_letter(start + len(names) + 1)
+        co2_ref_col, co2_var_col = get_column_letter(start + len(names) + 2), get_column_letter(start + len(names) + 3)
+        co2 = case.co2_t_by_year or {"reference": np.zeros(horizon + 1), "variant": np.zeros(horizon + 1)}
 
         def span(lines, row):
             return f"{col[lines[0]]}{row}:{col[lines[-1]]}{row}"
@@ -108,15 +112,18 @@ def cash_flow_sheet(result) -> tuple[list[list], dict[str, FlowColumns]]:
                           f"-{col['variant_study_grants_eur']}{r}-{col['variant_study_eur']}{r})")
                   for r in range(first, last + 1)]
         header += [f"{vr.variant.name} | {n}" for n in names]
-        header += [f"{vr.variant.name} | incremental_eur", f"{vr.variant.name} | before_grants_eur"]
-        blocks.append((flows.to_numpy(dtype=float), incremental, before))
-        columns[vr.variant.name] = FlowColumns(inc_col, before_col, col["variant_works_grants_eur"])
+        header += [f"{vr.variant.name} | incremental_eur", f"{vr.variant.name} | before_grants_eur",
+                   f"{vr.variant.name} | reference_co2_t", f"{vr.variant.name} | variant_co2_t"]
+        blocks.append((flows.to_numpy(dtype=float), incremental, before, co2["reference"], co2["variant"]))
+        columns[vr.variant.name] = FlowColumns(inc_col, before_col, col["variant_works_grants_eur"], co2_ref_col,
+                                               co2_var_col)
     rows = [["discount_rate_frac", finance.discount_rate_frac], ["horizon_years", horizon], [], header]
     for year in range(horizon + 1):
         r = first + year
         row = [year, Formula(f"=(1+$B$1)^-A{r}")]
-        for values, incremental, before in blocks:
-            row += [float(v) for v in values[year]] + [incremental[year], before[year]]
+        for values, incremental, before, co2_reference, co2_variant in blocks:
+            row += [float(v) for v in values[year]] + [incremental[year], before[year], float(co2_reference[year]),
+                                                        float(co2_variant[year])]
         rows.append(row)
     return rows, columns
 
@@ -126,7 +133,7 @@ DECISION_FIELDS = (
     "variant", "unmet_hours", "heating_hours", "dhw_short_hours", "hours", "connection_feasible",
     "lock_in_failures_end_of_path", "eligible", "failed_conditions", "qualifies", "shortfalls", "npv_eur",
     "npv_before_grants_eur", "gap_before_grants_eur", "works_grants_eur", "gap_covered_frac",
-    "co2_reference_t_per_year", "co2_variant_t_per_year", "co2_avoided_t", "gap_per_t_co2_eur", "criterion_value",
+    "co2_reference_t", "co2_variant_t", "co2_avoided_t", "gap_per_t_co2_eur", "criterion_value",
     "criterion_known", "rank", "recommended",
 )
 """Columns of the ``decision`` table, in order (A, B, ...)."""
@@ -206,9 +213,10 @@ def decision_sheet(result, flows: dict[str, FlowColumns], language: str = "en") 
                                         f"{flow.works_grants}{last_flow})"),
             "gap_covered_frac": Formula(f'=IF({c["gap_before_grants_eur"]}>0,'
                                         f'{c["works_grants_eur"]}/{c["gap_before_grants_eur"]},"")'),
-            "co2_reference_t_per_year": float(result.reference.co2_kg) / 1000.0,
-            "co2_variant_t_per_year": float(vr.co2_kg) / 1000.0,
-            "co2_avoided_t": Formula(f'=({c["co2_reference_t_per_year"]}-{c["co2_variant_t_per_year"]})*$B$6'),
+            "co2_reference_t": Formula(f"=SUM(cash_flows!{flow.co2_reference}{first_flow}:"
+                                       f"{flow.co2_reference}{last_flow})"),
+            "co2_variant_t": Formula(f"=SUM(cash_flows!{flow.co2_variant}{first_flow}:{flow.co2_variant}{last_flow})"),
+            "co2_avoided_t": Formula(f'={c["co2_reference_t"]}-{c["co2_variant_t"]}'),
             "gap_per_t_co2_eur": Formula(f'=IF({c["co2_avoided_t"]}>0,'
                                          f'{c["gap_before_grants_eur"]}/{c["co2_avoided_t"]},"")'),
             "criterion_value": Formula(f"={crit}"),

@@ -100,17 +100,23 @@ def path_needed(language: str, *, steps: Sequence[str], path_year: int, failing_
 
 
 # --------------------------------------------------------------------------- what it does
-def co2(language: str, *, reference_t: float, variant_t: float, years: int) -> str:
-    """CO2 of the variant against the reference [t/year] and over ``years``."""
+def co2(language: str, *, reference_t: float, variant_t: float, avoided_t: float, years: int,
+        along_path: bool) -> str:
+    """CO2 of the variant against the reference in the first year [t] and avoided over ``years`` [t] (the
+    business case's sum over the years, along the renovation path when ``along_path``)."""
     decimals = share_decimals(variant_t, 1, against=(reference_t,))
     ref, var = (format_number(v, language, decimals) for v in (reference_t, variant_t))
     change = variant_t - reference_t
-    if variant_t == reference_t:
-        return _s("co2_same", language, var=var)
-    share = abs(change) / reference_t if reference_t > 0 else np.nan
-    key = "co2_less" if change < 0 else "co2_more"
-    return _s(key, language, var=var, ref=ref, pct=format_share(share, language),
-              total=format_number(abs(change) * years, language), years=years)
+    if var == ref:
+        first = _s("co2_same", language, var=var)
+    else:
+        share = abs(change) / reference_t if reference_t > 0 else np.nan
+        first = _s("co2_less" if change < 0 else "co2_more", language, var=var, ref=ref,
+                   pct=format_share(share, language))
+    path = _s("co2_path", language) if along_path else ""
+    sign = shown_sign(avoided_t)
+    key = {1: "co2_total_avoided", -1: "co2_total_more", 0: "co2_total_same"}[sign]
+    return first + _s(key, language, years=years, path=path, total=format_number(abs(avoided_t), language))
 
 
 def epc(language: str, *, reference_kwh_m2: float, variant_kwh_m2: float, label_reference: str,
@@ -199,10 +205,11 @@ def _parts_adding_up(bill_before_eur: float, bill_after_eur: float, parts: Seque
 
 
 def per_year(language: str, *, bill_before_eur: float, bill_after_eur: float, maintenance_change_eur: float,
-             replacements_change_eur: float, recurring_change_eur: float, equal: bool) -> str:
+             replacements_change_eur: float, recurring_change_eur: float, equal: bool, along_path: bool = False) -> str:
     """The yearly change for one apartment (or the mean one) [EUR/year]: bill, maintenance, replacements and
     their sum ``recurring_change_eur`` (positive: the variant costs more every year). The printed parts add
-    up to the printed total (:func:`_parts_adding_up`)."""
+    up to the printed total (:func:`_parts_adding_up`). ``along_path``: the bills are year 1's and change
+    after each renovation step."""
     maintenance_change_eur, replacements_change_eur = _parts_adding_up(
         bill_before_eur, bill_after_eur, (maintenance_change_eur, replacements_change_eur), recurring_change_eur)
     who_bill = _s("who_bill_each" if equal else "who_bill_mean", language)
@@ -215,7 +222,9 @@ def per_year(language: str, *, bill_before_eur: float, bill_after_eur: float, ma
     return _s("per_year", language, bill=_s(bill_key, language, who=who_bill, before=before, after=after),
               maintenance=_amount(maintenance_change_eur, language),
               replacements=_amount(replacements_change_eur, language),
-              who=_s("who_each" if equal else "who_mean", language), verb=verb, total=total)
+              who=_s("who_each" if equal else "who_mean", language), verb=verb, total=total,
+              when=_s("per_year_first" if along_path else "per_year_every", language),
+              later=_s("per_year_path", language) if along_path else "")
 
 
 # --------------------------------------------------------------------------- the gap, the grants, the NPV

@@ -142,7 +142,9 @@ def recommendation_paragraphs(result, language: str) -> list[Paragraph]:
 def _effects(result, name: str, language: str) -> list[Paragraph]:
     table, ref = result.table, result.reference.variant.name
     row, years = table.loc[name], result.inputs.finance.horizon_years
-    out = [Paragraph("co2", s.co2(language, reference_t=table.loc[ref, "co2_t"], variant_t=row["co2_t"], years=years)),
+    out = [Paragraph("co2", s.co2(language, reference_t=table.loc[ref, "co2_t"], variant_t=row["co2_t"],
+                                  avoided_t=result.case(name).co2_avoided_t, years=years,
+                                  along_path=name in result.states)),
            Paragraph("epc", s.epc(language, reference_kwh_m2=table.loc[ref, "epc_kwh_m2"],
                                   variant_kwh_m2=row["epc_kwh_m2"], label_reference=table.loc[ref, "epc_label"],
                                   label_variant=row["epc_label"]))]
@@ -180,7 +182,7 @@ def _per_apartment(result, name: str, language: str) -> list[Paragraph]:
     out.append(Paragraph("per_year", s.per_year(
         language, bill_before_eur=one["bill_before_eur"], bill_after_eur=one["bill_after_eur"],
         maintenance_change_eur=one["maintenance_change_eur"], replacements_change_eur=one["replacements_change_eur"],
-        recurring_change_eur=one["recurring_change_eur"], equal=equal)))
+        recurring_change_eur=one["recurring_change_eur"], equal=equal, along_path=name in result.states)))
     return out
 
 

@@ -431,17 +431,21 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "{checks}."),
     # --- effects
     "co2_less": (
-        "Compared with the reference, it emits {var} instead of {ref} t of CO2 a year: {pct} less, or {total} t "
-        "avoided over {years} years.",
-        "Tegenover de referentie stoot ze {var} in plaats van {ref} t CO2 per jaar uit: {pct} minder, of {total} t "
-        "vermeden over {years} jaar."),
+        "Compared with the reference, it emits {var} instead of {ref} t of CO2 in the first year: {pct} less.",
+        "Tegenover de referentie stoot ze in het eerste jaar {var} in plaats van {ref} t CO2 uit: {pct} minder."),
     "co2_more": (
-        "Compared with the reference, it emits {var} instead of {ref} t of CO2 a year: {pct} more, or {total} t "
-        "more over {years} years.",
-        "Tegenover de referentie stoot ze {var} in plaats van {ref} t CO2 per jaar uit: {pct} meer, of {total} t "
-        "extra over {years} jaar."),
-    "co2_same": ("It emits as much CO2 as the reference: {var} t a year.",
-                 "Ze stoot evenveel CO2 uit als de referentie: {var} t per jaar."),
+        "Compared with the reference, it emits {var} instead of {ref} t of CO2 in the first year: {pct} more.",
+        "Tegenover de referentie stoot ze in het eerste jaar {var} in plaats van {ref} t CO2 uit: {pct} meer."),
+    "co2_same": ("In the first year it emits as much CO2 as the reference: {var} t.",
+                 "In het eerste jaar stoot ze evenveel CO2 uit als de referentie: {var} t."),
+    "co2_total_avoided": (" Over {years} years{path} it avoids {total} t of CO2.",
+                          " Over {years} jaar{path} vermijdt ze {total} t CO2."),
+    "co2_total_more": (" Over {years} years{path} it emits {total} t of CO2 more.",
+                       " Over {years} jaar{path} stoot ze {total} t CO2 meer uit."),
+    "co2_total_same": (" Over {years} years{path} it emits as much CO2 as the reference.",
+                       " Over {years} jaar{path} stoot ze evenveel CO2 uit als de referentie."),
+    "co2_path": (", as the renovation steps lower the demand of both,",
+                 ", terwijl de renovatiestappen de vraag van beide verlagen,"),
     "epc_lower": (
         "It lowers the EPC indicator (the calculated primary energy per m² and year; an indicator, not the official "
         "EPC certificate) from {ref} to {var} kWh/m² (label {label_ref} → {label_var}).",
@@ -510,12 +514,17 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "De subsidie voor de werken wordt in twee delen betaald, {advance} bij de start en {balance} na de oplevering: "
         "elk appartement prefinanciert zijn deel van het saldo ({balance_apartment})."),
     "per_year": (
-        "Every year after that (at the prices of year 1), {bill}; maintenance costs {maintenance} and replacements "
-        "cost {replacements} (spread evenly over the years). In all, {who} {verb} {total} a year compared with the "
-        "reference; no grant is counted in these yearly figures.",
-        "Elk jaar daarna (aan de prijzen van jaar 1) {bill}; het onderhoud kost {maintenance} en de vervangingen "
-        "kosten {replacements} (gelijk gespreid over de jaren). In totaal {verb} {who} {total} per jaar tegenover de "
-        "referentie; er zit geen subsidie in deze jaarlijkse bedragen."),
+        "{when} (at the prices of year 1), {bill}; maintenance costs {maintenance} and replacements of worn-out "
+        "equipment cost {replacements} (spread evenly over the years). In all, {who} {verb} {total} a year compared "
+        "with the reference; no grant is counted in these yearly figures.{later}",
+        "{when} (aan de prijzen van jaar 1) {bill}; het onderhoud kost {maintenance} en de vervanging van "
+        "versleten toestellen kost {replacements} (gelijk gespreid over de jaren). In totaal {verb} {who} {total} per "
+        "jaar tegenover de referentie; er zit geen subsidie in deze jaarlijkse bedragen.{later}"),
+    "per_year_every": ("Every year after that", "Elk jaar daarna"),
+    "per_year_first": ("In the first year", "In het eerste jaar"),
+    "per_year_path": (" After each renovation step the bills of both change; the workbook's cash flows show every year.",
+                      " Na elke renovatiestap veranderen de facturen van beide; de kasstromen in de werkmap tonen elk "
+                      "jaar."),
     "who_bill_each": ("each apartment's", "van elk appartement"),
     "who_bill_mean": ("an average apartment's", "van een gemiddeld appartement"),
     "bill_down": ("{who} energy bill goes down from {before} to {after}",

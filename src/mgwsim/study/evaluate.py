@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,11 +25,12 @@ from mgwsim.assess import (
     refrigerant_lock_in,
     temperature_lock_in,
 )
+from mgwsim.demand import Demand
 from mgwsim.electric import balance_kpis, electricity_balance
 from mgwsim.ev import generate_sessions, simulate_charging
 from mgwsim.finance import Investment, Option
 from mgwsim.pv import pv_ac_kw_array
-from mgwsim.study.costs import connection_upgrade_eur, variant_investments
+from mgwsim.study.costs import CONNECTION_POWER_FACTOR, connection_upgrade_eur, variant_investments
 from mgwsim.study.decision import hot_water_tolerated_hours
 from mgwsim.study.inputs import StudyInputs
 from mgwsim.study.variant import Variant
@@ -131,6 +133,19 @@ def _refrigerant(plant, inputs: StudyInputs) -> CheckResult:
                                horizon_year=inputs.install_year + HORIZON_YEARS_FOR_CHECKS)
 
 
+def _connection(inputs: StudyInputs, variant: Variant, import_kw: np.ndarray, investments) -> CheckResult:
+    """The connection check; a variant on its own medium-voltage cabin has it sized on its peak."""
+    if variant.connection != "mv":
+        return connection_capacity(import_kw, inputs.existing_connection_kva,
+                                   upgrade_cost_eur=connection_upgrade_eur(investments))
+    kva = math.ceil(float(import_kw.max()) / CONNECTION_POWER_FACTOR)
+    return CheckResult("connection_capacity", "pass", kva, "kVA", None,
+                       f"The variant has its own medium-voltage cabin, its access power sized on its peak of {kva} kVA: "
+                       "the existing low-voltage connection does not limit it.",
+                       f"De variant heeft een eigen middenspanningscabine, met een toegangsvermogen volgens zijn piek "
+                       f"van {kva} kVA: de bestaande laagspanningsaansluiting beperkt hem niet.")
+
+
 def _checks(inputs: StudyInputs, variant: Variant, system: SystemResult, balance: pd.DataFrame, epc,
             investments) -> list[CheckResult]:
     plant = variant.plant
@@ -140,8 +155,7 @@ def _checks(inputs: StudyInputs, variant: Variant, system: SystemResult, balance
         chimney_free({"gas_boiler": gas_kwh} if plant.backup.is_combustion else {}),
         epc_target_check(epc.indicator_kwh_per_m2),
         _refrigerant(plant, inputs),
-        connection_capacity(balance["grid_import_kwh"].to_numpy() / system.step_h, inputs.existing_connection_kva,
-                            upgrade_cost_eur=connection_upgrade_eur(investments)),
+        _connection(inputs, variant, balance["grid_import_kwh"].to_numpy() / system.step_h, investments),
         heat_network_readiness(inputs.in_planned_heat_network_zone, plant, has_central_loop=True,
                                plant_room_area_m2=inputs.plant_room_area_m2),
         hot_water_hygiene(system, tolerated_hours=hot_water_tolerated_hours(len(system.hourly) * system.step_h)),
@@ -151,10 +165,15 @@ def _checks(inputs: StudyInputs, variant: Variant, system: SystemResult, balance
     return checks
 
 
-def evaluate_variant(inputs: StudyInputs, variant: Variant) -> VariantResult:
-    """Run ``variant`` on the building of ``inputs`` for one year and assess it."""
+def evaluate_variant(inputs: StudyInputs, variant: Variant, demand: Demand | None = None) -> VariantResult:
+    """Run ``variant`` on the building of ``inputs`` for one year and assess it.
+
+    ``demand`` replaces today's (``inputs.demand``), e.g. the building after a renovation step
+    with its existing radiators (:attr:`StudyInputs.path_demands`); the common-area loads, the
+    auxiliaries and the investments stay those of today's building (the pumps and fans stay).
+    """
     weather, n = inputs.weather, inputs.weather.n_hours
-    demand = inputs.demand
+    demand = inputs.demand if demand is None else demand
     pv_kw = pv_ac_kw_array(weather, variant.pv) if variant.pv else np.zeros(n)
     common = inputs.common_area_kw
     system = simulate_system(demand, variant.plant, weather, control=variant.control, pv_kw=pv_kw, other_load_kw=common,

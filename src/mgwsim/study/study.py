@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -12,8 +12,8 @@ import pandas as pd
 from mgwsim.assess import PathAssessment, PathContext, evaluate_path, future_proof_score
 from mgwsim.control import Control
 from mgwsim.errors import InputError, check_choice
-from mgwsim.finance import BusinessCase, business_case, co_owner_split
-from mgwsim.study.costs import includes_pv_remount
+from mgwsim.finance import BusinessCase, Option, business_case, co_owner_split
+from mgwsim.study.costs import connection_upgrade_eur, includes_pv_remount
 from mgwsim.study.decision import (
     CRITERIA,
     DECISION_COLUMNS,
@@ -32,15 +32,43 @@ RANKINGS = (*CRITERIA, "subsidy_gap", "future_proof", "weighted")
 
 
 def variant_business_case(inputs: StudyInputs, result: VariantResult, reference: VariantResult,
-                          path: PathAssessment | None = None) -> BusinessCase:
+                          path: PathAssessment | None = None, states: Sequence[VariantResult] | None = None,
+                          reference_states: Sequence[VariantResult] | None = None) -> BusinessCase:
     """The business case of a variant against the reference; the variant pays for the feasibility study.
 
     The grant rules see the variant's :func:`project_facts` (lock-in and EPC at the end of
-    ``path`` when given).
+    ``path`` when given). With the variant's and the reference's ``states`` (the building as it
+    is, then after each renovation step: :meth:`Study.run`), each year's energy bills and CO2 are
+    those of the state the building is in that year (:func:`path_option`); else today's repeat.
     """
-    variant = replace(result.option, study_cost_incl_vat_eur=inputs.study_cost_incl_vat_eur)
-    return business_case(variant, reference.option, inputs.finance, subsidy_rules=inputs.subsidies,
+    horizon = inputs.finance.horizon_years
+    steps = inputs.renovation_path.steps if inputs.renovation_path is not None else ()
+    option = path_option(states, [s.year for s in steps], horizon) if states else result.option
+    reference_option = (path_option(reference_states, [s.year for s in steps], horizon) if reference_states
+                        else reference.option)
+    variant = replace(option, study_cost_incl_vat_eur=inputs.study_cost_incl_vat_eur)
+    return business_case(variant, reference_option, inputs.finance, subsidy_rules=inputs.subsidies,
                          building_age_years=inputs.building_age_years, facts=project_facts(inputs, result, path))
+
+
+def path_option(states: Sequence[VariantResult], step_years: Sequence[int], horizon: int) -> Option:
+    """The business-case side of a variant whose building follows a renovation path.
+
+    ``states[k]`` is the variant's year with the building after ``k`` steps (0: as it is);
+    a step done in year ``y`` (years from the study start) holds from year ``y`` on, so year
+    ``t`` (1..N) is in state ``k(t) = #{steps with y <= t}``. Energy bills per carrier (prices of
+    year 1; the business case escalates them), CO2 and heat delivered are taken per year from
+    that state; the investments are today's (``states[0]``). The envelope steps themselves are
+    common to the reference and every variant, so they are not costed here: they cancel out.
+    """
+    years = np.arange(1, horizon + 1)
+    state_of_year = np.searchsorted(np.asarray(step_years, dtype=float), years, side="right")
+    options = [s.option for s in states]
+    carriers = sorted({c for o in options for c in o.energy_eur_per_year})
+    energy = {c: np.array([options[k].energy_eur_per_year.get(c, 0.0) for k in state_of_year]) for c in carriers}
+    co2 = np.array([options[k].co2_t_per_year for k in state_of_year])
+    heat = np.array([options[k].heat_delivered_mwh_per_year for k in state_of_year])
+    return replace(options[0], energy_eur_per_year=energy, co2_t_per_year=co2, heat_delivered_mwh_per_year=heat)
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,29 +116,38 @@ class Study:
             tell(f"simulating {variant.name}")
             evaluated[variant.name] = evaluate_variant(self.inputs, variant)
         reference, results = evaluated[self.reference.name], [evaluated[v.name] for v in self.variants]
-        paths = {}
+        paths, states = {}, {}
         if self.inputs.renovation_path:
             for name, result in evaluated.items():
                 tell(f"renovation path of {name}")
-                paths[name] = self._path(result)
-        cases = [variant_business_case(self.inputs, result, reference, paths.get(result.variant.name))
+                states[name] = [result] + [evaluate_variant(self.inputs, result.variant, demand=demand)
+                                           for demand in self.inputs.path_demands[1:]]
+                paths[name] = self._path(states[name])
+        cases = [variant_business_case(self.inputs, result, reference, paths.get(result.variant.name),
+                                       states.get(result.variant.name), states.get(reference.variant.name))
                  for result in results]
         twins = {}
         for result in results:
             if result.variant.dynamic_tariff:
                 tell(f"heat-led twins of {result.variant.name} (value of the dynamic tariff)")
                 twins[result.variant.name] = _dynamic_twins(self.inputs, result.variant)
-        return StudyResult(self, reference, results, cases, paths, twins)
+        return StudyResult(self, reference, results, cases, paths, twins, states)
 
-    def _path(self, result: VariantResult) -> PathAssessment:
-        """The variant's plant judged before and after each renovation step (heat-led operation).
+    def _path(self, states: Sequence[VariantResult]) -> PathAssessment:
+        """The variant judged before and after each renovation step, on its own simulated years.
 
-        The EPC indicator along the path uses the bookkeeping of the comparison table: the
-        building's auxiliaries and the variant's PV production (both taken as in the
-        simulated year) are added to the heating and hot water of each step.
+        ``states`` are the variant's years as the building is and after each step, run as the
+        variant runs (its control, PV, EV and the common-area loads). The EPC indicator along
+        the path uses the bookkeeping of the comparison table: the building's auxiliaries and
+        the variant's PV production are added to the heating and hot water of each step. The
+        connection check adds the common-area and EV loads hour by hour and says when the
+        variant's investments already include the low-voltage reinforcement; a variant on its
+        own medium-voltage cabin is not checked against the existing connection.
         """
-        inputs, variant = self.inputs, result.variant
-        context = PathContext(pv_kwp=variant.pv_kwp, existing_connection_kva=inputs.existing_connection_kva,
+        inputs, result = self.inputs, states[0]
+        variant = result.variant
+        mv = variant.connection == "mv"
+        context = PathContext(pv_kwp=variant.pv_kwp, existing_connection_kva=None if mv else inputs.existing_connection_kva,
                               other_peak_kw=float(inputs.common_area_kw.max()),
                               in_heat_network_zone=inputs.in_planned_heat_network_zone,
                               plant_room_area_m2=inputs.plant_room_area_m2, co2_year=inputs.co2_year,
@@ -118,11 +155,13 @@ class Study:
                               pv_generation_kwh=float(result.balance["pv_kwh"].sum()),
                               pv_remount_included=includes_pv_remount(result.investments),
                               hot_water_tolerated_hours=hot_water_tolerated_hours(inputs.weather.n_hours
-                                                                                  * inputs.weather.step_h))
+                                                                                  * inputs.weather.step_h),
+                              other_load_kw=inputs.common_area_kw + result.ev_kw,
+                              connection_upgrade_eur=connection_upgrade_eur(result.investments))
         return evaluate_path(inputs.building, inputs.renovation_path, variant.plant, inputs.weather,
                              radiators=inputs.existing_radiators, install_year=inputs.install_year,
                              horizon_year=inputs.install_year + inputs.finance.horizon_years, context=context,
-                             demands=inputs.path_demands)
+                             results=[state.system for state in states])
 
 
 def _dynamic_twins(inputs: StudyInputs, variant: Variant) -> dict[str, VariantResult]:
@@ -166,6 +205,7 @@ class StudyResult:
     cases: list[BusinessCase]
     paths: dict[str, PathAssessment]
     twins: dict[str, dict[str, VariantResult]] = field(default_factory=dict)
+    states: dict[str, list[VariantResult]] = field(default_factory=dict)
 
     @property
     def inputs(self) -> StudyInputs:
