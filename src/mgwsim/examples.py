@@ -27,8 +27,10 @@ def antwerp_renovation_path() -> RenovationPath:
 def antwerp_variants(*, heat_pump_kw: float = 60.0, n_units: int = 2, refrigerant: str = "R290"):
     """The reference and the variants of the example study (a list of :class:`~mgwsim.study.Variant`).
 
-    Reference: a new condensing gas boiler. Variants: collective air/water heat pumps with
-    the existing boiler as bivalent-parallel backup; + 30 kWp east-west PV; + 8 EV charging
+    Reference: a new condensing gas boiler (the existing one is due). Variants: collective
+    air/water heat pumps with a gas boiler as bivalent-parallel backup (like for like: the
+    existing boiler is due, so it is replaced by a condensing boiler of the backup's capacity,
+    costed, efficiency 0.90 GCV as the reference's); + 30 kWp east-west PV; + 8 EV charging
     points led by the PV surplus; + a private medium-voltage cabin; + a dynamic tariff with
     price-led control; an all-electric variant (electric backup, chimney-free); and an R32
     monobloc variant that keeps the boiler (to show the lock-in checks).
@@ -43,18 +45,18 @@ def antwerp_variants(*, heat_pump_kw: float = 60.0, n_units: int = 2, refrigeran
 
     hot_water = HotWater(Tank(1500.0, min_degc=55.0, max_degc=75.0), booster_kw=18.0)
     cascade = HeatPumpCascade(air_to_water(refrigerant, heat_pump_kw), n_units)
-    with_boiler = Plant(cascade, hot_water, Tank(2000.0, 20.0, 80.0), Backup("gas_boiler", 150.0, 0.80))
+    with_boiler = Plant(cascade, hot_water, Tank(2000.0, 20.0, 80.0), Backup("gas_boiler", 150.0, 0.90))
     electric = Plant(cascade, hot_water, Tank(2000.0, 20.0, 80.0), Backup("electric", 100.0, 1.0))
     pv = tuple(flat_roof_east_west(300.0, kwp=30.0))
     ev = ChargingSite(n_points=8, n_cars=8, point_power_kw=11.0)
     r32 = Plant(HeatPumpCascade(air_to_water("R32", heat_pump_kw), n_units), hot_water, Tank(2000.0, 20.0, 80.0),
-                Backup("gas_boiler", 150.0, 0.80))
+                Backup("gas_boiler", 150.0, 0.90))
     reference = Variant("gas boiler (reference)", gas_boiler_reference(160.0), keeps_existing_boiler=False,
                         description="Replace the gas boiler by a new condensing boiler (what the VME would do anyway).")
     return reference, [
         Variant("heat pumps + boiler", with_boiler,
                 description=f"{n_units} x {heat_pump_kw:g} kW {refrigerant} air/water heat pumps, 2,000 l buffer, "
-                            "existing boiler as backup."),
+                            "the gas boiler, due now, is replaced by a 150 kW condensing boiler as backup."),
         Variant("+ PV", with_boiler, pv=pv, description="As before, with 30 kWp east-west PV on the flat roof."),
         Variant("+ PV + EV", with_boiler, pv=pv, ev=ev, ev_strategy="pv_surplus", control=Control("pv_led"),
                 description="PV-led heat pumps and 8 EV charging points charging on the PV surplus."),
