@@ -438,3 +438,26 @@ def test_the_business_case_follows_the_renovation_path(weather):
     assert result.case("hybrid").co2_avoided_t == pytest.approx(2 * per_state[0] + 5 * per_state[1] + 13 * per_state[2])
     # the path's checks are judged on these same years (the variant's own control and loads)
     assert result.paths["hybrid"].results[1] is result.states["hybrid"][1].system
+
+
+def test_ev_charging_is_left_out_of_the_buildings_co2(weather):
+    """The cars' grid electricity (their energy times the grid's share of the connection's load) is transport."""
+    from mgwsim.ev import ChargingSite
+
+    hybrid = Plant(_cascade(60.0), HotWater(Tank(1500.0, 55.0, 75.0), booster_kw=18.0), Tank(2000.0),
+                   Backup("gas_boiler", 150.0, 0.9))
+    ev = ChargingSite(n_points=8, n_cars=8, point_power_kw=11.0)
+    result = Study(StudyInputs(antwerp_block(), weather),
+                   Variant("reference", gas_boiler_reference(160.0), keeps_existing_boiler=False),
+                   [Variant("hybrid", hybrid), Variant("hybrid + EV", hybrid, ev=ev)]).run()
+    with_ev, plain = result.result("hybrid + EV"), result.result("hybrid")
+    balance = with_ev.balance
+    ev_kwh = float(with_ev.ev_kw.sum())
+    assert ev_kwh > 5_000.0
+    grid_share = float(balance["grid_import_kwh"].sum()) / float(balance["load_kwh"].sum())
+    factor = result.inputs.co2_factors.loc["electricity", "kg_co2_per_kwh"]
+    gas_factor = result.inputs.co2_factors.loc["natural_gas", "kg_co2_per_kwh"]
+    gas = float(with_ev.system.hourly["gas_kwh"].sum())
+    expected = (float(balance["grid_import_kwh"].sum()) - ev_kwh * grid_share) * factor + gas * gas_factor
+    assert with_ev.co2_kg == pytest.approx(expected, rel=1e-9)
+    assert with_ev.co2_kg == pytest.approx(plain.co2_kg, rel=0.02)  # the same plant: the cars change little

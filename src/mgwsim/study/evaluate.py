@@ -28,6 +28,7 @@ from mgwsim.assess import (
 from mgwsim.demand import Demand
 from mgwsim.electric import balance_kpis, electricity_balance
 from mgwsim.ev import generate_sessions, simulate_charging
+from mgwsim.errors import check_number
 from mgwsim.finance import Investment, Option
 from mgwsim.pv import pv_ac_kw_array
 from mgwsim.study.costs import CONNECTION_POWER_FACTOR, connection_upgrade_eur, variant_investments
@@ -187,7 +188,8 @@ def evaluate_variant(inputs: StudyInputs, variant: Variant, demand: Demand | Non
     year = assess_year(inputs, variant, system, balance["grid_import_kwh"].to_numpy(),
                        balance["grid_export_kwh"].to_numpy(), pv_kwh=float(balance["pv_kwh"].sum()),
                        auxiliary_kwh=float(inputs.auxiliary_kw.sum()) * step_h, building=inputs.building,
-                       design_heat_load_kw=inputs.building.design_heat_load_kw(inputs.design_temperature_degc))
+                       design_heat_load_kw=inputs.building.design_heat_load_kw(inputs.design_temperature_degc),
+                       ev_grid_kwh=_ev_grid_kwh(balance, ev_kw, step_h))
     return VariantResult(variant, system, pv_kw, ev_kw, sessions, balance, year.bill, year.investments, year.co2_kg,
                          year.epc, _checks(inputs, variant, system, balance, year.epc, year.investments), year.unmet_heat_eur)
 
@@ -203,9 +205,17 @@ class YearAssessment:
     unmet_heat_eur: float = 0.0
 
 
+def _ev_grid_kwh(balance: pd.DataFrame, ev_kw: np.ndarray, step_h: float) -> float:
+    """The grid electricity that charges the cars [kWh/year]: their energy times the share of the
+    connection's load the grid supplies (PV covers the rest, in the same proportion as every load)."""
+    ev_kwh = float(ev_kw.sum()) * step_h
+    load = float(balance["load_kwh"].sum())
+    return ev_kwh * float(balance["grid_import_kwh"].sum()) / load if ev_kwh > 0.0 and load > 0.0 else 0.0
+
+
 def assess_year(inputs: StudyInputs, variant: Variant, system: SystemResult, grid_import_kwh: np.ndarray,
                 grid_export_kwh: np.ndarray, *, pv_kwh: float, auxiliary_kwh: float, building,
-                design_heat_load_kw: float) -> YearAssessment:
+                design_heat_load_kw: float, ev_grid_kwh: float = 0.0) -> YearAssessment:
     """The money, EPC and CO2 of a simulated year, from its grid exchange [kWh per step].
 
     Bills with the tariffs of ``inputs`` (medium voltage: access power = the year's peak
@@ -220,6 +230,12 @@ def assess_year(inputs: StudyInputs, variant: Variant, system: SystemResult, gri
     marginal price of the study's LV tariff (:meth:`~mgwsim.tariffs.Tariff.marginal_price_eur_per_kwh`),
     and carried into the EPC indicator (:func:`~mgwsim.assess.final_energy_by_use`) and the
     CO2 (electricity factor). mgwsim convention, stated in docs/decision.md.
+
+    The cars charged on the common connection are transport, not the building's heat: the
+    grid electricity that charges them (``ev_grid_kwh``) is left out of the CO2, as their
+    charging is left out of the energy cost by the users' reimbursement
+    (:attr:`VariantResult.energy_cost_eur`), so that a variant with EV charging is compared
+    with the reference on the building alone.
     """
     tariff = inputs.tariff(variant.connection, dynamic=variant.dynamic_tariff)
     gas = system.hourly["gas_kwh"].to_numpy()
@@ -240,6 +256,6 @@ def assess_year(inputs: StudyInputs, variant: Variant, system: SystemResult, gri
     energy["auxiliary"] = {"electricity": auxiliary_kwh}
     epc = primary_energy_indicator(energy, heated_floor_area_m2=building.heated_floor_area_m2, pv_generation_kwh=pv_kwh)
     unmet_kwh = float(system.hourly["space_heating_unmet_kwh"].sum())
-    co2 = annual_emissions({"electricity": float(grid_import_kwh.sum()) + unmet_kwh, "natural_gas": float(gas.sum())},
-                           inputs.co2_factors)
+    grid_kwh = float(grid_import_kwh.sum()) - check_number(ev_grid_kwh, "ev_grid_kwh", owner="assess_year", low=0.0)
+    co2 = annual_emissions({"electricity": grid_kwh + unmet_kwh, "natural_gas": float(gas.sum())}, inputs.co2_factors)
     return YearAssessment(bill, investments, epc, co2.total_kg, unmet_kwh * inputs.unmet_heat_price_eur_per_kwh)
