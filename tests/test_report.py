@@ -1209,3 +1209,17 @@ def test_what_sets_two_variants_apart_in_words():
         "laadpalen (0 tegenover 8 laadpunten)", "de laagspanningsaansluiting tegenover een middenspanningscabine",
         "back-up: elektrisch tegenover gasketel"]
     assert s.apart("en", first, dict(first, pv_kwp=30.04)) == []  # the same as printed
+
+
+def test_item_names_drop_their_purchase_year_note_only():
+    from mgwsim.finance import Investment
+    from mgwsim.report.summary import item_name
+
+    remount = Investment("PV removal and reinstallation for the roof insulation (30.0 kWp, year 3)", 6000.0, 25,
+                         first_year=3, one_off=True)
+    boiler = Investment("replacement of the existing gas boiler 150 kW (the existing one is due in year 8)", 23833.0, 20,
+                        first_year=8)
+    other = Investment("something (year 3)", 1.0, 10, first_year=5)  # another year's note is the name's own
+    assert item_name(remount) == "PV removal and reinstallation for the roof insulation (30.0 kWp)"
+    assert item_name(boiler) == "replacement of the existing gas boiler 150 kW"
+    assert item_name(other) == "something (year 3)"

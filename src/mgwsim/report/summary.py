@@ -9,12 +9,11 @@ path, with today's verdicts named as today's.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-
-import re
 
 from mgwsim._format import format_eur, format_number, format_share, in_language, share_decimals
 from mgwsim.finance import KLIMAATFONDS_MAX_EPC_KWH_M2, later_costs, split_cents
