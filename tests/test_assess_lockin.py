@@ -104,6 +104,24 @@ def test_fossil_lock_in_uses_the_state_in_force_at_the_target_year():
     assert fossil_lock_in({2026: 0.6}, threshold_share=0.7).status == "fail"  # main supplier
 
 
+def test_fossil_sentence_names_the_target_year_as_the_eu_phase_out_year_and_the_state_it_judges():
+    """Shown under "at the end of the renovation path (2034)", the sentence says the 2034 state lasts to 2040 and
+    what 2040 is, in both languages; another target year is not called the phase-out year."""
+    check = fossil_lock_in({2026: 0.6, 2034: 0.2}, target_year=2040)
+    assert check.status == "fail"
+    assert check.sentence.startswith("From 2034 on, the gas boiler still supplies a large part of the heat (20 %")
+    assert "so it still does in 2040, the year by which the EU aims to phase out fossil boilers" in check.sentence
+    assert check.sentence_nl.startswith("Vanaf 2034 levert de gasketel nog 20 % van de warmte")
+    assert "dus ook in 2040, het jaar waarin de EU fossiele ketels uitgefaseerd wil hebben" in check.sentence_nl
+    kept = fossil_lock_in({2026: 0.6, 2034: 0.05}, target_year=2040)
+    assert kept.status == "warn" and "also in 2040, the year by which the EU" in kept.sentence
+    gone = fossil_lock_in({2026: 0.6, 2034: 0.0}, target_year=2040)
+    assert gone.status == "pass" and gone.sentence.startswith("No fossil fuel supplies heat in 2040, the year by which")
+    later = fossil_lock_in({2026: 0.2}, target_year=2050)
+    assert "the year the EU aims to be climate-neutral" in later.sentence and "phase out" not in later.sentence
+    assert fossil_lock_in({2040: 0.2}, target_year=2040).sentence.startswith("The gas boiler")  # no "from 2040 on"
+
+
 def test_gas_reference_is_all_fossil(run):
     assert fossil_heat_share(run("as_is", gas_boiler_reference(200.0))) == pytest.approx(1.0)
 
@@ -119,6 +137,22 @@ def test_55_degc_heat_pumps_on_90_70_radiators_fail_as_is_and_pass_after_roof_an
     assert demands["roof_windows"].summary()["max_supply_required_degc"] <= 55.0
     after = temperature_lock_in(run("roof_windows", plant), label="after roof and windows")
     assert after.status == "pass" and after.value == 0.0
+
+
+def test_temperature_sentences_name_the_building_state_in_plain_words(run):
+    """"as is" and a renovation step's label read as English and Dutch sentences ("New windows, the heat pumps
+    reach ..." and "Toestand 'as is'" were not); the step's label is the user's own and stays."""
+    plant = hp_plant(max_sink=58.0)
+    as_is = temperature_lock_in(run("as_is", plant), label="as is")
+    assert as_is.sentence.startswith("With the building as it is, in ") and "hours" in as_is.sentence
+    assert as_is.sentence_nl.startswith("Met het gebouw zoals het is: in ")
+    step = temperature_lock_in(run("roof_windows", plant), label="new windows")
+    assert step.sentence.startswith("After new windows, the heat pumps reach the supply temperature")
+    assert step.sentence_nl.startswith("Na 'new windows': de warmtepompen halen elk uur")
+    given = temperature_lock_in(run("roof_windows", plant), label="after roof and windows")
+    assert given.sentence.startswith("After roof and windows, the heat pumps") and "After after" not in given.sentence
+    for check in (as_is, step, given):
+        assert "Toestand" not in check.sentence_nl and "'as is'" not in check.sentence_nl
 
 
 def test_temperature_lock_in_warns_when_a_small_backup_share_covers_it(run):

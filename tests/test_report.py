@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+from html import escape
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
@@ -244,8 +245,27 @@ def test_comparison_shows_the_decision(result, reports):
     comparison = _parse(reports["en"].html).section_text("comparison")
     for name in result.table.index:
         assert name in comparison
-    # the R32 variant fails the call: its failed condition is named
-    assert t("cond_epc_100_or_chimney_free", "en") in comparison
+    # the R32 variant fails the call: the eligibility cell states the failed conditions plainly, as the decision
+    # words them, not the condition's label after "no" ("nee: geen lock-in" read as a pass)
+    epc = result.decision.table.loc[FORMULA_NAME, "epc_path_kwh_m2"]
+    expected = {
+        "en": ("no: the call asks for a project without lock-in; the call asks for a path to an EPC indicator of at "
+               "most 100 kWh/m² or a chimney-free building; after the renovation path the indicator is "
+               f"{format_number(epc, 'en')} kWh/m² and a gas boiler stays"),
+        "nl": ("nee: de oproep vraagt een project zonder lock-in; de oproep vraagt een pad naar een EPC-kengetal van "
+               "hoogstens 100 kWh/m² of een schouwvrij gebouw; na het renovatiepad is het kengetal "
+               f"{format_number(epc, 'nl')} kWh/m² en blijft er een gasketel")}
+    assert [c for c, _, _ in result.decision.table.loc[FORMULA_NAME, "failed_conditions"]] == [
+        "no_lock_in", "epc_100_or_chimney_free"]
+    for language in ("en", "nl"):
+        html = reports[language].html.read_text(encoding="utf-8")
+        table = re.search(r'<table id="decision-table">(.*?)</table>', html, re.S).group(1)
+        cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table)[1:]]
+        r32 = next(c for c in cells if "HYPERLINK" in c[0])
+        assert r32[3] == expected[language]
+        assert r32[2].count(t("short_eligibility", language)) == 1  # once, however many conditions failed
+        for backwards in ("no: no lock-in", "nee: geen lock-in", "not eligible: EPC", "EPC ≤ 100"):
+            assert backwards not in table
 
 
 def test_economics_shows_one_off_apart_from_yearly_with_the_key_and_the_subsidy_application(studies, reports):
@@ -258,6 +278,7 @@ def test_economics_shows_one_off_apart_from_yearly_with_the_key_and_the_subsidy_
     one_off = re.search(r'<table id="per-apartment-table">(.*?)</table>', html, re.S).group(1)
     yearly = re.search(r'<table id="per-apartment-yearly-table">(.*?)</table>', html, re.S).group(1)
     assert t("apt_net_up_front_eur", "en") in one_off and t("apt_bill_change_eur", "en") not in one_off
+    assert t("apt_later_one_off_change_eur", "en") in one_off  # the PV remount of year 3, apart from up front
     assert t("apt_recurring_change_eur", "en") in yearly and t("apt_works_grants_eur", "en") not in yearly
     assert "Split by floor area" in economics
     case = result.case(result.recommended)
@@ -319,7 +340,11 @@ def test_assumptions_and_sources_are_stated(result, reports):
         assert " ".join(str(source).split()) in text
     assert "TABULA" in text and "data/co2/README.md" in text and "data/prices/README.md" in text
     assert "Klimaatfonds" not in text or "Grant(" not in text  # rules in words, not as Python objects
-    assert "80 % of the investment incl. VAT; at most EUR 24,000" in text
+    # the call's 80 % is of the net investment (after other works grants), as the rule computes it
+    assert "80 % of the net investment incl. VAT (after other works grants); at most EUR 24,000" in text
+    assert "80 % of the investment incl. VAT" not in text
+    nl = _parse(reports["nl"].html).section_text("building")
+    assert "80 % van de netto-investering incl. btw (na andere subsidies voor de werken)" in nl
 
 
 # --------------------------------------------------------------------------- sentences: every template
@@ -346,19 +371,44 @@ CASES = [
                            shortfalls=["too cold"], remedies=["a larger plant", "insulate"]),
      {"en": ["none qualifies", "closest is 'b': too cold", "a larger plant; insulate"],
       "nl": ["geen enkele in aanmerking", "'b': too cold"]}, {}),
+    ("tie", dict(first="dyn", second="hp", first_value="EUR 284/t", second_value="EUR 285/t", difference_frac=0.0034,
+                 threshold_frac=0.05, margin=667.0, margin_unit="EUR/t", years=20,
+                 apart=["PV (30.0 kWp against none)", "a dynamic contract against a fixed price"], level_name="dyn",
+                 level_saving_eur=687.3),
+     {"en": ["'dyn' (EUR 284/t) and 'hp' (EUR 285/t) are practically tied", "differ by 0.3 %", "less than the 5 %",
+             "EUR 667 of unprofitable gap over 20 years", "What sets them apart: PV (30.0 kWp against none) and a dynamic",
+             "price level of the dynamic contract of 'dyn'", "saves EUR 687 a year",
+             "in a single year more than the whole lead"],
+      "nl": ["liggen praktisch gelijk", "verschillen 0,3 %", "€ 667 onrendabele top over 20 jaar",
+             "bespaart het € 687 per jaar", "in één jaar meer dan de hele voorsprong"]}, {}),
+    ("tie", dict(first="a", second="b", first_value="EUR -100,000", second_value="EUR -104,990",
+                 difference_frac=0.0499, threshold_frac=0.05, margin=4990.0, margin_unit="EUR", years=20,
+                 level_name="a", level_saving_eur=600.0),  # just within 5 %; the level saves less than the lead
+     {"en": ["differ by 4.99 %", "EUR 4,990 of net present value", "a large part of the whole lead"],
+      "nl": ["verschillen 4,99 %", "een groot deel van de hele voorsprong"]},
+     {"en": ["differ by 5 %", "in a single year", "What sets them apart"], "nl": ["in één jaar"]}),
+    ("tie", dict(first="a", second="b", first_value="700 t", second_value="690 t", difference_frac=0.0143,
+                 threshold_frac=0.05, margin=10.0, margin_unit="t", years=20, level_name="a", level_saving_eur=-50.0),
+     {"en": ["differ by 1 %", "amounts to 10 t of CO2 over 20 years"], "nl": ["10 t CO2 over 20 jaar"]},
+     {"en": ["price level", "EUR 10"], "nl": ["prijsniveau"]}),  # a level that costs is no reason for the lead
+    ("path_assumed", dict(steps=["roof insulation (2029)", "new windows (2034)"]),
+     {"en": ["(roof insulation (2029) and new windows (2034)) are assumed for the reference and every variant alike",
+             "not in the comparison (it cancels out)", "each year's bills and CO2"],
+      "nl": ["voor de referentie en elke variant gelijk verondersteld", "(die valt weg)"]}, {}),
     ("path_needed", dict(steps=["roof (2029)", "windows (2034)"], path_year=2034, failing_today=["Fossil lock-in"],
                          fossil=(0.1004, 0.001, 0.10)),
-     {"en": ["roof (2029) and windows (2034)", "10.04 % of the heat, more than the 10 % tolerated", "gives 0.1 %"],
+     {"en": ["the planned envelope steps (roof (2029) and windows (2034))",
+             "10.04 % of the heat, more than the 10 % tolerated", "gives 0.1 %"],
       "nl": ["10,04 % van de warmte", "toegelaten 10 %", "0,1 %"]}, {"en": ["give 10 % of"], "nl": ["leveren 10 %"]}),
-    ("path_needed", dict(steps=["roof (2029)"], path_year=2029, failing_today=["Temperature lock-in", "Fossil"],
-                         fossil=None),
-     {"en": ["Temperature lock-in and Fossil"], "nl": ["Temperature lock-in en Fossil"]}, {}),
+    ("path_needed", dict(steps=[], path_year=2029, failing_today=["Temperature lock-in", "Fossil"], fossil=None),
+     {"en": ["rests on these envelope steps", "Temperature lock-in and Fossil"],
+      "nl": ["steunt op deze isolatiestappen", "Temperature lock-in en Fossil"]}, {}),
     ("co2", dict(reference_t=78.6, variant_t=29.7, avoided_t=978.0, years=20, along_path=False),
      {"en": ["29.7 instead of 78.6", "in the first year", "62 % less", "Over 20 years it avoids 978 t"],
       "nl": ["29,7 in plaats van 78,6", "62 % minder", "vermijdt ze 978 t"]}, {"en": ["more"], "nl": ["meer"]}),
     ("co2", dict(reference_t=78.6, variant_t=29.7, avoided_t=693.6, years=20, along_path=True),  # the path lowers both
-     {"en": ["62 % less", "Over 20 years, as the renovation steps lower the demand of both, it avoids 694 t"],
-      "nl": ["terwijl de renovatiestappen de vraag van beide verlagen, vermijdt ze 694 t"]}, {"en": ["978"]}),
+     {"en": ["62 % less", "Over 20 years, along the renovation path, it avoids 694 t"],
+      "nl": ["Over 20 jaar, langs het renovatiepad, vermijdt ze 694 t"]}, {"en": ["978"]}),
     ("co2", dict(reference_t=30.0, variant_t=33.0, avoided_t=-60.0, years=20, along_path=False),
      {"en": ["10 % more", "60 t of CO2 more"], "nl": ["10 % meer", "60 t CO2 meer"]},
      {"en": ["less", "avoid"], "nl": ["minder", "vermijdt"]}),
@@ -406,8 +456,15 @@ CASES = [
      {"en": ["an apartment on average", "EUR 265 less"], "nl": ["€ 265 minder"]}, {"en": ["more"]}),
     ("up_front_reference", dict(net_eur=1265.2, reference_eur=1265.0, equal=True),
      {"en": ["as much up front"], "nl": ["evenveel"]}, {"en": ["EUR 0"]}),
-    ("prefinance", dict(advance_eur=12000.0, balance_eur=12000.0, balance_per_apartment_eur=500.0),
-     {"en": ["EUR 12,000 at the start", "its share of the balance (EUR 500)"], "nl": ["€ 12.000 bij de start"]}, {}),
+    ("prefinance", dict(advance_eur=12000.0, balance_eur=12000.0, balance_per_apartment_eur=[500.0] * 24),
+     {"en": ["EUR 12,000 at the start", "each apartment prefinances its share of the balance (EUR 500)"],
+      "nl": ["€ 12.000 bij de start", "elk appartement prefinanciert zijn deel van het saldo (€ 500)"]}, {}),
+    ("prefinance", dict(advance_eur=12000.0, balance_eur=12000.0,
+                        balance_per_apartment_eur=[1800.0, 2400.0, 3000.0, 4800.0]),  # unequal shares
+     {"en": ["the apartments prefinance their shares of the balance, between EUR 1,800 and EUR 4,800 "
+             "(EUR 3,000 on average)"],
+      "nl": ["tussen € 1.800 en € 4.800 (gemiddeld € 3.000)"]},
+     {"en": ["each apartment"], "nl": ["elk appartement"]}),
     ("per_year", dict(bill_before_eur=1605.6, bill_after_eur=1418.88, maintenance_change_eur=152.44,
                       replacements_change_eur=-29.7, recurring_change_eur=-63.98, equal=True),
      # printed parts add up to the printed total: -187 + 153 - 30 = -64 (152.44 shows as 153)
@@ -417,8 +474,29 @@ CASES = [
      {"en": ["pays", "EUR -"], "nl": ["betaalt", "€ -"]}),
     ("per_year", dict(bill_before_eur=1606.4, bill_after_eur=1419.3, maintenance_change_eur=152.4,
                       replacements_change_eur=-30.2, recurring_change_eur=-63.98, equal=True, along_path=True),
-     {"en": ["In the first year (at the prices of year 1)", "After each renovation step the bills of both change"],
-      "nl": ["In het eerste jaar", "Na elke renovatiestap"]}, {"en": ["Every year after that"], "nl": ["Elk jaar"]}),
+     {"en": ["In the first year (at the prices of year 1)", "Later years follow the renovation path"],
+      "nl": ["In het eerste jaar", "Latere jaren volgen het renovatiepad"]},
+     {"en": ["Every year after that"], "nl": ["Elk jaar"]}),
+    ("later", dict(events=[{"year": 2029, "n": 3, "per_apartment_eur": [265.0] * 24,
+                            "items": ["PV removal and reinstallation for the roof insulation"], "reference_items": []}]),
+     {"en": ["Later one-off payments, not in the yearly figures: in 2029 (year 3) each apartment pays EUR 265 incl. "
+             "VAT for the PV removal and reinstallation for the roof insulation."],
+      "nl": ["in 2029 (jaar 3) betaalt elk appartement € 265 incl. btw voor 'PV removal and reinstallation for the "
+             "roof insulation'"]}, {}),
+    ("later", dict(events=[{"year": 2029, "n": 3, "per_apartment_eur": [159.0, 212.0, 265.0, 424.0],
+                            "items": ["PV removal"], "reference_items": []},
+                           {"year": 2034, "n": 8, "per_apartment_eur": [-120.0, -160.0, -200.0, -320.0], "items": [],
+                            "reference_items": ["replacement of the existing gas boiler 150 kW"]},
+                           {"year": 2036, "n": 10, "per_apartment_eur": [30.0] * 4, "items": ["boiler A"],
+                            "reference_items": ["boiler B"]}]),
+     {"en": ["in 2029 (year 3) the apartments pay between EUR 159 and EUR 424, on average EUR 265 incl. VAT for the "
+             "PV removal",
+             "in 2034 (year 8) the reference would buy the replacement of the existing gas boiler 150 kW and the "
+             "variant not: the apartments save between EUR 120 and EUR 320, on average EUR 200 incl. VAT",
+             "in 2036 (year 10) the variant buys the boiler A and the reference the boiler B: each apartment pays "
+             "EUR 30 more than with the reference"],
+      "nl": ["besparen de appartementen tussen € 120 en € 320, gemiddeld € 200", "koopt de variant 'boiler A'"]},
+     {"en": ["EUR -"], "nl": ["€ -"]}),
     ("per_year", dict(bill_before_eur=1606.91, bill_after_eur=1791.08, maintenance_change_eur=152.0,
                       replacements_change_eur=-18.0, recurring_change_eur=318.17, equal=False),
      {"en": ["goes up from EUR 1,607 to EUR 1,791", "an apartment on average pays EUR 318 more a year"],
@@ -458,10 +536,27 @@ CASES = [
      {"en": ["no study money", "construction_year"], "nl": ["geen studiegeld"]}, {}),
     ("prices", dict(tariff="lv_2026", tariff_year=2026, fixed_eur_per_mwh=115.0, multiplier=1.0,
                     markup_eur_per_mwh=15.0, basis_year=2026, basis_years=[2026], mean_eur_per_mwh=84.8,
-                    source="x", default=True),
-     {"en": ["those of 2026", "EUR 115 per MWh", "plus EUR 15 per MWh", "average EUR 84.8 per MWh over 2026",
-             "scaled shape", "data/prices/README.md"],
-      "nl": ["die van 2026", "€ 115 per MWh", "€ 84,8 per MWh", "geschaald profiel"]}, {"en": ["not of one year"]}),
+                    source="x", default=True, cost_years=[2021, 2024, 2024]),
+     {"en": ["The energy prices and tariffs are those of 2026.",
+             "The investment costs are the cost table's prices of 2021–2024 (the years of its sources), not indexed "
+             "to 2026.", "On the low-voltage connection, a fixed-price contract charges EUR 115 per MWh",
+             "plus EUR 15 per MWh", "average EUR 84.8 per MWh over 2026", "scaled shape", "data/prices/README.md"],
+      "nl": ["De energieprijzen en tarieven zijn die van 2026", "van 2021–2024", "niet geïndexeerd naar 2026",
+             "Op de laagspanningsaansluiting", "€ 115 per MWh", "€ 84,8 per MWh", "geschaald profiel"]},
+     {"en": ["not of one year", "The prices are those", "other items"], "nl": ["De prijzen zijn die"]}),
+    ("prices", dict(tariff="mv_2026", tariff_year=2026, fixed_eur_per_mwh=105.0, multiplier=1.0,
+                    markup_eur_per_mwh=10.0, basis_year=2026, basis_years=[2026], mean_eur_per_mwh=84.8,
+                    source="x", default=True, connection="mv", cost_years=[2024], other_costs=True),
+     {"en": ["prices of 2024 (the years", "the other items at the prices of their own sources",
+             "On the variant's own medium-voltage cabin, a fixed-price contract charges EUR 105 per MWh",
+             "tariff mv_2026", "plus EUR 10 per MWh"],
+      "nl": ["Op de eigen middenspanningscabine van de variant", "€ 105 per MWh", "plus € 10 per MWh"]},
+     {"en": ["low-voltage", "EUR 115"]}),
+    ("prices", dict(tariff="lv_2026", tariff_year=2026, fixed_eur_per_mwh=115.0, multiplier=1.0,
+                    markup_eur_per_mwh=15.0, basis_year=2026, basis_years=[2026], mean_eur_per_mwh=84.8,
+                    source="x", default=True),  # no cost-table item
+     {"en": ["The investment costs are at the prices of their sources"], "nl": ["aan de prijzen van hun bronnen"]},
+     {"en": ["cost table"]}),
     ("prices", dict(tariff="lv_2026", tariff_year=2026, fixed_eur_per_mwh=115.0, multiplier=1.1,
                     markup_eur_per_mwh=12.5, basis_year=2023, basis_years=[2023], mean_eur_per_mwh=97.3,
                     source="ENTSO-E BE 2023", default=False),
@@ -482,19 +577,39 @@ CASES = [
      {"en": ["avoids no more CO2", "(4 t less)", "EUR 3,000 more"], "nl": ["niet meer CO2", "(4 t minder)"]},
      {"en": ["per extra tonne"]}),
     ("dynamic", dict(name="dyn", variant_eur=34052.99, fixed_heat_led_eur=34547.53, level_effect_eur=-687.31,
-                     flexibility_effect_eur=192.77),
+                     flexibility_effect_eur=192.77, dynamic_heat_led_eur=33860.22, strategy="price_led"),
+     # price-led steering costs money: a cost, and the advice to run heat-led on the same contract
      {"en": ["costs EUR 34,053 a year", "would cost EUR 34,548", "price level of the dynamic contract saves EUR 687",
-             "cheap hours adds EUR 193"],
-      "nl": ["bespaart € 687 per jaar", "kost € 193 per jaar extra"]}, {"en": ["EUR -"], "nl": ["€ -"]}),
+             "steering the heat pumps to cheap hours costs EUR 193 a year more",
+             "Price-led steering does not pay here: the same plant run heat-led on the same dynamic contract would "
+             "cost EUR 33,860 a year, EUR 193 less."],
+      "nl": ["bespaart € 687 per jaar", "sturen kost € 193 per jaar meer", "Prijsgestuurde sturing loont hier niet",
+             "€ 33.860 per jaar kosten, € 193 minder"]},
+     {"en": ["EUR -", "adds", "cheap hours saves"], "nl": ["€ -", "extra"]}),
     ("dynamic", dict(name="dyn", variant_eur=30000.0, fixed_heat_led_eur=30500.0, level_effect_eur=200.0,
-                     flexibility_effect_eur=-700.0),
-     {"en": ["contract adds EUR 200", "cheap hours saves EUR 700"], "nl": ["kost € 200 per jaar extra",
-                                                                          "sturen bespaart € 700"]}, {}),
+                     flexibility_effect_eur=-700.0, dynamic_heat_led_eur=30700.0),
+     {"en": ["contract costs EUR 200 a year more", "cheap hours saves EUR 700 a year"],
+      "nl": ["kost € 200 per jaar meer", "sturen bespaart € 700"]},
+     {"en": ["does not pay"], "nl": ["loont hier niet"]}),
+    ("dynamic", dict(name="dyn", variant_eur=30000.0, fixed_heat_led_eur=30500.0, level_effect_eur=-500.0,
+                     flexibility_effect_eur=0.3, strategy="heat_led"),  # heat-led: no flexibility effect as printed
+     {"en": ["running heat-led changes nothing"], "nl": ["warmtegestuurd draaien verandert niets"]},
+     {"en": ["does not pay"], "nl": ["loont hier niet"]}),
     ("sensitivity", dict(parameter="electricity_price", change="±20 %", low_eur=-98503.0, high_eur=-262051.0),
      {"en": ["electricity price (±20 %)", "between EUR -262,051 and EUR -98,503"],
       "nl": ["elektriciteitsprijs", "tussen € -262.051 en € -98.503"]}, {}),
-    ("best_npv_other", dict(name="b", npv_eur=-65000.0), {"en": ["'b' would come first (EUR -65,000)"],
-                                                          "nl": ["'b' eerst komen (€ -65.000)"]}, {}),
+    ("best_npv_other", dict(name="b", npv_eur=-65000.0),
+     {"en": ["'b' would come first among the qualifying variants (EUR -65,000)"],
+      "nl": ["'b' eerst komen onder de varianten die in aanmerking komen (€ -65.000)"]}, {"en": ["does not qualify"]}),
+    ("best_npv_other", dict(name=None, npv_eur=None, unqualified="c", unqualified_npv_eur=-50000.0,
+                            reason="its refrigerant is banned"),
+     {"en": ["The best net present value of all, EUR -50,000, belongs to 'c', which does not qualify because its "
+             "refrigerant is banned."], "nl": ["is die van 'c', die niet in aanmerking komt; its refrigerant"]},
+     {"en": ["would come first"]}),
+    ("best_npv_other", dict(name="b", npv_eur=-65000.0, unqualified="c", unqualified_npv_eur=-50000.0,
+                            reason="it leaves heat unmet"),
+     {"en": ["'b' would come first among the qualifying variants", "belongs to 'c', which does not qualify because it "
+             "leaves heat unmet"], "nl": ["'b' eerst komen", "'c', die niet in aanmerking komt"]}, {}),
 ]
 
 
@@ -598,6 +713,274 @@ def test_the_1930s_example_raises_the_epc_of_all_electric_and_says_so(studies):
         sentence = s.epc(language, reference_kwh_m2=ref["epc_kwh_m2"], variant_kwh_m2=row["epc_kwh_m2"],
                          label_reference=ref["epc_label"], label_variant=row["epc_label"])
         assert word in sentence and "brings" not in sentence
+
+
+# --------------------------------------------------------------------------- the review's points, on the real studies
+@pytest.mark.parametrize("language", ["en", "nl"])
+@pytest.mark.parametrize("study", ["demo", "1980s"])
+def test_a_dynamic_contract_whose_steering_costs_money_says_so_and_advises_heat_led(studies, study, language):
+    """Price-led steering costs money in both studies: page one calls it a cost, never a saving ("adds EUR 193" read
+    as one), and gives the firm's advice: the same plant run heat-led on the dynamic contract costs that much less."""
+    result = studies[study]
+    name = result.recommended
+    effects = result.dynamic_tariff_effects().loc[name]
+    flexibility, heat_led = effects["flexibility_effect_eur"], effects["dynamic_heat_led_eur"]
+    assert effects["strategy"] == "price_led" and round(flexibility) > 0
+    assert effects["variant_eur"] - heat_led == pytest.approx(flexibility)  # the split adds up
+    text = _paragraphs(result, language)[f"dynamic-{name}"]
+    cost = {"en": f"steering the heat pumps to cheap hours costs {format_eur(flexibility, 'en')} a year more",
+            "nl": f"de warmtepompen naar goedkope uren sturen kost {format_eur(flexibility, 'nl')} per jaar meer"}
+    advice = {"en": (f"Price-led steering does not pay here: the same plant run heat-led on the same dynamic contract "
+                     f"would cost {format_eur(heat_led, 'en')} a year, {format_eur(flexibility, 'en')} less."),
+              "nl": (f"Prijsgestuurde sturing loont hier niet: dezelfde installatie zou warmtegestuurd met hetzelfde "
+                     f"dynamische contract {format_eur(heat_led, 'nl')} per jaar kosten, "
+                     f"{format_eur(flexibility, 'nl')} minder.")}
+    assert cost[language] in text and advice[language] in text
+    assert "adds" not in text and "extra" not in text
+    assert heat_led < effects["variant_eur"]
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_a_close_ranking_is_called_practically_tied_with_what_the_lead_rests_on(studies, language):
+    """Demo: EUR 284/t against EUR 285/t. The lead, as gap, is (v2 - v1) x the first's CO2 avoided; one year of what
+    the dynamic contract's price level saves is more than that, so page one says the order rests on it."""
+    from mgwsim.report.summary import PRACTICAL_TIE_FRAC
+
+    demo = studies["demo"]
+    decision = demo.decision
+    first, second = decision.qualified[:2]
+    v1, v2 = (float(decision.table.loc[n, "criterion_value"]) for n in (first, second))
+    assert abs(v2 - v1) / abs(v1) <= PRACTICAL_TIE_FRAC == 0.05
+    paragraphs = page_one(demo, language)
+    ids = [p.id for p in paragraphs]
+    assert ids.index("tie") == ids.index("qualification") + 1
+    text = paragraphs[ids.index("tie")].text
+    for name in (first, second):
+        assert f"'{name}' ({decision.criterion_text(name, language)})" in text
+    lead_eur = (v2 - v1) * float(demo.table.loc[first, "co2_avoided_t"])  # extra gap that would put them level
+    level_eur = -float(demo.dynamic_tariff_effects().loc[first, "level_effect_eur"])
+    assert level_eur > lead_eur > 0.0
+    assert format_eur(lead_eur, language) in text and format_eur(level_eur, language) in text
+    assert {"en": "in a single year more than the whole lead", "nl": "in één jaar meer dan de hele voorsprong"}[
+        language] in text
+    assert {"en": "PV (30.0 kWp against none)", "nl": "zonnepanelen (30,0 kWp tegenover geen)"}[language] in text
+    # the 1930s: close as well, set apart by PV alone, no dynamic contract to rest on
+    hybrid = _paragraphs(studies["1930s"], language)["tie"]
+    assert {"en": "What sets them apart: PV (15.0 kWp against none).",
+            "nl": "Wat ze onderscheidt: zonnepanelen (15,0 kWp tegenover geen)."}[language] in hybrid
+    # the 1980s: the second is 19 % behind, not close
+    d80 = studies["1980s"].decision
+    w1, w2 = (float(d80.table.loc[n, "criterion_value"]) for n in d80.qualified[:2])
+    assert abs(w2 - w1) / abs(w1) > PRACTICAL_TIE_FRAC and "tie" not in _paragraphs(studies["1980s"], language)
+
+
+def test_a_close_ranking_by_npv_states_the_lead_in_npv_without_a_price_level_clause(studies):
+    """Ranked by NPV the demo's first two are 'heat pumps + boiler' and '+ PV + dynamic tariff' (3.6 % apart): the
+    lead is the NPV difference, and the dynamic contract belongs to the second, so no lead rests on it."""
+    from mgwsim.study import DecisionRules
+
+    demo = studies["demo"]
+    study = replace(demo, study=replace(demo.study, rules=DecisionRules(criterion="npv")))
+    first, second = study.decision.qualified[:2]
+    npv = study.table["npv_eur"]
+    assert (first, second) == ("heat pumps + boiler", "+ PV + dynamic tariff")
+    text = _paragraphs(study, "en")["tie"]
+    assert f"{format_eur(npv[first] - npv[second], 'en')} of net present value over 20 years" in text
+    assert "a fixed price against a dynamic contract" in text and "price level" not in text
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_prices_are_the_variants_own_connection_and_the_cost_years_are_the_cost_tables(studies, language):
+    """1980s: the recommended variant has its own medium-voltage cabin, so page one quotes the MV tariff's fixed
+    price and mark-up, not the low-voltage ones; the investment costs are of the cost table's source years."""
+    result = studies["1980s"]
+    name = result.recommended
+    assert result.result(name).variant.connection == "mv"
+    fixed, dynamic = result.inputs.tariff("mv", dynamic=False), result.inputs.tariff("mv", dynamic=True)
+    lv = result.inputs.tariff("lv", dynamic=False)
+    text = _paragraphs(result, language)["prices"]
+    assert f"{format_eur(1000 * fixed['energy_eur_per_kwh'], language)} per MWh" in text and fixed.name in text
+    assert f"plus {format_eur(1000 * dynamic['dynamic_markup_eur_per_kwh'], language)} per MWh" in text
+    assert format_eur(1000 * lv["energy_eur_per_kwh"], language) not in text and lv.name not in text
+    assert {"en": "On the variant's own medium-voltage cabin", "nl": "Op de eigen middenspanningscabine"}[language] \
+        in text
+    table = result.inputs.cost_table.table
+    years = f"{table.loc['heat_pump_air_water', 'year']}–{table.loc['pv', 'year']}"  # 2021–2024
+    assert years == "2021–2024"
+    assert {"en": f"The energy prices and tariffs are those of {fixed.year}. The investment costs are the cost "
+                  f"table's prices of {years} (the years of its sources), not indexed to {fixed.year}; the other "
+                  "items at the prices of their own sources",
+            "nl": f"De energieprijzen en tarieven zijn die van {fixed.year}. De investeringskosten zijn de prijzen "
+                  f"van de kostentabel van {years}"}[language] in text
+    demo = _paragraphs(studies["demo"], language)["prices"]  # low voltage, every item from the cost table
+    assert {"en": "On the low-voltage connection", "nl": "Op de laagspanningsaansluiting"}[language] in demo
+    assert {"en": "other items", "nl": "andere posten"}[language] not in demo
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_later_one_off_purchases_are_stated_by_year_and_per_apartment(studies, language):
+    """Demo: the PV laid now is removed and reinstalled when the roof is insulated (2029, year 3): EUR 6,000 excl.
+    VAT (200 EUR/kWp x 30 kWp) at 6 % VAT is EUR 6,360, EUR 265 for each of the 24 equal apartments."""
+    from mgwsim.finance import later_costs
+
+    demo = studies["demo"]
+    name = demo.recommended
+    remount = [i for i in demo.result(name).investments if i.first_year > 0]
+    assert [(i.first_year, i.capex_eur, i.one_off) for i in remount] == [(3, 6000.0, True)]
+    assert demo.inputs.install_year + 3 == 2029 == int(demo.path_table().query("step == 1")["calendar_year"].iloc[0])
+    assert later_costs(demo.case(name))["change_eur"].to_dict() == {3: pytest.approx(6360.0)}
+    text = _paragraphs(demo, language)["later"]
+    assert {"en": ("Later one-off payments, not in the yearly figures: in 2029 (year 3) each apartment pays EUR 265 "
+                   "incl. VAT for the PV removal and reinstallation for the roof insulation (30.0 kWp)."),
+            "nl": ("Latere eenmalige betalingen, niet in de jaarlijkse bedragen: in 2029 (jaar 3) betaalt elk "
+                   "appartement € 265 incl. btw voor 'PV removal and reinstallation for the roof insulation "
+                   "(30.0 kWp)'.")}[language] == text
+    hybrid = studies["1930s"]  # 15 kWp, roof in 2028 (year 2), 12 apartments: 3,180 / 12 = 265
+    assert "2028" in _paragraphs(hybrid, language)["later"] and format_eur(265, language) in \
+        _paragraphs(hybrid, language)["later"]
+    assert "later" not in _paragraphs(studies["demo"], language) or name != "heat pumps + boiler"
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_unequal_shares_give_the_range_and_the_mean_not_one_apartments_amount(studies, language):
+    """Shares 3:4:5:8 (x 6 apartments): the EUR 12,000 balance of the works grant is 300/400/500/800 per apartment
+    (120 parts of EUR 100), the EUR 6,360 PV remount 159/212/265/424; page one gives the range and the mean."""
+    demo = studies["demo"]
+    result = replace(demo, study=replace(demo.study, inputs=replace(demo.inputs, apartment_shares=(3.0, 4.0, 5.0,
+                                                                                                  8.0) * 6)))
+    text = _paragraphs(result, language)
+    eur = {v: format_eur(v, language) for v in (159, 265, 300, 424, 500, 800)}
+    assert {"en": f"the apartments prefinance their shares of the balance, between {eur[300]} and {eur[800]} "
+                  f"({eur[500]} on average)",
+            "nl": f"de appartementen prefinancieren hun deel van het saldo, tussen {eur[300]} en {eur[800]} "
+                  f"(gemiddeld {eur[500]})"}[language] in text["prefinance"]
+    assert {"en": f"the apartments pay between {eur[159]} and {eur[424]}, on average {eur[265]} incl. VAT",
+            "nl": f"betalen de appartementen tussen {eur[159]} en {eur[424]}, gemiddeld {eur[265]} incl. btw"}[
+        language] in text["later"]
+    for key in ("prefinance", "later", "up_front"):
+        assert SENTENCES["who_each"][language == "nl"] not in text[key]
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_renovation_path_is_said_once_to_be_common_and_not_costed(studies, result, language):
+    demo = _paragraphs(studies["demo"], language)
+    assert {"en": ("The envelope steps of the renovation path (roof insulation (2029) and new windows (2034)) are "
+                   "assumed for the reference and every variant alike; their cost is not in the comparison"),
+            "nl": "De isolatiestappen van het renovatiepad (roof insulation (2029) en new windows (2034))"}[language] \
+        in demo["path_assumed"]
+    cancels = {"en": "cancels out", "nl": "valt weg"}[language]
+    assert sum(cancels in text for text in demo.values()) == 1
+    assert "(2029)" not in demo["path_needed"]  # the steps are listed once
+    assert {"en": "along the renovation path", "nl": "langs het renovatiepad"}[language] in demo["co2"]
+    assert "path_assumed" not in _paragraphs(result, language)  # no renovation path, nothing to say
+
+
+def test_best_npv_names_a_qualified_variant_or_says_why_the_best_does_not_qualify(studies, result):
+    from mgwsim.report.summary import best_npv_paragraph
+    from mgwsim.study.decision import Shortfall
+
+    demo = studies["demo"]
+    qualified = demo.decision.table[demo.decision.table["qualifies"]]
+    best = qualified["npv_eur"].idxmax()
+    assert best == "heat pumps + boiler" != demo.recommended
+    assert _paragraphs(demo, "en")["best_npv_other"] == (
+        f"Ranked by net present value alone, '{best}' would come first among the qualifying variants "
+        f"({format_eur(qualified.loc[best, 'npv_eur'], 'en')}).")
+    # the small study: nothing qualifies, and the best NPV of all is not the closest variant's
+    table = result.decision.table
+    top = table["npv_eur"].idxmax()
+    assert not table.loc[top, "qualifies"] and top != result.detail_variant
+    text = _paragraphs(result, "en")["best_npv_other"]
+    assert f"belongs to '{top}', which does not qualify because {table.loc[top, 'shortfalls'][0].en}" in text
+    # constructed: the recommended 'a' is the best qualified; 'c', better, falls short on comfort
+    short = Shortfall("comfort", "it leaves heat unmet", "ze laat een warmtetekort", "x", "x")
+    fake = SimpleNamespace(decision=SimpleNamespace(table=pd.DataFrame(
+        {"npv_eur": [-100.0, -200.0, -50.0], "qualifies": [True, True, False], "shortfalls": [[], [], [short]]},
+        index=["a", "b", "c"])))
+    paragraph = best_npv_paragraph(fake, "a", "nl")
+    assert paragraph.text == ("De beste netto contante waarde van alle varianten, € -50, is die van 'c', die niet in "
+                              "aanmerking komt; ze laat een warmtetekort.")
+    fake.decision.table.loc["c", "qualifies"] = True
+    fake.decision.table.loc["c", "shortfalls"] = []
+    assert "'c' would come first" in best_npv_paragraph(fake, "a", "en").text
+    assert best_npv_paragraph(fake, "c", "en") is None  # the recommended one has the best NPV of all
+
+
+def test_investments_are_listed_item_by_item_and_add_up_to_the_table(studies, reports):
+    demo = studies["demo"]
+    book = pd.read_excel(reports["demo_en"].workbook, sheet_name=None)
+    assert list(book) == [s for s in SHEETS if s != "hourly"]
+    items = book["investments"]
+    assert len(items) == sum(len(r.investments) for r in (demo.reference, *demo.results))
+    for name in demo.table.index:
+        rows = items[items["variant"] == name]
+        assert rows.loc[rows["year_bought"] == 0, "capex_excl_vat_eur"].sum() == pytest.approx(
+            demo.table.loc[name, "investment_eur"])
+        assert rows.loc[rows["year_bought"] > 0, "capex_excl_vat_eur"].sum() == pytest.approx(
+            demo.table.loc[name, "later_investment_eur"])
+    for vr, case in zip(demo.results, demo.cases, strict=True):  # incl. VAT = the case's year-0 VAT split
+        vat = case.vat_frame()
+        for option, name in (("variant", vr.variant.name), ("reference", demo.reference.variant.name)):
+            rows = items[(items["variant"] == name) & (items["year_bought"] == 0)]
+            expected = vat.loc[option, "excl_vat_eur"].sum() + vat.loc[option, "vat_eur"].sum()
+            assert rows["capex_incl_vat_eur"].sum() == pytest.approx(expected)
+    remount = items[(items["variant"] == demo.recommended) & (items["year_bought"] == 3)].iloc[0]
+    assert (remount["kind"], remount["capex_excl_vat_eur"], remount["vat_frac"], remount["capex_incl_vat_eur"]) == (
+        "one-off", 6000.0, 0.06, pytest.approx(6360.0))
+    assert pd.isna(remount["lifetime_years"]) and remount["maintenance_frac_per_year"] == 0.0
+    boiler = items[items["variant"] == demo.reference.variant.name].iloc[0]
+    assert (boiler["vat_class"], boiler["vat_frac"]) == ("fossil_heating", 0.21)  # standard rate since 2025
+    html = reports["demo_en"].html.read_text(encoding="utf-8")
+    table = re.search(r'<details id="investments">(.*?)</details>', html, re.S).group(1)  # collapsed
+    for item in demo.result(demo.recommended).investments + demo.reference.investments:
+        assert escape(item.name) in table
+    assert "Investments: + PV + dynamic tariff and the reference" in table and ">one-off<" in table
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_yearly_cost_per_apartment_says_it_includes_the_annualised_investment(studies, reports, language):
+    """The label states what the number is: the annuity of every cost of the horizon (investment included, grants
+    deducted), per apartment: CRF(r, N) / n x PV(variant costs), recomputed from the cash flows."""
+    from mgwsim.finance import annuity_factor, discount_factors
+
+    demo = studies["demo"]
+    label = t("annual_cost_per_apartment_eur", language)
+    assert {"en": "incl. the annualised investment", "nl": "incl. de geannualiseerde investering"}[language] in label
+    assert label in _parse(reports[f"demo_{language}"].html).section_text("comparison")
+    finance, case = demo.inputs.finance, demo.case(demo.recommended)
+    flows = case.cash_flows
+    costs = flows[[c for c in flows.columns if c.startswith("variant_")]].sum(axis=1).to_numpy()
+    annual = annuity_factor(finance.discount_rate_frac, finance.horizon_years) / demo.inputs.building.n_apartments \
+        * float(costs @ discount_factors(finance.discount_rate_frac, finance.horizon_years))
+    assert demo.table.loc[demo.recommended, "annual_cost_per_apartment_eur"] == pytest.approx(annual)
+    assert flows["variant_investment_eur"].iloc[0] > 0  # the year-0 investment is one of those costs
+
+
+def test_dutch_report_translates_the_ventilation_and_the_state_as_is(reports, studies):
+    nl = _parse(reports["demo_nl"].html)
+    assert "Ventilatie natuurlijk (systeem A)" in nl.section_text("building")
+    assert "Ventilatie natural" not in nl.section_text("building")  # (sources quoted in English keep "natural gas")
+    path = re.search(r'<table id="renovation-path-table">(.*?)</table>',
+                     reports["demo_nl"].html.read_text(encoding="utf-8"), re.S).group(1)
+    assert "<td>zoals het is</td>" in path and "as is" not in path
+    assert "<td>roof insulation</td>" in path  # the user's own step label stays
+    assert "Toestand" not in reports["demo_nl"].html.read_text(encoding="utf-8")
+    en = _parse(reports["demo_en"].html)
+    assert "Ventilation natural (system A)" in en.section_text("building")
+    lock_in = en.section_text("lock_in") + en.section_text("renovation_path")
+    assert "After new windows, the heat pumps" in lock_in and "New windows, the" not in lock_in
+
+
+def test_the_sensitivity_is_around_the_studys_own_npv_along_the_path(studies):
+    """With a renovation path the sensitivity's business case follows the path as the study's does: its base is
+    the study's NPV to the cent, so page one's NPV range is around the NPV it states."""
+    demo = studies["demo"]
+    name = demo.recommended
+    table = npv_sensitivity(demo, name)
+    assert table["npv_base_eur"].to_numpy() == pytest.approx(demo.case(name).npv_eur, abs=0.005)
+    for parameter in ("capex", "cop", "electricity_price", "gas_price"):
+        assert _perturbed_npv(demo, demo.result(name), parameter, 1.0) == pytest.approx(demo.case(name).npv_eur,
+                                                                                        abs=0.005)
 
 
 # --------------------------------------------------------------------------- workbook
@@ -812,3 +1195,31 @@ def test_the_yearly_parts_add_up_to_the_yearly_total_as_printed(language):
     text = per_year(language, bill_before_eur=1606.4, bill_after_eur=1419.3, maintenance_change_eur=152.4,
                     replacements_change_eur=-30.2, recurring_change_eur=-63.98, equal=True)
     assert ("153" in text and "30" in text and "64" in text) and "152" not in text
+
+
+def test_what_sets_two_variants_apart_in_words():
+    first = dict(pv_kwp=30.0, dynamic=True, ev_points=8, connection="mv", backup="gas_boiler")
+    second = dict(pv_kwp=0.0, dynamic=False, ev_points=0, connection="lv", backup="electric")
+    assert s.apart("en", first, second) == [
+        "PV (30.0 kWp against none)", "a dynamic contract against a fixed price",
+        "EV charging (8 against 0 charge points)", "a medium-voltage cabin against the low-voltage connection",
+        "backup: gas boiler against electric"]
+    assert s.apart("nl", second, first) == [
+        "zonnepanelen (geen tegenover 30,0 kWp)", "een vaste prijs tegenover een dynamisch contract",
+        "laadpalen (0 tegenover 8 laadpunten)", "de laagspanningsaansluiting tegenover een middenspanningscabine",
+        "back-up: elektrisch tegenover gasketel"]
+    assert s.apart("en", first, dict(first, pv_kwp=30.04)) == []  # the same as printed
+
+
+def test_item_names_drop_their_purchase_year_note_only():
+    from mgwsim.finance import Investment
+    from mgwsim.report.summary import item_name
+
+    remount = Investment("PV removal and reinstallation for the roof insulation (30.0 kWp, year 3)", 6000.0, 25,
+                         first_year=3, one_off=True)
+    boiler = Investment("replacement of the existing gas boiler 150 kW (the existing one is due in year 8)", 23833.0, 20,
+                        first_year=8)
+    other = Investment("something (year 3)", 1.0, 10, first_year=5)  # another year's note is the name's own
+    assert item_name(remount) == "PV removal and reinstallation for the roof insulation (30.0 kWp)"
+    assert item_name(boiler) == "replacement of the existing gas boiler 150 kW"
+    assert item_name(other) == "something (year 3)"

@@ -197,30 +197,42 @@ def fossil_lock_in(
         replaced_year = int(check_number(replaced_year, "replaced_year", owner=owner, low=1900, high=2200))
     share, from_year = _share_in(_share_by_year(results), target, replaced_year)
     args = ("fossil_lock_in", share, "share of heat", threshold)
+    year_en, year_nl = _target_year_text(target)
+    since_en = f"From {from_year} on, the" if from_year < target else "The"
+    since_nl = f"Vanaf {from_year} levert de" if from_year < target else "De"
     if share > threshold or share >= 0.5:
         main = "remains the main heat supplier" if share >= 0.5 else "still supplies a large part of the heat"
         return _check(*args[:1], "fail", *args[1:],
-                      f"The gas boiler {main} in {target} ({_pct(share, against=(threshold,))} of the heat, more than "
-                      f"the {_pct(threshold)} "
-                      f"tolerated) and no replacement is planned: the EU aims to phase out fossil boilers by 2040 "
-                      f"(EPBD recast, Directive (EU) 2024/1275), so this variant locks the building into gas.",
-                      f"De gasketel levert in {target} nog {_pct(share, 'nl', against=(threshold,))} van de warmte "
-                      f"(meer dan {_pct(threshold, 'nl')}) en "
-                      "er is geen vervanging gepland: de EU wil fossiele ketels tegen 2040 uitfaseren, deze variant "
-                      "houdt het gebouw vast aan gas.")
+                      f"{since_en} gas boiler {main} ({_pct(share, against=(threshold,))} of the heat, more than the "
+                      f"{_pct(threshold)} tolerated) and no replacement is planned, so it still does in {target}, "
+                      f"{year_en}: this variant locks the building into gas.",
+                      f"{since_nl} gasketel nog {_pct(share, 'nl', against=(threshold,))} van de warmte (meer dan "
+                      f"{_pct(threshold, 'nl')}) en er is geen vervanging gepland, dus ook in {target}, {year_nl}: "
+                      "deze variant houdt het gebouw vast aan gas.")
     if share > 0.0:
         return _check(*args[:1], "warn", *args[1:],
-                      f"The gas boiler stays as a backup and still gives {_pct(share, against=(threshold,))} of the "
-                      f"heat in {target}: within "
-                      "the tolerated share, but the gas connection and the chimney remain; plan its removal.",
-                      f"De gasketel blijft als back-up en levert in {target} nog "
-                      f"{_pct(share, 'nl', against=(threshold,))} van de warmte: "
-                      "aanvaardbaar, maar de gasaansluiting en de schouw blijven; plan de verwijdering.")
+                      f"{since_en} gas boiler stays as a backup and still gives {_pct(share, against=(threshold,))} "
+                      f"of the heat, also in {target}, {year_en}: within the tolerated share, but the gas connection "
+                      "and the chimney remain; plan its removal.",
+                      f"{since_nl} gasketel als back-up nog {_pct(share, 'nl', against=(threshold,))} van de warmte, "
+                      f"ook in {target}, {year_nl}: aanvaardbaar, maar de gasaansluiting en de schouw blijven; plan de "
+                      "verwijdering.")
     reason = f"the boiler is removed in {from_year}" if replaced_year is not None and from_year == replaced_year \
         else "no fossil boiler is used"
     return _check(*args[:1], "pass", *args[1:],
-                  f"No fossil fuel supplies heat in {target} ({reason}): no lock-in into gas.",
-                  f"In {target} levert geen fossiele brandstof nog warmte: geen vastzitten aan gas.")
+                  f"No fossil fuel supplies heat in {target}, {year_en}: {reason}, so there is no lock-in into gas.",
+                  f"In {target}, {year_nl}, levert geen fossiele brandstof nog warmte: geen vastzitten aan gas.")
+
+
+def _target_year_text(target: int) -> tuple[str, str]:
+    """What the fossil check's target year is, in words (English, Dutch)."""
+    if target == FOSSIL_PHASE_OUT_YEAR:
+        return ("the year by which the EU aims to phase out fossil boilers (EPBD recast, Directive (EU) 2024/1275)",
+                "het jaar waarin de EU fossiele ketels uitgefaseerd wil hebben (herziene EPBD, Richtlijn (EU) "
+                "2024/1275)")
+    if target == 2050:
+        return ("the year the EU aims to be climate-neutral", "het jaar waarin de EU klimaatneutraal wil zijn")
+    return "the target year of this check", "het doeljaar van deze toets"
 
 
 # ---------------------------------------------------------------------------------------
@@ -265,16 +277,16 @@ def temperature_lock_in(
     delivered = float(h["space_heating_delivered_kwh"].sum())
     share = backup_kwh / delivered if delivered > 0 else 0.0
     args = ("temperature_lock_in", share, "share of space heat", limit)
-    state = label[:1].upper() + label[1:]
+    state, state_nl = _state_text(label)
     if system_result.plant.heat_pumps is None:
         return _check(args[0], "pass", *args[1:],
                       f"{state}, no heat pump heats the building, so no heat-pump supply temperature limit applies.",
-                      f"Toestand '{label}': geen warmtepomp verwarmt het gebouw, dus geldt geen temperatuurgrens van "
+                      f"{state_nl}: geen warmtepomp verwarmt het gebouw, dus geldt geen temperatuurgrens van "
                       "een warmtepomp.")
     if hours == 0:
         return _check(args[0], "pass", *args[1:],
                       f"{state}, the heat pumps reach the supply temperature the radiators need in every hour.",
-                      f"Toestand '{label}': de warmtepompen halen elk uur de aanvoertemperatuur die de radiatoren vragen.")
+                      f"{state_nl}: de warmtepompen halen elk uur de aanvoertemperatuur die de radiatoren vragen.")
     detail = (f"in {hours} hours the radiators need a supply temperature above the heat pumps' maximum; "
               f"the backup gives {_num(backup_kwh)} kWh ({_pct(share, against=(limit,))} of the space heat) and "
               f"{_num(unmet_kwh)} kWh stay unmet")
@@ -285,10 +297,21 @@ def temperature_lock_in(
         return _check(args[0], "fail", *args[1:],
                       f"{state}, {detail}: the emitters lock the building into high temperatures; renovate first or "
                       "choose heat pumps with a higher supply temperature.",
-                      f"Toestand '{label}': {nl}. De radiatoren houden het gebouw vast aan hoge temperaturen.")
+                      f"{state_nl}: {nl}. De radiatoren houden het gebouw vast aan hoge temperaturen.")
     return _check(args[0], "warn", *args[1:],
                   f"{state}, {detail}: the backup covers it, but the heat pumps depend on it in cold hours.",
-                  f"Toestand '{label}': {nl}. De back-up dekt dit, maar de warmtepompen hangen ervan af.")
+                  f"{state_nl}: {nl}. De back-up dekt dit, maar de warmtepompen hangen ervan af.")
+
+
+def _state_text(label: str) -> tuple[str, str]:
+    """The building state a sentence speaks of, as its opening words (English, Dutch): "as is" is the
+    building as it is; a label starting with "after" is used as given; any other label is a renovation
+    step's, after which the state holds (the step's label is the user's own and is quoted in Dutch)."""
+    if label.strip().lower() == "as is":
+        return "With the building as it is", "Met het gebouw zoals het is"
+    if label.lower().startswith("after "):
+        return label[:1].upper() + label[1:], f"Na '{label[6:]}'"
+    return f"After {label}", f"Na '{label}'"
 
 
 # ---------------------------------------------------------------------------------------

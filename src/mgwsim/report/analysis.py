@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from mgwsim.finance import business_case
-from mgwsim.study.study import project_facts
+from mgwsim.study.study import path_option, project_facts
 
 LOCAL_TZ = "Europe/Brussels"
 MIN_COP_ELEC_KWH = 0.5
@@ -156,8 +156,23 @@ def _npv(result, vr, variant_option, reference_option, finance) -> float:
     return case.npv_eur
 
 
+def study_options(result, vr) -> tuple:
+    """The variant's and the reference's business-case sides as the study builds them: along the renovation
+    path when the study has one (each year billed in the state the building is in,
+    :func:`mgwsim.study.study.path_option`), else the simulated year repeated."""
+    inputs = result.inputs
+    steps = inputs.renovation_path.steps if inputs.renovation_path is not None else ()
+    years, horizon = [step.year for step in steps], inputs.finance.horizon_years
+
+    def side(variant_result):
+        states = result.states.get(variant_result.variant.name)
+        return path_option(states, years, horizon) if states else variant_result.option
+
+    return side(vr), side(result.reference)
+
+
 def _perturbed_npv(result, vr, parameter: str, change: float) -> float:
-    var, ref, finance = vr.option, result.reference.option, result.inputs.finance
+    (var, ref), finance = study_options(result, vr), result.inputs.finance
     if parameter == "electricity_price":
         carriers = ("electricity", "ev_reimbursement")
         var, ref = _scale_energy(var, carriers, change), _scale_energy(ref, carriers, change)
@@ -179,8 +194,8 @@ def npv_sensitivity(result, name: str) -> pd.DataFrame:
 
     Each parameter of :data:`SENSITIVITY` is set to its low and its high value while the
     others stay at base, and the business case is recomputed as the study builds it
-    (:func:`mgwsim.study.study.variant_business_case`: the study cost, the study's subsidy rules
-    and the variant's facts for their conditions):
+    (:func:`mgwsim.study.study.variant_business_case`: the bills along the renovation path, the
+    study cost, the study's subsidy rules and the variant's facts for their conditions):
 
     - electricity / gas price: the yearly bills of that carrier of variant *and* reference
       scaled (EV reimbursement follows the electricity price);
@@ -199,10 +214,63 @@ def npv_sensitivity(result, name: str) -> pd.DataFrame:
         swing, largest first.
     """
     vr = result.result(name)
-    base = _npv(result, vr, vr.option, result.reference.option, result.inputs.finance)
+    base = _npv(result, vr, *study_options(result, vr), result.inputs.finance)
     rows = {}
     for parameter, (low, high) in SENSITIVITY.items():
         npv_low, npv_high = (_perturbed_npv(result, vr, parameter, c) for c in (low, high))
         rows[parameter] = {"low": low, "high": high, "npv_low_eur": npv_low, "npv_high_eur": npv_high,
                            "npv_base_eur": base, "swing_eur": abs(npv_high - npv_low)}
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("parameter").sort_values("swing_eur", ascending=False)
+
+
+# --------------------------------------------------------------------------- investments
+def cost_table_row_years(cost_table) -> dict[str, int]:
+    """The ``source`` an investment priced by a cost-table row carries ("<source> (<year>)",
+    :meth:`mgwsim.finance.CostTable.investment`), mapped to that row's price year."""
+    return {f"{row['source']} ({int(row['year'])})": int(row["year"]) for _, row in cost_table.table.iterrows()}
+
+
+def cost_table_years(result, names) -> tuple[list[int], bool]:
+    """The price years of the cost-table rows that the variants ``names`` buy (sorted, unique), and whether
+    they also buy items priced by another source (a connection, a cabin, a user's item)."""
+    years_of = cost_table_row_years(result.inputs.cost_table)
+    items = [item for name in names for item in result.result(name).investments]
+    years = sorted({years_of[i.source] for i in items if i.source in years_of})
+    return years, any(i.source not in years_of for i in items)
+
+
+INVESTMENT_COLUMNS = ("variant", "item", "year_bought", "kind", "capex_excl_vat_eur", "vat_class", "vat_frac",
+                      "capex_incl_vat_eur", "lifetime_years", "maintenance_frac_per_year", "fixed_om_eur_per_year",
+                      "source")
+"""Columns of :func:`investments_frame`."""
+
+
+def investments_frame(result, names=None) -> pd.DataFrame:
+    """Every investment item of the reference and the variants ``names`` (default all), one row each.
+
+    ``year_bought`` the item's ``first_year`` (0 = now) [years]; ``kind`` ``one-off`` (paid once, never
+    replaced, no maintenance or residual value) or ``asset``; ``capex_excl_vat_eur`` the price of one
+    purchase at year-0 prices [EUR]; ``vat_class`` and ``vat_frac`` the rate the business case applies to
+    it (the study's VAT rates per class, reduced renovation VAT where its conditions are met) [-];
+    ``capex_incl_vat_eur`` = excl. VAT × (1 + rate) [EUR]; ``lifetime_years`` [years],
+    ``maintenance_frac_per_year`` [1/year] and ``fixed_om_eur_per_year`` [EUR/year, excl. VAT] as the
+    business case applies them (none, 0 and 0 for a one-off: :func:`mgwsim.finance.investment_schedule`);
+    ``source``.
+    """
+    ref = result.reference.variant.name
+    names = [r.variant.name for r in result.results] if names is None else [n for n in names if n != ref]
+    rates = result.cases[0].subsidies if result.cases else None
+    rows = []
+    for name in [ref, *names]:
+        subsidies = rates if name == ref else result.case(name).subsidies
+        for item in result.result(name).investments:
+            vat = float(subsidies.vat_frac_for(item.vat_class)) if subsidies is not None else np.nan
+            rows.append({"variant": name, "item": item.name, "year_bought": int(item.first_year),
+                         "kind": "one-off" if item.one_off else "asset", "capex_excl_vat_eur": float(item.capex_eur),
+                         "vat_class": item.vat_class, "vat_frac": vat,
+                         "capex_incl_vat_eur": float(item.capex_eur) * (1.0 + vat),
+                         "lifetime_years": None if item.one_off else int(item.lifetime_years),
+                         "maintenance_frac_per_year": 0.0 if item.one_off else float(item.maintenance_frac),
+                         "fixed_om_eur_per_year": 0.0 if item.one_off else float(item.fixed_om_eur_per_year),
+                         "source": item.source})
+    return pd.DataFrame(rows, columns=list(INVESTMENT_COLUMNS))

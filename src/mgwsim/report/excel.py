@@ -12,7 +12,9 @@ Sheets (:data:`SHEETS`):
   discount factor ``=(1+rate)^-year`` and, per variant, every cash-flow line of both options
   as numbers with the incremental flow and the flow before grants (no grant, no study) as
   formulas;
-* ``inputs`` (numbers as numbers, with unit and source), ``kpis`` (the comparison table),
+* ``inputs`` (numbers as numbers, with unit and source), ``investments`` (every item of the
+  reference and of each variant: year bought, one-off or asset, price excl. VAT, VAT class and
+  rate, incl. VAT, lifetime, maintenance, source), ``kpis`` (the comparison table),
   ``hourly`` (optional), ``checks`` (today's verdicts and those at the end of the renovation
   path), ``per_apartment``, ``subsidies`` (per rule and condition), ``vat``, ``sensitivity``,
   ``sources``.
@@ -34,12 +36,12 @@ from openpyxl.utils import get_column_letter
 
 from mgwsim._format import in_language
 from mgwsim.report import sources as src
-from mgwsim.report.analysis import LOCAL_TZ, local_index
+from mgwsim.report.analysis import LOCAL_TZ, investments_frame, local_index
 from mgwsim.report.summary import path_end
 from mgwsim.report.text import check_sentence
 
-SHEETS = ("decision", "cash_flows", "inputs", "kpis", "hourly", "checks", "per_apartment", "subsidies", "vat",
-          "sensitivity", "sources")
+SHEETS = ("decision", "cash_flows", "inputs", "investments", "kpis", "hourly", "checks", "per_apartment", "subsidies",
+          "vat", "sensitivity", "sources")
 """Sheet names, in workbook order (``hourly`` only when asked for)."""
 
 MAX_COLUMN_WIDTH = 60
@@ -376,6 +378,7 @@ def write_workbook(result, name: str, path, *, sensitivity: pd.DataFrame | None 
         "decision": (decision_sheet(result, flow_columns, language), f"B{DECISION_HEADER_ROW + 1}"),
         "cash_flows": (flow_rows, f"C{FLOW_HEADER_ROW + 1}"),
         "inputs": (_frame_rows(inputs_frame(result, language)), "B2"),
+        "investments": (_frame_rows(investments_frame(result)), "C2"),
         "kpis": (_frame_rows(kpis_frame(result)), "B2"),
         "hourly": (_frame_rows(hourly_frame(result.result(name))), "B2") if hourly else None,
         "checks": (_frame_rows(checks_frame(result, language)), "B2"),

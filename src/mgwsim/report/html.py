@@ -12,6 +12,7 @@ from html import escape
 import numpy as np
 import pandas as pd
 
+from mgwsim._format import in_language
 from mgwsim.report import analysis as a
 from mgwsim.report import sources as src
 from mgwsim.report.sentences import key_name
@@ -28,6 +29,7 @@ from mgwsim.report.text import (
     status_label,
     t,
 )
+from mgwsim.study.decision import _condition_text  # the decision's words for a failed call condition
 
 STATUS_CLASSES = ("pass", "warn", "fail")
 
@@ -159,10 +161,11 @@ def summary_section(result, sensitivity: pd.DataFrame | None, language: str) -> 
 
 # --------------------------------------------------------------------------- comparison: the decision
 def shortfall_label(shortfall, language: str) -> str:
-    """A shortfall of the decision in a few words (comfort, hot water, a lock-in check, a failed condition)."""
+    """A shortfall of the decision in a few words (comfort, hot water, a lock-in check, not eligible: the
+    failed condition itself is in the eligibility column, :func:`failed_condition_texts`)."""
     key = shortfall.key
     if key.startswith("eligibility:"):
-        return t("not_eligible", language, condition=condition_label(key.split(":", 1)[1], language))
+        return t("short_eligibility", language)
     if f"short_{key}" in LABELS:
         return t(f"short_{key}", language)
     return check_label(key, language)
@@ -171,6 +174,14 @@ def shortfall_label(shortfall, language: str) -> str:
 def condition_label(name: str, language: str) -> str:
     """A subsidy condition's name in a few words."""
     return t(f"cond_{name}", language) if f"cond_{name}" in LABELS else name.replace("_", " ")
+
+
+def failed_condition_texts(row, language: str) -> list[str]:
+    """The call's failed conditions of one decision row in plain words, as the decision words them
+    (:mod:`mgwsim.study.decision`): e.g. "the call asks for a path to an EPC indicator of at most
+    100 kWh/m² or a chimney-free building; after the renovation path the indicator is 117 kWh/m² and a gas
+    boiler stays"."""
+    return [in_language(_condition_text(name, row, en, nl), language) for name, en, nl in row["failed_conditions"]]
 
 
 def _reason(note, language: str) -> str:
@@ -191,13 +202,12 @@ def decision_rows(result, language: str) -> list[list]:
         elif bool(d["eligible"]):
             eligible = t("yes", language)
         else:
-            eligible = t("no", language) + ": " + "; ".join(condition_label(c, language)
-                                                             for c, _, _ in d["failed_conditions"])
+            eligible = t("no", language) + ": " + "; ".join(failed_condition_texts(d, language))
         rank = d["rank"]
         rows.append([
             name,
             (t("yes" if qualifies else "no", language), "pass" if qualifies else "fail"),
-            "; ".join(shortfall_label(f, language) for f in d["shortfalls"]) or "–",
+            "; ".join(dict.fromkeys(shortfall_label(f, language) for f in d["shortfalls"])) or "–",
             eligible,
             (decision.criterion_text(name, language), "num"),
             ("–" if np.isnan(rank) else str(int(rank)), "num"),
@@ -251,7 +261,8 @@ def _figures_section(section_id: str, title: str, figures: dict, language: str, 
 
 # --------------------------------------------------------------------------- economics
 ONE_OFF_COLUMNS = ("investment_incl_vat_eur", "study_cost_eur", "works_grants_eur", "study_grants_eur",
-                   "net_up_front_eur", "reference_investment_incl_vat_eur", "extra_up_front_eur")
+                   "net_up_front_eur", "reference_investment_incl_vat_eur", "extra_up_front_eur",
+                   "later_one_off_change_eur")
 YEARLY_COLUMNS = ("bill_before_eur", "bill_after_eur", "bill_change_eur", "maintenance_change_eur",
                   "replacements_change_eur", "recurring_change_eur")
 HORIZON_COLUMNS = ("npv_eur", "payback_years")
@@ -311,9 +322,35 @@ def subsidies_html(result, name: str, language: str) -> str:
     return body
 
 
+INVESTMENT_HEADER = ("inv_option", "inv_item", "inv_year_bought", "inv_kind", "inv_capex_excl_vat_eur", "inv_vat_class",
+                     "inv_vat_frac", "inv_capex_incl_vat_eur", "inv_lifetime_years", "inv_maintenance_frac",
+                     "inv_source")
+"""Columns of the investments table (label keys)."""
+
+
+def investments_html(result, name: str, language: str) -> str:
+    """Every item the variant ``name`` and the reference buy (:func:`mgwsim.report.analysis.investments_frame`),
+    collapsed: year bought, one-off or asset, price excl. VAT, VAT class and rate, incl. VAT, lifetime,
+    maintenance, source."""
+    frame = a.investments_frame(result, [name])
+    ref = result.reference.variant.name
+    rows = [[t("reference_label", language) if row["variant"] == ref else row["variant"], row["item"],
+             (str(row["year_bought"]), "num"), t(f"kind_{row['kind'].replace('-', '_')}", language),
+             _cell(row["capex_excl_vat_eur"], "eur", language), t(f"vat_{row['vat_class']}", language),
+             _cell(row["vat_frac"], "pct", language), _cell(row["capex_incl_vat_eur"], "eur", language),
+             ("–" if row["lifetime_years"] is None or pd.isna(row["lifetime_years"])
+              else (str(int(row["lifetime_years"])), "num")),
+             (format_pct(row["maintenance_frac_per_year"], language, 1), "num"), row["source"]]
+            for _, row in frame.iterrows()]
+    return (f"<details id=\"investments\"><summary>{escape(t('investments_title', language, name=name))}</summary>"
+            + _p(t("investments_note", language))
+            + table_html([t(c, language) for c in INVESTMENT_HEADER], rows, attrs='id="investments-table"')
+            + "</details>")
+
+
 def economics_section(result, name: str, sensitivity: pd.DataFrame, figures: dict, language: str) -> str:
-    """Cash flows, tornado (with its method and table), the per-apartment split, the subsidy application
-    and the VAT per option."""
+    """Cash flows, tornado (with its method and table), the per-apartment split, the investments of the
+    variant and the reference, the subsidy application and the VAT per option."""
     body = figure_html("cash_flows", figures["cash_flows"], language)
     body += figure_html("tornado", figures["tornado"], language)
     sens = sensitivity[["npv_low_eur", "npv_high_eur"]].copy()
@@ -325,6 +362,7 @@ def economics_section(result, name: str, sensitivity: pd.DataFrame, figures: dic
     key = key_name(result.per_apartment(name).attrs.get("key", "floor_area"), language)
     body += figure_html("bill_change", figures["bill_change"], language, allocation=key)
     body += per_apartment_html(result, name, language)
+    body += investments_html(result, name, language)
     body += subsidies_html(result, name, language)
     return _section("economics", t("sec_economics", language), body)
 
@@ -353,6 +391,12 @@ def lock_in_section(result, name: str, figures: dict, language: str) -> str:
     return _section("lock_in", t("sec_lock_in", language), body)
 
 
+def state_label(label: str, language: str) -> str:
+    """A building state of the renovation path: "as is" in the report's language; a step's label is the
+    user's own and stays as given."""
+    return t("state_as_is", language) if label == "as is" else label
+
+
 def renovation_path_section(result, name: str, language: str) -> str:
     """Per variant and renovation step: EPC indicator and label, CO2 and its reduction, verdicts; the chosen
     variant's reasons per step."""
@@ -364,7 +408,7 @@ def renovation_path_section(result, name: str, language: str) -> str:
     header = [t(c, language) for c in columns] + [check_label(c, language) for c in checks]
     rows = []
     for _, row in table.iterrows():
-        cells = [row["variant"], str(int(row["calendar_year"])), row["label"],
+        cells = [row["variant"], str(int(row["calendar_year"])), state_label(row["label"], language),
                  _cell(row["epc_indicator_kwh_per_m2"], "0", language), _cell(row["epc_label"], "str", language),
                  _cell(row["co2_kg"], "0", language), _cell(row["co2_reduction"], "pct", language)]
         cells += [(status_label(row[c], language), row[c]) if isinstance(row[c], str) and row[c] in STATUS_CLASSES
@@ -373,7 +417,7 @@ def renovation_path_section(result, name: str, language: str) -> str:
     body = _p(t("path_note", language))
     body += table_html(header, rows, attrs='id="renovation-path-table"')
     steps = result.paths[name].table
-    rows = [[str(row["calendar_year"]), row["label"], check_label(row["check"], language),
+    rows = [[str(row["calendar_year"]), state_label(row["label"], language), check_label(row["check"], language),
              (status_label(row["status"], language), row["status"]),
              row["sentence_nl"] if language == "nl" and row.get("sentence_nl") else row["sentence"]]
             for _, row in steps.iterrows()]

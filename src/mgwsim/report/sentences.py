@@ -85,12 +85,75 @@ def qualification(language: str, *, n_studied: int, n_qualified: int, name: str 
     return _s("qualified_many", language, n=n_studied, k=n_qualified, name=name, criterion=criterion, value=value)
 
 
+def _amounts(values, language: str) -> tuple[str, str, str, bool]:
+    """Per-apartment amounts [EUR] as printed: (lowest, highest, mean, all equal as printed)."""
+    values = np.asarray(values, dtype=float)
+    low, high = _eur(values.min(), language), _eur(values.max(), language)
+    return low, high, _eur(values.mean(), language), low == high
+
+
+TIE_MARGINS = {"EUR/t": "tie_margin_gap", "EUR": "tie_margin_npv", "t": "tie_margin_co2"}
+"""The template of a close ranking's lead, by the criterion's unit (EUR/t: gap per tonne, whose lead is stated
+as gap; EUR: NPV or gap; t: CO2)."""
+
+
+def tie(language: str, *, first: str, second: str, first_value: str, second_value: str, difference_frac: float,
+        threshold_frac: float, margin: float | None, margin_unit: str, years: int, apart: Sequence[str] = (),
+        level_name: str | None = None, level_saving_eur: float | None = None) -> str:
+    """The first two qualified variants are practically tied: their criterion values (as printed) differ by
+    ``difference_frac`` [-], within ``threshold_frac`` [-]. ``margin`` is the lead in the criterion's money or
+    tonnes over ``years`` (``margin_unit``: ``EUR/t`` a gap [EUR], ``EUR`` an NPV or gap [EUR], ``t`` CO2 [t]);
+    ``apart`` what sets them apart (phrases); ``level_saving_eur`` what the price level of the dynamic
+    contract of ``level_name`` saves a year [EUR/year, positive: a saving]."""
+    margin_text = ""
+    if margin is not None and np.isfinite(margin):
+        shown = format_number(margin, language) if margin_unit == "t" else _eur(margin, language)
+        margin_text = _s(TIE_MARGINS[margin_unit], language, first=first, margin=shown, years=years)
+    apart_text = _s("tie_apart", language, items=_list(apart, language)) if apart else ""
+    rests = ""
+    if level_name is not None and level_saving_eur is not None and shown_sign(level_saving_eur) > 0:
+        more = margin is not None and margin_unit != "t" and level_saving_eur > margin
+        rests = _s("tie_rests_level", language, name=level_name, level=_eur(level_saving_eur, language),
+                   compared=_s("level_more" if more else "level_part", language))
+    return _s("tie", language, first=first, second=second, first_value=first_value, second_value=second_value,
+              difference=format_share(difference_frac, language, against=(threshold_frac,)),
+              threshold=format_share(threshold_frac, language), margin=margin_text, apart=apart_text, rests=rests)
+
+
+def apart(language: str, first: dict, second: dict) -> list[str]:
+    """What sets two variants apart, in words, first against second: PV (``pv_kwp`` [kWp]), the contract
+    (``dynamic``), EV charging (``ev_points``), the connection ('lv' or 'mv') and the backup kind."""
+    out = []
+    if round(first["pv_kwp"], 1) != round(second["pv_kwp"], 1):
+        kwp = [format_number(v["pv_kwp"], language, 1) + " kWp" if v["pv_kwp"] > 0 else _s("apart_no_pv", language)
+               for v in (first, second)]
+        out.append(_s("apart_pv", language, first=kwp[0], second=kwp[1]))
+    if first["dynamic"] != second["dynamic"]:
+        out.append(_s("apart_dynamic" if first["dynamic"] else "apart_fixed", language))
+    if first["ev_points"] != second["ev_points"]:
+        out.append(_s("apart_ev", language, first=first["ev_points"], second=second["ev_points"]))
+    if first["connection"] != second["connection"]:
+        out.append(_s(f"apart_{first['connection']}", language))
+    if first["backup"] != second["backup"]:
+        words = [_s(f"backup_{v['backup']}", language) if f"backup_{v['backup']}" in SENTENCES else v["backup"]
+                 for v in (first, second)]
+        out.append(_s("apart_backup", language, first=words[0], second=words[1]))
+    return out
+
+
+def path_assumed(language: str, *, steps: Sequence[str]) -> str:
+    """The renovation path's envelope steps (labels with their years) are common to the reference and every
+    variant, not costed, and the bills and CO2 follow them."""
+    return _s("path_assumed", language, steps=_list(steps, language))
+
+
 def path_needed(language: str, *, steps: Sequence[str], path_year: int, failing_today: Sequence[str],
                 fossil: tuple[float, float, float] | None = None) -> str:
     """That the variant qualifies only thanks to the renovation path: the lock-in checks (their labels)
     that fail with today's building; for the fossil check, ``(share today, share after the path,
-    threshold)`` [-]."""
-    step_text = _list(steps, language)
+    threshold)`` [-]. Without ``steps`` the steps are those page one has just listed (:func:`path_assumed`)."""
+    step_text = (_s("steps_listed", language, steps=_list(steps, language)) if steps
+                 else _s("steps_these", language))
     if fossil is not None and len(failing_today) == 1:
         today, end, threshold = fossil
         return _s("path_needed_fossil", language, steps=step_text, year=path_year,
@@ -185,10 +248,47 @@ def up_front_reference(language: str, *, net_eur: float, reference_eur: float, e
     return _s(key, language, who=who, reference=_eur(reference_eur, language), diff=_eur(abs(diff), language))
 
 
-def prefinance(language: str, *, advance_eur: float, balance_eur: float, balance_per_apartment_eur: float) -> str:
-    """The works grant paid as advance and balance [EUR], the balance to prefinance per apartment."""
+def prefinance(language: str, *, advance_eur: float, balance_eur: float, balance_per_apartment_eur) -> str:
+    """The works grant paid as advance and balance [EUR], and each apartment's share of the balance to
+    prefinance [EUR] (one value per apartment; the range and the mean when they differ as printed)."""
+    low, high, mean, equal = _amounts(balance_per_apartment_eur, language)
+    who = (_s("prefinance_each", language, amount=low) if equal
+           else _s("prefinance_range", language, low=low, high=high, mean=mean))
     return _s("prefinance", language, advance=_eur(advance_eur, language), balance=_eur(balance_eur, language),
-              balance_apartment=_eur(balance_per_apartment_eur, language))
+              who=who)
+
+
+def _items(names: Sequence[str], language: str) -> str:
+    """Item names in running text (quoted in Dutch: the names are mgwsim's English ones)."""
+    return _list([f"'{n}'" if language == "nl" else n for n in names], language)
+
+
+def later(language: str, *, events: Sequence[dict]) -> str:
+    """The one-off purchases after year 0, by year, for one apartment (or the range and mean) [EUR incl. VAT].
+
+    Each event: ``year`` (calendar), ``n`` (years from the start), ``per_apartment_eur`` (the change
+    variant - reference per apartment, positive: the variant pays more), ``items`` and ``reference_items``
+    (names of what each buys that year)."""
+    texts = []
+    for event in events:
+        change = np.asarray(event["per_apartment_eur"], dtype=float)
+        sign = shown_sign(float(change.mean()))
+        if sign == 0 and shown_sign(float(np.abs(change).max())) == 0:
+            continue
+        low, high, mean, equal = _amounts(np.abs(change), language)
+        common = dict(year=event["year"], n=event["n"], items=_items(event["items"], language),
+                      reference_items=_items(event["reference_items"], language), amount=mean)
+        if not event["reference_items"]:
+            who = _s("who_pays_each", language) if equal else _s("who_pays_range", language, low=low, high=high)
+            texts.append(_s("later_variant", language, who=who, **common))
+        elif not event["items"]:
+            who = _s("who_saves_each", language) if equal else _s("who_saves_range", language, low=low, high=high)
+            texts.append(_s("later_reference", language, who_saves=who, **common))
+        else:
+            who = _s("who_pays_each", language) if equal else _s("who_pays_range", language, low=low, high=high)
+            texts.append(_s("later_both", language, who=who, more_or_less=_s("more" if sign >= 0 else "less", language),
+                            **common))
+    return _s("later", language, events="; ".join(texts)) if texts else ""
 
 
 def _parts_adding_up(bill_before_eur: float, bill_after_eur: float, parts: Sequence[float], total: float) -> list[float]:
@@ -276,9 +376,12 @@ def study_money(language: str, *, grant_eur: float, cost_eur: float, reasons: Se
 # --------------------------------------------------------------------------- prices
 def prices(language: str, *, tariff: str, tariff_year: int, fixed_eur_per_mwh: float, multiplier: float,
            markup_eur_per_mwh: float, basis_year: int, basis_years: Sequence[int], mean_eur_per_mwh: float,
-           source: str, default: bool) -> str:
-    """The price year and levels: the fixed supply price [EUR/MWh excl. VAT], the dynamic formula
-    (multiplier [-], mark-up [EUR/MWh]) and the day-ahead series (year, mean [EUR/MWh], source)."""
+           source: str, default: bool, connection: str = "lv", cost_years: Sequence[int] = (),
+           other_costs: bool = False) -> str:
+    """The price year and levels: the year of the energy prices and tariffs, the years of the investment
+    costs (``cost_years``: the cost-table rows bought; ``other_costs``: items priced by other sources), the
+    fixed supply price [EUR/MWh excl. VAT] of the variant's ``connection`` ('lv' or 'mv'), the dynamic
+    formula (multiplier [-], mark-up [EUR/MWh]) and the day-ahead series (year, mean [EUR/MWh], source)."""
     def money(value: float) -> str:
         return format_eur(value, language, 0 if round(value, 1) == round(value) else 1)
 
@@ -290,8 +393,14 @@ def prices(language: str, *, tariff: str, tariff_year: int, fixed_eur_per_mwh: f
     years = (str(basis_years[0]) if len(basis_years) == 1 else f"{basis_years[0]}–{basis_years[-1]}")
     basis = (_s("basis_default", language, mean=money(mean_eur_per_mwh), year=basis_year) if default
              else _s("basis_user", language, source=source, mean=money(mean_eur_per_mwh), years=years))
-    text = _s("prices", language, year=tariff_year, fixed=money(fixed_eur_per_mwh), tariff=tariff, markup=markup,
-              basis=basis)
+    if cost_years:
+        first, last = min(cost_years), max(cost_years)
+        costs = _s("costs_years", language, years=str(first) if first == last else f"{first}–{last}",
+                   year=tariff_year, others=_s("costs_others", language) if other_costs else "")
+    else:
+        costs = _s("costs_sources", language, year=tariff_year)
+    text = _s("prices", language, year=tariff_year, costs=costs, connection=_s(f"connection_{connection}", language),
+              fixed=money(fixed_eur_per_mwh), tariff=tariff, markup=markup, basis=basis)
     if basis_year != tariff_year:
         text += " " + _s("prices_years_differ", language, tariff_year=tariff_year, year=basis_year)
     return text
@@ -322,11 +431,23 @@ def _effect(value: float, language: str) -> str:
 
 
 def dynamic(language: str, *, name: str, variant_eur: float, fixed_heat_led_eur: float, level_effect_eur: float,
-            flexibility_effect_eur: float) -> str:
-    """A dynamic tariff's value [EUR/year]: the level and the flexibility effects (negative: a saving)."""
+            flexibility_effect_eur: float, dynamic_heat_led_eur: float | None = None,
+            strategy: str = "price_led") -> str:
+    """A dynamic tariff's value [EUR/year]: the level effect (heat-led dynamic - heat-led fixed) and the
+    flexibility effect of the variant's control ``strategy`` (variant - heat-led dynamic); negative is a
+    saving. When the flexibility effect is a cost, the advice: the same plant run heat-led on the dynamic
+    contract (``dynamic_heat_led_eur``, default variant - flexibility) costs that much less."""
+    steering = _s(f"steering_{strategy}", language) if f"steering_{strategy}" in SENTENCES else strategy
+    advice = ""
+    if shown_sign(flexibility_effect_eur, EUR_DECIMALS) > 0:
+        heat_led = variant_eur - flexibility_effect_eur if dynamic_heat_led_eur is None else dynamic_heat_led_eur
+        name_key = f"strategy_{strategy}"
+        advice = _s("steering_does_not_pay", language,
+                    strategy=_s(name_key, language) if name_key in SENTENCES else steering[:1].upper() + steering[1:],
+                    heat_led=_eur(heat_led, language), saving=_eur(flexibility_effect_eur, language))
     return _s("dynamic", language, name=name, actual=_eur(variant_eur, language),
               fixed=_eur(fixed_heat_led_eur, language), level=_effect(level_effect_eur, language),
-              flexibility=_effect(flexibility_effect_eur, language))
+              steering=steering, flexibility=_effect(flexibility_effect_eur, language), advice=advice)
 
 
 def sensitivity(language: str, *, parameter: str, change: str, low_eur: float, high_eur: float) -> str:
@@ -336,15 +457,25 @@ def sensitivity(language: str, *, parameter: str, change: str, low_eur: float, h
               low=_eur(low, language), high=_eur(high, language))
 
 
-def best_npv_other(language: str, *, name: str, npv_eur: float) -> str:
-    """The variant with the best NPV when the study ranks by another criterion."""
-    return _s("best_npv_other", language, name=name, npv=_eur(npv_eur, language))
+def best_npv_other(language: str, *, name: str | None, npv_eur: float | None, unqualified: str | None = None,
+                   unqualified_npv_eur: float | None = None, reason: str = "") -> str:
+    """When the study ranks by another criterion: the qualified variant with the best NPV [EUR] (``name``,
+    None when it is the recommended one), and the variant with the best NPV of all when it does not
+    qualify (``unqualified``), with its first shortfall ``reason``."""
+    parts = []
+    if name is not None:
+        parts.append(_s("best_npv_other", language, name=name, npv=_eur(npv_eur, language)))
+    if unqualified is not None:
+        parts.append(_s("best_npv_unqualified", language, name=unqualified, npv=_eur(unqualified_npv_eur, language),
+                        reason=reason))
+    return " ".join(parts)
 
 
 TEMPLATES = {
     "compared": compared, "headline": headline, "conditions": conditions, "qualification": qualification,
-    "path_needed": path_needed, "co2": co2, "epc": epc, "epc_path": epc_path, "heat_pumps": heat_pumps,
+    "tie": tie, "path_assumed": path_assumed, "path_needed": path_needed, "co2": co2, "epc": epc, "epc_path": epc_path, "heat_pumps": heat_pumps,
     "up_front": up_front, "up_front_reference": up_front_reference, "prefinance": prefinance, "per_year": per_year,
+    "later": later,
     "gap": gap, "grant": grant, "npv": npv, "payback": payback, "study_money": study_money, "prices": prices,
     "chimney_free": chimney_free, "dynamic": dynamic, "sensitivity": sensitivity, "best_npv_other": best_npv_other,
 }

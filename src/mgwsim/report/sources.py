@@ -15,7 +15,7 @@ import pandas as pd
 
 from mgwsim.assess import load_co2_factors
 from mgwsim.report.summary import study_price_basis
-from mgwsim.report.text import format_eur, format_number, format_pct, t
+from mgwsim.report.text import LABELS, format_eur, format_number, format_pct, t
 from mgwsim.tariffs import default_price_basis
 from mgwsim.weather import design_temperature
 
@@ -49,7 +49,8 @@ def building_facts(result, language: str) -> list[tuple[str, str]]:
         (t("floor_area", language), n(b.heated_floor_area_m2)),
         (t("n_apartments", language), n(b.n_apartments)),
         (t("n_storeys", language), n(b.n_storeys)),
-        (t("ventilation", language), f"{b.ventilation.system}, {n(b.ventilation.air_change_per_h, 2)} 1/h"),
+        (t("ventilation", language), f"{ventilation_name(b.ventilation.system, language)}, "
+                                     f"{n(b.ventilation.air_change_per_h, 2)} 1/h"),
         (t("infiltration", language), n(b.infiltration_per_h, 2)),
         (t("setpoint", language), n(b.setpoint_degc, 1)),
         (t("site", language), f"{inputs.weather.site.name} ({inputs.weather.site.latitude_deg:.4f}, "
@@ -115,13 +116,20 @@ def envelope_table(result, language: str) -> pd.DataFrame:
     return frame.rename_axis(t("element", language))
 
 
+def ventilation_name(system: str, language: str) -> str:
+    """The ventilation system ("natural", "C", "D") in words, with its Belgian system letter."""
+    return t(f"vent_{system}", language) if f"vent_{system}" in LABELS else system
+
+
 def rule_text(rule, language: str) -> str:
-    """A subsidy rule in words: what it pays (share, cap, per apartment, advance) and its conditions."""
+    """A subsidy rule in words: what it pays (share of the investment, net of earlier works grants where the
+    rule says so, or of the study; cap, per apartment, advance) and its conditions."""
     if hasattr(rule, "rate_frac"):  # ReducedVat
         return t("rule_vat", language, rate=format_pct(rule.rate_frac, language),
                  years=format_number(rule.min_age_years, language))
+    net = rule.base == "investment" and getattr(rule, "net_of_previous", False)
     parts = [t("rule_share", language, share=format_pct(rule.share_frac, language),
-               base=t(f"base_{rule.base}", language))]
+               base=t(f"base_{rule.base}_net" if net else f"base_{rule.base}", language))]
     if rule.eur_per_unit is not None:
         parts.append(t("rule_per_unit", language, eur=format_eur(rule.eur_per_unit, language)))
     if rule.cap_eur is not None:

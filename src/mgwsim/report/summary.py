@@ -9,21 +9,32 @@ path, with today's verdicts named as today's.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from mgwsim._format import format_eur, format_number, format_share, in_language, share_decimals
-from mgwsim.finance import KLIMAATFONDS_MAX_EPC_KWH_M2
+from mgwsim.finance import KLIMAATFONDS_MAX_EPC_KWH_M2, later_costs, split_cents
 from mgwsim.report import sentences as s
+from mgwsim.report.analysis import cost_table_years
 from mgwsim.report.text import SENTENCES, check_label, check_sentence
 from mgwsim.study.decision import LOCK_IN_CHECKS
-from mgwsim.tariffs import PriceBasis, default_price_basis, load_tariff, price_basis
+from mgwsim.tariffs import PriceBasis, default_price_basis, price_basis
 
 DYNAMIC_NEAR_TOP = 3
 """A dynamic-tariff variant ranked at most this far down (or recommended, or detailed) gets its
 level and flexibility effects on page one."""
+
+PRACTICAL_TIE_FRAC = 0.05
+"""Two qualified variants whose criterion values differ by at most this share of the first's value [-]
+are called practically tied on page one. Rationale: the criterion is built from a study-stage cost
+estimate (the cost table's prices, several of them marked as mgwsim assumptions) and from price
+assumptions that the report's own sensitivity moves by ±20 % (investment, electricity and gas prices:
+:data:`mgwsim.report.analysis.SENSITIVITY`); a 5 % difference is well inside what one of those inputs
+moves, so the study cannot tell the two apart and says so. mgwsim assumption (not verified against a
+standard; study-stage cost estimates are commonly quoted to ±15–30 %)."""
 
 
 
@@ -108,6 +119,59 @@ def _equal(values) -> bool:
     return len({format_eur(v, "en") for v in values}) == 1
 
 
+def capital_weights(result) -> np.ndarray:
+    """The study's capital key (:attr:`StudyInputs.apartment_key`: the statutory shares or the floor areas)
+    as weights summing to 1, one per apartment."""
+    _, values = result.inputs.apartment_key
+    values = np.asarray(values, dtype=float)
+    return values / values.sum()
+
+
+def _relative_difference(first: float, second: float) -> float:
+    """|second - first| / |first| [-]; 0 when both are 0, infinite when only the first is."""
+    if first == 0.0:
+        return 0.0 if second == 0.0 else np.inf
+    return abs(second - first) / abs(first)
+
+
+def design(variant) -> dict:
+    """What :func:`mgwsim.report.sentences.apart` compares of a variant: PV [kWp], the contract, the EV charge
+    points, the connection and the backup kind."""
+    return {"pv_kwp": variant.pv_kwp, "dynamic": variant.dynamic_tariff,
+            "ev_points": variant.ev.n_points if variant.ev is not None else 0, "connection": variant.connection,
+            "backup": variant.plant.backup.kind}
+
+
+def tie_paragraph(result, language: str) -> Paragraph | None:
+    """That the first two qualified variants are practically tied (:data:`PRACTICAL_TIE_FRAC`), their values,
+    the lead in money (or tonnes), what sets them apart and, when only the first is on a dynamic contract
+    whose price level saves money, that the lead rests on it; None when the ranking is not close."""
+    decision = result.decision
+    if decision.recommended is None or len(decision.qualified) < 2:
+        return None
+    first, second = decision.qualified[:2]
+    values = decision.table["criterion_value"]
+    v1, v2 = float(values[first]), float(values[second])
+    if np.isnan(v1) or np.isnan(v2):
+        return None
+    difference = _relative_difference(v1, v2)
+    if difference > PRACTICAL_TIE_FRAC:
+        return None
+    criterion = decision.rules.ranking
+    margin = abs(v2 - v1) * (float(result.table.loc[first, "co2_avoided_t"]) if criterion.unit == "EUR/t" else 1.0)
+    level_name = level_saving = None
+    effects = result.dynamic_tariff_effects()
+    if first in effects.index and second not in effects.index:
+        level_name, level_saving = first, -float(effects.loc[first, "level_effect_eur"])
+    return Paragraph("tie", s.tie(
+        language, first=first, second=second, first_value=decision.criterion_text(first, language),
+        second_value=decision.criterion_text(second, language), difference_frac=difference,
+        threshold_frac=PRACTICAL_TIE_FRAC, margin=margin, margin_unit=criterion.unit,
+        years=result.inputs.finance.horizon_years,
+        apart=s.apart(language, design(result.result(first).variant), design(result.result(second).variant)),
+        level_name=level_name, level_saving_eur=level_saving))
+
+
 def recommendation_paragraphs(result, language: str) -> list[Paragraph]:
     """What is recommended (or that nothing is), why, the conditions, and whether it rests on the path."""
     decision, rules = result.decision, result.study.rules
@@ -126,16 +190,21 @@ def recommendation_paragraphs(result, language: str) -> list[Paragraph]:
                else None,
                max_unmet_share=rules.max_unmet_share, max_hot_water_short_share=rules.max_hot_water_short_share,
                path_year=path_year))]
+    tied = tie_paragraph(result, language)
+    if tied is not None:
+        out.insert(2, tied)
+    _, steps, _ = path_end(result, detail)
+    if steps:
+        out.append(Paragraph("path_assumed", s.path_assumed(language, steps=steps)))
     today = failing_today_only(result, detail)
     if today and path_year is not None:
-        _, steps, _ = path_end(result, detail)
         fossil = None
         if [c.name for c in today] == ["fossil_lock_in"]:
             end = _check(result.paths[detail].final_checks(), "fossil_lock_in")
             fossil = (float(today[0].value), float(end.value), float(today[0].threshold))
         out.append(Paragraph("path_needed", s.path_needed(
-            language, steps=steps, path_year=path_year, failing_today=[check_label(c.name, language) for c in today],
-            fossil=fossil)))
+            language, steps=[], path_year=path_year,  # the steps are listed by path_assumed
+            failing_today=[check_label(c.name, language) for c in today], fossil=fossil)))
     return out
 
 
@@ -174,16 +243,44 @@ def _per_apartment(result, name: str, language: str) -> list[Paragraph]:
                equal=equal))]
     works = result.case(name).subsidies.by_year("works")
     balance = sum(eur for year, eur in works.items() if year > 0)
-    total = sum(works.values())
-    if balance > 0.0 and total > 0.0:
+    if balance > 0.0:
         out.append(Paragraph("prefinance", s.prefinance(
             language, advance_eur=works.get(0, 0.0), balance_eur=balance,
-            balance_per_apartment_eur=float(one["works_grants_eur"]) * balance / total)))
+            balance_per_apartment_eur=split_cents(balance, capital_weights(result)))))
     out.append(Paragraph("per_year", s.per_year(
         language, bill_before_eur=one["bill_before_eur"], bill_after_eur=one["bill_after_eur"],
         maintenance_change_eur=one["maintenance_change_eur"], replacements_change_eur=one["replacements_change_eur"],
         recurring_change_eur=one["recurring_change_eur"], equal=equal, along_path=name in result.states)))
+    events = later_events(result, name)
+    if events:
+        text = s.later(language, events=events)
+        if text:
+            out.append(Paragraph("later", text))
     return out
+
+
+def item_name(investment) -> str:
+    """An investment's name without the trailing note of its purchase year ("(30.0 kWp, year 3)" keeps
+    "30.0 kWp"; "(the existing one is due in year 8)" goes): page one states the year itself."""
+    year = int(investment.first_year)
+    name = re.sub(rf"\s*\((?:the existing one is )?due in year {year}\)$", "", investment.name)
+    return re.sub(rf"\s*\(([^()]*), year {year}\)$", r" (\1)", name)
+
+
+def later_events(result, name: str) -> list[dict]:
+    """The one-off purchases after year 0 of ``name`` against the reference (:func:`mgwsim.finance.later_costs`),
+    by year: calendar year, year from the start, the change per apartment by the capital key [EUR incl. VAT]
+    and the names of what each option buys that year (investments with that ``first_year``)."""
+    costs = later_costs(result.case(name))
+    weights = capital_weights(result)
+    install = int(result.inputs.install_year)
+
+    def bought(vr, year: int) -> list[str]:
+        return [item_name(i) for i in vr.investments if int(i.first_year) == year]
+
+    return [{"year": install + int(year), "n": int(year), "per_apartment_eur": split_cents(row["change_eur"], weights),
+             "items": bought(result.result(name), int(year)), "reference_items": bought(result.reference, int(year))}
+            for year, row in costs.iterrows()]
 
 
 def _money(result, name: str, language: str) -> list[Paragraph]:
@@ -211,16 +308,22 @@ def _money(result, name: str, language: str) -> list[Paragraph]:
     return out
 
 
-def _prices(result, language: str) -> Paragraph:
+def _prices(result, name: str, language: str) -> Paragraph:
+    """The price sentence for variant ``name``: its connection's tariffs (the fixed price of the fixed
+    contract, the dynamic contract's formula), the day-ahead basis, and the years of the investment costs
+    of the variant and the reference."""
     inputs = result.inputs
-    tariff, basis = load_tariff(inputs.lv_tariff), study_price_basis(inputs)
+    connection = result.result(name).variant.connection
+    fixed, dynamic = inputs.tariff(connection, dynamic=False), inputs.tariff(connection, dynamic=True)
+    basis = study_price_basis(inputs)
+    years, others = cost_table_years(result, [name, result.reference.variant.name])
     return Paragraph("prices", s.prices(
-        language, tariff=tariff.name, tariff_year=int(tariff.year),
-        fixed_eur_per_mwh=1000.0 * float(tariff["energy_eur_per_kwh"]),
-        multiplier=float(tariff["dynamic_multiplier"]),
-        markup_eur_per_mwh=1000.0 * float(tariff["dynamic_markup_eur_per_kwh"]), basis_year=basis.year,
+        language, tariff=fixed.name, tariff_year=int(fixed.year), connection=connection,
+        fixed_eur_per_mwh=1000.0 * float(fixed["energy_eur_per_kwh"]),
+        multiplier=float(dynamic["dynamic_multiplier"]),
+        markup_eur_per_mwh=1000.0 * float(dynamic["dynamic_markup_eur_per_kwh"]), basis_year=basis.year,
         basis_years=basis.years, mean_eur_per_mwh=basis.mean_eur_per_mwh, source=basis.source,
-        default=basis.source == default_price_basis().source))
+        default=basis.source == default_price_basis().source, cost_years=years, other_costs=others))
 
 
 def _choices(result, name: str, sensitivity: pd.DataFrame | None, language: str) -> list[Paragraph]:
@@ -239,7 +342,8 @@ def _choices(result, name: str, sensitivity: pd.DataFrame | None, language: str)
             out.append(Paragraph(f"dynamic-{variant}", s.dynamic(
                 language, name=str(variant), variant_eur=row["variant_eur"],
                 fixed_heat_led_eur=row["fixed_heat_led_eur"], level_effect_eur=row["level_effect_eur"],
-                flexibility_effect_eur=row["flexibility_effect_eur"])))
+                flexibility_effect_eur=row["flexibility_effect_eur"], dynamic_heat_led_eur=row["dynamic_heat_led_eur"],
+                strategy=str(row["strategy"]))))
     if sensitivity is not None and len(sensitivity):
         top = sensitivity.iloc[0]
         out.append(Paragraph("sensitivity", s.sensitivity(
@@ -247,11 +351,29 @@ def _choices(result, name: str, sensitivity: pd.DataFrame | None, language: str)
                                                                                   str(sensitivity.index[0]), language),
             low_eur=top["npv_low_eur"], high_eur=top["npv_high_eur"])))
     if result.study.rules.criterion != "npv":
-        best = result.ranking("npv").index[0]
-        if best != name:
-            out.append(Paragraph("best_npv_other", s.best_npv_other(language, name=best,
-                                                                    npv_eur=result.table.loc[best, "npv_eur"])))
+        paragraph = best_npv_paragraph(result, name, language)
+        if paragraph is not None:
+            out.append(paragraph)
     return out
+
+
+def best_npv_paragraph(result, name: str, language: str) -> Paragraph | None:
+    """When the study ranks by another criterion: the qualified variant with the best NPV when it is not
+    ``name``, and the variant with the best NPV of all when it does not qualify (with its first shortfall);
+    None when ``name`` has the best NPV of all."""
+    table = result.decision.table
+    by_npv = table.assign(_name=table.index.astype(str)).sort_values(["npv_eur", "_name"], ascending=[False, True])
+    qualified = by_npv[by_npv["qualifies"].astype(bool)]
+    best_qualified = str(qualified.index[0]) if len(qualified) else None
+    best = str(by_npv.index[0])
+    shown = best_qualified if best_qualified not in (None, name) else None
+    unqualified = best if not bool(table.loc[best, "qualifies"]) and best != name else None
+    if shown is None and unqualified is None:
+        return None
+    return Paragraph("best_npv_other", s.best_npv_other(
+        language, name=shown, npv_eur=table.loc[shown, "npv_eur"] if shown else None, unqualified=unqualified,
+        unqualified_npv_eur=table.loc[unqualified, "npv_eur"] if unqualified else None,
+        reason=table.loc[unqualified, "shortfalls"][0].text(language) if unqualified else ""))
 
 
 def page_one(result, language: str = "en", sensitivity: pd.DataFrame | None = None) -> list[Paragraph]:
@@ -272,7 +394,7 @@ def page_one(result, language: str = "en", sensitivity: pd.DataFrame | None = No
     out += _effects(result, name, language)
     out += _per_apartment(result, name, language)
     out += _money(result, name, language)
-    out.append(_prices(result, language))
+    out.append(_prices(result, name, language))
     out += _choices(result, name, sensitivity, language)
     return out
 
@@ -290,5 +412,6 @@ def verdict_items(result, name: str, language: str) -> tuple[str, list[tuple[str
     return heading, [(check_label(c.name, language), c.status, check_sentence(c, language)) for c in checks]
 
 
-__all__ = ["Paragraph", "call_name", "failing_today_only", "page_one", "path_end", "recommendation_paragraphs",
-           "sensitivity_change", "study_price_basis", "verdict_items", "verdicts_shown"]
+__all__ = ["PRACTICAL_TIE_FRAC", "Paragraph", "best_npv_paragraph", "call_name", "capital_weights", "design",
+           "failing_today_only", "item_name", "later_events", "page_one", "path_end", "recommendation_paragraphs",
+           "sensitivity_change", "study_price_basis", "tie_paragraph", "verdict_items", "verdicts_shown"]

@@ -104,7 +104,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "investment_eur": ("Investment excl. VAT [EUR]", "Investering excl. btw [EUR]"),
     "subsidies_eur": ("Subsidies [EUR]", "Subsidies [EUR]"),
     "annual_energy_cost_eur": ("Energy cost [EUR/year]", "Energiekosten [EUR/jaar]"),
-    "annual_cost_per_apartment_eur": ("Total cost per apartment [EUR/year]", "Totale kost per appartement [EUR/jaar]"),
+    "annual_cost_per_apartment_eur": ("Total yearly cost per apartment, incl. the annualised investment [EUR/year]",
+                                      "Totale jaarkost per appartement, incl. de geannualiseerde investering "
+                                      "[EUR/jaar]"),
     "npv_eur": ("NPV vs reference [EUR]", "NCW t.o.v. referentie [EUR]"),
     "subsidy_gap_eur": ("Gap left after grants [EUR]", "Resterende top na subsidies [EUR]"),
     "gap_before_grants_eur": ("Unprofitable gap before grants [EUR]", "Onrendabele top vóór subsidies [EUR]"),
@@ -121,7 +123,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "rank": ("Rank", "Rang"),
     "yes": ("yes", "ja"),
     "no": ("no", "nee"),
-    "not_eligible": ("not eligible: {condition}", "niet in aanmerking: {condition}"),
+    "short_eligibility": ("not eligible for the call", "niet in aanmerking voor de oproep"),
     "short_comfort": ("comfort (unmet heat)", "comfort (warmtetekort)"),
     "short_hot_water": ("hot water below setpoint", "warm water onder insteltemperatuur"),
     "short_connection": ("grid connection", "netaansluiting"),
@@ -161,13 +163,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "over_horizon": ("Over the horizon", "Over de looptijd"),
     "per_apartment_note": (
         "Split by {key}. One-off: the share of the investment incl. VAT and of the study, minus the share of the "
-        "grants (all payments; the balance of the works grant arrives after completion). Yearly: the change of the "
-        "energy bill, the maintenance and the replacements (spread evenly over the years), without any grant; "
-        "positive means the variant costs more than the reference.",
+        "grants (all payments; the balance of the works grant arrives after completion); later one-off purchases "
+        "(such as the PV's removal for the roof works) against the reference's, incl. VAT and undiscounted, stand "
+        "apart. Yearly: the change of the energy bill, the maintenance and the replacements (spread evenly over the "
+        "years), without any grant; positive means the variant costs more than the reference.",
         "Verdeeld volgens {key}. Eenmalig: het deel van de investering incl. btw en van de studie, min het deel van de "
-        "subsidies (alle betalingen; het saldo van de subsidie voor de werken komt na de oplevering). Jaarlijks: het "
-        "verschil in energiefactuur, onderhoud en vervangingen (gelijk gespreid over de jaren), zonder subsidie; "
-        "positief betekent dat de variant meer kost dan de referentie."),
+        "subsidies (alle betalingen; het saldo van de subsidie voor de werken komt na de oplevering); latere "
+        "eenmalige aankopen (zoals het wegnemen van de zonnepanelen voor de dakwerken) tegenover die van de referentie, "
+        "incl. btw en niet verdisconteerd, staan apart. Jaarlijks: het verschil in energiefactuur, onderhoud en "
+        "vervangingen (gelijk gespreid over de jaren), zonder subsidie; positief betekent dat de variant meer kost dan "
+        "de referentie."),
     "apt_investment_incl_vat_eur": ("Investment incl. VAT", "Investering incl. btw"),
     "apt_study_cost_eur": ("Study", "Studie"),
     "apt_works_grants_eur": ("Works grant", "Subsidie werken"),
@@ -175,6 +180,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "apt_net_up_front_eur": ("Net up front", "Netto vooraf"),
     "apt_reference_investment_incl_vat_eur": ("Reference up front", "Referentie vooraf"),
     "apt_extra_up_front_eur": ("Extra against the reference", "Meer dan de referentie"),
+    "apt_later_one_off_change_eur": ("Later one-off purchases, against the reference",
+                                     "Latere eenmalige aankopen, tegenover de referentie"),
     "apt_bill_before_eur": ("Energy bill with the reference", "Energiefactuur met de referentie"),
     "apt_bill_after_eur": ("Energy bill with the variant", "Energiefactuur met de variant"),
     "apt_bill_change_eur": ("Bill change", "Verschil factuur"),
@@ -211,6 +218,8 @@ LABELS: dict[str, tuple[str, str]] = {
                  "btw {rate} op renovatieposten van een woning die minstens {years} jaar geleden in gebruik werd genomen"),
     "rule_share": ("{share} of the {base}", "{share} van de {base}"),
     "base_investment": ("investment incl. VAT", "investering incl. btw"),
+    "base_investment_net": ("net investment incl. VAT (after other works grants)",
+                            "netto-investering incl. btw (na andere subsidies voor de werken)"),
     "base_study": ("study cost incl. VAT", "studiekost incl. btw"),
     "rule_per_unit": ("at most {eur} per apartment", "hoogstens {eur} per appartement"),
     "rule_cap": ("at most {eur}", "hoogstens {eur}"),
@@ -332,6 +341,36 @@ LABELS: dict[str, tuple[str, str]] = {
     "per_variant_title": ("Mean per apartment, per variant", "Gemiddeld per appartement, per variant"),
     "no_heat_pump": ("This variant has no heat pump.", "Deze variant heeft geen warmtepomp."),
     "table_per_apartment": ("Per apartment, {name}", "Per appartement, {name}"),
+    # investments
+    "investments_title": ("Investments: {name} and the reference", "Investeringen: {name} en de referentie"),
+    "investments_note": (
+        "Every item each option buys, at the prices of its source (excl. VAT, not indexed to the tariffs' year). "
+        "Year bought 0 is now; a later year is a purchase when something existing is due or the renovation path "
+        "asks for it. A one-off item is paid once and never replaced; an asset is replaced at the end of its "
+        "lifetime within the horizon. The workbook's investments sheet lists every variant.",
+        "Elke post die een optie koopt, aan de prijzen van zijn bron (excl. btw, niet geïndexeerd naar het jaar van de "
+        "tarieven). Aankoopjaar 0 is nu; een later jaar is een aankoop wanneer iets bestaands aan vervanging toe is of "
+        "het renovatiepad erom vraagt. Een eenmalige post wordt één keer betaald en nooit vervangen; een installatie "
+        "wordt binnen de looptijd vervangen op het einde van haar levensduur. Het blad investments van de werkmap "
+        "toont elke variant."),
+    "inv_option": ("Option", "Optie"),
+    "inv_item": ("Item", "Post"),
+    "inv_year_bought": ("Year bought", "Aankoopjaar"),
+    "inv_kind": ("Kind", "Soort"),
+    "inv_capex_excl_vat_eur": ("Excl. VAT [EUR]", "Excl. btw [EUR]"),
+    "inv_vat_class": ("VAT class", "Btw-klasse"),
+    "inv_vat_frac": ("VAT rate", "Btw-tarief"),
+    "inv_capex_incl_vat_eur": ("Incl. VAT [EUR]", "Incl. btw [EUR]"),
+    "inv_lifetime_years": ("Lifetime [years]", "Levensduur [jaar]"),
+    "inv_maintenance_frac": ("Maintenance [share of the price a year]", "Onderhoud [aandeel van de prijs per jaar]"),
+    "inv_source": ("Source", "Bron"),
+    "kind_one_off": ("one-off", "eenmalig"),
+    "kind_asset": ("asset", "installatie"),
+    # words of the building and the path
+    "vent_natural": ("natural (system A)", "natuurlijk (systeem A)"),
+    "vent_C": ("mechanical extract (system C)", "mechanische afvoer (systeem C)"),
+    "vent_D": ("balanced (system D)", "gebalanceerd (systeem D)"),
+    "state_as_is": ("as is", "zoals het is"),
 }
 
 CAPTIONS: dict[str, tuple[str, str]] = {
@@ -408,26 +447,62 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "Van de {n} bestudeerde varianten komen er {k} in aanmerking; daarvan heeft '{name}' {criterion} ({value})."),
     "qualified_one": ("Of the {n} variants studied, only '{name}' qualifies.",
                       "Van de {n} bestudeerde varianten komt enkel '{name}' in aanmerking."),
+    "tie": (
+        "'{first}' ({first_value}) and '{second}' ({second_value}) are practically tied: they differ by {difference}, "
+        "less than the {threshold} a study's cost and price estimates can tell apart.{margin}{apart}{rests}",
+        "'{first}' ({first_value}) en '{second}' ({second_value}) liggen praktisch gelijk: ze verschillen {difference}, "
+        "minder dan de {threshold} die de kosten- en prijsramingen van een studie kunnen onderscheiden.{margin}{apart}"
+        "{rests}"),
+    "tie_margin_gap": (" The lead of '{first}' amounts to {margin} of unprofitable gap over {years} years.",
+                       " De voorsprong van '{first}' bedraagt {margin} onrendabele top over {years} jaar."),
+    "tie_margin_npv": (" The lead of '{first}' amounts to {margin} of net present value over {years} years.",
+                       " De voorsprong van '{first}' bedraagt {margin} netto contante waarde over {years} jaar."),
+    "tie_margin_co2": (" The lead of '{first}' amounts to {margin} t of CO2 over {years} years.",
+                       " De voorsprong van '{first}' bedraagt {margin} t CO2 over {years} jaar."),
+    "tie_apart": (" What sets them apart: {items}.", " Wat ze onderscheidt: {items}."),
+    "apart_pv": ("PV ({first} against {second})", "zonnepanelen ({first} tegenover {second})"),
+    "apart_no_pv": ("none", "geen"),
+    "apart_dynamic": ("a dynamic contract against a fixed price", "een dynamisch contract tegenover een vaste prijs"),
+    "apart_fixed": ("a fixed price against a dynamic contract", "een vaste prijs tegenover een dynamisch contract"),
+    "apart_ev": ("EV charging ({first} against {second} charge points)",
+                 "laadpalen ({first} tegenover {second} laadpunten)"),
+    "apart_mv": ("a medium-voltage cabin against the low-voltage connection",
+                 "een middenspanningscabine tegenover de laagspanningsaansluiting"),
+    "apart_lv": ("the low-voltage connection against a medium-voltage cabin",
+                 "de laagspanningsaansluiting tegenover een middenspanningscabine"),
+    "apart_backup": ("backup: {first} against {second}", "back-up: {first} tegenover {second}"),
+    "backup_gas_boiler": ("gas boiler", "gasketel"),
+    "backup_electric": ("electric", "elektrisch"),
+    "backup_none": ("none", "geen"),
+    "tie_rests_level": (
+        " The lead rests on the price level of the dynamic contract of '{name}': at the day-ahead prices assumed it "
+        "saves {level} a year against a fixed price, {compared} the whole lead.",
+        " De voorsprong steunt op het prijsniveau van het dynamische contract van '{name}': aan de veronderstelde "
+        "day-aheadprijzen bespaart het {level} per jaar tegenover een vaste prijs, {compared} de hele voorsprong."),
+    "level_more": ("in a single year more than", "in één jaar meer dan"),
+    "level_part": ("a large part of", "een groot deel van"),
     "qualified_none": (
         "Of the {n} variants studied, none qualifies. The closest is '{closest}': {shortfalls}. What would make a "
         "variant qualify: {remedies}. The figures below are those of '{closest}'.",
         "Van de {n} bestudeerde varianten komt er geen enkele in aanmerking. De dichtstbijzijnde is '{closest}': "
         "{shortfalls}. Wat een variant zou doen voldoen: {remedies}. De cijfers hieronder zijn die van '{closest}'."),
+    "path_assumed": (
+        "The envelope steps of the renovation path ({steps}) are assumed for the reference and every variant alike; "
+        "their cost is not in the comparison (it cancels out), and each year's bills and CO2 are those of the "
+        "building as it is that year.",
+        "De isolatiestappen van het renovatiepad ({steps}) worden voor de referentie en elke variant gelijk "
+        "verondersteld; hun kost zit niet in de vergelijking (die valt weg), en de facturen en de CO2 van elk jaar zijn "
+        "die van het gebouw zoals het dat jaar is."),
+    "steps_listed": ("the planned envelope steps ({steps})", "de geplande isolatiestappen ({steps})"),
+    "steps_these": ("these envelope steps", "deze isolatiestappen"),
     "path_needed_fossil": (
-        "Its verdict on lock-in rests on the planned envelope steps ({steps}): with today's building the gas boiler "
-        "would give {today} "
-        "of the heat, more than the {threshold} tolerated (a fossil lock-in); after the last step ({year}) it gives "
-        "{end}.",
-        "Het oordeel over lock-in steunt op de geplande isolatiestappen ({steps}): met het gebouw van vandaag zou de "
-        "gasketel {today} van "
-        "de warmte leveren, meer dan de toegelaten {threshold} (een fossiele lock-in); na de laatste stap ({year}) is "
-        "dat {end}."),
+        "Its verdict on lock-in rests on {steps}: with today's building the gas boiler would give {today} of the heat, "
+        "more than the {threshold} tolerated (a fossil lock-in); after the last step ({year}) it gives {end}.",
+        "Het oordeel over lock-in steunt op {steps}: met het gebouw van vandaag zou de gasketel {today} van de warmte "
+        "leveren, meer dan de toegelaten {threshold} (een fossiele lock-in); na de laatste stap ({year}) is dat {end}."),
     "path_needed": (
-        "Its verdict on lock-in rests on the planned envelope steps ({steps}): with today's building these lock-in "
-        "checks fail: "
-        "{checks}.",
-        "Het oordeel over lock-in steunt op de geplande isolatiestappen ({steps}): met het gebouw van vandaag falen "
-        "deze lock-in-toetsen: "
+        "Its verdict on lock-in rests on {steps}: with today's building these lock-in checks fail: {checks}.",
+        "Het oordeel over lock-in steunt op {steps}: met het gebouw van vandaag falen deze lock-in-toetsen: "
         "{checks}."),
     # --- effects
     "co2_less": (
@@ -444,8 +519,7 @@ SENTENCES: dict[str, tuple[str, str]] = {
                        " Over {years} jaar{path} stoot ze {total} t CO2 meer uit."),
     "co2_total_same": (" Over {years} years{path} it emits as much CO2 as the reference.",
                        " Over {years} jaar{path} stoot ze evenveel CO2 uit als de referentie."),
-    "co2_path": (", as the renovation steps lower the demand of both,",
-                 ", terwijl de renovatiestappen de vraag van beide verlagen,"),
+    "co2_path": (", along the renovation path,", ", langs het renovatiepad,"),
     "epc_lower": (
         "It lowers the EPC indicator (the calculated primary energy per m² and year; an indicator, not the official "
         "EPC certificate) from {ref} to {var} kWh/m² (label {label_ref} → {label_var}).",
@@ -509,10 +583,33 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "who_each": ("each apartment", "elk appartement"),
     "who_mean": ("an apartment on average", "een appartement gemiddeld"),
     "prefinance": (
-        "The works grant is paid in two parts, {advance} at the start and {balance} after completion: each apartment "
-        "prefinances its share of the balance ({balance_apartment}).",
+        "The works grant is paid in two parts, {advance} at the start and {balance} after completion: {who}.",
         "De subsidie voor de werken wordt in twee delen betaald, {advance} bij de start en {balance} na de oplevering: "
-        "elk appartement prefinanciert zijn deel van het saldo ({balance_apartment})."),
+        "{who}."),
+    "prefinance_each": ("each apartment prefinances its share of the balance ({amount})",
+                        "elk appartement prefinanciert zijn deel van het saldo ({amount})"),
+    "prefinance_range": ("the apartments prefinance their shares of the balance, between {low} and {high} ({mean} on "
+                         "average)",
+                         "de appartementen prefinancieren hun deel van het saldo, tussen {low} en {high} (gemiddeld "
+                         "{mean})"),
+    "later": ("Later one-off payments, not in the yearly figures: {events}.",
+              "Latere eenmalige betalingen, niet in de jaarlijkse bedragen: {events}."),
+    "later_variant": ("in {year} (year {n}) {who} {amount} incl. VAT for the {items}",
+                      "in {year} (jaar {n}) {who} {amount} incl. btw voor {items}"),
+    "later_both": ("in {year} (year {n}) the variant buys the {items} and the reference the {reference_items}: "
+                   "{who} {amount} {more_or_less} than with the reference, incl. VAT",
+                   "in {year} (jaar {n}) koopt de variant {items} en de referentie {reference_items}: {who} {amount} "
+                   "{more_or_less} dan met de referentie, incl. btw"),
+    "later_reference": ("in {year} (year {n}) the reference would buy the {reference_items} and the variant not: "
+                        "{who_saves} {amount} incl. VAT",
+                        "in {year} (jaar {n}) zou de referentie {reference_items} kopen en de variant niet: "
+                        "{who_saves} {amount} incl. btw"),
+    "who_pays_each": ("each apartment pays", "betaalt elk appartement"),
+    "who_pays_range": ("the apartments pay between {low} and {high}, on average", "betalen de appartementen tussen "
+                       "{low} en {high}, gemiddeld"),
+    "who_saves_each": ("each apartment saves", "bespaart elk appartement"),
+    "who_saves_range": ("the apartments save between {low} and {high}, on average",
+                        "besparen de appartementen tussen {low} en {high}, gemiddeld"),
     "per_year": (
         "{when} (at the prices of year 1), {bill}; maintenance costs {maintenance} and replacements of worn-out "
         "equipment cost {replacements} (spread evenly over the years). In all, {who} {verb} {total} a year compared "
@@ -522,9 +619,8 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "jaar tegenover de referentie; er zit geen subsidie in deze jaarlijkse bedragen.{later}"),
     "per_year_every": ("Every year after that", "Elk jaar daarna"),
     "per_year_first": ("In the first year", "In het eerste jaar"),
-    "per_year_path": (" After each renovation step the bills of both change; the workbook's cash flows show every year.",
-                      " Na elke renovatiestap veranderen de facturen van beide; de kasstromen in de werkmap tonen elk "
-                      "jaar."),
+    "per_year_path": (" Later years follow the renovation path (workbook, sheet cash_flows).",
+                      " Latere jaren volgen het renovatiepad (werkmap, blad cash_flows)."),
     "who_bill_each": ("each apartment's", "van elk appartement"),
     "who_bill_mean": ("an average apartment's", "van een gemiddeld appartement"),
     "bill_down": ("{who} energy bill goes down from {before} to {after}",
@@ -590,13 +686,25 @@ SENTENCES: dict[str, tuple[str, str]] = {
                          "Deze studie ({cost}) krijgt geen studiegeld: {reasons}."),
     # --- prices
     "prices": (
-        "The prices are those of {year}. A fixed-price contract charges {fixed} per MWh for the electricity itself "
-        "(excl. VAT and network costs; tariff {tariff}). A dynamic contract charges each hour's wholesale price, set the "
-        "day before (the day-ahead price){markup}; "
-        "{basis}",
-        "De prijzen zijn die van {year}. Een contract met vaste prijs rekent {fixed} per MWh voor de elektriciteit "
-        "zelf (excl. btw en netkosten; tarief {tariff}). Een dynamisch contract rekent de groothandelsprijs van elk "
-        "uur, de dag voordien vastgelegd (de day-aheadprijs){markup}; {basis}"),
+        "The energy prices and tariffs are those of {year}. {costs} On {connection}, a fixed-price contract charges "
+        "{fixed} per MWh for the electricity itself (excl. VAT and network costs; tariff {tariff}). A dynamic contract "
+        "charges each hour's wholesale price, set the day before (the day-ahead price){markup}; {basis}",
+        "De energieprijzen en tarieven zijn die van {year}. {costs} Op {connection} rekent een contract met vaste prijs "
+        "{fixed} per MWh voor de elektriciteit zelf (excl. btw en netkosten; tarief {tariff}). Een dynamisch contract "
+        "rekent de groothandelsprijs van elk uur, de dag voordien vastgelegd (de day-aheadprijs){markup}; {basis}"),
+    "connection_lv": ("the low-voltage connection", "de laagspanningsaansluiting"),
+    "connection_mv": ("the variant's own medium-voltage cabin", "de eigen middenspanningscabine van de variant"),
+    "costs_years": (
+        "The investment costs are the cost table's prices of {years} (the years of its sources), not indexed to "
+        "{year}{others}.",
+        "De investeringskosten zijn de prijzen van de kostentabel van {years} (de jaren van haar bronnen), niet "
+        "geïndexeerd naar {year}{others}."),
+    "costs_others": ("; the other items at the prices of their own sources (workbook, sheet investments)",
+                     "; de andere posten aan de prijzen van hun eigen bronnen (werkmap, blad investments)"),
+    "costs_sources": ("The investment costs are at the prices of their sources (workbook, sheet investments), not "
+                      "indexed to {year}.",
+                      "De investeringskosten zijn aan de prijzen van hun bronnen (werkmap, blad investments), niet "
+                      "geïndexeerd naar {year}."),
     "prices_years_differ": (
         "The prices are not of one year: the tariffs are those of {tariff_year}, the day-ahead prices of {year}.",
         "De prijzen zijn niet van één jaar: de tarieven zijn die van {tariff_year}, de day-aheadprijzen van {year}."),
@@ -634,20 +742,39 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "cf_qualifies": (" That variant qualifies too.", " Die variant komt ook in aanmerking."),
     "cf_not_qualified": (" That variant does not qualify.", " Die variant komt niet in aanmerking."),
     "dynamic": (
-        "'{name}' runs on a dynamic contract: its energy costs {actual} a year. Running simply when heat is needed, "
-        "on a fixed-price contract, the same plant would cost {fixed}; the price level of the dynamic contract "
-        "{level} and steering the heat pumps to cheap hours {flexibility}.",
+        "'{name}' runs on a dynamic contract: its energy costs {actual} a year. Run simply when heat is needed "
+        "(heat-led) on a fixed-price contract, the same plant would cost {fixed}. The price level of the dynamic "
+        "contract {level}; {steering} {flexibility}.{advice}",
         "'{name}' werkt met een dynamisch contract: de energie kost {actual} per jaar. Gewoon draaiend wanneer er "
-        "warmte nodig is, met een vaste prijs, zou dezelfde installatie {fixed} kosten; het prijsniveau van het "
-        "dynamische contract {level} en de warmtepompen naar goedkope uren sturen {flexibility}."),
+        "warmte nodig is (warmtegestuurd), met een vaste prijs, zou dezelfde installatie {fixed} kosten. Het prijsniveau "
+        "van het dynamische contract {level}; {steering} {flexibility}.{advice}"),
     "effect_saves": ("saves {value}", "bespaart {value}"),
-    "effect_costs": ("adds {value}", "kost {value} extra"),
+    "effect_costs": ("costs {value} more", "kost {value} meer"),
     "effect_none": ("changes nothing", "verandert niets"),
+    "steering_price_led": ("steering the heat pumps to cheap hours", "de warmtepompen naar goedkope uren sturen"),
+    "steering_pv_led": ("steering the heat pumps to the hours with PV surplus",
+                        "de warmtepompen naar de uren met PV-overschot sturen"),
+    "steering_peak_limited": ("limiting the heat pumps' peak", "de piek van de warmtepompen begrenzen"),
+    "steering_heat_led": ("running heat-led", "warmtegestuurd draaien"),
+    "steering_does_not_pay": (
+        " {strategy} does not pay here: the same plant run heat-led on the same dynamic contract would cost "
+        "{heat_led} a year, {saving} less.",
+        " {strategy} loont hier niet: dezelfde installatie zou warmtegestuurd met hetzelfde dynamische contract "
+        "{heat_led} per jaar kosten, {saving} minder."),
+    "strategy_price_led": ("Price-led steering", "Prijsgestuurde sturing"),
+    "strategy_pv_led": ("Steering to the PV surplus", "Sturen op het PV-overschot"),
+    "strategy_peak_limited": ("Limiting the peak", "De piek begrenzen"),
     "sensitivity": ("The result reacts most to the {param} ({change}): the NPV then lies between {low} and {high}.",
                     "Het resultaat reageert het sterkst op de {param} ({change}): de NCW ligt dan tussen {low} en "
                     "{high}."),
-    "best_npv_other": ("Ranked by net present value alone, '{name}' would come first ({npv}).",
-                       "Gerangschikt op netto contante waarde alleen zou '{name}' eerst komen ({npv})."),
+    "best_npv_other": ("Ranked by net present value alone, '{name}' would come first among the qualifying variants "
+                       "({npv}).",
+                       "Gerangschikt op netto contante waarde alleen zou '{name}' eerst komen onder de varianten die in "
+                       "aanmerking komen ({npv})."),
+    "best_npv_unqualified": ("The best net present value of all, {npv}, belongs to '{name}', which does not qualify "
+                             "because {reason}.",
+                             "De beste netto contante waarde van alle varianten, {npv}, is die van '{name}', die niet in "
+                             "aanmerking komt; {reason}."),
     # --- lock-in verdicts
     "risks_end": ("Points of attention at the end of the renovation path ({year}):",
                   "Aandachtspunten op het einde van het renovatiepad ({year}):"),
