@@ -20,7 +20,7 @@ def variant(npv_before_grants, co2_avoided_t, *, grants=24_000.0, unmet_hours=0.
     return {"unmet_hours": unmet_hours, "heating_hours": HEATING_HOURS, "dhw_short_hours": dhw_short_hours,
             "hours": HOURS, "hygiene_ok": hygiene_ok, "connection_feasible": connection_feasible, "lock_in_failures": tuple(lock_in_failures),
             "eligible": eligible, "failed_conditions": tuple(failed_conditions), "chimney_free": chimney_free,
-            "epc_path_kwh_m2": 90.0 if chimney_free else 117.0, "construction_year": 1965,
+            "path": True, "epc_path_kwh_m2": 90.0 if chimney_free else 117.0, "construction_year": 1965,
             "npv_eur": npv_before_grants + grants, "npv_before_grants_eur": npv_before_grants,
             "gap_before_grants_eur": gap, "co2_avoided_t": co2_avoided_t,
             "gap_per_t_co2_eur": gap / co2_avoided_t if co2_avoided_t > 0 else np.nan}
@@ -150,3 +150,14 @@ def test_a_condition_that_could_not_be_checked_asks_for_the_fact():
     (shortfall,) = decision.table.loc["only", "shortfalls"]
     assert "construction year" in shortfall.remedy_en and "bouwjaar" in shortfall.remedy_nl
     assert decision.remedies("en") == [shortfall.remedy_en]
+
+
+def test_without_a_renovation_path_the_verdicts_are_todays():
+    failed = (("epc_100_or_chimney_free", "not met: ...", "niet voldaan: ..."),)
+    row = variant(-1_000, 100, eligible=False, failed_conditions=failed, lock_in_failures=("fossil_lock_in",))
+    frame = table(hybrid={**row, "path": False})
+    texts = [s.en for s in decide(frame).table.loc["hybrid", "shortfalls"]]
+    assert texts[0] == "the gas boiler still supplies too much heat today (fossil lock-in)"
+    assert "with today's building and no renovation path the indicator is 117 kWh/m²" in texts[1]
+    assert "after the renovation path" not in decide(table(ok=variant(-1_000, 100, chimney_free=True) | {
+        "path": False})).reason("en")

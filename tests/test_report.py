@@ -246,15 +246,17 @@ def test_comparison_shows_the_decision(result, reports):
     for name in result.table.index:
         assert name in comparison
     # the R32 variant fails the call: the eligibility cell states the failed conditions plainly, as the decision
-    # words them, not the condition's label after "no" ("nee: geen lock-in" read as a pass)
+    # words them, not the condition's label after "no" ("nee: geen lock-in" read as a pass); this small study has
+    # no renovation path, so the EPC is today's and the cell says so
     epc = result.decision.table.loc[FORMULA_NAME, "epc_path_kwh_m2"]
+    assert not result.decision.table.loc[FORMULA_NAME, "path"]
     expected = {
         "en": ("no: the call asks for a project without lock-in; the call asks for a path to an EPC indicator of at "
-               "most 100 kWh/m² or a chimney-free building; after the renovation path the indicator is "
-               f"{format_number(epc, 'en')} kWh/m² and a gas boiler stays"),
+               "most 100 kWh/m² or a chimney-free building; with today&#x27;s building and no renovation path the "
+               f"indicator is {format_number(epc, 'en')} kWh/m² and a gas boiler stays"),
         "nl": ("nee: de oproep vraagt een project zonder lock-in; de oproep vraagt een pad naar een EPC-kengetal van "
-               "hoogstens 100 kWh/m² of een schouwvrij gebouw; na het renovatiepad is het kengetal "
-               f"{format_number(epc, 'nl')} kWh/m² en blijft er een gasketel")}
+               "hoogstens 100 kWh/m² of een schouwvrij gebouw; met het gebouw van vandaag, zonder renovatiepad is het "
+               f"kengetal {format_number(epc, 'nl')} kWh/m² en blijft er een gasketel")}
     assert [c for c, _, _ in result.decision.table.loc[FORMULA_NAME, "failed_conditions"]] == [
         "no_lock_in", "epc_100_or_chimney_free"]
     for language in ("en", "nl"):

@@ -639,7 +639,8 @@ def _combination_kpis(variant, case: _BuildingCase, model: CityModel) -> dict:
                         "hygiene_ok": statuses[HYGIENE_CHECK] != "fail",
                         "connection_feasible": connection, "lock_in_failures": failures,
                         "eligible": eligibility.eligible, "failed_conditions": eligibility.failed,
-                        "epc_path_kwh_m2": epc, "construction_year": case.construction_year}, model.rules)
+                        "path": False, "epc_path_kwh_m2": epc, "construction_year": case.construction_year},
+                       model.rules)
     k = arrays.system_kpis(year)
     energy = _Year(case.design_kw, k["spf_h2"], k["backup_share"], year.unmet_hours, case.heating_hours,
                    year.dhw_below_setpoint_hours, year.sh_unmet_kwh, option.energy_eur_per_year.get("unmet_heat", 0.0),

@@ -29,7 +29,7 @@ from mgwsim.report.text import (
     status_label,
     t,
 )
-from mgwsim.study.decision import _condition_text  # the decision's words for a failed call condition
+from mgwsim.study.decision import condition_text  # the decision's words for a failed call condition
 
 STATUS_CLASSES = ("pass", "warn", "fail")
 
@@ -181,7 +181,7 @@ def failed_condition_texts(row, language: str) -> list[str]:
     (:mod:`mgwsim.study.decision`): e.g. "the call asks for a path to an EPC indicator of at most
     100 kWh/m² or a chimney-free building; after the renovation path the indicator is 117 kWh/m² and a gas
     boiler stays"."""
-    return [in_language(_condition_text(name, row, en, nl), language) for name, en, nl in row["failed_conditions"]]
+    return [in_language(condition_text(name, row, en, nl), language) for name, en, nl in row["failed_conditions"]]
 
 
 def _reason(note, language: str) -> str:

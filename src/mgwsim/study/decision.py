@@ -87,7 +87,7 @@ CRITERIA: dict[str, Criterion] = {c.name: c for c in (
 DECISION_COLUMNS = (
     "unmet_hours", "heating_hours", "dhw_short_hours", "hours", "hygiene_ok", "connection_feasible",
     "lock_in_failures",
-    "eligible", "failed_conditions", "chimney_free", "epc_path_kwh_m2", "construction_year", "npv_eur",
+    "eligible", "failed_conditions", "chimney_free", "path", "epc_path_kwh_m2", "construction_year", "npv_eur",
     "npv_before_grants_eur", "gap_before_grants_eur", "co2_avoided_t", "gap_per_t_co2_eur",
 )
 """What :func:`decide` reads per variant (index: variant name).
@@ -99,8 +99,9 @@ space-heating need [h]; ``dhw_short_hours`` hours with the hot-water tank below 
 (bool); ``lock_in_failures`` names of failed lock-in checks at the end of the path (tuple);
 ``eligible`` the call's conditions are met (bool, or None when the study applies no call);
 ``failed_conditions`` the unmet conditions (tuple of (name, English, Dutch) as the grant rules
-state them); ``chimney_free`` no combustion appliance at the end of the path (bool);
-``epc_path_kwh_m2`` the EPC indicator at the end of the path [kWh/m²]; ``construction_year``;
+state them); ``chimney_free`` no combustion appliance at the end of the path (bool); ``path``
+whether the lock-in and EPC verdicts are those at the end of a renovation path (bool; else today's);
+``epc_path_kwh_m2`` the EPC indicator at the end of the path (or today) [kWh/m²]; ``construction_year``;
 money [EUR] and CO2 avoided over the horizon [t] from the business case."""
 
 
@@ -157,14 +158,14 @@ class Shortfall:
 
 
 _CHECK_SHORTFALLS = {
-    "fossil_lock_in": ("the gas boiler still supplies too much heat at the end of the renovation path (fossil lock-in)",
-                       "de gasketel levert op het einde van het renovatiepad nog te veel warmte (fossiele lock-in)",
+    "fossil_lock_in": ("the gas boiler still supplies too much heat {when_en} (fossil lock-in)",
+                       "de gasketel levert {when_nl} nog te veel warmte (fossiele lock-in)",
                        "a larger heat-pump share, an electric backup or the planned envelope steps",
                        "een groter aandeel warmtepomp, een elektrische back-up of de geplande isolatiestappen"),
-    "temperature_lock_in": ("the radiators still need temperatures the heat pumps cannot reach at the end of the "
-                            "renovation path (temperature lock-in)",
-                            "de radiatoren vragen op het einde van het renovatiepad nog temperaturen die de "
-                            "warmtepompen niet halen (temperatuur-lock-in)",
+    "temperature_lock_in": ("the radiators still need temperatures the heat pumps cannot reach {when_en} "
+                            "(temperature lock-in)",
+                            "de radiatoren vragen {when_nl} nog temperaturen die de warmtepompen niet halen "
+                            "(temperatuur-lock-in)",
                             "the envelope steps first, or larger or low-temperature radiators",
                             "eerst de isolatiestappen, of grotere of lagetemperatuurradiatoren"),
     "hot_water_hygiene": ("the hot water is not kept at legionella-safe temperatures",
@@ -203,7 +204,7 @@ def shortfalls(row: pd.Series, rules: DecisionRules) -> list[Shortfall]:
     allowed_dhw = hot_water_tolerated_hours(row["hours"], rules.max_hot_water_short_share)
     short_of_hot_water = float(row["dhw_short_hours"]) > allowed_dhw
     if not bool(row["hygiene_ok"]) and not short_of_hot_water:  # a setpoint below the legionella minimum
-        out.append(Shortfall(HYGIENE_CHECK, *_CHECK_SHORTFALLS[HYGIENE_CHECK]))
+        out.append(Shortfall(HYGIENE_CHECK, *_check_shortfall(HYGIENE_CHECK, row)))
     if short_of_hot_water:
         (short_en, short_nl), (allowed_en, allowed_nl) = _hours(row["dhw_short_hours"]), _hours(allowed_dhw)
         out.append(Shortfall(
@@ -219,13 +220,10 @@ def shortfalls(row: pd.Series, rules: DecisionRules) -> list[Shortfall]:
             "a private medium-voltage cabin, or peak-limited control of the heat pumps and chargers",
             "een eigen middenspanningscabine, of piekbeperkende sturing van warmtepompen en laadpunten"))
     for name in row["lock_in_failures"]:
-        en, nl, remedy_en, remedy_nl = _CHECK_SHORTFALLS.get(
-            name, (f"the {name.replace('_', ' ')} check fails", f"de toets {name.replace('_', ' ')} faalt",
-                   "a design that passes it", "een ontwerp dat de toets doorstaat"))
-        out.append(Shortfall(name, en, nl, remedy_en, remedy_nl))
+        out.append(Shortfall(name, *_check_shortfall(name, row)))
     if rules.require_eligibility and not is_missing(row["eligible"]) and not bool(row["eligible"]):
         for name, en, nl in row["failed_conditions"]:
-            plain_en, plain_nl = _condition_text(name, row, en, nl)
+            plain_en, plain_nl = condition_text(name, row, en, nl)
             unchecked = en.startswith("not checked")
             out.append(Shortfall(f"eligibility:{name}", f"it is not eligible for the call: {plain_en}",
                                  f"ze komt niet in aanmerking voor de oproep: {plain_nl}",
@@ -233,17 +231,34 @@ def shortfalls(row: pd.Series, rules: DecisionRules) -> list[Shortfall]:
     return out
 
 
-def _condition_text(name: str, row: pd.Series, en: str, nl: str) -> tuple[str, str]:
-    """A call condition that failed, in plain words with this variant's values."""
+_WHEN = {True: ("at the end of the renovation path", "op het einde van het renovatiepad"), False: ("today", "vandaag")}
+"""When a verdict holds: at the end of a renovation path, or on today's building."""
+
+
+def _check_shortfall(name: str, row: pd.Series) -> tuple[str, str, str, str]:
+    """(en, nl, remedy en, remedy nl) of a failed check, said of the path's end or of today (``row["path"]``)."""
+    en, nl, remedy_en, remedy_nl = _CHECK_SHORTFALLS.get(
+        name, (f"the {name.replace('_', ' ')} check fails {{when_en}}", f"de toets {name.replace('_', ' ')} faalt "
+               "{when_nl}", "a design that passes it", "een ontwerp dat de toets doorstaat"))
+    when_en, when_nl = _WHEN[bool(row["path"])]
+    return en.format(when_en=when_en), nl.format(when_nl=when_nl), remedy_en, remedy_nl
+
+
+def condition_text(name: str, row: pd.Series, en: str, nl: str) -> tuple[str, str]:
+    """A call condition that failed (``name`` and the rule's ``en``/``nl`` reason), in plain words with
+    this variant's values (``row``: the columns of :data:`DECISION_COLUMNS`)."""
     if en.startswith("not checked"):
         return en, nl
     if name == "epc_100_or_chimney_free":
         epc = format_number(row["epc_path_kwh_m2"], "en")
         epc_nl = format_number(row["epc_path_kwh_m2"], "nl")
+        when_en, when_nl = (("after the renovation path", "na het renovatiepad") if bool(row["path"])
+                            else ("with today's building and no renovation path", "met het gebouw van vandaag, "
+                                  "zonder renovatiepad"))
         return (f"the call asks for a path to an EPC indicator of at most 100 kWh/m² or a chimney-free building; "
-                f"after the renovation path the indicator is {epc} kWh/m² and a gas boiler stays",
+                f"{when_en} the indicator is {epc} kWh/m² and a gas boiler stays",
                 f"de oproep vraagt een pad naar een EPC-kengetal van hoogstens 100 kWh/m² of een schouwvrij gebouw; "
-                f"na het renovatiepad is het kengetal {epc_nl} kWh/m² en blijft er een gasketel")
+                f"{when_nl} is het kengetal {epc_nl} kWh/m² en blijft er een gasketel")
     if name == "built_before_2014":
         return (f"the call is for buildings from before 2014 (this one: {row['construction_year']})",
                 f"de oproep geldt voor gebouwen van vóór 2014 (dit gebouw: {row['construction_year']})")
@@ -348,7 +363,7 @@ class Decision:
 
     def reason(self, language: str = "en") -> str:
         """Why :attr:`recommended` was chosen, or why nothing was, with what would change that."""
-        test = _qualification_text(self.applies_call, language)
+        test = _qualification_text(self.applies_call, bool(self.table["path"].any()), language)
         if self.recommended is None:
             return _none_qualifies(self, language)
         name, n = self.recommended, len(self.qualified)
@@ -405,11 +420,11 @@ def _sort_by_criterion(frame: pd.DataFrame, criterion: Criterion, *, first: str 
         columns=["_criterion_missing", "_neg_npv", "_name"])
 
 
-def _qualification_text(applies_call: bool, language: str) -> str:
+def _qualification_text(applies_call: bool, path: bool, language: str) -> str:
     en = ("heat the building within the comfort tolerance, keep the hot water at temperature, fit a feasible grid "
-          "connection and leave no lock-in after the renovation path")
+          "connection and leave no lock-in" + (" after the renovation path" if path else ""))
     nl = ("het gebouw verwarmen binnen de comforttolerantie, het warm water op temperatuur houden, een haalbare "
-          "netaansluiting hebben en na het renovatiepad geen lock-in laten")
+          "netaansluiting hebben en " + ("na het renovatiepad " if path else "") + "geen lock-in laten")
     if applies_call:
         en, nl = "are eligible for the call's grants, " + en, "in aanmerking komen voor de subsidie van de oproep, " + nl
     return in_language((en, nl), language)

@@ -356,6 +356,7 @@ class StudyResult:
                 "eligible": eligibility.eligible,
                 "failed_conditions": eligibility.failed,
                 "chimney_free": not result.variant.plant.backup.is_combustion,
+                "path": path is not None,
                 "epc_path_kwh_m2": (float(path.kpis["epc_indicator_kwh_per_m2"].iloc[-1]) if path is not None
                                     else result.epc.indicator_kwh_per_m2),
                 "construction_year": self.inputs.construction_year,
