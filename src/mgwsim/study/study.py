@@ -83,6 +83,8 @@ class Study:
         What the co-owners would do anyway (replace the gas boiler).
     variants : sequence of Variant
         The combinations of techniques considered.
+    rules : DecisionRules
+        How the study recommends: ranking criterion and comfort tolerances (docs/decision.md).
     """
 
     inputs: StudyInputs
@@ -105,10 +107,11 @@ class Study:
         """Simulate and assess the reference and every variant, then decide.
 
         ``progress`` (e.g. ``print``) is called with one line per variant as the study goes.
-        Order: every variant's year, the renovation path of each (lock-in and the EPC along
-        the path), the business cases (whose grant rules read the path's verdicts), and the
-        heat-led twins that split a dynamic tariff's value into its level and flexibility
-        effects (:meth:`StudyResult.dynamic_tariff_effects`).
+        Order: every variant's year; with a renovation path, every variant's year again after
+        each step (``StudyResult.states``) and its path assessment (lock-in and the EPC along the
+        path); the business cases (whose years follow the path and whose grant rules read the
+        path's verdicts); and the heat-led twins that split a dynamic tariff's value into its
+        level and flexibility effects (:meth:`StudyResult.dynamic_tariff_effects`).
         """
         tell = progress or (lambda message: None)
         evaluated = {}
@@ -197,7 +200,21 @@ def project_facts(inputs: StudyInputs, result: VariantResult, path: PathAssessme
 
 @dataclass(frozen=True, eq=False)
 class StudyResult:
-    """Results of a study: one row per variant, rankings, per-apartment view."""
+    """Results of a study: one row per variant, the decision, rankings, per-apartment view.
+
+    Attributes
+    ----------
+    reference, results : VariantResult
+        Today's year of the reference and of each variant.
+    cases : list of BusinessCase
+        Each variant against the reference (along the renovation path when there is one).
+    paths : dict name -> PathAssessment
+        The checks and KPIs of each variant before and after each renovation step.
+    twins : dict name -> dict
+        For a dynamic-tariff variant, its heat-led years on the fixed and on the dynamic tariff.
+    states : dict name -> list of VariantResult
+        With a renovation path: each variant's year as the building is, then after each step.
+    """
 
     study: Study
     reference: VariantResult
