@@ -129,7 +129,11 @@ def test_reasons_state_the_criterion_and_its_value():
         "path, 'hybrid' has the lowest unprofitable gap before grants per tonne of CO2 avoided (EUR 100/t).")
     assert "(€ 100/t)" in decision.reason("nl")
     single = decide(table(hybrid=variant(-60_000, 600)))
-    assert single.reason("en").startswith("'hybrid' is the only variant that")
+    assert single.reason("en") == (
+        "'hybrid' is the only variant that is eligible for the call's grants, heats the building within the comfort "
+        "tolerance, keeps the hot water at temperature, fits a feasible grid connection and leaves no lock-in after "
+        "the renovation path.")
+    assert single.reason("nl").startswith("'hybrid' is de enige variant die in aanmerking komt voor de subsidie")
 
 
 def test_bad_input_is_refused():

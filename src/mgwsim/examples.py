@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from mgwsim.building import Insulate, RenovationPath, RenovationStep, ReplaceWindows, building_from_typology
 from mgwsim.building.envelope import Building
 from mgwsim.weather import Site
@@ -11,9 +13,11 @@ ANTWERPEN = Site("Antwerpen", 51.2194, 4.4025, altitude_m=10.0, municipality="An
 
 
 def antwerp_block() -> Building:
-    """A 1946–1970 apartment block (TABULA BE.N.AB.02, existing state) scaled to 24 apartments on 6 storeys, 1,850 m²."""
-    return building_from_typology("AB.02", 1, floor_area_m2=1850.0, n_apartments=24, n_storeys=6,
-                                  name="Antwerp block (1960s, 24 apartments)")
+    """A 1946–1970 apartment block (TABULA BE.N.AB.02, existing state) scaled to 24 apartments on 6 storeys,
+    1,850 m², built in 1966."""
+    block = building_from_typology("AB.02", 1, floor_area_m2=1850.0, n_apartments=24, n_storeys=6,
+                                   name="Antwerp block (1960s, 24 apartments)")
+    return replace(block, year_built=1966)
 
 
 def antwerp_renovation_path() -> RenovationPath:

@@ -72,7 +72,7 @@ from mgwsim.study.costs import variant_investments
 from mgwsim.study.decision import HYGIENE_CHECK, LOCK_IN_CHECKS, hot_water_tolerated_hours, shortfalls
 from mgwsim.study.evaluate import _checks as _study_checks
 from mgwsim.study.evaluate import _refrigerant, assess_year
-from mgwsim.study.inputs import default_construction_year
+from mgwsim.study.inputs import default_building_age_years, default_construction_year
 from mgwsim.study.study import variant_business_case
 from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, SystemResult, gas_boiler_reference
 from mgwsim.system.simulate import _check_in_grid, _defrost, plant_buffers, plant_flows, run_plant
@@ -440,8 +440,7 @@ def _building_case(row: dict, model: CityModel) -> _BuildingCase:
     boiler_kw = max(1.1 * design_kw, REFERENCE_BOILER_MIN_KW)
     reference = Variant("reference", gas_boiler_reference(boiler_kw), keeps_existing_boiler=False)
     inputs = model.defaults
-    construction_year, age = building_dates(row, building, install_year=inputs.install_year,
-                                            default_age_years=inputs.building_age_years)
+    construction_year, age = building_dates(row, building, install_year=inputs.install_year)
     heating_hours = float(np.count_nonzero(series[0] > 0.0)) * model.weather.step_h
     case = _BuildingCase(building, design_kw, seed, common, tuple(series), float(common["auxiliary"].sum()), reference,
                          construction_year, age, replace(inputs.finance, n_apartments=building.n_apartments),
@@ -449,23 +448,23 @@ def _building_case(row: dict, model: CityModel) -> _BuildingCase:
     return replace(case, reference=_array_year(reference, case, model).option)
 
 
-def building_dates(row: dict, building, *, install_year: int, default_age_years: float) -> tuple[int | None, float]:
+def building_dates(row: dict, building, *, install_year: int) -> tuple[int | None, float]:
     """Construction year and age at installation [years] of a row's building, for the subsidy rules.
 
-    With the row's ``year_built`` (a stock of :func:`mgwsim.stock.generate_stock`): that year, and the
-    age ``install_year - year_built`` (the dwellings taken as first occupied in the year they were
-    built; mgwsim assumption). Without it, as :class:`~mgwsim.study.StudyInputs` defaults
-    (:func:`~mgwsim.study.inputs.default_construction_year`: the last year of the TABULA
-    construction period; ``None`` for the open period from 2012, so that the call's
-    construction-year condition is not checked and no grant is paid) and ``default_age_years``.
+    The row's ``year_built`` (a stock of :func:`mgwsim.stock.generate_stock`), else as
+    :class:`~mgwsim.study.StudyInputs` defaults it (:func:`~mgwsim.study.inputs.default_construction_year`:
+    the last year of the TABULA construction period; ``None`` for the open period from 2012, so
+    that the call's construction-year condition is not checked and no grant is paid); the age
+    as :func:`~mgwsim.study.inputs.default_building_age_years` (``install_year - year``).
     """
     year = row.get("year_built")
     if year is None or (isinstance(year, float) and math.isnan(year)):
-        return default_construction_year(building), float(default_age_years)
+        year = default_construction_year(building)
+        return year, default_building_age_years(year, install_year)
     check_number(year, "year_built", owner="city_row", low=1800, high=install_year)
     if year != int(year):
         raise InputError(f"city_row.year_built = {year!r} must be a whole year")
-    return int(year), float(install_year - int(year))
+    return int(year), default_building_age_years(int(year), install_year)
 
 
 def _combination(name) -> Combination:

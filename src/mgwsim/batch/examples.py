@@ -95,8 +95,7 @@ def variant_row(row: dict, shared: dict) -> dict:
     options = {name: row[name] for name in _BUILDING_COLUMNS if name in row}
     building = building_from_typology(row["typology"], row.get("variant"), **options)
     inputs = StudyInputs(building, shared["weather"], seed=int(row["seed"]))
-    year, age = building_dates(row, building, install_year=inputs.install_year,
-                               default_age_years=inputs.building_age_years)
+    year, age = building_dates(row, building, install_year=inputs.install_year)
     inputs = replace(inputs, construction_year=year, building_age_years=age)
     design_kw = building.design_heat_load_kw(inputs.design_temperature_degc)
     reference = evaluate_variant(inputs, Variant("reference", gas_boiler_reference(1.1 * design_kw),

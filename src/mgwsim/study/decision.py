@@ -86,9 +86,9 @@ CRITERIA: dict[str, Criterion] = {c.name: c for c in (
 
 DECISION_COLUMNS = (
     "unmet_hours", "heating_hours", "dhw_short_hours", "hours", "hygiene_ok", "connection_feasible",
-    "lock_in_failures",
-    "eligible", "failed_conditions", "chimney_free", "path", "epc_path_kwh_m2", "construction_year", "npv_eur",
-    "npv_before_grants_eur", "gap_before_grants_eur", "co2_avoided_t", "gap_per_t_co2_eur",
+    "lock_in_failures", "eligible", "failed_conditions", "chimney_free", "path", "epc_path_kwh_m2",
+    "construction_year", "npv_eur", "npv_before_grants_eur", "gap_before_grants_eur", "co2_avoided_t",
+    "gap_per_t_co2_eur",
 )
 """What :func:`decide` reads per variant (index: variant name).
 
@@ -100,9 +100,9 @@ space-heating need [h]; ``dhw_short_hours`` hours with the hot-water tank below 
 ``eligible`` the call's conditions are met (bool, or None when the study applies no call);
 ``failed_conditions`` the unmet conditions (tuple of (name, English, Dutch) as the grant rules
 state them); ``chimney_free`` no combustion appliance at the end of the path (bool); ``path``
-whether the lock-in and EPC verdicts are those at the end of a renovation path (bool; else today's);
-``epc_path_kwh_m2`` the EPC indicator at the end of the path (or today) [kWh/m²]; ``construction_year``;
-money [EUR] and CO2 avoided over the horizon [t] from the business case."""
+whether the lock-in and EPC verdicts are those at the end of a renovation path (bool; else
+today's); ``epc_path_kwh_m2`` the EPC indicator at the end of the path (or today) [kWh/m²];
+``construction_year``; money [EUR] and CO2 avoided over the horizon [t] from the business case."""
 
 
 @dataclass(frozen=True)
@@ -363,13 +363,15 @@ class Decision:
 
     def reason(self, language: str = "en") -> str:
         """Why :attr:`recommended` was chosen, or why nothing was, with what would change that."""
-        test = _qualification_text(self.applies_call, bool(self.table["path"].any()), language)
         if self.recommended is None:
             return _none_qualifies(self, language)
         name, n = self.recommended, len(self.qualified)
+        path = bool(self.table["path"].any())
         if n == 1:
+            test = _qualification_text(self.applies_call, path, language, singular=True)
             return in_language((f"'{name}' is the only variant that {test}.",
                                 f"'{name}' is de enige variant die {test}."), language)
+        test = _qualification_text(self.applies_call, path, language)
         criterion = in_language((self.rules.ranking.text_en, self.rules.ranking.text_nl), language)
         value = self.criterion_text(name, language)
         return in_language((f"Of the {n} variants that {test}, '{name}' has {criterion} ({value}).",
@@ -420,13 +422,23 @@ def _sort_by_criterion(frame: pd.DataFrame, criterion: Criterion, *, first: str 
         columns=["_criterion_missing", "_neg_npv", "_name"])
 
 
-def _qualification_text(applies_call: bool, path: bool, language: str) -> str:
-    en = ("heat the building within the comfort tolerance, keep the hot water at temperature, fit a feasible grid "
-          "connection and leave no lock-in" + (" after the renovation path" if path else ""))
-    nl = ("het gebouw verwarmen binnen de comforttolerantie, het warm water op temperatuur houden, een haalbare "
-          "netaansluiting hebben en " + ("na het renovatiepad " if path else "") + "geen lock-in laten")
+def _qualification_text(applies_call: bool, path: bool, language: str, *, singular: bool = False) -> str:
+    """The qualification as a relative clause ("... that are eligible ..., heat the building ...")."""
+    after_en, after_nl = (" after the renovation path", "na het renovatiepad ") if path else ("", "")
+    if singular:
+        en = ("heats the building within the comfort tolerance, keeps the hot water at temperature, fits a feasible "
+              f"grid connection and leaves no lock-in{after_en}")
+        nl = ("het gebouw verwarmt binnen de comforttolerantie, het warm water op temperatuur houdt, een haalbare "
+              f"netaansluiting heeft en {after_nl}geen lock-in laat")
+        call_en, call_nl = "is eligible for the call's grants, ", "in aanmerking komt voor de subsidie van de oproep, "
+    else:
+        en = ("heat the building within the comfort tolerance, keep the hot water at temperature, fit a feasible "
+              f"grid connection and leave no lock-in{after_en}")
+        nl = ("het gebouw verwarmen binnen de comforttolerantie, het warm water op temperatuur houden, een haalbare "
+              f"netaansluiting hebben en {after_nl}geen lock-in laten")
+        call_en, call_nl = "are eligible for the call's grants, ", "in aanmerking komen voor de subsidie van de oproep, "
     if applies_call:
-        en, nl = "are eligible for the call's grants, " + en, "in aanmerking komen voor de subsidie van de oproep, " + nl
+        en, nl = call_en + en, call_nl + nl
     return in_language((en, nl), language)
 
 

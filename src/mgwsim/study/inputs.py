@@ -36,6 +36,17 @@ def default_construction_year(building: Building) -> int | None:
     return building.year_built or period[1]
 
 
+DEFAULT_BUILDING_AGE_YEARS = 50.0
+"""Age of the dwellings [years] when neither it nor the construction year is given (mgwsim
+assumption: a pre-2014 Flemish apartment block, far beyond the 10 years of the reduced VAT)."""
+
+
+def default_building_age_years(construction_year: int | None, install_year: int) -> float:
+    """The dwellings' age at the works [years]: ``install_year - construction_year`` (first occupied in the
+    year they were built; mgwsim assumption), or :data:`DEFAULT_BUILDING_AGE_YEARS` without a year."""
+    return float(install_year - construction_year) if construction_year is not None else DEFAULT_BUILDING_AGE_YEARS
+
+
 def _default_subsidies() -> tuple:
     return (ReducedVat(), *klimaatfonds_antwerpen())
 
@@ -76,8 +87,11 @@ class StudyInputs:
         Year of the CO2 factors (:func:`mgwsim.assess.load_co2_factors`).
     install_year : int
         Year the variants would be installed (F-gas rules).
-    building_age_years : float
-        For the reduced renovation VAT (more than 10 years).
+    building_age_years : float, optional
+        Age of the dwellings at the works [years], for the reduced renovation VAT (more than 10
+        years). Default: ``install_year - construction_year`` (the dwellings taken as first
+        occupied in the year they were built), or :data:`DEFAULT_BUILDING_AGE_YEARS` when the
+        construction year is not known.
     renovation_path : RenovationPath, optional
         Planned envelope steps; every variant is then also judged after each step.
     existing_connection_kva : float
@@ -102,9 +116,10 @@ class StudyInputs:
         Seed of every random profile (hot water, plug loads, EV sessions).
     construction_year : int, optional
         Year of the building permit or first occupation (subsidy calls ask for it, e.g.
-        "before 2014"). Default: the building's ``year_built`` when known, else the last year
-        of its construction period (a TABULA archetype's period: the latest the building can
-        date from); None when neither is known (a call's condition on it is then not checked).
+        "before 2014"). Default: the building's ``year_built`` when known, else
+        ``install_year - building_age_years`` when the age is given, else the last year of its
+        construction period (a TABULA archetype's period: the latest the building can date
+        from); None when none is known (a call's condition on it is then not checked).
     apartment_shares : sequence of float, optional
         The apartments' statutory shares in the common parts (*aandelen*, any scale, one per
         apartment): the key that splits investments, grants and bills over the co-owners.
@@ -128,7 +143,7 @@ class StudyInputs:
     cost_table: CostTable = field(default_factory=load_cost_table)
     co2_year: int = 2023
     install_year: int = 2026
-    building_age_years: float = 50.0
+    building_age_years: float | None = None
     renovation_path: RenovationPath | None = None
     existing_connection_kva: float = 100.0
     existing_boiler_age_years: float | None = None
@@ -150,12 +165,21 @@ class StudyInputs:
         check_number(self.occupants_per_apartment, "occupants_per_apartment", owner="StudyInputs", low=0.5, high=10)
         check_number(self.study_cost_incl_vat_eur, "study_cost_incl_vat_eur", owner="StudyInputs", low=0.0)
         check_number(self.install_year, "install_year", owner="StudyInputs", low=2000, high=2100)
-        object.__setattr__(self, "_construction_year_given", self.construction_year is not None)
+        given = self.construction_year is not None or self.building.year_built is not None
+        if self.construction_year is None and self.building.year_built is None and self.building_age_years is not None:
+            age = check_number(self.building_age_years, "building_age_years", owner="StudyInputs", low=0.0, high=1000.0)
+            object.__setattr__(self, "construction_year", int(round(self.install_year - age)))  # the age dates it
+            given = True
+        object.__setattr__(self, "_construction_year_given", given)
         if self.construction_year is None:
             object.__setattr__(self, "construction_year", default_construction_year(self.building))
         else:
             check_number(self.construction_year, "construction_year", owner="StudyInputs", low=1800,
                          high=self.install_year)
+        if self.building_age_years is None:
+            object.__setattr__(self, "building_age_years",
+                               default_building_age_years(self.construction_year, self.install_year))
+        check_number(self.building_age_years, "building_age_years", owner="StudyInputs", low=0.0, high=1000.0)
         if self.finance is None:
             object.__setattr__(self, "finance", Finance(n_apartments=self.building.n_apartments))
         for name in ("apartment_shares", "apartment_floor_areas_m2"):
@@ -168,9 +192,9 @@ class StudyInputs:
 
     @property
     def construction_year_known(self) -> bool:
-        """Whether the construction year was given (here or as the building's ``year_built``) rather
-        than taken from the end of a typology's construction period."""
-        return self._construction_year_given or self.building.year_built is not None
+        """Whether the construction year was given (here, as the building's ``year_built`` or through
+        the building's age) rather than taken from the end of a typology's construction period."""
+        return self._construction_year_given
 
     @property
     def apartment_key(self) -> tuple[str, tuple[float, ...]]:
