@@ -373,16 +373,19 @@ CASES = [
                            shortfalls=["too cold"], remedies=["a larger plant", "insulate"]),
      {"en": ["none qualifies", "closest is 'b': too cold", "a larger plant; insulate"],
       "nl": ["geen enkele in aanmerking", "'b': too cold"]}, {}),
-    ("tie", dict(first="dyn", second="hp", first_value="EUR 284/t", second_value="EUR 285/t", difference_frac=0.0034,
-                 threshold_frac=0.05, margin=667.0, margin_unit="EUR/t", years=20,
+    ("tie", dict(first="dyn", second="hp", first_value="EUR 280/t", second_value="EUR 281/t", difference_frac=0.0034,
+                 threshold_frac=0.05, margin=0.9, margin_unit="EUR/t", years=20,
                  apart=["PV (30.0 kWp against none)", "a dynamic contract against a fixed price"], level_name="dyn",
-                 level_saving_eur=687.3),
-     {"en": ["'dyn' (EUR 284/t) and 'hp' (EUR 285/t) are practically tied", "differ by 0.3 %", "less than the 5 %",
-             "EUR 667 of unprofitable gap over 20 years", "What sets them apart: PV (30.0 kWp against none) and a dynamic",
-             "price level of the dynamic contract of 'dyn'", "saves EUR 687 a year",
-             "in a single year more than the whole lead"],
-      "nl": ["liggen praktisch gelijk", "verschillen 0,3 %", "€ 667 onrendabele top over 20 jaar",
-             "bespaart het € 687 per jaar", "in één jaar meer dan de hele voorsprong"]}, {}),
+                 level_saving_eur=687.3, as_run_saving_eur=499.0, gaps_eur=(195_246.0, 189_192.0),
+                 tonnes=(697.6, 673.8)),  # the first costs more and ranks first by avoiding more
+     {"en": ["'dyn' (EUR 280/t) and 'hp' (EUR 281/t) are practically tied", "differ by 0.3 %", "less than the 5 %",
+             "Before grants, 'dyn' costs EUR 6,054 more than 'hp' over 20 years and avoids 24 t of CO2 more",
+             "What sets them apart: PV (30.0 kWp against none) and a dynamic",
+             "its price level saves EUR 687 a year against a fixed price (heat-led)",
+             "as the plant runs, the contract saves EUR 499 a year"],
+      "nl": ["liggen praktisch gelijk", "verschillen 0,3 %", "kost 'dyn' over 20 jaar € 6.054 meer dan 'hp'",
+             "bespaart het prijsniveau € 687 per jaar", "bespaart het contract € 499 per jaar"]},
+     {"en": ["lead amounts to", "whole lead"], "nl": ["hele voorsprong"]}),
     ("tie", dict(first="a", second="b", first_value="EUR -100,000", second_value="EUR -104,990",
                  difference_frac=0.0499, threshold_frac=0.05, margin=4990.0, margin_unit="EUR", years=20,
                  level_name="a", level_saving_eur=600.0),  # just within 5 %; the level saves less than the lead
@@ -744,8 +747,8 @@ def test_a_dynamic_contract_whose_steering_costs_money_says_so_and_advises_heat_
 
 @pytest.mark.parametrize("language", ["en", "nl"])
 def test_a_close_ranking_is_called_practically_tied_with_what_the_lead_rests_on(studies, language):
-    """Demo: EUR 284/t against EUR 285/t. The lead, as gap, is (v2 - v1) x the first's CO2 avoided; one year of what
-    the dynamic contract's price level saves is more than that, so page one says the order rests on it."""
+    """Demo: the first two qualified variants lie within 5 % per tonne; page one gives both gaps' difference and the
+    tonnes' (with their direction) and what the dynamic contract saves, heat-led and as run."""
     from mgwsim.report.summary import PRACTICAL_TIE_FRAC
 
     demo = studies["demo"]
@@ -759,12 +762,17 @@ def test_a_close_ranking_is_called_practically_tied_with_what_the_lead_rests_on(
     text = paragraphs[ids.index("tie")].text
     for name in (first, second):
         assert f"'{name}' ({decision.criterion_text(name, language)})" in text
-    lead_eur = (v2 - v1) * float(demo.table.loc[first, "co2_avoided_t"])  # extra gap that would put them level
-    level_eur = -float(demo.dynamic_tariff_effects().loc[first, "level_effect_eur"])
-    assert level_eur > lead_eur > 0.0
-    assert format_eur(lead_eur, language) in text and format_eur(level_eur, language) in text
-    assert {"en": "in a single year more than the whole lead", "nl": "in één jaar meer dan de hele voorsprong"}[
-        language] in text
+    # per tonne, the first may cost more and rank first by avoiding more: both gaps' difference is stated with
+    # its direction, never as a "lead" in euros that reverses it
+    gaps = [float(demo.table.loc[n, "gap_before_grants_eur"]) for n in (first, second)]
+    tonnes = [float(demo.table.loc[n, "co2_avoided_t"]) for n in (first, second)]
+    word = {"en": ("more", "less"), "nl": ("meer", "minder")}[language]
+    assert f"{format_eur(abs(gaps[0] - gaps[1]), language)} {word[0] if gaps[0] > gaps[1] else word[1]}" in text
+    assert f"{format_number(abs(tonnes[0] - tonnes[1]), language)} t" in text
+    effects = demo.dynamic_tariff_effects().loc[first]
+    level_eur = -float(effects["level_effect_eur"])
+    as_run_eur = float(effects["fixed_heat_led_eur"] - effects["variant_eur"])
+    assert format_eur(level_eur, language) in text and format_eur(as_run_eur, language) in text
     assert {"en": "PV (30.0 kWp against none)", "nl": "zonnepanelen (30,0 kWp tegenover geen)"}[language] in text
     # the 1930s: close as well, set apart by PV alone, no dynamic contract to rest on
     hybrid = _paragraphs(studies["1930s"], language)["tie"]

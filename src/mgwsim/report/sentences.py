@@ -99,22 +99,37 @@ as gap; EUR: NPV or gap; t: CO2)."""
 
 def tie(language: str, *, first: str, second: str, first_value: str, second_value: str, difference_frac: float,
         threshold_frac: float, margin: float | None, margin_unit: str, years: int, apart: Sequence[str] = (),
-        level_name: str | None = None, level_saving_eur: float | None = None) -> str:
+        level_name: str | None = None, level_saving_eur: float | None = None, as_run_saving_eur: float | None = None,
+        gaps_eur: tuple[float, float] | None = None, tonnes: tuple[float, float] | None = None) -> str:
     """The first two qualified variants are practically tied: their criterion values (as printed) differ by
-    ``difference_frac`` [-], within ``threshold_frac`` [-]. ``margin`` is the lead in the criterion's money or
-    tonnes over ``years`` (``margin_unit``: ``EUR/t`` a gap [EUR], ``EUR`` an NPV or gap [EUR], ``t`` CO2 [t]);
-    ``apart`` what sets them apart (phrases); ``level_saving_eur`` what the price level of the dynamic
-    contract of ``level_name`` saves a year [EUR/year, positive: a saving]."""
+    ``difference_frac`` [-], within ``threshold_frac`` [-].
+
+    The lead: for a criterion per tonne (``margin_unit`` ``EUR/t``) the two gaps before grants [EUR] and
+    tonnes avoided [t] (``gaps_eur``, ``tonnes``: the first can cost more and still rank first by
+    avoiding more); else ``margin``, the lead in the criterion's money [EUR] or tonnes [t] over
+    ``years``. ``apart``: what sets them apart (phrases). ``level_saving_eur``: what the price level
+    of the dynamic contract of ``level_name`` saves a year, heat-led [EUR/year, positive: a saving];
+    ``as_run_saving_eur``: what the contract saves as the plant runs (level and steering)."""
     margin_text = ""
-    if margin is not None and np.isfinite(margin):
+    if margin_unit == "EUR/t" and gaps_eur is not None and tonnes is not None:
+        gap, dt = gaps_eur[0] - gaps_eur[1], tonnes[0] - tonnes[1]
+        margin_text = _s("tie_margin_gap", language, first=first, second=second, years=years,
+                         gap=_eur(abs(gap), language), gap_dir=_s("dir_more" if gap > 0 else "dir_less", language),
+                         tonnes=format_number(abs(dt), language),
+                         t_dir=_s("dir_more" if dt > 0 else "dir_less", language))
+    elif margin is not None and np.isfinite(margin) and margin_unit != "EUR/t":
         shown = format_number(margin, language) if margin_unit == "t" else _eur(margin, language)
         margin_text = _s(TIE_MARGINS[margin_unit], language, first=first, margin=shown, years=years)
     apart_text = _s("tie_apart", language, items=_list(apart, language)) if apart else ""
     rests = ""
     if level_name is not None and level_saving_eur is not None and shown_sign(level_saving_eur) > 0:
-        more = margin is not None and margin_unit != "t" and level_saving_eur > margin
-        rests = _s("tie_rests_level", language, name=level_name, level=_eur(level_saving_eur, language),
-                   compared=_s("level_more" if more else "level_part", language))
+        if margin_unit == "EUR" and margin is not None:
+            rests = _s("tie_rests_level", language, name=level_name, level=_eur(level_saving_eur, language),
+                       compared=_s("level_more" if level_saving_eur > margin else "level_part", language))
+        else:
+            rests = _s("tie_level_only", language, name=level_name, level=_eur(level_saving_eur, language),
+                       as_run=_eur(as_run_saving_eur if as_run_saving_eur is not None else level_saving_eur,
+                                   language))
     return _s("tie", language, first=first, second=second, first_value=first_value, second_value=second_value,
               difference=format_share(difference_frac, language, against=(threshold_frac,)),
               threshold=format_share(threshold_frac, language), margin=margin_text, apart=apart_text, rests=rests)

@@ -144,8 +144,9 @@ def design(variant) -> dict:
 
 def tie_paragraph(result, language: str) -> Paragraph | None:
     """That the first two qualified variants are practically tied (:data:`PRACTICAL_TIE_FRAC`), their values,
-    the lead in money (or tonnes), what sets them apart and, when only the first is on a dynamic contract
-    whose price level saves money, that the lead rests on it; None when the ranking is not close."""
+    the lead (per tonne: both gaps and tonnes, since the first may cost more and avoid more), what sets
+    them apart and, when only the first is on a dynamic contract whose price level saves money, what that
+    contract saves; None when the ranking is not close."""
     decision = result.decision
     if decision.recommended is None or len(decision.qualified) < 2:
         return None
@@ -157,19 +158,23 @@ def tie_paragraph(result, language: str) -> Paragraph | None:
     difference = _relative_difference(v1, v2)
     if difference > PRACTICAL_TIE_FRAC:
         return None
-    criterion = decision.rules.ranking
-    margin = abs(v2 - v1) * (float(result.table.loc[first, "co2_avoided_t"]) if criterion.unit == "EUR/t" else 1.0)
-    level_name = level_saving = None
+    criterion, table = decision.rules.ranking, result.table
+    margin = abs(v2 - v1)
+    gaps = tuple(float(table.loc[n, "gap_before_grants_eur"]) for n in (first, second))
+    tonnes = tuple(float(table.loc[n, "co2_avoided_t"]) for n in (first, second))
+    level_name = level_saving = as_run = None
     effects = result.dynamic_tariff_effects()
     if first in effects.index and second not in effects.index:
         level_name, level_saving = first, -float(effects.loc[first, "level_effect_eur"])
+        as_run = float(effects.loc[first, "fixed_heat_led_eur"] - effects.loc[first, "variant_eur"])
     return Paragraph("tie", s.tie(
         language, first=first, second=second, first_value=decision.criterion_text(first, language),
         second_value=decision.criterion_text(second, language), difference_frac=difference,
         threshold_frac=PRACTICAL_TIE_FRAC, margin=margin, margin_unit=criterion.unit,
         years=result.inputs.finance.horizon_years,
         apart=s.apart(language, design(result.result(first).variant), design(result.result(second).variant)),
-        level_name=level_name, level_saving_eur=level_saving))
+        level_name=level_name, level_saving_eur=level_saving, as_run_saving_eur=as_run, gaps_eur=gaps,
+        tonnes=tonnes))
 
 
 def recommendation_paragraphs(result, language: str) -> list[Paragraph]:

@@ -453,8 +453,12 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "'{first}' ({first_value}) en '{second}' ({second_value}) liggen praktisch gelijk: ze verschillen {difference}, "
         "minder dan de {threshold} die de kosten- en prijsramingen van een studie kunnen onderscheiden.{margin}{apart}"
         "{rests}"),
-    "tie_margin_gap": (" The lead of '{first}' amounts to {margin} of unprofitable gap over {years} years.",
-                       " De voorsprong van '{first}' bedraagt {margin} onrendabele top over {years} jaar."),
+    "tie_margin_gap": (" Before grants, '{first}' costs {gap} {gap_dir} than '{second}' over {years} years and avoids "
+                       "{tonnes} t of CO2 {t_dir}.",
+                       " Vóór subsidies kost '{first}' over {years} jaar {gap} {gap_dir} dan '{second}' en vermijdt "
+                       "ze {tonnes} t CO2 {t_dir}."),
+    "dir_more": ("more", "meer"),
+    "dir_less": ("less", "minder"),
     "tie_margin_npv": (" The lead of '{first}' amounts to {margin} of net present value over {years} years.",
                        " De voorsprong van '{first}' bedraagt {margin} netto contante waarde over {years} jaar."),
     "tie_margin_co2": (" The lead of '{first}' amounts to {margin} t of CO2 over {years} years.",
@@ -476,9 +480,16 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "backup_none": ("none", "geen"),
     "tie_rests_level": (
         " The lead rests on the price level of the dynamic contract of '{name}': at the day-ahead prices assumed it "
-        "saves {level} a year against a fixed price, {compared} the whole lead.",
+        "saves {level} a year against a fixed price (heat-led), {compared} the whole lead.",
         " De voorsprong steunt op het prijsniveau van het dynamische contract van '{name}': aan de veronderstelde "
-        "day-aheadprijzen bespaart het {level} per jaar tegenover een vaste prijs, {compared} de hele voorsprong."),
+        "day-aheadprijzen bespaart het {level} per jaar tegenover een vaste prijs (warmtegestuurd), {compared} de "
+        "hele voorsprong."),
+    "tie_level_only": (
+        " '{name}' is on a dynamic contract: at the day-ahead prices assumed, its price level saves {level} a year "
+        "against a fixed price (heat-led); as the plant runs, the contract saves {as_run} a year.",
+        " '{name}' heeft een dynamisch contract: aan de veronderstelde day-aheadprijzen bespaart het prijsniveau "
+        "{level} per jaar tegenover een vaste prijs (warmtegestuurd); zoals de installatie draait, bespaart het "
+        "contract {as_run} per jaar."),
     "level_more": ("in a single year more than", "in één jaar meer dan"),
     "level_part": ("a large part of", "een groot deel van"),
     "qualified_none": (
