@@ -461,3 +461,20 @@ def test_ev_charging_is_left_out_of_the_buildings_co2(weather):
     expected = (float(balance["grid_import_kwh"].sum()) - ev_kwh * grid_share) * factor + gas * gas_factor
     assert with_ev.co2_kg == pytest.approx(expected, rel=1e-9)
     assert with_ev.co2_kg == pytest.approx(plain.co2_kg, rel=0.02)  # the same plant: the cars change little
+
+
+def test_the_path_tables_co2_is_the_business_cases(weather):
+    """The renovation-path table shows the CO2 the business case sums, year by year (PV included)."""
+    from mgwsim.examples import antwerp_renovation_path
+
+    hybrid = Plant(_cascade(60.0), HotWater(Tank(1500.0, 55.0, 75.0), booster_kw=18.0), Tank(2000.0),
+                   Backup("gas_boiler", 150.0, 0.9))
+    result = Study(StudyInputs(antwerp_block(), weather, renovation_path=antwerp_renovation_path()),
+                   Variant("reference", gas_boiler_reference(160.0), keeps_existing_boiler=False),
+                   [Variant("hybrid + PV", hybrid, pv=tuple(flat_roof_east_west(300.0, kwp=30.0)))]).run()
+    table = result.path_table().set_index(["variant", "step"])
+    by_year = result.case("hybrid + PV").co2_t_by_year
+    for step, year in ((0, 1), (1, 3), (2, 8)):
+        assert table.loc[("hybrid + PV", step), "co2_kg"] / 1000.0 == pytest.approx(by_year["variant"][year])
+        assert table.loc[("reference", step), "co2_kg"] / 1000.0 == pytest.approx(by_year["reference"][year])
+    assert table.loc[("hybrid + PV", 0), "co2_kg"] == pytest.approx(result.table.loc["hybrid + PV", "co2_t"] * 1000.0)

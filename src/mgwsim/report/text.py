@@ -32,14 +32,16 @@ LABELS: dict[str, tuple[str, str]] = {
                            "Voor deze studie werd geen renovatiepad opgegeven."),
     "step": ("Step", "Stap"),
     "path_note": (
-        "Each variant's heat plant is simulated again after every step of the renovation path with the existing "
-        "radiators (heat-led operation). Along the path the EPC indicator uses the bookkeeping of the comparison "
-        "table (heating, hot water, auxiliaries and the PV credit); the verdicts of the last step are the ones the "
+        "Each variant is simulated again after every step of the renovation path, with the existing radiators and "
+        "as it runs (its control, PV, EV and the common loads). Along the path the EPC indicator uses the "
+        "bookkeeping of the comparison table (heating, hot water, auxiliaries and the PV credit) and the CO2 is the "
+        "whole year's, as the business case counts it year by year; the verdicts of the last step are the ones the "
         "decision uses.",
-        "De warmte-installatie van elke variant wordt na elke stap van het renovatiepad opnieuw gesimuleerd met de "
-        "bestaande radiatoren (warmtegestuurd). Langs het pad volgt het EPC-kengetal dezelfde boekhouding als de "
-        "vergelijkingstabel (verwarming, warm water, hulpenergie en PV); de oordelen van de laatste stap zijn die "
-        "welke de beslissing gebruikt."),
+        "Elke variant wordt na elke stap van het renovatiepad opnieuw gesimuleerd, met de bestaande radiatoren en "
+        "zoals ze werkt (sturing, PV, laadpunten en gemeenschappelijk verbruik). Langs het pad volgt het "
+        "EPC-kengetal dezelfde boekhouding als de vergelijkingstabel (verwarming, warm water, hulpenergie en PV) en "
+        "is de CO2 die van het hele jaar, zoals de business case ze jaar per jaar telt; de oordelen van de laatste "
+        "stap zijn die welke de beslissing gebruikt."),
     "calendar_year": ("Year", "Jaar"),
     "label": ("Renovation step", "Renovatiestap"),
     "epc_indicator_kwh_per_m2": ("EPC indicator [kWh/m²]", "EPC-kengetal [kWh/m²]"),

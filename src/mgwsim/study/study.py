@@ -304,12 +304,18 @@ class StudyResult:
         return score
 
     def path_table(self) -> pd.DataFrame:
-        """Per variant and renovation step: EPC indicator and label, CO2 and its reduction, check statuses."""
+        """Per variant and renovation step: EPC indicator and label, CO2 and its reduction, check statuses.
+
+        ``co2_kg`` is the variant's whole year in that state (:attr:`states`: the CO2 the business
+        case and the decision count, PV and common loads included), not only its heating and hot water.
+        """
         frames = []
         for name, assessment in self.paths.items():
             kpis = assessment.kpis if assessment.kpis.index.name == "step" else assessment.kpis.set_index("step")
             statuses = assessment.summary()
             frame = kpis.join(statuses)
+            if name in self.states:
+                frame["co2_kg"] = [state.co2_kg for state in self.states[name]]
             frame.insert(0, "variant", name)
             frames.append(frame.reset_index())
         if not frames:
