@@ -139,7 +139,7 @@ def test_the_apartments_key_is_read_with_its_length():
     shares = [50.0] * 6 + [100.0] * 6  # twelve apartments, two sizes
     inputs = read_config(_config(**{"building.apartment_shares": shares})).study.inputs
     assert inputs.apartment_key == ("shares", tuple(shares))
-    assert read_config(MINIMAL).study.inputs.apartment_key[0] == "floor_area_m2"
+    assert read_config(MINIMAL).study.inputs.apartment_key == ("equal", (1.0,) * 12)
     assert "building.apartment_shares must have 12 numbers, got 2" in _error(
         _config(**{"building.apartment_shares": [1.0, 2.0]}))
 

@@ -282,7 +282,7 @@ def test_economics_shows_one_off_apart_from_yearly_with_the_key_and_the_subsidy_
     assert t("apt_net_up_front_eur", "en") in one_off and t("apt_bill_change_eur", "en") not in one_off
     assert t("apt_later_one_off_change_eur", "en") in one_off  # the PV remount of year 3, apart from up front
     assert t("apt_recurring_change_eur", "en") in yearly and t("apt_works_grants_eur", "en") not in yearly
-    assert "Split by floor area" in economics
+    assert "Split by equal parts (the study was given no statutory shares or floor areas)" in economics
     case = result.case(result.recommended)
     assert f"Study money: {format_eur(case.study_grants_eur, 'en')}" in economics
     assert f"Works grant requested: {format_eur(case.works_grants_eur, 'en')}" in economics
@@ -401,8 +401,9 @@ CASES = [
              "not in the comparison (it cancels out)", "each year's bills and CO2"],
       "nl": ["voor de referentie en elke variant gelijk verondersteld", "(die valt weg)"]}, {}),
     ("path_needed", dict(steps=["roof (2029)", "windows (2034)"], path_year=2034, failing_today=["Fossil lock-in"],
-                         fossil=(0.1004, 0.001, 0.10)),
-     {"en": ["the planned envelope steps (roof (2029) and windows (2034))",
+                         fossil=(0.1004, 0.001, 0.10), name="hybrid"),
+     {"en": ["The verdict on lock-in of 'hybrid', and so its eligibility for the call",
+             "The co-owners must commit to these steps", "the planned envelope steps (roof (2029) and windows (2034))",
              "10.04 % of the heat, more than the 10 % tolerated", "gives 0.1 %"],
       "nl": ["10,04 % van de warmte", "toegelaten 10 %", "0,1 %"]}, {"en": ["give 10 % of"], "nl": ["leveren 10 %"]}),
     ("path_needed", dict(steps=[], path_year=2029, failing_today=["Temperature lock-in", "Fossil"], fossil=None),
@@ -1106,7 +1107,7 @@ def test_workbook_has_every_sheet_with_its_rows(result, reports):
     assert set(sheets["checks"]["when"]) == {"today"}
     per_apartment = sheets["per_apartment"]
     assert len(per_apartment) == n_variants * result.inputs.building.n_apartments
-    assert set(per_apartment["key"]) == {"floor_area"}
+    assert set(per_apartment["key"]) == {"equal"}  # no shares or floor areas in the demo: equal parts, said so
     assert {"net_up_front_eur", "recurring_change_eur"} <= set(per_apartment.columns)
     assert len(sheets["sensitivity"]) == 5
     assert result.inputs.weather.source in set(sheets["sources"]["source"])

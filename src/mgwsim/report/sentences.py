@@ -163,7 +163,7 @@ def path_assumed(language: str, *, steps: Sequence[str]) -> str:
 
 
 def path_needed(language: str, *, steps: Sequence[str], path_year: int, failing_today: Sequence[str],
-                fossil: tuple[float, float, float] | None = None) -> str:
+                fossil: tuple[float, float, float] | None = None, name: str = "") -> str:
     """That the variant qualifies only thanks to the renovation path: the lock-in checks (their labels)
     that fail with today's building; for the fossil check, ``(share today, share after the path,
     threshold)`` [-]. Without ``steps`` the steps are those page one has just listed (:func:`path_assumed`)."""
@@ -171,10 +171,10 @@ def path_needed(language: str, *, steps: Sequence[str], path_year: int, failing_
                  else _s("steps_these", language))
     if fossil is not None and len(failing_today) == 1:
         today, end, threshold = fossil
-        return _s("path_needed_fossil", language, steps=step_text, year=path_year,
+        return _s("path_needed_fossil", language, name=name, steps=step_text, year=path_year,
                   today=format_share(today, language, against=(threshold,)),
                   threshold=format_share(threshold, language), end=format_share(end, language, against=(threshold,)))
-    return _s("path_needed", language, steps=step_text, checks=_list(failing_today, language))
+    return _s("path_needed", language, name=name, steps=step_text, checks=_list(failing_today, language))
 
 
 # --------------------------------------------------------------------------- what it does
@@ -234,7 +234,9 @@ def heat_pumps(language: str, *, heat_pump_share: float, spf: float, backup_kind
 def key_name(key: str, language: str) -> str:
     """The allocation key (``co_owner_split`` ``attrs["key"]``) in words."""
     names = {"floor_area": ("floor area", "vloeroppervlakte"),
-             "shares": ("the statutory shares (aandelen)", "de aandelen in de gemene delen")}
+             "shares": ("the statutory shares (aandelen)", "de aandelen in de gemene delen"),
+             "equal": ("equal parts (the study was given no statutory shares or floor areas)",
+                       "gelijke delen (de studie kreeg geen aandelen of vloeroppervlaktes)")}
     return in_language(names.get(key, (key.replace("_", " "),) * 2), language)
 
 

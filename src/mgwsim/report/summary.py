@@ -208,7 +208,7 @@ def recommendation_paragraphs(result, language: str) -> list[Paragraph]:
             end = _check(result.paths[detail].final_checks(), "fossil_lock_in")
             fossil = (float(today[0].value), float(end.value), float(today[0].threshold))
         out.append(Paragraph("path_needed", s.path_needed(
-            language, steps=[], path_year=path_year,  # the steps are listed by path_assumed
+            language, name=detail, steps=[], path_year=path_year,  # the steps are listed by path_assumed
             failing_today=[check_label(c.name, language) for c in today], fossil=fossil)))
     return out
 

@@ -509,14 +509,19 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "steps_listed": ("the planned envelope steps ({steps})", "de geplande isolatiestappen ({steps})"),
     "steps_these": ("these envelope steps", "deze isolatiestappen"),
     "path_needed_fossil": (
-        "Its verdict on lock-in rests on {steps}: with today's building the gas boiler would give {today} of the heat, "
-        "more than the {threshold} tolerated (a fossil lock-in); after the last step ({year}) it gives {end}.",
-        "Het oordeel over lock-in steunt op {steps}: met het gebouw van vandaag zou de gasketel {today} van de warmte "
-        "leveren, meer dan de toegelaten {threshold} (een fossiele lock-in); na de laatste stap ({year}) is dat {end}."),
+        "The verdict on lock-in of '{name}', and so its eligibility for the call, rests on {steps}: with today's "
+        "building the gas boiler would give {today} of the heat, more than the {threshold} tolerated (a fossil "
+        "lock-in); after the last step ({year}) it gives {end}. The co-owners must commit to these steps.",
+        "Het oordeel over lock-in van '{name}', en dus of ze in aanmerking komt voor de oproep, steunt op {steps}: "
+        "met het gebouw van vandaag zou de gasketel {today} van de warmte leveren, meer dan de toegelaten "
+        "{threshold} (een fossiele lock-in); na de laatste stap ({year}) is dat {end}. De mede-eigenaars moeten "
+        "zich tot deze stappen verbinden."),
     "path_needed": (
-        "Its verdict on lock-in rests on {steps}: with today's building these lock-in checks fail: {checks}.",
-        "Het oordeel over lock-in steunt op {steps}: met het gebouw van vandaag falen deze lock-in-toetsen: "
-        "{checks}."),
+        "The verdict on lock-in of '{name}', and so its eligibility for the call, rests on {steps}: with today's "
+        "building these lock-in checks fail: {checks}. The co-owners must commit to these steps.",
+        "Het oordeel over lock-in van '{name}', en dus of ze in aanmerking komt voor de oproep, steunt op {steps}: "
+        "met het gebouw van vandaag falen deze lock-in-toetsen: {checks}. De mede-eigenaars moeten zich tot deze "
+        "stappen verbinden."),
     # --- effects
     "co2_less": (
         "Compared with the reference, it emits {var} instead of {ref} t of CO2 in the first year: {pct} less.",

@@ -124,8 +124,8 @@ class StudyInputs:
         The apartments' statutory shares in the common parts (*aandelen*, any scale, one per
         apartment): the key that splits investments, grants and bills over the co-owners.
     apartment_floor_areas_m2 : sequence of float, optional
-        Floor area per apartment [m²], the key when no shares are given. Default: the heated
-        floor area split equally.
+        Floor area per apartment [m²], the key when no shares are given. Without either, every
+        apartment counts alike (equal parts; the report says so).
     """
 
     building: Building
@@ -198,13 +198,13 @@ class StudyInputs:
 
     @property
     def apartment_key(self) -> tuple[str, tuple[float, ...]]:
-        """The key that splits money over the apartments: ``("shares", ...)`` or ``("floor_area_m2", ...)``."""
+        """The key that splits money over the apartments: ``("shares", ...)``, ``("floor_area_m2", ...)``, or
+        ``("equal", (1, ..., 1))`` when neither is given (every apartment alike: said so in the report)."""
         if self.apartment_shares is not None:
             return "shares", self.apartment_shares
         if self.apartment_floor_areas_m2 is not None:
             return "floor_area_m2", self.apartment_floor_areas_m2
-        n = self.building.n_apartments
-        return "floor_area_m2", (self.building.heated_floor_area_m2 / n,) * n
+        return "equal", (1.0,) * self.building.n_apartments
 
     @cached_property
     def price_basis(self) -> PriceBasis:

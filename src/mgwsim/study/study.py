@@ -441,12 +441,17 @@ class StudyResult:
         """Costs and savings per apartment for one variant (:func:`mgwsim.finance.co_owner_split`).
 
         The key is the study's (:attr:`StudyInputs.apartment_key`: the statutory shares when
-        given, else the floor areas) unless ``shares`` or ``floor_areas_m2`` is passed here.
+        given, else the floor areas, else equal parts, ``attrs["key"] == "equal"``) unless
+        ``shares`` or ``floor_areas_m2`` is passed here.
         """
+        key = None
         if shares is None and floor_areas_m2 is None:
             key, values = self.inputs.apartment_key
-            shares, floor_areas_m2 = (values, None) if key == "shares" else (None, values)
-        return co_owner_split(self.case(name), shares=shares, floor_area_m2=floor_areas_m2)
+            shares, floor_areas_m2 = (None, values) if key == "floor_area_m2" else (values, None)
+        split = co_owner_split(self.case(name), shares=shares, floor_area_m2=floor_areas_m2)
+        if key == "equal":
+            split.attrs["key"] = split.attrs["energy_key"] = "equal"
+        return split
 
     def _repr_html_(self) -> str:
         columns = ["investment_eur", "subsidies_eur", "annual_energy_cost_eur", "npv_eur", "payback_years",
