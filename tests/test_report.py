@@ -956,7 +956,8 @@ def test_the_yearly_cost_per_apartment_says_it_includes_the_annualised_investmen
 
     demo = studies["demo"]
     label = t("annual_cost_per_apartment_eur", language)
-    assert {"en": "incl. the annualised investment", "nl": "incl. de geannualiseerde investering"}[language] in label
+    assert {"en": "all costs incl. the investment, minus grants, as an annuity",
+            "nl": "alle kosten incl. de investering, min subsidies, als annuïteit"}[language] in label
     assert label in _parse(reports[f"demo_{language}"].html).section_text("comparison")
     finance, case = demo.inputs.finance, demo.case(demo.recommended)
     flows = case.cash_flows

@@ -105,10 +105,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "variant": ("Variant", "Variant"),
     "investment_eur": ("Investment excl. VAT [EUR]", "Investering excl. btw [EUR]"),
     "subsidies_eur": ("Subsidies [EUR]", "Subsidies [EUR]"),
-    "annual_energy_cost_eur": ("Energy cost [EUR/year]", "Energiekosten [EUR/jaar]"),
-    "annual_cost_per_apartment_eur": ("Total yearly cost per apartment, incl. the annualised investment [EUR/year]",
-                                      "Totale jaarkost per appartement, incl. de geannualiseerde investering "
-                                      "[EUR/jaar]"),
+    "annual_energy_cost_eur": ("Energy cost, first year [EUR/year]", "Energiekosten, eerste jaar [EUR/jaar]"),
+    "annual_cost_per_apartment_eur": ("Equivalent yearly cost per apartment over the horizon: all costs incl. the "
+                                      "investment, minus grants, as an annuity [EUR/year]",
+                                      "Equivalente jaarkost per appartement over de looptijd: alle kosten incl. de "
+                                      "investering, min subsidies, als annuïteit [EUR/jaar]"),
     "npv_eur": ("NPV vs reference [EUR]", "NCW t.o.v. referentie [EUR]"),
     "subsidy_gap_eur": ("Gap left after grants [EUR]", "Resterende top na subsidies [EUR]"),
     "gap_before_grants_eur": ("Unprofitable gap before grants [EUR]", "Onrendabele top vóór subsidies [EUR]"),
@@ -161,7 +162,7 @@ LABELS: dict[str, tuple[str, str]] = {
                            "Er werd geen renovatiepad opgegeven: de oordelen zijn die van vandaag, en de beslissing "
                            "gebruikt ze."),
     "one_off": ("One-off, up front [EUR]", "Eenmalig, vooraf [EUR]"),
-    "yearly": ("Every year, at the prices of year 1 [EUR/year]", "Elk jaar, aan de prijzen van jaar 1 [EUR/jaar]"),
+    "yearly": ("First year, at the prices of year 1 [EUR/year]", "Eerste jaar, aan de prijzen van jaar 1 [EUR/jaar]"),
     "over_horizon": ("Over the horizon", "Over de looptijd"),
     "per_apartment_note": (
         "Split by {key}. One-off: the share of the investment incl. VAT and of the study, minus the share of the "
