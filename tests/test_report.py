@@ -439,6 +439,10 @@ CASES = [
      {"en": ["within", "chimney-free"], "nl": ["binnen"]}),
     ("epc_path", dict(year=2034, epc_kwh_m2=116.7, target_kwh_m2=100.0, chimney_free=True),
      {"en": ["above", "chimney-free, which the call accepts instead"], "nl": ["schouwvrij"]}, {}),
+    ("epc_path", dict(year=None, epc_kwh_m2=195.2, target_kwh_m2=100.0, chimney_free=True),  # no path: today
+     {"en": ["There is no renovation path: with today's building", "195 kWh/m², above the 100",
+             "chimney-free, which the call accepts instead"], "nl": ["Er is geen renovatiepad", "schouwvrij"]},
+     {"en": ["end of the renovation path"], "nl": ["einde van het renovatiepad"]}),
     ("heat_pumps", dict(heat_pump_share=0.882, spf=2.85, backup_kind="gas_boiler"),
      {"en": ["88 % of the heat", "2.9 kWh of heat per kWh", "gas boiler and the electric booster give the other 12 %"],
       "nl": ["88 % van de warmte", "2,9 kWh warmte", "de overige 12 %"]}, {}),

@@ -208,14 +208,18 @@ def epc(language: str, *, reference_kwh_m2: float, variant_kwh_m2: float, label_
     return _s(key, language, ref=ref, var=var, label_ref=label_reference, label_var=label_variant)
 
 
-def epc_path(language: str, *, year: int, epc_kwh_m2: float, target_kwh_m2: float, chimney_free: bool) -> str:
-    """The EPC indicator at the end of the renovation path against the call's target [kWh/m² a year]."""
+def epc_path(language: str, *, year: int | None, epc_kwh_m2: float, target_kwh_m2: float, chimney_free: bool) -> str:
+    """The EPC indicator at the end of the renovation path (``year``; None: no path, today's building)
+    against the call's target [kWh/m² a year], and when above it whether the call accepts the variant
+    as chimney-free instead."""
     value = format_number(epc_kwh_m2, language, share_decimals(epc_kwh_m2, against=(target_kwh_m2,)))
     target = format_number(target_kwh_m2, language)
+    within, above = ("epc_path_within", "epc_path_above") if year is not None else ("epc_today_within",
+                                                                                     "epc_today_above")
     if epc_kwh_m2 <= target_kwh_m2:
-        return _s("epc_path_within", language, year=year, epc=value, target=target)
+        return _s(within, language, year=year, epc=value, target=target)
     instead = _s("epc_path_chimney_free", language) if chimney_free else ""
-    return _s("epc_path_above", language, year=year, epc=value, target=target, instead=instead)
+    return _s(above, language, year=year, epc=value, target=target, instead=instead)
 
 
 def heat_pumps(language: str, *, heat_pump_share: float, spf: float, backup_kind: str) -> str:

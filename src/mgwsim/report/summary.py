@@ -223,10 +223,10 @@ def _effects(result, name: str, language: str) -> list[Paragraph]:
                                   variant_kwh_m2=row["epc_kwh_m2"], label_reference=table.loc[ref, "epc_label"],
                                   label_variant=row["epc_label"]))]
     year, _, last = path_end(result, name)
-    if last is not None and result.decision.applies_call:
+    if result.decision.applies_call:
+        epc = float(last["epc_indicator_kwh_per_m2"]) if last is not None else float(row["epc_kwh_m2"])
         out.append(Paragraph("epc_path", s.epc_path(
-            language, year=year, epc_kwh_m2=float(last["epc_indicator_kwh_per_m2"]),
-            target_kwh_m2=KLIMAATFONDS_MAX_EPC_KWH_M2,
+            language, year=year, epc_kwh_m2=epc, target_kwh_m2=KLIMAATFONDS_MAX_EPC_KWH_M2,
             chimney_free=not result.result(name).variant.plant.backup.is_combustion)))
     out.append(Paragraph("heat_pumps", s.heat_pumps(language, heat_pump_share=1.0 - row["backup_share"],
                                                     spf=row["spf_h2"],

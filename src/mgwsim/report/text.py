@@ -564,6 +564,16 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "oproep vraagt{instead}."),
     "epc_path_chimney_free": ("; the building is then chimney-free, which the call accepts instead",
                               "; het gebouw is dan wel schouwvrij, wat de oproep ook aanvaardt"),
+    "epc_today_within": (
+        "There is no renovation path: with today's building its EPC indicator is {epc} kWh/m², within the {target} "
+        "kWh/m² the call asks.",
+        "Er is geen renovatiepad: met het gebouw van vandaag is het EPC-kengetal {epc} kWh/m², binnen de {target} "
+        "kWh/m² die de oproep vraagt."),
+    "epc_today_above": (
+        "There is no renovation path: with today's building its EPC indicator is {epc} kWh/m², above the {target} "
+        "kWh/m² the call asks{instead}.",
+        "Er is geen renovatiepad: met het gebouw van vandaag is het EPC-kengetal {epc} kWh/m², boven de {target} "
+        "kWh/m² die de oproep vraagt{instead}."),
     "hp_all": (
         "The heat pumps deliver all the heat for space heating and hot water, {spf} kWh of heat per kWh of "
         "electricity over the year (the seasonal performance factor, SPF).",
