@@ -396,6 +396,9 @@ CASES = [
                  threshold_frac=0.05, margin=10.0, margin_unit="t", years=20, level_name="a", level_saving_eur=-50.0),
      {"en": ["differ by 1 %", "amounts to 10 t of CO2 over 20 years"], "nl": ["10 t CO2 over 20 jaar"]},
      {"en": ["price level", "EUR 10"], "nl": ["prijsniveau"]}),  # a level that costs is no reason for the lead
+    ("up_front_reference", dict(net_eur=9714.0, reference_eur=0.0, equal=True, reference_later_year=2036),
+     {"en": ["The reference buys nothing up front", "later (in 2036)", "asks each apartment EUR 9,714 up front"],
+      "nl": ["De referentie koopt vooraf niets", "(in 2036)", "vooraf € 9.714"]}, {"en": ["EUR 0"], "nl": ["€ 0"]}),
     ("path_assumed", dict(steps=["roof insulation (2029)", "new windows (2034)"]),
      {"en": ["(roof insulation (2029) and new windows (2034)) are assumed for the reference and every variant alike",
              "not in the comparison (it cancels out)", "each year's bills and CO2"],

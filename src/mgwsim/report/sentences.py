@@ -258,10 +258,14 @@ def up_front(language: str, *, net_eur, investment_eur: float, study_eur: float,
               allocation=key_name(key, language))
 
 
-def up_front_reference(language: str, *, net_eur: float, reference_eur: float, equal: bool) -> str:
-    """The variant's net up-front payment against the reference's [EUR] (one apartment, or the mean)."""
+def up_front_reference(language: str, *, net_eur: float, reference_eur: float, equal: bool,
+                       reference_later_year: int | None = None) -> str:
+    """The variant's net up-front payment against the reference's [EUR] (one apartment, or the mean);
+    ``reference_later_year``: the calendar year the reference buys its boiler when it buys nothing now."""
     who = _s("who_each" if equal else "who_mean", language)
     diff = net_eur - reference_eur
+    if shown_sign(reference_eur, EUR_DECIMALS) == 0 and reference_later_year is not None:
+        return _s("up_front_reference_later", language, who=who, diff=_eur(diff, language), year=reference_later_year)
     sign = shown_sign(diff, EUR_DECIMALS)
     if sign == 0:
         return _s("up_front_same", language, who=who)

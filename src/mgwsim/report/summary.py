@@ -234,6 +234,12 @@ def _effects(result, name: str, language: str) -> list[Paragraph]:
     return out
 
 
+def _reference_later_year(result) -> int | None:
+    """The calendar year of the reference's first purchase after year 0 (its boiler when it is due), or None."""
+    years = [item.first_year for item in result.reference.investments if item.first_year > 0]
+    return result.inputs.install_year + min(years) if years else None
+
+
 def _per_apartment(result, name: str, language: str) -> list[Paragraph]:
     split = result.per_apartment(name)
     equal = all(_equal(split[c]) for c in ("net_up_front_eur", "recurring_change_eur", "bill_change_eur"))
@@ -245,7 +251,7 @@ def _per_apartment(result, name: str, language: str) -> list[Paragraph]:
                key=split.attrs.get("key", "floor_area"))),
            Paragraph("up_front_reference", s.up_front_reference(
                language, net_eur=one["net_up_front_eur"], reference_eur=one["reference_investment_incl_vat_eur"],
-               equal=equal))]
+               equal=equal, reference_later_year=_reference_later_year(result)))]
     works = result.case(name).subsidies.by_year("works")
     balance = sum(eur for year, eur in works.items() if year > 0)
     if balance > 0.0:

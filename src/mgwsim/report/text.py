@@ -609,6 +609,11 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "De gasketel vervangen (de referentie) zou {who} vooraf {reference} kosten: de variant vraagt {diff} minder."),
     "up_front_same": ("Replacing the gas boiler (the reference) would cost {who} as much up front.",
                       "De gasketel vervangen (de referentie) zou {who} vooraf evenveel kosten."),
+    "up_front_reference_later": (
+        "The reference buys nothing up front: the existing gas boiler is not due yet, and its replacement comes "
+        "later (in {year}). The variant asks {who} {diff} up front.",
+        "De referentie koopt vooraf niets: de bestaande gasketel is nog niet aan vervanging toe; die volgt later "
+        "(in {year}). De variant vraagt {who} vooraf {diff}."),
     "who_each": ("each apartment", "elk appartement"),
     "who_mean": ("an apartment on average", "een appartement gemiddeld"),
     "prefinance": (
