@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -258,6 +258,16 @@ def up_front(language: str, *, net_eur, investment_eur: float, study_eur: float,
               allocation=key_name(key, language))
 
 
+def escalation(language: str, *, changes: Mapping[str, float]) -> str:
+    """The yearly real price changes assumed per carrier (``Finance.escalation_frac``) [1/year]."""
+    shown = [(c, v) for c, v in changes.items() if v != 0.0]
+    if not shown:
+        return _s("escalation_none", language)
+    parts = [f"{_s('carrier_' + c, language) if 'carrier_' + c in SENTENCES else c} "
+             f"{'+' if v > 0 else '−'}{format_share(abs(v), language)}" for c, v in shown]
+    return _s("escalation", language, changes=_list(parts, language))
+
+
 def up_front_reference(language: str, *, net_eur: float, reference_eur: float, equal: bool,
                        reference_later_year: int | None = None) -> str:
     """The variant's net up-front payment against the reference's [EUR] (one apartment, or the mean);
@@ -498,10 +508,10 @@ def best_npv_other(language: str, *, name: str | None, npv_eur: float | None, un
 
 TEMPLATES = {
     "compared": compared, "headline": headline, "conditions": conditions, "qualification": qualification,
-    "tie": tie, "path_assumed": path_assumed, "path_needed": path_needed, "co2": co2, "epc": epc, "epc_path": epc_path, "heat_pumps": heat_pumps,
-    "up_front": up_front, "up_front_reference": up_front_reference, "prefinance": prefinance, "per_year": per_year,
-    "later": later,
-    "gap": gap, "grant": grant, "npv": npv, "payback": payback, "study_money": study_money, "prices": prices,
+    "tie": tie, "path_assumed": path_assumed, "path_needed": path_needed, "co2": co2, "epc": epc,
+    "epc_path": epc_path, "heat_pumps": heat_pumps, "up_front": up_front, "up_front_reference": up_front_reference,
+    "prefinance": prefinance, "per_year": per_year, "later": later, "gap": gap, "grant": grant, "npv": npv,
+    "payback": payback, "study_money": study_money, "prices": prices, "escalation": escalation,
     "chimney_free": chimney_free, "dynamic": dynamic, "sensitivity": sensitivity, "best_npv_other": best_npv_other,
 }
 """Every sentence function of page one, by name (each has its tests in tests/test_report.py)."""

@@ -406,6 +406,7 @@ def page_one(result, language: str = "en", sensitivity: pd.DataFrame | None = No
     out += _per_apartment(result, name, language)
     out += _money(result, name, language)
     out.append(_prices(result, name, language))
+    out.append(Paragraph("escalation", s.escalation(language, changes=dict(result.inputs.finance.escalation_frac))))
     out += _choices(result, name, sensitivity, language)
     return out
 

@@ -614,6 +614,20 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "later (in {year}). The variant asks {who} {diff} up front.",
         "De referentie koopt vooraf niets: de bestaande gasketel is nog niet aan vervanging toe; die volgt later "
         "(in {year}). De variant vraagt {who} vooraf {diff}."),
+    "escalation": (
+        "The yearly price changes assumed on top of inflation: {changes}; the amounts of later years are in "
+        "today's money.",
+        "De jaarlijkse prijswijzigingen bovenop de inflatie: {changes}; de bedragen van latere jaren zijn in geld "
+        "van vandaag."),
+    "escalation_none": (
+        "No price change on top of inflation is assumed: every later year pays the prices of year 1, in today's "
+        "money.",
+        "Er wordt geen prijswijziging bovenop de inflatie verondersteld: elk later jaar betaalt de prijzen van jaar "
+        "1, in geld van vandaag."),
+    "carrier_electricity": ("electricity", "elektriciteit"),
+    "carrier_gas": ("gas", "gas"),
+    "carrier_injection": ("injection", "injectie"),
+    "carrier_om": ("maintenance", "onderhoud"),
     "who_each": ("each apartment", "elk appartement"),
     "who_mean": ("an apartment on average", "een appartement gemiddeld"),
     "prefinance": (
