@@ -19,14 +19,15 @@ def in_language(pair: tuple[str, str], language: str) -> str:
     return pair[LANGUAGES.index(check_language(language))]
 
 
-def _missing(value) -> bool:
+def is_missing(value) -> bool:
+    """True for None or NaN."""
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def format_number(value, language: str, decimals: int = 0) -> str:
     """``value`` with thousands separators: ``1,234.5`` (en) or ``1.234,5`` (nl); '–' for NaN/None."""
     check_language(language)
-    if _missing(value):
+    if is_missing(value):
         return "–"
     text = f"{float(value):,.{decimals}f}"
     if text in ("-0", "-0.0", "-0.00"):
@@ -44,7 +45,7 @@ def format_eur(value, language: str, decimals: int = 0) -> str:
 
 def format_pct(fraction, language: str, decimals: int = 0) -> str:
     """A fraction as a percentage: ``54 %`` (en) or ``54 %`` with a decimal comma (nl)."""
-    if _missing(fraction):
+    if is_missing(fraction):
         return "–"
     return format_number(100.0 * float(fraction), language, decimals) + " %"
 
@@ -69,7 +70,7 @@ def format_share(fraction, language: str, *, against=()) -> str:
     """A share [-] as a percentage that reads as what it is: never 0 % when there is some, never
     100 % when it is not all, never equal to a threshold in ``against`` [-] when it differs
     (:func:`share_decimals`); below the last decimal, ``< 0.001 %``."""
-    if _missing(fraction):
+    if is_missing(fraction):
         return "–"
     value = 100.0 * float(fraction)
     decimals = share_decimals(value, against=(100.0, *(100.0 * float(a) for a in against)))

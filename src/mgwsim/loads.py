@@ -51,6 +51,7 @@ import pandas as pd
 
 from mgwsim._data import data_path
 from mgwsim.errors import InputError, check_choice, check_fraction, check_number, check_positive, check_series
+from mgwsim.simyear import local_day_codes, whole_day_totals
 from mgwsim.timestep import hourly_parent, per_index, step_hours
 
 __all__ = [
@@ -128,18 +129,6 @@ def _step(index, owner: str) -> float:
     if isinstance(index, pd.DatetimeIndex) and len(index) == 0:
         raise InputError(f"{owner}.index is empty; at least one hour is needed")
     return step_hours(index, owner=owner)
-
-
-def _day_key(local: pd.DatetimeIndex) -> np.ndarray:
-    """``year * 1000 + day of year`` of each stamp's local calendar day (increasing with time)."""
-    return np.asarray(local.year, dtype=np.int64) * 1000 + np.asarray(local.day_of_year, dtype=np.int64)
-
-
-def _day_codes(local: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
-    """Code 0..n_days-1 of each hour's local calendar day, and each day's first position."""
-    key = _day_key(local)
-    new_day = np.r_[True, key[1:] != key[:-1]]
-    return np.cumsum(new_day) - 1, np.flatnonzero(new_day)
 
 
 def _check_seed(seed, owner: str) -> int:
@@ -415,7 +404,7 @@ def apartment_loads_kw(
 
 def _apartment_array(local, shape, annual, b, cv, kappa, rng) -> np.ndarray:
     """The vectorised model of :func:`apartment_loads_kw` -> array (hours, apartments) [kW]."""
-    codes, starts = _day_codes(local)
+    codes, starts = local_day_codes(local)
     expected = shape[:, None] * annual[None, :]
     if b == 1.0:
         return expected
@@ -606,23 +595,7 @@ def _activity_split(index: pd.DatetimeIndex, timezone: str) -> np.ndarray:
     """
     local = _local_index(index, timezone, "activity")
     shape = standard_load_shape(index, timezone=timezone).to_numpy()
-    return shape / _whole_day_totals(local, timezone)
-
-
-def _whole_day_totals(local: pd.DatetimeIndex, timezone: str) -> np.ndarray:
-    """For each hour of ``local``, the sum of :func:`standard_load_shape` over its complete local day."""
-    days = _whole_local_days(local)
-    shape = standard_load_shape(days, timezone=timezone).to_numpy()
-    _, starts = _day_codes(days)
-    keys = _day_key(days)[starts]
-    return np.add.reduceat(shape, starts)[np.searchsorted(keys, _day_key(local))]
-
-
-def _whole_local_days(local: pd.DatetimeIndex) -> pd.DatetimeIndex:
-    """Every hour of the complete local calendar days that ``local`` touches (continuous in absolute time)."""
-    first = pd.Timestamp(local[0].date(), tz=local.tz)  # local midnight (never skipped by Belgian DST)
-    end = pd.Timestamp(local[-1].date() + timedelta(days=1), tz=local.tz)
-    return pd.date_range(first, end, freq="h", inclusive="left")
+    return shape / whole_day_totals(local, 1.0, lambda days: standard_load_shape(days, timezone=timezone).to_numpy())
 
 
 def _lift_kw(index, building, lift: Lift, n_lifts: int, timezone: str) -> np.ndarray:

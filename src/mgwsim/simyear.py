@@ -201,7 +201,34 @@ def billing_months(index: pd.DatetimeIndex, *, owner: str, tz: str = LOCAL_TIMEZ
     return starts, labels
 
 
+def local_day_codes(local: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
+    """Code 0..n_days-1 of each stamp's calendar day (in the index's own zone), and each day's first position."""
+    key = _day_key(local)
+    new_day = np.r_[True, key[1:] != key[:-1]]
+    return np.cumsum(new_day) - 1, np.flatnonzero(new_day)
+
+
+def whole_day_totals(local: pd.DatetimeIndex, step_h: float, values) -> np.ndarray:
+    """For each stamp of ``local``, the sum of ``values(whole)`` over its *complete* calendar day.
+
+    ``whole`` holds every step of ``step_h`` [h] of the calendar days that ``local`` touches, in
+    its zone, taken from the calendar and not from ``local`` (23, 24 or 25 hours on DST days);
+    ``values`` maps it to one value per step.
+    """
+    first = pd.Timestamp(local[0].date(), tz=local.tz)  # local midnight (never skipped by Belgian DST)
+    end = pd.Timestamp(local[-1].date() + pd.Timedelta(days=1), tz=local.tz)
+    whole = pd.date_range(first, end, freq=pd.Timedelta(hours=step_h), inclusive="left")
+    _, starts = local_day_codes(whole)
+    totals = np.add.reduceat(values(whole), starts)
+    return totals[np.searchsorted(_day_key(whole)[starts], _day_key(local))]
+
+
 # --------------------------------------------------------------------------- helpers
+
+
+def _day_key(local: pd.DatetimeIndex) -> np.ndarray:
+    """``year * 1000 + day of year`` of each stamp's calendar day (increasing with time)."""
+    return np.asarray(local.year, dtype=np.int64) * 1000 + np.asarray(local.day_of_year, dtype=np.int64)
 
 
 def _check_year(year, owner: str) -> int:

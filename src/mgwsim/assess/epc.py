@@ -154,8 +154,8 @@ def epc_target_check(indicator_kwh_per_m2: float, target_kwh_per_m2: float = 100
     target = check_number(target_kwh_per_m2, "target_kwh_per_m2", owner="epc_target_check")
     label = epc_label(value)
     digits = 1 if abs(value - target) < 1.0 else 0  # 100.4 against 100 must not read "100 above 100"
-    v, t = (format_number(value, lang, digits) for lang in ("en", "nl")), format_number(target, "en")
-    v_en, v_nl = v
+    v_en, v_nl = (format_number(value, lang, digits) for lang in ("en", "nl"))
+    t = format_number(target, "en")
     if value <= target:
         status, en, nl = (
             "pass",

@@ -31,7 +31,6 @@ from mgwsim.assess.lockin import _ENERGY_TOLERANCE_KWH, _TEMPERATURE_BACKUP_SHAR
 from mgwsim.building.dhw import LegionellaRules
 from mgwsim.errors import InputError, check_number
 from mgwsim.finance import (
-    ConnectionCosts,
     Finance,
     Investment,
     Option,
@@ -432,37 +431,20 @@ class RememberedCosts:
         self.table = table
         self._items: dict = {}
 
-    def investments(self, item: str, size: float, name: str | None = None) -> tuple[Investment, ...]:
-        """:meth:`CostTable.investments`, computed once per (item, size, name)."""
-        key = (item, size, name)
+    def investments(self, item: str, size: float, name: str | None = None, *,
+                    first_year: int = 0) -> tuple[Investment, ...]:
+        """:meth:`CostTable.investments`, computed once per (item, size, name, first_year)."""
+        key = (item, size, name, first_year)
         found = self._items.get(key)
         if found is None:
             if len(self._items) >= _COSTS_KEPT:
                 self._items.clear()
-            found = self._items[key] = self.table.investments(item, size, name=name)
+            found = self._items[key] = self.table.investments(item, size, name=name, first_year=first_year)
         return found
 
-
-class RememberedConnectionCosts(ConnectionCosts):
-    """:class:`~mgwsim.finance.ConnectionCosts` whose rows are read from the table once: the same
-    values, sources and VAT classes, without a pandas lookup per item of every row."""
-
-    def _cached(self, key: str) -> tuple[float, str, str]:
-        rows = self.__dict__.setdefault("_rows", {})
-        found = rows.get(key)
-        if found is None:
-            found = rows[key] = (ConnectionCosts.__getitem__(self, key), ConnectionCosts.source(self, key),
-                                 ConnectionCosts.vat_class(self, key))
-        return found
-
-    def __getitem__(self, key: str) -> float:
-        return self._cached(key)[0]
-
-    def source(self, key: str) -> str:
-        return self._cached(key)[1]
-
-    def vat_class(self, key: str) -> str:
-        return self._cached(key)[2]
+    def lifetime_years(self, item: str) -> int:
+        """:meth:`CostTable.lifetime_years`."""
+        return self.table.lifetime_years(item)
 
 
 class Money(NamedTuple):

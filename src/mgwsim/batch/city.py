@@ -179,8 +179,7 @@ class CityModel:
         state = {**self.__dict__, "_cases": {}, "_unit_maps": {}, "_refrigerant": {}}
         del state["_scratch"]
         for lazy in ("local_index", "dhw_pool", "pv_kw_per_kwp", "defaults", "defrost", "no_defrost",
-                     "design_temperature_degc", "day_ahead", "year_constants", "temp_air_degc", "remembered_costs",
-                     "remembered_connection_costs"):
+                     "design_temperature_degc", "day_ahead", "year_constants", "temp_air_degc", "remembered_costs"):
             state.pop(lazy, None)  # rebuilt in each worker rather than shipped
         return state
 
@@ -251,12 +250,6 @@ class CityModel:
     def remembered_costs(self) -> arrays.RememberedCosts:
         """The cost table, keeping the investments it has priced (unit sizes repeat across a stock)."""
         return arrays.RememberedCosts(self.defaults.cost_table)
-
-    @cached_property
-    def remembered_connection_costs(self) -> arrays.RememberedConnectionCosts:
-        """The connection works' prices, each row read once
-        (:class:`~mgwsim.batch._city_arrays.RememberedConnectionCosts`)."""
-        return arrays.RememberedConnectionCosts(self.defaults.connection_costs.table)
 
     def refrigerant_status(self, plant) -> str:
         """Status of the study's refrigerant check (EU F-gas Regulation 2024/573,
@@ -608,7 +601,7 @@ def _array_year(variant, case: _BuildingCase, model: CityModel) -> _ArrayYear:
                                       design_heat_load_kw=case.design_kw, peak_import_kw=peak_kw,
                                       existing_connection_kva=inputs.existing_connection_kva,
                                       existing_boiler_age_years=inputs.existing_boiler_age_years,
-                                      connection_costs=model.remembered_connection_costs)
+                                      connection_costs=inputs.connection_costs)
     co2_kg = arrays.co2_kg(year.grid_import_kwh, gas_kwh, constants.co2_kg_per_kwh, unmet_heat_kwh=year.sh_unmet_kwh)
     bill = arrays.bill_by_carrier(year, gas_kwh, constants, gas_connection=variant.keeps_gas_connection)
     option = Option(variant.name, tuple(investments), arrays.energy_cost_eur(bill, year, constants),

@@ -37,6 +37,7 @@ from mgwsim.errors import (
     check_positive,
     check_series,
 )
+from mgwsim.simyear import local_day_codes, whole_day_totals
 from mgwsim.timestep import per_index, step_hours
 
 __all__ = [
@@ -138,19 +139,6 @@ def _slot_of_day(index: pd.DatetimeIndex, step_h: float) -> np.ndarray:
     if step_h == 1.0:
         return hour
     return hour * 4 + np.asarray(index.minute) // 15
-
-
-def _day_key(index: pd.DatetimeIndex) -> np.ndarray:
-    """``year * 1000 + day of year`` of each stamp's local calendar day (increasing with time)."""
-    return np.asarray(index.year, dtype=np.int64) * 1000 + np.asarray(index.day_of_year, dtype=np.int64)
-
-
-def _day_codes(index: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
-    """Codes 0..n_days-1 of the local calendar day of each hour, and each day's first position."""
-    key = _day_key(index)
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    codes = np.cumsum(np.r_[True, key[1:] != key[:-1]]) - 1
-    return codes, starts
 
 
 def _fractional_day_of_year(index: pd.DatetimeIndex, step_h: float = 1.0) -> np.ndarray:
@@ -351,12 +339,7 @@ def _whole_day_cover(index: pd.DatetimeIndex, day_starts: np.ndarray, step_h: fl
 
     1 on 24-hour days; on DST days the clock skips (23 h) or repeats (25 h) the 02:00 hour's share.
     """
-    first = pd.Timestamp(index[0].date(), tz=index.tz)  # local midnight (never skipped by Belgian DST)
-    end = pd.Timestamp(index[-1].date() + pd.Timedelta(days=1), tz=index.tz)
-    whole = pd.date_range(first, end, freq=pd.Timedelta(hours=step_h), inclusive="left")
-    _, starts = _day_codes(whole)
-    totals = np.add.reduceat(_step_shares(whole, step_h), starts)
-    return totals[np.searchsorted(_day_key(whole)[starts], _day_key(index)[day_starts])]
+    return whole_day_totals(index[day_starts], step_h, lambda whole: _step_shares(whole, step_h))
 
 
 def apartment_draws_l(
@@ -441,7 +424,7 @@ def _day_shape(index, step_h: float) -> tuple[np.ndarray, ...]:
     """The calendar part of the draw model (no randomness; memoised per index): day codes and
     first steps, each step's mean profile share ``p``, the share ``held`` of each *complete*
     local day's profile that ``index`` holds (1 for a whole day), and the day factors ``f_d``."""
-    codes, starts = _day_codes(index)
+    codes, starts = local_day_codes(index)
     p = _step_shares(index, step_h)
     held = np.add.reduceat(p, starts) / _whole_day_cover(index, starts, step_h)
     return codes, starts, p, held, _deterministic_day_factors(index[starts])
@@ -583,7 +566,7 @@ def tapping_cycle_hourly(
     step_s, slots = round(3600 * step_h), round(24 / step_h)
     per_slot = np.bincount(cycle["start_s"].to_numpy() // step_s, weights=cycle["energy_kwh"].to_numpy(),
                            minlength=slots)
-    codes, _ = _day_codes(index)
+    codes, _ = local_day_codes(index)
     slot = _slot_of_day(index, step_h)
     repeated = pd.Series(codes * slots + slot).duplicated().to_numpy()
     draw_kwh = np.where(repeated, 0.0, per_slot[slot]) * int(n_apartments)

@@ -164,7 +164,7 @@ class CostTable:
         if size < row.size_min:
             label += f" (priced as the minimum lot, {row.size_min:g} {row.size_unit})"
         return Investment(
-            name=label, capex_eur=capex, lifetime_years=int(row.lifetime_years),
+            name=label, capex_eur=capex, lifetime_years=self.lifetime_years(item),
             maintenance_frac=float(row.maintenance_frac_per_year), source=f"{row.source} ({int(row.year)})",
             vat_class=str(row.vat_class), first_year=first_year,
         )
@@ -185,6 +185,10 @@ class CostTable:
         label, unit = name or item, size / n
         return tuple(self.investment(item, unit, name=f"{label}: unit {i + 1} of {n} ({unit:.0f} {row.size_unit})",
                                      first_year=first_year) for i in range(n))
+
+    def lifetime_years(self, item: str) -> int:
+        """Technical lifetime [years] of ``item`` (the row's ``lifetime_years``)."""
+        return int(self._row(item).lifetime_years)
 
     def with_overrides(self, item: str, **fields) -> CostTable:
         """A copy with fields of one row replaced (validated), e.g. ``eur_per_unit_at_ref=1400`` or
@@ -320,10 +324,16 @@ class ConnectionCosts:
             table.loc[key, "source"] = "user override"
         return replace(self, table=table)
 
-    def _row(self, key: str):
-        if key not in self.table.index:
+    def _row(self, key: str) -> dict:
+        row = self._rows.get(key)
+        if row is None:
             raise InputError(f"ConnectionCosts: unknown item {key!r}; available: {', '.join(self.table.index)}")
-        return self.table.loc[key]
+        return row
+
+    @cached_property
+    def _rows(self) -> dict:
+        """Rows as plain records (a pandas row lookup per item is slow in batch runs)."""
+        return dict(zip(self.table.index, self.table.to_dict("records"), strict=True))
 
 
 @lru_cache(maxsize=4)

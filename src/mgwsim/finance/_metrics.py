@@ -14,6 +14,7 @@ import numpy as np
 from mgwsim._numba import njit, prange
 from mgwsim.errors import InputError, check_number
 
+
 def check_rate(rate, field: str = "discount_rate_frac", owner: str = "finance") -> float:
     """A discount rate as a fraction per year; must be > -1 (-100 %) and at most 1 (100 %)."""
     return check_number(rate, field, owner=owner, low=-1.0, low_inclusive=False, high=1.0, unit="1/year")
@@ -155,10 +156,9 @@ def _irr_row(row, tol):
 @njit(parallel=True)
 def _irr_rows(flows, tol):
     n = flows.shape[0]
-    out = np.full(n, np.nan)
+    out = np.empty(n)
     for i in prange(n):
-        if _irr_rule(flows[i], tol) == 0:
-            out[i] = _irr_root(flows[i])
+        out[i] = _irr_row(flows[i], tol)
     return out
 
 

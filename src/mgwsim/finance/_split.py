@@ -197,8 +197,11 @@ def co_owner_split(case, *, shares=None, floor_area_m2=None, metered_heat_kwh=No
              "bill_before_eur", "bill_after_eur",
              "bill_change_eur", "maintenance_change_eur", "replacements_change_eur", "recurring_change_eur")
     table = {name: cents[name] / 100.0 for name in order}
-    table["npv_eur"] = _npv_split(case, capital, energy)
-    table["payback_years"] = _paybacks(case, capital, energy)
+    saving, capital_part, residual = _energy_and_capital(case)
+    rate = case.finance.discount_rate_frac
+    table["npv_eur"] = split_cents(case.npv_eur, _key_for(capital, energy, m.npv(rate, capital_part),
+                                                          m.npv(rate, saving)))
+    table["payback_years"] = m.payback(np.outer(capital, capital_part - residual) + np.outer(energy, saving))
     table["net_investment_eur"] = table["extra_up_front_eur"]
     table["saving_eur"] = -table["recurring_change_eur"]
     index = pd.Index(apartment_ids if apartment_ids is not None else np.arange(1, capital.size + 1), name="apartment")
@@ -218,18 +221,6 @@ def _energy_and_capital(case) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     residual = (flows["reference_residual_eur"] - flows["variant_residual_eur"]).to_numpy()
     saving = ref_e - var_e
     return saving, case.incremental - saving, residual
-
-
-def _npv_split(case, capital: np.ndarray, energy: np.ndarray) -> np.ndarray:
-    saving, capital_part, _ = _energy_and_capital(case)
-    rate = case.finance.discount_rate_frac
-    return split_cents(case.npv_eur, _key_for(capital, energy, m.npv(rate, capital_part), m.npv(rate, saving)))
-
-
-def _paybacks(case, capital: np.ndarray, energy: np.ndarray) -> np.ndarray:
-    saving, capital_part, residual = _energy_and_capital(case)
-    per_apartment = np.outer(capital, capital_part - residual) + np.outer(energy, saving)
-    return m.payback(per_apartment)
 
 
 def _key_for(capital: np.ndarray, energy: np.ndarray, capital_amount: float, energy_amount: float) -> np.ndarray:

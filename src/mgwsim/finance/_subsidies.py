@@ -204,14 +204,14 @@ _FACT_LABELS = {
 }
 """Plain names of the facts a condition reads, in English and Dutch."""
 
-_FACT_UNITS = {"epc_path_kwh_m2": " kWh/m²", "building_age_years": " years"}
+_FACT_UNITS = {"epc_path_kwh_m2": (" kWh/m²", " kWh/m²"), "building_age_years": (" years", " jaar")}
+"""Unit after a fact's value, in English and Dutch."""
 
 
 def _facts_text(ctx: SubsidyContext, facts: tuple[str, ...], language: str) -> str:
     """`` (construction year 1970; ...)`` in plain words and the language's number format."""
     i = 0 if language == "en" else 1
-    parts = [f"{_FACT_LABELS.get(f, (f, f))[i]}: {_show(getattr(ctx, f), language)}"
-             f"{_FACT_UNITS.get(f, '') if language == 'en' else _FACT_UNITS.get(f, '').replace('years', 'jaar')}"
+    parts = [f"{_FACT_LABELS.get(f, (f, f))[i]}: {_show(getattr(ctx, f), language)}{_FACT_UNITS.get(f, ('', ''))[i]}"
              for f in facts]
     return f" ({'; '.join(parts)})" if parts else ""
 

@@ -11,10 +11,9 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from mgwsim.finance import business_case
-from mgwsim.study.study import path_option, project_facts
+from mgwsim.simyear import LOCAL_TIMEZONE
+from mgwsim.study.study import business_case_of, business_case_sides
 
-LOCAL_TZ = "Europe/Brussels"
 MIN_COP_ELEC_KWH = 0.5
 """Hours with less heat-pump electricity than this [kWh] are left out of the COP scatter."""
 
@@ -31,7 +30,7 @@ SENSITIVITY = {
 
 def local_index(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
     """``index`` in Belgian local time (a naive index is taken as UTC)."""
-    return (index if index.tz is not None else index.tz_localize("UTC")).tz_convert(LOCAL_TZ)
+    return (index if index.tz is not None else index.tz_localize("UTC")).tz_convert(LOCAL_TIMEZONE)
 
 
 def monthly_balance(vr) -> pd.DataFrame:
@@ -148,27 +147,16 @@ def _npv(result, vr, variant_option, reference_option, finance) -> float:
     :func:`mgwsim.study.study.variant_business_case` builds it: the variant pays the study, and the
     grant rules see the variant's :func:`~mgwsim.study.study.project_facts` (lock-in and EPC at the
     end of its renovation path)."""
-    inputs = result.inputs
-    variant = replace(variant_option, study_cost_incl_vat_eur=inputs.study_cost_incl_vat_eur)
-    case = business_case(variant, reference_option, finance, subsidy_rules=inputs.subsidies,
-                         building_age_years=inputs.building_age_years,
-                         facts=project_facts(inputs, vr, result.paths.get(vr.variant.name)))
-    return case.npv_eur
+    return business_case_of(result.inputs, vr, variant_option, reference_option, result.paths.get(vr.variant.name),
+                            finance=finance).npv_eur
 
 
 def study_options(result, vr) -> tuple:
     """The variant's and the reference's business-case sides as the study builds them: along the renovation
     path when the study has one (each year billed in the state the building is in,
     :func:`mgwsim.study.study.path_option`), else the simulated year repeated."""
-    inputs = result.inputs
-    steps = inputs.renovation_path.steps if inputs.renovation_path is not None else ()
-    years, horizon = [step.year for step in steps], inputs.finance.horizon_years
-
-    def side(variant_result):
-        states = result.states.get(variant_result.variant.name)
-        return path_option(states, years, horizon) if states else variant_result.option
-
-    return side(vr), side(result.reference)
+    return business_case_sides(result.inputs, vr, result.reference, result.states.get(vr.variant.name),
+                               result.states.get(result.reference.variant.name))
 
 
 def _perturbed_npv(result, vr, parameter: str, change: float) -> float:

@@ -36,9 +36,10 @@ from openpyxl.utils import get_column_letter
 
 from mgwsim._format import in_language
 from mgwsim.report import sources as src
-from mgwsim.report.analysis import LOCAL_TZ, investments_frame, local_index
+from mgwsim.report.analysis import investments_frame, local_index
 from mgwsim.report.summary import path_end
 from mgwsim.report.text import check_sentence
+from mgwsim.simyear import LOCAL_TIMEZONE
 
 SHEETS = ("decision", "cash_flows", "inputs", "investments", "kpis", "hourly", "checks", "per_apartment", "subsidies",
           "vat", "sensitivity", "sources")
@@ -171,15 +172,11 @@ def decision_sheet(result, flows: dict[str, FlowColumns], language: str = "en") 
         return f"${_letter(field)}${top}:${_letter(field)}${bottom}"
 
     compare = "<" if criterion.ascending else ">"
-    criterion_source = {"gap_per_t_co2_eur": "gap_per_t_co2_eur", "npv_eur": "npv_eur",
-                        "gap_before_grants_eur": "gap_before_grants_eur", "co2_avoided_t": "co2_avoided_t"}
-    for i, (vr, name) in enumerate(((vr, vr.variant.name) for vr in result.results)):
-        r = top + i
+    for r, name in enumerate((vr.variant.name for vr in result.results), start=top):
         row = decision.table.loc[name]
         c = {f: f"{_letter(f)}{r}" for f in DECISION_FIELDS}
         eligible = "n/a" if row["eligible"] is None else bool(row["eligible"])
         flow = flows[name]
-        crit = c[criterion_source[criterion.column]]
         qualified = f'{rng("qualifies")},TRUE'
         known, unknown = f'{rng("criterion_known")},TRUE', f'{rng("criterion_known")},FALSE'
         better_npv = f'{rng("npv_eur")},">"&{c["npv_eur"]}'
@@ -221,7 +218,7 @@ def decision_sheet(result, flows: dict[str, FlowColumns], language: str = "en") 
             "co2_avoided_t": Formula(f'={c["co2_reference_t"]}-{c["co2_variant_t"]}'),
             "gap_per_t_co2_eur": Formula(f'=IF({c["co2_avoided_t"]}>0,'
                                          f'{c["gap_before_grants_eur"]}/{c["co2_avoided_t"]},"")'),
-            "criterion_value": Formula(f"={crit}"),
+            "criterion_value": Formula(f"={c[criterion.column]}"),  # the criterion's own column of this table
             "criterion_known": Formula(f'=ISNUMBER({c["criterion_value"]})'),
             "rank": rank,
             "recommended": Formula(f'=IF({c["rank"]}=1,"recommended","")'),
@@ -277,7 +274,7 @@ def hourly_frame(vr) -> pd.DataFrame:
         "grid_export_kwh": b["grid_export_kwh"],
     }
     frame = pd.DataFrame({k: np.round(v.to_numpy(dtype=float), 3) for k, v in columns.items()})
-    frame.insert(0, f"time ({LOCAL_TZ}, hour start)", time)
+    frame.insert(0, f"time ({LOCAL_TIMEZONE}, hour start)", time)
     return frame
 
 

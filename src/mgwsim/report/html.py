@@ -16,7 +16,7 @@ from mgwsim._format import in_language
 from mgwsim.report import analysis as a
 from mgwsim.report import sources as src
 from mgwsim.report.sentences import key_name
-from mgwsim.report.summary import page_one, path_end, recommendation_paragraphs, verdict_items
+from mgwsim.report.summary import conditions_paragraph, page_one, path_end, verdict_items
 from mgwsim.report.text import (
     GLOSSARY,
     LABELS,
@@ -237,8 +237,8 @@ def comparison_section(result, figures: dict, language: str) -> str:
     decision, rules = result.decision, result.study.rules
     criterion = rules.ranking.text_nl if language == "nl" else rules.ranking.text_en
     body = f"<h3>{escape(t('decision', language))}</h3>"
-    conditions = next(p.text for p in recommendation_paragraphs(result, language) if p.id == "conditions")
-    body += _p(conditions) + _p(t("decision_note", language, criterion=criterion))
+    conditions = conditions_paragraph(result, language, path_end(result, result.detail_variant)[0])
+    body += _p(conditions.text) + _p(t("decision_note", language, criterion=criterion))
     recommended = decision.recommended
     classes = ["recommended" if r.variant.name == recommended else "" for r in result.results]
     body += table_html([t(c, language) for c in DECISION_HEADER], decision_rows(result, language), row_classes=classes,

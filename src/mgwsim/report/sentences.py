@@ -248,14 +248,12 @@ def up_front(language: str, *, net_eur, investment_eur: float, study_eur: float,
              study_money_eur: float, key: str) -> str:
     """What each apartment pays up front [EUR]: ``net_eur`` per apartment; the other amounts those of one
     apartment (stated only when every apartment pays the same)."""
-    net = np.asarray(net_eur, dtype=float)
-    low, high = _eur(net.min(), language), _eur(net.max(), language)
-    if low == high:
+    low, high, mean, equal = _amounts(net_eur, language)
+    if equal:
         return _s("up_front_each", language, net=low, investment=_eur(investment_eur, language),
                   study=_eur(study_eur, language), works=_eur(works_grant_eur, language),
                   study_money=_eur(study_money_eur, language), allocation=key_name(key, language))
-    return _s("up_front_range", language, low=low, high=high, net=_eur(net.mean(), language),
-              allocation=key_name(key, language))
+    return _s("up_front_range", language, low=low, high=high, net=mean, allocation=key_name(key, language))
 
 
 def escalation(language: str, *, changes: Mapping[str, float]) -> str:
@@ -313,16 +311,15 @@ def later(language: str, *, events: Sequence[dict]) -> str:
         low, high, mean, equal = _amounts(np.abs(change), language)
         common = dict(year=event["year"], n=event["n"], items=_items(event["items"], language),
                       reference_items=_items(event["reference_items"], language), amount=mean)
+        pays = _s("who_pays_each", language) if equal else _s("who_pays_range", language, low=low, high=high)
         if not event["reference_items"]:
-            who = _s("who_pays_each", language) if equal else _s("who_pays_range", language, low=low, high=high)
-            texts.append(_s("later_variant", language, who=who, **common))
+            texts.append(_s("later_variant", language, who=pays, **common))
         elif not event["items"]:
-            who = _s("who_saves_each", language) if equal else _s("who_saves_range", language, low=low, high=high)
-            texts.append(_s("later_reference", language, who_saves=who, **common))
+            saves = _s("who_saves_each", language) if equal else _s("who_saves_range", language, low=low, high=high)
+            texts.append(_s("later_reference", language, who_saves=saves, **common))
         else:
-            who = _s("who_pays_each", language) if equal else _s("who_pays_range", language, low=low, high=high)
-            texts.append(_s("later_both", language, who=who, more_or_less=_s("more" if sign >= 0 else "less", language),
-                            **common))
+            texts.append(_s("later_both", language, who=pays,
+                            more_or_less=_s("more" if sign >= 0 else "less", language), **common))
     return _s("later", language, events="; ".join(texts)) if texts else ""
 
 

@@ -21,7 +21,7 @@ from mgwsim.report import sentences as s
 from mgwsim.report.analysis import cost_table_years
 from mgwsim.report.text import SENTENCES, check_label, check_sentence
 from mgwsim.study.decision import LOCK_IN_CHECKS
-from mgwsim.tariffs import PriceBasis, default_price_basis, price_basis
+from mgwsim.tariffs import PriceBasis, default_price_basis
 
 DYNAMIC_NEAR_TOP = 3
 """A dynamic-tariff variant ranked at most this far down (or recommended, or detailed) gets its
@@ -67,18 +67,9 @@ def call_name(result, language: str) -> str | None:
 
 
 def study_price_basis(inputs) -> PriceBasis:
-    """The day-ahead price basis of a study: ``inputs.price_basis`` when the inputs carry one, the
-    embedded default when no series was given, else a summary of the user's series."""
-    basis = getattr(inputs, "price_basis", None)
-    if isinstance(basis, PriceBasis):
-        return basis
-    series = inputs.day_ahead_eur_per_kwh
-    if series is None:
-        return default_price_basis()
-    if isinstance(series, pd.Series) and isinstance(series.index, pd.DatetimeIndex) and series.index.tz is not None:
-        return price_basis(series, source="user-supplied series")
-    year = int(pd.Timestamp(inputs.weather.data.index[len(inputs.weather.data) // 2]).year)
-    return PriceBasis(year, (year,), float(np.mean(inputs.day_ahead)) * 1000.0, "user-supplied series")
+    """The day-ahead price basis of a study (:attr:`StudyInputs.price_basis`: the embedded default when no
+    series was given, else a summary of the given series)."""
+    return inputs.price_basis
 
 
 def path_end(result, name: str) -> tuple[int | None, list[str], pd.Series | None]:
@@ -177,11 +168,21 @@ def tie_paragraph(result, language: str) -> Paragraph | None:
         tonnes=tonnes))
 
 
+def conditions_paragraph(result, language: str, path_year: int | None) -> Paragraph:
+    """The conditions a variant must meet to qualify (the decision's rules), judged in ``path_year`` (the end
+    of the renovation path of :attr:`StudyResult.detail_variant`, :func:`path_end`; None: today)."""
+    decision, rules = result.decision, result.study.rules
+    return Paragraph("conditions", s.conditions(
+        language, call=call_name(result, language) if decision.applies_call and rules.require_eligibility else None,
+        max_unmet_share=rules.max_unmet_share, max_hot_water_short_share=rules.max_hot_water_short_share,
+        path_year=path_year))
+
+
 def recommendation_paragraphs(result, language: str) -> list[Paragraph]:
     """What is recommended (or that nothing is), why, the conditions, and whether it rests on the path."""
     decision, rules = result.decision, result.study.rules
     name, detail = decision.recommended, result.detail_variant
-    path_year, _, _ = path_end(result, detail)
+    path_year, steps, _ = path_end(result, detail)
     criterion = in_language((rules.ranking.text_en, rules.ranking.text_nl), language)
     value = decision.criterion_text(name, language) if name is not None else ""
     out = [Paragraph("recommendation", s.headline(language, name=name)),
@@ -190,15 +191,10 @@ def recommendation_paragraphs(result, language: str) -> list[Paragraph]:
                criterion=criterion, value=value, closest=detail,
                shortfalls=[f.text(language) for f in decision.table.loc[detail, "shortfalls"]],
                remedies=decision.remedies(language))),
-           Paragraph("conditions", s.conditions(
-               language, call=call_name(result, language) if decision.applies_call and rules.require_eligibility
-               else None,
-               max_unmet_share=rules.max_unmet_share, max_hot_water_short_share=rules.max_hot_water_short_share,
-               path_year=path_year))]
+           conditions_paragraph(result, language, path_year)]
     tied = tie_paragraph(result, language)
     if tied is not None:
         out.insert(2, tied)
-    _, steps, _ = path_end(result, detail)
     if steps:
         out.append(Paragraph("path_assumed", s.path_assumed(language, steps=steps)))
     today = failing_today_only(result, detail)
@@ -424,6 +420,7 @@ def verdict_items(result, name: str, language: str) -> tuple[str, list[tuple[str
     return heading, [(check_label(c.name, language), c.status, check_sentence(c, language)) for c in checks]
 
 
-__all__ = ["PRACTICAL_TIE_FRAC", "Paragraph", "best_npv_paragraph", "call_name", "capital_weights", "design",
-           "failing_today_only", "item_name", "later_events", "page_one", "path_end", "recommendation_paragraphs",
-           "sensitivity_change", "study_price_basis", "tie_paragraph", "verdict_items", "verdicts_shown"]
+__all__ = ["PRACTICAL_TIE_FRAC", "Paragraph", "best_npv_paragraph", "call_name", "capital_weights",
+           "conditions_paragraph", "design", "failing_today_only", "item_name", "later_events", "page_one", "path_end",
+           "recommendation_paragraphs", "sensitivity_change", "study_price_basis", "tie_paragraph", "verdict_items",
+           "verdicts_shown"]

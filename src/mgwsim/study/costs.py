@@ -145,9 +145,7 @@ PV_REMOUNT_PREFIX = "PV removal and reinstallation"
 
 def _pv_remount(kwp: float, costs: CostTable, roof_year: int | None) -> list[Investment]:
     """Removing and reinstalling the PV when the roof under it is insulated within its life."""
-    if roof_year is None:
-        return []
-    if not 0 < roof_year < costs.investments("pv", kwp)[0].lifetime_years:
+    if roof_year is None or not 0 < roof_year < costs.lifetime_years("pv"):
         return []
     items = costs.investments("pv_remount", kwp, name=f"{PV_REMOUNT_PREFIX} for the roof insulation "
                                                      f"({kwp:.1f} kWp, year {roof_year})")
@@ -193,8 +191,7 @@ def _boiler_items(variant: Variant, costs: CostTable, design_heat_load_kw: float
         size, label = backup_kw, "replacement of the existing gas boiler"
     else:
         return list(costs.investments(BOILER_ITEM, backup_kw, name=f"condensing gas boiler {backup_kw:.0f} kW"))
-    life = costs.investments(BOILER_ITEM, size)[0].lifetime_years
-    due = boiler_due_year(life, existing_boiler_age_years)
+    due = boiler_due_year(costs.lifetime_years(BOILER_ITEM), existing_boiler_age_years)
     when = f"in year {due}" if due else "now"
     name = f"{label} {size:.0f} kW (the existing one is due {when})"
-    return [replace(item, first_year=due) for item in costs.investments(BOILER_ITEM, size, name=name)]
+    return list(costs.investments(BOILER_ITEM, size, name=name, first_year=due))

@@ -27,14 +27,13 @@ make one qualify.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from mgwsim._format import format_eur, format_number, format_pct, in_language
+from mgwsim._format import format_eur, format_number, format_pct, in_language, is_missing
 from mgwsim.errors import InputError, check_choice, check_number
 
 COMFORT_TOLERANCE_SHARE = 0.03
@@ -390,7 +389,7 @@ class Decision:
             "failed_conditions": table["failed_conditions"].map(
                 lambda items: "; ".join(c[2 if language == "nl" else 1] for c in items)),
         })
-        plain = [c for c in DECISION_COLUMNS if c not in frame.columns and c not in ("failed_conditions",)]
+        plain = [c for c in DECISION_COLUMNS if c not in frame.columns]
         frame = frame.join(table[plain])
         order = frame.assign(_rank=frame["rank"].fillna(np.inf)).sort_values("_rank", kind="stable").index
         return frame.loc[order].rename_axis("variant")
@@ -399,14 +398,11 @@ class Decision:
         """What would make a variant qualify, most frequent shortfall first (empty when one does)."""
         if self.recommended is not None:
             return []
-        counts = Counter(s.key for items in self.table["shortfalls"] for s in items)
-        seen: dict[str, Shortfall] = {}
-        for items in self.table["shortfalls"]:
-            for s in items:
-                seen.setdefault(s.key, s)
+        shortfalls = [s for items in self.table["shortfalls"] for s in items]
+        first = {s.key: s for s in reversed(shortfalls)}  # the first shortfall of each key
         remedies: list[str] = []
-        for key, _ in counts.most_common():
-            text = seen[key].remedy(language)
+        for key, _ in Counter(s.key for s in shortfalls).most_common():
+            text = first[key].remedy(language)
             if text not in remedies:
                 remedies.append(text)
         return remedies
@@ -498,8 +494,3 @@ def decide(frame: pd.DataFrame, rules: DecisionRules | None = None) -> Decision:
     recommended = str(ranked.index[0]) if len(ranked) else None
     step = _chimney_free_step(table, recommended, criterion) if recommended is not None else None
     return Decision(rules, table, recommended, step)
-
-
-def is_missing(value) -> bool:
-    """True for None or NaN."""
-    return value is None or (isinstance(value, float) and math.isnan(value))

@@ -12,7 +12,7 @@ import pandas as pd
 from mgwsim.assess import PathAssessment, PathContext, evaluate_path, future_proof_score
 from mgwsim.control import Control
 from mgwsim.errors import InputError, check_choice
-from mgwsim.finance import BusinessCase, Option, business_case, co_owner_split
+from mgwsim.finance import BusinessCase, Finance, Option, business_case, co_owner_split
 from mgwsim.study.costs import connection_upgrade_eur, includes_pv_remount
 from mgwsim.study.decision import (
     CRITERIA,
@@ -41,13 +41,29 @@ def variant_business_case(inputs: StudyInputs, result: VariantResult, reference:
     is, then after each renovation step: :meth:`Study.run`), each year's energy bills and CO2 are
     those of the state the building is in that year (:func:`path_option`); else today's repeat.
     """
+    option, reference_option = business_case_sides(inputs, result, reference, states, reference_states)
+    return business_case_of(inputs, result, option, reference_option, path)
+
+
+def business_case_sides(inputs: StudyInputs, result: VariantResult, reference: VariantResult,
+                        states: Sequence[VariantResult] | None = None,
+                        reference_states: Sequence[VariantResult] | None = None) -> tuple[Option, Option]:
+    """The variant's and the reference's business-case sides: along the renovation path when their
+    ``states`` are given (:func:`path_option`), else the simulated year repeated."""
     horizon = inputs.finance.horizon_years
-    steps = inputs.renovation_path.steps if inputs.renovation_path is not None else ()
-    option = path_option(states, [s.year for s in steps], horizon) if states else result.option
-    reference_option = (path_option(reference_states, [s.year for s in steps], horizon) if reference_states
-                        else reference.option)
+    step_years = [s.year for s in inputs.renovation_path.steps] if inputs.renovation_path is not None else []
+    option = path_option(states, step_years, horizon) if states else result.option
+    reference_option = path_option(reference_states, step_years, horizon) if reference_states else reference.option
+    return option, reference_option
+
+
+def business_case_of(inputs: StudyInputs, result: VariantResult, option: Option, reference_option: Option,
+                     path: PathAssessment | None = None, *, finance: Finance | None = None) -> BusinessCase:
+    """The business case of the variant side ``option`` against ``reference_option``
+    (:func:`business_case_sides`) under ``finance`` (default the study's): the variant pays the
+    study, and the grant rules see the variant's :func:`project_facts`."""
     variant = replace(option, study_cost_incl_vat_eur=inputs.study_cost_incl_vat_eur)
-    return business_case(variant, reference_option, inputs.finance, subsidy_rules=inputs.subsidies,
+    return business_case(variant, reference_option, finance or inputs.finance, subsidy_rules=inputs.subsidies,
                          building_age_years=inputs.building_age_years, facts=project_facts(inputs, result, path))
 
 
@@ -151,7 +167,6 @@ class Study:
         variant = result.variant
         mv = variant.connection == "mv"
         context = PathContext(pv_kwp=variant.pv_kwp, existing_connection_kva=None if mv else inputs.existing_connection_kva,
-                              other_peak_kw=float(inputs.common_area_kw.max()),
                               in_heat_network_zone=inputs.in_planned_heat_network_zone,
                               plant_room_area_m2=inputs.plant_room_area_m2, co2_year=inputs.co2_year,
                               auxiliary_kwh=float(inputs.auxiliary_kw.sum()) * inputs.weather.step_h,
@@ -256,21 +271,18 @@ class StudyResult:
                 "gap_covered_frac": _nan(case.gap_covered_frac),
                 "co2_avoided_t": case.co2_avoided_t,
                 "gap_per_t_co2_eur": _nan(case.gap_per_t_co2_eur),
-                "irr": case.irr_frac if case.irr_frac is not None else np.nan,
-                "payback_years": case.payback_years if case.payback_years is not None else np.nan,
-                "discounted_payback_years": (case.discounted_payback_years
-                                             if case.discounted_payback_years is not None else np.nan),
-                "lcoh_eur_per_mwh": case.lcoh_variant_eur_per_mwh if case.lcoh_variant_eur_per_mwh is not None else np.nan,
+                "irr": _nan(case.irr_frac),
+                "payback_years": _nan(case.payback_years),
+                "discounted_payback_years": _nan(case.discounted_payback_years),
+                "lcoh_eur_per_mwh": _nan(case.lcoh_variant_eur_per_mwh),
                 "subsidy_gap_eur": case.subsidy_gap_eur,
-                "co2_abatement_eur_per_t": (case.co2_abatement_eur_per_t
-                                            if case.co2_abatement_eur_per_t is not None else np.nan),
+                "co2_abatement_eur_per_t": _nan(case.co2_abatement_eur_per_t),
                 "annual_cost_per_apartment_eur": case.annual_cost_per_apartment_variant_eur,
             }
         else:
             money["annual_cost_per_apartment_eur"] = (
                 self.cases[0].annual_cost_per_apartment_reference_eur if self.cases else np.nan)
-            money["lcoh_eur_per_mwh"] = (self.cases[0].lcoh_reference_eur_per_mwh
-                                         if self.cases and self.cases[0].lcoh_reference_eur_per_mwh is not None else np.nan)
+            money["lcoh_eur_per_mwh"] = _nan(self.cases[0].lcoh_reference_eur_per_mwh) if self.cases else np.nan
         return money
 
     @cached_property
@@ -309,6 +321,10 @@ class StudyResult:
         ``co2_kg`` is the variant's whole year in that state (:attr:`states`: the CO2 the business
         case and the decision count, PV and common loads included), not only its heating and hot water.
         """
+        return self._path_table.copy()
+
+    @cached_property
+    def _path_table(self) -> pd.DataFrame:
         frames = []
         for name, assessment in self.paths.items():
             kpis = assessment.kpis if assessment.kpis.index.name == "step" else assessment.kpis.set_index("step")
@@ -365,6 +381,7 @@ class StudyResult:
             hourly, kpis = result.system.hourly, result.system.kpis()
             step_h = result.system.step_h
             path = self.paths.get(name)
+            facts = project_facts(self.inputs, result, path)
             connection = next((c for c in result.checks if c.name == "connection_capacity"), None)
             needs_mv = connection is not None and connection.status == "fail"
             eligibility = case.subsidies.eligibility()
@@ -375,14 +392,13 @@ class StudyResult:
                 "hours": len(hourly) * step_h,
                 "hygiene_ok": all(c.status != "fail" for c in judged_checks(result, path) if c.name == HYGIENE_CHECK),
                 "connection_feasible": not (needs_mv and result.variant.connection == "lv"),
-                "lock_in_failures": lock_in_failures(result, path),
+                "lock_in_failures": facts["lock_in_failures"],
                 "eligible": eligibility.eligible,
                 "failed_conditions": eligibility.failed,
-                "chimney_free": not result.variant.plant.backup.is_combustion,
+                "chimney_free": facts["chimney_free_path"],
                 "path": path is not None,
-                "epc_path_kwh_m2": (float(path.kpis["epc_indicator_kwh_per_m2"].iloc[-1]) if path is not None
-                                    else result.epc.indicator_kwh_per_m2),
-                "construction_year": self.inputs.construction_year,
+                "epc_path_kwh_m2": facts["epc_path_kwh_m2"],
+                "construction_year": facts["construction_year"],
                 "npv_eur": case.npv_eur,
                 "npv_before_grants_eur": case.npv_before_grants_eur,
                 "gap_before_grants_eur": case.gap_before_grants_eur,

@@ -16,8 +16,9 @@ import pandas as pd
 
 from mgwsim._data import data_path
 from mgwsim.errors import InputError
+from mgwsim.simyear import LOCAL_TIMEZONE
 
-LOCAL_TZ = "Europe/Brussels"
+LOCAL_TZ = LOCAL_TIMEZONE
 EMBEDDED_FILE = "day_ahead_2026_nl2024_shape.csv.gz"
 EMBEDDED_YEAR = 2026
 EMBEDDED_SOURCE = (
