@@ -1,4 +1,5 @@
-"""Heat-side system year: zone kernel + plant kernel (cascade, two tanks, backup) vs the same loop in Python.
+"""Heat-side system year: zone kernel + plant kernel (cascade, two tanks, backup) vs the same loop in Python;
+the coupled year (the zone inside the plant loop) against the decoupled pair.
 
 Also: the same year at a 15-minute step against the hourly one (zone + plant kernel time and
 their ratio), and issue 4's full system year (zone + plant with PV-led control + EV charging
@@ -26,7 +27,8 @@ from mgwsim.heatpump import Source, carnot_map
 from mgwsim.storage import Tank
 from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, simulate_system
 from mgwsim.system import kernel
-from mgwsim.system.simulate import _defrost, _grids, _params, plant_buffers
+from mgwsim.system.simulate import _defrost, _grids, _params, _zone, plant_buffers
+from mgwsim.system.zone import UNCOUPLED, N_FREE, warm_mass_temperature, zone_free_pass
 from mgwsim.weather import default_weather
 
 
@@ -47,7 +49,7 @@ def main() -> None:
     args = (d["space_heating_kwh"].to_numpy(), d["supply_required_degc"].to_numpy(), d["return_required_degc"].to_numpy(),
             d["dhw_kwh"].to_numpy(), weather.temp_air_degc, weather.temp_air_degc, cap_f, cop_f,
             np.full(weather.n_hours, np.inf), zeros, zeros, zeros, zeros,
-            _grids(plant.heat_pumps, None), _grids(None, plant.heat_pumps), _params(plant, 50.0, Control()))
+            _grids(plant.heat_pumps, None), _grids(None, plant.heat_pumps), UNCOUPLED, _params(plant, 50.0, Control()))
 
     out, points = plant_buffers(weather.n_hours)  # allocated once, as for the zone kernel: kernel time only
 
@@ -68,17 +70,18 @@ def main() -> None:
           f"{python_s / numba_s:.0f}x")
     print(f"simulate_system end to end (demand given):                        {end_to_end_s * 1e3:.1f} ms")
     _time_steps(weather)
-    _full_system(weather)
+    ev_and_balance_s = _full_system(weather)
+    _coupled_year(weather, ev_and_balance_s)
 
 
-def _plant_args(weather, demand, plant, control, pv_kw):
-    """The plant kernel's arguments for a demand year on ``weather`` (its step in ``P_DT_H``)."""
+def _plant_args(weather, demand, plant, control, pv_kw, zone=UNCOUPLED):
+    """The plant kernel's arguments for a demand year on ``weather`` (its step in ``P_DT_H``); coupled with ``zone``."""
     d = demand.hourly
     cap_f, cop_f = _defrost(plant.heat_pumps, weather)
     n, zeros = weather.n_steps, np.zeros(weather.n_steps)
     return (d["space_heating_kwh"].to_numpy(), d["supply_required_degc"].to_numpy(), d["return_required_degc"].to_numpy(),
             d["dhw_kwh"].to_numpy(), weather.temp_air_degc, weather.temp_air_degc, cap_f, cop_f, np.full(n, np.inf),
-            zeros, zeros, pv_kw, zeros, _grids(plant.heat_pumps, None), _grids(None, plant.heat_pumps),
+            zeros, zeros, pv_kw, zeros, _grids(plant.heat_pumps, None), _grids(None, plant.heat_pumps), zone,
             _params(plant, 50.0, control, weather.step_h))
 
 
@@ -106,9 +109,11 @@ def _time_steps(weather) -> None:
     print(f"15-minute / hourly kernel time: {times['15 min'] / times['hourly']:.2f}x (4x the steps)")
 
 
-def _full_system(weather) -> None:
-    """Issue 4's full system year: zone + plant (PV-led, 30 kWp) + EV kernel (8 points, PV-surplus) + balance."""
-    building, plant = antwerp_block(), _plant()
+def _full_system(weather) -> float:
+    """Issue 4's full system year: zone + plant (PV-led, 30 kWp) + EV kernel (8 points, PV-surplus) + balance.
+
+    Returns the hourly year's EV kernel + balance time [s] (for :func:`_coupled_year`)."""
+    building, plant, hourly_rest_s = antwerp_block(), _plant(), 0.0
     for name, wx in (("hourly", weather), ("15 min", weather.to_quarter_hours())):
         n = wx.n_steps
         demand = simulate_demand(building, wx)
@@ -142,6 +147,9 @@ def _full_system(weather) -> None:
               f"(8 points, pv_surplus) {ev_s * 1e3:.3f} + balance arithmetic {balance_np_s * 1e3:.3f} ms = "
               f"{total_s * 1e3:.3f} ms (target <= 1 ms: {'met' if total_s <= 1e-3 else 'NOT met'}); "
               f"electricity_balance as a pandas call {balance_pd_s * 1e3:.2f} ms more")
+        if name == "hourly":
+            hourly_rest_s = ev_s + balance_np_s
+    return hourly_rest_s
 
 
 def _zone_kernel_s(weather) -> float:
@@ -153,3 +161,40 @@ def _zone_kernel_s(weather) -> float:
               np.empty((weather.n_hours, len(OUTPUT_COLUMNS))))
     _space_heating_kernel(*arrays)
     return best_time_s(lambda: _space_heating_kernel(*arrays), repeat=20, number=5)
+
+
+def _coupled_year(weather, ev_and_balance_s: float) -> None:
+    """The coupled year (zone inside the plant loop): free pass + warm-up + coupled plant kernel, against the
+    decoupled zone kernel + plant kernel, and the same coupled loop in pure Python; then issue 15's coupled full
+    system year (zone + PV-led plant + the EV kernel and balance of :func:`_full_system`), target <= 0.5 ms."""
+    building, plant = antwerp_block(), _plant()
+    demand = simulate_demand(building, weather)
+    zone = _zone(demand, weather)
+    d, n, to_w = demand.hourly, weather.n_steps, 1000.0 / weather.step_h
+    series = (weather.temp_air_degc, d["internal_gains_kwh"].to_numpy() * to_w, d["solar_gains_kwh"].to_numpy() * to_w)
+    params, free = ZoneParameters.from_building(building).as_array(), np.empty((n, N_FREE))
+    c = zone.coef
+
+    def zone_pass():
+        zone_free_pass(*series, params, 3600.0, free)
+        warm_mass_temperature(free, zone.setpoint, 0.3 * c[1] + 0.7 * c[2], c[4], 0.3 * c[5] + 0.7 * c[6], c[8],
+                              WARMUP_HOURS)
+    zone_pass()
+    zone_s = best_time_s(zone_pass, repeat=20, number=5)
+    args = _plant_args(weather, demand, plant, Control(), np.zeros(n), zone)
+    coupled_s = _plant_kernel_s(args, n)
+    decoupled_s = _zone_kernel_s(weather) + _plant_kernel_s(_plant_args(weather, demand, plant, Control(),
+                                                                         np.zeros(n)), n)
+    out, points = plant_buffers(n)
+    with pure_python(kernel):
+        python_s = best_time_s(lambda: kernel.plant_kernel(*args, np.zeros(2), np.zeros(2), out, points), repeat=2)
+    print(f"coupled heat-side year: zone free pass {zone_s * 1e3:.3f} ms + coupled plant kernel {coupled_s * 1e3:.3f} ms "
+          f"= {(zone_s + coupled_s) * 1e3:.3f} ms; decoupled zone + plant kernels {decoupled_s * 1e3:.3f} ms "
+          f"(coupled / decoupled {(zone_s + coupled_s) / decoupled_s:.2f}x); coupled loop in pure Python "
+          f"{python_s * 1e3:.0f} ms -> ratio {python_s / coupled_s:.0f}x")
+    pv = pv_ac_kw_array(weather, PvArray(tilt_deg=35.0, azimuth_deg=180.0, kwp=30.0))
+    pv_led_s = _plant_kernel_s(_plant_args(weather, demand, plant, Control("pv_led"), pv, zone), n)
+    total_s = zone_s + pv_led_s + ev_and_balance_s
+    print(f"coupled full system year, hourly: zone free pass {zone_s * 1e3:.3f} + coupled plant (PV-led) "
+          f"{pv_led_s * 1e3:.3f} + EV kernel and balance {ev_and_balance_s * 1e3:.3f} ms = {total_s * 1e3:.3f} ms "
+          f"(target <= 0.5 ms: {'met' if total_s <= 0.5e-3 else 'NOT met'})")

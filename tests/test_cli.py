@@ -64,7 +64,7 @@ def test_study_writes_table_and_prints_recommendation(small_study, tmp_path, cap
     captured = capsys.readouterr()
     table = pd.read_csv(out / "table.csv", index_col=0)
     assert list(table.index) == ["gas boiler", "heat pumps"]
-    assert table.loc["heat pumps", "unmet_hours"] == 0 and table.loc["heat pumps", "spf_h2"] > 1.5
+    assert table.loc["heat pumps", "cold_hours"] == 0 and table.loc["heat pumps", "spf_h2"] > 1.5
     # a hybrid keeping its boiler, with no renovation path to 100 kWh/m2: not eligible for the call
     assert "recommended: none" in captured.out
     assert "not eligible for the call" in captured.out and "EPC indicator of at most 100 kWh/m²" in captured.out

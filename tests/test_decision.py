@@ -12,12 +12,12 @@ from mgwsim.study.decision import CRITERIA, DECISION_COLUMNS, DecisionRules, dec
 HOURS, HEATING_HOURS = 8760.0, 5000.0
 
 
-def variant(npv_before_grants, co2_avoided_t, *, grants=24_000.0, unmet_hours=0.0, dhw_short_hours=0.0,
+def variant(npv_before_grants, co2_avoided_t, *, grants=24_000.0, cold_hours=0.0, dhw_short_hours=0.0,
             connection_feasible=True, lock_in_failures=(), eligible=True, failed_conditions=(), chimney_free=False,
             hygiene_ok=True):
     """One row of the decision table; the gap and gap per tonne follow their definitions."""
     gap = max(0.0, -npv_before_grants)
-    return {"unmet_hours": unmet_hours, "heating_hours": HEATING_HOURS, "dhw_short_hours": dhw_short_hours,
+    return {"cold_hours": cold_hours, "heating_hours": HEATING_HOURS, "dhw_short_hours": dhw_short_hours,
             "hours": HOURS, "hygiene_ok": hygiene_ok, "connection_feasible": connection_feasible, "lock_in_failures": tuple(lock_in_failures),
             "eligible": eligible, "failed_conditions": tuple(failed_conditions), "chimney_free": chimney_free,
             "path": True, "epc_path_kwh_m2": 90.0 if chimney_free else 117.0, "construction_year": 1965,
@@ -51,14 +51,14 @@ def test_each_criterion_picks_its_best(criterion, expected):
 
 def test_undersized_plant_without_backup_is_never_recommended():
     # the best money on paper (heat left unmet), far beyond 3 % of the heating hours (150 h)
-    frame = table(undersized=variant(400_000, 900, unmet_hours=5_383.0), hybrid=variant(-60_000, 600))
+    frame = table(undersized=variant(400_000, 900, cold_hours=5_383.0), hybrid=variant(-60_000, 600))
     decision = decide(frame)
     assert decision.recommended == "hybrid"
     assert not decision.table.loc["undersized", "qualifies"]
     assert [s.key for s in decision.table.loc["undersized", "shortfalls"]] == ["comfort"]
     # within the tolerance (150 h of 5,000 heating hours) a shortfall is accepted
-    assert decide(table(small=variant(-10_000, 500, unmet_hours=150.0))).recommended == "small"
-    assert decide(table(small=variant(-10_000, 500, unmet_hours=150.5))).recommended is None
+    assert decide(table(small=variant(-10_000, 500, cold_hours=150.0))).recommended == "small"
+    assert decide(table(small=variant(-10_000, 500, cold_hours=150.5))).recommended is None
 
 
 def test_hot_water_connection_and_lock_in_disqualify():
@@ -90,7 +90,7 @@ def test_eligibility_is_required_unless_the_rules_say_otherwise():
 
 def test_no_qualified_variant_says_so_and_what_would_help():
     frame = table(hybrid=variant(-60_000, 600, lock_in_failures=("temperature_lock_in",)),
-                  small=variant(-30_000, 400, unmet_hours=2_000.0))
+                  small=variant(-30_000, 400, cold_hours=2_000.0))
     decision = decide(frame)
     assert decision.recommended is None
     assert decision.qualified == []

@@ -906,9 +906,17 @@ def test_best_npv_names_a_qualified_variant_or_says_why_the_best_does_not_qualif
     qualified = demo.decision.table[demo.decision.table["qualifies"]]
     best = qualified["npv_eur"].idxmax()
     assert best == "heat pumps + boiler" != demo.recommended
+    # the best NPV of all is the heat pumps alone, which leave the rooms cold (the coupled year)
+    top = demo.decision.table["npv_eur"].idxmax()
+    assert top == "heat pumps alone" and not demo.decision.table.loc[top, "qualifies"]
+    cold = demo.result(top).system.kpis()["cold_hours"]
     assert _paragraphs(demo, "en")["best_npv_other"] == (
         f"Ranked by net present value alone, '{best}' would come first among the qualifying variants "
-        f"({format_eur(qualified.loc[best, 'npv_eur'], 'en')}).")
+        f"({format_eur(qualified.loc[best, 'npv_eur'], 'en')}). The best net present value of all, "
+        f"{format_eur(demo.decision.table.loc[top, 'npv_eur'], 'en')}, belongs to '{top}', which does not qualify "
+        f"because the rooms stay more than 1 K below their setpoint in {format_number(cold, 'en')} hours, more than "
+        f"the {format_number(0.03 * demo.decision.table.loc[top, 'heating_hours'], 'en')} tolerated (3 % of the "
+        "heating hours).")
     # the small study: nothing qualifies, and the best NPV of all is not the closest variant's
     table = result.decision.table
     top = table["npv_eur"].idxmax()

@@ -151,3 +151,9 @@ def test_run_plant_refuses_buffers_for_another_year_length():
         run_plant(plant(), *series, (np.ones(n), np.ones(n)), buffers=plant_buffers(48))
     out, _, _ = run_plant(plant(), *series, (np.ones(n), np.ones(n)), buffers=plant_buffers(n))
     assert out.shape == (n, N_OUTPUTS)
+
+
+def test_a_plant_without_backup_has_no_backup_capacity():
+    # kind 'none' with a capacity used to heat like a 150 kW electric heater
+    with pytest.raises(InputError, match="capacity_kw = 150.0 kW with kind 'none'"):
+        Backup("none", 150.0)

@@ -30,7 +30,7 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 LANGUAGES = ("en", "nl")
 _TABLE_COLUMNS = ("investment_eur", "works_grants_eur", "annual_energy_cost_eur", "npv_eur", "gap_before_grants_eur",
-                  "gap_per_t_co2_eur", "spf_h2", "backup_share", "unmet_hours", "co2_reduction", "epc_kwh_m2",
+                  "gap_per_t_co2_eur", "spf_h2", "backup_share", "cold_hours", "co2_reduction", "epc_kwh_m2",
                   "epc_label")
 
 

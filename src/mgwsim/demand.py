@@ -23,8 +23,9 @@ from mgwsim.errors import check_number
 from mgwsim.timestep import step_hours
 from mgwsim.weather import Weather, design_temperature
 
-_SPACE_HEATING, _AIR, _SURFACE, _UNMET = (OUTPUT_COLUMNS.index(name) for name in (
-    "space_heating_kwh", "theta_air_degc", "theta_surface_degc", "unmet_k"))
+_SPACE_HEATING, _AIR, _SURFACE, _UNMET, _GAINS, _SOLAR, _SETPOINT = (OUTPUT_COLUMNS.index(name) for name in (
+    "space_heating_kwh", "theta_air_degc", "theta_surface_degc", "unmet_k", "internal_gains_kwh", "solar_gains_kwh",
+    "setpoint_degc"))
 
 
 def step_count_hours(count: int, step_h: float) -> int | float:
@@ -40,7 +41,9 @@ class Demand:
     default): ``space_heating_kwh``, ``dhw_kwh`` (heat the hot-water system needs: draws +
     circulation + storage losses), ``dhw_draw_kwh``, ``circulation_loss_kwh`` [kWh per step],
     ``supply_required_degc``, ``return_required_degc``, ``temp_air_degc`` (outdoor),
-    ``operative_degc``, ``unmet_k``.
+    ``operative_degc``, ``unmet_k``, and the zone's inputs ``internal_gains_kwh`` (incl. the
+    hot-water loop's loss in the shafts), ``solar_gains_kwh`` [kWh per step] and ``setpoint_degc``
+    (which the coupled plant year reruns the zone on, :mod:`mgwsim.system.zone`).
     """
 
     building: Building
@@ -157,6 +160,9 @@ def simulate_demand(
         "temp_air_degc": weather.temp_air_degc,
         "operative_degc": OPERATIVE_AIR_WEIGHT * zone[:, _AIR] + (1 - OPERATIVE_AIR_WEIGHT) * zone[:, _SURFACE],
         "unmet_k": zone[:, _UNMET],
+        "internal_gains_kwh": zone[:, _GAINS],
+        "solar_gains_kwh": zone[:, _SOLAR],
+        "setpoint_degc": zone[:, _SETPOINT],
     }, index=weather.index)
     return Demand(building, radiators, float(design_temperature_degc), hourly, dhw)
 

@@ -13,7 +13,7 @@ from mgwsim.weather import Weather, default_weather
 
 SUMMARY_COLUMNS = ["investment_eur", "works_grants_eur", "annual_energy_cost_eur", "npv_eur", "irr", "payback_years",
                    "gap_before_grants_eur", "gap_covered_frac", "co2_avoided_t", "gap_per_t_co2_eur",
-                   "lcoh_eur_per_mwh", "annual_cost_per_apartment_eur", "spf_h2", "backup_share", "unmet_hours",
+                   "lcoh_eur_per_mwh", "annual_cost_per_apartment_eur", "spf_h2", "backup_share", "cold_hours",
                    "self_consumption", "peak_import_kw", "co2_reduction", "epc_kwh_m2", "epc_label"]
 
 

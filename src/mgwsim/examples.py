@@ -36,8 +36,10 @@ def antwerp_variants(*, heat_pump_kw: float = 60.0, n_units: int = 2, refrigeran
     existing boiler is due, so it is replaced by a condensing boiler of the backup's capacity,
     costed, efficiency 0.90 GCV as the reference's); + 30 kWp east-west PV; + 8 EV charging
     points led by the PV surplus; + a private medium-voltage cabin; + a dynamic tariff with
-    price-led control; an all-electric variant (electric backup, chimney-free); and an R32
-    monobloc variant that keeps the boiler (to show the lock-in checks).
+    price-led control; an all-electric variant (electric backup, chimney-free); the heat pumps
+    alone, without any backup (chimney-free, but short of the design load: the coupled year
+    shows its cold hours); and an R32 monobloc variant that keeps the boiler (to show the
+    lock-in checks).
     """
     from mgwsim.control import Control
     from mgwsim.ev import ChargingSite
@@ -51,6 +53,7 @@ def antwerp_variants(*, heat_pump_kw: float = 60.0, n_units: int = 2, refrigeran
     cascade = HeatPumpCascade(air_to_water(refrigerant, heat_pump_kw), n_units)
     with_boiler = Plant(cascade, hot_water, Tank(2000.0, 20.0, 80.0), Backup("gas_boiler", 150.0, 0.90))
     electric = Plant(cascade, hot_water, Tank(2000.0, 20.0, 80.0), Backup("electric", 100.0, 1.0))
+    alone = Plant(cascade, hot_water, Tank(2000.0, 20.0, 80.0), Backup())
     pv = tuple(flat_roof_east_west(300.0, kwp=30.0))
     ev = ChargingSite(n_points=8, n_cars=8, point_power_kw=11.0)
     r32 = Plant(HeatPumpCascade(air_to_water("R32", heat_pump_kw), n_units), hot_water, Tank(2000.0, 20.0, 80.0),
@@ -70,5 +73,7 @@ def antwerp_variants(*, heat_pump_kw: float = 60.0, n_units: int = 2, refrigeran
                 description="PV, a dynamic (day-ahead) tariff and price-led heat pumps."),
         Variant("all-electric + PV", electric, pv=pv, description="Heat pumps with an electric backup heater; the "
                                                                    "boiler is removed (chimney-free)."),
+        Variant("heat pumps alone", alone, description="The heat pumps without any backup; the boiler is removed "
+                                                       "(chimney-free)."),
         Variant("R32 monobloc + boiler", r32, description="R32 monobloc heat pumps keeping the boiler forever."),
     ]

@@ -174,7 +174,7 @@ def final_energy_by_use(system_result) -> dict[str, dict[str, float]]:
     carrier = "natural_gas" if backup.is_combustion else "electricity"
     bu_sh = float(h["backup_heat_sh_kwh"].sum()) / backup.efficiency
     bu_dhw = float(h["backup_heat_dhw_kwh"].sum()) / backup.efficiency
-    unmet = float(h["space_heating_unmet_kwh"].sum())
+    unmet = max(float(h["space_heating_unmet_kwh"].sum()), 0.0)  # coupled years: the net shortfall, see assess_year
     heating = {"electricity": float(h["hp_elec_sh_kwh"].sum()) + unmet, "natural_gas": 0.0}
     hot_water = {"electricity": float(h["hp_elec_dhw_kwh"].sum() + h["booster_kwh"].sum()), "natural_gas": 0.0}
     heating[carrier] += bu_sh

@@ -626,7 +626,8 @@ def _combination_kpis(variant, case: _BuildingCase, model: CityModel) -> dict:
                                       reference_flows=case.reference_flows)
     connection = variant.connection == "mv" or arrays.connection_feasible(peak_kw, inputs.existing_connection_kva)
     eligibility = money.subsidies.eligibility()
-    found = shortfalls({"unmet_hours": year.unmet_hours, "heating_hours": case.heating_hours,
+    found = shortfalls({"cold_hours": year.unmet_hours,  # decoupled screening: unmet-heat hours
+                         "heating_hours": case.heating_hours,
                         "dhw_short_hours": year.dhw_below_setpoint_hours, "hours": float(model.weather.n_hours),
                         "hygiene_ok": statuses[HYGIENE_CHECK] != "fail",
                         "connection_feasible": connection, "lock_in_failures": failures,

@@ -133,7 +133,7 @@ def cash_flow_sheet(result) -> tuple[list[list], dict[str, FlowColumns]]:
 
 # --------------------------------------------------------------------------- decision with formulas
 DECISION_FIELDS = (
-    "variant", "unmet_hours", "heating_hours", "dhw_short_hours", "hours", "connection_feasible",
+    "variant", "cold_hours", "heating_hours", "dhw_short_hours", "hours", "connection_feasible",
     "lock_in_failures_end_of_path", "eligible", "failed_conditions", "qualifies", "shortfalls", "npv_eur",
     "npv_before_grants_eur", "gap_before_grants_eur", "works_grants_eur", "gap_covered_frac",
     "co2_reference_t", "co2_variant_t", "co2_avoided_t", "gap_per_t_co2_eur", "criterion_value",
@@ -158,7 +158,7 @@ def decision_sheet(result, flows: dict[str, FlowColumns], language: str = "en") 
         ["criterion", criterion.name],
         ["criterion_column", criterion.column],
         ["better", "lower" if criterion.ascending else "higher"],
-        ["max_unmet_share_of_heating_hours", rules.max_unmet_share],
+        ["max_cold_share_of_heating_hours", rules.max_unmet_share],
         ["max_hot_water_short_share_of_hours", rules.max_hot_water_short_share],
         ["horizon_years", Formula("=cash_flows!B2")],
         ["require_eligibility", bool(rules.require_eligibility)],
@@ -190,7 +190,7 @@ def decision_sheet(result, flows: dict[str, FlowColumns], language: str = "en") 
             f'COUNTIFS({qualified},{known})+COUNTIFS({qualified},{unknown},{better_npv})+1),"")')
         values = {
             "variant": name,
-            "unmet_hours": float(row["unmet_hours"]),
+            "cold_hours": float(row["cold_hours"]),
             "heating_hours": float(row["heating_hours"]),
             "dhw_short_hours": float(row["dhw_short_hours"]),
             "hours": float(row["hours"]),
@@ -199,7 +199,7 @@ def decision_sheet(result, flows: dict[str, FlowColumns], language: str = "en") 
             "eligible": eligible,
             "failed_conditions": "; ".join(in_language((en, nl), language) for _, en, nl in row["failed_conditions"]),
             "qualifies": Formula(
-                f'=AND({c["unmet_hours"]}<=$B$4*{c["heating_hours"]},{c["dhw_short_hours"]}<=$B$5*{c["hours"]},'
+                f'=AND({c["cold_hours"]}<=$B$4*{c["heating_hours"]},{c["dhw_short_hours"]}<=$B$5*{c["hours"]},'
                 f'{c["connection_feasible"]},{c["lock_in_failures_end_of_path"]}="",'
                 f'OR(NOT($B$7),{c["eligible"]}="n/a",{c["eligible"]}=TRUE))'),
             "shortfalls": "; ".join(f.text(language) for f in row["shortfalls"]),

@@ -127,7 +127,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "yes": ("yes", "ja"),
     "no": ("no", "nee"),
     "short_eligibility": ("not eligible for the call", "niet in aanmerking voor de oproep"),
-    "short_comfort": ("comfort (unmet heat)", "comfort (warmtetekort)"),
+    "short_comfort": ("comfort (rooms too cold)", "comfort (woningen te koud)"),
     "short_hot_water": ("hot water below setpoint", "warm water onder insteltemperatuur"),
     "short_connection": ("grid connection", "netaansluiting"),
     "cond_built_before_2014": ("built before 2014", "gebouwd vóór 2014"),
@@ -231,7 +231,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "payback_years": ("Payback [years]", "Terugverdientijd [jaar]"),
     "spf_h2": ("SPF heat pumps [-]", "SPF warmtepompen [-]"),
     "backup_share": ("Backup share of heat", "Aandeel back-up in warmte"),
-    "unmet_hours": ("Hours with unmet heat", "Uren met warmtetekort"),
+    "cold_hours": ("Hours more than 1 K too cold", "Uren meer dan 1 K te koud"),
     "co2_t": ("CO2 [t/year]", "CO2 [t/jaar]"),
     "co2_reduction": ("CO2 reduction", "CO2-reductie"),
     "epc_kwh_m2": ("EPC indicator [kWh/m²]", "EPC-kengetal [kWh/m²]"),
@@ -436,10 +436,10 @@ SENTENCES: dict[str, tuple[str, str]] = {
                          "Er wordt geen variant aanbevolen: geen enkele voldoet aan alle voorwaarden hieronder."),
     "conditions": (
         "A variant qualifies when it meets every condition: {call}comfort within the tolerance (at most {unmet} of "
-        "the heating hours short of heat), hot water at temperature (at most {dhw} of the hours below the setpoint), "
+        "the heating hours with the rooms more than 1 K below their setpoint), hot water at temperature (at most {dhw} of the hours below the setpoint), "
         "a feasible grid connection, and no lock-in {when}.",
         "Een variant komt in aanmerking als ze aan alle voorwaarden voldoet: {call}comfort binnen de tolerantie "
-        "(hoogstens {unmet} van de stookuren met een warmtetekort), warm water op temperatuur (hoogstens {dhw} van de "
+        "(hoogstens {unmet} van de stookuren met de woningen meer dan 1 K onder hun insteltemperatuur), warm water op temperatuur (hoogstens {dhw} van de "
         "uren onder de insteltemperatuur), een haalbare netaansluiting, en geen lock-in {when}."),
     "condition_call": ("eligible for the grant of {call}, ", "in aanmerking voor de subsidie van {call}, "),
     "when_path": ("at the end of the renovation path ({year})", "op het einde van het renovatiepad ({year})"),

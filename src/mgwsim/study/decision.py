@@ -84,15 +84,17 @@ CRITERIA: dict[str, Criterion] = {c.name: c for c in (
 """Ranking criteria of the recommendation; the default is ``gap_per_t_co2``."""
 
 DECISION_COLUMNS = (
-    "unmet_hours", "heating_hours", "dhw_short_hours", "hours", "hygiene_ok", "connection_feasible",
+    "cold_hours", "heating_hours", "dhw_short_hours", "hours", "hygiene_ok", "connection_feasible",
     "lock_in_failures", "eligible", "failed_conditions", "chimney_free", "path", "epc_path_kwh_m2",
     "construction_year", "npv_eur", "npv_before_grants_eur", "gap_before_grants_eur", "co2_avoided_t",
     "gap_per_t_co2_eur",
 )
 """What :func:`decide` reads per variant (index: variant name).
 
-``unmet_hours`` hours with unmet space heating [h]; ``heating_hours`` hours with a
-space-heating need [h]; ``dhw_short_hours`` hours with the hot-water tank below its setpoint
+``cold_hours`` hours with the rooms' operative temperature more than 1 K below the heating
+setpoint in the coupled year [h] (:meth:`mgwsim.system.SystemResult.comfort_kpis`; a decoupled
+screening year, as the city rows run, gives its hours with unmet heat instead);
+``heating_hours`` hours with a space-heating need [h]; ``dhw_short_hours`` hours with the hot-water tank below its setpoint
 [h]; ``hours`` hours simulated [h]; ``hygiene_ok`` no fail on the legionella check
 (:data:`HYGIENE_CHECK`); ``connection_feasible`` the connection carries the variant
 (bool); ``lock_in_failures`` names of failed lock-in checks at the end of the path (tuple);
@@ -113,8 +115,8 @@ class DecisionRules:
     criterion : str
         Ranking criterion, a key of :data:`CRITERIA` (default ``"gap_per_t_co2"``).
     max_unmet_share : float
-        Largest share of the heating hours with unmet space heating [-] (default 3 %,
-        :data:`COMFORT_TOLERANCE_SHARE`).
+        Largest share of the heating hours with the rooms more than 1 K below their setpoint
+        [-] (default 3 %, :data:`COMFORT_TOLERANCE_SHARE`).
     max_hot_water_short_share : float
         Largest share of the year's hours with the hot-water tank below its setpoint [-]
         (default 3 %).
@@ -188,16 +190,16 @@ def _hours(value: float) -> tuple[str, str]:
 def shortfalls(row: pd.Series, rules: DecisionRules) -> list[Shortfall]:
     """Every reason why the variant of ``row`` (columns :data:`DECISION_COLUMNS`) does not qualify."""
     out = []
-    allowed_unmet = rules.max_unmet_share * float(row["heating_hours"])
-    if float(row["unmet_hours"]) > allowed_unmet:
-        (unmet_en, unmet_nl), (allowed_en, allowed_nl) = _hours(row["unmet_hours"]), _hours(allowed_unmet)
+    allowed_cold = rules.max_unmet_share * float(row["heating_hours"])
+    if float(row["cold_hours"]) > allowed_cold:
+        (cold_en, cold_nl), (allowed_en, allowed_nl) = _hours(row["cold_hours"]), _hours(allowed_cold)
         share_en, share_nl = format_pct(rules.max_unmet_share, "en"), format_pct(rules.max_unmet_share, "nl")
         out.append(Shortfall(
             "comfort",
-            f"it leaves space heating unmet in {unmet_en} hours, more than the {allowed_en} tolerated ({share_en} of "
-            f"the heating hours)",
-            f"ze laat in {unmet_nl} uren een warmtetekort, meer dan de {allowed_nl} toegelaten ({share_nl} van de "
-            f"stookuren)",
+            f"the rooms stay more than 1 K below their setpoint in {cold_en} hours, more than the {allowed_en} "
+            f"tolerated ({share_en} of the heating hours)",
+            f"de woningen blijven in {cold_nl} uren meer dan 1 K onder hun insteltemperatuur, meer dan de "
+            f"{allowed_nl} toegelaten ({share_nl} van de stookuren)",
             "a larger heat-pump plant or a backup sized for the design load, or the envelope steps first",
             "een grotere warmtepompinstallatie of een back-up voor het ontwerpvermogen, of eerst de isolatiestappen"))
     allowed_dhw = hot_water_tolerated_hours(row["hours"], rules.max_hot_water_short_share)

@@ -94,6 +94,7 @@ class VariantResult:
             "spf_h2": system["spf_h2"],
             "backup_share": system["backup_share"],
             "unmet_hours": system["unmet_hours"],
+            "cold_hours": system["cold_hours"],
             "hp_elec_mwh": system["hp_elec_kwh"] / 1000.0,
             "gas_mwh": system["gas_kwh"] / 1000.0,
             "pv_mwh": electric["pv_kwh"] / 1000.0,
@@ -178,7 +179,8 @@ def evaluate_variant(inputs: StudyInputs, variant: Variant, demand: Demand | Non
     pv_kw = pv_ac_kw_array(weather, variant.pv) if variant.pv else np.zeros(n)
     common = inputs.common_area_kw
     system = simulate_system(demand, variant.plant, weather, control=variant.control, pv_kw=pv_kw, other_load_kw=common,
-                             price_eur_per_kwh=inputs.day_ahead if variant.control.strategy == "price_led" else None)
+                             price_eur_per_kwh=inputs.day_ahead if variant.control.strategy == "price_led" else None,
+                             coupled=True)
     step_h = weather.step_h  # 1 h or 15 min: kW = kWh per step / step_h
     plant_kw = system.hourly["plant_elec_kwh"].to_numpy() / step_h
     ev_kw, sessions = _ev(inputs, variant, common + plant_kw, pv_kw)
@@ -255,7 +257,9 @@ def assess_year(inputs: StudyInputs, variant: Variant, system: SystemResult, gri
     energy = final_energy_by_use(system)
     energy["auxiliary"] = {"electricity": auxiliary_kwh}
     epc = primary_energy_indicator(energy, heated_floor_area_m2=building.heated_floor_area_m2, pv_generation_kwh=pv_kwh)
-    unmet_kwh = float(system.hourly["space_heating_unmet_kwh"].sum())
+    # coupled: a step's shortfall against the ideal year, negative while the plant catches up; the year's net
+    # shortfall is the heat the occupants would add to keep the setpoint
+    unmet_kwh = max(float(system.hourly["space_heating_unmet_kwh"].sum()), 0.0)
     grid_kwh = float(grid_import_kwh.sum()) - check_number(ev_grid_kwh, "ev_grid_kwh", owner="assess_year", low=0.0)
     co2 = annual_emissions({"electricity": grid_kwh + unmet_kwh, "natural_gas": float(gas.sum())}, inputs.co2_factors)
     return YearAssessment(bill, investments, epc, co2.total_kg, unmet_kwh * inputs.unmet_heat_price_eur_per_kwh)

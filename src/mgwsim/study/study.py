@@ -386,7 +386,7 @@ class StudyResult:
             needs_mv = connection is not None and connection.status == "fail"
             eligibility = case.subsidies.eligibility()
             rows[name] = {
-                "unmet_hours": kpis["unmet_hours"],
+                "cold_hours": kpis["cold_hours"] if result.system.coupled else kpis["unmet_hours"],
                 "heating_hours": float((result.system.demand.hourly["space_heating_kwh"] > 0).sum()) * step_h,
                 "dhw_short_hours": kpis["dhw_below_setpoint_hours"],
                 "hours": len(hourly) * step_h,

@@ -19,6 +19,12 @@ can be checked every hour outside the kernel. Each hour, in this order:
    / (T_supply − T_return) of the load) and the backup finishes, in series after the
    buffer (so it may also lift the supply above the buffer's maximum). In
    bivalent-alternative mode the heat pumps stop below the bivalent outdoor temperature.
+   **Coupled zone** (``zone`` given, :mod:`mgwsim.system.zone`): the step's load is the heat
+   that lifts the zone's operative temperature to its setpoint from the mass temperature
+   the previous steps left (EN ISO 13790 C.4.2), at most what the radiators give at the
+   supply temperature plus their extra output into a room below its setpoint; after the
+   step the zone is advanced with the heat actually delivered, so a shortfall cools the
+   room and the next steps must heat it back up.
 3. **Grid-aware limit.** With an import limit, the electricity of the heat pumps, booster
    and electric backup is kept within ``limit + PV − other load`` of the hour (hot water
    first); the heat that does not fit is left to a gas backup or goes unmet.
@@ -55,14 +61,20 @@ import math
 import numpy as np
 
 from mgwsim._numba import njit
+from mgwsim.building.thermal import OPERATIVE_AIR_WEIGHT
 from mgwsim.heatpump.maps import _bracket
+from mgwsim.system.zone import C_A_AIR, C_A_END, C_A_MASS, C_A_SURFACE, C_COUPLED, C_EMITTER_KW, \
+    C_EXCESS_INV_STEP, C_K_AIR, C_K_END, C_K_MASS, C_K_SURFACE, C_ROOM_DEGC, C_THETA_M0, C_TO_KWH, Z_AIR, Z_MASS, \
+    Z_MASS_END, Z_OPERATIVE, Z_SURFACE
 
 # output columns (kWh per step unless stated)
 SH_DELIVERED, SH_UNMET, DHW_DELIVERED, HP_HEAT_SH, HP_HEAT_DHW, HP_ELEC_SH, HP_ELEC_DHW, BACKUP_HEAT_SH, \
     BACKUP_HEAT_DHW, BACKUP_INPUT, BOOSTER_HEAT, BUFFER_LOSS, DHW_LOSS, BUFFER_DEGC, DHW_DEGC, BUFFER_DELTA, \
     DHW_DELTA, HP_CAPACITY_SH, HP_SINK_SH_DEGC, UNITS_EQUIVALENT, CYCLING, HP_LIMITED_BY_TEMPERATURE, \
     DHW_BELOW_SETPOINT, HP_HEAT_PV_LED, HP_LIMITED_BY_GRID = range(25)
-N_OUTPUTS = 25
+# the coupled zone (NaN in a decoupled run): the ideal heat need [kWh per step] and the node temperatures [°C]
+SH_NEED, ZONE_AIR_DEGC, ZONE_SURFACE_DEGC, ZONE_MASS_DEGC, ZONE_MASS_END_DEGC = range(25, 30)
+N_OUTPUTS = 30
 
 # parameter vector positions
 P_N_UNITS, P_MIN_MOD, P_CD, P_MARGIN, P_N_DHW_UNITS, P_DHW_MARGIN, P_C_BUF, P_UA_BUF, P_BUF_MAX, P_T_AMB, \
@@ -264,6 +276,32 @@ def _hot_water(t_dhw, q_dhw, loss, target, plain_target, hp_target, cap_u, cop_u
 
 
 @njit(inline=True)
+def _heating_w(operative, setpoint, inv_k_op):
+    """Ideal heating power [W] that lifts θ_op to the setpoint (EN ISO 13790 C.4.2; ``inv_k_op`` in W per K of θ_op)."""
+    return (setpoint - operative) * inv_k_op if operative < setpoint else 0.0
+
+
+@njit(inline=True)
+def _extra_output(excess, deficit, emitter_output, inv_step):
+    """Extra relative emitter output when the room is ``deficit`` [K] below its setpoint (:mod:`mgwsim.system.zone`).
+
+    φ(excess + deficit) − φ(excess) on the table ``emitter_output`` (relative output per
+    supply excess θ_s − θ_i [K] from 0 in steps of 1/``inv_step``), linear between points.
+    """
+    if deficit <= 0.0:
+        return 0.0
+    return _on_table(excess + deficit, emitter_output, inv_step) - _on_table(excess, emitter_output, inv_step)
+
+
+@njit(inline=True)
+def _on_table(x, values, inv_step):
+    """``values`` (evenly spaced from 0, 1/``inv_step`` apart) at ``x``, linear; the end values outside."""
+    pos = min(max(x * inv_step, 0.0), values.size - 1.0)
+    i = min(int(pos), values.size - 2)
+    return values[i] + (pos - i) * (values[i + 1] - values[i])
+
+
+@njit(inline=True)
 def _pv_charge(room, free_units, cap_u, cop_u, surplus, headroom):
     """Heat [kWh] stored from a PV surplus [kWh]: the least of tank room, free units, surplus × COP and headroom."""
     if cap_u <= 0.0 or room <= 0.0:
@@ -273,15 +311,18 @@ def _pv_charge(room, free_units, cap_u, cop_u, surplus, headroom):
 
 @njit
 def plant_kernel(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_factor, cop_factor, cap_limit_kw,
-                 buffer_offset_k, dhw_offset_k, pv_kw, other_load_kw, hp_grids, dhw_grids, p, run_hours, starts, out,
-                 pts):
+                 buffer_offset_k, dhw_offset_k, pv_kw, other_load_kw, hp_grids, dhw_grids, zone, p, run_hours, starts,
+                 out, pts):
     """Run one building-year: fills every cell of ``out`` (n × N_OUTPUTS); adds to ``run_hours``, ``starts`` (per unit).
 
     Heat series are kWh per step, power series kW (means over the step). ``cap_limit_kw``
     caps the heat of the main cascade (e.g. what an exhaust-air flow can give; ``inf`` for
     no cap); ``pv_kw`` and ``other_load_kw`` (the connection's other electricity use)
     matter for PV-led control and the import limit only. ``p`` is the parameter vector
-    (positions ``P_*``). ``pts`` (n × N_POINTS) is the first pass's work array: the year's two
+    (positions ``P_*``). ``zone`` is a :class:`mgwsim.system.zone.ZoneInputs`: with its
+    ``coef[C_COUPLED]`` set the zone runs inside the loop and ``q_sh`` is the decoupled demand
+    the supply temperatures were computed for (step 2); else it is never read and ``q_sh`` is
+    the demand. ``pts`` (n × N_POINTS) is the first pass's work array: the year's two
     large arrays come from the caller, so that a batch reuses them from row to row (a fresh
     mapping of several MB costs page faults, which Dask's worker memory settings make a
     recurring cost).
@@ -291,18 +332,28 @@ def plant_kernel(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_facto
     h_max = hp_grids[3]
     d_max = h_max if int(p[P_N_DHW_UNITS]) == 0 else dhw_grids[3]
     _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, dhw_offset_k, pv_kw, other_load_kw,
-               pts, h_max, d_max, p, out, run_hours, starts)
+               pts, h_max, d_max, zone, p, out, run_hours, starts)
     return out
 
 
 @njit
 def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, dhw_offset_k, pv_kw, other_load_kw,
-               pts, h_max, d_max, p, out, run_hours, starts):
-    """Steps 1–5 over the year (state: the two tank temperatures, the units running); see the module docstring.
+               pts, h_max, d_max, zone, p, out, run_hours, starts):
+    """Steps 1–5 over the year (state: the two tank temperatures, the units running, the zone's mass
+    temperature when coupled); see the module docstring.
 
     ``h_max``/``d_max``: maximum supply [°C] of the main units and of the hot-water units.
     """
+    free, setpoint, zc, emitter_output = zone
+    coupled = zc[C_COUPLED] > 0.5
+    a_air, a_s, a_m, a_end = zc[C_A_AIR], zc[C_A_SURFACE], zc[C_A_MASS], zc[C_A_END]
+    k_air, k_s, k_m, k_end = zc[C_K_AIR], zc[C_K_SURFACE], zc[C_K_MASS], zc[C_K_END]
+    a_op = OPERATIVE_AIR_WEIGHT * a_air + (1.0 - OPERATIVE_AIR_WEIGHT) * a_s
+    k_op = OPERATIVE_AIR_WEIGHT * k_air + (1.0 - OPERATIVE_AIR_WEIGHT) * k_s
+    inv_k_op = 1.0 / k_op if coupled else 0.0
+    theta_m, to_kwh, deficit, operative_free = zc[C_THETA_M0], zc[C_TO_KWH], 0.0, 0.0
     dt = p[P_DT_H]
+    emitter_kwh, room, inv_excess = zc[C_EMITTER_KW] * dt, zc[C_ROOM_DEGC], zc[C_EXCESS_INV_STEP]
     n_units, min_mod, cd, margin = int(p[P_N_UNITS]), p[P_MIN_MOD], p[P_CD], p[P_MARGIN]
     c_buf, ua_buf, buf_max, t_amb = p[P_C_BUF], p[P_UA_BUF], p[P_BUF_MAX], p[P_T_AMB]
     c_dhw, ua_dhw, dhw_set, dhw_max, dhw_margin = p[P_C_DHW], p[P_UA_DHW], p[P_DHW_SET], p[P_DHW_MAX], p[P_DHW_MARGIN]
@@ -338,10 +389,16 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
         uh_dhw = hp_dhw / cap_d if main_dhw and hp_dhw > 0.0 else 0.0
         budget -= elec_dhw + booster + (bu_dhw * inv_eff if bu_electric else 0.0)
         # 2. space heating -------------------------------------------------------------------------
+        load = need = q_sh[t]  # heat for the emitters; the ideal need [kWh]
+        if coupled:
+            operative_free = free[t, Z_OPERATIVE] + a_op * theta_m
+            need = _heating_w(operative_free, setpoint[t], inv_k_op) * to_kwh
+            load = min(need, q_sh[t] + emitter_kwh * _extra_output(t_supply[t] - room, deficit, emitter_output,
+                                                                   inv_excess))
         loss_buf = ua_buf * (t_buf - t_amb) * dt if c_buf > 0.0 else 0.0
         plain = min(t_supply[t], buf_max) if c_buf > 0.0 else t_supply[t]
         target = pts[t, PT_SH_TARGET]
-        need_sh = q_sh[t] + loss_buf + (c_buf * (target - t_buf) if c_buf > 0.0 else 0.0)
+        need_sh = load + loss_buf + (c_buf * (target - t_buf) if c_buf > 0.0 else 0.0)
         hp_sh = elec_sh = cap_total_sh = limited = grid_limited = cap_u = 0.0
         sink_sh = pts[t, PT_SH_SINK]
         if need_sh > 0.0 and hp_allowed:
@@ -359,19 +416,19 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
         budget -= elec_sh
         # the backup serves the plain need (no controller raise): pre-heating is the heat pumps' job
         bu_sh = 0.0
-        need_plain = q_sh[t] + loss_buf + (c_buf * (plain - t_buf) if c_buf > 0.0 else 0.0)
+        need_plain = load + loss_buf + (c_buf * (plain - t_buf) if c_buf > 0.0 else 0.0)
         if need_plain - hp_sh > 0.0:
             bu_sh = min(need_plain - hp_sh, bu_max - bu_dhw)
             if bu_electric:
                 bu_sh = min(bu_sh, max(budget, 0.0) * bu_eff)
         supplied = hp_sh + bu_sh
         if c_buf > 0.0:
-            t_free = t_buf + (supplied - loss_buf - q_sh[t]) * inv_c_buf
-            delivered = q_sh[t]
-            if t_free < plain - 1e-9 and q_sh[t] > 0.0:  # above the buffer's maximum the backup lifts in series
-                delivered = max(q_sh[t] - c_buf * (plain - t_free), 0.0)
+            t_free = t_buf + (supplied - loss_buf - load) * inv_c_buf
+            delivered = load
+            if t_free < plain - 1e-9 and load > 0.0:  # above the buffer's maximum the backup lifts in series
+                delivered = max(load - c_buf * (plain - t_free), 0.0)
         else:
-            delivered = min(q_sh[t], supplied)
+            delivered = min(load, supplied)
         # new tank temperatures; when the heat pumps alone met the whole need, the tank is at its target
         # (the same value, to rounding, without the long chain of this step's arithmetic: faster)
         t_dhw_new = t_dhw
@@ -382,7 +439,7 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
                 t_dhw_new = t_dhw + (hp_dhw + booster + bu_dhw - q_dhw[t] - loss_dhw) * inv_c_dhw
         t_buf_new = t_buf
         if c_buf > 0.0:
-            if bu_sh == 0.0 and delivered == q_sh[t] and hp_sh == need_sh:
+            if bu_sh == 0.0 and delivered == load and hp_sh == need_sh:
                 t_buf_new = target
             else:
                 t_buf_new = t_buf + (supplied - loss_buf - delivered) * inv_c_buf
@@ -451,6 +508,19 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
         out[t, HP_HEAT_PV_LED] = extra_dhw + extra_buf
         out[t, HP_LIMITED_BY_GRID] = grid_limited
         t_buf, t_dhw = t_buf_new, t_dhw_new
+        if coupled:  # the zone gets what the emitters delivered
+            phi_hc = delivered / to_kwh
+            out[t, SH_NEED] = need
+            out[t, ZONE_AIR_DEGC] = free[t, Z_AIR] + a_air * theta_m + k_air * phi_hc
+            out[t, ZONE_SURFACE_DEGC] = surface = free[t, Z_SURFACE] + a_s * theta_m + k_s * phi_hc
+            out[t, ZONE_MASS_DEGC] = free[t, Z_MASS] + a_m * theta_m + k_m * phi_hc
+            deficit = max(setpoint[t] - (operative_free + k_op * phi_hc), 0.0)
+            theta_m = free[t, Z_MASS_END] + a_end * theta_m + k_end * phi_hc
+            out[t, ZONE_MASS_END_DEGC] = theta_m
+        else:
+            out[t, SH_NEED] = need
+            out[t, ZONE_AIR_DEGC] = out[t, ZONE_SURFACE_DEGC] = out[t, ZONE_MASS_DEGC] = math.nan
+            out[t, ZONE_MASS_END_DEGC] = math.nan
     _tally_units(steps_running, start_edges, off_time, cycling_starts, dt, run_hours, starts)
 
 

@@ -109,6 +109,9 @@ class Backup:
         check_number(self.bivalent_degc, "bivalent_degc", owner=owner, low=-30.0, high=20.0, unit="degC")
         if self.kind != "none" and self.capacity_kw <= 0:
             raise InputError(f"Backup.capacity_kw = {self.capacity_kw} must be > 0 for a {self.kind!r} backup")
+        if self.kind == "none" and self.capacity_kw != 0:
+            raise InputError(f"Backup.capacity_kw = {self.capacity_kw} kW with kind 'none': a plant without backup "
+                             "has no backup capacity; allowed: 0 (or a kind 'gas_boiler' or 'electric')")
 
     @property
     def is_combustion(self) -> bool:

@@ -8,12 +8,14 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from mgwsim.building.thermal import OPERATIVE_AIR_WEIGHT, ZoneParameters
 from mgwsim.control import Control, price_led_offsets
 from mgwsim.demand import Demand, step_count_hours
 from mgwsim.errors import InputError, check_series
 from mgwsim.heatpump.defrost import DEFAULT_RH_PCT, defrost_factors
 from mgwsim.system import kernel as k
 from mgwsim.system.plant import HeatPumpCascade, Plant
+from mgwsim.system.zone import UNCOUPLED, ZoneInputs, zone_balance_residual_kwh, zone_inputs
 from mgwsim.timestep import step_hours
 from mgwsim.weather import Weather
 
@@ -27,8 +29,12 @@ COLUMNS = {
     k.HP_CAPACITY_SH: "hp_capacity_sh_kw", k.HP_SINK_SH_DEGC: "hp_sink_sh_degc",
     k.UNITS_EQUIVALENT: "hp_unit_hours", k.CYCLING: "hp_cycling", k.HP_LIMITED_BY_TEMPERATURE: "hp_temperature_limited",
     k.DHW_BELOW_SETPOINT: "dhw_below_setpoint", k.HP_HEAT_PV_LED: "hp_heat_pv_led_kwh",
-    k.HP_LIMITED_BY_GRID: "hp_grid_limited",
+    k.HP_LIMITED_BY_GRID: "hp_grid_limited", k.SH_NEED: "space_heating_need_kwh", k.ZONE_AIR_DEGC: "zone_air_degc",
+    k.ZONE_SURFACE_DEGC: "zone_surface_degc", k.ZONE_MASS_DEGC: "zone_mass_degc",
+    k.ZONE_MASS_END_DEGC: "zone_mass_end_degc",
 }
+OVERHEATING_DEGC = 26.0
+"""Upper operative temperature [°C] of category II for residential rooms in summer (EN 16798-1:2019, Annex B)."""
 HEAT_IN = ("hp_heat_sh_kwh", "hp_heat_dhw_kwh", "backup_heat_sh_kwh", "backup_heat_dhw_kwh", "booster_kwh")
 HEAT_OUT = ("space_heating_delivered_kwh", "dhw_delivered_kwh", "buffer_loss_kwh", "dhw_tank_loss_kwh",
             "buffer_storage_change_kwh", "dhw_storage_change_kwh")
@@ -57,9 +63,59 @@ class SystemResult:
         """Length of one step [h]: 1.0 or 0.25."""
         return step_hours(self.hourly.index, owner="SystemResult", field="hourly.index")
 
+    @property
+    def coupled(self) -> bool:
+        """Whether the zone ran inside the plant's loop (``simulate_system(coupled=True)``)."""
+        return bool(np.isfinite(self.hourly["zone_operative_degc"].to_numpy()[0]))
+
+    def operative_degc(self) -> np.ndarray:
+        """Operative temperature of the zone per step [°C]: the coupled zone's, else the demand's (ideal heating)."""
+        column = self.hourly["zone_operative_degc"] if self.coupled else self.demand.hourly["operative_degc"]
+        return column.to_numpy()
+
+    def comfort_kpis(self) -> pd.Series:
+        """Thermal comfort over the year from the operative temperature θ_op against the heating setpoint θ_set.
+
+        The long-term evaluation of EN 15251:2007 Annex F (continued in EN 16798-1:2019): hours
+        outside the range (method A) and degree-hours (method B) on the operative temperature.
+        ``cold_hours`` θ_op < θ_set − 1 K, ``cold_hours_2k`` θ_op < θ_set − 2 K [h],
+        ``degree_hours_below_setpoint_kh`` Σ max(θ_set − θ_op, 0)·Δt [K·h],
+        ``overheating_hours`` θ_op > 26 °C [h] (the summer maximum of category II for
+        residential rooms, EN 16798-1:2019 Annex B), ``min_operative_degc`` [°C]. The setpoint follows its schedule (a night
+        set-back is not "cold"). Meaningful for a coupled year; a decoupled year reports the
+        ideal zone, cold only where the demand had a heating limit.
+        """
+        names = ("cold_hours", "cold_hours_2k", "degree_hours_below_setpoint_kh", "overheating_hours",
+                 "min_operative_degc")
+        if not self.coupled and not {"setpoint_degc", "operative_degc"} <= set(self.demand.hourly.columns):
+            return pd.Series(np.nan, index=list(names), name="comfort")  # a demand made by hand: no zone to judge
+        step_h = self.step_h
+        operative = self.operative_degc()
+        setpoint = self.demand.hourly["setpoint_degc"].to_numpy()
+        below = setpoint - operative
+        return pd.Series(dict(zip(names, (
+            step_count_hours(int((below > 1.0).sum()), step_h), step_count_hours(int((below > 2.0).sum()), step_h),
+            float(np.maximum(below, 0.0).sum()) * step_h,
+            step_count_hours(int((operative > OVERHEATING_DEGC).sum()), step_h), float(operative.min())),
+            strict=True)), name="comfort")
+
     def balance_residual_kwh(self) -> pd.Series:
         """Heat in minus heat out per step [kWh]: zero to rounding (the plant heat balance)."""
         return self.hourly[list(HEAT_IN)].sum(axis=1) - self.hourly[list(HEAT_OUT)].sum(axis=1)
+
+    def zone_balance_residual_kwh(self) -> pd.Series:
+        """Zone heat in minus heat out per step [kWh] of a coupled year (:func:`mgwsim.system.zone.zone_balance_residual_kwh`)."""
+        if not self.coupled:
+            raise InputError("SystemResult.zone_balance_residual_kwh needs a coupled year; allowed: "
+                             "simulate_system(..., coupled=True)")
+        h, d = self.hourly, self.demand.hourly
+        residual = zone_balance_residual_kwh(
+            ZoneParameters.from_building(self.demand.building), d["temp_air_degc"].to_numpy(),
+            d["internal_gains_kwh"].to_numpy(), d["solar_gains_kwh"].to_numpy(),
+            h["space_heating_delivered_kwh"].to_numpy(), h["zone_air_degc"].to_numpy(),
+            h["zone_surface_degc"].to_numpy(), h["zone_mass_degc"].to_numpy(), h["zone_mass_end_degc"].to_numpy(),
+            self.step_h)
+        return pd.Series(residual, index=h.index, name="zone_balance_residual_kwh")
 
     def kpis(self) -> pd.Series:
         """Annual KPIs.
@@ -86,6 +142,7 @@ class SystemResult:
             "space_heating_demand_kwh": self.demand.hourly["space_heating_kwh"].sum(),
             "space_heating_delivered_kwh": s["space_heating_delivered_kwh"],
             "space_heating_unmet_kwh": s["space_heating_unmet_kwh"],
+            "space_heating_need_kwh": s["space_heating_need_kwh"],
             "unmet_hours": step_count_hours(int((h["space_heating_unmet_kwh"].to_numpy() > 1e-6).sum()), step_h),
             "dhw_delivered_kwh": s["dhw_delivered_kwh"],
             "hp_heat_kwh": hp_heat,
@@ -104,6 +161,7 @@ class SystemResult:
             "peak_hp_elec_kw": h["hp_elec_kwh"].to_numpy().max() / step_h,
             "hp_heat_pv_led_kwh": s["hp_heat_pv_led_kwh"],
             "grid_limited_hours": step_count_hours(s["hp_grid_limited"], step_h),
+            **self.comfort_kpis(),
         }, name="system")
 
 
@@ -215,6 +273,7 @@ def simulate_system(
     buffer_offset_k=None,
     dhw_offset_k=None,
     capacity_limit_kw=None,
+    coupled: bool = False,
 ) -> SystemResult:
     """Simulate the heat plant serving ``demand`` for the weather's year.
 
@@ -241,6 +300,13 @@ def simulate_system(
     capacity_limit_kw : array, optional
         Upper bound on the cascade's heat per step [kW], e.g.
         ``ExhaustAirSource.condenser_limit_kw(cop)`` for an exhaust-air heat pump.
+    coupled : bool
+        Run the building's zone inside the plant's time loop (:mod:`mgwsim.system.zone`): the
+        zone gets the heat the plant delivers through the radiators, a plant that falls short
+        lets the room cool and the next steps recover, and the KPIs report comfort
+        (:meth:`SystemResult.kpis`). Off, the plant serves the demand's ideal heat and what it
+        cannot deliver is only counted (the faster screening path: with an ample plant both
+        give the same result).
     """
     n, step_h = weather.n_steps, weather.step_h
     if len(demand.hourly) != n or demand.step_h != step_h:
@@ -262,13 +328,26 @@ def simulate_system(
         d["supply_required_degc"].to_numpy(dtype=float), d["return_required_degc"].to_numpy(dtype=float),
         source, weather.temp_air_degc, (cap_factor, cop_factor), control=control, step_h=step_h,
         pv_kw=series["pv"], other_load_kw=series["other"], capacity_limit_kw=cap_limit,
-        buffer_offset_k=series["buffer_offset"], dhw_offset_k=series["dhw_offset"])
+        buffer_offset_k=series["buffer_offset"], dhw_offset_k=series["dhw_offset"],
+        zone=_zone(demand, weather) if coupled else None)
     hourly = plant_flows(out, plant, weather.index)
     hourly["source_degc"] = source
     hourly["supply_required_degc"] = d["supply_required_degc"].to_numpy()
     units = pd.DataFrame({"run_hours": run_hours, "starts": starts},
                          index=pd.RangeIndex(1, len(run_hours) + 1, name="unit"))
     return SystemResult(plant, demand, hourly, units, control)
+
+
+def _zone(demand: Demand, weather: Weather) -> ZoneInputs:
+    """The coupled zone of ``demand``'s building: its 5R1C network on the demand's own gains and setpoints."""
+    d, to_w = demand.hourly, 1000.0 / weather.step_h  # kWh per step -> W
+    missing = [c for c in ("internal_gains_kwh", "solar_gains_kwh", "setpoint_degc") if c not in d.columns]
+    if missing:
+        raise InputError(f"simulate_system(coupled=True): demand.hourly lacks {missing}; allowed: a demand from "
+                         "mgwsim.simulate_demand (it carries the zone's gains and setpoints)")
+    return zone_inputs(ZoneParameters.from_building(demand.building), weather.temp_air_degc,
+                       d["internal_gains_kwh"].to_numpy() * to_w, d["solar_gains_kwh"].to_numpy() * to_w,
+                       d["setpoint_degc"].to_numpy(dtype=float), demand.radiators, weather.step_h)
 
 
 @lru_cache(maxsize=8)
@@ -286,14 +365,17 @@ def plant_buffers(n_steps: int) -> tuple[np.ndarray, np.ndarray]:
 
 def run_plant(plant: Plant, space_heating_kwh, dhw_kwh, supply_degc, return_degc, source_degc, outdoor_degc,
               defrost: tuple, *, control: Control | None = None, step_h: float = 1.0, pv_kw=None, other_load_kw=None,
-              capacity_limit_kw=None, buffer_offset_k=None, dhw_offset_k=None, buffers=None):
+              capacity_limit_kw=None, buffer_offset_k=None, dhw_offset_k=None, buffers=None,
+              zone: ZoneInputs | None = None):
     """The plant kernel on validated arrays: ``(out, run_hours, starts)`` (``out`` columns ``kernel.*``).
 
     For callers that prepared and checked their own series (:func:`simulate_system`, batch
     rows); ``defrost`` = (capacity factor, COP factor) per step; missing series are zeros
     (no capacity limit). The first step's required supply sets the buffer's start temperature.
     ``buffers`` (from :func:`plant_buffers`) are reused instead of allocated: ``out`` is then
-    the first of them, overwritten by the next call.
+    the first of them, overwritten by the next call. ``zone`` (:func:`mgwsim.system.zone.zone_inputs`)
+    couples the building's zone; ``space_heating_kwh`` is then the decoupled demand that the
+    supply temperatures belong to.
     """
     n = len(space_heating_kwh)
     zeros = _constant(n, 0.0)
@@ -310,12 +392,12 @@ def run_plant(plant: Plant, space_heating_kwh, dhw_kwh, supply_degc, return_degc
         zeros if buffer_offset_k is None else buffer_offset_k, zeros if dhw_offset_k is None else dhw_offset_k,
         zeros if pv_kw is None else pv_kw, zeros if other_load_kw is None else other_load_kw,
         _grids(plant.heat_pumps, None), _grids(plant.hot_water.heat_pump, plant.heat_pumps),
-        _params(plant, float(supply_degc[0]), control, step_h), run_hours, starts, out, points)
+        UNCOUPLED if zone is None else zone, _params(plant, float(supply_degc[0]), control, step_h), run_hours, starts, out, points)
     return out, run_hours, starts
 
 
 FLOW_COLUMNS = tuple(COLUMNS[i] for i in range(k.N_OUTPUTS)) + (
-    "hp_elec_kwh", "gas_kwh", "electric_backup_kwh", "plant_elec_kwh")
+    "hp_elec_kwh", "gas_kwh", "electric_backup_kwh", "plant_elec_kwh", "zone_operative_degc")
 """Columns of :func:`plant_flows`: the kernel outputs, then the carriers' totals."""
 _FLOW_INDEX = pd.Index(FLOW_COLUMNS)  # built once: a column index costs ~2 ms to build
 
@@ -325,7 +407,8 @@ def plant_flows(out: np.ndarray, plant: Plant, index=None) -> pd.DataFrame:
 
     ``hp_elec_kwh`` = heat-pump electricity (space heating + hot water); the backup's input
     is ``gas_kwh`` (GCV) for a gas boiler, else ``electric_backup_kwh``; ``plant_elec_kwh`` =
-    heat pumps + electric backup + booster. Built as one float block (fast column access).
+    heat pumps + electric backup + booster; ``zone_operative_degc`` = 0.3·θ_air + 0.7·θ_s
+    (EN ISO 13790 eq. C.11; NaN in a decoupled run). Built as one float block (fast column access).
     """
     n = out.shape[0]
     values = np.empty((n, len(FLOW_COLUMNS)))
@@ -337,6 +420,8 @@ def plant_flows(out: np.ndarray, plant: Plant, index=None) -> pd.DataFrame:
     values[:, k.N_OUTPUTS + 1] = backup if is_gas else 0.0
     values[:, k.N_OUTPUTS + 2] = 0.0 if is_gas else backup
     values[:, k.N_OUTPUTS + 3] = hp_elec + (0.0 if is_gas else backup) + out[:, k.BOOSTER_HEAT]
+    values[:, k.N_OUTPUTS + 4] = (OPERATIVE_AIR_WEIGHT * out[:, k.ZONE_AIR_DEGC]
+                                  + (1.0 - OPERATIVE_AIR_WEIGHT) * out[:, k.ZONE_SURFACE_DEGC])
     return pd.DataFrame(values, index=index, columns=_FLOW_INDEX)
 
 
