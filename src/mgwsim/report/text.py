@@ -232,6 +232,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "spf_h2": ("SPF heat pumps [-]", "SPF warmtepompen [-]"),
     "backup_share": ("Backup share of heat", "Aandeel back-up in warmte"),
     "cold_hours": ("Hours more than 1 K too cold", "Uren meer dan 1 K te koud"),
+    "min_operative_degc": ("Coldest room temperature [°C]", "Laagste kamertemperatuur [°C]"),
     "co2_t": ("CO2 [t/year]", "CO2 [t/jaar]"),
     "co2_reduction": ("CO2 reduction", "CO2-reductie"),
     "epc_kwh_m2": ("EPC indicator [kWh/m²]", "EPC-kengetal [kWh/m²]"),

@@ -95,6 +95,7 @@ class VariantResult:
             "backup_share": system["backup_share"],
             "unmet_hours": system["unmet_hours"],
             "cold_hours": system["cold_hours"],
+            "min_operative_degc": system["min_operative_degc"],
             "hp_elec_mwh": system["hp_elec_kwh"] / 1000.0,
             "gas_mwh": system["gas_kwh"] / 1000.0,
             "pv_mwh": electric["pv_kwh"] / 1000.0,
