@@ -305,7 +305,7 @@ class Building:
     room_height_m : float
         Internal storey height used for the heated volume V = A_f · h [m] (TABULA 2.5).
     setpoint_degc : float
-        Heating setpoint of the operative... air temperature [°C].
+        Heating setpoint [°C], 5–30, of the controlled temperature (see ``control``).
     setback_degc : float or None
         Night set-back setpoint [°C] between ``setback_hours`` (local time), or None.
     setback_hours : tuple of int

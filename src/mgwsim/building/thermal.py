@@ -4,9 +4,11 @@ The heated volume is one zone with three temperature nodes (air θ_air, central 
 θ_s, mass θ_m), five conductances and one capacity. Each step the mass temperature is
 stepped with the Crank-Nicolson scheme of Annex C.3; the heating power needed to hold the
 setpoint follows from the linearity of the node equations (Annex C.4.2: the free-floating
-temperature and the temperature at 10 W/m² are interpolated). The controlled temperature is
-the operative temperature θ_op = 0.3·θ_air + 0.7·θ_s (eq. C.11), as comfort setpoints are
-defined (EN 16798-1:2019; EN ISO 52016-1:2017 controls on the operative temperature too).
+temperature and the temperature at 10 W/m² are interpolated); above a cooling setpoint, when
+given, the same relation gives the ideal sensible cooling. By default the controlled
+temperature is the operative temperature θ_op = 0.3·θ_air + 0.7·θ_s (eq. C.11), as comfort
+setpoints are defined (EN 16798-1:2019; EN ISO 52016-1:2017 controls on the operative
+temperature too); ``Building(control="air")`` controls θ_air instead (ASHRAE Standard 140).
 Controlling on θ_air instead under-estimates the need of leaky buildings, whose cold
 surfaces then go uncompensated (up to −24 % against TABULA for BE.N.MFH.02, see
 ``mgwsim.building.validation``). A heating power limit makes the zone float below its
@@ -14,9 +16,11 @@ setpoint; those hours are reported as unmet.
 
 Every flow the kernel computes is returned, so that the zone heat balance
 
-    Φ_HC + Φ_int + Φ_sol = Q_tr,w + Q_tr,em + Q_ve + Q_gl,w + C_m·Δθ_m / Δt
+    Φ_H − Φ_C + Φ_int + Φ_sol = Q_tr,w + Q_tr,em + Q_ve + Q_gl,w + C_m·Δθ_m / Δt
 
-can be checked every step outside the kernel. Q_gl,w is the share H_tr,w / (h_ms·A_t) of the
+can be checked every step outside the kernel. Φ_sol is EN ISO 13790's (11.3.2) sum over all
+elements: solar through the windows, solar absorbed by opaque elements (11.3.4) and, with a
+minus sign, their long-wave radiation to the sky (11.3.5), so it can be negative at night. Q_gl,w is the share H_tr,w / (h_ms·A_t) of the
 gains that Annex C (eq. C.3) does not give to any node: the part absorbed at the windows and
 lost outward.
 
