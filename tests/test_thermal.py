@@ -216,3 +216,29 @@ def test_air_control_needs_less_heat_than_operative_for_a_leaky_block(weather):
     """Cold surfaces: holding θ_air at 20 °C leaves θ_op below it, so air control needs less heat."""
     base = building_from_typology("MFH.02", 1)
     assert annual_kwh(base.with_changes(control="air"), weather) < annual_kwh(base, weather)
+
+
+def _with_external_radiation(building):
+    """Roofs absorbing solar (α 0.6) and roofs and windows radiating to the sky (ε 0.9), EN ISO 13790 11.3.4/11.3.5."""
+    from dataclasses import replace
+
+    elements = tuple(replace(e, solar_absorptance=0.6) if e.kind == "roof" and e.b_factor == 1.0 else e
+                     for e in building.elements)
+    windows = tuple(replace(w, emissivity=0.9) for w in building.windows)
+    return building.with_changes(elements=elements, windows=windows)
+
+
+@settings(max_examples=8, deadline=None)
+@given(code=st.sampled_from(["AB.02", "MFH.01", "MFH.03.Small"]), measure=measures)
+def test_more_insulation_never_raises_demand_with_opaque_solar_and_sky(weather, code, measure):
+    before = _with_external_radiation(building_from_typology(code, 1))
+    assert any(e.solar_absorptance is not None for e in before.elements)
+    after = renovate(before, measure)
+    assert annual_kwh(after, weather) <= annual_kwh(before, weather) + 1e-6
+
+
+def test_zone_balance_closes_every_hour_with_opaque_solar_and_sky(weather):
+    building = _with_external_radiation(building_from_typology("MFH.02", 1))
+    result = simulate_space_heating(building, weather)
+    assert (result["solar_gains_kwh"] < 0).any()
+    assert np.abs(balance_residual_kwh(result)).max() <= 1e-9 * result["space_heating_kwh"].max()
