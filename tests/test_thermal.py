@@ -242,3 +242,17 @@ def test_zone_balance_closes_every_hour_with_opaque_solar_and_sky(weather):
     result = simulate_space_heating(building, weather)
     assert (result["solar_gains_kwh"] < 0).any()
     assert np.abs(balance_residual_kwh(result)).max() <= 1e-9 * result["space_heating_kwh"].max()
+
+
+def test_kernel_fills_a_buffer_of_the_former_13_columns(weather):
+    """Callers that allocate n × 13 (before the cooling column) get the same first 13 columns."""
+    from mgwsim.building.thermal import OUTPUT_COLUMNS, WARMUP_HOURS, _space_heating_kernel
+
+    building = building_from_typology("AB.03", 1)
+    n = 24 * 14
+    args = (weather.temp_air_degc[:n], np.full(n, 3000.0), np.zeros(n), np.full(n, 20.0),
+            ZoneParameters.from_building(building).as_array(), np.inf, 24)
+    old = _space_heating_kernel(*args, np.empty((n, 13)))
+    new = _space_heating_kernel(*args, np.empty((n, len(OUTPUT_COLUMNS))))
+    np.testing.assert_array_equal(old, new[:, :13])
+    assert WARMUP_HOURS > 24 and (new[:, 13] == 0.0).all()

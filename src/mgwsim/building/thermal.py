@@ -226,7 +226,8 @@ def _zone_kernel(theta_e, phi_int_w, phi_sol_w, setpoint_degc, cooling_setpoint_
     ``params[9]``: 0.3 operative, 1 air) reaches the heating setpoint (or, above the
     cooling setpoint, comes down to it) is the exact equivalent of the 10 W/m²
     interpolation of C.4.2. Fills ``out``
-    (n_steps × 14, see ``OUTPUT_COLUMNS``): energies per step [kWh] = power [W] × ``dt_s``
+    (n_steps × 14, see ``OUTPUT_COLUMNS``; an n × 13 buffer is filled without the cooling
+    column): energies per step [kWh] = power [W] × ``dt_s``
     / 3.6e6, temperatures as step means [°C]. Inputs are step means [°C, W]. The step
     ``dt_s`` [s] defaults to 3600 (EN ISO 13790 Annex C's hour); any step works (see the
     module docstring). The warm-up covers ``warmup_hours`` hours, i.e.
@@ -250,6 +251,7 @@ def _zone_kernel(theta_e, phi_int_w, phi_sol_w, setpoint_degc, cooling_setpoint_
     lost_frac = h_tr_w / (h_ms * a_t)
     gain_to_mass, gain_to_surface = a_m / a_t, 1.0 - a_m / a_t - lost_frac
     inv_dt_kw = c_m / dt_s * to_kwh
+    record_cooling = out.shape[1] > 13  # an (n × 13) buffer of the former layout gets no cooling column
     theta_m_prev = setpoint_degc[(n - warmup) % n]
     for t in range(n - warmup, n):  # the warm-up runs over the end of the year (periodic year), not recorded
         air, surf, _, mass_end = _free_step_split(theta_e[t], phi_int_w[t], phi_sol_w[t], convective,
@@ -282,7 +284,8 @@ def _zone_kernel(theta_e, phi_int_w, phi_sol_w, setpoint_degc, cooling_setpoint_
         out[t, 10] = setpoint_degc[t]
         out[t, 11] = max(setpoint_degc[t] - controlled, 0.0)
         out[t, 12] = lost_frac * ((1.0 - convective) * phi_int_w[t] + phi_sol_w[t]) * to_kwh
-        out[t, 13] = max(-phi_hc, 0.0) * to_kwh
+        if record_cooling:
+            out[t, 13] = max(-phi_hc, 0.0) * to_kwh
         theta_m_prev = mass_end
     return out
 
