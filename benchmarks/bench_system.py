@@ -28,7 +28,8 @@ from mgwsim.storage import Tank
 from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, simulate_system
 from mgwsim.system import kernel
 from mgwsim.system.simulate import _defrost, _grids, _params, _zone, plant_buffers
-from mgwsim.system.zone import UNCOUPLED, N_FREE, warm_mass_temperature, zone_free_pass
+from mgwsim.system.zone import C_A_AIR, C_A_END, C_A_SURFACE, C_K_AIR, C_K_END, C_K_SURFACE, C_W_AIR, N_FREE, \
+    UNCOUPLED, warm_mass_temperature, zone_free_pass
 from mgwsim.weather import default_weather
 
 
@@ -177,8 +178,9 @@ def _coupled_year(weather, ev_and_balance_s: float) -> None:
 
     def zone_pass():
         zone_free_pass(*series, params, 3600.0, free)
-        warm_mass_temperature(free, zone.setpoint, 0.3 * c[1] + 0.7 * c[2], c[4], 0.3 * c[5] + 0.7 * c[6], c[8],
-                              WARMUP_HOURS)
+        w = c[C_W_AIR]
+        warm_mass_temperature(free, zone.setpoint, w * c[C_A_AIR] + (1 - w) * c[C_A_SURFACE], c[C_A_END],
+                              w * c[C_K_AIR] + (1 - w) * c[C_K_SURFACE], c[C_K_END], WARMUP_HOURS)
     zone_pass()
     zone_s = best_time_s(zone_pass, repeat=20, number=5)
     args = _plant_args(weather, demand, plant, Control(), np.zeros(n), zone)

@@ -20,7 +20,7 @@ can be checked every hour outside the kernel. Each hour, in this order:
    buffer (so it may also lift the supply above the buffer's maximum). In
    bivalent-alternative mode the heat pumps stop below the bivalent outdoor temperature.
    **Coupled zone** (``zone`` given, :mod:`mgwsim.system.zone`): the step's load is the heat
-   that lifts the zone's operative temperature to its setpoint from the mass temperature
+   that lifts the zone's controlled (operative or air) temperature to its setpoint from the mass temperature
    the previous steps left (EN ISO 13790 C.4.2), at most what the radiators give at the
    supply temperature plus their extra output into a room below its setpoint; after the
    step the zone is advanced with the heat actually delivered, so a shortfall cools the
@@ -61,11 +61,10 @@ import math
 import numpy as np
 
 from mgwsim._numba import njit
-from mgwsim.building.thermal import OPERATIVE_AIR_WEIGHT
 from mgwsim.heatpump.maps import _bracket
 from mgwsim.system.zone import C_A_AIR, C_A_END, C_A_MASS, C_A_SURFACE, C_COUPLED, C_EMITTER_KW, \
-    C_EXCESS_INV_STEP, C_K_AIR, C_K_END, C_K_MASS, C_K_SURFACE, C_ROOM_DEGC, C_THETA_M0, C_TO_KWH, Z_AIR, Z_MASS, \
-    Z_MASS_END, Z_OPERATIVE, Z_SURFACE
+    C_EXCESS_INV_STEP, C_K_AIR, C_K_END, C_K_MASS, C_K_SURFACE, C_ROOM_DEGC, C_THETA_M0, C_TO_KWH, C_W_AIR, Z_AIR, \
+    Z_CONTROLLED, Z_MASS, Z_MASS_END, Z_SURFACE
 
 # output columns (kWh per step unless stated)
 SH_DELIVERED, SH_UNMET, DHW_DELIVERED, HP_HEAT_SH, HP_HEAT_DHW, HP_ELEC_SH, HP_ELEC_DHW, BACKUP_HEAT_SH, \
@@ -276,9 +275,10 @@ def _hot_water(t_dhw, q_dhw, loss, target, plain_target, hp_target, cap_u, cop_u
 
 
 @njit(inline=True)
-def _heating_w(operative, setpoint, inv_k_op):
-    """Ideal heating power [W] that lifts θ_op to the setpoint (EN ISO 13790 C.4.2; ``inv_k_op`` in W per K of θ_op)."""
-    return (setpoint - operative) * inv_k_op if operative < setpoint else 0.0
+def _heating_w(controlled, setpoint, inv_k):
+    """Ideal heating power [W] that lifts the controlled temperature to the setpoint (EN ISO 13790 C.4.2;
+    ``inv_k`` in W per K of it)."""
+    return (setpoint - controlled) * inv_k if controlled < setpoint else 0.0
 
 
 @njit(inline=True)
@@ -348,10 +348,10 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
     coupled = zc[C_COUPLED] > 0.5
     a_air, a_s, a_m, a_end = zc[C_A_AIR], zc[C_A_SURFACE], zc[C_A_MASS], zc[C_A_END]
     k_air, k_s, k_m, k_end = zc[C_K_AIR], zc[C_K_SURFACE], zc[C_K_MASS], zc[C_K_END]
-    a_op = OPERATIVE_AIR_WEIGHT * a_air + (1.0 - OPERATIVE_AIR_WEIGHT) * a_s
-    k_op = OPERATIVE_AIR_WEIGHT * k_air + (1.0 - OPERATIVE_AIR_WEIGHT) * k_s
-    inv_k_op = 1.0 / k_op if coupled else 0.0
-    theta_m, to_kwh, deficit, operative_free = zc[C_THETA_M0], zc[C_TO_KWH], 0.0, 0.0
+    w_air = zc[C_W_AIR]  # the controlled temperature: w·θ_air + (1 − w)·θ_s
+    a_ctl, k_ctl = w_air * a_air + (1.0 - w_air) * a_s, w_air * k_air + (1.0 - w_air) * k_s
+    inv_k_ctl = 1.0 / k_ctl if coupled else 0.0
+    theta_m, to_kwh, deficit, controlled_free = zc[C_THETA_M0], zc[C_TO_KWH], 0.0, 0.0
     dt = p[P_DT_H]
     emitter_kwh, room, inv_excess = zc[C_EMITTER_KW] * dt, zc[C_ROOM_DEGC], zc[C_EXCESS_INV_STEP]
     n_units, min_mod, cd, margin = int(p[P_N_UNITS]), p[P_MIN_MOD], p[P_CD], p[P_MARGIN]
@@ -391,8 +391,8 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
         # 2. space heating -------------------------------------------------------------------------
         load = need = q_sh[t]  # heat for the emitters; the ideal need [kWh]
         if coupled:
-            operative_free = free[t, Z_OPERATIVE] + a_op * theta_m
-            need = _heating_w(operative_free, setpoint[t], inv_k_op) * to_kwh
+            controlled_free = free[t, Z_CONTROLLED] + a_ctl * theta_m
+            need = _heating_w(controlled_free, setpoint[t], inv_k_ctl) * to_kwh
             load = min(need, q_sh[t] + emitter_kwh * _extra_output(t_supply[t] - room, deficit, emitter_output,
                                                                    inv_excess))
         loss_buf = ua_buf * (t_buf - t_amb) * dt if c_buf > 0.0 else 0.0
@@ -514,7 +514,7 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
             out[t, ZONE_AIR_DEGC] = free[t, Z_AIR] + a_air * theta_m + k_air * phi_hc
             out[t, ZONE_SURFACE_DEGC] = surface = free[t, Z_SURFACE] + a_s * theta_m + k_s * phi_hc
             out[t, ZONE_MASS_DEGC] = free[t, Z_MASS] + a_m * theta_m + k_m * phi_hc
-            deficit = max(setpoint[t] - (operative_free + k_op * phi_hc), 0.0)
+            deficit = max(setpoint[t] - (controlled_free + k_ctl * phi_hc), 0.0)
             theta_m = free[t, Z_MASS_END] + a_end * theta_m + k_end * phi_hc
             out[t, ZONE_MASS_END_DEGC] = theta_m
         else:

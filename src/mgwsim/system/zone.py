@@ -21,6 +21,10 @@ exactly that load. A room that is ΔT below its setpoint widens the radiators' t
 difference by ΔT: they can then give Φ_d·[φ(θ_s − θ_i + ΔT) − φ(θ_s − θ_i)] more, φ(·)
 being the relative output at a supply excess θ_s − θ_i over the room (the EN 442 equation
 with constant flow, inverted on a table). That bounds how fast a cold room recovers.
+
+The plant heats only: a building's cooling setpoint is not applied in the coupled year (the
+room floats above it and ``overheating_hours`` counts it), so for a building with one the
+coupled and decoupled years differ in summer.
 """
 
 from __future__ import annotations
@@ -31,17 +35,18 @@ import numpy as np
 
 from mgwsim._numba import njit
 from mgwsim.building.emitters import Radiators, _supply_return
-from mgwsim.building.thermal import H_MS_W_M2K, OPERATIVE_AIR_WEIGHT, WARMUP_HOURS, ZoneParameters, _air_temperature, \
-    _free_step, _heating_w, _network
+from mgwsim.building.thermal import WARMUP_HOURS, ZoneParameters, _air_temperature, _free_step_split, \
+    _heating_cooling_w, _network
 
-# columns of the free pass (°C, with θ_m,t−1 = 0 and no heating)
-Z_AIR, Z_SURFACE, Z_MASS, Z_MASS_END, Z_OPERATIVE = range(5)
+# columns of the free pass (°C, with θ_m,t−1 = 0 and no heating); Z_CONTROLLED is the temperature the heating
+# holds at its setpoint: operative (0.3·θ_air + 0.7·θ_s) or air, as the building's ``control`` says
+Z_AIR, Z_SURFACE, Z_MASS, Z_MASS_END, Z_CONTROLLED = range(5)
 N_FREE = 5
 
 # positions in the coefficient vector
 (C_COUPLED, C_A_AIR, C_A_SURFACE, C_A_MASS, C_A_END, C_K_AIR, C_K_SURFACE, C_K_MASS, C_K_END, C_THETA_M0, C_TO_KWH,
- C_EMITTER_KW, C_ROOM_DEGC, C_EXCESS_INV_STEP) = range(14)
-N_COEF = 14
+ C_EMITTER_KW, C_ROOM_DEGC, C_EXCESS_INV_STEP, C_W_AIR) = range(15)
+N_COEF = 15
 
 EXCESS_GRID_K = np.linspace(0.0, 150.0, 601)
 """Supply excess over the room θ_s − θ_i [K] on which the emitters' relative output is tabulated (0.25 K steps)."""
@@ -66,37 +71,39 @@ class ZoneInputs(NamedTuple):
 def zone_free_pass(theta_e, phi_int_w, phi_sol_w, params, dt_s, free):
     """Free node temperatures per step into ``free`` (EN ISO 13790 C.2–C.11 with θ_m,t−1 = 0, Φ_HC = 0).
 
-    Gains split as in :func:`mgwsim.building.thermal._space_heating_kernel` (half the
-    internal gains to the air, the rest and the solar gains to surface and mass by area,
-    the share H_tr,w/(h_ms·A_t) lost at the windows, eq. C.1–C.3). Returns the responses
+    Gains split as in :func:`mgwsim.building.thermal._zone_kernel` (the convective share
+    ``params[10]`` of the internal gains to the air, the rest and the solar gains to surface
+    and mass by area, the share H_tr,w/(h_ms·A_t) lost at the windows, eq. C.1–C.3); the
+    controlled temperature weighs the air by ``params[9]``. Returns the responses
     (a_air, a_s, a_m, a_end, k_air, k_s, k_m, k_end) of the nodes to 1 K of θ_m,t−1 and 1 W of Φ_HC.
     """
     net = _network(params, dt_s)
-    a_m, a_t = params[6], params[7]
-    lost_frac = params[1] / (H_MS_W_M2K * a_t)
+    a_m, a_t, w_air, convective, h_ms = params[6], params[7], params[9], params[10], params[11]
+    lost_frac = params[1] / (h_ms * a_t)
     gain_to_mass, gain_to_surface = a_m / a_t, 1.0 - a_m / a_t - lost_frac
     for t in range(theta_e.size):
-        air, surf, mass, mass_end, operative = _free_step(theta_e[t], phi_int_w[t], phi_sol_w[t], gain_to_surface,
-                                                          gain_to_mass, net)
+        air, surf, mass, mass_end = _free_step_split(theta_e[t], phi_int_w[t], phi_sol_w[t], convective,
+                                                     gain_to_surface, gain_to_mass, net)
         free[t, Z_AIR], free[t, Z_SURFACE], free[t, Z_MASS] = air, surf, mass
-        free[t, Z_MASS_END], free[t, Z_OPERATIVE] = mass_end, operative
+        free[t, Z_MASS_END], free[t, Z_CONTROLLED] = mass_end, w_air * air + (1.0 - w_air) * surf
     k_air, k_s, k_m, k_end = _air_temperature(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, net)
     a_air, a_s, a_mass, a_end = _air_temperature(1.0, 0.0, 0.0, 0.0, 0.0, 0.0, net)
     return a_air, a_s, a_mass, a_end, k_air, k_s, k_m, k_end
 
 
 @njit
-def warm_mass_temperature(free, setpoint, a_op, a_end, k_op, k_end, warmup_steps):
+def warm_mass_temperature(free, setpoint, a_ctl, a_end, k_ctl, k_end, warmup_steps):
     """θ_m at the start of the year [°C]: the last ``warmup_steps`` steps run first with ideal heating.
 
-    The same warm-up as :func:`mgwsim.building.thermal._space_heating_kernel` (periodic
-    year, starting from the setpoint), so that both start from the same state.
+    The same warm-up as :func:`mgwsim.building.thermal._zone_kernel` without cooling
+    (periodic year, starting from the setpoint), so that both start from the same state;
+    ``a_ctl``, ``k_ctl`` the controlled temperature's responses.
     """
     n = setpoint.size
     theta_m = setpoint[(n - warmup_steps) % n]
-    inv_k_op = 1.0 / k_op
+    inv_k = 1.0 / k_ctl
     for t in range(n - warmup_steps, n):
-        phi_hc = _heating_w(free[t, Z_OPERATIVE] + a_op * theta_m, setpoint[t], inv_k_op, np.inf)
+        phi_hc = _heating_cooling_w(free[t, Z_CONTROLLED] + a_ctl * theta_m, setpoint[t], np.inf, inv_k, np.inf)
         theta_m = free[t, Z_MASS_END] + a_end * theta_m + k_end * phi_hc
     return theta_m
 
@@ -122,7 +129,7 @@ def zone_inputs(params: ZoneParameters, theta_e_degc: np.ndarray, internal_gains
     free = np.empty((theta_e_degc.size, N_FREE))
     a_air, a_s, a_m, a_end, k_air, k_s, k_m, k_end = zone_free_pass(theta_e_degc, internal_gains_w, solar_gains_w,
                                                                     array, dt_s, free)
-    w = OPERATIVE_AIR_WEIGHT
+    w = params.control_air_weight
     theta_m0 = warm_mass_temperature(free, setpoint_degc, w * a_air + (1 - w) * a_s, a_end, w * k_air + (1 - w) * k_s,
                                      k_end, int(WARMUP_HOURS / step_h + 0.5))
     coef = np.zeros(N_COEF)
@@ -131,6 +138,7 @@ def zone_inputs(params: ZoneParameters, theta_e_degc: np.ndarray, internal_gains
     coef[C_THETA_M0], coef[C_TO_KWH] = theta_m0, dt_s / 3.6e6
     coef[C_EMITTER_KW], coef[C_ROOM_DEGC] = radiators.design_output_kw, radiators.room_degc
     coef[C_EXCESS_INV_STEP] = 1.0 / (EXCESS_GRID_K[1] - EXCESS_GRID_K[0])
+    coef[C_W_AIR] = w
     return ZoneInputs(free, np.ascontiguousarray(setpoint_degc, dtype=float), coef, emitter_output_table(radiators))
 
 
@@ -154,11 +162,11 @@ def zone_balance_residual_kwh(params: ZoneParameters, theta_e_degc: np.ndarray, 
     """
     p = params
     to_kwh = step_h / 1000.0  # W -> kWh per step
-    lost_frac = p.h_tr_w_w_k / (H_MS_W_M2K * p.a_t_m2)
+    lost_frac = p.h_tr_w_w_k / (p.h_ms_w_m2k * p.a_t_m2)
     mass_start = 2.0 * mass_degc - mass_end_degc
     heat_in = delivered_kwh + internal_gains_kwh + solar_gains_kwh
     heat_out = (to_kwh * (p.h_tr_w_w_k * (surface_degc - theta_e_degc) + p.h_tr_em_w_k * (mass_degc - theta_e_degc)
                           + p.h_ve_w_k * (air_degc - theta_e_degc))
-                + lost_frac * (0.5 * internal_gains_kwh + solar_gains_kwh)
+                + lost_frac * ((1.0 - p.convective_fraction) * internal_gains_kwh + solar_gains_kwh)
                 + p.c_m_j_k * (mass_end_degc - mass_start) / 3.6e6)
     return heat_in - heat_out
