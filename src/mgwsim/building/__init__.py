@@ -23,6 +23,7 @@ from mgwsim.building.renovation import (
     ReplaceWindows,
     renovate,
 )
+from mgwsim.building.storeys import storey_demand, storey_zones
 from mgwsim.building.thermal import ZoneParameters, simulate_space_heating
 from mgwsim.building.typology import building_from_typology, list_typologies
 
@@ -31,5 +32,5 @@ __all__ = [
     "simulate_dhw_draws", "tapping_cycle", "tapping_cycle_hourly", "ImproveAirtightness", "Insulate", "InstallVentilation", "Layer", "OpaqueElement", "Radiators",
     "ReduceThermalBridges", "RenovationPath", "RenovationStep", "ReplaceWindows", "Ventilation", "Window",
     "ZoneParameters", "building_from_typology", "list_typologies", "radiators_for", "renovate",
-    "simulate_space_heating", "zone_mass",
+    "simulate_space_heating", "storey_demand", "storey_zones", "zone_mass",
 ]

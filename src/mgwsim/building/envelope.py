@@ -57,6 +57,10 @@ def sky_view_factor(tilt_deg: float) -> float:
     return 0.5 * (1.0 + math.cos(math.radians(tilt_deg)))
 
 ELEMENT_KINDS = ("wall", "roof", "floor", "door")
+STOREY_POSITIONS = {"whole": ("wall", "roof", "floor"), "ground": ("wall", "floor"), "middle": ("wall",),
+                    "top": ("wall", "roof")}
+"""Part of the block a :class:`Building` stands for, and the element kinds it must have: a storey zone
+borders the heated storeys above or below it adiabatically (:mod:`mgwsim.building.storeys`)."""
 VENTILATION_SYSTEMS = ("natural", "C", "D")
 
 THERMAL_MASS_CLASSES: dict[str, tuple[float, float]] = {
@@ -342,6 +346,10 @@ class Building:
     convective_gain_fraction : float
         Share of the internal gains given to the air node [-] (EN ISO 13790 C.2 eq. C.1:
         0.5); the rest is radiant and goes to the surface and mass nodes (eq. C.2, C.3).
+    storey_position : {"whole", "ground", "middle", "top"}
+        "whole" (default) for the whole heated volume, which needs walls, a roof and a
+        floor; a storey zone of :func:`mgwsim.building.storeys.storey_zones` has no roof
+        (ground, middle) or floor (middle, top): it borders heated storeys there.
     """
 
     name: str
@@ -371,6 +379,7 @@ class Building:
     control: str = "operative"
     cooling_setpoint_degc: float | None = None
     convective_gain_fraction: float = 0.5
+    storey_position: str = "whole"
 
     def __post_init__(self):
         owner = f"Building({self.name})"
@@ -379,9 +388,11 @@ class Building:
         check_number(self.n_storeys, "n_storeys", owner=owner, low=1, high=100)
         object.__setattr__(self, "elements", tuple(self.elements))
         object.__setattr__(self, "windows", tuple(self.windows))
-        for kind in ("wall", "roof", "floor"):
+        check_choice(self.storey_position, "storey_position", STOREY_POSITIONS, owner=owner)
+        for kind in STOREY_POSITIONS[self.storey_position]:
             if not any(e.kind == kind for e in self.elements):
-                raise InputError(f"{owner}.elements has no {kind!r}: a heated volume needs walls, a roof and a floor")
+                raise InputError(f"{owner}.elements has no {kind!r}: a {self.storey_position} heated volume needs "
+                                 f"{', '.join(STOREY_POSITIONS[self.storey_position])}")
         check_number(self.thermal_bridge_w_m2k, "thermal_bridge_w_m2k", owner=owner, low=0.0, high=0.5, unit="W/m2K")
         check_number(self.infiltration_per_h, "infiltration_per_h", owner=owner, low=0.0, high=3.0, unit="1/h")
         check_choice(self.thermal_mass, "thermal_mass", THERMAL_MASS_CLASSES, owner=owner)
