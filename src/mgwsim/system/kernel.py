@@ -112,37 +112,54 @@ def _cell(grid, x, inv_step):
 
 
 @njit
-def _points_along(grids, t_source, cap_factor, cop_factor, pts, sink_col, c):
-    """Unit (capacity kW, COP) at each step's source and the sink in column ``sink_col`` of ``pts``.
+def _points_on_map(grids, t_source, cap_factor, cop_factor, pts, sink_col, c, fixed_sinks, fixed_cols):
+    """Unit (capacity kW, COP) on one map at each step's source: at the sink in column ``sink_col``
+    of ``pts`` (written to ``pts[:, c]``, ``pts[:, c + 1]``) and at each of ``fixed_sinks`` [°C]
+    (to ``pts[:, fixed_cols[j]]`` and the column after); ``sink_col`` < 0 for fixed sinks only.
 
     ``grids`` = (source grid, sink grid, table, max sink, min source, max source) of a map,
     its ``table`` as (source, sink, [capacity, COP]). Bilinear on the map, times the defrost
-    factors; written to ``pts[:, c]`` (capacity) and ``pts[:, c + 1]`` (COP). 0/0 where the
-    unit is unavailable (sink above the maximum or source outside its limits); sinks below
-    the grid use its lowest sink. A sink that stays the same all year (hot water without
-    offsets) is interpolated once along the sink and then linearly along the source each
-    step (the same bilinear value, to rounding). The arithmetic of
-    :func:`mgwsim.heatpump.maps.available_point`, written out: calling it per step was
-    three times slower (its array arguments are reference-counted on every call).
+    factors; 0/0 where the unit is unavailable (sink above the maximum or source outside its
+    limits); sinks below the grid use its lowest sink. A fixed sink is interpolated once along
+    the sink axis, then linearly along the source each step (the same bilinear value, to
+    rounding), and the source cell is found once per step for all of them. The arithmetic of
+    :func:`mgwsim.heatpump.maps.available_point`, written out: calling it per step was three
+    times slower (its array arguments are reference-counted on every call).
     """
-    if _is_constant(pts, sink_col):
-        _points_at_fixed_sink(grids, pts[0, sink_col], t_source, cap_factor, cop_factor, pts, c)
-        return
     source_grid, sink_grid, table, max_sink, min_source, max_source = grids
     inv_s, inv_k = _inverse_step(source_grid), _inverse_step(sink_grid)
     k_low = sink_grid[0]
-    for t in range(t_source.size):
-        ts, tk = t_source[t], max(pts[t, sink_col], k_low)
-        if min_source <= ts <= max_source and tk <= max_sink:
-            i, fs = _cell(source_grid, ts, inv_s)
+    lines = np.zeros((fixed_sinks.size, source_grid.size, 2))  # (capacity, COP) per source grid point
+    for j in range(fixed_sinks.size):
+        tk = max(fixed_sinks[j], k_low)
+        if tk <= max_sink:
             k, fk = _cell(sink_grid, tk, inv_k)
-            w00, w01, w10, w11 = (1.0 - fs) * (1.0 - fk), (1.0 - fs) * fk, fs * (1.0 - fk), fs * fk
-            pts[t, c] = cap_factor[t] * (w00 * table[i, k, 0] + w01 * table[i, k + 1, 0]
-                                         + w10 * table[i + 1, k, 0] + w11 * table[i + 1, k + 1, 0])
-            pts[t, c + 1] = cop_factor[t] * (w00 * table[i, k, 1] + w01 * table[i, k + 1, 1]
-                                             + w10 * table[i + 1, k, 1] + w11 * table[i + 1, k + 1, 1])
-        else:
-            pts[t, c] = pts[t, c + 1] = 0.0
+            lines[j] = (1.0 - fk) * table[:, k, :] + fk * table[:, k + 1, :]
+    for t in range(t_source.size):
+        ts = t_source[t]
+        if not min_source <= ts <= max_source:
+            if sink_col >= 0:
+                pts[t, c] = pts[t, c + 1] = 0.0
+            for j in range(fixed_cols.size):
+                pts[t, fixed_cols[j]] = pts[t, fixed_cols[j] + 1] = 0.0
+            continue
+        i, fs = _cell(source_grid, ts, inv_s)
+        cap_f, cop_f = cap_factor[t], cop_factor[t]
+        if sink_col >= 0:
+            tk = max(pts[t, sink_col], k_low)
+            if tk <= max_sink:
+                k, fk = _cell(sink_grid, tk, inv_k)
+                w00, w01, w10, w11 = (1.0 - fs) * (1.0 - fk), (1.0 - fs) * fk, fs * (1.0 - fk), fs * fk
+                pts[t, c] = cap_f * (w00 * table[i, k, 0] + w01 * table[i, k + 1, 0]
+                                     + w10 * table[i + 1, k, 0] + w11 * table[i + 1, k + 1, 0])
+                pts[t, c + 1] = cop_f * (w00 * table[i, k, 1] + w01 * table[i, k + 1, 1]
+                                         + w10 * table[i + 1, k, 1] + w11 * table[i + 1, k + 1, 1])
+            else:
+                pts[t, c] = pts[t, c + 1] = 0.0
+        for j in range(fixed_cols.size):
+            col = fixed_cols[j]
+            pts[t, col] = cap_f * ((1.0 - fs) * lines[j, i, 0] + fs * lines[j, i + 1, 0])
+            pts[t, col + 1] = cop_f * ((1.0 - fs) * lines[j, i, 1] + fs * lines[j, i + 1, 1])
 
 
 @njit
@@ -156,26 +173,6 @@ def _is_constant(pts, col):
 
 
 @njit
-def _points_at_fixed_sink(grids, sink, t_source, cap_factor, cop_factor, pts, c):
-    """:func:`_points_along` for one fixed ``sink`` [°C]: the map's line at that sink, then linear in the source."""
-    source_grid, sink_grid, table, max_sink, min_source, max_source = grids
-    inv_s = _inverse_step(source_grid)
-    tk = max(sink, sink_grid[0])
-    k, fk = _cell(sink_grid, tk, _inverse_step(sink_grid))
-    line = (1.0 - fk) * table[:, k, :] + fk * table[:, k + 1, :]  # (capacity, COP) per source grid point
-    if tk > max_sink:
-        line[:] = 0.0
-    for t in range(t_source.size):
-        ts = t_source[t]
-        if min_source <= ts <= max_source:
-            i, fs = _cell(source_grid, ts, inv_s)
-            pts[t, c] = cap_factor[t] * ((1.0 - fs) * line[i, 0] + fs * line[i + 1, 0])
-            pts[t, c + 1] = cop_factor[t] * ((1.0 - fs) * line[i, 1] + fs * line[i + 1, 1])
-        else:
-            pts[t, c] = pts[t, c + 1] = 0.0
-
-
-@njit
 def unit_points(t_supply, t_return, t_source, cap_factor, cop_factor, buffer_offset_k, dhw_offset_k, hp_grids,
                 dhw_grids, p, pts):
     """First pass: every step's unit operating points into ``pts`` (n × ``N_POINTS``, columns ``PT_*``),
@@ -186,7 +183,8 @@ def unit_points(t_supply, t_return, t_source, cap_factor, cop_factor, buffer_off
     target + margin; a controller raise beyond the units' reach charges only as far as they
     go; a *required* supply beyond it makes them preheat in series the share
     (T_max − margin − T_return)/(T_supply − T_return) (flag ``PT_SH_LIMITED``). PV-led
-    points (PV-led control only): the tanks' maximum temperature + margin.
+    points (PV-led control only): the tanks' maximum temperature + margin. The main units'
+    points come from one pass over their map (:func:`_points_on_map`).
     """
     n = t_supply.size
     h_max = hp_grids[3]
@@ -205,13 +203,26 @@ def unit_points(t_supply, t_return, t_source, cap_factor, cop_factor, buffer_off
             share, sink, limited = min(max(share, 0.0), 1.0), h_max, 1.0
         pts[t, PT_SH_SINK], pts[t, PT_SH_TARGET] = sink, target
         pts[t, PT_SH_SHARE], pts[t, PT_SH_LIMITED] = share, limited
-    _points_along(hp_grids, t_source, cap_factor, cop_factor, pts, PT_SH_SINK, PT_SH_CAP)
-    _points_along(hp_grids if main_dhw else dhw_grids, t_source, cap_factor, cop_factor, pts, PT_DHW_SINK, PT_DHW_CAP)
-    if p[P_PV_LED] > 0.5:
-        _points_at_fixed_sink(hp_grids, min(p[P_DHW_MAX] + p[P_DHW_MARGIN], h_max), t_source, cap_factor, cop_factor,
-                              pts, PT_PV_DHW_CAP)
-        _points_at_fixed_sink(hp_grids, min(buf_max + margin, h_max), t_source, cap_factor, cop_factor, pts,
-                              PT_PV_BUF_CAP)
+    dhw_fixed = _is_constant(pts, PT_DHW_SINK)
+    pv_led = p[P_PV_LED] > 0.5
+    n_fixed = (1 if main_dhw and dhw_fixed else 0) + (2 if pv_led else 0)
+    sinks, cols = np.empty(n_fixed), np.empty(n_fixed, np.int64)
+    j = 0
+    if main_dhw and dhw_fixed:
+        sinks[0], cols[0], j = pts[0, PT_DHW_SINK], PT_DHW_CAP, 1
+    if pv_led:
+        sinks[j], cols[j] = min(p[P_DHW_MAX] + p[P_DHW_MARGIN], h_max), PT_PV_DHW_CAP
+        sinks[j + 1], cols[j + 1] = min(buf_max + margin, h_max), PT_PV_BUF_CAP
+    _points_on_map(hp_grids, t_source, cap_factor, cop_factor, pts, PT_SH_SINK, PT_SH_CAP, sinks, cols)
+    if main_dhw and not dhw_fixed:
+        _points_on_map(hp_grids, t_source, cap_factor, cop_factor, pts, PT_DHW_SINK, PT_DHW_CAP, sinks[:0], cols[:0])
+    elif not main_dhw:
+        one_sink, one_col = np.full(1, pts[0, PT_DHW_SINK]), np.full(1, PT_DHW_CAP)
+        if dhw_fixed:
+            _points_on_map(dhw_grids, t_source, cap_factor, cop_factor, pts, -1, 0, one_sink, one_col)
+        else:
+            _points_on_map(dhw_grids, t_source, cap_factor, cop_factor, pts, PT_DHW_SINK, PT_DHW_CAP, sinks[:0],
+                           cols[:0])
 
 
 @njit
