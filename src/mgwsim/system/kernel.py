@@ -534,8 +534,8 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
         out[t, CYCLING] = 1.0 if is_cycling else 0.0
         running_prev = k
         out[t, HP_LIMITED_BY_TEMPERATURE] = limited
-        out[t, DHW_BELOW_SETPOINT] = 1.0 if theta[0] < dhw_set - 0.5 else 0.0
-        out[t, DHW_UNMET] = q_dhw[t] - dhw_delivered
+        out[t, DHW_UNMET] = dhw_unmet = q_dhw[t] - dhw_delivered
+        out[t, DHW_BELOW_SETPOINT] = 1.0 if theta[0] < dhw_set - 0.5 or dhw_unmet > 1e-6 else 0.0  # short of hot water
         out[t, DHW_LOOP_LOSS] = loop
         out[t, DHW_LOOP_RETURN_DEGC] = t_loop_return if loop_ua > 0.0 else math.nan
         out[t, DHW_TOP_DEGC] = theta[0]
