@@ -197,7 +197,8 @@ def _coupled_year(weather, ev_and_balance_s: float) -> None:
                                                                          np.zeros(n)), n)
     out, points = plant_buffers(n)
     with pure_python(kernel):
-        python_s = best_time_s(lambda: kernel.plant_kernel(*args, np.zeros(2), np.zeros(2), out, points, _dhw_temperatures(len(args[0]))), repeat=2)
+        python_s = best_time_s(lambda: kernel.plant_kernel(*args, np.zeros(2), np.zeros(2), out, points,
+                                                           _dhw_temperatures(len(args[0]))), repeat=2)
     print(f"coupled heat-side year: zone free pass {zone_s * 1e3:.3f} ms + coupled plant kernel {coupled_s * 1e3:.3f} ms "
           f"= {(zone_s + coupled_s) * 1e3:.3f} ms; decoupled zone + plant kernels {decoupled_s * 1e3:.3f} ms "
           f"(coupled / decoupled {(zone_s + coupled_s) / decoupled_s:.2f}x); coupled loop in pure Python "

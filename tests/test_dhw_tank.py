@@ -33,7 +33,8 @@ def air_map(rated_kw):
 
 def own_dhw_heat_pump(dhw_kw=3.0, tank_l=500.0):
     """The issue's building: hot water by its own heat pump, Tank(500, 55, 75), no booster, backup for heating only."""
-    hot_water = HotWater(Tank(tank_l, 55.0, 75.0), mode="separate_heat_pump", heat_pump=HeatPumpCascade(air_map(dhw_kw)))
+    hot_water = HotWater(Tank(tank_l, 55.0, 75.0), mode="separate_heat_pump",
+                         heat_pump=HeatPumpCascade(air_map(dhw_kw)))
     return Plant(HeatPumpCascade(air_map(60.0), 2), hot_water, Tank(2000.0),
                  Backup("gas_boiler", 150.0, 0.9, serves_hot_water=False))
 
@@ -54,7 +55,7 @@ def assert_energy_conserved(result):
 
 
 def assert_tank_within_bounds(result):
-    """Every node at or above the mains water (less its drift since the node was filled, < 0.1 K) and below the maximum."""
+    """Every node at or above the mains water (less its drift since the node was filled, < 0.1 K), below the max."""
     h, tank = result.hourly, result.plant.hot_water.tank
     cold = result.demand.dhw.hourly["cold_water_degc"].to_numpy()
     for column in ("dhw_tank_bottom_degc", "dhw_tank_degc", "dhw_tank_top_degc"):

@@ -18,6 +18,9 @@ move more than one node:
   setpoint, node by node from the top.
 - **losses** (:func:`standing_loss`): UA/n per node at the node temperature (explicit Euler;
   the time constant of a tank is days); **buoyancy** (:func:`mix`) averages inverted nodes.
+- **circulation loop** (:func:`loop_loss`): the kernel takes the loop's water from the top and
+  returns it to the bottom at the loop's return temperature (a :func:`draw` whose "cold" water
+  is the return), so the loop's loss leaves the tank and the heat pump reheats the return.
 
 Every operation moves or adds heat without creating any: node temperatures stay in
 [θ_cold, max] as long as the inputs (fill and inlet temperatures) do. Helpers are inlined into
@@ -130,6 +133,8 @@ def charge(theta, energy, c_node, t_in):
     whole tank reaches ``t_in``.
     """
     n = theta.size
+    if theta[n - 1] >= t_in:  # the coldest node is at t_in already: a full tank (the usual case)
+        return 0.0
     first = 0  # the first node colder than t_in (the tank is stratified: warmer above)
     while first < n and theta[first] >= t_in:
         first += 1
@@ -149,7 +154,7 @@ def charge(theta, energy, c_node, t_in):
 
 @njit(inline=True)
 def _shift_down(theta, first, nodes, fill):
-    """Move nodes ``first`` .. n − 1 down by ``nodes`` node volumes; ``fill`` [°C] enters below node ``first − 1``."""
+    """Move nodes ``first`` .. n − 1 down by ``nodes`` node volumes; ``fill`` [°C] enters below ``first − 1``."""
     n = theta.size
     k = int(nodes)
     f = nodes - k
@@ -162,6 +167,8 @@ def _shift_down(theta, first, nodes, fill):
 @njit(inline=True)
 def lift(theta, energy, c_node, t_set):
     """Heat up to ``energy`` [kWh] into the nodes below ``t_set`` [°C], from the top down; return the heat used."""
+    if theta[theta.size - 1] >= t_set:  # the coldest node is at t_set already
+        return 0.0
     left = energy
     for i in range(theta.size):
         if left <= 0.0:

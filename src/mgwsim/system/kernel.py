@@ -384,7 +384,8 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
     main_dhw, hp_dhw_on = n_dhw_units == 0, n_dhw_units >= 0
     dhw_units = float(n_units) if main_dhw else float(n_dhw_units)
     booster_max, bu_max, bu_eff = p[P_BOOSTER] * dt, p[P_BU_CAP] * dt, p[P_BU_EFF]
-    bu_serves_dhw, bu_electric, bu_alt, bivalent = p[P_BU_DHW] > 0.5, p[P_BU_ELECTRIC] > 0.5, p[P_BU_ALT] > 0.5, p[P_BIVALENT]
+    bu_serves_dhw, bu_electric = p[P_BU_DHW] > 0.5, p[P_BU_ELECTRIC] > 0.5
+    bu_alt, bivalent = p[P_BU_ALT] > 0.5, p[P_BIVALENT]
     has_hp, pv_led, import_limit = p[P_HAS_HP] > 0.5, p[P_PV_LED] > 0.5, p[P_IMPORT_LIMIT]
     limit_on = import_limit < 1e299  # no limit: skip the bisections
     t_buf = p[P_BUF_INIT]
