@@ -274,6 +274,14 @@ def _hot_water(theta, c_node, q_dhw, t_cold, t_useful, plain_target, hp_target, 
     the electricity ``budget`` left by the units. Returns (heat-pump heat, booster heat,
     backup heat, hot water delivered).
     """
+    n = theta.size
+    if theta[0] == theta[n - 1] and theta[0] <= hp_target and hp_target >= plain_target and hp_target >= t_useful:
+        # a uniform tank the units can fill: the two charges leave every node at hp_target (the same result as
+        # below, without walking the nodes: the usual step of a well-sized plant)
+        room = n * c_node * (hp_target - theta[0])
+        if room + q_dhw <= hp_max and q_dhw <= n * c_node * (hp_target - t_cold):
+            theta[:] = hp_target
+            return room + q_dhw, 0.0, 0.0, q_dhw
     hp = booster = backup = delivered = 0.0
     for phase in range(2):
         if phase == 1:
