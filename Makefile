@@ -4,7 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-KERNEL_TESTS := tests/test_thermal.py tests/test_system.py tests/test_control.py tests/test_ev.py \
+KERNEL_TESTS := tests/test_thermal.py tests/test_system.py tests/test_dhw_tank.py tests/test_control.py \
+                tests/test_ev.py \
                 tests/test_heatpump_maps.py tests/test_emitters.py tests/test_coupled.py
 
 .PHONY: demo test test-nojit bench docs install clean

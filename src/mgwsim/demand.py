@@ -15,7 +15,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from mgwsim.building.dhw import DhwProfile, LegionellaRules, dhw_losses_kwh, dhw_profile
+from mgwsim.building.dhw import CirculationLoop, DhwProfile, LegionellaRules, dhw_losses_kwh, dhw_profile, \
+    estimate_circulation_pipe_lengths
 from mgwsim.building.emitters import Radiators, radiators_for
 from mgwsim.building.envelope import Building
 from mgwsim.building.thermal import OPERATIVE_AIR_WEIGHT, OUTPUT_COLUMNS, space_heating_array
@@ -179,28 +180,42 @@ def _zone_and_emitters(building: Building, weather: Weather, radiators: Radiator
 
 
 class DemandSeries(NamedTuple):
-    """A building's demand per step: the columns of :attr:`Demand.hourly` of the same names."""
+    """A building's demand per step as the plant kernel takes it (:func:`mgwsim.system.simulate.run_plant`).
+
+    The first four are the columns of :attr:`Demand.hourly` of the same names, except ``dhw_kwh``:
+    the draws alone (``dhw_draw_kwh``), as the kernel runs the circulation ``loop`` itself from
+    the tank's outlet, in ``loop_surroundings_degc``, with mains water at ``cold_water_degc``.
+    """
 
     space_heating_kwh: np.ndarray
     dhw_kwh: np.ndarray
     supply_required_degc: np.ndarray
     return_required_degc: np.ndarray
+    cold_water_degc: np.ndarray
+    loop_surroundings_degc: np.ndarray
+    loop: CirculationLoop
 
 
 def demand_series(building: Building, weather: Weather, radiators: Radiators, draw_kwh: np.ndarray,
-                  timezone: str = "Europe/Brussels") -> DemandSeries:
+                  cold_water_degc: np.ndarray, timezone: str = "Europe/Brussels",
+                  plant_room_degc: float = 15.0) -> DemandSeries:
     """:func:`simulate_demand` with ``dhw_draws`` given (their ``draw_kwh``), as the four series a plant needs.
 
     For batch runs: no DataFrames (about 15 ms of pandas per building, ten times the
     physics). Hot water as :func:`~mgwsim.building.dhw.dhw_profile` makes it with its
     defaults (draws + loop losses at the :class:`~mgwsim.building.dhw.LegionellaRules`
     minima, no tank); the same arithmetic, so the series equal :func:`simulate_demand`'s
-    columns exactly.
+    columns exactly; the loop and its surroundings (plant room ``plant_room_degc``, shafts at the
+    zone's operative temperature) as :func:`mgwsim.system.simulate.simulate_system` runs them.
     """
     rules = LegionellaRules()
     circulation, shaft, storage = dhw_losses_kwh(
         weather.n_steps, weather.step_h, building.n_apartments, building.n_storeys, building.heated_floor_area_m2,
         supply_temperature_degc=rules.storage_min_degc, circulation_return_degc=rules.circulation_return_min_degc)
     zone, temperatures = _zone_and_emitters(building, weather, radiators, shaft, timezone=timezone)
-    return DemandSeries(zone[:, _SPACE_HEATING], draw_kwh + circulation + storage, temperatures[:, 0],
-                        temperatures[:, 1])
+    loop = CirculationLoop(estimate_circulation_pipe_lengths(building.n_apartments, building.n_storeys,
+                                                             building.heated_floor_area_m2))
+    operative = OPERATIVE_AIR_WEIGHT * zone[:, _AIR] + (1 - OPERATIVE_AIR_WEIGHT) * zone[:, _SURFACE]
+    return DemandSeries(zone[:, _SPACE_HEATING], draw_kwh + storage, temperatures[:, 0], temperatures[:, 1],
+                        np.asarray(cold_water_degc, dtype=float),
+                        np.ascontiguousarray(loop.surroundings_degc(plant_room_degc, operative), dtype=float), loop)

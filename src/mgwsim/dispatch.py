@@ -792,7 +792,7 @@ def _hourly(x, ph, v, e, ev, inputs, plant) -> pd.DataFrame:
         "backup_heat_sh_kwh": col["bu_sh"], "backup_heat_dhw_kwh": col["bu_dhw"], "backup_input_kwh": bu_in,
         "booster_kwh": col["booster"], "gas_kwh": bu_in if is_gas else 0.0,
         "electric_backup_kwh": 0.0 if is_gas else bu_in,
-        "buffer_loss_kwh": buf_loss, "dhw_tank_loss_kwh": dhw_loss,
+        "buffer_loss_kwh": buf_loss, "dhw_tank_loss_kwh": dhw_loss, "dhw_loop_loss_kwh": 0.0,  # loop in q_dhw
         "buffer_storage_change_kwh": buf_delta, "dhw_storage_change_kwh": dhw_delta,
         "buffer_degc": buf_degc, "dhw_tank_degc": dhw_degc,
     }, index=inputs["index"])

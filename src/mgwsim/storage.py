@@ -1,9 +1,9 @@
 """Thermal storage tanks (buffer and hot-water tanks) as the hourly system kernel sees them.
 
-A tank is modelled as one fully mixed node (the hourly resolution of the system
-simulation and the energy balance do not need stratification; the sink temperature the
-heat pump sees is taken as the tank temperature plus the charging margin, which is the
-conservative side for COP). Standby losses follow the tank's UA-value, derived from the EU
+The buffer is modelled as one fully mixed node; the hot-water tank as several stratified
+nodes (``HotWater.nodes``, :mod:`mgwsim.system.dhw_tank`), so that draws run the tank out
+and the heat pump heats its cold bottom. The heat pump's sink for the COP is the tank target
+plus the charging margin (its outlet). Standby losses follow the tank's UA-value, derived from the EU
 energy-label bound of its class (Regulation (EU) 812/2013, Annex II Table 2:
 S = a + b·V^0.4 [W] at 45 K, EN 12897) when not given explicitly.
 """
@@ -23,7 +23,7 @@ MAX_LABEL_VOLUME_L = 2000.0
 
 @dataclass(frozen=True)
 class Tank:
-    """A hot-water or buffer tank (one mixed node).
+    """A hot-water or buffer tank (its volume, limits and standby loss).
 
     Parameters
     ----------

@@ -747,11 +747,12 @@ def _helpers_text(booster_kwh: float, backup_kwh: float, backup_kind: str, langu
 def hot_water_hygiene(system_result, rules: LegionellaRules = LegionellaRules(), *, tolerated_hours: int = 0) -> CheckResult:
     """Is the hot water kept at legionella-safe temperatures, and by what?
 
-    The kernel holds the tank at the plant's setpoint and flags hours in which it is more
-    than 0.5 K below (``dhw_below_setpoint``). The circulation loop is not simulated
-    hour by hour: its return stays at ``rules.circulation_return_min_degc`` when the
-    storage holds ``rules.storage_min_degc`` and the loop is balanced (the demand's
-    circulation losses assume exactly those temperatures).
+    The kernel flags hours in which the tank's outlet (its top node) is more than 0.5 K below
+    the plant's setpoint (``dhw_below_setpoint``), counts the hot water it could not deliver
+    (``dhw_unmet_kwh``: the tank held no water at the useful temperature) and, when the
+    circulation loop is simulated, its return temperature (``dhw_loop_return_degc``, more than
+    0.5 K below ``rules.circulation_return_min_degc`` counts). Each of the three fails the check
+    beyond ``tolerated_hours``: hot water that runs out, or stays below the legionella minima.
 
     Parameters
     ----------
@@ -765,8 +766,9 @@ def hot_water_hygiene(system_result, rules: LegionellaRules = LegionellaRules(),
     -------
     CheckResult
         ``value`` = share of the hot-water heat from booster and backup [-]; ``fail`` when
-        the setpoint is below the rules or the tank falls below it for more than
-        ``tolerated_hours``; ``warn`` when a booster or backup is needed; else ``pass``.
+        the setpoint is below the rules, or hot water is unmet, the tank is below its setpoint
+        or the loop's return below its minimum for more than ``tolerated_hours``; ``warn``
+        when a booster or backup is needed; else ``pass``.
     """
     owner = "hot_water_hygiene"
     if not isinstance(rules, LegionellaRules):
@@ -785,12 +787,30 @@ def hot_water_hygiene(system_result, rules: LegionellaRules = LegionellaRules(),
                       "legionella rules ask for storage.",
                       f"De boilertemperatuur van {setpoint:g} °C ligt onder de {rules.storage_min_degc:g} °C van de "
                       "legionellaregels.")
+    step_h = _step_h(system_result)
+    unmet = h["dhw_unmet_kwh"].to_numpy() if "dhw_unmet_kwh" in h.columns else np.zeros(len(h))
+    unmet_hours = _hours((unmet > 1e-6).sum(), step_h)
+    if unmet_hours > tolerated:
+        return _check(args[0], "fail", *args[1:],
+                      f"The hot water runs out in {unmet_hours} hours: {_num(float(unmet.sum()), 'en')} kWh a year of "
+                      "hot water is not delivered; the tank or the heat pump making it is too small.",
+                      f"Het warm water raakt op in {unmet_hours} uren: {_num(float(unmet.sum()), 'nl')} kWh per jaar "
+                      "warm water wordt niet geleverd; de boiler of de warmtepomp die hem opwarmt is te klein.")
     if below > tolerated:
         return _check(args[0], "fail", *args[1:],
                       f"The hot-water tank falls below {setpoint:g} °C in {below} hours: the legionella minimum "
                       f"({rules.storage_min_degc:g} °C storage, {rules.circulation_return_min_degc:g} °C circulation) "
                       "is not kept; add a booster or a higher-temperature heat pump.",
                       f"De boiler zakt in {below} uren onder {setpoint:g} °C: de legionellaregels worden niet gehaald.")
+    loop_return = h["dhw_loop_return_degc"].to_numpy() if "dhw_loop_return_degc" in h.columns else np.zeros(0)
+    cold_loop = _hours((loop_return < rules.circulation_return_min_degc - 0.5).sum(), step_h)
+    if cold_loop > tolerated:
+        return _check(args[0], "fail", *args[1:],
+                      f"The circulation loop returns below {rules.circulation_return_min_degc:g} °C in {cold_loop} "
+                      "hours: the legionella minimum for circulating water is not kept; raise the tank temperature "
+                      "or insulate the loop.",
+                      f"De circulatieleiding komt in {cold_loop} uren terug onder "
+                      f"{rules.circulation_return_min_degc:g} °C: de legionellaregels worden niet gehaald.")
     helpers = _helpers_text(booster, backup, plant.backup.kind)
     helpers_nl = _helpers_text(booster, backup, plant.backup.kind, "nl")
     if helpers and float(h["hp_heat_dhw_kwh"].sum()) <= _ENERGY_TOLERANCE_KWH:

@@ -75,7 +75,7 @@ from mgwsim.study.evaluate import _refrigerant, assess_year
 from mgwsim.study.inputs import default_building_age_years, default_construction_year
 from mgwsim.study.study import variant_business_case
 from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, SystemResult, gas_boiler_reference
-from mgwsim.system.simulate import _check_in_grid, _defrost, plant_buffers, plant_flows, run_plant
+from mgwsim.system.simulate import _check_in_grid, _defrost, _hot_water_series, plant_buffers, plant_flows, run_plant
 from mgwsim.weather import default_weather
 
 DHW_POOL_SIZE = 256
@@ -428,7 +428,7 @@ def _building_case(row: dict, model: CityModel) -> _BuildingCase:
     design_kw = building.design_heat_load_kw(model.design_temperature_degc)
     seed = row_seed(row["building"]) if "building" in row else int(row["seed"])
     series = demand_series(building, model.weather, radiators_for(design_kw),
-                           model.draw_kwh(building.n_apartments, seed))
+                           model.draw_kwh(building.n_apartments, seed), model.dhw_pool[2])
     common = model.common_area(building, design_kw)
     boiler_kw = max(1.1 * design_kw, REFERENCE_BOILER_MIN_KW)
     reference = Variant("reference", gas_boiler_reference(boiler_kw), keeps_existing_boiler=False)
@@ -511,7 +511,7 @@ def _evaluate(variant, demand, common: dict, building, design_kw: float, model: 
     :class:`~mgwsim.study.VariantResult` with :func:`~mgwsim.study.evaluate.assess_year` and the study's checks."""
     weather, inputs, plant = model.weather, model.defaults, variant.plant
     pv = _pv_kw(variant, model)
-    out, run_hours, starts = _run_year(variant, _demand_series(demand), common["total"], pv, model)
+    out, run_hours, starts = _run_year(variant, _demand_series(demand, plant), common["total"], pv, model)
     hourly = plant_flows(out, plant, weather.index)
     system = SystemResult(plant, demand, hourly, pd.DataFrame({"run_hours": run_hours, "starts": starts}),
                           variant.control)
@@ -531,20 +531,24 @@ def _pv_kw(variant, model: CityModel) -> np.ndarray:
     return model.pv_kw_per_kwp * variant.pv_kwp if variant.pv else np.zeros(model.weather.n_hours)
 
 
-def _demand_series(demand: Demand) -> tuple[np.ndarray, ...]:
-    """Space heating and hot water [kWh], required supply and return temperatures [°C] per hour."""
+def _demand_series(demand: Demand, plant) -> tuple:
+    """The kernel's demand inputs of :func:`~mgwsim.demand.demand_series` from a ``Demand`` (as
+    :func:`~mgwsim.system.simulate_system` takes them)."""
     d = demand.hourly
-    return tuple(d[name].to_numpy() for name in ("space_heating_kwh", "dhw_kwh", "supply_required_degc",
-                                                 "return_required_degc"))
+    dhw_kwh, cold, loop, surroundings = _hot_water_series(demand, plant)
+    return (d["space_heating_kwh"].to_numpy(), dhw_kwh, d["supply_required_degc"].to_numpy(),
+            d["return_required_degc"].to_numpy(), cold, surroundings, loop)
 
 
 def _run_year(variant, series: tuple, other_kw: np.ndarray, pv: np.ndarray, model: CityModel, buffers=None):
     """The plant kernel for the variant's year: ``(out, run_hours, starts)`` of
     :func:`~mgwsim.system.simulate.run_plant` (``out`` in ``buffers`` when given)."""
     plant, air = variant.plant, model.temp_air_degc
-    return run_plant(plant, *series, air, air,
+    sh, dhw, supply, return_, cold, surroundings, loop = series
+    return run_plant(plant, sh, dhw, supply, return_, air, air,
                      model.defrost if plant.heat_pumps is not None and plant.heat_pumps.defrost else model.no_defrost,
-                     control=variant.control, pv_kw=pv, other_load_kw=other_kw, buffers=buffers)
+                     control=variant.control, pv_kw=pv, other_load_kw=other_kw, buffers=buffers,
+                     cold_water_degc=cold, loop=loop, loop_surroundings_degc=surroundings)
 
 
 def study_row_kpis(inputs: StudyInputs, result: VariantResult, reference: VariantResult, design_kw: float,

@@ -11,7 +11,9 @@ and volumes are per step):
 - :func:`tapping_cycle` / :func:`tapping_cycle_hourly` -- the EU tapping cycles XXS..XXL of
   Regulations (EU) 812/2013 and 814/2013;
 - :func:`estimate_circulation_pipe_lengths`, :func:`circulation_loss_kw` -- circulation loop
-  losses; :func:`storage_loss_kw` -- standby loss of a DHW tank from the EU label classes;
+  losses at fixed temperatures; :class:`CirculationLoop` -- the loop as the plant kernel runs it
+  hour by hour (loss from the tank's outlet and the surroundings, return temperature computed);
+  :func:`storage_loss_kw` -- standby loss of a DHW tank from the EU label classes;
 - :class:`LegionellaRules` -- temperature limits the heat-pump side must respect;
 - :func:`dhw_profile` -> :class:`DhwProfile` -- everything above combined for a building.
 
@@ -48,6 +50,7 @@ __all__ = [
     "TAPPING_CYCLE_REFERENCE_KWH",
     "TAPPING_CYCLE_SIZES",
     "WATER_HEAT_KWH_PER_L_K",
+    "CirculationLoop",
     "DhwProfile",
     "LegionellaRules",
     "PipeLengths",
@@ -711,6 +714,87 @@ def circulation_loss_kw(
     return {"basement_kw": basement, "shaft_kw": shaft, "total_kw": basement + shaft}
 
 
+@dataclass(frozen=True)
+class CirculationLoop:
+    """A circulation loop as the plant kernel runs it: its UA and its (constant) pump flow.
+
+    The loss is Q = UA · (θ_mean − θ_amb) with UA = Σ U'_j · L_j over the basement and shaft
+    pipes (the distribution loss of EN 15316-3:2017; U' by default from Hamburg et al. 2021,
+    see :func:`circulation_loss_kw`) and θ_amb the UA-weighted surroundings
+    (:meth:`surroundings_degc`: the plant room for basement pipes, the heated building for the
+    shafts). The pump's flow is sized, as DIN 1988-300:2012 does, for the design drop
+    ``design_supply_degc`` → ``design_return_degc`` (60 → 55 °C, the legionella minima) at
+    the design loss with the design surroundings: ṁ c_p = Q_design / (θ_s − θ_r). Each hour the
+    kernel takes the tank's outlet as the supply and computes the loss and the return
+    temperature (:func:`mgwsim.system.dhw_tank.loop_loss`).
+
+    Parameters
+    ----------
+    pipes : PipeLengths
+    basement_w_per_m_k, shaft_w_per_m_k : float, optional
+        Linear heat loss coefficients [W/(m K)], (0, 5]; default from Hamburg et al. (2021).
+    design_supply_degc, design_return_degc : float
+        Design loop temperatures [°C], the return 1..20 K below the supply.
+    design_basement_degc, design_shaft_degc : float
+        Surroundings at which the flow is sized [°C] (plant room, shafts).
+    """
+
+    pipes: PipeLengths
+    basement_w_per_m_k: float | None = None
+    shaft_w_per_m_k: float | None = None
+    design_supply_degc: float = 60.0
+    design_return_degc: float = 55.0
+    design_basement_degc: float = 15.0
+    design_shaft_degc: float = 20.0
+
+    def __post_init__(self):
+        owner = "CirculationLoop"
+        if not isinstance(self.pipes, PipeLengths):
+            raise InputError(f"{owner}.pipes must be a PipeLengths, got {type(self.pipes).__name__}")
+        supply = check_number(self.design_supply_degc, "design_supply_degc", owner=owner, low=45, high=95, unit="degC")
+        check_number(self.design_return_degc, "design_return_degc", owner=owner, low=supply - 20.0, high=supply - 1.0,
+                     unit="degC")
+        for name in ("design_basement_degc", "design_shaft_degc"):
+            check_number(getattr(self, name), name, owner=owner, low=-20.0, high=self.design_return_degc - 1.0,
+                         unit="degC")
+        object.__setattr__(self, "basement_w_per_m_k", _coefficient(self.basement_w_per_m_k, "basement", owner))
+        object.__setattr__(self, "shaft_w_per_m_k", _coefficient(self.shaft_w_per_m_k, "shaft", owner))
+
+    @property
+    def ua_basement_w_k(self) -> float:
+        """U' · L of the basement pipes [W/K]."""
+        return self.pipes.basement_m * self.basement_w_per_m_k
+
+    @property
+    def ua_shaft_w_k(self) -> float:
+        """U' · L of the shaft pipes [W/K]."""
+        return self.pipes.shaft_m * self.shaft_w_per_m_k
+
+    @property
+    def ua_w_k(self) -> float:
+        """UA of the whole loop [W/K]."""
+        return self.ua_basement_w_k + self.ua_shaft_w_k
+
+    def surroundings_degc(self, basement_degc, shaft_degc):
+        """UA-weighted surroundings [°C]: Σ UA_j θ_j / Σ UA_j (scalars or arrays)."""
+        if self.ua_w_k <= 0.0:
+            return np.asarray(shaft_degc, dtype=float) * 1.0
+        return (self.ua_basement_w_k * np.asarray(basement_degc, dtype=float)
+                + self.ua_shaft_w_k * np.asarray(shaft_degc, dtype=float)) / self.ua_w_k
+
+    @property
+    def design_loss_w(self) -> float:
+        """Loss at the design temperatures [W]: UA_j · ((θ_s + θ_r)/2 − θ_j) summed over the locations."""
+        mean = (self.design_supply_degc + self.design_return_degc) / 2.0
+        return (self.ua_basement_w_k * (mean - self.design_basement_degc)
+                + self.ua_shaft_w_k * (mean - self.design_shaft_degc))
+
+    @property
+    def flow_w_k(self) -> float:
+        """Pump flow as ṁ c_p [W/K]: the design loss over the design temperature drop (DIN 1988-300:2012)."""
+        return self.design_loss_w / (self.design_supply_degc - self.design_return_degc)
+
+
 def _coefficient(value, location: str, owner: str) -> float:
     """Linear loss coefficient [W/(m K)]: given, or Hamburg et al. (2021) over the assumed dT."""
     if value is None:
@@ -841,11 +925,15 @@ class DhwProfile:
         Heated floor area used for the per-m2 figures [m2].
     n_persons : float
         Occupants of the building.
+    loop : CirculationLoop, optional
+        The circulation loop behind ``circulation_loss_kwh`` (at the design temperatures), which
+        :func:`mgwsim.system.simulate_system` runs hour by hour from the tank's outlet.
     """
 
     hourly: pd.DataFrame
     floor_area_m2: float
     n_persons: float
+    loop: CirculationLoop | None = None
 
     def annual(self) -> pd.Series:
         """Annual totals scaled to 8760 h: energies [kWh], volume [m3] and ratios."""
@@ -975,4 +1063,9 @@ def dhw_profile(
         "cold_water_degc": draws["cold_water_degc"].to_numpy(),
     }, index=index)
     n_persons = float(_check_occupants(n_apartments, occupants_per_apartment, "dhw_profile").sum())
-    return DhwProfile(hourly=hourly, floor_area_m2=area, n_persons=n_persons)
+    if pipes is None:
+        pipes = estimate_circulation_pipe_lengths(n_apartments, n_storeys, area)
+    loop = None if t_supply - t_return < 1.0 else CirculationLoop(  # no flow to size without a temperature drop
+        pipes, design_supply_degc=t_supply, design_return_degc=t_return,
+        design_basement_degc=float(np.mean(plant_room_degc)), design_shaft_degc=float(np.mean(shaft_degc)))
+    return DhwProfile(hourly=hourly, floor_area_m2=area, n_persons=n_persons, loop=loop)

@@ -94,6 +94,8 @@ class VariantResult:
             "spf_h2": system["spf_h2"],
             "backup_share": system["backup_share"],
             "unmet_hours": system["unmet_hours"],
+            "dhw_unmet_kwh": system["dhw_unmet_kwh"],
+            "dhw_loop_share": system["dhw_loop_share"],
             "cold_hours": system["cold_hours"],
             "min_operative_degc": system["min_operative_degc"],
             "hp_elec_mwh": system["hp_elec_kwh"] / 1000.0,

@@ -4,14 +4,19 @@ One pure function runs one building-year: state (tank temperatures, units runnin
 every heat and electricity flow out, so that the plant heat balance
 
     Q_hp,sh + Q_hp,dhw + Q_bu,sh + Q_bu,dhw + Q_booster
-        = Q_sh,delivered + Q_dhw + L_buffer + L_dhw + ΔE_buffer + ΔE_dhw
+        = Q_sh,delivered + Q_dhw,delivered + L_buffer + L_dhw + L_loop + ΔE_buffer + ΔE_dhw
+
+(Q_dhw,delivered = Q_dhw − Q_dhw,unmet)
 
 can be checked every hour outside the kernel. Each hour, in this order:
 
-1. **Hot water (priority).** The tank is brought back to its setpoint (+ controller offset):
-   the heat pumps charge it as far as their maximum supply temperature allows (outlet =
-   tank target + charge margin), the electric booster lifts the rest up to the plain
-   setpoint (legionella), then the backup if it serves hot water.
+1. **Hot water (priority).** On the stratified tank (:mod:`mgwsim.system.dhw_tank`): the
+   standby and circulation-loop losses (the loop fed from the top node at the step's start),
+   then the heat pumps charge the tank as far as their maximum supply temperature allows
+   (outlet = tank target + charge margin), the electric booster lifts the upper nodes up to
+   the plain setpoint (legionella), then the backup if it serves hot water; the draw takes
+   what the nodes at or above the useful temperature hold (the rest is ``DHW_UNMET``); the
+   same heaters then bring the tank back to its setpoint (+ controller offset).
 2. **Space heating.** The buffer (or the radiator circuit directly) is brought to the hour's
    required supply temperature (+ offset). The heat pumps work at outlet = target + margin
    with the unit-hours the hot water left; when that outlet is above their maximum supply
@@ -40,7 +45,8 @@ can be checked every hour outside the kernel. Each hour, in this order:
 
 Price-led control needs no state and is expressed through the setpoint offsets
 (:func:`mgwsim.control.price_led_offsets`). Tank losses use the temperature at the start of
-the hour (explicit Euler; tank time constants are days).
+the hour (explicit Euler; tank time constants are days). ``DHW_DEGC`` is the hot-water tank's
+volume-mean temperature (ΔE_dhw = C · Δθ_mean), ``DHW_TOP_DEGC`` its outlet.
 
 **Time step.** "Hour" above reads "step": the step length ``dt_h`` (parameter ``P_DT_H``,
 1 h or 0.25 h) turns powers into energies per step (capacities, booster, backup, losses,
@@ -62,6 +68,7 @@ import numpy as np
 
 from mgwsim._numba import njit
 from mgwsim.heatpump.maps import _bracket
+from mgwsim.system.dhw_tank import charge, draw, lift, loop_loss, mean_temperature, mix, room_below, standing_loss
 from mgwsim.system.zone import C_A_AIR, C_A_END, C_A_MASS, C_A_SURFACE, C_COUPLED, C_EMITTER_KW, \
     C_EXCESS_INV_STEP, C_K_AIR, C_K_END, C_K_MASS, C_K_SURFACE, C_ROOM_DEGC, C_THETA_M0, C_TO_KWH, C_W_AIR, Z_AIR, \
     Z_CONTROLLED, Z_MASS, Z_MASS_END, Z_SURFACE
@@ -73,13 +80,18 @@ SH_DELIVERED, SH_UNMET, DHW_DELIVERED, HP_HEAT_SH, HP_HEAT_DHW, HP_ELEC_SH, HP_E
     DHW_BELOW_SETPOINT, HP_HEAT_PV_LED, HP_LIMITED_BY_GRID = range(25)
 # the coupled zone (NaN in a decoupled run): the ideal heat need [kWh per step] and the node temperatures [°C]
 SH_NEED, ZONE_AIR_DEGC, ZONE_SURFACE_DEGC, ZONE_MASS_DEGC, ZONE_MASS_END_DEGC = range(25, 30)
-N_OUTPUTS = 30
+# the stratified hot-water tank and its circulation loop: hot water not delivered [kWh per step], the loop's loss
+# [kWh per step] and return temperature [°C], the top (outlet) and bottom node temperatures [°C]
+DHW_UNMET, DHW_LOOP_LOSS, DHW_LOOP_RETURN_DEGC, DHW_TOP_DEGC, DHW_BOTTOM_DEGC = range(30, 35)
+N_OUTPUTS = 35
 
 # parameter vector positions
 P_N_UNITS, P_MIN_MOD, P_CD, P_MARGIN, P_N_DHW_UNITS, P_DHW_MARGIN, P_C_BUF, P_UA_BUF, P_BUF_MAX, P_T_AMB, \
     P_C_DHW, P_UA_DHW, P_DHW_SET, P_DHW_MAX, P_BOOSTER, P_BU_CAP, P_BU_EFF, P_BU_ALT, P_BIVALENT, P_BU_DHW, \
     P_BUF_INIT, P_DHW_INIT, P_HAS_HP, P_BU_ELECTRIC, P_PV_LED, P_IMPORT_LIMIT, P_DT_H = range(27)
-N_PARAMS = 27
+# the hot-water tank's nodes, the useful tap temperature [°C], the loop's UA and flow (ṁ c_p) [kW/K]
+P_DHW_NODES, P_TAP_USEFUL, P_LOOP_UA, P_LOOP_FLOW = range(27, 31)
+N_PARAMS = 31
 
 # unit operating points per step (columns of the first pass): capacity of one unit [kW] and COP, and the sinks
 PT_DHW_CAP, PT_DHW_COP, PT_SH_CAP, PT_SH_COP, PT_PV_DHW_CAP, PT_PV_DHW_COP, PT_PV_BUF_CAP, PT_PV_BUF_COP, \
@@ -259,30 +271,46 @@ def _heat_within(budget, heat_max, cap_u, cop_u, unit_steps_before, min_mod, cd)
 
 
 @njit(inline=True)
-def _hot_water(t_dhw, q_dhw, loss, target, plain_target, hp_target, cap_u, cop_u, units, c_dhw, hp_limit,
-               booster_max, backup_max, backup_dhw, backup_electric, backup_eff, hp_on, budget):
-    """Steps 1 and 3 for hot water, scalars only, energies per step [kWh].
+def _hot_water(theta, c_node, q_dhw, t_cold, t_useful, plain_target, hp_target, hp_max, cop_u, booster_max,
+               backup_max, backup_electric, backup_eff, budget):
+    """Steps 1 and 3 for hot water on the stratified tank ``theta`` (its losses already taken), energies per step [kWh].
 
-    Returns (heat-pump heat, its electricity, booster heat, backup heat, whether the heat
-    pumps alone met the whole need, i.e. the tank ends at ``hp_target``). ``hp_target`` is
-    the tank temperature the units can reach; the booster and backup bring the tank only to
-    ``plain_target`` (a controller's raise is for the heat pumps).
+    Before the draw the heat pumps charge the tank towards ``hp_target`` (the temperature they
+    can reach), then the booster and the backup lift it to ``plain_target`` (a controller's
+    raise is for the heat pumps); the draw (:func:`mgwsim.system.dhw_tank.draw`) delivers what
+    the nodes at or above ``t_useful`` hold; then the same heaters bring the tank back. The
+    first charge lets the units serve the step's draw beyond the tank's content (they run
+    while water is drawn), the second is the recovery. ``hp_max`` is the heat the units may
+    give in the step (0 when they are off); the booster and an electric backup stay within
+    the electricity ``budget`` left by the units. Returns (heat-pump heat, booster heat,
+    backup heat, hot water delivered).
     """
-    hp_heat = elec = booster = backup = 0.0
-    if q_dhw + loss + c_dhw * (target - t_dhw) <= 0.0:
-        return hp_heat, elec, booster, backup, False
-    need_hp = q_dhw + loss + c_dhw * (hp_target - t_dhw)
-    if hp_on and need_hp > 0.0 and cap_u > 0.0:
-        hp_heat = min(need_hp, units * cap_u, hp_limit, budget * cop_u)  # full-load charging: no cycling loss
-        elec = hp_heat / cop_u
-    rest = max(q_dhw + loss + c_dhw * (plain_target - t_dhw) - hp_heat, 0.0)
-    booster = min(rest, booster_max, max(budget - elec, 0.0))
-    rest -= booster
-    if backup_dhw and rest > 0.0:
-        backup = min(rest, backup_max)
-        if backup_electric:
-            backup = min(backup, max(budget - elec - booster, 0.0) * backup_eff)
-    return hp_heat, elec, booster, backup, hp_heat == need_hp and booster == 0.0 and backup == 0.0
+    n = theta.size
+    if theta[0] == theta[n - 1] and theta[0] <= hp_target and hp_target >= plain_target and hp_target >= t_useful:
+        # a uniform tank the units can fill: the two charges leave every node at hp_target (the same result as
+        # below, without walking the nodes: the usual step of a well-sized plant)
+        room = n * c_node * (hp_target - theta[0])
+        if room + q_dhw <= hp_max and q_dhw <= n * c_node * (hp_target - t_cold):
+            theta[:] = hp_target
+            return room + q_dhw, 0.0, 0.0, q_dhw
+    hp = booster = backup = delivered = 0.0
+    for phase in range(2):
+        if phase == 1:
+            delivered = draw(theta, q_dhw, c_node, t_cold, t_useful)
+        if hp_max > hp:
+            hp += charge(theta, hp_max - hp, c_node, hp_target)
+        spare = max(budget - (hp / cop_u if hp > 0.0 else 0.0) - booster - (backup / backup_eff if backup_electric
+                                                                             else 0.0), 0.0)
+        if booster_max > booster:
+            heat = lift(theta, min(booster_max - booster, spare), c_node, plain_target)
+            booster += heat
+            spare -= heat
+        if backup_max > backup:
+            limit = backup_max - backup
+            if backup_electric:
+                limit = min(limit, spare * backup_eff)
+            backup += lift(theta, limit, c_node, plain_target)
+    return hp, booster, backup, delivered
 
 
 @njit(inline=True)
@@ -323,10 +351,13 @@ def _pv_charge(room, free_units, cap_u, cop_u, surplus, headroom):
 @njit
 def plant_kernel(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_factor, cop_factor, cap_limit_kw,
                  buffer_offset_k, dhw_offset_k, pv_kw, other_load_kw, hp_grids, dhw_grids, zone, p, run_hours, starts,
-                 out, pts):
+                 out, pts, dhw_temperatures):
     """Run one building-year: fills every cell of ``out`` (n × N_OUTPUTS); adds to ``run_hours``, ``starts`` (per unit).
 
-    Heat series are kWh per step, power series kW (means over the step). ``cap_limit_kw``
+    Heat series are kWh per step, power series kW (means over the step); ``q_dhw`` is the hot
+    water drawn at the taps (energy above the cold water) and ``dhw_temperatures`` = (cold
+    water, circulation-loop surroundings) [°C] per step (the loop's UA and flow in ``p``;
+    UA 0 for no loop, ``q_dhw`` then carries any loop loss). ``cap_limit_kw``
     caps the heat of the main cascade (e.g. what an exhaust-air flow can give; ``inf`` for
     no cap); ``pv_kw`` and ``other_load_kw`` (the connection's other electricity use)
     matter for PV-led control and the import limit only. ``p`` is the parameter vector
@@ -343,15 +374,15 @@ def plant_kernel(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_facto
     h_max = hp_grids[3]
     d_max = h_max if int(p[P_N_DHW_UNITS]) == 0 else dhw_grids[3]
     _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, dhw_offset_k, pv_kw, other_load_kw,
-               pts, h_max, d_max, zone, p, out, run_hours, starts)
+               pts, h_max, d_max, zone, p, out, run_hours, starts, dhw_temperatures)
     return out
 
 
 @njit
 def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, dhw_offset_k, pv_kw, other_load_kw,
-               pts, h_max, d_max, zone, p, out, run_hours, starts):
-    """Steps 1–5 over the year (state: the two tank temperatures, the units running, the zone's mass
-    temperature when coupled); see the module docstring.
+               pts, h_max, d_max, zone, p, out, run_hours, starts, dhw_temperatures):
+    """Steps 1–5 over the year (state: the buffer temperature, the hot-water tank's node temperatures,
+    the units running, the zone's mass temperature when coupled); see the module docstring.
 
     ``h_max``/``d_max``: maximum supply [°C] of the main units and of the hot-water units.
     """
@@ -372,11 +403,17 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
     main_dhw, hp_dhw_on = n_dhw_units == 0, n_dhw_units >= 0
     dhw_units = float(n_units) if main_dhw else float(n_dhw_units)
     booster_max, bu_max, bu_eff = p[P_BOOSTER] * dt, p[P_BU_CAP] * dt, p[P_BU_EFF]
-    bu_dhw, bu_electric, bu_alt, bivalent = p[P_BU_DHW] > 0.5, p[P_BU_ELECTRIC] > 0.5, p[P_BU_ALT] > 0.5, p[P_BIVALENT]
+    bu_serves_dhw, bu_electric = p[P_BU_DHW] > 0.5, p[P_BU_ELECTRIC] > 0.5
+    bu_alt, bivalent = p[P_BU_ALT] > 0.5, p[P_BIVALENT]
     has_hp, pv_led, import_limit = p[P_HAS_HP] > 0.5, p[P_PV_LED] > 0.5, p[P_IMPORT_LIMIT]
     limit_on = import_limit < 1e299  # no limit: skip the bisections
-    t_buf, t_dhw = p[P_BUF_INIT], p[P_DHW_INIT]
-    inv_c_dhw = 1.0 / c_dhw if c_dhw > 0.0 else 0.0
+    t_buf = p[P_BUF_INIT]
+    t_cold, t_loop_ambient = dhw_temperatures
+    n_nodes = int(p[P_DHW_NODES])
+    theta = np.full(n_nodes, p[P_DHW_INIT])  # the hot-water tank's nodes, top first [°C]
+    c_node, ua_node = c_dhw / n_nodes, ua_dhw / n_nodes * dt
+    t_useful, loop_ua, loop_flow = p[P_TAP_USEFUL], p[P_LOOP_UA], p[P_LOOP_FLOW]
+    t_dhw = mean_temperature(theta)
     inv_c_buf = 1.0 / c_buf if c_buf > 0.0 else 0.0
     inv_eff = 1.0 / bu_eff
     running_prev = 0
@@ -389,14 +426,21 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
         budget = max((import_limit + pv_kw[t] - other_load_kw[t]) * dt, 0.0)  # electricity allowed [kWh]
         cap_limit = cap_limit_kw[t] * dt
         # 1. hot water ---------------------------------------------------------------------------
+        loop, t_loop_return = loop_loss(theta[0], t_loop_ambient[t], loop_ua, loop_flow, dt)  # start-of-step outlet
+        loss_dhw = standing_loss(theta, c_node, ua_node, t_amb, t_cold[t])
+        if loop > 0.0:  # the loop's water leaves at the top and comes back to the bottom at its return temperature
+            loop = draw(theta, loop, c_node, max(t_loop_return, t_cold[t]), -1e300)
+            mix(theta)
         cap_d, cop_d = pts[t, PT_DHW_CAP] * dt, pts[t, PT_DHW_COP]
-        loss_dhw = ua_dhw * (t_dhw - t_amb) * dt
         dhw_target = min(dhw_set + dhw_offset_k[t], dhw_max)
         hp_dhw_target = min(dhw_target, d_max - dhw_margin)
-        hp_dhw, elec_dhw, booster, bu_dhw, dhw_met = _hot_water(
-            t_dhw, q_dhw[t], loss_dhw, dhw_target, dhw_set, hp_dhw_target,
-            cap_d, cop_d, dhw_units, c_dhw, cap_limit if main_dhw else 1e300, booster_max, bu_max, bu_dhw,
-            bu_electric, bu_eff, hp_allowed and hp_dhw_on, budget)
+        hp_dhw_max = 0.0
+        if hp_allowed and hp_dhw_on and cap_d > 0.0:
+            hp_dhw_max = min(dhw_units * cap_d, cap_limit if main_dhw else 1e300, budget * cop_d)
+        hp_dhw, booster, bu_dhw, dhw_delivered = _hot_water(
+            theta, c_node, q_dhw[t], t_cold[t], t_useful, dhw_set, hp_dhw_target, hp_dhw_max, cop_d, booster_max,
+            bu_max if bu_serves_dhw else 0.0, bu_electric, bu_eff, budget)
+        elec_dhw = hp_dhw / cop_d if hp_dhw > 0.0 else 0.0  # full-load charging: no cycling loss
         uh_dhw = hp_dhw / cap_d if main_dhw and hp_dhw > 0.0 else 0.0
         budget -= elec_dhw + booster + (bu_dhw * inv_eff if bu_electric else 0.0)
         # 2. space heating -------------------------------------------------------------------------
@@ -440,14 +484,7 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
                 delivered = max(load - c_buf * (plain - t_free), 0.0)
         else:
             delivered = min(load, supplied)
-        # new tank temperatures; when the heat pumps alone met the whole need, the tank is at its target
-        # (the same value, to rounding, without the long chain of this step's arithmetic: faster)
-        t_dhw_new = t_dhw
-        if c_dhw > 0.0:
-            if dhw_met:
-                t_dhw_new = hp_dhw_target
-            else:
-                t_dhw_new = t_dhw + (hp_dhw + booster + bu_dhw - q_dhw[t] - loss_dhw) * inv_c_dhw
+        # new buffer temperature
         t_buf_new = t_buf
         if c_buf > 0.0:
             if bu_sh == 0.0 and delivered == load and hp_sh == need_sh:
@@ -460,15 +497,16 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
         surplus = (pv_kw[t] - other_load_kw[t]) * dt - (elec_dhw + booster + elec_sh) - (
             (bu_sh + bu_dhw) * inv_eff if bu_electric else 0.0)
         if pv_led and hp_allowed and surplus > 1e-6:
-            if main_dhw and c_dhw > 0.0:
+            if main_dhw:
                 cu, co = pts[t, PT_PV_DHW_CAP] * dt, pts[t, PT_PV_DHW_COP]
-                room = c_dhw * (min(dhw_max + dhw_margin, h_max) - dhw_margin - t_dhw_new)
-                extra_dhw = _pv_charge(room, n_units - uh_used, cu, co, surplus, max(cap_limit - hp_dhw - hp_sh, 0.0))
+                pv_target = min(dhw_max + dhw_margin, h_max) - dhw_margin
+                extra_dhw = _pv_charge(room_below(theta, c_node, pv_target), n_units - uh_used, cu, co, surplus,
+                                       max(cap_limit - hp_dhw - hp_sh, 0.0))
                 if extra_dhw > 0.0:
+                    extra_dhw = charge(theta, extra_dhw, c_node, pv_target)
                     extra_elec_dhw = extra_dhw / co
                     surplus -= extra_elec_dhw
                     uh_used += extra_dhw / cu
-                    t_dhw_new += extra_dhw * inv_c_dhw
             if c_buf > 0.0 and surplus > 1e-6:
                 cu, co = pts[t, PT_PV_BUF_CAP] * dt, pts[t, PT_PV_BUF_COP]
                 room = c_buf * (min(buf_max + margin, h_max) - margin - t_buf_new)
@@ -481,7 +519,7 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
         # bookkeeping ------------------------------------------------------------------------------
         out[t, SH_DELIVERED] = delivered
         out[t, SH_UNMET] = q_sh[t] - delivered
-        out[t, DHW_DELIVERED] = q_dhw[t]
+        out[t, DHW_DELIVERED] = dhw_delivered
         out[t, HP_HEAT_SH] = hp_sh + extra_buf
         out[t, HP_HEAT_DHW] = hp_dhw + extra_dhw
         out[t, HP_ELEC_SH] = elec_sh + extra_elec_buf
@@ -493,6 +531,7 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
         out[t, BUFFER_LOSS] = loss_buf
         out[t, DHW_LOSS] = loss_dhw
         out[t, BUFFER_DEGC] = t_buf_new
+        t_dhw_new = mean_temperature(theta)
         out[t, DHW_DEGC] = t_dhw_new
         out[t, BUFFER_DELTA] = c_buf * (t_buf_new - t_buf)
         out[t, DHW_DELTA] = c_dhw * (t_dhw_new - t_dhw)
@@ -515,7 +554,12 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
         out[t, CYCLING] = 1.0 if is_cycling else 0.0
         running_prev = k
         out[t, HP_LIMITED_BY_TEMPERATURE] = limited
-        out[t, DHW_BELOW_SETPOINT] = 1.0 if t_dhw_new < dhw_set - 0.5 else 0.0
+        out[t, DHW_UNMET] = dhw_unmet = q_dhw[t] - dhw_delivered
+        out[t, DHW_BELOW_SETPOINT] = 1.0 if theta[0] < dhw_set - 0.5 or dhw_unmet > 1e-6 else 0.0  # short of hot water
+        out[t, DHW_LOOP_LOSS] = loop
+        out[t, DHW_LOOP_RETURN_DEGC] = t_loop_return if loop_ua > 0.0 else math.nan
+        out[t, DHW_TOP_DEGC] = theta[0]
+        out[t, DHW_BOTTOM_DEGC] = theta[n_nodes - 1]
         out[t, HP_HEAT_PV_LED] = extra_dhw + extra_buf
         out[t, HP_LIMITED_BY_GRID] = grid_limited
         t_buf, t_dhw = t_buf_new, t_dhw_new

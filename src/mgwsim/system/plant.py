@@ -17,6 +17,10 @@ BACKUP_KINDS = ("none", "gas_boiler", "electric")
 BACKUP_MODES = ("parallel", "alternative")
 HOT_WATER_MODES = ("heat_pump", "separate_heat_pump", "electric")
 
+USEFUL_HOT_WATER_DEGC = 40.0
+"""Lowest temperature at which drawn water still counts as hot water [°C]: the "useful water" of the EU
+tapping cycles (mixed water at 40 °C, V40; Reg. (EU) 812/2013 Annex VII Table 3, EN 16147)."""
+
 DEFAULT_DEGRADATION_COEFFICIENT = 0.9
 """Cyclic degradation coefficient Cd [-], the default of EN 14825:2022 (8.5.2) for air/water units when not measured."""
 
@@ -137,6 +141,12 @@ class HotWater:
         The separate hot-water heat pump (mode "separate_heat_pump").
     charge_margin_k : float
         Condenser outlet above the tank temperature while charging [K].
+    nodes : int
+        Fully mixed layers of the stratified tank (1..12): cold water enters the bottom, hot
+        water leaves the top, the heat pump heats the bottom water (:mod:`mgwsim.system.dhw_tank`).
+    useful_degc : float
+        Lowest outlet temperature that still serves a draw [°C] (default 40 °C, EN 16147's
+        useful water); below it the draw is unmet hot water.
     """
 
     tank: Tank = field(default_factory=lambda: Tank(1000.0, min_degc=55.0, max_degc=75.0))
@@ -145,9 +155,15 @@ class HotWater:
     booster_kw: float = 0.0
     heat_pump: HeatPumpCascade | None = None
     charge_margin_k: float = 5.0
+    nodes: int = 5
+    useful_degc: float = USEFUL_HOT_WATER_DEGC
 
     def __post_init__(self):
         owner = "HotWater"
+        check_number(self.nodes, "nodes", owner=owner, low=1, high=12)
+        if self.nodes != int(self.nodes):
+            raise InputError(f"HotWater.nodes = {self.nodes!r} must be a whole number of layers; allowed: 1..12")
+        check_number(self.useful_degc, "useful_degc", owner=owner, low=25.0, high=self.setpoint_degc, unit="degC")
         check_choice(self.mode, "mode", HOT_WATER_MODES, owner=owner)
         check_number(self.setpoint_degc, "setpoint_degc", owner=owner, low=self.tank.min_degc, high=self.tank.max_degc,
                      unit="degC")

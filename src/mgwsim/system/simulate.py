@@ -8,6 +8,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from mgwsim.building.dhw import CirculationLoop
 from mgwsim.building.thermal import OPERATIVE_AIR_WEIGHT, ZoneParameters
 from mgwsim.control import Control, price_led_offsets
 from mgwsim.demand import Demand, step_count_hours
@@ -31,13 +32,17 @@ COLUMNS = {
     k.DHW_BELOW_SETPOINT: "dhw_below_setpoint", k.HP_HEAT_PV_LED: "hp_heat_pv_led_kwh",
     k.HP_LIMITED_BY_GRID: "hp_grid_limited", k.SH_NEED: "space_heating_need_kwh", k.ZONE_AIR_DEGC: "zone_air_degc",
     k.ZONE_SURFACE_DEGC: "zone_surface_degc", k.ZONE_MASS_DEGC: "zone_mass_degc",
-    k.ZONE_MASS_END_DEGC: "zone_mass_end_degc",
+    k.ZONE_MASS_END_DEGC: "zone_mass_end_degc", k.DHW_UNMET: "dhw_unmet_kwh", k.DHW_LOOP_LOSS: "dhw_loop_loss_kwh",
+    k.DHW_LOOP_RETURN_DEGC: "dhw_loop_return_degc", k.DHW_TOP_DEGC: "dhw_tank_top_degc",
+    k.DHW_BOTTOM_DEGC: "dhw_tank_bottom_degc",
 }
 OVERHEATING_DEGC = 26.0
 """Upper operative temperature [°C] of category II for residential rooms in summer (EN 16798-1:2019, Annex B)."""
 HEAT_IN = ("hp_heat_sh_kwh", "hp_heat_dhw_kwh", "backup_heat_sh_kwh", "backup_heat_dhw_kwh", "booster_kwh")
 HEAT_OUT = ("space_heating_delivered_kwh", "dhw_delivered_kwh", "buffer_loss_kwh", "dhw_tank_loss_kwh",
-            "buffer_storage_change_kwh", "dhw_storage_change_kwh")
+            "dhw_loop_loss_kwh", "buffer_storage_change_kwh", "dhw_storage_change_kwh")
+DEFAULT_COLD_WATER_DEGC = 10.0
+"""Cold water [°C] of :func:`run_plant` when its caller gives none (the EU tapping cycles' test value)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -117,6 +122,29 @@ class SystemResult:
             self.step_h)
         return pd.Series(residual, index=h.index, name="zone_balance_residual_kwh")
 
+    def hot_water_kpis(self) -> dict:
+        """Hot water over the year: what the taps did not get and where the heat went.
+
+        ``dhw_unmet_kwh`` hot water drawn but not delivered (the tank held no water at or above
+        the useful temperature) [kWh], ``dhw_unmet_hours`` [h]; ``dhw_loop_loss_kwh`` the
+        circulation loop's loss; ``dhw_loop_share`` = loop loss / (hot water delivered + loop
+        loss + tank loss), the loop's share of the heat the hot-water system used [-];
+        ``dhw_tank_min_degc`` the coldest node of the year, ``dhw_loop_return_min_degc`` the
+        lowest loop return [°C] (NaN without a loop).
+        """
+        h, step_h = self.hourly, self.step_h
+        unmet, loop = h["dhw_unmet_kwh"].to_numpy(), float(h["dhw_loop_loss_kwh"].sum())
+        used = float(h["dhw_delivered_kwh"].sum()) + loop + float(h["dhw_tank_loss_kwh"].sum())
+        returns = h["dhw_loop_return_degc"].to_numpy()
+        return {
+            "dhw_unmet_kwh": float(unmet.sum()),
+            "dhw_unmet_hours": step_count_hours(int((unmet > 1e-6).sum()), step_h),
+            "dhw_loop_loss_kwh": loop,
+            "dhw_loop_share": loop / used if used > 0 else np.nan,
+            "dhw_tank_min_degc": float(h["dhw_tank_bottom_degc"].min()),
+            "dhw_loop_return_min_degc": float(np.min(returns)) if np.isfinite(returns).all() else np.nan,
+        }
+
     def kpis(self) -> pd.Series:
         """Annual KPIs.
 
@@ -145,6 +173,7 @@ class SystemResult:
             "space_heating_need_kwh": s["space_heating_need_kwh"],
             "unmet_hours": step_count_hours(int((h["space_heating_unmet_kwh"].to_numpy() > 1e-6).sum()), step_h),
             "dhw_delivered_kwh": s["dhw_delivered_kwh"],
+            **self.hot_water_kpis(),
             "hp_heat_kwh": hp_heat,
             "hp_elec_kwh": hp_elec,
             "backup_heat_kwh": backup_heat,
@@ -232,7 +261,8 @@ def _defrost(cascade: HeatPumpCascade | None, weather: Weather) -> tuple[np.ndar
     return np.ascontiguousarray(capacity, dtype=float), np.ascontiguousarray(cop, dtype=float)
 
 
-def _params(plant: Plant, first_supply_degc: float, control: Control, step_h: float = 1.0) -> np.ndarray:
+def _params(plant: Plant, first_supply_degc: float, control: Control, step_h: float = 1.0,
+            loop: CirculationLoop | None = None) -> np.ndarray:
     hp, hw, bu, buf = plant.heat_pumps, plant.hot_water, plant.backup, plant.buffer
     n_dhw = {"heat_pump": 0, "separate_heat_pump": hw.heat_pump.n_units if hw.heat_pump else 0, "electric": -1}[hw.mode]
     tank = hw.tank
@@ -257,6 +287,8 @@ def _params(plant: Plant, first_supply_degc: float, control: Control, step_h: fl
     p[k.P_PV_LED] = float(control.pv_led)
     p[k.P_IMPORT_LIMIT] = control.import_limit_kw if control.import_limit_kw is not None else 1e300
     p[k.P_DT_H] = step_h  # the weather's step [h]: kW -> kWh per step in the kernel
+    p[k.P_DHW_NODES], p[k.P_TAP_USEFUL] = hw.nodes, hw.useful_degc
+    p[k.P_LOOP_UA], p[k.P_LOOP_FLOW] = (loop.ua_w_k / 1000.0, loop.flow_w_k / 1000.0) if loop else (0.0, 1.0)
     return p
 
 
@@ -323,19 +355,40 @@ def simulate_system(
     cap_factor, cop_factor = _defrost(hp, weather)
     cap_limit = None if capacity_limit_kw is None else _series(capacity_limit_kw, "capacity_limit_kw", weather, low=0.0)
     d = demand.hourly
+    dhw_kwh, cold, loop, surroundings = _hot_water_series(demand, plant)
     out, run_hours, starts = run_plant(
-        plant, d["space_heating_kwh"].to_numpy(dtype=float), d["dhw_kwh"].to_numpy(dtype=float),
+        plant, d["space_heating_kwh"].to_numpy(dtype=float), dhw_kwh,
         d["supply_required_degc"].to_numpy(dtype=float), d["return_required_degc"].to_numpy(dtype=float),
         source, weather.temp_air_degc, (cap_factor, cop_factor), control=control, step_h=step_h,
         pv_kw=series["pv"], other_load_kw=series["other"], capacity_limit_kw=cap_limit,
         buffer_offset_k=series["buffer_offset"], dhw_offset_k=series["dhw_offset"],
-        zone=_zone(demand, weather) if coupled else None)
+        zone=_zone(demand, weather) if coupled else None, cold_water_degc=cold, loop=loop,
+        loop_surroundings_degc=surroundings)
     hourly = plant_flows(out, plant, weather.index)
     hourly["source_degc"] = source
     hourly["supply_required_degc"] = d["supply_required_degc"].to_numpy()
     units = pd.DataFrame({"run_hours": run_hours, "starts": starts},
                          index=pd.RangeIndex(1, len(run_hours) + 1, name="unit"))
     return SystemResult(plant, demand, hourly, units, control)
+
+
+def _hot_water_series(demand: Demand, plant: Plant) -> tuple:
+    """(hot water to draw [kWh per step], cold water [°C], circulation loop, the loop's surroundings [°C]).
+
+    With the demand's hot-water profile and its loop, the kernel gets the draws alone and runs
+    the loop from the tank's outlet: basement pipes in the plant room (the tank's
+    ``ambient_degc``), shaft pipes in the heated building (the demand's operative temperature,
+    20 °C for a demand without a zone). Else it gets the demand's whole ``dhw_kwh`` as draws
+    (no loop, cold water at :data:`DEFAULT_COLD_WATER_DEGC`).
+    """
+    d, profile = demand.hourly, demand.dhw
+    if profile is None or profile.loop is None or "dhw_draw_kwh" not in d.columns:
+        return d["dhw_kwh"].to_numpy(dtype=float), None, None, None
+    indoor = d["operative_degc"].to_numpy(dtype=float) if "operative_degc" in d.columns else 20.0
+    surroundings = np.broadcast_to(profile.loop.surroundings_degc(plant.hot_water.tank.ambient_degc, indoor),
+                                   (len(d),))
+    return (d["dhw_draw_kwh"].to_numpy(dtype=float), profile.hourly["cold_water_degc"].to_numpy(dtype=float),
+            profile.loop, np.ascontiguousarray(surroundings, dtype=float))
 
 
 def _zone(demand: Demand, weather: Weather) -> ZoneInputs:
@@ -366,7 +419,8 @@ def plant_buffers(n_steps: int) -> tuple[np.ndarray, np.ndarray]:
 def run_plant(plant: Plant, space_heating_kwh, dhw_kwh, supply_degc, return_degc, source_degc, outdoor_degc,
               defrost: tuple, *, control: Control | None = None, step_h: float = 1.0, pv_kw=None, other_load_kw=None,
               capacity_limit_kw=None, buffer_offset_k=None, dhw_offset_k=None, buffers=None,
-              zone: ZoneInputs | None = None):
+              zone: ZoneInputs | None = None, cold_water_degc=None, loop: CirculationLoop | None = None,
+              loop_surroundings_degc=None):
     """The plant kernel on validated arrays: ``(out, run_hours, starts)`` (``out`` columns ``kernel.*``).
 
     For callers that prepared and checked their own series (:func:`simulate_system`, batch
@@ -375,10 +429,16 @@ def run_plant(plant: Plant, space_heating_kwh, dhw_kwh, supply_degc, return_degc
     ``buffers`` (from :func:`plant_buffers`) are reused instead of allocated: ``out`` is then
     the first of them, overwritten by the next call. ``zone`` (:func:`mgwsim.system.zone.zone_inputs`)
     couples the building's zone; ``space_heating_kwh`` is then the decoupled demand that the
-    supply temperatures belong to.
+    supply temperatures belong to. ``dhw_kwh`` is the hot water drawn (energy above the cold
+    water, ``cold_water_degc`` per step, default :data:`DEFAULT_COLD_WATER_DEGC`); with a
+    ``loop`` (and its surroundings ``loop_surroundings_degc`` [°C] per step) the kernel adds the
+    circulation loop's loss from the tank's outlet, without one ``dhw_kwh`` carries it.
     """
     n = len(space_heating_kwh)
     zeros = _constant(n, 0.0)
+    if loop is not None and loop_surroundings_degc is None:
+        raise InputError("run_plant.loop_surroundings_degc is required with a loop; allowed: the loop's surroundings "
+                         "[°C] per step (CirculationLoop.surroundings_degc)")
     control = control or Control()
     n_units = plant.heat_pumps.n_units if plant.heat_pumps else 1
     run_hours, starts = np.zeros(n_units), np.zeros(n_units)
@@ -392,7 +452,9 @@ def run_plant(plant: Plant, space_heating_kwh, dhw_kwh, supply_degc, return_degc
         zeros if buffer_offset_k is None else buffer_offset_k, zeros if dhw_offset_k is None else dhw_offset_k,
         zeros if pv_kw is None else pv_kw, zeros if other_load_kw is None else other_load_kw,
         _grids(plant.heat_pumps, None), _grids(plant.hot_water.heat_pump, plant.heat_pumps),
-        UNCOUPLED if zone is None else zone, _params(plant, float(supply_degc[0]), control, step_h), run_hours, starts, out, points)
+        UNCOUPLED if zone is None else zone, _params(plant, float(supply_degc[0]), control, step_h, loop), run_hours,
+        starts, out, points, (_constant(n, DEFAULT_COLD_WATER_DEGC) if cold_water_degc is None else cold_water_degc,
+                              zeros if loop_surroundings_degc is None else loop_surroundings_degc))
     return out, run_hours, starts
 
 
