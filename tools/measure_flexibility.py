@@ -31,7 +31,7 @@ import mgwsim
 from mgwsim.control import Control
 from mgwsim.dispatch import _costs, optimal_dispatch
 from mgwsim.examples import ANTWERPEN, antwerp_block
-from mgwsim.flexibility import mass_offsets, storage_offsets
+from mgwsim.flexibility import mass_allowed, mass_offsets, storage_offsets
 from mgwsim.heatpump import air_to_water
 from mgwsim.loads import common_area_loads_kw
 from mgwsim.pv import flat_roof_east_west, pv_ac_kw_array
@@ -124,7 +124,8 @@ def measure(path: Path = DEFAULT_PRICES, *, buffer_l: float = 2000.0, lp: bool =
                                                            price_eur_per_kwh=prices["import"], **kw)
         buf, dhw = storage_offsets(runs["heat-led"], prices["import"], pv_kw=pv, other_load_kw=common)
         runs["look-ahead tanks"] = simulate_system(demand, plant, weather, buffer_offset_k=buf, dhw_offset_k=dhw, **kw)
-        mass = mass_offsets(prices["import"], index, demand.hourly["space_heating_kwh"].to_numpy())
+        mass = mass_offsets(prices["import"], index, demand.hourly["space_heating_kwh"].to_numpy(),
+                            allowed=mass_allowed(runs["heat-led"]))
         demand_mass = mgwsim.simulate_demand(building, weather, setpoint_offset_k=mass)
         heat_led_mass = simulate_system(demand_mass, plant, weather, **kw)
         buf_m, dhw_m = storage_offsets(heat_led_mass, prices["import"], pv_kw=pv, other_load_kw=common)

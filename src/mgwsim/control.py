@@ -231,8 +231,8 @@ def plan_store(price, load, need, free_kwh, elec_room_kwh, room_kwh, keep, cop, 
             while True:
                 best_i, best_net, best_x = -1, 0.0, 0.0
                 for i in range(max(0, j - hold_h), j):
-                    if cut[i] > 0.0:
-                        continue
+                    if cut[i] > 0.0 or not price[s + i] < price[s + j]:
+                        continue  # price-led: heat moves only to a cheaper hour (flat prices: no plan)
                     x = min(chunk_kwh, free_kwh[s + i] - add[i])
                     for t in range(i, j):
                         x = min(x, room_kwh[s + t] - e[t])

@@ -230,7 +230,7 @@ def peak_limited_offsets(result: SystemResult, import_limit_kw: float, *, pv_kw=
 
 
 @njit
-def _mass_plan(price, heating, allowed, starts, stops, horizons, lead_h, spread, band, out):
+def _mass_plan(price, heating, allowed, starts, stops, horizons, lead_h, spread, band, ramp, out):
     """Room setpoint raise per step: ``band`` where the price is ``spread`` below the dearest of the next
     ``lead_h`` published hours and the building is heated (see :func:`mass_offsets`)."""
     out[:] = 0.0
@@ -243,12 +243,13 @@ def _mass_plan(price, heating, allowed, starts, stops, horizons, lead_h, spread,
             for u in range(t + 1, min(t + 1 + lead_h, h)):
                 dearest = max(dearest, price[u])
             if price[t] < (1.0 - spread) * dearest:
-                out[t] = band
+                out[t] = min(band, (out[t - 1] if t > 0 else 0.0) + ramp)
     return out
 
 
 def mass_offsets(price_eur_per_kwh, index: pd.DatetimeIndex, space_heating_kwh, *, band_k: float = COMFORT_BAND_K,
-                 lead_h: int = 3, min_spread_frac: float = 0.15, allowed=None) -> np.ndarray:
+                 lead_h: int = 8, min_spread_frac: float = 0.3, ramp_k_per_h: float = 0.1,
+                 allowed=None) -> np.ndarray:
     """Room setpoint raises [K] per step that store heat in the building's mass before dear hours.
 
     In a heated step whose price is at least ``min_spread_frac`` below the dearest of the next
@@ -273,8 +274,9 @@ def mass_offsets(price_eur_per_kwh, index: pd.DatetimeIndex, space_heating_kwh, 
     if ok.shape != (len(index),):
         raise InputError(f"{owner}.allowed has {ok.size} values; allowed: {len(index)} (one per step)")
     starts, stops, horizons = planning_windows(index)
+    ramp = check_number(ramp_k_per_h, "ramp_k_per_h", owner=owner, low=0.05, high=COMFORT_BAND_K, unit="K/h")
     return _mass_plan(price, heating, ok, starts, stops, horizons, int(lead_h), float(min_spread_frac), float(band_k),
-                      np.zeros(len(index)))
+                      ramp, np.zeros(len(index)))
 
 
 def mass_allowed(result: SystemResult, extra_heat_kwh=None) -> np.ndarray:
