@@ -101,10 +101,10 @@ def cost(index, plant_elec_kwh, gas_kwh, pv, common, prices, mask) -> float:
     return float(terms["total_eur"])
 
 
-def comfort(system, base_setpoint) -> tuple[float, float]:
-    """(hours below the scheduled setpoint − 1 K, hours above 26 °C) of a coupled run."""
+def comfort(system, base_setpoint, mask) -> tuple[float, float]:
+    """(hours below the scheduled setpoint − 1 K, hours above 26 °C) of a coupled run over ``mask``."""
     op = system.operative_degc()
-    return float((base_setpoint - op > 1.0).sum()), float((op > 26.0).sum())
+    return float((base_setpoint - op > 1.0)[mask].sum()), float((op > 26.0)[mask].sum())
 
 
 def measure(path: Path = DEFAULT_PRICES, *, buffer_l: float = 2000.0, lp: bool = True, years=None) -> pd.DataFrame:
@@ -136,7 +136,7 @@ def measure(path: Path = DEFAULT_PRICES, *, buffer_l: float = 2000.0, lp: bool =
             h = run.hourly
             c = cost(index, h["plant_elec_kwh"].to_numpy(), h["gas_kwh"].to_numpy(), pv, common, prices, mask)
             base = c if base is None else base
-            cold, hot = comfort(run, base_setpoint)
+            cold, hot = comfort(run, base_setpoint, mask)
             rows.append({"year": year, "controller": name, "cost_eur": c, "saving_frac": 1.0 - c / base,
                          "gas_mwh": h["gas_kwh"].to_numpy()[mask].sum() / 1000.0,
                          "cold_hours": cold, "overheating_hours": hot,
@@ -159,5 +159,6 @@ def measure(path: Path = DEFAULT_PRICES, *, buffer_l: float = 2000.0, lp: bool =
 
 if __name__ == "__main__":
     table = measure(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_PRICES)
-    with pd.option_context("display.float_format", "{:,.3f}".format, "display.width", 200):
+    table["saving_pct"] = 100.0 * table.pop("saving_frac")
+    with pd.option_context("display.float_format", "{:,.2f}".format, "display.width", 200):
         print(table.to_string(index=False))
