@@ -207,3 +207,17 @@ def test_no_rule_based_controller_beats_the_lp_bound(belgian):
     cost = belgian.set_index("controller")["cost_eur"]
     bound = cost["LP bound (tanks, backup as run)"]
     assert (cost.drop("LP bound (tanks, backup as run)") >= bound).all()
+
+
+def test_the_lp_with_backup_as_run_never_uses_more_backup_than_heat_led(example):
+    from mgwsim.dispatch import optimal_dispatch
+
+    weather, building, plant, demand, pv, common, prices, heat_led = example
+    args = dict(pv_kw=pv, other_load_kw=common, import_price_eur_per_kwh=prices["import"],
+                export_price_eur_per_kwh=prices["export"], capacity_tariff_eur_per_kw_year=prices["tariff"],
+                gas_price_eur_per_kwh=prices["gas"])
+    as_run = optimal_dispatch(heat_led, backup_as_run=True, **args)
+    free = optimal_dispatch(heat_led, **args)
+    for column in ("backup_heat_sh_kwh", "backup_heat_dhw_kwh"):
+        assert (as_run.hourly[column].to_numpy() <= heat_led.hourly[column].to_numpy() + 1e-6).all()
+    assert as_run.total_cost_eur >= free.total_cost_eur - 1e-6

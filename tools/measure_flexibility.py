@@ -39,7 +39,8 @@ from mgwsim.storage import Tank
 from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, simulate_system
 from mgwsim.tariffs import lay_on_calendar, load_tariff, read_day_ahead_csv
 
-DEFAULT_PRICES = Path(__file__).resolve().parents[2] / "shared" / "data" / "prices" / "BE_DAM_prices_2022_2024_entsoe.csv"
+DEFAULT_PRICES = (Path(__file__).resolve().parents[2] / "shared" / "data" / "prices"
+                  / "BE_DAM_prices_2022_2024_entsoe.csv")
 
 
 def setup(buffer_l: float = 2000.0):
@@ -145,8 +146,8 @@ def measure(path: Path = DEFAULT_PRICES, *, buffer_l: float = 2000.0, lp: bool =
             start = time.perf_counter()
             opt = optimal_dispatch(runs["heat-led"], pv_kw=pv, other_load_kw=common,
                                    import_price_eur_per_kwh=prices["import"], export_price_eur_per_kwh=prices["export"],
-                                   capacity_tariff_eur_per_kw_year=prices["tariff"], gas_price_eur_per_kwh=prices["gas"],
-                                   backup_as_run=True)
+                                   capacity_tariff_eur_per_kw_year=prices["tariff"],
+                                   gas_price_eur_per_kwh=prices["gas"], backup_as_run=True)
             h = opt.hourly
             c = cost(index, h["plant_elec_kwh"].to_numpy(), h["gas_kwh"].to_numpy(), pv, common, prices, mask)
             rows.append({"year": year, "controller": "LP bound (tanks, backup as run)", "cost_eur": c,

@@ -13,6 +13,11 @@ selectable description and the parts that need no state:
   other load`` each hour, the storage carrying the building through (and a gas backup or
   unmet heat taking what does not fit).
 
+Look-ahead: :func:`published_until` and :func:`planning_windows` say which day-ahead prices a
+controller knows when (plans at 13:00 local for the rest of today and tomorrow), and
+:func:`plan_store` plans tank pre-charging within them; :mod:`mgwsim.flexibility` turns the
+plans into the kernel's offsets (tanks, the building's mass, peak limiting).
+
 EV charging strategies of the same names live in :mod:`mgwsim.ev`.
 """
 
@@ -192,25 +197,27 @@ def _interp_cop(cop, t, level, step_k):
 
 
 @njit
-def plan_store(price, load, need, free_kwh, elec_room_kwh, room_kwh, keep, cop, step_k, capacity_kwh_k, starts, stops,
-               horizons, hold_h, chunk_kwh, min_gain_frac, stored):
+def plan_store(price, load, need, free_kwh, elec_room_kwh, room_kwh, keep, cop, step_k, capacity_kwh_k, starts,
+               stops, horizons, hold_h, chunk_kwh, min_gain_frac, stored):
     """Heat stored above the plain setpoint at the end of each step [kWh] (``stored``), planned per window.
 
     Within each plan (:func:`planning_windows`) the hours of known price are visited from the
-    dearest; heat that hour ``j`` needs (``load``) is made instead, chunk by chunk, in the
-    earlier hour ``i`` (at most ``hold_h`` before, not before the plan's start) where it
-    costs least (``need`` ≤ ``load``: the heat of hour ``j`` the store may take over), as long as that saves money: the electricity saved at ``j``,
-    ``p_j·x·keep^(j−i)/COP_j``, must exceed the extra electricity from ``i`` to ``j − 1`` —
-    hour ``i`` makes ``x`` more and every hour that holds the stored heat makes its own heat at
-    the raised storage temperature (a mixed tank: the sink of the whole hour rises,
-    ``cop[t, k]`` at raise ``k·step_k``) — by ``min_gain_frac`` of the saving. Limits per hour:
-    the heat pumps' free capacity ``free_kwh``, the grid room ``elec_room_kwh`` (electricity,
-    e.g. up to the month's running peak, :func:`mgwsim.flexibility.monthly_running_peak_kw`)
-    and the storage's room above the plain setpoint ``room_kwh`` (tank maximum). ``keep`` is
-    the share of stored heat left after one hour (standing loss). Reads ``price`` only on
-    ``[start, horizon)`` of each plan, i.e. prices already published (tested with NaN beyond).
-    The greedy merit order is the textbook heuristic for storage arbitrage (dearest hour first,
-    cheapest feasible charging hour), not an optimum; :mod:`mgwsim.dispatch` gives the bound.
+    dearest. Heat that hour ``j`` may hand over to the store (``need`` ≤ ``load``, its own heat)
+    is made instead, chunk by chunk, in the earlier hour ``i`` (at most ``hold_h`` before, not
+    before the plan's start) where it costs least, if ``i`` is cheaper than ``j`` (a price-led
+    plan: with flat prices nothing moves) and the move saves money: the electricity saved at
+    ``j``, ``p_j·x·keep^(j−i)/COP_j``, must exceed by ``min_gain_frac`` of itself the extra
+    electricity from ``i`` to ``j − 1``, where hour ``i`` makes ``x`` more and every hour that
+    holds the stored heat makes its own heat at the raised storage temperature (a mixed tank:
+    the sink of the whole hour rises, ``cop[t, k]`` at raise ``k·step_k``, as in the kernel).
+    Limits per hour: the heat pumps' free capacity ``free_kwh``, the grid room
+    ``elec_room_kwh`` (electricity, e.g. up to the month's running peak,
+    :func:`mgwsim.flexibility.monthly_running_peak_kw`) and the storage's room above the plain
+    setpoint ``room_kwh`` (tank maximum). ``keep`` is the share of stored heat left after one
+    hour (standing loss). Reads ``price`` only on ``[start, horizon)`` of each plan, i.e. prices
+    already published (tested with a poisoned future). The merit order (dearest hour first,
+    cheapest feasible charging hour) is the textbook greedy heuristic for storage arbitrage, not
+    an optimum; :func:`mgwsim.dispatch.optimal_dispatch` gives the bound.
     """
     n = price.size
     stored[:] = 0.0

@@ -159,7 +159,8 @@ def simulate_demand(
         setpoint = setpoint_schedule(building, weather.index, timezone) + offset
     zone, temperatures = _zone_and_emitters(building, weather, radiators,
                                             dhw.hourly["circulation_loss_shaft_kwh"].to_numpy() if dhw else None,
-                                            heating_limit_kw=heating_limit_kw, timezone=timezone, setpoint_degc=setpoint)
+                                            heating_limit_kw=heating_limit_kw, timezone=timezone,
+                                            setpoint_degc=setpoint)
     hourly = pd.DataFrame({
         "space_heating_kwh": zone[:, _SPACE_HEATING],
         "dhw_kwh": dhw.hourly["total_kwh"].to_numpy() if dhw else 0.0,

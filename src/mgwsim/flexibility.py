@@ -28,15 +28,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mgwsim.control import COMFORT_BAND_K, planning_windows, plan_store
 from mgwsim._numba import njit
+from mgwsim.control import COMFORT_BAND_K, plan_store, planning_windows
 from mgwsim.electric import CAPACITY_TARIFF_MIN_KW
 from mgwsim.errors import InputError, check_number, check_series
 from mgwsim.simyear import LOCAL_TIMEZONE
 from mgwsim.system.simulate import SystemResult
 
-__all__ = ["COMFORT_BAND_K", "grid_import_kw", "mass_allowed", "mass_offsets", "monthly_running_peak_kw", "peak_limited_offsets",
-           "storage_offsets"]
+__all__ = ["COMFORT_BAND_K", "grid_import_kw", "mass_allowed", "mass_offsets", "monthly_running_peak_kw",
+           "peak_limited_offsets", "storage_offsets"]
 
 OFFSET_STEP_K = 5.0
 """Raise step [K] of the COP table the storage plan interpolates on."""
@@ -147,7 +147,7 @@ def storage_offsets(result: SystemResult, price_eur_per_kwh, *, pv_kw=None, othe
                       - h["hp_heat_dhw_kwh"].to_numpy(), 0.0)
     starts, stops, horizons = planning_windows(index)
     source = h["source_degc"].to_numpy()
-    cop_factor = h["hp_elec_kwh"].to_numpy() * 0.0 + 1.0
+    cop_factor = np.ones(n)  # defrost left out of the plan (a few % in cold humid hours; the run has it)
     stored = np.zeros(n)
     if cascade is not None and plant.buffer is not None:
         buf, pmap, margin = plant.buffer, cascade.performance, cascade.supply_margin_k
@@ -186,7 +186,7 @@ def storage_offsets(result: SystemResult, price_eur_per_kwh, *, pv_kw=None, othe
 
 def peak_limited_offsets(result: SystemResult, import_limit_kw: float, *, pv_kw=None, other_load_kw=None,
                          hold_h: int = 12) -> np.ndarray:
-    """Buffer raises [K] that charge the buffer ahead of the hours the import limit would cut (look-ahead peak limiting).
+    """Buffer raises [K] charging the buffer ahead of the hours the import limit would cut (look-ahead peak limiting).
 
     The hours where the heat-led plant needs more electricity than ``import_limit_kw + PV −
     other load`` leaves are the ones to serve from the buffer: their heat shortfall (the
