@@ -95,7 +95,7 @@ def _check_price(price, index: pd.DatetimeIndex, owner: str) -> np.ndarray:
 
 
 def storage_offsets(result: SystemResult, price_eur_per_kwh, *, pv_kw=None, other_load_kw=None,
-                    peak_cap: bool = True, hold_h: int = 6, min_gain_frac: float = 0.05, dhw: bool = True,
+                    peak_cap: bool = True, hold_h: int = 12, min_gain_frac: float = 0.02, dhw: bool = True,
                     max_raise_k: float | None = None, chunk_k: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
     """Buffer and hot-water tank raises [K] per step planned over the published prices (look-ahead price-led).
 
