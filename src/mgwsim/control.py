@@ -13,6 +13,11 @@ selectable description and the parts that need no state:
   other load`` each hour, the storage carrying the building through (and a gas backup or
   unmet heat taking what does not fit).
 
+Look-ahead: :func:`published_until` and :func:`planning_windows` say which day-ahead prices a
+controller knows when (plans at 13:00 local for the rest of today and tomorrow), and
+:func:`plan_store` plans tank pre-charging within them; :mod:`mgwsim.flexibility` turns the
+plans into the kernel's offsets (tanks, the building's mass, peak limiting).
+
 EV charging strategies of the same names live in :mod:`mgwsim.ev`.
 """
 
@@ -23,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from mgwsim._numba import njit
 from mgwsim.errors import InputError, check_choice, check_number, check_series
 
 STRATEGIES = ("heat_led", "pv_led", "price_led", "peak_limited")
@@ -125,3 +131,148 @@ def price_led_offsets(price_eur_per_kwh, control: Control, *, cop_ratio=None, lo
     cheap = cheap_hours(price_eur_per_kwh, horizon_h=control.horizon_h, min_spread_frac=control.min_spread_frac,
                         cop_ratio=cop_ratio, load_kwh=load_kwh, stored_kwh=stored_kwh, step_h=step_h)
     return np.where(cheap, control.boost_k, 0.0), np.where(cheap, control.dhw_boost_k, 0.0)
+
+
+# ---------------------------------------------------------------------------- look-ahead over day-ahead prices
+LOCAL_TZ = "Europe/Brussels"
+"""Clock of the Belgian day-ahead market (CET/CEST): delivery days and the publication hour."""
+
+PUBLICATION_HOUR_LOCAL = 13
+"""Local hour from which the next day's day-ahead prices are known. The single day-ahead coupling
+(SDAC, EPEX SPOT/Nord Pool, Belpex zone) closes its order books at 12:00 CET on D−1 and publishes
+the results from about 12:45 CET (EPEX SPOT, "Day-ahead auction" market rules; Elia publishes the
+Belgian prices in the same hour); a controller can use them from 13:00."""
+
+COMFORT_BAND_K = 2.0
+"""Largest raise of the room setpoint used to store heat in the building's mass [K]. EN 16798-1:2019
+Table B.1 gives residential category II a winter operative range of 20–25 °C, so a 20 °C setpoint
+raised by 2 K stays inside it (and well below the 26 °C of the overheating count); only upward
+offsets are used, so comfort never falls below the schedule."""
+
+
+def published_until(times) -> pd.DatetimeIndex:
+    """End (exclusive) of the delivery hours whose day-ahead price is known at each instant of ``times``.
+
+    Before 13:00 local (:data:`PUBLICATION_HOUR_LOCAL`) the prices are known to the end of the
+    current local day, from 13:00 to the end of the next one (the D−1 publication of the single
+    day-ahead coupling). Midnights are local (23 or 25 h days at the DST changes).
+    """
+    index = pd.DatetimeIndex(times)
+    if index.tz is None:
+        raise InputError("published_until.times must be tz-aware (UTC or a local zone); allowed: a tz-aware index")
+    local = index.tz_convert(LOCAL_TZ)
+    days = np.where(local.hour >= PUBLICATION_HOUR_LOCAL, 2, 1)
+    midnight = local.tz_localize(None).normalize() + pd.to_timedelta(days, unit="D")
+    return midnight.tz_localize(LOCAL_TZ).tz_convert(index.tz)
+
+
+def planning_windows(index: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The daily plans over ``index``: ``(start, stop, horizon)`` step positions of each plan.
+
+    A plan is made at the first step and at every 13:00 local (the publication of the next
+    day's prices, :func:`published_until`); it is carried out from ``start`` to ``stop`` (the
+    next plan) and may read prices on ``[start, horizon)`` only, ``horizon`` being the end of
+    the published prices (clipped to the index).
+    """
+    if not isinstance(index, pd.DatetimeIndex) or len(index) < 2:
+        raise InputError("planning_windows.index must be a DatetimeIndex of at least two steps")
+    local = index.tz_convert(LOCAL_TZ) if index.tz is not None else None
+    if local is None:
+        raise InputError("planning_windows.index must be tz-aware; allowed: a tz-aware index")
+    at = (local.hour == PUBLICATION_HOUR_LOCAL) & (local.minute == 0)
+    starts = np.union1d([0], np.flatnonzero(at)).astype(np.int64)
+    stops = np.r_[starts[1:], len(index)].astype(np.int64)
+    ends = published_until(index[starts])
+    horizons = np.minimum(index.searchsorted(ends), len(index)).astype(np.int64)
+    return starts, stops, horizons
+
+
+@njit
+def _interp_cop(cop, t, level, step_k):
+    """COP of step ``t`` at a storage raise of ``level`` [K] on the table ``cop[t, k]`` (raises k·step_k)."""
+    x = level / step_k
+    k = min(int(x), cop.shape[1] - 2)
+    f = min(x - k, 1.0)
+    return cop[t, k] * (1.0 - f) + cop[t, k + 1] * f
+
+
+@njit
+def plan_store(price, load, need, free_kwh, elec_room_kwh, room_kwh, keep, cop, step_k, capacity_kwh_k, starts,
+               stops, horizons, hold_h, chunk_kwh, min_gain_frac, stored):
+    """Heat stored above the plain setpoint at the end of each step [kWh] (``stored``), planned per window.
+
+    Within each plan (:func:`planning_windows`) the hours of known price are visited from the
+    dearest. Heat that hour ``j`` may hand over to the store (``need`` ≤ ``load``, its own heat)
+    is made instead, chunk by chunk, in the earlier hour ``i`` (at most ``hold_h`` before, not
+    before the plan's start) where it costs least, if ``i`` is cheaper than ``j`` (a price-led
+    plan: with flat prices nothing moves) and the move saves money: the electricity saved at
+    ``j``, ``p_j·x·keep^(j−i)/COP_j``, must exceed by ``min_gain_frac`` of itself the extra
+    electricity from ``i`` to ``j − 1``, where hour ``i`` makes ``x`` more and every hour that
+    holds the stored heat makes its own heat at the raised storage temperature (a mixed tank:
+    the sink of the whole hour rises, ``cop[t, k]`` at raise ``k·step_k``, as in the kernel).
+    Limits per hour: the heat pumps' free capacity ``free_kwh``, the grid room
+    ``elec_room_kwh`` (electricity, e.g. up to the month's running peak,
+    :func:`mgwsim.flexibility.monthly_running_peak_kw`) and the storage's room above the plain
+    setpoint ``room_kwh`` (tank maximum). ``keep`` is the share of stored heat left after one
+    hour (standing loss). Reads ``price`` only on ``[start, horizon)`` of each plan, i.e. prices
+    already published (tested with a poisoned future). The merit order (dearest hour first,
+    cheapest feasible charging hour) is the textbook greedy heuristic for storage arbitrage, not
+    an optimum; :func:`mgwsim.dispatch.optimal_dispatch` gives the bound.
+    """
+    n = price.size
+    stored[:] = 0.0
+    for w in range(starts.size):
+        s, stop, h = starts[w], stops[w], horizons[w]
+        m = h - s
+        if m <= 1:
+            continue
+        e = np.zeros(m)       # stored heat at the end of each hour of the window
+        add = np.zeros(m)     # extra heat made (charging)
+        cut = np.zeros(m)     # heat not made (served from the store)
+        elec_add = np.zeros(m)
+        order = np.argsort(-price[s:h])
+        for jj in range(m):
+            j = order[jj]
+            if add[j] > 0.0:
+                continue
+            while True:
+                best_i, best_net, best_x = -1, 0.0, 0.0
+                for i in range(max(0, j - hold_h), j):
+                    if cut[i] > 0.0 or not price[s + i] < price[s + j]:
+                        continue  # price-led: heat moves only to a cheaper hour (flat prices: no plan)
+                    x = min(chunk_kwh, free_kwh[s + i] - add[i])
+                    for t in range(i, j):
+                        x = min(x, room_kwh[s + t] - e[t])
+                    x = min(x, (need[s + j] - cut[j]) / keep[s + j] ** (j - i))
+                    if x <= 1e-6:
+                        continue
+                    cost, frac = 0.0, 1.0
+                    for t in range(i, j):
+                        made = load[s + t] + add[t] - cut[t]
+                        extra = x if t == i else 0.0
+                        before = made / _interp_cop(cop, s + t, e[t] / capacity_kwh_k, step_k)
+                        after = (made + extra) / _interp_cop(cop, s + t, (e[t] + x * frac) / capacity_kwh_k, step_k)
+                        if t == i and elec_add[i] + after - before > elec_room_kwh[s + i]:
+                            cost = np.inf
+                            break
+                        cost += price[s + t] * (after - before)
+                        frac *= keep[s + t]
+                    saving = price[s + j] * x * frac / _interp_cop(cop, s + j, e[j] / capacity_kwh_k, step_k)
+                    net = saving - cost - min_gain_frac * abs(saving)
+                    if net > best_net:
+                        best_i, best_net, best_x = i, net, x
+                if best_i < 0:
+                    break
+                i, x = best_i, best_x
+                made = load[s + i] + add[i] - cut[i]
+                elec_add[i] += ((made + x) / _interp_cop(cop, s + i, (e[i] + x) / capacity_kwh_k, step_k)
+                                - made / _interp_cop(cop, s + i, e[i] / capacity_kwh_k, step_k))
+                add[i] += x
+                frac = 1.0
+                for t in range(i, j):
+                    e[t] += x * frac
+                    frac *= keep[s + t]
+                cut[j] += x * frac
+        for t in range(min(stop, h) - s):
+            stored[s + t] = e[t]
+    return stored

@@ -19,8 +19,8 @@ from mgwsim.building.dhw import CirculationLoop, DhwProfile, LegionellaRules, dh
     estimate_circulation_pipe_lengths
 from mgwsim.building.emitters import Radiators, radiators_for
 from mgwsim.building.envelope import Building
-from mgwsim.building.thermal import OPERATIVE_AIR_WEIGHT, OUTPUT_COLUMNS, space_heating_array
-from mgwsim.errors import check_number
+from mgwsim.building.thermal import OPERATIVE_AIR_WEIGHT, OUTPUT_COLUMNS, setpoint_schedule, space_heating_array
+from mgwsim.errors import check_number, check_series
 from mgwsim.timestep import step_hours
 from mgwsim.weather import Weather, design_temperature
 
@@ -113,6 +113,7 @@ def simulate_demand(
     with_dhw: bool = True,
     timezone: str = "Europe/Brussels",
     dhw_draws: pd.DataFrame | None = None,
+    setpoint_offset_k=None,
 ) -> Demand:
     """Space-heating and hot-water demand per step and the supply temperature needed.
 
@@ -136,6 +137,10 @@ def simulate_demand(
     dhw_draws : pandas.DataFrame, optional
         Hot-water draws already made on the weather's index in ``timezone`` (see
         :func:`mgwsim.building.dhw.dhw_profile`), instead of drawing them with ``seed``.
+    setpoint_offset_k : array, optional
+        Raise of the heating setpoint per step [K], 0–5 (e.g. :func:`mgwsim.flexibility.mass_offsets`:
+        heat stored in the building's mass in cheap hours). The raised setpoint is the
+        ``setpoint_degc`` column, which the coupled year holds (``simulate_system(coupled=True)``).
     """
     if design_temperature_degc is None:
         design_temperature_degc = design_temperature(weather.site, weather).value_degc
@@ -148,9 +153,15 @@ def simulate_demand(
                           occupants_per_apartment=occupants_per_apartment, floor_area_m2=building.heated_floor_area_m2,
                           n_storeys=building.n_storeys, seed=seed, litres_per_person_day=litres_per_person_day,
                           draws=dhw_draws)
+    setpoint = None
+    if setpoint_offset_k is not None:
+        offset = check_series(setpoint_offset_k, "setpoint_offset_k", owner="simulate_demand", length=weather.n_steps,
+                              low=0.0, high=5.0)
+        setpoint = setpoint_schedule(building, weather.index, timezone) + offset
     zone, temperatures = _zone_and_emitters(building, weather, radiators,
                                             dhw.hourly["circulation_loss_shaft_kwh"].to_numpy() if dhw else None,
-                                            heating_limit_kw=heating_limit_kw, timezone=timezone)
+                                            heating_limit_kw=heating_limit_kw, timezone=timezone,
+                                            setpoint_degc=setpoint)
     hourly = pd.DataFrame({
         "space_heating_kwh": zone[:, _SPACE_HEATING],
         "dhw_kwh": dhw.hourly["total_kwh"].to_numpy() if dhw else 0.0,
@@ -169,13 +180,14 @@ def simulate_demand(
 
 
 def _zone_and_emitters(building: Building, weather: Weather, radiators: Radiators, shaft_loss_kwh,
-                       *, heating_limit_kw: float = np.inf, timezone: str = "Europe/Brussels"):
+                       *, heating_limit_kw: float = np.inf, timezone: str = "Europe/Brussels",
+                       setpoint_degc: np.ndarray | None = None):
     """The zone's kernel array (:func:`~mgwsim.building.thermal.space_heating_array`) and the radiators'
     (supply, return) temperatures [°C] per step; the hot-water loop's loss in the shafts
     (``shaft_loss_kwh`` per step, or None) counts as internal gains."""
     gains_w = None if shaft_loss_kwh is None else 1000.0 * shaft_loss_kwh / weather.step_h  # kWh/step -> W
     zone = space_heating_array(building, weather, heating_limit_kw=heating_limit_kw, extra_internal_gains_w=gains_w,
-                               timezone=timezone)
+                               timezone=timezone, heating_setpoint_schedule_degc=setpoint_degc)
     return zone, radiators.temperatures(zone[:, _SPACE_HEATING] / weather.step_h)  # load [kW]
 
 

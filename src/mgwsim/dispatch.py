@@ -514,8 +514,8 @@ def _heat_side(lp: _Programme, ph: dict, plant, gas_price: float, penalty: float
         "hp_sh": lp.variables(n, upper=ph["units_sh"] * ph["cap_sh"]),
         "hp_dhw": lp.variables(n, upper=ph["units_dhw"] * ph["cap_dhw"]),
         "booster": lp.variables(n, upper=plant.hot_water.booster_kw),
-        "bu_sh": lp.variables(n, upper=bu_cap, cost=gas_cost),
-        "bu_dhw": lp.variables(n, upper=bu_cap if bu.serves_hot_water else 0.0, cost=gas_cost),
+        "bu_sh": lp.variables(n, upper=ph.get("bu_sh_max", bu_cap), cost=gas_cost),
+        "bu_dhw": lp.variables(n, upper=ph.get("bu_dhw_max", bu_cap if bu.serves_hot_water else 0.0), cost=gas_cost),
         "unmet": lp.variables(n, upper=ph["q_sh"], cost=penalty) if allow_unmet else None,
     }
     _space_heating_rows(lp, ph, v)
@@ -614,6 +614,7 @@ def optimal_dispatch(
     export_limit_kw: float | None = None,
     relative_humidity_pct=None,
     unmet_penalty_eur_per_kwh: float = UNMET_PENALTY_EUR_PER_KWH,
+    backup_as_run: bool = False,
 ) -> DispatchResult:
     """Cheapest hourly schedule of the plant, PV, grid and EV over the run's year (a linear programme).
 
@@ -651,6 +652,12 @@ def optimal_dispatch(
     unmet_penalty_eur_per_kwh : float
         Penalty on unmet space heating [EUR/kWh], used only when the heat-led run left heat
         unmet (otherwise all heat must be delivered).
+    backup_as_run : bool
+        Limit the backup's heat in each hour to what the heat-led run used (space heating and
+        hot water separately). The optimum then moves heat-pump work in time but does not
+        swap it for the boiler: a bound for rule-based controllers that do not use more
+        backup than heat-led (check their ``backup_heat_*`` columns), comparable with them
+        when the gas price makes the boiler cheaper than the heat pump in some hours.
 
     Returns
     -------
@@ -667,7 +674,7 @@ def optimal_dispatch(
                      sessions, relative_humidity_pct)
     check_choice(solver, "solver", SOLVERS, owner=_OWNER)
     penalty = check_positive(unmet_penalty_eur_per_kwh, "unmet_penalty_eur_per_kwh", owner=_OWNER, unit="EUR/kWh")
-    lp, ph, v, e, ev = _build(system_result, inputs, sessions, penalty)
+    lp, ph, v, e, ev = _build(system_result, inputs, sessions, penalty, bool(backup_as_run))
     start = time.perf_counter()
     res = linprog(method=solver, **lp.matrices())
     solve_s = time.perf_counter() - start
@@ -675,9 +682,13 @@ def optimal_dispatch(
     return _result(res, lp, ph, v, e, ev, inputs, system_result.plant, v["unmet"] is not None, penalty, solve_s)
 
 
-def _build(system_result: SystemResult, inputs: dict, sessions, penalty: float) -> tuple:
+def _build(system_result: SystemResult, inputs: dict, sessions, penalty: float, backup_as_run: bool = False) -> tuple:
     """The programme and the column positions of each quantity: (lp, plant hours, heat, electric, EV)."""
     ph = _plant_hours(system_result, inputs["rh"])
+    if backup_as_run:
+        h = system_result.hourly
+        ph["bu_sh_max"] = h["backup_heat_sh_kwh"].to_numpy(float)
+        ph["bu_dhw_max"] = h["backup_heat_dhw_kwh"].to_numpy(float)
     allow_unmet = bool(system_result.hourly["space_heating_unmet_kwh"].max() > 1e-6)
     plant = system_result.plant
     lp = _Programme()
