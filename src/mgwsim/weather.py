@@ -12,6 +12,8 @@ unit-suffixed columns:
 ``wind_speed_m_s``                wind speed at 10 m [m/s]
 ``pressure_hpa``                  air pressure [hPa]
 ``relative_humidity_pct``         relative humidity [%] (optional column)
+``ir_horizontal_w_m2``            horizontal long-wave (infrared) irradiance from the sky [W/m²]
+                                  (optional column; EPW field 12)
 ================================  =========================================
 
 Where weather comes from (every reader returns a validated :class:`Weather` on the local
@@ -57,7 +59,7 @@ from mgwsim.simyear import LOCAL_TIMEZONE, on_calendar_year
 from mgwsim.timestep import step_hours
 
 REQUIRED_COLUMNS = ("temp_air_degc", "ghi_w_m2", "dni_w_m2", "dhi_w_m2", "wind_speed_m_s", "pressure_hpa")
-OPTIONAL_COLUMNS = ("relative_humidity_pct",)
+OPTIONAL_COLUMNS = ("relative_humidity_pct", "ir_horizontal_w_m2")
 IRRADIANCE_COLUMNS = ("ghi_w_m2", "dni_w_m2", "dhi_w_m2")
 
 YEAR_HOURS = (8760, 8784)
@@ -81,6 +83,7 @@ PHYSICAL_LIMITS = {
     "wind_speed_m_s": (0.0, 75.0, "m/s"),
     "pressure_hpa": (800.0, 1100.0, "hPa"),
     "relative_humidity_pct": (0.0, 100.0, "%"),
+    "ir_horizontal_w_m2": (50.0, 700.0, "W/m2"),
 }
 """Bounds [low, high] outside which a value is physically impossible for a weather file.
 
@@ -579,7 +582,8 @@ def read_epw(path, *, year: int | None = None, municipality: str | None = None) 
     Returns
     -------
     Weather
-        On the local calendar year (Europe/Brussels index), with ``relative_humidity_pct``;
+        On the local calendar year (Europe/Brussels index), with ``relative_humidity_pct`` and,
+        when every hour of the file has it, ``ir_horizontal_w_m2``;
         the site takes the file's city, latitude, longitude and altitude.
     """
     import pvlib
@@ -592,6 +596,10 @@ def read_epw(path, *, year: int | None = None, municipality: str | None = None) 
         raise DataError(f"{source}: cannot be read as EPW ({exc})") from exc
     data = raw.rename(columns=_PVLIB_COLUMNS)
     data["pressure_hpa"] = raw["atmospheric_pressure"].to_numpy(dtype=np.float64) / 100.0
+    infrared = raw["ghi_infrared"].to_numpy(dtype=np.float64)
+    low, high, _ = PHYSICAL_LIMITS["ir_horizontal_w_m2"]
+    if ((infrared >= low) & (infrared <= high)).all():  # kept only when the file carries it (9999: missing)
+        data["ir_horizontal_w_m2"] = infrared
     index = _restamp_year(pd.DatetimeIndex(raw.index), year, source)
     site = Site(
         name=str(meta["city"]),

@@ -1,0 +1,361 @@
+"""Multi-node hourly zone after EN ISO 52016-1:2017: a node per layer of every element, for ASHRAE 140 (BESTEST).
+
+The 5R1C network of :mod:`mgwsim.building.thermal` (EN ISO 13790:2008 Annex C) lumps all mass
+into one node that exchanges with the outside through one conductance. ANSI/ASHRAE Standard
+140's Cases 600/900 put most of the transmitted sun on a floor that has practically no loss
+(U ≈ 0.04 W/(m²·K)) while the walls and the roof do lose; one mass node cannot tell them apart.
+This module is the *detailed* alternative EN ISO 52016-1:2017 (6.5.6–6.5.13) prescribes
+instead of the 5R1C: every element has its own nodes, the room surfaces exchange by
+convection with the air and by long-wave radiation with each other, and the solar through
+the windows lands on the surfaces that receive it. It is used for the BESTEST validation
+(``tests/test_bestest.py``, ``docs/bestest.md``); the building stock keeps the 5R1C.
+
+**Nodes and conductances** (all per element of area A [m²], temperatures [°C], flows [W]):
+
+* opaque element: its layers (inside → out, :class:`mgwsim.building.mass.Layer`) are cut into
+  sub-layers of at most :data:`MAX_SUBLAYER_M` (a massless layer is one resistance); nodes sit
+  on the sub-layer faces, each sub-layer couples its two faces by λ·A/d and gives half its
+  capacity ρ·c·d·A to each (finite volumes; EN ISO 52016-1 6.5.7 places five nodes per element
+  by mass class, the layers are used here as 140 specifies them);
+* inside surface: convection h_ci·A to the air node and long-wave radiation h_ri·A to the
+  area-weighted mean surface temperature (EN ISO 52016-1 6.5.6.3, eq. 35: the "star" node with
+  no capacity is exactly that mean);
+* outside surface: h_ce·A + h_re·A to the outdoor air, plus the long-wave exchange with the sky
+  as a source F_sky·h_re·A·(θ_sky − θ_e) and the absorbed sun α_sol·A·I_sol (EN ISO 52016-1
+  6.5.6.3 eq. 35–36, 6.5.13.3);
+* window: two massless surface nodes joined by 1/R_gl with R_gl = 1/U_w − 1/(h_ce + h_re) −
+  1/(h_ci + h_ri) (EN ISO 52016-1 6.5.7.3: U_w includes both surface coefficients);
+* air node: capacity ρ_a·c_a·V, ventilation ρ_a·c_a·n·V/3600 to the outdoor air (ρ_a·c_a at
+  altitude, :func:`mgwsim.building.envelope.air_heat_capacity_j_m3k`), the convective share
+  of the internal gains and the ideal heating or cooling.
+
+Coefficients: EN ISO 52016-1:2017 Table 25 (with EN ISO 6946:2017 6.8 / Annex C): h_ce = 20,
+h_re = 4.14 (ε = 0.9), h_ri = 5.13 W/(m²·K); h_ci = 2.5 W/(m²·K) for walls and windows, 5.0 for
+upward and 0.7 for downward heat flow at floors and ceilings; the direction is taken from
+the previous step's surface and air temperatures (a warm floor under the sun convects
+upward, a cold one does not).
+
+**Sky.** θ_sky from the weather's horizontal infrared irradiance when the weather has it,
+IR = σ·(θ_sky + 273.15)⁴ (ASHRAE Handbook—Fundamentals 2021, ch. 14; the EPW/TMY3 field 12),
+else θ_sky = θ_e − Δθ_er with EN ISO 52016-1's Δθ_er = 11 K. F_sky = (1 + cos β)/2 for tilt β.
+
+**Sun inside.** Transmitted beam g(θ)·I_dir·A_w falls on the floor; transmitted diffuse
+ḡ·I_dif·A_w on all opaque room surfaces by area (g(θ) and its hemispherical mean ḡ as in
+:class:`mgwsim.building.envelope.Window`). What a surface does not absorb (1 − α_i) is
+reflected diffusely to all surfaces by area; what reaches the windows from inside leaves.
+With R the total reflected flow, surface i absorbs α_i·(F_i + R·A_i/ΣA), R = Σ(1 − α_i)·F_i /
+(1 − Σ(1 − α_i)·A_i/ΣA) over the opaque surfaces (F_i the first hit); the windows "absorb"
+(lose) all. Radiant internal gains go to all room surfaces by area (EN ISO 52016-1 6.5.6.3).
+
+**Time step.** Implicit (backward) Euler over the step as EN ISO 52016-1 6.5.6.2 solves the
+node matrix: (C/Δt + K)·θ_t = C/Δt·θ_t−1 + f_t. The node temperatures are affine in the
+heating power Φ_HC at the air node, so Φ_HC follows from one extra column of K's inverse
+(ideal control of the air temperature between the heating and cooling setpoints, ASHRAE
+140 5.2.1.9). The year is run twice and the second pass recorded (periodic year).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from mgwsim.building.envelope import Window, air_heat_capacity_j_m3k
+from mgwsim.building.mass import Layer
+from mgwsim.errors import InputError, check_fraction, check_number, check_positive, check_series
+from mgwsim.solar import plane_irradiance
+from mgwsim.weather import Weather
+
+STEFAN_BOLTZMANN = 5.670374419e-8
+"""σ [W/(m²·K⁴)] (CODATA 2018)."""
+H_CE_W_M2K = 20.0
+"""External convective surface coefficient h_ce [W/(m²·K)] (EN ISO 52016-1:2017 Table 25; EN ISO 6946:2017 C.2)."""
+H_RE_W_M2K = 4.14
+"""External radiative surface coefficient h_re [W/(m²·K)] for ε = 0.9 (EN ISO 52016-1:2017 Table 25)."""
+H_RI_W_M2K = 5.13
+"""Internal radiative surface coefficient h_ri [W/(m²·K)] for ε = 0.9 (EN ISO 52016-1:2017 Table 25)."""
+H_CI_HORIZONTAL_FLOW_W_M2K = 2.5
+"""Internal convective coefficient for horizontal heat flow (walls, windows) [W/(m²·K)] (EN ISO 52016-1 Table 25)."""
+H_CI_UPWARD_W_M2K = 5.0
+"""Internal convective coefficient for upward heat flow [W/(m²·K)] (EN ISO 52016-1 Table 25)."""
+H_CI_DOWNWARD_W_M2K = 0.7
+"""Internal convective coefficient for downward heat flow [W/(m²·K)] (EN ISO 52016-1 Table 25)."""
+SKY_TEMPERATURE_DIFFERENCE_K = 11.0
+"""Δθ_er between outdoor air and sky without infrared data [K] (EN ISO 52016-1:2017 6.5.13.3, EN ISO 13790 11.4.6)."""
+MAX_SUBLAYER_M = 0.02
+"""Largest sub-layer of a massive layer [m]; 2 cm resolve the daily wave in concrete (penetration depth ≈ 13 cm)."""
+
+
+@dataclass(frozen=True)
+class LayeredElement:
+    """An opaque element with its layers, inside first, exposed to the outdoor air on its outer face.
+
+    ``tilt_deg`` is the tilt of the outer face (90 wall, 0 flat roof, 180 a floor facing down
+    onto the outdoor air); ``sunlit`` False keeps the sun off the outer face (a raised floor
+    in its own shade). Absorptances [-] and the outside emissivity ε [-].
+    """
+
+    name: str
+    area_m2: float
+    layers: tuple[Layer, ...]
+    tilt_deg: float = 90.0
+    azimuth_deg: float = 180.0
+    solar_absorptance: float = 0.6
+    emissivity: float = 0.9
+    inside_solar_absorptance: float = 0.6
+    sunlit: bool = True
+
+    def __post_init__(self):
+        owner = f"LayeredElement({self.name})"
+        check_positive(self.area_m2, "area_m2", owner=owner, unit="m2")
+        object.__setattr__(self, "layers", tuple(self.layers))
+        if not self.layers:
+            raise InputError(f"{owner}.layers is empty; give the layers from the inside out")
+        check_number(self.tilt_deg, "tilt_deg", owner=owner, low=0.0, high=180.0, unit="deg")
+        check_number(self.azimuth_deg, "azimuth_deg", owner=owner, low=0.0, high=360.0, unit="deg")
+        check_fraction(self.solar_absorptance, "solar_absorptance", owner=owner)
+        check_fraction(self.emissivity, "emissivity", owner=owner)
+        check_fraction(self.inside_solar_absorptance, "inside_solar_absorptance", owner=owner)
+
+    @property
+    def inside(self) -> str:
+        """Orientation of the room-side face: "wall", "ceiling" (outer face up) or "floor" (outer face down)."""
+        if self.tilt_deg < 45.0:
+            return "ceiling"
+        return "floor" if self.tilt_deg > 135.0 else "wall"
+
+    @property
+    def layer_resistance_m2k_w(self) -> float:
+        """Σ d/λ of the layers [m²·K/W], surface resistances excluded."""
+        return sum(layer.thickness_m / layer.conductivity_w_mk for layer in self.layers)
+
+
+@dataclass(frozen=True)
+class MultiNodeZone:
+    """One zone: layered opaque elements, windows (:class:`~mgwsim.building.envelope.Window`), air.
+
+    ``radiative_gain_fraction`` is the share of the internal gains given as long-wave
+    radiation to the room surfaces (the rest to the air).
+    """
+
+    elements: tuple[LayeredElement, ...]
+    windows: tuple[Window, ...]
+    volume_m3: float
+    infiltration_per_h: float
+    altitude_m: float = 0.0
+    radiative_gain_fraction: float = 0.6
+
+    def __post_init__(self):
+        object.__setattr__(self, "elements", tuple(self.elements))
+        object.__setattr__(self, "windows", tuple(self.windows))
+        if not self.elements:
+            raise InputError("MultiNodeZone.elements is empty")
+        check_positive(self.volume_m3, "volume_m3", owner="MultiNodeZone", unit="m3")
+        check_number(self.infiltration_per_h, "infiltration_per_h", owner="MultiNodeZone", low=0.0, high=5.0,
+                     unit="1/h")
+        check_fraction(self.radiative_gain_fraction, "radiative_gain_fraction", owner="MultiNodeZone")
+
+    def u_value_w_m2k(self, element: LayeredElement) -> float:
+        """Steady U of an element with this model's surface coefficients [W/(m²·K)] (EN ISO 6946 6.7.1).
+
+        R_si = 1/(h_ci + h_ri) with h_ci for heat flowing out of a heated room (horizontal
+        for walls, upward at the ceiling, downward at the floor), R_se = 1/(h_ce + h_re).
+        """
+        h_ci = {"wall": H_CI_HORIZONTAL_FLOW_W_M2K, "ceiling": H_CI_UPWARD_W_M2K,
+                "floor": H_CI_DOWNWARD_W_M2K}[element.inside]
+        return 1.0 / (1.0 / (h_ci + H_RI_W_M2K) + element.layer_resistance_m2k_w + 1.0 / (H_CE_W_M2K + H_RE_W_M2K))
+
+    @property
+    def ventilation_w_k(self) -> float:
+        """H_ve = ρ_a·c_a·n·V/3600 [W/K] with ρ_a·c_a at the altitude (EN ISO 13789 8, ISO 2533)."""
+        return air_heat_capacity_j_m3k(self.altitude_m) * self.volume_m3 * self.infiltration_per_h / 3600.0
+
+    @property
+    def steady_loss_w_k(self) -> float:
+        """Σ U·A + H_ve [W/K] with :meth:`u_value_w_m2k` and the windows' U_w."""
+        return (sum(self.u_value_w_m2k(e) * e.area_m2 for e in self.elements)
+                + sum(w.h_w_k for w in self.windows) + self.ventilation_w_k)
+
+
+class _Network:
+    """Node bookkeeping: capacities, fixed couplings, the switchable convection at floors and ceilings."""
+
+    AIR, STAR = 0, 1
+
+    def __init__(self, zone: MultiNodeZone):
+        self.zone = zone
+        self.capacity = [air_heat_capacity_j_m3k(zone.altitude_m) * zone.volume_m3, 0.0]
+        self.links: list[tuple[int, int, float]] = []  # (i, j, G [W/K])
+        self.outdoor = [zone.ventilation_w_k, 0.0]  # G to the outdoor air per node
+        self.inner, self.outer = [], []  # per element, then per window
+        self.horizontal = []  # (element index, inside node, "floor"/"ceiling", area)
+        for k, element in enumerate(zone.elements):
+            self._add_element(k, element)
+        for window in zone.windows:
+            self._add_window(window)
+        self.n = len(self.capacity)
+        self.capacity = np.array(self.capacity)
+        self.outdoor = np.array(self.outdoor)
+
+    def _node(self, capacity: float = 0.0) -> int:
+        self.capacity.append(capacity)
+        self.outdoor.append(0.0)
+        return len(self.capacity) - 1
+
+    def _add_element(self, k: int, element: LayeredElement) -> None:
+        area = element.area_m2
+        surface = self._node()
+        self.inner.append(surface)
+        if element.inside == "wall":
+            self.links.append((self.AIR, surface, H_CI_HORIZONTAL_FLOW_W_M2K * area))
+        else:
+            self.horizontal.append((k, surface, element.inside, area))
+        self.links.append((self.STAR, surface, H_RI_W_M2K * area))
+        node = surface
+        for layer in element.layers:
+            volumetric = layer.density_kg_m3 * layer.specific_heat_j_kgk
+            parts = 1 if volumetric == 0.0 else max(1, math.ceil(layer.thickness_m / MAX_SUBLAYER_M - 1e-9))
+            d = layer.thickness_m / parts
+            for _ in range(parts):
+                half = 0.5 * volumetric * d * area
+                self.capacity[node] += half
+                nxt = self._node(half)
+                self.links.append((node, nxt, layer.conductivity_w_mk / d * area))
+                node = nxt
+        self.outer.append(node)
+        self.outdoor[node] += (H_CE_W_M2K + H_RE_W_M2K) * area
+
+    def _add_window(self, window: Window) -> None:
+        area = window.area_m2
+        r_gl = 1.0 / window.u_w_m2k - 1.0 / (H_CE_W_M2K + H_RE_W_M2K) - 1.0 / (H_CI_HORIZONTAL_FLOW_W_M2K + H_RI_W_M2K)
+        if r_gl <= 0.0:
+            raise InputError(f"Window(azimuth {window.azimuth_deg}).u_w_m2k = {window.u_w_m2k} is above what the "
+                             "surface coefficients alone allow")
+        inner, outer = self._node(), self._node()
+        self.inner.append(inner)
+        self.outer.append(outer)
+        self.links += [(self.AIR, inner, H_CI_HORIZONTAL_FLOW_W_M2K * area), (self.STAR, inner, H_RI_W_M2K * area),
+                       (inner, outer, area / r_gl)]
+        self.outdoor[outer] += (H_CE_W_M2K + H_RE_W_M2K) * area
+
+    def matrix(self, upward: tuple[bool, ...], dt_s: float) -> np.ndarray:
+        """C/Δt + K for the convection regime ``upward`` (one flag per floor/ceiling)."""
+        m = np.diag(self.capacity / dt_s + self.outdoor)
+        links = self.links + [(self.AIR, node, (H_CI_UPWARD_W_M2K if up else H_CI_DOWNWARD_W_M2K) * area)
+                              for (_, node, _, area), up in zip(self.horizontal, upward)]
+        for i, j, g in links:
+            m[i, i] += g
+            m[j, j] += g
+            m[i, j] -= g
+            m[j, i] -= g
+        return m
+
+
+def sky_temperature_degc(weather: Weather) -> np.ndarray:
+    """Apparent sky temperature per step [°C]: (IR/σ)^¼ − 273.15 from ``ir_horizontal_w_m2``, else θ_e − 11 K.
+
+    ASHRAE Handbook—Fundamentals (2021) ch. 14 / EPW field 12 (horizontal infrared radiation
+    intensity); without it EN ISO 52016-1:2017 6.5.13.3's Δθ_er = 11 K.
+    """
+    if "ir_horizontal_w_m2" in weather.data:
+        return (weather.column("ir_horizontal_w_m2") / STEFAN_BOLTZMANN) ** 0.25 - 273.15
+    return weather.temp_air_degc - SKY_TEMPERATURE_DIFFERENCE_K
+
+
+def _interior_solar_shares(zone: MultiNodeZone) -> tuple[np.ndarray, np.ndarray]:
+    """Shares of the transmitted beam and diffuse sun absorbed by each element's room face [-] (module docstring)."""
+    elements = zone.elements
+    areas = np.array([e.area_m2 for e in elements])
+    alpha = np.array([e.inside_solar_absorptance for e in elements])
+    total_area = areas.sum() + sum(w.area_m2 for w in zone.windows)
+    floor = np.array([e.inside == "floor" for e in elements], dtype=float) * areas
+    if floor.sum() == 0.0:
+        floor = areas
+    shares = []
+    for first in (floor / floor.sum(), areas / areas.sum()):
+        reflected = ((1.0 - alpha) @ first) / (1.0 - ((1.0 - alpha) @ areas) / total_area)
+        shares.append(alpha * (first + reflected * areas / total_area))
+    return shares[0], shares[1]
+
+
+def simulate_multinode(
+    zone: MultiNodeZone,
+    weather: Weather,
+    internal_gains_w: np.ndarray,
+    heating_setpoint_degc: np.ndarray,
+    cooling_setpoint_degc: np.ndarray,
+) -> pd.DataFrame:
+    """Hourly air temperature and ideal heating/cooling of ``zone`` (EN ISO 52016-1 multi-node, module docstring).
+
+    Setpoints [°C] act on the air temperature; −inf/+inf (or out of reach) for free float.
+    Returns per step: ``theta_air_degc`` [°C, end of step], ``space_heating_kwh``,
+    ``space_cooling_kwh`` [kWh per step], ``solar_transmitted_kwh`` (through the windows),
+    ``solar_lost_kwh`` (transmitted and leaving again through the windows).
+    """
+    n = weather.n_steps
+    gains = check_series(internal_gains_w, "internal_gains_w", owner="simulate_multinode", length=n, low=0.0)
+    heating = np.asarray(heating_setpoint_degc, dtype=float)
+    cooling = np.asarray(cooling_setpoint_degc, dtype=float)
+    if heating.shape != (n,) or cooling.shape != (n,) or (cooling < heating).any():
+        raise InputError("simulate_multinode: setpoints need one value per step and cooling >= heating")
+    dt_s = 3600.0 * weather.step_h
+    net = _Network(zone)
+    theta_e = weather.temp_air_degc
+    sky = sky_temperature_degc(weather) - theta_e
+
+    forcing = np.outer(theta_e, net.outdoor)  # (n, nodes): G_ext·θ_e and the sources below
+    forcing[:, net.AIR] += (1.0 - zone.radiative_gain_fraction) * gains
+    room_areas = np.array([e.area_m2 for e in zone.elements] + [w.area_m2 for w in zone.windows])
+    forcing[:, net.inner] += np.outer(zone.radiative_gain_fraction * gains, room_areas / room_areas.sum())
+    for element, node in zip(zone.elements, net.outer):
+        f_sky = 0.5 * (1.0 + math.cos(math.radians(element.tilt_deg)))
+        forcing[:, node] += element.area_m2 * H_RE_W_M2K * f_sky * sky
+        if element.sunlit:
+            poa = plane_irradiance(weather, element.tilt_deg, element.azimuth_deg)["poa_global_w_m2"].to_numpy()
+            forcing[:, node] += element.solar_absorptance * element.area_m2 * poa
+    beam, diffuse = np.zeros(n), np.zeros(n)
+    for window, node in zip(zone.windows, net.outer[len(zone.elements):]):
+        forcing[:, node] += window.area_m2 * H_RE_W_M2K * 0.5 * (1.0 + math.cos(math.radians(window.tilt_deg))) * sky
+        poa = plane_irradiance(weather, window.tilt_deg, window.azimuth_deg)
+        aperture = window.glazing_aperture_m2
+        ratio = (window.angular_factor(poa["aoi_deg"].to_numpy()) if window.angular_coefficients is not None
+                 else np.full(n, 0.9))
+        diffuse_ratio = window.diffuse_angular_factor if window.angular_coefficients is not None else 0.9
+        beam += aperture * ratio * poa["poa_direct_w_m2"].to_numpy()
+        diffuse += aperture * diffuse_ratio * poa["poa_diffuse_w_m2"].to_numpy()
+    beam_share, diffuse_share = _interior_solar_shares(zone)
+    forcing[:, net.inner[:len(zone.elements)]] += np.outer(beam, beam_share) + np.outer(diffuse, diffuse_share)
+    lost = beam * (1.0 - beam_share.sum()) + diffuse * (1.0 - diffuse_share.sum())
+
+    keep = net.capacity / dt_s
+    inverses = {}
+    theta = np.full(net.n, 20.0)
+    out = np.empty((n, 3))
+    for sweep in range(2):  # the first pass is the warm-up (periodic year)
+        for t in range(n):
+            upward = tuple((theta[node] > theta[net.AIR]) if kind == "floor" else (theta[net.AIR] > theta[node])
+                           for _, node, kind, _ in net.horizontal)
+            inv = inverses.get(upward)
+            if inv is None:
+                inv = inverses[upward] = np.linalg.inv(net.matrix(upward, dt_s))
+            theta = inv @ (keep * theta + forcing[t])
+            response = inv[:, net.AIR]  # node temperatures per W at the air node
+            air = theta[net.AIR]
+            power = 0.0
+            if air < heating[t]:
+                power = (heating[t] - air) / response[net.AIR]
+            elif air > cooling[t]:
+                power = (cooling[t] - air) / response[net.AIR]
+            if power != 0.0:
+                theta = theta + power * response
+            out[t] = theta[net.AIR], power, 0.0
+    to_kwh = weather.step_h / 1000.0
+    return pd.DataFrame({
+        "theta_air_degc": out[:, 0],
+        "space_heating_kwh": np.maximum(out[:, 1], 0.0) * to_kwh,
+        "space_cooling_kwh": np.maximum(-out[:, 1], 0.0) * to_kwh,
+        "solar_transmitted_kwh": (beam + diffuse) * to_kwh,
+        "solar_lost_kwh": lost * to_kwh,
+    }, index=weather.index)

@@ -1,0 +1,88 @@
+"""The multi-node zone (EN ISO 52016-1 style, :mod:`mgwsim.building.multinode`): steady state, sun, invariants."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mgwsim.building.envelope import Window
+from mgwsim.building.mass import Layer
+from mgwsim.building.multinode import (
+    H_CE_W_M2K, H_CI_DOWNWARD_W_M2K, H_CI_HORIZONTAL_FLOW_W_M2K, H_CI_UPWARD_W_M2K, H_RE_W_M2K, H_RI_W_M2K,
+    STEFAN_BOLTZMANN, LayeredElement, MultiNodeZone, _interior_solar_shares, simulate_multinode,
+)
+from mgwsim.weather import Weather
+
+WALL = (Layer(0.10, 0.51, 1400.0, 1000.0), Layer(0.08, 0.04, 10.0, 1400.0), Layer(0.01, 0.14, 530.0, 900.0))
+ROOF = (Layer(0.01, 0.16, 950.0, 840.0), Layer(0.12, 0.04, 12.0, 840.0), Layer(0.02, 0.14, 530.0, 900.0))
+FLOOR = (Layer(0.08, 1.13, 1400.0, 1000.0), Layer(0.30, 0.04, 0.0, 0.0))
+
+
+def box(insulation_m: float = 0.08) -> MultiNodeZone:
+    wall = (WALL[0], Layer(insulation_m, 0.04, 10.0, 1400.0), WALL[2])
+    elements = [LayeredElement(f"wall {az}", 20.0, wall, 90.0, az) for az in (0.0, 90.0, 180.0, 270.0)]
+    elements += [LayeredElement("roof", 40.0, ROOF, 0.0), LayeredElement("floor", 40.0, FLOOR, 180.0, sunlit=False)]
+    window = Window(6.0, 2.8, 0.6, 180.0, frame_fraction=0.0, shading_factor=1.0,
+                    angular_coefficients=(1.0, -0.189, 0.644, -0.596), emissivity=0.9)
+    return MultiNodeZone(elements, (window,), 100.0, 0.5, 0.0, 0.6)
+
+
+def dark_constant(weather: Weather, theta_e: float) -> Weather:
+    """The same index at a constant outdoor temperature, no sun, the sky at the air temperature."""
+    data = weather.data.assign(temp_air_degc=theta_e, ghi_w_m2=0.0, dni_w_m2=0.0, dhi_w_m2=0.0,
+                               ir_horizontal_w_m2=STEFAN_BOLTZMANN * (theta_e + 273.15) ** 4)
+    return Weather(data=data, site=weather.site, source="constant")
+
+
+def test_steady_state_heating_is_bracketed_by_the_steady_losses(weather):
+    """No sun, constant outdoor air, convective heating of the air to 20 °C, all gains convective.
+
+    The heat reaches the cold room faces by convection; radiation between the faces only
+    redistributes it. So the steady heating lies between Σ U·A·Δθ with R_si = 1/h_ci
+    (convection alone) and with R_si = 1/(h_ci + h_ri) (the combined coefficient of EN ISO
+    6946, as if the faces also saw a radiant environment at the air temperature), plus H_ve·Δθ.
+    """
+    zone, n = box(), weather.n_steps
+    zone = MultiNodeZone(zone.elements, zone.windows, zone.volume_m3, zone.infiltration_per_h, 0.0, 0.0)
+    result = simulate_multinode(zone, dark_constant(weather, 0.0), np.full(n, 100.0), np.full(n, 20.0),
+                                np.full(n, 100.0))
+    heating_w = result["space_heating_kwh"].iloc[-100:].to_numpy() * 1000.0
+    assert np.ptp(heating_w) < 1e-6 * heating_w.max()  # steady
+    combined = zone.steady_loss_w_k * 20.0 - 100.0
+    h_ci = {"wall": H_CI_HORIZONTAL_FLOW_W_M2K, "ceiling": H_CI_UPWARD_W_M2K, "floor": H_CI_DOWNWARD_W_M2K}
+    convective = sum(e.area_m2 / (1.0 / h_ci[e.inside] + e.layer_resistance_m2k_w + 1.0 / (H_CE_W_M2K + H_RE_W_M2K))
+                     for e in zone.elements)
+    convective += sum(w.area_m2 / (1.0 / w.u_w_m2k - 1.0 / (H_CI_HORIZONTAL_FLOW_W_M2K + H_RI_W_M2K)
+                                   + 1.0 / H_CI_HORIZONTAL_FLOW_W_M2K) for w in zone.windows)
+    convective = (convective + zone.ventilation_w_k) * 20.0 - 100.0
+    assert convective < heating_w[0] < combined
+    assert result["theta_air_degc"].iloc[-1] == pytest.approx(20.0)
+
+
+def test_sky_below_the_air_costs_heat(weather):
+    zone, n = box(), weather.n_steps
+    dark = dark_constant(weather, 0.0)
+    cold_sky = Weather(data=dark.data.assign(ir_horizontal_w_m2=STEFAN_BOLTZMANN * 260.0 ** 4), site=weather.site)
+    args = (np.full(n, 100.0), np.full(n, 20.0), np.full(n, 100.0))
+    assert (simulate_multinode(zone, cold_sky, *args)["space_heating_kwh"].sum()
+            > simulate_multinode(zone, dark, *args)["space_heating_kwh"].sum())
+
+
+def test_interior_sun_is_absorbed_or_lost():
+    """Beam and diffuse shares absorbed by the room faces sum with the part lost through the windows to one."""
+    zone = box()
+    beam, diffuse = _interior_solar_shares(zone)
+    floor = [e.inside == "floor" for e in zone.elements]
+    assert 0.85 < beam.sum() < 1.0 and 0.85 < diffuse.sum() < 1.0
+    assert beam[floor].sum() > 0.6 * beam.sum()  # the beam lands on the floor first
+
+
+def test_more_insulation_never_raises_heating_and_sun_lowers_it(weather):
+    n = weather.n_steps
+    args = (np.full(n, 100.0), np.full(n, 20.0), np.full(n, 100.0))
+    thin = simulate_multinode(box(0.05), weather, *args)
+    thick = simulate_multinode(box(0.15), weather, *args)
+    assert thick["space_heating_kwh"].sum() < thin["space_heating_kwh"].sum()
+    assert (thick["space_heating_kwh"] <= thin["space_heating_kwh"] + 1e-9).mean() > 0.95
+    dark = simulate_multinode(box(0.05), dark_constant(weather, float(weather.temp_air_degc.mean())), *args)
+    assert thin["solar_transmitted_kwh"].sum() > 0.0 and dark["solar_transmitted_kwh"].sum() == 0.0
