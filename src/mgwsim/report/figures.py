@@ -156,7 +156,7 @@ def _carpet(values: pd.Series, title: str, label: str, language: str, *, divergi
 def _month_ticks(ax, *, leap: bool, language: str) -> None:
     """Day-of-year axis: a minor tick at each month's first day, the month's name at its middle."""
     year = 2000 if leap else 2001
-    starts = pd.date_range(f"{year}-01-01", periods=13, freq="MS").dayofyear.to_numpy().astype(float)
+    starts = pd.date_range(f"{year}-01-01", periods=13, freq="MS").day_of_year.to_numpy().astype(float)
     starts[-1] = 367.0 if leap else 366.0
     ax.set_xticks(starts[:-1] - 0.5, minor=True)
     ax.set_xticks((starts[:-1] + starts[1:]) / 2 - 0.5, MONTHS[language])
