@@ -181,7 +181,7 @@ def test_apartments_all_alike_are_one_bar_that_says_so(language):
     split = pd.DataFrame({"bill_before_eur": 1600.0, "bill_after_eur": [1391.33] * 12 + [1391.34] * 12},
                          index=pd.RangeIndex(1, 25, name="apartment"))
     per_variant = pd.DataFrame({"bill_before_eur": [1600.0], "bill_after_eur": [1391.335]}, index=["+ PV"])
-    fig = fg.bill_change(per_variant, split, "+ PV", language)
+    fig = fg.bill_change(per_variant, split, "+ PV + dynamic tariff + heat pumps alone", language)  # a long title
     right = fig.axes[1]
     assert [t.get_text() for t in right.get_yticklabels()] == [
         {"en": "all 24 apartments", "nl": "alle 24 appartementen"}[language]]
@@ -230,3 +230,18 @@ def test_heat_map_without_a_small_cell_has_no_hatching_and_no_note():
     ax = feasibility_heatmap(heat_map_summary(), fig.subplots(), min_judged=2)
     assert not [p for p in ax.patches if p.get_hatch()]
     assert ax.get_xlabel() == "combination"
+
+
+# --------------------------------------------------------------------------- every figure
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_every_report_figure_keeps_its_text_inside_and_its_legends_off_the_data(result, language):
+    from mgwsim.report import build_figures, npv_sensitivity
+
+    name = "+ PV"
+    figures = build_figures(result, name, npv_sensitivity(result, name), language)
+    for key, fig in figures.items():
+        assert_texts_inside_canvas(fig)
+        if legends(fig):
+            assert_legends_clear_of_data(fig)
+        else:
+            assert key in {"carpet_grid", "carpet_heat_pump", "check_matrix"}, key

@@ -332,7 +332,7 @@ def bill_change(per_variant: pd.DataFrame, per_apartment: pd.DataFrame, name: st
     left.set_title(t("per_variant_title", language))
     left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2)
     _apartment_bars(right, groups, len(per_apartment), language)
-    right.set_title(t("per_apartment_title", language, name=name))
+    right.set_title(t("per_apartment_title", language, name=name), wrap=True)  # a long variant name stays inside
     for ax in (left, right):
         ax.grid(axis="x", alpha=0.3)
     fig.suptitle(t("fig_bill_change", language))
