@@ -245,3 +245,14 @@ def test_every_report_figure_keeps_its_text_inside_and_its_legends_off_the_data(
             assert_legends_clear_of_data(fig)
         else:
             assert key in {"carpet_grid", "carpet_heat_pump", "check_matrix"}, key
+
+
+def test_heat_map_needs_the_counts_and_a_positive_minimum():
+    from mgwsim.errors import InputError
+    from mgwsim.stock import feasibility_heatmap
+
+    fig = Figure()
+    with pytest.raises(InputError, match="'n_judged'"):
+        feasibility_heatmap(heat_map_summary().drop(columns="n_judged"), fig.subplots())
+    with pytest.raises(InputError, match="min_judged"):
+        feasibility_heatmap(heat_map_summary(), fig.subplots(), min_judged=0)

@@ -68,6 +68,7 @@ CRITERIA_TITLES = {
 
 MIN_JUDGED = 10
 """Fewer buildings judged than this in a heat-map cell: its share is marked as resting on too few."""
+_FADED_LABEL = {"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.7, "linewidth": 0}
 
 DEFAULT_MEDIANS = ("gap_before_grants_eur", "gap_per_t_co2_eur", "works_grants_eur", "npv_eur")
 """Money columns :func:`feasibility_summary` reports the median of (those the results have)."""
@@ -314,6 +315,7 @@ def feasibility_heatmap(summary: pd.DataFrame, ax=None, *, column: str = "share_
     """
     import matplotlib.pyplot as plt
 
+    check_number(min_judged, "min_judged", owner="feasibility_heatmap", low=1)
     if summary.index.nlevels != 2 or not {column, "n_judged"} <= set(summary.columns):
         raise InputError(f"feasibility_heatmap: needs a summary indexed by two levels with columns {column!r} and "
                          "'n_judged' (feasibility_summary)")
@@ -338,11 +340,11 @@ def _annotate_cells(ax, shares: np.ndarray, counts: np.ndarray, min_judged: int)
     few = False
     for (i, j), value in np.ndenumerate(shares):
         n = int(counts[i, j])
-        share = "–" if np.isnan(value) else f"{value:.0%}"
-        small = 0 < n < min_judged
-        if small:
+        text = f"{'–' if np.isnan(value) else f'{value:.0%}'}\nn={n}"
+        if 0 < n < min_judged:
             ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="0.35", linewidth=0))
+            ax.text(j, i, text, ha="center", va="center", fontsize=8, color="0.35", bbox=_FADED_LABEL)
             few = True
-        ax.text(j, i, f"{share}\nn={n}", ha="center", va="center", fontsize=8, color="0.35" if small else "black",
-                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.7, "linewidth": 0} if small else None)
+        else:
+            ax.text(j, i, text, ha="center", va="center", fontsize=8)
     return few

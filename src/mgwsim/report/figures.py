@@ -380,12 +380,9 @@ def _id_ranges(ids: list) -> str:
     if not all(isinstance(i, (int, np.integer)) for i in ids):
         return ", ".join(map(str, ids))
     numbers = sorted(int(i) for i in ids)
-    runs, first = [], numbers[0]
-    for previous, current in zip(numbers, numbers[1:] + [None], strict=True):
-        if current != previous + 1 if current is not None else True:
-            runs.append(str(first) if first == previous else f"{first}–{previous}")
-            first = current
-    return ", ".join(runs)
+    starts = [n for n in numbers if n - 1 not in numbers]
+    ends = [n for n in numbers if n + 1 not in numbers]
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in zip(starts, ends, strict=True))
 
 
 def check_matrix(statuses: pd.DataFrame, language: str = "en") -> Figure:
