@@ -111,6 +111,11 @@ def glazing_u_w_m2k() -> float:
     return 1.0 / (1.0 / (H_CE_W_M2K + h_re) + glazing_resistance_m2k_w() + 1.0 / (H_CI_HORIZONTAL_FLOW_W_M2K + h_ri))
 
 
+def glazing_transmitted_share() -> float:
+    """τ_e/g at normal incidence: τ_e = τ²/(1 − ρ²) of the two panes (EN 410:2011 5.3) over 140-2020's SHGC."""
+    return PANE_TAU**2 / (1.0 - PANE_RHO**2) / SHGC_140_2020
+
+
 def glazing_inside_reflectance() -> float:
     """Solar reflectance of the two panes seen from the room: ρ + τ²·ρ/(1 − ρ²) (EN 410:2011 5.3, two panes)."""
     return PANE_RHO + PANE_TAU**2 * PANE_RHO / (1.0 - PANE_RHO**2)
@@ -130,7 +135,8 @@ def bestest_zone(case: str) -> MultiNodeZone:
     window = Window(12.0, glazing_u_w_m2k(), SHGC_140_2020, 180.0, frame_fraction=0.0, shading_factor=1.0,
                     angular_coefficients=WINDOW_ANGULAR, emissivity=GLASS_EMISSIVITY)
     return MultiNodeZone(elements, (window,), volume_m3=8 * 6 * 2.7, infiltration_per_h=0.5, altitude_m=1650.0,
-                         radiative_gain_fraction=0.6, window_inside_reflectance=glazing_inside_reflectance())
+                         radiative_gain_fraction=0.6, window_inside_reflectance=glazing_inside_reflectance(),
+                         window_transmitted_share=glazing_transmitted_share())
 
 
 def run_case(case: str, weather, model: str = "5R1C") -> dict[str, float]:

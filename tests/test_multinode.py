@@ -126,3 +126,14 @@ def test_lower_glass_emissivity_loses_less_to_a_cold_sky(weather):
         sky_cost[emissivity] = (simulate_multinode(zone, cold_sky, *args)["space_heating_kwh"].sum()
                                 - simulate_multinode(zone, dark, *args)["space_heating_kwh"].sum())
     assert 0.0 < sky_cost[0.84] < sky_cost[0.9]
+
+
+def test_inward_flowing_absorbed_sun_is_not_reflected_out(weather):
+    """g = τ_e + q_i (EN 410): the windows' gain stays g·I·A; only the short-wave share τ_e/g can leave again."""
+    n = weather.n_steps
+    args = (np.full(n, 100.0), np.full(n, -np.inf), np.full(n, np.inf))
+    whole = simulate_multinode(box(), weather, *args)
+    split = simulate_multinode(dataclasses.replace(box(), window_transmitted_share=0.9), weather, *args)
+    assert np.allclose(split["solar_transmitted_kwh"], whole["solar_transmitted_kwh"], rtol=1e-12, atol=0.0)
+    assert np.allclose(split["solar_lost_kwh"], 0.9 * whole["solar_lost_kwh"], rtol=1e-12, atol=1e-15)
+    assert split["theta_air_degc"].mean() > whole["theta_air_degc"].mean()  # less sun leaves: a warmer room

@@ -39,9 +39,12 @@ upward, a cold one does not).
 IR = σ·(θ_sky + 273.15)⁴ (ASHRAE Handbook—Fundamentals 2021, ch. 14; the EPW/TMY3 field 12),
 else θ_sky = θ_e − Δθ_er with EN ISO 52016-1's Δθ_er = 11 K. F_sky = (1 + cos β)/2 for tilt β.
 
-**Sun inside.** Transmitted beam g(θ)·I_dir·A_w falls on the floor; transmitted diffuse
-ḡ·I_dif·A_w on all opaque room surfaces by area (g(θ) and its hemispherical mean ḡ as in
-:class:`mgwsim.building.envelope.Window`). What a surface does not absorb (1 − α_i) is
+**Sun inside.** The window's solar gain g(θ)·I_dir·A_w + ḡ·I_dif·A_w (g(θ) and its hemispherical
+mean ḡ as in :class:`mgwsim.building.envelope.Window`) is split as g = τ_e + q_i (EN 410:2011
+5.1): the share τ_e/g enters as short wave, its beam part on the floor, its diffuse part on all
+opaque room surfaces by area; q_i/g, absorbed in the panes and flowing inward, leaves the
+window's room face by convection to the air and long-wave radiation to the room surfaces (by
+area) in the ratio h_ci : h_ri. What a surface does not absorb (1 − α_i) is
 reflected diffusely to all surfaces by area; of what reaches the windows from inside the
 glazing's inside reflectance ρ_w returns, the rest leaves. With R the total reflected flow,
 surface i absorbs α_i·(F_i + R·A_i/ΣA), R = Σ(1 − α_i)·F_i / (1 − (Σ(1 − α_i)·A_i + ρ_w·A_w)/ΣA)
@@ -156,6 +159,10 @@ class MultiNodeZone:
     radiation to the room surfaces (the rest to the air). ``window_inside_reflectance`` is the
     glazing's solar reflectance seen from the room [-]: that part of the sun reaching the windows
     from inside is reflected back into the room, the rest leaves (0: all leaves).
+    ``window_transmitted_share`` is τ_e/g of the glazing at normal incidence [-] (EN 410:2011, g =
+    τ_e + q_i): that share of the window's solar gain enters as short-wave radiation, the rest
+    (the secondary heat transfer q_i, sun absorbed in the panes and flowing inward) from the
+    window's room face (1: all as short wave).
     """
 
     elements: tuple[LayeredElement, ...]
@@ -165,6 +172,7 @@ class MultiNodeZone:
     altitude_m: float = 0.0
     radiative_gain_fraction: float = 0.6
     window_inside_reflectance: float = 0.0
+    window_transmitted_share: float = 1.0
 
     def __post_init__(self):
         object.__setattr__(self, "elements", tuple(self.elements))
@@ -176,6 +184,7 @@ class MultiNodeZone:
                      unit="1/h")
         check_fraction(self.radiative_gain_fraction, "radiative_gain_fraction", owner="MultiNodeZone")
         check_fraction(self.window_inside_reflectance, "window_inside_reflectance", owner="MultiNodeZone")
+        check_fraction(self.window_transmitted_share, "window_transmitted_share", owner="MultiNodeZone")
 
     def u_value_w_m2k(self, element: LayeredElement) -> float:
         """Steady U of an element with this model's surface coefficients [W/(m²·K)] (EN ISO 6946 6.7.1).
@@ -375,7 +384,7 @@ def simulate_multinode(
     outdoor air and sky temperatures (instantaneous values at the step's end, as TMY3/EPW give
     them) are interpolated linearly within the step, the sun and the gains (step means) held.
     Returns per step: ``theta_air_degc`` [°C, end of step], ``space_heating_kwh``,
-    ``space_cooling_kwh`` [kWh per step], ``solar_transmitted_kwh`` (through the windows),
+    ``space_cooling_kwh`` [kWh per step], ``solar_transmitted_kwh`` (the windows' solar gain, g·I·A),
     ``solar_lost_kwh`` (transmitted and leaving again through the windows).
     """
     n = weather.n_steps
@@ -403,7 +412,8 @@ def simulate_multinode(
         if element.sunlit:
             poa = plane_irradiance(weather, element.tilt_deg, element.azimuth_deg)["poa_global_w_m2"].to_numpy()
             held[:, node] += element.solar_absorptance * element.area_m2 * poa
-    beam, diffuse = np.zeros(n), np.zeros(n)
+    beam, diffuse, absorbed = np.zeros(n), np.zeros(n), np.zeros(n)
+    share = zone.window_transmitted_share
     for window, node in zip(zone.windows, net.outer[len(zone.elements):]):
         h_re = window_radiative_coefficients(window)[0]
         ramp[:, node] += window.area_m2 * h_re * 0.5 * (1.0 + math.cos(math.radians(window.tilt_deg))) * sky
@@ -412,8 +422,16 @@ def simulate_multinode(
         ratio = (window.angular_factor(poa["aoi_deg"].to_numpy()) if window.angular_coefficients is not None
                  else np.full(n, 0.9))
         diffuse_ratio = window.diffuse_angular_factor if window.angular_coefficients is not None else 0.9
-        beam += aperture * ratio * poa["poa_direct_w_m2"].to_numpy()
-        diffuse += aperture * diffuse_ratio * poa["poa_diffuse_w_m2"].to_numpy()
+        gain_beam = aperture * ratio * poa["poa_direct_w_m2"].to_numpy()
+        gain_diffuse = aperture * diffuse_ratio * poa["poa_diffuse_w_m2"].to_numpy()
+        beam += share * gain_beam
+        diffuse += share * gain_diffuse
+        inward = (1.0 - share) * (gain_beam + gain_diffuse)
+        h_ri = window_radiative_coefficients(window)[1]
+        convective = H_CI_HORIZONTAL_FLOW_W_M2K / (H_CI_HORIZONTAL_FLOW_W_M2K + h_ri)
+        held[:, net.AIR] += convective * inward
+        held[:, net.inner] += np.outer((1.0 - convective) * inward, room_areas / room_areas.sum())
+        absorbed += inward
     beam_share, diffuse_share = _interior_solar_shares(zone)
     held[:, net.inner[:len(zone.elements)]] += np.outer(beam, beam_share) + np.outer(diffuse, diffuse_share)
     lost = beam * (1.0 - beam_share.sum()) + diffuse * (1.0 - diffuse_share.sum())
@@ -430,6 +448,6 @@ def simulate_multinode(
         "theta_air_degc": air,
         "space_heating_kwh": np.maximum(power, 0.0) * to_kwh,
         "space_cooling_kwh": np.maximum(-power, 0.0) * to_kwh,
-        "solar_transmitted_kwh": (beam + diffuse) * to_kwh,
+        "solar_transmitted_kwh": (beam + diffuse + absorbed) * to_kwh,
         "solar_lost_kwh": lost * to_kwh,
     }, index=weather.index)
