@@ -126,7 +126,8 @@ def bestest_zone(case: str) -> MultiNodeZone:
 
     The opaque U-values follow from the layers and the zone's surface coefficients (walls
     0.510, roof 0.319, floor 0.039 W/(m²·K), as 140's 0.514, 0.318, 0.039); the floor
-    faces the outdoor air downwards (no sun, no sky).
+    faces the outdoor air downwards (no sun, no sky). The window is 140-2020's glazing from its
+    panes and gap: U, ε, g = τ_e + q_i and the reflectance back into the room (functions above).
     """
     heavy = case.startswith("9")
     wall, floor = (HEAVY_WALL, HEAVY_FLOOR) if heavy else (LIGHT_WALL, LIGHT_FLOOR)

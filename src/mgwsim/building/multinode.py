@@ -53,8 +53,8 @@ internal gains go to all room surfaces by area (EN ISO 52016-1 6.5.6.3).
 
 **Time step.** Implicit (backward) Euler as EN ISO 52016-1 6.5.6.2 solves the node matrix:
 (C/Δt + K)·θ_t = C/Δt·θ_t−1 + f_t, in :data:`SUBSTEPS_PER_HOUR` sub-steps per weather step
-(the outdoor air and sky temperatures interpolated linearly within the step, the sun and the
-gains held). At one step per hour the first-order scheme damps the light zone's daily swing
+(the outdoor air temperature and the sky term interpolated linearly within the step, the sun
+and the gains held). At one step per hour the first-order scheme damps the light zone's daily swing
 measurably (``docs/bestest.md``). The node temperatures are affine in the heating power Φ_HC at
 the air node, so Φ_HC follows from one column of the matrix's inverse (ideal control of the air
 temperature between the heating and cooling setpoints every sub-step, ASHRAE 140 5.2.1.9); the
@@ -100,11 +100,11 @@ SKY_TEMPERATURE_DIFFERENCE_K = 11.0
 MAX_SUBLAYER_M = 0.02
 """Largest sub-layer of a massive layer [m]; 2 cm resolve the daily wave in concrete (penetration depth ≈ 13 cm)."""
 SUBSTEPS_PER_HOUR = 6
-"""Implicit-Euler sub-steps per hour of weather (10 min, as EnergyPlus's default zone time step).
+"""Implicit-Euler sub-steps per hour (10 min, EnergyPlus's default of 6 time steps per hour).
 
 Backward Euler is first order: at 1 h it damps the light zone's daily swing (BESTEST Case 600FF
-maximum 1.2 K low, Case 600 heating 1.8 % low against 12 sub-steps); 6 sub-steps are within
-0.15 K and 0.3 % of 12 (``docs/bestest.md``, time-step convergence)."""
+maximum 1.3 K low, Case 600 heating 1.9 % low against 30 sub-steps); 6 sub-steps are within
+0.2 K and 0.4 % of 30 (``docs/bestest.md``, time step)."""
 
 
 @dataclass(frozen=True)
@@ -375,14 +375,15 @@ def simulate_multinode(
     heating_setpoint_degc: np.ndarray,
     cooling_setpoint_degc: np.ndarray,
     *,
-    substeps: int = SUBSTEPS_PER_HOUR,
+    substeps: int | None = None,
 ) -> pd.DataFrame:
     """Air temperature and ideal heating/cooling of ``zone`` per weather step (EN ISO 52016-1 multi-node, module docstring).
 
     Setpoints [°C] act on the air temperature; −inf/+inf (or out of reach) for free float.
-    ``substeps`` implicit-Euler sub-steps per weather step (:data:`SUBSTEPS_PER_HOUR`): the
-    outdoor air and sky temperatures (instantaneous values at the step's end, as TMY3/EPW give
-    them) are interpolated linearly within the step, the sun and the gains (step means) held.
+    ``substeps`` implicit-Euler sub-steps per weather step (default :data:`SUBSTEPS_PER_HOUR` per
+    hour): the outdoor air temperature (instantaneous at the step's end in TMY3/EPW) and with it
+    the sky term are interpolated linearly within the step, as EnergyPlus interpolates hourly
+    weather; the sun and the gains (step means) are held.
     Returns per step: ``theta_air_degc`` [°C, end of step], ``space_heating_kwh``,
     ``space_cooling_kwh`` [kWh per step], ``solar_transmitted_kwh`` (the windows' solar gain, g·I·A),
     ``solar_lost_kwh`` (transmitted and leaving again through the windows).
@@ -393,6 +394,8 @@ def simulate_multinode(
     cooling = np.asarray(cooling_setpoint_degc, dtype=float)
     if heating.shape != (n,) or cooling.shape != (n,) or (cooling < heating).any():
         raise InputError("simulate_multinode: setpoints need one value per step and cooling >= heating")
+    if substeps is None:
+        substeps = max(1, round(SUBSTEPS_PER_HOUR * weather.step_h))
     if int(substeps) != substeps or not 1 <= substeps <= 60:
         raise InputError(f"simulate_multinode: substeps = {substeps!r}; give a whole number from 1 to 60")
     substeps = int(substeps)
