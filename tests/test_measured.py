@@ -131,6 +131,15 @@ def test_fluvius_autumn_dst_hour_appears_twice_and_is_read_in_order(tmp_path):
     np.testing.assert_allclose(series.data["import_kwh"], np.arange(12.0))
 
 
+def test_fluvius_spring_dst_change_skips_the_missing_local_hour_without_a_gap(tmp_path):
+    # 31 March 2024: local 01:45 is followed by 03:00 (02:00-02:45 do not exist)
+    wall = quarters("2024-03-31 01:15", 3) + quarters("2024-03-31 03:00", 3)
+    series = read_fluvius_quarter_hours(write(tmp_path, "spring.csv", NL_HEADER + fluvius_rows(wall, [("0,1", "0,0")] * 6)))
+    index = series.data.index
+    assert ((index[1:] - index[:-1]) == pd.Timedelta(minutes=15)).all()
+    assert index[3] == pd.Timestamp("2024-03-31 03:00", tz="Europe/Brussels")
+
+
 @pytest.mark.parametrize(("case", "words"), [
     ("gap", ["'Van tijdstip'", "gap", "2024-03-12 07:15:00+01:00"]),
     ("duplicate", ["'Van tijdstip'", "2024-03-12 07:15"]),
@@ -261,6 +270,18 @@ def test_daily_means_of_hourly_weather_keep_dst_days_and_drop_partial_ones():
     np.testing.assert_allclose(daily.to_numpy(), truth.to_numpy(), atol=1e-12)
     partial = Weather(data=weather.data.iloc[5:], site=SITE, source="partial")
     assert daily_mean_temperature(partial).index[0] == pd.Timestamp("2024-03-30")
+
+
+def test_daily_means_are_local_days_whatever_the_weather_time_zone():
+    days = pd.date_range("2024-01-01", "2024-01-05", freq="D")
+    weather = hourly_weather(pd.Series([1.0, 2.0, 3.0, 4.0, 5.0], index=days))
+    in_utc = Weather(data=weather.data.tz_convert("UTC"), site=SITE, source="utc")
+    pd.testing.assert_series_equal(daily_mean_temperature(in_utc), daily_mean_temperature(weather))
+
+
+def test_bills_built_from_arrays_refuse_a_non_date():
+    with pytest.raises(DataError, match="column 'end'.*not a date"):
+        GasBills.from_periods(["2024-01-01"], ["last week"], [100.0], source="arrays")
 
 
 def test_overlapping_weather_series_are_refused():

@@ -81,11 +81,9 @@ def _first_unparsable(texts: pd.Series, time_format: str | None) -> str:
     return str(texts.iloc[0])
 
 
-def numbers(texts: pd.Series, source: str, column: str, times, *, decimal: str = ".") -> np.ndarray:
+def numbers(texts: pd.Series, source: str, column: str, times) -> np.ndarray:
     """Column ``column`` as float64; raise at the first empty or non-numeric cell, naming its timestamp."""
     cleaned = texts.astype(str).str.strip()
-    if decimal != ".":
-        cleaned = cleaned.str.replace(".", "", regex=False).str.replace(decimal, ".", regex=False)
     values = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype=np.float64)
     bad = ~np.isfinite(values)
     if bad.any():

@@ -44,6 +44,7 @@ from scipy.optimize import minimize_scalar
 
 from mgwsim.errors import DataError, InputError, check_number
 from mgwsim.measured.bills import GasBills
+from mgwsim.simyear import LOCAL_TIMEZONE
 from mgwsim.weather import Weather
 
 __all__ = ["BASE_GRID_STEP_K", "DEFAULT_BASE_RANGE_DEGC", "GUIDELINE14_MONTHLY", "ChangePointFit", "cv_rmse_pct",
@@ -115,8 +116,9 @@ def daily_mean_temperature(weather) -> pd.Series:
     Parameters
     ----------
     weather : Weather, sequence of Weather, or pandas.Series
-        Hourly or 15-minute weather (the mean of a day is the mean of its steps, in the
-        index's time zone); several Weathers (e.g. one per measured year) are joined and may
+        Hourly or 15-minute weather (the mean of a day is the mean of its steps over the
+        local Brussels day, whatever the index's time zone; a naive index is taken as local
+        time); several Weathers (e.g. one per measured year) are joined and may
         not share a day; a Series is taken as daily means already (index: dates).
 
     Returns
@@ -142,7 +144,8 @@ def daily_mean_temperature(weather) -> pd.Series:
 
 def _daily_of(weather: Weather) -> pd.Series:
     temperature = weather.data["temp_air_degc"]
-    local = temperature.index.tz_localize(None) if temperature.index.tz is not None else temperature.index
+    index = temperature.index
+    local = index.tz_convert(LOCAL_TIMEZONE).tz_localize(None) if index.tz is not None else index
     days = local.normalize()
     grouped = temperature.groupby(days)
     covered_h = grouped.size() * weather.step_h
@@ -160,8 +163,11 @@ def _checked_daily(daily: pd.Series, source: str) -> pd.Series:
         i = int(np.flatnonzero(bad)[0])
         raise DataError(f"{source}: column 'temp_air_degc' has an impossible daily mean on {daily.index[i].date()}: "
                         f"{values[i]!r}; allowed: finite, within [-60, 60] degC")
-    index = daily.index.tz_localize(None) if daily.index.tz is not None else daily.index
-    return pd.Series(values, index=index.normalize(), name="temp_air_degc")
+    index = (daily.index.tz_localize(None) if daily.index.tz is not None else daily.index).normalize()
+    if index.duplicated().any():
+        raise DataError(f"{source}: the day {index[index.duplicated()][0].date()} has two daily means; "
+                        "allowed: one value per day")
+    return pd.Series(values, index=index, name="temp_air_degc")
 
 
 def _period_temperatures(bills: GasBills, daily: pd.Series) -> list[np.ndarray]:

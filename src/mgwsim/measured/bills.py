@@ -96,8 +96,7 @@ class GasBills:
             A period that ends before it starts, periods that overlap, or a negative or
             non-finite energy; the message names ``source``, the column and the first bad period.
         """
-        starts = pd.DatetimeIndex(pd.to_datetime(start)).tz_localize(None).normalize()
-        ends = pd.DatetimeIndex(pd.to_datetime(end)).tz_localize(None).normalize()
+        starts, ends = (_days(values, name, source) for values, name in ((start, "start"), (end, "end")))
         energy = np.asarray(energy_kwh, dtype=np.float64)
         if not (len(starts) == len(ends) == energy.size) or energy.size == 0:
             raise DataError(f"{source}: start, end and energy_kwh must have the same, non-zero length; got "
@@ -121,6 +120,15 @@ class GasBills:
     def days(self) -> np.ndarray:
         """Length of each period [d]."""
         return self.periods["days"].to_numpy(dtype=np.int64)
+
+
+def _days(values, column: str, source: str) -> pd.DatetimeIndex:
+    """Local calendar days (naive midnights) of dates or timestamps."""
+    try:
+        days = pd.DatetimeIndex(pd.to_datetime(values))
+    except (ValueError, TypeError) as exc:
+        raise DataError(f"{source}: column {column!r} holds a value that is not a date ({exc})") from exc
+    return (days.tz_localize(None) if days.tz is not None else days).normalize()
 
 
 def _check_periods(frame: pd.DataFrame, source: str) -> None:
