@@ -140,6 +140,13 @@ def test_fluvius_spring_dst_change_skips_the_missing_local_hour_without_a_gap(tm
     assert index[3] == pd.Timestamp("2024-03-31 03:00", tz="Europe/Brussels")
 
 
+def test_fluvius_autumn_hour_given_once_is_refused(tmp_path):
+    wall = quarters("2024-10-27 01:30", 6) + quarters("2024-10-27 03:00", 2)  # 02:00-02:45 only once
+    path = write(tmp_path, "autumn.csv", NL_HEADER + fluvius_rows(wall, [("0,1", "0,0")] * 8))
+    with pytest.raises(DataError, match=r"autumn.csv, column 'Van tijdstip'.*2024-10-27 02:00:00.*twice"):
+        read_fluvius_quarter_hours(path)
+
+
 @pytest.mark.parametrize(("case", "words"), [
     ("gap", ["'Van tijdstip'", "gap", "2024-03-12 07:15:00+01:00"]),
     ("duplicate", ["'Van tijdstip'", "2024-03-12 07:15"]),
