@@ -8,11 +8,13 @@
     The example Antwerp block on the embedded defaults.
 ``mgwsim stock N -o TABLE``
     A synthetic stock of N Flemish apartment buildings × the twelve city combinations.
-``mgwsim batch TABLE -o RESULTS``
+``mgwsim batch TABLE -o RESULTS --row {demand,variant,city}``
     A typology table (CSV/Parquet) through :func:`mgwsim.batch.run_batch`, locally or on Dask;
     with ``--row city`` also the typology × combination feasibility summary and heat map.
 ``mgwsim weather info FILE``
-    Summary of an EPW or PVGIS TMY file.
+    Summary of an EPW (``.epw``, ``.epw.gz``) or PVGIS TMY file, or of the embedded year.
+``mgwsim --version``
+    The version.
 
 Bad input (a missing file, a configuration error, a malformed data file, an output path that
 cannot be written) ends with exit status 2 and one line ``mgwsim: <reason>`` on stderr, before
