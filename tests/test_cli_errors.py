@@ -78,6 +78,14 @@ def test_study_output_in_sys_fails_before_the_study(study_toml, capsys, no_study
                         r"choose a folder you can write to", line), line
 
 
+def test_demo_output_under_a_file(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("mgwsim.demo.run_demo", lambda out: pytest.fail("the demo ran"))
+    blocker = tmp_path / "FILE"
+    blocker.write_text("x", encoding="utf-8")
+    line = _one_line(capsys, ["demo", "--out", str(blocker)], 2)
+    assert line == f"mgwsim: --out {str(blocker)!r}: {str(blocker)!r} is a file, not a folder; choose another path"
+
+
 def test_stock_output_under_a_file(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr("mgwsim.stock.generate_stock", lambda *a, **k: pytest.fail("the stock was drawn"))
     blocker = tmp_path / "FILE"

@@ -98,7 +98,7 @@ def _write_report(result, out: Path, language: str) -> list[Path]:
 def _demo(args: argparse.Namespace) -> int:
     from mgwsim.demo import run_demo
 
-    run_demo(Path(args.out))
+    run_demo(_writable_folder(args.out, f"--out {args.out!r}"))
     return 0
 
 
