@@ -266,8 +266,6 @@ def _calendar_weather(weather: Weather, laid) -> Weather:
     return result
 
 
-
-
 # --------------------------------------------------------------------------- validation
 
 

@@ -62,7 +62,9 @@ def _progress_reporter(progress, steps: int) -> tuple[Callable[[str], None], Cal
 
 def _watched_stream():
     """Where someone sees a progress bar: stderr in a terminal, stdout in a notebook kernel; else None."""
-    if "ipykernel" in sys.modules:
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if getattr(shell, "kernel", None) is not None:  # a running notebook kernel
         return sys.stdout  # a notebook shows stdout as output, stderr as a warning
     isatty = getattr(sys.stderr, "isatty", None)
     return sys.stderr if isatty is not None and isatty() else None
