@@ -185,3 +185,15 @@ def test_study_progress_is_quiet_when_nobody_watches(capsys):
     assert messages == ["simulating gas boiler"]
     with pytest.raises(InputError, match="Study.run.progress must be a function, True, False or None, got 'yes'"):
         _progress_reporter("yes", 2)
+
+
+# --------------------------------------------------------------------------- EPW files
+def test_an_epw_without_its_location_record(tmp_path):
+    from mgwsim.weather import read_epw
+
+    path = tmp_path / "garbage.epw"
+    path.write_text("garbage\n", encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        read_epw(path)
+    assert str(error.value) == (f"EPW file {path}: cannot be read as EPW: line 1 is not a LOCATION record with city, latitude, "
+                                "longitude, time zone and elevation (got 'garbage'); is this an EPW file?")

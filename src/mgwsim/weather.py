@@ -662,8 +662,12 @@ def _epw_text(path: Path, source: str) -> str:
                 text = handle.read()
         else:
             text = path.read_text(encoding="latin-1")
-    except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
+    except (OSError, EOFError, UnicodeDecodeError) as exc:  # gzip.BadGzipFile is an OSError
         raise DataError(f"{source}: cannot be read as EPW ({exc})") from exc
+    first = text.split("\n", 1)[0]
+    if not first.startswith("LOCATION,") or first.count(",") < 9:
+        raise DataError(f"{source}: cannot be read as EPW: line 1 is not a LOCATION record with city, latitude, longitude, time zone "
+                        f"and elevation (got {first[:60]!r}); is this an EPW file?")
     for number, line in enumerate(text.splitlines()[EPW_HEADER_LINES:], start=EPW_HEADER_LINES + 1):
         fields = line.count(",") + 1
         if line.strip() and fields < EPW_FIELDS:
