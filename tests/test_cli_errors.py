@@ -62,6 +62,21 @@ def test_version(capsys):
     assert capsys.readouterr().out == f"mgwsim {mgwsim.__version__}\n"
 
 
+@pytest.mark.parametrize(("argv", "start", "end"), [
+    (["stock", "0", "-o", "s.csv"], "mgwsim: argument n_buildings: 0 must be at least 1", "(see 'mgwsim stock --help')"),
+    (["batch", "t.csv", "-o", "out", "--row", "rows"], "mgwsim: argument --row: invalid choice: 'rows' (choose from ",
+     "city) (see 'mgwsim batch --help')"),  # argparse quotes the choices from Python 3.12.8 on
+    (["simulate"], "mgwsim: argument COMMAND: invalid choice: 'simulate' (choose from ", "(see 'mgwsim --help')"),
+], ids=["not-positive", "unknown-row", "unknown-command"])
+def test_usage_errors_are_one_line(argv, start, end, capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(argv)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(start) and err.rstrip("\n").replace("'", "").endswith(
+        end.replace("'", "")), err
+
+
 # --------------------------------------------------------------------------- outputs checked before the work
 def test_study_output_under_a_file_fails_before_the_study(study_toml, tmp_path, capsys, no_study_run):
     blocker = tmp_path / "FILE"

@@ -16,8 +16,8 @@
 ``mgwsim --version``
     The version.
 
-Bad input (a missing file, a configuration error, a malformed data file, an output path that
-cannot be written) ends with exit status 2 and one line ``mgwsim: <reason>`` on stderr, before
+Bad input (a usage error, a missing file, a configuration error, a malformed data file, an
+output path that cannot be written) ends with exit status 2 and one line ``mgwsim: <reason>`` on stderr, before
 any long computation; a run that fails (rows of a batch, an unexpected error) with status 1 and
 one line (``MGWSIM_TRACEBACK=1`` shows the traceback of an unexpected error); Ctrl-C with
 status 130 and one line. Output files are written atomically (a temporary file in the same
@@ -314,8 +314,15 @@ def _add_batch(commands) -> None:
     batch.set_defaults(func=_batch)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with its usage errors as one line ``mgwsim: <reason>`` (exit status 2, as argparse's)."""
+
+    def error(self, message: str):
+        self.exit(EXIT_BAD_INPUT, f"mgwsim: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mgwsim", description="Collective heat pumps in apartment buildings.")
+    parser = _Parser(prog="mgwsim", description="Collective heat pumps in apartment buildings.")
     parser.add_argument("--version", action="version", version=f"mgwsim {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_study(commands)
