@@ -157,6 +157,19 @@ def test_batch_without_row_on_a_stock_table_points_to_city(tmp_path, capsys):
                            "column, as 'mgwsim stock' writes: --row city?): 'demand': ")
 
 
+def test_batch_table_without_the_columns_of_its_row_function(rows_csv, tmp_path, capsys):
+    line = _one_line(capsys, ["batch", str(rows_csv), "-o", str(tmp_path / "out"), "--row", "city"], 2)
+    assert line == "mgwsim: batch: the table has no column 'combination', which --row city needs; its columns: " \
+                   "typology, variant"
+
+
+def test_batch_garbage_csv(tmp_path, capsys):
+    garbage = tmp_path / "rows.csv"
+    garbage.write_bytes(bytes(range(256)) * 4)
+    line = _one_line(capsys, ["batch", str(garbage), "-o", str(tmp_path / "out"), "--row", "demand"], 2)
+    assert line.startswith(f"mgwsim: run_batch.table = {str(garbage)!r} cannot be read as CSV (")
+
+
 def test_batch_scheduler_that_is_not_an_address(rows_csv, tmp_path, capsys):
     pytest.importorskip("distributed")
     line = _one_line(capsys, ["batch", str(rows_csv), "-o", str(tmp_path / "out"), "--row", "demand",

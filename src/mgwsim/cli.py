@@ -49,6 +49,8 @@ ROW_FUNCTIONS = {
             "lock-in and feasibility flags, with summary.csv and heatmap.png (mgwsim.batch.city_row)",
 }
 """The ``--row`` choices of ``mgwsim batch`` and what each computes."""
+ROW_COLUMNS = {"demand": ("typology",), "variant": ("typology", "combination"), "city": ("typology", "combination")}
+"""Columns a table must have for each ``--row`` (the row functions' required keys; ``seed`` is added)."""
 _TABLE_COLUMNS = ("investment_eur", "works_grants_eur", "annual_energy_cost_eur", "npv_eur", "gap_before_grants_eur",
                   "gap_per_t_co2_eur", "spf_h2", "backup_share", "cold_hours", "co2_reduction", "epc_kwh_m2",
                   "epc_label")
@@ -139,6 +141,10 @@ def _row_function(name: str | None, table):
             if "combination" in table.columns else ""
         choices = "; ".join(f"'{key}': {what}" for key, what in ROW_FUNCTIONS.items())
         raise InputError(f"batch: give --row, the function each row runs{hint}: {choices}")
+    missing = [column for column in ROW_COLUMNS[name] if column not in table.columns]
+    if missing:
+        raise InputError(f"batch: the table has no column {', '.join(map(repr, missing))}, which --row {name} needs; "
+                         f"its columns: {', '.join(map(str, table.columns))}")
     return {"demand": lambda: (demand_row, demand_shared()), "variant": lambda: (variant_row, variant_shared()),
             "city": lambda: (city_row, CityModel())}[name]()
 
