@@ -145,6 +145,17 @@ def test_weather_takes_a_year_a_period_or_a_longer_series(weather):
         Weather(weather.data, "Uccle")
 
 
+def test_a_study_needs_a_full_year_of_weather(weather):
+    from mgwsim.examples import antwerp_block
+    from mgwsim.study import StudyInputs
+
+    period = Weather(weather.data.iloc[:8000], UCCLE, source="333 days")  # a valid period for a simulation
+    with pytest.raises(InputError, match=r"^StudyInputs\.weather covers 333\.333 days \(333 days\); allowed: a full "
+                                         r"year"):
+        StudyInputs(antwerp_block(), period)
+    assert StudyInputs(antwerp_block(), weather).weather.n_steps == 8760
+
+
 # --------------------------------------------------------------------------- municipality
 def test_a_misspelt_municipality_names_close_matches():
     with pytest.raises(InputError) as error:
