@@ -215,6 +215,9 @@ def test_write_atomically_keeps_the_old_file_on_failure(tmp_path):
     assert seen[0].parent == tmp_path and seen[0].name.endswith(".gz")  # same folder, suffix kept for the writer
     write_atomically(target, lambda tmp: tmp.write_text("new", encoding="utf-8"))
     assert target.read_text(encoding="utf-8") == "new" and [p.name for p in tmp_path.iterdir()] == ["table.csv.gz"]
+    plain = tmp_path / "plain.txt"
+    plain.write_text("made the usual way", encoding="utf-8")
+    assert target.stat().st_mode & 0o777 == plain.stat().st_mode & 0o777  # not mkstemp's private 0600
 
 
 # --------------------------------------------------------------------------- unexpected failures
