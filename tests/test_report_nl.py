@@ -79,7 +79,8 @@ def pages(demo, tmp_path_factory):
     for language in ("en", "nl"):
         html = write_report(demo, root / language, language=language, hourly_in_workbook=False).html
         page = _Text(language)
-        page.feed(html.read_text(encoding="utf-8"))
+        page.html = html.read_text(encoding="utf-8")
+        page.feed(page.html)
         out[language] = page
     return out
 
@@ -88,7 +89,8 @@ def _catalogue() -> list[tuple[str, str]]:
     """Every (English, Dutch) pair of words the report prints."""
     pairs = [*tx.LABELS.values(), *tx.CAPTIONS.values(), *tx.SENTENCES.values(), *tx.RULE_NAMES.values(),
              *tx.TARIFF_PARAMETERS.values(), *tx.CARRIERS.values(), *tx.SENSITIVITY_NAMES.values(),
-             *src.COST_COLUMNS.values(), *src.CO2_COLUMNS.values(), *((en, nl) for en, nl, _ in src.DATA_FILES.values())]
+             *src.COST_COLUMNS.values(), *src.CO2_COLUMNS.values(), *src.COST_ITEMS.values(),
+             *((en, nl) for en, nl, _ in src.DATA_FILES.values())]
     pairs += [(g[0], g[2]) for g in tx.GLOSSARY.values()] + [(g[1], g[3]) for g in tx.GLOSSARY.values()]
     return pairs
 
@@ -133,7 +135,8 @@ def test_variant_names_descriptions_and_steps_are_in_dutch(demo, pages):
         assert f"'{variant.name}'" not in text and f"| {variant.name} |" not in text, variant.name
     for step in demo.inputs.renovation_path.steps:
         assert step.label_nl in text and step.label not in text, step.label
-    for words in ("as is", "pass", "fail", "warning", "natural (system A)", "roof insulation"):
+    for words in ("as is", "pass", "fail", "warning", "natural (system A)", "roof insulation", "heat_pump_air_water",
+                  "gas_boiler_condensing"):
         assert not re.search(rf"\b{re.escape(words)}\b", text), words
 
 
@@ -141,11 +144,29 @@ def test_no_python_repr_internal_name_or_notes_file(pages):
     for language, page in pages.items():
         shown = page.text()
         for pattern in (r"\bGrant\(", r"\('[^']+', -?\d", r"\bnan\b", r"\bNone\b", r"\bTrue\b", r"\bFalse\b",
-                        r"klimaatfonds_phase", r"reduced_vat_6pct", r"\w+_eur\b", r"\w+_kwh\b", r"_frac\b",
-                        r"\d,\d{3}\.\d{2}\b"):
+                        r"klimaatfonds_phase", r"reduced_vat_6pct", r"\w+_eur\b", r"\w+_kwh\b", r"_frac\b"):
             assert not re.search(pattern, shown), (language, pattern)
         assert "FACTS.md" not in shown + " ".join(page.quoted), language  # the publications, not the notes file
         assert "## " not in shown, language  # no README fragments
+
+
+YEAR_HEADERS = {"Year", "Jaar", "Year bought", "Aankoopjaar"}
+"""Table columns that hold calendar years or years from the start."""
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_years_in_tables_are_plain_integers(pages, language):
+    """Not "2,024.00": every cell under a year column is a whole number (or '–')."""
+    html, checked = pages[language].html, 0
+    for table in re.findall(r"<table[^>]*>(.*?)</table>", html, re.S):
+        header = re.findall(r"<th[^>]*>(.*?)</th>", table, re.S)
+        columns = [i for i, h in enumerate(header) if h in YEAR_HEADERS]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)[1:]:
+            cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+            for i in columns:
+                assert re.fullmatch(r"\d{1,4}|–", cells[i]), (header[i], cells[i])
+                checked += 1
+    assert checked > 20  # the cost table, the CO2 factors, the investments and the renovation path
 
 
 def _numbers_text(page) -> str:
@@ -206,11 +227,13 @@ def test_investments_and_tariff_parameters_in_dutch():
     assert tx.item_label("heat pump space heating 2 (60 kW)", "nl") == "warmtepomp ruimteverwarming 2 (60 kW)"
     assert tx.item_label("buffer tank 2000 l", "nl") == "buffervat 2.000 l"
     assert tx.item_label("PV 30.0 kWp", "nl") == "zonnepanelen 30,0 kWp"
-    assert tx.item_label("replacement of the existing gas boiler 150 kW (the existing one is due in year 8)",
-                         "nl") == "vervanging van de bestaande gasketel 150 kW (de bestaande is in jaar 8 aan vervanging toe)"
+    boiler = "replacement of the existing gas boiler 150 kW (the existing one is due in year 8)"
+    assert tx.item_label(boiler, "nl") == ("vervanging van de bestaande gasketel 150 kW (de bestaande is in jaar 8 aan "
+                                           "vervanging toe)")
     assert tx.item_label("my own item", "nl") == "my own item"
     assert tx.item_label("PV 30.0 kWp", "en") == "PV 30.0 kWp"
-    assert tx.tariff_parameter("excise_band_upto_3000_kwh", "nl") == "Bijzondere accijns tot 3.000 kWh per jaar [EUR/kWh]"
+    assert tx.tariff_parameter("excise_band_upto_3000_kwh", "nl") == ("Bijzondere accijns tot 3.000 kWh per jaar "
+                                                                       "[EUR/kWh]")
     assert tx.rule_name("klimaatfonds_phase2_works", "nl") == "Antwerps Klimaatfonds, fase 2 (werken)"
 
 

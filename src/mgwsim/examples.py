@@ -61,8 +61,8 @@ def antwerp_variants(*, heat_pump_kw: float = 60.0, n_units: int = 2, refrigeran
     reference = Variant("gas boiler (reference)", gas_boiler_reference(160.0), keeps_existing_boiler=False,
                         description="Replace the gas boiler by a new condensing boiler (what the VME would do anyway).",
                         name_nl="gasketel (referentie)",
-                        description_nl="De gasketel vervangen door een nieuwe condensatieketel (wat de VME hoe dan ook zou "
-                                       "doen).")
+                        description_nl="De gasketel vervangen door een nieuwe condensatieketel (wat de VME hoe "
+                                       "dan ook zou doen).")
     nl_count = {1: "één", 2: "twee", 3: "drie", 4: "vier"}.get(n_units, str(n_units))
     return reference, [
         Variant("heat pumps + boiler", with_boiler,

@@ -301,9 +301,37 @@ CO2_COLUMNS = {"kg_co2_per_kwh": ("Factor [kg CO2 per kWh]", "Factor [kg CO2 per
 """Columns of the CO2 factors in words."""
 
 
+COST_ITEMS = {
+    "heat_pump_air_water": ("air/water heat pump", "lucht/water-warmtepomp"),
+    "heat_pump_brine_water": ("brine/water heat pump", "brine/water-warmtepomp"),
+    "boreholes": ("boreholes", "boorgaten"), "hydraulics": ("hydraulics", "hydraulica"),
+    "buffer_tank": ("buffer tank", "buffervat"), "dhw_tank": ("hot-water tank", "warmwatervat"),
+    "electrical_upgrade": ("electrical works", "elektrische werken"), "pv": ("solar panels (PV)", "zonnepanelen"),
+    "ev_charger": ("EV charging point", "laadpunt"), "load_management": ("load management", "laadsturing"),
+    "gas_boiler_condensing": ("condensing gas boiler", "condensatieketel op gas"),
+    "electric_heater": ("electric backup heater", "elektrische back-upverwarming"),
+    "roof_insulation": ("roof insulation", "dakisolatie"), "wall_insulation": ("wall insulation", "muurisolatie"),
+    "floor_insulation": ("floor insulation", "vloerisolatie"), "glazing": ("new windows", "nieuwe ramen"),
+    "pv_remount": ("removing and reinstalling PV for roof works", "zonnepanelen demonteren en herplaatsen voor "
+                                                                 "dakwerken"),
+}
+"""Items of the cost table (``mgwsim/data/costs/cost_table.csv``) in words."""
+
+SIZE_UNITS = {"charger": ("charging point", "laadpunt"), "system": ("system", "systeem"), "m2": ("m²", "m²")}
+"""Size units of the cost table that are words."""
+
+
+def cost_item(item: str, language: str) -> str:
+    """A cost-table item in words (:data:`COST_ITEMS`); an item of the user's own table as given."""
+    return in_language(COST_ITEMS.get(item, (item, item)), language)
+
+
 def cost_table_shown(result, language: str) -> pd.DataFrame:
     """:func:`cost_table` for the report: columns in words, sources without the notes file, years as text."""
     frame = cost_table(result).copy()
+    frame.index = [cost_item(item, language) for item in frame.index]
+    if "size_unit" in frame:
+        frame["size_unit"] = frame["size_unit"].map(lambda u: in_language(SIZE_UNITS.get(u, (u, u)), language))
     if "source" in frame:
         frame["source"] = frame["source"].map(publication_source)
     if "year" in frame:
@@ -391,7 +419,8 @@ def source_list(result, language: str) -> list[tuple[str, str]]:
     if basis.source == default_price_basis().source:
         rows.append((t("day_ahead", language), "data/prices/README.md"))
     for item, row in cost_table(result).iterrows():
-        rows.append((f"{t('costs', language)}: {item}", f"{publication_source(row['source'])} ({row['year']})"))
+        rows.append((f"{t('costs', language)}: {cost_item(item, language)}",
+                     f"{publication_source(row['source'])} ({row['year']})"))
     for carrier, row in co2_table(result).iterrows():
         rows.append((f"{t('co2_factors', language)}: {carrier_name(carrier, language)}",
                      f"{publication_source(row['source'])} ({row['year']})"))
