@@ -69,7 +69,7 @@ def antwerp_variants(*, heat_pump_kw: float = 60.0, n_units: int = 2, refrigeran
                 description=f"{n_units} x {heat_pump_kw:g} kW {refrigerant} air/water heat pumps, 2,000 l buffer, "
                             "the gas boiler, due now, is replaced by a 150 kW condensing boiler as backup.",
                 name_nl="warmtepompen + ketel",
-                description_nl=f"{nl_count} lucht/water-warmtepompen van {heat_pump_kw:g} kW ({refrigerant}), een "
+                description_nl=f"{nl_count.capitalize()} lucht/water-warmtepompen van {heat_pump_kw:g} kW ({refrigerant}), een "
                                "buffervat van 2.000 l; de gasketel, nu aan vervanging toe, wordt vervangen door een "
                                "condensatieketel van 150 kW als back-up."),
         Variant("+ PV", with_boiler, pv=pv, description="As before, with 30 kWp east-west PV on the flat roof.",
