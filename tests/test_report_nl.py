@@ -269,3 +269,36 @@ def test_page_one_gives_the_money_per_apartment_the_vote_and_the_risk(demo, page
     for step in demo.inputs.renovation_path.steps:  # the advice rests on the insulation steps: the vote and the risk
         label = step.label_nl if language == "nl" else step.label
         assert label in " ".join(page.vote) and label in page.risk
+
+
+@pytest.fixture(scope="module")
+def none_qualifies(weather):
+    """The 1960s block without its renovation path: the hybrids keep the gas boiler for 12 % of the heat today
+    (more than the call tolerates), so no variant qualifies."""
+    from mgwsim.examples import ANTWERPEN, antwerp_block, antwerp_variants
+    from mgwsim.study import Study, StudyInputs
+    from mgwsim.weather import Weather
+
+    reference, variants = antwerp_variants()
+    chosen = [v for v in variants if v.name in ("heat pumps + boiler", "+ PV")]
+    return Study(StudyInputs(antwerp_block(), Weather(weather.data, ANTWERPEN, weather.source)), reference,
+                 chosen).run()
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_page_one_says_plainly_when_nothing_qualifies(none_qualifies, tmp_path, language):
+    result = none_qualifies
+    assert result.recommended is None and verdict_key(result) == "not_feasible"
+    page = _Text(language)
+    page.feed(write_report(result, tmp_path, language=language, hourly_in_workbook=False).html.read_text("utf-8"))
+    text = page.text("summary")
+    assert tx.SENTENCES["plain_verdict_not_feasible"][language == "nl"] in text
+    for word in PAGE_ONE_JARGON:
+        assert not re.search(rf"\b{re.escape(word)}\b", text, re.IGNORECASE), word
+    closest = result.result(result.detail_variant).variant
+    assert f"'{closest.label(language)}'" in text
+    assert tx.SENTENCES["vote_none_plain"][language == "nl"] in text
+    for remedy in result.decision.remedies(language):  # what would make one qualify: in the engineer's part
+        assert remedy in page.text("details")
+    if language == "nl":
+        assert _untranslated(page.text(), source=0) == []

@@ -518,10 +518,21 @@ def plain_advice(result, language: str) -> Paragraph:
         return Paragraph("plain-advice", _say("plain_advice", language, name=variant.label(language),
                                               design=design_in_words(variant, language)))
     closest = variant_of(result, result.detail_variant)
-    shortfalls = "; ".join(dict.fromkeys(f.text(language) for f in decision.table.loc[closest.name, "shortfalls"]))
-    return Paragraph("plain-advice", localized(_say("plain_closest", language, name=closest.label(language),
-                                                    design=design_in_words(closest, language),
-                                                    shortfalls=shortfalls), result, language))
+    shortfalls = s.join_words(list(dict.fromkeys(
+        plain_shortfall(f.key, language) for f in decision.table.loc[closest.name, "shortfalls"])), language)
+    return Paragraph("plain-advice", _say("plain_closest", language, name=closest.label(language),
+                                          design=design_in_words(closest, language), shortfalls=shortfalls))
+
+
+def plain_shortfall(key: str, language: str) -> str:
+    """A shortfall of the decision (:class:`mgwsim.study.decision.Shortfall` ``key``) in plain words: comfort,
+    hot water, the connection, the grant's conditions, or a check by its plain name."""
+    key = "eligibility" if key.startswith("eligibility:") else key
+    for template in (f"plain_short_{key}", f"plain_check_{key}"):
+        if template in SENTENCES:
+            text = _say(template, language)
+            return text[:1].lower() + text[1:]
+    return check_label(key, language)
 
 
 def _difference(value: float, language: str) -> str:
@@ -592,8 +603,7 @@ def plain_vote(result, language: str) -> list[str]:
     qualifies, what would make an option qualify."""
     decision, name = result.decision, result.decision.recommended
     if name is None:
-        return [localized(_say("vote_none", language, remedies="; ".join(decision.remedies(language))), result,
-                          language)]
+        return [_say("vote_none_plain", language)]
     split = result.per_apartment(name)
     out = [_say("vote_choice", language, name=variant_label(result, name, language),
                 investment=format_eur(split["investment_incl_vat_eur"].sum(), language))]
@@ -629,8 +639,10 @@ def main_risk(result, name: str, sensitivity: pd.DataFrame | None, language: str
     _, checks = verdicts_shown(result, name)
     failing = [c for c in checks if c.status == "fail"]
     if failing:
-        return localized(_say("risk_check", language, label=check_label(failing[0].name, language),
-                              sentence=check_sentence(failing[0], language)), result, language)
+        name_key = f"plain_check_{failing[0].name}"
+        label = _say(name_key, language) if name_key in SENTENCES else check_label(failing[0].name, language)
+        return localized(_say("risk_check", language, label=label, sentence=check_sentence(failing[0], language)),
+                         result, language)
     if sensitivity is None:
         return None
     plain = [p for p in sensitivity.index if f"plain_param_{p}" in SENTENCES]

@@ -540,10 +540,34 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "vote_steps": ("committing to the planned insulation works: {steps} (not included in these costs);",
                    "het engagement voor de geplande isolatiewerken: {steps} (niet in deze kosten);"),
     "vote_key": ("sharing the costs by {key}.", "de verdeling van de kosten volgens {key}."),
-    "vote_none": ("No option can be put to the vote as studied. What would make one qualify: {remedies}.",
-                  "Zoals bestudeerd kan geen enkele optie ter stemming worden voorgelegd. Wat er een in aanmerking "
-                  "zou brengen: {remedies}."),
     "plain_risk": ("Main risk: {risk}", "Grootste risico: {risk}"),
+    "plain_short_comfort": ("the homes would get too cold", "de woningen zouden te koud worden"),
+    "plain_short_hot_water": ("the hot water would not always be hot enough",
+                              "het warm water zou niet altijd warm genoeg zijn"),
+    "plain_short_connection": ("the grid connection is too small", "de netaansluiting is te klein"),
+    "plain_short_eligibility": ("it does not meet the conditions of the grant",
+                                "ze voldoet niet aan de voorwaarden van de subsidie"),
+    "vote_none_plain": ("No option can be put to the vote as studied; the engineer's part below says what would make "
+                        "one qualify.",
+                        "Zoals bestudeerd kan geen enkele optie ter stemming worden voorgelegd; het technische deel "
+                        "hieronder zegt wat er een in aanmerking zou brengen."),
+    "plain_check_fossil_lock_in": ("Gas would keep heating the building", "Gas zou het gebouw blijven verwarmen"),
+    "plain_check_chimney_free": ("Fuel is still burnt in the building", "Er wordt nog brandstof verbrand in het gebouw"),
+    "plain_check_epc_target": ("The energy performance target is not reached", "Het doel voor de energieprestatie "
+                                                                                 "wordt niet gehaald"),
+    "plain_check_refrigerant_lock_in": ("The refrigerant faces EU restrictions",
+                                        "Het koelmiddel valt onder Europese beperkingen"),
+    "plain_check_connection_capacity": ("The grid connection is too small", "De netaansluiting is te klein"),
+    "plain_check_heat_network_readiness": ("A later heat network would be hard to connect",
+                                           "Een later warmtenet zou moeilijk aan te sluiten zijn"),
+    "plain_check_hot_water_hygiene": ("The hot water does not stay hot enough for hygiene",
+                                      "Het warm water blijft niet warm genoeg voor de hygiëne"),
+    "plain_check_temperature_lock_in": ("The radiators need water hotter than the heat pumps give",
+                                        "De radiatoren vragen warmer water dan de warmtepompen geven"),
+    "plain_check_oversizing": ("The heat pumps are too large for the renovated building",
+                               "De warmtepompen zijn te groot voor het gerenoveerde gebouw"),
+    "plain_check_pv_before_roof": ("The solar panels must come off for the roof works",
+                                   "De zonnepanelen moeten eraf voor de dakwerken"),
     "risk_path": ("the advice and the grant rest on the planned insulation works ({steps}). Without them the gas boiler "
                   "keeps giving too large a share of the heat and the option no longer qualifies.",
                   "het advies en de subsidie steunen op de geplande isolatiewerken ({steps}). Zonder die werken blijft "
