@@ -9,11 +9,11 @@ source of every parameter, the finance and subsidy assumptions, the cost table w
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pandas as pd
 
 from mgwsim.assess import load_co2_factors
+from mgwsim._data import data_path
 from mgwsim._format import in_language
 from mgwsim.report.summary import study_price_basis
 from mgwsim.report.text import CARRIERS, LABELS, format_eur, format_number, format_pct, rule_name, t, tariff_parameter
@@ -23,12 +23,6 @@ from mgwsim.weather import design_temperature
 DATA_README_TOPICS = ("weather", "typology", "tariffs", "prices", "costs", "co2", "dhw", "loads", "heatpump",
                       "refrigerants", "ev")
 """Data folders whose READMEs the report lists (the data a study reads)."""
-
-
-def _data_dir() -> Path:
-    import mgwsim
-
-    return Path(mgwsim.__file__).parent / "data"
 
 
 NOTES_FILE = r"FACTS\.md"
@@ -391,12 +385,21 @@ DATA_FILES: dict[str, tuple[str, str, str]] = {
 under ``mgwsim/data/<topic>/`` give the details)."""
 
 
+def _readme_exists(topic: str) -> bool:
+    """Whether the data folder ``topic`` ships its README (in the package or, in a checkout, in ``data/``)."""
+    try:
+        data_path(topic, "README.md")
+    except FileNotFoundError:
+        return False
+    return True
+
+
 def data_readmes(language: str = "en") -> list[tuple[str, str]]:
     """(what the data folder holds, in ``language``, with its README; the publications behind it) for the data a
     study reads (:data:`DATA_FILES`)."""
     rows = []
     for topic in DATA_README_TOPICS:
-        if (_data_dir() / topic / "README.md").exists() and topic in DATA_FILES:
+        if _readme_exists(topic) and topic in DATA_FILES:
             en, nl, publications = DATA_FILES[topic]
             rows.append((f"{in_language((en, nl), language)} (data/{topic}/README.md)", publications))
     return rows
