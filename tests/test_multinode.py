@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -11,6 +13,7 @@ from mgwsim.building.multinode import (
     H_CE_W_M2K, H_CI_DOWNWARD_W_M2K, H_CI_HORIZONTAL_FLOW_W_M2K, H_CI_UPWARD_W_M2K, H_RE_W_M2K, H_RI_W_M2K,
     STEFAN_BOLTZMANN, LayeredElement, MultiNodeZone, _interior_solar_shares, simulate_multinode,
 )
+from mgwsim.errors import InputError
 from mgwsim.weather import Weather
 
 WALL = (Layer(0.10, 0.51, 1400.0, 1000.0), Layer(0.08, 0.04, 10.0, 1400.0), Layer(0.01, 0.14, 530.0, 900.0))
@@ -86,3 +89,51 @@ def test_more_insulation_never_raises_heating_and_sun_lowers_it(weather):
     assert (thick["space_heating_kwh"] <= thin["space_heating_kwh"] + 1e-9).mean() > 0.95
     dark = simulate_multinode(box(0.05), dark_constant(weather, float(weather.temp_air_degc.mean())), *args)
     assert thin["solar_transmitted_kwh"].sum() > 0.0 and dark["solar_transmitted_kwh"].sum() == 0.0
+
+
+def test_sub_steps_converge(weather):
+    """Backward Euler is first order: the gap to 12 sub-steps shrinks about as the step (1 → 6: 1/11)."""
+    n = weather.n_steps
+    args = (np.full(n, 100.0), np.full(n, 20.0), np.full(n, 26.0))
+    heating = {k: simulate_multinode(box(), weather, *args, substeps=k)["space_heating_kwh"].sum() for k in (1, 6, 12)}
+    assert abs(heating[6] - heating[12]) < abs(heating[1] - heating[12]) / 3.0
+    with pytest.raises(InputError):
+        simulate_multinode(box(), weather, *args, substeps=0)
+
+
+def test_glazing_reflecting_the_room_sun_keeps_it_in():
+    """With ρ_w = 1 nothing leaves through the windows; any ρ_w < 1 loses some, more the lower it is."""
+    zone = box()
+    absorbed = {rho: _interior_solar_shares(dataclasses.replace(zone, window_inside_reflectance=rho))
+                for rho in (0.0, 0.13, 1.0)}
+    beam_share, diffuse_share = absorbed[1.0]
+    assert beam_share.sum() == pytest.approx(1.0, abs=1e-12) and diffuse_share.sum() == pytest.approx(1.0, abs=1e-12)
+    assert absorbed[0.0][0].sum() < absorbed[0.13][0].sum() < absorbed[1.0][0].sum()
+    assert absorbed[0.0][1].sum() < absorbed[0.13][1].sum() < absorbed[1.0][1].sum()
+
+
+def test_lower_glass_emissivity_loses_less_to_a_cold_sky(weather):
+    """h_re = ε·h_r0 (EN ISO 6946 C.3): the heat a cold sky costs through glass of ε 0.84 is less than with 0.9."""
+    n = weather.n_steps
+    dark = dark_constant(weather, 0.0)
+    cold_sky = Weather(data=dark.data.assign(ir_horizontal_w_m2=STEFAN_BOLTZMANN * 260.0 ** 4), site=weather.site)
+    args = (np.full(n, 100.0), np.full(n, 20.0), np.full(n, 100.0))
+    sky_cost = {}
+    for emissivity in (0.84, 0.9):
+        zone = box()
+        zone = dataclasses.replace(zone, windows=tuple(dataclasses.replace(w, emissivity=emissivity)
+                                                       for w in zone.windows))
+        sky_cost[emissivity] = (simulate_multinode(zone, cold_sky, *args)["space_heating_kwh"].sum()
+                                - simulate_multinode(zone, dark, *args)["space_heating_kwh"].sum())
+    assert 0.0 < sky_cost[0.84] < sky_cost[0.9]
+
+
+def test_inward_flowing_absorbed_sun_is_not_reflected_out(weather):
+    """g = τ_e + q_i (EN 410): the windows' gain stays g·I·A; only the short-wave share τ_e/g can leave again."""
+    n = weather.n_steps
+    args = (np.full(n, 100.0), np.full(n, -np.inf), np.full(n, np.inf))
+    whole = simulate_multinode(box(), weather, *args)
+    split = simulate_multinode(dataclasses.replace(box(), window_transmitted_share=0.9), weather, *args)
+    assert np.allclose(split["solar_transmitted_kwh"], whole["solar_transmitted_kwh"], rtol=1e-12, atol=0.0)
+    assert np.allclose(split["solar_lost_kwh"], 0.9 * whole["solar_lost_kwh"], rtol=1e-12, atol=1e-15)
+    assert split["theta_air_degc"].mean() > whole["theta_air_degc"].mean()  # less sun leaves: a warmer room

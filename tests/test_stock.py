@@ -183,7 +183,9 @@ def test_feasibility_heatmap_draws_the_shares():
     assert (image[0, 0], image[0, 1], image[1, 0]) == (0.75, 0.75, 0.0)  # share_qualifies
     assert np.ma.is_masked(image[1, 1]) or np.isnan(image[1, 1])  # MFH.02 × hp+pv: no buildings
     assert [t.get_text() for t in ax.get_yticklabels()] == ["AB.03", "MFH.02"]
-    assert {t.get_text() for t in ax.texts} >= {"75%", "0%", "–"}
+    # share and buildings judged per cell; all four rest on fewer than MIN_JUDGED buildings
+    assert [t.get_text() for t in ax.texts] == ["75%\nn=4", "75%\nn=4", "0%\nn=1", "–\nn=0"]
+    assert len([p for p in ax.patches if p.get_hatch()]) == 3
     with pytest.raises(InputError, match="two levels"):
         feasibility_heatmap(feasibility_summary(constructed_results(), by=("combination",)))
     plt.close("all")

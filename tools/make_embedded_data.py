@@ -1,4 +1,4 @@
-"""Rebuild the data files embedded in ``src/mgwsim/data`` from the ``hisim`` wheel on PyPI.
+"""Rebuild the data files embedded in ``data/weather`` and ``src/mgwsim/data`` from the ``hisim`` wheel on PyPI.
 
 Usage::
 
@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1] / "src" / "mgwsim" / "data"
+WEATHER_DIR = Path(__file__).resolve().parents[1] / "data" / "weather"  # top level, packaged by setup.py
 WEATHER_MEMBER = "hisim/inputs/weather/NSRDB_15min/Uccle/454992_50.81_4.34_2019.csv"
 TABULA_MEMBER = "hisim/inputs/housing/data_processed/episcope-tabula.csv"
 
@@ -71,7 +72,7 @@ def main(wheel_path: str) -> None:
     with zipfile.ZipFile(wheel_path) as wheel:
         weather = build_weather(wheel)
         typology = build_typology(wheel)
-    weather.to_csv(ROOT / "weather" / "uccle_nsrdb_2019_hourly.csv.gz", compression={"method": "gzip", "mtime": 0})
+    weather.to_csv(WEATHER_DIR / "uccle_nsrdb_2019_hourly.csv.gz", compression={"method": "gzip", "mtime": 0})
     typology.to_csv(ROOT / "typology" / "tabula_be_apartment.csv", index=False)
     print(f"weather: {len(weather)} hours, mean {weather['temp_air_degc'].mean():.2f} degC, "
           f"GHI {weather['ghi_w_m2'].sum() / 1000:.0f} kWh/m2")

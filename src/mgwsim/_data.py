@@ -1,4 +1,9 @@
-"""Access to the data files shipped inside the package (``mgwsim/data/``)."""
+"""Access to the data files shipped inside the package (``mgwsim/data/``).
+
+The embedded weather and tariff files live at the top of the repository (``data/weather``,
+``data/tariffs``) and are packaged into ``mgwsim/data/`` (``setup.py``); in a source checkout
+(an editable install) they are read from the repository's ``data/``.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,18 @@ from importlib import resources
 from pathlib import Path
 
 
+_REPOSITORY_DATA = Path(__file__).resolve().parents[2] / "data"  # src/mgwsim/_data.py -> <repository>/data
+
+
 def data_path(*parts: str) -> Path:
     """Path of a file shipped in ``mgwsim/data`` (e.g. ``data_path("weather", "x.csv.gz")``)."""
     path = Path(str(resources.files("mgwsim").joinpath("data", *parts)))
-    if not path.exists():
-        raise FileNotFoundError(f"mgwsim data file not found: {path}")
-    return path
+    if path.exists():
+        return path
+    checkout = _REPOSITORY_DATA.joinpath(*parts)
+    if checkout.exists():
+        return checkout
+    raise FileNotFoundError(f"mgwsim data file not found: {path} (nor {checkout})")
 
 
 def cache_dir() -> Path:

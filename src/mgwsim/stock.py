@@ -66,6 +66,10 @@ CRITERIA_TITLES = {
 }
 """Titles of the default criteria (heat maps of ``mgwsim batch --row city``)."""
 
+MIN_JUDGED = 10
+"""Fewer buildings judged than this in a heat-map cell: its share is marked as resting on too few."""
+_FADED_LABEL = {"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.7, "linewidth": 0}
+
 DEFAULT_MEDIANS = ("gap_before_grants_eur", "gap_per_t_co2_eur", "works_grants_eur", "npv_eur")
 """Money columns :func:`feasibility_summary` reports the median of (those the results have)."""
 
@@ -301,23 +305,46 @@ def _median_columns(results: pd.DataFrame, medians, over, ok: pd.Series) -> tupl
     return columns, ok & results[over].where(ok, False).astype(bool)
 
 
-def feasibility_heatmap(summary: pd.DataFrame, ax=None, *, column: str = "share_qualifies"):
-    """Heat map of ``summary[column]`` (rows: first index level, columns: second), values printed.
+def feasibility_heatmap(summary: pd.DataFrame, ax=None, *, column: str = "share_qualifies",
+                        min_judged: int = MIN_JUDGED):
+    """Heat map of ``summary[column]`` (rows: first index level, columns: second), each cell annotated with its
+    share and the number of buildings judged (``n_judged``); a cell with fewer than ``min_judged`` is hatched
+    and its share greyed, and the x label says so.
 
     Returns the matplotlib ``Axes``.
     """
     import matplotlib.pyplot as plt
 
-    if summary.index.nlevels != 2 or column not in summary.columns:
-        raise InputError(f"feasibility_heatmap: needs a summary indexed by two levels with column {column!r}")
-    grid = summary[column].unstack(summary.index.names[1])
-    ax = ax or plt.subplots(figsize=(1.2 * grid.shape[1] + 3, 0.45 * grid.shape[0] + 1.5))[1]
+    check_number(min_judged, "min_judged", owner="feasibility_heatmap", low=1)
+    if summary.index.nlevels != 2 or not {column, "n_judged"} <= set(summary.columns):
+        raise InputError(f"feasibility_heatmap: needs a summary indexed by two levels with columns {column!r} and "
+                         "'n_judged' (feasibility_summary)")
+    level = summary.index.names[1]
+    grid, counts = summary[column].unstack(level), summary["n_judged"].unstack(level).fillna(0).astype(int)
+    ax = ax or plt.subplots(figsize=(1.2 * grid.shape[1] + 3, 0.6 * grid.shape[0] + 1.5), layout="constrained")[1]
     image = ax.imshow(grid.to_numpy(dtype=float), vmin=0.0, vmax=1.0, cmap="RdYlGn", aspect="auto")
     ax.set_xticks(range(grid.shape[1]), [str(c) for c in grid.columns], rotation=30, ha="right")
     ax.set_yticks(range(grid.shape[0]), [str(r) for r in grid.index])
-    for (i, j), value in np.ndenumerate(grid.to_numpy(dtype=float)):
-        ax.text(j, i, "–" if np.isnan(value) else f"{value:.0%}", ha="center", va="center", fontsize=8)
+    few = _annotate_cells(ax, grid.to_numpy(dtype=float), counts.to_numpy(), min_judged)
     ax.figure.colorbar(image, ax=ax, label=column.replace("_", " "))
-    ax.set_xlabel(grid.columns.name or "")
+    note = f"\n(hatched: fewer than {min_judged} buildings judged)" if few else ""
+    ax.set_xlabel((grid.columns.name or "") + note)
     ax.set_ylabel(grid.index.name or "")
     return ax
+
+
+def _annotate_cells(ax, shares: np.ndarray, counts: np.ndarray, min_judged: int) -> bool:
+    """Share and ``n=`` in every cell; cells judged on fewer than ``min_judged`` buildings hatched. True if any."""
+    from matplotlib.patches import Rectangle
+
+    few = False
+    for (i, j), value in np.ndenumerate(shares):
+        n = int(counts[i, j])
+        text = f"{'–' if np.isnan(value) else f'{value:.0%}'}\nn={n}"
+        if 0 < n < min_judged:
+            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="0.35", linewidth=0))
+            ax.text(j, i, text, ha="center", va="center", fontsize=8, color="0.35", bbox=_FADED_LABEL)
+            few = True
+        else:
+            ax.text(j, i, text, ha="center", va="center", fontsize=8)
+    return few

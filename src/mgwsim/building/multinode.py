@@ -39,19 +39,27 @@ upward, a cold one does not).
 IR = σ·(θ_sky + 273.15)⁴ (ASHRAE Handbook—Fundamentals 2021, ch. 14; the EPW/TMY3 field 12),
 else θ_sky = θ_e − Δθ_er with EN ISO 52016-1's Δθ_er = 11 K. F_sky = (1 + cos β)/2 for tilt β.
 
-**Sun inside.** Transmitted beam g(θ)·I_dir·A_w falls on the floor; transmitted diffuse
-ḡ·I_dif·A_w on all opaque room surfaces by area (g(θ) and its hemispherical mean ḡ as in
-:class:`mgwsim.building.envelope.Window`). What a surface does not absorb (1 − α_i) is
-reflected diffusely to all surfaces by area; what reaches the windows from inside leaves.
-With R the total reflected flow, surface i absorbs α_i·(F_i + R·A_i/ΣA), R = Σ(1 − α_i)·F_i /
-(1 − Σ(1 − α_i)·A_i/ΣA) over the opaque surfaces (F_i the first hit); the windows "absorb"
-(lose) all. Radiant internal gains go to all room surfaces by area (EN ISO 52016-1 6.5.6.3).
+**Sun inside.** The window's solar gain g(θ)·I_dir·A_w + ḡ·I_dif·A_w (g(θ) and its hemispherical
+mean ḡ as in :class:`mgwsim.building.envelope.Window`) is split as g = τ_e + q_i (EN 410:2011
+5.1): the share τ_e/g enters as short wave, its beam part on the floor, its diffuse part on all
+opaque room surfaces by area; q_i/g, absorbed in the panes and flowing inward, leaves the
+window's room face by convection to the air and long-wave radiation to the room surfaces (by
+area) in the ratio h_ci : h_ri. What a surface does not absorb (1 − α_i) is
+reflected diffusely to all surfaces by area; of what reaches the windows from inside the
+glazing's inside reflectance ρ_w returns, the rest leaves. With R the total reflected flow,
+surface i absorbs α_i·(F_i + R·A_i/ΣA), R = Σ(1 − α_i)·F_i / (1 − (Σ(1 − α_i)·A_i + ρ_w·A_w)/ΣA)
+over the opaque surfaces (F_i the first hit); the windows lose (1 − ρ_w)·R·A_w/ΣA. Radiant
+internal gains go to all room surfaces by area (EN ISO 52016-1 6.5.6.3).
 
-**Time step.** Implicit (backward) Euler over the step as EN ISO 52016-1 6.5.6.2 solves the
-node matrix: (C/Δt + K)·θ_t = C/Δt·θ_t−1 + f_t. The node temperatures are affine in the
-heating power Φ_HC at the air node, so Φ_HC follows from one extra column of K's inverse
-(ideal control of the air temperature between the heating and cooling setpoints, ASHRAE
-140 5.2.1.9). The year is run twice and the second pass recorded (periodic year).
+**Time step.** Implicit (backward) Euler as EN ISO 52016-1 6.5.6.2 solves the node matrix:
+(C/Δt + K)·θ_t = C/Δt·θ_t−1 + f_t, in :data:`SUBSTEPS_PER_HOUR` sub-steps per weather step
+(the outdoor air temperature and the sky term interpolated linearly within the step, the sun
+and the gains held). At one step per hour the first-order scheme damps the light zone's daily swing
+measurably (``docs/bestest.md``). The node temperatures are affine in the heating power Φ_HC at
+the air node, so Φ_HC follows from one column of the matrix's inverse (ideal control of the air
+temperature between the heating and cooling setpoints every sub-step, ASHRAE 140 5.2.1.9); the
+step reports its mean. The year is run twice and the second pass recorded (periodic year).
+Exterior and window radiative coefficients follow the surfaces' emissivities, h_r = ε·h_r0.
 """
 
 from __future__ import annotations
@@ -62,6 +70,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from mgwsim._numba import njit
 from mgwsim.building.envelope import Window, air_heat_capacity_j_m3k
 from mgwsim.building.mass import Layer
 from mgwsim.errors import InputError, check_fraction, check_number, check_positive, check_series
@@ -76,6 +85,10 @@ H_RE_W_M2K = 4.14
 """External radiative surface coefficient h_re [W/(m²·K)] for ε = 0.9 (EN ISO 52016-1:2017 Table 25)."""
 H_RI_W_M2K = 5.13
 """Internal radiative surface coefficient h_ri [W/(m²·K)] for ε = 0.9 (EN ISO 52016-1:2017 Table 25)."""
+H_R0_EXTERNAL_W_M2K = H_RE_W_M2K / 0.9
+"""Black-body radiative coefficient h_r0 = 4σT_m³ outside, 4.6 W/(m²·K) at 0 °C (EN ISO 6946:2017 C.3); h_re = ε·h_r0."""
+H_R0_INTERNAL_W_M2K = H_RI_W_M2K / 0.9
+"""Black-body radiative coefficient h_r0 inside, 5.7 W/(m²·K) at 20 °C (EN ISO 6946:2017 C.3); h_ri = ε·h_r0."""
 H_CI_HORIZONTAL_FLOW_W_M2K = 2.5
 """Internal convective coefficient for horizontal heat flow (walls, windows) [W/(m²·K)] (EN ISO 52016-1 Table 25)."""
 H_CI_UPWARD_W_M2K = 5.0
@@ -86,6 +99,12 @@ SKY_TEMPERATURE_DIFFERENCE_K = 11.0
 """Δθ_er between outdoor air and sky without infrared data [K] (EN ISO 52016-1:2017 6.5.13.3, EN ISO 13790 11.4.6)."""
 MAX_SUBLAYER_M = 0.02
 """Largest sub-layer of a massive layer [m]; 2 cm resolve the daily wave in concrete (penetration depth ≈ 13 cm)."""
+SUBSTEPS_PER_HOUR = 6
+"""Implicit-Euler sub-steps per hour (10 min, EnergyPlus's default of 6 time steps per hour).
+
+Backward Euler is first order: at 1 h it damps the light zone's daily swing (BESTEST Case 600FF
+maximum 1.3 K low, Case 600 heating 1.9 % low against 30 sub-steps); 6 sub-steps are within
+0.2 K and 0.4 % of 30 (``docs/bestest.md``, time step)."""
 
 
 @dataclass(frozen=True)
@@ -137,7 +156,13 @@ class MultiNodeZone:
     """One zone: layered opaque elements, windows (:class:`~mgwsim.building.envelope.Window`), air.
 
     ``radiative_gain_fraction`` is the share of the internal gains given as long-wave
-    radiation to the room surfaces (the rest to the air).
+    radiation to the room surfaces (the rest to the air). ``window_inside_reflectance`` is the
+    glazing's solar reflectance seen from the room [-]: that part of the sun reaching the windows
+    from inside is reflected back into the room, the rest leaves (0: all leaves).
+    ``window_transmitted_share`` is τ_e/g of the glazing at normal incidence [-] (EN 410:2011, g =
+    τ_e + q_i): that share of the window's solar gain enters as short-wave radiation, the rest
+    (the secondary heat transfer q_i, sun absorbed in the panes and flowing inward) from the
+    window's room face (1: all as short wave).
     """
 
     elements: tuple[LayeredElement, ...]
@@ -146,6 +171,8 @@ class MultiNodeZone:
     infiltration_per_h: float
     altitude_m: float = 0.0
     radiative_gain_fraction: float = 0.6
+    window_inside_reflectance: float = 0.0
+    window_transmitted_share: float = 1.0
 
     def __post_init__(self):
         object.__setattr__(self, "elements", tuple(self.elements))
@@ -156,6 +183,8 @@ class MultiNodeZone:
         check_number(self.infiltration_per_h, "infiltration_per_h", owner="MultiNodeZone", low=0.0, high=5.0,
                      unit="1/h")
         check_fraction(self.radiative_gain_fraction, "radiative_gain_fraction", owner="MultiNodeZone")
+        check_fraction(self.window_inside_reflectance, "window_inside_reflectance", owner="MultiNodeZone")
+        check_fraction(self.window_transmitted_share, "window_transmitted_share", owner="MultiNodeZone")
 
     def u_value_w_m2k(self, element: LayeredElement) -> float:
         """Steady U of an element with this model's surface coefficients [W/(m²·K)] (EN ISO 6946 6.7.1).
@@ -165,7 +194,8 @@ class MultiNodeZone:
         """
         h_ci = {"wall": H_CI_HORIZONTAL_FLOW_W_M2K, "ceiling": H_CI_UPWARD_W_M2K,
                 "floor": H_CI_DOWNWARD_W_M2K}[element.inside]
-        return 1.0 / (1.0 / (h_ci + H_RI_W_M2K) + element.layer_resistance_m2k_w + 1.0 / (H_CE_W_M2K + H_RE_W_M2K))
+        h_re = element.emissivity * H_R0_EXTERNAL_W_M2K
+        return 1.0 / (1.0 / (h_ci + H_RI_W_M2K) + element.layer_resistance_m2k_w + 1.0 / (H_CE_W_M2K + h_re))
 
     @property
     def ventilation_w_k(self) -> float:
@@ -225,20 +255,21 @@ class _Network:
                 self.links.append((node, nxt, layer.conductivity_w_mk / d * area))
                 node = nxt
         self.outer.append(node)
-        self.outdoor[node] += (H_CE_W_M2K + H_RE_W_M2K) * area
+        self.outdoor[node] += (H_CE_W_M2K + element.emissivity * H_R0_EXTERNAL_W_M2K) * area
 
     def _add_window(self, window: Window) -> None:
         area = window.area_m2
-        r_gl = 1.0 / window.u_w_m2k - 1.0 / (H_CE_W_M2K + H_RE_W_M2K) - 1.0 / (H_CI_HORIZONTAL_FLOW_W_M2K + H_RI_W_M2K)
+        h_re, h_ri = window_radiative_coefficients(window)
+        r_gl = 1.0 / window.u_w_m2k - 1.0 / (H_CE_W_M2K + h_re) - 1.0 / (H_CI_HORIZONTAL_FLOW_W_M2K + h_ri)
         if r_gl <= 0.0:
             raise InputError(f"Window(azimuth {window.azimuth_deg}).u_w_m2k = {window.u_w_m2k} is above what the "
                              "surface coefficients alone allow")
         inner, outer = self._node(), self._node()
         self.inner.append(inner)
         self.outer.append(outer)
-        self.links += [(self.AIR, inner, H_CI_HORIZONTAL_FLOW_W_M2K * area), (self.STAR, inner, H_RI_W_M2K * area),
+        self.links += [(self.AIR, inner, H_CI_HORIZONTAL_FLOW_W_M2K * area), (self.STAR, inner, h_ri * area),
                        (inner, outer, area / r_gl)]
-        self.outdoor[outer] += (H_CE_W_M2K + H_RE_W_M2K) * area
+        self.outdoor[outer] += (H_CE_W_M2K + h_re) * area
 
     def matrix(self, upward: tuple[bool, ...], dt_s: float) -> np.ndarray:
         """C/Δt + K for the convection regime ``upward`` (one flag per floor/ceiling)."""
@@ -251,6 +282,12 @@ class _Network:
             m[i, j] -= g
             m[j, i] -= g
         return m
+
+
+def window_radiative_coefficients(window: Window) -> tuple[float, float]:
+    """h_re and h_ri of a window's panes [W/(m²·K)]: ε·h_r0 (EN ISO 6946:2017 C.3) with the glass's ε (0.9 if unset)."""
+    emissivity = 0.9 if window.emissivity is None else window.emissivity
+    return emissivity * H_R0_EXTERNAL_W_M2K, emissivity * H_R0_INTERNAL_W_M2K
 
 
 def sky_temperature_degc(weather: Weather) -> np.ndarray:
@@ -269,15 +306,66 @@ def _interior_solar_shares(zone: MultiNodeZone) -> tuple[np.ndarray, np.ndarray]
     elements = zone.elements
     areas = np.array([e.area_m2 for e in elements])
     alpha = np.array([e.inside_solar_absorptance for e in elements])
-    total_area = areas.sum() + sum(w.area_m2 for w in zone.windows)
+    window_area = sum(w.area_m2 for w in zone.windows)
+    total_area = areas.sum() + window_area
     floor = np.array([e.inside == "floor" for e in elements], dtype=float) * areas
     if floor.sum() == 0.0:
         floor = areas
+    kept = ((1.0 - alpha) @ areas + zone.window_inside_reflectance * window_area) / total_area
     shares = []
     for first in (floor / floor.sum(), areas / areas.sum()):
-        reflected = ((1.0 - alpha) @ first) / (1.0 - ((1.0 - alpha) @ areas) / total_area)
+        reflected = ((1.0 - alpha) @ first) / (1.0 - kept)
         shares.append(alpha * (first + reflected * areas / total_area))
     return shares[0], shares[1]
+
+
+@njit
+def _march(inverses, keep, ramp_prev, ramp, held, air, horizontal, floor_like, heating, cooling, substeps, sweeps):
+    """Backward-Euler sub-steps of the node network with ideal air-temperature control (module docstring).
+
+    ``inverses[r]`` is (C/Δt + K)⁻¹ for convection regime r (bit k set: the k-th horizontal
+    face convects upward); the forcing of sub-step j of step t is ``held[t]`` plus ``ramp``
+    interpolated linearly from ``ramp_prev[t]`` (the previous instant) to ``ramp[t]``.
+    Returns per step the air temperature at its end and the mean heating (+) / cooling (−) power.
+    """
+    n_steps, n = ramp.shape
+    theta = np.full(n, 20.0)
+    rhs = np.empty(n)
+    new = np.empty(n)
+    out_air = np.empty(n_steps)
+    out_power = np.empty(n_steps)
+    for _ in range(sweeps):  # the first pass is the warm-up (periodic year)
+        for t in range(n_steps):
+            total = 0.0
+            for j in range(1, substeps + 1):
+                w = j / substeps
+                regime = 0
+                for k in range(horizontal.shape[0]):
+                    node = horizontal[k]
+                    up = theta[node] > theta[air] if floor_like[k] else theta[air] > theta[node]
+                    if up:
+                        regime |= 1 << k
+                inv = inverses[regime]
+                for i in range(n):
+                    rhs[i] = keep[i] * theta[i] + held[t, i] + (1.0 - w) * ramp_prev[t, i] + w * ramp[t, i]
+                for i in range(n):
+                    acc = 0.0
+                    for m in range(n):
+                        acc += inv[i, m] * rhs[m]
+                    new[i] = acc
+                theta, new = new, theta
+                power = 0.0
+                if theta[air] < heating[t]:
+                    power = (heating[t] - theta[air]) / inv[air, air]
+                elif theta[air] > cooling[t]:
+                    power = (cooling[t] - theta[air]) / inv[air, air]
+                if power != 0.0:
+                    for i in range(n):
+                        theta[i] += power * inv[i, air]
+                total += power
+            out_air[t] = theta[air]
+            out_power[t] = total / substeps
+    return out_air, out_power
 
 
 def simulate_multinode(
@@ -286,12 +374,18 @@ def simulate_multinode(
     internal_gains_w: np.ndarray,
     heating_setpoint_degc: np.ndarray,
     cooling_setpoint_degc: np.ndarray,
+    *,
+    substeps: int | None = None,
 ) -> pd.DataFrame:
-    """Hourly air temperature and ideal heating/cooling of ``zone`` (EN ISO 52016-1 multi-node, module docstring).
+    """Air temperature and ideal heating/cooling of ``zone`` per weather step (EN ISO 52016-1 multi-node, module docstring).
 
     Setpoints [°C] act on the air temperature; −inf/+inf (or out of reach) for free float.
+    ``substeps`` implicit-Euler sub-steps per weather step (default :data:`SUBSTEPS_PER_HOUR` per
+    hour): the outdoor air temperature (instantaneous at the step's end in TMY3/EPW) and with it
+    the sky term are interpolated linearly within the step, as EnergyPlus interpolates hourly
+    weather; the sun and the gains (step means) are held.
     Returns per step: ``theta_air_degc`` [°C, end of step], ``space_heating_kwh``,
-    ``space_cooling_kwh`` [kWh per step], ``solar_transmitted_kwh`` (through the windows),
+    ``space_cooling_kwh`` [kWh per step], ``solar_transmitted_kwh`` (the windows' solar gain, g·I·A),
     ``solar_lost_kwh`` (transmitted and leaving again through the windows).
     """
     n = weather.n_steps
@@ -300,62 +394,63 @@ def simulate_multinode(
     cooling = np.asarray(cooling_setpoint_degc, dtype=float)
     if heating.shape != (n,) or cooling.shape != (n,) or (cooling < heating).any():
         raise InputError("simulate_multinode: setpoints need one value per step and cooling >= heating")
-    dt_s = 3600.0 * weather.step_h
+    if substeps is None:
+        substeps = max(1, round(SUBSTEPS_PER_HOUR * weather.step_h))
+    if int(substeps) != substeps or not 1 <= substeps <= 60:
+        raise InputError(f"simulate_multinode: substeps = {substeps!r}; give a whole number from 1 to 60")
+    substeps = int(substeps)
+    dt_s = 3600.0 * weather.step_h / substeps
     net = _Network(zone)
     theta_e = weather.temp_air_degc
     sky = sky_temperature_degc(weather) - theta_e
 
-    forcing = np.outer(theta_e, net.outdoor)  # (n, nodes): G_ext·θ_e and the sources below
-    forcing[:, net.AIR] += (1.0 - zone.radiative_gain_fraction) * gains
+    ramp = np.outer(theta_e, net.outdoor)  # (n, nodes): G_ext·θ_e and the sky sources, instantaneous
+    held = np.zeros((n, net.n))  # the sun and the gains, step means
+    held[:, net.AIR] += (1.0 - zone.radiative_gain_fraction) * gains
     room_areas = np.array([e.area_m2 for e in zone.elements] + [w.area_m2 for w in zone.windows])
-    forcing[:, net.inner] += np.outer(zone.radiative_gain_fraction * gains, room_areas / room_areas.sum())
+    held[:, net.inner] += np.outer(zone.radiative_gain_fraction * gains, room_areas / room_areas.sum())
     for element, node in zip(zone.elements, net.outer):
         f_sky = 0.5 * (1.0 + math.cos(math.radians(element.tilt_deg)))
-        forcing[:, node] += element.area_m2 * H_RE_W_M2K * f_sky * sky
+        ramp[:, node] += element.area_m2 * element.emissivity * H_R0_EXTERNAL_W_M2K * f_sky * sky
         if element.sunlit:
             poa = plane_irradiance(weather, element.tilt_deg, element.azimuth_deg)["poa_global_w_m2"].to_numpy()
-            forcing[:, node] += element.solar_absorptance * element.area_m2 * poa
-    beam, diffuse = np.zeros(n), np.zeros(n)
+            held[:, node] += element.solar_absorptance * element.area_m2 * poa
+    beam, diffuse, absorbed = np.zeros(n), np.zeros(n), np.zeros(n)
+    share = zone.window_transmitted_share
     for window, node in zip(zone.windows, net.outer[len(zone.elements):]):
-        forcing[:, node] += window.area_m2 * H_RE_W_M2K * 0.5 * (1.0 + math.cos(math.radians(window.tilt_deg))) * sky
+        h_re = window_radiative_coefficients(window)[0]
+        ramp[:, node] += window.area_m2 * h_re * 0.5 * (1.0 + math.cos(math.radians(window.tilt_deg))) * sky
         poa = plane_irradiance(weather, window.tilt_deg, window.azimuth_deg)
         aperture = window.glazing_aperture_m2
         ratio = (window.angular_factor(poa["aoi_deg"].to_numpy()) if window.angular_coefficients is not None
                  else np.full(n, 0.9))
         diffuse_ratio = window.diffuse_angular_factor if window.angular_coefficients is not None else 0.9
-        beam += aperture * ratio * poa["poa_direct_w_m2"].to_numpy()
-        diffuse += aperture * diffuse_ratio * poa["poa_diffuse_w_m2"].to_numpy()
+        gain_beam = aperture * ratio * poa["poa_direct_w_m2"].to_numpy()
+        gain_diffuse = aperture * diffuse_ratio * poa["poa_diffuse_w_m2"].to_numpy()
+        beam += share * gain_beam
+        diffuse += share * gain_diffuse
+        inward = (1.0 - share) * (gain_beam + gain_diffuse)
+        h_ri = window_radiative_coefficients(window)[1]
+        convective = H_CI_HORIZONTAL_FLOW_W_M2K / (H_CI_HORIZONTAL_FLOW_W_M2K + h_ri)
+        held[:, net.AIR] += convective * inward
+        held[:, net.inner] += np.outer((1.0 - convective) * inward, room_areas / room_areas.sum())
+        absorbed += inward
     beam_share, diffuse_share = _interior_solar_shares(zone)
-    forcing[:, net.inner[:len(zone.elements)]] += np.outer(beam, beam_share) + np.outer(diffuse, diffuse_share)
+    held[:, net.inner[:len(zone.elements)]] += np.outer(beam, beam_share) + np.outer(diffuse, diffuse_share)
     lost = beam * (1.0 - beam_share.sum()) + diffuse * (1.0 - diffuse_share.sum())
+    ramp_prev = np.roll(ramp, 1, axis=0)  # the instant before each step (periodic year)
 
-    keep = net.capacity / dt_s
-    inverses = {}
-    theta = np.full(net.n, 20.0)
-    out = np.empty((n, 3))
-    for sweep in range(2):  # the first pass is the warm-up (periodic year)
-        for t in range(n):
-            upward = tuple((theta[node] > theta[net.AIR]) if kind == "floor" else (theta[net.AIR] > theta[node])
-                           for _, node, kind, _ in net.horizontal)
-            inv = inverses.get(upward)
-            if inv is None:
-                inv = inverses[upward] = np.linalg.inv(net.matrix(upward, dt_s))
-            theta = inv @ (keep * theta + forcing[t])
-            response = inv[:, net.AIR]  # node temperatures per W at the air node
-            air = theta[net.AIR]
-            power = 0.0
-            if air < heating[t]:
-                power = (heating[t] - air) / response[net.AIR]
-            elif air > cooling[t]:
-                power = (cooling[t] - air) / response[net.AIR]
-            if power != 0.0:
-                theta = theta + power * response
-            out[t] = theta[net.AIR], power, 0.0
+    horizontal = np.array([node for _, node, _, _ in net.horizontal], dtype=np.int64)
+    floor_like = np.array([kind == "floor" for _, _, kind, _ in net.horizontal], dtype=np.bool_)
+    inverses = np.array([np.linalg.inv(net.matrix(tuple(bool(r >> k & 1) for k in range(len(horizontal))), dt_s))
+                         for r in range(2 ** len(horizontal))])
+    air, power = _march(inverses, net.capacity / dt_s, ramp_prev, ramp, held, net.AIR, horizontal, floor_like,
+                        heating, cooling, substeps, 2)
     to_kwh = weather.step_h / 1000.0
     return pd.DataFrame({
-        "theta_air_degc": out[:, 0],
-        "space_heating_kwh": np.maximum(out[:, 1], 0.0) * to_kwh,
-        "space_cooling_kwh": np.maximum(-out[:, 1], 0.0) * to_kwh,
-        "solar_transmitted_kwh": (beam + diffuse) * to_kwh,
+        "theta_air_degc": air,
+        "space_heating_kwh": np.maximum(power, 0.0) * to_kwh,
+        "space_cooling_kwh": np.maximum(-power, 0.0) * to_kwh,
+        "solar_transmitted_kwh": (beam + diffuse + absorbed) * to_kwh,
         "solar_lost_kwh": lost * to_kwh,
     }, index=weather.index)

@@ -9,7 +9,7 @@ import numpy as np
 from mgwsim.config._reader import Table
 from mgwsim.errors import InputError
 from mgwsim.finance import Finance, Grant, ReducedVat, klimaatfonds_antwerpen
-from mgwsim.tariffs import align_prices, list_tariffs, read_day_ahead_csv, read_price_csv
+from mgwsim.tariffs import Tariff, align_prices, list_tariffs, read_day_ahead_csv, read_price_csv, read_tariff
 from mgwsim.weather import Weather
 
 STUDY_KEYS = ("name", "seed", "install_year", "co2_year")
@@ -50,19 +50,28 @@ def _check_co2_year(t: Table, year: int) -> None:
 
 
 def read_tariffs(root: Table, base_dir: Path, weather: Weather) -> dict:
-    """``[tariffs]``: tariff names of ``mgwsim/data/tariffs`` and an optional day-ahead price file."""
+    """``[tariffs]``: a shipped tariff's name (``data/tariffs``) or a TOML tariff file of one's own
+    (a path ending in ``.toml``, relative to the configuration), and an optional day-ahead price file."""
     t = _table(root, "tariffs", TARIFF_KEYS)
-    names = list_tariffs()
-    out = {
-        "lv_tariff": t.value("lv", "str", "lv_fluvius_antwerpen_2026", choices=[n for n in names if n.startswith("lv")]),
-        "mv_tariff": t.value("mv", "str", "mv_fluvius_antwerpen_2026", choices=[n for n in names if n.startswith("mv")]),
-        "gas_tariff": t.value("gas", "str", "gas_2026", choices=[n for n in names if n.startswith("gas")]),
-    }
+    out = {f"{key}_tariff": _tariff(t, key, default, base_dir) for key, default in
+           (("lv", "lv_fluvius_antwerpen_2026"), ("mv", "mv_fluvius_antwerpen_2026"), ("gas", "gas_2026"))}
     day_ahead = t.table("day_ahead", DAY_AHEAD_KEYS)
     if day_ahead is not None:
         out["day_ahead_eur_per_kwh"] = _day_ahead(day_ahead, base_dir, weather)
         out["day_ahead_source"] = f"file {day_ahead.value('file', 'str')}"
     return out
+
+
+def _tariff(t: Table, key: str, default: str, base_dir: Path) -> str | Tariff:
+    """A shipped tariff's name, or the tariff read from a ``.toml`` path."""
+    given = t.value(key, "str", default)
+    if given.endswith(".toml"):
+        path = base_dir / given
+        if not path.is_file():
+            raise InputError(f"{t.path}.{key}: tariff file {str(path)!r} not found")
+        return read_tariff(path)
+    shipped = [name for name in list_tariffs() if name.startswith(key)]
+    return t.value(key, "str", default, choices=shipped)
 
 
 def _day_ahead(t: Table, base_dir: Path, weather: Weather) -> np.ndarray:

@@ -15,6 +15,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import ListedColormap, TwoSlopeNorm
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.transforms import blended_transform_factory
 
 from mgwsim.report import analysis as a
 from mgwsim.report.text import check_label, format_eur, format_number, t
@@ -26,6 +29,21 @@ MONTHS = {"en": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(),
           "nl": "jan feb mrt apr mei jun jul aug sep okt nov dec".split()}
 DPI = 100
 STATUS_CODES = {"pass": 0.0, "warn": 1.0, "fail": 2.0}
+FIGURE_LABELS = {"not_available": ("n/a", "n.v.t."),
+                 "other_variants": ("other variants", "andere varianten"),
+                 "all_apartments": ("all {n} apartments", "alle {n} appartementen"),
+                 "apartment_group": ("apartments {ids} ({n})", "appartementen {ids} ({n})"),
+                 "one_apartment": ("apartment {ids}", "appartement {ids}")}
+"""Labels only the figures use (English, Dutch)."""
+MIN_BAR_SLOTS = 3
+"""A bar chart with fewer bars keeps the bar height it would have with this many."""
+SAME_BILL_EUR = 1.0
+"""Apartments whose bill changes differ by less than this [EUR/year] are drawn as one bar."""
+
+
+def _label(key: str, language: str, **values) -> str:
+    text = FIGURE_LABELS[key][0 if language == "en" else 1]
+    return text.format(**values)
 
 
 def _figure(width: float = 9.0, height: float = 4.5, **subplots) -> tuple[Figure, object]:
@@ -92,9 +110,11 @@ def load_duration(vr, language: str = "en") -> Figure:
     ax.fill_between(hours, demand, color=COLORS["other"], alpha=0.5, linewidth=0)
     ax.plot(hours, demand, color=COLORS["demand"], label=t("demand_curve", language))
     capacity = a.available_capacity_kw(vr)
+    top = float(np.nanmax(demand))
     if capacity is not None:
         smooth = pd.Series(capacity.to_numpy()[order]).rolling(73, center=True, min_periods=1).median()
         ax.plot(hours, smooth, color=COLORS["hp"], linestyle="--", label=t("hp_capacity_curve", language))
+        top = max(top, float(np.nanmax(smooth)))
         point = a.bivalent_point(vr)
         if point is None:
             ax.plot([], [], " ", label=t("monovalent", language))
@@ -104,11 +124,11 @@ def load_duration(vr, language: str = "en") -> Figure:
                             h=format_number(point["hours_below"], language)))
             ax.axvline(point["hours_below"], color=COLORS["backup"], linestyle=":", linewidth=1)
     ax.set_xlim(0, len(demand))
-    ax.set_ylim(bottom=0)
+    ax.set_ylim(0, 1.05 * max(top, 1e-3))
     ax.set_xlabel(t("hours", language))
     ax.set_ylabel(t("heat_demand_kw", language))
     ax.set_title(t("fig_load_duration", language))
-    ax.legend(loc="upper right")
+    fig.legend(loc="outside lower center", ncols=2)
     ax.grid(alpha=0.3)
     return fig
 
@@ -126,10 +146,22 @@ def _carpet(values: pd.Series, title: str, label: str, language: str, *, divergi
         image = ax.imshow(data, aspect="auto", cmap="viridis", extent=extent, interpolation="nearest")
     fig.colorbar(image, ax=ax, label=label)
     ax.set_yticks([0, 6, 12, 18, 23])
-    ax.set_xlabel(t("day_of_year", language))
+    _month_ticks(ax, leap=table.index.max() > 365, language=language)
+    ax.set_xlabel(t("month", language))
     ax.set_ylabel(t("hour_of_day", language))
     ax.set_title(title)
     return fig
+
+
+def _month_ticks(ax, *, leap: bool, language: str) -> None:
+    """Day-of-year axis: a minor tick at each month's first day, the month's name at its middle."""
+    year = 2000 if leap else 2001
+    starts = pd.date_range(f"{year}-01-01", periods=13, freq="MS").day_of_year.to_numpy().astype(float)
+    starts[-1] = 367.0 if leap else 366.0
+    ax.set_xticks(starts[:-1] - 0.5, minor=True)
+    ax.set_xticks((starts[:-1] + starts[1:]) / 2 - 0.5, MONTHS[language])
+    ax.tick_params(axis="x", which="major", length=0)
+    ax.tick_params(axis="x", which="minor", length=4)
 
 
 def carpet_heat_pump(vr, language: str = "en") -> Figure:
@@ -236,47 +268,60 @@ def tornado(sensitivity: pd.DataFrame, language: str = "en") -> Figure:
 
 
 def variant_comparison(table: pd.DataFrame, reference: str, recommended: str | None, language: str = "en") -> Figure:
-    """NPV, CO2 reduction and EPC indicator of every variant (reference included for the EPC); the
-    recommended variant highlighted (none when ``recommended`` is None: no variant qualifies)."""
-    variants = table.drop(index=reference)
-    fig, (npv, co2, epc) = _figure(11.0, 0.45 * len(table) + 2.0, ncols=3, sharey=False)
-    y = np.arange(len(variants))
-    colors = [COLORS["recommended"] if n == recommended else COLORS["other"] for n in variants.index]
-    npv.barh(y, variants["npv_eur"] / 1000.0, color=colors)
-    npv.axvline(0.0, color="black", linewidth=0.8)
-    npv.set_xlabel(t("npv_keur", language))
-    co2.barh(y, 100.0 * variants["co2_reduction"], color=colors)
-    co2.set_xlabel(t("co2_reduction_pct", language))
-    for ax in (npv, co2):
-        ax.set_yticks(y, variants.index)
-        ax.invert_yaxis()
+    """NPV, CO2 reduction and EPC indicator of the reference and every variant, one row each, in the same
+    order on every panel ("n/a" where a value is missing); the recommended variant highlighted (none when
+    ``recommended`` is None: no variant qualifies); the legend below the panels."""
+    fig, (npv, co2, epc) = _figure(11.0, 0.45 * len(table) + 2.4, ncols=3, sharey=True)
+    y = np.arange(len(table))
+    colors = [COLORS["import"] if n == reference else COLORS["recommended"] if n == recommended else COLORS["other"]
+              for n in table.index]
+    panels = ((npv, table["npv_eur"] / 1000.0, "npv_keur"), (co2, 100.0 * table["co2_reduction"], "co2_reduction_pct"),
+              (epc, table["epc_kwh_m2"], "epc_axis"))
+    for ax, values, xlabel in panels:
+        _bars_or_not_available(ax, y, values.to_numpy(dtype=float), colors, language)
+        ax.set_xlabel(t(xlabel, language))
         ax.grid(axis="x", alpha=0.3)
-    co2.set_yticklabels([])
-    all_y = np.arange(len(table))
-    epc_colors = [COLORS["import"] if n == reference else COLORS["recommended"] if n == recommended else COLORS["other"]
-                  for n in table.index]
-    epc.barh(all_y, table["epc_kwh_m2"], color=epc_colors)
+    npv.axvline(0.0, color="black", linewidth=0.8)
     for yi, (value, label) in enumerate(zip(table["epc_kwh_m2"], table["epc_label"], strict=True)):
-        epc.text(value, yi, f" {label}", va="center")
-    epc.axvline(100.0, color=COLORS["fail"], linestyle="--", label=t("epc_target", language))
-    epc.set_xlim(0.0, 1.15 * max(float(table["epc_kwh_m2"].max()), 100.0))
-    epc.set_yticks(all_y, table.index)
-    epc.yaxis.tick_right()
-    epc.invert_yaxis()
-    epc.set_xlabel(t("epc_axis", language))
-    epc.legend(loc="lower right")
-    epc.grid(axis="x", alpha=0.3)
+        if np.isfinite(value):
+            epc.text(value, yi, f" {label}", va="center")
+    epc.axvline(100.0, color=COLORS["fail"], linestyle="--")
+    epc.set_xlim(0.0, 1.15 * max(float(np.nanmax(table["epc_kwh_m2"].to_numpy(dtype=float), initial=0.0)), 100.0))
+    npv.set_yticks(y, table.index)
+    npv.invert_yaxis()
+    fig.legend(handles=_comparison_legend(recommended, language), loc="outside lower center", ncols=4)
     fig.suptitle(t("fig_variant_comparison", language))
     return fig
 
 
+def _bars_or_not_available(ax, y: np.ndarray, values: np.ndarray, colors: list, language: str) -> None:
+    """Horizontal bars at ``y``; a row whose value is missing gets "n/a" in the middle of the panel."""
+    present = np.isfinite(values)
+    ax.barh(y[present], values[present], color=[c for c, p in zip(colors, present, strict=True) if p])
+    across = blended_transform_factory(ax.transAxes, ax.transData)
+    for yi in y[~present]:
+        ax.text(0.5, yi, _label("not_available", language), transform=across, ha="center", va="center",
+                color=COLORS["import"], fontstyle="italic")
+
+
+def _comparison_legend(recommended: str | None, language: str) -> list:
+    handles = [Patch(color=COLORS["import"], label=t("reference_label", language))]
+    if recommended is not None:
+        handles.append(Patch(color=COLORS["recommended"], label=t("recommended_mark", language)))
+    handles.append(Patch(color=COLORS["other"], label=_label("other_variants", language)))
+    handles.append(Line2D([], [], color=COLORS["fail"], linestyle="--", label=t("epc_target", language)))
+    return handles
+
+
 def bill_change(per_variant: pd.DataFrame, per_apartment: pd.DataFrame, name: str, language: str = "en") -> Figure:
-    """Left: mean bill per apartment before/after per variant. Right: bill change per apartment of ``name``.
+    """Left: mean bill per apartment before/after per variant. Right: bill change of ``name`` per group of
+    apartments whose change is the same (to :data:`SAME_BILL_EUR`), one bar each with its apartments.
 
     ``per_variant`` has index variant and columns ``bill_before_eur``, ``bill_after_eur``
     (means over apartments); ``per_apartment`` is :meth:`StudyResult.per_apartment` of ``name``.
     """
-    fig, (left, right) = _figure(11.0, 4.8, ncols=2, width_ratios=(1.2, 1.0))
+    groups = apartment_groups(per_apartment["bill_after_eur"] - per_apartment["bill_before_eur"])
+    fig, (left, right) = _figure(11.0, max(4.8, 0.45 * len(groups) + 2.4), ncols=2, width_ratios=(1.2, 1.0))
     y = np.arange(len(per_variant))
     height = 0.4
     left.barh(y - height / 2, per_variant["bill_before_eur"], height, color=COLORS["import"], label=t("bill_before", language))
@@ -286,18 +331,58 @@ def bill_change(per_variant: pd.DataFrame, per_apartment: pd.DataFrame, name: st
     left.set_xlabel(t("bill_eur_year", language))
     left.set_title(t("per_variant_title", language))
     left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2)
-    change = per_apartment["bill_after_eur"] - per_apartment["bill_before_eur"]
-    colors = np.where(change.to_numpy() <= 0, COLORS["export"], COLORS["fail"])
-    right.bar(np.arange(len(change)), change, color=colors)
-    right.set_xticks(np.arange(len(change)), [str(i) for i in change.index], fontsize=7)
-    right.axhline(0.0, color="black", linewidth=0.8)
-    right.set_xlabel(t("apartment", language))
-    right.set_ylabel(t("bill_change_eur", language))
-    right.set_title(t("per_apartment_title", language, name=name))
+    _apartment_bars(right, groups, len(per_apartment), language)
+    right.set_title(t("per_apartment_title", language, name=name), wrap=True)  # a long variant name stays inside
     for ax in (left, right):
-        ax.grid(alpha=0.3)
+        ax.grid(axis="x", alpha=0.3)
     fig.suptitle(t("fig_bill_change", language))
     return fig
+
+
+def apartment_groups(change: pd.Series, tolerance_eur: float = SAME_BILL_EUR) -> list[tuple[list, float]]:
+    """Apartments (``change``'s index) grouped where their values lie within ``tolerance_eur`` of the group's
+    smallest: ``[(apartment ids, mean change), ...]`` from the largest saving to the largest increase."""
+    ordered = change.sort_values(kind="stable")
+    groups, first = [], 0
+    for i in range(1, len(ordered) + 1):
+        if i == len(ordered) or ordered.iloc[i] - ordered.iloc[first] > tolerance_eur:
+            part = ordered.iloc[first:i]
+            groups.append((list(part.index), float(part.mean())))
+            first = i
+    return groups
+
+
+def _apartment_bars(ax, groups: list[tuple[list, float]], n_apartments: int, language: str) -> None:
+    values = np.array([value for _, value in groups])
+    y = np.arange(len(groups))
+    ax.barh(y, values, color=np.where(values <= 0, COLORS["export"], COLORS["fail"]))
+    for yi, value in zip(y, values, strict=True):
+        ax.text(value, yi, f" {format_eur(value, language)} ", va="center", ha="left" if value > 0 else "right")
+    labels = ([_label("all_apartments", language, n=n_apartments)] if len(groups) == 1
+              else [_group_label(ids, language) for ids, _ in groups])
+    ax.set_yticks(y, labels)
+    pad = max(0.0, (MIN_BAR_SLOTS - len(groups)) / 2)
+    ax.set_ylim(len(groups) - 0.5 + pad, -0.5 - pad)  # top to bottom; a lone bar not drawn as a slab
+    span = max(float(np.abs(values).max()), 1.0)
+    ax.set_xlim(min(0.0, values.min()) - 0.45 * span, max(0.0, values.max()) + 0.45 * span)
+    ax.axvline(0.0, color="black", linewidth=0.8)
+    ax.set_xlabel(t("bill_change_eur", language))
+
+
+def _group_label(ids: list, language: str) -> str:
+    if len(ids) == 1:
+        return _label("one_apartment", language, ids=ids[0])
+    return _label("apartment_group", language, ids=_id_ranges(ids), n=len(ids))
+
+
+def _id_ranges(ids: list) -> str:
+    """``[1, 2, 3, 7]`` -> ``'1–3, 7'``; ids that are not all integers are listed as they are."""
+    if not all(isinstance(i, (int, np.integer)) for i in ids):
+        return ", ".join(map(str, ids))
+    numbers = sorted(int(i) for i in ids)
+    starts = [n for n in numbers if n - 1 not in numbers]
+    ends = [n for n in numbers if n + 1 not in numbers]
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in zip(starts, ends, strict=True))
 
 
 def check_matrix(statuses: pd.DataFrame, language: str = "en") -> Figure:

@@ -75,8 +75,9 @@ class StudyInputs:
     day_ahead_source : str
         Where given day-ahead prices come from (stated in the report with their year and level,
         :attr:`price_basis`).
-    lv_tariff, mv_tariff, gas_tariff : str
-        Tariff names in ``mgwsim/data/tariffs`` (see :func:`mgwsim.tariffs.list_tariffs`).
+    lv_tariff, mv_tariff, gas_tariff : str or Tariff
+        A shipped tariff's name (``data/tariffs``, :func:`mgwsim.tariffs.list_tariffs`) or a
+        tariff of one's own (:func:`mgwsim.tariffs.read_tariff` on a TOML file of the same form).
     finance : Finance
     subsidies : tuple of rules
         Default: reduced 6 % renovation VAT and the Antwerp Klimaatfonds call (phases 1 and 2).
@@ -134,9 +135,9 @@ class StudyInputs:
     regime: tuple[float, float] = (75.0, 65.0)
     occupants_per_apartment: float = 2.0
     day_ahead_eur_per_kwh: object = None
-    lv_tariff: str = "lv_fluvius_antwerpen_2026"
-    mv_tariff: str = "mv_fluvius_antwerpen_2026"
-    gas_tariff: str = "gas_2026"
+    lv_tariff: str | Tariff = "lv_fluvius_antwerpen_2026"
+    mv_tariff: str | Tariff = "mv_fluvius_antwerpen_2026"
+    gas_tariff: str | Tariff = "gas_2026"
     finance: Finance | None = None
     subsidies: tuple = field(default_factory=_default_subsidies)
     study_cost_incl_vat_eur: float = 6000.0
@@ -182,6 +183,11 @@ class StudyInputs:
         check_number(self.building_age_years, "building_age_years", owner="StudyInputs", low=0.0, high=1000.0)
         if self.finance is None:
             object.__setattr__(self, "finance", Finance(n_apartments=self.building.n_apartments))
+        for name, kind in _TARIFF_KINDS.items():
+            tariff = _as_tariff(getattr(self, name))  # an unknown name fails here, listing the shipped ones
+            if tariff.kind != kind:
+                raise InputError(f"StudyInputs.{name} must be a {kind} tariff, got {tariff.name!r} of kind "
+                                 f"{tariff.kind!r}")
         for name in ("apartment_shares", "apartment_floor_areas_m2"):
             values = getattr(self, name)
             if values is not None:
@@ -296,20 +302,28 @@ class StudyInputs:
         return check_series(values, "day_ahead_eur_per_kwh", owner="StudyInputs", length=self.weather.n_hours)
 
     def tariff(self, connection: str, *, dynamic: bool) -> Tariff:
-        name = self.lv_tariff if connection == "lv" else self.mv_tariff
-        return load_tariff(name, supply_kind="dynamic") if dynamic else load_tariff(name)
+        tariff = _as_tariff(self.lv_tariff if connection == "lv" else self.mv_tariff)
+        return tariff.with_overrides(supply_kind="dynamic") if dynamic else tariff
 
     @cached_property
     def unmet_heat_price_eur_per_kwh(self) -> float:
         """Price of heat the plant leaves unmet, as the occupants' direct electric heating [EUR/kWh]:
         the marginal price of the fixed low-voltage tariff (:meth:`Tariff.marginal_price_eur_per_kwh`)."""
-        return load_tariff(self.lv_tariff).marginal_price_eur_per_kwh()
+        return _as_tariff(self.lv_tariff).marginal_price_eur_per_kwh()
 
     @cached_property
     def gas(self) -> Tariff:
-        return load_tariff(self.gas_tariff)
+        return _as_tariff(self.gas_tariff)
 
     @cached_property
     def co2_factors(self) -> pd.DataFrame:
         """CO2 factors of ``co2_year`` (:func:`mgwsim.assess.load_co2_factors`), read once."""
         return load_co2_factors(self.co2_year)
+
+
+_TARIFF_KINDS = {"lv_tariff": "low_voltage", "mv_tariff": "medium_voltage", "gas_tariff": "gas"}
+
+
+def _as_tariff(tariff: str | Tariff) -> Tariff:
+    """A shipped tariff by name, or the tariff given."""
+    return tariff if isinstance(tariff, Tariff) else load_tariff(tariff)

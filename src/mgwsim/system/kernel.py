@@ -146,7 +146,9 @@ def _points_on_map(grids, t_source, cap_factor, cop_factor, pts, sink_col, c, fi
         tk = max(fixed_sinks[j], k_low)
         if tk <= max_sink:
             k, fk = _cell(sink_grid, tk, inv_k)
-            lines[j] = (1.0 - fk) * table[:, k, :] + fk * table[:, k + 1, :]
+            for i in range(source_grid.size):  # written out: an array expression here compiles several times slower
+                for q in range(2):
+                    lines[j, i, q] = (1.0 - fk) * table[i, k, q] + fk * table[i, k + 1, q]
     for t in range(t_source.size):
         ts = t_source[t]
         if not min_source <= ts <= max_source:
@@ -225,16 +227,21 @@ def unit_points(t_supply, t_return, t_source, cap_factor, cop_factor, buffer_off
     if pv_led:
         sinks[j], cols[j] = min(p[P_DHW_MAX] + p[P_DHW_MARGIN], h_max), PT_PV_DHW_CAP
         sinks[j + 1], cols[j + 1] = min(buf_max + margin, h_max), PT_PV_BUF_CAP
-    _points_on_map(hp_grids, t_source, cap_factor, cop_factor, pts, PT_SH_SINK, PT_SH_CAP, sinks, cols)
+    _points_on_map(hp_grids, t_source, cap_factor, cop_factor, pts, np.int64(PT_SH_SINK), np.int64(PT_SH_CAP), sinks,
+                   cols)
+    # fresh arrays (not slices) and np.int64 columns (not literals): one compiled _points_on_map for all calls
+    no_sinks, no_cols = np.empty(0), np.empty(0, np.int64)
     if main_dhw and not dhw_fixed:
-        _points_on_map(hp_grids, t_source, cap_factor, cop_factor, pts, PT_DHW_SINK, PT_DHW_CAP, sinks[:0], cols[:0])
+        _points_on_map(hp_grids, t_source, cap_factor, cop_factor, pts, np.int64(PT_DHW_SINK), np.int64(PT_DHW_CAP),
+                       no_sinks, no_cols)
     elif not main_dhw:
         one_sink, one_col = np.full(1, pts[0, PT_DHW_SINK]), np.full(1, PT_DHW_CAP)
         if dhw_fixed:
-            _points_on_map(dhw_grids, t_source, cap_factor, cop_factor, pts, -1, 0, one_sink, one_col)
+            _points_on_map(dhw_grids, t_source, cap_factor, cop_factor, pts, np.int64(-1), np.int64(0), one_sink,
+                           one_col)
         else:
-            _points_on_map(dhw_grids, t_source, cap_factor, cop_factor, pts, PT_DHW_SINK, PT_DHW_CAP, sinks[:0],
-                           cols[:0])
+            _points_on_map(dhw_grids, t_source, cap_factor, cop_factor, pts, np.int64(PT_DHW_SINK),
+                           np.int64(PT_DHW_CAP), no_sinks, no_cols)
 
 
 @njit

@@ -196,6 +196,8 @@ class SystemResult:
 
 _NO_MAP = np.dstack([np.zeros((2, 2)), np.ones((2, 2))])
 _NO_MAP.setflags(write=False)
+_NO_MAP_GRID = np.array([0.0, 1.0])
+_NO_MAP_GRID.setflags(write=False)  # read-only like the maps' own grids: one compiled kernel for both
 
 
 def _grids(cascade: HeatPumpCascade | None, fallback: HeatPumpCascade | None) -> tuple:
@@ -205,8 +207,7 @@ def _grids(cascade: HeatPumpCascade | None, fallback: HeatPumpCascade | None) ->
     """
     chosen = cascade or fallback
     if chosen is None:  # a plant without heat pumps: a dummy, never evaluated
-        grid = np.array([0.0, 1.0])
-        return grid, grid, _NO_MAP, -1e9, 1e9, -1e9
+        return _NO_MAP_GRID, _NO_MAP_GRID, _NO_MAP, -1e9, 1e9, -1e9
     source, sink, _, _, max_sink, min_source, max_source = chosen.performance.kernel_arrays()
     return source, sink, chosen.performance.kernel_table, max_sink, min_source, max_source
 

@@ -1,6 +1,6 @@
 """Tariffs: low and medium voltage electricity, gas, day-ahead prices, and annual bills.
 
-Tariffs are data (``mgwsim/data/tariffs/*.toml``, every number with its source and year);
+Tariffs are data (``data/tariffs/*.toml``, every number with its source and year);
 :func:`load_tariff` reads and validates them, :func:`annual_bill` turns hourly flows into
 a bill per carrier and component.
 """

@@ -1,6 +1,6 @@
 """Tariffs as data: the :class:`Tariff` record, its schema and the TOML loader.
 
-A tariff file (``mgwsim/data/tariffs/<name>.toml``) has a ``[meta]`` table (name, kind,
+A tariff file (``data/tariffs/<name>.toml`` in the repository, packaged as ``mgwsim/data/tariffs``) has a ``[meta]`` table (name, kind,
 carrier, year, ...), any number of grouping tables whose entries are parameters written as
 ``key = { value = ..., unit = "...", source = "...", year = ... }`` and an array
 ``[[excise_bands]]`` (``upto_kwh``, ``eur_per_kwh``, ``source``, ``year``). Every number
