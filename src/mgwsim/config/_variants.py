@@ -28,8 +28,8 @@ from mgwsim.study.variant import CONNECTIONS, EV_STRATEGIES
 from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, gas_boiler_reference
 from mgwsim.system.plant import BACKUP_KINDS, BACKUP_MODES, HOT_WATER_MODES
 
-VARIANT_KEYS = ("name", "description", "based_on", "plant", "pv", "ev", "control", "connection", "dynamic_tariff",
-                "keeps_existing_boiler", "gas_connection")
+VARIANT_KEYS = ("name", "description", "name_nl", "description_nl", "based_on", "plant", "pv", "ev", "control",
+                "connection", "dynamic_tariff", "keeps_existing_boiler", "gas_connection")
 REFERENCE_KEYS = (*(k for k in VARIANT_KEYS if k != "based_on"), "gas_boiler_kw", "gas_boiler_efficiency")
 PLANT_KEYS = ("heat_pumps", "buffer", "hot_water", "backup")
 HEAT_PUMP_SOURCES = ("air",)  # brine needs a source-temperature model in the study (not yet)
@@ -57,7 +57,7 @@ _PV_FUNCTIONS = {"flat_roof_east_west": flat_roof_east_west, "flat_roof_south": 
 EV_KEYS = ("n_points", "n_cars", "point_power_kw", "site_limit_kw", "profile", "annual_energy_per_car_kwh", "strategy")
 CONTROL_KEYS = ("strategy", "import_limit_kw", "export_limit_kw", "boost_k", "dhw_boost_k", "horizon_h",
                 "min_spread_frac")
-_NOT_INHERITED = ("name", "description", "based_on")
+_NOT_INHERITED = ("name", "description", "name_nl", "description_nl", "based_on")
 
 
 # --------------------------------------------------------------------------- heat pumps
@@ -222,7 +222,8 @@ def _variant(t: Table, plant: Plant, *, keeps_existing_boiler: bool) -> Variant:
             dynamic_tariff=t.value("dynamic_tariff", "bool", False),
             keeps_existing_boiler=t.value("keeps_existing_boiler", "bool", keeps_existing_boiler),
             gas_connection=t.value("gas_connection", "bool", None),
-            description=t.value("description", "str", ""))
+            description=t.value("description", "str", ""), name_nl=t.value("name_nl", "str", ""),
+            description_nl=t.value("description_nl", "str", ""))
 
 
 def read_reference(root: Table) -> Variant:

@@ -3,8 +3,9 @@
 >>> paths = write_report(result, "out/", language="nl")   # doctest: +SKIP
 >>> paths.html, paths.workbook                              # doctest: +SKIP
 
-:func:`write_report` composes :mod:`~mgwsim.report.summary` (page one for the co-owners, from
-the sentence functions of :mod:`~mgwsim.report.sentences` whose words follow the sign of their
+:func:`write_report` composes :mod:`~mgwsim.report.summary` (page one for the co-owners in plain
+words, :func:`co_owner_page`, and the engineer's reasoning behind it, :func:`page_one`, from the
+sentence functions of :mod:`~mgwsim.report.sentences` whose words follow the sign of their
 numbers), :mod:`~mgwsim.report.analysis` (derived numbers, the NPV sensitivity),
 :mod:`~mgwsim.report.figures` (matplotlib, no pyplot), :mod:`~mgwsim.report.html` (page with
 stable section ids and ``data-figure`` attributes), :mod:`~mgwsim.report.excel` (a workbook
@@ -24,11 +25,11 @@ from mgwsim.report import figures as fg
 from mgwsim.report.analysis import bivalent_point, monthly_balance, npv_sensitivity
 from mgwsim.report.excel import SHEETS, write_workbook
 from mgwsim.report.html import FIGURES, SECTIONS, render_html
-from mgwsim.report.summary import Paragraph, page_one
+from mgwsim.report.summary import CoOwnerPage, Paragraph, co_owner_page, page_one
 from mgwsim.report.text import LANGUAGES, format_eur, format_number, format_pct
 
-__all__ = ["FIGURES", "LANGUAGES", "SECTIONS", "SHEETS", "Paragraph", "ReportPaths", "bivalent_point",
-           "build_figures", "format_eur", "format_number", "format_pct", "monthly_balance", "npv_sensitivity",
+__all__ = ["FIGURES", "LANGUAGES", "SECTIONS", "SHEETS", "CoOwnerPage", "Paragraph", "ReportPaths", "bivalent_point",
+           "build_figures", "co_owner_page", "format_eur", "format_number", "format_pct", "monthly_balance", "npv_sensitivity",
            "page_one", "write_report"]
 
 
@@ -99,8 +100,8 @@ def write_report(result, out_dir, *, language: str = "en", variant: str | None =
     variant : str, optional
         Variant shown in detail (hourly figures, cash flows, sensitivity, hourly sheet);
         default :attr:`StudyResult.detail_variant`: the recommended one, or, when no variant
-        qualifies, the one nearest to qualifying. The summary (page one) always speaks about
-        :attr:`StudyResult.detail_variant`.
+        qualifies, the one nearest to qualifying. Page one and the engineer's reasoning always speak
+        about :attr:`StudyResult.detail_variant`.
     hourly_in_workbook : bool
         Write the 8,760-row ``hourly`` sheet (the slowest part of the workbook).
 

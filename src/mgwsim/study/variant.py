@@ -50,6 +50,9 @@ class Variant:
         Anything else the variant buys (envelope measures, electrical works, ...).
     description : str
         One sentence for the report.
+    name_nl, description_nl : str
+        The name and the sentence in Dutch, for the Dutch report (default: ``name`` and ``description``).
+        ``name`` stays the variant's key in every table.
     """
 
     name: str
@@ -64,6 +67,8 @@ class Variant:
     gas_connection: bool | None = None
     extra_investments: tuple[Investment, ...] = ()
     description: str = ""
+    name_nl: str = ""
+    description_nl: str = ""
 
     def __post_init__(self):
         owner = f"Variant({self.name})"
@@ -83,6 +88,14 @@ class Variant:
         if self.gas_connection is False and self.plant.backup.is_combustion:
             raise InputError(f"{owner}.gas_connection = False, but the plant's backup is a gas boiler: "
                              "keep the connection (True or None) or choose an electric backup")
+
+    def label(self, language: str) -> str:
+        """The name in ``language`` ('en' or 'nl'; Dutch falls back to ``name``)."""
+        return self.name_nl if language == "nl" and self.name_nl else self.name
+
+    def text(self, language: str) -> str:
+        """The description in ``language`` ('en' or 'nl'; Dutch falls back to ``description``)."""
+        return self.description_nl if language == "nl" and self.description_nl else self.description
 
     @property
     def pv_kwp(self) -> float:
