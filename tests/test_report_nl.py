@@ -125,6 +125,23 @@ def test_the_catalogue_check_finds_an_untranslated_string():
     assert _untranslated(f"Een tekst. {english} Nog een.", source=0) == [english.strip(" :")]
 
 
+def test_the_figures_name_the_variants_in_the_readers_language(demo):
+    import matplotlib.pyplot as plt
+
+    from mgwsim.report import build_figures
+    from mgwsim.report.analysis import npv_sensitivity
+
+    name = demo.detail_variant
+    figures = build_figures(demo, name, npv_sensitivity(demo, name), "nl")
+    compared = [demo.reference.variant, *(r.variant for r in demo.results)]
+    for key, variants in (("variant_comparison", compared), ("check_matrix", compared),
+                          ("bill_change", compared[1:])):  # bills: the variants against the reference
+        labels = [tick.get_text() for tick in figures[key].axes[0].get_yticklabels()]
+        assert labels == [v.label("nl") for v in variants], key
+    for figure in figures.values():
+        plt.close(figure)
+
+
 def test_variant_names_descriptions_and_steps_are_in_dutch(demo, pages):
     text = pages["nl"].text()
     variants = [demo.reference.variant, *(r.variant for r in demo.results)]
