@@ -236,35 +236,64 @@ def _check_fit_on_grid(cop, cap, src, snk, owner):
 
 # -- hplib -------------------------------------------------------------------------------------
 _HPLIB_SOURCE = {1: "air", 2: "brine", 3: "water", 4: "air", 5: "brine", 6: "water"}
+_HPLIB_FLOOR_FRAC = 0.25  # hplib.simulate: P_el >= 0.25 P_el_ref f(T_in = -7 °C, T_out, T_amb = -7 °C)
+_HPLIB_FLOOR_DEGC = -7.0
 
 
-def _hplib_row(model: str, group_id: int | None):
+def hplib_database():
+    """hplib's parameter table (``hplib.load_database()``): one row per model, indexed 0..n-1."""
     import hplib.hplib as hpl  # lazy: reads a CSV of ~500 rows
 
-    db = hpl.load_database()
-    if model == "Generic":
-        if group_id not in _HPLIB_SOURCE:
-            raise InputError(f"hplib_map.group_id = {group_id!r} must be one of 1..6 for model 'Generic'")
-        rows = db[(db["Model"] == "Generic") & (db["Group"] == float(group_id))]
+    return hpl.load_database()
+
+
+def _hplib_row(model, group_id: int | None):
+    """One parameter row, by model name, by row index of :func:`hplib_database` or as a row itself."""
+    if hasattr(model, "index") and hasattr(model, "name") and not isinstance(model, str):
+        row = model  # a pandas Series: a row the caller already holds
     else:
-        rows = db[db["Model"] == model]
-    if rows.empty:
-        raise InputError(f"hplib_map.model = {model!r} is not in the hplib database")
-    row = rows.iloc[0]
+        db = hplib_database()
+        if isinstance(model, (int, np.integer)) and not isinstance(model, bool):
+            if not 0 <= int(model) < len(db):
+                raise InputError(f"hplib_map.model = {model!r}: row index must be in 0..{len(db) - 1}")
+            row = db.iloc[int(model)]
+        elif model == "Generic":
+            if group_id not in _HPLIB_SOURCE:
+                raise InputError(f"hplib_map.group_id = {group_id!r} must be one of 1..6 for model 'Generic'")
+            row = db[(db["Model"] == "Generic") & (db["Group"] == float(group_id))].iloc[0]
+        else:
+            rows = db[db["Model"] == model]
+            if rows.empty:
+                raise InputError(f"hplib_map.model = {model!r} is not in the hplib database")
+            row = rows.iloc[0]
     if not np.isfinite(row[["p1_COP [-]", "p3_COP [-]", "p3_P_el_h [-]"]].to_numpy(dtype=float)).all():
-        raise InputError(f"hplib_map: hplib has no heating parameters for {model!r} (group {row['Group']})")
+        raise InputError(f"hplib_map: hplib has no heating parameters for {row['Model']!r} (group {row['Group']})")
+    if float(row["Group"]) not in _HPLIB_SOURCE:
+        raise InputError(f"hplib_map: row {row['Model']!r} has group {row['Group']!r}; hplib groups are 1..6")
     return row
 
 
-def hplib_map(model: str, source_degc, sink_degc, *, rated_capacity_kw: float | None = None,
+def hplib_map(model, source_degc, sink_degc, *, rated_capacity_kw: float | None = None,
               group_id: int | None = None, max_sink_degc: float | None = None,
-              min_modulation_frac: float | None = None) -> PerformanceMap:
+              min_modulation_frac: float | None = None, source: Source | None = None) -> PerformanceMap:
     """Performance map from the hplib database (Keymark-based parameters; see module docstring).
+
+    hplib's own equations are evaluated *with* its power floor and COP clamp
+    (``hplib.simulate``, hplib 1.9): ``P_el >= 0.25 P_el,ref f(T_in = -7 °C, T_out)`` for
+    regulated units, and where ``COP <= 1`` hplib switches the compressor off and runs a
+    heating rod. Here the unit is *not available* in the (source, sink) region where hplib
+    would not run the compressor (COP <= 1 or P_th <= 0), or where its linear fit,
+    extrapolated, exceeds the Carnot COP (second law): the map's availability rectangle
+    (``source.min_degc`` and ``max_sink_degc``) is the largest rectangle of grid cells,
+    containing the warmest source row, in which hplib runs the compressor. Cells outside it
+    carry the values of the nearest available cell; they are never returned (capacity 0,
+    COP NaN, see :class:`PerformanceMap`).
 
     Parameters
     ----------
-    model : str
-        Model name as in ``hplib.load_database()['Model']``, or 'Generic' with ``group_id``.
+    model : str, int or pandas.Series
+        Model name as in ``hplib.load_database()['Model']``, 'Generic' with ``group_id``, a
+        row index of :func:`hplib_database` or one of its rows.
     source_degc, sink_degc : array_like
         Ascending grids [°C]: hplib's ``T_in`` (primary inlet) and ``T_out`` (secondary outlet).
     rated_capacity_kw : float, optional
@@ -275,36 +304,90 @@ def hplib_map(model: str, source_degc, sink_degc, *, rated_capacity_kw: float | 
     min_modulation_frac : float, optional
         Default 0.25 for regulated groups (hplib's own lower limit, ``P_el >= 0.25 P_el,ref``),
         1.0 for on-off groups.
+    source : Source, optional
+        Operating limits of the source (its kind must be hplib's); default: the kind's
+        limits of :class:`Source`, narrowed to where hplib runs the compressor.
     """
-    owner = "hplib_map"
     row = _hplib_row(model, group_id)
+    name = str(row["Model"])
+    owner = f"hplib_map({name})"
     group = int(row["Group"])
-    source = Source(_HPLIB_SOURCE[group])
+    kind = _HPLIB_SOURCE[group]
+    if source is not None and source.kind != kind:
+        raise InputError(f"{owner}.source.kind = {source.kind!r}; hplib group {group} is a {kind!r} source")
+    source = Source(kind) if source is None else source
     src = _check_grid(source_degc, "source_degc", owner)
     snk = _check_grid(sink_degc, "sink_degc", owner)
     sink_above_source(src, snk, owner)
     if not np.isfinite(float(row["P_el_h_ref [W]"])) and rated_capacity_kw is None:
-        raise InputError(f"{owner}: hplib model {model!r} has no reference size; give rated_capacity_kw")
+        raise InputError(f"{owner}: hplib model {name!r} has no reference size; give rated_capacity_kw")
     cop, cap = _hplib_eval(row, group, src[:, None], snk[None, :])
-    cap = cap * np.ones_like(cop)
+    runs = (cop > 1.0) & (cap > 0.0) & (cop < carnot_cop(src[:, None], snk[None, :]))
+    lowest, top = _available_rectangle(runs, src, snk, owner)
+    check_carnot(cop[lowest:, : top + 1], src[lowest:], snk[: top + 1], owner)
+    cop, cap = _fill_outside(cop, lowest, top), _fill_outside(cap, lowest, top)
     if rated_capacity_kw is not None:
-        _, rated_at = _hplib_eval(row, group, *source.rating_point_degc)
+        rated_cop, rated_at = _hplib_eval(row, group, *source.rating_point_degc)
+        if not (rated_cop > 1.0 and rated_at > 0.0):
+            raise InputError(f"{owner}: hplib's fit does not run at the rating point {source.rating_point_degc}")
         cap = cap * check_positive(rated_capacity_kw, "rated_capacity_kw", owner=owner, unit="kW") / float(rated_at)
-    _check_fit_on_grid(cop, cap, src, snk, f"{owner}({model})")
-    modulation = (0.25 if group <= 3 else 1.0) if min_modulation_frac is None else min_modulation_frac
-    return PerformanceMap(source_degc=src, sink_degc=snk, cop=cop, capacity_kw=cap, source=source,
-                          max_sink_degc=max_sink_degc, min_modulation_frac=modulation,
-                          rated_capacity_kw=rated_capacity_kw, model=f"hplib: {model}",
+    limits = Source(kind, min_degc=max(source.min_degc, src[lowest]), max_degc=source.max_degc)
+    max_sink = float(snk[top]) if max_sink_degc is None else min(float(max_sink_degc), float(snk[top]))
+    modulation = (_HPLIB_FLOOR_FRAC if group <= 3 else 1.0) if min_modulation_frac is None else min_modulation_frac
+    return PerformanceMap(source_degc=src, sink_degc=snk, cop=cop, capacity_kw=cap, source=limits,
+                          max_sink_degc=max_sink, min_modulation_frac=modulation,
+                          rated_capacity_kw=rated_capacity_kw, model=f"hplib: {name}",
                           refrigerant=str(row["Refrigerant"]), method="hplib", includes_defrost=True)
 
 
+def _available_rectangle(runs: np.ndarray, src, snk, owner: str) -> tuple[int, int]:
+    """``(lowest source index, highest sink index)`` of the largest all-running rectangle with the warmest row."""
+    best, best_area = None, 0
+    for top in range(runs.shape[1]):
+        rows_ok = runs[:, : top + 1].all(axis=1)
+        if not rows_ok[-1]:
+            break
+        lowest = rows_ok.size - int(np.argmin(rows_ok[::-1])) if not rows_ok.all() else 0
+        area = (rows_ok.size - lowest) * (top + 1)
+        if lowest < rows_ok.size - 1 and area > best_area:  # at least two source rows: a usable grid cell
+            best, best_area = (lowest, top), area
+    if best is None or best[1] == 0:
+        raise InputError(f"{owner}: hplib's fit gives COP <= 1, capacity <= 0 (hplib would run its heating rod) "
+                         "or a COP above Carnot "
+                         f"on this grid up to source {src[-1]:g} °C, sink {snk[min(1, snk.size - 1)]:g} °C; "
+                         "choose a lower sink grid")
+    return best
+
+
+def _fill_outside(values: np.ndarray, lowest: int, top: int) -> np.ndarray:
+    """Copy of ``values`` whose cells outside the rectangle take the nearest cell inside (never returned)."""
+    rows = np.maximum(np.arange(values.shape[0]), lowest)
+    cols = np.minimum(np.arange(values.shape[1]), top)
+    return values[np.ix_(rows, cols)]
+
+
 def _hplib_eval(row, group: int, t_in, t_out):
-    """hplib heating equations: COP [-] and P_th [kW] (Schwamberger form, hplib.simulate)."""
-    t_amb = t_in if group in (1, 4) else -7.0
+    """hplib heating equations with its power floor: COP [-] and P_th [kW].
+
+    hplib 1.9 ``simulate`` (Schwamberger form): ``COP = p1 T_in + p2 T_out + p3 + p4 T_amb``,
+    ``P_el = P_el,ref (p1' T_in + p2' T_out + p3' + p4' T_amb)`` [W], for regulated groups
+    (1-3) floored at ``0.25 P_el,ref (p1' T_f + p2' T_out + p3' + p4' T_f)`` with
+    ``T_f = -7 °C`` for air (group 1; brine/water: ``T_in`` kept, ``T_amb = -7 °C``),
+    ``P_th = P_el COP``. ``T_amb = T_in`` for air, -7 °C otherwise (hplib's reference).
+    """
+    t_in, t_out = np.asarray(t_in, dtype=float), np.asarray(t_out, dtype=float)
+    t_amb = t_in if group in (1, 4) else np.full_like(t_in, _HPLIB_FLOOR_DEGC)
     p = {name: float(row[name]) for name in row.index if name.startswith("p") and "[" in name}
     cop = p["p1_COP [-]"] * t_in + p["p2_COP [-]"] * t_out + p["p3_COP [-]"] + p["p4_COP [-]"] * t_amb
     p_el_ref_w = float(row["P_el_h_ref [W]"])
     p_el_ref_w = p_el_ref_w if np.isfinite(p_el_ref_w) else 1000.0  # 'Generic': size set by the caller
-    p_el_w = p_el_ref_w * (p["p1_P_el_h [1/°C]"] * t_in + p["p2_P_el_h [1/°C]"] * t_out
-                                             + p["p3_P_el_h [-]"] + p["p4_P_el_h [1/°C]"] * t_amb)
+
+    def p_el(t_primary, t_ambient):
+        return p_el_ref_w * (p["p1_P_el_h [1/°C]"] * t_primary + p["p2_P_el_h [1/°C]"] * t_out
+                             + p["p3_P_el_h [-]"] + p["p4_P_el_h [1/°C]"] * t_ambient)
+
+    p_el_w = p_el(t_in, t_amb)
+    if group <= 3:
+        floor_in = np.full_like(t_in, _HPLIB_FLOOR_DEGC) if group == 1 else t_in
+        p_el_w = np.maximum(p_el_w, _HPLIB_FLOOR_FRAC * p_el(floor_in, np.full_like(t_in, _HPLIB_FLOOR_DEGC)))
     return cop, p_el_w * cop / 1000.0
