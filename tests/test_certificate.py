@@ -10,8 +10,8 @@ from mgwsim._data import data_path
 from mgwsim.errors import InputError
 from mgwsim.heatpump import carnot_cop
 from mgwsim.heatpump.certificate import (EN14825_AVERAGE_HOURS, EN14825_AVERAGE_TJ_DEGC, certificate_map,
-                                         fit_certificate, part_load_ratio, read_certificate_points,
-                                         scop_from_declared, scop_from_map)
+                                         fit_certificate, keymark_points, keymark_products, part_load_ratio,
+                                         read_certificate_points, scop_from_declared, scop_from_map)
 from mgwsim.heatpump.datasheet import hplib_database, hplib_map
 
 AIR_GRID = (np.arange(-30.0, 21.0), np.arange(22.0, 61.0))  # the grid of issue 17
@@ -113,6 +113,72 @@ def test_scop_from_fitted_map_close_to_scop_from_its_declared_points():
     m = certificate_map(VITOCAL, *MAP_GRID, prated_kw=5.4, min_modulation_frac=0.6)
     declared = scop_from_declared(VITOCAL.iloc[:4], prated_kw=5.4)
     assert scop_from_map(m, 5.4) == pytest.approx(declared, rel=0.05)
+
+
+# -- certified collective units (mgwsim/data/heatpump/keymark_points.csv) --------------------------
+DECLARATIONS = [(p, app) for p in keymark_products() for app in (35, 55)]
+
+
+@pytest.mark.parametrize("product, application", DECLARATIONS, ids=[f"{p}-W{a}" for p, a in DECLARATIONS])
+def test_scop_from_declared_points_within_5_pct_of_the_certificate(product, application):
+    """EN 14825 bin method (SCOPon) against the declared SCOP (which also counts off-mode hours): measured -0.1..+1.5 %."""
+    points = keymark_points(product, application)
+    scop = scop_from_declared(points, prated_kw=points["prated_kw"].iloc[0])
+    assert scop == pytest.approx(points["scop_declared"].iloc[0], rel=0.05)
+
+
+def test_declared_points_follow_the_en14825_part_load_ratio():
+    """Decoding check: at and above Tbiv the unit covers the load PLR(Tj) x Prated (Pdh >= load, CR <= 1);
+    at B (2 °C) all four units modulate to the load itself (within 3 %)."""
+    for product in keymark_products():
+        points = keymark_points(product, 35)
+        load = part_load_ratio(points["source_degc"]) * points["prated_kw"]
+        tbiv = points.loc[points["point"] == "Tbiv", "source_degc"].min() if (points["point"] == "Tbiv").any() else -7.0
+        above = points["source_degc"] >= tbiv
+        assert np.all(points["capacity_kw"][above] >= 0.99 * load[above])
+        at_b = (points["point"] == "B").to_numpy()
+        assert points["capacity_kw"][at_b].iloc[0] == pytest.approx(load[at_b].iloc[0], rel=0.03)
+
+
+# Named subsets of a declaration (application, point) a user may have at hand.
+HELD_OUT_SUBSETS = {
+    "A, C (35)": [(35, "A"), (35, "C")],
+    "A, C (35) + A (55)": [(35, "A"), (35, "C"), (55, "A")],
+    "A, C (35) + A, C (55)": [(35, "A"), (35, "C"), (55, "A"), (55, "C")],
+    "A, B (35) + A, B (55)": [(35, "A"), (35, "B"), (55, "A"), (55, "B")],
+    "A-D (35)": [(35, p) for p in "ABCD"],
+}
+
+
+def _collective_held_out_errors(keys):
+    errors = []
+    for product in keymark_products():
+        points = keymark_points(product, None, "part").set_index(["application_degc", "point"])
+        if points["prated_kw"].max() < 20.0:
+            continue
+        fit = fit_certificate(points.loc[keys].reset_index(), *MAP_GRID)
+        other = points.drop(keys).reset_index()
+        errors.extend(np.abs(fit.cop(other.source_degc, other.sink_degc) / other.cop - 1.0))
+    return errors
+
+
+def test_held_out_points_of_collective_units_median_error():
+    """Fit from 2-4 declared points, predict the other part-load points of the >= 20 kW units.
+
+    Stated bound: median |COP error| <= 10 % over all subsets (measured 9.3 % on 114 points;
+    issue 17's target of 5 % is not reached: the D point at 12 °C and the 55 °C TOL point
+    carry the largest errors).
+    """
+    errors = [e for keys in HELD_OUT_SUBSETS.values() for e in _collective_held_out_errors(keys)]
+    assert len(errors) == 114
+    assert np.median(errors) <= 0.10
+
+
+def test_keymark_points_bad_input():
+    with pytest.raises(InputError, match="shipped products"):
+        keymark_points("No Such Pump")
+    with pytest.raises(InputError, match="application_degc"):
+        keymark_points(keymark_products()[0], 45)
 
 
 # -- fit from points ---------------------------------------------------------------------------------

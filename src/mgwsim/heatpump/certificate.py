@@ -22,14 +22,23 @@ Fit (:func:`fit_certificate`)
 COP: the Carnot efficiency ``eta = COP / COP_carnot`` (approach-inclusive,
 :func:`~mgwsim.heatpump.carnot.carnot_cop_with_approach`) is fitted as
 ``eta = a + b x + c y`` with ``x = (T_source - 7 °C)/10 K`` and ``y = (T_sink - 35 °C)/10 K``
-(Schwamberger's / hplib's linear form applied to the efficiency): ``c`` only with >= 4 points
-whose sink temperatures vary independently of the source temperatures (not on one climate
-line), ``b`` with >= 2 source temperatures, else a constant. Constraints on the map grid:
+(Schwamberger's / hplib's linear form applied to the efficiency): ``b`` when the points
+span >= 2 source temperatures, ``c`` when they span >= 2 sink temperatures off one climate
+line (>= 3 points whose sinks deviate by > 3 K RMS from the straight line through
+(source, sink); or points at one source and several sinks), else a constant. The fitted
+form is reported (``CertificateFit.form``). Constraints on the map grid:
 COP rises with source temperature, falls with sink temperature, stays below Carnot and
 above 1. When the least-squares slopes break a constraint they are shrunk towards the
 constant-efficiency fit (factor ``shrink`` in [0, 1], the largest that satisfies all
 constraints, found by bisection; the intercept is refitted). Uncertainty: the
 leave-one-out relative COP error (root mean square) of the same procedure.
+
+Load: EN 14825 part-load COPs of inverter units are higher than the full-load COP at the
+same temperatures (the EN 14511 A7/W35 full-load COP of the collective units in
+``mgwsim/data/heatpump/keymark_points.csv`` is ~15-22 % below a fit of their part-load
+points). A map fitted to part-load points therefore describes the unit at the climate's
+part load, not at full speed: fit full-load and part-load points separately when both
+matter.
 
 Capacity: from the full-load points (linear in source temperature, slope >= 0, and sink
 temperature when it varies independently), else -- with part-load points only -- a flat
@@ -64,7 +73,8 @@ from mgwsim.heatpump.maps import PerformanceMap, Source, _check_grid, carnot_cop
 __all__ = [
     "EN14825_AVERAGE_TJ_DEGC", "EN14825_AVERAGE_HOURS", "EN14825_AVERAGE_DESIGN_DEGC", "DEFAULT_CD",
     "CertificateFit", "read_certificate_points", "fit_certificate", "certificate_map",
-    "part_load_ratio", "flow_temperature_35", "scop_from_declared", "scop_from_map",
+    "part_load_ratio", "flow_temperature_35", "scop_from_declared", "scop_from_map", "keymark_products",
+    "keymark_points",
 ]
 
 EN14825_AVERAGE_TJ_DEGC = np.arange(-10.0, 16.0)
@@ -170,6 +180,52 @@ def read_certificate_points(path):
     raise InputError(f"read_certificate_points.path = {path.name!r}: allowed suffixes are .csv and .toml")
 
 
+def _keymark_table():
+    import pandas as pd
+
+    from mgwsim._data import data_path
+
+    return pd.read_csv(data_path("heatpump", "keymark_points.csv"))
+
+
+def keymark_products() -> list[str]:
+    """Names of the certified products shipped in ``mgwsim/data/heatpump/keymark_points.csv``."""
+    return sorted(_keymark_table()["product"].unique())
+
+
+def keymark_points(product: str, application_degc: float | None = 35.0, load: str | None = "part"):
+    """Declared points of a shipped certified product (EN 14825 average climate; EN 14511 full load).
+
+    Parameters
+    ----------
+    product : str
+        One of :func:`keymark_products`.
+    application_degc : {35, 55} or None
+        EN 14825 application (low / medium temperature); None: both.
+    load : {'part', 'full'} or None
+        'part': the EN 14825 points (A/B/C/D, Tbiv, TOL); 'full': the EN 14511 rating
+        points A7/W35 and A7/W55; None: all.
+
+    Returns
+    -------
+    DataFrame with ``point, source_degc, sink_degc, capacity_kw, cop, load, prated_kw,
+    scop_declared`` (the declaration's Prated [kW] and SCOP [-] of the application).
+    """
+    table = _keymark_table()
+    if product not in set(table["product"]):
+        raise InputError(f"keymark_points.product = {product!r}; shipped products: {keymark_products()}")
+    rows = table[table["product"] == product]
+    if application_degc is not None:
+        if float(application_degc) not in (35.0, 55.0):
+            raise InputError(f"keymark_points.application_degc = {application_degc!r}; allowed: 35, 55 or None")
+        rows = rows[rows["application_degc"] == float(application_degc)]
+    if load is not None:
+        if load not in _LOADS:
+            raise InputError(f"keymark_points.load = {load!r}; allowed: {list(_LOADS)} or None")
+        rows = rows[rows["load"] == load]
+    return rows.reset_index(drop=True)
+
+
 # -- fit -----------------------------------------------------------------------------------------
 def _xy(ts, tk):
     return (np.asarray(ts, dtype=float) - 7.0) / 10.0, (np.asarray(tk, dtype=float) - 35.0) / 10.0
@@ -178,8 +234,8 @@ def _xy(ts, tk):
 def _eta_form(x, y) -> tuple[str, ...]:
     """Terms of the efficiency fit the points can determine (see the module docstring)."""
     if np.ptp(x) < 1e-9:
-        return ("a",)
-    if x.size >= 4:
+        return ("a", "c") if np.ptp(y) > 1e-9 else ("a",)
+    if x.size >= 3:
         design = np.column_stack([np.ones_like(x), x, y])
         residual = y - design[:, :2] @ np.linalg.lstsq(design[:, :2], y, rcond=None)[0]
         if np.sqrt(np.mean(residual**2)) > 0.3:  # sinks spread > 3 K off the line through the sources
