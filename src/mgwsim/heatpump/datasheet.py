@@ -8,12 +8,17 @@ Points ``(source °C, sink outlet °C, heating capacity kW, COP)`` at full load.
   :func:`mgwsim.heatpump.carnot.carnot_cop_with_approach`) is fitted by least squares,
   ``eta = a + b T_source + c T_sink + d T_source T_sink`` with at least 6 points on a
   grid of >= 2 sources x >= 2 sinks (two residual degrees of freedom);
-  ``eta = a + b T_source + c T_sink`` with 4-5 points spanning both axes; otherwise a
-  constant ``eta``. This is the linear form of Schwamberger (1991) / hplib
+  ``eta = a + b T_source + c T_sink`` with 4-5 points spanning both axes; with 2-3 points
+  (or points along one axis) ``eta = a + b T_source`` (or ``a + c T_sink`` when all
+  points share one source): the Carnot COP carries the other axis. The chosen form is
+  reported (:attr:`DatasheetFit.form`); there is no silent fallback. This is the linear form of Schwamberger (1991) / hplib
   (``COP = p1 T_in + p2 T_out + p3 + p4 T_amb``) applied to the Carnot efficiency: the
   COP keeps the curvature of the lift, and on the three products of
   ``mgwsim/data/heatpump`` it reproduces the points within 3.6 %, where the COP-linear
   hplib form misses by up to 11 % (measured while writing this module).
+* Points must be *full-load* points (EN 14511). EN 14825 part-load declarations (the
+  capacity is the climate's load, falling as the source warms) are refused with a pointer
+  to :func:`mgwsim.heatpump.certificate.certificate_map`.
 * Capacity: linear least squares ``Q = q0 + q1 T_source + q2 T_sink`` over the axes the
   points span (``q2`` dropped when all points share one sink temperature, and so on).
 
@@ -56,9 +61,12 @@ class DatasheetFit:
         Capacity coefficients ``(q0, q1, q2)`` [kW, kW/K, kW/K].
     approach_evap_k, approach_cond_k : float
         Approaches used in the Carnot COP [K].
+    form : str
+        Fitted efficiency form: 'a+b*Ts+c*Tk+d*Ts*Tk', 'a+b*Ts+c*Tk', 'a+b*Ts' or 'a+c*Tk'.
     """
 
-    def __init__(self, eta_coef, capacity_coef, approach_evap_k, approach_cond_k):
+    def __init__(self, eta_coef, capacity_coef, approach_evap_k, approach_cond_k, form=""):
+        self.form = str(form)
         self.eta_coef = np.asarray(eta_coef, dtype=float)
         self.capacity_coef = np.asarray(capacity_coef, dtype=float)
         self.approach_evap_k = float(approach_evap_k)
@@ -95,8 +103,8 @@ def _as_points(points) -> np.ndarray:
 
 def _check_points(pts: np.ndarray) -> None:
     owner = "fit_datasheet.points"
-    if pts.shape[0] < 3:
-        raise InputError(f"{owner}: at least 3 points are needed, got {pts.shape[0]}")
+    if pts.shape[0] < 2:
+        raise InputError(f"{owner}: at least 2 points are needed, got {pts.shape[0]}")
     if not np.all(np.isfinite(pts)):
         raise InputError(f"{owner}: non-finite values in {pts.tolist()}")
     for j, (ts, tk, q, cop) in enumerate(pts):
@@ -128,15 +136,19 @@ def _varies(values: np.ndarray) -> bool:
     return float(np.ptp(values)) > 1e-9
 
 
-def _fit_eta(ts, tk, eta) -> np.ndarray:
-    """Carnot-efficiency coefficients ``(a, b, c, d)`` (see the module docstring)."""
+def _fit_eta(ts, tk, eta) -> tuple[np.ndarray, str]:
+    """Carnot-efficiency coefficients ``(a, b, c, d)`` and the form's name (see the module docstring)."""
     ones = np.ones_like(ts)
     both = _varies(ts) and _varies(tk)
     if both and ts.size >= 6 and np.linalg.matrix_rank(np.column_stack([ones, ts, tk, ts * tk])) == 4:
-        return _lstsq([ones, ts, tk, ts * tk], eta, "Carnot-efficiency")
+        return _lstsq([ones, ts, tk, ts * tk], eta, "Carnot-efficiency"), "a+b*Ts+c*Tk+d*Ts*Tk"
     if both and ts.size >= 4:
-        return np.append(_lstsq([ones, ts, tk], eta, "Carnot-efficiency"), 0.0)
-    return np.array([eta.mean(), 0.0, 0.0, 0.0])
+        return np.append(_lstsq([ones, ts, tk], eta, "Carnot-efficiency"), 0.0), "a+b*Ts+c*Tk"
+    if _varies(ts):
+        a, b = _lstsq([ones, ts], eta, "Carnot-efficiency")
+        return np.array([a, b, 0.0, 0.0]), "a+b*Ts"
+    a, c = _lstsq([ones, tk], eta, "Carnot-efficiency")
+    return np.array([a, 0.0, c, 0.0]), "a+c*Tk"
 
 
 def fit_datasheet(points, *, source: Source | None = None, approach_evap_k: float | None = None,
@@ -146,7 +158,7 @@ def fit_datasheet(points, *, source: Source | None = None, approach_evap_k: floa
     Parameters
     ----------
     points : DataFrame or sequence of rows
-        Columns ``source_degc, sink_degc, capacity_kw, cop``; at least 3 points.
+        Columns ``source_degc, sink_degc, capacity_kw, cop`` at full load; at least 2 points.
     source : Source, optional
         Source kind (default air): sets the default evaporator approach.
     approach_evap_k, approach_cond_k : float
@@ -155,7 +167,7 @@ def fit_datasheet(points, *, source: Source | None = None, approach_evap_k: floa
     Raises
     ------
     InputError
-        fewer than 3 points, duplicates, COP <= 1 or above Carnot, capacity <= 0, sink not
+        fewer than 2 points, duplicates, COP <= 1 or above Carnot, capacity <= 0, sink not
         above source, or points that cannot determine the fit (collinear).
     """
     source = Source("air") if source is None else source
@@ -165,18 +177,19 @@ def fit_datasheet(points, *, source: Source | None = None, approach_evap_k: floa
     ts, tk, q, cop = pts.T
     ones = np.ones_like(ts)
     eta = cop / carnot_cop_with_approach(ts, tk, approach_evap_k, approach_cond_k)
-    eta_coef = _fit_eta(ts, tk, eta)
+    eta_coef, form = _fit_eta(ts, tk, eta)
     cap_cols = [ones] + [c for c in (ts, tk) if _varies(c)]
     cap = _lstsq(cap_cols, q, "capacity")
     cap_coef = np.zeros(3)
     cap_coef[0] = cap[0]
     slots = [i for i, c in ((1, ts), (2, tk)) if _varies(c)]
     cap_coef[slots] = cap[1:]
-    return DatasheetFit(eta_coef, cap_coef, approach_evap_k, approach_cond_k)
+    return DatasheetFit(eta_coef, cap_coef, approach_evap_k, approach_cond_k, form)
 
 
 def datasheet_map(points, source_degc, sink_degc, *, source: Source | None = None,
-                  rated_capacity_kw: float | None = None, approach_evap_k: float | None = None,
+                  rated_capacity_kw: float | None = None, prated_kw: float | None = None,
+                  approach_evap_k: float | None = None,
                   approach_cond_k: float = 4.0, max_sink_degc: float | None = None,
                   min_modulation_frac: float = 0.3, model: str = "", refrigerant: str = "",
                   includes_defrost: bool = True) -> PerformanceMap:
@@ -185,14 +198,19 @@ def datasheet_map(points, source_degc, sink_degc, *, source: Source | None = Non
     Parameters
     ----------
     points : DataFrame or sequence of rows
-        ``(source_degc, sink_degc, capacity_kw, cop)`` at full load, at least 3.
+        ``(source_degc, sink_degc, capacity_kw, cop)`` at full load (EN 14511), at least 2.
     source_degc, sink_degc : array_like
         Ascending grids [°C] of the map.
     source : Source, optional
         Source kind and limits (default air).
     rated_capacity_kw : float, optional
         Scale the capacity so that the EN 14511 rating point gives this [kW] (another
-        size of the same series); default: the points' own capacity.
+        size of the same series); default: the points' own capacity. This is the
+        full-load capacity at A7/W35 (B0/W35, W10/W35), *not* the EN 14825 Prated.
+    prated_kw : float, optional
+        EN 14825 Prated [kW] (the design load at -10 °C, flow 35 °C): the capacity is
+        scaled so that the map gives it at (-10 °C, 35 °C). Exclusive with
+        ``rated_capacity_kw``; the map's ``rated_capacity_kw`` is then the A7/W35 value.
     includes_defrost : bool
         EN 14511 air-source points at 2 °C and below are integrated values with defrost
         (default True: do not apply :mod:`~mgwsim.heatpump.defrost` on top).
@@ -214,14 +232,42 @@ def datasheet_map(points, source_degc, sink_degc, *, source: Source | None = Non
     fit = fit_datasheet(points, source=source, approach_evap_k=approach_evap_k, approach_cond_k=approach_cond_k)
     cop = fit.cop(src[:, None], snk[None, :])
     cap = fit.capacity_kw(src[:, None], snk[None, :]) * np.ones_like(cop)
-    rated_at = float(fit.capacity_kw(*source.rating_point_degc))
-    if rated_capacity_kw is not None:
-        cap = cap * check_positive(rated_capacity_kw, "rated_capacity_kw", owner=owner, unit="kW") / rated_at
+    _refuse_part_load(fit, owner)
+    scale = _capacity_scale(fit, source, rated_capacity_kw, prated_kw, owner)
+    cap = cap * scale
+    rated_at = float(fit.capacity_kw(*source.rating_point_degc)) * scale
     _check_fit_on_grid(cop, cap, src, snk, owner)
     return PerformanceMap(source_degc=src, sink_degc=snk, cop=cop, capacity_kw=cap, source=source,
                           max_sink_degc=max_sink_degc, min_modulation_frac=min_modulation_frac,
-                          rated_capacity_kw=float(rated_capacity_kw or rated_at), model=model or "datasheet fit",
+                          rated_capacity_kw=rated_at, model=model or "datasheet fit",
                           refrigerant=refrigerant, method="datasheet", includes_defrost=includes_defrost)
+
+
+def _refuse_part_load(fit: DatasheetFit, owner: str) -> None:
+    """Full-load capacity rises with the source temperature; EN 14825 part-load capacities fall."""
+    if fit.capacity_coef[1] < 0.0:
+        raise InputError(
+            f"{owner}: the capacities fall as the source warms ({fit.capacity_coef[1]:.3g} kW/K): these look like "
+            "EN 14825 part-load points (Pdh = the climate's load at Tj), not full-load EN 14511 points; use "
+            "mgwsim.heatpump.certificate.certificate_map with a 'load' column = 'part'")
+
+
+def _capacity_scale(fit: DatasheetFit, source: Source, rated_capacity_kw, prated_kw, owner: str) -> float:
+    """Factor on the fitted capacity for ``rated_capacity_kw`` (A7/W35) or ``prated_kw`` (-10 °C / 35 °C)."""
+    if rated_capacity_kw is not None and prated_kw is not None:
+        raise InputError(f"{owner}: give rated_capacity_kw (full load at the EN 14511 rating point) or prated_kw "
+                         "(EN 14825 design load at -10 °C), not both")
+    if rated_capacity_kw is not None:
+        at, target = source.rating_point_degc, check_positive(rated_capacity_kw, "rated_capacity_kw", owner=owner,
+                                                              unit="kW")
+    elif prated_kw is not None:
+        at, target = (-10.0, 35.0), check_positive(prated_kw, "prated_kw", owner=owner, unit="kW")
+    else:
+        return 1.0
+    base = float(fit.capacity_kw(*at))
+    if base <= 0.0:
+        raise InputError(f"{owner}: the fitted capacity at {at} °C is {base:.3g} kW; cannot scale to {target:g} kW")
+    return target / base
 
 
 def _check_fit_on_grid(cop, cap, src, snk, owner):
