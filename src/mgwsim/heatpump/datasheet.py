@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mgwsim.errors import InputError, check_fraction, check_positive
+from mgwsim.errors import InputError, check_fraction, check_number, check_positive
 from mgwsim.heatpump.carnot import carnot_cop_with_approach
 from mgwsim.heatpump.maps import PerformanceMap, Source, _check_grid, carnot_cop, check_carnot, sink_above_source
 
@@ -321,7 +321,8 @@ def _hplib_row(model, group_id: int | None):
 
 def hplib_map(model, source_degc, sink_degc, *, rated_capacity_kw: float | None = None,
               group_id: int | None = None, max_sink_degc: float | None = None,
-              min_modulation_frac: float | None = None, source: Source | None = None) -> PerformanceMap:
+              min_modulation_frac: float | None = None, source: Source | None = None,
+              design_source_degc: float = -10.0) -> PerformanceMap:
     """Performance map from the hplib database (Keymark-based parameters; see module docstring).
 
     hplib's own equations are evaluated *with* its power floor and COP clamp
@@ -329,11 +330,14 @@ def hplib_map(model, source_degc, sink_degc, *, rated_capacity_kw: float | None 
     regulated units, and where ``COP <= 1`` hplib switches the compressor off and runs a
     heating rod. Here the unit is *not available* in the (source, sink) region where hplib
     would not run the compressor (COP <= 1 or P_th <= 0), or where its linear fit,
-    extrapolated, exceeds the Carnot COP (second law): the map's availability rectangle
-    (``source.min_degc`` and ``max_sink_degc``) is the largest rectangle of grid cells,
-    containing the warmest source row, in which hplib runs the compressor. Cells outside it
-    carry the values of the nearest available cell; they are never returned (capacity 0,
-    COP NaN, see :class:`PerformanceMap`).
+    extrapolated, exceeds the Carnot COP (second law). That region is not a rectangle; the
+    map's availability (``source.min_degc`` and ``max_sink_degc``, a rectangle of grid
+    cells) is chosen inside it: down to ``design_source_degc`` (default -10 °C, the EN 14825
+    average-climate design temperature) with the highest sink at which hplib runs there;
+    when hplib does not run at the design temperature even at the lowest sink, down to the
+    coldest source at which it runs. Cells outside carry the values of the nearest
+    available cell; they are never returned (capacity 0, COP NaN, see
+    :class:`PerformanceMap`). Read the result's ``source.min_degc`` and ``max_sink_degc``.
 
     Parameters
     ----------
@@ -353,6 +357,8 @@ def hplib_map(model, source_degc, sink_degc, *, rated_capacity_kw: float | None 
     source : Source, optional
         Operating limits of the source (its kind must be hplib's); default: the kind's
         limits of :class:`Source`, narrowed to where hplib runs the compressor.
+    design_source_degc : float
+        Coldest source temperature the availability rectangle should keep [°C].
     """
     row = _hplib_row(model, group_id)
     name = str(row["Model"])
@@ -369,7 +375,8 @@ def hplib_map(model, source_degc, sink_degc, *, rated_capacity_kw: float | None 
         raise InputError(f"{owner}: hplib model {name!r} has no reference size; give rated_capacity_kw")
     cop, cap = _hplib_eval(row, group, src[:, None], snk[None, :])
     runs = (cop > 1.0) & (cap > 0.0) & (cop < carnot_cop(src[:, None], snk[None, :]))
-    lowest, top = _available_rectangle(runs, src, snk, owner)
+    lowest, top = _available_rectangle(runs, src, snk, owner, source.min_degc,
+                                       check_number(design_source_degc, "design_source_degc", owner=owner, unit="°C"))
     check_carnot(cop[lowest:, : top + 1], src[lowest:], snk[: top + 1], owner)
     cop, cap = _fill_outside(cop, lowest, top), _fill_outside(cap, lowest, top)
     if rated_capacity_kw is not None:
@@ -386,23 +393,33 @@ def hplib_map(model, source_degc, sink_degc, *, rated_capacity_kw: float | None 
                           refrigerant=str(row["Refrigerant"]), method="hplib", includes_defrost=True)
 
 
-def _available_rectangle(runs: np.ndarray, src, snk, owner: str) -> tuple[int, int]:
-    """``(lowest source index, highest sink index)`` of the largest all-running rectangle with the warmest row."""
-    best, best_area = None, 0
-    for top in range(runs.shape[1]):
-        rows_ok = runs[:, : top + 1].all(axis=1)
+def _available_rectangle(runs: np.ndarray, src, snk, owner: str, min_source_degc: float,
+                         design_source_degc: float) -> tuple[int, int]:
+    """``(lowest source index, highest sink index)`` of the available rectangle (see :func:`hplib_map`).
+
+    Rows below the source's own lower limit are unavailable anyway and are not required to
+    run (except the grid node at or below the limit, which interpolation uses). Among the
+    all-running rectangles that contain the warmest row, the one reaching down to
+    ``design_source_degc`` with the highest sink; if none reaches it, the one reaching the
+    coldest source (then the highest sink).
+    """
+    first = max(int(np.searchsorted(src, min_source_degc, side="right")) - 1, 0)
+    candidates = []
+    for top in range(1, runs.shape[1]):  # at least two sink columns: a usable grid cell
+        rows_ok = runs[first:, : top + 1].all(axis=1)
         if not rows_ok[-1]:
             break
-        lowest = rows_ok.size - int(np.argmin(rows_ok[::-1])) if not rows_ok.all() else 0
-        area = (rows_ok.size - lowest) * (top + 1)
-        if lowest < rows_ok.size - 1 and area > best_area:  # at least two source rows: a usable grid cell
-            best, best_area = (lowest, top), area
-    if best is None or best[1] == 0:
+        lowest = first + (0 if rows_ok.all() else rows_ok.size - int(np.argmin(rows_ok[::-1])))
+        if lowest < src.size - 1:  # at least two source rows
+            candidates.append((lowest, top))
+    if not candidates:
         raise InputError(f"{owner}: hplib's fit gives COP <= 1, capacity <= 0 (hplib would run its heating rod) "
-                         "or a COP above Carnot "
-                         f"on this grid up to source {src[-1]:g} °C, sink {snk[min(1, snk.size - 1)]:g} °C; "
-                         "choose a lower sink grid")
-    return best
+                         f"or a COP above Carnot on this grid up to source {src[-1]:g} °C, sink "
+                         f"{snk[min(1, snk.size - 1)]:g} °C; choose a lower sink grid")
+    reach = [c for c in candidates if src[c[0]] <= max(design_source_degc, src[first])]
+    if reach:
+        return max(reach, key=lambda c: c[1])
+    return min(candidates, key=lambda c: (src[c[0]], -c[1]))
 
 
 def _fill_outside(values: np.ndarray, lowest: int, top: int) -> np.ndarray:
