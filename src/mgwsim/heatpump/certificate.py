@@ -464,12 +464,13 @@ def _check_cd(cd):
 
 
 def scop_from_declared(points, *, prated_kw: float | None = None, cd: float = DEFAULT_CD) -> float:
-    """EN 14825 SCOPon (average climate, 35 °C) from declared points ``Tj, Pdh, COPd``.
+    """EN 14825 SCOPon (average climate) from one application's declared points ``Tj, Pdh, COPd``.
 
     Parameters
     ----------
     points : as :func:`fit_certificate`
-        The declaration's points of the 35 °C application (A/B/C/D, and E/F when declared).
+        The declaration's points of one application (35 or 55 °C): A/B/C/D, and Tbiv/TOL
+        when declared (only ``source_degc`` = Tj, ``capacity_kw`` and ``cop`` are used).
     prated_kw : float, optional
         Prated [kW]; default: ``Pdh / PLR`` at the coldest point.
     cd : float
