@@ -35,8 +35,8 @@ leave-one-out relative COP error (root mean square) of the same procedure.
 
 Load: EN 14825 part-load COPs of inverter units are higher than the full-load COP at the
 same temperatures (the EN 14511 A7/W35 full-load COP of the collective units in
-``mgwsim/data/heatpump/keymark_points.csv`` is ~15-22 % below a fit of their part-load
-points). A map fitted to part-load points therefore describes the unit at the climate's
+``mgwsim/data/heatpump/keymark_points.csv`` is a median 15 % (W35) and 22 % (W55) below a
+fit of their part-load points A and C). A map fitted to part-load points therefore describes the unit at the climate's
 part load, not at full speed: fit full-load and part-load points separately when both
 matter.
 
