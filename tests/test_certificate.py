@@ -279,3 +279,11 @@ def test_read_points_names_the_missing_column(tmp_path):
     VITOCAL.drop(columns="cop").to_csv(path, index=False)
     with pytest.raises(InputError, match=r"lack columns \['cop'\]"):
         read_certificate_points(path)
+
+
+def test_prated_implied_by_the_points_is_the_declared_one():
+    """Without prated_kw, Pdh/PLR at the B point (2 °C) gives the declaration's Prated within 3 %."""
+    for product in keymark_products():
+        points = keymark_points(product, 35)
+        m = certificate_map(points, *MAP_GRID)
+        assert m.capacity_at(-10.0, 35.0) == pytest.approx(points["prated_kw"].iloc[0], rel=0.03)

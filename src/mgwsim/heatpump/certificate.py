@@ -42,8 +42,9 @@ matter.
 
 Capacity: from the full-load points (linear in source temperature, slope >= 0, and sink
 temperature when it varies independently), else -- with part-load points only -- a flat
-full-load capacity equal to Prated, the capacity the declaration guarantees at the design
-point (a lower bound for warmer sources: air units deliver more there).
+full-load capacity equal to Prated (``prated_kw``, or ``Pdh / PLR`` at the point nearest
+2 °C when not given), the load the declaration covers at the design point (a lower bound
+for warmer sources: air units deliver more there).
 
 SCOP (:func:`scop_from_declared`, :func:`scop_from_map`)
 -------------------------------------------------------
@@ -114,9 +115,10 @@ def _points_frame(points):
     import pandas as pd
 
     owner = "certificate points"
-    frame = pd.DataFrame(points).rename(columns=_ALIASES) if hasattr(points, "columns") or isinstance(
-        points, list) and points and isinstance(points[0], dict) else None
-    if frame is None:
+    tabular = hasattr(points, "columns") or (isinstance(points, list) and points and isinstance(points[0], dict))
+    if tabular:
+        frame = pd.DataFrame(points).rename(columns=_ALIASES)
+    else:
         try:
             array = np.asarray(points, dtype=float)
         except (TypeError, ValueError):
@@ -342,12 +344,22 @@ def _leave_one_out(x, y, eta, carnot, cop) -> float:
     return float(np.sqrt(np.mean(np.square(errors))))
 
 
+def _prated_from_points(frame) -> float:
+    """Prated [kW] implied by part-load points: ``Pdh / PLR`` at the point nearest Tj = 2 °C (point B).
+
+    At B the units modulate to the climate's load (Pdh = PLR Prated); colder points may lie
+    below Tbiv (Pdh < load), warmer ones may sit at the minimum capacity (Pdh > load).
+    Give ``prated_kw`` from the declaration when it is at hand.
+    """
+    part = frame.iloc[int(np.argmin(np.abs(frame["source_degc"].to_numpy() - 2.0)))]
+    return float(part.capacity_kw / part_load_ratio(part.source_degc))
+
+
 def _capacity_coef(frame, grid, prated_kw, owner) -> np.ndarray:
     full = frame[frame["load"] == "full"]
     if full.empty:
         if prated_kw is None:
-            part = frame.sort_values("source_degc").iloc[0]
-            prated_kw = part.capacity_kw / float(part_load_ratio(part.source_degc))
+            prated_kw = _prated_from_points(frame)
         return np.array([prated_kw, 0.0, 0.0])
     x, y = _xy(full["source_degc"].to_numpy(), full["sink_degc"].to_numpy())
     q = full["capacity_kw"].to_numpy(dtype=float)
@@ -472,13 +484,13 @@ def scop_from_declared(points, *, prated_kw: float | None = None, cd: float = DE
         The declaration's points of one application (35 or 55 °C): A/B/C/D, and Tbiv/TOL
         when declared (only ``source_degc`` = Tj, ``capacity_kw`` and ``cop`` are used).
     prated_kw : float, optional
-        Prated [kW]; default: ``Pdh / PLR`` at the coldest point.
+        Prated [kW] of the declaration; default: ``Pdh / PLR`` at the point nearest 2 °C.
     cd : float
         Degradation coefficient Cdh [-] (default 0.9).
     """
     frame = _points_frame(points).sort_values("source_degc")
     tj, pdh, copd = (frame[c].to_numpy(dtype=float) for c in ("source_degc", "capacity_kw", "cop"))
-    prated = pdh[0] / float(part_load_ratio(tj[0])) if prated_kw is None else check_positive(
+    prated = _prated_from_points(frame) if prated_kw is None else check_positive(
         prated_kw, "prated_kw", owner="scop_from_declared", unit="kW")
     load = part_load_ratio(EN14825_AVERAGE_TJ_DEGC) * prated
     capacity = np.interp(EN14825_AVERAGE_TJ_DEGC, tj, pdh)
