@@ -64,7 +64,9 @@ def test_hplib_map_equals_hplib_simulate_where_available(row):
 
 
 def test_hplib_generic_no_longer_raises_where_its_cop_falls_below_one():
-    """hplib's generic air fit has COP <= 1 at -15 °C / 55 °C (issue 17: used to raise); now a map, unavailable there."""
+    """hplib's generic air fit has COP <= 1 at -15 °C / 55 °C (issue 17: used to raise).
+
+    Now a map, not available there."""
     m = hplib_map("Generic", np.arange(-15.0, 6.0), np.arange(35.0, 56.0), group_id=1, rated_capacity_kw=40.0)
     assert m.capacity_at(-15.0, 55.0) == 0.0 and np.isnan(m.cop_at(-15.0, 55.0))
     assert m.capacity_at(5.0, 35.0) > 0.0
@@ -118,7 +120,9 @@ DECLARATIONS = [(p, app) for p in keymark_products() for app in (35, 55)]
 
 @pytest.mark.parametrize("product, application", DECLARATIONS, ids=[f"{p}-W{a}" for p, a in DECLARATIONS])
 def test_scop_from_declared_points_within_5_pct_of_the_certificate(product, application):
-    """EN 14825 bin method (SCOPon) against the declared SCOP (which also counts off-mode hours): measured -0.1..+1.5 %."""
+    """EN 14825 bin method (SCOPon) against the declared SCOP (which also counts off-mode hours).
+
+    Measured -0.1..+1.5 %."""
     points = keymark_points(product, application)
     scop = scop_from_declared(points, prated_kw=points["prated_kw"].iloc[0])
     assert scop == pytest.approx(points["scop_declared"].iloc[0], rel=0.05)
@@ -210,7 +214,9 @@ def _held_out_errors():
 
 
 def test_held_out_certified_points_median_error():
-    """Held-out Keymark points of the Vitocal 200 (7 subsets of 2-4 points): median |COP error| <= 11 % (measured 10.6 %)."""
+    """Held-out Keymark points of the Vitocal 200 (7 subsets of 2-4 points).
+
+    Stated bound: median |COP error| <= 11 % (measured 10.6 %)."""
     assert np.median(_held_out_errors()) <= 0.11
 
 

@@ -11,7 +11,8 @@ Points ``(source °C, sink outlet °C, heating capacity kW, COP)`` at full load.
   ``eta = a + b T_source + c T_sink`` with 4-5 points spanning both axes; with 2-3 points
   (or points along one axis) ``eta = a + b T_source`` (or ``a + c T_sink`` when all
   points share one source): the Carnot COP carries the other axis. The chosen form is
-  reported (:attr:`DatasheetFit.form`); there is no silent fallback. This is the linear form of Schwamberger (1991) / hplib
+  reported (:attr:`DatasheetFit.form`); there is no silent fallback. This is the linear
+  form of Schwamberger (1991) / hplib
   (``COP = p1 T_in + p2 T_out + p3 + p4 T_amb``) applied to the Carnot efficiency: the
   COP keeps the curvature of the lift, and on the three products of
   ``mgwsim/data/heatpump`` it reproduces the points within 3.6 %, where the COP-linear
@@ -44,7 +45,7 @@ from mgwsim.errors import InputError, check_fraction, check_number, check_positi
 from mgwsim.heatpump.carnot import carnot_cop_with_approach
 from mgwsim.heatpump.maps import PerformanceMap, Source, _check_grid, carnot_cop, check_carnot, sink_above_source
 
-__all__ = ["DatasheetFit", "fit_datasheet", "datasheet_map", "hplib_map"]
+__all__ = ["DatasheetFit", "fit_datasheet", "datasheet_map", "hplib_database", "hplib_map"]
 
 _COLUMNS = ("source_degc", "sink_degc", "capacity_kw", "cop")
 
