@@ -263,3 +263,21 @@ def test_radiators_for_and_an_upgrade_agree_on_the_design_point():
     before, after = EmitterUpgrade(share=0.5, output_factor=2.0).design_supply_degc(radiators, 50.0)
     assert before == pytest.approx(70.0, abs=1e-9)
     assert after == pytest.approx(_supply_by_hand(75.0, (70.0, 50.0), 1.3, 50.0), abs=1e-6)
+
+
+def test_along_the_renovation_path_the_variant_keeps_its_upgraded_radiators(weather):
+    """Each state of the path is heated through the upgraded radiators, needing no more than the existing ones."""
+    from mgwsim.building import Insulate, RenovationPath, RenovationStep
+
+    building = building_from_typology("AB.02", 1, floor_area_m2=600.0, n_apartments=8, n_storeys=3)
+    path = RenovationPath((RenovationStep(3, (Insulate("roof", target_u_w_m2k=0.2),), "roof"),))
+    inputs = StudyInputs(building, weather, renovation_path=path)
+    upgrade = EmitterUpgrade(share=0.5, output_factor=2.0)
+    plain, upgraded = inputs.path_demands, inputs.path_demands_with(upgrade)
+    assert len(upgraded) == len(plain) == 2
+    assert inputs.path_demands_with(None) is plain
+    for before, after in zip(plain, upgraded):
+        assert after.radiators is inputs.radiators_of(upgrade)
+        np.testing.assert_array_equal(after.hourly["space_heating_kwh"], before.hourly["space_heating_kwh"])
+        assert (after.hourly["supply_required_degc"] <= before.hourly["supply_required_degc"] + 1e-9).all()
+        assert after.hourly["supply_required_degc"].max() < before.hourly["supply_required_degc"].max()
