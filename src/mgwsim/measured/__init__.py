@@ -3,7 +3,9 @@
 Readers (:mod:`mgwsim.measured.bills`, :mod:`mgwsim.measured.meters`) validate a file where it
 enters and raise :class:`~mgwsim.errors.DataError` naming the file, the column and the first bad
 timestamp or value. :func:`fit_change_point` fits the ASHRAE Guideline 14 / IPMVP option C
-change-point baseline of gas use on outdoor temperature (:mod:`mgwsim.measured.baseline`).
+change-point baseline of gas use on outdoor temperature (:mod:`mgwsim.measured.baseline`);
+:func:`calibrate_to_bills` calibrates the simulation's uncertain inputs to the bills
+(:mod:`mgwsim.measured.calibration`).
 """
 
 from mgwsim.measured.baseline import (
@@ -15,6 +17,14 @@ from mgwsim.measured.baseline import (
     nmbe_pct,
     r_squared,
 )
+from mgwsim.measured.calibration import (
+    DEFAULT_PRIORS,
+    Calibration,
+    Prior,
+    calibrate_to_bills,
+    scaled_u_values,
+    simulated_daily_gas_kwh,
+)
 from mgwsim.measured.bills import GasBills, gas_energy_kwh, read_gas_bills
 from mgwsim.measured.meters import (
     MeterSeries,
@@ -24,7 +34,8 @@ from mgwsim.measured.meters import (
 )
 
 __all__ = [
-    "GUIDELINE14_MONTHLY", "ChangePointFit", "GasBills", "MeterSeries", "cv_rmse_pct", "daily_mean_temperature",
+    "DEFAULT_PRIORS", "GUIDELINE14_MONTHLY", "Calibration", "ChangePointFit", "Prior", "calibrate_to_bills",
+    "scaled_u_values", "simulated_daily_gas_kwh", "GasBills", "MeterSeries", "cv_rmse_pct", "daily_mean_temperature",
     "fit_change_point", "gas_energy_kwh", "nmbe_pct", "r_squared", "read_fluvius_quarter_hours", "read_gas_bills",
     "read_heat_meter", "read_heatpump_monitoring",
 ]
