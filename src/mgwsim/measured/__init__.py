@@ -5,7 +5,9 @@ enters and raise :class:`~mgwsim.errors.DataError` naming the file, the column a
 timestamp or value. :func:`fit_change_point` fits the ASHRAE Guideline 14 / IPMVP option C
 change-point baseline of gas use on outdoor temperature (:mod:`mgwsim.measured.baseline`);
 :func:`calibrate_to_bills` calibrates the simulation's uncertain inputs to the bills
-(:mod:`mgwsim.measured.calibration`).
+(:mod:`mgwsim.measured.calibration`); :func:`performance_gap` and :func:`avoided_energy`
+compare the plant after the works with its simulation and the baseline
+(:mod:`mgwsim.measured.monitoring`).
 """
 
 from mgwsim.measured.baseline import (
@@ -17,6 +19,7 @@ from mgwsim.measured.baseline import (
     nmbe_pct,
     r_squared,
 )
+from mgwsim.measured.bills import GasBills, gas_energy_kwh, read_gas_bills
 from mgwsim.measured.calibration import (
     DEFAULT_PRIORS,
     Calibration,
@@ -25,17 +28,24 @@ from mgwsim.measured.calibration import (
     scaled_u_values,
     simulated_daily_gas_kwh,
 )
-from mgwsim.measured.bills import GasBills, gas_energy_kwh, read_gas_bills
 from mgwsim.measured.meters import (
     MeterSeries,
     read_fluvius_quarter_hours,
     read_heat_meter,
     read_heatpump_monitoring,
 )
+from mgwsim.measured.monitoring import (
+    SPF_BOUNDARIES,
+    avoided_energy,
+    performance_gap,
+    sepemo_spf,
+    simulated_monitoring,
+)
 
 __all__ = [
     "DEFAULT_PRIORS", "GUIDELINE14_MONTHLY", "Calibration", "ChangePointFit", "Prior", "calibrate_to_bills",
     "scaled_u_values", "simulated_daily_gas_kwh", "GasBills", "MeterSeries", "cv_rmse_pct", "daily_mean_temperature",
     "fit_change_point", "gas_energy_kwh", "nmbe_pct", "r_squared", "read_fluvius_quarter_hours", "read_gas_bills",
-    "read_heat_meter", "read_heatpump_monitoring",
+    "read_heat_meter", "read_heatpump_monitoring", "SPF_BOUNDARIES", "avoided_energy", "performance_gap",
+    "sepemo_spf", "simulated_monitoring",
 ]

@@ -1,0 +1,126 @@
+"""Monitoring after the works (mgwsim.measured.monitoring), issue 19 item 3."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mgwsim.errors import DataError, InputError
+from mgwsim.measured import GasBills, MeterSeries, fit_change_point
+from mgwsim.measured.monitoring import avoided_energy, performance_gap, sepemo_spf, simulated_monitoring
+
+
+def simulated_week(seed: int = 0) -> pd.DataFrame:
+    """A week of hourly heat-pump and connection flows [kWh per hour] with a daily PV cycle."""
+    rng = np.random.default_rng(seed)
+    index = pd.date_range("2026-01-05", periods=7 * 24, freq="h", tz="Europe/Brussels")
+    heat = 20.0 + 10.0 * rng.random(index.size)
+    elec = heat / (2.5 + rng.random(index.size))
+    hour = index.hour.to_numpy()
+    pv = np.where((hour >= 9) & (hour < 16), 25.0 * np.sin(np.pi * (hour - 8) / 8.0), 0.0)
+    load = elec + 3.0
+    self_used = np.minimum(pv, load)
+    return pd.DataFrame({"heat_kwh": heat, "electricity_kwh": elec, "import_kwh": load - self_used,
+                         "export_kwh": pv - self_used, "pv_kwh": pv}, index=index)
+
+
+def as_quarter_hours(hourly: pd.DataFrame) -> MeterSeries:
+    """The same energies split evenly over the four quarters of each hour, as a meter export."""
+    index = pd.date_range(hourly.index[0], periods=4 * len(hourly), freq="15min")
+    data = pd.DataFrame(np.repeat(hourly.to_numpy() / 4.0, 4, axis=0), index=index, columns=hourly.columns)
+    return MeterSeries(data, index + pd.Timedelta(minutes=15), source="meter.csv")
+
+
+def test_a_measured_series_equal_to_the_simulation_gives_zero_gap():
+    sim = simulated_week()
+    table = performance_gap(as_quarter_hours(sim), sim, boundary="H4")
+    assert set(table.index) == {"heat_kwh", "electricity_kwh", "import_kwh", "export_kwh", "pv_kwh", "spf_H4",
+                                "pv_self_consumption", "peak_import_kw"}
+    np.testing.assert_allclose(table["gap"], 0.0, atol=1e-9)
+    np.testing.assert_allclose(table["gap_pct"], 0.0, atol=1e-9)
+    assert table.attrs["step_h"] == 1.0
+
+
+def test_a_heat_pump_with_a_ten_percent_lower_cop_gives_a_ten_percent_spf_gap():
+    sim = simulated_week()
+    measured = sim.copy()
+    measured["electricity_kwh"] = sim["electricity_kwh"] / 0.9  # COP 0.9 times the simulated, every hour
+    table = performance_gap(measured, sim, boundary="H2")
+    assert table.loc["spf_H2", "gap_pct"] == pytest.approx(-10.0, abs=1e-9)
+    assert table.loc["heat_kwh", "gap"] == 0.0
+
+
+def test_peak_and_self_consumption_are_computed_on_the_common_step_by_hand():
+    index = pd.date_range("2026-06-01 10:00", periods=4, freq="h", tz="Europe/Brussels")
+    sim = pd.DataFrame({"import_kwh": [1.0, 0.0, 2.0, 5.0], "export_kwh": [0.0, 3.0, 1.0, 0.0],
+                        "pv_kwh": [2.0, 6.0, 4.0, 0.0]}, index=index)
+    quarters = as_quarter_hours(sim).data.copy()
+    quarters.iloc[12:16, 0] = [0.5, 0.5, 0.5, 3.5]  # the last hour's import on one quarter: 14 kW for 15 min
+    table = performance_gap(MeterSeries(quarters, quarters.index + pd.Timedelta(minutes=15)), sim)
+    assert table.loc["pv_self_consumption", "simulated"] == pytest.approx((12.0 - 4.0) / 12.0)
+    # compared hourly: the last hour holds 5 kWh in both, so 5 kW; the quarter peak of 14 kW is not seen
+    assert table.loc["peak_import_kw", "measured"] == pytest.approx(5.0)
+    alone = performance_gap(MeterSeries(quarters, quarters.index + pd.Timedelta(minutes=15)),
+                            as_quarter_hours(sim))
+    assert alone.loc["peak_import_kw", "measured"] == pytest.approx(14.0)
+    assert alone.loc["peak_import_kw", "simulated"] == pytest.approx(5.0)
+
+
+def test_sepemo_boundaries_by_hand():
+    spf = sepemo_spf(1000.0, 300.0, source_aux_kwh=20.0, backup_heat_kwh=100.0, backup_input_kwh=100.0,
+                     sink_aux_kwh=30.0)
+    assert spf["H1"] == pytest.approx(1000 / 300)
+    assert spf["H2"] == pytest.approx(1000 / 320)
+    assert spf["H3"] == pytest.approx(1100 / 420)
+    assert spf["H4"] == pytest.approx(1100 / 450)
+
+
+def test_simulated_monitoring_puts_the_backup_inside_h4_only():
+    index = pd.date_range("2026-01-01", periods=2, freq="h", tz="Europe/Brussels")
+    plant = pd.DataFrame({"hp_heat_sh_kwh": [10.0, 12.0], "hp_heat_dhw_kwh": [2.0, 0.0],
+                          "backup_heat_sh_kwh": [0.0, 3.0], "backup_heat_dhw_kwh": [1.0, 0.0],
+                          "booster_kwh": [0.5, 0.0], "hp_elec_kwh": [4.0, 4.0], "electric_backup_kwh": [1.0, 3.0],
+                          "gas_kwh": [0.0, 0.0]}, index=index)
+    h2 = simulated_monitoring(plant, boundary="H2", source_aux_kwh=0.2)
+    h4 = simulated_monitoring(plant, boundary="H4", source_aux_kwh=0.2, sink_aux_kwh=0.1)
+    assert h2["heat_kwh"].tolist() == [12.0, 12.0]
+    assert h2["electricity_kwh"].tolist() == pytest.approx([4.2, 4.2])
+    assert h4["heat_kwh"].tolist() == [13.5, 15.0]
+    assert h4["electricity_kwh"].tolist() == pytest.approx([5.8, 7.3])
+
+
+def test_avoided_energy_of_a_constructed_case_by_hand():
+    """Baseline 40 kWh/d + 12 kWh/(K·d) below 15 °C; a reporting period of 10 days at 5 °C."""
+    days = pd.date_range("2025-01-01", periods=120, freq="D")
+    temps = pd.Series(np.linspace(-2.0, 20.0, days.size), index=days)
+    energy = 40.0 + 12.0 * np.maximum(15.0 - temps.to_numpy(), 0.0)
+    bills = GasBills.from_periods(days, days, energy)
+    fit = fit_change_point(bills, temps, base_degc=15.0)
+    baseline = fit.predict_kwh(np.full(10, 5.0))
+    assert baseline == pytest.approx(10 * 40.0 + 12.0 * 10 * 10.0)  # 1600 kWh
+    table = avoided_energy({"natural_gas": baseline}, {"natural_gas": 0.0, "electricity": 500.0})
+    assert table.loc["total_final", "avoided_kwh"] == pytest.approx(1600.0 - 500.0)
+    assert table.loc["total_primary", "avoided_kwh"] == pytest.approx(1600.0 - 2.5 * 500.0)
+    assert table.loc["natural_gas", "avoided_pct"] == pytest.approx(100.0)
+
+
+def test_series_that_do_not_overlap_are_refused():
+    sim = simulated_week()
+    later = sim.copy()
+    later.index = later.index + pd.Timedelta(days=30)
+    with pytest.raises(DataError, match="share no interval"):
+        performance_gap(later, sim)
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda s: performance_gap(s, s, boundary="H5"), "boundary"),
+    (lambda s: performance_gap(s.tz_localize(None), s), "tz-aware"),
+    (lambda s: performance_gap(s.iloc[[0, 1, 3]], s), "regular 15-minute or hourly"),
+    (lambda s: avoided_energy({"district_heat": 10.0}, {}), "district_heat"),
+    (lambda s: avoided_energy({"natural_gas": -1.0}, {}), "natural_gas"),
+    (lambda s: sepemo_spf(10.0, 0.0), "hp_elec_kwh"),
+])
+def test_bad_monitoring_inputs_are_refused(call, words):
+    with pytest.raises(InputError, match=words):
+        call(simulated_week())
