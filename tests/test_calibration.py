@@ -17,6 +17,7 @@ from mgwsim.measured.calibration import (
     scaled_u_values,
     simulated_daily_gas_kwh,
 )
+from mgwsim.measured.monitoring import adjusted_baseline_kwh
 
 TRUTH = {"setpoint_degc": 21.0, "infiltration_per_h": 0.5, "u_scale": 1.1, "litres_per_person_day": 48.0,
          "boiler_efficiency": 0.87}
@@ -73,6 +74,8 @@ def test_calibrated_building_reproduces_its_periods_when_simulated_again(calibra
     periods = calibration.periods
     again = [daily[s:e].sum() for s, e in zip(periods["start"], periods["end"], strict=True)]
     np.testing.assert_allclose(again, periods["simulated_kwh"], rtol=1e-9)
+    total = adjusted_baseline_kwh(calibration, weather, periods["start"].iloc[0], periods["end"].iloc[-1])
+    assert total == pytest.approx(periods["simulated_kwh"].sum(), rel=1e-9)
     b = calibration.building
     assert b.setpoint_degc == calibration.parameters.loc["setpoint_degc", "estimate"]
     assert calibration.study_occupants_per_apartment == pytest.approx(

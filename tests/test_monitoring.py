@@ -6,9 +6,21 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import mgwsim
 from mgwsim.errors import DataError, InputError
+from mgwsim.examples import antwerp_block
+from mgwsim.heatpump import Source, carnot_map
 from mgwsim.measured import GasBills, MeterSeries, fit_change_point
-from mgwsim.measured.monitoring import avoided_energy, performance_gap, sepemo_spf, simulated_monitoring
+from mgwsim.measured.monitoring import (
+    adjusted_baseline_kwh,
+    avoided_energy,
+    boundary_flows,
+    performance_gap,
+    sepemo_spf,
+    simulated_monitoring,
+)
+from mgwsim.storage import Tank
+from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, simulate_system
 
 
 def simulated_week(seed: int = 0) -> pd.DataFrame:
@@ -76,18 +88,37 @@ def test_sepemo_boundaries_by_hand():
     assert spf["H4"] == pytest.approx(1100 / 450)
 
 
-def test_simulated_monitoring_puts_the_backup_inside_h4_only():
+def test_boundary_flows_put_electric_backup_and_booster_inside_h3_and_pumps_inside_h4():
     index = pd.date_range("2026-01-01", periods=2, freq="h", tz="Europe/Brussels")
     plant = pd.DataFrame({"hp_heat_sh_kwh": [10.0, 12.0], "hp_heat_dhw_kwh": [2.0, 0.0],
                           "backup_heat_sh_kwh": [0.0, 3.0], "backup_heat_dhw_kwh": [1.0, 0.0],
                           "booster_kwh": [0.5, 0.0], "hp_elec_kwh": [4.0, 4.0], "electric_backup_kwh": [1.0, 3.0],
                           "gas_kwh": [0.0, 0.0]}, index=index)
-    h2 = simulated_monitoring(plant, boundary="H2", source_aux_kwh=0.2)
-    h4 = simulated_monitoring(plant, boundary="H4", source_aux_kwh=0.2, sink_aux_kwh=0.1)
-    assert h2["heat_kwh"].tolist() == [12.0, 12.0]
-    assert h2["electricity_kwh"].tolist() == pytest.approx([4.2, 4.2])
+    h2 = boundary_flows(plant, electric_backup=True, boundary="H2")
+    h3 = boundary_flows(plant, electric_backup=True, boundary="H3")
+    h4 = boundary_flows(plant, electric_backup=True, boundary="H4", sink_aux_kwh=0.1)
+    assert h2["heat_kwh"].tolist() == [12.0, 12.0] and h2["electricity_kwh"].tolist() == [4.0, 4.0]
+    assert h3["heat_kwh"].tolist() == [13.5, 15.0] and h3["electricity_kwh"].tolist() == [5.5, 7.0]
     assert h4["heat_kwh"].tolist() == [13.5, 15.0]
-    assert h4["electricity_kwh"].tolist() == pytest.approx([5.8, 7.3])
+    assert h4["electricity_kwh"].tolist() == pytest.approx([5.6, 7.1])
+    gas_backup = boundary_flows(plant, electric_backup=False, boundary="H3")  # its heat stays outside
+    assert gas_backup["heat_kwh"].tolist() == [12.5, 12.0]
+
+
+def test_a_measured_year_equal_to_a_plant_simulation_gives_zero_gap_and_its_own_spf(weather):
+    """Monitoring data that are the simulated plant's own flows: no gap, and the SPF of SystemResult.kpis()."""
+    demand = mgwsim.simulate_demand(antwerp_block(), weather)
+    cop_map = carnot_map(np.linspace(-25.0, 35.0, 25), np.linspace(36.0, 80.0, 23), rated_capacity_kw=60.0,
+                         source=Source("air"), max_sink_degc=75.0, min_modulation_frac=0.3)
+    plant = Plant(HeatPumpCascade(cop_map, 2), HotWater(Tank(1500.0, 55.0, 75.0), booster_kw=18.0),
+                  Tank(2000.0, 20.0, 80.0), Backup("electric", 150.0, 1.0))
+    result = simulate_system(demand, plant, weather)
+    simulated = simulated_monitoring(result, boundary="H3")
+    table = performance_gap(simulated.copy(), simulated, boundary="H3")
+    np.testing.assert_allclose(table["gap"], 0.0, atol=1e-9)
+    assert table.loc["spf_H3", "simulated"] == pytest.approx(result.kpis()["spf_h3"], rel=1e-12)
+    assert simulated_monitoring(result, boundary="H2")["heat_kwh"].sum() / result.hourly["hp_elec_kwh"].sum() \
+        == pytest.approx(result.kpis()["spf_h2"], rel=1e-12)
 
 
 def test_avoided_energy_of_a_constructed_case_by_hand():
@@ -97,12 +128,22 @@ def test_avoided_energy_of_a_constructed_case_by_hand():
     energy = 40.0 + 12.0 * np.maximum(15.0 - temps.to_numpy(), 0.0)
     bills = GasBills.from_periods(days, days, energy)
     fit = fit_change_point(bills, temps, base_degc=15.0)
-    baseline = fit.predict_kwh(np.full(10, 5.0))
+    reporting = pd.Series(5.0, index=pd.date_range("2026-01-01", periods=10, freq="D"))
+    baseline = adjusted_baseline_kwh(fit, reporting, "2026-01-01", "2026-01-10")
     assert baseline == pytest.approx(10 * 40.0 + 12.0 * 10 * 10.0)  # 1600 kWh
     table = avoided_energy({"natural_gas": baseline}, {"natural_gas": 0.0, "electricity": 500.0})
     assert table.loc["total_final", "avoided_kwh"] == pytest.approx(1600.0 - 500.0)
     assert table.loc["total_primary", "avoided_kwh"] == pytest.approx(1600.0 - 2.5 * 500.0)
     assert table.loc["natural_gas", "avoided_pct"] == pytest.approx(100.0)
+
+
+def test_a_reporting_day_without_weather_is_refused():
+    days = pd.date_range("2025-01-01", periods=60, freq="D")
+    temps = pd.Series(np.linspace(-2.0, 20.0, days.size), index=days)
+    fit = fit_change_point(GasBills.from_periods(days, days, 40.0 + 12.0 * np.maximum(15.0 - temps, 0.0)), temps,
+                           base_degc=15.0)
+    with pytest.raises(DataError, match="2025-03-02"):
+        adjusted_baseline_kwh(fit, temps, "2025-02-20", "2025-03-05")
 
 
 def test_series_that_do_not_overlap_are_refused():
@@ -120,6 +161,7 @@ def test_series_that_do_not_overlap_are_refused():
     (lambda s: avoided_energy({"district_heat": 10.0}, {}), "district_heat"),
     (lambda s: avoided_energy({"natural_gas": -1.0}, {}), "natural_gas"),
     (lambda s: sepemo_spf(10.0, 0.0), "hp_elec_kwh"),
+    (lambda s: adjusted_baseline_kwh(object(), s, "2026-01-01", "2026-01-02"), "ChangePointFit or a Calibration"),
 ])
 def test_bad_monitoring_inputs_are_refused(call, words):
     with pytest.raises(InputError, match=words):

@@ -13,8 +13,9 @@ with Q_hp the heat the heat pump delivers, Q_bu the backup heater's heat, E_hp t
 electricity (compressor and controls), E_source the source-side fan or brine pump, E_bu the
 backup's energy input and E_sink the building-side pumps and fans [kWh over the period]. H2 is
 the boundary of the EU's renewable-energy accounting of heat pumps (Commission Decision
-2013/114/EU); H4 the whole heating system. SEPEMO defines the backup as an electric heater; a
-gas backup's gas [kWh GCV] enters E_bu here, which makes H3/H4 a ratio of heat to final energy.
+2013/114/EU); H4 the whole heating system. SEPEMO defines the backup as an electric heater;
+:func:`sepemo_spf` takes whatever E_bu it is given, while :func:`simulated_monitoring` keeps a
+gas backup outside the boundary, as :meth:`mgwsim.system.SystemResult.kpis` does.
 
 **Performance gap.** :func:`performance_gap` compares measured and simulated series of the same
 period at the same step: totals of heat, electricity, gas, import, export and PV [kWh], the
@@ -47,9 +48,11 @@ import pandas as pd
 
 from mgwsim.assess.epc import EPC_FACTORS_FLANDERS
 from mgwsim.errors import DataError, InputError, check_choice
+from mgwsim.measured.baseline import ChangePointFit, daily_mean_temperature
+from mgwsim.measured.calibration import Calibration
 from mgwsim.measured.meters import MeterSeries
 
-__all__ = ["ENERGY_COLUMNS", "SPF_BOUNDARIES", "avoided_energy", "performance_gap", "sepemo_spf",
+__all__ = ["ENERGY_COLUMNS", "SPF_BOUNDARIES", "adjusted_baseline_kwh", "avoided_energy", "boundary_flows", "performance_gap", "sepemo_spf",
            "simulated_monitoring"]
 
 SPF_BOUNDARIES = ("H1", "H2", "H3", "H4")
@@ -83,26 +86,28 @@ def sepemo_spf(hp_heat_kwh, hp_elec_kwh, *, source_aux_kwh=0.0, backup_heat_kwh=
     }, name="spf")
 
 
-def simulated_monitoring(plant_hourly: pd.DataFrame, balance: pd.DataFrame | None = None, *,
-                         boundary: str = "H4", source_aux_kwh=0.0, sink_aux_kwh=0.0) -> pd.DataFrame:
-    """A simulation's flows as the columns a monitoring export has, at a SEPEMO boundary.
+def simulated_monitoring(result, balance: pd.DataFrame | None = None, *, boundary: str = "H4",
+                         sink_aux_kwh=0.0) -> pd.DataFrame:
+    """A plant simulation's flows as the columns a monitoring export has, at a SEPEMO boundary.
+
+    The boundaries follow :meth:`mgwsim.system.SystemResult.kpis`: the heat pumps' electricity
+    already includes the source fan or brine pump (the COP maps are EN 14511 ratings), so the
+    simulation starts at H2 and has no H1; H3 adds an electric backup and the booster to heat
+    and electricity; H4 adds the building-side pumps ``sink_aux_kwh``, which the plant
+    simulation does not compute (0 by default: then H4 equals H3). A gas backup's heat and gas
+    stay outside the boundary (its gas is the ``gas_kwh`` column): meter a hybrid's heat pump
+    side, not the boiler's.
 
     Parameters
     ----------
-    plant_hourly : pandas.DataFrame
-        :attr:`mgwsim.system.SystemResult.hourly` (``hp_heat_sh_kwh``, ``hp_heat_dhw_kwh``,
-        ``backup_heat_sh_kwh``, ``backup_heat_dhw_kwh``, ``booster_kwh``, ``hp_elec_kwh``,
-        ``electric_backup_kwh``, ``gas_kwh``).
+    result : mgwsim.system.SystemResult
+        The plant simulated on the monitored period's weather.
     balance : pandas.DataFrame, optional
         :func:`mgwsim.electric.electricity_balance` of the connection (``grid_import_kwh``,
-        ``grid_export_kwh``, ``pv_kwh``).
-    boundary : {"H1", "H2", "H3", "H4"}
-        Where the heat and electricity meters sit. H1/H2: the heat pumps' heat; H3/H4: plus the
-        backup's and the booster's heat and their electricity (a gas backup's gas stays in
-        ``gas_kwh``; it is in E_bu of :func:`sepemo_spf`, not in ``electricity_kwh``).
-    source_aux_kwh, sink_aux_kwh : float or array
-        Source-side (H2 and up) and building-side (H4) auxiliaries [kWh per step], which the plant
-        simulation does not compute; 0 by default.
+        ``grid_export_kwh``, ``pv_kwh``) on the same index.
+    boundary : {"H2", "H3", "H4"}
+    sink_aux_kwh : float or array
+        Building-side pumps and fans [kWh per step], counted at H4.
 
     Returns
     -------
@@ -110,21 +115,30 @@ def simulated_monitoring(plant_hourly: pd.DataFrame, balance: pd.DataFrame | Non
         ``heat_kwh``, ``electricity_kwh``, ``gas_kwh`` and, with a balance, ``import_kwh``,
         ``export_kwh``, ``pv_kwh`` [kWh per step], on the simulation's index.
     """
-    check_choice(boundary, "boundary", SPF_BOUNDARIES, owner="simulated_monitoring")
-    h = plant_hourly
-    heat = h["hp_heat_sh_kwh"] + h["hp_heat_dhw_kwh"]
-    elec = h["hp_elec_kwh"] + (source_aux_kwh if boundary != "H1" else 0.0)
-    if boundary in ("H3", "H4"):
-        heat = heat + h["backup_heat_sh_kwh"] + h["backup_heat_dhw_kwh"] + h["booster_kwh"]
-        elec = elec + h["electric_backup_kwh"] + h["booster_kwh"]
-    if boundary == "H4":
-        elec = elec + sink_aux_kwh
-    frame = pd.DataFrame({"heat_kwh": heat, "electricity_kwh": elec, "gas_kwh": h["gas_kwh"]}, index=h.index)
+    check_choice(boundary, "boundary", SPF_BOUNDARIES[1:], owner="simulated_monitoring")
+    frame = boundary_flows(result.hourly, electric_backup=result.plant.backup.kind == "electric",
+                           boundary=boundary, sink_aux_kwh=sink_aux_kwh)
     if balance is not None:
+        if not balance.index.equals(frame.index):
+            raise InputError("simulated_monitoring.balance must be on the simulation's index")
         frame["import_kwh"] = balance["grid_import_kwh"].to_numpy()
         frame["export_kwh"] = balance["grid_export_kwh"].to_numpy()
         frame["pv_kwh"] = balance["pv_kwh"].to_numpy()
     return frame
+
+
+def boundary_flows(hourly: pd.DataFrame, *, electric_backup: bool, boundary: str, sink_aux_kwh=0.0) -> pd.DataFrame:
+    """Heat and electricity [kWh per step] inside a SEPEMO boundary from plant flows (see :func:`simulated_monitoring`)."""
+    h = hourly
+    heat = h["hp_heat_sh_kwh"] + h["hp_heat_dhw_kwh"]
+    elec = h["hp_elec_kwh"]
+    if boundary in ("H3", "H4"):
+        backup_heat = h["backup_heat_sh_kwh"] + h["backup_heat_dhw_kwh"] if electric_backup else 0.0
+        heat = heat + backup_heat + h["booster_kwh"]
+        elec = elec + h["electric_backup_kwh"] + h["booster_kwh"]
+    if boundary == "H4":
+        elec = elec + sink_aux_kwh
+    return pd.DataFrame({"heat_kwh": heat, "electricity_kwh": elec, "gas_kwh": h["gas_kwh"]}, index=h.index)
 
 
 # --------------------------------------------------------------------------- alignment
@@ -232,6 +246,38 @@ def performance_gap(measured, simulated, *, boundary: str = "H4") -> pd.DataFram
 # --------------------------------------------------------------------------- avoided energy
 
 
+def adjusted_baseline_kwh(baseline, weather, start, end) -> float:
+    """Gas use [kWh GCV] the baseline model predicts for the local days ``start``..``end`` (inclusive)
+    on the reporting period's weather: IPMVP's adjusted baseline (option C).
+
+    Parameters
+    ----------
+    baseline : ChangePointFit or Calibration
+        The change-point fit (:func:`~mgwsim.measured.fit_change_point`, driven by the daily mean
+        temperatures) or the calibrated simulation (:func:`~mgwsim.measured.calibrate_to_bills`,
+        simulated on the weather) of the bills before the works.
+    weather : Weather, list of Weather, or daily Series
+        The reporting period's weather (a daily Series only for a ChangePointFit).
+    start, end : date
+        First and last day of the reporting period.
+    """
+    days = pd.date_range(pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize(), freq="D")
+    if days.empty:
+        raise InputError(f"adjusted_baseline_kwh: end {end} is before start {start}")
+    if isinstance(baseline, ChangePointFit):
+        daily = daily_mean_temperature(weather)
+    elif isinstance(baseline, Calibration):
+        daily = baseline.daily_gas_kwh(weather)
+    else:
+        raise InputError(f"adjusted_baseline_kwh.baseline must be a ChangePointFit or a Calibration, got "
+                         f"{type(baseline).__name__}")
+    values = daily.reindex(days).to_numpy(dtype=np.float64)
+    if np.isnan(values).any():
+        raise DataError(f"adjusted_baseline_kwh: the weather does not cover the day {days[np.isnan(values)][0].date()} "
+                        f"of the reporting period {days[0].date()}..{days[-1].date()}")
+    return baseline.predict_kwh(values) if isinstance(baseline, ChangePointFit) else float(values.sum())
+
+
 def avoided_energy(adjusted_baseline_kwh: Mapping[str, float], reporting_kwh: Mapping[str, float], *,
                    factors: Mapping[str, float] | None = None) -> pd.DataFrame:
     """Avoided energy per carrier, in final and primary energy (IPMVP option C, reporting-period basis).
@@ -240,8 +286,7 @@ def avoided_energy(adjusted_baseline_kwh: Mapping[str, float], reporting_kwh: Ma
     ----------
     adjusted_baseline_kwh : dict of carrier to kWh
         The baseline model on the reporting period's weather, e.g. ``{"natural_gas":
-        fit.predict_kwh(daily_temps)}`` or the sum of :meth:`Calibration.daily_gas_kwh` over the
-        reporting days (gas in kWh GCV).
+        adjusted_baseline_kwh(fit, weather, start, end)}`` (gas in kWh GCV).
     reporting_kwh : dict of carrier to kWh
         Measured use of the reporting period, e.g. ``{"natural_gas": 0, "electricity": 41_000}``.
     factors : dict of carrier to float, optional
