@@ -47,9 +47,18 @@ def calibration(truth_daily, weather):
 def test_synthetic_truth_is_recovered_within_the_stated_uncertainty(calibration):
     p = calibration.parameters
     assert list(p.index) == list(PARAMETERS)
+    intervals = calibration.intervals(0.95)
     for name, true in TRUTH.items():
-        assert abs(p.loc[name, "estimate"] - true) <= 2.0 * p.loc[name, "sd"], name
+        assert intervals.loc[name, "low"] <= true <= intervals.loc[name, "high"], name
     assert not p["at_bound"].any()
+
+
+def test_intervals_use_student_t_with_the_degrees_of_freedom_of_the_estimated_noise(calibration):
+    from scipy.stats import t
+
+    assert 12 - len(PARAMETERS) < calibration.dof < 12
+    half = (calibration.intervals(0.9)["high"] - calibration.parameters["estimate"]) / calibration.parameters["sd"]
+    np.testing.assert_allclose(half, t.ppf(0.95, calibration.dof), rtol=1e-12)
 
 
 def test_bills_inform_the_setpoint_and_the_prior_holds_the_air_change(calibration):
@@ -82,13 +91,12 @@ def test_calibrated_building_reproduces_its_periods_when_simulated_again(calibra
         2.0 * calibration.litres_per_person_day / 40.0)
 
 
-def test_given_noise_is_used_as_given_and_scales_the_uncertainty(truth_daily, weather):
-    bills = monthly_bills(truth_daily)
-    keep = {"setpoint_degc": Prior(21.0, 1.5, 14.0, 26.0)}
-    small = calibrate_to_bills(antwerp_block(), bills, weather, noise_kwh_per_day=10.0, priors=keep)
-    assert small.noise_kwh_per_day == 10.0
-    # noise-free bills: the truth is reproduced to the precision of the optimiser
-    assert small.parameters.loc["setpoint_degc", "estimate"] == pytest.approx(21.0, abs=0.05)
+def test_given_noise_is_used_as_given_and_noise_free_bills_pin_the_setpoint(truth_daily, weather):
+    small = calibrate_to_bills(antwerp_block(), monthly_bills(truth_daily), weather, noise_kwh_per_day=10.0)
+    assert small.noise_kwh_per_day == 10.0 and small.dof is None
+    p = small.parameters
+    assert abs(p.loc["setpoint_degc", "estimate"] - 21.0) <= 2.0 * p.loc["setpoint_degc", "sd"]
+    assert p.loc["setpoint_degc", "sd"] < 0.1
 
 
 def test_u_value_scale_scales_the_transmission_coefficient():

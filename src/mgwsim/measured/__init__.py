@@ -44,9 +44,9 @@ from mgwsim.measured.monitoring import (
 )
 
 __all__ = [
-    "DEFAULT_PRIORS", "GUIDELINE14_MONTHLY", "Calibration", "ChangePointFit", "Prior", "calibrate_to_bills",
-    "scaled_u_values", "simulated_daily_gas_kwh", "GasBills", "MeterSeries", "cv_rmse_pct", "daily_mean_temperature",
-    "fit_change_point", "gas_energy_kwh", "nmbe_pct", "r_squared", "read_fluvius_quarter_hours", "read_gas_bills",
-    "read_heat_meter", "read_heatpump_monitoring", "SPF_BOUNDARIES", "adjusted_baseline_kwh", "avoided_energy", "performance_gap",
-    "sepemo_spf", "simulated_monitoring",
+    "DEFAULT_PRIORS", "GUIDELINE14_MONTHLY", "SPF_BOUNDARIES", "Calibration", "ChangePointFit", "GasBills",
+    "MeterSeries", "Prior", "adjusted_baseline_kwh", "avoided_energy", "calibrate_to_bills", "cv_rmse_pct",
+    "daily_mean_temperature", "fit_change_point", "gas_energy_kwh", "nmbe_pct", "performance_gap", "r_squared",
+    "read_fluvius_quarter_hours", "read_gas_bills", "read_heat_meter", "read_heatpump_monitoring", "scaled_u_values",
+    "sepemo_spf", "simulated_daily_gas_kwh", "simulated_monitoring",
 ]

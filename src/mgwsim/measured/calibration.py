@@ -49,6 +49,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 from scipy.optimize import least_squares
+from scipy.stats import norm
+from scipy.stats import t as student_t
 
 from mgwsim.building.dhw import DEFAULT_LITRES_PER_PERSON_DAY
 from mgwsim.building.envelope import Building
@@ -281,6 +283,8 @@ class Calibration:
         Σ((G_i − E_i)/σ_i)² / n: about 1 when σ_d describes the residuals.
     occupants_per_apartment : float
         Occupants the simulation assumed (hot water scales with occupants × litres).
+    dof : float or None
+        n − p_eff, the degrees of freedom of the estimated σ_d; None when σ_d was given.
     """
 
     building: Building
@@ -296,6 +300,20 @@ class Calibration:
     chi2_per_period: float
     occupants_per_apartment: float
     seed: int = 0
+    dof: float | None = None
+
+    def intervals(self, level: float = 0.95) -> pd.DataFrame:
+        """Two-sided intervals of the parameters: estimate ± q · sd.
+
+        q is the Student-t quantile with :attr:`dof` degrees of freedom when σ_d was estimated
+        from the bills (the t-intervals of non-linear least squares, Seber & Wild 1989, §5.1),
+        the normal quantile when σ_d was given.
+        """
+        check_number(level, "level", owner="Calibration.intervals", low=0.5, high=0.999)
+        tail = 0.5 + level / 2.0
+        q = float(student_t.ppf(tail, self.dof) if self.dof is not None else norm.ppf(tail))
+        p = self.parameters
+        return pd.DataFrame({"low": p["estimate"] - q * p["sd"], "high": p["estimate"] + q * p["sd"]})
 
     @property
     def meets_guideline14(self) -> bool:
@@ -397,14 +415,19 @@ def calibrate_to_bills(building: Building, bills: GasBills, weather, *, priors: 
     noise = _noise(bills, weather, noise_kwh_per_day)
     z = problem.solve(noise)
     if noise_kwh_per_day is None:
-        for _ in range(NOISE_ITERATIONS):
-            updated = problem.residual_noise(z, noise)
-            if abs(updated / noise - 1.0) < 0.05:
-                noise = updated
-                break
-            noise = updated
-            z = problem.solve(noise, start=z)
+        z, noise = _estimate_noise(problem, z, noise)
     return problem.result(z, noise, building, occupants_per_apartment, seed)
+
+
+def _estimate_noise(problem: _Posterior, z: np.ndarray, noise: float) -> tuple[np.ndarray, float]:
+    """Re-estimate σ_d from the calibrated residuals and refit, until it changes by less than 5 %."""
+    for _ in range(NOISE_ITERATIONS):
+        updated = problem.residual_noise(z, noise)
+        if abs(updated / noise - 1.0) < 0.05:
+            return z, updated
+        noise = updated
+        z = problem.solve(noise, start=z)
+    return z, noise
 
 
 class _Posterior:
@@ -412,6 +435,7 @@ class _Posterior:
 
     def __init__(self, model: _GasModel, bills: GasBills, priors: list[Prior]):
         self.model, self.bills = model, bills
+        self.dof: float | None = None
         self.sigma = np.sqrt(bills.days.astype(np.float64))
         self.mean = np.array([p.mean for p in priors])
         self.sd = np.array([p.sd for p in priors])
@@ -458,8 +482,9 @@ class _Posterior:
         n = self.bills.n_periods
         data = jac[:n]
         p_eff = float(np.trace(data @ np.linalg.inv(jac.T @ jac) @ data.T))
+        self.dof = max(n - p_eff, 1.0)
         residual = self.simulated(z) - self.bills.energy_kwh
-        sigma2 = np.sum(residual**2 / self.bills.days) / max(n - p_eff, 1.0)
+        sigma2 = np.sum(residual**2 / self.bills.days) / self.dof
         floor = NOISE_FLOOR_FRAC * self.bills.energy_kwh.sum() / self.bills.days.sum()
         return float(max(np.sqrt(sigma2), floor))
 
@@ -488,4 +513,4 @@ class _Posterior:
             cv_rmse_pct=cv_rmse_pct(measured, simulated), nmbe_pct=nmbe_pct(measured, simulated),
             r_squared=r_squared(measured, simulated),
             chi2_per_period=float(np.mean(((simulated - measured) / self.sigma) ** 2)),
-            occupants_per_apartment=occupants, seed=seed)
+            occupants_per_apartment=occupants, seed=seed, dof=self.dof)

@@ -52,8 +52,8 @@ from mgwsim.measured.baseline import ChangePointFit, daily_mean_temperature
 from mgwsim.measured.calibration import Calibration
 from mgwsim.measured.meters import MeterSeries
 
-__all__ = ["ENERGY_COLUMNS", "SPF_BOUNDARIES", "adjusted_baseline_kwh", "avoided_energy", "boundary_flows", "performance_gap", "sepemo_spf",
-           "simulated_monitoring"]
+__all__ = ["ENERGY_COLUMNS", "SPF_BOUNDARIES", "adjusted_baseline_kwh", "avoided_energy", "boundary_flows",
+           "performance_gap", "sepemo_spf", "simulated_monitoring"]
 
 SPF_BOUNDARIES = ("H1", "H2", "H3", "H4")
 """The SEPEMO-Build system boundaries."""
@@ -128,7 +128,10 @@ def simulated_monitoring(result, balance: pd.DataFrame | None = None, *, boundar
 
 
 def boundary_flows(hourly: pd.DataFrame, *, electric_backup: bool, boundary: str, sink_aux_kwh=0.0) -> pd.DataFrame:
-    """Heat and electricity [kWh per step] inside a SEPEMO boundary from plant flows (see :func:`simulated_monitoring`)."""
+    """Heat and electricity [kWh per step] inside a SEPEMO boundary, from plant flows.
+
+    See :func:`simulated_monitoring` for what each boundary counts.
+    """
     h = hourly
     heat = h["hp_heat_sh_kwh"] + h["hp_heat_dhw_kwh"]
     elec = h["hp_elec_kwh"]
