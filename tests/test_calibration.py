@@ -18,6 +18,7 @@ from mgwsim.measured.calibration import (
     simulated_daily_gas_kwh,
 )
 from mgwsim.measured.monitoring import adjusted_baseline_kwh
+from mgwsim.study import StudyInputs
 
 TRUTH = {"setpoint_degc": 21.0, "infiltration_per_h": 0.5, "u_scale": 1.1, "litres_per_person_day": 48.0,
          "boiler_efficiency": 0.87}
@@ -89,6 +90,15 @@ def test_calibrated_building_reproduces_its_periods_when_simulated_again(calibra
     assert b.setpoint_degc == calibration.parameters.loc["setpoint_degc", "estimate"]
     assert calibration.study_occupants_per_apartment == pytest.approx(
         2.0 * calibration.litres_per_person_day / 40.0)
+
+
+def test_a_study_on_the_calibrated_building_burns_what_the_calibration_simulated(calibration, weather):
+    """StudyInputs with the calibrated building and occupants: today's demand over η is the calibrated gas."""
+    inputs = StudyInputs(building=calibration.building, weather=weather,
+                         occupants_per_apartment=calibration.study_occupants_per_apartment)
+    heat = inputs.demand.hourly["space_heating_kwh"] + inputs.demand.hourly["dhw_kwh"]
+    assert heat.sum() / calibration.boiler_efficiency == pytest.approx(calibration.periods["simulated_kwh"].sum(),
+                                                                      rel=1e-9)
 
 
 def test_given_noise_is_used_as_given_and_noise_free_bills_pin_the_setpoint(truth_daily, weather):

@@ -20,13 +20,15 @@ regularised (maximum a posteriori) least squares, :func:`scipy.optimize.least_sq
 
 (Tarantola 2005, *Inverse Problem Theory*, §3.2, Gaussian prior and data: the posterior
 mode minimises this sum of squares). σ_i = σ_d · √n_i is the standard deviation of the bill
-of n_i days, with σ_d [kWh/d] the scatter of a day's gas use around the model: by default the
-residual standard deviation of the change-point baseline fitted to the same bills
-(:func:`mgwsim.measured.baseline.fit_change_point`), a data-driven value independent of the
-simulation. The posterior covariance is the Laplace (Gauss-Newton) approximation
+of n_i days, with σ_d [kWh/d] the scatter of a day's gas use around the model: given, or
+estimated, starting from the residual standard deviation of the change-point baseline of the
+same bills (:func:`mgwsim.measured.baseline.fit_change_point`) and then from the calibrated
+residuals (:meth:`_Posterior.residual_noise`). The posterior covariance is the Laplace (Gauss-Newton) approximation
 (JᵀJ)⁻¹ with J the Jacobian of r at the optimum by central differences (Tarantola 2005, §3.2.3;
 Seber & Wild 1989, §2.1). A posterior standard deviation close to the prior's says the bills
-do not inform that parameter: it is the prior that holds it.
+do not inform that parameter: it is the prior that holds it. When σ_d is estimated from the
+bills themselves (:func:`calibrate_to_bills` re-estimates it from the calibrated residuals),
+:meth:`Calibration.intervals` uses Student-t quantiles with n − p_eff degrees of freedom.
 
 What the bills can identify: monthly gas use is, to a good approximation, a baseload plus a
 slope times the degree days below a base temperature (the change-point model). The slope is
