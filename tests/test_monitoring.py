@@ -54,6 +54,15 @@ def test_a_measured_series_equal_to_the_simulation_gives_zero_gap():
     assert table.attrs["step_h"] == 1.0
 
 
+def test_hourly_monitoring_and_a_quarter_hour_meter_export_are_joined_on_whole_hours():
+    sim = simulated_week()
+    monitoring = sim[["heat_kwh", "electricity_kwh"]]
+    meter = as_quarter_hours(sim[["import_kwh", "export_kwh", "pv_kwh"]])
+    table = performance_gap([monitoring, meter], sim, boundary="H4")
+    assert len(table) == 8
+    np.testing.assert_allclose(table["gap"], 0.0, atol=1e-9)
+
+
 def test_a_heat_pump_with_a_ten_percent_lower_cop_gives_a_ten_percent_spf_gap():
     sim = simulated_week()
     measured = sim.copy()

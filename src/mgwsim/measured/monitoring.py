@@ -148,7 +148,11 @@ def boundary_flows(hourly: pd.DataFrame, *, electric_backup: bool, boundary: str
 
 
 def _frame(series, name: str) -> pd.DataFrame:
-    """Energy columns of a MeterSeries, a DataFrame or a list of them, joined on their index."""
+    """Energy columns of a MeterSeries, a DataFrame or a list of them, joined on their index (in UTC).
+
+    Parts at different steps (a 15-minute meter export beside hourly monitoring) are joined on
+    whole hours.
+    """
     parts = list(series) if isinstance(series, Sequence) and not isinstance(series, str) else [series]
     frames = []
     for part in parts:
@@ -156,11 +160,16 @@ def _frame(series, name: str) -> pd.DataFrame:
         if not isinstance(data, pd.DataFrame) or not isinstance(data.index, pd.DatetimeIndex) or data.index.tz is None:
             raise InputError(f"performance_gap.{name} must be MeterSeries or DataFrames on a tz-aware DatetimeIndex, "
                              f"got {type(data).__name__}")
-        frames.append(data[[c for c in data.columns if c in ENERGY_COLUMNS]])
+        frames.append(data[[c for c in data.columns if c in ENERGY_COLUMNS]].tz_convert("UTC"))
+    steps = [_step(f.index, name) for f in frames]
+    if len(set(steps)) > 1:
+        frames = [_hourly(f) if step != HOUR else f for f, step in zip(frames, steps, strict=True)]
     joined = pd.concat(frames, axis=1, join="inner")
     if joined.columns.duplicated().any():
         raise InputError(f"performance_gap.{name}: the column {joined.columns[joined.columns.duplicated()][0]!r} "
                          "is in two of the series; allowed: each energy column once")
+    if joined.empty:
+        raise DataError(f"performance_gap.{name}: the series share no interval")
     return joined
 
 
@@ -175,7 +184,7 @@ def _step(index: pd.DatetimeIndex, name: str) -> pd.Timedelta:
 def _hourly(frame: pd.DataFrame) -> pd.DataFrame:
     """Quarter hours summed to whole hours (an hour needs its four quarters)."""
     utc = frame.tz_convert("UTC")
-    hours = utc.index.floor("h")
+    hours = utc.index.floor("h")  # whole hours in UTC are whole local hours in Belgium (offsets of 1 or 2 h)
     grouped = utc.groupby(hours)
     complete = grouped.size() == 4
     return grouped.sum()[complete]
@@ -185,8 +194,7 @@ def _aligned(measured, simulated) -> tuple[pd.DataFrame, pd.DataFrame, float]:
     m, s = _frame(measured, "measured"), _frame(simulated, "simulated")
     step_m, step_s = _step(m.index, "measured"), _step(s.index, "simulated")
     if step_m != step_s:
-        m, s = (_hourly(f) if st != HOUR else f.tz_convert("UTC") for f, st in ((m, step_m), (s, step_s)))
-    m, s = m.tz_convert("UTC"), s.tz_convert("UTC")
+        m, s = (_hourly(f) if st != HOUR else f for f, st in ((m, step_m), (s, step_s)))
     common = m.index.intersection(s.index)
     if common.empty:
         raise DataError(f"performance_gap: the measured ({m.index[0]}..{m.index[-1]}) and simulated "
