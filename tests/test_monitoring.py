@@ -10,7 +10,7 @@ import mgwsim
 from mgwsim.errors import DataError, InputError
 from mgwsim.examples import antwerp_block
 from mgwsim.heatpump import Source, carnot_map
-from mgwsim.measured import GasBills, MeterSeries, fit_change_point
+from mgwsim.measured import GasBills, MeterSeries, fit_change_point, read_heatpump_monitoring
 from mgwsim.measured.monitoring import (
     adjusted_baseline_kwh,
     avoided_energy,
@@ -61,6 +61,20 @@ def test_hourly_monitoring_and_a_quarter_hour_meter_export_are_joined_on_whole_h
     table = performance_gap([monitoring, meter], sim, boundary="H4")
     assert len(table) == 8
     np.testing.assert_allclose(table["gap"], 0.0, atol=1e-9)
+
+
+def test_a_monitoring_file_read_from_disk_compares_with_its_simulation(tmp_path):
+    sim = simulated_week()
+    lines = ["time,electricity_kwh,heat_kwh,supply_temp_degc,return_temp_degc"]
+    lines += [f"{t:%Y-%m-%d %H:%M},{e!r},{h!r},45.0,38.0"
+              for t, e, h in zip(sim.index, sim["electricity_kwh"], sim["heat_kwh"], strict=True)]
+    path = tmp_path / "hp.csv"
+    path.write_text("\n".join(lines) + "\n")
+    measured = read_heatpump_monitoring(path)
+    slower = sim.assign(electricity_kwh=sim["electricity_kwh"] * 0.8)  # the simulation expected a 25 % higher SPF
+    table = performance_gap(measured, slower, boundary="H2")
+    assert list(table.index) == ["heat_kwh", "electricity_kwh", "spf_H2"]
+    assert table.loc["spf_H2", "gap_pct"] == pytest.approx(-20.0, abs=1e-9)
 
 
 def test_a_heat_pump_with_a_ten_percent_lower_cop_gives_a_ten_percent_spf_gap():
