@@ -112,13 +112,15 @@ DEFAULT_PRIORS = {
     "litres_per_person_day": Prior(DEFAULT_LITRES_PER_PERSON_DAY, 12.0, 5.0, 150.0),
     "boiler_efficiency": Prior(0.85, 0.05, 0.5, 1.1),
 }
-"""Default priors. Setpoint: 20 °C ± 1.5 K (the EN 16798-1 / EPB design 20 °C; measured
-living-room means in old flats scatter by about this much). Infiltration: TABULA's 0.4 1/h ±
-0.2. U-value scale: the typology's U-values ± 20 %. Hot water: 40 l at 60 °C per person and day
-(:data:`mgwsim.building.dhw.DEFAULT_LITRES_PER_PERSON_DAY`) ± 12 (German statistics: 30-48).
-Boiler: 0.85 GCV ± 0.05 (a condensing boiler in radiator service 0.88-0.92, an old
-non-condensing one about 0.80, :class:`mgwsim.system.plant.Backup`). The setpoint and
-infiltration means are replaced by the building's own values in :func:`calibrate_to_bills`."""
+"""Default priors. The means are mgwsim's defaults: setpoint 20 °C (the building's own value is
+used), TABULA's infiltration of 0.4 1/h (the building's own value is used), the typology's
+U-values (scale 1), 40 l at 60 °C per person and day
+(:data:`mgwsim.building.dhw.DEFAULT_LITRES_PER_PERSON_DAY`; German statistics 30-48) and a
+boiler efficiency of 0.85 on GCV (between a condensing boiler in radiator service, 0.88-0.92,
+and an old non-condensing one, about 0.80, :class:`mgwsim.system.plant.Backup`). The standard
+deviations (1.5 K, 0.2 1/h, 20 %, 12 l, 0.05) are judgements of how far an undocumented building
+strays from these defaults, not measured spreads: give your own with ``priors=`` when you know
+more (an inspection, a blower-door test, the boiler's nameplate)."""
 
 
 def scaled_u_values(building: Building, scale: float) -> Building:
@@ -399,7 +401,9 @@ def calibrate_to_bills(building: Building, bills: GasBills, weather, *, priors: 
     priors : dict of str to Prior, optional
         Replaces :data:`DEFAULT_PRIORS` per parameter.
     noise_kwh_per_day : float, optional
-        σ_d [kWh/d]; by default from the change-point fit of the same bills.
+        σ_d [kWh/d], the day-scale scatter of gas use around the model; by default estimated
+        (from the change-point fit of the same bills, then from the calibrated residuals) and
+        the intervals use Student-t quantiles (:meth:`Calibration.intervals`).
     occupants_per_apartment, seed
         Hot-water draws of :func:`mgwsim.demand.simulate_demand`.
 
