@@ -19,6 +19,7 @@ from mgwsim.measured.calibration import (
 )
 from mgwsim.measured.monitoring import adjusted_baseline_kwh
 from mgwsim.study import StudyInputs
+from mgwsim.weather import Weather
 
 TRUTH = {"setpoint_degc": 21.0, "infiltration_per_h": 0.5, "u_scale": 1.1, "litres_per_person_day": 48.0,
          "boiler_efficiency": 0.87}
@@ -107,6 +108,17 @@ def test_given_noise_is_used_as_given_and_noise_free_bills_pin_the_setpoint(trut
     p = small.parameters
     assert abs(p.loc["setpoint_degc", "estimate"] - 21.0) <= 2.0 * p.loc["setpoint_degc", "sd"]
     assert p.loc["setpoint_degc", "sd"] < 0.1
+
+
+def test_several_years_of_weather_are_simulated_each_and_may_not_overlap(weather):
+    next_year = Weather(weather.data.set_axis(weather.index + pd.Timedelta(days=365)), weather.site, "shifted")
+    both = simulated_daily_gas_kwh(antwerp_block(), [weather, next_year], litres_per_person_day=40.0,
+                                   boiler_efficiency=0.9)
+    one = simulated_daily_gas_kwh(antwerp_block(), weather, litres_per_person_day=40.0, boiler_efficiency=0.9)
+    assert len(both) == 2 * len(one) and both.index.is_monotonic_increasing
+    np.testing.assert_allclose(both.iloc[:len(one)].to_numpy(), one.to_numpy())
+    with pytest.raises(DataError, match="2019-01-01"):
+        simulated_daily_gas_kwh(antwerp_block(), [weather, weather], litres_per_person_day=40.0, boiler_efficiency=0.9)
 
 
 def test_u_value_scale_scales_the_transmission_coefficient():
