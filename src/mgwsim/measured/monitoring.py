@@ -1,8 +1,8 @@
 """Monitoring after the works: measured against simulated, SPF, and the avoided energy.
 
 **Seasonal performance factor at the SEPEMO boundaries.** SEPEMO-Build (Zottl, Nordman et al.,
-*Concept for evaluation of heat pump systems*, SEPEMO-Build project, IEE/08/776, 2012; Nordman
-et al., 10th IEA Heat Pump Conference 2011) draws four system boundaries around a heat pump:
+*Concept for evaluation of heat pump systems*, SEPEMO-Build project (Intelligent Energy Europe),
+2012; the deliverable number was not checked here) draws four system boundaries around a heat pump:
 
     SPF_H1 = Q_hp / E_hp
     SPF_H2 = Q_hp / (E_hp + E_source)
