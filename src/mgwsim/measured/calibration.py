@@ -18,13 +18,13 @@ regularised (maximum a posteriori) least squares, :func:`scipy.optimize.least_sq
 
     r = [ (G_i(θ) − E_i) / σ_i ,  (θ_j − μ_j) / τ_j ]
 
-(Tarantola 2005, *Inverse Problem Theory*, §3.2, Gaussian prior and data: the posterior
+(Tarantola 2005, *Inverse Problem Theory*, ch. 3, Gaussian prior and data: the posterior
 mode minimises this sum of squares). σ_i = σ_d · √n_i is the standard deviation of the bill
 of n_i days, with σ_d [kWh/d] the scatter of a day's gas use around the model: given, or
 estimated, starting from the residual standard deviation of the change-point baseline of the
 same bills (:func:`mgwsim.measured.baseline.fit_change_point`) and then from the calibrated
 residuals (:meth:`_Posterior.residual_noise`). The posterior covariance is the Laplace (Gauss-Newton) approximation
-(JᵀJ)⁻¹ with J the Jacobian of r at the optimum by central differences (Tarantola 2005, §3.2.3;
+(JᵀJ)⁻¹ with J the Jacobian of r at the optimum by central differences (Tarantola 2005, ch. 3;
 Seber & Wild 1989, §2.1). A posterior standard deviation close to the prior's says the bills
 do not inform that parameter: it is the prior that holds it. When σ_d is estimated from the
 bills themselves (:func:`calibrate_to_bills` re-estimates it from the calibrated residuals),
@@ -310,8 +310,8 @@ class Calibration:
         """Two-sided intervals of the parameters: estimate ± q · sd.
 
         q is the Student-t quantile with :attr:`dof` degrees of freedom when σ_d was estimated
-        from the bills (the t-intervals of non-linear least squares, Seber & Wild 1989, §5.1),
-        the normal quantile when σ_d was given.
+        from the bills (the t-intervals of non-linear least squares, Seber & Wild 1989, ch. 5;
+        section not checked), the normal quantile when σ_d was given.
         """
         check_number(level, "level", owner="Calibration.intervals", low=0.5, high=0.999)
         tail = 0.5 + level / 2.0
