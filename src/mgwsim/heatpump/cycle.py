@@ -54,14 +54,19 @@ REFRIGERANTS = {
     "R1234ze(E)": "R1234ze(E)",
     "R134a": "R134a",
     "R410A": "R410A",
+    "R407C": "R407C",
     "R744": "R744",
     "R454C": "R32&R1234yf",
+    "R454B": "R32&R1234yf",
+    "R452B": "R32&R125&R1234yf",
 }
 """Refrigerants the cycle model supports and their CoolProp names."""
 
 _BLENDS = {
     # name: (mass fractions of the components [-], critical temperature [°C] and its source)
     "R454C": ((0.215, 0.785), 85.7, "Chemours Opteon XL20 technical information"),
+    "R454B": ((0.689, 0.311), 78.1, "Chemours Opteon XL41 technical information (refrigeranthq.com quotes 77.1)"),
+    "R452B": ((0.67, 0.07, 0.26), 77.1, "Chemours Opteon XL55 technical information (to verify)"),
 }
 
 _CRIT_MARGIN_K = 5.0  # a subcritical condensing temperature must stay this far below T_crit
@@ -171,9 +176,11 @@ def _t_mid(CP, st, p):
 
 def _p_sat_mid(CP, st, t_k: float) -> float:
     """Pressure whose glide mid-point equals ``t_k`` [Pa] (secant on ln p; 1 step for pure fluids)."""
+    st.update(CP.QT_INPUTS, 0.0, t_k)
+    p_bubble = st.p()
     st.update(CP.QT_INPUTS, 1.0, t_k)
     p0 = st.p()
-    if len(st.fluid_names()) == 1:
+    if abs(p_bubble - p0) <= 1e-9 * p0:  # no glide: a pure fluid
         return p0
     p1 = p0 * 1.05
     f0, f1 = _t_mid(CP, st, p0) - t_k, _t_mid(CP, st, p1) - t_k
@@ -248,6 +255,12 @@ def _compress(CP, st, h1, s1, rho1, p_evap, p_cond, eta_is, clearance, t_guess=N
 
 
 # -- single point -------------------------------------------------------------------------
+def _check_return_below_sink(s, lowest_sink_degc: float, owner: str) -> None:
+    if s.return_degc is not None and not s.return_degc < lowest_sink_degc:
+        raise InputError(f"{owner}.return_degc = {s.return_degc!r} °C must lie below the lowest supply "
+                         f"temperature {lowest_sink_degc!r} °C (the water is heated from return to supply)")
+
+
 @dataclass(frozen=True)
 class _Settings:
     refrigerant: str
@@ -259,6 +272,7 @@ class _Settings:
     clearance: float
     sink_delta_k: float
     high_pressure: str
+    return_degc: float | None = None
 
 
 def _check_temperatures(CP, st, s: _Settings, t_evap_k: float, t_cond_k: float, where: str):
@@ -293,6 +307,13 @@ def _discharge_t(CP, st, c: CycleState) -> float:
 def _solve_r744(CP, st, s: _Settings, suction, t_sink_k):
     """Transcritical R744 cycle; the discharge must be hotter than ``t_sink + approach_cond``.
 
+    Gas-cooler outlet ``T3 = T_return + approach_cond`` [K], the return water being
+    ``return_degc`` when given (hot water: the cold water or the tank bottom) or else
+    ``t_sink - sink_delta_k``: a counterflow gas cooler cools the CO2 to a few kelvin above
+    the water *inlet* (approach 2-5 K in Nekså 2002, CO2 heat pump systems, Int. J.
+    Refrig. 25(4):421-427, and Stene 2005, Int. J. Refrig. 28(8):1259-1265), so a cold
+    return is what makes R744 efficient and a warm radiator return costs it dearly.
+
     The high pressure follows :func:`p_opt_liao` (or a bounded COP search), restricted to
     ``[1.01 p_crit, 14 MPa]``; where the discharge is then too cold to heat the water to
     ``t_sink``, the pressure is raised to the lowest one that reaches it (COP falls beyond
@@ -302,7 +323,8 @@ def _solve_r744(CP, st, s: _Settings, suction, t_sink_k):
     isentropic discharge is too cold.
     """
     p_evap, h1, s1, rho1, t1 = suction
-    t_gc = t_sink_k - s.sink_delta_k + s.approach_cond_k
+    t_return_k = t_sink_k - s.sink_delta_k if s.return_degc is None else s.return_degc + 273.15
+    t_gc = t_return_k + s.approach_cond_k
     t_needed = t_sink_k + s.approach_cond_k
 
     def at(p_high):
@@ -352,7 +374,7 @@ def _suction_state(CP, st, s: _Settings, t_source_degc: float, t_sink_degc: floa
 
 
 def _settings(refrigerant, approach_evap_k, approach_cond_k, superheat_k, subcooling_k, eta_is,
-              clearance, sink_delta_k, high_pressure) -> _Settings:
+              clearance, sink_delta_k, high_pressure, return_degc=None) -> _Settings:
     owner = "cycle_map"
     check_choice(refrigerant, "refrigerant", tuple(REFRIGERANTS), owner=owner)
     check_number(approach_evap_k, "approach_evap_k", owner=owner, low=0.0, high=30.0, unit="K")
@@ -364,14 +386,20 @@ def _settings(refrigerant, approach_evap_k, approach_cond_k, superheat_k, subcoo
     check_number(clearance, "clearance", owner=owner, low=0.0, high=0.2)
     check_number(sink_delta_k, "sink_delta_k", owner=owner, low=1.0, high=60.0, unit="K")
     check_choice(high_pressure, "high_pressure", ("optimal", "liao"), owner=owner)
+    if return_degc is not None:
+        if refrigerant != "R744":
+            raise InputError(f"{owner}.return_degc = {return_degc!r} °C applies to R744 only (its gas cooler "
+                             f"follows the return water); {refrigerant} condenses at the supply temperature")
+        return_degc = float(check_number(return_degc, "return_degc", owner=owner, low=0.0, high=80.0, unit="°C"))
     return _Settings(refrigerant, float(approach_evap_k), float(approach_cond_k), float(superheat_k),
-                     float(subcooling_k), eta_is, float(clearance), float(sink_delta_k), high_pressure)
+                     float(subcooling_k), eta_is, float(clearance), float(sink_delta_k), high_pressure, return_degc)
 
 
 def cycle_point(refrigerant: str, t_source_degc: float, t_sink_degc: float, *,
                 approach_evap_k: float = 8.0, approach_cond_k: float = 4.0, superheat_k: float = 5.0,
                 subcooling_k: float = 3.0, eta_is: float | str = "brunin", clearance: float = 0.04,
-                sink_delta_k: float = 5.0, high_pressure: str = "liao") -> CycleState:
+                sink_delta_k: float = 5.0, high_pressure: str = "liao",
+                return_degc: float | None = None) -> CycleState:
     """Solve one cycle between a source inlet and a sink outlet temperature [°C].
 
     Parameters as in :func:`cycle_map`. With zero approaches, superheat and subcooling and
@@ -383,7 +411,8 @@ def cycle_point(refrigerant: str, t_source_degc: float, t_sink_degc: float, *,
     CycleState
     """
     s = _settings(refrigerant, approach_evap_k, approach_cond_k, superheat_k, subcooling_k, eta_is,
-                  clearance, sink_delta_k, high_pressure)
+                  clearance, sink_delta_k, high_pressure, return_degc)
+    _check_return_below_sink(s, t_sink_degc, "cycle_point")
     if not t_sink_degc > t_source_degc:
         raise InputError(f"cycle_point: t_sink_degc = {t_sink_degc!r} °C must exceed t_source_degc = "
                          f"{t_source_degc!r} °C")
@@ -393,17 +422,55 @@ def cycle_point(refrigerant: str, t_source_degc: float, t_sink_degc: float, *,
 
 
 # -- maps ----------------------------------------------------------------------------------
+def _solve_row(CP, st, s: _Settings, t_source_degc: float, sink_degc, where: str):
+    """COP and volumetric heat [J/m³ swept] along one source row; NaN where the cycle cannot run there,
+    with the first reason why (or None)."""
+    cop, vol_heat = np.full(sink_degc.size, np.nan), np.full(sink_degc.size, np.nan)
+    try:
+        suction = _suction_state(CP, st, s, t_source_degc, sink_degc[-1], where)
+    except InputError as error:  # evaporation too close to the critical point or below the EOS limit
+        return cop, vol_heat, error
+    reason = None
+    for k, t_snk in enumerate(sink_degc):
+        try:
+            c = _solve(CP, st, s, suction, t_snk)
+        except InputError as error:  # lift too large, or R744 cannot reach this supply temperature
+            reason = reason or error
+            continue
+        cop[k], vol_heat[k] = c.cop_heating, c.rho1 * c.eta_vol * c.q_cond_j_kg
+    return cop, vol_heat, reason
+
+
+def _evaporate_colder_where_better(cop, vol_heat, reasons, source_degc, sink_degc):
+    """Each cell runs at the best evaporation temperature of its own or a colder source row.
+
+    The expansion valve can always evaporate colder than ``source - approach_evap`` (a larger
+    evaporator temperature difference), so the best COP over the colder rows is attainable:
+    COP never falls as the source warms. This matters for R744, whose discharge is too cold
+    to reach a high supply from a warm source (small pressure ratio) and whose evaporation
+    must stay below the critical point; subcritical fluids rise with the source anyway.
+    A cell with no feasible row at or below it raises the reason of its own row.
+    """
+    for i in range(1, cop.shape[0]):
+        colder_better = ~(cop[i] >= cop[i - 1]) & np.isfinite(cop[i - 1])
+        cop[i, colder_better], vol_heat[i, colder_better] = cop[i - 1, colder_better], vol_heat[i - 1, colder_better]
+    bad = ~np.isfinite(cop)
+    if bad.any():
+        i, k = np.argwhere(bad)[0]
+        raise InputError(f"cycle_map: no cycle at source {source_degc[i]:g} °C, sink {sink_degc[k]:g} °C: "
+                         f"{reasons[i]}")
+
+
 def _solve_grid(s: _Settings, source_degc, sink_degc, rating_point):
     """COP (refrigerant side) and volumetric heating capacity [J/m³ swept] on the grid + rating."""
     CP, st = _state(s.refrigerant)
     cop = np.empty((source_degc.size, sink_degc.size))
     vol_heat = np.empty_like(cop)
+    reasons = []
     for i, t_src in enumerate(source_degc):
-        suction = _suction_state(CP, st, s, t_src, sink_degc[-1], f"source_degc[{i}]")
-        for k, t_snk in enumerate(sink_degc):
-            c = _solve(CP, st, s, suction, t_snk)
-            cop[i, k] = c.cop_heating
-            vol_heat[i, k] = c.rho1 * c.eta_vol * c.q_cond_j_kg
+        cop[i], vol_heat[i], reason = _solve_row(CP, st, s, t_src, sink_degc, f"source_degc[{i}]")
+        reasons.append(reason)
+    _evaporate_colder_where_better(cop, vol_heat, reasons, source_degc, sink_degc)
     suction = _suction_state(CP, st, s, rating_point[0], rating_point[1], "rating point")
     rated = _solve(CP, st, s, suction, rating_point[1])
     return cop, vol_heat, rated.rho1 * rated.eta_vol * rated.q_cond_j_kg
@@ -413,7 +480,8 @@ def cycle_map(refrigerant: str, source_degc, sink_degc, *, rated_capacity_kw: fl
               source: Source | None = None, approach_evap_k: float | None = None,
               approach_cond_k: float = 4.0, superheat_k: float = 5.0, subcooling_k: float = 3.0,
               eta_is: float | str = "brunin", eta_el: float = 0.88, clearance: float = 0.04,
-              sink_delta_k: float = 5.0, high_pressure: str = "liao", max_sink_degc: float | None = None,
+              sink_delta_k: float = 5.0, high_pressure: str = "liao", return_degc: float | None = None,
+              max_sink_degc: float | None = None,
               min_modulation_frac: float = 0.3, model: str = "", use_cache: bool = True) -> PerformanceMap:
     """Performance map of a single-stage vapour-compression heat pump from a CoolProp cycle.
 
@@ -449,6 +517,11 @@ def cycle_map(refrigerant: str, source_degc, sink_degc, *, rated_capacity_kw: fl
     sink_delta_k : float
         Water temperature rise across the condenser [K] (EN 14511 W35: 30/35 -> 5 K);
         only used for R744, whose gas-cooler outlet follows the return temperature.
+    return_degc : float, optional
+        R744 only: a fixed return water temperature [°C] (hot water heated in one pass from
+        the cold water or the tank bottom, e.g. 10 °C) instead of ``sink - sink_delta_k``;
+        below the lowest sink. Space heating with a 40-45 °C radiator return is possible
+        but pays the penalty: the gas cooler cannot cool the CO2 below the return.
     high_pressure : {'liao', 'optimal'}
         R744 only: the correlation :func:`p_opt_liao` (default; within 0.1 % of the searched
         optimum COP at the points checked in the tests, ~0.7 s for 40 x 40) or a bounded
@@ -470,7 +543,15 @@ def cycle_map(refrigerant: str, source_degc, sink_degc, *, rated_capacity_kw: fl
     ------
     InputError
         unknown refrigerant, grids not ascending, sink not above source, capacity <= 0,
-        condensing too close to the critical point (subcritical fluids), lift too large.
+        condensing too close to the critical point (subcritical fluids), a lift too large for
+        the coldest source row (at warmer rows the cycle evaporates colder where that is
+        better or needed, see below), R744 unable to reach a supply temperature.
+
+    Notes
+    -----
+    Each cell takes the best COP over its own and the colder source rows (the expansion
+    valve may always evaporate colder than the source allows), so COP never falls as the
+    source warms; the capacity is that of the chosen cycle.
     """
     source = Source("air") if source is None else source
     if not isinstance(source, Source):
@@ -483,7 +564,8 @@ def cycle_map(refrigerant: str, source_degc, sink_degc, *, rated_capacity_kw: fl
     check_fraction(min_modulation_frac, "min_modulation_frac", owner="cycle_map")
     approach_evap_k = source.evaporator_approach_k if approach_evap_k is None else approach_evap_k
     s = _settings(refrigerant, approach_evap_k, approach_cond_k, superheat_k, subcooling_k, eta_is,
-                  clearance, sink_delta_k, high_pressure)
+                  clearance, sink_delta_k, high_pressure, return_degc)
+    _check_return_below_sink(s, float(snk[0]), "cycle_map")
     inputs = {"kind": "cycle", "settings": s.__dict__, "source": source.__dict__, "src": src, "snk": snk,
               "rated_capacity_kw": float(rated_capacity_kw), "eta_el": float(eta_el),
               "max_sink_degc": max_sink_degc, "min_modulation_frac": float(min_modulation_frac), "model": model}
