@@ -10,8 +10,14 @@ Cycle (states 1 suction, 2 discharge, 3 condenser/gas-cooler outlet, 4 evaporato
 * COP = ``(h2 - h3) / (h2 - h1) * eta_el``, where ``eta_el`` lumps motor/inverter
   losses and the auxiliaries counted by EN 14511 (fan or pump share);
 * R744 runs transcritical: gas-cooler outlet ``T3 = T_return + approach_gc`` with
-  ``T_return = T_sink - sink_delta_k``; the high pressure maximises the COP (bounded
-  scalar search) or follows Liao, Zhao & Jakobsen (2000).
+  ``T_return = return_degc`` (hot water: the cold water, 10 °C in the presets) or else
+  ``T_sink - sink_delta_k``; the high pressure maximises the COP (bounded scalar search) or
+  follows Liao, Zhao & Jakobsen (2000), raised where the discharge must be hotter to reach
+  the supply.
+* On a map each cell runs at the best of its own and the colder rows' evaporation
+  temperatures (the expansion valve can always evaporate colder): COP never falls as the
+  source warms, and R744 reaches a high supply from a warm source, or near its critical
+  point, by evaporating colder.
 
 Capacity: a compressor of fixed swept volume, mass flow ``V_sw * rho_1 * eta_vol`` with
 ``eta_vol = 1 - C (rho_2s / rho_1 - 1)`` (clearance re-expansion; Stoecker & Jones,
@@ -22,16 +28,26 @@ air, B0/W35 brine) equals ``rated_capacity_kw``.
 ``import CoolProp`` costs seconds: it happens lazily inside the solver, and maps are
 cached on disk (:mod:`mgwsim.heatpump._cache`) so a warm call never imports it.
 
-Refrigerants: R290, R32, R1234ze(E), R134a, R410A (pure or pseudo-pure in CoolProp, HEOS
-backend), R744, and the zeotropic blend R454C (R32/R1234yf 21.5/78.5 mass %, ASHRAE 34).
-CoolProp's Helmholtz mixture model for R454C fails in the (p, s) flash at discharge states
-(``solver_rho_Tp``, e.g. 28 bar / 73 °C) and takes 10-45 ms per state, so R454C runs on
-CoolProp's Peng-Robinson backend (Peng & Robinson 1976, Ind. Eng. Chem. Fundam. 15(1):59)
-with CoolProp's binary interaction parameter; its critical point, which the cubic mixture
-routine cannot pin down, is the manufacturer's 85.7 °C (Chemours, Opteon XL20 technical
-information; to verify). Where the Helmholtz model converges the two agree on COP within a
-few per cent (``tests/test_heatpump_cycle.py``). A 40 x 40 R454C map takes ~20 s cold,
-then comes from the disk cache.
+Refrigerants: R290, R32, R1234ze(E), R134a (pure, HEOS backend), R410A and R407C
+(Lemmon's pseudo-pure fluids, Int. J. Thermophys. 24(4), 2003; R407C's ~5 K glide is
+kept: bubble and dew pressures differ, and the mid-point is used), R744, and the zeotropic
+R32/R1234yf blends R454C (21.5/78.5 mass %) and R454B (68.9/31.1) and the R32/R125/R1234yf
+blend R452B (67/7/26) (ASHRAE 34 compositions). CoolProp's Helmholtz mixture model fails for
+these blends (R454C in the (p, s) flash at discharge states, ``solver_rho_Tp``, e.g. 28 bar /
+73 °C; R454B and R452B in the critical-point routine, CoolProp 8.0) and takes 50-700 ms per
+point, so they run on CoolProp's Peng-Robinson backend (Peng & Robinson 1976, Ind. Eng.
+Chem. Fundam. 15(1):59) with zero binary interaction parameters (CoolProp's library has
+none for these pairs); their critical temperatures, which the cubic mixture routine cannot
+pin down, are the manufacturer's (:data:`_BLENDS`, to verify). Where the Helmholtz model
+converges the two agree on COP within a few per cent (``tests/test_heatpump_cycle.py``).
+
+Speed: a Peng-Robinson (p, s) flash costs ~50-100 ms and a (p, T) update ~2.5 ms because
+of the phase-stability search, against ~4 µs with the phase imposed. The discharge
+isentrope is therefore solved by Newton on T in the imposed vapour phase (checked above
+the condenser's dew point, else the flash), the condenser state once per sink column, the
+suction once per source row: a 40 x 40 R454C map went from ~20-30 s to ~0.3-0.8 s cold
+(pure fluids ~0.2-0.3 s, R744 ~0.5 s; measured on a shared 2-core machine, CoolProp 8.0,
+the ``import CoolProp`` itself excluded).
 """
 
 from __future__ import annotations

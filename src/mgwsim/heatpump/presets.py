@@ -18,12 +18,16 @@ Where the map stops, and why (the map says so instead of raising):
 * **warm source**: nothing is cut. Where evaporating at ``source - approach`` is not
   possible or worse (R744 near its 31 °C critical point, R744's discharge too cold for 90 °C
   from a warm source) the cycle evaporates colder, so COP never falls as the source warms.
-* **R744** is rated for hot water: the gas cooler follows a fixed return (cold) water
-  temperature ``return_degc`` (default 10 °C, the cold water of EN 16147), not the supply.
-  For space heating give the loop's return temperature (e.g. 30 °C floor heating, 40–45 °C
-  radiators): the map then carries the penalty of a warm return, and its sink grid starts
-  5 K above that return. With a fixed return the COP does not depend on the supply until
-  the discharge must be hotter than the Liao optimum gives (then it falls with the supply).
+* **hot sink**: where no source reaches the top of the sink grid (R744 with a warm return),
+  the grid stops at the highest supply the cycle reaches from the coldest source, and
+  ``map.max_sink_degc`` says so. An explicit ``max_supply_degc`` that cannot be reached raises.
+* **R744** follows its return water (the gas cooler cools the CO2 to 4 K above it). By default
+  the return follows the supply, 5 K below it (EN 14511's 30/35 °C; space heating: the
+  penalty of a warm return is in the map, and 90 °C is out of reach: the air map stops near
+  75 °C). For hot water give the cold-water return, ``return_degc=10.0``
+  (:data:`R744_HOT_WATER_RETURN_DEGC`): the map then reaches 90 °C and its sink grid starts
+  5 K above the return. With a fixed return the COP does not depend on the supply until the
+  discharge must be hotter than the Liao optimum gives (then it falls with the supply).
 """
 
 from __future__ import annotations
@@ -39,7 +43,8 @@ TYPICAL_MAX_SUPPLY_DEGC = {"R290": 75.0, "R32": 60.0, "R410A": 60.0, "R454C": 65
 """Typical maximum supply temperature per refrigerant [°C] (see the module docstring)."""
 
 R744_HOT_WATER_RETURN_DEGC = 10.0
-"""Default return (cold) water temperature of the R744 presets [°C] (EN 16147 cold water, 10 °C)."""
+"""Return (cold) water temperature [°C] for an R744 hot-water map, ``return_degc=R744_HOT_WATER_RETURN_DEGC``
+(EN 16147 cold water, 10 °C)."""
 
 AIR_SOURCE_GRID_DEGC = np.linspace(-25.0, 34.0, 60)
 """Outdoor air grid [°C]; it stops below the lowest sink (35 °C, the W35 rating point), and the
@@ -82,6 +87,22 @@ def operating_source_grid(refrigerant: str, source: Source, grid: np.ndarray, to
                      f"temperature in [{grid[0]:g}, {grid[-1]:g}] °C with a single-stage cycle; lower max_supply_degc")
 
 
+def reachable_sink_grid(refrigerant: str, source: Source, t_source_degc: float, sinks: np.ndarray,
+                        return_degc: float | None = None) -> np.ndarray:
+    """``sinks`` [°C] up to the highest one the cycle reaches from ``t_source_degc`` (COP > 1).
+
+    Raises
+    ------
+    InputError
+        if fewer than two sinks are reached.
+    """
+    for k in range(sinks.size - 1, 0, -1):
+        if _runs(refrigerant, source, t_source_degc, float(sinks[k]), return_degc):
+            return sinks[:k + 1]
+    raise InputError(f"{refrigerant} cannot heat above {sinks[0]:g} °C from a {source.kind} source at "
+                     f"{t_source_degc:g} °C with a single-stage cycle")
+
+
 def _preset(kind: str, grid: np.ndarray, lowest_sink_degc: float, refrigerant: str, rated_capacity_kw: float,
             max_supply_degc: float | None, min_modulation_frac: float, model: str, return_degc: float | None,
             owner: str) -> PerformanceMap:
@@ -89,15 +110,20 @@ def _preset(kind: str, grid: np.ndarray, lowest_sink_degc: float, refrigerant: s
     if return_degc is not None and refrigerant != "R744":
         raise InputError(f"{owner}.return_degc = {return_degc!r} °C applies to R744 only (its gas cooler follows "
                          f"the return water); {refrigerant} condenses at the supply temperature")
-    if refrigerant == "R744" and return_degc is None:
-        return_degc = R744_HOT_WATER_RETURN_DEGC
     max_supply = TYPICAL_MAX_SUPPLY_DEGC[refrigerant] if max_supply_degc is None else max_supply_degc
     if return_degc is not None:  # R744: the water is heated from the return, so the supply starts above it
         lowest_sink_degc = max(lowest_sink_degc, return_degc + _MIN_R744_RISE_K)
     sinks = _sink_grid(max_supply, lowest_sink_degc)
-    sources = operating_source_grid(refrigerant, Source(kind), grid, float(sinks[-1]), return_degc)
+    try:
+        sources = operating_source_grid(refrigerant, Source(kind), grid, float(sinks[-1]), return_degc)
+    except InputError:
+        if max_supply_degc is not None:  # the caller asked for this supply temperature: say it cannot be had
+            raise
+        sinks = reachable_sink_grid(refrigerant, Source(kind), float(grid[0]), sinks, return_degc)
+        sources, max_supply = grid, float(sinks[-1])
     source = Source(kind, min_degc=float(sources[0]), max_degc=float(sources[-1]))
-    label = model or f"{refrigerant} {kind}/water {rated_capacity_kw:g} kW"
+    returning = "" if return_degc is None else f", return {return_degc:g} °C"
+    label = model or f"{refrigerant} {kind}/water {rated_capacity_kw:g} kW{returning}"
     return cycle_map(refrigerant, sources, sinks, rated_capacity_kw=rated_capacity_kw, source=source,
                      return_degc=return_degc, max_sink_degc=max_supply, min_modulation_frac=min_modulation_frac,
                      model=label)
@@ -108,8 +134,9 @@ def air_to_water(refrigerant: str = "R290", rated_capacity_kw: float = 60.0, *, 
     """Air/water heat pump map from the CoolProp cycle (rated at A7/W35), source −25…34 °C, sink from 35 °C.
 
     The source range starts higher where the fluid cannot reach the top supply temperature
-    from −25 °C (``map.source.min_degc``; see the module docstring). ``return_degc``: R744
-    only, the return water temperature [°C] (default 10 °C, hot water).
+    from −25 °C (``map.source.min_degc``), and the sink range lower where no source reaches
+    the top (``map.max_sink_degc``; see the module docstring). ``return_degc``: R744 only,
+    a fixed return water temperature [°C] (hot water: 10 °C); default: 5 K below the supply.
     """
     return _preset("air", AIR_SOURCE_GRID_DEGC, 35.0, refrigerant, rated_capacity_kw, max_supply_degc,
                    min_modulation_frac, model, return_degc, "air_to_water")
