@@ -196,3 +196,13 @@ def test_glide_mid_point_of_pseudo_pure_r407c():
     t_bubble = CP.PropsSI("T", "P", c.p_cond_pa, "Q", 0, "R407C") - 273.15
     t_dew = CP.PropsSI("T", "P", c.p_cond_pa, "Q", 1, "R407C") - 273.15
     assert t_bubble < 35.0 < t_dew and 0.5 * (t_bubble + t_dew) == pytest.approx(35.0, abs=1e-3)
+
+
+@pytest.mark.parametrize(("p_mpa", "h_kj_kg"), [(9.0, 480.0), (12.0, 520.0), (14.0, 560.0)])
+def test_the_r744_discharge_temperature_equals_coolprops_hp_flash(p_mpa, h_kj_kg):
+    """Discharge temperature by Newton on (p, T) in the imposed supercritical phase = the (h, p) flash."""
+    CP, st = cycle_module._state("R744")
+    state = cycle_module.CycleState(3e6, p_mpa * 1e6, 430e3, h_kj_kg * 1e3, 250e3, 250e3, 80.0, 0.8, 0.7)
+    st.update(CP.HmassP_INPUTS, state.h2, state.p_cond_pa)
+    expected = st.T()
+    assert cycle_module._discharge_t(CP, st, state, expected - 10.0) == pytest.approx(expected, abs=1e-3)
