@@ -13,7 +13,8 @@ SRC = np.array([-15.0, -10.0, -5.0, 0.0, 2.0, 7.0, 10.0, 15.0])
 SNK = np.arange(30.0, 61.0, 5.0)
 
 
-@pytest.fixture(scope="module", params=["R290", "R32", "R1234ze(E)", "R410A", "R744", "R454C", "R454B", "R452B", "R407C", "R134a"])
+@pytest.fixture(scope="module", params=["R290", "R32", "R1234ze(E)", "R410A", "R744", "R454C", "R454B", "R452B",
+                                        "R407C", "R134a"])
 def any_map(request):
     return cycle_map(request.param, SRC, SNK, rated_capacity_kw=40.0, use_cache=False)
 

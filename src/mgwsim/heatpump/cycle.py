@@ -241,14 +241,15 @@ def _liquid_out(CP, st, p_cond, subcooling_k):
 def _single_phase_isentrope(CP, st, p, s_target, t_guess, phase=None):
     """(h, rho, T) at pressure ``p`` [Pa] and entropy ``s_target`` [J/(kg K)] in one phase.
 
-    Above the critical pressure (``phase`` None), or in the superheated vapour of a
-    subcritical discharge (``phase = CP.iphase_gas``, imposed on every update; the caller
-    checks that the result lies above the dew point). Newton on T with (p, T) updates,
-    (∂s/∂T)_p = c_p / T: single phase, so s(T) rises monotonically. Once |Δs| < 1e-3 J/(kg K) (ΔT ~ 1e-4 K) the last step is taken
-    to first order instead of by another update: dh = T ds along an isobar (Gibbs), and
-    dρ = (∂ρ/∂T)_p dT, leaving errors of order ΔT². Two or three (p, T) states cost a
-    third of CoolProp's (p, s) flash, which it falls back on when Newton has not converged
-    in 20 steps.
+    Above the critical pressure (``phase`` None or ``CP.iphase_supercritical``), or in the
+    superheated vapour of a subcritical discharge (``phase = CP.iphase_gas``); an imposed
+    phase holds on every update, and the caller checks that the result lies in it. Newton
+    on T with (p, T) updates, (∂s/∂T)_p = c_p / T: single phase, so s(T) rises
+    monotonically. Once |Δs| < 1e-3 J/(kg K) (ΔT ~ 1e-4 K) the last step is taken to first
+    order instead of by another update: dh = T ds along an isobar (Gibbs), and
+    dρ = (∂ρ/∂T)_p dT, leaving errors of order ΔT². A few (p, T) states cost a fraction of
+    CoolProp's (p, s) flash (a thousandth for the Peng-Robinson blends), which it falls
+    back on when Newton has not converged in 20 steps.
     """
     t = t_guess
     for _ in range(20):
