@@ -26,3 +26,33 @@ def test_published_gwp_and_safety_class(refrigerant, gwp_ar4, safety_class):
     """AR4 100-year GWPs as quoted under Regulation (EU) 517/2014 and by the manufacturers; ISO 817 classes."""
     row = load_refrigerants().loc[refrigerant]
     assert (row["gwp_ar4"], row["safety_class"]) == (gwp_ar4, safety_class)
+
+
+MINIMAL_STUDY = {
+    "building": {"typology": "AB.02", "floor_area_m2": 900.0, "n_apartments": 12, "n_storeys": 4},
+    "reference": {"gas_boiler_kw": 90.0},
+    "variants": [{"name": "hp", "plant": {
+        "heat_pumps": {"rated_kw": 40.0, "n_units": 2}, "buffer": {"volume_l": 1000.0},
+        "backup": {"kind": "gas_boiler", "capacity_kw": 90.0, "efficiency": 0.8}}}],
+}
+
+
+@pytest.fixture(scope="module")
+def study_results():
+    import copy
+
+    from mgwsim.config import read_config
+
+    def run(refrigerant):
+        data = copy.deepcopy(MINIMAL_STUDY)
+        data["variants"][0]["plant"]["heat_pumps"]["refrigerant"] = refrigerant
+        return read_config(data).study.run().table.loc["hp"]
+    return run
+
+
+@pytest.mark.parametrize("refrigerant", FIRM_REFRIGERANTS)
+def test_a_toml_study_runs_with_every_refrigerant_and_default_arguments(study_results, refrigerant):
+    """The study configuration (as TOML) with only the refrigerant and the size of the units."""
+    row = study_results(refrigerant)
+    assert 1.0 < row["spf_h2"] < 6.0
+    assert 0.0 <= row["backup_share"] < 1.0 and row["unmet_hours"] == 0.0
