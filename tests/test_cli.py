@@ -108,7 +108,8 @@ def test_batch_writes_results(tmp_path, capsys):
                          "floor_area_m2": [900.0, 1500.0, 600.0]}, index=pd.Index(["a", "b", "c"], name="id"))
     rows.to_csv(tmp_path / "rows.csv")
     out = tmp_path / "results"
-    assert cli.main(["batch", str(tmp_path / "rows.csv"), "-o", str(out), "--workers", "1", "-q"]) == 0
+    assert cli.main(["batch", str(tmp_path / "rows.csv"), "-o", str(out), "--workers", "1", "-q", "--row",
+                     "demand"]) == 0
     results = pd.read_csv(out / "results.csv", index_col=0)
     assert list(results.index) == ["a", "b", "c"]
     assert results["error"].isna().all()
@@ -132,16 +133,17 @@ def test_batch_failed_rows_exit_1(tmp_path, capsys):
     pd.DataFrame({"typology": ["AB.02", "XX.01"], "variant": [1, 1]}).to_csv(tmp_path / "rows.csv")
     out = tmp_path / "results"
     assert cli.main(["batch", str(tmp_path / "rows.csv"), "-o", str(out), "--workers", "1", "-q",
-                     "--format", "parquet"]) == 1
+                     "--format", "parquet", "--row", "demand"]) == 1
     results = pd.read_parquet(out / "results.parquet")
     assert results["error"].notna().tolist() == [False, True]
     assert "2 rows, 1 failed" in capsys.readouterr().out
 
 
 def test_batch_bad_input(tmp_path, capsys):
-    assert "no such batch table" in _bad_input(capsys, ["batch", str(tmp_path / "none.csv"), "-o", str(tmp_path)])
+    demand = ["-o", str(tmp_path), "--row", "demand"]
+    assert "no such batch table" in _bad_input(capsys, ["batch", str(tmp_path / "none.csv"), *demand])
     (tmp_path / "rows.txt").write_text("x\n", encoding="utf-8")
-    assert "suffix must be .csv" in _bad_input(capsys, ["batch", str(tmp_path / "rows.txt"), "-o", str(tmp_path)])
+    assert "suffix must be .csv" in _bad_input(capsys, ["batch", str(tmp_path / "rows.txt"), *demand])
 
 
 def test_batch_passes_a_dask_client_for_a_scheduler(tmp_path, monkeypatch):
@@ -161,7 +163,7 @@ def test_batch_passes_a_dask_client_for_a_scheduler(tmp_path, monkeypatch):
     monkeypatch.setattr("mgwsim.batch.run_batch", fake_run_batch)
     pd.DataFrame({"typology": ["AB.02"], "variant": [1]}).to_csv(tmp_path / "rows.csv")
     argv = ["batch", str(tmp_path / "rows.csv"), "-o", str(tmp_path / "r"), "--scheduler", "tcp://h:8786",
-            "--chunk-size", "128", "--workers", "4"]
+            "--chunk-size", "128", "--workers", "4", "--row", "demand"]
     assert cli.main(argv) == 0
     assert seen["address"] == "tcp://h:8786" and isinstance(seen["client"], FakeClient)
     assert seen["n_workers"] is None and seen["chunk_size"] == 128 and FakeClient.closed
@@ -211,5 +213,5 @@ def test_ctrl_c_in_a_batch_says_it_resumes(tmp_path, monkeypatch, capsys):
         raise KeyboardInterrupt
 
     monkeypatch.setattr("mgwsim.batch.run_batch", interrupted)
-    assert cli.main(["batch", str(table), "-o", str(tmp_path / "out"), "-q"]) == 130
+    assert cli.main(["batch", str(table), "-o", str(tmp_path / "out"), "-q", "--row", "demand"]) == 130
     assert "the same command resumes" in capsys.readouterr().err

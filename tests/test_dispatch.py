@@ -47,7 +47,8 @@ def small_inputs(q_sh_kwh, *, buffer_l=3000.0, backup=Backup(), n_units=2, q_dhw
     q_sh = np.asarray(q_sh_kwh, float)
     n = q_sh.size
     index = pd.date_range("2023-01-02", periods=n, freq="h", tz="UTC")
-    weather = Weather(pd.DataFrame({"temp_air_degc": SOURCE_DEGC}, index=index), UCCLE)
+    weather = Weather(pd.DataFrame({"temp_air_degc": SOURCE_DEGC, "ghi_w_m2": 0.0, "dni_w_m2": 0.0, "dhi_w_m2": 0.0,
+                                    "wind_speed_m_s": 3.0, "pressure_hpa": 1013.0}, index=index), UCCLE)
     hourly = pd.DataFrame({"space_heating_kwh": q_sh, "dhw_kwh": q_dhw_kwh, "supply_required_degc": SUPPLY_DEGC,
                            "return_required_degc": SUPPLY_DEGC - 5.0, "temp_air_degc": SOURCE_DEGC}, index=index)
     demand = Demand(antwerp_block(), radiators_for(50.0), -8.0, hourly, None)

@@ -42,7 +42,7 @@ def test_datasheet_map_physical(product):
 @pytest.mark.parametrize(
     "rows, match",
     [
-        ([(7, 35, 20, 4.5), (2, 35, 17, 3.9)], "at least 3"),
+        ([(7, 35, 20, 4.5)], "at least 2"),
         ([(7, 35, 20, 4.5), (7, 35, 20, 4.4), (2, 35, 17, 3.9)], "duplicate"),
         ([(7, 35, 20, 0.9), (2, 35, 17, 3.9), (-7, 35, 14, 3.0)], "must be > 1"),
         ([(7, 35, 20, 12.0), (2, 35, 17, 3.9), (-7, 35, 14, 3.0)], "Carnot"),
@@ -57,10 +57,42 @@ def test_bad_points_raise(rows, match):
         fit_datasheet(rows)
 
 
-def test_three_points_single_sink_fall_back_to_constant_efficiency():
-    fit = fit_datasheet([(7, 35, 20, 4.5), (2, 35, 17, 3.9), (-7, 35, 14, 3.0)])
-    assert fit.eta_coef[1:].tolist() == [0.0, 0.0, 0.0]
+def test_three_points_single_sink_fit_the_source_slope_and_say_so():
+    """No silent constant-efficiency fallback (issue 17): 3 points on one sink fit eta = a + b Ts exactly."""
+    rows = [(7, 35, 20, 4.5), (2, 35, 17, 3.9), (-7, 35, 14, 3.0)]
+    fit = fit_datasheet(rows)
+    assert fit.form == "a+b*Ts" and fit.eta_coef[1] != 0.0
     assert fit.capacity_kw(2.0, 55.0) == pytest.approx(fit.capacity_kw(2.0, 35.0))
+
+
+@pytest.mark.parametrize("rows, form", [
+    ([(7, 35, 20, 4.5), (-7, 35, 14, 3.0)], "a+b*Ts"),
+    ([(7, 35, 20, 4.5), (7, 55, 19, 2.7)], "a+c*Tk"),
+])
+def test_two_points_are_enough_and_are_reproduced(rows, form):
+    fit = fit_datasheet(rows)
+    assert fit.form == form
+    pts = np.array(rows, dtype=float)
+    np.testing.assert_allclose(fit.cop(pts[:, 0], pts[:, 1]), pts[:, 3], rtol=1e-9)
+    np.testing.assert_allclose(fit.capacity_kw(pts[:, 0], pts[:, 1]), pts[:, 2], rtol=1e-9)
+
+
+def test_prated_is_the_design_point_capacity_not_the_rating_point():
+    g, source = _product("Ochsner GMLW 19 plus")
+    m = datasheet_map(g, np.arange(-10.0, 11.0), np.arange(35.0, 61.0), prated_kw=60.0, source=source)
+    assert m.capacity_at(-10.0, 35.0) == pytest.approx(60.0)
+    assert m.rated_capacity_kw == pytest.approx(m.capacity_at(7.0, 35.0)) and m.rated_capacity_kw > 70.0
+    with pytest.raises(InputError, match="not both"):
+        datasheet_map(g, np.arange(-10.0, 11.0), np.arange(35.0, 61.0), prated_kw=60.0, rated_capacity_kw=80.0)
+
+
+def test_keymark_part_load_points_are_refused_with_a_pointer():
+    from mgwsim.heatpump.certificate import keymark_points, keymark_products
+
+    points = keymark_points(keymark_products()[1], 35)
+    with pytest.raises(InputError, match="part-load points.*certificate_map"):
+        datasheet_map(points[["source_degc", "sink_degc", "capacity_kw", "cop"]], np.arange(-10.0, 13.0),
+                      np.arange(24.0, 56.0))
 
 
 def test_rescaled_capacity_hits_rating_point():

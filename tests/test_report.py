@@ -21,7 +21,7 @@ from mgwsim.report import FIGURES, SECTIONS, SHEETS, bivalent_point, monthly_bal
 from mgwsim.report import sentences as s
 from mgwsim.report.analysis import _perturbed_npv, carpet
 from mgwsim.report.excel import DECISION_FIELDS, DECISION_HEADER_ROW, write_workbook
-from mgwsim.report.sources import construction_text
+from mgwsim.report.sources import construction_text, publication_source
 from mgwsim.report.summary import page_one, sensitivity_change, verdict_items
 from mgwsim.report.text import GLOSSARY, LABELS, SENTENCES, format_eur, format_number, format_pct, t
 
@@ -44,7 +44,7 @@ def result(weather):
     reference, variants = antwerp_variants()
     chosen = [v for v in variants if v.name in ("heat pumps + boiler", "+ PV")]
     chosen.append(replace(next(v for v in variants if v.name == "R32 monobloc + boiler"), name=FORMULA_NAME,
-                          description="=1+1"))
+                          description="=1+1", name_nl="", description_nl=""))  # renamed in both languages
     inputs = StudyInputs(antwerp_block(), Weather(weather.data, ANTWERPEN, weather.source))
     return Study(inputs, reference, chosen).run()
 
@@ -176,9 +176,10 @@ def test_page_one_answers_the_co_owners(studies, reports, language):
     covers, the price year: every figure as the results have it."""
     result = studies["demo"]
     page = _parse(reports[f"demo_{language}"].html)
-    text, name = page.section_text("summary"), result.recommended
+    text, name = page.section_text("details"), result.recommended
     row, split = result.table.loc[name], result.per_apartment(name)
-    assert name is not None and page.sentences["recommendation"].endswith(f"{name}.")
+    label = result.result(name).variant.label(language)  # the Dutch report names the variants in Dutch
+    assert name is not None and page.sentences["recommendation"].endswith(f"{label}.")
     assert result.decision.criterion_text(name, language) in page.sentences["qualification"]
     assert format_eur(split["net_up_front_eur"].iloc[0], language) in page.sentences["up_front"]
     assert t("apt_net_up_front_eur", language) in page.section_text("economics")
@@ -191,7 +192,7 @@ def test_page_one_answers_the_co_owners(studies, reports, language):
     assert format_eur(84.8, language, 1) in page.sentences["prices"]
     assert "data/prices/README.md" in page.sentences["prices"]
     step = result.decision.chimney_free_step
-    assert step is not None and step.name in page.sentences["chimney_free"]
+    assert step is not None and result.result(step.name).variant.label(language) in page.sentences["chimney_free"]
     assert format_eur(step.marginal_eur_per_t, language) in page.sentences["chimney_free"]
     assert f"dynamic-{name}" in page.sentences  # the recommended variant is on a dynamic tariff
     assert LABELS["glossary"][language == "nl"] in text
@@ -207,11 +208,11 @@ def test_no_variant_qualifies_the_report_says_so_and_details_the_closest(result,
     for language in ("en", "nl"):
         page = _parse(reports[language].html)
         assert page.sentences["recommendation"] == SENTENCES["none_recommended"][language == "nl"]
-        assert f"'{decision.closest}'" in page.sentences["qualification"]
+        assert f"'{result.result(decision.closest).variant.label(language)}'" in page.sentences["qualification"]
         for remedy in decision.remedies(language):
             assert remedy in page.sentences["qualification"]
         header = reports[language].html.read_text(encoding="utf-8").split("</header>")[0]
-        assert t("chosen_variant", language, name=decision.closest) in header
+        assert t("chosen_variant", language, name=result.result(decision.closest).variant.label(language)) in header
         assert "chimney_free" not in page.sentences  # nothing is recommended that keeps a boiler
         # without a renovation path the verdicts are today's, and page one says so
         assert SENTENCES["when_today"][language == "nl"] in page.sentences["conditions"]
@@ -336,10 +337,10 @@ def test_assumptions_and_sources_are_stated(result, reports):
     assert inputs.building.typology in text
     for tariff_name in (inputs.lv_tariff, inputs.gas_tariff):
         assert tariff_name in text
-    some_tariff_source = sorted(set(inputs.gas.sources.values()))[0]
-    assert " ".join(some_tariff_source.split()) in text
+    some_tariff_source = sorted(set(inputs.gas.sources.values()))[0]  # the publication, not the notes file
+    assert " ".join(publication_source(some_tariff_source).split()) in text
     for source in inputs.cost_table.table["source"]:
-        assert " ".join(str(source).split()) in text
+        assert " ".join(publication_source(source).split()) in text
     assert "TABULA" in text and "data/co2/README.md" in text and "data/prices/README.md" in text
     assert "Klimaatfonds" not in text or "Grant(" not in text  # rules in words, not as Python objects
     # the call's 80 % is of the net investment (after other works grants), as the rule computes it
@@ -856,8 +857,8 @@ def test_later_one_off_purchases_are_stated_by_year_and_per_apartment(studies, l
     assert {"en": ("Later one-off payments, not in the yearly figures: in 2029 (year 3) each apartment pays EUR 265 "
                    "incl. VAT for the PV removal and reinstallation for the roof insulation (30.0 kWp)."),
             "nl": ("Latere eenmalige betalingen, niet in de jaarlijkse bedragen: in 2029 (jaar 3) betaalt elk "
-                   "appartement € 265 incl. btw voor 'PV removal and reinstallation for the roof insulation "
-                   "(30.0 kWp)'.")}[language] == text
+                   "appartement € 265 incl. btw voor 'demonteren en herplaatsen van de zonnepanelen voor de dakisolatie "
+                   "(30,0 kWp)'.")}[language] == text
     hybrid = studies["1930s"]  # 15 kWp, roof in 2028 (year 2), 12 apartments: 3,180 / 12 = 265
     assert "2028" in _paragraphs(hybrid, language)["later"] and format_eur(265, language) in \
         _paragraphs(hybrid, language)["later"]
@@ -889,7 +890,7 @@ def test_the_renovation_path_is_said_once_to_be_common_and_not_costed(studies, r
     demo = _paragraphs(studies["demo"], language)
     assert {"en": ("The envelope steps of the renovation path (roof insulation (2029) and new windows (2034)) are "
                    "assumed for the reference and every variant alike; their cost is not in the comparison"),
-            "nl": "De isolatiestappen van het renovatiepad (roof insulation (2029) en new windows (2034))"}[language] \
+            "nl": "De isolatiestappen van het renovatiepad (dakisolatie (2029) en nieuwe ramen (2034))"}[language] \
         in demo["path_assumed"]
     cancels = {"en": "cancels out", "nl": "valt weg"}[language]
     assert sum(cancels in text for text in demo.values()) == 1
@@ -995,7 +996,7 @@ def test_dutch_report_translates_the_ventilation_and_the_state_as_is(reports, st
     path = re.search(r'<table id="renovation-path-table">(.*?)</table>',
                      reports["demo_nl"].html.read_text(encoding="utf-8"), re.S).group(1)
     assert "<td>zoals het is</td>" in path and "as is" not in path
-    assert "<td>roof insulation</td>" in path  # the user's own step label stays
+    assert "<td>dakisolatie</td>" in path and "roof insulation" not in path  # the step's Dutch label
     assert "Toestand" not in reports["demo_nl"].html.read_text(encoding="utf-8")
     en = _parse(reports["demo_en"].html)
     assert "Ventilation natural (system A)" in en.section_text("building")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import math
 
+from babel.dates import format_date as babel_format_date
+from babel.numbers import format_currency, format_decimal
+
 from mgwsim.errors import check_choice
 
 LANGUAGES = ("en", "nl")
@@ -24,30 +27,64 @@ def is_missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+LOCALES = {"en": "en_GB", "nl": "nl_BE"}
+"""The Babel locale of each report language: British English, and Flemish Dutch (nl-BE: "3.318",
+"1,5 %", "€ 6.000")."""
+
+CURRENCY_PATTERNS = {"en": "¤¤ #,##0;¤¤ -#,##0", "nl": "¤ #,##0;¤ -#,##0"}
+"""Money: the ISO code before the amount in English ("EUR 1,234", as Belgian and EU English documents
+write it), the sign after the symbol or code ("€ -1.234", the order of the CLDR nl-BE currency pattern)."""
+
+
+def locale_of(language: str) -> str:
+    """The Babel locale of ``language`` (:data:`LOCALES`)."""
+    return LOCALES[check_language(language)]
+
+
+def _decimal_pattern(decimals: int) -> str:
+    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+
+
+def _rounded(value: float, decimals: int) -> float:
+    """``value`` rounded as Python rounds the float (as :func:`round` and f-strings do, so that a number prints
+    as the sentences' sign checks see it: Babel alone would round the decimal text half-even, 2.85 to 2.8),
+    and 0.0 for a value that prints as zero, so that -0.004 never shows as "-0"."""
+    rounded = round(value, decimals)
+    return 0.0 if rounded == 0.0 else rounded
+
+
 def format_number(value, language: str, decimals: int = 0) -> str:
-    """``value`` with thousands separators: ``1,234.5`` (en) or ``1.234,5`` (nl); '–' for NaN/None."""
+    """``value`` with the language's separators (Babel, :data:`LOCALES`): ``1,234.5`` (en) or ``1.234,5``
+    (nl); '–' for NaN/None."""
     check_language(language)
     if is_missing(value):
         return "–"
-    text = f"{float(value):,.{decimals}f}"
-    if text in ("-0", "-0.0", "-0.00"):
-        text = text[1:]
-    if language == "nl":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
+    value = _rounded(float(value), decimals)
+    return format_decimal(value, format=_decimal_pattern(decimals), locale=locale_of(language))
 
 
 def format_eur(value, language: str, decimals: int = 0) -> str:
-    """An amount of money: ``EUR 1,234`` (en) or ``€ 1.234`` (nl)."""
-    number = format_number(value, language, decimals)
-    return number if number == "–" else ("€ " if language == "nl" else "EUR ") + number
+    """An amount of money (Babel, :data:`CURRENCY_PATTERNS`): ``EUR 1,234`` (en) or ``€ 1.234`` (nl)."""
+    check_language(language)
+    if is_missing(value):
+        return "–"
+    value = _rounded(float(value), decimals)
+    fraction = "." + "0" * decimals if decimals > 0 else ""
+    pattern = ";".join(part.replace("#,##0", "#,##0" + fraction) for part in CURRENCY_PATTERNS[language].split(";"))
+    return format_currency(value, "EUR", format=pattern, locale=locale_of(language), currency_digits=False)
 
 
 def format_pct(fraction, language: str, decimals: int = 0) -> str:
-    """A fraction as a percentage: ``54 %`` (en) or ``54 %`` with a decimal comma (nl)."""
+    """A fraction as a percentage: ``54 %`` (en) or ``54,4 %`` with a decimal comma (nl): a space before the
+    sign in both languages, as the SI brochure and the Belgian style guides write it."""
     if is_missing(fraction):
         return "–"
     return format_number(100.0 * float(fraction), language, decimals) + " %"
+
+
+def format_date(date, language: str) -> str:
+    """A date in words (Babel): ``6 December 2026`` (en) or ``6 december 2026`` (nl)."""
+    return babel_format_date(date, format="long", locale=locale_of(language))
 
 
 def share_decimals(value: float, decimals: int = 0, *, against=(), max_decimals: int = 3) -> int:

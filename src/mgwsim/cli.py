@@ -8,27 +8,49 @@
     The example Antwerp block on the embedded defaults.
 ``mgwsim stock N -o TABLE``
     A synthetic stock of N Flemish apartment buildings × the twelve city combinations.
-``mgwsim batch TABLE -o RESULTS``
+``mgwsim batch TABLE -o RESULTS --row {demand,variant,city}``
     A typology table (CSV/Parquet) through :func:`mgwsim.batch.run_batch`, locally or on Dask;
     with ``--row city`` also the typology × combination feasibility summary and heat map.
 ``mgwsim weather info FILE``
-    Summary of an EPW or PVGIS TMY file.
+    Summary of an EPW (``.epw``, ``.epw.gz``) or PVGIS TMY file, or of the embedded year.
+``mgwsim --version``
+    The version.
 
-Bad input (a missing file, a configuration error, a malformed data file) ends with exit
-status 2 and one line ``mgwsim: <reason>`` on stderr; Ctrl-C with status 130 and one line.
+Bad input (a usage error, a missing file, a configuration error, a malformed data file, an
+output path that cannot be written) ends with exit status 2 and one line ``mgwsim: <reason>`` on stderr, before
+any long computation; a run that fails (rows of a batch, an unexpected error) with status 1 and
+one line (``MGWSIM_TRACEBACK=1`` shows the traceback of an unexpected error); Ctrl-C with
+status 130 and one line. Output files are written atomically (a temporary file in the same
+folder, renamed): an interrupted or failed write leaves the previous file or none, never half.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 from pathlib import Path
 
+from mgwsim import __version__
+from mgwsim._atomic import write_atomically
 from mgwsim.errors import InputError
 
+EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 LANGUAGES = ("en", "nl")
+TABLE_SUFFIXES = (".parquet", ".pq", ".csv")
+ROW_FUNCTIONS = {
+    "demand": "the annual heat demand of each building (mgwsim.batch.demand_row)",
+    "variant": "a technique combination judged against a new gas boiler (mgwsim.batch.variant_row; needs a "
+               "'combination' column)",
+    "city": "one of the twelve city combinations of a 'mgwsim stock' table: heat plant, PV, business case, "
+            "lock-in and feasibility flags, with summary.csv and heatmap.png (mgwsim.batch.city_row)",
+}
+"""The ``--row`` choices of ``mgwsim batch`` and what each computes."""
+ROW_COLUMNS = {"demand": ("typology",), "variant": ("typology", "combination"), "city": ("typology", "combination")}
+"""Columns a table must have for each ``--row`` (the row functions' required keys; ``seed`` is added)."""
 _TABLE_COLUMNS = ("investment_eur", "works_grants_eur", "annual_energy_cost_eur", "npv_eur", "gap_before_grants_eur",
                   "gap_per_t_co2_eur", "spf_h2", "backup_share", "cold_hours", "co2_reduction", "epc_kwh_m2",
                   "epc_label")
@@ -39,13 +61,12 @@ def _study(args: argparse.Namespace) -> int:
     from mgwsim.config import load_config
 
     config = load_config(args.config)
+    out = _writable_folder(args.out, f"-o/--out {args.out!r}")
     print(f"mgwsim study: {config.name} ({len(config.study.variants)} variants + reference), from {config.source}",
           file=sys.stderr)
     result = config.study.run(progress=lambda message: print(f"  {message}", file=sys.stderr))
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    result.table.to_csv(out / "table.csv")
-    result.decision.to_frame(args.language).to_csv(out / "decision.csv")
+    _write_csv(result.table, out / "table.csv")
+    _write_csv(result.decision.to_frame(args.language), out / "decision.csv")
     _print_table(result)
     written = [out / "table.csv", out / "decision.csv", *_write_report(result, out, args.language)]
     print(f"\nrecommended: {result.recommended or 'none'}\n{result.recommendation_reason}")
@@ -79,27 +100,51 @@ def _write_report(result, out: Path, language: str) -> list[Path]:
 def _demo(args: argparse.Namespace) -> int:
     from mgwsim.demo import run_demo
 
-    run_demo(Path(args.out))
+    run_demo(_writable_folder(args.out, f"--out {args.out!r}"))
     return 0
 
 
 def _weather_info(args: argparse.Namespace) -> int:
-    from mgwsim.weather import read_epw, read_pvgis_tmy, weather_summary
+    from mgwsim.weather import weather_summary
 
-    path = Path(args.file)
-    if not path.is_file():
-        raise FileNotFoundError(f"no such weather file: {str(path)!r}")
-    reader = read_epw if path.suffix.lower() == ".epw" else read_pvgis_tmy
-    weather = reader(path)
+    weather = _read_weather(Path(args.file))
     print(f"{weather.source}: {weather.site.name} ({weather.site.latitude_deg:.3f}, {weather.site.longitude_deg:.3f})")
     print(weather_summary(weather).to_string())
     return 0
 
 
+def _read_weather(path: Path):
+    """A weather file by its name: EPW (``.epw``, ``.epw.gz``), PVGIS TMY (``.csv``, ``.json``) or the embedded year."""
+    from mgwsim._data import data_path
+    from mgwsim.weather import default_weather, read_epw, read_pvgis_tmy
+
+    if not path.is_file():
+        raise FileNotFoundError(f"no such weather file: {str(path)!r}")
+    name = path.name.lower()
+    if path.resolve() == data_path("weather", "uccle_nsrdb_2019_hourly.csv.gz").resolve():
+        return default_weather()
+    if name.endswith((".epw", ".epw.gz")):
+        return read_epw(path)
+    if name.endswith((".csv", ".json")):
+        return read_pvgis_tmy(path)
+    raise InputError(f"weather file {str(path)!r}: unknown kind; allowed: an EPW file (.epw or .epw.gz), a PVGIS "
+                     "TMY file (.csv or .json) or the embedded year (uccle_nsrdb_2019_hourly.csv.gz)")
+
+
 # --------------------------------------------------------------------------- batch
-def _row_function(name: str):
+def _row_function(name: str | None, table):
+    """The row function and its shared data for ``--row``; without ``--row`` refuse to guess."""
     from mgwsim.batch import CityModel, city_row, demand_row, demand_shared, variant_row, variant_shared
 
+    if name is None:
+        hint = " (this table has a 'combination' column, as 'mgwsim stock' writes: --row city?)" \
+            if "combination" in table.columns else ""
+        choices = "; ".join(f"'{key}': {what}" for key, what in ROW_FUNCTIONS.items())
+        raise InputError(f"batch: give --row, the function each row runs{hint}: {choices}")
+    missing = [column for column in ROW_COLUMNS[name] if column not in table.columns]
+    if missing:
+        raise InputError(f"batch: the table has no column {', '.join(map(repr, missing))}, which --row {name} needs; "
+                         f"its columns: {', '.join(map(str, table.columns))}")
     return {"demand": lambda: (demand_row, demand_shared()), "variant": lambda: (variant_row, variant_shared()),
             "city": lambda: (city_row, CityModel())}[name]()
 
@@ -108,9 +153,9 @@ def _batch(args: argparse.Namespace) -> int:
     from mgwsim.batch import read_table, run_batch
 
     table = read_table(_existing(args.table, "batch table"))
-    row_function, shared = _row_function(args.row)
+    row_function, shared = _row_function(args.row, table)
+    out = _writable_folder(args.out, f"-o/--out {args.out!r}")
     client = _dask_client(args.scheduler) if args.scheduler else None
-    out = Path(args.out)
     try:
         results = run_batch(table, row_function, output=out / "parts", chunk_size=args.chunk_size,
                             n_workers=None if client is not None else args.workers, client=client,
@@ -118,9 +163,8 @@ def _batch(args: argparse.Namespace) -> int:
     finally:
         if client is not None:
             client.close()
-    out.mkdir(parents=True, exist_ok=True)
     target = out / f"results.{args.format}"
-    results.to_csv(target) if args.format == "csv" else results.to_parquet(target)
+    _write_table(results, target)
     written = [target, *_feasibility(table, results, out)]
     failed = int(results["error"].notna().sum())
     print(f"mgwsim batch: {len(results)} rows, {failed} failed; written: {', '.join(map(str, written))}")
@@ -140,7 +184,7 @@ def _feasibility(table, results, out: Path) -> list[Path]:
     import matplotlib.pyplot as plt
 
     summary = feasibility_summary(results.join(table[["typology", "combination"]]))
-    summary.to_csv(out / "summary.csv")
+    _write_csv(summary, out / "summary.csv")
     rows, columns = summary.index.get_level_values(0).nunique(), summary.index.get_level_values(1).nunique()
     figure, axes = plt.subplots(len(DEFAULT_CRITERIA), 1, figsize=(0.9 * columns + 3,
                                                                     len(DEFAULT_CRITERIA) * (0.4 * rows + 2.2)),
@@ -149,7 +193,7 @@ def _feasibility(table, results, out: Path) -> list[Path]:
         feasibility_heatmap(summary, ax, column=f"share_{name}")
         ax.set_title(CRITERIA_TITLES.get(name, name))
     figure.tight_layout()
-    figure.savefig(out / "heatmap.png", dpi=110, bbox_inches="tight")
+    write_atomically(out / "heatmap.png", lambda tmp: figure.savefig(tmp, format="png", dpi=110, bbox_inches="tight"))
     plt.close(figure)
     return [out / "summary.csv", out / "heatmap.png"]
 
@@ -158,10 +202,16 @@ def _stock(args: argparse.Namespace) -> int:
     from mgwsim.batch import city_table
     from mgwsim.stock import generate_stock
 
-    table = city_table(generate_stock(args.n_buildings, seed=args.seed))
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out) if out.suffix.lower() == ".csv" else table.to_parquet(out)
+    if out.suffix.lower() not in TABLE_SUFFIXES:
+        raise InputError(f"-o/--out {str(out)!r}: the table file must end in {', '.join(TABLE_SUFFIXES)}")
+    if args.n_buildings > _max_stock():
+        raise InputError(f"stock: n_buildings = {args.n_buildings:,} is more than the {_max_stock():,} buildings "
+                         "drawn at once (12 rows each, about 2.4 GB of memory); write several tables with "
+                         "different --seed")
+    _writable_folder(out.parent, f"-o/--out {args.out!r}")
+    table = city_table(generate_stock(args.n_buildings, seed=args.seed))
+    _write_table(table, out)
     print(f"mgwsim stock: {args.n_buildings} buildings x {table['combination'].nunique()} combinations = "
           f"{len(table)} rows; written: {out}")
     return 0
@@ -173,6 +223,40 @@ def _existing(path: str, what: str) -> Path:
     return Path(path)
 
 
+# --------------------------------------------------------------------------- outputs
+def _writable_folder(path, what: str) -> Path:
+    """``path`` as a folder that exists (made if needed) and takes a file; else bad input, before the long work.
+
+    ``what`` names the argument in the message (e.g. ``-o/--out 'out'``).
+    """
+    folder = Path(path)
+    blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise InputError(f"{what}: {str(blocker)!r} is a file, not a folder; choose another path")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(dir=folder, prefix=".mgwsim-write-test-")
+        os.close(handle)
+        os.remove(probe)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise InputError(f"{what}: the folder {str(folder)!r} cannot be written ({reason}); choose a folder you "
+                         "can write to") from None
+    return folder
+
+
+def _write_csv(frame, target: Path) -> None:
+    write_atomically(target, lambda tmp: frame.to_csv(tmp))
+
+
+def _write_table(frame, target: Path) -> None:
+    """A table as CSV (``.csv``) or Parquet (any other suffix), written atomically."""
+    if target.suffix.lower() == ".csv":
+        _write_csv(frame, target)
+    else:
+        write_atomically(target, lambda tmp: frame.to_parquet(tmp))
+
+
 def _dask_client(address: str):
     """A client of the Dask scheduler at ``address`` (the caller closes it)."""
     try:
@@ -181,8 +265,10 @@ def _dask_client(address: str):
         raise InputError("--scheduler needs dask.distributed (pip install 'dask[distributed]')") from None
     try:
         return Client(address, timeout="10s")
-    except (OSError, TimeoutError) as error:
-        raise InputError(f"--scheduler {address!r}: cannot connect ({error})") from None
+    except (OSError, TimeoutError, ValueError, TypeError) as error:  # ValueError: not an address
+        reason = " ".join(str(error).split()) or type(error).__name__
+        raise InputError(f"--scheduler {address!r}: cannot connect ({reason}); give the address of a running "
+                         "Dask scheduler, e.g. tcp://host:8786") from None
 
 
 def _positive_int(text: str) -> int:
@@ -226,18 +312,24 @@ def _add_batch(commands) -> None:
     batch.add_argument("--workers", type=_positive_int, help="local worker processes (default: all cores; "
                                                              "1 runs in this process); ignored with --scheduler")
     batch.add_argument("--chunk-size", type=_positive_int, default=256, help="rows per task (default: 256)")
-    batch.add_argument("--row", choices=("demand", "variant", "city"), default="demand",
-                       help="row function: annual demand (demand_row), a technique combination (variant_row), or "
-                            "one of the twelve city combinations (city_row, with RESULTS/summary.csv and "
-                            "RESULTS/heatmap.png) (default: demand)")
+    batch.add_argument("--row", choices=tuple(ROW_FUNCTIONS), required=False,
+                       help="row function (required): " + "; ".join(f"{k}: {v}" for k, v in ROW_FUNCTIONS.items()))
     batch.add_argument("--seed", type=int, default=0, help="batch seed (default: 0)")
     batch.add_argument("--format", choices=("csv", "parquet"), default="csv", help="results file (default: csv)")
     batch.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     batch.set_defaults(func=_batch)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with its usage errors as one line ``mgwsim: <reason>`` (exit status 2, as argparse's)."""
+
+    def error(self, message: str):
+        self.exit(EXIT_BAD_INPUT, f"mgwsim: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mgwsim", description="Collective heat pumps in apartment buildings.")
+    parser = _Parser(prog="mgwsim", description="Collective heat pumps in apartment buildings.")
+    parser.add_argument("--version", action="version", version=f"mgwsim {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_study(commands)
     demo = commands.add_parser("demo", help="run the example Antwerp apartment block on the embedded defaults",
@@ -250,7 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Draw N Flemish apartment buildings (mgwsim.stock.generate_stock) and cross them with the "
                     "twelve combinations of mgwsim.batch.CITY_COMBINATIONS: the input table of "
                     "'mgwsim batch --row city'.")
-    stock.add_argument("n_buildings", type=_positive_int, help="number of buildings")
+    stock.add_argument("n_buildings", type=_positive_int, help=f"number of buildings (at most {_max_stock():,})")
     stock.add_argument("-o", "--out", required=True, help="table file (.parquet or .csv)")
     stock.add_argument("--seed", type=int, default=0, help="stock seed (default: 0)")
     stock.set_defaults(func=_stock)
@@ -258,7 +350,8 @@ def build_parser() -> argparse.ArgumentParser:
     weather_commands = weather.add_subparsers(dest="weather_command", required=True, metavar="COMMAND")
     info = weather_commands.add_parser("info", help="summary of an EPW or PVGIS TMY file",
                                        description="Summary of an EPW or PVGIS TMY (csv/json) weather file.")
-    info.add_argument("file")
+    info.add_argument("file", help="EPW (.epw, .epw.gz), PVGIS TMY (.csv, .json) or the embedded year "
+                                   "(uccle_nsrdb_2019_hourly.csv.gz)")
     info.set_defaults(func=_weather_info)
     return parser
 
@@ -268,8 +361,14 @@ def _one_line(error: BaseException) -> str:
     return text or type(error).__name__
 
 
+def _max_stock() -> int:
+    from mgwsim.stock import MAX_STOCK_BUILDINGS
+
+    return MAX_STOCK_BUILDINGS
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the command; returns the exit status (2 with ``mgwsim: <reason>`` on stderr on bad input)."""
+    """Run the command; returns the exit status (see the module docstring), one line on stderr on failure."""
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
@@ -280,6 +379,15 @@ def main(argv: list[str] | None = None) -> int:
         resume = " (finished chunks are kept: the same command resumes)" if args.command == "batch" else ""
         print(f"mgwsim: interrupted{resume}", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except OSError as error:  # writing an output (a full disk, permissions changed during the run)
+        print(f"mgwsim: {args.command} failed: {_one_line(error)}", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as error:  # an unexpected failure: one line, the traceback on request
+        if os.environ.get("MGWSIM_TRACEBACK"):
+            raise
+        print(f"mgwsim: {args.command} failed: {type(error).__name__}: {_one_line(error)} (set MGWSIM_TRACEBACK=1 "
+              "for the traceback)", file=sys.stderr)
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

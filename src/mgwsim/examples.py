@@ -23,8 +23,8 @@ def antwerp_block() -> Building:
 def antwerp_renovation_path() -> RenovationPath:
     """Roof insulation in year 3 (U 0.2), new windows in year 8 (U_w 1.1, g 0.5)."""
     return RenovationPath((
-        RenovationStep(3, (Insulate("roof", target_u_w_m2k=0.20),), "roof insulation"),
-        RenovationStep(8, (ReplaceWindows(1.1, 0.5),), "new windows"),
+        RenovationStep(3, (Insulate("roof", target_u_w_m2k=0.20),), "roof insulation", "dakisolatie"),
+        RenovationStep(8, (ReplaceWindows(1.1, 0.5),), "new windows", "nieuwe ramen"),
     ))
 
 
@@ -59,21 +59,45 @@ def antwerp_variants(*, heat_pump_kw: float = 60.0, n_units: int = 2, refrigeran
     r32 = Plant(HeatPumpCascade(air_to_water("R32", heat_pump_kw), n_units), hot_water, Tank(2000.0, 20.0, 80.0),
                 Backup("gas_boiler", 150.0, 0.90))
     reference = Variant("gas boiler (reference)", gas_boiler_reference(160.0), keeps_existing_boiler=False,
-                        description="Replace the gas boiler by a new condensing boiler (what the VME would do anyway).")
+                        description="Replace the gas boiler by a new condensing boiler (what the VME would do anyway).",
+                        name_nl="gasketel (referentie)",
+                        description_nl="De gasketel vervangen door een nieuwe condensatieketel (wat de VME hoe "
+                                       "dan ook zou doen).")
+    nl_count = {1: "één", 2: "twee", 3: "drie", 4: "vier"}.get(n_units, str(n_units))
     return reference, [
         Variant("heat pumps + boiler", with_boiler,
                 description=f"{n_units} x {heat_pump_kw:g} kW {refrigerant} air/water heat pumps, 2,000 l buffer, "
-                            "the gas boiler, due now, is replaced by a 150 kW condensing boiler as backup."),
-        Variant("+ PV", with_boiler, pv=pv, description="As before, with 30 kWp east-west PV on the flat roof."),
+                            "the gas boiler, due now, is replaced by a 150 kW condensing boiler as backup.",
+                name_nl="warmtepompen + ketel",
+                description_nl=f"{nl_count.capitalize()} lucht/water-warmtepompen van {heat_pump_kw:g} kW ({refrigerant}), een "
+                               "buffervat van 2.000 l; de gasketel, nu aan vervanging toe, wordt vervangen door een "
+                               "condensatieketel van 150 kW als back-up."),
+        Variant("+ PV", with_boiler, pv=pv, description="As before, with 30 kWp east-west PV on the flat roof.",
+                name_nl="+ zonnepanelen", description_nl="Zoals hierboven, met 30 kWp zonnepanelen oost-west op het "
+                                                         "platte dak."),
         Variant("+ PV + EV", with_boiler, pv=pv, ev=ev, ev_strategy="pv_surplus", control=Control("pv_led"),
-                description="PV-led heat pumps and 8 EV charging points charging on the PV surplus."),
+                description="PV-led heat pumps and 8 EV charging points charging on the PV surplus.",
+                name_nl="+ zonnepanelen + laadpalen",
+                description_nl="Warmtepompen gestuurd op de zonnestroom en 8 laadpunten die op het overschot aan "
+                               "zonnestroom laden."),
         Variant("+ PV + EV + MV", with_boiler, pv=pv, ev=ev, ev_strategy="pv_surplus", control=Control("pv_led"),
-                connection="mv", description="As before, on a private medium-voltage cabin."),
+                connection="mv", description="As before, on a private medium-voltage cabin.",
+                name_nl="+ zonnepanelen + laadpalen + middenspanning",
+                description_nl="Zoals hierboven, op een eigen middenspanningscabine."),
         Variant("+ PV + dynamic tariff", with_boiler, pv=pv, dynamic_tariff=True, control=Control("price_led"),
-                description="PV, a dynamic (day-ahead) tariff and price-led heat pumps."),
+                description="PV, a dynamic (day-ahead) tariff and price-led heat pumps.",
+                name_nl="+ zonnepanelen + dynamisch tarief",
+                description_nl="Zonnepanelen, een dynamisch tarief (day-aheadprijs) en warmtepompen die op de prijs "
+                               "gestuurd worden."),
         Variant("all-electric + PV", electric, pv=pv, description="Heat pumps with an electric backup heater; the "
-                                                                   "boiler is removed (chimney-free)."),
+                                                                   "boiler is removed (chimney-free).",
+                name_nl="volledig elektrisch + zonnepanelen",
+                description_nl="Warmtepompen met een elektrische back-upverwarming; de ketel verdwijnt (schouwvrij)."),
         Variant("heat pumps alone", alone, description="The heat pumps without any backup; the boiler is removed "
-                                                       "(chimney-free)."),
-        Variant("R32 monobloc + boiler", r32, description="R32 monobloc heat pumps keeping the boiler forever."),
+                                                       "(chimney-free).",
+                name_nl="alleen warmtepompen",
+                description_nl="De warmtepompen zonder back-up; de ketel verdwijnt (schouwvrij)."),
+        Variant("R32 monobloc + boiler", r32, description="R32 monobloc heat pumps keeping the boiler forever.",
+                name_nl="R32-monoblock + ketel",
+                description_nl="Monoblock-warmtepompen met R32 die de ketel voorgoed behouden."),
     ]

@@ -21,7 +21,7 @@ import pandas as pd
 
 from mgwsim._data import data_path
 from mgwsim.building.typology import list_typologies, resolve_code
-from mgwsim.errors import DataError, InputError, check_number
+from mgwsim.errors import DataError, InputError, check_integer, check_number
 
 _OWNER = "generate_stock"
 SIZE_SIGMA = {"floor_area": 0.30, "area_per_apartment": 0.15}
@@ -155,6 +155,12 @@ def _sizes(ref: pd.DataFrame, rng: np.random.Generator) -> dict[str, np.ndarray]
     }
 
 
+MAX_STOCK_BUILDINGS = 1_000_000
+"""Most buildings :func:`generate_stock` draws: with the twelve city combinations 12 million rows,
+about 2.4 GB while the table is built (200 bytes a row, measured). mgwsim rule, so that a typo
+is refused with a message instead of exhausting the memory; split a larger stock by seed."""
+
+
 def generate_stock(n_buildings: int, *, seed: int, shares: Mapping[str, float] | pd.Series | None = None) -> pd.DataFrame:
     """A synthetic stock of Flemish apartment buildings, reproducible by ``seed``.
 
@@ -181,7 +187,7 @@ def generate_stock(n_buildings: int, *, seed: int, shares: Mapping[str, float] |
         and ``orientation_deg`` [°] (uniform on [0, 360), a documented assumption).
         Columns match :func:`mgwsim.batch.demand_row`.
     """
-    n = int(check_number(n_buildings, "n_buildings", owner=_OWNER, low=0))
+    n = check_integer(n_buildings, "n_buildings", owner=_OWNER, low=0, high=MAX_STOCK_BUILDINGS)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise InputError(f"{_OWNER}.seed must be an int, got {seed!r}")
     series = _checked_shares(shares)

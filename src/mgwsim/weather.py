@@ -43,10 +43,10 @@ figures are :func:`weather_summary`.
 from __future__ import annotations
 
 import calendar
+import gzip
+import io
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -54,8 +54,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mgwsim.errors import DataError, InputError, check_choice, check_number
-from mgwsim.simyear import LOCAL_TIMEZONE, on_calendar_year
+from mgwsim._atomic import write_atomically
+from mgwsim.errors import DataError, InputError, check_choice, check_number, close_matches
+from mgwsim.simyear import LOCAL_TIMEZONE, PERIOD_MAX_DAYS, on_calendar_year
 from mgwsim.timestep import step_hours
 
 REQUIRED_COLUMNS = ("temp_air_degc", "ghi_w_m2", "dni_w_m2", "dhi_w_m2", "wind_speed_m_s", "pressure_hpa")
@@ -112,6 +113,9 @@ Physically DHI <= GHI (GHI = DHI + DNI cos(zenith)); sources round both separate
 satellite-derived splits carry small inconsistencies at low sun, hence a few W/m².
 """
 
+SIMULATION_SPAN = "span"
+"""``expected_hours`` of :func:`validate_weather` for the lengths a :class:`Weather` may have."""
+
 DESIGN_TEMPERATURE_METHODS = ("auto", "table", "data")
 DESIGN_PERCENTILE = 0.4
 """Annual cumulative frequency [%] for the data-derived design temperature (99.6 % condition)."""
@@ -130,7 +134,9 @@ class Site:
     altitude_m : float
         Height above sea level [m].
     municipality : str, optional
-        Belgian municipality, used for the national design outdoor temperature.
+        Belgian municipality, used for the national design outdoor temperature: one of
+        :func:`design_temperature_table` (Dutch or French name, any case); another name raises,
+        naming the closest ones (leave it out to derive the value from the weather).
     """
 
     name: str
@@ -143,16 +149,29 @@ class Site:
         check_number(self.latitude_deg, "latitude_deg", owner="Site", low=-90, high=90, unit="deg")
         check_number(self.longitude_deg, "longitude_deg", owner="Site", low=-180, high=180, unit="deg")
         check_number(self.altitude_m, "altitude_m", owner="Site", low=-500, high=9000, unit="m")
+        if self.municipality is not None and _lookup_municipality(self.municipality) is None:
+            raise InputError(_unknown_municipality(self.municipality))
 
 
 @dataclass(frozen=True, eq=False)
 class Weather:
-    """An hourly or 15-minute weather series for a site (see the module docstring for the columns)."""
+    """An hourly or 15-minute weather series for a site (see the module docstring for the columns).
+
+    The frame is checked when the object is made (:func:`validate_weather`, except that the
+    length may be a full year, an explicit period of at most
+    :data:`~mgwsim.simyear.PERIOD_MAX_DAYS` days or more than a year, the series that
+    :meth:`calendar_year` takes); anything else raises :class:`~mgwsim.errors.DataError`.
+    """
 
     data: pd.DataFrame
     site: Site
     source: str = "user data"
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self):
+        if not isinstance(self.site, Site):
+            raise InputError(f"Weather.site must be a Site, got {type(self.site).__name__}")
+        validate_weather(self.data, source=f"Weather ({self.source})", expected_hours=SIMULATION_SPAN)
 
     @property
     def index(self) -> pd.DatetimeIndex:
@@ -241,15 +260,10 @@ class Weather:
 def _calendar_weather(weather: Weather, laid) -> Weather:
     """The :class:`Weather` of a :class:`~mgwsim.simyear.CalendarYear`, validated, its note in the source."""
     source = f"{weather.source}; {laid.note}"
-    validate_weather(laid.data, source=source, expected_hours=len(laid.data))
     result = Weather(data=laid.data, site=weather.site, source=source)
     for year in (laid.year, None):
         result._cache[("calendar_year", year, str(laid.data.index.tz))] = result
     return result
-
-
-UCCLE = Site("Uccle", 50.81, 4.34, altitude_m=68.0, municipality="Ukkel")
-"""The site of the embedded default weather year (NSRDB grid cell 454992)."""
 
 
 # --------------------------------------------------------------------------- validation
@@ -273,8 +287,10 @@ def validate_weather(data: pd.DataFrame, *, source: str, expected_hours: int | N
         Hourly or 15-minute weather with the columns of the module docstring.
     source : str
         The file or source, named in every error message.
-    expected_hours : int, optional
-        Required number of rows (steps, whatever their length); by default a full year.
+    expected_hours : int or "span", optional
+        Required number of rows (steps, whatever their length); by default a full year;
+        :data:`SIMULATION_SPAN` for what :class:`Weather` holds: a full year, an explicit
+        period of at most :data:`~mgwsim.simyear.PERIOD_MAX_DAYS` days, or more than a year.
 
     Returns
     -------
@@ -355,8 +371,11 @@ def _check_timestamps(index: pd.DatetimeIndex, source: str) -> float:
     return first / pd.Timedelta(hours=1)
 
 
-def _check_row_count(n_rows: int, source: str, expected_hours: int | None, step_h: float = 1.0) -> None:
+def _check_row_count(n_rows: int, source: str, expected_hours: int | str | None, step_h: float = 1.0) -> None:
     name = "hourly" if step_h == 1.0 else "15-minute"
+    if expected_hours == SIMULATION_SPAN:
+        _check_span(n_rows, source, step_h)
+        return
     if expected_hours is not None:
         if n_rows != expected_hours:
             raise DataError(f"{source}: {n_rows} {name} rows, expected {expected_hours}")
@@ -364,6 +383,18 @@ def _check_row_count(n_rows: int, source: str, expected_hours: int | None, step_
     allowed = YEAR_HOURS if step_h == 1.0 else YEAR_QUARTER_HOURS
     if n_rows not in allowed:
         raise DataError(f"{source}: {n_rows} {name} rows, expected a full year ({allowed[0]} or {allowed[1]})")
+
+
+def _check_span(n_rows: int, source: str, step_h: float) -> None:
+    """A full year, a period of at most PERIOD_MAX_DAYS days, or more than a year (mgwsim.simyear's rules)."""
+    allowed = YEAR_HOURS if step_h == 1.0 else YEAR_QUARTER_HOURS
+    days = n_rows * step_h / 24.0
+    if n_rows in allowed or days <= PERIOD_MAX_DAYS or days > 366.0:
+        return
+    raise DataError(
+        f"{source}: {n_rows} steps of {step_h:g} h cover {days:g} days, almost a year but not a full one "
+        f"(missing data?); allowed: a full year ({allowed[0]} or {allowed[1]} steps), an explicit period of at "
+        f"most {PERIOD_MAX_DAYS:g} days, or a longer series to pick a year from with Weather.calendar_year(year)")
 
 
 def _check_values(values: pd.Series, source: str) -> None:
@@ -506,7 +537,6 @@ def quarter_hourly(weather: Weather) -> Weather:
             columns[column] = np.repeat(values, 4)
     frame = pd.DataFrame(columns, index=index)
     source = f"{weather.source}, 15 min from hourly (state variables interpolated, irradiance held per hour)"
-    validate_weather(frame, source=source, expected_hours=4 * n)
     return Weather(data=frame, site=weather.site, source=source)
 
 
@@ -571,7 +601,7 @@ def read_epw(path, *, year: int | None = None, municipality: str | None = None) 
     Parameters
     ----------
     path : str or path-like
-        The ``.epw`` file.
+        The ``.epw`` file, or a gzip-compressed ``.epw.gz``.
     year : int, optional
         Calendar year to stamp the rows onto. By default a file from one calendar year keeps
         it, and a typical year assembled from several years (TMY, TMYx) is re-stamped onto
@@ -590,9 +620,10 @@ def read_epw(path, *, year: int | None = None, municipality: str | None = None) 
 
     path = Path(path)
     source = f"EPW file {path}"
+    text = _epw_text(path, source)
     try:
-        raw, meta = pvlib.iotools.read_epw(path)
-    except (OSError, ValueError, KeyError, IndexError) as exc:
+        raw, meta = pvlib.iotools.read_epw(io.StringIO(text))
+    except (ValueError, KeyError, IndexError) as exc:
         raise DataError(f"{source}: cannot be read as EPW ({exc})") from exc
     data = raw.rename(columns=_PVLIB_COLUMNS)
     data["pressure_hpa"] = raw["atmospheric_pressure"].to_numpy(dtype=np.float64) / 100.0
@@ -609,6 +640,40 @@ def read_epw(path, *, year: int | None = None, municipality: str | None = None) 
         municipality=municipality,
     )
     return _finish(data, index, site, source)
+
+
+EPW_HEADER_LINES = 8
+"""Header records before the hourly data of an EPW file (LOCATION .. DATA PERIODS)."""
+
+EPW_FIELDS = 35
+"""Fields of an EPW data record (EnergyPlus Auxiliary Programs, "Weather Converter Program", data dictionary)."""
+
+
+def _epw_text(path: Path, source: str) -> str:
+    """The text of an EPW file (``.epw`` or gzip-compressed ``.epw.gz``), every data line complete.
+
+    A line with fewer than :data:`EPW_FIELDS` fields (a file cut short, a line broken inside a
+    field) raises naming the line: parsed, its missing fields would be read as missing or, cut
+    inside a number, as another value.
+    """
+    try:
+        if path.suffix.lower() == ".gz":
+            with gzip.open(path, "rt", encoding="latin-1", newline="") as handle:
+                text = handle.read()
+        else:
+            text = path.read_text(encoding="latin-1")
+    except (OSError, EOFError, UnicodeDecodeError) as exc:  # gzip.BadGzipFile is an OSError
+        raise DataError(f"{source}: cannot be read as EPW ({exc})") from exc
+    first = text.split("\n", 1)[0]
+    if not first.startswith("LOCATION,") or first.count(",") < 9:
+        raise DataError(f"{source}: cannot be read as EPW: line 1 is not a LOCATION record with city, latitude, longitude, time zone "
+                        f"and elevation (got {first[:60]!r}); is this an EPW file?")
+    for number, line in enumerate(text.splitlines()[EPW_HEADER_LINES:], start=EPW_HEADER_LINES + 1):
+        fields = line.count(",") + 1
+        if line.strip() and fields < EPW_FIELDS:
+            raise DataError(f"{source}, line {number}: {fields} fields, expected {EPW_FIELDS} (a line cut short or "
+                            f"broken inside a field?): {line[:60]!r}")
+    return text
 
 
 def read_pvgis_tmy(path, *, year: int | None = None, municipality: str | None = None) -> Weather:
@@ -726,20 +791,8 @@ def _download_pvgis_tmy(latitude: float, longitude: float, data_file: Path, meta
         latitude, longitude, outputformat="json", map_variables=True, timeout=timeout_s, coerce_year=None
     )
     data_file.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomically(data_file, lambda tmp: data.to_csv(tmp, compression="gzip"))
-    _write_atomically(meta_file, lambda tmp: Path(tmp).write_text(json.dumps(meta, default=str), encoding="utf-8"))
-
-
-def _write_atomically(target: Path, write) -> None:
-    """Write via a temporary file in the same folder and rename, so readers never see half a file."""
-    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    os.close(handle)
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    write_atomically(data_file, lambda tmp: data.to_csv(tmp, compression="gzip"))
+    write_atomically(meta_file, lambda tmp: Path(tmp).write_text(json.dumps(meta, default=str), encoding="utf-8"))
 
 
 TIME_LABELS = ("beginning", "ending")
@@ -897,6 +950,8 @@ def _name_key(name: str) -> str:
 
 
 def _lookup_municipality(name: str) -> pd.Series | None:
+    if not isinstance(name, str):
+        raise InputError(f"Site.municipality must be a string (a Belgian municipality), got {name!r}")
     table = _design_table()
     key = _name_key(name)
     for _, row in table.iterrows():
@@ -926,39 +981,52 @@ def design_temperature(site: Site, weather: Weather | None = None, *, method: st
         milder than the long-term value (Uccle TMYx 2007-2021: about -3 °C against the
         national -7 °C), so it is not a substitute for the national value in a design.
     ``"auto"`` (default)
-        ``"table"`` if the municipality is in the table, otherwise ``"data"``; the returned
+        ``"table"`` if the site has a municipality, otherwise ``"data"``; the returned
         ``method`` says which, and why.
 
     Raises
     ------
     InputError
-        ``"table"`` without a known municipality, or ``"data"`` without weather.
+        A municipality that is not in the table (with ``"table"`` or ``"auto"``: the message
+        names the closest names, so that a misspelling does not quietly move θ_e by several
+        kelvin), ``"table"`` without a municipality, or ``"data"`` without weather.
     """
     check_choice(method, "method", DESIGN_TEMPERATURE_METHODS, owner="design_temperature")
     row = _lookup_municipality(site.municipality) if site.municipality else None
+    if method in ("table", "auto") and site.municipality and row is None:
+        raise InputError(f"design_temperature: {_unknown_municipality(site.municipality)}")
     if method == "table" or (method == "auto" and row is not None):
         return _design_from_table(site, row)
     if weather is None:
-        raise InputError(
-            f"design_temperature: no national value for site {site.name!r} (Site.municipality = "
-            f"{site.municipality!r} is not in design_temperatures_be.csv) and no weather to derive one from"
-        )
+        why = "method='data'" if method == "data" else "Site.municipality is None"
+        raise InputError(f"design_temperature: site {site.name!r} has no national value ({why}) and there is no "
+                         "weather to derive one from; give weather, or a municipality of design_temperatures_be.csv")
     if method == "data":
         note = ""
-    elif site.municipality:
-        note = f" (municipality {site.municipality!r} is not in the national table)"
     else:
         note = " (the site has no municipality for the national table)"
     return _design_from_data(weather, note)
 
 
+def _unknown_municipality(name) -> str:
+    """The error for a municipality that is not in the table: the close names, the known ones, the ways out.
+
+    A misspelt name must not fall back silently to the (milder) value derived from the weather:
+    that moves the design temperature by several kelvin (Antwerpen −7 °C, the NSRDB 2019 year −3.7 °C).
+    """
+    table = _design_table()
+    names = [n for _, row in table.iterrows() for n in (row["municipality"], *str(row["aliases"]).split("|")) if n]
+    by_key = {_name_key(n): n for n in names}  # matched on the key, named in the table's spelling
+    close = [by_key[key] for key in close_matches(_name_key(name), by_key)]
+    close = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
+    return (f"Site.municipality = {name!r} is not in the national table "
+            f"design_temperatures_be.csv{close}; known: {', '.join(table['municipality'])}. Give one of them, "
+            "or leave municipality out to derive the value from the weather (method='data')")
+
+
 def _design_from_table(site: Site, row: pd.Series | None) -> DesignTemperature:
     if row is None:
-        known = ", ".join(_design_table()["municipality"])
-        raise InputError(
-            f"design_temperature: Site.municipality = {site.municipality!r} is not in design_temperatures_be.csv "
-            f"(known: {known}); give weather and method='data', or a known municipality"
-        )
+        raise InputError(f"design_temperature: {_unknown_municipality(site.municipality)}")
     return DesignTemperature(
         value_degc=float(row["design_temperature_degc"]),
         method=f"national table NBN EN 12831-1 ANB:2020 / NBN B 62-003, municipality {row['municipality']}",
@@ -1032,3 +1100,7 @@ def weather_summary(weather: Weather) -> pd.Series:
         },
         name=weather.source,
     )
+
+
+UCCLE = Site("Uccle", 50.81, 4.34, altitude_m=68.0, municipality="Ukkel")
+"""The site of the embedded default weather year (NSRDB grid cell 454992)."""

@@ -31,11 +31,14 @@ def read_table(table) -> pd.DataFrame:
     if not path.is_file():
         raise InputError(f"{_OWNER}.table = {str(path)!r}: no such file")
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return pd.read_csv(path, index_col=0)
-    if suffix in (".parquet", ".pq"):
-        return pd.read_parquet(path)
-    raise InputError(f"{_OWNER}.table = {str(path)!r}: the suffix must be .csv, .parquet or .pq")
+    if suffix not in (".csv", ".parquet", ".pq"):
+        raise InputError(f"{_OWNER}.table = {str(path)!r}: the suffix must be .csv, .parquet or .pq")
+    kind = "CSV" if suffix == ".csv" else "Parquet"
+    try:
+        return pd.read_csv(path, index_col=0) if suffix == ".csv" else pd.read_parquet(path)
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid and pandas' ParserError are ValueErrors
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise DataError(f"{_OWNER}.table = {str(path)!r} cannot be read as {kind} ({reason})") from None
 
 
 def _validate(table: pd.DataFrame, row_function, chunk_size, n_workers, client) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from mgwsim.errors import InputError, check_choice, check_fraction, check_number, check_positive
+from mgwsim.errors import InputError, check_choice, check_fraction, check_integer, check_number, check_positive
 
 RHO_C_AIR_WH_M3K = 0.34
 """Volumetric heat capacity of air ρ_a·c_a [Wh/(m³·K)] (EN ISO 13789:2017, 6.3: 1200 J/(m³·K))."""
@@ -27,6 +27,13 @@ H_MS_W_M2K = 9.1
 """Heat-transfer coefficient between mass and surface node h_ms [W/(m²·K)] (EN ISO 13790, 12.2.2)."""
 R_SE_M2K_W = 0.04
 """External surface resistance R_se [m²·K/W] (EN ISO 6946:2017, Table 7, as EN ISO 13790 11.4.2 uses it)."""
+MAX_GLAZED_FACADE_SHARE = 0.9
+"""Largest share of a façade (windows + opaque walls and doors) that windows can take [-].
+
+Window areas include their frames; what stays opaque even in a fully glazed curtain wall is the
+edge of every floor slab (about 0.3 m of a 3 m storey: a tenth). mgwsim rule, to catch a window
+area in the wrong unit or a wall left out, not a design limit.
+"""
 SKY_TEMPERATURE_DIFFERENCE_K = 11.0
 """Mean difference Δθ_er between outdoor air and apparent sky temperature [K] (EN ISO 13790:2008, 11.4.6, intermediate zones)."""
 
@@ -287,6 +294,31 @@ class Ventilation:
             )
 
 
+def _check_glazed_share(elements, windows, owner: str) -> None:
+    """Refuse vertical windows that take more than :data:`MAX_GLAZED_FACADE_SHARE` of the façade.
+
+    Checked on the whole building (all walls and doors against all vertical windows) and, for
+    walls that carry an ``azimuth_deg``, on each of their orientations.
+    """
+    vertical = [w for w in windows if w.tilt_deg > 45.0]  # roof lights (tilt 0) sit in the roof
+    opaque = [e for e in elements if e.kind in ("wall", "door")]
+    _check_facade(sum(w.area_m2 for w in vertical), sum(e.area_m2 for e in opaque), owner, "the façades")
+    for azimuth in sorted({e.azimuth_deg for e in opaque if e.azimuth_deg is not None}):
+        glazed = sum(w.area_m2 for w in vertical if math.isclose(w.azimuth_deg % 360.0, azimuth % 360.0))
+        solid = sum(e.area_m2 for e in opaque if e.azimuth_deg is not None
+                    and math.isclose(e.azimuth_deg % 360.0, azimuth % 360.0))
+        _check_facade(glazed, solid, owner, f"the façade facing {azimuth:g}°")
+
+
+def _check_facade(window_m2: float, opaque_m2: float, owner: str, where: str) -> None:
+    if window_m2 == 0.0 or window_m2 <= MAX_GLAZED_FACADE_SHARE * (window_m2 + opaque_m2):
+        return
+    raise InputError(
+        f"{owner}.windows: {window_m2:,.1f} m2 of windows against {opaque_m2:,.1f} m2 of walls and doors on "
+        f"{where} would glaze {window_m2 / (window_m2 + opaque_m2):.0%} of it; allowed: at most "
+        f"{MAX_GLAZED_FACADE_SHARE:.0%} (floor-slab edges stay opaque). Is a window area wrong or a wall missing?")
+
+
 @dataclass(frozen=True)
 class Building:
     """An existing apartment building as the heat-demand model sees it.
@@ -384,10 +416,11 @@ class Building:
     def __post_init__(self):
         owner = f"Building({self.name})"
         check_positive(self.heated_floor_area_m2, "heated_floor_area_m2", owner=owner, unit="m2")
-        check_number(self.n_apartments, "n_apartments", owner=owner, low=1, high=10_000)
-        check_number(self.n_storeys, "n_storeys", owner=owner, low=1, high=100)
+        check_integer(self.n_apartments, "n_apartments", owner=owner, low=1, high=10_000)
+        check_integer(self.n_storeys, "n_storeys", owner=owner, low=1, high=100)
         object.__setattr__(self, "elements", tuple(self.elements))
         object.__setattr__(self, "windows", tuple(self.windows))
+        _check_glazed_share(self.elements, self.windows, owner)
         check_choice(self.storey_position, "storey_position", STOREY_POSITIONS, owner=owner)
         for kind in STOREY_POSITIONS[self.storey_position]:
             if not any(e.kind == kind for e in self.elements):
@@ -401,7 +434,7 @@ class Building:
         if self.setback_degc is not None:
             check_number(self.setback_degc, "setback_degc", owner=owner, low=5.0, high=self.setpoint_degc, unit="degC")
         for hour in self.setback_hours:
-            check_number(hour, "setback_hours", owner=owner, low=0, high=23)
+            check_integer(hour, "setback_hours", owner=owner, low=0, high=23)
         check_number(self.internal_gains_w_m2, "internal_gains_w_m2", owner=owner, low=0.0, high=20.0, unit="W/m2")
         self._check_zone_model(owner)
 

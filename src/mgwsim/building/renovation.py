@@ -126,11 +126,13 @@ def renovate(building: Building, *measures: Measure, name: str | None = None) ->
 
 @dataclass(frozen=True)
 class RenovationStep:
-    """Measures carried out in ``year`` (years after the start of the study, 0 = now)."""
+    """Measures carried out in ``year`` (years after the start of the study, 0 = now); ``label`` names the
+    step in the report, ``label_nl`` in the Dutch report (default: ``label``)."""
 
     year: int
     measures: tuple[Measure, ...]
     label: str = ""
+    label_nl: str = ""
 
     def __post_init__(self):
         check_number(self.year, "year", owner="RenovationStep", low=0, high=60)

@@ -21,7 +21,7 @@ import pandas as pd
 
 from mgwsim._data import data_path
 from mgwsim.building.envelope import Building, OpaqueElement, Ventilation, Window
-from mgwsim.errors import InputError, check_number, check_positive
+from mgwsim.errors import InputError, check_integer, check_number, check_positive
 
 _ORIENTATIONS = {"East": 90.0, "South": 180.0, "West": 270.0, "North": 0.0}
 VARIANTS = {1: "existing", 2: "usual refurbishment", 3: "advanced refurbishment"}
@@ -158,7 +158,9 @@ def building_from_typology(
     if floor_area_m2 is not None:
         check_positive(floor_area_m2, "floor_area_m2", owner="building_from_typology", unit="m2")
     if n_storeys is not None:
-        check_number(n_storeys, "n_storeys", owner="building_from_typology", low=1, high=100)
+        n_storeys = check_integer(n_storeys, "n_storeys", owner="building_from_typology", low=1, high=100)
+    if n_apartments is not None:
+        n_apartments = check_integer(n_apartments, "n_apartments", owner="building_from_typology", low=1, high=10_000)
     check_number(orientation_deg, "orientation_deg", owner="building_from_typology", low=-360, high=360)
     horizontal, vertical = _scale_factors(row, floor_area_m2, n_storeys)
     area = float(row["A_C_Ref"]) if floor_area_m2 is None else floor_area_m2

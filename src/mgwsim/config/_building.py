@@ -42,7 +42,7 @@ ELEMENT_KEYS = ("kind", "area_m2", "u_w_m2k", "b_factor", "name")
 WINDOW_KEYS = ("area_m2", "u_w_m2k", "g_value", "azimuth_deg", "tilt_deg", "frame_fraction", "shading_factor")
 VENTILATION_KEYS = ("system", "air_change_per_h", "heat_recovery_efficiency", "fan_power_w_per_m3h")
 RADIATOR_KEYS = ("supply_degc", "return_degc", "design_output_kw", "oversizing", "room_degc", "exponent")
-RENOVATION_KEYS = ("year", "label", "measures")
+RENOVATION_KEYS = ("year", "label", "label_nl", "measures")
 MEASURE_KEYS = {
     "insulate": ("element", "thickness_m", "target_u_w_m2k", "conductivity_w_mk"),
     "replace_windows": ("u_w_m2k", "g_value"),
@@ -272,7 +272,8 @@ def _step(t: Table) -> RenovationStep:
     items = t.items("measures")
     if not items:
         raise InputError(f"{t.key('measures')} must hold at least one [[renovation.measures]] table")
-    return RenovationStep(year, tuple(_measure(raw, path) for raw, path in items), label)
+    return RenovationStep(year, tuple(_measure(raw, path) for raw, path in items), label,
+                          t.value("label_nl", "str", ""))
 
 
 def _measure(raw, path: str):

@@ -15,7 +15,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from mgwsim.errors import InputError, check_number, check_series
+from mgwsim.errors import InputError, check_choice, check_integer, check_number, check_series
 from mgwsim.finance import _metrics as m
 from mgwsim.finance._costs import VAT_CLASSES, Investment, investment_schedule
 from mgwsim.finance._metrics import Reason
@@ -68,6 +68,9 @@ class Option:
 PRICED_AS = {"ev_reimbursement": "electricity", "unmet_heat": "electricity"}
 """Energy-cost lines escalated as another carrier: they are electricity bought at its price."""
 
+ESCALATION_KEYS = ("electricity", "gas", "injection", "om")
+"""What :attr:`Finance.escalation_frac` may escalate: the carriers of the bills, and O&M."""
+
 
 @dataclass(frozen=True)
 class Finance:
@@ -81,7 +84,8 @@ class Finance:
         Discount rate [1/year], > -1 (default 0.03, real).
     escalation_frac : Mapping[str, float]
         Yearly price change per carrier (``electricity``, ``gas``, ``injection``) and for
-        ``om``; year t (1..N) pays ``annual x (1 + e)^(t-1)``. Missing carriers: 0.
+        ``om`` (:data:`ESCALATION_KEYS`; another key raises); year t (1..N) pays
+        ``annual x (1 + e)^(t-1)``. Missing carriers: 0.
     capex_escalation_frac : float
         Yearly change of replacement prices.
     vat_frac : float
@@ -100,10 +104,11 @@ class Finance:
 
     def __post_init__(self):
         m.check_rate(self.discount_rate_frac, owner="Finance")
-        check_number(self.horizon_years, "horizon_years", owner="Finance", low=1, high=100)
+        check_integer(self.horizon_years, "horizon_years", owner="Finance", low=1, high=100)
         check_number(self.vat_frac, "vat_frac", owner="Finance", low=0.0, high=1.0)
-        check_number(self.n_apartments, "n_apartments", owner="Finance", low=1)
+        check_integer(self.n_apartments, "n_apartments", owner="Finance", low=1)
         for key, value in self.escalation_frac.items():
+            check_choice(key, "escalation_frac key", ESCALATION_KEYS, owner="Finance")
             check_number(value, f"escalation_frac[{key!r}]", owner="Finance", low=-0.5, high=0.5)
 
     def growth(self, carrier: str) -> np.ndarray:

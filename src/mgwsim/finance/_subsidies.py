@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from mgwsim._format import format_number
-from mgwsim.errors import InputError, check_choice, check_fraction, check_number
+from mgwsim.errors import InputError, check_choice, check_fraction, check_integer, check_number
 from mgwsim.finance._costs import VAT_CLASSES
 from mgwsim.finance._metrics import Reason
 
@@ -83,7 +83,7 @@ class SubsidyContext:
         owner = "SubsidyContext"
         check_number(self.investment_excl_vat_eur, "investment_excl_vat_eur", owner=owner, low=0.0, unit="EUR")
         check_number(self.study_cost_incl_vat_eur, "study_cost_incl_vat_eur", owner=owner, low=0.0, unit="EUR")
-        check_number(self.n_units, "n_units", owner=owner, low=1, unit="dwellings")
+        check_integer(self.n_units, "n_units", owner=owner, low=1, unit="dwellings")
         check_number(self.building_age_years, "building_age_years", owner=owner, low=0.0, unit="years")
         _check_bool(self.housing, "housing")
         if self.construction_year is not None:

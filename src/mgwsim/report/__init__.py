@@ -3,8 +3,9 @@
 >>> paths = write_report(result, "out/", language="nl")   # doctest: +SKIP
 >>> paths.html, paths.workbook                              # doctest: +SKIP
 
-:func:`write_report` composes :mod:`~mgwsim.report.summary` (page one for the co-owners, from
-the sentence functions of :mod:`~mgwsim.report.sentences` whose words follow the sign of their
+:func:`write_report` composes :mod:`~mgwsim.report.summary` (page one for the co-owners in plain
+words, :func:`co_owner_page`, and the engineer's reasoning behind it, :func:`page_one`, from the
+sentence functions of :mod:`~mgwsim.report.sentences` whose words follow the sign of their
 numbers), :mod:`~mgwsim.report.analysis` (derived numbers, the NPV sensitivity),
 :mod:`~mgwsim.report.figures` (matplotlib, no pyplot), :mod:`~mgwsim.report.html` (page with
 stable section ids and ``data-figure`` attributes), :mod:`~mgwsim.report.excel` (a workbook
@@ -19,16 +20,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from mgwsim._atomic import write_atomically
 from mgwsim.errors import InputError, check_choice
 from mgwsim.report import figures as fg
 from mgwsim.report.analysis import bivalent_point, monthly_balance, npv_sensitivity
 from mgwsim.report.excel import SHEETS, write_workbook
 from mgwsim.report.html import FIGURES, SECTIONS, render_html
-from mgwsim.report.summary import Paragraph, page_one
+from mgwsim.report.summary import CoOwnerPage, Paragraph, co_owner_page, page_one, variant_label
 from mgwsim.report.text import LANGUAGES, format_eur, format_number, format_pct
 
-__all__ = ["FIGURES", "LANGUAGES", "SECTIONS", "SHEETS", "Paragraph", "ReportPaths", "bivalent_point",
-           "build_figures", "format_eur", "format_number", "format_pct", "monthly_balance", "npv_sensitivity",
+__all__ = ["FIGURES", "LANGUAGES", "SECTIONS", "SHEETS", "CoOwnerPage", "Paragraph", "ReportPaths", "bivalent_point",
+           "build_figures", "co_owner_page", "format_eur", "format_number", "format_pct", "monthly_balance", "npv_sensitivity",
            "page_one", "write_report"]
 
 
@@ -68,9 +70,13 @@ def _statuses(result) -> pd.DataFrame:
 def build_figures(result, name: str, sensitivity: pd.DataFrame, language: str = "en") -> dict:
     """Every figure of the report for variant ``name``, as ``{figure name: Figure}`` (see :data:`FIGURES`)."""
     vr, case = result.result(name), result.case(name)
+
+    def label(variant: str) -> str:
+        return variant_label(result, variant, language)
+    recommended = None if result.recommended is None else label(result.recommended)
     return {
-        "variant_comparison": fg.variant_comparison(result.table, result.reference.variant.name, result.recommended,
-                                                    language),
+        "variant_comparison": fg.variant_comparison(result.table.rename(index=label),
+                                                    label(result.reference.variant.name), recommended, language),
         "monthly_balance": fg.monthly_balance(vr, language),
         "load_duration": fg.load_duration(vr, language),
         "carpet_grid": fg.carpet_grid(vr, language),
@@ -79,8 +85,9 @@ def build_figures(result, name: str, sensitivity: pd.DataFrame, language: str = 
         "supply_temperature": fg.supply_temperature(vr, language),
         "cash_flows": fg.cash_flows(case, language),
         "tornado": fg.tornado(sensitivity, language),
-        "bill_change": fg.bill_change(_bills_per_variant(result), result.per_apartment(name), name, language),
-        "check_matrix": fg.check_matrix(_statuses(result), language),
+        "bill_change": fg.bill_change(_bills_per_variant(result).rename(index=label), result.per_apartment(name),
+                                      label(name), language),
+        "check_matrix": fg.check_matrix(_statuses(result).rename(index=label), language),
     }
 
 
@@ -99,8 +106,8 @@ def write_report(result, out_dir, *, language: str = "en", variant: str | None =
     variant : str, optional
         Variant shown in detail (hourly figures, cash flows, sensitivity, hourly sheet);
         default :attr:`StudyResult.detail_variant`: the recommended one, or, when no variant
-        qualifies, the one nearest to qualifying. The summary (page one) always speaks about
-        :attr:`StudyResult.detail_variant`.
+        qualifies, the one nearest to qualifying. Page one and the engineer's reasoning always speak
+        about :attr:`StudyResult.detail_variant`.
     hourly_in_workbook : bool
         Write the 8,760-row ``hourly`` sheet (the slowest part of the workbook).
 
@@ -115,7 +122,8 @@ def write_report(result, out_dir, *, language: str = "en", variant: str | None =
     sensitivity = npv_sensitivity(result, name)
     images = {key: fg.to_png_base64(fig) for key, fig in build_figures(result, name, sensitivity, language).items()}
     html_path = out / "report.html"
-    html_path.write_text(render_html(result, name, images, sensitivity, language), encoding="utf-8")
+    html = render_html(result, name, images, sensitivity, language)
+    write_atomically(html_path, lambda tmp: tmp.write_text(html, encoding="utf-8"))
     workbook = write_workbook(result, name, out / "workbook.xlsx", sensitivity=sensitivity, language=language,
                               hourly=hourly_in_workbook)
     return ReportPaths(html_path, workbook)

@@ -12,16 +12,28 @@ from html import escape
 import numpy as np
 import pandas as pd
 
-from mgwsim._format import in_language
+from mgwsim._format import format_date, in_language
 from mgwsim.report import analysis as a
 from mgwsim.report import sources as src
 from mgwsim.report.sentences import key_name
-from mgwsim.report.summary import conditions_paragraph, page_one, path_end, verdict_items
+from mgwsim.report.summary import (
+    co_owner_page,
+    conditions_paragraph,
+    localized,
+    page_one,
+    path_end,
+    step_label,
+    variant_label,
+    verdict_items,
+)
 from mgwsim.report.text import (
     GLOSSARY,
     LABELS,
+    SENTENCES,
     caption,
     check_label,
+    item_label,
+    rule_name,
     check_sentence,
     format_eur,
     format_number,
@@ -33,7 +45,7 @@ from mgwsim.study.decision import condition_text  # the decision's words for a f
 
 STATUS_CLASSES = ("pass", "warn", "fail")
 
-SECTIONS = ("summary", "comparison", "energy", "heat_pump", "economics", "lock_in", "renovation_path", "building",
+SECTIONS = ("summary", "details", "comparison", "energy", "heat_pump", "economics", "lock_in", "renovation_path", "building",
             "sources")
 """Section ids of the report, in page order."""
 
@@ -62,6 +74,7 @@ h1{color:#1f3b57;margin-bottom:0.1em}h2{color:#1f3b57;border-bottom:2px solid #1
 h3{color:#2a7ab0}.meta{color:#5c6b7a}table{border-collapse:collapse;margin:0.8em 0;font-size:0.88em}
 th,td{border:1px solid #c9d3dd;padding:0.3em 0.55em;text-align:left;vertical-align:top}
 th{background:#eef3f8}td.num{text-align:right;white-space:nowrap}tr.recommended td,th.recommended{background:#e3eefa;font-weight:bold}
+td.cite{font-size:0.92em;color:#3d4a57}
 td.pass{background:#dff0d8}td.warn{background:#fcefd4}td.fail{background:#f6d6d5}
 figure{margin:1.2em 0}figure img{max-width:100%;height:auto;border:1px solid #e1e6eb}
 figcaption{font-size:0.9em;color:#4a5866}.summary p{font-size:1.05em}.note{font-size:0.88em;color:#4a5866}
@@ -81,22 +94,33 @@ def _cell(value, kind: str, language: str) -> tuple[str, str]:
     return format_number(value, language, int(kind)), "num"
 
 
+CITATION_LANGUAGE = "en"
+"""The language of the data files' source notes, which the report quotes as written (a cell of class ``cite``
+carries ``lang="en"``, so that a reader, a screen reader and the tests know it is a quotation)."""
+
+
+def cite(text) -> tuple[str, str]:
+    """A source note quoted as written in the data files (:data:`CITATION_LANGUAGE`), as a table cell."""
+    return (str(text) if text not in (None, "") else "–"), "cite"
+
+
 def table_html(header: list[str], rows: list[list], *, row_classes: list[str] | None = None, attrs: str = "") -> str:
-    """An HTML table; cells are text (escaped) or ``(text, css_class)`` pairs."""
+    """An HTML table; cells are text (escaped) or ``(text, css_class)`` pairs (class ``cite``: :func:`cite`)."""
     head = "".join(f"<th>{escape(str(h))}</th>" for h in header)
     body = []
     for i, row in enumerate(rows):
         cells = []
         for cell in row:
             text, cls = cell if isinstance(cell, tuple) else (cell, "")
-            cells.append(f'<td class="{cls}">{escape(str(text))}</td>' if cls else f"<td>{escape(str(text))}</td>")
+            lang = f' lang="{CITATION_LANGUAGE}"' if cls == "cite" else ""
+            cells.append(f'<td class="{cls}"{lang}>{escape(str(text))}</td>' if cls else f"<td>{escape(str(text))}</td>")
         cls = f' class="{row_classes[i]}"' if row_classes and row_classes[i] else ""
         body.append(f"<tr{cls}>{''.join(cells)}</tr>")
     return f"<table {attrs}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
 def frame_html(frame: pd.DataFrame, language: str, *, decimals: int = 2, attrs: str = "",
-               percent: tuple = ()) -> str:
+               percent: tuple = (), cited: tuple = ()) -> str:
     """A DataFrame as a table with the index as first column, numbers in the language's format: years
     (a column named year, jaar or calendar_year) as plain integers, the columns in ``percent``
     (shares [-]) as %."""
@@ -105,7 +129,8 @@ def frame_html(frame: pd.DataFrame, language: str, *, decimals: int = 2, attrs: 
     for label, row in frame.iterrows():
         cells = [" / ".join(map(str, label)) if isinstance(label, tuple) else str(label)]
         for column, value in row.items():
-            cells.append(_value_cell(value, str(column), language, decimals, column in percent))
+            cells.append(cite(value) if column in cited else _value_cell(value, str(column), language, decimals,
+                                                                         column in percent))
         rows.append(cells)
     return table_html(header, rows, attrs=attrs)
 
@@ -137,12 +162,38 @@ def _p(text: str) -> str:
 
 
 # --------------------------------------------------------------------------- summary (page one)
+def _sentence(paragraph, strong: bool = False) -> str:
+    text = escape(paragraph.text)
+    return f'<p data-sentence="{escape(paragraph.id)}">{f"<strong>{text}</strong>" if strong else text}</p>'
+
+
+def _list_html(list_id: str, title: str, items: list[str]) -> str:
+    return (f'<p id="{list_id}-title"><strong>{escape(title)}</strong></p><ul id="{list_id}">'
+            + "".join(f"<li>{escape(item)}</li>" for item in items) + "</ul>")
+
+
 def summary_section(result, sensitivity: pd.DataFrame | None, language: str) -> str:
-    """Page one for the co-owners (:func:`mgwsim.report.summary.page_one`): every sentence generated from
-    the figures it states, the lock-in verdicts at the end of the renovation path, and the words explained."""
+    """Page one for the co-owners in plain words (:func:`mgwsim.report.summary.co_owner_page`): the verdict,
+    the advice, the money per apartment, what changes for the residents, what the general meeting votes on
+    and the main risk."""
+    page = co_owner_page(result, language, sensitivity)
+    parts = [_sentence(page.verdict[0], strong=True), *map(_sentence, page.verdict[1:]),
+             _sentence(page.advice), *map(_sentence, page.money),
+             _list_html("residents", in_language(SENTENCES["plain_residents"], language), page.residents),
+             _list_html("vote", in_language(SENTENCES["plain_vote"], language), page.vote)]
+    if page.risk is not None:
+        parts.append(f'<p id="main-risk" data-sentence="plain-risk">'
+                     f'{escape(in_language(SENTENCES["plain_risk"], language).format(risk=page.risk))}</p>')
+    parts.append(f'<p class="note">{escape(in_language(SENTENCES["plain_more_details"], language))}</p>')
+    return _section("summary", t("sec_summary", language), f'<div class="summary">{"".join(parts)}</div>')
+
+
+def details_section(result, sensitivity: pd.DataFrame | None, language: str) -> str:
+    """The engineer's reading of the advice (:func:`mgwsim.report.summary.page_one`): every sentence generated
+    from the figures it states, the checks at the end of the renovation path, and the words explained."""
     parts = []
     for paragraph in page_one(result, language, sensitivity):
-        text = escape(paragraph.text)
+        text = escape(localized(paragraph.text, result, language))
         if paragraph.id == "recommendation":
             parts.append(f'<p id="recommendation" data-sentence="recommendation"><strong>{text}</strong></p>')
         else:
@@ -152,11 +203,11 @@ def summary_section(result, sensitivity: pd.DataFrame | None, language: str) -> 
     if items:
         parts.append('<ul id="risks">' + "".join(
             f'<li class="{status}"><strong>{escape(label)} ({escape(status_label(status, language))})</strong>: '
-            f"{escape(text)}</li>" for label, status, text in items) + "</ul>")
+            f"{escape(localized(text, result, language))}</li>" for label, status, text in items) + "</ul>")
     terms = "".join(f"<dt>{escape(pair[2] if language == 'nl' else pair[0])}</dt>"
                     f"<dd>{escape(pair[3] if language == 'nl' else pair[1])}</dd>" for pair in GLOSSARY.values())
     parts.append(f'<h3>{escape(t("glossary", language))}</h3><dl id="glossary">{terms}</dl>')
-    return _section("summary", t("sec_summary", language), f'<div class="summary">{"".join(parts)}</div>')
+    return _section("details", t("sec_details", language), f'<div class="summary">{"".join(parts)}</div>')
 
 
 # --------------------------------------------------------------------------- comparison: the decision
@@ -205,7 +256,7 @@ def decision_rows(result, language: str) -> list[list]:
             eligible = t("no", language) + ": " + "; ".join(failed_condition_texts(d, language))
         rank = d["rank"]
         rows.append([
-            name,
+            vr.variant.label(language),
             (t("yes" if qualifies else "no", language), "pass" if qualifies else "fail"),
             "; ".join(dict.fromkeys(shortfall_label(f, language) for f in d["shortfalls"])) or "–",
             eligible,
@@ -244,9 +295,10 @@ def comparison_section(result, figures: dict, language: str) -> str:
     body += table_html([t(c, language) for c in DECISION_HEADER], decision_rows(result, language), row_classes=classes,
                        attrs='id="decision-table"')
     table, ref = result.table, result.reference.variant.name
+    labels = {n: variant_label(result, n, language) for n in table.index}
     header = [t("variant", language)] + [
-        f"{n} ({t('reference_label', language)})" if n == ref and "referen" not in n.lower() else
-        f"{n} ({t('recommended_mark', language)})" if n == recommended else n for n in table.index]
+        f"{labels[n]} ({t('reference_label', language)})" if n == ref and "referen" not in labels[n].lower() else
+        f"{labels[n]} ({t('recommended_mark', language)})" if n == recommended else labels[n] for n in table.index]
     rows = [[t(column, language)] + [_cell(table.loc[n, column], kind, language) for n in table.index]
             for column, kind in COMPARISON_ROWS if column in table]
     body += f"<h3>{escape(t('indicators', language))}</h3>" + table_html(header, rows, attrs='id="comparison-table"')
@@ -272,7 +324,7 @@ def per_apartment_html(result, name: str, language: str) -> str:
     """The per-apartment split of ``name``: one-off amounts, yearly changes and the horizon, with the key."""
     split = result.per_apartment(name)
     key = key_name(split.attrs.get("key", "floor_area"), language)
-    body = f"<h3>{escape(t('table_per_apartment', language, name=name))}</h3>"
+    body = f"<h3>{escape(t('table_per_apartment', language, name=variant_label(result, name, language)))}</h3>"
     body += _p(t("per_apartment_note", language, key=key))
     for title, columns, table_id in (("one_off", ONE_OFF_COLUMNS, "per-apartment-table"),
                                      ("yearly", YEARLY_COLUMNS, "per-apartment-yearly-table"),
@@ -289,7 +341,7 @@ def subsidies_html(result, name: str, language: str) -> str:
     eligibility and reasons, every condition, and the VAT per option."""
     case = result.case(name)
     subsidies = case.subsidies
-    body = f"<h3>{escape(t('subsidy_application', language, name=name))}</h3>"
+    body = f"<h3>{escape(t('subsidy_application', language, name=variant_label(result, name, language)))}</h3>"
     works = subsidies.by_year("works")
     body += _p(t("subsidy_summary", language, study=format_eur(subsidies.study_eur, language),
                  cost=format_eur(result.inputs.study_cost_incl_vat_eur, language),
@@ -297,14 +349,14 @@ def subsidies_html(result, name: str, language: str) -> str:
                  schedule=", ".join(f"{t('year', language).lower()} {y}: {format_eur(v, language)}"
                                     for y, v in sorted(works.items()) if v) or "–"))
     frame = subsidies.to_frame()
-    rows = [[rule, t(f"kind_{row['kind']}", language),
+    rows = [[rule_name(rule, language), t(f"kind_{row['kind']}", language),
              (t("yes" if row["eligible"] else "no", language), "pass" if row["eligible"] else "fail"),
              _cell(row["amount_eur"], "eur", language), _cell(row["cap_eur"], "eur", language),
              row["reason_nl"] if language == "nl" else row["reason_en"]] for rule, row in frame.iterrows()]
     body += table_html([t(c, language) for c in ("rule", "kind", "eligible", "amount_eur", "cap_eur", "reason")], rows,
                        attrs='id="subsidy-table"')
     conditions = subsidies.conditions_frame()
-    rows = [[rule, condition_label(condition, language),
+    rows = [[rule_name(rule, language), condition_label(condition, language),
              (t(f"cond_status_{row['status']}", language), "pass" if row["status"] == "met" else "fail"),
              row["reason_nl"] if language == "nl" else row["reason_en"]]
             for (rule, condition), row in conditions.iterrows()]
@@ -334,15 +386,18 @@ def investments_html(result, name: str, language: str) -> str:
     maintenance, source."""
     frame = a.investments_frame(result, [name])
     ref = result.reference.variant.name
-    rows = [[t("reference_label", language) if row["variant"] == ref else row["variant"], row["item"],
+    rows = [[t("reference_label", language) if row["variant"] == ref else variant_label(result, row["variant"], language),
+             item_label(row["item"], language),
              (str(row["year_bought"]), "num"), t(f"kind_{row['kind'].replace('-', '_')}", language),
              _cell(row["capex_excl_vat_eur"], "eur", language), t(f"vat_{row['vat_class']}", language),
              _cell(row["vat_frac"], "pct", language), _cell(row["capex_incl_vat_eur"], "eur", language),
              ("–" if row["lifetime_years"] is None or pd.isna(row["lifetime_years"])
               else (str(int(row["lifetime_years"])), "num")),
-             (format_pct(row["maintenance_frac_per_year"], language, 1), "num"), row["source"]]
+             (format_pct(row["maintenance_frac_per_year"], language, 1), "num"),
+             cite(src.publication_source(row["source"]))]
             for _, row in frame.iterrows()]
-    return (f"<details id=\"investments\"><summary>{escape(t('investments_title', language, name=name))}</summary>"
+    title = t("investments_title", language, name=variant_label(result, name, language))
+    return (f"<details id=\"investments\"><summary>{escape(title)}</summary>"
             + _p(t("investments_note", language))
             + table_html([t(c, language) for c in INVESTMENT_HEADER], rows, attrs='id="investments-table"')
             + "</details>")
@@ -382,19 +437,14 @@ def lock_in_section(result, name: str, figures: dict, language: str) -> str:
         row = [check_label(check, language)]
         for judged in ((today, end) if end else (today,)):
             c = judged.get(check)
-            row += ([(status_label(c.status, language), c.status), check_sentence(c, language)] if c else ["–", "–"])
+            row += ([(status_label(c.status, language), c.status), localized(check_sentence(c, language), result,
+                                                                             language)] if c else ["–", "–"])
         rows.append(row)
-    body = f"<h3>{escape(name)}</h3>"
+    body = f"<h3>{escape(variant_label(result, name, language))}</h3>"
     body += _p(t("lock_in_note_path" if end else "lock_in_note_today", language, year=year))
     body += table_html(header, rows, attrs='id="lock-in-table"')
     body += figure_html("check_matrix", figures["check_matrix"], language)
     return _section("lock_in", t("sec_lock_in", language), body)
-
-
-def state_label(label: str, language: str) -> str:
-    """A building state of the renovation path: "as is" in the report's language; a step's label is the
-    user's own and stays as given."""
-    return t("state_as_is", language) if label == "as is" else label
 
 
 def renovation_path_section(result, name: str, language: str) -> str:
@@ -405,23 +455,26 @@ def renovation_path_section(result, name: str, language: str) -> str:
         return _section("renovation_path", t("sec_renovation_path", language), _p(t("no_renovation_path", language)))
     columns = ["variant", "calendar_year", "label", "epc_indicator_kwh_per_m2", "epc_label", "co2_kg", "co2_reduction"]
     checks = [c for c in table.columns if c not in columns and c in {ch.name for r in result.results for ch in r.checks}]
-    header = [t(c, language) for c in columns] + [check_label(c, language) for c in checks]
+    header = [t("co2_t" if c == "co2_kg" else c, language) for c in columns] + [check_label(c, language)
+                                                                                for c in checks]
     rows = []
     for _, row in table.iterrows():
-        cells = [row["variant"], str(int(row["calendar_year"])), state_label(row["label"], language),
+        cells = [variant_label(result, row["variant"], language), str(int(row["calendar_year"])),
+                 step_label(result, row["label"], language),
                  _cell(row["epc_indicator_kwh_per_m2"], "0", language), _cell(row["epc_label"], "str", language),
-                 _cell(row["co2_kg"], "0", language), _cell(row["co2_reduction"], "pct", language)]
+                 _cell(row["co2_kg"] / 1000.0, "1", language), _cell(row["co2_reduction"], "pct", language)]
         cells += [(status_label(row[c], language), row[c]) if isinstance(row[c], str) and row[c] in STATUS_CLASSES
                   else "–" for c in checks]
         rows.append(cells)
     body = _p(t("path_note", language))
     body += table_html(header, rows, attrs='id="renovation-path-table"')
     steps = result.paths[name].table
-    rows = [[str(row["calendar_year"]), state_label(row["label"], language), check_label(row["check"], language),
+    rows = [[str(row["calendar_year"]), step_label(result, row["label"], language), check_label(row["check"], language),
              (status_label(row["status"], language), row["status"]),
-             row["sentence_nl"] if language == "nl" and row.get("sentence_nl") else row["sentence"]]
+             localized(row["sentence_nl"] if language == "nl" and row.get("sentence_nl") else row["sentence"], result,
+                       language)]
             for _, row in steps.iterrows()]
-    body += f"<h3>{escape(name)}</h3>" + table_html(
+    body += f"<h3>{escape(variant_label(result, name, language))}</h3>" + table_html(
         [t("year", language), t("step", language), t("check", language), t("status", language), t("reason", language)],
         rows, attrs='id="renovation-path-reasons"')
     return _section("renovation_path", t("sec_renovation_path", language), body)
@@ -431,28 +484,37 @@ def building_section(result, language: str) -> str:
     """Building, demand, variants, finance, subsidies and tariffs used."""
     facts = src.building_facts(result, language)
     body = f"<h3>{escape(t('building', language))}</h3>"
-    body += table_html([t("parameter", language), t("value", language)], [[k, v] for k, v in facts])
+    quoted = {t(key, language) for key in ("weather", "design_temperature_method", "design_temperature_source")}
+    body += table_html([t("parameter", language), t("value", language)],
+                       [[k, cite(v) if k in quoted else v] for k, v in facts])
     body += f"<h3>{escape(t('envelope', language))}</h3>" + frame_html(src.envelope_table(result, language), language)
     body += f"<h3>{escape(t('variants', language))}</h3>"
     body += table_html([t("variant", language), t("description", language)],
-                       [[r.variant.name, r.variant.description or "–"] for r in (result.reference, *result.results)])
+                       [[r.variant.label(language), r.variant.text(language) or "–"]
+                        for r in (result.reference, *result.results)])
     body += f"<h3>{escape(t('finance', language))}</h3>"
     body += table_html([t("parameter", language), t("value", language)], src.finance_facts(result, language))
     body += f"<h3>{escape(t('tariffs', language))}</h3>"
     for tariff in src.tariffs_used(result):
-        body += (f"<details><summary>{escape(tariff.name)} ({escape(tariff.kind)}, {tariff.year})</summary>"
-                 + frame_html(tariff.to_frame(), language, decimals=4) + "</details>")
+        body += (f"<details><summary>{escape(tariff.name)} ({escape(src.tariff_kind(tariff.kind, language))}, "
+                 f"{tariff.year})</summary>" + frame_html(src.tariff_table(tariff, language), language, decimals=4,
+                                                          cited=(t("source", language),))
+                 + "</details>")
     return _section("building", t("sec_building", language), body)
 
 
 def sources_section(result, language: str) -> str:
     """Every data source the study used, with the data files' READMEs."""
-    rows = [[topic, text] for topic, text in src.source_list(result, language)]
+    rows = [[topic, cite(text)] for topic, text in src.source_list(result, language)]
     body = table_html([t("item", language), t("source", language)], rows, attrs='id="sources-table"')
-    body += f"<h3>{escape(t('costs', language))}</h3>" + frame_html(src.cost_table(result), language)
-    body += f"<h3>{escape(t('co2_factors', language))}</h3>" + frame_html(src.co2_table(result), language, decimals=4)
+    body += f"<h3>{escape(t('costs', language))}</h3>" + frame_html(
+        src.cost_table_shown(result, language), language, cited=(t("source", language),))
+    body += (f"<h3>{escape(t('co2_factors', language))}</h3>"
+             + frame_html(src.co2_table_shown(result, language), language, decimals=4,
+                          cited=tuple(in_language(src.CO2_COLUMNS[c], language) for c in ("scope", "source"))))
     body += f"<h3>{escape(t('data_files', language))}</h3>"
-    body += table_html(["README", t("source", language)], [list(r) for r in src.data_readmes()])
+    body += table_html([t("data", language), t("source", language)],
+                       [[what, cite(publications)] for what, publications in src.data_readmes(language)])
     return _section("sources", t("sec_sources", language), body)
 
 
@@ -463,12 +525,13 @@ def render_html(result, name: str, figures: dict, sensitivity: pd.DataFrame, lan
 
     header = (f"<header><h1>{escape(t('title', language))}</h1><p class='meta'>{escape(result.inputs.building.name)}"
               f" — {escape(t('subtitle', language))}</p><p class='meta'>"
-              f"{escape(t('generated', language, version=__version__, date=dt.date.today().isoformat()))} "
-              f"{escape(t('chosen_variant', language, name=name))}</p></header>")
+              f"{escape(t('generated', language, version=__version__, date=format_date(dt.date.today(), language)))} "
+              f"{escape(t('chosen_variant', language, name=variant_label(result, name, language)))}</p></header>")
     detail = result.detail_variant
     summary_sensitivity = sensitivity if name == detail else a.npv_sensitivity(result, detail)
     sections = [
         summary_section(result, summary_sensitivity, language),
+        details_section(result, summary_sensitivity, language),
         comparison_section(result, figures, language),
         _figures_section("energy", t("sec_energy", language), figures, language),
         _figures_section("heat_pump", t("sec_heat_pump", language), figures, language),

@@ -46,6 +46,11 @@ def _amount(value: float, language: str) -> str:
     return _s(key, language, value=_eur(abs(value), language))
 
 
+def join_words(items: Sequence[str], language: str) -> str:
+    """``a, b and c`` (en) or ``a, b en c`` (nl)."""
+    return _list(items, language)
+
+
 def _list(items: Sequence[str], language: str) -> str:
     items = list(items)
     if len(items) <= 1:

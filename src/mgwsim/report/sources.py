@@ -9,13 +9,14 @@ source of every parameter, the finance and subsidy assumptions, the cost table w
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pandas as pd
 
 from mgwsim.assess import load_co2_factors
+from mgwsim._data import data_path
+from mgwsim._format import in_language
 from mgwsim.report.summary import study_price_basis
-from mgwsim.report.text import LABELS, format_eur, format_number, format_pct, t
+from mgwsim.report.text import CARRIERS, LABELS, format_eur, format_number, format_pct, rule_name, t, tariff_parameter
 from mgwsim.tariffs import default_price_basis
 from mgwsim.weather import design_temperature
 
@@ -24,10 +25,26 @@ DATA_README_TOPICS = ("weather", "typology", "tariffs", "prices", "costs", "co2"
 """Data folders whose READMEs the report lists (the data a study reads)."""
 
 
-def _data_dir() -> Path:
-    import mgwsim
+NOTES_FILE = r"FACTS\.md"
+"""The project's internal notes file, which some data files name as where a figure was collected; the report
+cites the publications named beside it, never the notes file (:func:`publication_source`)."""
 
-    return Path(mgwsim.__file__).parent / "data"
+_NOTES_PATTERNS = (
+    (rf"\s*\((?:via )?{NOTES_FILE}\)", ""),                      # "(FACTS.md)"
+    (rf"[,;]\s*(?:via )?{NOTES_FILE}(?=[),;])", ""),               # ", via FACTS.md)" "; FACTS.md)"
+    (rf"\((?:via )?{NOTES_FILE}\s*[,;]?\s*", "("),                 # "(FACTS.md, not verified)" "(FACTS.md electricity"
+    (rf":\s*{NOTES_FILE}\s*", " "),                               # "secondary: FACTS.md ('about"
+    (rf",?\s*(?:via )?{NOTES_FILE}", ""),                           # anything left
+)
+
+
+def publication_source(text: str) -> str:
+    """A data file's source note without the internal notes file it was collected in (:data:`NOTES_FILE`):
+    the publication named beside it stays ("about 1200 EUR/kWp (VEA solar map assumptions, via FACTS.md)"
+    becomes "about 1200 EUR/kWp (VEA solar map assumptions)")."""
+    for pattern, replacement in _NOTES_PATTERNS:
+        text = re.sub(pattern, replacement, str(text))
+    return re.sub(r"\s{2,}", " ", text.replace("()", "")).strip()
 
 
 def design(result):
@@ -53,8 +70,8 @@ def building_facts(result, language: str) -> list[tuple[str, str]]:
                                      f"{n(b.ventilation.air_change_per_h, 2)} 1/h"),
         (t("infiltration", language), n(b.infiltration_per_h, 2)),
         (t("setpoint", language), n(b.setpoint_degc, 1)),
-        (t("site", language), f"{inputs.weather.site.name} ({inputs.weather.site.latitude_deg:.4f}, "
-                              f"{inputs.weather.site.longitude_deg:.4f})"),
+        (t("site", language), f"{inputs.weather.site.name} ({n(inputs.weather.site.latitude_deg, 4)}; "
+                              f"{n(inputs.weather.site.longitude_deg, 4)})"),
         (t("weather", language), inputs.weather.source),
         (t("design_temperature", language), n(dt.value_degc, 1)),
         (t("design_temperature_method", language), dt.method),
@@ -156,8 +173,8 @@ def finance_facts(result, language: str) -> list[list[str]]:
         [t("vat", language), format_pct(f.vat_frac, language)],
         [t("study_cost", language), format_eur(inputs.study_cost_incl_vat_eur, language)],
     ]
-    rows += [[f"{t('subsidy_rules', language)}: {getattr(rule, 'name', type(rule).__name__)}", rule_text(rule, language)]
-             for rule in inputs.subsidies]
+    rows += [[f"{t('subsidy_rules', language)}: {rule_name(getattr(rule, 'name', type(rule).__name__), language)}",
+              rule_text(rule, language)] for rule in inputs.subsidies]
     return rows
 
 
@@ -224,13 +241,37 @@ def subsidy_inputs(result, language: str = "en") -> list[tuple[str, object, str,
 
 
 def tariffs_used(result) -> list:
-    """The distinct tariffs the variants were billed with (electricity LV/MV, fixed/dynamic, and gas)."""
+    """The distinct tariffs the variants were billed with (electricity LV/MV and gas), each once: a fixed and a
+    dynamic contract on one connection are two readings of the same tariff file."""
     inputs, seen = result.inputs, {}
     for vr in (result.reference, *result.results):
         tariff = inputs.tariff(vr.variant.connection, dynamic=vr.variant.dynamic_tariff)
-        seen.setdefault((tariff.name, tariff["supply_kind"]), tariff)
-    seen.setdefault((inputs.gas.name, "gas"), inputs.gas)
+        seen.setdefault(tariff.name, tariff)  # the fixed and dynamic contracts of one tariff share its file
+    seen.setdefault(inputs.gas.name, inputs.gas)
     return list(seen.values())
+
+
+def tariff_table(tariff, language: str) -> pd.DataFrame:
+    """A tariff's parameters in words (:func:`mgwsim.report.text.tariff_parameter`), their values and
+    :func:`publication_source` sources, for the report."""
+    frame = tariff.to_frame()
+    values = [in_language(tariff_words(v), language) if isinstance(v, str) else v for v in frame["value"]]
+    return pd.DataFrame({t("value", language): values,
+                         t("source", language): [publication_source(v) for v in frame["source"]]},
+                        index=pd.Index([tariff_parameter(k, language) for k in frame.index],
+                                       name=t("parameter", language)))
+
+
+def tariff_words(value: str) -> tuple[str, str]:
+    """A tariff's text value (a contract kind) in words, or the value itself in both languages."""
+    from mgwsim.report.text import TARIFF_PARAMETERS
+
+    return TARIFF_PARAMETERS.get(value, (value, value))
+
+
+def tariff_kind(kind: str, language: str) -> str:
+    """A tariff's kind ("low_voltage", "medium_voltage", "gas") in words."""
+    return in_language(tariff_words(kind), language)
 
 
 def cost_table(result) -> pd.DataFrame:
@@ -241,28 +282,130 @@ def cost_table(result) -> pd.DataFrame:
     return table[columns]
 
 
+COST_COLUMNS = {"size_unit": ("Size unit", "Eenheid"), "ref_size": ("Reference size", "Referentiegrootte"),
+                "eur_per_unit_at_ref": ("Price per unit at the reference size [EUR excl. VAT]",
+                                        "Prijs per eenheid bij de referentiegrootte [EUR excl. btw]"),
+                "scale_exponent": ("Scale exponent [-]", "Schaalexponent [-]"),
+                "lifetime_years": ("Lifetime [years]", "Levensduur [jaar]"), "source": ("Source", "Bron"),
+                "year": ("Year", "Jaar")}
+"""Columns of the cost table in words."""
+
+CO2_COLUMNS = {"kg_co2_per_kwh": ("Factor [kg CO2 per kWh]", "Factor [kg CO2 per kWh]"), "year": ("Year", "Jaar"),
+               "scope": ("What is counted", "Wat wordt meegeteld"), "source": ("Source", "Bron")}
+"""Columns of the CO2 factors in words."""
+
+
+COST_ITEMS = {
+    "heat_pump_air_water": ("air/water heat pump", "lucht/water-warmtepomp"),
+    "heat_pump_brine_water": ("brine/water heat pump", "brine/water-warmtepomp"),
+    "boreholes": ("boreholes", "boorgaten"), "hydraulics": ("hydraulics", "hydraulica"),
+    "buffer_tank": ("buffer tank", "buffervat"), "dhw_tank": ("hot-water tank", "warmwatervat"),
+    "electrical_upgrade": ("electrical works", "elektrische werken"), "pv": ("solar panels (PV)", "zonnepanelen"),
+    "ev_charger": ("EV charging point", "laadpunt"), "load_management": ("load management", "laadsturing"),
+    "gas_boiler_condensing": ("condensing gas boiler", "condensatieketel op gas"),
+    "electric_heater": ("electric backup heater", "elektrische back-upverwarming"),
+    "roof_insulation": ("roof insulation", "dakisolatie"), "wall_insulation": ("wall insulation", "muurisolatie"),
+    "floor_insulation": ("floor insulation", "vloerisolatie"), "glazing": ("new windows", "nieuwe ramen"),
+    "pv_remount": ("removing and reinstalling PV for roof works", "zonnepanelen demonteren en herplaatsen voor "
+                                                                 "dakwerken"),
+    "radiator_replacement": ("larger radiators", "grotere radiatoren"),
+    "low_temperature_radiator": ("low-temperature radiators", "lagetemperatuurradiatoren"),
+    "hydraulic_balancing": ("hydraulic balancing", "hydraulisch inregelen"),
+}
+"""Items of the cost table (``mgwsim/data/costs/cost_table.csv``) in words."""
+
+SIZE_UNITS = {"charger": ("charging point", "laadpunt"), "system": ("system", "systeem"), "m2": ("m²", "m²"),
+              "apartment": ("apartment", "appartement")}
+"""Size units of the cost table that are words."""
+
+
+def cost_item(item: str, language: str) -> str:
+    """A cost-table item in words (:data:`COST_ITEMS`); an item of the user's own table as given."""
+    return in_language(COST_ITEMS.get(item, (item, item)), language)
+
+
+def cost_table_shown(result, language: str) -> pd.DataFrame:
+    """:func:`cost_table` for the report: columns in words, sources without the notes file, years as text."""
+    frame = cost_table(result).copy()
+    frame.index = [cost_item(item, language) for item in frame.index]
+    if "size_unit" in frame:
+        frame["size_unit"] = frame["size_unit"].map(lambda u: in_language(SIZE_UNITS.get(u, (u, u)), language))
+    if "source" in frame:
+        frame["source"] = frame["source"].map(publication_source)
+    if "year" in frame:
+        frame["year"] = frame["year"].map(lambda y: str(int(y)) if pd.notna(y) else "–")
+    frame = frame.rename(columns=lambda c: in_language(COST_COLUMNS.get(c, (c, c)), language))
+    return frame.rename_axis(t("item", language))
+
+
+def co2_table_shown(result, language: str) -> pd.DataFrame:
+    """:func:`co2_table` for the report: carriers and columns in words, sources without the notes file."""
+    frame = co2_table(result).copy()
+    frame["source"] = frame["source"].map(publication_source)
+    frame["year"] = frame["year"].map(lambda y: str(int(y)))
+    frame.index = [carrier_name(c, language) for c in frame.index]
+    frame = frame.rename(columns=lambda c: in_language(CO2_COLUMNS.get(c, (c, c)), language))
+    return frame.rename_axis(t("carrier", language))
+
+
 def co2_table(result) -> pd.DataFrame:
     """The CO2 factors of the study's year with scope and source."""
     return load_co2_factors(result.inputs.co2_year)[["kg_co2_per_kwh", "year", "scope", "source"]]
 
 
-def _readme_source(path: Path) -> tuple[str, str]:
-    """Title and the first line that names a source (or the first paragraph line) of a README."""
-    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    title = lines[0].lstrip("# ") if lines else path.parent.name
-    named = [line for line in lines[1:] if re.search(r"source|bron", line, re.IGNORECASE)]
-    text = (named or lines[1:2] or [""])[0]
-    return title, re.sub(r"[*`]", "", text).lstrip("-| ").strip()
+def carrier_name(carrier: str, language: str) -> str:
+    """An energy carrier of the CO2 factors in words."""
+    return in_language(CARRIERS.get(carrier, (carrier, carrier)), language)
 
 
-def data_readmes() -> list[tuple[str, str]]:
-    """(``data/<topic>/README.md`` with its title, its source line) for the data a study reads."""
+DATA_FILES: dict[str, tuple[str, str, str]] = {
+    "weather": ("Weather year (embedded default) and design outdoor temperatures",
+                "Weerjaar (ingebouwde standaard) en ontwerpbuitentemperaturen",
+                "NREL National Solar Radiation Database (NSRDB), PSM v3, Uccle 2019; NBN EN 12831-1 ANB:2020"),
+    "typology": ("Belgian apartment typologies", "Belgische typologieën van appartementsgebouwen",
+                 "TABULA/EPISCOPE, Belgian national typology compiled by VITO (IEE TABULA 2009–2012, EPISCOPE "
+                 "2013–2016), CC BY 4.0"),
+    "tariffs": ("Electricity and gas tariffs", "Elektriciteits- en gastarieven",
+                "Fluvius tariff sheets 2026 as rate cards of suppliers; VREG tariff methodology; FOD Financiën "
+                "(excise, VAT); each parameter's source in the tariff tables"),
+    "prices": ("Day-ahead prices (scaled shape)", "Day-aheadprijzen (geschaald profiel)",
+               "ENTSO-E Transparency Platform via Ember, European Wholesale Electricity Price Data (NL 2024), CC BY 4.0; "
+               "Cal-26 forward level"),
+    "costs": ("Investment costs", "Investeringskosten", "each row's source and year in the cost table"),
+    "co2": ("CO2 factors", "CO2-factoren",
+            "IPCC 2006 Guidelines, Vol. 2, Ch. 1, Table 1.4; AIB European Residual Mixes 2022/2023 (VREG)"),
+    "dhw": ("Hot-water draw-off cycles", "Tappatronen warm water",
+            "Commission Delegated Regulation (EU) No 812/2013, Annex VII, Table 3; Regulation (EU) No 814/2013"),
+    "loads": ("Household electricity per apartment", "Huishoudelijk elektriciteitsverbruik per appartement",
+              "Stromspiegel für Deutschland (co2online)"),
+    "heatpump": ("Heat-pump reference points", "Referentiepunten van warmtepompen",
+                 "Ochsner and Viessmann data sheets (EN 14511) as tabulated in AixLib and IDEAS"),
+    "refrigerants": ("Refrigerants and EU F-gas prohibitions", "Koudemiddelen en EU F-gasverboden",
+                     "Regulation (EU) 2024/573 (F-gas), Annex IV, as summarised by Bundesverband Wärmepumpe (2024)"),
+    "ev": ("EV charging sessions", "Laadsessies van elektrische wagens",
+           "ElaadNL open charging statistics, via EV2Gym (Orfanoudakis et al., IEEE T-ITS)"),
+}
+"""The data files a study reads, in words (English, Dutch) with the publications behind them (their READMEs
+under ``mgwsim/data/<topic>/`` give the details)."""
+
+
+def _readme_exists(topic: str) -> bool:
+    """Whether the data folder ``topic`` ships its README (in the package or, in a checkout, in ``data/``)."""
+    try:
+        data_path(topic, "README.md")
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def data_readmes(language: str = "en") -> list[tuple[str, str]]:
+    """(what the data folder holds, in ``language``, with its README; the publications behind it) for the data a
+    study reads (:data:`DATA_FILES`)."""
     rows = []
     for topic in DATA_README_TOPICS:
-        path = _data_dir() / topic / "README.md"
-        if path.exists():
-            title, text = _readme_source(path)
-            rows.append((f"data/{topic}/README.md — {title}", text))
+        if _readme_exists(topic) and topic in DATA_FILES:
+            en, nl, publications = DATA_FILES[topic]
+            rows.append((f"{in_language((en, nl), language)} (data/{topic}/README.md)", publications))
     return rows
 
 
@@ -277,19 +420,21 @@ def source_list(result, language: str) -> list[tuple[str, str]]:
                                               "CC BY 4.0 — data/typology/README.md"))
     for tariff in tariffs_used(result):
         for source in sorted(set(tariff.sources.values())):
-            rows.append((f"{t('tariff', language)} {tariff.name}", source))
+            rows.append((f"{t('tariff', language)} {tariff.name}", publication_source(source)))
     basis = study_price_basis(inputs)
     rows.append((t("day_ahead", language), f"{basis.source}; {basis.note}" if basis.note else basis.source))
     if basis.source == default_price_basis().source:
         rows.append((t("day_ahead", language), "data/prices/README.md"))
     for item, row in cost_table(result).iterrows():
-        rows.append((f"{t('costs', language)}: {item}", f"{row['source']} ({row['year']})"))
+        rows.append((f"{t('costs', language)}: {cost_item(item, language)}",
+                     f"{publication_source(row['source'])} ({row['year']})"))
     for carrier, row in co2_table(result).iterrows():
-        rows.append((f"{t('co2_factors', language)}: {carrier}", f"{row['source']} ({row['year']})"))
+        rows.append((f"{t('co2_factors', language)}: {carrier_name(carrier, language)}",
+                     f"{publication_source(row['source'])} ({row['year']})"))
     return rows
 
 
 def sources_frame(result, language: str = "en") -> pd.DataFrame:
     """:func:`source_list` plus the data READMEs as a two-column DataFrame (for the workbook)."""
-    rows = source_list(result, language) + data_readmes()
+    rows = source_list(result, language) + data_readmes(language)
     return pd.DataFrame(rows, columns=["item", "source"])

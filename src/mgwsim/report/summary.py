@@ -19,7 +19,7 @@ from mgwsim._format import format_eur, format_number, format_share, in_language,
 from mgwsim.finance import KLIMAATFONDS_MAX_EPC_KWH_M2, later_costs, split_cents
 from mgwsim.report import sentences as s
 from mgwsim.report.analysis import cost_table_years
-from mgwsim.report.text import SENTENCES, check_label, check_sentence
+from mgwsim.report.text import SENTENCES, check_label, check_sentence, item_label
 from mgwsim.study.decision import LOCK_IN_CHECKS
 from mgwsim.tariffs import PriceBasis, default_price_basis
 
@@ -185,7 +185,8 @@ def recommendation_paragraphs(result, language: str) -> list[Paragraph]:
     path_year, steps, _ = path_end(result, detail)
     criterion = in_language((rules.ranking.text_en, rules.ranking.text_nl), language)
     value = decision.criterion_text(name, language) if name is not None else ""
-    out = [Paragraph("recommendation", s.headline(language, name=name)),
+    out = [Paragraph("recommendation", s.headline(language, name=None if name is None
+                                                  else variant_label(result, name, language))),
            Paragraph("qualification", s.qualification(
                language, n_studied=len(result.results), n_qualified=len(decision.qualified), name=name,
                criterion=criterion, value=value, closest=detail,
@@ -196,7 +197,7 @@ def recommendation_paragraphs(result, language: str) -> list[Paragraph]:
     if tied is not None:
         out.insert(2, tied)
     if steps:
-        out.append(Paragraph("path_assumed", s.path_assumed(language, steps=steps)))
+        out.append(Paragraph("path_assumed", s.path_assumed(language, steps=steps_in_words(result, language))))
     today = failing_today_only(result, detail)
     if today and path_year is not None:
         fossil = None
@@ -258,7 +259,7 @@ def _per_apartment(result, name: str, language: str) -> list[Paragraph]:
         language, bill_before_eur=one["bill_before_eur"], bill_after_eur=one["bill_after_eur"],
         maintenance_change_eur=one["maintenance_change_eur"], replacements_change_eur=one["replacements_change_eur"],
         recurring_change_eur=one["recurring_change_eur"], equal=equal, along_path=name in result.states)))
-    events = later_events(result, name)
+    events = later_events(result, name, language)
     if events:
         text = s.later(language, events=events)
         if text:
@@ -274,7 +275,7 @@ def item_name(investment) -> str:
     return re.sub(rf"\s*\(([^()]*), year {year}\)$", r" (\1)", name)
 
 
-def later_events(result, name: str) -> list[dict]:
+def later_events(result, name: str, language: str = "en") -> list[dict]:
     """The one-off purchases after year 0 of ``name`` against the reference (:func:`mgwsim.finance.later_costs`),
     by year: calendar year, year from the start, the change per apartment by the capital key [EUR incl. VAT]
     and the names of what each option buys that year (investments with that ``first_year``)."""
@@ -283,7 +284,7 @@ def later_events(result, name: str) -> list[dict]:
     install = int(result.inputs.install_year)
 
     def bought(vr, year: int) -> list[str]:
-        return [item_name(i) for i in vr.investments if int(i.first_year) == year]
+        return [item_label(item_name(i), language) for i in vr.investments if int(i.first_year) == year]
 
     return [{"year": install + int(year), "n": int(year), "per_apartment_eur": split_cents(row["change_eur"], weights),
              "items": bought(result.result(name), int(year)), "reference_items": bought(result.reference, int(year))}
@@ -396,7 +397,8 @@ def page_one(result, language: str = "en", sensitivity: pd.DataFrame | None = No
     name, ref = result.detail_variant, result.reference.variant.name
     names = [r.variant.name for r in result.results]
     out = [Paragraph("compared", s.compared(language, n=len(names), building=result.inputs.building.name,
-                                            reference=ref, names=names))]
+                                            reference=variant_label(result, ref, language),
+                                            names=[variant_label(result, n, language) for n in names]))]
     out += recommendation_paragraphs(result, language)
     out += _effects(result, name, language)
     out += _per_apartment(result, name, language)
@@ -405,6 +407,274 @@ def page_one(result, language: str = "en", sensitivity: pd.DataFrame | None = No
     out.append(Paragraph("escalation", s.escalation(language, changes=dict(result.inputs.finance.escalation_frac))))
     out += _choices(result, name, sensitivity, language)
     return out
+
+
+# --------------------------------------------------------------------------- names in the report's language
+def variant_of(result, name: str):
+    """The :class:`~mgwsim.study.Variant` called ``name`` (the reference or a studied variant)."""
+    return next(vr.variant for vr in (result.reference, *result.results) if vr.variant.name == name)
+
+
+def variant_label(result, name: str, language: str) -> str:
+    """The name of variant ``name`` in ``language`` (:meth:`Variant.label`: its ``name_nl`` in Dutch)."""
+    return variant_of(result, name).label(language)
+
+
+def step_label(result, label: str, language: str) -> str:
+    """A building state of the renovation path in ``language``: "as is" in words, a step by its ``label_nl``
+    in Dutch (:class:`~mgwsim.building.RenovationStep`), else as given."""
+    if label == "as is":
+        return in_language(("as is", "zoals het is"), language)
+    path = result.inputs.renovation_path
+    step = next((st for st in (path.steps if path is not None else ()) if st.label == label), None)
+    return step.label_nl if step is not None and language == "nl" and step.label_nl else label
+
+
+def localized(text: str, result, language: str) -> str:
+    """``text`` with every quoted variant name and renovation-step label (``'+ PV'``) replaced by its name in
+    ``language``: the study's sentences quote the names the user gave, which are the variants' keys."""
+    if language == "en":
+        return text
+    names = {vr.variant.name: vr.variant.label(language) for vr in (result.reference, *result.results)}
+    path = result.inputs.renovation_path
+    names.update({st.label: st.label_nl for st in (path.steps if path is not None else ()) if st.label and st.label_nl})
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(f"'{name}'", f"'{names[name]}'")
+    return text
+
+
+def steps_in_words(result, language: str) -> list[str]:
+    """The renovation steps as "label (calendar year)" in ``language``."""
+    path, install = result.inputs.renovation_path, int(result.inputs.install_year)
+    if path is None:
+        return []
+    return [f"{step_label(result, st.label, language) or '–'} ({install + int(st.year)})" for st in path.steps]
+
+
+# --------------------------------------------------------------------------- page one for the co-owners
+def verdict_key(result) -> str:
+    """The verdict page one gives, from the decision and the money of the recommended variant: 'profitable'
+    (the NPV before grants is not negative as printed), 'with_grant' (negative before grants, not after),
+    'needs_support' (negative even with the grants), 'not_feasible' (no variant qualifies)."""
+    name = result.decision.recommended
+    if name is None:
+        return "not_feasible"
+    row = result.table.loc[name]
+    if s.shown_sign(row["npv_before_grants_eur"]) >= 0:
+        return "profitable"
+    return "with_grant" if s.shown_sign(row["npv_eur"]) >= 0 else "needs_support"
+
+
+def design_in_words(variant, language: str) -> str:
+    """What a variant installs, in words: heat pumps (count and size) and backup, or a gas boiler; PV [kWp],
+    EV charging points, a dynamic contract, a medium-voltage cabin."""
+    def say(template: str, /, **values) -> str:
+        return in_language(SENTENCES[template], language).format(**values)
+
+    plant, parts = variant.plant, []
+    if plant.heat_pumps is None:
+        parts.append(say("design_gas_boiler"))
+    else:
+        cascade = plant.heat_pumps
+        unit_kw = cascade.rated_capacity_kw() / cascade.n_units
+        parts.append(say("design_heat_pumps", n=cascade.n_units, kw=format_number(unit_kw, language)) + ", "
+                     + say(f"design_backup_{plant.backup.kind}"))
+    if variant.pv_kwp > 0:
+        parts.append(say("design_pv", kwp=format_number(variant.pv_kwp, language)))
+    if variant.ev is not None:
+        parts.append(say("design_ev", n=variant.ev.n_points))
+    if variant.dynamic_tariff:
+        parts.append(say("design_dynamic"))
+    if variant.connection == "mv":
+        parts.append(say("design_mv"))
+    return s.join_words(parts, language)
+
+
+def _say(template: str, language: str, /, **values) -> str:
+    return in_language(SENTENCES[template], language).format(**values)
+
+
+def plain_verdict(result, language: str) -> list[Paragraph]:
+    """The verdict and why, in money per apartment over the horizon (the NPV in words)."""
+    key, name = verdict_key(result), result.decision.recommended
+    out = [Paragraph("plain-verdict", _say(f"plain_verdict_{key}", language))]
+    if name is None:
+        return out
+    row, years = result.table.loc[name], result.inputs.finance.horizon_years
+    n = result.inputs.building.n_apartments
+    npv = row["npv_before_grants_eur"] if key == "profitable" else row["npv_eur"]
+    grant = (_say("plain_grant", language, amount=format_eur(row["works_grants_eur"], language))
+             if row["works_grants_eur"] > 0 else "")
+    out.append(Paragraph("plain-why", _say(f"plain_why_{key}", language, years=years, grant=grant,
+                                           amount=format_eur(abs(npv) / n, language))))
+    return out
+
+
+def plain_advice(result, language: str) -> Paragraph:
+    """The recommended variant in one sentence, or the closest one and what it falls short on."""
+    decision = result.decision
+    if decision.recommended is not None:
+        variant = variant_of(result, decision.recommended)
+        return Paragraph("plain-advice", _say("plain_advice", language, name=variant.label(language),
+                                              design=design_in_words(variant, language)))
+    closest = variant_of(result, result.detail_variant)
+    shortfalls = s.join_words(list(dict.fromkeys(
+        plain_shortfall(f.key, language) for f in decision.table.loc[closest.name, "shortfalls"])), language)
+    return Paragraph("plain-advice", _say("plain_closest", language, name=closest.label(language),
+                                          design=design_in_words(closest, language), shortfalls=shortfalls))
+
+
+def plain_shortfall(key: str, language: str) -> str:
+    """A shortfall of the decision (:class:`mgwsim.study.decision.Shortfall` ``key``) in plain words: comfort,
+    hot water, the connection, the grant's conditions, or a check by its plain name."""
+    key = "eligibility" if key.startswith("eligibility:") else key
+    for template in (f"plain_short_{key}", f"plain_check_{key}"):
+        if template in SENTENCES:
+            text = _say(template, language)
+            return text[:1].lower() + text[1:]
+    return check_label(key, language)
+
+
+def _difference(value: float, language: str) -> str:
+    """``value`` [EUR] as "EUR x more", "EUR x less" or "as much" (as printed)."""
+    sign = s.shown_sign(value)
+    if sign == 0:
+        return _say("amount_as_much", language)
+    return _say("amount_more_than" if sign > 0 else "amount_less_than", language, amount=format_eur(abs(value), language))
+
+
+def plain_money(result, name: str, language: str) -> list[Paragraph]:
+    """Up front per apartment after the grants (against replacing the boiler), then the monthly change of the
+    energy bill, maintenance and replacements in the first year [EUR/month]."""
+    split = result.per_apartment(name)
+    net, extra = split["net_up_front_eur"], split["extra_up_front_eur"]
+    if _equal(net):
+        up_front = _say("plain_up_front_each", language, amount=format_eur(net.iloc[0], language),
+                        difference=_difference(extra.iloc[0], language))
+    else:
+        up_front = _say("plain_up_front_range", language, low=format_eur(net.min(), language),
+                        high=format_eur(net.max(), language), mean=format_eur(net.mean(), language),
+                        difference=_difference(extra.mean(), language))
+    monthly = split["recurring_change_eur"] / 12.0
+    equal = _equal(monthly)
+    value = float(monthly.iloc[0] if equal else monthly.mean())
+    who = _say("plain_who_each" if equal else "plain_who_mean", language)
+    sign = s.shown_sign(value)
+    key = {1: "plain_monthly_more", -1: "plain_monthly_less", 0: "plain_monthly_same"}[sign]
+    return [Paragraph("plain-up-front", up_front),
+            Paragraph("plain-monthly", _say(key, language, who=who, amount=format_eur(abs(value), language)))]
+
+
+def plain_residents(result, name: str, language: str) -> list[str]:
+    """What changes for the residents: where the heat comes from, gas, comfort, PV, EV, contract, cabin, CO2."""
+    variant, row = variant_of(result, name), result.table.loc[name]
+    plant, out = variant.plant, []
+    if plant.heat_pumps is not None:
+        out.append(_say("res_heat_pumps", language, share=format_share(1.0 - row["backup_share"], language)))
+    out.append(_say("res_keeps_gas" if plant.backup.is_combustion else "res_no_gas", language))
+    cold = float(row["cold_hours"])
+    out.append(_say("res_warm", language) if round(cold) == 0 else
+               _say("res_cold", language, hours=format_number(cold, language)))
+    if variant.pv_kwp > 0:
+        out.append(_say("res_pv", language, kwp=format_number(variant.pv_kwp, language)))
+    if variant.ev is not None:
+        out.append(_say("res_ev", language, n=variant.ev.n_points))
+    if variant.dynamic_tariff:
+        out.append(_say("res_dynamic", language))
+    if variant.connection == "mv":
+        out.append(_say("res_mv", language))
+    if s.shown_sign(row["co2_reduction"] * 100.0) > 0:
+        out.append(_say("res_co2", language, pct=format_share(row["co2_reduction"], language)))
+    return out
+
+
+def _grant_schedule(result, name: str, language: str) -> str:
+    works = result.case(name).subsidies.by_year("works")
+    advance = works.get(0, 0.0)
+    balance = sum(eur for year, eur in works.items() if year > 0)
+    if balance <= 0.0:
+        return _say("vote_grant_once", language)
+    return _say("vote_grant_two", language, advance=format_eur(advance, language), balance=format_eur(balance, language))
+
+
+def plain_vote(result, language: str) -> list[str]:
+    """What the (extraordinary) general meeting decides on: the choice and its investment incl. VAT, the grant
+    application and its prefinancing, the renovation steps it rests on, the cost-sharing key; or, when nothing
+    qualifies, what would make an option qualify."""
+    decision, name = result.decision, result.decision.recommended
+    if name is None:
+        return [_say("vote_none_plain", language)]
+    split = result.per_apartment(name)
+    out = [_say("vote_choice", language, name=variant_label(result, name, language),
+                investment=format_eur(split["investment_incl_vat_eur"].sum(), language))]
+    works = float(result.table.loc[name, "works_grants_eur"])
+    call = call_name(result, language)
+    if works > 0 and call is not None:
+        out.append(_say("vote_grant", language, call=call, amount=format_eur(works, language),
+                        schedule=_grant_schedule(result, name, language)))
+    steps = steps_in_words(result, language)
+    if steps:
+        out.append(_say("vote_steps", language, steps=s.join_words(steps, language)))
+    out.append(_say("vote_key", language, key=s.key_name(split.attrs.get("key", "floor_area"), language)))
+    return out
+
+
+def _range_in_words(low: float, high: float, language: str) -> str:
+    """Two amounts per apartment [EUR, positive: better off] as "between EUR a and EUR b worse off" or mixed."""
+    low, high = sorted((low, high))
+    if s.shown_sign(low) >= 0 or s.shown_sign(high) <= 0:
+        direction = _say("better_off" if s.shown_sign(high) > 0 else "worse_off", language)
+        a, b = sorted((abs(low), abs(high)))
+        return _say("range_same", language, a=format_eur(a, language), b=format_eur(b, language), direction=direction)
+    return _say("range_mixed", language, a=format_eur(-low, language), b=format_eur(high, language))
+
+
+def main_risk(result, name: str, sensitivity: pd.DataFrame | None, language: str) -> str | None:
+    """The one risk page one names: that the advice rests on the renovation path (a lock-in check fails with
+    today's building), else the first failing check where the decision judges it, else the price or cost the
+    result reacts to most (:func:`mgwsim.report.analysis.npv_sensitivity`), in money per apartment."""
+    today = failing_today_only(result, name)
+    if today and name in result.paths:
+        return _say("risk_path", language, steps=s.join_words(steps_in_words(result, language), language))
+    _, checks = verdicts_shown(result, name)
+    failing = [c for c in checks if c.status == "fail"]
+    if failing:
+        name_key = f"plain_check_{failing[0].name}"
+        label = _say(name_key, language) if name_key in SENTENCES else check_label(failing[0].name, language)
+        return localized(_say("risk_check", language, label=label, sentence=check_sentence(failing[0], language)),
+                         result, language)
+    if sensitivity is None:
+        return None
+    plain = [p for p in sensitivity.index if f"plain_param_{p}" in SENTENCES]
+    if not plain:
+        return None
+    top, n = sensitivity.loc[plain[0]], result.inputs.building.n_apartments
+    return _say("risk_prices", language, param=_say(f"plain_param_{plain[0]}", language),
+                change=sensitivity_change(top["low"], top["high"], plain[0], language).lstrip("±"),
+                years=result.inputs.finance.horizon_years,
+                range=_range_in_words(top["npv_low_eur"] / n, top["npv_high_eur"] / n, language))
+
+
+@dataclass(frozen=True)
+class CoOwnerPage:
+    """Page one for the co-owners: the verdict and why, the advice, the money per apartment, what changes
+    for the residents, what the general meeting votes on, the main risk (every item derived from the results)."""
+
+    verdict: list[Paragraph]
+    advice: Paragraph
+    money: list[Paragraph]
+    residents: list[str]
+    vote: list[str]
+    risk: str | None
+
+
+def co_owner_page(result, language: str = "en", sensitivity: pd.DataFrame | None = None) -> CoOwnerPage:
+    """Page one in plain words for :attr:`StudyResult.detail_variant` (see :class:`CoOwnerPage`); no NPV, SPF,
+    unmet hours or lock-in by name: those are in the engineer's part (:func:`page_one`)."""
+    name = result.detail_variant
+    return CoOwnerPage(verdict=plain_verdict(result, language), advice=plain_advice(result, language),
+                       money=plain_money(result, name, language), residents=plain_residents(result, name, language),
+                       vote=plain_vote(result, language), risk=main_risk(result, name, sensitivity, language))
 
 
 def verdict_items(result, name: str, language: str) -> tuple[str, list[tuple[str, str, str]]]:
@@ -420,7 +690,8 @@ def verdict_items(result, name: str, language: str) -> tuple[str, list[tuple[str
     return heading, [(check_label(c.name, language), c.status, check_sentence(c, language)) for c in checks]
 
 
-__all__ = ["PRACTICAL_TIE_FRAC", "Paragraph", "best_npv_paragraph", "call_name", "capital_weights",
+__all__ = ["PRACTICAL_TIE_FRAC", "CoOwnerPage", "Paragraph", "co_owner_page", "design_in_words", "localized",
+           "main_risk", "step_label", "variant_label", "verdict_key", "best_npv_paragraph", "call_name", "capital_weights",
            "conditions_paragraph", "design", "failing_today_only", "item_name", "later_events", "page_one", "path_end",
            "recommendation_paragraphs", "sensitivity_change", "study_price_basis", "tie_paragraph", "verdict_items",
            "verdicts_shown"]

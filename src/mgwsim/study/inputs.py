@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from mgwsim.assess import load_co2_factors
-from mgwsim.building import Building, Radiators, RenovationPath
+from mgwsim.building import Building, EmitterUpgrade, Radiators, RenovationPath
 from mgwsim.demand import Demand, simulate_demand
 from mgwsim.errors import InputError, check_number, check_series
 from mgwsim.finance import (
@@ -62,7 +62,8 @@ class StudyInputs:
     weather : Weather
         Defaults to the embedded year (:func:`mgwsim.default_weather`). A full year is laid on
         the local (Brussels) calendar year (:meth:`mgwsim.Weather.calendar_year`), so that
-        loads, prices and bills see one calendar with exactly 12 billing months.
+        loads, prices and bills see one calendar with exactly 12 billing months; a shorter period
+        is refused (a study reports annual figures).
     radiators : Radiators, optional
         The existing emitters; by default sized for today's design load at ``regime``.
     regime : (float, float)
@@ -161,8 +162,13 @@ class StudyInputs:
         if not isinstance(self.weather, Weather):
             raise InputError(f"StudyInputs.weather must be a Weather, got {type(self.weather).__name__}")
         # one calendar: a year of weather in any time zone is simulated on its local calendar year
-        # (Weather.calendar_year: 12 billing months); a short series is an explicit period, kept
+        # (Weather.calendar_year: 12 billing months); a shorter period is for simulations, not for a study
         object.__setattr__(self, "weather", self.weather.calendar_year())
+        if not is_local_calendar_year(self.weather.index):
+            days = self.weather.n_steps * self.weather.step_h / 24.0
+            raise InputError(f"StudyInputs.weather covers {days:g} days ({self.weather.source}); allowed: a full year "
+                             "(a study reports annual energy, bills and cash flows); simulate a shorter period with "
+                             "simulate_demand / simulate_system instead")
         check_number(self.occupants_per_apartment, "occupants_per_apartment", owner="StudyInputs", low=0.5, high=10)
         check_number(self.study_cost_incl_vat_eur, "study_cost_incl_vat_eur", owner="StudyInputs", low=0.0)
         check_number(self.install_year, "install_year", owner="StudyInputs", low=2000, high=2100)
@@ -256,6 +262,28 @@ class StudyInputs:
             return []
         states = [state for _, _, state in self.renovation_path.buildings(self.building)]
         return [self.demand] + [self.demand_of(state, self.existing_radiators) for state in states[1:]]
+
+    def radiators_of(self, upgrade: EmitterUpgrade | None) -> Radiators:
+        """The radiators a variant heats with: the existing ones, or the existing ones after ``upgrade``
+        (one object per upgrade, so that the demand cache serves every variant with the same upgrade)."""
+        if upgrade is None:
+            return self.existing_radiators
+        cache = self.__dict__.setdefault("_upgraded_radiators", {})
+        if upgrade not in cache:
+            cache[upgrade] = upgrade.apply(self.existing_radiators)
+        return cache[upgrade]
+
+    def demand_with(self, upgrade: EmitterUpgrade | None) -> Demand:
+        """Today's demand heated through the radiators of :meth:`radiators_of` (``None``: :attr:`demand`)."""
+        return self.demand if upgrade is None else self.demand_of(self.building, self.radiators_of(upgrade))
+
+    def path_demands_with(self, upgrade: EmitterUpgrade | None) -> list[Demand]:
+        """:attr:`path_demands` heated through the radiators of :meth:`radiators_of`."""
+        if upgrade is None or self.renovation_path is None:
+            return self.path_demands
+        radiators = self.radiators_of(upgrade)
+        states = [state for _, _, state in self.renovation_path.buildings(self.building)]
+        return [self.demand_with(upgrade)] + [self.demand_of(state, radiators) for state in states[1:]]
 
     @cached_property
     def common_area_loads(self) -> pd.DataFrame:

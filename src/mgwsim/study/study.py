@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -29,6 +30,44 @@ from mgwsim.study.inputs import StudyInputs
 from mgwsim.study.variant import Variant
 
 RANKINGS = (*CRITERIA, "subsidy_gap", "future_proof", "weighted")
+
+
+def _progress_reporter(progress, steps: int) -> tuple[Callable[[str], None], Callable[[], None]]:
+    """``(tell, close)`` for :meth:`Study.run`'s ``progress``: the caller's function, a tqdm bar or nothing."""
+    if callable(progress):
+        return progress, lambda: None
+    if progress is not None and not isinstance(progress, bool):
+        raise InputError(f"Study.run.progress must be a function, True, False or None, got {progress!r}")
+    stream = _watched_stream() if progress is None else (sys.stderr if progress else None)
+    if stream is None:
+        return (lambda message: None), lambda: None
+    from tqdm import tqdm
+
+    bar = tqdm(total=steps, desc="mgwsim study", unit="step", file=stream, leave=False)
+    started = []
+
+    def tell(message: str) -> None:  # called as a step starts: the one before it is done
+        if started:
+            bar.update(1)
+        started.append(message)
+        bar.set_postfix_str(message)
+
+    def close() -> None:
+        if started:
+            bar.update(1)
+        bar.close()
+
+    return tell, close
+
+
+def _watched_stream():
+    """Where someone sees a progress bar: stderr in a terminal, stdout in a notebook kernel; else None."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if getattr(shell, "kernel", None) is not None:  # a running notebook kernel
+        return sys.stdout  # a notebook shows stdout as output, stderr as a warning
+    isatty = getattr(sys.stderr, "isatty", None)
+    return sys.stderr if isatty is not None and isatty() else None
 
 
 def variant_business_case(inputs: StudyInputs, result: VariantResult, reference: VariantResult,
@@ -119,17 +158,29 @@ class Study:
         if not isinstance(self.rules, DecisionRules):
             raise InputError(f"Study.rules must be DecisionRules, got {type(self.rules).__name__}")
 
-    def run(self, progress: Callable[[str], None] | None = None) -> StudyResult:
+    def run(self, progress: Callable[[str], None] | bool | None = None) -> StudyResult:
         """Simulate and assess the reference and every variant, then decide.
 
-        ``progress`` (e.g. ``print``) is called with one line per variant as the study goes.
+        ``progress`` says how the study reports as it goes: a function (e.g. ``print``) is
+        called with one line per step; ``True`` shows a progress bar (:mod:`tqdm`) on stderr,
+        ``False`` nothing; ``None`` (default) the bar where someone watches: in a terminal
+        (stderr), or in a notebook (its output; the first study after an install compiles the
+        kernels and takes longest), and nothing otherwise (pipes, logs, tests).
         Order: every variant's year; with a renovation path, every variant's year again after
         each step (``StudyResult.states``) and its path assessment (lock-in and the EPC along the
         path); the business cases (whose years follow the path and whose grant rules read the
         path's verdicts); and the heat-led twins that split a dynamic tariff's value into its
         level and flexibility effects (:meth:`StudyResult.dynamic_tariff_effects`).
         """
-        tell = progress or (lambda message: None)
+        steps = 1 + len(self.variants) + (1 + len(self.variants)) * bool(self.inputs.renovation_path) \
+            + sum(bool(v.dynamic_tariff) for v in self.variants)
+        tell, close = _progress_reporter(progress, steps)
+        try:
+            return self._run(tell)
+        finally:
+            close()
+
+    def _run(self, tell: Callable[[str], None]) -> StudyResult:
         evaluated = {}
         for variant in (self.reference, *self.variants):
             tell(f"simulating {variant.name}")
@@ -139,8 +190,9 @@ class Study:
         if self.inputs.renovation_path:
             for name, result in evaluated.items():
                 tell(f"renovation path of {name}")
+                demands = self.inputs.path_demands_with(result.variant.emitter_upgrade)
                 states[name] = [result] + [evaluate_variant(self.inputs, result.variant, demand=demand)
-                                           for demand in self.inputs.path_demands[1:]]
+                                           for demand in demands[1:]]
                 paths[name] = self._path(states[name])
         cases = [variant_business_case(self.inputs, result, reference, paths.get(result.variant.name),
                                        states.get(result.variant.name), states.get(reference.variant.name))
@@ -177,7 +229,7 @@ class Study:
                               other_load_kw=inputs.common_area_kw + result.ev_kw,
                               connection_upgrade_eur=connection_upgrade_eur(result.investments))
         return evaluate_path(inputs.building, inputs.renovation_path, variant.plant, inputs.weather,
-                             radiators=inputs.existing_radiators, install_year=inputs.install_year,
+                             radiators=inputs.radiators_of(variant.emitter_upgrade), install_year=inputs.install_year,
                              horizon_year=inputs.install_year + inputs.finance.horizon_years, context=context,
                              results=[state.system for state in states])
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-from mgwsim.errors import InputError, check_choice, check_number, check_positive
+from mgwsim.errors import InputError, check_choice, check_integer, check_number, check_positive
 from mgwsim.heatpump.maps import PerformanceMap
 from mgwsim.storage import Tank
 
@@ -56,7 +56,7 @@ class HeatPumpCascade:
         owner = "HeatPumpCascade"
         if not isinstance(self.performance, PerformanceMap):
             raise InputError(f"{owner}.performance must be a PerformanceMap, got {type(self.performance).__name__}")
-        check_number(self.n_units, "n_units", owner=owner, low=1, high=50)
+        check_integer(self.n_units, "n_units", owner=owner, low=1, high=50)
         check_number(self.supply_margin_k, "supply_margin_k", owner=owner, low=0.0, high=15.0, unit="K")
         check_number(self.degradation_coefficient, "degradation_coefficient", owner=owner, low=0.0, high=1.0)
 

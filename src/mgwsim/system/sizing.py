@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from mgwsim.demand import Demand
-from mgwsim.errors import InputError, check_choice, check_number, check_positive, check_series
+from mgwsim.errors import InputError, check_choice, check_integer, check_number, check_positive, check_series
 from mgwsim.heatpump.maps import PerformanceMap
 
 __all__ = [
@@ -176,7 +176,7 @@ def _bivalent_point_from_map(demand, performance_map, hp_capacity_kw, n_units, z
         raise InputError(f"{owner}: method='map' needs an air-source map (capacity vs outdoor temperature), got "
                          f"source kind {performance_map.source.kind!r}; use method='design_line' with the "
                          "capacity at the expected source temperature")
-    n = check_number(n_units, "n_units", owner=owner, low=1, high=50)
+    n = check_integer(n_units, "n_units", owner=owner, low=1, high=50)
     design_t = demand.design_temperature_degc
     low = max(performance_map.source_degc[0], performance_map.source.min_degc)
     high = min(zero_t, performance_map.source_degc[-1])
@@ -337,7 +337,7 @@ def buffer_volume_l(
     t_min = check_number(min_runtime_min, "min_runtime_min", owner=owner, low=0.0, high=120.0, unit="min")
     dt = check_positive(delta_t_k, "delta_t_k", owner=owner, high=30.0, unit="K")
     per_kw = check_number(rule_of_thumb_l_per_kw, "rule_of_thumb_l_per_kw", owner=owner, low=0.0, high=200.0)
-    n = check_number(n_units, "n_units", owner=owner, low=1, high=50)
+    n = check_integer(n_units, "n_units", owner=owner, low=1, high=50)
     p_min_kw = frac * cap
     volume = p_min_kw * t_min * 60.0 / (WATER_HEAT_CAPACITY_KJ_PER_L_K * dt)
     rule = per_kw * cap * n

@@ -1,0 +1,515 @@
+"""Products from certificates: EN 14825 declared points -> a constrained map; SCOP by the bin method.
+
+Points (Heat Pump Keymark / EN 14825 declarations, or EN 14511 datasheets)
+--------------------------------------------------------------------------
+One row per point: ``source_degc`` (outdoor air Tj or brine/water inlet) [°C], ``sink_degc``
+(water outlet, the climate's flow temperature) [°C], ``capacity_kw`` (declared heating
+capacity Pdh(Tj)) [kW], ``cop`` [-] and ``load``: ``'full'`` (maximum capacity, EN 14511) or
+``'part'`` (EN 14825 part-load point: the capacity is the climate's load at Tj, not what the
+unit can deliver). :func:`read_certificate_points` reads them from CSV or TOML.
+
+Capacity words (do not confuse them)
+------------------------------------
+* ``prated_kw``: EN 14825 *Prated* = Pdesignh, the heating load the unit is declared for at
+  the design temperature (average climate: Tdesignh = -10 °C, flow 35 °C for the low
+  temperature application).
+* ``rated_capacity_kw``: the full-load capacity at the EN 14511 rating point A7/W35
+  (B0/W35, W10/W35). For an air unit it is typically ~1.3x Prated; mixing them up costs
+  ~30 % of the capacity.
+
+Fit (:func:`fit_certificate`)
+-----------------------------
+COP: the Carnot efficiency ``eta = COP / COP_carnot`` (approach-inclusive,
+:func:`~mgwsim.heatpump.carnot.carnot_cop_with_approach`) is fitted as
+``eta = a + b x + c y`` with ``x = (T_source - 7 °C)/10 K`` and ``y = (T_sink - 35 °C)/10 K``
+(Schwamberger's / hplib's linear form applied to the efficiency): ``b`` when the points
+span >= 2 source temperatures, ``c`` when they span >= 2 sink temperatures off one climate
+line (>= 3 points whose sinks deviate by > 3 K RMS from the straight line through
+(source, sink); or points at one source and several sinks), else a constant. The fitted
+form is reported (``CertificateFit.form``). Constraints on the map grid:
+COP rises with source temperature, falls with sink temperature, stays below Carnot and
+above 1. When the least-squares slopes break a constraint they are shrunk towards the
+constant-efficiency fit (factor ``shrink`` in [0, 1], the largest that satisfies all
+constraints, found by bisection; the intercept is refitted). Uncertainty: the
+leave-one-out relative COP error (root mean square) of the same procedure.
+
+Load: EN 14825 part-load COPs of inverter units are higher than the full-load COP at the
+same temperatures (the EN 14511 A7/W35 full-load COP of the collective units in
+``mgwsim/data/heatpump/keymark_points.csv`` is a median 15 % (W35) and 22 % (W55) below a
+fit of their part-load points A and C). A map fitted to part-load points therefore describes the unit at the climate's
+part load, not at full speed: fit full-load and part-load points separately when both
+matter.
+
+Capacity: from the full-load points (linear in source temperature, slope >= 0, and sink
+temperature when it varies independently), else -- with part-load points only -- a flat
+full-load capacity equal to Prated (``prated_kw``, or ``Pdh / PLR`` at the point nearest
+2 °C when not given), the load the declaration covers at the design point (a lower bound
+for warmer sources: air units deliver more there).
+
+SCOP (:func:`scop_from_declared`, :func:`scop_from_map`)
+-------------------------------------------------------
+EN 14825:2022 bin method, average climate (Tdesignh = -10 °C), low temperature (35 °C)
+application, active mode only (SCOPon; off-mode, thermostat-off, standby and crankcase
+hours are not counted): bins Tj = -10..15 °C with the average climate's hours hj (4910 h;
+also Commission Regulation (EU) No 813/2013 and Communication 2014/C 207/02), part load
+ratio ``PLR(Tj) = (Tj - 16)/(Tdesignh - 16)``, load ``Ph(Tj) = PLR Prated``, declared
+capacity and COP linearly interpolated between the declared Tj (held constant outside),
+capacity ratio ``CR = Ph/Pdh``, cycling COP ``COPbin = COPd CR / (Cd CR + 1 - Cd)`` for
+``CR < 1`` (Cd = 0.9, the standard's default degradation coefficient for air/water units),
+electric backup ``elbu = max(Ph - Pdh, 0)`` at COP 1, and
+``SCOPon = sum hj Ph / sum hj ((Ph - elbu)/COPbin + elbu)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from mgwsim.errors import InputError, check_number, check_positive
+from mgwsim.heatpump.carnot import carnot_cop_with_approach
+from mgwsim.heatpump.maps import PerformanceMap, Source, _check_grid, carnot_cop, sink_above_source
+
+__all__ = [
+    "EN14825_AVERAGE_TJ_DEGC", "EN14825_AVERAGE_HOURS", "EN14825_AVERAGE_DESIGN_DEGC", "DEFAULT_CD",
+    "CertificateFit", "read_certificate_points", "fit_certificate", "certificate_map",
+    "part_load_ratio", "flow_temperature_35", "scop_from_declared", "scop_from_map", "keymark_products",
+    "keymark_points",
+]
+
+EN14825_AVERAGE_TJ_DEGC = np.arange(-10.0, 16.0)
+"""Outdoor temperature bins Tj of the EN 14825 average climate [°C]."""
+EN14825_AVERAGE_HOURS = np.array([1, 25, 23, 24, 27, 68, 91, 89, 165, 173, 240, 280, 320, 357, 356, 303, 330,
+                                  326, 348, 335, 315, 215, 169, 151, 105, 74], dtype=float)
+"""Hours hj per bin of the EN 14825 average climate [h] (sum 4910 h)."""
+EN14825_AVERAGE_DESIGN_DEGC = -10.0
+"""Design temperature Tdesignh of the average climate [°C]."""
+DEFAULT_CD = 0.9
+"""EN 14825 default degradation coefficient Cdh for air/water units [-]."""
+_BALANCE_DEGC = 16.0  # EN 14825: the part-load ratio is zero at Tj = 16 °C
+# EN 14825 low temperature application, variable outlet: (Tj, flow °C) of the points E/F.. A..D
+_FLOW_35 = (np.array([-10.0, -7.0, 2.0, 7.0, 12.0]), np.array([35.0, 34.0, 30.0, 27.0, 24.0]))
+_COLUMNS = ("source_degc", "sink_degc", "capacity_kw", "cop")
+_ALIASES = {"tj_degc": "source_degc", "flow_degc": "sink_degc"}
+_LOADS = ("full", "part")
+
+
+def part_load_ratio(tj_degc, design_degc: float = EN14825_AVERAGE_DESIGN_DEGC):
+    """EN 14825 part load ratio ``(Tj - 16)/(Tdesignh - 16)`` [-] (1 at the design temperature)."""
+    return (np.asarray(tj_degc, dtype=float) - _BALANCE_DEGC) / (design_degc - _BALANCE_DEGC)
+
+
+def flow_temperature_35(tj_degc):
+    """EN 14825 flow (outlet) temperature of the low temperature application, average climate [°C].
+
+    35 °C at -10 °C, 34/30/27/24 °C at the points A/B/C/D (-7/2/7/12 °C), linear between
+    and 24 °C above 12 °C (held constant: an assumption for the 13-15 °C bins).
+    """
+    return np.interp(np.asarray(tj_degc, dtype=float), *_FLOW_35)
+
+
+# -- points ------------------------------------------------------------------------------------
+def _points_frame(points):
+    """Points as a DataFrame with ``source_degc, sink_degc, capacity_kw, cop, load``, checked."""
+    import pandas as pd
+
+    owner = "certificate points"
+    tabular = hasattr(points, "columns") or (isinstance(points, list) and points and isinstance(points[0], dict))
+    if tabular:
+        frame = pd.DataFrame(points).rename(columns=_ALIASES)
+    else:
+        try:
+            array = np.asarray(points, dtype=float)
+        except (TypeError, ValueError):
+            raise InputError(f"{owner} must be a table with columns {list(_COLUMNS)} (+ 'load')") from None
+        if array.ndim != 2 or array.shape[1] != 4:
+            raise InputError(f"{owner} must have 4 columns {_COLUMNS}, got shape {array.shape}")
+        frame = pd.DataFrame(array, columns=list(_COLUMNS))
+    missing = [c for c in _COLUMNS if c not in frame.columns]
+    if missing:
+        raise InputError(f"{owner} lack columns {missing}; need {list(_COLUMNS)} and optionally 'load'")
+    frame = frame.copy()
+    frame["load"] = frame["load"].astype(str).str.strip().str.lower() if "load" in frame.columns else "full"
+    bad = ~frame["load"].isin(_LOADS)
+    if bad.any():
+        raise InputError(f"{owner}.load = {frame['load'][bad].iloc[0]!r}; allowed: {list(_LOADS)}")
+    for column in _COLUMNS:
+        frame[column] = pd.to_numeric(frame[column], errors="coerce")
+    _check_point_values(frame[list(_COLUMNS)].to_numpy(dtype=float), owner)
+    return frame.reset_index(drop=True)
+
+
+def _check_point_values(pts: np.ndarray, owner: str) -> None:
+    if pts.shape[0] < 2:
+        raise InputError(f"{owner}: at least 2 points are needed, got {pts.shape[0]}")
+    if not np.all(np.isfinite(pts)):
+        raise InputError(f"{owner}: non-finite or non-numeric values in {pts.tolist()}")
+    for j, (ts, tk, q, cop) in enumerate(pts):
+        row = f"{owner}[{j}] (source {ts:g} °C, sink {tk:g} °C)"
+        if tk <= ts:
+            raise InputError(f"{row}: the sink temperature must exceed the source temperature")
+        if q <= 0.0:
+            raise InputError(f"{row}: capacity_kw = {q!r} must be > 0")
+        if not 1.0 < cop < float(carnot_cop(ts, tk)):
+            raise InputError(f"{row}: COP = {cop!r} must lie in (1, Carnot COP {float(carnot_cop(ts, tk)):.3g})")
+    _, counts = np.unique(pts[:, :2], axis=0, return_counts=True)
+    if np.any(counts > 1):
+        raise InputError(f"{owner}: duplicate (source, sink) points; give each test point once")
+
+
+def read_certificate_points(path):
+    """Read declared points from a CSV file or a TOML file (``[[point]]`` tables).
+
+    Columns / keys: ``source_degc`` (or ``tj_degc``), ``sink_degc`` (or ``flow_degc``),
+    ``capacity_kw``, ``cop`` and optionally ``load`` ('full' or 'part', default 'full').
+    """
+    import pandas as pd
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"read_certificate_points.path = {str(path)!r} is not a file")
+    if path.suffix.lower() == ".toml":
+        import tomllib
+
+        with path.open("rb") as handle:
+            rows = tomllib.load(handle).get("point")
+        if not isinstance(rows, list) or not rows:
+            raise InputError(f"read_certificate_points: {path.name} needs [[point]] tables")
+        return _points_frame(rows)
+    if path.suffix.lower() == ".csv":
+        return _points_frame(pd.read_csv(path))
+    raise InputError(f"read_certificate_points.path = {path.name!r}: allowed suffixes are .csv and .toml")
+
+
+def _keymark_table():
+    import pandas as pd
+
+    from mgwsim._data import data_path
+
+    return pd.read_csv(data_path("heatpump", "keymark_points.csv"))
+
+
+def keymark_products() -> list[str]:
+    """Names of the certified products shipped in ``mgwsim/data/heatpump/keymark_points.csv``."""
+    return sorted(_keymark_table()["product"].unique())
+
+
+def keymark_points(product: str, application_degc: float | None = 35.0, load: str | None = "part"):
+    """Declared points of a shipped certified product (EN 14825 average climate; EN 14511 full load).
+
+    Parameters
+    ----------
+    product : str
+        One of :func:`keymark_products`.
+    application_degc : {35, 55} or None
+        EN 14825 application (low / medium temperature); None: both.
+    load : {'part', 'full'} or None
+        'part': the EN 14825 points (A/B/C/D, Tbiv, TOL); 'full': the EN 14511 rating
+        points A7/W35 and A7/W55; None: all.
+
+    Returns
+    -------
+    DataFrame with ``point, source_degc, sink_degc, capacity_kw, cop, load, prated_kw,
+    scop_declared`` (the declaration's Prated [kW] and SCOP [-] of the application).
+    """
+    table = _keymark_table()
+    if product not in set(table["product"]):
+        raise InputError(f"keymark_points.product = {product!r}; shipped products: {keymark_products()}")
+    rows = table[table["product"] == product]
+    if application_degc is not None:
+        if float(application_degc) not in (35.0, 55.0):
+            raise InputError(f"keymark_points.application_degc = {application_degc!r}; allowed: 35, 55 or None")
+        rows = rows[rows["application_degc"] == float(application_degc)]
+    if load is not None:
+        if load not in _LOADS:
+            raise InputError(f"keymark_points.load = {load!r}; allowed: {list(_LOADS)} or None")
+        rows = rows[rows["load"] == load]
+    return rows.reset_index(drop=True)
+
+
+# -- fit -----------------------------------------------------------------------------------------
+def _xy(ts, tk):
+    return (np.asarray(ts, dtype=float) - 7.0) / 10.0, (np.asarray(tk, dtype=float) - 35.0) / 10.0
+
+
+def _eta_form(x, y) -> tuple[str, ...]:
+    """Terms of the efficiency fit the points can determine (see the module docstring)."""
+    if np.ptp(x) < 1e-9:
+        return ("a", "c") if np.ptp(y) > 1e-9 else ("a",)
+    if x.size >= 3:
+        design = np.column_stack([np.ones_like(x), x, y])
+        residual = y - design[:, :2] @ np.linalg.lstsq(design[:, :2], y, rcond=None)[0]
+        if np.sqrt(np.mean(residual**2)) > 0.3:  # sinks spread > 3 K off the line through the sources
+            return ("a", "b", "c")
+    return ("a", "b")
+
+
+def _design(x, y, form):
+    cols = {"a": np.ones_like(x), "b": x, "c": y}
+    return np.column_stack([cols[t] for t in form])
+
+
+def _least_squares_eta(x, y, eta, form) -> np.ndarray:
+    coef = np.zeros(3)
+    index = ["abc".index(t) for t in form]
+    coef[index] = np.linalg.lstsq(_design(x, y, form), eta, rcond=None)[0]
+    return coef
+
+
+@dataclass(frozen=True)
+class CertificateFit:
+    """A fitted certificate: ``cop(ts, tk)``, ``capacity_kw(ts, tk)`` and the fit's quality.
+
+    Attributes
+    ----------
+    eta_coef : tuple
+        ``(a, b, c)`` of ``eta = a + b x + c y`` (module docstring).
+    capacity_coef : tuple
+        ``(q0, q1, q2)`` [kW] of ``Q = q0 + q1 x + q2 y``.
+    form : str
+        Terms fitted, e.g. 'a+b'.
+    shrink : float
+        Factor applied to the least-squares slopes to meet the constraints (1 = none).
+    cop_uncertainty_frac : float
+        Leave-one-out RMS relative COP error [-] (NaN with 2 points of one source).
+    approach_evap_k, approach_cond_k : float
+        Approaches of the Carnot COP [K].
+    """
+
+    eta_coef: tuple
+    capacity_coef: tuple
+    form: str
+    shrink: float
+    cop_uncertainty_frac: float
+    approach_evap_k: float
+    approach_cond_k: float
+
+    def _carnot(self, ts, tk):
+        return carnot_cop_with_approach(np.asarray(ts, dtype=float), np.asarray(tk, dtype=float),
+                                        self.approach_evap_k, self.approach_cond_k)
+
+    def cop(self, t_source_degc, t_sink_degc):
+        """Fitted COP [-]."""
+        x, y = _xy(t_source_degc, t_sink_degc)
+        a, b, c = self.eta_coef
+        return (a + b * x + c * y) * self._carnot(t_source_degc, t_sink_degc)
+
+    def capacity_kw(self, t_source_degc, t_sink_degc):
+        """Fitted full-load capacity [kW]."""
+        x, y = _xy(t_source_degc, t_sink_degc)
+        q0, q1, q2 = self.capacity_coef
+        return q0 + q1 * x + q2 * y
+
+
+def _constraints_hold(coef, grid, approaches) -> bool:
+    """COP rises with source, falls with sink, stays in (1, Carnot) on the grid."""
+    src, snk = grid
+    x, y = _xy(src[:, None], snk[None, :])
+    cop = (coef[0] + coef[1] * x + coef[2] * y) * carnot_cop_with_approach(src[:, None], snk[None, :], *approaches)
+    return bool(np.all(np.diff(cop, axis=0) > 0.0) and np.all(np.diff(cop, axis=1) < 0.0)
+                and np.all(cop > 1.0) and np.all(cop < carnot_cop(src[:, None], snk[None, :])))
+
+
+def _constrained_eta(x, y, eta, form, grid, approaches) -> tuple[np.ndarray, float]:
+    """Least-squares efficiency with its slopes shrunk (bisection) until the constraints hold."""
+    full = _least_squares_eta(x, y, eta, form)
+
+    def shrunk(s):
+        coef = np.array([0.0, s * full[1], s * full[2]])
+        coef[0] = np.mean(eta - coef[1] * x - coef[2] * y)
+        return coef
+
+    if _constraints_hold(full, grid, approaches):
+        return full, 1.0
+    if not _constraints_hold(shrunk(0.0), grid, approaches):
+        raise InputError("fit_certificate: even a constant Carnot efficiency gives COP <= 1 or above Carnot on "
+                         f"the grid (source {grid[0][0]:g}..{grid[0][-1]:g} °C, sink {grid[1][0]:g}.."
+                         f"{grid[1][-1]:g} °C); narrow the grid")
+    low, high = 0.0, 1.0
+    for _ in range(40):
+        mid = 0.5 * (low + high)
+        low, high = (mid, high) if _constraints_hold(shrunk(mid), grid, approaches) else (low, mid)
+    return shrunk(low), low
+
+
+def _leave_one_out(x, y, eta, carnot, cop) -> float:
+    if x.size < 2 or (x.size == 2 and np.ptp(x) < 1e-9):
+        return float("nan")
+    errors = []
+    for j in range(x.size):
+        keep = np.arange(x.size) != j
+        coef = _least_squares_eta(x[keep], y[keep], eta[keep], _eta_form(x[keep], y[keep]))
+        errors.append((coef[0] + coef[1] * x[j] + coef[2] * y[j]) * carnot[j] / cop[j] - 1.0)
+    return float(np.sqrt(np.mean(np.square(errors))))
+
+
+def _prated_from_points(frame) -> float:
+    """Prated [kW] implied by part-load points: ``Pdh / PLR`` at the point nearest Tj = 2 °C (point B).
+
+    At B the units modulate to the climate's load (Pdh = PLR Prated); colder points may lie
+    below Tbiv (Pdh < load), warmer ones may sit at the minimum capacity (Pdh > load).
+    Give ``prated_kw`` from the declaration when it is at hand.
+    """
+    part = frame.iloc[int(np.argmin(np.abs(frame["source_degc"].to_numpy() - 2.0)))]
+    return float(part.capacity_kw / part_load_ratio(part.source_degc))
+
+
+def _capacity_coef(frame, grid, prated_kw, owner) -> np.ndarray:
+    full = frame[frame["load"] == "full"]
+    if full.empty:
+        if prated_kw is None:
+            prated_kw = _prated_from_points(frame)
+        return np.array([prated_kw, 0.0, 0.0])
+    x, y = _xy(full["source_degc"].to_numpy(), full["sink_degc"].to_numpy())
+    q = full["capacity_kw"].to_numpy(dtype=float)
+    terms = ["a"] + (["b"] if np.ptp(x) > 1e-9 else []) + (["c"] if "c" in _eta_form(x, y) else [])
+    coef = np.zeros(3)
+    coef[["abc".index(t) for t in terms]] = np.linalg.lstsq(_design(x, y, terms), q, rcond=None)[0]
+    if coef[1] < 0.0:  # capacity rises with the source temperature: no negative slope
+        terms = [t for t in terms if t != "b"]
+        coef = np.zeros(3)
+        coef[["abc".index(t) for t in terms]] = np.linalg.lstsq(_design(x, y, terms), q, rcond=None)[0]
+    gx, gy = _xy(grid[0][:, None], grid[1][None, :])
+    if np.any(coef[0] + coef[1] * gx + coef[2] * gy <= 0.0):
+        raise InputError(f"{owner}: the capacity fit falls to <= 0 kW on the grid; narrow the sink grid")
+    return coef
+
+
+def _scale_capacity(coef, prated_kw, rated_capacity_kw, source, owner):
+    if prated_kw is not None and rated_capacity_kw is not None:
+        raise InputError(f"{owner}: give prated_kw (EN 14825 design load at -10 °C) or rated_capacity_kw "
+                         "(full-load capacity at the EN 14511 rating point), not both")
+    if rated_capacity_kw is not None:
+        at = _xy(*source.rating_point_degc)
+        target = check_positive(rated_capacity_kw, "rated_capacity_kw", owner=owner, unit="kW")
+    elif prated_kw is not None:
+        at = _xy(EN14825_AVERAGE_DESIGN_DEGC, float(flow_temperature_35(EN14825_AVERAGE_DESIGN_DEGC)))
+        target = check_positive(prated_kw, "prated_kw", owner=owner, unit="kW")
+    else:
+        return coef
+    return coef * target / (coef[0] + coef[1] * at[0] + coef[2] * at[1])
+
+
+def fit_certificate(points, source_degc, sink_degc, *, source: Source | None = None,
+                    prated_kw: float | None = None, rated_capacity_kw: float | None = None,
+                    approach_evap_k: float | None = None, approach_cond_k: float = 4.0) -> CertificateFit:
+    """Constrained fit of 2 or more declared points (see the module docstring).
+
+    Parameters
+    ----------
+    points : DataFrame, list of dicts or rows
+        ``source_degc, sink_degc, capacity_kw, cop`` and optionally ``load`` ('full'/'part').
+    source_degc, sink_degc : array_like
+        Grid [°C] on which the constraints must hold (the map's grid).
+    source : Source, optional
+        Source kind (default air): sets the evaporator approach and the rating point.
+    prated_kw : float, optional
+        EN 14825 Prated [kW]: the capacity at -10 °C / 35 °C is scaled to it.
+    rated_capacity_kw : float, optional
+        Full-load capacity at the EN 14511 rating point [kW] (A7/W35 for air); exclusive
+        with ``prated_kw``.
+    approach_evap_k, approach_cond_k : float
+        Approaches of the Carnot COP [K].
+    """
+    owner = "fit_certificate"
+    source = Source("air") if source is None else source
+    approaches = (source.evaporator_approach_k if approach_evap_k is None
+                  else check_number(approach_evap_k, "approach_evap_k", owner=owner, low=0.0, unit="K"),
+                  check_number(approach_cond_k, "approach_cond_k", owner=owner, low=0.0, unit="K"))
+    grid = (_check_grid(source_degc, "source_degc", owner), _check_grid(sink_degc, "sink_degc", owner))
+    sink_above_source(*grid, owner)
+    frame = _points_frame(points)
+    ts, tk = frame["source_degc"].to_numpy(), frame["sink_degc"].to_numpy()
+    cop = frame["cop"].to_numpy()
+    carnot = carnot_cop_with_approach(ts, tk, *approaches)
+    if np.any(carnot <= cop):
+        raise InputError(f"{owner}: a point's COP reaches the Carnot COP with the approaches {approaches} K; "
+                         "lower the approaches")
+    x, y = _xy(ts, tk)
+    eta = cop / carnot
+    form = _eta_form(x, y)
+    coef, shrink = _constrained_eta(x, y, eta, form, grid, approaches)
+    capacity = _scale_capacity(_capacity_coef(frame, grid, prated_kw, owner), prated_kw, rated_capacity_kw,
+                               source, owner)
+    return CertificateFit(tuple(coef), tuple(capacity), "+".join(form), shrink,
+                          _leave_one_out(x, y, eta, carnot, cop), *approaches)
+
+
+def certificate_map(points, source_degc, sink_degc, *, source: Source | None = None,
+                    prated_kw: float | None = None, rated_capacity_kw: float | None = None,
+                    max_sink_degc: float | None = None, min_modulation_frac: float = 0.3, model: str = "",
+                    refrigerant: str = "", approach_evap_k: float | None = None,
+                    approach_cond_k: float = 4.0) -> PerformanceMap:
+    """Performance map of a certified product from 2 or more declared points (:func:`fit_certificate`).
+
+    EN 14825 points are integrated values with defrost: the map has ``includes_defrost=True``.
+    The map's ``rated_capacity_kw`` is the fitted capacity at the EN 14511 rating point.
+    """
+    source = Source("air") if source is None else source
+    fit = fit_certificate(points, source_degc, sink_degc, source=source, prated_kw=prated_kw,
+                          rated_capacity_kw=rated_capacity_kw, approach_evap_k=approach_evap_k,
+                          approach_cond_k=approach_cond_k)
+    src, snk = np.asarray(source_degc, dtype=float), np.asarray(sink_degc, dtype=float)
+    cop = fit.cop(src[:, None], snk[None, :])
+    cap = fit.capacity_kw(src[:, None], snk[None, :]) * np.ones_like(cop)
+    return PerformanceMap(source_degc=src, sink_degc=snk, cop=cop, capacity_kw=cap, source=source,
+                          max_sink_degc=max_sink_degc, min_modulation_frac=min_modulation_frac,
+                          rated_capacity_kw=float(fit.capacity_kw(*source.rating_point_degc)),
+                          model=model or "certificate fit", refrigerant=refrigerant, method="datasheet",
+                          includes_defrost=True)
+
+
+# -- SCOP --------------------------------------------------------------------------------------
+def _scop_on(load_kw, capacity_kw, cop_full, cycling_ratio, cd: float) -> float:
+    """EN 14825 SCOPon from per-bin load, unit capacity, COP and the ratio that sets cycling (module docstring)."""
+    cr = np.minimum(cycling_ratio, 1.0)
+    cop_bin = cop_full * cr / (cd * cr + 1.0 - cd)
+    backup = np.maximum(load_kw - capacity_kw, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        electric = np.where(capacity_kw > 0.0, (load_kw - backup) / np.where(cop_bin > 0.0, cop_bin, 1.0), 0.0)
+    return float(np.sum(EN14825_AVERAGE_HOURS * load_kw) / np.sum(EN14825_AVERAGE_HOURS * (electric + backup)))
+
+
+def _check_cd(cd):
+    return check_number(cd, "cd", owner="SCOP", low=0.0, high=1.0)
+
+
+def scop_from_declared(points, *, prated_kw: float | None = None, cd: float = DEFAULT_CD) -> float:
+    """EN 14825 SCOPon (average climate) from one application's declared points ``Tj, Pdh, COPd``.
+
+    Parameters
+    ----------
+    points : as :func:`fit_certificate`
+        The declaration's points of one application (35 or 55 °C): A/B/C/D, and Tbiv/TOL
+        when declared (only ``source_degc`` = Tj, ``capacity_kw`` and ``cop`` are used).
+    prated_kw : float, optional
+        Prated [kW] of the declaration; default: ``Pdh / PLR`` at the point nearest 2 °C.
+    cd : float
+        Degradation coefficient Cdh [-] (default 0.9).
+    """
+    frame = _points_frame(points).sort_values("source_degc")
+    tj, pdh, copd = (frame[c].to_numpy(dtype=float) for c in ("source_degc", "capacity_kw", "cop"))
+    prated = _prated_from_points(frame) if prated_kw is None else check_positive(
+        prated_kw, "prated_kw", owner="scop_from_declared", unit="kW")
+    load = part_load_ratio(EN14825_AVERAGE_TJ_DEGC) * prated
+    capacity = np.interp(EN14825_AVERAGE_TJ_DEGC, tj, pdh)
+    return _scop_on(load, capacity, np.interp(EN14825_AVERAGE_TJ_DEGC, tj, copd), load / capacity, _check_cd(cd))
+
+
+def scop_from_map(pmap: PerformanceMap, prated_kw: float, *, cd: float = DEFAULT_CD) -> float:
+    """EN 14825 SCOPon (average climate, 35 °C) of a full-load map sized for ``prated_kw``.
+
+    Per bin the unit delivers the load at its full-load COP while the load is above its
+    minimum modulation (``min_modulation_frac`` x capacity) and cycles below it
+    (``CR = load / minimum capacity``); no part-load gain is modelled. The map must cover
+    -10..15 °C and the 24..35 °C flow temperatures (InputError otherwise).
+    """
+    prated = check_positive(prated_kw, "prated_kw", owner="scop_from_map", unit="kW")
+    flow = flow_temperature_35(EN14825_AVERAGE_TJ_DEGC)
+    capacity = pmap.capacity_at(EN14825_AVERAGE_TJ_DEGC, flow)
+    cop = np.nan_to_num(pmap.cop_at(EN14825_AVERAGE_TJ_DEGC, flow), nan=0.0)  # unavailable: capacity 0 anyway
+    load = part_load_ratio(EN14825_AVERAGE_TJ_DEGC) * prated
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(capacity > 0.0, load / np.where(capacity > 0.0, pmap.min_modulation_frac * capacity, 1.0), 1.0)
+    return _scop_on(load, capacity, cop, ratio, _check_cd(cd))

@@ -1,0 +1,295 @@
+"""Products from certificates: hplib rows with hplib's own floor and clamp, EN 14825 points, SCOP."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mgwsim._data import data_path
+from mgwsim.errors import InputError
+from mgwsim.heatpump import carnot_cop
+from mgwsim.heatpump.certificate import (EN14825_AVERAGE_HOURS, EN14825_AVERAGE_TJ_DEGC, certificate_map,
+                                         fit_certificate, keymark_points, keymark_products, part_load_ratio,
+                                         read_certificate_points, scop_from_declared, scop_from_map)
+from mgwsim.heatpump.datasheet import hplib_database, hplib_map
+
+AIR_GRID = (np.arange(-30.0, 21.0), np.arange(22.0, 61.0))  # the grid of issue 17
+MAP_GRID = (np.arange(-20.0, 21.0), np.arange(22.0, 61.0))
+
+# Viessmann Vitocal 200, Heat Pump Keymark EN 14825 declaration (average climate) as shipped in
+# hplib's repository (FZJ-IEK3-VSA/hplib, example/ViessmannVitocal200/Vitocal200_keymark.csv, MIT):
+# 35 °C application (A/B/C/D: -7/34, 2/30, 7/27, 12/24) and 55 °C application (-7/52 .. 12/30).
+VITOCAL = pd.DataFrame({
+    "source_degc": [-7, 2, 7, 12, -7, 2, 7, 12], "sink_degc": [34, 30, 27, 24, 52, 42, 36, 30],
+    "capacity_kw": [4.76, 3.0, 3.15, 3.05, 4.63, 3.11, 2.97, 2.91],
+    "cop": [2.86, 4.33, 5.77, 7.14, 2.03, 3.07, 4.19, 5.5], "load": "part"})
+
+
+# -- hplib rows ------------------------------------------------------------------------------------
+def _air_rows():
+    db = hplib_database()
+    return [i for i in range(len(db)) if db["Group"].iloc[i] in (1.0, 4.0) and db["Model"].iloc[i] != "Generic"]
+
+
+def test_every_hplib_air_model_gives_a_map_on_the_wide_grid():
+    """Issue 17: 388 of 389 raised. Now every one gives a map, available down to the -10 °C design temperature."""
+    failures, not_to_design = [], []
+    for i in _air_rows():
+        try:
+            m = hplib_map(i, *AIR_GRID)
+        except InputError as error:
+            failures.append(str(error))
+            continue
+        if m.source.min_degc > -10.0 or not m.capacity_at(-10.0, 35.0) > 0.0:
+            not_to_design.append(m.model)
+    assert len(_air_rows()) >= 380 and failures == [] and not_to_design == []
+
+
+@pytest.mark.parametrize("row", [0, 50, 100, 200])
+def test_hplib_map_equals_hplib_simulate_where_available(row):
+    import hplib.hplib as hpl
+
+    m = hplib_map(row, *AIR_GRID)
+    params = hplib_database().iloc[[row]]
+    src, snk = np.meshgrid(m.source_degc, m.sink_degc, indexing="ij")
+    ref = hpl.simulate(src, snk - 5.0, params, src)  # hplib's T_out = secondary inlet + 5 K
+    cop, p_th_kw = ref["COP"][0], ref["P_th"][0] / 1000.0
+    available = np.isfinite(m.cop_at(src, snk))
+    assert m.capacity_at(7.0, 35.0) > 0.0  # the EN 14511 rating point is available
+    np.testing.assert_allclose(m.cop_at(src, snk)[available], cop[available], rtol=1e-9)
+    np.testing.assert_allclose(m.capacity_at(src, snk)[available], p_th_kw[available], rtol=1e-9)
+    rod = cop <= 1.0 + 1e-12  # hplib's clamp: compressor off, heating rod at COP 1
+    assert rod.any() and np.all(m.capacity_at(src, snk)[rod] == 0.0)
+
+
+def test_hplib_generic_no_longer_raises_where_its_cop_falls_below_one():
+    """hplib's generic air fit has COP <= 1 at -15 °C / 55 °C (issue 17: used to raise).
+
+    Now a map, not available there."""
+    m = hplib_map("Generic", np.arange(-15.0, 6.0), np.arange(35.0, 56.0), group_id=1, rated_capacity_kw=40.0)
+    assert m.capacity_at(-15.0, 55.0) == 0.0 and np.isnan(m.cop_at(-15.0, 55.0))
+    assert m.capacity_at(5.0, 35.0) > 0.0
+    assert m.rated_capacity_kw == pytest.approx(40.0)
+
+
+def test_hplib_by_row_index_name_and_series_agree():
+    db = hplib_database()
+    row = 100
+    by_index = hplib_map(row, *MAP_GRID)
+    by_name = hplib_map(db["Model"].iloc[row], *MAP_GRID)
+    by_series = hplib_map(db.iloc[row], *MAP_GRID)
+    np.testing.assert_array_equal(by_index.cop, by_name.cop)
+    np.testing.assert_array_equal(by_index.capacity_kw, by_series.capacity_kw)
+
+
+def test_hplib_bad_row():
+    with pytest.raises(InputError, match="row index must be in 0.."):
+        hplib_map(10**6, *MAP_GRID)
+
+
+# -- EN 14825 climate --------------------------------------------------------------------------------
+def test_average_climate_hours_and_equivalent_hours():
+    """4910 h of bins; sum hj PLR(Tj) = the average climate's 2066 equivalent active hours (Reg. 813/2013)."""
+    assert EN14825_AVERAGE_TJ_DEGC.size == EN14825_AVERAGE_HOURS.size == 26
+    assert EN14825_AVERAGE_HOURS.sum() == 4910.0
+    assert np.sum(EN14825_AVERAGE_HOURS * part_load_ratio(EN14825_AVERAGE_TJ_DEGC)) == pytest.approx(2066.0, abs=0.5)
+
+
+def test_scop_of_a_constant_cop_unit_without_cycling_is_that_cop():
+    tj = [-10.0, -7.0, 2.0, 7.0, 12.0, 15.0]
+    prated = 10.0
+    points = pd.DataFrame({"source_degc": tj, "sink_degc": [35, 34, 30, 27, 24, 24],
+                           "capacity_kw": prated * part_load_ratio(tj), "cop": 4.0, "load": "part"})
+    assert scop_from_declared(points, prated_kw=prated) == pytest.approx(4.0, rel=1e-12)
+
+
+def test_cycling_and_backup_lower_the_scop():
+    base = VITOCAL.iloc[:4]
+    scop = scop_from_declared(base)
+    oversize = base.assign(capacity_kw=base.capacity_kw * 2.0)  # cycling: CR < 1 at every bin
+    undersize = base.assign(capacity_kw=base.capacity_kw * 0.5)  # backup at COP 1
+    assert scop_from_declared(oversize, prated_kw=5.4) < scop_from_declared(base, prated_kw=5.4)
+    assert scop_from_declared(undersize, prated_kw=5.4) < scop_from_declared(base, prated_kw=5.4)
+    assert 3.0 < scop < 6.0
+
+
+# -- certified collective units (mgwsim/data/heatpump/keymark_points.csv) --------------------------
+DECLARATIONS = [(p, app) for p in keymark_products() for app in (35, 55)]
+
+
+@pytest.mark.parametrize("product, application", DECLARATIONS, ids=[f"{p}-W{a}" for p, a in DECLARATIONS])
+def test_scop_from_declared_points_within_5_pct_of_the_certificate(product, application):
+    """EN 14825 bin method (SCOPon) against the declared SCOP (which also counts off-mode hours).
+
+    Measured -0.1..+1.5 %."""
+    points = keymark_points(product, application)
+    scop = scop_from_declared(points, prated_kw=points["prated_kw"].iloc[0])
+    assert scop == pytest.approx(points["scop_declared"].iloc[0], rel=0.05)
+
+
+@pytest.mark.parametrize("product", keymark_products())
+def test_scop_of_the_fitted_map_within_5_pct_of_the_certificate(product):
+    """Map route: fit the 35 °C declaration, size at Prated, minimum modulation = the declaration's lowest
+    capacity; SCOP of the map (full-load COP, cycling below the minimum) within ±5 % (measured -4.7..+2.3 %)."""
+    points = keymark_points(product, 35)
+    prated = points["prated_kw"].iloc[0]
+    m = certificate_map(points, *MAP_GRID, prated_kw=prated, min_modulation_frac=points["capacity_kw"].min() / prated)
+    assert scop_from_map(m, prated) == pytest.approx(points["scop_declared"].iloc[0], rel=0.05)
+
+
+def test_declared_points_follow_the_en14825_part_load_ratio():
+    """Decoding check: at and above Tbiv the unit covers the load PLR(Tj) x Prated (Pdh >= load, CR <= 1);
+    at B (2 °C) all four units modulate to the load itself (within 3 %)."""
+    for product in keymark_products():
+        points = keymark_points(product, 35)
+        load = part_load_ratio(points["source_degc"]) * points["prated_kw"]
+        tbiv = points.loc[points["point"] == "Tbiv", "source_degc"].min() if (points["point"] == "Tbiv").any() else -7.0
+        above = points["source_degc"] >= tbiv
+        assert np.all(points["capacity_kw"][above] >= 0.99 * load[above])
+        at_b = (points["point"] == "B").to_numpy()
+        assert points["capacity_kw"][at_b].iloc[0] == pytest.approx(load[at_b].iloc[0], rel=0.03)
+
+
+# Named subsets of a declaration (application, point) a user may have at hand.
+HELD_OUT_SUBSETS = {
+    "A, C (35)": [(35, "A"), (35, "C")],
+    "A, C (35) + A (55)": [(35, "A"), (35, "C"), (55, "A")],
+    "A, C (35) + A, C (55)": [(35, "A"), (35, "C"), (55, "A"), (55, "C")],
+    "A, B (35) + A, B (55)": [(35, "A"), (35, "B"), (55, "A"), (55, "B")],
+    "A-D (35)": [(35, p) for p in "ABCD"],
+}
+
+
+def _collective_held_out_errors(keys):
+    errors = []
+    for product in keymark_products():
+        points = keymark_points(product, None, "part").set_index(["application_degc", "point"])
+        if points["prated_kw"].max() < 20.0:
+            continue
+        fit = fit_certificate(points.loc[keys].reset_index(), *MAP_GRID)
+        other = points.drop(keys).reset_index()
+        errors.extend(np.abs(fit.cop(other.source_degc, other.sink_degc) / other.cop - 1.0))
+    return errors
+
+
+def test_held_out_points_of_collective_units_median_error():
+    """Fit from 2-4 declared points, predict the other part-load points of the >= 20 kW units.
+
+    Stated bound: median |COP error| <= 10 % over all subsets (measured 9.3 % on 114 points;
+    issue 17's target of 5 % is not reached: the D point at 12 °C and the 55 °C TOL point
+    carry the largest errors).
+    """
+    errors = [e for keys in HELD_OUT_SUBSETS.values() for e in _collective_held_out_errors(keys)]
+    assert len(errors) == 114
+    assert np.median(errors) <= 0.10
+
+
+def test_keymark_points_bad_input():
+    with pytest.raises(InputError, match="shipped products"):
+        keymark_points("No Such Pump")
+    with pytest.raises(InputError, match="application_degc"):
+        keymark_points(keymark_products()[0], 45)
+
+
+# -- fit from points ---------------------------------------------------------------------------------
+SUBSETS = [[0, 3], [0, 2], [4, 7], [0, 1, 2], [0, 2, 4, 6], [0, 3, 4, 7], [0, 1, 2, 3]]
+
+
+@pytest.mark.parametrize("subset", SUBSETS, ids=str)
+def test_fit_from_2_to_4_points_is_physical_on_the_whole_grid(subset):
+    m = certificate_map(VITOCAL.iloc[subset], *MAP_GRID, prated_kw=5.4)
+    assert np.all(np.diff(m.cop, axis=0) > 0) and np.all(np.diff(m.cop, axis=1) < 0)
+    assert np.all(m.cop < carnot_cop(m.source_degc[:, None], m.sink_degc[None, :]))
+    assert np.all(m.cop > 1.0) and np.all(m.capacity_kw > 0.0)
+
+
+def _held_out_errors():
+    errors = []
+    for subset in SUBSETS:
+        fit = fit_certificate(VITOCAL.iloc[subset], *MAP_GRID)
+        other = VITOCAL.drop(VITOCAL.index[subset])
+        errors.extend(np.abs(fit.cop(other.source_degc, other.sink_degc) / other.cop - 1.0))
+    return np.array(errors)
+
+
+def test_held_out_certified_points_median_error():
+    """Held-out Keymark points of the Vitocal 200 (7 subsets of 2-4 points).
+
+    Stated bound: median |COP error| <= 11 % (measured 10.6 %)."""
+    assert np.median(_held_out_errors()) <= 0.11
+
+
+def test_leave_one_out_uncertainty_is_reported_and_of_the_held_out_size():
+    fit = fit_certificate(VITOCAL.iloc[[0, 2, 4, 6]], *MAP_GRID)
+    assert 0.0 < fit.cop_uncertainty_frac < 0.3
+    assert fit.form == "a+b+c"
+
+
+def test_fit_on_the_full_load_datasheet_points_of_a_real_product():
+    points = pd.read_csv(data_path("heatpump", "en14511_points.csv"))
+    ochsner = points[points["product"] == "Ochsner GMLW 19 plus"]
+    fit = fit_certificate(ochsner[ochsner.sink_degc == 35.0], np.arange(-15.0, 16.0), np.arange(30.0, 61.0))
+    assert fit.capacity_coef[1] > 0.0  # full-load capacity rises with the source temperature
+    w35 = ochsner[ochsner.sink_degc == 35.0]
+    np.testing.assert_allclose(fit.capacity_kw(w35.source_degc, 35.0), w35.capacity_kw, rtol=0.05)
+
+
+def test_prated_and_rated_capacity_are_distinct_and_exclusive():
+    m = certificate_map(VITOCAL.iloc[:4], *MAP_GRID, prated_kw=40.0)
+    assert m.capacity_at(-10.0, 35.0) == pytest.approx(40.0)
+    m7 = certificate_map(VITOCAL.iloc[:4], *MAP_GRID, rated_capacity_kw=40.0)
+    assert m7.rated_capacity_kw == pytest.approx(40.0)
+    with pytest.raises(InputError, match="not both"):
+        certificate_map(VITOCAL.iloc[:4], *MAP_GRID, prated_kw=40.0, rated_capacity_kw=52.0)
+
+
+@pytest.mark.parametrize("change, match", [
+    (dict(load="partial"), "load = 'partial'"),
+    (dict(cop=0.9), "must lie in"),
+    (dict(capacity_kw=-1.0), "capacity_kw"),
+])
+def test_bad_points_name_the_field(change, match):
+    with pytest.raises(InputError, match=match):
+        fit_certificate(VITOCAL.iloc[:2].assign(**change), *MAP_GRID)
+
+
+def test_one_point_is_not_enough():
+    with pytest.raises(InputError, match="at least 2 points"):
+        fit_certificate(VITOCAL.iloc[:1], *MAP_GRID)
+
+
+def test_read_points_from_csv_and_toml(tmp_path):
+    csv = tmp_path / "p.csv"
+    VITOCAL.rename(columns={"source_degc": "tj_degc", "sink_degc": "flow_degc"}).to_csv(csv, index=False)
+    toml = tmp_path / "p.toml"
+    toml.write_text("".join(
+        f'[[point]]\ntj_degc = {r.source_degc}\nflow_degc = {r.sink_degc}\ncapacity_kw = {r.capacity_kw}\n'
+        f'cop = {r.cop}\nload = "part"\n' for r in VITOCAL.itertuples()))
+    for path in (csv, toml):
+        points = read_certificate_points(path)
+        np.testing.assert_allclose(points["cop"], VITOCAL["cop"])
+        assert (points["load"] == "part").all()
+    with pytest.raises(InputError, match="allowed suffixes"):
+        read_certificate_points(csv.rename(tmp_path / "p.txt"))
+
+
+def test_scop_from_map_needs_the_climate_on_its_grid():
+    m = certificate_map(VITOCAL, np.arange(-5.0, 21.0), np.arange(22.0, 61.0), prated_kw=5.4)
+    with pytest.raises(InputError, match="outside the map grid"):
+        scop_from_map(m, 5.4)
+
+
+def test_read_points_names_the_missing_column(tmp_path):
+    path = tmp_path / "p.csv"
+    VITOCAL.drop(columns="cop").to_csv(path, index=False)
+    with pytest.raises(InputError, match=r"lack columns \['cop'\]"):
+        read_certificate_points(path)
+
+
+def test_prated_implied_by_the_points_is_the_declared_one():
+    """Without prated_kw, Pdh/PLR at the B point (2 °C) gives the declaration's Prated within 3 %."""
+    for product in keymark_products():
+        points = keymark_points(product, 35)
+        m = certificate_map(points, *MAP_GRID)
+        assert m.capacity_at(-10.0, 35.0) == pytest.approx(points["prated_kw"].iloc[0], rel=0.03)
