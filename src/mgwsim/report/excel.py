@@ -640,6 +640,8 @@ class _RowWriter:
 
     def cell(self, i: int, value, styled: bool = True):
         code = self.formats[i] if styled and i < len(self.formats) else None
+        if type(value) is float and value == value and code is not None:  # a plain number (most hourly cells)
+            return self._formatted(i, value, code)
         if isinstance(value, Styled):
             value, code = value.value, value.number_format
         if not isinstance(value, Formula):
@@ -650,11 +652,14 @@ class _RowWriter:
             code = DATETIME
         if value is None or isinstance(value, bool) or code is None:
             return str(value) if isinstance(value, Formula) else value
+        return self._formatted(i, str(value) if isinstance(value, Formula) else value, code)
+
+    def _formatted(self, i: int, value, code: str) -> WriteOnlyCell:
         cell = self.cells.get((i, code))
         if cell is None:
             cell = self.cells[(i, code)] = WriteOnlyCell(self.sheet)
             cell.number_format = code
-        cell.value = str(value) if isinstance(value, Formula) else value
+        cell.value = value
         return cell
 
 
