@@ -186,6 +186,20 @@ def test_money_shares_and_energy_are_never_in_general_format(books, sheet):
     assert checked > 0
 
 
+def test_check_values_carry_the_format_of_their_unit(books):
+    sheet = openpyxl.load_workbook(books["demo"][0])["checks"]
+    header = [c.value for c in sheet[1]]
+    value, threshold, unit = (header.index(c) for c in ("value", "threshold", "unit"))
+    formats = {}
+    for row in sheet.iter_rows(min_row=2):
+        for cell in (row[value], row[threshold]):
+            if cell.data_type == "n" and cell.value is not None:
+                formats.setdefault(row[unit].value, set()).add(cell.number_format)
+    assert formats["EUR"] == {MONEY}
+    assert formats["share of heat"] == {PERCENT}
+    assert "General" not in formats["kWh/a"]
+
+
 def _flow_header_row(ws) -> int:
     return next(c.row for c in ws["A"] if c.value == "year")
 

@@ -97,12 +97,12 @@ def write_report(result, out_dir, *, language: str = "en", variant: str | None =
     language : {'en', 'nl'}
         Language of every label, sentence and figure.
     variant : str, optional
-        Variant shown in detail (hourly figures, cash flows, sensitivity, hourly sheet);
+        Variant shown in detail (hourly figures, cash flows, sensitivity);
         default :attr:`StudyResult.detail_variant`: the recommended one, or, when no variant
         qualifies, the one nearest to qualifying. The summary (page one) always speaks about
         :attr:`StudyResult.detail_variant`.
     hourly_in_workbook : bool
-        Write the 8,760-row ``hourly`` sheet (the slowest part of the workbook).
+        Write the ``hourly`` sheet: 8,760 rows for every option (the slowest part of the workbook).
 
     Returns
     -------

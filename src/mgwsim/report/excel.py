@@ -668,14 +668,18 @@ def _frame_rows(frame: pd.DataFrame) -> list[list]:
     return [[str(c) for c in frame.columns], *values.tolist()]
 
 
-def _input_rows(frame: pd.DataFrame) -> list[list]:
-    """The ``inputs`` sheet: each value with the number format of its own parameter and unit."""
+def _rows_by_unit(frame: pd.DataFrame, values: tuple[str, ...], unit: str = "unit", name: str | None = None
+                  ) -> list[list]:
+    """A sheet whose ``values`` columns mix units (``inputs``, ``checks``): each number with the format of
+    its row's ``name`` (a parameter named like a price or a share) or else of its ``unit``."""
     rows = _frame_rows(frame)
-    value = rows[0].index("value")
+    header = rows[0]
     for row in rows[1:]:
-        code = number_format(row[1]) or number_format(row[3] or "")
-        if isinstance(row[value], (int, float)) and not isinstance(row[value], bool):
-            row[value] = Styled(row[value], code or (INTEGER if isinstance(row[value], int) else None))
+        code = (number_format(row[header.index(name)]) if name else None) or number_format(row[header.index(unit)] or "")
+        for column in (header.index(v) for v in values):
+            value = row[column]
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                row[column] = Styled(value, code or (INTEGER if isinstance(value, int) else None))
     return rows
 
 
@@ -715,11 +719,11 @@ def write_workbook(result, name: str | None = None, path=None, *, sensitivity: p
         "cash_flows": (flow_rows, f"C{cells.first_year_row}", cells.header_row),
         "items": (item_rows, "D2", 1),
         "energy_bills": (bill_rows, "B2", 1),
-        "inputs": (_input_rows(inputs_frame(result, language)), "B2", 1),
+        "inputs": (_rows_by_unit(inputs_frame(result, language), ("value",), name="parameter"), "B2", 1),
         "investments": (_frame_rows(investments_frame(result)), "C2", 1),
         "kpis": (_frame_rows(kpis_frame(result)), "B2", 1),
         "hourly": (hourly_rows(result), "C2", 1) if hourly else None,
-        "checks": (_frame_rows(checks_frame(result, language)), "B2", 1),
+        "checks": (_rows_by_unit(checks_frame(result, language), ("value", "threshold")), "B2", 1),
         "per_apartment": (_frame_rows(per_apartment_frame(result)), "B2", 1),
         "subsidies": (_frame_rows(subsidies_frame(result, language)), "B2", 1),
         "vat": (_frame_rows(vat_frame(result)), "B2", 1),
