@@ -1042,7 +1042,7 @@ def _decision_values(solution: dict, path: Path, n: int) -> pd.DataFrame:
 @pytest.mark.parametrize("which", ["small", "demo"])
 def test_workbook_reproduces_npv_gap_and_ranking_to_the_cent(result, studies, tmp_path, which):
     study = result if which == "small" else studies["demo"]
-    path = write_workbook(study, study.detail_variant, tmp_path / "book.xlsx", hourly=False)
+    path = write_workbook(study, tmp_path / "book.xlsx", hourly=False)
     values = _decision_values(_evaluate(path), path, len(study.results))
     decided = study.decision.table
     for name in decided.index:
@@ -1070,7 +1070,7 @@ def test_workbook_ranks_by_the_studys_criterion(studies, tmp_path, criterion):
 
     demo = studies["demo"]
     study = replace(demo, study=replace(demo.study, rules=DecisionRules(criterion=criterion)))
-    path = write_workbook(study, study.detail_variant, tmp_path / "book.xlsx", hourly=False)
+    path = write_workbook(study, tmp_path / "book.xlsx", hourly=False)
     values = _decision_values(_evaluate(path), path, len(study.results))
     ranks = study.decision.table["rank"]
     assert ranks.notna().sum() >= 4

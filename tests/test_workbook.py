@@ -65,14 +65,14 @@ def books(studies, tmp_path_factory):
 
     root, out = tmp_path_factory.mktemp("books"), {}
     for name, study in studies.items():
-        path = write_workbook(study, None, root / f"{name}.xlsx", hourly=False)
+        path = write_workbook(study, root / f"{name}.xlsx", hourly=False)
         out[name] = (path, formulas.ExcelModel().loads(str(path)).finish().calculate())
     return out
 
 
 @pytest.fixture(scope="module")
 def hourly_book(escalated, tmp_path_factory):
-    return openpyxl.load_workbook(write_workbook(escalated, None, tmp_path_factory.mktemp("hourly") / "book.xlsx"),
+    return openpyxl.load_workbook(write_workbook(escalated, tmp_path_factory.mktemp("hourly") / "book.xlsx"),
                                   read_only=True)
 
 
@@ -82,7 +82,7 @@ def _computed(solution: dict, path, sheet: str, ref: str):
     return solution[key].value[0, 0] if key in solution else None
 
 
-def _decision(solution, path, study, row: int, field: str):
+def _decision(solution, path, row: int, field: str):
     return _computed(solution, path, "decision",
                      f"{get_column_letter(DECISION_FIELDS.index(field) + 1)}{DECISION_HEADER_ROW + 1 + row}")
 
@@ -102,7 +102,7 @@ def test_the_studies_cover_irrs_replacements_and_residual_values(demo, escalated
 def test_formulas_recompute_npv_irr_gap_and_lcoh_of_every_variant(studies, books, which):
     study, (path, solution) = studies[which], books[which]
     for i, case in enumerate(study.cases):
-        got = {f: _decision(solution, path, study, i, f) for f in DECISION_FIELDS}
+        got = {f: _decision(solution, path, i, f) for f in DECISION_FIELDS}
         assert got["variant"] == study.results[i].variant.name
         for field in ("npv_eur", "npv_before_grants_eur", "gap_before_grants_eur", "subsidy_gap_eur",
                       "works_grants_eur", "lcoh_variant_eur_per_mwh", "lcoh_reference_eur_per_mwh"):
@@ -249,4 +249,4 @@ def test_text_that_looks_like_a_formula_stays_text(escalated, books):
                     seen[cell.value] += 1
     assert all(seen.values()), seen
     # the formula engine reads the name as the name, not as a formula
-    assert _decision(solution, path, escalated, 2, "variant") == FORMULA_NAME
+    assert _decision(solution, path, 2, "variant") == FORMULA_NAME

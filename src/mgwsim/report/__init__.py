@@ -116,6 +116,6 @@ def write_report(result, out_dir, *, language: str = "en", variant: str | None =
     images = {key: fg.to_png_base64(fig) for key, fig in build_figures(result, name, sensitivity, language).items()}
     html_path = out / "report.html"
     html_path.write_text(render_html(result, name, images, sensitivity, language), encoding="utf-8")
-    workbook = write_workbook(result, name, out / "workbook.xlsx", sensitivity=sensitivity, language=language,
+    workbook = write_workbook(result, out / "workbook.xlsx", sensitivity=sensitivity, language=language,
                               hourly=hourly_in_workbook)
     return ReportPaths(html_path, workbook)

@@ -229,7 +229,8 @@ def items_sheet(result) -> tuple[list[list], dict[tuple[str, str], ItemBlock]]:
                              0.0 if item.one_off else float(item.fixed_om_eur_per_year)])
             n_assets = sum(not i.one_off for i in ordered)
             if ordered:
-                blocks[(vr.variant.name, side)] = ItemBlock(first, len(rows), first + n_assets - 1 if n_assets else None)
+                last_asset = first + n_assets - 1 if n_assets else None
+                blocks[(vr.variant.name, side)] = ItemBlock(first, len(rows), last_asset)
     return rows, blocks
 
 
@@ -479,7 +480,8 @@ def _money(result, flow: FlowColumns, cells: FinanceCells, r: int) -> dict:
         "co2_reference_t": Formula(f"=SUM({cells.years(flow.co2_reference, horizon)})"),
         "co2_variant_t": Formula(f"=SUM({cells.years(flow.co2_variant, horizon)})"),
         "co2_avoided_t": Formula(f'={c["co2_reference_t"]}-{c["co2_variant_t"]}'),
-        "gap_per_t_co2_eur": Formula(f'=IF({c["co2_avoided_t"]}>0,{c["gap_before_grants_eur"]}/{c["co2_avoided_t"]},"")'),
+        "gap_per_t_co2_eur": Formula(f'=IF({c["co2_avoided_t"]}>0,'
+                                     f'{c["gap_before_grants_eur"]}/{c["co2_avoided_t"]},"")'),
         "criterion_value": Formula(f"={c[criterion.column]}"),  # the criterion's own column of this table
         "criterion_known": Formula(f'=ISNUMBER({c["criterion_value"]})'),
         "rank": rank,
@@ -495,7 +497,8 @@ def _irr_and_lcoh(result, case, flow: FlowColumns, cells: FinanceCells, language
     def lcoh(cost: str, heat: str) -> Formula:
         # LCOH = sum_t C_t d_t / sum_t E_t d_t (IEA & NEA, Projected Costs of Generating Electricity 2020)
         cost, heat = cells.years(cost, horizon), cells.years(heat, horizon)
-        return Formula(f"=IF(SUMPRODUCT({factor},{heat})>0,SUMPRODUCT({factor},{cost})/SUMPRODUCT({factor},{heat}),\"\")")
+        discounted_heat = f"SUMPRODUCT({factor},{heat})"
+        return Formula(f'=IF({discounted_heat}>0,SUMPRODUCT({factor},{cost})/{discounted_heat},"")')
 
     note = case.irr_note
     irr = (Formula(f"=IRR({cells.years(flow.incremental, horizon)})") if case.irr_frac is not None
@@ -675,7 +678,8 @@ def _rows_by_unit(frame: pd.DataFrame, values: tuple[str, ...], unit: str = "uni
     rows = _frame_rows(frame)
     header = rows[0]
     for row in rows[1:]:
-        code = (number_format(row[header.index(name)]) if name else None) or number_format(row[header.index(unit)] or "")
+        code = number_format(row[header.index(name)]) if name else None
+        code = code or number_format(row[header.index(unit)] or "")
         for column in (header.index(v) for v in values):
             value = row[column]
             if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -703,13 +707,12 @@ def _write_rows(book: Workbook, name: str, rows: list[list], *, freeze: str | No
         sheet.append(writer.row(row, styled=number > header_row))
 
 
-def write_workbook(result, name: str | None = None, path=None, *, sensitivity: pd.DataFrame | None = None,
-                   language: str = "en", hourly: bool = True) -> Path:
+def write_workbook(result, path, *, sensitivity: pd.DataFrame | None = None, language: str = "en",
+                   hourly: bool = True) -> Path:
     """Write the workbook of ``result`` to ``path``; return the path.
 
-    ``name`` is unused (kept for callers: the hourly sheet holds every variant). Written with
-    openpyxl in write-only mode (streaming rows). Formula cells carry no cached value: Excel and
-    LibreOffice compute them when the file is opened.
+    Written with openpyxl in write-only mode (streaming rows). Formula cells carry no cached
+    value: Excel and LibreOffice compute them when the file is opened.
     """
     path = Path(path)
     flow_rows, flow_columns, cells, item_rows, bill_rows = cash_flow_sheet(result)
