@@ -104,12 +104,12 @@ def write_report(result, out_dir, *, language: str = "en", variant: str | None =
     language : {'en', 'nl'}
         Language of every label, sentence and figure.
     variant : str, optional
-        Variant shown in detail (hourly figures, cash flows, sensitivity, hourly sheet);
+        Variant shown in detail (hourly figures, cash flows, sensitivity);
         default :attr:`StudyResult.detail_variant`: the recommended one, or, when no variant
         qualifies, the one nearest to qualifying. Page one and the engineer's reasoning always speak
         about :attr:`StudyResult.detail_variant`.
     hourly_in_workbook : bool
-        Write the 8,760-row ``hourly`` sheet (the slowest part of the workbook).
+        Write the ``hourly`` sheet: 8,760 rows for every option (the slowest part of the workbook).
 
     Returns
     -------
@@ -124,6 +124,6 @@ def write_report(result, out_dir, *, language: str = "en", variant: str | None =
     html_path = out / "report.html"
     html = render_html(result, name, images, sensitivity, language)
     write_atomically(html_path, lambda tmp: tmp.write_text(html, encoding="utf-8"))
-    workbook = write_workbook(result, name, out / "workbook.xlsx", sensitivity=sensitivity, language=language,
-                              hourly=hourly_in_workbook)
+    workbook = write_atomically(out / "workbook.xlsx", lambda tmp: write_workbook(
+        result, tmp, sensitivity=sensitivity, language=language, hourly=hourly_in_workbook))
     return ReportPaths(html_path, workbook)
