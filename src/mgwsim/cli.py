@@ -323,8 +323,8 @@ def _add_batch(commands) -> None:
                     "mgwsim.batch.city_row for the tables of 'mgwsim stock': heat plant, PV, business case, "
                     "lock-in, feasibility flags). Finished chunks are kept as "
                     "Parquet parts in RESULTS/parts (a re-run resumes), the assembled table is written to "
-                    "RESULTS/results.csv (or .parquet). Exit status 1 when some rows failed (see their "
-                    "'error' column).")
+                    "RESULTS/results.csv (or .parquet); damaged parts are recomputed. Exit status 0 when every "
+                    "row ran, 1 when some rows failed (see their 'error' column), 2 on bad input.")
     batch.add_argument("table", help="input rows: .csv (first column = row id), .parquet or .pq")
     batch.add_argument("-o", "--out", required=True, help="results folder")
     batch.add_argument("--scheduler", metavar="ADDRESS", help="address of a Dask scheduler, e.g. tcp://host:8786")

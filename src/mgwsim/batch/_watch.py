@@ -5,7 +5,8 @@ the task queue or busy with a chunk, would live on (several hundred MB each). Ea
 :func:`watch_parent` once when it starts:
 
 * on Linux, ``prctl(PR_SET_PDEATHSIG, SIGTERM)`` makes the kernel send SIGTERM when the parent
-  dies, even while the worker runs a numba kernel holding the GIL;
+  dies, even while the worker runs a numba kernel holding the GIL (strictly, when the thread
+  that started the worker ends: ``run_batch`` blocks that thread until its pool is shut down);
 * everywhere, a daemon thread waits on the parent's sentinel
   (:func:`multiprocessing.parent_process`, a pipe on POSIX, a process handle on Windows) and
   ends the process when the parent is gone.
