@@ -220,6 +220,16 @@ def test_damaged_manifest_drops_the_parts_it_cannot_vouch_for(tmp_path):
     assert "part-000000000016.parquet (no batch fingerprint, and the manifest was damaged)" in messages[1]
 
 
+def test_parts_without_fingerprint_are_kept_under_an_intact_manifest(tmp_path):
+    """Outputs written before parts carried the fingerprint still resume without recomputing."""
+    table = toy_table(30)
+    reference = _run(table, tmp_path)
+    for part in tmp_path.glob("part-*.parquet"):
+        pd.read_parquet(part).to_parquet(part)  # the same rows, no batch fingerprint
+    again = run_batch(table, toy_row, shared={"scale": -99.0}, n_workers=1, output=tmp_path, progress=False)
+    pd.testing.assert_frame_equal(again, reference)  # a recomputed row would differ (another scale)
+
+
 def test_intact_manifest_of_another_batch_still_raises(tmp_path):
     _run(toy_table(10), tmp_path)
     with pytest.raises(InputError, match="different batch.*seed"):
