@@ -20,8 +20,10 @@ Bad input (a usage error, a missing file, a configuration error, a malformed dat
 output path that cannot be written) ends with exit status 2 and one line ``mgwsim: <reason>`` on stderr, before
 any long computation; a run that fails (rows of a batch, an unexpected error) with status 1 and
 one line (``MGWSIM_TRACEBACK=1`` shows the traceback of an unexpected error); Ctrl-C with
-status 130 and one line. Output files are written atomically (a temporary file in the same
-folder, renamed): an interrupted or failed write leaves the previous file or none, never half.
+status 130 and one line. A batch whose output folder holds damaged parts or a damaged manifest
+repairs them (one line on stderr) and recomputes their rows. Output files are written
+atomically (a temporary file in the same folder, renamed): an interrupted or failed write
+leaves the previous file or none, never half.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import argparse
 import os
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 
 from mgwsim import __version__
@@ -150,16 +153,19 @@ def _row_function(name: str | None, table):
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from mgwsim.batch import read_table, run_batch
+    from mgwsim.batch import DamagedOutputWarning, read_table, run_batch
 
     table = read_table(_existing(args.table, "batch table"))
     row_function, shared = _row_function(args.row, table)
     out = _writable_folder(args.out, f"-o/--out {args.out!r}")
     client = _dask_client(args.scheduler) if args.scheduler else None
     try:
-        results = run_batch(table, row_function, output=out / "parts", chunk_size=args.chunk_size,
-                            n_workers=None if client is not None else args.workers, client=client,
-                            progress=not args.quiet, shared=shared, seed=args.seed)
+        with warnings.catch_warnings():  # a repaired output: one line "mgwsim batch: <what was repaired>"
+            warnings.simplefilter("always", DamagedOutputWarning)
+            warnings.showwarning = _show_repair(warnings.showwarning)
+            results = run_batch(table, row_function, output=out / "parts", chunk_size=args.chunk_size,
+                                n_workers=None if client is not None else args.workers, client=client,
+                                progress=not args.quiet, shared=shared, seed=args.seed)
     finally:
         if client is not None:
             client.close()
@@ -169,6 +175,19 @@ def _batch(args: argparse.Namespace) -> int:
     failed = int(results["error"].notna().sum())
     print(f"mgwsim batch: {len(results)} rows, {failed} failed; written: {', '.join(map(str, written))}")
     return 0 if failed == 0 else 1
+
+
+def _show_repair(show):
+    """A ``warnings.showwarning`` printing a repaired batch output as one line, other warnings by ``show``."""
+    from mgwsim.batch import DamagedOutputWarning
+
+    def show_repair(message, category, *args, **kwargs) -> None:
+        if issubclass(category, DamagedOutputWarning):
+            print(f"mgwsim batch: {_one_line(message)}", file=sys.stderr)
+        else:
+            show(message, category, *args, **kwargs)
+
+    return show_repair
 
 
 def _feasibility(table, results, out: Path) -> list[Path]:
@@ -304,8 +323,8 @@ def _add_batch(commands) -> None:
                     "mgwsim.batch.city_row for the tables of 'mgwsim stock': heat plant, PV, business case, "
                     "lock-in, feasibility flags). Finished chunks are kept as "
                     "Parquet parts in RESULTS/parts (a re-run resumes), the assembled table is written to "
-                    "RESULTS/results.csv (or .parquet). Exit status 1 when some rows failed (see their "
-                    "'error' column).")
+                    "RESULTS/results.csv (or .parquet); damaged parts are recomputed. Exit status 0 when every "
+                    "row ran, 1 when some rows failed (see their 'error' column), 2 on bad input.")
     batch.add_argument("table", help="input rows: .csv (first column = row id), .parquet or .pq")
     batch.add_argument("-o", "--out", required=True, help="results folder")
     batch.add_argument("--scheduler", metavar="ADDRESS", help="address of a Dask scheduler, e.g. tcp://host:8786")

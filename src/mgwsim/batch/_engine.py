@@ -171,6 +171,8 @@ def run_batch(
         Directory for resumable results: each finished chunk is written atomically as one
         Parquet file, with a ``manifest.json``. A re-run with the same table, row function and
         seed skips the finished rows; a different one raises :class:`~mgwsim.errors.InputError`.
+        A damaged part (truncated, unreadable) is deleted and its rows computed again, a
+        damaged manifest rewritten, each with a :class:`~mgwsim.batch.DamagedOutputWarning` naming the file.
     chunk_size : int
         Rows per task (a Dask task costs ~3 ms of scheduling: keep ≥ 100 rows per chunk).
     n_workers : int, optional
@@ -196,6 +198,8 @@ def run_batch(
 
     Notes
     -----
+    Local worker processes end when the process running ``run_batch`` dies, even killed with
+    SIGKILL (Linux ``PR_SET_PDEATHSIG``, elsewhere a thread watching the parent).
     Only KPI rows are kept and written; whatever the row function builds (hourly arrays)
     is dropped when it returns. With local processes, ``row_function`` must be importable in
     a fresh interpreter (defined in a module, or under ``if __name__ == "__main__":`` guards
@@ -208,12 +212,12 @@ def run_batch(
     _validate(table, row_function, chunk_size, n_workers, client)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise InputError(f"{_OWNER}.seed must be an int >= 0, got {seed!r}")
-    frames, todo, directory = _resume(table, row_function, int(seed), output)
+    frames, todo, save = _resume(table, row_function, int(seed), output)
     n_todo = int(todo.sum())
     with tqdm(total=len(table), initial=len(table) - n_todo, unit="row", desc="mgwsim batch", smoothing=0.05,
               disable=not _show_progress(progress), file=sys.stderr) as bar:
         chunks = _chunks(table, todo, chunk_size)
-        _dispatch(chunks, row_function, shared, int(seed), _on_done(frames, directory, bar), client=client,
+        _dispatch(chunks, row_function, shared, int(seed), _on_done(frames, save, bar), client=client,
                   n_workers=min(n_workers or os.cpu_count() or 1, -(-n_todo // chunk_size)))
     return _assemble(frames, table)
 
@@ -230,24 +234,26 @@ def _dispatch(chunks, row_function, shared, seed, on_done: ChunkDone, *, client,
         _run_process_pool(chunks, row_function, shared, seed, n_workers, on_done)
 
 
-def _resume(table, row_function, seed, output) -> tuple[list[pd.DataFrame], np.ndarray, Path | None]:
-    """Finished chunks in ``output`` (if any) and the mask of rows still to do."""
+def _resume(table, row_function, seed, output) -> tuple[list[pd.DataFrame], np.ndarray, ChunkDone | None]:
+    """Finished chunks in ``output`` (if any), the mask of rows still to do and how to save a chunk (or None)."""
     if output is None:
         return [], np.ones(len(table), dtype=bool), None
-    directory = _store.open_output(output, _store.make_manifest(table, row_function, seed))
-    frames = _store.read_parts(directory, table.index)
+    manifest = _store.make_manifest(table, row_function, seed)
+    directory, trusted = _store.open_output(output, manifest)
+    batch = _store.fingerprint(manifest)
+    frames = _store.read_parts(directory, table.index, batch, trusted=trusted)
     done = np.zeros(len(table), dtype=bool)
     for frame in frames:
         done[table.index.get_indexer(frame.index)] = True
-    return frames, ~done, directory
+    return frames, ~done, lambda first, frame: _store.write_part(_store.part_path(directory, first), frame, batch)
 
 
-def _on_done(frames: list, directory: Path | None, bar) -> ChunkDone:
+def _on_done(frames: list, save: ChunkDone | None, bar) -> ChunkDone:
     errors = [sum(int(f["error"].notna().sum()) for f in frames)]
 
     def on_done(first: int, frame: pd.DataFrame) -> None:
-        if directory is not None:
-            _store.write_part(_store.part_path(directory, first), frame)
+        if save is not None:
+            save(first, frame)
         frames.append(frame)
         errors[0] += int(frame["error"].notna().sum())
         bar.set_postfix(failed=errors[0], refresh=False)

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from mgwsim.batch._watch import watch_parent
 from mgwsim.errors import DataError
 
 RESERVED_COLUMNS = ("error", "seed")
@@ -118,7 +119,12 @@ _WORKER: dict = {}
 
 
 def init_worker(row_function: Callable, shared, batch_seed: int) -> None:
-    """Process-pool initializer: receive the row function and the shared data once per worker."""
+    """Process-pool initializer: receive the row function and the shared data once per worker.
+
+    The worker also starts watching its parent (:func:`~mgwsim.batch._watch.watch_parent`), so it
+    ends when the driver dies, even killed with SIGKILL.
+    """
+    watch_parent()
     _WORKER.update(row_function=row_function, shared=shared, batch_seed=batch_seed)
 
 

@@ -9,6 +9,14 @@ Layout::
 
 Each part is written to a temporary name and renamed (atomic on POSIX and Windows), so a
 part either exists complete or not at all; a re-run reads the finished row ids and skips them.
+Each part also carries the batch's fingerprint (the checked manifest fields) in its Parquet
+metadata.
+
+Damage from outside (a truncated or garbled file, a full disk, a copy that stopped half-way) is
+repaired, never silently used: a part that cannot be read, lacks the ``error``/``seed`` columns
+or carries another batch's fingerprint is deleted and its rows computed again; a manifest that
+is not a JSON object is rewritten, and then only parts carrying this batch's fingerprint are
+kept. Each repair is reported as a :class:`DamagedOutputWarning` naming the files.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ import hashlib
 import json
 import os
 import uuid
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,6 +39,12 @@ MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
 _PART_GLOB = "part-*.parquet"
 _CHECKED_FIELDS = ("table_sha256", "n_rows", "columns", "row_function", "seed")
+_FINGERPRINT_KEY = b"mgwsim.batch"
+_LISTED = 5
+
+
+class DamagedOutputWarning(UserWarning):
+    """A damaged part or manifest of a batch output was removed or rewritten; its rows are computed again."""
 
 
 def table_sha256(table: pd.DataFrame) -> str:
@@ -68,8 +83,17 @@ def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def open_output(output, manifest: dict) -> Path:
-    """Create ``output`` (or check its manifest against this batch) and return it as a Path.
+def fingerprint(manifest: dict) -> bytes:
+    """The checked fields of ``manifest`` as canonical JSON (stored in every part's metadata)."""
+    fields = {"format": manifest.get("format"), **{f: manifest.get(f) for f in _CHECKED_FIELDS}}
+    return json.dumps(fields, sort_keys=True).encode()
+
+
+def open_output(output, manifest: dict) -> tuple[Path, bool]:
+    """Create ``output`` (or check its manifest against this batch); the directory and whether it can be trusted.
+
+    The flag is False when a damaged manifest was rewritten: then only parts carrying this
+    batch's fingerprint may be kept (see :func:`read_parts`).
 
     Raises
     ------
@@ -82,16 +106,44 @@ def open_output(output, manifest: dict) -> Path:
         raise InputError(f"run_batch.output = {str(directory)!r} exists and is not a directory")
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / MANIFEST
+    trusted = True
     if path.exists():
-        _check_manifest(json.loads(path.read_text(encoding="utf-8")), manifest, directory)
+        found = _read_manifest(path)
+        if found is None:
+            trusted = False
+            _write_manifest(path, manifest)
+        else:
+            _check_manifest(found, manifest, directory)
     elif any(directory.glob(_PART_GLOB)):
         raise InputError(f"run_batch.output = {str(directory)!r} holds result parts but no {MANIFEST}; "
                          "use an empty directory")
     else:
-        _write_atomic(path, lambda tmp: tmp.write_text(json.dumps(manifest, indent=2), encoding="utf-8"))
+        _write_manifest(path, manifest)
     for stale in directory.glob(".part-*.tmp"):
         stale.unlink(missing_ok=True)
-    return directory
+    return directory, trusted
+
+
+def _write_manifest(path: Path, manifest: dict) -> None:
+    _write_atomic(path, lambda tmp: tmp.write_text(json.dumps(manifest, indent=2), encoding="utf-8"))
+
+
+def _read_manifest(path: Path) -> dict | None:
+    """The manifest as a dict, or None (with a warning) when it is damaged: not a readable JSON object."""
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+        reason = None if isinstance(found, dict) else f"a JSON {type(found).__name__}, not an object"
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        reason = _one_line(exc)
+    if reason is None:
+        return found
+    warnings.warn(f"{path} is damaged ({reason}); rewritten: only the parts that carry this batch's fingerprint "
+                  "are kept", DamagedOutputWarning, stacklevel=2)
+    return None
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def _check_manifest(found: dict, expected: dict, directory: Path) -> None:
@@ -110,15 +162,33 @@ def part_path(directory: Path, first_position: int) -> Path:
     return directory / f"part-{first_position:012d}.parquet"
 
 
-def write_part(path: Path, frame: pd.DataFrame) -> None:
-    """Write one chunk's KPI rows atomically (temporary file, then rename)."""
+def write_part(path: Path, frame: pd.DataFrame, batch: bytes) -> None:
+    """Write one chunk's KPI rows atomically (temporary file, then rename) with the batch fingerprint ``batch``."""
     table = pa.Table.from_pandas(frame, preserve_index=True)
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}), _FINGERPRINT_KEY: batch})
     _write_atomic(path, lambda tmp: pq.write_table(table, tmp))
 
 
-def read_parts(directory: Path, index: pd.Index) -> list[pd.DataFrame]:
-    """The finished chunks in ``directory``; every row id must belong to ``index`` (once)."""
-    frames = [pq.read_table(path).to_pandas() for path in sorted(directory.glob(_PART_GLOB))]
+def read_parts(directory: Path, index: pd.Index, batch: bytes, *, trusted: bool = True) -> list[pd.DataFrame]:
+    """The finished chunks in ``directory``; every row id must belong to ``index`` (once).
+
+    A damaged part (see the module) is deleted with one :class:`DamagedOutputWarning` naming
+    it, so that its rows are computed again. ``batch`` is this batch's :func:`fingerprint`;
+    a part without one (written before parts carried it) is kept only when ``trusted``.
+    """
+    frames, damaged = [], []
+    for path in sorted(directory.glob(_PART_GLOB)):
+        frame, reason = _read_part(path, batch, trusted)
+        if reason is None:
+            frames.append(frame)
+        else:
+            damaged.append(f"{path.name} ({reason})")
+            path.unlink(missing_ok=True)
+    if damaged:
+        more = f"; and {len(damaged) - _LISTED} more" if len(damaged) > _LISTED else ""
+        listed = "; ".join(damaged[:_LISTED]) + more
+        warnings.warn(f"{directory}: {len(damaged)} damaged part(s) deleted, their rows are computed again: {listed}",
+                      DamagedOutputWarning, stacklevel=3)
     if frames:
         ids = pd.Index(pd.concat([f.index.to_series() for f in frames]))
         if ids.has_duplicates:
@@ -127,3 +197,20 @@ def read_parts(directory: Path, index: pd.Index) -> list[pd.DataFrame]:
         if len(unknown):
             raise DataError(f"{directory} holds rows that are not in the table: {list(unknown[:5])}")
     return frames
+
+
+def _read_part(path: Path, batch: bytes, trusted: bool) -> tuple[pd.DataFrame | None, str | None]:
+    """One part's rows, or None and why it is damaged."""
+    try:
+        table = pq.read_table(path)
+    except (OSError, ValueError, pa.ArrowException) as exc:  # truncated, garbled, not Parquet
+        return None, f"unreadable: {_one_line(exc)}"
+    found = (table.schema.metadata or {}).get(_FINGERPRINT_KEY)
+    if found is None and not trusted:
+        return None, "no batch fingerprint, and the manifest was damaged"
+    if found is not None and found != batch:
+        return None, "written by another batch"
+    missing = [c for c in ("error", "seed") if c not in table.column_names]
+    if missing:
+        return None, f"no column {', '.join(missing)}"
+    return table.to_pandas(), None
