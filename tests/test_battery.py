@@ -263,3 +263,35 @@ def test_a_toml_variant_with_a_battery_loads_and_runs():
     (item,) = [i for i in b.investments if i.name.startswith("battery")]
     assert item.lifetime_years == b.battery_life.replacement_years and item.capex_eur == pytest.approx(20 * 550.0)
     assert not any(i.name.startswith("battery") for i in a.investments)
+
+
+# --------------------------------------------------------------------------- the LP bound
+def test_the_lp_bound_equals_the_rule_on_the_day_by_hand():
+    """On the day by hand the rule is optimal (store all it can of the surplus, use it in the evening): the bound
+    costs the same, 23 kWh x 0.30 - 12.889 kWh x 0.03 EUR."""
+    from mgwsim.battery_lp import battery_rule_cost, optimal_battery_dispatch
+    pv, load = _day()
+    battery = Battery(10.0, 4.0, round_trip_efficiency=0.81, self_discharge_frac_per_month=0.0)
+    prices = {"import_price_eur_per_kwh": 0.30, "export_price_eur_per_kwh": 0.03}
+    bound = optimal_battery_dispatch(battery, DAY, pv, load, **prices)
+    rule = battery_rule_cost(electricity_balance(DAY, pv_kw=pv, loads_kw={"x": load}, battery=battery), **prices)
+    expected = 23.0 * 0.30 - (24.0 - 10.0 / 0.9) * 0.03
+    assert rule["total_eur"] == pytest.approx(expected)
+    assert bound.costs["total_eur"] == pytest.approx(expected, abs=1e-6)
+
+
+@settings(max_examples=25, deadline=None)
+@given(pv=st.lists(st.floats(0.0, 30.0), min_size=48, max_size=48), base=st.floats(0.0, 20.0),
+       capacity=st.floats(1.0, 50.0), power=st.floats(0.5, 20.0), limit=st.one_of(st.none(), st.floats(0.0, 30.0)),
+       tariff=st.floats(0.0, 100.0))
+def test_the_lp_bound_is_never_above_the_rule(pv, base, capacity, power, limit, tariff):
+    from mgwsim.battery_lp import battery_rule_cost, optimal_battery_dispatch
+    index = pd.date_range("2025-01-31", periods=48, freq="h", tz="Europe/Brussels")  # two billing months
+    load = base + 10.0 * (np.arange(48) % 24 == 18)
+    battery = Battery(capacity, power, peak_limit_kw=limit)
+    prices = {"import_price_eur_per_kwh": 0.30, "export_price_eur_per_kwh": 0.03,
+              "capacity_tariff_eur_per_kw_year": tariff}
+    bound = optimal_battery_dispatch(battery, index, np.array(pv), load, **prices)
+    rule = battery_rule_cost(electricity_balance(index, pv_kw=np.array(pv), loads_kw={"x": load}, battery=battery),
+                             **prices)
+    assert bound.costs["total_eur"] <= rule["total_eur"] + 1e-6
