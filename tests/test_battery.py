@@ -199,6 +199,12 @@ def test_bad_battery_inputs_are_refused(kwargs, message):
         Battery(**args)
 
 
+def test_the_balance_refuses_what_is_not_a_battery():
+    pv, load = _day()
+    with pytest.raises(InputError, match="electricity_balance.battery must be a Battery, got dict"):
+        electricity_balance(DAY, pv_kw=pv, loads_kw={"x": load}, battery={"capacity_kwh": 10.0})
+
+
 def test_dispatch_refuses_mismatched_series():
     with pytest.raises(InputError, match=r"dispatch_battery.pv_kw has 3 values, expected 4"):
         dispatch_battery(Battery(10.0, 5.0), np.zeros(3), np.zeros(4), step_h=1.0)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mgwsim.battery import dispatch_battery
+from mgwsim.battery import Battery, dispatch_battery
 from mgwsim.errors import InputError, check_choice, check_number, check_series
 from mgwsim.simyear import LOCAL_TIMEZONE, billing_months
 from mgwsim.timestep import step_hours
@@ -58,6 +58,8 @@ def electricity_balance(index: pd.DatetimeIndex, *, pv_kw=None, loads_kw: dict, 
     pv = np.zeros(n) if pv_kw is None else check_series(pv_kw, "pv_kw", owner=owner, length=n, low=0.0)
     if not loads_kw:
         raise InputError("electricity_balance.loads_kw is empty")
+    if battery is not None and not isinstance(battery, Battery):
+        raise InputError(f"electricity_balance.battery must be a Battery, got {type(battery).__name__}")
     if battery is not None and battery.standby_w > 0.0:
         loads_kw = {**loads_kw, "battery_standby": np.full(n, battery.standby_w / 1000.0)}
     frame = pd.DataFrame(index=index)
