@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from mgwsim.battery import Battery, dispatch_battery
 from mgwsim.errors import InputError, check_choice, check_number, check_series
 from mgwsim.simyear import LOCAL_TIMEZONE, billing_months
 from mgwsim.timestep import step_hours
@@ -28,9 +29,17 @@ def _step_hours(index: pd.DatetimeIndex) -> float:
     return step_hours(index, owner="electricity_balance")
 
 
-def electricity_balance(index: pd.DatetimeIndex, *, pv_kw=None, loads_kw: dict, export_limit_kw: float | None = None
-                        ) -> pd.DataFrame:
+def electricity_balance(index: pd.DatetimeIndex, *, pv_kw=None, loads_kw: dict, export_limit_kw: float | None = None,
+                        battery=None, timezone: str = LOCAL_TIMEZONE) -> pd.DataFrame:
     """Energy per step [kWh] at the connection: PV, each load, self-consumption, import, export, curtailment.
+
+    With a ``battery`` (:class:`mgwsim.battery.Battery`, dispatched by
+    :func:`mgwsim.battery.dispatch_battery` with the local billing months of ``timezone``) the
+    balance reads PV + import + discharge = loads + export + curtailment + charge; its standby
+    consumption is a load (``load_battery_standby_kwh``); self-consumed PV counts the PV
+    charged into the battery; columns ``battery_charge_kwh``, ``battery_grid_charge_kwh``,
+    ``battery_discharge_kwh``, ``battery_soc_kwh`` (end of step) and
+    ``battery_self_discharge_kwh`` are added.
 
     Parameters
     ----------
@@ -49,6 +58,10 @@ def electricity_balance(index: pd.DatetimeIndex, *, pv_kw=None, loads_kw: dict, 
     pv = np.zeros(n) if pv_kw is None else check_series(pv_kw, "pv_kw", owner=owner, length=n, low=0.0)
     if not loads_kw:
         raise InputError("electricity_balance.loads_kw is empty")
+    if battery is not None and not isinstance(battery, Battery):
+        raise InputError(f"electricity_balance.battery must be a Battery, got {type(battery).__name__}")
+    if battery is not None and battery.standby_w > 0.0:
+        loads_kw = {**loads_kw, "battery_standby": np.full(n, battery.standby_w / 1000.0)}
     frame = pd.DataFrame(index=index)
     frame["pv_kwh"] = pv * dt
     total = np.zeros(n)
@@ -59,19 +72,38 @@ def electricity_balance(index: pd.DatetimeIndex, *, pv_kw=None, loads_kw: dict, 
     frame["load_kwh"] = total * dt
     self_consumed = np.minimum(pv, total)
     surplus = pv - self_consumed
+    deficit = total - self_consumed
+    if battery is not None:
+        starts, _ = billing_months(index, owner=owner, tz=timezone)
+        month = np.zeros(n, dtype=np.int64)
+        month[starts[1:]] = 1
+        run = dispatch_battery(battery, pv, total, step_h=dt, month=np.cumsum(month))
+        from_pv = run.charge_kw - run.grid_charge_kw  # charged from the surplus, at most the surplus
+        surplus = surplus - from_pv
+        self_consumed = self_consumed + from_pv
+        deficit = deficit - run.discharge_kw + run.grid_charge_kw  # a discharge is at most the deficit
+        frame["battery_charge_kwh"] = run.charge_kw * dt
+        frame["battery_grid_charge_kwh"] = run.grid_charge_kw * dt
+        frame["battery_discharge_kwh"] = run.discharge_kw * dt
+        frame["battery_soc_kwh"] = run.soc_kwh
+        frame["battery_self_discharge_kwh"] = run.self_discharge_kwh
+        surplus, deficit = np.maximum(surplus, 0.0), np.maximum(deficit, 0.0)  # -1e-16 rounding only
     limit = np.inf if export_limit_kw is None else check_number(export_limit_kw, "export_limit_kw", owner=owner, low=0.0)
     export = np.minimum(surplus, limit)
     frame["self_consumed_kwh"] = self_consumed * dt
-    frame["grid_import_kwh"] = (total - self_consumed) * dt
+    frame["grid_import_kwh"] = deficit * dt
     frame["grid_export_kwh"] = export * dt
     frame["curtailed_kwh"] = (surplus - export) * dt
     return frame
 
 
 def balance_residual_kwh(balance: pd.DataFrame) -> pd.Series:
-    """PV + import − loads − export − curtailment per step [kWh]: zero to rounding."""
-    return (balance["pv_kwh"] + balance["grid_import_kwh"] - balance["load_kwh"] - balance["grid_export_kwh"]
-            - balance["curtailed_kwh"])
+    """PV + import + battery discharge − loads − export − curtailment − battery charge per step [kWh]: zero to rounding."""
+    residual = (balance["pv_kwh"] + balance["grid_import_kwh"] - balance["load_kwh"] - balance["grid_export_kwh"]
+                - balance["curtailed_kwh"])
+    if "battery_charge_kwh" in balance:
+        residual = residual + balance["battery_discharge_kwh"] - balance["battery_charge_kwh"]
+    return residual
 
 
 def monthly_peak_import_kw(balance: pd.DataFrame, timezone: str = LOCAL_TIMEZONE) -> pd.Series:
@@ -110,7 +142,7 @@ def balance_kpis(balance: pd.DataFrame, *, connection_limit_kw: float | None = N
         "grid_export_kwh": balance["grid_export_kwh"].sum(),
         "curtailed_kwh": balance["curtailed_kwh"].sum(),
         "self_consumption": used / pv if pv > 0 else np.nan,
-        "self_sufficiency": used / load if load > 0 else np.nan,
+        "self_sufficiency": _self_sufficiency(balance),
         "peak_import_kw": float(import_kw.max()),
         "peak_export_kw": float((balance["grid_export_kwh"] / dt).max()),
         "mean_monthly_peak_kw": float(np.maximum(peaks, CAPACITY_TARIFF_MIN_KW).mean()),
@@ -121,6 +153,17 @@ def balance_kpis(balance: pd.DataFrame, *, connection_limit_kw: float | None = N
         kpis["steps_above_connection_limit"] = above
         kpis["hours_above_connection_limit"] = above * dt
     return pd.Series(kpis, name="electricity")
+
+
+def _self_sufficiency(balance: pd.DataFrame) -> float:
+    """Share of the load not met by the grid: 1 − (import − the battery's grid charging) / load [-]."""
+    load = float(balance["load_kwh"].sum())
+    if load <= 0:
+        return np.nan
+    from_grid = float(balance["grid_import_kwh"].sum())
+    if "battery_grid_charge_kwh" in balance:
+        from_grid -= float(balance["battery_grid_charge_kwh"].sum())
+    return 1.0 - from_grid / load
 
 
 def share_energy(surplus_kwh, apartment_loads_kwh, *, key: str = "dynamic", shares=None) -> np.ndarray:

@@ -6,6 +6,7 @@ import copy
 
 import numpy as np
 
+from mgwsim.battery import Battery
 from mgwsim.building.emitters import EmitterUpgrade
 from mgwsim.config._reader import Table, kind_of
 from mgwsim.control import STRATEGIES as CONTROL_STRATEGIES
@@ -30,8 +31,8 @@ from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, gas_boiler_r
 from mgwsim.system.plant import BACKUP_KINDS, BACKUP_MODES, HOT_WATER_MODES
 
 VARIANT_KEYS = ("name", "description", "name_nl", "description_nl", "based_on", "plant", "pv", "ev", "control",
-                "connection", "dynamic_tariff", "keeps_existing_boiler", "gas_connection", "emitter_upgrade")
-REFERENCE_KEYS = (*(k for k in VARIANT_KEYS if k not in ("based_on", "emitter_upgrade")), "gas_boiler_kw",
+                "connection", "dynamic_tariff", "keeps_existing_boiler", "gas_connection", "emitter_upgrade", "battery")
+REFERENCE_KEYS = (*(k for k in VARIANT_KEYS if k not in ("based_on", "emitter_upgrade", "battery")), "gas_boiler_kw",
                   "gas_boiler_efficiency")
 PLANT_KEYS = ("heat_pumps", "buffer", "hot_water", "backup")
 HEAT_PUMP_SOURCES = ("air",)  # brine needs a source-temperature model in the study (not yet)
@@ -57,6 +58,9 @@ _PV_CHOICES = {"temperature_model": SAPM_MOUNTINGS, "iam_model": IAM_MODELS, "tr
 _PV_FUNCTIONS = {"flat_roof_east_west": flat_roof_east_west, "flat_roof_south": flat_roof_south,
                  "pitched_roof": pitched_roof}
 EV_KEYS = ("n_points", "n_cars", "point_power_kw", "site_limit_kw", "profile", "annual_energy_per_car_kwh", "strategy")
+BATTERY_KEYS = ("capacity_kwh", "power_kw", "round_trip_efficiency", "soc_min_frac", "soc_max_frac",
+                "soc_initial_frac", "self_discharge_frac_per_month", "standby_w", "calendar_fade_per_year",
+                "cycle_fade_per_cycle", "end_of_life_soh", "calendar_life_years", "peak_limit_kw", "peak_reserve_frac")
 EMITTER_UPGRADE_KEYS = ("share", "output_factor", "exponent", "balancing")
 CONTROL_KEYS = ("strategy", "import_limit_kw", "export_limit_kw", "boost_k", "dhw_boost_k", "horizon_h",
                 "min_spread_frac")
@@ -224,6 +228,32 @@ def read_emitter_upgrade(t: Table | None) -> EmitterUpgrade | None:
             balancing=t.value("balancing", "bool", False))
 
 
+def read_battery(t: Table | None) -> Battery | None:
+    """A ``battery`` table (absent: no battery); defaults are those of :class:`~mgwsim.battery.Battery`."""
+    if t is None:
+        return None
+    d = Battery(1.0, 1.0)
+    with t.constructing():
+        return Battery(
+            capacity_kwh=t.value("capacity_kwh", "float", low=0.0, low_inclusive=False, high=1e6, unit="kWh"),
+            power_kw=t.value("power_kw", "float", low=0.0, low_inclusive=False, high=1e5, unit="kW"),
+            round_trip_efficiency=t.value("round_trip_efficiency", "float", d.round_trip_efficiency, low=0.5, high=1.0),
+            soc_min_frac=t.value("soc_min_frac", "float", d.soc_min_frac, low=0.0, high=1.0),
+            soc_max_frac=t.value("soc_max_frac", "float", d.soc_max_frac, low=0.0, high=1.0),
+            soc_initial_frac=t.value("soc_initial_frac", "float", None, low=0.0, high=1.0),
+            self_discharge_frac_per_month=t.value("self_discharge_frac_per_month", "float",
+                                                  d.self_discharge_frac_per_month, low=0.0, high=0.5, unit="1/month"),
+            standby_w=t.value("standby_w", "float", d.standby_w, low=0.0, high=1e5, unit="W"),
+            calendar_fade_per_year=t.value("calendar_fade_per_year", "float", d.calendar_fade_per_year, low=0.0,
+                                           high=0.5, unit="1/year"),
+            cycle_fade_per_cycle=t.value("cycle_fade_per_cycle", "float", d.cycle_fade_per_cycle, low=0.0, high=0.01,
+                                         unit="1/cycle"),
+            end_of_life_soh=t.value("end_of_life_soh", "float", d.end_of_life_soh, low=0.3, high=1.0),
+            calendar_life_years=t.value("calendar_life_years", "int", d.calendar_life_years, low=1, high=50),
+            peak_limit_kw=t.value("peak_limit_kw", "float", None, low=0.0, high=1e5, unit="kW"),
+            peak_reserve_frac=t.value("peak_reserve_frac", "float", d.peak_reserve_frac, low=0.0, high=1.0))
+
+
 # --------------------------------------------------------------------------- variants
 def _variant(t: Table, plant: Plant, *, keeps_existing_boiler: bool) -> Variant:
     pv = [array for raw, path in t.items("pv") for array in read_pv(raw, path)]
@@ -239,6 +269,7 @@ def _variant(t: Table, plant: Plant, *, keeps_existing_boiler: bool) -> Variant:
             gas_connection=t.value("gas_connection", "bool", None),
             emitter_upgrade=(read_emitter_upgrade(t.table("emitter_upgrade", EMITTER_UPGRADE_KEYS))
                              if "emitter_upgrade" in t.allowed else None),
+            battery=read_battery(t.table("battery", BATTERY_KEYS)) if "battery" in t.allowed else None,
             description=t.value("description", "str", ""), name_nl=t.value("name_nl", "str", ""),
             description_nl=t.value("description_nl", "str", ""))
 

@@ -1,5 +1,6 @@
 """The feasibility study: variants of a building, evaluated and compared, with a report."""
 
+from mgwsim.battery import Battery
 from mgwsim.study.costs import variant_investments
 from mgwsim.study.decision import CRITERIA, ChimneyFreeStep, Criterion, Decision, DecisionRules, Shortfall, decide
 from mgwsim.study.evaluate import VariantResult, evaluate_variant
@@ -8,6 +9,6 @@ from mgwsim.study.search import CONSTRAINTS, OBJECTIVES, MapCache, SearchResult,
 from mgwsim.study.study import RANKINGS, Study, StudyResult
 from mgwsim.study.variant import Variant
 
-__all__ = ["CONSTRAINTS", "CRITERIA", "OBJECTIVES", "RANKINGS", "ChimneyFreeStep", "Criterion", "Decision",
+__all__ = ["CONSTRAINTS", "CRITERIA", "OBJECTIVES", "RANKINGS", "Battery", "ChimneyFreeStep", "Criterion", "Decision",
            "DecisionRules", "MapCache", "SearchResult", "Shortfall", "Study", "StudyInputs", "StudyResult", "Variant",
            "VariantResult", "decide", "evaluate_variant", "scale_map", "sizing_search", "variant_investments"]

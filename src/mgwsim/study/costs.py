@@ -53,7 +53,8 @@ def variant_investments(variant: Variant, costs: CostTable, *, mv_tariff: Tariff
                         existing_connection_kva: float | None = None, existing_boiler_age_years: float | None = None,
                         connection_costs: ConnectionCosts | None = None,
                         roof_insulation_year: int | None = None,
-                        radiators: Radiators | None = None, n_apartments: int | None = None) -> list[Investment]:
+                        radiators: Radiators | None = None, n_apartments: int | None = None,
+                        battery_replacement_years: int | None = None) -> list[Investment]:
     """The investments of ``variant`` (excl. VAT), each with the year it is bought.
 
     At year 0: heat pumps per unit (economies of scale in the cost table), hydraulics, buffer
@@ -105,6 +106,9 @@ def variant_investments(variant: Variant, costs: CostTable, *, mv_tariff: Tariff
         (:func:`emitter_investments`).
     n_apartments : int, optional
         Apartments of the building, needed when the emitter upgrade balances the system.
+    battery_replacement_years : int, optional
+        Years between purchases of the variant's battery (its ageing,
+        :meth:`mgwsim.battery.Battery.life`); ``None``: the ``battery`` row's lifetime.
     """
     plant = variant.plant
     works = connection_costs if connection_costs is not None else load_connection_costs()
@@ -129,6 +133,8 @@ def variant_investments(variant: Variant, costs: CostTable, *, mv_tariff: Tariff
     if variant.pv:
         items += costs.investments("pv", variant.pv_kwp, name=f"PV {variant.pv_kwp:.1f} kWp")
         items += _pv_remount(variant.pv_kwp, costs, roof_insulation_year)
+    if variant.battery is not None:
+        items += battery_investments(variant.battery, costs, battery_replacement_years)
     if variant.ev is not None:
         items += costs.investments("ev_charger", variant.ev.n_points, name=f"EV chargers ({variant.ev.n_points})")
         if variant.ev_strategy != "uncontrolled":
@@ -165,6 +171,18 @@ def emitter_investments(upgrade, costs: CostTable, radiators: Radiators | None,
         n = int(check_number(n_apartments, "n_apartments", owner="variant_investments", low=1))
         items += costs.investments("hydraulic_balancing", n, name=f"{upgrade.name}: hydraulic balancing ({n} apartments)")
     return items
+
+
+def battery_investments(battery, costs: CostTable, replacement_years: int | None = None) -> list[Investment]:
+    """The battery system by its usable capacity (``battery`` row: cells, inverter, installation), at
+    year 0 and again every ``replacement_years`` (its ageing; default the row's lifetime)."""
+    kwh = battery.capacity_kwh
+    items = costs.investments("battery", kwh, name=f"battery {kwh:.0f} kWh / {battery.power_kw:.0f} kW")
+    if replacement_years is None:
+        return list(items)
+    years = int(check_number(replacement_years, "battery_replacement_years", owner="variant_investments", low=1,
+                             high=100, unit="years"))
+    return [replace(item, lifetime_years=years) for item in items]
 
 
 PV_REMOUNT_PREFIX = "PV removal and reinstallation"

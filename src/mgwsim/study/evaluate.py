@@ -25,6 +25,7 @@ from mgwsim.assess import (
     refrigerant_lock_in,
     temperature_lock_in,
 )
+from mgwsim.battery import BatteryLife
 from mgwsim.demand import Demand
 from mgwsim.electric import balance_kpis, electricity_balance
 from mgwsim.ev import generate_sessions, simulate_charging
@@ -57,6 +58,7 @@ class VariantResult:
     epc: object
     checks: list[CheckResult]
     unmet_heat_eur: float = 0.0
+    battery_life: BatteryLife | None = None
 
     @property
     def energy_cost_eur(self) -> dict[str, float]:
@@ -190,16 +192,38 @@ def evaluate_variant(inputs: StudyInputs, variant: Variant, demand: Demand | Non
     step_h = weather.step_h  # 1 h or 15 min: kW = kWh per step / step_h
     plant_kw = system.hourly["plant_elec_kwh"].to_numpy() / step_h
     ev_kw, sessions = _ev(inputs, variant, common + plant_kw, pv_kw)
-    balance = electricity_balance(weather.index, pv_kw=pv_kw, loads_kw={"heat_plant": plant_kw, "common_area": common,
-                                                                         "ev": ev_kw},
-                                  export_limit_kw=variant.control.export_limit_kw)
+    loads = {"heat_plant": plant_kw, "common_area": common, "ev": ev_kw}
+    balance, life = _balance(weather.index, pv_kw, loads, variant, step_h)
     year = assess_year(inputs, variant, system, balance["grid_import_kwh"].to_numpy(),
                        balance["grid_export_kwh"].to_numpy(), pv_kwh=float(balance["pv_kwh"].sum()),
                        auxiliary_kwh=float(inputs.auxiliary_kw.sum()) * step_h, building=inputs.building,
                        design_heat_load_kw=inputs.building.design_heat_load_kw(inputs.design_temperature_degc),
-                       ev_grid_kwh=_ev_grid_kwh(balance, ev_kw, step_h))
+                       ev_grid_kwh=_ev_grid_kwh(balance, ev_kw, step_h),
+                       battery_replacement_years=None if life is None else life.replacement_years)
     return VariantResult(variant, system, pv_kw, ev_kw, sessions, balance, year.bill, year.investments, year.co2_kg,
-                         year.epc, _checks(inputs, variant, system, balance, year.epc, year.investments), year.unmet_heat_eur)
+                         year.epc, _checks(inputs, variant, system, balance, year.epc, year.investments), year.unmet_heat_eur,
+                         life)
+
+
+def _balance(index: pd.DatetimeIndex, pv_kw: np.ndarray, loads: dict, variant: Variant, step_h: float
+             ) -> tuple[pd.DataFrame, BatteryLife | None]:
+    """The connection's balance; with a battery, in a representative year of its life.
+
+    A first pass with the new battery gives its equivalent full cycles per year (scaled to
+    8,760 h); :meth:`~mgwsim.battery.Battery.life` turns them into its replacement interval and
+    mean state of health; the balance is then run with the capacity at that mean SoH.
+    """
+    export_limit = variant.control.export_limit_kw
+    if variant.battery is None:
+        return electricity_balance(index, pv_kw=pv_kw, loads_kw=loads, export_limit_kw=export_limit), None
+    new = electricity_balance(index, pv_kw=pv_kw, loads_kw=loads, export_limit_kw=export_limit, battery=variant.battery)
+    battery = variant.battery
+    hours = len(index) * step_h
+    dc_kwh = float(new["battery_discharge_kwh"].sum()) / battery.discharge_efficiency
+    life = battery.life(dc_kwh / battery.capacity_kwh * 8760.0 / hours)
+    balance = electricity_balance(index, pv_kw=pv_kw, loads_kw=loads, export_limit_kw=export_limit,
+                                  battery=battery.aged(life.mean_soh))
+    return balance, life
 
 
 @dataclass(frozen=True)
@@ -223,7 +247,8 @@ def _ev_grid_kwh(balance: pd.DataFrame, ev_kw: np.ndarray, step_h: float) -> flo
 
 def assess_year(inputs: StudyInputs, variant: Variant, system: SystemResult, grid_import_kwh: np.ndarray,
                 grid_export_kwh: np.ndarray, *, pv_kwh: float, auxiliary_kwh: float, building,
-                design_heat_load_kw: float, ev_grid_kwh: float = 0.0) -> YearAssessment:
+                design_heat_load_kw: float, ev_grid_kwh: float = 0.0,
+                battery_replacement_years: int | None = None) -> YearAssessment:
     """The money, EPC and CO2 of a simulated year, from its grid exchange [kWh per step].
 
     Bills with the tariffs of ``inputs`` (medium voltage: access power = the year's peak
@@ -244,6 +269,9 @@ def assess_year(inputs: StudyInputs, variant: Variant, system: SystemResult, gri
     charging is left out of the energy cost by the users' reimbursement
     (:attr:`VariantResult.energy_cost_eur`), so that a variant with EV charging is compared
     with the reference on the building alone.
+
+    ``battery_replacement_years``: the variant's battery is bought again after this many years
+    (:meth:`mgwsim.battery.Battery.life`); ``None``: the cost table's lifetime of the battery row.
     """
     tariff = inputs.tariff(variant.connection, dynamic=variant.dynamic_tariff)
     gas = system.hourly["gas_kwh"].to_numpy()
@@ -261,7 +289,8 @@ def assess_year(inputs: StudyInputs, variant: Variant, system: SystemResult, gri
                                       roof_insulation_year=(inputs.renovation_path.roof_insulation_year
                                                             if inputs.renovation_path is not None else None),
                                       radiators=inputs.existing_radiators if variant.emitter_upgrade else None,
-                                      n_apartments=building.n_apartments)
+                                      n_apartments=building.n_apartments,
+                                      battery_replacement_years=battery_replacement_years)
     energy = final_energy_by_use(system)
     energy["auxiliary"] = {"electricity": auxiliary_kwh}
     epc = primary_energy_indicator(energy, heated_floor_area_m2=building.heated_floor_area_m2, pv_generation_kwh=pv_kwh)

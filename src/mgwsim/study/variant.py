@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from mgwsim.battery import Battery
 from mgwsim.building.emitters import EmitterUpgrade
 from mgwsim.control import Control
 from mgwsim.errors import InputError, check_choice
@@ -50,6 +51,10 @@ class Variant:
     emitter_upgrade : EmitterUpgrade, optional
         Larger or low-temperature radiators and/or hydraulic balancing: the variant's year runs on
         the upgraded radiators (a lower supply temperature), and their cost is among its investments.
+    battery : Battery, optional
+        A collective battery on the common connection (:mod:`mgwsim.battery`): PV
+        self-consumption, with ``peak_limit_kw`` also peak shaving. Its grid exchange feeds the
+        bills and the CO2; its purchase and replacements (by its ageing) are among the investments.
     extra_investments : tuple of Investment
         Anything else the variant buys (envelope measures, electrical works, ...).
     description : str
@@ -70,6 +75,7 @@ class Variant:
     keeps_existing_boiler: bool = True
     gas_connection: bool | None = None
     emitter_upgrade: EmitterUpgrade | None = None
+    battery: Battery | None = None
     extra_investments: tuple[Investment, ...] = ()
     description: str = ""
     name_nl: str = ""
@@ -89,6 +95,8 @@ class Variant:
         if self.emitter_upgrade is not None and not isinstance(self.emitter_upgrade, EmitterUpgrade):
             raise InputError(f"{owner}.emitter_upgrade must be an EmitterUpgrade, got "
                              f"{type(self.emitter_upgrade).__name__}")
+        if self.battery is not None and not isinstance(self.battery, Battery):
+            raise InputError(f"{owner}.battery must be a Battery, got {type(self.battery).__name__}")
         check_choice(self.ev_strategy, "ev_strategy", EV_STRATEGIES, owner=owner)
         check_choice(self.connection, "connection", CONNECTIONS, owner=owner)
         if self.ev_strategy == "peak_limited" and (self.ev is None or self.ev.site_limit_kw is None):
