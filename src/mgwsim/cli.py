@@ -175,7 +175,8 @@ def _print_calibration(fit, cal) -> None:
               f"{GUIDELINE14_MONTHLY['nmbe_pct']:g} %")
     print(f"change point: base {fit.base_degc:.1f} degC, slope {fit.slope_kwh_per_k_day:.1f} kWh/(K d), baseload "
           f"{fit.baseload_kwh_per_day:.1f} kWh/d; CV(RMSE) {fit.cv_rmse_pct:.1f} %, R2 {fit.r_squared:.3f}")
-    print(cal.parameters[["prior_mean", "prior_sd", "estimate", "sd", "sd_ratio"]].to_string(float_format="{:.3f}".format))
+    shown = cal.parameters[["prior_mean", "prior_sd", "estimate", "sd", "sd_ratio"]]
+    print(shown.to_string(float_format="{:.3f}".format))
     verdict = "meets" if cal.meets_guideline14 else "does NOT meet"
     print(f"calibrated simulation: CV(RMSE) {cal.cv_rmse_pct:.1f} %, NMBE {cal.nmbe_pct:+.1f} %: {verdict} "
           f"ASHRAE Guideline 14 (monthly: {limits})")
@@ -191,6 +192,7 @@ def _monitor(args: argparse.Namespace) -> int:
     weather = _read_weather(Path(args.weather)) if args.weather is not None else None
     config = load_config(_existing(args.study, "study configuration"))
     variant = _variant(config.study, args.variant)
+    _check_period(measured, weather or config.study.inputs.weather)
     out = _writable_folder(args.out, f"-o/--out {args.out!r}")
     table = _performance_gap(config.study.inputs, variant, weather, measured, args.boundary)
     _write_csv(table, out / "performance_gap.csv")
@@ -208,6 +210,16 @@ def _variant(study, name: str | None):
         raise InputError(f"monitor: {given}, the variant that was built; the study's variants: "
                          f"{', '.join(map(repr, names))}")
     return study.variants[names.index(name)]
+
+
+def _check_period(measured, weather) -> None:
+    """Refuse, before the simulation, measured data that lie outside the simulated weather year."""
+    index = weather.calendar_year().index
+    first, last = measured[0].data.index[0], measured[0].data.index[-1]
+    if last < index[0] or first > index[-1]:
+        raise InputError(f"monitor: the measured data ({first} .. {last}) lie outside the simulated weather "
+                         f"({index[0]} .. {index[-1]}, {weather.source}); give --weather with the weather of the "
+                         "monitored period")
 
 
 def _performance_gap(inputs, variant, weather, measured, boundary: str):

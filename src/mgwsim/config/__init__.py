@@ -22,7 +22,7 @@ from mgwsim.config._money import read_finance, read_study, read_subsidies, read_
 from mgwsim.config._reader import Table
 from mgwsim.config._variants import read_reference, read_variants
 from mgwsim.building import Building
-from mgwsim.errors import InputError
+from mgwsim.errors import DataError, InputError
 from mgwsim.measured import Calibration
 from mgwsim.study import CRITERIA, DecisionRules, Study, StudyInputs
 
@@ -185,6 +185,8 @@ def load_measured(path, bills=None) -> MeasuredSetup:
         if measured is None:
             raise InputError("[measured] is missing: give the gas bills there (measured.bills) or on the command line")
         return MeasuredSetup(building, _occupants(building_table), meta["seed"], measured)
+    except DataError:
+        raise  # names the data file already
     except InputError as error:
         raise type(error)(f"{path.name}: {error}") from None
 
