@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from mgwsim import cli, default_weather
+from mgwsim._data import data_path
 from mgwsim.config import load_measured, read_config
 from mgwsim.errors import InputError
 from mgwsim.measured import simulated_daily_gas_kwh, simulated_monitoring
@@ -205,10 +206,12 @@ def _monitoring_csv(folder, simulated: pd.DataFrame, *, elec_factor: float, days
     return path
 
 
-def test_monitor_finds_the_spf_gap_of_a_ten_percent_lower_cop(files, simulated_h2, capsys):
+@pytest.mark.parametrize("period_weather", [False, True], ids=["study weather", "--weather"])
+def test_monitor_finds_the_spf_gap_of_a_ten_percent_lower_cop(files, simulated_h2, capsys, period_weather):
     measured = _monitoring_csv(files, simulated_h2, elec_factor=1 / 0.9)
     out = files / "mon"
-    assert cli.main(["monitor", str(measured), "--study", str(files / "small.toml"), "-o", str(out)]) == 0
+    weather = ["--weather", str(data_path("weather", "uccle_nsrdb_2019_hourly.csv.gz"))] if period_weather else []
+    assert cli.main(["monitor", str(measured), "--study", str(files / "small.toml"), "-o", str(out), *weather]) == 0
     printed = capsys.readouterr().out
     table = pd.read_csv(out / "performance_gap.csv", index_col=0)
     assert table.loc["spf_H2", "gap_pct"] == pytest.approx(-10.0, abs=1e-6)
