@@ -7,6 +7,7 @@ monitoring data are the study variant's own simulation with a known change of el
 
 from __future__ import annotations
 
+import sys
 import tomllib
 
 import pandas as pd
@@ -246,3 +247,26 @@ def test_monitor_refuses_data_outside_the_simulated_year(files, capsys):
     measured = _write(files, "hp.csv", "time,electricity_kwh,heat_kwh,supply_temp_degc,return_temp_degc\n" + rows)
     line = _one_line(capsys, ["monitor", str(measured), "--study", str(files / "small.toml")], 2)
     assert "lie outside the simulated weather" in line and "2024-01-01" in line and "--weather" in line
+
+
+def test_the_report_states_the_calibration_next_to_the_building_name():
+    from types import SimpleNamespace
+
+    from mgwsim.report.sources import building_facts
+    from mgwsim.study import StudyInputs
+
+    stated = "calibrated to 12 gas bills 2019-01-01..2019-12-31 (file bills.csv): CV(RMSE) 2.0 %, NMBE +0.1 %"
+    building = load_measured_building()
+    facts = dict(building_facts(SimpleNamespace(inputs=StudyInputs(building=building, building_source=stated)), "en"))
+    plain = dict(building_facts(SimpleNamespace(inputs=StudyInputs(building=building)), "en"))
+    name_label = next(label for label, value in plain.items() if value == building.name)
+    assert facts[name_label] == f"{building.name} ({stated})"
+
+
+def test_study_with_measured_bills_says_it_runs_on_the_calibrated_building(files, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "mgwsim.report", None)  # no report: the table is enough here
+    study = _write(files, "cal.toml", SMALL_STUDY + '\n[measured]\nbills = "bills.csv"\n')
+    assert cli.main(["study", str(study), "-o", str(files / "out")]) == 0
+    err = capsys.readouterr().err
+    assert "building calibrated to 12 gas bills 2019-01-01..2019-12-31" in err and "CV(RMSE)" in err
+    assert list(pd.read_csv(files / "out" / "table.csv", index_col=0).index) == ["gas boiler", "heat pumps"]

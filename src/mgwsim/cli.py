@@ -71,6 +71,8 @@ def _study(args: argparse.Namespace) -> int:
     out = _writable_folder(args.out, f"-o/--out {args.out!r}")
     print(f"mgwsim study: {config.name} ({len(config.study.variants)} variants + reference), from {config.source}",
           file=sys.stderr)
+    if config.study.inputs.building_source:
+        print(f"  building {config.study.inputs.building_source}", file=sys.stderr)
     result = config.study.run(progress=lambda message: print(f"  {message}", file=sys.stderr))
     _write_csv(result.table, out / "table.csv")
     _write_csv(result.decision.to_frame(args.language), out / "decision.csv")
