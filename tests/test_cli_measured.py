@@ -17,9 +17,10 @@ from mgwsim import cli, default_weather
 from mgwsim._data import data_path
 from mgwsim.config import load_measured, read_config
 from mgwsim.errors import InputError
-from mgwsim.measured import simulated_daily_gas_kwh, simulated_monitoring
+from mgwsim.measured import fit_change_point, simulated_daily_gas_kwh, simulated_monitoring
 from mgwsim.measured.calibration import building_with
 from mgwsim.study.evaluate import evaluate_variant
+from mgwsim.weather import read_epw
 
 from .test_cli import SMALL_STUDY
 
@@ -270,3 +271,37 @@ def test_study_with_measured_bills_says_it_runs_on_the_calibrated_building(files
     err = capsys.readouterr().err
     assert "building calibrated to 12 gas bills 2019-01-01..2019-12-31" in err and "CV(RMSE)" in err
     assert list(pd.read_csv(files / "out" / "table.csv", index_col=0).index) == ["gas boiler", "heat pumps"]
+
+
+# --------------------------------------------------------------------------- weather of the billed years
+def _epw_of_year(shared_data, folder, year: int):
+    """The Uccle TMYx file with every row stamped ``year``: stands for a weather file of that year."""
+    lines = (shared_data / "weather" / "BEL_VLG_Uccle.064470_TMYx.2007-2021.epw").read_text(
+        encoding="latin-1").splitlines()
+    rows = [str(year) + line[line.index(","):] for line in lines[8:]]
+    path = folder / f"uccle_{year}.epw"
+    path.write_text("\n".join(lines[:8] + rows) + "\n", encoding="latin-1")
+    return path
+
+
+def test_measured_weather_files_of_two_years_carry_bills_across_new_year(shared_data, tmp_path):
+    weathers = [read_epw(_epw_of_year(shared_data, tmp_path, year)) for year in (2021, 2022)]
+    daily = simulated_daily_gas_kwh(load_measured_building(), weathers, litres_per_person_day=40.0,
+                                    boiler_efficiency=0.85)
+    winter = daily.loc["2021-10-01":"2022-03-31"]
+    monthly = winter.groupby(winter.index.to_period("M")).sum()
+    rows = "".join(f"{p.start_time.date()},{p.end_time.date()},{v:.1f}\n" for p, v in monthly.items())
+    _write(tmp_path, "bills.csv", "start,end,energy_kwh\n" + rows)
+    study = _write(tmp_path, "s.toml", SMALL_STUDY + '\n[measured]\nbills = "bills.csv"\n'
+                   'weather = ["uccle_2021.epw", "uccle_2022.epw"]\n')
+    setup = load_measured(study)
+    assert [w.index[0].year for w in setup.measured.weather] == [2021, 2022]
+    fit = fit_change_point(setup.measured.bills, list(setup.measured.weather))
+    assert len(fit.periods) == 6 and fit.r_squared > 0.95
+
+
+def test_calibrate_refuses_bills_outside_the_measured_weather_files(shared_data, files, capsys):
+    _epw_of_year(shared_data, files, 2021)
+    study = _write(files, "s.toml", SMALL_STUDY + '\n[measured]\nweather = "uccle_2021.epw"\n')
+    line = _one_line(capsys, ["calibrate", str(files / "bills.csv"), "--building", str(study)], 2)
+    assert "bills.csv" in line and "2019-01-01" in line and "no (complete) weather" in line
