@@ -137,6 +137,17 @@ def test_bad_measured_tables_are_refused_naming_the_key(files, measured, error, 
         assert word in str(info.value)
 
 
+def test_the_whole_file_is_checked_before_the_calibration_runs(files, monkeypatch):
+    def calibrate(*args, **kwargs):
+        raise AssertionError("the calibration ran before the rest of the file was checked")
+
+    monkeypatch.setattr("mgwsim.config._measured.calibrate_to_bills", calibrate)
+    data = tomllib.loads(SMALL_STUDY + '\n[measured]\nbills = "bills.csv"\n')
+    data["variants"][0]["plant"]["heat_pumps"]["n_units"] = 0
+    with pytest.raises(InputError, match=r"variants\[0\]\.plant\.heat_pumps"):
+        read_config(data, files)
+
+
 # --------------------------------------------------------------------------- mgwsim calibrate
 def test_calibrate_writes_the_fit_tables_and_prints_the_guideline14_verdict(files, capsys):
     out = files / "out"

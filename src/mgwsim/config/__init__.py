@@ -15,13 +15,12 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from mgwsim.building import RenovationPath
+from mgwsim.building import Building, RenovationPath
 from mgwsim.config._building import read_building, read_radiators, read_renovation, read_weather
 from mgwsim.config._measured import MeasuredInputs, calibration_source, read_measured
 from mgwsim.config._money import read_finance, read_study, read_subsidies, read_tariffs
 from mgwsim.config._reader import Table
 from mgwsim.config._variants import read_reference, read_variants
-from mgwsim.building import Building
 from mgwsim.errors import DataError, InputError
 from mgwsim.measured import Calibration
 from mgwsim.study import CRITERIA, DecisionRules, Study, StudyInputs
@@ -80,6 +79,11 @@ def read_config(data: dict, base_dir=".", *, source: str = "<dict>") -> StudyCon
         Folder that relative file paths (weather, prices) are resolved against.
     source : str
         Label of the configuration in messages.
+
+    With ``[measured]`` (and ``measured.calibrate``, the default) the building is calibrated to
+    the gas bills (:func:`mgwsim.measured.calibrate_to_bills`, seconds per billed year) after
+    every other section has been read, and the study runs on the calibrated building and
+    hot-water volume; :attr:`StudyConfig.calibration` holds the fit.
     """
     root = Table(data, "", TOP_LEVEL_KEYS)
     base_dir = Path(base_dir)
@@ -88,19 +92,21 @@ def read_config(data: dict, base_dir=".", *, source: str = "<dict>") -> StudyCon
     building, building_table = read_building(root)
     occupants = _occupants(building_table)
     measured = read_measured(root, base_dir, building, weather)
-    calibration = None
-    if measured is not None and measured.calibrate:
-        calibration = measured.calibrate_building(building, occupants, meta["seed"])
-        building, occupants = calibration.building, calibration.study_occupants_per_apartment
-    radiators, regime = read_radiators(building_table, building, weather)
     finance, study_cost = read_finance(root, building.n_apartments)
     renovation = read_renovation(root)
-    building_source = "" if calibration is None else calibration_source(calibration, measured.bills)
+    tariffs, subsidies = read_tariffs(root, base_dir, weather), read_subsidies(root)
+    reference, variants, rules = read_reference(root), read_variants(root), read_decision(root)
+    calibration, building_source = None, ""
+    if measured is not None and measured.calibrate:  # the long part, once the whole file is known to be valid
+        calibration = measured.calibrate_building(building, occupants, meta["seed"])
+        building, occupants = calibration.building, calibration.study_occupants_per_apartment
+        building_source = calibration_source(calibration, measured.bills)
+    radiators, regime = read_radiators(building_table, building, weather)
     inputs = _inputs(building_table, building, weather, radiators, regime, finance, study_cost, meta,
-                     tariffs=read_tariffs(root, base_dir, weather), subsidies=read_subsidies(root),
-                     renovation_path=renovation, occupants=occupants, building_source=building_source)
-    study = Study(inputs, read_reference(root), read_variants(root), rules=read_decision(root))
-    return StudyConfig(study, renovation, meta["name"] or building.name, source, calibration)
+                     tariffs=tariffs, subsidies=subsidies, renovation_path=renovation, occupants=occupants,
+                     building_source=building_source)
+    return StudyConfig(Study(inputs, reference, variants, rules=rules), renovation, meta["name"] or building.name,
+                       source, calibration)
 
 
 def _occupants(building_table: Table) -> float:
