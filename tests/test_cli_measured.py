@@ -190,6 +190,7 @@ def test_calibrate_refuses_bills_outside_the_weather_years(files, capsys):
     line = _one_line(capsys, ["calibrate", str(shifted), "--building", str(files / "small.toml"), "-o",
                               str(files / "out")], 2)
     assert "2018.csv" in line and "2018-01-01" in line and "weather" in line
+    assert not (files / "out").exists()
 
 
 def test_calibrate_refuses_an_output_path_that_is_a_file(files, capsys):

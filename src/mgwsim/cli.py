@@ -147,9 +147,9 @@ def _calibrate(args: argparse.Namespace) -> int:
 
     bills = _existing(args.bills, "gas bills file")
     setup = load_measured(_existing(args.building, "study configuration"), bills=bills)
-    out = _writable_folder(args.out, f"-o/--out {args.out!r}")
     measured = setup.measured
-    fit = fit_change_point(measured.bills, list(measured.weather))
+    fit = fit_change_point(measured.bills, list(measured.weather))  # quick: refuses bills without weather first
+    out = _writable_folder(args.out, f"-o/--out {args.out!r}")
     print(f"mgwsim calibrate: {measured.bills.n_periods} bills from {measured.bills.source}; calibrating "
           f"{setup.building.name or 'the building'} ...", file=sys.stderr)
     cal = measured.calibrate_building(setup.building, setup.occupants_per_apartment, setup.seed)
