@@ -23,9 +23,10 @@ CELL_TIMEOUT_S = 300
 every notebook takes 10-30 s in all."""
 
 
-def test_the_four_notebooks_are_there():
+def test_the_five_notebooks_are_there():
     names = {path.stem for path in NOTEBOOKS}
-    assert {"01_feasibility_study", "02_heat_pump_cop", "03_pv_ev_control", "04_renovation_lock_in"} <= names
+    assert {"01_feasibility_study", "02_heat_pump_cop", "03_pv_ev_control", "04_renovation_lock_in",
+            "05_measured_data"} <= names
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])

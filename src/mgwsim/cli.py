@@ -11,6 +11,13 @@
 ``mgwsim batch TABLE -o RESULTS --row {demand,variant,city}``
     A typology table (CSV/Parquet) through :func:`mgwsim.batch.run_batch`, locally or on Dask;
     with ``--row city`` also the typology × combination feasibility summary and heat map.
+``mgwsim calibrate BILLS.csv --building STUDY.toml -o OUT/``
+    Fit the change-point baseline of the gas bills and calibrate the study's building to them
+    (``docs/measured.md``); write the fit and calibration tables and print the ASHRAE
+    Guideline 14 verdict.
+``mgwsim monitor MEASURED.csv --study STUDY.toml [--weather PERIOD.epw] -o OUT/``
+    Compare heat-pump monitoring data with the study's variant simulated on the period's
+    weather; write the performance-gap table and print the SPF gap.
 ``mgwsim weather info FILE``
     Summary of an EPW (``.epw``, ``.epw.gz``) or PVGIS TMY file, or of the embedded year.
 ``mgwsim --version``
@@ -67,6 +74,8 @@ def _study(args: argparse.Namespace) -> int:
     out = _writable_folder(args.out, f"-o/--out {args.out!r}")
     print(f"mgwsim study: {config.name} ({len(config.study.variants)} variants + reference), from {config.source}",
           file=sys.stderr)
+    if config.study.inputs.building_source:
+        print(f"  building {config.study.inputs.building_source}", file=sys.stderr)
     result = config.study.run(progress=lambda message: print(f"  {message}", file=sys.stderr))
     _write_csv(result.table, out / "table.csv")
     _write_csv(result.decision.to_frame(args.language), out / "decision.csv")
@@ -132,6 +141,120 @@ def _read_weather(path: Path):
         return read_pvgis_tmy(path)
     raise InputError(f"weather file {str(path)!r}: unknown kind; allowed: an EPW file (.epw or .epw.gz), a PVGIS "
                      "TMY file (.csv or .json) or the embedded year (uccle_nsrdb_2019_hourly.csv.gz)")
+
+
+# --------------------------------------------------------------------------- measured data
+def _calibrate(args: argparse.Namespace) -> int:
+    from mgwsim.config import load_measured
+    from mgwsim.measured import fit_change_point
+
+    bills = _existing(args.bills, "gas bills file")
+    setup = load_measured(_existing(args.building, "study configuration"), bills=bills)
+    measured = setup.measured
+    fit = fit_change_point(measured.bills, list(measured.weather))  # quick: refuses bills without weather first
+    out = _writable_folder(args.out, f"-o/--out {args.out!r}")
+    print(f"mgwsim calibrate: {measured.bills.n_periods} bills from {measured.bills.source}; calibrating "
+          f"{setup.building.name or 'the building'} ...", file=sys.stderr)
+    cal = measured.calibrate_building(setup.building, setup.occupants_per_apartment, setup.seed)
+    written = _write_calibration(fit, cal, out)
+    _print_calibration(fit, cal)
+    print("written: " + ", ".join(str(path) for path in written))
+    return 0
+
+
+def _write_calibration(fit, cal, out: Path) -> list[Path]:
+    """The change-point fit, its periods, the calibrated parameters, periods and summary as CSV."""
+    parameters = cal.parameters.join(cal.intervals(0.95).add_prefix("ci95_"))
+    tables = {"change_point.csv": fit.to_series().to_frame("value"), "change_point_periods.csv": fit.periods,
+              "calibration_parameters.csv": parameters, "calibration_periods.csv": cal.periods,
+              "calibration_summary.csv": cal.summary().to_frame("value")}
+    for name, frame in tables.items():
+        _write_csv(frame, out / name)
+    return [out / name for name in tables]
+
+
+def _print_calibration(fit, cal) -> None:
+    from mgwsim.measured import GUIDELINE14_MONTHLY
+
+    limits = (f"CV(RMSE) <= {GUIDELINE14_MONTHLY['cv_rmse_pct']:g} %, |NMBE| <= "
+              f"{GUIDELINE14_MONTHLY['nmbe_pct']:g} %")
+    print(f"change point: base {fit.base_degc:.1f} degC, slope {fit.slope_kwh_per_k_day:.1f} kWh/(K d), baseload "
+          f"{fit.baseload_kwh_per_day:.1f} kWh/d; CV(RMSE) {fit.cv_rmse_pct:.1f} %, R2 {fit.r_squared:.3f}")
+    shown = cal.parameters[["prior_mean", "prior_sd", "estimate", "sd", "sd_ratio"]]
+    print(shown.to_string(float_format="{:.3f}".format))
+    verdict = "meets" if cal.meets_guideline14 else "does NOT meet"
+    print(f"calibrated simulation: CV(RMSE) {cal.cv_rmse_pct:.1f} %, NMBE {cal.nmbe_pct:+.1f} %: {verdict} "
+          f"ASHRAE Guideline 14 (monthly: {limits})")
+
+
+def _monitor(args: argparse.Namespace) -> int:
+    from mgwsim.config import load_config
+    from mgwsim.measured import read_fluvius_quarter_hours, read_heatpump_monitoring
+
+    measured = [read_heatpump_monitoring(_existing(args.measured, "monitoring file"))]
+    if args.meter is not None:
+        measured.append(read_fluvius_quarter_hours(_existing(args.meter, "meter export")))
+    weather = _read_weather(Path(args.weather)) if args.weather is not None else None
+    config = load_config(_existing(args.study, "study configuration"))
+    variant = _variant(config.study, args.variant)
+    _check_period(measured, weather or config.study.inputs.weather)
+    out = _writable_folder(args.out, f"-o/--out {args.out!r}")
+    table = _performance_gap(config.study.inputs, variant, weather, measured, args.boundary)
+    _write_csv(table, out / "performance_gap.csv")
+    _print_gap(table, args.boundary)
+    print(f"written: {out / 'performance_gap.csv'}")
+    return 0
+
+
+def _variant(study, name: str | None):
+    names = [v.name for v in study.variants]
+    if name is None and len(names) == 1:
+        return study.variants[0]
+    if name is None or name not in names:
+        given = "give --variant" if name is None else f"--variant {name!r} is not in the study"
+        raise InputError(f"monitor: {given}, the variant that was built; the study's variants: "
+                         f"{', '.join(map(repr, names))}")
+    return study.variants[names.index(name)]
+
+
+def _check_period(measured, weather) -> None:
+    """Refuse, before the simulation, measured data that lie outside the simulated weather year."""
+    index = weather.calendar_year().index
+    first, last = measured[0].data.index[0], measured[0].data.index[-1]
+    if last < index[0] or first > index[-1]:
+        raise InputError(f"monitor: the measured data ({first} .. {last}) lie outside the simulated weather "
+                         f"({index[0]} .. {index[-1]}, {weather.source}); give --weather with the weather of the "
+                         "monitored period")
+
+
+def _performance_gap(inputs, variant, weather, measured, boundary: str):
+    """The variant simulated on the period's weather (the study's own without one) against the measured data."""
+    from dataclasses import replace
+
+    from mgwsim.measured import performance_gap, simulated_monitoring
+    from mgwsim.study.evaluate import evaluate_variant
+
+    if weather is not None:
+        inputs = replace(inputs, weather=weather, radiators=inputs.existing_radiators)
+    result = evaluate_variant(inputs, variant)
+    simulated = simulated_monitoring(result.system, result.balance, boundary=boundary)
+    return performance_gap(measured, simulated, boundary=boundary)
+
+
+def _print_gap(table, boundary: str) -> None:
+    import pandas as pd
+
+    start, end = table.attrs["period"]
+    print(f"performance gap, {start} .. {end} (boundary {boundary}; gap = measured - simulated):")
+    with pd.option_context("display.float_format", "{:,.2f}".format, "display.width", 200):
+        print(table.to_string())
+    spf = f"spf_{boundary}"
+    if spf in table.index:
+        row = table.loc[spf]
+        print(f"SPF {boundary}: measured {row['measured']:.2f}, simulated {row['simulated']:.2f}, gap "
+              f"{row['gap']:+.2f} ({row['gap_pct']:+.1f} %)")
+    else:
+        print(f"SPF {boundary}: not compared (the measured data have no heat and electricity over the same intervals)")
 
 
 # --------------------------------------------------------------------------- batch
@@ -339,6 +462,36 @@ def _add_batch(commands) -> None:
     batch.set_defaults(func=_batch)
 
 
+def _add_measured(commands) -> None:
+    calibrate = commands.add_parser(
+        "calibrate", help="fit the gas bills and calibrate the study's building to them",
+        description="Fit the change-point baseline (ASHRAE Guideline 14 / IPMVP option C) of the gas bills and "
+                    "calibrate the building of a study configuration to them (setpoint, infiltration, U-value "
+                    "scale, hot water, boiler efficiency; docs/measured.md). The weather of the billed days is "
+                    "measured.weather of the configuration, else its [weather]; its [measured.priors] apply. "
+                    "Writes OUT/change_point.csv, change_point_periods.csv, calibration_parameters.csv, "
+                    "calibration_periods.csv and calibration_summary.csv and prints the Guideline 14 verdict.")
+    calibrate.add_argument("bills", help="gas bills (CSV: start, end, energy_kwh or volume_m3, ...)")
+    calibrate.add_argument("--building", required=True, help="study configuration (TOML) with the building")
+    calibrate.add_argument("-o", "--out", default="out", help="output folder (default: out)")
+    calibrate.set_defaults(func=_calibrate)
+    monitor = commands.add_parser(
+        "monitor", help="compare heat-pump monitoring data with the study's simulation of the period",
+        description="Simulate a variant of a study configuration on the monitored period's weather and compare "
+                    "it with the heat-pump monitoring export (CSV: time, electricity_kwh, heat_kwh, "
+                    "supply_temp_degc, return_temp_degc) and optionally the digital meter's quarter hours. "
+                    "Writes OUT/performance_gap.csv and prints the SPF gap.")
+    monitor.add_argument("measured", help="heat-pump monitoring export (CSV)")
+    monitor.add_argument("--study", required=True, help="study configuration (TOML)")
+    monitor.add_argument("--weather", help="weather of the monitored year (EPW, PVGIS); default: the study's")
+    monitor.add_argument("--meter", help="the Fluvius quarter-hour export of the connection (CSV)")
+    monitor.add_argument("--variant", help="the variant that was built (needed when the study has several)")
+    monitor.add_argument("--boundary", choices=("H2", "H3", "H4"), default="H2",
+                         help="SEPEMO boundary of the heat and electricity meters (default: H2)")
+    monitor.add_argument("-o", "--out", default="out", help="output folder (default: out)")
+    monitor.set_defaults(func=_monitor)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with its usage errors as one line ``mgwsim: <reason>`` (exit status 2, as argparse's)."""
 
@@ -356,6 +509,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", default="out", help="folder for the outputs (default: out)")
     demo.set_defaults(func=_demo)
     _add_batch(commands)
+    _add_measured(commands)
     stock = commands.add_parser(
         "stock", help="a synthetic stock of apartment buildings x the twelve city combinations",
         description="Draw N Flemish apartment buildings (mgwsim.stock.generate_stock) and cross them with the "

@@ -15,18 +15,21 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from mgwsim.building import RenovationPath
+from mgwsim.building import Building, RenovationPath
 from mgwsim.config._building import read_building, read_radiators, read_renovation, read_weather
+from mgwsim.config._measured import MeasuredInputs, calibration_source, read_measured
 from mgwsim.config._money import read_finance, read_study, read_subsidies, read_tariffs
 from mgwsim.config._reader import Table
 from mgwsim.config._variants import read_reference, read_variants
-from mgwsim.errors import InputError
+from mgwsim.errors import DataError, InputError
+from mgwsim.measured import Calibration
 from mgwsim.study import CRITERIA, DecisionRules, Study, StudyInputs
 
-__all__ = ["TOP_LEVEL_KEYS", "StudyConfig", "load_config", "load_study", "read_config"]
+__all__ = ["TOP_LEVEL_KEYS", "MeasuredInputs", "MeasuredSetup", "StudyConfig", "load_config", "load_measured",
+           "load_study", "read_config"]
 
 TOP_LEVEL_KEYS = ("study", "site", "weather", "building", "renovation", "tariffs", "finance", "subsidies",
-                  "decision", "reference", "variants")
+                  "decision", "reference", "variants", "measured")
 DECISION_KEYS = ("criterion", "max_unmet_share", "max_hot_water_short_share", "require_eligibility")
 
 
@@ -44,12 +47,25 @@ class StudyConfig:
         ``study.name``, or the building's name.
     source : str
         Where the configuration came from (file path or ``"<dict>"``).
+    calibration : Calibration or None
+        The building's calibration to its gas bills (``[measured]``), when the study runs on it.
     """
 
     study: Study
     renovation_path: RenovationPath | None
     name: str
     source: str
+    calibration: Calibration | None = None
+
+
+@dataclass(frozen=True)
+class MeasuredSetup:
+    """The building as described and the measured data of a configuration (``mgwsim calibrate``)."""
+
+    building: Building
+    occupants_per_apartment: float
+    seed: int
+    measured: MeasuredInputs
 
 
 def read_config(data: dict, base_dir=".", *, source: str = "<dict>") -> StudyConfig:
@@ -63,20 +79,38 @@ def read_config(data: dict, base_dir=".", *, source: str = "<dict>") -> StudyCon
         Folder that relative file paths (weather, prices) are resolved against.
     source : str
         Label of the configuration in messages.
+
+    With ``[measured]`` (and ``measured.calibrate``, the default) the building is calibrated to
+    the gas bills (:func:`mgwsim.measured.calibrate_to_bills`, seconds per billed year) after
+    every other section has been read, and the study runs on the calibrated building and
+    hot-water volume; :attr:`StudyConfig.calibration` holds the fit.
     """
     root = Table(data, "", TOP_LEVEL_KEYS)
     base_dir = Path(base_dir)
     meta = read_study(root)
     weather = read_weather(root, base_dir)
     building, building_table = read_building(root)
-    radiators, regime = read_radiators(building_table, building, weather)
+    occupants = _occupants(building_table)
+    measured = read_measured(root, base_dir, building, weather)
     finance, study_cost = read_finance(root, building.n_apartments)
     renovation = read_renovation(root)
+    tariffs, subsidies = read_tariffs(root, base_dir, weather), read_subsidies(root)
+    reference, variants, rules = read_reference(root), read_variants(root), read_decision(root)
+    calibration, building_source = None, ""
+    if measured is not None and measured.calibrate:  # the long part, once the whole file is known to be valid
+        calibration = measured.calibrate_building(building, occupants, meta["seed"])
+        building, occupants = calibration.building, calibration.study_occupants_per_apartment
+        building_source = calibration_source(calibration, measured.bills)
+    radiators, regime = read_radiators(building_table, building, weather)
     inputs = _inputs(building_table, building, weather, radiators, regime, finance, study_cost, meta,
-                     tariffs=read_tariffs(root, base_dir, weather), subsidies=read_subsidies(root),
-                     renovation_path=renovation)
-    study = Study(inputs, read_reference(root), read_variants(root), rules=read_decision(root))
-    return StudyConfig(study, renovation, meta["name"] or building.name, source)
+                     tariffs=tariffs, subsidies=subsidies, renovation_path=renovation, occupants=occupants,
+                     building_source=building_source)
+    return StudyConfig(Study(inputs, reference, variants, rules=rules), renovation, meta["name"] or building.name,
+                       source, calibration)
+
+
+def _occupants(building_table: Table) -> float:
+    return building_table.value("occupants_per_apartment", "float", 2.0, low=0.5, high=10.0)
 
 
 def read_decision(root: Table) -> DecisionRules:
@@ -93,11 +127,11 @@ def read_decision(root: Table) -> DecisionRules:
 
 
 def _inputs(t: Table, building, weather, radiators, regime, finance, study_cost, meta, *, tariffs, subsidies,
-            renovation_path):
+            renovation_path, occupants, building_source):
     with t.constructing():
         return StudyInputs(
             building=building, weather=weather, radiators=radiators, regime=regime,
-            occupants_per_apartment=t.value("occupants_per_apartment", "float", 2.0, low=0.5, high=10.0),
+            occupants_per_apartment=occupants, building_source=building_source,
             finance=finance, subsidies=subsidies, study_cost_incl_vat_eur=study_cost,
             co2_year=meta["co2_year"], install_year=meta["install_year"], seed=meta["seed"],
             building_age_years=t.value("age_years", "float", None, low=0.0, high=1000.0, unit="years"),
@@ -123,16 +157,42 @@ def load_config(path) -> StudyConfig:
         typology or tariff; the message names the key path, the value and what is allowed.
     """
     path = Path(path)
+    data = _parsed(path)
+    try:
+        return read_config(data, path.parent, source=str(path))
+    except InputError as error:
+        raise type(error)(f"{path.name}: {error}") from None
+
+
+def _parsed(path: Path) -> dict:
     if not path.is_file():
         raise FileNotFoundError(f"no such configuration file: {str(path)!r}")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise InputError(f"{path}: TOML syntax error: {error}") from None
     except UnicodeDecodeError as error:
         raise InputError(f"{path}: not a UTF-8 text file ({error})") from None
+
+
+def load_measured(path, bills=None) -> MeasuredSetup:
+    """The building as described, its occupants and the measured data of a study TOML (no calibration run).
+
+    ``bills`` (a gas-bills CSV) replaces ``measured.bills``; without it the file needs ``[measured]``.
+    Raises as :func:`load_config`.
+    """
+    path = Path(path)
+    data = _parsed(path)
     try:
-        return read_config(data, path.parent, source=str(path))
+        root = Table(data, "", TOP_LEVEL_KEYS)
+        meta = read_study(root)
+        building, building_table = read_building(root)
+        measured = read_measured(root, path.parent, building, read_weather(root, path.parent), bills_path=bills)
+        if measured is None:
+            raise InputError("[measured] is missing: give the gas bills there (measured.bills) or on the command line")
+        return MeasuredSetup(building, _occupants(building_table), meta["seed"], measured)
+    except DataError:
+        raise  # names the data file already
     except InputError as error:
         raise type(error)(f"{path.name}: {error}") from None
 

@@ -60,7 +60,7 @@ def building_facts(result, language: str) -> list[tuple[str, str]]:
     rad, dt = inputs.existing_radiators, design(result)
     n = lambda v, d=0: format_number(v, language, d)  # noqa: E731
     return [
-        (t("name", language), b.name),
+        (t("name", language), f"{b.name} ({inputs.building_source})" if inputs.building_source else b.name),
         (t("typology", language), b.typology or "–"),
         construction_text(result, language),
         (t("floor_area", language), n(b.heated_floor_area_m2)),

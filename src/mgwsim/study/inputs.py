@@ -128,6 +128,10 @@ class StudyInputs:
     apartment_floor_areas_m2 : sequence of float, optional
         Floor area per apartment [m²], the key when no shares are given. Without either, every
         apartment counts alike (equal parts; the report says so).
+    building_source : str
+        Where the building's values come from when they are not the typology's or the auditor's,
+        e.g. the calibration to the gas bills (:func:`mgwsim.measured.calibrate_to_bills`) with
+        its fit statistics; stated in the report next to the building's name. Empty: as described.
     """
 
     building: Building
@@ -157,6 +161,7 @@ class StudyInputs:
     day_ahead_source: str = "user-supplied series"
     apartment_shares: tuple[float, ...] | None = None
     apartment_floor_areas_m2: tuple[float, ...] | None = None
+    building_source: str = ""
 
     def __post_init__(self):
         if not isinstance(self.weather, Weather):
