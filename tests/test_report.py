@@ -6,6 +6,7 @@ import base64
 import re
 from html import escape
 from dataclasses import replace
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
@@ -20,7 +21,7 @@ from mgwsim.errors import InputError
 from mgwsim.report import FIGURES, SECTIONS, SHEETS, bivalent_point, monthly_balance, npv_sensitivity, write_report
 from mgwsim.report import sentences as s
 from mgwsim.report.analysis import _perturbed_npv, carpet
-from mgwsim.report.excel import DECISION_FIELDS, DECISION_HEADER_ROW, cash_flow_sheet, write_workbook
+from mgwsim.report.excel import DATETIME, DECISION_FIELDS, DECISION_HEADER_ROW, cash_flow_sheet, write_workbook
 from mgwsim.report.sources import construction_text, publication_source
 from mgwsim.report.summary import page_one, sensitivity_change, verdict_items
 from mgwsim.report.text import GLOSSARY, LABELS, SENTENCES, format_eur, format_number, format_pct, t
@@ -1257,3 +1258,26 @@ def test_item_names_drop_their_purchase_year_note_only():
     assert item_name(remount) == "PV removal and reinstallation for the roof insulation (30.0 kWp)"
     assert item_name(boiler) == "replacement of the existing gas boiler 150 kW"
     assert item_name(other) == "something (year 3)"
+
+
+# --------------------------------------------------------------------------- hourly and dates
+def test_hourly_data_of_every_option_with_datetimes(result, reports):
+    hourly_book = openpyxl.load_workbook(reports["en"].workbook, read_only=True)
+    assert "hourly" in hourly_book.sheetnames
+    rows = hourly_book["hourly"].iter_rows()
+    header = [c.value for c in next(rows)]
+    names, heat, times = [], {}, []
+    for row in rows:
+        name = row[1].value
+        if not names or names[-1] != name:
+            names.append(name)
+        heat[name] = heat.get(name, 0.0) + row[header.index("hp_heat_kwh")].value
+        if len(times) < 3:
+            times.append(row[0])
+    options = (result.reference, *result.results)
+    assert names == [r.variant.name for r in options]
+    for r in options:
+        expected = r.system.hourly["hp_heat_sh_kwh"].sum() + r.system.hourly["hp_heat_dhw_kwh"].sum()
+        assert heat[r.variant.name] == pytest.approx(expected, abs=0.0005 * len(r.system.hourly))
+    assert all(isinstance(c.value, datetime) and c.number_format == DATETIME for c in times)
+    assert (times[1].value - times[0].value).total_seconds() == 3600

@@ -1,11 +1,11 @@
 """The workbook an engineer can check: live formulas that recompute mgwsim's money, typed and formatted
-inputs, dates as dates, hourly data of every variant, text that never becomes a formula."""
+inputs, dates as dates, text that never becomes a formula (the hourly sheet of every option:
+``tests/test_report.py``)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import datetime
 
 import numpy as np
 import openpyxl
@@ -13,13 +13,11 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from mgwsim.report.excel import (
-    DATETIME,
     DECISION_FIELDS,
     DECISION_HEADER_ROW,
     MONEY,
     PERCENT,
     PRICE,
-    SHEETS,
     cash_flow_sheet,
     number_format,
     write_workbook,
@@ -68,12 +66,6 @@ def books(studies, tmp_path_factory):
         path = write_workbook(study, root / f"{name}.xlsx", hourly=False)
         out[name] = (path, formulas.ExcelModel().loads(str(path)).finish().calculate())
     return out
-
-
-@pytest.fixture(scope="module")
-def hourly_book(escalated, tmp_path_factory):
-    return openpyxl.load_workbook(write_workbook(escalated, tmp_path_factory.mktemp("hourly") / "book.xlsx"),
-                                  read_only=True)
 
 
 def _computed(solution: dict, path, sheet: str, ref: str):
@@ -212,26 +204,6 @@ def test_number_formats_by_name():
     assert number_format("variant") is None
 
 
-# --------------------------------------------------------------------------- hourly and dates
-def test_hourly_data_of_every_variant_with_datetimes(escalated, hourly_book):
-    assert hourly_book.sheetnames == [s for s in SHEETS if s != "sensitivity"]
-    rows = hourly_book["hourly"].iter_rows()
-    header = [c.value for c in next(rows)]
-    names, heat, times = [], {}, []
-    for row in rows:
-        name = row[1].value
-        if not names or names[-1] != name:
-            names.append(name)
-        heat[name] = heat.get(name, 0.0) + row[header.index("hp_heat_kwh")].value
-        if len(times) < 3:
-            times.append(row[0])
-    options = (escalated.reference, *escalated.results)
-    assert names == [r.variant.name for r in options]
-    for r in options:
-        expected = r.system.hourly["hp_heat_sh_kwh"].sum() + r.system.hourly["hp_heat_dhw_kwh"].sum()
-        assert heat[r.variant.name] == pytest.approx(expected, abs=0.0005 * len(r.system.hourly))
-    assert all(isinstance(c.value, datetime) and c.number_format == DATETIME for c in times)
-    assert (times[1].value - times[0].value).total_seconds() == 3600
 
 
 # --------------------------------------------------------------------------- text stays text

@@ -30,7 +30,8 @@ def example_study() -> Study:
 def run_demo(out: Path) -> StudyResult:
     """Run the example study, print its comparison and decision, and write the outputs to ``out``.
 
-    ``out/report.html`` and ``out/workbook.xlsx`` in English, ``out/nl/`` the same in Dutch.
+    ``out/report.html`` and ``out/workbook.xlsx`` in English, ``out/nl/`` the same in Dutch (its workbook
+    without the hourly sheet, which holds the same numbers as the English one's).
     """
     import matplotlib
 
@@ -46,8 +47,8 @@ def run_demo(out: Path) -> StudyResult:
     except ImportError:
         write_report = None
     if write_report is not None:
-        for language, folder in (("en", out), ("nl", out / "nl")):
-            paths = write_report(result, folder, language=language)
+        for language, folder in (("en", out), ("nl", out / "nl")):  # the hourly sheet once: in the English workbook
+            paths = write_report(result, folder, language=language, hourly_in_workbook=language == "en")
             written += [paths.html, paths.workbook]
     with pd.option_context("display.float_format", "{:,.2f}".format, "display.width", 200, "display.max_columns", 30):
         print(f"mgwsim feasibility study: {result.inputs.building.name}")
