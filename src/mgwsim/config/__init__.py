@@ -12,13 +12,15 @@ and what is allowed; a TOML syntax error is an :class:`~mgwsim.errors.InputError
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from mgwsim.branding import ReportSettings
 from mgwsim.building import RenovationPath
 from mgwsim.config._building import read_building, read_radiators, read_renovation, read_weather
 from mgwsim.config._money import read_finance, read_study, read_subsidies, read_tariffs
 from mgwsim.config._reader import Table
+from mgwsim.config._report import read_report
 from mgwsim.config._variants import read_reference, read_variants
 from mgwsim.errors import InputError
 from mgwsim.study import CRITERIA, DecisionRules, Study, StudyInputs
@@ -26,7 +28,7 @@ from mgwsim.study import CRITERIA, DecisionRules, Study, StudyInputs
 __all__ = ["TOP_LEVEL_KEYS", "StudyConfig", "load_config", "load_study", "read_config"]
 
 TOP_LEVEL_KEYS = ("study", "site", "weather", "building", "renovation", "tariffs", "finance", "subsidies",
-                  "decision", "reference", "variants")
+                  "decision", "reference", "variants", "report")
 DECISION_KEYS = ("criterion", "max_unmet_share", "max_hot_water_short_share", "require_eligibility")
 
 
@@ -44,12 +46,15 @@ class StudyConfig:
         ``study.name``, or the building's name.
     source : str
         Where the configuration came from (file path or ``"<dict>"``).
+    report : ReportSettings
+        The ``[report]`` table: the firm's branding, template folder, style sheet, PDF or not.
     """
 
     study: Study
     renovation_path: RenovationPath | None
     name: str
     source: str
+    report: ReportSettings = field(default_factory=ReportSettings)
 
 
 def read_config(data: dict, base_dir=".", *, source: str = "<dict>") -> StudyConfig:
@@ -60,13 +65,15 @@ def read_config(data: dict, base_dir=".", *, source: str = "<dict>") -> StudyCon
     data : dict
         The document (as :func:`tomllib.loads` returns it).
     base_dir : path-like
-        Folder that relative file paths (weather, prices) are resolved against.
+        Folder that relative file paths (weather, prices, the report's logo, templates and style
+        sheet) are resolved against.
     source : str
         Label of the configuration in messages.
     """
     root = Table(data, "", TOP_LEVEL_KEYS)
     base_dir = Path(base_dir)
     meta = read_study(root)
+    report = read_report(root, base_dir)
     weather = read_weather(root, base_dir)
     building, building_table = read_building(root)
     radiators, regime = read_radiators(building_table, building, weather)
@@ -76,7 +83,7 @@ def read_config(data: dict, base_dir=".", *, source: str = "<dict>") -> StudyCon
                      tariffs=read_tariffs(root, base_dir, weather), subsidies=read_subsidies(root),
                      renovation_path=renovation)
     study = Study(inputs, read_reference(root), read_variants(root), rules=read_decision(root))
-    return StudyConfig(study, renovation, meta["name"] or building.name, source)
+    return StudyConfig(study, renovation, meta["name"] or building.name, source, report)
 
 
 def read_decision(root: Table) -> DecisionRules:
