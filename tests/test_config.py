@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from mgwsim.config import DECISION_KEYS, TOP_LEVEL_KEYS, StudyConfig, load_config, load_study, read_config
-from mgwsim.config import _building, _money, _variants
+from mgwsim.config import _building, _money, _report, _variants
 from mgwsim.errors import InputError
 from mgwsim.study import Study
 
@@ -283,6 +283,7 @@ def _documented_keys() -> dict[str, tuple[str, ...]]:
         "heat_pumps": _variants.HEAT_PUMP_KEYS, "tank": _variants.TANK_KEYS, "hot_water": _variants.HOT_WATER_KEYS,
         "backup": _variants.BACKUP_KEYS, "pv": tuple({k for keys in _variants.PV_KEYS.values() for k in keys} | set(_variants._PV_ARRAY_OPTIONS)),
         "ev": _variants.EV_KEYS, "control": _variants.CONTROL_KEYS, "decision": DECISION_KEYS,
+        "report": _report.REPORT_KEYS,
     }
 
 

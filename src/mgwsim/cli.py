@@ -92,15 +92,16 @@ def _print_table(result) -> None:
 
 
 def _write_report(result, out: Path, language: str, settings, pdf: bool) -> list[Path]:
-    """``report.html``, ``workbook.xlsx`` (and ``report.pdf``) through :func:`mgwsim.report.write_report_with`
-    with the configuration's ``[report]`` settings, when :mod:`mgwsim.report` exists."""
+    """``report.html``, ``workbook.xlsx`` (and ``report.pdf``) through :func:`mgwsim.report.write_report` with
+    the configuration's ``[report]`` settings, when :mod:`mgwsim.report` exists."""
     try:
-        from mgwsim.report import write_report_with
+        from mgwsim.report import write_report
     except ImportError:
         print("mgwsim study: mgwsim.report is not available; report.html and workbook.xlsx were not written",
               file=sys.stderr)
         return []
-    paths = write_report_with(result, out, settings, language=language, pdf=pdf)
+    paths = write_report(result, out, language=language, branding=settings.branding,
+                         template_dir=settings.template_dir, stylesheet=settings.stylesheet, pdf=pdf)
     return [Path(paths.html), Path(paths.workbook), *([Path(paths.pdf)] if paths.pdf else [])]
 
 

@@ -34,7 +34,7 @@ from mgwsim.report.text import LANGUAGES, format_eur, format_number, format_pct
 __all__ = ["FIGURES", "LANGUAGES", "SECTIONS", "SHEETS", "Branding", "CoOwnerPage", "Paragraph", "PdfUnavailable",
            "ReportPaths", "ReportSettings", "bivalent_point",
            "build_figures", "co_owner_page", "format_eur", "format_number", "format_pct", "monthly_balance", "npv_sensitivity",
-           "page_one", "write_report", "write_report_with"]
+           "page_one", "write_report"]
 
 
 @dataclass(frozen=True)
@@ -160,10 +160,3 @@ def write_report(result, out_dir, *, language: str = "en", variant: str | None =
                               hourly=hourly_in_workbook)
     return ReportPaths(html_path, workbook, pdf_path)
 
-
-def write_report_with(result, out_dir, settings: ReportSettings, **options) -> ReportPaths:
-    """:func:`write_report` with the branding, templates and PDF switch of ``settings`` (a TOML's ``[report]``)."""
-    if not isinstance(settings, ReportSettings):
-        raise InputError(f"write_report_with.settings must be a mgwsim.ReportSettings, got {settings!r}")
-    return write_report(result, out_dir, branding=settings.branding, template_dir=settings.template_dir,
-                        stylesheet=settings.stylesheet, pdf=options.pop("pdf", False) or settings.pdf, **options)
