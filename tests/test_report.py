@@ -1263,7 +1263,9 @@ LOGO_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="30"><rec
 A4_PT = (595, 842)
 
 
-def _pdf_engine_or_skip():
+@pytest.fixture(scope="module")
+def weasyprint_present():
+    """Skip (with the reason: WeasyPrint or its system libraries missing) before any report is written."""
     from mgwsim.report import PdfUnavailable
     from mgwsim.report.pdf import pdf_engine
 
@@ -1305,8 +1307,7 @@ def test_the_branded_report_has_a_title_block_and_contents(branded):
     assert links == list(SECTIONS)
 
 
-def test_the_pdf_has_numbered_a4_pages_with_the_firm_in_the_header(branded):
-    _pdf_engine_or_skip()
+def test_the_pdf_has_numbered_a4_pages_with_the_firm_in_the_header(weasyprint_present, branded):
     pypdf = pytest.importorskip("pypdf")
     reader = pypdf.PdfReader(branded.pdf)
     n = len(reader.pages)
@@ -1340,10 +1341,9 @@ def _unsplit_height(parts) -> float:
     return sum(box.margin_height() for _, box in parts) - repeated
 
 
-def test_no_table_that_fits_a_page_is_split_in_the_pdf(reports):
+def test_no_table_that_fits_a_page_is_split_in_the_pdf(weasyprint_present, reports):
     """The demo's Dutch report laid out by WeasyPrint: every table that fits on a page is on one page; a table
     longer than a page continues on the next with its header row repeated, never a row cut in two."""
-    _pdf_engine_or_skip()
     from mgwsim.report.pdf import render_document
 
     document = render_document(reports["demo_nl"].html.read_text(encoding="utf-8"))
