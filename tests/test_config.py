@@ -283,7 +283,7 @@ def _documented_keys() -> dict[str, tuple[str, ...]]:
         "heat_pumps": _variants.HEAT_PUMP_KEYS, "tank": _variants.TANK_KEYS, "hot_water": _variants.HOT_WATER_KEYS,
         "backup": _variants.BACKUP_KEYS, "pv": tuple({k for keys in _variants.PV_KEYS.values() for k in keys} | set(_variants._PV_ARRAY_OPTIONS)),
         "ev": _variants.EV_KEYS, "control": _variants.CONTROL_KEYS, "decision": DECISION_KEYS,
-        "report": _report.REPORT_KEYS,
+        "emitter_upgrade": _variants.EMITTER_UPGRADE_KEYS, "report": _report.REPORT_KEYS,
     }
 
 

@@ -13,7 +13,8 @@ SRC = np.array([-15.0, -10.0, -5.0, 0.0, 2.0, 7.0, 10.0, 15.0])
 SNK = np.arange(30.0, 61.0, 5.0)
 
 
-@pytest.fixture(scope="module", params=["R290", "R32", "R1234ze(E)", "R410A", "R744", "R454C"])
+@pytest.fixture(scope="module", params=["R290", "R32", "R1234ze(E)", "R410A", "R744", "R454C", "R454B", "R452B",
+                                        "R407C", "R134a"])
 def any_map(request):
     return cycle_map(request.param, SRC, SNK, rated_capacity_kw=40.0, use_cache=False)
 
@@ -153,14 +154,56 @@ def test_warm_call_does_not_import_coolprop(tmp_path):
 
 
 @pytest.mark.parametrize(("p_mpa", "t_degc"), [(7.5, 40.0), (9.0, 75.0), (12.0, 110.0), (14.0, 160.0)])
-def test_the_supercritical_isentrope_equals_coolprops_ps_flash(p_mpa, t_degc):
+def test_the_single_phase_isentrope_equals_coolprops_ps_flash(p_mpa, t_degc):
     """R744 discharge states by Newton on (p, T) equal CoolProp's (p, s) flash (from a guess 10 K off)."""
     CP, st = cycle_module._state("R744")
     p = p_mpa * 1e6
     st.update(CP.PT_INPUTS, p, t_degc + 273.15)
     s_target = st.smass()
-    h, rho, t = cycle_module._supercritical_isentrope(CP, st, p, s_target, t_degc + 283.15)
+    h, rho, t = cycle_module._single_phase_isentrope(CP, st, p, s_target, t_degc + 283.15)
     st.update(CP.PSmass_INPUTS, p, s_target)
     assert h == pytest.approx(st.hmass(), rel=1e-9)
     assert rho == pytest.approx(st.rhomass(), rel=1e-7)
     assert t == pytest.approx(st.T(), abs=1e-5)
+
+
+@pytest.mark.parametrize(("refrigerant", "p_bar", "t_degc"), [("R290", 25.0, 80.0), ("R454C", 25.0, 75.0),
+                                                              ("R452B", 30.0, 90.0), ("R407C", 20.0, 70.0)])
+def test_the_vapour_isentrope_in_the_imposed_gas_phase_equals_coolprops_ps_flash(refrigerant, p_bar, t_degc):
+    """Subcritical discharge states by Newton on (p, T) with the gas phase imposed equal the (p, s) flash."""
+    CP, st = cycle_module._state(refrigerant)
+    p = p_bar * 1e5
+    st.update(CP.PT_INPUTS, p, t_degc + 273.15)
+    s_target = st.smass()
+    h, rho, t = cycle_module._single_phase_isentrope(CP, st, p, s_target, t_degc + 263.15, CP.iphase_gas)
+    st.update(CP.PSmass_INPUTS, p, s_target)
+    assert h == pytest.approx(st.hmass(), rel=1e-9)
+    assert rho == pytest.approx(st.rhomass(), rel=1e-7)
+    assert t == pytest.approx(st.T(), abs=1e-5)
+
+
+@pytest.mark.parametrize("refrigerant", ["R454B", "R452B", "R407C"])
+def test_new_blends_lie_between_their_neighbours_at_a7_w35(refrigerant):
+    """R454B and R452B (R410A replacements) and R407C: refrigerant-side COP within 10 % of R32 and R410A."""
+    blend, r32, r410a = (cycle_point(r, 7.0, 35.0).cop_heating for r in (refrigerant, "R32", "R410A"))
+    assert 0.9 * min(r32, r410a) < blend < 1.1 * max(r32, r410a)
+
+
+def test_glide_mid_point_of_pseudo_pure_r407c():
+    """R407C (pseudo-pure, ~5 K glide at 0 °C): the condensing pressure's bubble and dew points straddle T."""
+    import CoolProp.CoolProp as CP
+
+    c = cycle_point("R407C", 7.0, 35.0, approach_cond_k=0.0)
+    t_bubble = CP.PropsSI("T", "P", c.p_cond_pa, "Q", 0, "R407C") - 273.15
+    t_dew = CP.PropsSI("T", "P", c.p_cond_pa, "Q", 1, "R407C") - 273.15
+    assert t_bubble < 35.0 < t_dew and 0.5 * (t_bubble + t_dew) == pytest.approx(35.0, abs=1e-3)
+
+
+@pytest.mark.parametrize(("p_mpa", "h_kj_kg"), [(9.0, 480.0), (12.0, 520.0), (14.0, 560.0)])
+def test_the_r744_discharge_temperature_equals_coolprops_hp_flash(p_mpa, h_kj_kg):
+    """Discharge temperature by Newton on (p, T) in the imposed supercritical phase = the (h, p) flash."""
+    CP, st = cycle_module._state("R744")
+    state = cycle_module.CycleState(3e6, p_mpa * 1e6, 430e3, h_kj_kg * 1e3, 250e3, 250e3, 80.0, 0.8, 0.7)
+    st.update(CP.HmassP_INPUTS, state.h2, state.p_cond_pa)
+    expected = st.T()
+    assert cycle_module._discharge_t(CP, st, state, expected - 10.0) == pytest.approx(expected, abs=1e-3)

@@ -265,7 +265,9 @@ def hourly_weather(daily_degc: pd.Series, *, diurnal_k: float = 4.0) -> Weather:
     counts = pd.Series(1, index=local.normalize()).groupby(level=0).transform("size").to_numpy()
     position = pd.Series(1, index=local.normalize()).groupby(level=0).cumcount().to_numpy()
     wave = diurnal_k * np.sin(2 * np.pi * position / counts)  # zero mean over each day, DST days included
-    data = pd.DataFrame({"temp_air_degc": mean + wave}, index=pd.DatetimeIndex(index, name="time"))
+    data = pd.DataFrame({"temp_air_degc": mean + wave, "ghi_w_m2": 0.0, "dni_w_m2": 0.0, "dhi_w_m2": 0.0,
+                         "wind_speed_m_s": 3.0, "pressure_hpa": 1013.25},  # a Weather's columns; only θ matters here
+                        index=pd.DatetimeIndex(index, name="time"))
     return Weather(data=data, site=SITE, source="synthetic weather")
 
 

@@ -287,17 +287,23 @@ def temperature_lock_in(
         return _check(args[0], "pass", *args[1:],
                       f"{state}, the heat pumps reach the supply temperature the radiators need in every hour.",
                       f"{state_nl}: de warmtepompen halen elk uur de aanvoertemperatuur die de radiatoren vragen.")
-    detail = (f"in {hours} hours the radiators need a supply temperature above the heat pumps' maximum; "
+    peak_degc = float(h.loc[limited, "supply_required_degc"].max()) if "supply_required_degc" in h else None
+    up_to, tot = (f" (up to {peak_degc:.0f} °C)", f" (tot {peak_degc:.0f} °C)") if peak_degc is not None else ("", "")
+    detail = (f"in {hours} hours the radiators need a supply temperature{up_to} above the heat pumps' maximum; "
               f"the backup gives {_num(backup_kwh)} kWh ({_pct(share, against=(limit,))} of the space heat) and "
               f"{_num(unmet_kwh)} kWh stay unmet")
-    nl = (f"in {hours} uren vragen de radiatoren een hogere aanvoertemperatuur dan de warmtepompen halen; de back-up levert "
+    nl = (f"in {hours} uren vragen de radiatoren een hogere aanvoertemperatuur{tot} dan de warmtepompen halen; "
+          f"de back-up levert "
           f"{_num(backup_kwh, 'nl')} kWh ({_pct(share, 'nl', against=(limit,))} van de ruimtewarmte), "
           f"{_num(unmet_kwh, 'nl')} kWh blijft ongedekt")
     if unmet_kwh > _ENERGY_TOLERANCE_KWH or share > limit:
         return _check(args[0], "fail", *args[1:],
-                      f"{state}, {detail}: the emitters lock the building into high temperatures; renovate first or "
-                      "choose heat pumps with a higher supply temperature.",
-                      f"{state_nl}: {nl}. De radiatoren houden het gebouw vast aan hoge temperaturen.")
+                      f"{state}, {detail}: the emitters lock the building into high temperatures; renovate first, "
+                      "upgrade the emitters (larger or low-temperature radiators) or choose heat pumps with a higher "
+                      "supply temperature.",
+                      f"{state_nl}: {nl}. De radiatoren houden het gebouw vast aan hoge temperaturen; renoveer eerst, "
+                      "vervang radiatoren door grotere of lagetemperatuurradiatoren, of kies warmtepompen met een hogere "
+                      "aanvoertemperatuur.")
     return _check(args[0], "warn", *args[1:],
                   f"{state}, {detail}: the backup covers it, but the heat pumps depend on it in cold hours.",
                   f"{state_nl}: {nl}. De back-up dekt dit, maar de warmtepompen hangen ervan af.")

@@ -127,3 +127,103 @@ def radiators_for(design_load_kw: float, regime: tuple[float, float] = (75.0, 65
     """Radiators sized for ``design_load_kw`` at ``regime`` (supply, return), times ``oversizing``."""
     check_number(oversizing, "oversizing", owner="radiators_for", low=0.5, high=3.0)
     return Radiators(regime[0], regime[1], design_load_kw * oversizing, room_degc=room_degc, exponent=exponent)
+
+
+EN442_STANDARD_REGIME = (75.0, 65.0, 20.0)
+"""Standard rating conditions of EN 442-2:2014 (supply, return, room [°C]): catalogue ("nominal") outputs."""
+
+
+def nominal_output_kw(output_kw: float, radiators: Radiators, exponent: float | None = None) -> float:
+    """Output [kW] at the EN 442 standard regime 75/65/20 of radiators giving ``output_kw`` at ``radiators``'s
+    design regime: Φ_75/65/20 = Φ · (ΔT_lm,75/65/20 / ΔT_lm,d)^n (EN 442-2 characteristic equation)."""
+    n = radiators.exponent if exponent is None else exponent
+    standard = float(log_mean_temperature_difference(*EN442_STANDARD_REGIME))
+    return output_kw * (standard / radiators.design_lmtd_k) ** n
+
+
+@dataclass(frozen=True)
+class EmitterUpgrade:
+    """Replacing part of the existing radiators by larger ones, and/or balancing the system hydraulically.
+
+    The one-zone model (5R1C) sees the building's radiators as one set (:class:`Radiators`):
+    a share ``share`` of the existing design output Φ_d is replaced, spread over the rooms
+    in proportion to their radiators (every room's output rises alike), by radiators that give
+    ``output_factor`` times the replaced output at the existing design regime. The upgraded set
+    gives Φ_d' = Φ_d · (1 − s + s·f) at that regime (EN 442-2: outputs of radiators in parallel
+    at one supply temperature add), so the supply temperature a load needs falls by the
+    radiator equation (:meth:`Radiators.supply_temperature_degc`). Low-temperature or
+    fan-assisted radiators have their own exponent n (≈ 1.0–1.1 for fan convectors against
+    1.3 for panels): ``exponent`` applies when the whole set is replaced (``share = 1``),
+    since one set has one exponent in this model.
+
+    Hydraulic balancing (``balancing``) sets each radiator's design flow (EN 14336:2004,
+    commissioning of water-based heating systems). The radiator model already gives every
+    radiator its design flow, so balancing is costed here (per apartment) but does not change
+    the computed supply temperature: it is what makes the computed temperature reachable in
+    practice (an unbalanced system needs a higher supply to feed its worst-served radiator).
+
+    Parameters
+    ----------
+    share : float
+        Share of the existing design output replaced [-], 0–1.
+    output_factor : float
+        Output of the new radiators at the existing design regime, per kW of the output they
+        replace [-], ≥ 1 (1: like for like; 2: twice the output, e.g. type 22 for type 11).
+    exponent : float, optional
+        Radiator exponent n of the new radiators [-] (EN 442-2, 1.0–2.0); only with ``share = 1``.
+    balancing : bool
+        Hydraulic balancing of the whole system (costed per apartment).
+    name : str
+        Label in the investments.
+    """
+
+    share: float = 1.0
+    output_factor: float = 1.0
+    exponent: float | None = None
+    balancing: bool = False
+    name: str = "emitter upgrade"
+
+    def __post_init__(self):
+        owner = "EmitterUpgrade"
+        check_number(self.share, "share", owner=owner, low=0.0, high=1.0)
+        check_number(self.output_factor, "output_factor", owner=owner, low=1.0, high=10.0)
+        if self.exponent is not None:
+            check_number(self.exponent, "exponent", owner=owner, low=1.0, high=2.0)
+            if self.share != 1.0:
+                raise InputError(f"{owner}.exponent = {self.exponent:g} needs share = 1 (all radiators replaced), got "
+                                 f"share = {self.share:g}: one radiator set has one exponent in this model")
+        if not isinstance(self.balancing, bool):
+            raise InputError(f"{owner}.balancing must be true or false, got {self.balancing!r}")
+        if not self.replaces_radiators and not self.balancing:
+            raise InputError(f"{owner} does nothing: give share > 0 with output_factor > 1 or a new exponent, "
+                             "or balancing = True")
+
+    @property
+    def replaces_radiators(self) -> bool:
+        return self.share > 0.0 and (self.output_factor > 1.0 or self.exponent is not None)
+
+    def apply(self, radiators: Radiators) -> Radiators:
+        """The upgraded radiators: Φ_d' = Φ_d · (1 − s + s·f) at the same design regime [kW]."""
+        if not isinstance(radiators, Radiators):
+            raise InputError(f"EmitterUpgrade.apply needs Radiators, got {type(radiators).__name__}")
+        if not self.replaces_radiators:
+            return radiators
+        output = radiators.design_output_kw * (1.0 - self.share + self.share * self.output_factor)
+        exponent = radiators.exponent if self.exponent is None else self.exponent
+        return Radiators(radiators.design_supply_degc, radiators.design_return_degc, output,
+                         room_degc=radiators.room_degc, exponent=exponent)
+
+    def new_output_kw(self, radiators: Radiators) -> float:
+        """Output of the new radiators at the existing design regime [kW]: s · f · Φ_d."""
+        return self.share * self.output_factor * radiators.design_output_kw if self.replaces_radiators else 0.0
+
+    def new_nominal_output_kw(self, radiators: Radiators) -> float:
+        """Output of the new radiators at the EN 442 standard regime 75/65/20 [kW] (what catalogues and prices use)."""
+        exponent = radiators.exponent if self.exponent is None else self.exponent
+        return nominal_output_kw(self.new_output_kw(radiators), radiators, exponent)
+
+    def design_supply_degc(self, radiators: Radiators, design_load_kw: float) -> tuple[float, float]:
+        """Supply temperature [°C] the design load needs before and after the upgrade."""
+        check_positive(design_load_kw, "design_load_kw", owner="EmitterUpgrade.design_supply_degc", unit="kW")
+        before = float(radiators.supply_temperature_degc(design_load_kw)[0])
+        return before, float(self.apply(radiators).supply_temperature_degc(design_load_kw)[0])

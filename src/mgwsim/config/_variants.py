@@ -6,6 +6,7 @@ import copy
 
 import numpy as np
 
+from mgwsim.building.emitters import EmitterUpgrade
 from mgwsim.config._reader import Table, kind_of
 from mgwsim.control import STRATEGIES as CONTROL_STRATEGIES
 from mgwsim.control import Control
@@ -29,8 +30,9 @@ from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, gas_boiler_r
 from mgwsim.system.plant import BACKUP_KINDS, BACKUP_MODES, HOT_WATER_MODES
 
 VARIANT_KEYS = ("name", "description", "name_nl", "description_nl", "based_on", "plant", "pv", "ev", "control",
-                "connection", "dynamic_tariff", "keeps_existing_boiler", "gas_connection")
-REFERENCE_KEYS = (*(k for k in VARIANT_KEYS if k != "based_on"), "gas_boiler_kw", "gas_boiler_efficiency")
+                "connection", "dynamic_tariff", "keeps_existing_boiler", "gas_connection", "emitter_upgrade")
+REFERENCE_KEYS = (*(k for k in VARIANT_KEYS if k not in ("based_on", "emitter_upgrade")), "gas_boiler_kw",
+                  "gas_boiler_efficiency")
 PLANT_KEYS = ("heat_pumps", "buffer", "hot_water", "backup")
 HEAT_PUMP_SOURCES = ("air",)  # brine needs a source-temperature model in the study (not yet)
 HEAT_PUMP_KEYS = ("source", "refrigerant", "rated_kw", "n_units", "max_supply_degc", "min_modulation_frac",
@@ -55,6 +57,7 @@ _PV_CHOICES = {"temperature_model": SAPM_MOUNTINGS, "iam_model": IAM_MODELS, "tr
 _PV_FUNCTIONS = {"flat_roof_east_west": flat_roof_east_west, "flat_roof_south": flat_roof_south,
                  "pitched_roof": pitched_roof}
 EV_KEYS = ("n_points", "n_cars", "point_power_kw", "site_limit_kw", "profile", "annual_energy_per_car_kwh", "strategy")
+EMITTER_UPGRADE_KEYS = ("share", "output_factor", "exponent", "balancing")
 CONTROL_KEYS = ("strategy", "import_limit_kw", "export_limit_kw", "boost_k", "dhw_boost_k", "horizon_h",
                 "min_spread_frac")
 _NOT_INHERITED = ("name", "description", "name_nl", "description_nl", "based_on")
@@ -209,6 +212,18 @@ def read_control(t: Table | None, path: str) -> Control:
             min_spread_frac=t.value("min_spread_frac", "float", default.min_spread_frac, low=0.0, high=0.95))
 
 
+def read_emitter_upgrade(t: Table | None) -> EmitterUpgrade | None:
+    """An ``emitter_upgrade`` table (absent: the existing radiators stay); see :class:`~mgwsim.building.EmitterUpgrade`."""
+    if t is None:
+        return None
+    with t.constructing():
+        return EmitterUpgrade(
+            share=t.value("share", "float", 1.0, low=0.0, high=1.0),
+            output_factor=t.value("output_factor", "float", 1.0, low=1.0, high=10.0),
+            exponent=t.value("exponent", "float", None, low=1.0, high=2.0),
+            balancing=t.value("balancing", "bool", False))
+
+
 # --------------------------------------------------------------------------- variants
 def _variant(t: Table, plant: Plant, *, keeps_existing_boiler: bool) -> Variant:
     pv = [array for raw, path in t.items("pv") for array in read_pv(raw, path)]
@@ -222,6 +237,8 @@ def _variant(t: Table, plant: Plant, *, keeps_existing_boiler: bool) -> Variant:
             dynamic_tariff=t.value("dynamic_tariff", "bool", False),
             keeps_existing_boiler=t.value("keeps_existing_boiler", "bool", keeps_existing_boiler),
             gas_connection=t.value("gas_connection", "bool", None),
+            emitter_upgrade=(read_emitter_upgrade(t.table("emitter_upgrade", EMITTER_UPGRADE_KEYS))
+                             if "emitter_upgrade" in t.allowed else None),
             description=t.value("description", "str", ""), name_nl=t.value("name_nl", "str", ""),
             description_nl=t.value("description_nl", "str", ""))
 

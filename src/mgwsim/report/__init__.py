@@ -118,12 +118,12 @@ def write_report(result, out_dir, *, language: str = "en", variant: str | None =
     language : {'en', 'nl'}
         Language of every label, sentence and figure.
     variant : str, optional
-        Variant shown in detail (hourly figures, cash flows, sensitivity, hourly sheet);
+        Variant shown in detail (hourly figures, cash flows, sensitivity);
         default :attr:`StudyResult.detail_variant`: the recommended one, or, when no variant
         qualifies, the one nearest to qualifying. Page one and the engineer's reasoning always speak
         about :attr:`StudyResult.detail_variant`.
     hourly_in_workbook : bool
-        Write the 8,760-row ``hourly`` sheet (the slowest part of the workbook).
+        Write the ``hourly`` sheet: 8,760 rows for every option (the slowest part of the workbook).
     branding : Branding, optional
         The firm's name, logo, author, client, project number, version, date and disclaimer, in the
         title block and on every printed page.
@@ -156,7 +156,6 @@ def write_report(result, out_dir, *, language: str = "en", variant: str | None =
                        stylesheet=stylesheet)
     write_atomically(html_path, lambda tmp: tmp.write_text(html, encoding="utf-8"))
     pdf_path = write_pdf(html, out / "report.pdf") if pdf else None
-    workbook = write_workbook(result, name, out / "workbook.xlsx", sensitivity=sensitivity, language=language,
-                              hourly=hourly_in_workbook)
+    workbook = write_atomically(out / "workbook.xlsx", lambda tmp: write_workbook(
+        result, tmp, sensitivity=sensitivity, language=language, hourly=hourly_in_workbook))
     return ReportPaths(html_path, workbook, pdf_path)
-

@@ -5,27 +5,42 @@ Sheets (:data:`SHEETS`):
 * ``decision``: the decision rules (criterion, comfort tolerances, horizon) and, per variant,
   what the qualification reads (unmet hours, hot-water shortfall, connection, lock-in at the
   end of the renovation path, eligibility) with ``qualifies`` as an Excel formula, then the
-  NPV, the NPV before grants, the unprofitable gap before grants, the works grant and the
-  share of the gap it covers, the CO2 avoided over the horizon, the gap per tonne, the
-  criterion value and the rank, all as formulas on the ``cash_flows`` sheet;
-* ``cash_flows``: the discount rate and horizon as input cells, one row per year with the
-  discount factor ``=(1+rate)^-year`` and, per variant, every cash-flow line of both options
-  as numbers with the incremental flow and the flow before grants (no grant, no study) as
-  formulas;
+  NPV, the NPV before grants, the unprofitable gap before and after grants, the works grant and
+  the share of the gap it covers, the CO2 avoided over the horizon, the gap per tonne, the IRR,
+  the LCOH of both options, the criterion value and the rank, all as formulas on ``cash_flows``;
+* ``cash_flows``: the finance inputs (discount rate, horizon, escalations, study cost) as input
+  cells, one row per year with the discount factor ``=(1+rate)^-year`` and each carrier's price
+  growth ``(1+e)^(year-1)``, and per variant every cash-flow line of both options: investment,
+  replacement, O&M and residual value as formulas over the option's rows of ``items``, energy as the bill of
+  ``energy_bills`` times its growth, the study cost from its input cell, the grants as paid
+  (numbers: the outcome of the subsidy rules, sheet ``subsidies``); then each option's total
+  cost, the incremental flow and the flow before grants as formulas, and the CO2 and heat
+  delivered of both options per year (numbers, from the simulation);
+* ``items``: every investment item of both options of each variant (one-off or asset, year bought,
+  price excl. VAT, the VAT rate of that variant's business case, price incl. VAT as a formula,
+  lifetime, maintenance, fixed O&M), which the cash-flow formulas read as
+  :func:`mgwsim.finance.investment_schedule` does (:func:`item_line_formula`);
+* ``energy_bills``: each option's bill per carrier at year-1 prices [EUR/year] per year (numbers
+  from the simulation; along a renovation path the building's state of that year);
 * ``inputs`` (numbers as numbers, with unit and source), ``investments`` (every item of the
   reference and of each variant: year bought, one-off or asset, price excl. VAT, VAT class and
   rate, incl. VAT, lifetime, maintenance, source), ``kpis`` (the comparison table),
-  ``hourly`` (optional), ``checks`` (today's verdicts and those at the end of the renovation
-  path), ``per_apartment``, ``subsidies`` (per rule and condition), ``vat``, ``sensitivity``,
-  ``sources``.
+  ``hourly`` (optional; every option, the reference first, one row per variant and hour),
+  ``checks`` (today's verdicts and those at the end of the renovation path), ``per_apartment``,
+  ``subsidies`` (per rule and condition), ``vat``, ``sensitivity``, ``sources``.
 
-Text is always written as text: a variant name such as ``=HYPERLINK(...)`` is never a live
-formula; only the formulas built here are (:class:`Formula`).
+Every number carries a number format by its unit (money to the cent, shares as %, energy,
+temperatures, tonnes, dates and times); text is always written as text: a variant name such as
+``=HYPERLINK(...)`` is never a live formula (and text starting with ``=``, ``+``, ``-`` or ``@``
+gets Excel's quote prefix, so that editing the cell keeps it text); only the formulas built here
+are (:class:`Formula`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -35,29 +50,82 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 from mgwsim._format import in_language
+from mgwsim.finance._case import PRICED_AS, yearly
 from mgwsim.report import sources as src
 from mgwsim.report.analysis import investments_frame, local_index
 from mgwsim.report.summary import path_end
 from mgwsim.report.text import check_sentence
 from mgwsim.simyear import LOCAL_TIMEZONE
+from mgwsim.study.study import business_case_sides
 
-SHEETS = ("decision", "cash_flows", "inputs", "investments", "kpis", "hourly", "checks", "per_apartment", "subsidies",
-          "vat", "sensitivity", "sources")
-"""Sheet names, in workbook order (``hourly`` only when asked for)."""
+SHEETS = ("decision", "cash_flows", "items", "energy_bills", "inputs", "investments", "kpis", "hourly", "checks",
+          "per_apartment", "subsidies", "vat", "sensitivity", "sources")
+"""Sheet names, in workbook order (``hourly`` only when asked for, ``sensitivity`` when given)."""
 
 MAX_COLUMN_WIDTH = 60
-FLOW_HEADER_ROW = 4
-"""Row of the ``cash_flows`` header; year 0 is on the next row."""
 DECISION_HEADER_ROW = 10
 """Row of the ``decision`` table's header; the first variant is on the next row."""
+
+# number formats (Excel codes; Excel shows them with the reader's own decimal and thousands separators)
+MONEY = "#,##0.00"
+PRICE = "#,##0.0000"
+PERCENT = "0.00%"
+ENERGY = "#,##0.0"
+HOURLY_ENERGY = "#,##0.000"
+TEMPERATURE = "0.0"
+TONNES = "#,##0.000"
+FACTOR = "0.000000"
+YEARS = "0.0"
+INTEGER = "0"
+DATETIME = "yyyy-mm-dd hh:mm"
+
+AREA = "#,##0.0"
+
+NUMBER_FORMATS = (
+    (r"eur_per_kwh|eur/kwh|excise_band", PRICE),
+    (r"eur", MONEY),
+    (r"_frac|share|rate$|^vat|escalation|1/year", PERCENT),
+    (r"degc", TEMPERATURE),
+    (r"kwh|mwh|kw\b|kw$|_kw_|kwp|kva|kvar", ENERGY),
+    (r"m2", AREA),
+    (r"co2_t|_t$|^t$", TONNES),
+    (r"factor|growth", FACTOR),
+    (r"year_bought|lifetime|horizon|^year$|hours$|^n_|count", INTEGER),
+    (r"years", YEARS),
+)
+"""Number format of a column or input by its name or unit (first match, case-insensitive): money to
+the cent, prices per kWh to 1/100 cent, shares and rates in %, energy and power to 0.1, tonnes to
+the kg, discount and growth factors to 1e-6, years and hours, areas to 0.1 m2. The excise bands are
+prices per kWh, named after the band's upper end."""
+
+TEXT_PREFIXES = ("=", "+", "-", "@")
+"""Text a spreadsheet could read as a formula; written as text with the quote prefix."""
 
 
 class Formula(str):
     """An Excel formula written by this module (every other string is written as text)."""
 
 
+@dataclass(frozen=True)
+class Styled:
+    """A cell value with its own number format (an input row whose unit differs from its column's)."""
+
+    value: object
+    number_format: str | None
+
+
+def number_format(label: str) -> str | None:
+    """The number format of a column or input named ``label`` (:data:`NUMBER_FORMATS`), None if unknown."""
+    text = str(label).lower()
+    for pattern, code in NUMBER_FORMATS:
+        if re.search(pattern, text):
+            return code
+    return None
+
+
 def _plain(value):
-    """A cell value Excel can hold (numbers, booleans and text; NaN as an empty cell; anything else as text)."""
+    """A cell value Excel can hold (numbers, booleans, text and naive datetimes; NaN as an empty cell;
+    anything else as text)."""
     if value is None:
         return None
     if isinstance(value, (bool, np.bool_)):
@@ -66,11 +134,155 @@ def _plain(value):
         return int(value)
     if isinstance(value, (float, np.floating)):
         return None if np.isnan(value) else float(value)
-    if isinstance(value, (str, pd.Timestamp)):
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.tz_localize(None).to_pydatetime()
+    if isinstance(value, (str, datetime)):
         return value
     if isinstance(value, (tuple, list)):
         return "; ".join(str(v) for v in value)
     return str(value)
+
+
+# --------------------------------------------------------------------------- finance inputs
+def escalation_keys(result) -> list[str]:
+    """The price escalations the cash flows use: one per carrier priced as itself (:data:`PRICED_AS`), and O&M."""
+    carriers = {c[len("variant_energy_"):-len("_eur")] for case in result.cases for c in case.cash_flows
+                if c.startswith("variant_energy_")}
+    return sorted({PRICED_AS.get(c, c) for c in carriers}) + ["om"]
+
+
+@dataclass(frozen=True)
+class FinanceCells:
+    """Where the finance inputs are on the ``cash_flows`` sheet (absolute references)."""
+
+    rate: str
+    horizon: str
+    capex_escalation: str
+    study_cost: str
+    escalation: dict[str, str]
+    header_row: int
+
+    @property
+    def first_year_row(self) -> int:
+        return self.header_row + 1
+
+    def year_row(self, year: int) -> int:
+        return self.header_row + 1 + year
+
+    def years(self, column: str, horizon: int) -> str:
+        """``column``'s cells of years 0..N on ``cash_flows``, for another sheet."""
+        return f"cash_flows!${column}${self.year_row(0)}:${column}${self.year_row(horizon)}"
+
+
+def finance_rows(result) -> tuple[list[list], FinanceCells]:
+    """The finance input rows at the top of ``cash_flows`` (parameter, value, unit) and where they are."""
+    finance = result.inputs.finance
+    keys = escalation_keys(result)
+    rows = [["discount_rate_frac", Styled(finance.discount_rate_frac, PERCENT), "1/year"],
+            ["horizon_years", Styled(finance.horizon_years, INTEGER), "years"],
+            ["capex_escalation_frac", Styled(finance.capex_escalation_frac, PERCENT), "1/year"],
+            ["study_cost_incl_vat_eur", Styled(result.inputs.study_cost_incl_vat_eur, MONEY), "EUR"]]
+    rows += [[f"escalation_{k}_frac", Styled(finance.escalation_frac.get(k, 0.0), PERCENT), "1/year"] for k in keys]
+    cells = FinanceCells("cash_flows!$B$1", "cash_flows!$B$2", "cash_flows!$B$3", "cash_flows!$B$4",
+                         {k: f"cash_flows!$B${5 + i}" for i, k in enumerate(keys)}, header_row=len(rows) + 2)
+    return rows, cells
+
+
+# --------------------------------------------------------------------------- items and their flows as formulas
+ITEM_FIELDS = ("variant", "side", "item", "kind", "year_bought", "capex_excl_vat_eur", "vat_frac", "capex_incl_vat_eur",
+               "lifetime_years", "maintenance_frac_per_year", "fixed_om_eur_per_year")
+"""Columns of the ``items`` sheet."""
+ITEM_LINES = ("investment", "replacement", "om", "residual")
+"""Cash-flow lines the items make; a one-off item only ``investment`` (:func:`mgwsim.finance.investment_schedule`)."""
+
+
+@dataclass(frozen=True)
+class ItemBlock:
+    """The rows of one option's items on ``items``: all of them from ``first`` to ``last``, the assets
+    (replaced, maintained, with a residual value) first, up to ``last_asset`` (None without assets)."""
+
+    first: int
+    last: int
+    last_asset: int | None
+
+    def column(self, field: str, assets: bool = False) -> str:
+        letter = get_column_letter(ITEM_FIELDS.index(field) + 1)
+        return f"items!${letter}${self.first}:${letter}${self.last_asset if assets else self.last}"
+
+
+def items_sheet(result) -> tuple[list[list], dict[tuple[str, str], ItemBlock]]:
+    """The ``items`` sheet (every item of both options of each variant, with the VAT rate of that variant's
+    business case) and each (variant, side)'s block of rows."""
+    rows, blocks = [list(ITEM_FIELDS)], {}
+    price, vat = (get_column_letter(ITEM_FIELDS.index(f) + 1) for f in ("capex_excl_vat_eur", "vat_frac"))
+    for vr, case in zip(result.results, result.cases, strict=True):
+        for side, items in (("variant", vr.investments), ("reference", result.reference.investments)):
+            ordered = sorted(items, key=lambda i: i.one_off)  # assets first
+            first = len(rows) + 1
+            for item in ordered:
+                r = len(rows) + 1
+                rows.append([vr.variant.name, side, item.name, "one-off" if item.one_off else "asset",
+                             int(item.first_year), float(item.capex_eur),
+                             float(case.subsidies.vat_frac_for(item.vat_class)), Formula(f"={price}{r}*(1+{vat}{r})"),
+                             None if item.one_off else int(item.lifetime_years),
+                             0.0 if item.one_off else float(item.maintenance_frac),
+                             0.0 if item.one_off else float(item.fixed_om_eur_per_year)])
+            n_assets = sum(not i.one_off for i in ordered)
+            if ordered:
+                last_asset = first + n_assets - 1 if n_assets else None
+                blocks[(vr.variant.name, side)] = ItemBlock(first, len(rows), last_asset)
+    return rows, blocks
+
+
+def item_line_formula(line: str, block: ItemBlock, t: str, cells: FinanceCells):
+    """One option's ``line`` in year ``t`` incl. VAT [EUR] (residual value negative), summed over its items as
+    :func:`mgwsim.finance.investment_schedule` and :func:`mgwsim.finance.option_flows` compute it.
+
+    f = year bought, L = lifetime, N = horizon, g = capex escalation: each item bought at f (< N) and
+    replaced at f + kL < N, a purchase at t costing price x (1+g)^t; O&M in years f+1..N on the unit in
+    service (bought at f + L INT((MIN(t,N-1)-f)/L)), escalated (1+e_om)^(t-1); the residual value at N
+    linear over the last unit's life (final value of EN 15459-1:2017). One-offs: the purchase only."""
+    if line != "investment" and block.last_asset is None:
+        return 0.0
+    n, g, eom = cells.horizon, cells.capex_escalation, cells.escalation["om"]
+    assets = line != "investment"
+    f, price, life, maint, fixed, vat = (block.column(c, assets) for c in (
+        "year_bought", "capex_incl_vat_eur", "lifetime_years", "maintenance_frac_per_year", "fixed_om_eur_per_year",
+        "vat_frac"))
+    last = f"({f}+{life}*INT(({n}-1-{f})/{life}))"
+    body = {
+        "investment": f"SUMPRODUCT(({f}={t})*({f}<{n})*{price})*(1+{g})^{t}",
+        "replacement": f"IF(AND({t}>0,{t}<{n}),SUMPRODUCT(({f}<{t})*(MOD({t}-{f},{life})=0)*{price})*(1+{g})^{t},0)",
+        "om": f"IF({t}>0,SUMPRODUCT(({f}<{t})*({f}<{n})*({maint}*{price}*(1+{g})^({f}+{life}*INT((MIN({t},{n}-1)-{f})"
+              f"/{life}))+{fixed}*(1+{vat})))*(1+{eom})^({t}-1),0)",
+        "residual": f"IF({t}={n},-SUMPRODUCT(({f}<{n})*{price}*(1+{g})^{last}*({last}+{life}-{n})/{life}),0)",
+    }[line]
+    return Formula("=" + body)
+
+
+# --------------------------------------------------------------------------- energy bills, heat, CO2
+def option_sides(result) -> dict[str, tuple]:
+    """Each variant's business-case sides (variant, reference) as the study built them
+    (:func:`mgwsim.study.study.business_case_sides`): energy bills at year-1 prices, heat, CO2 per year."""
+    ref = result.reference
+    return {vr.variant.name: business_case_sides(result.inputs, vr, ref, result.states.get(vr.variant.name),
+                                                 result.states.get(ref.variant.name))
+            for vr in result.results}
+
+
+def energy_bill_sheet(result, sides: dict) -> tuple[list[list], dict[tuple[str, str, str], str]]:
+    """The ``energy_bills`` sheet (year, then each option's bill per carrier at year-1 prices, 0 in year 0)
+    and the column of each (variant, side, carrier)."""
+    horizon = result.inputs.finance.horizon_years
+    header, columns, values = ["year"], {}, []
+    for name, (variant, reference) in sides.items():
+        for side, option in (("variant", variant), ("reference", reference)):
+            for carrier, eur in option.energy_eur_per_year.items():
+                columns[(name, side, carrier)] = get_column_letter(len(header) + 1)
+                header.append(f"{name} | {side}_{carrier}_bill_eur_per_year")
+                values.append(yearly(eur, horizon, carrier, option.name))
+    rows = [header] + [[t, *(float(v[t]) for v in values)] for t in range(horizon + 1)]
+    return rows, columns
 
 
 # --------------------------------------------------------------------------- cash flows with formulas
@@ -81,54 +293,93 @@ class FlowColumns:
     incremental: str
     before_grants: str
     works_grants: str
+    variant_cost: str
+    reference_cost: str
     co2_reference: str
     co2_variant: str
+    heat_variant: str
+    heat_reference: str
 
 
-def _rows(horizon: int) -> tuple[int, int]:
-    return FLOW_HEADER_ROW + 1, FLOW_HEADER_ROW + 1 + horizon
+def _line_formula(line: str, side: str, name: str, year: int, row: int, ctx: dict):
+    """One cash-flow line of one option in one year: a formula on ``items``, ``energy_bills`` or the
+    study-cost cell; the grants (the subsidy rules' outcome, sheet ``subsidies``) as numbers."""
+    if line in ITEM_LINES:
+        block = ctx["blocks"].get((name, side))
+        return 0.0 if block is None else item_line_formula(line, block, f"$A{row}", ctx["cells"])
+    if line.startswith("energy_"):
+        carrier = line[len("energy_"):]
+        growth = ctx["growth"][PRICED_AS.get(carrier, carrier)]
+        return Formula(f"=energy_bills!{ctx['bills'][(name, side, carrier)]}{year + 2}*{growth}{row}")
+    if line == "study" and side == "variant":
+        return Formula(f"=IF(A{row}=0,{ctx['cells'].study_cost},0)")
+    return None  # a number from the business case
 
 
-def cash_flow_sheet(result) -> tuple[list[list], dict[str, FlowColumns]]:
-    """The ``cash_flows`` sheet as rows, and each variant's formula columns."""
-    finance = result.inputs.finance
-    horizon, (first, last) = finance.horizon_years, _rows(finance.horizon_years)
-    header, columns, blocks = ["year", "discount_factor"], {}, []
+def cash_flow_sheet(result) -> tuple[list[list], dict[str, FlowColumns], FinanceCells, list[list], list[list]]:
+    """The ``cash_flows`` sheet as rows, each variant's columns, where the finance inputs are, and the
+    ``items`` and ``energy_bills`` sheets its formulas read."""
+    horizon = result.inputs.finance.horizon_years
+    top, cells = finance_rows(result)
+    item_rows, blocks = items_sheet(result)
+    sides = option_sides(result)
+    bill_rows, bills = energy_bill_sheet(result, sides)
+    keys = list(cells.escalation)
+    header = ["year", "discount_factor", *(f"growth_{k}" for k in keys)]
+    growth = {k: get_column_letter(3 + i) for i, k in enumerate(keys)}
+    ctx = {"blocks": blocks, "bills": bills, "growth": growth, "cells": cells}
+    columns, blocks_out = {}, []
     for vr, case in zip(result.results, result.cases, strict=True):
-        flows = case.cash_flows.drop(columns="incremental_eur")
-        start = len(header) + 1
-        names = list(flows.columns)
-        col = {n: get_column_letter(start + i) for i, n in enumerate(names)}
-        variant_lines = [n for n in names if n.startswith("variant_")]
-        reference_lines = [n for n in names if n.startswith("reference_")]
-        inc_col, before_col = get_column_letter(start + len(names)), get_column_letter(start + len(names) + 1)
-        co2_ref_col, co2_var_col = get_column_letter(start + len(names) + 2), get_column_letter(start + len(names) + 3)
-        co2 = case.co2_t_by_year or {"reference": np.zeros(horizon + 1), "variant": np.zeros(horizon + 1)}
-
-        def span(lines, row):
-            return f"{col[lines[0]]}{row}:{col[lines[-1]]}{row}"
-
-        incremental = [Formula(f"=SUM({span(reference_lines, r)})-SUM({span(variant_lines, r)})")
-                       for r in range(first, last + 1)]
-        before = [Formula(f"=(SUM({span(reference_lines, r)})-{col['reference_study_eur']}{r})"
-                          f"-(SUM({span(variant_lines, r)})-{col['variant_works_grants_eur']}{r}"
-                          f"-{col['variant_study_grants_eur']}{r}-{col['variant_study_eur']}{r})")
-                  for r in range(first, last + 1)]
-        header += [f"{vr.variant.name} | {n}" for n in names]
-        header += [f"{vr.variant.name} | incremental_eur", f"{vr.variant.name} | before_grants_eur",
-                   f"{vr.variant.name} | reference_co2_t", f"{vr.variant.name} | variant_co2_t"]
-        blocks.append((flows.to_numpy(dtype=float), incremental, before, co2["reference"], co2["variant"]))
-        columns[vr.variant.name] = FlowColumns(inc_col, before_col, col["variant_works_grants_eur"], co2_ref_col,
-                                               co2_var_col)
-    rows = [["discount_rate_frac", finance.discount_rate_frac], ["horizon_years", horizon], [], header]
+        name = vr.variant.name
+        lines = list(case.cash_flows.drop(columns="incremental_eur").columns)
+        col = {n: get_column_letter(len(header) + 1 + i) for i, n in enumerate(lines)}
+        extra = ("variant_cost_eur", "reference_cost_eur", "incremental_eur", "before_grants_eur",
+                 "reference_co2_t", "variant_co2_t", "variant_heat_mwh", "reference_heat_mwh")
+        col.update({n: get_column_letter(len(header) + 1 + len(lines) + i) for i, n in enumerate(extra)})
+        header += [f"{name} | {n}" for n in (*lines, *extra)]
+        columns[name] = FlowColumns(col["incremental_eur"], col["before_grants_eur"], col["variant_works_grants_eur"],
+                                    col["variant_cost_eur"], col["reference_cost_eur"], col["reference_co2_t"],
+                                    col["variant_co2_t"], col["variant_heat_mwh"], col["reference_heat_mwh"])
+        blocks_out.append((name, case, lines, col, sides[name]))
+    rows = [*top, [], header]
     for year in range(horizon + 1):
-        r = first + year
-        row = [year, Formula(f"=(1+$B$1)^-A{r}")]
-        for values, incremental, before, co2_reference, co2_variant in blocks:
-            row += [float(v) for v in values[year]] + [incremental[year], before[year], float(co2_reference[year]),
-                                                        float(co2_variant[year])]
+        r = cells.year_row(year)
+        row = [year, Formula(f"=(1+{cells.rate})^-A{r}")]
+        row += [Formula(f"=IF(A{r}=0,0,(1+{cells.escalation[k]})^(A{r}-1))") for k in keys]
+        for name, case, lines, col, (variant, reference) in blocks_out:
+            row += _year_cells(name, case, lines, col, year, r, ctx, (variant, reference), horizon)
         rows.append(row)
-    return rows, columns
+    return rows, columns, cells, item_rows, bill_rows
+
+
+def _heat(option):
+    """Heat delivered [MWh/year] (one value or one per year); 0 when the option has none (no LCOH)."""
+    return 0.0 if option.heat_delivered_mwh_per_year is None else option.heat_delivered_mwh_per_year
+
+
+def _year_cells(name, case, lines, col, year, r, ctx, options, horizon) -> list:
+    """One variant's cells of one year on ``cash_flows``."""
+    row = []
+    for line in lines:
+        side, rest = line.split("_", 1)
+        formula = _line_formula(rest[:-len("_eur")], side, name, year, r, ctx)
+        row.append(float(case.cash_flows[line].iloc[year]) if formula is None else formula)
+
+    def span(prefix):
+        chosen = [n for n in lines if n.startswith(prefix)]
+        return f"{col[chosen[0]]}{r}:{col[chosen[-1]]}{r}"
+
+    co2 = case.co2_t_by_year or {"reference": np.zeros(horizon + 1), "variant": np.zeros(horizon + 1)}
+    variant, reference = options
+    heat = [yearly(_heat(o), horizon, "heat_delivered_mwh_per_year", o.name) for o in (variant, reference)]
+    row += [Formula(f"=SUM({span('variant_')})"), Formula(f"=SUM({span('reference_')})"),
+            Formula(f"={col['reference_cost_eur']}{r}-{col['variant_cost_eur']}{r}"),
+            # before grants: without the grants and without the study (its cost and its grant) on either side
+            Formula(f"=({col['reference_cost_eur']}{r}-{col['reference_study_eur']}{r})"
+                    f"-({col['variant_cost_eur']}{r}-{col['variant_works_grants_eur']}{r}"
+                    f"-{col['variant_study_grants_eur']}{r}-{col['variant_study_eur']}{r})"),
+            float(co2["reference"][year]), float(co2["variant"][year]), float(heat[0][year]), float(heat[1][year])]
+    return row
 
 
 # --------------------------------------------------------------------------- decision with formulas
@@ -137,7 +388,8 @@ DECISION_FIELDS = (
     "lock_in_failures_end_of_path", "eligible", "failed_conditions", "qualifies", "shortfalls", "npv_eur",
     "npv_before_grants_eur", "gap_before_grants_eur", "works_grants_eur", "gap_covered_frac",
     "co2_reference_t", "co2_variant_t", "co2_avoided_t", "gap_per_t_co2_eur", "criterion_value",
-    "criterion_known", "rank", "recommended",
+    "criterion_known", "rank", "recommended", "subsidy_gap_eur", "irr_frac", "lcoh_variant_eur_per_mwh",
+    "lcoh_reference_eur_per_mwh",
 )
 """Columns of the ``decision`` table, in order (A, B, ...)."""
 
@@ -146,85 +398,113 @@ def _letter(field: str) -> str:
     return get_column_letter(DECISION_FIELDS.index(field) + 1)
 
 
-def decision_sheet(result, flows: dict[str, FlowColumns], language: str = "en") -> list[list]:
+def decision_sheet(result, flows: dict[str, FlowColumns], cells: FinanceCells, language: str = "en") -> list[list]:
     """The ``decision`` sheet as rows: the rules, then one row per variant with formulas (module docstring)."""
     decision, rules = result.decision, result.study.rules
     criterion = rules.ranking
-    horizon = result.inputs.finance.horizon_years
-    first_flow, last_flow = _rows(horizon)
-    n = len(result.results)
-    top, bottom = DECISION_HEADER_ROW + 1, DECISION_HEADER_ROW + n
     rows = [
         ["criterion", criterion.name],
         ["criterion_column", criterion.column],
         ["better", "lower" if criterion.ascending else "higher"],
-        ["max_cold_share_of_heating_hours", rules.max_unmet_share],
-        ["max_hot_water_short_share_of_hours", rules.max_hot_water_short_share],
-        ["horizon_years", Formula("=cash_flows!B2")],
+        ["max_cold_share_of_heating_hours", Styled(rules.max_unmet_share, PERCENT)],
+        ["max_hot_water_short_share_of_hours", Styled(rules.max_hot_water_short_share, PERCENT)],
+        ["horizon_years", Styled(Formula(f"={cells.horizon}"), INTEGER)],
         ["require_eligibility", bool(rules.require_eligibility)],
         ["recommended", decision.recommended or ""],
         [],
         list(DECISION_FIELDS),
     ]
-    factor = f"cash_flows!$B${first_flow}:$B${last_flow}"
+    for r, (vr, case) in enumerate(zip(result.results, result.cases, strict=True), start=DECISION_HEADER_ROW + 1):
+        values = {**_qualification(result, vr.variant.name, r, language),
+                  **_money(result, flows[vr.variant.name], cells, r),
+                  **_irr_and_lcoh(result, case, flows[vr.variant.name], cells, language)}
+        rows.append([values[f] for f in DECISION_FIELDS])
+    return rows
+
+
+def _refs(r: int) -> dict[str, str]:
+    return {f: f"{_letter(f)}{r}" for f in DECISION_FIELDS}
+
+
+def _qualification(result, name: str, r: int, language: str) -> dict:
+    """What the qualification reads (numbers and text) and ``qualifies`` as a formula on them and the rules."""
+    row, c = result.decision.table.loc[name], _refs(r)
+    return {
+        "variant": name,
+        "cold_hours": float(row["cold_hours"]),
+        "heating_hours": float(row["heating_hours"]),
+        "dhw_short_hours": float(row["dhw_short_hours"]),
+        "hours": float(row["hours"]),
+        "connection_feasible": bool(row["connection_feasible"]),
+        "lock_in_failures_end_of_path": "; ".join(row["lock_in_failures"]),
+        "eligible": "n/a" if row["eligible"] is None else bool(row["eligible"]),
+        "failed_conditions": "; ".join(in_language((en, nl), language) for _, en, nl in row["failed_conditions"]),
+        "qualifies": Formula(
+            f'=AND({c["cold_hours"]}<=$B$4*{c["heating_hours"]},{c["dhw_short_hours"]}<=$B$5*{c["hours"]},'
+            f'{c["connection_feasible"]},{c["lock_in_failures_end_of_path"]}="",'
+            f'OR(NOT($B$7),{c["eligible"]}="n/a",{c["eligible"]}=TRUE))'),
+        "shortfalls": "; ".join(f.text(language) for f in row["shortfalls"]),
+    }
+
+
+def _money(result, flow: FlowColumns, cells: FinanceCells, r: int) -> dict:
+    """NPV, gaps, grants, CO2, the criterion and the rank as formulas (:class:`mgwsim.finance.BusinessCase`)."""
+    criterion, horizon, c = result.study.rules.ranking, result.inputs.finance.horizon_years, _refs(r)
+    factor = cells.years("B", horizon)
+    top, bottom = DECISION_HEADER_ROW + 1, DECISION_HEADER_ROW + len(result.results)
 
     def rng(field: str) -> str:
         return f"${_letter(field)}${top}:${_letter(field)}${bottom}"
 
     compare = "<" if criterion.ascending else ">"
-    for r, name in enumerate((vr.variant.name for vr in result.results), start=top):
-        row = decision.table.loc[name]
-        c = {f: f"{_letter(f)}{r}" for f in DECISION_FIELDS}
-        eligible = "n/a" if row["eligible"] is None else bool(row["eligible"])
-        flow = flows[name]
-        qualified = f'{rng("qualifies")},TRUE'
-        known, unknown = f'{rng("criterion_known")},TRUE', f'{rng("criterion_known")},FALSE'
-        better_npv = f'{rng("npv_eur")},">"&{c["npv_eur"]}'
-        value = c["criterion_value"]
-        # rank among the qualified: better criterion values, then equal ones with a better NPV; a variant
-        # without a criterion value (no CO2 avoided) after every one with a value, by NPV
-        rank = Formula(
-            f'=IF({c["qualifies"]},IF({c["criterion_known"]},'
-            f'COUNTIFS({qualified},{known},{rng("criterion_value")},"{compare}"&{value})'
-            f'+COUNTIFS({qualified},{known},{rng("criterion_value")},{value},{better_npv})+1,'
-            f'COUNTIFS({qualified},{known})+COUNTIFS({qualified},{unknown},{better_npv})+1),"")')
-        values = {
-            "variant": name,
-            "cold_hours": float(row["cold_hours"]),
-            "heating_hours": float(row["heating_hours"]),
-            "dhw_short_hours": float(row["dhw_short_hours"]),
-            "hours": float(row["hours"]),
-            "connection_feasible": bool(row["connection_feasible"]),
-            "lock_in_failures_end_of_path": "; ".join(row["lock_in_failures"]),
-            "eligible": eligible,
-            "failed_conditions": "; ".join(in_language((en, nl), language) for _, en, nl in row["failed_conditions"]),
-            "qualifies": Formula(
-                f'=AND({c["cold_hours"]}<=$B$4*{c["heating_hours"]},{c["dhw_short_hours"]}<=$B$5*{c["hours"]},'
-                f'{c["connection_feasible"]},{c["lock_in_failures_end_of_path"]}="",'
-                f'OR(NOT($B$7),{c["eligible"]}="n/a",{c["eligible"]}=TRUE))'),
-            "shortfalls": "; ".join(f.text(language) for f in row["shortfalls"]),
-            "npv_eur": Formula(f"=SUMPRODUCT({factor},cash_flows!{flow.incremental}{first_flow}:"
-                               f"{flow.incremental}{last_flow})"),
-            "npv_before_grants_eur": Formula(f"=SUMPRODUCT({factor},cash_flows!{flow.before_grants}{first_flow}:"
-                                             f"{flow.before_grants}{last_flow})"),
-            "gap_before_grants_eur": Formula(f'=MAX(0,-{c["npv_before_grants_eur"]})'),
-            "works_grants_eur": Formula(f"=-SUM(cash_flows!{flow.works_grants}{first_flow}:"
-                                        f"{flow.works_grants}{last_flow})"),
-            "gap_covered_frac": Formula(f'=IF({c["gap_before_grants_eur"]}>0,'
-                                        f'{c["works_grants_eur"]}/{c["gap_before_grants_eur"]},"")'),
-            "co2_reference_t": Formula(f"=SUM(cash_flows!{flow.co2_reference}{first_flow}:"
-                                       f"{flow.co2_reference}{last_flow})"),
-            "co2_variant_t": Formula(f"=SUM(cash_flows!{flow.co2_variant}{first_flow}:{flow.co2_variant}{last_flow})"),
-            "co2_avoided_t": Formula(f'={c["co2_reference_t"]}-{c["co2_variant_t"]}'),
-            "gap_per_t_co2_eur": Formula(f'=IF({c["co2_avoided_t"]}>0,'
-                                         f'{c["gap_before_grants_eur"]}/{c["co2_avoided_t"]},"")'),
-            "criterion_value": Formula(f"={c[criterion.column]}"),  # the criterion's own column of this table
-            "criterion_known": Formula(f'=ISNUMBER({c["criterion_value"]})'),
-            "rank": rank,
-            "recommended": Formula(f'=IF({c["rank"]}=1,"recommended","")'),
-        }
-        rows.append([values[f] for f in DECISION_FIELDS])
-    return rows
+    qualified = f'{rng("qualifies")},TRUE'
+    known, unknown = f'{rng("criterion_known")},TRUE', f'{rng("criterion_known")},FALSE'
+    better_npv = f'{rng("npv_eur")},">"&{c["npv_eur"]}'
+    value = c["criterion_value"]
+    # rank among the qualified: better criterion values, then equal ones with a better NPV; a variant
+    # without a criterion value (no CO2 avoided) after every one with a value, by NPV
+    rank = Formula(
+        f'=IF({c["qualifies"]},IF({c["criterion_known"]},'
+        f'COUNTIFS({qualified},{known},{rng("criterion_value")},"{compare}"&{value})'
+        f'+COUNTIFS({qualified},{known},{rng("criterion_value")},{value},{better_npv})+1,'
+        f'COUNTIFS({qualified},{known})+COUNTIFS({qualified},{unknown},{better_npv})+1),"")')
+    return {
+        # NPV = sum_t CF_t (1+r)^-t with year 0 undiscounted (mgwsim.finance.npv)
+        "npv_eur": Formula(f"=SUMPRODUCT({factor},{cells.years(flow.incremental, horizon)})"),
+        "npv_before_grants_eur": Formula(f"=SUMPRODUCT({factor},{cells.years(flow.before_grants, horizon)})"),
+        "gap_before_grants_eur": Formula(f'=MAX(0,-{c["npv_before_grants_eur"]})'),
+        "subsidy_gap_eur": Formula(f'=MAX(0,-{c["npv_eur"]})'),
+        "works_grants_eur": Formula(f"=-SUM({cells.years(flow.works_grants, horizon)})"),
+        "gap_covered_frac": Formula(f'=IF({c["gap_before_grants_eur"]}>0,'
+                                    f'{c["works_grants_eur"]}/{c["gap_before_grants_eur"]},"")'),
+        "co2_reference_t": Formula(f"=SUM({cells.years(flow.co2_reference, horizon)})"),
+        "co2_variant_t": Formula(f"=SUM({cells.years(flow.co2_variant, horizon)})"),
+        "co2_avoided_t": Formula(f'={c["co2_reference_t"]}-{c["co2_variant_t"]}'),
+        "gap_per_t_co2_eur": Formula(f'=IF({c["co2_avoided_t"]}>0,'
+                                     f'{c["gap_before_grants_eur"]}/{c["co2_avoided_t"]},"")'),
+        "criterion_value": Formula(f"={c[criterion.column]}"),  # the criterion's own column of this table
+        "criterion_known": Formula(f'=ISNUMBER({c["criterion_value"]})'),
+        "rank": rank,
+        "recommended": Formula(f'=IF({c["rank"]}=1,"recommended","")'),
+    }
+
+
+def _irr_and_lcoh(result, case, flow: FlowColumns, cells: FinanceCells, language: str) -> dict:
+    """The IRR where mgwsim reports one (else its reason, :func:`mgwsim.finance.irr`) and the LCOH of both options."""
+    horizon = result.inputs.finance.horizon_years
+    factor = cells.years("B", horizon)
+
+    def lcoh(cost: str, heat: str) -> Formula:
+        # LCOH = sum_t C_t d_t / sum_t E_t d_t (IEA & NEA, Projected Costs of Generating Electricity 2020)
+        cost, heat = cells.years(cost, horizon), cells.years(heat, horizon)
+        discounted_heat = f"SUMPRODUCT({factor},{heat})"
+        return Formula(f'=IF({discounted_heat}>0,SUMPRODUCT({factor},{cost})/{discounted_heat},"")')
+
+    note = case.irr_note
+    irr = (Formula(f"=IRR({cells.years(flow.incremental, horizon)})") if case.irr_frac is not None
+           else in_language((note.en, note.nl), language))
+    return {"irr_frac": irr, "lcoh_variant_eur_per_mwh": lcoh(flow.variant_cost, flow.heat_variant),
+            "lcoh_reference_eur_per_mwh": lcoh(flow.reference_cost, flow.heat_reference)}
 
 
 # --------------------------------------------------------------------------- plain sheets
@@ -274,8 +554,19 @@ def hourly_frame(vr) -> pd.DataFrame:
         "grid_export_kwh": b["grid_export_kwh"],
     }
     frame = pd.DataFrame({k: np.round(v.to_numpy(dtype=float), 3) for k, v in columns.items()})
-    frame.insert(0, f"time ({LOCAL_TIMEZONE}, hour start)", time)
+    frame.insert(0, "variant", vr.variant.name)
+    frame.insert(0, hourly_time_column(), time.to_pydatetime())
     return frame
+
+
+def hourly_time_column() -> str:
+    return f"time ({LOCAL_TIMEZONE}, hour start)"
+
+
+def hourly_rows(result) -> list[list]:
+    """The ``hourly`` sheet: every option (the reference first), one row per variant and hour."""
+    frames = [hourly_frame(vr) for vr in (result.reference, *result.results)]
+    return _frame_rows(pd.concat(frames, ignore_index=True))
 
 
 def checks_frame(result, language: str = "en") -> pd.DataFrame:
@@ -329,16 +620,50 @@ def vat_frame(result) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- writing
-def _cell(sheet, value):
-    """A value as it goes into a write-only row: text always as text, :class:`Formula` as a formula."""
-    if isinstance(value, Formula):
-        return str(value)
-    value = _plain(value)
-    if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"  # never a formula, even when it starts with '='
+def _text_cell(sheet, text: str) -> WriteOnlyCell:
+    """Text that a spreadsheet could take for a formula, as text with the quote prefix (as Excel's ')."""
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"  # never a formula, even when it starts with '='
+    cell.quotePrefix = True
+    return cell
+
+
+class _RowWriter:
+    """Turns values into write-only cells: text as text, :class:`Formula` as a formula, numbers, dates and
+    formulas with the number format of their column (:func:`number_format`) or their own (:class:`Styled`).
+    One styled cell per (column, format) is reused row after row: write-only rows are written as appended."""
+
+    def __init__(self, sheet, header: list):
+        self.sheet = sheet
+        self.formats = [number_format(h) if isinstance(h, str) else None for h in header]
+        self.cells: dict[tuple[int, str], WriteOnlyCell] = {}
+
+    def row(self, values: list, styled: bool = True) -> list:
+        return [self.cell(i, v, styled) for i, v in enumerate(values)]
+
+    def cell(self, i: int, value, styled: bool = True):
+        code = self.formats[i] if styled and i < len(self.formats) else None
+        if type(value) is float and value == value and code is not None:  # a plain number (most hourly cells)
+            return self._formatted(i, value, code)
+        if isinstance(value, Styled):
+            value, code = value.value, value.number_format
+        if not isinstance(value, Formula):
+            value = _plain(value)
+        if isinstance(value, str) and not isinstance(value, Formula):
+            return _text_cell(self.sheet, value) if value.startswith(TEXT_PREFIXES) else value
+        if isinstance(value, datetime):
+            code = DATETIME
+        if value is None or isinstance(value, bool) or code is None:
+            return str(value) if isinstance(value, Formula) else value
+        return self._formatted(i, str(value) if isinstance(value, Formula) else value, code)
+
+    def _formatted(self, i: int, value, code: str) -> WriteOnlyCell:
+        cell = self.cells.get((i, code))
+        if cell is None:
+            cell = self.cells[(i, code)] = WriteOnlyCell(self.sheet)
+            cell.number_format = code
+        cell.value = value
         return cell
-    return value
 
 
 def _frame_rows(frame: pd.DataFrame) -> list[list]:
@@ -346,48 +671,71 @@ def _frame_rows(frame: pd.DataFrame) -> list[list]:
     return [[str(c) for c in frame.columns], *values.tolist()]
 
 
-def _write_rows(book: Workbook, name: str, rows: list[list], *, freeze: str | None = "B2") -> None:
-    """Append ``rows`` to a new write-only sheet with sized columns."""
+def _rows_by_unit(frame: pd.DataFrame, values: tuple[str, ...], unit: str = "unit", name: str | None = None
+                  ) -> list[list]:
+    """A sheet whose ``values`` columns mix units (``inputs``, ``checks``): each number with the format of
+    its row's ``name`` (a parameter named like a price or a share) or else of its ``unit``."""
+    rows = _frame_rows(frame)
+    header = rows[0]
+    for row in rows[1:]:
+        code = number_format(row[header.index(name)]) if name else None
+        code = code or number_format(row[header.index(unit)] or "")
+        for column in (header.index(v) for v in values):
+            value = row[column]
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                row[column] = Styled(value, code or (INTEGER if isinstance(value, int) else None))
+    return rows
+
+
+def _write_rows(book: Workbook, name: str, rows: list[list], *, freeze: str | None = "B2",
+                header_row: int = 1) -> None:
+    """Append ``rows`` to a new write-only sheet with sized columns; the row ``header_row`` (1-based) names
+    the columns, whose names give the number formats of the rows below it."""
     sheet = book.create_sheet(name)
     widths: dict[int, int] = {}
     for row in rows[:200]:
         for i, value in enumerate(row, start=1):
+            value = value.value if isinstance(value, Styled) else value
             text = "" if value is None else str(value)
             widths[i] = max(widths.get(i, 0), 12 if isinstance(value, Formula) else len(text))
     for i, width in widths.items():
         sheet.column_dimensions[get_column_letter(i)].width = min(MAX_COLUMN_WIDTH, width + 2)
     if freeze:
         sheet.freeze_panes = freeze
-    for row in rows:
-        sheet.append([_cell(sheet, v) for v in row])
+    writer = _RowWriter(sheet, rows[header_row - 1])
+    for number, row in enumerate(rows, start=1):
+        sheet.append(writer.row(row, styled=number > header_row))
 
 
-def write_workbook(result, name: str, path, *, sensitivity: pd.DataFrame | None = None, language: str = "en",
+def write_workbook(result, path, *, sensitivity: pd.DataFrame | None = None, language: str = "en",
                    hourly: bool = True) -> Path:
-    """Write the workbook of ``result`` (hourly sheet for variant ``name``) to ``path``; return the path.
+    """Write the workbook of ``result`` to ``path``; return the path.
 
     Written with openpyxl in write-only mode (streaming rows). Formula cells carry no cached
-    value: Excel and LibreOffice compute them when the file is opened (``fullCalcOnLoad``).
+    value: Excel and LibreOffice compute them when the file is opened.
     """
     path = Path(path)
-    flow_rows, flow_columns = cash_flow_sheet(result)
+    flow_rows, flow_columns, cells, item_rows, bill_rows = cash_flow_sheet(result)
     sheets = {
-        "decision": (decision_sheet(result, flow_columns, language), f"B{DECISION_HEADER_ROW + 1}"),
-        "cash_flows": (flow_rows, f"C{FLOW_HEADER_ROW + 1}"),
-        "inputs": (_frame_rows(inputs_frame(result, language)), "B2"),
-        "investments": (_frame_rows(investments_frame(result)), "C2"),
-        "kpis": (_frame_rows(kpis_frame(result)), "B2"),
-        "hourly": (_frame_rows(hourly_frame(result.result(name))), "B2") if hourly else None,
-        "checks": (_frame_rows(checks_frame(result, language)), "B2"),
-        "per_apartment": (_frame_rows(per_apartment_frame(result)), "B2"),
-        "subsidies": (_frame_rows(subsidies_frame(result, language)), "B2"),
-        "vat": (_frame_rows(vat_frame(result)), "B2"),
-        "sensitivity": (_frame_rows(sensitivity.reset_index()), "B2") if sensitivity is not None else None,
-        "sources": (_frame_rows(src.sources_frame(result, language)), "B2"),
+        "decision": (decision_sheet(result, flow_columns, cells, language), f"B{DECISION_HEADER_ROW + 1}",
+                     DECISION_HEADER_ROW),
+        "cash_flows": (flow_rows, f"C{cells.first_year_row}", cells.header_row),
+        "items": (item_rows, "D2", 1),
+        "energy_bills": (bill_rows, "B2", 1),
+        "inputs": (_rows_by_unit(inputs_frame(result, language), ("value",), name="parameter"), "B2", 1),
+        "investments": (_frame_rows(investments_frame(result)), "C2", 1),
+        "kpis": (_frame_rows(kpis_frame(result)), "B2", 1),
+        "hourly": (hourly_rows(result), "C2", 1) if hourly else None,
+        "checks": (_rows_by_unit(checks_frame(result, language), ("value", "threshold")), "B2", 1),
+        "per_apartment": (_frame_rows(per_apartment_frame(result)), "B2", 1),
+        "subsidies": (_frame_rows(subsidies_frame(result, language)), "B2", 1),
+        "vat": (_frame_rows(vat_frame(result)), "B2", 1),
+        "sensitivity": (_frame_rows(sensitivity.reset_index()), "B2", 1) if sensitivity is not None else None,
+        "sources": (_frame_rows(src.sources_frame(result, language)), "B2", 1),
     }
     book = Workbook(write_only=True)
     for sheet, content in sheets.items():
         if content is not None:
-            _write_rows(book, sheet, content[0], freeze=content[1])
+            _write_rows(book, sheet, content[0], freeze=content[1], header_row=content[2])
     book.save(path)
     return path

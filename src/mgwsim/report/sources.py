@@ -308,10 +308,14 @@ COST_ITEMS = {
     "floor_insulation": ("floor insulation", "vloerisolatie"), "glazing": ("new windows", "nieuwe ramen"),
     "pv_remount": ("removing and reinstalling PV for roof works", "zonnepanelen demonteren en herplaatsen voor "
                                                                  "dakwerken"),
+    "radiator_replacement": ("larger radiators", "grotere radiatoren"),
+    "low_temperature_radiator": ("low-temperature radiators", "lagetemperatuurradiatoren"),
+    "hydraulic_balancing": ("hydraulic balancing", "hydraulisch inregelen"),
 }
 """Items of the cost table (``mgwsim/data/costs/cost_table.csv``) in words."""
 
-SIZE_UNITS = {"charger": ("charging point", "laadpunt"), "system": ("system", "systeem"), "m2": ("m²", "m²")}
+SIZE_UNITS = {"charger": ("charging point", "laadpunt"), "system": ("system", "systeem"), "m2": ("m²", "m²"),
+              "apartment": ("apartment", "appartement")}
 """Size units of the cost table that are words."""
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from mgwsim.errors import check_number
+from mgwsim.building.emitters import Radiators
+from mgwsim.errors import InputError, check_number
 from mgwsim.finance import (
     CONNECTION_UPGRADE_PREFIX,
     ConnectionCosts,
@@ -51,7 +52,8 @@ def variant_investments(variant: Variant, costs: CostTable, *, mv_tariff: Tariff
                         access_power_kva: float = 0.0, design_heat_load_kw: float = 0.0, peak_import_kw: float = 0.0,
                         existing_connection_kva: float | None = None, existing_boiler_age_years: float | None = None,
                         connection_costs: ConnectionCosts | None = None,
-                        roof_insulation_year: int | None = None) -> list[Investment]:
+                        roof_insulation_year: int | None = None,
+                        radiators: Radiators | None = None, n_apartments: int | None = None) -> list[Investment]:
     """The investments of ``variant`` (excl. VAT), each with the year it is bought.
 
     At year 0: heat pumps per unit (economies of scale in the cost table), hydraulics, buffer
@@ -98,6 +100,11 @@ def variant_investments(variant: Variant, costs: CostTable, *, mv_tariff: Tariff
         The year the renovation path insulates the roof [years from now]: PV laid before it
         (within the PV's life) is removed and reinstalled then, a one-off ``pv_remount`` cost
         (:func:`mgwsim.assess.pv_before_roof_renovation` judges the same case).
+    radiators : Radiators, optional
+        The existing radiators, needed when the variant has an emitter upgrade
+        (:func:`emitter_investments`).
+    n_apartments : int, optional
+        Apartments of the building, needed when the emitter upgrade balances the system.
     """
     plant = variant.plant
     works = connection_costs if connection_costs is not None else load_connection_costs()
@@ -135,7 +142,28 @@ def variant_investments(variant: Variant, costs: CostTable, *, mv_tariff: Tariff
         items.extend(connection_upgrade_investments(works, existing_connection_kva, peak / CONNECTION_POWER_FACTOR))
     if not variant.keeps_gas_connection:
         items.extend(gas_closure_investments(works, design_heat_load_kw))
+    if variant.emitter_upgrade is not None:
+        items += emitter_investments(variant.emitter_upgrade, costs, radiators, n_apartments)
     items.extend(variant.extra_investments)
+    return items
+
+
+def emitter_investments(upgrade, costs: CostTable, radiators: Radiators | None,
+                        n_apartments: int | None) -> list[Investment]:
+    """The new radiators by their output at the EN 442 standard regime 75/65/20 [kW] (``radiator_replacement``,
+    or ``low_temperature_radiator`` when they bring their own exponent) and the hydraulic balancing per
+    apartment (``hydraulic_balancing``), at year 0, with the rows' VAT class."""
+    if not isinstance(radiators, Radiators):
+        raise InputError("variant_investments: an emitter upgrade needs the existing radiators "
+                         f"(radiators = Radiators), got {type(radiators).__name__}")
+    items = []
+    if upgrade.replaces_radiators:
+        kw = upgrade.new_nominal_output_kw(radiators)
+        item = "radiator_replacement" if upgrade.exponent is None else "low_temperature_radiator"
+        items += costs.investments(item, kw, name=f"{upgrade.name}: new radiators {kw:.1f} kW at 75/65/20")
+    if upgrade.balancing:
+        n = int(check_number(n_apartments, "n_apartments", owner="variant_investments", low=1))
+        items += costs.investments("hydraulic_balancing", n, name=f"{upgrade.name}: hydraulic balancing ({n} apartments)")
     return items
 
 

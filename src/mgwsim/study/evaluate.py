@@ -98,6 +98,7 @@ class VariantResult:
             "dhw_loop_share": system["dhw_loop_share"],
             "cold_hours": system["cold_hours"],
             "min_operative_degc": system["min_operative_degc"],
+            "max_supply_required_degc": float(self.system.hourly["supply_required_degc"].max()),
             "hp_elec_mwh": system["hp_elec_kwh"] / 1000.0,
             "gas_mwh": system["gas_kwh"] / 1000.0,
             "pv_mwh": electric["pv_kwh"] / 1000.0,
@@ -173,12 +174,14 @@ def _checks(inputs: StudyInputs, variant: Variant, system: SystemResult, balance
 def evaluate_variant(inputs: StudyInputs, variant: Variant, demand: Demand | None = None) -> VariantResult:
     """Run ``variant`` on the building of ``inputs`` for one year and assess it.
 
-    ``demand`` replaces today's (``inputs.demand``), e.g. the building after a renovation step
-    with its existing radiators (:attr:`StudyInputs.path_demands`); the common-area loads, the
-    auxiliaries and the investments stay those of today's building (the pumps and fans stay).
+    ``demand`` replaces today's (``inputs.demand``, or with the variant's emitter upgrade
+    :meth:`StudyInputs.demand_with`: the supply temperature its upgraded radiators need), e.g. the
+    building after a renovation step with the variant's radiators
+    (:meth:`StudyInputs.path_demands_with`); the common-area loads, the auxiliaries and the
+    investments stay those of today's building (the pumps and fans stay).
     """
     weather, n = inputs.weather, inputs.weather.n_hours
-    demand = inputs.demand if demand is None else demand
+    demand = inputs.demand_with(variant.emitter_upgrade) if demand is None else demand
     pv_kw = pv_ac_kw_array(weather, variant.pv) if variant.pv else np.zeros(n)
     common = inputs.common_area_kw
     system = simulate_system(demand, variant.plant, weather, control=variant.control, pv_kw=pv_kw, other_load_kw=common,
@@ -256,7 +259,9 @@ def assess_year(inputs: StudyInputs, variant: Variant, system: SystemResult, gri
                                       existing_boiler_age_years=inputs.existing_boiler_age_years,
                                       connection_costs=inputs.connection_costs,
                                       roof_insulation_year=(inputs.renovation_path.roof_insulation_year
-                                                            if inputs.renovation_path is not None else None))
+                                                            if inputs.renovation_path is not None else None),
+                                      radiators=inputs.existing_radiators if variant.emitter_upgrade else None,
+                                      n_apartments=building.n_apartments)
     energy = final_energy_by_use(system)
     energy["auxiliary"] = {"electricity": auxiliary_kwh}
     epc = primary_energy_indicator(energy, heated_floor_area_m2=building.heated_floor_area_m2, pv_generation_kwh=pv_kwh)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from mgwsim.assess import load_co2_factors
-from mgwsim.building import Building, Radiators, RenovationPath
+from mgwsim.building import Building, EmitterUpgrade, Radiators, RenovationPath
 from mgwsim.demand import Demand, simulate_demand
 from mgwsim.errors import InputError, check_number, check_series
 from mgwsim.finance import (
@@ -262,6 +262,28 @@ class StudyInputs:
             return []
         states = [state for _, _, state in self.renovation_path.buildings(self.building)]
         return [self.demand] + [self.demand_of(state, self.existing_radiators) for state in states[1:]]
+
+    def radiators_of(self, upgrade: EmitterUpgrade | None) -> Radiators:
+        """The radiators a variant heats with: the existing ones, or the existing ones after ``upgrade``
+        (one object per upgrade, so that the demand cache serves every variant with the same upgrade)."""
+        if upgrade is None:
+            return self.existing_radiators
+        cache = self.__dict__.setdefault("_upgraded_radiators", {})
+        if upgrade not in cache:
+            cache[upgrade] = upgrade.apply(self.existing_radiators)
+        return cache[upgrade]
+
+    def demand_with(self, upgrade: EmitterUpgrade | None) -> Demand:
+        """Today's demand heated through the radiators of :meth:`radiators_of` (``None``: :attr:`demand`)."""
+        return self.demand if upgrade is None else self.demand_of(self.building, self.radiators_of(upgrade))
+
+    def path_demands_with(self, upgrade: EmitterUpgrade | None) -> list[Demand]:
+        """:attr:`path_demands` heated through the radiators of :meth:`radiators_of`."""
+        if upgrade is None or self.renovation_path is None:
+            return self.path_demands
+        radiators = self.radiators_of(upgrade)
+        states = [state for _, _, state in self.renovation_path.buildings(self.building)]
+        return [self.demand_with(upgrade)] + [self.demand_of(state, radiators) for state in states[1:]]
 
     @cached_property
     def common_area_loads(self) -> pd.DataFrame:

@@ -190,8 +190,9 @@ class Study:
         if self.inputs.renovation_path:
             for name, result in evaluated.items():
                 tell(f"renovation path of {name}")
+                demands = self.inputs.path_demands_with(result.variant.emitter_upgrade)
                 states[name] = [result] + [evaluate_variant(self.inputs, result.variant, demand=demand)
-                                           for demand in self.inputs.path_demands[1:]]
+                                           for demand in demands[1:]]
                 paths[name] = self._path(states[name])
         cases = [variant_business_case(self.inputs, result, reference, paths.get(result.variant.name),
                                        states.get(result.variant.name), states.get(reference.variant.name))
@@ -228,7 +229,7 @@ class Study:
                               other_load_kw=inputs.common_area_kw + result.ev_kw,
                               connection_upgrade_eur=connection_upgrade_eur(result.investments))
         return evaluate_path(inputs.building, inputs.renovation_path, variant.plant, inputs.weather,
-                             radiators=inputs.existing_radiators, install_year=inputs.install_year,
+                             radiators=inputs.radiators_of(variant.emitter_upgrade), install_year=inputs.install_year,
                              horizon_year=inputs.install_year + inputs.finance.horizon_years, context=context,
                              results=[state.system for state in states])
 

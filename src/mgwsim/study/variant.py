@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from mgwsim.building.emitters import EmitterUpgrade
 from mgwsim.control import Control
 from mgwsim.errors import InputError, check_choice
 from mgwsim.ev import ChargingSite
@@ -46,6 +47,9 @@ class Variant:
         distribution, metering) are billed even in a year without gas. ``None`` (default): kept
         exactly when the plant burns gas (a gas-boiler backup); an all-electric plant closes it
         and pays the DSO's closure fee and the removal of the old boiler.
+    emitter_upgrade : EmitterUpgrade, optional
+        Larger or low-temperature radiators and/or hydraulic balancing: the variant's year runs on
+        the upgraded radiators (a lower supply temperature), and their cost is among its investments.
     extra_investments : tuple of Investment
         Anything else the variant buys (envelope measures, electrical works, ...).
     description : str
@@ -65,6 +69,7 @@ class Variant:
     dynamic_tariff: bool = False
     keeps_existing_boiler: bool = True
     gas_connection: bool | None = None
+    emitter_upgrade: EmitterUpgrade | None = None
     extra_investments: tuple[Investment, ...] = ()
     description: str = ""
     name_nl: str = ""
@@ -81,6 +86,9 @@ class Variant:
         for array in self.pv:
             if not isinstance(array, PvArray):
                 raise InputError(f"{owner}.pv must hold PvArray objects, got {type(array).__name__}")
+        if self.emitter_upgrade is not None and not isinstance(self.emitter_upgrade, EmitterUpgrade):
+            raise InputError(f"{owner}.emitter_upgrade must be an EmitterUpgrade, got "
+                             f"{type(self.emitter_upgrade).__name__}")
         check_choice(self.ev_strategy, "ev_strategy", EV_STRATEGIES, owner=owner)
         check_choice(self.connection, "connection", CONNECTIONS, owner=owner)
         if self.ev_strategy == "peak_limited" and (self.ev is None or self.ev.site_limit_kw is None):

@@ -1,0 +1,252 @@
+"""The workbook an engineer can check: live formulas that recompute mgwsim's money, typed and formatted
+inputs, dates as dates, hourly data of every variant, text that never becomes a formula."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import datetime
+
+import numpy as np
+import openpyxl
+import pytest
+from openpyxl.utils import get_column_letter
+
+from mgwsim.report.excel import (
+    DATETIME,
+    DECISION_FIELDS,
+    DECISION_HEADER_ROW,
+    MONEY,
+    PERCENT,
+    PRICE,
+    SHEETS,
+    cash_flow_sheet,
+    number_format,
+    write_workbook,
+)
+
+FORMULA_NAME = '=HYPERLINK("https://example.com","x")'
+"""A variant name that a spreadsheet would take for a formula."""
+
+
+# --------------------------------------------------------------------------- fixtures
+@pytest.fixture(scope="module")
+def demo():
+    """The demo study (the 1960s block with its renovation path: energy bills change along the years)."""
+    from mgwsim.demo import example_study
+
+    return example_study().run()
+
+
+@pytest.fixture(scope="module")
+def escalated():
+    """The demo over 15 years with every price escalating (capex 1 %/year, gas 8 %, electricity 1 %,
+    injection -1 %, O&M 2 %) and a 2 % discount rate: some variants have an IRR, others not (their flows
+    change sign several times); the third variant is named like a formula and described as ``=1+1``."""
+    from mgwsim.demo import example_study
+
+    study = example_study()
+    finance = replace(study.inputs.finance, horizon_years=15, discount_rate_frac=0.02, capex_escalation_frac=0.01,
+                      escalation_frac={"gas": 0.08, "electricity": 0.01, "injection": -0.01, "om": 0.02})
+    variants = list(study.variants)
+    variants[2] = replace(variants[2], name=FORMULA_NAME, description="=1+1")
+    return replace(study, inputs=replace(study.inputs, finance=finance), variants=tuple(variants)).run()
+
+
+@pytest.fixture(scope="module")
+def studies(demo, escalated):
+    return {"demo": demo, "escalated": escalated}
+
+
+@pytest.fixture(scope="module")
+def books(studies, tmp_path_factory):
+    """Each study's workbook without the hourly sheet, and its values as the formula engine computes them."""
+    import formulas
+
+    root, out = tmp_path_factory.mktemp("books"), {}
+    for name, study in studies.items():
+        path = write_workbook(study, root / f"{name}.xlsx", hourly=False)
+        out[name] = (path, formulas.ExcelModel().loads(str(path)).finish().calculate())
+    return out
+
+
+@pytest.fixture(scope="module")
+def hourly_book(escalated, tmp_path_factory):
+    return openpyxl.load_workbook(write_workbook(escalated, tmp_path_factory.mktemp("hourly") / "book.xlsx"),
+                                  read_only=True)
+
+
+def _computed(solution: dict, path, sheet: str, ref: str):
+    """A cell's value as the formula engine computed it (None for an empty cell)."""
+    key = f"'[{path.name}]{sheet.upper()}'!{ref}"
+    return solution[key].value[0, 0] if key in solution else None
+
+
+def _decision(solution, path, row: int, field: str):
+    return _computed(solution, path, "decision",
+                     f"{get_column_letter(DECISION_FIELDS.index(field) + 1)}{DECISION_HEADER_ROW + 1 + row}")
+
+
+# --------------------------------------------------------------------------- formulas recompute mgwsim
+def test_the_studies_cover_irrs_replacements_and_residual_values(demo, escalated):
+    """What the formulas must get right occurs: an IRR and its absence, replacements, residual values."""
+    irrs = [case.irr_frac for case in escalated.cases]
+    assert any(v is not None for v in irrs) and any(v is None for v in irrs)
+    for study in (demo, escalated):
+        lines = [case.cash_flows for case in study.cases]
+        assert any((f["variant_replacement_eur"] != 0).any() for f in lines)
+        assert all((f["variant_residual_eur"] != 0).any() for f in lines)
+
+
+@pytest.mark.parametrize("which", ["demo", "escalated"])
+def test_formulas_recompute_npv_irr_gap_and_lcoh_of_every_variant(studies, books, which):
+    study, (path, solution) = studies[which], books[which]
+    for i, case in enumerate(study.cases):
+        got = {f: _decision(solution, path, i, f) for f in DECISION_FIELDS}
+        assert got["variant"] == study.results[i].variant.name
+        for field in ("npv_eur", "npv_before_grants_eur", "gap_before_grants_eur", "subsidy_gap_eur",
+                      "works_grants_eur", "lcoh_variant_eur_per_mwh", "lcoh_reference_eur_per_mwh"):
+            assert got[field] == pytest.approx(getattr(case, field), abs=0.005), (i, field)
+        if case.irr_frac is None:
+            assert got["irr_frac"] == case.irr_note.en
+        else:  # mgwsim bisects to 1e-16 in 1/(1+r); the engine finds the polynomial's roots
+            assert got["irr_frac"] == pytest.approx(case.irr_frac, abs=1e-9), i
+
+
+@pytest.mark.parametrize("which", ["demo", "escalated"])
+def test_every_cash_flow_line_is_recomputed_to_the_cent(studies, books, which):
+    """Investment, replacement, O&M, residual value and energy of both options, from the items and bills,
+    with mgwsim's escalation and discounting conventions."""
+    study, (path, solution) = studies[which], books[which]
+    rows, _, cells, _, _ = cash_flow_sheet(study)
+    header = rows[cells.header_row - 1]
+    for vr, case in zip(study.results, study.cases, strict=True):
+        for line in case.cash_flows.columns:
+            column = get_column_letter(header.index(f"{vr.variant.name} | {line}") + 1)
+            got = [_computed(solution, path, "cash_flows", f"{column}{cells.year_row(t)}")
+                   for t in range(len(case.cash_flows))]
+            np.testing.assert_allclose(np.asarray(got, dtype=float), case.cash_flows[line].to_numpy(), rtol=0,
+                                       atol=0.005, err_msg=f"{vr.variant.name} {line}")
+
+
+def test_the_flows_are_formulas_on_items_bills_and_inputs(books, escalated):
+    book = openpyxl.load_workbook(books["escalated"][0])
+    rows, _, cells, _, _ = cash_flow_sheet(escalated)
+    header = rows[cells.header_row - 1]
+    sheet = book["cash_flows"]
+    name = escalated.results[0].variant.name
+    for line, reads in (("variant_investment_eur", "items!"), ("variant_replacement_eur", "items!"),
+                        ("variant_om_eur", "items!"), ("variant_residual_eur", "items!"),
+                        ("variant_energy_gas_eur", "energy_bills!"), ("variant_study_eur", "$B$4"),
+                        ("incremental_eur", "-")):
+        cell = sheet.cell(cells.year_row(3), header.index(f"{name} | {line}") + 1)
+        assert cell.data_type == "f" and reads in cell.value, line
+    # the escalations are input cells the formulas read
+    assert sheet["A5"].value.startswith("escalation_") and sheet["B5"].data_type == "n"
+
+
+# --------------------------------------------------------------------------- types and formats
+NUMBER_TEXT = re.compile(r"^[\s€-]*[\d.,]+\s*(%|€|EUR)?\s*$")
+
+
+def test_inputs_are_typed_numbers_with_units_and_formats(books):
+    book = openpyxl.load_workbook(books["demo"][0])
+    sheet = book["inputs"]
+    header = [c.value for c in sheet[1]]
+    value, unit = header.index("value"), header.index("unit")
+    rows = {row[1].value: row for row in sheet.iter_rows(min_row=2)}
+    expected = {"discount_rate": PERCENT, "study_cost_incl_vat": MONEY, "energy_eur_per_kwh": PRICE,
+                "vat_frac": PERCENT, "capacity_eur_per_kw_year": MONEY}
+    for parameter, code in expected.items():
+        cell = rows[parameter][value]
+        assert cell.data_type == "n" and cell.number_format == code, parameter
+    for parameter in ("heated_floor_area", "design_heat_load", "space_heating_demand", "setpoint"):
+        cell = rows[parameter][value]
+        assert cell.data_type == "n" and cell.number_format != "General", parameter
+        assert rows[parameter][unit].value, parameter
+    texts = [row[value].value for row in rows.values() if row[value].data_type == "s"]
+    assert not [t for t in texts if NUMBER_TEXT.match(t)]  # no "1,850" or "3.0 %" as text
+
+
+@pytest.mark.parametrize("sheet", ["decision", "cash_flows", "items", "energy_bills", "kpis", "investments",
+                                   "per_apartment", "vat", "subsidies"])
+def test_money_shares_and_energy_are_never_in_general_format(books, sheet):
+    book = openpyxl.load_workbook(books["demo"][0])
+    ws = book[sheet]
+    header_row = DECISION_HEADER_ROW if sheet == "decision" else _flow_header_row(ws) if sheet == "cash_flows" else 1
+    header = [c.value for c in ws[header_row]]
+    checked = 0
+    for row in ws.iter_rows(min_row=header_row + 1):
+        for cell, name in zip(row, header, strict=False):
+            if not isinstance(name, str) or cell.data_type not in ("n", "f") or cell.value is None:
+                continue
+            if re.search(r"eur|_frac|kwh|mwh", name.lower()):
+                assert cell.number_format == number_format(name) != "General", (sheet, cell.coordinate, name)
+                checked += 1
+    assert checked > 0
+
+
+def test_check_values_carry_the_format_of_their_unit(books):
+    sheet = openpyxl.load_workbook(books["demo"][0])["checks"]
+    header = [c.value for c in sheet[1]]
+    value, threshold, unit = (header.index(c) for c in ("value", "threshold", "unit"))
+    formats = {}
+    for row in sheet.iter_rows(min_row=2):
+        for cell in (row[value], row[threshold]):
+            if cell.data_type == "n" and cell.value is not None:
+                formats.setdefault(row[unit].value, set()).add(cell.number_format)
+    assert formats["EUR"] == {MONEY}
+    assert formats["share of heat"] == {PERCENT}
+    assert "General" not in formats["kWh/a"]
+
+
+def _flow_header_row(ws) -> int:
+    return next(c.row for c in ws["A"] if c.value == "year")
+
+
+def test_number_formats_by_name():
+    assert number_format("npv_eur") == MONEY
+    assert number_format("energy_eur_per_kwh") == PRICE
+    assert number_format("irr_frac") == number_format("discount_rate") == PERCENT
+    assert number_format("hp_heat_kwh") != number_format("temp_air_degc")
+    assert number_format("variant") is None
+
+
+# --------------------------------------------------------------------------- hourly and dates
+def test_hourly_data_of_every_variant_with_datetimes(escalated, hourly_book):
+    assert hourly_book.sheetnames == [s for s in SHEETS if s != "sensitivity"]
+    rows = hourly_book["hourly"].iter_rows()
+    header = [c.value for c in next(rows)]
+    names, heat, times = [], {}, []
+    for row in rows:
+        name = row[1].value
+        if not names or names[-1] != name:
+            names.append(name)
+        heat[name] = heat.get(name, 0.0) + row[header.index("hp_heat_kwh")].value
+        if len(times) < 3:
+            times.append(row[0])
+    options = (escalated.reference, *escalated.results)
+    assert names == [r.variant.name for r in options]
+    for r in options:
+        expected = r.system.hourly["hp_heat_sh_kwh"].sum() + r.system.hourly["hp_heat_dhw_kwh"].sum()
+        assert heat[r.variant.name] == pytest.approx(expected, abs=0.0005 * len(r.system.hourly))
+    assert all(isinstance(c.value, datetime) and c.number_format == DATETIME for c in times)
+    assert (times[1].value - times[0].value).total_seconds() == 3600
+
+
+# --------------------------------------------------------------------------- text stays text
+def test_text_that_looks_like_a_formula_stays_text(escalated, books):
+    path, solution = books["escalated"]
+    book = openpyxl.load_workbook(path)
+    seen = {FORMULA_NAME: 0, "=1+1": 0, "+ PV": 0}
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    assert "HYPERLINK" not in cell.value and cell.value != "=1+1", (sheet.title, cell.coordinate)
+                elif cell.value in seen:
+                    assert cell.data_type == "s" and cell.quotePrefix, (sheet.title, cell.coordinate)
+                    seen[cell.value] += 1
+    assert all(seen.values()), seen
+    # the formula engine reads the name as the name, not as a formula
+    assert _decision(solution, path, 2, "variant") == FORMULA_NAME
