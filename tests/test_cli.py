@@ -8,7 +8,7 @@ import types
 import pandas as pd
 import pytest
 
-from mgwsim import cli
+from mgwsim import Branding, cli
 
 SMALL_STUDY = """
 [building]
@@ -78,16 +78,38 @@ def test_study_calls_write_report_with_the_language(small_study, tmp_path, monke
     calls = []
     fake = types.ModuleType("mgwsim.report")
 
-    def write_report(result, out, *, language):
-        calls.append((result.recommended, out, language))
-        return types.SimpleNamespace(html=out / "report.html", workbook=out / "workbook.xlsx")
+    def write_report(result, out, *, language, **report):
+        calls.append((result.recommended, out, language, report))
+        return types.SimpleNamespace(html=out / "report.html", workbook=out / "workbook.xlsx", pdf=None)
 
     fake.write_report = write_report
     monkeypatch.setitem(sys.modules, "mgwsim.report", fake)
     out = tmp_path / "out"
     assert cli.main(["study", str(small_study), "-o", str(out), "--language", "nl"]) == 0
-    assert calls == [(None, out, "nl")]  # nothing qualifies (see above): the report details the closest variant
+    no_report_table = {"branding": Branding(), "template_dir": None, "stylesheet": None, "pdf": False}
+    assert calls == [(None, out, "nl", no_report_table)]  # nothing qualifies: the report details the closest variant
     assert f"{out / 'report.html'}, {out / 'workbook.xlsx'}" in capsys.readouterr().out
+
+
+def test_study_passes_the_report_table_and_pdf_to_write_report(small_study, tmp_path, monkeypatch, capsys):
+    calls = []
+    fake = types.ModuleType("mgwsim.report")
+
+    def write_report(result, out, *, language, **report):
+        calls.append(report)
+        return types.SimpleNamespace(html=out / "report.html", workbook=out / "workbook.xlsx", pdf=out / "report.pdf")
+
+    fake.write_report = write_report
+    monkeypatch.setitem(sys.modules, "mgwsim.report", fake)
+    monkeypatch.setitem(sys.modules, "mgwsim.report.pdf", types.SimpleNamespace(pdf_engine=lambda: None))
+    branded = tmp_path / "branded.toml"
+    branded.write_text(small_study.read_text(encoding="utf-8") + '\n[report]\nfirm = "Schelde"\nversion = "2"\n',
+                       encoding="utf-8")
+    out = tmp_path / "out"
+    assert cli.main(["study", str(branded), "-o", str(out), "--pdf"]) == 0
+    assert calls == [{"branding": Branding(firm="Schelde", version="2"), "template_dir": None, "stylesheet": None,
+                      "pdf": True}]
+    assert str(out / "report.pdf") in capsys.readouterr().out
 
 
 def test_study_bad_inputs_exit_2_with_one_line(tmp_path, capsys):

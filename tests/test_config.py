@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from mgwsim.config import DECISION_KEYS, TOP_LEVEL_KEYS, StudyConfig, load_config, load_study, read_config
-from mgwsim.config import _building, _measured, _money, _variants
+from mgwsim.config import _building, _measured, _money, _report, _variants
 from mgwsim.errors import InputError
 from mgwsim.measured.calibration import PARAMETERS
 from mgwsim.study import Study
@@ -286,6 +286,7 @@ def _documented_keys() -> dict[str, tuple[str, ...]]:
         "ev": _variants.EV_KEYS, "control": _variants.CONTROL_KEYS, "decision": DECISION_KEYS,
         "emitter_upgrade": _variants.EMITTER_UPGRADE_KEYS, "battery": _variants.BATTERY_KEYS,
         "measured": _measured.MEASURED_KEYS, "priors": _measured.PRIOR_KEYS + PARAMETERS,
+        "report": _report.REPORT_KEYS,
     }
 
 

@@ -114,8 +114,8 @@ class _Page(HTMLParser):
         if tag == "p" and "data-sentence" in attrs:
             self._sentence = attrs["data-sentence"]
             self.sentences[self._sentence] = ""
-        for key in ("src", "href"):
-            if key in attrs and not attrs[key].startswith("data:"):
+        for key in ("src", "href"):  # data URIs and links within the page (the contents) load nothing
+            if key in attrs and not attrs[key].startswith(("data:", "#")):
                 self.external.append(attrs[key])
 
     def handle_endtag(self, tag):
@@ -1281,3 +1281,110 @@ def test_hourly_data_of_every_option_with_datetimes(result, reports):
         assert heat[r.variant.name] == pytest.approx(expected, abs=0.0005 * len(r.system.hourly))
     assert all(isinstance(c.value, datetime) and c.number_format == DATETIME for c in times)
     assert (times[1].value - times[0].value).total_seconds() == 3600
+
+
+# --------------------------------------------------------------------------- branded, printed (issue 16, item 3)
+LOGO_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="30"><rect width="120" height="30"/></svg>'
+A4_PT = (595, 842)
+
+
+@pytest.fixture(scope="module")
+def weasyprint_present():
+    """Skip (with the reason: WeasyPrint or its system libraries missing) before any report is written."""
+    from mgwsim.report import PdfUnavailable
+    from mgwsim.report.pdf import pdf_engine
+
+    try:
+        return pdf_engine()
+    except PdfUnavailable as error:
+        pytest.skip(str(error))
+
+
+@pytest.fixture(scope="module")
+def branded(result, tmp_path_factory):
+    """The small study's Dutch report with a firm's branding, printed to PDF when WeasyPrint is there."""
+    from mgwsim import Branding
+    from mgwsim.report import PdfUnavailable
+    from mgwsim.report.pdf import pdf_engine
+
+    root = tmp_path_factory.mktemp("branded")
+    logo = root / "logo.svg"
+    logo.write_text(LOGO_SVG, encoding="utf-8")
+    branding = Branding(firm="Studiebureau Schelde", logo=logo, author="Ir. A. Peeters", client="VME Zonneveld",
+                        project_number="2026-017", version="2.1", date="2026-12-06", disclaimer="Indicatieve studie.")
+    try:
+        pdf_engine()
+        pdf = True
+    except PdfUnavailable:
+        pdf = False
+    return write_report(result, root / "out", language="nl", hourly_in_workbook=False, branding=branding, pdf=pdf)
+
+
+def test_the_branded_report_has_a_title_block_and_contents(branded):
+    html = branded.html.read_text(encoding="utf-8")
+    page = _parse(branded.html)
+    assert page.sections == list(SECTIONS) and page.external == []
+    title_block = html.split('<nav id="toc"', 1)[0]
+    for text in ("Studiebureau Schelde", "Ir. A. Peeters", "VME Zonneveld", "2026-017", "Versie 2.1, 6 december 2026",
+                 "Indicatieve studie.", 'src="data:image/svg+xml;base64,'):
+        assert text in title_block, text
+    links = re.findall(r'<a href="#([a-z_]+)">', html.split("</nav>", 1)[0])
+    assert links == list(SECTIONS)
+
+
+def test_the_pdf_has_numbered_a4_pages_with_the_firm_in_the_header(weasyprint_present, branded):
+    pypdf = pytest.importorskip("pypdf")
+    reader = pypdf.PdfReader(branded.pdf)
+    n = len(reader.pages)
+    sizes = {tuple(sorted(round(float(v)) for v in (p.mediabox.width, p.mediabox.height))) for p in reader.pages}
+    assert sizes == {A4_PT}  # A4, portrait or landscape (the comparison's wide tables)
+    second = reader.pages[1].extract_text()
+    assert "Studiebureau Schelde" in second and "2026-017" in second and "Versie 2.1" in second
+    assert f"2 / {n}" in second
+    contents = reader.pages[0].extract_text()
+    for title in ("Samenvatting voor de mede-eigenaars", "Gegevensbronnen"):  # with its page number
+        assert re.search(re.escape(title) + r"[ .]*\d+\s*$", contents, re.M), title
+    assert f"{n} / {n}" in reader.pages[-1].extract_text()
+
+
+def _table_parts(document) -> dict:
+    """Per table element: the (page number, table box) parts it is laid out in."""
+    from weasyprint.formatting_structure import boxes
+
+    parts: dict = {}
+    for number, page in enumerate(document.pages, start=1):
+        for box in page._page_box.descendants():
+            if isinstance(box, boxes.TableBox):
+                parts.setdefault(box.element, []).append((number, box))
+    return parts
+
+
+def _unsplit_height(parts) -> float:
+    """The table's height as one piece: its parts without the header rows repeated on the later pages."""
+    repeated = sum(group.margin_height() for _, box in parts[1:] for group in box.children
+                   if getattr(group, "is_header", False))
+    return sum(box.margin_height() for _, box in parts) - repeated
+
+
+def test_no_table_that_fits_a_page_is_split_in_the_pdf(weasyprint_present, reports):
+    """The demo's Dutch report laid out by WeasyPrint: every table that fits on a page is on one page; a table
+    longer than a page continues on the next with its header row repeated, never a row cut in two."""
+    from mgwsim.report.pdf import render_document
+
+    document = render_document(reports["demo_nl"].html.read_text(encoding="utf-8"))
+    page_height = {number: page._page_box.height for number, page in enumerate(document.pages, start=1)}
+    parts = _table_parts(document)
+    whole = {element.get("id") for element, p in parts.items() if len(p) == 1}
+    # the tables the issue found split, and one inside a collapsed <details> (printed open)
+    assert {"decision-table", "comparison-table", "investments-table", "lock-in-table", "conditions-table"} <= whole
+    for element, p in parts.items():
+        pages = [number for number, _ in p]
+        if len(pages) == 1:
+            continue
+        name = element.get("id") or element.findtext(".//th") or "a table"
+        assert _unsplit_height(p) > page_height[pages[0]], f"{name} fits on a page but is split over pages {pages}"
+        for _, box in p[1:]:
+            assert getattr(box.children[0], "is_header", False), f"{name}: no header row on a continuation page"
+        rows = [row.element for _, box in p for group in box.children if not getattr(group, "is_header", False)
+                for row in group.children]
+        assert len(rows) == len(set(rows)), f"{name}: a row is cut over pages {pages}"

@@ -3,7 +3,8 @@
 ``mgwsim study CONFIG.toml -o OUT/``
     Run the feasibility study a TOML file describes (``docs/config.md``), print the comparison
     and the recommendation with its reason, write ``OUT/table.csv`` and ``OUT/decision.csv`` (and
-    the report and workbook when :mod:`mgwsim.report` is installed).
+    the report and workbook when :mod:`mgwsim.report` is installed; ``--pdf`` also ``report.pdf``,
+    branded by the configuration's ``[report]`` table).
 ``mgwsim demo [--out out]``
     The example Antwerp block on the embedded defaults.
 ``mgwsim stock N -o TABLE``
@@ -72,6 +73,11 @@ def _study(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     out = _writable_folder(args.out, f"-o/--out {args.out!r}")
+    pdf = args.pdf or config.report.pdf
+    if pdf:  # before the run: a missing PDF engine is said now, not after minutes of simulation
+        from mgwsim.report.pdf import pdf_engine
+
+        pdf_engine()
     print(f"mgwsim study: {config.name} ({len(config.study.variants)} variants + reference), from {config.source}",
           file=sys.stderr)
     if config.study.inputs.building_source:
@@ -80,7 +86,8 @@ def _study(args: argparse.Namespace) -> int:
     _write_csv(result.table, out / "table.csv")
     _write_csv(result.decision.to_frame(args.language), out / "decision.csv")
     _print_table(result)
-    written = [out / "table.csv", out / "decision.csv", *_write_report(result, out, args.language)]
+    report = _write_report(result, out, args.language, config.report, pdf)
+    written = [out / "table.csv", out / "decision.csv", *report]
     print(f"\nrecommended: {result.recommended or 'none'}\n{result.recommendation_reason}")
     print("written: " + ", ".join(str(path) for path in written))
     return 0
@@ -96,16 +103,18 @@ def _print_table(result) -> None:
         print(shown.to_string())
 
 
-def _write_report(result, out: Path, language: str) -> list[Path]:
-    """``report.html`` and ``workbook.xlsx`` through :func:`mgwsim.report.write_report`, when it exists."""
+def _write_report(result, out: Path, language: str, settings, pdf: bool) -> list[Path]:
+    """``report.html``, ``workbook.xlsx`` (and ``report.pdf``) through :func:`mgwsim.report.write_report` with
+    the configuration's ``[report]`` settings, when :mod:`mgwsim.report` exists."""
     try:
         from mgwsim.report import write_report
     except ImportError:
         print("mgwsim study: mgwsim.report is not available; report.html and workbook.xlsx were not written",
               file=sys.stderr)
         return []
-    paths = write_report(result, out, language=language)
-    return [Path(paths.html), Path(paths.workbook)]
+    paths = write_report(result, out, language=language, branding=settings.branding,
+                         template_dir=settings.template_dir, stylesheet=settings.stylesheet, pdf=pdf)
+    return [Path(paths.html), Path(paths.workbook), *([Path(paths.pdf)] if paths.pdf else [])]
 
 
 # --------------------------------------------------------------------------- demo, weather
@@ -433,6 +442,9 @@ def _add_study(commands) -> None:
     study.add_argument("config", help="study configuration (TOML), e.g. examples/antwerp_1960s.toml")
     study.add_argument("-o", "--out", default="out", help="output folder (default: out)")
     study.add_argument("--language", choices=LANGUAGES, default="en", help="language of the report (default: en)")
+    study.add_argument("--pdf", action="store_true",
+                       help="also write OUT/report.pdf (A4, through WeasyPrint: pip install 'mgwsim[pdf]'); "
+                            "the configuration's [report] pdf = true does the same")
     study.set_defaults(func=_study)
 
 

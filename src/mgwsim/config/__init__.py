@@ -12,14 +12,16 @@ and what is allowed; a TOML syntax error is an :class:`~mgwsim.errors.InputError
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from mgwsim.branding import ReportSettings
 from mgwsim.building import Building, RenovationPath
 from mgwsim.config._building import read_building, read_radiators, read_renovation, read_weather
 from mgwsim.config._measured import MeasuredInputs, calibration_source, read_measured
 from mgwsim.config._money import read_finance, read_study, read_subsidies, read_tariffs
 from mgwsim.config._reader import Table
+from mgwsim.config._report import read_report
 from mgwsim.config._variants import read_reference, read_variants
 from mgwsim.errors import DataError, InputError
 from mgwsim.measured import Calibration
@@ -29,7 +31,7 @@ __all__ = ["TOP_LEVEL_KEYS", "MeasuredInputs", "MeasuredSetup", "StudyConfig", "
            "load_study", "read_config"]
 
 TOP_LEVEL_KEYS = ("study", "site", "weather", "building", "renovation", "tariffs", "finance", "subsidies",
-                  "decision", "reference", "variants", "measured")
+                  "decision", "reference", "variants", "measured", "report")
 DECISION_KEYS = ("criterion", "max_unmet_share", "max_hot_water_short_share", "require_eligibility")
 
 
@@ -49,6 +51,8 @@ class StudyConfig:
         Where the configuration came from (file path or ``"<dict>"``).
     calibration : Calibration or None
         The building's calibration to its gas bills (``[measured]``), when the study runs on it.
+    report : ReportSettings
+        The ``[report]`` table: the firm's branding, template folder, style sheet, PDF or not.
     """
 
     study: Study
@@ -56,6 +60,7 @@ class StudyConfig:
     name: str
     source: str
     calibration: Calibration | None = None
+    report: ReportSettings = field(default_factory=ReportSettings)
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,8 @@ def read_config(data: dict, base_dir=".", *, source: str = "<dict>") -> StudyCon
     data : dict
         The document (as :func:`tomllib.loads` returns it).
     base_dir : path-like
-        Folder that relative file paths (weather, prices) are resolved against.
+        Folder that relative file paths (weather, prices, the report's logo, templates and style
+        sheet) are resolved against.
     source : str
         Label of the configuration in messages.
 
@@ -88,6 +94,7 @@ def read_config(data: dict, base_dir=".", *, source: str = "<dict>") -> StudyCon
     root = Table(data, "", TOP_LEVEL_KEYS)
     base_dir = Path(base_dir)
     meta = read_study(root)
+    report = read_report(root, base_dir)
     weather = read_weather(root, base_dir)
     building, building_table = read_building(root)
     occupants = _occupants(building_table)
@@ -106,7 +113,7 @@ def read_config(data: dict, base_dir=".", *, source: str = "<dict>") -> StudyCon
                      tariffs=tariffs, subsidies=subsidies, renovation_path=renovation, occupants=occupants,
                      building_source=building_source)
     return StudyConfig(Study(inputs, reference, variants, rules=rules), renovation, meta["name"] or building.name,
-                       source, calibration)
+                       source, calibration, report)
 
 
 def _occupants(building_table: Table) -> float:

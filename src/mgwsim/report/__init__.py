@@ -21,15 +21,18 @@ from pathlib import Path
 import pandas as pd
 
 from mgwsim._atomic import write_atomically
+from mgwsim.branding import Branding, ReportSettings
 from mgwsim.errors import InputError, check_choice
 from mgwsim.report import figures as fg
 from mgwsim.report.analysis import bivalent_point, monthly_balance, npv_sensitivity
 from mgwsim.report.excel import SHEETS, write_workbook
 from mgwsim.report.html import FIGURES, SECTIONS, render_html
+from mgwsim.report.pdf import PdfUnavailable, pdf_engine, write_pdf
 from mgwsim.report.summary import CoOwnerPage, Paragraph, co_owner_page, page_one, variant_label
 from mgwsim.report.text import LANGUAGES, format_eur, format_number, format_pct
 
-__all__ = ["FIGURES", "LANGUAGES", "SECTIONS", "SHEETS", "CoOwnerPage", "Paragraph", "ReportPaths", "bivalent_point",
+__all__ = ["FIGURES", "LANGUAGES", "SECTIONS", "SHEETS", "Branding", "CoOwnerPage", "Paragraph", "PdfUnavailable",
+           "ReportPaths", "ReportSettings", "bivalent_point",
            "build_figures", "co_owner_page", "format_eur", "format_number", "format_pct", "monthly_balance", "npv_sensitivity",
            "page_one", "write_report"]
 
@@ -40,6 +43,8 @@ class ReportPaths:
 
     html: Path
     workbook: Path
+    pdf: Path | None = None
+    """``report.pdf`` when asked for (``write_report(..., pdf=True)``), else None."""
 
 
 def _chosen(result, variant: str | None) -> str:
@@ -91,8 +96,17 @@ def build_figures(result, name: str, sensitivity: pd.DataFrame, language: str = 
     }
 
 
+def _branding(branding) -> Branding:
+    if branding is None:
+        return Branding()
+    if not isinstance(branding, Branding):
+        raise InputError(f"write_report.branding must be a mgwsim.Branding (or None), got {branding!r}")
+    return branding
+
+
 def write_report(result, out_dir, *, language: str = "en", variant: str | None = None,
-                 hourly_in_workbook: bool = True) -> ReportPaths:
+                 hourly_in_workbook: bool = True, branding: Branding | None = None, template_dir=None,
+                 stylesheet=None, pdf: bool = False) -> ReportPaths:
     """Write the feasibility-study report of ``result`` to ``out_dir``.
 
     Parameters
@@ -110,20 +124,38 @@ def write_report(result, out_dir, *, language: str = "en", variant: str | None =
         about :attr:`StudyResult.detail_variant`.
     hourly_in_workbook : bool
         Write the ``hourly`` sheet: 8,760 rows for every option (the slowest part of the workbook).
+    branding : Branding, optional
+        The firm's name, logo, author, client, project number, version, date and disclaimer, in the
+        title block and on every printed page.
+    template_dir : path, optional
+        A folder with the firm's ``report.html.j2`` and/or ``report.css``, used instead of the
+        packaged ones (:mod:`mgwsim.report.layout`).
+    stylesheet : path, optional
+        A CSS file added after the packaged style sheet.
+    pdf : bool
+        Also write ``report.pdf`` (A4) through WeasyPrint, the optional ``pdf`` extra;
+        :class:`PdfUnavailable` (an :class:`InputError`) before anything is computed when it is missing.
 
     Returns
     -------
     ReportPaths
     """
     check_choice(language, "language", LANGUAGES, owner="write_report")
+    if not isinstance(pdf, bool):
+        raise InputError(f"write_report.pdf must be True or False, got {pdf!r}")
+    if pdf:
+        pdf_engine()
     name = _chosen(result, variant)
+    branding = _branding(branding)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     sensitivity = npv_sensitivity(result, name)
     images = {key: fg.to_png_base64(fig) for key, fig in build_figures(result, name, sensitivity, language).items()}
     html_path = out / "report.html"
-    html = render_html(result, name, images, sensitivity, language)
+    html = render_html(result, name, images, sensitivity, language, branding=branding, template_dir=template_dir,
+                       stylesheet=stylesheet)
     write_atomically(html_path, lambda tmp: tmp.write_text(html, encoding="utf-8"))
+    pdf_path = write_pdf(html, out / "report.pdf") if pdf else None
     workbook = write_atomically(out / "workbook.xlsx", lambda tmp: write_workbook(
         result, tmp, sensitivity=sensitivity, language=language, hourly=hourly_in_workbook))
-    return ReportPaths(html_path, workbook)
+    return ReportPaths(html_path, workbook, pdf_path)

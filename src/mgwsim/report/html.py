@@ -1,7 +1,10 @@
 """The self-contained HTML report: sections with stable ids, figures as base-64 PNG, inline CSS.
 
-The page has no external resource (no scripts, fonts or images loaded from elsewhere), so
-it can be mailed to the co-owners and attached to a subsidy application as it is.
+The content of every section is built here; the page around it (title block with the firm's
+:class:`~mgwsim.Branding`, table of contents, style sheet, print layout) is the Jinja2 template
+of :mod:`mgwsim.report.layout`, which a firm may replace. The page has no external resource (no
+scripts, fonts or images loaded from elsewhere; the logo is a data URI), so it can be mailed to
+the co-owners and attached to a subsidy application as it is.
 """
 
 from __future__ import annotations
@@ -11,10 +14,13 @@ from html import escape
 
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 
 from mgwsim._format import format_date, in_language
+from mgwsim.branding import Branding
 from mgwsim.report import analysis as a
 from mgwsim.report import sources as src
+from mgwsim.report.layout import Section, environment, render_page, stylesheets
 from mgwsim.report.sentences import key_name
 from mgwsim.report.summary import (
     co_owner_page,
@@ -67,20 +73,6 @@ COMPARISON_ROWS = (
     ("epc_label", "str"), ("self_consumption", "pct"), ("peak_import_kw", "0"), ("future_proof_score", "0"),
 )
 """Rows of the comparison table: table column and format."""
-
-CSS = """
-body{font-family:Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#1d2733;line-height:1.45}
-h1{color:#1f3b57;margin-bottom:0.1em}h2{color:#1f3b57;border-bottom:2px solid #1f3b57;padding-bottom:0.2em;margin-top:2em}
-h3{color:#2a7ab0}.meta{color:#5c6b7a}table{border-collapse:collapse;margin:0.8em 0;font-size:0.88em}
-th,td{border:1px solid #c9d3dd;padding:0.3em 0.55em;text-align:left;vertical-align:top}
-th{background:#eef3f8}td.num{text-align:right;white-space:nowrap}tr.recommended td,th.recommended{background:#e3eefa;font-weight:bold}
-td.cite{font-size:0.92em;color:#3d4a57}
-td.pass{background:#dff0d8}td.warn{background:#fcefd4}td.fail{background:#f6d6d5}
-figure{margin:1.2em 0}figure img{max-width:100%;height:auto;border:1px solid #e1e6eb}
-figcaption{font-size:0.9em;color:#4a5866}.summary p{font-size:1.05em}.note{font-size:0.88em;color:#4a5866}
-details{margin:0.5em 0}summary{cursor:pointer;color:#2a7ab0}
-"""
-
 
 # --------------------------------------------------------------------------- small builders
 def _cell(value, kind: str, language: str) -> tuple[str, str]:
@@ -153,8 +145,9 @@ def figure_html(name: str, png_base64: str, language: str, **values) -> str:
             f"<figcaption>{escape(caption(name, language, **values))}</figcaption></figure>")
 
 
-def _section(section_id: str, title: str, body: str) -> str:
-    return f'<section id="{section_id}"><h2>{escape(title)}</h2>{body}</section>'
+def _section(section_id: str, title: str, body: str) -> Section:
+    """A section of the page (the ``<section>`` and its heading are written by the template)."""
+    return Section(section_id, title, Markup(body))
 
 
 def _p(text: str) -> str:
@@ -172,7 +165,7 @@ def _list_html(list_id: str, title: str, items: list[str]) -> str:
             + "".join(f"<li>{escape(item)}</li>" for item in items) + "</ul>")
 
 
-def summary_section(result, sensitivity: pd.DataFrame | None, language: str) -> str:
+def summary_section(result, sensitivity: pd.DataFrame | None, language: str) -> Section:
     """Page one for the co-owners in plain words (:func:`mgwsim.report.summary.co_owner_page`): the verdict,
     the advice, the money per apartment, what changes for the residents, what the general meeting votes on
     and the main risk."""
@@ -188,7 +181,7 @@ def summary_section(result, sensitivity: pd.DataFrame | None, language: str) -> 
     return _section("summary", t("sec_summary", language), f'<div class="summary">{"".join(parts)}</div>')
 
 
-def details_section(result, sensitivity: pd.DataFrame | None, language: str) -> str:
+def details_section(result, sensitivity: pd.DataFrame | None, language: str) -> Section:
     """The engineer's reading of the advice (:func:`mgwsim.report.summary.page_one`): every sentence generated
     from the figures it states, the checks at the end of the renovation path, and the words explained."""
     parts = []
@@ -282,7 +275,7 @@ DECISION_HEADER = ("variant", "qualifies", "shortfalls", "eligible_call", "crite
 """Columns of the decision table (label keys)."""
 
 
-def comparison_section(result, figures: dict, language: str) -> str:
+def comparison_section(result, figures: dict, language: str) -> Section:
     """The decision (criterion, per variant qualification and rank, money and CO2), the comparison table
     (indicators × variants) and the comparison chart."""
     decision, rules = result.decision, result.study.rules
@@ -306,7 +299,7 @@ def comparison_section(result, figures: dict, language: str) -> str:
     return _section("comparison", t("sec_comparison", language), body)
 
 
-def _figures_section(section_id: str, title: str, figures: dict, language: str, intro: str = "") -> str:
+def _figures_section(section_id: str, title: str, figures: dict, language: str, intro: str = "") -> Section:
     body = intro + "".join(figure_html(name, figures[name], language) for name in FIGURE_SECTIONS[section_id])
     return _section(section_id, title, body)
 
@@ -403,7 +396,7 @@ def investments_html(result, name: str, language: str) -> str:
             + "</details>")
 
 
-def economics_section(result, name: str, sensitivity: pd.DataFrame, figures: dict, language: str) -> str:
+def economics_section(result, name: str, sensitivity: pd.DataFrame, figures: dict, language: str) -> Section:
     """Cash flows, tornado (with its method and table), the per-apartment split, the investments of the
     variant and the reference, the subsidy application and the VAT per option."""
     body = figure_html("cash_flows", figures["cash_flows"], language)
@@ -423,7 +416,7 @@ def economics_section(result, name: str, sensitivity: pd.DataFrame, figures: dic
 
 
 # --------------------------------------------------------------------------- lock-in
-def lock_in_section(result, name: str, figures: dict, language: str) -> str:
+def lock_in_section(result, name: str, figures: dict, language: str) -> Section:
     """The detailed variant's checks: today's verdict and, with a renovation path, the verdict at its end
     (the one the decision uses), each with its reason; then the matrix of today's verdicts over variants."""
     today = {c.name: c for c in result.result(name).checks}
@@ -447,7 +440,7 @@ def lock_in_section(result, name: str, figures: dict, language: str) -> str:
     return _section("lock_in", t("sec_lock_in", language), body)
 
 
-def renovation_path_section(result, name: str, language: str) -> str:
+def renovation_path_section(result, name: str, language: str) -> Section:
     """Per variant and renovation step: EPC indicator and label, CO2 and its reduction, verdicts; the chosen
     variant's reasons per step."""
     table = result.path_table()
@@ -480,7 +473,7 @@ def renovation_path_section(result, name: str, language: str) -> str:
     return _section("renovation_path", t("sec_renovation_path", language), body)
 
 
-def building_section(result, language: str) -> str:
+def building_section(result, language: str) -> Section:
     """Building, demand, variants, finance, subsidies and tariffs used."""
     facts = src.building_facts(result, language)
     body = f"<h3>{escape(t('building', language))}</h3>"
@@ -503,7 +496,7 @@ def building_section(result, language: str) -> str:
     return _section("building", t("sec_building", language), body)
 
 
-def sources_section(result, language: str) -> str:
+def sources_section(result, language: str) -> Section:
     """Every data source the study used, with the data files' READMEs."""
     rows = [[topic, cite(text)] for topic, text in src.source_list(result, language)]
     body = table_html([t("item", language), t("source", language)], rows, attrs='id="sources-table"')
@@ -519,17 +512,10 @@ def sources_section(result, language: str) -> str:
 
 
 # --------------------------------------------------------------------------- page
-def render_html(result, name: str, figures: dict, sensitivity: pd.DataFrame, language: str) -> str:
-    """The whole page as a string (figures: name → base-64 PNG)."""
-    from mgwsim import __version__
-
-    header = (f"<header><h1>{escape(t('title', language))}</h1><p class='meta'>{escape(result.inputs.building.name)}"
-              f" — {escape(t('subtitle', language))}</p><p class='meta'>"
-              f"{escape(t('generated', language, version=__version__, date=format_date(dt.date.today(), language)))} "
-              f"{escape(t('chosen_variant', language, name=variant_label(result, name, language)))}</p></header>")
+def _sections(result, name: str, figures: dict, sensitivity: pd.DataFrame, language: str) -> list[Section]:
     detail = result.detail_variant
     summary_sensitivity = sensitivity if name == detail else a.npv_sensitivity(result, detail)
-    sections = [
+    return [
         summary_section(result, summary_sensitivity, language),
         details_section(result, summary_sensitivity, language),
         comparison_section(result, figures, language),
@@ -541,6 +527,39 @@ def render_html(result, name: str, figures: dict, sensitivity: pd.DataFrame, lan
         building_section(result, language),
         sources_section(result, language),
     ]
-    return (f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8">'
-            f"<title>{escape(t('title', language))} — {escape(result.inputs.building.name)}</title>"
-            f"<style>{CSS}</style></head><body>{header}{''.join(sections)}</body></html>")
+
+
+def document_facts(branding: Branding, language: str) -> list[tuple[str, str]]:
+    """The title block's rows: client, author and project number, those given."""
+    return [(t(f"brand_{key}", language), getattr(branding, key))
+            for key in ("client", "author", "project_number") if getattr(branding, key)]
+
+
+def issue_line(branding: Branding, language: str) -> str:
+    """The version (when given) and the date of the report, as in every page's footer."""
+    date = format_date(branding.report_date(), language)
+    return t("issue_line", language, version=branding.version, date=date) if branding.version else date
+
+
+def page_context(result, name: str, branding: Branding, language: str) -> dict:
+    """The values of the page template other than the sections and the style sheet."""
+    from mgwsim import __version__
+
+    return {
+        "language": language, "title": t("title", language), "building": result.inputs.building.name,
+        "subtitle": t("subtitle", language),
+        "generated": t("generated", language, version=__version__, date=format_date(dt.date.today(), language)),
+        "chosen": t("chosen_variant", language, name=variant_label(result, name, language)),
+        "branding": branding, "logo": branding.logo_data_uri(), "facts": document_facts(branding, language),
+        "issue": issue_line(branding, language), "labels": {"contents": t("contents", language)},
+    }
+
+
+def render_html(result, name: str, figures: dict, sensitivity: pd.DataFrame, language: str, *,
+                branding: Branding | None = None, template_dir=None, stylesheet=None) -> str:
+    """The whole page as a string (figures: name → base-64 PNG), through the templates of :mod:`~mgwsim.report.layout`
+    (a firm's ``template_dir`` first) with the firm's ``stylesheet`` after the packaged one."""
+    env = environment(template_dir)
+    context = page_context(result, name, branding or Branding(), language)
+    context.update(css=stylesheets(env, stylesheet), sections=_sections(result, name, figures, sensitivity, language))
+    return render_page(env, context)

@@ -51,6 +51,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "epc_indicator_kwh_per_m2": ("EPC indicator [kWh/m²]", "EPC-kengetal [kWh/m²]"),
     "sec_sources": ("Data sources", "Gegevensbronnen"),
     "chosen_variant": ("Variant shown in detail: {name}", "Variant in detail: {name}"),
+    # title block (mgwsim.Branding) and table of contents
+    "contents": ("Contents", "Inhoud"),
+    "brand_client": ("Client", "Opdrachtgever"),
+    "brand_author": ("Author", "Auteur"),
+    "brand_project_number": ("Project number", "Projectnummer"),
+    "brand_version": ("Version", "Versie"),
+    "brand_date": ("Date", "Datum"),
+    "issue_line": ("Version {version}, {date}", "Versie {version}, {date}"),
     # building and assumptions
     "building": ("Building", "Gebouw"),
     "name": ("Name", "Naam"),
