@@ -246,7 +246,7 @@ def test_prated_and_rated_capacity_are_distinct_and_exclusive():
 
 @pytest.mark.parametrize("change, match", [
     (dict(load="partial"), "load = 'partial'"),
-    (dict(cop=0.9), "must lie in"),
+    (dict(cop=0.9), "must be > 1"),
     (dict(capacity_kw=-1.0), "capacity_kw"),
 ])
 def test_bad_points_name_the_field(change, match):

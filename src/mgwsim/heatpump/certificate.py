@@ -69,6 +69,7 @@ import numpy as np
 
 from mgwsim.errors import InputError, check_number, check_positive
 from mgwsim.heatpump.carnot import carnot_cop_with_approach
+from mgwsim.heatpump.datasheet import check_point_values
 from mgwsim.heatpump.maps import PerformanceMap, Source, _check_grid, carnot_cop, sink_above_source
 
 __all__ = [
@@ -136,26 +137,8 @@ def _points_frame(points):
         raise InputError(f"{owner}.load = {frame['load'][bad].iloc[0]!r}; allowed: {list(_LOADS)}")
     for column in _COLUMNS:
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
-    _check_point_values(frame[list(_COLUMNS)].to_numpy(dtype=float), owner)
+    check_point_values(frame[list(_COLUMNS)].to_numpy(dtype=float), owner)
     return frame.reset_index(drop=True)
-
-
-def _check_point_values(pts: np.ndarray, owner: str) -> None:
-    if pts.shape[0] < 2:
-        raise InputError(f"{owner}: at least 2 points are needed, got {pts.shape[0]}")
-    if not np.all(np.isfinite(pts)):
-        raise InputError(f"{owner}: non-finite or non-numeric values in {pts.tolist()}")
-    for j, (ts, tk, q, cop) in enumerate(pts):
-        row = f"{owner}[{j}] (source {ts:g} °C, sink {tk:g} °C)"
-        if tk <= ts:
-            raise InputError(f"{row}: the sink temperature must exceed the source temperature")
-        if q <= 0.0:
-            raise InputError(f"{row}: capacity_kw = {q!r} must be > 0")
-        if not 1.0 < cop < float(carnot_cop(ts, tk)):
-            raise InputError(f"{row}: COP = {cop!r} must lie in (1, Carnot COP {float(carnot_cop(ts, tk)):.3g})")
-    _, counts = np.unique(pts[:, :2], axis=0, return_counts=True)
-    if np.any(counts > 1):
-        raise InputError(f"{owner}: duplicate (source, sink) points; give each test point once")
 
 
 def read_certificate_points(path):

@@ -102,8 +102,9 @@ def _as_points(points) -> np.ndarray:
     return array
 
 
-def _check_points(pts: np.ndarray) -> None:
-    owner = "fit_datasheet.points"
+def check_point_values(pts: np.ndarray, owner: str) -> None:
+    """Rows (source °C, sink °C, capacity kW, COP) a heat pump can have: at least two, finite, the sink above
+    the source, capacity > 0, 1 < COP < Carnot COP (the second law)."""
     if pts.shape[0] < 2:
         raise InputError(f"{owner}: at least 2 points are needed, got {pts.shape[0]}")
     if not np.all(np.isfinite(pts)):
@@ -118,6 +119,11 @@ def _check_points(pts: np.ndarray) -> None:
             raise InputError(f"{row}: COP = {cop!r} must be > 1 (a heat pump beats resistance heating)")
         if cop >= float(carnot_cop(ts, tk)):
             raise InputError(f"{row}: COP = {cop!r} is not below the Carnot COP {float(carnot_cop(ts, tk)):.3g}")
+
+
+def _check_points(pts: np.ndarray) -> None:
+    owner = "fit_datasheet.points"
+    check_point_values(pts, owner)
     _, counts = np.unique(pts[:, :2], axis=0, return_counts=True)
     if np.any(counts > 1):
         raise InputError(f"{owner}: duplicate (source, sink) points; give each test point once")
