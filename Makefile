@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The suite on every core, at most 4 (each worker holds studies in memory); a test file stays on one worker.
+TEST_WORKERS ?= $(shell $(PYTHON) -c "import os; print(min(len(getattr(os, 'sched_getaffinity', lambda _: range(os.cpu_count() or 1))(0)), 4))")
 
 KERNEL_TESTS := tests/test_thermal.py tests/test_system.py tests/test_dhw_tank.py tests/test_control.py \
                 tests/test_ev.py \
@@ -26,7 +28,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(MAKE) --no-print-directory test-nojit
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 # The kernels again as plain Python, so that their code is covered and checked without numba.
 test-nojit: $(STAMP)

@@ -109,7 +109,8 @@ def child(ready, mechanism):
     else:
         watch._exit_when_gone = lambda sentinel: None
     assert watch.watch_parent()
-    Path(ready).write_text(str(os.getpid()), encoding="utf-8")
+    Path(ready + ".tmp").write_text(str(os.getpid()), encoding="utf-8")
+    os.replace(ready + ".tmp", ready)  # the test sees the file only once it holds the pid
     time.sleep(60)
 
 
@@ -130,12 +131,17 @@ def test_watched_child_ends_with_its_parent(tmp_path, mechanism):
     script.write_text(_WATCHED_CHILD.format(watch=_watch.__file__, ready=str(ready), mechanism=mechanism),
                       encoding="utf-8")
     driver = subprocess.Popen([sys.executable, str(script)], start_new_session=True)
-    deadline = time.monotonic() + 30
-    while not ready.exists() and driver.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert ready.exists(), "the child did not start watching"
-    left = _kill_and_wait_for_orphans(driver, [int(ready.read_text(encoding="utf-8"))], timeout_s=3.0)
-    assert not left, f"the child outlived its parent: {left}"
+    try:
+        deadline = time.monotonic() + 30
+        while not ready.exists() and driver.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert ready.exists(), "the child did not start watching"
+        left = _kill_and_wait_for_orphans(driver, [int(ready.read_text(encoding="utf-8"))], timeout_s=3.0)
+        assert not left, f"the child outlived its parent: {left}"
+    finally:
+        if driver.poll() is None:  # a failed check leaves no driver behind
+            driver.kill()
+            driver.wait()
 
 
 def test_nothing_to_watch_in_a_process_not_started_by_multiprocessing():
