@@ -406,10 +406,16 @@ def oversizing_after_renovation(
                       f"Oversized: {facts} (limits {_pct(fail_share)} and {_num(budget)} starts): expect on/off "
                       "cycling, lower efficiency and compressor wear; choose fewer or smaller units.",
                       f"Overgedimensioneerd: {nl}. Verwacht aan/uit-pendelen en slijtage; kies minder of kleinere toestellen.")
-    if m["low_load_share"] > warn_share or m["capacity_ratio"] > ratio_limit:
+    if m["capacity_ratio"] > ratio_limit:
         return _check(args[0], "warn", *args[1:],
                       f"Somewhat large: {facts}; check the smallest unit's minimum output against the renovated load.",
                       f"Eerder groot: {nl}; controleer het minimumvermogen tegenover de gerenoveerde warmtevraag.")
+    if m["low_load_share"] > warn_share:  # not too large in total: the smallest step is what is too large
+        return _check(args[0], "warn", *args[1:],
+                      f"Minimum output high for the mild hours: {facts}; check the smallest unit's minimum output "
+                      "against the renovated load (a smaller unit in the cascade or a buffer).",
+                      f"Minimumvermogen hoog voor de zachte uren: {nl}; controleer het minimumvermogen tegenover de "
+                      "gerenoveerde warmtevraag (een kleiner toestel in de cascade of een buffervat).")
     return _check(args[0], "pass", *args[1:],
                   f"Well sized: {facts}, within the limits.",
                   f"Goed gedimensioneerd: {nl}, binnen de grenzen.")

@@ -588,6 +588,18 @@ def plain_residents(result, name: str, language: str) -> list[str]:
     return out
 
 
+def _grant_cap_words(result, works_eur: float, language: str) -> str:
+    """" (80 % of the investment, at most EUR 24,000: the cap applies)" when the call's cap limits the works
+    grant (the co-owners should not read the grant as the call's share), else ""."""
+    for rule in result.inputs.subsidies:
+        cap = getattr(rule, "cap_eur", None)
+        if getattr(rule, "kind", None) == "works" and getattr(rule, "conditions", ()) and cap is not None:
+            if abs(works_eur - cap) <= 0.005:
+                return _say("vote_grant_capped", language, share=format_share(rule.share_frac, language),
+                            cap=format_eur(cap, language))
+    return ""
+
+
 def _grant_schedule(result, name: str, language: str) -> str:
     works = result.case(name).subsidies.by_year("works")
     advance = works.get(0, 0.0)
@@ -611,12 +623,27 @@ def plain_vote(result, language: str) -> list[str]:
     call = call_name(result, language)
     if works > 0 and call is not None:
         out.append(_say("vote_grant", language, call=call, amount=format_eur(works, language),
+                        rule=_grant_cap_words(result, works, language),
                         schedule=_grant_schedule(result, name, language)))
     steps = steps_in_words(result, language)
     if steps:
-        out.append(_say("vote_steps", language, steps=s.join_words(steps, language)))
+        total, unpriced = _path_works_eur(result)
+        per_apartment = total / result.inputs.building.n_apartments
+        out.append(_say("vote_steps_unpriced" if unpriced else "vote_steps", language,
+                        steps=s.join_words(steps, language), cost=format_eur(total, language),
+                        per_apartment=format_eur(per_apartment, language)))
     out.append(_say("vote_key", language, key=s.key_name(split.attrs.get("key", "floor_area"), language)))
     return out
+
+
+def _path_works_eur(result) -> tuple[float, bool]:
+    """Investment excl. VAT [EUR] of the renovation path's works from the cost table, and whether some
+    measure has no price there (:func:`mgwsim.study.costs.renovation_step_costs`)."""
+    from mgwsim.study.costs import renovation_step_costs
+
+    inputs = result.inputs
+    steps = renovation_step_costs(inputs.renovation_path, inputs.building, inputs.cost_table)
+    return sum(cost for _, cost, _ in steps), any(unpriced for _, _, unpriced in steps)
 
 
 def _range_in_words(low: float, high: float, language: str) -> str:

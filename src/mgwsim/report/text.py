@@ -442,12 +442,12 @@ CAPTIONS: dict[str, tuple[str, str]] = {
 SENTENCES: dict[str, tuple[str, str]] = {
     # --- page one for the co-owners, in plain words (summary.co_owner_page)
     "plain_verdict_profitable": ("Verdict: feasible, and it pays for itself even without a grant.",
-                                 "Besluit: haalbaar, en rendabel ook zonder subsidie."),
-    "plain_verdict_with_grant": ("Verdict: feasible with the grant.", "Besluit: haalbaar met de subsidie."),
+                                 "Conclusie: haalbaar, en rendabel ook zonder subsidie."),
+    "plain_verdict_with_grant": ("Verdict: feasible with the grant.", "Conclusie: haalbaar met de subsidie."),
     "plain_verdict_needs_support": ("Verdict: technically feasible, but not cost-effective without further support.",
-                                    "Besluit: technisch haalbaar, maar niet rendabel zonder bijkomende steun."),
+                                    "Conclusie: technisch haalbaar, maar niet rendabel zonder bijkomende steun."),
     "plain_verdict_not_feasible": ("Verdict: not feasible as studied: no option meets every condition.",
-                                   "Besluit: niet haalbaar zoals bestudeerd: geen enkele optie voldoet aan alle "
+                                   "Conclusie: niet haalbaar zoals bestudeerd: geen enkele optie voldoet aan alle "
                                    "voorwaarden."),
     "plain_why_profitable": (
         "Over {years} years, in today's money, each apartment is {amount} better off on average than with a new gas "
@@ -539,14 +539,24 @@ SENTENCES: dict[str, tuple[str, str]] = {
                    "vragen de meerderheid die het Burgerlijk Wetboek daarvoor bepaalt, art. 3.88):"),
     "vote_choice": ("choosing '{name}': an investment of {investment} incl. VAT, before grants;",
                     "de keuze voor '{name}': een investering van {investment} incl. btw, vóór subsidies;"),
-    "vote_grant": ("applying for the grant of {call}: {amount} for the works, {schedule};",
-                   "de aanvraag van de subsidie van {call}: {amount} voor de werken, {schedule};"),
+    "vote_grant": ("applying for the grant of {call}: {amount} for the works{rule}, {schedule};",
+                   "de aanvraag van de subsidie van {call}: {amount} voor de werken{rule}, {schedule};"),
+    "vote_grant_capped": (" ({share} of the investment, at most {cap}: the cap applies)",
+                          " ({share} van de investering, hoogstens {cap}: het plafond is bereikt)"),
     "vote_grant_once": ("paid at the start", "uitbetaald bij de start"),
     "vote_grant_two": ("{advance} at the start and {balance} after completion, which the co-owners advance until then",
                        "{advance} bij de start en {balance} na de oplevering, die de mede-eigenaars tot dan "
                        "voorschieten"),
-    "vote_steps": ("committing to the planned insulation works: {steps} (not included in these costs);",
-                   "het engagement voor de geplande isolatiewerken: {steps} (niet in deze kosten);"),
+    "vote_steps": ("committing to the planned insulation works: {steps}, about {cost} excl. VAT ({per_apartment} "
+                   "per apartment on average) by the cost table, not included in the costs above;",
+                   "het engagement voor de geplande isolatiewerken: {steps}, ongeveer {cost} excl. btw "
+                   "(gemiddeld {per_apartment} per appartement) volgens de kostentabel, niet in de kosten hierboven;"),
+    "vote_steps_unpriced": ("committing to the planned insulation works: {steps}, at least {cost} excl. VAT "
+                            "({per_apartment} per apartment on average) by the cost table, which does not price "
+                            "every measure; not included in the costs above;",
+                            "het engagement voor de geplande isolatiewerken: {steps}, minstens {cost} excl. btw "
+                            "(gemiddeld {per_apartment} per appartement) volgens de kostentabel, die niet elke "
+                            "maatregel prijst; niet in de kosten hierboven;"),
     "vote_key": ("sharing the costs by {key}.", "de verdeling van de kosten volgens {key}."),
     "plain_risk": ("Main risk: {risk}", "Grootste risico: {risk}"),
     "plain_short_comfort": ("the homes would get too cold", "de woningen zouden te koud worden"),

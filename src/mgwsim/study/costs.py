@@ -241,3 +241,36 @@ def _boiler_items(variant: Variant, costs: CostTable, design_heat_load_kw: float
     when = f"in year {due}" if due else "now"
     name = f"{label} {size:.0f} kW (the existing one is due {when})"
     return list(costs.investments(BOILER_ITEM, size, name=name, first_year=due))
+
+
+# --------------------------------------------------------------------------- the renovation path's works
+def measure_cost_item(measure) -> str | None:
+    """The cost-table item that prices a renovation measure by its area (:meth:`area_m2`): an insulated
+    roof, wall or floor (``<kind>_insulation``), new windows (``glazing``); None for a measure the table
+    does not price (airtightness, ventilation, thermal bridges)."""
+    from mgwsim.building.renovation import Insulate, ReplaceWindows
+
+    if isinstance(measure, Insulate):
+        return f"{measure.kind}_insulation"
+    return "glazing" if isinstance(measure, ReplaceWindows) else None
+
+
+def renovation_step_costs(path, building, costs: CostTable) -> list[tuple[object, float, list[str]]]:
+    """(step, investment excl. VAT [EUR], measures without a price) for each step of ``path`` on ``building``.
+
+    Each priced measure costs :meth:`CostTable.cost_eur` of its item at the area it covers on the building
+    as the earlier steps left it (today's prices: the path's years are not escalated). The study's cash
+    flows do not include these works (they are the same for every option, the reference included).
+    """
+    out, current = [], building
+    for step in path.steps:
+        total, unpriced = 0.0, []
+        for measure in step.measures:
+            item = measure_cost_item(measure)
+            if item is None:
+                unpriced.append(type(measure).__name__)
+            else:
+                total += costs.cost_eur(item, measure.area_m2(current))
+            current = measure.apply(current)
+        out.append((step, total, unpriced))
+    return out
