@@ -43,3 +43,13 @@ def test_page_one_states_what_the_insulation_works_cost_and_that_the_grant_cap_a
     assert grant == call.cap_eur < call.share_frac * float(result.table.loc[recommended, "investment_eur"])
     line = next(item for item in plain_vote(result, "en") if "the cap applies" in item)
     assert format_eur(call.cap_eur, "en") in line and "80 % of the investment" in line
+
+
+def test_the_calls_rules_are_cited_among_the_sources():
+    from mgwsim.demo import example_study
+    from mgwsim.finance._subsidies import KLIMAATFONDS_SOURCE
+    from mgwsim.report.sources import source_list
+
+    result = example_study().run()
+    for language, topic in (("en", "the Antwerp Klimaatfonds"), ("nl", "het Antwerpse Klimaatfonds")):
+        assert (topic, KLIMAATFONDS_SOURCE) in source_list(result, language)

@@ -1029,7 +1029,8 @@ def _design_from_table(site: Site, row: pd.Series | None) -> DesignTemperature:
         raise InputError(f"design_temperature: {_unknown_municipality(site.municipality)}")
     return DesignTemperature(
         value_degc=float(row["design_temperature_degc"]),
-        method=f"national table NBN EN 12831-1 ANB:2020 / NBN B 62-003, municipality {row['municipality']}",
+        method=(f"municipality table design_temperatures_be.csv ({row['confidence']} confidence; to be checked "
+                f"against NBN EN 12831-1 ANB:2020), municipality {row['municipality']}"),
         source=f"{row['source']} ({row['year']})",
         confidence=str(row["confidence"]),
     )

@@ -15,8 +15,11 @@ import pandas as pd
 from mgwsim.assess import load_co2_factors
 from mgwsim._data import data_path
 from mgwsim._format import in_language
+from mgwsim.finance._subsidies import KLIMAATFONDS_SOURCE
 from mgwsim.report.summary import study_price_basis
-from mgwsim.report.text import CARRIERS, LABELS, format_eur, format_number, format_pct, rule_name, t, tariff_parameter
+from mgwsim.report.text import (
+    CARRIERS, LABELS, SENTENCES, format_eur, format_number, format_pct, rule_name, t, tariff_parameter,
+)
 from mgwsim.tariffs import default_price_basis
 from mgwsim.weather import design_temperature
 
@@ -431,6 +434,8 @@ def source_list(result, language: str) -> list[tuple[str, str]]:
     for carrier, row in co2_table(result).iterrows():
         rows.append((f"{t('co2_factors', language)}: {carrier_name(carrier, language)}",
                      f"{publication_source(row['source'])} ({row['year']})"))
+    if any(str(getattr(rule, "name", "")).startswith("klimaatfonds") for rule in inputs.subsidies):
+        rows.append((in_language(SENTENCES["call_klimaatfonds"], language), KLIMAATFONDS_SOURCE))
     return rows
 
 
