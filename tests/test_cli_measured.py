@@ -23,6 +23,7 @@ from mgwsim.study.evaluate import evaluate_variant
 from mgwsim.weather import read_epw
 
 from .test_cli import SMALL_STUDY
+from .test_cli_errors import _one_line
 
 TRUTH = {"setpoint_degc": 21.0, "u_scale": 1.1, "litres_per_person_day": 48.0, "boiler_efficiency": 0.87}
 TWO_VARIANTS = SMALL_STUDY + """
@@ -33,15 +34,6 @@ refrigerant = "R290"
 rated_kw = 50.0
 n_units = 2
 """
-
-
-def _one_line(capsys, argv, status: int) -> str:
-    assert cli.main(argv) == status
-    err = capsys.readouterr().err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("mgwsim: "), err
-    assert "Traceback" not in err
-    return lines[0]
 
 
 def _bills_text(year_shift: int = 0) -> str:

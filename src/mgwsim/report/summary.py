@@ -55,15 +55,21 @@ def sensitivity_change(low: float, high: float, parameter: str, language: str) -
     return "±" + format_share(max(abs(1.0 - low), abs(high - 1.0)), language)
 
 
+def works_call(result):
+    """The subsidy call's works grant the study applies (the first works grant with conditions), or None."""
+    return next((rule for rule in result.inputs.subsidies
+                 if getattr(rule, "kind", None) == "works" and getattr(rule, "conditions", ())), None)
+
+
 def call_name(result, language: str) -> str | None:
-    """The subsidy call the study applies (a works grant with conditions) in words, or None."""
-    for rule in result.inputs.subsidies:
-        if getattr(rule, "kind", None) == "works" and getattr(rule, "conditions", ()):
-            name = str(getattr(rule, "name", type(rule).__name__))
-            if name.startswith("klimaatfonds"):
-                return in_language(SENTENCES["call_klimaatfonds"], language)
-            return in_language(SENTENCES["call_other"], language).format(name=name)
-    return None
+    """The subsidy call the study applies (:func:`works_call`) in words, or None."""
+    rule = works_call(result)
+    if rule is None:
+        return None
+    name = str(getattr(rule, "name", type(rule).__name__))
+    if name.startswith("klimaatfonds"):
+        return in_language(SENTENCES["call_klimaatfonds"], language)
+    return in_language(SENTENCES["call_other"], language).format(name=name)
 
 
 def study_price_basis(inputs) -> PriceBasis:
@@ -591,13 +597,12 @@ def plain_residents(result, name: str, language: str) -> list[str]:
 def _grant_cap_words(result, works_eur: float, language: str) -> str:
     """" (80 % of the investment, at most EUR 24,000: the cap applies)" when the call's cap limits the works
     grant (the co-owners should not read the grant as the call's share), else ""."""
-    for rule in result.inputs.subsidies:
-        cap = getattr(rule, "cap_eur", None)
-        if getattr(rule, "kind", None) == "works" and getattr(rule, "conditions", ()) and cap is not None:
-            if abs(works_eur - cap) <= 0.005:
-                return _say("vote_grant_capped", language, share=format_share(rule.share_frac, language),
-                            cap=format_eur(cap, language))
-    return ""
+    rule = works_call(result)
+    cap = getattr(rule, "cap_eur", None)
+    if cap is None or abs(works_eur - cap) > 0.005:
+        return ""
+    return _say("vote_grant_capped", language, share=format_share(rule.share_frac, language),
+                cap=format_eur(cap, language))
 
 
 def _grant_schedule(result, name: str, language: str) -> str:
