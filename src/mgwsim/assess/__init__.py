@@ -28,19 +28,29 @@ from mgwsim.assess.lockin import (
     fossil_heat_share,
     fossil_lock_in,
     heat_network_readiness,
+    heat_network_temperature,
     hot_water_hygiene,
     oversizing_after_renovation,
     pv_before_roof_renovation,
     refrigerant_lock_in,
     temperature_lock_in,
 )
-from mgwsim.assess.path import PathAssessment, PathContext, evaluate_path, final_energy_by_use
+from mgwsim.assess.path import (
+    PathAssessment,
+    PathContext,
+    co2_factors_with,
+    epc_factors,
+    evaluate_path,
+    final_energy_by_use,
+)
 from mgwsim.assess.score import explain_future_proof_score, future_proof_score
 
 __all__ = [
     "PathAssessment",
     "PathContext",
     "connection_capacity",
+    "co2_factors_with",
+    "epc_factors",
     "evaluate_path",
     "explain_future_proof_score",
     "final_energy_by_use",
@@ -48,6 +58,7 @@ __all__ = [
     "fossil_lock_in",
     "future_proof_score",
     "heat_network_readiness",
+    "heat_network_temperature",
     "hot_water_hygiene",
     "oversizing_after_renovation",
     "pv_before_roof_renovation",

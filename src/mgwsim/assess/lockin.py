@@ -56,6 +56,7 @@ __all__ = [
     "fossil_heat_share",
     "fossil_lock_in",
     "heat_network_readiness",
+    "heat_network_temperature",
     "hot_water_hygiene",
     "oversizing_after_renovation",
     "pv_before_roof_renovation",
@@ -732,6 +733,47 @@ def heat_network_readiness(
                      if area >= need else "")
                   + ", so it can switch to a heat network later.",
                   f"Het gebouw ligt {zone_nl}; het ontwerp behoudt een centrale kring en kan later op een warmtenet.")
+
+
+def heat_network_temperature(system_result, max_loop_supply_degc: float, *, network_name: str = "the heat network",
+                             label: str = "as is") -> CheckResult:
+    """Can the heat network heat the building: does its supply, through the substation, reach the
+    supply temperature the radiators need in every hour?
+
+    The substation delivers what the loop asks (the year's comfort assumes it); this check judges
+    whether the network's guaranteed supply minus the substation approach
+    (:attr:`mgwsim.heat_network.HeatNetwork.max_loop_supply_degc`) covers the required supply
+    temperature (EN 442 radiator model, ``supply_required_degc``). ``fail`` in any hour above it:
+    the radiators (or the envelope) must change before the network can carry the building, a
+    temperature lock-in like the heat pumps' (:func:`temperature_lock_in`).
+
+    Returns
+    -------
+    CheckResult
+        ``value`` = hours above the limit [h], ``threshold`` = the loop's highest supply [°C].
+    """
+    limit = check_number(max_loop_supply_degc, "max_loop_supply_degc", owner="heat_network_temperature", low=20.0,
+                         high=130.0, unit="°C")
+    h = system_result.hourly
+    required = h["supply_required_degc"].to_numpy()
+    above = required > limit + 1e-9
+    hours = _hours(above.sum(), _step_h(system_result))
+    state, state_nl = _state_text(label)
+    args = ("heat_network_temperature", hours, "h", limit)
+    if hours == 0:
+        return _check(args[0], "pass", *args[1:], f"{state}, {network_name} reaches through its substation the supply temperature the "
+                             f"radiators need in every hour (at most {_num(float(required.max()))} °C, limit "
+                             f"{_num(limit)} °C).",
+                      f"{state_nl}: {network_name} haalt via het onderstation elk uur de aanvoertemperatuur die de "
+                      f"radiatoren vragen (hoogstens {_num(float(required.max()), 'nl')} °C, grens "
+                      f"{_num(limit, 'nl')} °C).")
+    peak = float(required[above].max())
+    return _check(args[0], "fail", *args[1:],
+                  f"{state}, in {hours} hours the radiators need up to {_num(peak)} °C, above the {_num(limit)} °C "
+                  f"{network_name} delivers through its substation: larger radiators or the envelope steps first.",
+                  f"{state_nl}: in {hours} uren vragen de radiatoren tot {_num(peak, 'nl')} °C, meer dan de "
+                  f"{_num(limit, 'nl')} °C die {network_name} via het onderstation levert: eerst grotere radiatoren "
+                  "of de isolatiestappen.")
 
 
 # ---------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ import pandas as pd
 
 from mgwsim.assess.checks import CheckResult
 from mgwsim.assess.co2 import annual_emissions, available_electricity_years, load_co2_factors
-from mgwsim.assess.epc import primary_energy_indicator
+from mgwsim.assess.epc import EPC_FACTORS_FLANDERS, primary_energy_indicator
 from mgwsim.assess.lockin import (
     FOSSIL_PHASE_OUT_YEAR,
     MV_THRESHOLD_KVA,
@@ -30,6 +30,7 @@ from mgwsim.assess.lockin import (
     fossil_heat_share,
     fossil_lock_in,
     heat_network_readiness,
+    heat_network_temperature,
     hot_water_hygiene,
     oversizing_after_renovation,
     pv_before_roof_renovation,
@@ -98,6 +99,9 @@ class PathContext:
     connection_upgrade_eur : float, optional
         The low-voltage reinforcement already in the variant's investments [EUR excl. VAT]: the
         connection check then says it is included.
+    heat_network : HeatNetwork, optional
+        The heat network of a variant connected to one: the CO2 and primary-energy factors of its
+        heat (:func:`co2_factors_with`, :func:`epc_factors`).
     """
 
     equipment_type: str = "monobloc"
@@ -120,6 +124,7 @@ class PathContext:
     hot_water_tolerated_hours: float = 0.0
     other_load_kw: np.ndarray | None = field(default=None, repr=False)
     connection_upgrade_eur: float | None = None
+    heat_network: object | None = None
 
     def __post_init__(self):
         owner = "PathContext"
@@ -159,6 +164,10 @@ class PathAssessment:
         return self.table.pivot(index="step", columns="check", values="status")
 
 
+BACKUP_CARRIERS = {"gas_boiler": "natural_gas", "heat_network": "district_heat", "electric": "electricity"}
+"""The energy carrier each backup kind buys."""
+
+
 def final_energy_by_use(system_result) -> dict[str, dict[str, float]]:
     """Annual final energy per EPC use and carrier from a system result [kWh/a].
 
@@ -167,18 +176,19 @@ def final_energy_by_use(system_result) -> dict[str, dict[str, float]]:
     occupants (efficiency 1; mgwsim convention: unmet heat is never a saving, the rooms are
     heated some other way); ``hot_water``: heat-pump electricity for hot water, the booster
     and backup input for hot water. Backup input = backup heat / efficiency, on the carrier
-    of the backup (gas on gross calorific value). Auxiliaries (pumps, fans) are not in the
+    of the backup (:data:`BACKUP_CARRIERS`: gas on gross calorific value, a heat-network
+    substation's metered heat as ``district_heat``). Auxiliaries (pumps, fans) are not in the
     system result and are left out.
     """
     h, backup = system_result.hourly, system_result.plant.backup
-    carrier = "natural_gas" if backup.is_combustion else "electricity"
+    carrier = BACKUP_CARRIERS.get(backup.kind, "electricity")
     bu_sh = float(h["backup_heat_sh_kwh"].sum()) / backup.efficiency
     bu_dhw = float(h["backup_heat_dhw_kwh"].sum()) / backup.efficiency
     unmet = max(float(h["space_heating_unmet_kwh"].sum()), 0.0)  # coupled years: the net shortfall, see assess_year
     heating = {"electricity": float(h["hp_elec_sh_kwh"].sum()) + unmet, "natural_gas": 0.0}
     hot_water = {"electricity": float(h["hp_elec_dhw_kwh"].sum() + h["booster_kwh"].sum()), "natural_gas": 0.0}
-    heating[carrier] += bu_sh
-    hot_water[carrier] += bu_dhw
+    heating[carrier] = heating.get(carrier, 0.0) + bu_sh
+    hot_water[carrier] = hot_water.get(carrier, 0.0) + bu_dhw
     return {"heating": heating, "hot_water": hot_water}
 
 
@@ -187,9 +197,10 @@ def _step_kpis(result, area_m2: float, co2_factors, ctx: PathContext) -> dict:
     comparison table's bookkeeping), CO2 counts heating and hot water only."""
     k, summary = result.kpis(), result.demand.summary()
     energy = final_energy_by_use(result)
-    by_carrier = {c: energy["heating"][c] + energy["hot_water"][c] for c in ("electricity", "natural_gas")}
+    by_carrier = {c: energy["heating"][c] + energy["hot_water"].get(c, 0.0) for c in energy["heating"]}
     energy["auxiliary"] = {"electricity": ctx.auxiliary_kwh}
-    epc = primary_energy_indicator(energy, heated_floor_area_m2=area_m2, pv_generation_kwh=ctx.pv_generation_kwh)
+    epc = primary_energy_indicator(energy, heated_floor_area_m2=area_m2, pv_generation_kwh=ctx.pv_generation_kwh,
+                                   factors=epc_factors(ctx.heat_network))
     co2 = annual_emissions(by_carrier, co2_factors)
     return {
         "space_heating_kwh": summary["space_heating_kwh"],
@@ -247,6 +258,9 @@ def _step_checks(result, history: dict, label: str, plant_year: int, ctx: PathCo
     ]
     if plant.heat_pumps is not None:
         checks.insert(2, oversizing_after_renovation(result))
+    if ctx.heat_network is not None:
+        checks.append(heat_network_temperature(result, ctx.heat_network.max_loop_supply_degc,
+                                               network_name=ctx.heat_network.name, label=label))
     if ctx.pv_kwp > 0:
         pv_year = install_year if ctx.pv_installed_year is None else ctx.pv_installed_year
         checks.append(pv_before_roof_renovation(pv_year, None if roof_year is None else install_year + roof_year,
@@ -263,7 +277,24 @@ def _step_checks(result, history: dict, label: str, plant_year: int, ctx: PathCo
 
 def _co2_factors(ctx: PathContext):
     year = ctx.co2_year if ctx.co2_year is not None else max(available_electricity_years(ctx.electricity_co2))
-    return load_co2_factors(year, ctx.electricity_co2, fuel_basis="gcv")
+    return co2_factors_with(load_co2_factors(year, ctx.electricity_co2, fuel_basis="gcv"), ctx.heat_network)
+
+
+def co2_factors_with(factors: pd.DataFrame, heat_network) -> pd.DataFrame | dict[str, float]:
+    """``factors`` (:func:`load_co2_factors`) with the heat network's heat as ``district_heat`` when there is one
+    (:meth:`mgwsim.heat_network.HeatNetwork.co2_factor`) [kg CO2/kWh]."""
+    if heat_network is None:
+        return factors
+    per_carrier = factors["kg_co2_per_kwh"].to_dict()
+    return {**per_carrier, "district_heat": heat_network.co2_factor(per_carrier["natural_gas"])}
+
+
+def epc_factors(heat_network) -> dict[str, float]:
+    """The Flemish primary-energy factors, with the heat network's metered heat as ``district_heat`` when there
+    is one (:attr:`mgwsim.heat_network.HeatNetwork.primary_factor_per_metered_kwh`)."""
+    if heat_network is None:
+        return dict(EPC_FACTORS_FLANDERS)
+    return {**EPC_FACTORS_FLANDERS, "district_heat": heat_network.primary_factor_per_metered_kwh}
 
 
 def evaluate_path(

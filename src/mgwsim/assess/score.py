@@ -31,6 +31,7 @@ STATUS_POINTS = {"pass": 1.0, "warn": 0.5, "fail": 0.0}
 DEFAULT_WEIGHTS: Mapping[str, float] = {
     "fossil_lock_in": 3.0,
     "temperature_lock_in": 3.0,
+    "heat_network_temperature": 3.0,
     "hot_water_hygiene": 2.0,
     "oversizing": 1.0,
     "refrigerant_lock_in": 1.0,
@@ -42,7 +43,7 @@ DEFAULT_WEIGHTS: Mapping[str, float] = {
 """Weight per check name (an mgwsim judgement): the checks that decide whether the building
 can leave gas and be heated by heat pumps weigh most."""
 
-CRITICAL_CHECKS = ("fossil_lock_in", "temperature_lock_in", "hot_water_hygiene")
+CRITICAL_CHECKS = ("fossil_lock_in", "temperature_lock_in", "heat_network_temperature", "hot_water_hygiene")
 """Checks whose fail caps the score."""
 
 CRITICAL_FAIL_CAP = 40.0

@@ -102,7 +102,7 @@ def read_config(data: dict, base_dir=".", *, source: str = "<dict>") -> StudyCon
     finance, study_cost = read_finance(root, building.n_apartments)
     renovation = read_renovation(root)
     tariffs, subsidies = read_tariffs(root, base_dir, weather), read_subsidies(root)
-    reference, variants, rules = read_reference(root), read_variants(root), read_decision(root)
+    reference, variants, rules = read_reference(root), read_variants(root, base_dir), read_decision(root)
     calibration, building_source = None, ""
     if measured is not None and measured.calibrate:  # the long part, once the whole file is known to be valid
         calibration = measured.calibrate_building(building, occupants, meta["seed"])

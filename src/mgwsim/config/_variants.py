@@ -1,8 +1,10 @@
-"""``[reference]`` and ``[[variants]]``: plant (heat pumps, tanks, hot water, backup), PV, EV, control, connection."""
+"""``[reference]`` and ``[[variants]]``: plant (heat pumps, tanks, hot water, backup) or heat network, PV, EV, control,
+connection."""
 
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import numpy as np
 
@@ -14,6 +16,7 @@ from mgwsim.control import Control
 from mgwsim.errors import InputError
 from mgwsim.ev import ChargingSite
 from mgwsim.ev._data import PROFILES
+from mgwsim.heat_network import HeatNetwork
 from mgwsim.heatpump import TYPICAL_MAX_SUPPLY_DEGC, Source, air_to_water, brine_to_water, datasheet_map
 from mgwsim.pv import (
     IAM_MODELS,
@@ -25,15 +28,17 @@ from mgwsim.pv import (
     pitched_roof,
 )
 from mgwsim.storage import Tank
+from mgwsim.tariffs import read_tariff
 from mgwsim.study import Variant
 from mgwsim.study.variant import CONNECTIONS, EV_STRATEGIES
-from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, gas_boiler_reference
+from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, gas_boiler_reference, heat_network_plant
 from mgwsim.system.plant import BACKUP_KINDS, BACKUP_MODES, HOT_WATER_MODES
 
 VARIANT_KEYS = ("name", "description", "name_nl", "description_nl", "based_on", "plant", "pv", "ev", "control",
-                "connection", "dynamic_tariff", "keeps_existing_boiler", "gas_connection", "emitter_upgrade", "battery")
-REFERENCE_KEYS = (*(k for k in VARIANT_KEYS if k not in ("based_on", "emitter_upgrade", "battery")), "gas_boiler_kw",
-                  "gas_boiler_efficiency")
+                "connection", "dynamic_tariff", "keeps_existing_boiler", "gas_connection", "emitter_upgrade", "battery",
+                "heat_network")
+REFERENCE_KEYS = (*(k for k in VARIANT_KEYS if k not in ("based_on", "emitter_upgrade", "battery", "heat_network")),
+                  "gas_boiler_kw", "gas_boiler_efficiency")
 PLANT_KEYS = ("heat_pumps", "buffer", "hot_water", "backup")
 HEAT_PUMP_SOURCES = ("air",)  # brine needs a source-temperature model in the study (not yet)
 HEAT_PUMP_KEYS = ("source", "refrigerant", "rated_kw", "n_units", "max_supply_degc", "min_modulation_frac",
@@ -62,6 +67,8 @@ BATTERY_KEYS = ("capacity_kwh", "power_kw", "round_trip_efficiency", "soc_min_fr
                 "soc_initial_frac", "self_discharge_frac_per_month", "standby_w", "calendar_fade_per_year",
                 "cycle_fade_per_cycle", "end_of_life_soh", "calendar_life_years", "peak_limit_kw", "peak_reserve_frac")
 EMITTER_UPGRADE_KEYS = ("share", "output_factor", "exponent", "balancing")
+HEAT_NETWORK_KEYS = ("name", "substation_kw", "supply_degc", "approach_k", "tariff", "co2_kg_per_kwh",
+                     "primary_energy_factor", "efficiency", "connection_fee_eur")
 CONTROL_KEYS = ("strategy", "import_limit_kw", "export_limit_kw", "boost_k", "dhw_boost_k", "horizon_h",
                 "min_spread_frac")
 _NOT_INHERITED = ("name", "description", "name_nl", "description_nl", "based_on")
@@ -254,8 +261,33 @@ def read_battery(t: Table | None) -> Battery | None:
             peak_reserve_frac=t.value("peak_reserve_frac", "float", d.peak_reserve_frac, low=0.0, high=1.0))
 
 
+def read_heat_network(t: Table, base_dir: Path | None) -> tuple[HeatNetwork, Plant]:
+    """A ``heat_network`` table: the network, and the substation plant of ``substation_kw`` that replaces the
+    variant's ``plant``; ``tariff`` is a heat tariff file (``kind = "heat"``, relative to the configuration),
+    absent: the NMDA ceiling of the study's gas tariff (:mod:`mgwsim.heat_network`)."""
+    d = HeatNetwork()
+    kw = t.value("substation_kw", "float", low=0.0, low_inclusive=False, high=1e5, unit="kW")
+    tariff = None
+    if "tariff" in t:
+        path = Path(base_dir or ".") / t.value("tariff", "str")
+        if path.suffix != ".toml" or not path.is_file():
+            raise InputError(f"{t.key('tariff')}: heat tariff file {str(path)!r} not found (a .toml file of kind "
+                             "'heat', relative to the configuration)")
+        tariff = read_tariff(path)
+    with t.constructing():
+        network = HeatNetwork(
+            name=t.value("name", "str", d.name), supply_degc=t.value("supply_degc", "float", d.supply_degc),
+            approach_k=t.value("approach_k", "float", d.approach_k), tariff=tariff,
+            co2_kg_per_kwh=t.value("co2_kg_per_kwh", "float", None),
+            primary_energy_factor=t.value("primary_energy_factor", "float", d.primary_energy_factor),
+            efficiency=t.value("efficiency", "float", d.efficiency),
+            connection_fee_eur=t.value("connection_fee_eur", "float", None))
+        return network, heat_network_plant(kw)
+
+
 # --------------------------------------------------------------------------- variants
-def _variant(t: Table, plant: Plant, *, keeps_existing_boiler: bool) -> Variant:
+def _variant(t: Table, plant: Plant, *, keeps_existing_boiler: bool, heat_network: HeatNetwork | None = None
+             ) -> Variant:
     pv = [array for raw, path in t.items("pv") for array in read_pv(raw, path)]
     ev_table = t.table("ev", EV_KEYS)
     ev, strategy = (None, "uncontrolled") if ev_table is None else read_ev(ev_table)
@@ -270,7 +302,7 @@ def _variant(t: Table, plant: Plant, *, keeps_existing_boiler: bool) -> Variant:
             emitter_upgrade=(read_emitter_upgrade(t.table("emitter_upgrade", EMITTER_UPGRADE_KEYS))
                              if "emitter_upgrade" in t.allowed else None),
             battery=read_battery(t.table("battery", BATTERY_KEYS)) if "battery" in t.allowed else None,
-            description=t.value("description", "str", ""), name_nl=t.value("name_nl", "str", ""),
+            heat_network=heat_network, description=t.value("description", "str", ""), name_nl=t.value("name_nl", "str", ""),
             description_nl=t.value("description_nl", "str", ""))
 
 
@@ -292,8 +324,9 @@ def read_reference(root: Table) -> Variant:
     return _variant(t, plant, keeps_existing_boiler=False)
 
 
-def read_variants(root: Table) -> list[Variant]:
-    """``[[variants]]`` with ``based_on`` inheritance from an earlier variant."""
+def read_variants(root: Table, base_dir: Path | None = None) -> list[Variant]:
+    """``[[variants]]`` with ``based_on`` inheritance from an earlier variant; a variant with a ``heat_network``
+    table has the network's substation as its plant (:func:`read_heat_network`)."""
     raw = root.data.get("variants")
     if raw is None or raw == []:
         raise InputError("variants is required: give at least one [[variants]] table")
@@ -302,10 +335,20 @@ def read_variants(root: Table) -> list[Variant]:
     variants = []
     for t in tables:
         t = _inherit(t, merged)
+        network_table = t.table("heat_network", HEAT_NETWORK_KEYS)
+        if network_table is not None:
+            if "plant" in t:
+                raise InputError(f"{t.key('plant')}: a variant with a heat_network has the network's substation as "
+                                 "its plant; give either [variants.plant] or [variants.heat_network], not both")
+            network, plant = read_heat_network(network_table, base_dir)
+            variant = _variant(t, plant, keeps_existing_boiler=False, heat_network=network)
+            merged[variant.name] = t.data
+            variants.append(variant)
+            continue
         plant_table = t.table("plant", PLANT_KEYS, required=True)
         if "heat_pumps" not in plant_table:
-            raise InputError(f"{plant_table.key('heat_pumps')} is required in a variant (only the reference may "
-                             "have no heat pumps)")
+            raise InputError(f"{plant_table.key('heat_pumps')} is required in a variant (only the reference and a "
+                             "heat-network variant may have no heat pumps)")
         variant = _variant(t, read_plant(plant_table), keeps_existing_boiler=True)
         merged[variant.name] = t.data
         variants.append(variant)

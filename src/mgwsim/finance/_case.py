@@ -28,6 +28,11 @@ from mgwsim.finance._subsidies import (
 )
 
 
+MIN_CO2_AVOIDED_T = 1e-3
+"""Least CO2 avoided over the horizon [t] for a gap per tonne: below a kilogram the difference is the
+rounding of two equal years (a variant that burns what the reference burns), not a reduction."""
+
+
 @dataclass(frozen=True)
 class Option:
     """One side of the comparison (a variant, or the reference).
@@ -440,7 +445,8 @@ def _metrics(finance, variant, reference, lines, var_cost, ref_cost, incremental
         study_cost_pv_eur=float(study_cost @ factors),
         gap_covered_frac=subsidies.works_eur / gap_before if gap_before > 0.0 else None,
         co2_avoided_t=co2_avoided,
-        gap_per_t_co2_eur=gap_before / co2_avoided if co2_avoided is not None and co2_avoided > 0.0 else None,
+        gap_per_t_co2_eur=(gap_before / co2_avoided if co2_avoided is not None and co2_avoided > MIN_CO2_AVOIDED_T
+                           else None),
         lcoh_variant_eur_per_mwh=_lcoh(var_cost, variant, factors),
         lcoh_reference_eur_per_mwh=_lcoh(ref_cost, reference, factors),
         co2_abatement_eur_per_t=_abatement(avoided, npv, factors),

@@ -472,13 +472,16 @@ def verdict_key(result) -> str:
 
 
 def design_in_words(variant, language: str) -> str:
-    """What a variant installs, in words: heat pumps (count and size) and backup, or a gas boiler; PV [kWp],
-    EV charging points, a dynamic contract, a medium-voltage cabin."""
+    """What a variant installs, in words: heat pumps (count and size) and backup, a heat-network substation, or a
+    gas boiler; PV [kWp], EV charging points, a dynamic contract, a medium-voltage cabin."""
     def say(template: str, /, **values) -> str:
         return in_language(SENTENCES[template], language).format(**values)
 
     plant, parts = variant.plant, []
-    if plant.heat_pumps is None:
+    if variant.heat_network is not None:
+        parts.append(say("design_heat_network", network=variant.heat_network.name,
+                         kw=format_number(plant.backup.capacity_kw, language)))
+    elif plant.heat_pumps is None:
         parts.append(say("design_gas_boiler"))
     else:
         cascade = plant.heat_pumps
@@ -577,6 +580,8 @@ def plain_residents(result, name: str, language: str) -> list[str]:
     plant, out = variant.plant, []
     if plant.heat_pumps is not None:
         out.append(_say("res_heat_pumps", language, share=format_share(1.0 - row["backup_share"], language)))
+    if variant.heat_network is not None:
+        out.append(_say("res_heat_network", language, network=variant.heat_network.name))
     out.append(_say("res_keeps_gas" if plant.backup.is_combustion else "res_no_gas", language))
     cold = float(row["cold_hours"])
     out.append(_say("res_warm", language) if round(cold) == 0 else

@@ -265,6 +265,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "check_refrigerant_lock_in": ("Refrigerant (EU F-gas)", "Koudemiddel (EU F-gassen)"),
     "check_connection_capacity": ("Grid connection", "Netaansluiting"),
     "check_heat_network_readiness": ("Ready for a heat network", "Klaar voor een warmtenet"),
+    "check_heat_network_temperature": ("Heat-network supply temperature", "Aanvoertemperatuur warmtenet"),
     "check_hot_water_hygiene": ("Hot-water hygiene (legionella)", "Hygiëne warm water (legionella)"),
     "check_temperature_lock_in": ("Temperature lock-in (radiators)", "Temperatuur-lock-in (radiatoren)"),
     "check_oversizing": ("Oversizing after renovation", "Overdimensionering na renovatie"),
@@ -478,6 +479,10 @@ SENTENCES: dict[str, tuple[str, str]] = {
                                "met een elektrische verwarming als back-up voor de koudste dagen (geen gas meer)"),
     "design_backup_none": ("without any backup (no more gas)", "zonder back-up (geen gas meer)"),
     "design_gas_boiler": ("a new condensing gas boiler", "een nieuwe condensatieketel op gas"),
+    "design_heat_network": ("a connection to {network} through a {kw} kW substation for heating and hot water "
+                            "(no more gas)",
+                            "een aansluiting op {network} via een onderstation van {kw} kW voor verwarming en warm "
+                            "water (geen gas meer)"),
     "design_pv": ("{kwp} kWp of solar panels on the roof", "{kwp} kWp zonnepanelen op het dak"),
     "design_ev": ("{n} charging points for electric cars", "{n} laadpunten voor elektrische wagens"),
     "design_dynamic": ("an electricity contract whose price changes every hour (dynamic contract)",
@@ -512,6 +517,11 @@ SENTENCES: dict[str, tuple[str, str]] = {
                        "radiatoren blijven."),
     "res_keeps_gas": ("A gas boiler stays for the coldest days, and with it the gas connection and the chimney.",
                       "Een gasketel blijft voor de koudste dagen, en daarmee de gasaansluiting en de schouw."),
+    "res_heat_network": ("Heating and hot water come from {network} through a substation in the plant room; the "
+                         "existing radiators stay, and the heat is bought on the network's tariff.",
+                         "Verwarming en warm water komen van {network} via een onderstation in de technische ruimte; "
+                         "de bestaande radiatoren blijven, en de warmte wordt gekocht tegen het tarief van het "
+                         "warmtenet."),
     "res_no_gas": ("The gas boiler goes: the building no longer burns gas.",
                    "De gasketel verdwijnt: in het gebouw wordt geen gas meer verbrand."),
     "res_warm": ("The homes stay warm: in the simulated year no hour is more than 1 °C colder than the set "
@@ -578,6 +588,8 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "plain_check_connection_capacity": ("The grid connection is too small", "De netaansluiting is te klein"),
     "plain_check_heat_network_readiness": ("A later heat network would be hard to connect",
                                            "Een later warmtenet zou moeilijk aan te sluiten zijn"),
+    "plain_check_heat_network_temperature": ("The radiators need water hotter than the heat network gives",
+                                             "De radiatoren vragen warmer water dan het warmtenet levert"),
     "plain_check_hot_water_hygiene": ("The hot water does not stay hot enough for hygiene",
                                       "Het warm water blijft niet warm genoeg voor de hygiëne"),
     "plain_check_temperature_lock_in": ("The radiators need water hotter than the heat pumps give",

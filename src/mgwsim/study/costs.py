@@ -130,6 +130,8 @@ def variant_investments(variant: Variant, costs: CostTable, *, mv_tariff: Tariff
         items += costs.investments("electric_heater", kw, name=f"electric backup heater {kw:.0f} kW")
     if plant.backup.kind == "gas_boiler":
         items += _boiler_items(variant, costs, design_heat_load_kw, existing_boiler_age_years)
+    if variant.heat_network is not None:
+        items += heat_network_investments(variant.heat_network, plant.backup.capacity_kw, costs)
     if variant.pv:
         items += costs.investments("pv", variant.pv_kwp, name=f"PV {variant.pv_kwp:.1f} kWp")
         items += _pv_remount(variant.pv_kwp, costs, roof_insulation_year)
@@ -152,6 +154,17 @@ def variant_investments(variant: Variant, costs: CostTable, *, mv_tariff: Tariff
         items += emitter_investments(variant.emitter_upgrade, costs, radiators, n_apartments)
     items.extend(variant.extra_investments)
     return items
+
+
+def heat_network_investments(network, substation_kw: float, costs: CostTable) -> list[Investment]:
+    """The substation by its capacity (``heat_network_substation``) and the operator's connection fee
+    (``HeatNetwork.connection_fee_eur``, else the ``heat_network_connection`` row), at year 0."""
+    items = list(costs.investments("heat_network_substation", substation_kw,
+                                   name=f"heat-network substation {substation_kw:.0f} kW"))
+    fee = costs.investment("heat_network_connection", 1, name=f"connection to {network.name}")
+    if network.connection_fee_eur is not None:
+        fee = replace(fee, capex_eur=float(network.connection_fee_eur), source=f"{network.name}: the operator's offer (user input)")
+    return items + [fee]
 
 
 def emitter_investments(upgrade, costs: CostTable, radiators: Radiators | None,

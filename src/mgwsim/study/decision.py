@@ -43,7 +43,7 @@ for space heating, 3 % of the year for hot water. EN 15251:2007, Annex G (inform
 the conditions are outside the category's range for no more than 3 % (or 5 %) of the occupied
 hours of a year; EN 16798-1:2019 carries the same criterion over."""
 
-LOCK_IN_CHECKS = ("fossil_lock_in", "temperature_lock_in", "refrigerant_lock_in")
+LOCK_IN_CHECKS = ("fossil_lock_in", "temperature_lock_in", "refrigerant_lock_in", "heat_network_temperature")
 """Checks whose ``fail`` is a lock-in (a choice that blocks a better one later): it disqualifies a
 variant and is what a call's "no lock-in" condition reads (judged at the end of the path)."""
 
@@ -169,6 +169,13 @@ _CHECK_SHORTFALLS = {
                             "(temperatuur-lock-in)",
                             "the envelope steps first, or larger or low-temperature radiators",
                             "eerst de isolatiestappen, of grotere of lagetemperatuurradiatoren"),
+    "heat_network_temperature": ("the radiators still need temperatures the heat network cannot deliver {when_en} "
+                                 "(temperature lock-in)",
+                                 "de radiatoren vragen {when_nl} nog temperaturen die het warmtenet niet levert "
+                                 "(temperatuur-lock-in)",
+                                 "the envelope steps first, larger radiators, or a network with a higher supply",
+                                 "eerst de isolatiestappen, grotere radiatoren, of een warmtenet met een hogere "
+                                 "aanvoertemperatuur"),
     "hot_water_hygiene": ("the hot water is not kept at legionella-safe temperatures",
                           "het warm water blijft niet op een legionellaveilige temperatuur",
                           "a hot-water heat pump or booster that reaches 60 °C, or a larger hot-water tank",

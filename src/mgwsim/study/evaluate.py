@@ -10,6 +10,8 @@ import pandas as pd
 
 from mgwsim.assess import (
     CheckResult,
+    co2_factors_with,
+    epc_factors,
     EpcResult,
     annual_emissions,
     chimney_free,
@@ -19,6 +21,7 @@ from mgwsim.assess import (
     fossil_heat_share,
     fossil_lock_in,
     heat_network_readiness,
+    heat_network_temperature,
     hot_water_hygiene,
     oversizing_after_renovation,
     primary_energy_indicator,
@@ -170,6 +173,9 @@ def _checks(inputs: StudyInputs, variant: Variant, system: SystemResult, balance
     ]
     if plant.heat_pumps is not None:
         checks += [temperature_lock_in(system), oversizing_after_renovation(system)]
+    if variant.heat_network is not None:
+        network = variant.heat_network
+        checks.append(heat_network_temperature(system, network.max_loop_supply_degc, network_name=network.name))
     return checks
 
 
@@ -275,11 +281,14 @@ def assess_year(inputs: StudyInputs, variant: Variant, system: SystemResult, gri
     """
     tariff = inputs.tariff(variant.connection, dynamic=variant.dynamic_tariff)
     gas = system.hourly["gas_kwh"].to_numpy()
-    flows = pd.DataFrame({"grid_import_kwh": grid_import_kwh, "grid_export_kwh": grid_export_kwh, "gas_kwh": gas},
-                         index=system.hourly.index)
+    heat = system.hourly["district_heat_kwh"].to_numpy()
+    flows = pd.DataFrame({"grid_import_kwh": grid_import_kwh, "grid_export_kwh": grid_export_kwh, "gas_kwh": gas,
+                          "district_heat_kwh": heat}, index=system.hourly.index)
     peak_kw = float(grid_import_kwh.max()) / system.step_h
     mv = variant.connection == "mv"
     tariffs = [tariff, inputs.gas] if variant.keeps_gas_connection else [tariff]  # a closed connection bills nothing
+    if variant.heat_network is not None:
+        tariffs.append(variant.heat_network.tariff_for(inputs.gas))
     bill = annual_bill(flows, tariffs, day_ahead=inputs.day_ahead, access_power_kva=peak_kw if mv else None)
     investments = variant_investments(variant, inputs.cost_table, mv_tariff=tariff if mv else None,
                                       access_power_kva=peak_kw, design_heat_load_kw=design_heat_load_kw,
@@ -293,10 +302,14 @@ def assess_year(inputs: StudyInputs, variant: Variant, system: SystemResult, gri
                                       battery_replacement_years=battery_replacement_years)
     energy = final_energy_by_use(system)
     energy["auxiliary"] = {"electricity": auxiliary_kwh}
-    epc = primary_energy_indicator(energy, heated_floor_area_m2=building.heated_floor_area_m2, pv_generation_kwh=pv_kwh)
+    epc = primary_energy_indicator(energy, heated_floor_area_m2=building.heated_floor_area_m2, pv_generation_kwh=pv_kwh,
+                                   factors=epc_factors(variant.heat_network))
     # coupled: a step's shortfall against the ideal year, negative while the plant catches up; the year's net
     # shortfall is the heat the occupants would add to keep the setpoint
     unmet_kwh = max(float(system.hourly["space_heating_unmet_kwh"].sum()), 0.0)
     grid_kwh = float(grid_import_kwh.sum()) - check_number(ev_grid_kwh, "ev_grid_kwh", owner="assess_year", low=0.0)
-    co2 = annual_emissions({"electricity": grid_kwh + unmet_kwh, "natural_gas": float(gas.sum())}, inputs.co2_factors)
+    bought = {"electricity": grid_kwh + unmet_kwh, "natural_gas": float(gas.sum())}
+    if variant.heat_network is not None:
+        bought["district_heat"] = float(heat.sum())
+    co2 = annual_emissions(bought, co2_factors_with(inputs.co2_factors, variant.heat_network))
     return YearAssessment(bill, investments, epc, co2.total_kg, unmet_kwh * inputs.unmet_heat_price_eur_per_kwh)

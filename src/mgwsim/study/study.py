@@ -227,7 +227,8 @@ class Study:
                               hot_water_tolerated_hours=hot_water_tolerated_hours(inputs.weather.n_hours
                                                                                   * inputs.weather.step_h),
                               other_load_kw=inputs.common_area_kw + result.ev_kw,
-                              connection_upgrade_eur=connection_upgrade_eur(result.investments))
+                              connection_upgrade_eur=connection_upgrade_eur(result.investments),
+                              heat_network=variant.heat_network)
         return evaluate_path(inputs.building, inputs.renovation_path, variant.plant, inputs.weather,
                              radiators=inputs.radiators_of(variant.emitter_upgrade), install_year=inputs.install_year,
                              horizon_year=inputs.install_year + inputs.finance.horizon_years, context=context,

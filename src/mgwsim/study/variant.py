@@ -10,6 +10,7 @@ from mgwsim.control import Control
 from mgwsim.errors import InputError, check_choice
 from mgwsim.ev import ChargingSite
 from mgwsim.finance import Investment
+from mgwsim.heat_network import HeatNetwork
 from mgwsim.pv import PvArray
 from mgwsim.system import Plant
 
@@ -55,6 +56,10 @@ class Variant:
         A collective battery on the common connection (:mod:`mgwsim.battery`): PV
         self-consumption, with ``peak_limit_kw`` also peak shaving. Its grid exchange feeds the
         bills and the CO2; its purchase and replacements (by its ageing) are among the investments.
+    heat_network : HeatNetwork, optional
+        The heat network the variant connects to; its plant is then a substation
+        (:func:`mgwsim.system.heat_network_plant`, backup kind ``heat_network``) and it buys metered
+        heat on the network's tariff instead of gas.
     extra_investments : tuple of Investment
         Anything else the variant buys (envelope measures, electrical works, ...).
     description : str
@@ -76,6 +81,7 @@ class Variant:
     gas_connection: bool | None = None
     emitter_upgrade: EmitterUpgrade | None = None
     battery: Battery | None = None
+    heat_network: HeatNetwork | None = None
     extra_investments: tuple[Investment, ...] = ()
     description: str = ""
     name_nl: str = ""
@@ -97,6 +103,7 @@ class Variant:
                              f"{type(self.emitter_upgrade).__name__}")
         if self.battery is not None and not isinstance(self.battery, Battery):
             raise InputError(f"{owner}.battery must be a Battery, got {type(self.battery).__name__}")
+        self._check_heat_network(owner)
         check_choice(self.ev_strategy, "ev_strategy", EV_STRATEGIES, owner=owner)
         check_choice(self.connection, "connection", CONNECTIONS, owner=owner)
         if self.ev_strategy == "peak_limited" and (self.ev is None or self.ev.site_limit_kw is None):
@@ -104,6 +111,15 @@ class Variant:
         if self.gas_connection is False and self.plant.backup.is_combustion:
             raise InputError(f"{owner}.gas_connection = False, but the plant's backup is a gas boiler: "
                              "keep the connection (True or None) or choose an electric backup")
+
+    def _check_heat_network(self, owner: str) -> None:
+        substation = self.plant.backup.kind == "heat_network"
+        if self.heat_network is not None and not isinstance(self.heat_network, HeatNetwork):
+            raise InputError(f"{owner}.heat_network must be a HeatNetwork, got {type(self.heat_network).__name__}")
+        if substation != (self.heat_network is not None):
+            raise InputError(f"{owner}: a plant with a heat-network substation (backup kind 'heat_network') and "
+                             f"Variant.heat_network go together; got backup kind {self.plant.backup.kind!r} and "
+                             f"heat_network = {self.heat_network!r}")
 
     def label(self, language: str) -> str:
         """The name in ``language`` ('en' or 'nl'; Dutch falls back to ``name``)."""
@@ -124,4 +140,4 @@ class Variant:
 
     @property
     def is_reference(self) -> bool:
-        return self.plant.heat_pumps is None
+        return self.plant.heat_pumps is None and self.heat_network is None

@@ -13,7 +13,7 @@ from mgwsim.errors import InputError, check_choice, check_integer, check_number,
 from mgwsim.heatpump.maps import PerformanceMap
 from mgwsim.storage import Tank
 
-BACKUP_KINDS = ("none", "gas_boiler", "electric")
+BACKUP_KINDS = ("none", "gas_boiler", "electric", "heat_network")
 BACKUP_MODES = ("parallel", "alternative")
 HOT_WATER_MODES = ("heat_pump", "separate_heat_pump", "electric")
 
@@ -77,16 +77,20 @@ class HeatPumpCascade:
 
 @dataclass(frozen=True)
 class Backup:
-    """Backup heater: the existing gas boiler kept, an electric heater, or none.
+    """Backup heater: the existing gas boiler kept, an electric heater, a heat-network substation, or none.
 
     Parameters
     ----------
-    kind : {"none", "gas_boiler", "electric"}
+    kind : {"none", "gas_boiler", "electric", "heat_network"}
+        ``heat_network``: a substation fed by a heat network (:mod:`mgwsim.heat_network`); its
+        input is the heat metered at the substation (``district_heat_kwh``).
     capacity_kw : float
         Heat output [kW].
     efficiency : float
         Heat out / energy in [-]: gas on gross calorific value (a condensing boiler in
-        radiator service ≈ 0.88–0.92 GCV, an old non-condensing one ≈ 0.80), electric 1.0.
+        radiator service ≈ 0.88–0.92 GCV, an old non-condensing one ≈ 0.80), electric 1.0,
+        heat-network substation 1.0 (the heat meter sits at the substation; the exchanger's small
+        jacket loss stays in the plant room).
     mode : {"parallel", "alternative"}
         Bivalent parallel: the heat pump runs whenever it can and the backup tops up.
         Bivalent alternative: below ``bivalent_degc`` outdoors the heat pump stops and the
@@ -115,7 +119,7 @@ class Backup:
             raise InputError(f"Backup.capacity_kw = {self.capacity_kw} must be > 0 for a {self.kind!r} backup")
         if self.kind == "none" and self.capacity_kw != 0:
             raise InputError(f"Backup.capacity_kw = {self.capacity_kw} kW with kind 'none': a plant without backup "
-                             "has no backup capacity; allowed: 0 (or a kind 'gas_boiler' or 'electric')")
+                             "has no backup capacity; allowed: 0 (or a kind 'gas_boiler', 'electric' or 'heat_network')")
 
     @property
     def is_combustion(self) -> bool:
@@ -204,6 +208,20 @@ class Plant:
     @property
     def has_combustion(self) -> bool:
         return self.backup.is_combustion
+
+
+def heat_network_plant(capacity_kw: float, *, tank_l: float = 1000.0) -> Plant:
+    """A heat-network connection: a substation of ``capacity_kw`` [kW] for heating and hot water.
+
+    The substation takes the place of the boiler in the central loop and charges the hot-water
+    tank (as :func:`gas_boiler_reference` does); what it buys is metered heat (``district_heat_kwh``).
+    """
+    check_positive(capacity_kw, "capacity_kw", owner="heat_network_plant", unit="kW")
+    return Plant(
+        heat_pumps=None,
+        hot_water=HotWater(Tank(tank_l, min_degc=55.0, max_degc=75.0), mode="heat_pump"),
+        backup=Backup("heat_network", capacity_kw, 1.0, serves_hot_water=True),
+    )
 
 
 def gas_boiler_reference(capacity_kw: float, *, efficiency: float = 0.90, tank_l: float = 1000.0) -> Plant:

@@ -179,6 +179,7 @@ class SystemResult:
             "backup_heat_kwh": backup_heat,
             "booster_kwh": s["booster_kwh"],
             "gas_kwh": s["gas_kwh"],
+            "district_heat_kwh": s["district_heat_kwh"],
             "electricity_kwh": hp_elec + electric_backup,
             "spf_h2": hp_heat / hp_elec if hp_elec > 0 else np.nan,
             "spf_h3": (hp_heat + elec_backup_heat) / (hp_elec + electric_backup) if hp_elec + electric_backup > 0 else np.nan,
@@ -460,7 +461,7 @@ def run_plant(plant: Plant, space_heating_kwh, dhw_kwh, supply_degc, return_degc
 
 
 FLOW_COLUMNS = tuple(COLUMNS[i] for i in range(k.N_OUTPUTS)) + (
-    "hp_elec_kwh", "gas_kwh", "electric_backup_kwh", "plant_elec_kwh", "zone_operative_degc")
+    "hp_elec_kwh", "gas_kwh", "electric_backup_kwh", "plant_elec_kwh", "zone_operative_degc", "district_heat_kwh")
 """Columns of :func:`plant_flows`: the kernel outputs, then the carriers' totals."""
 _FLOW_INDEX = pd.Index(FLOW_COLUMNS)  # built once: a column index costs ~2 ms to build
 
@@ -469,7 +470,8 @@ def plant_flows(out: np.ndarray, plant: Plant, index=None) -> pd.DataFrame:
     """The kernel outputs as named flows per step, plus the carriers' totals (``SystemResult.hourly``).
 
     ``hp_elec_kwh`` = heat-pump electricity (space heating + hot water); the backup's input
-    is ``gas_kwh`` (GCV) for a gas boiler, else ``electric_backup_kwh``; ``plant_elec_kwh`` =
+    is ``gas_kwh`` (GCV) for a gas boiler, ``district_heat_kwh`` (metered heat) for a
+    heat-network substation, ``electric_backup_kwh`` for an electric heater; ``plant_elec_kwh`` =
     heat pumps + electric backup + booster; ``zone_operative_degc`` = 0.3·θ_air + 0.7·θ_s
     (EN ISO 13790 eq. C.11; NaN in a decoupled run). Built as one float block (fast column access).
     """
@@ -477,14 +479,16 @@ def plant_flows(out: np.ndarray, plant: Plant, index=None) -> pd.DataFrame:
     values = np.empty((n, len(FLOW_COLUMNS)))
     values[:, :k.N_OUTPUTS] = out
     hp_elec = out[:, k.HP_ELEC_SH] + out[:, k.HP_ELEC_DHW]
-    is_gas = plant.backup.kind == "gas_boiler"
+    kind = plant.backup.kind
     backup = out[:, k.BACKUP_INPUT]
+    electric = backup if kind == "electric" else 0.0
     values[:, k.N_OUTPUTS] = hp_elec
-    values[:, k.N_OUTPUTS + 1] = backup if is_gas else 0.0
-    values[:, k.N_OUTPUTS + 2] = 0.0 if is_gas else backup
-    values[:, k.N_OUTPUTS + 3] = hp_elec + (0.0 if is_gas else backup) + out[:, k.BOOSTER_HEAT]
+    values[:, k.N_OUTPUTS + 1] = backup if kind == "gas_boiler" else 0.0
+    values[:, k.N_OUTPUTS + 2] = electric
+    values[:, k.N_OUTPUTS + 3] = hp_elec + electric + out[:, k.BOOSTER_HEAT]
     values[:, k.N_OUTPUTS + 4] = (OPERATIVE_AIR_WEIGHT * out[:, k.ZONE_AIR_DEGC]
                                   + (1.0 - OPERATIVE_AIR_WEIGHT) * out[:, k.ZONE_SURFACE_DEGC])
+    values[:, k.N_OUTPUTS + 5] = backup if kind == "heat_network" else 0.0
     return pd.DataFrame(values, index=index, columns=_FLOW_INDEX)
 
 

@@ -2,8 +2,9 @@
 
 Flows contract (from the simulation): a DataFrame on a tz-aware, regular index with step
 1 h or 15 min, columns ``grid_import_kwh`` and ``grid_export_kwh`` (electricity at the
-building's connection) and ``gas_kwh`` (fuel energy of the reference boiler, **GCV**, as
-Belgian gas is billed). Power [kW] = energy per step / step length [h].
+building's connection), ``gas_kwh`` (fuel energy of the reference boiler, **GCV**, as
+Belgian gas is billed) and ``district_heat_kwh`` (heat metered at a heat-network substation).
+Power [kW] = energy per step / step length [h].
 
 Bill components (carrier, category, component) in EUR; categories are ``energy``,
 ``distribution``, ``capacity``, ``fixed``, ``levies`` (certificates, contributions,
@@ -95,7 +96,8 @@ def annual_bill(flows: pd.DataFrame, tariff, *, day_ahead=None, peak_factor: flo
     flows : pandas.DataFrame
         See the module docstring. Only the columns the tariffs need must be present.
     tariff : Tariff or sequence of Tariff
-        At most one electricity tariff (low or medium voltage) and one gas tariff.
+        At most one electricity tariff (low or medium voltage), one gas tariff and one heat
+        (heat-network) tariff.
     day_ahead : pandas.Series or numpy.ndarray, optional
         Day-ahead prices [EUR/kWh] for dynamic supply / formula injection: a tz-aware
         Series (aligned by instant, see :func:`align_prices`) or an array already aligned
@@ -145,6 +147,8 @@ def annual_bill(flows: pd.DataFrame, tariff, *, day_ahead=None, peak_factor: flo
         rows += _electricity_rows(elec, prep, peaks, price, access_power_kva, notes)
     if "gas" in tariffs:
         rows += _gas_rows(tariffs["gas"], prep)
+    if "district_heat" in tariffs:
+        rows += _heat_rows(tariffs["district_heat"], prep)
     months = None if peaks is None else prep["month_labels"]
     return Bill(rows=tuple(rows), peaks_kw=peaks, months=months, notes=tuple(notes))
 
@@ -192,7 +196,8 @@ def _prepare(flows: pd.DataFrame, tariffs: dict) -> dict:
     if index.tz is None or len(index) < 2:
         raise DataError("annual_bill.flows: the index must be tz-aware with at least two steps")
     prep = dict(_month_info(index))
-    needed = {"electricity": ("grid_import_kwh", "grid_export_kwh"), "gas": ("gas_kwh",)}
+    needed = {"electricity": ("grid_import_kwh", "grid_export_kwh"), "gas": ("gas_kwh",),
+              "district_heat": ("district_heat_kwh",)}
     for carrier in tariffs:
         for column in needed[carrier]:
             if column not in flows.columns:
@@ -318,3 +323,15 @@ def _gas_rows(t: Tariff, prep: dict) -> list:
     lines += _levy_rows(t, total, fraction)
     lines.append(("vat", "vat", t["vat_frac"] * sum(x[2] for x in lines)))
     return [("gas", *line) for line in lines]
+
+
+def _heat_rows(t: Tariff, prep: dict) -> list:
+    """A heat network's bill: metered heat x price, the fixed terms (vastrecht, meter), VAT."""
+    heat, fraction = prep["district_heat_kwh"], prep["year_fraction"]
+    total = float(heat.sum())
+    lines = [("energy", "supply", t["energy_eur_per_kwh"] * total),
+             ("fixed", "network_fixed", t["fixed_eur_per_year"] * fraction),
+             ("fixed", "metering", t["metering_eur_per_year"] * fraction),
+             ("levies", "excise", banded_amount(total, t.excise_bands, fraction))]
+    lines.append(("vat", "vat", t["vat_frac"] * sum(x[2] for x in lines)))
+    return [("district_heat", *line) for line in lines]

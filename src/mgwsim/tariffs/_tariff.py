@@ -23,7 +23,7 @@ import pandas as pd
 from mgwsim._data import data_path
 from mgwsim.errors import DataError, InputError, check_choice, check_number
 
-KINDS = ("low_voltage", "medium_voltage", "gas")
+KINDS = ("low_voltage", "medium_voltage", "gas", "heat")
 
 _NONNEG = (0.0, None)
 _ANY = (None, None)
@@ -83,6 +83,12 @@ NUMERIC_SCHEMA: dict[str, dict[str, tuple]] = {
         "energy_contribution_eur_per_kwh": _NONNEG,
         "vat_frac": _FRAC,
     },
+    "heat": {  # a heat network's tariff: a price per kWh of metered heat and fixed terms (vastrecht, meter)
+        "energy_eur_per_kwh": _NONNEG,
+        "fixed_eur_per_year": _NONNEG,
+        "metering_eur_per_year": _NONNEG,
+        "vat_frac": _FRAC,
+    },
 }
 """Required numeric parameters per tariff kind with their allowed (low, high); None = open."""
 
@@ -90,11 +96,12 @@ CHOICE_SCHEMA: dict[str, dict[str, tuple[str, ...]]] = {
     "low_voltage": {"supply_kind": ("fixed", "dynamic"), "injection_kind": ("fixed", "formula")},
     "medium_voltage": {"supply_kind": ("fixed", "dynamic"), "injection_kind": ("fixed", "formula")},
     "gas": {"supply_kind": ("fixed",)},
+    "heat": {"supply_kind": ("fixed",)},
 }
 """Required text parameters per tariff kind with their allowed values."""
 
 _META_KEYS = ("name", "kind", "carrier", "year")
-_CARRIER = {"low_voltage": "electricity", "medium_voltage": "electricity", "gas": "gas"}
+_CARRIER = {"low_voltage": "electricity", "medium_voltage": "electricity", "gas": "gas", "heat": "district_heat"}
 
 
 @dataclass(frozen=True)
@@ -107,7 +114,8 @@ class Tariff:
     Attributes
     ----------
     name, kind, carrier : str
-        Tariff name, kind (``low_voltage``, ``medium_voltage``, ``gas``), carrier.
+        Tariff name, kind (``low_voltage``, ``medium_voltage``, ``gas``, ``heat``), carrier
+        (``electricity``, ``gas``, ``district_heat``).
     year : int
         Tariff year.
     params : Mapping[str, float | str]
