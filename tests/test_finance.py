@@ -771,3 +771,22 @@ def test_the_yearly_figures_leave_out_the_residual_value_and_later_purchases_sta
     assert (split["later_one_off_change_eur"] == 150.0).all()
     assert (split["recurring_change_eur"] == -100.0).all()  # (300 - 500) / 2: bills only
     assert case.npv_eur == pytest.approx(-1000.0 - 300.0 + 1000.0 * 5 / 15 + 10 * 200.0)  # the NPV keeps the residual
+
+
+def test_mv_access_power_is_billed_at_least_at_the_tariffs_minimum_connection():
+    """Issue 18: a 38 kVA peak on a private MV cabin is billed at the tariff file's 100 kVA minimum."""
+    import pandas as pd
+
+    from mgwsim.tariffs import annual_bill
+
+    mv = load_tariff("mv_fluvius_antwerpen", 2026)
+    index = pd.date_range("2026-01-01", "2027-01-01", freq="h", tz="Europe/Brussels", inclusive="left")
+    flows = pd.DataFrame({"grid_import_kwh": 10.0, "grid_export_kwh": 0.0}, index=index)
+    rate, minimum = mv["access_power_eur_per_kva_year"], mv["connection_min_kva"]
+    assert minimum == 100.0
+    small = annual_bill(flows, mv, access_power_kva=38.0)
+    assert small.components["electricity", "capacity", "access_power"] == pytest.approx(rate * 100.0)
+    assert any("billed at 100 kVA" in note for note in small.notes)
+    large = annual_bill(flows, mv, access_power_kva=160.0)  # above the minimum: as contracted, no note
+    assert large.components["electricity", "capacity", "access_power"] == pytest.approx(rate * 160.0)
+    assert not any("minimum" in note for note in large.notes)
