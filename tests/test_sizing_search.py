@@ -502,3 +502,20 @@ def test_sizing_search_connection_objective_with_the_comfort_constraint(inputs, 
     assert list(table["feasible"]) == list(ok & (table["dhw_unmet_kwh"] <= 1e-3))
     assert result.best_params["limit_kw"] == table.loc[table["feasible"], "limit_kw"].min()
     assert not bool(table.loc[table["limit_kw"] == 50.0, "feasible"].iloc[0])
+
+
+def test_the_connection_table_and_sentence_cite_the_search_numbers(inputs):
+    from mgwsim.report.text import connection_sentence, connection_table
+    from mgwsim.study.connection import connection_search
+
+    found = connection_search(inputs, all_electric({}), tol_kw=2.0)
+    summary = found.summary()
+    for language in ("en", "nl"):
+        table = connection_table(found, language)
+        assert table.shape == (9, 1)
+        text = connection_sentence(found, language)
+        assert f"{summary['smallest_kva']:.0f} kVA" in text and f"{summary['unlimited_kva']:.0f} kVA" in text
+    assert "keeps comfort on a connection of" in connection_sentence(found, "en")
+    assert "het comfort op een aansluiting van" in connection_sentence(found, "nl")
+    change = summary["energy_cost_change_eur"]
+    assert ("falls by" if change < 0 else "rises by") in connection_sentence(found, "en")
