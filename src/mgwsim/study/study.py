@@ -521,6 +521,21 @@ class StudyResult:
             split.attrs["key"] = split.attrs["energy_key"] = "equal"
         return split
 
+    def smallest_connection(self, name: str, *, comfort=None, tol_kw: float = 1.0, storage: bool = True,
+                            mass: bool = True):
+        """The smallest grid connection variant ``name`` keeps comfort on (issue 18, the study option).
+
+        :func:`mgwsim.study.connection.connection_search` on the study's inputs, starting from the
+        year already evaluated; ``comfort`` a :class:`~mgwsim.study.connection.ComfortLimit`. The
+        report's table and sentence: :func:`mgwsim.report.text.connection_table` and
+        :func:`~mgwsim.report.text.connection_sentence`.
+        """
+        from mgwsim.study.connection import connection_search
+
+        result = self.result(name)
+        return connection_search(self.inputs, result.variant, comfort=comfort, tol_kw=tol_kw, storage=storage,
+                                 mass=mass, base=result)
+
     def _repr_html_(self) -> str:
         columns = ["investment_eur", "subsidies_eur", "annual_energy_cost_eur", "npv_eur", "payback_years",
                    "subsidy_gap_eur", "spf_h2", "backup_share", "co2_reduction", "epc_kwh_m2", "epc_label",
