@@ -519,3 +519,18 @@ def test_the_connection_table_and_sentence_cite_the_search_numbers(inputs):
     assert "het comfort op een aansluiting van" in connection_sentence(found, "nl")
     change = summary["energy_cost_change_eur"]
     assert ("falls by" if change < 0 else "rises by") in connection_sentence(found, "en")
+
+
+def test_a_battery_never_needs_a_larger_connection(inputs):
+    """The battery shaves the peaks above the limit (and lets the plant plan against limit + its power): the
+    smallest connection with it is never larger than without it, and the limit found holds on the grid side."""
+    from mgwsim.battery import Battery
+    from mgwsim.study.connection import connection_search
+
+    variant = all_electric({})
+    without = connection_search(inputs, variant, tol_kw=2.0, storage=False, mass=False)
+    with_battery = connection_search(inputs, replace(variant, battery=Battery(200.0, 40.0)), tol_kw=2.0,
+                                     storage=False, mass=False)
+    assert with_battery.limit_kw <= without.limit_kw + 2.0
+    assert with_battery.best_comfort["peak_import_kw"] <= with_battery.limit_kw + 1e-6
+    assert {"battery_boost", "storage", "mass"} <= set(with_battery.table.columns)

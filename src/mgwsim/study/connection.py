@@ -329,6 +329,10 @@ def connection_search(inputs: StudyInputs, variant: Variant, *, comfort: Comfort
         Tolerance of the bisection on the limit [kW], 0.1–50 (default 1).
     storage, mass : bool
         Use the buffer (look-ahead charging) and the building's mass (pre-heating) to ride the limit.
+        A limit counts as kept when the year keeps comfort with these plans or, failing that,
+        with the plain peak-limited kernel (a controller would not use a plan that does worse:
+        in long cold spells the limit binds for days and a raised buffer only lowers the COP).
+        The table says which plan kept each limit.
     base : VariantResult, optional
         The variant's unlimited year, if already evaluated.
     progress : callable, optional
@@ -355,14 +359,17 @@ def connection_search(inputs: StudyInputs, variant: Variant, *, comfort: Comfort
     rows: list[dict] = []
     years: dict[float, tuple[VariantResult, dict]] = {}
 
+    plans = [(storage, mass)] + ([(False, False)] if storage or mass else [])
+
     def feasible(limit_kw: float) -> bool:
-        tries = (False, True) if variant.battery is not None else (False,)
-        for boost in tries:
-            result = run_at_limit(inputs, variant, base, limit_kw, storage=storage, mass=mass, battery_boost=boost)
+        boosts = (False, True) if variant.battery is not None else (False,)
+        for (use_storage, use_mass), boost in ((plan, boost) for boost in boosts for plan in plans):
+            result = run_at_limit(inputs, variant, base, limit_kw, storage=use_storage, mass=use_mass,
+                                  battery_boost=boost)
             figures = comfort_of(result, schedule)
             ok = _ok(figures, comfort, base_figures, limit_kw)
-            rows.append({"limit_kw": limit_kw, "connection_kva": limit_kw / POWER_FACTOR, "battery_boost": boost,
-                         "feasible": ok, **figures})
+            rows.append({"limit_kw": limit_kw, "connection_kva": limit_kw / POWER_FACTOR, "storage": use_storage,
+                         "mass": use_mass, "battery_boost": boost, "feasible": ok, **figures})
             if progress is not None:
                 progress(f"limit {limit_kw:.1f} kW: {'keeps' if ok else 'loses'} comfort")
             if ok:
