@@ -39,7 +39,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from mgwsim.control import COMFORT_BAND_K, Control
+from mgwsim.control import COMFORT_BAND_K
 from mgwsim.demand import simulate_demand
 from mgwsim.errors import InputError, check_number
 from mgwsim.flexibility import mass_allowed, mass_offsets, peak_limited_offsets

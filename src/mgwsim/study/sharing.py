@@ -16,8 +16,13 @@ import numpy as np
 import pandas as pd
 
 from mgwsim.errors import InputError
-from mgwsim.finance import SharingResult, SharingTerms, injection_price_eur_per_kwh, supply_price_eur_per_kwh, \
-    value_sharing
+from mgwsim.finance import (
+    SharingResult,
+    SharingTerms,
+    injection_price_eur_per_kwh,
+    supply_price_eur_per_kwh,
+    value_sharing,
+)
 from mgwsim.loads import apartment_loads_kw
 from mgwsim.study.evaluate import VariantResult
 from mgwsim.study.inputs import StudyInputs
