@@ -1255,3 +1255,80 @@ def check_label(name: str, language: str) -> str:
 def check_sentence(check, language: str) -> str:
     """The check's reason in ``language`` (English when no Dutch sentence exists)."""
     return check.sentence_nl if language == "nl" and check.sentence_nl else check.sentence
+
+
+# --------------------------------------------------------------------------- the smallest connection (issue 18)
+CONNECTION_LABELS: dict[str, tuple[str, str]] = {
+    "existing_kva": ("Connection today [kVA]", "Aansluiting vandaag [kVA]"),
+    "unlimited_kva": ("Needed without a limit [kVA]", "Nodig zonder begrenzing [kVA]"),
+    "smallest_kva": ("Smallest that keeps comfort [kVA]", "Kleinste die het comfort bewaart [kVA]"),
+    "capacity_tariff_saving_eur": ("Capacity tariff saved [EUR/year]", "Bespaard capaciteitstarief [EUR/jaar]"),
+    "avoided_upgrade_eur": ("Connection reinforcement avoided [EUR]", "Vermeden netversterking [EUR]"),
+    "extra_cold_hours": ("Extra cold hours [h/year]", "Extra koude uren [u/jaar]"),
+    "extra_degree_hours_kh": ("Extra degree-hours below setpoint [K·h/year]",
+                              "Extra graaduren onder het setpoint [K·u/jaar]"),
+    "extra_gas_mwh": ("Extra gas [MWh/year]", "Extra gas [MWh/jaar]"),
+    "energy_cost_change_eur": ("Energy cost change [EUR/year]", "Wijziging energiekosten [EUR/jaar]"),
+}
+"""Row labels of :func:`connection_table` (en, nl)."""
+
+CONNECTION_SENTENCES: dict[str, tuple[str, str]] = {
+    "connection_found": (
+        "With peak-limited control, its storage and the building's mass, {variant} keeps comfort on a connection of "
+        "{smallest} kVA instead of the {unlimited} kVA it draws without a limit (today: {existing} kVA): that saves "
+        "{tariff} a year of capacity tariff and {upgrade} of connection reinforcement, and costs {cold} extra cold "
+        "hours and {gas} MWh more gas a year; the energy cost {change} by {cost} a year.",
+        "Met piekbegrenzing, zijn opslag en de massa van het gebouw houdt {variant} het comfort op een aansluiting van "
+        "{smallest} kVA in plaats van de {unlimited} kVA die hij zonder begrenzing afneemt (vandaag: {existing} kVA): "
+        "dat bespaart {tariff} per jaar aan capaciteitstarief en {upgrade} aan netversterking, en kost {cold} extra "
+        "koude uren en {gas} MWh meer gas per jaar; de energiekosten {change} met {cost} per jaar."),
+    "connection_none": (
+        "{variant} does not keep comfort even without a limit on its connection, so no smaller connection works.",
+        "{variant} houdt het comfort zelfs zonder begrenzing van zijn aansluiting niet, dus werkt geen kleinere "
+        "aansluiting."),
+}
+"""The sentence of :func:`connection_sentence` (en, nl), numbers filled in from the result."""
+
+_CHANGE = {True: ("rises", "stijgen"), False: ("falls", "dalen")}
+
+
+def connection_table(result, language: str):
+    """The smallest connection of a :class:`~mgwsim.study.connection.ConnectionResult` as a small table:
+    one row per figure of its :meth:`~mgwsim.study.connection.ConnectionResult.summary`, labelled in
+    ``language``, the values formatted (kVA and hours whole, MWh to 0.1, EUR whole)."""
+    import pandas as pd
+
+    summary = result.summary()
+    rows = {}
+    for key, pair in CONNECTION_LABELS.items():
+        if key not in summary:
+            continue
+        value = summary[key]
+        if key.endswith("_eur"):
+            text = format_eur(value, language)
+        elif key.endswith("_mwh"):
+            text = format_number(value, language, 1)
+        else:
+            text = format_number(value, language)
+        rows[pair[_index(language)]] = text
+    return pd.DataFrame({result.variant.label(language): pd.Series(rows)})
+
+
+def connection_sentence(result, language: str) -> str:
+    """One sentence for the report on the smallest connection of a
+    :class:`~mgwsim.study.connection.ConnectionResult`, every number from its summary."""
+    summary = result.summary()
+    variant = result.variant.label(language)
+    index = _index(language)
+    if result.best is None:
+        return CONNECTION_SENTENCES["connection_none"][index].format(variant=variant)
+    return CONNECTION_SENTENCES["connection_found"][index].format(
+        variant=variant, smallest=format_number(summary["smallest_kva"], language),
+        unlimited=format_number(summary["unlimited_kva"], language),
+        existing=format_number(summary["existing_kva"], language),
+        tariff=format_eur(summary["capacity_tariff_saving_eur"], language),
+        upgrade=format_eur(summary["avoided_upgrade_eur"], language),
+        cold=format_number(summary["extra_cold_hours"], language),
+        gas=format_number(summary["extra_gas_mwh"], language, 1),
+        change=_CHANGE[bool(summary["energy_cost_change_eur"] >= 0)][index],
+        cost=format_eur(abs(summary["energy_cost_change_eur"]), language))
