@@ -313,3 +313,24 @@ def test_the_monitoring_plan_follows_what_the_variant_has():
         assert list(frame.index) == keys and frame["to_city"].any()
     with pytest.raises(InputError, match="Variant"):
         monitoring_plan("heat pumps")
+
+
+def test_the_study_report_section_lists_the_plan_in_both_languages():
+    from types import SimpleNamespace
+
+    from mgwsim.demo import example_study
+    from mgwsim.report.html import SECTIONS, monitoring_plan_section
+
+    variant = next(v for v in example_study().variants if v.plant.heat_pumps is not None)
+    result = SimpleNamespace(result=lambda name: SimpleNamespace(variant=variant))
+    assert SECTIONS.index("monitoring_plan") == SECTIONS.index("building") - 1
+    english = monitoring_plan_section(result, variant.name, "en")
+    dutch = monitoring_plan_section(result, variant.name, "nl")
+    assert english.id == dutch.id == "monitoring_plan"
+    rows = len(monitoring_plan(variant))
+    for section, words in ((english, ("heat delivered by the heat pumps", "What the city receives")),
+                           (dutch, ("warmte geleverd door de warmtepompen", "Wat de stad elk jaar ontvangt"))):
+        body = str(section.body)
+        assert body.count("<tr data-meter=") == rows and 'id="monitoring-plan-table"' in body
+        assert all(w in body for w in words)
+    assert "per session" not in str(dutch.body) and "1 month" not in str(dutch.body)

@@ -388,6 +388,42 @@ LABELS: dict[str, tuple[str, str]] = {
     "state_as_is": ("as is", "zoals het is"),
     "data": ("Data", "Gegevens"),
     "carrier": ("Energy carrier", "Energiedrager"),
+    # monitoring plan (mgwsim.measured.monitoring_plan) in the study report
+    "sec_monitoring_plan": ("Monitoring plan after the works", "Monitoringplan na de werken"),
+    "mp_intro": ("What to meter once the variant '{name}' is built, where and how often. The Antwerp Klimaatfonds asks each project "
+                 "to meter production and use on the collective installation and to share the data with the city "
+                 "(its learning track); these meters also let the firm compare the plant with this study "
+                 "('mgwsim monitor') and state the savings on a normal year.",
+                 "Wat te meten zodra de variant '{name}' gebouwd is, waar en hoe vaak. Het Antwerpse Klimaatfonds vraagt elk "
+                 "project om productie en verbruik op de collectieve installatie te meten en de gegevens met de stad "
+                 "te delen (het leertraject); met deze meters vergelijkt het studiebureau de installatie ook met deze "
+                 "studie ('mgwsim monitor') en berekent het de besparing voor een normaal jaar."),
+    "mp_quantity": ("What is measured", "Wat wordt gemeten"),
+    "mp_meter": ("Meter", "Meter"),
+    "mp_location": ("Where", "Waar"),
+    "mp_interval": ("Interval", "Interval"),
+    "mp_kpi": ("Feeds the indicators", "Voedt de indicatoren"),
+    "mp_to_city": ("To the city", "Naar de stad"),
+    "mp_interval_15_min": ("15 min", "15 min"),
+    "mp_interval_1_h": ("1 h", "1 u"),
+    "mp_interval_1_month": ("1 month", "1 maand"),
+    "mp_interval_per_session": ("per session", "per laadbeurt"),
+    "mp_city_kpis": ("What the city receives each year", "Wat de stad elk jaar ontvangt"),
+    "mp_city_heat": ("heat produced by the heat pumps and their electricity [kWh]",
+                     "warmte geproduceerd door de warmtepompen en hun elektriciteit [kWh]"),
+    "mp_city_spf": ("the seasonal performance factor at the SEPEMO boundaries H2 and H4",
+                    "de seizoensprestatiefactor binnen de SEPEMO-grenzen H2 en H4"),
+    "mp_city_pv": ("PV production and the share used in the building [kWh, %]",
+                   "PV-productie en het aandeel dat in het gebouw verbruikt wordt [kWh, %]"),
+    "mp_city_peak": ("the highest quarter-hour offtake of each month [kW]",
+                     "de hoogste kwartierafname van elke maand [kW]"),
+    "mp_city_savings": ("the gas saved on a normal year, with its uncertainty (IPMVP, ASHRAE Guideline 14)",
+                        "het uitgespaarde gas voor een normaal jaar, met de onzekerheid (IPMVP, ASHRAE Guideline 14)"),
+    "mp_city_co2": ("the CO2 avoided [t]", "de vermeden CO2 [t]"),
+    "mp_city_note": ("Quarter-hour data are kept for at least the years of the grant's follow-up; the city receives "
+                     "yearly totals and the quarter hours on request.",
+                     "Kwartierwaarden worden minstens bewaard zolang de opvolging van de subsidie loopt; de stad "
+                     "ontvangt jaartotalen en op vraag de kwartierwaarden."),
 }
 
 CAPTIONS: dict[str, tuple[str, str]] = {
