@@ -40,6 +40,7 @@ from mgwsim.measured.monitoring import (
     SPF_BOUNDARIES,
     adjusted_baseline_kwh,
     avoided_energy,
+    monthly_comparison,
     performance_gap,
     sepemo_spf,
     simulated_monitoring,
@@ -51,6 +52,8 @@ from mgwsim.measured.savings import (
     model_uncertainty_kwh,
     monthly_use,
     normalised_savings,
+    reporting_use,
+    weighted_bills,
 )
 
 __all__ = [
@@ -60,5 +63,5 @@ __all__ = [
     "read_fluvius_quarter_hours", "read_gas_bills", "read_heat_meter", "read_heatpump_monitoring", "scaled_u_values",
     "sepemo_spf", "simulated_daily_gas_kwh", "simulated_monitoring",
     "MonitoringPlanRow", "NormalisedSavings", "fractional_savings_uncertainty", "model_uncertainty_kwh",
-    "monitoring_plan", "monthly_use", "normalised_savings",
+    "monitoring_plan", "monthly_comparison", "monthly_use", "normalised_savings", "reporting_use", "weighted_bills",
 ]

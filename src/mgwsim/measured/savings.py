@@ -55,7 +55,7 @@ from mgwsim.measured.baseline import ChangePointFit, daily_mean_temperature
 from mgwsim.measured.bills import GasBills
 
 __all__ = ["GUIDELINE14_MONTHLY_FACTOR", "NormalisedSavings", "fractional_savings_uncertainty", "model_uncertainty_kwh",
-           "monthly_use", "normalised_savings"]
+           "monthly_use", "normalised_savings", "reporting_use", "weighted_bills"]
 
 GUIDELINE14_MONTHLY_FACTOR = 1.26
 """The empirical factor of the savings uncertainty of monthly models (ASHRAE Guideline 14-2014, Annex B;
@@ -179,6 +179,52 @@ def monthly_use(series: Mapping[str, pd.Series] | pd.DataFrame, *, factors: Mapp
     if not energy:
         raise DataError(f"{source}: no whole calendar month is covered; give at least a full month of data")
     return GasBills.from_periods(starts, ends, energy, source=source)
+
+
+def weighted_bills(bills: GasBills, factor: float) -> GasBills:
+    """The bills with every energy multiplied by ``factor`` (e.g. gas in primary energy, factor 1.0)."""
+    check_number(factor, "factor", owner="weighted_bills", low=0.0, low_inclusive=False)
+    p = bills.periods
+    return GasBills.from_periods(p["start"], p["end"], p["energy_kwh"].to_numpy() * factor, source=bills.source)
+
+
+def reporting_use(electricity_kwh: pd.Series, gas_bills: GasBills | None = None, *,
+                  factors: Mapping[str, float] | None = None, source: str = "reporting period") -> GasBills:
+    """The reporting period's use per whole month: metered electricity plus the gas bills after the works, weighted.
+
+    Parameters
+    ----------
+    electricity_kwh : pandas.Series
+        The heat pumps' electricity per interval [kWh] (the monitoring export; the boundary that
+        replaces the baseline's gas: heating and hot water), tz-aware index.
+    gas_bills : GasBills, optional
+        Gas bills after the works (a hybrid's backup boiler), one per calendar month; the
+        months of the electricity without a bill of the same month are dropped.
+    factors : dict, optional
+        ``natural_gas`` and ``electricity`` weights [kWh_unit/kWh], the Flemish EPB primary-energy
+        factors by default.
+
+    Returns
+    -------
+    GasBills
+        One period per whole month, energy Σ factor · kWh.
+    """
+    factors = dict(EPC_FACTORS_FLANDERS if factors is None else factors)
+    monthly = monthly_use({"electricity": electricity_kwh}, factors=factors, source=source)
+    if gas_bills is None:
+        return monthly
+    if not isinstance(gas_bills, GasBills):
+        raise InputError(f"reporting_use.gas_bills must be GasBills, got {type(gas_bills).__name__}")
+    gas = gas_bills.periods.set_index(["start", "end"])["energy_kwh"]
+    p = monthly.periods
+    keys = list(zip(p["start"], p["end"], strict=True))
+    kept = [i for i, key in enumerate(keys) if key in gas.index]
+    if not kept:
+        raise DataError(f"{gas_bills.source}: no gas bill covers a calendar month of the reporting period "
+                        f"({p['start'].iloc[0].date()}..{p['end'].iloc[-1].date()}); give monthly bills of the "
+                        "same months")
+    energy = [p["energy_kwh"].iloc[i] + factors["natural_gas"] * gas.loc[keys[i]] for i in kept]
+    return GasBills.from_periods(p["start"].iloc[kept], p["end"].iloc[kept], energy, source=source)
 
 
 @dataclass(frozen=True)
