@@ -334,3 +334,31 @@ def test_the_study_report_section_lists_the_plan_in_both_languages():
         assert body.count("<tr data-meter=") == rows and 'id="monitoring-plan-table"' in body
         assert all(w in body for w in words)
     assert "per session" not in str(dutch.body) and "1 month" not in str(dutch.body)
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_monitoring_page_has_the_gap_the_months_and_the_savings(tmp_path, language):
+    from mgwsim.measured import monthly_comparison
+    from mgwsim.report.measured import write_monitoring_report
+    from mgwsim.report.text import format_pct
+    from tests.test_report_nl import _Text, _untranslated
+
+    simulated = simulated_week()
+    measured = simulated.copy()
+    measured["electricity_kwh"] = simulated["electricity_kwh"] / 0.9
+    gap = performance_gap(measured, simulated, boundary="H2")
+    monthly = monthly_comparison(measured, simulated)
+    assert monthly["spf_measured"].iloc[0] == pytest.approx(0.9 * monthly["spf_simulated"].iloc[0])
+    baseline, reporting, normal = _savings_case(seed=3)
+    savings = normalised_savings(baseline, reporting, normal)
+    paths = write_monitoring_report(gap, tmp_path, monthly=monthly, savings=savings, language=language,
+                                    building="Blok A", variant="heat pumps")
+    html = paths.html.read_text(encoding="utf-8")
+    page = _Text(language)
+    page.feed(html)
+    assert _untranslated(page.text(), source=0 if language == "nl" else 1) == []
+    assert '<section id="monitoring">' in html and 'id="normalised-savings-table"' in html
+    assert (format_pct(-0.10, language, 1)) in page.text()   # the SPF gap of a 10 % lower COP
+    sheets = pd.read_excel(paths.workbook, sheet_name=None, index_col=0)
+    assert sheets["performance_gap"].loc["spf_H2", "gap_pct"] == pytest.approx(-10.0)
+    assert sheets["normalised_savings"].loc["savings_kwh", "value"] == pytest.approx(savings.savings_kwh)
