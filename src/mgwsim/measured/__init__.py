@@ -45,7 +45,7 @@ from mgwsim.measured.monitoring import (
     sepemo_spf,
     simulated_monitoring,
 )
-from mgwsim.measured.plan import MonitoringPlanRow, monitoring_plan
+from mgwsim.measured.plan import MonitoringPlanRow, monitoring_plan, monitoring_plan_frame
 from mgwsim.measured.savings import (
     NormalisedSavings,
     fractional_savings_uncertainty,
@@ -63,5 +63,5 @@ __all__ = [
     "read_fluvius_quarter_hours", "read_gas_bills", "read_heat_meter", "read_heatpump_monitoring", "scaled_u_values",
     "sepemo_spf", "simulated_daily_gas_kwh", "simulated_monitoring",
     "MonitoringPlanRow", "NormalisedSavings", "fractional_savings_uncertainty", "model_uncertainty_kwh",
-    "monitoring_plan", "monthly_comparison", "monthly_use", "normalised_savings", "reporting_use", "weighted_bills",
+    "monitoring_plan", "monitoring_plan_frame", "monthly_comparison", "monthly_use", "normalised_savings", "reporting_use", "weighted_bills",
 ]

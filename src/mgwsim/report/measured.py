@@ -84,7 +84,8 @@ def _page(sections, out: Path, name: str, title_key: str, building: str, languag
         "language": language, "title": t(title_key, language), "building": building or t("building", language),
         "subtitle": t("measured_subtitle", language),
         "generated": t("generated", language, version=__version__, date=format_date(dt.date.today(), language)),
-        "chosen": "", "branding": branding, "logo": branding.logo_data_uri(), "facts": document_facts(branding, language),
+        "chosen": "", "branding": branding, "logo": branding.logo_data_uri(),
+        "facts": document_facts(branding, language),
         "issue": issue_line(branding, language), "labels": {"contents": t("contents", language)},
         "css": stylesheets(env), "sections": sections,
     }
@@ -287,7 +288,8 @@ def monitoring_section(gap: pd.DataFrame, monthly: pd.DataFrame | None = None, s
     check_choice(language, "language", LANGUAGES, owner="monitoring_section")
     start, end = gap.attrs.get("period", (None, None))
     boundary = gap.attrs.get("boundary", "H2")
-    last = None if end is None else (end - pd.Timedelta(seconds=1)).tz_convert("Europe/Brussels").date()  # end: exclusive
+    # the period's end is exclusive: its last day is the day of the second before
+    last = None if end is None else (end - pd.Timedelta(seconds=1)).tz_convert("Europe/Brussels").date()
     period = f"{start.tz_convert('Europe/Brussels').date()} – {last}" if start is not None else "–"
     body = f"<p>{escape(t('mon_intro', language, variant=variant or '–', period=period, boundary=boundary))}</p>"
     body += f"<h3>{escape(t('mon_gap_title', language))}</h3>"
