@@ -362,3 +362,20 @@ def test_the_monitoring_page_has_the_gap_the_months_and_the_savings(tmp_path, la
     sheets = pd.read_excel(paths.workbook, sheet_name=None, index_col=0)
     assert sheets["performance_gap"].loc["spf_H2", "gap_pct"] == pytest.approx(-10.0)
     assert sheets["normalised_savings"].loc["savings_kwh", "value"] == pytest.approx(savings.savings_kwh)
+
+
+def test_reporting_use_adds_the_gas_bills_of_the_same_months_in_primary_energy():
+    from mgwsim.measured import reporting_use, weighted_bills
+
+    index = pd.date_range("2025-01-01", "2025-04-30 23:00", freq="h", tz="Europe/Brussels")
+    elec = pd.Series(2.0, index=index)
+    gas = GasBills.from_periods(["2025-01-01", "2025-02-01", "2025-05-01"], ["2025-01-31", "2025-02-28", "2025-05-31"],
+                                [1000.0, 800.0, 300.0], source="gas after")
+    use = reporting_use(elec, gas)   # EPB factors: electricity 2.5, gas 1.0
+    assert use.n_periods == 2        # March and April have no gas bill
+    assert use.periods["energy_kwh"].tolist() == pytest.approx([2.5 * 2.0 * 24 * 31 + 1000.0,
+                                                                2.5 * 2.0 * 24 * 28 + 800.0])
+    assert weighted_bills(gas, 2.0).energy_kwh.tolist() == [2000.0, 1600.0, 600.0]
+    late = GasBills.from_periods(["2026-01-01"], ["2026-01-31"], [1.0], source="late.csv")
+    with pytest.raises(DataError, match="late.csv: no gas bill covers a calendar month"):
+        reporting_use(elec, late)
