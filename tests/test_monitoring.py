@@ -379,3 +379,20 @@ def test_reporting_use_adds_the_gas_bills_of_the_same_months_in_primary_energy()
     late = GasBills.from_periods(["2026-01-01"], ["2026-01-31"], [1.0], source="late.csv")
     with pytest.raises(DataError, match="late.csv: no gas bill covers a calendar month"):
         reporting_use(elec, late)
+
+
+def test_a_firms_broken_monitoring_plan_template_is_named(tmp_path):
+    from types import SimpleNamespace
+
+    from mgwsim.demo import example_study
+    from mgwsim.report.html import monitoring_plan_section
+    from mgwsim.report.layout import environment
+
+    variant = next(v for v in example_study().variants if v.plant.heat_pumps is not None)
+    result = SimpleNamespace(result=lambda name: SimpleNamespace(variant=variant))
+    (tmp_path / "monitoring_plan.html.j2").write_text("<p>{{ intro }}</p><p>{{ firm_note }}</p>", encoding="utf-8")
+    with pytest.raises(InputError, match="monitoring_plan.html.j2: 'firm_note' is undefined"):
+        monitoring_plan_section(result, variant.name, "en", environment(tmp_path))
+    (tmp_path / "monitoring_plan.html.j2").write_text("<p>{{ intro }}</p>{% for row in rows %}<p>{{ row.key }}</p>"
+                                                      "{% endfor %}", encoding="utf-8")
+    assert "<p>hp_heat</p>" in str(monitoring_plan_section(result, variant.name, "en", environment(tmp_path)).body)

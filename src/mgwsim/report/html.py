@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
+import jinja2
 import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
 from mgwsim._format import format_date, in_language
 from mgwsim.branding import Branding
+from mgwsim.errors import InputError
 from mgwsim.report import analysis as a
 from mgwsim.report import sources as src
 from mgwsim.report.layout import Section, environment, render_page, stylesheets
@@ -529,9 +531,16 @@ def monitoring_plan_section(result, name: str, language: str, env=None) -> Secti
              "to_city_flag": r.to_city} for r in monitoring_plan(result.result(name).variant)]
     labels = {key: t(f"mp_{key}", language) for key in ("quantity", "meter", "location", "interval", "kpi", "to_city",
                                                          "city_kpis")}
-    body = (env or environment()).get_template(MONITORING_PLAN_TEMPLATE).render(
-        intro=t("mp_intro", language, name=result.result(name).variant.label(language)), labels=labels, rows=rows,
-        city_kpis=[t(key, language) for key in CITY_KPIS], city_note=t("mp_city_note", language))
+    try:
+        body = (env or environment()).get_template(MONITORING_PLAN_TEMPLATE).render(
+            intro=t("mp_intro", language, name=result.result(name).variant.label(language)), labels=labels, rows=rows,
+            city_kpis=[t(key, language) for key in CITY_KPIS], city_note=t("mp_city_note", language))
+    except jinja2.TemplateSyntaxError as error:
+        raise InputError(f"report template {error.filename or error.name}, line {error.lineno}: {error.message}") \
+            from None
+    except jinja2.UndefinedError as error:
+        raise InputError(f"report template {MONITORING_PLAN_TEMPLATE}: {error.message}; its values are: intro, "
+                         "labels, rows, city_kpis, city_note") from None
     return _section("monitoring_plan", t("sec_monitoring_plan", language), body)
 
 
