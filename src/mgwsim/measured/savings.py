@@ -286,6 +286,11 @@ def normalised_savings(baseline: ChangePointFit, reporting: ChangePointFit, norm
     normal_weather : Weather, list of Weather, or daily Series
         The normal year (a typical meteorological year, e.g. a PVGIS TMY or a long-term mean year),
         :func:`~mgwsim.measured.daily_mean_temperature`.
+
+    Notes
+    -----
+    Both models are taken as monthly (Guideline 14's factor 1.26 is for monthly data), so m, the
+    periods of the normal year, is its number of months (days × 12 / 365.25).
     level : float
         Two-sided confidence level of the uncertainty (default 0.90).
 
