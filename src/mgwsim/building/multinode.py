@@ -20,8 +20,8 @@ the windows lands on the surfaces that receive it. It is used for the BESTEST va
 * inside surface: convection h_ci·A to the air node and long-wave radiation h_ri·A to the
   area-weighted mean surface temperature (EN ISO 52016-1 6.5.6.3, eq. 35: the "star" node with
   no capacity is exactly that mean);
-* outside surface: h_ce·A + h_re·A to the outdoor air, plus the long-wave exchange with the sky
-  as a source F_sky·h_re·A·(θ_sky − θ_e) and the absorbed sun α_sol·A·I_sol (EN ISO 52016-1
+* outside surface (constant coefficients; the physical ones below): h_ce·A + h_re·A to the outdoor
+  air, plus the long-wave exchange with the sky as a source F_sky·h_re·A·(θ_sky − θ_e) and the absorbed sun α_sol·A·I_sol (EN ISO 52016-1
   6.5.6.3 eq. 35–36, 6.5.13.3);
 * window: two massless surface nodes joined by 1/R_gl with R_gl = 1/U_w − 1/(h_ce + h_re) −
   1/(h_ci + h_ri) (EN ISO 52016-1 6.5.7.3: U_w includes both surface coefficients);
@@ -29,11 +29,32 @@ the windows lands on the surfaces that receive it. It is used for the BESTEST va
   altitude, :func:`mgwsim.building.envelope.air_heat_capacity_j_m3k`), the convective share
   of the internal gains and the ideal heating or cooling.
 
-Coefficients: EN ISO 52016-1:2017 Table 25 (with EN ISO 6946:2017 6.8 / Annex C): h_ce = 20,
-h_re = 4.14 (ε = 0.9), h_ri = 5.13 W/(m²·K); h_ci = 2.5 W/(m²·K) for walls and windows, 5.0 for
-upward and 0.7 for downward heat flow at floors and ceilings; the direction is taken from
-the previous step's surface and air temperatures (a warm floor under the sun convects
-upward, a cold one does not).
+Coefficients (``surface_coefficients``). ``"constant"``: EN ISO 52016-1:2017 Table 25 (with EN ISO
+6946:2017 6.8 / Annex C): h_ce = 20, h_re = 4.14 (ε = 0.9), h_ri = 5.13 W/(m²·K), the sky as the source
+F_sky·h_re·A·(θ_sky − θ_e). ``"physical"`` (default) evaluates the same physics at the hour's
+conditions instead of at Table 25's reference ones (θ_m = 0 °C outside, 20 °C inside, v = 4 m/s):
+
+* outside convection h_ce = 4 + 4·v [W/(m²·K)] (EN ISO 6946:2017 C.2, the formula behind Table 25's
+  20), v [m/s] the weather's wind brought from its 10 m to the face's centroid height H by the
+  power law (H/10)^0.14 of open terrain (ASHRAE Handbook—Fundamentals 2021 ch. 24 eq. 4; no
+  height given: the 10 m wind);
+* outside long-wave ε·σ·A·(F_sky·T_sky⁴ + (1 − F_sky)·T_e⁴ − T_s⁴) [W] with temperatures in K (the
+  ground at the air temperature), instead of its linearisation ε·h_r0·A with h_r0 = 4σT_m³ at
+  T_m = 273 K (EN ISO 6946:2017 C.3): on a clear winter night, surface −20 °C and sky −35 °C, the
+  exchange is 27 % smaller than the linear one;
+* room long-wave between each face and the star node ε·σ·A·(T_a⁴ − T_b⁴) [W] (h_r0 = 4σT_m³ at the
+  room's temperature instead of 20 °C: 19 % less at 0 °C, 28 % more at 45 °C);
+* the glazing gap (``window_gap``, :class:`GlazingGap`) with its long-wave part at the panes'
+  temperatures (EN 673:2011 5.3 with the secant σ·(T₁² + T₂²)·(T₁ + T₂) for 4σT_m³);
+* the air change n·V of the room's air at its density, ρ_a ∝ 1/T_air at the site's pressure (ideal
+  gas): H_ve·293.15 K/T_air [W/K], 7 % more than at 20 °C in a room at 0 °C, 7 % less at 41 °C.
+
+The matrix keeps Table 25's coefficients; each sub-step the conductances of these links are
+re-evaluated at the previous sub-step's temperatures and replace the matrix's exactly (a low-rank
+Woodbury update, :func:`_march`). h_ci = 2.5 W/(m²·K) for walls and windows, 5.0 for upward and 0.7
+for downward heat flow at floors and ceilings in both modes (EN ISO 52016-1 Table 25); the direction
+is taken from the previous step's surface and air temperatures (a warm floor under the sun
+convects upward, a cold one does not).
 
 **Sky.** θ_sky from the weather's horizontal infrared irradiance when the weather has it,
 IR = σ·(θ_sky + 273.15)⁴ (ASHRAE Handbook—Fundamentals 2021, ch. 14; the EPW/TMY3 field 12),
@@ -105,6 +126,9 @@ Handbook—Fundamentals 2021, ch. 24, Table 1; the boundary-layer thickness δ =
 terrain is the station's)."""
 WIND_MEASUREMENT_HEIGHT_M = 10.0
 """Height of the weather file's wind speed [m] (TMY3/EPW: 10 m, WMO standard)."""
+AIR_REFERENCE_TEMPERATURE_K = 293.15
+"""Temperature of :func:`mgwsim.building.envelope.air_heat_capacity_j_m3k`'s ρ_a·c_a [K]: 0.34 Wh/(m³·K) is
+1.20 kg/m³ × 1.02 kJ/(kg·K), the density of dry air at 20 °C and 1013 hPa (EN ISO 13789:2017 6.3)."""
 SUBSTEPS_PER_HOUR = 6
 """Implicit-Euler sub-steps per hour (10 min, EnergyPlus's default of 6 time steps per hour).
 
@@ -119,7 +143,9 @@ class LayeredElement:
 
     ``tilt_deg`` is the tilt of the outer face (90 wall, 0 flat roof, 180 a floor facing down
     onto the outdoor air); ``sunlit`` False keeps the sun off the outer face (a raised floor
-    in its own shade). Absorptances [-] and the outside emissivity ε [-].
+    in its own shade). Absorptances [-] and the outside emissivity ε [-]. ``height_m`` is the outer
+    face's centroid above the ground [m], for the wind it sees with physical surface coefficients
+    (:func:`local_wind_factor`; None: the weather's 10 m wind).
     """
 
     name: str
@@ -208,6 +234,10 @@ class MultiNodeZone:
     τ_e + q_i): that share of the window's solar gain enters as short-wave radiation, the rest
     (the secondary heat transfer q_i, sun absorbed in the panes and flowing inward) from the
     window's room face (1: all as short wave).
+    ``surface_coefficients`` ``"physical"`` (default) or ``"constant"`` (EN ISO 52016-1 Table 25; module
+    docstring). ``window_gap`` the glazing's gap (:class:`GlazingGap`) for its conductance at the panes'
+    temperatures (physical coefficients only; None: the glazing's conductance from ``u_w_m2k``, constant).
+    ``window_height_m`` the windows' centroid above the ground [m] for their wind (None: 10 m).
     """
 
     elements: tuple[LayeredElement, ...]
@@ -346,8 +376,9 @@ def _dynamic_links(zone: MultiNodeZone, net: _Network) -> list[tuple]:
     """The links whose conductance follows the weather and the temperatures (``surface_coefficients="physical"``).
 
     Rows (node a, node b or −1 for the outdoors, kind, area [m²], parameters, G in the matrix [W/K]):
-    kind 0 an outside face (ε, F_sky), kind 1 a room face's long-wave link to the star node (ε), kind 2
-    the glazing between its panes (Σ d/λ, h_g, 1/(1/ε₁ + 1/ε₂ − 1)).
+    kind 0 an outside face (ε, F_sky, wind factor), kind 1 a room face's long-wave link to the star node
+    (ε), kind 2 the glazing between its panes (Σ d/λ, h_g, 1/(1/ε₁ + 1/ε₂ − 1)), kind 3 the air change
+    (the temperature [K] of the matrix's ρ_a·c_a).
     """
     if zone.surface_coefficients == "constant":
         return []
@@ -362,6 +393,8 @@ def _dynamic_links(zone: MultiNodeZone, net: _Network) -> list[tuple]:
         links.append((node, -1, 0, window.area_m2, (emissivity, f_sky, local_wind_factor(zone.window_height_m)),
                       (H_CE_W_M2K + window_radiative_coefficients(window)[0]) * window.area_m2))
     links += [(a, b, 1, area, (emissivity, 0.0, 0.0), g0) for a, b, area, emissivity, g0 in net.radiant]
+    if zone.ventilation_w_k > 0.0:
+        links.append((net.AIR, -1, 3, 1.0, (AIR_REFERENCE_TEMPERATURE_K, 0.0, 0.0), zone.ventilation_w_k))
     if zone.window_gap is not None:
         gap = zone.window_gap
         links += [(a, b, 2, area, (gap.panes_resistance_m2k_w, gap.gas_conductance_w_m2k, gap.radiative_factor), g0)
@@ -507,6 +540,10 @@ def _march(inverses, keep, ramp_prev, ramp, held, air, horizontal, floor_like, h
                             h_ce_k = 4.0 + 4.0 * link_par[k, 2] * wind  # EN ISO 6946:2017 C.2, wind at the face
                             rhs[a] += link_area[k] * h_ce_k * theta_e + emitted + g_r * theta[a]
                             delta[k] = link_area[k] * h_ce_k + g_r - link_g0[k]
+                        elif link_kind[k] == 3:  # air change of the room's air at its density ∝ 1/T (ideal gas)
+                            g = link_g0[k] * link_par[k, 0] / t_a
+                            rhs[a] += (g - link_g0[k]) * theta_e  # the ramp holds G_0·θ_e
+                            delta[k] = g - link_g0[k]
                         else:
                             t_b = theta[link_b[k]] + 273.15
                             secant = STEFAN_BOLTZMANN * (t_a * t_a + t_b * t_b) * (t_a + t_b)  # (T_a⁴ − T_b⁴)/(T_a − T_b)
