@@ -452,10 +452,9 @@ def _interior_solar_shares(zone: MultiNodeZone) -> tuple[np.ndarray, np.ndarray]
 
 @njit
 def _solve_small(a, b):
-    """Solve a·x = b (k×k, k small, columns of b at once) by Gaussian elimination with partial pivoting."""
+    """Solve a·x = b in place (k×k, k small, the columns of b at once; b becomes x) by Gaussian elimination with
+    partial pivoting; ``a`` is overwritten."""
     k = a.shape[0]
-    a = a.copy()
-    b = b.copy()
     for c in range(k):
         p = c
         for r in range(c + 1, k):
@@ -479,12 +478,12 @@ def _solve_small(a, b):
             for q in range(c + 1, k):
                 acc -= a[c, q] * b[q, m]
             b[c, m] = acc / a[c, c]
-    return b
 
 
 @njit
 def _march(inverses, keep, ramp_prev, ramp, held, air, horizontal, floor_like, heating, cooling, substeps, sweeps,
-           link_a, link_b, link_kind, link_area, link_par, link_g0, wind_prev, wind_met, te_prev, te, sky_prev, sky):
+           link_a, link_b, link_kind, link_area, link_par, link_g0, zs, ss, wind_prev, wind_met, te_prev, te, sky_prev,
+           sky):
     """Backward-Euler sub-steps of the node network with ideal air-temperature control (module docstring).
 
     ``inverses[r]`` is (C/Δt + K)⁻¹ for convection regime r (bit k set: the k-th horizontal
@@ -495,8 +494,8 @@ def _march(inverses, keep, ramp_prev, ramp, held, air, horizontal, floor_like, h
     (b = −1: the outdoors) and holds G_0 = ``link_g0[k]`` [W/K] in the matrix; each sub-step its
     conductance G [W/K] is re-evaluated at the previous sub-step's temperatures T* [K]
     (:func:`_link_conductances`) and replaces G_0 exactly through the Woodbury identity,
-    (M₀ + U·Δ·Uᵀ)⁻¹ = M₀⁻¹ − Z·Δ·(I + S·Δ)⁻¹·Uᵀ·M₀⁻¹ with u_k = e_a − e_b, Z = M₀⁻¹·U, S = Uᵀ·Z,
-    Δ = diag(G − G_0). Returns per step the air temperature at its end and the mean heating (+) /
+    (M₀ + U·Δ·Uᵀ)⁻¹ = M₀⁻¹ − Z·Δ·(I + S·Δ)⁻¹·Uᵀ·M₀⁻¹ with u_k = e_a − e_b, Z = M₀⁻¹·U (``zs[r]``),
+    S = Uᵀ·Z (``ss[r]``), Δ = diag(G − G_0). Returns per step the air temperature at its end and the mean heating (+) /
     cooling (−) power [W].
     """
     n_steps, n = ramp.shape
@@ -506,7 +505,6 @@ def _march(inverses, keep, ramp_prev, ramp, held, air, horizontal, floor_like, h
     new = np.empty(n)
     column = np.empty(n)
     delta = np.empty(k_dyn)
-    z = np.empty((n, k_dyn))
     small = np.empty((k_dyn, k_dyn))
     both = np.empty((k_dyn, 2))
     out_air = np.empty(n_steps)
@@ -560,24 +558,25 @@ def _march(inverses, keep, ramp_prev, ramp, held, air, horizontal, floor_like, h
                 for i in range(n):
                     column[i] = inv[i, air]
                 if k_dyn > 0:
-                    for i in range(n):
-                        for k in range(k_dyn):
-                            b = link_b[k]
-                            z[i, k] = inv[i, link_a[k]] - (inv[i, b] if b >= 0 else 0.0)
+                    z = zs[regime]
+                    sm = ss[regime]
                     for r in range(k_dyn):
                         a, b = link_a[r], link_b[r]
                         for k in range(k_dyn):
-                            small[r, k] = (z[a, k] - (z[b, k] if b >= 0 else 0.0)) * delta[k]
+                            small[r, k] = sm[r, k] * delta[k]
                         small[r, r] += 1.0
                         both[r, 0] = new[a] - (new[b] if b >= 0 else 0.0)
                         both[r, 1] = column[a] - (column[b] if b >= 0 else 0.0)
-                    sol = _solve_small(small, both)
+                    _solve_small(small, both)
+                    for k in range(k_dyn):
+                        both[k, 0] *= delta[k]
+                        both[k, 1] *= delta[k]
                     for i in range(n):
                         acc0 = 0.0
                         acc1 = 0.0
                         for k in range(k_dyn):
-                            acc0 += z[i, k] * delta[k] * sol[k, 0]
-                            acc1 += z[i, k] * delta[k] * sol[k, 1]
+                            acc0 += z[i, k] * both[k, 0]
+                            acc1 += z[i, k] * both[k, 1]
                         new[i] -= acc0
                         column[i] -= acc1
                 theta, new = new, theta
@@ -683,9 +682,15 @@ def simulate_multinode(
     link_area = np.array([x[3] for x in links], dtype=float)
     link_par = np.array([x[4] for x in links], dtype=float).reshape(len(links), 3)
     link_g0 = np.array([x[5] for x in links], dtype=float)
+    u = np.zeros((net.n, len(links)))  # u_k = e_a − e_b
+    u[link_a, np.arange(len(links))] = 1.0
+    inside = link_b >= 0
+    u[link_b[inside], np.arange(len(links))[inside]] = -1.0
+    zs = np.ascontiguousarray(inverses @ u)  # Z = M₀⁻¹·U per regime
+    ss = np.ascontiguousarray(u.T @ zs)  # S = Uᵀ·Z
     air, power = _march(inverses, net.capacity / dt_s, ramp_prev, ramp, held, net.AIR, horizontal, floor_like,
                         heating, cooling, substeps, 2, link_a, link_b, link_kind, link_area, link_par, link_g0,
-                        np.roll(wind, 1), wind, np.roll(theta_e, 1), theta_e, np.roll(theta_sky, 1), theta_sky)
+                        zs, ss, np.roll(wind, 1), wind, np.roll(theta_e, 1), theta_e, np.roll(theta_sky, 1), theta_sky)
     to_kwh = weather.step_h / 1000.0
     return pd.DataFrame({
         "theta_air_degc": air,
