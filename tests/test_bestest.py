@@ -132,6 +132,9 @@ def bestest_zone(case: str) -> MultiNodeZone:
     0.510, roof 0.319, floor 0.039 W/(m²·K), as 140's 0.514, 0.318, 0.039); the floor
     faces the outdoor air downwards (no sun, no sky). The window is 140-2020's glazing from its
     panes and gap: U, ε, g = τ_e + q_i and the reflectance back into the room (functions above).
+    The zone's physical surface coefficients (the default) take the wind at each face's centroid:
+    walls 1.35 m, window 1.2 m, roof 2.7 m, the raised floor's underside 0 m (no wind), and the
+    glazing gap at its panes' temperatures (``docs/bestest.md``).
     """
     heavy = case.startswith("9")
     wall, floor = (HEAVY_WALL, HEAVY_FLOOR) if heavy else (LIGHT_WALL, LIGHT_FLOOR)
