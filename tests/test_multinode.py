@@ -229,8 +229,8 @@ def test_woodbury_update_equals_the_direct_solve(weather, monkeypatch):
                         eps, f, factor = link_par[k]
                         g_r = 4 * eps * sigma * link_area[k] * t_a**3
                         g = (4 + 4 * factor * v) * link_area[k] + g_r
-                        rhs[a] += ((4 + 4 * factor * v) * link_area[k] * theta_e + g_r * theta[a]
-                                   + eps * sigma * link_area[k] * (f * t_sky**4 + (1 - f) * (theta_e + 273.15)**4 - t_a**4))
+                        emitted = eps * sigma * link_area[k] * (f * t_sky**4 + (1 - f) * (theta_e + 273.15)**4 - t_a**4)
+                        rhs[a] += (4 + 4 * factor * v) * link_area[k] * theta_e + g_r * theta[a] + emitted
                     elif link_kind[k] == 3:
                         g = link_g0[k] * link_par[k, 0] / t_a
                         rhs[a] += (g - link_g0[k]) * theta_e

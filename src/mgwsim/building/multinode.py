@@ -21,8 +21,8 @@ the windows lands on the surfaces that receive it. It is used for the BESTEST va
   area-weighted mean surface temperature (EN ISO 52016-1 6.5.6.3, eq. 35: the "star" node with
   no capacity is exactly that mean);
 * outside surface (constant coefficients; the physical ones below): h_ce·A + h_re·A to the outdoor
-  air, plus the long-wave exchange with the sky as a source F_sky·h_re·A·(θ_sky − θ_e) and the absorbed sun α_sol·A·I_sol (EN ISO 52016-1
-  6.5.6.3 eq. 35–36, 6.5.13.3);
+  air, plus the long-wave exchange with the sky as a source F_sky·h_re·A·(θ_sky − θ_e) and the
+  absorbed sun α_sol·A·I_sol (EN ISO 52016-1 6.5.6.3 eq. 35–36, 6.5.13.3);
 * window: two massless surface nodes joined by 1/R_gl with R_gl = 1/U_w − 1/(h_ce + h_re) −
   1/(h_ci + h_ri) (EN ISO 52016-1 6.5.7.3: U_w includes both surface coefficients);
 * air node: capacity ρ_a·c_a·V, ventilation ρ_a·c_a·n·V/3600 to the outdoor air (ρ_a·c_a at
@@ -495,8 +495,8 @@ def _march(inverses, keep, ramp_prev, ramp, held, air, horizontal, floor_like, h
     conductance G [W/K] is re-evaluated at the previous sub-step's temperatures T* [K]
     (:func:`_link_conductances`) and replaces G_0 exactly through the Woodbury identity,
     (M₀ + U·Δ·Uᵀ)⁻¹ = M₀⁻¹ − Z·Δ·(I + S·Δ)⁻¹·Uᵀ·M₀⁻¹ with u_k = e_a − e_b, Z = M₀⁻¹·U (``zs[r]``),
-    S = Uᵀ·Z (``ss[r]``), Δ = diag(G − G_0). Returns per step the air temperature at its end and the mean heating (+) /
-    cooling (−) power [W].
+    S = Uᵀ·Z (``ss[r]``), Δ = diag(G − G_0). Returns per step the air temperature at its end and the
+    mean heating (+) / cooling (−) power [W].
     """
     n_steps, n = ramp.shape
     k_dyn = link_a.shape[0]
@@ -544,7 +544,8 @@ def _march(inverses, keep, ramp_prev, ramp, held, air, horizontal, floor_like, h
                             delta[k] = g - link_g0[k]
                         else:
                             t_b = theta[link_b[k]] + 273.15
-                            secant = STEFAN_BOLTZMANN * (t_a * t_a + t_b * t_b) * (t_a + t_b)  # (T_a⁴ − T_b⁴)/(T_a − T_b)
+                            # the secant (T_a⁴ − T_b⁴)/(T_a − T_b) [K³] times σ
+                            secant = STEFAN_BOLTZMANN * (t_a * t_a + t_b * t_b) * (t_a + t_b)
                             if link_kind[k] == 1:  # room face ↔ star: ε·σ·A·(T_a⁴ − T_b⁴)
                                 g = link_par[k, 0] * secant * link_area[k]
                             else:  # glazing: panes' resistance in series with the gap's gas and long-wave
@@ -609,7 +610,9 @@ def simulate_multinode(
     ``substeps`` implicit-Euler sub-steps per weather step (default :data:`SUBSTEPS_PER_HOUR` per
     hour): the outdoor air temperature (instantaneous at the step's end in TMY3/EPW) and with it
     the sky term are interpolated linearly within the step, as EnergyPlus interpolates hourly
-    weather; the sun and the gains (step means) are held.
+    weather; the sun and the gains (step means) are held. With ``zone.surface_coefficients ==
+    "physical"`` the weather's ``wind_speed_m_s`` [m/s, at 10 m] (4 m/s without it) is interpolated
+    the same way and sets h_ce (module docstring).
     Returns per step: ``theta_air_degc`` [°C, end of step], ``space_heating_kwh``,
     ``space_cooling_kwh`` [kWh per step], ``solar_transmitted_kwh`` (the windows' solar gain, g·I·A),
     ``solar_lost_kwh`` (transmitted and leaving again through the windows).
@@ -674,7 +677,8 @@ def simulate_multinode(
         outside = [a for a, b, kind, *_ in links if kind == 0]
         ramp[:, outside] = 0.0
     ramp_prev = np.roll(ramp, 1, axis=0)
-    wind = weather.column("wind_speed_m_s") if links and "wind_speed_m_s" in weather.data else np.full(n, 4.0)
+    wind = (np.maximum(weather.column("wind_speed_m_s"), 0.0) if links and "wind_speed_m_s" in weather.data
+            else np.full(n, 4.0))
     theta_sky = sky + theta_e
     link_a = np.array([x[0] for x in links], dtype=np.int64)
     link_b = np.array([x[1] for x in links], dtype=np.int64)
