@@ -127,8 +127,9 @@ terrain is the station's)."""
 WIND_MEASUREMENT_HEIGHT_M = 10.0
 """Height of the weather file's wind speed [m] (TMY3/EPW: 10 m, WMO standard)."""
 AIR_REFERENCE_TEMPERATURE_K = 293.15
-"""Temperature of :func:`mgwsim.building.envelope.air_heat_capacity_j_m3k`'s ρ_a·c_a [K]: 0.34 Wh/(m³·K) is
-1.20 kg/m³ × 1.02 kJ/(kg·K), the density of dry air at 20 °C and 1013 hPa (EN ISO 13789:2017 6.3)."""
+"""Temperature at which :func:`mgwsim.building.envelope.air_heat_capacity_j_m3k`'s ρ_a·c_a holds [K]: the
+0.34 Wh/(m³·K) of EN ISO 13789:2017 6.3 rests on ρ_a ≈ 1.2 kg/m³, dry air at 20 °C and 1013 hPa (ideal
+gas, ρ = p/(R·T), R = 287.05 J/(kg·K): 1.204 kg/m³)."""
 SUBSTEPS_PER_HOUR = 6
 """Implicit-Euler sub-steps per hour (10 min, EnergyPlus's default of 6 time steps per hour).
 
