@@ -478,3 +478,66 @@ def test_the_path_tables_co2_is_the_business_cases(weather):
         assert table.loc[("hybrid + PV", step), "co2_kg"] / 1000.0 == pytest.approx(by_year["variant"][year])
         assert table.loc[("reference", step), "co2_kg"] / 1000.0 == pytest.approx(by_year["reference"][year])
     assert table.loc[("hybrid + PV", 0), "co2_kg"] == pytest.approx(result.table.loc["hybrid + PV", "co2_t"] * 1000.0)
+
+
+# --------------------------------------------------------------------------- heat sources in one study
+def _unit(source: Source, grid) -> HeatPumpCascade:
+    """One 'product': the same Carnot efficiency, refrigerant and rated capacity on an air or a brine source."""
+    pmap = carnot_map(grid, np.linspace(36, 80, 23), rated_capacity_kw=45.0, source=source, max_sink_degc=75.0)
+    return HeatPumpCascade(replace(pmap, refrigerant="R290"), 2)
+
+
+@pytest.fixture(scope="module")
+def sources_result(weather):
+    from mgwsim.study.heat_sources import GroundLoop
+
+    hot_water = HotWater(Tank(1500.0, 55.0, 75.0), booster_kw=18.0)
+    backup = Backup("electric", 100.0, 1.0)
+    air = Plant(_unit(Source("air"), np.linspace(-25, 35, 25)), hot_water, Tank(2000.0), backup)
+    ground = Plant(_unit(Source("brine"), np.linspace(-5, 20, 11)), hot_water, Tank(2000.0), backup)
+    reference = Variant("reference", gas_boiler_reference(160.0), keeps_existing_boiler=False)
+    variants = [Variant("air", air, source="air"),
+                Variant("ground", ground, source="ground", source_options=GroundLoop(3600.0, spacing_m=8.0))]
+    return Study(StudyInputs(antwerp_block(), weather), reference, variants).run()
+
+
+def _winter_cop(result, name: str) -> float:
+    """Heat-pump COP over the hours below 0 °C outdoors in which the units ran."""
+    h = result.result(name).system.hourly
+    cold = (result.inputs.weather.temp_air_degc < 0.0) & (h["hp_elec_kwh"].to_numpy() > 1.0)
+    heat = (h["hp_heat_sh_kwh"] + h["hp_heat_dhw_kwh"]).to_numpy()[cold].sum()
+    return heat / h["hp_elec_kwh"].to_numpy()[cold].sum()
+
+
+def test_air_and_ground_variants_of_one_unit_differ_as_physics_says(sources_result):
+    air, ground = sources_result.result("air"), sources_result.result("ground")
+    assert air.variant.plant.heat_pumps.defrost and not ground.variant.plant.heat_pumps.defrost
+    outdoor = sources_result.inputs.weather.temp_air_degc
+    np.testing.assert_array_equal(air.system.hourly["source_degc"].to_numpy(), outdoor)
+    brine = ground.system.hourly["source_degc"].to_numpy()
+    # the ground is warmer than the coldest air, and steadier: brine of year 20 from the line source
+    assert brine.min() > outdoor.min() and brine.std() < 0.5 * outdoor.std()
+    facts = ground.source_facts()
+    assert facts["brine_mean_year20_degc"] < facts["brine_mean_year1_degc"] < 11.5  # the field cools over 20 years
+    assert facts["brine_min_year20_degc"] == pytest.approx(brine.min())
+    # in the cold hours the brine unit, without frost on a coil, has the higher COP
+    assert _winter_cop(sources_result, "ground") > 1.05 * _winter_cop(sources_result, "air")
+
+
+def test_the_ground_variant_buys_its_boreholes_by_the_metre(sources_result):
+    ground = sources_result.result("ground")
+    table = load_cost_table()
+    bore = [i for i in ground.investments if i.name.startswith("borefield")]
+    assert len(bore) == 1 and bore[0].capex_eur == pytest.approx(table.cost_eur("boreholes", 3600.0))
+    assert "borefield" not in " ".join(i.name for i in sources_result.result("air").investments)
+    table_row = sources_result.table.loc["ground"]
+    assert table_row["investment_eur"] > sources_result.table.loc["air", "investment_eur"]
+
+
+def test_placement_checks_are_among_the_risks(sources_result):
+    air, ground = sources_result.result("air").checks_frame(), sources_result.result("ground").checks_frame()
+    for frame in (air, ground):
+        assert {"refrigerant_charge", "outdoor_noise", "unit_space"} <= set(frame.index)
+    assert air.loc["outdoor_noise", "threshold"] == 35.0  # VLAREM II, residential zone, night
+    assert ground.loc["outdoor_noise", "status"] == "pass"  # indoor units by default for a brine source
+    assert "check_refrigerant_charge" in sources_result.table

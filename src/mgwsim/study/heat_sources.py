@@ -239,7 +239,7 @@ class WaterBody:
 
     def water_degc(self, index) -> np.ndarray:
         """Hourly water temperature [°C]: the monthly values at mid-month, linearly interpolated (periodic)."""
-        day = np.asarray(index.dayofyear, dtype=float) - 1.0 + np.asarray(index.hour, dtype=float) / 24.0
+        day = np.asarray(index.day_of_year, dtype=float) - 1.0 + np.asarray(index.hour, dtype=float) / 24.0
         mid = (np.arange(12) + 0.5) * 365.0 / 12.0
         return np.interp(day, mid, np.asarray(self.profile_degc, dtype=float), period=365.0)
 
