@@ -541,3 +541,18 @@ def test_placement_checks_are_among_the_risks(sources_result):
     assert air.loc["outdoor_noise", "threshold"] == 35.0  # VLAREM II, residential zone, night
     assert ground.loc["outdoor_noise", "status"] == "pass"  # indoor units by default for a brine source
     assert "check_refrigerant_charge" in sources_result.table
+
+
+def test_the_heat_source_is_among_the_risks_with_its_permit(sources_result):
+    check = next(c for c in sources_result.result("ground").checks if c.name == "heat_source")
+    facts = sources_result.result("ground").source_facts()
+    assert check.value == pytest.approx(round(facts["brine_min_year20_degc"], 1))
+    assert check.threshold == -5.0 and check.status in ("warn", "fail")
+    assert "VLAREM" in check.sentence and "3600 m" in check.sentence
+    assert not any(c.name == "heat_source" for c in sources_result.result("air").checks)
+    # placement and source checks judge where the units stand, not how future-proof the choice is
+    from mgwsim.assess.placement import PLACEMENT_CHECKS
+
+    checks = sources_result.result("ground").checks
+    others = [c for c in checks if c.name not in PLACEMENT_CHECKS]
+    assert len(others) < len(checks) and future_proof_score(checks) == pytest.approx(future_proof_score(others))

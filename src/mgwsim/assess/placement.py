@@ -22,6 +22,10 @@ from dataclasses import dataclass
 from mgwsim.assess.checks import CheckResult
 from mgwsim.errors import InputError, check_choice, check_integer, check_number
 
+PLACEMENT_CHECKS = ("refrigerant_charge", "outdoor_noise", "unit_space", "heat_source")
+"""Names of the placement checks (and the study's heat-source check): judged on today's plant, the same at
+every step of a renovation path; shown among the risks on page one."""
+
 LOCATIONS = ("outdoor", "indoor", "machinery_room")
 UNITS_ON = ("roof", "ground", "plant_room")
 

@@ -40,6 +40,7 @@ from mgwsim.study.heat_sources import (
     PreparedSource,
     exhaust_air_limit,
     ground_brine,
+    heat_source_check,
     size_ground_loop,
     water_source,
 )
@@ -177,7 +178,7 @@ def _connection(inputs: StudyInputs, variant: Variant, import_kw: np.ndarray, in
 
 
 def _checks(inputs: StudyInputs, variant: Variant, system: SystemResult, balance: pd.DataFrame, epc,
-            investments) -> list[CheckResult]:
+            investments, source: PreparedSource | None = None) -> list[CheckResult]:
     plant = variant.plant
     gas_kwh = float(system.hourly["gas_kwh"].sum())
     checks = [
@@ -193,6 +194,11 @@ def _checks(inputs: StudyInputs, variant: Variant, system: SystemResult, balance
     if plant.heat_pumps is not None:
         checks += [temperature_lock_in(system), oversizing_after_renovation(system)]
         checks += placement_checks(inputs, variant)
+        if source is not None:
+            lowest = max(c.performance.source.min_degc for c in (plant.heat_pumps, plant.hot_water.heat_pump)
+                         if c is not None)
+            found = heat_source_check(source, system, lowest)
+            checks += [found] if found is not None else []
     return checks
 
 
@@ -297,7 +303,8 @@ def evaluate_variant(inputs: StudyInputs, variant: Variant, demand: Demand | Non
                        ev_grid_kwh=_ev_grid_kwh(balance, ev_kw, step_h),
                        battery_replacement_years=None if life is None else life.replacement_years)
     return VariantResult(variant, system, pv_kw, ev_kw, sessions, balance, year.bill, year.investments, year.co2_kg,
-                         year.epc, _checks(inputs, variant, system, balance, year.epc, year.investments), year.unmet_heat_eur,
+                         year.epc, _checks(inputs, variant, system, balance, year.epc, year.investments, source),
+                         year.unmet_heat_eur,
                          life, source)
 
 

@@ -392,3 +392,58 @@ def water_source(options: WaterBody, index) -> tuple[np.ndarray, dict]:
     return np.ascontiguousarray(source), {"water_body": options.body, "water_min_degc": float(water.min()),
                                           "water_mean_degc": float(water.mean()),
                                           "source_min_degc": float(source.min())}
+
+
+def heat_source_check(prepared: PreparedSource, system, map_min_degc: float):
+    """The heat source among the risks (``heat_source``): what it gives, how cold it gets, the permit it needs.
+
+    * ground: the year-N minimum brine [°C] against the map's lowest source temperature (``fail`` below it,
+      the units stop; ``warn`` otherwise: the drilling needs a VLAREM notification or permit);
+    * water: the coldest source [°C] against the map's lowest (``warn``: a permit, and ``fail`` when the
+      source is below it for more than a tenth of the year);
+    * exhaust air: the share of the heat the units still deliver [-] with the flow's limit (``warn`` below 50 %);
+    * air: ``None`` (no check).
+    """
+    from mgwsim.assess.checks import CheckResult
+
+    facts, source = prepared.facts, prepared.source
+    if source == "ground":
+        years = next((k for k in facts if k.startswith("brine_min_year") and k != "brine_min_year1_degc"), None)
+        low = facts[years]
+        status = "fail" if low < map_min_degc else "warn"
+        n = years.removeprefix("brine_min_year").removesuffix("_degc")
+        return CheckResult(
+            "heat_source", status, round(low, 1), "degC", map_min_degc,
+            f"The borefield of {facts['borehole_length_m']:.0f} m ({facts['boreholes']} boreholes of "
+            f"{facts['borehole_depth_m']:.0f} m) keeps the brine at or above {low:.1f} °C in year {n} (year 1: "
+            f"{facts['brine_min_year1_degc']:.1f} °C; the mean drifts {facts['brine_drift_k']:+.1f} K); the heat pumps "
+            f"run down to {map_min_degc:g} °C. {prepared.note}",
+            f"Het boorveld van {facts['borehole_length_m']:.0f} m ({facts['boreholes']} boringen van "
+            f"{facts['borehole_depth_m']:.0f} m) houdt de brine in jaar {n} op minstens {low:.1f} °C (jaar 1: "
+            f"{facts['brine_min_year1_degc']:.1f} °C); de warmtepompen werken tot {map_min_degc:g} °C. Boringen zijn "
+            "meldings- of vergunningsplichtig (VLAREM).")
+    if source == "water":
+        degc = system.hourly["source_degc"].to_numpy()
+        below = float((degc < map_min_degc).mean())
+        status = "fail" if below > 0.1 else "warn"
+        return CheckResult(
+            "heat_source", status, round(float(degc.min()), 1), "degC", map_min_degc,
+            f"The {facts['water_body']} gives {facts['water_min_degc']:.1f} °C at its coldest ({degc.min():.1f} °C "
+            f"after the exchanger; the units stop below {map_min_degc:g} °C, {below:.0%} of the year). {prepared.note}",
+            f"Het {('kanaal' if facts['water_body'] == 'canal' else 'grondwater')} is op zijn koudst "
+            f"{facts['water_min_degc']:.1f} °C; de toestellen stoppen onder {map_min_degc:g} °C ({below:.0%} van het "
+            "jaar). Er is een vergunning nodig.")
+    if source == "exhaust_air":
+        h = system.hourly
+        hp = float((h["hp_heat_sh_kwh"] + h["hp_heat_dhw_kwh"]).sum())
+        total = hp + float((h["backup_heat_sh_kwh"] + h["backup_heat_dhw_kwh"] + h["booster_kwh"]).sum())
+        share = hp / total if total > 0 else 0.0
+        status = "warn" if share < 0.5 else "pass"
+        return CheckResult(
+            "heat_source", status, round(share, 3), "", 0.5,
+            f"The extract air, {facts['airflow_m3_h']:.0f} m³/h at {facts['extract_degc']:g} °C, gives the evaporator at "
+            f"most {facts['evaporator_limit_kw']:.1f} kW: the heat pumps deliver {share:.0%} of the heat, the backup the "
+            "rest.",
+            f"De afgezogen lucht, {facts['airflow_m3_h']:.0f} m³/h aan {facts['extract_degc']:g} °C, geeft de verdamper "
+            f"hoogstens {facts['evaporator_limit_kw']:.1f} kW: de warmtepompen leveren {share:.0%} van de warmte.")
+    return None
