@@ -556,3 +556,34 @@ def test_the_heat_source_is_among_the_risks_with_its_permit(sources_result):
     checks = sources_result.result("ground").checks
     others = [c for c in checks if c.name not in PLACEMENT_CHECKS]
     assert len(others) < len(checks) and future_proof_score(checks) == pytest.approx(future_proof_score(others))
+
+
+# --------------------------------------------------------------------------- a cascade of different units
+def test_a_booster_on_the_low_temperature_loop_makes_hot_water_with_less_electricity(weather):
+    from mgwsim.system import simulate_system
+    from mgwsim.system.booster import booster_cascade, booster_pair_map
+
+    inputs = StudyInputs(antwerp_block(), weather)
+    main_map = replace(carnot_map(np.linspace(-25, 35, 25), np.linspace(36, 60, 13), rated_capacity_kw=90.0,
+                                  source=Source("air"), max_sink_degc=58.0), refrigerant="R290")
+    main = HeatPumpCascade(main_map, 2)
+    booster = replace(carnot_map(np.linspace(20, 50, 7), np.linspace(52, 80, 8), rated_capacity_kw=15.0,
+                                 source=Source("water", 20.0, 50.0), max_sink_degc=75.0), refrigerant="R290")
+    pair = booster_pair_map(booster, main_map, 45.0)
+    # in series, the pair is worse than either unit alone (first law), and better than a resistance
+    cop_b = float(booster.cop_at(45.0, 65.0))
+    cop_m = float(main_map.cop_at(5.0, 45.0))
+    cop_pair = float(pair.cop_at(5.0, 65.0))
+    assert 1.0 < cop_pair < min(cop_b, cop_m)
+    assert cop_pair == pytest.approx(1.0 / (1.0 / cop_b + (1.0 - 1.0 / cop_b) / cop_m), rel=1e-3)
+
+    tank = Tank(1500.0, 55.0, 75.0)
+    electric = Plant(main, HotWater(tank, booster_kw=30.0), Tank(2000.0), Backup("electric", 150.0, 1.0))
+    boosted = Plant(main, HotWater(tank, mode="separate_heat_pump", heat_pump=booster_cascade(booster, main, 45.0, n_units=2),
+                                   booster_kw=30.0), Tank(2000.0), Backup("electric", 150.0, 1.0))
+    runs = {name: simulate_system(inputs.demand, plant, weather).kpis() for name, plant in
+            (("electric", electric), ("boosted", boosted))}
+    for k in runs.values():
+        assert k["dhw_unmet_kwh"] < 0.01 * k["dhw_delivered_kwh"]
+    assert runs["boosted"]["booster_kwh"] < 0.2 * runs["electric"]["booster_kwh"]
+    assert runs["boosted"]["electricity_kwh"] < runs["electric"]["electricity_kwh"]

@@ -31,6 +31,8 @@ def _heat_pump_items(variant: Variant, costs: CostTable) -> list[Investment]:
             continue
         kw = cascade.rated_capacity_kw()
         kind = cascade.performance.source.kind
+        if cascade.performance.method == "booster pair":  # a water/water booster on the heating loop
+            kind = "water"
         unit_kw = kw / cascade.n_units
         for unit in range(cascade.n_units):
             name = f"heat pump {label} {unit + 1} ({unit_kw:.0f} kW)"
