@@ -328,3 +328,16 @@ def test_source_errors_name_the_key():
     assert "source" in _error(clash) and "'brine'" in _error(clash)
     zone = _config(**{"variants[0].placement": {"zone": "moon"}})
     assert "variants[0].placement.zone" in _error(zone)
+
+
+def test_a_hot_water_booster_on_the_loop_reads_from_toml():
+    data = _config(**{"variants[0].plant.hot_water": {
+        "mode": "separate_heat_pump", "heat_pump": {"refrigerant": "R290", "rated_kw": 15.0, "loop_degc": 45.0}}})
+    plant = read_config(data).study.variants[0].plant
+    booster = plant.hot_water.heat_pump
+    assert booster.performance.method == "booster pair" and booster.performance.source.kind == "air"
+    assert booster.performance.rated_capacity_kw == pytest.approx(15.0)
+    main_cop = float(plant.heat_pumps.performance.cop_at(7.0, 45.0))
+    assert 1.0 < float(booster.performance.cop_at(7.0, 65.0)) < main_cop
+    wrong = _config(**{"variants[0].plant.heat_pumps.loop_degc": 45.0})
+    assert "variants[0].plant.heat_pumps.loop_degc" in _error(wrong)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 
 import numpy as np
 
@@ -51,7 +52,7 @@ HEAT_PUMP_SOURCES = ("air", "ground", "brine", "exhaust_air", "water")
 on a plate exchanger), "exhaust_air" the air/water one. Default: the variant's ``source``."""
 _PRESET_OF_SOURCE = {"air": "air", "exhaust_air": "air", "ground": "brine", "brine": "brine", "water": "brine"}
 HEAT_PUMP_KEYS = ("source", "refrigerant", "rated_kw", "n_units", "max_supply_degc", "min_modulation_frac",
-                  "supply_margin_k", "degradation_coefficient", "apply_defrost", "datasheet", "model")
+                  "supply_margin_k", "degradation_coefficient", "apply_defrost", "datasheet", "model", "loop_degc")
 TANK_KEYS = ("volume_l", "min_degc", "max_degc", "ua_w_k", "label_class", "ambient_degc")
 TANK_LABEL_CLASSES = ("A+", "A", "B", "C", "D", "E", "F")
 HOT_WATER_KEYS = ("mode", "setpoint_degc", "booster_kw", "charge_margin_k", "tank", "heat_pump")
@@ -86,6 +87,9 @@ def read_heat_pumps(t: Table, source: str = "air") -> HeatPumpCascade:
     """A ``heat_pumps`` table: a refrigerant preset or datasheet points, times ``n_units``.
 
     ``source``: the variant's source, the default of ``heat_pumps.source``."""
+    if "loop_degc" in t:
+        raise InputError(f"{t.key('loop_degc')} is for a hot-water booster only ([...plant.hot_water.heat_pump] "
+                         "with hot_water.mode = 'separate_heat_pump')")
     source = _PRESET_OF_SOURCE[t.value("source", "str", source, choices=HEAT_PUMP_SOURCES)]
     refrigerant = t.value("refrigerant", "str", "R290", choices=TYPICAL_MAX_SUPPLY_DEGC)
     rated = t.value("rated_kw", "float", None, low=0.0, low_inclusive=False, high=5000.0, unit="kW")
@@ -146,18 +150,49 @@ def read_tank(t: Table, *, volume_l: float | None, min_degc: float, max_degc: fl
             ambient_degc=t.value("ambient_degc", "float", 15.0, low=-20.0, high=40.0, unit="degC"))
 
 
-def read_hot_water(t: Table | None, path: str, source: str = "air") -> HotWater:
+def read_booster(t: Table, main: HeatPumpCascade | None) -> HeatPumpCascade:
+    """A hot-water booster on the space-heating loop (``loop_degc`` given): a water/water cycle map of the
+    refrigerant on sources around the loop, scaled so that one unit gives ``rated_kw`` from the loop to
+    65 °C (or its maximum supply), in series with the plant's heat pumps (:func:`mgwsim.system.booster.booster_cascade`)."""
+    from mgwsim.heatpump import cycle_map
+    from mgwsim.system.booster import booster_cascade
+
+    loop = t.value("loop_degc", "float", low=25.0, high=60.0, unit="degC")
+    if main is None:
+        raise InputError(f"{t.key('loop_degc')}: a booster takes its heat from the plant's heat_pumps; give "
+                         "[...plant.heat_pumps]")
+    refrigerant = t.value("refrigerant", "str", "R290", choices=TYPICAL_MAX_SUPPLY_DEGC)
+    rated = t.value("rated_kw", "float", low=0.0, low_inclusive=False, high=5000.0, unit="kW")
+    top = t.value("max_supply_degc", "float", min(75.0, TYPICAL_MAX_SUPPLY_DEGC[refrigerant]), low=loop + 12.0,
+                  high=100.0, unit="degC")
+    with t.constructing():
+        sources = np.linspace(loop - 10.0, loop + 5.0, 4)
+        raw = cycle_map(refrigerant, sources, np.linspace(loop + 10.0, top, 9), rated_capacity_kw=rated,
+                        source=Source("water", float(sources[0]), float(sources[-1])), max_sink_degc=top,
+                        min_modulation_frac=t.value("min_modulation_frac", "float", 0.3, low=0.0, high=1.0),
+                        model=t.value("model", "str", "") or f"{refrigerant} booster {rated:g} kW")
+        at = float(raw.capacity_at(loop, min(65.0, top)))
+        booster = replace(raw, capacity_kw=raw.capacity_kw * rated / at, rated_capacity_kw=rated)
+        return booster_cascade(booster, main, loop, n_units=t.value("n_units", "int", 1, low=1, high=50),
+                               supply_margin_k=t.value("supply_margin_k", "float", 3.0, low=0.0, high=15.0, unit="K"))
+
+
+def read_hot_water(t: Table | None, path: str, source: str = "air", main: HeatPumpCascade | None = None) -> HotWater:
     """A ``hot_water`` table (absent: 1,000 l at 55–75 °C heated by the space-heating cascade)."""
     t = t or Table({}, path, HOT_WATER_KEYS)
     tank_table = t.table("tank", TANK_KEYS) or Table({}, t.key("tank"), TANK_KEYS)
     heat_pump = t.table("heat_pump", HEAT_PUMP_KEYS)
+    if heat_pump is not None and "loop_degc" in heat_pump:
+        unit = read_booster(heat_pump, main)
+    else:
+        unit = None if heat_pump is None else read_heat_pumps(heat_pump, source)
     with t.constructing():
         return HotWater(
             tank=read_tank(tank_table, volume_l=1000.0, min_degc=55.0, max_degc=75.0),
             mode=t.value("mode", "str", "heat_pump", choices=HOT_WATER_MODES),
             setpoint_degc=t.value("setpoint_degc", "float", 60.0, low=5.0, high=98.0, unit="degC"),
             booster_kw=t.value("booster_kw", "float", 0.0, low=0.0, high=1e4, unit="kW"),
-            heat_pump=None if heat_pump is None else read_heat_pumps(heat_pump, source),
+            heat_pump=unit,
             charge_margin_k=t.value("charge_margin_k", "float", 5.0, low=0.0, high=20.0, unit="K"))
 
 
@@ -181,9 +216,10 @@ def read_plant(t: Table, source: str = "air") -> Plant:
     heat_pumps = t.table("heat_pumps", HEAT_PUMP_KEYS)
     buffer = t.table("buffer", TANK_KEYS)
     with t.constructing():
+        main = None if heat_pumps is None else read_heat_pumps(heat_pumps, source)
         return Plant(
-            heat_pumps=None if heat_pumps is None else read_heat_pumps(heat_pumps, source),
-            hot_water=read_hot_water(t.table("hot_water", HOT_WATER_KEYS), t.key("hot_water"), source),
+            heat_pumps=main,
+            hot_water=read_hot_water(t.table("hot_water", HOT_WATER_KEYS), t.key("hot_water"), source, main),
             buffer=None if buffer is None else read_tank(buffer, volume_l=None, min_degc=20.0, max_degc=80.0),
             backup=read_backup(t.table("backup", BACKUP_KEYS), t.key("backup")))
 

@@ -38,7 +38,7 @@ def booster_pair_map(booster: PerformanceMap, main: PerformanceMap, loop_degc: f
     """The map of a booster on the loop of ``main`` at ``loop_degc`` [°C], seen from ``main``'s source.
 
     COP from the series formula of the module docstring [-]; capacity = the booster's at
-    (``loop_degc``, sink) [kW], 0 where ``main`` cannot deliver ``loop_degc`` from that source (outside its
+    (``loop_degc``, sink) [kW] (rated capacity: the booster's), 0 where ``main`` cannot deliver ``loop_degc`` from that source (outside its
     source limits or above its maximum supply). Grid: ``main``'s source grid × ``booster``'s sink grid.
     """
     owner = "booster_pair_map"
@@ -62,7 +62,8 @@ def booster_pair_map(booster: PerformanceMap, main: PerformanceMap, loop_degc: f
     pair = 1.0 / (1.0 / cop_b_safe[None, :] + (1.0 - 1.0 / cop_b_safe[None, :]) / cop_m[:, None])
     capacity = np.where(usable[:, None] & ok_b[None, :], cap_b[None, :], 0.0)
     top = float(sinks[ok_b][-1]) if ok_b.any() else float(sinks[0])
-    rated = float(cap_b[ok_b][0]) if ok_b.any() else None
+    rated = booster.rated_capacity_kw if booster.rated_capacity_kw is not None else (
+        float(cap_b[ok_b][0]) if ok_b.any() else None)
     return PerformanceMap(
         source_degc=sources, sink_degc=sinks, cop=np.maximum(pair, 1.0 + 1e-6), capacity_kw=capacity,
         source=Source(main.source.kind, main.source.min_degc, main.source.max_degc),
