@@ -193,12 +193,12 @@ def _checks(inputs: StudyInputs, variant: Variant, system: SystemResult, balance
     ]
     if plant.heat_pumps is not None:
         checks += [temperature_lock_in(system), oversizing_after_renovation(system)]
+    if plant.heat_pumps is not None and source is not None:  # the study's own run (not the city rows)
         checks += placement_checks(inputs, variant)
-        if source is not None:
-            lowest = max(c.performance.source.min_degc for c in (plant.heat_pumps, plant.hot_water.heat_pump)
-                         if c is not None)
-            found = heat_source_check(source, system, lowest)
-            checks += [found] if found is not None else []
+        lowest = max(c.performance.source.min_degc for c in (plant.heat_pumps, plant.hot_water.heat_pump)
+                     if c is not None)
+        found = heat_source_check(source, system, lowest)
+        checks += [found] if found is not None else []
     return checks
 
 
