@@ -496,8 +496,12 @@ def sources_result(weather):
     air = Plant(_unit(Source("air"), np.linspace(-25, 35, 25)), hot_water, Tank(2000.0), backup)
     ground = Plant(_unit(Source("brine"), np.linspace(-5, 20, 11)), hot_water, Tank(2000.0), backup)
     reference = Variant("reference", gas_boiler_reference(160.0), keeps_existing_boiler=False)
+    from mgwsim.study.heat_sources import ExhaustAir, WaterBody
+
     variants = [Variant("air", air, source="air"),
-                Variant("ground", ground, source="ground", source_options=GroundLoop(3600.0, spacing_m=8.0))]
+                Variant("ground", ground, source="ground", source_options=GroundLoop(3600.0, spacing_m=8.0)),
+                Variant("canal", ground, source="water", source_options=WaterBody("canal")),
+                Variant("exhaust air", air, source="exhaust_air", source_options=ExhaustAir(3600.0))]
     return Study(StudyInputs(antwerp_block(), weather), reference, variants).run()
 
 
@@ -587,3 +591,32 @@ def test_a_booster_on_the_low_temperature_loop_makes_hot_water_with_less_electri
         assert k["dhw_unmet_kwh"] < 0.01 * k["dhw_delivered_kwh"]
     assert runs["boosted"]["booster_kwh"] < 0.2 * runs["electric"]["booster_kwh"]
     assert runs["boosted"]["electricity_kwh"] < runs["electric"]["electricity_kwh"]
+
+
+def test_water_and_exhaust_air_variants_follow_their_source(sources_result):
+    canal = sources_result.result("canal")
+    assert canal.variant.plant.heat_pumps.performance.source.kind == "water"
+    degc = canal.system.hourly["source_degc"].to_numpy()
+    assert degc.min() == pytest.approx(5.0 - 2.0, abs=0.05) and degc.max() == pytest.approx(21.0 - 2.0, abs=0.05)
+    assert any(i.name.startswith("water source: canal") for i in canal.investments)
+    assert "De Vlaamse Waterweg" in canal.source_facts()["permit_note"]
+    exhaust = sources_result.result("exhaust air")
+    h = exhaust.system.hourly
+    assert not exhaust.variant.plant.heat_pumps.defrost and (h["source_degc"] == 20.0).all()
+    # the extract air limits the heat: Q_heat <= Q_evap COP/(COP-1), Q_evap = 3600 m3/h x 0.34 x 18 K
+    q_evap = 3600.0 * 0.34 * 18.0 / 1000.0
+    assert exhaust.source.facts["evaporator_limit_kw"] == pytest.approx(q_evap)
+    heat = (h["hp_heat_sh_kwh"] + h["hp_heat_dhw_kwh"]).to_numpy()
+    assert heat.max() <= exhaust.source.capacity_limit_kw.max() + 1e-6
+    assert (heat <= q_evap * 3.0).all()  # COP/(COP-1) <= 3 for COP >= 1.5
+    assert sources_result.table.loc["exhaust air", "backup_share"] > sources_result.table.loc["air", "backup_share"]
+
+
+def test_a_source_that_does_not_match_the_map_is_refused():
+    air = Plant(_unit(Source("air"), np.linspace(-25, 35, 25)), backup=Backup("electric", 50.0, 1.0))
+    with pytest.raises(InputError, match=r"Variant\(x\)\.source.*'brine'"):
+        Variant("x", air, source="ground")
+    from mgwsim.study.heat_sources import WaterBody
+
+    with pytest.raises(InputError, match="source_options is a WaterBody for source 'air'"):
+        Variant("x", air, source_options=WaterBody())
