@@ -75,6 +75,7 @@ def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
 def _score_parts(assessment, weights) -> tuple[float, float, list[CheckResult], list[str]]:
     checks, w = _as_checks(assessment), _weights(weights)
     total = sum(w.get(c.name, 1.0) for c in checks)
+    checks = [c for c in checks if w.get(c.name, 1.0) > 0.0]  # a check of weight 0 is not counted (placement)
     if total <= 0:
         raise InputError("future_proof_score: all weights are zero")
     raw = 100.0 * sum(w.get(c.name, 1.0) * STATUS_POINTS[c.status] for c in checks) / total
