@@ -620,3 +620,31 @@ def test_a_source_that_does_not_match_the_map_is_refused():
 
     with pytest.raises(InputError, match="source_options is a WaterBody for source 'air'"):
         Variant("x", air, source_options=WaterBody())
+
+
+def test_energy_sharing_of_the_pv_surplus_in_the_apartments_bills_and_the_split(result):
+    """Issue 18: the PV surplus of 'hybrid + PV' shared with the apartments (dynamic key, free): what they receive
+    never exceeds what the common connection injects nor their own use; their bills fall by the supply component,
+    the common account forgoes the injection compensation, and the building gains the difference less the fees."""
+    from mgwsim.finance import SharingTerms
+    from mgwsim.study.sharing import apartment_sharing
+
+    inputs = result.inputs
+    pv = result.result("hybrid + PV")
+    shared = apartment_sharing(inputs, pv)
+    export = pv.balance["grid_export_kwh"].to_numpy()
+    assert (shared.shared_kwh.sum(axis=1) <= export + 1e-9).all()
+    assert 0.0 < shared.common["shared_kwh"] <= export.sum()
+    apartments = shared.apartments
+    assert (apartments["bill_change_eur"] < 0).all()  # free sharing: every apartment pays less
+    assert shared.common["bill_change_eur"] > 0  # the VME forgoes the injection compensation
+    supply, injection = 0.115 * 1.06, 0.03  # the LV tariff file's fixed supply incl. 6 % VAT, fixed injection
+    assert shared.building_change_eur == pytest.approx(-(supply - injection) * shared.common["shared_kwh"]
+                                                       + shared.fees_eur, rel=1e-9)
+    np.testing.assert_allclose(apartments["bill_after_eur"], apartments["bill_before_eur"] + apartments["bill_change_eur"])
+    sold = apartment_sharing(inputs, pv, terms=SharingTerms(price_eur_per_kwh=0.08))
+    assert sold.building_change_eur == pytest.approx(shared.building_change_eur)  # the price moves money only
+    split = result.per_apartment("hybrid + PV", sharing=True)
+    plain = result.per_apartment("hybrid + PV")
+    assert split["recurring_change_with_sharing_eur"].sum() == pytest.approx(
+        plain["recurring_change_eur"].sum() + shared.building_change_eur, abs=0.01 * len(split))

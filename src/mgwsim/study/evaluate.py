@@ -273,7 +273,8 @@ def _run_system(inputs: StudyInputs, variant: Variant, demand: Demand, **kwargs)
     return system, PreparedSource("ground", brine, None, facts | {"loop": loop}, prepared.note)
 
 
-def evaluate_variant(inputs: StudyInputs, variant: Variant, demand: Demand | None = None) -> VariantResult:
+def evaluate_variant(inputs: StudyInputs, variant: Variant, demand: Demand | None = None, *,
+                     buffer_offset_k=None, dhw_offset_k=None) -> VariantResult:
     """Run ``variant`` on the building of ``inputs`` for one year and assess it.
 
     ``demand`` replaces today's (``inputs.demand``, or with the variant's emitter upgrade
@@ -281,6 +282,10 @@ def evaluate_variant(inputs: StudyInputs, variant: Variant, demand: Demand | Non
     building after a renovation step with the variant's radiators
     (:meth:`StudyInputs.path_demands_with`); the common-area loads, the auxiliaries and the
     investments stay those of today's building (the pumps and fans stay).
+
+    ``buffer_offset_k``, ``dhw_offset_k``: storage setpoint raises [K] per step from a look-ahead
+    plan (e.g. :func:`mgwsim.flexibility.peak_limited_offsets`), passed to
+    :func:`~mgwsim.system.simulate_system`.
     """
     weather, n = inputs.weather, inputs.weather.n_hours
     demand = inputs.demand_with(variant.emitter_upgrade) if demand is None else demand
@@ -288,7 +293,7 @@ def evaluate_variant(inputs: StudyInputs, variant: Variant, demand: Demand | Non
     common = inputs.common_area_kw
     system, source = _run_system(inputs, variant, demand, control=variant.control, pv_kw=pv_kw, other_load_kw=common,
                                  price_eur_per_kwh=inputs.day_ahead if variant.control.strategy == "price_led" else None,
-                                 coupled=True)
+                                 buffer_offset_k=buffer_offset_k, dhw_offset_k=dhw_offset_k, coupled=True)
     if "loop" in source.facts:  # the borefield the run sized: its metres are what the variant buys
         variant = replace(variant, source_options=source.facts.pop("loop"))
     step_h = weather.step_h  # 1 h or 15 min: kW = kWh per step / step_h
