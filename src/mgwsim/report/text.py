@@ -268,6 +268,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "check_hot_water_hygiene": ("Hot-water hygiene (legionella)", "Hygiëne warm water (legionella)"),
     "check_temperature_lock_in": ("Temperature lock-in (radiators)", "Temperatuur-lock-in (radiatoren)"),
     "check_oversizing": ("Oversizing after renovation", "Overdimensionering na renovatie"),
+    "check_refrigerant_charge": ("Refrigerant charge (EN 378-1)", "Koelmiddelvulling (EN 378-1)"),
+    "check_outdoor_noise": ("Outdoor-unit noise (VLAREM II)", "Geluid buitentoestel (VLAREM II)"),
+    "check_unit_space": ("Space for the units", "Plaats voor de toestellen"),
+    "check_heat_source": ("Heat source", "Warmtebron"),
     "check_pv_before_roof": ("PV before the roof renovation", "Zonnepanelen vóór de dakrenovatie"),
     # sensitivity
     "sens_electricity_price": ("Electricity price ±20 %", "Elektriciteitsprijs ±20 %"),
