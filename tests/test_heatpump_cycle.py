@@ -98,7 +98,7 @@ def test_r744_liao_close_to_searched_optimum():
     "kw, match",
     [
         (dict(refrigerant="R12"), "refrigerant"),
-        (dict(sink_degc=[0.0, 20.0]), "must exceed the highest source"),
+        (dict(min_pressure_ratio=1.0), "min_pressure_ratio"),
         (dict(rated_capacity_kw=0.0), "rated_capacity_kw"),
         (dict(rated_capacity_kw=-5.0), "rated_capacity_kw"),
         (dict(source_degc=[5.0, 0.0]), "strictly ascending"),
@@ -207,3 +207,17 @@ def test_the_r744_discharge_temperature_equals_coolprops_hp_flash(p_mpa, h_kj_kg
     st.update(CP.HmassP_INPUTS, state.h2, state.p_cond_pa)
     expected = st.T()
     assert cycle_module._discharge_t(CP, st, state, expected - 10.0) == pytest.approx(expected, abs=1e-3)
+
+
+def test_a_warm_source_above_a_cold_supply_runs_at_the_minimum_pressure_ratio():
+    """EN 14825 flow temperatures reach down to 24 °C: from warm air the compressor holds its lowest ratio."""
+    warm = cycle_point("R290", 30.0, 20.0)
+    warmer = cycle_point("R290", 35.0, 20.0)
+    assert warm.p_cond_pa / warm.p_evap_pa == pytest.approx(1.5, rel=1e-9)
+    assert warmer.cop_heating == pytest.approx(warm.cop_heating, rel=1e-12)
+    free = cycle_point("R290", 12.0, 24.0)  # EN 14825 point D: above the minimum ratio, evaporating at 4 °C
+    assert free.p_cond_pa / free.p_evap_pa > 1.5
+    m = cycle_map("R290", [-5.0, 5.0, 25.0], [0.0, 20.0, 35.0], rated_capacity_kw=40.0, use_cache=False)
+    assert np.all(np.diff(m.cop, axis=0) >= 0.0) and np.all(np.diff(m.cop, axis=1) < 0.0)
+    hot = cycle_point("R744", 30.0, 20.0, return_degc=10.0)  # R744 raises its high pressure instead
+    assert hot.p_cond_pa / hot.p_evap_pa >= 1.5 * (1 - 1e-12)

@@ -34,9 +34,13 @@ def test_cop_falls_with_the_sink(preset_map):
 
 
 def test_cop_rises_with_the_source(preset_map):
+    """Non-decreasing everywhere; strictly rising where the compressor is not at its lowest pressure ratio."""
     refrigerant, m = preset_map
     steps = np.diff(m.cop, axis=0)
-    assert np.all(steps >= 0.0) if refrigerant == "R744" else np.all(steps > 0.0)
+    assert np.all(steps >= 0.0)
+    if refrigerant != "R744":  # a warm source above a cold supply runs at the minimum ratio: flat
+        cold_source = m.source_degc[1:, None] <= m.sink_degc[None, :] - 15.0
+        assert np.all(steps[cold_source] > 0.0)
 
 
 def test_cop_below_carnot_and_above_one(preset_map):
@@ -119,7 +123,7 @@ def test_r744_hot_water_reaches_90_degc_from_warm_air_and_cop_does_not_fall_with
     m = air_to_water("R744", return_degc=10.0)
     assert m.source.min_degc == -25.0 and m.max_sink_degc == 90.0
     column = m.cop[:, -1]
-    assert m.sink_degc[-1] == 90.0 and m.source_degc[-1] == 34.0
+    assert m.sink_degc[-1] == 90.0 and m.source_degc[-1] == 35.0
     assert np.all(np.diff(column) >= 0.0) and column[-1] > column[0]
     at_80 = m.cop_at(m.source_degc, 80.0)
     assert np.all(np.diff(at_80) >= 0.0)

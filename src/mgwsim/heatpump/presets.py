@@ -46,17 +46,26 @@ R744_HOT_WATER_RETURN_DEGC = 10.0
 """Return (cold) water temperature [°C] for an R744 hot-water map, ``return_degc=R744_HOT_WATER_RETURN_DEGC``
 (EN 16147 cold water, 10 °C)."""
 
-AIR_SOURCE_GRID_DEGC = np.linspace(-25.0, 34.0, 60)
-"""Outdoor air grid [°C]; it stops below the lowest sink (35 °C, the W35 rating point), and the
-preset's source limit stops with it (a heat pump is not needed for space heating above 34 °C)."""
+AIR_SOURCE_GRID_DEGC = np.linspace(-25.0, 35.0, 61)
+"""Outdoor air grid [°C], 1 K steps: −25 °C (design) to 35 °C (hot water in summer)."""
 BRINE_SOURCE_GRID_DEGC = np.linspace(-5.0, 20.0, 26)
+"""Brine grid [°C], 1 K steps."""
+LOWEST_SINK_DEGC = 20.0
+"""First supply temperature of the preset grids [°C]: EN 14825's part-load points of the
+35 °C application run at 24–34 °C flow (A/B/C/D: −7/34, 2/30, 7/27, 12/24 °C)."""
+SINK_STEP_K = 1.25
+"""Sink grid step [K] (W35 on the grid; the interpolation error is bounded in the tests)."""
 
 _MIN_R744_RISE_K = 5.0  # the R744 sink grid starts this far above the return (EN 14511 W35: 30 -> 35 °C)
 _ETA_EL = 0.88  # cycle_map's default heat-to-electricity factor: a usable cell has COP * eta_el > 1
 
 
 def _sink_grid(max_supply_degc: float, lowest_degc: float) -> np.ndarray:
-    return np.linspace(lowest_degc, max(max_supply_degc, lowest_degc + 10.0), 25)
+    """``lowest_degc`` in steps of :data:`SINK_STEP_K` [°C], ending exactly at the top supply."""
+    top = max(max_supply_degc, lowest_degc + 10.0)
+    grid = np.arange(lowest_degc, top, SINK_STEP_K)
+    grid = grid[grid < top - 0.25 * SINK_STEP_K]  # no sliver of a last step
+    return np.append(grid, top)
 
 
 def _runs(refrigerant: str, source: Source, t_source: float, t_sink: float, return_degc: float | None) -> bool:
@@ -138,7 +147,7 @@ def air_to_water(refrigerant: str = "R290", rated_capacity_kw: float = 60.0, *, 
     the top (``map.max_sink_degc``; see the module docstring). ``return_degc``: R744 only,
     a fixed return water temperature [°C] (hot water: 10 °C); default: 5 K below the supply.
     """
-    return _preset("air", AIR_SOURCE_GRID_DEGC, 35.0, refrigerant, rated_capacity_kw, max_supply_degc,
+    return _preset("air", AIR_SOURCE_GRID_DEGC, LOWEST_SINK_DEGC, refrigerant, rated_capacity_kw, max_supply_degc,
                    min_modulation_frac, model, return_degc, "air_to_water")
 
 
@@ -149,5 +158,5 @@ def brine_to_water(refrigerant: str = "R290", rated_capacity_kw: float = 60.0, *
 
     As :func:`air_to_water` (same rules for the source range and R744's return temperature).
     """
-    return _preset("brine", BRINE_SOURCE_GRID_DEGC, 25.0, refrigerant, rated_capacity_kw, max_supply_degc,
+    return _preset("brine", BRINE_SOURCE_GRID_DEGC, LOWEST_SINK_DEGC, refrigerant, rated_capacity_kw, max_supply_degc,
                    min_modulation_frac, model, return_degc, "brine_to_water")
