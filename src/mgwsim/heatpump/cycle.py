@@ -853,7 +853,11 @@ def _solve_grid(s: _Settings, source_degc, sink_degc, rating_point):
         cop[i], vol_heat[i], reason = _solve_row(CP, st, s, t_src, sink_degc, condensers, f"source_degc[{i}]", sat,
                                                  warms)
         reasons.append(reason)
+    on_grid = np.flatnonzero(source_degc == rating_point[0]), np.flatnonzero(sink_degc == rating_point[1])
+    rated_cell = vol_heat[on_grid[0][0], on_grid[1][0]] if on_grid[0].size and on_grid[1].size else np.nan
     _evaporate_colder_where_better(cop, vol_heat, reasons, source_degc, sink_degc)
+    if np.isfinite(rated_cell):  # the very same solve: the rating point gives rated_capacity_kw exactly
+        return cop, vol_heat, rated_cell
     suction = _suction_state(CP, st, s, rating_point[0], rating_point[1], "rating point", sat)
     if s.refrigerant != "R744":
         condenser = _condenser(CP, st, s, rating_point[1], sat)
