@@ -14,6 +14,11 @@ Cycle (states 1 suction, 2 discharge, 3 condenser/gas-cooler outlet, 4 evaporato
   ``T_sink - sink_delta_k``; the high pressure maximises the COP (bounded scalar search) or
   follows Liao, Zhao & Jakobsen (2000), raised where the discharge must be hotter to reach
   the supply.
+* the compressor keeps a lowest pressure ratio ``min_pressure_ratio`` (default 1.5 [-], the
+  lower edge of its envelope): where ``source - approach_evap`` would evaporate above
+  ``p_cond / min_pressure_ratio`` (a warm source over a cold supply, e.g. air above the
+  supply) the cycle evaporates at that pressure, and R744 raises its high pressure to
+  ``min_pressure_ratio * p_evap`` at least (:func:`_within_min_ratio`);
 * On a map each cell runs at the best of its own and the colder rows' evaporation
   temperatures (the expansion valve can always evaporate colder): COP never falls as the
   source warms, and R744 reaches a high supply from a warm source, or near its critical
@@ -42,15 +47,31 @@ pin down, are the manufacturer's (:data:`_BLENDS`, to verify). Where the Helmhol
 converges the two agree on COP within a few per cent (``tests/test_heatpump_cycle.py``).
 
 Speed: a Peng-Robinson (p, s) flash costs ~50-100 ms and a (p, T) update ~2.5 ms because
-of the phase-stability search, against ~4 µs with the phase imposed. The discharge
-isentrope is therefore solved by Newton on T in the imposed vapour phase (checked above
-the condenser's dew point, else the flash), the condenser state once per sink column, the
-suction once per source row. A 40 x 40 map (source -20..20 °C, sink 30..60 °C) cold, best
-of 3 on a shared 2-core machine at load ~6, CoolProp 8.0, the fluid loaded: R290 0.08 s,
-R134a 0.09 s, R1234ze(E) 0.10 s, R32 0.11 s, R407C 0.13 s, R410A 0.15 s, R454C 0.25 s
-(was ~20 s with the flash), R454B 0.27 s, R452B 0.49 s, R744 0.52 s; an R744 hot-water map
-(return 10 °C, sink 60..90 °C) ~4 s, where the discharge constraint needs a root search of
-the high pressure in most cells. ``import CoolProp`` itself takes 3-10 s more.
+of the phase-stability search, against ~4 µs with the phase imposed. :func:`cycle_point`
+is the exact path: the discharge isentrope by Newton on T with (p, T) updates in the
+imposed vapour phase (checked above the condenser's dew point, else the flash), glide
+mid-points by a secant to 1e-7 K, R744's constrained high pressure by Brent's method to
+1e-2 Pa. A map takes three shortcuts and matches it within 1e-7 relative (tested for every
+refrigerant on this grid, ``tests/test_heatpump_cycle.py``):
+
+* the saturation of a glide fluid (blends, R407C; ~1 ms a flash for the Peng-Robinson
+  blends, about ten per row and column) from Chebyshev interpolants of 17-33 flashes
+  (:class:`_SatTable`);
+* each cell's isentrope (and R744's gas-cooler outlet and discharge temperature) by Newton
+  in (rho, T) with (rho, T) updates, which need no density solve (~5-8 µs against 20-170 µs
+  for a HEOS (p, T) update), from the extrapolation of the neighbouring rows' solutions:
+  about one update per cell (:func:`_newton_t_rho`);
+* R744's constrained high pressure by a secant from the neighbouring cell's pressure and
+  slope (:func:`_secant_root`, ~4 evaluations against ~12 for Brent's method).
+
+A 40 x 40 map (source -20..20 °C, sink 30..60 °C) cold, ``use_cache=False``, best of 3 on
+a shared 2-core machine at load ~9-11, CoolProp 8.0 imported and the fluid loaded
+(``benchmarks/bench_heatpump.py``; before the shortcuts, same machine and load, in
+brackets): R290 0.03 s (0.11), R1234ze(E) 0.03 s (0.17), R134a 0.03 s (0.13), R32 0.03 s
+(0.17), R410A 0.04 s (0.25), R407C 0.05 s (0.22), R454B 0.08 s (0.43), R454C 0.10 s (0.36),
+R452B 0.10 s (0.83), R744 0.10 s (0.80); an R744 hot-water map (return 10 °C, sink
+60..90 °C), where the discharge constraint needs a root search of the high pressure in
+most cells, 0.55 s (5.6). ``import CoolProp`` itself takes 3-10 s more.
 """
 
 from __future__ import annotations
@@ -260,8 +281,8 @@ class _SatTable:
                 yb[j], yd[j] = nodes[m]
             cb, cd = chebyshev.chebfit(x, yb, n), chebyshev.chebfit(x, yd, n)
             if previous is not None:
-                diff = max(np.max(np.abs(1.0 / chebyshev.chebval(check, cb) - 1.0 / chebyshev.chebval(check, previous[0]))),
-                           np.max(np.abs(1.0 / chebyshev.chebval(check, cd) - 1.0 / chebyshev.chebval(check, previous[1]))))
+                diff = max(np.max(np.abs(1.0 / chebyshev.chebval(check, new) - 1.0 / chebyshev.chebval(check, old)))
+                           for new, old in ((cb, previous[0]), (cd, previous[1])))
                 if diff < self._TOL_K:
                     self.ok = True
                     break
@@ -408,6 +429,16 @@ def _newton_t_rho(CP, st, phase, p, key: str, target: float, t: float, rho: floa
     return None
 
 
+def _extrapolated(warm):
+    """Start (T, rho) from the last solves ``[T, rho, T', rho', T'', rho'']``: quadratic (three
+    solves) or linear (two) extrapolation, or the last one."""
+    if len(warm) >= 6:
+        return 3.0 * (warm[0] - warm[2]) + warm[4], 3.0 * (warm[1] - warm[3]) + warm[5]
+    if len(warm) >= 4:
+        return 2.0 * warm[0] - warm[2], 2.0 * warm[1] - warm[3]
+    return warm[0], warm[1]
+
+
 def _compress(CP, st, h1, s1, rho1, p_evap, p_cond, eta_is, clearance, t_guess=None, t_dew_cond=None,
               t_suction=None, warm=None):
     """Discharge enthalpy, isentropic and volumetric efficiencies, and the isentropic discharge
@@ -417,17 +448,20 @@ def _compress(CP, st, h1, s1, rho1, p_evap, p_cond, eta_is, clearance, t_guess=N
     guess ``T1 (p_cond / p_evap)^0.13`` (kappa ~1.15), and keeps the result when it lies above that dew
     point; otherwise, or with neither, CoolProp's (p, s) flash. ``warm`` (maps): a list
     ``[T, rho]`` of a neighbouring cell's isentropic discharge, the start of
-    :func:`_newton_t_rho` (same checks of the phase), updated with this cell's; subcritical,
-    ``[T, rho, T_before, rho_before]`` (two rows) starts from the linear extrapolation."""
+    :func:`_newton_t_rho` (same checks of the phase), updated with this cell's;
+    with the solves before it, starts from their extrapolation (:func:`_extrapolated`)."""
     h2s = None
     if warm is not None and warm[0] is not None:
         t_crit = st.T_critical()
         if t_guess is not None and warm[0] > t_crit + 5.0:
-            h2s, rho2s, t2s = _newton_t_rho(CP, st, CP.iphase_supercritical, p_cond, "s", s1, *warm) or (None,) * 3
+            start = _extrapolated(warm)
+            if not start[0] > t_crit + 5.0:
+                start = warm[:2]
+            h2s, rho2s, t2s = _newton_t_rho(CP, st, CP.iphase_supercritical, p_cond, "s", s1, *start) or (None,) * 3
             if h2s is not None and not t2s > t_crit + 1.0:
                 h2s = None
         elif t_guess is None and t_dew_cond is not None:
-            start = warm[:2] if len(warm) < 4 else (2.0 * warm[0] - warm[2], 2.0 * warm[1] - warm[3])
+            start = _extrapolated(warm)
             h2s, rho2s, t2s = _newton_t_rho(CP, st, CP.iphase_gas, p_cond, "s", s1, *start) or (None,) * 3
             if h2s is not None and not t2s > t_dew_cond:
                 h2s = None
@@ -448,8 +482,7 @@ def _compress(CP, st, h1, s1, rho1, p_evap, p_cond, eta_is, clearance, t_guess=N
         st.update(CP.PSmass_INPUTS, p_cond, s1)
         h2s, rho2s, t2s = st.hmass(), st.rhomass(), st.T()
     elif warm is not None:
-        if t_guess is None:  # subcritical, one solve per cell: keep the previous row's to extrapolate
-            warm[2:] = warm[:2] if warm[0] is not None else []
+        warm[2:] = warm[:4] if warm[0] is not None else []  # the two before, to extrapolate
         warm[0], warm[1] = t2s, rho2s
     eta = 0.874 - 0.0135 * (p_cond / p_evap) if eta_is == "brunin" else eta_is  # eta_is_brunin, as a float
     if not 0.0 < eta <= 1.0:
@@ -546,6 +579,7 @@ class _Warm:
         self.iso = [None, None]  # isentropic discharge [T K, rho kg/m³]
         self.rho_gc = None  # R744 gas-cooler outlet density [kg/m³]
         self.root = None  # R744: the last constrained high pressure [Pa]
+        self.slope = None  # R744: d(discharge - needed)/dp there [K/Pa]
         self.at_p_hi = {}  # R744: (t_gc, t_needed) -> discharge hot enough at 14 MPa
 
 
@@ -625,8 +659,9 @@ def _solve_r744(CP, st, s: _Settings, suction, t_sink_k, warm: _Warm | None = No
 
     p_lo, p_hi = max(st.p_critical() * 1.01, s.min_pressure_ratio * p_evap), 14.0e6
     if p_lo >= p_hi:
-        raise InputError(f"cycle_map: R744 evaporating at {p_evap / 1e5:.1f} bar needs a high pressure of at least "
-                         f"{p_lo / 1e6:.2f} MPa (min_pressure_ratio = {s.min_pressure_ratio:g}), above {p_hi / 1e6:g} MPa")
+        raise InputError(f"cycle_map: R744 evaporating at {p_evap / 1e5:.1f} bar needs a high pressure of at "
+                         f"least {p_lo / 1e6:.2f} MPa (min_pressure_ratio = {s.min_pressure_ratio:g}), above "
+                         f"{p_hi / 1e6:g} MPa")
     if s.high_pressure == "liao":
         st.update(CP.PQ_INPUTS, p_evap, 1.0)
         p_high = min(max(p_opt_liao(st.T() - 273.15, t_gc - 273.15), p_lo), p_hi)
@@ -655,10 +690,10 @@ def _solve_r744(CP, st, s: _Settings, suction, t_sink_k, warm: _Warm | None = No
         return discharge(at(p)) - t_needed
 
     if warm is not None:  # secant from the neighbouring cell's pressure: a few evaluations
-        root = _secant_root(excess, p_high, p_hi, warm.root)
-        if root is not None:
-            warm.root = root
-            return at(root)[0]
+        found = _secant_root(excess, p_high, p_hi, warm.root, warm.slope)
+        if found is not None:
+            warm.root, warm.slope = found
+            return at(warm.root)[0]
     from scipy.optimize import brentq
 
     p_high = brentq(excess, p_high, p_hi, xtol=1e-2)
@@ -667,21 +702,28 @@ def _solve_r744(CP, st, s: _Settings, suction, t_sink_k, warm: _Warm | None = No
     return at(p_high)[0]
 
 
-def _secant_root(func, lo: float, hi: float, guess: float | None):
-    """Root [Pa] of the rising ``func`` in ``(lo, hi]`` (``func(lo) < 0 <= func(hi)``) by the secant
-    method from ``guess`` to |Δp| < 1e-2 Pa (the bisection of :func:`scipy.optimize.brentq` to
-    the same tolerance needs ~3x the evaluations); None if it leaves the bracket or stalls."""
+def _secant_root(func, lo: float, hi: float, guess: float | None, slope: float | None = None):
+    """(root [Pa], last secant slope) of the rising ``func`` in ``(lo, hi]`` (``func(lo) < 0 <=
+    func(hi)``) by the secant method from ``guess``, its first step a Newton step with the
+    neighbouring cell's ``slope`` when known, to |Δp| < 1e-2 Pa (the bisection of
+    :func:`scipy.optimize.brentq` to the same tolerance needs ~3x the evaluations); None if it
+    leaves the bracket or stalls."""
     p0 = lo if guess is None or not lo < guess < hi else guess
-    p1 = min(p0 + 2e4, hi)
-    f0, f1 = func(p0), func(p1)
+    f0 = func(p0)
+    p1 = p0 - f0 / slope if slope is not None and slope > 0.0 else p0 + 2e4
+    p1 = min(max(p1, lo), hi)
+    if abs(p1 - p0) < 1e-2:
+        p1 = min(p0 + 1e2, hi)
+    f1 = func(p1)
     for _ in range(30):
         if f1 == f0:
             return None
-        p2 = p1 - f1 * (p1 - p0) / (f1 - f0)
+        slope = (f1 - f0) / (p1 - p0)
+        p2 = p1 - f1 / slope
         if not lo <= p2 <= hi:
             return None
         if abs(p2 - p1) < 1e-2:
-            return p2
+            return p2, slope
         p0, f0, p1, f1 = p1, f1, p2, func(p2)
     return None
 
@@ -786,7 +828,9 @@ def _solve_row(CP, st, s: _Settings, t_source_degc: float, sink_degc, condensers
     for k, t_snk in enumerate(sink_degc):
         warm = None if warms is None else warms[k]
         if warm is not None and warm.iso[0] is None and k > 0:  # first row: start from the previous column
-            warm.iso[:], warm.rho_gc, warm.root = list(warms[k - 1].iso), warms[k - 1].rho_gc, warms[k - 1].root
+            previous = warms[k - 1]
+            warm.iso[:], warm.rho_gc = list(previous.iso), previous.rho_gc
+            warm.root, warm.slope = previous.root, previous.slope
         try:
             cell = suction if condensers[k] is None else _within_min_ratio(CP, st, s, suction, condensers[k][0], sat)
             c = _solve(CP, st, s, cell, t_snk, condensers[k], warm)
@@ -878,10 +922,11 @@ def cycle_map(refrigerant: str, source_degc, sink_degc, *, rated_capacity_kw: fl
     Parameters
     ----------
     refrigerant : str
-        One of :data:`REFRIGERANTS` (R290, R32, R1234ze(E), R134a, R410A, R744, R454C).
+        One of :data:`REFRIGERANTS` (R290, R32, R1234ze(E), R134a, R410A, R407C, R744, R454C,
+        R454B, R452B).
     source_degc, sink_degc : array_like
         Strictly ascending grids of source inlet and sink (water outlet) temperatures [°C];
-        every sink above every source.
+        a sink may lie below a source (the compressor then runs at ``min_pressure_ratio``).
     rated_capacity_kw : float
         Heating capacity at the EN 14511 rating point of ``source`` (A7/W35 for air,
         B0/W35 for brine) [kW]; the rating point need not lie on the grid.
@@ -914,10 +959,14 @@ def cycle_map(refrigerant: str, source_degc, sink_degc, *, rated_capacity_kw: fl
         but pays the penalty: the gas cooler cannot cool the CO2 below the return.
     high_pressure : {'liao', 'optimal'}
         R744 only: the correlation :func:`p_opt_liao` (default; within 0.1 % of the searched
-        optimum COP at the points checked in the tests, ~0.7 s for 40 x 40) or a bounded
-        scalar search for the COP maximum (~14 s for 40 x 40).
+        optimum COP at the points checked in the tests, ~0.1 s for 40 x 40) or a bounded
+        scalar search for the COP maximum (exact path without the map's shortcuts, ~14 s).
     max_sink_degc : float, optional
         Highest supply temperature of the product [°C] (default: the grid's end).
+    min_pressure_ratio : float
+        Lowest compressor pressure ratio [-] (default 1.5, in (1, 3]): a warm source over a
+        cold supply evaporates colder (R744: a higher high pressure) to keep it, so sinks
+        below the sources are allowed and run at this ratio (see :func:`_within_min_ratio`).
     min_modulation_frac : float
         Lowest part load as a fraction of full load [-].
     model : str
