@@ -51,8 +51,11 @@ def main() -> None:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"cycle_map 40x40 cold (best of 3, use_cache=False, fluid loaded; load average {load:.1f}):")
     for ref, seconds in cold_map_table().items():
-        verdict = "" if ref == "R744 hot water" else ("  ok" if seconds <= TARGET_S else f"  > {TARGET_S} s target")
-        print(f"  {ref:15s} {seconds:6.3f} s  {seconds / TARGET_S:5.2f} x target{verdict}")
+        if ref == "R744 hot water":  # no target: a root search of the high pressure in most cells
+            print(f"  {ref:15s} {seconds:6.3f} s  (no target)")
+            continue
+        verdict = "ok" if seconds <= TARGET_S else f"> {TARGET_S} s target"
+        print(f"  {ref:15s} {seconds:6.3f} s  {seconds / TARGET_S:5.2f} x target  {verdict}")
     src, snk = np.linspace(-20.0, 20.0, 40), np.linspace(25.0, 60.0, 40)
     for ref in ("R290", "R744"):
         cold = _timed(lambda: cycle_map(ref, src, snk, rated_capacity_kw=40.0))

@@ -65,13 +65,13 @@ refrigerant on this grid, ``tests/test_heatpump_cycle.py``):
   slope (:func:`_secant_root`, ~4 evaluations against ~12 for Brent's method).
 
 A 40 x 40 map (source -20..20 °C, sink 30..60 °C) cold, ``use_cache=False``, best of 3 on
-a shared 2-core machine at load ~9-11, CoolProp 8.0 imported and the fluid loaded
-(``benchmarks/bench_heatpump.py``; before the shortcuts, same machine and load, in
-brackets): R290 0.03 s (0.11), R1234ze(E) 0.03 s (0.17), R134a 0.03 s (0.13), R32 0.03 s
-(0.17), R410A 0.04 s (0.25), R407C 0.05 s (0.22), R454B 0.08 s (0.43), R454C 0.10 s (0.36),
-R452B 0.10 s (0.83), R744 0.10 s (0.80); an R744 hot-water map (return 10 °C, sink
+a shared 2-core machine at load ~8, CoolProp 8.0 imported and the fluid loaded
+(``benchmarks/bench_heatpump.py``; before the shortcuts, same machine and hour, in
+brackets): R290 0.04 s (0.10), R134a 0.03 s (0.09), R1234ze(E) 0.03 s (0.10), R32 0.03 s
+(0.13), R407C 0.05 s (0.13), R410A 0.05 s (0.15), R454C 0.09 s (0.27), R454B 0.09 s (0.29),
+R452B 0.11 s (0.58), R744 0.10 s (0.56); an R744 hot-water map (return 10 °C, sink
 60..90 °C), where the discharge constraint needs a root search of the high pressure in
-most cells, 0.55 s (5.6). ``import CoolProp`` itself takes 3-10 s more.
+most cells, 0.6-0.7 s (3.7). ``import CoolProp`` itself takes 3-10 s more.
 """
 
 from __future__ import annotations
