@@ -250,3 +250,16 @@ def test_the_fast_map_path_reproduces_cycle_point(name):
     capacity = vol_heat / (rated.rho1 * rated.eta_vol * rated.q_cond_j_kg) * 40.0
     assert np.max(np.abs(m.cop[:, cols] / (cop * 0.88) - 1.0)) < 1e-6
     assert np.max(np.abs(m.capacity_kw[:, cols] / capacity - 1.0)) < 1e-6
+
+
+@pytest.mark.parametrize(("refrigerant", "kw"), [("R454C", {}), ("R744", {"return_degc": 10.0})])
+def test_the_map_falls_back_to_the_exact_path_where_a_shortcut_fails(monkeypatch, refrigerant, kw):
+    """Without the saturation interpolant, the warm-started Newton and the secant the map is the same."""
+    src, snk = np.linspace(-10.0, 10.0, 6), np.linspace(60.0, 80.0, 5) if kw else np.linspace(30.0, 55.0, 5)
+    fast = cycle_map(refrigerant, src, snk, rated_capacity_kw=40.0, use_cache=False, **kw)
+    monkeypatch.setattr(cycle_module, "_sat_table", lambda *args: None)
+    monkeypatch.setattr(cycle_module, "_newton_t_rho", lambda *args: None)
+    monkeypatch.setattr(cycle_module, "_secant_root", lambda *args: None)
+    exact = cycle_map(refrigerant, src, snk, rated_capacity_kw=40.0, use_cache=False, **kw)
+    np.testing.assert_allclose(fast.cop, exact.cop, rtol=1e-7)
+    np.testing.assert_allclose(fast.capacity_kw, exact.capacity_kw, rtol=1e-7)
