@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from mgwsim.assess.fgas import load_refrigerants
@@ -56,3 +57,39 @@ def test_a_toml_study_runs_with_every_refrigerant_and_default_arguments(study_re
     row = study_results(refrigerant)
     assert 1.0 < row["spf_h2"] < 6.0
     assert 0.0 <= row["backup_share"] < 1.0 and row["unmet_hours"] == 0.0
+
+
+def _config_with_heat_pumps(heat_pumps: dict):
+    import copy
+
+    from mgwsim.config import read_config
+
+    data = copy.deepcopy(MINIMAL_STUDY)
+    data["variants"][0]["plant"]["heat_pumps"] |= heat_pumps
+    return read_config(data)
+
+
+def test_an_r744_hot_water_return_temperature_is_reachable_from_toml():
+    """``[variants.plant.heat_pumps] return_degc = 10.0`` builds the R744 map heated from the cold water."""
+    from mgwsim.heatpump import air_to_water
+
+    config = _config_with_heat_pumps({"refrigerant": "R744", "return_degc": 10.0})
+    performance = config.study.variants[0].plant.heat_pumps.performance
+    expected = air_to_water("R744", 40.0, return_degc=10.0)
+    assert "return 10 °C" in performance.model
+    assert np.array_equal(performance.cop, expected.cop)
+
+
+@pytest.mark.parametrize("refrigerant", ["R290", "R32", "R454C"])
+def test_return_degc_is_refused_in_toml_for_subcritical_refrigerants(refrigerant):
+    from mgwsim.errors import InputError
+
+    with pytest.raises(InputError, match=r"heat_pumps\.return_degc = 10 degC applies to refrigerant = \"R744\" only"):
+        _config_with_heat_pumps({"refrigerant": refrigerant, "return_degc": 10.0})
+
+
+def test_return_degc_out_of_range_in_toml_names_the_field():
+    from mgwsim.errors import InputError
+
+    with pytest.raises(InputError, match="return_degc"):
+        _config_with_heat_pumps({"refrigerant": "R744", "return_degc": -5.0})

@@ -56,7 +56,8 @@ HEAT_PUMP_SOURCES = ("air", "ground", "brine", "exhaust_air", "water")
 on a plate exchanger), "exhaust_air" the air/water one. Default: the variant's ``source``."""
 _PRESET_OF_SOURCE = {"air": "air", "exhaust_air": "air", "ground": "brine", "brine": "brine", "water": "brine"}
 HEAT_PUMP_KEYS = ("source", "refrigerant", "rated_kw", "n_units", "max_supply_degc", "min_modulation_frac",
-                  "supply_margin_k", "degradation_coefficient", "apply_defrost", "datasheet", "model", "loop_degc")
+                  "supply_margin_k", "degradation_coefficient", "apply_defrost", "datasheet", "model", "loop_degc",
+                  "return_degc")
 TANK_KEYS = ("volume_l", "min_degc", "max_degc", "ua_w_k", "label_class", "ambient_degc")
 TANK_LABEL_CLASSES = ("A+", "A", "B", "C", "D", "E", "F")
 HOT_WATER_KEYS = ("mode", "setpoint_degc", "booster_kw", "charge_margin_k", "tank", "heat_pump")
@@ -102,14 +103,18 @@ def read_heat_pumps(t: Table, source: str = "air") -> HeatPumpCascade:
     max_supply = t.value("max_supply_degc", "float", None, low=30.0, high=100.0, unit="degC")
     modulation = t.value("min_modulation_frac", "float", 0.3, low=0.0, high=1.0)
     model = t.value("model", "str", "")
+    return_degc = _r744_return_degc(t, refrigerant)
     points = _datasheet_points(t)
+    if points is not None and return_degc is not None:
+        raise InputError(f"{t.key('return_degc')} = {return_degc:g} degC shapes the R744 cycle preset; "
+                         f"datasheet points already contain the return temperature they were measured at")
     with t.constructing():
         if points is None:
             if rated is None:
                 raise InputError(f"{t.key('rated_kw')} is required (or give datasheet points)")
             preset = air_to_water if source == "air" else brine_to_water
             performance = preset(refrigerant, rated, max_supply_degc=max_supply, min_modulation_frac=modulation,
-                                 model=model)
+                                 model=model, return_degc=return_degc)
         else:
             performance = _datasheet_map(points, source, refrigerant, rated, max_supply, modulation, model)
     with t.constructing():
@@ -118,6 +123,16 @@ def read_heat_pumps(t: Table, source: str = "air") -> HeatPumpCascade:
             supply_margin_k=t.value("supply_margin_k", "float", 3.0, low=0.0, high=15.0, unit="K"),
             degradation_coefficient=t.value("degradation_coefficient", "float", 0.9, low=0.0, high=1.0),
             apply_defrost=t.value("apply_defrost", "bool", None))
+
+
+def _r744_return_degc(t: Table, refrigerant: str) -> float | None:
+    """``return_degc``: the fixed return (cold) water of an R744 gas cooler [degC], e.g. 10 for hot water."""
+    value = t.value("return_degc", "float", None, low=0.0, high=80.0, unit="degC")
+    if value is not None and refrigerant != "R744":
+        raise InputError(f"{t.key('return_degc')} = {value:g} degC applies to refrigerant = \"R744\" only (its gas "
+                         f"cooler follows the return water); {refrigerant} condenses at the supply temperature, "
+                         f"remove return_degc")
+    return value
 
 
 def _datasheet_points(t: Table) -> np.ndarray | None:

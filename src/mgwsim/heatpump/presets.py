@@ -6,6 +6,13 @@ refrigerant (assumptions to be replaced by the chosen product's datasheet): R290
 reach 70–75 °C, R32, R410A, R454B, R452B and R454C units 55–65 °C, R407C units ~55 °C,
 R134a ~70 °C and R1234ze(E) large units ~80 °C, R744 (transcritical) 90 °C for hot water.
 
+Grids: air −25…35 °C and brine −5…20 °C in 1 K steps, supply from 20 °C in 1.25 K steps
+to the top supply: EN 14825's part-load points of the 35 °C application (A −7/34, B 2/30,
+C 7/27, D 12/24 °C) lie inside, and the rating point (A7/W35, B0/W35) is a grid point, so it
+gives ``rated_capacity_kw`` exactly. Bilinear interpolation stays within 0.3 % of the
+cycle's COP where the cycle is smooth, and within 2 % in the cells crossed by the
+compressor's minimum-pressure-ratio edge (``tests/test_presets.py``).
+
 Where the map stops, and why (the map says so instead of raising):
 
 * **cold source**: the grid starts at the coldest source (air from −25 °C, brine from
@@ -15,8 +22,11 @@ Where the map stops, and why (the map says so instead of raising):
   ``map.source.min_degc`` then says from where the unit runs, below it the unit is not
   available (capacity 0 in the kernels, the backup takes over; the Python ``cop_at`` raises
   outside the grid). Lower ``max_supply_degc`` to run colder.
-* **warm source**: nothing is cut. Where evaporating at ``source - approach`` is not
-  possible or worse (R744 near its 31 °C critical point, R744's discharge too cold for 90 °C
+* **warm source, cold supply**: nothing is cut. Where the source is warm and the supply
+  cold (air above the supply, or a few kelvin below it) the compressor runs at its lowest
+  pressure ratio (1.5, :func:`~mgwsim.heatpump.cycle_map`'s ``min_pressure_ratio``): it
+  evaporates colder, so COP and capacity stop rising with the source there.
+* **warm source**: where evaporating at ``source - approach`` is not possible or worse (R744 near its 31 °C critical point, R744's discharge too cold for 90 °C
   from a warm source) the cycle evaporates colder, so COP never falls as the source warms.
 * **hot sink**: where no source reaches the top of the sink grid (R744 with a warm return),
   the grid stops at the highest supply the cycle reaches from the coldest source, and
@@ -26,7 +36,7 @@ Where the map stops, and why (the map says so instead of raising):
   penalty of a warm return is in the map, and 90 °C is out of reach: the air map stops near
   75 °C). For hot water give the cold-water return, ``return_degc=10.0``
   (:data:`R744_HOT_WATER_RETURN_DEGC`): the map then reaches 90 °C and its sink grid starts
-  5 K above the return. With a fixed return the COP does not depend on the supply until the
+  5 K above the return (at 20 °C at least). With a fixed return the COP does not depend on the supply until the
   discharge must be hotter than the Liao optimum gives (then it falls with the supply).
 """
 
@@ -46,17 +56,26 @@ R744_HOT_WATER_RETURN_DEGC = 10.0
 """Return (cold) water temperature [°C] for an R744 hot-water map, ``return_degc=R744_HOT_WATER_RETURN_DEGC``
 (EN 16147 cold water, 10 °C)."""
 
-AIR_SOURCE_GRID_DEGC = np.linspace(-25.0, 34.0, 60)
-"""Outdoor air grid [°C]; it stops below the lowest sink (35 °C, the W35 rating point), and the
-preset's source limit stops with it (a heat pump is not needed for space heating above 34 °C)."""
+AIR_SOURCE_GRID_DEGC = np.linspace(-25.0, 35.0, 61)
+"""Outdoor air grid [°C], 1 K steps: −25 °C (design) to 35 °C (hot water in summer)."""
 BRINE_SOURCE_GRID_DEGC = np.linspace(-5.0, 20.0, 26)
+"""Brine grid [°C], 1 K steps."""
+LOWEST_SINK_DEGC = 20.0
+"""First supply temperature of the preset grids [°C]: EN 14825's part-load points of the
+35 °C application run at 24–34 °C flow (A/B/C/D: −7/34, 2/30, 7/27, 12/24 °C)."""
+SINK_STEP_K = 1.25
+"""Sink grid step [K] (W35 on the grid; the interpolation error is bounded in the tests)."""
 
 _MIN_R744_RISE_K = 5.0  # the R744 sink grid starts this far above the return (EN 14511 W35: 30 -> 35 °C)
 _ETA_EL = 0.88  # cycle_map's default heat-to-electricity factor: a usable cell has COP * eta_el > 1
 
 
 def _sink_grid(max_supply_degc: float, lowest_degc: float) -> np.ndarray:
-    return np.linspace(lowest_degc, max(max_supply_degc, lowest_degc + 10.0), 25)
+    """``lowest_degc`` in steps of :data:`SINK_STEP_K` [°C], ending exactly at the top supply."""
+    top = max(max_supply_degc, lowest_degc + 10.0)
+    grid = np.arange(lowest_degc, top, SINK_STEP_K)
+    grid = grid[grid < top - 0.25 * SINK_STEP_K]  # no sliver of a last step
+    return np.append(grid, top)
 
 
 def _runs(refrigerant: str, source: Source, t_source: float, t_sink: float, return_degc: float | None) -> bool:
@@ -131,23 +150,23 @@ def _preset(kind: str, grid: np.ndarray, lowest_sink_degc: float, refrigerant: s
 
 def air_to_water(refrigerant: str = "R290", rated_capacity_kw: float = 60.0, *, max_supply_degc: float | None = None,
                  min_modulation_frac: float = 0.3, model: str = "", return_degc: float | None = None) -> PerformanceMap:
-    """Air/water heat pump map from the CoolProp cycle (rated at A7/W35), source −25…34 °C, sink from 35 °C.
+    """Air/water heat pump map from the CoolProp cycle (rated at A7/W35), source −25…35 °C, sink from 20 °C.
 
     The source range starts higher where the fluid cannot reach the top supply temperature
     from −25 °C (``map.source.min_degc``), and the sink range lower where no source reaches
     the top (``map.max_sink_degc``; see the module docstring). ``return_degc``: R744 only,
     a fixed return water temperature [°C] (hot water: 10 °C); default: 5 K below the supply.
     """
-    return _preset("air", AIR_SOURCE_GRID_DEGC, 35.0, refrigerant, rated_capacity_kw, max_supply_degc,
+    return _preset("air", AIR_SOURCE_GRID_DEGC, LOWEST_SINK_DEGC, refrigerant, rated_capacity_kw, max_supply_degc,
                    min_modulation_frac, model, return_degc, "air_to_water")
 
 
 def brine_to_water(refrigerant: str = "R290", rated_capacity_kw: float = 60.0, *, max_supply_degc: float | None = None,
                    min_modulation_frac: float = 0.3, model: str = "",
                    return_degc: float | None = None) -> PerformanceMap:
-    """Brine/water heat pump map from the CoolProp cycle (rated at B0/W35), source −5…20 °C, sink from 25 °C.
+    """Brine/water heat pump map from the CoolProp cycle (rated at B0/W35), source −5…20 °C, sink from 20 °C.
 
     As :func:`air_to_water` (same rules for the source range and R744's return temperature).
     """
-    return _preset("brine", BRINE_SOURCE_GRID_DEGC, 25.0, refrigerant, rated_capacity_kw, max_supply_degc,
+    return _preset("brine", BRINE_SOURCE_GRID_DEGC, LOWEST_SINK_DEGC, refrigerant, rated_capacity_kw, max_supply_degc,
                    min_modulation_frac, model, return_degc, "brine_to_water")
