@@ -169,3 +169,10 @@ def test_the_calibration_page_states_parameters_statistics_and_the_figure(calibr
     assert ("gehaald" if language == "nl" else "met") in text
     sheets = pd.read_excel(paths.workbook, sheet_name=None, index_col=0)
     assert sheets["guideline14"].loc["cv_rmse", "value_pct"] == pytest.approx(calibration.cv_rmse_pct)
+    from mgwsim.report.measured import calibration_figure
+    from tests.test_figures import assert_legends_clear_of_data, assert_texts_inside_canvas, legends
+
+    fig = calibration_figure(fit, calibration, language)  # the layout facts of tests/test_figures.py
+    assert_texts_inside_canvas(fig)
+    if legends(fig):
+        assert_legends_clear_of_data(fig)

@@ -364,6 +364,23 @@ def test_the_monitoring_page_has_the_gap_the_months_and_the_savings(tmp_path, la
     assert sheets["normalised_savings"].loc["savings_kwh", "value"] == pytest.approx(savings.savings_kwh)
 
 
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_monitoring_figures_keep_their_text_inside_and_their_legends_off_the_data(language):
+    """The layout facts of the study report's figures (tests/test_figures.py) hold for the monitoring page's."""
+    from mgwsim.measured import monthly_comparison
+    from mgwsim.report.measured import monitoring_figure, savings_figure
+    from tests.test_figures import assert_legends_clear_of_data, assert_texts_inside_canvas, legends
+
+    simulated = simulated_week()
+    measured = simulated.assign(electricity_kwh=simulated["electricity_kwh"] / 0.9)
+    baseline, reporting, normal = _savings_case(seed=3)
+    for fig in (monitoring_figure(monthly_comparison(measured, simulated), language),
+                savings_figure(normalised_savings(baseline, reporting, normal), language)):
+        assert_texts_inside_canvas(fig)
+        if legends(fig):
+            assert_legends_clear_of_data(fig)
+
+
 def test_reporting_use_adds_the_gas_bills_of_the_same_months_in_primary_energy():
     from mgwsim.measured import reporting_use, weighted_bills
 
