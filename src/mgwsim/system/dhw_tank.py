@@ -62,8 +62,17 @@ def standing_loss(theta, c_node, ua_node_kwh_k, t_ambient, t_floor):
     temperature: the model keeps no water colder than the water that refills it; this only
     binds for a cold, idle tank in a plant room colder than the mains).
     """
+    n = theta.size
+    if theta[0] == theta[n - 1]:  # a uniform (stratified) tank: one node's loss for all
+        loss = min(ua_node_kwh_k * (theta[0] - t_ambient), c_node * max(theta[0] - t_floor, 0.0))
+        cooled = theta[0] - loss / c_node
+        total = 0.0
+        for i in range(n):
+            theta[i] = cooled
+            total += loss
+        return total
     total = 0.0
-    for i in range(theta.size):
+    for i in range(n):
         loss = min(ua_node_kwh_k * (theta[i] - t_ambient), c_node * max(theta[i] - t_floor, 0.0))
         theta[i] -= loss / c_node
         total += loss
