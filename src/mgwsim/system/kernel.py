@@ -57,7 +57,10 @@ sink setpoints, offsets), never on the state, so they are interpolated for every
 first pass (:func:`unit_points`). The time loop then touches arrays only by index and calls
 scalar helpers, which keeps numba's reference counting out of it (each array handed to a
 helper costs two atomic operations per step: measured as half of the kernel's time before
-this layout).
+this layout). The hot-water step skips what cannot act: a uniform tank the units can fill is
+set in one go, a charge that has the heat for every node below its inlet sets them in its
+walk, and the booster and backup are not called while the bottom node is at the setpoint
+(``tests/test_tank_fast_paths.py`` holds these to the tank model without shortcuts).
 """
 
 from __future__ import annotations
