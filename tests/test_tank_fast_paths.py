@@ -55,9 +55,11 @@ def test_the_hot_water_step_matches_both_phases_in_full(theta, q_dhw, hp_target,
 
 def _reference_plant_kernel():
     """``kernel.plant_kernel`` compiled again with the reference tank step (uncached: it shares the kernel's code)."""
+    def code(func):
+        return getattr(func, "py_func", func).__code__  # a plain function under NUMBA_DISABLE_JIT
     names = {**vars(kernel), "_hot_water": reference.hot_water, "charge": reference.charge}
-    loop = numba.njit(types.FunctionType(kernel._time_loop.py_func.__code__, names))
-    return numba.njit(types.FunctionType(kernel.plant_kernel.py_func.__code__, {**vars(kernel), "_time_loop": loop}))
+    loop = numba.njit(types.FunctionType(code(kernel._time_loop), names))
+    return numba.njit(types.FunctionType(code(kernel.plant_kernel), {**vars(kernel), "_time_loop": loop}))
 
 
 def _demo_plant() -> Plant:
