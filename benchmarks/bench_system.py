@@ -3,7 +3,9 @@ the coupled year (the zone inside the plant loop) against the decoupled pair.
 
 Also: the same year at a 15-minute step against the hourly one (zone + plant kernel time and
 their ratio), and issue 4's full system year (zone + plant with PV-led control + EV charging
-kernel + the electricity balance) against its target of <= 1 ms per building-year.
+kernel + the electricity balance) against its target of <= 1 ms per building-year; issue 15's coupled full
+system year (the zone inside the plant loop), heat-led and PV-led, against <= 0.5 ms and against the same year
+in pure Python.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from functools import lru_cache
 import numpy as np
 
 from benchmarks._timing import best_time_s, pure_python
-from mgwsim.building import ZoneParameters
+from mgwsim.building import ZoneParameters, thermal
 from mgwsim.building.thermal import (
     OUTPUT_COLUMNS, WARMUP_HOURS, _space_heating_kernel, internal_gains_w, setpoint_schedule, solar_gains_w,
 )
@@ -21,17 +23,19 @@ from mgwsim.control import Control
 from mgwsim.demand import simulate_demand
 from mgwsim.electric import electricity_balance
 from mgwsim.ev import ChargingSite, generate_sessions
-from mgwsim.ev.charging import STRATEGIES, _charging_kernel
+from mgwsim.ev import charging
+from mgwsim.ev.charging import STRATEGIES
 from mgwsim.examples import antwerp_block
 from mgwsim.loads import common_area_loads_kw
 from mgwsim.pv import PvArray, pv_ac_kw_array
 from mgwsim.heatpump import Source, carnot_map
 from mgwsim.storage import Tank
 from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, simulate_system
-from mgwsim.system import kernel
+from mgwsim.system import dhw_tank, kernel
+from mgwsim.system import zone as zone_module
 from mgwsim.system.simulate import _defrost, _grids, _params, _zone, plant_buffers
 from mgwsim.system.zone import C_A_AIR, C_A_END, C_A_SURFACE, C_K_AIR, C_K_END, C_K_SURFACE, C_W_AIR, N_FREE, \
-    UNCOUPLED, warm_mass_temperature, zone_free_pass
+    UNCOUPLED
 from mgwsim.weather import default_weather
 
 
@@ -79,8 +83,8 @@ def main() -> None:
           f"{python_s / numba_s:.0f}x")
     print(f"simulate_system end to end (demand given):                        {end_to_end_s * 1e3:.1f} ms")
     _time_steps(weather)
-    ev_and_balance_s = _full_system(weather)
-    _coupled_year(weather, ev_and_balance_s)
+    _full_system(weather)
+    _coupled_year(weather)
 
 
 def _plant_args(weather, demand, plant, control, pv_kw, zone=UNCOUPLED):
@@ -118,11 +122,9 @@ def _time_steps(weather) -> None:
     print(f"15-minute / hourly kernel time: {times['15 min'] / times['hourly']:.2f}x (4x the steps)")
 
 
-def _full_system(weather) -> float:
-    """Issue 4's full system year: zone + plant (PV-led, 30 kWp) + EV kernel (8 points, PV-surplus) + balance.
-
-    Returns the hourly year's EV kernel + balance time [s] (for :func:`_coupled_year`)."""
-    building, plant, hourly_rest_s = antwerp_block(), _plant(), 0.0
+def _full_system(weather) -> None:
+    """Issue 4's full system year: zone + plant (PV-led, 30 kWp) + EV kernel (8 points, PV-surplus) + balance."""
+    building, plant = antwerp_block(), _plant()
     for name, wx in (("hourly", weather), ("15 min", weather.to_quarter_hours())):
         n = wx.n_steps
         demand = simulate_demand(building, wx)
@@ -133,22 +135,9 @@ def _full_system(weather) -> float:
         plant_s = _plant_kernel_s(args, n)
         out, points = plant_buffers(n)
         kernel.plant_kernel(*args, np.zeros(2), np.zeros(2), out, points, _dhw_temperatures(len(args[0])))
-        plant_kw = (out[:, kernel.HP_ELEC_SH] + out[:, kernel.HP_ELEC_DHW] + out[:, kernel.BOOSTER_HEAT]) / wx.step_h
-        sessions = generate_sessions(wx.index, ChargingSite(n_points=8, n_cars=8, site_limit_kw=25.0), seed=1)
-        a, other = sessions.arrays, common + plant_kw
-
-        def ev(a=a, other=other, pv=pv, n=n, count=len(sessions)):
-            _charging_kernel(STRATEGIES.index("pv_surplus"), wx.step_h, other, pv, np.zeros(n), 25.0, a["arrival"],
-                             a["departure"], a["need_kwh"], a["max_power_kw"], a["point"], np.zeros((n, 8)),
-                             np.zeros(count))
+        ev, arithmetic, loads = _ev_and_balance(wx, out, pv, common)
         ev()
         ev_s = best_time_s(ev, repeat=20, number=3)
-        ev_kw = np.zeros(n)  # the balance's arithmetic does not depend on the values
-        loads = {"heat_plant": plant_kw, "common_area": common, "ev": ev_kw}
-
-        def arithmetic(pv=pv, total=plant_kw + common + ev_kw, dt=wx.step_h):
-            used = np.minimum(pv, total)
-            return used * dt, (total - used) * dt, (pv - used) * dt
         balance_np_s = best_time_s(arithmetic, repeat=20, number=5)
         balance_pd_s = best_time_s(lambda: electricity_balance(wx.index, pv_kw=pv, loads_kw=loads), repeat=7)
         total_s = zone_s + plant_s + ev_s + balance_np_s
@@ -156,9 +145,27 @@ def _full_system(weather) -> float:
               f"(8 points, pv_surplus) {ev_s * 1e3:.3f} + balance arithmetic {balance_np_s * 1e3:.3f} ms = "
               f"{total_s * 1e3:.3f} ms (target <= 1 ms: {'met' if total_s <= 1e-3 else 'NOT met'}); "
               f"electricity_balance as a pandas call {balance_pd_s * 1e3:.2f} ms more")
-        if name == "hourly":
-            hourly_rest_s = ev_s + balance_np_s
-    return hourly_rest_s
+
+
+def _ev_and_balance(wx, out, pv, common):
+    """The EV kernel (8 points, PV-surplus, 25 kW site limit) and the balance arithmetic after a plant year ``out``,
+    as calls to time; and the loads for :func:`mgwsim.electric.electricity_balance`."""
+    n = wx.n_steps
+    plant_kw = (out[:, kernel.HP_ELEC_SH] + out[:, kernel.HP_ELEC_DHW] + out[:, kernel.BOOSTER_HEAT]) / wx.step_h
+    sessions = generate_sessions(wx.index, ChargingSite(n_points=8, n_cars=8, site_limit_kw=25.0), seed=1)
+    a, other = sessions.arrays, common + plant_kw
+
+    def ev():
+        charging._charging_kernel(STRATEGIES.index("pv_surplus"), wx.step_h, other, pv, np.zeros(n), 25.0,
+                                  a["arrival"], a["departure"], a["need_kwh"], a["max_power_kw"], a["point"],
+                                  np.zeros((n, 8)), np.zeros(len(sessions)))
+    ev_kw = np.zeros(n)  # the balance's arithmetic does not depend on the values
+    total = plant_kw + common + ev_kw
+
+    def arithmetic():
+        used = np.minimum(pv, total)
+        return used * wx.step_h, (total - used) * wx.step_h, (pv - used) * wx.step_h
+    return ev, arithmetic, {"heat_plant": plant_kw, "common_area": common, "ev": ev_kw}
 
 
 def _zone_kernel_s(weather) -> float:
@@ -172,10 +179,11 @@ def _zone_kernel_s(weather) -> float:
     return best_time_s(lambda: _space_heating_kernel(*arrays), repeat=20, number=5)
 
 
-def _coupled_year(weather, ev_and_balance_s: float) -> None:
+def _coupled_year(weather) -> None:
     """The coupled year (zone inside the plant loop): free pass + warm-up + coupled plant kernel, against the
-    decoupled zone kernel + plant kernel, and the same coupled loop in pure Python; then issue 15's coupled full
-    system year (zone + PV-led plant + the EV kernel and balance of :func:`_full_system`), target <= 0.5 ms."""
+    decoupled zone kernel + plant kernel; then issue 15's coupled full system year (zone + plant + EV kernel +
+    balance arithmetic, hourly; target <= 0.5 ms), heat-led and PV-led, each against the same year with every
+    kernel run as plain Python (:func:`benchmarks._timing.pure_python`: each kernel's ``py_func``, helpers included)."""
     building, plant = antwerp_block(), _plant()
     demand = simulate_demand(building, weather)
     zone = _zone(demand, weather)
@@ -185,27 +193,41 @@ def _coupled_year(weather, ev_and_balance_s: float) -> None:
     c = zone.coef
 
     def zone_pass():
-        zone_free_pass(*series, params, 3600.0, free)
+        zone_module.zone_free_pass(*series, params, 3600.0, free)
         w = c[C_W_AIR]
-        warm_mass_temperature(free, zone.setpoint, w * c[C_A_AIR] + (1 - w) * c[C_A_SURFACE], c[C_A_END],
-                              w * c[C_K_AIR] + (1 - w) * c[C_K_SURFACE], c[C_K_END], WARMUP_HOURS)
+        zone_module.warm_mass_temperature(free, zone.setpoint, w * c[C_A_AIR] + (1 - w) * c[C_A_SURFACE], c[C_A_END],
+                                          w * c[C_K_AIR] + (1 - w) * c[C_K_SURFACE], c[C_K_END], WARMUP_HOURS)
     zone_pass()
     zone_s = best_time_s(zone_pass, repeat=20, number=5)
-    args = _plant_args(weather, demand, plant, Control(), np.zeros(n), zone)
-    coupled_s = _plant_kernel_s(args, n)
+    coupled_s = _plant_kernel_s(_plant_args(weather, demand, plant, Control(), np.zeros(n), zone), n)
     decoupled_s = _zone_kernel_s(weather) + _plant_kernel_s(_plant_args(weather, demand, plant, Control(),
                                                                          np.zeros(n)), n)
-    out, points = plant_buffers(n)
-    with pure_python(kernel):
-        python_s = best_time_s(lambda: kernel.plant_kernel(*args, np.zeros(2), np.zeros(2), out, points,
-                                                           _dhw_temperatures(len(args[0]))), repeat=2)
     print(f"coupled heat-side year: zone free pass {zone_s * 1e3:.3f} ms + coupled plant kernel {coupled_s * 1e3:.3f} ms "
           f"= {(zone_s + coupled_s) * 1e3:.3f} ms; decoupled zone + plant kernels {decoupled_s * 1e3:.3f} ms "
-          f"(coupled / decoupled {(zone_s + coupled_s) / decoupled_s:.2f}x); coupled loop in pure Python "
-          f"{python_s * 1e3:.0f} ms -> ratio {python_s / coupled_s:.0f}x")
+          f"(coupled / decoupled {(zone_s + coupled_s) / decoupled_s:.2f}x)")
     pv = pv_ac_kw_array(weather, PvArray(tilt_deg=35.0, azimuth_deg=180.0, kwp=30.0))
-    pv_led_s = _plant_kernel_s(_plant_args(weather, demand, plant, Control("pv_led"), pv, zone), n)
-    total_s = zone_s + pv_led_s + ev_and_balance_s
-    print(f"coupled full system year, hourly: zone free pass {zone_s * 1e3:.3f} + coupled plant (PV-led) "
-          f"{pv_led_s * 1e3:.3f} + EV kernel and balance {ev_and_balance_s * 1e3:.3f} ms = {total_s * 1e3:.3f} ms "
-          f"(target <= 0.5 ms: {'met' if total_s <= 0.5e-3 else 'NOT met'})")
+    common = common_area_loads_kw(weather.index, building)["total_kw"].to_numpy()
+    for name, control in (("heat-led", Control()), ("PV-led", Control("pv_led"))):
+        args = _plant_args(weather, demand, plant, control, pv, zone)
+        out, points = plant_buffers(n)
+
+        def plant_year(args=args, out=out, points=points):
+            kernel.plant_kernel(*args, np.zeros(2), np.zeros(2), out, points, _dhw_temperatures(n))
+        plant_year()
+        plant_s = best_time_s(plant_year, repeat=20, number=3)
+        ev, arithmetic, _ = _ev_and_balance(weather, out, pv, common)
+        ev()
+        ev_s, balance_s = best_time_s(ev, repeat=20, number=3), best_time_s(arithmetic, repeat=20, number=5)
+        total_s = zone_s + plant_s + ev_s + balance_s
+
+        def year():
+            zone_pass()
+            plant_year()
+            ev()
+            arithmetic()
+        with pure_python(kernel, dhw_tank, zone_module, thermal, charging):
+            python_s = best_time_s(year, repeat=2)
+        print(f"coupled full system year, hourly, {name:>8}: zone free pass {zone_s * 1e3:.3f} + coupled plant "
+              f"{plant_s * 1e3:.3f} + EV kernel {ev_s * 1e3:.3f} + balance {balance_s * 1e3:.3f} ms = "
+              f"{total_s * 1e3:.3f} ms (target <= 0.5 ms: {'met' if total_s <= 0.5e-3 else 'NOT met'}); the same "
+              f"year in pure Python {python_s * 1e3:.0f} ms -> ratio {python_s / total_s:.0f}x")

@@ -62,8 +62,17 @@ def standing_loss(theta, c_node, ua_node_kwh_k, t_ambient, t_floor):
     temperature: the model keeps no water colder than the water that refills it; this only
     binds for a cold, idle tank in a plant room colder than the mains).
     """
+    n = theta.size
+    if theta[0] == theta[n - 1]:  # a uniform (stratified) tank: one node's loss for all
+        loss = min(ua_node_kwh_k * (theta[0] - t_ambient), c_node * max(theta[0] - t_floor, 0.0))
+        cooled = theta[0] - loss / c_node
+        total = 0.0
+        for i in range(n):
+            theta[i] = cooled
+            total += loss
+        return total
     total = 0.0
-    for i in range(theta.size):
+    for i in range(n):
         loss = min(ua_node_kwh_k * (theta[i] - t_ambient), c_node * max(theta[i] - t_floor, 0.0))
         theta[i] -= loss / c_node
         total += loss
@@ -131,25 +140,37 @@ def charge(theta, energy, c_node, t_in):
     and pushes the colder nodes down, the bottom leaving to the heat pump (each node volume
     that leaves stores c_node · (t_in − θ_i)). Stores less than ``energy`` only when the
     whole tank reaches ``t_in``.
+
+    The usual charge has the heat for every node below ``t_in``: those nodes (the bottom run
+    of a stratified tank) are then simply set to ``t_in``, in the same walk that adds up their
+    heat (what the node shift below gives for a whole number of nodes).
     """
     n = theta.size
-    if theta[n - 1] >= t_in:  # the coldest node is at t_in already: a full tank (the usual case)
-        return 0.0
+    left, i = energy, n - 1
+    while i >= 0 and theta[i] < t_in:  # walk up from the bottom through the nodes colder than t_in
+        per_node = c_node * (t_in - theta[i])
+        if left <= per_node:  # the heat runs out in node i: shift by a fraction of a node
+            return energy - _charge_part(theta, i, left, per_node, c_node, t_in)
+        left -= per_node
+        i -= 1
+    for j in range(i + 1, n):
+        theta[j] = t_in
+    return energy - left
+
+
+@njit(inline=True)
+def _charge_part(theta, i, left, per_node, c_node, t_in):
+    """:func:`charge` when its heat runs out in node ``i`` (``left`` ≤ ``per_node``, that node's room); returns 0.
+
+    Nodes i + 1 .. n − 1 are taken whole, node ``i`` by the fraction ``left / per_node``; the
+    nodes from the first one colder than ``t_in`` down are shifted by that many node volumes.
+    """
+    n = theta.size
     first = 0  # the first node colder than t_in (the tank is stratified: warmer above)
     while first < n and theta[first] >= t_in:
         first += 1
-    left, nodes = energy, 0.0
-    for i in range(n - 1, first - 1, -1):
-        per_node = c_node * (t_in - theta[i])
-        if left <= per_node:
-            nodes += left / per_node
-            left = 0.0
-            break
-        nodes += 1.0
-        left -= per_node
-    if nodes > 0.0:
-        _shift_down(theta, first, nodes, t_in)
-    return energy - left
+    _shift_down(theta, first, (n - 1 - i) + left / per_node, t_in)
+    return 0.0
 
 
 @njit(inline=True)

@@ -57,7 +57,10 @@ sink setpoints, offsets), never on the state, so they are interpolated for every
 first pass (:func:`unit_points`). The time loop then touches arrays only by index and calls
 scalar helpers, which keeps numba's reference counting out of it (each array handed to a
 helper costs two atomic operations per step: measured as half of the kernel's time before
-this layout).
+this layout). The hot-water step skips what cannot act: a uniform tank the units can fill is
+set in one go, a charge that has the heat for every node below its inlet sets them in its
+walk, and the booster and backup are not called while the bottom node is at the setpoint
+(``tests/test_tank_fast_paths.py`` holds these to the tank model without shortcuts).
 """
 
 from __future__ import annotations
@@ -300,24 +303,37 @@ def _hot_water(theta, c_node, q_dhw, t_cold, t_useful, plain_target, hp_target, 
         if room + q_dhw <= hp_max and q_dhw <= n * c_node * (hp_target - t_cold):
             theta[:] = hp_target
             return room + q_dhw, 0.0, 0.0, q_dhw
-    hp = booster = backup = delivered = 0.0
-    for phase in range(2):
-        if phase == 1:
-            delivered = draw(theta, q_dhw, c_node, t_cold, t_useful)
-        if hp_max > hp:
-            hp += charge(theta, hp_max - hp, c_node, hp_target)
-        spare = max(budget - (hp / cop_u if hp > 0.0 else 0.0) - booster - (backup / backup_eff if backup_electric
-                                                                             else 0.0), 0.0)
-        if booster_max > booster:
-            heat = lift(theta, min(booster_max - booster, spare), c_node, plain_target)
-            booster += heat
-            spare -= heat
-        if backup_max > backup:
-            limit = backup_max - backup
-            if backup_electric:
-                limit = min(limit, spare * backup_eff)
-            backup += lift(theta, limit, c_node, plain_target)
+    hp = charge(theta, hp_max, c_node, hp_target) if hp_max > 0.0 else 0.0
+    booster = backup = 0.0
+    if theta[n - 1] < plain_target:  # else every node is at the setpoint: nothing for the booster and the backup
+        booster, backup = _lift(theta, c_node, plain_target, hp, booster, backup, cop_u, booster_max, backup_max,
+                                backup_electric, backup_eff, budget)
+    delivered = draw(theta, q_dhw, c_node, t_cold, t_useful)
+    if hp_max > hp:
+        hp += charge(theta, hp_max - hp, c_node, hp_target)
+    if theta[n - 1] < plain_target:
+        booster, backup = _lift(theta, c_node, plain_target, hp, booster, backup, cop_u, booster_max, backup_max,
+                                backup_electric, backup_eff, budget)
     return hp, booster, backup, delivered
+
+
+@njit(inline=True)
+def _lift(theta, c_node, plain_target, hp, booster, backup, cop_u, booster_max, backup_max, backup_electric,
+          backup_eff, budget):
+    """The booster, then the backup, lift the tank towards ``plain_target`` within what is left of their
+    capacity and (electric heaters) of the electricity ``budget``; returns their heat so far (booster, backup)."""
+    spare = max(budget - (hp / cop_u if hp > 0.0 else 0.0) - booster - (backup / backup_eff if backup_electric
+                                                                         else 0.0), 0.0)
+    if booster_max > booster:
+        heat = lift(theta, min(booster_max - booster, spare), c_node, plain_target)
+        booster += heat
+        spare -= heat
+    if backup_max > backup:
+        limit = backup_max - backup
+        if backup_electric:
+            limit = min(limit, spare * backup_eff)
+        backup += lift(theta, limit, c_node, plain_target)
+    return booster, backup
 
 
 @njit(inline=True)

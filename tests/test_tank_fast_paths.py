@@ -1,0 +1,98 @@
+"""The plant kernel's fast hot-water paths give the results of the tank model without shortcuts (issue 15, speed).
+
+The reference (``tests/reference/dhw_tank.py``) charges by shifting nodes and runs both
+phases of the hot-water step every step; the kernel's loop is compiled a second time on it
+and both kernels run the same years: every output within 1e-9 relative, and the energy
+balance closing every step.
+"""
+
+from __future__ import annotations
+
+import types
+
+import numba
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import mgwsim
+from mgwsim.control import Control
+from mgwsim.examples import antwerp_block
+from mgwsim.heatpump import Source, carnot_map
+from mgwsim.pv import PvArray, pv_ac_kw_array
+from mgwsim.storage import Tank
+from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, dhw_tank, kernel, simulate_system
+from tests.reference import dhw_tank as reference
+from tests.test_dhw_tank import assert_energy_conserved, own_dhw_heat_pump
+
+RTOL = 1e-9
+node_temperatures = st.lists(st.floats(10.0, 75.0), min_size=1, max_size=8).map(
+    lambda values: np.array(sorted(values, reverse=True)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(theta=node_temperatures, energy=st.floats(0.0, 30.0), t_in=st.floats(40.0, 75.0))
+def test_a_charge_matches_the_node_shift_it_stands_for(theta, energy, t_in):
+    fast, slow = theta.copy(), theta.copy()
+    assert dhw_tank.charge(fast, energy, 0.1, t_in) == reference.charge(slow, energy, 0.1, t_in)
+    np.testing.assert_array_equal(fast, slow)
+
+
+@settings(max_examples=300, deadline=None)
+@given(theta=node_temperatures, q_dhw=st.floats(0.0, 5.0), hp_target=st.floats(45.0, 75.0),
+       hp_max=st.sampled_from([0.0, 0.5, 2.0, 50.0]), booster_max=st.sampled_from([0.0, 1.0, 20.0]),
+       backup_max=st.sampled_from([0.0, 3.0]), backup_electric=st.booleans(), budget=st.sampled_from([0.5, 1e300]),
+       t_useful=st.sampled_from([40.0, 60.0]))
+def test_the_hot_water_step_matches_both_phases_in_full(theta, q_dhw, hp_target, hp_max, booster_max, backup_max,
+                                                        backup_electric, budget, t_useful):
+    args = (0.1, q_dhw, 10.0, t_useful, 55.0, hp_target, hp_max, 3.0, booster_max, backup_max, backup_electric, 0.95,
+            budget)
+    fast, slow = theta.copy(), theta.copy()
+    np.testing.assert_allclose(kernel._hot_water(fast, *args), reference.hot_water(slow, *args), rtol=RTOL, atol=1e-12)
+    np.testing.assert_allclose(fast, slow, rtol=RTOL)
+
+
+def _reference_plant_kernel():
+    """``kernel.plant_kernel`` compiled again with the reference tank step (uncached: it shares the kernel's code)."""
+    def code(func):
+        return getattr(func, "py_func", func).__code__  # a plain function under NUMBA_DISABLE_JIT
+    names = {**vars(kernel), "_hot_water": reference.hot_water, "charge": reference.charge}
+    loop = numba.njit(types.FunctionType(code(kernel._time_loop), names))
+    return numba.njit(types.FunctionType(code(kernel.plant_kernel), {**vars(kernel), "_time_loop": loop}))
+
+
+def _demo_plant() -> Plant:
+    """The benchmarks' plant for the example block: 2 × 60 kW air units, 1,500 l hot-water tank with booster, buffer, gas."""
+    pmap = carnot_map(np.linspace(-25, 35, 25), np.linspace(36, 80, 23), rated_capacity_kw=60.0, source=Source("air"),
+                      max_sink_degc=75.0)
+    return Plant(HeatPumpCascade(pmap, 2), HotWater(Tank(1500.0, 55.0, 75.0), booster_kw=18.0), Tank(2000.0),
+                 Backup("gas_boiler", 150.0, 0.9))
+
+
+@pytest.fixture(scope="module")
+def reference_kernel():
+    return _reference_plant_kernel()
+
+
+@pytest.fixture(scope="module")
+def year(weather):
+    """The example block's demand and 30 kWp of south-facing PV [kW]."""
+    return (mgwsim.simulate_demand(antwerp_block(), weather),
+            pv_ac_kw_array(weather, PvArray(tilt_deg=35.0, azimuth_deg=180.0, kwp=30.0)))
+
+
+@pytest.mark.parametrize("plant", [_demo_plant(), own_dhw_heat_pump(3.0)], ids=["demo", "undersized_3kW_500l"])
+@pytest.mark.parametrize("pv_led", [False, True], ids=["heat_led", "pv_led"])
+@pytest.mark.parametrize("coupled", [False, True], ids=["decoupled", "coupled"])
+def test_the_kernel_gives_the_reference_year(weather, year, reference_kernel, monkeypatch, plant, pv_led, coupled):
+    demand, pv = year
+    options = dict(control=Control("pv_led") if pv_led else Control(), pv_kw=pv, coupled=coupled)
+    fast = simulate_system(demand, plant, weather, **options)
+    monkeypatch.setattr(kernel, "plant_kernel", reference_kernel)
+    slow = simulate_system(demand, plant, weather, **options)
+    assert_energy_conserved(fast)
+    for column in slow.hourly.columns:
+        new, old = fast.hourly[column].to_numpy(), slow.hourly[column].to_numpy()
+        scale = max(np.nanmax(np.abs(old), initial=0.0), 1.0)  # 1e-9 of the column's scale for values near zero
+        np.testing.assert_allclose(new, old, rtol=RTOL, atol=RTOL * scale, err_msg=column)
