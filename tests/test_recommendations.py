@@ -45,10 +45,19 @@ def test_the_recommended_variant_qualifies_and_is_first(result):
     checks = path.final_checks() if path is not None else result.result(name).checks
     assert not [c.name for c in checks if c.name in LOCK_IN_CHECKS and c.status == "fail"]
     # first by the stated criterion among the qualified variants
+    # (or, within the tie band of the best, first by the tie-breakers: the lowest payment up front per
+    # apartment, then the highest NPV)
     qualified = decision.table[decision.table["qualifies"]]
     column = rules.ranking.column
     best = qualified[column].min() if rules.ranking.ascending else qualified[column].max()
-    assert row[column] == best and row["rank"] == 1
+    assert row["rank"] == 1
+    assert abs(row[column] - best) <= rules.tie_tolerance_frac * abs(best) + 1e-9
+    band = qualified[(qualified[column] - best).abs() <= rules.tie_tolerance_frac * abs(best) + 1e-9]
+    if len(band) > 1:
+        assert sorted(decision.tied) == sorted(band.index)
+        assert round(row["up_front_per_apartment_eur"]) == round(band["up_front_per_apartment_eur"]).min()
+    else:
+        assert row[column] == best and decision.tied == []
 
 
 def test_no_qualified_variant_is_left_out_and_no_unqualified_one_ranks(result):

@@ -20,14 +20,14 @@ from mgwsim.finance import KLIMAATFONDS_MAX_EPC_KWH_M2, later_costs, split_cents
 from mgwsim.report import sentences as s
 from mgwsim.report.analysis import cost_table_years
 from mgwsim.report.text import SENTENCES, check_label, check_sentence, item_label
-from mgwsim.study.decision import LOCK_IN_CHECKS
+from mgwsim.study.decision import LOCK_IN_CHECKS, TIE_TOLERANCE_FRAC
 from mgwsim.tariffs import PriceBasis, default_price_basis
 
 DYNAMIC_NEAR_TOP = 3
 """A dynamic-tariff variant ranked at most this far down (or recommended, or detailed) gets its
 level and flexibility effects on page one."""
 
-PRACTICAL_TIE_FRAC = 0.05
+PRACTICAL_TIE_FRAC = TIE_TOLERANCE_FRAC
 """Two qualified variants whose criterion values differ by at most this share of the first's value [-]
 are called practically tied on page one. Rationale: the criterion is built from a study-stage cost
 estimate (the cost table's prices, several of them marked as mgwsim assumptions) and from price
@@ -140,38 +140,38 @@ def design(variant) -> dict:
 
 
 def tie_paragraph(result, language: str) -> Paragraph | None:
-    """That the first two qualified variants are practically tied (:data:`PRACTICAL_TIE_FRAC`), their values,
-    the lead (per tonne: both gaps and tonnes, since the first may cost more and avoid more), what sets
-    them apart and, when only the first is on a dynamic contract whose price level saves money, what that
-    contract saves; None when the ranking is not close."""
+    """That the first qualified variants are tied on the criterion (within the decision's tie band,
+    :attr:`~mgwsim.study.decision.DecisionRules.tie_tolerance_frac`), their values, the lead (per tonne: both
+    gaps and tonnes, since one may cost more and avoid more), what sets them apart, which tie-breaker chose
+    and, when only one is on a dynamic contract whose price level saves money, what that contract saves;
+    None when the ranking is not tied."""
     decision = result.decision
-    if decision.recommended is None or len(decision.qualified) < 2:
+    if decision.recommended is None or len(decision.tied) < 2:
         return None
-    first, second = decision.qualified[:2]
+    first, second = decision.tied[:2]
     values = decision.table["criterion_value"]
     v1, v2 = float(values[first]), float(values[second])
-    if np.isnan(v1) or np.isnan(v2):
-        return None
     difference = _relative_difference(v1, v2)
-    if difference > PRACTICAL_TIE_FRAC:
-        return None
+    threshold = decision.rules.tie_tolerance_frac
     criterion, table = decision.rules.ranking, result.table
     margin = abs(v2 - v1)
     gaps = tuple(float(table.loc[n, "gap_before_grants_eur"]) for n in (first, second))
     tonnes = tuple(float(table.loc[n, "co2_avoided_t"]) for n in (first, second))
     level_name = level_saving = as_run = None
     effects = result.dynamic_tariff_effects()
-    if first in effects.index and second not in effects.index:
-        level_name, level_saving = first, -float(effects.loc[first, "level_effect_eur"])
-        as_run = float(effects.loc[first, "fixed_heat_led_eur"] - effects.loc[first, "variant_eur"])
+    dynamic = [n for n in (first, second) if n in effects.index]
+    if len(dynamic) == 1:
+        level_name = dynamic[0]
+        level_saving = -float(effects.loc[level_name, "level_effect_eur"])
+        as_run = float(effects.loc[level_name, "fixed_heat_led_eur"] - effects.loc[level_name, "variant_eur"])
     return Paragraph("tie", s.tie(
         language, first=first, second=second, first_value=decision.criterion_text(first, language),
         second_value=decision.criterion_text(second, language), difference_frac=difference,
-        threshold_frac=PRACTICAL_TIE_FRAC, margin=margin, margin_unit=criterion.unit,
+        threshold_frac=threshold, margin=margin, margin_unit=criterion.unit,
         years=result.inputs.finance.horizon_years,
         apart=s.apart(language, design(result.result(first).variant), design(result.result(second).variant)),
         level_name=level_name, level_saving_eur=level_saving, as_run_saving_eur=as_run, gaps_eur=gaps,
-        tonnes=tonnes))
+        tonnes=tonnes, others=decision.tied[2:]) + " " + decision.tie_break_text(language))
 
 
 def conditions_paragraph(result, language: str, path_year: int | None) -> Paragraph:
@@ -195,7 +195,7 @@ def recommendation_paragraphs(result, language: str) -> list[Paragraph]:
                                                   else variant_label(result, name, language))),
            Paragraph("qualification", s.qualification(
                language, n_studied=len(result.results), n_qualified=len(decision.qualified), name=name,
-               criterion=criterion, value=value, closest=detail,
+               criterion=criterion, value=value, closest=detail, tied=bool(decision.tied),
                shortfalls=[f.text(language) for f in decision.table.loc[detail, "shortfalls"]],
                remedies=decision.remedies(language))),
            conditions_paragraph(result, language, path_year)]

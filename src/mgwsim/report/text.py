@@ -632,14 +632,21 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "qualified_many": (
         "Of the {n} variants studied, {k} qualify; of these, '{name}' has {criterion} ({value}).",
         "Van de {n} bestudeerde varianten komen er {k} in aanmerking; daarvan heeft '{name}' {criterion} ({value})."),
+    "qualified_many_tied": (
+        "Of the {n} variants studied, {k} qualify; of these, '{name}' ({value}) is tied with the best on {criterion} "
+        "and is recommended by the tie-breaker below.",
+        "Van de {n} bestudeerde varianten komen er {k} in aanmerking; daarvan ligt '{name}' ({value}) gelijk met de "
+        "beste op {criterion} en wordt ze aanbevolen volgens de beslissing bij gelijkspel hieronder."),
+    "tie_others": (" Also within the band: {names}.", " Ook binnen die marge: {names}."),
     "qualified_one": ("Of the {n} variants studied, only '{name}' qualifies.",
                       "Van de {n} bestudeerde varianten komt enkel '{name}' in aanmerking."),
     "tie": (
-        "'{first}' ({first_value}) and '{second}' ({second_value}) are practically tied: they differ by {difference}, "
-        "less than the {threshold} a study's cost and price estimates can tell apart.{margin}{apart}{rests}",
-        "'{first}' ({first_value}) en '{second}' ({second_value}) liggen praktisch gelijk: ze verschillen {difference}, "
-        "minder dan de {threshold} die de kosten- en prijsramingen van een studie kunnen onderscheiden.{margin}{apart}"
-        "{rests}"),
+        "Tie: '{first}' ({first_value}) and '{second}' ({second_value}) differ by {difference}, within the "
+        "{threshold} tie band: less than a feasibility study's cost and price estimates can tell apart (AACE "
+        "class 4 estimate: -15 to -30 % / +20 to +50 %).{margin}{apart}{rests}",
+        "Gelijkspel: '{first}' ({first_value}) en '{second}' ({second_value}) verschillen {difference}, binnen de "
+        "marge van {threshold} voor een gelijkspel: minder dan de kosten- en prijsramingen van een haalbaarheidsstudie "
+        "kunnen onderscheiden (AACE-ramingsklasse 4: -15 tot -30 % / +20 tot +50 %).{margin}{apart}{rests}"),
     "tie_margin_gap": (" Before grants, '{first}' costs {gap} {gap_dir} than '{second}' over {years} years and avoids "
                        "{tonnes} t of CO2 {t_dir}.",
                        " Vóór subsidies kost '{first}' over {years} jaar {gap} {gap_dir} dan '{second}' en vermijdt "

@@ -242,6 +242,17 @@ def _dynamic_twins(inputs: StudyInputs, variant: Variant) -> dict[str, VariantRe
     return {"dynamic_heat_led": evaluate_variant(inputs, dynamic), "fixed_heat_led": evaluate_variant(inputs, fixed)}
 
 
+def _up_front_per_apartment(case, n_apartments: int) -> float:
+    """The mean net payment up front per apartment [EUR]: investment and study incl. VAT less every grant
+    payment (advance and balance), over the apartments (the tie-breaker of the decision)."""
+    from mgwsim.finance._split import building_items
+
+    items = building_items(case)
+    net = (items["investment_incl_vat_eur"] + items["study_cost_eur"] - items["works_grants_eur"]
+           - items["study_grants_eur"])
+    return net / n_apartments
+
+
 def judged_checks(result: VariantResult, path: PathAssessment | None) -> list:
     """The checks the decision reads: at the end of the renovation path when there is one, else the
     simulated year's."""
@@ -456,8 +467,9 @@ class StudyResult:
                 "gap_before_grants_eur": case.gap_before_grants_eur,
                 "co2_avoided_t": case.co2_avoided_t,
                 "gap_per_t_co2_eur": _nan(case.gap_per_t_co2_eur),
+                "up_front_per_apartment_eur": _up_front_per_apartment(case, self.inputs.building.n_apartments),
             }
-        return pd.DataFrame.from_dict(rows, orient="index")[list(DECISION_COLUMNS)]
+        return pd.DataFrame.from_dict(rows, orient="index")[[*DECISION_COLUMNS, "up_front_per_apartment_eur"]]
 
     @cached_property
     def decision(self) -> Decision:
