@@ -17,7 +17,7 @@ def antwerp_block() -> Building:
     1,850 m², built in 1966."""
     block = building_from_typology("AB.02", 1, floor_area_m2=1850.0, n_apartments=24, n_storeys=6,
                                    name="Antwerp block (1960s, 24 apartments)")
-    return replace(block, year_built=1966)
+    return replace(block, year_built=1966, name_nl="Antwerps appartementsgebouw (jaren 1960, 24 appartementen)")
 
 
 def antwerp_renovation_path() -> RenovationPath:

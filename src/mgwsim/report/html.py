@@ -96,8 +96,16 @@ def cite(text) -> tuple[str, str]:
     return (str(text) if text not in (None, "") else "–"), "cite"
 
 
+LONG_TABLE_ROWS = 25
+"""A table with more rows is ``class="long"``: in print it may break between rows, its header repeated on
+each page (report.css); shorter tables are kept whole on one page."""
+
+
 def table_html(header: list[str], rows: list[list], *, row_classes: list[str] | None = None, attrs: str = "") -> str:
-    """An HTML table; cells are text (escaped) or ``(text, css_class)`` pairs (class ``cite``: :func:`cite`)."""
+    """An HTML table; cells are text (escaped) or ``(text, css_class)`` pairs (class ``cite``: :func:`cite`).
+    More than :data:`LONG_TABLE_ROWS` rows make it ``class="long"`` (breakable between rows in print)."""
+    if len(rows) > LONG_TABLE_ROWS and "class=" not in attrs:
+        attrs = f'{attrs} class="long"'.strip()
     head = "".join(f"<th>{escape(str(h))}</th>" for h in header)
     body = []
     for i, row in enumerate(rows):
@@ -295,6 +303,9 @@ def comparison_section(result, figures: dict, language: str) -> Section:
     rows = [[t(column, language)] + [_cell(table.loc[n, column], kind, language) for n in table.index]
             for column, kind in COMPARISON_ROWS if column in table]
     body += f"<h3>{escape(t('indicators', language))}</h3>" + table_html(header, rows, attrs='id="comparison-table"')
+    finance = result.inputs.finance
+    body += (f'<p class="definitions" id="comparison-definitions">'
+             f'{escape(t("comparison_definitions", language, years=finance.horizon_years, apartments=finance.n_apartments, rate=format_pct(finance.discount_rate_frac, language, 1)))}</p>')
     body += figure_html("variant_comparison", figures["variant_comparison"], language)
     return _section("comparison", t("sec_comparison", language), body)
 
@@ -546,7 +557,7 @@ def page_context(result, name: str, branding: Branding, language: str) -> dict:
     from mgwsim import __version__
 
     return {
-        "language": language, "title": t("title", language), "building": result.inputs.building.name,
+        "language": language, "title": t("title", language), "building": result.inputs.building.label(language),
         "subtitle": t("subtitle", language),
         "generated": t("generated", language, version=__version__, date=format_date(dt.date.today(), language)),
         "chosen": t("chosen_variant", language, name=variant_label(result, name, language)),

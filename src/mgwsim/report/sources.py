@@ -63,7 +63,8 @@ def building_facts(result, language: str) -> list[tuple[str, str]]:
     rad, dt = inputs.existing_radiators, design(result)
     n = lambda v, d=0: format_number(v, language, d)  # noqa: E731
     return [
-        (t("name", language), f"{b.name} ({inputs.building_source})" if inputs.building_source else b.name),
+        (t("name", language), f"{b.label(language)} ({inputs.building_source})" if inputs.building_source
+         else b.label(language)),
         (t("typology", language), b.typology or "–"),
         construction_text(result, language),
         (t("floor_area", language), n(b.heated_floor_area_m2)),

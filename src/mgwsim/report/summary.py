@@ -402,7 +402,7 @@ def page_one(result, language: str = "en", sensitivity: pd.DataFrame | None = No
     """
     name, ref = result.detail_variant, result.reference.variant.name
     names = [r.variant.name for r in result.results]
-    out = [Paragraph("compared", s.compared(language, n=len(names), building=result.inputs.building.name,
+    out = [Paragraph("compared", s.compared(language, n=len(names), building=result.inputs.building.label(language),
                                             reference=variant_label(result, ref, language),
                                             names=[variant_label(result, n, language) for n in names]))]
     out += recommendation_paragraphs(result, language)

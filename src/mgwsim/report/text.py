@@ -155,6 +155,23 @@ LABELS: dict[str, tuple[str, str]] = {
     "cond_status_failed": ("not met", "niet voldaan"),
     "cond_status_not_checked": ("not checked (fact not given)", "niet gecontroleerd (gegeven ontbreekt)"),
     "decision": ("The decision", "De beslissing"),
+    "comparison_definitions": (
+        "Equivalent yearly cost per apartment: the present value of all of a variant's costs over {years} years "
+        "(investment, replacements, energy, maintenance, less the grants and the residual value), turned into "
+        "equal yearly amounts with the capital recovery factor r / (1 - (1 + r)^-N) at r = {rate} and N = {years}, "
+        "divided by the {apartments} apartments (the annuity method of EN 15459-1:2017). Future-proof score: "
+        "100 x the weighted mean of the lock-in checks (pass 1, warning 0.5, "
+        "fail 0; fossil and temperature lock-in weigh 3, hot-water hygiene 2, the others 1), the lower of today's and "
+        "the end of the renovation path, capped at 40 when a critical check fails; mgwsim's own weighting, an input to the call's 'future-proofing' criterion (15 of "
+        "100 points), not a published method.",
+        "Equivalente jaarkost per appartement: de contante waarde van alle kosten van een variant over {years} jaar "
+        "(investering, vervangingen, energie, onderhoud, min de subsidies en de restwaarde), omgezet in gelijke "
+        "jaarbedragen met de annuïteitsfactor r / (1 - (1 + r)^-N) met r = {rate} en N = {years}, gedeeld door de "
+        "{apartments} appartementen (de annuïteitenmethode van EN 15459-1:2017). Toekomstbestendigheid: 100 x het "
+        "gewogen gemiddelde van de lock-in-toetsen (in orde 1, aandachtspunt 0,5, "
+        "niet in orde 0; fossiele en temperatuur-lock-in wegen 3, hygiëne van het warm water 2, de andere 1), de "
+        "laagste van vandaag en van het einde van het renovatiepad, begrensd op 40 als een kritieke toets faalt; een weging van mgwsim zelf, een hulp bij het criterium "
+        "'toekomstgerichtheid' van de oproep (15 van de 100 punten), geen gepubliceerde methode."),
     "decision_note": (
         "The variants that qualify are ranked by {criterion}. The workbook's decision sheet recomputes the "
         "qualification, the money and the ranking with formulas.",
