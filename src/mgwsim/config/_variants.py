@@ -8,6 +8,7 @@ import numpy as np
 
 from mgwsim.battery import Battery
 from mgwsim.building.emitters import EmitterUpgrade
+from mgwsim.config._building import _measure
 from mgwsim.config._reader import Table, kind_of
 from mgwsim.control import STRATEGIES as CONTROL_STRATEGIES
 from mgwsim.control import Control
@@ -31,8 +32,10 @@ from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, gas_boiler_r
 from mgwsim.system.plant import BACKUP_KINDS, BACKUP_MODES, HOT_WATER_MODES
 
 VARIANT_KEYS = ("name", "description", "name_nl", "description_nl", "based_on", "plant", "pv", "ev", "control",
-                "connection", "dynamic_tariff", "keeps_existing_boiler", "gas_connection", "emitter_upgrade", "battery")
-REFERENCE_KEYS = (*(k for k in VARIANT_KEYS if k not in ("based_on", "emitter_upgrade", "battery")), "gas_boiler_kw",
+                "connection", "dynamic_tariff", "keeps_existing_boiler", "gas_connection", "emitter_upgrade", "battery",
+                "envelope_now")
+REFERENCE_KEYS = (*(k for k in VARIANT_KEYS if k not in ("based_on", "emitter_upgrade", "battery", "envelope_now")),
+                  "gas_boiler_kw",
                   "gas_boiler_efficiency")
 PLANT_KEYS = ("heat_pumps", "buffer", "hot_water", "backup")
 HEAT_PUMP_SOURCES = ("air",)  # brine needs a source-temperature model in the study (not yet)
@@ -271,7 +274,9 @@ def _variant(t: Table, plant: Plant, *, keeps_existing_boiler: bool) -> Variant:
                              if "emitter_upgrade" in t.allowed else None),
             battery=read_battery(t.table("battery", BATTERY_KEYS)) if "battery" in t.allowed else None,
             description=t.value("description", "str", ""), name_nl=t.value("name_nl", "str", ""),
-            description_nl=t.value("description_nl", "str", ""))
+            description_nl=t.value("description_nl", "str", ""),
+            envelope_now=tuple(_measure(raw, path) for raw, path in t.items("envelope_now"))
+            if "envelope_now" in t.allowed else ())
 
 
 def read_reference(root: Table) -> Variant:

@@ -221,8 +221,10 @@ def items_sheet(result) -> tuple[list[list], dict[tuple[str, str], ItemBlock]]:
     business case) and each (variant, side)'s block of rows."""
     rows, blocks = [list(ITEM_FIELDS)], {}
     price, vat = (get_column_letter(ITEM_FIELDS.index(f) + 1) for f in ("capex_excl_vat_eur", "vat_frac"))
+    sides = option_sides(result)  # the reference's side may hold a path step the variant does now
     for vr, case in zip(result.results, result.cases, strict=True):
-        for side, items in (("variant", vr.investments), ("reference", result.reference.investments)):
+        variant, reference = sides[vr.variant.name]
+        for side, items in (("variant", variant.investments), ("reference", reference.investments)):
             ordered = sorted(items, key=lambda i: i.one_off)  # assets first
             first = len(rows) + 1
             for item in ordered:

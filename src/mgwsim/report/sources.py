@@ -442,5 +442,7 @@ def source_list(result, language: str) -> list[tuple[str, str]]:
 
 def sources_frame(result, language: str = "en") -> pd.DataFrame:
     """:func:`source_list` plus the data READMEs as a two-column DataFrame (for the workbook)."""
-    rows = source_list(result, language) + data_readmes(language)
+    from mgwsim.report.notes_nl import source_note
+
+    rows = [(item, source_note(text, language)[0]) for item, text in source_list(result, language) + data_readmes(language)]
     return pd.DataFrame(rows, columns=["item", "source"])

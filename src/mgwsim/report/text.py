@@ -1172,6 +1172,10 @@ def _due_nl(match: re.Match) -> str:
         f" (de bestaande is in jaar {match.group(4)} aan vervanging toe)"
 
 
+_ENVELOPE_NL = {"roof insulation": "dakisolatie", "wall insulation": "gevelisolatie",
+                "floor insulation": "vloerisolatie", "new windows": "nieuwe ramen"}
+
+
 ITEM_NAMES_NL: tuple[tuple[str, object], ...] = (
     (r"heat pump (space heating|hot water) (\d+) \((\d+) kW\)",
      lambda m: f"warmtepomp {_PURPOSE_NL[m[1]]} {m[2]} ({_nl_number(m[3])} kW)"),
@@ -1197,6 +1201,10 @@ ITEM_NAMES_NL: tuple[tuple[str, object], ...] = (
      lambda m: "afsluiting van de collectieve gasaansluiting (netbeheerder)"),
     (r"removal of the old gas boiler and flue \((\d+) kW\)",
      lambda m: f"verwijdering van de oude gasketel en de rookgasafvoer ({_nl_number(m[1])} kW)"),
+    (r"(roof insulation|wall insulation|floor insulation|new windows) now \((\d+) m2\)",
+     lambda m: f"{_ENVELOPE_NL[m[1]]} nu ({_nl_number(m[2])} m²)"),
+    (r"(roof insulation|wall insulation|floor insulation|new windows) in year (\d+) \((\d+) m2\)",
+     lambda m: f"{_ENVELOPE_NL[m[1]]} in jaar {m[2]} ({_nl_number(m[3])} m²)"),
     (r"mv_cabin", lambda m: "middenspanningscabine"),
     (r"mv_connection", lambda m: "middenspanningsaansluiting"),
 )

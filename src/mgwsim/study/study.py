@@ -14,7 +14,7 @@ from mgwsim.assess import PathAssessment, PathContext, evaluate_path, future_pro
 from mgwsim.control import Control
 from mgwsim.errors import InputError, check_choice
 from mgwsim.finance import BusinessCase, Finance, Option, business_case, co_owner_split
-from mgwsim.study.costs import connection_upgrade_eur, includes_pv_remount
+from mgwsim.study.costs import advanced_step_investments, connection_upgrade_eur, includes_pv_remount
 from mgwsim.study.decision import (
     CRITERIA,
     DECISION_COLUMNS,
@@ -93,6 +93,12 @@ def business_case_sides(inputs: StudyInputs, result: VariantResult, reference: V
     step_years = [s.year for s in inputs.renovation_path.steps] if inputs.renovation_path is not None else []
     option = path_option(states, step_years, horizon) if states else result.option
     reference_option = path_option(reference_states, step_years, horizon) if reference_states else reference.option
+    if result.variant.envelope_now:
+        # the path's steps the variant does now: the reference still buys them in their year (the variant's
+        # own purchase is among its year-0 investments)
+        early = advanced_step_investments(result.variant.envelope_now, inputs.renovation_path, inputs.building,
+                                          inputs.cost_table)
+        reference_option = replace(reference_option, investments=(*reference_option.investments, *early))
     return option, reference_option
 
 
@@ -190,7 +196,7 @@ class Study:
         if self.inputs.renovation_path:
             for name, result in evaluated.items():
                 tell(f"renovation path of {name}")
-                demands = self.inputs.path_demands_with(result.variant.emitter_upgrade)
+                demands = self.inputs.variant_path_demands(result.variant)
                 states[name] = [result] + [evaluate_variant(self.inputs, result.variant, demand=demand)
                                            for demand in demands[1:]]
                 paths[name] = self._path(states[name])
@@ -228,7 +234,7 @@ class Study:
                                                                                   * inputs.weather.step_h),
                               other_load_kw=inputs.common_area_kw + result.ev_kw,
                               connection_upgrade_eur=connection_upgrade_eur(result.investments))
-        return evaluate_path(inputs.building, inputs.renovation_path, variant.plant, inputs.weather,
+        return evaluate_path(inputs.building_of(variant), inputs.renovation_path, variant.plant, inputs.weather,
                              radiators=inputs.radiators_of(variant.emitter_upgrade), install_year=inputs.install_year,
                              horizon_year=inputs.install_year + inputs.finance.horizon_years, context=context,
                              results=[state.system for state in states])

@@ -62,6 +62,14 @@ class Variant:
     name_nl, description_nl : str
         The name and the sentence in Dutch, for the Dutch report (default: ``name`` and ``description``).
         ``name`` stays the variant's key in every table.
+    envelope_now : tuple of renovation measures
+        Envelope measures (:class:`~mgwsim.building.Insulate`, :class:`~mgwsim.building.ReplaceWindows`)
+        the variant carries out now, before its plant runs (e.g. "roof first": insulate the roof, then
+        the heat pumps). Its year runs on the building after them, the renovation path's steps follow
+        on that building (a step already done changes nothing), the measures are among its year-0
+        investments (priced by the cost table on the area they cover), and the path's steps it does
+        early are costed on the reference's side of its business case in their own year
+        (:func:`mgwsim.study.costs.advanced_step_investments`): what the variant no longer pays then.
     """
 
     name: str
@@ -80,6 +88,7 @@ class Variant:
     description: str = ""
     name_nl: str = ""
     description_nl: str = ""
+    envelope_now: tuple = ()
 
     def __post_init__(self):
         owner = f"Variant({self.name})"
@@ -89,6 +98,11 @@ class Variant:
             raise InputError(f"{owner}.plant must be a Plant, got {type(self.plant).__name__}")
         object.__setattr__(self, "pv", tuple(self.pv))
         object.__setattr__(self, "extra_investments", tuple(self.extra_investments))
+        object.__setattr__(self, "envelope_now", tuple(self.envelope_now))
+        for measure in self.envelope_now:
+            if not (hasattr(measure, "apply") and hasattr(measure, "area_m2")):
+                raise InputError(f"{owner}.envelope_now must hold renovation measures (Insulate, ReplaceWindows), "
+                                 f"got {type(measure).__name__}")
         for array in self.pv:
             if not isinstance(array, PvArray):
                 raise InputError(f"{owner}.pv must hold PvArray objects, got {type(array).__name__}")
