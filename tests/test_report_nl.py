@@ -187,9 +187,9 @@ def test_years_in_tables_are_plain_integers(pages, language):
 
 
 def _numbers_text(page) -> str:
-    """The page's text without the version number, the typology code and the Civil Code's article numbers
-    (dotted identifiers, not numbers)."""
-    return re.sub(r"BE\.N\.\S+|art\. \d+\.\d+", "", page.text().replace(__version__, ""))
+    """The page's text without the version number, the typology code, the Civil Code's article numbers, a cited
+    table's number (IPCC's "tabel 1.4") and the licence's version (CC BY 4.0): dotted identifiers, not numbers."""
+    return re.sub(r"BE\.N\.\S+|(?:art\.|tabel) \d+\.\d+|CC BY \d\.\d", "", page.text().replace(__version__, ""))
 
 
 def test_numbers_money_and_dates_follow_flemish_conventions(pages):

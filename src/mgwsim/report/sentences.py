@@ -174,6 +174,13 @@ def path_assumed(language: str, *, steps: Sequence[str]) -> str:
     return _s("path_assumed", language, steps=_list(steps, language))
 
 
+def envelope_now(language: str, *, name: str, items: Sequence[str], cost_eur: float, years: Sequence[int]) -> str:
+    """That variant ``name`` carries out envelope works of the renovation path now (``items`` in words), what they
+    cost excl. VAT [EUR], and the calendar years in which the reference pays them."""
+    return _s("envelope_now", language, name=name, items=_list(items, language), cost=_eur(cost_eur, language),
+              years=_list([str(y) for y in years], language))
+
+
 def path_needed(language: str, *, steps: Sequence[str], path_year: int, failing_today: Sequence[str],
                 fossil: tuple[float, float, float] | None = None, name: str = "") -> str:
     """That the variant qualifies only thanks to the renovation path: the lock-in checks (their labels)
@@ -517,7 +524,7 @@ def best_npv_other(language: str, *, name: str | None, npv_eur: float | None, un
 
 TEMPLATES = {
     "compared": compared, "headline": headline, "conditions": conditions, "qualification": qualification,
-    "tie": tie, "path_assumed": path_assumed, "path_needed": path_needed, "co2": co2, "epc": epc,
+    "tie": tie, "path_assumed": path_assumed, "envelope_now": envelope_now, "path_needed": path_needed, "co2": co2, "epc": epc,
     "epc_path": epc_path, "heat_pumps": heat_pumps, "up_front": up_front, "up_front_reference": up_front_reference,
     "prefinance": prefinance, "per_year": per_year, "later": later, "gap": gap, "grant": grant, "npv": npv,
     "payback": payback, "study_money": study_money, "prices": prices, "escalation": escalation,

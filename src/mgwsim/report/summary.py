@@ -184,6 +184,35 @@ def conditions_paragraph(result, language: str, path_year: int | None) -> Paragr
         path_year=path_year))
 
 
+def _works_now(item: str, language: str) -> str:
+    """An envelope item done now ("roof insulation now (363 m2)") as works in words: "roof insulation (363 m²)"."""
+    from mgwsim.report.text import _ENVELOPE_NL
+
+    match = re.fullmatch(r"(.+) now \((\d+) m2\)", item)
+    if match is None:
+        return item_label(item, language)
+    works = _ENVELOPE_NL.get(match[1], match[1]) if language == "nl" else match[1]
+    return f"{works} ({format_number(float(match[2]), language)} m²)"
+
+
+def envelope_now_paragraph(result, name: str, language: str) -> Paragraph | None:
+    """That ``name`` carries out envelope works now (``Variant.envelope_now``): the works, their cost excl. VAT
+    (its investments) and the years the reference pays them; None for a variant that waits for the path."""
+    variant = result.result(name).variant
+    if not variant.envelope_now:
+        return None
+    from mgwsim.study.costs import advanced_step_investments, envelope_now_investments
+
+    inputs = result.inputs
+    now = envelope_now_investments(variant.envelope_now, inputs.building, inputs.cost_table)
+    later = advanced_step_investments(variant.envelope_now, inputs.renovation_path, inputs.building,
+                                      inputs.cost_table)
+    items = [_works_now(i.name, language) for i in now]
+    years = sorted({int(inputs.install_year) + i.first_year for i in later})
+    return Paragraph("envelope_now", s.envelope_now(language, name=variant.label(language), items=items,
+                                                    cost_eur=sum(i.capex_eur for i in now), years=years))
+
+
 def recommendation_paragraphs(result, language: str) -> list[Paragraph]:
     """What is recommended (or that nothing is), why, the conditions, and whether it rests on the path."""
     decision, rules = result.decision, result.study.rules
@@ -204,6 +233,9 @@ def recommendation_paragraphs(result, language: str) -> list[Paragraph]:
         out.insert(2, tied)
     if steps:
         out.append(Paragraph("path_assumed", s.path_assumed(language, steps=steps_in_words(result, language))))
+        early = envelope_now_paragraph(result, detail, language)
+        if early is not None:
+            out.append(early)
     today = failing_today_only(result, detail)
     if today and path_year is not None:
         fossil = None
@@ -449,12 +481,14 @@ def localized(text: str, result, language: str) -> str:
     return text
 
 
-def steps_in_words(result, language: str) -> list[str]:
-    """The renovation steps as "label (calendar year)" in ``language``."""
+def steps_in_words(result, language: str, done_now: tuple = ()) -> list[str]:
+    """The renovation steps as "label (calendar year)" in ``language``, without those whose every measure is in
+    ``done_now`` (a variant's ``envelope_now``: done with the plant, not later)."""
     path, install = result.inputs.renovation_path, int(result.inputs.install_year)
     if path is None:
         return []
-    return [f"{step_label(result, st.label, language) or '–'} ({install + int(st.year)})" for st in path.steps]
+    return [f"{step_label(result, st.label, language) or '–'} ({install + int(st.year)})" for st in path.steps
+            if not (done_now and all(m in done_now for m in st.measures))]
 
 
 # --------------------------------------------------------------------------- page one for the co-owners
@@ -630,9 +664,10 @@ def plain_vote(result, language: str) -> list[str]:
         out.append(_say("vote_grant", language, call=call, amount=format_eur(works, language),
                         rule=_grant_cap_words(result, works, language),
                         schedule=_grant_schedule(result, name, language)))
-    steps = steps_in_words(result, language)
+    done_now = result.result(name).variant.envelope_now
+    steps = steps_in_words(result, language, done_now)
     if steps:
-        total, unpriced = _path_works_eur(result)
+        total, unpriced = _path_works_eur(result, done_now)
         per_apartment = total / result.inputs.building.n_apartments
         out.append(_say("vote_steps_unpriced" if unpriced else "vote_steps", language,
                         steps=s.join_words(steps, language), cost=format_eur(total, language),
@@ -641,14 +676,17 @@ def plain_vote(result, language: str) -> list[str]:
     return out
 
 
-def _path_works_eur(result) -> tuple[float, bool]:
+def _path_works_eur(result, done_now: tuple = ()) -> tuple[float, bool]:
     """Investment excl. VAT [EUR] of the renovation path's works from the cost table, and whether some
-    measure has no price there (:func:`mgwsim.study.costs.renovation_step_costs`)."""
-    from mgwsim.study.costs import renovation_step_costs
+    measure has no price there (:func:`mgwsim.study.costs.renovation_step_costs`); without the measures in
+    ``done_now`` (a variant's ``envelope_now``: in its investments already)."""
+    from mgwsim.study.costs import advanced_step_investments, renovation_step_costs
 
     inputs = result.inputs
     steps = renovation_step_costs(inputs.renovation_path, inputs.building, inputs.cost_table)
-    return sum(cost for _, cost, _ in steps), any(unpriced for _, _, unpriced in steps)
+    early = advanced_step_investments(done_now, inputs.renovation_path, inputs.building, inputs.cost_table)
+    return (sum(cost for _, cost, _ in steps) - sum(i.capex_eur for i in early),
+            any(unpriced for _, _, unpriced in steps))
 
 
 def _range_in_words(low: float, high: float, language: str) -> str:

@@ -715,6 +715,13 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "De isolatiestappen van het renovatiepad ({steps}) worden voor de referentie en elke variant gelijk "
         "verondersteld; hun kost zit niet in de vergelijking (die valt weg), en de facturen en de CO2 van elk jaar zijn "
         "die van het gebouw zoals het dat jaar is."),
+    "envelope_now": (
+        "'{name}' does not wait for the path: it carries out {items} now, with the heat pumps, for {cost} excl. VAT "
+        "(among its investments); the reference and the other variants pay the same works in {years}, and the "
+        "comparison counts that difference.",
+        "'{name}' wacht niet op het pad: ze voert {items} nu uit, samen met de warmtepompen, voor {cost} excl. btw "
+        "(bij haar investeringen); de referentie en de andere varianten betalen dezelfde werken in {years}, en de "
+        "vergelijking rekent dat verschil mee."),
     "steps_listed": ("the planned envelope steps ({steps})", "de geplande isolatiestappen ({steps})"),
     "steps_these": ("these envelope steps", "deze isolatiestappen"),
     "path_needed_fossil": (
