@@ -226,3 +226,13 @@ def test_ties_work_without_the_up_front_column():
 def test_tie_tolerance_is_checked():
     with pytest.raises(InputError, match="tie_tolerance_frac"):
         DecisionRules(tie_tolerance_frac=0.9)
+
+
+def test_a_three_way_tie_names_the_one_set_aside_for_its_payment_up_front():
+    frame = table(a=variant(-100_000, 1_000, up_front=9_000.0), b=variant(-101_000, 1_000, up_front=9_000.0,
+                                                                          grants=30_000.0),
+                  c=variant(-102_000, 1_000, up_front=11_000.0))
+    decision = decide(frame)
+    assert decision.recommended == "b" and decision.tied == ["b", "a", "c"]
+    assert "dearer up front per apartment: 'c' (EUR 11,000)" in decision.reason("en")
+    assert "vooraf duurder per appartement: 'c' (€ 11.000)" in decision.reason("nl")

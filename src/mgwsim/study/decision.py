@@ -437,6 +437,24 @@ class Decision:
         there is no tie)."""
         if not self.tied:
             return ""
+        return self._tie_break_pair(language) + self._dearer_up_front(language)
+
+    def _dearer_up_front(self, language: str) -> str:
+        """The tied variants beyond the two compared that ask more up front per apartment than the recommended
+        one (set aside by the first tie-breaker), in a sentence ("" when none)."""
+        table, first = self.table, self.tied[0]
+        if "up_front_per_apartment_eur" not in table.columns or len(self.tied) < 3:
+            return ""
+        own = round(float(table.loc[first, "up_front_per_apartment_eur"]))
+        dearer = [n for n in self.tied[2:] if round(float(table.loc[n, "up_front_per_apartment_eur"])) > own]
+        if not dearer:
+            return ""
+        listed = ", ".join(f"'{n}' ({format_eur(float(table.loc[n, 'up_front_per_apartment_eur']), language)})"
+                           for n in dearer)
+        return in_language((f" Also tied, but dearer up front per apartment: {listed}.",
+                            f" Ook gelijk, maar vooraf duurder per appartement: {listed}."), language)
+
+    def _tie_break_pair(self, language: str) -> str:
         table = self.table
         first, second = self.tied[:2]
         if "up_front_per_apartment_eur" in table.columns:
