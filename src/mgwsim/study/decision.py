@@ -494,7 +494,7 @@ class Decision:
             "failed_conditions": table["failed_conditions"].map(
                 lambda items: "; ".join(c[2 if language == "nl" else 1] for c in items)),
         })
-        plain = [c for c in DECISION_COLUMNS if c not in frame.columns]
+        plain = [c for c in (*DECISION_COLUMNS, *TIE_BREAKERS, "tied") if c in table.columns and c not in frame.columns]
         frame = frame.join(table[plain])
         order = frame.assign(_rank=frame["rank"].fillna(np.inf)).sort_values("_rank", kind="stable").index
         return frame.loc[order].rename_axis("variant")
