@@ -14,7 +14,7 @@ HOURS, HEATING_HOURS = 8760.0, 5000.0
 
 def variant(npv_before_grants, co2_avoided_t, *, grants=24_000.0, cold_hours=0.0, dhw_short_hours=0.0,
             connection_feasible=True, lock_in_failures=(), eligible=True, failed_conditions=(), chimney_free=False,
-            hygiene_ok=True):
+            hygiene_ok=True, up_front=None):
     """One row of the decision table; the gap and gap per tonne follow their definitions."""
     gap = max(0.0, -npv_before_grants)
     return {"cold_hours": cold_hours, "heating_hours": HEATING_HOURS, "dhw_short_hours": dhw_short_hours,
@@ -23,7 +23,8 @@ def variant(npv_before_grants, co2_avoided_t, *, grants=24_000.0, cold_hours=0.0
             "path": True, "epc_path_kwh_m2": 90.0 if chimney_free else 117.0, "construction_year": 1965,
             "npv_eur": npv_before_grants + grants, "npv_before_grants_eur": npv_before_grants,
             "gap_before_grants_eur": gap, "co2_avoided_t": co2_avoided_t,
-            "gap_per_t_co2_eur": gap / co2_avoided_t if co2_avoided_t > 0 else np.nan}
+            "gap_per_t_co2_eur": gap / co2_avoided_t if co2_avoided_t > 0 else np.nan,
+            "up_front_per_apartment_eur": 9_000.0 if up_front is None else up_front}
 
 
 def table(**rows) -> pd.DataFrame:
@@ -165,3 +166,73 @@ def test_without_a_renovation_path_the_verdicts_are_todays():
     assert "with today's building and no renovation path the indicator is 117 kWh/m²" in texts[1]
     assert "after the renovation path" not in decide(table(ok=variant(-1_000, 100, chimney_free=True) | {
         "path": False})).reason("en")
+
+
+def test_a_near_tie_goes_to_the_lower_up_front_payment_per_apartment():
+    # gap per tonne: dynamic 280,400 / 1,000 = 280.4; boiler 281,200 / 1,000 = 281.2 (0.3 % apart, inside 5 %);
+    # far: 300,000 / 1,000 = 300 (7.0 % above the best: outside the band)
+    frame = table(dynamic=variant(-280_400, 1_000, up_front=11_275.0),
+                  boiler=variant(-281_200, 1_000, up_front=9_714.0),
+                  far=variant(-300_000, 1_000, up_front=5_000.0))
+    decision = decide(frame)
+    assert decision.recommended == "boiler"
+    assert decision.qualified == ["boiler", "dynamic", "far"]
+    assert decision.tied == ["boiler", "dynamic"]
+    reason = decision.reason("en")
+    assert "'dynamic' (EUR 280/t)" in reason and "'boiler' (EUR 281/t)" in reason
+    assert "within 5 %" in reason and "EUR 1,561 less up front" in reason
+    assert "AACE" in reason
+    nl = decision.reason("nl")
+    assert "gelijkspel" in nl and "1.561" in nl
+
+
+def test_a_tie_with_equal_up_front_payments_goes_to_the_better_npv():
+    frame = table(a=variant(-100_000, 500, up_front=8_000.2, grants=24_000.0),
+                  b=variant(-102_000, 500, up_front=8_000.4, grants=30_000.0))
+    decision = decide(frame)
+    # 200 vs 204 EUR/t (2 % apart); the same payment up front to the euro; b's NPV -72,000 beats a's -76,000
+    assert decision.recommended == "b"
+    assert "net present value" in decision.reason("en")
+
+
+def test_outside_the_band_the_criterion_decides_and_no_tie_is_stated():
+    frame = table(a=variant(-100_000, 1_000, up_front=12_000.0), b=variant(-106_000, 1_000, up_front=6_000.0))
+    decision = decide(frame)  # 100 vs 106 EUR/t: 6 % apart
+    assert decision.recommended == "a"
+    assert decision.tied == []
+    assert "tie" not in decision.reason("en")
+    # a tolerance of 10 % makes it a tie, won by b's lower payment up front
+    wide = decide(frame, DecisionRules(tie_tolerance_frac=0.10))
+    assert wide.recommended == "b" and wide.tied == ["b", "a"]
+    # 0 breaks only exact ties
+    assert decide(frame, DecisionRules(tie_tolerance_frac=0.0)).recommended == "a"
+
+
+def test_the_band_is_measured_from_the_best_not_chained():
+    # 100, 104, 108 EUR/t: 104 is within 5 % of 100, 108 is not (though within 5 % of 104)
+    frame = table(a=variant(-100_000, 1_000, up_front=9_000.0), b=variant(-104_000, 1_000, up_front=8_000.0),
+                  c=variant(-108_000, 1_000, up_front=1_000.0))
+    decision = decide(frame)
+    assert decision.tied == ["b", "a"]
+    assert decision.recommended == "b"
+
+
+def test_ties_work_without_the_up_front_column():
+    frame = table(a=variant(-100_000, 1_000, grants=20_000.0), b=variant(-101_000, 1_000, grants=30_000.0))
+    decision = decide(frame.drop(columns="up_front_per_apartment_eur"))
+    assert decision.recommended == "b"  # NPV -71,000 beats -80,000
+
+
+def test_tie_tolerance_is_checked():
+    with pytest.raises(InputError, match="tie_tolerance_frac"):
+        DecisionRules(tie_tolerance_frac=0.9)
+
+
+def test_a_three_way_tie_names_the_one_set_aside_for_its_payment_up_front():
+    frame = table(a=variant(-100_000, 1_000, up_front=9_000.0), b=variant(-101_000, 1_000, up_front=9_000.0,
+                                                                          grants=30_000.0),
+                  c=variant(-102_000, 1_000, up_front=11_000.0))
+    decision = decide(frame)
+    assert decision.recommended == "b" and decision.tied == ["b", "a", "c"]
+    assert "dearer up front per apartment: 'c' (EUR 11,000)" in decision.reason("en")
+    assert "vooraf duurder per appartement: 'c' (€ 11.000)" in decision.reason("nl")

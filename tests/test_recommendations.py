@@ -45,10 +45,19 @@ def test_the_recommended_variant_qualifies_and_is_first(result):
     checks = path.final_checks() if path is not None else result.result(name).checks
     assert not [c.name for c in checks if c.name in LOCK_IN_CHECKS and c.status == "fail"]
     # first by the stated criterion among the qualified variants
+    # (or, within the tie band of the best, first by the tie-breakers: the lowest payment up front per
+    # apartment, then the highest NPV)
     qualified = decision.table[decision.table["qualifies"]]
     column = rules.ranking.column
     best = qualified[column].min() if rules.ranking.ascending else qualified[column].max()
-    assert row[column] == best and row["rank"] == 1
+    assert row["rank"] == 1
+    assert abs(row[column] - best) <= rules.tie_tolerance_frac * abs(best) + 1e-9
+    band = qualified[(qualified[column] - best).abs() <= rules.tie_tolerance_frac * abs(best) + 1e-9]
+    if len(band) > 1:
+        assert sorted(decision.tied) == sorted(band.index)
+        assert round(row["up_front_per_apartment_eur"]) == round(band["up_front_per_apartment_eur"]).min()
+    else:
+        assert row[column] == best and decision.tied == []
 
 
 def test_no_qualified_variant_is_left_out_and_no_unqualified_one_ranks(result):
@@ -88,3 +97,33 @@ def test_the_criterion_is_the_gap_before_grants_per_tonne_by_hand(result):
     assert case.co2_avoided_t == pytest.approx(avoided, rel=1e-12)
     assert result.table.loc[name, "gap_per_t_co2_eur"] == pytest.approx(gap / avoided, rel=1e-9)
     assert case.gap_covered_frac == pytest.approx(case.works_grants_eur / gap, rel=1e-12)
+
+
+def test_roof_first_pays_its_roof_now_and_the_reference_in_the_paths_year(result):
+    """A variant that insulates the roof now (``envelope_now``) carries the roof's price at year 0 and its twin
+    step of the renovation path (year 3 in the demo) moves to the reference's side: against the same plant
+    without the roof, the flows differ by the roof incl. VAT now and (escalated) in the step's year."""
+    early = [vr.variant for vr in result.results if vr.variant.envelope_now]
+    if not early:
+        pytest.skip("no variant carries out envelope measures now")
+    for variant in early:
+        twin = "heat pumps + boiler"  # the demo's and the 1960s example's: the same plant, the roof in year 3
+        case, other = result.case(variant.name), result.case(twin)
+        roof = [i for i in result.result(variant.name).investments if i.name.startswith("roof insulation now")]
+        assert len(roof) == 1 and roof[0].first_year == 0 and roof[0].vat_class == "renovation"
+        area = sum(e.area_m2 for e in result.inputs.building.elements if e.kind == "roof")
+        table = result.inputs.cost_table
+        assert roof[0].capex_eur == pytest.approx(table.cost_eur("roof_insulation", area))
+        vat = case.subsidies.vat_frac_for("renovation")
+        g = result.inputs.finance.capex_escalation_frac
+        step = next(s.year for s in result.inputs.renovation_path.steps
+                    if any(m in variant.envelope_now for m in s.measures))
+        price = roof[0].capex_eur * (1.0 + vat)
+        ref_diff = case.cash_flows["reference_investment_eur"] - other.cash_flows["reference_investment_eur"]
+        expected = np.zeros(len(ref_diff))
+        expected[step] = price * (1.0 + g) ** step
+        np.testing.assert_allclose(ref_diff.to_numpy(), expected, atol=0.005)
+        var_diff = case.cash_flows["variant_investment_eur"] - other.cash_flows["variant_investment_eur"]
+        assert var_diff.iloc[0] == pytest.approx(price, abs=0.005)
+        # roof now, the same plant: less backup gas in years 1..step (the building loses less heat)
+        assert result.table.loc[variant.name, "annual_energy_cost_eur"] < result.table.loc[twin, "annual_energy_cost_eur"]

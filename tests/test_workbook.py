@@ -99,8 +99,9 @@ def test_formulas_recompute_npv_irr_gap_and_lcoh_of_every_variant(studies, books
         for field in ("npv_eur", "npv_before_grants_eur", "gap_before_grants_eur", "subsidy_gap_eur",
                       "works_grants_eur", "lcoh_variant_eur_per_mwh", "lcoh_reference_eur_per_mwh"):
             assert got[field] == pytest.approx(getattr(case, field), abs=0.005), (i, field)
-        if case.irr_frac is None:
-            assert got["irr_frac"] == case.irr_note.en
+        if case.irr_frac is None:  # a number cell holding #N/A, the reason beside it
+            assert str(got["irr_frac"]) == "#N/A"
+            assert got["irr_note"] == case.irr_note.en
         else:  # mgwsim bisects to 1e-16 in 1/(1+r); the engine finds the polynomial's roots
             assert got["irr_frac"] == pytest.approx(case.irr_frac, abs=1e-9), i
 
@@ -222,3 +223,70 @@ def test_text_that_looks_like_a_formula_stays_text(escalated, books):
     assert all(seen.values()), seen
     # the formula engine reads the name as the name, not as a formula
     assert _decision(solution, path, 2, "variant") == FORMULA_NAME
+
+
+# --------------------------------------------------------------------------- grants and eligibility as live inputs
+def _grant_rows(path):
+    from mgwsim.report.excel import GRANT_FIELDS
+
+    sheet = openpyxl.load_workbook(path)["grants"]
+    assert [c.value for c in sheet[1]] == list(GRANT_FIELDS)
+    return sheet, {f: GRANT_FIELDS.index(f) for f in GRANT_FIELDS}
+
+
+def test_grants_are_formulas_on_the_eligibility_and_the_investment(demo, books):
+    path, solution = books["demo"]
+    sheet, col = _grant_rows(path)
+    seen = set()
+    for row in sheet.iter_rows(min_row=2):
+        name, rule = row[col["variant"]].value, row[col["rule"]].value
+        case = demo.case(name)
+        payment = next(p for p in case.subsidies.payments if p.rule == rule)
+        assert row[col["eligible"]].data_type == "b" and row[col["eligible"]].value == payment.eligible
+        assert row[col["eligibility_rule"]].value  # the rule's conditions and their verdicts, visible
+        for field in ("base_eur", "uncapped_eur", "amount_eur"):
+            assert row[col[field]].data_type == "f", field
+        assert row[col["share_frac"]].data_type == "n" and row[col["share_frac"]].number_format == PERCENT
+        ref = row[col["amount_eur"]].coordinate
+        # the engine's grant, to the cent, against mgwsim's payment (base, share, cap)
+        assert _computed(solution, path, "grants", ref) == pytest.approx(payment.amount_eur, abs=0.005), (name, rule)
+        base = _computed(solution, path, "grants", row[col["base_eur"]].coordinate)
+        assert base == pytest.approx(payment.base_eur, abs=0.005), (name, rule)
+        seen.add((payment.eligible, payment.kind))
+    assert {(True, "works"), (False, "works"), (True, "study")} <= seen  # R32 + boiler is not eligible
+
+
+def test_switching_an_eligibility_input_recomputes_the_grant_and_the_npv(demo, books, tmp_path):
+    """The eligibility is an input: set one eligible variant's works grant to FALSE and the engine pays 0 and
+    lowers the NPV by the grant's present value (advance in year 0, balance in year 1)."""
+    import formulas
+
+    path, _ = books["demo"]
+    book = openpyxl.load_workbook(path)
+    sheet, col = _grant_rows(path)
+    name = demo.recommended
+    r = next(row[0].row for row in sheet.iter_rows(min_row=2)
+             if row[col["variant"]].value == name and row[col["kind"]].value == "works")
+    book["grants"].cell(r, col["eligible"] + 1).value = False
+    changed = tmp_path / "changed.xlsx"
+    book.save(changed)
+    solution = formulas.ExcelModel().loads(str(changed)).finish().calculate()
+    i = [vr.variant.name for vr in demo.results].index(name)
+    case = demo.case(name)
+    assert _computed(solution, changed, "grants", f"{get_column_letter(col['amount_eur'] + 1)}{r}") == 0.0
+    assert _decision(solution, changed, i, "works_grants_eur") == pytest.approx(0.0, abs=0.005)
+    assert _decision(solution, changed, i, "npv_eur") == pytest.approx(case.npv_eur - case.works_grants_pv_eur,
+                                                                       abs=0.005)
+    assert _decision(solution, changed, i, "eligible") is False or not _decision(solution, changed, i, "eligible")
+    assert not _decision(solution, changed, i, "qualifies")
+
+
+def test_the_ranking_with_its_tie_band_is_recomputed(demo, books):
+    path, solution = books["demo"]
+    for i, name in enumerate(vr.variant.name for vr in demo.results):
+        rank = demo.decision.table.loc[name, "rank"]
+        got = _decision(solution, path, i, "rank")
+        assert (got == "" or got is None) if np.isnan(rank) else got == rank, name
+        # the band holds the best variant, and those tied with it (a band of one: no tie)
+        in_band = name in demo.decision.tied or name == demo.recommended
+        assert bool(_decision(solution, path, i, "in_tie_band")) == in_band, name

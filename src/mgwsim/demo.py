@@ -18,7 +18,8 @@ SUMMARY_COLUMNS = ["investment_eur", "works_grants_eur", "annual_energy_cost_eur
 
 
 def example_study() -> Study:
-    """The example study: the 1960s Antwerp block, its renovation path, a gas reference and seven variants."""
+    """The example study: the 1960s Antwerp block, its renovation path, a gas reference and nine variants (among
+    them "roof first": the roof insulated now, then the heat pumps)."""
     default = default_weather()
     # The embedded weather year is measured at Uccle; the building stands in Antwerp, 40 km north.
     weather = Weather(default.data, ANTWERPEN, source=default.source + ", used for Antwerpen")

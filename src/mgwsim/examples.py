@@ -17,13 +17,17 @@ def antwerp_block() -> Building:
     1,850 m², built in 1966."""
     block = building_from_typology("AB.02", 1, floor_area_m2=1850.0, n_apartments=24, n_storeys=6,
                                    name="Antwerp block (1960s, 24 apartments)")
-    return replace(block, year_built=1966)
+    return replace(block, year_built=1966, name_nl="Antwerps appartementsgebouw (jaren 1960, 24 appartementen)")
+
+
+ROOF_INSULATION = Insulate("roof", target_u_w_m2k=0.20)
+"""The roof step of the example's renovation path (U 0.2 W/m²K), also what the "roof first" variant does now."""
 
 
 def antwerp_renovation_path() -> RenovationPath:
     """Roof insulation in year 3 (U 0.2), new windows in year 8 (U_w 1.1, g 0.5)."""
     return RenovationPath((
-        RenovationStep(3, (Insulate("roof", target_u_w_m2k=0.20),), "roof insulation", "dakisolatie"),
+        RenovationStep(3, (ROOF_INSULATION,), "roof insulation", "dakisolatie"),
         RenovationStep(8, (ReplaceWindows(1.1, 0.5),), "new windows", "nieuwe ramen"),
     ))
 
@@ -38,8 +42,10 @@ def antwerp_variants(*, heat_pump_kw: float = 60.0, n_units: int = 2, refrigeran
     points led by the PV surplus; + a private medium-voltage cabin; + a dynamic tariff with
     price-led control; an all-electric variant (electric backup, chimney-free); the heat pumps
     alone, without any backup (chimney-free, but short of the design load: the coupled year
-    shows its cold hours); and an R32 monobloc variant that keeps the boiler (to show the
-    lock-in checks).
+    shows its cold hours); an R32 monobloc variant that keeps the boiler (to show the
+    lock-in checks); and "roof first": the roof step of the renovation path done now, then the
+    heat pumps with the boiler (its cost is among the variant's investments; the reference still
+    insulates the roof in year 3).
     """
     from mgwsim.control import Control
     from mgwsim.ev import ChargingSite
@@ -97,6 +103,12 @@ def antwerp_variants(*, heat_pump_kw: float = 60.0, n_units: int = 2, refrigeran
                                                        "(chimney-free).",
                 name_nl="alleen warmtepompen",
                 description_nl="De warmtepompen zonder back-up; de ketel verdwijnt (schouwvrij)."),
+        Variant("roof first + heat pumps + boiler", with_boiler, envelope_now=(ROOF_INSULATION,),
+                description="The roof insulated now (U 0.20 W/m²K, the renovation path's year-3 step done first), "
+                            "then the heat pumps with the condensing boiler as backup.",
+                name_nl="eerst dak + warmtepompen + ketel",
+                description_nl="Het dak nu geïsoleerd (U 0,20 W/m²K: de stap van jaar 3 van het renovatiepad eerst), "
+                               "daarna de warmtepompen met de condensatieketel als back-up."),
         Variant("R32 monobloc + boiler", r32, description="R32 monobloc heat pumps keeping the boiler forever.",
                 name_nl="R32-monoblock + ketel",
                 description_nl="Monoblock-warmtepompen met R32 die de ketel voorgoed behouden."),

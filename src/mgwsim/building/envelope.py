@@ -382,6 +382,8 @@ class Building:
         "whole" (default) for the whole heated volume, which needs walls, a roof and a
         floor; a storey zone of :func:`mgwsim.building.storeys.storey_zones` has no roof
         (ground, middle) or floor (middle, top): it borders heated storeys there.
+    name_nl : str
+        The name in Dutch for the Dutch report (default: :attr:`name`).
     """
 
     name: str
@@ -412,6 +414,11 @@ class Building:
     cooling_setpoint_degc: float | None = None
     convective_gain_fraction: float = 0.5
     storey_position: str = "whole"
+    name_nl: str = ""
+
+    def label(self, language: str = "en") -> str:
+        """The building's name in ``language``: :attr:`name_nl` in Dutch when given, else :attr:`name`."""
+        return self.name_nl if language == "nl" and self.name_nl else self.name
 
     def __post_init__(self):
         owner = f"Building({self.name})"

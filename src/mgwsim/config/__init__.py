@@ -32,7 +32,8 @@ __all__ = ["TOP_LEVEL_KEYS", "MeasuredInputs", "MeasuredSetup", "StudyConfig", "
 
 TOP_LEVEL_KEYS = ("study", "site", "weather", "building", "renovation", "tariffs", "finance", "subsidies",
                   "decision", "reference", "variants", "measured", "report")
-DECISION_KEYS = ("criterion", "max_unmet_share", "max_hot_water_short_share", "require_eligibility")
+DECISION_KEYS = ("criterion", "max_unmet_share", "max_hot_water_short_share", "require_eligibility",
+                 "tie_tolerance_frac")
 
 
 @dataclass(frozen=True, eq=False)
@@ -130,7 +131,8 @@ def read_decision(root: Table) -> DecisionRules:
             max_unmet_share=t.value("max_unmet_share", "float", defaults.max_unmet_share, low=0.0, high=1.0),
             max_hot_water_short_share=t.value("max_hot_water_short_share", "float",
                                               defaults.max_hot_water_short_share, low=0.0, high=1.0),
-            require_eligibility=t.value("require_eligibility", "bool", defaults.require_eligibility))
+            require_eligibility=t.value("require_eligibility", "bool", defaults.require_eligibility),
+            tie_tolerance_frac=t.value("tie_tolerance_frac", "float", defaults.tie_tolerance_frac, low=0.0, high=0.5))
 
 
 def _inputs(t: Table, building, weather, radiators, regime, finance, study_cost, meta, *, tariffs, subsidies,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from mgwsim.building import (
@@ -37,7 +38,7 @@ _OVERRIDE_KEYS = ("ventilation", "thermal_bridge_w_m2k", "infiltration_per_h", "
 _STUDY_KEYS = ("occupants_per_apartment", "age_years", "connection_kva", "boiler_age_years",
                "in_planned_heat_network_zone", "plant_room_area_m2", "radiators", "apartment_shares",
                "apartment_floor_areas_m2")
-BUILDING_KEYS = ("name", *_TYPOLOGY_KEYS, *_SCALE_KEYS, *_EXPLICIT_KEYS, *_OVERRIDE_KEYS, *_STUDY_KEYS)
+BUILDING_KEYS = ("name", "name_nl", *_TYPOLOGY_KEYS, *_SCALE_KEYS, *_EXPLICIT_KEYS, *_OVERRIDE_KEYS, *_STUDY_KEYS)
 ELEMENT_KEYS = ("kind", "area_m2", "u_w_m2k", "b_factor", "name")
 WINDOW_KEYS = ("area_m2", "u_w_m2k", "g_value", "azimuth_deg", "tilt_deg", "frame_fraction", "shading_factor")
 VENTILATION_KEYS = ("system", "air_change_per_h", "heat_recovery_efficiency", "fan_power_w_per_m3h")
@@ -135,6 +136,9 @@ def read_building(root: Table) -> tuple[Building, Table]:
             if key in table:
                 raise InputError(f"{table.key(key)} needs building.typology")
         building = _explicit_building(table)
+    name_nl = table.value("name_nl", "str", "")
+    if name_nl:
+        building = replace(building, name_nl=name_nl)
     return _with_overrides(table, building), table
 
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from mgwsim.battery import Battery
 from mgwsim.building.emitters import EmitterUpgrade
+from mgwsim.config._building import _measure
 from mgwsim.config._reader import Table, kind_of
 from mgwsim.control import STRATEGIES as CONTROL_STRATEGIES
 from mgwsim.control import Control
@@ -40,9 +41,10 @@ from mgwsim.tariffs import read_tariff
 SOURCE_TABLES = ("ground", "exhaust_air", "water")
 VARIANT_KEYS = ("name", "description", "name_nl", "description_nl", "based_on", "plant", "pv", "ev", "control",
                 "connection", "dynamic_tariff", "keeps_existing_boiler", "gas_connection", "emitter_upgrade", "battery",
-                "source", *SOURCE_TABLES, "placement", "heat_network")
+                "source", *SOURCE_TABLES, "placement", "heat_network", "envelope_now")
 REFERENCE_KEYS = (*(k for k in VARIANT_KEYS if k not in ("based_on", "emitter_upgrade", "battery", "source",
-                                                         *SOURCE_TABLES, "placement", "heat_network")),
+                                                         *SOURCE_TABLES, "placement", "heat_network",
+                                                         "envelope_now")),
                   "gas_boiler_kw", "gas_boiler_efficiency")
 GROUND_KEYS = ("total_length_m", "depth_m", "spacing_m", "ground_degc", "conductivity_w_mk", "borehole_resistance_mk_w",
                "heat_capacity_mj_m3k", "model", "years")
@@ -434,8 +436,10 @@ def _variant(t: Table, plant: Plant, *, keeps_existing_boiler: bool, heat_networ
             emitter_upgrade=(read_emitter_upgrade(t.table("emitter_upgrade", EMITTER_UPGRADE_KEYS))
                              if "emitter_upgrade" in t.allowed else None),
             battery=read_battery(t.table("battery", BATTERY_KEYS)) if "battery" in t.allowed else None,
-            heat_network=heat_network, description=t.value("description", "str", ""), name_nl=t.value("name_nl", "str", ""),
-            description_nl=t.value("description_nl", "str", ""))
+            heat_network=heat_network, description=t.value("description", "str", ""),
+            name_nl=t.value("name_nl", "str", ""), description_nl=t.value("description_nl", "str", ""),
+            envelope_now=tuple(_measure(raw, path) for raw, path in t.items("envelope_now"))
+            if "envelope_now" in t.allowed else ())
 
 
 def read_reference(root: Table) -> Variant:

@@ -13,9 +13,15 @@ Sheets (:data:`SHEETS`):
   growth ``(1+e)^(year-1)``, and per variant every cash-flow line of both options: investment,
   replacement, O&M and residual value as formulas over the option's rows of ``items``, energy as the bill of
   ``energy_bills`` times its growth, the study cost from its input cell, the grants as paid
-  (numbers: the outcome of the subsidy rules, sheet ``subsidies``); then each option's total
+  (formulas on ``grants``: advance in year 0, balance in its year); then each option's total
   cost, the incremental flow and the flow before grants as formulas, and the CO2 and heat
   delivered of both options per year (numbers, from the simulation);
+* ``grants``: per variant, every grant rule of the study's call: its eligibility as an input cell
+  (TRUE/FALSE, as mgwsim judged it) with the rule's conditions and each one's verdict beside it,
+  the base (the variant's year-0 investment incl. VAT from ``items``, less earlier works grants,
+  or the study cost), share, cap, per-dwelling cap, advance and balance year as input cells, and
+  the grant ``=IF(eligible, MIN(share x base, cap, per-dwelling cap x dwellings), 0)`` as a
+  formula, which the cash flows read;
 * ``items``: every investment item of both options of each variant (one-off or asset, year bought,
   price excl. VAT, the VAT rate of that variant's business case, price incl. VAT as a formula,
   lifetime, maintenance, fixed O&M), which the cash-flow formulas read as
@@ -58,12 +64,12 @@ from mgwsim.report.text import check_sentence
 from mgwsim.simyear import LOCAL_TIMEZONE
 from mgwsim.study.study import business_case_sides
 
-SHEETS = ("decision", "cash_flows", "items", "energy_bills", "inputs", "investments", "kpis", "hourly", "checks",
+SHEETS = ("decision", "cash_flows", "grants", "items", "energy_bills", "inputs", "investments", "kpis", "hourly", "checks",
           "per_apartment", "subsidies", "vat", "sensitivity", "sources")
 """Sheet names, in workbook order (``hourly`` only when asked for, ``sensitivity`` when given)."""
 
 MAX_COLUMN_WIDTH = 60
-DECISION_HEADER_ROW = 10
+DECISION_HEADER_ROW = 12
 """Row of the ``decision`` table's header; the first variant is on the next row."""
 
 # number formats (Excel codes; Excel shows them with the reader's own decimal and thousands separators)
@@ -215,8 +221,10 @@ def items_sheet(result) -> tuple[list[list], dict[tuple[str, str], ItemBlock]]:
     business case) and each (variant, side)'s block of rows."""
     rows, blocks = [list(ITEM_FIELDS)], {}
     price, vat = (get_column_letter(ITEM_FIELDS.index(f) + 1) for f in ("capex_excl_vat_eur", "vat_frac"))
+    sides = option_sides(result)  # the reference's side may hold a path step the variant does now
     for vr, case in zip(result.results, result.cases, strict=True):
-        for side, items in (("variant", vr.investments), ("reference", result.reference.investments)):
+        variant, reference = sides[vr.variant.name]
+        for side, items in (("variant", variant.investments), ("reference", reference.investments)):
             ordered = sorted(items, key=lambda i: i.one_off)  # assets first
             first = len(rows) + 1
             for item in ordered:
@@ -258,6 +266,94 @@ def item_line_formula(line: str, block: ItemBlock, t: str, cells: FinanceCells):
         "residual": f"IF({t}={n},-SUMPRODUCT(({f}<{n})*{price}*(1+{g})^{last}*({last}+{life}-{n})/{life}),0)",
     }[line]
     return Formula("=" + body)
+
+
+# --------------------------------------------------------------------------- grants as formulas
+GRANT_FIELDS = ("variant", "rule", "kind", "eligible", "eligibility_rule", "base", "base_eur", "share_frac", "cap_eur",
+                "eur_per_unit", "units", "uncapped_eur", "amount_eur", "advance_frac", "balance_year",
+                "net_of_previous")
+"""Columns of the ``grants`` sheet (A, B, ...)."""
+
+
+def _grant_letter(field: str) -> str:
+    return get_column_letter(GRANT_FIELDS.index(field) + 1)
+
+
+@dataclass(frozen=True)
+class GrantBlock:
+    """The rows of one variant's grants on ``grants`` (``first`` to ``last``, header in row 1)."""
+
+    first: int
+    last: int
+    eligibility_rows: tuple[int, ...] = ()
+
+    def column(self, field: str) -> str:
+        letter = _grant_letter(field)
+        return f"grants!${letter}${self.first}:${letter}${self.last}"
+
+    def paid_in_year(self, kind: str, t: str) -> Formula:
+        """The grants of ``kind`` paid in year ``t`` as a negative cash flow: the advance in year 0, the
+        balance in its balance year (:meth:`mgwsim.finance.Grant.apply`, :func:`mgwsim.finance.grant_flow`)."""
+        kinds, amount, advance, balance = (self.column(f) for f in ("kind", "amount_eur", "advance_frac",
+                                                                    "balance_year"))
+        return Formula(f'=-SUMPRODUCT(({kinds}="{kind}")*{amount}*(({t}=0)*{advance}+({t}={balance})*(1-{advance})))')
+
+
+def _conditions_text(payment, language: str) -> str:
+    """A rule's conditions, each with its verdict and reason ("" for a rule without conditions)."""
+    words = {"met": ("met", "voldaan"), "failed": ("not met", "niet voldaan"),
+             "not_checked": ("not checked", "niet gecontroleerd")}
+    parts = [f"{c.condition}: {in_language(words.get(c.status, (c.status, c.status)), language)} "
+             f"({in_language((c.reason.en, c.reason.nl), language)})" for c in payment.conditions]
+    rule = in_language(("eligible when every condition is met", "in aanmerking als elke voorwaarde voldaan is"),
+                       language)
+    return f"{rule}: " + "; ".join(parts) if parts else in_language(("no conditions", "geen voorwaarden"), language)
+
+
+def grants_sheet(result, blocks: dict, cells: FinanceCells, language: str = "en"
+                 ) -> tuple[list[list], dict[str, GrantBlock]]:
+    """The ``grants`` sheet: one row per variant and grant rule of the study (VAT rules, which lower the
+    investment instead of paying, are on ``vat``), eligibility and parameters as input cells, the base and
+    the grant as formulas (module docstring); and each variant's block of rows."""
+    from mgwsim.finance import Grant
+
+    rules = [r for r in result.inputs.subsidies if isinstance(r, Grant)]
+    rows, out = [list(GRANT_FIELDS)], {}
+    c = {f: _grant_letter(f) for f in GRANT_FIELDS}
+    units = result.inputs.finance.n_apartments
+    for vr, case in zip(result.results, result.cases, strict=True):
+        name = vr.variant.name
+        payments = {p.rule: p for p in case.subsidies.payments}
+        first = len(rows) + 1
+        items = blocks.get((name, "variant"))
+        judged = []  # rows of the works grants with conditions: the call's eligibility (SubsidyResult.eligibility)
+        for rule in rules:
+            payment = payments[rule.name]
+            r = len(rows) + 1
+            if rule.kind == "works" and rule.conditions:
+                judged.append(r)
+            if rule.base == "study":
+                base = Formula(f"=MAX(0,{cells.study_cost})")
+            else:
+                year0 = (f"SUMPRODUCT(({items.column('year_bought')}=0)*{items.column('capex_incl_vat_eur')})"
+                         if items is not None else "0")
+                earlier = (f'SUMPRODUCT(({c["kind"]}{first}:{c["kind"]}{r - 1}="works")*'
+                           f'{c["amount_eur"]}{first}:{c["amount_eur"]}{r - 1})' if r > first else "0")
+                base = Formula(f'=MAX(0,{year0}-IF({c["net_of_previous"]}{r},{earlier},0))')
+            rows.append([
+                name, rule.name, rule.kind, bool(payment.eligible), _conditions_text(payment, language),
+                rule.base, base, Styled(float(rule.share_frac), PERCENT),
+                None if rule.cap_eur is None else Styled(float(rule.cap_eur), MONEY),
+                None if rule.eur_per_unit is None else Styled(float(rule.eur_per_unit), MONEY), Styled(units, INTEGER),
+                Formula(f'=IF(ISNUMBER({c["eur_per_unit"]}{r}),MIN({c["share_frac"]}{r}*{c["base_eur"]}{r},'
+                        f'{c["eur_per_unit"]}{r}*{c["units"]}{r}),{c["share_frac"]}{r}*{c["base_eur"]}{r})'),
+                Formula(f'=IF({c["eligible"]}{r},IF(ISNUMBER({c["cap_eur"]}{r}),MIN({c["uncapped_eur"]}{r},'
+                        f'{c["cap_eur"]}{r}),{c["uncapped_eur"]}{r}),0)'),
+                Styled(float(rule.advance_frac), PERCENT), Styled(int(rule.balance_year), INTEGER),
+                bool(rule.net_of_previous)])
+        if len(rows) >= first:
+            out[name] = GrantBlock(first, len(rows), tuple(judged))
+    return rows, out
 
 
 # --------------------------------------------------------------------------- energy bills, heat, CO2
@@ -313,21 +409,26 @@ def _line_formula(line: str, side: str, name: str, year: int, row: int, ctx: dic
         return Formula(f"=energy_bills!{ctx['bills'][(name, side, carrier)]}{year + 2}*{growth}{row}")
     if line == "study" and side == "variant":
         return Formula(f"=IF(A{row}=0,{ctx['cells'].study_cost},0)")
+    if line in ("works_grants", "study_grants") and side == "variant":
+        block = ctx["grants"].get(name)
+        return 0.0 if block is None else block.paid_in_year(line.split("_")[0], f"$A{row}")
     return None  # a number from the business case
 
 
-def cash_flow_sheet(result) -> tuple[list[list], dict[str, FlowColumns], FinanceCells, list[list], list[list]]:
+def cash_flow_sheet(result, language: str = "en"
+                    ) -> tuple[list[list], dict[str, FlowColumns], FinanceCells, list[list], list[list]]:
     """The ``cash_flows`` sheet as rows, each variant's columns, where the finance inputs are, and the
-    ``items`` and ``energy_bills`` sheets its formulas read."""
+    ``items`` and ``energy_bills`` sheets its formulas read (the ``grants`` sheet: :func:`grants_sheet`)."""
     horizon = result.inputs.finance.horizon_years
     top, cells = finance_rows(result)
     item_rows, blocks = items_sheet(result)
+    _, grant_blocks = grants_sheet(result, blocks, cells, language)
     sides = option_sides(result)
     bill_rows, bills = energy_bill_sheet(result, sides)
     keys = list(cells.escalation)
     header = ["year", "discount_factor", *(f"growth_{k}" for k in keys)]
     growth = {k: get_column_letter(3 + i) for i, k in enumerate(keys)}
-    ctx = {"blocks": blocks, "bills": bills, "growth": growth, "cells": cells}
+    ctx = {"blocks": blocks, "bills": bills, "growth": growth, "cells": cells, "grants": grant_blocks}
     columns, blocks_out = {}, []
     for vr, case in zip(result.results, result.cases, strict=True):
         name = vr.variant.name
@@ -388,8 +489,8 @@ DECISION_FIELDS = (
     "lock_in_failures_end_of_path", "eligible", "failed_conditions", "qualifies", "shortfalls", "npv_eur",
     "npv_before_grants_eur", "gap_before_grants_eur", "works_grants_eur", "gap_covered_frac",
     "co2_reference_t", "co2_variant_t", "co2_avoided_t", "gap_per_t_co2_eur", "criterion_value",
-    "criterion_known", "rank", "recommended", "subsidy_gap_eur", "irr_frac", "lcoh_variant_eur_per_mwh",
-    "lcoh_reference_eur_per_mwh",
+    "criterion_known", "criterion_rank", "up_front_per_apartment_eur", "in_tie_band", "rank", "recommended",
+    "subsidy_gap_eur", "irr_frac", "irr_note", "lcoh_variant_eur_per_mwh", "lcoh_reference_eur_per_mwh",
 )
 """Columns of the ``decision`` table, in order (A, B, ...)."""
 
@@ -411,24 +512,41 @@ def decision_sheet(result, flows: dict[str, FlowColumns], cells: FinanceCells, l
         ["horizon_years", Styled(Formula(f"={cells.horizon}"), INTEGER)],
         ["require_eligibility", bool(rules.require_eligibility)],
         ["recommended", decision.recommended or ""],
+        # the tie band (mgwsim.study.decision.TIE_TOLERANCE_FRAC) and the best criterion value it is measured from
+        ["tie_tolerance_frac", Styled(rules.tie_tolerance_frac, PERCENT)],
+        ["best_criterion_value", Formula(f"=SUMIFS({_column_range('criterion_value', result)},"
+                                         f"{_column_range('criterion_rank', result)},1)")],
         [],
         list(DECISION_FIELDS),
     ]
+    _, grant_blocks = grants_sheet(result, items_sheet(result)[1], cells, language)
     for r, (vr, case) in enumerate(zip(result.results, result.cases, strict=True), start=DECISION_HEADER_ROW + 1):
-        values = {**_qualification(result, vr.variant.name, r, language),
-                  **_money(result, flows[vr.variant.name], cells, r),
+        block = grant_blocks.get(vr.variant.name)
+        values = {**_qualification(result, vr.variant.name, r, language, block),
+                  **_money(result, vr.variant.name, flows[vr.variant.name], cells, r),
                   **_irr_and_lcoh(result, case, flows[vr.variant.name], cells, language)}
         rows.append([values[f] for f in DECISION_FIELDS])
     return rows
+
+
+def _column_range(field: str, result) -> str:
+    """The variants' cells of ``field`` on ``decision`` (absolute)."""
+    top, bottom = DECISION_HEADER_ROW + 1, DECISION_HEADER_ROW + len(result.results)
+    return f"${_letter(field)}${top}:${_letter(field)}${bottom}"
 
 
 def _refs(r: int) -> dict[str, str]:
     return {f: f"{_letter(f)}{r}" for f in DECISION_FIELDS}
 
 
-def _qualification(result, name: str, r: int, language: str) -> dict:
-    """What the qualification reads (numbers and text) and ``qualifies`` as a formula on them and the rules."""
+def _qualification(result, name: str, r: int, language: str, grants: GrantBlock | None = None) -> dict:
+    """What the qualification reads (numbers and text) and ``qualifies`` as a formula on them and the rules;
+    ``eligible`` reads the eligibility input cells of the works grants with conditions on ``grants``."""
     row, c = result.decision.table.loc[name], _refs(r)
+    eligible = "n/a" if row["eligible"] is None else bool(row["eligible"])
+    if grants is not None and grants.eligibility_rows and row["eligible"] is not None:
+        letter = _grant_letter("eligible")
+        eligible = Formula("=AND(" + ",".join(f"grants!${letter}${i}" for i in grants.eligibility_rows) + ")")
     return {
         "variant": name,
         "cold_hours": float(row["cold_hours"]),
@@ -437,7 +555,7 @@ def _qualification(result, name: str, r: int, language: str) -> dict:
         "hours": float(row["hours"]),
         "connection_feasible": bool(row["connection_feasible"]),
         "lock_in_failures_end_of_path": "; ".join(row["lock_in_failures"]),
-        "eligible": "n/a" if row["eligible"] is None else bool(row["eligible"]),
+        "eligible": eligible,
         "failed_conditions": "; ".join(in_language((en, nl), language) for _, en, nl in row["failed_conditions"]),
         "qualifies": Formula(
             f'=AND({c["cold_hours"]}<=$B$4*{c["heating_hours"]},{c["dhw_short_hours"]}<=$B$5*{c["hours"]},'
@@ -447,7 +565,7 @@ def _qualification(result, name: str, r: int, language: str) -> dict:
     }
 
 
-def _money(result, flow: FlowColumns, cells: FinanceCells, r: int) -> dict:
+def _money(result, name: str, flow: FlowColumns, cells: FinanceCells, r: int) -> dict:
     """NPV, gaps, grants, CO2, the criterion and the rank as formulas (:class:`mgwsim.finance.BusinessCase`)."""
     criterion, horizon, c = result.study.rules.ranking, result.inputs.finance.horizon_years, _refs(r)
     factor = cells.years("B", horizon)
@@ -463,11 +581,22 @@ def _money(result, flow: FlowColumns, cells: FinanceCells, r: int) -> dict:
     value = c["criterion_value"]
     # rank among the qualified: better criterion values, then equal ones with a better NPV; a variant
     # without a criterion value (no CO2 avoided) after every one with a value, by NPV
-    rank = Formula(
+    criterion_rank = Formula(
         f'=IF({c["qualifies"]},IF({c["criterion_known"]},'
         f'COUNTIFS({qualified},{known},{rng("criterion_value")},"{compare}"&{value})'
         f'+COUNTIFS({qualified},{known},{rng("criterion_value")},{value},{better_npv})+1,'
         f'COUNTIFS({qualified},{known})+COUNTIFS({qualified},{unknown},{better_npv})+1),"")')
+    # the tie band (mgwsim.study.decision): within tie_tolerance_frac ($B$9) of the best value ($B$10), ordered by
+    # the payment up front per apartment (to the euro), then the NPV; the band takes the first ranks, the others
+    # keep their criterion rank
+    band, up, npv = rng("in_tie_band"), rng("up_front_per_apartment_eur"), rng("npv_eur")
+    mine_up = f'ROUND({c["up_front_per_apartment_eur"]},0)'
+    rank = Formula(
+        f'=IF({c["qualifies"]},IF({c["in_tie_band"]},SUMPRODUCT(({band}=TRUE)*((ROUND({up},0)<{mine_up})'
+        f'+(ROUND({up},0)={mine_up})*({npv}>{c["npv_eur"]})))+1,{c["criterion_rank"]}),"")')
+    in_band = Formula(
+        f'=AND({c["qualifies"]}=TRUE,{c["criterion_known"]}=TRUE,'
+        f'ABS(N({c["criterion_value"]})-$B$10)<=$B$9*ABS($B$10)+0.000000001)')
     return {
         # NPV = sum_t CF_t (1+r)^-t with year 0 undiscounted (mgwsim.finance.npv)
         "npv_eur": Formula(f"=SUMPRODUCT({factor},{cells.years(flow.incremental, horizon)})"),
@@ -484,6 +613,9 @@ def _money(result, flow: FlowColumns, cells: FinanceCells, r: int) -> dict:
                                      f'{c["gap_before_grants_eur"]}/{c["co2_avoided_t"]},"")'),
         "criterion_value": Formula(f"={c[criterion.column]}"),  # the criterion's own column of this table
         "criterion_known": Formula(f'=ISNUMBER({c["criterion_value"]})'),
+        "criterion_rank": criterion_rank,
+        "up_front_per_apartment_eur": float(result.decision.table.loc[name, "up_front_per_apartment_eur"]),
+        "in_tie_band": in_band,
         "rank": rank,
         "recommended": Formula(f'=IF({c["rank"]}=1,"recommended","")'),
     }
@@ -501,9 +633,11 @@ def _irr_and_lcoh(result, case, flow: FlowColumns, cells: FinanceCells, language
         return Formula(f'=IF({discounted_heat}>0,SUMPRODUCT({factor},{cost})/{discounted_heat},"")')
 
     note = case.irr_note
-    irr = (Formula(f"=IRR({cells.years(flow.incremental, horizon)})") if case.irr_frac is not None
-           else in_language((note.en, note.nl), language))
-    return {"irr_frac": irr, "lcoh_variant_eur_per_mwh": lcoh(flow.variant_cost, flow.heat_variant),
+    # no IRR: the cell stays a number cell holding #N/A (formulas reading it fail visibly, ISNA tests it), the
+    # reason beside it
+    irr = Formula(f"=IRR({cells.years(flow.incremental, horizon)})") if case.irr_frac is not None else Formula("=NA()")
+    return {"irr_frac": irr, "irr_note": "" if note is None or case.irr_frac is not None
+            else in_language((note.en, note.nl), language), "lcoh_variant_eur_per_mwh": lcoh(flow.variant_cost, flow.heat_variant),
             "lcoh_reference_eur_per_mwh": lcoh(flow.reference_cost, flow.heat_reference)}
 
 
@@ -715,11 +849,13 @@ def write_workbook(result, path, *, sensitivity: pd.DataFrame | None = None, lan
     value: Excel and LibreOffice compute them when the file is opened.
     """
     path = Path(path)
-    flow_rows, flow_columns, cells, item_rows, bill_rows = cash_flow_sheet(result)
+    flow_rows, flow_columns, cells, item_rows, bill_rows = cash_flow_sheet(result, language)
+    grant_rows, _ = grants_sheet(result, items_sheet(result)[1], cells, language)
     sheets = {
         "decision": (decision_sheet(result, flow_columns, cells, language), f"B{DECISION_HEADER_ROW + 1}",
                      DECISION_HEADER_ROW),
         "cash_flows": (flow_rows, f"C{cells.first_year_row}", cells.header_row),
+        "grants": (grant_rows, "C2", 1),
         "items": (item_rows, "D2", 1),
         "energy_bills": (bill_rows, "B2", 1),
         "inputs": (_rows_by_unit(inputs_frame(result, language), ("value",), name="parameter"), "B2", 1),

@@ -23,6 +23,7 @@ from mgwsim.errors import InputError
 from mgwsim.report import analysis as a
 from mgwsim.report import sources as src
 from mgwsim.report.layout import Section, environment, render_page, stylesheets
+from mgwsim.report.notes_nl import source_note
 from mgwsim.report.sentences import key_name
 from mgwsim.report.summary import (
     co_owner_page,
@@ -93,13 +94,28 @@ CITATION_LANGUAGE = "en"
 carries ``lang="en"``, so that a reader, a screen reader and the tests know it is a quotation)."""
 
 
-def cite(text) -> tuple[str, str]:
-    """A source note quoted as written in the data files (:data:`CITATION_LANGUAGE`), as a table cell."""
-    return (str(text) if text not in (None, "") else "–"), "cite"
+def cite(text, language: str = CITATION_LANGUAGE) -> tuple[str, str]:
+    """A data file's source note as a table cell: in ``language`` when the catalogue of notes has it
+    (:func:`mgwsim.report.notes_nl.source_note`, class ``note``), else quoted as written
+    (:data:`CITATION_LANGUAGE`, class ``cite``)."""
+    shown = str(text) if text not in (None, "") else "–"
+    if language != CITATION_LANGUAGE:
+        note, translated = source_note(shown, language)
+        if translated:
+            return note, "note"
+    return shown, "cite"
+
+
+LONG_TABLE_ROWS = 25
+"""A table with more rows is ``class="long"``: in print it may break between rows, its header repeated on
+each page (report.css); shorter tables are kept whole on one page."""
 
 
 def table_html(header: list[str], rows: list[list], *, row_classes: list[str] | None = None, attrs: str = "") -> str:
-    """An HTML table; cells are text (escaped) or ``(text, css_class)`` pairs (class ``cite``: :func:`cite`)."""
+    """An HTML table; cells are text (escaped) or ``(text, css_class)`` pairs (class ``cite``: :func:`cite`).
+    More than :data:`LONG_TABLE_ROWS` rows make it ``class="long"`` (breakable between rows in print)."""
+    if len(rows) > LONG_TABLE_ROWS and "class=" not in attrs:
+        attrs = f'{attrs} class="long"'.strip()
     head = "".join(f"<th>{escape(str(h))}</th>" for h in header)
     body = []
     for i, row in enumerate(rows):
@@ -123,7 +139,7 @@ def frame_html(frame: pd.DataFrame, language: str, *, decimals: int = 2, attrs: 
     for label, row in frame.iterrows():
         cells = [" / ".join(map(str, label)) if isinstance(label, tuple) else str(label)]
         for column, value in row.items():
-            cells.append(cite(value) if column in cited else _value_cell(value, str(column), language, decimals,
+            cells.append(cite(value, language) if column in cited else _value_cell(value, str(column), language, decimals,
                                                                          column in percent))
         rows.append(cells)
     return table_html(header, rows, attrs=attrs)
@@ -297,6 +313,9 @@ def comparison_section(result, figures: dict, language: str) -> Section:
     rows = [[t(column, language)] + [_cell(table.loc[n, column], kind, language) for n in table.index]
             for column, kind in COMPARISON_ROWS if column in table]
     body += f"<h3>{escape(t('indicators', language))}</h3>" + table_html(header, rows, attrs='id="comparison-table"')
+    finance = result.inputs.finance
+    body += (f'<p class="definitions" id="comparison-definitions">'
+             f'{escape(t("comparison_definitions", language, years=finance.horizon_years, apartments=finance.n_apartments, rate=format_pct(finance.discount_rate_frac, language, 1)))}</p>')
     body += figure_html("variant_comparison", figures["variant_comparison"], language)
     return _section("comparison", t("sec_comparison", language), body)
 
@@ -389,7 +408,7 @@ def investments_html(result, name: str, language: str) -> str:
              ("–" if row["lifetime_years"] is None or pd.isna(row["lifetime_years"])
               else (str(int(row["lifetime_years"])), "num")),
              (format_pct(row["maintenance_frac_per_year"], language, 1), "num"),
-             cite(src.publication_source(row["source"]))]
+             cite(src.publication_source(row["source"]), language)]
             for _, row in frame.iterrows()]
     title = t("investments_title", language, name=variant_label(result, name, language))
     return (f"<details id=\"investments\"><summary>{escape(title)}</summary>"
@@ -481,7 +500,7 @@ def building_section(result, language: str) -> Section:
     body = f"<h3>{escape(t('building', language))}</h3>"
     quoted = {t(key, language) for key in ("weather", "design_temperature_method", "design_temperature_source")}
     body += table_html([t("parameter", language), t("value", language)],
-                       [[k, cite(v) if k in quoted else v] for k, v in facts])
+                       [[k, cite(v, language) if k in quoted else v] for k, v in facts])
     body += f"<h3>{escape(t('envelope', language))}</h3>" + frame_html(src.envelope_table(result, language), language)
     body += f"<h3>{escape(t('variants', language))}</h3>"
     body += table_html([t("variant", language), t("description", language)],
@@ -500,7 +519,7 @@ def building_section(result, language: str) -> Section:
 
 def sources_section(result, language: str) -> Section:
     """Every data source the study used, with the data files' READMEs."""
-    rows = [[topic, cite(text)] for topic, text in src.source_list(result, language)]
+    rows = [[topic, cite(text, language)] for topic, text in src.source_list(result, language)]
     body = table_html([t("item", language), t("source", language)], rows, attrs='id="sources-table"')
     body += f"<h3>{escape(t('costs', language))}</h3>" + frame_html(
         src.cost_table_shown(result, language), language, cited=(t("source", language),))
@@ -509,7 +528,7 @@ def sources_section(result, language: str) -> Section:
                           cited=tuple(in_language(src.CO2_COLUMNS[c], language) for c in ("scope", "source"))))
     body += f"<h3>{escape(t('data_files', language))}</h3>"
     body += table_html([t("data", language), t("source", language)],
-                       [[what, cite(publications)] for what, publications in src.data_readmes(language)])
+                       [[what, cite(publications, language)] for what, publications in src.data_readmes(language)])
     return _section("sources", t("sec_sources", language), body)
 
 
@@ -580,7 +599,7 @@ def page_context(result, name: str, branding: Branding, language: str) -> dict:
     from mgwsim import __version__
 
     return {
-        "language": language, "title": t("title", language), "building": result.inputs.building.name,
+        "language": language, "title": t("title", language), "building": result.inputs.building.label(language),
         "subtitle": t("subtitle", language),
         "generated": t("generated", language, version=__version__, date=format_date(dt.date.today(), language)),
         "chosen": t("chosen_variant", language, name=variant_label(result, name, language)),

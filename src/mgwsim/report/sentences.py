@@ -79,15 +79,18 @@ def conditions(language: str, *, call: str | None, max_unmet_share: float, max_h
 
 
 def qualification(language: str, *, n_studied: int, n_qualified: int, name: str | None, criterion: str,
-                  value: str, closest: str, shortfalls: Sequence[str], remedies: Sequence[str]) -> str:
+                  value: str, closest: str, shortfalls: Sequence[str], remedies: Sequence[str],
+                  tied: bool = False) -> str:
     """How many variants qualify and why ``name`` comes first (``criterion`` in words, ``value`` its printed
-    value), or, when none does, the closest one, its shortfalls and what would make one qualify."""
+    value), or, when none does, the closest one, its shortfalls and what would make one qualify. ``tied``:
+    ``name`` is tied with others on the criterion and was chosen by the tie-breaker (the tie paragraph says how)."""
     if name is None or n_qualified == 0:
         return _s("qualified_none", language, n=n_studied, closest=closest, shortfalls="; ".join(shortfalls),
                   remedies="; ".join(remedies))
     if n_qualified == 1:
         return _s("qualified_one", language, n=n_studied, name=name)
-    return _s("qualified_many", language, n=n_studied, k=n_qualified, name=name, criterion=criterion, value=value)
+    return _s("qualified_many_tied" if tied else "qualified_many", language, n=n_studied, k=n_qualified, name=name,
+              criterion=criterion, value=value)
 
 
 def _amounts(values, language: str) -> tuple[str, str, str, bool]:
@@ -105,7 +108,8 @@ as gap; EUR: NPV or gap; t: CO2)."""
 def tie(language: str, *, first: str, second: str, first_value: str, second_value: str, difference_frac: float,
         threshold_frac: float, margin: float | None, margin_unit: str, years: int, apart: Sequence[str] = (),
         level_name: str | None = None, level_saving_eur: float | None = None, as_run_saving_eur: float | None = None,
-        gaps_eur: tuple[float, float] | None = None, tonnes: tuple[float, float] | None = None) -> str:
+        gaps_eur: tuple[float, float] | None = None, tonnes: tuple[float, float] | None = None,
+        others: Sequence[str] = ()) -> str:
     """The first two qualified variants are practically tied: their criterion values (as printed) differ by
     ``difference_frac`` [-], within ``threshold_frac`` [-].
 
@@ -114,7 +118,8 @@ def tie(language: str, *, first: str, second: str, first_value: str, second_valu
     avoiding more); else ``margin``, the lead in the criterion's money [EUR] or tonnes [t] over
     ``years``. ``apart``: what sets them apart (phrases). ``level_saving_eur``: what the price level
     of the dynamic contract of ``level_name`` saves a year, heat-led [EUR/year, positive: a saving];
-    ``as_run_saving_eur``: what the contract saves as the plant runs (level and steering)."""
+    ``as_run_saving_eur``: what the contract saves as the plant runs (level and steering). ``others``: further
+    variants in the tie band (named, not compared)."""
     margin_text = ""
     if margin_unit == "EUR/t" and gaps_eur is not None and tonnes is not None:
         gap, dt = gaps_eur[0] - gaps_eur[1], tonnes[0] - tonnes[1]
@@ -135,9 +140,11 @@ def tie(language: str, *, first: str, second: str, first_value: str, second_valu
             rests = _s("tie_level_only", language, name=level_name, level=_eur(level_saving_eur, language),
                        as_run=_eur(as_run_saving_eur if as_run_saving_eur is not None else level_saving_eur,
                                    language))
+    also = _s("tie_others", language, names=_list([f"'{n}'" for n in others], language)) if others else ""
     return _s("tie", language, first=first, second=second, first_value=first_value, second_value=second_value,
               difference=format_share(difference_frac, language, against=(threshold_frac,)),
-              threshold=format_share(threshold_frac, language), margin=margin_text, apart=apart_text, rests=rests)
+              threshold=format_share(threshold_frac, language), margin=margin_text, apart=apart_text,
+              rests=rests) + also
 
 
 def apart(language: str, first: dict, second: dict) -> list[str]:
@@ -165,6 +172,13 @@ def path_assumed(language: str, *, steps: Sequence[str]) -> str:
     """The renovation path's envelope steps (labels with their years) are common to the reference and every
     variant, not costed, and the bills and CO2 follow them."""
     return _s("path_assumed", language, steps=_list(steps, language))
+
+
+def envelope_now(language: str, *, name: str, items: Sequence[str], cost_eur: float, years: Sequence[int]) -> str:
+    """That variant ``name`` carries out envelope works of the renovation path now (``items`` in words), what they
+    cost excl. VAT [EUR], and the calendar years in which the reference pays them."""
+    return _s("envelope_now", language, name=name, items=_list(items, language), cost=_eur(cost_eur, language),
+              years=_list([str(y) for y in years], language))
 
 
 def path_needed(language: str, *, steps: Sequence[str], path_year: int, failing_today: Sequence[str],
@@ -510,7 +524,7 @@ def best_npv_other(language: str, *, name: str | None, npv_eur: float | None, un
 
 TEMPLATES = {
     "compared": compared, "headline": headline, "conditions": conditions, "qualification": qualification,
-    "tie": tie, "path_assumed": path_assumed, "path_needed": path_needed, "co2": co2, "epc": epc,
+    "tie": tie, "path_assumed": path_assumed, "envelope_now": envelope_now, "path_needed": path_needed, "co2": co2, "epc": epc,
     "epc_path": epc_path, "heat_pumps": heat_pumps, "up_front": up_front, "up_front_reference": up_front_reference,
     "prefinance": prefinance, "per_year": per_year, "later": later, "gap": gap, "grant": grant, "npv": npv,
     "payback": payback, "study_money": study_money, "prices": prices, "escalation": escalation,

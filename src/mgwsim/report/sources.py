@@ -63,7 +63,8 @@ def building_facts(result, language: str) -> list[tuple[str, str]]:
     rad, dt = inputs.existing_radiators, design(result)
     n = lambda v, d=0: format_number(v, language, d)  # noqa: E731
     return [
-        (t("name", language), f"{b.name} ({inputs.building_source})" if inputs.building_source else b.name),
+        (t("name", language), f"{b.label(language)} ({inputs.building_source})" if inputs.building_source
+         else b.label(language)),
         (t("typology", language), b.typology or "–"),
         construction_text(result, language),
         (t("floor_area", language), n(b.heated_floor_area_m2)),
@@ -441,5 +442,7 @@ def source_list(result, language: str) -> list[tuple[str, str]]:
 
 def sources_frame(result, language: str = "en") -> pd.DataFrame:
     """:func:`source_list` plus the data READMEs as a two-column DataFrame (for the workbook)."""
-    rows = source_list(result, language) + data_readmes(language)
+    from mgwsim.report.notes_nl import source_note
+
+    rows = [(item, source_note(text, language)[0]) for item, text in source_list(result, language) + data_readmes(language)]
     return pd.DataFrame(rows, columns=["item", "source"])

@@ -21,14 +21,14 @@ from mgwsim.assess.placement import PLACEMENT_CHECKS
 from mgwsim.report import sentences as s
 from mgwsim.report.analysis import cost_table_years
 from mgwsim.report.text import SENTENCES, check_label, check_sentence, item_label
-from mgwsim.study.decision import LOCK_IN_CHECKS
+from mgwsim.study.decision import LOCK_IN_CHECKS, TIE_TOLERANCE_FRAC
 from mgwsim.tariffs import PriceBasis, default_price_basis
 
 DYNAMIC_NEAR_TOP = 3
 """A dynamic-tariff variant ranked at most this far down (or recommended, or detailed) gets its
 level and flexibility effects on page one."""
 
-PRACTICAL_TIE_FRAC = 0.05
+PRACTICAL_TIE_FRAC = TIE_TOLERANCE_FRAC
 """Two qualified variants whose criterion values differ by at most this share of the first's value [-]
 are called practically tied on page one. Rationale: the criterion is built from a study-stage cost
 estimate (the cost table's prices, several of them marked as mgwsim assumptions) and from price
@@ -142,38 +142,38 @@ def design(variant) -> dict:
 
 
 def tie_paragraph(result, language: str) -> Paragraph | None:
-    """That the first two qualified variants are practically tied (:data:`PRACTICAL_TIE_FRAC`), their values,
-    the lead (per tonne: both gaps and tonnes, since the first may cost more and avoid more), what sets
-    them apart and, when only the first is on a dynamic contract whose price level saves money, what that
-    contract saves; None when the ranking is not close."""
+    """That the first qualified variants are tied on the criterion (within the decision's tie band,
+    :attr:`~mgwsim.study.decision.DecisionRules.tie_tolerance_frac`), their values, the lead (per tonne: both
+    gaps and tonnes, since one may cost more and avoid more), what sets them apart, which tie-breaker chose
+    and, when only one is on a dynamic contract whose price level saves money, what that contract saves;
+    None when the ranking is not tied."""
     decision = result.decision
-    if decision.recommended is None or len(decision.qualified) < 2:
+    if decision.recommended is None or len(decision.tied) < 2:
         return None
-    first, second = decision.qualified[:2]
+    first, second = decision.tied[:2]
     values = decision.table["criterion_value"]
     v1, v2 = float(values[first]), float(values[second])
-    if np.isnan(v1) or np.isnan(v2):
-        return None
     difference = _relative_difference(v1, v2)
-    if difference > PRACTICAL_TIE_FRAC:
-        return None
+    threshold = decision.rules.tie_tolerance_frac
     criterion, table = decision.rules.ranking, result.table
     margin = abs(v2 - v1)
     gaps = tuple(float(table.loc[n, "gap_before_grants_eur"]) for n in (first, second))
     tonnes = tuple(float(table.loc[n, "co2_avoided_t"]) for n in (first, second))
     level_name = level_saving = as_run = None
     effects = result.dynamic_tariff_effects()
-    if first in effects.index and second not in effects.index:
-        level_name, level_saving = first, -float(effects.loc[first, "level_effect_eur"])
-        as_run = float(effects.loc[first, "fixed_heat_led_eur"] - effects.loc[first, "variant_eur"])
+    dynamic = [n for n in (first, second) if n in effects.index]
+    if len(dynamic) == 1:
+        level_name = dynamic[0]
+        level_saving = -float(effects.loc[level_name, "level_effect_eur"])
+        as_run = float(effects.loc[level_name, "fixed_heat_led_eur"] - effects.loc[level_name, "variant_eur"])
     return Paragraph("tie", s.tie(
         language, first=first, second=second, first_value=decision.criterion_text(first, language),
         second_value=decision.criterion_text(second, language), difference_frac=difference,
-        threshold_frac=PRACTICAL_TIE_FRAC, margin=margin, margin_unit=criterion.unit,
+        threshold_frac=threshold, margin=margin, margin_unit=criterion.unit,
         years=result.inputs.finance.horizon_years,
         apart=s.apart(language, design(result.result(first).variant), design(result.result(second).variant)),
         level_name=level_name, level_saving_eur=level_saving, as_run_saving_eur=as_run, gaps_eur=gaps,
-        tonnes=tonnes))
+        tonnes=tonnes, others=decision.tied[2:]) + " " + decision.tie_break_text(language))
 
 
 def conditions_paragraph(result, language: str, path_year: int | None) -> Paragraph:
@@ -184,6 +184,35 @@ def conditions_paragraph(result, language: str, path_year: int | None) -> Paragr
         language, call=call_name(result, language) if decision.applies_call and rules.require_eligibility else None,
         max_unmet_share=rules.max_unmet_share, max_hot_water_short_share=rules.max_hot_water_short_share,
         path_year=path_year))
+
+
+def _works_now(item: str, language: str) -> str:
+    """An envelope item done now ("roof insulation now (363 m2)") as works in words: "roof insulation (363 m²)"."""
+    from mgwsim.report.text import _ENVELOPE_NL
+
+    match = re.fullmatch(r"(.+) now \((\d+) m2\)", item)
+    if match is None:
+        return item_label(item, language)
+    works = _ENVELOPE_NL.get(match[1], match[1]) if language == "nl" else match[1]
+    return f"{works} ({format_number(float(match[2]), language)} m²)"
+
+
+def envelope_now_paragraph(result, name: str, language: str) -> Paragraph | None:
+    """That ``name`` carries out envelope works now (``Variant.envelope_now``): the works, their cost excl. VAT
+    (its investments) and the years the reference pays them; None for a variant that waits for the path."""
+    variant = result.result(name).variant
+    if not variant.envelope_now:
+        return None
+    from mgwsim.study.costs import advanced_step_investments, envelope_now_investments
+
+    inputs = result.inputs
+    now = envelope_now_investments(variant.envelope_now, inputs.building, inputs.cost_table)
+    later = advanced_step_investments(variant.envelope_now, inputs.renovation_path, inputs.building,
+                                      inputs.cost_table)
+    items = [_works_now(i.name, language) for i in now]
+    years = sorted({int(inputs.install_year) + i.first_year for i in later})
+    return Paragraph("envelope_now", s.envelope_now(language, name=variant.label(language), items=items,
+                                                    cost_eur=sum(i.capex_eur for i in now), years=years))
 
 
 def recommendation_paragraphs(result, language: str) -> list[Paragraph]:
@@ -197,7 +226,7 @@ def recommendation_paragraphs(result, language: str) -> list[Paragraph]:
                                                   else variant_label(result, name, language))),
            Paragraph("qualification", s.qualification(
                language, n_studied=len(result.results), n_qualified=len(decision.qualified), name=name,
-               criterion=criterion, value=value, closest=detail,
+               criterion=criterion, value=value, closest=detail, tied=bool(decision.tied),
                shortfalls=[f.text(language) for f in decision.table.loc[detail, "shortfalls"]],
                remedies=decision.remedies(language))),
            conditions_paragraph(result, language, path_year)]
@@ -206,6 +235,9 @@ def recommendation_paragraphs(result, language: str) -> list[Paragraph]:
         out.insert(2, tied)
     if steps:
         out.append(Paragraph("path_assumed", s.path_assumed(language, steps=steps_in_words(result, language))))
+        early = envelope_now_paragraph(result, detail, language)
+        if early is not None:
+            out.append(early)
     today = failing_today_only(result, detail)
     if today and path_year is not None:
         fossil = None
@@ -404,7 +436,7 @@ def page_one(result, language: str = "en", sensitivity: pd.DataFrame | None = No
     """
     name, ref = result.detail_variant, result.reference.variant.name
     names = [r.variant.name for r in result.results]
-    out = [Paragraph("compared", s.compared(language, n=len(names), building=result.inputs.building.name,
+    out = [Paragraph("compared", s.compared(language, n=len(names), building=result.inputs.building.label(language),
                                             reference=variant_label(result, ref, language),
                                             names=[variant_label(result, n, language) for n in names]))]
     out += recommendation_paragraphs(result, language)
@@ -451,12 +483,14 @@ def localized(text: str, result, language: str) -> str:
     return text
 
 
-def steps_in_words(result, language: str) -> list[str]:
-    """The renovation steps as "label (calendar year)" in ``language``."""
+def steps_in_words(result, language: str, done_now: tuple = ()) -> list[str]:
+    """The renovation steps as "label (calendar year)" in ``language``, without those whose every measure is in
+    ``done_now`` (a variant's ``envelope_now``: done with the plant, not later)."""
     path, install = result.inputs.renovation_path, int(result.inputs.install_year)
     if path is None:
         return []
-    return [f"{step_label(result, st.label, language) or '–'} ({install + int(st.year)})" for st in path.steps]
+    return [f"{step_label(result, st.label, language) or '–'} ({install + int(st.year)})" for st in path.steps
+            if not (done_now and all(m in done_now for m in st.measures))]
 
 
 # --------------------------------------------------------------------------- page one for the co-owners
@@ -637,9 +671,10 @@ def plain_vote(result, language: str) -> list[str]:
         out.append(_say("vote_grant", language, call=call, amount=format_eur(works, language),
                         rule=_grant_cap_words(result, works, language),
                         schedule=_grant_schedule(result, name, language)))
-    steps = steps_in_words(result, language)
+    done_now = result.result(name).variant.envelope_now
+    steps = steps_in_words(result, language, done_now)
     if steps:
-        total, unpriced = _path_works_eur(result)
+        total, unpriced = _path_works_eur(result, done_now)
         per_apartment = total / result.inputs.building.n_apartments
         out.append(_say("vote_steps_unpriced" if unpriced else "vote_steps", language,
                         steps=s.join_words(steps, language), cost=format_eur(total, language),
@@ -648,14 +683,17 @@ def plain_vote(result, language: str) -> list[str]:
     return out
 
 
-def _path_works_eur(result) -> tuple[float, bool]:
+def _path_works_eur(result, done_now: tuple = ()) -> tuple[float, bool]:
     """Investment excl. VAT [EUR] of the renovation path's works from the cost table, and whether some
-    measure has no price there (:func:`mgwsim.study.costs.renovation_step_costs`)."""
-    from mgwsim.study.costs import renovation_step_costs
+    measure has no price there (:func:`mgwsim.study.costs.renovation_step_costs`); without the measures in
+    ``done_now`` (a variant's ``envelope_now``: in its investments already)."""
+    from mgwsim.study.costs import advanced_step_investments, renovation_step_costs
 
     inputs = result.inputs
     steps = renovation_step_costs(inputs.renovation_path, inputs.building, inputs.cost_table)
-    return sum(cost for _, cost, _ in steps), any(unpriced for _, _, unpriced in steps)
+    early = advanced_step_investments(done_now, inputs.renovation_path, inputs.building, inputs.cost_table)
+    return (sum(cost for _, cost, _ in steps) - sum(i.capex_eur for i in early),
+            any(unpriced for _, _, unpriced in steps))
 
 
 def _range_in_words(low: float, high: float, language: str) -> str:

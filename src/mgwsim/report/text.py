@@ -155,6 +155,23 @@ LABELS: dict[str, tuple[str, str]] = {
     "cond_status_failed": ("not met", "niet voldaan"),
     "cond_status_not_checked": ("not checked (fact not given)", "niet gecontroleerd (gegeven ontbreekt)"),
     "decision": ("The decision", "De beslissing"),
+    "comparison_definitions": (
+        "Equivalent yearly cost per apartment: the present value of all of a variant's costs over {years} years "
+        "(investment, replacements, energy, maintenance, less the grants and the residual value), turned into "
+        "equal yearly amounts with the capital recovery factor r / (1 - (1 + r)^-N) at r = {rate} and N = {years}, "
+        "divided by the {apartments} apartments (the annuity method of EN 15459-1:2017). Future-proof score: "
+        "100 x the weighted mean of the lock-in checks (pass 1, warning 0.5, "
+        "fail 0; fossil and temperature lock-in weigh 3, hot-water hygiene 2, the others 1), the lower of today's and "
+        "the end of the renovation path, capped at 40 when a critical check fails; mgwsim's own weighting, an input to the call's 'future-proofing' criterion (15 of "
+        "100 points), not a published method.",
+        "Equivalente jaarkost per appartement: de contante waarde van alle kosten van een variant over {years} jaar "
+        "(investering, vervangingen, energie, onderhoud, min de subsidies en de restwaarde), omgezet in gelijke "
+        "jaarbedragen met de annuïteitsfactor r / (1 - (1 + r)^-N) met r = {rate} en N = {years}, gedeeld door de "
+        "{apartments} appartementen (de annuïteitenmethode van EN 15459-1:2017). Toekomstbestendigheid: 100 x het "
+        "gewogen gemiddelde van de lock-in-toetsen (in orde 1, aandachtspunt 0,5, "
+        "niet in orde 0; fossiele en temperatuur-lock-in wegen 3, hygiëne van het warm water 2, de andere 1), de "
+        "laagste van vandaag en van het einde van het renovatiepad, begrensd op 40 als een kritieke toets faalt; een weging van mgwsim zelf, een hulp bij het criterium "
+        "'toekomstgerichtheid' van de oproep (15 van de 100 punten), geen gepubliceerde methode."),
     "decision_note": (
         "The variants that qualify are ranked by {criterion}. The workbook's decision sheet recomputes the "
         "qualification, the money and the ranking with formulas.",
@@ -833,14 +850,21 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "qualified_many": (
         "Of the {n} variants studied, {k} qualify; of these, '{name}' has {criterion} ({value}).",
         "Van de {n} bestudeerde varianten komen er {k} in aanmerking; daarvan heeft '{name}' {criterion} ({value})."),
+    "qualified_many_tied": (
+        "Of the {n} variants studied, {k} qualify; of these, '{name}' ({value}) is tied with the best on {criterion} "
+        "and is recommended by the tie-breaker below.",
+        "Van de {n} bestudeerde varianten komen er {k} in aanmerking; daarvan ligt '{name}' ({value}) gelijk met de "
+        "beste op {criterion} en wordt ze aanbevolen volgens de beslissing bij gelijkspel hieronder."),
+    "tie_others": (" Also within the band: {names}.", " Ook binnen die marge: {names}."),
     "qualified_one": ("Of the {n} variants studied, only '{name}' qualifies.",
                       "Van de {n} bestudeerde varianten komt enkel '{name}' in aanmerking."),
     "tie": (
-        "'{first}' ({first_value}) and '{second}' ({second_value}) are practically tied: they differ by {difference}, "
-        "less than the {threshold} a study's cost and price estimates can tell apart.{margin}{apart}{rests}",
-        "'{first}' ({first_value}) en '{second}' ({second_value}) liggen praktisch gelijk: ze verschillen {difference}, "
-        "minder dan de {threshold} die de kosten- en prijsramingen van een studie kunnen onderscheiden.{margin}{apart}"
-        "{rests}"),
+        "Tie: '{first}' ({first_value}) and '{second}' ({second_value}) differ by {difference}, within the "
+        "{threshold} tie band: less than a feasibility study's cost and price estimates can tell apart (AACE "
+        "class 4 estimate: -15 to -30 % / +20 to +50 %).{margin}{apart}{rests}",
+        "Gelijkspel: '{first}' ({first_value}) en '{second}' ({second_value}) verschillen {difference}, binnen de "
+        "marge van {threshold} voor een gelijkspel: minder dan de kosten- en prijsramingen van een haalbaarheidsstudie "
+        "kunnen onderscheiden (AACE-ramingsklasse 4: -15 tot -30 % / +20 tot +50 %).{margin}{apart}{rests}"),
     "tie_margin_gap": (" Before grants, '{first}' costs {gap} {gap_dir} than '{second}' over {years} years and avoids "
                        "{tonnes} t of CO2 {t_dir}.",
                        " Vóór subsidies kost '{first}' over {years} jaar {gap} {gap_dir} dan '{second}' en vermijdt "
@@ -892,6 +916,13 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "De isolatiestappen van het renovatiepad ({steps}) worden voor de referentie en elke variant gelijk "
         "verondersteld; hun kost zit niet in de vergelijking (die valt weg), en de facturen en de CO2 van elk jaar zijn "
         "die van het gebouw zoals het dat jaar is."),
+    "envelope_now": (
+        "'{name}' does not wait for the path: it carries out {items} now, with the heat pumps, for {cost} excl. VAT "
+        "(among its investments); the reference and the other variants pay the same works in {years}, and the "
+        "comparison counts that difference.",
+        "'{name}' wacht niet op het pad: ze voert {items} nu uit, samen met de warmtepompen, voor {cost} excl. btw "
+        "(bij haar investeringen); de referentie en de andere varianten betalen dezelfde werken in {years}, en de "
+        "vergelijking rekent dat verschil mee."),
     "steps_listed": ("the planned envelope steps ({steps})", "de geplande isolatiestappen ({steps})"),
     "steps_these": ("these envelope steps", "deze isolatiestappen"),
     "path_needed_fossil": (
@@ -1349,6 +1380,10 @@ def _due_nl(match: re.Match) -> str:
         f" (de bestaande is in jaar {match.group(4)} aan vervanging toe)"
 
 
+_ENVELOPE_NL = {"roof insulation": "dakisolatie", "wall insulation": "gevelisolatie",
+                "floor insulation": "vloerisolatie", "new windows": "nieuwe ramen"}
+
+
 ITEM_NAMES_NL: tuple[tuple[str, object], ...] = (
     (r"heat pump (space heating|hot water) (\d+) \((\d+) kW\)",
      lambda m: f"warmtepomp {_PURPOSE_NL[m[1]]} {m[2]} ({_nl_number(m[3])} kW)"),
@@ -1374,6 +1409,10 @@ ITEM_NAMES_NL: tuple[tuple[str, object], ...] = (
      lambda m: "afsluiting van de collectieve gasaansluiting (netbeheerder)"),
     (r"removal of the old gas boiler and flue \((\d+) kW\)",
      lambda m: f"verwijdering van de oude gasketel en de rookgasafvoer ({_nl_number(m[1])} kW)"),
+    (r"(roof insulation|wall insulation|floor insulation|new windows) now \((\d+) m2\)",
+     lambda m: f"{_ENVELOPE_NL[m[1]]} nu ({_nl_number(m[2])} m²)"),
+    (r"(roof insulation|wall insulation|floor insulation|new windows) in year (\d+) \((\d+) m2\)",
+     lambda m: f"{_ENVELOPE_NL[m[1]]} in jaar {m[2]} ({_nl_number(m[3])} m²)"),
     (r"mv_cabin", lambda m: "middenspanningscabine"),
     (r"mv_connection", lambda m: "middenspanningsaansluiting"),
 )

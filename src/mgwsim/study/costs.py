@@ -319,3 +319,46 @@ def renovation_step_costs(path, building, costs: CostTable) -> list[tuple[object
             current = measure.apply(current)
         out.append((step, total, unpriced))
     return out
+
+
+def envelope_now_investments(measures, building, costs: CostTable) -> list[Investment]:
+    """The envelope ``measures`` a variant carries out now (``Variant.envelope_now``) as year-0 investments:
+    each priced item (:func:`measure_cost_item`) at the area it covers on ``building`` as the earlier ones left
+    it, with the cost table's lifetime, maintenance and VAT class; a measure the table does not price is an
+    error (its cost would be missing from the comparison)."""
+    out, current = [], building
+    for measure in measures:
+        item = measure_cost_item(measure)
+        if item is None:
+            raise InputError(f"Variant.envelope_now: {type(measure).__name__} has no price in the cost table "
+                             "(priced: Insulate roof/wall/floor, ReplaceWindows); give its cost in extra_investments "
+                             "and leave it out of envelope_now")
+        area = measure.area_m2(current)
+        out.append(costs.investment(item, area, name=f"{_ENVELOPE_NAMES[item]} now ({area:.0f} m2)"))
+        current = measure.apply(current)
+    return out
+
+
+_ENVELOPE_NAMES = {"roof_insulation": "roof insulation", "wall_insulation": "wall insulation",
+                   "floor_insulation": "floor insulation", "glazing": "new windows"}
+"""The English name of an envelope item in an investment's name."""
+
+
+def advanced_step_investments(measures, path, building, costs: CostTable) -> list[Investment]:
+    """What the reference (and every variant without ``envelope_now``) pays for the renovation path's steps
+    that a variant carries out now instead (``measures``): each such measure of a step, priced on the
+    building as the earlier steps left it, bought in the step's year. On the reference's side of that
+    variant's business case these are the purchases the variant no longer makes then (the other steps
+    are common to both sides and cancel out)."""
+    if path is None:
+        return []
+    out, current = [], building
+    for step in path.steps:
+        for measure in step.measures:
+            item = measure_cost_item(measure)
+            if measure in measures and item is not None:
+                area = measure.area_m2(current)
+                out.append(costs.investment(item, area, first_year=int(step.year),
+                                            name=f"{_ENVELOPE_NAMES[item]} in year {step.year} ({area:.0f} m2)"))
+            current = measure.apply(current)
+    return out

@@ -47,6 +47,18 @@ LOCK_IN_CHECKS = ("fossil_lock_in", "temperature_lock_in", "refrigerant_lock_in"
 """Checks whose ``fail`` is a lock-in (a choice that blocks a better one later): it disqualifies a
 variant and is what a call's "no lock-in" condition reads (judged at the end of the path)."""
 
+TIE_TOLERANCE_FRAC = 0.05
+"""Default tie band of the ranking [-]: variants whose criterion value lies within 5 % of the best one's
+(relative to the best) are tied. A feasibility study's money is estimated at AACE International's
+estimate class 4 ("study or feasibility", Recommended Practice 18R-97): an accuracy of -15 % to -30 % on
+the low side and +20 % to +50 % on the high side. A difference of 5 % between two variants lies far
+inside that band, so the study does not let it decide alone; ties are broken by
+:data:`TIE_BREAKERS`."""
+
+TIE_BREAKERS = ("up_front_per_apartment_eur", "npv_eur")
+"""How tied variants are ordered: the lowest net payment up front per apartment (investment and study
+incl. VAT, less the grants, over the apartments: what the co-owners must find), then the highest NPV."""
+
 HYGIENE_CHECK = "hot_water_hygiene"
 """The legionella check: its ``fail`` (a setpoint below the legionella minimum, or the tank below
 its setpoint for longer than the hot-water tolerance) disqualifies a variant as a shortfall of hot
@@ -103,7 +115,11 @@ screening year, as the city rows run, gives its hours with unmet heat instead);
 state them); ``chimney_free`` no combustion appliance at the end of the path (bool); ``path``
 whether the lock-in and EPC verdicts are those at the end of a renovation path (bool; else
 today's); ``epc_path_kwh_m2`` the EPC indicator at the end of the path (or today) [kWh/m²];
-``construction_year``; money [EUR] and CO2 avoided over the horizon [t] from the business case."""
+``construction_year``; money [EUR] and CO2 avoided over the horizon [t] from the business case.
+
+Optional: ``up_front_per_apartment_eur`` the mean net payment up front per apartment [EUR]
+(investment and study incl. VAT less the grants, over the apartments), the first tie-breaker
+(:data:`TIE_BREAKERS`); without it ties are broken by the NPV alone."""
 
 
 @dataclass(frozen=True)
@@ -123,18 +139,24 @@ class DecisionRules:
     require_eligibility : bool
         Only variants eligible for the call's grants are recommended (default True; without
         a grant rule that has conditions there is no call and nothing to require).
+    tie_tolerance_frac : float
+        Variants whose criterion value lies within this share of the best one's are tied and
+        ordered by :data:`TIE_BREAKERS` (default 5 %, :data:`TIE_TOLERANCE_FRAC`: well inside the
+        accuracy of a feasibility-stage estimate); 0 breaks only exact ties.
     """
 
     criterion: str = "gap_per_t_co2"
     max_unmet_share: float = COMFORT_TOLERANCE_SHARE
     max_hot_water_short_share: float = COMFORT_TOLERANCE_SHARE
     require_eligibility: bool = True
+    tie_tolerance_frac: float = TIE_TOLERANCE_FRAC
 
     def __post_init__(self):
         check_choice(self.criterion, "criterion", tuple(CRITERIA), owner="DecisionRules")
         check_number(self.max_unmet_share, "max_unmet_share", owner="DecisionRules", low=0.0, high=1.0)
         check_number(self.max_hot_water_short_share, "max_hot_water_short_share", owner="DecisionRules",
                      low=0.0, high=1.0)
+        check_number(self.tie_tolerance_frac, "tie_tolerance_frac", owner="DecisionRules", low=0.0, high=0.5)
 
     @property
     def ranking(self) -> Criterion:
@@ -346,6 +368,16 @@ class Decision:
         return list(ranked.index)
 
     @property
+    def tied(self) -> list[str]:
+        """The qualified variants within the tie band of the best criterion value
+        (:attr:`DecisionRules.tie_tolerance_frac`), in their tie-broken order (the recommended one
+        first); empty when the first is not tied with any other."""
+        if "tied" not in self.table.columns:
+            return []
+        ranked = self.table[self.table["qualifies"] & self.table["tied"].astype(bool)].sort_values("rank")
+        return list(ranked.index) if len(ranked) > 1 else []
+
+    @property
     def closest(self) -> str:
         """The variant nearest to qualifying: fewest shortfalls, then the best criterion value."""
         if self.recommended is not None:
@@ -382,8 +414,79 @@ class Decision:
         test = _qualification_text(self.applies_call, path, language)
         criterion = in_language((self.rules.ranking.text_en, self.rules.ranking.text_nl), language)
         value = self.criterion_text(name, language)
+        tied = self.tied
+        if tied:
+            return in_language((f"Of the {n} variants that {test}, ", f"Van de {n} varianten die {test}, "),
+                               language) + self.tie_text(language)
         return in_language((f"Of the {n} variants that {test}, '{name}' has {criterion} ({value}).",
                             f"Van de {n} varianten die {test}, heeft '{name}' {criterion} ({value})."), language)
+
+    def tie_text(self, language: str = "en") -> str:
+        """The tie in words: which variants lie within the tie band on the criterion, with their values,
+        and the tie-breaker that chose the recommended one ("" when there is no tie)."""
+        tied = self.tied
+        if not tied:
+            return ""
+        first, others = tied[0], tied[1:]
+        band = format_pct(self.rules.tie_tolerance_frac, language, 0)
+        listed = ", ".join(f"'{n}' ({self.criterion_text(n, language)})" for n in tied)
+        criterion = in_language((self.rules.ranking.text_en, self.rules.ranking.text_nl), language)
+        head = in_language((
+            f"{listed} lie within {band} of each other on {criterion}: a tie, since a feasibility-stage "
+            f"estimate is far less accurate than that (AACE class 4: -15 to -30 % / +20 to +50 %). ",
+            f"{listed} liggen binnen {band} van elkaar op {criterion}: een gelijkspel, want een raming in "
+            f"de haalbaarheidsfase is veel minder nauwkeurig (AACE-klasse 4: -15 tot -30 % / +20 tot +50 %). "),
+            language)
+        return head + self.tie_break_text(language)
+
+    def tie_break_text(self, language: str = "en") -> str:
+        """Which tie-breaker chose the recommended variant among the tied ones, with the amounts ("" when
+        there is no tie)."""
+        if not self.tied:
+            return ""
+        return self._tie_break_pair(language) + self._dearer_up_front(language)
+
+    def _dearer_up_front(self, language: str) -> str:
+        """The tied variants beyond the two compared that ask more up front per apartment than the recommended
+        one (set aside by the first tie-breaker), in a sentence ("" when none)."""
+        table, first = self.table, self.tied[0]
+        if "up_front_per_apartment_eur" not in table.columns or len(self.tied) < 3:
+            return ""
+        own = round(float(table.loc[first, "up_front_per_apartment_eur"]))
+        dearer = [n for n in self.tied[2:] if round(float(table.loc[n, "up_front_per_apartment_eur"])) > own]
+        if not dearer:
+            return ""
+        listed = ", ".join(f"'{n}' ({format_eur(float(table.loc[n, 'up_front_per_apartment_eur']), language)})"
+                           for n in dearer)
+        return in_language((f" Also tied, but dearer up front per apartment: {listed}.",
+                            f" Ook gelijk, maar vooraf duurder per appartement: {listed}."), language)
+
+    def _tie_break_pair(self, language: str) -> str:
+        table = self.table
+        first, second = self.tied[:2]
+        if "up_front_per_apartment_eur" in table.columns:
+            a, b = float(table.loc[first, "up_front_per_apartment_eur"]), float(table.loc[second, "up_front_per_apartment_eur"])
+            if np.isfinite(a) and np.isfinite(b) and round(b - a) > 0:
+                npv_a, npv_b = float(table.loc[first, "npv_eur"]), float(table.loc[second, "npv_eur"])
+                npv_en = npv_nl = ""
+                if npv_a > npv_b:
+                    npv_en = f" and has the better net present value ({format_eur(npv_a, 'en')} against {format_eur(npv_b, 'en')})"
+                    npv_nl = (f" en heeft de betere netto contante waarde ({format_eur(npv_a, 'nl')} tegenover "
+                              f"{format_eur(npv_b, 'nl')})")
+                return in_language((
+                    f"The tie is broken by the payment up front per apartment: '{first}' costs each apartment "
+                    f"{format_eur(b - a, 'en')} less up front ({format_eur(a, 'en')} against {format_eur(b, 'en')})"
+                    f"{npv_en}, so it is recommended.",
+                    f"Het gelijkspel wordt beslecht door wat elk appartement vooraf betaalt: '{first}' kost elk "
+                    f"appartement vooraf {format_eur(b - a, 'nl')} minder ({format_eur(a, 'nl')} tegenover "
+                    f"{format_eur(b, 'nl')}){npv_nl}, dus die wordt aanbevolen."), language)
+        npv_a, npv_b = float(table.loc[first, "npv_eur"]), float(table.loc[second, "npv_eur"])
+        return in_language((
+            f"The up-front payments per apartment are practically equal, so the tie is broken by the net present "
+            f"value: '{first}' has {format_eur(npv_a, 'en')} against {format_eur(npv_b, 'en')}, so it is recommended.",
+            f"Wat elk appartement vooraf betaalt, is praktisch gelijk, dus beslecht de netto contante waarde het "
+            f"gelijkspel: '{first}' heeft {format_eur(npv_a, 'nl')} tegenover {format_eur(npv_b, 'nl')}, dus die "
+            f"wordt aanbevolen."), language)
 
     def to_frame(self, language: str = "en") -> pd.DataFrame:
         """The decision as plain values, best first: rank, qualifies, criterion and its value, the
@@ -398,7 +501,7 @@ class Decision:
             "failed_conditions": table["failed_conditions"].map(
                 lambda items: "; ".join(c[2 if language == "nl" else 1] for c in items)),
         })
-        plain = [c for c in DECISION_COLUMNS if c not in frame.columns]
+        plain = [c for c in (*DECISION_COLUMNS, *TIE_BREAKERS, "tied") if c in table.columns and c not in frame.columns]
         frame = frame.join(table[plain])
         order = frame.assign(_rank=frame["rank"].fillna(np.inf)).sort_values("_rank", kind="stable").index
         return frame.loc[order].rename_axis("variant")
@@ -472,6 +575,27 @@ def _chimney_free_step(table: pd.DataFrame, recommended: str, criterion: Criteri
     return ChimneyFreeStep(str(best), bool(table.loc[best, "qualifies"]), extra_cost, extra_t, marginal)
 
 
+def _tie_band(ranked: pd.DataFrame, rules: DecisionRules) -> list:
+    """The variants (best first by the criterion) whose criterion value lies within the tie band of the
+    first one's: ``|v - v_best| <= tolerance x |v_best|``; a missing value is never tied."""
+    values = ranked["criterion_value"].to_numpy(dtype=float)
+    best = values[0]
+    if not np.isfinite(best):
+        return list(ranked.index[:1])
+    inside = np.isfinite(values) & (np.abs(values - best) <= rules.tie_tolerance_frac * abs(best) + 1e-9)
+    return list(ranked.index[inside])
+
+
+def _sort_tied(frame: pd.DataFrame) -> pd.DataFrame:
+    """Tied variants by :data:`TIE_BREAKERS`: the lowest up-front payment per apartment (rounded to the
+    euro, as printed; missing: NPV alone), then the highest NPV, then the name."""
+    up_front = (frame["up_front_per_apartment_eur"].astype(float).round(0)
+                if "up_front_per_apartment_eur" in frame.columns else pd.Series(0.0, index=frame.index))
+    helper = frame.assign(_up=up_front.fillna(np.inf), _neg_npv=-frame["npv_eur"].astype(float),
+                          _name=frame.index.astype(str))
+    return helper.sort_values(["_up", "_neg_npv", "_name"], kind="stable").drop(columns=["_up", "_neg_npv", "_name"])
+
+
 def decide(frame: pd.DataFrame, rules: DecisionRules | None = None) -> Decision:
     """Qualify, rank and recommend (module docstring).
 
@@ -498,6 +622,12 @@ def decide(frame: pd.DataFrame, rules: DecisionRules | None = None) -> Decision:
     criterion = rules.ranking
     table["criterion_value"] = table[criterion.column].astype(float)
     ranked = _sort_by_criterion(table[table["qualifies"]], criterion)
+    table["tied"] = False
+    if len(ranked):
+        band = _tie_band(ranked, rules)
+        table.loc[band, "tied"] = len(band) > 1
+        if len(band) > 1:
+            ranked = pd.concat([_sort_tied(ranked.loc[band]), ranked.drop(index=band)])
     table["rank"] = np.nan
     table.loc[ranked.index, "rank"] = np.arange(1, len(ranked) + 1, dtype=float)
     recommended = str(ranked.index[0]) if len(ranked) else None

@@ -36,7 +36,12 @@ from mgwsim.ev import generate_sessions, simulate_charging
 from mgwsim.errors import check_number
 from mgwsim.finance import Investment, Option
 from mgwsim.pv import pv_ac_kw_array
-from mgwsim.study.costs import CONNECTION_POWER_FACTOR, connection_upgrade_eur, variant_investments
+from mgwsim.study.costs import (
+    CONNECTION_POWER_FACTOR,
+    connection_upgrade_eur,
+    envelope_now_investments,
+    variant_investments,
+)
 from mgwsim.study.decision import hot_water_tolerated_hours
 from mgwsim.study.heat_sources import (
     GROUND_SPF_GUESS,
@@ -279,6 +284,16 @@ def _run_system(inputs: StudyInputs, variant: Variant, demand: Demand, **kwargs)
     return system, PreparedSource("ground", brine, None, facts | {"loop": loop}, prepared.note)
 
 
+def _roof_insulation_year(inputs: StudyInputs, variant: Variant) -> int | None:
+    """The year the roof is insulated under the variant's PV: the renovation path's roof step, or none when
+    the variant insulates the roof now (``envelope_now``), before its PV goes on."""
+    from mgwsim.building.renovation import Insulate
+
+    if any(isinstance(m, Insulate) and m.kind == "roof" for m in variant.envelope_now):
+        return None
+    return inputs.renovation_path.roof_insulation_year if inputs.renovation_path is not None else None
+
+
 def evaluate_variant(inputs: StudyInputs, variant: Variant, demand: Demand | None = None, *,
                      buffer_offset_k=None, dhw_offset_k=None) -> VariantResult:
     """Run ``variant`` on the building of ``inputs`` for one year and assess it.
@@ -294,7 +309,7 @@ def evaluate_variant(inputs: StudyInputs, variant: Variant, demand: Demand | Non
     :func:`~mgwsim.system.simulate_system`.
     """
     weather, n = inputs.weather, inputs.weather.n_hours
-    demand = inputs.demand_with(variant.emitter_upgrade) if demand is None else demand
+    demand = inputs.variant_demand(variant) if demand is None else demand
     pv_kw = pv_ac_kw_array(weather, variant.pv) if variant.pv else np.zeros(n)
     common = inputs.common_area_kw
     system, source = _run_system(inputs, variant, demand, control=variant.control, pv_kw=pv_kw, other_load_kw=common,
@@ -403,11 +418,13 @@ def assess_year(inputs: StudyInputs, variant: Variant, system: SystemResult, gri
                                       peak_import_kw=peak_kw, existing_connection_kva=inputs.existing_connection_kva,
                                       existing_boiler_age_years=inputs.existing_boiler_age_years,
                                       connection_costs=inputs.connection_costs,
-                                      roof_insulation_year=(inputs.renovation_path.roof_insulation_year
-                                                            if inputs.renovation_path is not None else None),
+                                      roof_insulation_year=_roof_insulation_year(inputs, variant),
                                       radiators=inputs.existing_radiators if variant.emitter_upgrade else None,
                                       n_apartments=building.n_apartments,
                                       battery_replacement_years=battery_replacement_years)
+    if variant.envelope_now:
+        investments = [*investments, *envelope_now_investments(variant.envelope_now, inputs.building,
+                                                               inputs.cost_table)]
     energy = final_energy_by_use(system)
     energy["auxiliary"] = {"electricity": auxiliary_kwh}
     epc = primary_energy_indicator(energy, heated_floor_area_m2=building.heated_floor_area_m2, pv_generation_kwh=pv_kwh,

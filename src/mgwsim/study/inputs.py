@@ -282,6 +282,36 @@ class StudyInputs:
         """Today's demand heated through the radiators of :meth:`radiators_of` (``None``: :attr:`demand`)."""
         return self.demand if upgrade is None else self.demand_of(self.building, self.radiators_of(upgrade))
 
+    def building_of(self, variant) -> Building:
+        """The building a variant's year runs on: today's, after the variant's ``envelope_now`` measures
+        (one object per set of measures, so that the demand cache serves every variant with them)."""
+        if not variant.envelope_now:
+            return self.building
+        from mgwsim.building.renovation import renovate
+
+        cache = self.__dict__.setdefault("_envelope_now_buildings", {})
+        if variant.envelope_now not in cache:
+            cache[variant.envelope_now] = renovate(self.building, *variant.envelope_now, name=self.building.name)
+        return cache[variant.envelope_now]
+
+    def variant_demand(self, variant) -> Demand:
+        """Today's demand of ``variant``: on :meth:`building_of` through the radiators of :meth:`radiators_of`."""
+        if not variant.envelope_now:
+            return self.demand_with(variant.emitter_upgrade)
+        return self.demand_of(self.building_of(variant), self.radiators_of(variant.emitter_upgrade))
+
+    def variant_path_demands(self, variant) -> list[Demand]:
+        """The demand of each state of the renovation path for ``variant``: :meth:`path_demands_with`, or,
+        with ``envelope_now`` measures, the path's steps on :meth:`building_of` (a step already done
+        changes nothing)."""
+        if not variant.envelope_now:
+            return self.path_demands_with(variant.emitter_upgrade)
+        if self.renovation_path is None:
+            return []
+        radiators = self.radiators_of(variant.emitter_upgrade)
+        states = [state for _, _, state in self.renovation_path.buildings(self.building_of(variant))]
+        return [self.variant_demand(variant)] + [self.demand_of(state, radiators) for state in states[1:]]
+
     def path_demands_with(self, upgrade: EmitterUpgrade | None) -> list[Demand]:
         """:attr:`path_demands` heated through the radiators of :meth:`radiators_of`."""
         if upgrade is None or self.renovation_path is None:

@@ -14,7 +14,7 @@ from mgwsim.assess import PathAssessment, PathContext, evaluate_path, future_pro
 from mgwsim.control import Control
 from mgwsim.errors import InputError, check_choice
 from mgwsim.finance import BusinessCase, Finance, Option, business_case, co_owner_split
-from mgwsim.study.costs import connection_upgrade_eur, includes_pv_remount
+from mgwsim.study.costs import advanced_step_investments, connection_upgrade_eur, includes_pv_remount
 from mgwsim.study.decision import (
     CRITERIA,
     DECISION_COLUMNS,
@@ -93,6 +93,12 @@ def business_case_sides(inputs: StudyInputs, result: VariantResult, reference: V
     step_years = [s.year for s in inputs.renovation_path.steps] if inputs.renovation_path is not None else []
     option = path_option(states, step_years, horizon) if states else result.option
     reference_option = path_option(reference_states, step_years, horizon) if reference_states else reference.option
+    if result.variant.envelope_now:
+        # the path's steps the variant does now: the reference still buys them in their year (the variant's
+        # own purchase is among its year-0 investments)
+        early = advanced_step_investments(result.variant.envelope_now, inputs.renovation_path, inputs.building,
+                                          inputs.cost_table)
+        reference_option = replace(reference_option, investments=(*reference_option.investments, *early))
     return option, reference_option
 
 
@@ -190,7 +196,7 @@ class Study:
         if self.inputs.renovation_path:
             for name, result in evaluated.items():
                 tell(f"renovation path of {name}")
-                demands = self.inputs.path_demands_with(result.variant.emitter_upgrade)
+                demands = self.inputs.variant_path_demands(result.variant)
                 states[name] = [result] + [evaluate_variant(self.inputs, result.variant, demand=demand)
                                            for demand in demands[1:]]
                 paths[name] = self._path(states[name])
@@ -229,7 +235,7 @@ class Study:
                               other_load_kw=inputs.common_area_kw + result.ev_kw,
                               connection_upgrade_eur=connection_upgrade_eur(result.investments),
                               heat_network=variant.heat_network)
-        return evaluate_path(inputs.building, inputs.renovation_path, variant.plant, inputs.weather,
+        return evaluate_path(inputs.building_of(variant), inputs.renovation_path, variant.plant, inputs.weather,
                              radiators=inputs.radiators_of(variant.emitter_upgrade), install_year=inputs.install_year,
                              horizon_year=inputs.install_year + inputs.finance.horizon_years, context=context,
                              results=[state.system for state in states])
@@ -241,6 +247,17 @@ def _dynamic_twins(inputs: StudyInputs, variant: Variant) -> dict[str, VariantRe
     dynamic = replace(variant, name=f"{variant.name} [heat-led]", control=heat_led)
     fixed = replace(dynamic, name=f"{variant.name} [heat-led, fixed tariff]", dynamic_tariff=False)
     return {"dynamic_heat_led": evaluate_variant(inputs, dynamic), "fixed_heat_led": evaluate_variant(inputs, fixed)}
+
+
+def _up_front_per_apartment(case, n_apartments: int) -> float:
+    """The mean net payment up front per apartment [EUR]: investment and study incl. VAT less every grant
+    payment (advance and balance), over the apartments (the tie-breaker of the decision)."""
+    from mgwsim.finance._split import building_items
+
+    items = building_items(case)
+    net = (items["investment_incl_vat_eur"] + items["study_cost_eur"] - items["works_grants_eur"]
+           - items["study_grants_eur"])
+    return net / n_apartments
 
 
 def judged_checks(result: VariantResult, path: PathAssessment | None) -> list:
@@ -457,8 +474,9 @@ class StudyResult:
                 "gap_before_grants_eur": case.gap_before_grants_eur,
                 "co2_avoided_t": case.co2_avoided_t,
                 "gap_per_t_co2_eur": _nan(case.gap_per_t_co2_eur),
+                "up_front_per_apartment_eur": _up_front_per_apartment(case, self.inputs.building.n_apartments),
             }
-        return pd.DataFrame.from_dict(rows, orient="index")[list(DECISION_COLUMNS)]
+        return pd.DataFrame.from_dict(rows, orient="index")[[*DECISION_COLUMNS, "up_front_per_apartment_eur"]]
 
     @cached_property
     def decision(self) -> Decision:

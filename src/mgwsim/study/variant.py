@@ -92,6 +92,14 @@ class Variant:
         power, distance to the nearest window, zone, footprint; :mod:`mgwsim.assess.placement`).
         ``None``: the defaults of :class:`~mgwsim.assess.placement.Placement` (outdoor units for air,
         indoor units in the plant room for the other sources).
+    envelope_now : tuple of renovation measures
+        Envelope measures (:class:`~mgwsim.building.Insulate`, :class:`~mgwsim.building.ReplaceWindows`)
+        the variant carries out now, before its plant runs (e.g. "roof first": insulate the roof, then
+        the heat pumps). Its year runs on the building after them, the renovation path's steps follow
+        on that building (a step already done changes nothing), the measures are among its year-0
+        investments (priced by the cost table on the area they cover), and the path's steps it does
+        early are costed on the reference's side of its business case in their own year
+        (:func:`mgwsim.study.costs.advanced_step_investments`): what the variant no longer pays then.
     """
 
     name: str
@@ -114,6 +122,7 @@ class Variant:
     source: str | None = None
     source_options: SourceOptions | None = None
     placement: Placement | None = None
+    envelope_now: tuple = ()
 
     def __post_init__(self):
         owner = f"Variant({self.name})"
@@ -123,6 +132,11 @@ class Variant:
             raise InputError(f"{owner}.plant must be a Plant, got {type(self.plant).__name__}")
         object.__setattr__(self, "pv", tuple(self.pv))
         object.__setattr__(self, "extra_investments", tuple(self.extra_investments))
+        object.__setattr__(self, "envelope_now", tuple(self.envelope_now))
+        for measure in self.envelope_now:
+            if not (hasattr(measure, "apply") and hasattr(measure, "area_m2")):
+                raise InputError(f"{owner}.envelope_now must hold renovation measures (Insulate, ReplaceWindows), "
+                                 f"got {type(measure).__name__}")
         for array in self.pv:
             if not isinstance(array, PvArray):
                 raise InputError(f"{owner}.pv must hold PvArray objects, got {type(array).__name__}")
