@@ -1520,7 +1520,8 @@ def test_the_monitoring_plan_follows_the_variant_and_can_be_extended(studies):
 
 def test_the_monte_carlo_band_is_seeded_and_centred_on_the_studys_npv(studies, reports):
     from mgwsim.report.analysis import npv_sensitivity
-    from mgwsim.report.engineer import npv_band, npv_monte_carlo
+    from mgwsim.report.analysis import SENSITIVITY
+    from mgwsim.report.engineer import joint_npv, npv_band, npv_monte_carlo
 
     demo = studies["demo"]
     name = demo.detail_variant
@@ -1532,6 +1533,11 @@ def test_the_monte_carlo_band_is_seeded_and_centred_on_the_studys_npv(studies, r
     swing = npv_sensitivity(demo, name)["swing_eur"].max()
     assert abs(band["p50_eur"] - demo.table.loc[name, "npv_eur"]) < swing
     assert 0.0 <= band["beats_reference_frac"] <= 1.0
+    vr = demo.result(name)
+    for parameter, (low, high) in SENSITIVITY.items():  # one input at a time: the tornado's business case
+        assert joint_npv(demo, vr, **{parameter: high}) == pytest.approx(_perturbed_npv(demo, vr, parameter, high))
+    draw = first.iloc[7]
+    assert draw["npv_eur"] == pytest.approx(joint_npv(demo, vr, **{p: draw[p] for p in SENSITIVITY}))
     assert band["beats_reference_frac"] == pytest.approx((first["npv_eur"] > 0).mean())
     text = _parse(reports["demo_en"].html).section_text("economics")
     for key in ("p10_eur", "p50_eur", "p90_eur"):

@@ -10,7 +10,8 @@ the words of :mod:`mgwsim.report.text` in English or Dutch.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import weakref
+from dataclasses import dataclass, replace
 from html import escape
 
 import numpy as np
@@ -426,22 +427,39 @@ def _localized(text: str, result, language: str) -> str:
 MC_SPREAD = {"electricity_price": 0.10, "gas_price": 0.10, "capex": 0.10, "discount_rate": 0.005, "cop": 0.05}
 """Standard deviations of the Monte Carlo draws: factors on the prices, the investment and the COP (normal
 around 1), an offset on the discount rate [1/year] (normal around the study's)."""
-MC_SAMPLES = 400
+MC_SAMPLES = 250
 MC_SEED = 20260
 """Samples and seed of the report's Monte Carlo band (the same report every run)."""
 
 
-def npv_monte_carlo(result, name: str, *, n_samples: int = MC_SAMPLES, seed: int = MC_SEED) -> pd.DataFrame:
-    """NPV of ``name`` against the reference over seeded joint draws of the sensitivity's parameters.
+def joint_npv(result, vr, *, electricity_price: float = 1.0, gas_price: float = 1.0, capex: float = 1.0,
+              cop: float = 1.0, discount_rate: float = 0.0) -> float:
+    """The NPV of ``vr`` against the reference with every input of the sensitivity changed at once, the business
+    case built as the study builds it (:func:`mgwsim.report.analysis.npv_sensitivity` changes them one at a
+    time): price factors on the bills of variant and reference, the investment factor on the variant's items
+    (the grants recomputed by their rules), the COP factor on the heat pumps' share of the variant's
+    electricity, an offset on the discount rate [1/year]."""
+    (var, ref), finance = a.study_options(result, vr), result.inputs.finance
+    carriers = ("electricity", "ev_reimbursement")
+    var, ref = a._scale_energy(var, carriers, electricity_price), a._scale_energy(ref, carriers, electricity_price)
+    var, ref = a._scale_energy(var, ("gas",), gas_price), a._scale_energy(ref, ("gas",), gas_price)
+    var = a._scale_capex(a._scale_cop(var, vr, cop), capex)
+    finance = replace(finance, discount_rate_frac=finance.discount_rate_frac + discount_rate)
+    return a._npv(result, vr, var, ref, finance)
 
-    Each sample draws the electricity and gas price factors, the investment factor, the COP factor (normal,
-    mean 1, :data:`MC_SPREAD`) and a discount-rate offset, and the NPV is recomputed the way the study builds
-    it (:func:`mgwsim.report.analysis.npv_sensitivity`: the bills along the renovation path scaled, the grants
-    recomputed by their rules). The NPV is linear in the price and investment factors between the grant cap's
-    kinks, so the exact business case is evaluated on a small grid of the investment factor and interpolated,
-    with the prices' and COP's effects added from their exact one-at-a-time slopes at that investment; the
-    discount rate's effect is taken from its exact NPVs at ± two spreads (quadratic). Randomness only through
-    ``seed``.
+
+_MC_CACHE: dict = {}
+"""{(id(result), name, n, seed): (weak reference to result, samples)}: the figure and the table of a report (and
+the report in the other language) share one draw."""
+
+
+def npv_monte_carlo(result, name: str, *, n_samples: int = MC_SAMPLES, seed: int = MC_SEED) -> pd.DataFrame:
+    """NPV of ``name`` against the reference over seeded joint draws of the sensitivity's inputs [EUR].
+
+    Each sample draws the electricity and gas price factors, the investment factor and the COP factor
+    (normal, mean 1, standard deviation :data:`MC_SPREAD`; the investment clipped to [0.5, 1.5], the COP to
+    [0.7, 1.3]) and a discount-rate offset (normal, mean 0), and the NPV is the study's business case with all
+    of them at once (:func:`joint_npv`). Randomness only through ``seed``; a result's draws are computed once.
 
     Returns
     -------
@@ -449,6 +467,10 @@ def npv_monte_carlo(result, name: str, *, n_samples: int = MC_SAMPLES, seed: int
         One row per sample: the drawn ``electricity_price``, ``gas_price``, ``capex``, ``cop`` factors, the
         ``discount_rate`` offset, and ``npv_eur``; ``attrs["npv_base_eur"]`` the study's NPV.
     """
+    key = (id(result), name, int(n_samples), int(seed))
+    cached = _MC_CACHE.get(key)
+    if cached is not None and cached[0]() is result:
+        return cached[1].copy()
     rng = np.random.default_rng(seed)
     n = int(n_samples)
     draws = {p: 1.0 + rng.normal(0.0, MC_SPREAD[p], n) for p in ("electricity_price", "gas_price", "capex", "cop")}
@@ -456,27 +478,14 @@ def npv_monte_carlo(result, name: str, *, n_samples: int = MC_SAMPLES, seed: int
     draws["capex"] = np.clip(draws["capex"], 0.5, 1.5)
     draws["cop"] = np.clip(draws["cop"], 0.7, 1.3)
     vr = result.result(name)
-    base = a._npv(result, vr, *a.study_options(result, vr), result.inputs.finance)
-    # investment: exact on a grid (the grants' caps make it piecewise linear)
-    grid = np.linspace(float(draws["capex"].min()), float(draws["capex"].max()), 9)
-    at_grid = np.array([a._perturbed_npv(result, vr, "capex", float(f)) for f in grid])
-    npv = np.interp(draws["capex"], grid, at_grid)
-    # prices and COP: exact slopes (bills scale linearly; the COP enters as 1/f)
-    for parameter in ("electricity_price", "gas_price"):
-        slope = (a._perturbed_npv(result, vr, parameter, 1.1) - a._perturbed_npv(result, vr, parameter, 0.9)) / 0.2
-        npv = npv + slope * (draws[parameter] - 1.0)
-    cop_low, cop_high = (a._perturbed_npv(result, vr, "cop", f) for f in (0.9, 1.1))
-    x_low, x_high = 1 / 0.9 - 1, 1 / 1.1 - 1
-    slope = (cop_high - cop_low) / (x_high - x_low)
-    npv = npv + slope * (1 / draws["cop"] - 1)
-    # discount rate: a parabola through three exact points
-    d = 2 * MC_SPREAD["discount_rate"]
-    low, high = (a._perturbed_npv(result, vr, "discount_rate", c) for c in (-d, d))
-    curve = np.polyfit([-d, 0.0, d], [low - base, 0.0, high - base], 2)
-    npv = npv + np.polyval(curve, draws["discount_rate"])
+    npv = [joint_npv(result, vr, **{p: float(draws[p][i]) for p in draws}) for i in range(n)]
     frame = pd.DataFrame({**draws, "npv_eur": npv})
-    frame.attrs["npv_base_eur"] = base
-    return frame
+    frame.attrs["npv_base_eur"] = joint_npv(result, vr)
+    try:
+        _MC_CACHE[key] = (weakref.ref(result), frame)
+    except TypeError:  # an object without weak references: not cached
+        pass
+    return frame.copy()
 
 
 def npv_band(samples: pd.DataFrame) -> dict[str, float]:

@@ -1357,11 +1357,11 @@ CONTENT_LABELS: dict[str, tuple[str, str]] = {
     "mc_p90": ("NPV, 90th percentile (P90)", "NCW, 90ste percentiel (P90)"),
     "mc_beats_reference": ("Probability that the variant beats the reference (NPV above zero)",
                            "Kans dat de variant beter doet dan de referentie (NCW boven nul)"),
-    "mc_note": ("{n} futures drawn at once (seed {seed}, the same every run), each input normal around its "
-                "study value with these spreads: {spreads}. The NPV of each is the study's business case "
+    "mc_note": ("{n} futures drawn (seed {seed}, the same every run), each changing every input at once, "
+                "normal around its study value with these spreads: {spreads}. The NPV of each is the study's business case "
                 "(bills along the renovation path, grants by their rules).",
-                "{n} toekomsten tegelijk getrokken (seed {seed}, elke keer dezelfde), elke invoer normaal verdeeld "
-                "rond de waarde van de studie met deze spreiding: {spreads}. De NCW van elke toekomst is de "
+                "{n} toekomsten getrokken (seed {seed}, elke keer dezelfde), elk met alle invoer tegelijk "
+                "gewijzigd, normaal verdeeld rond de waarde van de studie met deze spreiding: {spreads}. De NCW van elke toekomst is de "
                 "business case van de studie (facturen langs het renovatiepad, subsidies volgens hun regels)."),
     "mc_percentage_points": ("{v} percentage points", "{v} procentpunt"),
     "fig_npv_band": ("NPV over the sampled futures", "NCW over de getrokken toekomsten"),
