@@ -1464,6 +1464,13 @@ def test_each_component_of_a_variant_is_in_its_diagram_and_absent_ones_are_not(s
         if variant.ev is not None:
             assert f"{variant.ev.n_points} × " in svg, name
         assert f"{format_number(connection_kva(demo, name)[1], language)} kVA" in svg, name
+        width, height = map(float, re.search(r'viewBox="0 0 (\S+) (\S+)"', svg).groups())
+        boxes = [tuple(map(float, m)) for m in
+                 re.findall(r'<rect x="(\S+)" y="(\S+)" width="(\S+)" height="(\S+)"', svg)]
+        for i, (x, y, w, h) in enumerate(boxes):  # inside the drawing, none over another
+            assert 0 <= x and x + w <= width and 0 <= y and y + h <= height - 20, name
+            for x2, y2, w2, h2 in boxes[i + 1:]:
+                assert x + w <= x2 or x2 + w2 <= x or y + h <= y2 or y2 + h2 <= y, name
     assert {"pv", "ev", "heat_pumps", "backup", "gas"} <= seen  # the demo's variants differ in what they have
 
 
@@ -1483,6 +1490,8 @@ def test_the_subsidy_application_takes_its_numbers_from_the_study(studies, repor
         assert phase.amount_eur <= (phase.cap_eur or np.inf) + 0.005
     assert s["phases"]["study"] and s["phases"]["works"]
     assert s["gap_before_grants_eur"] == pytest.approx(case.gap_before_grants_eur)
+    assert sum(s["works_by_year_eur"].values()) == pytest.approx(case.subsidies.works_eur)
+    assert s["epc_variant_kwh_m2"] == pytest.approx(demo.table.loc[name, "epc_kwh_m2"])
     assert s["subsidy_gap_eur"] == pytest.approx(case.subsidy_gap_eur)
     table = demo.table
     ref = demo.reference.variant.name

@@ -250,7 +250,7 @@ def systems_section_body(result, language: str) -> str:
     for i, vr in enumerate((result.reference, *result.results)):
         name = vr.variant.name
         label = vr.variant.label(language)
-        if name == result.reference.variant.name:
+        if name == result.reference.variant.name and "referen" not in label.lower():
             label = f"{label} ({t('reference_label', language)})"
         body += (f'<div class="variant-system" data-variant="{escape(name)}"><h3>{escape(label)}</h3>'
                  f'<div class="diagram">{system_diagram(result, name, language)}</div>'
@@ -337,7 +337,9 @@ def application_summary(result) -> dict:
     ``phases`` {"study": [Phase], "works": [Phase]}, ``investment_eur`` (excl. VAT, year 0),
     ``investment_incl_vat_eur``, ``gap_before_grants_eur`` and ``subsidy_gap_eur`` (the unprofitable gap
     before and after the grants), ``gap_covered_frac``, ``primary_saved_mwh`` (per year, EPC bookkeeping),
-    ``co2_saved_t`` (per year) and ``co2_avoided_t`` (over the horizon), ``techniques`` (the components of
+    ``co2_saved_t`` (per year) and ``co2_avoided_t`` (over the horizon), the EPC indicator of the reference and
+    the variant (``epc_reference_kwh_m2``, ``epc_variant_kwh_m2``), the works grant's payments per year
+    (``works_by_year_eur``), ``techniques`` (the components of
     the diagram beyond meter, grid and gas), ``checks`` (the lock-in checks where the decision judges them).
     """
     name, recommended = application_variant(result)
@@ -363,6 +365,9 @@ def application_summary(result) -> dict:
         "gap_covered_frac": case.gap_covered_frac,
         "primary_saved_mwh": (float(ref.epc.primary_kwh_by_use.sum()) - float(vr.epc.primary_kwh_by_use.sum())) / 1e3,
         "co2_saved_t": (ref.co2_kg - vr.co2_kg) / 1e3, "co2_avoided_t": float(case.co2_avoided_t),
+        "epc_reference_kwh_m2": float(table.loc[ref.variant.name, "epc_kwh_m2"]),
+        "epc_variant_kwh_m2": float(table.loc[name, "epc_kwh_m2"]),
+        "works_by_year_eur": dict(sorted(case.subsidies.by_year("works").items())),
         "techniques": [k for k in diagram_components(result, name, "en") if k not in ("grid", "meter", "gas", "emitters",
                                                                                         "dhw_tank")],
         "checks": checks,
@@ -395,7 +400,12 @@ def application_html(result, language: str) -> str:
         (t("gap_before_grants_eur", language), format_eur(s["gap_before_grants_eur"], language)),
         (t("app_gap_covered", language), format_pct(s["gap_covered_frac"], language)),
         (t("subsidy_gap_eur", language), format_eur(s["subsidy_gap_eur"], language)),
+        (t("app_works_schedule", language), "; ".join(
+            t("app_in_year", language, year=year, amount=format_eur(eur, language))
+            for year, eur in s["works_by_year_eur"].items() if eur) or "–"),
         (t("app_primary_saved", language), f"{format_number(s['primary_saved_mwh'], language)} MWh"),
+        (t("app_epc", language), f"{format_number(s['epc_reference_kwh_m2'], language)} → "
+                                 f"{format_number(s['epc_variant_kwh_m2'], language)} kWh/m²"),
         (t("app_co2_saved", language), f"{format_number(s['co2_saved_t'], language, 1)} t"),
         (t("app_co2_avoided", language, years=result.inputs.finance.horizon_years),
          f"{format_number(s['co2_avoided_t'], language)} t"),

@@ -1308,7 +1308,11 @@ CONTENT_LABELS: dict[str, tuple[str, str]] = {
     "app_co2_saved": ("CO2 saved per year", "Vermeden CO2 per jaar"),
     "app_co2_avoided": ("CO2 avoided over {years} years", "Vermeden CO2 over {years} jaar"),
     "app_techniques": ("Combination of techniques", "Combinatie van technieken"),
-    "app_lock_in": ("Future-proofing: no lock-in", "Toekomstbestendigheid: geen lock-in"),
+    "app_lock_in": ("Future-proofing: the lock-in checks", "Toekomstbestendigheid: de lock-in-toetsen"),
+    "app_works_schedule": ("Payment of the works grant", "Uitbetaling van de subsidie voor de werken"),
+    "app_in_year": ("year {year}: {amount}", "jaar {year}: {amount}"),
+    "app_epc": ("EPC indicator, reference → variant (today's building)",
+                "EPC-kengetal, referentie → variant (gebouw van vandaag)"),
     "app_lock_in_note": ("{passed} of the {n} lock-in checks pass where the decision judges them (at the end of "
                          "the renovation path when there is one):",
                          "{passed} van de {n} lock-in-toetsen zijn in orde waar de beslissing ze beoordeelt (aan het "
