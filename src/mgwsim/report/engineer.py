@@ -418,10 +418,12 @@ def application_html(result, language: str) -> str:
     body += f"<h3>{escape(t('app_lock_in', language))}</h3>"
     passed = sum(c.status == "pass" for c in s["checks"])
     body += f'<p>{escape(t("app_lock_in_note", language, passed=passed, n=len(s["checks"])))}</p>'
-    body += ('<ul id="application-lock-in">' + "".join(
-        f'<li class="{c.status}"><strong>{escape(check_label(c.name, language))} '
-        f"({escape(status_label(c.status, language))})</strong>: {escape(_localized(check_sentence(c, language), result, language))}</li>"
-        for c in s["checks"]) + "</ul>")
+    items = []
+    for c in s["checks"]:
+        reason = _localized(check_sentence(c, language), result, language)
+        items.append(f'<li class="{c.status}"><strong>{escape(check_label(c.name, language))} '
+                     f"({escape(status_label(c.status, language))})</strong>: {escape(reason)}</li>")
+    body += '<ul id="application-lock-in">' + "".join(items) + "</ul>"
     body += f"<h3>{escape(t('app_monitoring', language))}</h3>"
     body += f'<p>{escape(t("app_monitoring_note", language))}</p>' + monitoring_html(result, name, language)
     return body
@@ -518,7 +520,8 @@ def monte_carlo_html(samples: pd.DataFrame, language: str) -> str:
             t("mc_percentage_points", language, v=format_number(100 * MC_SPREAD[p], language, 1))
             if p == "discount_rate" else format_pct(MC_SPREAD[p], language)) for p in MC_SPREAD)
     return (table_html([t("mc_quantity", language), t("value", language)], rows, attrs='id="monte-carlo-table"')
-            + f'<p class="note">{escape(t("mc_note", language, n=format_number(band["n_samples"], language), spreads=spreads, seed=MC_SEED))}</p>')
+            + '<p class="note">' + escape(t("mc_note", language, n=format_number(band["n_samples"], language),
+                                             spreads=spreads, seed=MC_SEED)) + "</p>")
 
 
 # --------------------------------------------------------------------------- renovation path as a timeline

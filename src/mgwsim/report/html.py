@@ -533,7 +533,8 @@ def engineer_uncertainty_html(result, name: str, figures: dict, language: str) -
     the reference (:func:`mgwsim.report.engineer.npv_monte_carlo`, seeded)."""
     from mgwsim.report import engineer
 
-    return (f"<h3>{escape(t('mc_title', language))}</h3>" + figure_html("npv_band", figures["npv_band"], language)
+    figure = figure_html("npv_band", figures["npv_band"], language) if "npv_band" in figures else ""
+    return (f"<h3>{escape(t('mc_title', language))}</h3>" + figure
             + engineer.monte_carlo_html(engineer.npv_monte_carlo(result, name), language))
 
 
