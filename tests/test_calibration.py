@@ -146,3 +146,26 @@ def test_bills_outside_the_weather_are_refused(weather):
     bills = GasBills.from_periods(["2020-01-01"], ["2020-01-31"], [1000.0], source="bills.csv")
     with pytest.raises(DataError, match="bills.csv.*2020-01-01"):
         calibrate_to_bills(antwerp_block(), bills, weather, noise_kwh_per_day=50.0)
+
+
+# --------------------------------------------------------------------------- the report section (mgwsim calibrate)
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_calibration_page_states_parameters_statistics_and_the_figure(calibration, truth_daily, weather, tmp_path,
+                                                                         language):
+    from mgwsim.measured import fit_change_point
+    from mgwsim.report.measured import write_calibration_report
+    from tests.test_report_nl import _Text, _untranslated
+
+    fit = fit_change_point(monthly_bills(truth_daily), weather)
+    paths = write_calibration_report(fit, calibration, tmp_path, language=language, building="Blok A",
+                                     source="bills.csv")
+    html = paths.html.read_text(encoding="utf-8")
+    page = _Text(language)
+    page.feed(html)
+    text = page.text()
+    assert _untranslated(text, source=0 if language == "nl" else 1) == []
+    assert html.count("<tr>") >= 5 + 3 + 3 and 'data-figure="calibration_monthly"' in html
+    assert ("Binnentemperatuur [°C]" if language == "nl" else "Heating setpoint [°C]") in text
+    assert ("gehaald" if language == "nl" else "met") in text
+    sheets = pd.read_excel(paths.workbook, sheet_name=None, index_col=0)
+    assert sheets["guideline14"].loc["cv_rmse", "value_pct"] == pytest.approx(calibration.cv_rmse_pct)

@@ -7,8 +7,10 @@ monitoring data are the study variant's own simulation with a known change of el
 
 from __future__ import annotations
 
+import shutil
 import sys
 import tomllib
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -157,6 +159,12 @@ def test_calibrate_writes_the_fit_tables_and_prints_the_guideline14_verdict(file
     assert len(periods) == 12 and int(float(fit["n_periods"])) == 12
     assert len(pd.read_csv(out / "calibration_periods.csv")) == 12
     assert not list(out.glob(".*"))  # no temporary files left
+    html = (out / "calibration.html").read_text(encoding="utf-8")
+    assert '<section id="calibration">' in html and 'id="guideline14-table"' in html
+    assert 'data-figure="calibration_monthly"' in html and "meets Guideline 14" in html
+    sheets = pd.read_excel(out / "calibration.xlsx", sheet_name=None, index_col=0)
+    assert {"change_point", "parameters", "guideline14", "periods"} <= set(sheets)
+    assert sheets["parameters"].loc["setpoint_degc", "estimate"] == pytest.approx(row["estimate"])
 
 
 def test_calibrate_refuses_a_missing_bills_file(files, capsys):
@@ -309,3 +317,50 @@ def test_calibrate_refuses_bills_outside_the_measured_weather_files(shared_data,
     study = _write(files, "s.toml", SMALL_STUDY + '\n[measured]\nweather = "uccle_2021.epw"\n')
     line = _one_line(capsys, ["calibrate", str(files / "bills.csv"), "--building", str(study)], 2)
     assert "bills.csv" in line and "2019-01-01" in line and "no (complete) weather" in line
+
+
+# --------------------------------------------------------------------------- the whole loop on the example VME
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "measured"
+
+
+@pytest.mark.slow
+def test_the_example_vme_goes_through_calibrate_study_and_monitor(tmp_path, capsys, monkeypatch):
+    """The issue's "done when": three years of monthly gas bills and a year of quarter hours (synthetic, made
+    with known parameters by examples/measured/make_example_data.py) through the command line."""
+    for path in EXAMPLE.iterdir():
+        if path.is_file() and path.suffix != ".py":
+            shutil.copy(path, tmp_path / path.name)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["calibrate", "gas_bills_2021_2023.csv", "--building", "study.toml", "-o", "cal",
+                     "--language", "nl"]) == 0
+    parameters = pd.read_csv(tmp_path / "cal" / "calibration_parameters.csv", index_col=0)
+    truth = {"setpoint_degc": 21.0, "infiltration_per_h": 0.55, "u_scale": 1.1, "litres_per_person_day": 48.0,
+             "boiler_efficiency": 0.87}
+    for name, value in truth.items():   # within 2.5 posterior sd (the 95 % intervals with some slack)
+        estimate, sd = parameters.loc[name, ["estimate", "sd"]]
+        assert abs(estimate - value) <= 2.5 * sd, name
+    summary = pd.read_csv(tmp_path / "cal" / "calibration_summary.csv", index_col=0)["value"]
+    assert float(summary["cv_rmse_pct"]) <= 15.0 and abs(float(summary["nmbe_pct"])) <= 5.0
+    assert "Kalibratie op de gasfacturen" in (tmp_path / "cal" / "calibration.html").read_text(encoding="utf-8")
+
+    monkeypatch.setitem(sys.modules, "mgwsim.report", None)  # the study's own report is tested elsewhere
+    assert cli.main(["study", "study.toml", "-o", "study"]) == 0
+    assert "building calibrated to 36 gas bills 2021-01-01..2023-12-31" in capsys.readouterr().err
+    monkeypatch.delitem(sys.modules, "mgwsim.report")
+
+    assert cli.main(["monitor", "heatpump_monitoring_2025.csv.gz", "--study", "study.toml", "--meter",
+                     "fluvius_2025.csv.gz", "--weather", "weather_2025.epw.gz", "-o", "mon"]) == 0
+    printed = capsys.readouterr().out
+    gap = pd.read_csv(tmp_path / "mon" / "performance_gap.csv", index_col=0)
+    assert {"heat_kwh", "electricity_kwh", "spf_H2", "pv_self_consumption", "peak_import_kw"} <= set(gap.index)
+    assert abs(gap.loc["heat_kwh", "gap_pct"]) < 5.0     # the calibrated building delivers the measured heat
+    assert gap.loc["spf_H2", "gap_pct"] < -8.0           # the 10 % low COP shows (plus the calibration's error)
+    savings = pd.read_csv(tmp_path / "mon" / "normalised_savings.csv", index_col=0)["value"].astype(float)
+    assert savings["savings_kwh"] == pytest.approx(savings["baseline_normal_kwh"] - savings["reporting_normal_kwh"])
+    assert savings["uncertainty_kwh"] > 0 and "normalised savings (IPMVP" in printed
+    html = (tmp_path / "mon" / "monitoring.html").read_text(encoding="utf-8")
+    for marker in ('id="performance-gap-table"', 'id="normalised-savings-table"', 'data-figure="monitoring_monthly"',
+                   'data-figure="normalised_savings"'):
+        assert marker in html
+    sheets = pd.read_excel(tmp_path / "mon" / "monitoring.xlsx", sheet_name=None)
+    assert {"performance_gap", "monthly", "normalised_savings"} <= set(sheets)

@@ -286,7 +286,8 @@ def _documented_keys() -> dict[str, tuple[str, ...]]:
         "ev": _variants.EV_KEYS, "control": _variants.CONTROL_KEYS, "decision": DECISION_KEYS,
         "emitter_upgrade": _variants.EMITTER_UPGRADE_KEYS, "battery": _variants.BATTERY_KEYS,
         "measured": _measured.MEASURED_KEYS, "priors": _measured.PRIOR_KEYS + PARAMETERS,
-        "report": _report.REPORT_KEYS,
+        "report": _report.REPORT_KEYS, "ground": _variants.GROUND_KEYS, "exhaust_air": _variants.EXHAUST_AIR_KEYS,
+        "water": _variants.WATER_KEYS, "placement": _variants.PLACEMENT_KEYS,
     }
 
 
@@ -294,3 +295,49 @@ def test_every_key_is_documented():
     text = DOCS.read_text(encoding="utf-8")
     missing = {section: [k for k in keys if f"`{k}`" not in text] for section, keys in _documented_keys().items()}
     assert not {s: k for s, k in missing.items() if k}, missing
+
+
+# --------------------------------------------------------------------------- heat sources and placement
+def test_a_ground_variant_reads_its_borefield_and_takes_the_brine_map():
+    data = _config()
+    data["variants"][1] = {"name": "ground", "based_on": "hp", "source": "ground",
+                           "ground": {"total_length_m": 1200.0, "spacing_m": 8.0, "years": 20},
+                           "placement": {"location": "machinery_room", "units_on": "plant_room", "charge_kg": 3.0}}
+    air, ground = read_config(data).study.variants
+    assert air.source == "air" and air.plant.heat_pumps.performance.source.kind == "air"
+    assert ground.source == "ground" and ground.plant.heat_pumps.performance.source.kind == "brine"
+    assert ground.plant.heat_pumps.performance.refrigerant == air.plant.heat_pumps.performance.refrigerant
+    assert ground.source_options.total_length_m == 1200.0 and ground.source_options.spacing_m == 8.0
+    assert ground.placed.location == "machinery_room" and ground.placed.charge_kg == 3.0
+
+
+def test_the_example_with_every_source_loads():
+    study = load_study(ROOT / "examples" / "antwerp_1960s_sources.toml")
+    sources = {v.name: v.source for v in study.variants}
+    assert sources == {"air": "air", "ground": "ground", "canal": "water", "exhaust air": "exhaust_air",
+                       "air hybrid": "air"}
+    assert study.variants[1].plant.heat_pumps.performance.source.kind == "brine"
+    assert study.variants[4].plant.backup.kind == "gas_boiler"
+
+
+def test_source_errors_name_the_key():
+    wrong_table = _config(**{"variants[0].source": "ground", "variants[0].water": {"body": "canal"}})
+    assert "variants[0].water" in _error(wrong_table) and "'ground'" in _error(wrong_table)
+    assert "variants[0].source" in _error(_config(**{"variants[0].source": "lava"}))
+    clash = _config(**{"variants[0].source": "ground", "variants[0].plant.heat_pumps.source": "air"})
+    assert "source" in _error(clash) and "'brine'" in _error(clash)
+    zone = _config(**{"variants[0].placement": {"zone": "moon"}})
+    assert "variants[0].placement.zone" in _error(zone)
+
+
+def test_a_hot_water_booster_on_the_loop_reads_from_toml():
+    data = _config(**{"variants[0].plant.hot_water": {
+        "mode": "separate_heat_pump", "heat_pump": {"refrigerant": "R290", "rated_kw": 15.0, "loop_degc": 45.0}}})
+    plant = read_config(data).study.variants[0].plant
+    booster = plant.hot_water.heat_pump
+    assert booster.performance.method == "booster pair" and booster.performance.source.kind == "air"
+    assert booster.performance.rated_capacity_kw == pytest.approx(15.0)
+    main_cop = float(plant.heat_pumps.performance.cop_at(7.0, 45.0))
+    assert 1.0 < float(booster.performance.cop_at(7.0, 65.0)) < main_cop
+    wrong = _config(**{"variants[0].plant.heat_pumps.loop_degc": 45.0})
+    assert "variants[0].plant.heat_pumps.loop_degc" in _error(wrong)

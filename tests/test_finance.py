@@ -771,3 +771,75 @@ def test_the_yearly_figures_leave_out_the_residual_value_and_later_purchases_sta
     assert (split["later_one_off_change_eur"] == 150.0).all()
     assert (split["recurring_change_eur"] == -100.0).all()  # (300 - 500) / 2: bills only
     assert case.npv_eur == pytest.approx(-1000.0 - 300.0 + 1000.0 * 5 / 15 + 10 * 200.0)  # the NPV keeps the residual
+
+
+def test_mv_access_power_is_billed_at_least_at_the_tariffs_minimum_connection():
+    """Issue 18: a 38 kVA peak on a private MV cabin is billed at the tariff file's 100 kVA minimum."""
+    import pandas as pd
+
+    from mgwsim.tariffs import annual_bill
+
+    mv = load_tariff("mv_fluvius_antwerpen", 2026)
+    index = pd.date_range("2026-01-01", "2027-01-01", freq="h", tz="Europe/Brussels", inclusive="left")
+    flows = pd.DataFrame({"grid_import_kwh": 10.0, "grid_export_kwh": 0.0}, index=index)
+    rate, minimum = mv["access_power_eur_per_kva_year"], mv["connection_min_kva"]
+    assert minimum == 100.0
+    small = annual_bill(flows, mv, access_power_kva=38.0)
+    assert small.components["electricity", "capacity", "access_power"] == pytest.approx(rate * 100.0)
+    assert any("billed at 100 kVA" in note for note in small.notes)
+    large = annual_bill(flows, mv, access_power_kva=160.0)  # above the minimum: as contracted, no note
+    assert large.components["electricity", "capacity", "access_power"] == pytest.approx(rate * 160.0)
+    assert not any("minimum" in note for note in large.notes)
+
+
+def test_energy_sharing_by_hand_moves_cost_between_apartments_and_the_common_account():
+    """Issue 18: 2 apartments, 4 steps. Export [0, 4, 2, 0] kWh, use [[1, 1], [1, 3], [3, 3], [0, 0]] kWh; the
+    dynamic key shares [1, 3] then [1, 1]: 2 and 4 kWh. Supply 0.10 EUR/kWh + 6 % VAT saved, injection 0.03
+    forgone, price 0.05 paid to the VME, fee 1 EUR each. By hand: apartment 1 -0.212 + 0.10 + 1 = 0.888,
+    apartment 2 -0.424 + 0.20 + 1 = 0.776, common 6 x 0.03 - 0.30 = -0.12."""
+    from mgwsim.finance import SharingTerms, value_sharing
+
+    export = [0.0, 4.0, 2.0, 0.0]
+    loads = [[1.0, 1.0], [1.0, 3.0], [3.0, 3.0], [0.0, 0.0]]
+    kwargs = dict(supply_price=0.10, injection_price=0.03, vat_frac=0.06)
+    sold = value_sharing(export, loads, terms=SharingTerms(price_eur_per_kwh=0.05, fee_eur_per_year=1.0), **kwargs)
+    np.testing.assert_allclose(sold.shared_kwh, [[0, 0], [1, 3], [1, 1], [0, 0]])
+    np.testing.assert_allclose(sold.apartments["shared_kwh"], [2.0, 4.0])
+    np.testing.assert_allclose(sold.apartments["bill_change_eur"], [0.888, 0.776])
+    assert sold.common["bill_change_eur"] == pytest.approx(-0.12)
+    # the building's total changes by the supply saved less the injection forgone, plus the fees
+    assert sold.building_change_eur == pytest.approx(-6 * 0.10 * 1.06 + 6 * 0.03 + 2 * 1.0)
+    free = value_sharing(export, loads, terms=SharingTerms(price_eur_per_kwh=0.0, fee_eur_per_year=1.0), **kwargs)
+    # the sharing price only moves money between the apartments and the common account
+    np.testing.assert_allclose(sold.apartments["bill_change_eur"] - free.apartments["bill_change_eur"], [0.10, 0.20])
+    assert sold.common["bill_change_eur"] - free.common["bill_change_eur"] == pytest.approx(-0.30)
+    assert sold.building_change_eur == pytest.approx(free.building_change_eur)
+    # with no supply saving and no injection forgone the total changes by the fees only
+    flat = value_sharing(export, loads, supply_price=0.0, injection_price=0.0, vat_frac=0.06,
+                         terms=SharingTerms(price_eur_per_kwh=0.05, fee_eur_per_year=1.0))
+    assert flat.building_change_eur == pytest.approx(flat.fees_eur) == pytest.approx(2.0)
+    with pytest.raises(InputError, match="price_eur_per_kwh"):
+        SharingTerms(price_eur_per_kwh=-0.1)
+    with pytest.raises(InputError, match="vat_frac"):
+        value_sharing(export, loads, supply_price=0.1, injection_price=0.03, vat_frac=0.9)
+
+
+def test_co_owner_split_carries_the_sharing_per_apartment_and_the_common_part_by_the_key():
+    from mgwsim.finance import SharingTerms, value_sharing
+
+    finance = Finance(horizon_years=10, discount_rate_frac=0.0, vat_frac=0.0, n_apartments=2)
+    case = business_case(Option("v", [Investment("x", 1000.0, 5, 0.02)], {"electricity": 300.0}),
+                         Option("r", (), {"gas": 500.0}), finance)
+    sharing = value_sharing([0.0, 4.0, 2.0, 0.0], [[1.0, 1.0], [1.0, 3.0], [3.0, 3.0], [0.0, 0.0]],
+                            supply_price=0.10, injection_price=0.03, vat_frac=0.06,
+                            terms=SharingTerms(price_eur_per_kwh=0.05, fee_eur_per_year=1.0))
+    plain = co_owner_split(case, shares=[1, 3])
+    split = co_owner_split(case, shares=[1, 3], sharing=sharing)
+    pd_cols = [c for c in plain.columns]
+    assert split[pd_cols].equals(plain)  # the existing columns are unchanged
+    np.testing.assert_allclose(split["sharing_private_eur"], [0.89, 0.78])  # to the cent
+    np.testing.assert_allclose(split["sharing_common_eur"], [-0.03, -0.09])  # -0.12 by the shares 1:3
+    np.testing.assert_allclose(split["sharing_net_eur"], split["sharing_private_eur"] + split["sharing_common_eur"])
+    assert split["sharing_net_eur"].sum() == pytest.approx(round(sharing.building_change_eur, 2), abs=0.011)
+    np.testing.assert_allclose(split["recurring_change_with_sharing_eur"],
+                               plain["recurring_change_eur"] + split["sharing_net_eur"])

@@ -247,6 +247,17 @@ def test_bad_monitoring_files_are_refused(tmp_path, rows, words):
         assert word in str(info.value)
 
 
+def test_monitoring_reads_the_pv_and_gas_meters_when_the_export_has_them(tmp_path):
+    text = ("time,electricity_kwh,heat_kwh,supply_temp_degc,return_temp_degc,pv_kwh,gas_kwh\n"
+            "2024-01-01 00:00,1.0,3.5,45.0,38.0,0.0,2.0\n2024-01-01 01:00,1.2,4.0,46.0,39.0,0.5,0.0\n")
+    series = read_heatpump_monitoring(write(tmp_path, "hp.csv", text))
+    np.testing.assert_allclose(series.data["pv_kwh"], [0.0, 0.5])
+    np.testing.assert_allclose(series.data["gas_kwh"], [2.0, 0.0])
+    bad = text.replace("0.5,0.0", "-0.5,0.0")
+    with pytest.raises(DataError, match="'pv_kwh'.*2024-01-01 01:00"):
+        read_heatpump_monitoring(write(tmp_path, "bad.csv", bad))
+
+
 def test_monitoring_without_a_heat_column_is_refused(tmp_path):
     text = "time,electricity_kwh,supply_temp_degc,return_temp_degc\n2024-01-01 00:00,1,45,38\n"
     with pytest.raises(DataError, match="missing column.*'heat_kwh'"):

@@ -714,8 +714,11 @@ def test_page_one_speaks_of_lock_in_at_the_end_of_the_path_and_today_as_today(st
     assert f"no lock-in at the end of the renovation path ({year})" in text["conditions"]
     heading, items = verdict_items(result, name, "en")
     assert f"end of the renovation path ({year})" in heading
+    from mgwsim.assess.placement import PLACEMENT_CHECKS
+
     final = {c.name: c for c in result.paths[name].final_checks()}
-    assert len(items) == sum(c.status != "pass" for c in final.values())
+    placed = [c for c in result.result(name).checks if c.name in PLACEMENT_CHECKS and c.status != "pass"]
+    assert len(items) == sum(c.status != "pass" for c in final.values()) + len(placed)  # placement: today's
     if result.recommended is not None:  # a recommended variant has no lock-in left at the end of the path
         assert not [c for c in final.values() if c.name in LOCK_IN_CHECKS and c.status == "fail"]
     today = [c for c in result.result(name).checks if c.name in LOCK_IN_CHECKS and c.status == "fail"
@@ -1505,26 +1508,27 @@ def test_the_subsidy_application_takes_its_numbers_from_the_study(studies, repor
         if phase.cap_eur is not None:
             assert format_eur(phase.cap_eur, "nl") in text
     assert format_eur(s["gap_before_grants_eur"], "nl") in text
-    assert "Monitoringsplan" in text and "Combinatie van technieken" in text
+    assert "Monitoringplan in het kort" in text and "Combinatie van technieken" in text
 
 
-def test_the_monitoring_plan_follows_the_variant_and_can_be_extended(studies):
-    from mgwsim.report import engineer
+def test_the_applications_monitoring_plan_is_the_studys_plan(studies, reports):
+    from mgwsim.measured import monitoring_plan as plan
+    from mgwsim.report.engineer import application_summary, monitoring_plan
 
     demo = studies["demo"]
     for name in _options(demo):
         variant = demo.result(name).variant
-        keys = [p.key for p in engineer.monitoring_plan(demo, name)]
-        assert "grid" in keys and ("pv" in keys) == bool(variant.pv) and ("ev" in keys) == (variant.ev is not None)
-        assert ("gas" in keys) == (variant.plant.backup.kind == "gas_boiler")
-    extra = lambda variant: [engineer.MeterPoint("grid", 1), engineer.MeterPoint("sound", 60)]  # noqa: E731
-    engineer.MONITORING_RULES.append(extra)
-    try:
-        points = engineer.monitoring_plan(demo, demo.detail_variant)
-    finally:
-        engineer.MONITORING_RULES.remove(extra)
-    assert [p.key for p in points][-1] == "sound"
-    assert next(p for p in points if p.key == "grid").interval_min == 15  # the first rule's point stays
+        keys = [row.key for row in monitoring_plan(demo, name)]
+        assert keys == [row.key for row in plan(variant)]
+        assert ("hp_heat" in keys) == (variant.plant.heat_pumps is not None), name
+    name = application_summary(demo)["variant"]
+    html = reports["demo_nl"].html.read_text(encoding="utf-8")
+    section = html.split('<section id="application">', 1)[1].split("</section>", 1)[0]
+    table = section.split('id="application-monitoring"', 1)[1].split("</table>", 1)[0]
+    rows = plan(demo.result(name).variant)
+    assert table.count("<tr>") == len(rows) + 1  # the header and one row per meter
+    for row in rows:
+        assert escape(row.text("quantity", "nl")) in table
 
 
 def test_the_monte_carlo_band_is_seeded_and_centred_on_the_studys_npv(studies, reports):

@@ -404,3 +404,133 @@ def test_worker_processes_give_the_same_table(inputs, reference):
     pd.testing.assert_frame_equal(serial.table, parallel.table)
     assert parallel.best_params == serial.best_params
     assert parallel.best_case.npv_eur == pytest.approx(serial.best_case.npv_eur, rel=1e-12)
+
+
+# ------------------------------------------------------------------ the smallest connection (issue 18, item 2)
+
+def all_electric(params: dict) -> Variant:
+    """The heat pumps with an electric backup, optionally peak-limited at ``limit_kw`` (no look-ahead)."""
+    variant = make_variant({"heat_pump_kw": 60.0, "backup": "electric"})
+    if "limit_kw" in params:
+        from mgwsim.control import Control
+
+        variant = replace(variant, control=Control("peak_limited", import_limit_kw=params["limit_kw"]))
+    return variant
+
+
+def test_the_bisection_finds_the_hand_computed_smallest_limit_of_a_battery_peak():
+    """A 10 kW load with one 30 kW hour and a 5 kWh lossless battery held full for peaks: by hand the
+    smallest import limit the battery can hold is 30 - 5 = 25 kW; the bisection finds it to its tolerance."""
+    from mgwsim.battery import Battery
+    from mgwsim.electric import electricity_balance
+    from mgwsim.study.connection import smallest_feasible
+
+    index = pd.date_range("2026-01-05", periods=48, freq="h", tz="Europe/Brussels")
+    load = np.full(48, 10.0)
+    load[30] = 30.0
+    calls = []
+
+    def feasible(limit_kw: float) -> bool:
+        battery = Battery(5.0, 100.0, round_trip_efficiency=1.0, soc_initial_frac=1.0, self_discharge_frac_per_month=0.0,
+                          peak_limit_kw=limit_kw, peak_reserve_frac=1.0)
+        balance = electricity_balance(index, loads_kw={"load": load}, battery=battery)
+        calls.append(limit_kw)
+        return float(balance["grid_import_kwh"].max()) <= limit_kw + 1e-9
+
+    found = smallest_feasible(feasible, 0.0, 40.0, tol_kw=0.01)
+    assert found == pytest.approx(25.0, abs=0.01) and found >= 25.0 - 1e-9
+    assert len(calls) <= int(np.ceil(np.log2(40.0 / 0.01))) + 2
+    assert smallest_feasible(lambda kw: kw >= 50.0, 0.0, 40.0) is None  # not even the top: none
+    with pytest.raises(InputError, match="tol_kw"):
+        smallest_feasible(feasible, 0.0, 40.0, tol_kw=0.0)
+
+
+def test_a_smaller_connection_never_improves_comfort(inputs):
+    """Comfort is monotone in the import limit: with the peak-limited kernel alone and with the look-ahead
+    buffer and mass, every smaller limit leaves at least as many cold hours and degree-hours."""
+    from mgwsim.study.connection import comfort_of, run_at_limit
+
+    schedule = inputs.demand.hourly["setpoint_degc"].to_numpy()
+    variant = all_electric({})
+    base = evaluate_variant(inputs, variant)
+    for flexible in (False, True):
+        figures = [comfort_of(run_at_limit(inputs, variant, base, kw, storage=flexible, mass=flexible), schedule)
+                   for kw in (40.0, 60.0, 80.0, 100.0, 130.0)]
+        cold = [f["cold_hours"] for f in figures]
+        degree = [f["degree_hours_kh"] for f in figures]
+        assert all(a >= b for a, b in zip(cold, cold[1:])), cold
+        assert all(a >= b - 1e-6 for a, b in zip(degree, degree[1:])), degree
+        assert cold[0] > cold[-1]  # the limit bites at 40 kW
+        assert all(f["peak_import_kw"] <= kw + 1e-6 for f, kw in zip(figures, (40.0, 60.0, 80.0, 100.0, 130.0)))
+
+
+def test_connection_search_finds_the_smallest_comfortable_limit_and_what_it_saves(inputs):
+    from mgwsim.study.connection import ComfortLimit, comfort_of, connection_search, run_at_limit
+
+    variant = all_electric({})
+    found = connection_search(inputs, variant, tol_kw=1.0)
+    assert found.best is not None and found.limit_kw < found.base_comfort["peak_import_kw"]
+    allowed = found.comfort.max_cold_share * found.best_comfort["heating_hours"]
+    assert found.best_comfort["cold_hours"] <= allowed and found.best_comfort["dhw_unmet_kwh"] <= 1e-3
+    # one tolerance below the limit comfort is lost (the bisection's bracket)
+    below = comfort_of(run_at_limit(inputs, variant, found.base, found.limit_kw - 1.0),
+                       inputs.demand.hourly["setpoint_degc"].to_numpy())
+    assert below["cold_hours"] > allowed or below["dhw_unmet_kwh"] > 1e-3
+    summary = found.summary()
+    assert summary["smallest_kva"] == np.ceil(found.limit_kw / POWER_FACTOR - 1e-9) <= summary["unlimited_kva"]
+    assert summary["capacity_tariff_saving_eur"] > 0.0  # lower monthly peaks on the LV capacity tariff
+    assert summary["extra_cold_hours"] >= 0.0
+    table = found.table
+    assert table["feasible"].any() and (~table["feasible"]).any()
+    # a stricter comfort limit never gives a smaller connection
+    strict = connection_search(inputs, variant, comfort=ComfortLimit(max_cold_share=0.0), tol_kw=1.0,
+                               base=found.base)
+    assert strict.limit_kw >= found.limit_kw - 1.0
+    with pytest.raises(InputError, match="max_cold_share"):
+        ComfortLimit(max_cold_share=1.5)
+    with pytest.raises(InputError, match="connection"):
+        connection_search(inputs, replace(variant, connection="mv"))
+
+
+def test_sizing_search_connection_objective_with_the_comfort_constraint(inputs, reference):
+    """Objective 'connection' + constraint 'comfort' on a grid of import limits: the smallest limit that
+    keeps comfort on the grid, as by hand from the rows."""
+    result = sizing_search(inputs, reference, all_electric, {"limit_kw": [50.0, 80.0, 110.0, 140.0]},
+                           constraints=("comfort",), objective="connection")
+    table = result.table
+    ok = table["cold_hours"] <= 0.03 * table["heating_hours"]
+    assert list(table["feasible"]) == list(ok & (table["dhw_unmet_kwh"] <= 1e-3))
+    assert result.best_params["limit_kw"] == table.loc[table["feasible"], "limit_kw"].min()
+    assert not bool(table.loc[table["limit_kw"] == 50.0, "feasible"].iloc[0])
+
+
+def test_the_connection_table_and_sentence_cite_the_search_numbers(inputs):
+    from mgwsim.report.text import connection_sentence, connection_table
+    from mgwsim.study.connection import connection_search
+
+    found = connection_search(inputs, all_electric({}), tol_kw=2.0)
+    summary = found.summary()
+    for language in ("en", "nl"):
+        table = connection_table(found, language)
+        assert table.shape == (9, 1)
+        text = connection_sentence(found, language)
+        assert f"{summary['smallest_kva']:.0f} kVA" in text and f"{summary['unlimited_kva']:.0f} kVA" in text
+    assert "keeps comfort on a connection of" in connection_sentence(found, "en")
+    assert "het comfort op een aansluiting van" in connection_sentence(found, "nl")
+    change = summary["energy_cost_change_eur"]
+    assert ("falls by" if change < 0 else "rises by") in connection_sentence(found, "en")
+
+
+def test_a_battery_never_needs_a_larger_connection(inputs):
+    """The battery shaves the peaks above the limit (and lets the plant plan against limit + its power): the
+    smallest connection with it is never larger than without it, and the limit found holds on the grid side."""
+    from mgwsim.battery import Battery
+    from mgwsim.study.connection import connection_search
+
+    variant = all_electric({})
+    without = connection_search(inputs, variant, tol_kw=2.0, storage=False, mass=False)
+    with_battery = connection_search(inputs, replace(variant, battery=Battery(200.0, 40.0)), tol_kw=2.0,
+                                     storage=False, mass=False)
+    assert with_battery.limit_kw <= without.limit_kw + 2.0
+    assert with_battery.best_comfort["peak_import_kw"] <= with_battery.limit_kw + 1e-6
+    assert {"battery_boost", "storage", "mass"} <= set(with_battery.table.columns)

@@ -233,3 +233,58 @@ def test_user_source_validates(weather):
         user_source_degc(series.shift(1, freq="h"), index)
     with pytest.raises(InputError, match="user_source_degc.values"):
         user_source_degc(np.full(len(index), 99.0), index)
+
+
+# --------------------------------------------------------------------------- the study's heat sources
+from mgwsim.study.heat_sources import (  # noqa: E402
+    ExhaustAir,
+    GroundLoop,
+    WaterBody,
+    ground_brine,
+    map_for_source,
+    size_ground_loop,
+)
+
+
+def test_ground_loop_layout_and_drift():
+    loop = GroundLoop(1000.0, depth_m=100.0)
+    field = loop.borefield()
+    assert field.n_boreholes == 12 and field.n_rows == 3 and field.total_length_m == pytest.approx(1000.0)
+    load = 20.0 * (1.0 + np.cos(np.arange(8760) / 8760 * 2 * np.pi))  # kW, winter peak
+    brine, facts = ground_brine(loop, load, 1.0)
+    assert brine.size == 8760 and facts["brine_drift_k"] < 0.0
+    assert facts["brine_min_year20_degc"] < facts["brine_min_year1_degc"] < loop.ground_degc
+    # the infinite line source keeps cooling: colder in year 20 than the finite one
+    _, infinite = ground_brine(GroundLoop(1000.0, model="infinite"), load, 1.0)
+    assert infinite["brine_mean_year20_degc"] < facts["brine_mean_year20_degc"]
+
+
+def test_sizing_meets_the_vdi_limits_and_longer_is_warmer():
+    load = 20.0 * (1.0 + np.cos(np.arange(8760) / 8760 * 2 * np.pi))
+    sized = size_ground_loop(GroundLoop(), load, 1.0, min_source_degc=-5.0)
+    brine, _ = ground_brine(sized, load, 1.0)
+    assert brine.min() >= 11.5 - 17.0 - 1e-9
+    shorter, _ = ground_brine(GroundLoop(sized.total_length_m * 0.7), load, 1.0)
+    assert shorter.mean() < brine.mean()
+
+
+def test_water_and_exhaust_air_sources():
+    index = pd.date_range("2023-01-01", periods=8760, freq="h", tz="Europe/Brussels")
+    canal = WaterBody().water_degc(index)
+    assert canal.min() == pytest.approx(5.0, abs=0.1) and canal.max() == pytest.approx(21.0, abs=0.1)
+    assert np.ptp(WaterBody("groundwater").water_degc(index)) == 0.0
+    assert "permit" in WaterBody("groundwater").permit_note
+    assert ExhaustAir().evaporator_limit_kw(3600.0) == pytest.approx(3600 * 0.34 * 18.0 / 1000.0)
+    with pytest.raises(InputError, match="monthly_degc"):
+        WaterBody(monthly_degc=(5.0,) * 11)
+
+
+def test_map_for_source_relabels_only_what_the_cycle_serves():
+    from mgwsim.heatpump import Source, carnot_map
+
+    brine = carnot_map(np.linspace(-5, 20, 11), np.linspace(36, 70, 10), rated_capacity_kw=40.0, source=Source("brine"))
+    assert map_for_source(brine, "water").source.kind == "water"
+    assert map_for_source(brine, "ground") is brine
+    with pytest.raises(InputError, match="'brine'"):
+        map_for_source(carnot_map(np.linspace(-20, 30, 11), np.linspace(36, 70, 10), rated_capacity_kw=40.0),
+                       "ground")

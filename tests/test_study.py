@@ -478,3 +478,173 @@ def test_the_path_tables_co2_is_the_business_cases(weather):
         assert table.loc[("hybrid + PV", step), "co2_kg"] / 1000.0 == pytest.approx(by_year["variant"][year])
         assert table.loc[("reference", step), "co2_kg"] / 1000.0 == pytest.approx(by_year["reference"][year])
     assert table.loc[("hybrid + PV", 0), "co2_kg"] == pytest.approx(result.table.loc["hybrid + PV", "co2_t"] * 1000.0)
+
+
+# --------------------------------------------------------------------------- heat sources in one study
+def _unit(source: Source, grid) -> HeatPumpCascade:
+    """One 'product': the same Carnot efficiency, refrigerant and rated capacity on an air or a brine source."""
+    pmap = carnot_map(grid, np.linspace(36, 80, 23), rated_capacity_kw=45.0, source=source, max_sink_degc=75.0)
+    return HeatPumpCascade(replace(pmap, refrigerant="R290"), 2)
+
+
+@pytest.fixture(scope="module")
+def sources_result(weather):
+    from mgwsim.study.heat_sources import GroundLoop
+
+    hot_water = HotWater(Tank(1500.0, 55.0, 75.0), booster_kw=18.0)
+    backup = Backup("electric", 100.0, 1.0)
+    air = Plant(_unit(Source("air"), np.linspace(-25, 35, 25)), hot_water, Tank(2000.0), backup)
+    ground = Plant(_unit(Source("brine"), np.linspace(-5, 20, 11)), hot_water, Tank(2000.0), backup)
+    reference = Variant("reference", gas_boiler_reference(160.0), keeps_existing_boiler=False)
+    from mgwsim.study.heat_sources import ExhaustAir, WaterBody
+
+    variants = [Variant("air", air, source="air"),
+                Variant("ground", ground, source="ground", source_options=GroundLoop(3600.0, spacing_m=8.0)),
+                Variant("canal", ground, source="water", source_options=WaterBody("canal")),
+                Variant("exhaust air", air, source="exhaust_air", source_options=ExhaustAir(3600.0))]
+    return Study(StudyInputs(antwerp_block(), weather), reference, variants).run()
+
+
+def _winter_cop(result, name: str) -> float:
+    """Heat-pump COP over the hours below 0 °C outdoors in which the units ran."""
+    h = result.result(name).system.hourly
+    cold = (result.inputs.weather.temp_air_degc < 0.0) & (h["hp_elec_kwh"].to_numpy() > 1.0)
+    heat = (h["hp_heat_sh_kwh"] + h["hp_heat_dhw_kwh"]).to_numpy()[cold].sum()
+    return heat / h["hp_elec_kwh"].to_numpy()[cold].sum()
+
+
+def test_air_and_ground_variants_of_one_unit_differ_as_physics_says(sources_result):
+    air, ground = sources_result.result("air"), sources_result.result("ground")
+    assert air.variant.plant.heat_pumps.defrost and not ground.variant.plant.heat_pumps.defrost
+    outdoor = sources_result.inputs.weather.temp_air_degc
+    np.testing.assert_array_equal(air.system.hourly["source_degc"].to_numpy(), outdoor)
+    brine = ground.system.hourly["source_degc"].to_numpy()
+    # the ground is warmer than the coldest air, and steadier: brine of year 20 from the line source
+    assert brine.min() > outdoor.min() and brine.std() < 0.5 * outdoor.std()
+    facts = ground.source_facts()
+    assert facts["brine_mean_year20_degc"] < facts["brine_mean_year1_degc"] < 11.5  # the field cools over 20 years
+    assert facts["brine_min_year20_degc"] == pytest.approx(brine.min())
+    # in the cold hours the brine unit, without frost on a coil, has the higher COP
+    assert _winter_cop(sources_result, "ground") > 1.05 * _winter_cop(sources_result, "air")
+
+
+def test_the_ground_variant_buys_its_boreholes_by_the_metre(sources_result):
+    ground = sources_result.result("ground")
+    table = load_cost_table()
+    bore = [i for i in ground.investments if i.name.startswith("borefield")]
+    assert len(bore) == 1 and bore[0].capex_eur == pytest.approx(table.cost_eur("boreholes", 3600.0))
+    assert "borefield" not in " ".join(i.name for i in sources_result.result("air").investments)
+    table_row = sources_result.table.loc["ground"]
+    assert table_row["investment_eur"] > sources_result.table.loc["air", "investment_eur"]
+
+
+def test_placement_checks_are_among_the_risks(sources_result):
+    air, ground = sources_result.result("air").checks_frame(), sources_result.result("ground").checks_frame()
+    for frame in (air, ground):
+        assert {"refrigerant_charge", "outdoor_noise", "unit_space"} <= set(frame.index)
+    assert air.loc["outdoor_noise", "threshold"] == 35.0  # VLAREM II, residential zone, night
+    assert ground.loc["outdoor_noise", "status"] == "pass"  # indoor units by default for a brine source
+    assert "check_refrigerant_charge" in sources_result.table
+
+
+def test_the_heat_source_is_among_the_risks_with_its_permit(sources_result):
+    check = next(c for c in sources_result.result("ground").checks if c.name == "heat_source")
+    facts = sources_result.result("ground").source_facts()
+    assert check.value == pytest.approx(round(facts["brine_min_year20_degc"], 1))
+    assert check.threshold == -5.0 and check.status in ("warn", "fail")
+    assert "VLAREM" in check.sentence and "3600 m" in check.sentence
+    assert not any(c.name == "heat_source" for c in sources_result.result("air").checks)
+    # placement and source checks judge where the units stand, not how future-proof the choice is
+    from mgwsim.assess.placement import PLACEMENT_CHECKS
+
+    checks = sources_result.result("ground").checks
+    others = [c for c in checks if c.name not in PLACEMENT_CHECKS]
+    assert len(others) < len(checks) and future_proof_score(checks) == pytest.approx(future_proof_score(others))
+
+
+# --------------------------------------------------------------------------- a cascade of different units
+def test_a_booster_on_the_low_temperature_loop_makes_hot_water_with_less_electricity(weather):
+    from mgwsim.system import simulate_system
+    from mgwsim.system.booster import booster_cascade, booster_pair_map
+
+    inputs = StudyInputs(antwerp_block(), weather)
+    main_map = replace(carnot_map(np.linspace(-25, 35, 25), np.linspace(36, 60, 13), rated_capacity_kw=90.0,
+                                  source=Source("air"), max_sink_degc=58.0), refrigerant="R290")
+    main = HeatPumpCascade(main_map, 2)
+    booster = replace(carnot_map(np.linspace(20, 50, 7), np.linspace(52, 80, 8), rated_capacity_kw=15.0,
+                                 source=Source("water", 20.0, 50.0), max_sink_degc=75.0), refrigerant="R290")
+    pair = booster_pair_map(booster, main_map, 45.0)
+    # in series, the pair is worse than either unit alone (first law), and better than a resistance
+    cop_b = float(booster.cop_at(45.0, 65.0))
+    cop_m = float(main_map.cop_at(5.0, 45.0))
+    cop_pair = float(pair.cop_at(5.0, 65.0))
+    assert 1.0 < cop_pair < min(cop_b, cop_m)
+    assert cop_pair == pytest.approx(1.0 / (1.0 / cop_b + (1.0 - 1.0 / cop_b) / cop_m), rel=1e-3)
+
+    tank = Tank(1500.0, 55.0, 75.0)
+    electric = Plant(main, HotWater(tank, booster_kw=30.0), Tank(2000.0), Backup("electric", 150.0, 1.0))
+    boosted = Plant(main, HotWater(tank, mode="separate_heat_pump", heat_pump=booster_cascade(booster, main, 45.0, n_units=2),
+                                   booster_kw=30.0), Tank(2000.0), Backup("electric", 150.0, 1.0))
+    runs = {name: simulate_system(inputs.demand, plant, weather).kpis() for name, plant in
+            (("electric", electric), ("boosted", boosted))}
+    for k in runs.values():
+        assert k["dhw_unmet_kwh"] < 0.01 * k["dhw_delivered_kwh"]
+    assert runs["boosted"]["booster_kwh"] < 0.2 * runs["electric"]["booster_kwh"]
+    assert runs["boosted"]["electricity_kwh"] < runs["electric"]["electricity_kwh"]
+
+
+def test_water_and_exhaust_air_variants_follow_their_source(sources_result):
+    canal = sources_result.result("canal")
+    assert canal.variant.plant.heat_pumps.performance.source.kind == "water"
+    degc = canal.system.hourly["source_degc"].to_numpy()
+    assert degc.min() == pytest.approx(5.0 - 2.0, abs=0.05) and degc.max() == pytest.approx(21.0 - 2.0, abs=0.05)
+    assert any(i.name.startswith("water source: canal") for i in canal.investments)
+    assert "De Vlaamse Waterweg" in canal.source_facts()["permit_note"]
+    exhaust = sources_result.result("exhaust air")
+    h = exhaust.system.hourly
+    assert not exhaust.variant.plant.heat_pumps.defrost and (h["source_degc"] == 20.0).all()
+    # the extract air limits the heat: Q_heat <= Q_evap COP/(COP-1), Q_evap = 3600 m3/h x 0.34 x 18 K
+    q_evap = 3600.0 * 0.34 * 18.0 / 1000.0
+    assert exhaust.source.facts["evaporator_limit_kw"] == pytest.approx(q_evap)
+    heat = (h["hp_heat_sh_kwh"] + h["hp_heat_dhw_kwh"]).to_numpy()
+    assert heat.max() <= exhaust.source.capacity_limit_kw.max() + 1e-6
+    assert (heat <= q_evap * 3.0).all()  # COP/(COP-1) <= 3 for COP >= 1.5
+    assert sources_result.table.loc["exhaust air", "backup_share"] > sources_result.table.loc["air", "backup_share"]
+
+
+def test_a_source_that_does_not_match_the_map_is_refused():
+    air = Plant(_unit(Source("air"), np.linspace(-25, 35, 25)), backup=Backup("electric", 50.0, 1.0))
+    with pytest.raises(InputError, match=r"Variant\(x\)\.source.*'brine'"):
+        Variant("x", air, source="ground")
+    from mgwsim.study.heat_sources import WaterBody
+
+    with pytest.raises(InputError, match="source_options is a WaterBody for source 'air'"):
+        Variant("x", air, source_options=WaterBody())
+
+
+def test_energy_sharing_of_the_pv_surplus_in_the_apartments_bills_and_the_split(result):
+    """Issue 18: the PV surplus of 'hybrid + PV' shared with the apartments (dynamic key, free): what they receive
+    never exceeds what the common connection injects nor their own use; their bills fall by the supply component,
+    the common account forgoes the injection compensation, and the building gains the difference less the fees."""
+    from mgwsim.finance import SharingTerms
+    from mgwsim.study.sharing import apartment_sharing
+
+    inputs = result.inputs
+    pv = result.result("hybrid + PV")
+    shared = apartment_sharing(inputs, pv)
+    export = pv.balance["grid_export_kwh"].to_numpy()
+    assert (shared.shared_kwh.sum(axis=1) <= export + 1e-9).all()
+    assert 0.0 < shared.common["shared_kwh"] <= export.sum()
+    apartments = shared.apartments
+    assert (apartments["bill_change_eur"] < 0).all()  # free sharing: every apartment pays less
+    assert shared.common["bill_change_eur"] > 0  # the VME forgoes the injection compensation
+    supply, injection = 0.115 * 1.06, 0.03  # the LV tariff file's fixed supply incl. 6 % VAT, fixed injection
+    assert shared.building_change_eur == pytest.approx(-(supply - injection) * shared.common["shared_kwh"]
+                                                       + shared.fees_eur, rel=1e-9)
+    np.testing.assert_allclose(apartments["bill_after_eur"], apartments["bill_before_eur"] + apartments["bill_change_eur"])
+    sold = apartment_sharing(inputs, pv, terms=SharingTerms(price_eur_per_kwh=0.08))
+    assert sold.building_change_eur == pytest.approx(shared.building_change_eur)  # the price moves money only
+    split = result.per_apartment("hybrid + PV", sharing=True)
+    plain = result.per_apartment("hybrid + PV")
+    assert split["recurring_change_with_sharing_eur"].sum() == pytest.approx(
+        plain["recurring_change_eur"].sum() + shared.building_change_eur, abs=0.01 * len(split))

@@ -276,7 +276,9 @@ def test_mv_bill_components(mv):
     assert "capacity_tariff" not in c.index.get_level_values("component")
     auto = annual_bill(flows, mv)
     assert any("access power not given" in n for n in auto.notes)
-    assert auto.components["electricity", "capacity", "access_power"] == pytest.approx(33.66 * 7.0)
+    # the annual peak (7 kW) is below the tariff's 100 kVA minimum connection: billed at the minimum (issue 18)
+    assert auto.components["electricity", "capacity", "access_power"] == pytest.approx(33.66 * 100.0)
+    assert any("below the tariff's minimum" in n for n in auto.notes)
 
 
 def test_gas_bill_and_bill_views(lv, gas):

@@ -14,11 +14,13 @@
     with ``--row city`` also the typology × combination feasibility summary and heat map.
 ``mgwsim calibrate BILLS.csv --building STUDY.toml -o OUT/``
     Fit the change-point baseline of the gas bills and calibrate the study's building to them
-    (``docs/measured.md``); write the fit and calibration tables and print the ASHRAE
-    Guideline 14 verdict.
-``mgwsim monitor MEASURED.csv --study STUDY.toml [--weather PERIOD.epw] -o OUT/``
+    (``docs/measured.md``); write the fit and calibration tables, the report section
+    ``calibration.html`` with ``calibration.xlsx``, and print the ASHRAE Guideline 14 verdict.
+``mgwsim monitor MEASURED.csv --study STUDY.toml [--weather PERIOD.epw] [--meter FLUVIUS.csv] -o OUT/``
     Compare heat-pump monitoring data with the study's variant simulated on the period's
-    weather; write the performance-gap table and print the SPF gap.
+    weather and, with ``[measured]`` bills in the study, state the savings normalised to a typical
+    year (IPMVP); write the performance-gap, monthly and savings tables, the report section
+    ``monitoring.html`` with ``monitoring.xlsx``, and print the SPF gap and the savings.
 ``mgwsim weather info FILE``
     Summary of an EPW (``.epw``, ``.epw.gz``) or PVGIS TMY file, or of the embedded year.
 ``mgwsim --version``
@@ -166,9 +168,24 @@ def _calibrate(args: argparse.Namespace) -> int:
           f"{setup.building.name or 'the building'} ...", file=sys.stderr)
     cal = measured.calibrate_building(setup.building, setup.occupants_per_apartment, setup.seed)
     written = _write_calibration(fit, cal, out)
+    written += _measured_report("calibrate", lambda report: report.write_calibration_report(
+        fit, cal, out, language=args.language, building=setup.building.name, source=Path(bills).name))
     _print_calibration(fit, cal)
     print("written: " + ", ".join(str(path) for path in written))
     return 0
+
+
+def _measured_report(command: str, write) -> list[Path]:
+    """The page and workbook of ``mgwsim calibrate`` / ``monitor`` (:mod:`mgwsim.report.measured`), when the report
+    module is available."""
+    try:
+        from mgwsim.report import measured as report
+    except ImportError:
+        print(f"mgwsim {command}: mgwsim.report is not available; the HTML page and workbook were not written",
+              file=sys.stderr)
+        return []
+    paths = write(report)
+    return [Path(paths.html), Path(paths.workbook)]
 
 
 def _write_calibration(fit, cal, out: Path) -> list[Path]:
@@ -198,7 +215,7 @@ def _print_calibration(fit, cal) -> None:
 
 def _monitor(args: argparse.Namespace) -> int:
     from mgwsim.config import load_config
-    from mgwsim.measured import read_fluvius_quarter_hours, read_heatpump_monitoring
+    from mgwsim.measured import read_fluvius_quarter_hours, read_gas_bills, read_heatpump_monitoring
 
     measured = [read_heatpump_monitoring(_existing(args.measured, "monitoring file"))]
     if args.meter is not None:
@@ -207,12 +224,63 @@ def _monitor(args: argparse.Namespace) -> int:
     config = load_config(_existing(args.study, "study configuration"))
     variant = _variant(config.study, args.variant)
     _check_period(measured, weather or config.study.inputs.weather)
+    gas_after = read_gas_bills(_existing(args.gas_after, "gas bills file")) if args.gas_after else None
+    normal = _read_weather(Path(args.normal_weather)) if args.normal_weather is not None else None
     out = _writable_folder(args.out, f"-o/--out {args.out!r}")
-    table = _performance_gap(config.study.inputs, variant, weather, measured, args.boundary)
-    _write_csv(table, out / "performance_gap.csv")
+    table, monthly = _performance_gap(config.study.inputs, variant, weather, measured, args.boundary)
+    savings = _normalised_savings(args.study, measured[0], gas_after, weather or config.study.inputs.weather,
+                                  normal or config.study.inputs.weather)
+    written = [out / "performance_gap.csv", out / "monthly_comparison.csv"]
+    _write_csv(table, written[0])
+    _write_csv(monthly.set_axis(monthly.index.astype(str)), written[1])
+    if savings is not None:
+        written.append(out / "normalised_savings.csv")
+        _write_csv(savings.to_series().to_frame("value"), written[-1])
+    written += _measured_report("monitor", lambda report: report.write_monitoring_report(
+        table, out, monthly=monthly, savings=savings, language=args.language,
+        building=config.study.inputs.building.name, variant=variant.label(args.language)))
     _print_gap(table, args.boundary)
-    print(f"written: {out / 'performance_gap.csv'}")
+    if savings is not None:
+        _print_savings(savings)
+    print("written: " + ", ".join(str(path) for path in written))
     return 0
+
+
+def _normalised_savings(study_path, monitoring, gas_after, period_weather, normal_weather):
+    """IPMVP normalised savings (:func:`mgwsim.measured.normalised_savings`) in primary energy: the study's
+    ``[measured]`` bills before the works against the monitored heat-pump electricity (and ``--gas-after``) of
+    the period, both on the normal year; None (said on stderr) without ``[measured]`` bills."""
+    from mgwsim.assess.epc import EPC_FACTORS_FLANDERS
+    from mgwsim.config import load_measured
+    from mgwsim.errors import DataError
+    from mgwsim.measured import fit_change_point, monthly_use, normalised_savings, reporting_use, weighted_bills
+
+    try:
+        setup = load_measured(study_path)
+    except InputError:
+        print("mgwsim monitor: the study has no [measured] gas bills; the normalised savings were not computed",
+              file=sys.stderr)
+        return None
+    baseline_bills = weighted_bills(setup.measured.bills, EPC_FACTORS_FLANDERS["natural_gas"])
+    baseline = fit_change_point(baseline_bills, list(setup.measured.weather))
+    try:
+        if gas_after is None and "gas_kwh" in monitoring.data:  # the logger meters the backup boiler's gas
+            reporting_bills = monthly_use({"electricity": monitoring.data["electricity_kwh"],
+                                           "natural_gas": monitoring.data["gas_kwh"]}, source=monitoring.source)
+        else:
+            reporting_bills = reporting_use(monitoring.data["electricity_kwh"], gas_after, source=monitoring.source)
+        reporting = fit_change_point(reporting_bills, period_weather)
+    except (DataError, InputError) as error:
+        print(f"mgwsim monitor: the normalised savings were not computed: {error}", file=sys.stderr)
+        return None
+    return normalised_savings(baseline, reporting, normal_weather)
+
+
+def _print_savings(savings) -> None:
+    level = f"{100 * savings.level:.0f} %"
+    print(f"normalised savings (IPMVP, normal year, primary energy): {savings.savings_kwh:,.0f} kWh "
+          f"+/- {savings.uncertainty_kwh:,.0f} kWh ({level}), {100 * savings.savings_frac:.1f} % of the baseline "
+          f"{savings.baseline_kwh:,.0f} kWh")
 
 
 def _variant(study, name: str | None):
@@ -237,17 +305,18 @@ def _check_period(measured, weather) -> None:
 
 
 def _performance_gap(inputs, variant, weather, measured, boundary: str):
-    """The variant simulated on the period's weather (the study's own without one) against the measured data."""
+    """The variant simulated on the period's weather (the study's own without one) against the measured data: the
+    performance-gap table and the months."""
     from dataclasses import replace
 
-    from mgwsim.measured import performance_gap, simulated_monitoring
+    from mgwsim.measured import monthly_comparison, performance_gap, simulated_monitoring
     from mgwsim.study.evaluate import evaluate_variant
 
     if weather is not None:
         inputs = replace(inputs, weather=weather, radiators=inputs.existing_radiators)
     result = evaluate_variant(inputs, variant)
     simulated = simulated_monitoring(result.system, result.balance, boundary=boundary)
-    return performance_gap(measured, simulated, boundary=boundary)
+    return performance_gap(measured, simulated, boundary=boundary), monthly_comparison(measured, simulated)
 
 
 def _print_gap(table, boundary: str) -> None:
@@ -482,17 +551,23 @@ def _add_measured(commands) -> None:
                     "scale, hot water, boiler efficiency; docs/measured.md). The weather of the billed days is "
                     "measured.weather of the configuration, else its [weather]; its [measured.priors] apply. "
                     "Writes OUT/change_point.csv, change_point_periods.csv, calibration_parameters.csv, "
-                    "calibration_periods.csv and calibration_summary.csv and prints the Guideline 14 verdict.")
+                    "calibration_periods.csv and calibration_summary.csv, the report section calibration.html and "
+                    "calibration.xlsx, and prints the Guideline 14 verdict.")
     calibrate.add_argument("bills", help="gas bills (CSV: start, end, energy_kwh or volume_m3, ...)")
     calibrate.add_argument("--building", required=True, help="study configuration (TOML) with the building")
     calibrate.add_argument("-o", "--out", default="out", help="output folder (default: out)")
+    calibrate.add_argument("--language", choices=LANGUAGES, default="en",
+                           help="language of calibration.html and calibration.xlsx (default: en)")
     calibrate.set_defaults(func=_calibrate)
     monitor = commands.add_parser(
         "monitor", help="compare heat-pump monitoring data with the study's simulation of the period",
         description="Simulate a variant of a study configuration on the monitored period's weather and compare "
                     "it with the heat-pump monitoring export (CSV: time, electricity_kwh, heat_kwh, "
                     "supply_temp_degc, return_temp_degc) and optionally the digital meter's quarter hours. "
-                    "Writes OUT/performance_gap.csv and prints the SPF gap.")
+                    "With [measured] gas bills in the study, also the savings normalised to a typical year (IPMVP, "
+                    "ASHRAE Guideline 14 uncertainty). Writes OUT/performance_gap.csv, monthly_comparison.csv, "
+                    "normalised_savings.csv, the report section monitoring.html and monitoring.xlsx, and prints the "
+                    "SPF gap and the savings.")
     monitor.add_argument("measured", help="heat-pump monitoring export (CSV)")
     monitor.add_argument("--study", required=True, help="study configuration (TOML)")
     monitor.add_argument("--weather", help="weather of the monitored year (EPW, PVGIS); default: the study's")
@@ -500,6 +575,12 @@ def _add_measured(commands) -> None:
     monitor.add_argument("--variant", help="the variant that was built (needed when the study has several)")
     monitor.add_argument("--boundary", choices=("H2", "H3", "H4"), default="H2",
                          help="SEPEMO boundary of the heat and electricity meters (default: H2)")
+    monitor.add_argument("--gas-after", help="gas bills after the works (a hybrid's backup boiler; CSV as for "
+                         "calibrate, monthly), added to the reporting period's use for the normalised savings")
+    monitor.add_argument("--normal-weather", help="the normal (typical) year of the normalised savings (EPW, PVGIS); "
+                         "default: the study's [weather]")
+    monitor.add_argument("--language", choices=LANGUAGES, default="en",
+                         help="language of monitoring.html and monitoring.xlsx (default: en)")
     monitor.add_argument("-o", "--out", default="out", help="output folder (default: out)")
     monitor.set_defaults(func=_monitor)
 

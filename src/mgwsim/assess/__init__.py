@@ -35,6 +35,7 @@ from mgwsim.assess.lockin import (
     temperature_lock_in,
 )
 from mgwsim.assess.path import PathAssessment, PathContext, evaluate_path, final_energy_by_use
+from mgwsim.assess.placement import Placement, charge_limit_check, noise_check, sound_pressure_dba, space_check
 from mgwsim.assess.score import explain_future_proof_score, future_proof_score
 
 __all__ = [
@@ -76,4 +77,9 @@ __all__ = [
     "refrigerant_check",
     "refrigerant_properties",
     "worst_status",
+    "Placement",
+    "charge_limit_check",
+    "noise_check",
+    "sound_pressure_dba",
+    "space_check",
 ]

@@ -38,9 +38,15 @@ DEFAULT_WEIGHTS: Mapping[str, float] = {
     "pv_before_roof": 1.0,
     "connection_capacity": 1.0,
     "heat_network_readiness": 1.0,
+    "refrigerant_charge": 0.0,
+    "outdoor_noise": 0.0,
+    "unit_space": 0.0,
+    "heat_source": 0.0,
 }
 """Weight per check name (an mgwsim judgement): the checks that decide whether the building
-can leave gas and be heated by heat pumps weigh most."""
+can leave gas and be heated by heat pumps weigh most. The placement and heat-source checks
+(:data:`mgwsim.assess.placement.PLACEMENT_CHECKS`) weigh 0: they judge whether the units can stand
+where they are planned today, not how future-proof the choice is (they are among the risks)."""
 
 CRITICAL_CHECKS = ("fossil_lock_in", "temperature_lock_in", "hot_water_hygiene")
 """Checks whose fail caps the score."""
@@ -69,6 +75,7 @@ def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
 def _score_parts(assessment, weights) -> tuple[float, float, list[CheckResult], list[str]]:
     checks, w = _as_checks(assessment), _weights(weights)
     total = sum(w.get(c.name, 1.0) for c in checks)
+    checks = [c for c in checks if w.get(c.name, 1.0) > 0.0]  # a check of weight 0 is not counted (placement)
     if total <= 0:
         raise InputError("future_proof_score: all weights are zero")
     raw = 100.0 * sum(w.get(c.name, 1.0) * STATUS_POINTS[c.status] for c in checks) / total

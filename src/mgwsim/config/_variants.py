@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 
 import numpy as np
 
@@ -25,19 +26,33 @@ from mgwsim.pv import (
     pitched_roof,
 )
 from mgwsim.storage import Tank
+from mgwsim.assess.placement import LOCATIONS, UNITS_ON, VLAREM_ZONES_DBA, Placement
 from mgwsim.study import Variant
+from mgwsim.study.heat_sources import SOURCES, ExhaustAir, GroundLoop, WaterBody
 from mgwsim.study.variant import CONNECTIONS, EV_STRATEGIES
 from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, gas_boiler_reference
 from mgwsim.system.plant import BACKUP_KINDS, BACKUP_MODES, HOT_WATER_MODES
 
+SOURCE_TABLES = ("ground", "exhaust_air", "water")
 VARIANT_KEYS = ("name", "description", "name_nl", "description_nl", "based_on", "plant", "pv", "ev", "control",
-                "connection", "dynamic_tariff", "keeps_existing_boiler", "gas_connection", "emitter_upgrade", "battery")
-REFERENCE_KEYS = (*(k for k in VARIANT_KEYS if k not in ("based_on", "emitter_upgrade", "battery")), "gas_boiler_kw",
-                  "gas_boiler_efficiency")
+                "connection", "dynamic_tariff", "keeps_existing_boiler", "gas_connection", "emitter_upgrade", "battery",
+                "source", *SOURCE_TABLES, "placement")
+REFERENCE_KEYS = (*(k for k in VARIANT_KEYS
+                    if k not in ("based_on", "emitter_upgrade", "battery", "source", *SOURCE_TABLES, "placement")),
+                  "gas_boiler_kw", "gas_boiler_efficiency")
+GROUND_KEYS = ("total_length_m", "depth_m", "spacing_m", "ground_degc", "conductivity_w_mk", "borehole_resistance_mk_w",
+               "heat_capacity_mj_m3k", "model", "years")
+EXHAUST_AIR_KEYS = ("airflow_m3_h", "extract_degc", "min_outlet_degc")
+WATER_KEYS = ("body", "monthly_degc", "exchanger_approach_k")
+PLACEMENT_KEYS = ("location", "units_on", "charge_kg", "room_volume_m3", "sound_power_dba", "window_distance_m",
+                  "reflecting_planes", "zone", "unit_footprint_m2", "available_area_m2")
 PLANT_KEYS = ("heat_pumps", "buffer", "hot_water", "backup")
-HEAT_PUMP_SOURCES = ("air",)  # brine needs a source-temperature model in the study (not yet)
+HEAT_PUMP_SOURCES = ("air", "ground", "brine", "exhaust_air", "water")
+"""``heat_pumps.source``: the map's source; "ground" and "water" take the brine/water preset (a water/water unit
+on a plate exchanger), "exhaust_air" the air/water one. Default: the variant's ``source``."""
+_PRESET_OF_SOURCE = {"air": "air", "exhaust_air": "air", "ground": "brine", "brine": "brine", "water": "brine"}
 HEAT_PUMP_KEYS = ("source", "refrigerant", "rated_kw", "n_units", "max_supply_degc", "min_modulation_frac",
-                  "supply_margin_k", "degradation_coefficient", "apply_defrost", "datasheet", "model")
+                  "supply_margin_k", "degradation_coefficient", "apply_defrost", "datasheet", "model", "loop_degc")
 TANK_KEYS = ("volume_l", "min_degc", "max_degc", "ua_w_k", "label_class", "ambient_degc")
 TANK_LABEL_CLASSES = ("A+", "A", "B", "C", "D", "E", "F")
 HOT_WATER_KEYS = ("mode", "setpoint_degc", "booster_kw", "charge_margin_k", "tank", "heat_pump")
@@ -68,9 +83,14 @@ _NOT_INHERITED = ("name", "description", "name_nl", "description_nl", "based_on"
 
 
 # --------------------------------------------------------------------------- heat pumps
-def read_heat_pumps(t: Table) -> HeatPumpCascade:
-    """A ``heat_pumps`` table: a refrigerant preset or datasheet points, times ``n_units``."""
-    source = t.value("source", "str", "air", choices=HEAT_PUMP_SOURCES)
+def read_heat_pumps(t: Table, source: str = "air") -> HeatPumpCascade:
+    """A ``heat_pumps`` table: a refrigerant preset or datasheet points, times ``n_units``.
+
+    ``source``: the variant's source, the default of ``heat_pumps.source``."""
+    if "loop_degc" in t:
+        raise InputError(f"{t.key('loop_degc')} is for a hot-water booster only ([...plant.hot_water.heat_pump] "
+                         "with hot_water.mode = 'separate_heat_pump')")
+    source = _PRESET_OF_SOURCE[t.value("source", "str", source, choices=HEAT_PUMP_SOURCES)]
     refrigerant = t.value("refrigerant", "str", "R290", choices=TYPICAL_MAX_SUPPLY_DEGC)
     rated = t.value("rated_kw", "float", None, low=0.0, low_inclusive=False, high=5000.0, unit="kW")
     max_supply = t.value("max_supply_degc", "float", None, low=30.0, high=100.0, unit="degC")
@@ -130,18 +150,49 @@ def read_tank(t: Table, *, volume_l: float | None, min_degc: float, max_degc: fl
             ambient_degc=t.value("ambient_degc", "float", 15.0, low=-20.0, high=40.0, unit="degC"))
 
 
-def read_hot_water(t: Table | None, path: str) -> HotWater:
+def read_booster(t: Table, main: HeatPumpCascade | None) -> HeatPumpCascade:
+    """A hot-water booster on the space-heating loop (``loop_degc`` given): a water/water cycle map of the
+    refrigerant on sources around the loop, scaled so that one unit gives ``rated_kw`` from the loop to
+    65 °C (or its maximum supply), in series with the plant's heat pumps (:func:`mgwsim.system.booster.booster_cascade`)."""
+    from mgwsim.heatpump import cycle_map
+    from mgwsim.system.booster import booster_cascade
+
+    loop = t.value("loop_degc", "float", low=25.0, high=60.0, unit="degC")
+    if main is None:
+        raise InputError(f"{t.key('loop_degc')}: a booster takes its heat from the plant's heat_pumps; give "
+                         "[...plant.heat_pumps]")
+    refrigerant = t.value("refrigerant", "str", "R290", choices=TYPICAL_MAX_SUPPLY_DEGC)
+    rated = t.value("rated_kw", "float", low=0.0, low_inclusive=False, high=5000.0, unit="kW")
+    top = t.value("max_supply_degc", "float", min(75.0, TYPICAL_MAX_SUPPLY_DEGC[refrigerant]), low=loop + 12.0,
+                  high=100.0, unit="degC")
+    with t.constructing():
+        sources = np.linspace(loop - 10.0, loop + 5.0, 4)
+        raw = cycle_map(refrigerant, sources, np.linspace(loop + 10.0, top, 9), rated_capacity_kw=rated,
+                        source=Source("water", float(sources[0]), float(sources[-1])), max_sink_degc=top,
+                        min_modulation_frac=t.value("min_modulation_frac", "float", 0.3, low=0.0, high=1.0),
+                        model=t.value("model", "str", "") or f"{refrigerant} booster {rated:g} kW")
+        at = float(raw.capacity_at(loop, min(65.0, top)))
+        booster = replace(raw, capacity_kw=raw.capacity_kw * rated / at, rated_capacity_kw=rated)
+        return booster_cascade(booster, main, loop, n_units=t.value("n_units", "int", 1, low=1, high=50),
+                               supply_margin_k=t.value("supply_margin_k", "float", 3.0, low=0.0, high=15.0, unit="K"))
+
+
+def read_hot_water(t: Table | None, path: str, source: str = "air", main: HeatPumpCascade | None = None) -> HotWater:
     """A ``hot_water`` table (absent: 1,000 l at 55–75 °C heated by the space-heating cascade)."""
     t = t or Table({}, path, HOT_WATER_KEYS)
     tank_table = t.table("tank", TANK_KEYS) or Table({}, t.key("tank"), TANK_KEYS)
     heat_pump = t.table("heat_pump", HEAT_PUMP_KEYS)
+    if heat_pump is not None and "loop_degc" in heat_pump:
+        unit = read_booster(heat_pump, main)
+    else:
+        unit = None if heat_pump is None else read_heat_pumps(heat_pump, source)
     with t.constructing():
         return HotWater(
             tank=read_tank(tank_table, volume_l=1000.0, min_degc=55.0, max_degc=75.0),
             mode=t.value("mode", "str", "heat_pump", choices=HOT_WATER_MODES),
             setpoint_degc=t.value("setpoint_degc", "float", 60.0, low=5.0, high=98.0, unit="degC"),
             booster_kw=t.value("booster_kw", "float", 0.0, low=0.0, high=1e4, unit="kW"),
-            heat_pump=None if heat_pump is None else read_heat_pumps(heat_pump),
+            heat_pump=unit,
             charge_margin_k=t.value("charge_margin_k", "float", 5.0, low=0.0, high=20.0, unit="K"))
 
 
@@ -160,14 +211,15 @@ def read_backup(t: Table | None, path: str) -> Backup:
                       serves_hot_water=t.value("serves_hot_water", "bool", True))
 
 
-def read_plant(t: Table) -> Plant:
+def read_plant(t: Table, source: str = "air") -> Plant:
     """A ``plant`` table: heat pumps (optional for a reference), buffer, hot water and backup."""
     heat_pumps = t.table("heat_pumps", HEAT_PUMP_KEYS)
     buffer = t.table("buffer", TANK_KEYS)
     with t.constructing():
+        main = None if heat_pumps is None else read_heat_pumps(heat_pumps, source)
         return Plant(
-            heat_pumps=None if heat_pumps is None else read_heat_pumps(heat_pumps),
-            hot_water=read_hot_water(t.table("hot_water", HOT_WATER_KEYS), t.key("hot_water")),
+            heat_pumps=main,
+            hot_water=read_hot_water(t.table("hot_water", HOT_WATER_KEYS), t.key("hot_water"), source, main),
             buffer=None if buffer is None else read_tank(buffer, volume_l=None, min_degc=20.0, max_degc=80.0),
             backup=read_backup(t.table("backup", BACKUP_KEYS), t.key("backup")))
 
@@ -254,13 +306,79 @@ def read_battery(t: Table | None) -> Battery | None:
             peak_reserve_frac=t.value("peak_reserve_frac", "float", d.peak_reserve_frac, low=0.0, high=1.0))
 
 
+# --------------------------------------------------------------------------- source and placement
+def read_source(t: Table) -> tuple[str | None, object]:
+    """``source`` ("air", "ground", "exhaust_air", "water") and its table (``[variants.ground]``,
+    ``[variants.exhaust_air]`` or ``[variants.water]``); a table of another source raises."""
+    source = t.value("source", "str", None, choices=SOURCES) if "source" in t.allowed else None
+    given = [name for name in SOURCE_TABLES if name in t]
+    for name in given:
+        if name != source:
+            raise InputError(f"{t.key(name)} is given but {t.key('source')} = {source!r}; allowed: the table of the "
+                             f"chosen source only ({source!r})")
+    if not given:
+        return source, None
+    o = t.table(source, {"ground": GROUND_KEYS, "exhaust_air": EXHAUST_AIR_KEYS, "water": WATER_KEYS}[source])
+    with o.constructing():
+        if source == "ground":
+            d = GroundLoop()
+            return source, GroundLoop(
+                total_length_m=o.value("total_length_m", "float", None, low=20.0, high=40_000.0, unit="m"),
+                depth_m=o.value("depth_m", "float", d.depth_m, low=20.0, high=300.0, unit="m"),
+                spacing_m=o.value("spacing_m", "float", d.spacing_m, low=3.0, high=50.0, unit="m"),
+                ground_degc=o.value("ground_degc", "float", d.ground_degc, low=5.0, high=25.0, unit="degC"),
+                conductivity_w_mk=o.value("conductivity_w_mk", "float", d.conductivity_w_mk, low=0.5, high=6.0,
+                                          unit="W/(m.K)"),
+                borehole_resistance_mk_w=o.value("borehole_resistance_mk_w", "float", d.borehole_resistance_mk_w,
+                                                 low=0.02, high=0.5, unit="m.K/W"),
+                heat_capacity_mj_m3k=o.value("heat_capacity_mj_m3k", "float", d.heat_capacity_mj_m3k, low=1.0,
+                                             high=4.0, unit="MJ/(m3.K)"),
+                model=o.value("model", "str", d.model, choices=("finite", "infinite")),
+                years=o.value("years", "int", d.years, low=1, high=50))
+        if source == "exhaust_air":
+            d = ExhaustAir()
+            return source, ExhaustAir(
+                airflow_m3_h=o.value("airflow_m3_h", "float", None, low=10.0, high=1e6, unit="m3/h"),
+                extract_degc=o.value("extract_degc", "float", d.extract_degc, low=10.0, high=35.0, unit="degC"),
+                min_outlet_degc=o.value("min_outlet_degc", "float", d.min_outlet_degc, low=-25.0, high=30.0,
+                                        unit="degC"))
+        d = WaterBody()
+        return source, WaterBody(
+            body=o.value("body", "str", d.body, choices=("canal", "groundwater")),
+            monthly_degc=o.numbers("monthly_degc", None, length=12),
+            exchanger_approach_k=o.value("exchanger_approach_k", "float", d.exchanger_approach_k, low=0.0, high=10.0,
+                                         unit="K"))
+
+
+def read_placement(t: Table | None) -> Placement | None:
+    """A ``placement`` table (absent: the default of the variant's source); see :class:`~mgwsim.assess.placement.Placement`."""
+    if t is None:
+        return None
+    d = Placement()
+    with t.constructing():
+        return Placement(
+            location=t.value("location", "str", d.location, choices=LOCATIONS),
+            units_on=t.value("units_on", "str", d.units_on, choices=UNITS_ON),
+            charge_kg=t.value("charge_kg", "float", None, low=0.0, low_inclusive=False, high=5000.0, unit="kg"),
+            room_volume_m3=t.value("room_volume_m3", "float", None, low=1.0, high=1e5, unit="m3"),
+            sound_power_dba=t.value("sound_power_dba", "float", None, low=20.0, high=130.0, unit="dB(A)"),
+            window_distance_m=t.value("window_distance_m", "float", d.window_distance_m, low=0.5, high=1000.0, unit="m"),
+            reflecting_planes=t.value("reflecting_planes", "int", d.reflecting_planes, low=1, high=3),
+            zone=t.value("zone", "str", d.zone, choices=tuple(VLAREM_ZONES_DBA)),
+            unit_footprint_m2=t.value("unit_footprint_m2", "float", None, low=0.1, high=500.0, unit="m2"),
+            available_area_m2=t.value("available_area_m2", "float", None, low=0.0, high=1e6, unit="m2"))
+
+
 # --------------------------------------------------------------------------- variants
 def _variant(t: Table, plant: Plant, *, keeps_existing_boiler: bool) -> Variant:
     pv = [array for raw, path in t.items("pv") for array in read_pv(raw, path)]
     ev_table = t.table("ev", EV_KEYS)
     ev, strategy = (None, "uncontrolled") if ev_table is None else read_ev(ev_table)
+    source, options = read_source(t)
+    placement = read_placement(t.table("placement", PLACEMENT_KEYS)) if "placement" in t.allowed else None
     with t.constructing():
         return Variant(
+            source=source, source_options=options, placement=placement,
             name=t.value("name", "str"), plant=plant, pv=tuple(pv), ev=ev, ev_strategy=strategy,
             control=read_control(t.table("control", CONTROL_KEYS), t.key("control")),
             connection=t.value("connection", "str", "lv", choices=CONNECTIONS),
@@ -306,7 +424,8 @@ def read_variants(root: Table) -> list[Variant]:
         if "heat_pumps" not in plant_table:
             raise InputError(f"{plant_table.key('heat_pumps')} is required in a variant (only the reference may "
                              "have no heat pumps)")
-        variant = _variant(t, read_plant(plant_table), keeps_existing_boiler=True)
+        source = t.value("source", "str", "air", choices=SOURCES)
+        variant = _variant(t, read_plant(plant_table, source), keeps_existing_boiler=True)
         merged[variant.name] = t.data
         variants.append(variant)
     return variants

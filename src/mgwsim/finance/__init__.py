@@ -44,6 +44,14 @@ from mgwsim.finance._metrics import (
     payback,
     subsidy_gap,
 )
+from mgwsim.finance._sharing import (
+    FLUVIUS_SHARING_FEE_EUR_PER_YEAR,
+    SharingResult,
+    SharingTerms,
+    injection_price_eur_per_kwh,
+    supply_price_eur_per_kwh,
+    value_sharing,
+)
 from mgwsim.finance._split import building_items, co_owner_split, later_costs, split_cents
 from mgwsim.finance._uncertainty import monte_carlo
 from mgwsim.finance._subsidies import (
@@ -94,6 +102,12 @@ __all__ = [
     "business_case",
     "cabin_investments",
     "co_owner_split",
+    "FLUVIUS_SHARING_FEE_EUR_PER_YEAR",
+    "SharingResult",
+    "SharingTerms",
+    "injection_price_eur_per_kwh",
+    "supply_price_eur_per_kwh",
+    "value_sharing",
     "connection_upgrade_investments",
     "discount_factors",
     "gas_closure_investments",

@@ -134,7 +134,7 @@ RECURRING_CAPITAL = ("maintenance_before_eur", "maintenance_after_eur", "replace
 
 
 def co_owner_split(case, *, shares=None, floor_area_m2=None, metered_heat_kwh=None, fixed_frac: float = 0.3,
-                   apartment_ids=None) -> pd.DataFrame:
+                   apartment_ids=None, sharing=None) -> pd.DataFrame:
     """What a :class:`BusinessCase` means for each apartment: one-off apart from recurring.
 
     Parameters
@@ -150,6 +150,14 @@ def co_owner_split(case, *, shares=None, floor_area_m2=None, metered_heat_kwh=No
         Fixed part of the energy costs split by the capital key (default 0.3, i.e. 30/70).
     apartment_ids : sequence, optional
         Row labels.
+    sharing : SharingResult, optional
+        Energy sharing of the common PV's surplus with the apartments
+        (:func:`mgwsim.finance.value_sharing`, one row per apartment in the same order). Adds
+        ``sharing_private_eur`` (the apartment's own bill change: supply no longer bought, the price
+        paid to the VME, the fees), ``sharing_common_eur`` (its part, by the energy key, of the
+        common account's change: injection compensation forgone less what the apartments pay),
+        ``sharing_net_eur`` (their sum) and ``recurring_change_with_sharing_eur`` =
+        ``recurring_change_eur`` + ``sharing_net_eur`` [EUR/year]; the other columns are unchanged.
 
     Returns
     -------
@@ -206,6 +214,8 @@ def co_owner_split(case, *, shares=None, floor_area_m2=None, metered_heat_kwh=No
     table["saving_eur"] = -table["recurring_change_eur"]
     index = pd.Index(apartment_ids if apartment_ids is not None else np.arange(1, capital.size + 1), name="apartment")
     frame = pd.DataFrame(table, index=index)
+    if sharing is not None:
+        frame = _with_sharing(frame, sharing, energy)
     frame.attrs["key"] = key
     frame.attrs["energy_key"] = (key if metered_heat_kwh is None
                                  else f"{fixed_frac:g} {key} + {1 - fixed_frac:g} metered heat")
@@ -234,3 +244,19 @@ def _key_for(capital: np.ndarray, energy: np.ndarray, capital_amount: float, ene
     if total == 0.0:
         return capital
     return (capital * capital_amount + energy * energy_amount) / total
+
+
+def _with_sharing(frame: pd.DataFrame, sharing, energy: np.ndarray) -> pd.DataFrame:
+    """``frame`` with the sharing columns (see :func:`co_owner_split`), to the cent."""
+    private = sharing.apartments["bill_change_eur"].to_numpy(dtype=float)
+    if private.size != len(frame):
+        raise InputError(f"co_owner_split.sharing has {private.size} apartments, the split {len(frame)}")
+    private_cents = np.round(private * 100.0).astype(np.int64)
+    common_cents = _split_int_cents(float(sharing.common["bill_change_eur"]), energy)
+    frame = frame.copy()
+    frame["sharing_private_eur"] = private_cents / 100.0
+    frame["sharing_common_eur"] = common_cents / 100.0
+    frame["sharing_net_eur"] = (private_cents + common_cents) / 100.0
+    frame["recurring_change_with_sharing_eur"] = (np.round(frame["recurring_change_eur"].to_numpy() * 100.0)
+                                                  .astype(np.int64) + private_cents + common_cents) / 100.0
+    return frame

@@ -41,7 +41,8 @@ column, either the cumulative register read at any instants (monthly readings, o
 **Heat-pump monitoring** (:func:`read_heatpump_monitoring`): a comma-separated CSV, one row per
 regular 15-minute or hourly interval (period-beginning), columns ``time``,
 ``electricity_kwh``, ``heat_kwh``, ``supply_temp_degc``, ``return_temp_degc`` (other names
-through ``columns``).
+through ``columns``), optionally ``pv_kwh`` (the PV inverter's production) and ``gas_kwh`` (a
+hybrid's gas meter).
 
 Timestamps without an offset are local Brussels time (the autumn hour twice, in order);
 timestamps with an offset are converted.
@@ -88,6 +89,10 @@ HEAT_UNITS_KWH = {"kWh": 1.0, "MWh": 1000.0, "GJ": 1e9 / 3.6e6}
 
 MONITORING_COLUMNS = ("electricity_kwh", "heat_kwh", "supply_temp_degc", "return_temp_degc")
 """Columns of a heat-pump monitoring export (after the ``columns`` mapping)."""
+
+OPTIONAL_MONITORING_COLUMNS = ("pv_kwh", "gas_kwh")
+"""Columns a monitoring export may also have, read when present: the PV inverter's production and the gas
+meter's use per interval [kWh] (the monitoring plan's PV and gas meters on the same data logger)."""
 
 WATER_TEMPERATURE_RANGE_DEGC = (0.0, 100.0)
 """Supply and return temperatures possible in a pressurised water heating loop [°C] (liquid water)."""
@@ -343,7 +348,8 @@ def read_heatpump_monitoring(path, *, time_column: str = "time", columns: dict[s
     -------
     MeterSeries
         Columns ``electricity_kwh``, ``heat_kwh`` [kWh per interval], ``supply_temp_degc``,
-        ``return_temp_degc`` [°C].
+        ``return_temp_degc`` [°C]; ``pv_kwh`` and ``gas_kwh`` [kWh per interval] when the file has
+        them (:data:`OPTIONAL_MONITORING_COLUMNS`).
 
     Raises
     ------
@@ -356,13 +362,15 @@ def read_heatpump_monitoring(path, *, time_column: str = "time", columns: dict[s
     raw = read_table(path)
     mapping = columns or {c: c for c in MONITORING_COLUMNS}
     for target in mapping.values():
-        check_choice(target, "columns target", MONITORING_COLUMNS, owner="read_heatpump_monitoring")
+        check_choice(target, "columns target", MONITORING_COLUMNS + OPTIONAL_MONITORING_COLUMNS,
+                     owner="read_heatpump_monitoring")
     by_target = {target: csv for csv, target in mapping.items()}
     require_columns(raw, [time_column] + [by_target.get(c, c) for c in MONITORING_COLUMNS], source)
     times = local_times(raw[time_column], source, time_column, tz=tz, time_format=time_format)
     step = check_regular(times, source, time_column, (QUARTER, HOUR))
     frame = pd.DataFrame(index=pd.DatetimeIndex(times, name="time"))
-    for target in MONITORING_COLUMNS:
+    optional = [c for c in OPTIONAL_MONITORING_COLUMNS if by_target.get(c, c) in raw.columns]
+    for target in (*MONITORING_COLUMNS, *optional):
         csv = by_target.get(target, target)
         values = numbers(raw[csv], source, csv, times)
         low, high = (0.0, None) if target.endswith("_kwh") else WATER_TEMPERATURE_RANGE_DEGC

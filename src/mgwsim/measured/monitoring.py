@@ -51,9 +51,10 @@ from mgwsim.errors import DataError, InputError, check_choice
 from mgwsim.measured.baseline import ChangePointFit, daily_mean_temperature
 from mgwsim.measured.calibration import Calibration
 from mgwsim.measured.meters import MeterSeries
+from mgwsim.simyear import LOCAL_TIMEZONE
 
 __all__ = ["ENERGY_COLUMNS", "SPF_BOUNDARIES", "adjusted_baseline_kwh", "avoided_energy", "boundary_flows",
-           "performance_gap", "sepemo_spf", "simulated_monitoring"]
+           "monthly_comparison", "performance_gap", "sepemo_spf", "simulated_monitoring"]
 
 SPF_BOUNDARIES = ("H1", "H2", "H3", "H4")
 """The SEPEMO-Build system boundaries."""
@@ -252,6 +253,38 @@ def performance_gap(measured, simulated, *, boundary: str = "H4") -> pd.DataFram
     table.attrs.update(step_h=step_h, period=(m.index[0], m.index[-1] + pd.Timedelta(hours=step_h)),
                        boundary=boundary)
     return table
+
+
+def monthly_comparison(measured, simulated) -> pd.DataFrame:
+    """Measured and simulated energy per local calendar month over the intervals both cover.
+
+    Parameters
+    ----------
+    measured, simulated
+        As for :func:`performance_gap`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: months (``Period``); columns ``<column>_measured`` and ``<column>_simulated`` [kWh]
+        for the energy columns both have, and ``spf_measured``, ``spf_simulated`` [-] (heat over
+        electricity of the month) when both have heat and electricity.
+    """
+    m, s, _ = _aligned(measured, simulated)
+    months = m.index.tz_convert(LOCAL_TIMEZONE).tz_localize(None).to_period("M")
+    columns = [c for c in ENERGY_COLUMNS if c in m.columns and c in s.columns]
+    out = {}
+    for column in columns:
+        out[f"{column}_measured"] = m[column].groupby(months).sum()
+        out[f"{column}_simulated"] = s[column].groupby(months).sum()
+    frame = pd.DataFrame(out)
+    if {"heat_kwh", "electricity_kwh"} <= set(columns):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            for side in ("measured", "simulated"):
+                frame[f"spf_{side}"] = (frame[f"heat_kwh_{side}"] / frame[f"electricity_kwh_{side}"]).where(
+                    frame[f"electricity_kwh_{side}"] > 0)
+    frame.index.name = "month"
+    return frame
 
 
 # --------------------------------------------------------------------------- avoided energy

@@ -260,58 +260,24 @@ def systems_section_body(result, language: str) -> str:
 
 
 # --------------------------------------------------------------------------- monitoring plan
-@dataclass(frozen=True)
-class MeterPoint:
-    """One point of the monitoring plan: what is metered, where, at which interval (catalogue keys of
-    :mod:`mgwsim.report.text`, ``mon_what_<key>``, ``mon_where_<key>``, and the interval in minutes)."""
+def monitoring_plan(result, name: str) -> list:
+    """The monitoring plan of ``name``: the rows of :func:`mgwsim.measured.monitoring_plan` (what is metered,
+    with which meter, where, at which interval, the KPIs it feeds); a meter added there is listed here too."""
+    from mgwsim.measured import monitoring_plan as plan
 
-    key: str
-    interval_min: int
-
-
-def _meter_points(variant) -> list[MeterPoint]:
-    plant = variant.plant
-    points = [MeterPoint("grid", 15)]
-    if plant.heat_pumps is not None or plant.hot_water.heat_pump is not None:
-        points += [MeterPoint("hp_electricity", 15), MeterPoint("hp_heat", 15)]
-    points += [MeterPoint("dhw_heat", 60), MeterPoint("temperatures", 5)]
-    if plant.backup.kind == "gas_boiler":
-        points.append(MeterPoint("gas", 60))
-    elif plant.backup.kind == "electric":
-        points.append(MeterPoint("backup_electricity", 15))
-    if variant.pv:
-        points.append(MeterPoint("pv", 15))
-    if variant.battery is not None:
-        points.append(MeterPoint("battery", 15))
-    if variant.ev is not None:
-        points.append(MeterPoint("ev", 15))
-    points.append(MeterPoint("comfort", 60))
-    return points
-
-
-MONITORING_RULES: list = [_meter_points]
-"""Functions ``variant -> list[MeterPoint]`` whose points make the monitoring plan; append one to add points
-(with its ``mon_what_<key>`` and ``mon_where_<key>`` in :data:`mgwsim.report.text.LABELS`)."""
-
-
-def monitoring_plan(result, name: str) -> list[MeterPoint]:
-    """The monitoring plan of ``name``: the points of every rule of :data:`MONITORING_RULES`, in order, each
-    key once."""
-    variant = result.result(name).variant
-    seen: dict[str, MeterPoint] = {}
-    for rule in MONITORING_RULES:
-        for point in rule(variant):
-            seen.setdefault(point.key, point)
-    return list(seen.values())
+    return plan(result.result(name).variant)
 
 
 def monitoring_html(result, name: str, language: str) -> str:
+    """The monitoring plan in short for the application: what, where, interval (the full plan, with meters, KPIs
+    and what goes to the city, is the report's monitoring-plan section)."""
     from mgwsim.report.html import table_html
 
-    rows = [[t(f"mon_what_{p.key}", language), t(f"mon_where_{p.key}", language),
-             (t("mon_interval", language, minutes=p.interval_min), "num")] for p in monitoring_plan(result, name)]
-    return table_html([t(c, language) for c in ("mon_what", "mon_where", "mon_interval_header")], rows,
-                      attrs='id="monitoring-table"')
+    rows = [[row.text("quantity", language), row.text("location", language),
+             (t(f"mp_interval_{row.interval.replace(' ', '_')}", language), "num")]
+            for row in monitoring_plan(result, name)]
+    return table_html([t(c, language) for c in ("mp_quantity", "mp_location", "mp_interval")], rows,
+                      attrs='id="application-monitoring"')
 
 
 # --------------------------------------------------------------------------- subsidy application

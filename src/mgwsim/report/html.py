@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
+import jinja2
 import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
 from mgwsim._format import format_date, in_language
 from mgwsim.branding import Branding
+from mgwsim.errors import InputError
 from mgwsim.report import analysis as a
 from mgwsim.report import sources as src
 from mgwsim.report.layout import Section, environment, render_page, stylesheets
@@ -52,7 +54,7 @@ from mgwsim.study.decision import condition_text  # the decision's words for a f
 STATUS_CLASSES = ("pass", "warn", "fail")
 
 SECTIONS = ("summary", "details", "comparison", "systems", "energy", "heat_pump", "economics", "application", "lock_in",
-            "renovation_path", "building", "sources")
+            "renovation_path", "monitoring_plan", "building", "sources")
 """Section ids of the report, in page order."""
 
 FIGURE_SECTIONS = {
@@ -513,6 +515,37 @@ def sources_section(result, language: str) -> Section:
     return _section("sources", t("sec_sources", language), body)
 
 
+# --------------------------------------------------------------------------- monitoring plan
+MONITORING_PLAN_TEMPLATE = "monitoring_plan.html.j2"
+CITY_KPIS = ("mp_city_heat", "mp_city_spf", "mp_city_pv", "mp_city_peak", "mp_city_savings", "mp_city_co2")
+"""The yearly KPIs the city receives (label keys), in the order of the list in the section."""
+
+
+def monitoring_plan_section(result, name: str, language: str, env=None) -> Section:
+    """What to meter after the works for variant ``name`` (:func:`mgwsim.measured.monitoring_plan`), where, how
+    often, and which KPIs go to the city, through the template ``monitoring_plan.html.j2``."""
+    from mgwsim.measured import monitoring_plan
+
+    rows = [{"key": r.key, "quantity": r.text("quantity", language), "meter": r.text("meter", language),
+             "location": r.text("location", language), "interval": t(f"mp_interval_{r.interval.replace(' ', '_')}",
+                                                                     language),
+             "kpi": r.text("kpi", language), "to_city": t("yes" if r.to_city else "no", language),
+             "to_city_flag": r.to_city} for r in monitoring_plan(result.result(name).variant)]
+    labels = {key: t(f"mp_{key}", language) for key in ("quantity", "meter", "location", "interval", "kpi", "to_city",
+                                                         "city_kpis")}
+    try:
+        body = (env or environment()).get_template(MONITORING_PLAN_TEMPLATE).render(
+            intro=t("mp_intro", language, name=result.result(name).variant.label(language)), labels=labels, rows=rows,
+            city_kpis=[t(key, language) for key in CITY_KPIS], city_note=t("mp_city_note", language))
+    except jinja2.TemplateSyntaxError as error:
+        raise InputError(f"report template {error.filename or error.name}, line {error.lineno}: {error.message}") \
+            from None
+    except jinja2.UndefinedError as error:
+        raise InputError(f"report template {MONITORING_PLAN_TEMPLATE}: {error.message}; its values are: intro, "
+                         "labels, rows, city_kpis, city_note") from None
+    return _section("monitoring_plan", t("sec_monitoring_plan", language), body)
+
+
 # --------------------------------------------------------------------------- the engineer's content
 def systems_section(result, language: str) -> Section:
     """Per option its system diagram and cost breakdown (:mod:`mgwsim.report.engineer`)."""
@@ -546,7 +579,7 @@ def engineer_timeline_html(result, name: str, language: str) -> str:
 
 
 # --------------------------------------------------------------------------- page
-def _sections(result, name: str, figures: dict, sensitivity: pd.DataFrame, language: str) -> list[Section]:
+def _sections(result, name: str, figures: dict, sensitivity: pd.DataFrame, language: str, env=None) -> list[Section]:
     detail = result.detail_variant
     summary_sensitivity = sensitivity if name == detail else a.npv_sensitivity(result, detail)
     return [
@@ -560,6 +593,7 @@ def _sections(result, name: str, figures: dict, sensitivity: pd.DataFrame, langu
         application_section(result, language),
         lock_in_section(result, name, figures, language),
         renovation_path_section(result, name, language),
+        monitoring_plan_section(result, name, language, env),
         building_section(result, language),
         sources_section(result, language),
     ]
@@ -597,5 +631,5 @@ def render_html(result, name: str, figures: dict, sensitivity: pd.DataFrame, lan
     (a firm's ``template_dir`` first) with the firm's ``stylesheet`` after the packaged one."""
     env = environment(template_dir)
     context = page_context(result, name, branding or Branding(), language)
-    context.update(css=stylesheets(env, stylesheet), sections=_sections(result, name, figures, sensitivity, language))
+    context.update(css=stylesheets(env, stylesheet), sections=_sections(result, name, figures, sensitivity, language, env))
     return render_page(env, context)

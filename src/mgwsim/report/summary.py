@@ -17,6 +17,7 @@ import pandas as pd
 
 from mgwsim._format import format_eur, format_number, format_share, in_language, share_decimals
 from mgwsim.finance import KLIMAATFONDS_MAX_EPC_KWH_M2, later_costs, split_cents
+from mgwsim.assess.placement import PLACEMENT_CHECKS
 from mgwsim.report import sentences as s
 from mgwsim.report.analysis import cost_table_years
 from mgwsim.report.text import SENTENCES, check_label, check_sentence, item_label
@@ -105,9 +106,10 @@ def failing_today_only(result, name: str) -> list:
 
 def verdicts_shown(result, name: str) -> tuple[str, list]:
     """The checks page one lists (not passed) and when they hold: ``("end", checks)`` at the end of
-    the renovation path, else ``("today", checks)``."""
+    the renovation path, else ``("today", checks)``; the placement checks (the same at every step) always."""
     if name in result.paths:
-        return "end", [c for c in result.paths[name].final_checks() if c.status != "pass"]
+        placement = [c for c in result.result(name).checks if c.name in PLACEMENT_CHECKS and c.status != "pass"]
+        return "end", [c for c in result.paths[name].final_checks() if c.status != "pass"] + placement
     return "today", [c for c in result.result(name).checks if c.status != "pass"]
 
 

@@ -268,6 +268,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "check_hot_water_hygiene": ("Hot-water hygiene (legionella)", "Hygiëne warm water (legionella)"),
     "check_temperature_lock_in": ("Temperature lock-in (radiators)", "Temperatuur-lock-in (radiatoren)"),
     "check_oversizing": ("Oversizing after renovation", "Overdimensionering na renovatie"),
+    "check_refrigerant_charge": ("Refrigerant charge (EN 378-1)", "Koelmiddelvulling (EN 378-1)"),
+    "check_outdoor_noise": ("Outdoor-unit noise (VLAREM II)", "Geluid buitentoestel (VLAREM II)"),
+    "check_unit_space": ("Space for the units", "Plaats voor de toestellen"),
+    "check_heat_source": ("Heat source", "Warmtebron"),
     "check_pv_before_roof": ("PV before the roof renovation", "Zonnepanelen vóór de dakrenovatie"),
     # sensitivity
     "sens_electricity_price": ("Electricity price ±20 %", "Elektriciteitsprijs ±20 %"),
@@ -388,6 +392,191 @@ LABELS: dict[str, tuple[str, str]] = {
     "state_as_is": ("as is", "zoals het is"),
     "data": ("Data", "Gegevens"),
     "carrier": ("Energy carrier", "Energiedrager"),
+    # monitoring plan (mgwsim.measured.monitoring_plan) in the study report
+    "sec_monitoring_plan": ("Monitoring plan after the works", "Monitoringplan na de werken"),
+    "mp_intro": ("What to meter once the variant '{name}' is built, where and how often. The Antwerp Klimaatfonds asks each project "
+                 "to meter production and use on the collective installation and to share the data with the city "
+                 "(its learning track); these meters also let the firm compare the plant with this study "
+                 "('mgwsim monitor') and state the savings on a normal year.",
+                 "Wat te meten zodra de variant '{name}' gebouwd is, waar en hoe vaak. Het Antwerpse Klimaatfonds vraagt elk "
+                 "project om productie en verbruik op de collectieve installatie te meten en de gegevens met de stad "
+                 "te delen (het leertraject); met deze meters vergelijkt het studiebureau de installatie ook met deze "
+                 "studie ('mgwsim monitor') en berekent het de besparing voor een normaal jaar."),
+    "mp_quantity": ("What is measured", "Wat wordt gemeten"),
+    "mp_meter": ("Meter", "Meter"),
+    "mp_location": ("Where", "Waar"),
+    "mp_interval": ("Interval", "Interval"),
+    "mp_kpi": ("Feeds the indicators", "Voedt de indicatoren"),
+    "mp_to_city": ("To the city", "Naar de stad"),
+    "mp_interval_15_min": ("15 min", "15 min"),
+    "mp_interval_1_h": ("1 h", "1 u"),
+    "mp_interval_1_month": ("1 month", "1 maand"),
+    "mp_interval_per_session": ("per session", "per laadbeurt"),
+    "mp_city_kpis": ("What the city receives each year", "Wat de stad elk jaar ontvangt"),
+    "mp_city_heat": ("heat produced by the heat pumps and their electricity [kWh]",
+                     "warmte geproduceerd door de warmtepompen en hun elektriciteit [kWh]"),
+    "mp_city_spf": ("the seasonal performance factor at the SEPEMO boundaries H2 and H4",
+                    "de seizoensprestatiefactor binnen de SEPEMO-grenzen H2 en H4"),
+    "mp_city_pv": ("PV production and the share used in the building [kWh, %]",
+                   "PV-productie en het aandeel dat in het gebouw verbruikt wordt [kWh, %]"),
+    "mp_city_peak": ("the highest quarter-hour offtake of each month [kW]",
+                     "de hoogste kwartierafname van elke maand [kW]"),
+    "mp_city_savings": ("the energy saved on a normal year, with its uncertainty (IPMVP, ASHRAE Guideline 14)",
+                        "de bespaarde energie in een normaal jaar, met de onzekerheid (IPMVP, ASHRAE Guideline 14)"),
+    "mp_city_co2": ("the CO2 avoided [t]", "de vermeden CO2 [t]"),
+    # mgwsim calibrate / mgwsim monitor pages (mgwsim.report.measured)
+    "measured_subtitle": ("Measured data of the building: the bills before and the meters after the works",
+                          "Meetgegevens van het gebouw: de facturen voor en de meters na de werken"),
+    "title_calibration": ("Calibration of the building to its gas bills", "Kalibratie van het gebouw op zijn "
+                          "gasfacturen"),
+    "title_monitoring": ("Monitoring after the works", "Monitoring na de werken"),
+    "sec_calibration": ("Calibration to the gas bills", "Kalibratie op de gasfacturen"),
+    "sec_monitoring": ("Measured against simulated", "Gemeten tegenover gesimuleerd"),
+    "cal_intro": ("{n} gas bills from {first} to {last} (file {source}). First the change-point baseline of the "
+                  "bills (ASHRAE Guideline 14, IPMVP option C): a baseload plus a slope below a base temperature; "
+                  "then the simulation's uncertain inputs calibrated to the same bills with priors (regularised "
+                  "least squares, Laplace approximation of the uncertainty).",
+                  "{n} gasfacturen van {first} tot {last} (bestand {source}). Eerst de referentielijn van de "
+                  "facturen met een knikpunt (ASHRAE Guideline 14, IPMVP optie C): een basisverbruik plus een "
+                  "helling onder een basistemperatuur; daarna de onzekere invoer van de simulatie gekalibreerd op "
+                  "dezelfde facturen met voorkennis (geregulariseerde kleinste kwadraten, Laplace-benadering van "
+                  "de onzekerheid)."),
+    "cal_change_point_title": ("Change-point baseline of the bills", "Referentielijn met knikpunt van de facturen"),
+    "cal_cp_base": ("Base temperature [°C]", "Basistemperatuur [°C]"),
+    "cal_cp_slope": ("Slope [kWh/(K·d)]", "Helling [kWh/(K·d)]"),
+    "cal_cp_baseload": ("Baseload [kWh/d]", "Basisverbruik [kWh/d]"),
+    "cal_r2": ("R² [-]", "R² [-]"),
+    "cal_estimate": ("Estimate", "Schatting"),
+    "cal_se": ("Standard error", "Standaardfout"),
+    "cal_parameters_title": ("Calibrated parameters and their uncertainty",
+                             "Gekalibreerde parameters en hun onzekerheid"),
+    "cal_prior_mean": ("Prior mean", "Voorkennis: gemiddelde"),
+    "cal_prior_sd": ("Prior standard deviation", "Voorkennis: standaardafwijking"),
+    "cal_sd": ("Posterior standard deviation", "Standaardafwijking na kalibratie"),
+    "cal_ci95": ("95 % interval", "95 %-interval"),
+    "cal_sd_ratio": ("Posterior / prior", "Na / voor"),
+    "cal_parameters_note": (
+        "A ratio of posterior to prior standard deviation near 1 means the bills do not inform that parameter and "
+        "its prior holds it: from gas alone only the setpoint and the heat loss and hot water relative to the "
+        "boiler efficiency are identified.",
+        "Een verhouding van de standaardafwijking na en voor de kalibratie dicht bij 1 betekent dat de facturen "
+        "niets over die parameter zeggen en dat de voorkennis hem vastlegt: uit gas alleen volgen enkel de "
+        "binnentemperatuur en het warmteverlies en warm water gedeeld door het ketelrendement."),
+    "cal_p_setpoint_degc": ("Heating setpoint [°C]", "Binnentemperatuur [°C]"),
+    "cal_p_infiltration_per_h": ("Infiltration [1/h]", "Infiltratie [1/h]"),
+    "cal_p_u_scale": ("U-value scale [-]", "Schaalfactor U-waarden [-]"),
+    "cal_p_litres_per_person_day": ("Hot water [l/(person·d)]", "Warm water [l/(persoon·d)]"),
+    "cal_p_boiler_efficiency": ("Boiler efficiency (GCV) [-]", "Ketelrendement (BVW) [-]"),
+    "cal_statistics_title": ("Fit against ASHRAE Guideline 14 (monthly data)",
+                             "Overeenkomst volgens ASHRAE Guideline 14 (maandgegevens)"),
+    "cal_statistic": ("Statistic", "Maat"),
+    "cal_simulation": ("Calibrated simulation", "Gekalibreerde simulatie"),
+    "cal_change_point": ("Change-point model", "Knikpuntmodel"),
+    "cal_criterion": ("Criterion", "Criterium"),
+    "cal_verdict": ("Verdict", "Oordeel"),
+    "cal_cv_rmse": ("CV(RMSE)", "CV(RMSE)"),
+    "cal_nmbe": ("NMBE", "NMBE"),
+    "cal_meets": ("met", "gehaald"),
+    "cal_fails": ("not met", "niet gehaald"),
+    "cal_verdict_meets": ("The calibrated simulation meets Guideline 14's monthly criteria: the study can run on "
+                          "this building.",
+                          "De gekalibreerde simulatie haalt de maandcriteria van Guideline 14: de studie kan op dit "
+                          "gebouw rekenen."),
+    "cal_verdict_fails": ("The calibrated simulation does not meet Guideline 14's monthly criteria: check the bills "
+                          "(estimated readings, missing months) and the building's description before relying on it.",
+                          "De gekalibreerde simulatie haalt de maandcriteria van Guideline 14 niet: controleer de "
+                          "facturen (geschatte meterstanden, ontbrekende maanden) en de beschrijving van het gebouw "
+                          "voor u erop steunt."),
+    "cal_periods_title": ("Gas per billing period", "Gas per factuurperiode"),
+    "cal_start": ("From", "Van"),
+    "cal_end": ("To", "Tot"),
+    "cal_days": ("Days", "Dagen"),
+    "cal_measured_kwh": ("Billed [kWh]", "Gefactureerd [kWh]"),
+    "cal_simulated_kwh": ("Simulated [kWh]", "Gesimuleerd [kWh]"),
+    "cal_residual_kwh": ("Difference [kWh]", "Verschil [kWh]"),
+    "cal_measured": ("Measured", "Gemeten"),
+    "cal_simulated": ("Simulated", "Gesimuleerd"),
+    "cal_gas_mwh": ("Gas [MWh]", "Gas [MWh]"),
+    "cal_gas_per_day": ("Gas per day [kWh/d]", "Gas per dag [kWh/d]"),
+    "cal_mean_temperature": ("Mean outdoor temperature [°C]",
+                             "Gemiddelde buitentemperatuur [°C]"),
+    "fig_calibration_monthly": ("Gas bills against the calibrated simulation", "Gasfacturen tegenover de "
+                                "gekalibreerde simulatie"),
+    "fig_calibration_periods": ("Gas per billing period", "Gas per factuurperiode"),
+    "fig_calibration_change_point": ("Gas per day and outdoor temperature", "Gas per dag en buitentemperatuur"),
+    "cap_calibration_monthly": (
+        "Left: the gas of each bill, measured and simulated by the calibrated building, and the change-point "
+        "model. Right: the gas per day of each bill against the period's mean outdoor temperature, with the "
+        "change-point line.",
+        "Links: het gas van elke factuur, gemeten en gesimuleerd met het gekalibreerde gebouw, en het "
+        "knikpuntmodel. Rechts: het gas per dag van elke factuur tegenover de gemiddelde buitentemperatuur van de "
+        "periode, met de knikpuntlijn."),
+    "mon_intro": ("The variant '{variant}' as built, {period}: the meters against the simulation of the period on "
+                  "its own weather. Heat and electricity are those of the SEPEMO boundary {boundary}; the gap is "
+                  "measured minus simulated.",
+                  "De variant '{variant}' zoals gebouwd, {period}: de meters tegenover de simulatie van de periode "
+                  "met haar eigen weer. Warmte en elektriciteit zijn die binnen de SEPEMO-grens {boundary}; het "
+                  "verschil is gemeten min gesimuleerd."),
+    "mon_gap_title": ("Performance gap", "Prestatiekloof"),
+    "mon_kpi": ("Indicator", "Indicator"),
+    "mon_gap": ("Gap", "Verschil"),
+    "mon_gap_pct": ("Gap [%]", "Verschil [%]"),
+    "mon_k_heat_kwh": ("Heat [kWh]", "Warmte [kWh]"),
+    "mon_k_electricity_kwh": ("Electricity [kWh]", "Elektriciteit [kWh]"),
+    "mon_k_gas_kwh": ("Gas [kWh]", "Gas [kWh]"),
+    "mon_k_import_kwh": ("Grid offtake [kWh]", "Afname van het net [kWh]"),
+    "mon_k_export_kwh": ("Injection [kWh]", "Injectie [kWh]"),
+    "mon_k_pv_kwh": ("PV production [kWh]", "PV-productie [kWh]"),
+    "mon_k_spf_H1": ("SPF H1 [-]", "SPF H1 [-]"),
+    "mon_k_spf_H2": ("SPF H2 [-]", "SPF H2 [-]"),
+    "mon_k_spf_H3": ("SPF H3 [-]", "SPF H3 [-]"),
+    "mon_k_spf_H4": ("SPF H4 [-]", "SPF H4 [-]"),
+    "mon_k_pv_self_consumption": ("PV self-consumption [-]", "PV-zelfverbruik [-]"),
+    "mon_k_peak_import_kw": ("Peak offtake [kW]", "Afnamepiek [kW]"),
+    "mon_spf_sentence": ("The heat pumps reached an SPF {boundary} of {measured} against {simulated} simulated: a "
+                         "gap of {gap}.",
+                         "De warmtepompen haalden een SPF {boundary} van {measured} tegenover {simulated} "
+                         "gesimuleerd: een verschil van {gap}."),
+    "mon_energy_mwh": ("Energy [MWh]", "Energie [MWh]"),
+    "mon_spf_axis": ("SPF of the month [-]", "SPF van de maand [-]"),
+    "fig_monitoring_monthly": ("Months measured against simulated", "Maanden gemeten tegenover gesimuleerd"),
+    "fig_monitoring_energy": ("Heat and electricity per month", "Warmte en elektriciteit per maand"),
+    "fig_monitoring_spf": ("Seasonal performance per month", "Seizoensprestatie per maand"),
+    "cap_monitoring_monthly": ("Left: heat and electricity per month, measured (full) and simulated (light). Right: "
+                               "heat over electricity of each month.",
+                               "Links: warmte en elektriciteit per maand, gemeten (vol) en gesimuleerd (licht). "
+                               "Rechts: warmte gedeeld door elektriciteit van elke maand."),
+    "sav_title": ("Savings normalised to a typical year (IPMVP)", "Besparing genormaliseerd naar een normaal jaar "
+                  "(IPMVP)"),
+    "sav_quantity": ("Quantity", "Grootheid"),
+    "sav_normal_year": ("On the normal year [kWh]", "In het normale jaar [kWh]"),
+    "sav_uncertainty": ("Uncertainty ({level}) [kWh]", "Onzekerheid ({level}) [kWh]"),
+    "sav_baseline": ("Before the works", "Voor de werken"),
+    "sav_reporting": ("After the works", "Na de werken"),
+    "sav_savings": ("Savings", "Besparing"),
+    "sav_fraction": ("Savings [%]", "Besparing [%]"),
+    "sav_axis": ("Primary energy on the normal year [MWh]", "Primaire energie in het normale jaar [MWh]"),
+    "sav_note": (
+        "Both periods' change-point models (gas before; heat-pump electricity and gas after, in primary energy with "
+        "the Flemish EPB factors) run on the degree days of the same normal year, so the weather of each period "
+        "drops out (IPMVP Core Concepts, normalised savings, option C). The uncertainty at {level} confidence is "
+        "ASHRAE Guideline 14's for monthly models (Annex B; Reddy and Claridge 2000), the two models' added in "
+        "quadrature.",
+        "De knikpuntmodellen van beide periodes (gas voor; elektriciteit van de warmtepompen en gas na, in "
+        "primaire energie met de Vlaamse EPB-factoren) rekenen met de graaddagen van hetzelfde normale jaar, zodat "
+        "het weer van elke periode wegvalt (IPMVP Core Concepts, genormaliseerde besparing, optie C). De "
+        "onzekerheid met {level} betrouwbaarheid is die van ASHRAE Guideline 14 voor maandmodellen (bijlage B; "
+        "Reddy en Claridge 2000), van beide modellen kwadratisch opgeteld."),
+    "fig_normalised_savings": ("Normalised use and savings ({level} uncertainty)",
+                               "Genormaliseerd verbruik en besparing (onzekerheid {level})"),
+    "cap_normalised_savings": ("Use before and after the works on the normal year, and the savings, with their "
+                               "uncertainty.",
+                               "Verbruik voor en na de werken in het normale jaar, en de besparing, met hun "
+                               "onzekerheid."),
+    "mp_city_note": ("Quarter-hour data are kept for at least the years of the grant's follow-up; the city receives "
+                     "yearly totals and the quarter hours on request.",
+                     "Kwartierwaarden worden minstens bewaard zolang de opvolging van de subsidie loopt; de stad "
+                     "ontvangt jaartotalen en op vraag de kwartierwaarden."),
 }
 
 CAPTIONS: dict[str, tuple[str, str]] = {
@@ -1317,43 +1506,13 @@ CONTENT_LABELS: dict[str, tuple[str, str]] = {
                          "the renovation path when there is one):",
                          "{passed} van de {n} lock-in-toetsen zijn in orde waar de beslissing ze beoordeelt (aan het "
                          "einde van het renovatiepad als er een is):"),
-    "app_monitoring": ("Monitoring plan", "Monitoringsplan"),
+    "app_monitoring": ("Monitoring plan in short", "Monitoringplan in het kort"),
     "app_monitoring_note": ("What is metered after the works, where and how often, so that the savings claimed in "
-                            "the application can be shown.",
+                            "the application can be shown; the meters, the indicators and what goes to the city are in "
+                            "the section on the monitoring plan.",
                             "Wat na de werken gemeten wordt, waar en hoe vaak, zodat de besparing uit de aanvraag "
-                            "aangetoond kan worden."),
-    "mon_what": ("What is metered", "Wat wordt gemeten"),
-    "mon_where": ("Where", "Waar"),
-    "mon_interval_header": ("Interval", "Interval"),
-    "mon_interval": ("{minutes} min", "{minutes} min"),
-    "mon_what_grid": ("Electricity taken from and fed into the grid", "Elektriciteit van en naar het net"),
-    "mon_where_grid": ("Main meter at the connection (digital meter, user port)",
-                       "Hoofdmeter aan de aansluiting (digitale meter, gebruikerspoort)"),
-    "mon_what_hp_electricity": ("Electricity of the heat pumps", "Elektriciteit van de warmtepompen"),
-    "mon_where_hp_electricity": ("Sub-meter in the heat pumps' feeder", "Tussenmeter op de voeding van de warmtepompen"),
-    "mon_what_hp_heat": ("Heat delivered by the heat pumps", "Warmte geleverd door de warmtepompen"),
-    "mon_where_hp_heat": ("Heat meter on the heat pumps' supply and return",
-                          "Warmtemeter op aanvoer en retour van de warmtepompen"),
-    "mon_what_dhw_heat": ("Heat for hot water, circulation loop included",
-                          "Warmte voor warm water, circulatieleiding inbegrepen"),
-    "mon_where_dhw_heat": ("Heat meter at the hot-water tank", "Warmtemeter aan het warmwatervat"),
-    "mon_what_temperatures": ("Outdoor, supply, return and hot-water temperatures",
-                              "Buiten-, aanvoer-, retour- en warmwatertemperatuur"),
-    "mon_where_temperatures": ("Sensors of the plant's controller (logged)",
-                               "Voelers van de regeling van de installatie (gelogd)"),
-    "mon_what_gas": ("Gas of the backup boiler", "Gas van de back-upketel"),
-    "mon_where_gas": ("Gas meter of the boiler room (pulse output)", "Gasmeter van de stookruimte (pulsuitgang)"),
-    "mon_what_backup_electricity": ("Electricity of the electric backup", "Elektriciteit van de elektrische back-up"),
-    "mon_where_backup_electricity": ("Sub-meter in the backup's feeder", "Tussenmeter op de voeding van de back-up"),
-    "mon_what_pv": ("PV production", "Productie van de zonnepanelen"),
-    "mon_where_pv": ("Inverter meter", "Meter van de omvormer"),
-    "mon_what_battery": ("Battery charge and discharge", "Laden en ontladen van de batterij"),
-    "mon_where_battery": ("Battery inverter", "Omvormer van de batterij"),
-    "mon_what_ev": ("Energy per charging session", "Energie per laadsessie"),
-    "mon_where_ev": ("Meters of the charging points (per session)", "Meters van de laadpunten (per sessie)"),
-    "mon_what_comfort": ("Room temperature in reference apartments", "Kamertemperatuur in referentieappartementen"),
-    "mon_where_comfort": ("A living room on the top floor and one on the ground floor",
-                          "Een woonkamer op de bovenste en een op de onderste verdieping"),
+                            "aangetoond kan worden; de meters, de indicatoren en wat naar de stad gaat staan in het "
+                            "deel over het monitoringplan."),
     "mc_title": ("Uncertainty: Monte Carlo band on the NPV", "Onzekerheid: Monte-Carloband op de NCW"),
     "mc_quantity": ("Quantity", "Grootheid"),
     "mc_p10": ("NPV, 10th percentile (P10)", "NCW, 10de percentiel (P10)"),
@@ -1384,3 +1543,80 @@ CAPTIONS["npv_band"] = (
     "variant beats the reference.",
     "Spreiding van de NCW tegenover de referentie over de getrokken toekomsten, met P10, P50 en P90; rechts van "
     "nul doet de variant beter dan de referentie.")
+
+
+# --------------------------------------------------------------------------- the smallest connection (issue 18)
+CONNECTION_LABELS: dict[str, tuple[str, str]] = {
+    "existing_kva": ("Connection today [kVA]", "Aansluiting vandaag [kVA]"),
+    "unlimited_kva": ("Needed without a limit [kVA]", "Nodig zonder begrenzing [kVA]"),
+    "smallest_kva": ("Smallest that keeps comfort [kVA]", "Kleinste die het comfort bewaart [kVA]"),
+    "capacity_tariff_saving_eur": ("Capacity tariff saved [EUR/year]", "Bespaard capaciteitstarief [EUR/jaar]"),
+    "avoided_upgrade_eur": ("Connection reinforcement avoided [EUR]", "Vermeden netversterking [EUR]"),
+    "extra_cold_hours": ("Extra cold hours [h/year]", "Extra koude uren [u/jaar]"),
+    "extra_degree_hours_kh": ("Extra degree-hours below setpoint [K·h/year]",
+                              "Extra graaduren onder het setpoint [K·u/jaar]"),
+    "extra_gas_mwh": ("Extra gas [MWh/year]", "Extra gas [MWh/jaar]"),
+    "energy_cost_change_eur": ("Energy cost change [EUR/year]", "Wijziging energiekosten [EUR/jaar]"),
+}
+"""Row labels of :func:`connection_table` (en, nl)."""
+
+CONNECTION_SENTENCES: dict[str, tuple[str, str]] = {
+    "connection_found": (
+        "With peak-limited control, its storage and the building's mass, {variant} keeps comfort on a connection of "
+        "{smallest} kVA instead of the {unlimited} kVA it draws without a limit (today: {existing} kVA): that saves "
+        "{tariff} a year of capacity tariff and {upgrade} of connection reinforcement, and costs {cold} extra cold "
+        "hours and {gas} MWh more gas a year; the energy cost {change} by {cost} a year.",
+        "Met piekbegrenzing, zijn opslag en de massa van het gebouw houdt {variant} het comfort op een aansluiting van "
+        "{smallest} kVA in plaats van de {unlimited} kVA die hij zonder begrenzing afneemt (vandaag: {existing} kVA): "
+        "dat bespaart {tariff} per jaar aan capaciteitstarief en {upgrade} aan netversterking, en kost {cold} extra "
+        "koude uren en {gas} MWh meer gas per jaar; de energiekosten {change} met {cost} per jaar."),
+    "connection_none": (
+        "{variant} does not keep comfort even without a limit on its connection, so no smaller connection works.",
+        "{variant} houdt het comfort zelfs zonder begrenzing van zijn aansluiting niet, dus werkt geen kleinere "
+        "aansluiting."),
+}
+"""The sentence of :func:`connection_sentence` (en, nl), numbers filled in from the result."""
+
+_CHANGE = {True: ("rises", "stijgen"), False: ("falls", "dalen")}
+
+
+def connection_table(result, language: str):
+    """The smallest connection of a :class:`~mgwsim.study.connection.ConnectionResult` as a small table:
+    one row per figure of its :meth:`~mgwsim.study.connection.ConnectionResult.summary`, labelled in
+    ``language``, the values formatted (kVA and hours whole, MWh to 0.1, EUR whole)."""
+    import pandas as pd
+
+    summary = result.summary()
+    rows = {}
+    for key, pair in CONNECTION_LABELS.items():
+        if key not in summary:
+            continue
+        value = summary[key]
+        if key.endswith("_eur"):
+            text = format_eur(value, language)
+        elif key.endswith("_mwh"):
+            text = format_number(value, language, 1)
+        else:
+            text = format_number(value, language)
+        rows[pair[_index(language)]] = text
+    return pd.DataFrame({result.variant.label(language): pd.Series(rows)})
+
+
+def connection_sentence(result, language: str) -> str:
+    """One sentence for the report on the smallest connection of a
+    :class:`~mgwsim.study.connection.ConnectionResult`, every number from its summary."""
+    summary = result.summary()
+    variant = result.variant.label(language)
+    index = _index(language)
+    if result.best is None:
+        return CONNECTION_SENTENCES["connection_none"][index].format(variant=variant)
+    return CONNECTION_SENTENCES["connection_found"][index].format(
+        variant=variant, smallest=format_number(summary["smallest_kva"], language),
+        unlimited=format_number(summary["unlimited_kva"], language),
+        existing=format_number(summary["existing_kva"], language),
+        tariff=format_eur(summary["capacity_tariff_saving_eur"], language),
+        upgrade=format_eur(summary["avoided_upgrade_eur"], language),
+        cold=format_number(summary["extra_cold_hours"], language),
+        gas=format_number(summary["extra_gas_mwh"], language, 1),
+        change=_CHANGE[bool(summary["energy_cost_change_eur"] >= 0)][index],
+        cost=format_eur(abs(summary["energy_cost_change_eur"]), language))

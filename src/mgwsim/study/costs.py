@@ -31,12 +31,44 @@ def _heat_pump_items(variant: Variant, costs: CostTable) -> list[Investment]:
             continue
         kw = cascade.rated_capacity_kw()
         kind = cascade.performance.source.kind
+        if cascade.performance.method == "booster pair":  # a water/water booster on the heating loop
+            kind = "water"
         unit_kw = kw / cascade.n_units
         for unit in range(cascade.n_units):
             name = f"heat pump {label} {unit + 1} ({unit_kw:.0f} kW)"
             items += costs.investments(HEAT_PUMP_ITEM[kind], unit_kw, name=name)
         items += costs.investments("hydraulics", kw, name=f"hydraulics {label} ({kw:.0f} kW)")
-    return items
+    return items + _source_items(variant, costs)
+
+
+WATER_SOURCE_ITEM = {"canal": "water_source_surface", "groundwater": "water_source_wells"}
+"""The cost-table rows of a water source by its body (sized on the heat pumps' rated capacity [kW])."""
+
+
+def ground_loop(variant: Variant):
+    """The variant's :class:`~mgwsim.study.heat_sources.GroundLoop` with its length set (sized on the heat
+    pumps' rated capacity when not given); ``None`` for another source."""
+    if variant.source != "ground" or variant.is_reference:
+        return None
+    rated = sum(c.rated_capacity_kw() for c in (variant.plant.heat_pumps, variant.plant.hot_water.heat_pump)
+                if c is not None)
+    return variant.source_options.sized(rated)
+
+
+def _source_items(variant: Variant, costs: CostTable) -> list[Investment]:
+    """The heat source's own works: the boreholes by the metres drilled, a water intake or well doublet."""
+    loop = ground_loop(variant)
+    if loop is not None:
+        field = loop.borefield()
+        name = (f"borefield {field.n_boreholes} x {field.depth_m:.0f} m ({loop.total_length_m:.0f} m drilled "
+                "and grouted, with the brine collector)")
+        return list(costs.investments("boreholes", loop.total_length_m, name=name))
+    if variant.source == "water" and not variant.is_reference:
+        kw = sum(c.rated_capacity_kw() for c in (variant.plant.heat_pumps, variant.plant.hot_water.heat_pump)
+                 if c is not None)
+        body = variant.source_options.body
+        return list(costs.investments(WATER_SOURCE_ITEM[body], kw, name=f"water source: {body} ({kw:.0f} kW)"))
+    return []
 
 
 CONNECTION_POWER_FACTOR = 0.95

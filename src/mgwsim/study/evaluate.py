@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
+from mgwsim.assess.placement import charge_limit_check, noise_check, space_check
 from mgwsim.assess import (
     CheckResult,
     EpcResult,
@@ -34,6 +35,15 @@ from mgwsim.finance import Investment, Option
 from mgwsim.pv import pv_ac_kw_array
 from mgwsim.study.costs import CONNECTION_POWER_FACTOR, connection_upgrade_eur, variant_investments
 from mgwsim.study.decision import hot_water_tolerated_hours
+from mgwsim.study.heat_sources import (
+    GROUND_SPF_GUESS,
+    PreparedSource,
+    exhaust_air_limit,
+    ground_brine,
+    heat_source_check,
+    size_ground_loop,
+    water_source,
+)
 from mgwsim.study.inputs import StudyInputs
 from mgwsim.study.variant import Variant
 from mgwsim.system import SystemResult, simulate_system
@@ -59,6 +69,7 @@ class VariantResult:
     checks: list[CheckResult]
     unmet_heat_eur: float = 0.0
     battery_life: BatteryLife | None = None
+    source: PreparedSource | None = None
 
     @property
     def energy_cost_eur(self) -> dict[str, float]:
@@ -115,7 +126,19 @@ class VariantResult:
             "co2_t": self.co2_kg / 1000.0,
             "epc_kwh_m2": self.epc.indicator_kwh_per_m2,
             "epc_label": self.epc.label,
+            "source": self.variant.source if not self.variant.is_reference else "",
+            "source_min_degc": (float(self.system.hourly["source_degc"].min())
+                                if not self.variant.is_reference else np.nan),
         }, name=self.variant.name)
+
+    def source_facts(self) -> pd.Series:
+        """The heat source's numbers (borefield length, year-1 and year-20 brine, air flow, water) and its permit note."""
+        facts = {"source": self.variant.source or ""}
+        if self.source is not None:
+            facts |= self.source.facts
+            if self.source.note:
+                facts["permit_note"] = self.source.note
+        return pd.Series(facts, dtype=object, name=self.variant.name)
 
 
 def _ev(inputs: StudyInputs, variant: Variant, other_kw: np.ndarray, pv_kw: np.ndarray):
@@ -155,7 +178,7 @@ def _connection(inputs: StudyInputs, variant: Variant, import_kw: np.ndarray, in
 
 
 def _checks(inputs: StudyInputs, variant: Variant, system: SystemResult, balance: pd.DataFrame, epc,
-            investments) -> list[CheckResult]:
+            investments, source: PreparedSource | None = None) -> list[CheckResult]:
     plant = variant.plant
     gas_kwh = float(system.hourly["gas_kwh"].sum())
     checks = [
@@ -170,10 +193,88 @@ def _checks(inputs: StudyInputs, variant: Variant, system: SystemResult, balance
     ]
     if plant.heat_pumps is not None:
         checks += [temperature_lock_in(system), oversizing_after_renovation(system)]
+    if plant.heat_pumps is not None and source is not None:  # the study's own run (not the city rows)
+        checks += placement_checks(inputs, variant)
+        lowest = max(c.performance.source.min_degc for c in (plant.heat_pumps, plant.hot_water.heat_pump)
+                     if c is not None)
+        found = heat_source_check(source, system, lowest)
+        checks += [found] if found is not None else []
     return checks
 
 
-def evaluate_variant(inputs: StudyInputs, variant: Variant, demand: Demand | None = None) -> VariantResult:
+def placement_checks(inputs: StudyInputs, variant: Variant) -> list[CheckResult]:
+    """Refrigerant charge (EN 378-1), outdoor noise (VLAREM II) and space of the space-heating units
+    (:mod:`mgwsim.assess.placement`), with the variant's :attr:`~Variant.placed` placement."""
+    cascade = variant.plant.heat_pumps
+    placement = variant.placed
+    unit_kw = cascade.rated_capacity_kw() / cascade.n_units
+    roofs = [e.area_m2 for e in inputs.building.elements if e.kind == "roof"]
+    return [
+        charge_limit_check(cascade.performance.refrigerant, unit_kw, placement,
+                           plant_room_area_m2=inputs.plant_room_area_m2),
+        noise_check(unit_kw, cascade.n_units, placement),
+        space_check(unit_kw, cascade.n_units, placement, roof_area_m2=sum(roofs) if roofs else None,
+                    pv_arrays=variant.pv, plant_room_area_m2=inputs.plant_room_area_m2),
+    ]
+
+
+def _heat_source(inputs: StudyInputs, variant: Variant, demand: Demand) -> PreparedSource:
+    """The variant's source before the run: outdoor air (nothing to prepare), exhaust air or water."""
+    source, options = variant.source, variant.source_options
+    if variant.is_reference or source == "air":
+        return PreparedSource(source or "air")
+    if source == "exhaust_air":
+        cascade = variant.plant.heat_pumps or variant.plant.hot_water.heat_pump
+        supply = demand.hourly["supply_required_degc"].to_numpy(dtype=float)
+        degc, limit, facts = exhaust_air_limit(options, inputs.building, cascade.performance, supply + 3.0,
+                                               cascade.n_units)
+        return PreparedSource(source, degc, limit, facts)
+    if source == "water":
+        degc, facts = water_source(options, inputs.weather.index)
+        return PreparedSource(source, degc, None, facts, options.permit_note)
+    return PreparedSource(source, note=options.permit_note)  # ground: run_with_source iterates
+
+
+def _run_system(inputs: StudyInputs, variant: Variant, demand: Demand, **kwargs) -> tuple[SystemResult, PreparedSource]:
+    """The plant's year on the variant's source.
+
+    Ground: two passes (:mod:`mgwsim.system.sources`, one-pass decoupling). The first ground load is the
+    demand's heat (at most the heat pumps' rated capacity) times ``1 - 1/SPF`` (SPF
+    :data:`~mgwsim.study.heat_sources.GROUND_SPF_GUESS`); a borefield without a length is sized on it
+    (:func:`~mgwsim.study.heat_sources.size_ground_loop`); the brine of year N of that load runs the plant;
+    the mean of that load and the plant's own evaporator heat (heat-pump heat - electricity) gives the brine
+    of the final run, whose year-1 and year-N temperatures are reported with ``brine_residual_k``, the
+    change of the year-N minimum that the final run's own load would still make.
+    """
+    prepared = _heat_source(inputs, variant, demand)
+    run = lambda degc, limit=None: simulate_system(demand, variant.plant, inputs.weather, source_degc=degc,  # noqa: E731
+                                                    capacity_limit_kw=limit, **kwargs)
+    if prepared.source != "ground" or variant.is_reference:
+        return run(prepared.source_degc, prepared.capacity_limit_kw), prepared
+    step_h = inputs.weather.step_h
+    heat = (demand.hourly["space_heating_kwh"].to_numpy(dtype=float) + demand.hourly["dhw_kwh"].to_numpy(dtype=float))
+    cascades = [c for c in (variant.plant.heat_pumps, variant.plant.hot_water.heat_pump) if c is not None]
+    capacity = sum(c.rated_capacity_kw() for c in cascades)  # the heat pumps carry at most this (B0/W35)
+    guess = np.minimum(heat / step_h, capacity) * (1.0 - 1.0 / GROUND_SPF_GUESS)
+    loop = variant.source_options
+    if loop.total_length_m is None:
+        lowest = max(c.performance.source.min_degc for c in cascades)
+        loop = size_ground_loop(loop, guess, step_h, min_source_degc=lowest)
+    brine, _ = ground_brine(loop, guess, step_h)
+    system = run(brine)
+    h = system.hourly
+    load = (h["hp_heat_sh_kwh"] + h["hp_heat_dhw_kwh"] - h["hp_elec_kwh"]).to_numpy(dtype=float) / step_h
+    brine, facts = ground_brine(loop, 0.5 * (guess + load), step_h)  # relaxed: the second pass's load
+    system = run(brine)
+    h = system.hourly
+    load = (h["hp_heat_sh_kwh"] + h["hp_heat_dhw_kwh"] - h["hp_elec_kwh"]).to_numpy(dtype=float) / step_h
+    _, check = ground_brine(loop, load, step_h)
+    facts["brine_residual_k"] = abs(check[f"brine_min_year{loop.years}_degc"] - facts[f"brine_min_year{loop.years}_degc"])
+    return system, PreparedSource("ground", brine, None, facts | {"loop": loop}, prepared.note)
+
+
+def evaluate_variant(inputs: StudyInputs, variant: Variant, demand: Demand | None = None, *,
+                     buffer_offset_k=None, dhw_offset_k=None) -> VariantResult:
     """Run ``variant`` on the building of ``inputs`` for one year and assess it.
 
     ``demand`` replaces today's (``inputs.demand``, or with the variant's emitter upgrade
@@ -181,14 +282,20 @@ def evaluate_variant(inputs: StudyInputs, variant: Variant, demand: Demand | Non
     building after a renovation step with the variant's radiators
     (:meth:`StudyInputs.path_demands_with`); the common-area loads, the auxiliaries and the
     investments stay those of today's building (the pumps and fans stay).
+
+    ``buffer_offset_k``, ``dhw_offset_k``: storage setpoint raises [K] per step from a look-ahead
+    plan (e.g. :func:`mgwsim.flexibility.peak_limited_offsets`), passed to
+    :func:`~mgwsim.system.simulate_system`.
     """
     weather, n = inputs.weather, inputs.weather.n_hours
     demand = inputs.demand_with(variant.emitter_upgrade) if demand is None else demand
     pv_kw = pv_ac_kw_array(weather, variant.pv) if variant.pv else np.zeros(n)
     common = inputs.common_area_kw
-    system = simulate_system(demand, variant.plant, weather, control=variant.control, pv_kw=pv_kw, other_load_kw=common,
-                             price_eur_per_kwh=inputs.day_ahead if variant.control.strategy == "price_led" else None,
-                             coupled=True)
+    system, source = _run_system(inputs, variant, demand, control=variant.control, pv_kw=pv_kw, other_load_kw=common,
+                                 price_eur_per_kwh=inputs.day_ahead if variant.control.strategy == "price_led" else None,
+                                 buffer_offset_k=buffer_offset_k, dhw_offset_k=dhw_offset_k, coupled=True)
+    if "loop" in source.facts:  # the borefield the run sized: its metres are what the variant buys
+        variant = replace(variant, source_options=source.facts.pop("loop"))
     step_h = weather.step_h  # 1 h or 15 min: kW = kWh per step / step_h
     plant_kw = system.hourly["plant_elec_kwh"].to_numpy() / step_h
     ev_kw, sessions = _ev(inputs, variant, common + plant_kw, pv_kw)
@@ -201,8 +308,9 @@ def evaluate_variant(inputs: StudyInputs, variant: Variant, demand: Demand | Non
                        ev_grid_kwh=_ev_grid_kwh(balance, ev_kw, step_h),
                        battery_replacement_years=None if life is None else life.replacement_years)
     return VariantResult(variant, system, pv_kw, ev_kw, sessions, balance, year.bill, year.investments, year.co2_kg,
-                         year.epc, _checks(inputs, variant, system, balance, year.epc, year.investments), year.unmet_heat_eur,
-                         life)
+                         year.epc, _checks(inputs, variant, system, balance, year.epc, year.investments, source),
+                         year.unmet_heat_eur,
+                         life, source)
 
 
 def _balance(index: pd.DatetimeIndex, pv_kw: np.ndarray, loads: dict, variant: Variant, step_h: float

@@ -25,6 +25,20 @@ The constraints (each reported per point):
     cabin (``connection="mv"``) get a new connection sized and costed on their peak and
     are exempt.
 
+and, on request (not among the defaults):
+
+``comfort``
+    the coupled zone keeps comfort and hot water is never short: ``cold_hours`` (operative
+    temperature more than 1 K below the setpoint, EN 15251:2007 Annex F method A) at most
+    :data:`~mgwsim.study.decision.COMFORT_TOLERANCE_SHARE` (3 %, EN 15251:2007 Annex G) of the
+    ``heating_hours``, and ``dhw_unmet_kwh`` at most 0.001 kWh.
+
+The objective ``"connection"`` minimises the connection the point needs (``connection_kva``,
+its peak import / cos φ): with a grid over a peak-limited variant's import limit and the
+``comfort`` constraint it finds the smallest connection that keeps comfort on that grid
+(:func:`mgwsim.study.connection.connection_search` bisects the limit with look-ahead storage,
+building mass, EV and battery instead).
+
 Heat-pump maps of a product family scale with the rated capacity (the refrigerant cycle of
 :func:`mgwsim.heatpump.cycle_map` gives ``capacity = volumetric heat / volumetric heat at
 rating x rated capacity``, the Carnot map ``rated x (1 + slope dT)``; the COP does not
@@ -51,18 +65,25 @@ import pandas as pd
 from mgwsim.errors import InputError, check_choice, check_number, check_positive
 from mgwsim.finance import BusinessCase
 from mgwsim.heatpump.maps import PerformanceMap
+from mgwsim.study.decision import COMFORT_TOLERANCE_SHARE
 from mgwsim.study.evaluate import VariantResult, evaluate_variant
 from mgwsim.study.inputs import StudyInputs
 from mgwsim.study.study import variant_business_case
 from mgwsim.study.variant import Variant
 
-__all__ = ["CONSTRAINTS", "LOCK_IN_CHECKS", "OBJECTIVES", "POWER_FACTOR", "MapCache", "SearchResult", "scale_map",
+__all__ = ["CONSTRAINTS", "LOCK_IN_CHECKS", "OBJECTIVES", "OPTIONAL_CONSTRAINTS", "POWER_FACTOR", "MapCache", "SearchResult", "scale_map",
            "sizing_search"]
 
 _OWNER = "sizing_search"
 
 CONSTRAINTS = ("no_unmet_heat", "lock_in_pass", "connection")
-"""Constraints :func:`sizing_search` knows (see the module docstring)."""
+"""Constraints :func:`sizing_search` applies by default (see the module docstring)."""
+
+OPTIONAL_CONSTRAINTS = ("comfort",)
+"""Constraints :func:`sizing_search` applies only when asked (see the module docstring)."""
+
+DHW_UNMET_TOLERANCE_KWH = 1e-3
+"""Hot water drawn but not delivered that the ``comfort`` constraint tolerates [kWh/year] (rounding)."""
 
 LOCK_IN_CHECKS = ("temperature_lock_in", "oversizing", "hot_water_hygiene")
 """Names of the :class:`~mgwsim.assess.CheckResult` s that ``lock_in_pass`` requires not to fail."""
@@ -76,6 +97,7 @@ OBJECTIVES: dict[str, tuple[str, str]] = {
     "co2": ("co2_t", "min"),
     "lcoh": ("lcoh_eur_per_mwh", "min"),
     "annual_cost_per_apartment": ("annual_cost_per_apartment_eur", "min"),
+    "connection": ("connection_kva", "min"),
 }
 """Objective name -> (column of :attr:`SearchResult.table`, ``"max"`` or ``"min"``); ties go to the higher NPV."""
 
@@ -201,7 +223,7 @@ def _check_constraints(constraints) -> tuple[str, ...]:
         constraints = (constraints,)
     constraints = tuple(constraints)
     for name in constraints:
-        check_choice(name, "constraints", CONSTRAINTS, owner=_OWNER)
+        check_choice(name, "constraints", CONSTRAINTS + OPTIONAL_CONSTRAINTS, owner=_OWNER)
     return tuple(dict.fromkeys(constraints))
 
 
@@ -227,7 +249,7 @@ _METRIC_COLUMNS = (
     "stage", "variant", "investment_eur", "subsidies_eur", "npv_eur", "irr_frac", "payback_years", "subsidy_gap_eur",
     "lcoh_eur_per_mwh", "annual_cost_per_apartment_eur", "co2_t", "co2_reduction", "spf_h2", "backup_share",
     "unmet_hours", "hp_rated_kw", "pv_installed_kwp", "self_consumption", "peak_import_kw", "connection_kva",
-    "epc_kwh_m2", "feasible", "violations",
+    "epc_kwh_m2", "feasible", "violations", "cold_hours", "heating_hours", "dhw_unmet_kwh",
 )
 
 
@@ -242,6 +264,9 @@ def _satisfied(inputs: StudyInputs, result: VariantResult, row: dict, constraint
     for name in constraints:
         if name == "no_unmet_heat":
             ok[name] = row["unmet_hours"] == 0
+        elif name == "comfort":
+            ok[name] = (row["cold_hours"] <= COMFORT_TOLERANCE_SHARE * row["heating_hours"]
+                        and row["dhw_unmet_kwh"] <= DHW_UNMET_TOLERANCE_KWH)
         elif name == "lock_in_pass":
             ok[name] = not any(c.status == "fail" for c in result.checks if c.name in lock_in_checks)
         else:  # connection
@@ -281,6 +306,10 @@ def _row(inputs, params, result: VariantResult, case: BusinessCase, reference: V
         "peak_import_kw": peak,
         "connection_kva": peak / POWER_FACTOR,
         "epc_kwh_m2": float(energy["epc_kwh_m2"]),
+        "cold_hours": float(energy["cold_hours"]),
+        "heating_hours": float((result.system.demand.hourly["space_heating_kwh"].to_numpy() > 0).sum())
+        * result.system.step_h,
+        "dhw_unmet_kwh": float(energy["dhw_unmet_kwh"]),
     }
     ok = _satisfied(inputs, result, row, constraints, lock_in_checks)
     row["feasible"] = all(ok.values())
@@ -591,7 +620,8 @@ def sizing_search(
         "buffer_l": [500, 1000, 2000], "pv_kwp": [0, 15, 30]}``; the search runs the full
         product (here 108 points).
     constraints : sequence of str
-        Subset of :data:`CONSTRAINTS` (all by default; ``()`` for none).
+        Subset of :data:`CONSTRAINTS` and :data:`OPTIONAL_CONSTRAINTS` (the former by default;
+        ``()`` for none).
     objective : str
         One of :data:`OBJECTIVES`.
     lock_in_checks : sequence of str

@@ -505,21 +505,45 @@ class StudyResult:
 
         return write_report(self, out_dir, **kwargs)
 
-    def per_apartment(self, name: str, *, floor_areas_m2=None, shares=None) -> pd.DataFrame:
+    def per_apartment(self, name: str, *, floor_areas_m2=None, shares=None, sharing=None) -> pd.DataFrame:
         """Costs and savings per apartment for one variant (:func:`mgwsim.finance.co_owner_split`).
 
         The key is the study's (:attr:`StudyInputs.apartment_key`: the statutory shares when
         given, else the floor areas, else equal parts, ``attrs["key"] == "equal"``) unless
         ``shares`` or ``floor_areas_m2`` is passed here.
+
+        ``sharing``: :class:`~mgwsim.finance.SharingTerms` (or ``True`` for the default terms) to
+        share the variant's PV surplus with the apartments (:func:`mgwsim.study.sharing.apartment_sharing`):
+        adds the sharing columns of :func:`mgwsim.finance.co_owner_split`.
         """
         key = None
         if shares is None and floor_areas_m2 is None:
             key, values = self.inputs.apartment_key
             shares, floor_areas_m2 = (None, values) if key == "floor_area_m2" else (values, None)
-        split = co_owner_split(self.case(name), shares=shares, floor_area_m2=floor_areas_m2)
+        shared = None
+        if sharing is not None and sharing is not False:
+            from mgwsim.study.sharing import apartment_sharing
+
+            shared = apartment_sharing(self.inputs, self.result(name), terms=None if sharing is True else sharing)
+        split = co_owner_split(self.case(name), shares=shares, floor_area_m2=floor_areas_m2, sharing=shared)
         if key == "equal":
             split.attrs["key"] = split.attrs["energy_key"] = "equal"
         return split
+
+    def smallest_connection(self, name: str, *, comfort=None, tol_kw: float = 1.0, storage: bool = True,
+                            mass: bool = True):
+        """The smallest grid connection variant ``name`` keeps comfort on (issue 18, the study option).
+
+        :func:`mgwsim.study.connection.connection_search` on the study's inputs, starting from the
+        year already evaluated; ``comfort`` a :class:`~mgwsim.study.connection.ComfortLimit`. The
+        report's table and sentence: :func:`mgwsim.report.text.connection_table` and
+        :func:`~mgwsim.report.text.connection_sentence`.
+        """
+        from mgwsim.study.connection import connection_search
+
+        result = self.result(name)
+        return connection_search(self.inputs, result.variant, comfort=comfort, tol_kw=tol_kw, storage=storage,
+                                 mass=mass, base=result)
 
     def _repr_html_(self) -> str:
         columns = ["investment_eur", "subsidies_eur", "annual_energy_cost_eur", "npv_eur", "payback_years",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from mgwsim.battery import Battery
 from mgwsim.building.emitters import EmitterUpgrade
@@ -11,6 +11,17 @@ from mgwsim.errors import InputError, check_choice
 from mgwsim.ev import ChargingSite
 from mgwsim.finance import Investment
 from mgwsim.pv import PvArray
+from mgwsim.assess.placement import Placement
+from mgwsim.study.heat_sources import (
+    SOURCE_OF_MAP_KIND,
+    SOURCES,
+    ExhaustAir,
+    GroundLoop,
+    SourceOptions,
+    WaterBody,
+    default_options,
+    map_for_source,
+)
 from mgwsim.system import Plant
 
 CONNECTIONS = ("lv", "mv")
@@ -62,6 +73,20 @@ class Variant:
     name_nl, description_nl : str
         The name and the sentence in Dutch, for the Dutch report (default: ``name`` and ``description``).
         ``name`` stays the variant's key in every table.
+    source : {"air", "ground", "exhaust_air", "water"}, optional
+        The heat pumps' heat source (:mod:`mgwsim.study.heat_sources`). ``None``: from the map's source
+        kind (air -> "air", brine -> "ground", ...). "ground" needs a brine map; "water" a brine or water
+        map (a water/water unit on a plate exchanger); "exhaust_air" an air or exhaust-air map. Every
+        heat pump of the plant (the separate hot-water unit too) draws on this one source.
+    source_options : GroundLoop, ExhaustAir or WaterBody, optional
+        The source's parameters (borefield length and ground, extract air flow, water profile);
+        ``None``: the defaults of the source's class (a borefield sized on the heat pumps, the
+        building's extract flow, a canal).
+    placement : Placement, optional
+        Where the units stand and what the placement checks need (refrigerant charge, room, sound
+        power, distance to the nearest window, zone, footprint; :mod:`mgwsim.assess.placement`).
+        ``None``: the defaults of :class:`~mgwsim.assess.placement.Placement` (outdoor units for air,
+        indoor units in the plant room for the other sources).
     """
 
     name: str
@@ -80,6 +105,9 @@ class Variant:
     description: str = ""
     name_nl: str = ""
     description_nl: str = ""
+    source: str | None = None
+    source_options: SourceOptions | None = None
+    placement: Placement | None = None
 
     def __post_init__(self):
         owner = f"Variant({self.name})"
@@ -104,6 +132,39 @@ class Variant:
         if self.gas_connection is False and self.plant.backup.is_combustion:
             raise InputError(f"{owner}.gas_connection = False, but the plant's backup is a gas boiler: "
                              "keep the connection (True or None) or choose an electric backup")
+        self._resolve_source(owner)
+        if self.placement is not None and not isinstance(self.placement, Placement):
+            raise InputError(f"{owner}.placement must be a Placement, got {type(self.placement).__name__}")
+
+    def _resolve_source(self, owner: str) -> None:
+        """Set ``source`` (from the map when None), relabel the maps it needs, check ``source_options``."""
+        cascades = [c for c in (self.plant.heat_pumps, self.plant.hot_water.heat_pump) if c is not None]
+        source = self.source
+        if source is None:
+            source = SOURCE_OF_MAP_KIND[cascades[0].performance.source.kind] if cascades else "air"
+        check_choice(source, "source", SOURCES, owner=owner)
+        plant = self.plant
+        try:
+            if plant.heat_pumps is not None:
+                cascade = plant.heat_pumps
+                plant = replace(plant, heat_pumps=replace(cascade, performance=map_for_source(cascade.performance,
+                                                                                               source)))
+            if plant.hot_water.heat_pump is not None:
+                hw = plant.hot_water
+                cascade = replace(hw.heat_pump, performance=map_for_source(hw.heat_pump.performance, source))
+                plant = replace(plant, hot_water=replace(hw, heat_pump=cascade))
+        except InputError as err:
+            raise InputError(f"{owner}.source: {err}") from None
+        object.__setattr__(self, "plant", plant)
+        object.__setattr__(self, "source", source)
+        expected = {"ground": GroundLoop, "exhaust_air": ExhaustAir, "water": WaterBody}.get(source)
+        options = self.source_options
+        if options is not None and (expected is None or not isinstance(options, expected)):
+            allowed = "none (air needs no options)" if expected is None else expected.__name__
+            raise InputError(f"{owner}.source_options is a {type(options).__name__} for source {source!r}; "
+                             f"allowed: {allowed}")
+        if options is None and cascades:
+            object.__setattr__(self, "source_options", default_options(source))
 
     def label(self, language: str) -> str:
         """The name in ``language`` ('en' or 'nl'; Dutch falls back to ``name``)."""
@@ -112,6 +173,11 @@ class Variant:
     def text(self, language: str) -> str:
         """The description in ``language`` ('en' or 'nl'; Dutch falls back to ``description``)."""
         return self.description_nl if language == "nl" and self.description_nl else self.description
+
+    @property
+    def placed(self) -> Placement:
+        """The variant's :class:`Placement` (its own, or the default for its source)."""
+        return self.placement if self.placement is not None else Placement.default_for(self.source)
 
     @property
     def pv_kwp(self) -> float:

@@ -106,7 +106,10 @@ def annual_bill(flows: pd.DataFrame, tariff, *, day_ahead=None, peak_factor: flo
         mean); typical measured ratios for collective loads are 1.0-1.3 (assumption).
     access_power_kva : float, optional
         Medium voltage: contracted access power [kVA]. If omitted, the annual maximum
-        15-minute peak at cos(phi) = 1 is used and a note says so.
+        15-minute peak at cos(phi) = 1 is used and a note says so. Either is billed at least
+        at the tariff's ``connection_min_kva`` (a medium-voltage connection is made for at
+        least that capacity; 100 kVA in the shipped Fluvius file, after the Infrax 2015
+        connection sheet), with a note when the minimum applies.
 
     Returns
     -------
@@ -278,6 +281,13 @@ def _capacity_rows(t: Tariff, peaks: np.ndarray, fraction: float, access_power_k
         access_power_kva = float(peaks.max())
         notes.append(f"access power not given: annual peak {access_power_kva:.2f} kW used as kVA (cos phi = 1)")
     access = check_number(access_power_kva, "access_power_kva", owner="annual_bill", low=0.0, unit="kVA")
+    minimum = t.params.get("connection_min_kva")
+    if minimum is not None and access < minimum:
+        # a medium-voltage connection is made for at least connection_min_kva (the tariff file's
+        # source: Infrax 2015 connection sheet, minimum 100 kVA): the access power contracted, and
+        # billed, cannot be below the connection it rides on
+        notes.append(f"access power {access:.2f} kVA below the tariff's minimum connection: billed at {minimum:g} kVA")
+        access = float(minimum)
     return [
         ("capacity", "access_power", t["access_power_eur_per_kva_year"] * access * fraction),
         ("capacity", "monthly_peak", t["peak_eur_per_kw_year"] / 12.0 * float(peaks.sum())),
