@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from mgwsim._format import format_number
 from mgwsim.assess.checks import CheckResult
 from mgwsim.errors import InputError, check_choice, check_integer, check_number
 
@@ -28,6 +29,11 @@ every step of a renovation path; shown among the risks on page one."""
 
 LOCATIONS = ("outdoor", "indoor", "machinery_room")
 UNITS_ON = ("roof", "ground", "plant_room")
+
+def _nl_g(value: float) -> str:
+    """A number as ``:g`` writes it (no trailing zeros), with the Dutch decimal comma."""
+    return f"{value:g}".replace(".", ",")
+
 
 LFL_KG_M3 = {"R290": 0.038, "R600a": 0.043, "R1270": 0.046, "R32": 0.307, "R1234yf": 0.289, "R1234ze(E)": 0.303}
 """Lower flammability limit [kg/m³] of flammable refrigerants, EN 378-1:2016 Annex E Table E.1 (as
@@ -210,7 +216,7 @@ def charge_limit_check(refrigerant: str, unit_kw: float, placement: Placement, *
     allowed = allowed_charge_kg(refrigerant, placement.location, volume)
     where = {"outdoor": "an outdoor monobloc (open air)", "indoor": f"a plant room of {volume:.0f} m³",
              "machinery_room": "a machinery room to EN 378-3"}[placement.location]
-    where_nl = {"outdoor": "een buitenopstelling (monoblock)", "indoor": f"een stookruimte van {volume:.0f} m³",
+    where_nl = {"outdoor": "een buitenopstelling (monoblock)", "indoor": f"een stookruimte van {format_number(volume, 'nl')} m³",
                 "machinery_room": "een machinekamer volgens EN 378-3"}[placement.location]
     ratio = charge / allowed
     if ratio > 1.0 and (given or ratio > 1.5):
@@ -228,7 +234,8 @@ def charge_limit_check(refrigerant: str, unit_kw: float, placement: Placement, *
         name, status, round(charge, 2), "kg", round(allowed, 2),
         f"The {refrigerant} charge of one unit, {charge:.2f} kg{how}, {verdict} the {allowed:.2f} kg EN 378-1:2016 "
         f"Annex C allows in {where} (LFL {LFL_KG_M3[refrigerant]} kg/m³).{advice}",
-        f"De {refrigerant}-vulling van één toestel, {charge:.2f} kg{how_nl}, {verdict_nl} de {allowed:.2f} kg die "
+        f"De {refrigerant}-vulling van één toestel, {format_number(charge, 'nl', 2)} kg{how_nl}, {verdict_nl} de "
+        f"{format_number(allowed, 'nl', 2)} kg die "
         f"EN 378-1:2016 bijlage C toelaat in {where_nl}.")
 
 
@@ -294,8 +301,8 @@ def noise_check(unit_kw: float, n_units: int, placement: Placement) -> CheckResu
         f"{n_units} outdoor unit(s) of {lw:.0f} dB(A){source} give {lp:.1f} dB(A) at the nearest window "
         f"{placement.window_distance_m:g} m away (ISO 9613-2); the VLAREM II standard for a {placement.zone} zone "
         f"is {night:.0f} dB(A) at night and {day:.0f} dB(A) by day.",
-        f"{n_units} buitentoestel(len) van {lw:.0f} dB(A){source_nl} geven {lp:.1f} dB(A) aan het dichtste raam op "
-        f"{placement.window_distance_m:g} m (ISO 9613-2); de VLAREM II-norm is 's nachts {night:.0f} dB(A) en "
+        f"{n_units} buitentoestel(len) van {lw:.0f} dB(A){source_nl} geven {format_number(lp, 'nl', 1)} dB(A) aan "
+        f"het dichtste raam op {_nl_g(placement.window_distance_m)} m (ISO 9613-2); de VLAREM II-norm is 's nachts {night:.0f} dB(A) en "
         f"overdag {day:.0f} dB(A).")
 
 
@@ -342,16 +349,17 @@ def space_check(unit_kw: float, n_units: int, placement: Placement, *, roof_area
         return CheckResult(name, "warn", round(need, 1), "m2", None,
                            f"The units need about {need:.0f} m² {where}; the available area is not given "
                            "(Placement.available_area_m2).",
-                           f"De toestellen vragen ongeveer {need:.0f} m² {where_nl}; de beschikbare oppervlakte is "
+                           f"De toestellen vragen ongeveer {format_number(need, 'nl')} m² {where_nl}; de beschikbare oppervlakte is "
                            "niet opgegeven.")
     space = max(space, 0.0)
     status = "fail" if need > space else "warn" if need > 0.8 * space else "pass"
     pv_text = f" after {pv:.0f} m² of PV" if pv > 0 else ""
-    pv_nl = f" na {pv:.0f} m² PV" if pv > 0 else ""
+    pv_nl = f" na {format_number(pv, 'nl')} m² PV" if pv > 0 else ""
     verdict = {"fail": "do not fit in", "warn": "just fit in", "pass": "fit in"}[status]
     verdict_nl = {"fail": "passen niet in", "warn": "passen nipt in", "pass": "passen in"}[status]
     return CheckResult(name, status, round(need, 1), "m2", round(space, 1),
                        f"{n_units} unit(s) with their clearances, {need:.0f} m², {verdict} the {space:.0f} m² left "
                        f"{where}{pv_text}.",
-                       f"{n_units} toestel(len) met vrije ruimte, {need:.0f} m², {verdict_nl} de {space:.0f} m² die "
+                       f"{n_units} toestel(len) met vrije ruimte, {format_number(need, 'nl')} m², {verdict_nl} de "
+                       f"{format_number(space, 'nl')} m² die "
                        f"{where_nl} overblijft{pv_nl}.")
