@@ -1396,3 +1396,190 @@ def test_no_table_that_fits_a_page_is_split_in_the_pdf(weasyprint_present, repor
         rows = [row.element for _, box in p for group in box.children if not getattr(group, "is_header", False)
                 for row in group.children]
         assert len(rows) == len(set(rows)), f"{name}: a row is cut over pages {pages}"
+
+
+# --------------------------------------------------------------------------- the engineer's content (issue 16, item 4)
+def _options(study):
+    return [study.reference.variant.name, *(r.variant.name for r in study.results)]
+
+
+@pytest.mark.parametrize("which", ["result", "recommending", "demo"])
+def test_the_cost_breakdown_sums_to_the_business_cases_investment_to_the_cent(which, result, recommending, studies):
+    from mgwsim.report.engineer import cost_breakdown
+
+    study = {"result": result, "recommending": recommending, "demo": studies["demo"]}[which]
+    for name in _options(study):
+        frame = cost_breakdown(study, name)
+        now, later = frame[frame["year_bought"] == 0], frame[frame["year_bought"] > 0]
+        assert now["amount_excl_vat_eur"].sum() == pytest.approx(study.table.loc[name, "investment_eur"], abs=0.005)
+        assert later["amount_excl_vat_eur"].sum() == pytest.approx(study.table.loc[name, "later_investment_eur"],
+                                                                   abs=0.005)
+        sized = frame[frame["size"].notna()]
+        assert np.allclose(sized["unit_price_eur"] * sized["size"], sized["amount_excl_vat_eur"], atol=0.005), name
+        assert np.allclose(frame["amount_incl_vat_eur"], frame["amount_excl_vat_eur"] * (1 + frame["vat_frac"]))
+        if name != study.reference.variant.name:  # incl. VAT: the business case's year-0 investment per VAT class
+            vat = study.case(name).vat_frame().loc["variant"]
+            assert now["amount_incl_vat_eur"].sum() == pytest.approx((vat["excl_vat_eur"] + vat["vat_eur"]).sum(),
+                                                                     abs=0.005), name
+            assert frame["source"].str.len().min() > 0
+
+
+def test_the_systems_section_has_a_diagram_and_a_breakdown_per_option(reports, studies):
+    html = reports["demo_nl"].html.read_text(encoding="utf-8")
+    section = html.split('<section id="systems">', 1)[1].split("</section>", 1)[0]
+    demo = studies["demo"]
+    assert section.count('<svg xmlns="http://www.w3.org/2000/svg"') == len(_options(demo))
+    for i, name in enumerate(_options(demo)):
+        assert f'id="cost-breakdown-{i}"' in section
+        assert f'data-variant="{escape(name)}"' in section
+    total = format_eur(demo.table.loc[demo.detail_variant, "investment_eur"], "nl", 2)
+    assert total in section  # the total row states the comparison table's investment to the cent
+
+
+def _expected_components(variant) -> set[str]:
+    plant = variant.plant
+    expected = {"grid", "meter", "dhw_tank", "emitters"}
+    expected |= {"heat_pumps"} if plant.heat_pumps is not None else set()
+    expected |= {"dhw_heat_pumps"} if plant.hot_water.heat_pump is not None else set()
+    expected |= {"buffer"} if plant.buffer is not None else set()
+    expected |= {"backup"} if plant.backup.kind != "none" else set()
+    expected |= {"gas"} if variant.keeps_gas_connection else set()
+    expected |= {"pv"} if variant.pv else set()
+    expected |= {"ev"} if variant.ev is not None else set()
+    expected |= {"battery"} if variant.battery is not None else set()
+    return expected
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_each_component_of_a_variant_is_in_its_diagram_and_absent_ones_are_not(studies, language):
+    from mgwsim.report.engineer import COMPONENTS, connection_kva, system_diagram
+
+    demo = studies["demo"]
+    seen = set()
+    for name in _options(demo):
+        variant = demo.result(name).variant
+        svg = system_diagram(demo, name, language)
+        shown = set(re.findall(r'data-component="([a-z_]+)"', svg))
+        assert shown == _expected_components(variant), name
+        assert shown <= set(COMPONENTS)
+        seen |= shown
+        cascade = variant.plant.heat_pumps
+        if cascade is not None:  # count and unit size as the cost table prices them
+            unit = format_number(cascade.rated_capacity_kw() / cascade.n_units, language)
+            assert f"{cascade.n_units} × {unit} kW" in svg, name
+        if variant.pv:
+            assert f"{format_number(variant.pv_kwp, language, 1)} kWp" in svg, name
+        if variant.ev is not None:
+            assert f"{variant.ev.n_points} × " in svg, name
+        assert f"{format_number(connection_kva(demo, name)[1], language)} kVA" in svg, name
+        width, height = map(float, re.search(r'viewBox="0 0 (\S+) (\S+)"', svg).groups())
+        boxes = [tuple(map(float, m)) for m in
+                 re.findall(r'<rect x="(\S+)" y="(\S+)" width="(\S+)" height="(\S+)"', svg)]
+        for i, (x, y, w, h) in enumerate(boxes):  # inside the drawing, none over another
+            assert 0 <= x and x + w <= width and 0 <= y and y + h <= height - 20, name
+            for x2, y2, w2, h2 in boxes[i + 1:]:
+                assert x + w <= x2 or x2 + w2 <= x or y + h <= y2 or y2 + h2 <= y, name
+    assert {"pv", "ev", "heat_pumps", "backup", "gas"} <= seen  # the demo's variants differ in what they have
+
+
+def test_the_subsidy_application_takes_its_numbers_from_the_study(studies, reports):
+    from mgwsim.report.engineer import application_summary
+
+    demo = studies["demo"]
+    s = application_summary(demo)
+    name = s["variant"]
+    assert name == (demo.decision.recommended or demo.detail_variant)
+    case = demo.case(name)
+    assert sum(p.amount_eur for p in s["phases"]["study"]) == pytest.approx(case.subsidies.study_eur)
+    assert sum(p.amount_eur for p in s["phases"]["works"]) == pytest.approx(case.subsidies.works_eur)
+    rules = {r.name: r for r in demo.inputs.subsidies if hasattr(r, "name")}
+    for phase in s["phases"]["study"] + s["phases"]["works"]:
+        assert phase.cap_eur == getattr(rules[phase.rule], "cap_eur", None)
+        assert phase.amount_eur <= (phase.cap_eur or np.inf) + 0.005
+    assert s["phases"]["study"] and s["phases"]["works"]
+    assert s["gap_before_grants_eur"] == pytest.approx(case.gap_before_grants_eur)
+    assert sum(s["works_by_year_eur"].values()) == pytest.approx(case.subsidies.works_eur)
+    assert s["epc_variant_kwh_m2"] == pytest.approx(demo.table.loc[name, "epc_kwh_m2"])
+    assert s["subsidy_gap_eur"] == pytest.approx(case.subsidy_gap_eur)
+    table = demo.table
+    ref = demo.reference.variant.name
+    assert s["co2_saved_t"] == pytest.approx(table.loc[ref, "co2_t"] - table.loc[name, "co2_t"])
+    assert s["investment_eur"] == pytest.approx(table.loc[name, "investment_eur"])
+    assert "heat_pumps" in s["techniques"] and len(s["techniques"]) >= 2
+    page = _parse(reports["demo_nl"].html)
+    text = page.section_text("application")
+    for phase in s["phases"]["study"] + s["phases"]["works"]:
+        assert format_eur(phase.amount_eur, "nl") in text
+        if phase.cap_eur is not None:
+            assert format_eur(phase.cap_eur, "nl") in text
+    assert format_eur(s["gap_before_grants_eur"], "nl") in text
+    assert "Monitoringplan in het kort" in text and "Combinatie van technieken" in text
+
+
+def test_the_applications_monitoring_plan_is_the_studys_plan(studies, reports):
+    from mgwsim.measured import monitoring_plan as plan
+    from mgwsim.report.engineer import application_summary, monitoring_plan
+
+    demo = studies["demo"]
+    for name in _options(demo):
+        variant = demo.result(name).variant
+        keys = [row.key for row in monitoring_plan(demo, name)]
+        assert keys == [row.key for row in plan(variant)]
+        assert ("hp_heat" in keys) == (variant.plant.heat_pumps is not None), name
+    name = application_summary(demo)["variant"]
+    html = reports["demo_nl"].html.read_text(encoding="utf-8")
+    section = html.split('<section id="application">', 1)[1].split("</section>", 1)[0]
+    table = section.split('id="application-monitoring"', 1)[1].split("</table>", 1)[0]
+    rows = plan(demo.result(name).variant)
+    assert table.count("<tr>") == len(rows) + 1  # the header and one row per meter
+    for row in rows:
+        assert escape(row.text("quantity", "nl")) in table
+
+
+def test_the_monte_carlo_band_is_seeded_and_centred_on_the_studys_npv(studies, reports):
+    from mgwsim.report.analysis import npv_sensitivity
+    from mgwsim.report.analysis import SENSITIVITY
+    from mgwsim.report.engineer import joint_npv, npv_band, npv_monte_carlo
+
+    demo = studies["demo"]
+    name = demo.detail_variant
+    first, second = npv_monte_carlo(demo, name), npv_monte_carlo(demo, name)
+    pd.testing.assert_frame_equal(first, second)
+    band = npv_band(first)
+    assert band["p10_eur"] < band["p50_eur"] < band["p90_eur"]
+    assert first.attrs["npv_base_eur"] == pytest.approx(demo.table.loc[name, "npv_eur"])
+    swing = npv_sensitivity(demo, name)["swing_eur"].max()
+    assert abs(band["p50_eur"] - demo.table.loc[name, "npv_eur"]) < swing
+    assert 0.0 <= band["beats_reference_frac"] <= 1.0
+    vr = demo.result(name)
+    for parameter, (low, high) in SENSITIVITY.items():  # one input at a time: the tornado's business case
+        assert joint_npv(demo, vr, **{parameter: high}) == pytest.approx(_perturbed_npv(demo, vr, parameter, high))
+    draw = first.iloc[7]
+    assert draw["npv_eur"] == pytest.approx(joint_npv(demo, vr, **{p: draw[p] for p in SENSITIVITY}))
+    assert band["beats_reference_frac"] == pytest.approx((first["npv_eur"] > 0).mean())
+    text = _parse(reports["demo_en"].html).section_text("economics")
+    for key in ("p10_eur", "p50_eur", "p90_eur"):
+        assert format_eur(band[key], "en") in text
+    assert format_pct(band["beats_reference_frac"], "en") in text
+
+
+def test_the_renovation_path_timeline_shows_each_steps_cost_and_epc(studies, reports):
+    from mgwsim.report.engineer import path_timeline
+    from mgwsim.study.costs import renovation_step_costs
+
+    demo = studies["demo"]
+    name = demo.detail_variant
+    frame = path_timeline(demo, name)
+    inputs = demo.inputs
+    costs = renovation_step_costs(inputs.renovation_path, inputs.building, inputs.cost_table)
+    assert len(frame) == len(inputs.renovation_path.steps) + 1  # "as is", then each step
+    assert frame["cost_eur"].iloc[1:].tolist() == pytest.approx([cost for _, cost, _ in costs])
+    path = demo.path_table()
+    path = path[path["variant"] == name].sort_values("step")
+    assert frame["epc_indicator_kwh_per_m2"].tolist() == pytest.approx(path["epc_indicator_kwh_per_m2"].tolist())
+    assert frame["calendar_year"].is_monotonic_increasing
+    html = reports["demo_nl"].html.read_text(encoding="utf-8")
+    section = html.split('<section id="renovation_path">', 1)[1].split("</section>", 1)[0]
+    assert section.count("<g data-step=") == len(frame)
+    for cost in frame["cost_eur"]:
+        assert format_eur(cost, "nl") in section

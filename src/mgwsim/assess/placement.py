@@ -30,6 +30,7 @@ every step of a renovation path; shown among the risks on page one."""
 LOCATIONS = ("outdoor", "indoor", "machinery_room")
 UNITS_ON = ("roof", "ground", "plant_room")
 
+
 LFL_KG_M3 = {"R290": 0.038, "R600a": 0.043, "R1270": 0.046, "R32": 0.307, "R1234yf": 0.289, "R1234ze(E)": 0.303}
 """Lower flammability limit [kg/m³] of flammable refrigerants, EN 378-1:2016 Annex E Table E.1 (as
 ISO 817:2014). Blends (R454B, R454C, R452B) are not encoded: give their charge check by hand."""
@@ -362,5 +363,6 @@ def space_check(unit_kw: float, n_units: int, placement: Placement, *, roof_area
     return CheckResult(name, status, round(need, 1), "m2", round(space, 1),
                        f"{n_units} unit(s) with their clearances, {need:.0f} m², {verdict} the {space:.0f} m² left "
                        f"{where}{pv_text}.",
-                       f"{n_units} toestel(len) met vrije ruimte, {_n(need, 'nl')} m², {verdict_nl} de {_n(space, 'nl')} m² die "
+                       f"{n_units} toestel(len) met vrije ruimte, {_n(need, 'nl')} m², {verdict_nl} de "
+                       f"{_n(space, 'nl')} m² die "
                        f"{where_nl} overblijft{pv_nl}.")

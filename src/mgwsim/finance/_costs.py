@@ -56,6 +56,12 @@ class Investment:
     one_off : bool
         A cost rather than an asset (a fee, a removal): paid once at ``first_year``, never
         replaced, no maintenance, no residual value (``lifetime_years`` is then unused).
+    size : float, optional
+        The size the item was priced at, in ``size_unit`` (set by :meth:`CostTable.investment`: kW,
+        l, kWp, m², ...); ``None`` for a lump sum (a fee, a user's item). For the report's cost
+        breakdown: the unit price is ``capex_eur / size``.
+    size_unit : str
+        Unit of ``size`` ("" for a lump sum).
     """
 
     name: str
@@ -67,6 +73,8 @@ class Investment:
     vat_class: str = "renovation"
     first_year: int = 0
     one_off: bool = False
+    size: float | None = None
+    size_unit: str = ""
 
     def __post_init__(self):
         owner = f"Investment({self.name})"
@@ -82,6 +90,8 @@ class Investment:
             raise InputError(f"{owner}.first_year = {self.first_year!r} must be a whole number of years")
         if not isinstance(self.one_off, bool):
             raise InputError(f"{owner}.one_off = {self.one_off!r} must be True or False")
+        if self.size is not None:
+            check_number(self.size, "size", owner=owner, low=0.0, low_inclusive=False, unit=self.size_unit)
 
 
 def investment_schedule(items, horizon_years: int, *, capex_escalation_frac: float = 0.0) -> dict[str, np.ndarray]:
@@ -166,7 +176,7 @@ class CostTable:
         return Investment(
             name=label, capex_eur=capex, lifetime_years=self.lifetime_years(item),
             maintenance_frac=float(row.maintenance_frac_per_year), source=f"{row.source} ({int(row.year)})",
-            vat_class=str(row.vat_class), first_year=first_year,
+            vat_class=str(row.vat_class), first_year=first_year, size=float(size), size_unit=str(row.size_unit),
         )
 
     def investments(self, item: str, size: float, name: str | None = None, *,

@@ -25,6 +25,7 @@ from mgwsim.branding import Branding, ReportSettings
 from mgwsim.errors import InputError, check_choice
 from mgwsim.report import figures as fg
 from mgwsim.report.analysis import bivalent_point, monthly_balance, npv_sensitivity
+from mgwsim.report.engineer import npv_monte_carlo
 from mgwsim.report.excel import SHEETS, write_workbook
 from mgwsim.report.html import FIGURES, SECTIONS, render_html
 from mgwsim.report.pdf import PdfUnavailable, pdf_engine, write_pdf
@@ -90,6 +91,7 @@ def build_figures(result, name: str, sensitivity: pd.DataFrame, language: str = 
         "supply_temperature": fg.supply_temperature(vr, language),
         "cash_flows": fg.cash_flows(case, language),
         "tornado": fg.tornado(sensitivity, language),
+        "npv_band": fg.npv_band(npv_monte_carlo(result, name), language),
         "bill_change": fg.bill_change(_bills_per_variant(result).rename(index=label), result.per_apartment(name),
                                       label(name), language),
         "check_matrix": fg.check_matrix(_statuses(result).rename(index=label), language),

@@ -398,3 +398,23 @@ def check_matrix(statuses: pd.DataFrame, language: str = "en") -> Figure:
     ax.set_yticks(np.arange(len(statuses)), statuses.index)
     ax.set_title(t("fig_check_matrix", language))
     return fig
+
+
+def npv_band(samples: pd.DataFrame, language: str = "en") -> Figure:
+    """Histogram of the Monte Carlo NPVs (:func:`mgwsim.report.engineer.npv_monte_carlo`) [k EUR] with P10, P50
+    and P90 and the zero line (right of it the variant beats the reference)."""
+    npv = samples["npv_eur"].to_numpy() / 1000.0
+    p10, p50, p90 = np.percentile(npv, [10, 50, 90])
+    fig, ax = _figure(9.0, 3.6)
+    ax.axvspan(p10, p90, color=COLORS["low"], alpha=0.35, label="P10–P90")
+    ax.hist(npv, bins=30, color=COLORS["high"], alpha=0.85)
+    for value, style, name in ((p10, ":", "P10"), (p50, "-", "P50"), (p90, ":", "P90")):
+        ax.axvline(value, color=COLORS["demand"], linestyle=style, linewidth=1.4,
+                   label=f"{name} {format_eur(value * 1000.0, language)}")
+    ax.axvline(0.0, color="black", linewidth=1.0)
+    ax.set_xlabel(t("npv_keur", language))
+    ax.set_ylabel(t("mc_samples_axis", language))
+    ax.set_title(t("fig_npv_band", language))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, fontsize=8)
+    ax.grid(axis="x", alpha=0.3)
+    return fig

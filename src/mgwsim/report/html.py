@@ -54,15 +54,15 @@ from mgwsim.study.decision import condition_text  # the decision's words for a f
 
 STATUS_CLASSES = ("pass", "warn", "fail")
 
-SECTIONS = ("summary", "details", "comparison", "energy", "heat_pump", "economics", "lock_in", "renovation_path",
-            "monitoring_plan", "building", "sources")
+SECTIONS = ("summary", "details", "comparison", "systems", "energy", "heat_pump", "economics", "application", "lock_in",
+            "renovation_path", "monitoring_plan", "building", "sources")
 """Section ids of the report, in page order."""
 
 FIGURE_SECTIONS = {
     "comparison": ("variant_comparison",),
     "energy": ("monthly_balance", "load_duration", "carpet_grid"),
     "heat_pump": ("carpet_heat_pump", "cop", "supply_temperature"),
-    "economics": ("cash_flows", "tornado", "bill_change"),
+    "economics": ("cash_flows", "tornado", "npv_band", "bill_change"),
     "lock_in": ("check_matrix",),
 }
 FIGURES = tuple(f for figures in FIGURE_SECTIONS.values() for f in figures)
@@ -428,6 +428,7 @@ def economics_section(result, name: str, sensitivity: pd.DataFrame, figures: dic
     body += table_html([t("parameter", language), t("sens_low", language), t("sens_high", language)], rows,
                        attrs='id="sensitivity-table"')
     body += f'<p class="note">{escape(t("sens_note", language))}</p>'
+    body += engineer_uncertainty_html(result, name, figures, language)
     key = key_name(result.per_apartment(name).attrs.get("key", "floor_area"), language)
     body += figure_html("bill_change", figures["bill_change"], language, allocation=key)
     body += per_apartment_html(result, name, language)
@@ -481,6 +482,7 @@ def renovation_path_section(result, name: str, language: str) -> Section:
                   else "–" for c in checks]
         rows.append(cells)
     body = _p(t("path_note", language))
+    body += engineer_timeline_html(result, name, language)
     body += table_html(header, rows, attrs='id="renovation-path-table"')
     steps = result.paths[name].table
     rows = [[str(row["calendar_year"]), step_label(result, row["label"], language), check_label(row["check"], language),
@@ -563,6 +565,38 @@ def monitoring_plan_section(result, name: str, language: str, env=None) -> Secti
     return _section("monitoring_plan", t("sec_monitoring_plan", language), body)
 
 
+# --------------------------------------------------------------------------- the engineer's content
+def systems_section(result, language: str) -> Section:
+    """Per option its system diagram and cost breakdown (:mod:`mgwsim.report.engineer`)."""
+    from mgwsim.report import engineer
+
+    return _section("systems", t("sec_systems", language), engineer.systems_section_body(result, language))
+
+
+def application_section(result, language: str) -> Section:
+    """The subsidy application summary with the monitoring plan (:func:`mgwsim.report.engineer.application_html`)."""
+    from mgwsim.report import engineer
+
+    return _section("application", t("sec_application", language), engineer.application_html(result, language))
+
+
+def engineer_uncertainty_html(result, name: str, figures: dict, language: str) -> str:
+    """The Monte Carlo band on the NPV beside the tornado: its figure, P10/P50/P90 and the probability of beating
+    the reference (:func:`mgwsim.report.engineer.npv_monte_carlo`, seeded)."""
+    from mgwsim.report import engineer
+
+    figure = figure_html("npv_band", figures["npv_band"], language) if "npv_band" in figures else ""
+    return (f"<h3>{escape(t('mc_title', language))}</h3>" + figure
+            + engineer.monte_carlo_html(engineer.npv_monte_carlo(result, name), language))
+
+
+def engineer_timeline_html(result, name: str, language: str) -> str:
+    """The renovation path of ``name`` as a timeline (:func:`mgwsim.report.engineer.timeline_html`)."""
+    from mgwsim.report import engineer
+
+    return engineer.timeline_html(result, name, language)
+
+
 # --------------------------------------------------------------------------- page
 def _sections(result, name: str, figures: dict, sensitivity: pd.DataFrame, language: str, env=None) -> list[Section]:
     detail = result.detail_variant
@@ -571,9 +605,11 @@ def _sections(result, name: str, figures: dict, sensitivity: pd.DataFrame, langu
         summary_section(result, summary_sensitivity, language),
         details_section(result, summary_sensitivity, language),
         comparison_section(result, figures, language),
+        systems_section(result, language),
         _figures_section("energy", t("sec_energy", language), figures, language),
         _figures_section("heat_pump", t("sec_heat_pump", language), figures, language),
         economics_section(result, name, sensitivity, figures, language),
+        application_section(result, language),
         lock_in_section(result, name, figures, language),
         renovation_path_section(result, name, language),
         monitoring_plan_section(result, name, language, env),

@@ -1485,6 +1485,117 @@ def check_sentence(check, language: str) -> str:
     return check.sentence_nl if language == "nl" and check.sentence_nl else check.sentence
 
 
+CONTENT_LABELS: dict[str, tuple[str, str]] = {
+    # the engineer's content (mgwsim.report.engineer): systems, cost breakdown, application, Monte Carlo, timeline
+    "sec_systems": ("The variants' systems and costs", "Installaties en kosten van de varianten"),
+    "systems_note": (
+        "Per option its system (what is installed, with count and size, and the grid connection after the works) "
+        "and what it costs: every item the business case buys, at today's prices. The items bought now add up to "
+        "the investment of the comparison table; the ones bought later are paid in their year.",
+        "Per optie de installatie (wat er geplaatst wordt, met aantal en grootte, en de netaansluiting na de "
+        "werken) en wat ze kost: elk onderdeel dat de business case aankoopt, tegen de prijzen van vandaag. De "
+        "onderdelen die nu aangekocht worden, tellen op tot de investering van de vergelijkingstabel; de latere "
+        "worden in hun jaar betaald."),
+    "bd_title": ("Cost breakdown", "Kostenraming"),
+    "bd_item": ("Item", "Onderdeel"),
+    "bd_size": ("Size", "Grootte"),
+    "bd_unit_price": ("Unit price excl. VAT", "Eenheidsprijs excl. btw"),
+    "bd_excl_vat": ("Amount excl. VAT", "Bedrag excl. btw"),
+    "bd_vat_rate": ("VAT rate", "Btw-tarief"),
+    "bd_incl_vat": ("Amount incl. VAT", "Bedrag incl. btw"),
+    "bd_lump_sum": ("lump sum", "forfait"),
+    "bd_in_year": ("(bought in year {year})", "(aangekocht in jaar {year})"),
+    "bd_total_now": ("Investment now (year 0)", "Investering nu (jaar 0)"),
+    "bd_total_later": ("Bought later", "Later aangekocht"),
+    "dg_title": ("System diagram: {name}", "Installatieschema: {name}"),
+    "dg_electric": ("electricity", "elektriciteit"),
+    "dg_heat": ("heat", "warmte"),
+    "dg_grid_lv": ("Grid connection LV {kva} kVA", "Netaansluiting LS {kva} kVA"),
+    "dg_grid_mv": ("Grid connection MV, access power {kva} kVA", "Netaansluiting MS, toegangsvermogen {kva} kVA"),
+    "dg_meter": ("Main meter (digital)", "Hoofdmeter (digitaal)"),
+    "dg_pv": ("PV {kwp} kWp", "Zonnepanelen {kwp} kWp"),
+    "dg_battery": ("Battery {kwh} kWh / {kw} kW", "Batterij {kwh} kWh / {kw} kW"),
+    "dg_ev": ("EV chargers {n} × {kw} kW", "Laadpunten {n} × {kw} kW"),
+    "dg_heat_pumps": ("Heat pumps {n} × {kw} kW ({source})", "Warmtepompen {n} × {kw} kW ({source})"),
+    "dg_dhw_heat_pumps": ("Hot-water heat pumps {n} × {kw} kW ({source})",
+                          "Warmwaterwarmtepompen {n} × {kw} kW ({source})"),
+    "dg_source_air": ("air", "lucht"),
+    "dg_source_exhaust_air": ("exhaust air", "afgevoerde lucht"),
+    "dg_source_brine": ("ground", "bodem"),
+    "dg_source_water": ("water", "water"),
+    "dg_buffer": ("Buffer tank {l} l", "Buffervat {l} l"),
+    "dg_dhw_tank": ("Hot-water tank {l} l", "Warmwatervat {l} l"),
+    "dg_backup_gas_boiler": ("Gas boiler {kw} kW", "Gasketel {kw} kW"),
+    "dg_backup_electric": ("Electric backup {kw} kW", "Elektrische back-up {kw} kW"),
+    "dg_gas": ("Gas connection", "Gasaansluiting"),
+    "dg_emitters": ("Existing radiators", "Bestaande radiatoren"),
+    "dg_emitters_new": ("Radiators (upgraded)", "Radiatoren (vernieuwd)"),
+    "sec_application": ("Subsidy application summary", "Samenvatting van de subsidieaanvraag"),
+    "app_for": ("For the recommended variant, {name}.", "Voor de aanbevolen variant, {name}."),
+    "app_for_nearest": ("No variant qualifies; shown for the one nearest to qualifying, {name}.",
+                        "Geen enkele variant komt in aanmerking; getoond voor de variant die het dichtst in de buurt "
+                        "komt, {name}."),
+    "app_phase": ("Phase", "Fase"),
+    "app_phase_study": ("Phase 1: study", "Fase 1: studie"),
+    "app_phase_works": ("Phase 2: works", "Fase 2: werken"),
+    "app_share": ("Share", "Aandeel"),
+    "app_investment": ("Investment excl. VAT (year 0)", "Investering excl. btw (jaar 0)"),
+    "app_investment_incl_vat": ("Investment incl. VAT (year 0)", "Investering incl. btw (jaar 0)"),
+    "app_gap_covered": ("Share of the unprofitable gap the works grant covers",
+                        "Aandeel van de onrendabele top dat de subsidie voor de werken dekt"),
+    "app_primary_saved": ("Primary energy saved per year (EPC bookkeeping)",
+                          "Bespaarde primaire energie per jaar (EPC-boekhouding)"),
+    "app_co2_saved": ("CO2 saved per year", "Vermeden CO2 per jaar"),
+    "app_co2_avoided": ("CO2 avoided over {years} years", "Vermeden CO2 over {years} jaar"),
+    "app_techniques": ("Combination of techniques", "Combinatie van technieken"),
+    "app_lock_in": ("Future-proofing: the lock-in checks", "Toekomstbestendigheid: de lock-in-toetsen"),
+    "app_works_schedule": ("Payment of the works grant", "Uitbetaling van de subsidie voor de werken"),
+    "app_in_year": ("year {year}: {amount}", "jaar {year}: {amount}"),
+    "app_epc": ("EPC indicator, reference → variant (today's building)",
+                "EPC-kengetal, referentie → variant (gebouw van vandaag)"),
+    "app_lock_in_note": ("{passed} of the {n} lock-in checks pass where the decision judges them (at the end of "
+                         "the renovation path when there is one):",
+                         "{passed} van de {n} lock-in-toetsen zijn in orde waar de beslissing ze beoordeelt (aan het "
+                         "einde van het renovatiepad als er een is):"),
+    "app_monitoring": ("Monitoring plan in short", "Monitoringplan in het kort"),
+    "app_monitoring_note": ("What is metered after the works, where and how often, so that the savings claimed in "
+                            "the application can be shown; the meters, the indicators and what goes to the city are in "
+                            "the section on the monitoring plan.",
+                            "Wat na de werken gemeten wordt, waar en hoe vaak, zodat de besparing uit de aanvraag "
+                            "aangetoond kan worden; de meters, de indicatoren en wat naar de stad gaat staan in het "
+                            "deel over het monitoringplan."),
+    "mc_title": ("Uncertainty: Monte Carlo band on the NPV", "Onzekerheid: Monte-Carloband op de NCW"),
+    "mc_quantity": ("Quantity", "Grootheid"),
+    "mc_p10": ("NPV, 10th percentile (P10)", "NCW, 10de percentiel (P10)"),
+    "mc_p50": ("NPV, median (P50)", "NCW, mediaan (P50)"),
+    "mc_p90": ("NPV, 90th percentile (P90)", "NCW, 90ste percentiel (P90)"),
+    "mc_beats_reference": ("Probability that the variant beats the reference (NPV above zero)",
+                           "Kans dat de variant beter doet dan de referentie (NCW boven nul)"),
+    "mc_note": ("{n} futures drawn (seed {seed}, the same every run), each changing every input at once, "
+                "normal around its study value with these spreads: {spreads}. The NPV of each is the study's business case "
+                "(bills along the renovation path, grants by their rules).",
+                "{n} toekomsten getrokken (seed {seed}, elke keer dezelfde), elk met alle invoer tegelijk "
+                "gewijzigd, normaal verdeeld rond de waarde van de studie met deze spreiding: {spreads}. De NCW van elke toekomst is de "
+                "business case van de studie (facturen langs het renovatiepad, subsidies volgens hun regels)."),
+    "mc_percentage_points": ("{v} percentage points", "{v} procentpunt"),
+    "fig_npv_band": ("NPV over the sampled futures", "NCW over de getrokken toekomsten"),
+    "mc_samples_axis": ("Futures", "Toekomsten"),
+    "tl_title": ("The renovation path as a timeline", "Het renovatiepad als tijdlijn"),
+    "tl_note": ("Each step in its year with the cost of its works (excl. VAT, today's prices, from the cost table; "
+                "the same for every option) and the EPC indicator of {name} after it.",
+                "Elke stap in zijn jaar met de kosten van de werken (excl. btw, prijzen van vandaag, uit de "
+                "kostentabel; dezelfde voor elke optie) en het EPC-kengetal van {name} erna."),
+    "tl_cost": ("Works excl. VAT", "Werken excl. btw"),
+}
+"""Labels of :mod:`mgwsim.report.engineer` (part of :data:`LABELS`)."""
+LABELS.update(CONTENT_LABELS)
+CAPTIONS["npv_band"] = (
+    "Spread of the NPV against the reference over the sampled futures, with P10, P50 and P90; right of zero the "
+    "variant beats the reference.",
+    "Spreiding van de NCW tegenover de referentie over de getrokken toekomsten, met P10, P50 en P90; rechts van "
+    "nul doet de variant beter dan de referentie.")
+
+
 # --------------------------------------------------------------------------- the smallest connection (issue 18)
 CONNECTION_LABELS: dict[str, tuple[str, str]] = {
     "existing_kva": ("Connection today [kVA]", "Aansluiting vandaag [kVA]"),
