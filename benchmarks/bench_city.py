@@ -41,7 +41,7 @@ _KPIS = {"design_heat_load_kw": 1.0, "spf_h2": 1.0, "backup_share": 1.0, "unmet_
          "gap_per_t_co2_eur": 1.0, "irr_frac": float("nan"), "no_unmet_heat": True, "comfort_within_tolerance": True,
          "hot_water_within_tolerance": True, "connection_feasible": True, "lock_in_pass": True, "eligible": True,
          "qualifies": False, "shortfalls": "fossil_lock_in; eligibility:no_lock_in", "npv_ge_0": True,
-         "npv_with_subsidy_ge_0": True, "no_gap_before_grants": True}
+         "npv_with_subsidy_ge_0": True, "no_gap_before_grants": True, "fails": "lock_in; eligibility"}
 
 
 def kpi_row(row: dict, shared) -> dict:

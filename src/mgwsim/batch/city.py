@@ -954,7 +954,24 @@ def _row_kpis(year: _Year, money: arrays.Money, verdict: _Verdict) -> dict:
         "npv_ge_0": bool(money.npv_without_subsidy_eur >= 0.0),
         "npv_with_subsidy_ge_0": bool(money.npv_eur >= 0.0),
         "no_gap_before_grants": bool(money.gap_before_grants_eur == 0.0),
+        "fails": _fails(keys, money),
     }
+
+
+def _fails(keys: list, money: arrays.Money) -> str:
+    """The conditions of :data:`mgwsim.stock.FAILURE_CONDITIONS` the row fails, joined by ``; `` in their order
+    (the city map's reasons): ``comfort`` (space heat or hot water beyond the tolerance), ``connection``,
+    ``lock_in``, ``eligibility`` (from the decision's ``keys``), ``gap`` (an unprofitable gap before grants)
+    and ``npv`` (NPV with the grants below zero)."""
+    found = set(keys)
+    failing = [name for name, fails in (
+        ("comfort", bool({"comfort", "hot_water", HYGIENE_CHECK} & found)),
+        ("connection", "connection" in found),
+        ("lock_in", bool(found & _LOCK_IN_RANK.keys())),
+        ("eligibility", any(key.startswith("eligibility:") for key in keys)),
+        ("gap", money.gap_before_grants_eur != 0.0),
+        ("npv", not money.npv_eur >= 0.0)) if fails]
+    return "; ".join(failing)
 
 
 def city_table(stock: pd.DataFrame, combinations=None) -> pd.DataFrame:
