@@ -670,14 +670,20 @@ def _case_variant(combination: Combination, case: _BuildingCase, state: _State, 
     uncontrolled, the MV cabin, the dynamic contract, the emitter upgrade :data:`CITY_EMITTER_UPGRADE`, the
     battery of :func:`city_battery` and the roof insulation (cost table ``roof_insulation`` by the roof's
     area) among the extra investments."""
-    variant = _sized_variant(combination, state.design_kw, case.building.area_m2("roof"), unit_map)
+    key = ("variant", combination.plant_key, unit_map)  # the building's combinations with this plant share it
+    variant = case.plants.get(key)
+    if variant is None:
+        variant = case.plants[key] = _sized_variant(replace(combination, ev=False, mv=False, dynamic=False,
+                                                            battery=False),
+                                                    state.design_kw, case.building.area_m2("roof"), unit_map)
     if not any(getattr(combination, f) for _, f in _TECHNIQUE_LABELS):
-        return variant
+        return variant if variant.name == combination.name else replace(variant, name=combination.name)
     extra = ()
     if combination.roof:
         area = case.building.area_m2("roof")
         extra = model.remembered_costs.investments("roof_insulation", area, name=f"roof insulation {area:.0f} m2")
-    return replace(variant, ev=city_ev_site(case.building.n_apartments) if combination.ev else None,
+    return replace(variant, name=combination.name,
+                   ev=city_ev_site(case.building.n_apartments) if combination.ev else None,
                    connection="mv" if combination.mv else "lv", dynamic_tariff=combination.dynamic,
                    emitter_upgrade=CITY_EMITTER_UPGRADE if combination.emitters else None,
                    battery=city_battery(variant.pv_kwp) if combination.battery else None,
