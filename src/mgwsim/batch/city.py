@@ -154,8 +154,11 @@ class Combination:
 
     @property
     def plant_key(self) -> tuple:
-        """What the heat plant's year depends on: combinations with the same key share one plant run."""
-        return (self.hp_share, self.backup, self.pv, self.roof, self.emitters)
+        """What the heat plant's year depends on: combinations with the same key share one plant run. PV is
+        not part of it: a heat-led plant without an import limit (the city's control) does not see the
+        connection (the kernel's electricity budget is the 1e300 of no limit, PV and other loads added to it
+        leave it unchanged), so PV, EV, battery, tariff and connection change only the grid side."""
+        return (self.hp_share, self.backup, self.roof, self.emitters)
 
     @classmethod
     def from_name(cls, name: str) -> Combination:
@@ -556,8 +559,10 @@ def _state(case: _BuildingCase, key: tuple, model: CityModel) -> _State:
         return _State(case.building, radiators, case.series, case.heating_hours, case.design_kw)
     building = ROOF_INSULATION.apply(case.building) if roof else case.building
     radiators = CITY_EMITTER_UPGRADE.apply(radiators) if emitters else radiators
-    series = tuple(demand_series(building, model.weather, radiators,
-                                 model.draw_kwh(building.n_apartments, case.draws_seed), model.dhw_pool[2]))
+    draws = case.study.get("draw_kwh")
+    if draws is None:
+        draws = case.study["draw_kwh"] = model.draw_kwh(building.n_apartments, case.draws_seed)
+    series = tuple(demand_series(building, model.weather, radiators, draws, model.dhw_pool[2]))
     hours = float(np.count_nonzero(series[0] > 0.0)) * model.weather.step_h
     design_kw = building.design_heat_load_kw(model.design_temperature_degc) if roof else case.design_kw
     return _State(building, radiators, series, hours, design_kw)
@@ -669,8 +674,8 @@ def _case_variant(combination: Combination, case: _BuildingCase, state: _State, 
     with the combination's techniques (:class:`Combination`): the cars of :func:`city_ev_site` charged
     uncontrolled, the MV cabin, the dynamic contract, the emitter upgrade :data:`CITY_EMITTER_UPGRADE`, the
     battery of :func:`city_battery` and the roof insulation (cost table ``roof_insulation`` by the roof's
-    area) among the extra investments."""
-    key = ("variant", combination.plant_key, unit_map)  # the building's combinations with this plant share it
+    area, when the roof is worse than :data:`ROOF_INSULATION`'s U) among the extra investments."""
+    key = ("variant", combination.plant_key, combination.pv, unit_map)  # shared by the building's combinations
     variant = case.plants.get(key)
     if variant is None:
         variant = case.plants[key] = _sized_variant(replace(combination, ev=False, mv=False, dynamic=False,
@@ -679,7 +684,8 @@ def _case_variant(combination: Combination, case: _BuildingCase, state: _State, 
     if not any(getattr(combination, f) for _, f in _TECHNIQUE_LABELS):
         return variant if variant.name == combination.name else replace(variant, name=combination.name)
     extra = ()
-    if combination.roof:
+    if combination.roof and any(e.kind == "roof" and e.u_w_m2k > ROOF_INSULATION.target_u_w_m2k
+                                for e in case.building.elements):  # a roof already as good costs nothing
         area = case.building.area_m2("roof")
         extra = model.remembered_costs.investments("roof_insulation", area, name=f"roof insulation {area:.0f} m2")
     return replace(variant, name=combination.name,
@@ -810,7 +816,7 @@ def _array_year(variant, case: _BuildingCase, model: CityModel, state: _State | 
     reimbursement, heat delivered, CO2 without the cars' grid electricity) and the peak import [kW].
 
     The plant's year (:func:`~mgwsim.batch._city_arrays.plant_sums`) is kept on the case under
-    ``plant_key``: the building's combinations that differ only in EV, battery, tariff or connection run
+    ``plant_key``: the building's combinations that differ only in PV, EV, battery, tariff or connection run
     the plant kernel once (the heat-led plant does not see the connection)."""
     constants, plant = model.year_constants, variant.plant
     series = case.series if state is None else state.series
@@ -853,7 +859,8 @@ def _combination_kpis(combination: Combination, case: _BuildingCase, model: City
     state = case.state(combination, model)
     variant = _case_variant(combination, case, state, model, model.unit_map)
     plant = variant.plant
-    year, option, peak_kw = _array_year(variant, case, model, state, combination.plant_key)
+    blind = variant.control.strategy == "heat_led" and variant.control.import_limit_kw is None
+    year, option, peak_kw = _array_year(variant, case, model, state, combination.plant_key if blind else None)
     epc = arrays.epc_indicator(year, plant.backup, auxiliary_kwh=case.auxiliary_kwh, pv_kwh=year.pv_kwh,
                                heated_floor_area_m2=case.building.heated_floor_area_m2, factors=constants.epc_factors)
     statuses = arrays.lock_in_statuses(year, plant, inputs.install_year, model.refrigerant_status(plant),
