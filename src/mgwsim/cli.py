@@ -7,11 +7,13 @@
     branded by the configuration's ``[report]`` table).
 ``mgwsim demo [--out out]``
     The example Antwerp block on the embedded defaults.
-``mgwsim stock N -o TABLE``
-    A synthetic stock of N Flemish apartment buildings × the twelve city combinations.
+``mgwsim stock N -o TABLE [--combinations simple|rich|NAMES]``
+    A synthetic stock of N Flemish apartment buildings × the twelve city combinations (``rich``: 26,
+    with EV, MV cabin, dynamic tariff, roof insulation first, emitter upgrade and battery).
 ``mgwsim batch TABLE -o RESULTS --row {demand,variant,city}``
     A typology table (CSV/Parquet) through :func:`mgwsim.batch.run_batch`, locally or on Dask;
-    with ``--row city`` also the typology × combination feasibility summary and heat map.
+    with ``--row city`` also the typology × combination feasibility summary (and per period and
+    size class) and the heat map with counts and the main failing condition of every cell.
 ``mgwsim calibrate BILLS.csv --building STUDY.toml -o OUT/``
     Fit the change-point baseline of the gas bills and calibrate the study's building to them
     (``docs/measured.md``); write the fit and calibration tables and print the ASHRAE
@@ -56,8 +58,9 @@ ROW_FUNCTIONS = {
     "demand": "the annual heat demand of each building (mgwsim.batch.demand_row)",
     "variant": "a technique combination judged against a new gas boiler (mgwsim.batch.variant_row; needs a "
                "'combination' column)",
-    "city": "one of the twelve city combinations of a 'mgwsim stock' table: heat plant, PV, business case, "
-            "lock-in and feasibility flags, with summary.csv and heatmap.png (mgwsim.batch.city_row)",
+    "city": "a city combination of a 'mgwsim stock' table (heat plant, PV and the techniques its name adds): "
+            "business case, lock-in and feasibility flags and why it fails, with summary.csv (also by period and "
+            "size class) and heatmap.png (mgwsim.batch.city_row)",
 }
 """The ``--row`` choices of ``mgwsim batch`` and what each computes."""
 ROW_COLUMNS = {"demand": ("typology",), "variant": ("typology", "combination"), "city": ("typology", "combination")}
