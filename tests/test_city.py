@@ -468,6 +468,12 @@ def test_every_technique_on_the_array_path_equals_the_study_functions(model):
     fast = {name: city_row(row, model) for name, row in rows.items()}  # the array path first: plant years shared
     for name, row in rows.items():
         _assert_same_row(fast[name], _city_row_reference(row, model))
+    # each row's 'fails' is what the map reads from its flags (mgwsim.stock.failing_conditions)
+    from mgwsim.stock import failing_conditions
+
+    flags = failing_conditions(pd.DataFrame(fast).T)
+    for name, found in fast.items():
+        assert found["fails"] == "; ".join(c for c in flags.columns if flags.loc[name, c]), name
     for base in ("hp50_gas_pv", "hp70_elec_pv"):
         plain = fast[base]
         # roof insulated first: a lower design load to size on, the insulation among the investments
