@@ -215,5 +215,8 @@ def test_the_city_map_says_why_cells_fail_on_a_constructed_stock():
     by_period = feasibility_summary(constructed_results().join(stock_classes(constructed_results()["typology"])),
                                     by=("size_class", "combination"))
     assert list(by_period.index.get_level_values(0).unique()) == ["AB", "MFH.Gen"]
+    from mgwsim.stock import _share_text
+
+    assert [_share_text(v) for v in (447 / 448, 1 / 1071, 0.75, 1.0, 0.0)] == ["99.8%", "0.1%", "75%", "100%", "0%"]
     assert stock_classes(["MFH.02.Small", "AB.04"]).to_dict("list") == {"period": ["1946-1970", "1991-2005"],
                                                                         "size_class": ["MFH.Small", "AB"]}

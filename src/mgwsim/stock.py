@@ -475,7 +475,7 @@ def _annotate_cells(ax, shares: np.ndarray, counts: np.ndarray, reasons: np.ndar
         letter = FAILURE_CONDITIONS[reason][0] if reason in FAILURE_CONDITIONS else ""
         if letter:
             used.add(reason)
-        share = "–" if np.isnan(value) else f"{value:.0%}"
+        share = "–" if np.isnan(value) else _share_text(value)
         text = f"{passing or f'n={n}'}\n{share}{' ' + letter if letter else ''}"
         if 0 < n < min_judged:
             ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="0.35", linewidth=0))
@@ -484,3 +484,13 @@ def _annotate_cells(ax, shares: np.ndarray, counts: np.ndarray, reasons: np.ndar
         else:
             ax.text(j, i, text, ha="center", va="center", fontsize=7)
     return few, used
+
+
+def _share_text(value: float) -> str:
+    """A share as a whole percentage, with the decimals it needs (up to two) never to read 100 % when one
+    building fails or 0 % when one passes (447/448: ``99.8%``)."""
+    decimals = 0
+    while decimals < 2 and ((value < 1.0 and round(100.0 * value, decimals) >= 100.0)
+                            or (value > 0.0 and round(100.0 * value, decimals) == 0.0)):
+        decimals += 1
+    return f"{100.0 * value:.{decimals}f}%"
