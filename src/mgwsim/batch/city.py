@@ -165,9 +165,9 @@ class Combination:
         """The combination named ``name`` (:attr:`name`, e.g. ``"hp50_gas_pv_ev_bat"``)."""
         match = _NAME.fullmatch(str(name))
         if match is None:
+            techniques = ", ".join("_" + label for label, _ in _TECHNIQUE_LABELS)
             raise InputError(f"combination = {name!r} is not one of {', '.join(CITY_COMBINATIONS)} nor a name like "
-                             f"them with techniques {', '.join('_' + label for label, _ in _TECHNIQUE_LABELS)} added in "
-                             "this order (e.g. 'hp50_gas_pv_ev_bat')")
+                             f"them with techniques {techniques} added in this order (e.g. 'hp50_gas_pv_ev_bat')")
         labels = set((match.group(4) or "").split("_")[1:])
         combination = cls(int(match.group(1)) / 100.0, "gas_boiler" if match.group(2) == "gas" else "electric",
                           bool(match.group(3)), **{f: label in labels for label, f in _TECHNIQUE_LABELS})
