@@ -1,7 +1,8 @@
 """City rows: throughput of ``city_row`` against the single-run path and pure Python; engine memory for 1M rows.
 
-``python -m benchmarks.bench_city [--dask N] [--full]`` (the issue's figures: ``--dask 20000 --full``);
-``make bench`` runs the short form (960 rows, 200,000 rows for memory).
+``python -m benchmarks.bench_city [--dask N] [--full] [--rich]`` (the issue's figures: ``--dask 20000 --full``;
+``--rich``: only the simple against the richer combinations and the memory); ``make bench`` runs the
+short form (960 rows, 200,000 rows for memory).
 
 - ``city_row`` (plant kernel, bills, investments, subsidies, business case read from the
   kernel's arrays; shared preparation): ms per row in one process once the building's case is
@@ -41,7 +42,7 @@ _KPIS = {"design_heat_load_kw": 1.0, "spf_h2": 1.0, "backup_share": 1.0, "unmet_
          "gap_per_t_co2_eur": 1.0, "irr_frac": float("nan"), "no_unmet_heat": True, "comfort_within_tolerance": True,
          "hot_water_within_tolerance": True, "connection_feasible": True, "lock_in_pass": True, "eligible": True,
          "qualifies": False, "shortfalls": "fossil_lock_in; eligibility:no_lock_in", "npv_ge_0": True,
-         "npv_with_subsidy_ge_0": True, "no_gap_before_grants": True}
+         "npv_with_subsidy_ge_0": True, "no_gap_before_grants": True, "fails": "lock_in; eligibility"}
 
 
 def kpi_row(row: dict, shared) -> dict:
@@ -130,6 +131,42 @@ def _throughput(model: CityModel) -> None:
           f"{python_s / numba_first_s:.0f}x")
 
 
+def _rich_throughput(n_buildings: int = 12, repeat: int = 3) -> None:
+    """Rows per second of the twelve simple combinations and of the 26 richer ones (EV, MV cabin, dynamic
+    tariff, roof insulation first, emitter upgrade, battery) on the same buildings, in one run: every row of a
+    building in turn as ``run_batch`` feeds them (its first row builds the case: demand, loads, reference),
+    facade irradiance and kernels warm; CPU time of this process (the machine may be shared), best of
+    ``repeat``; rows/s on 2 cores = 2 / (s per row)."""
+    from mgwsim.batch.city import CITY_COMBINATIONS, RICH_COMBINATIONS
+
+    model = CityModel()
+    stock = generate_stock(n_buildings, seed=1)
+    sets = {"simple (12)": list(CITY_COMBINATIONS), "rich (26)": list(RICH_COMBINATIONS)}
+    tables = {name: city_table(stock, names).to_dict("records") for name, names in sets.items()}
+    for records in tables.values():  # warm: facade orientations, kernels, the hot-water pool, EV sites
+        model._cases.clear()
+        for record in records:
+            city_row(record, model)
+    best = {}
+    for name, records in tables.items():
+        times = []
+        for _ in range(repeat):
+            model._cases.clear()
+            start = time.process_time()
+            for record in records:
+                city_row(record, model)
+            times.append((time.process_time() - start) / len(records))
+        best[name] = min(times)
+    simple, rich = best["simple (12)"], best["rich (26)"]
+    print(f"city_row over {n_buildings} buildings, a building's first row included (CPU time): simple "
+          f"{simple * 1e3:.2f} ms/row -> {2 / simple:,.0f} rows/s on 2 cores; rich {rich * 1e3:.2f} ms/row -> "
+          f"{2 / rich:,.0f} rows/s on 2 cores (target >= 2,000); rich / simple = {rich / simple:.2f} (the plant "
+          "year shared by a building's combinations that differ only at the connection)")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS of this process after the rich rows: {peak:.0f} MB (what one batch worker holds: the model, "
+          "four buildings' cases with their states and plant years, the EV and cost caches)")
+
+
 def _memory(n: int) -> None:
     table = pd.DataFrame({"seed_source": np.arange(n)}, index=pd.RangeIndex(n, name="row_id"))
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -161,8 +198,13 @@ def _dask_overhead(model: CityModel, n: int) -> None:
 
 
 def main() -> None:
+    if "--rich" in sys.argv:  # the richer combinations and the engine's memory only
+        _rich_throughput()
+        _memory(1_000_000 if "--full" in sys.argv else 200_000)
+        return
     model = CityModel()
     _throughput(model)
+    _rich_throughput()
     _dask_overhead(model, int(sys.argv[sys.argv.index("--dask") + 1]) if "--dask" in sys.argv else 960)
     _memory(1_000_000 if "--full" in sys.argv else 200_000)
 

@@ -436,3 +436,73 @@ def test_the_comfort_flag_and_the_summary_follow_the_tolerance(mild_model, stock
         assert summary["share_comfort"].to_dict() == pytest.approx(by_hand.to_dict())
         assert (summary["share_no_unmet_hour"] == 0.0).all()  # every row leaves some heat unmet
     assert (shares["3 %"] > shares["1 %"]).any() and (shares["3 %"] >= shares["1 %"]).all()
+
+
+# --------------------------------------------------------------- techniques as batch dimensions (issue 18)
+def test_technique_combinations_are_named_and_parsed():
+    from mgwsim.batch.city import RICH_COMBINATIONS, Combination
+
+    assert len(RICH_COMBINATIONS) == 26 and set(CITY_COMBINATIONS) <= set(RICH_COMBINATIONS)
+    assert all(Combination.from_name(name) == c for name, c in RICH_COMBINATIONS.items())
+    assert Combination.from_name("hp40_elec_pv_mv_bat") == Combination(0.4, "electric", True, mv=True, battery=True)
+    with pytest.raises(InputError, match="must be in the order"):
+        Combination.from_name("hp50_gas_pv_bat_ev")
+    with pytest.raises(InputError, match="needs pv"):
+        Combination(0.5, "gas_boiler", False, battery=True)
+    stock = generate_stock(2, seed=0)
+    assert set(city_table(stock, ["hp70_elec_pv_ev_dyn", "hp30_gas"])["combination"]) == {"hp70_elec_pv_ev_dyn",
+                                                                                          "hp30_gas"}
+
+
+def test_every_technique_on_the_array_path_equals_the_study_functions(model):
+    """Each technique alone on a hybrid and an all-electric plant, and all of them together: city_row (arrays,
+    the plant year shared by a building's combinations that differ only at the connection) equals
+    _city_row_reference (the study's own functions: the EV sessions and charging of evaluate._ev, the
+    battery's two-pass balance of evaluate._balance, assess_year with the MV/dynamic tariffs, the emitter
+    upgrade's radiators, the roof insulation as an extra investment, business case, decision) to 1e-9 relative."""
+    from mgwsim.batch.city import RICH_COMBINATIONS
+
+    names = [n for n in RICH_COMBINATIONS if n not in CITY_COMBINATIONS] + ["hp50_gas_pv", "hp70_elec_pv"]
+    rows = {name: {**BLOCK, "typology": "MFH.03", "n_apartments": 10, "floor_area_m2": 800.0, "n_storeys": 4,
+                   "combination": name} for name in names}
+    fast = {name: city_row(row, model) for name, row in rows.items()}  # the array path first: plant years shared
+    for name, row in rows.items():
+        _assert_same_row(fast[name], _city_row_reference(row, model))
+    # each row's 'fails' is what the map reads from its flags (mgwsim.stock.failing_conditions)
+    from mgwsim.stock import failing_conditions
+
+    flags = failing_conditions(pd.DataFrame(fast).T)
+    for name, found in fast.items():
+        assert found["fails"] == "; ".join(c for c in flags.columns if flags.loc[name, c]), name
+    for base in ("hp50_gas_pv", "hp70_elec_pv"):
+        plain = fast[base]
+        # roof insulated first: a lower design load to size on, the insulation among the investments
+        assert fast[f"{base}_roof"]["design_heat_load_kw"] < plain["design_heat_load_kw"]
+        # a battery stores PV: more CO2 avoided, its cost in the investment
+        assert fast[f"{base}_bat"]["co2_avoided_t"] > plain["co2_avoided_t"]
+        assert fast[f"{base}_bat"]["investment_eur"] > plain["investment_eur"]
+        # the MV cabin: the connection is never the limit, the cabin costs
+        assert fast[f"{base}_mv"]["connection_feasible"] and fast[f"{base}_mv"]["investment_eur"] > plain["investment_eur"]
+        # the emitter upgrade and the EV chargers cost; the cars' charging is not the building's CO2 or bill
+        for technique in ("emit", "ev"):
+            assert fast[f"{base}_{technique}"]["investment_eur"] > plain["investment_eur"]
+        assert fast[f"{base}_ev"]["co2_avoided_t"] == pytest.approx(plain["co2_avoided_t"], rel=0.05)
+        # the dynamic contract changes only the bill
+        assert fast[f"{base}_dyn"]["investment_eur"] == plain["investment_eur"]
+        assert fast[f"{base}_dyn"]["npv_eur"] != plain["npv_eur"]
+
+
+def test_the_emitter_upgrade_lowers_the_supply_temperature_by_the_radiator_equation(model):
+    """The city's emitter upgrade (half the output replaced by twice the output: Φ_d' = 1.5 Φ_d) lowers the
+    supply temperature the building's heat needs at every hour with heat (EN 442-2 radiator equation)."""
+    from mgwsim.batch.city import CITY_EMITTER_UPGRADE, Combination
+
+    row = {**BLOCK, "combination": "hp50_gas_pv_emit"}
+    case = model.building_case(row)
+    plain = case.state(Combination(0.5, "gas_boiler", True), model)
+    upgraded = case.state(Combination(0.5, "gas_boiler", True, emitters=True), model)
+    assert upgraded.radiators.design_output_kw == pytest.approx(1.5 * plain.radiators.design_output_kw)
+    heat = plain.series[0] > 0.0
+    assert np.all(upgraded.series[2][heat] < plain.series[2][heat])  # supply required [°C]
+    np.testing.assert_array_equal(upgraded.series[0], plain.series[0])  # the same heat
+    assert CITY_EMITTER_UPGRADE.balancing

@@ -216,7 +216,7 @@ def test_heat_map_cells_give_their_count_and_mark_the_few():
 
     fig = Figure(figsize=(5, 3), layout="constrained")
     ax = feasibility_heatmap(heat_map_summary(), fig.subplots(), min_judged=10)
-    assert [t.get_text() for t in ax.texts] == ["75%\nn=12", "100%\nn=2", "50%\nn=2", "–\nn=0"]
+    assert [t.get_text() for t in ax.texts] == ["9/12\n75%", "2/2\n100%", "1/2\n50%", "n=0\n–"]
     hatched = [p for p in ax.patches if p.get_hatch()]
     assert sorted(p.get_xy() for p in hatched) == [(-0.5, 0.5), (0.5, -0.5)]  # AB.03 × hp+pv, MFH.02 × hp
     assert "fewer than 10 buildings" in ax.get_xlabel()

@@ -17,7 +17,7 @@ from mgwsim.building.typology import resolve_code  # noqa: E402
 from mgwsim.errors import DataError, InputError  # noqa: E402
 from mgwsim.stock import (  # noqa: E402
     SIZE_SIGMA, feasibility_heatmap, feasibility_summary, generate_stock, period_shares, refurbishment_shares,
-    statbel_reference, typology_shares,
+    statbel_reference, stock_classes, typology_shares,
 )
 
 
@@ -184,8 +184,39 @@ def test_feasibility_heatmap_draws_the_shares():
     assert np.ma.is_masked(image[1, 1]) or np.isnan(image[1, 1])  # MFH.02 × hp+pv: no buildings
     assert [t.get_text() for t in ax.get_yticklabels()] == ["AB.03", "MFH.02"]
     # share and buildings judged per cell; all four rest on fewer than MIN_JUDGED buildings
-    assert [t.get_text() for t in ax.texts] == ["75%\nn=4", "75%\nn=4", "0%\nn=1", "–\nn=0"]
+    # passing/judged, the share and the main reason's letter: AB.03/hp loses building 3 on comfort, hp+pv
+    # building 1 on eligibility; MFH.02/hp's one judged row is locked in (and so not eligible: lock-in comes first)
+    assert [t.get_text() for t in ax.texts] == ["3/4\n75% C", "3/4\n75% E", "0/1\n0% L", "n=0\n–"]
+    assert "C comfort or hot water outside the tolerance" in ax.get_xlabel()
+    assert "E not eligible" in ax.get_xlabel() and "L a lock-in check fails" in ax.get_xlabel()
     assert len([p for p in ax.patches if p.get_hatch()]) == 3
     with pytest.raises(InputError, match="two levels"):
         feasibility_heatmap(feasibility_summary(constructed_results(), by=("combination",)))
     plt.close("all")
+
+
+def test_the_city_map_says_why_cells_fail_on_a_constructed_stock():
+    """Each cell: buildings judged, share passing, the share failing each condition and the dominant one per
+    criterion, as counted by hand on constructed_results (docstring)."""
+    summary = feasibility_summary(constructed_results())
+    hp, pv, mfh = summary.loc[("AB.03", "hp")], summary.loc[("AB.03", "hp+pv")], summary.loc[("MFH.02", "hp")]
+    assert (hp["n_judged"], pv["n_judged"], mfh["n_judged"], mfh["n_failed"]) == (4, 4, 1, 1)
+    assert hp["share_fails_comfort"] == 0.25 and hp["share_fails_eligibility"] == 0.0
+    assert pv["share_fails_eligibility"] == 0.25 and pv["share_fails_comfort"] == 0.0
+    assert mfh["share_fails_lock_in"] == 1.0 and mfh["share_fails_eligibility"] == 1.0
+    assert hp["dominant_failure_qualifies_technically"] == "comfort" and hp["dominant_failure_qualifies"] == "comfort"
+    assert pv["dominant_failure_qualifies_technically"] == ""  # every hp+pv row is technically fine
+    assert pv["dominant_failure_qualifies"] == "eligibility"
+    # without a gap: hp fails the gap in buildings 0, 1 and 3 (3 also comfort): the gap dominates
+    assert hp["share_fails_gap"] == 0.75 and hp["dominant_failure_qualifies_without_gap"] == "gap"
+    # NPV with grants: only building 3 fails it, and comfort too: tie, comfort first
+    assert hp["share_fails_npv"] == 0.25 and hp["dominant_failure_qualifies_npv_ge_0_with_grants"] == "comfort"
+    assert mfh["dominant_failure_qualifies"] == "lock_in"
+    by_period = feasibility_summary(constructed_results().join(stock_classes(constructed_results()["typology"])),
+                                    by=("size_class", "combination"))
+    assert list(by_period.index.get_level_values(0).unique()) == ["AB", "MFH.Gen"]
+    from mgwsim.stock import _share_text
+
+    assert [_share_text(v) for v in (447 / 448, 1 / 1071, 0.75, 1.0, 0.0)] == ["99.8%", "0.1%", "75%", "100%", "0%"]
+    assert stock_classes(["MFH.02.Small", "AB.04"]).to_dict("list") == {"period": ["1946-1970", "1991-2005"],
+                                                                        "size_class": ["MFH.Small", "AB"]}

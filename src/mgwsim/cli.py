@@ -7,11 +7,13 @@
     branded by the configuration's ``[report]`` table).
 ``mgwsim demo [--out out]``
     The example Antwerp block on the embedded defaults.
-``mgwsim stock N -o TABLE``
-    A synthetic stock of N Flemish apartment buildings × the twelve city combinations.
+``mgwsim stock N -o TABLE [--combinations simple|rich|NAMES]``
+    A synthetic stock of N Flemish apartment buildings × the twelve city combinations (``rich``: 26,
+    with EV, MV cabin, dynamic tariff, roof insulation first, emitter upgrade and battery).
 ``mgwsim batch TABLE -o RESULTS --row {demand,variant,city}``
     A typology table (CSV/Parquet) through :func:`mgwsim.batch.run_batch`, locally or on Dask;
-    with ``--row city`` also the typology × combination feasibility summary and heat map.
+    with ``--row city`` also the typology × combination feasibility summary (and per period and
+    size class) and the heat map with counts and the main failing condition of every cell.
 ``mgwsim calibrate BILLS.csv --building STUDY.toml -o OUT/``
     Fit the change-point baseline of the gas bills and calibrate the study's building to them
     (``docs/measured.md``); write the fit and calibration tables, the report section
@@ -58,8 +60,9 @@ ROW_FUNCTIONS = {
     "demand": "the annual heat demand of each building (mgwsim.batch.demand_row)",
     "variant": "a technique combination judged against a new gas boiler (mgwsim.batch.variant_row; needs a "
                "'combination' column)",
-    "city": "one of the twelve city combinations of a 'mgwsim stock' table: heat plant, PV, business case, "
-            "lock-in and feasibility flags, with summary.csv and heatmap.png (mgwsim.batch.city_row)",
+    "city": "a city combination of a 'mgwsim stock' table (heat plant, PV and the techniques its name adds): "
+            "business case, lock-in and feasibility flags and why it fails, with summary.csv (also by period and "
+            "size class) and heatmap.png (mgwsim.batch.city_row)",
 }
 """The ``--row`` choices of ``mgwsim batch`` and what each computes."""
 ROW_COLUMNS = {"demand": ("typology",), "variant": ("typology", "combination"), "city": ("typology", "combination")}
@@ -393,7 +396,7 @@ def _show_repair(show):
 
 def _feasibility(table, results, out: Path) -> list[Path]:
     """``summary.csv`` and ``heatmap.png`` (typology × combination) when the rows carry the flags."""
-    from mgwsim.stock import CRITERIA_TITLES, DEFAULT_CRITERIA, feasibility_heatmap, feasibility_summary
+    from mgwsim.stock import CRITERIA_TITLES, DEFAULT_CRITERIA, feasibility_heatmap, feasibility_summary, stock_classes
 
     flags = {c for needed in DEFAULT_CRITERIA.values() for c in needed}
     if not {"typology", "combination"} <= set(table.columns) or not flags <= set(results.columns):
@@ -403,8 +406,14 @@ def _feasibility(table, results, out: Path) -> list[Path]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    summary = feasibility_summary(results.join(table[["typology", "combination"]]))
+    joined = results.join(table[["typology", "combination"]])
+    summary = feasibility_summary(joined)
     _write_csv(summary, out / "summary.csv")
+    classes = joined.join(stock_classes(joined["typology"]))
+    written = [out / "summary.csv"]
+    for level in ("period", "size_class"):  # the same map per construction period and per size class
+        _write_csv(feasibility_summary(classes, by=(level, "combination")), out / f"summary_by_{level}.csv")
+        written.append(out / f"summary_by_{level}.csv")
     rows, columns = summary.index.get_level_values(0).nunique(), summary.index.get_level_values(1).nunique()
     figure, axes = plt.subplots(len(DEFAULT_CRITERIA), 1, figsize=(0.9 * columns + 3,
                                                                     len(DEFAULT_CRITERIA) * (0.4 * rows + 2.2)),
@@ -415,7 +424,37 @@ def _feasibility(table, results, out: Path) -> list[Path]:
     figure.tight_layout()
     write_atomically(out / "heatmap.png", lambda tmp: figure.savefig(tmp, format="png", dpi=110, bbox_inches="tight"))
     plt.close(figure)
-    return [out / "summary.csv", out / "heatmap.png"]
+    print(_map_lines(joined))
+    return [*written, out / "heatmap.png"]
+
+
+def _map_lines(joined) -> str:
+    """The map in a few lines: per combination, over the whole stock, the buildings that qualify out of those
+    judged, and the condition failing most often among the others (:data:`mgwsim.stock.FAILURE_CONDITIONS`)."""
+    from mgwsim.stock import feasibility_summary
+
+    overall = feasibility_summary(joined, by=("combination",))
+    lines = ["mgwsim batch: per combination, buildings that qualify / judged, and why the others do not:"]
+    for combination, cell in overall.iterrows():
+        n, share = int(cell["n_judged"]), cell["share_qualifies"]
+        passing = "-" if share != share else f"{round(share * n)}/{n} ({share:.0%})"
+        reason = cell.get("dominant_failure_qualifies", "")
+        why = f"; mostly {reason} ({cell[f'share_fails_{reason}']:.0%} fail it)" if reason else ""
+        lines.append(f"  {combination}: {passing}{why}")
+    return "\n".join(lines)
+
+
+def _combinations(text: str) -> list[str]:
+    """``--combinations``: a named set (``simple``, ``rich``) or combination names separated by commas."""
+    from mgwsim.batch.city import COMBINATION_SETS
+
+    if text in COMBINATION_SETS:
+        return list(COMBINATION_SETS[text])
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise InputError(f"--combinations {text!r}: give {' or '.join(COMBINATION_SETS)} or combination names "
+                         "separated by commas")
+    return names
 
 
 def _stock(args: argparse.Namespace) -> int:
@@ -430,7 +469,7 @@ def _stock(args: argparse.Namespace) -> int:
                          "drawn at once (12 rows each, about 2.4 GB of memory); write several tables with "
                          "different --seed")
     _writable_folder(out.parent, f"-o/--out {args.out!r}")
-    table = city_table(generate_stock(args.n_buildings, seed=args.seed))
+    table = city_table(generate_stock(args.n_buildings, seed=args.seed), _combinations(args.combinations))
     _write_table(table, out)
     print(f"mgwsim stock: {args.n_buildings} buildings x {table['combination'].nunique()} combinations = "
           f"{len(table)} rows; written: {out}")
@@ -611,6 +650,11 @@ def build_parser() -> argparse.ArgumentParser:
     stock.add_argument("n_buildings", type=_positive_int, help=f"number of buildings (at most {_max_stock():,})")
     stock.add_argument("-o", "--out", required=True, help="table file (.parquet or .csv)")
     stock.add_argument("--seed", type=int, default=0, help="stock seed (default: 0)")
+    stock.add_argument("--combinations", default="simple",
+                       help="'simple' (the twelve heat-pump share x backup x PV combinations, default), 'rich' (also "
+                            "EV, MV cabin, dynamic tariff, roof insulation first, emitter upgrade and battery: 26 "
+                            "combinations, mgwsim.batch.city.RICH_COMBINATIONS) or names separated by commas "
+                            "(e.g. hp50_gas_pv,hp70_elec_pv_ev_bat)")
     stock.set_defaults(func=_stock)
     weather = commands.add_parser("weather", help="weather files", description="Weather files.")
     weather_commands = weather.add_subparsers(dest="weather_command", required=True, metavar="COMMAND")

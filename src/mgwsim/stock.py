@@ -70,6 +70,93 @@ MIN_JUDGED = 10
 """Fewer buildings judged than this in a heat-map cell: its share is marked as resting on too few."""
 _FADED_LABEL = {"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.7, "linewidth": 0}
 
+FAILURE_CONDITIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "comfort": ("C", "comfort or hot water outside the tolerance", ("comfort_within_tolerance",
+                                                                     "hot_water_within_tolerance")),
+    "connection": ("G", "the grid connection cannot carry the peak", ("connection_feasible",)),
+    "lock_in": ("L", "a lock-in check fails (fossil, temperature, refrigerant)", ("lock_in_pass",)),
+    "eligibility": ("E", "not eligible for the call's grants", ()),
+    "gap": ("U", "an unprofitable gap before grants", ("no_gap_before_grants",)),
+    "npv": ("N", "NPV below zero with the grants", ("npv_with_subsidy_ge_0",)),
+}
+"""Why a row fails, name → (letter on the heat map, legend, row flags that must all hold).
+
+Read from the flags of :func:`mgwsim.batch.city_row` / :func:`mgwsim.batch.variant_row` (the study's
+decision, :func:`mgwsim.study.decision.shortfalls`): ``eligibility`` fails when the row's ``shortfalls``
+name an ``eligibility:`` condition (not eligible while the rules require it), or, without ``shortfalls``,
+when ``eligible`` is False."""
+
+CRITERIA_CONDITIONS: dict[str, tuple[str, ...]] = {
+    "qualifies_technically": ("comfort", "connection", "lock_in"),
+    "qualifies": ("comfort", "connection", "lock_in", "eligibility"),
+    "qualifies_without_gap": ("comfort", "connection", "lock_in", "eligibility", "gap"),
+    "qualifies_npv_ge_0_with_grants": ("comfort", "connection", "lock_in", "eligibility", "npv"),
+}
+"""The :data:`FAILURE_CONDITIONS` each default criterion consists of (a row passes it when none fails)."""
+
+
+def failing_conditions(results: pd.DataFrame, conditions: Sequence[str] | None = None) -> pd.DataFrame:
+    """One boolean column per :data:`FAILURE_CONDITIONS` name: True where the row fails that condition.
+
+    Rows need the conditions' flag columns (and ``shortfalls`` for ``eligibility``); a condition whose
+    columns the results lack is left out.
+    """
+    names = list(FAILURE_CONDITIONS if conditions is None else conditions)
+    out = {}
+    for name in names:
+        if name not in FAILURE_CONDITIONS:
+            raise InputError(f"failing_conditions: {name!r} is not one of {', '.join(FAILURE_CONDITIONS)}")
+        flags = FAILURE_CONDITIONS[name][2]
+        if name == "eligibility":
+            if "shortfalls" in results.columns:
+                out[name] = results["shortfalls"].fillna("").astype(str).str.contains("eligibility:", regex=False)
+            elif "eligible" in results.columns:  # None: no call, nothing to fail
+                out[name] = results["eligible"].map(lambda v: v is False or v is np.False_).astype(bool)
+        elif set(flags) <= set(results.columns):
+            ok = np.logical_and.reduce([results[c].fillna(True).astype(bool).to_numpy() for c in flags])
+            out[name] = pd.Series(~ok, index=results.index)
+    return pd.DataFrame(out, index=results.index)
+
+
+def _dominant(failing: pd.DataFrame, passed: pd.Series, groups: pd.DataFrame, by: list, names: Sequence[str],
+              index: pd.Index) -> pd.Series:
+    """Per group: the condition (of ``names``, in their order on ties) failing in the most rows that fail the
+    criterion; "" where every judged row passes or no condition is known."""
+    names = [n for n in names if n in failing.columns]
+    if not names:
+        return pd.Series("", index=index, dtype=object)
+    failed_rows = passed.index[~passed.to_numpy(dtype=bool)]
+    keys = [groups.loc[failed_rows, c] for c in by]
+    counts = (failing.loc[failed_rows, names].astype(np.int64).groupby(keys, sort=True, observed=True).sum()
+              .reindex(index, fill_value=0))
+    values = counts.to_numpy()
+    if values.size == 0:
+        return pd.Series("", index=index, dtype=object)
+    best = np.asarray(names, dtype=object)[values.argmax(axis=1)]
+    return pd.Series(np.where(values.max(axis=1) > 0, best, ""), index=index, dtype=object)
+
+
+def stock_classes(typology) -> pd.DataFrame:
+    """Construction period and size class of TABULA short codes (``"MFH.02.Small"`` → period ``"1946-1970"``,
+    size class ``"MFH.Small"``; ``"AB.04"`` → ``"AB"``; other ``"MFH.xx"`` → ``"MFH.Gen"``), the classes of
+    ``data/stock/size_class_shares.csv``; periods as the TABULA reference building's years (open ends as
+    ``"-1945"`` and ``"2012-"``)."""
+    codes = pd.Series(typology, dtype=object)
+    unique = pd.unique(codes)
+    ref = _reference(list(unique))
+    period = {code: _period_label(ref.loc[code, "year_from"], ref.loc[code, "year_to"]) for code in unique}
+    size = {code: "MFH.Small" if code.endswith(".Small") else "AB" if code.startswith("AB") else "MFH.Gen"
+            for code in unique}
+    return pd.DataFrame({"period": codes.map(period).to_numpy(), "size_class": codes.map(size).to_numpy()},
+                        index=codes.index)
+
+
+def _period_label(year_from, year_to) -> str:
+    start = "" if not year_from or year_from <= 0 else str(int(year_from))
+    end = "" if not year_to or year_to >= 2100 else str(int(year_to))
+    return f"{start}-{end}"
+
+
 DEFAULT_MEDIANS = ("gap_before_grants_eur", "gap_per_t_co2_eur", "works_grants_eur", "npv_eur")
 """Money columns :func:`feasibility_summary` reports the median of (those the results have)."""
 
@@ -236,6 +323,7 @@ def feasibility_summary(
     error_column: str | None = "error",
     medians: Sequence[str] | None = None,
     over: str | None = "qualifies",
+    criteria_conditions: Mapping[str, Sequence[str]] | None = None,
 ) -> pd.DataFrame:
     """Share of buildings per group (typology × combination) that pass each criterion, and the median money.
 
@@ -261,11 +349,19 @@ def feasibility_summary(
         the combinations the study could recommend; ignored when ``results`` lacks it and
         ``medians`` is not given); ``None``: every judged row.
 
+    criteria_conditions : mapping, optional
+        Criterion name → the :data:`FAILURE_CONDITIONS` it consists of, for the reasons columns;
+        default :data:`CRITERIA_CONDITIONS` for the criteria it knows ({} for none).
+
     Returns
     -------
     pandas.DataFrame
         Index ``by``; columns ``n_buildings`` (all rows), ``n_failed``, ``n_judged``,
-        ``share_<criterion>`` [-] (fraction of judged rows; NaN if none was judged) and
+        ``share_<criterion>`` [-] (fraction of judged rows; NaN if none was judged),
+        ``share_fails_<condition>`` [-] (fraction of judged rows failing each of
+        :data:`FAILURE_CONDITIONS` the results can tell), ``dominant_failure_<criterion>``
+        (the condition failing in the most judged rows that fail the criterion, "" where none
+        fails: the cell's main reason) and
         ``median_<column>`` (over the judged rows where ``over`` holds; NaN where none, and
         a NaN value, such as a gap per tonne without CO2 avoided, is left out).
     """
@@ -283,6 +379,15 @@ def feasibility_summary(
     summary["n_judged"] = judged.size().reindex(summary.index, fill_value=0).astype(np.int64)
     for name in criteria:
         summary[f"share_{name}"] = judged[name].mean().reindex(summary.index)
+    if criteria_conditions is None:
+        criteria_conditions = {name: CRITERIA_CONDITIONS[name] for name in criteria if name in CRITERIA_CONDITIONS}
+    failing = failing_conditions(results.loc[ok]) if criteria_conditions else pd.DataFrame(index=results.index[ok])
+    judged_groups = groups.loc[ok]
+    for name in failing.columns:
+        summary[f"share_fails_{name}"] = failing[name].groupby(
+            [judged_groups[c] for c in by], sort=True, observed=True).mean().reindex(summary.index)
+    for name, names in criteria_conditions.items():
+        summary[f"dominant_failure_{name}"] = _dominant(failing, passed[name], judged_groups, by, names, summary.index)
     columns, rows = _median_columns(results, medians, over, ok)
     if columns:
         values = results.loc[rows, by].join(results.loc[rows, columns].astype(float))
@@ -312,10 +417,16 @@ def _median_columns(results: pd.DataFrame, medians, over, ok: pd.Series) -> tupl
 
 
 def feasibility_heatmap(summary: pd.DataFrame, ax=None, *, column: str = "share_qualifies",
-                        min_judged: int = MIN_JUDGED):
-    """Heat map of ``summary[column]`` (rows: first index level, columns: second), each cell annotated with its
-    share and the number of buildings judged (``n_judged``); a cell with fewer than ``min_judged`` is hatched
-    and its share greyed, and the x label says so.
+                        min_judged: int = MIN_JUDGED, reasons: str | None = None):
+    """Heat map of ``summary[column]`` (rows: first index level, columns: second), each cell annotated with the
+    buildings that pass out of those judged (``k/n``, so that no share stands without its count), the share,
+    and, where some fail, the letter of the dominant failing condition (:data:`FAILURE_CONDITIONS`, legend
+    under the map); a cell with fewer than ``min_judged`` is hatched and its share greyed, and the x label
+    says so.
+
+    ``reasons``: the summary column naming each cell's dominant failing condition; default
+    ``dominant_failure_<criterion>`` for ``column = "share_<criterion>"`` when the summary has it
+    (:func:`feasibility_summary`); "" for none.
 
     Returns the matplotlib ``Axes``.
     """
@@ -325,32 +436,61 @@ def feasibility_heatmap(summary: pd.DataFrame, ax=None, *, column: str = "share_
     if summary.index.nlevels != 2 or not {column, "n_judged"} <= set(summary.columns):
         raise InputError(f"feasibility_heatmap: needs a summary indexed by two levels with columns {column!r} and "
                          "'n_judged' (feasibility_summary)")
+    if reasons is None:
+        default = "dominant_failure_" + column.removeprefix("share_")
+        reasons = default if default in summary.columns else ""
+    elif reasons and reasons not in summary.columns:
+        raise InputError(f"feasibility_heatmap: the summary has no reasons column {reasons!r}")
     level = summary.index.names[1]
     grid, counts = summary[column].unstack(level), summary["n_judged"].unstack(level).fillna(0).astype(int)
+    why = (summary[reasons].unstack(level).reindex(index=grid.index, columns=grid.columns).fillna("")
+           if reasons else pd.DataFrame("", index=grid.index, columns=grid.columns))
     ax = ax or plt.subplots(figsize=(1.2 * grid.shape[1] + 3, 0.6 * grid.shape[0] + 1.5), layout="constrained")[1]
     image = ax.imshow(grid.to_numpy(dtype=float), vmin=0.0, vmax=1.0, cmap="RdYlGn", aspect="auto")
     ax.set_xticks(range(grid.shape[1]), [str(c) for c in grid.columns], rotation=30, ha="right")
     ax.set_yticks(range(grid.shape[0]), [str(r) for r in grid.index])
-    few = _annotate_cells(ax, grid.to_numpy(dtype=float), counts.to_numpy(), min_judged)
+    few, used = _annotate_cells(ax, grid.to_numpy(dtype=float), counts.to_numpy(), why.to_numpy(dtype=object),
+                                min_judged)
     ax.figure.colorbar(image, ax=ax, label=column.replace("_", " "))
-    note = f"\n(hatched: fewer than {min_judged} buildings judged)" if few else ""
-    ax.set_xlabel((grid.columns.name or "") + note)
+    notes = [f"(hatched: fewer than {min_judged} buildings judged)"] if few else []
+    if used:
+        notes.append("cells: passing/judged, share, main reason: " + ", ".join(
+            f"{FAILURE_CONDITIONS[name][0]} {FAILURE_CONDITIONS[name][1]}" for name in FAILURE_CONDITIONS if name in used))
+    ax.set_xlabel("\n".join([grid.columns.name or "", *notes]))
     ax.set_ylabel(grid.index.name or "")
     return ax
 
 
-def _annotate_cells(ax, shares: np.ndarray, counts: np.ndarray, min_judged: int) -> bool:
-    """Share and ``n=`` in every cell; cells judged on fewer than ``min_judged`` buildings hatched. True if any."""
+def _annotate_cells(ax, shares: np.ndarray, counts: np.ndarray, reasons: np.ndarray, min_judged: int
+                    ) -> tuple[bool, set]:
+    """``k/n``, the share and the dominant reason's letter in every cell; cells judged on fewer than
+    ``min_judged`` buildings hatched. Returns (any hatched, the reasons shown)."""
     from matplotlib.patches import Rectangle
 
-    few = False
+    few, used = False, set()
     for (i, j), value in np.ndenumerate(shares):
         n = int(counts[i, j])
-        text = f"{'–' if np.isnan(value) else f'{value:.0%}'}\nn={n}"
+        passing = "" if np.isnan(value) else f"{round(value * n)}/{n}"
+        reason = str(reasons[i, j] or "")
+        letter = FAILURE_CONDITIONS[reason][0] if reason in FAILURE_CONDITIONS else ""
+        if letter:
+            used.add(reason)
+        share = "–" if np.isnan(value) else _share_text(value)
+        text = f"{passing or f'n={n}'}\n{share}{' ' + letter if letter else ''}"
         if 0 < n < min_judged:
             ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="0.35", linewidth=0))
-            ax.text(j, i, text, ha="center", va="center", fontsize=8, color="0.35", bbox=_FADED_LABEL)
+            ax.text(j, i, text, ha="center", va="center", fontsize=7, color="0.35", bbox=_FADED_LABEL)
             few = True
         else:
-            ax.text(j, i, text, ha="center", va="center", fontsize=8)
-    return few
+            ax.text(j, i, text, ha="center", va="center", fontsize=7)
+    return few, used
+
+
+def _share_text(value: float) -> str:
+    """A share as a whole percentage, with the decimals it needs (up to two) never to read 100 % when one
+    building fails or 0 % when one passes (447/448: ``99.8%``)."""
+    decimals = 0
+    while decimals < 2 and ((value < 1.0 and round(100.0 * value, decimals) >= 100.0)
+                            or (value > 0.0 and round(100.0 * value, decimals) == 0.0)):
+        decimals += 1
+    return f"{100.0 * value:.{decimals}f}%"

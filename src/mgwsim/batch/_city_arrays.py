@@ -93,7 +93,7 @@ class PlantYear(NamedTuple):
 _SUMMED = (k.SH_DELIVERED, k.DHW_DELIVERED, k.HP_HEAT_SH, k.HP_HEAT_DHW, k.HP_ELEC_SH, k.HP_ELEC_DHW, k.BACKUP_HEAT_SH,
            k.BACKUP_HEAT_DHW, k.BACKUP_INPUT, k.BOOSTER_HEAT)
 _COLUMNS = np.array([*_SUMMED, k.SH_UNMET, k.HP_LIMITED_BY_TEMPERATURE, k.DHW_BELOW_SETPOINT])
-"""Kernel columns :func:`_year_pass` reads, passed as data (numba's disk cache would freeze module constants)."""
+"""Kernel columns :func:`_plant_pass` reads, passed as data (numba's disk cache would freeze module constants)."""
 
 
 def plant_year(out: np.ndarray, pv_kw: np.ndarray, other_kw: np.ndarray, electric_backup: bool,
@@ -103,18 +103,26 @@ def plant_year(out: np.ndarray, pv_kw: np.ndarray, other_kw: np.ndarray, electri
     Plant electricity per hour = heat pumps (space heating + hot water) + electric backup +
     booster, as :func:`mgwsim.system.simulate.plant_flows`; import and export are the positive
     parts of (plant + other load - PV) and of its opposite, as the city rows balance the
-    connection (no EV, no export limit); monthly peaks as :func:`mgwsim.tariffs.monthly_peaks_kw`
-    on hourly means (kWh per hour = kW).
+    connection (no export limit); monthly peaks as :func:`mgwsim.tariffs.monthly_peaks_kw`
+    on hourly means (kWh per hour = kW). :func:`plant_sums` then :func:`grid_year`.
     """
-    sums, peaks = np.zeros(len(PlantYear._fields) - 1), np.zeros(constants.n_months)
-    _year_pass(out, _COLUMNS, pv_kw, other_kw, electric_backup, UNMET_KWH, constants.prices, constants.month_of_step,
-               sums, peaks)
-    return PlantYear(*sums.tolist(), peaks)
+    sums, plant_kw = plant_sums(out, electric_backup)
+    return grid_year(sums, plant_kw, pv_kw, other_kw, constants)[0]
+
+
+def plant_sums(out: np.ndarray, electric_backup: bool) -> tuple[tuple, np.ndarray]:
+    """The plant's side of :class:`PlantYear` (its first 15 fields and ``sh_unmet_kwh``) and the plant's
+    electricity per hour [kW] (:func:`mgwsim.system.simulate.plant_flows`' ``plant_elec_kwh``, the same
+    additions in the same order). What the plant does not depend on the connection: a building's
+    combinations that differ only in EV, battery, tariff or connection share it."""
+    sums, plant_kw = np.zeros(16), np.empty(out.shape[0])
+    _plant_pass(out, _COLUMNS, electric_backup, UNMET_KWH, sums, plant_kw)
+    return tuple(sums.tolist()), plant_kw
 
 
 @njit
-def _year_pass(out, columns, pv_kw, other_kw, electric_backup, unmet_kwh, prices, month_of_step, sums, peaks):
-    """One pass over the hours: the fields of :class:`PlantYear` into ``sums`` and ``peaks``.
+def _plant_pass(out, columns, electric_backup, unmet_kwh, sums, plant_kw):
+    """One pass over the hours: the plant's sums into ``sums`` and its electricity into ``plant_kw``.
 
     Scalar accumulators (not ``sums[j]``) and no row views (each costs reference counting) keep
     the loop in registers.
@@ -123,8 +131,7 @@ def _year_pass(out, columns, pv_kw, other_kw, electric_backup, unmet_kwh, prices
         columns[0], columns[1], columns[2], columns[3], columns[4], columns[5], columns[6], columns[7], columns[8],
         columns[9], columns[10], columns[11], columns[12])
     s_sh = s_dhw = s_hp_sh = s_hp_dhw = s_el_sh = s_el_dhw = s_bu_sh = s_bu_dhw = s_bu_in = s_booster = 0.0
-    unmet_h = limited_h = bu_limited = unmet_limited = below_h = 0.0
-    imported = exported = import_cost = export_value = pv_total = s_unmet = 0.0
+    unmet_h = limited_h = bu_limited = unmet_limited = below_h = s_unmet = 0.0
     for i in range(out.shape[0]):
         s_sh += out[i, sh]
         s_dhw += out[i, dhw]
@@ -145,19 +152,64 @@ def _year_pass(out, columns, pv_kw, other_kw, electric_backup, unmet_kwh, prices
             unmet_limited += out[i, unmet]
         if out[i, below] > 0.5:
             below_h += 1.0
-        plant = out[i, el_sh] + out[i, el_dhw] + (out[i, bu_in] if electric_backup else 0.0) + out[i, booster]
-        load = plant + other_kw[i]
-        grid_import, grid_export = max(load - pv_kw[i], 0.0), max(pv_kw[i] - load, 0.0)
-        imported += grid_import
-        exported += grid_export
-        import_cost += grid_import * prices[i]
-        export_value += grid_export * prices[i]
-        pv_total += pv_kw[i]
-        month = month_of_step[i]
-        peaks[month] = max(peaks[month], grid_import)
+        plant_kw[i] = out[i, el_sh] + out[i, el_dhw] + (out[i, bu_in] if electric_backup else 0.0) + out[i, booster]
     sums[:] = (s_sh, s_dhw, s_hp_sh, s_hp_dhw, s_el_sh, s_el_dhw, s_bu_sh, s_bu_dhw, s_bu_in, s_booster, unmet_h,
-               limited_h, bu_limited, unmet_limited, below_h, imported, exported, import_cost, export_value, pv_total,
-               s_unmet)
+               limited_h, bu_limited, unmet_limited, below_h, s_unmet)
+
+
+class Exchange(NamedTuple):
+    """What the connection adds to a plant-year beyond :class:`PlantYear`: the connection's load and
+    the cars' and the battery's share of it."""
+
+    load_kwh: float
+    """Every load behind the connection [kWh] (plant, common areas, cars)."""
+    ev_kwh: float
+    """The cars' charging [kWh]."""
+    battery_life: object
+    """:class:`mgwsim.battery.BatteryLife` of the battery, ``None`` without one."""
+
+
+def grid_year(sums: tuple, plant_kw: np.ndarray, pv_kw: np.ndarray, other_kw: np.ndarray, constants: YearConstants,
+              *, ev_kw: np.ndarray | None = None, battery=None) -> tuple[PlantYear, Exchange]:
+    """The :class:`PlantYear` of a plant (:func:`plant_sums`) behind a connection with PV [kW], other loads
+    [kW], the cars' charging ``ev_kw`` [kW] and a ``battery``, as :func:`mgwsim.electricity_balance`
+    balances them: load = plant + other + cars; PV serves the load first; import and export are the
+    rest (no export limit). With a battery, as :func:`mgwsim.study.evaluate._balance`: a first
+    dispatch (:func:`mgwsim.battery.dispatch_battery`, billing months of ``constants``) gives its
+    equivalent full cycles per year and so its life (:meth:`mgwsim.battery.Battery.life`); the year is
+    that of the battery at its mean state of health.
+    """
+    load = plant_kw + other_kw
+    if ev_kw is not None:
+        load = load + ev_kw
+    life = None
+    if battery is None:
+        grid_import, grid_export = np.maximum(load - pv_kw, 0.0), np.maximum(pv_kw - load, 0.0)
+    else:
+        if battery.standby_w > 0.0:
+            load = load + battery.standby_w / 1000.0
+        first = _with_battery(battery, load, pv_kw, constants.month_of_step)[2]
+        dc_kwh = float(first.sum()) / battery.discharge_efficiency
+        life = battery.life(dc_kwh / battery.capacity_kwh * 8760.0 / float(len(load)))
+        grid_import, grid_export, _ = _with_battery(battery.aged(life.mean_soh), load, pv_kw, constants.month_of_step)
+    starts = constants.month_starts
+    peaks = np.maximum.reduceat(grid_import, starts)
+    year = PlantYear(*sums[:15], float(grid_import.sum()), float(grid_export.sum()),
+                     float(grid_import @ constants.prices), float(grid_export @ constants.prices), float(pv_kw.sum()),
+                     sums[15], peaks)
+    return year, Exchange(float(load.sum()), 0.0 if ev_kw is None else float(ev_kw.sum()), life)
+
+
+def _with_battery(battery, load: np.ndarray, pv: np.ndarray, month: np.ndarray):
+    """(import, export, discharge) [kW] of :func:`mgwsim.electricity_balance` with ``battery`` (hourly steps)."""
+    from mgwsim.battery import dispatch_battery
+
+    self_consumed = np.minimum(pv, load)
+    surplus, deficit = pv - self_consumed, load - self_consumed
+    run = dispatch_battery(battery, pv, load, step_h=1.0, month=month)
+    surplus = surplus - (run.charge_kw - run.grid_charge_kw)
+    deficit = deficit - run.discharge_kw + run.grid_charge_kw
+    return np.maximum(deficit, 0.0), np.maximum(surplus, 0.0), run.discharge_kw
 
 
 # ------------------------------------------------------------------ model constants
@@ -222,38 +274,49 @@ class YearConstants:
 
     month_of_step: np.ndarray
     """Calendar month (Belgian local time) of every hour, 0-based, as :func:`mgwsim.tariffs.annual_bill` cuts."""
+    month_starts: np.ndarray
+    """First hour of every calendar month."""
     n_months: int
     year_fraction: float
     """Share of a year the weather covers (fixed fees and excise bands scale with it)."""
     electricity: object
+    """The low-voltage fixed-price tariff (:meth:`mgwsim.study.StudyInputs.tariff` ``("lv", dynamic=False)``)."""
     gas: object
     prices: np.ndarray
-    """Day-ahead prices [EUR/kWh] when the electricity tariff uses them, else zeros."""
+    """Day-ahead prices [EUR/kWh] aligned with the year (dynamic supply, formula injection)."""
     co2_kg_per_kwh: dict
     epc_factors: dict
     discounting: Discounting
     unmet_heat_eur_per_kwh: float
     """Price of unmet space heat, the occupants' electric heating [EUR/kWh]
     (:attr:`mgwsim.study.StudyInputs.unmet_heat_price_eur_per_kwh`)."""
+    tariffs: dict = field(default_factory=dict)
+    """Electricity tariff per (connection, dynamic), as :meth:`mgwsim.study.StudyInputs.tariff` gives them."""
+
+    def tariff(self, connection: str = "lv", dynamic: bool = False):
+        """The electricity tariff of a variant on ``connection`` ("lv" or "mv") with a ``dynamic`` contract."""
+        return self.tariffs[(connection, bool(dynamic))]
 
 
 def year_constants(model) -> YearConstants:
     """The :class:`YearConstants` of ``model`` (its :class:`~mgwsim.study.StudyInputs` defaults).
 
-    City variants are on the low-voltage connection with a fixed-price contract
-    (:func:`mgwsim.batch.city.variant_for`), billed with the gas tariff as in
-    :func:`mgwsim.study.evaluate.assess_year`.
+    City variants are on the low-voltage connection or their own medium-voltage cabin, with a
+    fixed-price or a dynamic contract (:class:`mgwsim.batch.city.Combination`), billed with the gas
+    tariff as in :func:`mgwsim.study.evaluate.assess_year`.
     """
     inputs, index = model.defaults, model.weather.index
     months, electricity = _month_info(index), inputs.tariff("lv", dynamic=False)
     if months["step_h"] != 1.0:
         raise InputError("city rows run on hourly years (CityModel.weather)")
-    prices = _day_ahead(model.day_ahead, electricity, index)
+    tariffs = {(c, d): inputs.tariff(c, dynamic=d) for c in ("lv", "mv") for d in (False, True)}
+    prices = _day_ahead(model.day_ahead, tariffs[("lv", True)], index)
     co2 = inputs.co2_factors["kg_co2_per_kwh"]
+    starts = np.asarray(months["starts"], dtype=np.int64)
     return YearConstants(
-        month_of_step=np.repeat(np.arange(len(months["starts"])), np.diff(np.r_[months["starts"], len(index)])),
+        month_of_step=np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(index)])), month_starts=starts,
         n_months=len(months["starts"]), year_fraction=months["year_fraction"], electricity=electricity, gas=inputs.gas,
-        prices=np.zeros(len(index)) if prices is None else np.asarray(prices, dtype=float),
+        prices=np.asarray(prices, dtype=float), tariffs=tariffs,
         co2_kg_per_kwh={"electricity": float(co2["electricity"]), "natural_gas": float(co2["natural_gas"])},
         epc_factors=dict(EPC_FACTORS_FLANDERS), discounting=Discounting(inputs.finance),
         unmet_heat_eur_per_kwh=float(inputs.unmet_heat_price_eur_per_kwh))
@@ -277,7 +340,7 @@ def gas_kwh(year: PlantYear, backup) -> float:
 
 
 def bill_by_carrier(year: PlantYear, gas_kwh: float, constants: YearConstants, *,
-                    gas_connection: bool = True) -> dict[str, float]:
+                    gas_connection: bool = True, tariff=None) -> dict[str, float]:
     """Annual bill per carrier incl. VAT [EUR], as :meth:`mgwsim.tariffs.Bill.carrier_totals` of
     :func:`mgwsim.tariffs.annual_bill` with ``peak_factor`` 1.0 (as :func:`mgwsim.study.evaluate.assess_year`).
 
@@ -286,11 +349,15 @@ def bill_by_carrier(year: PlantYear, gas_kwh: float, constants: YearConstants, *
     excise bands, VAT; injection: compensation (negative) and injection fee. Gas: supply,
     distribution, transport, fixed terms, levies and excise, VAT, while ``gas_connection``
     (:attr:`mgwsim.study.Variant.keeps_gas_connection`), else nothing. Fixed fees and excise
-    band edges scale with the year fraction.
+    band edges scale with the year fraction. ``tariff`` (default the low-voltage fixed-price one):
+    a dynamic contract bills its energy at multiplier × day-ahead + mark-up; a medium-voltage one
+    bills access power (the year's peak import as kVA, as :func:`mgwsim.study.evaluate.assess_year`
+    contracts it) and the monthly peaks instead of the capacity tariff.
     """
-    t, g, fraction = constants.electricity, constants.gas, constants.year_fraction
-    if t.kind != "low_voltage":
-        raise InputError(f"city rows bill on a low-voltage tariff, got {t.name!r} ({t.kind})")
+    t = constants.electricity if tariff is None else tariff
+    g, fraction = constants.gas, constants.year_fraction
+    if t.kind not in ("low_voltage", "medium_voltage"):
+        raise InputError(f"city rows bill on a low- or medium-voltage tariff, got {t.name!r} ({t.kind})")
     bill = {"electricity": _electricity_eur(t, year, fraction) * (1.0 + t["vat_frac"]),
             "injection": _injection_eur(t, year)}
     if gas_connection:
@@ -299,9 +366,14 @@ def bill_by_carrier(year: PlantYear, gas_kwh: float, constants: YearConstants, *
 
 
 def _electricity_eur(t, year: PlantYear, fraction: float) -> float:
-    """Low-voltage offtake excl. VAT [EUR]: supply, distribution, capacity tariff, data management, levies."""
+    """Offtake excl. VAT [EUR]: supply, distribution, capacity (LV capacity tariff or MV access power and
+    peaks), data management, levies."""
     imported = year.grid_import_kwh
-    capacity = t["capacity_eur_per_kw_year"] / 12.0 * float(np.maximum(year.peaks_kw, t["capacity_min_kw"]).sum())
+    if t.kind == "low_voltage":
+        capacity = t["capacity_eur_per_kw_year"] / 12.0 * float(np.maximum(year.peaks_kw, t["capacity_min_kw"]).sum())
+    else:  # medium voltage (tariffs._bill._capacity_rows): access power = the year's peak, and the monthly peaks
+        capacity = (t["access_power_eur_per_kva_year"] * float(year.peaks_kw.max()) * fraction
+                    + t["peak_eur_per_kw_year"] / 12.0 * float(year.peaks_kw.sum()))
     return (_supply_eur(t, imported, year.import_cost_eur, fraction) + t["distribution_eur_per_kwh"] * imported
             + capacity + t["data_management_eur_per_year"] * fraction + _levies_eur(t, imported, fraction))
 
@@ -363,12 +435,25 @@ def co2_kg(grid_import_kwh: float, gas_kwh: float, factors: dict, *, unmet_heat_
     return (grid_import_kwh + unmet_heat_kwh) * factors["electricity"] + gas_kwh * factors["natural_gas"]
 
 
-def energy_cost_eur(bill: dict[str, float], year: PlantYear, constants: YearConstants) -> dict[str, float]:
-    """Annual energy cost per carrier [EUR] as :attr:`mgwsim.study.VariantResult.energy_cost_eur` (no EV):
-    the bill, and the unmet space heat priced as the occupants' electric heating (``unmet_heat``) when
-    there is any."""
+def energy_cost_eur(bill: dict[str, float], year: PlantYear, constants: YearConstants, *,
+                    ev_kwh: float = 0.0) -> dict[str, float]:
+    """Annual energy cost per carrier [EUR] as :attr:`mgwsim.study.VariantResult.energy_cost_eur`:
+    the bill, the unmet space heat priced as the occupants' electric heating (``unmet_heat``) when
+    there is any, and what the EV users pay back for their ``ev_kwh`` [kWh] at the connection's
+    average electricity price (``ev_reimbursement``, negative)."""
     unmet_eur = year.sh_unmet_kwh * constants.unmet_heat_eur_per_kwh
-    return {**bill, "unmet_heat": unmet_eur} if unmet_eur > 0.0 else bill
+    costs = {**bill, "unmet_heat": unmet_eur} if unmet_eur > 0.0 else dict(bill)
+    if ev_kwh > 0.0:
+        costs["ev_reimbursement"] = -ev_kwh * (costs.get("electricity", 0.0) / year.grid_import_kwh)
+    return costs
+
+
+def ev_grid_kwh(exchange: Exchange, year: PlantYear) -> float:
+    """The grid electricity that charges the cars [kWh], as :func:`mgwsim.study.evaluate._ev_grid_kwh`:
+    their energy times the share of the connection's load the grid supplies."""
+    if exchange.ev_kwh > 0.0 and exchange.load_kwh > 0.0:
+        return exchange.ev_kwh * year.grid_import_kwh / exchange.load_kwh
+    return 0.0
 
 
 def connection_feasible(peak_kw: float, existing_connection_kva: float) -> bool:

@@ -45,6 +45,7 @@ kept as the reference the tests compare it with (equal to 1e-9).
 from __future__ import annotations
 
 import math
+import re
 import threading
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
@@ -57,10 +58,13 @@ from mgwsim._numba import njit
 from mgwsim.batch import _city_arrays as arrays
 from mgwsim.batch._rows import row_seed
 from mgwsim.building.dhw import simulate_dhw_draws
-from mgwsim.building.emitters import radiators_for
+from mgwsim.battery import Battery
+from mgwsim.building.emitters import EmitterUpgrade, radiators_for
+from mgwsim.building.renovation import Insulate
 from mgwsim.building.typology import building_from_typology
 from mgwsim.demand import Demand, demand_series, simulate_demand
 from mgwsim.errors import InputError, check_number
+from mgwsim.ev import ChargingSite, generate_sessions, simulate_charging
 from mgwsim.finance import Finance, Option
 from mgwsim.heatpump import air_to_water
 from mgwsim.loads import common_area_load_arrays, epc_auxiliary_kw
@@ -70,7 +74,10 @@ from mgwsim.storage import Tank
 from mgwsim.study import DecisionRules, Study, StudyInputs, StudyResult, Variant, VariantResult, scale_map
 from mgwsim.study.costs import variant_investments
 from mgwsim.study.decision import HYGIENE_CHECK, LOCK_IN_CHECKS, hot_water_tolerated_hours, shortfalls
+from mgwsim.study.evaluate import _balance as _study_balance
 from mgwsim.study.evaluate import _checks as _study_checks
+from mgwsim.study.evaluate import _ev as _study_ev
+from mgwsim.study.evaluate import _ev_grid_kwh as _study_ev_grid_kwh
 from mgwsim.study.evaluate import _refrigerant, assess_year
 from mgwsim.study.inputs import default_building_age_years, default_construction_year
 from mgwsim.study.study import variant_business_case
@@ -107,22 +114,73 @@ class Combination:
         Keep a gas boiler as bivalent-parallel backup, or go all-electric (chimney-free).
     pv : bool
         East-west PV on ``PV_ROOF_SHARE`` of the roof.
+    ev : bool
+        EV charging on the parking (:func:`city_ev_site`, uncontrolled charging), on the common connection.
+    mv : bool
+        A private medium-voltage cabin with its tariff (access power and monthly peaks) and its cost.
+    dynamic : bool
+        Electricity bought on a dynamic (day-ahead indexed) contract.
+    roof : bool
+        Envelope step first: the roof insulated (:data:`ROOF_INSULATION`, priced by the cost table's
+        ``roof_insulation`` row) before the heat pumps are sized on the lower design load.
+    emitters : bool
+        The emitter upgrade :data:`CITY_EMITTER_UPGRADE` (the worst radiators replaced, hydraulic balancing).
+    battery : bool
+        A collective battery (:func:`city_battery`) for PV self-consumption; needs ``pv``.
     """
 
     hp_share: float
     backup: str
     pv: bool
+    ev: bool = False
+    mv: bool = False
+    dynamic: bool = False
+    roof: bool = False
+    emitters: bool = False
+    battery: bool = False
 
     def __post_init__(self):
         check_number(self.hp_share, "hp_share", owner="Combination", low=0.1, high=1.5)
         if self.backup not in ("gas_boiler", "electric"):
             raise InputError(f"Combination.backup = {self.backup!r} must be 'gas_boiler' or 'electric'")
+        if self.battery and not self.pv:
+            raise InputError("Combination.battery = True needs pv = True (the city battery stores PV surplus)")
 
     @property
     def name(self) -> str:
         backup = "gas" if self.backup == "gas_boiler" else "elec"
-        return f"hp{round(100 * self.hp_share)}_{backup}{'_pv' if self.pv else ''}"
+        techniques = "".join(f"_{label}" for label, field_name in _TECHNIQUE_LABELS if getattr(self, field_name))
+        return f"hp{round(100 * self.hp_share)}_{backup}{'_pv' if self.pv else ''}{techniques}"
 
+    @property
+    def plant_key(self) -> tuple:
+        """What the heat plant's year depends on: combinations with the same key share one plant run. PV is
+        not part of it: a heat-led plant without an import limit (the city's control) does not see the
+        connection (the kernel's electricity budget is the 1e300 of no limit, PV and other loads added to it
+        leave it unchanged), so PV, EV, battery, tariff and connection change only the grid side."""
+        return (self.hp_share, self.backup, self.roof, self.emitters)
+
+    @classmethod
+    def from_name(cls, name: str) -> Combination:
+        """The combination named ``name`` (:attr:`name`, e.g. ``"hp50_gas_pv_ev_bat"``)."""
+        match = _NAME.fullmatch(str(name))
+        if match is None:
+            techniques = ", ".join("_" + label for label, _ in _TECHNIQUE_LABELS)
+            raise InputError(f"combination = {name!r} is not one of {', '.join(CITY_COMBINATIONS)} nor a name like "
+                             f"them with techniques {techniques} added in this order (e.g. 'hp50_gas_pv_ev_bat')")
+        labels = set((match.group(4) or "").split("_")[1:])
+        combination = cls(int(match.group(1)) / 100.0, "gas_boiler" if match.group(2) == "gas" else "electric",
+                          bool(match.group(3)), **{f: label in labels for label, f in _TECHNIQUE_LABELS})
+        if combination.name != name:
+            raise InputError(f"combination = {name!r}: techniques must be in the order "
+                             f"{', '.join('_' + label for label, _ in _TECHNIQUE_LABELS)} (here {combination.name!r})")
+        return combination
+
+
+_TECHNIQUE_LABELS = (("ev", "ev"), ("mv", "mv"), ("dyn", "dynamic"), ("roof", "roof"), ("emit", "emitters"),
+                     ("bat", "battery"))
+"""Name suffix and :class:`Combination` field of each technique, in the order of the name."""
+_NAME = re.compile(r"hp(\d+)_(gas|elec)(_pv)?((?:_(?:ev|mv|dyn|roof|emit|bat))*)")
 
 CITY_COMBINATIONS: dict[str, Combination] = {
     c.name: c for c in (Combination(share, backup, pv) for share in (0.3, 0.5, 0.7)
@@ -130,6 +188,59 @@ CITY_COMBINATIONS: dict[str, Combination] = {
 }
 """Twelve combinations a city compares: heat pumps at 30/50/70 % of the design load × gas or
 electric backup × with or without PV (names like ``hp50_gas_pv``)."""
+
+
+def _rich() -> dict[str, Combination]:
+    found = dict(CITY_COMBINATIONS)
+    for base in (Combination(0.5, "gas_boiler", True), Combination(0.7, "electric", True)):
+        for _, field_name in _TECHNIQUE_LABELS:
+            one = replace(base, **{field_name: True})
+            found[one.name] = one
+    for extra in (Combination(0.7, "electric", True, ev=True, dynamic=True, roof=True, emitters=True, battery=True),
+                  Combination(1.0, "electric", True, roof=True, emitters=True)):
+        found[extra.name] = extra
+    return found
+
+
+RICH_COMBINATIONS: dict[str, Combination] = _rich()
+"""The twelve :data:`CITY_COMBINATIONS`, each technique (EV, MV cabin, dynamic tariff, roof insulation
+first, emitter upgrade, battery) added alone to a hybrid (``hp50_gas_pv``) and to an all-electric
+plant (``hp70_elec_pv``), everything but the MV cabin on ``hp70_elec_pv``, and a full-size all-electric
+plant after the roof and the emitters (``hp100_elec_pv_roof_emit``): 26 combinations."""
+
+COMBINATION_SETS = {"simple": CITY_COMBINATIONS, "rich": RICH_COMBINATIONS}
+"""Named sets of combinations (``mgwsim stock --combinations``)."""
+
+EV_CARS_PER_APARTMENT = 0.3
+"""Electric cars charging on the building's parking per apartment [-] (mgwsim screening assumption for
+the study's horizon, not verified: Flemish apartment blocks have fewer parking places than apartments
+and a minority of cars is electric); one charge point per car (:func:`city_ev_site`)."""
+BATTERY_KWH_PER_KWP = 1.0
+"""Usable battery capacity per kWp of PV [kWh/kWp] (mgwsim screening assumption, not verified: the
+order of a day's PV surplus in spring of a collective load)."""
+BATTERY_C_RATE = 0.5
+"""Battery power per kWh of capacity [kW/kWh] (mgwsim assumption: a 2-hour stationary battery)."""
+ROOF_INSULATION = Insulate("roof", target_u_w_m2k=0.24)
+"""The envelope step of the ``roof`` technique: the roof to U = 0.24 W/(m²·K), the Flemish EPB maximum
+for a renovated roof (Energiebesluit, U_max 0.24 W/(m²·K) since 2014)."""
+CITY_EMITTER_UPGRADE = EmitterUpgrade(share=0.5, output_factor=2.0, balancing=True, name="emitter upgrade")
+"""The ``emitters`` technique: half the existing design output replaced by radiators of twice the output
+(e.g. type 22 for type 11, the worst-placed ones first) and the system balanced (mgwsim screening
+assumption; effect by the radiator equation, :class:`~mgwsim.building.emitters.EmitterUpgrade`)."""
+
+
+def city_ev_site(n_apartments: int) -> ChargingSite:
+    """The parking's charge points of a building: :data:`EV_CARS_PER_APARTMENT` cars per apartment (at
+    least one), one 11 kW point each (:class:`~mgwsim.ev.ChargingSite` defaults, home charging)."""
+    cars = max(1, round(EV_CARS_PER_APARTMENT * int(n_apartments)))
+    return ChargingSite(n_points=cars, n_cars=cars)
+
+
+def city_battery(pv_kwp: float) -> Battery:
+    """The city battery for ``pv_kwp`` [kWp] of PV: :data:`BATTERY_KWH_PER_KWP` per kWp, power at
+    :data:`BATTERY_C_RATE` (other parameters: :class:`~mgwsim.battery.Battery` defaults)."""
+    kwh = max(BATTERY_KWH_PER_KWP * float(pv_kwp), 1.0)
+    return Battery(capacity_kwh=kwh, power_kw=BATTERY_C_RATE * kwh)
 
 
 class CityModel:
@@ -173,10 +284,11 @@ class CityModel:
         self._cases: dict = {}
         self._unit_maps: dict = {}
         self._refrigerant: dict = {}
+        self._ev: dict = {}
         self._scratch = threading.local()
 
     def __getstate__(self):
-        state = {**self.__dict__, "_cases": {}, "_unit_maps": {}, "_refrigerant": {}}
+        state = {**self.__dict__, "_cases": {}, "_unit_maps": {}, "_refrigerant": {}, "_ev": {}}
         del state["_scratch"]
         for lazy in ("local_index", "dhw_pool", "pv_kw_per_kwp", "defaults", "defrost", "no_defrost",
                      "design_temperature_degc", "day_ahead", "year_constants", "temp_air_degc", "remembered_costs"):
@@ -262,6 +374,22 @@ class CityModel:
         if status is None:
             status = self._refrigerant[key] = _refrigerant(plant, self.defaults).status
         return status
+
+    def ev_kw(self, site: ChargingSite) -> np.ndarray:
+        """The cars' charging power of ``site`` [kW per hour], uncontrolled, as :func:`mgwsim.study.evaluate._ev`
+        draws and charges them (:func:`~mgwsim.ev.generate_sessions` with the study's seed,
+        :func:`~mgwsim.ev.simulate_charging`), kept per site: uncontrolled charging does not depend on the
+        building's other loads, and sites of the same size repeat across a stock."""
+        found = self._ev.get(site)
+        if found is None:
+            if len(self._ev) >= 64:
+                self._ev.clear()
+            sessions = generate_sessions(self.weather.index, site, seed=self.defaults.seed)
+            result = simulate_charging(sessions, "uncontrolled", other_load_kw=np.zeros(self.weather.n_hours),
+                                       price_eur_per_kwh=self.day_ahead)
+            found = self._ev[site] = result.ev_kw.to_numpy()
+            found.flags.writeable = False
+        return found
 
     def unit_map(self, unit_kw: float):
         """The heat-pump map scaled to one unit of ``unit_kw`` [kW] (:func:`mgwsim.study.scale_map`), kept:
@@ -351,8 +479,7 @@ def city_row(row: dict, model: CityModel) -> dict:
     """
     combination = _combination(row.get("combination"))
     case = model.building_case(row)
-    variant = _sized_variant(combination, case.design_kw, case.building.area_m2("roof"), model.unit_map)
-    return _combination_kpis(variant, case, model)
+    return _combination_kpis(combination, case, model)
 
 
 def _city_row_reference(row: dict, model: CityModel) -> dict:
@@ -360,10 +487,12 @@ def _city_row_reference(row: dict, model: CityModel) -> dict:
     the reference of the array path, slower (pandas) but built from the study's own functions."""
     combination = _combination(row.get("combination"))
     case = model.building_case(row)
-    variant = variant_for(combination, case.design_kw, case.building.area_m2("roof"), model.heat_pump_map)
-    result = _evaluate(variant, _study_demand(case, model), case.common, case.building, case.design_kw, model)
-    return study_row_kpis(_study_inputs(case, model), result, _study_reference(case, model), case.design_kw,
-                          model.rules)
+    state = case.state(combination, model)
+    variant = _case_variant(combination, case, state, model, lambda kw: scale_map(model.heat_pump_map, kw))
+    inputs = _study_inputs(case, model)
+    result = _evaluate(variant, _study_demand(case, model, state), case.common, case.building, case.design_kw, model,
+                       inputs)
+    return study_row_kpis(inputs, result, _study_reference(case, model), state.design_kw, model.rules)
 
 
 @dataclass(frozen=True)
@@ -395,13 +524,61 @@ class _BuildingCase:
     """The reference's yearly costs per set of VAT rates (:func:`mgwsim.batch._city_arrays.business_case_kpis`)."""
     study: dict = field(default_factory=dict)
     """The inputs, demand and reference on the study path, built when :func:`_city_row_reference` first asks."""
+    states: dict = field(default_factory=dict)
+    """The building's :class:`_State` per (roof insulated, emitters upgraded), built when a combination first asks."""
+    plants: dict = field(default_factory=dict)
+    """The plant's year per :attr:`Combination.plant_key` (:func:`mgwsim.batch._city_arrays.plant_sums`), kept
+    for the building's other combinations with the same plant."""
+
+    def state(self, combination: Combination, model: CityModel) -> _State:
+        """The building as the combination heats it: roof insulated or not, radiators upgraded or not."""
+        key = (combination.roof, combination.emitters)
+        found = self.states.get(key)
+        if found is None:
+            found = self.states[key] = _state(self, key, model)
+        return found
 
 
-def _study_demand(case: _BuildingCase, model: CityModel) -> Demand:
-    """The building's ``Demand`` (:func:`mgwsim.simulate_demand`), kept on the case."""
-    if "demand" not in case.study:
-        case.study["demand"] = _demand(case.building, case.design_kw, model, case.draws_seed)
-    return case.study["demand"]
+class _State(NamedTuple):
+    """A building state a combination heats: its demand series, heating hours and design load."""
+
+    building: object
+    radiators: object
+    series: tuple
+    heating_hours: float
+    design_kw: float
+    """Design heat load of this state [kW]: the heat pumps and the backup are sized on it."""
+
+
+def _state(case: _BuildingCase, key: tuple, model: CityModel) -> _State:
+    """The :class:`_State` of ``key`` = (roof insulated, emitters upgraded): the roof by :data:`ROOF_INSULATION`,
+    the existing radiators (sized on today's design load) by :data:`CITY_EMITTER_UPGRADE`."""
+    roof, emitters = key
+    radiators = radiators_for(case.design_kw)
+    if not roof and not emitters:
+        return _State(case.building, radiators, case.series, case.heating_hours, case.design_kw)
+    building = ROOF_INSULATION.apply(case.building) if roof else case.building
+    radiators = CITY_EMITTER_UPGRADE.apply(radiators) if emitters else radiators
+    draws = case.study.get("draw_kwh")
+    if draws is None:
+        draws = case.study["draw_kwh"] = model.draw_kwh(building.n_apartments, case.draws_seed)
+    series = tuple(demand_series(building, model.weather, radiators, draws, model.dhw_pool[2]))
+    hours = float(np.count_nonzero(series[0] > 0.0)) * model.weather.step_h
+    design_kw = building.design_heat_load_kw(model.design_temperature_degc) if roof else case.design_kw
+    return _State(building, radiators, series, hours, design_kw)
+
+
+def _study_demand(case: _BuildingCase, model: CityModel, state: _State | None = None) -> Demand:
+    """The building's ``Demand`` (:func:`mgwsim.simulate_demand`) in ``state`` (default today's), kept on the case."""
+    key = ("demand",) if state is None or state.series is case.series else ("demand", id(state))
+    if key not in case.study:
+        if state is None or state.series is case.series:
+            case.study[key] = _demand(case.building, case.design_kw, model, case.draws_seed)
+        else:
+            case.study[key] = simulate_demand(state.building, model.weather, radiators=state.radiators,
+                                              design_temperature_degc=model.design_temperature_degc,
+                                              dhw_draws=model.dhw_draws(state.building.n_apartments, case.draws_seed))
+    return case.study[key]
 
 
 def _study_inputs(case: _BuildingCase, model: CityModel) -> StudyInputs:
@@ -409,7 +586,8 @@ def _study_inputs(case: _BuildingCase, model: CityModel) -> StudyInputs:
     construction year and age and its apartments in the finance), kept on the case."""
     if "inputs" not in case.study:
         case.study["inputs"] = replace(model.defaults, building=case.building, construction_year=case.construction_year,
-                                       building_age_years=case.building_age_years, finance=case.finance)
+                                       building_age_years=case.building_age_years, finance=case.finance,
+                                       radiators=radiators_for(case.design_kw))
     return case.study["inputs"]
 
 
@@ -417,7 +595,7 @@ def _study_reference(case: _BuildingCase, model: CityModel) -> VariantResult:
     """The building's reference through :func:`_evaluate` (the study objects), kept on the case."""
     if "reference" not in case.study:
         case.study["reference"] = _evaluate(case.reference_variant, _study_demand(case, model), case.common,
-                                            case.building, case.design_kw, model)
+                                            case.building, case.design_kw, model, _study_inputs(case, model))
     return case.study["reference"]
 
 
@@ -461,9 +639,13 @@ def building_dates(row: dict, building, *, install_year: int) -> tuple[int | Non
 
 
 def _combination(name) -> Combination:
-    if name not in CITY_COMBINATIONS:
-        raise InputError(f"combination = {name!r} is not one of {', '.join(CITY_COMBINATIONS)}")
-    return CITY_COMBINATIONS[name]
+    found = RICH_COMBINATIONS.get(name)
+    return found if found is not None else _parsed_combination(name)
+
+
+@lru_cache(maxsize=256)
+def _parsed_combination(name) -> Combination:
+    return Combination.from_name(name)
 
 
 def _demand(building, design_kw: float, model: CityModel, seed: int) -> Demand:
@@ -486,6 +668,34 @@ def variant_for(combination: Combination, design_kw: float, roof_m2: float, heat
     return _sized_variant(combination, design_kw, roof_m2, lambda unit_kw: scale_map(heat_pump_map, unit_kw))
 
 
+def _case_variant(combination: Combination, case: _BuildingCase, state: _State, model: CityModel, unit_map):
+    """The :class:`~mgwsim.study.Variant` of ``combination`` for the building of ``case``: :func:`variant_for`
+    sized on the design load of ``state`` (after the roof insulation when the combination insulates first),
+    with the combination's techniques (:class:`Combination`): the cars of :func:`city_ev_site` charged
+    uncontrolled, the MV cabin, the dynamic contract, the emitter upgrade :data:`CITY_EMITTER_UPGRADE`, the
+    battery of :func:`city_battery` and the roof insulation (cost table ``roof_insulation`` by the roof's
+    area, when the roof is worse than :data:`ROOF_INSULATION`'s U) among the extra investments."""
+    key = ("variant", combination.plant_key, combination.pv, unit_map)  # shared by the building's combinations
+    variant = case.plants.get(key)
+    if variant is None:
+        variant = case.plants[key] = _sized_variant(replace(combination, ev=False, mv=False, dynamic=False,
+                                                            battery=False),
+                                                    state.design_kw, case.building.area_m2("roof"), unit_map)
+    if not any(getattr(combination, f) for _, f in _TECHNIQUE_LABELS):
+        return variant if variant.name == combination.name else replace(variant, name=combination.name)
+    extra = ()
+    if combination.roof and any(e.kind == "roof" and e.u_w_m2k > ROOF_INSULATION.target_u_w_m2k
+                                for e in case.building.elements):  # a roof already as good costs nothing
+        area = case.building.area_m2("roof")
+        extra = model.remembered_costs.investments("roof_insulation", area, name=f"roof insulation {area:.0f} m2")
+    return replace(variant, name=combination.name,
+                   ev=city_ev_site(case.building.n_apartments) if combination.ev else None,
+                   connection="mv" if combination.mv else "lv", dynamic_tariff=combination.dynamic,
+                   emitter_upgrade=CITY_EMITTER_UPGRADE if combination.emitters else None,
+                   battery=city_battery(variant.pv_kwp) if combination.battery else None,
+                   extra_investments=tuple(extra))
+
+
 def _sized_variant(combination: Combination, design_kw: float, roof_m2: float, unit_map):
     """:func:`variant_for` with ``unit_map(unit_kw)`` giving the heat-pump map of one unit."""
     hp_kw = combination.hp_share * design_kw
@@ -506,24 +716,32 @@ def _pv_layout(roof_m2: float) -> tuple:
     return tuple(flat_roof_east_west(PV_ROOF_SHARE * roof_m2))
 
 
-def _evaluate(variant, demand, common: dict, building, design_kw: float, model: CityModel) -> VariantResult:
-    """One plant-year as :func:`mgwsim.study.evaluate_variant` judges it (no EV, heat-led): the study's
-    :class:`~mgwsim.study.VariantResult` with :func:`~mgwsim.study.evaluate.assess_year` and the study's checks."""
-    weather, inputs, plant = model.weather, model.defaults, variant.plant
+def _evaluate(variant, demand, common: dict, building, design_kw: float, model: CityModel,
+              inputs: StudyInputs | None = None) -> VariantResult:
+    """One plant-year as :func:`mgwsim.study.evaluate_variant` judges it (heat-led, the plant decoupled from the
+    zone as the city rows screen): the study's :class:`~mgwsim.study.VariantResult` with the cars' charging of
+    :func:`mgwsim.study.evaluate._ev`, the connection's balance of :func:`mgwsim.study.evaluate._balance`
+    (the battery at its mean state of health), :func:`~mgwsim.study.evaluate.assess_year` and the study's checks,
+    under ``inputs`` (default the model's :attr:`CityModel.defaults`)."""
+    weather, plant = model.weather, variant.plant
+    inputs = model.defaults if inputs is None else inputs
     pv = _pv_kw(variant, model)
     out, run_hours, starts = _run_year(variant, _demand_series(demand, plant), common["total"], pv, model)
     hourly = plant_flows(out, plant, weather.index)
     system = SystemResult(plant, demand, hourly, pd.DataFrame({"run_hours": run_hours, "starts": starts}),
                           variant.control)
-    load = hourly["plant_elec_kwh"].to_numpy() + common["total"]
-    grid_import, grid_export = np.maximum(load - pv, 0.0), np.maximum(pv - load, 0.0)
-    balance = pd.DataFrame({"grid_import_kwh": grid_import, "grid_export_kwh": grid_export, "pv_kwh": pv},
-                           index=weather.index)
-    year = assess_year(inputs, variant, system, grid_import, grid_export, pv_kwh=float(pv.sum()),
-                       auxiliary_kwh=float(common["auxiliary"].sum()), building=building, design_heat_load_kw=design_kw)
+    plant_kw = hourly["plant_elec_kwh"].to_numpy() / weather.step_h
+    ev_kw, sessions = _study_ev(inputs, variant, common["total"] + plant_kw, pv)
+    balance, life = _study_balance(weather.index, pv, {"heat_plant": plant_kw, "common_area": common["total"],
+                                                       "ev": ev_kw}, variant, weather.step_h)
+    grid_import, grid_export = balance["grid_import_kwh"].to_numpy(), balance["grid_export_kwh"].to_numpy()
+    year = assess_year(inputs, variant, system, grid_import, grid_export, pv_kwh=float(balance["pv_kwh"].sum()),
+                       auxiliary_kwh=float(common["auxiliary"].sum()), building=building, design_heat_load_kw=design_kw,
+                       ev_grid_kwh=_study_ev_grid_kwh(balance, ev_kw, weather.step_h),
+                       battery_replacement_years=None if life is None else life.replacement_years)
     checks = _study_checks(inputs, variant, system, balance, year.epc, year.investments)
-    return VariantResult(variant, system, pv, np.zeros(weather.n_hours), None, balance, year.bill, year.investments,
-                         year.co2_kg, year.epc, checks, year.unmet_heat_eur)
+    return VariantResult(variant, system, pv, ev_kw, sessions, balance, year.bill, year.investments,
+                         year.co2_kg, year.epc, checks, year.unmet_heat_eur, life)
 
 
 def _pv_kw(variant, model: CityModel) -> np.ndarray:
@@ -591,33 +809,58 @@ class _ArrayYear(NamedTuple):
     peak_kw: float
 
 
-def _array_year(variant, case: _BuildingCase, model: CityModel) -> _ArrayYear:
+def _array_year(variant, case: _BuildingCase, model: CityModel, state: _State | None = None,
+                plant_key: tuple | None = None) -> _ArrayYear:
     """A variant's year on the array path: the kernel's annual sums, the :class:`~mgwsim.finance.Option`
-    :func:`_evaluate` builds (investments, energy cost per carrier with the unmet heat, heat delivered,
-    CO2) and the peak import [kW]."""
+    :func:`_evaluate` builds (investments, energy cost per carrier with the unmet heat and the EV users'
+    reimbursement, heat delivered, CO2 without the cars' grid electricity) and the peak import [kW].
+
+    The plant's year (:func:`~mgwsim.batch._city_arrays.plant_sums`) is kept on the case under
+    ``plant_key``: the building's combinations that differ only in PV, EV, battery, tariff or connection run
+    the plant kernel once (the heat-led plant does not see the connection)."""
     constants, plant = model.year_constants, variant.plant
+    series = case.series if state is None else state.series
     pv = _pv_kw(variant, model)
-    out = _run_year(variant, case.series, case.common["total"], pv, model, model.plant_buffers)[0]
-    year = arrays.plant_year(out, pv, case.common["total"], plant.backup.kind != "gas_boiler", constants)
+    found = None if plant_key is None else case.plants.get(plant_key)
+    if found is None:
+        out = _run_year(variant, series, case.common["total"], pv, model, model.plant_buffers)[0]
+        found = arrays.plant_sums(out, plant.backup.kind != "gas_boiler")
+        if plant_key is not None:
+            case.plants[plant_key] = found
+    ev_kw = model.ev_kw(variant.ev) if variant.ev is not None else None
+    year, exchange = arrays.grid_year(*found, pv, case.common["total"], constants, ev_kw=ev_kw,
+                                      battery=variant.battery)
     gas_kwh = arrays.gas_kwh(year, plant.backup)
     inputs, peak_kw = model.defaults, float(year.peaks_kw.max())
-    investments = variant_investments(variant, model.remembered_costs, access_power_kva=peak_kw,
-                                      design_heat_load_kw=case.design_kw, peak_import_kw=peak_kw,
-                                      existing_connection_kva=inputs.existing_connection_kva,
+    mv = variant.connection == "mv"
+    tariff = constants.tariff(variant.connection, variant.dynamic_tariff)
+    life = exchange.battery_life
+    investments = variant_investments(variant, model.remembered_costs, mv_tariff=tariff if mv else None,
+                                      access_power_kva=peak_kw, design_heat_load_kw=case.design_kw,
+                                      peak_import_kw=peak_kw, existing_connection_kva=inputs.existing_connection_kva,
                                       existing_boiler_age_years=inputs.existing_boiler_age_years,
-                                      connection_costs=inputs.connection_costs)
-    co2_kg = arrays.co2_kg(year.grid_import_kwh, gas_kwh, constants.co2_kg_per_kwh, unmet_heat_kwh=year.sh_unmet_kwh)
-    bill = arrays.bill_by_carrier(year, gas_kwh, constants, gas_connection=variant.keeps_gas_connection)
-    option = Option(variant.name, tuple(investments), arrays.energy_cost_eur(bill, year, constants),
+                                      connection_costs=inputs.connection_costs,
+                                      radiators=radiators_for(case.design_kw) if variant.emitter_upgrade else None,
+                                      n_apartments=case.building.n_apartments,
+                                      battery_replacement_years=None if life is None else life.replacement_years)
+    grid_kwh = year.grid_import_kwh - arrays.ev_grid_kwh(exchange, year)
+    co2_kg = arrays.co2_kg(grid_kwh, gas_kwh, constants.co2_kg_per_kwh, unmet_heat_kwh=year.sh_unmet_kwh)
+    bill = arrays.bill_by_carrier(year, gas_kwh, constants, gas_connection=variant.keeps_gas_connection, tariff=tariff)
+    option = Option(variant.name, tuple(investments), arrays.energy_cost_eur(bill, year, constants,
+                                                                             ev_kwh=exchange.ev_kwh),
                     heat_delivered_mwh_per_year=(year.sh_delivered_kwh + year.dhw_delivered_kwh) / 1000.0,
                     co2_t_per_year=co2_kg / 1000.0)
     return _ArrayYear(year, option, peak_kw)
 
 
-def _combination_kpis(variant, case: _BuildingCase, model: CityModel) -> dict:
+def _combination_kpis(combination: Combination, case: _BuildingCase, model: CityModel) -> dict:
     """:func:`study_row_kpis` of :func:`_evaluate` on arrays (:mod:`mgwsim.batch._city_arrays`), without pandas."""
-    inputs, constants, plant = model.defaults, model.year_constants, variant.plant
-    year, option, peak_kw = _array_year(variant, case, model)
+    inputs, constants = model.defaults, model.year_constants
+    state = case.state(combination, model)
+    variant = _case_variant(combination, case, state, model, model.unit_map)
+    plant = variant.plant
+    blind = variant.control.strategy == "heat_led" and variant.control.import_limit_kw is None
+    year, option, peak_kw = _array_year(variant, case, model, state, combination.plant_key if blind else None)
     epc = arrays.epc_indicator(year, plant.backup, auxiliary_kwh=case.auxiliary_kwh, pv_kwh=year.pv_kwh,
                                heated_floor_area_m2=case.building.heated_floor_area_m2, factors=constants.epc_factors)
     statuses = arrays.lock_in_statuses(year, plant, inputs.install_year, model.refrigerant_status(plant),
@@ -631,7 +874,7 @@ def _combination_kpis(variant, case: _BuildingCase, model: CityModel) -> dict:
     connection = variant.connection == "mv" or arrays.connection_feasible(peak_kw, inputs.existing_connection_kva)
     eligibility = money.subsidies.eligibility()
     found = shortfalls({"cold_hours": year.unmet_hours,  # decoupled screening: unmet-heat hours
-                         "heating_hours": case.heating_hours,
+                        "heating_hours": state.heating_hours,
                         "dhw_short_hours": year.dhw_below_setpoint_hours, "hours": float(model.weather.n_hours),
                         "hygiene_ok": statuses[HYGIENE_CHECK] != "fail",
                         "connection_feasible": connection, "lock_in_failures": failures,
@@ -639,7 +882,7 @@ def _combination_kpis(variant, case: _BuildingCase, model: CityModel) -> dict:
                         "path": False, "epc_path_kwh_m2": epc, "construction_year": case.construction_year},
                        model.rules)
     k = arrays.system_kpis(year)
-    energy = _Year(case.design_kw, k["spf_h2"], k["backup_share"], year.unmet_hours, case.heating_hours,
+    energy = _Year(state.design_kw, k["spf_h2"], k["backup_share"], year.unmet_hours, state.heating_hours,
                    year.dhw_below_setpoint_hours, year.sh_unmet_kwh, option.energy_eur_per_year.get("unmet_heat", 0.0),
                    1.0 - option.co2_t_per_year / case.reference.co2_t_per_year, epc,
                    float(sum(item.capex_eur for item in option.investments if item.first_year == 0)))
@@ -724,7 +967,24 @@ def _row_kpis(year: _Year, money: arrays.Money, verdict: _Verdict) -> dict:
         "npv_ge_0": bool(money.npv_without_subsidy_eur >= 0.0),
         "npv_with_subsidy_ge_0": bool(money.npv_eur >= 0.0),
         "no_gap_before_grants": bool(money.gap_before_grants_eur == 0.0),
+        "fails": _fails(keys, money),
     }
+
+
+def _fails(keys: list, money: arrays.Money) -> str:
+    """The conditions of :data:`mgwsim.stock.FAILURE_CONDITIONS` the row fails, joined by ``; `` in their order
+    (the city map's reasons): ``comfort`` (space heat or hot water beyond the tolerance), ``connection``,
+    ``lock_in``, ``eligibility`` (from the decision's ``keys``), ``gap`` (an unprofitable gap before grants)
+    and ``npv`` (NPV with the grants below zero)."""
+    found = set(keys)
+    failing = [name for name, fails in (
+        ("comfort", bool({"comfort", "hot_water", HYGIENE_CHECK} & found)),
+        ("connection", "connection" in found),
+        ("lock_in", bool(found & _LOCK_IN_RANK.keys())),
+        ("eligibility", any(key.startswith("eligibility:") for key in keys)),
+        ("gap", money.gap_before_grants_eur != 0.0),
+        ("npv", not money.npv_eur >= 0.0)) if fails]
+    return "; ".join(failing)
 
 
 def city_table(stock: pd.DataFrame, combinations=None) -> pd.DataFrame:
