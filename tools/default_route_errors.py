@@ -184,6 +184,17 @@ def sweep(d: Data) -> None:
               f"{100 * np.median(np.abs(a52)):.1f} / {100 * np.median(a52):+.1f} | {100 * np.median(real):.1f} |")
 
 
+def market_eta_slopes(d: Data) -> None:
+    """The prior of ``fit_certificate``: median relative slopes of the approach-inclusive Carnot efficiency."""
+    from mgwsim.heatpump.carnot import carnot_cop_with_approach
+
+    eta = d.hplib / carnot_cop_with_approach(TJ, FLOW, 8.0, 4.0)
+    design = np.column_stack([np.ones(8), (TJ - 7.0) / 10.0, (FLOW - 35.0) / 10.0])
+    coef = np.linalg.lstsq(design, eta.T, rcond=None)[0].T
+    print(f"\nMarket prior of fit_certificate (MARKET_ETA_SLOPES): b/a = {np.median(coef[:, 1] / coef[:, 0]):.4f}, "
+          f"c/a = {np.median(coef[:, 2] / coef[:, 0]):.4f} (median over {len(coef)} hplib models)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fit", action="store_true", help="print the calibration sweep too")
@@ -194,6 +205,7 @@ def main() -> None:
     tables(d, DEFAULT_ETA_EL["air"], DEFAULT_SEVERITY, "After (current defaults)")
     tables(d, DEFAULT_ETA_EL["air"], 0.0, "After, without defrost")
     reference_checks(d)
+    market_eta_slopes(d)
     if args.fit:
         sweep(d)
 
