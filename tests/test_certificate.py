@@ -312,3 +312,28 @@ def test_prated_implied_by_the_points_is_the_declared_one():
         points = keymark_points(product, 35)
         m = certificate_map(points, *MAP_GRID)
         assert m.capacity_at(-10.0, 35.0) == pytest.approx(points["prated_kw"].iloc[0], rel=0.03)
+
+
+def test_default_route_against_the_real_declarations():
+    """The default air route (refrigerant only: cycle map x default eta_el x default defrost) at the
+    EN 14825 points A-D (35 and 55 °C) of the five real declarations at hand (Airwell Wellea A
+    18-30 kW as R32, Vitocal 200 as R410A), point by point; defrost at the EN 14511-2 outdoor
+    humidity (wet bulb 1 K below: 70/84/87/89 % RH at -7/2/7/12 °C; tools/default_route_errors.py).
+    Stated bound: median |COP error| <= 8 % and median error within +-3 % (measured 7.5 %, +1.4 %;
+    before the calibration, eta_el 0.88 and severity 0.5: 8.9 %, +8.8 %)."""
+    from mgwsim.heatpump import cycle_map, defrost_factors
+
+    tj = np.array([-7.0, 2.0, 7.0, 12.0] * 2)
+    flow = np.array([34.0, 30.0, 27.0, 24.0, 52.0, 42.0, 36.0, 30.0])
+    factor = defrost_factors(tj, np.tile([69.6, 83.8, 86.8, 88.9], 2))[1]
+    errors = []
+    for refrigerant, declared in [("R410A", [VITOCAL.cop.to_numpy()])] + [("R32", [
+            keymark_points(p, None, "part").set_index(["application_degc", "point"]).loc[
+                [(a, q) for a in (35, 55) for q in "ABCD"], "cop"].to_numpy() for p in keymark_products()])]:
+        m = cycle_map(refrigerant, np.array([-7.0, 2.0, 7.0, 12.0]), np.unique(flow), rated_capacity_kw=10.0)
+        model = m.cop_at(tj, flow) * factor
+        errors.extend(np.ravel([model / np.asarray(d) - 1.0 for d in declared]))
+    errors = np.array(errors)
+    assert errors.size == 40
+    assert np.median(np.abs(errors)) <= 0.08
+    assert abs(np.median(errors)) <= 0.03
