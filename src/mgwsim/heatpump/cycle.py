@@ -8,7 +8,9 @@ Cycle (states 1 suction, 2 discharge, 3 condenser/gas-cooler outlet, 4 evaporato
   subcooling at the condenser outlet; isenthalpic expansion ``h4 = h3``;
 * compression ``h2 = h1 + (h2s - h1) / eta_is`` with ``h2s = h(p_cond, s1)``;
 * COP = ``(h2 - h3) / (h2 - h1) * eta_el``, where ``eta_el`` lumps motor/inverter
-  losses and the auxiliaries counted by EN 14511 (fan or pump share);
+  losses and the auxiliaries counted by EN 14511 (fan or pump share); its default
+  (:data:`DEFAULT_ETA_EL`, air 0.81) is calibrated to EN 14825 declarations of certified
+  air/water units;
 * R744 runs transcritical: gas-cooler outlet ``T3 = T_return + approach_gc`` with
   ``T_return = return_degc`` (hot water: the cold water, 10 °C in the presets) or else
   ``T_sink - sink_delta_k``; the high pressure maximises the COP (bounded scalar search) or
