@@ -8,7 +8,7 @@ import pytest
 
 from mgwsim._data import data_path
 from mgwsim.errors import InputError
-from mgwsim.heatpump import (Source, carnot_cop, cycle_map, datasheet_map, defrost_factors, fit_datasheet,
+from mgwsim.heatpump import (DEFAULT_SEVERITY, Source, carnot_cop, cycle_map, datasheet_map, defrost_factors, fit_datasheet,
                              hplib_map)
 
 POINTS = pd.read_csv(data_path("heatpump", "en14511_points.csv"))
@@ -101,15 +101,18 @@ def test_rescaled_capacity_hits_rating_point():
     assert m.capacity_at(7.0, 35.0) == pytest.approx(60.0)
 
 
-# Cycle model against the products. Refrigerant R410A (the products' era); default
-# approaches and efficiencies, not tuned to these points. Stated error: COP within 15 %
-# (measured max 13.6 %), capacity relative to the rating point within 30 % (measured max
-# 25.8 % at A-10/W60 of the Ochsner unit, whose capacity barely falls with the sink
-# temperature while the single-stage model's volumetric efficiency does).
+# Cycle model against the products' full-load EN 14511 points. Refrigerant R410A (the
+# products' era); default approaches and isentropic efficiency, not tuned to these points, and
+# the full-load eta_el 0.88 for both sources (the brine default; the air default, 0.81, is
+# calibrated to EN 14825 part-load declarations and gives the Ochsner unit -15.6 % at A7/W60,
+# see docs/validation.md). Stated error: COP within 15 % (measured max 13.6 %), capacity
+# relative to the rating point within 30 % (measured max 25.8 % at A-10/W60 of the Ochsner
+# unit, whose capacity barely falls with the sink temperature while the single-stage model's
+# volumetric efficiency does).
 @pytest.fixture(scope="module")
 def cycle_maps():
     grid = dict(source_degc=np.arange(-15.0, 16.0), sink_degc=np.arange(30.0, 61.0), rated_capacity_kw=1.0,
-                use_cache=False)
+                use_cache=False, eta_el=0.88)
     return {kind: cycle_map("R410A", source=Source(kind), **grid) for kind in ("air", "brine")}
 
 
@@ -188,7 +191,7 @@ def test_default_defrost_penalty_lies_between_datasheet_evidence_and_doe2():
     doe2_penalty = 1.0 - defrost_factors(2.0, 85.0, severity=1.0)[0]
     default_penalty = 1.0 - defrost_factors(2.0, 85.0)[0]
     assert 0.0 <= datasheet_penalty < default_penalty < doe2_penalty
-    assert default_penalty == pytest.approx(0.5 * doe2_penalty)
+    assert default_penalty == pytest.approx(DEFAULT_SEVERITY * doe2_penalty)
     humid, dry = defrost_factors(np.array([2.0, 2.0]), np.array([95.0, 40.0]))[0]
     assert humid < dry  # more frost at higher humidity
     assert defrost_factors(2.0)[0] == defrost_factors(2.0, 85.0)[0]

@@ -25,8 +25,12 @@ COP: the Carnot efficiency ``eta = COP / COP_carnot`` (approach-inclusive,
 (Schwamberger's / hplib's linear form applied to the efficiency): ``b`` when the points
 span >= 2 source temperatures, ``c`` when they span >= 2 sink temperatures off one climate
 line (>= 3 points whose sinks deviate by > 3 K RMS from the straight line through
-(source, sink); or points at one source and several sinks), else a constant. The fitted
-form is reported (``CertificateFit.form``). Constraints on the map grid:
+(source, sink); or points at one source and several sinks). A slope the points cannot
+determine is, for air sources, held at the market's relative slope (:data:`MARKET_ETA_SLOPES`,
+``b = 0.099 a``, ``c = -0.096 a``: the median of hplib's Keymark air/water models) while
+``a`` and the determined slopes are fitted (``market_prior=False``, and other sources: 0,
+a constant efficiency in that direction). The fitted form is reported
+(``CertificateFit.form``, e.g. 'a+b (c from the market prior)'). Constraints on the map grid:
 COP rises with source temperature, falls with sink temperature, stays below Carnot and
 above 1. When the least-squares slopes break a constraint they are shrunk towards the
 constant-efficiency fit (factor ``shrink`` in [0, 1], the largest that satisfies all
@@ -76,7 +80,7 @@ __all__ = [
     "EN14825_AVERAGE_TJ_DEGC", "EN14825_AVERAGE_HOURS", "EN14825_AVERAGE_DESIGN_DEGC", "DEFAULT_CD",
     "CertificateFit", "read_certificate_points", "fit_certificate", "certificate_map",
     "part_load_ratio", "flow_temperature_35", "scop_from_declared", "scop_from_map", "keymark_products",
-    "keymark_points",
+    "keymark_points", "MARKET_ETA_SLOPES",
 ]
 
 EN14825_AVERAGE_TJ_DEGC = np.arange(-10.0, 16.0)
@@ -233,11 +237,35 @@ def _design(x, y, form):
     return np.column_stack([cols[t] for t in form])
 
 
-def _least_squares_eta(x, y, eta, form) -> np.ndarray:
+MARKET_ETA_SLOPES = (0.099, -0.096)
+"""Market prior of the efficiency fit, air sources: ``(b/a, c/a)`` [-] of ``eta = a + b x + c y``.
+
+Median over the 357 regulated outdoor air/water models of hplib 1.9 (Heat Pump Keymark EN
+14825 declarations, average climate, points A-D of the 35 and 55 °C applications, as
+hplib's least-squares projection, ``tools/default_route_errors.py``) of the slopes of their
+approach-inclusive Carnot efficiency (evaporator 8 K, condenser 4 K) relative to its
+intercept: the efficiency rises by 9.9 % of ``a`` per 10 K warmer source and falls by 9.6 %
+per 10 K warmer sink. Used for the terms the points cannot determine (module docstring).
+"""
+
+
+def _least_squares_eta(x, y, eta, form, prior=None) -> np.ndarray:
+    """``(a, b, c)``: the terms of ``form`` by least squares; with ``prior = (rb, rc)`` the missing
+    ``b`` and ``c`` are held at ``rb a`` and ``rc a`` (else 0)."""
+    rb, rc = (0.0, 0.0) if prior is None else prior
+    rb, rc = (0.0 if "b" in form else rb), (0.0 if "c" in form else rc)
+    design = _design(x, y, form)
+    design[:, 0] += rb * x + rc * y  # the intercept's column carries the prior slopes
     coef = np.zeros(3)
-    index = ["abc".index(t) for t in form]
-    coef[index] = np.linalg.lstsq(_design(x, y, form), eta, rcond=None)[0]
+    coef[["abc".index(t) for t in form]] = np.linalg.lstsq(design, eta, rcond=None)[0]
+    coef[1] += rb * coef[0]
+    coef[2] += rc * coef[0]
     return coef
+
+
+def _form_label(form, prior) -> str:
+    missing = [t for t in "bc" if t not in form]
+    return "+".join(form) + ("" if prior is None or not missing else " (" + ", ".join(missing) + " from the market prior)")
 
 
 @dataclass(frozen=True)
@@ -294,9 +322,9 @@ def _constraints_hold(coef, grid, approaches) -> bool:
                 and np.all(cop > 1.0) and np.all(cop < carnot_cop(src[:, None], snk[None, :])))
 
 
-def _constrained_eta(x, y, eta, form, grid, approaches) -> tuple[np.ndarray, float]:
+def _constrained_eta(x, y, eta, form, grid, approaches, prior=None) -> tuple[np.ndarray, float]:
     """Least-squares efficiency with its slopes shrunk (bisection) until the constraints hold."""
-    full = _least_squares_eta(x, y, eta, form)
+    full = _least_squares_eta(x, y, eta, form, prior)
 
     def shrunk(s):
         coef = np.array([0.0, s * full[1], s * full[2]])
@@ -316,13 +344,13 @@ def _constrained_eta(x, y, eta, form, grid, approaches) -> tuple[np.ndarray, flo
     return shrunk(low), low
 
 
-def _leave_one_out(x, y, eta, carnot, cop) -> float:
+def _leave_one_out(x, y, eta, carnot, cop, prior=None) -> float:
     if x.size < 2 or (x.size == 2 and np.ptp(x) < 1e-9):
         return float("nan")
     errors = []
     for j in range(x.size):
         keep = np.arange(x.size) != j
-        coef = _least_squares_eta(x[keep], y[keep], eta[keep], _eta_form(x[keep], y[keep]))
+        coef = _least_squares_eta(x[keep], y[keep], eta[keep], _eta_form(x[keep], y[keep]), prior)
         errors.append((coef[0] + coef[1] * x[j] + coef[2] * y[j]) * carnot[j] / cop[j] - 1.0)
     return float(np.sqrt(np.mean(np.square(errors))))
 
@@ -376,7 +404,8 @@ def _scale_capacity(coef, prated_kw, rated_capacity_kw, source, owner):
 
 def fit_certificate(points, source_degc, sink_degc, *, source: Source | None = None,
                     prated_kw: float | None = None, rated_capacity_kw: float | None = None,
-                    approach_evap_k: float | None = None, approach_cond_k: float = 4.0) -> CertificateFit:
+                    approach_evap_k: float | None = None, approach_cond_k: float = 4.0,
+                    market_prior: bool = True) -> CertificateFit:
     """Constrained fit of 2 or more declared points (see the module docstring).
 
     Parameters
@@ -394,6 +423,9 @@ def fit_certificate(points, source_degc, sink_degc, *, source: Source | None = N
         with ``prated_kw``.
     approach_evap_k, approach_cond_k : float
         Approaches of the Carnot COP [K].
+    market_prior : bool
+        Air sources: hold the slopes the points cannot determine at the market's
+        (:data:`MARKET_ETA_SLOPES`) instead of 0 (default True).
     """
     owner = "fit_certificate"
     source = Source("air") if source is None else source
@@ -412,18 +444,21 @@ def fit_certificate(points, source_degc, sink_degc, *, source: Source | None = N
     x, y = _xy(ts, tk)
     eta = cop / carnot
     form = _eta_form(x, y)
-    coef, shrink = _constrained_eta(x, y, eta, form, grid, approaches)
+    if not isinstance(market_prior, bool):
+        raise InputError(f"{owner}.market_prior must be True or False, got {market_prior!r}")
+    prior = MARKET_ETA_SLOPES if market_prior and source.kind == "air" else None
+    coef, shrink = _constrained_eta(x, y, eta, form, grid, approaches, prior)
     capacity = _scale_capacity(_capacity_coef(frame, grid, prated_kw, owner), prated_kw, rated_capacity_kw,
                                source, owner)
-    return CertificateFit(tuple(coef), tuple(capacity), "+".join(form), shrink,
-                          _leave_one_out(x, y, eta, carnot, cop), *approaches)
+    return CertificateFit(tuple(coef), tuple(capacity), _form_label(form, prior), shrink,
+                          _leave_one_out(x, y, eta, carnot, cop, prior), *approaches)
 
 
 def certificate_map(points, source_degc, sink_degc, *, source: Source | None = None,
                     prated_kw: float | None = None, rated_capacity_kw: float | None = None,
                     max_sink_degc: float | None = None, min_modulation_frac: float = 0.3, model: str = "",
                     refrigerant: str = "", approach_evap_k: float | None = None,
-                    approach_cond_k: float = 4.0) -> PerformanceMap:
+                    approach_cond_k: float = 4.0, market_prior: bool = True) -> PerformanceMap:
     """Performance map of a certified product from 2 or more declared points (:func:`fit_certificate`).
 
     EN 14825 points are integrated values with defrost: the map has ``includes_defrost=True``.
@@ -432,7 +467,7 @@ def certificate_map(points, source_degc, sink_degc, *, source: Source | None = N
     source = Source("air") if source is None else source
     fit = fit_certificate(points, source_degc, sink_degc, source=source, prated_kw=prated_kw,
                           rated_capacity_kw=rated_capacity_kw, approach_evap_k=approach_evap_k,
-                          approach_cond_k=approach_cond_k)
+                          approach_cond_k=approach_cond_k, market_prior=market_prior)
     src, snk = np.asarray(source_degc, dtype=float), np.asarray(sink_degc, dtype=float)
     cop = fit.cop(src[:, None], snk[None, :])
     cap = fit.capacity_kw(src[:, None], snk[None, :]) * np.ones_like(cop)

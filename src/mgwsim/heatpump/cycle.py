@@ -8,7 +8,9 @@ Cycle (states 1 suction, 2 discharge, 3 condenser/gas-cooler outlet, 4 evaporato
   subcooling at the condenser outlet; isenthalpic expansion ``h4 = h3``;
 * compression ``h2 = h1 + (h2s - h1) / eta_is`` with ``h2s = h(p_cond, s1)``;
 * COP = ``(h2 - h3) / (h2 - h1) * eta_el``, where ``eta_el`` lumps motor/inverter
-  losses and the auxiliaries counted by EN 14511 (fan or pump share);
+  losses and the auxiliaries counted by EN 14511 (fan or pump share); its default
+  (:data:`DEFAULT_ETA_EL`, air 0.81) is calibrated to EN 14825 declarations of certified
+  air/water units;
 * R744 runs transcritical: gas-cooler outlet ``T3 = T_return + approach_gc`` with
   ``T_return = return_degc`` (hot water: the cold water, 10 °C in the presets) or else
   ``T_sink - sink_delta_k``; the high pressure maximises the COP (bounded scalar search) or
@@ -85,7 +87,8 @@ from mgwsim.errors import InputError, check_choice, check_fraction, check_number
 from mgwsim.heatpump import _cache
 from mgwsim.heatpump.maps import PerformanceMap, Source, _check_grid, check_carnot
 
-__all__ = ["REFRIGERANTS", "CycleState", "cycle_point", "cycle_map", "eta_is_brunin", "p_opt_liao"]
+__all__ = ["REFRIGERANTS", "DEFAULT_ETA_EL", "CycleState", "cycle_point", "cycle_map", "default_eta_el", "eta_is_brunin",
+           "p_opt_liao"]
 
 REFRIGERANTS = {
     # name: CoolProp fluid string (blends: components, see _BLENDS)
@@ -110,6 +113,30 @@ _BLENDS = {
 }
 
 _CRIT_MARGIN_K = 5.0  # a subcritical condensing temperature must stay this far below T_crit
+
+DEFAULT_ETA_EL = {"air": 0.81, "exhaust_air": 0.81, "brine": 0.88, "water": 0.88}  # see default_eta_el
+"""Default heat-to-electricity factor ``eta_el`` of :func:`cycle_map` per source kind [-].
+
+Air (and exhaust air): 0.81, calibrated to the EN 14825 declarations (average climate,
+points A-D of the 35 and 55 °C applications) of the regulated air/water models of the Heat
+Pump Keymark as fitted in hplib 1.9 (Tjaden et al., HTW Berlin; 198 models of the
+manufacturers of one half of a manufacturer split, ``tools/default_route_errors.py``),
+together with the defrost severity 0.25 of :mod:`mgwsim.heatpump.defrost`; validated on the
+other half, on the hplib models of >= 12 kW and on five real declarations (see
+``docs/validation.md``, "Default route against certified units"). It lumps what the
+full-load cycle does not see in a declared COP: motor/inverter losses, the EN 14511
+auxiliaries (fan, pump share), and the net effect of part load (EN 14825 points B-D run
+modulated or at minimum speed). Brine and water: 0.88, the earlier assumption (inverter and
+motor ~0.92, fans/pumps and controls ~4 % of the input), not calibrated (no brine
+declarations evaluated). R744 keeps 0.88 from every source (:func:`default_eta_el`): the
+certified units of the calibration are subcritical (R410A, R32, R290, R407C).
+"""
+_ETA_EL_UNCALIBRATED = 0.88
+
+
+def default_eta_el(refrigerant: str, source_kind: str) -> float:
+    """Default ``eta_el`` [-] of :func:`cycle_map`: :data:`DEFAULT_ETA_EL` by source kind, 0.88 for R744."""
+    return _ETA_EL_UNCALIBRATED if refrigerant == "R744" else DEFAULT_ETA_EL[source_kind]
 
 
 def eta_is_brunin(pressure_ratio):
@@ -913,7 +940,7 @@ def _solve_grid(s: _Settings, source_degc, sink_degc, rating_point):
 def cycle_map(refrigerant: str, source_degc, sink_degc, *, rated_capacity_kw: float,
               source: Source | None = None, approach_evap_k: float | None = None,
               approach_cond_k: float = 4.0, superheat_k: float = 5.0, subcooling_k: float = 3.0,
-              eta_is: float | str = "brunin", eta_el: float = 0.88, clearance: float = 0.04,
+              eta_is: float | str = "brunin", eta_el: float | None = None, clearance: float = 0.04,
               sink_delta_k: float = 5.0, high_pressure: str = "liao", return_degc: float | None = None,
               max_sink_degc: float | None = None, min_pressure_ratio: float = 1.5,
               min_modulation_frac: float = 0.3, model: str = "", use_cache: bool = True) -> PerformanceMap:
@@ -943,10 +970,11 @@ def cycle_map(refrigerant: str, source_degc, sink_degc, *, rated_capacity_kw: fl
     eta_is : float or 'brunin'
         Compressor isentropic efficiency, constant or the pressure-ratio correlation
         :func:`eta_is_brunin` (default).
-    eta_el : float
+    eta_el : float, optional
         Heat-to-electricity factor: motor/inverter efficiency and EN 14511 auxiliaries
-        (fan or pump share) [-]. Default 0.88 (assumption: inverter + motor ~0.92, fans
-        and controls ~4 % of the input).
+        (fan or pump share) [-]. Default per source kind, :data:`DEFAULT_ETA_EL`: air 0.81
+        (calibrated to EN 14825 declarations of certified air/water units, with the default
+        defrost), brine and water 0.88 (assumption); R744 0.88 (:func:`default_eta_el`).
     clearance : float
         Clearance-equivalent ratio of the volumetric efficiency model [-] (default 0.04).
     sink_delta_k : float
@@ -998,6 +1026,7 @@ def cycle_map(refrigerant: str, source_degc, sink_degc, *, rated_capacity_kw: fl
     src = _check_grid(source_degc, "source_degc", "cycle_map")
     snk = _check_grid(sink_degc, "sink_degc", "cycle_map")
     check_positive(rated_capacity_kw, "rated_capacity_kw", owner="cycle_map", unit="kW")
+    eta_el = default_eta_el(refrigerant, source.kind) if eta_el is None else eta_el
     check_number(eta_el, "eta_el", owner="cycle_map", low=0.0, high=1.0, low_inclusive=False)
     check_fraction(min_modulation_frac, "min_modulation_frac", owner="cycle_map")
     approach_evap_k = source.evaporator_approach_k if approach_evap_k is None else approach_evap_k

@@ -19,8 +19,8 @@ the conservative reading.
 The penalty is largest at high humidity between about -5 and +5 °C (the "frosting
 zone" of Zhu et al. 2015, Int. J. Refrig. 54, 45-54); mgwsim fades it out linearly over
 3–7 °C instead of DOE-2's abrupt 5 °C limit. The correlation was developed for
-residential DX air-to-air units; for air/water units mgwsim applies half of its penalty by
-default (``severity``; see :func:`defrost_factors` for the datasheet evidence). Use it only with maps that exclude defrost
+residential DX air-to-air units; for air/water units mgwsim applies a quarter of its penalty
+by default (``severity``; see :func:`defrost_factors` for the evidence). Use it only with maps that exclude defrost
 (``PerformanceMap.includes_defrost is False``: cycle and Carnot maps); EN 14511 points at
 2 °C and below already integrate defrost.
 
@@ -56,7 +56,7 @@ def humidity_ratio(t_degc, rh_pct, pressure_hpa=_P_STD_HPA, *, over_ice: bool = 
     return 0.622 * p_v / (np.asarray(pressure_hpa, dtype=float) - p_v)
 
 
-DEFAULT_SEVERITY = 0.5
+DEFAULT_SEVERITY = 0.25
 """Share of the DOE-2 penalty applied to air/water units [-] (see :func:`defrost_factors`)."""
 
 
@@ -81,13 +81,18 @@ def defrost_factors(t_out_degc, rh_pct=None, pressure_hpa=_P_STD_HPA, *, t_max_d
         (an mgwsim assumption, 0 restores the cut-off) spreads the same limit over a few
         kelvin, as frosting thins out gradually (Zhu et al. 2015).
     severity : float
-        Share of the DOE-2 penalty applied [-] (default 0.5; 1 = DOE-2 as published). DOE-2
+        Share of the DOE-2 penalty applied [-] (default 0.25; 1 = DOE-2 as published). DOE-2
         was fitted to residential air-to-air coils and takes 26 % of the capacity at 2 °C and
         85 % RH. EN 14511 A2/W35 points of air/water units integrate defrost; set against a
         Carnot-efficiency interpolation of the same unit's A7 and A−10 points they imply a
-        few per cent (Ochsner GMLW 19 plus, ``data/heatpump``: about 2 %). Half the DOE-2
-        penalty (13 % at A2, 85 % RH) is mgwsim's middle ground, to be replaced by product
-        data where available.
+        few per cent (Ochsner GMLW 19 plus, ``data/heatpump``: about 2 %). The default 0.25
+        (6.5 % at A2/(1) °C wet bulb, 3.5 % at A−7/(−8)) was chosen together with the air
+        cycle's ``eta_el`` (:data:`~mgwsim.heatpump.cycle.DEFAULT_ETA_EL`) against EN 14825
+        declarations: for each severity 0-1 the ``eta_el`` fitted on hplib's Keymark models,
+        then the severity with the lowest error on five real declarations (Airwell Wellea A
+        18-30 kW, Viessmann Vitocal 200); 0-0.35 are equivalent within their noise, 0.5 and
+        above are worse (``docs/validation.md``, ``tools/default_route_errors.py``). Replace it
+        by product data where available.
 
     Returns
     -------

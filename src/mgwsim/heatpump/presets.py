@@ -45,7 +45,7 @@ from __future__ import annotations
 import numpy as np
 
 from mgwsim.errors import InputError, check_choice
-from mgwsim.heatpump.cycle import cycle_map, cycle_point
+from mgwsim.heatpump.cycle import cycle_map, cycle_point, default_eta_el
 from mgwsim.heatpump.maps import PerformanceMap, Source
 
 TYPICAL_MAX_SUPPLY_DEGC = {"R290": 75.0, "R32": 60.0, "R410A": 60.0, "R454C": 65.0, "R454B": 60.0, "R452B": 60.0,
@@ -67,7 +67,6 @@ SINK_STEP_K = 1.25
 """Sink grid step [K] (W35 on the grid; the interpolation error is bounded in the tests)."""
 
 _MIN_R744_RISE_K = 5.0  # the R744 sink grid starts this far above the return (EN 14511 W35: 30 -> 35 °C)
-_ETA_EL = 0.88  # cycle_map's default heat-to-electricity factor: a usable cell has COP * eta_el > 1
 
 
 def _sink_grid(max_supply_degc: float, lowest_degc: float) -> np.ndarray:
@@ -84,7 +83,7 @@ def _runs(refrigerant: str, source: Source, t_source: float, t_sink: float, retu
                         return_degc=return_degc)
     except InputError:
         return False
-    return c.cop_heating * _ETA_EL > 1.0
+    return c.cop_heating * default_eta_el(refrigerant, source.kind) > 1.0  # cycle_map's default eta_el: usable if COP > 1
 
 
 def operating_source_grid(refrigerant: str, source: Source, grid: np.ndarray, top_sink_degc: float,
