@@ -865,7 +865,7 @@ def _combination_kpis(combination: Combination, case: _BuildingCase, model: City
                                heated_floor_area_m2=case.building.heated_floor_area_m2, factors=constants.epc_factors)
     statuses = arrays.lock_in_statuses(year, plant, inputs.install_year, model.refrigerant_status(plant),
                                        hot_water_tolerated_hours(float(model.weather.n_hours) * model.weather.step_h))
-    failures = tuple(name for name in LOCK_IN_CHECKS if statuses[name] == "fail")
+    failures = tuple(name for name in LOCK_IN_CHECKS if statuses.get(name) == "fail")  # a city row has no heat network
     money = arrays.business_case_kpis(option, case.reference, finance=case.finance, rules=inputs.subsidies,
                                       study_cost_eur=inputs.study_cost_incl_vat_eur,
                                       building_age_years=case.building_age_years,
