@@ -120,6 +120,13 @@ def _cell(grid, x, inv_step):
         pos = (x - grid[0]) * inv_step
         i = min(max(int(pos), 0), grid.size - 2)
         return i, pos - i
+    return _uneven_cell(grid, x)
+
+
+@njit
+def _uneven_cell(grid, x):
+    """(index, fraction) of ``x`` in an unevenly spaced ``grid`` (a call, not inlined: it keeps the kernel's
+    compile time down, and maps are evenly spaced as a rule)."""
     i = _bracket(grid, x)
     return i, (x - grid[i]) / (grid[i + 1] - grid[i])
 
