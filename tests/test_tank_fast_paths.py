@@ -92,7 +92,16 @@ def year(weather):
             pv_ac_kw_array(weather, PvArray(tilt_deg=35.0, azimuth_deg=180.0, kwp=30.0)))
 
 
-@pytest.mark.parametrize("plant", [_demo_plant(), own_dhw_heat_pump(3.0)], ids=["demo", "undersized_3kW_500l"])
+def _uneven_map_plant() -> Plant:
+    """The demo plant on a map with unevenly spaced grids (the kernel then walks to each cell)."""
+    pmap = carnot_map(np.array([-25.0, -15, -10, -7, -2, 2, 7, 12, 20, 35]), np.array([36.0, 40, 45, 50, 55, 62, 70, 80]),
+                      rated_capacity_kw=60.0, source=Source("air"), max_sink_degc=75.0)
+    demo = _demo_plant()
+    return Plant(HeatPumpCascade(pmap, 2), demo.hot_water, demo.buffer, demo.backup)
+
+
+@pytest.mark.parametrize("plant", [_demo_plant(), own_dhw_heat_pump(3.0), _uneven_map_plant()],
+                         ids=["demo", "undersized_3kW_500l", "uneven_map"])
 @pytest.mark.parametrize("pv_led", [False, True], ids=["heat_led", "pv_led"])
 @pytest.mark.parametrize("coupled", [False, True], ids=["decoupled", "coupled"])
 def test_the_kernel_gives_the_reference_year(weather, year, reference_kernel, monkeypatch, plant, pv_led, coupled):
