@@ -94,8 +94,8 @@ def year(weather):
 
 def _uneven_map_plant() -> Plant:
     """The demo plant on a map with unevenly spaced grids (the kernel then walks to each cell)."""
-    pmap = carnot_map(np.array([-25.0, -15, -10, -7, -2, 2, 7, 12, 20, 35]), np.array([36.0, 40, 45, 50, 55, 62, 70, 80]),
-                      rated_capacity_kw=60.0, source=Source("air"), max_sink_degc=75.0)
+    source, sink = np.array([-25.0, -15, -10, -7, -2, 2, 7, 12, 20, 35]), np.array([36.0, 40, 45, 50, 55, 62, 70, 80])
+    pmap = carnot_map(source, sink, rated_capacity_kw=60.0, source=Source("air"), max_sink_degc=75.0)
     demo = _demo_plant()
     return Plant(HeatPumpCascade(pmap, 2), demo.hot_water, demo.buffer, demo.backup)
 

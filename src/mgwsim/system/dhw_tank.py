@@ -58,9 +58,10 @@ def standing_loss(theta, c_node, inv_c_node, ua_node_kwh_k, t_ambient, t_floor):
     """Apply each node's standby loss over the step and return the total [kWh].
 
     L_i = UA/n · (θ_i − θ_amb) · Δt (EN 12897 standing loss, UA constant; ``ua_node_kwh_k``
-    = UA/n · Δt [kWh/K]; ``inv_c_node`` = 1/``c_node``: no division in the step), at most the node's heat above ``t_floor`` [°C] (the mains
+    = UA/n · Δt [kWh/K]), at most the node's heat above ``t_floor`` [°C] (the mains
     temperature: the model keeps no water colder than the water that refills it; this only
-    binds for a cold, idle tank in a plant room colder than the mains).
+    binds for a cold, idle tank in a plant room colder than the mains). ``inv_c_node`` =
+    1/``c_node``: no division per node.
     """
     n = theta.size
     if theta[0] == theta[n - 1]:  # a uniform (stratified) tank: one node's loss for all
