@@ -1,9 +1,11 @@
-"""The plant kernel's fast hot-water paths give the results of the tank model without shortcuts (issue 15, speed).
+"""The plant kernel's fast paths give the results of the model without shortcuts (issue 15, speed).
 
-The reference (``tests/reference/dhw_tank.py``) charges by shifting nodes and runs both
-phases of the hot-water step every step; the kernel's loop is compiled a second time on it
-and both kernels run the same years: every output within 1e-9 relative, and the energy
-balance closing every step.
+The reference tank (``tests/reference/dhw_tank.py``) charges by shifting nodes and runs both
+phases of the hot-water step every step; the reference kernel (``tests/reference/plant_kernel.py``)
+is the previous layout, which interpolates every step's operating points in a first pass. The
+reference kernel is compiled on the reference tank and both kernels run the same years (the
+demo plant and an undersized one, heat- and PV-led, coupled and decoupled): every output within
+1e-9 relative, and the energy balance closing every step.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from mgwsim.pv import PvArray, pv_ac_kw_array
 from mgwsim.storage import Tank
 from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, dhw_tank, kernel, simulate_system
 from tests.reference import dhw_tank as reference
+from tests.reference import plant_kernel as reference_layout
 from tests.test_dhw_tank import assert_energy_conserved, own_dhw_heat_pump
 
 RTOL = 1e-9
@@ -54,12 +57,19 @@ def test_the_hot_water_step_matches_both_phases_in_full(theta, q_dhw, hp_target,
 
 
 def _reference_plant_kernel():
-    """``kernel.plant_kernel`` compiled again with the reference tank step (uncached: it shares the kernel's code)."""
+    """The plant kernel in its previous layout (:mod:`tests.reference.plant_kernel`: operating points in a first
+    pass) with the reference tank step, compiled uncached, called with the kernel's arguments."""
     def code(func):
         return getattr(func, "py_func", func).__code__  # a plain function under NUMBA_DISABLE_JIT
-    names = {**vars(kernel), "_hot_water": reference.hot_water, "charge": reference.charge}
-    loop = numba.njit(types.FunctionType(code(kernel._time_loop), names))
-    return numba.njit(types.FunctionType(code(kernel.plant_kernel), {**vars(kernel), "_time_loop": loop}))
+    names = {**vars(reference_layout), "_hot_water": reference.hot_water, "charge": reference.charge}
+    loop = numba.njit(types.FunctionType(code(reference_layout._time_loop), names))
+    compiled = numba.njit(types.FunctionType(code(reference_layout.plant_kernel), {**vars(reference_layout),
+                                                                                  "_time_loop": loop}))
+
+    def run(*args):  # the previous layout also takes its points work array, before the hot-water temperatures
+        *head, out, dhw_temperatures = args
+        return compiled(*head, out, np.empty((out.shape[0], reference_layout.N_POINTS)), dhw_temperatures)
+    return run
 
 
 def _demo_plant() -> Plant:
@@ -82,7 +92,16 @@ def year(weather):
             pv_ac_kw_array(weather, PvArray(tilt_deg=35.0, azimuth_deg=180.0, kwp=30.0)))
 
 
-@pytest.mark.parametrize("plant", [_demo_plant(), own_dhw_heat_pump(3.0)], ids=["demo", "undersized_3kW_500l"])
+def _uneven_map_plant() -> Plant:
+    """The demo plant on a map with unevenly spaced grids (the kernel then walks to each cell)."""
+    source, sink = np.array([-25.0, -15, -10, -7, -2, 2, 7, 12, 20, 35]), np.array([36.0, 40, 45, 50, 55, 62, 70, 80])
+    pmap = carnot_map(source, sink, rated_capacity_kw=60.0, source=Source("air"), max_sink_degc=75.0)
+    demo = _demo_plant()
+    return Plant(HeatPumpCascade(pmap, 2), demo.hot_water, demo.buffer, demo.backup)
+
+
+@pytest.mark.parametrize("plant", [_demo_plant(), own_dhw_heat_pump(3.0), _uneven_map_plant()],
+                         ids=["demo", "undersized_3kW_500l", "uneven_map"])
 @pytest.mark.parametrize("pv_led", [False, True], ids=["heat_led", "pv_led"])
 @pytest.mark.parametrize("coupled", [False, True], ids=["decoupled", "coupled"])
 def test_the_kernel_gives_the_reference_year(weather, year, reference_kernel, monkeypatch, plant, pv_led, coupled):

@@ -300,7 +300,7 @@ class CityModel:
         self._scratch = threading.local()
 
     @property
-    def plant_buffers(self) -> tuple[np.ndarray, np.ndarray]:
+    def plant_buffers(self) -> tuple[np.ndarray]:
         """This thread's work arrays of the plant kernel (:func:`~mgwsim.system.simulate.plant_buffers`),
         reused by every array-path row: a row's year is reduced to sums before the next row runs."""
         buffers = getattr(self._scratch, "plant", None)

@@ -35,12 +35,12 @@ from mgwsim._numba import njit
 
 
 @njit(inline=True)
-def mean_temperature(theta):
-    """Volume-mean temperature of the tank [°C] (its heat content over its heat capacity)."""
+def mean_temperature(theta, inv_n):
+    """Volume-mean temperature of the tank [°C] (its heat content over its heat capacity); ``inv_n`` = 1/nodes."""
     total = 0.0
     for i in range(theta.size):
         total += theta[i]
-    return total / theta.size
+    return total * inv_n
 
 
 @njit(inline=True)
@@ -54,18 +54,19 @@ def room_below(theta, c_node, t_target):
 
 
 @njit(inline=True)
-def standing_loss(theta, c_node, ua_node_kwh_k, t_ambient, t_floor):
+def standing_loss(theta, c_node, inv_c_node, ua_node_kwh_k, t_ambient, t_floor):
     """Apply each node's standby loss over the step and return the total [kWh].
 
     L_i = UA/n · (θ_i − θ_amb) · Δt (EN 12897 standing loss, UA constant; ``ua_node_kwh_k``
     = UA/n · Δt [kWh/K]), at most the node's heat above ``t_floor`` [°C] (the mains
     temperature: the model keeps no water colder than the water that refills it; this only
-    binds for a cold, idle tank in a plant room colder than the mains).
+    binds for a cold, idle tank in a plant room colder than the mains). ``inv_c_node`` =
+    1/``c_node``: no division per node.
     """
     n = theta.size
     if theta[0] == theta[n - 1]:  # a uniform (stratified) tank: one node's loss for all
         loss = min(ua_node_kwh_k * (theta[0] - t_ambient), c_node * max(theta[0] - t_floor, 0.0))
-        cooled = theta[0] - loss / c_node
+        cooled = theta[0] - loss * inv_c_node
         total = 0.0
         for i in range(n):
             theta[i] = cooled
@@ -74,7 +75,7 @@ def standing_loss(theta, c_node, ua_node_kwh_k, t_ambient, t_floor):
     total = 0.0
     for i in range(n):
         loss = min(ua_node_kwh_k * (theta[i] - t_ambient), c_node * max(theta[i] - t_floor, 0.0))
-        theta[i] -= loss / c_node
+        theta[i] -= loss * inv_c_node
         total += loss
     return total
 

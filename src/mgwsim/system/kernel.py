@@ -52,15 +52,18 @@ volume-mean temperature (ΔE_dhw = C · Δθ_mean), ``DHW_TOP_DEGC`` its outlet.
 1 h or 0.25 h) turns powers into energies per step (capacities, booster, backup, losses,
 the import limit, PV); flows are kWh per step, run hours and unit-hours are hours.
 
-**Layout for speed.** The units' operating points depend only on the input series (source,
-sink setpoints, offsets), never on the state, so they are interpolated for every step in a
-first pass (:func:`unit_points`). The time loop then touches arrays only by index and calls
-scalar helpers, which keeps numba's reference counting out of it (each array handed to a
-helper costs two atomic operations per step: measured as half of the kernel's time before
-this layout). The hot-water step skips what cannot act: a uniform tank the units can fill is
-set in one go, a charge that has the heat for every node below its inlet sets them in its
-walk, and the booster and backup are not called while the bottom node is at the setpoint
-(``tests/test_tank_fast_paths.py`` holds these to the tank model without shortcuts).
+**Layout for speed.** The time loop touches arrays only by index and calls scalar helpers
+inlined at numba-IR level, which keeps numba's reference counting out of it (each array handed
+to a compiled helper costs two atomic operations per step: measured as half of the kernel's
+time before this layout). The units' operating points are interpolated on their maps inside
+the loop, only where a step uses them (the space-heating point when there is a load, the
+PV-led points when there is a surplus): the source cell is found once per step, and the fixed
+sinks (hot water without controller offsets, PV-led charging) are interpolated along the sink
+axis once per year (:func:`_sink_line`). The hot-water step skips what cannot act: a uniform
+tank the units can fill is set in one go, a charge that has the heat for every node below its
+inlet sets them in its walk, and the booster and backup are not called while the bottom node
+is at the setpoint (``tests/test_tank_fast_paths.py`` holds these to the tank model without
+shortcuts, and the whole kernel to the previous layout's).
 """
 
 from __future__ import annotations
@@ -96,11 +99,6 @@ P_N_UNITS, P_MIN_MOD, P_CD, P_MARGIN, P_N_DHW_UNITS, P_DHW_MARGIN, P_C_BUF, P_UA
 P_DHW_NODES, P_TAP_USEFUL, P_LOOP_UA, P_LOOP_FLOW = range(27, 31)
 N_PARAMS = 31
 
-# unit operating points per step (columns of the first pass): capacity of one unit [kW] and COP, and the sinks
-PT_DHW_CAP, PT_DHW_COP, PT_SH_CAP, PT_SH_COP, PT_PV_DHW_CAP, PT_PV_DHW_COP, PT_PV_BUF_CAP, PT_PV_BUF_COP, \
-    PT_SH_SINK, PT_SH_TARGET, PT_SH_SHARE, PT_SH_LIMITED, PT_DHW_SINK = range(13)
-N_POINTS = 13
-
 
 @njit
 def _inverse_step(grid):
@@ -122,129 +120,91 @@ def _cell(grid, x, inv_step):
         pos = (x - grid[0]) * inv_step
         i = min(max(int(pos), 0), grid.size - 2)
         return i, pos - i
+    return _uneven_cell(grid, x)
+
+
+@njit
+def _uneven_cell(grid, x):
+    """(index, fraction) of ``x`` in an unevenly spaced ``grid`` (a call, not inlined: it keeps the kernel's
+    compile time down, and maps are evenly spaced as a rule)."""
     i = _bracket(grid, x)
     return i, (x - grid[i]) / (grid[i + 1] - grid[i])
 
 
 @njit
-def _points_on_map(grids, t_source, cap_factor, cop_factor, pts, sink_col, c, fixed_sinks, fixed_cols):
-    """Unit (capacity kW, COP) on one map at each step's source: at the sink in column ``sink_col``
-    of ``pts`` (written to ``pts[:, c]``, ``pts[:, c + 1]``) and at each of ``fixed_sinks`` [°C]
-    (to ``pts[:, fixed_cols[j]]`` and the column after); ``sink_col`` < 0 for fixed sinks only.
+def _sink_line(grids, sink):
+    """(capacity kW, COP) of one unit per source grid point at the fixed ``sink`` [°C]; zeros above the maximum sink.
 
-    ``grids`` = (source grid, sink grid, table, max sink, min source, max source) of a map,
-    its ``table`` as (source, sink, [capacity, COP]). Bilinear on the map, times the defrost
-    factors; 0/0 where the unit is unavailable (sink above the maximum or source outside its
-    limits); sinks below the grid use its lowest sink. A fixed sink is interpolated once along
-    the sink axis, then linearly along the source each step (the same bilinear value, to
-    rounding), and the source cell is found once per step for all of them. The arithmetic of
-    :func:`mgwsim.heatpump.maps.available_point`, written out: calling it per step was three
-    times slower (its array arguments are reference-counted on every call).
+    ``grids`` = (source grid, sink grid, table, max sink, min source, max source) of a map, its
+    ``table`` as (source, sink, [capacity, COP]); sinks below the grid use its lowest sink.
+    Interpolated once along the sink axis, then along the source each step (:func:`_on_line`:
+    the bilinear value of :func:`_on_map`, to rounding).
     """
-    source_grid, sink_grid, table, max_sink, min_source, max_source = grids
-    inv_s, inv_k = _inverse_step(source_grid), _inverse_step(sink_grid)
-    k_low = sink_grid[0]
-    lines = np.zeros((fixed_sinks.size, source_grid.size, 2))  # (capacity, COP) per source grid point
-    for j in range(fixed_sinks.size):
-        tk = max(fixed_sinks[j], k_low)
-        if tk <= max_sink:
-            k, fk = _cell(sink_grid, tk, inv_k)
-            for i in range(source_grid.size):  # written out: an array expression here compiles several times slower
-                for q in range(2):
-                    lines[j, i, q] = (1.0 - fk) * table[i, k, q] + fk * table[i, k + 1, q]
-    for t in range(t_source.size):
-        ts = t_source[t]
-        if not min_source <= ts <= max_source:
-            if sink_col >= 0:
-                pts[t, c] = pts[t, c + 1] = 0.0
-            for j in range(fixed_cols.size):
-                pts[t, fixed_cols[j]] = pts[t, fixed_cols[j] + 1] = 0.0
-            continue
-        i, fs = _cell(source_grid, ts, inv_s)
-        cap_f, cop_f = cap_factor[t], cop_factor[t]
-        if sink_col >= 0:
-            tk = max(pts[t, sink_col], k_low)
-            if tk <= max_sink:
-                k, fk = _cell(sink_grid, tk, inv_k)
-                w00, w01, w10, w11 = (1.0 - fs) * (1.0 - fk), (1.0 - fs) * fk, fs * (1.0 - fk), fs * fk
-                pts[t, c] = cap_f * (w00 * table[i, k, 0] + w01 * table[i, k + 1, 0]
-                                     + w10 * table[i + 1, k, 0] + w11 * table[i + 1, k + 1, 0])
-                pts[t, c + 1] = cop_f * (w00 * table[i, k, 1] + w01 * table[i, k + 1, 1]
-                                         + w10 * table[i + 1, k, 1] + w11 * table[i + 1, k + 1, 1])
-            else:
-                pts[t, c] = pts[t, c + 1] = 0.0
-        for j in range(fixed_cols.size):
-            col = fixed_cols[j]
-            pts[t, col] = cap_f * ((1.0 - fs) * lines[j, i, 0] + fs * lines[j, i + 1, 0])
-            pts[t, col + 1] = cop_f * ((1.0 - fs) * lines[j, i, 1] + fs * lines[j, i + 1, 1])
+    source_grid, sink_grid, table, max_sink = grids[0], grids[1], grids[2], grids[3]
+    line = np.zeros((source_grid.size, 2))
+    tk = max(sink, sink_grid[0])
+    if tk <= max_sink:
+        k, fk = _cell(sink_grid, tk, _inverse_step(sink_grid))
+        for i in range(source_grid.size):  # written out: an array expression here compiles several times slower
+            for q in range(2):
+                line[i, q] = (1.0 - fk) * table[i, k, q] + fk * table[i, k + 1, q]
+    return line
+
+
+@njit(inline=True)
+def _source_cell(source_grid, inv_s, min_source, max_source, t_source):
+    """(available, index, fraction) of a step's source [°C] on a map: unavailable outside the unit's source limits."""
+    if not min_source <= t_source <= max_source:
+        return False, 0, 0.0
+    i, fs = _cell(source_grid, t_source, inv_s)
+    return True, i, fs
+
+
+@njit(inline=True)
+def _on_map(sink_grid, table, inv_k, max_sink, i, fs, sink):
+    """(capacity kW, COP) of one unit at source cell (``i``, ``fs``) and ``sink`` [°C], bilinear on the map
+    (the arithmetic of :func:`mgwsim.heatpump.maps.available_point`); 0/0 above the maximum sink."""
+    tk = max(sink, sink_grid[0])
+    if tk > max_sink:
+        return 0.0, 0.0
+    k, fk = _cell(sink_grid, tk, inv_k)
+    w00, w01, w10, w11 = (1.0 - fs) * (1.0 - fk), (1.0 - fs) * fk, fs * (1.0 - fk), fs * fk
+    return (w00 * table[i, k, 0] + w01 * table[i, k + 1, 0] + w10 * table[i + 1, k, 0] + w11 * table[i + 1, k + 1, 0],
+            w00 * table[i, k, 1] + w01 * table[i, k + 1, 1] + w10 * table[i + 1, k, 1] + w11 * table[i + 1, k + 1, 1])
+
+
+@njit(inline=True)
+def _on_line(line, i, fs):
+    """(capacity kW, COP) of one unit at source cell (``i``, ``fs``) on a fixed-sink line (:func:`_sink_line`)."""
+    return (1.0 - fs) * line[i, 0] + fs * line[i + 1, 0], (1.0 - fs) * line[i, 1] + fs * line[i + 1, 1]
+
+
+@njit(inline=True)
+def _space_heating_sink(t_supply, t_return, offset, c_buf, buf_max, margin, h_max):
+    """(target [°C], sink [°C], share, limited) of a step's space heating from its input series only.
+
+    Sink = buffer (or supply) target + margin; a controller raise beyond the units' reach charges
+    only as far as they go; a *required* supply beyond it makes them preheat in series the share
+    (T_max − margin − T_return)/(T_supply − T_return) (``limited`` = 1).
+    """
+    target = min(t_supply + offset, buf_max) if c_buf > 0.0 else t_supply
+    sink = target + margin
+    if sink <= h_max:
+        return target, sink, 1.0, 0.0
+    if t_supply + margin <= h_max:
+        return h_max - margin, h_max, 1.0, 0.0
+    spread = t_supply - t_return
+    share = (h_max - margin - t_return) / spread if spread > 1e-9 else 0.0
+    return target, h_max, min(max(share, 0.0), 1.0), 1.0
 
 
 @njit
-def _is_constant(pts, col):
-    """Whether column ``col`` of ``pts`` holds one value all year (stops at the first that differs)."""
-    first = pts[0, col]
-    for t in range(pts.shape[0]):
-        if pts[t, col] != first:
+def _is_constant(values):
+    """Whether ``values`` holds one value all year (stops at the first that differs)."""
+    for t in range(values.size):
+        if values[t] != values[0]:
             return False
     return True
-
-
-@njit
-def unit_points(t_supply, t_return, t_source, cap_factor, cop_factor, buffer_offset_k, dhw_offset_k, hp_grids,
-                dhw_grids, p, pts):
-    """First pass: every step's unit operating points into ``pts`` (n × ``N_POINTS``, columns ``PT_*``),
-    from the input series only.
-
-    Hot water: sink = tank target + charge margin, capped at the maximum supply of the units
-    that make it (main cascade or separate units). Space heating: sink = buffer (or supply)
-    target + margin; a controller raise beyond the units' reach charges only as far as they
-    go; a *required* supply beyond it makes them preheat in series the share
-    (T_max − margin − T_return)/(T_supply − T_return) (flag ``PT_SH_LIMITED``). PV-led
-    points (PV-led control only): the tanks' maximum temperature + margin. The main units'
-    points come from one pass over their map (:func:`_points_on_map`).
-    """
-    n = t_supply.size
-    h_max = hp_grids[3]
-    margin, c_buf, buf_max = p[P_MARGIN], p[P_C_BUF], p[P_BUF_MAX]
-    main_dhw = int(p[P_N_DHW_UNITS]) == 0
-    d_max = h_max if main_dhw else dhw_grids[3]
-    for t in range(n):
-        pts[t, PT_DHW_SINK] = min(min(p[P_DHW_SET] + dhw_offset_k[t], p[P_DHW_MAX]) + p[P_DHW_MARGIN], d_max)
-        target = min(t_supply[t] + buffer_offset_k[t], buf_max) if c_buf > 0.0 else t_supply[t]
-        sink, share, limited = target + margin, 1.0, 0.0
-        if sink > h_max and t_supply[t] + margin <= h_max:
-            target, sink = h_max - margin, h_max
-        elif sink > h_max:
-            spread = t_supply[t] - t_return[t]
-            share = (h_max - margin - t_return[t]) / spread if spread > 1e-9 else 0.0
-            share, sink, limited = min(max(share, 0.0), 1.0), h_max, 1.0
-        pts[t, PT_SH_SINK], pts[t, PT_SH_TARGET] = sink, target
-        pts[t, PT_SH_SHARE], pts[t, PT_SH_LIMITED] = share, limited
-    dhw_fixed = _is_constant(pts, PT_DHW_SINK)
-    pv_led = p[P_PV_LED] > 0.5
-    n_fixed = (1 if main_dhw and dhw_fixed else 0) + (2 if pv_led else 0)
-    sinks, cols = np.empty(n_fixed), np.empty(n_fixed, np.int64)
-    j = 0
-    if main_dhw and dhw_fixed:
-        sinks[0], cols[0], j = pts[0, PT_DHW_SINK], PT_DHW_CAP, 1
-    if pv_led:
-        sinks[j], cols[j] = min(p[P_DHW_MAX] + p[P_DHW_MARGIN], h_max), PT_PV_DHW_CAP
-        sinks[j + 1], cols[j + 1] = min(buf_max + margin, h_max), PT_PV_BUF_CAP
-    _points_on_map(hp_grids, t_source, cap_factor, cop_factor, pts, np.int64(PT_SH_SINK), np.int64(PT_SH_CAP), sinks,
-                   cols)
-    # fresh arrays (not slices) and np.int64 columns (not literals): one compiled _points_on_map for all calls
-    no_sinks, no_cols = np.empty(0), np.empty(0, np.int64)
-    if main_dhw and not dhw_fixed:
-        _points_on_map(hp_grids, t_source, cap_factor, cop_factor, pts, np.int64(PT_DHW_SINK), np.int64(PT_DHW_CAP),
-                       no_sinks, no_cols)
-    elif not main_dhw:
-        one_sink, one_col = np.full(1, pts[0, PT_DHW_SINK]), np.full(1, PT_DHW_CAP)
-        if dhw_fixed:
-            _points_on_map(dhw_grids, t_source, cap_factor, cop_factor, pts, np.int64(-1), np.int64(0), one_sink,
-                           one_col)
-        else:
-            _points_on_map(dhw_grids, t_source, cap_factor, cop_factor, pts, np.int64(PT_DHW_SINK),
-                           np.int64(PT_DHW_CAP), no_sinks, no_cols)
 
 
 @njit
@@ -374,7 +334,7 @@ def _pv_charge(room, free_units, cap_u, cop_u, surplus, headroom):
 @njit
 def plant_kernel(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_factor, cop_factor, cap_limit_kw,
                  buffer_offset_k, dhw_offset_k, pv_kw, other_load_kw, hp_grids, dhw_grids, zone, p, run_hours, starts,
-                 out, pts, dhw_temperatures):
+                 out, dhw_temperatures):
     """Run one building-year: fills every cell of ``out`` (n × N_OUTPUTS); adds to ``run_hours``, ``starts`` (per unit).
 
     Heat series are kWh per step, power series kW (means over the step); ``q_dhw`` is the hot
@@ -387,28 +347,41 @@ def plant_kernel(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_facto
     (positions ``P_*``). ``zone`` is a :class:`mgwsim.system.zone.ZoneInputs`: with its
     ``coef[C_COUPLED]`` set the zone runs inside the loop and ``q_sh`` is the decoupled demand
     the supply temperatures were computed for (step 2); else it is never read and ``q_sh`` is
-    the demand. ``pts`` (n × N_POINTS) is the first pass's work array: the year's two
-    large arrays come from the caller, so that a batch reuses them from row to row (a fresh
-    mapping of several MB costs page faults, which Dask's worker memory settings make a
-    recurring cost).
+    the demand. ``hp_grids``/``dhw_grids`` are the maps of the main units and of the hot-water
+    units (see :func:`_sink_line`). ``out`` comes from the caller, so that a batch reuses it
+    from row to row (a fresh mapping of several MB costs page faults, which Dask's worker
+    memory settings make a recurring cost).
     """
-    unit_points(t_supply, t_return, t_source, cap_factor, cop_factor, buffer_offset_k, dhw_offset_k, hp_grids,
-                dhw_grids, p, pts)
-    h_max = hp_grids[3]
-    d_max = h_max if int(p[P_N_DHW_UNITS]) == 0 else dhw_grids[3]
-    _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, dhw_offset_k, pv_kw, other_load_kw,
-               pts, h_max, d_max, zone, p, out, run_hours, starts, dhw_temperatures)
+    main_dhw = int(p[P_N_DHW_UNITS]) == 0
+    d_grids = hp_grids if main_dhw else dhw_grids
+    h_max, d_max = hp_grids[3], d_grids[3]
+    # fixed-sink lines: hot water at a constant target (no controller offsets), PV-led charging of both tanks
+    dhw_sink = min(min(p[P_DHW_SET] + dhw_offset_k[0], p[P_DHW_MAX]) + p[P_DHW_MARGIN], d_max)
+    dhw_line = _sink_line(d_grids, dhw_sink)
+    pv_dhw_line = _sink_line(hp_grids, min(p[P_DHW_MAX] + p[P_DHW_MARGIN], h_max))
+    pv_buf_line = _sink_line(hp_grids, min(p[P_BUF_MAX] + p[P_MARGIN], h_max))
+    _time_loop(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_factor, cop_factor, cap_limit_kw,
+               buffer_offset_k, dhw_offset_k, pv_kw, other_load_kw, hp_grids, d_grids, _is_constant(dhw_offset_k),
+               dhw_line, pv_dhw_line, pv_buf_line, zone, p, out, run_hours, starts, dhw_temperatures)
     return out
 
 
 @njit
-def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, dhw_offset_k, pv_kw, other_load_kw,
-               pts, h_max, d_max, zone, p, out, run_hours, starts, dhw_temperatures):
+def _time_loop(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_factor, cop_factor, cap_limit_kw,
+               buffer_offset_k, dhw_offset_k, pv_kw, other_load_kw, hp_grids, d_grids, dhw_fixed, dhw_line,
+               pv_dhw_line, pv_buf_line, zone, p, out, run_hours, starts, dhw_temperatures):
     """Steps 1–5 over the year (state: the buffer temperature, the hot-water tank's node temperatures,
     the units running, the zone's mass temperature when coupled); see the module docstring.
 
-    ``h_max``/``d_max``: maximum supply [°C] of the main units and of the hot-water units.
+    ``hp_grids``/``d_grids``: the maps of the main units and of the units that make hot water;
+    ``dhw_line`` the latter's points at the hot-water sink when it is fixed (``dhw_fixed``), the
+    ``pv_*_line`` the main units' at the PV-led charging sinks (:func:`_sink_line`).
     """
+    # the maps' arrays bound once: an array taken from a tuple inside the loop is reference-counted every step
+    source_grid, sink_grid, table, h_max, min_source, max_source = hp_grids
+    d_source_grid, d_sink_grid, d_table, d_max, d_min_source, d_max_source = d_grids
+    inv_s, inv_k = _inverse_step(source_grid), _inverse_step(sink_grid)
+    d_inv_s, d_inv_k = _inverse_step(d_source_grid), _inverse_step(d_sink_grid)
     free, setpoint, zc, emitter_output = zone
     coupled = zc[C_COUPLED] > 0.5
     a_air, a_s, a_m, a_end = zc[C_A_AIR], zc[C_A_SURFACE], zc[C_A_MASS], zc[C_A_END]
@@ -436,26 +409,41 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
     theta = np.full(n_nodes, p[P_DHW_INIT])  # the hot-water tank's nodes, top first [°C]
     c_node, ua_node = c_dhw / n_nodes, ua_dhw / n_nodes * dt
     t_useful, loop_ua, loop_flow = p[P_TAP_USEFUL], p[P_LOOP_UA], p[P_LOOP_FLOW]
-    t_dhw = mean_temperature(theta)
+    inv_c_node, inv_nodes = 1.0 / c_node, 1.0 / n_nodes
+    t_dhw = mean_temperature(theta, inv_nodes)
     inv_c_buf = 1.0 / c_buf if c_buf > 0.0 else 0.0
     inv_eff = 1.0 / bu_eff
     running_prev = 0
     # staging tallies, per number of units running / per unit; turned into run hours and starts after the year
     steps_running, start_edges = np.zeros(n_units + 1), np.zeros(n_units + 1)
     off_time, cycling_starts = np.zeros(n_units), np.zeros(n_units)
-    inv_min_mod = 1.0 / min_mod
+    inv_min_mod, inv_dt = 1.0 / min_mod, 1.0 / dt  # no divisions in the loop
+    inv_to_kwh = 1.0 / to_kwh if coupled else 0.0
     for t in range(q_sh.size):
         hp_allowed = has_hp and not (bu_alt and t_outdoor[t] < bivalent)
         budget = max((import_limit + pv_kw[t] - other_load_kw[t]) * dt, 0.0)  # electricity allowed [kWh]
         cap_limit = cap_limit_kw[t] * dt
+        # the units' operating points at the step's source, evaluated where they are used (0/0 outside its limits)
+        cap_f, cop_f = cap_factor[t], cop_factor[t]
+        ok, i_s, f_s = _source_cell(source_grid, inv_s, min_source, max_source, t_source[t])
+        d_ok, d_i, d_f = ok, i_s, f_s
+        if not main_dhw:
+            d_ok, d_i, d_f = _source_cell(d_source_grid, d_inv_s, d_min_source, d_max_source, t_source[t])
         # 1. hot water ---------------------------------------------------------------------------
         loop, t_loop_return = loop_loss(theta[0], t_loop_ambient[t], loop_ua, loop_flow, dt)  # start-of-step outlet
-        loss_dhw = standing_loss(theta, c_node, ua_node, t_amb, t_cold[t])
+        loss_dhw = standing_loss(theta, c_node, inv_c_node, ua_node, t_amb, t_cold[t])
         if loop > 0.0:  # the loop's water leaves at the top and comes back to the bottom at its return temperature
             loop = draw(theta, loop, c_node, max(t_loop_return, t_cold[t]), -1e300)
             mix(theta)
-        cap_d, cop_d = pts[t, PT_DHW_CAP] * dt, pts[t, PT_DHW_COP]
         dhw_target = min(dhw_set + dhw_offset_k[t], dhw_max)
+        cap_d = cop_d = 0.0
+        if d_ok and hp_allowed and hp_dhw_on:  # hot water at the tank target + margin, capped at the units' maximum
+            if dhw_fixed:
+                cap1, cop1 = _on_line(dhw_line, d_i, d_f)
+            else:
+                cap1, cop1 = _on_map(d_sink_grid, d_table, d_inv_k, d_max, d_i, d_f,
+                                     min(dhw_target + dhw_margin, d_max))
+            cap_d, cop_d = cap_f * cap1 * dt, cop_f * cop1
         hp_dhw_target = min(dhw_target, d_max - dhw_margin)
         hp_dhw_max = 0.0
         if hp_allowed and hp_dhw_on and cap_d > 0.0:
@@ -475,13 +463,15 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
                                                                    inv_excess))
         loss_buf = ua_buf * (t_buf - t_amb) * dt if c_buf > 0.0 else 0.0
         plain = min(t_supply[t], buf_max) if c_buf > 0.0 else t_supply[t]
-        target = pts[t, PT_SH_TARGET]
+        target, sink_sh, share, limited_sh = _space_heating_sink(t_supply[t], t_return[t], buffer_offset_k[t], c_buf,
+                                                                 buf_max, margin, h_max)
         need_sh = load + loss_buf + (c_buf * (target - t_buf) if c_buf > 0.0 else 0.0)
         hp_sh = elec_sh = cap_total_sh = limited = grid_limited = cap_u = 0.0
-        sink_sh = pts[t, PT_SH_SINK]
         if need_sh > 0.0 and hp_allowed:
-            limited, share = pts[t, PT_SH_LIMITED], pts[t, PT_SH_SHARE]
-            cap_u, cop_u = pts[t, PT_SH_CAP] * dt, pts[t, PT_SH_COP]
+            limited, cop_u = limited_sh, 0.0
+            if ok:
+                cap1, cop1 = _on_map(sink_grid, table, inv_k, h_max, i_s, f_s, sink_sh)
+                cap_u, cop_u = cap_f * cap1 * dt, cop_f * cop1
             if cap_u > 0.0 and share > 0.0:
                 headroom = cap_limit - hp_dhw if main_dhw else cap_limit
                 cap_total_sh = min((n_units - uh_dhw) * cap_u, max(headroom, 0.0))
@@ -521,7 +511,8 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
             (bu_sh + bu_dhw) * inv_eff if bu_electric else 0.0)
         if pv_led and hp_allowed and surplus > 1e-6:
             if main_dhw:
-                cu, co = pts[t, PT_PV_DHW_CAP] * dt, pts[t, PT_PV_DHW_COP]
+                cap1, cop1 = _on_line(pv_dhw_line, i_s, f_s) if ok else (0.0, 0.0)
+                cu, co = cap_f * cap1 * dt, cop_f * cop1
                 pv_target = min(dhw_max + dhw_margin, h_max) - dhw_margin
                 extra_dhw = _pv_charge(room_below(theta, c_node, pv_target), n_units - uh_used, cu, co, surplus,
                                        max(cap_limit - hp_dhw - hp_sh, 0.0))
@@ -531,7 +522,8 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
                     surplus -= extra_elec_dhw
                     uh_used += extra_dhw / cu
             if c_buf > 0.0 and surplus > 1e-6:
-                cu, co = pts[t, PT_PV_BUF_CAP] * dt, pts[t, PT_PV_BUF_COP]
+                cap1, cop1 = _on_line(pv_buf_line, i_s, f_s) if ok else (0.0, 0.0)
+                cu, co = cap_f * cap1 * dt, cop_f * cop1
                 room = c_buf * (min(buf_max + margin, h_max) - margin - t_buf_new)
                 extra_buf = _pv_charge(room, n_units - uh_used, cu, co, surplus,
                                        max(cap_limit - hp_dhw - hp_sh - extra_dhw, 0.0))
@@ -554,11 +546,11 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
         out[t, BUFFER_LOSS] = loss_buf
         out[t, DHW_LOSS] = loss_dhw
         out[t, BUFFER_DEGC] = t_buf_new
-        t_dhw_new = mean_temperature(theta)
+        t_dhw_new = mean_temperature(theta, inv_nodes)
         out[t, DHW_DEGC] = t_dhw_new
         out[t, BUFFER_DELTA] = c_buf * (t_buf_new - t_buf)
         out[t, DHW_DELTA] = c_dhw * (t_dhw_new - t_dhw)
-        out[t, HP_CAPACITY_SH] = cap_total_sh / dt
+        out[t, HP_CAPACITY_SH] = cap_total_sh * inv_dt
         out[t, HP_SINK_SH_DEGC] = sink_sh
         out[t, UNITS_EQUIVALENT] = uh_used
         # 5. staging: ceil(L) units in lead-lag order, the last one cycling below min_mod ----------
@@ -587,7 +579,7 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
         out[t, HP_LIMITED_BY_GRID] = grid_limited
         t_buf, t_dhw = t_buf_new, t_dhw_new
         if coupled:  # the zone gets what the emitters delivered
-            phi_hc = delivered / to_kwh
+            phi_hc = delivered * inv_to_kwh
             out[t, SH_NEED] = need
             out[t, ZONE_AIR_DEGC] = free[t, Z_AIR] + a_air * theta_m + k_air * phi_hc
             out[t, ZONE_SURFACE_DEGC] = surface = free[t, Z_SURFACE] + a_s * theta_m + k_s * phi_hc

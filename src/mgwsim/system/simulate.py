@@ -413,9 +413,9 @@ def _constant(n: int, value: float) -> np.ndarray:
     return array
 
 
-def plant_buffers(n_steps: int) -> tuple[np.ndarray, np.ndarray]:
-    """Work arrays of :func:`run_plant` for ``n_steps`` steps: output (n × N_OUTPUTS) and points (n × N_POINTS)."""
-    return np.empty((n_steps, k.N_OUTPUTS)), np.empty((n_steps, k.N_POINTS))
+def plant_buffers(n_steps: int) -> tuple[np.ndarray]:
+    """Work arrays of :func:`run_plant` for ``n_steps`` steps: ``(out,)``, the output (n × N_OUTPUTS)."""
+    return (np.empty((n_steps, k.N_OUTPUTS)),)
 
 
 def run_plant(plant: Plant, space_heating_kwh, dhw_kwh, supply_degc, return_degc, source_degc, outdoor_degc,
@@ -444,9 +444,9 @@ def run_plant(plant: Plant, space_heating_kwh, dhw_kwh, supply_degc, return_degc
     control = control or Control()
     n_units = plant.heat_pumps.n_units if plant.heat_pumps else 1
     run_hours, starts = np.zeros(n_units), np.zeros(n_units)
-    out, points = plant_buffers(n) if buffers is None else buffers  # the kernel writes every cell of both
-    if out.shape != (n, k.N_OUTPUTS) or points.shape != (n, k.N_POINTS):
-        raise InputError(f"run_plant.buffers have shapes {out.shape} and {points.shape}; a year of {n} steps needs "
+    (out,) = plant_buffers(n) if buffers is None else buffers  # the kernel writes every cell
+    if out.shape != (n, k.N_OUTPUTS):
+        raise InputError(f"run_plant.buffers hold an output of shape {out.shape}; a year of {n} steps needs "
                          f"plant_buffers({n})")
     k.plant_kernel(
         space_heating_kwh, supply_degc, return_degc, dhw_kwh, source_degc, outdoor_degc, defrost[0], defrost[1],
@@ -455,7 +455,7 @@ def run_plant(plant: Plant, space_heating_kwh, dhw_kwh, supply_degc, return_degc
         zeros if pv_kw is None else pv_kw, zeros if other_load_kw is None else other_load_kw,
         _grids(plant.heat_pumps, None), _grids(plant.hot_water.heat_pump, plant.heat_pumps),
         UNCOUPLED if zone is None else zone, _params(plant, float(supply_degc[0]), control, step_h, loop), run_hours,
-        starts, out, points, (_constant(n, DEFAULT_COLD_WATER_DEGC) if cold_water_degc is None else cold_water_degc,
+        starts, out, (_constant(n, DEFAULT_COLD_WATER_DEGC) if cold_water_degc is None else cold_water_degc,
                               zeros if loop_surroundings_degc is None else loop_surroundings_degc))
     return out, run_hours, starts
 

@@ -1,0 +1,602 @@
+"""The plant kernel in its previous layout, kept as the reference for the fused time loop (issue 15, speed).
+
+A verbatim copy of ``mgwsim.system.kernel`` before the units' operating points moved into the
+time loop: a first pass (:func:`unit_points`) interpolates every step's points on the maps into
+a work array (n × ``N_POINTS``), then the loop reads them by index. ``tests/test_tank_fast_paths.py``
+runs it (with the reference tank step of :mod:`tests.reference.dhw_tank`) against the kernel:
+every output within 1e-9 relative. Its tank helpers :func:`mean_temperature` and
+:func:`standing_loss` are the ones of that time (a division per node). Output columns and parameter positions are the kernel's.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from mgwsim._numba import njit
+from mgwsim.heatpump.maps import _bracket
+from mgwsim.system.dhw_tank import charge, draw, lift, loop_loss, mix, room_below
+from mgwsim.system.zone import C_A_AIR, C_A_END, C_A_MASS, C_A_SURFACE, C_COUPLED, C_EMITTER_KW, \
+    C_EXCESS_INV_STEP, C_K_AIR, C_K_END, C_K_MASS, C_K_SURFACE, C_ROOM_DEGC, C_THETA_M0, C_TO_KWH, C_W_AIR, Z_AIR, \
+    Z_CONTROLLED, Z_MASS, Z_MASS_END, Z_SURFACE
+
+
+# the tank helpers as they were (one division per node)
+@njit(inline=True)
+def mean_temperature(theta):
+    """Volume-mean temperature of the tank [°C] (its heat content over its heat capacity)."""
+    total = 0.0
+    for i in range(theta.size):
+        total += theta[i]
+    return total / theta.size
+
+
+@njit(inline=True)
+def standing_loss(theta, c_node, ua_node_kwh_k, t_ambient, t_floor):
+    """Apply each node's standby loss over the step and return the total [kWh].
+
+    L_i = UA/n · (θ_i − θ_amb) · Δt (EN 12897 standing loss, UA constant; ``ua_node_kwh_k``
+    = UA/n · Δt [kWh/K]), at most the node's heat above ``t_floor`` [°C] (the mains
+    temperature: the model keeps no water colder than the water that refills it; this only
+    binds for a cold, idle tank in a plant room colder than the mains).
+    """
+    n = theta.size
+    if theta[0] == theta[n - 1]:  # a uniform (stratified) tank: one node's loss for all
+        loss = min(ua_node_kwh_k * (theta[0] - t_ambient), c_node * max(theta[0] - t_floor, 0.0))
+        cooled = theta[0] - loss / c_node
+        total = 0.0
+        for i in range(n):
+            theta[i] = cooled
+            total += loss
+        return total
+    total = 0.0
+    for i in range(n):
+        loss = min(ua_node_kwh_k * (theta[i] - t_ambient), c_node * max(theta[i] - t_floor, 0.0))
+        theta[i] -= loss / c_node
+        total += loss
+    return total
+
+
+# output columns (kWh per step unless stated)
+SH_DELIVERED, SH_UNMET, DHW_DELIVERED, HP_HEAT_SH, HP_HEAT_DHW, HP_ELEC_SH, HP_ELEC_DHW, BACKUP_HEAT_SH, \
+    BACKUP_HEAT_DHW, BACKUP_INPUT, BOOSTER_HEAT, BUFFER_LOSS, DHW_LOSS, BUFFER_DEGC, DHW_DEGC, BUFFER_DELTA, \
+    DHW_DELTA, HP_CAPACITY_SH, HP_SINK_SH_DEGC, UNITS_EQUIVALENT, CYCLING, HP_LIMITED_BY_TEMPERATURE, \
+    DHW_BELOW_SETPOINT, HP_HEAT_PV_LED, HP_LIMITED_BY_GRID = range(25)
+# the coupled zone (NaN in a decoupled run): the ideal heat need [kWh per step] and the node temperatures [°C]
+SH_NEED, ZONE_AIR_DEGC, ZONE_SURFACE_DEGC, ZONE_MASS_DEGC, ZONE_MASS_END_DEGC = range(25, 30)
+# the stratified hot-water tank and its circulation loop: hot water not delivered [kWh per step], the loop's loss
+# [kWh per step] and return temperature [°C], the top (outlet) and bottom node temperatures [°C]
+DHW_UNMET, DHW_LOOP_LOSS, DHW_LOOP_RETURN_DEGC, DHW_TOP_DEGC, DHW_BOTTOM_DEGC = range(30, 35)
+N_OUTPUTS = 35
+
+# parameter vector positions
+P_N_UNITS, P_MIN_MOD, P_CD, P_MARGIN, P_N_DHW_UNITS, P_DHW_MARGIN, P_C_BUF, P_UA_BUF, P_BUF_MAX, P_T_AMB, \
+    P_C_DHW, P_UA_DHW, P_DHW_SET, P_DHW_MAX, P_BOOSTER, P_BU_CAP, P_BU_EFF, P_BU_ALT, P_BIVALENT, P_BU_DHW, \
+    P_BUF_INIT, P_DHW_INIT, P_HAS_HP, P_BU_ELECTRIC, P_PV_LED, P_IMPORT_LIMIT, P_DT_H = range(27)
+# the hot-water tank's nodes, the useful tap temperature [°C], the loop's UA and flow (ṁ c_p) [kW/K]
+P_DHW_NODES, P_TAP_USEFUL, P_LOOP_UA, P_LOOP_FLOW = range(27, 31)
+N_PARAMS = 31
+
+# unit operating points per step (columns of the first pass): capacity of one unit [kW] and COP, and the sinks
+PT_DHW_CAP, PT_DHW_COP, PT_SH_CAP, PT_SH_COP, PT_PV_DHW_CAP, PT_PV_DHW_COP, PT_PV_BUF_CAP, PT_PV_BUF_COP, \
+    PT_SH_SINK, PT_SH_TARGET, PT_SH_SHARE, PT_SH_LIMITED, PT_DHW_SINK = range(13)
+N_POINTS = 13
+
+
+@njit
+def _inverse_step(grid):
+    """1/step when ``grid`` is evenly spaced (to 1e-9 of a step), so that cells are indexed directly; else 0."""
+    step = (grid[-1] - grid[0]) / (grid.size - 1)
+    for i in range(grid.size):
+        if abs(grid[i] - (grid[0] + i * step)) > 1e-9 * abs(step):
+            return 0.0
+    return 1.0 / step
+
+
+@njit(inline=True)
+def _cell(grid, x, inv_step):
+    """(index, fraction) of ``x`` in ``grid``: direct on an even grid (``inv_step`` = 1/step), else a walk.
+
+    Outside the grid the end cell is extended linearly (the callers keep points inside).
+    """
+    if inv_step > 0.0:
+        pos = (x - grid[0]) * inv_step
+        i = min(max(int(pos), 0), grid.size - 2)
+        return i, pos - i
+    i = _bracket(grid, x)
+    return i, (x - grid[i]) / (grid[i + 1] - grid[i])
+
+
+@njit
+def _points_on_map(grids, t_source, cap_factor, cop_factor, pts, sink_col, c, fixed_sinks, fixed_cols):
+    """Unit (capacity kW, COP) on one map at each step's source: at the sink in column ``sink_col``
+    of ``pts`` (written to ``pts[:, c]``, ``pts[:, c + 1]``) and at each of ``fixed_sinks`` [°C]
+    (to ``pts[:, fixed_cols[j]]`` and the column after); ``sink_col`` < 0 for fixed sinks only.
+
+    ``grids`` = (source grid, sink grid, table, max sink, min source, max source) of a map,
+    its ``table`` as (source, sink, [capacity, COP]). Bilinear on the map, times the defrost
+    factors; 0/0 where the unit is unavailable (sink above the maximum or source outside its
+    limits); sinks below the grid use its lowest sink. A fixed sink is interpolated once along
+    the sink axis, then linearly along the source each step (the same bilinear value, to
+    rounding), and the source cell is found once per step for all of them. The arithmetic of
+    :func:`mgwsim.heatpump.maps.available_point`, written out: calling it per step was three
+    times slower (its array arguments are reference-counted on every call).
+    """
+    source_grid, sink_grid, table, max_sink, min_source, max_source = grids
+    inv_s, inv_k = _inverse_step(source_grid), _inverse_step(sink_grid)
+    k_low = sink_grid[0]
+    lines = np.zeros((fixed_sinks.size, source_grid.size, 2))  # (capacity, COP) per source grid point
+    for j in range(fixed_sinks.size):
+        tk = max(fixed_sinks[j], k_low)
+        if tk <= max_sink:
+            k, fk = _cell(sink_grid, tk, inv_k)
+            for i in range(source_grid.size):  # written out: an array expression here compiles several times slower
+                for q in range(2):
+                    lines[j, i, q] = (1.0 - fk) * table[i, k, q] + fk * table[i, k + 1, q]
+    for t in range(t_source.size):
+        ts = t_source[t]
+        if not min_source <= ts <= max_source:
+            if sink_col >= 0:
+                pts[t, c] = pts[t, c + 1] = 0.0
+            for j in range(fixed_cols.size):
+                pts[t, fixed_cols[j]] = pts[t, fixed_cols[j] + 1] = 0.0
+            continue
+        i, fs = _cell(source_grid, ts, inv_s)
+        cap_f, cop_f = cap_factor[t], cop_factor[t]
+        if sink_col >= 0:
+            tk = max(pts[t, sink_col], k_low)
+            if tk <= max_sink:
+                k, fk = _cell(sink_grid, tk, inv_k)
+                w00, w01, w10, w11 = (1.0 - fs) * (1.0 - fk), (1.0 - fs) * fk, fs * (1.0 - fk), fs * fk
+                pts[t, c] = cap_f * (w00 * table[i, k, 0] + w01 * table[i, k + 1, 0]
+                                     + w10 * table[i + 1, k, 0] + w11 * table[i + 1, k + 1, 0])
+                pts[t, c + 1] = cop_f * (w00 * table[i, k, 1] + w01 * table[i, k + 1, 1]
+                                         + w10 * table[i + 1, k, 1] + w11 * table[i + 1, k + 1, 1])
+            else:
+                pts[t, c] = pts[t, c + 1] = 0.0
+        for j in range(fixed_cols.size):
+            col = fixed_cols[j]
+            pts[t, col] = cap_f * ((1.0 - fs) * lines[j, i, 0] + fs * lines[j, i + 1, 0])
+            pts[t, col + 1] = cop_f * ((1.0 - fs) * lines[j, i, 1] + fs * lines[j, i + 1, 1])
+
+
+@njit
+def _is_constant(pts, col):
+    """Whether column ``col`` of ``pts`` holds one value all year (stops at the first that differs)."""
+    first = pts[0, col]
+    for t in range(pts.shape[0]):
+        if pts[t, col] != first:
+            return False
+    return True
+
+
+@njit
+def unit_points(t_supply, t_return, t_source, cap_factor, cop_factor, buffer_offset_k, dhw_offset_k, hp_grids,
+                dhw_grids, p, pts):
+    """First pass: every step's unit operating points into ``pts`` (n × ``N_POINTS``, columns ``PT_*``),
+    from the input series only.
+
+    Hot water: sink = tank target + charge margin, capped at the maximum supply of the units
+    that make it (main cascade or separate units). Space heating: sink = buffer (or supply)
+    target + margin; a controller raise beyond the units' reach charges only as far as they
+    go; a *required* supply beyond it makes them preheat in series the share
+    (T_max − margin − T_return)/(T_supply − T_return) (flag ``PT_SH_LIMITED``). PV-led
+    points (PV-led control only): the tanks' maximum temperature + margin. The main units'
+    points come from one pass over their map (:func:`_points_on_map`).
+    """
+    n = t_supply.size
+    h_max = hp_grids[3]
+    margin, c_buf, buf_max = p[P_MARGIN], p[P_C_BUF], p[P_BUF_MAX]
+    main_dhw = int(p[P_N_DHW_UNITS]) == 0
+    d_max = h_max if main_dhw else dhw_grids[3]
+    for t in range(n):
+        pts[t, PT_DHW_SINK] = min(min(p[P_DHW_SET] + dhw_offset_k[t], p[P_DHW_MAX]) + p[P_DHW_MARGIN], d_max)
+        target = min(t_supply[t] + buffer_offset_k[t], buf_max) if c_buf > 0.0 else t_supply[t]
+        sink, share, limited = target + margin, 1.0, 0.0
+        if sink > h_max and t_supply[t] + margin <= h_max:
+            target, sink = h_max - margin, h_max
+        elif sink > h_max:
+            spread = t_supply[t] - t_return[t]
+            share = (h_max - margin - t_return[t]) / spread if spread > 1e-9 else 0.0
+            share, sink, limited = min(max(share, 0.0), 1.0), h_max, 1.0
+        pts[t, PT_SH_SINK], pts[t, PT_SH_TARGET] = sink, target
+        pts[t, PT_SH_SHARE], pts[t, PT_SH_LIMITED] = share, limited
+    dhw_fixed = _is_constant(pts, PT_DHW_SINK)
+    pv_led = p[P_PV_LED] > 0.5
+    n_fixed = (1 if main_dhw and dhw_fixed else 0) + (2 if pv_led else 0)
+    sinks, cols = np.empty(n_fixed), np.empty(n_fixed, np.int64)
+    j = 0
+    if main_dhw and dhw_fixed:
+        sinks[0], cols[0], j = pts[0, PT_DHW_SINK], PT_DHW_CAP, 1
+    if pv_led:
+        sinks[j], cols[j] = min(p[P_DHW_MAX] + p[P_DHW_MARGIN], h_max), PT_PV_DHW_CAP
+        sinks[j + 1], cols[j + 1] = min(buf_max + margin, h_max), PT_PV_BUF_CAP
+    _points_on_map(hp_grids, t_source, cap_factor, cop_factor, pts, np.int64(PT_SH_SINK), np.int64(PT_SH_CAP), sinks,
+                   cols)
+    # fresh arrays (not slices) and np.int64 columns (not literals): one compiled _points_on_map for all calls
+    no_sinks, no_cols = np.empty(0), np.empty(0, np.int64)
+    if main_dhw and not dhw_fixed:
+        _points_on_map(hp_grids, t_source, cap_factor, cop_factor, pts, np.int64(PT_DHW_SINK), np.int64(PT_DHW_CAP),
+                       no_sinks, no_cols)
+    elif not main_dhw:
+        one_sink, one_col = np.full(1, pts[0, PT_DHW_SINK]), np.full(1, PT_DHW_CAP)
+        if dhw_fixed:
+            _points_on_map(dhw_grids, t_source, cap_factor, cop_factor, pts, np.int64(-1), np.int64(0), one_sink,
+                           one_col)
+        else:
+            _points_on_map(dhw_grids, t_source, cap_factor, cop_factor, pts, np.int64(PT_DHW_SINK),
+                           np.int64(PT_DHW_CAP), no_sinks, no_cols)
+
+
+@njit
+def cascade_electricity(heat, cap_u, cop_u, unit_steps_before, min_mod, cd):
+    """Electricity [kWh] for ``heat`` [kWh] from units giving ``cap_u`` [kWh per step] at ``cop_u``.
+
+    ``unit_steps_before`` unit-steps are already in use; the last unit below ``min_mod``
+    cycles (EN 14825:2022 8.5.2 degradation with coefficient ``cd``): its heat ``q_last``
+    takes q_last / COP_PL = q_last / COP · (Cd·PLR + 1 − Cd) / PLR
+    = q_last / COP · (1 + (1 − Cd)(1/PLR − 1)), PLR = last / ``min_mod``. Non-decreasing in ``heat``.
+    """
+    if heat <= 0.0:
+        return 0.0
+    load = unit_steps_before + heat / cap_u
+    last = load - (math.ceil(load - 1e-12) - 1.0)
+    if 0.0 < last < min_mod:
+        heat = heat + min(last * cap_u, heat) * (1.0 - cd) * (min_mod / last - 1.0)
+    return heat / cop_u
+
+
+@njit
+def _heat_within(budget, heat_max, cap_u, cop_u, unit_steps_before, min_mod, cd):
+    """Largest heat ≤ ``heat_max`` whose cascade electricity stays ≤ ``budget`` (bisection)."""
+    if cascade_electricity(heat_max, cap_u, cop_u, unit_steps_before, min_mod, cd) <= budget:
+        return heat_max
+    lo, hi = 0.0, heat_max
+    for _ in range(50):
+        mid = 0.5 * (lo + hi)
+        if cascade_electricity(mid, cap_u, cop_u, unit_steps_before, min_mod, cd) <= budget:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+@njit(inline=True)
+def _hot_water(theta, c_node, q_dhw, t_cold, t_useful, plain_target, hp_target, hp_max, cop_u, booster_max,
+               backup_max, backup_electric, backup_eff, budget):
+    """Steps 1 and 3 for hot water on the stratified tank ``theta`` (its losses already taken), energies per step [kWh].
+
+    Before the draw the heat pumps charge the tank towards ``hp_target`` (the temperature they
+    can reach), then the booster and the backup lift it to ``plain_target`` (a controller's
+    raise is for the heat pumps); the draw (:func:`mgwsim.system.dhw_tank.draw`) delivers what
+    the nodes at or above ``t_useful`` hold; then the same heaters bring the tank back. The
+    first charge lets the units serve the step's draw beyond the tank's content (they run
+    while water is drawn), the second is the recovery. ``hp_max`` is the heat the units may
+    give in the step (0 when they are off); the booster and an electric backup stay within
+    the electricity ``budget`` left by the units. Returns (heat-pump heat, booster heat,
+    backup heat, hot water delivered).
+    """
+    n = theta.size
+    if theta[0] == theta[n - 1] and theta[0] <= hp_target and hp_target >= plain_target and hp_target >= t_useful:
+        # a uniform tank the units can fill: the two charges leave every node at hp_target (the same result as
+        # below, without walking the nodes: the usual step of a well-sized plant)
+        room = n * c_node * (hp_target - theta[0])
+        if room + q_dhw <= hp_max and q_dhw <= n * c_node * (hp_target - t_cold):
+            theta[:] = hp_target
+            return room + q_dhw, 0.0, 0.0, q_dhw
+    hp = charge(theta, hp_max, c_node, hp_target) if hp_max > 0.0 else 0.0
+    booster = backup = 0.0
+    if theta[n - 1] < plain_target:  # else every node is at the setpoint: nothing for the booster and the backup
+        booster, backup = _lift(theta, c_node, plain_target, hp, booster, backup, cop_u, booster_max, backup_max,
+                                backup_electric, backup_eff, budget)
+    delivered = draw(theta, q_dhw, c_node, t_cold, t_useful)
+    if hp_max > hp:
+        hp += charge(theta, hp_max - hp, c_node, hp_target)
+    if theta[n - 1] < plain_target:
+        booster, backup = _lift(theta, c_node, plain_target, hp, booster, backup, cop_u, booster_max, backup_max,
+                                backup_electric, backup_eff, budget)
+    return hp, booster, backup, delivered
+
+
+@njit(inline=True)
+def _lift(theta, c_node, plain_target, hp, booster, backup, cop_u, booster_max, backup_max, backup_electric,
+          backup_eff, budget):
+    """The booster, then the backup, lift the tank towards ``plain_target`` within what is left of their
+    capacity and (electric heaters) of the electricity ``budget``; returns their heat so far (booster, backup)."""
+    spare = max(budget - (hp / cop_u if hp > 0.0 else 0.0) - booster - (backup / backup_eff if backup_electric
+                                                                         else 0.0), 0.0)
+    if booster_max > booster:
+        heat = lift(theta, min(booster_max - booster, spare), c_node, plain_target)
+        booster += heat
+        spare -= heat
+    if backup_max > backup:
+        limit = backup_max - backup
+        if backup_electric:
+            limit = min(limit, spare * backup_eff)
+        backup += lift(theta, limit, c_node, plain_target)
+    return booster, backup
+
+
+@njit(inline=True)
+def _heating_w(controlled, setpoint, inv_k):
+    """Ideal heating power [W] that lifts the controlled temperature to the setpoint (EN ISO 13790 C.4.2;
+    ``inv_k`` in W per K of it)."""
+    return (setpoint - controlled) * inv_k if controlled < setpoint else 0.0
+
+
+@njit(inline=True)
+def _extra_output(excess, deficit, emitter_output, inv_step):
+    """Extra relative emitter output when the room is ``deficit`` [K] below its setpoint (:mod:`mgwsim.system.zone`).
+
+    φ(excess + deficit) − φ(excess) on the table ``emitter_output`` (relative output per
+    supply excess θ_s − θ_i [K] from 0 in steps of 1/``inv_step``), linear between points.
+    """
+    if deficit <= 0.0:
+        return 0.0
+    return _on_table(excess + deficit, emitter_output, inv_step) - _on_table(excess, emitter_output, inv_step)
+
+
+@njit(inline=True)
+def _on_table(x, values, inv_step):
+    """``values`` (evenly spaced from 0, 1/``inv_step`` apart) at ``x``, linear; the end values outside."""
+    pos = min(max(x * inv_step, 0.0), values.size - 1.0)
+    i = min(int(pos), values.size - 2)
+    return values[i] + (pos - i) * (values[i + 1] - values[i])
+
+
+@njit(inline=True)
+def _pv_charge(room, free_units, cap_u, cop_u, surplus, headroom):
+    """Heat [kWh] stored from a PV surplus [kWh]: the least of tank room, free units, surplus × COP and headroom."""
+    if cap_u <= 0.0 or room <= 0.0:
+        return 0.0
+    return max(min(room, free_units * cap_u, surplus * cop_u, headroom), 0.0)
+
+
+@njit
+def plant_kernel(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_factor, cop_factor, cap_limit_kw,
+                 buffer_offset_k, dhw_offset_k, pv_kw, other_load_kw, hp_grids, dhw_grids, zone, p, run_hours, starts,
+                 out, pts, dhw_temperatures):
+    """Run one building-year: fills every cell of ``out`` (n × N_OUTPUTS); adds to ``run_hours``, ``starts`` (per unit).
+
+    Heat series are kWh per step, power series kW (means over the step); ``q_dhw`` is the hot
+    water drawn at the taps (energy above the cold water) and ``dhw_temperatures`` = (cold
+    water, circulation-loop surroundings) [°C] per step (the loop's UA and flow in ``p``;
+    UA 0 for no loop, ``q_dhw`` then carries any loop loss). ``cap_limit_kw``
+    caps the heat of the main cascade (e.g. what an exhaust-air flow can give; ``inf`` for
+    no cap); ``pv_kw`` and ``other_load_kw`` (the connection's other electricity use)
+    matter for PV-led control and the import limit only. ``p`` is the parameter vector
+    (positions ``P_*``). ``zone`` is a :class:`mgwsim.system.zone.ZoneInputs`: with its
+    ``coef[C_COUPLED]`` set the zone runs inside the loop and ``q_sh`` is the decoupled demand
+    the supply temperatures were computed for (step 2); else it is never read and ``q_sh`` is
+    the demand. ``pts`` (n × N_POINTS) is the first pass's work array: the year's two
+    large arrays come from the caller, so that a batch reuses them from row to row (a fresh
+    mapping of several MB costs page faults, which Dask's worker memory settings make a
+    recurring cost).
+    """
+    unit_points(t_supply, t_return, t_source, cap_factor, cop_factor, buffer_offset_k, dhw_offset_k, hp_grids,
+                dhw_grids, p, pts)
+    h_max = hp_grids[3]
+    d_max = h_max if int(p[P_N_DHW_UNITS]) == 0 else dhw_grids[3]
+    _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, dhw_offset_k, pv_kw, other_load_kw,
+               pts, h_max, d_max, zone, p, out, run_hours, starts, dhw_temperatures)
+    return out
+
+
+@njit
+def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, dhw_offset_k, pv_kw, other_load_kw,
+               pts, h_max, d_max, zone, p, out, run_hours, starts, dhw_temperatures):
+    """Steps 1–5 over the year (state: the buffer temperature, the hot-water tank's node temperatures,
+    the units running, the zone's mass temperature when coupled); see the module docstring.
+
+    ``h_max``/``d_max``: maximum supply [°C] of the main units and of the hot-water units.
+    """
+    free, setpoint, zc, emitter_output = zone
+    coupled = zc[C_COUPLED] > 0.5
+    a_air, a_s, a_m, a_end = zc[C_A_AIR], zc[C_A_SURFACE], zc[C_A_MASS], zc[C_A_END]
+    k_air, k_s, k_m, k_end = zc[C_K_AIR], zc[C_K_SURFACE], zc[C_K_MASS], zc[C_K_END]
+    w_air = zc[C_W_AIR]  # the controlled temperature: w·θ_air + (1 − w)·θ_s
+    a_ctl, k_ctl = w_air * a_air + (1.0 - w_air) * a_s, w_air * k_air + (1.0 - w_air) * k_s
+    inv_k_ctl = 1.0 / k_ctl if coupled else 0.0
+    theta_m, to_kwh, deficit, controlled_free = zc[C_THETA_M0], zc[C_TO_KWH], 0.0, 0.0
+    dt = p[P_DT_H]
+    emitter_kwh, room, inv_excess = zc[C_EMITTER_KW] * dt, zc[C_ROOM_DEGC], zc[C_EXCESS_INV_STEP]
+    n_units, min_mod, cd, margin = int(p[P_N_UNITS]), p[P_MIN_MOD], p[P_CD], p[P_MARGIN]
+    c_buf, ua_buf, buf_max, t_amb = p[P_C_BUF], p[P_UA_BUF], p[P_BUF_MAX], p[P_T_AMB]
+    c_dhw, ua_dhw, dhw_set, dhw_max, dhw_margin = p[P_C_DHW], p[P_UA_DHW], p[P_DHW_SET], p[P_DHW_MAX], p[P_DHW_MARGIN]
+    n_dhw_units = int(p[P_N_DHW_UNITS])
+    main_dhw, hp_dhw_on = n_dhw_units == 0, n_dhw_units >= 0
+    dhw_units = float(n_units) if main_dhw else float(n_dhw_units)
+    booster_max, bu_max, bu_eff = p[P_BOOSTER] * dt, p[P_BU_CAP] * dt, p[P_BU_EFF]
+    bu_serves_dhw, bu_electric = p[P_BU_DHW] > 0.5, p[P_BU_ELECTRIC] > 0.5
+    bu_alt, bivalent = p[P_BU_ALT] > 0.5, p[P_BIVALENT]
+    has_hp, pv_led, import_limit = p[P_HAS_HP] > 0.5, p[P_PV_LED] > 0.5, p[P_IMPORT_LIMIT]
+    limit_on = import_limit < 1e299  # no limit: skip the bisections
+    t_buf = p[P_BUF_INIT]
+    t_cold, t_loop_ambient = dhw_temperatures
+    n_nodes = int(p[P_DHW_NODES])
+    theta = np.full(n_nodes, p[P_DHW_INIT])  # the hot-water tank's nodes, top first [°C]
+    c_node, ua_node = c_dhw / n_nodes, ua_dhw / n_nodes * dt
+    t_useful, loop_ua, loop_flow = p[P_TAP_USEFUL], p[P_LOOP_UA], p[P_LOOP_FLOW]
+    t_dhw = mean_temperature(theta)
+    inv_c_buf = 1.0 / c_buf if c_buf > 0.0 else 0.0
+    inv_eff = 1.0 / bu_eff
+    running_prev = 0
+    # staging tallies, per number of units running / per unit; turned into run hours and starts after the year
+    steps_running, start_edges = np.zeros(n_units + 1), np.zeros(n_units + 1)
+    off_time, cycling_starts = np.zeros(n_units), np.zeros(n_units)
+    inv_min_mod = 1.0 / min_mod
+    for t in range(q_sh.size):
+        hp_allowed = has_hp and not (bu_alt and t_outdoor[t] < bivalent)
+        budget = max((import_limit + pv_kw[t] - other_load_kw[t]) * dt, 0.0)  # electricity allowed [kWh]
+        cap_limit = cap_limit_kw[t] * dt
+        # 1. hot water ---------------------------------------------------------------------------
+        loop, t_loop_return = loop_loss(theta[0], t_loop_ambient[t], loop_ua, loop_flow, dt)  # start-of-step outlet
+        loss_dhw = standing_loss(theta, c_node, ua_node, t_amb, t_cold[t])
+        if loop > 0.0:  # the loop's water leaves at the top and comes back to the bottom at its return temperature
+            loop = draw(theta, loop, c_node, max(t_loop_return, t_cold[t]), -1e300)
+            mix(theta)
+        cap_d, cop_d = pts[t, PT_DHW_CAP] * dt, pts[t, PT_DHW_COP]
+        dhw_target = min(dhw_set + dhw_offset_k[t], dhw_max)
+        hp_dhw_target = min(dhw_target, d_max - dhw_margin)
+        hp_dhw_max = 0.0
+        if hp_allowed and hp_dhw_on and cap_d > 0.0:
+            hp_dhw_max = min(dhw_units * cap_d, cap_limit if main_dhw else 1e300, budget * cop_d)
+        hp_dhw, booster, bu_dhw, dhw_delivered = _hot_water(
+            theta, c_node, q_dhw[t], t_cold[t], t_useful, dhw_set, hp_dhw_target, hp_dhw_max, cop_d, booster_max,
+            bu_max if bu_serves_dhw else 0.0, bu_electric, bu_eff, budget)
+        elec_dhw = hp_dhw / cop_d if hp_dhw > 0.0 else 0.0  # full-load charging: no cycling loss
+        uh_dhw = hp_dhw / cap_d if main_dhw and hp_dhw > 0.0 else 0.0
+        budget -= elec_dhw + booster + (bu_dhw * inv_eff if bu_electric else 0.0)
+        # 2. space heating -------------------------------------------------------------------------
+        load = need = q_sh[t]  # heat for the emitters; the ideal need [kWh]
+        if coupled:
+            controlled_free = free[t, Z_CONTROLLED] + a_ctl * theta_m
+            need = _heating_w(controlled_free, setpoint[t], inv_k_ctl) * to_kwh
+            load = min(need, q_sh[t] + emitter_kwh * _extra_output(t_supply[t] - room, deficit, emitter_output,
+                                                                   inv_excess))
+        loss_buf = ua_buf * (t_buf - t_amb) * dt if c_buf > 0.0 else 0.0
+        plain = min(t_supply[t], buf_max) if c_buf > 0.0 else t_supply[t]
+        target = pts[t, PT_SH_TARGET]
+        need_sh = load + loss_buf + (c_buf * (target - t_buf) if c_buf > 0.0 else 0.0)
+        hp_sh = elec_sh = cap_total_sh = limited = grid_limited = cap_u = 0.0
+        sink_sh = pts[t, PT_SH_SINK]
+        if need_sh > 0.0 and hp_allowed:
+            limited, share = pts[t, PT_SH_LIMITED], pts[t, PT_SH_SHARE]
+            cap_u, cop_u = pts[t, PT_SH_CAP] * dt, pts[t, PT_SH_COP]
+            if cap_u > 0.0 and share > 0.0:
+                headroom = cap_limit - hp_dhw if main_dhw else cap_limit
+                cap_total_sh = min((n_units - uh_dhw) * cap_u, max(headroom, 0.0))
+                wanted = min(share * need_sh, cap_total_sh)
+                hp_sh = _heat_within(budget, wanted, cap_u, cop_u, uh_dhw, min_mod, cd) if limit_on else wanted
+                grid_limited = 1.0 if hp_sh < wanted - 1e-9 else 0.0
+                elec_sh = cascade_electricity(hp_sh, cap_u, cop_u, uh_dhw, min_mod, cd)
+        else:
+            sink_sh = (min(t_supply[t] + buffer_offset_k[t], buf_max) if c_buf > 0.0 else t_supply[t]) + margin
+        budget -= elec_sh
+        # the backup serves the plain need (no controller raise): pre-heating is the heat pumps' job
+        bu_sh = 0.0
+        need_plain = load + loss_buf + (c_buf * (plain - t_buf) if c_buf > 0.0 else 0.0)
+        if need_plain - hp_sh > 0.0:
+            bu_sh = min(need_plain - hp_sh, bu_max - bu_dhw)
+            if bu_electric:
+                bu_sh = min(bu_sh, max(budget, 0.0) * bu_eff)
+        supplied = hp_sh + bu_sh
+        if c_buf > 0.0:
+            t_free = t_buf + (supplied - loss_buf - load) * inv_c_buf
+            delivered = load
+            if t_free < plain - 1e-9 and load > 0.0:  # above the buffer's maximum the backup lifts in series
+                delivered = max(load - c_buf * (plain - t_free), 0.0)
+        else:
+            delivered = min(load, supplied)
+        # new buffer temperature
+        t_buf_new = t_buf
+        if c_buf > 0.0:
+            if bu_sh == 0.0 and delivered == load and hp_sh == need_sh:
+                t_buf_new = target
+            else:
+                t_buf_new = t_buf + (supplied - loss_buf - delivered) * inv_c_buf
+        # 4. PV-led charging of the storage with the step's surplus --------------------------------
+        extra_dhw = extra_buf = extra_elec_dhw = extra_elec_buf = 0.0
+        uh_used = uh_dhw + (hp_sh / cap_u if cap_u > 0.0 else 0.0)
+        surplus = (pv_kw[t] - other_load_kw[t]) * dt - (elec_dhw + booster + elec_sh) - (
+            (bu_sh + bu_dhw) * inv_eff if bu_electric else 0.0)
+        if pv_led and hp_allowed and surplus > 1e-6:
+            if main_dhw:
+                cu, co = pts[t, PT_PV_DHW_CAP] * dt, pts[t, PT_PV_DHW_COP]
+                pv_target = min(dhw_max + dhw_margin, h_max) - dhw_margin
+                extra_dhw = _pv_charge(room_below(theta, c_node, pv_target), n_units - uh_used, cu, co, surplus,
+                                       max(cap_limit - hp_dhw - hp_sh, 0.0))
+                if extra_dhw > 0.0:
+                    extra_dhw = charge(theta, extra_dhw, c_node, pv_target)
+                    extra_elec_dhw = extra_dhw / co
+                    surplus -= extra_elec_dhw
+                    uh_used += extra_dhw / cu
+            if c_buf > 0.0 and surplus > 1e-6:
+                cu, co = pts[t, PT_PV_BUF_CAP] * dt, pts[t, PT_PV_BUF_COP]
+                room = c_buf * (min(buf_max + margin, h_max) - margin - t_buf_new)
+                extra_buf = _pv_charge(room, n_units - uh_used, cu, co, surplus,
+                                       max(cap_limit - hp_dhw - hp_sh - extra_dhw, 0.0))
+                if extra_buf > 0.0:
+                    uh_used += extra_buf / cu
+                    extra_elec_buf = extra_buf / co
+                    t_buf_new += extra_buf * inv_c_buf
+        # bookkeeping ------------------------------------------------------------------------------
+        out[t, SH_DELIVERED] = delivered
+        out[t, SH_UNMET] = q_sh[t] - delivered
+        out[t, DHW_DELIVERED] = dhw_delivered
+        out[t, HP_HEAT_SH] = hp_sh + extra_buf
+        out[t, HP_HEAT_DHW] = hp_dhw + extra_dhw
+        out[t, HP_ELEC_SH] = elec_sh + extra_elec_buf
+        out[t, HP_ELEC_DHW] = elec_dhw + extra_elec_dhw
+        out[t, BACKUP_HEAT_SH] = bu_sh
+        out[t, BACKUP_HEAT_DHW] = bu_dhw
+        out[t, BACKUP_INPUT] = (bu_sh + bu_dhw) * inv_eff
+        out[t, BOOSTER_HEAT] = booster
+        out[t, BUFFER_LOSS] = loss_buf
+        out[t, DHW_LOSS] = loss_dhw
+        out[t, BUFFER_DEGC] = t_buf_new
+        t_dhw_new = mean_temperature(theta)
+        out[t, DHW_DEGC] = t_dhw_new
+        out[t, BUFFER_DELTA] = c_buf * (t_buf_new - t_buf)
+        out[t, DHW_DELTA] = c_dhw * (t_dhw_new - t_dhw)
+        out[t, HP_CAPACITY_SH] = cap_total_sh / dt
+        out[t, HP_SINK_SH_DEGC] = sink_sh
+        out[t, UNITS_EQUIVALENT] = uh_used
+        # 5. staging: ceil(L) units in lead-lag order, the last one cycling below min_mod ----------
+        k = int(math.ceil(uh_used - 1e-12)) if uh_used > 1e-12 else 0
+        last = uh_used - (k - 1) if k > 0 else 0.0
+        is_cycling = 0.0 < last < min_mod
+        running = min(k, n_units)
+        steps_running[running] += 1.0
+        if running > running_prev:  # units running_prev .. running - 1 start
+            start_edges[running_prev] += 1.0
+            start_edges[running] -= 1.0
+        if is_cycling and k <= n_units:
+            off_time[k - 1] += 1.0 - last * inv_min_mod
+            if k - 1 < running_prev:
+                cycling_starts[k - 1] += dt  # a unit that keeps cycling starts once an hour, whatever the step
+        out[t, CYCLING] = 1.0 if is_cycling else 0.0
+        running_prev = k
+        out[t, HP_LIMITED_BY_TEMPERATURE] = limited
+        out[t, DHW_UNMET] = dhw_unmet = q_dhw[t] - dhw_delivered
+        out[t, DHW_BELOW_SETPOINT] = 1.0 if theta[0] < dhw_set - 0.5 or dhw_unmet > 1e-6 else 0.0  # short of hot water
+        out[t, DHW_LOOP_LOSS] = loop
+        out[t, DHW_LOOP_RETURN_DEGC] = t_loop_return if loop_ua > 0.0 else math.nan
+        out[t, DHW_TOP_DEGC] = theta[0]
+        out[t, DHW_BOTTOM_DEGC] = theta[n_nodes - 1]
+        out[t, HP_HEAT_PV_LED] = extra_dhw + extra_buf
+        out[t, HP_LIMITED_BY_GRID] = grid_limited
+        t_buf, t_dhw = t_buf_new, t_dhw_new
+        if coupled:  # the zone gets what the emitters delivered
+            phi_hc = delivered / to_kwh
+            out[t, SH_NEED] = need
+            out[t, ZONE_AIR_DEGC] = free[t, Z_AIR] + a_air * theta_m + k_air * phi_hc
+            out[t, ZONE_SURFACE_DEGC] = surface = free[t, Z_SURFACE] + a_s * theta_m + k_s * phi_hc
+            out[t, ZONE_MASS_DEGC] = free[t, Z_MASS] + a_m * theta_m + k_m * phi_hc
+            deficit = max(setpoint[t] - (controlled_free + k_ctl * phi_hc), 0.0)
+            theta_m = free[t, Z_MASS_END] + a_end * theta_m + k_end * phi_hc
+            out[t, ZONE_MASS_END_DEGC] = theta_m
+        else:
+            out[t, SH_NEED] = need
+            out[t, ZONE_AIR_DEGC] = out[t, ZONE_SURFACE_DEGC] = out[t, ZONE_MASS_DEGC] = math.nan
+            out[t, ZONE_MASS_END_DEGC] = math.nan
+    _tally_units(steps_running, start_edges, off_time, cycling_starts, dt, run_hours, starts)
+
+
+@njit
+def _tally_units(steps_running, start_edges, off_time, cycling_starts, dt, run_hours, starts):
+    """Run hours and starts per unit from the year's staging tallies.
+
+    Unit i runs (full steps) whenever more than i units run, less the off time of its
+    cycling steps; it starts where the running count rises past it (``start_edges`` holds
+    +1 at the first and −1 after the last unit that starts), plus once an hour while it
+    keeps cycling.
+    """
+    above, started = 0.0, 0.0
+    for i in range(off_time.size - 1, -1, -1):
+        above += steps_running[i + 1]
+        run_hours[i] += (above - off_time[i]) * dt
+    for i in range(off_time.size):
+        started += start_edges[i]
+        starts[i] += started + cycling_starts[i]
