@@ -352,7 +352,8 @@ def bill_by_carrier(year: PlantYear, gas_kwh: float, constants: YearConstants, *
     band edges scale with the year fraction. ``tariff`` (default the low-voltage fixed-price one):
     a dynamic contract bills its energy at multiplier × day-ahead + mark-up; a medium-voltage one
     bills access power (the year's peak import as kVA, as :func:`mgwsim.study.evaluate.assess_year`
-    contracts it) and the monthly peaks instead of the capacity tariff.
+    contracts it, at least the tariff's ``connection_min_kva``: :func:`mgwsim.tariffs.annual_bill`) and the
+    monthly peaks instead of the capacity tariff.
     """
     t = constants.electricity if tariff is None else tariff
     g, fraction = constants.gas, constants.year_fraction
@@ -371,8 +372,13 @@ def _electricity_eur(t, year: PlantYear, fraction: float) -> float:
     imported = year.grid_import_kwh
     if t.kind == "low_voltage":
         capacity = t["capacity_eur_per_kw_year"] / 12.0 * float(np.maximum(year.peaks_kw, t["capacity_min_kw"]).sum())
-    else:  # medium voltage (tariffs._bill._capacity_rows): access power = the year's peak, and the monthly peaks
-        capacity = (t["access_power_eur_per_kva_year"] * float(year.peaks_kw.max()) * fraction
+    else:  # medium voltage (tariffs._bill._capacity_rows): access power = the year's peak, at least the tariff's
+        # minimum connection (connection_min_kva), and the monthly peaks
+        access_kva = float(year.peaks_kw.max())
+        minimum = t.params.get("connection_min_kva")
+        if minimum is not None and access_kva < minimum:
+            access_kva = float(minimum)
+        capacity = (t["access_power_eur_per_kva_year"] * access_kva * fraction
                     + t["peak_eur_per_kw_year"] / 12.0 * float(year.peaks_kw.sum()))
     return (_supply_eur(t, imported, year.import_cost_eur, fraction) + t["distribution_eur_per_kwh"] * imported
             + capacity + t["data_management_eur_per_year"] * fraction + _levies_eur(t, imported, fraction))
