@@ -145,7 +145,8 @@ def test_batch_refuses_to_guess_its_row_function(rows_csv, tmp_path, capsys):
     line = _one_line(capsys, ["batch", str(rows_csv), "-o", str(tmp_path / "out")], 2)
     assert line.startswith("mgwsim: batch: give --row, the function each row runs: 'demand': the annual heat "
                            "demand of each building (mgwsim.batch.demand_row); 'variant': ")
-    assert "'city': one of the twelve city combinations" in line and "--row city?" not in line
+    assert "'city': a city combination of a 'mgwsim stock' table" in line and "(mgwsim.batch.city_row)" in line
+    assert "--row city?" not in line
 
 
 def test_batch_without_row_on_a_stock_table_points_to_city(tmp_path, capsys):

@@ -865,7 +865,7 @@ def _combination_kpis(combination: Combination, case: _BuildingCase, model: City
                                heated_floor_area_m2=case.building.heated_floor_area_m2, factors=constants.epc_factors)
     statuses = arrays.lock_in_statuses(year, plant, inputs.install_year, model.refrigerant_status(plant),
                                        hot_water_tolerated_hours(float(model.weather.n_hours) * model.weather.step_h))
-    failures = tuple(name for name in LOCK_IN_CHECKS if statuses.get(name) == "fail")  # a city row has no heat network
+    failures = _lock_in_failures(statuses)
     money = arrays.business_case_kpis(option, case.reference, finance=case.finance, rules=inputs.subsidies,
                                       study_cost_eur=inputs.study_cost_incl_vat_eur,
                                       building_age_years=case.building_age_years,
@@ -887,6 +887,14 @@ def _combination_kpis(combination: Combination, case: _BuildingCase, model: City
                    1.0 - option.co2_t_per_year / case.reference.co2_t_per_year, epc,
                    float(sum(item.capex_eur for item in option.investments if item.first_year == 0)))
     return _row_kpis(energy, money, _Verdict(tuple(found), connection, failures, eligibility.eligible))
+
+
+def _lock_in_failures(statuses: dict) -> tuple:
+    """The failed checks of :data:`~mgwsim.study.decision.LOCK_IN_CHECKS` among a city row's ``statuses``
+    (:func:`mgwsim.batch._city_arrays.lock_in_statuses`), in that order. A check the row does not run counts
+    as not failed, as in the study, which runs it only where it applies (``heat_network_temperature``: only
+    a heat-network variant, and a city combination has none)."""
+    return tuple(name for name in LOCK_IN_CHECKS if statuses.get(name) == "fail")
 
 
 def _facts(case: _BuildingCase, plant, lock_in_failures: tuple, epc_kwh_m2: float) -> dict:
