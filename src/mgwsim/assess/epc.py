@@ -58,7 +58,8 @@ EPC_FACTORS_FLANDERS: Mapping[str, float] = {
     "heating_oil": 1.0,
     "lpg": 1.0,
 }
-"""Flemish primary-energy conversion factors [kWh_prim/kWh_final] (EPB regulation, Energiebesluit of 19 November 2010; annex not verified).
+"""Flemish primary-energy conversion factors [kWh_prim/kWh_final] (EPB regulation, Energiebesluit of
+19 November 2010; annex not verified).
 Biomass, district heat and other carriers have no default here: pass them in ``factors``."""
 
 EPC_FACTORS_EU_DEFAULT: Mapping[str, float] = {**EPC_FACTORS_FLANDERS, "electricity": 1.9}
