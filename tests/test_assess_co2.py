@@ -22,7 +22,7 @@ from mgwsim.errors import InputError
 
 def test_factors_carry_year_scope_and_source():
     factors = load_co2_factors(2023, electricity="residual_mix")
-    assert factors.loc["electricity", "kg_co2_per_kwh"] == pytest.approx(0.16749)  # AIB via VREG (FACTS.md)
+    assert factors.loc["electricity", "kg_co2_per_kwh"] == pytest.approx(0.16749)  # AIB European Residual Mixes 2023, Belgium, via VREG
     assert load_co2_factors(2022, electricity="residual_mix").loc["electricity", "kg_co2_per_kwh"] == pytest.approx(0.14427)
     assert set(factors.columns) >= {"kg_co2_per_kwh", "year", "scope", "source"}
     assert factors["source"].str.len().min() > 10
@@ -33,7 +33,7 @@ def test_gas_factor_basis_ncv_vs_gcv():
     gcv = load_co2_factors(2019, fuel_basis="gcv").loc["natural_gas", "kg_co2_per_kwh"]
     assert ncv == pytest.approx(56_100 / 277_777.78, rel=1e-6)  # IPCC 2006 default, kg/TJ -> kg/kWh
     assert gcv == pytest.approx(0.9 * ncv, rel=1e-6)
-    assert 0.18 < gcv < ncv < 0.21  # FACTS.md: about 0.20-0.23 depending on basis/scope
+    assert 0.18 < gcv < ncv < 0.21  # about 0.20-0.23 depending on basis/scope (IPCC 2006 Vol. 2 Table 1.4 and NCV/GCV)
 
 
 def test_unknown_year_or_variant_raises():

@@ -90,7 +90,7 @@ def test_result_fields():
 
 def test_gwp_table_matches_facts_and_blend_arithmetic():
     table = load_refrigerants()
-    facts = {"R32": 675, "R410A": 2088, "R454C": 148, "R1234ze(E)": 7, "R290": 3, "R744": 1}  # FACTS.md (AR4)
+    facts = {"R32": 675, "R410A": 2088, "R454C": 148, "R1234ze(E)": 7, "R290": 3, "R744": 1}  # AR4 values as Regulation (EU) 2024/573 uses them
     for name, gwp in facts.items():
         assert table.loc[name, "gwp_ar4"] == gwp
     for basis in ("gwp_ar4", "gwp_ar6"):

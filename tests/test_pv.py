@@ -141,7 +141,7 @@ def _performance_ratio(weather: Weather, array: PvArray) -> float:
 def test_uccle_tmy_south_35_in_published_belgian_range(uccle_tmy):
     south = PvArray(35, 180, 1.0)
     yield_kwh = specific_yield_kwh_per_kwp(uccle_tmy, south)
-    # FACTS.md: 850-1000 kWh/kWp.a for good orientations in Belgium. This TMYx year is sunny
+    # 850-1000 kWh/kWp.a for good orientations in Belgium (secondary, publication not identified). This TMYx year is sunny
     # (GHI 1114 kWh/m2.a, diffuse share 0.42), so the upper bound is taken 5 % wider.
     assert 850.0 <= yield_kwh <= 1050.0
     # PVWatts chain: 14.08 % losses, ~96 % inverter, temperature and IAM -> PR 0.75-0.84.

@@ -230,14 +230,11 @@ def test_formats_are_babel_nl_be():
 
 
 def test_sources_cite_the_publication_not_the_notes_file():
-    assert src.publication_source("about 1200 EUR/kWp (VEA solar map assumptions, via FACTS.md); scale") == (
+    # the data files name the publications themselves (tests/test_sources_cited.py); the report only tidies spaces
+    assert src.publication_source("about 1200 EUR/kWp (VEA solar map assumptions);  scale ") == (
         "about 1200 EUR/kWp (VEA solar map assumptions); scale")
-    assert src.publication_source("Flemish surcharge, secondary: rate card 2026 (FACTS.md)") == (
-        "Flemish surcharge, secondary: rate card 2026")
-    assert src.publication_source("MV metering, Infrax 2015 connection sheet (FACTS.md; old)") == (
+    assert src.publication_source("MV metering, Infrax 2015 connection sheet (old)") == (
         "MV metering, Infrax 2015 connection sheet (old)")
-    assert src.publication_source("cabin 'tens of thousands' (FACTS.md, not verified)") == (
-        "cabin 'tens of thousands' (not verified)")
 
 
 def test_investments_and_tariff_parameters_in_dutch():

@@ -94,7 +94,7 @@ class PvArray:
         (-0.0029 to -0.0040 /K); PVWatts' "standard" module uses -0.0037 /K (Dobos, 2014).
     dc_ac_ratio : float
         DC nameplate / inverter AC rating [-], 0.8-2.0. Default 1.15: the Flemish solar-map
-        assumption of an inverter at 85-90 % of kWp (VEA; secondary, see FACTS.md).
+        assumption of an inverter at 85-90 % of kWp (VEA solar map assumptions; secondary, original publication not identified).
     eta_inv_nom : float
         Nominal inverter efficiency [-] (PVWatts default 0.96), in [0.8, 1].
     system_losses_frac : float

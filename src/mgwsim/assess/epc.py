@@ -18,7 +18,7 @@ loads, lighting and EV charging are not part of the residential indicator.
 
 Conversion factors (``fp``): electricity 2.5 and fossil fuels 1.0 as in the Flemish EPB
 regulation (Energiebesluit of 19 November 2010, annex on the EPB calculation method;
-FACTS.md, section "EPC"). The EU default primary-energy factor for electricity, 1.9,
+secondary, exact annex not verified). The EU default primary-energy factor for electricity, 1.9,
 is available as :data:`EPC_FACTORS_EU_DEFAULT` (Directive (EU) 2023/1791, the article on
 conversion factors -- Article 31 as far as we recall; check the article number before
 citing it). See ``docs/epc_indicator.md`` for how the indicator differs from an EPC.
@@ -58,7 +58,8 @@ EPC_FACTORS_FLANDERS: Mapping[str, float] = {
     "heating_oil": 1.0,
     "lpg": 1.0,
 }
-"""Flemish primary-energy conversion factors [kWh_prim/kWh_final] (EPB regulation; FACTS.md).
+"""Flemish primary-energy conversion factors [kWh_prim/kWh_final] (EPB regulation, Energiebesluit of
+19 November 2010; annex not verified).
 Biomass, district heat and other carriers have no default here: pass them in ``factors``."""
 
 EPC_FACTORS_EU_DEFAULT: Mapping[str, float] = {**EPC_FACTORS_FLANDERS, "electricity": 1.9}
@@ -73,7 +74,8 @@ LABEL_UPPER_BOUNDS: tuple[tuple[str, float], ...] = (
     ("E", 500.0),
 )
 """Flemish residential EPC label scale [kWh/m²·a]: A+ < 0, A 0-100, B 100-200, C 200-300,
-D 300-400, E 400-500, F > 500 (FACTS.md). A boundary value belongs to the better label
+D 300-400, E 400-500, F > 500 (Flemish EPC scale as widely reported; original publication not
+identified). A boundary value belongs to the better label
 (100 is A), consistent with the target "at most 100 kWh/m²"."""
 
 PV_CREDITS = ("production", "self_used")
@@ -137,7 +139,7 @@ def epc_label(indicator_kwh_per_m2: float) -> str:
     """The Flemish residential EPC label of an indicator value [kWh/m²·a].
 
     A+ below 0; A for 0 up to and including 100; B above 100 up to and including 200;
-    and so on to E (400-500); F above 500 (scale from FACTS.md).
+    and so on to E (400-500); F above 500 (Flemish EPC scale; original publication not identified).
     """
     value = check_number(indicator_kwh_per_m2, "indicator_kwh_per_m2", owner="epc_label", unit="kWh/m2.a")
     if value < 0.0:

@@ -79,6 +79,11 @@ _LITERAL: dict[str, str] = {
     "secondary ('about 165 gCO2e/kWh', Electricity Maps gives 175)":
         "secundair ('ongeveer 165 gCO2e/kWh', Electricity Maps geeft 175)",
     "original publication not identified": "oorspronkelijke publicatie niet gevonden",
+    "exact act not identified": "precieze wettekst niet gevonden",
+    "AIB European Residual Mixes 2022, Belgium, as published by VREG":
+        "AIB European Residual Mixes 2022, België, zoals gepubliceerd door de VREG",
+    "AIB European Residual Mixes 2023, Belgium, as published by VREG":
+        "AIB European Residual Mixes 2023, België, zoals gepubliceerd door de VREG",
     "direct CO2 of combustion per kWh gross calorific value": "directe CO2 van de verbranding per kWh bovenste "
                                                                "verbrandingswaarde",
     "life-cycle CO2e": "CO2e over de levenscyclus",
@@ -160,8 +165,10 @@ _LITERAL: dict[str, str] = {
         "aanname: op de day-aheadprijs geïndexeerd contract voor ondernemingen (niet geverifieerd)",
     "assumption: preventive maintenance of cabin (not verified)":
         "aanname: preventief onderhoud van de cabine (niet geverifieerd)",
-    "assumption: same as electricity data management (electricity figure; gas figure not verified)":
-        "aanname: gelijk aan het databeheer voor elektriciteit (cijfer voor elektriciteit; cijfer voor gas niet "
+    "assumption: same as electricity data management (electricity figure from a supplier rate card April 2026, "
+    "secondary, original publication not identified; gas figure not verified)":
+        "aanname: gelijk aan het databeheer voor elektriciteit (cijfer voor elektriciteit uit een tariefkaart van een "
+        "leverancier van april 2026, secundair, oorspronkelijke publicatie niet gevonden; cijfer voor gas niet "
         "geverifieerd)",
     "assumption: supplier mark-up on day-ahead indexed business contracts (not verified)":
         "aanname: opslag van de leverancier op day-aheadcontracten voor ondernemingen (niet geverifieerd)",

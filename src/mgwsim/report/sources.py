@@ -28,26 +28,10 @@ DATA_README_TOPICS = ("weather", "typology", "tariffs", "prices", "costs", "co2"
 """Data folders whose READMEs the report lists (the data a study reads)."""
 
 
-NOTES_FILE = r"FACTS\.md"
-"""The project's internal notes file, which some data files name as where a figure was collected; the report
-cites the publications named beside it, never the notes file (:func:`publication_source`)."""
-
-_NOTES_PATTERNS = (
-    (rf"\s*\((?:via )?{NOTES_FILE}\)", ""),                      # "(FACTS.md)"
-    (rf"[,;]\s*(?:via )?{NOTES_FILE}(?=[),;])", ""),               # ", via FACTS.md)" "; FACTS.md)"
-    (rf"\((?:via )?{NOTES_FILE}\s*[,;]?\s*", "("),                 # "(FACTS.md, not verified)" "(FACTS.md electricity"
-    (rf":\s*{NOTES_FILE}\s*", " "),                               # "secondary: FACTS.md ('about"
-    (rf",?\s*(?:via )?{NOTES_FILE}", ""),                           # anything left
-)
-
-
 def publication_source(text: str) -> str:
-    """A data file's source note without the internal notes file it was collected in (:data:`NOTES_FILE`):
-    the publication named beside it stays ("about 1200 EUR/kWp (VEA solar map assumptions, via FACTS.md)"
-    becomes "about 1200 EUR/kWp (VEA solar map assumptions)")."""
-    for pattern, replacement in _NOTES_PATTERNS:
-        text = re.sub(pattern, replacement, str(text))
-    return re.sub(r"\s{2,}", " ", text.replace("()", "")).strip()
+    """A data file's source note as the report shows it, whitespace tidied. The data files cite the publications
+    behind their figures (tests/test_sources_cited.py keeps the project's internal notes file out of them)."""
+    return re.sub(r"\s{2,}", " ", str(text)).strip()
 
 
 def design(result):
@@ -329,7 +313,7 @@ def cost_item(item: str, language: str) -> str:
 
 
 def cost_table_shown(result, language: str) -> pd.DataFrame:
-    """:func:`cost_table` for the report: columns in words, sources without the notes file, years as text."""
+    """:func:`cost_table` for the report: columns in words, sources tidied, years as text."""
     frame = cost_table(result).copy()
     frame.index = [cost_item(item, language) for item in frame.index]
     if "size_unit" in frame:
@@ -343,7 +327,7 @@ def cost_table_shown(result, language: str) -> pd.DataFrame:
 
 
 def co2_table_shown(result, language: str) -> pd.DataFrame:
-    """:func:`co2_table` for the report: carriers and columns in words, sources without the notes file."""
+    """:func:`co2_table` for the report: carriers and columns in words, sources tidied."""
     frame = co2_table(result).copy()
     frame["source"] = frame["source"].map(publication_source)
     frame["year"] = frame["year"].map(lambda y: str(int(y)))
