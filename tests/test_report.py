@@ -407,7 +407,7 @@ CASES = [
      {"en": ["injection"], "nl": ["injectie"]}),
     ("escalation", dict(changes={}), {"en": ["No price change on top of inflation"], "nl": ["geen prijswijziging"]},
      {}),
-    ("envelope_now", dict(name="roof first", items=["roof insulation (363 m²)"], cost_eur=43518.5, years=[2029]),
+    ("envelope_now", dict(name="roof first", items=["roof insulation (363 m²)"], cost_eur=43518.6, years=[2029]),
      {"en": ["'roof first' does not wait for the path", "roof insulation (363 m²) now", "EUR 43,519 excl. VAT",
              "pay the same works in 2029"],
       "nl": ["'roof first' wacht niet op het pad", "€ 43.519 excl. btw", "dezelfde werken in 2029"]}, {}),

@@ -323,12 +323,35 @@ def later_events(result, name: str, language: str = "en") -> list[dict]:
     weights = capital_weights(result)
     install = int(result.inputs.install_year)
 
-    def bought(vr, year: int) -> list[str]:
-        return [item_label(item_name(i), language) for i in vr.investments if int(i.first_year) == year]
+    def bought(investments, year: int) -> list[str]:
+        return [_later_item(i, language) for i in investments if int(i.first_year) == year]
 
+    # the reference side of the business case also buys the path's steps this variant carries out now
+    # (Variant.envelope_now): those are the reference's purchases in their year, the variant's saving then
+    variant = result.result(name).variant
+    reference_items = list(result.reference.investments)
+    if variant.envelope_now:
+        from mgwsim.study.costs import advanced_step_investments
+
+        inputs = result.inputs
+        reference_items += advanced_step_investments(variant.envelope_now, inputs.renovation_path, inputs.building,
+                                                     inputs.cost_table)
     return [{"year": install + int(year), "n": int(year), "per_apartment_eur": split_cents(row["change_eur"], weights),
-             "items": bought(result.result(name), int(year)), "reference_items": bought(result.reference, int(year))}
+             "items": bought(result.result(name).investments, int(year)),
+             "reference_items": bought(reference_items, int(year))}
             for year, row in costs.iterrows()]
+
+
+def _later_item(investment, language: str) -> str:
+    """A later purchase in words: an envelope step in its year ("roof insulation in year 3 (363 m2)") as the
+    works and their area ("roof insulation (363 m²)", page one states the year itself), others by :func:`item_name`."""
+    from mgwsim.report.text import _ENVELOPE_NL
+
+    match = re.fullmatch(r"(.+) in year \d+ \((\d+) m2\)", investment.name)
+    if match is None:
+        return item_label(item_name(investment), language)
+    works = _ENVELOPE_NL.get(match[1], match[1]) if language == "nl" else match[1]
+    return f"{works} ({format_number(float(match[2]), language)} m²)"
 
 
 def _money(result, name: str, language: str) -> list[Paragraph]:
