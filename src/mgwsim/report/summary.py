@@ -167,13 +167,14 @@ def tie_paragraph(result, language: str) -> Paragraph | None:
         level_saving = -float(effects.loc[level_name, "level_effect_eur"])
         as_run = float(effects.loc[level_name, "fixed_heat_led_eur"] - effects.loc[level_name, "variant_eur"])
     return Paragraph("tie", s.tie(
-        language, first=first, second=second, first_value=decision.criterion_text(first, language),
+        language, first=_label(result, first, language), second=_label(result, second, language),
+        first_value=decision.criterion_text(first, language),
         second_value=decision.criterion_text(second, language), difference_frac=difference,
         threshold_frac=threshold, margin=margin, margin_unit=criterion.unit,
         years=result.inputs.finance.horizon_years,
         apart=s.apart(language, design(result.result(first).variant), design(result.result(second).variant)),
-        level_name=level_name, level_saving_eur=level_saving, as_run_saving_eur=as_run, gaps_eur=gaps,
-        tonnes=tonnes, others=decision.tied[2:]) + " " + decision.tie_break_text(language))
+        level_name=None if level_name is None else _label(result, level_name, language), level_saving_eur=level_saving, as_run_saving_eur=as_run, gaps_eur=gaps,
+        tonnes=tonnes, others=[_label(result, n, language) for n in decision.tied[2:]]) + " " + decision.tie_break_text(language))
 
 
 def conditions_paragraph(result, language: str, path_year: int | None) -> Paragraph:
@@ -225,8 +226,9 @@ def recommendation_paragraphs(result, language: str) -> list[Paragraph]:
     out = [Paragraph("recommendation", s.headline(language, name=None if name is None
                                                   else variant_label(result, name, language))),
            Paragraph("qualification", s.qualification(
-               language, n_studied=len(result.results), n_qualified=len(decision.qualified), name=name,
-               criterion=criterion, value=value, closest=detail, tied=bool(decision.tied),
+               language, n_studied=len(result.results), n_qualified=len(decision.qualified),
+               name=None if name is None else _label(result, name, language),
+               criterion=criterion, value=value, closest=_label(result, detail, language), tied=bool(decision.tied),
                shortfalls=[f.text(language) for f in decision.table.loc[detail, "shortfalls"]],
                remedies=decision.remedies(language))),
            conditions_paragraph(result, language, path_year)]
@@ -403,7 +405,8 @@ def _choices(result, name: str, sensitivity: pd.DataFrame | None, language: str)
     step = decision.chimney_free_step
     if step is not None and decision.recommended == name:
         out.append(Paragraph("chimney_free", s.chimney_free(
-            language, name=name, other=step.name, extra_cost_eur=step.extra_cost_eur,
+            language, name=_label(result, name, language), other=_label(result, step.name, language),
+            extra_cost_eur=step.extra_cost_eur,
             extra_co2_t=step.extra_co2_avoided_t, marginal_eur_per_t=step.marginal_eur_per_t,
             qualifies=step.qualifies, years=years)))
     effects = result.dynamic_tariff_effects()
@@ -411,7 +414,7 @@ def _choices(result, name: str, sensitivity: pd.DataFrame | None, language: str)
         rank = decision.table.loc[variant, "rank"] if variant in decision.table.index else np.nan
         if variant == name or (not np.isnan(rank) and rank <= DYNAMIC_NEAR_TOP):
             out.append(Paragraph(f"dynamic-{variant}", s.dynamic(
-                language, name=str(variant), variant_eur=row["variant_eur"],
+                language, name=_label(result, str(variant), language), variant_eur=row["variant_eur"],
                 fixed_heat_led_eur=row["fixed_heat_led_eur"], level_effect_eur=row["level_effect_eur"],
                 flexibility_effect_eur=row["flexibility_effect_eur"], dynamic_heat_led_eur=row["dynamic_heat_led_eur"],
                 strategy=str(row["strategy"]))))
@@ -442,7 +445,9 @@ def best_npv_paragraph(result, name: str, language: str) -> Paragraph | None:
     if shown is None and unqualified is None:
         return None
     return Paragraph("best_npv_other", s.best_npv_other(
-        language, name=shown, npv_eur=table.loc[shown, "npv_eur"] if shown else None, unqualified=unqualified,
+        language, name=_label(result, shown, language) if shown else shown,
+        npv_eur=table.loc[shown, "npv_eur"] if shown else None,
+        unqualified=_label(result, unqualified, language) if unqualified else unqualified,
         unqualified_npv_eur=table.loc[unqualified, "npv_eur"] if unqualified else None,
         reason=table.loc[unqualified, "shortfalls"][0].text(language) if unqualified else ""))
 
@@ -476,6 +481,11 @@ def page_one(result, language: str = "en", sensitivity: pd.DataFrame | None = No
 def variant_of(result, name: str):
     """The :class:`~mgwsim.study.Variant` called ``name`` (the reference or a studied variant)."""
     return next(vr.variant for vr in (result.reference, *result.results) if vr.variant.name == name)
+
+
+def _label(result, name: str, language: str) -> str:
+    """:func:`variant_label` for a study result; the name as given for a result without variants (a stand-in)."""
+    return variant_label(result, name, language) if hasattr(result, "results") else name
 
 
 def variant_label(result, name: str, language: str) -> str:
