@@ -306,18 +306,25 @@ def test_economics_shows_one_off_apart_from_yearly_with_the_key_and_the_subsidy_
     assert format_eur(vat.loc[("reference", "fossil_heating"), "vat_eur"], "en") in economics
 
 
-def test_lock_in_section_shows_today_and_the_end_of_the_path(studies, reports):
-    result = studies["demo"]
-    name = result.detail_variant
-    html = reports["demo_en"].html.read_text(encoding="utf-8")
-    table = re.search(r'<table id="lock-in-table">(.*?)</table>', html, re.S).group(1)
-    today = {c.name: c.status for c in result.result(name).checks}
-    end = {c.name: c.status for c in result.paths[name].final_checks()}
-    rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]
-    assert len(rows) == len({*today, *end})
-    fossil = next(r for r in rows if "Fossil lock-in" in r)
-    assert re.findall(r'<td class="(pass|warn|fail)">', fossil) == [today["fossil_lock_in"], end["fossil_lock_in"]]
-    assert today["fossil_lock_in"] == "fail" and end["fossil_lock_in"] != "fail"
+def test_lock_in_section_shows_today_and_the_end_of_the_path(studies, reports, tmp_path):
+    """The demo's 'roof first' keeps its boiler's share within the tolerance today and at the end of the path;
+    without it, the recommended variant fails the fossil lock-in today and passes it at the end: both columns."""
+    pages = {"demo": reports["demo_en"].html,
+             "demo_path": write_report(studies["demo_path"], tmp_path / "path", language="en",
+                                       hourly_in_workbook=False).html}
+    for study, path in pages.items():
+        result = studies[study]
+        name = result.detail_variant
+        html = path.read_text(encoding="utf-8")
+        table = re.search(r'<table id="lock-in-table">(.*?)</table>', html, re.S).group(1)
+        today = {c.name: c.status for c in result.result(name).checks}
+        end = {c.name: c.status for c in result.paths[name].final_checks()}
+        rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]
+        assert len(rows) == len({*today, *end})
+        fossil = next(r for r in rows if "Fossil lock-in" in r)
+        assert re.findall(r'<td class="(pass|warn|fail)">', fossil) == [today["fossil_lock_in"],
+                                                                        end["fossil_lock_in"]]
+        assert (today["fossil_lock_in"] == "fail") == (study == "demo_path") and end["fossil_lock_in"] != "fail"
 
 
 def test_building_section_shows_the_construction_year_not_the_periods_first_year(reports):
@@ -1001,7 +1008,7 @@ def test_best_npv_names_a_qualified_variant_or_says_why_the_best_does_not_qualif
     assert best_npv_paragraph(fake, "c", "en") is None  # the recommended one has the best NPV of all
 
 
-def test_investments_are_listed_item_by_item_and_add_up_to_the_table(studies, reports):
+def test_investments_are_listed_item_by_item_and_add_up_to_the_table(studies, reports, tmp_path):
     demo = studies["demo"]
     book = pd.read_excel(reports["demo_en"].workbook, sheet_name=None)
     assert list(book) == [s for s in SHEETS if s != "hourly"]
@@ -1019,7 +1026,10 @@ def test_investments_are_listed_item_by_item_and_add_up_to_the_table(studies, re
             rows = items[(items["variant"] == name) & (items["year_bought"] == 0)]
             expected = vat.loc[option, "excl_vat_eur"].sum() + vat.loc[option, "vat_eur"].sum()
             assert rows["capex_incl_vat_eur"].sum() == pytest.approx(expected)
-    remount = items[(items["variant"] == demo.recommended) & (items["year_bought"] == 3)].iloc[0]
+    # the PV variants' remount for the roof works (the recommended 'roof first' has no PV to remount)
+    pv = studies["demo_path"].recommended
+    assert items[(items["variant"] == demo.recommended) & (items["year_bought"] > 0)].empty
+    remount = items[(items["variant"] == pv) & (items["year_bought"] == 3)].iloc[0]
     assert (remount["kind"], remount["capex_excl_vat_eur"], remount["vat_frac"], remount["capex_incl_vat_eur"]) == (
         "one-off", 6000.0, 0.06, pytest.approx(6360.0))
     assert pd.isna(remount["lifetime_years"]) and remount["maintenance_frac_per_year"] == 0.0
@@ -1029,7 +1039,10 @@ def test_investments_are_listed_item_by_item_and_add_up_to_the_table(studies, re
     table = re.search(r'<details id="investments">(.*?)</details>', html, re.S).group(1)  # collapsed
     for item in demo.result(demo.recommended).investments + demo.reference.investments:
         assert escape(item.name) in table
-    assert "Investments: + PV + dynamic tariff and the reference" in table and ">one-off<" in table
+    assert f"Investments: {demo.recommended} and the reference" in table
+    html_pv = write_report(studies["demo_path"], tmp_path / "pv", language="en", hourly_in_workbook=False).html
+    table = re.search(r'<details id="investments">(.*?)</details>', html_pv.read_text(encoding="utf-8"), re.S).group(1)
+    assert f"Investments: {pv} and the reference" in table and ">one-off<" in table
 
 
 @pytest.mark.parametrize("language", ["en", "nl"])
