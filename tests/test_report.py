@@ -1173,7 +1173,9 @@ def test_workbook_stores_numbers_as_numbers_and_text_as_text(result, reports):
         for row in sheet.iter_rows():
             for cell in row:
                 if cell.data_type == "f":
-                    assert sheet.title in ("decision", "cash_flows", "items"), (sheet.title, cell.coordinate)
+                    # the grants are live formulas on their eligibility and the investment (tests/test_workbook.py)
+                    assert sheet.title in ("decision", "cash_flows", "grants", "items"), (sheet.title,
+                                                                                          cell.coordinate)
                     assert "HYPERLINK" not in str(cell.value) and "1+1" not in str(cell.value)
                 elif cell.value == FORMULA_NAME or cell.value == "=1+1":
                     assert cell.data_type == "s"
@@ -1193,10 +1195,20 @@ def test_workbook_has_every_sheet_with_its_rows(result, reports):
     header_row = cash_flow_sheet(result)[2].header_row
     flows = pd.read_excel(reports["en"].workbook, sheet_name="cash_flows", header=header_row - 1)
     assert len(flows) == horizon + 1
-    # the grants as paid are numbers; the other lines are formulas (recomputed in tests/test_workbook.py)
+    # the grants as paid are formulas on the grants sheet, like the other lines (recomputed in
+    # tests/test_workbook.py): as computed they are the business case's (the Dutch workbook, without the hourly
+    # sheet, has the same cells)
+    from openpyxl.utils import get_column_letter
+
+    path = reports["nl"].workbook
+    solution = _evaluate(path)
+    flows_nl = pd.read_excel(path, sheet_name="cash_flows", header=header_row - 1)
     for vr, case in zip(result.results, result.cases, strict=True):
         column = f"{vr.variant.name} | variant_works_grants_eur"
-        np.testing.assert_allclose(flows[column].to_numpy(), case.cash_flows["variant_works_grants_eur"].to_numpy())
+        letter = get_column_letter(list(flows_nl.columns).index(column) + 1)
+        computed = [_value(solution, f"'[{path.name}]CASH_FLOWS'!{letter}{header_row + 1 + i}") or 0.0
+                    for i in range(horizon + 1)]
+        np.testing.assert_allclose(computed, case.cash_flows["variant_works_grants_eur"].to_numpy(), atol=0.005)
     hourly = sheets["hourly"]
     assert len(hourly) == (n_variants + 1) * len(result.inputs.weather.data)  # every option, the reference too
     detail = hourly[hourly["variant"] == result.detail_variant]
