@@ -1069,7 +1069,7 @@ def test_dutch_report_translates_the_ventilation_and_the_state_as_is(reports, st
     nl = _parse(reports["demo_nl"].html)
     assert "Ventilatie natuurlijk (systeem A)" in nl.section_text("building")
     assert "Ventilatie natural" not in nl.section_text("building")  # (sources quoted in English keep "natural gas")
-    path = re.search(r'<table id="renovation-path-table">(.*?)</table>',
+    path = re.search(r'<table id="renovation-path-table"[^>]*>(.*?)</table>',
                      reports["demo_nl"].html.read_text(encoding="utf-8"), re.S).group(1)
     assert "<td>zoals het is</td>" in path and "as is" not in path
     assert "<td>dakisolatie</td>" in path and "roof insulation" not in path  # the step's Dutch label
