@@ -593,8 +593,17 @@ def plain_advice(result, language: str) -> Paragraph:
     decision = result.decision
     if decision.recommended is not None:
         variant = variant_of(result, decision.recommended)
+        design = design_in_words(variant, language)
+        if variant.envelope_now:  # the envelope works it does now are part of what is advised
+            from mgwsim.study.costs import envelope_now_investments
+
+            inputs = result.inputs
+            works = [_works_now(i.name, language) for i in envelope_now_investments(
+                variant.envelope_now, inputs.building, inputs.cost_table)]
+            design += {"en": ", and {} now, with the heat pumps", "nl": ", en {} nu, samen met de warmtepompen"}[
+                language].format(s.join_words(works, language))
         return Paragraph("plain-advice", _say("plain_advice", language, name=variant.label(language),
-                                              design=design_in_words(variant, language)))
+                                              design=design))
     closest = variant_of(result, result.detail_variant)
     shortfalls = s.join_words(list(dict.fromkeys(
         plain_shortfall(f.key, language) for f in decision.table.loc[closest.name, "shortfalls"])), language)
