@@ -895,9 +895,10 @@ def test_later_one_off_purchases_are_stated_by_year_and_per_apartment(studies, l
     assert full.result(first).variant.envelope_now
     early = [i for i in full.result(first).investments if i.first_year == 0 and "roof insulation" in i.name]
     assert len(early) == 1
-    saving = early[0].capex_eur * (1 + early[0].vat_frac) / full.inputs.building.n_apartments  # at 6 % VAT
-    assert later_costs(full.case(first))["change_eur"].to_dict() == {
-        3: pytest.approx(-early[0].capex_eur * (1 + early[0].vat_frac))}
+    vat = float(full.case(first).subsidies.vat_frac_for(early[0].vat_class))
+    assert vat == 0.06  # renovation of a dwelling older than 10 years
+    saving = early[0].capex_eur * (1 + vat) / full.inputs.building.n_apartments
+    assert later_costs(full.case(first))["change_eur"].to_dict() == {3: pytest.approx(-early[0].capex_eur * (1 + vat))}
     area = format_number(float(re.search(r"\((\d+) m2\)", early[0].name)[1]), language)
     assert {"en": (f"Later one-off payments, not in the yearly figures: in 2029 (year 3) the reference would buy the "
                    f"roof insulation ({area} m²) and the variant not: each apartment saves "
