@@ -162,7 +162,7 @@ def tie_paragraph(result, language: str) -> Paragraph | None:
     level_name = level_saving = as_run = None
     effects = result.dynamic_tariff_effects()
     dynamic = [n for n in (first, second) if n in effects.index]
-    if len(dynamic) == 1:
+    if dynamic == [first]:  # a lead can rest on the first's contract; the second's only narrows it
         level_name = dynamic[0]
         level_saving = -float(effects.loc[level_name, "level_effect_eur"])
         as_run = float(effects.loc[level_name, "fixed_heat_led_eur"] - effects.loc[level_name, "variant_eur"])
