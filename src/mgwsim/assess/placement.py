@@ -221,12 +221,16 @@ def charge_limit_check(refrigerant: str, unit_kw: float, placement: Placement, *
         status = "warn"
     else:
         status = "pass"
-    verdict = {"fail": "exceeds", "warn": "comes close to", "pass": "stays within"}[status]
-    verdict_nl = {"fail": "overschrijdt", "warn": "nadert", "pass": "blijft binnen"}[status]
+    above = ratio > 1.0  # an estimated charge above the limit is a warning, but it is said to be above it
+    verdict = {"fail": "exceeds", "warn": "exceeds" if above else "comes close to", "pass": "stays within"}[status]
+    verdict_nl = {"fail": "overschrijdt", "warn": "overschrijdt" if above else "nadert", "pass": "blijft binnen"}[status]
     advice = advice_nl = ""
+    if status == "warn" and above:
+        advice = " The charge is an estimate: the unit's datasheet charge decides."
+        advice_nl = " De vulling is een schatting: de vulling op het gegevensblad van het toestel beslist."
     if status != "pass" and placement.location == "indoor":
-        advice = " Place the unit outdoors or build a machinery room to EN 378-3 (gas detection, ventilation)."
-        advice_nl = (" Plaats het toestel buiten of bouw een machinekamer volgens EN 378-3 (gasdetectie, "
+        advice += " Place the unit outdoors or build a machinery room to EN 378-3 (gas detection, ventilation)."
+        advice_nl += (" Plaats het toestel buiten of bouw een machinekamer volgens EN 378-3 (gasdetectie, "
                      "ventilatie).")
     return CheckResult(
         name, status, round(charge, 2), "kg", round(allowed, 2),

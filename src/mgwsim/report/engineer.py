@@ -112,7 +112,8 @@ def cost_breakdown_html(result, name: str, language: str, table_id: str) -> str:
             rows.append([label, (size_text(row["size"], row["size_unit"], language), "num"),
                          (format_eur(row["unit_price_eur"], language, 2) + (f"/{unit}" if unit else ""), "num"),
                          _money(row["amount_excl_vat_eur"], language), (format_pct(row["vat_frac"], language), "num"),
-                         _money(row["amount_incl_vat_eur"], language), cite(src.publication_source(row["source"]))])
+                         _money(row["amount_incl_vat_eur"], language),
+                         cite(src.publication_source(row["source"]), language)])
             classes.append("")
         rows.append([t(total_key, language), "", "", _money(part["amount_excl_vat_eur"].sum(), language), "",
                      _money(part["amount_incl_vat_eur"].sum(), language), ""])

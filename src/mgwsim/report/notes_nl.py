@@ -261,6 +261,59 @@ _LITERAL: dict[str, str] = {
     "EUR per kW of output at 75/65/20": "aanname van mgwsim (niet geverifieerd): lagetemperatuur- of "
                                        "ventilatorconvectoren met de bekabeling van hun ventilatoren, ongeveer 700 EUR "
                                        "per kW afgiftevermogen bij 75/65/20",
+    # heat networks, ground and water sources, gas disconnection, connection studies (cost table rows)
+    "mgwsim assumption (not verified): dismantling and disposal of a collective gas boiler, its flue liner and gas "
+    "piping in the boiler room": "aanname van mgwsim (niet geverifieerd): demontage en afvoer van een collectieve "
+                                 "gasketel, zijn rookgaskanaal en de gasleidingen in de stookplaats",
+    "mgwsim assumption (not verified): indirect substation (plate exchanger, control valve, heat meter, controls) in "
+    "the existing plant room, installed, replacing the boiler":
+        "aanname van mgwsim (niet geverifieerd): indirect onderstation (platenwisselaar, regelklep, warmtemeter, "
+        "regeling) in de bestaande stookplaats, geplaatst, in de plaats van de ketel",
+    "replace it with the network operator's offer": "vervang dit door de offerte van de netbeheerder",
+    "mgwsim assumption (not verified): new connection cable from the distribution cabinet and adapted metering "
+    "cabinet": "aanname van mgwsim (niet geverifieerd): nieuwe aansluitkabel vanaf de distributiekast en een "
+               "aangepaste meterkast",
+    "depends on the distance and the local grid": "hangt af van de afstand en het lokale net",
+    "Infrax West, Tarieven aansluitingen elektriciteit - laagspanning 2012, 1.1.1: power fee 19.00 EUR excl. VAT "
+    "(22.99 incl. 21 %) per kVA above 10 kVA": "Infrax West, Tarieven aansluitingen elektriciteit - laagspanning "
+                                              "2012, 1.1.1: vermogensvergoeding 19,00 EUR excl. btw (22,99 incl. "
+                                              "21 %) per kVA boven 10 kVA",
+    "old, another DSO area (now Fluvius West), not indexed": "oud, een ander netgebied (nu Fluvius West), niet "
+                                                              "geïndexeerd",
+    "old, not indexed": "oud, niet geïndexeerd",
+    "read as excl. VAT": "gelezen als excl. btw",
+    "Fluvius Antwerpen tariff list for 2019, 1. Orienterende studie, low voltage (LS), > 100 kVA":
+        "tarievenlijst van Fluvius Antwerpen voor 2019, 1. Oriënterende studie, laagspanning (LS), > 100 kVA",
+    "Fluvius Antwerpen tariff list for 2019, 2. Detailstudie, low voltage (LS), > 100 kVA":
+        "tarievenlijst van Fluvius Antwerpen voor 2019, 2. Detailstudie, laagspanning (LS), > 100 kVA",
+    "mgwsim assumption (not verified): no public Fluvius figure found for closing a collective gas connection and "
+    "removing its meter": "aanname van mgwsim (niet geverifieerd): geen publiek bedrag van Fluvius gevonden voor het "
+                          "afsluiten van een collectieve gasaansluiting en het wegnemen van de meter",
+    "Dutch DSOs charged about 600-750 EUR incl. VAT to remove a household connection (2019-2020, press reports)":
+        "Nederlandse netbeheerders rekenden ongeveer 600-750 EUR incl. btw aan om een huishoudelijke aansluiting "
+        "te verwijderen (2019-2020, persberichten)",
+    "mgwsim assumption (not verified): the operator's connection fee (aansluitbijdrage) for a collective building, "
+    "service pipe to the facade included": "aanname van mgwsim (niet geverifieerd): de aansluitbijdrage van de "
+                                           "netbeheerder voor een collectief gebouw, de dienstleiding tot aan de gevel "
+                                           "inbegrepen",
+    "operator- and distance-specific: give the connection fee of the operator's offer in the study":
+        "afhankelijk van de netbeheerder en de afstand: geef in de studie de aansluitbijdrage uit de offerte van de "
+        "netbeheerder",
+    "mgwsim assumption: a surface-water intake and return (screen, pump, filter, plate exchanger, piping to the plant "
+    "room) about 20,000 EUR for 50 kW (not verified)":
+        "aanname van mgwsim: een inname en lozing van oppervlaktewater (rooster, pomp, filter, platenwisselaar, "
+        "leidingen tot de stookplaats) ongeveer 20.000 EUR voor 50 kW (niet geverifieerd)",
+    "mgwsim assumption: an open groundwater well doublet (production and injection well, pumps, plate exchanger, "
+    "hydrogeological study and permit) about 25,000 EUR for 50 kW (not verified)":
+        "aanname van mgwsim: een open grondwaterdoublet (productie- en injectieput, pompen, platenwisselaar, "
+        "hydrogeologische studie en vergunning) ongeveer 25.000 EUR voor 50 kW (niet geverifieerd)",
+    'secondary: German consumer cost guides (listando.de "Was kostet eine Bohrung für Erdwärme", kostencheck.de '
+    '"Erdwärme-Tiefenbohrung") quote 50-100 EUR per metre drilled, grouted and with the probe':
+        'secundair: Duitse kostengidsen voor consumenten (listando.de "Was kostet eine Bohrung für Erdwärme", '
+        'kostencheck.de "Erdwärme-Tiefenbohrung") noemen 50-100 EUR per geboorde meter, aangevuld en met de sonde',
+    "60 EUR/m, the lower end for a collective field, is an mgwsim assumption, not verified for Flanders (ask a "
+    "driller)": "60 EUR/m, de onderkant voor een collectief veld, is een aanname van mgwsim, niet geverifieerd voor "
+                "Vlaanderen (vraag het een boorbedrijf)",
     "mgwsim assumption: collective condensing boiler incl. flue adaptation (not verified)":
         "aanname van mgwsim: collectieve condensatieketel incl. aanpassing van de rookgasafvoer (niet geverifieerd)",
     "mgwsim assumption: collectors, pumps, piping, controls in the boiler room (not verified)":

@@ -162,18 +162,19 @@ def tie_paragraph(result, language: str) -> Paragraph | None:
     level_name = level_saving = as_run = None
     effects = result.dynamic_tariff_effects()
     dynamic = [n for n in (first, second) if n in effects.index]
-    if len(dynamic) == 1:
+    if dynamic == [first]:  # a lead can rest on the first's contract; the second's only narrows it
         level_name = dynamic[0]
         level_saving = -float(effects.loc[level_name, "level_effect_eur"])
         as_run = float(effects.loc[level_name, "fixed_heat_led_eur"] - effects.loc[level_name, "variant_eur"])
     return Paragraph("tie", s.tie(
-        language, first=first, second=second, first_value=decision.criterion_text(first, language),
+        language, first=_label(result, first, language), second=_label(result, second, language),
+        first_value=decision.criterion_text(first, language),
         second_value=decision.criterion_text(second, language), difference_frac=difference,
         threshold_frac=threshold, margin=margin, margin_unit=criterion.unit,
         years=result.inputs.finance.horizon_years,
         apart=s.apart(language, design(result.result(first).variant), design(result.result(second).variant)),
-        level_name=level_name, level_saving_eur=level_saving, as_run_saving_eur=as_run, gaps_eur=gaps,
-        tonnes=tonnes, others=decision.tied[2:]) + " " + decision.tie_break_text(language))
+        level_name=None if level_name is None else _label(result, level_name, language), level_saving_eur=level_saving, as_run_saving_eur=as_run, gaps_eur=gaps,
+        tonnes=tonnes, others=[_label(result, n, language) for n in decision.tied[2:]]) + " " + decision.tie_break_text(language))
 
 
 def conditions_paragraph(result, language: str, path_year: int | None) -> Paragraph:
@@ -225,8 +226,9 @@ def recommendation_paragraphs(result, language: str) -> list[Paragraph]:
     out = [Paragraph("recommendation", s.headline(language, name=None if name is None
                                                   else variant_label(result, name, language))),
            Paragraph("qualification", s.qualification(
-               language, n_studied=len(result.results), n_qualified=len(decision.qualified), name=name,
-               criterion=criterion, value=value, closest=detail, tied=bool(decision.tied),
+               language, n_studied=len(result.results), n_qualified=len(decision.qualified),
+               name=None if name is None else _label(result, name, language),
+               criterion=criterion, value=value, closest=_label(result, detail, language), tied=bool(decision.tied),
                shortfalls=[f.text(language) for f in decision.table.loc[detail, "shortfalls"]],
                remedies=decision.remedies(language))),
            conditions_paragraph(result, language, path_year)]
@@ -323,12 +325,35 @@ def later_events(result, name: str, language: str = "en") -> list[dict]:
     weights = capital_weights(result)
     install = int(result.inputs.install_year)
 
-    def bought(vr, year: int) -> list[str]:
-        return [item_label(item_name(i), language) for i in vr.investments if int(i.first_year) == year]
+    def bought(investments, year: int) -> list[str]:
+        return [_later_item(i, language) for i in investments if int(i.first_year) == year]
 
+    # the reference side of the business case also buys the path's steps this variant carries out now
+    # (Variant.envelope_now): those are the reference's purchases in their year, the variant's saving then
+    variant = result.result(name).variant
+    reference_items = list(result.reference.investments)
+    if variant.envelope_now:
+        from mgwsim.study.costs import advanced_step_investments
+
+        inputs = result.inputs
+        reference_items += advanced_step_investments(variant.envelope_now, inputs.renovation_path, inputs.building,
+                                                     inputs.cost_table)
     return [{"year": install + int(year), "n": int(year), "per_apartment_eur": split_cents(row["change_eur"], weights),
-             "items": bought(result.result(name), int(year)), "reference_items": bought(result.reference, int(year))}
+             "items": bought(result.result(name).investments, int(year)),
+             "reference_items": bought(reference_items, int(year))}
             for year, row in costs.iterrows()]
+
+
+def _later_item(investment, language: str) -> str:
+    """A later purchase in words: an envelope step in its year ("roof insulation in year 3 (363 m2)") as the
+    works and their area ("roof insulation (363 m²)", page one states the year itself), others by :func:`item_name`."""
+    from mgwsim.report.text import _ENVELOPE_NL
+
+    match = re.fullmatch(r"(.+) in year \d+ \((\d+) m2\)", investment.name)
+    if match is None:
+        return item_label(item_name(investment), language)
+    works = _ENVELOPE_NL.get(match[1], match[1]) if language == "nl" else match[1]
+    return f"{works} ({format_number(float(match[2]), language)} m²)"
 
 
 def _money(result, name: str, language: str) -> list[Paragraph]:
@@ -380,7 +405,8 @@ def _choices(result, name: str, sensitivity: pd.DataFrame | None, language: str)
     step = decision.chimney_free_step
     if step is not None and decision.recommended == name:
         out.append(Paragraph("chimney_free", s.chimney_free(
-            language, name=name, other=step.name, extra_cost_eur=step.extra_cost_eur,
+            language, name=_label(result, name, language), other=_label(result, step.name, language),
+            extra_cost_eur=step.extra_cost_eur,
             extra_co2_t=step.extra_co2_avoided_t, marginal_eur_per_t=step.marginal_eur_per_t,
             qualifies=step.qualifies, years=years)))
     effects = result.dynamic_tariff_effects()
@@ -388,7 +414,7 @@ def _choices(result, name: str, sensitivity: pd.DataFrame | None, language: str)
         rank = decision.table.loc[variant, "rank"] if variant in decision.table.index else np.nan
         if variant == name or (not np.isnan(rank) and rank <= DYNAMIC_NEAR_TOP):
             out.append(Paragraph(f"dynamic-{variant}", s.dynamic(
-                language, name=str(variant), variant_eur=row["variant_eur"],
+                language, name=_label(result, str(variant), language), variant_eur=row["variant_eur"],
                 fixed_heat_led_eur=row["fixed_heat_led_eur"], level_effect_eur=row["level_effect_eur"],
                 flexibility_effect_eur=row["flexibility_effect_eur"], dynamic_heat_led_eur=row["dynamic_heat_led_eur"],
                 strategy=str(row["strategy"]))))
@@ -419,7 +445,9 @@ def best_npv_paragraph(result, name: str, language: str) -> Paragraph | None:
     if shown is None and unqualified is None:
         return None
     return Paragraph("best_npv_other", s.best_npv_other(
-        language, name=shown, npv_eur=table.loc[shown, "npv_eur"] if shown else None, unqualified=unqualified,
+        language, name=_label(result, shown, language) if shown else shown,
+        npv_eur=table.loc[shown, "npv_eur"] if shown else None,
+        unqualified=_label(result, unqualified, language) if unqualified else unqualified,
         unqualified_npv_eur=table.loc[unqualified, "npv_eur"] if unqualified else None,
         reason=table.loc[unqualified, "shortfalls"][0].text(language) if unqualified else ""))
 
@@ -453,6 +481,11 @@ def page_one(result, language: str = "en", sensitivity: pd.DataFrame | None = No
 def variant_of(result, name: str):
     """The :class:`~mgwsim.study.Variant` called ``name`` (the reference or a studied variant)."""
     return next(vr.variant for vr in (result.reference, *result.results) if vr.variant.name == name)
+
+
+def _label(result, name: str, language: str) -> str:
+    """:func:`variant_label` for a study result; the name as given for a result without variants (a stand-in)."""
+    return variant_label(result, name, language) if hasattr(result, "results") else name
 
 
 def variant_label(result, name: str, language: str) -> str:
@@ -560,8 +593,17 @@ def plain_advice(result, language: str) -> Paragraph:
     decision = result.decision
     if decision.recommended is not None:
         variant = variant_of(result, decision.recommended)
+        design = design_in_words(variant, language)
+        if variant.envelope_now:  # the envelope works it does now are part of what is advised
+            from mgwsim.study.costs import envelope_now_investments
+
+            inputs = result.inputs
+            works = [_works_now(i.name, language) for i in envelope_now_investments(
+                variant.envelope_now, inputs.building, inputs.cost_table)]
+            design += {"en": ", and {} now, with the heat pumps", "nl": ", en {} nu, samen met de warmtepompen"}[
+                language].format(s.join_words(works, language))
         return Paragraph("plain-advice", _say("plain_advice", language, name=variant.label(language),
-                                              design=design_in_words(variant, language)))
+                                              design=design))
     closest = variant_of(result, result.detail_variant)
     shortfalls = s.join_words(list(dict.fromkeys(
         plain_shortfall(f.key, language) for f in decision.table.loc[closest.name, "shortfalls"])), language)
