@@ -761,9 +761,10 @@ def heat_network_temperature(system_result, max_loop_supply_degc: float, *, netw
     state, state_nl = _state_text(label)
     args = ("heat_network_temperature", hours, "h", limit)
     if hours == 0:
-        return _check(args[0], "pass", *args[1:], f"{state}, {network_name} reaches through its substation the supply temperature the "
-                             f"radiators need in every hour (at most {_num(float(required.max()))} °C, limit "
-                             f"{_num(limit)} °C).",
+        return _check(args[0], "pass", *args[1:],
+                      f"{state}, {network_name} reaches through its substation the supply temperature the "
+                      f"radiators need in every hour (at most {_num(float(required.max()))} °C, limit "
+                      f"{_num(limit)} °C).",
                       f"{state_nl}: {network_name} haalt via het onderstation elk uur de aanvoertemperatuur die de "
                       f"radiatoren vragen (hoogstens {_num(float(required.max()), 'nl')} °C, grens "
                       f"{_num(limit, 'nl')} °C).")

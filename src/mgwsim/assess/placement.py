@@ -356,8 +356,8 @@ def space_check(unit_kw: float, n_units: int, placement: Placement, *, roof_area
         return CheckResult(name, "warn", round(need, 1), "m2", None,
                            f"The units need about {need:.0f} m² {where}; the available area is not given "
                            "(Placement.available_area_m2).",
-                           f"De toestellen vragen ongeveer {_n(need, 'nl')} m² {where_nl}; de beschikbare oppervlakte is "
-                           "niet opgegeven.")
+                           f"De toestellen vragen ongeveer {_n(need, 'nl')} m² {where_nl}; de beschikbare "
+                           "oppervlakte is niet opgegeven.")
     space = max(space, 0.0)
     status = "fail" if need > space else "warn" if need > 0.8 * space else "pass"
     pv_text = f" after {pv:.0f} m² of PV" if pv > 0 else ""

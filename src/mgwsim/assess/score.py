@@ -6,9 +6,9 @@ Scheme (deliberately simple, so that a co-owner can recompute it by hand):
 2. The score is 100 x the weighted mean over the checks, with the weights of
    :data:`DEFAULT_WEIGHTS` (unknown checks weigh 1).
 3. A fail in a *critical* check (:data:`CRITICAL_CHECKS`: fossil lock-in, temperature
-   lock-in of the heat pumps or of a heat network, hot-water hygiene) caps the score at :data:`CRITICAL_FAIL_CAP`: a variant that
-   keeps the building on gas, cannot heat it, or breaks the legionella rules is not
-   future-proof however well it does elsewhere.
+   lock-in of the heat pumps or of a heat network, hot-water hygiene) caps the score at
+   :data:`CRITICAL_FAIL_CAP`: a variant that keeps the building on gas, cannot heat it, or
+   breaks the legionella rules is not future-proof however well it does elsewhere.
 
 The weights are an mgwsim judgement, not a published method. The Antwerp Klimaatfonds
 call scores "future-proofing" as one criterion (15 of 100 points) without a formula; this
