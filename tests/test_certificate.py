@@ -162,46 +162,127 @@ HELD_OUT_SUBSETS = {
 }
 
 
-def _collective_held_out_errors(keys):
+def _collective_held_out_errors(keys, *, ancillary=False, market_prior=True, points_at=None):
+    """|COP error| at the held-out part-load points of the >= 20 kW units; ``ancillary``: fit with the
+    declared PTO as ancillary power and predict at each held-out point's declared capacity."""
     errors = []
     for product in keymark_products():
         points = keymark_points(product, None, "part").set_index(["application_degc", "point"])
         if points["prated_kw"].max() < 20.0:
             continue
-        fit = fit_certificate(points.loc[keys].reset_index(), *MAP_GRID)
+        fit = fit_certificate(points.loc[keys].reset_index(), *MAP_GRID, market_prior=market_prior,
+                              ancillary_kw=points["p_to_kw"].iloc[0] if ancillary else 0.0)
         other = points.drop(keys).reset_index()
-        errors.extend(np.abs(fit.cop(other.source_degc, other.sink_degc) / other.cop - 1.0))
+        if points_at is not None:
+            other = other[other["point"] == points_at]
+        cop = fit.cop(other.source_degc, other.sink_degc, other.capacity_kw)
+        errors.extend(np.abs(cop / other.cop - 1.0))
     return errors
 
 
 def test_held_out_points_of_collective_units_median_error():
-    """Fit from 2-4 declared points, predict the other part-load points of the >= 20 kW units.
+    """Fit from 2-4 declared points, predict the other part-load points of the >= 20 kW units, with the
+    declared thermostat-off power PTO as the ancillary power.
 
-    Stated bound: median |COP error| <= 9 % over all subsets (measured 8.3 % on 114 points with
-    the market prior of the slopes the points cannot determine, 9.3 % without; issue 17's
-    target of 5 % is not reached: the D point at 12 °C and the 55 °C TOL point carry the
-    largest errors).
+    Stated bound: median |COP error| <= 7.5 % over all subsets (measured 7.0 % on 114 points; 8.3 % without
+    the ancillary power, 9.3 % also without the market prior). Issue 17's target of 5 % is not reached:
+    the 55 °C TOL point (+46 to +55 %), A of the 55 °C application predicted from 35 °C points
+    (+15 to +19 %), Tbiv (+10 to +17 %) and C when not fitted (-12 to -18 %) carry the largest errors.
     """
-    errors = [e for keys in HELD_OUT_SUBSETS.values() for e in _collective_held_out_errors(keys)]
+    errors = [e for keys in HELD_OUT_SUBSETS.values() for e in _collective_held_out_errors(keys, ancillary=True)]
     assert len(errors) == 114
-    assert np.median(errors) <= 0.09
+    assert np.median(errors) <= 0.075
+
+
+def test_ancillary_power_removes_most_of_the_error_at_the_minimum_speed_point():
+    """At D (12 °C, about 0.15 Prated) the plain fit is 14-25 % too high; the fixed ancillary power (PTO, 96 W)
+    is a larger share of the input there than at the other points. Measured median |error| at D over all subsets:
+    15.6 % -> 5.1 % (27 points); over all 114 points 8.3 % -> 7.0 %."""
+    plain = [e for keys in HELD_OUT_SUBSETS.values() for e in _collective_held_out_errors(keys, points_at="D")]
+    with_pto = [e for keys in HELD_OUT_SUBSETS.values()
+                for e in _collective_held_out_errors(keys, ancillary=True, points_at="D")]
+    assert len(plain) == len(with_pto) > 0
+    assert np.median(with_pto) < 0.5 * np.median(plain)
+    everything = [[e for keys in HELD_OUT_SUBSETS.values() for e in _collective_held_out_errors(keys, ancillary=a)]
+                  for a in (False, True)]
+    assert np.median(everything[1]) < np.median(everything[0]) <= 0.09
+
+
+def test_en14825_cycling_at_the_collective_units_points_is_within_1_2_pct():
+    """Issue 17's hypothesis that the D error is the EN 14825 cycling loss inside COPd: at every declared point
+    of the >= 20 kW units the capacity ratio CR = PLR x Prated / Pdh is >= 0.9, so the factor
+    CR/(Cd CR + 1 - Cd) with their declared Cd = 0.9 is within 1.2 % of 1 (measured >= 0.9897): it cannot
+    explain a 14-25 % error. (Fitting on de-rated points and re-rating the predictions: 8.3 % -> 8.35 %.)"""
+    for product in keymark_products():
+        points = keymark_points(product, None, "part")
+        if points["prated_kw"].max() < 20.0:
+            continue
+        ratio = np.minimum(part_load_ratio(points["source_degc"]) * points["prated_kw"] / points["capacity_kw"], 1.0)
+        assert np.all(ratio / (0.9 * ratio + 0.1) >= 0.988)
 
 
 def test_market_prior_improves_the_held_out_points_it_applies_to():
     """A, C of the 35 °C application alone cannot tell the sink slope: the market's does better than none."""
     keys = HELD_OUT_SUBSETS["A, C (35)"]
-    with_prior = np.median(_collective_held_out_errors(keys))
     points = keymark_points(keymark_products()[1], None, "part").set_index(["application_degc", "point"])
     assert "c from the market prior" in fit_certificate(points.loc[keys].reset_index(), *MAP_GRID).form
-    without = []
-    for product in keymark_products():
-        points = keymark_points(product, None, "part").set_index(["application_degc", "point"])
-        if points["prated_kw"].max() < 20.0:
-            continue
-        fit = fit_certificate(points.loc[keys].reset_index(), *MAP_GRID, market_prior=False)
-        other = points.drop(keys).reset_index()
-        without.extend(np.abs(fit.cop(other.source_degc, other.sink_degc) / other.cop - 1.0))
-    assert with_prior < np.median(without)
+    with_prior = np.median(_collective_held_out_errors(keys))
+    assert with_prior < np.median(_collective_held_out_errors(keys, market_prior=False))
+
+
+@pytest.mark.parametrize("product, application", DECLARATIONS, ids=[f"{p}-W{a}" for p, a in DECLARATIONS])
+def test_scop_with_off_mode_reproduces_the_certificate_and_its_annual_energy(product, application):
+    """With the declared POFF/PTO/PSB/PCK and the average climate's off-mode hours the bin method gives the
+    certificate's SCOP itself (not SCOPon). Measured -0.7..+0.9 % against the declared SCOP (SCOPon: -0.1..+1.5 %);
+    the annual energy QH/SCOP against the declared QHE -0.2..+1.6 %. Bound 2 %."""
+    points = keymark_points(product, application)
+    first = points.iloc[0]
+    scop = scop_from_declared(points, prated_kw=first["prated_kw"], off_mode_kw=first)
+    assert scop == pytest.approx(first["scop_declared"], rel=0.02)
+    heat_kwh = float(np.sum(EN14825_AVERAGE_HOURS * part_load_ratio(EN14825_AVERAGE_TJ_DEGC))) * first["prated_kw"]
+    assert heat_kwh / scop == pytest.approx(first["qhe_declared_kwh"], rel=0.02)
+    assert scop < scop_from_declared(points, prated_kw=first["prated_kw"])  # off-mode hours cost
+
+
+def test_off_mode_powers_bad_input():
+    points = keymark_points(keymark_products()[0], 35)
+    with pytest.raises(InputError, match="off_mode_kw must map"):
+        scop_from_declared(points, off_mode_kw={"p_to_kw": 0.1})
+    bad = {"p_off_kw": 0.0, "p_to_kw": -0.1, "p_sb_kw": 0.0, "p_ck_kw": 0.0}
+    with pytest.raises(InputError, match="p_to_kw"):
+        scop_from_declared(points, off_mode_kw=bad)
+
+
+def test_ancillary_power_bad_input_names_the_field():
+    points = keymark_points(keymark_products()[1], 35)
+    with pytest.raises(InputError, match="ancillary_kw"):
+        fit_certificate(points, *MAP_GRID, ancillary_kw=-0.1)
+    with pytest.raises(InputError, match="ancillary_kw = 5.0 kW is not below"):
+        fit_certificate(points, *MAP_GRID, ancillary_kw=5.0)  # D: 3.79 kW / 7.14 = 0.53 kW electric
+    fit = fit_certificate(points, *MAP_GRID, ancillary_kw=0.096)
+    with pytest.raises(InputError, match="output_kw must be > 0"):
+        fit.cop(7.0, 35.0, 0.0)
+
+
+def test_ancillary_power_hand_calculation_and_physical_map():
+    """A constructed unit: cycle COP = 0.5 Carnot everywhere, 0.2 kW ancillary; the declared COPs at 4 and 16 kW
+    follow Q/(Q/COP_c + P_a), and the fit recovers eta = 0.5 and the lower COP at the smaller output. The map
+    from the Airwell 22 kW declaration with its PTO is physical on the whole grid."""
+    from mgwsim.heatpump.carnot import carnot_cop_with_approach
+
+    ts, tk, q = np.array([-7.0, 2.0, 7.0, 12.0]), np.array([34.0, 30.0, 27.0, 24.0]), np.array([16.0, 10.0, 7.0, 4.0])
+    cycle = 0.5 * carnot_cop_with_approach(ts, tk, 8.0, 4.0)
+    declared = q / (q / cycle + 0.2)
+    points = pd.DataFrame({"source_degc": ts, "sink_degc": tk, "capacity_kw": q, "cop": declared, "load": "part"})
+    fit = fit_certificate(points, *MAP_GRID, ancillary_kw=0.2, market_prior=False, prated_kw=18.0)
+    np.testing.assert_allclose(fit.eta_coef, [0.5, 0.0, 0.0], atol=1e-12)
+    np.testing.assert_allclose(fit.cop(ts, tk, q), declared, rtol=1e-12)
+    assert fit.cop(12.0, 24.0, 2.0) < fit.cop(12.0, 24.0, 4.0) < fit.cop(12.0, 24.0)
+    airwell = keymark_points(keymark_products()[1], None, "part")
+    m = certificate_map(airwell, *MAP_GRID, prated_kw=22.31, ancillary_kw=0.096)
+    assert np.all(np.diff(m.cop, axis=0) > 0) and np.all(np.diff(m.cop, axis=1) < 0)
+    assert np.all(m.cop < carnot_cop(m.source_degc[:, None], m.sink_degc[None, :]))
+    assert np.all(m.cop > 1.0) and np.all(m.capacity_kw > 0.0)
 
 
 def test_keymark_points_bad_input():

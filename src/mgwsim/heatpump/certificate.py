@@ -32,10 +32,29 @@ determine is, for air sources, held at the market's relative slope (:data:`MARKE
 a constant efficiency in that direction). The fitted form is reported
 (``CertificateFit.form``, e.g. 'a+b (c from the market prior)'). Constraints on the map grid:
 COP rises with source temperature, falls with sink temperature, stays below Carnot and
-above 1. When the least-squares slopes break a constraint they are shrunk towards the
+above 1 (with the ancillary power below, at the fitted capacity). When the least-squares slopes break a constraint they are shrunk towards the
 constant-efficiency fit (factor ``shrink`` in [0, 1], the largest that satisfies all
 constraints, found by bisection; the intercept is refitted). Uncertainty: the
 leave-one-out relative COP error (root mean square) of the same procedure.
+
+Ancillary power (``ancillary_kw``, optional): a fixed electric power drawn whatever the
+compressor delivers (controls, the circulator's share, the inverter's standby) is part of every
+declared COP (EN 14511-3:2018 counts control devices and the fans' and pumps' share in the
+effective power input). At the minimum-speed point D (about 0.15 Prated) it is a large share,
+at A (0.9 Prated) a small one, which a Carnot efficiency alone cannot hold. With
+``ancillary_kw = P_a`` the fit removes it from each point, ``COP_c = Q/(Q/COP - P_a)``, fits the
+efficiency to ``COP_c`` and predicts ``COP = Q/(Q/COP_c + P_a)`` at the output ``Q`` [kW]
+(:meth:`CertificateFit.cop`: the point's declared capacity when given, else the fitted
+capacity). A declared value for it: the thermostat-off power PTO of the declaration (EN
+14825:2022, the compressor off and the unit on; Commission Regulation (EU) No 813/2013,
+Annex II information requirements), 96 W for the shipped Airwell units. Default 0 (the
+efficiency alone).
+
+Cycling at the declared points (EN 14825:2022 §8.5, ``COPbin = COPd CR/(Cd CR + 1 - Cd)``,
+``CR = Ph/Pdh``) is *not* removed before the fit: the declared COPd is the unit's value at its
+declared capacity and the SCOP bin method applies the cycling loss on top of it
+(:func:`scop_from_declared` reproduces the certificates so); at the collective units' points
+``CR >= 0.9`` and the factor is within 1.1 % of 1 anyway.
 
 Load: EN 14825 part-load COPs of inverter units are higher than the full-load COP at the
 same temperatures (the EN 14511 A7/W35 full-load COP of the collective units in
@@ -61,7 +80,11 @@ capacity and COP linearly interpolated between the declared Tj (held constant ou
 capacity ratio ``CR = Ph/Pdh``, cycling COP ``COPbin = COPd CR / (Cd CR + 1 - Cd)`` for
 ``CR < 1`` (Cd = 0.9, the standard's default degradation coefficient for air/water units),
 electric backup ``elbu = max(Ph - Pdh, 0)`` at COP 1, and
-``SCOPon = sum hj Ph / sum hj ((Ph - elbu)/COPbin + elbu)``.
+``SCOPon = sum hj Ph / sum hj ((Ph - elbu)/COPbin + elbu)``. With the declaration's off-mode
+powers (POFF, PTO, PSB, PCK [kW]) :func:`scop_from_declared` returns the SCOP of the certificate,
+``SCOP = QH / (QH/SCOPon + HTO PTO + HSB PSB + HCK PCK + HOFF POFF)`` with ``QH = sum hj Ph``
+and the average climate's hours HTO = 179 h, HSB = 0 h, HCK = 3851 h, HOFF = 3672 h (EN
+14825:2018 Annex A, heating only; Commission Regulation (EU) No 813/2013, Annex III).
 """
 
 from __future__ import annotations
@@ -80,7 +103,7 @@ __all__ = [
     "EN14825_AVERAGE_TJ_DEGC", "EN14825_AVERAGE_HOURS", "EN14825_AVERAGE_DESIGN_DEGC", "DEFAULT_CD",
     "CertificateFit", "read_certificate_points", "fit_certificate", "certificate_map",
     "part_load_ratio", "flow_temperature_35", "scop_from_declared", "scop_from_map", "keymark_products",
-    "keymark_points", "MARKET_ETA_SLOPES",
+    "keymark_points", "MARKET_ETA_SLOPES", "EN14825_AVERAGE_OFF_MODE_HOURS",
 ]
 
 EN14825_AVERAGE_TJ_DEGC = np.arange(-10.0, 16.0)
@@ -92,6 +115,9 @@ EN14825_AVERAGE_DESIGN_DEGC = -10.0
 """Design temperature Tdesignh of the average climate [°C]."""
 DEFAULT_CD = 0.9
 """EN 14825 default degradation coefficient Cdh for air/water units [-]."""
+EN14825_AVERAGE_OFF_MODE_HOURS = {"p_to_kw": 179.0, "p_sb_kw": 0.0, "p_ck_kw": 3851.0, "p_off_kw": 3672.0}
+"""Hours of the average climate in thermostat-off, standby, crankcase-heater and off mode [h]
+(EN 14825:2018 Annex A, heating only), keyed by the power they multiply."""
 _BALANCE_DEGC = 16.0  # EN 14825: the part-load ratio is zero at Tj = 16 °C
 # EN 14825 low temperature application, variable outlet: (Tj, flow °C) of the points E/F.. A..D
 _FLOW_35 = (np.array([-10.0, -7.0, 2.0, 7.0, 12.0]), np.array([35.0, 34.0, 30.0, 27.0, 24.0]))
@@ -286,6 +312,8 @@ class CertificateFit:
         Leave-one-out RMS relative COP error [-] (NaN with 2 points of one source).
     approach_evap_k, approach_cond_k : float
         Approaches of the Carnot COP [K].
+    ancillary_kw : float
+        Fixed ancillary electric power inside every COP [kW] (module docstring; 0: none).
     """
 
     eta_coef: tuple
@@ -295,16 +323,27 @@ class CertificateFit:
     cop_uncertainty_frac: float
     approach_evap_k: float
     approach_cond_k: float
+    ancillary_kw: float = 0.0
 
     def _carnot(self, ts, tk):
         return carnot_cop_with_approach(np.asarray(ts, dtype=float), np.asarray(tk, dtype=float),
                                         self.approach_evap_k, self.approach_cond_k)
 
-    def cop(self, t_source_degc, t_sink_degc):
-        """Fitted COP [-]."""
+    def cop(self, t_source_degc, t_sink_degc, output_kw=None):
+        """Fitted COP [-] at the heat output ``output_kw`` [kW] (default: the fitted capacity).
+
+        ``COP = Q/(Q/COP_c + P_a)`` with the cycle's ``COP_c = eta x Carnot`` and the ancillary
+        power ``P_a`` (module docstring); the output matters only when ``ancillary_kw > 0``.
+        """
         x, y = _xy(t_source_degc, t_sink_degc)
         a, b, c = self.eta_coef
-        return (a + b * x + c * y) * self._carnot(t_source_degc, t_sink_degc)
+        cycle = (a + b * x + c * y) * self._carnot(t_source_degc, t_sink_degc)
+        if self.ancillary_kw == 0.0:
+            return cycle
+        output = self.capacity_kw(t_source_degc, t_sink_degc) if output_kw is None else np.asarray(output_kw, float)
+        if np.any(~(output > 0.0)):
+            raise InputError(f"CertificateFit.cop.output_kw must be > 0 kW, got {np.min(output)!r}")
+        return _with_ancillary(cycle, output, self.ancillary_kw)
 
     def capacity_kw(self, t_source_degc, t_sink_degc):
         """Fitted full-load capacity [kW]."""
@@ -313,16 +352,36 @@ class CertificateFit:
         return q0 + q1 * x + q2 * y
 
 
-def _constraints_hold(coef, grid, approaches) -> bool:
-    """COP rises with source, falls with sink, stays in (1, Carnot) on the grid."""
+def _with_ancillary(cycle_cop, output_kw, ancillary_kw):
+    """COP with a fixed ancillary power: ``Q/(Q/COP_c + P_a)`` [-] (module docstring)."""
+    return output_kw / (output_kw / cycle_cop + ancillary_kw)
+
+
+def _without_ancillary(cop, output_kw, ancillary_kw, owner):
+    """The cycle's COP of declared points: ``Q/(Q/COP - P_a)`` [-]; InputError when P_a >= Q/COP."""
+    electric = output_kw / cop
+    if np.any(electric <= ancillary_kw):
+        raise InputError(f"{owner}.ancillary_kw = {ancillary_kw!r} kW is not below the electric power of every "
+                         f"point (smallest {np.min(electric):.3g} kW = capacity/COP)")
+    return output_kw / (electric - ancillary_kw)
+
+
+def _constraints_hold(coef, grid, approaches, ancillary=None) -> bool:
+    """COP rises with source, falls with sink, stays in (1, Carnot) on the grid.
+
+    ``ancillary = (P_a, capacity_coef)``: the COP at the fitted capacity with the ancillary power.
+    """
     src, snk = grid
     x, y = _xy(src[:, None], snk[None, :])
     cop = (coef[0] + coef[1] * x + coef[2] * y) * carnot_cop_with_approach(src[:, None], snk[None, :], *approaches)
+    if ancillary is not None and ancillary[0] > 0.0:
+        q0, q1, q2 = ancillary[1]
+        cop = _with_ancillary(cop, q0 + q1 * x + q2 * y, ancillary[0])
     return bool(np.all(np.diff(cop, axis=0) > 0.0) and np.all(np.diff(cop, axis=1) < 0.0)
                 and np.all(cop > 1.0) and np.all(cop < carnot_cop(src[:, None], snk[None, :])))
 
 
-def _constrained_eta(x, y, eta, form, grid, approaches, prior=None) -> tuple[np.ndarray, float]:
+def _constrained_eta(x, y, eta, form, grid, approaches, prior=None, ancillary=None) -> tuple[np.ndarray, float]:
     """Least-squares efficiency with its slopes shrunk (bisection) until the constraints hold."""
     full = _least_squares_eta(x, y, eta, form, prior)
 
@@ -331,27 +390,29 @@ def _constrained_eta(x, y, eta, form, grid, approaches, prior=None) -> tuple[np.
         coef[0] = np.mean(eta - coef[1] * x - coef[2] * y)
         return coef
 
-    if _constraints_hold(full, grid, approaches):
+    if _constraints_hold(full, grid, approaches, ancillary):
         return full, 1.0
-    if not _constraints_hold(shrunk(0.0), grid, approaches):
+    if not _constraints_hold(shrunk(0.0), grid, approaches, ancillary):
         raise InputError("fit_certificate: even a constant Carnot efficiency gives COP <= 1 or above Carnot on "
                          f"the grid (source {grid[0][0]:g}..{grid[0][-1]:g} °C, sink {grid[1][0]:g}.."
                          f"{grid[1][-1]:g} °C); narrow the grid")
     low, high = 0.0, 1.0
     for _ in range(40):
         mid = 0.5 * (low + high)
-        low, high = (mid, high) if _constraints_hold(shrunk(mid), grid, approaches) else (low, mid)
+        low, high = (mid, high) if _constraints_hold(shrunk(mid), grid, approaches, ancillary) else (low, mid)
     return shrunk(low), low
 
 
-def _leave_one_out(x, y, eta, carnot, cop, prior=None) -> float:
+def _leave_one_out(x, y, eta, carnot, cop, prior=None, output_kw=None, ancillary_kw=0.0) -> float:
     if x.size < 2 or (x.size == 2 and np.ptp(x) < 1e-9):
         return float("nan")
     errors = []
     for j in range(x.size):
         keep = np.arange(x.size) != j
         coef = _least_squares_eta(x[keep], y[keep], eta[keep], _eta_form(x[keep], y[keep]), prior)
-        errors.append((coef[0] + coef[1] * x[j] + coef[2] * y[j]) * carnot[j] / cop[j] - 1.0)
+        cycle = (coef[0] + coef[1] * x[j] + coef[2] * y[j]) * carnot[j]
+        predicted = _with_ancillary(cycle, output_kw[j], ancillary_kw) if ancillary_kw > 0.0 else cycle
+        errors.append(predicted / cop[j] - 1.0)
     return float(np.sqrt(np.mean(np.square(errors))))
 
 
@@ -405,7 +466,7 @@ def _scale_capacity(coef, prated_kw, rated_capacity_kw, source, owner):
 def fit_certificate(points, source_degc, sink_degc, *, source: Source | None = None,
                     prated_kw: float | None = None, rated_capacity_kw: float | None = None,
                     approach_evap_k: float | None = None, approach_cond_k: float = 4.0,
-                    market_prior: bool = True) -> CertificateFit:
+                    market_prior: bool = True, ancillary_kw: float = 0.0) -> CertificateFit:
     """Constrained fit of 2 or more declared points (see the module docstring).
 
     Parameters
@@ -426,6 +487,9 @@ def fit_certificate(points, source_degc, sink_degc, *, source: Source | None = N
     market_prior : bool
         Air sources: hold the slopes the points cannot determine at the market's
         (:data:`MARKET_ETA_SLOPES`) instead of 0 (default True).
+    ancillary_kw : float
+        Fixed ancillary electric power inside every declared COP [kW], e.g. the declaration's
+        thermostat-off power PTO (module docstring); default 0.
     """
     owner = "fit_certificate"
     source = Source("air") if source is None else source
@@ -435,39 +499,45 @@ def fit_certificate(points, source_degc, sink_degc, *, source: Source | None = N
     grid = (_check_grid(source_degc, "source_degc", owner), _check_grid(sink_degc, "sink_degc", owner))
     sink_above_source(*grid, owner)
     frame = _points_frame(points)
+    ancillary = check_number(ancillary_kw, "ancillary_kw", owner=owner, low=0.0, unit="kW")
     ts, tk = frame["source_degc"].to_numpy(), frame["sink_degc"].to_numpy()
+    output = frame["capacity_kw"].to_numpy(dtype=float)
     cop = frame["cop"].to_numpy()
+    cycle_cop = _without_ancillary(cop, output, ancillary, owner) if ancillary > 0.0 else cop
     carnot = carnot_cop_with_approach(ts, tk, *approaches)
-    if np.any(carnot <= cop):
+    if np.any(carnot <= cycle_cop):
         raise InputError(f"{owner}: a point's COP reaches the Carnot COP with the approaches {approaches} K; "
                          "lower the approaches")
     x, y = _xy(ts, tk)
-    eta = cop / carnot
+    eta = cycle_cop / carnot
     form = _eta_form(x, y)
     if not isinstance(market_prior, bool):
         raise InputError(f"{owner}.market_prior must be True or False, got {market_prior!r}")
     prior = MARKET_ETA_SLOPES if market_prior and source.kind == "air" else None
-    coef, shrink = _constrained_eta(x, y, eta, form, grid, approaches, prior)
     capacity = _scale_capacity(_capacity_coef(frame, grid, prated_kw, owner), prated_kw, rated_capacity_kw,
                                source, owner)
-    return CertificateFit(tuple(coef), tuple(capacity), _form_label(form, prior), shrink,
-                          _leave_one_out(x, y, eta, carnot, cop, prior), *approaches)
+    coef, shrink = _constrained_eta(x, y, eta, form, grid, approaches, prior, (ancillary, capacity))
+    uncertainty = _leave_one_out(x, y, eta, carnot, cop, prior, output, ancillary)
+    return CertificateFit(tuple(coef), tuple(capacity), _form_label(form, prior), shrink, uncertainty, *approaches,
+                          ancillary)
 
 
 def certificate_map(points, source_degc, sink_degc, *, source: Source | None = None,
                     prated_kw: float | None = None, rated_capacity_kw: float | None = None,
                     max_sink_degc: float | None = None, min_modulation_frac: float = 0.3, model: str = "",
                     refrigerant: str = "", approach_evap_k: float | None = None,
-                    approach_cond_k: float = 4.0, market_prior: bool = True) -> PerformanceMap:
+                    approach_cond_k: float = 4.0, market_prior: bool = True,
+                    ancillary_kw: float = 0.0) -> PerformanceMap:
     """Performance map of a certified product from 2 or more declared points (:func:`fit_certificate`).
 
     EN 14825 points are integrated values with defrost: the map has ``includes_defrost=True``.
-    The map's ``rated_capacity_kw`` is the fitted capacity at the EN 14511 rating point.
+    The map's ``rated_capacity_kw`` is the fitted capacity at the EN 14511 rating point. With
+    ``ancillary_kw`` the map's COP is the one at the map's (fitted) capacity.
     """
     source = Source("air") if source is None else source
     fit = fit_certificate(points, source_degc, sink_degc, source=source, prated_kw=prated_kw,
                           rated_capacity_kw=rated_capacity_kw, approach_evap_k=approach_evap_k,
-                          approach_cond_k=approach_cond_k, market_prior=market_prior)
+                          approach_cond_k=approach_cond_k, market_prior=market_prior, ancillary_kw=ancillary_kw)
     src, snk = np.asarray(source_degc, dtype=float), np.asarray(sink_degc, dtype=float)
     cop = fit.cop(src[:, None], snk[None, :])
     cap = fit.capacity_kw(src[:, None], snk[None, :]) * np.ones_like(cop)
@@ -493,26 +563,46 @@ def _check_cd(cd):
     return check_number(cd, "cd", owner="SCOP", low=0.0, high=1.0)
 
 
-def scop_from_declared(points, *, prated_kw: float | None = None, cd: float = DEFAULT_CD) -> float:
-    """EN 14825 SCOPon (average climate) from one application's declared points ``Tj, Pdh, COPd``.
+def scop_from_declared(points, *, prated_kw: float | None = None, cd: float = DEFAULT_CD,
+                       off_mode_kw=None) -> float:
+    """EN 14825 SCOPon, or SCOP with off-mode, (average climate) from one application's declared points.
 
     Parameters
     ----------
     points : as :func:`fit_certificate`
         The declaration's points of one application (35 or 55 °C): A/B/C/D, and Tbiv/TOL
-        when declared (only ``source_degc`` = Tj, ``capacity_kw`` and ``cop`` are used).
+        when declared (only ``source_degc`` = Tj, ``capacity_kw`` = Pdh and ``cop`` = COPd are used).
     prated_kw : float, optional
         Prated [kW] of the declaration; default: ``Pdh / PLR`` at the point nearest 2 °C.
     cd : float
         Degradation coefficient Cdh [-] (default 0.9).
+    off_mode_kw : mapping, optional
+        The declaration's ``p_off_kw, p_to_kw, p_sb_kw, p_ck_kw`` (POFF, PTO, PSB, PCK [kW]); given,
+        the result is the certificate's SCOP with the off-mode hours (module docstring), else SCOPon.
     """
+    owner = "scop_from_declared"
     frame = _points_frame(points).sort_values("source_degc")
     tj, pdh, copd = (frame[c].to_numpy(dtype=float) for c in ("source_degc", "capacity_kw", "cop"))
     prated = _prated_from_points(frame) if prated_kw is None else check_positive(
-        prated_kw, "prated_kw", owner="scop_from_declared", unit="kW")
+        prated_kw, "prated_kw", owner=owner, unit="kW")
     load = part_load_ratio(EN14825_AVERAGE_TJ_DEGC) * prated
     capacity = np.interp(EN14825_AVERAGE_TJ_DEGC, tj, pdh)
-    return _scop_on(load, capacity, np.interp(EN14825_AVERAGE_TJ_DEGC, tj, copd), load / capacity, _check_cd(cd))
+    scop_on = _scop_on(load, capacity, np.interp(EN14825_AVERAGE_TJ_DEGC, tj, copd), load / capacity, _check_cd(cd))
+    if off_mode_kw is None:
+        return scop_on
+    heat_kwh = float(np.sum(EN14825_AVERAGE_HOURS * load))
+    return heat_kwh / (heat_kwh / scop_on + _off_mode_kwh(off_mode_kw, owner))
+
+
+def _off_mode_kwh(off_mode_kw, owner) -> float:
+    """Off-mode electricity of the average climate [kWh]: hours x declared powers (module docstring)."""
+    keys = list(EN14825_AVERAGE_OFF_MODE_HOURS)
+    try:
+        given = {key: off_mode_kw[key] for key in keys}
+    except (KeyError, TypeError, IndexError):
+        raise InputError(f"{owner}.off_mode_kw must map {keys} to powers in kW, got {off_mode_kw!r}") from None
+    return sum(EN14825_AVERAGE_OFF_MODE_HOURS[key] * check_number(
+        value, f"off_mode_kw[{key!r}]", owner=owner, low=0.0, unit="kW") for key, value in given.items())
 
 
 def scop_from_map(pmap: PerformanceMap, prated_kw: float, *, cd: float = DEFAULT_CD) -> float:
