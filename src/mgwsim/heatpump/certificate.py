@@ -32,7 +32,8 @@ determine is, for air sources, held at the market's relative slope (:data:`MARKE
 a constant efficiency in that direction). The fitted form is reported
 (``CertificateFit.form``, e.g. 'a+b (c from the market prior)'). Constraints on the map grid:
 COP rises with source temperature, falls with sink temperature, stays below Carnot and
-above 1 (with the ancillary power below, at the fitted capacity). When the least-squares slopes break a constraint they are shrunk towards the
+above 1 (with the ancillary power below, at the fitted capacity). When the least-squares
+slopes break a constraint they are shrunk towards the
 constant-efficiency fit (factor ``shrink`` in [0, 1], the largest that satisfies all
 constraints, found by bisection; the intercept is refitted). Uncertainty: the
 leave-one-out relative COP error (root mean square) of the same procedure.
@@ -291,7 +292,9 @@ def _least_squares_eta(x, y, eta, form, prior=None) -> np.ndarray:
 
 def _form_label(form, prior) -> str:
     missing = [t for t in "bc" if t not in form]
-    return "+".join(form) + ("" if prior is None or not missing else " (" + ", ".join(missing) + " from the market prior)")
+    if prior is None or not missing:
+        return "+".join(form)
+    return "+".join(form) + " (" + ", ".join(missing) + " from the market prior)"
 
 
 @dataclass(frozen=True)
