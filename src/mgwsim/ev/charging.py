@@ -318,7 +318,7 @@ def _charge(mode, step_h, other_kw, pv_kw, price, limit_kw, arrival, departure, 
 @njit
 def _charging_kernel(mode, step_h, other_kw, pv_kw, price, limit_kw, arrival, departure, need, pmax, point,
                      point_kw, delivered):
-    """:func:`_charge` with the per-point table ``point_kw`` (n_steps × n_points) filled; returns it and ``delivered``."""
+    """:func:`_charge` filling the per-point table ``point_kw`` (n_steps × n_points); returns it and ``delivered``."""
     site_kw = np.zeros(point_kw.shape[0])
     _charge(mode, step_h, other_kw, pv_kw, price, limit_kw, arrival, departure, need, pmax, point, point_kw.shape[1],
             True, point_kw, site_kw, delivered)
