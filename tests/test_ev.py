@@ -403,6 +403,10 @@ def test_strategy_needs_its_inputs():
         simulate_charging(sessions, "peak_limited", other_load_kw=np.zeros(24))
     with pytest.raises(InputError, match="simulate_charging.strategy"):
         simulate_charging(sessions, "smart", other_load_kw=np.zeros(24))
+    with pytest.raises(InputError, match="simulate_charging.site_limit_kw is required by 'pv_surplus_limited'"):
+        simulate_charging(sessions, "pv_surplus_limited", other_load_kw=np.zeros(24))
+    with pytest.raises(InputError, match="simulate_charging.per_point must be True or False, got 'no'"):
+        simulate_charging(sessions, "uncontrolled", other_load_kw=np.zeros(24), per_point="no")
 
 
 def test_price_led_on_belgian_day_ahead_prices_costs_less(shared_data):
