@@ -29,14 +29,16 @@
     then the PV surplus left is shared earliest departure first, as in ``pv_surplus`` (the cap
     never binds it: cap − guarantee ≥ surplus − guarantee). Need the cap leaves undelivered is
     reported as unmet. With a limit no load reaches every step is free and the schedule is
-    ``pv_surplus``'s, bit for bit; without PV it only charges earlier than ``pv_surplus`` (all
-    steps that are not free count as unusable).
+    ``pv_surplus``'s, bit for bit. Least laxity first is a heuristic here too: that it never
+    leaves more unmet than ``peak_limited`` without PV is tested on random cases, not proven.
 
 Power in kW is the mean over a step; energy per step = power × step hours.
 
-**Layout for speed.** ``pv_surplus`` and ``peak_limited`` keep a queue of the connected
+**Layout for speed.** The three step-wise strategies keep a queue of the connected
 sessions with need left, sorted by departure as cars arrive, fill up and leave, and jump
-over steps in which nothing can charge; their time loop touches arrays by index only
+over steps in which nothing can charge (``pv_surplus_limited`` only over steps without a car;
+it counts the free steps once, as a running count, so a session's free steps left are one
+subtraction); their time loop touches arrays by index only
 (an array handed to a helper costs atomic reference counting per call). ``price_led`` first
 counts the steps a session's fill uses (k) and keeps only the k cheapest steps of its stay.
 The results are those of the plain per-step loops, bit for bit (``tests/test_ev.py``).
