@@ -11,6 +11,7 @@ from scipy.stats import chisquare
 
 from mgwsim.errors import InputError
 from mgwsim.ev import STRATEGIES, ChargingSite, Sessions, generate_sessions, simulate_charging
+from mgwsim.ev.charging import LIMITED
 
 TOL = 1e-9
 YEAR = pd.date_range("2023-01-01", periods=8760, freq="h", tz="UTC")
@@ -51,9 +52,9 @@ def scenarios(draw):
     return Sessions.from_frame(frame, index, n_points=n_points), other, pv, price, limit
 
 
-def _run(sessions, strategy, other, pv, price, limit):
+def _run(sessions, strategy, other, pv, price, limit, per_point=True):
     return simulate_charging(sessions, strategy, other_load_kw=other, pv_kw=pv, price_eur_per_kwh=price,
-                             site_limit_kw=limit if strategy == "peak_limited" else None)
+                             site_limit_kw=limit if strategy in LIMITED else None, per_point=per_point)
 
 
 @settings(max_examples=40, deadline=None)
@@ -70,7 +71,7 @@ def test_invariants_of_every_strategy(case):
         assert np.allclose(s["delivered_kwh"] + s["unmet_kwh"], s["energy_need_kwh"], atol=TOL, rtol=0)
         assert result.ev_kw.sum() == pytest.approx(s["delivered_kwh"].sum(), abs=1e-7)  # energy balance
         _assert_power_only_while_connected(result, sessions)
-        if strategy != "peak_limited":  # departure guarantee: only the charger's power x dwell limits
+        if strategy not in LIMITED:  # departure guarantee: only the charger's power x dwell limits
             assert np.allclose(s["unmet_kwh"], np.maximum(f["energy_need_kwh"] - possible, 0.0), atol=1e-7, rtol=0)
 
 
@@ -91,6 +92,87 @@ def test_peak_limited_keeps_the_site_under_the_limit(case):
     below = other <= limit
     assert (total[below] <= limit + TOL).all()
     assert (result.ev_kw.to_numpy()[~below] == 0.0).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(scenarios())
+def test_pv_surplus_limited_keeps_the_site_import_under_the_limit(case):
+    """Site import = other + EV − PV ≤ limit in every step where other − PV is under it; no EV in the others."""
+    sessions, other, pv, price, limit = case
+    ev = _run(sessions, "pv_surplus_limited", other, pv, price, limit).ev_kw.to_numpy()
+    below = other - pv <= limit
+    assert (other + ev - pv <= limit + TOL)[below].all()
+    assert (ev[~below] == 0.0).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(scenarios())
+def test_pv_surplus_limited_under_a_limit_nothing_reaches_is_pv_surplus(case):
+    sessions, other, pv, price, _ = case
+    capped = _run(sessions, "pv_surplus_limited", other, pv, price, 1e9)
+    free = _run(sessions, "pv_surplus", other, pv, price, None)
+    assert np.array_equal(capped.point_kw.to_numpy(), free.point_kw.to_numpy())  # bit for bit
+    assert np.array_equal(capped.sessions["delivered_kwh"].to_numpy(), free.sessions["delivered_kwh"].to_numpy())
+
+
+@settings(max_examples=60, deadline=None)
+@given(scenarios())
+def test_pv_surplus_limited_without_pv_leaves_no_more_unmet_than_peak_limited(case):
+    sessions, other, _, price, limit = case
+    no_pv = np.zeros_like(other)
+    led = _run(sessions, "pv_surplus_limited", other, no_pv, price, limit).kpis()
+    peak = _run(sessions, "peak_limited", other, no_pv, price, limit).kpis()
+    assert led["unmet_kwh"] <= peak["unmet_kwh"] + 1e-7
+
+
+def test_pv_surplus_limited_waits_for_the_sun_under_the_cap():
+    """One car 08-18 h, 30 kWh at 11 kW; 2 kW other load; 10 kW PV in 10-15 h (8 kW surplus x 6 h = 48 kWh).
+    Under a 6 kW limit the night cap is 4 kW, so no step before the sun is free (4 < 11), the sunny ones are
+    (6 + 10 - 2 = 14 >= 11): by hand nothing must charge before the sun (30 kWh < 6 free steps x 11 kWh), the
+    car takes the 8 kW surplus at 10, 11 and 12 h and the last 6 kWh at 13 h, all 30 kWh from the PV, and the
+    site imports no more than the other load. peak_limited takes it from the grid at 4 kW from 08 h."""
+    sessions = _one(arrival=8, departure=18, need=30.0)
+    other, pv = np.full(24, 2.0), np.zeros(24)
+    pv[10:16] = 10.0
+    led = simulate_charging(sessions, "pv_surplus_limited", other_load_kw=other, pv_kw=pv, site_limit_kw=6.0)
+    power = led.point_kw["point_0"].to_numpy()
+    assert power[8:10] == pytest.approx([0.0, 0.0])
+    assert power[10:14] == pytest.approx([8.0, 8.0, 8.0, 6.0])
+    assert led.kpis()["pv_surplus_share_frac"] == pytest.approx(1.0)
+    assert led.kpis()["peak_site_import_kw"] == pytest.approx(2.0)
+    peak = simulate_charging(sessions, "peak_limited", other_load_kw=other, pv_kw=pv, site_limit_kw=6.0)
+    assert peak.point_kw["point_0"].to_numpy()[8:10] == pytest.approx([4.0, 4.0])
+    assert peak.kpis()["ev_from_pv_surplus_kwh"] < 30.0
+
+
+def test_pv_surplus_limited_finds_the_hand_computed_smallest_limit():
+    """The same car and day, bisected as the connection search does: the limit is kept when the car gets its
+    30 kWh and the site import stays under it. By hand: the PV-led car charges from the surplus alone, so
+    the smallest limit is the other load's 2 kW; peak-limited charging takes the 30 kWh from the grid
+    between 08 and 18 h at limit − 2 kW (10 steps), so it needs 2 + 30 / 10 = 5 kW."""
+    from mgwsim.study.connection import smallest_feasible
+
+    sessions = _one(arrival=8, departure=18, need=30.0)
+    other, pv = np.full(24, 2.0), np.zeros(24)
+    pv[10:16] = 10.0
+
+    def keeps(strategy):
+        def feasible(limit_kw):
+            result = simulate_charging(sessions, strategy, other_load_kw=other, pv_kw=pv, site_limit_kw=limit_kw)
+            kpis = result.kpis()
+            return kpis["unmet_kwh"] <= 1e-9 and kpis["peak_site_import_kw"] <= limit_kw + 1e-9
+        return feasible
+
+    assert smallest_feasible(keeps("pv_surplus_limited"), 0.0, 20.0, tol_kw=0.01) == pytest.approx(2.0, abs=0.01)
+    assert smallest_feasible(keeps("peak_limited"), 0.0, 20.0, tol_kw=0.01) == pytest.approx(5.0, abs=0.01)
+
+
+def test_pv_surplus_limited_reports_the_shortfall_the_cap_causes():
+    sessions = _one(arrival=18, departure=22, need=40.0)  # evening, no sun: 5 kW headroom x 4 h = 20 kWh
+    result = simulate_charging(sessions, "pv_surplus_limited", other_load_kw=np.full(24, 5.0), site_limit_kw=10.0)
+    assert result.sessions["delivered_kwh"].iloc[0] == pytest.approx(20.0)
+    assert result.sessions["unmet_kwh"].iloc[0] == pytest.approx(20.0)
+    assert result.kpis()["peak_site_import_kw"] == pytest.approx(10.0)
 
 
 @settings(max_examples=25, deadline=None)
@@ -321,6 +403,10 @@ def test_strategy_needs_its_inputs():
         simulate_charging(sessions, "peak_limited", other_load_kw=np.zeros(24))
     with pytest.raises(InputError, match="simulate_charging.strategy"):
         simulate_charging(sessions, "smart", other_load_kw=np.zeros(24))
+    with pytest.raises(InputError, match="simulate_charging.site_limit_kw is required by 'pv_surplus_limited'"):
+        simulate_charging(sessions, "pv_surplus_limited", other_load_kw=np.zeros(24))
+    with pytest.raises(InputError, match="simulate_charging.per_point must be True or False, got 'no'"):
+        simulate_charging(sessions, "uncontrolled", other_load_kw=np.zeros(24), per_point="no")
 
 
 def test_price_led_on_belgian_day_ahead_prices_costs_less(shared_data):
@@ -342,9 +428,11 @@ def _reference_charging(sessions, strategy, other, pv, price, limit):
     arrival, departure = f["arrival_step"].to_numpy(), f["departure_step"].to_numpy()
     need, pmax, point = f["energy_need_kwh"].to_numpy(), f["max_power_kw"].to_numpy(), f["point"].to_numpy()
     point_kw, delivered = np.zeros((len(sessions.index), sessions.n_points)), np.zeros(len(f))
+    site_kw = np.zeros(len(sessions.index))
 
-    def charge(s, t, p):
+    def charge(s, t, p):  # the site total is summed as the cars charge
         point_kw[t, point[s]] += p
+        site_kw[t] += p
         delivered[s] += p * h
 
     if strategy in ("uncontrolled", "price_led"):
@@ -354,20 +442,32 @@ def _reference_charging(sessions, strategy, other, pv, price, limit):
                 if need[s] - delivered[s] <= 0.0:
                     break
                 charge(s, t, min(pmax[s], (need[s] - delivered[s]) / h))
-        return point_kw, delivered
+        return point_kw, site_kw, delivered
+    connected = np.zeros(len(sessions.index))  # pv_surplus_limited: the free steps
+    for s in range(len(f)):
+        connected[arrival[s]:departure[s]] += pmax[s]
+    free = np.maximum(limit + pv - other, 0.0) >= connected
     present = [[] for _ in range(len(sessions.index))]
     for s in range(len(f)):
         for t in range(arrival[s], departure[s]):
             present[t].append(s)
     for t, here in enumerate(present):
         cars = sorted((s for s in here if need[s] - delivered[s] > 0.0), key=lambda s: (departure[s], point[s]))
-        if strategy == "pv_surplus":
+        if strategy in ("pv_surplus", "pv_surplus_limited"):
             surplus, power = max(pv[t] - other[t], 0.0), []
             for s in cars:
                 left = need[s] - delivered[s]
-                must = left - pmax[s] * h * (departure[s] - t - 1)
+                after = departure[s] - t - 1 if strategy == "pv_surplus" else int(free[t + 1:departure[s]].sum())
+                must = left - pmax[s] * h * after
                 power.append(min(must / h, pmax[s], left / h) if must > 0.0 else 0.0)
-                surplus -= power[-1]
+            cap = max(limit + pv[t] - other[t], 0.0)
+            if strategy == "pv_surplus_limited" and sum(power) > cap:  # least laxity first under the cap
+                laxity = [(departure[s] - t) * h - (need[s] - delivered[s]) / pmax[s] for s in cars]
+                for i in sorted(range(len(cars)), key=lambda i: laxity[i]):
+                    power[i] = min(power[i], cap)
+                    cap -= power[i]
+            for p in power:
+                surplus -= p
             for i, s in enumerate(cars):
                 if surplus <= 0.0:
                     break
@@ -385,15 +485,20 @@ def _reference_charging(sessions, strategy, other, pv, price, limit):
                 p = min(pmax[s], (need[s] - delivered[s]) / h, available)
                 charge(s, t, p)
                 available -= p
-    return point_kw, delivered
+    return point_kw, site_kw, delivered
 
 
 def _assert_same_as_reference(sessions, other, pv, price, limit):
     for strategy in STRATEGIES:
         result = _run(sessions, strategy, other, pv, price, limit)
-        point_kw, delivered = _reference_charging(sessions, strategy, other, pv, price, limit)
+        point_kw, site_kw, delivered = _reference_charging(sessions, strategy, other, pv, price, limit)
         assert np.array_equal(result.point_kw.to_numpy(), point_kw), strategy  # bit for bit
+        assert np.array_equal(result.ev_kw.to_numpy(), site_kw), strategy
         assert np.array_equal(result.sessions["delivered_kwh"].to_numpy(), delivered), strategy
+        lean = _run(sessions, strategy, other, pv, price, limit, per_point=False)  # no per-point table
+        assert lean.point_kw is None
+        assert np.array_equal(lean.ev_kw.to_numpy(), site_kw), strategy
+        assert np.array_equal(lean.sessions["delivered_kwh"].to_numpy(), delivered), strategy
 
 
 @settings(max_examples=40, deadline=None)

@@ -534,3 +534,64 @@ def test_a_battery_never_needs_a_larger_connection(inputs):
     assert with_battery.limit_kw <= without.limit_kw + 2.0
     assert with_battery.best_comfort["peak_import_kw"] <= with_battery.limit_kw + 1e-6
     assert {"battery_boost", "storage", "mass"} <= set(with_battery.table.columns)
+
+
+def test_pv_led_ev_charging_keeps_a_connection_peak_limited_charging_cannot(inputs, monkeypatch):
+    """A gas-boiler building (no heat-pump electricity: comfort never depends on the limit) with 30 kWp PV and
+    one car on the sunniest day, 08-18 h local, needing 40 kWh at 11 kW, charging on the PV surplus.
+
+    By hand: the PV surplus of that day (~180 kWh) carries the car, so PV-led charging under a cap adds nothing
+    to the site import and the smallest limit is the building's own peak without the car (the common-area
+    load's peak). Peak-limited charging ignores the PV and gets Σ min(11, limit − other load) per hour of the
+    stay: it needs the limit L at which that sum reaches 40 kWh, far above. The search finds the first; the
+    second is checked one step on either side."""
+    import mgwsim.study.connection as connection
+    from mgwsim.ev import ChargingSite, Sessions
+    from mgwsim.study.connection import comfort_of, connection_search, run_at_limit
+    from mgwsim.system import gas_boiler_reference
+
+    index = inputs.weather.index
+    pv = tuple(flat_roof_east_west(300.0, kwp=30.0))
+    plain = Variant("gas + PV", gas_boiler_reference(160.0), pv=pv)
+    day = evaluate_variant(inputs, plain)
+    local = index.tz_convert("Europe/Brussels")
+    sunniest = pd.Series(day.pv_kw, index=index).groupby(local.date).sum().idxmax()
+    start = int(np.flatnonzero((local.date == sunniest) & (local.hour == 8))[0])
+    frame = pd.DataFrame({"point": [0], "arrival_step": [start], "departure_step": [start + 10],
+                          "energy_need_kwh": [40.0], "max_power_kw": [11.0]})
+    sessions = Sessions.from_frame(frame, index, n_points=1)
+    monkeypatch.setattr("mgwsim.study.evaluate.generate_sessions", lambda *args, **kwargs: sessions)
+    variant = replace(plain, name="gas + PV + EV", ev=ChargingSite(n_points=1, n_cars=1), ev_strategy="pv_surplus")
+    other = inputs.common_area_kw + day.system.hourly["plant_elec_kwh"].to_numpy() / day.system.step_h
+    assert other.max() == pytest.approx(inputs.common_area_kw.max())  # the boiler draws nothing
+    own_peak = float((other - day.pv_kw).max())
+
+    found = connection_search(inputs, variant, tol_kw=0.1)
+    assert own_peak - 1e-6 <= found.limit_kw <= own_peak + 0.1
+    assert found.best.variant.ev_strategy == "pv_surplus_limited"
+    assert found.best_comfort["ev_unmet_kwh"] <= 1e-6 and found.best_comfort["peak_import_kw"] <= found.limit_kw
+    assert found.best_comfort["cold_hours"] == found.base_comfort["cold_hours"]
+
+    stay = other[start:start + 10]
+    limits = np.linspace(own_peak, 20.0, 20001)
+    by_hand = np.minimum(11.0, np.maximum(limits[:, None] - stay, 0.0)).sum(axis=1)  # kWh per limit
+    peak_limit = float(limits[np.argmax(by_hand >= 40.0)])
+    assert peak_limit > own_peak + 2.0
+    monkeypatch.setattr(connection, "PV_LED_EV", ())  # the search as it was: the cars peak-limited
+    schedule = inputs.demand.hourly["setpoint_degc"].to_numpy()
+    unmet = {kw: comfort_of(run_at_limit(inputs, variant, found.base, kw), schedule)["ev_unmet_kwh"]
+             for kw in (found.limit_kw, peak_limit - 0.01, peak_limit + 0.01)}
+    assert unmet[found.limit_kw] > 30.0  # peak-limited at the PV-led limit: most of the 40 kWh missing
+    assert unmet[peak_limit - 0.01] > 1e-3 and unmet[peak_limit + 0.01] <= 1e-6
+
+
+def test_the_limited_variant_keeps_the_pv_lead_of_its_cars():
+    from mgwsim.ev import ChargingSite
+    from mgwsim.study.connection import limited_variant
+    from mgwsim.system import gas_boiler_reference
+
+    site = ChargingSite(n_points=2, n_cars=2)
+    for strategy, expected in (("pv_surplus", "pv_surplus_limited"), ("uncontrolled", "peak_limited"),
+                               ("price_led", "peak_limited")):
+        limited = limited_variant(Variant("v", gas_boiler_reference(100.0), ev=site, ev_strategy=strategy), 30.0)
+        assert (limited.ev_strategy, limited.ev.site_limit_kw) == (expected, 30.0)

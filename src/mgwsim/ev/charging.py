@@ -1,4 +1,4 @@
-"""Charging strategies for a set of sessions: one numba kernel, four modes.
+"""Charging strategies for a set of sessions: one numba kernel, five modes.
 
 ``uncontrolled``
     Each car charges at its max power from arrival until its need is met.
@@ -17,15 +17,34 @@
     Need that the limit leaves undelivered at departure is reported as unmet. The greedy
     rule is the classic least-laxity-first heuristic (Dertouzos & Mok, IEEE TSE 15(12),
     1989): it does not guarantee the least unmet energy.
+``pv_surplus_limited``
+    ``pv_surplus`` under the site limit: the cars may draw at most
+    cap = max(site limit + PV − other load, 0) [kW] in total, so that the site import
+    (other load + EV − PV) stays under the limit. The departure guarantee counts as later
+    capacity only the *free* steps, those in which the cap is at least the summed max power of
+    every car connected then (known from the sessions): in such a step every car can take its
+    max power, so energy deferred into free steps is always delivered. Each step the
+    guaranteed power (remaining need minus max power × the free steps left after this one) is
+    granted in full when it fits under the cap, else least laxity first (as ``peak_limited``);
+    then the PV surplus left is shared earliest departure first, as in ``pv_surplus`` (the cap
+    never binds it: cap − guarantee ≥ surplus − guarantee). Need the cap leaves undelivered is
+    reported as unmet. With a limit no load reaches every step is free and the schedule is
+    ``pv_surplus``'s, bit for bit. Least laxity first is a heuristic here too: that it never
+    leaves more unmet than ``peak_limited`` without PV is tested on random cases, not proven.
 
 Power in kW is the mean over a step; energy per step = power × step hours.
 
-**Layout for speed.** ``pv_surplus`` and ``peak_limited`` keep a queue of the connected
+**Layout for speed.** The three step-wise strategies keep a queue of the connected
 sessions with need left, sorted by departure as cars arrive, fill up and leave, and jump
-over steps in which nothing can charge; their time loop touches arrays by index only
+over steps in which nothing can charge (``pv_surplus_limited`` only over steps without a car;
+it counts the free steps once, as a running count, so a session's free steps left are one
+subtraction); their time loop touches arrays by index only
 (an array handed to a helper costs atomic reference counting per call). ``price_led`` first
 counts the steps a session's fill uses (k) and keeps only the k cheapest steps of its stay.
 The results are those of the plain per-step loops, bit for bit (``tests/test_ev.py``).
+The site total is summed in the kernel as the cars charge; the per-point table (n_steps ×
+n_points, 560 kB for 8 points over an hourly year) is only filled when asked for
+(``simulate_charging(per_point=True)``), with the same site total either way.
 """
 
 from __future__ import annotations
@@ -39,12 +58,15 @@ from mgwsim._numba import njit
 from mgwsim.errors import InputError, check_choice, check_positive, check_series
 from mgwsim.ev.sessions import Sessions
 
-STRATEGIES = ("uncontrolled", "pv_surplus", "price_led", "peak_limited")
+STRATEGIES = ("uncontrolled", "pv_surplus", "price_led", "peak_limited", "pv_surplus_limited")
 """Charging strategies; the kernel's ``mode`` is the position in this tuple."""
+
+LIMITED = ("peak_limited", "pv_surplus_limited")
+"""The strategies that keep the site under ``site_limit_kw``."""
 
 
 @njit
-def _uncontrolled(step_h, arrival, departure, need, pmax, point, point_kw, delivered):
+def _uncontrolled(step_h, arrival, departure, need, pmax, point, per_point, point_kw, site_kw, delivered):
     """Max power from arrival until full (or departure)."""
     for s in range(arrival.size):
         for t in range(arrival[s], departure[s]):
@@ -52,7 +74,9 @@ def _uncontrolled(step_h, arrival, departure, need, pmax, point, point_kw, deliv
             if left <= 0.0:
                 break
             p = min(pmax[s], left / step_h)
-            point_kw[t, point[s]] += p
+            if per_point:
+                point_kw[t, point[s]] += p
+            site_kw[t] += p
             delivered[s] += p * step_h
 
 
@@ -61,7 +85,7 @@ _MAX_KEPT = 128
 
 
 @njit
-def _price_led(step_h, price, arrival, departure, need, pmax, point, point_kw, delivered):
+def _price_led(step_h, price, arrival, departure, need, pmax, point, per_point, point_kw, site_kw, delivered):
     """Fill each session's cheapest steps first (ties: the earlier step).
 
     The fill's powers do not depend on which steps take them, so the number of steps it uses
@@ -97,7 +121,9 @@ def _price_led(step_h, price, arrival, departure, need, pmax, point, point_kw, d
             steps = cheap[:k]
         for i in range(k):
             p = min(pmax[s], (need[s] - delivered[s]) / step_h)
-            point_kw[steps[i], point[s]] += p
+            if per_point:
+                point_kw[steps[i], point[s]] += p
+            site_kw[steps[i]] += p
             delivered[s] += p * step_h
 
 
@@ -119,21 +145,41 @@ def _before(d1, q1, d2, q2):
 
 
 @njit
-def _stepwise(mode, step_h, other, pv, limit_kw, arrival, departure, need, pmax, point, point_kw, delivered):
-    """pv_surplus (mode 1) and peak_limited (mode 3): steps in time, connected cars interact.
+def _free_steps_before(limit_kw, other, pv, arrival, departure, pmax):
+    """``free[u]``: how many of the steps before ``u`` are free (cap ≥ summed max power of the cars connected).
+
+    cap = max(limit + PV − other load, 0) [kW]; the connected power adds the sessions' max power
+    in session order. ``free[d] − free[t + 1]``: the free steps after ``t`` and before ``d``.
+    """
+    n_steps = other.size
+    connected_kw = np.zeros(n_steps)
+    for s in range(arrival.size):
+        for u in range(arrival[s], departure[s]):
+            connected_kw[u] += pmax[s]
+    free = np.zeros(n_steps + 1, np.int64)
+    for u in range(n_steps):
+        free[u + 1] = free[u] + (max(limit_kw + pv[u] - other[u], 0.0) >= connected_kw[u])
+    return free
+
+
+@njit
+def _stepwise(mode, step_h, other, pv, limit_kw, arrival, departure, need, pmax, point, n_points, per_point,
+              point_kw, site_kw, delivered):
+    """pv_surplus (mode 1), peak_limited (mode 3), pv_surplus_limited (mode 4): connected cars interact.
 
     ``queue[:nq]`` holds the connected sessions with need left, by earliest departure (then
-    point), kept sorted as cars come and go; ``peak_limited`` re-orders a copy by least
-    laxity (stable). Steps without such a session are skipped up to the next arrival, and
-    ``pv_surplus`` skips steps without surplus before ``wake``, the first step at which a
-    queued session must charge. The loop touches arrays by index only (no array enters a
-    helper, so no reference counting per step).
+    point), kept sorted as cars come and go; the least-laxity rules re-order a copy (stable).
+    Steps without such a session are skipped up to the next arrival, and ``pv_surplus`` skips
+    steps without surplus before ``wake``, the first step at which a queued session must charge.
+    The loop touches arrays by index only (no array enters a helper, so no reference counting
+    per step).
     """
-    n_steps, n_points = point_kw.shape
+    n_steps = other.size
     queue = np.empty(n_points, np.int64)
     order = np.empty(n_points, np.int64)
     key = np.empty(n_points)
     power = np.empty(n_points)
+    free = _free_steps_before(limit_kw, other, pv, arrival, departure, pmax) if mode == 4 else np.zeros(1, np.int64)
     nq = next_s = t = wake = 0
     while t < n_steps:
         gone = 0  # departed: the queue's head
@@ -158,33 +204,7 @@ def _stepwise(mode, step_h, other, pv, limit_kw, arrival, departure, need, pmax,
                 break
             t = arrival[next_s]
             continue
-        if mode == 1:
-            if t < wake and not pv[t] - other[t] > 0.0:  # idle up to wake, an arrival or a surplus
-                stop = min(wake, arrival[next_s] if next_s < arrival.size else n_steps)
-                t += 1
-                while t < stop and not pv[t] - other[t] > 0.0:
-                    t += 1
-                continue
-            surplus_kw = max(pv[t] - other[t], 0.0)  # departure guarantee first, then the surplus
-            for i in range(nq):
-                s = queue[i]
-                power[i] = _must_kw(need[s] - delivered[s], pmax[s], step_h, departure[s] - t - 1)
-                surplus_kw -= power[i]
-            for i in range(nq):
-                if surplus_kw <= 0.0:
-                    break
-                s = queue[i]
-                extra = min(pmax[s] - power[i], (need[s] - delivered[s]) / step_h - power[i], surplus_kw)
-                if extra > 0.0:
-                    power[i] += extra
-                    surplus_kw -= extra
-            wake = n_steps
-            for i in range(nq):
-                s = queue[i]
-                point_kw[t, point[s]] += power[i]
-                delivered[s] += power[i] * step_h
-                wake = min(wake, _first_must_step(need[s] - delivered[s], pmax[s] * step_h, departure[s]))
-        else:
+        if mode == 3:
             available_kw = max(limit_kw - other[t], 0.0)
             if available_kw > 0.0:
                 for i in range(nq):  # least laxity first [h], stable on the queue's order
@@ -200,9 +220,58 @@ def _stepwise(mode, step_h, other, pv, limit_kw, arrival, departure, need, pmax,
                         break
                     s = order[i]
                     p = min(pmax[s], (need[s] - delivered[s]) / step_h, available_kw)
-                    point_kw[t, point[s]] += p
+                    if per_point:
+                        point_kw[t, point[s]] += p
+                    site_kw[t] += p
                     delivered[s] += p * step_h
                     available_kw -= p
+        else:
+            if mode == 1 and t < wake and not pv[t] - other[t] > 0.0:  # idle up to wake, an arrival or a surplus
+                stop = min(wake, arrival[next_s] if next_s < arrival.size else n_steps)
+                t += 1
+                while t < stop and not pv[t] - other[t] > 0.0:
+                    t += 1
+                continue
+            surplus_kw = max(pv[t] - other[t], 0.0)  # departure guarantee first, then the surplus
+            must_kw = 0.0
+            for i in range(nq):
+                s = queue[i]
+                after = departure[s] - t - 1 if mode == 1 else free[departure[s]] - free[t + 1]
+                power[i] = _must_kw(need[s] - delivered[s], pmax[s], step_h, after)
+                must_kw += power[i]
+            if mode == 4:
+                cap_kw = max(limit_kw + pv[t] - other[t], 0.0)
+                if must_kw > cap_kw:  # the guarantee does not fit under the cap: least laxity first
+                    for i in range(nq):
+                        s = queue[i]
+                        lax = (departure[s] - t) * step_h - (need[s] - delivered[s]) / pmax[s]
+                        j = i
+                        while j > 0 and key[j - 1] > lax:
+                            order[j], key[j] = order[j - 1], key[j - 1]
+                            j -= 1
+                        order[j], key[j] = i, lax
+                    for j in range(nq):
+                        i = order[j]
+                        power[i] = min(power[i], cap_kw)
+                        cap_kw -= power[i]
+            for i in range(nq):
+                surplus_kw -= power[i]
+            for i in range(nq):
+                if surplus_kw <= 0.0:
+                    break
+                s = queue[i]
+                extra = min(pmax[s] - power[i], (need[s] - delivered[s]) / step_h - power[i], surplus_kw)
+                if extra > 0.0:
+                    power[i] += extra
+                    surplus_kw -= extra
+            wake = n_steps
+            for i in range(nq):
+                s = queue[i]
+                if per_point:
+                    point_kw[t, point[s]] += power[i]
+                site_kw[t] += power[i]
+                delivered[s] += power[i] * step_h
+                wake = min(wake, _first_must_step(need[s] - delivered[s], pmax[s] * step_h, departure[s]))
         kept = 0  # full: out of the queue
         for i in range(nq):
             if need[queue[i]] - delivered[queue[i]] > 0.0:
@@ -231,20 +300,30 @@ def _first_must_step(left, step_kwh, departure):
 
 
 @njit
-def _charging_kernel(mode, step_h, other_kw, pv_kw, price, limit_kw, arrival, departure, need, pmax, point,
-                     point_kw, delivered):
+def _charge(mode, step_h, other_kw, pv_kw, price, limit_kw, arrival, departure, need, pmax, point, n_points,
+            per_point, point_kw, site_kw, delivered):
     """Charge ``need`` [kWh] of each session with strategy ``mode`` (index in ``STRATEGIES``).
 
-    Sessions must be sorted by arrival and never overlap on a point. Fills ``point_kw``
-    (n_steps × n_points) [kW] and ``delivered`` (n_sessions) [kWh], both zero on entry.
+    Sessions must be sorted by arrival and never overlap on a point. Fills ``site_kw`` (n_steps)
+    [kW], ``delivered`` (n_sessions) [kWh] and, if ``per_point``, ``point_kw`` (n_steps ×
+    n_points) [kW], all zero on entry (``point_kw`` may be empty otherwise).
     """
     if mode == 0:
-        _uncontrolled(step_h, arrival, departure, need, pmax, point, point_kw, delivered)
+        _uncontrolled(step_h, arrival, departure, need, pmax, point, per_point, point_kw, site_kw, delivered)
     elif mode == 2:
-        _price_led(step_h, price, arrival, departure, need, pmax, point, point_kw, delivered)
+        _price_led(step_h, price, arrival, departure, need, pmax, point, per_point, point_kw, site_kw, delivered)
     else:
-        _stepwise(mode, step_h, other_kw, pv_kw, limit_kw, arrival, departure, need, pmax, point, point_kw,
-                  delivered)
+        _stepwise(mode, step_h, other_kw, pv_kw, limit_kw, arrival, departure, need, pmax, point, n_points,
+                  per_point, point_kw, site_kw, delivered)
+
+
+@njit
+def _charging_kernel(mode, step_h, other_kw, pv_kw, price, limit_kw, arrival, departure, need, pmax, point,
+                     point_kw, delivered):
+    """:func:`_charge` filling the per-point table ``point_kw`` (n_steps × n_points); returns it and ``delivered``."""
+    site_kw = np.zeros(point_kw.shape[0])
+    _charge(mode, step_h, other_kw, pv_kw, price, limit_kw, arrival, departure, need, pmax, point, point_kw.shape[1],
+            True, point_kw, site_kw, delivered)
     return point_kw, delivered
 
 
@@ -257,8 +336,9 @@ class ChargingResult:
     strategy : str
     ev_kw : Series
         Total EV charging power per step [kW] on the sessions' index.
-    point_kw : DataFrame
-        Charging power per step and charge point [kW] (columns ``point_0`` ...).
+    point_kw : DataFrame or None
+        Charging power per step and charge point [kW] (columns ``point_0`` ...); ``None`` when
+        :func:`simulate_charging` was called with ``per_point=False``.
     sessions : DataFrame
         The session table plus ``delivered_kwh`` and ``unmet_kwh`` (= need − delivered).
     other_load_kw, pv_kw : Series
@@ -271,7 +351,7 @@ class ChargingResult:
 
     strategy: str
     ev_kw: pd.Series
-    point_kw: pd.DataFrame
+    point_kw: pd.DataFrame | None
     sessions: pd.DataFrame
     other_load_kw: pd.Series
     pv_kw: pd.Series
@@ -321,6 +401,7 @@ def simulate_charging(
     price_eur_per_kwh=None,
     site_limit_kw: float | None = None,
     step_hours: float | None = None,
+    per_point: bool = True,
 ) -> ChargingResult:
     """Charge ``sessions`` with ``strategy`` beside the building's other load.
 
@@ -328,7 +409,7 @@ def simulate_charging(
     ----------
     sessions : Sessions
         From :func:`generate_sessions` or :meth:`Sessions.from_frame`.
-    strategy : {"uncontrolled", "pv_surplus", "price_led", "peak_limited"}
+    strategy : {"uncontrolled", "pv_surplus", "price_led", "peak_limited", "pv_surplus_limited"}
         See the module docstring.
     other_load_kw : array or Series (n_steps,)
         The building's non-EV electric load per step [kW], ≥ 0.
@@ -338,10 +419,14 @@ def simulate_charging(
         Energy price [EUR/kWh] (may be negative); required by ``price_led``, used for the
         cost KPI by every strategy.
     site_limit_kw : float, optional
-        Site import limit [kW] for ``peak_limited`` (default: the site's ``site_limit_kw``).
-        Other strategies do not limit the site, so passing it to them is an error.
+        Site import limit [kW] for ``peak_limited`` and ``pv_surplus_limited`` (default: the
+        site's ``site_limit_kw``). Other strategies do not limit the site, so passing it to them
+        is an error.
     step_hours : float, optional
         Step length [h]; if given it must equal the sessions' step.
+    per_point : bool
+        Fill ``point_kw`` (default). ``False`` skips the n_steps × n_points table when only the
+        site total and the sessions are needed; ``ev_kw`` and ``sessions`` are the same.
 
     Returns
     -------
@@ -357,13 +442,15 @@ def simulate_charging(
     pv = _series(pv_kw, "pv_kw", index, required=False)
     price = _price(price_eur_per_kwh, index, strategy)
     limit = _site_limit(site_limit_kw, sessions, strategy)
-    arrays = sessions.arrays
-    point_kw = np.zeros((len(index), sessions.n_points))
-    delivered = np.zeros(len(sessions))
-    _charging_kernel(STRATEGIES.index(strategy), h, other, pv, np.zeros(len(index)) if price is None else price,
-                     limit, arrays["arrival"], arrays["departure"], arrays["need_kwh"], arrays["max_power_kw"],
-                     arrays["point"], point_kw, delivered)
-    return _result(strategy, sessions, point_kw, delivered, other, pv, price)
+    if not isinstance(per_point, bool):
+        raise InputError(f"simulate_charging.per_point must be True or False, got {per_point!r}")
+    arrays, n_points = sessions.arrays, sessions.n_points
+    point_kw = np.zeros((len(index), n_points) if per_point else (0, n_points))
+    site_kw, delivered = np.zeros(len(index)), np.zeros(len(sessions))
+    _charge(STRATEGIES.index(strategy), h, other, pv, np.zeros(len(index)) if price is None else price, limit,
+            arrays["arrival"], arrays["departure"], arrays["need_kwh"], arrays["max_power_kw"], arrays["point"],
+            n_points, per_point, point_kw, site_kw, delivered)
+    return _result(strategy, sessions, point_kw if per_point else None, site_kw, delivered, other, pv, price)
 
 
 def _series(values, field: str, index: pd.DatetimeIndex, *, required: bool) -> np.ndarray:
@@ -388,26 +475,28 @@ def _price(values, index: pd.DatetimeIndex, strategy: str) -> np.ndarray | None:
 
 
 def _site_limit(site_limit_kw, sessions: Sessions, strategy: str) -> float:
-    if strategy != "peak_limited":
+    if strategy not in LIMITED:
         if site_limit_kw is not None:
-            raise InputError(f"simulate_charging.site_limit_kw applies to 'peak_limited' only, not {strategy!r}")
+            raise InputError(f"simulate_charging.site_limit_kw applies to {' and '.join(map(repr, LIMITED))} only, "
+                             f"not {strategy!r}")
         return np.inf
     if site_limit_kw is None and sessions.site is not None:
         site_limit_kw = sessions.site.site_limit_kw
     if site_limit_kw is None:
-        raise InputError("simulate_charging.site_limit_kw is required by 'peak_limited' (argument or site)")
+        raise InputError(f"simulate_charging.site_limit_kw is required by {strategy!r} (argument or site)")
     return check_positive(site_limit_kw, "site_limit_kw", owner="simulate_charging", unit="kW")
 
 
-def _result(strategy, sessions: Sessions, point_kw, delivered, other, pv, price) -> ChargingResult:
+def _result(strategy, sessions: Sessions, point_kw, site_kw, delivered, other, pv, price) -> ChargingResult:
     index = sessions.index
     table = sessions.frame.assign(delivered_kwh=delivered, unmet_kwh=sessions.frame["energy_need_kwh"] - delivered)
     rejected = sessions.rejected
     n_no_point = int((rejected["reason"] == "no_free_point").sum()) if len(rejected) else 0
     return ChargingResult(
         strategy=strategy,
-        ev_kw=pd.Series(point_kw.sum(axis=1), index=index, name="ev_kw"),
-        point_kw=pd.DataFrame(point_kw, index=index, columns=[f"point_{q}" for q in range(point_kw.shape[1])]),
+        ev_kw=pd.Series(site_kw, index=index, name="ev_kw"),
+        point_kw=None if point_kw is None else pd.DataFrame(
+            point_kw, index=index, columns=[f"point_{q}" for q in range(point_kw.shape[1])]),
         sessions=table,
         other_load_kw=pd.Series(other, index=index, name="other_load_kw"),
         pv_kw=pd.Series(pv, index=index, name="pv_kw"),

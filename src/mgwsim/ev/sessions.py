@@ -42,7 +42,7 @@ class ChargingSite:
         at most min(point power, the car's on-board charger).
     site_limit_kw : float, optional
         Import limit of the site for dynamic load management [kW] (building + EV), used by
-        the ``peak_limited`` strategy.
+        the ``peak_limited`` and ``pv_surplus_limited`` strategies.
     profile : {"private", "public", "workplace"}
         ElaadNL charge-point category whose statistics drive the sessions. A residents-only
         car park of an apartment building is home charging, i.e. ``"private"``: arrivals

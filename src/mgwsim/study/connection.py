@@ -10,8 +10,10 @@ works to stay under that limit:
   (:func:`mgwsim.flexibility.peak_limited_offsets`) and the rooms are pre-heated by up to
   :data:`~mgwsim.control.COMFORT_BAND_K` in the hours before them, so that the building's mass
   carries them (:func:`mgwsim.flexibility.mass_offsets` on a signal that marks the cut hours);
-* the EV charge points charge **peak-limited** (least laxity first, :mod:`mgwsim.ev.charging`)
-  under the same site limit;
+* the EV charge points keep under the same site limit: a variant whose cars charge on the PV
+  surplus (``pv_surplus``) charges **PV-led under the cap** (``pv_surplus_limited``: the surplus
+  first, the departure guarantee within limit + PV − other load, least laxity first), any other
+  **peak-limited** (least laxity first), :mod:`mgwsim.ev.charging`;
 * a collective **battery** shaves the peaks above the limit (``Battery.peak_limit_kw``); the plant
   and the cars may then plan against ``limit + battery power``, and a limit counts only if the
   year's grid import really stays under it.
@@ -49,7 +51,7 @@ from mgwsim.study.evaluate import VariantResult, evaluate_variant
 from mgwsim.study.inputs import StudyInputs
 from mgwsim.study.variant import Variant
 
-__all__ = ["POWER_FACTOR", "ComfortLimit", "ConnectionResult", "comfort_of", "connection_search",
+__all__ = ["POWER_FACTOR", "PV_LED_EV", "ComfortLimit", "ConnectionResult", "comfort_of", "connection_search",
            "limited_variant", "run_at_limit", "smallest_feasible"]
 
 _OWNER = "connection_search"
@@ -57,6 +59,9 @@ _OWNER = "connection_search"
 POWER_FACTOR = 0.95
 """cos φ that turns an import limit [kW] into the connection's apparent power [kVA]
 (as :func:`mgwsim.assess.connection_capacity` and :data:`mgwsim.study.search.POWER_FACTOR`)."""
+
+PV_LED_EV = ("pv_surplus", "pv_surplus_limited")
+"""EV strategies led by the PV surplus: under a limit they charge ``pv_surplus_limited``."""
 
 
 @dataclass(frozen=True)
@@ -129,14 +134,16 @@ def limited_variant(variant: Variant, limit_kw: float, *, battery_boost: bool = 
     """``variant`` run under an import limit of ``limit_kw`` [kW]: peak-limited plant, EV and battery.
 
     With ``battery_boost`` (and a battery) the plant and the cars plan against ``limit_kw`` plus the
-    battery's power, the battery shaving what they draw above ``limit_kw``.
+    battery's power, the battery shaving what they draw above ``limit_kw``. The cars keep their PV lead
+    (:data:`PV_LED_EV`: ``pv_surplus_limited``), else charge ``peak_limited``.
     """
     limit = check_number(limit_kw, "limit_kw", owner="limited_variant", low=0.0, low_inclusive=False, high=1e5,
                          unit="kW")
     plan = limit + (variant.battery.power_kw if battery_boost and variant.battery is not None else 0.0)
     changes: dict = {"control": replace(variant.control, strategy="peak_limited", import_limit_kw=plan)}
     if variant.ev is not None:
-        changes |= {"ev": replace(variant.ev, site_limit_kw=plan), "ev_strategy": "peak_limited"}
+        ev_strategy = "pv_surplus_limited" if variant.ev_strategy in PV_LED_EV else "peak_limited"
+        changes |= {"ev": replace(variant.ev, site_limit_kw=plan), "ev_strategy": ev_strategy}
     if variant.battery is not None:
         changes["battery"] = replace(variant.battery, peak_limit_kw=limit)
     return replace(variant, name=f"{variant.name} (limit {limit:g} kW)", **changes)

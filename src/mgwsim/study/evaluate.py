@@ -33,6 +33,7 @@ from mgwsim.battery import BatteryLife
 from mgwsim.demand import Demand
 from mgwsim.electric import balance_kpis, electricity_balance
 from mgwsim.ev import generate_sessions, simulate_charging
+from mgwsim.ev.charging import LIMITED
 from mgwsim.errors import check_number
 from mgwsim.finance import Investment, Option
 from mgwsim.pv import pv_ac_kw_array
@@ -153,9 +154,9 @@ def _ev(inputs: StudyInputs, variant: Variant, other_kw: np.ndarray, pv_kw: np.n
     if variant.ev is None:
         return np.zeros(inputs.weather.n_hours), None
     sessions = generate_sessions(inputs.weather.index, variant.ev, seed=inputs.seed)
-    kwargs = {"site_limit_kw": variant.ev.site_limit_kw} if variant.ev_strategy == "peak_limited" else {}
+    kwargs = {"site_limit_kw": variant.ev.site_limit_kw} if variant.ev_strategy in LIMITED else {}
     result = simulate_charging(sessions, variant.ev_strategy, other_load_kw=other_kw, pv_kw=pv_kw,
-                               price_eur_per_kwh=inputs.day_ahead, **kwargs)
+                               price_eur_per_kwh=inputs.day_ahead, per_point=False, **kwargs)
     return result.ev_kw.to_numpy(), result.sessions
 
 

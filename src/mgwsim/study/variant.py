@@ -9,6 +9,7 @@ from mgwsim.building.emitters import EmitterUpgrade
 from mgwsim.control import Control
 from mgwsim.errors import InputError, check_choice
 from mgwsim.ev import ChargingSite
+from mgwsim.ev.charging import LIMITED
 from mgwsim.finance import Investment
 from mgwsim.heat_network import HeatNetwork
 from mgwsim.pv import PvArray
@@ -26,7 +27,7 @@ from mgwsim.study.heat_sources import (
 from mgwsim.system import Plant
 
 CONNECTIONS = ("lv", "mv")
-EV_STRATEGIES = ("uncontrolled", "pv_surplus", "price_led", "peak_limited")
+EV_STRATEGIES = ("uncontrolled", "pv_surplus", "price_led", "peak_limited", "pv_surplus_limited")
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,8 @@ class Variant:
         Rooftop PV arrays on the common connection (empty: no PV).
     ev : ChargingSite, optional
         Collective EV charging on the common connection.
-    ev_strategy : {"uncontrolled", "pv_surplus", "price_led", "peak_limited"}
+    ev_strategy : {"uncontrolled", "pv_surplus", "price_led", "peak_limited", "pv_surplus_limited"}
+        :data:`mgwsim.ev.STRATEGIES`; the last two keep the site under the ``ev`` site's ``site_limit_kw``.
     control : Control
         How the heat plant is run.
     connection : {"lv", "mv"}
@@ -148,8 +150,8 @@ class Variant:
         self._check_heat_network(owner)
         check_choice(self.ev_strategy, "ev_strategy", EV_STRATEGIES, owner=owner)
         check_choice(self.connection, "connection", CONNECTIONS, owner=owner)
-        if self.ev_strategy == "peak_limited" and (self.ev is None or self.ev.site_limit_kw is None):
-            raise InputError(f"{owner}.ev_strategy 'peak_limited' needs an EV ChargingSite with site_limit_kw")
+        if self.ev_strategy in LIMITED and (self.ev is None or self.ev.site_limit_kw is None):
+            raise InputError(f"{owner}.ev_strategy {self.ev_strategy!r} needs an EV ChargingSite with site_limit_kw")
         if self.gas_connection is False and self.plant.backup.is_combustion:
             raise InputError(f"{owner}.gas_connection = False, but the plant's backup is a gas boiler: "
                              "keep the connection (True or None) or choose an electric backup")
