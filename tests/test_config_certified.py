@@ -146,6 +146,18 @@ def test_rated_and_prated_together_are_refused_with_the_difference(tmp_path):
     assert "prated_kw" in preset and "rated_kw" in preset
 
 
+def test_datasheet_points_accept_prated_kw():
+    """EN 14511 full-load points sized by the design load instead: the map gives Prated at -10 °C / 35 °C."""
+    points = [[-7.0, 35.0, 26.0, 2.9], [2.0, 35.0, 29.0, 3.6], [7.0, 35.0, 31.0, 4.3], [7.0, 55.0, 29.0, 2.7]]
+    from mgwsim.heatpump import fit_datasheet
+
+    m = _unit(_config({"datasheet": points, "refrigerant": "R32", "prated_kw": 20.0})).performance
+    fit = fit_datasheet(points)  # the map's sink grid starts at 36 °C: scale the fit's capacity at 36 °C by hand
+    scale = 20.0 / float(fit.capacity_kw(-10.0, 35.0))
+    assert float(m.capacity_at(-10.0, 36.0)) == pytest.approx(float(fit.capacity_kw(-10.0, 36.0)) * scale)
+    assert float(m.capacity_at(7.0, 36.0)) > float(m.capacity_at(-10.0, 36.0))  # full load rises with the source
+
+
 def test_an_unknown_product_lists_close_matches():
     message = _error(_config({"certificate": "Airwell Wellea 30"}))
     assert "variants[0].plant.heat_pumps.certificate" in message and "close matches" in message
@@ -204,7 +216,8 @@ def test_the_certified_example_loads_four_sources_of_named_products():
     study = load_study(ROOT / "examples" / "antwerp_1960s_certified.toml")
     by_name = {v.name: v for v in study.variants}
     assert {name: v.source for name, v in by_name.items()} == {
-        "air": "air", "air hybrid": "air", "exhaust air": "exhaust_air", "ground": "ground"}
+        "air": "air", "air, 5 x 26 kW": "air", "air hybrid": "air", "exhaust air": "exhaust_air", "ground": "ground"}
+    assert "AW-WHPMA26" in by_name["air, 5 x 26 kW"].plant.heat_pumps.performance.model
     air = by_name["air"].plant.heat_pumps.performance
     assert AIRWELL_30 in air.model and air.refrigerant == "R32"
     np.testing.assert_array_equal(by_name["exhaust air"].plant.heat_pumps.performance.cop, air.cop)

@@ -294,8 +294,8 @@ def _datasheet_map(points, source, refrigerant, rated, prated, max_supply, modul
     src = Source(source)
     top = float(points[:, 1].max()) if max_supply is None else max_supply
     return datasheet_map(points, np.linspace(src.min_degc, src.max_degc, 29), np.linspace(36.0, max(top, 46.0), 25),
-                         source=src, rated_capacity_kw=rated, prated_kw=prated, max_sink_degc=top, min_modulation_frac=modulation,
-                         model=model or "datasheet fit", refrigerant=refrigerant)
+                         source=src, rated_capacity_kw=rated, prated_kw=prated, max_sink_degc=top,
+                         min_modulation_frac=modulation, model=model or "datasheet fit", refrigerant=refrigerant)
 
 
 # --------------------------------------------------------------------------- tanks, hot water, backup
