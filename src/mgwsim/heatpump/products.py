@@ -103,7 +103,7 @@ def _check_extrapolation(cop, capacity, src, snk, owner: str) -> None:
 def _fitted_map(points, *, owner: str, prated_kw, rated_kw, max_supply_degc, min_modulation_frac, model: str,
                 refrigerant: str) -> tuple[PerformanceMap, float]:
     """Fit on the declared range, evaluate on the map's grid (module docstring); (map, LOO uncertainty)."""
-    frame = read_points(points)
+    frame = _read_points(points)
     declared_top = float(np.ceil(frame["sink_degc"].max()))
     top = declared_top if max_supply_degc is None else float(max_supply_degc)
     src = CERTIFICATE_SOURCE_DEGC
@@ -134,7 +134,7 @@ def _fitted_map(points, *, owner: str, prated_kw, rated_kw, max_supply_degc, min
     return pmap, float(fit.cop_uncertainty_frac)
 
 
-def read_points(points):
+def _read_points(points):
     """Points as :func:`~mgwsim.heatpump.certificate.read_certificate_points` gives them (path or table)."""
     from mgwsim.heatpump.certificate import _points_frame
 
