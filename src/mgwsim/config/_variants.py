@@ -19,7 +19,8 @@ from mgwsim.errors import InputError
 from mgwsim.ev import ChargingSite
 from mgwsim.ev._data import PROFILES
 from mgwsim.heat_network import HeatNetwork
-from mgwsim.heatpump import TYPICAL_MAX_SUPPLY_DEGC, Source, air_to_water, brine_to_water, datasheet_map
+from mgwsim.heatpump import (TYPICAL_MAX_SUPPLY_DEGC, Source, air_to_water, brine_to_water, datasheet_map,
+                             hplib_map)
 from mgwsim.pv import (
     IAM_MODELS,
     SAPM_MOUNTINGS,
@@ -57,9 +58,13 @@ HEAT_PUMP_SOURCES = ("air", "ground", "brine", "exhaust_air", "water")
 """``heat_pumps.source``: the map's source; "ground" and "water" take the brine/water preset (a water/water unit
 on a plate exchanger), "exhaust_air" the air/water one. Default: the variant's ``source``."""
 _PRESET_OF_SOURCE = {"air": "air", "exhaust_air": "air", "ground": "brine", "brine": "brine", "water": "brine"}
-HEAT_PUMP_KEYS = ("source", "refrigerant", "rated_kw", "n_units", "max_supply_degc", "min_modulation_frac",
-                  "supply_margin_k", "degradation_coefficient", "apply_defrost", "datasheet", "model", "loop_degc",
-                  "return_degc")
+_HPLIB_KINDS_OF_SOURCE = {"air": ("air",), "exhaust_air": ("air",), "ground": ("brine",), "brine": ("brine",),
+                          "water": ("water", "brine")}
+PRODUCT_KEYS = ("certificate", "certificate_points", "hplib_model", "datasheet")
+"""``heat_pumps`` keys that name the unit's map instead of a refrigerant preset (at most one)."""
+HEAT_PUMP_KEYS = ("source", "refrigerant", "rated_kw", "prated_kw", "n_units", "max_supply_degc",
+                  "min_modulation_frac", "supply_margin_k", "degradation_coefficient", "apply_defrost",
+                  *PRODUCT_KEYS, "application_degc", "model", "loop_degc", "return_degc")
 TANK_KEYS = ("volume_l", "min_degc", "max_degc", "ua_w_k", "label_class", "ambient_degc")
 TANK_LABEL_CLASSES = ("A+", "A", "B", "C", "D", "E", "F")
 HOT_WATER_KEYS = ("mode", "setpoint_degc", "booster_kw", "charge_margin_k", "tank", "heat_pump")
@@ -92,16 +97,56 @@ _NOT_INHERITED = ("name", "description", "name_nl", "description_nl", "based_on"
 
 
 # --------------------------------------------------------------------------- heat pumps
-def read_heat_pumps(t: Table, source: str = "air") -> HeatPumpCascade:
-    """A ``heat_pumps`` table: a refrigerant preset or datasheet points, times ``n_units``.
+def read_heat_pumps(t: Table, source: str = "air", base_dir: Path | None = None) -> HeatPumpCascade:
+    """A ``heat_pumps`` table: a refrigerant preset, datasheet points or a named product, times ``n_units``.
 
-    ``source``: the variant's source, the default of ``heat_pumps.source``."""
+    ``source``: the variant's source, the default of ``heat_pumps.source``; ``base_dir``: the folder
+    ``certificate_points`` is relative to (the configuration's)."""
     if "loop_degc" in t:
         raise InputError(f"{t.key('loop_degc')} is for a hot-water booster only ([...plant.hot_water.heat_pump] "
                          "with hot_water.mode = 'separate_heat_pump')")
-    source = _PRESET_OF_SOURCE[t.value("source", "str", source, choices=HEAT_PUMP_SOURCES)]
+    named_source = t.value("source", "str", source, choices=HEAT_PUMP_SOURCES)
+    source = _PRESET_OF_SOURCE[named_source]
+    product = _product_key(t)
+    if product in ("certificate", "certificate_points", "hplib_model"):
+        performance = read_product(t, product, named_source, base_dir)
+    else:
+        performance = _preset_or_datasheet(t, source)
+    with t.constructing():
+        return HeatPumpCascade(
+            performance, n_units=t.value("n_units", "int", 1, low=1, high=50),
+            supply_margin_k=t.value("supply_margin_k", "float", 3.0, low=0.0, high=15.0, unit="K"),
+            degradation_coefficient=t.value("degradation_coefficient", "float", 0.9, low=0.0, high=1.0),
+            apply_defrost=t.value("apply_defrost", "bool", None))
+
+
+def _product_key(t: Table) -> str | None:
+    """The one product key given (``certificate``, ``certificate_points``, ``hplib_model``, ``datasheet``) or None."""
+    given = [key for key in PRODUCT_KEYS if key in t]
+    if len(given) > 1:
+        raise InputError(f"{t.path}: give one of {', '.join(given)}, not several (each names the unit's map: "
+                         "certificate = a shipped certified product, certificate_points = a file of EN 14825 "
+                         "points, hplib_model = an hplib model, datasheet = EN 14511 points)")
+    product = given[0] if given else None
+    if product in ("certificate", "certificate_points", "hplib_model"):
+        for key in ("model", "return_degc"):
+            if key in t:
+                raise InputError(f"{t.key(key)} applies to refrigerant presets and datasheet points; "
+                                 f"{t.key(product)} names the unit already")
+    if product != "certificate" and "application_degc" in t:
+        raise InputError(f"{t.key('application_degc')} chooses the EN 14825 application of a named "
+                         f"certificate; give certificate = \"<product>\" or remove it")
+    return product
+
+
+def _preset_or_datasheet(t: Table, source: str):
+    if "prated_kw" in t and "datasheet" not in t:
+        raise InputError(f"{t.key('prated_kw')} is the EN 14825 Prated (design load at -10 degC) of a certified "
+                         f"product; a refrigerant preset is sized by {t.key('rated_kw')} (full load at the EN 14511 "
+                         "rating point A7/W35, B0/W35), or name the product with certificate = \"...\"")
     refrigerant = t.value("refrigerant", "str", "R290", choices=TYPICAL_MAX_SUPPLY_DEGC)
     rated = t.value("rated_kw", "float", None, low=0.0, low_inclusive=False, high=5000.0, unit="kW")
+    prated = _prated(t, rated)
     max_supply = t.value("max_supply_degc", "float", None, low=30.0, high=100.0, unit="degC")
     modulation = t.value("min_modulation_frac", "float", 0.3, low=0.0, high=1.0)
     model = t.value("model", "str", "")
@@ -113,18 +158,112 @@ def read_heat_pumps(t: Table, source: str = "air") -> HeatPumpCascade:
     with t.constructing():
         if points is None:
             if rated is None:
-                raise InputError(f"{t.key('rated_kw')} is required (or give datasheet points)")
+                raise InputError(f"{t.key('rated_kw')} is required (or give datasheet points or a product)")
             preset = air_to_water if source == "air" else brine_to_water
-            performance = preset(refrigerant, rated, max_supply_degc=max_supply, min_modulation_frac=modulation,
-                                 model=model, return_degc=return_degc)
-        else:
-            performance = _datasheet_map(points, source, refrigerant, rated, max_supply, modulation, model)
+            return preset(refrigerant, rated, max_supply_degc=max_supply, min_modulation_frac=modulation,
+                          model=model, return_degc=return_degc)
+        return _datasheet_map(points, source, refrigerant, rated, prated, max_supply, modulation, model)
+
+
+def _prated(t: Table, rated: float | None) -> float | None:
+    """``prated_kw`` [kW], refused beside ``rated_kw``: the two size the unit at different points."""
+    prated = t.value("prated_kw", "float", None, low=0.0, low_inclusive=False, high=5000.0, unit="kW")
+    if prated is not None and rated is not None:
+        raise InputError(f"{t.key('rated_kw')} = {rated:g} kW and {t.key('prated_kw')} = {prated:g} kW: give one. "
+                         "prated_kw is the EN 14825 Prated, the design heating load at -10 degC (flow 35 degC) the "
+                         "certificate declares; rated_kw is the full-load capacity at the EN 14511 rating point "
+                         "A7/W35 (B0/W35 brine), about 1.3 x Prated for an air unit")
+    return prated
+
+
+def read_product(t: Table, product: str, source: str, base_dir: Path | None):
+    """The map of a named product: ``certificate``, ``certificate_points`` or ``hplib_model`` (docs/config.md);
+    ``source``: one of :data:`HEAT_PUMP_SOURCES`."""
+    from mgwsim.heatpump.products import canonical_refrigerant, certificate_points_map, certified_product_map
+
+    if product in ("certificate", "certificate_points") and _PRESET_OF_SOURCE[source] != "air":
+        raise InputError(f"{t.key(product)}: an EN 14825 air/water certificate does not hold for a {source} source "
+                         "(the evaporator, its approach and the rating point differ); for ground or water give a "
+                         "brine/water product: hplib_model = \"<brine/water model>\" or datasheet points")
+    rated = t.value("rated_kw", "float", None, low=0.0, low_inclusive=False, high=5000.0, unit="kW")
+    prated = _prated(t, rated)
+    max_supply = t.value("max_supply_degc", "float", None, low=30.0, high=100.0, unit="degC")
+    modulation = t.value("min_modulation_frac", "float", None, low=0.0, high=1.0)
+    given_refrigerant = t.value("refrigerant", "str", None)
+    if product == "hplib_model":
+        return _hplib_product(t, source, rated, prated, max_supply, modulation, given_refrigerant)
+    if product == "certificate":
+        if rated is not None:
+            raise InputError(f"{t.key('rated_kw')} = {rated:g} kW: a certificate is sized by its Prated, the design "
+                             "heating load at -10 degC (flow 35 degC); rated_kw would be the full-load capacity at "
+                             "A7/W35, about 1.3 x Prated. Give prated_kw for another size of the series, or nothing "
+                             "for the declared Prated")
+        with t.constructing():
+            unit = certified_product_map(t.value("certificate", "str"),
+                                         application_degc=t.value("application_degc", "int", None, low=35, high=55),
+                                         prated_kw=prated, max_supply_degc=max_supply, min_modulation_frac=modulation,
+                                         owner=t.key("certificate"))
+        _same_refrigerant(t, given_refrigerant, unit.refrigerant, "the declaration")
+        return unit.performance
+    if given_refrigerant is None:
+        raise InputError(f"{t.key('refrigerant')} is required with certificate_points (the points do not say it, "
+                         "and the EU F-gas and EN 378-1 checks need it), e.g. refrigerant = \"R32\"")
+    path = Path(base_dir or ".") / t.value("certificate_points", "str")
+    if not path.is_file():
+        raise InputError(f"{t.key('certificate_points')}: file {str(path)!r} not found (a .csv or .toml of EN 14825 "
+                         "points, relative to the configuration)")
     with t.constructing():
-        return HeatPumpCascade(
-            performance, n_units=t.value("n_units", "int", 1, low=1, high=50),
-            supply_margin_k=t.value("supply_margin_k", "float", 3.0, low=0.0, high=15.0, unit="K"),
-            degradation_coefficient=t.value("degradation_coefficient", "float", 0.9, low=0.0, high=1.0),
-            apply_defrost=t.value("apply_defrost", "bool", None))
+        return certificate_points_map(path, refrigerant=canonical_refrigerant(given_refrigerant,
+                                                                              t.key("refrigerant")),
+                                      prated_kw=prated, rated_kw=rated, max_supply_degc=max_supply,
+                                      min_modulation_frac=modulation, owner=t.key("certificate_points")).performance
+
+
+def _same_refrigerant(t: Table, given: str | None, declared: str, where: str) -> None:
+    from mgwsim.heatpump.products import canonical_refrigerant
+
+    if given is not None and canonical_refrigerant(given, t.key("refrigerant")) != declared:
+        raise InputError(f"{t.key('refrigerant')} = {given!r}, but {where} says {declared!r}; remove "
+                         "refrigerant (it comes from the product)")
+
+
+def _hplib_product(t: Table, source: str, rated, prated, max_supply, modulation, given_refrigerant):
+    """``hplib_model``: a model name or a row index of hplib's database (:func:`mgwsim.heatpump.hplib_map`)."""
+    from mgwsim.heatpump.datasheet import hplib_database
+    from mgwsim.heatpump.products import canonical_refrigerant, close_product_names
+
+    if prated is not None:
+        raise InputError(f"{t.key('prated_kw')}: hplib's parameters carry no Prated; size an hplib model by "
+                         f"{t.key('rated_kw')}, the full-load capacity at the EN 14511 rating point (A7/W35 air, "
+                         "B0/W35 brine, W10/W35 water), or leave it out for the database's own size")
+    raw = t.data["hplib_model"]
+    if isinstance(raw, bool) or not isinstance(raw, (str, int)):
+        raise InputError(f"{t.key('hplib_model')} must be a model name (string) or a row index (integer) of hplib's "
+                         f"database, got {raw!r}")
+    db = hplib_database()
+    if isinstance(raw, str) and raw not in set(db["Model"]):
+        close = close_product_names(raw, sorted(set(db["Model"].astype(str))))
+        raise InputError(f"{t.key('hplib_model')} = {raw!r} is not in hplib's database; close matches: {close}")
+    row = db[db["Model"] == raw].iloc[0] if isinstance(raw, str) else None
+    with t.constructing():
+        top = 60.0 if max_supply is None else max(max_supply, 36.0)
+        kind = _PRESET_OF_SOURCE[source]
+        grid = (np.arange(-20.0, 21.0) if kind == "air" else np.arange(-5.0, 21.0), np.linspace(22.0, top, 39))
+        performance = hplib_map(raw if row is None else row, *grid, rated_capacity_kw=rated,
+                                max_sink_degc=max_supply, min_modulation_frac=modulation)
+    if performance.source.kind not in _HPLIB_KINDS_OF_SOURCE[source]:
+        raise InputError(f"{t.key('hplib_model')} = {raw!r} is a {performance.source.kind}/water unit in hplib; the "
+                         f"variant's source needs a {source} unit (ground and water: a brine/water model; air and "
+                         "exhaust air: an air/water model)")
+    declared = str(performance.refrigerant)
+    if declared.lower() in ("", "nan", "other"):
+        if given_refrigerant is None:
+            raise InputError(f"{t.key('refrigerant')} is required: hplib gives {declared!r} for this model, and the "
+                             "EU F-gas and EN 378-1 checks need the refrigerant")
+        return replace(performance, refrigerant=canonical_refrigerant(given_refrigerant, t.key("refrigerant")))
+    canonical = canonical_refrigerant(declared, t.key("hplib_model") + " refrigerant")
+    _same_refrigerant(t, given_refrigerant, canonical, "hplib's database")
+    return replace(performance, refrigerant=canonical)
 
 
 def _r744_return_degc(t: Table, refrigerant: str) -> float | None:
@@ -150,13 +289,13 @@ def _datasheet_points(t: Table) -> np.ndarray | None:
     return np.asarray(raw, dtype=float)
 
 
-def _datasheet_map(points, source, refrigerant, rated, max_supply, modulation, model):
+def _datasheet_map(points, source, refrigerant, rated, prated, max_supply, modulation, model):
     """Datasheet fit on the source's whole operating range and sinks from 36 °C to the maximum supply."""
     src = Source(source)
     top = float(points[:, 1].max()) if max_supply is None else max_supply
-    return datasheet_map(points, np.linspace(src.min_degc, src.max_degc, 29), np.linspace(36.0, max(top, 46.0), 25), source=src,
-                         rated_capacity_kw=rated, max_sink_degc=top, min_modulation_frac=modulation,
-                         model=model or "datasheet fit", refrigerant=refrigerant)
+    return datasheet_map(points, np.linspace(src.min_degc, src.max_degc, 29), np.linspace(36.0, max(top, 46.0), 25),
+                         source=src, rated_capacity_kw=rated, prated_kw=prated, max_sink_degc=top,
+                         min_modulation_frac=modulation, model=model or "datasheet fit", refrigerant=refrigerant)
 
 
 # --------------------------------------------------------------------------- tanks, hot water, backup
@@ -200,7 +339,8 @@ def read_booster(t: Table, main: HeatPumpCascade | None) -> HeatPumpCascade:
                                supply_margin_k=t.value("supply_margin_k", "float", 3.0, low=0.0, high=15.0, unit="K"))
 
 
-def read_hot_water(t: Table | None, path: str, source: str = "air", main: HeatPumpCascade | None = None) -> HotWater:
+def read_hot_water(t: Table | None, path: str, source: str = "air", main: HeatPumpCascade | None = None,
+                   base_dir: Path | None = None) -> HotWater:
     """A ``hot_water`` table (absent: 1,000 l at 55–75 °C heated by the space-heating cascade)."""
     t = t or Table({}, path, HOT_WATER_KEYS)
     tank_table = t.table("tank", TANK_KEYS) or Table({}, t.key("tank"), TANK_KEYS)
@@ -208,7 +348,7 @@ def read_hot_water(t: Table | None, path: str, source: str = "air", main: HeatPu
     if heat_pump is not None and "loop_degc" in heat_pump:
         unit = read_booster(heat_pump, main)
     else:
-        unit = None if heat_pump is None else read_heat_pumps(heat_pump, source)
+        unit = None if heat_pump is None else read_heat_pumps(heat_pump, source, base_dir)
     with t.constructing():
         return HotWater(
             tank=read_tank(tank_table, volume_l=1000.0, min_degc=55.0, max_degc=75.0),
@@ -234,15 +374,16 @@ def read_backup(t: Table | None, path: str) -> Backup:
                       serves_hot_water=t.value("serves_hot_water", "bool", True))
 
 
-def read_plant(t: Table, source: str = "air") -> Plant:
+def read_plant(t: Table, source: str = "air", base_dir: Path | None = None) -> Plant:
     """A ``plant`` table: heat pumps (optional for a reference), buffer, hot water and backup."""
     heat_pumps = t.table("heat_pumps", HEAT_PUMP_KEYS)
     buffer = t.table("buffer", TANK_KEYS)
     with t.constructing():
-        main = None if heat_pumps is None else read_heat_pumps(heat_pumps, source)
+        main = None if heat_pumps is None else read_heat_pumps(heat_pumps, source, base_dir)
         return Plant(
             heat_pumps=main,
-            hot_water=read_hot_water(t.table("hot_water", HOT_WATER_KEYS), t.key("hot_water"), source, main),
+            hot_water=read_hot_water(t.table("hot_water", HOT_WATER_KEYS), t.key("hot_water"), source, main,
+                                     base_dir),
             buffer=None if buffer is None else read_tank(buffer, volume_l=None, min_degc=20.0, max_degc=80.0),
             backup=read_backup(t.table("backup", BACKUP_KEYS), t.key("backup")))
 
@@ -486,7 +627,7 @@ def read_variants(root: Table, base_dir: Path | None = None) -> list[Variant]:
             raise InputError(f"{plant_table.key('heat_pumps')} is required in a variant (only the reference and a "
                              "heat-network variant may have no heat pumps)")
         source = t.value("source", "str", "air", choices=SOURCES)
-        variant = _variant(t, read_plant(plant_table, source), keeps_existing_boiler=True)
+        variant = _variant(t, read_plant(plant_table, source, base_dir), keeps_existing_boiler=True)
         merged[variant.name] = t.data
         variants.append(variant)
     return variants

@@ -14,6 +14,7 @@ from mgwsim.heatpump.cycle import REFRIGERANTS, CycleState, cycle_map, cycle_poi
 from mgwsim.heatpump.datasheet import DatasheetFit, datasheet_map, fit_datasheet, hplib_database, hplib_map
 from mgwsim.heatpump.defrost import DEFAULT_RH_PCT, DEFAULT_SEVERITY, defrost_factors, humidity_ratio
 from mgwsim.heatpump.presets import TYPICAL_MAX_SUPPLY_DEGC, air_to_water, brine_to_water
+from mgwsim.heatpump.products import ProductMap, certificate_points_map, certified_product_map
 from mgwsim.heatpump.maps import SOURCE_KINDS, PerformanceMap, Source, available_point, carnot_cop, interp_map
 
 __all__ = [
@@ -23,4 +24,5 @@ __all__ = [
     "humidity_ratio", "interp_map", "p_opt_liao",
     "CertificateFit", "certificate_map", "fit_certificate", "hplib_database", "keymark_points", "keymark_products",
     "read_certificate_points", "scop_from_declared", "scop_from_map",
+    "ProductMap", "certificate_points_map", "certified_product_map",
 ]
