@@ -17,10 +17,19 @@ declaration(s) shipped in ``mgwsim/data/heatpump/keymark_points.csv`` are fitted
 sink 22 °C to the highest declared flow temperature) and the fit is evaluated on the map's grid
 (sink up to ``max_supply_degc``; above the declared range the map is an extrapolation of the
 fitted Carnot efficiency, checked against COP > 1 and the Carnot COP; sources above 20 °C hold the
-COP at 20 °C, no gain is claimed beyond the fitted range). Capacity: flat at Prated
-(the declaration's, or ``prated_kw`` for another size of the series), as
-:func:`~mgwsim.heatpump.certificate.certificate_map` does with part-load points only. Minimum
-modulation: the lowest declared part-load capacity over Prated (the unit is declared down to it).
+COP at 20 °C, no gain is claimed beyond the fitted range).
+
+Capacity: the unit's full-load capacity from the declaration's full-load points
+(:func:`full_load_points`): the EN 14511 rating points (A7/W35, A7/W55) and the EN 14825 points at
+the bivalent temperature Tbiv and the operation limit TOL; per application a least-squares line in
+the source temperature, linear in the sink between the applications (:func:`_capacity_function`). EN 14825:2022 (3.1) defines Tbiv as the lowest outdoor temperature at which the unit is
+declared to meet the whole part load, so its Pdh is the full capacity there; at TOL the unit runs
+at its full capacity unless it covers the load, so Pdh(TOL) is the capacity or a lower bound of it
+(conservative). Prated is the design *load* at -10 °C, not the unit's capacity: a unit with
+Prated 29.2 kW may declare 20.4 kW at TOL = -10 °C, the rest being the backup heater's share
+(elbu). ``prated_kw`` for another size of the series scales the capacity by the ratio of the
+Prated values. Minimum modulation: the lowest declared part-load capacity over the map's capacity
+at the same point (the unit is declared down to it).
 """
 
 from __future__ import annotations
@@ -35,7 +44,7 @@ from mgwsim.heatpump.certificate import (fit_certificate, keymark_points, keymar
                                          read_certificate_points)
 from mgwsim.heatpump.maps import PerformanceMap, Source, carnot_cop
 
-__all__ = ["ProductMap", "certified_product_map", "certificate_points_map", "close_product_names",
+__all__ = ["ProductMap", "certified_product_map", "full_load_points", "certificate_points_map", "close_product_names",
            "canonical_refrigerant", "APPLICATIONS_DEGC", "CERTIFICATE_SOURCE_DEGC", "CERTIFICATE_MIN_SINK_DEGC"]
 
 APPLICATIONS_DEGC = (35, 55)
@@ -100,9 +109,54 @@ def _check_extrapolation(cop, capacity, src, snk, owner: str) -> None:
                          f"{snk[-1]:g} °C; lower max_supply_degc")
 
 
+def full_load_points(rows):
+    """The full-load capacity points of a declaration's rows (:func:`keymark_points` with ``load=None``):
+    the EN 14511 rating points and the EN 14825 points Tbiv and TOL (module docstring), with their
+    application [°C]."""
+    chosen = rows[(rows["load"] == "full") | rows["point"].isin(("Tbiv", "TOL"))]
+    return chosen[["application_degc", "source_degc", "capacity_kw"]].reset_index(drop=True)
+
+
+def _application_line(points, application_degc: float) -> tuple[float, float]:
+    """(slope [kW/K], capacity at 0 °C [kW]) of one application's full-load points by least squares; one point or a
+    falling fit: flat at their mean (the capacity of a heat pump rises with its source temperature)."""
+    chosen = points[points["application_degc"] == application_degc]
+    ts, q = chosen["source_degc"].to_numpy(dtype=float), chosen["capacity_kw"].to_numpy(dtype=float)
+    if np.ptp(ts) > 0.0:
+        slope, intercept = np.polyfit(ts, q, 1)
+        if slope >= 0.0:
+            return float(slope), float(intercept)
+    return 0.0, float(q.mean())
+
+
+def _capacity_function(capacity_points, scale: float):
+    """Full-load capacity [kW] at (source, sink) [°C], times ``scale``: on each EN 14825 application's flow
+    temperature a straight line in the source temperature through its full-load points, linear in the sink
+    between the applications, held at the lowest application's line below it and extended along the last
+    two applications' difference above the highest (the map's checks refuse where that reaches 0 kW)."""
+    applications = np.unique(capacity_points["application_degc"].to_numpy(dtype=float))
+    lines = np.array([_application_line(capacity_points, a) for a in applications]) * scale
+
+    def capacity_kw(ts, tk):
+        ts, tk = np.asarray(ts, dtype=float), np.asarray(tk, dtype=float)
+        on_line = [slope * ts + intercept for slope, intercept in lines]
+        if len(applications) == 1:
+            return on_line[0] * np.ones_like(tk)
+        k = np.clip(np.searchsorted(applications, tk) - 1, 0, len(applications) - 2)
+        low, high = np.choose(k, on_line[:-1]), np.choose(k, on_line[1:])
+        weight = (np.maximum(tk, applications[0]) - applications[k]) / (applications[k + 1] - applications[k])
+        return low + (high - low) * weight
+
+    return capacity_kw
+
+
 def _fitted_map(points, *, owner: str, prated_kw, rated_kw, max_supply_degc, min_modulation_frac, model: str,
-                refrigerant: str) -> tuple[PerformanceMap, float]:
-    """Fit on the declared range, evaluate on the map's grid (module docstring); (map, LOO uncertainty)."""
+                refrigerant: str, capacity_points=None, capacity_scale: float = 1.0) -> tuple[PerformanceMap, float]:
+    """Fit on the declared range, evaluate on the map's grid (module docstring); (map, LOO uncertainty).
+
+    ``capacity_points`` (full-load points, :func:`full_load_points`) set the capacity, times
+    ``capacity_scale``; without them the capacity is the certificate fit's (flat at ``prated_kw``).
+    """
     frame = _read_points(points)
     declared_top = float(np.ceil(frame["sink_degc"].max()))
     top = declared_top if max_supply_degc is None else float(max_supply_degc)
@@ -111,16 +165,17 @@ def _fitted_map(points, *, owner: str, prated_kw, rated_kw, max_supply_degc, min
     fit = fit_certificate(frame, np.unique(fitted), _sink_grid(max(declared_top, 36.0)), prated_kw=prated_kw,
                           rated_capacity_kw=rated_kw)
     snk = _sink_grid(max(top, 36.0))
+    capacity_kw = fit.capacity_kw if capacity_points is None else _capacity_function(capacity_points, capacity_scale)
     cop = fit.cop(fitted[:, None], snk[None, :])
-    capacity = fit.capacity_kw(src[:, None], snk[None, :]) * np.ones_like(cop)
+    capacity = capacity_kw(fitted[:, None], snk[None, :]) * np.ones_like(cop)
     _check_extrapolation(cop, capacity, src, snk, owner)
     if min_modulation_frac is None:
         part = frame[frame["load"] == "part"]
         if part.empty:
             raise InputError(f"{owner}: no part-load points to read the minimum modulation from; give "
                              "min_modulation_frac")
-        ratio = part["capacity_kw"].to_numpy() / fit.capacity_kw(part["source_degc"].to_numpy(),
-                                                                 part["sink_degc"].to_numpy())
+        ratio = part["capacity_kw"].to_numpy() / capacity_kw(part["source_degc"].to_numpy(),
+                                                            part["sink_degc"].to_numpy())
         min_modulation_frac = float(np.min(ratio))
         if not 0.0 < min_modulation_frac <= 1.0:
             raise InputError(f"{owner}: the lowest declared capacity is {min_modulation_frac:.3g} x the fitted "
@@ -128,7 +183,7 @@ def _fitted_map(points, *, owner: str, prated_kw, rated_kw, max_supply_degc, min
     source = Source("air")
     pmap = PerformanceMap(source_degc=src, sink_degc=snk, cop=cop, capacity_kw=capacity, source=source,
                           max_sink_degc=top, min_modulation_frac=min_modulation_frac,
-                          rated_capacity_kw=float(fit.capacity_kw(*source.rating_point_degc)),
+                          rated_capacity_kw=float(capacity_kw(*source.rating_point_degc)),
                           model=f"{model} (EN 14825 fit, COP ±{fit.cop_uncertainty_frac:.0%} leave-one-out)",
                           refrigerant=refrigerant, method="datasheet", includes_defrost=True)
     return pmap, float(fit.cop_uncertainty_frac)
@@ -177,7 +232,8 @@ def certified_product_map(product: str, *, application_degc: int | None = None, 
     pmap, uncertainty = _fitted_map(points, owner=owner, prated_kw=prated, rated_kw=None,
                                     max_supply_degc=max_supply_degc, min_modulation_frac=min_modulation_frac,
                                     model=product if prated_kw is None else f"{product} scaled to Prated {prated:g} kW",
-                                    refrigerant=refrigerant)
+                                    refrigerant=refrigerant, capacity_points=full_load_points(
+                                        keymark_points(product, None, None)), capacity_scale=prated / declared_prated)
     return ProductMap(pmap, refrigerant, prated, uncertainty)
 
 
