@@ -174,7 +174,8 @@ def tie_paragraph(result, language: str) -> Paragraph | None:
         years=result.inputs.finance.horizon_years,
         apart=s.apart(language, design(result.result(first).variant), design(result.result(second).variant)),
         level_name=None if level_name is None else _label(result, level_name, language), level_saving_eur=level_saving, as_run_saving_eur=as_run, gaps_eur=gaps,
-        tonnes=tonnes, others=[_label(result, n, language) for n in decision.tied[2:]]) + " " + decision.tie_break_text(language))
+        tonnes=tonnes, others=[_label(result, n, language) for n in decision.tied[2:]])
+        + " " + decision.tie_break_text(language, variant_labels(result, language)))
 
 
 def conditions_paragraph(result, language: str, path_year: int | None) -> Paragraph:
@@ -486,6 +487,14 @@ def variant_of(result, name: str):
 def _label(result, name: str, language: str) -> str:
     """:func:`variant_label` for a study result; the name as given for a result without variants (a stand-in)."""
     return variant_label(result, name, language) if hasattr(result, "results") else name
+
+
+def variant_labels(result, language: str) -> dict[str, str]:
+    """``{name: label}`` of every variant of ``result`` (the reference too) in ``language``; empty for a result
+    without variants (a stand-in)."""
+    if not hasattr(result, "results"):
+        return {}
+    return {vr.variant.name: vr.variant.label(language) for vr in (result.reference, *result.results)}
 
 
 def variant_label(result, name: str, language: str) -> str:
@@ -810,7 +819,7 @@ def verdict_items(result, name: str, language: str) -> tuple[str, list[tuple[str
 
 
 __all__ = ["PRACTICAL_TIE_FRAC", "CoOwnerPage", "Paragraph", "co_owner_page", "design_in_words", "localized",
-           "main_risk", "step_label", "variant_label", "verdict_key", "best_npv_paragraph", "call_name", "capital_weights",
+           "main_risk", "step_label", "variant_label", "variant_labels", "verdict_key", "best_npv_paragraph", "call_name", "capital_weights",
            "conditions_paragraph", "design", "failing_today_only", "item_name", "later_events", "page_one", "path_end",
            "recommendation_paragraphs", "sensitivity_change", "study_price_basis", "tie_paragraph", "verdict_items",
            "verdicts_shown"]

@@ -1511,7 +1511,7 @@ CONTENT_LABELS: dict[str, tuple[str, str]] = {
     "dg_electric": ("electricity", "elektriciteit"),
     "dg_heat": ("heat", "warmte"),
     "dg_grid_lv": ("Grid connection LV {kva} kVA", "Netaansluiting LS {kva} kVA"),
-    "dg_grid_mv": ("Grid connection MV, access power {kva} kVA", "Netaansluiting MS, toegangsvermogen {kva} kVA"),
+    "dg_grid_mv": ("Grid connection MV {kva} kVA (own cabin)", "Netaansluiting MS {kva} kVA (eigen cabine)"),
     "dg_meter": ("Main meter (digital)", "Hoofdmeter (digitaal)"),
     "dg_pv": ("PV {kwp} kWp", "Zonnepanelen {kwp} kWp"),
     "dg_battery": ("Battery {kwh} kWh / {kw} kW", "Batterij {kwh} kWh / {kw} kW"),
