@@ -149,7 +149,8 @@ def test_the_hybrids_limit_moves_at_most_one_point_of_the_heat_to_the_boiler(dem
     assert hybrid.best_comfort["backup_share"] <= hybrid.base_comfort["backup_share"] + 0.01 + 1e-9
     first = hybrid.table.iloc[0]  # the first limit tried is the unlimited peak: the same year as the study's
     assert first["backup_share"] == pytest.approx(hybrid.base_comfort["backup_share"], abs=1e-3)
-    assert hybrid.summary()["extra_gas_mwh"] > 0 and hybrid.summary()["smallest_kva"] < hybrid.summary()["unlimited_kva"]
+    summary = hybrid.summary()
+    assert summary["extra_gas_mwh"] > 0 and summary["smallest_kva"] < summary["unlimited_kva"]
 
 
 def test_the_variants_searched_are_the_detailed_one_and_the_all_electric_ones(demo, connections):
@@ -221,9 +222,9 @@ def test_the_report_has_the_section_and_page_one_one_sentence(demo, connections,
     summary = html[html.index('<section id="summary"'):]
     summary = summary[:summary.index("</section>")]
     hybrid = connections[demo.detail_variant].summary()
-    plain = {"en": f"with the heat pumps' power capped, {format_number(hybrid['smallest_kva'], language)} kVA is enough",
-             "nl": f"met het vermogen van de warmtepompen begrensd volstaat {format_number(hybrid['smallest_kva'], language)}"
-                   " kVA"}[language]
+    kva = format_number(hybrid["smallest_kva"], language)
+    plain = {"en": f"with the heat pumps' power capped, {kva} kVA is enough",
+             "nl": f"met het vermogen van de warmtepompen begrensd volstaat {kva} kVA"}[language]
     assert escape(plain) in summary
 
 
@@ -245,8 +246,9 @@ def test_the_report_table_of_a_toml_switches_the_search_on(tmp_path):
     assert DEMO_REPORT.smallest_connection and not ReportSettings().smallest_connection
     root = Path(__file__).resolve().parents[1] / "examples" / "antwerp_1930s.toml"
     text = root.read_text(encoding="utf-8")
-    (tmp_path / "study.toml").write_text(text + "\n[report]\nsmallest_connection = true\nconnection_tolerance_kw = 2.0\n"
-                                         "connection_max_extra_backup_share = 0.02\n", encoding="utf-8")
+    (tmp_path / "study.toml").write_text(text + "\n[report]\nsmallest_connection = true\n"
+                                         "connection_tolerance_kw = 2.0\nconnection_max_extra_backup_share = 0.02\n",
+                                         encoding="utf-8")
     settings = load_config(tmp_path / "study.toml").report
     assert settings.smallest_connection and settings.connection_tolerance_kw == 2.0
     assert settings.connection_max_extra_backup_share == 0.02

@@ -164,7 +164,8 @@ class ReportSettings:
         if not isinstance(self.pdf, bool):
             raise InputError(f"ReportSettings.pdf must be true or false, got {self.pdf!r}")
         if not isinstance(self.smallest_connection, bool):
-            raise InputError(f"ReportSettings.smallest_connection must be true or false, got {self.smallest_connection!r}")
+            raise InputError(f"ReportSettings.smallest_connection must be true or false, got "
+                             f"{self.smallest_connection!r}")
         object.__setattr__(self, "connection_tolerance_kw", check_number(
             self.connection_tolerance_kw, "connection_tolerance_kw", owner="ReportSettings", low=0.1, high=50.0,
             unit="kW"))

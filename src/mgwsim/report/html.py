@@ -54,8 +54,8 @@ from mgwsim.study.decision import condition_text  # the decision's words for a f
 
 STATUS_CLASSES = ("pass", "warn", "fail")
 
-SECTIONS = ("summary", "details", "comparison", "systems", "energy", "connection", "heat_pump", "economics", "application",
-            "lock_in", "renovation_path", "monitoring_plan", "building", "sources")
+SECTIONS = ("summary", "details", "comparison", "systems", "energy", "connection", "heat_pump", "economics",
+            "application", "lock_in", "renovation_path", "monitoring_plan", "building", "sources")
 """Section ids of the report, in page order."""
 
 FIGURE_SECTIONS = {

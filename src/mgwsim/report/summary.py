@@ -831,7 +831,8 @@ def verdict_items(result, name: str, language: str) -> tuple[str, list[tuple[str
 
 
 __all__ = ["PRACTICAL_TIE_FRAC", "CoOwnerPage", "Paragraph", "co_owner_page", "design_in_words", "localized",
-           "main_risk", "step_label", "variant_label", "variant_labels", "verdict_key", "best_npv_paragraph", "call_name", "capital_weights",
+           "main_risk", "step_label", "variant_label",
+           "variant_labels", "verdict_key", "best_npv_paragraph", "call_name", "capital_weights",
            "conditions_paragraph", "design", "failing_today_only", "item_name", "later_events", "page_one", "path_end",
            "recommendation_paragraphs", "sensitivity_change", "study_price_basis", "tie_paragraph", "verdict_items",
            "verdicts_shown"]

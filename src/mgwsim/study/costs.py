@@ -6,7 +6,7 @@ import math
 from dataclasses import replace
 
 from mgwsim.building.emitters import Radiators
-from mgwsim.electric import CONNECTION_POWER_FACTOR  # noqa: F401 (also imported from here)
+from mgwsim.electric import CONNECTION_POWER_FACTOR
 from mgwsim.errors import InputError, check_number
 from mgwsim.finance import (
     CONNECTION_UPGRADE_PREFIX,

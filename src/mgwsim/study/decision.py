@@ -459,8 +459,9 @@ class Decision:
         dearer = [n for n in self.tied[2:] if round(float(table.loc[n, "up_front_per_apartment_eur"])) > own]
         if not dearer:
             return ""
-        listed = ", ".join(f"'{labels.get(n, n)}' ({format_eur(float(table.loc[n, 'up_front_per_apartment_eur']), language)})"
-                           for n in dearer)
+        listed = ", ".join(
+            f"'{labels.get(n, n)}' ({format_eur(float(table.loc[n, 'up_front_per_apartment_eur']), language)})"
+            for n in dearer)
         return in_language((f" Also tied, but dearer up front per apartment: {listed}.",
                             f" Ook gelijk, maar vooraf duurder per appartement: {listed}."), language)
 
