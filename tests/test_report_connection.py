@@ -206,6 +206,19 @@ def reports(demo, connections, tmp_path_factory):
             for language in ("en", "nl")}
 
 
+def test_the_workbook_has_the_connections_as_typed_numbers(demo, connections, tmp_path):
+    from mgwsim.report import write_report
+
+    paths = write_report(demo, tmp_path, language="en", hourly_in_workbook=False, connections=connections)
+    sheet = pd.read_excel(paths.workbook, sheet_name="connection", index_col=0)
+    assert list(sheet.index) == list(connections)
+    for name, found in connections.items():
+        expected = found.summary()
+        for column in ("existing_kva", "unlimited_kva", "smallest_kva", "capacity_tariff_saving_eur"):
+            if column in expected and not pd.isna(expected[column]):
+                assert sheet.loc[name, column] == pytest.approx(float(expected[column])), (name, column)
+
+
 @pytest.mark.parametrize("language", ["en", "nl"])
 def test_the_report_has_the_section_and_page_one_one_sentence(demo, connections, reports, language):
     from html import escape

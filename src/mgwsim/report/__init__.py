@@ -177,5 +177,6 @@ def write_report(result, out_dir, *, language: str = "en", variant: str | None =
     write_atomically(html_path, lambda tmp: tmp.write_text(html, encoding="utf-8"))
     pdf_path = write_pdf(html, out / "report.pdf") if pdf else None
     workbook = write_atomically(out / "workbook.xlsx", lambda tmp: write_workbook(
-        result, tmp, sensitivity=sensitivity, language=language, hourly=hourly_in_workbook))
+        result, tmp, sensitivity=sensitivity, language=language, hourly=hourly_in_workbook,
+        connections=_connections(result, connections)))
     return ReportPaths(html_path, workbook, pdf_path)
