@@ -24,3 +24,12 @@ def test_demo_writes_the_study_report_and_workbook(tmp_path, capsys):
     assert set(decision.index) == set(table.index) - {"gas boiler (reference)"}
     recommended = printed.split("recommended: ")[1].splitlines()[0]
     assert decision.index[0] == recommended and decision.loc[recommended, "rank"] == 1
+    # the smallest grid connection (issue 18): searched once, in both reports, in a table and on stdout
+    connection = pd.read_csv(tmp_path / "smallest_connection.csv", index_col=0)
+    assert recommended in connection.index and "all-electric + PV" in connection.index
+    found = connection["smallest_kva"].notna()
+    assert (connection.loc[found, "smallest_kva"] <= connection.loc[found, "unlimited_kva"]).all()
+    for folder in (tmp_path, tmp_path / "nl"):
+        assert 'id="connection-table"' in (folder / "report.html").read_text(encoding="utf-8")
+    kva = connection.loc[recommended, "smallest_kva"]
+    assert f"smallest grid connection of '{recommended}': {kva:.0f} kVA" in printed

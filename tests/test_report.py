@@ -1035,7 +1035,7 @@ def test_best_npv_names_a_qualified_variant_or_says_why_the_best_does_not_qualif
 def test_investments_are_listed_item_by_item_and_add_up_to_the_table(studies, reports, tmp_path):
     demo = studies["demo"]
     book = pd.read_excel(reports["demo_en"].workbook, sheet_name=None)
-    assert list(book) == [s for s in SHEETS if s != "hourly"]
+    assert list(book) == [s for s in SHEETS if s not in ("hourly", "connection")]  # no connections searched
     items = book["investments"]
     assert len(items) == sum(len(r.investments) for r in (demo.reference, *demo.results))
     for name in demo.table.index:
@@ -1181,7 +1181,7 @@ def test_workbook_ranks_by_the_studys_criterion(studies, tmp_path, criterion):
 
 def test_workbook_stores_numbers_as_numbers_and_text_as_text(result, reports):
     book = openpyxl.load_workbook(reports["nl"].workbook)
-    assert book.sheetnames == [s for s in SHEETS if s != "hourly"]
+    assert book.sheetnames == [s for s in SHEETS if s not in ("hourly", "connection")]
     inputs = book["inputs"]
     header = [c.value for c in inputs[1]]
     rows = {row[1].value: row[header.index("value")] for row in inputs.iter_rows(min_row=2)}
@@ -1211,7 +1211,7 @@ def test_workbook_stores_numbers_as_numbers_and_text_as_text(result, reports):
 
 def test_workbook_has_every_sheet_with_its_rows(result, reports):
     sheets = pd.read_excel(reports["en"].workbook, sheet_name=None)
-    assert list(sheets) == list(SHEETS)
+    assert list(sheets) == [s for s in SHEETS if s != "connection"]  # written when the connections are given
     n_variants, horizon = len(result.results), result.inputs.finance.horizon_years
     assert len(sheets["kpis"]) == len(result.table)
     assert list(sheets["kpis"]["variant"]) == list(result.table.index)

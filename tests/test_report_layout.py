@@ -241,7 +241,8 @@ def test_a_study_toml_without_report_table_has_no_branding(tmp_path):
     ('[report]\ntemplate_dir = "nope"\n', "report.template_dir = 'nope': no such folder"),
     ('[report]\npdf = "yes"\n', "report.pdf must be true or false, got 'yes' (string)"),
     ('[report]\ndate = "06/12/2026"\n', "report: Branding.date must be a date"),
-    ('[report]\nfrim = "Schelde"\n', "report: unknown key 'frim'; allowed keys: author, client, date"),
+    ('[report]\nfrim = "Schelde"\n', "report: unknown key 'frim'; allowed keys: author, client, "
+                                       "connection_max_extra_backup_share, connection_tolerance_kw, date"),
 ])
 def test_a_bad_report_table_names_the_key(tmp_path, table, message):
     with pytest.raises(InputError, match=re.escape(message)):

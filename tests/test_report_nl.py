@@ -74,10 +74,14 @@ def demo():
 
 @pytest.fixture(scope="module")
 def pages(demo, tmp_path_factory):
+    """The demo's reports as ``make demo`` writes them: with the smallest grid connections."""
+    from mgwsim.report.connection import smallest_connections
+
     root = tmp_path_factory.mktemp("report_nl")
-    out = {}
+    out, connections = {}, smallest_connections(demo)
     for language in ("en", "nl"):
-        html = write_report(demo, root / language, language=language, hourly_in_workbook=False).html
+        html = write_report(demo, root / language, language=language, hourly_in_workbook=False,
+                            connections=connections).html
         page = _Text(language)
         page.html = html.read_text(encoding="utf-8")
         page.feed(page.html)
@@ -90,6 +94,7 @@ def _catalogue() -> list[tuple[str, str]]:
     pairs = [*tx.LABELS.values(), *tx.CAPTIONS.values(), *tx.SENTENCES.values(), *tx.RULE_NAMES.values(),
              *tx.TARIFF_PARAMETERS.values(), *tx.CARRIERS.values(), *tx.SENSITIVITY_NAMES.values(),
              *src.COST_COLUMNS.values(), *src.CO2_COLUMNS.values(), *src.COST_ITEMS.values(),
+             *tx.CONNECTION_LABELS.values(), *tx.CONNECTION_SENTENCES.values(),
              *((en, nl) for en, nl, _ in src.DATA_FILES.values())]
     pairs += [(g[0], g[2]) for g in tx.GLOSSARY.values()] + [(g[1], g[3]) for g in tx.GLOSSARY.values()]
     return pairs
@@ -395,3 +400,38 @@ def test_the_roof_first_path_is_a_variant_with_its_cost(demo, pages):
     roof = [i for i in demo.result(name).investments if i.name.startswith("roof insulation now")]
     assert len(roof) == 1 and roof[0].capex_eur > 0 and roof[0].first_year == 0
     assert "dakisolatie nu" in pages["nl"].text()
+
+
+def test_the_dutch_page_one_names_tied_variants_in_dutch(demo):
+    """The demo without 'roof first' has a tie at the top, broken by the payment up front: page one (the
+    co-owners' part and the engineer's, as :func:`mgwsim.report.summary.page_one` returns it, before any
+    replacement) and the decision's own tie text name every variant by its Dutch label, never by an English
+    name that differs from it."""
+    from dataclasses import replace
+
+    from mgwsim.report.html import details_section, summary_section
+    from mgwsim.report.summary import page_one
+
+    early = {v.name for v in demo.study.variants if v.envelope_now}
+    keep = [i for i, vr in enumerate(demo.results) if vr.variant.name not in early]
+    tied = replace(demo, study=replace(demo.study, variants=tuple(v for v in demo.study.variants
+                                                                   if v.name not in early)),
+                   results=[demo.results[i] for i in keep], cases=[demo.cases[i] for i in keep],
+                   **{f: {k: v for k, v in getattr(demo, f).items() if k not in early}
+                      for f in ("paths", "twins", "states")})
+    decision = tied.decision
+    assert len(decision.tied) >= 2
+    english = {vr.variant.name for vr in (tied.reference, *tied.results)
+               if vr.variant.name != vr.variant.label("nl")}
+    assert set(decision.tied) & english  # the tied variants have Dutch labels that differ
+    page = co_owner_page(tied, "nl")
+    texts = [p.text for p in page_one(tied, "nl")] + [p.text for p in (*page.verdict, page.advice, *page.money)]
+    texts += [*page.residents, *page.vote, page.risk or ""]
+    texts += [summary_section(tied, None, "nl").body, details_section(tied, None, "nl").body]
+    labels = {vr.variant.name: vr.variant.label("nl") for vr in (tied.reference, *tied.results)}
+    texts += [decision.tie_text("nl", labels), decision.reason("nl", labels)]
+    tie = next(p.text for p in page_one(tied, "nl") if p.id == "tie")
+    assert f"'{labels[decision.tied[0]]}' kost elk appartement" in tie or f"'{labels[decision.tied[0]]}' heeft" in tie
+    for text in texts:
+        for name in english:
+            assert f"'{name}'" not in str(text), name

@@ -505,14 +505,14 @@ def test_sizing_search_connection_objective_with_the_comfort_constraint(inputs, 
 
 
 def test_the_connection_table_and_sentence_cite_the_search_numbers(inputs):
-    from mgwsim.report.text import connection_sentence, connection_table
+    from mgwsim.report.text import CONNECTION_LABELS, connection_sentence, connection_table
     from mgwsim.study.connection import connection_search
 
     found = connection_search(inputs, all_electric({}), tol_kw=2.0)
     summary = found.summary()
     for language in ("en", "nl"):
         table = connection_table(found, language)
-        assert table.shape == (9, 1)
+        assert table.shape == (len(CONNECTION_LABELS), 1)
         text = connection_sentence(found, language)
         assert f"{summary['smallest_kva']:.0f} kVA" in text and f"{summary['unlimited_kva']:.0f} kVA" in text
     assert "keeps comfort on a connection of" in connection_sentence(found, "en")

@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mgwsim.errors import InputError
+from mgwsim.errors import InputError, check_number
 
 __all__ = ["LOGO_TYPES", "MAX_LOGO_BYTES", "Branding", "ReportSettings"]
 
@@ -139,17 +139,38 @@ class ReportSettings:
         A CSS file added after the packaged style sheet (its rules win).
     pdf : bool
         Also write ``report.pdf`` (needs the optional ``pdf`` extra: WeasyPrint).
+    smallest_connection : bool
+        Search the smallest grid connection of the recommended variant and of each all-electric variant
+        (:func:`mgwsim.report.connection.smallest_connections`) and report it; off by default (on in the demo).
+    connection_tolerance_kw : float
+        The search's tolerance on the import limit [kW], 0.1–50 (default 1).
+    connection_max_extra_backup_share : float
+        For a variant with a fuel-fired backup: how much of the heat the limit may move to the backup
+        [-], 0–1 (default 0.01, one percentage point: an mgwsim choice, so that the limit does not undo
+        what the heat pumps are for).
     """
 
     branding: Branding = field(default_factory=Branding)
     template_dir: Path | None = None
     stylesheet: Path | None = None
     pdf: bool = False
+    smallest_connection: bool = False
+    connection_tolerance_kw: float = 1.0
+    connection_max_extra_backup_share: float = 0.01
 
     def __post_init__(self):
         if not isinstance(self.branding, Branding):
             raise InputError(f"ReportSettings.branding must be a Branding, got {self.branding!r}")
         if not isinstance(self.pdf, bool):
             raise InputError(f"ReportSettings.pdf must be true or false, got {self.pdf!r}")
+        if not isinstance(self.smallest_connection, bool):
+            raise InputError(f"ReportSettings.smallest_connection must be true or false, got "
+                             f"{self.smallest_connection!r}")
+        object.__setattr__(self, "connection_tolerance_kw", check_number(
+            self.connection_tolerance_kw, "connection_tolerance_kw", owner="ReportSettings", low=0.1, high=50.0,
+            unit="kW"))
+        object.__setattr__(self, "connection_max_extra_backup_share", check_number(
+            self.connection_max_extra_backup_share, "connection_max_extra_backup_share", owner="ReportSettings",
+            low=0.0, high=1.0))
         object.__setattr__(self, "template_dir", _check_file(self.template_dir, "template_dir", "ReportSettings"))
         object.__setattr__(self, "stylesheet", _check_file(self.stylesheet, "stylesheet", "ReportSettings"))

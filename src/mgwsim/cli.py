@@ -117,8 +117,12 @@ def _write_report(result, out: Path, language: str, settings, pdf: bool) -> list
         print("mgwsim study: mgwsim.report is not available; report.html and workbook.xlsx were not written",
               file=sys.stderr)
         return []
+    from mgwsim.demo import report_connections
+
+    connections = report_connections(result, settings, lambda message: print(f"  {message}", file=sys.stderr))
     paths = write_report(result, out, language=language, branding=settings.branding,
-                         template_dir=settings.template_dir, stylesheet=settings.stylesheet, pdf=pdf)
+                         template_dir=settings.template_dir, stylesheet=settings.stylesheet, pdf=pdf,
+                         connections=connections)
     return [Path(paths.html), Path(paths.workbook), *([Path(paths.pdf)] if paths.pdf else [])]
 
 

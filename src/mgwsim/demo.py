@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from mgwsim.examples import ANTWERPEN, antwerp_block, antwerp_renovation_path, antwerp_variants
+from mgwsim.branding import ReportSettings
+from mgwsim.examples import (
+    ANTWERPEN,
+    antwerp_block,
+    antwerp_renovation_path,
+    antwerp_variants,
+)
 from mgwsim.study import Study, StudyInputs, StudyResult
 from mgwsim.weather import Weather, default_weather
 
@@ -28,11 +34,18 @@ def example_study() -> Study:
     return Study(inputs, reference, variants)
 
 
-def run_demo(out: Path) -> StudyResult:
+DEMO_REPORT = ReportSettings(smallest_connection=True)
+"""The demo's report settings: the smallest grid connection on
+(:func:`mgwsim.report.connection.smallest_connections`)."""
+
+
+def run_demo(out: Path, settings: ReportSettings = DEMO_REPORT) -> StudyResult:
     """Run the example study, print its comparison and decision, and write the outputs to ``out``.
 
     ``out/report.html`` and ``out/workbook.xlsx`` in English, ``out/nl/`` the same in Dutch (its workbook
-    without the hourly sheet, which holds the same numbers as the English one's).
+    without the hourly sheet, which holds the same numbers as the English one's). With
+    ``settings.smallest_connection`` (the default) the smallest grid connections are searched once,
+    reported in both languages and written to ``out/smallest_connection.csv``.
     """
     import matplotlib
 
@@ -47,14 +60,39 @@ def run_demo(out: Path) -> StudyResult:
         from mgwsim.report import write_report
     except ImportError:
         write_report = None
+    connections = report_connections(result, settings)
+    if connections is not None:
+        frame = pd.DataFrame([c.summary() for c in connections.values()]).rename_axis("variant")
+        frame.to_csv(out / "smallest_connection.csv")
+        written.append(out / "smallest_connection.csv")
     if write_report is not None:
         for language, folder in (("en", out), ("nl", out / "nl")):  # the hourly sheet once: in the English workbook
-            paths = write_report(result, folder, language=language, hourly_in_workbook=language == "en")
+            paths = write_report(result, folder, language=language, hourly_in_workbook=language == "en",
+                                 branding=settings.branding, template_dir=settings.template_dir,
+                                 stylesheet=settings.stylesheet, connections=connections)
             written += [paths.html, paths.workbook]
     with pd.option_context("display.float_format", "{:,.2f}".format, "display.width", 200, "display.max_columns", 30):
         print(f"mgwsim feasibility study: {result.inputs.building.name}")
         print(f"weather: {result.inputs.weather.source}\n")
         print(result.table[SUMMARY_COLUMNS].T.to_string())
         print(f"\nrecommended: {result.recommended or 'none'}\n{result.recommendation_reason}")
+        detail = (connections or {}).get(result.detail_variant)
+        if detail is not None and detail.best is not None:
+            row = detail.summary()
+            print(f"smallest grid connection of '{result.detail_variant}': {row['smallest_kva']:.0f} kVA "
+                  f"({row['unlimited_kva']:.0f} kVA without a limit, {row['existing_kva']:.0f} kVA today)")
     print("\nwritten: " + ", ".join(str(p) for p in written))
     return result
+
+
+def report_connections(result: StudyResult, settings: ReportSettings, progress=None) -> dict | None:
+    """The smallest grid connections the report shows when ``settings.smallest_connection`` is on
+    (:func:`mgwsim.report.connection.smallest_connections` with the settings' tolerance and backup rule), else None."""
+    if not settings.smallest_connection:
+        return None
+    from mgwsim.report.connection import smallest_connections
+
+    if progress is not None:
+        progress("searching the smallest grid connection")
+    return smallest_connections(result, tol_kw=settings.connection_tolerance_kw,
+                                max_extra_backup_share=settings.connection_max_extra_backup_share)

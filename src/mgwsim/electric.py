@@ -21,6 +21,23 @@ from mgwsim.timestep import step_hours
 CAPACITY_TARIFF_MIN_KW = 2.5
 """Minimum monthly peak billed by the Flemish capacity tariff [kW] (VREG, since 1 January 2023)."""
 
+CONNECTION_POWER_FACTOR = 0.95
+"""cos φ [-] that turns an active power [kW] into the apparent power [kVA] a connection must carry:
+S = P / cos φ. 0.95 is the power factor below which Flemish grid rules start charging reactive
+energy: the flat allowance of reactive energy is 32.9 % of the active energy (Technisch Reglement
+Transmissie Vlaanderen, art. 6.1.8, the same tan φ = 0.329 as the distribution tariffs' reactive-energy
+term), and tan φ = 0.329 is cos φ = 1 / sqrt(1 + 0.329²) = 0.950. Inverter-driven heat pumps with
+power-factor correction stay above it; an installation below it pays for the reactive energy. The
+one constant for every kW → kVA of a connection in mgwsim (the low-voltage check and upgrade, the
+medium-voltage cabin, the smallest-connection search). The medium-voltage *access power* is not
+converted: Fluvius bills it in kW (see :func:`mgwsim.tariffs.annual_bill`)."""
+
+
+def apparent_power_kva(active_kw: float) -> float:
+    """The apparent power [kVA] of an active power ``active_kw`` [kW] at :data:`CONNECTION_POWER_FACTOR`:
+    S = P / cos φ (IEC 60050-131 definitions of active and apparent power)."""
+    return float(active_kw) / CONNECTION_POWER_FACTOR
+
 
 def _step_hours(index: pd.DatetimeIndex) -> float:
     """The index's regular step [h], 1.0 or 0.25 (every step checked, not only the first)."""

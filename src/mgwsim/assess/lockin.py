@@ -32,6 +32,7 @@ from mgwsim._format import format_number, format_share, share_decimals
 from mgwsim.assess.checks import CheckResult, worst_status
 from mgwsim.assess.fgas import refrigerant_check
 from mgwsim.building.dhw import LegionellaRules
+from mgwsim.electric import CONNECTION_POWER_FACTOR
 from mgwsim.errors import InputError, check_choice, check_fraction, check_number, check_positive, check_series
 from mgwsim.system.plant import HeatPumpCascade, Plant
 from mgwsim.timestep import step_hours
@@ -587,7 +588,7 @@ def connection_capacity(
     peak_import_kw,
     existing_connection_kva: float,
     *,
-    power_factor: float = 0.95,
+    power_factor: float = CONNECTION_POWER_FACTOR,
     mv_threshold_kva: float = MV_THRESHOLD_KVA,
     upgrade_cost_eur: float | None = None,
 ) -> CheckResult:
@@ -602,8 +603,9 @@ def connection_capacity(
     existing_connection_kva : float
         The connection's present capacity [kVA], > 0.
     power_factor : float
-        cos φ of the load [-] to turn kW into kVA (default 0.95, an assumption for
-        inverter-driven heat pumps).
+        cos φ of the load [-] to turn kW into kVA (default
+        :data:`mgwsim.electric.CONNECTION_POWER_FACTOR`, 0.95: the reactive-energy threshold of the Flemish
+        grid rules).
     mv_threshold_kva : float
         Connection power above which medium voltage is needed [kVA]
         (default :data:`MV_THRESHOLD_KVA`, not verified).

@@ -40,6 +40,7 @@ from mgwsim.assess.lockin import (
 from mgwsim.building.emitters import Radiators
 from mgwsim.building.renovation import RenovationPath
 from mgwsim.demand import simulate_demand
+from mgwsim.electric import CONNECTION_POWER_FACTOR
 from mgwsim.errors import InputError, check_number
 from mgwsim.system.plant import Plant
 from mgwsim.system.simulate import simulate_system
@@ -109,7 +110,7 @@ class PathContext:
     pv_installed_year: int | None = None
     existing_connection_kva: float | None = None
     other_peak_kw: float = 0.0
-    power_factor: float = 0.95
+    power_factor: float = CONNECTION_POWER_FACTOR
     mv_threshold_kva: float = MV_THRESHOLD_KVA
     in_heat_network_zone: bool = False
     has_central_loop: bool = True

@@ -9,7 +9,8 @@ from mgwsim.config._reader import Table
 from mgwsim.errors import InputError
 
 BRANDING_KEYS = ("firm", "logo", "author", "client", "project_number", "version", "date", "disclaimer")
-REPORT_KEYS = (*BRANDING_KEYS, "template_dir", "stylesheet", "pdf")
+REPORT_KEYS = (*BRANDING_KEYS, "template_dir", "stylesheet", "pdf", "smallest_connection", "connection_tolerance_kw",
+               "connection_max_extra_backup_share")
 
 
 def _path(t: Table, name: str, base_dir: Path, *, folder: bool) -> Path | None:
@@ -39,4 +40,9 @@ def read_report(root: Table, base_dir: Path) -> ReportSettings:
         branding = Branding(**texts, logo=logo, date=_date(t))
         return ReportSettings(branding, template_dir=_path(t, "template_dir", base_dir, folder=True),
                               stylesheet=_path(t, "stylesheet", base_dir, folder=False),
-                              pdf=t.value("pdf", "bool", False))
+                              pdf=t.value("pdf", "bool", False),
+                              smallest_connection=t.value("smallest_connection", "bool", False),
+                              connection_tolerance_kw=t.value("connection_tolerance_kw", "float", 1.0, low=0.1,
+                                                              high=50.0, unit="kW"),
+                              connection_max_extra_backup_share=t.value("connection_max_extra_backup_share", "float",
+                                                                        0.01, low=0.0, high=1.0))

@@ -98,6 +98,20 @@ def build_figures(result, name: str, sensitivity: pd.DataFrame, language: str = 
     }
 
 
+def _connections(result, connections):
+    """``connections`` checked: None, or a mapping of the study's variant names to ConnectionResult."""
+    if connections is None:
+        return None
+    from mgwsim.study.connection import ConnectionResult
+
+    names = {r.variant.name for r in result.results}
+    if not isinstance(connections, dict) or not all(
+            name in names and isinstance(c, ConnectionResult) for name, c in connections.items()):
+        raise InputError(f"write_report.connections must be None or a dict of the study's variant names to "
+                         f"ConnectionResult (mgwsim.report.connection.smallest_connections), got {connections!r:.200}")
+    return connections
+
+
 def _branding(branding) -> Branding:
     if branding is None:
         return Branding()
@@ -108,7 +122,7 @@ def _branding(branding) -> Branding:
 
 def write_report(result, out_dir, *, language: str = "en", variant: str | None = None,
                  hourly_in_workbook: bool = True, branding: Branding | None = None, template_dir=None,
-                 stylesheet=None, pdf: bool = False) -> ReportPaths:
+                 stylesheet=None, pdf: bool = False, connections=None) -> ReportPaths:
     """Write the feasibility-study report of ``result`` to ``out_dir``.
 
     Parameters
@@ -137,6 +151,10 @@ def write_report(result, out_dir, *, language: str = "en", variant: str | None =
     pdf : bool
         Also write ``report.pdf`` (A4) through WeasyPrint, the optional ``pdf`` extra;
         :class:`PdfUnavailable` (an :class:`InputError`) before anything is computed when it is missing.
+    connections : dict, optional
+        ``{variant name: ConnectionResult}``, the smallest grid connections to report
+        (:func:`mgwsim.report.connection.smallest_connections`, computed once for both languages); ``None``:
+        the section says it was not computed.
 
     Returns
     -------
@@ -155,9 +173,10 @@ def write_report(result, out_dir, *, language: str = "en", variant: str | None =
     images = {key: fg.to_png_base64(fig) for key, fig in build_figures(result, name, sensitivity, language).items()}
     html_path = out / "report.html"
     html = render_html(result, name, images, sensitivity, language, branding=branding, template_dir=template_dir,
-                       stylesheet=stylesheet)
+                       stylesheet=stylesheet, connections=_connections(result, connections))
     write_atomically(html_path, lambda tmp: tmp.write_text(html, encoding="utf-8"))
     pdf_path = write_pdf(html, out / "report.pdf") if pdf else None
     workbook = write_atomically(out / "workbook.xlsx", lambda tmp: write_workbook(
-        result, tmp, sensitivity=sensitivity, language=language, hourly=hourly_in_workbook))
+        result, tmp, sensitivity=sensitivity, language=language, hourly=hourly_in_workbook,
+        connections=_connections(result, connections)))
     return ReportPaths(html_path, workbook, pdf_path)

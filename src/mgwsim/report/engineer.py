@@ -129,15 +129,16 @@ COMPONENTS = ("grid", "meter", "pv", "battery", "ev", "heat_pumps", "dhw_heat_pu
 
 
 def connection_kva(result, name: str) -> tuple[str, float]:
-    """The connection after the works: ("lv", max(existing, peak / cos phi)) or ("mv", access power) [kVA],
-    as the study prices it (:func:`mgwsim.study.costs.variant_investments`)."""
-    from mgwsim.study.costs import CONNECTION_POWER_FACTOR
+    """The connection after the works [kVA], as the study prices it (:func:`mgwsim.study.costs.variant_investments`):
+    ("lv", max(existing, peak / cos φ)) or ("mv", max(peak / cos φ, the MV tariff's minimum connection)), cos φ
+    :data:`mgwsim.electric.CONNECTION_POWER_FACTOR`."""
+    from mgwsim.electric import apparent_power_kva
 
     vr, inputs = result.result(name), result.inputs
-    peak = float(result.table.loc[name, "peak_import_kw"])
+    need = apparent_power_kva(float(result.table.loc[name, "peak_import_kw"]))
     if vr.variant.connection == "mv":
-        return "mv", peak
-    return "lv", max(float(inputs.existing_connection_kva), peak / CONNECTION_POWER_FACTOR)
+        return "mv", max(need, float(inputs.tariff("mv", dynamic=False).params.get("connection_min_kva", 0.0)))
+    return "lv", max(float(inputs.existing_connection_kva), need)
 
 
 def diagram_components(result, name: str, language: str) -> dict[str, str]:

@@ -65,8 +65,8 @@ from mgwsim.simyear import LOCAL_TIMEZONE
 from mgwsim.study.study import business_case_sides
 
 SHEETS = ("decision", "cash_flows", "grants", "items", "energy_bills", "inputs", "investments", "kpis", "hourly", "checks",
-          "per_apartment", "subsidies", "vat", "sensitivity", "sources")
-"""Sheet names, in workbook order (``hourly`` only when asked for, ``sensitivity`` when given)."""
+          "connection", "per_apartment", "subsidies", "vat", "sensitivity", "sources")
+"""Sheet names, in workbook order (``hourly`` only when asked for, ``connection`` and ``sensitivity`` when given)."""
 
 MAX_COLUMN_WIDTH = 60
 DECISION_HEADER_ROW = 12
@@ -841,9 +841,19 @@ def _write_rows(book: Workbook, name: str, rows: list[list], *, freeze: str | No
         sheet.append(writer.row(row, styled=number > header_row))
 
 
+def connection_frame(connections: dict) -> pd.DataFrame:
+    """The smallest grid connections (:func:`mgwsim.report.connection.smallest_connections`), one row per variant:
+    :meth:`~mgwsim.study.connection.ConnectionResult.summary` as typed numbers, units in the column names
+    (kVA, kW, EUR: the capacity tariff per year incl. VAT, the reinforcement excl. VAT; h, K·h, MWh per year)."""
+    frame = pd.DataFrame([c.summary() for c in connections.values()])
+    frame.insert(0, "variant", list(connections))
+    return frame.reset_index(drop=True)
+
+
 def write_workbook(result, path, *, sensitivity: pd.DataFrame | None = None, language: str = "en",
-                   hourly: bool = True) -> Path:
-    """Write the workbook of ``result`` to ``path``; return the path.
+                   hourly: bool = True, connections: dict | None = None) -> Path:
+    """Write the workbook of ``result`` to ``path``; return the path (``connections``: the smallest grid
+    connections, a ``connection`` sheet).
 
     Written with openpyxl in write-only mode (streaming rows). Formula cells carry no cached
     value: Excel and LibreOffice compute them when the file is opened.
@@ -863,6 +873,7 @@ def write_workbook(result, path, *, sensitivity: pd.DataFrame | None = None, lan
         "kpis": (_frame_rows(kpis_frame(result)), "B2", 1),
         "hourly": (hourly_rows(result), "C2", 1) if hourly else None,
         "checks": (_rows_by_unit(checks_frame(result, language), ("value", "threshold")), "B2", 1),
+        "connection": (_frame_rows(connection_frame(connections)), "B2", 1) if connections else None,
         "per_apartment": (_frame_rows(per_apartment_frame(result)), "B2", 1),
         "subsidies": (_frame_rows(subsidies_frame(result, language)), "B2", 1),
         "vat": (_frame_rows(vat_frame(result)), "B2", 1),

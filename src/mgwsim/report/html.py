@@ -54,8 +54,8 @@ from mgwsim.study.decision import condition_text  # the decision's words for a f
 
 STATUS_CLASSES = ("pass", "warn", "fail")
 
-SECTIONS = ("summary", "details", "comparison", "systems", "energy", "heat_pump", "economics", "application", "lock_in",
-            "renovation_path", "monitoring_plan", "building", "sources")
+SECTIONS = ("summary", "details", "comparison", "systems", "energy", "connection", "heat_pump", "economics",
+            "application", "lock_in", "renovation_path", "monitoring_plan", "building", "sources")
 """Section ids of the report, in page order."""
 
 FIGURE_SECTIONS = {
@@ -183,11 +183,12 @@ def _list_html(list_id: str, title: str, items: list[str]) -> str:
             + "".join(f"<li>{escape(item)}</li>" for item in items) + "</ul>")
 
 
-def summary_section(result, sensitivity: pd.DataFrame | None, language: str) -> Section:
+def summary_section(result, sensitivity: pd.DataFrame | None, language: str, connections=None) -> Section:
     """Page one for the co-owners in plain words (:func:`mgwsim.report.summary.co_owner_page`): the verdict,
-    the advice, the money per apartment, what changes for the residents, what the general meeting votes on
-    and the main risk."""
-    page = co_owner_page(result, language, sensitivity)
+    the advice, the money per apartment, what changes for the residents (with the smallest grid connection of
+    the detailed variant when ``connections`` holds it), what the general meeting votes on and the main risk."""
+    connection = (connections or {}).get(result.detail_variant)
+    page = co_owner_page(result, language, sensitivity, connection=connection)
     parts = [_sentence(page.verdict[0], strong=True), *map(_sentence, page.verdict[1:]),
              _sentence(page.advice), *map(_sentence, page.money),
              _list_html("residents", in_language(SENTENCES["plain_residents"], language), page.residents),
@@ -534,6 +535,53 @@ def sources_section(result, language: str) -> Section:
     return _section("sources", t("sec_sources", language), body)
 
 
+# --------------------------------------------------------------------------- the smallest connection
+def connection_section(result, connections, language: str) -> Section:
+    """The smallest grid connection of the detailed variant and of each all-electric variant
+    (:func:`mgwsim.report.connection.smallest_connections`): how it is searched, one table with a column per
+    variant (:func:`~mgwsim.report.text.connection_table`) and a sentence per variant
+    (:func:`~mgwsim.report.text.connection_sentence`); a note when it was not computed."""
+    from mgwsim.control import COMFORT_BAND_K
+    from mgwsim.electric import CONNECTION_POWER_FACTOR
+    from mgwsim.report.text import connection_sentence, connection_table
+    from mgwsim.study.connection import ComfortLimit
+    from mgwsim.study.decision import COMFORT_TOLERANCE_SHARE
+
+    title = t("sec_connection", language)
+    if connections is None:
+        return _section("connection", title, _p(t("conn_not_computed", language)))
+    if not connections:
+        return _section("connection", title, _p(t("conn_none_lv", language)))
+    found = list(connections.values())
+    names = [variant_label(result, name, language) for name in connections]
+    body = _p(t("conn_intro", language, variants=", ".join(f"'{n}'" for n in names),
+                band=format_number(COMFORT_BAND_K, language, 1),
+                tol=format_number(max(map(_bracket_kw, found)), language, 1),
+                share=format_pct(COMFORT_TOLERANCE_SHARE, language, 0),
+                pf=format_number(CONNECTION_POWER_FACTOR, language, 2)))
+    fuel = [c.comfort.max_extra_backup_share for c in found if c.variant.plant.backup.is_combustion
+            and isinstance(c.comfort, ComfortLimit) and c.comfort.max_extra_backup_share is not None]
+    if fuel:
+        body += _p(t("conn_backup_rule", language, share=format_pct(max(fuel), language, 0)))
+    table = connection_table(found, language)
+    body += table_html([t("item", language), *table.columns],
+                       [[label, *((value, "num") for value in row)] for label, row in table.iterrows()],
+                       attrs='id="connection-table"')
+    body += "".join(f'<p data-connection="{escape(name)}">{escape(connection_sentence(c, language))}</p>'
+                    for name, c in connections.items())
+    body += f'<p class="note">{escape(t("conn_tariff_note", language))}</p>'
+    return _section("connection", title, body)
+
+
+def _bracket_kw(found) -> float:
+    """How close the search came to the threshold [kW]: the smallest limit kept minus the largest limit lost below
+    it (0 when no limit was lost or none kept)."""
+    if found.limit_kw is None:
+        return 0.0
+    lost = found.table.loc[~found.table["feasible"] & (found.table["limit_kw"] < found.limit_kw), "limit_kw"]
+    return float(found.limit_kw - lost.max()) if len(lost) else 0.0
+
+
 # --------------------------------------------------------------------------- monitoring plan
 MONITORING_PLAN_TEMPLATE = "monitoring_plan.html.j2"
 CITY_KPIS = ("mp_city_heat", "mp_city_spf", "mp_city_pv", "mp_city_peak", "mp_city_savings", "mp_city_co2")
@@ -598,15 +646,17 @@ def engineer_timeline_html(result, name: str, language: str) -> str:
 
 
 # --------------------------------------------------------------------------- page
-def _sections(result, name: str, figures: dict, sensitivity: pd.DataFrame, language: str, env=None) -> list[Section]:
+def _sections(result, name: str, figures: dict, sensitivity: pd.DataFrame, language: str, env=None,
+              connections=None) -> list[Section]:
     detail = result.detail_variant
     summary_sensitivity = sensitivity if name == detail else a.npv_sensitivity(result, detail)
     return [
-        summary_section(result, summary_sensitivity, language),
+        summary_section(result, summary_sensitivity, language, connections),
         details_section(result, summary_sensitivity, language),
         comparison_section(result, figures, language),
         systems_section(result, language),
         _figures_section("energy", t("sec_energy", language), figures, language),
+        connection_section(result, connections, language),
         _figures_section("heat_pump", t("sec_heat_pump", language), figures, language),
         economics_section(result, name, sensitivity, figures, language),
         application_section(result, language),
@@ -645,10 +695,12 @@ def page_context(result, name: str, branding: Branding, language: str) -> dict:
 
 
 def render_html(result, name: str, figures: dict, sensitivity: pd.DataFrame, language: str, *,
-                branding: Branding | None = None, template_dir=None, stylesheet=None) -> str:
+                branding: Branding | None = None, template_dir=None, stylesheet=None, connections=None) -> str:
     """The whole page as a string (figures: name → base-64 PNG), through the templates of :mod:`~mgwsim.report.layout`
-    (a firm's ``template_dir`` first) with the firm's ``stylesheet`` after the packaged one."""
+    (a firm's ``template_dir`` first) with the firm's ``stylesheet`` after the packaged one; ``connections``
+    ``{variant name: ConnectionResult}`` for the smallest-connection section (None: not computed)."""
     env = environment(template_dir)
     context = page_context(result, name, branding or Branding(), language)
-    context.update(css=stylesheets(env, stylesheet), sections=_sections(result, name, figures, sensitivity, language, env))
+    context.update(css=stylesheets(env, stylesheet),
+                   sections=_sections(result, name, figures, sensitivity, language, env, connections))
     return render_page(env, context)

@@ -199,9 +199,11 @@ _LITERAL: dict[str, str] = {
     "verified)": "aanname: jaarlijkse keuring van de hoogspanningsinstallatie door een erkend organisme (het AREI "
                  "2020 vraagt ze; prijs niet geverifieerd)",
     # medium voltage
-    "Fluvius Antwerpen 2026 MV access power (toegangsvermogen), secondary: public grid-fee simulator data file":
-        "Fluvius Antwerpen 2026 toegangsvermogen middenspanning, secundair: gegevensbestand van een openbare "
-        "simulator van nettarieven",
+    "Fluvius Antwerpen 2026 MV access power (toegangsvermogen, expressed in kW: Fluvius FAQ capaciteitstarief "
+    "grootverbruiksmeting 2023; the key keeps its historical name), secondary: public grid-fee simulator data file":
+        "Fluvius Antwerpen 2026 toegangsvermogen middenspanning (uitgedrukt in kW: Fluvius, veelgestelde vragen "
+        "capaciteitstarief grootverbruiksmeting 2023; de sleutel houdt zijn historische naam), secundair: "
+        "gegevensbestand van een openbare simulator van nettarieven",
     "Fluvius Antwerpen 2026 MV data management, secondary": "Fluvius Antwerpen 2026 databeheer middenspanning, "
                                                              "secundair",
     "Fluvius Antwerpen 2026 MV energy-related fee 4.137 EUR/MWh, secondary":

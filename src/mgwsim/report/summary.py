@@ -174,7 +174,8 @@ def tie_paragraph(result, language: str) -> Paragraph | None:
         years=result.inputs.finance.horizon_years,
         apart=s.apart(language, design(result.result(first).variant), design(result.result(second).variant)),
         level_name=None if level_name is None else _label(result, level_name, language), level_saving_eur=level_saving, as_run_saving_eur=as_run, gaps_eur=gaps,
-        tonnes=tonnes, others=[_label(result, n, language) for n in decision.tied[2:]]) + " " + decision.tie_break_text(language))
+        tonnes=tonnes, others=[_label(result, n, language) for n in decision.tied[2:]])
+        + " " + decision.tie_break_text(language, variant_labels(result, language)))
 
 
 def conditions_paragraph(result, language: str, path_year: int | None) -> Paragraph:
@@ -488,6 +489,14 @@ def _label(result, name: str, language: str) -> str:
     return variant_label(result, name, language) if hasattr(result, "results") else name
 
 
+def variant_labels(result, language: str) -> dict[str, str]:
+    """``{name: label}`` of every variant of ``result`` (the reference too) in ``language``; empty for a result
+    without variants (a stand-in)."""
+    if not hasattr(result, "results"):
+        return {}
+    return {vr.variant.name: vr.variant.label(language) for vr in (result.reference, *result.results)}
+
+
 def variant_label(result, name: str, language: str) -> str:
     """The name of variant ``name`` in ``language`` (:meth:`Variant.label`: its ``name_nl`` in Dutch)."""
     return variant_of(result, name).label(language)
@@ -652,8 +661,10 @@ def plain_money(result, name: str, language: str) -> list[Paragraph]:
             Paragraph("plain-monthly", _say(key, language, who=who, amount=format_eur(abs(value), language)))]
 
 
-def plain_residents(result, name: str, language: str) -> list[str]:
-    """What changes for the residents: where the heat comes from, gas, comfort, PV, EV, contract, cabin, CO2."""
+def plain_residents(result, name: str, language: str, connection=None) -> list[str]:
+    """What changes for the residents: where the heat comes from, gas, comfort, PV, EV, contract, cabin, the
+    smallest grid connection (``connection``, a :class:`~mgwsim.study.connection.ConnectionResult` of ``name``
+    with a connection found), CO2."""
     variant, row = variant_of(result, name), result.table.loc[name]
     plant, out = variant.plant, []
     if plant.heat_pumps is not None:
@@ -672,6 +683,12 @@ def plain_residents(result, name: str, language: str) -> list[str]:
         out.append(_say("res_dynamic", language))
     if variant.connection == "mv":
         out.append(_say("res_mv", language))
+    if connection is not None and connection.best is not None:
+        summary = connection.summary()
+        out.append(_say("res_connection", language, smallest=format_number(summary["smallest_kva"], language),
+                        unlimited=format_number(summary["unlimited_kva"], language),
+                        existing=format_number(summary["existing_kva"], language),
+                        tariff=format_eur(summary["capacity_tariff_saving_eur"], language)))
     if s.shown_sign(row["co2_reduction"] * 100.0) > 0:
         out.append(_say("res_co2", language, pct=format_share(row["co2_reduction"], language)))
     return out
@@ -787,12 +804,16 @@ class CoOwnerPage:
     risk: str | None
 
 
-def co_owner_page(result, language: str = "en", sensitivity: pd.DataFrame | None = None) -> CoOwnerPage:
+def co_owner_page(result, language: str = "en", sensitivity: pd.DataFrame | None = None, *,
+                  connection=None) -> CoOwnerPage:
     """Page one in plain words for :attr:`StudyResult.detail_variant` (see :class:`CoOwnerPage`); no NPV, SPF,
-    unmet hours or lock-in by name: those are in the engineer's part (:func:`page_one`)."""
+    unmet hours or lock-in by name: those are in the engineer's part (:func:`page_one`). ``connection``: the
+    detailed variant's smallest connection (:func:`mgwsim.report.connection.smallest_connections`), one
+    sentence among what changes for the residents."""
     name = result.detail_variant
     return CoOwnerPage(verdict=plain_verdict(result, language), advice=plain_advice(result, language),
-                       money=plain_money(result, name, language), residents=plain_residents(result, name, language),
+                       money=plain_money(result, name, language),
+                       residents=plain_residents(result, name, language, connection),
                        vote=plain_vote(result, language), risk=main_risk(result, name, sensitivity, language))
 
 
@@ -810,7 +831,8 @@ def verdict_items(result, name: str, language: str) -> tuple[str, list[tuple[str
 
 
 __all__ = ["PRACTICAL_TIE_FRAC", "CoOwnerPage", "Paragraph", "co_owner_page", "design_in_words", "localized",
-           "main_risk", "step_label", "variant_label", "verdict_key", "best_npv_paragraph", "call_name", "capital_weights",
+           "main_risk", "step_label", "variant_label",
+           "variant_labels", "verdict_key", "best_npv_paragraph", "call_name", "capital_weights",
            "conditions_paragraph", "design", "failing_today_only", "item_name", "later_events", "page_one", "path_end",
            "recommendation_paragraphs", "sensitivity_change", "study_price_basis", "tie_paragraph", "verdict_items",
            "verdicts_shown"]

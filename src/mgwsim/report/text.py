@@ -7,9 +7,10 @@ the language switch is one argument and a translation is one dictionary entry.
 
 from __future__ import annotations
 
+import math
 import re
 
-from mgwsim._format import LANGUAGES, format_eur, format_number, format_pct
+from mgwsim._format import LANGUAGES, format_eur, format_number, format_pct, is_missing
 from mgwsim.errors import check_choice
 
 __all__ = ["CAPTIONS", "LABELS", "LANGUAGES", "SENSITIVITY_NAMES", "SENTENCES", "caption", "check_label",
@@ -1511,7 +1512,7 @@ CONTENT_LABELS: dict[str, tuple[str, str]] = {
     "dg_electric": ("electricity", "elektriciteit"),
     "dg_heat": ("heat", "warmte"),
     "dg_grid_lv": ("Grid connection LV {kva} kVA", "Netaansluiting LS {kva} kVA"),
-    "dg_grid_mv": ("Grid connection MV, access power {kva} kVA", "Netaansluiting MS, toegangsvermogen {kva} kVA"),
+    "dg_grid_mv": ("Grid connection MV {kva} kVA (own cabin)", "Netaansluiting MS {kva} kVA (eigen cabine)"),
     "dg_meter": ("Main meter (digital)", "Hoofdmeter (digitaal)"),
     "dg_pv": ("PV {kwp} kWp", "Zonnepanelen {kwp} kWp"),
     "dg_battery": ("Battery {kwh} kWh / {kw} kW", "Batterij {kwh} kWh / {kw} kW"),
@@ -1601,73 +1602,158 @@ CONNECTION_LABELS: dict[str, tuple[str, str]] = {
     "existing_kva": ("Connection today [kVA]", "Aansluiting vandaag [kVA]"),
     "unlimited_kva": ("Needed without a limit [kVA]", "Nodig zonder begrenzing [kVA]"),
     "smallest_kva": ("Smallest that keeps comfort [kVA]", "Kleinste die het comfort bewaart [kVA]"),
-    "capacity_tariff_saving_eur": ("Capacity tariff saved [EUR/year]", "Bespaard capaciteitstarief [EUR/jaar]"),
-    "avoided_upgrade_eur": ("Connection reinforcement avoided [EUR]", "Vermeden netversterking [EUR]"),
+    "limit_kw": ("Import limit at that connection [kW]", "Afnamegrens bij die aansluiting [kW]"),
+    "capacity_tariff_saving_eur": ("Capacity tariff saved [EUR/year, incl. VAT]",
+                                   "Bespaard capaciteitstarief [EUR/jaar, incl. btw]"),
+    "avoided_upgrade_eur": ("Connection reinforcement avoided [EUR, excl. VAT]",
+                            "Vermeden netversterking [EUR, excl. btw]"),
     "extra_cold_hours": ("Extra cold hours [h/year]", "Extra koude uren [u/jaar]"),
     "extra_degree_hours_kh": ("Extra degree-hours below setpoint [K·h/year]",
                               "Extra graaduren onder het setpoint [K·u/jaar]"),
     "extra_gas_mwh": ("Extra gas [MWh/year]", "Extra gas [MWh/jaar]"),
-    "energy_cost_change_eur": ("Energy cost change [EUR/year]", "Wijziging energiekosten [EUR/jaar]"),
+    "energy_cost_change_eur": ("Energy cost change, capacity tariff included [EUR/year, incl. VAT]",
+                               "Wijziging energiekosten, capaciteitstarief inbegrepen [EUR/jaar, incl. btw]"),
 }
 """Row labels of :func:`connection_table` (en, nl)."""
+
+CONNECTION_DECIMALS = {"limit_kw": 1, "extra_gas_mwh": 1}
+"""Decimals shown per figure of :func:`connection_table` (others: whole numbers)."""
 
 CONNECTION_SENTENCES: dict[str, tuple[str, str]] = {
     "connection_found": (
         "With peak-limited control, its storage and the building's mass, {variant} keeps comfort on a connection of "
-        "{smallest} kVA instead of the {unlimited} kVA it draws without a limit (today: {existing} kVA): that saves "
-        "{tariff} a year of capacity tariff and {upgrade} of connection reinforcement, and costs {cold} extra cold "
-        "hours and {gas} MWh more gas a year; the energy cost {change} by {cost} a year.",
+        "{smallest} kVA ({limit} kW) instead of the {unlimited} kVA it draws without a limit (today: {existing} kVA).",
         "Met piekbegrenzing, zijn opslag en de massa van het gebouw houdt {variant} het comfort op een aansluiting van "
-        "{smallest} kVA in plaats van de {unlimited} kVA die hij zonder begrenzing afneemt (vandaag: {existing} kVA): "
-        "dat bespaart {tariff} per jaar aan capaciteitstarief en {upgrade} aan netversterking, en kost {cold} extra "
-        "koude uren en {gas} MWh meer gas per jaar; de energiekosten {change} met {cost} per jaar."),
+        "{smallest} kVA ({limit} kW) in plaats van de {unlimited} kVA die hij zonder begrenzing afneemt (vandaag: "
+        "{existing} kVA)."),
+    "connection_saves": ("That saves {tariff} a year of capacity tariff (incl. VAT)",
+                         "Dat bespaart {tariff} per jaar aan capaciteitstarief (incl. btw)"),
+    "connection_upgrade": (" and a connection reinforcement of {upgrade} (excl. VAT)",
+                           " en een netversterking van {upgrade} (excl. btw)"),
+    "connection_costs": ("; it costs {cold} extra cold hours a year", "; het kost {cold} extra koude uren per jaar"),
+    "connection_gas": (" and {gas} MWh more gas a year", " en {gas} MWh meer gas per jaar"),
+    "connection_bill": (". The whole energy bill, capacity tariff included, {change} by {cost} a year.",
+                        ". De hele energiefactuur, capaciteitstarief inbegrepen, {change} met {cost} per jaar."),
     "connection_none": (
-        "{variant} does not keep comfort even without a limit on its connection, so no smaller connection works.",
-        "{variant} houdt het comfort zelfs zonder begrenzing van zijn aansluiting niet, dus werkt geen kleinere "
-        "aansluiting."),
+        "Even without a limit on its connection, {variant} does not keep comfort ({cold} cold hours a year, at most "
+        "{allowed} allowed), so no smaller connection works.",
+        "Zelfs zonder begrenzing van zijn aansluiting houdt {variant} het comfort niet ({cold} koude uren per jaar, "
+        "hoogstens {allowed} toegelaten), dus werkt geen kleinere aansluiting."),
 }
-"""The sentence of :func:`connection_sentence` (en, nl), numbers filled in from the result."""
+"""The sentence of :func:`connection_sentence` (en, nl) in parts, numbers filled in from the result."""
 
-_CHANGE = {True: ("rises", "stijgen"), False: ("falls", "dalen")}
+_CHANGE = {1: ("rises", "stijgt"), -1: ("falls", "daalt"), 0: ("stays the same", "blijft gelijk")}
 
 
-def connection_table(result, language: str):
-    """The smallest connection of a :class:`~mgwsim.study.connection.ConnectionResult` as a small table:
-    one row per figure of its :meth:`~mgwsim.study.connection.ConnectionResult.summary`, labelled in
-    ``language``, the values formatted (kVA and hours whole, MWh to 0.1, EUR whole)."""
+def _shown(value: float, decimals: int) -> float:
+    """``value`` as printed with ``decimals``: a float residue such as -1e-13 is shown as 0, not "-0"."""
+    rounded = round(float(value), decimals)
+    return 0.0 if rounded == 0.0 else rounded
+
+
+def connection_table(results, language: str):
+    """The smallest connection of one or more :class:`~mgwsim.study.connection.ConnectionResult` (a result or
+    a sequence of them) as a table: one row per figure of
+    :meth:`~mgwsim.study.connection.ConnectionResult.summary`, labelled in ``language``, one column per
+    variant, the values formatted (kVA, hours and EUR whole, kW and MWh to 0.1)."""
     import pandas as pd
 
-    summary = result.summary()
-    rows = {}
-    for key, pair in CONNECTION_LABELS.items():
-        if key not in summary:
-            continue
-        value = summary[key]
-        if key.endswith("_eur"):
-            text = format_eur(value, language)
-        elif key.endswith("_mwh"):
-            text = format_number(value, language, 1)
-        else:
-            text = format_number(value, language)
-        rows[pair[_index(language)]] = text
-    return pd.DataFrame({result.variant.label(language): pd.Series(rows)})
+    columns = {}
+    for result in (results if isinstance(results, (list, tuple)) else [results]):
+        summary, rows = result.summary(), {}
+        for key, pair in CONNECTION_LABELS.items():
+            label = pair[_index(language)]
+            if key not in summary or (key == "extra_gas_mwh" and not result.variant.plant.backup.is_combustion):
+                rows[label] = "–"  # not found, or no gas to burn
+                continue
+            decimals = CONNECTION_DECIMALS.get(key, 0)
+            value = summary[key] if is_missing(summary[key]) else _shown(summary[key], decimals)
+            rows[label] = format_eur(value, language) if key.endswith("_eur") else format_number(value, language,
+                                                                                                 decimals)
+        columns[result.variant.label(language)] = pd.Series(rows)
+    return pd.DataFrame(columns)
 
 
 def connection_sentence(result, language: str) -> str:
-    """One sentence for the report on the smallest connection of a
-    :class:`~mgwsim.study.connection.ConnectionResult`, every number from its summary."""
+    """The report's sentences on the smallest connection of a
+    :class:`~mgwsim.study.connection.ConnectionResult`, every number from its summary: the connection and
+    its limit, what it saves (the reinforcement only when one is avoided), what it costs (gas only for a
+    variant with a fuel-fired backup) and the change of the whole energy bill, capacity tariff included."""
     summary = result.summary()
-    variant = result.variant.label(language)
+    variant = f"'{result.variant.label(language)}'"
     index = _index(language)
+
+    def part(key: str, **values) -> str:
+        return CONNECTION_SENTENCES[key][index].format(**values)
+
     if result.best is None:
-        return CONNECTION_SENTENCES["connection_none"][index].format(variant=variant)
-    return CONNECTION_SENTENCES["connection_found"][index].format(
-        variant=variant, smallest=format_number(summary["smallest_kva"], language),
-        unlimited=format_number(summary["unlimited_kva"], language),
-        existing=format_number(summary["existing_kva"], language),
-        tariff=format_eur(summary["capacity_tariff_saving_eur"], language),
-        upgrade=format_eur(summary["avoided_upgrade_eur"], language),
-        cold=format_number(summary["extra_cold_hours"], language),
-        gas=format_number(summary["extra_gas_mwh"], language, 1),
-        change=_CHANGE[bool(summary["energy_cost_change_eur"] >= 0)][index],
-        cost=format_eur(abs(summary["energy_cost_change_eur"]), language))
+        base = result.base_comfort
+        return part("connection_none", variant=variant, cold=format_number(base["cold_hours"], language),
+                    allowed=format_number(math.floor(result.comfort.max_cold_share * base["heating_hours"]), language))
+    text = part("connection_found", variant=variant, smallest=format_number(summary["smallest_kva"], language),
+                limit=format_number(summary["limit_kw"], language, 1),
+                unlimited=format_number(summary["unlimited_kva"], language),
+                existing=format_number(summary["existing_kva"], language))
+    text += " " + part("connection_saves", tariff=format_eur(summary["capacity_tariff_saving_eur"], language))
+    if round(summary["avoided_upgrade_eur"]) != 0:
+        text += part("connection_upgrade", upgrade=format_eur(summary["avoided_upgrade_eur"], language))
+    text += part("connection_costs", cold=format_number(_shown(summary["extra_cold_hours"], 0), language))
+    if result.variant.plant.backup.is_combustion:
+        text += part("connection_gas", gas=format_number(_shown(summary["extra_gas_mwh"], 1), language, 1))
+    cost = round(float(summary["energy_cost_change_eur"]))
+    sign = (cost > 0) - (cost < 0)
+    bill = part("connection_bill", change=_CHANGE[sign][index], cost=format_eur(abs(cost), language))
+    if sign == 0:  # "stays the same by EUR 0" reads wrong: end after the verb
+        bill = bill.split(_CHANGE[0][index])[0] + _CHANGE[0][index] + "."
+    return text + bill
+
+
+CONNECTION_SECTION_LABELS: dict[str, tuple[str, str]] = {
+    "sec_connection": ("The smallest grid connection", "De kleinste netaansluiting"),
+    "conn_intro": (
+        "How small can the grid connection be? For {variants} the import from the grid is capped, and the heat pumps "
+        "work under the cap: hot water first, the buffer charged ahead of the capped hours and the rooms warmed up to "
+        "{band} K ahead of them so that the building's mass carries them. The smallest cap is found by bisection "
+        "(to {tol} kW) at which the rooms stay comfortable: at most {share} of the heating hours more than 1 K below "
+        "the setpoint (EN 15251:2007, Annex G), hot water always delivered. The connection is the cap over "
+        "cos φ {pf} [kVA].",
+        "Hoe klein kan de netaansluiting zijn? Voor {variants} wordt de afname van het net begrensd, en werken de "
+        "warmtepompen onder die grens: eerst warm water, het buffervat vooraf geladen en de kamers tot {band} K "
+        "voorverwarmd voor de begrensde uren, zodat de massa van het gebouw ze overbrugt. De kleinste grens waarbij "
+        "het comfort blijft, wordt gezocht door halvering (tot op {tol} kW): hoogstens {share} van de stookuren meer "
+        "dan 1 K onder het setpoint (EN 15251:2007, bijlage G), warm water altijd geleverd. De aansluiting is die "
+        "grens gedeeld door cos φ {pf} [kVA]."),
+    "conn_backup_rule": (
+        "A variant with a gas boiler stays warm at almost any cap by burning more gas; for it the cap may move at "
+        "most {share} of the heat to the boiler (an mgwsim choice), so that it does not undo what the heat pumps "
+        "are for.",
+        "Een variant met een gasketel blijft bij bijna elke grens warm door meer gas te stoken; voor zo'n variant "
+        "mag de grens hoogstens {share} van de warmte naar de ketel verschuiven (een keuze van mgwsim), zodat ze "
+        "niet tenietdoet waarvoor de warmtepompen dienen."),
+    "conn_tariff_note": (
+        "On the low-voltage connection the capacity tariff is billed on each month's highest quarter-hour import "
+        "(VREG tariff methodology, since 2023), so the saving comes from keeping the peaks under the cap, whatever "
+        "the connection's rating. The reinforcement avoided is the connection upgrade the study prices when the "
+        "peak needs more than today's connection.",
+        "Op de laagspanningsaansluiting wordt het capaciteitstarief aangerekend op de hoogste kwartierafname van "
+        "elke maand (tariefmethodologie VREG, sinds 2023): de besparing komt dus van de pieken onder de grens te "
+        "houden, los van het vermogen van de aansluiting. De vermeden netversterking is de verzwaring die de "
+        "studie aanrekent wanneer de piek meer vraagt dan de aansluiting van vandaag."),
+    "conn_not_computed": (
+        "The smallest connection was not computed for this report; set smallest_connection = true in the "
+        "configuration's [report] table (or pass connections to write_report) to add it.",
+        "De kleinste aansluiting is voor dit rapport niet berekend; zet smallest_connection = true in de tabel "
+        "[report] van de configuratie (of geef connections mee aan write_report) om ze toe te voegen."),
+    "conn_none_lv": (
+        "None of the variants this section covers is on the low-voltage connection (a medium-voltage cabin is sized "
+        "on its peak).",
+        "Geen van de varianten die deze sectie behandelt, zit op de laagspanningsaansluiting (een "
+        "middenspanningscabine wordt op haar piek gedimensioneerd)."),
+}
+"""Labels of the report's smallest-connection section (:func:`mgwsim.report.html.connection_section`)."""
+LABELS.update(CONNECTION_SECTION_LABELS)
+SENTENCES["res_connection"] = (
+    "The grid connection: with the heat pumps' power capped, {smallest} kVA is enough ({unlimited} kVA without the "
+    "cap; today {existing} kVA), which saves {tariff} a year of capacity tariff.",
+    "De netaansluiting: met het vermogen van de warmtepompen begrensd volstaat {smallest} kVA ({unlimited} kVA "
+    "zonder begrenzing; vandaag {existing} kVA), wat {tariff} per jaar aan capaciteitstarief bespaart.")

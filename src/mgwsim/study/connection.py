@@ -43,6 +43,7 @@ import pandas as pd
 
 from mgwsim.control import COMFORT_BAND_K
 from mgwsim.demand import simulate_demand
+from mgwsim.electric import CONNECTION_POWER_FACTOR
 from mgwsim.errors import InputError, check_number
 from mgwsim.flexibility import mass_allowed, mass_offsets, peak_limited_offsets
 from mgwsim.study.costs import connection_upgrade_eur
@@ -56,9 +57,9 @@ __all__ = ["POWER_FACTOR", "PV_LED_EV", "ComfortLimit", "ConnectionResult", "com
 
 _OWNER = "connection_search"
 
-POWER_FACTOR = 0.95
-"""cos φ that turns an import limit [kW] into the connection's apparent power [kVA]
-(as :func:`mgwsim.assess.connection_capacity` and :data:`mgwsim.study.search.POWER_FACTOR`)."""
+POWER_FACTOR = CONNECTION_POWER_FACTOR
+"""cos φ that turns an import limit [kW] into the connection's apparent power [kVA]:
+:data:`mgwsim.electric.CONNECTION_POWER_FACTOR`."""
 
 PV_LED_EV = ("pv_surplus", "pv_surplus_limited")
 """EV strategies led by the PV surplus: under a limit they charge ``pv_surplus_limited``."""
@@ -170,7 +171,7 @@ def run_at_limit(inputs: StudyInputs, variant: Variant, base: VariantResult, lim
     """
     limited = limited_variant(variant, limit_kw, battery_boost=battery_boost)
     plan_kw = limited.control.import_limit_kw
-    demand = inputs.demand_with(variant.emitter_upgrade)
+    demand = inputs.variant_demand(variant)  # the building after the variant's envelope_now works, as its base year
     buffer_k = None
     cut = _cut_signal(base, inputs, plan_kw)
     if cut.any():
@@ -181,7 +182,7 @@ def run_at_limit(inputs: StudyInputs, variant: Variant, base: VariantResult, lim
             raise_k = mass_offsets(signal, inputs.weather.index, base.system.demand.hourly["space_heating_kwh"],
                                    band_k=COMFORT_BAND_K, lead_h=8, allowed=mass_allowed(base.system) & (cut < 0.5))
             if raise_k.any():
-                demand = simulate_demand(inputs.building, inputs.weather,
+                demand = simulate_demand(inputs.building_of(variant), inputs.weather,
                                          radiators=inputs.radiators_of(variant.emitter_upgrade),
                                          regime=inputs.regime, design_temperature_degc=inputs.design_temperature_degc,
                                          occupants_per_apartment=inputs.occupants_per_apartment, seed=inputs.seed,

@@ -6,6 +6,7 @@ import math
 from dataclasses import replace
 
 from mgwsim.building.emitters import Radiators
+from mgwsim.electric import CONNECTION_POWER_FACTOR
 from mgwsim.errors import InputError, check_number
 from mgwsim.finance import (
     CONNECTION_UPGRADE_PREFIX,
@@ -71,10 +72,6 @@ def _source_items(variant: Variant, costs: CostTable) -> list[Investment]:
     return []
 
 
-CONNECTION_POWER_FACTOR = 0.95
-"""cos phi [-] turning the peak import [kW] into the connection's apparent power [kVA]: the default of
-:func:`mgwsim.assess.connection_capacity` and :data:`mgwsim.study.search.POWER_FACTOR` (an mgwsim
-assumption for inverter-driven heat pumps, not verified)."""
 BOILER_ITEM = "gas_boiler_condensing"
 """The cost-table row of a new (or replacement) collective gas boiler; its ``lifetime_years`` is the
 existing boiler's lifetime too."""
@@ -117,7 +114,8 @@ def variant_investments(variant: Variant, costs: CostTable, *, mv_tariff: Tariff
     mv_tariff : Tariff, optional
         The MV tariff whose ``[cabin]`` prices the cabin of an MV variant.
     access_power_kva : float
-        Access power of an MV connection [kVA].
+        Capacity of an MV connection [kVA] when known; the cabin's connection is sized on at least the
+        peak import's apparent power, ``peak_import_kw / CONNECTION_POWER_FACTOR``.
     design_heat_load_kw : float
         Design heat load of the building [kW] (the reference boiler's least size, the old
         boiler's size for its removal).
@@ -176,7 +174,9 @@ def variant_investments(variant: Variant, costs: CostTable, *, mv_tariff: Tariff
     if variant.connection == "mv":
         if mv_tariff is None:
             raise ValueError("variant_investments: an MV variant needs the MV tariff for its cabin costs")
-        items.extend(cabin_investments(mv_tariff, access_power_kva))
+        # the cabin's connection carries the peak's apparent power (cos φ, mgwsim.electric.CONNECTION_POWER_FACTOR)
+        peak = check_number(peak_import_kw, "peak_import_kw", owner="variant_investments", low=0.0, unit="kW")
+        items.extend(cabin_investments(mv_tariff, max(access_power_kva, peak / CONNECTION_POWER_FACTOR)))
     elif existing_connection_kva is not None:
         peak = check_number(peak_import_kw, "peak_import_kw", owner="variant_investments", low=0.0, unit="kW")
         items.extend(connection_upgrade_investments(works, existing_connection_kva, peak / CONNECTION_POWER_FACTOR))

@@ -401,11 +401,13 @@ class Decision:
         per = "/t" if criterion.unit == "EUR/t" else ""
         return format_eur(value, language) + per
 
-    def reason(self, language: str = "en") -> str:
-        """Why :attr:`recommended` was chosen, or why nothing was, with what would change that."""
+    def reason(self, language: str = "en", labels: dict[str, str] | None = None) -> str:
+        """Why :attr:`recommended` was chosen, or why nothing was, with what would change that; ``labels`` as
+        :meth:`tie_break_text`."""
+        labels = labels or {}
         if self.recommended is None:
-            return _none_qualifies(self, language)
-        name, n = self.recommended, len(self.qualified)
+            return _none_qualifies(self, language, labels)
+        name, n = labels.get(self.recommended, self.recommended), len(self.qualified)
         path = bool(self.table["path"].any())
         if n == 1:
             test = _qualification_text(self.applies_call, path, language, singular=True)
@@ -413,23 +415,23 @@ class Decision:
                                 f"'{name}' is de enige variant die {test}."), language)
         test = _qualification_text(self.applies_call, path, language)
         criterion = in_language((self.rules.ranking.text_en, self.rules.ranking.text_nl), language)
-        value = self.criterion_text(name, language)
+        value = self.criterion_text(self.recommended, language)
         tied = self.tied
         if tied:
             return in_language((f"Of the {n} variants that {test}, ", f"Van de {n} varianten die {test}, "),
-                               language) + self.tie_text(language)
+                               language) + self.tie_text(language, labels)
         return in_language((f"Of the {n} variants that {test}, '{name}' has {criterion} ({value}).",
                             f"Van de {n} varianten die {test}, heeft '{name}' {criterion} ({value})."), language)
 
-    def tie_text(self, language: str = "en") -> str:
+    def tie_text(self, language: str = "en", labels: dict[str, str] | None = None) -> str:
         """The tie in words: which variants lie within the tie band on the criterion, with their values,
         and the tie-breaker that chose the recommended one ("" when there is no tie)."""
         tied = self.tied
         if not tied:
             return ""
-        first, others = tied[0], tied[1:]
+        labels = labels or {}
         band = format_pct(self.rules.tie_tolerance_frac, language, 0)
-        listed = ", ".join(f"'{n}' ({self.criterion_text(n, language)})" for n in tied)
+        listed = ", ".join(f"'{labels.get(n, n)}' ({self.criterion_text(n, language)})" for n in tied)
         criterion = in_language((self.rules.ranking.text_en, self.rules.ranking.text_nl), language)
         head = in_language((
             f"{listed} lie within {band} of each other on {criterion}: a tie, since a feasibility-stage "
@@ -437,16 +439,17 @@ class Decision:
             f"{listed} liggen binnen {band} van elkaar op {criterion}: een gelijkspel, want een raming in "
             f"de haalbaarheidsfase is veel minder nauwkeurig (AACE-klasse 4: -15 tot -30 % / +20 tot +50 %). "),
             language)
-        return head + self.tie_break_text(language)
+        return head + self.tie_break_text(language, labels)
 
-    def tie_break_text(self, language: str = "en") -> str:
+    def tie_break_text(self, language: str = "en", labels: dict[str, str] | None = None) -> str:
         """Which tie-breaker chose the recommended variant among the tied ones, with the amounts ("" when
-        there is no tie)."""
+        there is no tie). ``labels``: the variants' names in ``language`` (``{name: label}``, e.g. their
+        ``name_nl`` in a Dutch report); a name without a label is quoted as given."""
         if not self.tied:
             return ""
-        return self._tie_break_pair(language) + self._dearer_up_front(language)
+        return self._tie_break_pair(language, labels or {}) + self._dearer_up_front(language, labels or {})
 
-    def _dearer_up_front(self, language: str) -> str:
+    def _dearer_up_front(self, language: str, labels: dict[str, str]) -> str:
         """The tied variants beyond the two compared that ask more up front per apartment than the recommended
         one (set aside by the first tie-breaker), in a sentence ("" when none)."""
         table, first = self.table, self.tied[0]
@@ -456,14 +459,16 @@ class Decision:
         dearer = [n for n in self.tied[2:] if round(float(table.loc[n, "up_front_per_apartment_eur"])) > own]
         if not dearer:
             return ""
-        listed = ", ".join(f"'{n}' ({format_eur(float(table.loc[n, 'up_front_per_apartment_eur']), language)})"
-                           for n in dearer)
+        listed = ", ".join(
+            f"'{labels.get(n, n)}' ({format_eur(float(table.loc[n, 'up_front_per_apartment_eur']), language)})"
+            for n in dearer)
         return in_language((f" Also tied, but dearer up front per apartment: {listed}.",
                             f" Ook gelijk, maar vooraf duurder per appartement: {listed}."), language)
 
-    def _tie_break_pair(self, language: str) -> str:
+    def _tie_break_pair(self, language: str, labels: dict[str, str]) -> str:
         table = self.table
         first, second = self.tied[:2]
+        shown = labels.get(first, first)
         if "up_front_per_apartment_eur" in table.columns:
             a, b = float(table.loc[first, "up_front_per_apartment_eur"]), float(table.loc[second, "up_front_per_apartment_eur"])
             if np.isfinite(a) and np.isfinite(b) and round(b - a) > 0:
@@ -474,18 +479,18 @@ class Decision:
                     npv_nl = (f" en heeft de betere netto contante waarde ({format_eur(npv_a, 'nl')} tegenover "
                               f"{format_eur(npv_b, 'nl')})")
                 return in_language((
-                    f"The tie is broken by the payment up front per apartment: '{first}' costs each apartment "
+                    f"The tie is broken by the payment up front per apartment: '{shown}' costs each apartment "
                     f"{format_eur(b - a, 'en')} less up front ({format_eur(a, 'en')} against {format_eur(b, 'en')})"
                     f"{npv_en}, so it is recommended.",
-                    f"Het gelijkspel wordt beslecht door wat elk appartement vooraf betaalt: '{first}' kost elk "
+                    f"Het gelijkspel wordt beslecht door wat elk appartement vooraf betaalt: '{shown}' kost elk "
                     f"appartement vooraf {format_eur(b - a, 'nl')} minder ({format_eur(a, 'nl')} tegenover "
                     f"{format_eur(b, 'nl')}){npv_nl}, dus die wordt aanbevolen."), language)
         npv_a, npv_b = float(table.loc[first, "npv_eur"]), float(table.loc[second, "npv_eur"])
         return in_language((
             f"The up-front payments per apartment are practically equal, so the tie is broken by the net present "
-            f"value: '{first}' has {format_eur(npv_a, 'en')} against {format_eur(npv_b, 'en')}, so it is recommended.",
+            f"value: '{shown}' has {format_eur(npv_a, 'en')} against {format_eur(npv_b, 'en')}, so it is recommended.",
             f"Wat elk appartement vooraf betaalt, is praktisch gelijk, dus beslecht de netto contante waarde het "
-            f"gelijkspel: '{first}' heeft {format_eur(npv_a, 'nl')} tegenover {format_eur(npv_b, 'nl')}, dus die "
+            f"gelijkspel: '{shown}' heeft {format_eur(npv_a, 'nl')} tegenover {format_eur(npv_b, 'nl')}, dus die "
             f"wordt aanbevolen."), language)
 
     def to_frame(self, language: str = "en") -> pd.DataFrame:
@@ -550,9 +555,9 @@ def _qualification_text(applies_call: bool, path: bool, language: str, *, singul
     return in_language((en, nl), language)
 
 
-def _none_qualifies(decision: Decision, language: str) -> str:
-    closest = decision.closest
-    reasons = "; ".join(s.text(language) for s in decision.table.loc[closest, "shortfalls"])
+def _none_qualifies(decision: Decision, language: str, labels: dict[str, str]) -> str:
+    closest = labels.get(decision.closest, decision.closest)
+    reasons = "; ".join(s.text(language) for s in decision.table.loc[decision.closest, "shortfalls"])
     remedies = "; ".join(decision.remedies(language))
     return in_language((
         f"No variant qualifies, so none is recommended. The closest is '{closest}': {reasons}. "

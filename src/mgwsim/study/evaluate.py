@@ -180,9 +180,9 @@ def _connection(inputs: StudyInputs, variant: Variant, import_kw: np.ndarray, in
                                    upgrade_cost_eur=connection_upgrade_eur(investments))
     kva = math.ceil(float(import_kw.max()) / CONNECTION_POWER_FACTOR)
     return CheckResult("connection_capacity", "pass", kva, "kVA", None,
-                       f"The variant has its own medium-voltage cabin, its access power sized on its peak of {kva} kVA: "
+                       f"The variant has its own medium-voltage cabin, its connection sized on its peak of {kva} kVA: "
                        "the existing low-voltage connection does not limit it.",
-                       f"De variant heeft een eigen middenspanningscabine, met een toegangsvermogen volgens zijn piek "
+                       f"De variant heeft een eigen middenspanningscabine, met een aansluiting volgens zijn piek "
                        f"van {kva} kVA: de bestaande laagspanningsaansluiting beperkt hem niet.")
 
 

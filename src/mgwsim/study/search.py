@@ -62,6 +62,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from mgwsim.electric import CONNECTION_POWER_FACTOR
 from mgwsim.errors import InputError, check_choice, check_number, check_positive
 from mgwsim.finance import BusinessCase
 from mgwsim.heatpump.maps import PerformanceMap
@@ -88,8 +89,8 @@ DHW_UNMET_TOLERANCE_KWH = 1e-3
 LOCK_IN_CHECKS = ("temperature_lock_in", "oversizing", "hot_water_hygiene")
 """Names of the :class:`~mgwsim.assess.CheckResult` s that ``lock_in_pass`` requires not to fail."""
 
-POWER_FACTOR = 0.95
-"""cos φ that turns the peak import [kW] into apparent power [kVA] (as :func:`mgwsim.assess.connection_capacity`)."""
+POWER_FACTOR = CONNECTION_POWER_FACTOR
+"""cos φ that turns the peak import [kW] into apparent power [kVA]: :data:`mgwsim.electric.CONNECTION_POWER_FACTOR`."""
 
 OBJECTIVES: dict[str, tuple[str, str]] = {
     "npv": ("npv_eur", "max"),

@@ -107,8 +107,12 @@ def annual_bill(flows: pd.DataFrame, tariff, *, day_ahead=None, peak_factor: flo
         The default 1.0 is a **lower bound** (a quarter-hour peak is never below its hourly
         mean); typical measured ratios for collective loads are 1.0-1.3 (assumption).
     access_power_kva : float, optional
-        Medium voltage: contracted access power [kVA]. If omitted, the annual maximum
-        15-minute peak at cos(phi) = 1 is used and a note says so. Either is billed at least
+        Medium voltage: contracted access power. Fluvius expresses the access power
+        (toegangsvermogen) in kW, as the customer's own estimate of its monthly peak (Fluvius,
+        "Veelgestelde vragen over het capaciteitstarief en een grootverbruiksmeting", 2023), so
+        no power factor applies: the value is billed as given, in kW despite the parameter's
+        historical name. If omitted, the annual maximum 15-minute peak [kW] is used and a note
+        says so. Either is billed at least
         at the tariff's ``connection_min_kva`` (a medium-voltage connection is made for at
         least that capacity; 100 kVA in the shipped Fluvius file, after the Infrax 2015
         connection sheet), with a note when the minimum applies.
@@ -284,7 +288,7 @@ def _capacity_rows(t: Tariff, peaks: np.ndarray, fraction: float, access_power_k
         return [("capacity", "capacity_tariff", t["capacity_eur_per_kw_year"] / 12.0 * float(billed.sum()))]
     if access_power_kva is None:
         access_power_kva = float(peaks.max())
-        notes.append(f"access power not given: annual peak {access_power_kva:.2f} kW used as kVA (cos phi = 1)")
+        notes.append(f"access power not given: annual peak {access_power_kva:.2f} kW used (Fluvius bills it in kW)")
     access = check_number(access_power_kva, "access_power_kva", owner="annual_bill", low=0.0, unit="kVA")
     minimum = t.params.get("connection_min_kva")
     if minimum is not None and access < minimum:
