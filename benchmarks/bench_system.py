@@ -241,8 +241,9 @@ def _counted_tank_before_after(weather, demand, plant, zone, pv, rounds: int = 8
         for _ in range(rounds):
             for label, call in calls.items():
                 best[label] = min(best[label], best_cpu_s(call, repeat=10, number=3))
+        ratio = best["after"] / best["before"]
         print(f"coupled plant kernel, {name}: tank reference-counted (before) {best['before'] * 1e3:.3f} ms, "
-              f"uncounted view (after) {best['after'] * 1e3:.3f} ms (after / before {best['after'] / best['before']:.2f}; "
+              f"uncounted view (after) {best['after'] * 1e3:.3f} ms (after / before {ratio:.2f}; "
               f"outputs {'bit-identical' if same else 'DIFFERENT'})")
 
 

@@ -62,7 +62,8 @@ def hot_water(theta, c_node, q_dhw, t_cold, t_useful, plain_target, hp_target, h
 
 @njit(inline=True)
 def shift_up(theta, nodes, fill):
-    """:func:`mgwsim.system.dhw_tank._shift_up` as first written (one loop, an index test per node; frozen 2026-12-07)."""
+    """:func:`mgwsim.system.dhw_tank._shift_up` as first written: one loop, an index test per node (frozen
+    2026-12-07)."""
     n = theta.size
     k = int(nodes)
     f = nodes - k
@@ -74,7 +75,8 @@ def shift_up(theta, nodes, fill):
 
 @njit(inline=True)
 def shift_down(theta, first, nodes, fill):
-    """:func:`mgwsim.system.dhw_tank._shift_down` as first written (one loop, an index test per node; frozen 2026-12-07)."""
+    """:func:`mgwsim.system.dhw_tank._shift_down` as first written: one loop, an index test per node (frozen
+    2026-12-07)."""
     n = theta.size
     k = int(nodes)
     f = nodes - k
