@@ -10,8 +10,10 @@ in pure Python.
 
 from __future__ import annotations
 
+import types
 from functools import lru_cache
 
+import numba
 import numpy as np
 
 from benchmarks._timing import best_cpu_s, best_time_s, pure_python
@@ -209,6 +211,40 @@ def _coupled_year(weather) -> None:
     common = common_area_loads_kw(weather.index, building)["total_kw"].to_numpy()
     for name, control in (("heat-led", Control()), ("PV-led", Control("pv_led"))):
         _coupled_full_year(name, _plant_args(weather, demand, plant, control, pv, zone), zone_pass, weather, pv, common)
+    _counted_tank_before_after(weather, demand, plant, zone, pv)
+
+
+def _counted_tank_kernel():
+    """The plant kernel as it was before 2026-12-07: the hot-water tank's nodes a reference-counted array
+    (:func:`mgwsim.system.kernel.unrefcounted` replaced by the identity), the rest the same code, compiled uncached."""
+    def code(func):
+        return getattr(func, "py_func", func).__code__
+    counted = numba.njit(lambda array: array)
+    loop = numba.njit(types.FunctionType(code(kernel._time_loop), {**vars(kernel), "unrefcounted": counted}))
+    return numba.njit(types.FunctionType(code(kernel.plant_kernel), {**vars(kernel), "_time_loop": loop}))
+
+
+def _counted_tank_before_after(weather, demand, plant, zone, pv, rounds: int = 8) -> None:
+    """Coupled plant kernel with the tank reference-counted (before) and not (after), heat- and PV-led: CPU time,
+    best of ``rounds`` alternating rounds of 10 x 3 calls each (the machine is shared: both see the same load)."""
+    n, before = weather.n_steps, _counted_tank_kernel()
+    for name, control in (("heat-led", Control()), ("PV-led", Control("pv_led"))):
+        args = _plant_args(weather, demand, plant, control, pv, zone)
+        outs, calls = {}, {}
+        for label, func in (("before", before), ("after", kernel.plant_kernel)):
+            outs[label] = np.empty((n, kernel.N_OUTPUTS))
+            calls[label] = (lambda f, o: lambda: f(*args, np.zeros(2), np.zeros(2), o, _dhw_temperatures(n)))(
+                func, outs[label])
+            calls[label]()
+        same = np.array_equal(outs["before"], outs["after"], equal_nan=True)
+        best = {label: float("inf") for label in calls}
+        for _ in range(rounds):
+            for label, call in calls.items():
+                best[label] = min(best[label], best_cpu_s(call, repeat=10, number=3))
+        ratio = best["after"] / best["before"]
+        print(f"coupled plant kernel, {name}: tank reference-counted (before) {best['before'] * 1e3:.3f} ms, "
+              f"uncounted view (after) {best['after'] * 1e3:.3f} ms (after / before {ratio:.2f}; "
+              f"outputs {'bit-identical' if same else 'DIFFERENT'})")
 
 
 def _coupled_full_year(name, args, zone_pass, weather, pv, common) -> None:

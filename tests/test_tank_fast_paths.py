@@ -56,6 +56,66 @@ def test_the_hot_water_step_matches_both_phases_in_full(theta, q_dhw, hp_target,
     np.testing.assert_allclose(fast, slow, rtol=RTOL)
 
 
+@numba.njit
+def _shifts(theta, nodes, fill, first):
+    """Both node shifts of :mod:`mgwsim.system.dhw_tank` on copies of ``theta`` (compiled, as the kernel runs them)."""
+    up, down = theta.copy(), theta.copy()
+    dhw_tank._shift_up(up, nodes, fill)
+    dhw_tank._shift_down(down, first, nodes, fill)
+    return up, down
+
+
+@numba.njit
+def _reference_shifts(theta, nodes, fill, first):
+    up, down = theta.copy(), theta.copy()
+    reference.shift_up(up, nodes, fill)
+    reference.shift_down(down, first, nodes, fill)
+    return up, down
+
+
+@settings(max_examples=400, deadline=None)
+@given(theta=node_temperatures, share=st.floats(0.0, 1.0), whole=st.integers(0, 3), fill=st.floats(5.0, 80.0),
+       data=st.data())
+def test_a_shift_of_less_than_a_node_is_the_general_shift_bit_for_bit(theta, share, whole, fill, data):
+    """The shifts' branch for k = 0 (no index test per node) gives the frozen one-loop shift exactly."""
+    nodes = min(whole + share, theta.size + 1.0)
+    first = data.draw(st.integers(0, theta.size - 1))
+    fast, slow = _shifts(theta, nodes, fill, first), _reference_shifts(theta, nodes, fill, first)
+    np.testing.assert_array_equal(fast[0], slow[0])
+    np.testing.assert_array_equal(fast[1], slow[1])
+
+
+def test_the_uncounted_tank_view_is_the_tank_itself():
+    """:func:`kernel.unrefcounted`: the same object in plain Python; compiled, a view whose writes reach the array."""
+    tank = np.full(5, 55.0)
+    assert kernel.unrefcounted(tank) is tank
+
+    @numba.njit
+    def write_through(array):
+        view = kernel.unrefcounted(array)
+        view[0], view[4] = 60.0, 10.0
+        return view.size
+
+    assert write_through(tank) == 5
+    np.testing.assert_array_equal(tank, [60.0, 55.0, 55.0, 55.0, 10.0])
+
+
+@pytest.mark.parametrize("pv_led", [False, True], ids=["heat_led", "pv_led"])
+def test_the_uncounted_tank_gives_the_counted_kernel_bit_for_bit(weather, year, pv_led):
+    """The kernel with the tank's nodes reference-counted (before 2026-12-07, ``benchmarks/bench_system.py``)
+    and without: the same year to the last bit, coupled, on the demo plant."""
+    from benchmarks.bench_system import _counted_tank_kernel
+    demand, pv = year
+    options = dict(control=Control("pv_led") if pv_led else Control(), pv_kw=pv, coupled=True)
+    fast = simulate_system(demand, _demo_plant(), weather, **options)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(kernel, "plant_kernel", _counted_tank_kernel())
+        counted = simulate_system(demand, _demo_plant(), weather, **options)
+    for column in fast.hourly.columns:
+        np.testing.assert_array_equal(fast.hourly[column].to_numpy(), counted.hourly[column].to_numpy(),
+                                      err_msg=column)
+
+
 def _reference_plant_kernel():
     """The plant kernel in its previous layout (:mod:`tests.reference.plant_kernel`: operating points in a first
     pass) with the reference tank step, compiled uncached, called with the kernel's arguments."""

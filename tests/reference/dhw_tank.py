@@ -58,3 +58,29 @@ def hot_water(theta, c_node, q_dhw, t_cold, t_useful, plain_target, hp_target, h
                 limit = min(limit, spare * backup_eff)
             backup += lift(theta, limit, c_node, plain_target)
     return hp, booster, backup, delivered
+
+
+@njit(inline=True)
+def shift_up(theta, nodes, fill):
+    """:func:`mgwsim.system.dhw_tank._shift_up` as first written: one loop, an index test per node (frozen
+    2026-12-07)."""
+    n = theta.size
+    k = int(nodes)
+    f = nodes - k
+    for j in range(n):
+        a = theta[j + k] if j + k < n else fill
+        b = theta[j + k + 1] if j + k + 1 < n else fill
+        theta[j] = (1.0 - f) * a + f * b
+
+
+@njit(inline=True)
+def shift_down(theta, first, nodes, fill):
+    """:func:`mgwsim.system.dhw_tank._shift_down` as first written: one loop, an index test per node (frozen
+    2026-12-07)."""
+    n = theta.size
+    k = int(nodes)
+    f = nodes - k
+    for j in range(n - 1, first - 1, -1):
+        a = theta[j - k] if j - k >= first else fill
+        b = theta[j - k - 1] if j - k - 1 >= first else fill
+        theta[j] = (1.0 - f) * a + f * b

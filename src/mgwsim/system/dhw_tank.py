@@ -127,6 +127,12 @@ def _shift_up(theta, nodes, fill):
     n = theta.size
     k = int(nodes)
     f = nodes - k
+    if k == 0:  # the usual draw, less than a node: each node takes the fraction f of the one below (no index tests)
+        g = 1.0 - f
+        for j in range(n - 1):
+            theta[j] = g * theta[j] + f * theta[j + 1]
+        theta[n - 1] = g * theta[n - 1] + f * fill
+        return
     for j in range(n):
         a = theta[j + k] if j + k < n else fill
         b = theta[j + k + 1] if j + k + 1 < n else fill
@@ -180,6 +186,12 @@ def _shift_down(theta, first, nodes, fill):
     n = theta.size
     k = int(nodes)
     f = nodes - k
+    if k == 0:  # less than a node: each node takes the fraction f of the one above (no index tests)
+        g = 1.0 - f
+        for j in range(n - 1, first, -1):
+            theta[j] = g * theta[j] + f * theta[j - 1]
+        theta[first] = g * theta[first] + f * fill
+        return
     for j in range(n - 1, first - 1, -1):
         a = theta[j - k] if j - k >= first else fill
         b = theta[j - k - 1] if j - k - 1 >= first else fill
