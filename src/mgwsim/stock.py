@@ -30,8 +30,10 @@ STOREY_EXPONENT = 0.5
 """Storeys scale as (A / A_ref)^0.5: half of a size difference is height, half footprint."""
 _SIZE_CLASSES = {"MFH.Small": "MFH.{p}.Small", "MFH.Gen": "MFH.{p}", "AB": "AB.{p}"}
 
-TECHNICAL_FLAGS = ("comfort_within_tolerance", "hot_water_within_tolerance", "connection_feasible", "lock_in_pass")
-"""The row flags of the study's technical qualification (:mod:`mgwsim.study.decision`): space heating
+TECHNICAL_FLAGS = ("site_ready", "comfort_within_tolerance", "hot_water_within_tolerance", "connection_feasible",
+                   "lock_in_pass")
+"""The row flags of the study's technical qualification (:mod:`mgwsim.study.decision`): the site has what
+the combination needs (a heat network, an extract ventilation: :func:`mgwsim.batch.city_row`), space heating
 and hot water within the comfort tolerance, the grid connection feasible, no lock-in check failing."""
 
 DEFAULT_CRITERIA: dict[str, tuple[str, ...]] = {
@@ -71,6 +73,7 @@ MIN_JUDGED = 10
 _FADED_LABEL = {"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.7, "linewidth": 0}
 
 FAILURE_CONDITIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "site": ("S", "the site lacks what it needs: no heat network here, no extract ventilation", ("site_ready",)),
     "comfort": ("C", "comfort or hot water outside the tolerance", ("comfort_within_tolerance",
                                                                      "hot_water_within_tolerance")),
     "connection": ("G", "the grid connection cannot carry the peak", ("connection_feasible",)),
@@ -87,10 +90,10 @@ name an ``eligibility:`` condition (not eligible while the rules require it), or
 when ``eligible`` is False."""
 
 CRITERIA_CONDITIONS: dict[str, tuple[str, ...]] = {
-    "qualifies_technically": ("comfort", "connection", "lock_in"),
-    "qualifies": ("comfort", "connection", "lock_in", "eligibility"),
-    "qualifies_without_gap": ("comfort", "connection", "lock_in", "eligibility", "gap"),
-    "qualifies_npv_ge_0_with_grants": ("comfort", "connection", "lock_in", "eligibility", "npv"),
+    "qualifies_technically": ("site", "comfort", "connection", "lock_in"),
+    "qualifies": ("site", "comfort", "connection", "lock_in", "eligibility"),
+    "qualifies_without_gap": ("site", "comfort", "connection", "lock_in", "eligibility", "gap"),
+    "qualifies_npv_ge_0_with_grants": ("site", "comfort", "connection", "lock_in", "eligibility", "npv"),
 }
 """The :data:`FAILURE_CONDITIONS` each default criterion consists of (a row passes it when none fails)."""
 
