@@ -456,7 +456,7 @@ def test_the_comfort_flag_and_the_summary_follow_the_tolerance(mild_model, stock
 def test_technique_combinations_are_named_and_parsed():
     from mgwsim.batch.city import RICH_COMBINATIONS, Combination
 
-    assert len(RICH_COMBINATIONS) == 26 and set(CITY_COMBINATIONS) <= set(RICH_COMBINATIONS)
+    assert len(RICH_COMBINATIONS) == 31 and set(CITY_COMBINATIONS) <= set(RICH_COMBINATIONS)
     assert all(Combination.from_name(name) == c for name, c in RICH_COMBINATIONS.items())
     assert Combination.from_name("hp40_elec_pv_mv_bat") == Combination(0.4, "electric", True, mv=True, battery=True)
     with pytest.raises(InputError, match="must be in the order"):
@@ -629,8 +629,9 @@ def test_a_site_without_a_heat_network_or_an_extract_ventilation_fails_and_the_m
     table = pd.DataFrame([{**results[key], "typology": "MFH.03", "combination": key[0], "error": None} for key in results
                           if not key[1]] * 3)
     summary = feasibility_summary(table, by=("combination",))
-    assert (summary["share_qualifies_technically"] == 0.0).all()
-    assert (summary["dominant_failure_qualifies_technically"] == "site").all()
+    assert (summary["share_qualifies"] == 0.0).all()
+    assert (summary["dominant_failure_qualifies"] == "site").all()
+    assert (summary["share_fails_site"] == 1.0).all()
     with pytest.raises(InputError, match="heat_network_zone = 'maybe'"):
         city_row({**BLOCK, "combination": "heatnet", "heat_network_zone": "maybe"}, model)
 

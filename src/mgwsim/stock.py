@@ -30,10 +30,8 @@ STOREY_EXPONENT = 0.5
 """Storeys scale as (A / A_ref)^0.5: half of a size difference is height, half footprint."""
 _SIZE_CLASSES = {"MFH.Small": "MFH.{p}.Small", "MFH.Gen": "MFH.{p}", "AB": "AB.{p}"}
 
-TECHNICAL_FLAGS = ("site_ready", "comfort_within_tolerance", "hot_water_within_tolerance", "connection_feasible",
-                   "lock_in_pass")
-"""The row flags of the study's technical qualification (:mod:`mgwsim.study.decision`): the site has what
-the combination needs (a heat network, an extract ventilation: :func:`mgwsim.batch.city_row`), space heating
+TECHNICAL_FLAGS = ("comfort_within_tolerance", "hot_water_within_tolerance", "connection_feasible", "lock_in_pass")
+"""The row flags of the study's technical qualification (:mod:`mgwsim.study.decision`): space heating
 and hot water within the comfort tolerance, the grid connection feasible, no lock-in check failing."""
 
 DEFAULT_CRITERIA: dict[str, tuple[str, ...]] = {
@@ -90,12 +88,15 @@ name an ``eligibility:`` condition (not eligible while the rules require it), or
 when ``eligible`` is False."""
 
 CRITERIA_CONDITIONS: dict[str, tuple[str, ...]] = {
-    "qualifies_technically": ("site", "comfort", "connection", "lock_in"),
+    "qualifies_technically": ("comfort", "connection", "lock_in"),
     "qualifies": ("site", "comfort", "connection", "lock_in", "eligibility"),
     "qualifies_without_gap": ("site", "comfort", "connection", "lock_in", "eligibility", "gap"),
     "qualifies_npv_ge_0_with_grants": ("site", "comfort", "connection", "lock_in", "eligibility", "npv"),
 }
-"""The :data:`FAILURE_CONDITIONS` each default criterion consists of (a row passes it when none fails)."""
+"""The :data:`FAILURE_CONDITIONS` each default criterion consists of (a row passes it when none fails).
+``site`` (a heat network outside a heat-network zone, an exhaust-air heat pump without an extract ventilation:
+:func:`mgwsim.batch.city_row`) judges where the technique stands, not the technique: a row that lacks its site
+can qualify technically, but does not qualify."""
 
 
 def failing_conditions(results: pd.DataFrame, conditions: Sequence[str] | None = None) -> pd.DataFrame:
