@@ -531,7 +531,8 @@ SITE = {"heat_network_zone": True, "mechanical_extract": True}
 def test_sources_and_the_heat_network_are_named_and_parsed():
     from mgwsim.batch.city import RICH_COMBINATIONS, Combination
 
-    assert {"hp70_elec_pv_gnd", "hp70_elec_pv_wat", "hp50_gas_pv_exh", "heatnet", "heatnet_emit"} <= set(RICH_COMBINATIONS)
+    new = {"hp70_elec_pv_gnd", "hp70_elec_pv_wat", "hp50_gas_pv_exh", "heatnet", "heatnet_emit"}
+    assert new <= set(RICH_COMBINATIONS)
     assert len(RICH_COMBINATIONS) == 31
     for name in (*SOURCE_ROWS, "hp30_gas_exh_roof", "heatnet_pv_mv_dyn_roof_emit_bat"):
         assert Combination.from_name(name).name == name
@@ -626,8 +627,8 @@ def test_a_site_without_a_heat_network_or_an_extract_ventilation_fails_and_the_m
         assert outside["shortfalls"].split("; ")[0] == missing and outside["fails"].split("; ")[0] == "site"
         assert outside["npv_eur"] == inside["npv_eur"] and inside["site_ready"]  # computed alike, judged on its site
     assert FAILURE_CONDITIONS["site"][0] == "S"
-    table = pd.DataFrame([{**results[key], "typology": "MFH.03", "combination": key[0], "error": None} for key in results
-                          if not key[1]] * 3)
+    table = pd.DataFrame([{**results[key], "typology": "MFH.03", "combination": key[0], "error": None}
+                          for key in results if not key[1]] * 3)
     summary = feasibility_summary(table, by=("combination",))
     assert (summary["share_qualifies"] == 0.0).all()
     assert (summary["dominant_failure_qualifies"] == "site").all()
@@ -656,3 +657,21 @@ def test_a_batch_row_runs_with_every_refrigerant_and_default_arguments(model, re
                           other.heat_pump_map)
     assert ("refrigerant_lock_in" in kpis["shortfalls"]) == (_refrigerant(variant.plant, other.defaults).status
                                                              == "fail")
+
+
+def test_the_year_n_brine_on_one_year_equals_the_full_superposition():
+    """periodic_brine_degc (the years folded into one year's convolution) = the last year of borefield_brine_degc
+    (all years convolved), for 1, 2 and 20 years, finite and infinite line source, a field of 15 boreholes."""
+    from mgwsim.study.heat_sources import GroundLoop
+    from mgwsim.system.sources import borefield_brine_degc, periodic_brine_degc
+
+    field = GroundLoop(total_length_m=1470.0).borefield()
+    hours = np.arange(8760)
+    load = 20.0 + 15.0 * np.cos(2.0 * np.pi * hours / 8760.0) + np.random.default_rng(0).random(8760) * 5.0
+    for model in ("finite", "infinite"):
+        for years in (1, 2, 20):
+            full = borefield_brine_degc(field, load, years, model=model)
+            np.testing.assert_allclose(periodic_brine_degc(field, load, years, model=model), full, rtol=0, atol=1e-9)
+    assert full.min() < periodic_brine_degc(field, load, 1).min()  # twenty years cool the ground
+    with pytest.raises(InputError, match="years"):
+        periodic_brine_degc(field, load, 0)

@@ -459,7 +459,8 @@ def epc_indicator(year: PlantYear, backup, *, auxiliary_kwh: float, pv_kwh: floa
     """
     backup_kwh = (year.backup_heat_sh_kwh + year.backup_heat_dhw_kwh) / backup.efficiency
     electricity = year.hp_elec_sh_kwh + year.hp_elec_dhw_kwh + year.booster_kwh + year.sh_unmet_kwh + auxiliary_kwh
-    primary = factors["electricity"] * electricity + factors[BACKUP_CARRIERS.get(backup.kind, "electricity")] * backup_kwh
+    carrier = BACKUP_CARRIERS.get(backup.kind, "electricity")
+    primary = factors["electricity"] * electricity + factors[carrier] * backup_kwh
     return (primary - pv_kwh * factors["electricity"]) / heated_floor_area_m2
 
 
@@ -646,8 +647,9 @@ def business_case_kpis(variant: Option, reference: Option, *, finance: Finance, 
     housing) and the ``facts`` of :data:`mgwsim.finance.FACT_FIELDS`; both options carry the VAT
     rates they yield. Incremental flow = reference costs - (variant costs - grants as paid); NPV,
     NPV and gap before grants (no grant, no study cost), CO2 avoided over the horizon
-    (undiscounted) and the gap per tonne (none below :data:`~mgwsim.finance._case.MIN_CO2_AVOIDED_T`: a variant
-    that emits what the reference emits, e.g. a heat network on gas-equivalent heat), the share of the gap the works grants cover and the IRR
+    (undiscounted) and the gap per tonne (none below :data:`~mgwsim.finance._case.MIN_CO2_AVOIDED_T`: a
+    variant that emits what the reference emits, e.g. a heat network on gas-equivalent heat), the share of the
+    gap the works grants cover and the IRR
     (:func:`mgwsim.finance.irr`: only for an investment), as :func:`mgwsim.finance.business_case`
     computes them. ``reference_flows`` keeps the reference's costs per set of VAT rates (one
     building's rows share it).

@@ -89,13 +89,21 @@ from mgwsim.study.heat_sources import (
     GroundLoop,
     WaterBody,
     exhaust_air_limit,
-    ground_brine,
     map_for_source,
     water_source,
 )
 from mgwsim.study.inputs import default_building_age_years, default_construction_year
 from mgwsim.study.study import variant_business_case
-from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, SystemResult, gas_boiler_reference, heat_network_plant
+from mgwsim.system import (
+    Backup,
+    HeatPumpCascade,
+    HotWater,
+    Plant,
+    SystemResult,
+    gas_boiler_reference,
+    heat_network_plant,
+)
+from mgwsim.system.sources import periodic_brine_degc
 from mgwsim.system.simulate import _check_in_grid, _defrost, _hot_water_series, plant_buffers, plant_flows, run_plant
 from mgwsim.weather import default_weather
 
@@ -163,7 +171,8 @@ class Combination:
         if self.backup not in _BACKUP_LABELS:
             raise InputError(f"Combination.backup = {self.backup!r} must be 'gas_boiler', 'electric' or 'heat_network'")
         if self.source not in _SOURCE_LABELS:
-            raise InputError(f"Combination.source = {self.source!r} must be one of {', '.join(map(repr, _SOURCE_LABELS))}")
+            allowed = ", ".join(map(repr, _SOURCE_LABELS))
+            raise InputError(f"Combination.source = {self.source!r} must be one of {allowed}")
         if self.heat_network:
             if self.hp_share != 0.0:
                 raise InputError(f"Combination.hp_share = {self.hp_share!r} with backup 'heat_network' must be 0: the "
@@ -245,7 +254,8 @@ def _rich() -> dict[str, Combination]:
             found[one.name] = one
     for extra in (Combination(0.7, "electric", True, ev=True, dynamic=True, roof=True, emitters=True, battery=True),
                   Combination(1.0, "electric", True, roof=True, emitters=True),
-                  Combination(0.7, "electric", True, source="ground"), Combination(0.7, "electric", True, source="water"),
+                  Combination(0.7, "electric", True, source="ground"),
+                  Combination(0.7, "electric", True, source="water"),
                   Combination(0.5, "gas_boiler", True, source="exhaust_air"), Combination(0.0, "heat_network", False),
                   Combination(0.0, "heat_network", False, emitters=True)):
         found[extra.name] = extra
@@ -433,8 +443,8 @@ class CityModel:
         :func:`mgwsim.assess.refrigerant_lock_in` as :func:`mgwsim.study.evaluate_variant` runs it) of a
         plant of this model's units, kept per unit size: the verdict depends on the map's refrigerant
         and source and on one unit's capacity."""
-        key = tuple(None if cascade is None else (cascade.performance.source.kind, cascade.performance.rated_capacity_kw)
-                    for cascade in (plant.heat_pumps, plant.hot_water.heat_pump))
+        key = tuple(None if c is None else (c.performance.source.kind, c.performance.rated_capacity_kw)
+                    for c in (plant.heat_pumps, plant.hot_water.heat_pump))
         status = self._refrigerant.get(key)
         if status is None:
             status = self._refrigerant[key] = _refrigerant(plant, self.defaults).status
@@ -786,7 +796,8 @@ def variant_for(combination: Combination, design_kw: float, roof_m2: float, heat
     design load (gas boiler η 0.8 on GCV, or electric); PV on ``PV_ROOF_SHARE`` of the roof.
     The heat source's own sizing is :func:`city_source_options` (ground and water units from
     ``brine_map``, default :attr:`CityModel.brine_map`'s; exhaust-air units at most ``exhaust_air_kw``
-    [kW], :func:`exhaust_air_heat_kw`, with the ``building``'s extract flow). A heat network (``heatnet``) is a substation of the reference
+    [kW], :func:`exhaust_air_heat_kw`, with the ``building``'s extract flow; ground units need the demand
+    ``series`` for their borefield's load). A heat network (``heatnet``) is a substation of the reference
     boiler's size (1.1 × design load, at least ``REFERENCE_BOILER_MIN_KW``) with the reference's
     1000 l tank (:func:`mgwsim.system.heat_network_plant`), connected to :data:`CITY_HEAT_NETWORK`.
     """
@@ -920,7 +931,7 @@ def lengthen_to_vdi_floor(loop: GroundLoop, load_kw: np.ndarray, min_source_degc
     [m] grows by the ratio of the deviations below the undisturbed ground, to 10 m up. One step, not the study's
     bisection (a screening rule, mgwsim's): the brine's deviation is proportional to the load per metre for a
     given field, the extra boreholes' interaction makes it fall a little short (the run shows the brine)."""
-    brine = ground_brine(loop, load_kw, 1.0)[0]
+    brine = year_n_brine_degc(loop, load_kw)
     floor = max(loop.ground_degc - VDI_PEAK_DEVIATION_K, min_source_degc + 1.0)
     low = float(brine.min())
     if low >= floor:
@@ -993,7 +1004,8 @@ def _run_year(variant, series: tuple, other_kw: np.ndarray, pv: np.ndarray, mode
     source, limit = city_source_series(variant, series, model)
     return run_plant(plant, sh, dhw, supply, return_, source, air,
                      model.defrost if plant.heat_pumps is not None and plant.heat_pumps.defrost else model.no_defrost,
-                     control=variant.control, pv_kw=pv, other_load_kw=other_kw, buffers=buffers, capacity_limit_kw=limit,
+                     control=variant.control, pv_kw=pv, other_load_kw=other_kw, buffers=buffers,
+                     capacity_limit_kw=limit,
                      cold_water_degc=cold, loop=loop, loop_surroundings_degc=surroundings)
 
 
@@ -1002,7 +1014,7 @@ def city_source_series(variant, series: tuple, model: CityModel) -> tuple[np.nda
 
     Air: the outdoor air. Water: :attr:`CityModel.water_degc`. Exhaust air: the extract temperature and the
     flow's limit of :func:`~mgwsim.study.heat_sources.exhaust_air_limit` at the required supply + 3 K (as the
-    study). Ground: the year-20 brine (:func:`~mgwsim.study.heat_sources.ground_brine`) of the variant's
+    study). Ground: the year-20 brine (:func:`year_n_brine_degc`) of the variant's
     borefield under the study's first-guess load (:func:`ground_load_kw`): one pass (the study iterates on the
     plant's own evaporator heat; the city screens).
     """
@@ -1015,8 +1027,14 @@ def city_source_series(variant, series: tuple, model: CityModel) -> tuple[np.nda
         degc, limit, _ = exhaust_air_limit(variant.source_options, None, cascade.performance, series[2] + 3.0,
                                            cascade.n_units)
         return degc, limit
-    return ground_brine(variant.source_options, ground_load_kw(series, cascade.rated_capacity_kw()),
-                        model.weather.step_h)[0], None
+    return year_n_brine_degc(variant.source_options, ground_load_kw(series, cascade.rated_capacity_kw())), None
+
+
+def year_n_brine_degc(loop: GroundLoop, load_kw: np.ndarray) -> np.ndarray:
+    """The brine of the last of ``loop.years`` years of the hourly ground load ``load_kw`` [kW] [°C per hour]: the
+    year-N brine of :func:`mgwsim.study.heat_sources.ground_brine` (finite or infinite line source, temporal
+    superposition), on one year's FFT (:func:`mgwsim.system.sources.periodic_brine_degc`)."""
+    return periodic_brine_degc(loop.borefield(), load_kw, loop.years, model=loop.model)
 
 
 def study_row_kpis(inputs: StudyInputs, result: VariantResult, reference: VariantResult, design_kw: float,
@@ -1252,7 +1270,8 @@ def _row_kpis(year: _Year, money: arrays.Money, verdict: _Verdict) -> dict:
 
 def _fails(keys: list, money: arrays.Money) -> str:
     """The conditions of :data:`mgwsim.stock.FAILURE_CONDITIONS` the row fails, joined by ``; `` in their order
-    (the city map's reasons): ``site`` (:func:`_on_site`), ``comfort`` (space heat or hot water beyond the tolerance), ``connection``,
+    (the city map's reasons): ``site`` (:func:`_on_site`), ``comfort`` (space heat or hot water beyond the
+    tolerance), ``connection``,
     ``lock_in``, ``eligibility`` (from the decision's ``keys``), ``gap`` (an unprofitable gap before grants)
     and ``npv`` (NPV with the grants below zero)."""
     found = set(keys)
