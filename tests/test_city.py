@@ -675,3 +675,57 @@ def test_the_year_n_brine_on_one_year_equals_the_full_superposition():
     assert full.min() < periodic_brine_degc(field, load, 1).min()  # twenty years cool the ground
     with pytest.raises(InputError, match="years"):
         periodic_brine_degc(field, load, 0)
+
+
+def test_the_exhaust_air_units_and_the_borefield_are_sized_by_their_rules(model):
+    """Exhaust air: the units are rated at the heat the typology's hygienic extract flow allows (0.4 air changes
+    per hour x heated volume x 0.34 Wh/(m3 K) x (20 - 2) K, times COP / (COP - 1)), and deliver at most the flow's
+    limit in every hour. Ground: the field is the longer of the VDI 4640-2 rule (rated kW x 3/4 / 50 W/m) and the
+    annual ground load / 120 kWh/(m year), lengthened once by the ratio of the brine's deviations below the
+    ground when its year-20 minimum falls below the study's VDI floor; the longer field's brine is warmer."""
+    from dataclasses import replace as replaced
+
+    from mgwsim.batch.city import (
+        Combination,
+        _case_variant,
+        _run_year,
+        city_source_series,
+        exhaust_air_heat_kw,
+        ground_load_kw,
+        year_n_brine_degc,
+    )
+    from mgwsim.system import kernel as k
+
+    row = {**BLOCK, "typology": "MFH.03", "n_apartments": 10, "floor_area_m2": 800.0, "n_storeys": 4}
+    case = model.building_case({**row, "combination": "hp50_gas_pv_exh"})
+    exhaust = Combination.from_name("hp50_gas_pv_exh")
+    state = case.state(exhaust, model)
+    variant = _case_variant(exhaust, case, state, model, model.unit_map)
+    building = case.building
+    flow = building.ventilation.air_change_per_h * building.heated_volume_m3
+    assert variant.source_options.airflow_m3_h == pytest.approx(flow, rel=1e-12)
+    performance = variant.plant.heat_pumps.performance
+    supply = float(np.clip(state.series[2].max() + 3.0, performance.sink_degc[0], performance.sink_degc[-1]))
+    cop = float(performance.cop_at(np.array([20.0]), np.array([supply]))[0])
+    heat_kw = flow * 0.34 * 18.0 / 1000.0 * cop / (cop - 1.0)
+    assert exhaust_air_heat_kw(variant.source_options, performance, state.series[2].max() + 3.0) == pytest.approx(
+        heat_kw, rel=1e-12)
+    unit_kw = max(10.0, 5.0 * round(min(0.5 * case.design_kw, heat_kw) / 5.0))
+    assert variant.plant.heat_pumps.n_units == 1 and heat_kw < 0.5 * case.design_kw
+    assert variant.plant.heat_pumps.rated_capacity_kw() == unit_kw
+    out = _run_year(variant, state.series, case.common["total"], np.zeros(model.weather.n_hours), model)[0]
+    _, limit = city_source_series(variant, state.series, model)
+    assert np.all(out[:, k.HP_HEAT_SH] + out[:, k.HP_HEAT_DHW] <= limit * model.weather.step_h + 1e-9)
+
+    ground = Combination.from_name("hp70_elec_pv_gnd")
+    state = case.state(ground, model)
+    variant = _case_variant(ground, case, state, model, model.unit_map)
+    rated = variant.plant.heat_pumps.rated_capacity_kw()
+    load = ground_load_kw(state.series, rated)
+    first = max(round(rated * 0.75 * 1000.0 / 50.0, -1), round(load.sum() / 120.0, -1), 20.0)
+    before = year_n_brine_degc(replaced(variant.source_options, total_length_m=first), load)
+    floor = max(11.5 - 17.0, variant.plant.heat_pumps.performance.source.min_degc + 1.0)
+    assert before.min() < floor  # this block's field needs the lengthening
+    length = math.ceil(first * (11.5 - before.min()) / (11.5 - floor) / 10.0) * 10.0
+    assert variant.source_options.total_length_m == length
+    assert year_n_brine_degc(variant.source_options, load).min() > before.min()

@@ -796,7 +796,8 @@ def variant_for(combination: Combination, design_kw: float, roof_m2: float, heat
     design load (gas boiler η 0.8 on GCV, or electric); PV on ``PV_ROOF_SHARE`` of the roof.
     The heat source's own sizing is :func:`city_source_options` (ground and water units from
     ``brine_map``, default :attr:`CityModel.brine_map`'s; exhaust-air units at most ``exhaust_air_kw``
-    [kW], :func:`exhaust_air_heat_kw`, with the ``building``'s extract flow; ground units need the demand
+    [kW], :func:`exhaust_air_heat_kw`, with the ``building``'s extract flow, in one unit up to ``MAX_UNIT_KW``;
+    ground units need the demand
     ``series`` for their borefield's load). A heat network (``heatnet``) is a substation of the reference
     boiler's size (1.1 × design load, at least ``REFERENCE_BOILER_MIN_KW``) with the reference's
     1000 l tank (:func:`mgwsim.system.heat_network_plant`), connected to :data:`CITY_HEAT_NETWORK`.
@@ -909,7 +910,10 @@ def _sized_variant(combination: Combination, design_kw: float, roof_m2: float, u
         if exhaust_air_kw is None:
             raise InputError("variant_for: an exhaust-air combination needs exhaust_air_kw (exhaust_air_heat_kw)")
         hp_kw = min(hp_kw, exhaust_air_kw)
-    n_units = max(2, math.ceil(hp_kw / MAX_UNIT_KW)) if design_kw > 60.0 else 1
+    if design_kw > 60.0 and combination.source != "exhaust_air":
+        n_units = max(2, math.ceil(hp_kw / MAX_UNIT_KW))
+    else:  # exhaust air: the flow's few kW in as few units as MAX_UNIT_KW allows
+        n_units = max(1, math.ceil(hp_kw / MAX_UNIT_KW))
     unit_kw = max(10.0, 5.0 * round(hp_kw / n_units / 5.0))
     cascade = HeatPumpCascade(unit_map(unit_kw, combination.source), n_units)
     electric = combination.backup == "electric"
