@@ -642,10 +642,12 @@ def test_a_site_without_a_heat_network_or_an_extract_ventilation_fails_and_the_m
 def test_a_batch_row_runs_with_every_refrigerant_and_default_arguments(model, refrigerant):
     """Issue 17: a city row on air_to_water(refrigerant) with default arguments (the model's weather-independent
     preparation shared with the default model): it runs, its heat pumps deliver heat, its refrigerant check is
-    the study's."""
+    the study's; and a canal-water row on brine_to_water(refrigerant) with default arguments."""
+    from mgwsim.heatpump import brine_to_water
     from mgwsim.study.evaluate import _refrigerant
 
     other = CityModel(heat_pump_map=air_to_water(refrigerant))
+    other.__dict__["brine_map"] = brine_to_water(refrigerant)
     for shared in ("local_index", "dhw_pool", "pv_kw_per_kwp", "defaults", "design_temperature_degc", "day_ahead",
                    "year_constants", "temp_air_degc", "remembered_costs"):
         other.__dict__[shared] = getattr(model, shared)
@@ -657,6 +659,8 @@ def test_a_batch_row_runs_with_every_refrigerant_and_default_arguments(model, re
                           other.heat_pump_map)
     assert ("refrigerant_lock_in" in kpis["shortfalls"]) == (_refrigerant(variant.plant, other.defaults).status
                                                              == "fail")
+    water = city_row({**row, "combination": "hp70_elec_pv_wat"}, other)
+    assert water["spf_h2"] > 1.0 and water["backup_share"] < 1.0 and water["needs_permit"]
 
 
 def test_the_year_n_brine_on_one_year_equals_the_full_superposition():
