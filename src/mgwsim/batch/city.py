@@ -152,8 +152,9 @@ class Combination:
     battery : bool
         A collective battery (:func:`city_battery`) for PV self-consumption; needs ``pv``.
     source : {"air", "ground", "exhaust_air", "water"}
-        The heat pumps' source (:func:`city_source`): outdoor air, a borefield, the extract air of a mechanical
-        extract ventilation, or a canal; named ``_gnd``, ``_exh``, ``_wat`` after ``_pv``.
+        The heat pumps' source (:func:`city_source_options`, :func:`city_source_series`): outdoor air, a
+        borefield, the extract air of a mechanical extract ventilation, or a canal; named ``_gnd``, ``_exh``,
+        ``_wat`` after ``_pv``.
     """
 
     hp_share: float
