@@ -633,6 +633,9 @@ def test_a_site_without_a_heat_network_or_an_extract_ventilation_fails_and_the_m
     assert (summary["share_qualifies"] == 0.0).all()
     assert (summary["dominant_failure_qualifies"] == "site").all()
     assert (summary["share_fails_site"] == 1.0).all()
+    for missing in (None, float("nan"), pd.NA, False, 0, "no"):
+        assert not city_row({**BLOCK, "combination": "heatnet", "heat_network_zone": missing}, model)["site_ready"]
+    assert city_row({**BLOCK, "combination": "heatnet", "heat_network_zone": "Yes"}, model)["site_ready"]
     with pytest.raises(InputError, match="heat_network_zone = 'maybe'"):
         city_row({**BLOCK, "combination": "heatnet", "heat_network_zone": "maybe"}, model)
 

@@ -597,14 +597,14 @@ def _on_site(kpis: dict, combination: Combination, row: dict) -> dict:
 
 
 def _true(value, column: str) -> bool:
-    """A stock column's flag: true for True, 1 or "true"/"yes"/"1" (any case); false when missing or NaN."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return False
+    """A stock column's flag: true for True, 1 or "true"/"yes"/"1" (any case); false when missing, NaN or NA."""
     if isinstance(value, str):
         flag = value.strip().lower()
         if flag not in ("true", "false", "yes", "no", "1", "0", ""):
             raise InputError(f"city_row.{column} = {value!r}; allowed: true/false, yes/no, 1/0 (or missing: false)")
         return flag in ("true", "yes", "1")
+    if value is None or pd.isna(value):  # None, NaN, pd.NA: a stock without the column's value
+        return False
     if value not in (True, False, 0, 1):
         raise InputError(f"city_row.{column} = {value!r}; allowed: true/false, yes/no, 1/0 (or missing: false)")
     return bool(value)
