@@ -736,3 +736,10 @@ def test_the_exhaust_air_units_and_the_borefield_are_sized_by_their_rules(model)
     length = math.ceil(first * (11.5 - before.min()) / (11.5 - floor) / 10.0) * 10.0
     assert variant.source_options.total_length_m == length
     assert year_n_brine_degc(variant.source_options, load).min() > before.min()
+    # a tower's load beyond 400 boreholes keeps 400 (as the study's sizing): the row runs, its backup takes over
+    tower = {**BLOCK, "typology": "AB.03", "floor_area_m2": 62000.0, "n_apartments": 780, "n_storeys": 38,
+             "combination": "hp70_elec_pv_gnd"}
+    case = model.building_case(tower)
+    variant = _case_variant(ground, case, case.state(ground, model), model, model.unit_map)
+    assert variant.source_options.total_length_m == 400 * 100.0 and variant.source_options.borefield().n_boreholes == 400
+    assert city_row(tower, model)["backup_share"] > 0.2

@@ -819,6 +819,10 @@ def source_map(air_map, brine_map, source: str, unit_kw: float):
     return map_for_source(scale_map(base, unit_kw), source)
 
 
+MAX_BOREHOLES = 400
+"""Most boreholes of a city borefield (a 20 × 20 grid), as :func:`~mgwsim.study.heat_sources.size_ground_loop`
+bounds its search: a load they cannot carry keeps them, and the run shows the cold brine (the units stop, the
+backup takes over)."""
 GROUND_KWH_PER_M_YEAR = DESIGN_EXTRACTION_W_PER_M * 2400.0 / 1000.0
 """Annual heat extraction per metre of borehole of the city's ground sizing [kWh/(m·year)]: the VDI 4640-2:2001
 Table 2 value (50 W/m) times the 2400 full-load hours it holds for, 120 kWh/(m·year) (mgwsim's reading of the
@@ -841,8 +845,10 @@ def city_source_options(combination: Combination, rated_kw: float, building=None
     * water: :data:`CITY_WATER_BODY`.
     """
     if combination.source == "ground":
-        rule = CITY_GROUND_LOOP.sized(rated_kw)
-        return replace(rule, total_length_m=max(rule.total_length_m, round(ground_kwh / GROUND_KWH_PER_M_YEAR, -1)))
+        # GroundLoop.sized's VDI 4640-2 rule, before its length is checked (a tower's exceeds 400 boreholes)
+        rule = max(20.0, round(rated_kw * (1.0 - 1.0 / GROUND_SPF_GUESS) * 1000.0 / DESIGN_EXTRACTION_W_PER_M, -1))
+        length = max(rule, round(ground_kwh / GROUND_KWH_PER_M_YEAR, -1))
+        return replace(CITY_GROUND_LOOP, total_length_m=float(min(length, MAX_BOREHOLES * CITY_GROUND_LOOP.depth_m)))
     if combination.source == "exhaust_air":
         if building is None:
             raise InputError("city_source_options: an exhaust-air combination needs the building (its extract flow)")
@@ -935,14 +941,15 @@ def lengthen_to_vdi_floor(loop: GroundLoop, load_kw: np.ndarray, min_source_degc
     ``min_source_degc`` + 1) [°C]) under ``load_kw`` [kW per hour]: when the brine falls below it, the length
     [m] grows by the ratio of the deviations below the undisturbed ground, to 10 m up. One step, not the study's
     bisection (a screening rule, mgwsim's): the brine's deviation is proportional to the load per metre for a
-    given field, the extra boreholes' interaction makes it fall a little short (the run shows the brine)."""
+    given field, the extra boreholes' interaction makes it fall a little short (the run shows the brine). At most
+    :data:`MAX_BOREHOLES` boreholes."""
     brine = year_n_brine_degc(loop, load_kw)
     floor = max(loop.ground_degc - VDI_PEAK_DEVIATION_K, min_source_degc + 1.0)
     low = float(brine.min())
     if low >= floor:
         return loop
     length = loop.total_length_m * (loop.ground_degc - low) / (loop.ground_degc - floor)
-    return replace(loop, total_length_m=float(math.ceil(length / 10.0) * 10.0))
+    return replace(loop, total_length_m=min(float(math.ceil(length / 10.0) * 10.0), MAX_BOREHOLES * loop.depth_m))
 
 
 def ground_load_kw(series: tuple, rated_kw: float) -> np.ndarray:
