@@ -71,6 +71,7 @@ MIN_JUDGED = 10
 _FADED_LABEL = {"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.7, "linewidth": 0}
 
 FAILURE_CONDITIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "site": ("S", "the site lacks what it needs: no heat network here, no extract ventilation", ("site_ready",)),
     "comfort": ("C", "comfort or hot water outside the tolerance", ("comfort_within_tolerance",
                                                                      "hot_water_within_tolerance")),
     "connection": ("G", "the grid connection cannot carry the peak", ("connection_feasible",)),
@@ -88,11 +89,14 @@ when ``eligible`` is False."""
 
 CRITERIA_CONDITIONS: dict[str, tuple[str, ...]] = {
     "qualifies_technically": ("comfort", "connection", "lock_in"),
-    "qualifies": ("comfort", "connection", "lock_in", "eligibility"),
-    "qualifies_without_gap": ("comfort", "connection", "lock_in", "eligibility", "gap"),
-    "qualifies_npv_ge_0_with_grants": ("comfort", "connection", "lock_in", "eligibility", "npv"),
+    "qualifies": ("site", "comfort", "connection", "lock_in", "eligibility"),
+    "qualifies_without_gap": ("site", "comfort", "connection", "lock_in", "eligibility", "gap"),
+    "qualifies_npv_ge_0_with_grants": ("site", "comfort", "connection", "lock_in", "eligibility", "npv"),
 }
-"""The :data:`FAILURE_CONDITIONS` each default criterion consists of (a row passes it when none fails)."""
+"""The :data:`FAILURE_CONDITIONS` each default criterion consists of (a row passes it when none fails).
+``site`` (a heat network outside a heat-network zone, an exhaust-air heat pump without an extract ventilation:
+:func:`mgwsim.batch.city_row`) judges where the technique stands, not the technique: a row that lacks its site
+can qualify technically, but does not qualify."""
 
 
 def failing_conditions(results: pd.DataFrame, conditions: Sequence[str] | None = None) -> pd.DataFrame:

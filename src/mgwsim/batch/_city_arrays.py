@@ -27,6 +27,7 @@ import numpy as np
 
 from mgwsim._numba import njit
 from mgwsim.assess import EPC_FACTORS_FLANDERS, fossil_lock_in
+from mgwsim.assess.path import BACKUP_CARRIERS
 from mgwsim.assess.lockin import _ENERGY_TOLERANCE_KWH, _TEMPERATURE_BACKUP_SHARE, MV_THRESHOLD_KVA
 from mgwsim.building.dhw import LegionellaRules
 from mgwsim.errors import InputError, check_number
@@ -41,7 +42,7 @@ from mgwsim.finance import (
     investment_schedule,
     irr,
 )
-from mgwsim.finance._case import grant_flow
+from mgwsim.finance._case import MIN_CO2_AVOIDED_T, grant_flow
 from mgwsim.study.costs import CONNECTION_POWER_FACTOR
 from mgwsim.system import kernel as k
 from mgwsim.tariffs import banded_amount
@@ -292,6 +293,16 @@ class YearConstants:
     (:attr:`mgwsim.study.StudyInputs.unmet_heat_price_eur_per_kwh`)."""
     tariffs: dict = field(default_factory=dict)
     """Electricity tariff per (connection, dynamic), as :meth:`mgwsim.study.StudyInputs.tariff` gives them."""
+    heat_tariffs: dict = field(default_factory=dict)
+    """Heat tariff per :class:`~mgwsim.heat_network.HeatNetwork` (:meth:`heat_tariff`), built when first asked."""
+
+    def heat_tariff(self, network):
+        """The heat tariff of ``network``: :meth:`mgwsim.heat_network.HeatNetwork.tariff_for` the gas tariff (the
+        operator's, else the NMDA ceiling), kept."""
+        found = self.heat_tariffs.get(network)
+        if found is None:
+            found = self.heat_tariffs[network] = network.tariff_for(self.gas)
+        return found
 
     def tariff(self, connection: str = "lv", dynamic: bool = False):
         """The electricity tariff of a variant on ``connection`` ("lv" or "mv") with a ``dynamic`` contract."""
@@ -339,8 +350,15 @@ def gas_kwh(year: PlantYear, backup) -> float:
     return year.backup_input_kwh if backup.kind == "gas_boiler" else 0.0
 
 
+def district_heat_kwh(year: PlantYear, backup) -> float:
+    """Metered heat bought [kWh]: the backup's input when it is a heat-network substation
+    (:func:`~mgwsim.system.simulate.plant_flows`' ``district_heat_kwh``)."""
+    return year.backup_input_kwh if backup.kind == "heat_network" else 0.0
+
+
 def bill_by_carrier(year: PlantYear, gas_kwh: float, constants: YearConstants, *,
-                    gas_connection: bool = True, tariff=None) -> dict[str, float]:
+                    gas_connection: bool = True, tariff=None, heat_tariff=None,
+                    district_heat_kwh: float = 0.0) -> dict[str, float]:
     """Annual bill per carrier incl. VAT [EUR], as :meth:`mgwsim.tariffs.Bill.carrier_totals` of
     :func:`mgwsim.tariffs.annual_bill` with ``peak_factor`` 1.0 (as :func:`mgwsim.study.evaluate.assess_year`).
 
@@ -353,7 +371,9 @@ def bill_by_carrier(year: PlantYear, gas_kwh: float, constants: YearConstants, *
     a dynamic contract bills its energy at multiplier × day-ahead + mark-up; a medium-voltage one
     bills access power (the year's peak import as kVA, as :func:`mgwsim.study.evaluate.assess_year`
     contracts it, at least the tariff's ``connection_min_kva``: :func:`mgwsim.tariffs.annual_bill`) and the
-    monthly peaks instead of the capacity tariff.
+    monthly peaks instead of the capacity tariff. With a ``heat_tariff`` (a heat network), the metered
+    ``district_heat_kwh`` [kWh] as :func:`mgwsim.tariffs.annual_bill` bills heat: price × heat, the fixed terms
+    (*vastrecht*, meter) for the year fraction, the excise bands, VAT.
     """
     t = constants.electricity if tariff is None else tariff
     g, fraction = constants.gas, constants.year_fraction
@@ -363,7 +383,15 @@ def bill_by_carrier(year: PlantYear, gas_kwh: float, constants: YearConstants, *
             "injection": _injection_eur(t, year)}
     if gas_connection:
         bill["gas"] = _gas_eur(g, gas_kwh, fraction) * (1.0 + g["vat_frac"])
+    if heat_tariff is not None:
+        bill["district_heat"] = _heat_eur(heat_tariff, district_heat_kwh, fraction) * (1.0 + heat_tariff["vat_frac"])
     return bill
+
+
+def _heat_eur(h, heat_kwh: float, fraction: float) -> float:
+    """Heat excl. VAT [EUR] (``tariffs._bill._heat_rows``): supply, the fixed terms, metering, excise."""
+    return (h["energy_eur_per_kwh"] * heat_kwh + (h["fixed_eur_per_year"] + h["metering_eur_per_year"]) * fraction
+            + banded_amount(heat_kwh, h.excise_bands, fraction))
 
 
 def _electricity_eur(t, year: PlantYear, fraction: float) -> float:
@@ -426,19 +454,26 @@ def epc_indicator(year: PlantYear, backup, *, auxiliary_kwh: float, pv_kwh: floa
     Heating: heat-pump electricity for space heating + backup input + the unmet space heat as
     the occupants' direct electric heating (efficiency 1); hot water: heat-pump electricity for
     hot water + booster + backup input; backup input = backup heat / efficiency on the
-    backup's carrier; auxiliaries on electricity.
+    backup's carrier (:data:`mgwsim.assess.path.BACKUP_CARRIERS`: a heat network's metered heat at its
+    factor of :func:`mgwsim.assess.epc_factors`, which ``factors`` must then hold); auxiliaries on electricity.
     """
     backup_kwh = (year.backup_heat_sh_kwh + year.backup_heat_dhw_kwh) / backup.efficiency
     electricity = year.hp_elec_sh_kwh + year.hp_elec_dhw_kwh + year.booster_kwh + year.sh_unmet_kwh + auxiliary_kwh
-    primary = factors["electricity"] * electricity + factors["natural_gas" if backup.is_combustion else "electricity"] * backup_kwh
+    carrier = BACKUP_CARRIERS.get(backup.kind, "electricity")
+    primary = factors["electricity"] * electricity + factors[carrier] * backup_kwh
     return (primary - pv_kwh * factors["electricity"]) / heated_floor_area_m2
 
 
-def co2_kg(grid_import_kwh: float, gas_kwh: float, factors: dict, *, unmet_heat_kwh: float) -> float:
-    """Annual CO2 [kg] of grid import, gas (GCV) and the unmet space heat (direct electric heating,
-    electricity factor) as :func:`mgwsim.study.evaluate.assess_year` with :func:`mgwsim.assess.annual_emissions`
-    and the factors of :func:`mgwsim.assess.load_co2_factors` (sources: ``data/co2/README.md``)."""
-    return (grid_import_kwh + unmet_heat_kwh) * factors["electricity"] + gas_kwh * factors["natural_gas"]
+def co2_kg(grid_import_kwh: float, gas_kwh: float, factors: dict, *, unmet_heat_kwh: float,
+           district_heat_kwh: float = 0.0, network=None) -> float:
+    """Annual CO2 [kg] of grid import, gas (GCV), the unmet space heat (direct electric heating,
+    electricity factor) and a heat ``network``'s metered heat as :func:`mgwsim.study.evaluate.assess_year` with
+    :func:`mgwsim.assess.annual_emissions`, the factors of :func:`mgwsim.assess.load_co2_factors` (sources:
+    ``data/co2/README.md``) and the network's (:meth:`mgwsim.heat_network.HeatNetwork.co2_factor`)."""
+    kg = (grid_import_kwh + unmet_heat_kwh) * factors["electricity"] + gas_kwh * factors["natural_gas"]
+    if network is not None:
+        kg += district_heat_kwh * network.co2_factor(factors["natural_gas"])
+    return kg
 
 
 def energy_cost_eur(bill: dict[str, float], year: PlantYear, constants: YearConstants, *,
@@ -483,6 +518,12 @@ def lock_in_statuses(year: PlantYear, plant, install_year: int, refrigerant_stat
             "temperature_lock_in": temperature_status(year),
             "hot_water_hygiene": hygiene_status(year, plant, hot_water_tolerated_hours),
             "refrigerant_lock_in": refrigerant_status}
+
+
+def heat_network_temperature_status(supply_required_degc: np.ndarray, max_loop_supply_degc: float) -> str:
+    """:func:`mgwsim.assess.heat_network_temperature`: fail when the radiators need more than the network's
+    loop supply (``HeatNetwork.max_loop_supply_degc``) [°C] in any hour, else pass."""
+    return "fail" if bool((supply_required_degc > max_loop_supply_degc + 1e-9).any()) else "pass"
 
 
 def fossil_heat_share(year: PlantYear, plant) -> float:
@@ -531,6 +572,16 @@ class RememberedCosts:
             if len(self._items) >= _COSTS_KEPT:
                 self._items.clear()
             found = self._items[key] = self.table.investments(item, size, name=name, first_year=first_year)
+        return found
+
+    def investment(self, item: str, size: float, name: str | None = None, *, first_year: int = 0) -> Investment:
+        """:meth:`CostTable.investment`, computed once per (item, size, name, first_year)."""
+        key = ("one", item, size, name, first_year)
+        found = self._items.get(key)
+        if found is None:
+            if len(self._items) >= _COSTS_KEPT:
+                self._items.clear()
+            found = self._items[key] = self.table.investment(item, size, name=name, first_year=first_year)
         return found
 
     def lifetime_years(self, item: str) -> int:
@@ -596,7 +647,9 @@ def business_case_kpis(variant: Option, reference: Option, *, finance: Finance, 
     housing) and the ``facts`` of :data:`mgwsim.finance.FACT_FIELDS`; both options carry the VAT
     rates they yield. Incremental flow = reference costs - (variant costs - grants as paid); NPV,
     NPV and gap before grants (no grant, no study cost), CO2 avoided over the horizon
-    (undiscounted) and the gap per tonne, the share of the gap the works grants cover and the IRR
+    (undiscounted) and the gap per tonne (none below :data:`~mgwsim.finance._case.MIN_CO2_AVOIDED_T`: a
+    variant that emits what the reference emits, e.g. a heat network on gas-equivalent heat), the share of the
+    gap the works grants cover and the IRR
     (:func:`mgwsim.finance.irr`: only for an investment), as :func:`mgwsim.finance.business_case`
     computes them. ``reference_flows`` keeps the reference's costs per set of VAT rates (one
     building's rows share it).
@@ -625,4 +678,4 @@ def business_case_kpis(variant: Option, reference: Option, *, finance: Finance, 
     rate = irr(incremental)
     return Money(npv, npv - grants_pv, before_grants, gap, subsidies.total_eur, subsidies.works_eur,
                  subsidies.study_eur, subsidies.works_eur / gap if gap > 0.0 else np.nan, avoided,
-                 gap / avoided if avoided > 0.0 else np.nan, np.nan if rate is None else rate, subsidies)
+                 gap / avoided if avoided > MIN_CO2_AVOIDED_T else np.nan, np.nan if rate is None else rate, subsidies)

@@ -66,7 +66,9 @@ from mgwsim.demand import Demand, demand_series, simulate_demand
 from mgwsim.errors import InputError, check_number
 from mgwsim.ev import ChargingSite, generate_sessions, simulate_charging
 from mgwsim.finance import Finance, Option
-from mgwsim.heatpump import air_to_water
+from mgwsim.heat_network import HeatNetwork
+from mgwsim.heatpump import air_to_water, brine_to_water
+from mgwsim.assess import epc_factors
 from mgwsim.loads import common_area_load_arrays, epc_auxiliary_kw
 from mgwsim.pv import flat_roof_east_west, pv_ac_kw_array
 from mgwsim.simyear import LOCAL_TIMEZONE
@@ -79,9 +81,29 @@ from mgwsim.study.evaluate import _checks as _study_checks
 from mgwsim.study.evaluate import _ev as _study_ev
 from mgwsim.study.evaluate import _ev_grid_kwh as _study_ev_grid_kwh
 from mgwsim.study.evaluate import _refrigerant, assess_year
+from mgwsim.study.heat_sources import (
+    DESIGN_EXTRACTION_W_PER_M,
+    GROUND_SPF_GUESS,
+    VDI_PEAK_DEVIATION_K,
+    ExhaustAir,
+    GroundLoop,
+    WaterBody,
+    exhaust_air_limit,
+    map_for_source,
+    water_source,
+)
 from mgwsim.study.inputs import default_building_age_years, default_construction_year
 from mgwsim.study.study import variant_business_case
-from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, SystemResult, gas_boiler_reference
+from mgwsim.system import (
+    Backup,
+    HeatPumpCascade,
+    HotWater,
+    Plant,
+    SystemResult,
+    gas_boiler_reference,
+    heat_network_plant,
+)
+from mgwsim.system.sources import periodic_brine_degc
 from mgwsim.system.simulate import _check_in_grid, _defrost, _hot_water_series, plant_buffers, plant_flows, run_plant
 from mgwsim.weather import default_weather
 
@@ -109,9 +131,11 @@ class Combination:
     Parameters
     ----------
     hp_share : float
-        Heat pumps' share of the design heat load [-] (unit sizes: :func:`variant_for`).
-    backup : {"gas_boiler", "electric"}
-        Keep a gas boiler as bivalent-parallel backup, or go all-electric (chimney-free).
+        Heat pumps' share of the design heat load [-] (unit sizes: :func:`variant_for`); 0 for the heat network.
+    backup : {"gas_boiler", "electric", "heat_network"}
+        Keep a gas boiler as bivalent-parallel backup, go all-electric (chimney-free), or connect the building
+        to the heat network instead of heat pumps (:data:`CITY_HEAT_NETWORK`: a substation, no heat pumps,
+        ``hp_share`` 0; named ``heatnet``). The row needs the stock's ``heat_network_zone`` (:func:`city_row`).
     pv : bool
         East-west PV on ``PV_ROOF_SHARE`` of the roof.
     ev : bool
@@ -127,6 +151,10 @@ class Combination:
         The emitter upgrade :data:`CITY_EMITTER_UPGRADE` (the worst radiators replaced, hydraulic balancing).
     battery : bool
         A collective battery (:func:`city_battery`) for PV self-consumption; needs ``pv``.
+    source : {"air", "ground", "exhaust_air", "water"}
+        The heat pumps' source (:func:`city_source_options`, :func:`city_source_series`): outdoor air, a
+        borefield, the extract air of a mechanical extract ventilation, or a canal; named ``_gnd``, ``_exh``,
+        ``_wat`` after ``_pv``.
     """
 
     hp_share: float
@@ -138,19 +166,37 @@ class Combination:
     roof: bool = False
     emitters: bool = False
     battery: bool = False
+    source: str = "air"
 
     def __post_init__(self):
-        check_number(self.hp_share, "hp_share", owner="Combination", low=0.1, high=1.5)
-        if self.backup not in ("gas_boiler", "electric"):
-            raise InputError(f"Combination.backup = {self.backup!r} must be 'gas_boiler' or 'electric'")
+        if self.backup not in _BACKUP_LABELS:
+            raise InputError(f"Combination.backup = {self.backup!r} must be 'gas_boiler', 'electric' or 'heat_network'")
+        if self.source not in _SOURCE_LABELS:
+            allowed = ", ".join(map(repr, _SOURCE_LABELS))
+            raise InputError(f"Combination.source = {self.source!r} must be one of {allowed}")
+        if self.heat_network:
+            if self.hp_share != 0.0:
+                raise InputError(f"Combination.hp_share = {self.hp_share!r} with backup 'heat_network' must be 0: the "
+                                 "building connects to the heat network instead of heat pumps")
+            if self.source != "air":
+                raise InputError(f"Combination.source = {self.source!r} with backup 'heat_network': the heat network "
+                                 "has no heat pumps, so no heat source; allowed: 'air' (the default)")
+        else:
+            check_number(self.hp_share, "hp_share", owner="Combination", low=0.1, high=1.5)
         if self.battery and not self.pv:
             raise InputError("Combination.battery = True needs pv = True (the city battery stores PV surplus)")
 
     @property
+    def heat_network(self) -> bool:
+        """The building connects to the heat network (a substation) instead of heat pumps."""
+        return self.backup == "heat_network"
+
+    @property
     def name(self) -> str:
-        backup = "gas" if self.backup == "gas_boiler" else "elec"
         techniques = "".join(f"_{label}" for label, field_name in _TECHNIQUE_LABELS if getattr(self, field_name))
-        return f"hp{round(100 * self.hp_share)}_{backup}{'_pv' if self.pv else ''}{techniques}"
+        source = _SOURCE_LABELS[self.source]
+        plant = "heatnet" if self.heat_network else f"hp{round(100 * self.hp_share)}_{_BACKUP_LABELS[self.backup]}"
+        return f"{plant}{'_pv' if self.pv else ''}{'_' + source if source else ''}{techniques}"
 
     @property
     def plant_key(self) -> tuple:
@@ -158,29 +204,40 @@ class Combination:
         not part of it: a heat-led plant without an import limit (the city's control) does not see the
         connection (the kernel's electricity budget is the 1e300 of no limit, PV and other loads added to it
         leave it unchanged), so PV, EV, battery, tariff and connection change only the grid side."""
-        return (self.hp_share, self.backup, self.roof, self.emitters)
+        return (self.hp_share, self.backup, self.roof, self.emitters, self.source)
 
     @classmethod
     def from_name(cls, name: str) -> Combination:
-        """The combination named ``name`` (:attr:`name`, e.g. ``"hp50_gas_pv_ev_bat"``)."""
+        """The combination named ``name`` (:attr:`name`, e.g. ``"hp50_gas_pv_ev_bat"``, ``"hp70_elec_pv_gnd"``,
+        ``"heatnet_emit"``)."""
         match = _NAME.fullmatch(str(name))
+        order = ", ".join("_" + label for label, _ in _TECHNIQUE_LABELS)
         if match is None:
-            techniques = ", ".join("_" + label for label, _ in _TECHNIQUE_LABELS)
+            sources = ", ".join("_" + label for label in _SOURCE_LABELS.values() if label)
             raise InputError(f"combination = {name!r} is not one of {', '.join(CITY_COMBINATIONS)} nor a name like "
-                             f"them with techniques {techniques} added in this order (e.g. 'hp50_gas_pv_ev_bat')")
-        labels = set((match.group(4) or "").split("_")[1:])
-        combination = cls(int(match.group(1)) / 100.0, "gas_boiler" if match.group(2) == "gas" else "electric",
-                          bool(match.group(3)), **{f: label in labels for label, f in _TECHNIQUE_LABELS})
+                             f"them (or 'heatnet' for the heat network) with a source {sources} after '_pv' and "
+                             f"techniques {order} added in this order (e.g. 'hp50_gas_pv_ev_bat', 'hp70_elec_pv_gnd')")
+        labels = set((match.group(6) or "").split("_")[1:])
+        source = {label: key for key, label in _SOURCE_LABELS.items()}[(match.group(5) or "").lstrip("_")]
+        if match.group(3):
+            share, backup = 0.0, "heat_network"
+        else:
+            share, backup = int(match.group(1)) / 100.0, "gas_boiler" if match.group(2) == "gas" else "electric"
+        combination = cls(share, backup, bool(match.group(4)), **{f: label in labels for label, f in _TECHNIQUE_LABELS},
+                          source=source)
         if combination.name != name:
-            raise InputError(f"combination = {name!r}: techniques must be in the order "
-                             f"{', '.join('_' + label for label, _ in _TECHNIQUE_LABELS)} (here {combination.name!r})")
+            raise InputError(f"combination = {name!r}: techniques must be in the order {order} (here "
+                             f"{combination.name!r})")
         return combination
 
 
 _TECHNIQUE_LABELS = (("ev", "ev"), ("mv", "mv"), ("dyn", "dynamic"), ("roof", "roof"), ("emit", "emitters"),
                      ("bat", "battery"))
 """Name suffix and :class:`Combination` field of each technique, in the order of the name."""
-_NAME = re.compile(r"hp(\d+)_(gas|elec)(_pv)?((?:_(?:ev|mv|dyn|roof|emit|bat))*)")
+_SOURCE_LABELS = {"air": "", "ground": "gnd", "exhaust_air": "exh", "water": "wat"}
+"""Name suffix of each heat source (air, the default, has none)."""
+_BACKUP_LABELS = {"gas_boiler": "gas", "electric": "elec", "heat_network": "heatnet"}
+_NAME = re.compile(r"(?:hp(\d+)_(gas|elec)|(heatnet))(_pv)?(_(?:gnd|exh|wat))?((?:_(?:ev|mv|dyn|roof|emit|bat))*)")
 
 CITY_COMBINATIONS: dict[str, Combination] = {
     c.name: c for c in (Combination(share, backup, pv) for share in (0.3, 0.5, 0.7)
@@ -197,7 +254,11 @@ def _rich() -> dict[str, Combination]:
             one = replace(base, **{field_name: True})
             found[one.name] = one
     for extra in (Combination(0.7, "electric", True, ev=True, dynamic=True, roof=True, emitters=True, battery=True),
-                  Combination(1.0, "electric", True, roof=True, emitters=True)):
+                  Combination(1.0, "electric", True, roof=True, emitters=True),
+                  Combination(0.7, "electric", True, source="ground"),
+                  Combination(0.7, "electric", True, source="water"),
+                  Combination(0.5, "gas_boiler", True, source="exhaust_air"), Combination(0.0, "heat_network", False),
+                  Combination(0.0, "heat_network", False, emitters=True)):
         found[extra.name] = extra
     return found
 
@@ -206,7 +267,9 @@ RICH_COMBINATIONS: dict[str, Combination] = _rich()
 """The twelve :data:`CITY_COMBINATIONS`, each technique (EV, MV cabin, dynamic tariff, roof insulation
 first, emitter upgrade, battery) added alone to a hybrid (``hp50_gas_pv``) and to an all-electric
 plant (``hp70_elec_pv``), everything but the MV cabin on ``hp70_elec_pv``, and a full-size all-electric
-plant after the roof and the emitters (``hp100_elec_pv_roof_emit``): 26 combinations."""
+plant after the roof and the emitters (``hp100_elec_pv_roof_emit``), the other heat sources (ground and canal water on
+the all-electric ``hp70_elec_pv``, exhaust air on the hybrid ``hp50_gas_pv``: an exhaust-air unit is small, the flow
+limits it) and the heat network alone and after the emitter upgrade (``heatnet``, ``heatnet_emit``): 31 combinations."""
 
 COMBINATION_SETS = {"simple": CITY_COMBINATIONS, "rich": RICH_COMBINATIONS}
 """Named sets of combinations (``mgwsim stock --combinations``)."""
@@ -227,6 +290,19 @@ CITY_EMITTER_UPGRADE = EmitterUpgrade(share=0.5, output_factor=2.0, balancing=Tr
 """The ``emitters`` technique: half the existing design output replaced by radiators of twice the output
 (e.g. type 22 for type 11, the worst-placed ones first) and the system balanced (mgwsim screening
 assumption; effect by the radiator equation, :class:`~mgwsim.building.emitters.EmitterUpgrade`)."""
+CITY_HEAT_NETWORK = HeatNetwork("heat network")
+"""The network a ``heatnet`` combination connects to: the :class:`~mgwsim.heat_network.HeatNetwork` defaults, i.e.
+70 °C guaranteed at the substation minus a 5 K approach (mgwsim assumptions, not an operator's figure), the
+NMDA heat tariff built from the study's gas tariff (:func:`~mgwsim.heat_network.nmda_tariff`), the EPB default
+factors of external heat (efficiency 97 %, primary factor 2.0: VEKA, EPB-pedia "Externe warmte"), the CO2 of
+heat from gas at 90 %, and the cost table's ``heat_network_connection`` fee and ``heat_network_substation``."""
+CITY_GROUND_LOOP = GroundLoop()
+"""The borefield of a ``_gnd`` combination before sizing (:class:`~mgwsim.study.heat_sources.GroundLoop`
+defaults: 100 m boreholes 6 m apart, ground at 11.5 °C, λ 2.2 W/(m·K), finite line source, 20 years)."""
+CITY_WATER_BODY = WaterBody("canal")
+"""The water of a ``_wat`` combination: a canal (:class:`~mgwsim.study.heat_sources.WaterBody` profile, an mgwsim
+assumption of a Flemish canal's annual cycle) through a plate exchanger; it needs the waterway manager's
+permission (:attr:`~mgwsim.study.heat_sources.WaterBody.permit_note`), a row's ``needs_permit``."""
 
 
 def city_ev_site(n_apartments: int) -> ChargingSite:
@@ -368,8 +444,8 @@ class CityModel:
         :func:`mgwsim.assess.refrigerant_lock_in` as :func:`mgwsim.study.evaluate_variant` runs it) of a
         plant of this model's units, kept per unit size: the verdict depends on the map's refrigerant
         and source and on one unit's capacity."""
-        key = tuple(None if cascade is None else cascade.performance.rated_capacity_kw
-                    for cascade in (plant.heat_pumps, plant.hot_water.heat_pump))
+        key = tuple(None if c is None else (c.performance.source.kind, c.performance.rated_capacity_kw)
+                    for c in (plant.heat_pumps, plant.hot_water.heat_pump))
         status = self._refrigerant.get(key)
         if status is None:
             status = self._refrigerant[key] = _refrigerant(plant, self.defaults).status
@@ -391,12 +467,24 @@ class CityModel:
             found.flags.writeable = False
         return found
 
-    def unit_map(self, unit_kw: float):
-        """The heat-pump map scaled to one unit of ``unit_kw`` [kW] (:func:`mgwsim.study.scale_map`), kept:
-        unit sizes are multiples of 5 kW, so a stock has few."""
-        scaled = self._unit_maps.get(unit_kw)
+    @cached_property
+    def brine_map(self):
+        """One brine/water unit for the ground and water sources (:func:`mgwsim.heatpump.brine_to_water` "R290",
+        50 kW; replace it in ``model.__dict__`` before the first row to study another)."""
+        return brine_to_water("R290", 50.0)
+
+    @cached_property
+    def water_degc(self) -> np.ndarray:
+        """The source temperature of :data:`CITY_WATER_BODY` after its plate exchanger [°C per hour]
+        (:func:`mgwsim.study.heat_sources.water_source`)."""
+        return water_source(CITY_WATER_BODY, self.weather.index)[0]
+
+    def unit_map(self, unit_kw: float, source: str = "air"):
+        """The heat-pump map of ``source`` (:func:`source_map`) scaled to one unit of ``unit_kw`` [kW]
+        (:func:`mgwsim.study.scale_map`), kept: unit sizes are multiples of 5 kW, so a stock has few."""
+        scaled = self._unit_maps.get((unit_kw, source))
         if scaled is None:
-            scaled = self._unit_maps[unit_kw] = scale_map(self.heat_pump_map, unit_kw)
+            scaled = self._unit_maps[unit_kw, source] = source_map(self.heat_pump_map, self.brine_map, source, unit_kw)
         return scaled
 
     def common_area(self, building, design_kw: float) -> dict[str, np.ndarray]:
@@ -479,7 +567,47 @@ def city_row(row: dict, model: CityModel) -> dict:
     """
     combination = _combination(row.get("combination"))
     case = model.building_case(row)
-    return _combination_kpis(combination, case, model)
+    return _on_site(_combination_kpis(combination, case, model), combination, row)
+
+
+_SITE_SHORTFALLS = {
+    "no_heat_network": "no heat network here: the row's heat_network_zone is not true",
+    "no_extract_ventilation": "no mechanical extract ventilation (system C) for an exhaust-air heat pump: the row's "
+                              "mechanical_extract is not true",
+}
+"""The shortfalls of :func:`_on_site` (the map's ``site`` condition) and what they mean."""
+
+
+def _on_site(kpis: dict, combination: Combination, row: dict) -> dict:
+    """The row's KPIs judged on its site: a heat network needs the row's ``heat_network_zone`` true (the building
+    lies in a heat-network zone of the city's plan), an exhaust-air heat pump its ``mechanical_extract`` true (a
+    mechanical extract ventilation, system C, whose extract air it uses); both default to false (optional stock
+    columns). A row that lacks them is computed as if it had them (what the technique would give), but fails:
+    ``site_ready`` false, ``qualifies`` false, the shortfall (:data:`_SITE_SHORTFALLS`) first in ``shortfalls``
+    and ``site`` first in ``fails``."""
+    missing = [key for key, needed in (("no_heat_network", combination.heat_network and "heat_network_zone"),
+                                       ("no_extract_ventilation", combination.source == "exhaust_air"
+                                        and "mechanical_extract"))
+               if needed and not _true(row.get(needed), needed)]
+    if not missing:
+        return kpis
+    return {**kpis, "qualifies": False, "site_ready": False,
+            "shortfalls": "; ".join(missing + ([kpis["shortfalls"]] if kpis["shortfalls"] else [])),
+            "fails": "; ".join(["site"] + ([kpis["fails"]] if kpis["fails"] else []))}
+
+
+def _true(value, column: str) -> bool:
+    """A stock column's flag: true for True, 1 or "true"/"yes"/"1" (any case); false when missing, NaN or NA."""
+    if isinstance(value, str):
+        flag = value.strip().lower()
+        if flag not in ("true", "false", "yes", "no", "1", "0", ""):
+            raise InputError(f"city_row.{column} = {value!r}; allowed: true/false, yes/no, 1/0 (or missing: false)")
+        return flag in ("true", "yes", "1")
+    if value is None or pd.isna(value):  # None, NaN, pd.NA: a stock without the column's value
+        return False
+    if value not in (True, False, 0, 1):
+        raise InputError(f"city_row.{column} = {value!r}; allowed: true/false, yes/no, 1/0 (or missing: false)")
+    return bool(value)
 
 
 def _city_row_reference(row: dict, model: CityModel) -> dict:
@@ -488,11 +616,13 @@ def _city_row_reference(row: dict, model: CityModel) -> dict:
     combination = _combination(row.get("combination"))
     case = model.building_case(row)
     state = case.state(combination, model)
-    variant = _case_variant(combination, case, state, model, lambda kw: scale_map(model.heat_pump_map, kw))
+    variant = _case_variant(combination, case, state, model,
+                            lambda kw, source="air": source_map(model.heat_pump_map, model.brine_map, source, kw))
     inputs = _study_inputs(case, model)
     result = _evaluate(variant, _study_demand(case, model, state), case.common, case.building, case.design_kw, model,
                        inputs)
-    return study_row_kpis(inputs, result, _study_reference(case, model), state.design_kw, model.rules)
+    return _on_site(study_row_kpis(inputs, result, _study_reference(case, model), state.design_kw, model.rules),
+                    combination, row)
 
 
 @dataclass(frozen=True)
@@ -655,7 +785,8 @@ def _demand(building, design_kw: float, model: CityModel, seed: int) -> Demand:
                            dhw_draws=model.dhw_draws(building.n_apartments, seed))
 
 
-def variant_for(combination: Combination, design_kw: float, roof_m2: float, heat_pump_map):
+def variant_for(combination: Combination, design_kw: float, roof_m2: float, heat_pump_map, *, brine_map=None,
+                building=None, exhaust_air_kw: float | None = None, series: tuple | None = None):
     """The :class:`~mgwsim.study.Variant` of ``combination`` for a building of design load ``design_kw`` [kW].
 
     Sizing rules (mgwsim assumptions for screening, not a design): two units above 60 kW of
@@ -664,8 +795,78 @@ def variant_for(combination: Combination, design_kw: float, roof_m2: float, heat
     cost table); hot-water tank 20 l per kW of one unit (≥ 300 l) at 55 °C with a booster of
     15 % of the design load (≥ 6 kW); buffer 20 l per kW of heat pumps; backup at the full
     design load (gas boiler η 0.8 on GCV, or electric); PV on ``PV_ROOF_SHARE`` of the roof.
+    The heat source's own sizing is :func:`city_source_options` (ground and water units from
+    ``brine_map``, default :attr:`CityModel.brine_map`'s; exhaust-air units at most ``exhaust_air_kw``
+    [kW], :func:`exhaust_air_heat_kw`, with the ``building``'s extract flow, in one unit up to ``MAX_UNIT_KW``;
+    ground units need the demand
+    ``series`` for their borefield's load). A heat network (``heatnet``) is a substation of the reference
+    boiler's size (1.1 × design load, at least ``REFERENCE_BOILER_MIN_KW``) with the reference's
+    1000 l tank (:func:`mgwsim.system.heat_network_plant`), connected to :data:`CITY_HEAT_NETWORK`.
     """
-    return _sized_variant(combination, design_kw, roof_m2, lambda unit_kw: scale_map(heat_pump_map, unit_kw))
+    brine = brine_to_water("R290", 50.0) if brine_map is None and combination.source in ("ground", "water") \
+        else brine_map
+    return _sized_variant(combination, design_kw, roof_m2,
+                          lambda unit_kw, source="air": source_map(heat_pump_map, brine, source, unit_kw),
+                          building=building, exhaust_air_kw=exhaust_air_kw, series=series)
+
+
+def source_map(air_map, brine_map, source: str, unit_kw: float):
+    """One unit of ``unit_kw`` [kW] for ``source``: the air map for air and exhaust air, the brine map for the
+    ground and water, scaled (:func:`mgwsim.study.scale_map`) and labelled for the source
+    (:func:`mgwsim.study.heat_sources.map_for_source`: an exhaust-air unit is an air/water unit on warm air, a
+    water unit a brine/water unit behind a plate exchanger)."""
+    base = air_map if source in ("air", "exhaust_air") else brine_map
+    return map_for_source(scale_map(base, unit_kw), source)
+
+
+MAX_BOREHOLES = 400
+"""Most boreholes of a city borefield (a 20 × 20 grid), as :func:`~mgwsim.study.heat_sources.size_ground_loop`
+bounds its search: a load they cannot carry keeps them, and the run shows the cold brine (the units stop, the
+backup takes over)."""
+GROUND_KWH_PER_M_YEAR = DESIGN_EXTRACTION_W_PER_M * 2400.0 / 1000.0
+"""Annual heat extraction per metre of borehole of the city's ground sizing [kWh/(m·year)]: the VDI 4640-2:2001
+Table 2 value (50 W/m) times the 2400 full-load hours it holds for, 120 kWh/(m·year) (mgwsim's reading of the
+table for plants running longer than 2400 h, not a VDI figure)."""
+
+
+def city_source_options(combination: Combination, rated_kw: float, building=None, ground_kwh: float = 0.0):
+    """The heat source's parameters of a city variant whose heat pumps are rated ``rated_kw`` [kW] in all
+    (screening rules; ``None`` for air):
+
+    * ground: :data:`CITY_GROUND_LOOP` with the longer of the VDI 4640-2:2001 rule of thumb of
+      :meth:`~mgwsim.study.heat_sources.GroundLoop.sized` (rated capacity × (1 − 1/SPF 4) / 50 W/m) and the
+      annual ground load (``ground_kwh`` [kWh/year], :func:`city_source_series`' first guess) over
+      :data:`GROUND_KWH_PER_M_YEAR`, to 10 m: the table is meant for fields up to 30 kW, so the year-20 brine
+      shows whether the field is long enough; :func:`_sized_variant` then lengthens it once toward the study's
+      VDI floor (:func:`lengthen_to_vdi_floor`; below the map's −5 °C the units stop and the backup takes over);
+    * exhaust air: the building's hygienic extract flow, the typology's ventilation air change rate × heated
+      volume (TABULA n_air_use; a mechanical extract ventilation, system C, must exist: :func:`city_row`'s
+      ``mechanical_extract``);
+    * water: :data:`CITY_WATER_BODY`.
+    """
+    if combination.source == "ground":
+        # GroundLoop.sized's VDI 4640-2 rule, before its length is checked (a tower's exceeds 400 boreholes)
+        rule = max(20.0, round(rated_kw * (1.0 - 1.0 / GROUND_SPF_GUESS) * 1000.0 / DESIGN_EXTRACTION_W_PER_M, -1))
+        length = max(rule, round(ground_kwh / GROUND_KWH_PER_M_YEAR, -1))
+        return replace(CITY_GROUND_LOOP, total_length_m=float(min(length, MAX_BOREHOLES * CITY_GROUND_LOOP.depth_m)))
+    if combination.source == "exhaust_air":
+        if building is None:
+            raise InputError("city_source_options: an exhaust-air combination needs the building (its extract flow)")
+        return ExhaustAir(airflow_m3_h=building.ventilation.air_change_per_h * building.heated_volume_m3)
+    if combination.source == "water":
+        return CITY_WATER_BODY
+    return None
+
+
+def exhaust_air_heat_kw(options: ExhaustAir, performance, supply_degc: float) -> float:
+    """The heat an exhaust-air unit can give at the supply temperature ``supply_degc`` [°C] (the building's
+    highest required supply + 3 K, as the study's :func:`~mgwsim.study.heat_sources.exhaust_air_limit`) [kW]:
+    the evaporator's limit × COP / (COP − 1), energy balance of the heat pump (EN ISO 13789:2017 ρc of air),
+    COP of ``performance`` at the extract temperature; the city sizes the exhaust-air units on it."""
+    supply = float(np.clip(supply_degc, performance.sink_degc[0], performance.sink_degc[-1]))
+    cop = float(np.asarray(performance.cop_at(np.array([options.extract_degc]), np.array([supply])))[0])
+    cop = cop if np.isfinite(cop) and cop > 1.0 else 2.0
+    return options.evaporator_limit_kw(options.airflow_m3_h) * cop / (cop - 1.0)
 
 
 def _case_variant(combination: Combination, case: _BuildingCase, state: _State, model: CityModel, unit_map):
@@ -678,9 +879,15 @@ def _case_variant(combination: Combination, case: _BuildingCase, state: _State, 
     key = ("variant", combination.plant_key, combination.pv, unit_map)  # shared by the building's combinations
     variant = case.plants.get(key)
     if variant is None:
+        exhaust_kw = None
+        if combination.source == "exhaust_air":
+            options = city_source_options(combination, 0.0, state.building)
+            exhaust_kw = exhaust_air_heat_kw(options, unit_map(10.0, "exhaust_air"), float(state.series[2].max()) + 3.0)
         variant = case.plants[key] = _sized_variant(replace(combination, ev=False, mv=False, dynamic=False,
                                                             battery=False),
-                                                    state.design_kw, case.building.area_m2("roof"), unit_map)
+                                                    state.design_kw, case.building.area_m2("roof"), unit_map,
+                                                    building=state.building, exhaust_air_kw=exhaust_kw,
+                                                    series=state.series)
     if not any(getattr(combination, f) for _, f in _TECHNIQUE_LABELS):
         return variant if variant.name == combination.name else replace(variant, name=combination.name)
     extra = ()
@@ -696,18 +903,60 @@ def _case_variant(combination: Combination, case: _BuildingCase, state: _State, 
                    extra_investments=tuple(extra))
 
 
-def _sized_variant(combination: Combination, design_kw: float, roof_m2: float, unit_map):
-    """:func:`variant_for` with ``unit_map(unit_kw)`` giving the heat-pump map of one unit."""
+def _sized_variant(combination: Combination, design_kw: float, roof_m2: float, unit_map, *, building=None,
+                   exhaust_air_kw: float | None = None, series: tuple | None = None):
+    """:func:`variant_for` with ``unit_map(unit_kw, source)`` giving the heat-pump map of one unit."""
+    pv = _pv_layout(roof_m2) if combination.pv else ()
+    if combination.heat_network:
+        plant = heat_network_plant(max(1.1 * design_kw, REFERENCE_BOILER_MIN_KW))
+        return Variant(combination.name, plant, pv=pv, keeps_existing_boiler=False, heat_network=CITY_HEAT_NETWORK)
     hp_kw = combination.hp_share * design_kw
-    n_units = max(2, math.ceil(hp_kw / MAX_UNIT_KW)) if design_kw > 60.0 else 1
+    if combination.source == "ground" and series is None:
+        raise InputError("variant_for: a ground-source combination needs the demand series (its borefield's load)")
+    if combination.source == "exhaust_air":
+        if exhaust_air_kw is None:
+            raise InputError("variant_for: an exhaust-air combination needs exhaust_air_kw (exhaust_air_heat_kw)")
+        hp_kw = min(hp_kw, exhaust_air_kw)
+    if design_kw > 60.0 and combination.source != "exhaust_air":
+        n_units = max(2, math.ceil(hp_kw / MAX_UNIT_KW))
+    else:  # exhaust air: the flow's few kW in as few units as MAX_UNIT_KW allows
+        n_units = max(1, math.ceil(hp_kw / MAX_UNIT_KW))
     unit_kw = max(10.0, 5.0 * round(hp_kw / n_units / 5.0))
-    cascade = HeatPumpCascade(unit_map(unit_kw), n_units)
+    cascade = HeatPumpCascade(unit_map(unit_kw, combination.source), n_units)
     electric = combination.backup == "electric"
     backup = Backup("electric", design_kw, 1.0) if electric else Backup("gas_boiler", design_kw, 0.8)
     hot_water = HotWater(Tank(max(300.0, 20.0 * unit_kw), 55.0, 75.0), booster_kw=max(6.0, 0.15 * design_kw))
     plant = Plant(cascade, hot_water, Tank(20.0 * n_units * unit_kw, 20.0, 80.0), backup)
-    pv = _pv_layout(roof_m2) if combination.pv else ()
-    return Variant(combination.name, plant, pv=pv, keeps_existing_boiler=not electric)
+    load = ground_load_kw(series, n_units * unit_kw) if combination.source == "ground" else None
+    options = city_source_options(combination, n_units * unit_kw, building, 0.0 if load is None else float(load.sum()))
+    if load is not None:
+        options = lengthen_to_vdi_floor(options, load, cascade.performance.source.min_degc)
+    return Variant(combination.name, plant, pv=pv, keeps_existing_boiler=not electric, source=combination.source,
+                   source_options=options)
+
+
+def lengthen_to_vdi_floor(loop: GroundLoop, load_kw: np.ndarray, min_source_degc: float) -> GroundLoop:
+    """``loop`` lengthened once toward the study's sizing floor (:func:`~mgwsim.study.heat_sources.size_ground_loop`:
+    the year-20 hourly brine at least max(ground − :data:`~mgwsim.study.heat_sources.VDI_PEAK_DEVIATION_K`,
+    ``min_source_degc`` + 1) [°C]) under ``load_kw`` [kW per hour]: when the brine falls below it, the length
+    [m] grows by the ratio of the deviations below the undisturbed ground, to 10 m up. One step, not the study's
+    bisection (a screening rule, mgwsim's): the brine's deviation is proportional to the load per metre for a
+    given field, the extra boreholes' interaction makes it fall a little short (the run shows the brine). At most
+    :data:`MAX_BOREHOLES` boreholes."""
+    brine = year_n_brine_degc(loop, load_kw)
+    floor = max(loop.ground_degc - VDI_PEAK_DEVIATION_K, min_source_degc + 1.0)
+    low = float(brine.min())
+    if low >= floor:
+        return loop
+    length = loop.total_length_m * (loop.ground_degc - low) / (loop.ground_degc - floor)
+    return replace(loop, total_length_m=min(float(math.ceil(length / 10.0) * 10.0), MAX_BOREHOLES * loop.depth_m))
+
+
+def ground_load_kw(series: tuple, rated_kw: float) -> np.ndarray:
+    """The study's first-guess ground load [kW per hour] (:func:`mgwsim.study.evaluate._run_system`): the building's
+    heat (space heating + hot-water draws of the demand ``series``) up to the heat pumps' rated capacity
+    ``rated_kw`` [kW] × (1 − 1/SPF), SPF :data:`~mgwsim.study.heat_sources.GROUND_SPF_GUESS`."""
+    return np.minimum(series[0] + series[1], rated_kw) * (1.0 - 1.0 / GROUND_SPF_GUESS)
 
 
 @lru_cache(maxsize=16)
@@ -728,6 +977,7 @@ def _evaluate(variant, demand, common: dict, building, design_kw: float, model: 
     pv = _pv_kw(variant, model)
     out, run_hours, starts = _run_year(variant, _demand_series(demand, plant), common["total"], pv, model)
     hourly = plant_flows(out, plant, weather.index)
+    hourly["supply_required_degc"] = demand.hourly["supply_required_degc"].to_numpy()  # as simulate_system adds it
     system = SystemResult(plant, demand, hourly, pd.DataFrame({"run_hours": run_hours, "starts": starts}),
                           variant.control)
     plant_kw = hourly["plant_elec_kwh"].to_numpy() / weather.step_h
@@ -759,14 +1009,44 @@ def _demand_series(demand: Demand, plant) -> tuple:
 
 
 def _run_year(variant, series: tuple, other_kw: np.ndarray, pv: np.ndarray, model: CityModel, buffers=None):
-    """The plant kernel for the variant's year: ``(out, run_hours, starts)`` of
-    :func:`~mgwsim.system.simulate.run_plant` (``out`` in ``buffers`` when given)."""
+    """The plant kernel for the variant's year on its source (:func:`city_source_series`): ``(out, run_hours,
+    starts)`` of :func:`~mgwsim.system.simulate.run_plant` (``out`` in ``buffers`` when given)."""
     plant, air = variant.plant, model.temp_air_degc
     sh, dhw, supply, return_, cold, surroundings, loop = series
-    return run_plant(plant, sh, dhw, supply, return_, air, air,
+    source, limit = city_source_series(variant, series, model)
+    return run_plant(plant, sh, dhw, supply, return_, source, air,
                      model.defrost if plant.heat_pumps is not None and plant.heat_pumps.defrost else model.no_defrost,
                      control=variant.control, pv_kw=pv, other_load_kw=other_kw, buffers=buffers,
+                     capacity_limit_kw=limit,
                      cold_water_degc=cold, loop=loop, loop_surroundings_degc=surroundings)
+
+
+def city_source_series(variant, series: tuple, model: CityModel) -> tuple[np.ndarray, np.ndarray | None]:
+    """(source temperature [°C], heat limit of the heat pumps [kW] or ``None``) per hour of a city variant.
+
+    Air: the outdoor air. Water: :attr:`CityModel.water_degc`. Exhaust air: the extract temperature and the
+    flow's limit of :func:`~mgwsim.study.heat_sources.exhaust_air_limit` at the required supply + 3 K (as the
+    study). Ground: the year-20 brine (:func:`year_n_brine_degc`) of the variant's
+    borefield under the study's first-guess load (:func:`ground_load_kw`): one pass (the study iterates on the
+    plant's own evaporator heat; the city screens).
+    """
+    cascade, source = variant.plant.heat_pumps, variant.source
+    if cascade is None or source in (None, "air"):
+        return model.temp_air_degc, None
+    if source == "water":
+        return model.water_degc, None
+    if source == "exhaust_air":
+        degc, limit, _ = exhaust_air_limit(variant.source_options, None, cascade.performance, series[2] + 3.0,
+                                           cascade.n_units)
+        return degc, limit
+    return year_n_brine_degc(variant.source_options, ground_load_kw(series, cascade.rated_capacity_kw())), None
+
+
+def year_n_brine_degc(loop: GroundLoop, load_kw: np.ndarray) -> np.ndarray:
+    """The brine of the last of ``loop.years`` years of the hourly ground load ``load_kw`` [kW] [°C per hour]: the
+    year-N brine of :func:`mgwsim.study.heat_sources.ground_brine` (finite or infinite line source, temporal
+    superposition), on one year's FFT (:func:`mgwsim.system.sources.periodic_brine_degc`)."""
+    return periodic_brine_degc(loop.borefield(), load_kw, loop.years, model=loop.model)
 
 
 def study_row_kpis(inputs: StudyInputs, result: VariantResult, reference: VariantResult, design_kw: float,
@@ -787,7 +1067,7 @@ def study_row_kpis(inputs: StudyInputs, result: VariantResult, reference: Varian
                  1.0 - result.co2_kg / reference.co2_kg, result.epc.indicator_kwh_per_m2,
                  float(sum(item.capex_eur for item in result.investments if item.first_year == 0)))
     verdict = _Verdict(tuple(decided["shortfalls"]), bool(decided["connection_feasible"]),
-                       tuple(decided["lock_in_failures"]), decided["eligible"])
+                       tuple(decided["lock_in_failures"]), decided["eligible"], _needs_permit(result.variant))
     return _row_kpis(year, _case_money(case), verdict)
 
 
@@ -824,13 +1104,14 @@ def _array_year(variant, case: _BuildingCase, model: CityModel, state: _State | 
     found = None if plant_key is None else case.plants.get(plant_key)
     if found is None:
         out = _run_year(variant, series, case.common["total"], pv, model, model.plant_buffers)[0]
-        found = arrays.plant_sums(out, plant.backup.kind != "gas_boiler")
+        found = arrays.plant_sums(out, plant.backup.kind == "electric")
         if plant_key is not None:
             case.plants[plant_key] = found
     ev_kw = model.ev_kw(variant.ev) if variant.ev is not None else None
     year, exchange = arrays.grid_year(*found, pv, case.common["total"], constants, ev_kw=ev_kw,
                                       battery=variant.battery)
-    gas_kwh = arrays.gas_kwh(year, plant.backup)
+    gas_kwh, heat_kwh = arrays.gas_kwh(year, plant.backup), arrays.district_heat_kwh(year, plant.backup)
+    network = variant.heat_network
     inputs, peak_kw = model.defaults, float(year.peaks_kw.max())
     mv = variant.connection == "mv"
     tariff = constants.tariff(variant.connection, variant.dynamic_tariff)
@@ -844,8 +1125,11 @@ def _array_year(variant, case: _BuildingCase, model: CityModel, state: _State | 
                                       n_apartments=case.building.n_apartments,
                                       battery_replacement_years=None if life is None else life.replacement_years)
     grid_kwh = year.grid_import_kwh - arrays.ev_grid_kwh(exchange, year)
-    co2_kg = arrays.co2_kg(grid_kwh, gas_kwh, constants.co2_kg_per_kwh, unmet_heat_kwh=year.sh_unmet_kwh)
-    bill = arrays.bill_by_carrier(year, gas_kwh, constants, gas_connection=variant.keeps_gas_connection, tariff=tariff)
+    co2_kg = arrays.co2_kg(grid_kwh, gas_kwh, constants.co2_kg_per_kwh, unmet_heat_kwh=year.sh_unmet_kwh,
+                           district_heat_kwh=heat_kwh, network=network)
+    bill = arrays.bill_by_carrier(year, gas_kwh, constants, gas_connection=variant.keeps_gas_connection, tariff=tariff,
+                                  heat_tariff=None if network is None else constants.heat_tariff(network),
+                                  district_heat_kwh=heat_kwh)
     option = Option(variant.name, tuple(investments), arrays.energy_cost_eur(bill, year, constants,
                                                                              ev_kwh=exchange.ev_kwh),
                     heat_delivered_mwh_per_year=(year.sh_delivered_kwh + year.dhw_delivered_kwh) / 1000.0,
@@ -861,10 +1145,15 @@ def _combination_kpis(combination: Combination, case: _BuildingCase, model: City
     plant = variant.plant
     blind = variant.control.strategy == "heat_led" and variant.control.import_limit_kw is None
     year, option, peak_kw = _array_year(variant, case, model, state, combination.plant_key if blind else None)
+    network = variant.heat_network
     epc = arrays.epc_indicator(year, plant.backup, auxiliary_kwh=case.auxiliary_kwh, pv_kwh=year.pv_kwh,
-                               heated_floor_area_m2=case.building.heated_floor_area_m2, factors=constants.epc_factors)
+                               heated_floor_area_m2=case.building.heated_floor_area_m2,
+                               factors=constants.epc_factors if network is None else epc_factors(network))
     statuses = arrays.lock_in_statuses(year, plant, inputs.install_year, model.refrigerant_status(plant),
                                        hot_water_tolerated_hours(float(model.weather.n_hours) * model.weather.step_h))
+    if network is not None:  # the study runs it on heat-network variants only
+        statuses["heat_network_temperature"] = arrays.heat_network_temperature_status(state.series[2],
+                                                                                      network.max_loop_supply_degc)
     failures = _lock_in_failures(statuses)
     money = arrays.business_case_kpis(option, case.reference, finance=case.finance, rules=inputs.subsidies,
                                       study_cost_eur=inputs.study_cost_incl_vat_eur,
@@ -886,14 +1175,15 @@ def _combination_kpis(combination: Combination, case: _BuildingCase, model: City
                    year.dhw_below_setpoint_hours, year.sh_unmet_kwh, option.energy_eur_per_year.get("unmet_heat", 0.0),
                    1.0 - option.co2_t_per_year / case.reference.co2_t_per_year, epc,
                    float(sum(item.capex_eur for item in option.investments if item.first_year == 0)))
-    return _row_kpis(energy, money, _Verdict(tuple(found), connection, failures, eligibility.eligible))
+    return _row_kpis(energy, money, _Verdict(tuple(found), connection, failures, eligibility.eligible,
+                                             _needs_permit(variant)))
 
 
 def _lock_in_failures(statuses: dict) -> tuple:
     """The failed checks of :data:`~mgwsim.study.decision.LOCK_IN_CHECKS` among a city row's ``statuses``
     (:func:`mgwsim.batch._city_arrays.lock_in_statuses`), in that order. A check the row does not run counts
     as not failed, as in the study, which runs it only where it applies (``heat_network_temperature``: only
-    a heat-network variant, and a city combination has none)."""
+    on a heat-network variant, ``heatnet``)."""
     return tuple(name for name in LOCK_IN_CHECKS if statuses.get(name) == "fail")
 
 
@@ -929,6 +1219,15 @@ class _Verdict(NamedTuple):
     connection_feasible: bool
     lock_in_failures: tuple
     eligible: bool | None
+    needs_permit: bool = False
+
+
+def _needs_permit(variant) -> bool:
+    """Whether the variant's heat source needs a permit or a notification: a borefield (VLAREM, by depth and
+    capacity) or a water source (the waterway manager's permission, or an environmental permit for
+    groundwater), :attr:`~mgwsim.study.heat_sources.GroundLoop.permit_note` and
+    :attr:`~mgwsim.study.heat_sources.WaterBody.permit_note`."""
+    return variant.plant.heat_pumps is not None and variant.source in ("ground", "water")
 
 
 def _row_kpis(year: _Year, money: arrays.Money, verdict: _Verdict) -> dict:
@@ -976,16 +1275,20 @@ def _row_kpis(year: _Year, money: arrays.Money, verdict: _Verdict) -> dict:
         "npv_with_subsidy_ge_0": bool(money.npv_eur >= 0.0),
         "no_gap_before_grants": bool(money.gap_before_grants_eur == 0.0),
         "fails": _fails(keys, money),
+        "site_ready": True,
+        "needs_permit": bool(verdict.needs_permit),
     }
 
 
 def _fails(keys: list, money: arrays.Money) -> str:
     """The conditions of :data:`mgwsim.stock.FAILURE_CONDITIONS` the row fails, joined by ``; `` in their order
-    (the city map's reasons): ``comfort`` (space heat or hot water beyond the tolerance), ``connection``,
+    (the city map's reasons): ``site`` (:func:`_on_site`), ``comfort`` (space heat or hot water beyond the
+    tolerance), ``connection``,
     ``lock_in``, ``eligibility`` (from the decision's ``keys``), ``gap`` (an unprofitable gap before grants)
     and ``npv`` (NPV with the grants below zero)."""
     found = set(keys)
     failing = [name for name, fails in (
+        ("site", bool(found & _SITE_SHORTFALLS.keys())),
         ("comfort", bool({"comfort", "hot_water", HYGIENE_CHECK} & found)),
         ("connection", "connection" in found),
         ("lock_in", bool(found & _LOCK_IN_RANK.keys())),
