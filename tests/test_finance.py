@@ -756,6 +756,17 @@ def test_lines_bought_at_the_electricity_price_escalate_with_it():
     np.testing.assert_allclose(finance.growth("injection"), [0.0, 1.0, 1.0, 1.0])  # its own key, not given
 
 
+def test_a_heat_networks_heat_follows_gas_unless_given_its_own_rate():
+    """NMDA: the network's heat price follows the gas price; an operator's own indexation overrides it."""
+    follows = Finance(horizon_years=3, escalation_frac={"gas": 0.05})
+    np.testing.assert_allclose(follows.growth("district_heat"), [0.0, 1.0, 1.05, 1.05 ** 2])
+    own = Finance(horizon_years=3, escalation_frac={"gas": 0.05, "district_heat": 0.01})
+    np.testing.assert_allclose(own.growth("district_heat"), [0.0, 1.0, 1.01, 1.01 ** 2])
+    case = business_case(Option("network", (), {"district_heat": 1000.0}), Option("gas", (), {"gas": 1000.0}),
+                         Finance(horizon_years=10, discount_rate_frac=0.03, escalation_frac={"gas": 0.04}, vat_frac=0.0))
+    assert case.npv_eur == pytest.approx(0.0, abs=1e-9)  # same bill, same escalation: neither is cheaper
+
+
 def test_the_yearly_figures_leave_out_the_residual_value_and_later_purchases_stand_apart():
     """r = 0, N = 10, no VAT: a EUR 1,000 item with a 15-year life keeps 5/15 of its price at year 10 (residual,
     not money received: not in the yearly figures); a EUR 300 one-off bought in year 3 is a later cost."""

@@ -70,10 +70,14 @@ class Option:
         return cls(name, tuple(investments), bill.carrier_totals(), **kwargs)
 
 
-PRICED_AS = {"ev_reimbursement": "electricity", "unmet_heat": "electricity"}
-"""Energy-cost lines escalated as another carrier: they are electricity bought at its price."""
+PRICED_AS = {"ev_reimbursement": "electricity", "unmet_heat": "electricity", "district_heat": "gas"}
+"""Energy-cost lines escalated as another carrier unless :attr:`Finance.escalation_frac` names them: what EV
+users pay back and the occupants' electric heating of unmet heat are electricity bought at its price; a heat
+network's heat follows the gas price, as the *niet-meer-dan-anders* principle prices it (warmte@zuid,
+"Tarief en betaling", www.warmteatzuid.be, consulted 2026: the heat price follows the gas price; see
+:mod:`mgwsim.heat_network`)."""
 
-ESCALATION_KEYS = ("electricity", "gas", "injection", "om")
+ESCALATION_KEYS = ("electricity", "gas", "injection", "om", "district_heat")
 """What :attr:`Finance.escalation_frac` may escalate: the carriers of the bills, and O&M."""
 
 
@@ -88,9 +92,10 @@ class Finance:
     discount_rate_frac : float
         Discount rate [1/year], > -1 (default 0.03, real).
     escalation_frac : Mapping[str, float]
-        Yearly price change per carrier (``electricity``, ``gas``, ``injection``) and for
-        ``om`` (:data:`ESCALATION_KEYS`; another key raises); year t (1..N) pays
-        ``annual x (1 + e)^(t-1)``. Missing carriers: 0.
+        Yearly price change per carrier (``electricity``, ``gas``, ``injection``,
+        ``district_heat``) and for ``om`` (:data:`ESCALATION_KEYS`; another key raises); year t
+        (1..N) pays ``annual x (1 + e)^(t-1)``. A missing carrier follows the one it is priced
+        as (:data:`PRICED_AS`: a heat network's heat follows gas), else 0.
     capex_escalation_frac : float
         Yearly change of replacement prices.
     vat_frac : float
@@ -119,10 +124,10 @@ class Finance:
     def growth(self, carrier: str) -> np.ndarray:
         """``(1+e)^(t-1)`` for t = 1..N, with 0 at t = 0.
 
-        Lines bought at the electricity price follow its escalation (:data:`PRICED_AS`): what EV
-        users pay back and the occupants' electric heating of unmet heat.
+        A carrier without its own rate follows the one it is priced as (:data:`PRICED_AS`).
         """
-        e = self.escalation_frac.get(PRICED_AS.get(carrier, carrier), 0.0)
+        key = carrier if carrier in self.escalation_frac else PRICED_AS.get(carrier, carrier)
+        e = self.escalation_frac.get(key, 0.0)
         out = np.zeros(self.horizon_years + 1)
         out[1:] = (1.0 + e) ** np.arange(self.horizon_years)
         return out
