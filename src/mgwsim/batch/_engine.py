@@ -212,7 +212,7 @@ def run_batch(
     _validate(table, row_function, chunk_size, n_workers, client)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise InputError(f"{_OWNER}.seed must be an int >= 0, got {seed!r}")
-    frames, todo, save = _resume(table, row_function, int(seed), output)
+    frames, todo, save = _resume(table, row_function, int(seed), output, shared)
     n_todo = int(todo.sum())
     with tqdm(total=len(table), initial=len(table) - n_todo, unit="row", desc="mgwsim batch", smoothing=0.05,
               disable=not _show_progress(progress), file=sys.stderr) as bar:
@@ -234,11 +234,11 @@ def _dispatch(chunks, row_function, shared, seed, on_done: ChunkDone, *, client,
         _run_process_pool(chunks, row_function, shared, seed, n_workers, on_done)
 
 
-def _resume(table, row_function, seed, output) -> tuple[list[pd.DataFrame], np.ndarray, ChunkDone | None]:
+def _resume(table, row_function, seed, output, shared=None) -> tuple[list[pd.DataFrame], np.ndarray, ChunkDone | None]:
     """Finished chunks in ``output`` (if any), the mask of rows still to do and how to save a chunk (or None)."""
     if output is None:
         return [], np.ones(len(table), dtype=bool), None
-    manifest = _store.make_manifest(table, row_function, seed)
+    manifest = _store.make_manifest(table, row_function, seed, shared)
     directory, trusted = _store.open_output(output, manifest)
     batch = _store.fingerprint(manifest)
     frames = _store.read_parts(directory, table.index, batch, trusted=trusted)

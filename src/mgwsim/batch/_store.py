@@ -61,17 +61,25 @@ def function_name(func: Callable) -> str:
     return f"{getattr(func, '__module__', '?')}:{getattr(func, '__qualname__', repr(func))}"
 
 
-def make_manifest(table: pd.DataFrame, row_function: Callable, seed: int) -> dict:
-    """The manifest of a batch over ``table``."""
+def make_manifest(table: pd.DataFrame, row_function: Callable, seed: int, shared=None) -> dict:
+    """The manifest of a batch over ``table`` (``shared``: see :func:`_shared_key`)."""
     return {
         "format": FORMAT_VERSION,
         "table_sha256": table_sha256(table),
         "n_rows": len(table),
         "columns": [str(c) for c in table.columns],
         "index_name": None if table.index.name is None else str(table.index.name),
-        "row_function": function_name(row_function),
+        "row_function": function_name(row_function) + _shared_key(shared),
         "seed": int(seed),
     }
+
+
+def _shared_key(shared) -> str:
+    """What of ``shared`` changes the rows, as a suffix of the row function's name (``" [step=15min]"``): its
+    ``batch_key`` when it has one that is not None (e.g. :attr:`mgwsim.batch.CityModel.batch_key`), else ``""``, so
+    that a batch resumes only on the same shared data and earlier outputs keep their manifests."""
+    key = getattr(shared, "batch_key", None)
+    return "" if key is None else f" [{key}]"
 
 
 def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
