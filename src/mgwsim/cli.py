@@ -408,13 +408,16 @@ def _feasibility(table, results, out: Path) -> list[Path]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    joined = results.join(table[["typology", "combination"]])
+    joined = results  # written already: the columns the summaries group by are added in place, not in copies
+    for name in ("typology", "combination"):
+        joined[name] = table[name].to_numpy()  # run_batch returns the rows in the table's order, with its index
     summary = feasibility_summary(joined)
     _write_csv(summary, out / "summary.csv")
-    classes = joined.join(stock_classes(joined["typology"]))
+    for name, values in stock_classes(joined["typology"]).items():
+        joined[name] = values.to_numpy()
     written = [out / "summary.csv"]
     for level in ("period", "size_class"):  # the same map per construction period and per size class
-        _write_csv(feasibility_summary(classes, by=(level, "combination")), out / f"summary_by_{level}.csv")
+        _write_csv(feasibility_summary(joined, by=(level, "combination")), out / f"summary_by_{level}.csv")
         written.append(out / f"summary_by_{level}.csv")
     rows, columns = summary.index.get_level_values(0).nunique(), summary.index.get_level_values(1).nunique()
     figure, axes = plt.subplots(len(DEFAULT_CRITERIA), 1, figsize=(0.9 * columns + 3,
