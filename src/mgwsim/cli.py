@@ -404,17 +404,18 @@ def _feasibility(table, results, out: Path) -> list[Path]:
     if not {"typology", "combination"} <= set(table.columns) or not flags <= set(results.columns):
         return []
     import matplotlib
+    import pandas as pd
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     joined = results  # written already: the columns the summaries group by are added in place, not in copies
-    for name in ("typology", "combination"):
-        joined[name] = table[name].to_numpy()  # run_batch returns the rows in the table's order, with its index
+    for name in ("typology", "combination"):  # run_batch returns the rows in the table's order, with its index
+        joined[name] = pd.Categorical(table[name].to_numpy())  # a code per row: light to group a million rows by
     summary = feasibility_summary(joined)
     _write_csv(summary, out / "summary.csv")
-    for name, values in stock_classes(joined["typology"]).items():
-        joined[name] = values.to_numpy()
+    for name, values in stock_classes(joined["typology"].astype(object)).items():
+        joined[name] = pd.Categorical(values.to_numpy())
     written = [out / "summary.csv"]
     for level in ("period", "size_class"):  # the same map per construction period and per size class
         _write_csv(feasibility_summary(joined, by=(level, "combination")), out / f"summary_by_{level}.csv")
