@@ -169,6 +169,19 @@ def test_interrupted_then_resumed_equals_uninterrupted(tmp_path, n_workers, inte
     assert written.index.is_unique and set(written.index) == set(table.index)
 
 
+def test_resumed_chunks_that_interleave_with_finished_parts_come_back_in_input_order(tmp_path):
+    """Every other part deleted, then resumed with chunks of 16: each new chunk spans two gaps around a finished
+    part (rows 8-15 and 24-31 in one chunk), so the kept Arrow tables interleave and are put back in input order."""
+    table = toy_table(64, bad=(5,))
+    reference = run_batch(table, toy_row, shared=SHARED, n_workers=1, progress=False)
+    run_batch(table, toy_row, shared=SHARED, n_workers=1, chunk_size=8, output=tmp_path, progress=False)
+    for first in (8, 24, 40, 56):
+        (tmp_path / f"part-{first:012d}.parquet").unlink()
+    resumed = run_batch(table, toy_row, shared=SHARED, n_workers=2, chunk_size=16, output=tmp_path, progress=False)
+    pd.testing.assert_frame_equal(resumed, reference)
+    assert resumed.index is table.index  # the table's own index: not a copy of a million row ids
+
+
 def test_killed_process_then_resumed_equals_uninterrupted(tmp_path):
     """A batch process killed with SIGKILL part-way leaves only complete parts; a re-run completes it."""
     table = toy_table(60)

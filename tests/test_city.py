@@ -166,11 +166,6 @@ def test_a_buildings_combinations_share_its_occupants(model):
     assert city_row({**row, "building": "b8"}, model)["npv_eur"] != first["npv_eur"]
 
 
-def test_city_rows_run_on_hourly_years_only(model):
-    with pytest.raises(InputError, match="allowed: hourly"):
-        CityModel(model.weather.to_quarter_hours())
-
-
 # --------------------------------------------------------------- array path = reference path
 STOCK_ROWS = (  # (building id of generate_stock(8, seed=0), combination): why the row is in the sample
     *((0, name) for name in CITY_COMBINATIONS),  # MFH.03: all twelve combinations, with and without PV

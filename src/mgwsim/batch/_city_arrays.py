@@ -49,7 +49,7 @@ from mgwsim.tariffs import banded_amount
 from mgwsim.tariffs._bill import _day_ahead, _month_info
 
 UNMET_KWH = 1e-6
-"""An hour counts as unmet above this much unmet space heat [kWh] (as :meth:`SystemResult.kpis`)."""
+"""A step counts as unmet above this much unmet space heat [kWh] (as :meth:`SystemResult.kpis`)."""
 _COSTS_KEPT = 4096
 _LEGIONELLA = LegionellaRules()
 
@@ -88,7 +88,10 @@ class PlantYear(NamedTuple):
     sh_unmet_kwh: float
     """Space heat the plant leaves unmet [kWh] (``space_heating_unmet_kwh`` summed)."""
     peaks_kw: np.ndarray
-    """Highest hourly import of each calendar month [kW]."""
+    """Highest import of each calendar month [kW], as the mean power of one step: at 15-minute steps the monthly
+    quarter-hour peak the Flemish capacity tariff bills (Fluvius, "maandpiek": the highest 15-minute average
+    offtake power of the month, VREG tariff methodology 2021-2024, since 1 January 2023); at hourly steps the
+    highest hourly mean, which is never above it (:func:`mgwsim.tariffs.monthly_peaks_kw`)."""
 
 
 _SUMMED = (k.SH_DELIVERED, k.DHW_DELIVERED, k.HP_HEAT_SH, k.HP_HEAT_DHW, k.HP_ELEC_SH, k.HP_ELEC_DHW, k.BACKUP_HEAT_SH,
@@ -99,31 +102,37 @@ _COLUMNS = np.array([*_SUMMED, k.SH_UNMET, k.HP_LIMITED_BY_TEMPERATURE, k.DHW_BE
 
 def plant_year(out: np.ndarray, pv_kw: np.ndarray, other_kw: np.ndarray, electric_backup: bool,
                constants: YearConstants) -> PlantYear:
-    """Annual sums, counts, grid exchange and monthly peaks of the kernel output ``out`` (hourly steps).
+    """Annual sums, counts, grid exchange and monthly peaks of the kernel output ``out`` (steps of
+    ``constants.step_h``: 1 h or 15 min; flows in kWh per step, powers in kW as the step's mean).
 
-    Plant electricity per hour = heat pumps (space heating + hot water) + electric backup +
+    Plant electricity per step = heat pumps (space heating + hot water) + electric backup +
     booster, as :func:`mgwsim.system.simulate.plant_flows`; import and export are the positive
     parts of (plant + other load - PV) and of its opposite, as the city rows balance the
     connection (no export limit); monthly peaks as :func:`mgwsim.tariffs.monthly_peaks_kw`
-    on hourly means (kWh per hour = kW). :func:`plant_sums` then :func:`grid_year`.
+    on the steps' mean powers (kWh per step / step [h] = kW). :func:`plant_sums` then :func:`grid_year`.
     """
-    sums, plant_kw = plant_sums(out, electric_backup)
+    sums, plant_kw = plant_sums(out, electric_backup, constants.step_h)
     return grid_year(sums, plant_kw, pv_kw, other_kw, constants)[0]
 
 
-def plant_sums(out: np.ndarray, electric_backup: bool) -> tuple[tuple, np.ndarray]:
+def plant_sums(out: np.ndarray, electric_backup: bool, step_h: float = 1.0) -> tuple[tuple, np.ndarray]:
     """The plant's side of :class:`PlantYear` (its first 15 fields and ``sh_unmet_kwh``) and the plant's
-    electricity per hour [kW] (:func:`mgwsim.system.simulate.plant_flows`' ``plant_elec_kwh``, the same
-    additions in the same order). What the plant does not depend on the connection: a building's
-    combinations that differ only in EV, battery, tariff or connection share it."""
+    electricity per step as mean power [kW] (:func:`mgwsim.system.simulate.plant_flows`' ``plant_elec_kwh``,
+    the same additions in the same order, divided by the step ``step_h`` [h]). Counts are hours: steps ×
+    ``step_h`` (:func:`mgwsim.demand.step_count_hours`). What the plant does not depend on the connection: a
+    building's combinations that differ only in EV, battery, tariff or connection share it."""
     sums, plant_kw = np.zeros(16), np.empty(out.shape[0])
     _plant_pass(out, _COLUMNS, electric_backup, UNMET_KWH, sums, plant_kw)
+    if step_h != 1.0:
+        sums[[10, 11, 14]] *= step_h  # steps counted -> hours
+        plant_kw /= step_h  # kWh per step -> kW
     return tuple(sums.tolist()), plant_kw
 
 
 @njit
 def _plant_pass(out, columns, electric_backup, unmet_kwh, sums, plant_kw):
-    """One pass over the hours: the plant's sums into ``sums`` and its electricity into ``plant_kw``.
+    """One pass over the steps: the plant's sums (counts in steps) into ``sums`` and its electricity per step
+    [kWh] into ``plant_kw``.
 
     Scalar accumulators (not ``sums[j]``) and no row views (each costs reference counting) keep
     the loop in registers.
@@ -177,8 +186,10 @@ def grid_year(sums: tuple, plant_kw: np.ndarray, pv_kw: np.ndarray, other_kw: np
     balances them: load = plant + other + cars; PV serves the load first; import and export are the
     rest (no export limit). With a battery, as :func:`mgwsim.study.evaluate._balance`: a first
     dispatch (:func:`mgwsim.battery.dispatch_battery`, billing months of ``constants``) gives its
-    equivalent full cycles per year and so its life (:meth:`mgwsim.battery.Battery.life`); the year is
-    that of the battery at its mean state of health.
+    equivalent full cycles per year (scaled to 8,760 h) and so its life (:meth:`mgwsim.battery.Battery.life`);
+    the year is that of the battery at its mean state of health. Powers are the steps' means [kW], energies
+    their sums × ``constants.step_h`` [kWh] (:mod:`mgwsim.timestep`); the monthly peaks are the highest step
+    means (:attr:`PlantYear.peaks_kw`).
     """
     load = plant_kw + other_kw
     if ev_kw is not None:
@@ -189,25 +200,36 @@ def grid_year(sums: tuple, plant_kw: np.ndarray, pv_kw: np.ndarray, other_kw: np
     else:
         if battery.standby_w > 0.0:
             load = load + battery.standby_w / 1000.0
-        first = _with_battery(battery, load, pv_kw, constants.month_of_step)[2]
-        dc_kwh = float(first.sum()) / battery.discharge_efficiency
-        life = battery.life(dc_kwh / battery.capacity_kwh * 8760.0 / float(len(load)))
-        grid_import, grid_export, _ = _with_battery(battery.aged(life.mean_soh), load, pv_kw, constants.month_of_step)
-    starts = constants.month_starts
-    peaks = np.maximum.reduceat(grid_import, starts)
-    year = PlantYear(*sums[:15], float(grid_import.sum()), float(grid_export.sum()),
-                     float(grid_import @ constants.prices), float(grid_export @ constants.prices), float(pv_kw.sum()),
-                     sums[15], peaks)
-    return year, Exchange(float(load.sum()), 0.0 if ev_kw is None else float(ev_kw.sum()), life)
+        step_h, month = constants.step_h, constants.month_of_step
+        first = _with_battery(battery, load, pv_kw, month, step_h)[2]
+        dc_kwh = float(first.sum()) * step_h / battery.discharge_efficiency
+        life = battery.life(dc_kwh / battery.capacity_kwh * 8760.0 / (len(load) * step_h))
+        grid_import, grid_export, _ = _with_battery(battery.aged(life.mean_soh), load, pv_kw, month, step_h)
+    step_h = constants.step_h
+    peaks = np.maximum.reduceat(grid_import, constants.month_starts)
+    year = PlantYear(*sums[:15], float(grid_import.sum()) * step_h, float(grid_export.sum()) * step_h,
+                     _dot(grid_import, constants.prices) * step_h, _dot(grid_export, constants.prices) * step_h,
+                     float(pv_kw.sum()) * step_h, sums[15], peaks)
+    return year, Exchange(float(load.sum()) * step_h, 0.0 if ev_kw is None else float(ev_kw.sum()) * step_h, life)
 
 
-def _with_battery(battery, load: np.ndarray, pv: np.ndarray, month: np.ndarray):
-    """(import, export, discharge) [kW] of :func:`mgwsim.electricity_balance` with ``battery`` (hourly steps)."""
+@njit
+def _dot(a, b):
+    """Σ a·b in a loop: numpy's ``@`` calls BLAS, whose threads cost 10-40 ms a call on a loaded 2-core machine for
+    a 15-minute year (measured 7 December 2026; the row's whole plant kernel takes about 20 ms)."""
+    total = 0.0
+    for i in range(a.shape[0]):
+        total += a[i] * b[i]
+    return total
+
+
+def _with_battery(battery, load: np.ndarray, pv: np.ndarray, month: np.ndarray, step_h: float = 1.0):
+    """(import, export, discharge) [kW] of :func:`mgwsim.electricity_balance` with ``battery`` (steps of ``step_h``)."""
     from mgwsim.battery import dispatch_battery
 
     self_consumed = np.minimum(pv, load)
     surplus, deficit = pv - self_consumed, load - self_consumed
-    run = dispatch_battery(battery, pv, load, step_h=1.0, month=month)
+    run = dispatch_battery(battery, pv, load, step_h=step_h, month=month)
     surplus = surplus - (run.charge_kw - run.grid_charge_kw)
     deficit = deficit - run.discharge_kw + run.grid_charge_kw
     return np.maximum(deficit, 0.0), np.maximum(surplus, 0.0), run.discharge_kw
@@ -274,9 +296,9 @@ class YearConstants:
     """What every row of a :class:`~mgwsim.batch.CityModel` shares."""
 
     month_of_step: np.ndarray
-    """Calendar month (Belgian local time) of every hour, 0-based, as :func:`mgwsim.tariffs.annual_bill` cuts."""
+    """Calendar month (Belgian local time) of every step, 0-based, as :func:`mgwsim.tariffs.annual_bill` cuts."""
     month_starts: np.ndarray
-    """First hour of every calendar month."""
+    """First step of every calendar month."""
     n_months: int
     year_fraction: float
     """Share of a year the weather covers (fixed fees and excise bands scale with it)."""
@@ -293,6 +315,8 @@ class YearConstants:
     (:attr:`mgwsim.study.StudyInputs.unmet_heat_price_eur_per_kwh`)."""
     tariffs: dict = field(default_factory=dict)
     """Electricity tariff per (connection, dynamic), as :meth:`mgwsim.study.StudyInputs.tariff` gives them."""
+    step_h: float = 1.0
+    """Length of one step of the year [h]: 1.0 or 0.25 (:data:`mgwsim.timestep.ALLOWED_STEPS_H`)."""
     heat_tariffs: dict = field(default_factory=dict)
     """Heat tariff per :class:`~mgwsim.heat_network.HeatNetwork` (:meth:`heat_tariff`), built when first asked."""
 
@@ -317,9 +341,7 @@ def year_constants(model) -> YearConstants:
     tariff as in :func:`mgwsim.study.evaluate.assess_year`.
     """
     inputs, index = model.defaults, model.weather.index
-    months, electricity = _month_info(index), inputs.tariff("lv", dynamic=False)
-    if months["step_h"] != 1.0:
-        raise InputError("city rows run on hourly years (CityModel.weather)")
+    months, electricity = _month_info(index), inputs.tariff("lv", dynamic=False)  # hourly or 15-minute steps
     tariffs = {(c, d): inputs.tariff(c, dynamic=d) for c in ("lv", "mv") for d in (False, True)}
     prices = _day_ahead(model.day_ahead, tariffs[("lv", True)], index)
     co2 = inputs.co2_factors["kg_co2_per_kwh"]
@@ -330,7 +352,7 @@ def year_constants(model) -> YearConstants:
         prices=np.asarray(prices, dtype=float), tariffs=tariffs,
         co2_kg_per_kwh={"electricity": float(co2["electricity"]), "natural_gas": float(co2["natural_gas"])},
         epc_factors=dict(EPC_FACTORS_FLANDERS), discounting=Discounting(inputs.finance),
-        unmet_heat_eur_per_kwh=float(inputs.unmet_heat_price_eur_per_kwh))
+        unmet_heat_eur_per_kwh=float(inputs.unmet_heat_price_eur_per_kwh), step_h=float(months["step_h"]))
 
 
 # ------------------------------------------------------------------ energy KPIs

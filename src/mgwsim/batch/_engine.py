@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from tqdm.auto import tqdm
 
 from mgwsim.batch import _rows, _store
@@ -129,18 +130,33 @@ def _run_dask(chunks, row_function, shared, seed, client, on_done: ChunkDone) ->
             shared_ref.release()
 
 
-def _assemble(frames: list[pd.DataFrame], table: pd.DataFrame) -> pd.DataFrame:
-    """One KPI row per input row, in input order; raises if a row is missing or duplicated."""
-    if not frames:
+def _assemble(parts: list[pa.Table], table: pd.DataFrame) -> pd.DataFrame:
+    """One KPI row per input row, in input order; raises if a row is missing or duplicated.
+
+    The finished chunks are kept as Arrow tables (:func:`_rows.to_arrow`: numbers and texts in Arrow's compact
+    buffers, not as Python objects) and become one DataFrame at the end, ordered and with the columns in their
+    final order before the single conversion, so that the driver holds the results about once
+    (docs/batch.md, memory)."""
+    if not parts:
         return pd.DataFrame({"error": pd.Series([], dtype=object), "seed": pd.Series([], dtype=np.int64)},
                             index=table.index)
-    result = _rows.normalize(pd.concat(frames))
-    if result.index.has_duplicates or len(result) != len(table) or len(table.index.difference(result.index)):
+    parts.sort(key=lambda part: table.index.get_loc(part.column(_rows.index_column(part))[0].as_py()))
+    joined = pa.concat_tables(parts, promote_options="permissive")  # in input order unless resumed chunks interleave
+    parts.clear()
+    index_column = _rows.index_column(joined)
+    positions = table.index.get_indexer(_rows.row_ids(joined))
+    if len(joined) != len(table) or (positions < 0).any() or len(np.unique(positions)) != len(positions):
         raise DataError(f"{_OWNER}: results do not match the table one to one "
-                        f"({len(result)} result rows for {len(table)} input rows)")
-    result = result.reindex(table.index)
+                        f"({len(joined)} result rows for {len(table)} input rows)")
+    if (np.diff(positions) < 0).any():
+        joined = joined.take(np.argsort(positions, kind="stable"))
+    names = [c for c in joined.column_names if c != index_column and c not in _rows.RESERVED_COLUMNS]
+    joined = joined.select([*names, *_rows.RESERVED_COLUMNS, index_column])
+    result = joined.to_pandas(self_destruct=True, split_blocks=True)
+    del joined
+    result.index = table.index  # the same ids in the same order (checked above): the table's own index object
     result["error"] = result["error"].astype(object).where(result["error"].notna(), None)
-    return result[[c for c in result.columns if c not in _rows.RESERVED_COLUMNS] + list(_rows.RESERVED_COLUMNS)]
+    return result
 
 
 def run_batch(
@@ -212,14 +228,14 @@ def run_batch(
     _validate(table, row_function, chunk_size, n_workers, client)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise InputError(f"{_OWNER}.seed must be an int >= 0, got {seed!r}")
-    frames, todo, save = _resume(table, row_function, int(seed), output)
+    parts, todo, save = _resume(table, row_function, int(seed), output, shared)
     n_todo = int(todo.sum())
     with tqdm(total=len(table), initial=len(table) - n_todo, unit="row", desc="mgwsim batch", smoothing=0.05,
               disable=not _show_progress(progress), file=sys.stderr) as bar:
         chunks = _chunks(table, todo, chunk_size)
-        _dispatch(chunks, row_function, shared, int(seed), _on_done(frames, save, bar), client=client,
+        _dispatch(chunks, row_function, shared, int(seed), _on_done(parts, save, bar), client=client,
                   n_workers=min(n_workers or os.cpu_count() or 1, -(-n_todo // chunk_size)))
-    return _assemble(frames, table)
+    return _assemble(parts, table)
 
 
 def _dispatch(chunks, row_function, shared, seed, on_done: ChunkDone, *, client, n_workers: int) -> None:
@@ -234,28 +250,31 @@ def _dispatch(chunks, row_function, shared, seed, on_done: ChunkDone, *, client,
         _run_process_pool(chunks, row_function, shared, seed, n_workers, on_done)
 
 
-def _resume(table, row_function, seed, output) -> tuple[list[pd.DataFrame], np.ndarray, ChunkDone | None]:
-    """Finished chunks in ``output`` (if any), the mask of rows still to do and how to save a chunk (or None)."""
+def _resume(table, row_function, seed, output, shared=None) -> tuple[list[pa.Table], np.ndarray, Callable | None]:
+    """Finished chunks in ``output`` (if any, as Arrow tables), the mask of rows still to do and how to save a
+    chunk's Arrow table (or None)."""
     if output is None:
         return [], np.ones(len(table), dtype=bool), None
-    manifest = _store.make_manifest(table, row_function, seed)
+    manifest = _store.make_manifest(table, row_function, seed, shared)
     directory, trusted = _store.open_output(output, manifest)
     batch = _store.fingerprint(manifest)
-    frames = _store.read_parts(directory, table.index, batch, trusted=trusted)
+    parts = _store.read_parts(directory, table.index, batch, trusted=trusted)
     done = np.zeros(len(table), dtype=bool)
-    for frame in frames:
-        done[table.index.get_indexer(frame.index)] = True
-    return frames, ~done, lambda first, frame: _store.write_part(_store.part_path(directory, first), frame, batch)
+    for part in parts:
+        done[table.index.get_indexer(_rows.row_ids(part))] = True
+    return parts, ~done, lambda first, part: _store.write_part(_store.part_path(directory, first), part, batch)
 
 
-def _on_done(frames: list, save: ChunkDone | None, bar) -> ChunkDone:
-    errors = [sum(int(f["error"].notna().sum()) for f in frames)]
+def _on_done(parts: list[pa.Table], save, bar) -> ChunkDone:
+    """What the driver does with a finished chunk: write it (``save``, as an Arrow table) and keep it as one."""
+    errors = [sum(len(t) - t.column("error").null_count for t in parts)]
 
-    def on_done(first: int, frame: pd.DataFrame) -> None:
+    def on_done(first: int, frame: pd.DataFrame | pa.Table) -> None:
+        arrow = frame if isinstance(frame, pa.Table) else _rows.to_arrow(frame)
         if save is not None:
-            save(first, frame)
-        frames.append(frame)
-        errors[0] += int(frame["error"].notna().sum())
+            save(first, arrow)
+        parts.append(arrow)
+        errors[0] += len(arrow) - arrow.column("error").null_count
         bar.set_postfix(failed=errors[0], refresh=False)
         bar.update(len(frame))
 

@@ -88,13 +88,27 @@ def run_row(row_function: Callable, row: dict, shared) -> tuple[dict, str | None
         return {}, f"{type(exc).__name__}: {exc}"
 
 
-def normalize(frame: pd.DataFrame) -> pd.DataFrame:
-    """Canonical dtypes through an Arrow round trip, the same in memory as after Parquet."""
+def to_arrow(frame: pd.DataFrame) -> pa.Table:
+    """A chunk's KPI rows as an Arrow table with its row ids (the index) as a column, as Parquet stores it."""
     try:
-        table = pa.Table.from_pandas(frame, preserve_index=True)
+        return pa.Table.from_pandas(frame, preserve_index=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
         raise DataError(f"row_function returned values of mixed types for one KPI (each KPI needs one type): {exc}") from exc
-    return table.to_pandas()
+
+
+def normalize(frame: pd.DataFrame) -> pd.DataFrame:
+    """Canonical dtypes through an Arrow round trip, the same in memory as after Parquet."""
+    return to_arrow(frame).to_pandas()
+
+
+def index_column(table: pa.Table) -> str:
+    """The column of ``table`` (:func:`to_arrow`) that holds the row ids."""
+    return table.schema.pandas_metadata["index_columns"][0]
+
+
+def row_ids(table: pa.Table) -> pd.Index:
+    """The row ids of ``table`` (:func:`to_arrow`) as an Index (the values the DataFrame's index had)."""
+    return pd.Index(table.column(index_column(table)).to_pandas())
 
 
 def run_chunk(chunk: pd.DataFrame, row_function: Callable, shared, batch_seed: int) -> pd.DataFrame:
@@ -128,6 +142,8 @@ def init_worker(row_function: Callable, shared, batch_seed: int) -> None:
     _WORKER.update(row_function=row_function, shared=shared, batch_seed=batch_seed)
 
 
-def run_chunk_in_worker(chunk: pd.DataFrame) -> pd.DataFrame:
-    """:func:`run_chunk` with the state set by :func:`init_worker`."""
-    return run_chunk(chunk, _WORKER["row_function"], _WORKER["shared"], _WORKER["batch_seed"])
+def run_chunk_in_worker(chunk: pd.DataFrame) -> pa.Table:
+    """:func:`run_chunk` with the state set by :func:`init_worker`, as an Arrow table (:func:`to_arrow`): it
+    travels to the driver as a few buffers, not as a Python object per text."""
+    frame = run_chunk(chunk, _WORKER["row_function"], _WORKER["shared"], _WORKER["batch_seed"])
+    return to_arrow(frame)

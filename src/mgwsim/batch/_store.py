@@ -29,10 +29,12 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from mgwsim.batch._rows import row_ids
 from mgwsim.errors import DataError, InputError
 
 MANIFEST = "manifest.json"
@@ -61,17 +63,25 @@ def function_name(func: Callable) -> str:
     return f"{getattr(func, '__module__', '?')}:{getattr(func, '__qualname__', repr(func))}"
 
 
-def make_manifest(table: pd.DataFrame, row_function: Callable, seed: int) -> dict:
-    """The manifest of a batch over ``table``."""
+def make_manifest(table: pd.DataFrame, row_function: Callable, seed: int, shared=None) -> dict:
+    """The manifest of a batch over ``table`` (``shared``: see :func:`_shared_key`)."""
     return {
         "format": FORMAT_VERSION,
         "table_sha256": table_sha256(table),
         "n_rows": len(table),
         "columns": [str(c) for c in table.columns],
         "index_name": None if table.index.name is None else str(table.index.name),
-        "row_function": function_name(row_function),
+        "row_function": function_name(row_function) + _shared_key(shared),
         "seed": int(seed),
     }
+
+
+def _shared_key(shared) -> str:
+    """What of ``shared`` changes the rows, as a suffix of the row function's name (``" [step=15min]"``): its
+    ``batch_key`` when it has one that is not None (e.g. :attr:`mgwsim.batch.CityModel.batch_key`), else ``""``, so
+    that a batch resumes only on the same shared data and earlier outputs keep their manifests."""
+    key = getattr(shared, "batch_key", None)
+    return "" if key is None else f" [{key}]"
 
 
 def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
@@ -162,15 +172,17 @@ def part_path(directory: Path, first_position: int) -> Path:
     return directory / f"part-{first_position:012d}.parquet"
 
 
-def write_part(path: Path, frame: pd.DataFrame, batch: bytes) -> None:
-    """Write one chunk's KPI rows atomically (temporary file, then rename) with the batch fingerprint ``batch``."""
-    table = pa.Table.from_pandas(frame, preserve_index=True)
+def write_part(path: Path, rows: pa.Table | pd.DataFrame, batch: bytes) -> None:
+    """Write one chunk's KPI rows (an Arrow table of :func:`mgwsim.batch._rows.to_arrow`, or a DataFrame)
+    atomically (temporary file, then rename) with the batch fingerprint ``batch``."""
+    table = rows if isinstance(rows, pa.Table) else pa.Table.from_pandas(rows, preserve_index=True)
     table = table.replace_schema_metadata({**(table.schema.metadata or {}), _FINGERPRINT_KEY: batch})
     _write_atomic(path, lambda tmp: pq.write_table(table, tmp))
 
 
-def read_parts(directory: Path, index: pd.Index, batch: bytes, *, trusted: bool = True) -> list[pd.DataFrame]:
-    """The finished chunks in ``directory``; every row id must belong to ``index`` (once).
+def read_parts(directory: Path, index: pd.Index, batch: bytes, *, trusted: bool = True) -> list[pa.Table]:
+    """The finished chunks in ``directory`` as Arrow tables (row ids: :func:`mgwsim.batch._rows.row_ids`); every
+    row id must belong to ``index`` (once).
 
     A damaged part (see the module) is deleted with one :class:`DamagedOutputWarning` naming
     it, so that its rows are computed again. ``batch`` is this batch's :func:`fingerprint`;
@@ -190,7 +202,7 @@ def read_parts(directory: Path, index: pd.Index, batch: bytes, *, trusted: bool 
         warnings.warn(f"{directory}: {len(damaged)} damaged part(s) deleted, their rows are computed again: {listed}",
                       DamagedOutputWarning, stacklevel=3)
     if frames:
-        ids = pd.Index(pd.concat([f.index.to_series() for f in frames]))
+        ids = pd.Index(np.concatenate([row_ids(f).to_numpy() for f in frames]))
         if ids.has_duplicates:
             raise DataError(f"{directory} holds rows twice: {list(ids[ids.duplicated()][:5])}")
         unknown = ids.difference(index)
@@ -199,7 +211,7 @@ def read_parts(directory: Path, index: pd.Index, batch: bytes, *, trusted: bool 
     return frames
 
 
-def _read_part(path: Path, batch: bytes, trusted: bool) -> tuple[pd.DataFrame | None, str | None]:
+def _read_part(path: Path, batch: bytes, trusted: bool) -> tuple[pa.Table | None, str | None]:
     """One part's rows, or None and why it is damaged."""
     try:
         table = pq.read_table(path)
@@ -213,4 +225,6 @@ def _read_part(path: Path, batch: bytes, trusted: bool) -> tuple[pd.DataFrame | 
     missing = [c for c in ("error", "seed") if c not in table.column_names]
     if missing:
         return None, f"no column {', '.join(missing)}"
-    return table.to_pandas(), None
+    if not (table.schema.pandas_metadata or {}).get("index_columns"):
+        return None, "no row ids"
+    return table.replace_schema_metadata({k: v for k, v in table.schema.metadata.items() if k != _FINGERPRINT_KEY}), None

@@ -62,7 +62,7 @@ from mgwsim.battery import Battery
 from mgwsim.building.emitters import EmitterUpgrade, radiators_for
 from mgwsim.building.renovation import Insulate
 from mgwsim.building.typology import building_from_typology
-from mgwsim.demand import Demand, demand_series, simulate_demand
+from mgwsim.demand import Demand, demand_series, simulate_demand, step_count_hours
 from mgwsim.errors import InputError, check_number
 from mgwsim.ev import ChargingSite, generate_sessions, simulate_charging
 from mgwsim.finance import Finance, Option
@@ -319,13 +319,31 @@ def city_battery(pv_kwp: float) -> Battery:
     return Battery(capacity_kwh=kwh, power_kw=BATTERY_C_RATE * kwh)
 
 
+CITY_STEPS = {"1h": 1.0, "15min": 0.25}
+"""Time steps of city rows (:class:`CityModel` ``step``) and their length [h]."""
+
+
+def _stepped(weather, step: str | None):
+    """``weather`` on ``step`` (:data:`CITY_STEPS`): an hourly year made 15-minute, or as it is."""
+    if step is None:
+        return weather
+    if step not in CITY_STEPS:
+        raise InputError(f"CityModel.step = {step!r}; allowed: {', '.join(map(repr, CITY_STEPS))}")
+    if weather.step_h == CITY_STEPS[step]:
+        return weather
+    if step == "15min":
+        return weather.to_quarter_hours()
+    raise InputError(f"CityModel.step = '1h' but the weather has a step of {weather.step_h * 60:g} min; allowed: "
+                     "an hourly weather, or step '15min' (or None) for this one")
+
+
 class CityModel:
     """The shared preparation of :func:`city_row` (picklable; built lazily in each worker).
 
     Parameters
     ----------
     weather : Weather, optional
-        An hourly year (any time zone: laid on its local calendar year with
+        An hourly or 15-minute year (any time zone: laid on its local calendar year with
         :meth:`~mgwsim.weather.Weather.calendar_year`); default :func:`mgwsim.weather.default_weather`.
     heat_pump_map : PerformanceMap, optional
         One air/water unit with ``rated_capacity_kw``; default
@@ -338,15 +356,19 @@ class CityModel:
     rules : DecisionRules, optional
         The study's decision rules the rows' flags follow (comfort and hot-water tolerance,
         eligibility required); default :class:`~mgwsim.study.DecisionRules` ().
+    step : {"1h", "15min"}, optional
+        The rows' time step; default the weather's. ``"15min"`` makes an hourly weather a 15-minute
+        year (:meth:`~mgwsim.weather.Weather.to_quarter_hours`: energies kept, irradiance held per hour),
+        so that the monthly peaks of the capacity tariff are quarter-hour peaks (Fluvius' "maandpiek",
+        the highest 15-minute average offtake of the month) and every flow, bill and business case runs
+        on quarter hours; ``"1h"`` refuses a 15-minute weather. Hourly steps bill the hourly mean peaks,
+        a lower bound of the billed ones (:func:`mgwsim.tariffs.monthly_peaks_kw`).
     """
 
     def __init__(self, weather=None, *, heat_pump_map=None, pool_seed: int = 0, orientation_step_deg: float = 5.0,
-                 rules: DecisionRules | None = None):
+                 rules: DecisionRules | None = None, step: str | None = None):
         # one calendar: the year is laid on its local calendar year (12 billing months), as in StudyInputs
-        self.weather = (weather if weather is not None else default_weather()).calendar_year()
-        if self.weather.step_h != 1.0:
-            raise InputError(f"CityModel.weather has a step of {self.weather.step_h * 60:g} min; allowed: hourly "
-                             "(city rows screen a stock on hourly years; run 15-minute studies with simulate_system)")
+        self.weather = _stepped(weather if weather is not None else default_weather(), step).calendar_year()
         self.heat_pump_map = heat_pump_map if heat_pump_map is not None else air_to_water("R290", 50.0)
         if self.heat_pump_map.rated_capacity_kw is None:
             raise InputError("CityModel.heat_pump_map needs rated_capacity_kw (it is scaled per building)")
@@ -374,6 +396,12 @@ class CityModel:
     def __setstate__(self, state):
         self.__dict__.update(state)
         self._scratch = threading.local()
+
+    @property
+    def batch_key(self) -> str | None:
+        """What a batch's manifest records of this model (:func:`mgwsim.batch.run_batch` resumes only on the same):
+        ``"step=15min"`` at 15-minute steps, ``None`` at hourly ones (the manifests of before steps were chosen)."""
+        return None if self.weather.step_h == 1.0 else "step=15min"
 
     @property
     def plant_buffers(self) -> tuple[np.ndarray]:
@@ -1016,8 +1044,8 @@ def _run_year(variant, series: tuple, other_kw: np.ndarray, pv: np.ndarray, mode
     source, limit = city_source_series(variant, series, model)
     return run_plant(plant, sh, dhw, supply, return_, source, air,
                      model.defrost if plant.heat_pumps is not None and plant.heat_pumps.defrost else model.no_defrost,
-                     control=variant.control, pv_kw=pv, other_load_kw=other_kw, buffers=buffers,
-                     capacity_limit_kw=limit,
+                     control=variant.control, step_h=model.weather.step_h, pv_kw=pv, other_load_kw=other_kw,
+                     buffers=buffers, capacity_limit_kw=limit,
                      cold_water_degc=cold, loop=loop, loop_surroundings_degc=surroundings)
 
 
@@ -1065,7 +1093,8 @@ def study_row_kpis(inputs: StudyInputs, result: VariantResult, reference: Varian
     year = _Year(design_kw, kpis["spf_h2"], kpis["backup_share"], kpis["unmet_hours"], decided["heating_hours"],
                  decided["dhw_short_hours"], kpis["space_heating_unmet_kwh"], result.unmet_heat_eur,
                  1.0 - result.co2_kg / reference.co2_kg, result.epc.indicator_kwh_per_m2,
-                 float(sum(item.capex_eur for item in result.investments if item.first_year == 0)))
+                 float(sum(item.capex_eur for item in result.investments if item.first_year == 0)),
+                 result.system.step_h)
     verdict = _Verdict(tuple(decided["shortfalls"]), bool(decided["connection_feasible"]),
                        tuple(decided["lock_in_failures"]), decided["eligible"], _needs_permit(result.variant))
     return _row_kpis(year, _case_money(case), verdict)
@@ -1104,7 +1133,7 @@ def _array_year(variant, case: _BuildingCase, model: CityModel, state: _State | 
     found = None if plant_key is None else case.plants.get(plant_key)
     if found is None:
         out = _run_year(variant, series, case.common["total"], pv, model, model.plant_buffers)[0]
-        found = arrays.plant_sums(out, plant.backup.kind == "electric")
+        found = arrays.plant_sums(out, plant.backup.kind == "electric", constants.step_h)
         if plant_key is not None:
             case.plants[plant_key] = found
     ev_kw = model.ev_kw(variant.ev) if variant.ev is not None else None
@@ -1164,7 +1193,8 @@ def _combination_kpis(combination: Combination, case: _BuildingCase, model: City
     eligibility = money.subsidies.eligibility()
     found = shortfalls({"cold_hours": year.unmet_hours,  # decoupled screening: unmet-heat hours
                         "heating_hours": state.heating_hours,
-                        "dhw_short_hours": year.dhw_below_setpoint_hours, "hours": float(model.weather.n_hours),
+                        "dhw_short_hours": year.dhw_below_setpoint_hours,
+                        "hours": float(model.weather.n_hours) * model.weather.step_h,
                         "hygiene_ok": statuses[HYGIENE_CHECK] != "fail",
                         "connection_feasible": connection, "lock_in_failures": failures,
                         "eligible": eligibility.eligible, "failed_conditions": eligibility.failed,
@@ -1174,7 +1204,8 @@ def _combination_kpis(combination: Combination, case: _BuildingCase, model: City
     energy = _Year(state.design_kw, k["spf_h2"], k["backup_share"], year.unmet_hours, state.heating_hours,
                    year.dhw_below_setpoint_hours, year.sh_unmet_kwh, option.energy_eur_per_year.get("unmet_heat", 0.0),
                    1.0 - option.co2_t_per_year / case.reference.co2_t_per_year, epc,
-                   float(sum(item.capex_eur for item in option.investments if item.first_year == 0)))
+                   float(sum(item.capex_eur for item in option.investments if item.first_year == 0)),
+                   model.weather.step_h)
     return _row_kpis(energy, money, _Verdict(tuple(found), connection, failures, eligibility.eligible,
                                              _needs_permit(variant)))
 
@@ -1210,6 +1241,9 @@ class _Year(NamedTuple):
     co2_reduction: float
     epc_kwh_m2: float
     investment_eur: float
+    step_h: float = 1.0
+    """The year's step [h]: hour counts are ints at hourly steps, floats at 15 minutes (as
+    :func:`mgwsim.demand.step_count_hours`)."""
 
 
 class _Verdict(NamedTuple):
@@ -1244,9 +1278,9 @@ def _row_kpis(year: _Year, money: arrays.Money, verdict: _Verdict) -> dict:
         "design_heat_load_kw": float(year.design_heat_load_kw),
         "spf_h2": float(year.spf_h2),
         "backup_share": float(year.backup_share),
-        "unmet_hours": int(year.unmet_hours),
-        "heating_hours": int(year.heating_hours),
-        "dhw_short_hours": int(year.dhw_short_hours),
+        "unmet_hours": step_count_hours(year.unmet_hours / year.step_h, year.step_h),
+        "heating_hours": step_count_hours(year.heating_hours / year.step_h, year.step_h),
+        "dhw_short_hours": step_count_hours(year.dhw_short_hours / year.step_h, year.step_h),
         "unmet_heat_kwh": float(year.unmet_heat_kwh),
         "unmet_heat_eur": float(year.unmet_heat_eur),
         "co2_reduction": float(year.co2_reduction),
