@@ -86,7 +86,8 @@ def test_study_calls_write_report_with_the_language(small_study, tmp_path, monke
     monkeypatch.setitem(sys.modules, "mgwsim.report", fake)
     out = tmp_path / "out"
     assert cli.main(["study", str(small_study), "-o", str(out), "--language", "nl"]) == 0
-    no_report_table = {"branding": Branding(), "template_dir": None, "stylesheet": None, "pdf": False}
+    no_report_table = {"branding": Branding(), "template_dir": None, "stylesheet": None, "pdf": False,
+                       "connections": None}  # [report] smallest_connection is off by default
     assert calls == [(None, out, "nl", no_report_table)]  # nothing qualifies: the report details the closest variant
     assert f"{out / 'report.html'}, {out / 'workbook.xlsx'}" in capsys.readouterr().out
 
@@ -108,7 +109,7 @@ def test_study_passes_the_report_table_and_pdf_to_write_report(small_study, tmp_
     out = tmp_path / "out"
     assert cli.main(["study", str(branded), "-o", str(out), "--pdf"]) == 0
     assert calls == [{"branding": Branding(firm="Schelde", version="2"), "template_dir": None, "stylesheet": None,
-                      "pdf": True}]
+                      "pdf": True, "connections": None}]
     assert str(out / "report.pdf") in capsys.readouterr().out
 
 
