@@ -106,7 +106,7 @@ def test_finance_counts_and_escalation_keys():
     with pytest.raises(InputError) as error:
         Finance(escalation_frac={"petrol": 0.02})
     assert str(error.value) == ("Finance.escalation_frac key = 'petrol' is not one of 'electricity', 'gas', "
-                                "'injection', 'om'")
+                                "'injection', 'om', 'district_heat'")
     with pytest.raises(InputError, match="did you mean 'electricity'"):
         Finance(escalation_frac={"electricty": 0.02})
     assert Finance(n_apartments=20.0, escalation_frac={"gas": 0.02}).n_apartments == 20.0

@@ -607,7 +607,7 @@ class _Warm:
         self.rho_gc = None  # R744 gas-cooler outlet density [kg/m³]
         self.root = None  # R744: the last constrained high pressure [Pa]
         self.slope = None  # R744: d(discharge - needed)/dp there [K/Pa]
-        self.at_p_hi = {}  # R744: (t_gc, t_needed) -> discharge hot enough at 14 MPa
+        self.at_p_hi = {}  # R744: (p_evap, t_gc, t_needed) -> discharge hot enough at 14 MPa
 
 
 def _gc_outlet_h(CP, st, phase, p, t, warm: _Warm):
@@ -703,15 +703,16 @@ def _solve_r744(CP, st, s: _Settings, suction, t_sink_k, warm: _Warm | None = No
     if warm is None:
         reachable = hot_enough(at(p_hi))
     else:  # one evaluation at 14 MPa per row and gas-cooler outlet, with its own warm start
-        key = (t_gc, t_needed)
+        key = (p_evap, t_gc, t_needed)  # a row may evaporate colder in some cells (the colder-rows rule)
         if key not in warm.at_p_hi:
             saved = (list(warm.iso), warm.rho_gc)
             warm.at_p_hi[key] = hot_enough(at(p_hi))
             warm.iso[:], warm.rho_gc = saved
         reachable = warm.at_p_hi[key]
+    unreachable = InputError(f"cycle_map: R744 cannot reach a supply of {t_sink_k - 273.15:.1f} °C below "
+                             f"{p_hi / 1e6:g} MPa at evaporation pressure {p_evap / 1e5:.1f} bar")
     if not reachable:
-        raise InputError(f"cycle_map: R744 cannot reach a supply of {t_sink_k - 273.15:.1f} °C below "
-                         f"{p_hi / 1e6:g} MPa at evaporation pressure {p_evap / 1e5:.1f} bar")
+        raise unreachable
 
     def excess(p):
         return discharge(at(p)) - t_needed
@@ -723,6 +724,8 @@ def _solve_r744(CP, st, s: _Settings, suction, t_sink_k, warm: _Warm | None = No
             return at(warm.root)[0]
     from scipy.optimize import brentq
 
+    if excess(p_hi) < 0.0:  # Brent needs the bracket; a warm-started check may sit within its tolerance
+        raise unreachable
     p_high = brentq(excess, p_high, p_hi, xtol=1e-2)
     if warm is not None:
         warm.root = p_high
