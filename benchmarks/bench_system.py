@@ -219,7 +219,7 @@ def _counted_tank_kernel():
     (:func:`mgwsim.system.kernel.unrefcounted` replaced by the identity), the rest the same code, compiled uncached."""
     def code(func):
         return getattr(func, "py_func", func).__code__
-    counted = numba.njit(lambda array: array)
+    counted = numba.njit(lambda array, nodes=0: array)
     loop = numba.njit(types.FunctionType(code(kernel._time_loop), {**vars(kernel), "unrefcounted": counted}))
     return numba.njit(types.FunctionType(code(kernel.plant_kernel), {**vars(kernel), "_time_loop": loop}))
 

@@ -152,16 +152,14 @@ def charge(theta, energy, c_node, t_in):
     of a stratified tank) are then simply set to ``t_in``, in the same walk that adds up their
     heat (what the node shift below gives for a whole number of nodes).
     """
-    n = theta.size
-    left, i = energy, n - 1
+    left, i = energy, theta.size - 1
     while i >= 0 and theta[i] < t_in:  # walk up from the bottom through the nodes colder than t_in
         per_node = c_node * (t_in - theta[i])
         if left <= per_node:  # the heat runs out in node i: shift by a fraction of a node
             return energy - _charge_part(theta, i, left, per_node, c_node, t_in)
         left -= per_node
+        theta[i] = t_in  # set in the walk: a separate fill loop is vectorised into a masked store (see below)
         i -= 1
-    for j in range(i + 1, n):
-        theta[j] = t_in
     return energy - left
 
 
