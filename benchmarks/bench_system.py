@@ -211,40 +211,51 @@ def _coupled_year(weather) -> None:
     common = common_area_loads_kw(weather.index, building)["total_kw"].to_numpy()
     for name, control in (("heat-led", Control()), ("PV-led", Control("pv_led"))):
         _coupled_full_year(name, _plant_args(weather, demand, plant, control, pv, zone), zone_pass, weather, pv, common)
-    _counted_tank_before_after(weather, demand, plant, zone, pv)
+    _kernel_layouts_before_after(weather, demand, plant, zone, pv)
 
 
-def _counted_tank_kernel():
+def _counted_tank_kernel(unrolled_nodes: int = kernel.UNROLLED_NODES):
     """The plant kernel as it was before 2026-12-07: the hot-water tank's nodes a reference-counted array
-    (:func:`mgwsim.system.kernel.unrefcounted` replaced by the identity), the rest the same code, compiled uncached."""
+    (:func:`mgwsim.system.kernel.unrefcounted` replaced by the identity), the rest the same code, compiled uncached;
+    with ``unrolled_nodes`` = 0 its node loops also run over any node count, as before the same date."""
     def code(func):
         return getattr(func, "py_func", func).__code__
-    counted = numba.njit(lambda array: array)
+    counted = numba.njit(lambda array, nodes=0: array)
     loop = numba.njit(types.FunctionType(code(kernel._time_loop), {**vars(kernel), "unrefcounted": counted}))
-    return numba.njit(types.FunctionType(code(kernel.plant_kernel), {**vars(kernel), "_time_loop": loop}))
+    return numba.njit(types.FunctionType(code(kernel.plant_kernel), {**vars(kernel), "_time_loop": loop,
+                                                                        "UNROLLED_NODES": unrolled_nodes}))
 
 
-def _counted_tank_before_after(weather, demand, plant, zone, pv, rounds: int = 8) -> None:
-    """Coupled plant kernel with the tank reference-counted (before) and not (after), heat- and PV-led: CPU time,
-    best of ``rounds`` alternating rounds of 10 x 3 calls each (the machine is shared: both see the same load)."""
-    n, before = weather.n_steps, _counted_tank_kernel()
+def _generic_nodes_kernel():
+    """The present plant kernel with its tank loops compiled for any node count (``UNROLLED_NODES`` = 0), uncached."""
+    code = getattr(kernel.plant_kernel, "py_func", kernel.plant_kernel).__code__
+    return numba.njit(types.FunctionType(code, {**vars(kernel), "UNROLLED_NODES": 0}))
+
+
+def _kernel_layouts_before_after(weather, demand, plant, zone, pv, rounds: int = 30) -> None:
+    """Coupled plant kernel, heat- and PV-led, in three layouts: the tank reference-counted and its loops for any
+    node count (the morning of 2026-12-07), uncounted for any node count, and the present one (uncounted, loops
+    compiled for the tank's 5 nodes). CPU time, best of ``rounds`` alternating rounds of 4 x 3 calls each (the
+    machine is shared: all see the same load); outputs compared bit for bit with the present kernel's."""
+    n = weather.n_steps
+    layouts = {"counted, any nodes": _counted_tank_kernel(0), "uncounted, any nodes": _generic_nodes_kernel(),
+               "present (5 nodes)": kernel.plant_kernel}
     for name, control in (("heat-led", Control()), ("PV-led", Control("pv_led"))):
         args = _plant_args(weather, demand, plant, control, pv, zone)
         outs, calls = {}, {}
-        for label, func in (("before", before), ("after", kernel.plant_kernel)):
+        for label, func in layouts.items():
             outs[label] = np.empty((n, kernel.N_OUTPUTS))
             calls[label] = (lambda f, o: lambda: f(*args, np.zeros(2), np.zeros(2), o, _dhw_temperatures(n)))(
                 func, outs[label])
             calls[label]()
-        same = np.array_equal(outs["before"], outs["after"], equal_nan=True)
         best = {label: float("inf") for label in calls}
         for _ in range(rounds):
             for label, call in calls.items():
-                best[label] = min(best[label], best_cpu_s(call, repeat=10, number=3))
-        ratio = best["after"] / best["before"]
-        print(f"coupled plant kernel, {name}: tank reference-counted (before) {best['before'] * 1e3:.3f} ms, "
-              f"uncounted view (after) {best['after'] * 1e3:.3f} ms (after / before {ratio:.2f}; "
-              f"outputs {'bit-identical' if same else 'DIFFERENT'})")
+                best[label] = min(best[label], best_cpu_s(call, repeat=4, number=3))
+        ratio = best["present (5 nodes)"] / best["counted, any nodes"]
+        same = all(np.array_equal(outs[label], outs["present (5 nodes)"], equal_nan=True) for label in outs)
+        print(f"coupled plant kernel, {name} (outputs {'bit-identical' if same else 'DIFFERENT'}): " + ", ".join(
+            f"{label} {best[label] * 1e3:.3f} ms" for label in best) + f" (present / first {ratio:.2f})")
 
 
 def _coupled_full_year(name, args, zone_pass, weather, pv, common) -> None:

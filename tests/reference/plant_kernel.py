@@ -514,8 +514,8 @@ def _time_loop(q_sh, t_supply, q_dhw, t_outdoor, cap_limit_kw, buffer_offset_k, 
                     uh_used += extra_dhw / cu
             if c_buf > 0.0 and surplus > 1e-6:
                 cu, co = pts[t, PT_PV_BUF_CAP] * dt, pts[t, PT_PV_BUF_COP]
-                room = c_buf * (min(buf_max + margin, h_max) - margin - t_buf_new)
-                extra_buf = _pv_charge(room, n_units - uh_used, cu, co, surplus,
+                buf_room = c_buf * (min(buf_max + margin, h_max) - margin - t_buf_new)
+                extra_buf = _pv_charge(buf_room, n_units - uh_used, cu, co, surplus,
                                        max(cap_limit - hp_dhw - hp_sh - extra_dhw, 0.0))
                 if extra_buf > 0.0:
                     uh_used += extra_buf / cu

@@ -150,18 +150,19 @@ def charge(theta, energy, c_node, t_in):
 
     The usual charge has the heat for every node below ``t_in``: those nodes (the bottom run
     of a stratified tank) are then simply set to ``t_in``, in the same walk that adds up their
-    heat (what the node shift below gives for a whole number of nodes).
+    heat (what the node shift below gives for a whole number of nodes). Each node is set as the
+    walk leaves it: :func:`_charge_part` reads only the nodes at and above the one where the heat
+    runs out, and a separate fill loop after the walk was compiled into a masked vector store,
+    which the next reads of the nodes could not forward from (a stall seen with ``perf``).
     """
-    n = theta.size
-    left, i = energy, n - 1
+    left, i = energy, theta.size - 1
     while i >= 0 and theta[i] < t_in:  # walk up from the bottom through the nodes colder than t_in
         per_node = c_node * (t_in - theta[i])
         if left <= per_node:  # the heat runs out in node i: shift by a fraction of a node
             return energy - _charge_part(theta, i, left, per_node, c_node, t_in)
         left -= per_node
+        theta[i] = t_in  # set as the walk leaves it (see above)
         i -= 1
-    for j in range(i + 1, n):
-        theta[j] = t_in
     return energy - left
 
 
