@@ -3,7 +3,10 @@
 ``python -m benchmarks.bench_batch_memory [N] [CHUNK]``: the engine alone, N stand-in city rows (the KPI columns
 of ``city_row``, city-table row ids; default 1,000,000) on 2 local workers in chunks of CHUNK rows (default 256),
 streamed to Parquet parts. ``python -m benchmarks.bench_batch_memory -- COMMAND ...``: any command, e.g.
-``mgwsim batch TABLE -o OUT --row city``. Prints each process's peak RSS and PSS (``/proc/PID/smaps_rollup``: RSS
+``mgwsim batch TABLE -o OUT --row city``. ``python -m benchmarks.bench_batch_memory --cli N_BUILDINGS [CHUNK]``:
+the whole ``mgwsim batch --row city`` path (the ``mgwsim stock`` table of N_BUILDINGS × 12 read from Parquet, the
+``CityModel`` built, 2 workers, ``results.csv``, the three summaries and the map) with the stand-in rows in place of
+``city_row``. Prints each process's peak RSS and PSS (``/proc/PID/smaps_rollup``: RSS
 counts the shared libraries in every process, PSS shares them out) and the peak of their sums at one time.
 """
 
@@ -85,10 +88,38 @@ def _engine(n: int, chunk_size: int) -> None:
           f"{n / (time.perf_counter() - start):,.0f} rows/s")
 
 
+def _cli_child(table: str, out: str, chunk_size: str) -> int:
+    """``mgwsim batch TABLE -o OUT --row city --workers 2`` with the stand-in rows (``kpi_row``) as row function."""
+    from benchmarks.bench_city import kpi_row
+    from mgwsim import cli
+
+    city = cli._row_function
+    cli._row_function = lambda name, frame, step="1h": (kpi_row, city(name, frame, step)[1])
+    start = time.perf_counter()
+    status = cli.main(["batch", table, "-o", out, "--row", "city", "--workers", "2", "--chunk-size", chunk_size,
+                       "-q"])
+    print(f"mgwsim batch with stand-in rows: {time.perf_counter() - start:.0f} s")
+    return status
+
+
+def _cli(n_buildings: int, chunk_size: int) -> int:
+    from mgwsim import cli
+
+    with tempfile.TemporaryDirectory() as folder:
+        table = f"{folder}/table.parquet"
+        cli.main(["stock", str(n_buildings), "-o", table])
+        return monitor([sys.executable, "-m", "benchmarks.bench_batch_memory", "--cli-child", table, f"{folder}/out",
+                        str(chunk_size)])
+
+
 def main() -> None:
     args = sys.argv[1:]
     if args[:1] == ["--child"]:
         _engine(int(args[1]), int(args[2]))
+    elif args[:1] == ["--cli-child"]:
+        sys.exit(_cli_child(*args[1:4]))
+    elif args[:1] == ["--cli"]:
+        sys.exit(_cli(int(args[1]), int(args[2]) if len(args) > 2 else 256))
     elif args[:1] == ["--"]:
         sys.exit(monitor(args[1:]))
     else:

@@ -16,12 +16,13 @@ work prepared once per worker (:class:`CityModel`), for stocks of thousands of b
 """
 
 from mgwsim.batch._engine import read_table, run_batch
+from mgwsim.batch._results import StoredResults
 from mgwsim.batch._rows import RESERVED_COLUMNS, row_seed
 from mgwsim.batch._store import DamagedOutputWarning
 from mgwsim.batch.city import CITY_COMBINATIONS, RICH_COMBINATIONS, CityModel, Combination, city_row, city_table
 from mgwsim.batch.examples import COMBINATIONS, demand_row, demand_shared, variant_row, variant_shared
 
 __all__ = ["CITY_COMBINATIONS", "COMBINATIONS", "RICH_COMBINATIONS", "CityModel", "Combination", "DamagedOutputWarning",
-           "RESERVED_COLUMNS", "city_row", "city_table", "demand_row", "demand_shared", "read_table", "row_seed",
+           "RESERVED_COLUMNS", "StoredResults", "city_row", "city_table", "demand_row", "demand_shared", "read_table", "row_seed",
            "run_batch",
            "variant_row", "variant_shared"]
