@@ -52,9 +52,11 @@ def monitor(command: list[str], every_s: float = 0.2) -> int:
     start = time.perf_counter()
     process = subprocess.Popen(command)
     peaks: dict[int, list] = {}
-    top_rss = top_pss = 0.0
+    top_rss = top_pss = driver_with_workers = 0.0
+    at_top: dict[str, float] = {}
     while process.poll() is None:
         total_rss = total_pss = 0.0
+        now: dict[str, float] = {}
         for pid in _tree(process.pid):
             found = _memory_mb(pid)
             if found is None:
@@ -64,12 +66,19 @@ def monitor(command: list[str], every_s: float = 0.2) -> int:
             peak = peaks.setdefault(pid, [kind, 0.0, 0.0])
             peak[1], peak[2] = max(peak[1], rss), max(peak[2], pss)
             total_rss, total_pss = total_rss + rss, total_pss + pss
-        top_rss, top_pss = max(top_rss, total_rss), max(top_pss, total_pss)
+            now[kind] = now.get(kind, 0.0) + rss
+        if "worker" in now:
+            driver_with_workers = max(driver_with_workers, now.get("driver", 0.0))
+        if total_rss > top_rss:
+            top_rss, at_top = total_rss, now
+        top_pss = max(top_pss, total_pss)
         time.sleep(every_s)
     print(f"exit status {process.returncode}, {time.perf_counter() - start:.0f} s")
     for pid, (kind, rss, pss) in peaks.items():
         print(f"  {kind:16s} pid {pid}: peak RSS {rss:6.0f} MB, peak PSS {pss:6.0f} MB")
     print(f"  all at once: peak RSS sum {top_rss:.0f} MB, peak PSS sum {top_pss:.0f} MB (target < 2 GB)")
+    print("  at the peak RSS sum: " + ", ".join(f"{kind} {rss:.0f} MB" for kind, rss in at_top.items()))
+    print(f"  driver's peak RSS while workers ran: {driver_with_workers:.0f} MB")
     return process.returncode
 
 
