@@ -362,6 +362,7 @@ def _row_function(name: str | None, table, step: str = "1h"):
 
 def _batch(args: argparse.Namespace) -> int:
     from mgwsim.batch import DamagedOutputWarning, read_table, run_batch
+    from mgwsim.batch._engine import release_arrow_memory
 
     table = read_table(_existing(args.table, "batch table"))
     if args.step != "1h" and args.row != "city":
@@ -381,6 +382,7 @@ def _batch(args: argparse.Namespace) -> int:
             client.close()
     groups = _group_columns(table)  # the summaries' keys as categories; the table itself is let go
     del table, row_function, shared
+    release_arrow_memory()
     target = out / f"results.{args.format}"
     _write_results(results, target)
     written = [target, *_feasibility(groups, results, out)]
@@ -423,7 +425,8 @@ def _feasibility(groups: dict, results, out: Path) -> list[Path]:
 
     ``groups``: the table's ``typology`` and ``combination`` as categories; ``results``: the batch's
     :class:`~mgwsim.batch.StoredResults`, of which only the columns the summaries read are loaded."""
-    from mgwsim.stock import CRITERIA_TITLES, DEFAULT_CRITERIA, feasibility_heatmap, feasibility_summary, summary_columns
+    from mgwsim.stock import (CRITERIA_TITLES, DEFAULT_CRITERIA, feasibility_heatmap, feasibility_summary,
+                              summary_columns)
 
     flags = {c for needed in DEFAULT_CRITERIA.values() for c in needed}
     if not {"typology", "combination"} <= set(groups) or not flags <= set(results.columns):

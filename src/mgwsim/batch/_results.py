@@ -24,7 +24,9 @@ from mgwsim.errors import DataError, InputError
 
 @dataclass(frozen=True)
 class StoredPart:
-    """One finished chunk on disk: its file, the input rows it holds (positions, in its order), schema, nulls."""
+    """One finished chunk on disk: its file, the input rows it holds (positions, in its order), its schema and the
+    null count of each column that has nulls (a few hundred bytes a part, the schema shared with the previous part's
+    when equal)."""
 
     path: Path
     positions: np.ndarray
@@ -32,13 +34,21 @@ class StoredPart:
     nulls: dict[str, int]
 
     @classmethod
-    def of(cls, path: Path, positions: np.ndarray, table: pa.Table) -> StoredPart:
-        nulls = {name: table.column(name).null_count for name in table.column_names}
-        return cls(Path(path), np.asarray(positions, dtype=np.int64), table.schema, nulls)
+    def of(cls, path: Path, positions: np.ndarray, table: pa.Table, like: StoredPart | None = None) -> StoredPart:
+        """The part of ``table`` written to ``path``; ``like``: a part whose schema object to share if equal."""
+        schema = like.schema if like is not None and like.schema.equals(table.schema, check_metadata=True) \
+            else table.schema
+        nulls = {name: column.null_count for name, column in zip(table.column_names, table.columns, strict=True)
+                 if column.null_count}
+        return cls(Path(path), np.asarray(positions, dtype=np.int64), schema, nulls)
 
     @property
     def n_rows(self) -> int:
         return len(self.positions)
+
+    def null_count(self, name: str) -> int:
+        """Nulls in column ``name`` (all rows when the part lacks it)."""
+        return self.nulls.get(name, 0) if self.schema.get_field_index(name) >= 0 else self.n_rows
 
 
 class StoredResults:
@@ -53,7 +63,7 @@ class StoredResults:
                             f"({len(order)} result rows for {len(index)} input rows)")
         self._in_order = not (np.diff(order) < 0).any()
         self._schema, self.columns = self._unified()
-        self._nulls = {name: sum(p.nulls.get(name, p.n_rows) for p in self._parts) for name in self.columns}
+        self._nulls = {name: sum(p.null_count(name) for p in self._parts) for name in self.columns}
 
     def _unified(self) -> tuple[pa.Schema | None, list[str]]:
         """The schema of the parts concatenated (permissive promotion, as ``_assemble``) and the columns' order:

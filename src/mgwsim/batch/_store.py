@@ -56,6 +56,7 @@ def table_sha256(table: pd.DataFrame) -> str:
     digest.update(pd.util.hash_pandas_object(table, index=True).to_numpy().tobytes())
     digest.update(json.dumps([[str(c), str(t)] for c, t in table.dtypes.items()]).encode())
     digest.update(json.dumps([str(table.index.name), str(table.index.dtype)]).encode())
+    pa.default_memory_pool().release_unused()  # the hashing's temporaries (0.1 GB for a million rows)
     return digest.hexdigest()
 
 
@@ -196,7 +197,7 @@ def read_parts(directory: Path, index: pd.Index, batch: bytes, *, trusted: bool 
     for path in sorted(directory.glob(_PART_GLOB)):
         frame, reason = _read_part(path, batch, trusted)
         if reason is None:
-            frames.append(frame if keep else _stored(path, frame, index))
+            frames.append(frame if keep else _stored(path, frame, index, frames[-1][0] if frames else None))
         else:
             damaged.append(f"{path.name} ({reason})")
             path.unlink(missing_ok=True)
@@ -215,10 +216,10 @@ def read_parts(directory: Path, index: pd.Index, batch: bytes, *, trusted: bool 
     return frames if keep else [part for part, _ in frames]
 
 
-def _stored(path: Path, table: pa.Table, index: pd.Index) -> tuple[StoredPart, pd.Index]:
+def _stored(path: Path, table: pa.Table, index: pd.Index, like: StoredPart | None) -> tuple[StoredPart, pd.Index]:
     """A part without its values: where it is, its rows' positions in ``index``, schema and nulls; and its ids."""
     ids = row_ids(table)
-    return StoredPart.of(path, index.get_indexer(ids), table), ids
+    return StoredPart.of(path, index.get_indexer(ids), table, like), ids
 
 
 def _read_part(path: Path, batch: bytes, trusted: bool) -> tuple[pa.Table | None, str | None]:
