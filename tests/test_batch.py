@@ -334,6 +334,15 @@ def test_stored_results_read_back_as_the_collected_ones(tmp_path, n_workers):
         stored.read(["y", "nope"])
 
 
+def test_stored_results_from_dask_equal_the_collected_ones(dask_client, tmp_path):
+    table = toy_table(40, bad=(3,))
+    collected = run_batch(table, toy_row, shared=SHARED, n_workers=1, progress=False)
+    stored = run_batch(table, toy_row, shared=SHARED, client=dask_client, chunk_size=7, output=tmp_path / "out",
+                       progress=False, collect=False)
+    pd.testing.assert_frame_equal(stored.read(), collected)
+    assert stored.n_failed == 1 and _same_csv(stored, collected, tmp_path)
+
+
 def test_stored_results_of_interleaved_resumed_chunks_come_back_in_input_order(tmp_path):
     table = toy_table(64, bad=(5,))
     collected = run_batch(table, toy_row, shared=SHARED, n_workers=1, progress=False)
