@@ -301,6 +301,74 @@ def test_empty_table():
     assert len(result) == 0 and list(result.columns) == ["error", "seed"]
 
 
+# ---------------------------------------------------------------- results kept on disk (collect=False)
+def _same_csv(stored, collected, folder: Path) -> bool:
+    stored.to_csv(folder / "stored.csv")
+    collected.to_csv(folder / "collected.csv")
+    return (folder / "stored.csv").read_bytes() == (folder / "collected.csv").read_bytes()
+
+
+@pytest.mark.parametrize("n_workers", [1, 2])
+def test_stored_results_read_back_as_the_collected_ones(tmp_path, n_workers):
+    """Rows 8-15 fail (a part without any KPI column) and row 30 too: the integer KPI ``n`` becomes a float
+    column and the boolean ``even`` an object column once collected; the stored results read back the same,
+    whole, a few columns, part by part and as CSV text."""
+    table = toy_table(64, bad=(*range(8, 16), 30))
+    collected = run_batch(table, toy_row, shared=SHARED, n_workers=1, progress=False)
+    assert collected["n"].dtype == np.float64 and collected["even"].dtype == object
+    stored = run_batch(table, toy_row, shared=SHARED, n_workers=n_workers, chunk_size=8, output=tmp_path / "out",
+                       progress=False, collect=False)
+    assert stored.n_rows == 64 and stored.n_failed == 9 and stored.columns == list(collected.columns)
+    assert (tmp_path / "out" / "part-000000000008.parquet").exists()
+    pd.testing.assert_frame_equal(stored.read(), collected)
+    assert stored.read().index is table.index
+    pd.testing.assert_frame_equal(stored.read(["even", "n", "error"]), collected[["even", "n", "error"]])
+    frames = list(stored.frames(["label", "n"]))
+    assert len(frames) == 8
+    pd.testing.assert_frame_equal(pd.concat(frames), collected[["label", "n"]])
+    assert _same_csv(stored, collected, tmp_path)
+    again = run_batch(table, toy_row, shared=SHARED, n_workers=1, chunk_size=5, output=tmp_path / "out",
+                      progress=False, collect=False)  # resumed: nothing left to do, the same parts
+    pd.testing.assert_frame_equal(again.read(), collected)
+    with pytest.raises(InputError, match="no column"):
+        stored.read(["y", "nope"])
+
+
+def test_stored_results_from_dask_equal_the_collected_ones(dask_client, tmp_path):
+    table = toy_table(40, bad=(3,))
+    collected = run_batch(table, toy_row, shared=SHARED, n_workers=1, progress=False)
+    stored = run_batch(table, toy_row, shared=SHARED, client=dask_client, chunk_size=7, output=tmp_path / "out",
+                       progress=False, collect=False)
+    pd.testing.assert_frame_equal(stored.read(), collected)
+    assert stored.n_failed == 1 and _same_csv(stored, collected, tmp_path)
+
+
+def test_stored_results_of_interleaved_resumed_chunks_come_back_in_input_order(tmp_path):
+    table = toy_table(64, bad=(5,))
+    collected = run_batch(table, toy_row, shared=SHARED, n_workers=1, progress=False)
+    run_batch(table, toy_row, shared=SHARED, n_workers=1, chunk_size=8, output=tmp_path / "out", progress=False)
+    for first in (8, 24, 40, 56):
+        (tmp_path / "out" / f"part-{first:012d}.parquet").unlink()
+    stored = run_batch(table, toy_row, shared=SHARED, n_workers=1, chunk_size=16, output=tmp_path / "out",
+                       progress=False, collect=False)
+    pd.testing.assert_frame_equal(stored.read(), collected)
+    pd.testing.assert_frame_equal(pd.concat(stored.frames()), collected)
+    assert _same_csv(stored, collected, tmp_path)
+
+
+def test_stored_results_need_an_output_and_may_be_empty(tmp_path):
+    with pytest.raises(InputError, match="collect must be True, or False with output="):
+        run_batch(toy_table(3), toy_row, shared=SHARED, collect=False)
+    with pytest.raises(InputError, match="collect"):
+        run_batch(toy_table(3), toy_row, shared=SHARED, output=tmp_path / "x", collect=1)
+    table = toy_table(0)
+    stored = run_batch(table, toy_row, shared=SHARED, output=tmp_path / "empty", collect=False, progress=False)
+    collected = run_batch(table, toy_row, shared=SHARED, progress=False)
+    assert stored.n_rows == 0 and stored.n_failed == 0
+    pd.testing.assert_frame_equal(stored.read(), collected)
+    assert _same_csv(stored, collected, tmp_path)
+
+
 def test_demand_shared_has_weather():
     assert set(demand_shared()) == {"weather"}
 

@@ -180,9 +180,11 @@ def test_batch_passes_a_dask_client_for_a_scheduler(tmp_path, monkeypatch):
 
     def fake_run_batch(table, row_function, **options):
         seen.update(options, rows=len(table))
-        return pd.DataFrame({"error": [None] * len(table)}, index=table.index)
+        return run_batch(table, _no_kpis, output=options["output"], n_workers=1, collect=options["collect"])
 
     monkeypatch.setattr(cli, "_dask_client", lambda address: seen.setdefault("address", address) and FakeClient())
+    from mgwsim.batch import run_batch  # the real one, for the fake
+
     monkeypatch.setattr("mgwsim.batch.run_batch", fake_run_batch)
     pd.DataFrame({"typology": ["AB.02"], "variant": [1]}).to_csv(tmp_path / "rows.csv")
     argv = ["batch", str(tmp_path / "rows.csv"), "-o", str(tmp_path / "r"), "--scheduler", "tcp://h:8786",
@@ -190,6 +192,46 @@ def test_batch_passes_a_dask_client_for_a_scheduler(tmp_path, monkeypatch):
     assert cli.main(argv) == 0
     assert seen["address"] == "tcp://h:8786" and isinstance(seen["client"], FakeClient)
     assert seen["n_workers"] is None and seen["chunk_size"] == 128 and FakeClient.closed
+
+
+def _no_kpis(row: dict, shared) -> dict:
+    return {}
+
+
+def test_city_batch_files_equal_those_of_the_assembled_results(tmp_path, capsys):
+    """``mgwsim batch --row city`` writes results.csv part by part from the parts and loads only the summaries'
+    columns: its files equal, byte for byte, those of the whole assembled table (``run_batch`` collecting the
+    rows, the summaries on all columns with the classes looked up per row), failing rows included."""
+    from mgwsim.batch import city_table, run_batch
+    from mgwsim.stock import feasibility_summary, generate_stock, stock_classes
+
+    table = city_table(generate_stock(3, seed=3), ["hp50_gas_pv", "hp70_elec_pv", "hp30_gas"])
+    table.loc[table.index[1], "floor_area_m2"] = -5.0  # these two rows fail
+    table.loc[table.index[4], "n_apartments"] = 0
+    table.to_parquet(tmp_path / "table.parquet")
+    out = tmp_path / "out"
+    model = cli._row_function("city", table)
+    cli_row_function = cli._row_function
+    try:
+        cli._row_function = lambda name, frame, step="1h": model
+        assert cli.main(["batch", str(tmp_path / "table.parquet"), "-o", str(out), "--row", "city", "--workers", "1",
+                         "-q", "--chunk-size", "4"]) == 1
+    finally:
+        cli._row_function = cli_row_function
+    assert "9 rows, 2 failed" in capsys.readouterr().out
+    assembled = run_batch(table, *model[:1], shared=model[1], output=out / "parts", n_workers=1)  # all parts done
+    assert assembled["error"].notna().sum() == 2
+    assembled.to_csv(tmp_path / "assembled.csv")
+    assert (out / "results.csv").read_bytes() == (tmp_path / "assembled.csv").read_bytes()
+    for name in ("typology", "combination"):
+        assembled[name] = pd.Categorical(table[name].to_numpy())
+    feasibility_summary(assembled).to_csv(tmp_path / "summary.csv")
+    for name, values in stock_classes(assembled["typology"].astype(object)).items():
+        assembled[name] = pd.Categorical(values.to_numpy())
+    for level in ("period", "size_class"):
+        feasibility_summary(assembled, by=(level, "combination")).to_csv(tmp_path / f"summary_by_{level}.csv")
+    for name in ("summary.csv", "summary_by_period.csv", "summary_by_size_class.csv"):
+        assert (out / name).read_bytes() == (tmp_path / name).read_bytes(), name
 
 
 def test_batch_rejects_a_non_positive_chunk_size(tmp_path):

@@ -188,8 +188,12 @@ def test_batch_results_are_written_atomically(rows_csv, tmp_path, capsys, monkey
     before = (out / "results.csv").read_bytes()
     to_csv = pd.DataFrame.to_csv
 
-    def disk_full(frame, path, *args, **kwargs):
-        Path(path).write_bytes(before[: len(before) // 2])
+    def disk_full(frame, path_or_handle, *args, **kwargs):  # results.csv is written part by part to a handle
+        half = before[: len(before) // 2].decode()
+        if hasattr(path_or_handle, "write"):
+            path_or_handle.write(half)
+        else:
+            Path(path_or_handle).write_text(half)
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(pd.DataFrame, "to_csv", disk_full)

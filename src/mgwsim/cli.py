@@ -362,6 +362,7 @@ def _row_function(name: str | None, table, step: str = "1h"):
 
 def _batch(args: argparse.Namespace) -> int:
     from mgwsim.batch import DamagedOutputWarning, read_table, run_batch
+    from mgwsim.batch._engine import release_arrow_memory
 
     table = read_table(_existing(args.table, "batch table"))
     if args.step != "1h" and args.row != "city":
@@ -375,16 +376,35 @@ def _batch(args: argparse.Namespace) -> int:
             warnings.showwarning = _show_repair(warnings.showwarning)
             results = run_batch(table, row_function, output=out / "parts", chunk_size=args.chunk_size,
                                 n_workers=None if client is not None else args.workers, client=client,
-                                progress=not args.quiet, shared=shared, seed=args.seed)
+                                progress=not args.quiet, shared=shared, seed=args.seed, collect=False)
     finally:
         if client is not None:
             client.close()
+    groups = _group_columns(table)  # the summaries' keys as categories; the table itself is let go
+    del table, row_function, shared
+    release_arrow_memory()
     target = out / f"results.{args.format}"
-    _write_table(results, target)
-    written = [target, *_feasibility(table, results, out)]
-    failed = int(results["error"].notna().sum())
-    print(f"mgwsim batch: {len(results)} rows, {failed} failed; written: {', '.join(map(str, written))}")
-    return 0 if failed == 0 else 1
+    _write_results(results, target)
+    written = [target, *_feasibility(groups, results, out)]
+    print(f"mgwsim batch: {results.n_rows} rows, {results.n_failed} failed; written: {', '.join(map(str, written))}")
+    return 0 if results.n_failed == 0 else 1
+
+
+def _group_columns(table) -> dict:
+    """``typology`` and ``combination`` of the table as categories (a code per row), those it has."""
+    import pandas as pd
+
+    return {name: pd.Categorical(table[name].to_numpy()) for name in ("typology", "combination")
+            if name in table.columns}
+
+
+def _write_results(results, target: Path) -> None:
+    """``results.csv`` part by part from the batch's Parquet parts (the same text as the assembled table's), or
+    ``results.parquet`` from the assembled table."""
+    if target.suffix == ".csv":
+        write_atomically(target, results.to_csv)
+    else:
+        write_atomically(target, lambda tmp: results.read().to_parquet(tmp))
 
 
 def _show_repair(show):
@@ -400,26 +420,29 @@ def _show_repair(show):
     return show_repair
 
 
-def _feasibility(table, results, out: Path) -> list[Path]:
-    """``summary.csv`` and ``heatmap.png`` (typology × combination) when the rows carry the flags."""
-    from mgwsim.stock import CRITERIA_TITLES, DEFAULT_CRITERIA, feasibility_heatmap, feasibility_summary, stock_classes
+def _feasibility(groups: dict, results, out: Path) -> list[Path]:
+    """``summary.csv`` and ``heatmap.png`` (typology × combination) when the rows carry the flags.
+
+    ``groups``: the table's ``typology`` and ``combination`` as categories; ``results``: the batch's
+    :class:`~mgwsim.batch.StoredResults`, of which only the columns the summaries read are loaded."""
+    from mgwsim.stock import (CRITERIA_TITLES, DEFAULT_CRITERIA, feasibility_heatmap, feasibility_summary,
+                              summary_columns)
 
     flags = {c for needed in DEFAULT_CRITERIA.values() for c in needed}
-    if not {"typology", "combination"} <= set(table.columns) or not flags <= set(results.columns):
+    if not {"typology", "combination"} <= set(groups) or not flags <= set(results.columns):
         return []
     import matplotlib
-    import pandas as pd
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    joined = results  # written already: the columns the summaries group by are added in place, not in copies
-    for name in ("typology", "combination"):  # run_batch returns the rows in the table's order, with its index
-        joined[name] = pd.Categorical(table[name].to_numpy())  # a code per row: light to group a million rows by
+    joined = results.read([c for c in summary_columns() if c in results.columns])
+    for name, values in groups.items():  # the rows come in the table's order, with its index
+        joined[name] = values
     summary = feasibility_summary(joined)
     _write_csv(summary, out / "summary.csv")
-    for name, values in stock_classes(joined["typology"].astype(object)).items():
-        joined[name] = pd.Categorical(values.to_numpy())
+    for name, values in _class_columns(groups["typology"]).items():
+        joined[name] = values
     written = [out / "summary.csv"]
     for level in ("period", "size_class"):  # the same map per construction period and per size class
         _write_csv(feasibility_summary(joined, by=(level, "combination")), out / f"summary_by_{level}.csv")
@@ -436,6 +459,23 @@ def _feasibility(table, results, out: Path) -> list[Path]:
     plt.close(figure)
     print(_map_lines(joined))
     return [*written, out / "heatmap.png"]
+
+
+def _class_columns(typology) -> dict:
+    """Construction period and size class (:func:`mgwsim.stock.stock_classes`) of each row as categories, looked
+    up once per typology (``typology``: a Categorical)."""
+    import numpy as np
+    import pandas as pd
+
+    from mgwsim.stock import stock_classes
+
+    codes = np.asarray(typology.codes)
+    classes = stock_classes(pd.Series(typology.categories.to_numpy(dtype=object), dtype=object))
+    columns = {}
+    for name, values in classes.items():
+        categories, inverse = np.unique(values.to_numpy(dtype=object).astype(str), return_inverse=True)
+        columns[name] = pd.Categorical.from_codes(np.where(codes >= 0, inverse[codes], -1), categories=categories)
+    return columns
 
 
 def _map_lines(joined) -> str:

@@ -129,9 +129,9 @@ def _dominant(failing: pd.DataFrame, passed: pd.Series, groups: pd.DataFrame, by
     names = [n for n in names if n in failing.columns]
     if not names:
         return pd.Series("", index=index, dtype=object)
-    failed_rows = passed.index[~passed.to_numpy(dtype=bool)]
-    keys = [groups.loc[failed_rows, c] for c in by]
-    counts = (failing.loc[failed_rows, names].astype(np.int64).groupby(keys, sort=True, observed=True).sum()
+    failed_rows = ~passed.to_numpy(dtype=bool)  # ``failing``, ``passed`` and ``groups``: the same rows in order
+    keys = [groups[c].iloc[failed_rows] for c in by]
+    counts = (failing[names].iloc[failed_rows].astype(np.int64).groupby(keys, sort=True, observed=True).sum()
               .reindex(index, fill_value=0))
     values = counts.to_numpy()
     if values.size == 0:
@@ -163,6 +163,15 @@ def _period_label(year_from, year_to) -> str:
 
 DEFAULT_MEDIANS = ("gap_before_grants_eur", "gap_per_t_co2_eur", "works_grants_eur", "npv_eur")
 """Money columns :func:`feasibility_summary` reports the median of (those the results have)."""
+
+
+def summary_columns() -> list[str]:
+    """The result columns :func:`feasibility_summary` reads with its defaults (besides the ``by`` columns): the
+    criteria's and the failure conditions' flags, ``shortfalls``, ``eligible``, the medians, ``qualifies`` and
+    ``error``; the rest of a result row is not needed for the summaries (``mgwsim batch`` loads only these)."""
+    flags = [c for needed in DEFAULT_CRITERIA.values() for c in needed]
+    flags += [c for _, _, needed in FAILURE_CONDITIONS.values() for c in needed]
+    return list(dict.fromkeys([*flags, "shortfalls", "eligible", *DEFAULT_MEDIANS, "qualifies", "error"]))
 
 
 # ------------------------------------------------------------------------------ shares
@@ -375,26 +384,30 @@ def feasibility_summary(
     if absent or not by or not criteria:
         raise InputError(f"feasibility_summary: needs the by columns {by} and criteria; missing columns {absent}")
     ok = results[error_column].isna() if error_column else pd.Series(True, index=results.index)
+    judged_rows = ok.to_numpy(dtype=bool)
     passed = _criteria_columns(results, criteria, ok)
     groups = results[by]
     counts = groups.assign(n_failed=~ok).groupby(by, sort=True, observed=True)
     summary = pd.DataFrame({"n_buildings": counts.size(), "n_failed": counts["n_failed"].sum().astype(np.int64)})
-    judged = passed.join(groups).groupby(by, sort=True, observed=True)
+    judged_groups = groups.iloc[judged_rows]  # the judged rows, in the order of ``passed``
+    keys = [judged_groups[c] for c in by]
+    judged = passed.groupby(keys, sort=True, observed=True)
     summary["n_judged"] = judged.size().reindex(summary.index, fill_value=0).astype(np.int64)
     for name in criteria:
         summary[f"share_{name}"] = judged[name].mean().reindex(summary.index)
     if criteria_conditions is None:
         criteria_conditions = {name: CRITERIA_CONDITIONS[name] for name in criteria if name in CRITERIA_CONDITIONS}
-    failing = failing_conditions(results.loc[ok]) if criteria_conditions else pd.DataFrame(index=results.index[ok])
-    judged_groups = groups.loc[ok]
+    failing = (failing_conditions(results).iloc[judged_rows] if criteria_conditions
+               else pd.DataFrame(index=results.index[judged_rows]))
     for name in failing.columns:
-        summary[f"share_fails_{name}"] = failing[name].groupby(
-            [judged_groups[c] for c in by], sort=True, observed=True).mean().reindex(summary.index)
+        summary[f"share_fails_{name}"] = failing[name].groupby(keys, sort=True, observed=True).mean().reindex(
+            summary.index)
     for name, names in criteria_conditions.items():
         summary[f"dominant_failure_{name}"] = _dominant(failing, passed[name], judged_groups, by, names, summary.index)
     columns, rows = _median_columns(results, medians, over, ok)
     if columns:
-        values = results.loc[rows, by].join(results.loc[rows, columns].astype(float))
+        selected = rows.to_numpy(dtype=bool)
+        values = results[by].iloc[selected].assign(**{c: results[c].iloc[selected].astype(float) for c in columns})
         middle = values.groupby(by, sort=True, observed=True)[columns].median()
         for column in columns:
             summary[f"median_{column}"] = middle[column].reindex(summary.index)

@@ -13,15 +13,16 @@ CO2, lock-in and the feasibility flags of :func:`mgwsim.stock.feasibility_summar
 :func:`city_row` does the same for the twelve :data:`CITY_COMBINATIONS` (and the 26 :data:`RICH_COMBINATIONS` with
 EV, MV cabin, dynamic tariff, roof insulation, emitter upgrade and battery) with the building-independent
 work prepared once per worker (:class:`CityModel`), for stocks of thousands of buildings.
+With ``collect=False`` the driver keeps no results: :class:`StoredResults` reads them from the parts.
 """
 
 from mgwsim.batch._engine import read_table, run_batch
+from mgwsim.batch._results import StoredResults
 from mgwsim.batch._rows import RESERVED_COLUMNS, row_seed
 from mgwsim.batch._store import DamagedOutputWarning
 from mgwsim.batch.city import CITY_COMBINATIONS, RICH_COMBINATIONS, CityModel, Combination, city_row, city_table
 from mgwsim.batch.examples import COMBINATIONS, demand_row, demand_shared, variant_row, variant_shared
 
 __all__ = ["CITY_COMBINATIONS", "COMBINATIONS", "RICH_COMBINATIONS", "CityModel", "Combination", "DamagedOutputWarning",
-           "RESERVED_COLUMNS", "city_row", "city_table", "demand_row", "demand_shared", "read_table", "row_seed",
-           "run_batch",
-           "variant_row", "variant_shared"]
+           "RESERVED_COLUMNS", "StoredResults", "city_row", "city_table", "demand_row", "demand_shared", "read_table",
+           "row_seed", "run_batch", "variant_row", "variant_shared"]

@@ -16,10 +16,11 @@ import pyarrow as pa
 from tqdm.auto import tqdm
 
 from mgwsim.batch import _rows, _store
+from mgwsim.batch._results import StoredPart, StoredResults
 from mgwsim.errors import DataError, InputError, check_number
 
 _OWNER = "run_batch"
-ChunkDone = Callable[[int, pd.DataFrame], None]
+ChunkDone = Callable[[np.ndarray, pd.DataFrame], None]
 
 
 def read_table(table) -> pd.DataFrame:
@@ -36,16 +37,26 @@ def read_table(table) -> pd.DataFrame:
         raise InputError(f"{_OWNER}.table = {str(path)!r}: the suffix must be .csv, .parquet or .pq")
     kind = "CSV" if suffix == ".csv" else "Parquet"
     try:
-        return pd.read_csv(path, index_col=0) if suffix == ".csv" else pd.read_parquet(path)
+        table = pd.read_csv(path, index_col=0) if suffix == ".csv" else pd.read_parquet(path)
     except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid and pandas' ParserError are ValueErrors
         reason = " ".join(str(exc).split()) or type(exc).__name__
         raise DataError(f"{_OWNER}.table = {str(path)!r} cannot be read as {kind} ({reason})") from None
+    release_arrow_memory()
+    return table
+
+
+def release_arrow_memory() -> None:
+    """Give the memory Arrow's pool keeps after reading or hashing back to the system (0.1 GB after reading a
+    table of a million rows, measured: docs/batch.md, memory of a city batch)."""
+    pa.default_memory_pool().release_unused()
 
 
 def _validate(table: pd.DataFrame, row_function, chunk_size, n_workers, client) -> None:
-    if table.index.has_duplicates:
+    # not index.has_duplicates: the index would keep that hash table (0.1 GB for a million text ids) all the batch
+    duplicated = pd.Series(table.index, copy=False).duplicated().to_numpy()
+    if duplicated.any():
         raise InputError(f"{_OWNER}.table: the index (row id) must be unique; duplicated: "
-                         f"{list(table.index[table.index.duplicated()].unique()[:5])}")
+                         f"{list(pd.unique(table.index[duplicated])[:5])}")
     clash = [c for c in table.columns if c in _rows.RESERVED_COLUMNS]
     if clash:
         raise InputError(f"{_OWNER}.table has column(s) {clash} reserved for the output; rename them")
@@ -64,17 +75,17 @@ def _check_count(value, field: str) -> None:
     check_number(value, field, owner=_OWNER, low=1)
 
 
-def _chunks(table: pd.DataFrame, todo: np.ndarray, chunk_size: int) -> Iterator[tuple[int, pd.DataFrame]]:
-    """(position of the first row in ``table``, rows) for the rows still to do, in input order."""
+def _chunks(table: pd.DataFrame, todo: np.ndarray, chunk_size: int) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
+    """(positions of the rows in ``table``, rows) for the rows still to do, in input order."""
     positions = np.flatnonzero(todo)
     for start in range(0, positions.size, chunk_size):
         block = positions[start:start + chunk_size]
-        yield int(block[0]), table.iloc[block]
+        yield block, table.iloc[block]
 
 
 def _run_in_process(chunks, row_function, shared, seed, on_done: ChunkDone) -> None:
-    for first, chunk in chunks:
-        on_done(first, _rows.run_chunk(chunk, row_function, shared, seed))
+    for positions, chunk in chunks:
+        on_done(positions, _rows.run_chunk(chunk, row_function, shared, seed))
 
 
 def _run_process_pool(chunks, row_function, shared, seed, n_workers: int, on_done: ChunkDone) -> None:
@@ -83,8 +94,8 @@ def _run_process_pool(chunks, row_function, shared, seed, n_workers: int, on_don
                                       initializer=_rows.init_worker, initargs=(row_function, shared, seed))
     pending: dict[cf.Future, int] = {}
     try:
-        for first, chunk in chunks:
-            pending[executor.submit(_rows.run_chunk_in_worker, chunk)] = first
+        for positions, chunk in chunks:
+            pending[executor.submit(_rows.run_chunk_in_worker, chunk)] = positions
             if len(pending) >= 2 * n_workers:
                 _collect_first(pending, on_done)
         while pending:
@@ -108,18 +119,18 @@ def _run_dask(chunks, row_function, shared, seed, client, on_done: ChunkDone) ->
 
     shared_ref = client.scatter([shared], broadcast=True, hash=False)[0] if shared is not None else None
     limit = 2 * max(1, sum(client.nthreads().values())) + 2
-    firsts = {}
+    positions_of = {}
 
-    def submit(first, chunk):
+    def submit(positions, chunk):
         future = client.submit(_rows.run_chunk, chunk, row_function, shared_ref, seed, pure=False)
-        firsts[future.key] = first
+        positions_of[future.key] = positions
         return future
 
     iterator = iter(chunks)
     queue = as_completed([submit(*c) for c in itertools.islice(iterator, limit)])
     try:
         for future in queue:
-            on_done(firsts.pop(future.key), future.result())
+            on_done(positions_of.pop(future.key), future.result())
             for next_chunk in itertools.islice(iterator, 1):
                 queue.add(submit(*next_chunk))
     except BaseException:
@@ -170,7 +181,8 @@ def run_batch(
     progress: bool | None = None,
     shared=None,
     seed: int = 0,
-) -> pd.DataFrame:
+    collect: bool = True,
+) -> pd.DataFrame | StoredResults:
     """Run ``row_function`` on every row of ``table``: one KPI row per input row.
 
     Parameters
@@ -204,13 +216,20 @@ def run_batch(
     seed : int
         Batch seed; each row's seed is :func:`row_seed` ``(row_id, seed)``, so results do not
         depend on workers, chunk size or resuming.
+    collect : bool
+        True (default): return the results as one DataFrame. False (needs ``output``): the
+        driver keeps no finished chunk, only which rows each part holds, and returns a
+        :class:`~mgwsim.batch.StoredResults` that reads them from the parts in input order,
+        whole (``read()``, equal to the DataFrame), a few columns at a time or part by part
+        (``to_csv``): a million city rows without the results in memory (docs/batch.md).
 
     Returns
     -------
     pandas.DataFrame
         Indexed like ``table`` (same order), the KPI columns (first appearance order), then
         ``error`` (None, or ``"ExceptionType: message"``) and ``seed``. A KPI a row did not
-        return (e.g. because it failed) is missing (NaN/None).
+        return (e.g. because it failed) is missing (NaN/None). With ``collect=False`` a
+        :class:`~mgwsim.batch.StoredResults` of the same rows.
 
     Notes
     -----
@@ -228,14 +247,17 @@ def run_batch(
     _validate(table, row_function, chunk_size, n_workers, client)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise InputError(f"{_OWNER}.seed must be an int >= 0, got {seed!r}")
-    parts, todo, save = _resume(table, row_function, int(seed), output, shared)
+    if not isinstance(collect, bool) or (not collect and output is None):
+        raise InputError(f"{_OWNER}.collect must be True, or False with output= (the parts it reads), "
+                         f"got collect={collect!r}, output={output!r}")
+    parts, todo, save = _resume(table, row_function, int(seed), output, shared, keep=collect)
     n_todo = int(todo.sum())
     with tqdm(total=len(table), initial=len(table) - n_todo, unit="row", desc="mgwsim batch", smoothing=0.05,
               disable=not _show_progress(progress), file=sys.stderr) as bar:
         chunks = _chunks(table, todo, chunk_size)
-        _dispatch(chunks, row_function, shared, int(seed), _on_done(parts, save, bar), client=client,
+        _dispatch(chunks, row_function, shared, int(seed), _on_done(parts, save, bar, keep=collect), client=client,
                   n_workers=min(n_workers or os.cpu_count() or 1, -(-n_todo // chunk_size)))
-    return _assemble(parts, table)
+    return _assemble(parts, table) if collect else StoredResults(parts, table.index)
 
 
 def _dispatch(chunks, row_function, shared, seed, on_done: ChunkDone, *, client, n_workers: int) -> None:
@@ -250,31 +272,38 @@ def _dispatch(chunks, row_function, shared, seed, on_done: ChunkDone, *, client,
         _run_process_pool(chunks, row_function, shared, seed, n_workers, on_done)
 
 
-def _resume(table, row_function, seed, output, shared=None) -> tuple[list[pa.Table], np.ndarray, Callable | None]:
-    """Finished chunks in ``output`` (if any, as Arrow tables), the mask of rows still to do and how to save a
-    chunk's Arrow table (or None)."""
+def _resume(table, row_function, seed, output, shared=None, keep: bool = True
+            ) -> tuple[list[pa.Table] | list[StoredPart], np.ndarray, Callable | None]:
+    """Finished chunks in ``output`` (if any: as Arrow tables, or as :class:`StoredPart` when not ``keep``), the
+    mask of rows still to do and how to save a chunk's Arrow table (or None; it returns the part's path)."""
     if output is None:
         return [], np.ones(len(table), dtype=bool), None
     manifest = _store.make_manifest(table, row_function, seed, shared)
     directory, trusted = _store.open_output(output, manifest)
     batch = _store.fingerprint(manifest)
-    parts = _store.read_parts(directory, table.index, batch, trusted=trusted)
+    parts = _store.read_parts(directory, table.index, batch, trusted=trusted, keep=keep)
     done = np.zeros(len(table), dtype=bool)
     for part in parts:
-        done[table.index.get_indexer(_rows.row_ids(part))] = True
+        done[part.positions if isinstance(part, StoredPart) else table.index.get_indexer(_rows.row_ids(part))] = True
     return parts, ~done, lambda first, part: _store.write_part(_store.part_path(directory, first), part, batch)
 
 
-def _on_done(parts: list[pa.Table], save, bar) -> ChunkDone:
-    """What the driver does with a finished chunk: write it (``save``, as an Arrow table) and keep it as one."""
-    errors = [sum(len(t) - t.column("error").null_count for t in parts)]
+def _failed(part: pa.Table | StoredPart) -> int:
+    if isinstance(part, StoredPart):
+        return part.n_rows - part.null_count("error")
+    return len(part) - part.column("error").null_count
 
-    def on_done(first: int, frame: pd.DataFrame | pa.Table) -> None:
+
+def _on_done(parts: list, save, bar, keep: bool = True) -> ChunkDone:
+    """What the driver does with a finished chunk: write it (``save``, as an Arrow table) and keep it as one, or
+    (not ``keep``) only where it is and which rows it holds (:class:`StoredPart`)."""
+    errors = [sum(_failed(part) for part in parts)]
+
+    def on_done(positions: np.ndarray, frame: pd.DataFrame | pa.Table) -> None:
         arrow = frame if isinstance(frame, pa.Table) else _rows.to_arrow(frame)
-        if save is not None:
-            save(first, arrow)
-        parts.append(arrow)
-        errors[0] += len(arrow) - arrow.column("error").null_count
+        path = save(int(positions[0]), arrow) if save is not None else None
+        parts.append(arrow if keep else StoredPart.of(path, positions, arrow, like=parts[-1] if parts else None))
+        errors[0] += _failed(arrow)
         bar.set_postfix(failed=errors[0], refresh=False)
         bar.update(len(frame))
 

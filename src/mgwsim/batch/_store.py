@@ -34,6 +34,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from mgwsim.batch._results import StoredPart
 from mgwsim.batch._rows import row_ids
 from mgwsim.errors import DataError, InputError
 
@@ -55,6 +56,7 @@ def table_sha256(table: pd.DataFrame) -> str:
     digest.update(pd.util.hash_pandas_object(table, index=True).to_numpy().tobytes())
     digest.update(json.dumps([[str(c), str(t)] for c, t in table.dtypes.items()]).encode())
     digest.update(json.dumps([str(table.index.name), str(table.index.dtype)]).encode())
+    pa.default_memory_pool().release_unused()  # the hashing's temporaries (0.1 GB for a million rows)
     return digest.hexdigest()
 
 
@@ -172,17 +174,20 @@ def part_path(directory: Path, first_position: int) -> Path:
     return directory / f"part-{first_position:012d}.parquet"
 
 
-def write_part(path: Path, rows: pa.Table | pd.DataFrame, batch: bytes) -> None:
+def write_part(path: Path, rows: pa.Table | pd.DataFrame, batch: bytes) -> Path:
     """Write one chunk's KPI rows (an Arrow table of :func:`mgwsim.batch._rows.to_arrow`, or a DataFrame)
-    atomically (temporary file, then rename) with the batch fingerprint ``batch``."""
+    atomically (temporary file, then rename) with the batch fingerprint ``batch``; returns ``path``."""
     table = rows if isinstance(rows, pa.Table) else pa.Table.from_pandas(rows, preserve_index=True)
     table = table.replace_schema_metadata({**(table.schema.metadata or {}), _FINGERPRINT_KEY: batch})
     _write_atomic(path, lambda tmp: pq.write_table(table, tmp))
+    return path
 
 
-def read_parts(directory: Path, index: pd.Index, batch: bytes, *, trusted: bool = True) -> list[pa.Table]:
+def read_parts(directory: Path, index: pd.Index, batch: bytes, *, trusted: bool = True, keep: bool = True
+               ) -> list[pa.Table] | list[StoredPart]:
     """The finished chunks in ``directory`` as Arrow tables (row ids: :func:`mgwsim.batch._rows.row_ids`); every
-    row id must belong to ``index`` (once).
+    row id must belong to ``index`` (once). Not ``keep``: each part is read (and so checked) whole, then only
+    where it is and which rows it holds are kept (:class:`~mgwsim.batch._results.StoredPart`).
 
     A damaged part (see the module) is deleted with one :class:`DamagedOutputWarning` naming
     it, so that its rows are computed again. ``batch`` is this batch's :func:`fingerprint`;
@@ -192,7 +197,7 @@ def read_parts(directory: Path, index: pd.Index, batch: bytes, *, trusted: bool 
     for path in sorted(directory.glob(_PART_GLOB)):
         frame, reason = _read_part(path, batch, trusted)
         if reason is None:
-            frames.append(frame)
+            frames.append(frame if keep else _stored(path, frame, index, frames[-1][0] if frames else None))
         else:
             damaged.append(f"{path.name} ({reason})")
             path.unlink(missing_ok=True)
@@ -202,13 +207,19 @@ def read_parts(directory: Path, index: pd.Index, batch: bytes, *, trusted: bool 
         warnings.warn(f"{directory}: {len(damaged)} damaged part(s) deleted, their rows are computed again: {listed}",
                       DamagedOutputWarning, stacklevel=3)
     if frames:
-        ids = pd.Index(np.concatenate([row_ids(f).to_numpy() for f in frames]))
+        ids = pd.Index(np.concatenate([(row_ids(f) if keep else f[1]).to_numpy() for f in frames]))
         if ids.has_duplicates:
             raise DataError(f"{directory} holds rows twice: {list(ids[ids.duplicated()][:5])}")
         unknown = ids.difference(index)
         if len(unknown):
             raise DataError(f"{directory} holds rows that are not in the table: {list(unknown[:5])}")
-    return frames
+    return frames if keep else [part for part, _ in frames]
+
+
+def _stored(path: Path, table: pa.Table, index: pd.Index, like: StoredPart | None) -> tuple[StoredPart, pd.Index]:
+    """A part without its values: where it is, its rows' positions in ``index``, schema and nulls; and its ids."""
+    ids = row_ids(table)
+    return StoredPart.of(path, index.get_indexer(ids), table, like), ids
 
 
 def _read_part(path: Path, batch: bytes, trusted: bool) -> tuple[pa.Table | None, str | None]:
