@@ -157,10 +157,10 @@ def _ev_and_balance(wx, out, pv, common):
     sessions = generate_sessions(wx.index, ChargingSite(n_points=8, n_cars=8, site_limit_kw=25.0), seed=1)
     a, other = sessions.arrays, common + plant_kw
 
-    def ev():
-        charging._charging_kernel(STRATEGIES.index("pv_surplus"), wx.step_h, other, pv, np.zeros(n), 25.0,
-                                  a["arrival"], a["departure"], a["need_kwh"], a["max_power_kw"], a["point"],
-                                  np.zeros((n, 8)), np.zeros(len(sessions)))
+    def ev():  # the site total only, as the study asks for it (simulate_charging(per_point=False))
+        charging._charge(STRATEGIES.index("pv_surplus"), wx.step_h, other, pv, np.zeros(n), 25.0, a["arrival"],
+                         a["departure"], a["need_kwh"], a["max_power_kw"], a["point"], 8, False, np.zeros((0, 8)),
+                         np.zeros(n), np.zeros(len(sessions)))
     ev_kw = np.zeros(n)  # the balance's arithmetic does not depend on the values
     total = plant_kw + common + ev_kw
 
