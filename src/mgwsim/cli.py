@@ -705,9 +705,9 @@ def build_parser() -> argparse.ArgumentParser:
     stock.add_argument("--seed", type=int, default=0, help="stock seed (default: 0)")
     stock.add_argument("--combinations", default="simple",
                        help="'simple' (the twelve heat-pump share x backup x PV combinations, default), 'rich' (also "
-                            "EV, MV cabin, dynamic tariff, roof insulation first, emitter upgrade and battery: 26 "
-                            "combinations, mgwsim.batch.city.RICH_COMBINATIONS) or names separated by commas "
-                            "(e.g. hp50_gas_pv,hp70_elec_pv_ev_bat)")
+                            "EV, MV cabin, dynamic tariff, roof insulation first, emitter upgrade, battery, ground, "
+                            "exhaust-air and water sources and the heat network: mgwsim.batch.city.RICH_COMBINATIONS) "
+                            "or names separated by commas (e.g. hp50_gas_pv,hp70_elec_pv_ev_bat)")
     stock.set_defaults(func=_stock)
     weather = commands.add_parser("weather", help="weather files", description="Weather files.")
     weather_commands = weather.add_subparsers(dest="weather_command", required=True, metavar="COMMAND")
