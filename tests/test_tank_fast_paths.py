@@ -100,16 +100,29 @@ def test_the_uncounted_tank_view_is_the_tank_itself():
     np.testing.assert_array_equal(tank, [60.0, 55.0, 55.0, 55.0, 10.0])
 
 
+@pytest.fixture(scope="module")
+def counted_kernel():
+    """The kernel with the tank's nodes reference-counted, compiled once for the module (uncached: ~10-20 s)."""
+    from benchmarks.bench_system import _counted_tank_kernel
+    return _counted_tank_kernel()
+
+
+@pytest.fixture(scope="module")
+def generic_nodes_kernel():
+    """The kernel with its tank loops for any node count, compiled once for the module (uncached)."""
+    from benchmarks.bench_system import _generic_nodes_kernel
+    return _generic_nodes_kernel()
+
+
 @pytest.mark.parametrize("pv_led", [False, True], ids=["heat_led", "pv_led"])
-def test_the_uncounted_tank_gives_the_counted_kernel_bit_for_bit(weather, year, pv_led):
+def test_the_uncounted_tank_gives_the_counted_kernel_bit_for_bit(weather, year, pv_led, counted_kernel):
     """The kernel with the tank's nodes reference-counted (before 2026-12-07, ``benchmarks/bench_system.py``)
     and without: the same year to the last bit, coupled, on the demo plant."""
-    from benchmarks.bench_system import _counted_tank_kernel
     demand, pv = year
     options = dict(control=Control("pv_led") if pv_led else Control(), pv_kw=pv, coupled=True)
     fast = simulate_system(demand, _demo_plant(), weather, **options)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(kernel, "plant_kernel", _counted_tank_kernel())
+        patch.setattr(kernel, "plant_kernel", counted_kernel)
         counted = simulate_system(demand, _demo_plant(), weather, **options)
     for column in fast.hourly.columns:
         np.testing.assert_array_equal(fast.hourly[column].to_numpy(), counted.hourly[column].to_numpy(),
@@ -117,16 +130,16 @@ def test_the_uncounted_tank_gives_the_counted_kernel_bit_for_bit(weather, year, 
 
 
 @pytest.mark.parametrize("pv_led", [False, True], ids=["heat_led", "pv_led"])
-def test_the_unrolled_tank_loops_give_the_loops_for_any_node_count_bit_for_bit(weather, year, pv_led):
+def test_the_unrolled_tank_loops_give_the_loops_for_any_node_count_bit_for_bit(weather, year, pv_led,
+                                                                              generic_nodes_kernel):
     """The kernel compiled for the default 5 nodes (``kernel.UNROLLED_NODES``) and for any node count: the same
     coupled year of the demo plant to the last bit."""
-    from benchmarks.bench_system import _generic_nodes_kernel
     assert HotWater().nodes == kernel.UNROLLED_NODES  # the specialised count is the default one
     demand, pv = year
     options = dict(control=Control("pv_led") if pv_led else Control(), pv_kw=pv, coupled=True)
     unrolled = simulate_system(demand, _demo_plant(), weather, **options)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(kernel, "plant_kernel", _generic_nodes_kernel())
+        patch.setattr(kernel, "plant_kernel", generic_nodes_kernel)
         generic = simulate_system(demand, _demo_plant(), weather, **options)
     for column in unrolled.hourly.columns:
         np.testing.assert_array_equal(unrolled.hourly[column].to_numpy(), generic.hourly[column].to_numpy(),
