@@ -762,8 +762,8 @@ def test_a_heat_networks_heat_follows_gas_unless_given_its_own_rate():
     np.testing.assert_allclose(follows.growth("district_heat"), [0.0, 1.0, 1.05, 1.05 ** 2])
     own = Finance(horizon_years=3, escalation_frac={"gas": 0.05, "district_heat": 0.01})
     np.testing.assert_allclose(own.growth("district_heat"), [0.0, 1.0, 1.01, 1.01 ** 2])
-    case = business_case(Option("network", (), {"district_heat": 1000.0}), Option("gas", (), {"gas": 1000.0}),
-                         Finance(horizon_years=10, discount_rate_frac=0.03, escalation_frac={"gas": 0.04}, vat_frac=0.0))
+    finance = Finance(horizon_years=10, discount_rate_frac=0.03, escalation_frac={"gas": 0.04}, vat_frac=0.0)
+    case = business_case(Option("network", (), {"district_heat": 1000.0}), Option("gas", (), {"gas": 1000.0}), finance)
     assert case.npv_eur == pytest.approx(0.0, abs=1e-9)  # same bill, same escalation: neither is cheaper
 
 

@@ -22,8 +22,9 @@ COP at 20 °C, no gain is claimed beyond the fitted range).
 Capacity: the unit's full-load capacity from the declaration's full-load points
 (:func:`full_load_points`): the EN 14511 rating points (A7/W35, A7/W55) and the EN 14825 points at
 the bivalent temperature Tbiv and the operation limit TOL; per application a least-squares line in
-the source temperature, linear in the sink between the applications (:func:`_capacity_function`). EN 14825:2022 (3.1) defines Tbiv as the lowest outdoor temperature at which the unit is
-declared to meet the whole part load, so its Pdh is the full capacity there; at TOL the unit runs
+the source temperature, linear in the sink between the applications (:func:`_capacity_function`).
+EN 14825:2022 (3.1) defines Tbiv as the lowest outdoor temperature at which the unit is declared to
+meet the whole part load, so its Pdh is the full capacity there; at TOL the unit runs
 at its full capacity unless it covers the load, so Pdh(TOL) is the capacity or a lower bound of it
 (conservative). Prated is the design *load* at -10 °C, not the unit's capacity: a unit with
 Prated 29.2 kW may declare 20.4 kW at TOL = -10 °C, the rest being the backup heater's share
