@@ -662,21 +662,21 @@ def test_a_batch_row_runs_with_every_refrigerant_and_default_arguments(model, re
 
 
 def test_the_year_n_brine_on_one_year_equals_the_full_superposition():
-    """periodic_brine_degc (the years folded into one year's convolution) = the last year of borefield_brine_degc
-    (all years convolved), for 1, 2 and 20 years, finite and infinite line source, a field of 15 boreholes."""
+    """borefield_brine_degc's last year (the years folded into one year's convolution) = the last year of all years
+    convolved (``all_years=True``), for 1, 2 and 20 years, finite and infinite line source, 15 boreholes."""
     from mgwsim.study.heat_sources import GroundLoop
-    from mgwsim.system.sources import borefield_brine_degc, periodic_brine_degc
+    from mgwsim.system.sources import borefield_brine_degc
 
     field = GroundLoop(total_length_m=1470.0).borefield()
     hours = np.arange(8760)
     load = 20.0 + 15.0 * np.cos(2.0 * np.pi * hours / 8760.0) + np.random.default_rng(0).random(8760) * 5.0
     for model in ("finite", "infinite"):
         for years in (1, 2, 20):
-            full = borefield_brine_degc(field, load, years, model=model)
-            np.testing.assert_allclose(periodic_brine_degc(field, load, years, model=model), full, rtol=0, atol=1e-9)
-    assert full.min() < periodic_brine_degc(field, load, 1).min()  # twenty years cool the ground
+            full = borefield_brine_degc(field, load, years, model=model, all_years=True)[-load.size:]
+            np.testing.assert_allclose(borefield_brine_degc(field, load, years, model=model), full, rtol=0, atol=1e-9)
+    assert full.min() < borefield_brine_degc(field, load, 1).min()  # twenty years cool the ground
     with pytest.raises(InputError, match="years"):
-        periodic_brine_degc(field, load, 0)
+        borefield_brine_degc(field, load, 0)
 
 
 def test_the_exhaust_air_units_and_the_borefield_are_sized_by_their_rules(model):

@@ -114,19 +114,25 @@ def generic_nodes_kernel():
     return _generic_nodes_kernel()
 
 
+def _assert_same_coupled_year(other_kernel, weather, year, pv_led: bool):
+    """The demo plant's coupled year with the present plant kernel and with ``other_kernel``: every column equal to
+    the last bit."""
+    demand, pv = year
+    options = dict(control=Control("pv_led") if pv_led else Control(), pv_kw=pv, coupled=True)
+    present = simulate_system(demand, _demo_plant(), weather, **options)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(kernel, "plant_kernel", other_kernel)
+        other = simulate_system(demand, _demo_plant(), weather, **options)
+    for column in present.hourly.columns:
+        np.testing.assert_array_equal(present.hourly[column].to_numpy(), other.hourly[column].to_numpy(),
+                                      err_msg=column)
+
+
 @pytest.mark.parametrize("pv_led", [False, True], ids=["heat_led", "pv_led"])
 def test_the_uncounted_tank_gives_the_counted_kernel_bit_for_bit(weather, year, pv_led, counted_kernel):
     """The kernel with the tank's nodes reference-counted (before 2026-12-07, ``benchmarks/bench_system.py``)
     and without: the same year to the last bit, coupled, on the demo plant."""
-    demand, pv = year
-    options = dict(control=Control("pv_led") if pv_led else Control(), pv_kw=pv, coupled=True)
-    fast = simulate_system(demand, _demo_plant(), weather, **options)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(kernel, "plant_kernel", counted_kernel)
-        counted = simulate_system(demand, _demo_plant(), weather, **options)
-    for column in fast.hourly.columns:
-        np.testing.assert_array_equal(fast.hourly[column].to_numpy(), counted.hourly[column].to_numpy(),
-                                      err_msg=column)
+    _assert_same_coupled_year(counted_kernel, weather, year, pv_led)
 
 
 @pytest.mark.parametrize("pv_led", [False, True], ids=["heat_led", "pv_led"])
@@ -135,15 +141,7 @@ def test_the_unrolled_tank_loops_give_the_loops_for_any_node_count_bit_for_bit(w
     """The kernel compiled for the default 5 nodes (``kernel.UNROLLED_NODES``) and for any node count: the same
     coupled year of the demo plant to the last bit."""
     assert HotWater().nodes == kernel.UNROLLED_NODES  # the specialised count is the default one
-    demand, pv = year
-    options = dict(control=Control("pv_led") if pv_led else Control(), pv_kw=pv, coupled=True)
-    unrolled = simulate_system(demand, _demo_plant(), weather, **options)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(kernel, "plant_kernel", generic_nodes_kernel)
-        generic = simulate_system(demand, _demo_plant(), weather, **options)
-    for column in unrolled.hourly.columns:
-        np.testing.assert_array_equal(unrolled.hourly[column].to_numpy(), generic.hourly[column].to_numpy(),
-                                      err_msg=column)
+    _assert_same_coupled_year(generic_nodes_kernel, weather, year, pv_led)
 
 
 def _reference_plant_kernel():

@@ -103,7 +103,7 @@ from mgwsim.system import (
     gas_boiler_reference,
     heat_network_plant,
 )
-from mgwsim.system.sources import periodic_brine_degc
+from mgwsim.system.sources import borefield_brine_degc
 from mgwsim.system.simulate import _check_in_grid, _defrost, _hot_water_series, plant_buffers, plant_flows, run_plant
 from mgwsim.weather import default_weather
 
@@ -1073,8 +1073,8 @@ def city_source_series(variant, series: tuple, model: CityModel) -> tuple[np.nda
 def year_n_brine_degc(loop: GroundLoop, load_kw: np.ndarray) -> np.ndarray:
     """The brine of the last of ``loop.years`` years of the hourly ground load ``load_kw`` [kW] [°C per hour]: the
     year-N brine of :func:`mgwsim.study.heat_sources.ground_brine` (finite or infinite line source, temporal
-    superposition), on one year's FFT (:func:`mgwsim.system.sources.periodic_brine_degc`)."""
-    return periodic_brine_degc(loop.borefield(), load_kw, loop.years, model=loop.model)
+    superposition), on one year's FFT (:func:`mgwsim.system.sources.borefield_brine_degc`)."""
+    return borefield_brine_degc(loop.borefield(), load_kw, loop.years, model=loop.model)
 
 
 def study_row_kpis(inputs: StudyInputs, result: VariantResult, reference: VariantResult, design_kw: float,

@@ -287,7 +287,8 @@ def borefield_brine_degc(
     by hour, as a convolution by FFT (Marcotte & Pasquier 2008, Geothermics 37, 651-665),
     which replaces the load aggregation schemes (monthly blocks, Bernier et al. 2004,
     ASHRAE Trans. 110(2); Claesson & Javed 2012) at no loss of accuracy. Each value is
-    the temperature at the end of the hour.
+    the temperature at the end of the hour. The last year alone is computed on one year's FFT
+    with the years folded into the pulse response (:func:`_last_year_folded`, equal to rounding).
 
     Parameters
     ----------
@@ -315,35 +316,29 @@ def borefield_brine_degc(
     if isinstance(years, bool) or not isinstance(years, (int, np.integer)):
         raise InputError(f"borefield_brine_degc.years must be an integer, got {years!r}")
     check_number(years, "years", owner="borefield_brine_degc", low=1, high=100)
+    if not all_years:
+        return _last_year_folded(borefield, load, int(years), model)
     q_w_m = np.tile(load, int(years)) * 1000.0 / borefield.total_length_m
     g = borefield_g_function(borefield, np.arange(1, q_w_m.size + 1, dtype=float), model=model)
     pulse = np.diff(np.concatenate(([0.0], g)))
     wall_drop = fftconvolve(q_w_m, pulse)[: q_w_m.size] / (2.0 * math.pi * borefield.ground_conductivity_w_mk)
-    brine = borefield.undisturbed_ground_degc - q_w_m * borefield.borehole_resistance_mk_w - wall_drop
-    return np.ascontiguousarray(brine if all_years else brine[-load.size:])
+    return np.ascontiguousarray(borefield.undisturbed_ground_degc - q_w_m * borefield.borehole_resistance_mk_w
+                                - wall_drop)
 
 
-def periodic_brine_degc(borefield: Borefield, extraction_kw_hourly, years: int, *, model: str = "finite") -> np.ndarray:
-    """The last year of :func:`borefield_brine_degc` (the one-year load repeated ``years`` times) on one year's FFT.
+def _last_year_folded(borefield: Borefield, load: np.ndarray, years: int, model: str) -> np.ndarray:
+    """The last year of the one-year ``load`` [kW] repeated ``years`` times, on one year's FFT.
 
     With the load periodic, the superposition over all years folds into one year: the wall drop at hour t of
     year N is ``Σ_s q'_s P(t - s) / (2πk)`` with the pulse response summed over the years,
-    ``P(m) = Σ_k pulse(k n + m)`` for lags m = -(n-1)..n-1 (pulse 0 at negative lags). The same terms as
-    :func:`borefield_brine_degc` summed in another order (equal to rounding), with an FFT of about 3n values
-    instead of 2Nn (20 years: about 40 times fewer). Same parameters (hourly load [kW], 1..100 years).
+    ``P(m) = Σ_k pulse(k n + m)`` for lags m = -(n-1)..n-1 (pulse 0 at negative lags). The same terms as the
+    convolution of all years summed in another order (equal to rounding), with an FFT of about 3n values
+    instead of 2Nn (20 years: about 40 times fewer).
     """
-    if not isinstance(borefield, Borefield):
-        raise InputError(f"periodic_brine_degc.borefield must be a Borefield, got {type(borefield).__name__}")
-    load = check_series(extraction_kw_hourly, "extraction_kw_hourly", owner="periodic_brine_degc")
-    if load.size == 0:
-        raise InputError("periodic_brine_degc.extraction_kw_hourly is empty")
-    if isinstance(years, bool) or not isinstance(years, (int, np.integer)):
-        raise InputError(f"periodic_brine_degc.years must be an integer, got {years!r}")
-    check_number(years, "years", owner="periodic_brine_degc", low=1, high=100)
     n = load.size
     q_w_m = load * 1000.0 / borefield.total_length_m
-    g = borefield_g_function(borefield, np.arange(1, int(years) * n + 1, dtype=float), model=model)
-    blocks = np.diff(np.concatenate(([0.0], g))).reshape(int(years), n)  # blocks[k, m] = pulse(k n + m)
+    g = borefield_g_function(borefield, np.arange(1, years * n + 1, dtype=float), model=model)
+    blocks = np.diff(np.concatenate(([0.0], g))).reshape(years, n)  # blocks[k, m] = pulse(k n + m)
     lags = np.concatenate((blocks[:-1].sum(axis=0)[1:], blocks.sum(axis=0)))  # P(-(n-1)) .. P(n-1)
     wall_drop = fftconvolve(q_w_m, lags)[n - 1:2 * n - 1] / (2.0 * math.pi * borefield.ground_conductivity_w_mk)
     return np.ascontiguousarray(borefield.undisturbed_ground_degc - q_w_m * borefield.borehole_resistance_mk_w
