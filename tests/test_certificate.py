@@ -13,6 +13,7 @@ from mgwsim.heatpump.certificate import (EN14825_AVERAGE_HOURS, EN14825_AVERAGE_
                                          fit_certificate, keymark_points, keymark_products, part_load_ratio,
                                          read_certificate_points, scop_from_declared, scop_from_map)
 from mgwsim.heatpump.datasheet import hplib_database, hplib_map
+from tests.reference.keymark_declarations import COLLECTIVE_OTHER_MAKERS
 
 AIR_GRID = (np.arange(-30.0, 21.0), np.arange(22.0, 61.0))  # the grid of issue 17
 MAP_GRID = (np.arange(-20.0, 21.0), np.arange(22.0, 61.0))
@@ -188,6 +189,8 @@ def test_held_out_points_of_collective_units_median_error():
     the ancillary power, 9.3 % also without the market prior). Issue 17's target of 5 % is not reached:
     the 55 °C TOL point (+46 to +55 %), A of the 55 °C application predicted from 35 °C points
     (+15 to +19 %), Tbiv (+10 to +17 %) and C when not fitted (-12 to -18 %) carry the largest errors.
+    The form itself bounds it: fitted to all 10-12 declared points of each unit its median at the same 114
+    slots is 6.0 % (3.4 % on other makers' units); the variants tried are in ``tools/certificate_fit_variants.py``.
     """
     errors = [e for keys in HELD_OUT_SUBSETS.values() for e in _collective_held_out_errors(keys, ancillary=True)]
     assert len(errors) == 114
@@ -225,16 +228,22 @@ OTHER_MAKERS = {
 }
 
 
-def _other_maker_errors(name, ancillary):
-    pto, rows = OTHER_MAKERS[name]
+def _declared_held_out_errors(rows, ancillary_kw):
+    """|COP error| at the declared part-load points ``rows`` (application, point, Tj, flow, Pdh, COPd) left out
+    of each of ``HELD_OUT_SUBSETS``, predicted at their declared capacity."""
     points = pd.DataFrame(rows, columns=["application_degc", "point", "source_degc", "sink_degc", "capacity_kw", "cop"])
     points = points.assign(load="part").set_index(["application_degc", "point"])
     errors = []
     for keys in HELD_OUT_SUBSETS.values():
-        fit = fit_certificate(points.loc[keys].reset_index(), *MAP_GRID, ancillary_kw=pto if ancillary else 0.0)
+        fit = fit_certificate(points.loc[keys].reset_index(), *MAP_GRID, ancillary_kw=ancillary_kw)
         other = points.drop(keys).reset_index()
         errors.extend(np.abs(fit.cop(other.source_degc, other.sink_degc, other.capacity_kw) / other.cop - 1.0))
     return np.array(errors)
+
+
+def _other_maker_errors(name, ancillary):
+    pto, rows = OTHER_MAKERS[name]
+    return _declared_held_out_errors(rows, pto if ancillary else 0.0)
 
 
 def test_ancillary_power_on_units_of_other_manufacturers():
@@ -247,6 +256,20 @@ def test_ancillary_power_on_units_of_other_manufacturers():
     assert abs(andercore[1] - andercore[0]) < 0.005  # 8 W: no effect either way
     both = [np.concatenate([_other_maker_errors(n, a) for n in OTHER_MAKERS]) for a in (False, True)]
     assert both[1].size == 56 and np.mean(both[1]) < np.mean(both[0])
+
+
+def test_held_out_points_of_other_makers_collective_units_median_error():
+    """The same subsets on 13 collective-size declarations of four other manufacturers (AMS, Andercore,
+    Advantix, Acond; R32 and R290, Prated 12.5-49 kW; ``tests/reference/keymark_declarations.py``, chosen by
+    name before any fit), each with its own PTO: units the route was not examined on.
+
+    Stated bound: median |COP error| <= 7 % over the 419 held-out points (measured 6.4 %; per subset 5.3 %
+    for A, C of both applications to 7.6 % for A-D of the 35 °C application; 3.4 % when fitted to all their
+    points; ``tools/certificate_fit_variants.py``)."""
+    errors = np.concatenate([_declared_held_out_errors(rows, pto)
+                             for _, _, pto, rows in COLLECTIVE_OTHER_MAKERS.values()])
+    assert errors.size == 419
+    assert np.median(errors) <= 0.07
 
 
 def test_en14825_cycling_at_the_collective_units_points_is_within_1_2_pct():
