@@ -189,7 +189,7 @@ def test_held_out_points_of_collective_units_median_error():
     the ancillary power, 9.3 % also without the market prior). Issue 17's target of 5 % is not reached:
     the 55 °C TOL point (+46 to +55 %), A of the 55 °C application predicted from 35 °C points
     (+15 to +19 %), Tbiv (+10 to +17 %) and C when not fitted (-12 to -18 %) carry the largest errors.
-    The form itself bounds it: fitted to all 10-12 declared points of each unit its median at the same 114
+    The form itself falls short: fitted to all 10-12 declared points of each unit its median at the same 114
     slots is 6.0 % (3.4 % on other makers' units); the variants tried are in ``tools/certificate_fit_variants.py``.
     """
     errors = [e for keys in HELD_OUT_SUBSETS.values() for e in _collective_held_out_errors(keys, ancillary=True)]

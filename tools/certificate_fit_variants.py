@@ -5,8 +5,8 @@ Prints the tables of ``docs/validation.md`` ("Held-out declared points"): for ea
 (``tests/test_certificate.py``), on the Airwell Wellea A units >= 20 kW (the 114 points of the test), the
 18 kW unit of that series and the 13 collective-size declarations of four other manufacturers in
 ``tests/reference/keymark_declarations.py`` (419 points), which no variant was tuned on; then the same fit
-given every declared point of a unit (the ceiling of its form) and the count of fixed 2-4-point subsets of
-A-D x {35, 55} below 5 %. Run from the repository root::
+given every declared point of a unit (the misfit of its form at those points) and the count of fixed
+2-4-point subsets of A-D x {35, 55} below 5 %. Run from the repository root::
 
     PYTHONPATH=src:. python tools/certificate_fit_variants.py
 
@@ -110,8 +110,8 @@ def carnot_0(ts, tk, q):
     return carnot_cop_with_approach(ts, tk, 0.0, 0.0)
 
 
-def zero_approach_priors(units):
-    """Median ``(b/a, c/a)`` and ``P/Prated`` of units each fitted to all its points (least squares)."""
+def zero_approach_in_sample(units):
+    """``(b/a, c/a)`` and ``P/Prated`` per unit of the zero-approach form fitted to all its points (least squares)."""
     slopes, shares = [], []
     for points, _, prated in units.values():
         ts, tk, q, cop = arrays(points)
@@ -122,7 +122,7 @@ def zero_approach_priors(units):
         a, b, c, p = least_squares(residual, [0.5, 0.0, 0.0, 0.01 * prated]).x
         slopes.append((b / a, c / a))
         shares.append(p / prated)
-    return tuple(np.median(slopes, axis=0)), float(np.median(shares))
+    return np.array(slopes), np.array(shares)
 
 
 def zero_approach(points, pto, prated, *, prior, share, fit_power=False):
@@ -164,10 +164,21 @@ def all_points_fit(units):
     return np.array(errors)
 
 
-def variants(sets):
-    prior, share = zero_approach_priors(sets["other makers"])
-    print(f"zero-approach priors from the other makers: b/a {prior[0]:.3f}, c/a {prior[1]:.3f}, "
-          f"P {100 * share:.2f} % of Prated")
+def zero_approach_priors(sets):
+    """Prints each unit's in-sample ancillary share and slope; returns the other makers' medians."""
+    for name, units in sets.items():
+        slopes, shares = zero_approach_in_sample(units)
+        print(f"zero approach + P, each unit fitted to all its points, {name}: P/Prated "
+              f"{', '.join(f'{100 * v:.1f}' for v in shares)} %, b/a {np.round(slopes[:, 0], 2).tolist()}")
+    slopes, shares = zero_approach_in_sample(sets["other makers"])
+    prior, share = tuple(np.median(slopes, axis=0)), float(np.median(shares))
+    print(f"priors from the other makers (medians): b/a {prior[0]:.3f}, c/a {prior[1]:.3f}, P {100 * share:.2f} % of "
+          "Prated\n")
+    return prior, share
+
+
+def variants(prior, share):
+    """The fit methods compared: ``method(points, PTO, Prated) -> predict(ts, tk, q)``."""
     return {
         "shipped (PTO as ancillary power)": shipped,
         "shipped without the ancillary power": lambda p, pto, pr: shipped(p, pto, pr, ancillary=False),
@@ -198,7 +209,7 @@ def subsets_below(units, limit=0.05):
 
 def main() -> None:
     sets = unit_sets()
-    methods = variants(sets)
+    methods = variants(*zero_approach_priors(sets))
     print("| variant | " + " | ".join(f"{name}: median % (n)" for name in sets) + " |")
     print("|---|" + "---|" * len(sets))
     for label, method in methods.items():
