@@ -62,7 +62,7 @@ from mgwsim.battery import Battery
 from mgwsim.building.emitters import EmitterUpgrade, radiators_for
 from mgwsim.building.renovation import Insulate
 from mgwsim.building.typology import building_from_typology
-from mgwsim.demand import Demand, demand_series, simulate_demand, step_count_hours
+from mgwsim.demand import Demand, DemandSeries, demand_series, simulate_demand, step_count_hours, through_radiators
 from mgwsim.errors import InputError, check_number
 from mgwsim.ev import ChargingSite, generate_sessions, simulate_charging
 from mgwsim.finance import Finance, Option
@@ -690,7 +690,10 @@ class _BuildingCase:
 
     def state(self, combination: Combination, model: CityModel) -> _State:
         """The building as the combination heats it: roof insulated or not, radiators upgraded or not."""
-        key = (combination.roof, combination.emitters)
+        return self.state_of((combination.roof, combination.emitters), model)
+
+    def state_of(self, key: tuple, model: CityModel) -> _State:
+        """The :class:`_State` of ``key`` = (roof insulated, emitters upgraded), built when first asked."""
         found = self.states.get(key)
         if found is None:
             found = self.states[key] = _state(self, key, model)
@@ -710,20 +713,25 @@ class _State(NamedTuple):
 
 def _state(case: _BuildingCase, key: tuple, model: CityModel) -> _State:
     """The :class:`_State` of ``key`` = (roof insulated, emitters upgraded): the roof by :data:`ROOF_INSULATION`,
-    the existing radiators (sized on today's design load) by :data:`CITY_EMITTER_UPGRADE`."""
+    the existing radiators (sized on today's design load) by :data:`CITY_EMITTER_UPGRADE`. The upgraded
+    radiators heat the zone of the state without them (:func:`~mgwsim.demand.through_radiators`: the zone does
+    not see its emitters), so a building's zone runs once per roof."""
     roof, emitters = key
+    if emitters:
+        plain = case.state_of((roof, False), model)
+        radiators = CITY_EMITTER_UPGRADE.apply(plain.radiators)
+        series = through_radiators(DemandSeries(*plain.series), radiators, model.weather.step_h)
+        return _State(plain.building, radiators, tuple(series), plain.heating_hours, plain.design_kw)
     radiators = radiators_for(case.design_kw)
-    if not roof and not emitters:
+    if not roof:
         return _State(case.building, radiators, case.series, case.heating_hours, case.design_kw)
-    building = ROOF_INSULATION.apply(case.building) if roof else case.building
-    radiators = CITY_EMITTER_UPGRADE.apply(radiators) if emitters else radiators
+    building = ROOF_INSULATION.apply(case.building)
     draws = case.study.get("draw_kwh")
     if draws is None:
         draws = case.study["draw_kwh"] = model.draw_kwh(building.n_apartments, case.draws_seed)
     series = tuple(demand_series(building, model.weather, radiators, draws, model.dhw_pool[2]))
     hours = float(np.count_nonzero(series[0] > 0.0)) * model.weather.step_h
-    design_kw = building.design_heat_load_kw(model.design_temperature_degc) if roof else case.design_kw
-    return _State(building, radiators, series, hours, design_kw)
+    return _State(building, radiators, series, hours, building.design_heat_load_kw(model.design_temperature_degc))
 
 
 def _study_demand(case: _BuildingCase, model: CityModel, state: _State | None = None) -> Demand:
@@ -904,18 +912,7 @@ def _case_variant(combination: Combination, case: _BuildingCase, state: _State, 
     uncontrolled, the MV cabin, the dynamic contract, the emitter upgrade :data:`CITY_EMITTER_UPGRADE`, the
     battery of :func:`city_battery` and the roof insulation (cost table ``roof_insulation`` by the roof's
     area, when the roof is worse than :data:`ROOF_INSULATION`'s U) among the extra investments."""
-    key = ("variant", combination.plant_key, combination.pv, unit_map)  # shared by the building's combinations
-    variant = case.plants.get(key)
-    if variant is None:
-        exhaust_kw = None
-        if combination.source == "exhaust_air":
-            options = city_source_options(combination, 0.0, state.building)
-            exhaust_kw = exhaust_air_heat_kw(options, unit_map(10.0, "exhaust_air"), float(state.series[2].max()) + 3.0)
-        variant = case.plants[key] = _sized_variant(replace(combination, ev=False, mv=False, dynamic=False,
-                                                            battery=False),
-                                                    state.design_kw, case.building.area_m2("roof"), unit_map,
-                                                    building=state.building, exhaust_air_kw=exhaust_kw,
-                                                    series=state.series)
+    variant = _plant_variant(combination, case, state, unit_map)
     if not any(getattr(combination, f) for _, f in _TECHNIQUE_LABELS):
         return variant if variant.name == combination.name else replace(variant, name=combination.name)
     extra = ()
@@ -929,6 +926,30 @@ def _case_variant(combination: Combination, case: _BuildingCase, state: _State, 
                    emitter_upgrade=CITY_EMITTER_UPGRADE if combination.emitters else None,
                    battery=city_battery(variant.pv_kwp) if combination.battery else None,
                    extra_investments=tuple(extra))
+
+
+def _plant_variant(combination: Combination, case: _BuildingCase, state: _State, unit_map):
+    """:func:`_sized_variant` of ``combination``'s plant, with or without its PV and none of its other techniques,
+    kept on the case: the building's combinations share it (the plant is sized alike with or without PV, the
+    PV laid on the roof alike for every plant)."""
+    key = ("variant", combination.plant_key, combination.pv, unit_map)
+    variant = case.plants.get(key)
+    if variant is not None:
+        return variant
+    plant_only = replace(combination, ev=False, mv=False, dynamic=False, battery=False)
+    twin = case.plants.get(("variant", combination.plant_key, not combination.pv, unit_map))
+    if twin is not None:
+        pv = _pv_layout(case.building.area_m2("roof")) if combination.pv else ()
+        variant = replace(twin, name=plant_only.name, pv=pv)
+    else:
+        exhaust_kw = None
+        if combination.source == "exhaust_air":
+            options = city_source_options(combination, 0.0, state.building)
+            exhaust_kw = exhaust_air_heat_kw(options, unit_map(10.0, "exhaust_air"), float(state.series[2].max()) + 3.0)
+        variant = _sized_variant(plant_only, state.design_kw, case.building.area_m2("roof"), unit_map,
+                                 building=state.building, exhaust_air_kw=exhaust_kw, series=state.series)
+    case.plants[key] = variant
+    return variant
 
 
 def _sized_variant(combination: Combination, design_kw: float, roof_m2: float, unit_map, *, building=None,

@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -256,18 +257,41 @@ def borefield_g_function(borefield: Borefield, hours, *, model: str = "finite") 
     if (t_s <= 0.0).any():
         raise InputError("borefield_g_function.hours must be > 0 h")
     alpha = borefield.diffusivity_m2_s
-    distance, count = borefield.pair_distances()
-    n = borefield.n_boreholes
     if model == "infinite":
-        return (count[:, None] * 0.5 * exp1(np.outer(distance**2, 1.0 / (4.0 * alpha * t_s)))).sum(axis=0) / n
-    s_low = 1.0 / math.sqrt(4.0 * alpha * t_s.max())
+        distance, count = borefield.pair_distances()
+        return (count[:, None] * 0.5 * exp1(np.outer(distance**2, 1.0 / (4.0 * alpha * t_s)))).sum(axis=0) / \
+            borefield.n_boreholes
+    return _finite_g(borefield, *_log_s_grid(alpha, t_s))
+
+
+def _log_s_grid(alpha: float, t_s: np.ndarray) -> tuple[np.ndarray, float]:
+    """(ln s at every time, the smallest s) of :func:`borefield_g_function`'s finite-line integral: s = 1/√(4αt)
+    for times ``t_s`` [s] and diffusivity ``alpha`` [m²/s]."""
+    return np.log(1.0 / np.sqrt(4.0 * alpha * t_s)), 1.0 / math.sqrt(4.0 * alpha * t_s.max())
+
+
+@lru_cache(maxsize=2)
+def _hourly_log_s_grid(alpha: float, n_hours: int) -> tuple[np.ndarray, float]:
+    """:func:`_log_s_grid` of the hours 1..``n_hours`` (as :func:`borefield_g_function` gets them from
+    :func:`_last_year_folded`), kept: the logarithms of 20 years of hours cost more than the integral itself,
+    and a city's borefields share the ground (so ``alpha``). Read-only."""
+    t_s = np.arange(1, n_hours + 1, dtype=float) * _SECONDS_PER_HOUR
+    log_s, s_low = _log_s_grid(alpha, t_s)
+    log_s.flags.writeable = False
+    return log_s, s_low
+
+
+def _finite_g(borefield: Borefield, log_s: np.ndarray, s_low: float) -> np.ndarray:
+    """The finite-line g of :func:`borefield_g_function` at s = exp(``log_s``) (the integral's lower bound
+    ``s_low`` [1/m] at the longest time)."""
+    distance, count = borefield.pair_distances()
     s_high = 9.0 / borefield.borehole_radius_m
     u = np.linspace(math.log(s_low) - 0.01, math.log(s_high), 6000)
     s = np.exp(u)
-    f = _fls_integrand(s, distance, count, borefield.depth_m, borefield.buried_depth_m) * s / n
+    f = _fls_integrand(s, distance, count, borefield.depth_m, borefield.buried_depth_m) * s / borefield.n_boreholes
     tail = np.concatenate(([0.0], np.cumsum(0.5 * (f[1:] + f[:-1]) * np.diff(u))))
     above = tail[-1] - tail  # ∫ from u to u_max
-    return np.interp(np.log(1.0 / np.sqrt(4.0 * alpha * t_s)), u, above)
+    return np.interp(log_s, u, above)
 
 
 def borefield_brine_degc(
@@ -337,12 +361,25 @@ def _last_year_folded(borefield: Borefield, load: np.ndarray, years: int, model:
     """
     n = load.size
     q_w_m = load * 1000.0 / borefield.total_length_m
-    g = borefield_g_function(borefield, np.arange(1, years * n + 1, dtype=float), model=model)
-    blocks = np.diff(np.concatenate(([0.0], g))).reshape(years, n)  # blocks[k, m] = pulse(k n + m)
-    lags = np.concatenate((blocks[:-1].sum(axis=0)[1:], blocks.sum(axis=0)))  # P(-(n-1)) .. P(n-1)
+    lags = _folded_pulse(borefield, years, n, model)
     wall_drop = fftconvolve(q_w_m, lags)[n - 1:2 * n - 1] / (2.0 * math.pi * borefield.ground_conductivity_w_mk)
     return np.ascontiguousarray(borefield.undisturbed_ground_degc - q_w_m * borefield.borehole_resistance_mk_w
                                 - wall_drop)
+
+
+@lru_cache(maxsize=16)
+def _folded_pulse(borefield: Borefield, years: int, n: int, model: str) -> np.ndarray:
+    """The pulse response of :func:`_last_year_folded` summed over ``years`` years of ``n`` hours,
+    P(-(n-1)) .. P(n-1), kept per field: it does not depend on the load (a city's rows ask for the same field
+    twice, while it is sized and when it runs). Read-only."""
+    if model == "finite":  # the hours 1..years·n as borefield_g_function takes them, their logarithms kept
+        g = _finite_g(borefield, *_hourly_log_s_grid(borefield.diffusivity_m2_s, years * n))
+    else:
+        g = borefield_g_function(borefield, np.arange(1, years * n + 1, dtype=float), model=model)
+    blocks = np.diff(np.concatenate(([0.0], g))).reshape(years, n)  # blocks[k, m] = pulse(k n + m)
+    lags = np.concatenate((blocks[:-1].sum(axis=0)[1:], blocks.sum(axis=0)))  # P(-(n-1)) .. P(n-1)
+    lags.flags.writeable = False
+    return lags
 
 
 def estimate_ground_load_kw(heat_kw, *, spf: float) -> np.ndarray:
