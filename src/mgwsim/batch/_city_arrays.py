@@ -210,6 +210,7 @@ def grid_year(sums: tuple, plant_kw: np.ndarray, pv_kw: np.ndarray, other_kw: np
     peaks = np.empty(len(constants.month_starts))
     import_cost, export_value = _priced_peaks(grid_import, grid_export, constants.prices, constants.month_starts,
                                               peaks)
+    peaks.flags.writeable = False  # a building's rows share the year (mgwsim.batch.city._array_year)
     year = PlantYear(*sums[:15], float(grid_import.sum()) * step_h, float(grid_export.sum()) * step_h,
                      import_cost * step_h, export_value * step_h, float(pv_kw.sum()) * step_h, sums[15], peaks)
     return year, Exchange(float(load.sum()) * step_h, 0.0 if ev_kw is None else float(ev_kw.sum()) * step_h, life)

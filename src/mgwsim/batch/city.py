@@ -1147,19 +1147,17 @@ def _array_year(variant, case: _BuildingCase, model: CityModel, state: _State | 
 
     The plant's year (:func:`~mgwsim.batch._city_arrays.plant_sums`) is kept on the case under
     ``plant_key``: the building's combinations that differ only in PV, EV, battery, tariff or connection run
-    the plant kernel once (the heat-led plant does not see the connection)."""
+    the plant kernel once (the heat-led plant does not see the connection); its year behind the connection
+    (:func:`~mgwsim.batch._city_arrays.grid_year`) too, per PV, cars and battery: the tariff and the connection
+    only bill it."""
     constants, plant = model.year_constants, variant.plant
-    series = case.series if state is None else state.series
-    pv = _pv_kw(variant, model)
-    found = None if plant_key is None else case.plants.get(plant_key)
+    grid_key = None if plant_key is None else ("grid", plant_key, variant.pv_kwp, variant.ev, variant.battery)
+    found = case.plants.get(grid_key)
     if found is None:
-        out = _run_year(variant, series, case.common["total"], pv, model, model.plant_buffers)[0]
-        found = arrays.plant_sums(out, plant.backup.kind == "electric", constants.step_h)
-        if plant_key is not None:
-            case.plants[plant_key] = found
-    ev_kw = model.ev_kw(variant.ev) if variant.ev is not None else None
-    year, exchange = arrays.grid_year(*found, pv, case.common["total"], constants, ev_kw=ev_kw,
-                                      battery=variant.battery)
+        found = _grid_year(variant, case, model, state, plant_key)
+        if grid_key is not None:
+            case.plants[grid_key] = found
+    year, exchange = found
     gas_kwh, heat_kwh = arrays.gas_kwh(year, plant.backup), arrays.district_heat_kwh(year, plant.backup)
     network = variant.heat_network
     inputs, peak_kw = model.defaults, float(year.peaks_kw.max())
@@ -1185,6 +1183,23 @@ def _array_year(variant, case: _BuildingCase, model: CityModel, state: _State | 
                     heat_delivered_mwh_per_year=(year.sh_delivered_kwh + year.dhw_delivered_kwh) / 1000.0,
                     co2_t_per_year=co2_kg / 1000.0)
     return _ArrayYear(year, option, peak_kw)
+
+
+def _grid_year(variant, case: _BuildingCase, model: CityModel, state: _State | None,
+               plant_key: tuple | None) -> tuple[arrays.PlantYear, arrays.Exchange]:
+    """The variant's plant year (kept on the case under ``plant_key``, see :func:`_array_year`) behind its
+    connection: :func:`~mgwsim.batch._city_arrays.grid_year` with its PV, cars and battery."""
+    constants = model.year_constants
+    pv = _pv_kw(variant, model)
+    found = None if plant_key is None else case.plants.get(plant_key)
+    if found is None:
+        series = case.series if state is None else state.series
+        out = _run_year(variant, series, case.common["total"], pv, model, model.plant_buffers)[0]
+        found = arrays.plant_sums(out, variant.plant.backup.kind == "electric", constants.step_h)
+        if plant_key is not None:
+            case.plants[plant_key] = found
+    ev_kw = model.ev_kw(variant.ev) if variant.ev is not None else None
+    return arrays.grid_year(*found, pv, case.common["total"], constants, ev_kw=ev_kw, battery=variant.battery)
 
 
 def _combination_kpis(combination: Combination, case: _BuildingCase, model: CityModel) -> dict:
