@@ -104,7 +104,9 @@ from mgwsim.system import (
     heat_network_plant,
 )
 from mgwsim.system.sources import borefield_brine_degc
+from mgwsim.system import kernel
 from mgwsim.system.simulate import _check_in_grid, _defrost, _hot_water_series, plant_buffers, plant_flows, run_plant
+from mgwsim.system.simulate import _params as _plant_params
 from mgwsim.weather import default_weather
 
 DHW_POOL_SIZE = 256
@@ -782,7 +784,9 @@ def _building_case(row: dict, model: CityModel) -> _BuildingCase:
     case = _BuildingCase(building, design_kw, seed, common, tuple(series), float(common["auxiliary"].sum()), reference,
                          construction_year, age, replace(inputs.finance, n_apartments=building.n_apartments),
                          heating_hours)
-    return replace(case, reference=_array_year(reference, case, model).option)
+    twin = (lambda: (_plant_variant(CITY_HEAT_NETWORK_COMBINATION, case, case.state_of((False, False), model),
+                                    model.unit_map), CITY_HEAT_NETWORK_COMBINATION.plant_key))
+    return replace(case, reference=_array_year(reference, case, model, plant_key=REFERENCE_PLANT_KEY, twin=twin).option)
 
 
 def building_dates(row: dict, building, *, install_year: int) -> tuple[int | None, float]:
@@ -1140,7 +1144,7 @@ class _ArrayYear(NamedTuple):
 
 
 def _array_year(variant, case: _BuildingCase, model: CityModel, state: _State | None = None,
-                plant_key: tuple | None = None) -> _ArrayYear:
+                plant_key: tuple | None = None, twin=None) -> _ArrayYear:
     """A variant's year on the array path: the kernel's annual sums, the :class:`~mgwsim.finance.Option`
     :func:`_evaluate` builds (investments, energy cost per carrier with the unmet heat and the EV users'
     reimbursement, heat delivered, CO2 without the cars' grid electricity) and the peak import [kW].
@@ -1149,12 +1153,13 @@ def _array_year(variant, case: _BuildingCase, model: CityModel, state: _State | 
     ``plant_key``: the building's combinations that differ only in PV, EV, battery, tariff or connection run
     the plant kernel once (the heat-led plant does not see the connection); its year behind the connection
     (:func:`~mgwsim.batch._city_arrays.grid_year`) too, per PV, cars and battery: the tariff and the connection
-    only bill it."""
+    only bill it. ``twin`` (a callable giving :func:`_twin_run`'s pair or ``None``) names a plant whose year the
+    same kernel run gives but for its backup's input (:func:`_same_heat_flows`), kept for it too."""
     constants, plant = model.year_constants, variant.plant
     grid_key = None if plant_key is None else ("grid", plant_key, variant.pv_kwp, variant.ev, variant.battery)
     found = case.plants.get(grid_key)
     if found is None:
-        found = _grid_year(variant, case, model, state, plant_key)
+        found = _grid_year(variant, case, model, state, plant_key, twin)
         if grid_key is not None:
             case.plants[grid_key] = found
     year, exchange = found
@@ -1185,10 +1190,10 @@ def _array_year(variant, case: _BuildingCase, model: CityModel, state: _State | 
     return _ArrayYear(year, option, peak_kw)
 
 
-def _grid_year(variant, case: _BuildingCase, model: CityModel, state: _State | None,
-               plant_key: tuple | None) -> tuple[arrays.PlantYear, arrays.Exchange]:
-    """The variant's plant year (kept on the case under ``plant_key``, see :func:`_array_year`) behind its
-    connection: :func:`~mgwsim.batch._city_arrays.grid_year` with its PV, cars and battery."""
+def _grid_year(variant, case: _BuildingCase, model: CityModel, state: _State | None, plant_key: tuple | None,
+               twin=None) -> tuple[arrays.PlantYear, arrays.Exchange]:
+    """The variant's plant year (kept on the case under ``plant_key``, and its ``twin``'s, see :func:`_array_year`)
+    behind its connection: :func:`~mgwsim.batch._city_arrays.grid_year` with its PV, cars and battery."""
     constants = model.year_constants
     pv = _pv_kw(variant, model)
     found = None if plant_key is None else case.plants.get(plant_key)
@@ -1198,8 +1203,63 @@ def _grid_year(variant, case: _BuildingCase, model: CityModel, state: _State | N
         found = arrays.plant_sums(out, variant.plant.backup.kind == "electric", constants.step_h)
         if plant_key is not None:
             case.plants[plant_key] = found
+            _keep_twin_year(variant, out, series, None if twin is None else twin(), case, model)
     ev_kw = model.ev_kw(variant.ev) if variant.ev is not None else None
     return arrays.grid_year(*found, pv, case.common["total"], constants, ev_kw=ev_kw, battery=variant.battery)
+
+
+REFERENCE_PLANT_KEY = ("reference",)
+"""Where a building's case keeps its reference's plant year (a :attr:`Combination.plant_key` never is a 1-tuple)."""
+CITY_HEAT_NETWORK_COMBINATION = Combination(0.0, "heat_network", False)
+"""``heatnet``: its substation runs the reference boiler's year (:func:`_twin_run`)."""
+_TWIN_BACKUP = {"gas_boiler": "electric", "electric": "gas_boiler"}
+_BACKUP_PARAMS = [kernel.P_BU_EFF, kernel.P_BU_ELECTRIC]
+"""The plant kernel's parameters of the backup's efficiency and carrier (:func:`_same_heat_flows`)."""
+
+
+def _twin_run(combination: Combination, case: _BuildingCase, state: _State, model: CityModel):
+    """(plant variant, :attr:`Combination.plant_key`) of the plant whose kernel year ``combination``'s plant run
+    gives too, but for its backup: the same heat pumps with the other backup (a gas boiler for an electric
+    heater and back, :func:`_sized_variant` sizes both on the design load). ``None`` for ``heatnet``: its twin is
+    the reference boiler of the same size, which runs first (:func:`_building_case`)."""
+    if combination.heat_network:
+        return None
+    other = replace(combination, backup=_TWIN_BACKUP[combination.backup], ev=False, mv=False, dynamic=False,
+                    battery=False)
+    return _plant_variant(other, case, state, model.unit_map), other.plant_key
+
+
+def _keep_twin_year(variant, out: np.ndarray, series: tuple, twin, case: _BuildingCase, model: CityModel) -> None:
+    """Keep the plant year of ``twin`` (:func:`_twin_run`'s pair or ``None``) from ``variant``'s kernel output
+    ``out`` when the kernel gives both the same heat flows (:func:`_same_heat_flows`): its backup's input is
+    then the same backup heat over its own efficiency (:func:`~mgwsim.batch._city_arrays.plant_sums`)."""
+    if twin is None or twin[1] in case.plants or not _same_heat_flows(variant, twin[0], series, model):
+        return
+    backup = twin[0].plant.backup
+    case.plants[twin[1]] = arrays.plant_sums(out, backup.kind == "electric", model.year_constants.step_h,
+                                             backup_efficiency=backup.efficiency)
+
+
+def _same_heat_flows(a, b, series: tuple, model: CityModel) -> bool:
+    """Whether the plant kernel (:func:`mgwsim.system.simulate.run_plant`) gives variants ``a`` and ``b`` the same
+    heat flows on the demand ``series``: both heat-led without an import limit, the same heat pumps (maps,
+    defrost), source and kernel parameters but for the backup's efficiency and carrier. These enter the kernel
+    only through the backup's input (heat / efficiency, ``kernel.BACKUP_INPUT``) and, for an electric backup,
+    the electricity budget, unbounded without an import limit (``P_IMPORT_LIMIT`` 1e300), so the heat flows
+    are the same (``tests/test_city.py`` checks it on two runs)."""
+    controls = (a.control, b.control)
+    if a.control != b.control or any(c.strategy != "heat_led" or c.import_limit_kw is not None for c in controls):
+        return False
+    if a.source != b.source or a.source_options != b.source_options:
+        return False
+    for x, y in ((a.plant.heat_pumps, b.plant.heat_pumps), (a.plant.hot_water.heat_pump, b.plant.hot_water.heat_pump)):
+        if (x is None) != (y is None) or x is not None and (x.performance is not y.performance or x.defrost != y.defrost):
+            return False
+    first, step_h, loop = float(series[2][0]), model.weather.step_h, series[6]
+    params = [_plant_params(v.plant, first, v.control, step_h, loop) for v in (a, b)]
+    for p in params:
+        p[_BACKUP_PARAMS] = 0.0
+    return bool(np.array_equal(*params))
 
 
 def _combination_kpis(combination: Combination, case: _BuildingCase, model: CityModel) -> dict:
@@ -1209,7 +1269,8 @@ def _combination_kpis(combination: Combination, case: _BuildingCase, model: City
     variant = _case_variant(combination, case, state, model, model.unit_map)
     plant = variant.plant
     blind = variant.control.strategy == "heat_led" and variant.control.import_limit_kw is None
-    year, option, peak_kw = _array_year(variant, case, model, state, combination.plant_key if blind else None)
+    twin = (lambda: _twin_run(combination, case, state, model)) if blind else None
+    year, option, peak_kw = _array_year(variant, case, model, state, combination.plant_key if blind else None, twin)
     network = variant.heat_network
     epc = arrays.epc_indicator(year, plant.backup, auxiliary_kwh=case.auxiliary_kwh, pv_kwh=year.pv_kwh,
                                heated_floor_area_m2=case.building.heated_floor_area_m2,
