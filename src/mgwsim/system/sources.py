@@ -37,6 +37,7 @@ import pandas as pd
 from scipy.signal import fftconvolve
 from scipy.special import erf, exp1
 
+from mgwsim._numba import njit
 from mgwsim.building.envelope import RHO_C_AIR_WH_M3K, Building
 from mgwsim.errors import InputError, check_choice, check_number, check_positive, check_series
 from mgwsim.heatpump.defrost import defrost_factors
@@ -205,12 +206,19 @@ def _erfint(x):
     return x * erf(x) - (1.0 - np.exp(-x * x)) / math.sqrt(math.pi)
 
 
-def _fls_integrand(s, distance, count, depth_m, buried_m):
-    """Field-mean integrand of the finite line source in s [1/m] (see :func:`borefield_g_function`)."""
+def _fls_integrand(s, distance, count, depth_m, buried_m, radial=None):
+    """Field-mean integrand of the finite line source in s [1/m] (see :func:`borefield_g_function`); ``radial``:
+    :func:`_radial_sum` of the field's boreholes at ``s`` when known."""
     h, d2 = depth_m, 2.0 * buried_m
     axial = 2.0 * _erfint(h * s) - (_erfint((d2 + 2.0 * h) * s) - 2.0 * _erfint((d2 + h) * s) + _erfint(d2 * s))
-    radial = (count[:, None] * np.exp(-np.outer(distance**2, s**2))).sum(axis=0)
+    if radial is None:
+        radial = _radial_sum(s, distance, count)
     return radial * axial / (2.0 * h * s * s)
+
+
+def _radial_sum(s, distance, count):
+    """Σ over borehole pairs of exp(-d² s²) [-] at each s [1/m] (the radial factor of :func:`_fls_integrand`)."""
+    return (count[:, None] * np.exp(-np.outer(distance**2, s**2))).sum(axis=0)
 
 
 def borefield_g_function(borefield: Borefield, hours, *, model: str = "finite") -> np.ndarray:
@@ -270,28 +278,83 @@ def _log_s_grid(alpha: float, t_s: np.ndarray) -> tuple[np.ndarray, float]:
     return np.log(1.0 / np.sqrt(4.0 * alpha * t_s)), 1.0 / math.sqrt(4.0 * alpha * t_s.max())
 
 
+def _s_grid(s_low: float, radius_m: float) -> np.ndarray:
+    """ln s of the integration grid of :func:`borefield_g_function`'s finite-line integral, from just below
+    ``s_low`` to 9 / the borehole radius [1/m] (6,000 points)."""
+    return np.linspace(math.log(s_low) - 0.01, math.log(9.0 / radius_m), 6000)
+
+
+class _HourlyGrid:
+    """What :func:`borefield_g_function` computes for the hours 1..N before it sees a field, kept per ground and
+    borehole radius (:func:`_hourly_grid`): ln s at every hour (their logarithms cost more than the integral), the
+    integration grid, where each hour falls in it (``np.interp``'s interval and offset, :meth:`interp`) and the
+    radial factor of each layout of boreholes (:func:`_radial_sum`; a city's fields repeat a few layouts)."""
+
+    def __init__(self, alpha: float, n_hours: int, radius_m: float):
+        t_s = np.arange(1, n_hours + 1, dtype=float) * _SECONDS_PER_HOUR
+        self.log_s, self.s_low = _log_s_grid(alpha, t_s)
+        self.u = _s_grid(self.s_low, radius_m)
+        self.s = np.exp(self.u)
+        index = np.searchsorted(self.u, self.log_s, side="right") - 1  # u[j] <= ln s < u[j + 1]
+        inside = (index >= 0) & (index < self.u.size - 1)
+        exact = inside & (self.u[np.clip(index, 0, self.u.size - 1)] == self.log_s)
+        # np.interp's own cases (outside the grid, on a node) are left to it
+        self.index = index if inside.all() and not exact.any() and not np.isnan(self.log_s).any() else None
+        self.offset = None if self.index is None else self.log_s - self.u[index]
+        for array in (self.log_s, self.u, self.s, self.index, self.offset):
+            if array is not None:
+                array.flags.writeable = False
+        self._radial: dict = {}
+
+    def radial(self, distance: np.ndarray, count: np.ndarray) -> np.ndarray:
+        """:func:`_radial_sum` at this grid's s for a field's borehole distances and counts, kept (64 layouts)."""
+        key = (distance.tobytes(), count.tobytes())
+        found = self._radial.get(key)
+        if found is None:
+            if len(self._radial) >= 64:
+                self._radial.clear()
+            found = self._radial[key] = _radial_sum(self.s, distance, count)
+            found.flags.writeable = False
+        return found
+
+    def interp(self, values: np.ndarray) -> np.ndarray:
+        """``np.interp(self.log_s, self.u, values)``: the same slope × offset + value on each interval, the
+        intervals found once for every field."""
+        if self.index is None:
+            return np.interp(self.log_s, self.u, values)
+        slopes = (values[1:] - values[:-1]) / (self.u[1:] - self.u[:-1])  # as np.interp computes them
+        out = np.empty(self.log_s.size)
+        _interp_on(self.index, self.offset, slopes, values, out)
+        return out
+
+
+@njit
+def _interp_on(index, offset, slopes, values, out):
+    """``out[i] = slopes[j] * offset[i] + values[j]`` with j = ``index[i]`` (np.interp's arithmetic on its interval)."""
+    for i in range(index.shape[0]):
+        j = index[i]
+        out[i] = slopes[j] * offset[i] + values[j]
+
+
 @lru_cache(maxsize=2)
-def _hourly_log_s_grid(alpha: float, n_hours: int) -> tuple[np.ndarray, float]:
-    """:func:`_log_s_grid` of the hours 1..``n_hours`` (as :func:`borefield_g_function` gets them from
-    :func:`_last_year_folded`), kept: the logarithms of 20 years of hours cost more than the integral itself,
-    and a city's borefields share the ground (so ``alpha``). Read-only."""
-    t_s = np.arange(1, n_hours + 1, dtype=float) * _SECONDS_PER_HOUR
-    log_s, s_low = _log_s_grid(alpha, t_s)
-    log_s.flags.writeable = False
-    return log_s, s_low
+def _hourly_grid(alpha: float, n_hours: int, radius_m: float) -> _HourlyGrid:
+    """The :class:`_HourlyGrid` of hours 1..``n_hours`` (as :func:`_last_year_folded` asks for them) in a ground of
+    diffusivity ``alpha`` [m²/s] around boreholes of radius ``radius_m`` [m]."""
+    return _HourlyGrid(alpha, n_hours, radius_m)
 
 
-def _finite_g(borefield: Borefield, log_s: np.ndarray, s_low: float) -> np.ndarray:
+def _finite_g(borefield: Borefield, log_s: np.ndarray, s_low: float, grid: _HourlyGrid | None = None) -> np.ndarray:
     """The finite-line g of :func:`borefield_g_function` at s = exp(``log_s``) (the integral's lower bound
-    ``s_low`` [1/m] at the longest time)."""
+    ``s_low`` [1/m] at the longest time); with a ``grid`` of these (:func:`_hourly_grid`), its kept parts."""
     distance, count = borefield.pair_distances()
-    s_high = 9.0 / borefield.borehole_radius_m
-    u = np.linspace(math.log(s_low) - 0.01, math.log(s_high), 6000)
-    s = np.exp(u)
-    f = _fls_integrand(s, distance, count, borefield.depth_m, borefield.buried_depth_m) * s / borefield.n_boreholes
+    u = _s_grid(s_low, borefield.borehole_radius_m) if grid is None else grid.u
+    s = np.exp(u) if grid is None else grid.s
+    radial = None if grid is None else grid.radial(distance, count)
+    f = _fls_integrand(s, distance, count, borefield.depth_m, borefield.buried_depth_m, radial) * s / \
+        borefield.n_boreholes
     tail = np.concatenate(([0.0], np.cumsum(0.5 * (f[1:] + f[:-1]) * np.diff(u))))
     above = tail[-1] - tail  # ∫ from u to u_max
-    return np.interp(log_s, u, above)
+    return np.interp(log_s, u, above) if grid is None else grid.interp(above)
 
 
 def borefield_brine_degc(
@@ -372,8 +435,9 @@ def _folded_pulse(borefield: Borefield, years: int, n: int, model: str) -> np.nd
     """The pulse response of :func:`_last_year_folded` summed over ``years`` years of ``n`` hours,
     P(-(n-1)) .. P(n-1), kept per field: it does not depend on the load (a city's rows ask for the same field
     twice, while it is sized and when it runs). Read-only."""
-    if model == "finite":  # the hours 1..years·n as borefield_g_function takes them, their logarithms kept
-        g = _finite_g(borefield, *_hourly_log_s_grid(borefield.diffusivity_m2_s, years * n))
+    if model == "finite":  # the hours 1..years·n as borefield_g_function takes them, on the kept grid
+        grid = _hourly_grid(borefield.diffusivity_m2_s, years * n, borefield.borehole_radius_m)
+        g = _finite_g(borefield, grid.log_s, grid.s_low, grid)
     else:
         g = borefield_g_function(borefield, np.arange(1, years * n + 1, dtype=float), model=model)
     blocks = np.diff(np.concatenate(([0.0], g))).reshape(years, n)  # blocks[k, m] = pulse(k n + m)
