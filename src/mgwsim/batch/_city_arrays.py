@@ -115,21 +115,14 @@ def plant_year(out: np.ndarray, pv_kw: np.ndarray, other_kw: np.ndarray, electri
     return grid_year(sums, plant_kw, pv_kw, other_kw, constants)[0]
 
 
-def plant_sums(out: np.ndarray, electric_backup: bool, step_h: float = 1.0,
-               backup_efficiency: float | None = None) -> tuple[tuple, np.ndarray]:
+def plant_sums(out: np.ndarray, electric_backup: bool, step_h: float = 1.0) -> tuple[tuple, np.ndarray]:
     """The plant's side of :class:`PlantYear` (its first 15 fields and ``sh_unmet_kwh``) and the plant's
     electricity per step as mean power [kW] (:func:`mgwsim.system.simulate.plant_flows`' ``plant_elec_kwh``,
     the same additions in the same order, divided by the step ``step_h`` [h]). Counts are hours: steps ×
     ``step_h`` (:func:`mgwsim.demand.step_count_hours`). What the plant does not depend on the connection: a
-    building's combinations that differ only in EV, battery, tariff or connection share it.
-
-    With a ``backup_efficiency`` [-], the backup's input per step is that of a backup of this efficiency
-    delivering the same heat, (backup heat for space heating + for hot water) / efficiency, as the kernel
-    computes it (``kernel.BACKUP_INPUT``), instead of the input in ``out``: the year of a plant that differs only
-    in its backup's efficiency and carrier where the kernel's heat flows do not depend on them."""
+    building's combinations that differ only in EV, battery, tariff or connection share it."""
     sums, plant_kw = np.zeros(16), np.empty(out.shape[0])
-    inv_eff = np.nan if backup_efficiency is None else 1.0 / float(backup_efficiency)
-    _plant_pass(out, _COLUMNS, electric_backup, UNMET_KWH, inv_eff, sums, plant_kw)
+    _plant_pass(out, _COLUMNS, electric_backup, UNMET_KWH, sums, plant_kw)
     if step_h != 1.0:
         sums[[10, 11, 14]] *= step_h  # steps counted -> hours
         plant_kw /= step_h  # kWh per step -> kW
@@ -137,9 +130,9 @@ def plant_sums(out: np.ndarray, electric_backup: bool, step_h: float = 1.0,
 
 
 @njit
-def _plant_pass(out, columns, electric_backup, unmet_kwh, inv_eff, sums, plant_kw):
+def _plant_pass(out, columns, electric_backup, unmet_kwh, sums, plant_kw):
     """One pass over the steps: the plant's sums (counts in steps) into ``sums`` and its electricity per step
-    [kWh] into ``plant_kw``; the backup's input is ``out``'s, or (NaN ``inv_eff`` aside) its heat × ``inv_eff``.
+    [kWh] into ``plant_kw``.
 
     Scalar accumulators (not ``sums[j]``) and no row views (each costs reference counting) keep
     the loop in registers.
@@ -158,8 +151,7 @@ def _plant_pass(out, columns, electric_backup, unmet_kwh, inv_eff, sums, plant_k
         s_el_dhw += out[i, el_dhw]
         s_bu_sh += out[i, bu_sh]
         s_bu_dhw += out[i, bu_dhw]
-        backup_input = out[i, bu_in] if inv_eff != inv_eff else (out[i, bu_sh] + out[i, bu_dhw]) * inv_eff
-        s_bu_in += backup_input
+        s_bu_in += out[i, bu_in]
         s_booster += out[i, booster]
         s_unmet += out[i, unmet]
         if out[i, unmet] > unmet_kwh:
@@ -170,9 +162,42 @@ def _plant_pass(out, columns, electric_backup, unmet_kwh, inv_eff, sums, plant_k
             unmet_limited += out[i, unmet]
         if out[i, below] > 0.5:
             below_h += 1.0
-        plant_kw[i] = out[i, el_sh] + out[i, el_dhw] + (backup_input if electric_backup else 0.0) + out[i, booster]
+        plant_kw[i] = out[i, el_sh] + out[i, el_dhw] + (out[i, bu_in] if electric_backup else 0.0) + out[i, booster]
     sums[:] = (s_sh, s_dhw, s_hp_sh, s_hp_dhw, s_el_sh, s_el_dhw, s_bu_sh, s_bu_dhw, s_bu_in, s_booster, unmet_h,
                limited_h, bu_limited, unmet_limited, below_h, s_unmet)
+
+
+def backup_parts(out: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(heat pumps' electricity, backup heat, booster heat) per step [kWh] of the kernel output ``out``: with the
+    sums of :func:`plant_sums`, what :func:`with_backup` needs for the same heat from another backup."""
+    return (out[:, k.HP_ELEC_SH] + out[:, k.HP_ELEC_DHW], out[:, k.BACKUP_HEAT_SH] + out[:, k.BACKUP_HEAT_DHW],
+            out[:, k.BOOSTER_HEAT].copy())
+
+
+def with_backup(sums: tuple, parts: tuple, electric_backup: bool, efficiency: float,
+                step_h: float = 1.0) -> tuple[tuple, np.ndarray]:
+    """:func:`plant_sums` of a plant year whose heat flows are those of ``sums`` and ``parts``
+    (:func:`backup_parts`) but whose backup has this ``efficiency`` [-] and carrier (electric or not): its input
+    per step is the backup heat / efficiency, as the kernel computes it (``kernel.BACKUP_INPUT``: heat ×
+    (1 / efficiency)), summed as :func:`plant_sums` sums it and counted in the plant's electricity when electric
+    (the same additions in the same order)."""
+    electricity, backup_heat, booster = parts
+    plant_kw = np.empty(electricity.shape[0])
+    backup_kwh = _backup_pass(electricity, backup_heat, booster, 1.0 / float(efficiency), electric_backup, plant_kw)
+    if step_h != 1.0:
+        plant_kw /= step_h  # kWh per step -> kW
+    return (*sums[:8], backup_kwh, *sums[9:]), plant_kw
+
+
+@njit
+def _backup_pass(electricity, backup_heat, booster, inv_eff, electric_backup, plant_kw):
+    """Σ backup heat × ``inv_eff`` over the steps [kWh] and the plant's electricity per step into ``plant_kw``."""
+    total = 0.0
+    for i in range(electricity.shape[0]):
+        backup_input = backup_heat[i] * inv_eff
+        total += backup_input
+        plant_kw[i] = electricity[i] + (backup_input if electric_backup else 0.0) + booster[i]
+    return total
 
 
 class Exchange(NamedTuple):

@@ -193,7 +193,7 @@ class Combination:
         """The building connects to the heat network (a substation) instead of heat pumps."""
         return self.backup == "heat_network"
 
-    @property
+    @cached_property
     def name(self) -> str:
         techniques = "".join(f"_{label}" for label, field_name in _TECHNIQUE_LABELS if getattr(self, field_name))
         source = _SOURCE_LABELS[self.source]
@@ -307,9 +307,11 @@ assumption of a Flemish canal's annual cycle) through a plate exchanger; it need
 permission (:attr:`~mgwsim.study.heat_sources.WaterBody.permit_note`), a row's ``needs_permit``."""
 
 
+@lru_cache(maxsize=256)
 def city_ev_site(n_apartments: int) -> ChargingSite:
     """The parking's charge points of a building: :data:`EV_CARS_PER_APARTMENT` cars per apartment (at
-    least one), one 11 kW point each (:class:`~mgwsim.ev.ChargingSite` defaults, home charging)."""
+    least one), one 11 kW point each (:class:`~mgwsim.ev.ChargingSite` defaults, home charging); kept per size
+    (a site checks its sessions' energy when built)."""
     cars = max(1, round(EV_CARS_PER_APARTMENT * int(n_apartments)))
     return ChargingSite(n_points=cars, n_cars=cars)
 
@@ -391,7 +393,8 @@ class CityModel:
         state = {**self.__dict__, "_cases": {}, "_unit_maps": {}, "_refrigerant": {}, "_ev": {}}
         del state["_scratch"]
         for lazy in ("local_index", "dhw_pool", "pv_kw_per_kwp", "defaults", "defrost", "no_defrost",
-                     "design_temperature_degc", "day_ahead", "year_constants", "temp_air_degc", "remembered_costs"):
+                     "design_temperature_degc", "day_ahead", "year_constants", "temp_air_degc", "remembered_costs",
+                     "year_hours"):
             state.pop(lazy, None)  # rebuilt in each worker rather than shipped
         return state
 
@@ -422,6 +425,11 @@ class CityModel:
     @cached_property
     def temp_air_degc(self) -> np.ndarray:
         return self.weather.temp_air_degc
+
+    @cached_property
+    def year_hours(self) -> float:
+        """Hours the weather covers [h] (steps × step)."""
+        return float(self.weather.n_hours) * self.weather.step_h
 
     @cached_property
     def defaults(self):
@@ -784,9 +792,7 @@ def _building_case(row: dict, model: CityModel) -> _BuildingCase:
     case = _BuildingCase(building, design_kw, seed, common, tuple(series), float(common["auxiliary"].sum()), reference,
                          construction_year, age, replace(inputs.finance, n_apartments=building.n_apartments),
                          heating_hours)
-    twin = (lambda: (_plant_variant(CITY_HEAT_NETWORK_COMBINATION, case, case.state_of((False, False), model),
-                                    model.unit_map), CITY_HEAT_NETWORK_COMBINATION.plant_key))
-    return replace(case, reference=_array_year(reference, case, model, plant_key=REFERENCE_PLANT_KEY, twin=twin).option)
+    return replace(case, reference=_array_year(reference, case, model, plant_key=REFERENCE_PLANT_KEY).option)
 
 
 def building_dates(row: dict, building, *, install_year: int) -> tuple[int | None, float]:
@@ -1144,7 +1150,7 @@ class _ArrayYear(NamedTuple):
 
 
 def _array_year(variant, case: _BuildingCase, model: CityModel, state: _State | None = None,
-                plant_key: tuple | None = None, twin=None) -> _ArrayYear:
+                plant_key: tuple | None = None, twin_key: tuple | None = None) -> _ArrayYear:
     """A variant's year on the array path: the kernel's annual sums, the :class:`~mgwsim.finance.Option`
     :func:`_evaluate` builds (investments, energy cost per carrier with the unmet heat and the EV users'
     reimbursement, heat delivered, CO2 without the cars' grid electricity) and the peak import [kW].
@@ -1153,13 +1159,13 @@ def _array_year(variant, case: _BuildingCase, model: CityModel, state: _State | 
     ``plant_key``: the building's combinations that differ only in PV, EV, battery, tariff or connection run
     the plant kernel once (the heat-led plant does not see the connection); its year behind the connection
     (:func:`~mgwsim.batch._city_arrays.grid_year`) too, per PV, cars and battery: the tariff and the connection
-    only bill it. ``twin`` (a callable giving :func:`_twin_run`'s pair or ``None``) names a plant whose year the
-    same kernel run gives but for its backup's input (:func:`_same_heat_flows`), kept for it too."""
+    only bill it. A plant whose twin (``twin_key``, :func:`_twin_key`) has run takes its year from that run when
+    the kernel gives both the same heat flows (:func:`_twin_year`)."""
     constants, plant = model.year_constants, variant.plant
     grid_key = None if plant_key is None else ("grid", plant_key, variant.pv_kwp, variant.ev, variant.battery)
     found = case.plants.get(grid_key)
     if found is None:
-        found = _grid_year(variant, case, model, state, plant_key, twin)
+        found = _grid_year(variant, case, model, state, plant_key, twin_key)
         if grid_key is not None:
             case.plants[grid_key] = found
     year, exchange = found
@@ -1191,53 +1197,54 @@ def _array_year(variant, case: _BuildingCase, model: CityModel, state: _State | 
 
 
 def _grid_year(variant, case: _BuildingCase, model: CityModel, state: _State | None, plant_key: tuple | None,
-               twin=None) -> tuple[arrays.PlantYear, arrays.Exchange]:
-    """The variant's plant year (kept on the case under ``plant_key``, and its ``twin``'s, see :func:`_array_year`)
-    behind its connection: :func:`~mgwsim.batch._city_arrays.grid_year` with its PV, cars and battery."""
+               twin_key: tuple | None = None) -> tuple[arrays.PlantYear, arrays.Exchange]:
+    """The variant's plant year (kept on the case under ``plant_key``, or from its twin's run, see
+    :func:`_array_year`) behind its connection: :func:`~mgwsim.batch._city_arrays.grid_year` with its PV, cars and
+    battery."""
     constants = model.year_constants
     pv = _pv_kw(variant, model)
     found = None if plant_key is None else case.plants.get(plant_key)
+    series = case.series if state is None else state.series
+    if found is None and twin_key is not None:
+        found = _twin_year(variant, series, case.plants.get(("run", twin_key)), model)
     if found is None:
-        series = case.series if state is None else state.series
         out = _run_year(variant, series, case.common["total"], pv, model, model.plant_buffers)[0]
         found = arrays.plant_sums(out, variant.plant.backup.kind == "electric", constants.step_h)
         if plant_key is not None:
-            case.plants[plant_key] = found
-            _keep_twin_year(variant, out, series, None if twin is None else twin(), case, model)
+            case.plants["run", plant_key] = (variant, series, found[0], arrays.backup_parts(out))
+    if plant_key is not None:
+        case.plants[plant_key] = found
     ev_kw = model.ev_kw(variant.ev) if variant.ev is not None else None
     return arrays.grid_year(*found, pv, case.common["total"], constants, ev_kw=ev_kw, battery=variant.battery)
 
 
 REFERENCE_PLANT_KEY = ("reference",)
 """Where a building's case keeps its reference's plant year (a :attr:`Combination.plant_key` never is a 1-tuple)."""
-CITY_HEAT_NETWORK_COMBINATION = Combination(0.0, "heat_network", False)
-"""``heatnet``: its substation runs the reference boiler's year (:func:`_twin_run`)."""
 _TWIN_BACKUP = {"gas_boiler": "electric", "electric": "gas_boiler"}
 _BACKUP_PARAMS = [kernel.P_BU_EFF, kernel.P_BU_ELECTRIC]
 """The plant kernel's parameters of the backup's efficiency and carrier (:func:`_same_heat_flows`)."""
 
 
-def _twin_run(combination: Combination, case: _BuildingCase, state: _State, model: CityModel):
-    """(plant variant, :attr:`Combination.plant_key`) of the plant whose kernel year ``combination``'s plant run
-    gives too, but for its backup: the same heat pumps with the other backup (a gas boiler for an electric
-    heater and back, :func:`_sized_variant` sizes both on the design load). ``None`` for ``heatnet``: its twin is
-    the reference boiler of the same size, which runs first (:func:`_building_case`)."""
+def _twin_key(combination: Combination) -> tuple | None:
+    """The :attr:`Combination.plant_key` of the plant whose kernel run may give ``combination``'s plant year too
+    (:func:`_twin_year`): the same heat pumps with the other backup (a gas boiler for an electric heater and
+    back: :func:`_sized_variant` sizes both on the design load); for ``heatnet``, the reference boiler of the same
+    size (:func:`_building_case`); ``None`` for ``heatnet_emit`` (the reference keeps today's radiators)."""
     if combination.heat_network:
+        return None if combination.emitters else REFERENCE_PLANT_KEY
+    return (combination.hp_share, _TWIN_BACKUP[combination.backup], *combination.plant_key[2:])
+
+
+def _twin_year(variant, series: tuple, run, model: CityModel) -> tuple | None:
+    """``variant``'s plant year from its twin's kept kernel run (``(variant, series, sums, backup parts)``, or
+    ``None``) when the kernel gives both the same heat flows on the same ``series`` (:func:`_same_heat_flows`):
+    the twin's sums with the backup's input of ``variant``'s backup
+    (:func:`~mgwsim.batch._city_arrays.with_backup`); ``None`` otherwise (the kernel runs)."""
+    if run is None or run[1] is not series or not _same_heat_flows(variant, run[0], series, model):
         return None
-    other = replace(combination, backup=_TWIN_BACKUP[combination.backup], ev=False, mv=False, dynamic=False,
-                    battery=False)
-    return _plant_variant(other, case, state, model.unit_map), other.plant_key
-
-
-def _keep_twin_year(variant, out: np.ndarray, series: tuple, twin, case: _BuildingCase, model: CityModel) -> None:
-    """Keep the plant year of ``twin`` (:func:`_twin_run`'s pair or ``None``) from ``variant``'s kernel output
-    ``out`` when the kernel gives both the same heat flows (:func:`_same_heat_flows`): its backup's input is
-    then the same backup heat over its own efficiency (:func:`~mgwsim.batch._city_arrays.plant_sums`)."""
-    if twin is None or twin[1] in case.plants or not _same_heat_flows(variant, twin[0], series, model):
-        return
-    backup = twin[0].plant.backup
-    case.plants[twin[1]] = arrays.plant_sums(out, backup.kind == "electric", model.year_constants.step_h,
-                                             backup_efficiency=backup.efficiency)
+    backup = variant.plant.backup
+    return arrays.with_backup(run[2], run[3], backup.kind == "electric", backup.efficiency,
+                              model.year_constants.step_h)
 
 
 def _same_heat_flows(a, b, series: tuple, model: CityModel) -> bool:
@@ -1269,14 +1276,14 @@ def _combination_kpis(combination: Combination, case: _BuildingCase, model: City
     variant = _case_variant(combination, case, state, model, model.unit_map)
     plant = variant.plant
     blind = variant.control.strategy == "heat_led" and variant.control.import_limit_kw is None
-    twin = (lambda: _twin_run(combination, case, state, model)) if blind else None
-    year, option, peak_kw = _array_year(variant, case, model, state, combination.plant_key if blind else None, twin)
+    year, option, peak_kw = _array_year(variant, case, model, state, combination.plant_key if blind else None,
+                                        _twin_key(combination) if blind else None)
     network = variant.heat_network
     epc = arrays.epc_indicator(year, plant.backup, auxiliary_kwh=case.auxiliary_kwh, pv_kwh=year.pv_kwh,
                                heated_floor_area_m2=case.building.heated_floor_area_m2,
                                factors=constants.epc_factors if network is None else epc_factors(network))
     statuses = arrays.lock_in_statuses(year, plant, inputs.install_year, model.refrigerant_status(plant),
-                                       hot_water_tolerated_hours(float(model.weather.n_hours) * model.weather.step_h))
+                                       hot_water_tolerated_hours(model.year_hours))
     if network is not None:  # the study runs it on heat-network variants only
         statuses["heat_network_temperature"] = arrays.heat_network_temperature_status(state.series[2],
                                                                                       network.max_loop_supply_degc)
@@ -1291,7 +1298,7 @@ def _combination_kpis(combination: Combination, case: _BuildingCase, model: City
     found = shortfalls({"cold_hours": year.unmet_hours,  # decoupled screening: unmet-heat hours
                         "heating_hours": state.heating_hours,
                         "dhw_short_hours": year.dhw_below_setpoint_hours,
-                        "hours": float(model.weather.n_hours) * model.weather.step_h,
+                        "hours": model.year_hours,
                         "hygiene_ok": statuses[HYGIENE_CHECK] != "fail",
                         "connection_feasible": connection, "lock_in_failures": failures,
                         "eligible": eligibility.eligible, "failed_conditions": eligibility.failed,
