@@ -317,23 +317,46 @@ class _HourlyGrid:
             found.flags.writeable = False
         return found
 
-    def interp(self, values: np.ndarray) -> np.ndarray:
-        """``np.interp(self.log_s, self.u, values)``: the same slope × offset + value on each interval, the
-        intervals found once for every field."""
+    def folded(self, values: np.ndarray, years: int, n: int) -> np.ndarray:
+        """:func:`_fold` of g = ``np.interp(self.log_s, self.u, values)`` over ``years`` years of ``n`` hours, in
+        one pass: np.interp's slope × offset + value on each interval (the intervals found once for every field),
+        the pulses and their sums year after year as :func:`_fold` adds them."""
         if self.index is None:
-            return np.interp(self.log_s, self.u, values)
+            return _fold(np.interp(self.log_s, self.u, values), years, n)
         slopes = (values[1:] - values[:-1]) / (self.u[1:] - self.u[:-1])  # as np.interp computes them
-        out = np.empty(self.log_s.size)
-        _interp_on(self.index, self.offset, slopes, values, out)
-        return out
+        lags = np.empty(2 * n - 1)
+        _fold_on(self.index, self.offset, slopes, values, years, n, lags)
+        return lags
 
 
 @njit
-def _interp_on(index, offset, slopes, values, out):
-    """``out[i] = slopes[j] * offset[i] + values[j]`` with j = ``index[i]`` (np.interp's arithmetic on its interval)."""
-    for i in range(index.shape[0]):
+def _fold_on(index, offset, slopes, values, years, n, lags):
+    """:func:`_fold` of g[i] = ``slopes[j] * offset[i] + values[j]`` (j = ``index[i]``, np.interp's arithmetic on its
+    interval) into ``lags``: the pulses g[i] - g[i-1] (g[-1] = 0) added year after year from 0."""
+    partial = np.zeros(n)  # the years but the last
+    previous = 0.0
+    for k in range(years - 1):
+        for m in range(n):
+            i = k * n + m
+            j = index[i]
+            g = slopes[j] * offset[i] + values[j]
+            partial[m] += g - previous
+            previous = g
+    for m in range(1, n):
+        lags[m - 1] = partial[m]
+    for m in range(n):
+        i = (years - 1) * n + m
         j = index[i]
-        out[i] = slopes[j] * offset[i] + values[j]
+        g = slopes[j] * offset[i] + values[j]
+        lags[n - 1 + m] = partial[m] + (g - previous)
+        previous = g
+
+
+def _fold(g: np.ndarray, years: int, n: int) -> np.ndarray:
+    """The pulse response of the hourly g over ``years`` years of ``n`` hours summed over the years, P(-(n-1)) ..
+    P(n-1) (:func:`_last_year_folded`): pulse(i) = g(i) - g(i-1), P(m) = Σ_k pulse(k n + m), 0 at negative lags."""
+    blocks = np.diff(np.concatenate(([0.0], g))).reshape(years, n)  # blocks[k, m] = pulse(k n + m)
+    return np.concatenate((blocks[:-1].sum(axis=0)[1:], blocks.sum(axis=0)))  # P(-(n-1)) .. P(n-1)
 
 
 @lru_cache(maxsize=2)
@@ -343,18 +366,22 @@ def _hourly_grid(alpha: float, n_hours: int, radius_m: float) -> _HourlyGrid:
     return _HourlyGrid(alpha, n_hours, radius_m)
 
 
-def _finite_g(borefield: Borefield, log_s: np.ndarray, s_low: float, grid: _HourlyGrid | None = None) -> np.ndarray:
+def _finite_g(borefield: Borefield, log_s: np.ndarray, s_low: float) -> np.ndarray:
     """The finite-line g of :func:`borefield_g_function` at s = exp(``log_s``) (the integral's lower bound
-    ``s_low`` [1/m] at the longest time); with a ``grid`` of these (:func:`_hourly_grid`), its kept parts."""
+    ``s_low`` [1/m] at the longest time)."""
+    u = _s_grid(s_low, borefield.borehole_radius_m)
+    return np.interp(log_s, u, _integral_above(borefield, u, np.exp(u)))
+
+
+def _integral_above(borefield: Borefield, u: np.ndarray, s: np.ndarray, grid: _HourlyGrid | None = None) -> np.ndarray:
+    """The field-mean finite-line integral from each ln s = ``u`` to the grid's end (trapezoids on ``u``, s =
+    ``s``), as :func:`borefield_g_function` reads g from it; with a ``grid``, its kept radial factor."""
     distance, count = borefield.pair_distances()
-    u = _s_grid(s_low, borefield.borehole_radius_m) if grid is None else grid.u
-    s = np.exp(u) if grid is None else grid.s
     radial = None if grid is None else grid.radial(distance, count)
     f = _fls_integrand(s, distance, count, borefield.depth_m, borefield.buried_depth_m, radial) * s / \
         borefield.n_boreholes
     tail = np.concatenate(([0.0], np.cumsum(0.5 * (f[1:] + f[:-1]) * np.diff(u))))
-    above = tail[-1] - tail  # ∫ from u to u_max
-    return np.interp(log_s, u, above) if grid is None else grid.interp(above)
+    return tail[-1] - tail  # ∫ from u to u_max
 
 
 def borefield_brine_degc(
@@ -437,11 +464,9 @@ def _folded_pulse(borefield: Borefield, years: int, n: int, model: str) -> np.nd
     twice, while it is sized and when it runs). Read-only."""
     if model == "finite":  # the hours 1..years·n as borefield_g_function takes them, on the kept grid
         grid = _hourly_grid(borefield.diffusivity_m2_s, years * n, borefield.borehole_radius_m)
-        g = _finite_g(borefield, grid.log_s, grid.s_low, grid)
+        lags = grid.folded(_integral_above(borefield, grid.u, grid.s, grid), years, n)
     else:
-        g = borefield_g_function(borefield, np.arange(1, years * n + 1, dtype=float), model=model)
-    blocks = np.diff(np.concatenate(([0.0], g))).reshape(years, n)  # blocks[k, m] = pulse(k n + m)
-    lags = np.concatenate((blocks[:-1].sum(axis=0)[1:], blocks.sum(axis=0)))  # P(-(n-1)) .. P(n-1)
+        lags = _fold(borefield_g_function(borefield, np.arange(1, years * n + 1, dtype=float), model=model), years, n)
     lags.flags.writeable = False
     return lags
 
