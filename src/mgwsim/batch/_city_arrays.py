@@ -170,8 +170,18 @@ def _plant_pass(out, columns, electric_backup, unmet_kwh, sums, plant_kw):
 def backup_parts(out: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(heat pumps' electricity, backup heat, booster heat) per step [kWh] of the kernel output ``out``: with the
     sums of :func:`plant_sums`, what :func:`with_backup` needs for the same heat from another backup."""
-    return (out[:, k.HP_ELEC_SH] + out[:, k.HP_ELEC_DHW], out[:, k.BACKUP_HEAT_SH] + out[:, k.BACKUP_HEAT_DHW],
-            out[:, k.BOOSTER_HEAT].copy())
+    parts = np.empty((3, out.shape[0]))
+    _parts_pass(out, k.HP_ELEC_SH, k.HP_ELEC_DHW, k.BACKUP_HEAT_SH, k.BACKUP_HEAT_DHW, k.BOOSTER_HEAT, parts)
+    return parts[0], parts[1], parts[2]
+
+
+@njit
+def _parts_pass(out, el_sh, el_dhw, bu_sh, bu_dhw, booster, parts):
+    """:func:`backup_parts` into the rows of ``parts`` in one pass over the steps (the kernel's columns as data)."""
+    for i in range(out.shape[0]):
+        parts[0, i] = out[i, el_sh] + out[i, el_dhw]
+        parts[1, i] = out[i, bu_sh] + out[i, bu_dhw]
+        parts[2, i] = out[i, booster]
 
 
 def with_backup(sums: tuple, parts: tuple, electric_backup: bool, efficiency: float,
