@@ -245,7 +245,7 @@ def grid_year(sums: tuple, plant_kw: np.ndarray, pv_kw: np.ndarray, other_kw: np
         if battery.standby_w > 0.0:
             load = load + battery.standby_w / 1000.0
         step_h, month = constants.step_h, constants.month_of_step
-        first = _with_battery(battery, load, pv_kw, month, step_h)[2]
+        first = _dispatch_battery(battery, pv_kw, load, step_h=step_h, month=month).discharge_kw
         dc_kwh = float(first.sum()) * step_h / battery.discharge_efficiency
         life = battery.life(dc_kwh / battery.capacity_kwh * 8760.0 / (len(load) * step_h))
         grid_import, grid_export, _ = _with_battery(battery.aged(life.mean_soh), load, pv_kw, month, step_h)
@@ -257,6 +257,13 @@ def grid_year(sums: tuple, plant_kw: np.ndarray, pv_kw: np.ndarray, other_kw: np
     year = PlantYear(*sums[:15], float(grid_import.sum()) * step_h, float(grid_export.sum()) * step_h,
                      import_cost * step_h, export_value * step_h, float(pv_kw.sum()) * step_h, sums[15], peaks)
     return year, Exchange(float(load.sum()) * step_h, 0.0 if ev_kw is None else float(ev_kw.sum()) * step_h, life)
+
+
+def _dispatch_battery(battery, pv, load, *, step_h: float, month):
+    """:func:`mgwsim.battery.dispatch_battery` (imported when a battery first runs)."""
+    from mgwsim.battery import dispatch_battery
+
+    return dispatch_battery(battery, pv, load, step_h=step_h, month=month)
 
 
 @njit
@@ -295,11 +302,9 @@ def _priced_peaks(grid_import, grid_export, prices, month_starts, peaks):
 
 def _with_battery(battery, load: np.ndarray, pv: np.ndarray, month: np.ndarray, step_h: float = 1.0):
     """(import, export, discharge) [kW] of :func:`mgwsim.electricity_balance` with ``battery`` (steps of ``step_h``)."""
-    from mgwsim.battery import dispatch_battery
-
     self_consumed = np.minimum(pv, load)
     surplus, deficit = pv - self_consumed, load - self_consumed
-    run = dispatch_battery(battery, pv, load, step_h=step_h, month=month)
+    run = _dispatch_battery(battery, pv, load, step_h=step_h, month=month)
     surplus = surplus - (run.charge_kw - run.grid_charge_kw)
     deficit = deficit - run.discharge_kw + run.grid_charge_kw
     return np.maximum(deficit, 0.0), np.maximum(surplus, 0.0), run.discharge_kw
