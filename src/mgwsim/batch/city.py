@@ -103,8 +103,8 @@ from mgwsim.system import (
     gas_boiler_reference,
     heat_network_plant,
 )
-from mgwsim.system.sources import borefield_brine_degc
 from mgwsim.system import kernel
+from mgwsim.system.sources import borefield_brine_degc
 from mgwsim.system.simulate import _check_in_grid, _defrost, _hot_water_series, plant_buffers, plant_flows, run_plant
 from mgwsim.system.simulate import _params as _plant_params
 from mgwsim.weather import default_weather
@@ -1253,14 +1253,16 @@ def _same_heat_flows(a, b, series: tuple, model: CityModel) -> bool:
     defrost), source and kernel parameters but for the backup's efficiency and carrier. These enter the kernel
     only through the backup's input (heat / efficiency, ``kernel.BACKUP_INPUT``) and, for an electric backup,
     the electricity budget, unbounded without an import limit (``P_IMPORT_LIMIT`` 1e300), so the heat flows
-    are the same (``tests/test_city.py`` checks it on two runs)."""
+    are the same (``tests/test_city_sharing.py`` checks it on two runs of each kind of twin)."""
     controls = (a.control, b.control)
     if a.control != b.control or any(c.strategy != "heat_led" or c.import_limit_kw is not None for c in controls):
         return False
     if a.source != b.source or a.source_options != b.source_options:
         return False
     for x, y in ((a.plant.heat_pumps, b.plant.heat_pumps), (a.plant.hot_water.heat_pump, b.plant.hot_water.heat_pump)):
-        if (x is None) != (y is None) or x is not None and (x.performance is not y.performance or x.defrost != y.defrost):
+        if (x is None) != (y is None):
+            return False
+        if x is not None and (x.performance is not y.performance or x.defrost != y.defrost):
             return False
     first, step_h, loop = float(series[2][0]), model.weather.step_h, series[6]
     params = [_plant_params(v.plant, first, v.control, step_h, loop) for v in (a, b)]

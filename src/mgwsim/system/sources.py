@@ -287,7 +287,7 @@ def _s_grid(s_low: float, radius_m: float) -> np.ndarray:
 class _HourlyGrid:
     """What :func:`borefield_g_function` computes for the hours 1..N before it sees a field, kept per ground and
     borehole radius (:func:`_hourly_grid`): ln s at every hour (their logarithms cost more than the integral), the
-    integration grid, where each hour falls in it (``np.interp``'s interval and offset, :meth:`interp`) and the
+    integration grid, where each hour falls in it (``np.interp``'s interval and offset, :meth:`folded`) and the
     radial factor of each layout of boreholes (:func:`_radial_sum`; a city's fields repeat a few layouts)."""
 
     def __init__(self, alpha: float, n_hours: int, radius_m: float):
