@@ -1,8 +1,9 @@
 """City rows: throughput of ``city_row`` against the single-run path and pure Python; engine memory for 1M rows.
 
-``python -m benchmarks.bench_city [--dask N] [--full] [--rich]`` (the issue's figures: ``--dask 20000 --full``;
-``--rich``: only the simple against the richer combinations and the memory); ``make bench`` runs the
-short form (960 rows, 200,000 rows for memory).
+``python -m benchmarks.bench_city [--dask N] [--full] [--rich] [--against SRC]`` (the issue's figures: ``--dask 20000
+--full``; ``--rich``: only the simple against the richer combinations, per combination, and the memory;
+``--against /path/to/other/checkout/src``: the same rows on that mgwsim too, in fresh processes in turn, and the
+ratio); ``make bench`` runs the short form (960 rows, 200,000 rows for memory).
 
 - ``city_row`` (plant kernel, bills, investments, subsidies, business case read from the
   kernel's arrays; shared preparation): ms per row in one process once the building's case is
@@ -25,6 +26,7 @@ import resource
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -132,42 +134,91 @@ def _throughput(model: CityModel) -> None:
           f"{python_s / numba_first_s:.0f}x")
 
 
-def _rich_throughput(n_buildings: int = 12, repeat: int = 3) -> None:
-    """Rows per second of the twelve simple combinations and of the 31 richer ones (EV, MV cabin, dynamic
-    tariff, roof insulation first, emitter upgrade, battery, ground, water and exhaust-air sources, the heat
-    network) on the same buildings, in one run: every row of a
-    building in turn as ``run_batch`` feeds them (its first row builds the case: demand, loads, reference),
-    facade irradiance and kernels warm; CPU time of this process (the machine may be shared), best of
-    ``repeat``; rows/s on 2 cores = 2 / (s per row)."""
+def _rich_rows(n_buildings: int) -> dict[str, list[dict]]:
+    """The simple and the rich table of the same ``n_buildings`` buildings (in a heat-network zone, with an
+    extract ventilation), as records in ``run_batch``'s order: a building's rows one after the other."""
     from mgwsim.batch.city import CITY_COMBINATIONS, RICH_COMBINATIONS
 
+    stock = generate_stock(n_buildings, seed=1).assign(heat_network_zone=True, mechanical_extract=True)
+    return {name: city_table(stock, list(names)).to_dict("records")
+            for name, names in (("simple", CITY_COMBINATIONS), ("rich", RICH_COMBINATIONS))}
+
+
+def _rich_measure(n_buildings: int = 12, repeat: int = 3) -> dict:
+    """CPU ms per row of the simple and the rich set, a building's first row included (best of ``repeat``), the
+    rich rows' CPU ms per combination (the mean over the buildings of each row's best, in the building's sequence)
+    and the peak RSS [MB] of this process; facade irradiance, kernels, the hot-water pool and the EV sites warm."""
     model = CityModel()
-    stock = generate_stock(n_buildings, seed=1)
-    sets = {"simple (12)": list(CITY_COMBINATIONS), f"rich ({len(RICH_COMBINATIONS)})": list(RICH_COMBINATIONS)}
-    tables = {name: city_table(stock.assign(heat_network_zone=True, mechanical_extract=True), names)
-              .to_dict("records") for name, names in sets.items()}
-    for records in tables.values():  # warm: facade orientations, kernels, the hot-water pool, EV sites
+    tables = _rich_rows(n_buildings)
+    for records in tables.values():
         model._cases.clear()
         for record in records:
             city_row(record, model)
-    best = {}
+    best: dict = {}
+    per_row: dict = {}
     for name, records in tables.items():
-        times = []
         for _ in range(repeat):
             model._cases.clear()
             start = time.process_time()
-            for record in records:
+            for i, record in enumerate(records):
+                row_start = time.process_time()
                 city_row(record, model)
-            times.append((time.process_time() - start) / len(records))
-        best[name] = min(times)
-    simple, rich = best["simple (12)"], best[f"rich ({len(RICH_COMBINATIONS)})"]
-    print(f"city_row over {n_buildings} buildings, a building's first row included (CPU time): simple "
-          f"{simple * 1e3:.2f} ms/row -> {2 / simple:,.0f} rows/s on 2 cores; rich {rich * 1e3:.2f} ms/row -> "
-          f"{2 / rich:,.0f} rows/s on 2 cores (target >= 2,000); rich / simple = {rich / simple:.2f} (the plant "
-          "year shared by a building's combinations that differ only at the connection)")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS of this process after the rich rows: {peak:.0f} MB (what one batch worker holds: the model, "
-          "four buildings' cases with their states and plant years, the EV and cost caches)")
+                if name == "rich":
+                    per_row[i] = min(per_row.get(i, float("inf")), time.process_time() - row_start)
+            best[name] = min(best.get(name, float("inf")), (time.process_time() - start) / len(records))
+    combinations: dict = {}
+    for i, record in enumerate(tables["rich"]):
+        combinations.setdefault(record["combination"], []).append(per_row[i])
+    return {"simple_ms": 1e3 * best["simple"], "rich_ms": 1e3 * best["rich"],
+            "per_combination_ms": {c: 1e3 * float(np.mean(v)) for c, v in combinations.items()},
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _measure_in(source: str | None) -> dict:
+    """:func:`_rich_measure` in a fresh process on the mgwsim of ``source`` (a ``src`` folder; None: this one)."""
+    import json
+    import os
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    src = source if source is not None else str(root / "src")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join((src, str(root)))}
+    done = subprocess.run([sys.executable, "-m", "benchmarks.bench_city", "--rich-json"], env=env, cwd=root,
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _rich_throughput(against: str | None = None, rounds: int = 3) -> None:
+    """Rows per second of the twelve simple combinations and of the 31 richer ones (EV, MV cabin, dynamic
+    tariff, roof insulation first, emitter upgrade, battery, ground, water and exhaust-air sources, the heat
+    network) on the same buildings: every row of a building in turn as ``run_batch`` feeds them (its first row
+    builds the case: demand, loads, reference), CPU time of one process (the machine may be shared), best of
+    three; rows/s on 2 cores = 2 / (s per row). With ``against`` (another checkout's ``src``), both are measured
+    in fresh processes, ``rounds`` times in turn, and the best of each compared."""
+    if against is None:
+        runs = {"this": [_rich_measure()]}
+    else:
+        runs = {"this": [], "before": []}
+        for i in range(rounds):
+            for label in (("this", "before") if i % 2 == 0 else ("before", "this")):
+                runs[label].append(_measure_in(None if label == "this" else against))
+    best = {label: {key: min(r[key] for r in found) for key in ("simple_ms", "rich_ms", "peak_rss_mb")}
+            for label, found in runs.items()}
+    for label, found in best.items():
+        name = f"before ({against})" if label == "before" else "city_row"
+        print(f"{name} over 12 buildings, a building's first row included (CPU ms per row): simple "
+              f"{found['simple_ms']:.3f} -> {2e3 / found['simple_ms']:,.0f} rows/s on 2 cores; rich "
+              f"{found['rich_ms']:.3f} -> {2e3 / found['rich_ms']:,.0f} rows/s on 2 cores (target >= 2,000); "
+              f"rich / simple = {found['rich_ms'] / found['simple_ms']:.2f}; peak RSS {found['peak_rss_mb']:.0f} MB")
+    if against is not None:
+        after, before = best["this"], best["before"]
+        print(f"after / before: simple {after['simple_ms'] / before['simple_ms']:.3f}, rich "
+              f"{after['rich_ms'] / before['rich_ms']:.3f} (best of {rounds} fresh processes each, in turn)")
+    per = {c: min(r["per_combination_ms"][c] for r in runs["this"]) for c in runs["this"][0]["per_combination_ms"]}
+    print("rich rows, CPU ms per row by combination in the building's sequence (mean over the buildings; the first "
+          "row, hp30_gas, builds the case; rows that share a plant year or take a twin's run the kernel not):")
+    for name, ms in per.items():
+        print(f"  {name:34s} {ms:6.3f}")
 
 
 def _memory(n: int) -> None:
@@ -201,13 +252,19 @@ def _dask_overhead(model: CityModel, n: int) -> None:
 
 
 def main() -> None:
+    if "--rich-json" in sys.argv:  # one measurement for _measure_in
+        import json
+
+        print(json.dumps(_rich_measure()))
+        return
+    against = sys.argv[sys.argv.index("--against") + 1] if "--against" in sys.argv else None
     if "--rich" in sys.argv:  # the richer combinations and the engine's memory only
-        _rich_throughput()
+        _rich_throughput(against)
         _memory(1_000_000 if "--full" in sys.argv else 200_000)
         return
     model = CityModel()
     _throughput(model)
-    _rich_throughput()
+    _rich_throughput(against)
     _dask_overhead(model, int(sys.argv[sys.argv.index("--dask") + 1]) if "--dask" in sys.argv else 960)
     _memory(1_000_000 if "--full" in sys.argv else 200_000)
 

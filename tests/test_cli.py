@@ -194,6 +194,24 @@ def test_batch_passes_a_dask_client_for_a_scheduler(tmp_path, monkeypatch):
     assert seen["n_workers"] is None and seen["chunk_size"] == 128 and FakeClient.closed
 
 
+def test_a_city_batch_chunks_whole_buildings():
+    """Without --chunk-size, a city table of whole buildings goes in chunks of whole buildings (a building split
+    over two chunks builds its case twice); other tables and a given size keep theirs."""
+    import argparse
+
+    from mgwsim.batch import city_table
+    from mgwsim.batch.city import RICH_COMBINATIONS
+    from mgwsim.stock import generate_stock
+
+    rich = city_table(generate_stock(10, seed=0), list(RICH_COMBINATIONS))
+    args = argparse.Namespace(chunk_size=None, row="city")
+    assert cli._chunk_size(args, rich) == 248  # 8 buildings x 31 combinations
+    assert cli._chunk_size(args, city_table(generate_stock(30, seed=0))) == 252  # 21 x 12
+    assert cli._chunk_size(args, rich.iloc[:-1]) == 256  # not whole buildings
+    assert cli._chunk_size(argparse.Namespace(chunk_size=None, row="demand"), rich) == 256
+    assert cli._chunk_size(argparse.Namespace(chunk_size=100, row="city"), rich) == 100
+
+
 def _no_kpis(row: dict, shared) -> dict:
     return {}
 

@@ -434,6 +434,26 @@ def test_epc_100_or_chimney_free(epc, chimney_free, status):
     assert frame.loc[("klimaatfonds_phase2_works", "epc_100_or_chimney_free"), "status"] == status
 
 
+def test_a_condition_judged_again_reads_as_judged_the_first_time():
+    """Condition.check keeps its result per outcome and the facts' values and types: 1965 and 1965.0 print
+    differently, an unhashable fact is judged without keeping it, and every result equals a fresh judgement."""
+    from mgwsim.finance import Condition
+
+    rule = klimaatfonds_antwerpen()[1]
+    for year in (1965, 1965.0, 1965, 2016):
+        ctx = _context(1e5, construction_year=year, epc_path_kwh_m2=130.0)
+        for condition in rule.conditions:
+            fresh = condition._result(ctx, rule.name, condition.test(ctx))
+            assert condition.check(ctx, rule.name) == fresh
+    built = rule.conditions[0]
+    assert [built.check(_context(1e5, construction_year=y)).reason.en.split("(")[-1] for y in (1965, 1965.0, 1965)] \
+        == ["construction year: 1965)", "construction year: 1,965)", "construction year: 1965)"]
+    split = Condition("split_given", "the split is given", "de verdeling is gekend",
+                      lambda c: c.investment_by_vat_class_eur is not None, ("investment_by_vat_class_eur",))
+    ctx = SubsidyContext(100.0, investment_by_vat_class_eur={"renovation": 100.0})
+    assert split.check(ctx).status == "met" and "renovation" in split.check(ctx).reason.en
+
+
 def test_the_study_grant_needs_an_eligible_study():
     young = apply_subsidies(klimaatfonds_antwerpen(), _context(1e5, construction_year=2016))
     assert young.total_eur == 0

@@ -159,6 +159,22 @@ def test_injection_warms_the_ground():
     assert (borefield_brine_degc(_field(), np.full(100, -2.0)) > 11.5).all()
 
 
+@pytest.mark.parametrize("n_boreholes", [1, 4, 9, 12])
+@pytest.mark.parametrize("depth_m", [61.0, 100.0, 137.5])
+def test_the_kept_hour_grid_gives_the_g_function_exactly(n_boreholes, depth_m):
+    """The last year's pulse response on the kept grid of hours (ln s, np.interp's intervals, the layout's
+    radial factor) equals borefield_g_function's, folded over the years: equal, not close."""
+    from mgwsim.system.sources import _folded_pulse
+
+    field, years, n = _field(n_boreholes=n_boreholes, depth_m=depth_m), 5, 8760
+    g = borefield_g_function(field, np.arange(1, years * n + 1, dtype=float))
+    blocks = np.diff(np.concatenate(([0.0], g))).reshape(years, n)
+    expected = np.concatenate((blocks[:-1].sum(axis=0)[1:], blocks.sum(axis=0)))
+    kept = _folded_pulse(field, years, n, "finite")
+    assert np.array_equal(kept, expected)
+    assert _folded_pulse(field, years, n, "finite") is kept  # kept per field
+
+
 def test_borefield_rejects_bad_inputs():
     with pytest.raises(InputError, match="Borefield.ground_conductivity_w_mk"):
         _field(ground_conductivity_w_mk=0.0)

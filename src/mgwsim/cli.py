@@ -374,7 +374,7 @@ def _batch(args: argparse.Namespace) -> int:
         with warnings.catch_warnings():  # a repaired output: one line "mgwsim batch: <what was repaired>"
             warnings.simplefilter("always", DamagedOutputWarning)
             warnings.showwarning = _show_repair(warnings.showwarning)
-            results = run_batch(table, row_function, output=out / "parts", chunk_size=args.chunk_size,
+            results = run_batch(table, row_function, output=out / "parts", chunk_size=_chunk_size(args, table),
                                 n_workers=None if client is not None else args.workers, client=client,
                                 progress=not args.quiet, shared=shared, seed=args.seed, collect=False)
     finally:
@@ -388,6 +388,24 @@ def _batch(args: argparse.Namespace) -> int:
     written = [target, *_feasibility(groups, results, out)]
     print(f"mgwsim batch: {results.n_rows} rows, {results.n_failed} failed; written: {', '.join(map(str, written))}")
     return 0 if results.n_failed == 0 else 1
+
+
+CHUNK_SIZE = 256
+"""Rows per task of ``mgwsim batch`` unless ``--chunk-size`` says otherwise."""
+
+
+def _chunk_size(args: argparse.Namespace, table) -> int:
+    """``--chunk-size``, else :data:`CHUNK_SIZE` rows; for ``--row city`` on a table of whole buildings (each
+    with every combination, as ``mgwsim stock`` writes it) the largest number of whole buildings within it: a
+    building split over two chunks builds its case (demand, loads, reference, shared plant years) twice."""
+    if args.chunk_size is not None:
+        return args.chunk_size
+    if args.row != "city" or "building" not in table.columns or "combination" not in table.columns or table.empty:
+        return CHUNK_SIZE
+    per_building = table["combination"].nunique()
+    if per_building > CHUNK_SIZE or len(table) != per_building * table["building"].nunique():
+        return CHUNK_SIZE
+    return per_building * (CHUNK_SIZE // per_building)
 
 
 def _group_columns(table) -> dict:
@@ -623,7 +641,9 @@ def _add_batch(commands) -> None:
     batch.add_argument("--scheduler", metavar="ADDRESS", help="address of a Dask scheduler, e.g. tcp://host:8786")
     batch.add_argument("--workers", type=_positive_int, help="local worker processes (default: all cores; "
                                                              "1 runs in this process); ignored with --scheduler")
-    batch.add_argument("--chunk-size", type=_positive_int, default=256, help="rows per task (default: 256)")
+    batch.add_argument("--chunk-size", type=_positive_int, default=None,
+                       help="rows per task (default: 256; --row city on a table of 'mgwsim stock': the most whole "
+                            "buildings within 256 rows, e.g. 248 for the 31 rich combinations)")
     batch.add_argument("--row", choices=tuple(ROW_FUNCTIONS), required=False,
                        help="row function (required): " + "; ".join(f"{k}: {v}" for k, v in ROW_FUNCTIONS.items()))
     batch.add_argument("--seed", type=int, default=0, help="batch seed (default: 0)")

@@ -231,3 +231,13 @@ def demand_series(building: Building, weather: Weather, radiators: Radiators, dr
     return DemandSeries(zone[:, _SPACE_HEATING], draw_kwh + storage, temperatures[:, 0], temperatures[:, 1],
                         np.asarray(cold_water_degc, dtype=float),
                         np.ascontiguousarray(loop.surroundings_degc(plant_room_degc, operative), dtype=float), loop)
+
+
+def through_radiators(series: DemandSeries, radiators: Radiators, step_h: float) -> DemandSeries:
+    """``series`` (:func:`demand_series`, steps of ``step_h`` [h]) with the building heated through other
+    ``radiators`` (e.g. after an emitter upgrade): the zone does not see its emitters, so its space heating and
+    hot water stay; the supply and return temperatures are those the radiators need for that heat (the
+    radiator equation, :meth:`~mgwsim.building.emitters.Radiators.temperatures`). The same arithmetic as
+    :func:`demand_series` with these radiators, without running the zone again."""
+    temperatures = radiators.temperatures(series.space_heating_kwh / step_h)  # load [kW]
+    return series._replace(supply_required_degc=temperatures[:, 0], return_required_degc=temperatures[:, 1])

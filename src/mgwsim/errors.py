@@ -48,13 +48,14 @@ def check_number(
     InputError
         naming ``owner.field``, the value and the allowed range.
     """
-    where = _where(owner, field)
-    number = _as_float(value, where)
+    kind = type(value)  # a plain float or int (not a bool) is a number: the common case, checked first
+    number = float(value) if kind is float or kind is int else _as_float(value, _where(owner, field))
     if not math.isfinite(number):
-        raise InputError(f"{where} must be finite, got {value!r}")
+        raise InputError(f"{_where(owner, field)} must be finite, got {value!r}")
     lo_ok = low is None or (number >= low if low_inclusive else number > low)
     hi_ok = high is None or (number <= high if high_inclusive else number < high)
     if not (lo_ok and hi_ok):
+        where = _where(owner, field)
         lo = "-inf" if low is None else f"{low:g}"
         hi = "inf" if high is None else f"{high:g}"
         bracket = ("[" if low_inclusive else "(") + f"{lo}, {hi}" + ("]" if high_inclusive else ")")

@@ -167,6 +167,49 @@ def _plant_pass(out, columns, electric_backup, unmet_kwh, sums, plant_kw):
                limited_h, bu_limited, unmet_limited, below_h, s_unmet)
 
 
+def backup_parts(out: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(heat pumps' electricity, backup heat, booster heat) per step [kWh] of the kernel output ``out``: with the
+    sums of :func:`plant_sums`, what :func:`with_backup` needs for the same heat from another backup."""
+    parts = np.empty((3, out.shape[0]))
+    _parts_pass(out, k.HP_ELEC_SH, k.HP_ELEC_DHW, k.BACKUP_HEAT_SH, k.BACKUP_HEAT_DHW, k.BOOSTER_HEAT, parts)
+    return parts[0], parts[1], parts[2]
+
+
+@njit
+def _parts_pass(out, el_sh, el_dhw, bu_sh, bu_dhw, booster, parts):
+    """:func:`backup_parts` into the rows of ``parts`` in one pass over the steps (the kernel's columns as data)."""
+    for i in range(out.shape[0]):
+        parts[0, i] = out[i, el_sh] + out[i, el_dhw]
+        parts[1, i] = out[i, bu_sh] + out[i, bu_dhw]
+        parts[2, i] = out[i, booster]
+
+
+def with_backup(sums: tuple, parts: tuple, electric_backup: bool, efficiency: float,
+                step_h: float = 1.0) -> tuple[tuple, np.ndarray]:
+    """:func:`plant_sums` of a plant year whose heat flows are those of ``sums`` and ``parts``
+    (:func:`backup_parts`) but whose backup has this ``efficiency`` [-] and carrier (electric or not): its input
+    per step is the backup heat / efficiency, as the kernel computes it (``kernel.BACKUP_INPUT``: heat ×
+    (1 / efficiency)), summed as :func:`plant_sums` sums it and counted in the plant's electricity when electric
+    (the same additions in the same order)."""
+    electricity, backup_heat, booster = parts
+    plant_kw = np.empty(electricity.shape[0])
+    backup_kwh = _backup_pass(electricity, backup_heat, booster, 1.0 / float(efficiency), electric_backup, plant_kw)
+    if step_h != 1.0:
+        plant_kw /= step_h  # kWh per step -> kW
+    return (*sums[:8], backup_kwh, *sums[9:]), plant_kw
+
+
+@njit
+def _backup_pass(electricity, backup_heat, booster, inv_eff, electric_backup, plant_kw):
+    """Σ backup heat × ``inv_eff`` over the steps [kWh] and the plant's electricity per step into ``plant_kw``."""
+    total = 0.0
+    for i in range(electricity.shape[0]):
+        backup_input = backup_heat[i] * inv_eff
+        total += backup_input
+        plant_kw[i] = electricity[i] + (backup_input if electric_backup else 0.0) + booster[i]
+    return total
+
+
 class Exchange(NamedTuple):
     """What the connection adds to a plant-year beyond :class:`PlantYear`: the connection's load and
     the cars' and the battery's share of it."""
@@ -196,40 +239,72 @@ def grid_year(sums: tuple, plant_kw: np.ndarray, pv_kw: np.ndarray, other_kw: np
         load = load + ev_kw
     life = None
     if battery is None:
-        grid_import, grid_export = np.maximum(load - pv_kw, 0.0), np.maximum(pv_kw - load, 0.0)
+        grid_import, grid_export = np.empty_like(load), np.empty_like(load)
+        _split_exchange(load, pv_kw, grid_import, grid_export)
     else:
         if battery.standby_w > 0.0:
             load = load + battery.standby_w / 1000.0
         step_h, month = constants.step_h, constants.month_of_step
-        first = _with_battery(battery, load, pv_kw, month, step_h)[2]
+        first = _dispatch_battery(battery, pv_kw, load, step_h=step_h, month=month).discharge_kw
         dc_kwh = float(first.sum()) * step_h / battery.discharge_efficiency
         life = battery.life(dc_kwh / battery.capacity_kwh * 8760.0 / (len(load) * step_h))
         grid_import, grid_export, _ = _with_battery(battery.aged(life.mean_soh), load, pv_kw, month, step_h)
     step_h = constants.step_h
-    peaks = np.maximum.reduceat(grid_import, constants.month_starts)
+    peaks = np.empty(len(constants.month_starts))
+    import_cost, export_value = _priced_peaks(grid_import, grid_export, constants.prices, constants.month_starts,
+                                              peaks)
+    peaks.flags.writeable = False  # a building's rows share the year (mgwsim.batch.city._array_year)
     year = PlantYear(*sums[:15], float(grid_import.sum()) * step_h, float(grid_export.sum()) * step_h,
-                     _dot(grid_import, constants.prices) * step_h, _dot(grid_export, constants.prices) * step_h,
-                     float(pv_kw.sum()) * step_h, sums[15], peaks)
+                     import_cost * step_h, export_value * step_h, float(pv_kw.sum()) * step_h, sums[15], peaks)
     return year, Exchange(float(load.sum()) * step_h, 0.0 if ev_kw is None else float(ev_kw.sum()) * step_h, life)
 
 
+def _dispatch_battery(battery, pv, load, *, step_h: float, month):
+    """:func:`mgwsim.battery.dispatch_battery` (imported when a battery first runs)."""
+    from mgwsim.battery import dispatch_battery
+
+    return dispatch_battery(battery, pv, load, step_h=step_h, month=month)
+
+
 @njit
-def _dot(a, b):
-    """Σ a·b in a loop: numpy's ``@`` calls BLAS, whose threads cost 10-40 ms a call on a loaded 2-core machine for
-    a 15-minute year (measured 7 December 2026; the row's whole plant kernel takes about 20 ms)."""
-    total = 0.0
-    for i in range(a.shape[0]):
-        total += a[i] * b[i]
-    return total
+def _split_exchange(load, pv, grid_import, grid_export):
+    """``grid_import`` = max(load − PV, 0) and ``grid_export`` = max(PV − load, 0) per step [kW], as
+    ``np.maximum`` gives them (NaN kept), in one pass."""
+    for i in range(load.shape[0]):
+        short = load[i] - pv[i]
+        surplus = pv[i] - load[i]
+        grid_import[i] = short if short >= 0.0 or short != short else 0.0
+        grid_export[i] = surplus if surplus >= 0.0 or surplus != surplus else 0.0
+
+
+@njit
+def _priced_peaks(grid_import, grid_export, prices, month_starts, peaks):
+    """(Σ import·price, Σ export·price) over the steps [kW·EUR/kWh] and each month's highest import into ``peaks``
+    [kW] (``np.maximum.reduceat`` at ``month_starts``), in one pass.
+
+    The sums run step after step in a loop (not numpy's ``@``, which calls BLAS, whose threads cost 10-40 ms a
+    call on a loaded 2-core machine for a 15-minute year: measured 7 December 2026)."""
+    n, n_months = grid_import.shape[0], month_starts.shape[0]
+    import_cost = export_value = 0.0
+    for i in range(n):
+        import_cost += grid_import[i] * prices[i]
+        export_value += grid_export[i] * prices[i]
+    for m in range(n_months):
+        end = month_starts[m + 1] if m + 1 < n_months else n
+        peak = grid_import[month_starts[m]]
+        for i in range(month_starts[m] + 1, end):
+            value = grid_import[i]
+            if value > peak or value != value:
+                peak = value
+        peaks[m] = peak
+    return import_cost, export_value
 
 
 def _with_battery(battery, load: np.ndarray, pv: np.ndarray, month: np.ndarray, step_h: float = 1.0):
     """(import, export, discharge) [kW] of :func:`mgwsim.electricity_balance` with ``battery`` (steps of ``step_h``)."""
-    from mgwsim.battery import dispatch_battery
-
     self_consumed = np.minimum(pv, load)
     surplus, deficit = pv - self_consumed, load - self_consumed
-    run = dispatch_battery(battery, pv, load, step_h=step_h, month=month)
+    run = _dispatch_battery(battery, pv, load, step_h=step_h, month=month)
     surplus = surplus - (run.charge_kw - run.grid_charge_kw)
     deficit = deficit - run.discharge_kw + run.grid_charge_kw
     return np.maximum(deficit, 0.0), np.maximum(surplus, 0.0), run.discharge_kw
@@ -532,14 +607,33 @@ def connection_feasible(peak_kw: float, existing_connection_kva: float) -> bool:
 def lock_in_statuses(year: PlantYear, plant, install_year: int, refrigerant_status: str,
                      hot_water_tolerated_hours: float) -> dict[str, str]:
     """Status of the lock-in checks (:data:`mgwsim.study.decision.LOCK_IN_CHECKS`) and the hygiene
-    check as :func:`mgwsim.assess.fossil_lock_in` (EPBD recast phase-out 2040; called),
+    check as :func:`mgwsim.assess.fossil_lock_in` (EPBD recast phase-out 2040; :func:`fossil_status`),
     :func:`mgwsim.assess.temperature_lock_in` and :func:`mgwsim.assess.hot_water_hygiene` (Flemish
     legionella decree of 9 Feb 2007, with the study's ``hot_water_tolerated_hours``) judge them; the
     refrigerant check's ``refrigerant_status`` is given (it depends on the units only)."""
-    return {"fossil_lock_in": fossil_lock_in({install_year: fossil_heat_share(year, plant)}).status,
+    return {"fossil_lock_in": fossil_status(fossil_heat_share(year, plant), install_year),
             "temperature_lock_in": temperature_status(year),
             "hot_water_hygiene": hygiene_status(year, plant, hot_water_tolerated_hours),
             "refrigerant_lock_in": refrigerant_status}
+
+
+_FOSSIL_DEFAULTS = fossil_lock_in.__kwdefaults__
+"""The target year and tolerated share :func:`mgwsim.assess.fossil_lock_in` judges with by default."""
+
+
+def fossil_status(share: float, install_year: int) -> str:
+    """The status of :func:`mgwsim.assess.fossil_lock_in` with its defaults (the EPBD recast's phase-out year, a
+    tolerated share of 10 %) for a plant whose heat comes ``share`` [-] from gas from ``install_year`` on, without
+    its sentences (they cost more than the rest of a row's checks): ``fail`` when the share in the target year
+    exceeds the tolerated one or the gas boiler is the main supplier (≥ 50 %), ``warn`` for a smaller share,
+    ``pass`` without gas. Input the check refuses (a share outside 0..1, an installation after the target
+    year) goes to it, for its error."""
+    target, threshold = _FOSSIL_DEFAULTS["target_year"], _FOSSIL_DEFAULTS["threshold_share"]
+    if not (0.0 <= share <= 1.0 and 1900 <= install_year <= target):
+        return fossil_lock_in({install_year: share}).status
+    if share > threshold or share >= 0.5:
+        return "fail"
+    return "warn" if share > 0.0 else "pass"
 
 
 def heat_network_temperature_status(supply_required_degc: np.ndarray, max_loop_supply_degc: float) -> str:

@@ -53,8 +53,14 @@ def row_seed(row_id, batch_seed: int = 0) -> int:
     return int.from_bytes(hashlib.blake2b(message, digest_size=8).digest(), "little") & _SEED_MASK
 
 
+_PLAIN_SCALARS = frozenset((float, int, bool, str, type(None)))
+"""Types a KPI value keeps as it is (checked first: a city row returns 36 of them)."""
+
+
 def _as_scalar(key: str, value):
     """A KPI value as a plain Python scalar, or raise ``TypeError`` naming the key."""
+    if type(value) in _PLAIN_SCALARS:
+        return value
     if isinstance(value, np.generic):
         value = value.item()
     if value is None or isinstance(value, (bool, str, Number)) and not isinstance(value, complex):

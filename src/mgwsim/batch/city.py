@@ -62,7 +62,7 @@ from mgwsim.battery import Battery
 from mgwsim.building.emitters import EmitterUpgrade, radiators_for
 from mgwsim.building.renovation import Insulate
 from mgwsim.building.typology import building_from_typology
-from mgwsim.demand import Demand, demand_series, simulate_demand, step_count_hours
+from mgwsim.demand import Demand, DemandSeries, demand_series, simulate_demand, step_count_hours, through_radiators
 from mgwsim.errors import InputError, check_number
 from mgwsim.ev import ChargingSite, generate_sessions, simulate_charging
 from mgwsim.finance import Finance, Option
@@ -103,8 +103,10 @@ from mgwsim.system import (
     gas_boiler_reference,
     heat_network_plant,
 )
+from mgwsim.system import kernel
 from mgwsim.system.sources import borefield_brine_degc
 from mgwsim.system.simulate import _check_in_grid, _defrost, _hot_water_series, plant_buffers, plant_flows, run_plant
+from mgwsim.system.simulate import _params as _plant_params
 from mgwsim.weather import default_weather
 
 DHW_POOL_SIZE = 256
@@ -191,7 +193,7 @@ class Combination:
         """The building connects to the heat network (a substation) instead of heat pumps."""
         return self.backup == "heat_network"
 
-    @property
+    @cached_property
     def name(self) -> str:
         techniques = "".join(f"_{label}" for label, field_name in _TECHNIQUE_LABELS if getattr(self, field_name))
         source = _SOURCE_LABELS[self.source]
@@ -305,9 +307,11 @@ assumption of a Flemish canal's annual cycle) through a plate exchanger; it need
 permission (:attr:`~mgwsim.study.heat_sources.WaterBody.permit_note`), a row's ``needs_permit``."""
 
 
+@lru_cache(maxsize=256)
 def city_ev_site(n_apartments: int) -> ChargingSite:
     """The parking's charge points of a building: :data:`EV_CARS_PER_APARTMENT` cars per apartment (at
-    least one), one 11 kW point each (:class:`~mgwsim.ev.ChargingSite` defaults, home charging)."""
+    least one), one 11 kW point each (:class:`~mgwsim.ev.ChargingSite` defaults, home charging); kept per size
+    (a site checks its sessions' energy when built)."""
     cars = max(1, round(EV_CARS_PER_APARTMENT * int(n_apartments)))
     return ChargingSite(n_points=cars, n_cars=cars)
 
@@ -389,7 +393,8 @@ class CityModel:
         state = {**self.__dict__, "_cases": {}, "_unit_maps": {}, "_refrigerant": {}, "_ev": {}}
         del state["_scratch"]
         for lazy in ("local_index", "dhw_pool", "pv_kw_per_kwp", "defaults", "defrost", "no_defrost",
-                     "design_temperature_degc", "day_ahead", "year_constants", "temp_air_degc", "remembered_costs"):
+                     "design_temperature_degc", "day_ahead", "year_constants", "temp_air_degc", "remembered_costs",
+                     "year_hours"):
             state.pop(lazy, None)  # rebuilt in each worker rather than shipped
         return state
 
@@ -420,6 +425,11 @@ class CityModel:
     @cached_property
     def temp_air_degc(self) -> np.ndarray:
         return self.weather.temp_air_degc
+
+    @cached_property
+    def year_hours(self) -> float:
+        """Hours the weather covers [h] (steps × step)."""
+        return float(self.weather.n_hours) * self.weather.step_h
 
     @cached_property
     def defaults(self):
@@ -690,7 +700,10 @@ class _BuildingCase:
 
     def state(self, combination: Combination, model: CityModel) -> _State:
         """The building as the combination heats it: roof insulated or not, radiators upgraded or not."""
-        key = (combination.roof, combination.emitters)
+        return self.state_of((combination.roof, combination.emitters), model)
+
+    def state_of(self, key: tuple, model: CityModel) -> _State:
+        """The :class:`_State` of ``key`` = (roof insulated, emitters upgraded), built when first asked."""
         found = self.states.get(key)
         if found is None:
             found = self.states[key] = _state(self, key, model)
@@ -710,20 +723,25 @@ class _State(NamedTuple):
 
 def _state(case: _BuildingCase, key: tuple, model: CityModel) -> _State:
     """The :class:`_State` of ``key`` = (roof insulated, emitters upgraded): the roof by :data:`ROOF_INSULATION`,
-    the existing radiators (sized on today's design load) by :data:`CITY_EMITTER_UPGRADE`."""
+    the existing radiators (sized on today's design load) by :data:`CITY_EMITTER_UPGRADE`. The upgraded
+    radiators heat the zone of the state without them (:func:`~mgwsim.demand.through_radiators`: the zone does
+    not see its emitters), so a building's zone runs once per roof."""
     roof, emitters = key
+    if emitters:
+        plain = case.state_of((roof, False), model)
+        radiators = CITY_EMITTER_UPGRADE.apply(plain.radiators)
+        series = through_radiators(DemandSeries(*plain.series), radiators, model.weather.step_h)
+        return _State(plain.building, radiators, tuple(series), plain.heating_hours, plain.design_kw)
     radiators = radiators_for(case.design_kw)
-    if not roof and not emitters:
+    if not roof:
         return _State(case.building, radiators, case.series, case.heating_hours, case.design_kw)
-    building = ROOF_INSULATION.apply(case.building) if roof else case.building
-    radiators = CITY_EMITTER_UPGRADE.apply(radiators) if emitters else radiators
+    building = ROOF_INSULATION.apply(case.building)
     draws = case.study.get("draw_kwh")
     if draws is None:
         draws = case.study["draw_kwh"] = model.draw_kwh(building.n_apartments, case.draws_seed)
     series = tuple(demand_series(building, model.weather, radiators, draws, model.dhw_pool[2]))
     hours = float(np.count_nonzero(series[0] > 0.0)) * model.weather.step_h
-    design_kw = building.design_heat_load_kw(model.design_temperature_degc) if roof else case.design_kw
-    return _State(building, radiators, series, hours, design_kw)
+    return _State(building, radiators, series, hours, building.design_heat_load_kw(model.design_temperature_degc))
 
 
 def _study_demand(case: _BuildingCase, model: CityModel, state: _State | None = None) -> Demand:
@@ -774,7 +792,7 @@ def _building_case(row: dict, model: CityModel) -> _BuildingCase:
     case = _BuildingCase(building, design_kw, seed, common, tuple(series), float(common["auxiliary"].sum()), reference,
                          construction_year, age, replace(inputs.finance, n_apartments=building.n_apartments),
                          heating_hours)
-    return replace(case, reference=_array_year(reference, case, model).option)
+    return replace(case, reference=_array_year(reference, case, model, plant_key=REFERENCE_PLANT_KEY).option)
 
 
 def building_dates(row: dict, building, *, install_year: int) -> tuple[int | None, float]:
@@ -904,18 +922,7 @@ def _case_variant(combination: Combination, case: _BuildingCase, state: _State, 
     uncontrolled, the MV cabin, the dynamic contract, the emitter upgrade :data:`CITY_EMITTER_UPGRADE`, the
     battery of :func:`city_battery` and the roof insulation (cost table ``roof_insulation`` by the roof's
     area, when the roof is worse than :data:`ROOF_INSULATION`'s U) among the extra investments."""
-    key = ("variant", combination.plant_key, combination.pv, unit_map)  # shared by the building's combinations
-    variant = case.plants.get(key)
-    if variant is None:
-        exhaust_kw = None
-        if combination.source == "exhaust_air":
-            options = city_source_options(combination, 0.0, state.building)
-            exhaust_kw = exhaust_air_heat_kw(options, unit_map(10.0, "exhaust_air"), float(state.series[2].max()) + 3.0)
-        variant = case.plants[key] = _sized_variant(replace(combination, ev=False, mv=False, dynamic=False,
-                                                            battery=False),
-                                                    state.design_kw, case.building.area_m2("roof"), unit_map,
-                                                    building=state.building, exhaust_air_kw=exhaust_kw,
-                                                    series=state.series)
+    variant = _plant_variant(combination, case, state, unit_map)
     if not any(getattr(combination, f) for _, f in _TECHNIQUE_LABELS):
         return variant if variant.name == combination.name else replace(variant, name=combination.name)
     extra = ()
@@ -929,6 +936,30 @@ def _case_variant(combination: Combination, case: _BuildingCase, state: _State, 
                    emitter_upgrade=CITY_EMITTER_UPGRADE if combination.emitters else None,
                    battery=city_battery(variant.pv_kwp) if combination.battery else None,
                    extra_investments=tuple(extra))
+
+
+def _plant_variant(combination: Combination, case: _BuildingCase, state: _State, unit_map):
+    """:func:`_sized_variant` of ``combination``'s plant, with or without its PV and none of its other techniques,
+    kept on the case: the building's combinations share it (the plant is sized alike with or without PV, the
+    PV laid on the roof alike for every plant)."""
+    key = ("variant", combination.plant_key, combination.pv, unit_map)
+    variant = case.plants.get(key)
+    if variant is not None:
+        return variant
+    plant_only = replace(combination, ev=False, mv=False, dynamic=False, battery=False)
+    twin = case.plants.get(("variant", combination.plant_key, not combination.pv, unit_map))
+    if twin is not None:
+        pv = _pv_layout(case.building.area_m2("roof")) if combination.pv else ()
+        variant = replace(twin, name=plant_only.name, pv=pv)
+    else:
+        exhaust_kw = None
+        if combination.source == "exhaust_air":
+            options = city_source_options(combination, 0.0, state.building)
+            exhaust_kw = exhaust_air_heat_kw(options, unit_map(10.0, "exhaust_air"), float(state.series[2].max()) + 3.0)
+        variant = _sized_variant(plant_only, state.design_kw, case.building.area_m2("roof"), unit_map,
+                                 building=state.building, exhaust_air_kw=exhaust_kw, series=state.series)
+    case.plants[key] = variant
+    return variant
 
 
 def _sized_variant(combination: Combination, design_kw: float, roof_m2: float, unit_map, *, building=None,
@@ -1119,26 +1150,25 @@ class _ArrayYear(NamedTuple):
 
 
 def _array_year(variant, case: _BuildingCase, model: CityModel, state: _State | None = None,
-                plant_key: tuple | None = None) -> _ArrayYear:
+                plant_key: tuple | None = None, twin_key: tuple | None = None) -> _ArrayYear:
     """A variant's year on the array path: the kernel's annual sums, the :class:`~mgwsim.finance.Option`
     :func:`_evaluate` builds (investments, energy cost per carrier with the unmet heat and the EV users'
     reimbursement, heat delivered, CO2 without the cars' grid electricity) and the peak import [kW].
 
     The plant's year (:func:`~mgwsim.batch._city_arrays.plant_sums`) is kept on the case under
     ``plant_key``: the building's combinations that differ only in PV, EV, battery, tariff or connection run
-    the plant kernel once (the heat-led plant does not see the connection)."""
+    the plant kernel once (the heat-led plant does not see the connection); its year behind the connection
+    (:func:`~mgwsim.batch._city_arrays.grid_year`) too, per PV, cars and battery: the tariff and the connection
+    only bill it. A plant whose twin (``twin_key``, :func:`_twin_key`) has run takes its year from that run when
+    the kernel gives both the same heat flows (:func:`_twin_year`)."""
     constants, plant = model.year_constants, variant.plant
-    series = case.series if state is None else state.series
-    pv = _pv_kw(variant, model)
-    found = None if plant_key is None else case.plants.get(plant_key)
+    grid_key = None if plant_key is None else ("grid", plant_key, variant.pv_kwp, variant.ev, variant.battery)
+    found = case.plants.get(grid_key)
     if found is None:
-        out = _run_year(variant, series, case.common["total"], pv, model, model.plant_buffers)[0]
-        found = arrays.plant_sums(out, plant.backup.kind == "electric", constants.step_h)
-        if plant_key is not None:
-            case.plants[plant_key] = found
-    ev_kw = model.ev_kw(variant.ev) if variant.ev is not None else None
-    year, exchange = arrays.grid_year(*found, pv, case.common["total"], constants, ev_kw=ev_kw,
-                                      battery=variant.battery)
+        found = _grid_year(variant, case, model, state, plant_key, twin_key)
+        if grid_key is not None:
+            case.plants[grid_key] = found
+    year, exchange = found
     gas_kwh, heat_kwh = arrays.gas_kwh(year, plant.backup), arrays.district_heat_kwh(year, plant.backup)
     network = variant.heat_network
     inputs, peak_kw = model.defaults, float(year.peaks_kw.max())
@@ -1166,6 +1196,81 @@ def _array_year(variant, case: _BuildingCase, model: CityModel, state: _State | 
     return _ArrayYear(year, option, peak_kw)
 
 
+def _grid_year(variant, case: _BuildingCase, model: CityModel, state: _State | None, plant_key: tuple | None,
+               twin_key: tuple | None = None) -> tuple[arrays.PlantYear, arrays.Exchange]:
+    """The variant's plant year (kept on the case under ``plant_key``, or from its twin's run, see
+    :func:`_array_year`) behind its connection: :func:`~mgwsim.batch._city_arrays.grid_year` with its PV, cars and
+    battery."""
+    constants = model.year_constants
+    pv = _pv_kw(variant, model)
+    found = None if plant_key is None else case.plants.get(plant_key)
+    series = case.series if state is None else state.series
+    if found is None and twin_key is not None:
+        found = _twin_year(variant, series, case.plants.get(("run", twin_key)), model)
+    if found is None:
+        out = _run_year(variant, series, case.common["total"], pv, model, model.plant_buffers)[0]
+        found = arrays.plant_sums(out, variant.plant.backup.kind == "electric", constants.step_h)
+        if plant_key is not None:
+            case.plants["run", plant_key] = (variant, series, found[0], arrays.backup_parts(out))
+    if plant_key is not None:
+        case.plants[plant_key] = found
+    ev_kw = model.ev_kw(variant.ev) if variant.ev is not None else None
+    return arrays.grid_year(*found, pv, case.common["total"], constants, ev_kw=ev_kw, battery=variant.battery)
+
+
+REFERENCE_PLANT_KEY = ("reference",)
+"""Where a building's case keeps its reference's plant year (a :attr:`Combination.plant_key` never is a 1-tuple)."""
+_TWIN_BACKUP = {"gas_boiler": "electric", "electric": "gas_boiler"}
+_BACKUP_PARAMS = [kernel.P_BU_EFF, kernel.P_BU_ELECTRIC]
+"""The plant kernel's parameters of the backup's efficiency and carrier (:func:`_same_heat_flows`)."""
+
+
+def _twin_key(combination: Combination) -> tuple | None:
+    """The :attr:`Combination.plant_key` of the plant whose kernel run may give ``combination``'s plant year too
+    (:func:`_twin_year`): the same heat pumps with the other backup (a gas boiler for an electric heater and
+    back: :func:`_sized_variant` sizes both on the design load); for ``heatnet``, the reference boiler of the same
+    size (:func:`_building_case`); ``None`` for ``heatnet_emit`` (the reference keeps today's radiators)."""
+    if combination.heat_network:
+        return None if combination.emitters else REFERENCE_PLANT_KEY
+    return (combination.hp_share, _TWIN_BACKUP[combination.backup], *combination.plant_key[2:])
+
+
+def _twin_year(variant, series: tuple, run, model: CityModel) -> tuple | None:
+    """``variant``'s plant year from its twin's kept kernel run (``(variant, series, sums, backup parts)``, or
+    ``None``) when the kernel gives both the same heat flows on the same ``series`` (:func:`_same_heat_flows`):
+    the twin's sums with the backup's input of ``variant``'s backup
+    (:func:`~mgwsim.batch._city_arrays.with_backup`); ``None`` otherwise (the kernel runs)."""
+    if run is None or run[1] is not series or not _same_heat_flows(variant, run[0], series, model):
+        return None
+    backup = variant.plant.backup
+    return arrays.with_backup(run[2], run[3], backup.kind == "electric", backup.efficiency,
+                              model.year_constants.step_h)
+
+
+def _same_heat_flows(a, b, series: tuple, model: CityModel) -> bool:
+    """Whether the plant kernel (:func:`mgwsim.system.simulate.run_plant`) gives variants ``a`` and ``b`` the same
+    heat flows on the demand ``series``: both heat-led without an import limit, the same heat pumps (maps,
+    defrost), source and kernel parameters but for the backup's efficiency and carrier. These enter the kernel
+    only through the backup's input (heat / efficiency, ``kernel.BACKUP_INPUT``) and, for an electric backup,
+    the electricity budget, unbounded without an import limit (``P_IMPORT_LIMIT`` 1e300), so the heat flows
+    are the same (``tests/test_city_sharing.py`` checks it on two runs of each kind of twin)."""
+    controls = (a.control, b.control)
+    if a.control != b.control or any(c.strategy != "heat_led" or c.import_limit_kw is not None for c in controls):
+        return False
+    if a.source != b.source or a.source_options != b.source_options:
+        return False
+    for x, y in ((a.plant.heat_pumps, b.plant.heat_pumps), (a.plant.hot_water.heat_pump, b.plant.hot_water.heat_pump)):
+        if (x is None) != (y is None):
+            return False
+        if x is not None and (x.performance is not y.performance or x.defrost != y.defrost):
+            return False
+    first, step_h, loop = float(series[2][0]), model.weather.step_h, series[6]
+    params = [_plant_params(v.plant, first, v.control, step_h, loop) for v in (a, b)]
+    for p in params:
+        p[_BACKUP_PARAMS] = 0.0
+    return bool(np.array_equal(*params))
+
+
 def _combination_kpis(combination: Combination, case: _BuildingCase, model: CityModel) -> dict:
     """:func:`study_row_kpis` of :func:`_evaluate` on arrays (:mod:`mgwsim.batch._city_arrays`), without pandas."""
     inputs, constants = model.defaults, model.year_constants
@@ -1173,13 +1278,14 @@ def _combination_kpis(combination: Combination, case: _BuildingCase, model: City
     variant = _case_variant(combination, case, state, model, model.unit_map)
     plant = variant.plant
     blind = variant.control.strategy == "heat_led" and variant.control.import_limit_kw is None
-    year, option, peak_kw = _array_year(variant, case, model, state, combination.plant_key if blind else None)
+    year, option, peak_kw = _array_year(variant, case, model, state, combination.plant_key if blind else None,
+                                        _twin_key(combination) if blind else None)
     network = variant.heat_network
     epc = arrays.epc_indicator(year, plant.backup, auxiliary_kwh=case.auxiliary_kwh, pv_kwh=year.pv_kwh,
                                heated_floor_area_m2=case.building.heated_floor_area_m2,
                                factors=constants.epc_factors if network is None else epc_factors(network))
     statuses = arrays.lock_in_statuses(year, plant, inputs.install_year, model.refrigerant_status(plant),
-                                       hot_water_tolerated_hours(float(model.weather.n_hours) * model.weather.step_h))
+                                       hot_water_tolerated_hours(model.year_hours))
     if network is not None:  # the study runs it on heat-network variants only
         statuses["heat_network_temperature"] = arrays.heat_network_temperature_status(state.series[2],
                                                                                       network.max_loop_supply_degc)
@@ -1194,7 +1300,7 @@ def _combination_kpis(combination: Combination, case: _BuildingCase, model: City
     found = shortfalls({"cold_hours": year.unmet_hours,  # decoupled screening: unmet-heat hours
                         "heating_hours": state.heating_hours,
                         "dhw_short_hours": year.dhw_below_setpoint_hours,
-                        "hours": float(model.weather.n_hours) * model.weather.step_h,
+                        "hours": model.year_hours,
                         "hygiene_ok": statuses[HYGIENE_CHECK] != "fail",
                         "connection_feasible": connection, "lock_in_failures": failures,
                         "eligible": eligibility.eligible, "failed_conditions": eligibility.failed,

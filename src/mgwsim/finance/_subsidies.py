@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -175,8 +176,18 @@ class Condition:
     facts: tuple[str, ...] = ()
 
     def check(self, ctx: SubsidyContext, rule: str = "") -> ConditionResult:
-        """Judge the condition on ``ctx``: met, failed (with the facts' values) or not checked."""
+        """Judge the condition on ``ctx``: met, failed (with the facts' values) or not checked.
+
+        The result is kept per outcome and the facts' values (:func:`_judged`): its sentences depend on nothing
+        else, and a stock's rows repeat them."""
         outcome = self.test(ctx)
+        values = tuple((type(value), value) for value in (getattr(ctx, f) for f in self.facts))
+        try:
+            return _judged(self, rule, None if outcome is None else bool(outcome), values)
+        except TypeError:  # an unhashable fact's value: judged without keeping it
+            return self._result(ctx, rule, outcome)
+
+    def _result(self, ctx: SubsidyContext, rule: str, outcome: bool | None) -> ConditionResult:
         if outcome is None:
             missing = [f for f in self.facts if getattr(ctx, f) is None] or list(self.facts)
             en, nl = (", ".join(_FACT_LABELS.get(f, (f, f))[i] for f in missing) for i in (0, 1))
@@ -189,6 +200,20 @@ class Condition:
                                                                   f"voldaan: {self.text_nl}{nl}"))
         return ConditionResult(rule, self.name, "failed", Reason("failed", f"not met: {self.text_en}{en}",
                                                                  f"niet voldaan: {self.text_nl}{nl}"))
+
+
+@lru_cache(maxsize=1024)
+def _judged(condition: Condition, rule: str, outcome: bool | None, values: tuple) -> ConditionResult:
+    """:meth:`Condition.check`'s result for an ``outcome`` on facts of these ``values`` ((type, value) of each of
+    ``condition.facts``: ``1`` and ``True`` print differently); the sentences read only the facts' values."""
+    return condition._result(_FactValues(condition.facts, values), rule, outcome)
+
+
+class _FactValues:
+    """The facts of a context as :meth:`Condition._result` reads them (``getattr``), from (type, value) pairs."""
+
+    def __init__(self, facts: tuple[str, ...], values: tuple):
+        self.__dict__.update({f: value for f, (_, value) in zip(facts, values, strict=True)})
 
 
 _FACT_LABELS = {

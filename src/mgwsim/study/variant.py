@@ -167,15 +167,18 @@ class Variant:
             source = SOURCE_OF_MAP_KIND[cascades[0].performance.source.kind] if cascades else "air"
         check_choice(source, "source", SOURCES, owner=owner)
         plant = self.plant
-        try:
+        try:  # a map already labelled for the source is kept, with its plant (a variant's copies share them)
             if plant.heat_pumps is not None:
                 cascade = plant.heat_pumps
-                plant = replace(plant, heat_pumps=replace(cascade, performance=map_for_source(cascade.performance,
-                                                                                               source)))
+                performance = map_for_source(cascade.performance, source)
+                if performance is not cascade.performance:
+                    plant = replace(plant, heat_pumps=replace(cascade, performance=performance))
             if plant.hot_water.heat_pump is not None:
                 hw = plant.hot_water
-                cascade = replace(hw.heat_pump, performance=map_for_source(hw.heat_pump.performance, source))
-                plant = replace(plant, hot_water=replace(hw, heat_pump=cascade))
+                performance = map_for_source(hw.heat_pump.performance, source)
+                if performance is not hw.heat_pump.performance:
+                    plant = replace(plant, hot_water=replace(hw, heat_pump=replace(hw.heat_pump,
+                                                                                   performance=performance)))
         except InputError as err:
             raise InputError(f"{owner}.source: {err}") from None
         object.__setattr__(self, "plant", plant)

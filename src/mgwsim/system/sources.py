@@ -30,12 +30,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 from scipy.signal import fftconvolve
 from scipy.special import erf, exp1
 
+from mgwsim._numba import njit
 from mgwsim.building.envelope import RHO_C_AIR_WH_M3K, Building
 from mgwsim.errors import InputError, check_choice, check_number, check_positive, check_series
 from mgwsim.heatpump.defrost import defrost_factors
@@ -204,12 +206,19 @@ def _erfint(x):
     return x * erf(x) - (1.0 - np.exp(-x * x)) / math.sqrt(math.pi)
 
 
-def _fls_integrand(s, distance, count, depth_m, buried_m):
-    """Field-mean integrand of the finite line source in s [1/m] (see :func:`borefield_g_function`)."""
+def _fls_integrand(s, distance, count, depth_m, buried_m, radial=None):
+    """Field-mean integrand of the finite line source in s [1/m] (see :func:`borefield_g_function`); ``radial``:
+    :func:`_radial_sum` of the field's boreholes at ``s`` when known."""
     h, d2 = depth_m, 2.0 * buried_m
     axial = 2.0 * _erfint(h * s) - (_erfint((d2 + 2.0 * h) * s) - 2.0 * _erfint((d2 + h) * s) + _erfint(d2 * s))
-    radial = (count[:, None] * np.exp(-np.outer(distance**2, s**2))).sum(axis=0)
+    if radial is None:
+        radial = _radial_sum(s, distance, count)
     return radial * axial / (2.0 * h * s * s)
+
+
+def _radial_sum(s, distance, count):
+    """Σ over borehole pairs of exp(-d² s²) [-] at each s [1/m] (the radial factor of :func:`_fls_integrand`)."""
+    return (count[:, None] * np.exp(-np.outer(distance**2, s**2))).sum(axis=0)
 
 
 def borefield_g_function(borefield: Borefield, hours, *, model: str = "finite") -> np.ndarray:
@@ -256,18 +265,123 @@ def borefield_g_function(borefield: Borefield, hours, *, model: str = "finite") 
     if (t_s <= 0.0).any():
         raise InputError("borefield_g_function.hours must be > 0 h")
     alpha = borefield.diffusivity_m2_s
-    distance, count = borefield.pair_distances()
-    n = borefield.n_boreholes
     if model == "infinite":
-        return (count[:, None] * 0.5 * exp1(np.outer(distance**2, 1.0 / (4.0 * alpha * t_s)))).sum(axis=0) / n
-    s_low = 1.0 / math.sqrt(4.0 * alpha * t_s.max())
-    s_high = 9.0 / borefield.borehole_radius_m
-    u = np.linspace(math.log(s_low) - 0.01, math.log(s_high), 6000)
-    s = np.exp(u)
-    f = _fls_integrand(s, distance, count, borefield.depth_m, borefield.buried_depth_m) * s / n
+        distance, count = borefield.pair_distances()
+        return (count[:, None] * 0.5 * exp1(np.outer(distance**2, 1.0 / (4.0 * alpha * t_s)))).sum(axis=0) / \
+            borefield.n_boreholes
+    return _finite_g(borefield, *_log_s_grid(alpha, t_s))
+
+
+def _log_s_grid(alpha: float, t_s: np.ndarray) -> tuple[np.ndarray, float]:
+    """(ln s at every time, the smallest s) of :func:`borefield_g_function`'s finite-line integral: s = 1/√(4αt)
+    for times ``t_s`` [s] and diffusivity ``alpha`` [m²/s]."""
+    return np.log(1.0 / np.sqrt(4.0 * alpha * t_s)), 1.0 / math.sqrt(4.0 * alpha * t_s.max())
+
+
+def _s_grid(s_low: float, radius_m: float) -> np.ndarray:
+    """ln s of the integration grid of :func:`borefield_g_function`'s finite-line integral, from just below
+    ``s_low`` to 9 / the borehole radius [1/m] (6,000 points)."""
+    return np.linspace(math.log(s_low) - 0.01, math.log(9.0 / radius_m), 6000)
+
+
+class _HourlyGrid:
+    """What :func:`borefield_g_function` computes for the hours 1..N before it sees a field, kept per ground and
+    borehole radius (:func:`_hourly_grid`): ln s at every hour (their logarithms cost more than the integral), the
+    integration grid, where each hour falls in it (``np.interp``'s interval and offset, :meth:`folded`) and the
+    radial factor of each layout of boreholes (:func:`_radial_sum`; a city's fields repeat a few layouts)."""
+
+    def __init__(self, alpha: float, n_hours: int, radius_m: float):
+        t_s = np.arange(1, n_hours + 1, dtype=float) * _SECONDS_PER_HOUR
+        self.log_s, self.s_low = _log_s_grid(alpha, t_s)
+        self.u = _s_grid(self.s_low, radius_m)
+        self.s = np.exp(self.u)
+        index = np.searchsorted(self.u, self.log_s, side="right") - 1  # u[j] <= ln s < u[j + 1]
+        inside = (index >= 0) & (index < self.u.size - 1)
+        exact = inside & (self.u[np.clip(index, 0, self.u.size - 1)] == self.log_s)
+        # np.interp's own cases (outside the grid, on a node) are left to it
+        self.index = index if inside.all() and not exact.any() and not np.isnan(self.log_s).any() else None
+        self.offset = None if self.index is None else self.log_s - self.u[index]
+        for array in (self.log_s, self.u, self.s, self.index, self.offset):
+            if array is not None:
+                array.flags.writeable = False
+        self._radial: dict = {}
+
+    def radial(self, distance: np.ndarray, count: np.ndarray) -> np.ndarray:
+        """:func:`_radial_sum` at this grid's s for a field's borehole distances and counts, kept (64 layouts)."""
+        key = (distance.tobytes(), count.tobytes())
+        found = self._radial.get(key)
+        if found is None:
+            if len(self._radial) >= 64:
+                self._radial.clear()
+            found = self._radial[key] = _radial_sum(self.s, distance, count)
+            found.flags.writeable = False
+        return found
+
+    def folded(self, values: np.ndarray, years: int, n: int) -> np.ndarray:
+        """:func:`_fold` of g = ``np.interp(self.log_s, self.u, values)`` over ``years`` years of ``n`` hours, in
+        one pass: np.interp's slope × offset + value on each interval (the intervals found once for every field),
+        the pulses and their sums year after year as :func:`_fold` adds them."""
+        if self.index is None:
+            return _fold(np.interp(self.log_s, self.u, values), years, n)
+        slopes = (values[1:] - values[:-1]) / (self.u[1:] - self.u[:-1])  # as np.interp computes them
+        lags = np.empty(2 * n - 1)
+        _fold_on(self.index, self.offset, slopes, values, years, n, lags)
+        return lags
+
+
+@njit
+def _fold_on(index, offset, slopes, values, years, n, lags):
+    """:func:`_fold` of g[i] = ``slopes[j] * offset[i] + values[j]`` (j = ``index[i]``, np.interp's arithmetic on its
+    interval) into ``lags``: the pulses g[i] - g[i-1] (g[-1] = 0) added year after year from 0."""
+    partial = np.zeros(n)  # the years but the last
+    previous = 0.0
+    for k in range(years - 1):
+        for m in range(n):
+            i = k * n + m
+            j = index[i]
+            g = slopes[j] * offset[i] + values[j]
+            partial[m] += g - previous
+            previous = g
+    for m in range(1, n):
+        lags[m - 1] = partial[m]
+    for m in range(n):
+        i = (years - 1) * n + m
+        j = index[i]
+        g = slopes[j] * offset[i] + values[j]
+        lags[n - 1 + m] = partial[m] + (g - previous)
+        previous = g
+
+
+def _fold(g: np.ndarray, years: int, n: int) -> np.ndarray:
+    """The pulse response of the hourly g over ``years`` years of ``n`` hours summed over the years, P(-(n-1)) ..
+    P(n-1) (:func:`_last_year_folded`): pulse(i) = g(i) - g(i-1), P(m) = Σ_k pulse(k n + m), 0 at negative lags."""
+    blocks = np.diff(np.concatenate(([0.0], g))).reshape(years, n)  # blocks[k, m] = pulse(k n + m)
+    return np.concatenate((blocks[:-1].sum(axis=0)[1:], blocks.sum(axis=0)))  # P(-(n-1)) .. P(n-1)
+
+
+@lru_cache(maxsize=2)
+def _hourly_grid(alpha: float, n_hours: int, radius_m: float) -> _HourlyGrid:
+    """The :class:`_HourlyGrid` of hours 1..``n_hours`` (as :func:`_last_year_folded` asks for them) in a ground of
+    diffusivity ``alpha`` [m²/s] around boreholes of radius ``radius_m`` [m]."""
+    return _HourlyGrid(alpha, n_hours, radius_m)
+
+
+def _finite_g(borefield: Borefield, log_s: np.ndarray, s_low: float) -> np.ndarray:
+    """The finite-line g of :func:`borefield_g_function` at s = exp(``log_s``) (the integral's lower bound
+    ``s_low`` [1/m] at the longest time)."""
+    u = _s_grid(s_low, borefield.borehole_radius_m)
+    return np.interp(log_s, u, _integral_above(borefield, u, np.exp(u)))
+
+
+def _integral_above(borefield: Borefield, u: np.ndarray, s: np.ndarray, grid: _HourlyGrid | None = None) -> np.ndarray:
+    """The field-mean finite-line integral from each ln s = ``u`` to the grid's end (trapezoids on ``u``, s =
+    ``s``), as :func:`borefield_g_function` reads g from it; with a ``grid``, its kept radial factor."""
+    distance, count = borefield.pair_distances()
+    radial = None if grid is None else grid.radial(distance, count)
+    f = _fls_integrand(s, distance, count, borefield.depth_m, borefield.buried_depth_m, radial) * s / \
+        borefield.n_boreholes
     tail = np.concatenate(([0.0], np.cumsum(0.5 * (f[1:] + f[:-1]) * np.diff(u))))
-    above = tail[-1] - tail  # ∫ from u to u_max
-    return np.interp(np.log(1.0 / np.sqrt(4.0 * alpha * t_s)), u, above)
+    return tail[-1] - tail  # ∫ from u to u_max
 
 
 def borefield_brine_degc(
@@ -337,12 +451,24 @@ def _last_year_folded(borefield: Borefield, load: np.ndarray, years: int, model:
     """
     n = load.size
     q_w_m = load * 1000.0 / borefield.total_length_m
-    g = borefield_g_function(borefield, np.arange(1, years * n + 1, dtype=float), model=model)
-    blocks = np.diff(np.concatenate(([0.0], g))).reshape(years, n)  # blocks[k, m] = pulse(k n + m)
-    lags = np.concatenate((blocks[:-1].sum(axis=0)[1:], blocks.sum(axis=0)))  # P(-(n-1)) .. P(n-1)
+    lags = _folded_pulse(borefield, years, n, model)
     wall_drop = fftconvolve(q_w_m, lags)[n - 1:2 * n - 1] / (2.0 * math.pi * borefield.ground_conductivity_w_mk)
     return np.ascontiguousarray(borefield.undisturbed_ground_degc - q_w_m * borefield.borehole_resistance_mk_w
                                 - wall_drop)
+
+
+@lru_cache(maxsize=16)
+def _folded_pulse(borefield: Borefield, years: int, n: int, model: str) -> np.ndarray:
+    """The pulse response of :func:`_last_year_folded` summed over ``years`` years of ``n`` hours,
+    P(-(n-1)) .. P(n-1), kept per field: it does not depend on the load (a city's rows ask for the same field
+    twice, while it is sized and when it runs). Read-only."""
+    if model == "finite":  # the hours 1..years·n as borefield_g_function takes them, on the kept grid
+        grid = _hourly_grid(borefield.diffusivity_m2_s, years * n, borefield.borehole_radius_m)
+        lags = grid.folded(_integral_above(borefield, grid.u, grid.s, grid), years, n)
+    else:
+        lags = _fold(borefield_g_function(borefield, np.arange(1, years * n + 1, dtype=float), model=model), years, n)
+    lags.flags.writeable = False
+    return lags
 
 
 def estimate_ground_load_kw(heat_kw, *, spf: float) -> np.ndarray:
