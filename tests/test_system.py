@@ -153,6 +153,44 @@ def test_run_plant_refuses_buffers_for_another_year_length():
     assert out.shape == (n, N_OUTPUTS)
 
 
+def test_the_kernel_gets_one_argument_type_whatever_the_callers_arrays(weather, demand, monkeypatch):
+    """run_plant hands the kernel read-only, C-contiguous float64 series whether the caller's are writable,
+    read-only or columns of a frame, given or left at their defaults, with maps unpickled in a worker or not, coupled
+    or not: numba compiles (and caches) one kernel, ~20 s per extra argument type, and every layout gives the same
+    year to the bit."""
+    import pickle
+
+    import numba
+
+    from mgwsim.system import kernel as k
+
+    types, original = [], k.plant_kernel
+
+    def recording(*args):
+        types.append(tuple(numba.typeof(arg) for arg in args))
+        return original(*args)
+
+    monkeypatch.setattr(k, "plant_kernel", recording)
+    n = 48
+    block = np.column_stack([np.linspace(0.0, 30.0, n), np.full(n, 55.0), np.full(n, 45.0), np.full(n, 2.0),
+                             np.linspace(-5.0, 10.0, n), np.linspace(-5.0, 10.0, n)])
+    readonly = [np.array(column) for column in block.T]
+    for column in readonly:
+        column.setflags(write=False)
+    layouts = {"writable": [np.array(column) for column in block.T], "read-only": readonly,
+               "frame columns": [block[:, i] for i in range(block.shape[1])]}
+    assert not layouts["frame columns"][0].flags.c_contiguous
+    years = {name: run_plant(plant(), *series, (np.ones(n), np.ones(n)))[0].copy() for name, series in layouts.items()}
+    given = run_plant(pickle.loads(pickle.dumps(plant())), *layouts["writable"], (np.ones(n), np.ones(n)),
+                      capacity_limit_kw=np.full(n, np.inf), pv_kw=np.zeros(n), other_load_kw=np.zeros(n),
+                      buffer_offset_k=np.zeros(n), dhw_offset_k=np.zeros(n), cold_water_degc=np.full(n, 10.0))[0]
+    for name, out in (*years.items(), ("defaults given, map unpickled", given)):
+        np.testing.assert_array_equal(out, years["writable"], err_msg=name)
+    simulate_system(demand, plant(), weather, coupled=True)
+    simulate_system(demand, plant(), weather)
+    assert len(types) == 6 and len(set(types)) == 1, set(types)
+
+
 def test_a_plant_without_backup_has_no_backup_capacity():
     # kind 'none' with a capacity used to heat like a 150 kW electric heater
     with pytest.raises(InputError, match="capacity_kw = 150.0 kW with kind 'none'"):

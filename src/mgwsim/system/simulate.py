@@ -210,7 +210,9 @@ def _grids(cascade: HeatPumpCascade | None, fallback: HeatPumpCascade | None) ->
     if chosen is None:  # a plant without heat pumps: a dummy, never evaluated
         return _NO_MAP_GRID, _NO_MAP_GRID, _NO_MAP, -1e9, 1e9, -1e9
     source, sink, _, _, max_sink, min_source, max_source = chosen.performance.kernel_arrays()
-    return source, sink, chosen.performance.kernel_table, max_sink, min_source, max_source
+    table = chosen.performance.kernel_table  # writable when the map was unpickled (a worker process)
+    return (_kernel_input(source), _kernel_input(sink), _kernel_input(table), float(max_sink), float(min_source),
+            float(max_source))
 
 
 def _series(values, field: str, weather: Weather, **bounds) -> np.ndarray:
@@ -413,6 +415,29 @@ def _constant(n: int, value: float) -> np.ndarray:
     return array
 
 
+def _kernel_input(values) -> np.ndarray:
+    """``values`` in the one layout the plant kernel is compiled for: float64, C-contiguous, read-only.
+
+    numba compiles (and caches) one machine-code version per argument type, and an array's
+    writability and layout are part of its type: a writable series or a column sliced out of
+    a frame would each cost a compilation of ~20 s. A view is made read-only; only a
+    non-contiguous or non-float array is copied (the same values, the same results).
+    """
+    array = np.ascontiguousarray(values, dtype=np.float64)
+    if array.flags.writeable:
+        array = array.view()
+        array.setflags(write=False)
+    return array
+
+
+def _kernel_zone(zone: ZoneInputs) -> ZoneInputs:
+    """``zone``'s arrays in the kernel's input layout (:func:`_kernel_input`)."""
+    return ZoneInputs(*(_kernel_input(values) for values in zone))
+
+
+_UNCOUPLED = _kernel_zone(UNCOUPLED)
+
+
 def plant_buffers(n_steps: int) -> tuple[np.ndarray]:
     """Work arrays of :func:`run_plant` for ``n_steps`` steps: ``(out,)``, the output (n × N_OUTPUTS)."""
     return (np.empty((n_steps, k.N_OUTPUTS)),)
@@ -448,15 +473,17 @@ def run_plant(plant: Plant, space_heating_kwh, dhw_kwh, supply_degc, return_degc
     if out.shape != (n, k.N_OUTPUTS):
         raise InputError(f"run_plant.buffers hold an output of shape {out.shape}; a year of {n} steps needs "
                          f"plant_buffers({n})")
-    k.plant_kernel(
-        space_heating_kwh, supply_degc, return_degc, dhw_kwh, source_degc, outdoor_degc, defrost[0], defrost[1],
-        _constant(n, np.inf) if capacity_limit_kw is None else capacity_limit_kw,
-        zeros if buffer_offset_k is None else buffer_offset_k, zeros if dhw_offset_k is None else dhw_offset_k,
-        zeros if pv_kw is None else pv_kw, zeros if other_load_kw is None else other_load_kw,
-        _grids(plant.heat_pumps, None), _grids(plant.hot_water.heat_pump, plant.heat_pumps),
-        UNCOUPLED if zone is None else zone, _params(plant, float(supply_degc[0]), control, step_h, loop), run_hours,
-        starts, out, (_constant(n, DEFAULT_COLD_WATER_DEGC) if cold_water_degc is None else cold_water_degc,
-                              zeros if loop_surroundings_degc is None else loop_surroundings_degc))
+    series = (space_heating_kwh, supply_degc, return_degc, dhw_kwh, source_degc, outdoor_degc, defrost[0], defrost[1],
+              _constant(n, np.inf) if capacity_limit_kw is None else capacity_limit_kw,
+              zeros if buffer_offset_k is None else buffer_offset_k, zeros if dhw_offset_k is None else dhw_offset_k,
+              zeros if pv_kw is None else pv_kw, zeros if other_load_kw is None else other_load_kw)
+    temperatures = (_constant(n, DEFAULT_COLD_WATER_DEGC) if cold_water_degc is None else cold_water_degc,
+                    zeros if loop_surroundings_degc is None else loop_surroundings_degc)
+    zone = _UNCOUPLED if zone is None else _kernel_zone(zone)
+    k.plant_kernel(*(_kernel_input(values) for values in series), _grids(plant.heat_pumps, None),
+                   _grids(plant.hot_water.heat_pump, plant.heat_pumps), zone,
+                   _params(plant, float(supply_degc[0]), control, step_h, loop), run_hours, starts, out,
+                   tuple(_kernel_input(values) for values in temperatures))
     return out, run_hours, starts
 
 

@@ -143,8 +143,8 @@ def zone_inputs(params: ZoneParameters, theta_e_degc: np.ndarray, internal_gains
 
 
 UNCOUPLED = ZoneInputs(np.zeros((1, N_FREE)), np.zeros(1), np.zeros(N_COEF), np.zeros(EXCESS_GRID_K.size))
-"""The zone arrays of a decoupled run (``coef[C_COUPLED] = 0``: the kernel never reads them). Writable, as a
-coupled run's arrays are, so that numba compiles the kernel once for both."""
+"""The zone arrays of a decoupled run (``coef[C_COUPLED] = 0``: the kernel never reads them); ``run_plant`` hands
+them to the kernel read-only, as a coupled run's, so that numba compiles the kernel once for both."""
 
 
 def zone_balance_residual_kwh(params: ZoneParameters, theta_e_degc: np.ndarray, internal_gains_kwh: np.ndarray,
