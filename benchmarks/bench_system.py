@@ -164,12 +164,12 @@ def _ev_and_balance(wx, out, pv, common, charge=None):
     plant_kw = (out[:, kernel.HP_ELEC_SH] + out[:, kernel.HP_ELEC_DHW] + out[:, kernel.BOOSTER_HEAT]) / wx.step_h
     sessions = generate_sessions(wx.index, ChargingSite(n_points=8, n_cars=8, site_limit_kw=25.0), seed=1)
     a, other = sessions.arrays, common + plant_kw
-    charge = charging._charge if charge is None else charge
 
     def ev():  # the site total only, as the study asks for it (simulate_charging(per_point=False))
         site_kw, delivered = np.zeros(n), np.zeros(len(sessions))
-        charge(STRATEGIES.index("pv_surplus"), wx.step_h, other, pv, np.zeros(n), 25.0, a["arrival"], a["departure"],
-               a["need_kwh"], a["max_power_kw"], a["point"], 8, False, np.zeros((0, 8)), site_kw, delivered)
+        (charging._charge if charge is None else charge)(  # looked up here: pure_python() may swap it
+            STRATEGIES.index("pv_surplus"), wx.step_h, other, pv, np.zeros(n), 25.0, a["arrival"], a["departure"],
+            a["need_kwh"], a["max_power_kw"], a["point"], 8, False, np.zeros((0, 8)), site_kw, delivered)
         return site_kw, delivered
     ev_kw = np.zeros(n)  # the balance's arithmetic does not depend on the values
     total = plant_kw + common + ev_kw
@@ -198,16 +198,16 @@ def _without_price(stepwise):
     return charge
 
 
-def _zone_pass(free_pass, building, weather, demand, zone):
-    """The coupled year's zone part as a call: ``free_pass`` (:func:`mgwsim.system.zone.zone_free_pass` or a copy)
-    and the warm-up of the mass temperature; the call returns the free table."""
+def _zone_pass(module, building, weather, demand, zone):
+    """The coupled year's zone part as a call: the ``zone_free_pass`` of ``module`` (:mod:`mgwsim.system.zone` or
+    a copy) and the warm-up of the mass temperature; the call returns the free table."""
     d, n, to_w = demand.hourly, weather.n_steps, 1000.0 / weather.step_h
     series = (weather.temp_air_degc, d["internal_gains_kwh"].to_numpy() * to_w, d["solar_gains_kwh"].to_numpy() * to_w)
     params, free = ZoneParameters.from_building(building).as_array(), np.empty((n, N_FREE))
     c = zone.coef
 
-    def zone_pass():
-        free_pass(*series, params, 3600.0 * weather.step_h, free)
+    def zone_pass():  # the functions looked up here: pure_python() may swap them
+        module.zone_free_pass(*series, params, 3600.0 * weather.step_h, free)
         w = c[C_W_AIR]
         zone_module.warm_mass_temperature(free, zone.setpoint, w * c[C_A_AIR] + (1 - w) * c[C_A_SURFACE], c[C_A_END],
                                           w * c[C_K_AIR] + (1 - w) * c[C_K_SURFACE], c[C_K_END], WARMUP_HOURS)
@@ -225,7 +225,7 @@ def _coupled_year(weather) -> None:
     demand = simulate_demand(building, weather)
     zone = _zone(demand, weather)
     n = weather.n_steps
-    zone_pass = _zone_pass(zone_module.zone_free_pass, building, weather, demand, zone)
+    zone_pass = _zone_pass(zone_module, building, weather, demand, zone)
     zone_pass()
     zone_s = best_time_s(zone_pass, repeat=20, number=5)
     coupled_s = _plant_kernel_s(_plant_args(weather, demand, plant, Control(), np.zeros(n), zone), n)
@@ -240,7 +240,7 @@ def _coupled_year(weather) -> None:
         _coupled_full_year(name, _plant_args(weather, demand, plant, control, pv, zone), zone_pass, weather, pv, common)
     run_time_features = _run_time_features_kernel()
     _kernel_layouts_before_after(weather, demand, plant, zone, pv, run_time_features)
-    before = {"zone": _zone_pass(zone_free_pass_before.zone_free_pass, building, weather, demand, zone),
+    before = {"zone": _zone_pass(zone_free_pass_before, building, weather, demand, zone),
               "plant": run_time_features, "ev": _without_price(ev_stepwise._stepwise)}
     after = {"zone": zone_pass, "plant": kernel.plant_kernel, "ev": _without_price(charging._stepwise)}
     for name, control in (("heat-led", Control()), ("PV-led", Control("pv_led"))):

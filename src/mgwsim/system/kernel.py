@@ -72,7 +72,7 @@ heat pumps that also make the hot water, a backup in parallel, no import limit) 
 tank of :data:`UNROLLED_NODES` nodes the loop is compiled a second time, with that view of a
 constant size, so that the node loops are unrolled (5–9 % of the kernel's time), and with those
 features as constants, so that the code of the others (the import limit's bisections, separate
-hot-water units, the bivalent switch) leaves the loop (a further 5–8 %, measured December 2026:
+hot-water units, the bivalent switch) leaves the loop (a further 5–10 %, measured December 2026:
 the loop is bound by its instructions, not only by its dependent chain). Twice the compile time of
 one loop; every other plant or node count runs the general loop.
 """
