@@ -5,11 +5,13 @@ Also: the same year at a 15-minute step against the hourly one (zone + plant ker
 their ratio), and issue 4's full system year (zone + plant with PV-led control + EV charging
 kernel + the electricity balance) against its target of <= 1 ms per building-year; issue 15's coupled full
 system year (the zone inside the plant loop), heat-led and PV-led, against <= 0.5 ms and against the same year
-in pure Python.
+in pure Python, and against the same year with the kernels as they were before 2026-12-07's second change
+(``python -m benchmarks system --coupled`` or ``python -m benchmarks.bench_system --coupled``: this part only).
 """
 
 from __future__ import annotations
 
+import sys
 import types
 from functools import lru_cache
 
@@ -39,6 +41,7 @@ from mgwsim.system.simulate import _defrost, _grids, _params, _zone, plant_buffe
 from mgwsim.system.zone import C_A_AIR, C_A_END, C_A_SURFACE, C_K_AIR, C_K_END, C_K_SURFACE, C_W_AIR, N_FREE, \
     UNCOUPLED
 from mgwsim.weather import default_weather
+from tests.reference import ev_stepwise, zone_free_pass as zone_free_pass_before
 
 
 @lru_cache(maxsize=4)
@@ -56,6 +59,9 @@ def _plant() -> Plant:
 
 def main() -> None:
     weather = default_weather()
+    if "--coupled" in sys.argv:  # issue 15's coupled year only
+        _coupled_year(weather)
+        return
     demand = simulate_demand(antwerp_block(), weather)
     plant = _plant()
     d = demand.hourly
@@ -149,18 +155,22 @@ def _full_system(weather) -> None:
               f"electricity_balance as a pandas call {balance_pd_s * 1e3:.2f} ms more")
 
 
-def _ev_and_balance(wx, out, pv, common):
+def _ev_and_balance(wx, out, pv, common, charge=None):
     """The EV kernel (8 points, PV-surplus, 25 kW site limit) and the balance arithmetic after a plant year ``out``,
-    as calls to time; and the loads for :func:`mgwsim.electric.electricity_balance`."""
+    as calls to time; and the loads for :func:`mgwsim.electric.electricity_balance`. ``charge``: the kernel
+    (default :func:`mgwsim.ev.charging._charge`; a ``_stepwise`` loop through :func:`_without_price`); the EV
+    call returns its site total [kW] and the energy delivered per session [kWh]."""
     n = wx.n_steps
     plant_kw = (out[:, kernel.HP_ELEC_SH] + out[:, kernel.HP_ELEC_DHW] + out[:, kernel.BOOSTER_HEAT]) / wx.step_h
     sessions = generate_sessions(wx.index, ChargingSite(n_points=8, n_cars=8, site_limit_kw=25.0), seed=1)
     a, other = sessions.arrays, common + plant_kw
 
     def ev():  # the site total only, as the study asks for it (simulate_charging(per_point=False))
-        charging._charge(STRATEGIES.index("pv_surplus"), wx.step_h, other, pv, np.zeros(n), 25.0, a["arrival"],
-                         a["departure"], a["need_kwh"], a["max_power_kw"], a["point"], 8, False, np.zeros((0, 8)),
-                         np.zeros(n), np.zeros(len(sessions)))
+        site_kw, delivered = np.zeros(n), np.zeros(len(sessions))
+        (charging._charge if charge is None else charge)(  # looked up here: pure_python() may swap it
+            STRATEGIES.index("pv_surplus"), wx.step_h, other, pv, np.zeros(n), 25.0, a["arrival"], a["departure"],
+            a["need_kwh"], a["max_power_kw"], a["point"], 8, False, np.zeros((0, 8)), site_kw, delivered)
+        return site_kw, delivered
     ev_kw = np.zeros(n)  # the balance's arithmetic does not depend on the values
     total = plant_kw + common + ev_kw
 
@@ -181,24 +191,41 @@ def _zone_kernel_s(weather) -> float:
     return best_time_s(lambda: _space_heating_kernel(*arrays), repeat=20, number=5)
 
 
-def _coupled_year(weather) -> None:
-    """The coupled year (zone inside the plant loop): free pass + warm-up + coupled plant kernel, against the
-    decoupled zone kernel + plant kernel; then issue 15's coupled full system year (zone + plant + EV kernel +
-    balance arithmetic, hourly; target <= 0.5 ms), heat-led and PV-led, each against the same year with every
-    kernel run as plain Python (:func:`benchmarks._timing.pure_python`: each kernel's ``py_func``, helpers included)."""
-    building, plant = antwerp_block(), _plant()
-    demand = simulate_demand(building, weather)
-    zone = _zone(demand, weather)
+def _without_price(stepwise):
+    """A step-wise EV loop (``_stepwise``) called as :func:`mgwsim.ev.charging._charge` (which also takes prices)."""
+    def charge(mode, step_h, other, pv, price, *rest):
+        return stepwise(mode, step_h, other, pv, *rest)
+    return charge
+
+
+def _zone_pass(module, building, weather, demand, zone):
+    """The coupled year's zone part as a call: the ``zone_free_pass`` of ``module`` (:mod:`mgwsim.system.zone` or
+    a copy) and the warm-up of the mass temperature; the call returns the free table."""
     d, n, to_w = demand.hourly, weather.n_steps, 1000.0 / weather.step_h
     series = (weather.temp_air_degc, d["internal_gains_kwh"].to_numpy() * to_w, d["solar_gains_kwh"].to_numpy() * to_w)
     params, free = ZoneParameters.from_building(building).as_array(), np.empty((n, N_FREE))
     c = zone.coef
 
-    def zone_pass():
-        zone_module.zone_free_pass(*series, params, 3600.0, free)
+    def zone_pass():  # the functions looked up here: pure_python() may swap them
+        module.zone_free_pass(*series, params, 3600.0 * weather.step_h, free)
         w = c[C_W_AIR]
         zone_module.warm_mass_temperature(free, zone.setpoint, w * c[C_A_AIR] + (1 - w) * c[C_A_SURFACE], c[C_A_END],
                                           w * c[C_K_AIR] + (1 - w) * c[C_K_SURFACE], c[C_K_END], WARMUP_HOURS)
+        return free
+    return zone_pass
+
+
+def _coupled_year(weather) -> None:
+    """The coupled year (zone inside the plant loop): free pass + warm-up + coupled plant kernel, against the
+    decoupled zone kernel + plant kernel; then issue 15's coupled full system year (zone + plant + EV kernel +
+    balance arithmetic, hourly; target <= 0.5 ms), heat-led and PV-led, each against the same year with every
+    kernel run as plain Python (:func:`benchmarks._timing.pure_python`: each kernel's ``py_func``, helpers included),
+    the plant kernel's layouts, and the whole year before and after 2026-12-07's second change."""
+    building, plant = antwerp_block(), _plant()
+    demand = simulate_demand(building, weather)
+    zone = _zone(demand, weather)
+    n = weather.n_steps
+    zone_pass = _zone_pass(zone_module, building, weather, demand, zone)
     zone_pass()
     zone_s = best_time_s(zone_pass, repeat=20, number=5)
     coupled_s = _plant_kernel_s(_plant_args(weather, demand, plant, Control(), np.zeros(n), zone), n)
@@ -211,7 +238,14 @@ def _coupled_year(weather) -> None:
     common = common_area_loads_kw(weather.index, building)["total_kw"].to_numpy()
     for name, control in (("heat-led", Control()), ("PV-led", Control("pv_led"))):
         _coupled_full_year(name, _plant_args(weather, demand, plant, control, pv, zone), zone_pass, weather, pv, common)
-    _kernel_layouts_before_after(weather, demand, plant, zone, pv)
+    run_time_features = _run_time_features_kernel()
+    _kernel_layouts_before_after(weather, demand, plant, zone, pv, run_time_features)
+    before = {"zone": _zone_pass(zone_free_pass_before, building, weather, demand, zone),
+              "plant": run_time_features, "ev": _without_price(ev_stepwise._stepwise)}
+    after = {"zone": zone_pass, "plant": kernel.plant_kernel, "ev": _without_price(charging._stepwise)}
+    for name, control in (("heat-led", Control()), ("PV-led", Control("pv_led"))):
+        _full_year_before_after(name, _plant_args(weather, demand, plant, control, pv, zone), weather, pv, common,
+                                before, after)
 
 
 def _counted_tank_kernel(unrolled_nodes: int = kernel.UNROLLED_NODES):
@@ -232,14 +266,28 @@ def _generic_nodes_kernel():
     return numba.njit(types.FunctionType(code, {**vars(kernel), "UNROLLED_NODES": 0}))
 
 
-def _kernel_layouts_before_after(weather, demand, plant, zone, pv, rounds: int = 30) -> None:
-    """Coupled plant kernel, heat- and PV-led, in three layouts: the tank reference-counted and its loops for any
-    node count (the morning of 2026-12-07), uncounted for any node count, and the present one (uncounted, loops
-    compiled for the tank's 5 nodes). CPU time, best of ``rounds`` alternating rounds of 4 x 3 calls each (the
-    machine is shared: all see the same load); outputs compared bit for bit with the present kernel's."""
+def _run_time_features_kernel():
+    """The plant kernel as it was before 2026-12-07's second change: the loop for the 5-node tank tests the plant's
+    features every step (``kernel._is_literal_above_zero`` a constant False, so the usual plant's features are not
+    constants of its loop), the rest the same code, compiled uncached."""
+    def code(func):
+        return getattr(func, "py_func", func).__code__
+    loop = numba.njit(types.FunctionType(code(kernel._time_loop), {
+        **vars(kernel), "_is_literal_above_zero": numba.njit(lambda count: False)}))
+    return numba.njit(types.FunctionType(code(kernel.plant_kernel), {**vars(kernel), "_time_loop": loop}))
+
+
+def _kernel_layouts_before_after(weather, demand, plant, zone, pv, run_time_features, rounds: int = 30) -> None:
+    """Coupled plant kernel, heat- and PV-led, in four layouts: the tank reference-counted and its loops for any
+    node count (the morning of 2026-12-07), uncounted for any node count, uncounted with the loops compiled for the
+    tank's 5 nodes and the plant's features tested every step (``run_time_features``, the afternoon), and the
+    present one (the usual plant's loop compiled with its features as constants). CPU time, best of ``rounds``
+    alternating rounds of 4 x 3 calls each (the machine is shared: all see the same load); outputs compared bit for
+    bit with the present kernel's."""
     n = weather.n_steps
-    layouts = {"counted, any nodes": _counted_tank_kernel(0), "uncounted, any nodes": _generic_nodes_kernel(),
-               "present (5 nodes)": kernel.plant_kernel}
+    first, third, present = "counted, any nodes", "5 nodes, features at run time", "present (usual plant, 5 nodes)"
+    layouts = {first: _counted_tank_kernel(0), "uncounted, any nodes": _generic_nodes_kernel(),
+               third: run_time_features, present: kernel.plant_kernel}
     for name, control in (("heat-led", Control()), ("PV-led", Control("pv_led"))):
         args = _plant_args(weather, demand, plant, control, pv, zone)
         outs, calls = {}, {}
@@ -252,10 +300,10 @@ def _kernel_layouts_before_after(weather, demand, plant, zone, pv, rounds: int =
         for _ in range(rounds):
             for label, call in calls.items():
                 best[label] = min(best[label], best_cpu_s(call, repeat=4, number=3))
-        ratio = best["present (5 nodes)"] / best["counted, any nodes"]
-        same = all(np.array_equal(outs[label], outs["present (5 nodes)"], equal_nan=True) for label in outs)
+        same = all(np.array_equal(outs[label], outs[present], equal_nan=True) for label in outs)
         print(f"coupled plant kernel, {name} (outputs {'bit-identical' if same else 'DIFFERENT'}): " + ", ".join(
-            f"{label} {best[label] * 1e3:.3f} ms" for label in best) + f" (present / first {ratio:.2f})")
+            f"{label} {best[label] * 1e3:.3f} ms" for label in best) + f" (present / first "
+            f"{best[present] / best[first]:.2f}, present / third {best[present] / best[third]:.2f})")
 
 
 def _coupled_full_year(name, args, zone_pass, weather, pv, common) -> None:
@@ -284,3 +332,50 @@ def _coupled_full_year(name, args, zone_pass, weather, pv, common) -> None:
         print(f"  {part:<22} {fast * 1e3:7.3f} ms   pure Python {slow * 1e3:8.1f} ms   ratio {slow / fast:6.0f}x")
     print(f"  target <= 0.5 ms per building-year: {'met' if total <= 0.5e-3 else 'NOT met'} "
           f"({total / 0.5e-3:.2f} of the target)")
+
+
+def _full_year_before_after(name, args, weather, pv, common, before, after, rounds: int = 30) -> None:
+    """Issue 15's coupled full system year, one control, with the kernels as they were before 2026-12-07's second
+    change and as they are (``before``/``after``: the zone pass as a call, the plant kernel, the EV loop as
+    :func:`mgwsim.ev.charging._charge`): the zone's free pass one cell at a time (``tests/reference/zone_free_pass.py``)
+    and vectorized, the plant kernel with the features tested every step and as constants of the usual plant's loop,
+    the EV loop with ``wake`` after every charging step and three passes (``tests/reference/ev_stepwise.py``) and as
+    now; the balance arithmetic is the same in both. CPU time per part, best of ``rounds`` rounds in which the two
+    alternate (4 x 3 calls each); each part's outputs compared bit for bit."""
+    n = weather.n_steps
+    outs = {"before": np.empty((n, kernel.N_OUTPUTS)), "after": np.empty((n, kernel.N_OUTPUTS))}
+    calls, results = {}, {}
+    for label, kernels in (("before", before), ("after", after)):
+        def plant_year(f=kernels["plant"], out=outs[label]):
+            f(*args, np.zeros(2), np.zeros(2), out, _dhw_temperatures(n))
+            return out
+        plant_year()
+        ev, arithmetic, _ = _ev_and_balance(weather, outs[label], pv, common, kernels["ev"])
+        calls[label] = {"zone free pass": kernels["zone"], "coupled plant kernel": plant_year, "EV kernel": ev,
+                        "balance arithmetic": arithmetic}
+        results[label] = {part: call() for part, call in calls[label].items()}
+    same = all(np.array_equal(x, y, equal_nan=True) for part in results["after"]
+               for x, y in zip(*(_as_tuple(results[label][part]) for label in ("before", "after"))))
+    best = {(label, part): float("inf") for label in calls for part in calls[label]}
+    for _ in range(rounds):
+        for part in calls["after"]:
+            for label in calls:
+                best[label, part] = min(best[label, part], best_cpu_s(calls[label][part], repeat=4, number=3))
+    print(f"coupled full system year, hourly, {name}, before -> after 2026-12-07's second change (CPU time, best of "
+          f"{rounds} alternating rounds of 4 x 3 calls; outputs {'bit-identical' if same else 'DIFFERENT'}):")
+    for part in calls["after"]:
+        old, new = best["before", part], best["after", part]
+        print(f"  {part:<22} {old * 1e3:7.3f} -> {new * 1e3:7.3f} ms   after / before {new / old:5.2f}")
+    total_old, total_new = (sum(best[label, part] for part in calls[label]) for label in ("before", "after"))
+    print(f"  {'total':<22} {total_old * 1e3:7.3f} -> {total_new * 1e3:7.3f} ms   after / before "
+          f"{total_new / total_old:5.2f}; target <= 0.5 ms: {'met' if total_new <= 0.5e-3 else 'NOT met'} "
+          f"({total_new / 0.5e-3:.2f} of it; before {total_old / 0.5e-3:.2f})")
+
+
+def _as_tuple(result) -> tuple:
+    """A part's result as a tuple of arrays (a call returns one array or a tuple of them)."""
+    return result if isinstance(result, tuple) else (result,)
+
+
+if __name__ == "__main__":
+    main()

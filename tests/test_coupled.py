@@ -12,7 +12,9 @@ from mgwsim.examples import antwerp_block
 from mgwsim.heatpump import Source, carnot_map
 from mgwsim.storage import Tank
 from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, simulate_system
-from mgwsim.system.zone import EXCESS_GRID_K, emitter_output_table
+from mgwsim.building import ZoneParameters
+from mgwsim.system.zone import EXCESS_GRID_K, N_FREE, emitter_output_table, zone_free_pass
+from tests.reference import zone_free_pass as reference
 
 SOURCE_GRID = np.linspace(-25.0, 35.0, 25)
 SINK_GRID = np.linspace(36.0, 80.0, 23)
@@ -107,3 +109,25 @@ def test_a_quarter_hour_coupled_year_matches_its_decoupled_year(weather):
     coupled = simulate_system(d, ample, quarter, coupled=True)
     np.testing.assert_allclose(coupled.operative_degc(), d.hourly["operative_degc"], atol=1e-6)
     assert np.abs(coupled.zone_balance_residual_kwh()).max() <= 1e-9 * d.hourly["space_heating_kwh"].max()
+
+
+@pytest.mark.parametrize("quarter_hours", [False, True], ids=["hourly", "15min"])
+def test_the_vectorized_free_pass_gives_the_step_by_step_table_bit_for_bit(weather, quarter_hours):
+    """The free pass through a flat view of the table (vectorized) against the loop that stored one cell at a time
+    (before 2026-12-07, ``tests/reference/zone_free_pass.py``): the same table and responses, to the last bit."""
+    wx = weather.to_quarter_hours() if quarter_hours else weather
+    building = antwerp_block()
+    d, to_w = mgwsim.simulate_demand(building, wx).hourly, 1000.0 / wx.step_h
+    series = (wx.temp_air_degc, d["internal_gains_kwh"].to_numpy() * to_w, d["solar_gains_kwh"].to_numpy() * to_w)
+    params = ZoneParameters.from_building(building).as_array()
+    present, previous = np.empty((wx.n_steps, N_FREE)), np.empty((wx.n_steps, N_FREE))
+    assert zone_free_pass(*series, params, 3600.0 * wx.step_h, present) == reference.zone_free_pass(
+        *series, params, 3600.0 * wx.step_h, previous)
+    assert np.array_equal(present, previous)
+
+
+def test_the_free_pass_rejects_a_table_of_another_shape(weather):
+    series = (weather.temp_air_degc, np.zeros(weather.n_steps), np.zeros(weather.n_steps))
+    params = ZoneParameters.from_building(antwerp_block()).as_array()
+    with pytest.raises(ValueError, match="shape"):
+        zone_free_pass(*series, params, 3600.0, np.empty((N_FREE, weather.n_steps)))

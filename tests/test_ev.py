@@ -11,7 +11,9 @@ from scipy.stats import chisquare
 
 from mgwsim.errors import InputError
 from mgwsim.ev import STRATEGIES, ChargingSite, Sessions, generate_sessions, simulate_charging
+from mgwsim.ev import charging
 from mgwsim.ev.charging import LIMITED
+from tests.reference import ev_stepwise
 
 TOL = 1e-9
 YEAR = pd.date_range("2023-01-01", periods=8760, freq="h", tz="UTC")
@@ -522,3 +524,25 @@ def test_kernel_equals_the_plain_loops_on_generated_weeks(freq):
     frame = pd.DataFrame({"point": [0, 1], "arrival_step": [3, 0], "departure_step": [n - 2, 500],
                           "energy_need_kwh": [3.6 * h * (n - 40), 90.0], "max_power_kw": [3.6, 7.4]})
     _assert_same_as_reference(Sessions.from_frame(frame, index, n_points=2), other, pv, price, 20.0)
+
+
+@pytest.mark.parametrize("freq", ["h", "15min"])
+def test_the_step_wise_loop_gives_its_previous_layout_bit_for_bit(freq):
+    """The step-wise strategies (``wake`` found when a step without surplus asks for it; surplus, charge and queue
+    in one pass) against the loop before 2026-12-07 (``tests/reference/ev_stepwise.py``) on generated years."""
+    index = pd.date_range("2023-01-01", periods=8760 if freq == "h" else 4 * 24 * 120, freq=freq, tz="UTC")
+    step_h, n = (1.0 if freq == "h" else 0.25), len(index)
+    rng = np.random.default_rng(7)
+    other, pv = rng.uniform(0.0, 30.0, n), np.clip(rng.normal(5.0, 12.0, n), 0.0, None)
+    for seed, n_points, limit in ((1, 4, 11.0), (2, 8, 25.0), (3, 12, 40.0)):
+        a = generate_sessions(index, ChargingSite(n_points=n_points, n_cars=n_points, site_limit_kw=limit),
+                              seed=seed).arrays
+        for mode in (STRATEGIES.index(s) for s in ("pv_surplus", "peak_limited", "pv_surplus_limited")):
+            runs = []
+            for stepwise in (charging._stepwise, ev_stepwise._stepwise):
+                point_kw, site_kw, delivered = np.zeros((n, n_points)), np.zeros(n), np.zeros(a["need_kwh"].size)
+                stepwise(mode, step_h, other, pv, limit, a["arrival"], a["departure"], a["need_kwh"],
+                         a["max_power_kw"], a["point"], n_points, True, point_kw, site_kw, delivered)
+                runs.append((point_kw, site_kw, delivered))
+            for present, previous in zip(*runs):
+                assert np.array_equal(present, previous), (STRATEGIES[mode], seed)

@@ -25,6 +25,7 @@ from mgwsim.heatpump import Source, carnot_map
 from mgwsim.pv import PvArray, pv_ac_kw_array
 from mgwsim.storage import Tank
 from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, dhw_tank, kernel, simulate_system
+from mgwsim.system.simulate import _params
 from tests.reference import dhw_tank as reference
 from tests.reference import plant_kernel as reference_layout
 from tests.test_dhw_tank import assert_energy_conserved, own_dhw_heat_pump
@@ -138,10 +139,26 @@ def test_the_uncounted_tank_gives_the_counted_kernel_bit_for_bit(weather, year, 
 @pytest.mark.parametrize("pv_led", [False, True], ids=["heat_led", "pv_led"])
 def test_the_unrolled_tank_loops_give_the_loops_for_any_node_count_bit_for_bit(weather, year, pv_led,
                                                                               generic_nodes_kernel):
-    """The kernel compiled for the default 5 nodes (``kernel.UNROLLED_NODES``) and for any node count: the same
-    coupled year of the demo plant to the last bit."""
+    """The kernel compiled for the usual plant with the default 5 nodes (``kernel.UNROLLED_NODES``: node loops
+    unrolled, the plant's features constants) and the general loop (any node count, features tested every step):
+    the same coupled year of the demo plant to the last bit."""
     assert HotWater().nodes == kernel.UNROLLED_NODES  # the specialised count is the default one
+    assert kernel.is_usual_plant(_params(_demo_plant(), 50.0, Control()))  # and the demo plant the usual one
     _assert_same_coupled_year(generic_nodes_kernel, weather, year, pv_led)
+
+
+def test_the_usual_plant_is_the_one_without_the_rarer_features():
+    """The loop compiled for the usual plant runs the plants without a separate hot-water heat pump, bivalent-
+    alternative backup or import limit (with an electric backup too); the others run the general loop."""
+    demo = _demo_plant()
+    alternative = Plant(demo.heat_pumps, demo.hot_water, demo.buffer, Backup("gas_boiler", 150.0, 0.9,
+                                                                             mode="alternative", bivalent_degc=-5.0))
+    electric = Plant(demo.heat_pumps, demo.hot_water, demo.buffer, Backup("electric", 50.0, 1.0))
+    assert kernel.is_usual_plant(_params(demo, 50.0, Control("pv_led")))
+    assert kernel.is_usual_plant(_params(electric, 50.0, Control()))
+    assert not kernel.is_usual_plant(_params(demo, 50.0, Control("peak_limited", import_limit_kw=40.0)))
+    assert not kernel.is_usual_plant(_params(own_dhw_heat_pump(3.0), 50.0, Control()))
+    assert not kernel.is_usual_plant(_params(alternative, 50.0, Control()))
 
 
 def _reference_plant_kernel():

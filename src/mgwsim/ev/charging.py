@@ -38,7 +38,9 @@ Power in kW is the mean over a step; energy per step = power × step hours.
 sessions with need left, sorted by departure as cars arrive, fill up and leave, and jump
 over steps in which nothing can charge (``pv_surplus_limited`` only over steps without a car;
 it counts the free steps once, as a running count, so a session's free steps left are one
-subtraction); their time loop touches arrays by index only
+subtraction; ``pv_surplus`` looks for the next step at which a car must charge only in a step
+without surplus, where it may skip); one pass over the queue shares the surplus, charges the cars
+and drops the full ones; their time loop touches arrays by index only
 (an array handed to a helper costs atomic reference counting per call). ``price_led`` first
 counts the steps a session's fill uses (k) and keeps only the k cheapest steps of its stay.
 The results are those of the plain per-step loops, bit for bit (``tests/test_ev.py``).
@@ -170,7 +172,11 @@ def _stepwise(mode, step_h, other, pv, limit_kw, arrival, departure, need, pmax,
     ``queue[:nq]`` holds the connected sessions with need left, by earliest departure (then
     point), kept sorted as cars come and go; the least-laxity rules re-order a copy (stable).
     Steps without such a session are skipped up to the next arrival, and ``pv_surplus`` skips
-    steps without surplus before ``wake``, the first step at which a queued session must charge.
+    steps without surplus before ``wake``, the first step at which a queued session must charge
+    (found when a step without surplus asks for it: skipping only steps in which nothing charges, the
+    results do not depend on when). The surplus is shared, the cars charged and the full ones taken
+    out of the queue in one pass over it (the surplus only falls, so a session after the first that
+    finds none gets none, as if the pass had stopped there).
     The loop touches arrays by index only (no array enters a helper, so no reference counting
     per step).
     """
@@ -180,7 +186,7 @@ def _stepwise(mode, step_h, other, pv, limit_kw, arrival, departure, need, pmax,
     key = np.empty(n_points)
     power = np.empty(n_points)
     free = _free_steps_before(limit_kw, other, pv, arrival, departure, pmax) if mode == 4 else np.zeros(1, np.int64)
-    nq = next_s = t = wake = 0
+    nq = next_s = t = 0
     while t < n_steps:
         gone = 0  # departed: the queue's head
         while gone < nq and departure[queue[gone]] <= t:
@@ -198,7 +204,6 @@ def _stepwise(mode, step_h, other, pv, limit_kw, arrival, departure, need, pmax,
                     j -= 1
                 queue[j] = s
                 nq += 1
-                wake = min(wake, _first_must_step(need[s] - delivered[s], pmax[s] * step_h, departure[s]))
         if nq == 0:
             if next_s == arrival.size:
                 break
@@ -225,13 +230,24 @@ def _stepwise(mode, step_h, other, pv, limit_kw, arrival, departure, need, pmax,
                     site_kw[t] += p
                     delivered[s] += p * step_h
                     available_kw -= p
+            kept = 0  # full: out of the queue
+            for i in range(nq):
+                if need[queue[i]] - delivered[queue[i]] > 0.0:
+                    queue[kept] = queue[i]
+                    kept += 1
+            nq = kept
         else:
-            if mode == 1 and t < wake and not pv[t] - other[t] > 0.0:  # idle up to wake, an arrival or a surplus
-                stop = min(wake, arrival[next_s] if next_s < arrival.size else n_steps)
-                t += 1
-                while t < stop and not pv[t] - other[t] > 0.0:
+            if mode == 1 and not pv[t] - other[t] > 0.0:  # idle up to wake, an arrival or a surplus
+                wake = n_steps
+                for i in range(nq):
+                    s = queue[i]
+                    wake = min(wake, _first_must_step(need[s] - delivered[s], pmax[s] * step_h, departure[s]))
+                if t < wake:
+                    stop = min(wake, arrival[next_s] if next_s < arrival.size else n_steps)
                     t += 1
-                continue
+                    while t < stop and not pv[t] - other[t] > 0.0:
+                        t += 1
+                    continue
             surplus_kw = max(pv[t] - other[t], 0.0)  # departure guarantee first, then the surplus
             must_kw = 0.0
             for i in range(nq):
@@ -256,28 +272,22 @@ def _stepwise(mode, step_h, other, pv, limit_kw, arrival, departure, need, pmax,
                         cap_kw -= power[i]
             for i in range(nq):
                 surplus_kw -= power[i]
-            for i in range(nq):
-                if surplus_kw <= 0.0:
-                    break
-                s = queue[i]
-                extra = min(pmax[s] - power[i], (need[s] - delivered[s]) / step_h - power[i], surplus_kw)
-                if extra > 0.0:
-                    power[i] += extra
-                    surplus_kw -= extra
-            wake = n_steps
+            kept = 0  # the surplus earliest departure first, then the charge; full: out of the queue
             for i in range(nq):
                 s = queue[i]
+                if surplus_kw > 0.0:
+                    extra = min(pmax[s] - power[i], (need[s] - delivered[s]) / step_h - power[i], surplus_kw)
+                    if extra > 0.0:
+                        power[i] += extra
+                        surplus_kw -= extra
                 if per_point:
                     point_kw[t, point[s]] += power[i]
                 site_kw[t] += power[i]
                 delivered[s] += power[i] * step_h
-                wake = min(wake, _first_must_step(need[s] - delivered[s], pmax[s] * step_h, departure[s]))
-        kept = 0  # full: out of the queue
-        for i in range(nq):
-            if need[queue[i]] - delivered[queue[i]] > 0.0:
-                queue[kept] = queue[i]
-                kept += 1
-        nq = kept
+                if need[s] - delivered[s] > 0.0:
+                    queue[kept] = s
+                    kept += 1
+            nq = kept
         t += 1
 
 

@@ -67,9 +67,14 @@ shortcuts, and the whole kernel to the previous layout's). The tank's node array
 the loop hands to inlined helpers with loops (``charge``, ``draw``, ``lift``…), around which numba
 kept atomic reference counting it could not prune (~45 % of the PV-led kernel's time, seen with
 ``perf``); the loop works on a view of it without a reference count (:func:`unrefcounted`), the
-array itself held by the caller, :func:`plant_kernel`. For the default tank of
-:data:`UNROLLED_NODES` nodes the loop is compiled a second time with that view of a constant size,
-so that the node loops are unrolled (5–9 % of the kernel's time, measured; twice the compile time).
+array itself held by the caller, :func:`plant_kernel`. For the usual plant (:func:`is_usual_plant`:
+heat pumps that also make the hot water, a backup in parallel, no import limit) with the default
+tank of :data:`UNROLLED_NODES` nodes the loop is compiled a second time, with that view of a
+constant size, so that the node loops are unrolled (5–9 % of the kernel's time), and with those
+features as constants, so that the code of the others (the import limit's bisections, separate
+hot-water units, the bivalent switch) leaves the loop (a further 5–10 %, measured December 2026:
+the loop is bound by its instructions, not only by its dependent chain). Twice the compile time of
+one loop; every other plant or node count runs the general loop.
 """
 
 from __future__ import annotations
@@ -109,8 +114,9 @@ P_DHW_NODES, P_TAP_USEFUL, P_LOOP_UA, P_LOOP_FLOW = range(27, 31)
 N_PARAMS = 31
 
 UNROLLED_NODES = 5
-"""The hot-water tank's default node count (``HotWater.nodes``), for which :func:`_time_loop` is also compiled with
-its node loops of a constant length (unrolled); other counts run the same code for any length."""
+"""The hot-water tank's default node count (``HotWater.nodes``), for which :func:`_time_loop` is also compiled, for
+the usual plant (:func:`is_usual_plant`), with its node loops of a constant length (unrolled); other counts and
+plants run the same code for any length."""
 
 
 def unrefcounted(array, nodes=0):
@@ -127,6 +133,22 @@ def unrefcounted(array, nodes=0):
     the tank helpers' loops then have a constant trip count, which LLVM unrolls.
     """
     return array
+
+
+def _is_literal_above_zero(count):
+    """``count`` > 0; in compiled code a constant of the compiled function when ``count`` is a literal (numba passes
+    a literal argument as a run-time value, which the compiler could not fold)."""
+    return count > 0
+
+
+@overload(_is_literal_above_zero)
+def _is_literal_above_zero_compiled(count):
+    """Compiled :func:`_is_literal_above_zero`: a constant for a literal ``count``."""
+    if isinstance(count, numba.types.IntegerLiteral):
+        above = count.literal_value > 0
+        return lambda count: above
+
+    return lambda count: count > 0
 
 
 @intrinsic
@@ -414,7 +436,7 @@ def plant_kernel(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_facto
     pv_buf_line = _sink_line(hp_grids, min(p[P_BUF_MAX] + p[P_MARGIN], h_max))
     tank = np.full(int(p[P_DHW_NODES]), p[P_DHW_INIT])  # the hot-water tank's nodes, top first [°C]
     dhw_fixed = _is_constant(dhw_offset_k)
-    if tank.size == UNROLLED_NODES:  # the usual tank: its node loops compiled for that count (unrolled)
+    if tank.size == UNROLLED_NODES and is_usual_plant(p):  # its own loop: features constant, node loops unrolled
         _time_loop(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_factor, cop_factor, cap_limit_kw,
                    buffer_offset_k, dhw_offset_k, pv_kw, other_load_kw, hp_grids, d_grids, dhw_fixed, dhw_line,
                    pv_dhw_line, pv_buf_line, zone, p, out, run_hours, starts, dhw_temperatures, tank, UNROLLED_NODES)
@@ -426,17 +448,25 @@ def plant_kernel(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_facto
 
 
 @njit
+def is_usual_plant(p):
+    """Whether the parameter vector ``p`` is that of the usual plant: heat pumps that also make the hot water, a
+    backup in parallel with them (not bivalent-alternative) and no import limit."""
+    return p[P_HAS_HP] > 0.5 and int(p[P_N_DHW_UNITS]) == 0 and p[P_BU_ALT] <= 0.5 and p[P_IMPORT_LIMIT] >= 1e299
+
+
+@njit
 def _time_loop(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_factor, cop_factor, cap_limit_kw,
                buffer_offset_k, dhw_offset_k, pv_kw, other_load_kw, hp_grids, d_grids, dhw_fixed, dhw_line,
-               pv_dhw_line, pv_buf_line, zone, p, out, run_hours, starts, dhw_temperatures, tank, fixed_nodes):
+               pv_dhw_line, pv_buf_line, zone, p, out, run_hours, starts, dhw_temperatures, tank, usual_nodes):
     """Steps 1–5 over the year (state: the buffer temperature, the hot-water tank's node temperatures
     ``tank`` [°C], top first, at their start values; the units running, the zone's mass temperature when coupled);
     see the module docstring.
 
     ``hp_grids``/``d_grids``: the maps of the main units and of the units that make hot water;
     ``dhw_line`` the latter's points at the hot-water sink when it is fixed (``dhw_fixed``), the
-    ``pv_*_line`` the main units' at the PV-led charging sinks (:func:`_sink_line`). ``fixed_nodes``: the
-    tank's node count as a literal (this function is compiled for it, see :data:`UNROLLED_NODES`), or 0 for any.
+    ``pv_*_line`` the main units' at the PV-led charging sinks (:func:`_sink_line`). ``usual_nodes``, a literal:
+    0 for any plant and node count, else the usual plant (:func:`is_usual_plant`) with a tank of that many nodes,
+    for which this function is compiled once more (see :data:`UNROLLED_NODES`).
     """
     # the maps' arrays bound once: an array taken from a tuple inside the loop is reference-counted every step
     source_grid, sink_grid, table, h_max, min_source, max_source = hp_grids
@@ -456,19 +486,22 @@ def _time_loop(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_factor,
     n_units, min_mod, cd, margin = int(p[P_N_UNITS]), p[P_MIN_MOD], p[P_CD], p[P_MARGIN]
     c_buf, ua_buf, buf_max, t_amb = p[P_C_BUF], p[P_UA_BUF], p[P_BUF_MAX], p[P_T_AMB]
     c_dhw, ua_dhw, dhw_set, dhw_max, dhw_margin = p[P_C_DHW], p[P_UA_DHW], p[P_DHW_SET], p[P_DHW_MAX], p[P_DHW_MARGIN]
-    n_dhw_units = int(p[P_N_DHW_UNITS])
+    # the usual plant (is_usual_plant holds): its features as constants of its compiled loop, each what its test
+    # gives for that plant (so the same year), and the others' code left out of the loop
+    usual = _is_literal_above_zero(numba.literally(usual_nodes))
+    n_dhw_units = 0 if usual else int(p[P_N_DHW_UNITS])
     main_dhw, hp_dhw_on = n_dhw_units == 0, n_dhw_units >= 0
     dhw_units = float(n_units) if main_dhw else float(n_dhw_units)
     booster_max, bu_max, bu_eff = p[P_BOOSTER] * dt, p[P_BU_CAP] * dt, p[P_BU_EFF]
     bu_serves_dhw, bu_electric = p[P_BU_DHW] > 0.5, p[P_BU_ELECTRIC] > 0.5
-    bu_alt, bivalent = p[P_BU_ALT] > 0.5, p[P_BIVALENT]
-    has_hp, pv_led, import_limit = p[P_HAS_HP] > 0.5, p[P_PV_LED] > 0.5, p[P_IMPORT_LIMIT]
-    limit_on = import_limit < 1e299  # no limit: skip the bisections
+    bu_alt, bivalent = False if usual else p[P_BU_ALT] > 0.5, p[P_BIVALENT]
+    has_hp, pv_led, import_limit = True if usual else p[P_HAS_HP] > 0.5, p[P_PV_LED] > 0.5, p[P_IMPORT_LIMIT]
+    limit_on = False if usual else import_limit < 1e299  # no limit: skip the bisections
     t_buf = p[P_BUF_INIT]
     t_cold, t_loop_ambient = dhw_temperatures
     n_nodes = int(p[P_DHW_NODES])
-    # the tank's nodes, uncounted (an argument: alive for the whole call), of the constant size fixed_nodes if > 0
-    theta = unrefcounted(tank, numba.literally(fixed_nodes))
+    # the tank's nodes, uncounted (an argument: alive for the whole call), of the constant size usual_nodes if > 0
+    theta = unrefcounted(tank, usual_nodes)
     c_node, ua_node = c_dhw / n_nodes, ua_dhw / n_nodes * dt
     t_useful, loop_ua, loop_flow = p[P_TAP_USEFUL], p[P_LOOP_UA], p[P_LOOP_FLOW]
     inv_c_node, inv_nodes = 1.0 / c_node, 1.0 / n_nodes
