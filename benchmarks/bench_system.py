@@ -41,7 +41,8 @@ from mgwsim.system.simulate import _defrost, _grids, _params, _zone, plant_buffe
 from mgwsim.system.zone import C_A_AIR, C_A_END, C_A_SURFACE, C_K_AIR, C_K_END, C_K_SURFACE, C_W_AIR, N_FREE, \
     UNCOUPLED
 from mgwsim.weather import default_weather
-from tests.reference import ev_stepwise, zone_free_pass as zone_free_pass_before
+from tests.reference import ev_stepwise
+from tests.reference import zone_free_pass as zone_free_pass_before
 
 
 @lru_cache(maxsize=4)

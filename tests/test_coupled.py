@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 
 import mgwsim
+from mgwsim.building import ZoneParameters
 from mgwsim.building.emitters import radiators_for
 from mgwsim.building.renovation import Insulate, renovate
 from mgwsim.examples import antwerp_block
 from mgwsim.heatpump import Source, carnot_map
 from mgwsim.storage import Tank
 from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, simulate_system
-from mgwsim.building import ZoneParameters
 from mgwsim.system.zone import EXCESS_GRID_K, N_FREE, emitter_output_table, zone_free_pass
 from tests.reference import zone_free_pass as reference
 

@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 from scipy.stats import chisquare
 
 from mgwsim.errors import InputError
-from mgwsim.ev import STRATEGIES, ChargingSite, Sessions, generate_sessions, simulate_charging
-from mgwsim.ev import charging
+from mgwsim.ev import STRATEGIES, ChargingSite, Sessions, charging, generate_sessions, simulate_charging
 from mgwsim.ev.charging import LIMITED
 from tests.reference import ev_stepwise
 
