@@ -8,9 +8,11 @@ import pytest
 
 from mgwsim.batch import CityModel, city_row, city_table, run_batch
 from mgwsim.batch import _city_arrays as arrays
-from mgwsim.batch.city import _array_year, _case_variant, _city_row_reference, _combination
+from mgwsim.batch.city import (Combination, _array_year, _case_variant, _city_row_reference, _combination,
+                               city_source_series, ground_load_kw)
 from mgwsim.errors import InputError
 from mgwsim.stock import generate_stock
+from mgwsim.study.heat_sources import GROUND_SPF_GUESS
 
 BLOCK = {"typology": "MFH.03", "variant": 1, "floor_area_m2": 800.0, "n_apartments": 10, "n_storeys": 4,
          "orientation_deg": 0.0, "seed": 3, "building": "b1"}
@@ -169,3 +171,31 @@ def test_the_cli_passes_the_step_to_the_city_model(tmp_path, capsys):
     table.to_csv(path)
     assert main(["batch", str(path), "-o", str(tmp_path / "out"), "--row", "demand", "--step", "15min"]) == 2
     assert "--step 15min is for --row city" in capsys.readouterr().err
+
+
+def test_the_borefield_gets_hourly_kw_from_quarter_hour_energies():
+    """The borefield's load is power per hour at every step: 1 kWh in each quarter of an hour is 4 kW, the
+    hour's mean; four quarters of 0, 2, 0, 2 kWh average to the same 4 kW (the FFT model is hourly)."""
+    rated_kw, spf_factor = 100.0, 1.0 - 1.0 / GROUND_SPF_GUESS
+    heat = np.tile([0.0, 2.0, 0.0, 2.0], 8760)
+    load = ground_load_kw((heat, np.zeros_like(heat)), rated_kw, 0.25)
+    assert load.shape == (8760,)
+    np.testing.assert_allclose(load, 4.0 * spf_factor, rtol=1e-12)
+    hourly_load = ground_load_kw((np.full(8760, 4.0), np.zeros(8760)), rated_kw)
+    np.testing.assert_array_equal(hourly_load, load)
+    # the rated capacity caps the power of each quarter, not its energy: 2 kWh per quarter is 8 kW > 6 kW
+    np.testing.assert_allclose(ground_load_kw((heat, np.zeros_like(heat)), 6.0, 0.25), 3.0 * spf_factor, rtol=1e-12)
+
+
+def test_a_15_minute_ground_row_sees_the_brine_of_its_hour(quarter):
+    """A 15-minute ground-source row: each quarter's source temperature is the brine of its hour (four equal
+    values per hour), from a year of 8,760 hourly loads, not 35,040 quarters read as hours."""
+    row = {**BLOCK, "combination": "hp70_elec_pv_gnd"}
+    ground = Combination.from_name(row["combination"])
+    case = quarter.building_case(row)
+    state = case.state(ground, quarter)
+    variant = _case_variant(ground, case, state, quarter, quarter.unit_map)
+    brine, _ = city_source_series(variant, state.series, quarter)
+    assert brine.shape == (35040,)
+    per_hour = brine.reshape(-1, 4)
+    np.testing.assert_array_equal(per_hour, per_hour[:, :1].repeat(4, axis=1))

@@ -832,7 +832,8 @@ def _demand(building, design_kw: float, model: CityModel, seed: int) -> Demand:
 
 
 def variant_for(combination: Combination, design_kw: float, roof_m2: float, heat_pump_map, *, brine_map=None,
-                building=None, exhaust_air_kw: float | None = None, series: tuple | None = None):
+                building=None, exhaust_air_kw: float | None = None, series: tuple | None = None,
+                step_h: float = 1.0):
     """The :class:`~mgwsim.study.Variant` of ``combination`` for a building of design load ``design_kw`` [kW].
 
     Sizing rules (mgwsim assumptions for screening, not a design): two units above 60 kW of
@@ -853,7 +854,7 @@ def variant_for(combination: Combination, design_kw: float, roof_m2: float, heat
         else brine_map
     return _sized_variant(combination, design_kw, roof_m2,
                           lambda unit_kw, source="air": source_map(heat_pump_map, brine, source, unit_kw),
-                          building=building, exhaust_air_kw=exhaust_air_kw, series=series)
+                          building=building, exhaust_air_kw=exhaust_air_kw, series=series, step_h=step_h)
 
 
 def source_map(air_map, brine_map, source: str, unit_kw: float):
@@ -922,7 +923,7 @@ def _case_variant(combination: Combination, case: _BuildingCase, state: _State, 
     uncontrolled, the MV cabin, the dynamic contract, the emitter upgrade :data:`CITY_EMITTER_UPGRADE`, the
     battery of :func:`city_battery` and the roof insulation (cost table ``roof_insulation`` by the roof's
     area, when the roof is worse than :data:`ROOF_INSULATION`'s U) among the extra investments."""
-    variant = _plant_variant(combination, case, state, unit_map)
+    variant = _plant_variant(combination, case, state, unit_map, model.weather.step_h)
     if not any(getattr(combination, f) for _, f in _TECHNIQUE_LABELS):
         return variant if variant.name == combination.name else replace(variant, name=combination.name)
     extra = ()
@@ -938,7 +939,7 @@ def _case_variant(combination: Combination, case: _BuildingCase, state: _State, 
                    extra_investments=tuple(extra))
 
 
-def _plant_variant(combination: Combination, case: _BuildingCase, state: _State, unit_map):
+def _plant_variant(combination: Combination, case: _BuildingCase, state: _State, unit_map, step_h: float):
     """:func:`_sized_variant` of ``combination``'s plant, with or without its PV and none of its other techniques,
     kept on the case: the building's combinations share it (the plant is sized alike with or without PV, the
     PV laid on the roof alike for every plant)."""
@@ -957,13 +958,14 @@ def _plant_variant(combination: Combination, case: _BuildingCase, state: _State,
             options = city_source_options(combination, 0.0, state.building)
             exhaust_kw = exhaust_air_heat_kw(options, unit_map(10.0, "exhaust_air"), float(state.series[2].max()) + 3.0)
         variant = _sized_variant(plant_only, state.design_kw, case.building.area_m2("roof"), unit_map,
-                                 building=state.building, exhaust_air_kw=exhaust_kw, series=state.series)
+                                 building=state.building, exhaust_air_kw=exhaust_kw, series=state.series,
+                                 step_h=step_h)
     case.plants[key] = variant
     return variant
 
 
 def _sized_variant(combination: Combination, design_kw: float, roof_m2: float, unit_map, *, building=None,
-                   exhaust_air_kw: float | None = None, series: tuple | None = None):
+                   exhaust_air_kw: float | None = None, series: tuple | None = None, step_h: float = 1.0):
     """:func:`variant_for` with ``unit_map(unit_kw, source)`` giving the heat-pump map of one unit."""
     pv = _pv_layout(roof_m2) if combination.pv else ()
     if combination.heat_network:
@@ -986,7 +988,7 @@ def _sized_variant(combination: Combination, design_kw: float, roof_m2: float, u
     backup = Backup("electric", design_kw, 1.0) if electric else Backup("gas_boiler", design_kw, 0.8)
     hot_water = HotWater(Tank(max(300.0, 20.0 * unit_kw), 55.0, 75.0), booster_kw=max(6.0, 0.15 * design_kw))
     plant = Plant(cascade, hot_water, Tank(20.0 * n_units * unit_kw, 20.0, 80.0), backup)
-    load = ground_load_kw(series, n_units * unit_kw) if combination.source == "ground" else None
+    load = ground_load_kw(series, n_units * unit_kw, step_h) if combination.source == "ground" else None
     options = city_source_options(combination, n_units * unit_kw, building, 0.0 if load is None else float(load.sum()))
     if load is not None:
         options = lengthen_to_vdi_floor(options, load, cascade.performance.source.min_degc)
@@ -1011,11 +1013,18 @@ def lengthen_to_vdi_floor(loop: GroundLoop, load_kw: np.ndarray, min_source_degc
     return replace(loop, total_length_m=min(float(math.ceil(length / 10.0) * 10.0), MAX_BOREHOLES * loop.depth_m))
 
 
-def ground_load_kw(series: tuple, rated_kw: float) -> np.ndarray:
-    """The study's first-guess ground load [kW per hour] (:func:`mgwsim.study.evaluate._run_system`): the building's
-    heat (space heating + hot-water draws of the demand ``series``) up to the heat pumps' rated capacity
-    ``rated_kw`` [kW] × (1 − 1/SPF), SPF :data:`~mgwsim.study.heat_sources.GROUND_SPF_GUESS`."""
-    return np.minimum(series[0] + series[1], rated_kw) * (1.0 - 1.0 / GROUND_SPF_GUESS)
+def ground_load_kw(series: tuple, rated_kw: float, step_h: float = 1.0) -> np.ndarray:
+    """The study's first-guess ground load [kW, one mean per hour] (:func:`mgwsim.study.evaluate._run_system`): the
+    building's heat (space heating + hot-water draws of the demand ``series`` [kWh per step of ``step_h`` h]) as
+    power, up to the heat pumps' rated capacity ``rated_kw`` [kW], × (1 − 1/SPF), SPF
+    :data:`~mgwsim.study.heat_sources.GROUND_SPF_GUESS`; sub-hourly steps averaged per hour, the borefield's
+    resolution (:func:`~mgwsim.system.sources.borefield_brine_degc`)."""
+    load = np.minimum((series[0] + series[1]) / step_h, rated_kw) * (1.0 - 1.0 / GROUND_SPF_GUESS)
+    return load.reshape(-1, _steps_per_hour(step_h)).mean(axis=1)
+
+
+def _steps_per_hour(step_h: float) -> int:
+    return round(1.0 / step_h)
 
 
 @lru_cache(maxsize=16)
@@ -1098,7 +1107,9 @@ def city_source_series(variant, series: tuple, model: CityModel) -> tuple[np.nda
         degc, limit, _ = exhaust_air_limit(variant.source_options, None, cascade.performance, series[2] + 3.0,
                                            cascade.n_units)
         return degc, limit
-    return year_n_brine_degc(variant.source_options, ground_load_kw(series, cascade.rated_capacity_kw())), None
+    step_h = model.weather.step_h
+    brine = year_n_brine_degc(variant.source_options, ground_load_kw(series, cascade.rated_capacity_kw(), step_h))
+    return np.repeat(brine, _steps_per_hour(step_h)), None
 
 
 def year_n_brine_degc(loop: GroundLoop, load_kw: np.ndarray) -> np.ndarray:
