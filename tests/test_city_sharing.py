@@ -67,10 +67,12 @@ def test_twins_get_the_same_heat_flows_from_the_kernel(model, records):
     backup (and the reference boiler or the heat-network substation) leave every kernel output but the backup's
     input unchanged, and the twin's year from the kept parts equals its own run's."""
     case, state = _case_and_state(model, records[0])
-    pairs = [(_plant_variant(RICH_COMBINATIONS[a], case, state, model.unit_map),
-              _plant_variant(RICH_COMBINATIONS[b], case, state, model.unit_map)) for a, b in
-             (("hp50_gas", "hp50_elec"), ("hp70_gas_pv", "hp70_elec_pv"))]
-    pairs.append((case.reference_variant, _plant_variant(RICH_COMBINATIONS["heatnet"], case, state, model.unit_map)))
+
+    def plant(name):
+        return _plant_variant(RICH_COMBINATIONS[name], case, state, model.unit_map, model.weather.step_h)
+
+    pairs = [(plant(a), plant(b)) for a, b in (("hp50_gas", "hp50_elec"), ("hp70_gas_pv", "hp70_elec_pv"))]
+    pairs.append((case.reference_variant, plant("heatnet")))
     others = [c for c in range(kernel.N_OUTPUTS) if c != kernel.BACKUP_INPUT]
     for a, b in pairs:
         assert _same_heat_flows(a, b, state.series, model)
@@ -87,7 +89,7 @@ def test_twins_get_the_same_heat_flows_from_the_kernel(model, records):
 
 def test_plants_whose_kernel_inputs_differ_are_no_twins(model, records):
     case, state = _case_and_state(model, records[0])
-    gas, elec, bigger = (_plant_variant(RICH_COMBINATIONS[n], case, state, model.unit_map)
+    gas, elec, bigger = (_plant_variant(RICH_COMBINATIONS[n], case, state, model.unit_map, model.weather.step_h)
                          for n in ("hp50_gas", "hp50_elec", "hp70_elec"))
     assert not _same_heat_flows(gas, bigger, state.series, model)  # other units, another buffer
     limited = replace(elec, control=Control(import_limit_kw=40.0))  # the budget then binds the electric heater
