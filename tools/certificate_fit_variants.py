@@ -25,38 +25,66 @@ Variants (all but the shipped one and "defrost" without the grid constraints of 
 * zero approach + P: Carnot COP of the source and sink temperatures with a fixed ancillary power ``P``,
   ``COP = Q/(Q/(eta COP_Carnot) + P)``; ``P`` and the slope priors the median of the other manufacturers'
   units each fitted to all its points (so the "other makers" column is in-sample for them), or ``P`` fitted
-  to the subset's points where they outnumber the efficiency's terms.
+  to the subset's points where they outnumber the efficiency's terms;
+* refrigerant cycle: ``COP = eta(x, y) COP_cycle`` with the refrigerant's own vapour-compression cycle
+  (:func:`mgwsim.heatpump.cycle.cycle_map`, ``eta_el = 1``) evaporating at ``T_source - 8 K`` and condensing at
+  ``T_sink + 4 K`` in place of Carnot's: "ideal" (isentropic compression, no superheat or subcooling: the
+  throttling and superheat-horn losses of the refrigerant, growing with the lift and near its critical point) or
+  "Brunin" (mgwsim's default cycle: Brunin's pressure-ratio isentropic efficiency, 5 K superheat, 3 K
+  subcooling); the cycle tabulated once per refrigerant on a 1 K grid (cached on disk by ``cycle_map``),
+  ``min_pressure_ratio`` 1.01 (a pure cycle, no compressor envelope); the efficiency constant or linear with
+  the market prior re-derived for that base (the recipe of ``MARKET_ETA_SLOPES``, hplib's 357 air models
+  divided by their refrigerant's cycle instead of Carnot); the same grid constraints as ``fit_certificate``
+  (slopes shrunk until COP rises with source, falls with sink, stays in (1, Carnot) at the fitted capacity);
+  with or without the PTO ancillary power;
+* cycling: EN 14825:2018 §8/§9 degradation ``COPbin = COPd CR/(Cdh CR + 1 - Cdh)`` (``Cdh = 0.9``,
+  ``CR = PLR(Tj) Prated / Pdh`` where the declared capacity exceeds the load) divided out of the fitted points
+  and applied at the held-out ones (reading COPd as holding the cycling loss; Prated of the 35 °C application
+  for both, the only one the other makers' reference rows give).
+
+Rule, fixed before these variants were run: a variant replaces the shipped fit if its held-out median is
+<= 5 % on all three sets, or below the shipped one on each of the three.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import least_squares, minimize_scalar
 
+from mgwsim.errors import InputError
 from mgwsim.heatpump.carnot import carnot_cop_with_approach
-from mgwsim.heatpump.certificate import (MARKET_ETA_SLOPES, _eta_form, _least_squares_eta, _with_ancillary,
-                                         fit_certificate, keymark_points, keymark_products)
+from mgwsim.heatpump.certificate import (DEFAULT_CD, MARKET_ETA_SLOPES, _capacity_coef, _eta_form, _least_squares_eta,
+                                         _with_ancillary, _without_ancillary, _xy, fit_certificate, keymark_points,
+                                         keymark_products, part_load_ratio)
+from mgwsim.heatpump.cycle import cycle_map
 from mgwsim.heatpump.defrost import defrost_factors
+from mgwsim.heatpump.maps import carnot_cop
 from tests.reference.keymark_declarations import COLLECTIVE_OTHER_MAKERS
 from tests.test_certificate import HELD_OUT_SUBSETS, MAP_GRID
-from tools.default_route_errors import rh_from_wet_bulb
+from tools.default_route_errors import FLOW, TJ, hplib_cop, hplib_models, rh_from_wet_bulb
 
 COLUMNS = ["application_degc", "point", "source_degc", "sink_degc", "capacity_kw", "cop"]
 MARKET_SPREAD = (0.071, 0.061)  # standard deviations of b/a and c/a over hplib's 357 models (market_eta_slopes)
 SCATTER = 0.05  # relative scatter of declared COPs about the linear efficiency form
+CYCLES = {"ideal": dict(superheat_k=0.0, subcooling_k=0.0, eta_is=1.0),
+          "Brunin": dict(superheat_k=5.0, subcooling_k=3.0, eta_is="brunin")}
 
 
 def unit_sets():
-    """``{set: {unit: (points, PTO [kW], Prated [kW])}}``: Airwell >= 20 kW, Airwell 18 kW, other makers."""
+    """``{set: {unit: (points, PTO [kW], Prated [kW])}}``: Airwell >= 20 kW, Airwell 18 kW, other makers.
+
+    ``points`` holds ``COLUMNS`` and the unit's ``refrigerant``; Prated is the 35 °C application's."""
     airwell = {}
     for product in keymark_products():
         points = keymark_points(product, None, "part")
-        airwell[product] = (points[COLUMNS], float(points.p_to_kw.iloc[0]), float(points.prated_kw.iloc[0]))
-    others = {name: (pd.DataFrame(rows, columns=COLUMNS), pto, prated)
-              for name, (_, prated, pto, rows) in COLLECTIVE_OTHER_MAKERS.items()}
+        airwell[product] = (points[COLUMNS + ["refrigerant"]], float(points.p_to_kw.iloc[0]),
+                            float(points.prated_kw.iloc[0]))
+    others = {name: (pd.DataFrame(rows, columns=COLUMNS).assign(refrigerant=refrigerant), pto, prated)
+              for name, (refrigerant, prated, pto, rows) in COLLECTIVE_OTHER_MAKERS.items()}
     return {"Airwell >= 20 kW": {k: v for k, v in airwell.items() if v[2] >= 20.0},
             "Airwell 18 kW": {k: v for k, v in airwell.items() if v[2] < 20.0}, "other makers": others}
 
@@ -140,6 +168,96 @@ def zero_approach(points, pto, prated, *, prior, share, fit_power=False):
     return fitted(power)
 
 
+@functools.lru_cache(maxsize=None)
+def cycle_table(refrigerant, kind):
+    """The refrigerant's cycle COP (``eta_el = 1``, approaches 8/4 K) on source -25..25 °C, sink 18..66 °C (60 °C
+    where 66 °C condenses too near the critical point, R410A), 1 K steps; ``cycle_map`` caches it on disk."""
+    for top in (66.0, 60.0):
+        try:
+            return cycle_map(refrigerant, np.arange(-25.0, 26.0), np.arange(18.0, top + 1.0), rated_capacity_kw=1.0,
+                             eta_el=1.0, approach_evap_k=8.0, approach_cond_k=4.0, min_pressure_ratio=1.01,
+                             **CYCLES[kind])
+        except InputError:
+            if top == 60.0:
+                raise
+    raise AssertionError  # unreachable
+
+
+def cycle_base(refrigerant, kind):
+    table = cycle_table(refrigerant, kind)
+    return lambda ts, tk: table.cop_at(*np.broadcast_arrays(np.asarray(ts, float), np.asarray(tk, float)))
+
+
+@functools.lru_cache(maxsize=None)
+def cycle_market_prior(kind):
+    """``(b/a, c/a)``: ``MARKET_ETA_SLOPES``'s recipe with the refrigerant's cycle in place of Carnot."""
+    models = hplib_models()
+    eta = hplib_cop(models) / np.array([cycle_base(r, kind)(TJ, FLOW) for r in models.refrigerant])
+    design = np.column_stack([np.ones(8), (TJ - 7.0) / 10.0, (FLOW - 35.0) / 10.0])
+    coef = np.linalg.lstsq(design, eta.T, rcond=None)[0].T
+    return float(np.median(coef[:, 1] / coef[:, 0])), float(np.median(coef[:, 2] / coef[:, 0]))
+
+
+def cycling_factor(ts, q, prated, cd=DEFAULT_CD):
+    """EN 14825 ``CR/(Cd CR + 1 - Cd)`` with ``CR = min(PLR(Tj) Prated / Pdh, 1)``."""
+    cr = np.minimum(part_load_ratio(ts) * prated / np.asarray(q, dtype=float), 1.0)
+    return cr / (cd * cr + 1.0 - cd)
+
+
+def _cycle_constraints_hold(coef, base, ancillary_kw, capacity):
+    """``fit_certificate``'s grid constraints for ``eta x base`` (with the ancillary power at the fitted capacity)."""
+    src, snk = MAP_GRID[0][:, None], MAP_GRID[1][None, :]
+    x, y = _xy(src, snk)
+    cop = (coef[0] + coef[1] * x + coef[2] * y) * base(src, snk)
+    if ancillary_kw > 0.0:
+        cop = _with_ancillary(cop, capacity[0] + capacity[1] * x + capacity[2] * y, ancillary_kw)
+    return bool(np.all(np.diff(cop, axis=0) > 0.0) and np.all(np.diff(cop, axis=1) < 0.0)
+                and np.all(cop > 1.0) and np.all(cop < carnot_cop(src, snk)))
+
+
+def cycle_fit(points, pto, prated, *, kind="ideal", eta="linear", ancillary=True, cycling=False):
+    """``COP = eta(x, y) COP_cycle(refrigerant)`` (module docstring), constrained on ``MAP_GRID`` as shipped."""
+    base = cycle_base(points.refrigerant.iloc[0], kind)
+    power = pto if ancillary else 0.0
+    ts, tk, q, cop = arrays(points)
+    if cycling:
+        cop = cop / cycling_factor(ts, q, prated)
+    x, y = _xy(ts, tk)
+    ratio = (_without_ancillary(cop, q, power, "cycle_fit") if power > 0.0 else cop) / base(ts, tk)
+    form = _eta_form(x, y) if eta == "linear" else ("a",)
+    full = _least_squares_eta(x, y, ratio, form, cycle_market_prior(kind) if eta == "linear" else None)
+    capacity = _capacity_coef(points.assign(load="part"), MAP_GRID, None, "cycle_fit")
+
+    def shrunk(s):
+        coef = np.array([0.0, s * full[1], s * full[2]])
+        coef[0] = np.mean(ratio - coef[1] * x - coef[2] * y)
+        return coef
+
+    coef = full
+    if not _cycle_constraints_hold(full, base, power, capacity):
+        if not _cycle_constraints_hold(shrunk(0.0), base, power, capacity):
+            raise InputError("cycle_fit: even a constant efficiency breaks the grid constraints")
+        low, high = 0.0, 1.0
+        for _ in range(40):
+            mid = 0.5 * (low + high)
+            low, high = (mid, high) if _cycle_constraints_hold(shrunk(mid), base, power, capacity) else (low, mid)
+        coef = shrunk(low)
+
+    def predict(ts_, tk_, q_):
+        x_, y_ = _xy(ts_, tk_)
+        out = (coef[0] + coef[1] * x_ + coef[2] * y_) * base(ts_, tk_)
+        out = _with_ancillary(out, q_, power) if power > 0.0 else out
+        return out * cycling_factor(ts_, q_, prated) if cycling else out
+    return predict
+
+
+def shipped_cycling(points, pto, prated):
+    """The shipped fit on the points with EN 14825 cycling divided out, applied again at the predicted ones."""
+    ts, _, q, cop = arrays(points)
+    inner = shipped(points.assign(cop=cop / cycling_factor(ts, q, prated)), pto, prated)
+    return lambda ts_, tk_, q_: inner(ts_, tk_, q_) * cycling_factor(ts_, q_, prated)
+
+
 def held_out(units, method, subsets=HELD_OUT_SUBSETS):
     """|COP error| at the points left out of each subset, predicted at their declared capacity."""
     errors = []
@@ -152,11 +270,13 @@ def held_out(units, method, subsets=HELD_OUT_SUBSETS):
     return np.array(errors)
 
 
-def all_points_fit(units):
-    """The shipped fit given every declared point of a unit, evaluated at the held-out slots of the subsets."""
+def all_points_fit(units, method=None):
+    """The fit (default the shipped one) given every declared point of a unit, evaluated at the held-out slots of
+    the subsets: the misfit of its form at the declared points."""
+    method = method or shipped
     errors = []
-    for points, pto, _ in units.values():
-        predict = shipped(points, pto, None)
+    for points, pto, prated in units.values():
+        predict = method(points, pto, prated)
         indexed = points.set_index(["application_degc", "point"])
         for keys in HELD_OUT_SUBSETS.values():
             other = indexed.drop(keys).reset_index()
@@ -192,6 +312,20 @@ def variants(prior, share):
         "zero approach + P (prior share)": lambda p, pto, pr: zero_approach(p, pto, pr, prior=prior, share=share),
         "zero approach + P (fitted)": lambda p, pto, pr: zero_approach(p, pto, pr, prior=prior, share=share,
                                                                        fit_power=True),
+        **cycle_variants(),
+    }
+
+
+def cycle_variants():
+    """The refrigerant-cycle forms and the cycling reading (module docstring); their all-points misfit printed too."""
+    return {
+        "ideal cycle, eta constant, PTO": lambda p, pto, pr: cycle_fit(p, pto, pr, eta="constant"),
+        "ideal cycle, eta linear, PTO": lambda p, pto, pr: cycle_fit(p, pto, pr),
+        "ideal cycle, eta linear, no ancillary power": lambda p, pto, pr: cycle_fit(p, pto, pr, ancillary=False),
+        "ideal cycle, eta linear, PTO, cycling (Cdh 0.9)": lambda p, pto, pr: cycle_fit(p, pto, pr, cycling=True),
+        "Brunin cycle, eta constant, PTO": lambda p, pto, pr: cycle_fit(p, pto, pr, kind="Brunin", eta="constant"),
+        "Brunin cycle, eta linear, PTO": lambda p, pto, pr: cycle_fit(p, pto, pr, kind="Brunin"),
+        "shipped (Carnot), cycling (Cdh 0.9)": shipped_cycling,
     }
 
 
@@ -218,6 +352,12 @@ def main() -> None:
     cells = [all_points_fit(units) for units in sets.values()]
     print("| shipped, fitted to all declared points | " +
           " | ".join(f"{100 * np.median(e):.1f} ({e.size})" for e in cells) + " |")
+    print("\nMarket prior (b/a, c/a) of the cycle efficiency: " + ", ".join(
+        f"{kind} {tuple(round(v, 3) for v in cycle_market_prior(kind))}" for kind in CYCLES))
+    print("Fitted to all declared points (median % at the held-out slots):")
+    for label, method in cycle_variants().items():
+        cells = [all_points_fit(units, method) for units in sets.values()]
+        print(f"| {label}, all points | " + " | ".join(f"{100 * np.median(e):.1f} ({e.size})" for e in cells) + " |")
     print("\nShipped fit, per subset (median %):")
     for name in ("Airwell >= 20 kW", "other makers"):
         row = {label: 100 * np.median(held_out(sets[name], shipped, {label: keys}))
