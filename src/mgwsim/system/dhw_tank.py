@@ -126,8 +126,8 @@ def draw(theta, energy, c_node, t_cold, t_useful):
 def _shift_up(theta, nodes, fill):
     """Move the water up by ``nodes`` node volumes (≥ 0); ``fill`` [°C] enters at the bottom."""
     n = theta.size
-    if nodes < 1.0:  # the usual draw, less than a node: each node takes the fraction f of the one below (no index tests)
-        f, g = nodes, 1.0 - nodes  # (k = 0, f = nodes − 0: no conversions on the tank's chain)
+    if nodes < 1.0:  # the usual draw, less than a node: each node takes the fraction f of the one below
+        f, g = nodes, 1.0 - nodes  # (no index tests; k = 0, f = nodes − 0: no conversions on the tank's chain)
         for j in range(n - 1):
             theta[j] = g * theta[j] + f * theta[j + 1]
         theta[n - 1] = g * theta[n - 1] + f * fill
