@@ -290,6 +290,8 @@ def cascade_electricity(heat, cap_u, cop_u, unit_steps_before, min_mod, cd):
     takes q_last / COP_PL = q_last / COP · (Cd·PLR + 1 − Cd) / PLR
     = q_last / COP · (1 + (1 − Cd)(1/PLR − 1)), PLR = last / ``min_mod``. Non-decreasing in ``heat``.
     """
+    if heat <= 0.0:
+        return 0.0
     return _cascade_electricity(heat, heat / cap_u, cap_u, cop_u, unit_steps_before, min_mod, cd)
 
 
