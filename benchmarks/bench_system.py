@@ -6,7 +6,8 @@ their ratio), and issue 4's full system year (zone + plant with PV-led control +
 kernel + the electricity balance) against its target of <= 1 ms per building-year; issue 15's coupled full
 system year (the zone inside the plant loop), heat-led and PV-led, against <= 0.5 ms and against the same year
 in pure Python, and against the same year with the kernels as they were before 2026-12-07's second change
-(``python -m benchmarks system --coupled`` or ``python -m benchmarks.bench_system --coupled``: this part only).
+and before the PV-led round of the same day (the plant kernel frozen in
+``tests/reference/plant_kernel_before_pv_round.py``) (``python -m benchmarks system --coupled`` or ``python -m benchmarks.bench_system --coupled``: this part only).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from mgwsim.system.zone import C_A_AIR, C_A_END, C_A_SURFACE, C_K_AIR, C_K_END, 
     UNCOUPLED
 from mgwsim.weather import default_weather
 from tests.reference import ev_stepwise
+from tests.reference import plant_kernel_before_pv_round
 from tests.reference import zone_free_pass as zone_free_pass_before
 
 
@@ -246,7 +248,13 @@ def _coupled_year(weather) -> None:
     after = {"zone": zone_pass, "plant": kernel.plant_kernel, "ev": _without_price(charging._stepwise)}
     for name, control in (("heat-led", Control()), ("PV-led", Control("pv_led"))):
         _full_year_before_after(name, _plant_args(weather, demand, plant, control, pv, zone), weather, pv, common,
-                                before, after)
+                                before, after, "2026-12-07's second change")
+    # the PV-led round: the plant kernel frozen before it (tests/reference/plant_kernel_before_pv_round.py), the
+    # other parts as they are
+    before_pv_round = {**after, "plant": plant_kernel_before_pv_round.plant_kernel}
+    for name, control in (("heat-led", Control()), ("PV-led", Control("pv_led"))):
+        _full_year_before_after(name, _plant_args(weather, demand, plant, control, pv, zone), weather, pv, common,
+                                before_pv_round, after, "2026-12-07's PV-led round (plant kernel)")
 
 
 def _counted_tank_kernel(unrolled_nodes: int = kernel.UNROLLED_NODES):
@@ -335,14 +343,15 @@ def _coupled_full_year(name, args, zone_pass, weather, pv, common) -> None:
           f"({total / 0.5e-3:.2f} of the target)")
 
 
-def _full_year_before_after(name, args, weather, pv, common, before, after, rounds: int = 30) -> None:
-    """Issue 15's coupled full system year, one control, with the kernels as they were before 2026-12-07's second
-    change and as they are (``before``/``after``: the zone pass as a call, the plant kernel, the EV loop as
-    :func:`mgwsim.ev.charging._charge`): the zone's free pass one cell at a time (``tests/reference/zone_free_pass.py``)
-    and vectorized, the plant kernel with the features tested every step and as constants of the usual plant's loop,
-    the EV loop with ``wake`` after every charging step and three passes (``tests/reference/ev_stepwise.py``) and as
-    now; the balance arithmetic is the same in both. CPU time per part, best of ``rounds`` rounds in which the two
-    alternate (4 x 3 calls each); each part's outputs compared bit for bit."""
+def _full_year_before_after(name, args, weather, pv, common, before, after, change: str, rounds: int = 30) -> None:
+    """Issue 15's coupled full system year, one control, with the kernels as they were before ``change`` and as they
+    are (``before``/``after``: the zone pass as a call, the plant kernel, the EV loop as
+    :func:`mgwsim.ev.charging._charge`). Before 2026-12-07's second change: the zone's free pass one cell at a time
+    (``tests/reference/zone_free_pass.py``), the plant kernel with the features tested every step, the EV loop with
+    ``wake`` after every charging step and three passes (``tests/reference/ev_stepwise.py``); before the PV-led round:
+    the plant kernel of ``tests/reference/plant_kernel_before_pv_round.py``, the rest as now. The balance arithmetic
+    is the same in both. CPU time per part, best of ``rounds`` rounds in which the two alternate (4 x 3 calls each);
+    each part's outputs compared bit for bit."""
     n = weather.n_steps
     outs = {"before": np.empty((n, kernel.N_OUTPUTS)), "after": np.empty((n, kernel.N_OUTPUTS))}
     calls, results = {}, {}
@@ -362,7 +371,7 @@ def _full_year_before_after(name, args, weather, pv, common, before, after, roun
         for part in calls["after"]:
             for label in calls:
                 best[label, part] = min(best[label, part], best_cpu_s(calls[label][part], repeat=4, number=3))
-    print(f"coupled full system year, hourly, {name}, before -> after 2026-12-07's second change (CPU time, best of "
+    print(f"coupled full system year, hourly, {name}, before -> after {change} (CPU time, best of "
           f"{rounds} alternating rounds of 4 x 3 calls; outputs {'bit-identical' if same else 'DIFFERENT'}):")
     for part in calls["after"]:
         old, new = best["before", part], best["after", part]

@@ -28,6 +28,7 @@ from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, dhw_tank, ke
 from mgwsim.system.simulate import _params
 from tests.reference import dhw_tank as reference
 from tests.reference import plant_kernel as reference_layout
+from tests.reference import plant_kernel_before_pv_round as before_pv_round
 from tests.test_dhw_tank import assert_energy_conserved, own_dhw_heat_pump
 
 RTOL = 1e-9
@@ -84,6 +85,34 @@ def test_a_shift_of_less_than_a_node_is_the_general_shift_bit_for_bit(theta, sha
     fast, slow = _shifts(theta, nodes, fill, first), _reference_shifts(theta, nodes, fill, first)
     np.testing.assert_array_equal(fast[0], slow[0])
     np.testing.assert_array_equal(fast[1], slow[1])
+
+
+@numba.njit
+def _draw_and_charge(theta, energy, fill, t_in):
+    """:func:`dhw_tank.draw` and :func:`dhw_tank.charge` on copies of ``theta`` (compiled, as the kernel runs them)."""
+    drawn, charged = theta.copy(), theta.copy()
+    return (dhw_tank.draw(drawn, energy, 0.1, fill, 40.0), dhw_tank.charge(charged, energy, 0.1, t_in)), drawn, charged
+
+
+@numba.njit
+def _draw_and_charge_before_pv_round(theta, energy, fill, t_in):
+    """:func:`_draw_and_charge` with the frozen helpers of ``tests/reference/plant_kernel_before_pv_round.py``."""
+    drawn, charged = theta.copy(), theta.copy()
+    return ((before_pv_round.draw(drawn, energy, 0.1, fill, 40.0), before_pv_round.charge(charged, energy, 0.1, t_in)),
+            drawn, charged)
+
+
+@settings(max_examples=400, deadline=None)
+@given(theta=node_temperatures, energy=st.floats(0.0, 30.0), fill=st.floats(5.0, 40.0), t_in=st.floats(40.0, 75.0))
+def test_draw_and_charge_give_the_ones_before_the_pv_led_round_bit_for_bit(theta, energy, fill, t_in):
+    """The draw and the charge whose share of a node skips the 0 + share addition and the int/float conversions
+    (2026-12-07, PV-led round) against the frozen ones (``tests/reference/plant_kernel_before_pv_round.py``): the same
+    heat and nodes to the last bit, for shifts of less and more than a node (up to 30 kWh on 0.1 kWh/K nodes)."""
+    present = _draw_and_charge(theta, energy, fill, t_in)
+    frozen = _draw_and_charge_before_pv_round(theta, energy, fill, t_in)
+    assert present[0] == frozen[0]
+    np.testing.assert_array_equal(present[1], frozen[1])
+    np.testing.assert_array_equal(present[2], frozen[2])
 
 
 def test_the_uncounted_tank_view_is_the_tank_itself():
@@ -245,3 +274,36 @@ def test_pv_led_charging_does_not_cool_the_coupled_zone(weather, year):
     assert comfort["heat_led"]["cold_hours"] > 100  # the case is one where the plant falls short
     assert comfort["pv_led"]["cold_hours"] <= comfort["heat_led"]["cold_hours"]
     assert comfort["pv_led"]["degree_hours_below_setpoint_kh"] <= comfort["heat_led"]["degree_hours_below_setpoint_kh"]
+
+
+@pytest.fixture(scope="module")
+def years_by_step(weather):
+    """The example block's demand and 30 kWp of south-facing PV [kW], hourly and at 15 minutes (with the weather)."""
+    out = {}
+    for name, wx in (("hourly", weather), ("15min", weather.to_quarter_hours())):
+        out[name] = (wx, mgwsim.simulate_demand(antwerp_block(), wx),
+                     pv_ac_kw_array(wx, PvArray(tilt_deg=35.0, azimuth_deg=180.0, kwp=30.0)))
+    return out
+
+
+@pytest.mark.parametrize("plant", [_demo_plant(), own_dhw_heat_pump(3.0), _eight_node_plant()],
+                         ids=["demo_usual", "own_dhw_unit", "eight_nodes"])
+@pytest.mark.parametrize("control", [Control(), Control("pv_led"), Control("peak_limited", import_limit_kw=40.0)],
+                         ids=["heat_led", "pv_led", "import_limit"])
+@pytest.mark.parametrize("step", ["hourly", "15min"])
+def test_the_kernel_gives_the_year_before_the_pv_led_round_bit_for_bit(years_by_step, monkeypatch, plant, control,
+                                                                       step):
+    """The plant kernel against its frozen copy from before 2026-12-07's PV-led round
+    (``tests/reference/plant_kernel_before_pv_round.py``: the space heating's unit-steps divided twice, the tank's
+    shares of a node added to 0 and converted to int and back): every column of the coupled year equal to the last
+    bit, for the usual plant (its own compiled loop), a separate hot-water heat pump, an 8-node tank and an import
+    limit (the general loop), hourly and at 15 minutes."""
+    wx, demand, pv = years_by_step[step]
+    present = simulate_system(demand, plant, wx, control=control, pv_kw=pv, coupled=True)
+    monkeypatch.setattr(kernel, "plant_kernel", before_pv_round.plant_kernel)
+    frozen = simulate_system(demand, plant, wx, control=control, pv_kw=pv, coupled=True)
+    if control.pv_led:  # the year runs the PV-led charging
+        assert present.hourly["hp_heat_pv_led_kwh"].sum() > 0.0
+    for column in present.hourly.columns:
+        np.testing.assert_array_equal(present.hourly[column].to_numpy(), frozen.hourly[column].to_numpy(),
+                                      err_msg=column)

@@ -111,7 +111,8 @@ def draw(theta, energy, c_node, t_cold, t_useful):
         if theta[i] < t_useful or per_node <= 0.0:
             break
         if left <= per_node:
-            nodes += left / per_node
+            share = left / per_node
+            nodes = share if i == 0 else nodes + share  # (0.0 + share is share: no addition on the tank's chain)
             left = 0.0
             break
         nodes += 1.0
@@ -125,14 +126,14 @@ def draw(theta, energy, c_node, t_cold, t_useful):
 def _shift_up(theta, nodes, fill):
     """Move the water up by ``nodes`` node volumes (≥ 0); ``fill`` [°C] enters at the bottom."""
     n = theta.size
-    k = int(nodes)
-    f = nodes - k
-    if k == 0:  # the usual draw, less than a node: each node takes the fraction f of the one below (no index tests)
-        g = 1.0 - f
+    if nodes < 1.0:  # the usual draw, less than a node: each node takes the fraction f of the one below
+        f, g = nodes, 1.0 - nodes  # (no index tests; k = 0, f = nodes − 0: no conversions on the tank's chain)
         for j in range(n - 1):
             theta[j] = g * theta[j] + f * theta[j + 1]
         theta[n - 1] = g * theta[n - 1] + f * fill
         return
+    k = int(nodes)
+    f = nodes - k
     for j in range(n):
         a = theta[j + k] if j + k < n else fill
         b = theta[j + k + 1] if j + k + 1 < n else fill
@@ -177,7 +178,8 @@ def _charge_part(theta, i, left, per_node, c_node, t_in):
     first = 0  # the first node colder than t_in (the tank is stratified: warmer above)
     while first < n and theta[first] >= t_in:
         first += 1
-    _shift_down(theta, first, (n - 1 - i) + left / per_node, t_in)
+    share = left / per_node
+    _shift_down(theta, first, share if i == n - 1 else (n - 1 - i) + share, t_in)  # (0 + share is share)
     return 0.0
 
 
@@ -185,14 +187,14 @@ def _charge_part(theta, i, left, per_node, c_node, t_in):
 def _shift_down(theta, first, nodes, fill):
     """Move nodes ``first`` .. n − 1 down by ``nodes`` node volumes; ``fill`` [°C] enters below ``first − 1``."""
     n = theta.size
-    k = int(nodes)
-    f = nodes - k
-    if k == 0:  # less than a node: each node takes the fraction f of the one above (no index tests)
-        g = 1.0 - f
+    if nodes < 1.0:  # less than a node: each node takes the fraction f of the one above (no index tests)
+        f, g = nodes, 1.0 - nodes
         for j in range(n - 1, first, -1):
             theta[j] = g * theta[j] + f * theta[j - 1]
         theta[first] = g * theta[first] + f * fill
         return
+    k = int(nodes)
+    f = nodes - k
     for j in range(n - 1, first - 1, -1):
         a = theta[j - k] if j - k >= first else fill
         b = theta[j - k - 1] if j - k - 1 >= first else fill

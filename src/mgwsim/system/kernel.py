@@ -292,7 +292,16 @@ def cascade_electricity(heat, cap_u, cop_u, unit_steps_before, min_mod, cd):
     """
     if heat <= 0.0:
         return 0.0
-    load = unit_steps_before + heat / cap_u
+    return _cascade_electricity(heat, heat / cap_u, cap_u, cop_u, unit_steps_before, min_mod, cd)
+
+
+@njit(inline=True)
+def _cascade_electricity(heat, unit_steps, cap_u, cop_u, unit_steps_before, min_mod, cd):
+    """:func:`cascade_electricity` given ``unit_steps`` = ``heat`` / ``cap_u`` (the kernel's loop has it: one
+    division fewer per step)."""
+    if heat <= 0.0:
+        return 0.0
+    load = unit_steps_before + unit_steps
     last = load - (math.ceil(load - 1e-12) - 1.0)
     if 0.0 < last < min_mod:
         heat = heat + min(last * cap_u, heat) * (1.0 - cd) * (min_mod / last - 1.0)
@@ -561,7 +570,7 @@ def _time_loop(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_factor,
         target, sink_sh, share, limited_sh = _space_heating_sink(t_supply[t], t_return[t], buffer_offset_k[t], c_buf,
                                                                  buf_max, margin, h_max)
         need_sh = load + loss_buf + (c_buf * (target - t_buf) if c_buf > 0.0 else 0.0)
-        hp_sh = elec_sh = cap_total_sh = limited = grid_limited = cap_u = 0.0
+        hp_sh = elec_sh = cap_total_sh = limited = grid_limited = cap_u = sh_units = 0.0  # sh_units: hp_sh / cap_u
         if need_sh > 0.0 and hp_allowed:
             limited, cop_u = limited_sh, 0.0
             if ok:
@@ -573,7 +582,8 @@ def _time_loop(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_factor,
                 wanted = min(share * need_sh, cap_total_sh)
                 hp_sh = _heat_within(budget, wanted, cap_u, cop_u, uh_dhw, min_mod, cd) if limit_on else wanted
                 grid_limited = 1.0 if hp_sh < wanted - 1e-9 else 0.0
-                elec_sh = cascade_electricity(hp_sh, cap_u, cop_u, uh_dhw, min_mod, cd)
+                sh_units = hp_sh / cap_u
+                elec_sh = _cascade_electricity(hp_sh, sh_units, cap_u, cop_u, uh_dhw, min_mod, cd)
         else:
             sink_sh = (min(t_supply[t] + buffer_offset_k[t], buf_max) if c_buf > 0.0 else t_supply[t]) + margin
         budget -= elec_sh
@@ -601,7 +611,7 @@ def _time_loop(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_factor,
                 t_buf_new = t_buf + (supplied - loss_buf - delivered) * inv_c_buf
         # 4. PV-led charging of the storage with the step's surplus --------------------------------
         extra_dhw = extra_buf = extra_elec_dhw = extra_elec_buf = 0.0
-        uh_used = uh_dhw + (hp_sh / cap_u if cap_u > 0.0 else 0.0)
+        uh_used = uh_dhw + sh_units
         surplus = (pv_kw[t] - other_load_kw[t]) * dt - (elec_dhw + booster + elec_sh) - (
             (bu_sh + bu_dhw) * inv_eff if bu_electric else 0.0)
         if pv_led and hp_allowed and surplus > 1e-6:
