@@ -343,6 +343,17 @@ def test_closing_the_gas_connection_and_removing_the_boiler():
     assert removal.name == "removal of the old gas boiler and flue (176 kW)"
 
 
+def test_kept_closure_items_equal_those_priced_afresh():
+    """The closure items a ConnectionCosts keeps per boiler size are those a fresh table prices, and a caller
+    that changes its list changes no other caller's."""
+    works = load_connection_costs()
+    first = gas_closure_investments(works, 176.0)
+    first.append("changed by the caller")
+    kept = gas_closure_investments(works, 176.0)
+    assert kept == gas_closure_investments(load_connection_costs(), 176.0) and len(kept) == 2
+    assert gas_closure_investments(works, 80.0)[1].name == "removal of the old gas boiler and flue (80 kW)"
+
+
 def test_connection_works_data_are_validated(tmp_path):
     works = load_connection_costs()
     assert works.with_overrides(lv_works_eur=12000.0)["lv_works_eur"] == 12000.0
