@@ -486,6 +486,16 @@ def test_reduced_vat_per_item_never_on_fossil_heating():
         {"renovation": 600.0, "fossil_heating": 840.0, "standard": 0.0})
 
 
+def test_a_reduced_vat_rule_judged_again_judges_as_a_fresh_one():
+    """The rule keeps its conditions once built: judging it again, on another building, gives what a fresh rule
+    gives."""
+    rule = ReducedVat(min_age_years=12.0)
+    for age in (5.0, 30.0, 12.0):
+        ctx = SubsidyContext(1000.0, building_age_years=age)
+        assert rule.judge(ctx) == ReducedVat(min_age_years=12.0).judge(ctx)
+        assert apply_subsidies([rule], ctx) == apply_subsidies([ReducedVat(min_age_years=12.0)], ctx)
+
+
 def test_reduced_vat_needs_old_housing_and_grants_are_net():
     young = apply_subsidies([ReducedVat()], SubsidyContext(1000.0, building_age_years=5))
     assert young.vat_frac == 0.21 and young.vat_saved_eur == 0
