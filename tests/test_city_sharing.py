@@ -15,6 +15,8 @@ from mgwsim.batch.city import (
     CITY_EMITTER_UPGRADE,
     REFERENCE_PLANT_KEY,
     RICH_COMBINATIONS,
+    _case_variant,
+    _plant_items,
     _plant_variant,
     _run_year,
     _same_heat_flows,
@@ -25,6 +27,7 @@ from mgwsim.building.emitters import radiators_for
 from mgwsim.control import Control
 from mgwsim.demand import demand_series, through_radiators
 from mgwsim.stock import generate_stock
+from mgwsim.study.costs import plant_investments, variant_investments
 from mgwsim.system import kernel
 
 @pytest.fixture(scope="module")
@@ -109,6 +112,25 @@ def test_the_emitter_upgrade_heats_the_same_zone_through_other_radiators(model, 
     for name, expected in upgraded._asdict().items():
         got = getattr(reused, name)
         assert got == expected if name == "loop" else np.array_equal(got, expected), name
+
+
+def test_a_plants_kept_investments_are_those_priced_afresh(model, records):
+    """The plant's investments kept per plant key (priced once per building) are those plant_investments gives
+    each variant on the unkept cost table, and variant_investments with them equals variant_investments without."""
+    model._cases.clear()
+    inputs = model.defaults
+    for record in records[:len(RICH_COMBINATIONS)]:
+        combination = RICH_COMBINATIONS[record["combination"]]
+        case = model.building_case(record)
+        variant = _case_variant(combination, case, case.state(combination, model), model, model.unit_map)
+        kept = _plant_items(variant, case, model, combination.plant_key)
+        options = {"design_heat_load_kw": case.design_kw, "existing_boiler_age_years": inputs.existing_boiler_age_years}
+        assert list(kept) == plant_investments(variant, inputs.cost_table, **options), record["combination"]
+        full = {**options, "radiators": radiators_for(case.design_kw), "n_apartments": case.building.n_apartments,
+                "existing_connection_kva": inputs.existing_connection_kva, "peak_import_kw": 30.0,
+                "mv_tariff": model.year_constants.tariff("mv", False)}
+        assert variant_investments(variant, inputs.cost_table, plant_items=kept, **full) == \
+            variant_investments(variant, inputs.cost_table, **full), record["combination"]
 
 
 @pytest.mark.parametrize("share", [0.0, 1e-9, 0.05, 0.1, 0.1 + 1e-12, 0.3, 0.5, 1.0])

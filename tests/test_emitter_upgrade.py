@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scipy.optimize import brentq
 
 from mgwsim.building import EmitterUpgrade, Radiators, building_from_typology, radiators_for
-from mgwsim.building.emitters import nominal_output_kw
+from mgwsim.building.emitters import log_mean_temperature_difference, nominal_output_kw
 from mgwsim.config import read_config
 from mgwsim.errors import InputError
 from mgwsim.finance import load_cost_table
@@ -149,6 +149,18 @@ def test_the_new_radiators_and_the_balancing_are_priced_from_the_cost_table():
     fan = _items(EmitterUpgrade(share=1.0, output_factor=1.2, exponent=1.1), radiators)[0]
     assert fan.capex_eur == pytest.approx(costs.investment("low_temperature_radiator",
                                                            nominal_output_kw(48.0, radiators, 1.1)).capex_eur)
+
+
+def test_the_kept_regime_lmtd_is_the_one_computed_afresh():
+    """Radiators keep the logarithmic mean excess of their design regime (and the EN 442 standard one): the
+    same float the numpy formula gives."""
+    for regime in ((75.0, 65.0, 20.0), (70.0, 50.0, 20.0), (90.0, 70.0, 21.0)):
+        kept = Radiators(regime[0], regime[1], 40.0, room_degc=regime[2]).design_lmtd_k
+        assert kept == float(log_mean_temperature_difference(*regime))
+    radiators = Radiators(70.0, 50.0, 40.0)
+    standard = float(log_mean_temperature_difference(75.0, 65.0, 20.0))
+    assert nominal_output_kw(10.0, radiators) == 10.0 * (standard / float(
+        log_mean_temperature_difference(70.0, 50.0, 20.0))) ** 1.3
 
 
 def test_an_upgrade_needs_the_existing_radiators_to_be_priced():

@@ -343,6 +343,17 @@ def test_closing_the_gas_connection_and_removing_the_boiler():
     assert removal.name == "removal of the old gas boiler and flue (176 kW)"
 
 
+def test_kept_closure_items_equal_those_priced_afresh():
+    """The closure items a ConnectionCosts keeps per boiler size are those a fresh table prices, and a caller
+    that changes its list changes no other caller's."""
+    works = load_connection_costs()
+    first = gas_closure_investments(works, 176.0)
+    first.append("changed by the caller")
+    kept = gas_closure_investments(works, 176.0)
+    assert kept == gas_closure_investments(load_connection_costs(), 176.0) and len(kept) == 2
+    assert gas_closure_investments(works, 80.0)[1].name == "removal of the old gas boiler and flue (80 kW)"
+
+
 def test_connection_works_data_are_validated(tmp_path):
     works = load_connection_costs()
     assert works.with_overrides(lv_works_eur=12000.0)["lv_works_eur"] == 12000.0
@@ -473,6 +484,16 @@ def test_reduced_vat_per_item_never_on_fossil_heating():
     assert result.works_eur == pytest.approx(0.8 * (10000 * 1.06 + 4000 * 1.21))  # 12,352
     assert result.vat_frame()["vat_eur"].to_dict() == pytest.approx(
         {"renovation": 600.0, "fossil_heating": 840.0, "standard": 0.0})
+
+
+def test_a_reduced_vat_rule_judged_again_judges_as_a_fresh_one():
+    """The rule keeps its conditions once built: judging it again, on another building, gives what a fresh rule
+    gives."""
+    rule = ReducedVat(min_age_years=12.0)
+    for age in (5.0, 30.0, 12.0):
+        ctx = SubsidyContext(1000.0, building_age_years=age)
+        assert rule.judge(ctx) == ReducedVat(min_age_years=12.0).judge(ctx)
+        assert apply_subsidies([rule], ctx) == apply_subsidies([ReducedVat(min_age_years=12.0)], ctx)
 
 
 def test_reduced_vat_needs_old_housing_and_grants_are_net():

@@ -74,7 +74,7 @@ from mgwsim.pv import flat_roof_east_west, pv_ac_kw_array
 from mgwsim.simyear import LOCAL_TIMEZONE
 from mgwsim.storage import Tank
 from mgwsim.study import DecisionRules, Study, StudyInputs, StudyResult, Variant, VariantResult, scale_map
-from mgwsim.study.costs import variant_investments
+from mgwsim.study.costs import plant_investments, variant_investments
 from mgwsim.study.decision import HYGIENE_CHECK, LOCK_IN_CHECKS, hot_water_tolerated_hours, shortfalls
 from mgwsim.study.evaluate import _balance as _study_balance
 from mgwsim.study.evaluate import _checks as _study_checks
@@ -1193,7 +1193,8 @@ def _array_year(variant, case: _BuildingCase, model: CityModel, state: _State | 
                                       connection_costs=inputs.connection_costs,
                                       radiators=radiators_for(case.design_kw) if variant.emitter_upgrade else None,
                                       n_apartments=case.building.n_apartments,
-                                      battery_replacement_years=None if life is None else life.replacement_years)
+                                      battery_replacement_years=None if life is None else life.replacement_years,
+                                      plant_items=_plant_items(variant, case, model, plant_key))
     grid_kwh = year.grid_import_kwh - arrays.ev_grid_kwh(exchange, year)
     co2_kg = arrays.co2_kg(grid_kwh, gas_kwh, constants.co2_kg_per_kwh, unmet_heat_kwh=year.sh_unmet_kwh,
                            district_heat_kwh=heat_kwh, network=network)
@@ -1205,6 +1206,22 @@ def _array_year(variant, case: _BuildingCase, model: CityModel, state: _State | 
                     heat_delivered_mwh_per_year=(year.sh_delivered_kwh + year.dhw_delivered_kwh) / 1000.0,
                     co2_t_per_year=co2_kg / 1000.0)
     return _ArrayYear(year, option, peak_kw)
+
+
+def _plant_items(variant, case: _BuildingCase, model: CityModel, plant_key: tuple | None) -> tuple | None:
+    """The plant's investments (:func:`~mgwsim.study.costs.plant_investments`) of ``variant``, kept on the case
+    under ``plant_key``: the building's combinations of one plant (:func:`_plant_variant`) share them; ``None``
+    without a key."""
+    if plant_key is None:
+        return None
+    key = ("investments", plant_key)
+    items = case.plants.get(key)
+    if items is None:
+        inputs = model.defaults
+        items = case.plants[key] = tuple(plant_investments(
+            variant, model.remembered_costs, design_heat_load_kw=case.design_kw,
+            existing_boiler_age_years=inputs.existing_boiler_age_years))
+    return items
 
 
 def _grid_year(variant, case: _BuildingCase, model: CityModel, state: _State | None, plant_key: tuple | None,

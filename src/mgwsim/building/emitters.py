@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -89,7 +90,7 @@ class Radiators:
 
     @property
     def design_lmtd_k(self) -> float:
-        return float(log_mean_temperature_difference(self.design_supply_degc, self.design_return_degc, self.room_degc))
+        return _regime_lmtd_k(self.design_supply_degc, self.design_return_degc, self.room_degc)
 
     def temperatures(self, heat_kw) -> np.ndarray:
         """Supply and return temperature [°C] needed to emit ``heat_kw`` [kW] (array → (n, 2)).
@@ -133,11 +134,18 @@ EN442_STANDARD_REGIME = (75.0, 65.0, 20.0)
 """Standard rating conditions of EN 442-2:2014 (supply, return, room [°C]): catalogue ("nominal") outputs."""
 
 
+@lru_cache(maxsize=64)
+def _regime_lmtd_k(supply_degc: float, return_degc: float, room_degc: float) -> float:
+    """:func:`log_mean_temperature_difference` of one design regime [K], kept: a stock's radiators share a few
+    regimes, and the numpy call costs more than the radiator equation a batch row needs it for."""
+    return float(log_mean_temperature_difference(supply_degc, return_degc, room_degc))
+
+
 def nominal_output_kw(output_kw: float, radiators: Radiators, exponent: float | None = None) -> float:
     """Output [kW] at the EN 442 standard regime 75/65/20 of radiators giving ``output_kw`` at ``radiators``'s
     design regime: Φ_75/65/20 = Φ · (ΔT_lm,75/65/20 / ΔT_lm,d)^n (EN 442-2 characteristic equation)."""
     n = radiators.exponent if exponent is None else exponent
-    standard = float(log_mean_temperature_difference(*EN442_STANDARD_REGIME))
+    standard = _regime_lmtd_k(*EN442_STANDARD_REGIME)
     return output_kw * (standard / radiators.design_lmtd_k) ** n
 
 

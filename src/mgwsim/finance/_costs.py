@@ -341,6 +341,11 @@ class ConnectionCosts:
         return row
 
     @cached_property
+    def _closures(self) -> dict:
+        """:func:`gas_closure_investments` per boiler size [kW], kept (a building's variants repeat its size)."""
+        return {}
+
+    @cached_property
     def _rows(self) -> dict:
         """Rows as plain records (a pandas row lookup per item is slow in batch runs)."""
         return dict(zip(self.table.index, self.table.to_dict("records"), strict=True))
@@ -429,11 +434,22 @@ def gas_closure_investments(costs: ConnectionCosts, boiler_kw: float) -> list[In
     boiler_removal_eur_per_kw x boiler_kw`` (dismantling, flue liner, disposal).
     """
     kw = check_number(boiler_kw, "boiler_kw", owner="gas_closure_investments", low=0.0, unit="kW")
-    removal = costs["boiler_removal_fixed_eur"] + costs["boiler_removal_eur_per_kw"] * kw
-    return [
-        Investment("closure of the collective gas connection (DSO)", costs["gas_closure_eur"], 1,
-                   source=costs.source("gas_closure_eur"), vat_class=costs.vat_class("gas_closure_eur"), one_off=True),
-        Investment(f"removal of the old gas boiler and flue ({kw:.0f} kW)", removal, 1,
-                   source=costs.source("boiler_removal_fixed_eur"),
-                   vat_class=costs.vat_class("boiler_removal_fixed_eur"), one_off=True),
-    ]
+    kept = costs._closures
+    items = kept.get(kw)
+    if items is None:
+        if len(kept) >= _CLOSURES_KEPT:
+            kept.clear()
+        removal = costs["boiler_removal_fixed_eur"] + costs["boiler_removal_eur_per_kw"] * kw
+        items = kept[kw] = (
+            Investment("closure of the collective gas connection (DSO)", costs["gas_closure_eur"], 1,
+                       source=costs.source("gas_closure_eur"), vat_class=costs.vat_class("gas_closure_eur"),
+                       one_off=True),
+            Investment(f"removal of the old gas boiler and flue ({kw:.0f} kW)", removal, 1,
+                       source=costs.source("boiler_removal_fixed_eur"),
+                       vat_class=costs.vat_class("boiler_removal_fixed_eur"), one_off=True),
+        )
+    return list(items)
+
+
+_CLOSURES_KEPT = 64
+"""Boiler sizes whose closure items a :class:`ConnectionCosts` keeps (:func:`gas_closure_investments`)."""

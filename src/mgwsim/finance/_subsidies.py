@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -383,8 +383,9 @@ class ReducedVat:
     min_age_years: float = 10.0
     name: str = "reduced_vat_6pct_renovation"
 
-    @property
+    @cached_property
     def conditions(self) -> tuple[Condition, ...]:
+        """The rule's conditions, built once (a batch judges them for every row)."""
         return (PRIVATE_HOUSING,
                 Condition("older_than_10_years",
                           f"the dwelling was first occupied at least {self.min_age_years:g} years before the first "

@@ -83,7 +83,8 @@ def variant_investments(variant: Variant, costs: CostTable, *, mv_tariff: Tariff
                         connection_costs: ConnectionCosts | None = None,
                         roof_insulation_year: int | None = None,
                         radiators: Radiators | None = None, n_apartments: int | None = None,
-                        battery_replacement_years: int | None = None) -> list[Investment]:
+                        battery_replacement_years: int | None = None,
+                        plant_items: tuple[Investment, ...] | None = None) -> list[Investment]:
     """The investments of ``variant`` (excl. VAT), each with the year it is bought.
 
     At year 0: heat pumps per unit (economies of scale in the cost table), hydraulics, buffer
@@ -139,29 +140,15 @@ def variant_investments(variant: Variant, costs: CostTable, *, mv_tariff: Tariff
     battery_replacement_years : int, optional
         Years between purchases of the variant's battery (its ageing,
         :meth:`mgwsim.battery.Battery.life`); ``None``: the ``battery`` row's lifetime.
+    plant_items : tuple of Investment, optional
+        The variant's :func:`plant_investments` (with the same ``costs``, ``design_heat_load_kw`` and
+        ``existing_boiler_age_years``) when the caller keeps them: a batch's variants of one plant share them.
     """
     plant = variant.plant
     works = connection_costs if connection_costs is not None else load_connection_costs()
-    items = _heat_pump_items(variant, costs)
-    if plant.buffer is not None:
-        volume = plant.buffer.volume_l
-        items += costs.investments("buffer_tank", volume, name=f"buffer tank {volume:.0f} l")
-    electric_backup_kw = plant.backup.capacity_kw / plant.backup.efficiency if plant.backup.kind == "electric" else 0.0
-    if plant.heat_pumps is not None:
-        tank = plant.hot_water.tank
-        items += costs.investments("dhw_tank", tank.volume_l, name=f"hot-water tank {tank.volume_l:.0f} l")
-    if plant.heat_pumps is not None or electric_backup_kw > 0.0:
-        hp_kw = plant.heat_pumps.rated_capacity_kw() / 3.0 if plant.heat_pumps is not None else 0.0
-        electrical_kw = hp_kw + plant.hot_water.booster_kw + electric_backup_kw
-        items += costs.investments("electrical_upgrade", electrical_kw,
-                                   name=f"electrical works ({electrical_kw:.0f} kW)")
-    if electric_backup_kw > 0.0:
-        kw = plant.backup.capacity_kw
-        items += costs.investments("electric_heater", kw, name=f"electric backup heater {kw:.0f} kW")
-    if plant.backup.kind == "gas_boiler":
-        items += _boiler_items(variant, costs, design_heat_load_kw, existing_boiler_age_years)
-    if variant.heat_network is not None:
-        items += heat_network_investments(variant.heat_network, plant.backup.capacity_kw, costs)
+    items = list(plant_items) if plant_items is not None else \
+        plant_investments(variant, costs, design_heat_load_kw=design_heat_load_kw,
+                          existing_boiler_age_years=existing_boiler_age_years)
     if variant.pv:
         items += costs.investments("pv", variant.pv_kwp, name=f"PV {variant.pv_kwp:.1f} kWp")
         items += _pv_remount(variant.pv_kwp, costs, roof_insulation_year)
@@ -185,6 +172,36 @@ def variant_investments(variant: Variant, costs: CostTable, *, mv_tariff: Tariff
     if variant.emitter_upgrade is not None:
         items += emitter_investments(variant.emitter_upgrade, costs, radiators, n_apartments)
     items.extend(variant.extra_investments)
+    return items
+
+
+def plant_investments(variant: Variant, costs: CostTable, *, design_heat_load_kw: float = 0.0,
+                      existing_boiler_age_years: float | None = None) -> list[Investment]:
+    """The first investments of :func:`variant_investments`, those of the heat plant alone (the same for a
+    variant with or without PV, battery, cars, tariff, connection or emitter upgrade): heat pumps, hydraulics
+    and heat source, buffer and hot-water tanks, the electrical upgrade, an electric backup, the gas boiler and
+    a heat-network substation with its connection."""
+    plant = variant.plant
+    items = _heat_pump_items(variant, costs)
+    if plant.buffer is not None:
+        volume = plant.buffer.volume_l
+        items += costs.investments("buffer_tank", volume, name=f"buffer tank {volume:.0f} l")
+    electric_backup_kw = plant.backup.capacity_kw / plant.backup.efficiency if plant.backup.kind == "electric" else 0.0
+    if plant.heat_pumps is not None:
+        tank = plant.hot_water.tank
+        items += costs.investments("dhw_tank", tank.volume_l, name=f"hot-water tank {tank.volume_l:.0f} l")
+    if plant.heat_pumps is not None or electric_backup_kw > 0.0:
+        hp_kw = plant.heat_pumps.rated_capacity_kw() / 3.0 if plant.heat_pumps is not None else 0.0
+        electrical_kw = hp_kw + plant.hot_water.booster_kw + electric_backup_kw
+        items += costs.investments("electrical_upgrade", electrical_kw,
+                                   name=f"electrical works ({electrical_kw:.0f} kW)")
+    if electric_backup_kw > 0.0:
+        kw = plant.backup.capacity_kw
+        items += costs.investments("electric_heater", kw, name=f"electric backup heater {kw:.0f} kW")
+    if plant.backup.kind == "gas_boiler":
+        items += _boiler_items(variant, costs, design_heat_load_kw, existing_boiler_age_years)
+    if variant.heat_network is not None:
+        items += heat_network_investments(variant.heat_network, plant.backup.capacity_kw, costs)
     return items
 
 
