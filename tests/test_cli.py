@@ -210,6 +210,9 @@ def test_a_city_batch_chunks_whole_buildings():
     assert cli._chunk_size(args, rich.iloc[:-1]) == 256  # not whole buildings
     assert cli._chunk_size(argparse.Namespace(chunk_size=None, row="demand"), rich) == 256
     assert cli._chunk_size(argparse.Namespace(chunk_size=100, row="city"), rich) == 100
+    # a larger table: at least 16 chunks of whole buildings, up to 1,024 rows (fewer chunks: less engine overhead)
+    assert cli._chunk_size(args, city_table(generate_stock(200, seed=0), list(RICH_COMBINATIONS))) == 372  # 12 x 31
+    assert cli._chunk_size(args, city_table(generate_stock(1000, seed=0), list(RICH_COMBINATIONS))) == 1023  # 33 x 31
 
 
 def _no_kpis(row: dict, shared) -> dict:
@@ -250,6 +253,16 @@ def test_city_batch_files_equal_those_of_the_assembled_results(tmp_path, capsys)
         feasibility_summary(assembled, by=(level, "combination")).to_csv(tmp_path / f"summary_by_{level}.csv")
     for name in ("summary.csv", "summary_by_period.csv", "summary_by_size_class.csv"):
         assert (out / name).read_bytes() == (tmp_path / name).read_bytes(), name
+    again = tmp_path / "again"  # other chunks (one of every row): the same files, byte for byte, map included
+    try:
+        cli._row_function = lambda name, frame, step="1h": model
+        assert cli.main(["batch", str(tmp_path / "table.parquet"), "-o", str(again), "--row", "city", "--workers",
+                         "1", "-q", "--chunk-size", "9"]) == 1
+    finally:
+        cli._row_function = cli_row_function
+    assert len(list((out / "parts").glob("part-*.parquet"))) == 3 and len(list((again / "parts").glob("part-*"))) == 1
+    for name in ("results.csv", "summary.csv", "summary_by_period.csv", "summary_by_size_class.csv", "heatmap.png"):
+        assert (again / name).read_bytes() == (out / name).read_bytes(), name
 
 
 def test_batch_rejects_a_non_positive_chunk_size(tmp_path):

@@ -393,10 +393,21 @@ def _batch(args: argparse.Namespace) -> int:
 CHUNK_SIZE = 256
 """Rows per task of ``mgwsim batch`` unless ``--chunk-size`` says otherwise."""
 
+CITY_CHUNK_SIZE = 1024
+"""Most rows per task of ``mgwsim batch --row city`` on a large table of whole buildings: a chunk costs its worker
+about 7–13 ms besides its rows (the rows' dicts to a DataFrame, to Arrow and back, to the driver) and the driver a
+Parquet part to write and read again, so 1,023 rich rows a chunk instead of 248 take about 0.1 ms of CPU less a row,
+workers and driver together (docs/batch.md, where the all-in CPU goes)."""
+
+MIN_CHUNKS = 16
+"""A city table of more than ``MIN_CHUNKS * CHUNK_SIZE`` rows is cut in at least this many chunks, so that every
+worker gets several and none waits long for the last one."""
+
 
 def _chunk_size(args: argparse.Namespace, table) -> int:
     """``--chunk-size``, else :data:`CHUNK_SIZE` rows; for ``--row city`` on a table of whole buildings (each
-    with every combination, as ``mgwsim stock`` writes it) the largest number of whole buildings within it: a
+    with every combination, as ``mgwsim stock`` writes it) the largest number of whole buildings within
+    :data:`CHUNK_SIZE` to :data:`CITY_CHUNK_SIZE` rows (up to the table's rows over :data:`MIN_CHUNKS`): a
     building split over two chunks builds its case (demand, loads, reference, shared plant years) twice."""
     if args.chunk_size is not None:
         return args.chunk_size
@@ -405,7 +416,8 @@ def _chunk_size(args: argparse.Namespace, table) -> int:
     per_building = table["combination"].nunique()
     if per_building > CHUNK_SIZE or len(table) != per_building * table["building"].nunique():
         return CHUNK_SIZE
-    return per_building * (CHUNK_SIZE // per_building)
+    rows = min(CITY_CHUNK_SIZE, max(CHUNK_SIZE, len(table) // MIN_CHUNKS))
+    return per_building * (rows // per_building)
 
 
 def _group_columns(table) -> dict:
@@ -643,7 +655,8 @@ def _add_batch(commands) -> None:
                                                              "1 runs in this process); ignored with --scheduler")
     batch.add_argument("--chunk-size", type=_positive_int, default=None,
                        help="rows per task (default: 256; --row city on a table of 'mgwsim stock': the most whole "
-                            "buildings within 256 rows, e.g. 248 for the 31 rich combinations)")
+                            "buildings within 256 rows, or up to 1,024 on tables of more than 4,096 rows, e.g. "
+                            "248 or 1,023 for the 31 rich combinations)")
     batch.add_argument("--row", choices=tuple(ROW_FUNCTIONS), required=False,
                        help="row function (required): " + "; ".join(f"{k}: {v}" for k, v in ROW_FUNCTIONS.items()))
     batch.add_argument("--seed", type=int, default=0, help="batch seed (default: 0)")
