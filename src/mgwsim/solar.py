@@ -83,35 +83,52 @@ def plane_irradiance(
     cached = weather._cache.get(key)
     if cached is not None:
         return cached
-    position = solar_position(weather)
+    zenith, sun_azimuth, airmass = _sun_arrays(weather)
     data = weather.data
-    needs_extra = model in ("perez", "haydavies")
+    surface_azimuth = azimuth_deg % 360.0
+    # numpy arrays, not Series: the same pvlib arithmetic (the same bytes, tested) at a quarter of the time
     irradiance = pvlib.irradiance.get_total_irradiance(
         surface_tilt=tilt_deg,
-        surface_azimuth=azimuth_deg % 360.0,
-        solar_zenith=position["apparent_zenith"],
-        solar_azimuth=position["azimuth"],
-        dni=data["dni_w_m2"],
-        ghi=data["ghi_w_m2"],
-        dhi=data["dhi_w_m2"],
-        dni_extra=extra_terrestrial_dni(weather) if needs_extra else None,
-        airmass=pvlib.atmosphere.get_relative_airmass(position["apparent_zenith"]) if model == "perez" else None,
+        surface_azimuth=surface_azimuth,
+        solar_zenith=zenith,
+        solar_azimuth=sun_azimuth,
+        dni=data["dni_w_m2"].to_numpy(),
+        ghi=data["ghi_w_m2"].to_numpy(),
+        dhi=data["dhi_w_m2"].to_numpy(),
+        dni_extra=extra_terrestrial_dni(weather).to_numpy() if model in ("perez", "haydavies") else None,
+        airmass=airmass if model == "perez" else None,
         albedo=albedo,
         model=model,
     )
-    aoi = pvlib.irradiance.aoi(tilt_deg, azimuth_deg % 360.0, position["apparent_zenith"], position["azimuth"])
-    # pvlib leaves NaN where the sun is down and Perez can round to tiny negatives: both are 0 W/m²
     result = pd.DataFrame(
         {
-            "poa_global_w_m2": irradiance["poa_global"].fillna(0.0).clip(lower=0.0),
-            "poa_direct_w_m2": irradiance["poa_direct"].fillna(0.0).clip(lower=0.0),
-            "poa_diffuse_w_m2": irradiance["poa_diffuse"].fillna(0.0).clip(lower=0.0),
-            "aoi_deg": aoi,
+            "poa_global_w_m2": _daylight_only(irradiance["poa_global"]),
+            "poa_direct_w_m2": _daylight_only(irradiance["poa_direct"]),
+            "poa_diffuse_w_m2": _daylight_only(irradiance["poa_diffuse"]),
+            "aoi_deg": pvlib.irradiance.aoi(tilt_deg, surface_azimuth, zenith, sun_azimuth),
         },
         index=weather.index,
     )
     weather._cache[key] = result
     return result
+
+
+def _sun_arrays(weather: Weather) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Apparent zenith and azimuth [°] of :func:`solar_position` and the relative air mass [-] (Kasten & Young,
+    1989, pvlib's default), as arrays, cached per weather."""
+    cached = weather._cache.get("sun_arrays")
+    if cached is None:
+        position = solar_position(weather)
+        zenith = position["apparent_zenith"].to_numpy()
+        cached = (zenith, position["azimuth"].to_numpy(), pvlib.atmosphere.get_relative_airmass(zenith))
+        weather._cache["sun_arrays"] = cached
+    return cached
+
+
+def _daylight_only(irradiance) -> np.ndarray:
+    """pvlib leaves NaN where the sun is down and Perez can round to tiny negatives: both are 0 W/m²."""
+    values = np.asarray(irradiance, dtype=float)
+    return np.clip(np.where(np.isnan(values), 0.0, values), 0.0, None)
 
 
 def facade_irradiance_kw_m2(weather: Weather, azimuths_deg, tilts_deg, *, model: str = "perez") -> np.ndarray:
