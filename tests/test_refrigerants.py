@@ -93,3 +93,24 @@ def test_return_degc_out_of_range_in_toml_names_the_field():
 
     with pytest.raises(InputError, match="return_degc"):
         _config_with_heat_pumps({"refrigerant": "R744", "return_degc": -5.0})
+
+
+def test_tables_read_once_stay_the_shipped_tables_whatever_a_caller_does_with_its_copy():
+    """The refrigerant and Annex IV tables are read once per process; each caller gets its own copy, so a
+    changed copy never reaches the next check."""
+    import pandas as pd
+
+    from mgwsim._data import data_path
+    from mgwsim.assess.fgas import load_fgas_rules, refrigerant_check, refrigerant_properties
+
+    before = refrigerant_check("R32", "monobloc", 40.0, install_year=2026, horizon_year=2046)
+    mine, rules = load_refrigerants(), load_fgas_rules()
+    mine.loc["R32", "gwp_ar4"] = 1.0
+    rules.loc[:, "from_year"] = 2100
+    row = refrigerant_properties("R32")
+    row["gwp_ar4"] = 2.0
+    fresh = pd.read_csv(data_path("refrigerants", "refrigerants.csv"),
+                        dtype={"natural": bool, "fluorinated": bool}).set_index("refrigerant")
+    pd.testing.assert_frame_equal(load_refrigerants(), fresh)
+    assert refrigerant_properties("R32")["gwp_ar4"] == fresh.loc["R32", "gwp_ar4"] != 2.0
+    assert refrigerant_check("R32", "monobloc", 40.0, install_year=2026, horizon_year=2046) == before

@@ -26,6 +26,7 @@ check uses AR4 values by default. AR6 values are stored too and can be chosen wi
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import pandas as pd
 
@@ -42,13 +43,25 @@ OWNER = "refrigerant_check"
 
 
 def load_refrigerants() -> pd.DataFrame:
-    """Refrigerant table: composition, GWP (AR4 and AR6), safety class, natural, fluorinated."""
+    """Refrigerant table: composition, GWP (AR4 and AR6), safety class, natural, fluorinated (a copy: yours to
+    change)."""
+    return _refrigerant_table().copy()
+
+
+def load_fgas_rules() -> pd.DataFrame:
+    """Annex IV placing-on-the-market prohibitions for air-conditioning and heat pumps (a copy: yours to change)."""
+    return _fgas_rule_table().copy()
+
+
+@lru_cache(maxsize=1)
+def _refrigerant_table() -> pd.DataFrame:
+    """The shipped refrigerant table, read once per process (a city batch judges a new unit size per building)."""
     table = pd.read_csv(data_path("refrigerants", "refrigerants.csv"), dtype={"natural": bool, "fluorinated": bool})
     return table.set_index("refrigerant")
 
 
-def load_fgas_rules() -> pd.DataFrame:
-    """Annex IV placing-on-the-market prohibitions for air-conditioning and heat pumps."""
+@lru_cache(maxsize=1)
+def _fgas_rule_table() -> pd.DataFrame:
     return pd.read_csv(data_path("refrigerants", "fgas_annex_iv_rules.csv"), dtype={"all_fgases": bool}).set_index("rule_id")
 
 
@@ -60,11 +73,11 @@ def _canonical(name: str) -> str:
 
 def refrigerant_properties(refrigerant: str) -> pd.Series:
     """Row of :func:`load_refrigerants` for a refrigerant name (``'R32'``, ``'R-410A'``, ...)."""
-    table = load_refrigerants()
+    table = _refrigerant_table()
     key = _canonical(refrigerant)
     if key not in table.index:
         raise InputError(f"{OWNER}.refrigerant = {refrigerant!r} is unknown; known: {', '.join(table.index)}")
-    return table.loc[key]
+    return table.loc[key].copy()
 
 
 def _applicable_rules(rules, equipment_type, application, capacity_kw, gwp, safety_exception) -> pd.DataFrame:
@@ -157,7 +170,7 @@ def refrigerant_check(
     if not props["fluorinated"]:
         return _natural_result(name, gwp)
     kind = "self_contained" if equipment_type == "monobloc" else equipment_type
-    hits = _applicable_rules(load_fgas_rules(), kind, application, capacity, gwp, bool(safety_exception))
+    hits = _applicable_rules(_fgas_rule_table(), kind, application, capacity, gwp, bool(safety_exception))
     status, rule = _verdict(hits, install, horizon)
     return _compose(name, gwp, gwp_basis, status, rule, install, horizon)
 
