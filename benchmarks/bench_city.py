@@ -134,12 +134,12 @@ def _throughput(model: CityModel) -> None:
           f"{python_s / numba_first_s:.0f}x")
 
 
-def _rich_rows(n_buildings: int) -> dict[str, list[dict]]:
+def _rich_rows(n_buildings: int, seed: int = 1) -> dict[str, list[dict]]:
     """The simple and the rich table of the same ``n_buildings`` buildings (in a heat-network zone, with an
     extract ventilation), as records in ``run_batch``'s order: a building's rows one after the other."""
     from mgwsim.batch.city import CITY_COMBINATIONS, RICH_COMBINATIONS
 
-    stock = generate_stock(n_buildings, seed=1).assign(heat_network_zone=True, mechanical_extract=True)
+    stock = generate_stock(n_buildings, seed=seed).assign(heat_network_zone=True, mechanical_extract=True)
     return {name: city_table(stock, list(names)).to_dict("records")
             for name, names in (("simple", CITY_COMBINATIONS), ("rich", RICH_COMBINATIONS))}
 
@@ -179,10 +179,7 @@ def _fresh_rich_ms(model: CityModel, n_buildings: int = 60) -> float:
     """CPU ms per rich row over ``n_buildings`` buildings this process has not seen, one pass: what a stock batch
     meets (the best of repeats over the same twelve buildings finds every per-building and per-size cache warm,
     which a stock of distinct buildings does not)."""
-    from mgwsim.batch.city import RICH_COMBINATIONS
-
-    stock = generate_stock(n_buildings, seed=2).assign(heat_network_zone=True, mechanical_extract=True)
-    records = city_table(stock, list(RICH_COMBINATIONS)).to_dict("records")
+    records = _rich_rows(n_buildings, seed=2)["rich"]
     model._cases.clear()
     start = time.process_time()
     for record in records:
@@ -218,8 +215,8 @@ def _rich_throughput(against: str | None = None, rounds: int = 3) -> None:
         for i in range(rounds):
             for label in (("this", "before") if i % 2 == 0 else ("before", "this")):
                 runs[label].append(_measure_in(None if label == "this" else against))
-    best = {label: {key: min(r[key] for r in found) for key in ("simple_ms", "rich_ms", "fresh_rich_ms", "peak_rss_mb")}
-            for label, found in runs.items()}
+    keys = ("simple_ms", "rich_ms", "fresh_rich_ms", "peak_rss_mb")
+    best = {label: {key: min(r[key] for r in found) for key in keys} for label, found in runs.items()}
     for label, found in best.items():
         name = f"before ({against})" if label == "before" else "city_row"
         print(f"{name} over 12 buildings, a building's first row included (CPU ms per row): simple "

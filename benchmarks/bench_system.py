@@ -7,7 +7,8 @@ kernel + the electricity balance) against its target of <= 1 ms per building-yea
 system year (the zone inside the plant loop), heat-led and PV-led, against <= 0.5 ms and against the same year
 in pure Python, and against the same year with the kernels as they were before 2026-12-07's second change
 and before the PV-led round of the same day (the plant kernel frozen in
-``tests/reference/plant_kernel_before_pv_round.py``) (``python -m benchmarks system --coupled`` or ``python -m benchmarks.bench_system --coupled``: this part only).
+``tests/reference/plant_kernel_before_pv_round.py``) (``python -m benchmarks system --coupled`` or
+``python -m benchmarks.bench_system --coupled``: this part only).
 """
 
 from __future__ import annotations
@@ -42,8 +43,7 @@ from mgwsim.system.simulate import _defrost, _grids, _params, _zone, plant_buffe
 from mgwsim.system.zone import C_A_AIR, C_A_END, C_A_SURFACE, C_K_AIR, C_K_END, C_K_SURFACE, C_W_AIR, N_FREE, \
     UNCOUPLED
 from mgwsim.weather import default_weather
-from tests.reference import ev_stepwise
-from tests.reference import plant_kernel_before_pv_round
+from tests.reference import ev_stepwise, plant_kernel_before_pv_round
 from tests.reference import zone_free_pass as zone_free_pass_before
 
 

@@ -427,6 +427,10 @@ def connection_upgrade_investments(costs: ConnectionCosts, existing_kva: float, 
     ]
 
 
+_CLOSURES_KEPT = 64
+"""Boiler sizes whose closure items a :class:`ConnectionCosts` keeps (:func:`gas_closure_investments`)."""
+
+
 def gas_closure_investments(costs: ConnectionCosts, boiler_kw: float) -> list[Investment]:
     """Closing the collective gas connection and removing the old boiler of ``boiler_kw`` [kW] (one-off costs).
 
@@ -449,7 +453,3 @@ def gas_closure_investments(costs: ConnectionCosts, boiler_kw: float) -> list[In
                        vat_class=costs.vat_class("boiler_removal_fixed_eur"), one_off=True),
         )
     return list(items)
-
-
-_CLOSURES_KEPT = 64
-"""Boiler sizes whose closure items a :class:`ConnectionCosts` keeps (:func:`gas_closure_investments`)."""
