@@ -465,6 +465,22 @@ def test_a_condition_judged_again_reads_as_judged_the_first_time():
     assert split.check(ctx).status == "met" and "renovation" in split.check(ctx).reason.en
 
 
+def test_indicators_that_print_alike_share_a_judgement_and_read_as_a_fresh_one():
+    """Condition.check keys a float fact on the number it prints (a stock's EPC indicators are all different, their
+    sentences few): every value, including those whose rounding changes the decimals shown (9.96 prints as 10.0,
+    10.0 as 10), on either side of the 100 kWh/m² limit and at -0, reads exactly as a fresh judgement."""
+    rule = klimaatfonds_antwerpen()[1]
+    values = (100.0, 99.96, 100.04, 100.4, 100.6, 130.2, 130.24, 9.94, 9.95, 9.96, 10.0, 10.04, 0.04, -0.04, -0.0)
+    for epc in values + values[::-1]:
+        ctx = _context(1e5, epc_path_kwh_m2=epc)
+        for condition in rule.conditions:
+            assert condition.check(ctx, rule.name) == condition._result(ctx, rule.name, condition.test(ctx)), epc
+    for age in (11.96, 12.0, 12.04, 9.96, 30.5, 30.49):
+        ctx = SubsidyContext(1000.0, building_age_years=age)
+        for condition in ReducedVat(min_age_years=12.0).conditions:
+            assert condition.check(ctx, "vat") == condition._result(ctx, "vat", condition.test(ctx)), age
+
+
 def test_the_study_grant_needs_an_eligible_study():
     young = apply_subsidies(klimaatfonds_antwerpen(), _context(1e5, construction_year=2016))
     assert young.total_eur == 0

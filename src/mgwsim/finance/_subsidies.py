@@ -181,7 +181,7 @@ class Condition:
         The result is kept per outcome and the facts' values (:func:`_judged`): its sentences depend on nothing
         else, and a stock's rows repeat them."""
         outcome = self.test(ctx)
-        values = tuple((type(value), value) for value in (getattr(ctx, f) for f in self.facts))
+        values = tuple((type(value), _as_shown(value)) for value in (getattr(ctx, f) for f in self.facts))
         try:
             return _judged(self, rule, None if outcome is None else bool(outcome), values)
         except TypeError:  # an unhashable fact's value: judged without keeping it
@@ -207,6 +207,22 @@ def _judged(condition: Condition, rule: str, outcome: bool | None, values: tuple
     """:meth:`Condition.check`'s result for an ``outcome`` on facts of these ``values`` ((type, value) of each of
     ``condition.facts``: ``1`` and ``True`` print differently); the sentences read only the facts' values."""
     return condition._result(_FactValues(condition.facts, values), rule, outcome)
+
+
+def _as_shown(value):
+    """``value`` as the sentences print it (:func:`_show`), for :func:`_judged`'s key: a float rounded to its shown
+    decimals (so that a stock's EPC indicators and ages, all different, share the few sentences they print), any
+    other value, and a float whose rounding would change its number of shown decimals (9.96 prints as 10.0,
+    10.0 as 10), as it is."""
+    if type(value) is not float:
+        return value
+    decimals = _shown_decimals(value)
+    rounded = round(value, decimals)
+    return rounded if _shown_decimals(rounded) == decimals else value
+
+
+def _shown_decimals(value: float) -> int:
+    return 0 if abs(value) >= 10 else 1
 
 
 class _FactValues:
@@ -249,7 +265,7 @@ def _show(value, language: str = "en") -> str:
     if isinstance(value, tuple):
         return ", ".join(value) if value else ("none" if language == "en" else "geen")
     if isinstance(value, float):
-        return format_number(value, language, 0 if abs(value) >= 10 else 1)
+        return format_number(value, language, _shown_decimals(value))
     return str(value)
 
 
