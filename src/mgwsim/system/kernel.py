@@ -325,27 +325,39 @@ def _heat_within(budget, heat_max, cap_u, cop_u, unit_steps_before, min_mod, cd)
 
 @njit(inline=True)
 def _hot_water(theta, c_node, q_dhw, t_cold, t_useful, plain_target, hp_target, hp_max, cop_u, booster_max,
-               backup_max, backup_electric, backup_eff, budget):
+               backup_max, backup_electric, backup_eff, budget, loop, t_loop_in):
     """Steps 1 and 3 for hot water on the stratified tank ``theta`` (its losses already taken), energies per step [kWh].
 
-    Before the draw the heat pumps charge the tank towards ``hp_target`` (the temperature they
-    can reach), then the booster and the backup lift it to ``plain_target`` (a controller's
-    raise is for the heat pumps); the draw (:func:`mgwsim.system.dhw_tank.draw`) delivers what
-    the nodes at or above ``t_useful`` hold; then the same heaters bring the tank back. The
-    first charge lets the units serve the step's draw beyond the tank's content (they run
-    while water is drawn), the second is the recovery. ``hp_max`` is the heat the units may
-    give in the step (0 when they are off); the booster and an electric backup stay within
-    the electricity ``budget`` left by the units. Returns (heat-pump heat, booster heat,
-    backup heat, hot water delivered).
+    First the circulation loop's water leaves at the top and comes back to the bottom at ``t_loop_in``
+    [°C] (:func:`mgwsim.system.dhw_tank.draw` of the loop's loss ``loop``, then buoyancy). Before the
+    draw the heat pumps charge the tank towards ``hp_target`` (the temperature they can reach), then
+    the booster and the backup lift it to ``plain_target`` (a controller's raise is for the heat
+    pumps); the draw delivers what the nodes at or above ``t_useful`` hold; then the same heaters
+    bring the tank back. The first charge lets the units serve the step's draw beyond the tank's
+    content (they run while water is drawn), the second is the recovery. ``hp_max`` is the heat the
+    units may give in the step (0 when they are off); the booster and an electric backup stay within
+    the electricity ``budget`` left by the units. Returns (heat-pump heat, booster heat, backup heat,
+    hot water delivered, loop loss taken from the tank).
+
+    The usual step of a well-sized plant has a shortcut with the same result to rounding: when no node
+    is warmer than ``hp_target``, the nodes hold the loop's loss above its return (every node warmer
+    than ``t_loop_in`` and Σ c_node · (θ_i − ``t_loop_in``) ≥ ``loop``) and the units have the heat for
+    the tank's room, the loop's loss and the draw, every path above ends with every node at
+    ``hp_target`` and the units' heat is room + loop + draw (the loop's draw lowers the heat content by
+    ``loop``), so the nodes are not walked.
     """
     n = theta.size
-    if theta[0] == theta[n - 1] and theta[0] <= hp_target and hp_target >= plain_target and hp_target >= t_useful:
-        # a uniform tank the units can fill: the two charges leave every node at hp_target (the same result as
-        # below, without walking the nodes: the usual step of a well-sized plant)
-        room = n * c_node * (hp_target - theta[0])
-        if room + q_dhw <= hp_max and q_dhw <= n * c_node * (hp_target - t_cold):
+    if hp_target >= plain_target and hp_target >= t_useful and hp_max > 0.0:
+        room, warmest, coldest = _room_below_all(theta, c_node, hp_target)
+        above_return = n * c_node * (hp_target - t_loop_in) - room  # Σ c_node · (θ_i − t_loop_in)
+        loop_fits = loop <= 0.0 or (coldest > t_loop_in and loop <= above_return)
+        if (warmest <= hp_target and loop_fits and room + loop + q_dhw <= hp_max
+                and q_dhw <= n * c_node * (hp_target - t_cold)):
             theta[:] = hp_target
-            return room + q_dhw, 0.0, 0.0, q_dhw
+            return room + loop + q_dhw, 0.0, 0.0, q_dhw, loop
+    if loop > 0.0:
+        loop = draw(theta, loop, c_node, t_loop_in, -1e300)
+        mix(theta)
     hp = charge(theta, hp_max, c_node, hp_target) if hp_max > 0.0 else 0.0
     booster = backup = 0.0
     if theta[n - 1] < plain_target:  # else every node is at the setpoint: nothing for the booster and the backup
@@ -357,7 +369,18 @@ def _hot_water(theta, c_node, q_dhw, t_cold, t_useful, plain_target, hp_target, 
     if theta[n - 1] < plain_target:
         booster, backup = _lift(theta, c_node, plain_target, hp, booster, backup, cop_u, booster_max, backup_max,
                                 backup_electric, backup_eff, budget)
-    return hp, booster, backup, delivered
+    return hp, booster, backup, delivered, loop
+
+
+@njit(inline=True)
+def _room_below_all(theta, c_node, t_target):
+    """(Heat [kWh] that lifts every node to ``t_target`` [°C]: Σ c_node · (t_target − θ_i), the warmest and the
+    coldest node [°C]); the heat is the tank's room only when no node is warmer than ``t_target``."""
+    room, warmest, coldest = 0.0, theta[0], theta[0]
+    for i in range(theta.size):
+        room += c_node * (t_target - theta[i])
+        warmest, coldest = max(warmest, theta[i]), min(coldest, theta[i])
+    return room, warmest, coldest
 
 
 @njit(inline=True)
@@ -536,9 +559,6 @@ def _time_loop(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_factor,
         # 1. hot water ---------------------------------------------------------------------------
         loop, t_loop_return = loop_loss(theta[0], t_loop_ambient[t], loop_ua, loop_flow, dt)  # start-of-step outlet
         loss_dhw = standing_loss(theta, c_node, inv_c_node, ua_node, t_amb, t_cold[t])
-        if loop > 0.0:  # the loop's water leaves at the top and comes back to the bottom at its return temperature
-            loop = draw(theta, loop, c_node, max(t_loop_return, t_cold[t]), -1e300)
-            mix(theta)
         dhw_target = min(dhw_set + dhw_offset_k[t], dhw_max)
         cap_d = cop_d = 0.0
         if d_ok and hp_allowed and hp_dhw_on:  # hot water at the tank target + margin, capped at the units' maximum
@@ -552,9 +572,9 @@ def _time_loop(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_factor,
         hp_dhw_max = 0.0
         if hp_allowed and hp_dhw_on and cap_d > 0.0:
             hp_dhw_max = min(dhw_units * cap_d, cap_limit if main_dhw else 1e300, budget * cop_d)
-        hp_dhw, booster, bu_dhw, dhw_delivered = _hot_water(
+        hp_dhw, booster, bu_dhw, dhw_delivered, loop = _hot_water(  # the loop's water first, from the top
             theta, c_node, q_dhw[t], t_cold[t], t_useful, dhw_set, hp_dhw_target, hp_dhw_max, cop_d, booster_max,
-            bu_max if bu_serves_dhw else 0.0, bu_electric, bu_eff, budget)
+            bu_max if bu_serves_dhw else 0.0, bu_electric, bu_eff, budget, loop, max(t_loop_return, t_cold[t]))
         elec_dhw = hp_dhw / cop_d if hp_dhw > 0.0 else 0.0  # full-load charging: no cycling loss
         uh_dhw = hp_dhw / cap_d if main_dhw and hp_dhw > 0.0 else 0.0
         budget -= elec_dhw + booster + (bu_dhw * inv_eff if bu_electric else 0.0)
