@@ -383,8 +383,9 @@ def _full_year_before_after(name, args, weather, pv, common, before, after, chan
     print(f"coupled full system year, hourly, {name}, before -> after {change} (CPU time, best of "
           f"{rounds} alternating rounds of 4 x 3 calls; outputs {'bit-identical' if same else 'DIFFERENT'}):")
     if not same:
+        plant = "coupled plant kernel"
         print("  plant year, largest difference per column over the column's scale (max |value|, at least 1): "
-              + _column_differences(results["before"]["coupled plant kernel"], results["after"]["coupled plant kernel"]))
+              + _column_differences(results["before"][plant], results["after"][plant]))
     for part in calls["after"]:
         old, new = best["before", part], best["after", part]
         print(f"  {part:<22} {old * 1e3:7.3f} -> {new * 1e3:7.3f} ms   after / before {new / old:5.2f}")

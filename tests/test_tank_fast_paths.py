@@ -146,7 +146,7 @@ def test_draw_and_charge_give_the_ones_before_the_tank_round_to_rounding(theta, 
 
 
 tanks = st.one_of(st.lists(st.floats(0.0, 80.0), min_size=1, max_size=8).map(lambda values: np.sort(values)[::-1]),
-                 st.tuples(st.floats(0.0, 80.0), st.integers(1, 8)).map(lambda value_n: np.full(value_n[1], value_n[0])))
+                 st.tuples(st.floats(0.0, 80.0), st.integers(1, 8)).map(lambda pair: np.full(pair[1], pair[0])))
 """Stratified tanks (the kernel's, never warmer below) from 0 to 80 °C, and uniform ones (the standing loss has a
 branch for them: a stratified tank whose top and bottom agree)."""
 

@@ -89,8 +89,9 @@ def standing_loss(theta, c_node, keep, gain, t_floor):
 
 @njit(inline=True)
 def loss_factors(c_node, ua_node_kwh_k, t_ambient):
-    """(``keep``, ``gain``) of :func:`standing_loss` for nodes of ``c_node`` [kWh/K] losing ``ua_node_kwh_k`` = UA/n · Δt
-    [kWh/K] to surroundings at ``t_ambient`` [°C]: θ' = θ · keep + gain = θ − a (θ − θ_amb), a = UA/n · Δt / c_node."""
+    """(``keep``, ``gain``) of :func:`standing_loss` for nodes of ``c_node`` [kWh/K] losing ``ua_node_kwh_k``
+    = UA/n · Δt [kWh/K] to surroundings at ``t_ambient`` [°C]: θ' = θ · keep + gain = θ − a (θ − θ_amb),
+    a = UA/n · Δt / c_node."""
     a = ua_node_kwh_k / c_node
     return 1.0 - a, a * t_ambient
 

@@ -89,8 +89,8 @@ from numba.extending import intrinsic, overload
 
 from mgwsim._numba import njit
 from mgwsim.heatpump.maps import _bracket
-from mgwsim.system.dhw_tank import charge, draw, fill, lift, loop_loss, loss_factors, mean_temperature, mix, room_below, \
-    standing_loss
+from mgwsim.system.dhw_tank import charge, draw, fill, lift, loop_loss, loss_factors, mean_temperature, mix, \
+    room_below, standing_loss
 from mgwsim.system.zone import C_A_AIR, C_A_END, C_A_MASS, C_A_SURFACE, C_COUPLED, C_EMITTER_KW, \
     C_EXCESS_INV_STEP, C_K_AIR, C_K_END, C_K_MASS, C_K_SURFACE, C_ROOM_DEGC, C_THETA_M0, C_TO_KWH, C_W_AIR, Z_AIR, \
     Z_CONTROLLED, Z_MASS, Z_MASS_END, Z_SURFACE
