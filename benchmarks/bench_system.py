@@ -5,9 +5,10 @@ Also: the same year at a 15-minute step against the hourly one (zone + plant ker
 their ratio), and issue 4's full system year (zone + plant with PV-led control + EV charging
 kernel + the electricity balance) against its target of <= 1 ms per building-year; issue 15's coupled full
 system year (the zone inside the plant loop), heat-led and PV-led, against <= 0.5 ms and against the same year
-in pure Python, and against the same year with the kernels as they were before 2026-12-07's second change
-and before the PV-led round of the same day (the plant kernel frozen in
-``tests/reference/plant_kernel_before_pv_round.py``) (``python -m benchmarks system --coupled`` or
+in pure Python, and against the same year with the kernels as they were before 2026-12-07's second change,
+before the PV-led round of the same day (the plant kernel frozen in
+``tests/reference/plant_kernel_before_pv_round.py``) and before its tank round (the plant kernel frozen in
+``tests/reference/plant_kernel_before_tank_round.py``) (``python -m benchmarks system --coupled`` or
 ``python -m benchmarks.bench_system --coupled``: this part only).
 """
 
@@ -39,11 +40,11 @@ from mgwsim.storage import Tank
 from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, simulate_system
 from mgwsim.system import dhw_tank, kernel
 from mgwsim.system import zone as zone_module
-from mgwsim.system.simulate import _defrost, _grids, _params, _zone, plant_buffers
+from mgwsim.system.simulate import COLUMNS, _defrost, _grids, _params, _zone, plant_buffers
 from mgwsim.system.zone import C_A_AIR, C_A_END, C_A_SURFACE, C_K_AIR, C_K_END, C_K_SURFACE, C_W_AIR, N_FREE, \
     UNCOUPLED
 from mgwsim.weather import default_weather
-from tests.reference import ev_stepwise, plant_kernel_before_pv_round
+from tests.reference import ev_stepwise, plant_kernel_before_pv_round, plant_kernel_before_tank_round
 from tests.reference import zone_free_pass as zone_free_pass_before
 
 
@@ -255,6 +256,12 @@ def _coupled_year(weather) -> None:
     for name, control in (("heat-led", Control()), ("PV-led", Control("pv_led"))):
         _full_year_before_after(name, _plant_args(weather, demand, plant, control, pv, zone), weather, pv, common,
                                 before_pv_round, after, "2026-12-07's PV-led round (plant kernel)")
+    # the tank round: the plant kernel frozen before it (tests/reference/plant_kernel_before_tank_round.py), the
+    # other parts as they are; its reformulated tank arithmetic rounds differently (differences reported per column)
+    before_tank_round = {**after, "plant": plant_kernel_before_tank_round.plant_kernel}
+    for name, control in (("heat-led", Control()), ("PV-led", Control("pv_led"))):
+        _full_year_before_after(name, _plant_args(weather, demand, plant, control, pv, zone), weather, pv, common,
+                                before_tank_round, after, "2026-12-07's tank round (plant kernel)")
 
 
 def _counted_tank_kernel(unrolled_nodes: int = kernel.UNROLLED_NODES):
@@ -349,9 +356,11 @@ def _full_year_before_after(name, args, weather, pv, common, before, after, chan
     :func:`mgwsim.ev.charging._charge`). Before 2026-12-07's second change: the zone's free pass one cell at a time
     (``tests/reference/zone_free_pass.py``), the plant kernel with the features tested every step, the EV loop with
     ``wake`` after every charging step and three passes (``tests/reference/ev_stepwise.py``); before the PV-led round:
-    the plant kernel of ``tests/reference/plant_kernel_before_pv_round.py``, the rest as now. The balance arithmetic
-    is the same in both. CPU time per part, best of ``rounds`` rounds in which the two alternate (4 x 3 calls each);
-    each part's outputs compared bit for bit."""
+    the plant kernel of ``tests/reference/plant_kernel_before_pv_round.py``, the rest as now; before the tank round:
+    the plant kernel of ``tests/reference/plant_kernel_before_tank_round.py``. The balance arithmetic is the same in
+    both. CPU time per part, best of ``rounds`` rounds in which the two alternate (4 x 3 calls each); each part's
+    outputs compared bit for bit, and where the plant year differs, its largest differences per column
+    (:func:`_column_differences`)."""
     n = weather.n_steps
     outs = {"before": np.empty((n, kernel.N_OUTPUTS)), "after": np.empty((n, kernel.N_OUTPUTS))}
     calls, results = {}, {}
@@ -373,6 +382,10 @@ def _full_year_before_after(name, args, weather, pv, common, before, after, chan
                 best[label, part] = min(best[label, part], best_cpu_s(calls[label][part], repeat=4, number=3))
     print(f"coupled full system year, hourly, {name}, before -> after {change} (CPU time, best of "
           f"{rounds} alternating rounds of 4 x 3 calls; outputs {'bit-identical' if same else 'DIFFERENT'}):")
+    if not same:
+        plant = "coupled plant kernel"
+        print("  plant year, largest difference per column over the column's scale (max |value|, at least 1): "
+              + _column_differences(results["before"][plant], results["after"][plant]))
     for part in calls["after"]:
         old, new = best["before", part], best["after", part]
         print(f"  {part:<22} {old * 1e3:7.3f} -> {new * 1e3:7.3f} ms   after / before {new / old:5.2f}")
@@ -380,6 +393,23 @@ def _full_year_before_after(name, args, weather, pv, common, before, after, chan
     print(f"  {'total':<22} {total_old * 1e3:7.3f} -> {total_new * 1e3:7.3f} ms   after / before "
           f"{total_new / total_old:5.2f}; target <= 0.5 ms: {'met' if total_new <= 0.5e-3 else 'NOT met'} "
           f"({total_new / 0.5e-3:.2f} of it; before {total_old / 0.5e-3:.2f})")
+
+
+def _column_differences(before: np.ndarray, after: np.ndarray, shown: int = 8) -> str:
+    """The ``shown`` largest of max |after − before| / max(max |before|, 1) per column of two plant years (the
+    columns' names of :data:`mgwsim.system.simulate.COLUMNS`; NaN columns equal where both are NaN), and how many
+    columns differ at all."""
+    relative = {}
+    for column, name in COLUMNS.items():
+        old, new = before[:, column], after[:, column]
+        both_nan = np.isnan(old) & np.isnan(new)
+        if both_nan.all():
+            continue
+        scale = max(float(np.nanmax(np.abs(old))), 1.0)
+        relative[name] = float(np.max(np.abs(np.where(both_nan, 0.0, new - old)))) / scale
+    differing = sorted(((value, name) for name, value in relative.items() if value != 0.0), reverse=True)
+    return (f"{len(differing)} of {len(relative)} columns differ; " + ", ".join(
+        f"{name} {value:.1e}" for value, name in differing[:shown]))
 
 
 def _as_tuple(result) -> tuple:

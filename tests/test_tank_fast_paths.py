@@ -6,6 +6,12 @@ is the previous layout, which interpolates every step's operating points in a fi
 reference kernel is compiled on the reference tank and both kernels run the same years (the
 demo plant and an undersized one, heat- and PV-led, coupled and decoupled): every output within
 1e-9 relative, and the energy balance closing every step.
+
+2026-12-07's tank round rewrote the tank's arithmetic (the standing loss as θ · keep + gain, the
+draw's share as (left / c) / (θ − θ_cold), the node shifts as θ_a + f (θ_b − θ_a), a PV-led charge
+that fills the tank as :func:`dhw_tank.fill`): the same model, rounded differently. Against the
+helpers and kernels frozen before it the tests allow RTOL_ROUNDING of a column's (or a tank's)
+scale, not bit identity.
 """
 
 from __future__ import annotations
@@ -29,9 +35,13 @@ from mgwsim.system.simulate import _params
 from tests.reference import dhw_tank as reference
 from tests.reference import plant_kernel as reference_layout
 from tests.reference import plant_kernel_before_pv_round as before_pv_round
+from tests.reference import plant_kernel_before_tank_round as before_tank_round
 from tests.test_dhw_tank import assert_energy_conserved, own_dhw_heat_pump
 
 RTOL = 1e-9
+RTOL_ROUNDING = 1e-12
+"""Against the helpers and kernels frozen before 2026-12-07's tank round: the reformulated arithmetic rounds
+differently (a few ulps per operation), so values agree to this fraction of their column's or tank's scale."""
 node_temperatures = st.lists(st.floats(10.0, 75.0), min_size=1, max_size=8).map(
     lambda values: np.array(sorted(values, reverse=True)))
 
@@ -86,13 +96,30 @@ def _reference_shifts(theta, nodes, fill, first):
 @settings(max_examples=400, deadline=None)
 @given(theta=node_temperatures, share=st.floats(0.0, 1.0), whole=st.integers(0, 3), fill=st.floats(5.0, 80.0),
        data=st.data())
-def test_a_shift_of_less_than_a_node_is_the_general_shift_bit_for_bit(theta, share, whole, fill, data):
-    """The shifts' branch for k = 0 (no index test per node) gives the frozen one-loop shift exactly."""
+def test_the_node_shifts_give_the_first_written_shift_to_rounding(theta, share, whole, fill, data):
+    """The shifts (their branch for k = 0 without index tests, and the general one) against the frozen one-loop
+    shift as first written. Since 2026-12-07's tank round a node takes θ_a + f (θ_b − θ_a) instead of
+    (1 − f) θ_a + f θ_b: the same mixture, rounded differently, so within RTOL_ROUNDING of the tank's hottest
+    temperature rather than to the last bit."""
     nodes = min(whole + share, theta.size + 1.0)
     first = data.draw(st.integers(0, theta.size - 1))
     fast, slow = _shifts(theta, nodes, fill, first), _reference_shifts(theta, nodes, fill, first)
-    np.testing.assert_array_equal(fast[0], slow[0])
-    np.testing.assert_array_equal(fast[1], slow[1])
+    scale = max(theta.max(), fill)
+    np.testing.assert_allclose(fast[0], slow[0], rtol=0, atol=RTOL_ROUNDING * scale)
+    np.testing.assert_allclose(fast[1], slow[1], rtol=0, atol=RTOL_ROUNDING * scale)
+
+
+@settings(max_examples=400, deadline=None)
+@given(theta=node_temperatures, share=st.floats(0.0, 1.0), fill=st.floats(5.0, 80.0), data=st.data())
+def test_a_shift_keeps_nodes_of_one_temperature_at_it(theta, share, fill, data):
+    """θ_a + f (θ_b − θ_a) with θ_a = θ_b is θ_a exactly: a run of equal nodes away from the inlet stays equal
+    (so a charge or the next step's uniform-tank test sees them as they were), which (1 − f) θ + f θ was not."""
+    theta = np.repeat(theta[:1], theta.size + 1)  # a uniform tank, at least two nodes
+    nodes = share * (1.0 - 1e-9)  # less than a node: the branch without index tests
+    first = data.draw(st.integers(0, theta.size - 1))
+    up, down = _shifts(theta, nodes, fill, first)
+    np.testing.assert_array_equal(up[:-1], theta[:-1])  # all but the bottom node, where the fill enters
+    np.testing.assert_array_equal(np.delete(down, first), np.delete(theta, first))  # all but the one the fill enters
 
 
 @numba.njit
@@ -103,24 +130,95 @@ def _draw_and_charge(theta, energy, fill, t_in):
 
 
 @numba.njit
-def _draw_and_charge_before_pv_round(theta, energy, fill, t_in):
-    """:func:`_draw_and_charge` with the frozen helpers of ``tests/reference/plant_kernel_before_pv_round.py``."""
+def _draw_and_charge_before_tank_round(theta, energy, fill, t_in):
+    """:func:`_draw_and_charge` with the frozen helpers of ``tests/reference/plant_kernel_before_tank_round.py``."""
     drawn, charged = theta.copy(), theta.copy()
-    return ((before_pv_round.draw(drawn, energy, 0.1, fill, 40.0), before_pv_round.charge(charged, energy, 0.1, t_in)),
-            drawn, charged)
+    return ((before_tank_round.draw(drawn, energy, 0.1, fill, 40.0),
+             before_tank_round.charge(charged, energy, 0.1, t_in)), drawn, charged)
 
 
 @settings(max_examples=400, deadline=None)
 @given(theta=node_temperatures, energy=st.floats(0.0, 30.0), fill=st.floats(5.0, 40.0), t_in=st.floats(40.0, 75.0))
-def test_draw_and_charge_give_the_ones_before_the_pv_led_round_bit_for_bit(theta, energy, fill, t_in):
-    """The draw and the charge whose share of a node skips the 0 + share addition and the int/float conversions
-    (2026-12-07, PV-led round) against the frozen ones (``tests/reference/plant_kernel_before_pv_round.py``): the same
-    heat and nodes to the last bit, for shifts of less and more than a node (up to 30 kWh on 0.1 kWh/K nodes)."""
+def test_draw_and_charge_give_the_ones_before_the_tank_round_to_rounding(theta, energy, fill, t_in):
+    """The draw (its share as (left / c) / (θ − θ_cold)) and the charge (its shift as θ_a + f (θ_b − θ_a)) of
+    2026-12-07's tank round against the frozen ones (``tests/reference/plant_kernel_before_tank_round.py``, which
+    gave the ones before the PV-led round bit for bit): the same heat to the last bit (the walks subtract the same
+    node contents), the nodes within RTOL_ROUNDING of the hottest temperature (the reformulated arithmetic rounds
+    differently), for shifts of less and more than a node (up to 30 kWh on 0.1 kWh/K nodes)."""
     present = _draw_and_charge(theta, energy, fill, t_in)
-    frozen = _draw_and_charge_before_pv_round(theta, energy, fill, t_in)
+    frozen = _draw_and_charge_before_tank_round(theta, energy, fill, t_in)
     assert present[0] == frozen[0]
-    np.testing.assert_array_equal(present[1], frozen[1])
-    np.testing.assert_array_equal(present[2], frozen[2])
+    scale = max(theta.max(), t_in)
+    np.testing.assert_allclose(present[1], frozen[1], rtol=0, atol=RTOL_ROUNDING * scale)
+    np.testing.assert_allclose(present[2], frozen[2], rtol=0, atol=RTOL_ROUNDING * scale)
+
+
+tanks = st.one_of(st.lists(st.floats(0.0, 80.0), min_size=1, max_size=8).map(lambda values: np.sort(values)[::-1]),
+                 st.tuples(st.floats(0.0, 80.0), st.integers(1, 8)).map(lambda pair: np.full(pair[1], pair[0])))
+"""Stratified tanks (the kernel's, never warmer below) from 0 to 80 °C, and uniform ones (the standing loss has a
+branch for them: a stratified tank whose top and bottom agree)."""
+
+
+@settings(max_examples=400, deadline=None)
+@given(theta=tanks, c_node=st.floats(0.01, 2.0), ua_ratio=st.floats(0.0, 0.2),
+       t_ambient=st.floats(-5.0, 35.0), t_floor=st.floats(2.0, 25.0))
+def test_the_standing_loss_keeps_the_heat_and_gives_the_former_formula(theta, c_node, ua_ratio, t_ambient, t_floor):
+    """:func:`dhw_tank.standing_loss` as θ · keep + gain (2026-12-07's tank round) on stratified and uniform tanks
+    colder or warmer than the floor and the plant room (the floor binding or not): the loss it returns is the heat
+    the nodes lost (to RTOL_ROUNDING of the tank's heat content), each node ends between where the loss and the
+    floor may take it, and nodes and loss are the frozen formula's, min(UA/n Δt (θ − θ_amb), c (θ − θ_floor)⁺),
+    to RTOL_ROUNDING of the tank's scale."""
+    ua_node = ua_ratio * c_node  # UA/n · Δt [kWh/K]: up to a fifth of the node per step
+    keep, gain = dhw_tank.loss_factors(c_node, ua_node, t_ambient)
+    present, frozen = theta.copy(), theta.copy()
+    loss = dhw_tank.standing_loss(present, c_node, keep, gain, t_floor)
+    frozen_loss = before_tank_round.standing_loss(frozen, c_node, 1.0 / c_node, ua_node, t_ambient, t_floor)
+    heat_scale = c_node * theta.size * max(np.abs(theta).max(), abs(t_ambient), t_floor, 1.0)
+    assert abs(c_node * (theta.sum() - present.sum()) - loss) <= RTOL_ROUNDING * heat_scale
+    assert abs(loss - frozen_loss) <= RTOL_ROUNDING * heat_scale
+    scale = heat_scale / (c_node * theta.size)
+    np.testing.assert_allclose(present, frozen, rtol=0, atol=RTOL_ROUNDING * scale)
+    # towards the room, never past it, and not below the floor unless the node started there
+    slack = RTOL_ROUNDING * scale
+    assert (present >= np.minimum(theta, np.maximum(t_ambient, np.minimum(theta, t_floor))) - slack).all()
+    assert (present <= np.maximum(theta, t_ambient) + slack).all()
+
+
+@settings(max_examples=300, deadline=None)
+@given(theta=node_temperatures, t_in=st.floats(40.0, 75.0))
+def test_a_fill_is_the_charge_with_the_tanks_room(theta, t_in):
+    """:func:`dhw_tank.fill` (the kernel's PV-led charge when the surplus fills the tank) stores the tank's room
+    below ``t_in`` (to RTOL_ROUNDING of its heat content) and leaves the tank that the charge given that room leaves,
+    to RTOL_ROUNDING of the inlet temperature (the charge's walk may end in a shift by all the nodes but a sliver)."""
+    c_node = 0.1
+    room = dhw_tank.room_below(theta, c_node, t_in)
+    filled, charged = theta.copy(), theta.copy()
+    dhw_tank.fill(filled, t_in)
+    stored = before_tank_round.charge(charged, room, c_node, t_in)
+    heat_scale = c_node * theta.size * t_in
+    assert abs(c_node * (filled.sum() - theta.sum()) - room) <= RTOL_ROUNDING * heat_scale
+    assert abs(stored - room) <= RTOL_ROUNDING * heat_scale
+    np.testing.assert_allclose(filled, charged, rtol=0, atol=RTOL_ROUNDING * t_in)
+    assert (filled >= t_in).all() and (filled <= max(theta.max(), t_in)).all()
+
+
+@settings(max_examples=400, deadline=None)
+@given(theta=node_temperatures, energy=st.floats(0.0, 30.0), cold=st.floats(5.0, 15.0), t_in=st.floats(40.0, 75.0),
+       t_useful=st.floats(25.0, 60.0))
+def test_draw_and_charge_move_exactly_the_heat_they_return(theta, energy, cold, t_in, t_useful):
+    """The tank round's draw and charge: the heat content changes by the energy returned to RTOL_ROUNDING of the
+    tank's heat content (the existing test allows 1e-9 kWh), the nodes stay within [θ_cold, max] (the coldest
+    node's temperature when it starts below the cold water)."""
+    c_node, top = 0.1, max(theta.max(), t_in)
+    heat_scale, slack, low = c_node * theta.size * top, RTOL_ROUNDING * top, min(cold, theta.min())
+    before = theta.copy()
+    delivered = dhw_tank.draw(theta, energy, c_node, cold, t_useful)
+    assert abs(c_node * (before.sum() - theta.sum()) - delivered) <= RTOL_ROUNDING * heat_scale
+    assert (theta >= low - slack).all() and (theta <= before.max() + slack).all()
+    before = theta.copy()
+    stored = dhw_tank.charge(theta, energy, c_node, t_in)
+    assert abs(c_node * (theta.sum() - before.sum()) - stored) <= RTOL_ROUNDING * heat_scale
+    assert (theta >= low - slack).all() and (theta <= top + slack).all()
 
 
 def test_the_uncounted_tank_view_is_the_tank_itself():
@@ -299,27 +397,40 @@ def years_by_step(weather):
 @pytest.mark.parametrize("control", [Control(), Control("pv_led"), Control("peak_limited", import_limit_kw=40.0)],
                          ids=["heat_led", "pv_led", "import_limit"])
 @pytest.mark.parametrize("step", ["hourly", "15min"])
-def test_the_kernel_gives_the_year_before_the_pv_led_round(years_by_step, monkeypatch, plant, control, step):
-    """The plant kernel against its frozen copy from before 2026-12-07's PV-led round
-    (``tests/reference/plant_kernel_before_pv_round.py``: the space heating's unit-steps divided twice, the tank's
-    shares of a node added to 0 and converted to int and back, the circulation loop's draw walked every step):
-    every column of the coupled year to rounding (1e-12 of the column's largest value, for energies of the
-    year's largest flow), for the usual plant (its own
-    compiled loop), a separate hot-water heat pump, an 8-node tank and an import limit (the general loop), hourly
-    and at 15 minutes. The PV-led round itself was bit-identical; the later shortcut for a tank the units can fill
-    after the loop's draw (:func:`mgwsim.system.kernel._hot_water`) adds the same heats in another order."""
+def test_the_kernel_gives_the_year_before_the_tank_round_to_rounding(years_by_step, monkeypatch, plant, control,
+                                                                     step):
+    """The plant kernel against its frozen copy from before 2026-12-07's tank round
+    (``tests/reference/plant_kernel_before_tank_round.py``: the standing loss node by node with a minimum, the draw's
+    share as left / (c (θ − θ_cold)), the shifts as (1 − f) θ_a + f θ_b, a PV-led charge that fills the tank through
+    the charge's walk), for the usual plant (its own compiled loop), a separate hot-water heat pump, an 8-node tank
+    and an import limit (the general loop), hourly and at 15 minutes: every column of the coupled year within
+    RTOL_ROUNDING of that column's scale (the reformulated tank arithmetic rounds differently, and so does the
+    hot-water step's shortcut for a tank the units can fill after the circulation loop's draw, which adds the same
+    heats in another order; 0/1 columns equal), and the energy balance closing every step."""
     wx, demand, pv = years_by_step[step]
     present = simulate_system(demand, plant, wx, control=control, pv_kw=pv, coupled=True)
-    monkeypatch.setattr(kernel, "plant_kernel", before_pv_round.plant_kernel)
+    monkeypatch.setattr(kernel, "plant_kernel", before_tank_round.plant_kernel)
     frozen = simulate_system(demand, plant, wx, control=control, pv_kw=pv, coupled=True)
     if control.pv_led:  # the year runs the PV-led charging
         assert present.hourly["hp_heat_pv_led_kwh"].sum() > 0.0
-    flows = frozen.hourly[[c for c in frozen.hourly.columns if c.endswith("_kwh")]].to_numpy()
-    flow_scale = float(np.nanmax(np.abs(flows)))  # a storage change of rounding noise is judged on the flows
+    assert_energy_conserved(present)
     for column in present.hourly.columns:
-        expected = frozen.hourly[column].to_numpy()
-        scale = float(np.nanmax(np.abs(expected), initial=0.0))
-        if column.endswith("_kwh"):
-            scale = max(scale, flow_scale)
-        np.testing.assert_allclose(present.hourly[column].to_numpy(), expected, rtol=0, atol=1e-12 * scale,
-                                   err_msg=column)
+        new, old = present.hourly[column].to_numpy(), frozen.hourly[column].to_numpy()
+        scale = max(np.nanmax(np.abs(old), initial=0.0), 1.0)
+        np.testing.assert_allclose(new, old, rtol=0, atol=RTOL_ROUNDING * scale, err_msg=column)
+
+
+@pytest.mark.parametrize("control", [Control(), Control("pv_led")], ids=["heat_led", "pv_led"])
+def test_the_kernel_before_the_tank_round_is_the_one_before_the_pv_led_round_bit_for_bit(years_by_step, monkeypatch,
+                                                                                         control):
+    """The two frozen kernels: the one before 2026-12-07's tank round (the kernel after the PV-led round) gives the
+    one before the PV-led round to the last bit (that round changed no result), on the demo plant's coupled year, so
+    the benchmark's before → after ratios of the two rounds chain."""
+    wx, demand, pv = years_by_step["hourly"]
+    years = {}
+    for name, frozen in (("tank", before_tank_round), ("pv", before_pv_round)):
+        monkeypatch.setattr(kernel, "plant_kernel", frozen.plant_kernel)
+        years[name] = simulate_system(demand, _demo_plant(), wx, control=control, pv_kw=pv, coupled=True)
+    for column in years["tank"].hourly.columns:
+        np.testing.assert_array_equal(years["tank"].hourly[column].to_numpy(), years["pv"].hourly[column].to_numpy(),
+                                      err_msg=column)

@@ -54,30 +54,46 @@ def room_below(theta, c_node, t_target):
 
 
 @njit(inline=True)
-def standing_loss(theta, c_node, inv_c_node, ua_node_kwh_k, t_ambient, t_floor):
+def standing_loss(theta, c_node, keep, gain, t_floor):
     """Apply each node's standby loss over the step and return the total [kWh].
 
-    L_i = UA/n · (θ_i − θ_amb) · Δt (EN 12897 standing loss, UA constant; ``ua_node_kwh_k``
-    = UA/n · Δt [kWh/K]), at most the node's heat above ``t_floor`` [°C] (the mains
-    temperature: the model keeps no water colder than the water that refills it; this only
-    binds for a cold, idle tank in a plant room colder than the mains). ``inv_c_node`` =
-    1/``c_node``: no division per node.
+    L_i = UA/n · (θ_i − θ_amb) · Δt (EN 12897 standing loss, UA constant), at most the node's
+    heat above ``t_floor`` [°C] (the mains temperature: the model keeps no water colder than the
+    water that refills it; this only binds for a cold, idle tank in a plant room colder than the
+    mains). With a = UA/n · Δt / c_node the cooled node is θ_i' = θ_i − a (θ_i − θ_amb), written
+    θ_i · ``keep`` + ``gain`` (``keep`` = 1 − a, ``gain`` = a · θ_amb: :func:`loss_factors`), one
+    multiplication and one addition on the tank's chain from step to step instead of five
+    operations (the loss itself is not on it); the loss is c_node · (θ_i − θ_i'), so the tank's
+    heat content closes with it. The floor: θ_i − min(a (θ_i − θ_amb), (θ_i − θ_floor)⁺) =
+    max(θ_i', min(θ_i, θ_floor)), which differs from θ_i' only when θ_i' < θ_floor (a branch that
+    is not taken in a working tank).
     """
     n = theta.size
     if theta[0] == theta[n - 1]:  # a uniform (stratified) tank: one node's loss for all
-        loss = min(ua_node_kwh_k * (theta[0] - t_ambient), c_node * max(theta[0] - t_floor, 0.0))
-        cooled = theta[0] - loss * inv_c_node
-        total = 0.0
+        cooled = theta[0] * keep + gain
+        if cooled < t_floor:
+            cooled = max(cooled, min(theta[0], t_floor))
+        drop = theta[0] - cooled
         for i in range(n):
             theta[i] = cooled
-            total += loss
-        return total
+        return n * c_node * drop
     total = 0.0
     for i in range(n):
-        loss = min(ua_node_kwh_k * (theta[i] - t_ambient), c_node * max(theta[i] - t_floor, 0.0))
-        theta[i] -= loss * inv_c_node
-        total += loss
-    return total
+        cooled = theta[i] * keep + gain
+        if cooled < t_floor:
+            cooled = max(cooled, min(theta[i], t_floor))
+        total += theta[i] - cooled
+        theta[i] = cooled
+    return c_node * total
+
+
+@njit(inline=True)
+def loss_factors(c_node, ua_node_kwh_k, t_ambient):
+    """(``keep``, ``gain``) of :func:`standing_loss` for nodes of ``c_node`` [kWh/K] losing ``ua_node_kwh_k``
+    = UA/n · Δt [kWh/K] to surroundings at ``t_ambient`` [°C]: θ' = θ · keep + gain = θ − a (θ − θ_amb),
+    a = UA/n · Δt / c_node."""
+    a = ua_node_kwh_k / c_node
+    return 1.0 - a, a * t_ambient
 
 
 @njit(inline=True)
@@ -103,15 +119,18 @@ def draw(theta, energy, c_node, t_cold, t_useful):
 
     Walks down from the top node, taking whole nodes and then a fraction of the next, while
     the water leaving is at least ``t_useful`` [°C]; then shifts the tank up by that volume,
-    cold water (``t_cold``) filling the bottom.
+    cold water (``t_cold``) filling the bottom. The fraction of node i, left / (c_node · (θ_i − θ_cold)),
+    is computed as (left / c_node) / (θ_i − θ_cold): the division waits only for the node's
+    temperature (the chain from step to step), not for a product after it.
     """
-    left, nodes = energy, 0.0
+    left, nodes, inv_c = energy, 0.0, 1.0 / c_node  # (a constant of the kernel's time loop)
     for i in range(theta.size):
-        per_node = c_node * (theta[i] - t_cold)
-        if theta[i] < t_useful or per_node <= 0.0:
+        above = theta[i] - t_cold  # [K]
+        if theta[i] < t_useful or above <= 0.0:
             break
+        per_node = c_node * above
         if left <= per_node:
-            share = left / per_node
+            share = (left * inv_c) / above
             nodes = share if i == 0 else nodes + share  # (0.0 + share is share: no addition on the tank's chain)
             left = 0.0
             break
@@ -124,20 +143,26 @@ def draw(theta, energy, c_node, t_cold, t_useful):
 
 @njit(inline=True)
 def _shift_up(theta, nodes, fill):
-    """Move the water up by ``nodes`` node volumes (≥ 0); ``fill`` [°C] enters at the bottom."""
+    """Move the water up by ``nodes`` node volumes (≥ 0); ``fill`` [°C] enters at the bottom.
+
+    Node j takes (1 − f) of node j + k and f of node j + k + 1 (k whole nodes and the fraction f),
+    written θ_{j+k} + f · (θ_{j+k+1} − θ_{j+k}): the differences wait only for the nodes, not for
+    f (the draw's division), so one multiplication and one addition follow the division on the
+    tank's chain; and nodes of one temperature stay exactly at it.
+    """
     n = theta.size
     if nodes < 1.0:  # the usual draw, less than a node: each node takes the fraction f of the one below
-        f, g = nodes, 1.0 - nodes  # (no index tests; k = 0, f = nodes − 0: no conversions on the tank's chain)
+        f = nodes  # (no index tests; k = 0, f = nodes − 0: no conversions on the tank's chain)
         for j in range(n - 1):
-            theta[j] = g * theta[j] + f * theta[j + 1]
-        theta[n - 1] = g * theta[n - 1] + f * fill
+            theta[j] += f * (theta[j + 1] - theta[j])
+        theta[n - 1] += f * (fill - theta[n - 1])
         return
     k = int(nodes)
     f = nodes - k
     for j in range(n):
         a = theta[j + k] if j + k < n else fill
         b = theta[j + k + 1] if j + k + 1 < n else fill
-        theta[j] = (1.0 - f) * a + f * b
+        theta[j] = a + f * (b - a)
 
 
 @njit(inline=True)
@@ -168,6 +193,22 @@ def charge(theta, energy, c_node, t_in):
 
 
 @njit(inline=True)
+def fill(theta, t_in):
+    """Every node below ``t_in`` [°C] set to it: :func:`charge` given exactly the heat of :func:`room_below`.
+
+    For a caller that knows the heat is the tank's whole room below ``t_in`` (the kernel's PV-led
+    charge when the surplus fills the tank): the heat stored is that room. :func:`charge` given
+    the same heat subtracts each node's room from it on its walk up, and rounding leaves either
+    a crumb (the nodes set whole, as here) or a shortfall of a few ulps in the last node, which
+    sends it through the division and the general node shift (a shift by all the nodes but a
+    sliver): the same tank to rounding, at the cost of a branch that goes either way.
+    """
+    for i in range(theta.size):
+        if theta[i] < t_in:
+            theta[i] = t_in
+
+
+@njit(inline=True)
 def _charge_part(theta, i, left, per_node, c_node, t_in):
     """:func:`charge` when its heat runs out in node ``i`` (``left`` ≤ ``per_node``, that node's room); returns 0.
 
@@ -185,20 +226,23 @@ def _charge_part(theta, i, left, per_node, c_node, t_in):
 
 @njit(inline=True)
 def _shift_down(theta, first, nodes, fill):
-    """Move nodes ``first`` .. n − 1 down by ``nodes`` node volumes; ``fill`` [°C] enters below ``first − 1``."""
+    """Move nodes ``first`` .. n − 1 down by ``nodes`` node volumes; ``fill`` [°C] enters below ``first − 1``.
+
+    Node j takes (1 − f) of node j − k and f of node j − k − 1, written as in :func:`_shift_up`.
+    """
     n = theta.size
     if nodes < 1.0:  # less than a node: each node takes the fraction f of the one above (no index tests)
-        f, g = nodes, 1.0 - nodes
+        f = nodes
         for j in range(n - 1, first, -1):
-            theta[j] = g * theta[j] + f * theta[j - 1]
-        theta[first] = g * theta[first] + f * fill
+            theta[j] += f * (theta[j - 1] - theta[j])
+        theta[first] += f * (fill - theta[first])
         return
     k = int(nodes)
     f = nodes - k
     for j in range(n - 1, first - 1, -1):
         a = theta[j - k] if j - k >= first else fill
         b = theta[j - k - 1] if j - k - 1 >= first else fill
-        theta[j] = (1.0 - f) * a + f * b
+        theta[j] = a + f * (b - a)
 
 
 @njit(inline=True)

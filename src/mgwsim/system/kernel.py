@@ -61,7 +61,8 @@ PV-led points when there is a surplus): the source cell is found once per step, 
 sinks (hot water without controller offsets, PV-led charging) are interpolated along the sink
 axis once per year (:func:`_sink_line`). The hot-water step skips what cannot act: a uniform
 tank the units can fill is set in one go, a charge that has the heat for every node below its
-inlet sets them in its walk, and the booster and backup are not called while the bottom node
+inlet sets them in its walk, a PV-led charge that fills the tank sets every node to its target
+(:func:`mgwsim.system.dhw_tank.fill`), and the booster and backup are not called while the bottom node
 is at the setpoint (``tests/test_tank_fast_paths.py`` holds these to the tank model without
 shortcuts, and the whole kernel to the previous layout's). The tank's node array is the one array
 the loop hands to inlined helpers with loops (``charge``, ``draw``, ``lift``…), around which numba
@@ -88,7 +89,8 @@ from numba.extending import intrinsic, overload
 
 from mgwsim._numba import njit
 from mgwsim.heatpump.maps import _bracket
-from mgwsim.system.dhw_tank import charge, draw, lift, loop_loss, mean_temperature, mix, room_below, standing_loss
+from mgwsim.system.dhw_tank import charge, draw, fill, lift, loop_loss, loss_factors, mean_temperature, mix, \
+    room_below, standing_loss
 from mgwsim.system.zone import C_A_AIR, C_A_END, C_A_MASS, C_A_SURFACE, C_COUPLED, C_EMITTER_KW, \
     C_EXCESS_INV_STEP, C_K_AIR, C_K_END, C_K_MASS, C_K_SURFACE, C_ROOM_DEGC, C_THETA_M0, C_TO_KWH, C_W_AIR, Z_AIR, \
     Z_CONTROLLED, Z_MASS, Z_MASS_END, Z_SURFACE
@@ -536,7 +538,8 @@ def _time_loop(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_factor,
     theta = unrefcounted(tank, usual_nodes)
     c_node, ua_node = c_dhw / n_nodes, ua_dhw / n_nodes * dt
     t_useful, loop_ua, loop_flow = p[P_TAP_USEFUL], p[P_LOOP_UA], p[P_LOOP_FLOW]
-    inv_c_node, inv_nodes = 1.0 / c_node, 1.0 / n_nodes
+    inv_nodes = 1.0 / n_nodes
+    keep, gain = loss_factors(c_node, ua_node, t_amb)  # the standing loss: theta' = theta * keep + gain
     t_dhw = mean_temperature(theta, inv_nodes)
     inv_c_buf = 1.0 / c_buf if c_buf > 0.0 else 0.0
     inv_eff = 1.0 / bu_eff
@@ -558,7 +561,7 @@ def _time_loop(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_factor,
             d_ok, d_i, d_f = _source_cell(d_source_grid, d_inv_s, d_min_source, d_max_source, t_source[t])
         # 1. hot water ---------------------------------------------------------------------------
         loop, t_loop_return = loop_loss(theta[0], t_loop_ambient[t], loop_ua, loop_flow, dt)  # start-of-step outlet
-        loss_dhw = standing_loss(theta, c_node, inv_c_node, ua_node, t_amb, t_cold[t])
+        loss_dhw = standing_loss(theta, c_node, keep, gain, t_cold[t])
         dhw_target = min(dhw_set + dhw_offset_k[t], dhw_max)
         cap_d = cop_d = 0.0
         if d_ok and hp_allowed and hp_dhw_on:  # hot water at the tank target + margin, capped at the units' maximum
@@ -639,10 +642,14 @@ def _time_loop(q_sh, t_supply, t_return, q_dhw, t_source, t_outdoor, cap_factor,
                 cap1, cop1 = _on_line(pv_dhw_line, i_s, f_s) if ok else (0.0, 0.0)
                 cu, co = cap_f * cap1 * dt, cop_f * cop1
                 pv_target = min(dhw_max + dhw_margin, h_max) - dhw_margin
-                extra_dhw = _pv_charge(room_below(theta, c_node, pv_target), n_units - uh_used, cu, co, surplus,
+                room_dhw = room_below(theta, c_node, pv_target)
+                extra_dhw = _pv_charge(room_dhw, n_units - uh_used, cu, co, surplus,
                                        max(cap_limit - hp_dhw - hp_sh, 0.0))
                 if extra_dhw > 0.0:
-                    extra_dhw = charge(theta, extra_dhw, c_node, pv_target)
+                    if extra_dhw >= room_dhw:  # the surplus fills the tank: its room, every node to pv_target
+                        fill(theta, pv_target)
+                    else:
+                        extra_dhw = charge(theta, extra_dhw, c_node, pv_target)
                     extra_elec_dhw = extra_dhw / co
                     surplus -= extra_elec_dhw
                     uh_used += extra_dhw / cu
