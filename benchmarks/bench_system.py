@@ -40,7 +40,7 @@ from mgwsim.storage import Tank
 from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, simulate_system
 from mgwsim.system import dhw_tank, kernel
 from mgwsim.system import zone as zone_module
-from mgwsim.system.simulate import COLUMNS, _defrost, _grids, _params, _zone, plant_buffers
+from mgwsim.system.simulate import COLUMNS, _defrost, _grids, _hot_water_series, _params, _zone, plant_buffers
 from mgwsim.system.zone import C_A_AIR, C_A_END, C_A_SURFACE, C_K_AIR, C_K_END, C_K_SURFACE, C_W_AIR, N_FREE, \
     UNCOUPLED
 from mgwsim.weather import default_weather
@@ -108,6 +108,18 @@ def _plant_args(weather, demand, plant, control, pv_kw, zone=UNCOUPLED):
             d["dhw_kwh"].to_numpy(), weather.temp_air_degc, weather.temp_air_degc, cap_f, cop_f, np.full(n, np.inf),
             zeros, zeros, pv_kw, zeros, _grids(plant.heat_pumps, None), _grids(None, plant.heat_pumps), zone,
             _params(plant, 50.0, control, weather.step_h))
+
+
+def _plant_args_with_loop(weather, demand, plant, control, pv_kw, zone=UNCOUPLED) -> tuple[tuple, tuple]:
+    """:func:`_plant_args` as :func:`mgwsim.system.simulate_system` gives them for the example block: the hot-water
+    draws alone, the circulation loop in the kernel (from the tank's outlet), the demand's cold water; with the
+    kernel's (cold water, loop surroundings) per step."""
+    args = _plant_args(weather, demand, plant, control, pv_kw, zone)
+    draws, cold, loop, surroundings = _hot_water_series(demand, plant)
+    if loop is None:
+        raise RuntimeError("the example block's demand has no circulation loop")
+    args = (*args[:3], draws, *args[4:-1], _params(plant, 50.0, control, weather.step_h, loop))
+    return args, (cold, surroundings)
 
 
 def _plant_kernel_s(args, n: int) -> float:
@@ -262,6 +274,14 @@ def _coupled_year(weather) -> None:
     for name, control in (("heat-led", Control()), ("PV-led", Control("pv_led"))):
         _full_year_before_after(name, _plant_args(weather, demand, plant, control, pv, zone), weather, pv, common,
                                 before_tank_round, after, "2026-12-07's tank round (plant kernel)")
+    # the year as simulate_system runs the example block: the circulation loop in the kernel (the figures above
+    # fold its loss into the draws, as the decoupled chain did); the tank round and the loop's shortcut in the
+    # hot-water step against the kernel before both
+    for name, control in (("heat-led, circulation loop", Control()), ("PV-led, circulation loop", Control("pv_led"))):
+        args, temperatures = _plant_args_with_loop(weather, demand, plant, control, pv, zone)
+        _coupled_full_year(name, args, zone_pass, weather, pv, common, temperatures)
+        _full_year_before_after(name, args, weather, pv, common, before_tank_round, after,
+                                "2026-12-07's tank round and loop shortcut (plant kernel)", temperatures=temperatures)
 
 
 def _counted_tank_kernel(unrolled_nodes: int = kernel.UNROLLED_NODES):
@@ -322,14 +342,16 @@ def _kernel_layouts_before_after(weather, demand, plant, zone, pv, run_time_feat
             f"{best[present] / best[first]:.2f}, present / third {best[present] / best[third]:.2f})")
 
 
-def _coupled_full_year(name, args, zone_pass, weather, pv, common) -> None:
+def _coupled_full_year(name, args, zone_pass, weather, pv, common, temperatures=None) -> None:
     """Issue 15's coupled full system year, one control: CPU time per part (``time.thread_time``, best of many)
-    against the same part run as plain Python, and the total against the 0.5 ms target."""
+    against the same part run as plain Python, and the total against the 0.5 ms target. ``temperatures``: the
+    kernel's (cold water, loop surroundings), default :func:`_dhw_temperatures` (no loop)."""
     n = weather.n_steps
     (out,) = plant_buffers(n)
+    temperatures = _dhw_temperatures(n) if temperatures is None else temperatures
 
     def plant_year():
-        kernel.plant_kernel(*args, np.zeros(2), np.zeros(2), out, _dhw_temperatures(n))
+        kernel.plant_kernel(*args, np.zeros(2), np.zeros(2), out, temperatures)
     plant_year()
     ev, arithmetic, _ = _ev_and_balance(weather, out, pv, common)
     parts = {"zone free pass": (zone_pass, 100), "coupled plant kernel": (plant_year, 100), "EV kernel": (ev, 100),
@@ -350,7 +372,8 @@ def _coupled_full_year(name, args, zone_pass, weather, pv, common) -> None:
           f"({total / 0.5e-3:.2f} of the target)")
 
 
-def _full_year_before_after(name, args, weather, pv, common, before, after, change: str, rounds: int = 30) -> None:
+def _full_year_before_after(name, args, weather, pv, common, before, after, change: str, rounds: int = 30,
+                            temperatures=None) -> None:
     """Issue 15's coupled full system year, one control, with the kernels as they were before ``change`` and as they
     are (``before``/``after``: the zone pass as a call, the plant kernel, the EV loop as
     :func:`mgwsim.ev.charging._charge`). Before 2026-12-07's second change: the zone's free pass one cell at a time
@@ -360,13 +383,14 @@ def _full_year_before_after(name, args, weather, pv, common, before, after, chan
     the plant kernel of ``tests/reference/plant_kernel_before_tank_round.py``. The balance arithmetic is the same in
     both. CPU time per part, best of ``rounds`` rounds in which the two alternate (4 x 3 calls each); each part's
     outputs compared bit for bit, and where the plant year differs, its largest differences per column
-    (:func:`_column_differences`)."""
+    (:func:`_column_differences`). ``temperatures`` as in :func:`_coupled_full_year`."""
     n = weather.n_steps
+    temperatures = _dhw_temperatures(n) if temperatures is None else temperatures
     outs = {"before": np.empty((n, kernel.N_OUTPUTS)), "after": np.empty((n, kernel.N_OUTPUTS))}
     calls, results = {}, {}
     for label, kernels in (("before", before), ("after", after)):
         def plant_year(f=kernels["plant"], out=outs[label]):
-            f(*args, np.zeros(2), np.zeros(2), out, _dhw_temperatures(n))
+            f(*args, np.zeros(2), np.zeros(2), out, temperatures)
             return out
         plant_year()
         ev, arithmetic, _ = _ev_and_balance(weather, outs[label], pv, common, kernels["ev"])

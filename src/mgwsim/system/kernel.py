@@ -377,9 +377,13 @@ def _hot_water(theta, c_node, q_dhw, t_cold, t_useful, plain_target, hp_target, 
 @njit(inline=True)
 def _room_below_all(theta, c_node, t_target):
     """(Heat [kWh] that lifts every node to ``t_target`` [°C]: Σ c_node · (t_target − θ_i), the warmest and the
-    coldest node [°C]); the heat is the tank's room only when no node is warmer than ``t_target``."""
+    coldest node [°C]); the heat is the tank's room only when no node is warmer than ``t_target``. A tank whose
+    top and bottom are equal is uniform (the kernel's tank is stratified)."""
+    n = theta.size
+    if theta[0] == theta[n - 1]:  # a uniform (stratified) tank: one node's room for all
+        return n * c_node * (t_target - theta[0]), theta[0], theta[0]
     room, warmest, coldest = 0.0, theta[0], theta[0]
-    for i in range(theta.size):
+    for i in range(n):
         room += c_node * (t_target - theta[i])
         warmest, coldest = max(warmest, theta[i]), min(coldest, theta[i])
     return room, warmest, coldest
