@@ -8,8 +8,9 @@ system year (the zone inside the plant loop), heat-led and PV-led, against <= 0.
 in pure Python, and against the same year with the kernels as they were before 2026-12-07's second change,
 before the PV-led round of the same day (the plant kernel frozen in
 ``tests/reference/plant_kernel_before_pv_round.py``) and before its tank round (the plant kernel frozen in
-``tests/reference/plant_kernel_before_tank_round.py``) (``python -m benchmarks system --coupled`` or
-``python -m benchmarks.bench_system --coupled``: this part only).
+``tests/reference/plant_kernel_before_tank_round.py``); and that year as ``simulate_system`` runs the example
+block, with the circulation loop in the kernel, before and after the tank round and the loop's shortcut
+(``python -m benchmarks system --coupled`` or ``python -m benchmarks.bench_system --coupled``: this part only).
 """
 
 from __future__ import annotations
@@ -236,7 +237,8 @@ def _coupled_year(weather) -> None:
     decoupled zone kernel + plant kernel; then issue 15's coupled full system year (zone + plant + EV kernel +
     balance arithmetic, hourly; target <= 0.5 ms), heat-led and PV-led, each against the same year with every
     kernel run as plain Python (:func:`benchmarks._timing.pure_python`: each kernel's ``py_func``, helpers included),
-    the plant kernel's layouts, and the whole year before and after 2026-12-07's second change."""
+    the plant kernel's layouts, and the whole year before and after 2026-12-07's changes; then the same with the
+    circulation loop in the kernel (:func:`_plant_args_with_loop`)."""
     building, plant = antwerp_block(), _plant()
     demand = simulate_demand(building, weather)
     zone = _zone(demand, weather)

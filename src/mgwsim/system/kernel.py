@@ -59,8 +59,9 @@ time before this layout). The units' operating points are interpolated on their 
 the loop, only where a step uses them (the space-heating point when there is a load, the
 PV-led points when there is a surplus): the source cell is found once per step, and the fixed
 sinks (hot water without controller offsets, PV-led charging) are interpolated along the sink
-axis once per year (:func:`_sink_line`). The hot-water step skips what cannot act: a uniform
-tank the units can fill is set in one go, a charge that has the heat for every node below its
+axis once per year (:func:`_sink_line`). The hot-water step skips what cannot act: a tank no
+warmer than the units' target that they can fill, the circulation loop's draw included, is set in
+one go, a charge that has the heat for every node below its
 inlet sets them in its walk, a PV-led charge that fills the tank sets every node to its target
 (:func:`mgwsim.system.dhw_tank.fill`), and the booster and backup are not called while the bottom node
 is at the setpoint (``tests/test_tank_fast_paths.py`` holds these to the tank model without
