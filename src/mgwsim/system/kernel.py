@@ -61,10 +61,9 @@ PV-led points when there is a surplus): the source cell is found once per step, 
 sinks (hot water without controller offsets, PV-led charging) are interpolated along the sink
 axis once per year (:func:`_sink_line`). The hot-water step skips what cannot act: a tank no
 warmer than the units' target that they can fill, the circulation loop's draw included, is set in
-one go, a charge that has the heat for every node below its
-inlet sets them in its walk, a PV-led charge that fills the tank sets every node to its target
-(:func:`mgwsim.system.dhw_tank.fill`), and the booster and backup are not called while the bottom node
-is at the setpoint (``tests/test_tank_fast_paths.py`` holds these to the tank model without
+one go, a charge that has the heat for every node below its inlet sets them in its walk, a PV-led
+charge that fills the tank sets every node to its target (:func:`mgwsim.system.dhw_tank.fill`),
+and the booster and backup are not called while the bottom node is at the setpoint (``tests/test_tank_fast_paths.py`` holds these to the tank model without
 shortcuts, and the whole kernel to the previous layout's). The tank's node array is the one array
 the loop hands to inlined helpers with loops (``charge``, ``draw``, ``lift``…), around which numba
 kept atomic reference counting it could not prune (~45 % of the PV-led kernel's time, seen with
