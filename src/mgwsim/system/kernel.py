@@ -348,13 +348,13 @@ def _hot_water(theta, c_node, q_dhw, t_cold, t_useful, plain_target, hp_target, 
     ``hp_target`` and the units' heat is room + loop + draw (the loop's draw lowers the heat content by
     ``loop``), so the nodes are not walked.
     """
-    n = theta.size
-    if hp_target >= plain_target and hp_target >= t_useful and hp_max > 0.0:
-        room, warmest, coldest = _room_below_all(theta, c_node, hp_target)
+    n = theta.size  # stratified: theta[0] the warmest node, theta[n - 1] the coldest
+    if theta[0] <= hp_target and hp_target >= plain_target and hp_target >= t_useful and hp_max > 0.0:
+        uniform = theta[0] == theta[n - 1]
+        room = n * c_node * (hp_target - theta[0]) if uniform else room_below(theta, c_node, hp_target)
         above_return = n * c_node * (hp_target - t_loop_in) - room  # Σ c_node · (θ_i − t_loop_in)
-        loop_fits = loop <= 0.0 or (coldest > t_loop_in and loop <= above_return)
-        if (warmest <= hp_target and loop_fits and room + loop + q_dhw <= hp_max
-                and q_dhw <= n * c_node * (hp_target - t_cold)):
+        loop_fits = loop <= 0.0 or (theta[n - 1] > t_loop_in and loop <= above_return)
+        if loop_fits and room + loop + q_dhw <= hp_max and q_dhw <= n * c_node * (hp_target - t_cold):
             theta[:] = hp_target
             return room + loop + q_dhw, 0.0, 0.0, q_dhw, loop
     if loop > 0.0:
@@ -372,21 +372,6 @@ def _hot_water(theta, c_node, q_dhw, t_cold, t_useful, plain_target, hp_target, 
         booster, backup = _lift(theta, c_node, plain_target, hp, booster, backup, cop_u, booster_max, backup_max,
                                 backup_electric, backup_eff, budget)
     return hp, booster, backup, delivered, loop
-
-
-@njit(inline=True)
-def _room_below_all(theta, c_node, t_target):
-    """(Heat [kWh] that lifts every node to ``t_target`` [°C]: Σ c_node · (t_target − θ_i), the warmest and the
-    coldest node [°C]); the heat is the tank's room only when no node is warmer than ``t_target``. A tank whose
-    top and bottom are equal is uniform (the kernel's tank is stratified)."""
-    n = theta.size
-    if theta[0] == theta[n - 1]:  # a uniform (stratified) tank: one node's room for all
-        return n * c_node * (t_target - theta[0]), theta[0], theta[0]
-    room, warmest, coldest = 0.0, theta[0], theta[0]
-    for i in range(n):
-        room += c_node * (t_target - theta[i])
-        warmest, coldest = max(warmest, theta[i]), min(coldest, theta[i])
-    return room, warmest, coldest
 
 
 @njit(inline=True)
