@@ -234,29 +234,86 @@ def grid_year(sums: tuple, plant_kw: np.ndarray, pv_kw: np.ndarray, other_kw: np
     their sums × ``constants.step_h`` [kWh] (:mod:`mgwsim.timestep`); the monthly peaks are the highest step
     means (:attr:`PlantYear.peaks_kw`).
     """
+    step_h = constants.step_h
+    peaks = np.empty(len(constants.month_starts))
+    if battery is not None:
+        return _battery_year(sums, plant_kw, pv_kw, other_kw, constants, ev_kw, battery, peaks)
+    import_kw, export_kw, import_cost, export_value, pv_sum, load_kw, cars_kw = _exchange_pass(
+        plant_kw, other_kw, _NO_CARS if ev_kw is None else ev_kw, pv_kw, constants.prices, constants.month_starts,
+        peaks)
+    year = _year(sums, import_kw, export_kw, import_cost, export_value, pv_sum, peaks, step_h)
+    return year, Exchange(load_kw * step_h, cars_kw * step_h, None)
+
+
+def _battery_year(sums: tuple, plant_kw: np.ndarray, pv_kw: np.ndarray, other_kw: np.ndarray,
+                  constants: YearConstants, ev_kw: np.ndarray | None, battery, peaks: np.ndarray):
+    """:func:`grid_year` with a battery (its monthly peaks into ``peaks``)."""
     load = plant_kw + other_kw
     if ev_kw is not None:
         load = load + ev_kw
-    life = None
-    if battery is None:
-        grid_import, grid_export = np.empty_like(load), np.empty_like(load)
-        _split_exchange(load, pv_kw, grid_import, grid_export)
-    else:
-        if battery.standby_w > 0.0:
-            load = load + battery.standby_w / 1000.0
-        step_h, month = constants.step_h, constants.month_of_step
-        first = _dispatch_battery(battery, pv_kw, load, step_h=step_h, month=month).discharge_kw
-        dc_kwh = float(first.sum()) * step_h / battery.discharge_efficiency
-        life = battery.life(dc_kwh / battery.capacity_kwh * 8760.0 / (len(load) * step_h))
-        grid_import, grid_export, _ = _with_battery(battery.aged(life.mean_soh), load, pv_kw, month, step_h)
-    step_h = constants.step_h
-    peaks = np.empty(len(constants.month_starts))
+    if battery.standby_w > 0.0:
+        load = load + battery.standby_w / 1000.0
+    step_h, month = constants.step_h, constants.month_of_step
+    first = _dispatch_battery(battery, pv_kw, load, step_h=step_h, month=month).discharge_kw
+    dc_kwh = float(first.sum()) * step_h / battery.discharge_efficiency
+    life = battery.life(dc_kwh / battery.capacity_kwh * 8760.0 / (len(load) * step_h))
+    grid_import, grid_export, _ = _with_battery(battery.aged(life.mean_soh), load, pv_kw, month, step_h)
     import_cost, export_value = _priced_peaks(grid_import, grid_export, constants.prices, constants.month_starts,
                                               peaks)
-    peaks.flags.writeable = False  # a building's rows share the year (mgwsim.batch.city._array_year)
-    year = PlantYear(*sums[:15], float(grid_import.sum()) * step_h, float(grid_export.sum()) * step_h,
-                     import_cost * step_h, export_value * step_h, float(pv_kw.sum()) * step_h, sums[15], peaks)
+    year = _year(sums, float(grid_import.sum()), float(grid_export.sum()), import_cost, export_value,
+                 float(pv_kw.sum()), peaks, step_h)
     return year, Exchange(float(load.sum()) * step_h, 0.0 if ev_kw is None else float(ev_kw.sum()) * step_h, life)
+
+
+def _year(sums: tuple, import_kw: float, export_kw: float, import_cost: float, export_value: float, pv_kw: float,
+          peaks: np.ndarray, step_h: float) -> PlantYear:
+    """The :class:`PlantYear` of the plant's ``sums`` and the connection's sums over the steps (powers [kW],
+    import cost and export value [kW·EUR/kWh]) × ``step_h``, with the monthly ``peaks`` (made read-only: a
+    building's rows share the year, :func:`mgwsim.batch.city._array_year`)."""
+    peaks.flags.writeable = False
+    return PlantYear(*sums[:15], import_kw * step_h, export_kw * step_h, import_cost * step_h, export_value * step_h,
+                     pv_kw * step_h, sums[15], peaks)
+
+
+_NO_CARS = np.zeros(0)
+"""The cars' charging of :func:`_exchange_pass` when there are none."""
+
+
+@njit
+def _exchange_pass(plant_kw, other_kw, ev_kw, pv, prices, month_starts, peaks):
+    """A year behind the connection without a battery, in one pass over the steps: load = plant + other (+ cars,
+    when ``ev_kw`` is not empty), import = max(load − PV, 0), export = max(PV − load, 0) per step [kW] (as
+    ``np.maximum`` gives them, NaN kept), each month's highest import into ``peaks``
+    (:func:`_priced_peaks`); returns the sums over the steps (import, export [kW], import cost, export value
+    [kW·EUR/kWh], PV, load, cars [kW]).
+
+    The same per-step arithmetic as :func:`grid_year` with a battery; its sums run step after step, where numpy
+    adds pairwise (the sums agree to rounding, ~1e-15 of their size)."""
+    n, n_months, cars = plant_kw.shape[0], month_starts.shape[0], ev_kw.shape[0] > 0
+    import_sum = export_sum = import_cost = export_value = pv_sum = load_sum = ev_sum = peak = 0.0
+    m, next_month = -1, 0
+    for i in range(n):
+        load = plant_kw[i] + other_kw[i]
+        if cars:
+            load = load + ev_kw[i]
+            ev_sum += ev_kw[i]
+        short, surplus = load - pv[i], pv[i] - load
+        grid_import = short if short >= 0.0 or short != short else 0.0
+        grid_export = surplus if surplus >= 0.0 or surplus != surplus else 0.0
+        if i == next_month:  # the month's first step
+            m += 1
+            next_month = month_starts[m + 1] if m + 1 < n_months else n
+            peak = grid_import
+        elif grid_import > peak or grid_import != grid_import:
+            peak = grid_import
+        peaks[m] = peak
+        import_sum += grid_import
+        export_sum += grid_export
+        import_cost += grid_import * prices[i]
+        export_value += grid_export * prices[i]
+        pv_sum += pv[i]
+        load_sum += load
+    return import_sum, export_sum, import_cost, export_value, pv_sum, load_sum, ev_sum
 
 
 def _dispatch_battery(battery, pv, load, *, step_h: float, month):
@@ -264,17 +321,6 @@ def _dispatch_battery(battery, pv, load, *, step_h: float, month):
     from mgwsim.battery import dispatch_battery
 
     return dispatch_battery(battery, pv, load, step_h=step_h, month=month)
-
-
-@njit
-def _split_exchange(load, pv, grid_import, grid_export):
-    """``grid_import`` = max(load − PV, 0) and ``grid_export`` = max(PV − load, 0) per step [kW], as
-    ``np.maximum`` gives them (NaN kept), in one pass."""
-    for i in range(load.shape[0]):
-        short = load[i] - pv[i]
-        surplus = pv[i] - load[i]
-        grid_import[i] = short if short >= 0.0 or short != short else 0.0
-        grid_export[i] = surplus if surplus >= 0.0 or surplus != surplus else 0.0
 
 
 @njit

@@ -34,6 +34,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+from scipy.fft import irfft, next_fast_len, rfft
 from scipy.signal import fftconvolve
 from scipy.special import erf, exp1
 
@@ -206,14 +207,21 @@ def _erfint(x):
     return x * erf(x) - (1.0 - np.exp(-x * x)) / math.sqrt(math.pi)
 
 
-def _fls_integrand(s, distance, count, depth_m, buried_m, radial=None):
-    """Field-mean integrand of the finite line source in s [1/m] (see :func:`borefield_g_function`); ``radial``:
-    :func:`_radial_sum` of the field's boreholes at ``s`` when known."""
-    h, d2 = depth_m, 2.0 * buried_m
-    axial = 2.0 * _erfint(h * s) - (_erfint((d2 + 2.0 * h) * s) - 2.0 * _erfint((d2 + h) * s) + _erfint(d2 * s))
+def _fls_integrand(s, distance, count, depth_m, buried_m, radial=None, axial=None):
+    """Field-mean integrand of the finite line source in s [1/m] (see :func:`borefield_g_function`); ``radial``
+    and ``axial``: :func:`_radial_sum` of the field's boreholes and :func:`_axial_factor` at ``s`` when known."""
+    if axial is None:
+        axial = _axial_factor(s, depth_m, buried_m)
     if radial is None:
         radial = _radial_sum(s, distance, count)
-    return radial * axial / (2.0 * h * s * s)
+    return radial * axial / (2.0 * depth_m * s * s)
+
+
+def _axial_factor(s, depth_m, buried_m):
+    """2 I(Hs) - I((2D+2H)s) + 2 I((2D+H)s) - I(2Ds) [m] at each s [1/m] (the axial factor of
+    :func:`borefield_g_function`'s finite line source, I = :func:`_erfint`)."""
+    h, d2 = depth_m, 2.0 * buried_m
+    return 2.0 * _erfint(h * s) - (_erfint((d2 + 2.0 * h) * s) - 2.0 * _erfint((d2 + h) * s) + _erfint(d2 * s))
 
 
 def _radial_sum(s, distance, count):
@@ -288,7 +296,8 @@ class _HourlyGrid:
     """What :func:`borefield_g_function` computes for the hours 1..N before it sees a field, kept per ground and
     borehole radius (:func:`_hourly_grid`): ln s at every hour (their logarithms cost more than the integral), the
     integration grid, where each hour falls in it (``np.interp``'s interval and offset, :meth:`folded`) and the
-    radial factor of each layout of boreholes (:func:`_radial_sum`; a city's fields repeat a few layouts)."""
+    radial factor of each layout of boreholes (:func:`_radial_sum`; a city's fields repeat a few layouts) and the
+    axial factor of each borehole depth (:func:`_axial_factor`; a city's boreholes share one depth)."""
 
     def __init__(self, alpha: float, n_hours: int, radius_m: float):
         t_s = np.arange(1, n_hours + 1, dtype=float) * _SECONDS_PER_HOUR
@@ -305,6 +314,7 @@ class _HourlyGrid:
             if array is not None:
                 array.flags.writeable = False
         self._radial: dict = {}
+        self._axial: dict = {}
 
     def radial(self, distance: np.ndarray, count: np.ndarray) -> np.ndarray:
         """:func:`_radial_sum` at this grid's s for a field's borehole distances and counts, kept (64 layouts)."""
@@ -314,6 +324,17 @@ class _HourlyGrid:
             if len(self._radial) >= 64:
                 self._radial.clear()
             found = self._radial[key] = _radial_sum(self.s, distance, count)
+            found.flags.writeable = False
+        return found
+
+    def axial(self, depth_m: float, buried_m: float) -> np.ndarray:
+        """:func:`_axial_factor` at this grid's s for boreholes of ``depth_m`` buried ``buried_m`` [m], kept (64)."""
+        key = (depth_m, buried_m)
+        found = self._axial.get(key)
+        if found is None:
+            if len(self._axial) >= 64:
+                self._axial.clear()
+            found = self._axial[key] = _axial_factor(self.s, depth_m, buried_m)
             found.flags.writeable = False
         return found
 
@@ -375,11 +396,11 @@ def _finite_g(borefield: Borefield, log_s: np.ndarray, s_low: float) -> np.ndarr
 
 def _integral_above(borefield: Borefield, u: np.ndarray, s: np.ndarray, grid: _HourlyGrid | None = None) -> np.ndarray:
     """The field-mean finite-line integral from each ln s = ``u`` to the grid's end (trapezoids on ``u``, s =
-    ``s``), as :func:`borefield_g_function` reads g from it; with a ``grid``, its kept radial factor."""
+    ``s``), as :func:`borefield_g_function` reads g from it; with a ``grid``, its kept radial and axial factors."""
     distance, count = borefield.pair_distances()
-    radial = None if grid is None else grid.radial(distance, count)
-    f = _fls_integrand(s, distance, count, borefield.depth_m, borefield.buried_depth_m, radial) * s / \
-        borefield.n_boreholes
+    depth, buried = borefield.depth_m, borefield.buried_depth_m
+    radial, axial = (None, None) if grid is None else (grid.radial(distance, count), grid.axial(depth, buried))
+    f = _fls_integrand(s, distance, count, depth, buried, radial, axial) * s / borefield.n_boreholes
     tail = np.concatenate(([0.0], np.cumsum(0.5 * (f[1:] + f[:-1]) * np.diff(u))))
     return tail[-1] - tail  # ∫ from u to u_max
 
@@ -451,10 +472,27 @@ def _last_year_folded(borefield: Borefield, load: np.ndarray, years: int, model:
     """
     n = load.size
     q_w_m = load * 1000.0 / borefield.total_length_m
-    lags = _folded_pulse(borefield, years, n, model)
-    wall_drop = fftconvolve(q_w_m, lags)[n - 1:2 * n - 1] / (2.0 * math.pi * borefield.ground_conductivity_w_mk)
+    size, spectrum = _folded_spectrum(borefield, years, n, model)
+    wall_drop = irfft(rfft(q_w_m, size) * spectrum, size)[n - 1:2 * n - 1] / (
+        2.0 * math.pi * borefield.ground_conductivity_w_mk)
     return np.ascontiguousarray(borefield.undisturbed_ground_degc - q_w_m * borefield.borehole_resistance_mk_w
                                 - wall_drop)
+
+
+@lru_cache(maxsize=16)
+def _folded_spectrum(borefield: Borefield, years: int, n: int, model: str) -> tuple[int, np.ndarray]:
+    """(FFT length, real FFT of the folded pulse response of :func:`_folded_pulse` at that length), kept per field.
+
+    :func:`_last_year_folded` needs only the lags n - 1 .. 2n - 2 of the linear convolution of the n loads with the
+    2n - 1 pulse values (length 3n - 2). A circular convolution of length L >= 2n - 1 adds lag i + L to lag i,
+    and i + L >= 3n - 2 lies beyond the convolution for every i >= n - 1: those lags are exact. So one FFT of
+    the load and one inverse per call, the pulse's kept (the convolution theorem; Press et al. 2007, *Numerical
+    Recipes*, 3rd ed., 13.1), where :func:`scipy.signal.fftconvolve` pads to 3n - 2 and transforms both.
+    """
+    size = next_fast_len(2 * n - 1, real=True)
+    spectrum = rfft(_folded_pulse(borefield, years, n, model), size)
+    spectrum.flags.writeable = False
+    return size, spectrum
 
 
 @lru_cache(maxsize=16)
