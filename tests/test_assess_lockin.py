@@ -275,7 +275,8 @@ def test_hot_water_below_setpoint_fails(run):
 @pytest.mark.parametrize(("peak_kw", "status", "shown"), [
     (95.0, "pass", "100 kVA fits"),        # exactly the connection: it fits
     (95.38, "warn", "101 kVA exceeds"),    # 100.4 kVA: never "the peak of 100 kVA exceeds the existing 100 kVA"
-    (94.9, "pass", "99 kVA fits"),         # 99.9 kVA, rounded down: it fits
+    (94.9, "pass", "100 kVA fits"),        # 99.9 kVA: rounded up, as the smallest-connection table shows it
+    (91.2, "pass", "96 kVA fits"),         # 96.0 kVA (float noise above it): 96, not 97
     (121.3, "warn", "128 kVA exceeds"),
 ])
 def test_connection_sentence_never_says_a_peak_exceeds_its_equal(peak_kw, status, shown):
@@ -284,6 +285,18 @@ def test_connection_sentence_never_says_a_peak_exceeds_its_equal(peak_kw, status
     need, existing = re.search(r"peak of (\d+) kVA \w+ the existing (\d+) kVA", check.sentence).groups()
     assert (int(need) > int(existing)) == (status == "warn")
     assert shown.split()[0] + " kVA" in check.sentence_nl
+
+
+def test_connection_sentence_rounds_as_the_smallest_connection_and_never_above_the_rating():
+    """A need that fits reads as the whole kVA it needs (the smallest-connection table's rounding), unless that whole
+    kVA is above a fractional rating (3 x 63 A at 400 V: 43.6 kVA), where it reads as the rating."""
+    from mgwsim.electric import whole_kva
+
+    assert "The peak of 37 kVA fits" in connection_capacity(34.3, 100.0).sentence  # 36.1 kVA
+    assert whole_kva(34.3 / 0.95) == 37
+    fits = connection_capacity(41.0, 43.6)  # 43.16 kVA
+    assert fits.status == "pass" and "The peak of 43.6 kVA fits the existing 43.6 kVA connection." == fits.sentence
+    assert "De piek van 43,6 kVA past" in fits.sentence_nl
 
 
 def test_connection_sentence_in_dutch_numbers():

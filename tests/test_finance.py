@@ -314,12 +314,16 @@ def test_cabin_investments_from_mv_tariff():
 
 
 def test_a_connection_upgrade_at_the_dsos_prices():
-    """100 -> 128 kVA: the '> 100 kVA' studies (310.99 + 622.00 EUR) and 5,000 EUR works + 19 EUR/kVA x 27.7 kVA."""
+    """100 -> 128 kVA for a need of 127.3 kVA: the '> 100 kVA' studies (310.99 + 622.00 EUR) and 5,000 EUR works +
+    19 EUR/kVA x 28 kVA, the whole kVA ordered (as the label and the connection check say)."""
     works = load_connection_costs()
-    studies, upgrade = connection_upgrade_investments(works, 100.0, 127.7)
+    studies, upgrade = connection_upgrade_investments(works, 100.0, 127.3)
     assert studies.capex_eur == pytest.approx(932.99) and studies.one_off
-    assert upgrade.capex_eur == pytest.approx(5000.0 + 19.0 * 27.7) and upgrade.capex_eur == pytest.approx(5526.30)
+    assert upgrade.capex_eur == pytest.approx(5000.0 + 19.0 * 28.0) and upgrade.capex_eur == pytest.approx(5532.0)
     assert upgrade.name == "grid connection upgrade 100 -> 128 kVA" and not upgrade.one_off
+    _, rated = connection_upgrade_investments(works, 43.6, 60.2)  # 3 x 63 A at 400 V: its decimal kept
+    assert rated.name == "grid connection upgrade 43.6 -> 61 kVA" and rated.capex_eur == pytest.approx(5000.0 + 19.0 * 17.4)
+    assert connection_upgrade_investments(works, 100.0, 95.0 / 0.95) == []  # 100 kVA to float noise: it fits
     assert upgrade.lifetime_years == 40 and {studies.vat_class, upgrade.vat_class} == {"renovation"}
     assert "Fluvius Antwerpen tariff list for 2019" in studies.source and "(2012)" in upgrade.source
     small_studies, small = connection_upgrade_investments(works, 60.0, 90.0)  # up to 100 kVA: the smaller studies

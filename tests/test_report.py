@@ -1609,6 +1609,11 @@ def test_the_subsidy_application_takes_its_numbers_from_the_study(studies, repor
     assert s["co2_saved_t"] == pytest.approx(table.loc[ref, "co2_t"] - table.loc[name, "co2_t"])
     assert s["investment_eur"] == pytest.approx(table.loc[name, "investment_eur"])
     assert "heat_pumps" in s["techniques"] and len(s["techniques"]) >= 2
+    # what the investment buys is listed: the new hot-water tank, and the roof insulation a "roof first" variant
+    # does now (a reviewer found both priced in the grant base but missing from the list)
+    bought = {item.name for item in demo.result(name).investments}
+    assert "dhw_tank" in s["techniques"] and any(n.startswith("hot-water tank") for n in bought)
+    assert ("emitters" in s["techniques"]) == (demo.result(name).variant.emitter_upgrade is not None)
     page = _parse(reports["demo_nl"].html)
     text = page.section_text("application")
     for phase in s["phases"]["study"] + s["phases"]["works"]:
@@ -1617,6 +1622,8 @@ def test_the_subsidy_application_takes_its_numbers_from_the_study(studies, repor
             assert format_eur(phase.cap_eur, "nl") in text
     assert format_eur(s["gap_before_grants_eur"], "nl") in text
     assert "Monitoringplan in het kort" in text and "Combinatie van technieken" in text
+    if demo.result(name).variant.envelope_now:  # the demo recommends insulating the roof first
+        assert re.search(r"Combinatie van technieken.*Dakisolatie \([\d.]+ m²\)", text)
 
 
 def test_the_applications_monitoring_plan_is_the_studys_plan(studies, reports):

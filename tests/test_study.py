@@ -194,7 +194,8 @@ def test_the_reference_and_a_hybrid_buy_their_boiler_when_the_existing_one_is_du
 
 
 def test_the_connection_upgrade_is_bought_once_the_peak_exceeds_the_connection():
-    """100 kVA at cos phi 0.95 carries 95 kW; 95.1 kW needs 100.1 kVA: the '> 100 kVA' studies, 5,000 EUR + 19 EUR/kVA."""
+    """100 kVA at cos phi 0.95 carries 95 kW; 95.1 kW needs 100.1 kVA, so 101 kVA are ordered: the '> 100 kVA' studies,
+    5,000 EUR + 19 EUR/kVA."""
     costs = load_cost_table()
     electric = Variant("electric", Plant(_cascade(60.0), HotWater(Tank(1500.0, 55.0, 75.0)), Tank(2000.0),
                                          Backup("electric", 100.0)))
@@ -205,9 +206,8 @@ def test_the_connection_upgrade_is_bought_once_the_peak_exceeds_the_connection()
         return {i.name: i.capex_eur for i in items if i.name.startswith("grid connection")}
 
     assert grid(95.0) == {}
-    added_kva = 95.1 / 0.95 - 100.0
-    assert grid(95.1) == {"grid connection upgrade: DSO studies (100 kVA)": pytest.approx(310.99 + 622.00),
-                          "grid connection upgrade 100 -> 100 kVA": pytest.approx(5000.0 + 19.0 * added_kva)}
+    assert grid(95.1) == {"grid connection upgrade: DSO studies (101 kVA)": pytest.approx(310.99 + 622.00),
+                          "grid connection upgrade 100 -> 101 kVA": pytest.approx(5000.0 + 19.0 * 1.0)}
     assert list(grid(300.0)) == ["grid connection: 316 kVA needed, above the 250 kVA a low-voltage connection gives: "
                                  "this variant needs a medium-voltage connection with its own cabin (not priced on low "
                                  "voltage; study it with connection='mv')"]
@@ -274,12 +274,12 @@ def test_the_connection_check_can_say_the_upgrade_is_included():
     items = variant_investments(Variant("electric", Plant(_cascade(60.0), backup=Backup("electric", 100.0))),
                                 load_cost_table(), peak_import_kw=121.3, existing_connection_kva=100.0)
     cost = connection_upgrade_eur(items)
-    assert cost == pytest.approx(310.99 + 622.00 + 5000.0 + 19.0 * (121.3 / 0.95 - 100.0))  # 6,459 EUR by hand
+    assert cost == pytest.approx(310.99 + 622.00 + 5000.0 + 19.0 * (128 - 100.0))  # 127.7 kVA: 128 ordered, by hand
     check = connection_capacity(121.3, 100.0, upgrade_cost_eur=cost)
     assert check.status == "warn" and check.sentence == (
         "The peak of 128 kVA exceeds the existing 100 kVA connection: the low-voltage reinforcement at Fluvius's "
-        "connection prices (EUR 6,459 excl. VAT) is included in the investment.")
-    assert "(€ 6.459 excl. btw) zit in de investering" in check.sentence_nl
+        "connection prices (EUR 6,465 excl. VAT) is included in the investment.")
+    assert "(€ 6.465 excl. btw) zit in de investering" in check.sentence_nl
     assert "ask Fluvius" in connection_capacity(121.3, 100.0).sentence  # without a cost: the old advice
     assert connection_upgrade_eur(variant_investments(Variant("electric", Plant(_cascade(60.0), backup=Backup(
         "electric", 100.0))), load_cost_table())) is None

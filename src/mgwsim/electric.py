@@ -10,6 +10,8 @@ their own basis.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -31,6 +33,13 @@ power-factor correction stay above it; an installation below it pays for the rea
 one constant for every kW → kVA of a connection in mgwsim (the low-voltage check and upgrade, the
 medium-voltage cabin, the smallest-connection search). The medium-voltage *access power* is not
 converted: Fluvius bills it in kW (see :func:`mgwsim.tariffs.annual_bill`)."""
+
+
+def whole_kva(apparent_kva: float) -> int:
+    """An apparent power [kVA] as the whole kVA a connection must offer to carry it: rounded up, within 1e-9 kVA
+    of float noise (95 kW / 0.95 is 100 kVA, not 101). The one rounding of every kVA the study shows or orders
+    (the connection check, the low-voltage upgrade, the smallest connection), so that they agree."""
+    return math.ceil(float(apparent_kva) - 1e-9)
 
 
 def apparent_power_kva(active_kw: float) -> float:

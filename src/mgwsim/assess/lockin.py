@@ -23,7 +23,6 @@ assumption) is listed in ``docs/lock_in.md``.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -32,7 +31,7 @@ from mgwsim._format import format_number, format_share, share_decimals
 from mgwsim.assess.checks import CheckResult, worst_status
 from mgwsim.assess.fgas import refrigerant_check
 from mgwsim.building.dhw import LegionellaRules
-from mgwsim.electric import CONNECTION_POWER_FACTOR
+from mgwsim.electric import CONNECTION_POWER_FACTOR, whole_kva
 from mgwsim.errors import InputError, check_choice, check_fraction, check_number, check_positive, check_series
 from mgwsim.system.plant import HeatPumpCascade, Plant
 from mgwsim.timestep import step_hours
@@ -626,11 +625,11 @@ def connection_capacity(
     pf = check_number(power_factor, "power_factor", owner=owner, low=0.5, high=1.0)
     mv = check_positive(mv_threshold_kva, "mv_threshold_kva", owner=owner, unit="kVA")
     need = peak / pf
-    if need <= existing:
-        shown, cap = _kva(need, "down"), _kva(existing, "exact")
+    if need <= existing + 1e-9:
+        shown, cap = _kva_that_fits(need, existing), _kva(existing, "exact")
         return _check("connection_capacity", "pass", need, "kVA", existing,
                       f"The peak of {shown} kVA fits the existing {cap} kVA connection.",
-                      f"De piek van {_kva(need, 'down', 'nl')} kVA past in de bestaande aansluiting van "
+                      f"De piek van {_kva_that_fits(need, existing, 'nl')} kVA past in de bestaande aansluiting van "
                       f"{_kva(existing, 'exact', 'nl')} kVA.")
     over, over_nl = _kva(need, "up"), _kva(need, "up", "nl")
     cap, cap_nl = _kva(existing, "exact"), _kva(existing, "exact", "nl")
@@ -657,12 +656,19 @@ def connection_capacity(
 
 
 def _kva(value: float, rounding: str, language: str = "en") -> str:
-    """Apparent power [kVA] in whole kVA, rounded ``"down"`` (a peak that fits), ``"up"`` (a peak
-    that exceeds: 100.2 kVA reads "101 kVA", never "100 kVA exceeds 100 kVA") or ``"exact"`` (a
-    connection's rating, its decimals kept)."""
+    """Apparent power [kVA] in whole kVA rounded ``"up"`` (:func:`mgwsim.electric.whole_kva`, the connection
+    it needs, as the smallest-connection table shows it: 100.2 kVA reads "101 kVA", never "100 kVA exceeds
+    100 kVA") or ``"exact"`` (a connection's rating, its decimals kept)."""
     if rounding == "exact":
         return format_number(value, language, next((d for d in range(2) if round(value, d) == value), 2))
-    return format_number(math.floor(value) if rounding == "down" else math.ceil(value), language)
+    return format_number(whole_kva(value), language)
+
+
+def _kva_that_fits(need: float, existing: float, language: str = "en") -> str:
+    """A need [kVA] that fits ``existing`` [kVA], rounded up as :func:`_kva` does unless that would read above the
+    rating (a need of 43.2 kVA on a 43.6 kVA connection, 3 × 63 A at 400 V, reads "43.6 kVA", not "44 kVA fits
+    43.6 kVA")."""
+    return _kva(need, "up", language) if whole_kva(need) <= existing else _kva(existing, "exact", language)
 
 
 # ---------------------------------------------------------------------------------------

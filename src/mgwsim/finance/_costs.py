@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from mgwsim._data import data_path
+from mgwsim.electric import whole_kva
 from mgwsim.errors import DataError, InputError, check_choice, check_number
 
 COST_COLUMNS = (
@@ -397,7 +398,8 @@ def connection_upgrade_investments(costs: ConnectionCosts, existing_kva: float, 
 
     Nothing when the need fits. Otherwise the DSO's orienting and detailed studies (one-off;
     the "> 100 kVA" fees when ``needed_kva`` > :data:`STUDY_FEE_STEP_KVA`) and the upgrade
-    itself, ``lv_works_eur + lv_capacity_eur_per_kva x (needed - existing)``, an asset of
+    itself to the whole kVA that carries the need (:func:`mgwsim.electric.whole_kva`: 127.3 kVA orders 128 kVA),
+    ``lv_works_eur + lv_capacity_eur_per_kva x (that kVA - existing)``, an asset of
     ``connection_lifetime_years`` (linear residual value, as the MV connection). Above
     ``lv_max_kva`` a low-voltage connection cannot carry the need: one item of 0 EUR says
     that the variant needs a medium-voltage connection (study it with ``connection="mv"``).
@@ -405,26 +407,32 @@ def connection_upgrade_investments(costs: ConnectionCosts, existing_kva: float, 
     owner = "connection_upgrade_investments"
     existing = check_number(existing_kva, "existing_kva", owner=owner, low=0.0, low_inclusive=False, unit="kVA")
     needed = check_number(needed_kva, "needed_kva", owner=owner, low=0.0, unit="kVA")
-    if needed <= existing:
+    if needed <= existing + 1e-9:  # (the connection check's tolerance)
         return []
+    ordered = whole_kva(needed)
     life = int(round(costs["connection_lifetime_years"]))
     lv_max = costs["lv_max_kva"]
     if needed > lv_max:
-        name = (f"grid connection: {needed:.0f} kVA needed, above the {lv_max:.0f} kVA a low-voltage connection "
+        name = (f"grid connection: {ordered} kVA needed, above the {lv_max:.0f} kVA a low-voltage connection "
                 "gives: this variant needs a medium-voltage connection with its own cabin (not priced on low "
                 "voltage; study it with connection='mv')")
         return [Investment(name, 0.0, life, source=costs.source("lv_max_kva"), one_off=True)]
     tier = "upto_100kva" if needed <= STUDY_FEE_STEP_KVA else "above_100kva"
     studies = [f"lv_orienting_study_{tier}_eur", f"lv_detailed_study_{tier}_eur"]
-    upgrade = costs["lv_works_eur"] + costs["lv_capacity_eur_per_kva"] * (needed - existing)
+    upgrade = costs["lv_works_eur"] + costs["lv_capacity_eur_per_kva"] * (ordered - existing)
     return [
-        Investment(f"{CONNECTION_UPGRADE_PREFIX}: DSO studies ({needed:.0f} kVA)", sum(costs[key] for key in studies),
+        Investment(f"{CONNECTION_UPGRADE_PREFIX}: DSO studies ({ordered} kVA)", sum(costs[key] for key in studies),
                    life, source="; ".join(costs.source(key) for key in studies), vat_class=costs.vat_class(studies[0]),
                    one_off=True),
-        Investment(f"{CONNECTION_UPGRADE_PREFIX} {existing:.0f} -> {needed:.0f} kVA", upgrade, life,
+        Investment(f"{CONNECTION_UPGRADE_PREFIX} {_kva_text(existing)} -> {ordered} kVA", upgrade, life,
                    source=f"{costs.source('lv_works_eur')}; {costs.source('lv_capacity_eur_per_kva')}",
                    vat_class=costs.vat_class("lv_works_eur")),
     ]
+
+
+def _kva_text(kva: float) -> str:
+    """A connection's rating [kVA] as the cost item names it: whole kVA as an integer, else one decimal (43.6)."""
+    return f"{kva:.0f}" if float(kva).is_integer() else f"{kva:.1f}"
 
 
 _CLOSURES_KEPT = 64

@@ -130,15 +130,17 @@ COMPONENTS = ("grid", "meter", "pv", "battery", "ev", "heat_pumps", "dhw_heat_pu
 
 def connection_kva(result, name: str) -> tuple[str, float]:
     """The connection after the works [kVA], as the study prices it (:func:`mgwsim.study.costs.variant_investments`):
-    ("lv", max(existing, peak / cos φ)) or ("mv", max(peak / cos φ, the MV tariff's minimum connection)), cos φ
+    ("lv", the existing one, or the whole kVA the peak / cos φ needs above it, :func:`mgwsim.electric.whole_kva`)
+    or ("mv", max(peak / cos φ, the MV tariff's minimum connection)), cos φ
     :data:`mgwsim.electric.CONNECTION_POWER_FACTOR`."""
-    from mgwsim.electric import apparent_power_kva
+    from mgwsim.electric import apparent_power_kva, whole_kva
 
     vr, inputs = result.result(name), result.inputs
     need = apparent_power_kva(float(result.table.loc[name, "peak_import_kw"]))
     if vr.variant.connection == "mv":
         return "mv", max(need, float(inputs.tariff("mv", dynamic=False).params.get("connection_min_kva", 0.0)))
-    return "lv", max(float(inputs.existing_connection_kva), need)
+    existing = float(inputs.existing_connection_kva)
+    return "lv", existing if need <= existing + 1e-9 else float(whole_kva(need))
 
 
 def diagram_components(result, name: str, language: str) -> dict[str, str]:
@@ -300,6 +302,27 @@ def application_variant(result) -> tuple[str, bool]:
     return (recommended, True) if recommended is not None else (result.detail_variant, False)
 
 
+def _techniques(result, name: str) -> list[str]:
+    """The components of ``name``'s diagram (:func:`diagram_components`) that its investment buys: all but the
+    grid, the meter and the gas connection, and the emitters only when they are upgraded (the hot-water tank is
+    new, as its investments show)."""
+    upgraded = result.result(name).variant.emitter_upgrade is not None
+    return [k for k in diagram_components(result, name, "en")
+            if k not in ("grid", "meter", "gas") and (k != "emitters" or upgraded)]
+
+
+def _envelope_works(result, name: str, language: str) -> list[str]:
+    """The envelope works ``name`` does now (``Variant.envelope_now``), as the summary names them, as list items."""
+    from mgwsim.report.summary import works_now
+    from mgwsim.study.costs import envelope_now_investments
+
+    variant, inputs = result.result(name).variant, result.inputs
+    if not variant.envelope_now:
+        return []
+    items = envelope_now_investments(variant.envelope_now, inputs.building, inputs.cost_table)
+    return [works[:1].upper() + works[1:] for works in (works_now(i.name, language) for i in items)]
+
+
 def application_summary(result) -> dict:
     """The numbers of the subsidy application for :func:`application_variant`, all from the study result:
     ``phases`` {"study": [Phase], "works": [Phase]}, ``investment_eur`` (excl. VAT, year 0),
@@ -308,7 +331,7 @@ def application_summary(result) -> dict:
     ``co2_saved_t`` (per year) and ``co2_avoided_t`` (over the horizon), the EPC indicator of the reference and
     the variant (``epc_reference_kwh_m2``, ``epc_variant_kwh_m2``), the works grant's payments per year
     (``works_by_year_eur``), ``techniques`` (the components of
-    the diagram beyond meter, grid and gas), ``checks`` (the lock-in checks where the decision judges them).
+    the diagram the variant buys: :func:`_techniques`), ``checks`` (the lock-in checks where the decision judges them).
     """
     name, recommended = application_variant(result)
     case, vr, ref = result.case(name), result.result(name), result.reference
@@ -336,8 +359,7 @@ def application_summary(result) -> dict:
         "epc_reference_kwh_m2": float(table.loc[ref.variant.name, "epc_kwh_m2"]),
         "epc_variant_kwh_m2": float(table.loc[name, "epc_kwh_m2"]),
         "works_by_year_eur": dict(sorted(case.subsidies.by_year("works").items())),
-        "techniques": [k for k in diagram_components(result, name, "en") if k not in ("grid", "meter", "gas", "emitters",
-                                                                                        "dhw_tank")],
+        "techniques": _techniques(result, name),
         "checks": checks,
     }
 
@@ -382,7 +404,9 @@ def application_html(result, language: str) -> str:
                        [[k, (v, "num")] for k, v in facts], attrs='id="application-facts"')
     names = diagram_components(result, name, language)
     body += (f"<h3>{escape(t('app_techniques', language))}</h3><ul id=\"application-techniques\">"
-             + "".join(f'<li data-component="{k}">{escape(names[k])}</li>' for k in s["techniques"]) + "</ul>")
+             + "".join(f'<li data-component="{k}">{escape(names[k])}</li>' for k in s["techniques"])
+             + "".join(f'<li data-component="envelope">{escape(w)}</li>' for w in _envelope_works(result, name, language))
+             + "</ul>")
     body += f"<h3>{escape(t('app_lock_in', language))}</h3>"
     passed = sum(c.status == "pass" for c in s["checks"])
     body += f'<p>{escape(t("app_lock_in_note", language, passed=passed, n=len(s["checks"])))}</p>'

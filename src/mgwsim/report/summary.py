@@ -188,7 +188,7 @@ def conditions_paragraph(result, language: str, path_year: int | None) -> Paragr
         path_year=path_year))
 
 
-def _works_now(item: str, language: str) -> str:
+def works_now(item: str, language: str) -> str:
     """An envelope item done now ("roof insulation now (363 m2)") as works in words: "roof insulation (363 m²)"."""
     from mgwsim.report.text import _ENVELOPE_NL
 
@@ -211,7 +211,7 @@ def envelope_now_paragraph(result, name: str, language: str) -> Paragraph | None
     now = envelope_now_investments(variant.envelope_now, inputs.building, inputs.cost_table)
     later = advanced_step_investments(variant.envelope_now, inputs.renovation_path, inputs.building,
                                       inputs.cost_table)
-    items = [_works_now(i.name, language) for i in now]
+    items = [works_now(i.name, language) for i in now]
     years = sorted({int(inputs.install_year) + i.first_year for i in later})
     return Paragraph("envelope_now", s.envelope_now(language, name=variant.label(language), items=items,
                                                     cost_eur=sum(i.capex_eur for i in now), years=years))
@@ -607,7 +607,7 @@ def plain_advice(result, language: str) -> Paragraph:
             from mgwsim.study.costs import envelope_now_investments
 
             inputs = result.inputs
-            works = [_works_now(i.name, language) for i in envelope_now_investments(
+            works = [works_now(i.name, language) for i in envelope_now_investments(
                 variant.envelope_now, inputs.building, inputs.cost_table)]
             design += {"en": ", and {} now, with the heat pumps", "nl": ", en {} nu, samen met de warmtepompen"}[
                 language].format(s.join_words(works, language))

@@ -831,9 +831,10 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "amount_as_much": ("as much", "evenveel"),
     # --- what was compared, what is recommended, why
     "compared": (
-        "This study compares {n} variants for {building} with the reference: {reference}. The variants are: {names}.",
-        "Deze studie vergelijkt {n} varianten voor {building} met de referentie: {reference}. De varianten zijn: "
-        "{names}."),
+        "This study compares {n} variants for the building ‘{building}’ with the reference: {reference}. The variants "
+        "are: {names}.",
+        "Deze studie vergelijkt {n} varianten voor het gebouw ‘{building}’ met de referentie: {reference}. De varianten "
+        "zijn: {names}."),
     "recommended": ("Recommended: {name}.", "Aanbevolen: {name}."),
     "none_recommended": ("No variant is recommended: none meets every condition below.",
                          "Er wordt geen variant aanbevolen: geen enkele voldoet aan alle voorwaarden hieronder."),
@@ -1715,14 +1716,14 @@ CONNECTION_SECTION_LABELS: dict[str, tuple[str, str]] = {
         "work under the cap: hot water first, the buffer charged ahead of the capped hours and the rooms warmed up to "
         "{band} K ahead of them so that the building's mass carries them. The smallest cap is found by bisection "
         "(to {tol} kW) at which the rooms stay comfortable: at most {share} of the heating hours more than 1 K below "
-        "the setpoint (EN 15251:2007, Annex G), hot water always delivered. The connection is the cap over "
-        "cos φ {pf} [kVA].",
+        "the setpoint (EN 16798-1:2019, which took the criterion over from EN 15251:2007, Annex G), hot water always "
+        "delivered. The connection is the cap over cos φ {pf} [kVA].",
         "Hoe klein kan de netaansluiting zijn? Voor {variants} wordt de afname van het net begrensd, en werken de "
         "warmtepompen onder die grens: eerst warm water, het buffervat vooraf geladen en de kamers tot {band} K "
         "voorverwarmd voor de begrensde uren, zodat de massa van het gebouw ze overbrugt. De kleinste grens waarbij "
         "het comfort blijft, wordt gezocht door halvering (tot op {tol} kW): hoogstens {share} van de stookuren meer "
-        "dan 1 K onder het setpoint (EN 15251:2007, bijlage G), warm water altijd geleverd. De aansluiting is die "
-        "grens gedeeld door cos φ {pf} [kVA]."),
+        "dan 1 K onder de insteltemperatuur (EN 16798-1:2019, dat het criterium overnam uit EN 15251:2007, bijlage G), "
+        "warm water altijd geleverd. De aansluiting is die grens gedeeld door cos φ {pf} [kVA]."),
     "conn_backup_rule": (
         "A variant with a gas boiler stays warm at almost any cap by burning more gas; for it the cap may move at "
         "most {share} of the heat to the boiler (an mgwsim choice), so that it does not undo what the heat pumps "

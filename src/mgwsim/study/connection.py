@@ -34,7 +34,6 @@ The connection in kVA is the limit over :data:`POWER_FACTOR` (cos φ 0.95, as
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -43,7 +42,7 @@ import pandas as pd
 
 from mgwsim.control import COMFORT_BAND_K
 from mgwsim.demand import simulate_demand
-from mgwsim.electric import CONNECTION_POWER_FACTOR
+from mgwsim.electric import CONNECTION_POWER_FACTOR, whole_kva
 from mgwsim.errors import InputError, check_number
 from mgwsim.flexibility import mass_allowed, mass_offsets, peak_limited_offsets
 from mgwsim.study.costs import connection_upgrade_eur
@@ -255,12 +254,12 @@ class ConnectionResult:
     @property
     def connection_kva(self) -> float | None:
         """The smallest connection that keeps comfort [kVA], rounded up to the kVA."""
-        return None if self.limit_kw is None else float(math.ceil(self.limit_kw / POWER_FACTOR - 1e-9))
+        return None if self.limit_kw is None else float(whole_kva(self.limit_kw / POWER_FACTOR))
 
     @property
     def unlimited_kva(self) -> float:
         """The connection the variant needs without a limit: its peak import / cos φ [kVA], rounded up."""
-        return float(math.ceil(self.base_comfort["peak_import_kw"] / POWER_FACTOR - 1e-9))
+        return float(whole_kva(self.base_comfort["peak_import_kw"] / POWER_FACTOR))
 
     def summary(self) -> pd.Series:
         """The smallest connection, what it saves and what it costs (one row of the report's table).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -31,7 +30,7 @@ from mgwsim.assess import (
 )
 from mgwsim.battery import BatteryLife
 from mgwsim.demand import Demand
-from mgwsim.electric import balance_kpis, electricity_balance
+from mgwsim.electric import balance_kpis, electricity_balance, whole_kva
 from mgwsim.ev import generate_sessions, simulate_charging
 from mgwsim.ev.charging import LIMITED
 from mgwsim.errors import check_number
@@ -178,7 +177,7 @@ def _connection(inputs: StudyInputs, variant: Variant, import_kw: np.ndarray, in
     if variant.connection != "mv":
         return connection_capacity(import_kw, inputs.existing_connection_kva,
                                    upgrade_cost_eur=connection_upgrade_eur(investments))
-    kva = math.ceil(float(import_kw.max()) / CONNECTION_POWER_FACTOR)
+    kva = whole_kva(float(import_kw.max()) / CONNECTION_POWER_FACTOR)
     return CheckResult("connection_capacity", "pass", kva, "kVA", None,
                        f"The variant has its own medium-voltage cabin, its connection sized on its peak of {kva} kVA: "
                        "the existing low-voltage connection does not limit it.",
