@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import pytest
 
@@ -114,6 +115,12 @@ def test_noise_check_against_vlarem_night_limit():
     assert far.status == "pass" and far.threshold == 55.0
     default = noise_check(45.0, 1, Placement(window_distance_m=12.0))
     assert default.status == "warn" and "813/2013" in default.sentence  # the Ecodesign ceiling, 88 dB(A)
+    # what it asks of the design: Lp falls dB for dB with Lw, so each unit may give Lw - (Lp - 35) at this distance
+    excess = default.value - 35.0
+    assert f"asks {excess:.0f} dB less, i.e. at most {math.floor(88.0 - excess)} dB(A) per unit" in default.sentence
+    assert "datasheet" in default.sentence and "akoestische studie" in default.sentence_nl
+    assert "Ask" not in loud.sentence and "The night standard asks" in loud.sentence  # a given sound power
+    assert "night standard asks" not in far.sentence  # within the standard: nothing to do
     assert noise_check(45.0, 2, Placement(location="indoor")).status == "pass"
 
 

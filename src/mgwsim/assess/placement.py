@@ -303,14 +303,31 @@ def noise_check(unit_kw: float, n_units: int, placement: Placement) -> CheckResu
         status = "pass"
     source = "" if given else " (sound power not given: the Ecodesign ceiling of Regulation (EU) 813/2013)"
     source_nl = "" if given else " (geluidsvermogen niet opgegeven: het Ecodesign-maximum)"
+    todo, todo_nl = _noise_remedy(lw, lp, night, given)
     return CheckResult(
         name, status, round(lp, 1), "dB(A)", night,
         f"{n_units} outdoor unit(s) of {lw:.0f} dB(A){source} give {lp:.1f} dB(A) at the nearest window "
         f"{placement.window_distance_m:g} m away (ISO 9613-2); the VLAREM II standard for a {placement.zone} zone "
-        f"is {night:.0f} dB(A) at night and {day:.0f} dB(A) by day.",
+        f"is {night:.0f} dB(A) at night and {day:.0f} dB(A) by day.{todo}",
         f"{n_units} buitentoestel(len) van {_n(lw, 'nl')} dB(A){source_nl} geven {_n(lp, 'nl', 1)} dB(A) aan het "
         f"dichtste raam op {_n(placement.window_distance_m, 'nl', 1)} m (ISO 9613-2); de VLAREM II-norm is 's nachts "
-        f"{_n(night, 'nl')} dB(A) en overdag {_n(day, 'nl')} dB(A).")
+        f"{_n(night, 'nl')} dB(A) en overdag {_n(day, 'nl')} dB(A).{todo_nl}")
+
+
+def _noise_remedy(lw: float, lp: float, night: float, given: bool) -> tuple[str, str]:
+    """What a night level ``lp`` above the standard ``night`` [dB(A)] asks of the design (English, Dutch); nothing
+    at or below it. Lp falls dB for dB with the units' sound power Lw (ISO 9613-2, as
+    :func:`sound_pressure_dba`), so each unit may give at most Lw − (Lp − night) at this distance."""
+    if lp <= night:
+        return "", ""
+    excess, most = lp - night, math.floor(lw - (lp - night))
+    en = (f"the night standard asks {excess:.0f} dB less, i.e. at most {most} dB(A) per unit at this distance, or the "
+          "units farther from the windows or behind a screen (an acoustic study).")
+    nl = (f"de nachtnorm vraagt {_n(excess, 'nl')} dB minder, dus hoogstens {most} dB(A) per toestel op deze afstand, "
+          "of de toestellen verder van de ramen of achter een scherm (een akoestische studie).")
+    if given:
+        return f" {en[0].upper()}{en[1:]}", f" {nl[0].upper()}{nl[1:]}"
+    return (f" The units' datasheet sound power decides: {en}", f" Het geluidsvermogen op de datasheet beslist: {nl}")
 
 
 # ------------------------------------------------------------------------------ space
