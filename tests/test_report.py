@@ -1089,6 +1089,28 @@ def test_the_yearly_cost_per_apartment_says_it_includes_the_annualised_investmen
     assert flows["variant_investment_eur"].iloc[0] > 0  # the year-0 investment is one of those costs
 
 
+def test_each_variants_yearly_cost_is_read_against_its_own_reference(studies):
+    """A reviewer recomputed each NPV from the yearly costs per apartment: (reference - variant) x apartments / CRF.
+    It held for every variant but 'roof first', whose reference insulates the roof on the path (like for like), not
+    the plain reference of the reference column: the table gives each variant's own reference, and the identity
+    holds for every variant."""
+    from mgwsim.finance import annuity_factor
+
+    demo = studies["demo"]
+    table, finance = demo.table, demo.inputs.finance
+    crf, n = annuity_factor(finance.discount_rate_frac, finance.horizon_years), demo.inputs.building.n_apartments
+    variants = [r.variant.name for r in demo.results if r.variant.name != demo.reference.variant.name]
+    for name in variants:
+        own = table.loc[name, "reference_annual_cost_per_apartment_eur"]
+        npv = (own - table.loc[name, "annual_cost_per_apartment_eur"]) * n / crf
+        assert npv == pytest.approx(table.loc[name, "npv_eur"], rel=1e-9), name
+    ref = demo.reference.variant.name
+    assert table.loc[ref, "reference_annual_cost_per_apartment_eur"] == table.loc[ref, "annual_cost_per_apartment_eur"]
+    envelope = [name for name in variants if demo.result(name).variant.envelope_now]
+    assert envelope and all(table.loc[name, "reference_annual_cost_per_apartment_eur"]
+                            > table.loc[ref, "annual_cost_per_apartment_eur"] for name in envelope)
+
+
 def test_dutch_report_translates_the_ventilation_and_the_state_as_is(reports, studies):
     nl = _parse(reports["demo_nl"].html)
     assert "Ventilatie natuurlijk (systeem A)" in nl.section_text("building")

@@ -71,7 +71,8 @@ FIGURES = tuple(f for figures in FIGURE_SECTIONS.values() for f in figures)
 COMPARISON_ROWS = (
     ("investment_eur", "eur"), ("works_grants_eur", "eur"), ("study_grants_eur", "eur"), ("npv_eur", "eur"),
     ("gap_before_grants_eur", "eur"), ("subsidy_gap_eur", "eur"), ("payback_years", "1"),
-    ("annual_energy_cost_eur", "eur"), ("annual_cost_per_apartment_eur", "eur"), ("spf_h2", "2"),
+    ("annual_energy_cost_eur", "eur"), ("annual_cost_per_apartment_eur", "eur"),
+    ("reference_annual_cost_per_apartment_eur", "eur"), ("spf_h2", "2"),
     ("backup_share", "pct"), ("cold_hours", "0"), ("min_operative_degc", "1"), ("co2_t", "1"), ("co2_reduction", "pct"), ("epc_kwh_m2", "0"),
     ("epc_label", "str"), ("self_consumption", "pct"), ("peak_import_kw", "0"), ("future_proof_score", "0"),
 )

@@ -122,6 +122,13 @@ LABELS: dict[str, tuple[str, str]] = {
                                       "investment, minus grants, as an annuity [EUR/year]",
                                       "Equivalente jaarkost per appartement over de looptijd: alle kosten incl. de "
                                       "investering, min subsidies, als annuïteit [EUR/jaar]"),
+    "reference_annual_cost_per_apartment_eur": (
+        "The same for the reference it is compared with (like for like: a variant that insulates now is compared "
+        "with a reference that does so on the renovation path) [EUR/year]; the difference × the number of "
+        "apartments ÷ the capital recovery factor is the NPV",
+        "Hetzelfde voor de referentie waarmee vergeleken wordt (gelijkwaardig: een variant die nu isoleert, wordt "
+        "vergeleken met een referentie die dat op het renovatiepad doet) [EUR/jaar]; het verschil × het aantal "
+        "appartementen ÷ de annuïteitsfactor is de NCW"),
     "npv_eur": ("NPV vs reference [EUR]", "NCW t.o.v. referentie [EUR]"),
     "subsidy_gap_eur": ("Gap left after grants [EUR]", "Resterende top na subsidies [EUR]"),
     "gap_before_grants_eur": ("Unprofitable gap before grants [EUR]", "Onrendabele top vóór subsidies [EUR]"),

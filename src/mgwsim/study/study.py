@@ -348,9 +348,10 @@ class StudyResult:
                 "subsidy_gap_eur": case.subsidy_gap_eur,
                 "co2_abatement_eur_per_t": _nan(case.co2_abatement_eur_per_t),
                 "annual_cost_per_apartment_eur": case.annual_cost_per_apartment_variant_eur,
+                "reference_annual_cost_per_apartment_eur": case.annual_cost_per_apartment_reference_eur,
             }
         else:
-            money["annual_cost_per_apartment_eur"] = (
+            money["annual_cost_per_apartment_eur"] = money["reference_annual_cost_per_apartment_eur"] = (
                 self.cases[0].annual_cost_per_apartment_reference_eur if self.cases else np.nan)
             money["lcoh_eur_per_mwh"] = _nan(self.cases[0].lcoh_reference_eur_per_mwh) if self.cases else np.nan
         return money
