@@ -1715,3 +1715,29 @@ def test_the_renovation_path_timeline_shows_each_steps_cost_and_epc(studies, rep
     assert section.count("<g data-step=") == len(frame)
     for cost in frame["cost_eur"]:
         assert format_eur(cost, "nl") in section
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_comfort_sentence_says_when_the_simulated_year_is_milder_than_the_design(studies, language):
+    """A reviewer read "no hour is more than 1 °C colder" as a design check while the weather year's coldest hour is
+    -4.4 °C against a design temperature of -7 °C: the sentence now says so (and only when it is milder)."""
+    from mgwsim.report.summary import plain_residents
+
+    demo = studies["demo"]
+    coldest, design = float(demo.inputs.weather.temp_air_degc.min()), demo.inputs.design_temperature_degc
+    assert coldest > design  # the embedded year (Uccle 2019) never reaches -7 °C
+    said = " ".join(plain_residents(demo, demo.detail_variant, language))
+    words = {"en": f"coldest hour {format_number(coldest, 'en', 1)} °C, milder than the design temperature of "
+                   f"{format_number(design, 'en', 1)} °C",
+             "nl": f"het koudste uur {format_number(coldest, 'nl', 1)} °C, milder dan de ontwerptemperatuur van "
+                   f"{format_number(design, 'nl', 1)} °C"}[language]
+    assert words in said
+    from types import SimpleNamespace
+
+    from mgwsim.report.summary import _mild_year
+
+    def year(coldest_degc):  # a stand-in result whose weather reaches (or not) the design temperature
+        weather = SimpleNamespace(temp_air_degc=np.array([coldest_degc, 10.0]))
+        return SimpleNamespace(inputs=SimpleNamespace(weather=weather, design_temperature_degc=-7.0))
+    assert _mild_year(year(-7.0), language) == "" and _mild_year(year(-9.5), language) == ""
+    assert format_number(-6.9, language, 1) in _mild_year(year(-6.9), language)

@@ -661,6 +661,17 @@ def plain_money(result, name: str, language: str) -> list[Paragraph]:
             Paragraph("plain-monthly", _say(key, language, who=who, amount=format_eur(abs(value), language)))]
 
 
+def _mild_year(result, language: str) -> str:
+    """" (its coldest hour −4.4 °C, milder than the design temperature of −7 °C: …)" when the simulated weather
+    never reaches the design temperature (EN 12831-1), so that its comfort hours do not read as a design check;
+    else ""."""
+    coldest, design = float(np.min(result.inputs.weather.temp_air_degc)), float(result.inputs.design_temperature_degc)
+    if coldest <= design:
+        return ""
+    return _say("res_mild_year", language, coldest=format_number(coldest, language, 1),
+                design=format_number(design, language, 1))
+
+
 def plain_residents(result, name: str, language: str, connection=None) -> list[str]:
     """What changes for the residents: where the heat comes from, gas, comfort, PV, EV, contract, cabin, the
     smallest grid connection (``connection``, a :class:`~mgwsim.study.connection.ConnectionResult` of ``name``
@@ -672,9 +683,9 @@ def plain_residents(result, name: str, language: str, connection=None) -> list[s
     if variant.heat_network is not None:
         out.append(_say("res_heat_network", language, network=variant.heat_network.name))
     out.append(_say("res_keeps_gas" if plant.backup.is_combustion else "res_no_gas", language))
-    cold = float(row["cold_hours"])
-    out.append(_say("res_warm", language) if round(cold) == 0 else
-               _say("res_cold", language, hours=format_number(cold, language)))
+    cold, mild = float(row["cold_hours"]), _mild_year(result, language)
+    out.append(_say("res_warm", language, mild=mild) if round(cold) == 0 else
+               _say("res_cold", language, hours=format_number(cold, language), mild=mild))
     if variant.pv_kwp > 0:
         out.append(_say("res_pv", language, kwp=format_number(variant.pv_kwp, language)))
     if variant.ev is not None:

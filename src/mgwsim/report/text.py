@@ -738,12 +738,17 @@ SENTENCES: dict[str, tuple[str, str]] = {
                          "warmtenet."),
     "res_no_gas": ("The gas boiler goes: the building no longer burns gas.",
                    "De gasketel verdwijnt: in het gebouw wordt geen gas meer verbrand."),
-    "res_warm": ("The homes stay warm: in the simulated year no hour is more than 1 °C colder than the set "
+    "res_warm": ("The homes stay warm: in the simulated year{mild} no hour is more than 1 °C colder than the set "
                  "temperature.",
-                 "De woningen blijven warm: in het gesimuleerde jaar is het in geen enkel uur meer dan 1 °C kouder dan "
-                 "ingesteld."),
-    "res_cold": ("In {hours} hours of the simulated year the homes are more than 1 °C colder than the set temperature.",
-                 "In {hours} uren van het gesimuleerde jaar zijn de woningen meer dan 1 °C kouder dan ingesteld."),
+                 "De woningen blijven warm: in het gesimuleerde jaar{mild} is het in geen enkel uur meer dan 1 °C kouder "
+                 "dan ingesteld."),
+    "res_cold": ("In {hours} hours of the simulated year{mild} the homes are more than 1 °C colder than the set "
+                 "temperature.",
+                 "In {hours} uren van het gesimuleerde jaar{mild} zijn de woningen meer dan 1 °C kouder dan ingesteld."),
+    "res_mild_year": (" (its coldest hour {coldest} °C, milder than the design temperature of {design} °C: the "
+                      "comfort of a colder winter is not shown)",
+                      " (het koudste uur {coldest} °C, milder dan de ontwerptemperatuur van {design} °C: het comfort "
+                      "in een koudere winter is niet getoond)"),
     "res_pv": ("Solar panels ({kwp} kWp) come on the roof; their power goes first to the heat pumps and the common "
                "parts.",
                "Er komen zonnepanelen ({kwp} kWp) op het dak; hun stroom gaat eerst naar de warmtepompen en de "
