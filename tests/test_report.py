@@ -1728,9 +1728,9 @@ def test_the_comfort_sentence_says_when_the_simulated_year_is_milder_than_the_de
     assert coldest > design  # the embedded year (Uccle 2019) never reaches -7 °C
     said = " ".join(plain_residents(demo, demo.detail_variant, language))
     words = {"en": f"coldest hour {format_number(coldest, 'en', 1)} °C, milder than the design temperature of "
-                   f"{format_number(design, 'en', 1)} °C",
+                   f"{format_number(design, 'en', 0)} °C",
              "nl": f"het koudste uur {format_number(coldest, 'nl', 1)} °C, milder dan de ontwerptemperatuur van "
-                   f"{format_number(design, 'nl', 1)} °C"}[language]
+                   f"{format_number(design, 'nl', 0)} °C"}[language]
     assert words in said
     from types import SimpleNamespace
 

@@ -669,7 +669,7 @@ def _mild_year(result, language: str) -> str:
     if coldest <= design:
         return ""
     return _say("res_mild_year", language, coldest=format_number(coldest, language, 1),
-                design=format_number(design, language, 1))
+                design=format_number(design, language, 0 if design.is_integer() else 1))
 
 
 def plain_residents(result, name: str, language: str, connection=None) -> list[str]:
