@@ -67,12 +67,12 @@ def test_the_medium_voltage_cabin_is_sized_in_kva_and_the_access_power_billed_in
     variant = next(vr.variant for vr in demo.results if vr.variant.connection == "mv")
     items = variant_investments(variant, inputs.cost_table, mv_tariff=mv, access_power_kva=190.0,
                                 design_heat_load_kw=100.0, peak_import_kw=190.0)
-    fee = next(i.capex_eur for i in items if i.name == "mv_connection")
+    fee = next(i.capex_eur for i in items if i.name == "medium-voltage connection")
     assert fee == pytest.approx(mv["connection_fixed_eur"] + mv["connection_metering_eur"]
                                 + mv["connection_eur_per_kva"] * 200.0)
     small = variant_investments(variant, inputs.cost_table, mv_tariff=mv, access_power_kva=50.0,
                                 design_heat_load_kw=100.0, peak_import_kw=50.0)
-    assert next(i.capex_eur for i in small if i.name == "mv_connection") == pytest.approx(
+    assert next(i.capex_eur for i in small if i.name == "medium-voltage connection") == pytest.approx(
         mv["connection_fixed_eur"] + mv["connection_metering_eur"] + mv["connection_eur_per_kva"] * 100.0)
     index = pd.date_range("2025-01-01", periods=8760, freq="h", tz="Europe/Brussels")
     flows = pd.DataFrame({"grid_import_kwh": np.full(8760, 10.0), "grid_export_kwh": 0.0}, index=index)

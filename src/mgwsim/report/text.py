@@ -1417,7 +1417,7 @@ ITEM_NAMES_NL: tuple[tuple[str, object], ...] = (
      lambda m: f"{_BOILER_NL[m[1]]} {_nl_number(m[2])} kW{_due_nl(m)}"),
     (r"grid connection upgrade: DSO studies \((\d+) kVA\)",
      lambda m: f"verzwaring van de netaansluiting: studies van de netbeheerder ({_nl_number(m[1])} kVA)"),
-    (r"grid connection upgrade (\d+) -> (\d+) kVA",
+    (r"grid connection upgrade ([\d.]+) -> (\d+) kVA",
      lambda m: f"verzwaring van de netaansluiting {_nl_number(m[1])} → {_nl_number(m[2])} kVA"),
     (r"closure of the collective gas connection \(DSO\)",
      lambda m: "afsluiting van de collectieve gasaansluiting (netbeheerder)"),
@@ -1427,8 +1427,9 @@ ITEM_NAMES_NL: tuple[tuple[str, object], ...] = (
      lambda m: f"{_ENVELOPE_NL[m[1]]} nu ({_nl_number(m[2])} m²)"),
     (r"(roof insulation|wall insulation|floor insulation|new windows) in year (\d+) \((\d+) m2\)",
      lambda m: f"{_ENVELOPE_NL[m[1]]} in jaar {m[2]} ({_nl_number(m[3])} m²)"),
-    (r"mv_cabin", lambda m: "middenspanningscabine"),
-    (r"mv_connection", lambda m: "middenspanningsaansluiting"),
+    (r"medium-voltage cabin", lambda m: "middenspanningscabine"),
+    (r"medium-voltage connection", lambda m: "middenspanningsaansluiting"),
+    (r"EV load management", lambda m: "laadsturing van de laadpalen"),
 )
 """The investments :mod:`mgwsim.study.costs` and :mod:`mgwsim.finance` name (in English), as (pattern, Dutch
 name); an item of the user's own keeps its name."""
