@@ -179,6 +179,16 @@ def test_four_60_kw_units_on_a_deeply_renovated_block_are_oversized(run):
     assert "4 x 60 kW" in check.sentence
 
 
+def test_the_oversizing_sentence_gives_the_same_numbers_in_dutch(run):
+    """The Dutch sentence dropped the capacity ratio, the peak and the hours a reviewer checks against the English."""
+    check = oversizing_after_renovation(run("deep", hp_plant(4, 60.0)))
+    ratio, peak, low, hours = re.search(r"\(([\d.]+) times the peak demand of (\d+) kW\) cannot modulate low enough in "
+                                        r"([\d,]+) of ([\d,]+) heating hours", check.sentence).groups()
+    dutch = str.maketrans(",.", ".,")
+    assert (f"({ratio.translate(dutch)} keer de piekvraag van {peak} kW) moduleren in {low.translate(dutch)} van de "
+            f"{hours.translate(dutch)} stookuren" in check.sentence_nl)
+
+
 def test_a_modulating_cascade_sized_for_the_existing_block_passes(run):
     check = oversizing_after_renovation(run("as_is", hp_plant(2, 30.0, min_modulation=0.25)))
     assert check.status == "pass" and check.value <= 0.1

@@ -394,13 +394,15 @@ def oversizing_after_renovation(
     m = _oversizing_metrics(system_result)
     cascade = system_result.plant.heat_pumps
     size = f"{cascade.n_units} x {_unit_capacity_kw(cascade):.0f} kW"
-    facts = (f"{size} heat pumps ({m['capacity_ratio']:.1f} times the peak demand of "
-             f"{m['peak_kw']:.0f} kW) cannot modulate low enough in {m['low_load_hours']} of {m['heating_hours']} heating "
-             f"hours ({_pct(m['low_load_share'], against=(warn_share, fail_share))}) and start about "
+    facts = (f"{size} heat pumps ({m['capacity_ratio']:.1f} times the peak demand of {m['peak_kw']:.0f} kW) cannot "
+             f"modulate low enough in {_num(m['low_load_hours'])} of {_num(m['heating_hours'])} heating hours ({_pct(m['low_load_share'], against=(warn_share, fail_share))}) and start about "
              f"{_num(m['starts_per_unit_year'], against=(budget,))} times a year per unit")
-    nl = (f"{size} warmtepompen moduleren in {_pct(m['low_load_share'], 'nl', against=(warn_share, fail_share))} van "
-          f"de stookuren niet laag genoeg en starten ongeveer {_num(m['starts_per_unit_year'], 'nl', against=(budget,))} "
-          "keer per jaar per toestel")
+    nl = (f"{size} warmtepompen ({_num(m['capacity_ratio'], 'nl', 1)} keer de piekvraag van {_num(m['peak_kw'], 'nl')} kW) "
+          f"moduleren in {_num(m['low_load_hours'], 'nl')} van de {_num(m['heating_hours'], 'nl')} stookuren "
+          f"({_pct(m['low_load_share'], 'nl', against=(warn_share, fail_share))}) niet laag genoeg en starten ongeveer "
+          f"{_num(m['starts_per_unit_year'], 'nl', against=(budget,))} keer per jaar per toestel")
+    buffer, buffer_nl = (("a larger buffer", "een groter buffervat") if system_result.plant.buffer is not None
+                         else ("a buffer", "een buffervat"))
     args = ("oversizing", m["low_load_share"], "share of heating hours", fail_share)
     if m["low_load_share"] > fail_share or m["starts_per_unit_year"] > budget:
         return _check(args[0], "fail", *args[1:],
@@ -414,9 +416,9 @@ def oversizing_after_renovation(
     if m["low_load_share"] > warn_share:  # not too large in total: the smallest step is what is too large
         return _check(args[0], "warn", *args[1:],
                       f"Minimum output high for the mild hours: {facts}; check the smallest unit's minimum output "
-                      "against the renovated load (a smaller unit in the cascade or a buffer).",
+                      f"against the renovated load (a smaller unit in the cascade or {buffer}).",
                       f"Minimumvermogen hoog voor de zachte uren: {nl}; controleer het minimumvermogen tegenover de "
-                      "gerenoveerde warmtevraag (een kleiner toestel in de cascade of een buffervat).")
+                      f"gerenoveerde warmtevraag (een kleiner toestel in de cascade of {buffer_nl}).")
     return _check(args[0], "pass", *args[1:],
                   f"Well sized: {facts}, within the limits.",
                   f"Goed gedimensioneerd: {nl}, binnen de grenzen.")
