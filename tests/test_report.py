@@ -925,7 +925,7 @@ def test_later_one_off_purchases_are_stated_by_year_and_per_apartment(studies, l
                    f"roof insulation ({area} m²) and the variant not: each apartment saves "
                    f"{format_eur(saving, 'en')} incl. VAT."),
             "nl": (f"Latere eenmalige betalingen, niet in de jaarlijkse bedragen: in 2029 (jaar 3) zou de referentie "
-                   f"'dakisolatie ({area} m²)' kopen en de variant niet: bespaart elk appartement "
+                   f"'dakisolatie ({area} m²)' kopen en de variant niet; daardoor bespaart elk appartement "
                    f"{format_eur(saving, 'nl')} incl. btw.")}[language] == _paragraphs(full, language)["later"]
     demo = studies["demo_pv"]
     name = demo.recommended

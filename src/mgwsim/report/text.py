@@ -1080,7 +1080,7 @@ SENTENCES: dict[str, tuple[str, str]] = {
                    "{more_or_less} dan met de referentie, incl. btw"),
     "later_reference": ("in {year} (year {n}) the reference would buy the {reference_items} and the variant not: "
                         "{who_saves} {amount} incl. VAT",
-                        "in {year} (jaar {n}) zou de referentie {reference_items} kopen en de variant niet: "
+                        "in {year} (jaar {n}) zou de referentie {reference_items} kopen en de variant niet; daardoor "
                         "{who_saves} {amount} incl. btw"),
     "who_pays_each": ("each apartment pays", "betaalt elk appartement"),
     "who_pays_range": ("the apartments pay between {low} and {high}, on average", "betalen de appartementen tussen "
