@@ -334,10 +334,10 @@ _LITERAL: dict[str, str] = {
     "mgwsim assumption: insulated steel buffer incl. installation (not verified)":
         "aanname van mgwsim: geïsoleerd stalen buffervat incl. plaatsing (niet geverifieerd)",
     "mgwsim assumption: removing and reinstalling roof PV for roof works, 150-300 EUR/kWp as installers quote it (not "
-    "verified; the same figure as mgwsim.assess.lockin.PV_REMOVAL_COST_EUR_PER_KWP)":
+    "verified; the same figure as the lock-in check of PV laid before the roof works)":
         "aanname van mgwsim: zonnepanelen op het dak demonteren en herplaatsen voor dakwerken, 150-300 EUR/kWp zoals "
-        "installateurs het offreren (niet geverifieerd; hetzelfde cijfer als "
-        "mgwsim.assess.lockin.PV_REMOVAL_COST_EUR_PER_KWP)",
+        "installateurs het offreren (niet geverifieerd; hetzelfde cijfer als de lock-in-toets van zonnepanelen die "
+        "vóór de dakwerken gelegd worden)",
     "mgwsim assumption: spray or board insulation under the ground floor / cellar ceiling (not verified)":
         "aanname van mgwsim: spuit- of plaatisolatie onder de gelijkvloerse vloer / het kelderplafond (niet "
         "geverifieerd)",
