@@ -102,6 +102,9 @@ def test_fossil_lock_in_uses_the_state_in_force_at_the_target_year():
     with pytest.raises(InputError, match="no state"):
         fossil_lock_in({2045: 0.0}, target_year=2040)
     assert fossil_lock_in({2026: 0.6}, threshold_share=0.7).status == "fail"  # main supplier
+    warned = fossil_lock_in(shares, target_year=2040)  # the tolerated share is named as mgwsim's, not the call's
+    assert "within the 10 % this check tolerates (an mgwsim assumption, not a figure of the call)" in warned.sentence
+    assert "binnen de 10 % die deze toets aanvaardt (een aanname van mgwsim" in warned.sentence_nl
 
 
 def test_fossil_sentence_names_the_target_year_as_the_eu_phase_out_year_and_the_state_it_judges():

@@ -180,7 +180,8 @@ def fossil_lock_in(
         Phase-out year; default :data:`FOSSIL_PHASE_OUT_YEAR` (EPBD recast). Pass 2050 for
         the EU climate-neutrality year.
     threshold_share : float
-        Largest fossil share of the heat tolerated in the target year [-] (default 0.1).
+        Largest fossil share of the heat tolerated in the target year [-] (default 0.1: an mgwsim assumption, a
+        backup for the coldest hours; not a figure of the EPBD or of a call, and the sentences say so).
     replaced_year : int, optional
         Calendar year in which the boiler is stated to be removed.
 
@@ -213,11 +214,13 @@ def fossil_lock_in(
     if share > 0.0:
         return _check(*args[:1], "warn", *args[1:],
                       f"{since_en} gas boiler stays as a backup and still gives {_pct(share, against=(threshold,))} "
-                      f"of the heat, also in {target}, {year_en}: within the tolerated share, but the gas connection "
-                      "and the chimney remain; plan its removal.",
+                      f"of the heat, also in {target}, {year_en}: within the {_pct(threshold)} this check tolerates (an "
+                      "mgwsim assumption, not a figure of the call), but the gas connection and the chimney remain; "
+                      "plan its removal.",
                       f"{since_nl} gasketel als back-up nog {_pct(share, 'nl', against=(threshold,))} van de warmte, "
-                      f"ook in {target}, {year_nl}: aanvaardbaar, maar de gasaansluiting en de schouw blijven; plan de "
-                      "verwijdering.")
+                      f"ook in {target}, {year_nl}: binnen de {_pct(threshold, 'nl')} die deze toets aanvaardt (een "
+                      "aanname van mgwsim, geen cijfer van de oproep), maar de gasaansluiting en de schouw blijven; "
+                      "plan de verwijdering.")
     reason = f"the boiler is removed in {from_year}" if replaced_year is not None and from_year == replaced_year \
         else "no fossil boiler is used"
     return _check(*args[:1], "pass", *args[1:],
