@@ -34,7 +34,12 @@ _LITERAL: dict[str, str] = {
     "Cal-26 forward level": "niveau van de Cal-26-forward",
     "each row's source and year in the cost table": "bron en jaar van elke rij staan in de kostentabel",
     "IPCC 2006 Guidelines, Vol. 2, Ch. 1, Table 1.4": "IPCC 2006 Guidelines, deel 2, hoofdstuk 1, tabel 1.4",
-    "AIB European Residual Mixes 2022/2023 (VREG)": "AIB European Residual Mixes 2022/2023 (VREG)",
+    "IPCC 2006 Guidelines, Vol. 2, Ch. 1, Table 1.4 (fuels)":
+        "IPCC 2006 Guidelines, deel 2, hoofdstuk 1, tabel 1.4 (brandstoffen)",
+    "electricity: the study's factor with its source and scope in the CO2 factors table":
+        "elektriciteit: de factor van de studie, met bron en afbakening in de tabel van de CO2-factoren",
+    "AIB European Residual Mixes 2022/2023 (VREG), shipped as an alternative":
+        "AIB European Residual Mixes 2022/2023 (VREG), meegeleverd als alternatief",
     "Commission Delegated Regulation (EU) No 812/2013, Annex VII, Table 3":
         "Gedelegeerde Verordening (EU) nr. 812/2013 van de Commissie, bijlage VII, tabel 3",
     "Regulation (EU) No 814/2013": "Verordening (EU) nr. 814/2013",

@@ -361,7 +361,9 @@ DATA_FILES: dict[str, tuple[str, str, str]] = {
                "Cal-26 forward level"),
     "costs": ("Investment costs", "Investeringskosten", "each row's source and year in the cost table"),
     "co2": ("CO2 factors", "CO2-factoren",
-            "IPCC 2006 Guidelines, Vol. 2, Ch. 1, Table 1.4; AIB European Residual Mixes 2022/2023 (VREG)"),
+            "IPCC 2006 Guidelines, Vol. 2, Ch. 1, Table 1.4 (fuels); electricity: the study's factor with its source "
+            "and scope in the CO2 factors table; AIB European Residual Mixes 2022/2023 (VREG), shipped as an "
+            "alternative"),
     "dhw": ("Hot-water draw-off cycles", "Tappatronen warm water",
             "Commission Delegated Regulation (EU) No 812/2013, Annex VII, Table 3; Regulation (EU) No 814/2013"),
     "loads": ("Household electricity per apartment", "Huishoudelijk elektriciteitsverbruik per appartement",
