@@ -482,6 +482,20 @@ def test_indicators_that_print_alike_share_a_judgement_and_read_as_a_fresh_one()
             assert condition.check(ctx, "vat") == condition._result(ctx, "vat", condition.test(ctx)), age
 
 
+def test_conditions_of_one_name_keep_their_own_judgements():
+    """Conditions hash by name, so the judged conditions' cache tells same-named ones apart by equality: the
+    10- and 12-year VAT rules, judged in turn on the same buildings, each read as a fresh judgement of their own."""
+    ten, twelve = ReducedVat(), ReducedVat(min_age_years=12.0)
+    assert hash(ten.conditions[1]) == hash(twelve.conditions[1]) and ten.conditions[1] != twelve.conditions[1]
+    for age in (11.0, 30.0, 11.0):
+        ctx = SubsidyContext(1000.0, building_age_years=age)
+        for rule in (ten, twelve, ten):
+            condition = rule.conditions[1]
+            assert condition.check(ctx, rule.name) == condition._result(ctx, rule.name, condition.test(ctx))
+        assert "at least 12 years" in twelve.judge(ctx)[1].reason.en and "at least 10" in ten.judge(ctx)[1].reason.en
+        assert ten.judge(ctx)[1].met and twelve.judge(ctx)[1].met == (age >= 12.0)
+
+
 def test_the_study_grant_needs_an_eligible_study():
     young = apply_subsidies(klimaatfonds_antwerpen(), _context(1e5, construction_year=2016))
     assert young.total_eur == 0

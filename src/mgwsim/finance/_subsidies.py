@@ -194,6 +194,11 @@ class Condition:
     test: Callable[[SubsidyContext], bool | None]
     facts: tuple[str, ...] = ()
 
+    def __hash__(self) -> int:
+        """By name: consistent with equality (equal conditions share it) and cheaper than hashing every field, the
+        test included (:meth:`check` looks the condition up in the judged conditions' cache, a batch every row)."""
+        return hash(self.name)
+
     def check(self, ctx: SubsidyContext, rule: str = "") -> ConditionResult:
         """Judge the condition on ``ctx``: met, failed (with the facts' values) or not checked.
 
