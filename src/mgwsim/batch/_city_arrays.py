@@ -819,7 +819,7 @@ def business_case_kpis(variant: Option, reference: Option, *, finance: Finance, 
     before_grants = npv - grants_pv + (study_cost_eur - reference.study_cost_incl_vat_eur)
     gap = max(0.0, -before_grants)
     avoided = (float(reference.co2_t_per_year) - float(variant.co2_t_per_year)) * horizon
-    rate = irr(incremental) if not math.isfinite(npv) else irr_of_row(incremental)  # irr names non-finite flows
+    rate = irr(incremental) if not math.isfinite(npv) else irr_of_row(incremental)  # irr raises on non-finite flows
     works_eur = subsidies.works_eur
     return Money(npv, npv - grants_pv, before_grants, gap, subsidies.total_eur, works_eur,
                  subsidies.study_eur, works_eur / gap if gap > 0.0 else np.nan, avoided,

@@ -104,7 +104,7 @@ class SubsidyContext:
     @classmethod
     def trusted(cls, investment_by_vat_class_eur: dict[str, float], **facts) -> SubsidyContext:
         """A context of numbers the library computed and checked itself, built without :meth:`__post_init__`'s
-        checks (a city batch builds one a row, and checking its fields again cost ~10 µs a row). The investment excl.
+        checks (a city batch builds one a row; checking its fields again costs ~10 µs). The investment excl.
         VAT is the sum of ``investment_by_vat_class_eur`` (floats of :data:`~mgwsim.finance.VAT_CLASSES`);
         ``facts`` are the other fields, of the types :meth:`__post_init__` leaves (float, int, bool, a tuple
         of names). A user's input goes through the constructor, which names what is wrong."""
