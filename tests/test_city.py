@@ -361,6 +361,59 @@ def test_a_combination_outside_the_call_gets_no_works_grant_and_is_flagged(model
     assert early["gap_covered_frac"] == pytest.approx(works / early["gap_before_grants_eur"], rel=1e-12)
 
 
+def test_cost_flows_add_line_after_line_and_keep_the_lines_per_set():
+    """cost_flows adds its kept lines (Discounting.stacked) row after row: bit for bit one vector addition per line
+    (study cost, capex per lifetime/maintenance/year bought, fixed O&M, carriers in their order), the sum of
+    option_flows' lines to rounding; the same lines in another order or another carrier are other sets; a bill
+    that is not a finite number is named."""
+    from mgwsim.finance import Finance, Investment, Option, option_flows
+
+    discounting = arrays.Discounting(Finance(escalation_frac={"gas": 0.02, "om": 0.01}))
+    items = (Investment("hp", 30000.0, 20, 0.02), Investment("tank", 4000.0, 30, 0.01),
+             Investment("boiler", 6000.0, 20, 0.02, vat_class="fossil_heating", first_year=4),
+             Investment("cabin", 20000.0, 30, 0.0, fixed_om_eur_per_year=300.0, vat_class="standard"),
+             Investment("fee", 900.0, 1, one_off=True), Investment("hp 2", 28000.0, 20, 0.02))
+    rates = {"renovation": 0.06, "fossil_heating": 0.21, "standard": 0.21}
+
+    def by_line(energy: dict) -> np.ndarray:
+        flows = np.zeros(21)
+        flows[0] = 6000.0
+        capex, fixed = {}, {}
+        for item in items:
+            key = (item.lifetime_years, item.maintenance_frac, item.first_year, item.one_off)
+            vat = 1.0 + rates[item.vat_class]
+            capex[key] = capex.get(key, 0.0) + item.capex_eur * vat
+            if item.fixed_om_eur_per_year:
+                fixed[item.first_year, item.one_off] = item.fixed_om_eur_per_year * vat
+        for key, eur in capex.items():
+            flows += eur * discounting.per_capex(*key)
+        for key, eur in fixed.items():
+            flows += eur * discounting.per_fixed_om(*key)
+        for carrier, eur in energy.items():
+            flows += eur * discounting.growth(carrier)
+        return flows
+
+    for energy in ({"electricity": 9000.0, "gas": 4000.0}, {"gas": 4000.0, "electricity": 9000.0},
+                   {"electricity": 9000.0, "injection": -300.0}, {"electricity": 9000.0, "gas": 4000.0}):
+        flows = arrays.cost_flows(items, energy, rates, discounting, study_cost_eur=6000.0)
+        assert np.array_equal(flows, by_line(energy)), energy
+        option = Option("v", items, energy, study_cost_incl_vat_eur=6000.0)
+        assert flows == pytest.approx(sum(option_flows(option, discounting.finance, rates).values()), rel=1e-12)
+    assert len(discounting._stacked) == 3
+    assert np.array_equal(arrays.cost_flows((), {}, rates, discounting, study_cost_eur=5.0), np.eye(1, 21)[0] * 5.0)
+    with pytest.raises(InputError, match=r"v.energy_eur_per_year\['gas'\]"):
+        arrays.cost_flows(items, {"gas": math.nan}, rates, discounting, owner="v")
+
+
+def test_the_irr_of_a_batch_row_is_the_checked_irr():
+    """irr_of_row (a batch's finite flows, no checks) = irr, with and without an IRR."""
+    from mgwsim.finance import irr
+    from mgwsim.finance._metrics import irr_of_row
+
+    for flows in ([-1000.0] + [120.0] * 20, [-1000.0] + [20.0] * 20, [100.0] * 21, [-1000.0, 3000.0] + [-100.0] * 19):
+        assert irr_of_row(np.array(flows)) == irr(flows)
+
+
 def test_an_irr_only_where_the_finance_rules_give_one(model):
     """A small 2010 building (generate_stock(120, seed=0), building 45) whose all-electric row with the emitter
     upgrade (lower supply temperatures) repays its extra investment at less than the discount rate: an IRR (one

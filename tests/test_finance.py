@@ -46,6 +46,7 @@ from mgwsim.finance import (
     split_cents,
     subsidy_gap,
 )
+from mgwsim.finance._subsidies import _VatBasis
 from mgwsim.tariffs import load_tariff
 
 # ---------------------------------------------------------------- metrics
@@ -485,6 +486,20 @@ def test_indicators_that_print_alike_share_a_judgement_and_read_as_a_fresh_one()
             assert condition.check(ctx, "vat") == condition._result(ctx, "vat", condition.test(ctx)), age
 
 
+def test_conditions_of_one_name_keep_their_own_judgements():
+    """Conditions hash by name, so the judged conditions' cache tells same-named ones apart by equality: the
+    10- and 12-year VAT rules, judged in turn on the same buildings, each read as a fresh judgement of their own."""
+    ten, twelve = ReducedVat(), ReducedVat(min_age_years=12.0)
+    assert hash(ten.conditions[1]) == hash(twelve.conditions[1]) and ten.conditions[1] != twelve.conditions[1]
+    for age in (11.0, 30.0, 11.0):
+        ctx = SubsidyContext(1000.0, building_age_years=age)
+        for rule in (ten, twelve, ten):
+            condition = rule.conditions[1]
+            assert condition.check(ctx, rule.name) == condition._result(ctx, rule.name, condition.test(ctx))
+        assert "at least 12 years" in twelve.judge(ctx)[1].reason.en and "at least 10" in ten.judge(ctx)[1].reason.en
+        assert ten.judge(ctx)[1].met and twelve.judge(ctx)[1].met == (age >= 12.0)
+
+
 def test_the_study_grant_needs_an_eligible_study():
     young = apply_subsidies(klimaatfonds_antwerpen(), _context(1e5, construction_year=2016))
     assert young.total_eur == 0
@@ -514,6 +529,36 @@ def test_a_reduced_vat_rule_judged_again_judges_as_a_fresh_one():
         ctx = SubsidyContext(1000.0, building_age_years=age)
         assert rule.judge(ctx) == ReducedVat(min_age_years=12.0).judge(ctx)
         assert apply_subsidies([rule], ctx) == apply_subsidies([ReducedVat(min_age_years=12.0)], ctx)
+
+
+def test_a_trusted_context_is_the_checked_one():
+    """SubsidyContext.trusted (a batch's own checked numbers, no checks) builds what the constructor builds, the
+    investment being the split's sum, and the rules judge and pay it alike; it refuses a field it does not know."""
+    split = {"renovation": 10000.0, "fossil_heating": 4000.0, "standard": 0.0}
+    checked = SubsidyContext(14000.0, 9000.0, n_units=24, building_age_years=40.0, investment_by_vat_class_eur=split,
+                             **ELIGIBLE)
+    trusted = SubsidyContext.trusted(split, study_cost_incl_vat_eur=9000.0, n_units=24, building_age_years=40.0,
+                                     **ELIGIBLE)
+    assert trusted == checked
+    rules = [ReducedVat(), *klimaatfonds_antwerpen()]
+    assert apply_subsidies(rules, trusted) == apply_subsidies(rules, checked)
+    assert SubsidyContext.trusted({"renovation": 5.0}) == SubsidyContext(5.0, investment_by_vat_class_eur={
+        "renovation": 5.0})
+    with pytest.raises(TypeError, match="n_unit"):
+        SubsidyContext.trusted(split, n_unit=3)
+
+
+def test_reduced_vat_judged_once_rates_and_pays_as_judged_twice():
+    """apply_subsidies judges a VAT rule once for its rate and its payment: as the rule judging itself each time."""
+    rule = ReducedVat()
+    for age in (5.0, 10.0, 40.0):
+        ctx = SubsidyContext(1000.0, building_age_years=age)
+        judged = rule.judge(ctx)
+        assert rule.vat_frac(ctx, 0.21, judged) == rule.vat_frac(ctx, 0.21)
+        result = apply_subsidies([rule], ctx)
+        basis = _VatBasis(ctx.investment_by_class(), result.vat_rates)
+        assert rule.apply(ctx, basis, 0.21, 0.0, judged=judged) == rule.apply(ctx, basis, 0.21, 0.0) \
+            == result.payments[0]
 
 
 def test_reduced_vat_needs_old_housing_and_grants_are_net():

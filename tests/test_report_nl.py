@@ -234,6 +234,31 @@ def test_formats_are_babel_nl_be():
     assert format_date(dt.date(2026, 3, 1), "en") == "1 March 2026"
 
 
+def test_numbers_print_as_babel_prints_them():
+    """format_number writes Babel's characters (babel.numbers.format_decimal of the rounded value, en_GB and nl_BE):
+    Python's own formatting below _plain_limit (rounding ties, 9.95 and 2.85 that Babel and Python round apart,
+    negatives, the limit's edges), Babel's above it (1e23 is 10^23 to Babel, 99999999999999991611392 to Python)."""
+    import random
+
+    from babel.numbers import format_decimal
+
+    from mgwsim._format import _decimal_pattern, _plain_limit, _rounded, locale_of
+
+    rng = random.Random(7)
+    values = [0.0, 0.5, 1.5, 2.5, 2.85, 9.95, 9.96, 99.95, 999.5, 1234.5, -1234.56, -0.04, 1e15, 1e23, 123456789.125]
+    values += [k / 1000.0 for k in range(-3000, 3000, 7)]
+    values += [rng.uniform(-1.0, 1.0) * 10.0 ** rng.uniform(-4.0, 17.0) for _ in range(4000)]
+    for decimals in range(4):
+        limit = _plain_limit(decimals)
+        edges = [limit - 10.0 ** -decimals, -(limit - 10.0 ** -decimals), limit, 2.0 * limit]
+        for value in values + edges:
+            for language in ("en", "nl"):
+                babel = format_decimal(_rounded(value, decimals), format=_decimal_pattern(decimals),
+                                       locale=locale_of(language))
+                assert format_number(value, language, decimals) == babel, (value, decimals, language)
+    assert format_number(1e23, "en") == "100,000,000,000,000,000,000,000"
+
+
 def test_sources_cite_the_publication_not_the_notes_file():
     # the data files name the publications themselves (tests/test_sources_cited.py); the report only tidies spaces
     assert src.publication_source("about 1200 EUR/kWp (VEA solar map assumptions);  scale ") == (

@@ -19,6 +19,7 @@ Equality with the reference path (1e-9 relative; flags identical) is tested in
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -43,6 +44,7 @@ from mgwsim.finance import (
     irr,
 )
 from mgwsim.finance._case import MIN_CO2_AVOIDED_T, grant_flow
+from mgwsim.finance._metrics import irr_of_row
 from mgwsim.study.costs import CONNECTION_POWER_FACTOR
 from mgwsim.system import kernel as k
 from mgwsim.tariffs import banded_amount
@@ -368,6 +370,7 @@ class Discounting:
     _per_capex: dict = field(default_factory=dict, init=False, repr=False)
     _per_fixed_om: dict = field(default_factory=dict, init=False, repr=False)
     _growth: dict = field(default_factory=dict, init=False, repr=False)
+    _stacked: dict = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self):
         n = self.finance.horizon_years
@@ -410,6 +413,23 @@ class Discounting:
             line = self._growth[carrier] = self.finance.growth(carrier)
             line.flags.writeable = False
         return line
+
+    def stacked(self, capex_keys: tuple, fixed_om_keys: tuple, carriers: tuple) -> np.ndarray:
+        """The lines of one option's costs as rows: year 0 alone (the study cost), then :meth:`per_capex` of each
+        of ``capex_keys``, :meth:`per_fixed_om` of each of ``fixed_om_keys`` and :meth:`growth` of each of
+        ``carriers`` (:func:`cost_flows`). Read-only, kept: a stock's options repeat a few sets of lines."""
+        key = (capex_keys, fixed_om_keys, carriers)
+        rows = self._stacked.get(key)
+        if rows is None:
+            if len(self._stacked) >= _COSTS_KEPT:
+                self._stacked.clear()
+            year_0 = np.zeros(len(self.factors))
+            year_0[0] = 1.0
+            rows = np.vstack([year_0, *(self.per_capex(*k) for k in capex_keys),
+                              *(self.per_fixed_om(*k) for k in fixed_om_keys), *(self.growth(c) for c in carriers)])
+            rows.flags.writeable = False
+            self._stacked[key] = rows
+        return rows
 
 
 @dataclass
@@ -777,7 +797,8 @@ def cost_flows(investments, energy_eur: Mapping[str, float], vat_rates: Mapping[
     investments, replacements, O&M and residual value incl. the VAT of each item's class
     (``vat_rates``, :attr:`mgwsim.finance.SubsidyResult.vat_rates`), the study cost at year 0 and
     each carrier's bill escalated as the carrier. Items are summed per cost line (lifetime,
-    maintenance, year bought), one vector addition per line."""
+    maintenance, year bought); the lines (:meth:`Discounting.stacked`), each times its amount, are added
+    in that order, row after row, as one vector addition per line would add them."""
     capex: dict = {}
     fixed_om: dict = {}
     for item in investments:
@@ -787,15 +808,18 @@ def cost_flows(investments, energy_eur: Mapping[str, float], vat_rates: Mapping[
         if item.fixed_om_eur_per_year:
             om_key = (item.first_year, item.one_off)
             fixed_om[om_key] = fixed_om.get(om_key, 0.0) + item.fixed_om_eur_per_year * vat
-    flows = np.zeros(len(discounting.factors))
-    flows[0] = study_cost_eur
-    for key, eur in capex.items():
-        flows += eur * discounting.per_capex(*key)
-    for key, eur in fixed_om.items():
-        flows += eur * discounting.per_fixed_om(*key)
-    for carrier, eur in energy_eur.items():
-        flows += check_number(eur, f"energy_eur_per_year[{carrier!r}]", owner=owner) * discounting.growth(carrier)
-    return flows
+    energy = [_finite(eur, carrier, owner) for carrier, eur in energy_eur.items()]
+    amounts = np.array([study_cost_eur, *capex.values(), *fixed_om.values(), *energy])
+    rows = discounting.stacked(tuple(capex), tuple(fixed_om), tuple(energy_eur))
+    return np.add.reduce(amounts[:, None] * rows, axis=0)  # axis 0: row after row, as flows += eur * line
+
+
+def _finite(eur, carrier: str, owner: str) -> float:
+    """A carrier's bill [EUR/year]: a finite float as it is (the batch's own bills), anything else through
+    :func:`~mgwsim.errors.check_number` (which names the carrier and the option)."""
+    if type(eur) is float and math.isfinite(eur):
+        return eur
+    return check_number(eur, f"energy_eur_per_year[{carrier!r}]", owner=owner)
 
 
 def business_case_kpis(variant: Option, reference: Option, *, finance: Finance, rules, study_cost_eur: float,
@@ -815,10 +839,14 @@ def business_case_kpis(variant: Option, reference: Option, *, finance: Finance, 
     (:func:`mgwsim.finance.irr`: only for an investment), as :func:`mgwsim.finance.business_case`
     computes them. ``reference_flows`` keeps the reference's costs per set of VAT rates (one
     building's rows share it).
+
+    The arguments are the batch's own, checked where they entered (the stock's row, the model's inputs): the
+    grants' context is built without checking them again (:meth:`~mgwsim.finance.SubsidyContext.trusted`),
+    and the IRR of flows with a finite NPV (so all finite) without :func:`~mgwsim.finance.irr`'s checks.
     """
-    split = investment_by_vat_class(variant.investments)
-    context = SubsidyContext(sum(split.values()), study_cost_eur, finance.n_apartments, building_age_years, True,
-                             **facts, investment_by_vat_class_eur=split)
+    context = SubsidyContext.trusted(investment_by_vat_class(variant.investments),
+                                     study_cost_incl_vat_eur=study_cost_eur, n_units=finance.n_apartments,
+                                     building_age_years=building_age_years, housing=True, **facts)
     subsidies = apply_subsidies(rules, context, vat_frac=finance.vat_frac)
     rates = subsidies.vat_rates
     key = tuple(rates.items())
@@ -837,7 +865,8 @@ def business_case_kpis(variant: Option, reference: Option, *, finance: Finance, 
     before_grants = npv - grants_pv + (study_cost_eur - reference.study_cost_incl_vat_eur)
     gap = max(0.0, -before_grants)
     avoided = (float(reference.co2_t_per_year) - float(variant.co2_t_per_year)) * horizon
-    rate = irr(incremental)
-    return Money(npv, npv - grants_pv, before_grants, gap, subsidies.total_eur, subsidies.works_eur,
-                 subsidies.study_eur, subsidies.works_eur / gap if gap > 0.0 else np.nan, avoided,
+    rate = irr(incremental) if not math.isfinite(npv) else irr_of_row(incremental)  # irr raises on non-finite flows
+    works_eur = subsidies.works_eur
+    return Money(npv, npv - grants_pv, before_grants, gap, subsidies.total_eur, works_eur,
+                 subsidies.study_eur, works_eur / gap if gap > 0.0 else np.nan, avoided,
                  gap / avoided if avoided > MIN_CO2_AVOIDED_T else np.nan, np.nan if rate is None else rate, subsidies)

@@ -7,6 +7,7 @@ end of each year. Positive = money in (savings, subsidies), negative = money out
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -185,6 +186,13 @@ def irr(cash_flows):
         value = _irr_row(np.ascontiguousarray(flows[0]), ZERO_EUR)
         return None if np.isnan(value) else float(value)
     return _irr_rows(np.ascontiguousarray(flows), ZERO_EUR)
+
+
+def irr_of_row(flows: np.ndarray) -> float | None:
+    """:func:`irr` of one row of flows the caller knows to be finite, a contiguous float64 vector (a batch's own
+    flows, e.g. with a finite NPV), without :func:`irr`'s checks and conversions."""
+    value = _irr_row(flows, ZERO_EUR)
+    return None if math.isnan(value) else float(value)
 
 
 def irr_note(cash_flows) -> Reason | None:

@@ -11,7 +11,7 @@ known (``None``) is *not checked* and so not met: a grant is never paid on an un
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from functools import cached_property, lru_cache
 
 import numpy as np
@@ -101,6 +101,21 @@ class SubsidyContext:
         if self.investment_by_vat_class_eur is not None:
             object.__setattr__(self, "investment_by_vat_class_eur", self._checked_split())
 
+    @classmethod
+    def trusted(cls, investment_by_vat_class_eur: dict[str, float], **facts) -> SubsidyContext:
+        """A context of numbers the library computed and checked itself, built without :meth:`__post_init__`'s
+        checks (a city batch builds one a row; checking its fields again costs ~10 µs). The investment excl.
+        VAT is the sum of ``investment_by_vat_class_eur`` (floats of :data:`~mgwsim.finance.VAT_CLASSES`);
+        ``facts`` are the other fields, of the types :meth:`__post_init__` leaves (float, int, bool, a tuple
+        of names). A user's input goes through the constructor, which names what is wrong."""
+        unknown = facts.keys() - _CONTEXT_DEFAULTS.keys()
+        if unknown:
+            raise TypeError(f"SubsidyContext.trusted: unknown field(s) {sorted(unknown)}")
+        ctx = object.__new__(cls)
+        ctx.__dict__.update(_CONTEXT_DEFAULTS, **facts, investment_by_vat_class_eur=investment_by_vat_class_eur,
+                            investment_excl_vat_eur=sum(investment_by_vat_class_eur.values()))
+        return ctx
+
     def investment_by_class(self) -> dict[str, float]:
         """The investment excl. VAT per VAT class [EUR], every class present (0 where none)."""
         split = dict.fromkeys(VAT_CLASSES, 0.0)
@@ -116,6 +131,10 @@ class SubsidyContext:
             raise InputError(f"SubsidyContext.investment_by_vat_class_eur sums to {total:.2f} EUR, "
                              f"not investment_excl_vat_eur = {self.investment_excl_vat_eur:.2f} EUR")
         return split
+
+
+_CONTEXT_DEFAULTS = {f.name: f.default for f in fields(SubsidyContext) if f.default is not MISSING}
+"""The defaults of :class:`SubsidyContext`'s fields (:meth:`SubsidyContext.trusted`)."""
 
 
 def _check_bool(value, field_name: str) -> bool:
@@ -175,13 +194,18 @@ class Condition:
     test: Callable[[SubsidyContext], bool | None]
     facts: tuple[str, ...] = ()
 
+    def __hash__(self) -> int:
+        """By name: consistent with equality (equal conditions share it) and cheaper than hashing every field, the
+        test included (:meth:`check` looks the condition up in the judged conditions' cache, a batch every row)."""
+        return hash(self.name)
+
     def check(self, ctx: SubsidyContext, rule: str = "") -> ConditionResult:
         """Judge the condition on ``ctx``: met, failed (with the facts' values) or not checked.
 
         The result is kept per outcome and the facts' values (:func:`_judged`): its sentences depend on nothing
         else, and a stock's rows repeat them."""
         outcome = self.test(ctx)
-        values = tuple((type(value), _as_shown(value)) for value in (getattr(ctx, f) for f in self.facts))
+        values = tuple([(type(value), _as_shown(value)) for value in [getattr(ctx, f) for f in self.facts]])
         try:
             return _judged(self, rule, None if outcome is None else bool(outcome), values)
         except TypeError:  # an unhashable fact's value: judged without keeping it
@@ -202,7 +226,7 @@ class Condition:
                                                                  f"niet voldaan: {self.text_nl}{nl}"))
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=8192)
 def _judged(condition: Condition, rule: str, outcome: bool | None, values: tuple) -> ConditionResult:
     """:meth:`Condition.check`'s result for an ``outcome`` on facts of these ``values`` ((type, value) of each of
     ``condition.facts``: ``1`` and ``True`` print differently); the sentences read only the facts' values."""
@@ -413,17 +437,23 @@ class ReducedVat:
         return ctx.building_age_years >= self.min_age_years
 
     def judge(self, ctx: SubsidyContext) -> tuple[ConditionResult, ...]:
-        return tuple(c.check(ctx, self.name) for c in self.conditions)
+        return tuple([c.check(ctx, self.name) for c in self.conditions])
 
     def applies(self, ctx: SubsidyContext) -> bool:
         return all(c.met for c in self.judge(ctx))
 
-    def vat_frac(self, ctx: SubsidyContext, current: float) -> float:
-        """The rate of ``renovation`` items: ``rate_frac`` where the conditions are met, else ``current``."""
-        return check_fraction(self.rate_frac, "rate_frac", owner=self.name) if self.applies(ctx) else current
+    def vat_frac(self, ctx: SubsidyContext, current: float,
+                 judged: tuple[ConditionResult, ...] | None = None) -> float:
+        """The rate of ``renovation`` items: ``rate_frac`` where the conditions are met, else ``current``.
+        ``judged``: the rule's :meth:`judge` of ``ctx`` when the caller has it (:func:`apply_subsidies`
+        judges once for the rate and the payment)."""
+        met = all(c.met for c in (self.judge(ctx) if judged is None else judged))
+        return check_fraction(self.rate_frac, "rate_frac", owner=self.name) if met else current
 
-    def apply(self, ctx: SubsidyContext, basis: _VatBasis, standard_vat_frac: float, granted_eur: float) -> Payment:
-        judged = self.judge(ctx)
+    def apply(self, ctx: SubsidyContext, basis: _VatBasis, standard_vat_frac: float, granted_eur: float,
+              judged: tuple[ConditionResult, ...] | None = None) -> Payment:
+        """The VAT saved on the renovation items (``judged`` as in :meth:`vat_frac`)."""
+        judged = self.judge(ctx) if judged is None else judged
         base = basis.excl_vat_eur["renovation"]
         saved = base * (standard_vat_frac - basis.rates["renovation"]) if all(c.met for c in judged) else 0.0
         return Payment(self.name, "vat", base, saved, saved, None, (), judged)
@@ -485,7 +515,7 @@ class Grant:
         return "study" if self.base == "study" else "works"
 
     def apply(self, ctx: SubsidyContext, basis: _VatBasis, standard_vat_frac: float, granted_eur: float) -> Payment:
-        judged = tuple(c.check(ctx, self.name) for c in self.conditions)
+        judged = tuple([c.check(ctx, self.name) for c in self.conditions])
         if self.base == "study":
             base = ctx.study_cost_incl_vat_eur
         else:
@@ -575,8 +605,8 @@ class SubsidyResult:
 
     @property
     def vat_rates(self) -> dict[str, float]:
-        """VAT rate per VAT class {class: rate}."""
-        return {c: self.vat_frac_for(c) for c in VAT_CLASSES}
+        """VAT rate per VAT class {class: rate} (:meth:`vat_frac_for` of each, without checking the classes)."""
+        return {c: self.vat_frac if c == "renovation" else self.standard_vat_frac for c in VAT_CLASSES}
 
     def _sum(self, kinds) -> float:
         return float(sum(p.amount_eur for p in self.payments if p.kind in kinds))
@@ -658,15 +688,19 @@ def apply_subsidies(rules, ctx: SubsidyContext, *, vat_frac: float = STANDARD_VA
     is clipped silently).
     """
     standard = check_fraction(vat_frac, "vat_frac", owner="apply_subsidies")
+    vat_judged = {id(rule): rule.judge(ctx) for rule in rules if isinstance(rule, ReducedVat)}  # once per rule
     renovation = standard
     for rule in rules:
         if isinstance(rule, ReducedVat):
-            renovation = rule.vat_frac(ctx, renovation)
+            renovation = rule.vat_frac(ctx, renovation, vat_judged[id(rule)])
     rates = {"renovation": renovation, "fossil_heating": standard, "standard": standard}
     basis = _VatBasis(ctx.investment_by_class(), rates)
     payments, granted = [], 0.0
     for rule in rules:
-        payment = rule.apply(ctx, basis, standard, granted)
+        if id(rule) in vat_judged:
+            payment = rule.apply(ctx, basis, standard, granted, judged=vat_judged[id(rule)])
+        else:
+            payment = rule.apply(ctx, basis, standard, granted)
         payments.append(payment)
         if payment.kind == "works":
             granted += payment.amount_eur
