@@ -214,9 +214,9 @@ def fossil_lock_in(
     if share > 0.0:
         return _check(*args[:1], "warn", *args[1:],
                       f"{since_en} gas boiler stays as a backup and still gives {_pct(share, against=(threshold,))} "
-                      f"of the heat, also in {target}, {year_en}: within the {_pct(threshold)} this check tolerates (an "
-                      "mgwsim assumption, not a figure of the call), but the gas connection and the chimney remain; "
-                      "plan its removal.",
+                      f"of the heat, also in {target}, {year_en}: within the {_pct(threshold)} this check tolerates "
+                      "(an mgwsim assumption, not a figure of the call), but the gas connection and the chimney "
+                      "remain; plan its removal.",
                       f"{since_nl} gasketel als back-up nog {_pct(share, 'nl', against=(threshold,))} van de warmte, "
                       f"ook in {target}, {year_nl}: binnen de {_pct(threshold, 'nl')} die deze toets aanvaardt (een "
                       "aanname van mgwsim, geen cijfer van de oproep), maar de gasaansluiting en de schouw blijven; "
@@ -397,12 +397,15 @@ def oversizing_after_renovation(
     m = _oversizing_metrics(system_result)
     cascade = system_result.plant.heat_pumps
     size = f"{cascade.n_units} x {_unit_capacity_kw(cascade):.0f} kW"
+    low_share = (_pct(m["low_load_share"], against=(warn_share, fail_share)),
+                 _pct(m["low_load_share"], "nl", against=(warn_share, fail_share)))
     facts = (f"{size} heat pumps ({m['capacity_ratio']:.1f} times the peak demand of {m['peak_kw']:.0f} kW) cannot "
-             f"modulate low enough in {_num(m['low_load_hours'])} of {_num(m['heating_hours'])} heating hours ({_pct(m['low_load_share'], against=(warn_share, fail_share))}) and start about "
-             f"{_num(m['starts_per_unit_year'], against=(budget,))} times a year per unit")
-    nl = (f"{size} warmtepompen ({_num(m['capacity_ratio'], 'nl', 1)} keer de piekvraag van {_num(m['peak_kw'], 'nl')} kW) "
-          f"moduleren in {_num(m['low_load_hours'], 'nl')} van de {_num(m['heating_hours'], 'nl')} stookuren "
-          f"({_pct(m['low_load_share'], 'nl', against=(warn_share, fail_share))}) niet laag genoeg en starten ongeveer "
+             f"modulate low enough in {_num(m['low_load_hours'])} of {_num(m['heating_hours'])} heating hours "
+             f"({low_share[0]}) and start about {_num(m['starts_per_unit_year'], against=(budget,))} times a year "
+             "per unit")
+    nl = (f"{size} warmtepompen ({_num(m['capacity_ratio'], 'nl', 1)} keer de piekvraag van "
+          f"{_num(m['peak_kw'], 'nl')} kW) moduleren in {_num(m['low_load_hours'], 'nl')} van de "
+          f"{_num(m['heating_hours'], 'nl')} stookuren ({low_share[1]}) niet laag genoeg en starten ongeveer "
           f"{_num(m['starts_per_unit_year'], 'nl', against=(budget,))} keer per jaar per toestel")
     buffer, buffer_nl = (("a larger buffer", "een groter buffervat") if system_result.plant.buffer is not None
                          else ("a buffer", "een buffervat"))
