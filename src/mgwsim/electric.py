@@ -42,6 +42,12 @@ def whole_kva(apparent_kva: float) -> int:
     return math.ceil(float(apparent_kva) - 1e-9)
 
 
+def fits_kva(need_kva: float, rating_kva: float) -> bool:
+    """Whether a connection of ``rating_kva`` [kVA] carries an apparent power ``need_kva`` [kVA], within the float
+    noise :func:`whole_kva` ignores (the connection check, the upgrade and the report's diagram agree)."""
+    return need_kva <= rating_kva + 1e-9
+
+
 def apparent_power_kva(active_kw: float) -> float:
     """The apparent power [kVA] of an active power ``active_kw`` [kW] at :data:`CONNECTION_POWER_FACTOR`:
     S = P / cos φ (IEC 60050-131 definitions of active and apparent power)."""

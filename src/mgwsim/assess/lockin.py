@@ -31,7 +31,7 @@ from mgwsim._format import format_number, format_share, share_decimals
 from mgwsim.assess.checks import CheckResult, worst_status
 from mgwsim.assess.fgas import refrigerant_check
 from mgwsim.building.dhw import LegionellaRules
-from mgwsim.electric import CONNECTION_POWER_FACTOR, whole_kva
+from mgwsim.electric import CONNECTION_POWER_FACTOR, fits_kva, whole_kva
 from mgwsim.errors import InputError, check_choice, check_fraction, check_number, check_positive, check_series
 from mgwsim.system.plant import HeatPumpCascade, Plant
 from mgwsim.timestep import step_hours
@@ -633,7 +633,7 @@ def connection_capacity(
     pf = check_number(power_factor, "power_factor", owner=owner, low=0.5, high=1.0)
     mv = check_positive(mv_threshold_kva, "mv_threshold_kva", owner=owner, unit="kVA")
     need = peak / pf
-    if need <= existing + 1e-9:
+    if fits_kva(need, existing):
         shown, cap = _kva_that_fits(need, existing), _kva(existing, "exact")
         return _check("connection_capacity", "pass", need, "kVA", existing,
                       f"The peak of {shown} kVA fits the existing {cap} kVA connection.",

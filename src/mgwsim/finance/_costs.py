@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from mgwsim._data import data_path
-from mgwsim.electric import whole_kva
+from mgwsim.electric import fits_kva, whole_kva
 from mgwsim.errors import DataError, InputError, check_choice, check_number
 
 COST_COLUMNS = (
@@ -407,7 +407,7 @@ def connection_upgrade_investments(costs: ConnectionCosts, existing_kva: float, 
     owner = "connection_upgrade_investments"
     existing = check_number(existing_kva, "existing_kva", owner=owner, low=0.0, low_inclusive=False, unit="kVA")
     needed = check_number(needed_kva, "needed_kva", owner=owner, low=0.0, unit="kVA")
-    if needed <= existing + 1e-9:  # (the connection check's tolerance)
+    if fits_kva(needed, existing):
         return []
     ordered = whole_kva(needed)
     life = int(round(costs["connection_lifetime_years"]))

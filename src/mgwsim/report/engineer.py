@@ -133,14 +133,14 @@ def connection_kva(result, name: str) -> tuple[str, float]:
     ("lv", the existing one, or the whole kVA the peak / cos φ needs above it, :func:`mgwsim.electric.whole_kva`)
     or ("mv", max(peak / cos φ, the MV tariff's minimum connection)), cos φ
     :data:`mgwsim.electric.CONNECTION_POWER_FACTOR`."""
-    from mgwsim.electric import apparent_power_kva, whole_kva
+    from mgwsim.electric import apparent_power_kva, fits_kva, whole_kva
 
     vr, inputs = result.result(name), result.inputs
     need = apparent_power_kva(float(result.table.loc[name, "peak_import_kw"]))
     if vr.variant.connection == "mv":
         return "mv", max(need, float(inputs.tariff("mv", dynamic=False).params.get("connection_min_kva", 0.0)))
     existing = float(inputs.existing_connection_kva)
-    return "lv", existing if need <= existing + 1e-9 else float(whole_kva(need))
+    return "lv", existing if fits_kva(need, existing) else float(whole_kva(need))
 
 
 def diagram_components(result, name: str, language: str) -> dict[str, str]:

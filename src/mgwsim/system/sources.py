@@ -318,25 +318,11 @@ class _HourlyGrid:
 
     def radial(self, distance: np.ndarray, count: np.ndarray) -> np.ndarray:
         """:func:`_radial_sum` at this grid's s for a field's borehole distances and counts, kept (64 layouts)."""
-        key = (distance.tobytes(), count.tobytes())
-        found = self._radial.get(key)
-        if found is None:
-            if len(self._radial) >= 64:
-                self._radial.clear()
-            found = self._radial[key] = _radial_sum(self.s, distance, count)
-            found.flags.writeable = False
-        return found
+        return _kept(self._radial, (distance.tobytes(), count.tobytes()), lambda: _radial_sum(self.s, distance, count))
 
     def axial(self, depth_m: float, buried_m: float) -> np.ndarray:
         """:func:`_axial_factor` at this grid's s for boreholes of ``depth_m`` buried ``buried_m`` [m], kept (64)."""
-        key = (depth_m, buried_m)
-        found = self._axial.get(key)
-        if found is None:
-            if len(self._axial) >= 64:
-                self._axial.clear()
-            found = self._axial[key] = _axial_factor(self.s, depth_m, buried_m)
-            found.flags.writeable = False
-        return found
+        return _kept(self._axial, (depth_m, buried_m), lambda: _axial_factor(self.s, depth_m, buried_m))
 
     def folded(self, values: np.ndarray, years: int, n: int) -> np.ndarray:
         """:func:`_fold` of g = ``np.interp(self.log_s, self.u, values)`` over ``years`` years of ``n`` hours, in
@@ -348,6 +334,18 @@ class _HourlyGrid:
         lags = np.empty(2 * n - 1)
         _fold_on(self.index, self.offset, slopes, values, years, n, lags)
         return lags
+
+
+def _kept(cache: dict, key, compute) -> np.ndarray:
+    """``cache[key]``, computed by ``compute()`` and made read-only the first time; at most 64 entries (cleared when
+    full: a city's fields repeat a few layouts and depths)."""
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= 64:
+            cache.clear()
+        found = cache[key] = compute()
+        found.flags.writeable = False
+    return found
 
 
 @njit
