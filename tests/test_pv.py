@@ -370,3 +370,104 @@ def test_plane_irradiance_on_arrays_is_the_same_bytes_as_on_series(model):
         found = plane_irradiance(weather, tilt, azimuth, model=model)
         for column, expected in _pandas_plane_irradiance(weather, tilt, azimuth, model).items():
             assert found[column].to_numpy().tobytes() == expected.tobytes(), (model, tilt, azimuth, column)
+
+
+# ---------------------------------------------------------------- Perez fast path against pvlib
+
+PEREZ_TILTS = (0.0, 15.0, 35.0, 60.0, 90.0, 120.0, 180.0)
+PEREZ_AZIMUTHS = (0.0, 90.0, 180.0, 270.0, 359.9, 7.3, 137.31, 201.05, 318.6)
+PVLIB_KEYS = ("poa_global", "poa_direct", "poa_diffuse", "poa_sky_diffuse", "poa_ground_diffuse", "aoi")
+
+
+def _pvlib_perez(weather: Weather, tilt: float, azimuth: float, albedo: float) -> dict:
+    """pvlib's own ``get_total_irradiance(model="perez")`` and ``aoi`` on the weather's sun (the reference)."""
+    from mgwsim.solar import solar_position
+
+    position = solar_position(weather)
+    zenith, sun_azimuth = position["apparent_zenith"].to_numpy(), position["azimuth"].to_numpy()
+    data = weather.data
+    irradiance = pvlib.irradiance.get_total_irradiance(
+        tilt, azimuth, zenith, sun_azimuth, data["dni_w_m2"].to_numpy(), data["ghi_w_m2"].to_numpy(),
+        data["dhi_w_m2"].to_numpy(), albedo=albedo, model="perez",
+        dni_extra=pvlib.irradiance.get_extra_radiation(weather.index.day_of_year.to_numpy()),
+        airmass=pvlib.atmosphere.get_relative_airmass(zenith))
+    return {**irradiance, "aoi": pvlib.irradiance.aoi(tilt, azimuth, zenith, sun_azimuth)}
+
+
+def _assert_perez_is_pvlib(weather: Weather, planes, albedos) -> None:
+    """mgwsim.solar's Perez (the per-weather sky, then per plane) gives pvlib's bytes, NaN included; the
+    DataFrame and the facade array are those values with NaN and negatives set to 0."""
+    from mgwsim.solar import _perez_plane, facade_irradiance_kw_m2
+
+    for albedo in albedos:
+        for tilt, azimuth in planes:
+            expected = _pvlib_perez(weather, tilt, azimuth, albedo)
+            found = _perez_plane(weather, tilt, azimuth, albedo)
+            for name in PVLIB_KEYS:
+                assert found[name].tobytes() == expected[name].tobytes(), (weather.source, tilt, azimuth, albedo,
+                                                                           name)
+            frame = plane_irradiance(weather, tilt, azimuth, albedo=albedo)
+            for name in ("poa_global", "poa_direct", "poa_diffuse"):
+                clipped = pd.Series(expected[name]).fillna(0.0).clip(lower=0.0).to_numpy()
+                assert frame[f"{name}_w_m2"].to_numpy().tobytes() == clipped.tobytes(), (tilt, azimuth, albedo, name)
+            assert frame["aoi_deg"].to_numpy().tobytes() == expected["aoi"].tobytes()
+            if albedo == 0.2:
+                facade = facade_irradiance_kw_m2(weather, [azimuth], [tilt])[0]
+                assert facade.tobytes() == (frame["poa_global_w_m2"].to_numpy() / 1000.0).tobytes()
+
+
+def test_perez_fast_path_is_pvlibs_bytes_on_the_default_weather(weather):
+    """Every plane tilt 0..180° and azimuth, four albedos, on a fresh cache of the embedded year, and on its
+    15-minute form (the city batch's step='15min')."""
+    fresh = Weather(weather.data, weather.site, weather.source)
+    planes = [(tilt, azimuth) for tilt in PEREZ_TILTS for azimuth in PEREZ_AZIMUTHS]
+    _assert_perez_is_pvlib(fresh, planes, (0.2, 0.0, 0.55, 1.0))
+    _assert_perez_is_pvlib(weather.to_quarter_hours(), [(90.0, 212.7), (35.0, 180.0), (120.0, 359.9)], (0.2,))
+
+
+@pytest.mark.parametrize("epw", [EPW, "weather/USA_CO_Denver.Intl.AP.725650_TMY3.epw"])
+def test_perez_fast_path_is_pvlibs_bytes_on_typical_years(shared_data, epw):
+    """The Uccle TMYx and the ASHRAE 140 Denver TMY3 years (high, dry, a clearer sky: other clearness bins)."""
+    from mgwsim.weather import read_epw
+
+    planes = [(tilt, azimuth) for tilt in PEREZ_TILTS for azimuth in PEREZ_AZIMUTHS]
+    _assert_perez_is_pvlib(read_epw(shared_data / epw), planes, (0.2, 0.35))
+
+
+def test_perez_planes_cached_and_cold_are_the_same_arrays(weather):
+    """A plane computed on a weather whose sky and other planes are cached, and the same plane on a fresh
+    weather (nothing cached), give the same bytes, on either path (the DataFrame's column or the array
+    alone); cached arrays are read-only and returned as they are."""
+    from mgwsim.solar import _plane_global, _plane_key, facade_irradiance_kw_m2
+
+    warm = Weather(weather.data, weather.site, weather.source)
+    plane_irradiance(warm, 90.0, 11.0)
+    facade_irradiance_kw_m2(warm, [33.0, 123.0], [90.0, 90.0])
+    for tilt, azimuth in ((90.0, 0.0), (90.0, 33.0), (90.0, 262.4), (45.0, 180.0), (0.0, 0.0)):
+        key = _plane_key(tilt, azimuth, "perez", 0.2)
+        cold_array = _plane_global(Weather(weather.data, weather.site, weather.source), key)
+        cold_frame = plane_irradiance(Weather(weather.data, weather.site, weather.source), tilt, azimuth)
+        warm_array = _plane_global(warm, key)
+        assert not warm_array.flags.writeable and _plane_global(warm, key) is warm_array
+        assert plane_irradiance(warm, tilt, azimuth) is plane_irradiance(warm, tilt, azimuth)
+        for found in (cold_array, cold_frame["poa_global_w_m2"].to_numpy(), plane_irradiance(warm, tilt, azimuth)[
+                "poa_global_w_m2"].to_numpy()):
+            assert found.tobytes() == warm_array.tobytes(), (tilt, azimuth)
+        pd.testing.assert_frame_equal(plane_irradiance(warm, tilt, azimuth), cold_frame, check_exact=True)
+
+
+@pytest.mark.parametrize("model", ["perez", "haydavies", "isotropic"])
+@pytest.mark.parametrize("frame_first", [False, True])
+def test_facade_irradiance_is_the_dataframe_path(weather, model, frame_first):
+    """facade_irradiance_kw_m2 (arrays, no DataFrame) equals plane_irradiance's poa_global / 1000, the
+    bytes, whichever of the two a plane meets first."""
+    from mgwsim.solar import facade_irradiance_kw_m2
+
+    fresh = Weather(weather.data, weather.site, weather.source)
+    azimuths, tilts = [0.0, 97.5, 187.5, 277.5, 359.9], [90.0, 90.0, 90.0, 90.0, 60.0]
+    frames = [plane_irradiance(fresh, t, a, model=model) for a, t in zip(azimuths, tilts)] if frame_first else None
+    found = facade_irradiance_kw_m2(fresh, azimuths, tilts, model=model)
+    frames = frames or [plane_irradiance(fresh, t, a, model=model) for a, t in zip(azimuths, tilts)]
+    expected = np.vstack([f["poa_global_w_m2"].to_numpy() / 1000.0 for f in frames])
+    assert found.shape == (5, weather.n_hours) and found.flags.c_contiguous
+    assert found.tobytes() == expected.tobytes()
