@@ -1067,6 +1067,17 @@ def _pv_kw(variant, model: CityModel) -> np.ndarray:
     return model.pv_kw_per_kwp * variant.pv_kwp if variant.pv else np.zeros(model.weather.n_hours)
 
 
+def _kept_pv_kw(variant, case: _BuildingCase, model: CityModel) -> np.ndarray:
+    """:func:`_pv_kw`, kept read-only on the building's case per peak power: a building's PV combinations lay the
+    same arrays on its roof (:func:`_pv_layout`), so its some twenty years behind the connection share one."""
+    key = ("pv_kw", variant.pv_kwp if variant.pv else 0.0)
+    found = case.plants.get(key)
+    if found is None:
+        found = case.plants[key] = _pv_kw(variant, model)
+        found.flags.writeable = False
+    return found
+
+
 def _demand_series(demand: Demand, plant) -> tuple:
     """The kernel's demand inputs of :func:`~mgwsim.demand.demand_series` from a ``Demand`` (as
     :func:`~mgwsim.system.simulate_system` takes them)."""
@@ -1230,7 +1241,7 @@ def _grid_year(variant, case: _BuildingCase, model: CityModel, state: _State | N
     :func:`_array_year`) behind its connection: :func:`~mgwsim.batch._city_arrays.grid_year` with its PV, cars and
     battery."""
     constants = model.year_constants
-    pv = _pv_kw(variant, model)
+    pv = _kept_pv_kw(variant, case, model)
     found = None if plant_key is None else case.plants.get(plant_key)
     series = case.series if state is None else state.series
     if found is None and twin_key is not None:
