@@ -134,14 +134,25 @@ def _throughput(model: CityModel) -> None:
           f"{python_s / numba_first_s:.0f}x")
 
 
+def issue_18_combinations() -> list[str]:
+    """The rich combinations whose techniques are those issue 18's speed target names ("EV, battery, MV, dynamic
+    tariff, emitter and heat-network options") besides the twelve simple ones: no roof insulation first and no
+    source but outside air (the ground's borefield, the canal and the extract air are mgwsim's additions)."""
+    from mgwsim.batch.city import RICH_COMBINATIONS
+
+    return [name for name, c in RICH_COMBINATIONS.items() if not c.roof and c.source == "air"]
+
+
 def _rich_rows(n_buildings: int, seed: int = 1) -> dict[str, list[dict]]:
-    """The simple and the rich table of the same ``n_buildings`` buildings (in a heat-network zone, with an
-    extract ventilation), as records in ``run_batch``'s order: a building's rows one after the other."""
+    """The simple, the rich and issue 18's (:func:`issue_18_combinations`) table of the same ``n_buildings``
+    buildings (in a heat-network zone, with an extract ventilation), as records in ``run_batch``'s order: a
+    building's rows one after the other."""
     from mgwsim.batch.city import CITY_COMBINATIONS, RICH_COMBINATIONS
 
     stock = generate_stock(n_buildings, seed=seed).assign(heat_network_zone=True, mechanical_extract=True)
     return {name: city_table(stock, list(names)).to_dict("records")
-            for name, names in (("simple", CITY_COMBINATIONS), ("rich", RICH_COMBINATIONS))}
+            for name, names in (("simple", CITY_COMBINATIONS), ("rich", RICH_COMBINATIONS),
+                                ("issue_18", issue_18_combinations()))}
 
 
 def _rich_measure(n_buildings: int = 12, repeat: int = 3) -> dict:
@@ -149,7 +160,7 @@ def _rich_measure(n_buildings: int = 12, repeat: int = 3) -> dict:
     rich rows' CPU ms per combination (the mean over the buildings of each row's best, in the building's sequence)
     and the peak RSS [MB] of this process; facade irradiance, kernels, the hot-water pool and the EV sites warm."""
     model = CityModel()
-    tables = _rich_rows(n_buildings)
+    tables = {name: records for name, records in _rich_rows(n_buildings).items() if name != "issue_18"}
     for records in tables.values():
         model._cases.clear()
         for record in records:
@@ -169,22 +180,25 @@ def _rich_measure(n_buildings: int = 12, repeat: int = 3) -> dict:
     combinations: dict = {}
     for i, record in enumerate(tables["rich"]):
         combinations.setdefault(record["combination"], []).append(per_row[i])
-    fresh = _fresh_rich_ms(model)
+    fresh, fresh_issue = _fresh_rich_ms(model)
     return {"simple_ms": 1e3 * best["simple"], "rich_ms": 1e3 * best["rich"], "fresh_rich_ms": fresh,
+            "fresh_issue_18_ms": fresh_issue,
             "per_combination_ms": {c: 1e3 * float(np.mean(v)) for c, v in combinations.items()},
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def _fresh_rich_ms(model: CityModel, n_buildings: int = 60) -> float:
-    """CPU ms per rich row over ``n_buildings`` buildings this process has not seen, one pass: what a stock batch
-    meets (the best of repeats over the same twelve buildings finds every per-building and per-size cache warm,
-    which a stock of distinct buildings does not)."""
-    records = _rich_rows(n_buildings, seed=2)["rich"]
-    model._cases.clear()
-    start = time.process_time()
-    for record in records:
-        city_row(record, model)
-    return 1e3 * (time.process_time() - start) / len(records)
+def _fresh_rich_ms(model: CityModel, n_buildings: int = 60) -> tuple[float, float]:
+    """CPU ms per row over ``n_buildings`` buildings this process has not seen, one pass, of the rich set and of
+    issue 18's (:func:`issue_18_combinations`, other buildings again): what a stock batch meets (the best of
+    repeats over the same twelve buildings finds every per-building and per-size cache warm, which a stock of
+    distinct buildings does not)."""
+    def per_row(records: list[dict]) -> float:
+        model._cases.clear()
+        start = time.process_time()
+        for record in records:
+            city_row(record, model)
+        return 1e3 * (time.process_time() - start) / len(records)
+    return per_row(_rich_rows(n_buildings, seed=2)["rich"]), per_row(_rich_rows(n_buildings, seed=3)["issue_18"])
 
 
 def _measure_in(source: str | None) -> dict:
@@ -215,7 +229,7 @@ def _rich_throughput(against: str | None = None, rounds: int = 3) -> None:
         for i in range(rounds):
             for label in (("this", "before") if i % 2 == 0 else ("before", "this")):
                 runs[label].append(_measure_in(None if label == "this" else against))
-    keys = ("simple_ms", "rich_ms", "fresh_rich_ms", "peak_rss_mb")
+    keys = ("simple_ms", "rich_ms", "fresh_rich_ms", "fresh_issue_18_ms", "peak_rss_mb")
     best = {label: {key: min(r[key] for r in found) for key in keys} for label, found in runs.items()}
     for label, found in best.items():
         name = f"before ({against})" if label == "before" else "city_row"
@@ -226,7 +240,10 @@ def _rich_throughput(against: str | None = None, rounds: int = 3) -> None:
               f"{found['peak_rss_mb']:.0f} MB")
         print(f"{name} over 60 buildings not seen before, one pass (what a stock batch meets): rich "
               f"{found['fresh_rich_ms']:.3f} ms per row -> {2e3 / found['fresh_rich_ms']:,.0f} rows/s on 2 cores "
-              f"(target >= 2,000)")
+              f"(target >= 2,000); issue 18's combinations ({len(issue_18_combinations())}: the simple ones and "
+              f"the EV, battery, MV, dynamic-tariff, emitter and heat-network options) "
+              f"{found['fresh_issue_18_ms']:.3f} ms per row -> {2e3 / found['fresh_issue_18_ms']:,.0f} rows/s on 2 "
+              f"cores")
     if against is not None:
         after, before = best["this"], best["before"]
         print(f"after / before: simple {after['simple_ms'] / before['simple_ms']:.3f}, rich "
