@@ -45,6 +45,7 @@ import os
 import sys
 import tempfile
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from mgwsim import __version__
@@ -384,8 +385,12 @@ def _batch(args: argparse.Namespace) -> int:
     del table, row_function, shared
     release_arrow_memory()
     target = out / f"results.{args.format}"
-    _write_results(results, target)
-    written = [target, *_feasibility(groups, results, out)]
+    with ThreadPoolExecutor(1, thread_name_prefix="mgwsim-results") as background:
+        # the results are formatted by Arrow's kernels, mostly without the GIL: the summaries and the map meanwhile
+        writing = background.submit(_write_results, results, target)
+        summaries = _feasibility(groups, results, out)
+        writing.result()
+    written = [target, *summaries]
     print(f"mgwsim batch: {results.n_rows} rows, {results.n_failed} failed; written: {', '.join(map(str, written))}")
     return 0 if results.n_failed == 0 else 1
 
@@ -429,8 +434,8 @@ def _group_columns(table) -> dict:
 
 
 def _write_results(results, target: Path) -> None:
-    """``results.csv`` part by part from the batch's Parquet parts (the same text as the assembled table's), or
-    ``results.parquet`` from the assembled table."""
+    """``results.csv`` from the batch's Parquet parts, formatted by Arrow's kernels (the same text as the assembled
+    table's ``to_csv``: :meth:`mgwsim.batch.StoredResults.to_csv`), or ``results.parquet`` from the assembled table."""
     if target.suffix == ".csv":
         write_atomically(target, results.to_csv)
     else:

@@ -6,7 +6,9 @@ import concurrent.futures as cf
 import itertools
 import multiprocessing
 import os
+import pickle
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -89,9 +91,22 @@ def _run_in_process(chunks, row_function, shared, seed, on_done: ChunkDone) -> N
 
 
 def _run_process_pool(chunks, row_function, shared, seed, n_workers: int, on_done: ChunkDone) -> None:
-    """Chunks on ``n_workers`` spawned processes; ``shared`` reaches each process once (initializer)."""
-    executor = cf.ProcessPoolExecutor(n_workers, mp_context=multiprocessing.get_context("spawn"),
-                                      initializer=_rows.init_worker, initargs=(row_function, shared, seed))
+    """Chunks on ``n_workers`` spawned processes; ``shared`` reaches each process once (initializer).
+
+    The row function, ``shared`` and the seed go to the workers as one pickle in a temporary file, not as the
+    initializer's arguments: those travel in the pipe that starts a process, and a write of more than the pipe
+    holds (64 kB; a CityModel is 0.5 MB) waits until the process has imported what they need, so that the
+    workers would start one after the other (2 s each, docs/batch.md) instead of together."""
+    with tempfile.TemporaryDirectory(prefix="mgwsim-batch-") as folder:
+        state = Path(folder) / "worker.pickle"
+        state.write_bytes(pickle.dumps((row_function, shared, seed), protocol=pickle.HIGHEST_PROTOCOL))
+        executor = cf.ProcessPoolExecutor(n_workers, mp_context=multiprocessing.get_context("spawn"),
+                                          initializer=_rows.init_worker_from, initargs=(str(state),))
+        _run_on(executor, chunks, n_workers, on_done)
+
+
+def _run_on(executor: cf.ProcessPoolExecutor, chunks, n_workers: int, on_done: ChunkDone) -> None:
+    """Chunks on ``executor``, at most two per worker waiting; shut down when done or on failure."""
     pending: dict[cf.Future, int] = {}
     try:
         for positions, chunk in chunks:

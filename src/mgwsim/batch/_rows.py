@@ -6,6 +6,7 @@ This module runs inside the workers (local processes or Dask).
 from __future__ import annotations
 
 import hashlib
+import pickle
 from collections.abc import Callable, Mapping
 from numbers import Number
 
@@ -146,6 +147,14 @@ def init_worker(row_function: Callable, shared, batch_seed: int) -> None:
     """
     watch_parent()
     _WORKER.update(row_function=row_function, shared=shared, batch_seed=batch_seed)
+
+
+def init_worker_from(path: str) -> None:
+    """:func:`init_worker` with its arguments read from the pickle at ``path`` (see
+    :func:`mgwsim.batch._engine._run_process_pool`)."""
+    with open(path, "rb") as handle:
+        row_function, shared, batch_seed = pickle.load(handle)
+    init_worker(row_function, shared, batch_seed)
 
 
 def run_chunk_in_worker(chunk: pd.DataFrame) -> pa.Table:

@@ -1,4 +1,5 @@
-"""On-disk cache of performance maps (``cache_dir()/cop_maps/<sha256>.npz``).
+"""On-disk cache of performance maps (``cache_dir()/cop_maps/<sha256>.npz``) and of small facts about a cycle that
+a preset needs before its map (``<sha256>.json``).
 
 The key is the SHA-256 of every input that defines a map plus the mgwsim and CoolProp
 versions (read from package metadata, so a warm call never imports CoolProp).
@@ -56,6 +57,24 @@ def load(key: str) -> PerformanceMap | None:
         return None  # a corrupt or foreign file: recompute and overwrite
     meta["source"] = Source(**meta["source"])
     return PerformanceMap(**arrays, **meta)
+
+
+def load_value(key: str):
+    """The JSON value cached for ``key`` (:func:`save_value`), or None when there is none (or it cannot be read)."""
+    path = _path(key).with_suffix(".json")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))["value"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def save_value(key: str, value) -> None:
+    """Write a small JSON value for ``key`` atomically (a fact about a cycle a warm call then needs no CoolProp
+    for, such as the coldest source of a preset's grid that reaches its top supply)."""
+    path = _path(key).with_suffix(".json")
+    tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.json")
+    tmp.write_text(json.dumps({"value": value}), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def save(key: str, pmap: PerformanceMap) -> None:

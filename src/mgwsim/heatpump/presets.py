@@ -45,6 +45,7 @@ from __future__ import annotations
 import numpy as np
 
 from mgwsim.errors import InputError, check_choice
+from mgwsim.heatpump import _cache
 from mgwsim.heatpump.cycle import cycle_map, cycle_point, default_eta_el
 from mgwsim.heatpump.maps import PerformanceMap, Source
 
@@ -98,9 +99,17 @@ def operating_source_grid(refrigerant: str, source: Source, grid: np.ndarray, to
     InputError
         if no source of the grid reaches ``top_sink_degc`` (lower the supply temperature).
     """
-    for i, t_source in enumerate(grid):
-        if _runs(refrigerant, source, float(t_source), top_sink_degc, return_degc):
-            return grid[i:] if grid.size - i >= 2 else grid[-2:]
+    key = _cache.map_key({"kind": "operating_source_grid", "refrigerant": refrigerant, "source": source.__dict__,
+                          "approach_evap_k": source.evaporator_approach_k, "grid": grid,
+                          "top_sink_degc": float(top_sink_degc), "return_degc": return_degc,
+                          "eta_el": default_eta_el(refrigerant, source.kind)})
+    first = _cache.load_value(key)  # cached with the maps: a warm preset does not import CoolProp (2-4 s)
+    if not isinstance(first, int) or isinstance(first, bool):
+        first = next((i for i, t_source in enumerate(grid)
+                      if _runs(refrigerant, source, float(t_source), top_sink_degc, return_degc)), -1)
+        _cache.save_value(key, first)
+    if first >= 0:
+        return grid[first:] if grid.size - first >= 2 else grid[-2:]
     raise InputError(f"{refrigerant} cannot reach a supply of {top_sink_degc:g} °C from any {source.kind} source "
                      f"temperature in [{grid[0]:g}, {grid[-1]:g}] °C with a single-stage cycle; lower max_supply_degc")
 
