@@ -1069,7 +1069,7 @@ def _pv_kw(variant, model: CityModel) -> np.ndarray:
 
 def _kept_pv_kw(variant, case: _BuildingCase, model: CityModel) -> np.ndarray:
     """:func:`_pv_kw`, kept read-only on the building's case per peak power: a building's PV combinations lay the
-    same arrays on its roof (:func:`_pv_layout`), so its some twenty years behind the connection share one."""
+    same arrays on its roof (:func:`_pv_layout`), so its twenty-odd years behind the connection share one array."""
     key = ("pv_kw", variant.pv_kwp if variant.pv else 0.0)
     found = case.plants.get(key)
     if found is None:
