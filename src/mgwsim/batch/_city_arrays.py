@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from mgwsim._kept import kept_array
 from mgwsim._numba import njit
 from mgwsim.assess import EPC_FACTORS_FLANDERS, fossil_lock_in
 from mgwsim.assess.path import BACKUP_CARRIERS
@@ -418,18 +419,12 @@ class Discounting:
         """The lines of one option's costs as rows: year 0 alone (the study cost), then :meth:`per_capex` of each
         of ``capex_keys``, :meth:`per_fixed_om` of each of ``fixed_om_keys`` and :meth:`growth` of each of
         ``carriers`` (:func:`cost_flows`). Read-only, kept: a stock's options repeat a few sets of lines."""
-        key = (capex_keys, fixed_om_keys, carriers)
-        rows = self._stacked.get(key)
-        if rows is None:
-            if len(self._stacked) >= _COSTS_KEPT:
-                self._stacked.clear()
+        def compute() -> np.ndarray:
             year_0 = np.zeros(len(self.factors))
             year_0[0] = 1.0
-            rows = np.vstack([year_0, *(self.per_capex(*k) for k in capex_keys),
+            return np.vstack([year_0, *(self.per_capex(*k) for k in capex_keys),
                               *(self.per_fixed_om(*k) for k in fixed_om_keys), *(self.growth(c) for c in carriers)])
-            rows.flags.writeable = False
-            self._stacked[key] = rows
-        return rows
+        return kept_array(self._stacked, (capex_keys, fixed_om_keys, carriers), compute, _COSTS_KEPT)
 
 
 @dataclass

@@ -193,11 +193,13 @@ class StoredResults:
         (read when formatted) when they are in order, else slices of all rows sorted (as :meth:`frames`)."""
         if self._in_order:
             block: list[StoredPart] = []
+            n_rows = 0
             for part in self._parts:
                 block.append(part)
-                if sum(p.n_rows for p in block) >= CSV_BLOCK_ROWS:
+                n_rows += part.n_rows
+                if n_rows >= CSV_BLOCK_ROWS:
                     yield block, None
-                    block = []
+                    block, n_rows = [], 0
             if block:
                 yield block, None
             return

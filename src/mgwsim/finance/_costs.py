@@ -281,8 +281,8 @@ def cabin_investments(tariff, access_power_kva: float) -> list[Investment]:
                   + tariff["connection_eur_per_kva"] * max(kva, tariff["connection_min_kva"]))
     om = tariff["cabin_maintenance_eur_per_year"] + tariff["cabin_inspection_eur_per_year"]
     return [
-        Investment("medium-voltage cabin", tariff["cabin_investment_eur"], life, 0.0, om, tariff.sources["cabin_investment_eur"],
-                   vat_class="standard"),
+        Investment("medium-voltage cabin", tariff["cabin_investment_eur"], life, 0.0, om,
+                   tariff.sources["cabin_investment_eur"], vat_class="standard"),
         Investment("medium-voltage connection", connection, life, 0.0, 0.0, tariff.sources["connection_fixed_eur"],
                    vat_class="renovation"),
     ]

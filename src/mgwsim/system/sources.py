@@ -38,6 +38,7 @@ from scipy.fft import irfft, next_fast_len, rfft
 from scipy.signal import fftconvolve
 from scipy.special import erf, exp1
 
+from mgwsim._kept import kept_array
 from mgwsim._numba import njit
 from mgwsim.building.envelope import RHO_C_AIR_WH_M3K, Building
 from mgwsim.errors import InputError, check_choice, check_number, check_positive, check_series
@@ -318,11 +319,12 @@ class _HourlyGrid:
 
     def radial(self, distance: np.ndarray, count: np.ndarray) -> np.ndarray:
         """:func:`_radial_sum` at this grid's s for a field's borehole distances and counts, kept (64 layouts)."""
-        return _kept(self._radial, (distance.tobytes(), count.tobytes()), lambda: _radial_sum(self.s, distance, count))
+        return kept_array(self._radial, (distance.tobytes(), count.tobytes()),
+                          lambda: _radial_sum(self.s, distance, count))
 
     def axial(self, depth_m: float, buried_m: float) -> np.ndarray:
         """:func:`_axial_factor` at this grid's s for boreholes of ``depth_m`` buried ``buried_m`` [m], kept (64)."""
-        return _kept(self._axial, (depth_m, buried_m), lambda: _axial_factor(self.s, depth_m, buried_m))
+        return kept_array(self._axial, (depth_m, buried_m), lambda: _axial_factor(self.s, depth_m, buried_m))
 
     def folded(self, values: np.ndarray, years: int, n: int) -> np.ndarray:
         """:func:`_fold` of g = ``np.interp(self.log_s, self.u, values)`` over ``years`` years of ``n`` hours, in
@@ -334,18 +336,6 @@ class _HourlyGrid:
         lags = np.empty(2 * n - 1)
         _fold_on(self.index, self.offset, slopes, values, years, n, lags)
         return lags
-
-
-def _kept(cache: dict, key, compute) -> np.ndarray:
-    """``cache[key]``, computed by ``compute()`` and made read-only the first time; at most 64 entries (cleared when
-    full: a city's fields repeat a few layouts and depths)."""
-    found = cache.get(key)
-    if found is None:
-        if len(cache) >= 64:
-            cache.clear()
-        found = cache[key] = compute()
-        found.flags.writeable = False
-    return found
 
 
 @njit

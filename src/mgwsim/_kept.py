@@ -1,0 +1,20 @@
+"""A bounded keeper of computed read-only arrays, for the caches of batch runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+
+import numpy as np
+
+
+def kept_array(cache: dict, key: Hashable, compute: Callable[[], np.ndarray], limit: int = 64) -> np.ndarray:
+    """``cache[key]``, computed by ``compute()`` and made read-only the first time (the callers share it); the
+    cache is cleared when it holds ``limit`` entries (a stock repeats a few keys, so a full cache means a new
+    stretch of them)."""
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= limit:
+            cache.clear()
+        found = cache[key] = compute()
+        found.flags.writeable = False
+    return found
