@@ -9,7 +9,8 @@ in pure Python, and against the same year with the kernels as they were before 2
 before the PV-led round of the same day (the plant kernel frozen in
 ``tests/reference/plant_kernel_before_pv_round.py``) and before its tank round (the plant kernel frozen in
 ``tests/reference/plant_kernel_before_tank_round.py``); and that year as ``simulate_system`` runs the example
-block, with the circulation loop in the kernel, before and after the tank round and the loop's shortcut
+block, with the circulation loop in the kernel, before and after the tank round and the loop's shortcut, and
+before and after 2026-12-08's branch round (buoyancy after the loop's return without a branch on temperatures)
 (``python -m benchmarks system --coupled`` or ``python -m benchmarks.bench_system --coupled``: this part only).
 """
 
@@ -276,6 +277,14 @@ def _coupled_year(weather) -> None:
     for name, control in (("heat-led", Control()), ("PV-led", Control("pv_led"))):
         _full_year_before_after(name, _plant_args(weather, demand, plant, control, pv, zone), weather, pv, common,
                                 before_tank_round, after, "2026-12-07's tank round (plant kernel)")
+    # the branch round: buoyancy after the loop's return by the general mix (a branch per node pair) before it, the
+    # other parts as they are on both sides
+    before_branch_round = {**after, "plant": _general_buoyancy_kernel()}
+    for name, control in (("heat-led, circulation loop", Control()), ("PV-led, circulation loop", Control("pv_led"))):
+        args, temperatures = _plant_args_with_loop(weather, demand, plant, control, pv, zone)
+        _full_year_before_after(name, args, weather, pv, common, before_branch_round, after,
+                                "2026-12-08's branch round (buoyancy after the loop's return)",
+                                temperatures=temperatures)
     # the year as simulate_system runs the example block: the circulation loop in the kernel (the figures above
     # fold its loss into the draws, as the decoupled chain did); the tank round and the loop's shortcut in the
     # hot-water step against the kernel before both
@@ -302,6 +311,18 @@ def _generic_nodes_kernel():
     """The present plant kernel with its tank loops compiled for any node count (``UNROLLED_NODES`` = 0), uncached."""
     code = getattr(kernel.plant_kernel, "py_func", kernel.plant_kernel).__code__
     return numba.njit(types.FunctionType(code, {**vars(kernel), "UNROLLED_NODES": 0}))
+
+
+def _general_buoyancy_kernel():
+    """The present plant kernel with buoyancy after the circulation loop's return by the general
+    :func:`mgwsim.system.dhw_tank.mix` (a branch per node pair), as before 2026-12-08's branch round
+    (:func:`mgwsim.system.dhw_tank.mix_bottom`: the bottom pair merged by selects), compiled uncached."""
+    def code(func):
+        return getattr(func, "py_func", func).__code__
+    hot_water = numba.njit(inline="always")(types.FunctionType(code(kernel._hot_water),
+                                                               {**vars(kernel), "mix_bottom": dhw_tank.mix}))
+    loop = numba.njit(types.FunctionType(code(kernel._time_loop), {**vars(kernel), "_hot_water": hot_water}))
+    return numba.njit(types.FunctionType(code(kernel.plant_kernel), {**vars(kernel), "_time_loop": loop}))
 
 
 def _run_time_features_kernel():

@@ -527,8 +527,9 @@ def test_kernel_equals_the_plain_loops_on_generated_weeks(freq):
 
 @pytest.mark.parametrize("freq", ["h", "15min"])
 def test_the_step_wise_loop_gives_its_previous_layout_bit_for_bit(freq):
-    """The step-wise strategies (``wake`` found when a step without surplus asks for it; surplus, charge and queue
-    in one pass) against the loop before 2026-12-07 (``tests/reference/ev_stepwise.py``) on generated years."""
+    """The step-wise strategies (``wake`` found when a step without surplus has no session that must charge;
+    surplus, charge and queue in one pass) against the loop before 2026-12-07 (``tests/reference/ev_stepwise.py``,
+    which finds ``wake`` after every charging step) on generated years."""
     index = pd.date_range("2023-01-01", periods=8760 if freq == "h" else 4 * 24 * 120, freq=freq, tz="UTC")
     step_h, n = (1.0 if freq == "h" else 0.25), len(index)
     rng = np.random.default_rng(7)

@@ -195,3 +195,18 @@ def test_a_plant_without_backup_has_no_backup_capacity():
     # kind 'none' with a capacity used to heat like a 150 kW electric heater
     with pytest.raises(InputError, match="capacity_kw = 150.0 kW with kind 'none'"):
         Backup("none", 150.0)
+
+
+def test_the_kernel_finds_a_constant_hot_water_offset_whatever_step_differs():
+    """The hot-water sink is interpolated once a year only when the controller's offset is the same every step
+    (``kernel._is_constant``, counted over every step): any step that differs, the last one or NaN, makes it vary."""
+    from mgwsim.system.kernel import _is_constant
+
+    year = np.zeros(8760)
+    assert _is_constant(year) and _is_constant(np.full(8760, 3.5)) and _is_constant(np.zeros(1))
+    for step in (0, 1, 4000, 8759):
+        varied = year.copy()
+        varied[step] = 1e-300
+        assert not _is_constant(varied)
+        varied[step] = np.nan
+        assert not _is_constant(varied)

@@ -77,6 +77,46 @@ def test_the_hot_water_step_matches_both_phases_in_full(theta, q_dhw, hp_target,
 
 
 @numba.njit
+def _mixed(theta):
+    """(:func:`dhw_tank.mix_bottom`, :func:`dhw_tank.mix`) of copies of ``theta``, compiled as the kernel runs them."""
+    fast, general = theta.copy(), theta.copy()
+    dhw_tank.mix_bottom(fast)
+    dhw_tank.mix(general)
+    return fast, general
+
+
+@settings(max_examples=400, deadline=None)
+@given(theta=node_temperatures, loop=st.floats(0.0, 3.0), t_return=st.floats(10.0, 75.0))
+def test_buoyancy_after_the_loops_return_is_the_general_one_bit_for_bit(theta, loop, t_return):
+    """The kernel's buoyancy after the circulation loop's draw (:func:`dhw_tank.mix_bottom`: the bottom node's merge
+    with the one above chosen without a branch) is :func:`dhw_tank.mix` to the last bit, on the stratified tanks
+    that draw leaves (its return water at the bottom: no inversion, a pair, or a run reaching higher)."""
+    dhw_tank.draw(theta, loop, 0.1, t_return, -1e300)
+    fast, general = _mixed(theta)
+    np.testing.assert_array_equal(fast, general)
+
+
+@settings(max_examples=300, deadline=None)
+@given(theta=st.lists(st.floats(10.0, 75.0), min_size=1, max_size=8).map(np.array))
+def test_buoyancy_after_the_loops_return_is_the_general_one_on_any_tank(theta):
+    """Tanks inverted anywhere (which the kernel never leaves) go to :func:`dhw_tank.mix` itself: the same bits."""
+    fast, general = _mixed(theta)
+    np.testing.assert_array_equal(fast, general)
+
+
+def test_the_loops_return_merges_with_the_node_above_it():
+    """The usual case (warm return below a colder bottom node, the node above that warmer than their mean), the
+    pair case, and a run that reaches higher: the heat kept, the tank stratified."""
+    pair, run = np.array([70.0, 68.0, 66.0, 50.0, 60.0]), np.array([70.0, 54.0, 52.0, 50.0, 64.0])
+    for theta in (pair, run):
+        fast, general = _mixed(theta)
+        np.testing.assert_array_equal(fast, general)
+        assert fast.sum() == pytest.approx(theta.sum(), rel=1e-15) and dhw_tank.nodes_are_stratified(fast)
+    np.testing.assert_array_equal(_mixed(pair)[0], [70.0, 68.0, 66.0, 55.0, 55.0])
+    np.testing.assert_array_equal(_mixed(run)[0], [70.0, 55.0, 55.0, 55.0, 55.0])
+
+
+@numba.njit
 def _shifts(theta, nodes, fill, first):
     """Both node shifts of :mod:`mgwsim.system.dhw_tank` on copies of ``theta`` (compiled, as the kernel runs them)."""
     up, down = theta.copy(), theta.copy()

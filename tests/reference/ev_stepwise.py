@@ -12,7 +12,15 @@ from __future__ import annotations
 import numpy as np
 
 from mgwsim._numba import njit
-from mgwsim.ev.charging import _before, _first_must_step, _free_steps_before, _must_kw
+from mgwsim.ev.charging import _before, _first_must_step, _free_steps_before
+
+
+@njit(inline=True)
+def _must_kw(left, pmax, step_h, steps_after):
+    """:func:`mgwsim.ev.charging._must_kw` as it was, dividing by the step (it now multiplies by the step's
+    inverse: the same bits for the steps mgwsim allows, which this reference checks)."""
+    must = left - pmax * step_h * steps_after
+    return min(must / step_h, pmax, left / step_h) if must > 0.0 else 0.0
 
 
 @njit

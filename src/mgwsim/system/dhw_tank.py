@@ -114,6 +114,29 @@ def mix(theta):
 
 
 @njit(inline=True)
+def mix_bottom(theta):
+    """:func:`mix` after water entered at the bottom, bit for bit: the usual outcome (the bottom node merges with the
+    one above it, or nothing moves) chosen without a branch on the temperatures, which follow no pattern a
+    branch predictor could learn; a tank inverted elsewhere, or a run that reaches higher, goes to :func:`mix`."""
+    n = theta.size
+    if n < 3:
+        mix(theta)
+        return
+    for i in range(1, n - 1):
+        if theta[i] > theta[i - 1]:
+            mix(theta)
+            return
+    a, b = theta[n - 2], theta[n - 1]
+    mean = (b + a) / 2.0  # mix's total / 2 for the pair
+    inverted = b > a
+    if inverted & (theta[n - 3] < mean):  # (& : no branch on ``inverted`` itself)
+        mix(theta)
+        return
+    theta[n - 2] = mean if inverted else a
+    theta[n - 1] = mean if inverted else b
+
+
+@njit(inline=True)
 def draw(theta, energy, c_node, t_cold, t_useful):
     """Draw ``energy`` [kWh above θ_cold] from the top; return the energy delivered (≤ ``energy``).
 
