@@ -67,7 +67,7 @@ and the booster and backup are not called while the bottom node is at the setpoi
 shortcuts, and the whole kernel to the previous layout's). Buoyancy after the circulation loop's return
 (:func:`mgwsim.system.dhw_tank.mix_bottom`) merges the bottom node with the one above it by selects,
 not by a branch on temperatures that follow no pattern (the return is warmer than the bottom on a
-quarter of the PV-led year's walking steps: 3-4 % of the kernel with the loop, December 2026), bit
+quarter of the PV-led year's walking steps: 2-6 % of the kernel with the loop, December 2026), bit
 for bit :func:`~mgwsim.system.dhw_tank.mix`. The tank's node array is the one array
 the loop hands to inlined helpers with loops (``charge``, ``draw``, ``lift``…), around which numba
 kept atomic reference counting it could not prune (~45 % of the PV-led kernel's time, seen with
