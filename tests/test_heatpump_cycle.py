@@ -135,6 +135,28 @@ def test_disk_cache_hit_does_not_recompute(tmp_path, monkeypatch):
         cycle_map("R290", SRC, SNK, rated_capacity_kw=41.0)
 
 
+def test_an_edit_of_the_heat_pump_code_starts_fresh_maps(tmp_path, monkeypatch):
+    """The cache key holds a fingerprint of the heat-pump package's source: an edit of the cycle model, which
+    leaves mgwsim's version as it is, finds no map of the code before it (the key and the fingerprint change)."""
+    from pathlib import Path
+
+    from mgwsim.heatpump import _cache
+
+    package = Path(_cache.__file__).parent
+    copies = {name: tmp_path / name for name in ("same", "edited")}
+    for folder in copies.values():
+        folder.mkdir()
+        for path in package.glob("*.py"):
+            (folder / path.name).write_bytes(path.read_bytes())
+    (copies["edited"] / "cycle.py").write_bytes((copies["edited"] / "cycle.py").read_bytes() + b"\n# an edit\n")
+    assert _cache.model_fingerprint(copies["same"]) == _cache.model_fingerprint(package) == _cache.model_fingerprint()
+    assert _cache.model_fingerprint(copies["edited"]) != _cache.model_fingerprint(package)
+    key = _cache.map_key({"refrigerant": "R290"})
+    edited = _cache.model_fingerprint(copies["edited"])
+    monkeypatch.setattr(_cache, "model_fingerprint", lambda: edited)
+    assert _cache.map_key({"refrigerant": "R290"}) != key
+
+
 def test_warm_call_does_not_import_coolprop(tmp_path):
     """In a fresh process with a warm cache, CoolProp is never imported."""
     import os

@@ -2,11 +2,14 @@
 a preset needs before its map (``<sha256>.json``).
 
 The key is the SHA-256 of every input that defines a map plus the mgwsim and CoolProp
-versions (read from package metadata, so a warm call never imports CoolProp).
+versions (read from package metadata, so a warm call never imports CoolProp) and a fingerprint of
+the heat-pump package's source (:func:`model_fingerprint`): an edit of the cycle model, which
+leaves mgwsim's version as it is, must not find the maps of the code before it.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -21,8 +24,19 @@ from mgwsim.heatpump.maps import PerformanceMap, Source
 _FORMAT = 1
 
 
+@functools.lru_cache(maxsize=4)
+def model_fingerprint(package_dir: Path | None = None) -> str:
+    """First 16 hex digits of the SHA-256 of every module of the heat-pump package (``package_dir``, default
+    :mod:`mgwsim.heatpump`), names and contents in sorted order: the code that computes what is cached."""
+    package_dir = Path(__file__).parent if package_dir is None else Path(package_dir)
+    digest = hashlib.sha256()
+    for path in sorted(package_dir.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
 def _versions() -> dict:
-    out = {"format": _FORMAT}
+    out = {"format": _FORMAT, "model": model_fingerprint()}
     for dist in ("mgwsim", "CoolProp"):
         try:
             out[dist] = metadata.version(dist)
