@@ -13,7 +13,7 @@ from mgwsim.examples import antwerp_block
 from mgwsim.heatpump import Source, carnot_map
 from mgwsim.storage import Tank
 from mgwsim.system import Backup, HeatPumpCascade, HotWater, Plant, gas_boiler_reference, simulate_system
-from mgwsim.system.kernel import N_OUTPUTS
+from mgwsim.system.kernel import N_OUTPUTS, _is_constant
 from mgwsim.system.simulate import plant_buffers, run_plant
 
 SOURCE_GRID = np.linspace(-25.0, 35.0, 25)
@@ -200,8 +200,6 @@ def test_a_plant_without_backup_has_no_backup_capacity():
 def test_the_kernel_finds_a_constant_hot_water_offset_whatever_step_differs():
     """The hot-water sink is interpolated once a year only when the controller's offset is the same every step
     (``kernel._is_constant``, counted over every step): any step that differs, the last one or NaN, makes it vary."""
-    from mgwsim.system.kernel import _is_constant
-
     year = np.zeros(8760)
     assert _is_constant(year) and _is_constant(np.full(8760, 3.5)) and _is_constant(np.zeros(1))
     for step in (0, 1, 4000, 8759):
