@@ -295,45 +295,40 @@ def _coupled_year(weather) -> None:
                                 "2026-12-07's tank round and loop shortcut (plant kernel)", temperatures=temperatures)
 
 
+def _rebuilt(func, options: dict | None = None, **names):
+    """``func`` of :mod:`mgwsim.system.kernel` compiled anew, uncached, with ``names`` in place of its module's
+    globals of those names (``options``: numba's, e.g. ``{"inline": "always"}`` for an inlined helper)."""
+    code = getattr(func, "py_func", func).__code__
+    return numba.njit(**(options or {}))(types.FunctionType(code, {**vars(kernel), **names}))
+
+
 def _counted_tank_kernel(unrolled_nodes: int = kernel.UNROLLED_NODES):
     """The plant kernel as it was before 2026-12-07: the hot-water tank's nodes a reference-counted array
     (:func:`mgwsim.system.kernel.unrefcounted` replaced by the identity), the rest the same code, compiled uncached;
     with ``unrolled_nodes`` = 0 its node loops also run over any node count, as before the same date."""
-    def code(func):
-        return getattr(func, "py_func", func).__code__
-    counted = numba.njit(lambda array, nodes=0: array)
-    loop = numba.njit(types.FunctionType(code(kernel._time_loop), {**vars(kernel), "unrefcounted": counted}))
-    return numba.njit(types.FunctionType(code(kernel.plant_kernel), {**vars(kernel), "_time_loop": loop,
-                                                                        "UNROLLED_NODES": unrolled_nodes}))
+    loop = _rebuilt(kernel._time_loop, unrefcounted=numba.njit(lambda array, nodes=0: array))
+    return _rebuilt(kernel.plant_kernel, _time_loop=loop, UNROLLED_NODES=unrolled_nodes)
 
 
 def _generic_nodes_kernel():
     """The present plant kernel with its tank loops compiled for any node count (``UNROLLED_NODES`` = 0), uncached."""
-    code = getattr(kernel.plant_kernel, "py_func", kernel.plant_kernel).__code__
-    return numba.njit(types.FunctionType(code, {**vars(kernel), "UNROLLED_NODES": 0}))
+    return _rebuilt(kernel.plant_kernel, UNROLLED_NODES=0)
 
 
 def _general_buoyancy_kernel():
     """The present plant kernel with buoyancy after the circulation loop's return by the general
     :func:`mgwsim.system.dhw_tank.mix` (a branch per node pair), as before 2026-12-08's branch round
     (:func:`mgwsim.system.dhw_tank.mix_bottom`: the bottom pair merged by selects), compiled uncached."""
-    def code(func):
-        return getattr(func, "py_func", func).__code__
-    hot_water = numba.njit(inline="always")(types.FunctionType(code(kernel._hot_water),
-                                                               {**vars(kernel), "mix_bottom": dhw_tank.mix}))
-    loop = numba.njit(types.FunctionType(code(kernel._time_loop), {**vars(kernel), "_hot_water": hot_water}))
-    return numba.njit(types.FunctionType(code(kernel.plant_kernel), {**vars(kernel), "_time_loop": loop}))
+    hot_water = _rebuilt(kernel._hot_water, {"inline": "always"}, mix_bottom=dhw_tank.mix)
+    return _rebuilt(kernel.plant_kernel, _time_loop=_rebuilt(kernel._time_loop, _hot_water=hot_water))
 
 
 def _run_time_features_kernel():
     """The plant kernel as it was before 2026-12-07's second change: the loop for the 5-node tank tests the plant's
     features every step (``kernel._is_literal_above_zero`` a constant False, so the usual plant's features are not
     constants of its loop), the rest the same code, compiled uncached."""
-    def code(func):
-        return getattr(func, "py_func", func).__code__
-    loop = numba.njit(types.FunctionType(code(kernel._time_loop), {
-        **vars(kernel), "_is_literal_above_zero": numba.njit(lambda count: False)}))
-    return numba.njit(types.FunctionType(code(kernel.plant_kernel), {**vars(kernel), "_time_loop": loop}))
+    loop = _rebuilt(kernel._time_loop, _is_literal_above_zero=numba.njit(lambda count: False))
+    return _rebuilt(kernel.plant_kernel, _time_loop=loop)
 
 
 def _kernel_layouts_before_after(weather, demand, plant, zone, pv, run_time_features, rounds: int = 30) -> None:

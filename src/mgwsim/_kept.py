@@ -7,13 +7,13 @@ from collections.abc import Callable, Hashable
 import numpy as np
 
 
-def kept_array(cache: dict, key: Hashable, compute: Callable[[], np.ndarray], limit: int = 64) -> np.ndarray:
+def kept_array(cache: dict, key: Hashable, compute: Callable[[], np.ndarray], limit: int | None = 64) -> np.ndarray:
     """``cache[key]``, computed by ``compute()`` and made read-only the first time (the callers share it); the
     cache is cleared when it holds ``limit`` entries (a stock repeats a few keys, so a full cache means a new
-    stretch of them)."""
+    stretch of them); ``limit`` None: never (a cache that lives as long as one building's rows)."""
     found = cache.get(key)
     if found is None:
-        if len(cache) >= limit:
+        if limit is not None and len(cache) >= limit:
             cache.clear()
         found = cache[key] = compute()
         found.flags.writeable = False

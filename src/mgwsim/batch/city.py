@@ -54,6 +54,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from mgwsim._kept import kept_array
 from mgwsim._numba import njit
 from mgwsim.batch import _city_arrays as arrays
 from mgwsim.batch._rows import row_seed
@@ -1070,12 +1071,8 @@ def _pv_kw(variant, model: CityModel) -> np.ndarray:
 def _kept_pv_kw(variant, case: _BuildingCase, model: CityModel) -> np.ndarray:
     """:func:`_pv_kw`, kept read-only on the building's case per peak power: a building's PV combinations lay the
     same arrays on its roof (:func:`_pv_layout`), so its twenty-odd years behind the connection share one array."""
-    key = ("pv_kw", variant.pv_kwp if variant.pv else 0.0)
-    found = case.plants.get(key)
-    if found is None:
-        found = case.plants[key] = _pv_kw(variant, model)
-        found.flags.writeable = False
-    return found
+    return kept_array(case.plants, ("pv_kw", variant.pv_kwp if variant.pv else 0.0), lambda: _pv_kw(variant, model),
+                      limit=None)
 
 
 def _demand_series(demand: Demand, plant) -> tuple:

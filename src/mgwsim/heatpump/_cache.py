@@ -12,12 +12,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 
+from mgwsim._atomic import write_atomically
 from mgwsim._data import cache_dir
 from mgwsim.heatpump.maps import PerformanceMap, Source
 
@@ -85,14 +85,13 @@ def load_value(key: str):
 def save_value(key: str, value) -> None:
     """Write a small JSON value for ``key`` atomically (a fact about a cycle a warm call then needs no CoolProp
     for, such as the coldest source of a preset's grid that reaches its top supply)."""
-    path = _path(key).with_suffix(".json")
-    tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.json")
-    tmp.write_text(json.dumps({"value": value}), encoding="utf-8")
-    os.replace(tmp, path)
+    text = json.dumps({"value": value})
+    write_atomically(_path(key).with_suffix(".json"), lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def save(key: str, pmap: PerformanceMap) -> None:
-    """Write ``pmap`` atomically (temporary file + rename), safe with parallel writers."""
+    """Write ``pmap`` atomically (:func:`mgwsim._atomic.write_atomically`: a temporary file of its own, then a
+    rename), safe with parallel writers."""
     meta = {
         "source": {"kind": pmap.source.kind, "min_degc": pmap.source.min_degc, "max_degc": pmap.source.max_degc},
         "max_sink_degc": pmap.max_sink_degc,
@@ -103,8 +102,6 @@ def save(key: str, pmap: PerformanceMap) -> None:
         "method": pmap.method,
         "includes_defrost": pmap.includes_defrost,
     }
-    path = _path(key)
-    tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
-    np.savez(tmp, source_degc=pmap.source_degc, sink_degc=pmap.sink_degc, cop=pmap.cop,
-             capacity_kw=pmap.capacity_kw, meta=np.array(json.dumps(meta)))
-    os.replace(tmp, path)
+    write_atomically(_path(key), lambda tmp: np.savez(tmp, source_degc=pmap.source_degc, sink_degc=pmap.sink_degc,
+                                                       cop=pmap.cop, capacity_kw=pmap.capacity_kw,
+                                                       meta=np.array(json.dumps(meta))))
